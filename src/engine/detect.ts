@@ -1,0 +1,142 @@
+import type { Chunk } from '../model/chunk.js';
+import type { EngineAllowlist } from '../model/config.js';
+import type { Finding, FindingKind, Location, SuppressionReason } from '../model/finding.js';
+import type { CompiledPack, CompiledRule, RuleSpec } from '../model/rule.js';
+import { labelOf } from './label.js';
+import { createLineIndex, type LineIndex } from './line-index.js';
+import { type MaskSpan, maskLine } from './mask-line.js';
+import { findMatches, type RawMatch } from './match.js';
+import { pairMatches } from './pair.js';
+import { selectRules } from './prefilter.js';
+import { redactValue, sha256Hex } from './redact.js';
+import { isPlausibleValue } from './value-checks.js';
+
+interface Emit {
+  readonly spec: RuleSpec;
+  readonly kind: FindingKind;
+  readonly primary: RawMatch;
+  readonly partner?: RawMatch;
+  readonly allowedBy?: SuppressionReason;
+}
+
+function builtinReason(pack: CompiledPack, value: string): SuppressionReason | undefined {
+  const exact = pack.builtinAllow.values.get(value);
+  if (exact !== undefined) return { by: 'builtin', entry: 'example-value', reason: exact };
+  for (const p of pack.builtinAllow.patterns) {
+    if (p.regex.test(value)) return { by: 'builtin', entry: p.entry, reason: p.reason };
+  }
+  return undefined;
+}
+
+function userReason(
+  allow: EngineAllowlist,
+  values: readonly string[],
+  lines: readonly string[],
+): SuppressionReason | undefined {
+  for (const value of values) {
+    const hash = sha256Hex(value);
+    const reason = allow.hashes.get(hash);
+    if (reason !== undefined) return { by: 'allowlist', entry: `sha256:${hash}`, reason };
+    for (const r of allow.secretRegexes) {
+      if (r.regex.test(value)) return { by: 'allowlist', entry: r.entry, reason: r.reason };
+    }
+  }
+  for (const line of lines) {
+    for (const r of allow.lineRegexes) {
+      if (r.regex.test(line)) return { by: 'allowlist', entry: r.entry, reason: r.reason };
+    }
+  }
+  return undefined;
+}
+
+/** Lone matches become findings only as their rule's report policy says. */
+function reportsAlone(rule: CompiledRule, m: RawMatch, index: LineIndex): boolean {
+  if (rule.report === 'always') return true;
+  if (rule.report === 'never' || rule.labels === undefined) return false;
+  return labelOf(index, m.start, rule.labels) !== 'none';
+}
+
+/**
+ * Scans one chunk: prefilter → regex → plausibility → pairing → findings.
+ * Raw values stay inside this function; findings carry redacted text and hashes only.
+ */
+export function detectChunk(chunk: Chunk, pack: CompiledPack, allow: EngineAllowlist): Finding[] {
+  const text = chunk.text;
+  const rules = selectRules(text, pack.rules);
+  if (rules.length === 0) return [];
+  const raw = rules.flatMap((rule) => findMatches(text, rule));
+  if (raw.length === 0) return [];
+  const index = createLineIndex(text);
+
+  const emits: Emit[] = [];
+  const live: RawMatch[] = [];
+  for (const m of raw) {
+    if (!isPlausibleValue(m.rule.kind, m.value, m.rule.minEntropy)) continue;
+    const builtin = builtinReason(pack, m.value);
+    if (builtin === undefined) live.push(m);
+    else if (reportsAlone(m.rule, m, index)) {
+      emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m, allowedBy: builtin });
+    }
+  }
+  const { pairs, unpaired } = pairMatches(live, pack.pairs, index);
+  for (const p of pairs) {
+    emits.push({ spec: p.pair.spec, kind: 'credential-pair', primary: p.keyId, partner: p.secret });
+  }
+  for (const m of unpaired) {
+    if (reportsAlone(m.rule, m, index)) emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m });
+  }
+  if (emits.length === 0) return [];
+
+  const masks: MaskSpan[] = raw.map((m) => ({
+    start: m.start,
+    end: m.end,
+    replacement: redactValue(m.rule.kind, m.value),
+  }));
+  const lineOffset = (chunk.firstLine ?? 1) - 1;
+  const locate = (m: RawMatch): Location => {
+    const endOffset = Math.max(m.start, m.end - 1);
+    const endLine = index.lineOf(endOffset);
+    return {
+      path: chunk.path,
+      line: index.lineOf(m.start) + lineOffset,
+      column: index.columnOf(m.start),
+      endLine: endLine + lineOffset,
+      endColumn: index.columnOf(endOffset) + 1,
+    };
+  };
+  const reportable = chunk.reportable;
+  const touches = (loc: Location): boolean =>
+    reportable === undefined || reportable.some((r) => loc.line <= r.end && loc.endLine >= r.start);
+
+  const findings: Finding[] = [];
+  for (const e of emits) {
+    const location = locate(e.primary);
+    const partner = e.partner === undefined ? undefined : locate(e.partner);
+    if (!touches(location) && (partner === undefined || !touches(partner))) continue;
+    const identity = e.partner ?? e.primary;
+    const secretHash = sha256Hex(identity.value);
+    const line = index.lineOf(e.primary.start);
+    const lineText = maskLine(index.lineText(line), index.lineStart(line), e.primary.start, e.primary.end, masks);
+    const values = e.partner === undefined ? [e.primary.value] : [e.partner.value, e.primary.value];
+    const lines = [index.lineText(line)];
+    if (e.partner !== undefined) lines.push(index.lineText(index.lineOf(e.partner.start)));
+    const allowedBy = e.allowedBy ?? userReason(allow, values, lines);
+    findings.push({
+      ruleId: e.spec.id,
+      kind: e.kind,
+      severity: e.spec.severity,
+      title: e.spec.title,
+      location,
+      ...(partner === undefined ? {} : { partner }),
+      redacted: redactValue(e.primary.rule.kind, e.primary.value),
+      ...(e.partner === undefined ? {} : { partnerRedacted: redactValue(e.partner.rule.kind, e.partner.value) }),
+      lineText,
+      secretHash,
+      fingerprint: sha256Hex(`${e.spec.id}\n${chunk.path}\n${secretHash}`).slice(0, 32),
+      source: chunk.source,
+      ...(chunk.commit === undefined ? {} : { commit: chunk.commit }),
+      ...(allowedBy === undefined ? {} : { allowedBy }),
+    });
+  }
+  return findings;
+}

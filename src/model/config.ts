@@ -1,0 +1,61 @@
+import type { Severity } from './finding.js';
+
+export interface AllowEntryBase {
+  readonly reason: string;
+  /** ISO date (YYYY-MM-DD); after it the entry stops applying and a warning is printed. */
+  readonly expires?: string;
+}
+
+export interface AllowPath extends AllowEntryBase {
+  readonly glob: string;
+}
+
+export interface AllowSecret extends AllowEntryBase {
+  readonly sha256: string;
+}
+
+export type AllowRegexTarget = 'secret' | 'line' | 'path';
+
+export interface AllowRegex extends AllowEntryBase {
+  readonly pattern: string;
+  readonly target?: AllowRegexTarget;
+}
+
+export interface AccountEntry {
+  readonly id: string;
+  readonly reason: string;
+  readonly expires?: string;
+}
+
+/** `.keyguard.json` as written (validated by schemas/config.schema.json). */
+export interface UserConfig {
+  readonly $schema?: string;
+  readonly rules?: readonly string[];
+  readonly enableRules?: readonly string[];
+  readonly disableRules?: readonly string[];
+  readonly maxFileSize?: number;
+  readonly failOn?: Severity;
+  readonly baseline?: string;
+  readonly allowlist?: {
+    readonly paths?: readonly AllowPath[];
+    readonly secrets?: readonly AllowSecret[];
+    readonly regexes?: readonly AllowRegex[];
+  };
+  readonly accounts?: {
+    readonly own?: readonly AccountEntry[];
+    readonly allow?: readonly AccountEntry[];
+  };
+}
+
+/** Value-level allowlist the engine applies while it still sees raw values. */
+export interface EngineAllowlist {
+  readonly hashes: ReadonlyMap<string, string>;
+  readonly secretRegexes: readonly { readonly regex: RegExp; readonly entry: string; readonly reason: string }[];
+  readonly lineRegexes: readonly { readonly regex: RegExp; readonly entry: string; readonly reason: string }[];
+}
+
+export const EMPTY_ENGINE_ALLOWLIST: EngineAllowlist = {
+  hashes: new Map(),
+  secretRegexes: [],
+  lineRegexes: [],
+};

@@ -1,0 +1,69 @@
+import type { CommitRef, SourceKind } from './chunk.js';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** Ordered from most to least severe; index comparisons decide gating. */
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export type FindingKind =
+  | 'credential-pair'
+  | 'access-key-id'
+  | 'secret-access-key'
+  | 'session-token'
+  | 'identifier';
+
+/** 1-based lines and columns; columns count UTF-16 code units (SARIF's default). endColumn is exclusive. */
+export interface Location {
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+/** Offline facts about a key ID (decoded account, prefix meaning). */
+export interface KeyFacts {
+  readonly prefix: string;
+  /** 12-digit account, or undefined when the ID is a legacy one that does not carry it. */
+  readonly account?: string;
+  readonly canary?: boolean;
+}
+
+/** A detection that left the engine: it never holds a raw secret, only redacted text and hashes. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly kind: FindingKind;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly location: Location;
+  /** The other half of a credential pair. */
+  readonly partner?: Location;
+  /** Redacted value, e.g. `AKIA************WXYZ`; for pairs the key ID's and the secret's. */
+  readonly redacted: string;
+  readonly partnerRedacted?: string;
+  /** The source line with every candidate value masked, trimmed around the finding. */
+  readonly lineText: string;
+  /** sha256 hex of the identifying raw value (the secret for pairs and secrets, the ID otherwise). */
+  readonly secretHash: string;
+  /** Content identity, no line numbers: ruleId + path + secretHash. */
+  readonly fingerprint: string;
+  readonly source: SourceKind;
+  readonly commit?: CommitRef;
+  readonly keyFacts?: KeyFacts;
+  /** Set by the engine when a value-level allowlist entry matched; the filter stage suppresses it. */
+  readonly allowedBy?: SuppressionReason;
+}
+
+export type SuppressionKind = 'builtin' | 'allowlist' | 'pragma' | 'baseline';
+
+export interface SuppressionReason {
+  readonly by: SuppressionKind;
+  /** What matched: `path:fixtures/**`, `sha256:…`, `regex:…`, `example-value`, … */
+  readonly entry: string;
+  readonly reason: string;
+}
+
+export interface Suppression {
+  readonly finding: Finding;
+  readonly reason: SuppressionReason;
+}

@@ -1,0 +1,132 @@
+import { KeyguardError } from '../model/errors.js';
+import type { FindingKind } from '../model/finding.js';
+import type {
+  CompiledPack,
+  CompiledPair,
+  CompiledRule,
+  RuleKind,
+  RulePackSpec,
+  RuleSpec,
+} from '../model/rule.js';
+
+const FINDING_KIND: Readonly<Record<RuleKind, FindingKind>> = {
+  'key-id': 'access-key-id',
+  secret: 'secret-access-key',
+  'session-token': 'session-token',
+  identifier: 'identifier',
+  pair: 'credential-pair',
+};
+
+export interface CompileOptions {
+  /** Rule ids to turn on even when the pack says `enabled: false`. */
+  readonly enable?: readonly string[];
+  readonly disable?: readonly string[];
+}
+
+interface PackSource {
+  readonly spec: RulePackSpec;
+  /** File name for error messages. */
+  readonly file: string;
+}
+
+function compileRegex(source: string, flags: string, where: string): RegExp {
+  try {
+    return new RegExp(source, flags);
+  } catch (error) {
+    throw new KeyguardError('RULE_PACK_INVALID', `${where}: invalid regular expression`, {
+      cause: error,
+      details: [error instanceof Error ? error.message : String(error)],
+    });
+  }
+}
+
+function compileRule(rule: RuleSpec, where: string): CompiledRule {
+  const labels = rule.labels;
+  return {
+    spec: rule,
+    id: rule.id,
+    kind: rule.kind,
+    findingKind: FINDING_KIND[rule.kind],
+    ...(rule.pattern === undefined ? {} : { regex: compileRegex(rule.pattern, 'dg', `${where}/pattern`) }),
+    secretGroup: rule.secretGroup ?? 1,
+    keywords: rule.keywords ?? [],
+    minEntropy: rule.minEntropy ?? 0,
+    report: rule.report ?? 'always',
+    ...(labels === undefined
+      ? {}
+      : {
+          labels: {
+            strong: compileRegex(labels.strong, '', `${where}/labels/strong`),
+            ...(labels.weak === undefined ? {} : { weak: compileRegex(labels.weak, '', `${where}/labels/weak`) }),
+            ...(labels.context === undefined
+              ? {}
+              : { context: compileRegex(labels.context, 'i', `${where}/labels/context`) }),
+            contextLines: labels.contextLines ?? 3,
+            ...(labels.carrier === undefined
+              ? {}
+              : { carrier: compileRegex(labels.carrier, '', `${where}/labels/carrier`) }),
+          },
+        }),
+  };
+}
+
+/** Turns validated pack files into the engine's form; later packs add rules, never replace them. */
+export function compilePacks(sources: readonly PackSource[], options: CompileOptions = {}): CompiledPack {
+  const enable = new Set(options.enable ?? []);
+  const disable = new Set(options.disable ?? []);
+  const byId = new Map<string, RuleSpec>();
+  const rules: CompiledRule[] = [];
+  const pairs: CompiledPair[] = [];
+  const values = new Map<string, string>();
+  const patterns: { regex: RegExp; reason: string; entry: string }[] = [];
+  for (const { spec, file } of sources) {
+    spec.rules.forEach((rule, i) => {
+      const where = `${file}#/rules/${i}`;
+      if (byId.has(rule.id)) {
+        throw new KeyguardError('RULE_PACK_INVALID', `${where}/id: duplicate rule id '${rule.id}'`);
+      }
+      byId.set(rule.id, rule);
+      const on = !disable.has(rule.id) && (rule.enabled !== false || enable.has(rule.id));
+      if (!on) return;
+      if (rule.kind === 'pair') {
+        const p = rule.pairing;
+        if (p === undefined) throw new KeyguardError('RULE_PACK_INVALID', `${where}: pair rule without pairing`);
+        pairs.push({
+          spec: rule,
+          id: rule.id,
+          keyId: p.keyId,
+          secret: p.secret,
+          withinLines: p.withinLines,
+          withinChars: p.withinChars ?? Number.POSITIVE_INFINITY,
+        });
+      } else {
+        rules.push(compileRule(rule, where));
+      }
+    });
+    for (const v of spec.allowlist?.values ?? []) values.set(v.value, v.reason);
+    spec.allowlist?.valuePatterns?.forEach((p, i) => {
+      patterns.push({
+        regex: compileRegex(p.pattern, '', `${file}#/allowlist/valuePatterns/${i}/pattern`),
+        reason: p.reason,
+        entry: `pattern:${p.pattern}`,
+      });
+    });
+  }
+  for (const pair of pairs) {
+    for (const part of [pair.keyId, pair.secret]) {
+      if (!byId.has(part)) {
+        throw new KeyguardError('RULE_PACK_INVALID', `rule '${pair.id}' pairs with unknown rule '${part}'`);
+      }
+    }
+  }
+  for (const id of [...enable, ...disable]) {
+    if (!byId.has(id)) throw new KeyguardError('CONFIG_INVALID', `unknown rule id '${id}' in enableRules/disableRules`);
+  }
+  return {
+    names: sources.map((s) => s.spec.name),
+    rules,
+    pairs,
+    byId,
+    builtinAllow: { values, patterns },
+  };
+}
