@@ -13,6 +13,8 @@ await build({
   minify: false,
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS dependencies (ajv, simple-git) call require(); give them one.
-  banner: { js: "import { createRequire as __kgCreateRequire } from 'node:module'; const require = __kgCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __kgCreateRequire } from 'node:module'; const require = __kgCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

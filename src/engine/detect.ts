@@ -11,6 +11,9 @@ import { selectRules } from './prefilter.js';
 import { redactValue, sha256Hex } from './redact.js';
 import { isPlausibleValue } from './value-checks.js';
 
+/** Inline suppression comment, on the finding's line or its partner's. */
+export const PRAGMA = 'keyguard:allow';
+
 interface Emit {
   readonly spec: RuleSpec;
   readonly kind: FindingKind;
@@ -121,6 +124,7 @@ export function detectChunk(chunk: Chunk, pack: CompiledPack, allow: EngineAllow
     const lines = [index.lineText(line)];
     if (e.partner !== undefined) lines.push(index.lineText(index.lineOf(e.partner.start)));
     const allowedBy = e.allowedBy ?? userReason(allow, values, lines);
+    const pragma = lines.some((l) => l.includes(PRAGMA));
     findings.push({
       ruleId: e.spec.id,
       kind: e.kind,
@@ -135,6 +139,7 @@ export function detectChunk(chunk: Chunk, pack: CompiledPack, allow: EngineAllow
       fingerprint: sha256Hex(`${e.spec.id}\n${chunk.path}\n${secretHash}`).slice(0, 32),
       source: chunk.source,
       ...(chunk.commit === undefined ? {} : { commit: chunk.commit }),
+      ...(pragma ? { pragma } : {}),
       ...(allowedBy === undefined ? {} : { allowedBy }),
     });
   }

@@ -27,4 +27,6 @@ export interface Chunk {
   readonly commit?: CommitRef;
   /** When set, only findings touching these lines are reported (staged: added lines). */
   readonly reportable?: readonly LineRange[];
+  /** Bytes of the original content (the text may be empty when a byte-level prefilter ruled it out). */
+  readonly size?: number;
 }

@@ -50,8 +50,16 @@ export interface UserConfig {
 /** Value-level allowlist the engine applies while it still sees raw values. */
 export interface EngineAllowlist {
   readonly hashes: ReadonlyMap<string, string>;
-  readonly secretRegexes: readonly { readonly regex: RegExp; readonly entry: string; readonly reason: string }[];
-  readonly lineRegexes: readonly { readonly regex: RegExp; readonly entry: string; readonly reason: string }[];
+  readonly secretRegexes: readonly {
+    readonly regex: RegExp;
+    readonly entry: string;
+    readonly reason: string;
+  }[];
+  readonly lineRegexes: readonly {
+    readonly regex: RegExp;
+    readonly entry: string;
+    readonly reason: string;
+  }[];
 }
 
 export const EMPTY_ENGINE_ALLOWLIST: EngineAllowlist = {
@@ -59,3 +67,25 @@ export const EMPTY_ENGINE_ALLOWLIST: EngineAllowlist = {
   secretRegexes: [],
   lineRegexes: [],
 };
+
+/** Path-level allowlist entry, compiled by the config stage and applied by the filter stage. */
+export interface PathAllowEntry {
+  readonly entry: string;
+  readonly reason: string;
+  matches(path: string): boolean;
+}
+
+/** Everything a scan needs from the configuration, resolved and compiled. */
+export interface ResolvedConfig {
+  /** The config file used, if any (for messages). */
+  readonly file?: string;
+  readonly config: UserConfig;
+  /** Extra rule-pack files, resolved to absolute paths. */
+  readonly rulePacks: readonly string[];
+  readonly engineAllow: EngineAllowlist;
+  readonly pathAllow: readonly PathAllowEntry[];
+  /** Baseline file, resolved, when the config names one. */
+  readonly baseline?: string;
+  /** Expired entries and similar notes, printed as warnings. */
+  readonly warnings: readonly string[];
+}

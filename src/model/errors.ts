@@ -16,7 +16,11 @@ export class KeyguardError extends Error {
   /** Extra lines (every validation error, say) shown after the message. */
   readonly details: readonly string[];
 
-  constructor(code: ErrorCode, message: string, options?: { details?: readonly string[]; cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { details?: readonly string[]; cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KeyguardError';
     this.code = code;

@@ -50,6 +50,8 @@ export interface Finding {
   readonly source: SourceKind;
   readonly commit?: CommitRef;
   readonly keyFacts?: KeyFacts;
+  /** The finding's line (or its partner's) carries an inline `keyguard:allow`. */
+  readonly pragma?: boolean;
   /** Set by the engine when a value-level allowlist entry matched; the filter stage suppresses it. */
   readonly allowedBy?: SuppressionReason;
 }
@@ -66,4 +68,11 @@ export interface SuppressionReason {
 export interface Suppression {
   readonly finding: Finding;
   readonly reason: SuppressionReason;
+}
+
+/** An accepted finding: identity without line numbers or raw values. */
+export interface BaselineEntry {
+  readonly ruleId: string;
+  readonly path: string;
+  readonly secretHash: string;
 }

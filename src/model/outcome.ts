@@ -1,7 +1,13 @@
 import type { SourceKind } from './chunk.js';
 import type { Finding, Suppression } from './finding.js';
 
-export type SkipReason = 'binary' | 'too-large' | 'symlink' | 'unreadable' | 'submodule' | 'missing';
+export type SkipReason =
+  | 'binary'
+  | 'too-large'
+  | 'symlink'
+  | 'unreadable'
+  | 'submodule'
+  | 'missing';
 
 export interface Skipped {
   readonly path: string;

@@ -36,7 +36,12 @@ export interface RuleSpec {
   readonly minEntropy?: number;
   readonly report?: ReportPolicy;
   readonly labels?: LabelSpec;
-  readonly pairing?: { readonly keyId: string; readonly secret: string; readonly withinLines: number; readonly withinChars?: number };
+  readonly pairing?: {
+    readonly keyId: string;
+    readonly secret: string;
+    readonly withinLines: number;
+    readonly withinChars?: number;
+  };
   readonly severity: Severity;
   readonly remediation: string;
   readonly references?: readonly string[];
@@ -97,7 +102,11 @@ export interface CompiledPair {
 /** Values never reported whatever the config says (AWS documentation examples, placeholders). */
 export interface ValueAllowlist {
   readonly values: ReadonlyMap<string, string>;
-  readonly patterns: readonly { readonly regex: RegExp; readonly reason: string; readonly entry: string }[];
+  readonly patterns: readonly {
+    readonly regex: RegExp;
+    readonly reason: string;
+    readonly entry: string;
+  }[];
 }
 
 export interface CompiledPack {

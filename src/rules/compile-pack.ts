@@ -47,7 +47,9 @@ function compileRule(rule: RuleSpec, where: string): CompiledRule {
     id: rule.id,
     kind: rule.kind,
     findingKind: FINDING_KIND[rule.kind],
-    ...(rule.pattern === undefined ? {} : { regex: compileRegex(rule.pattern, 'dg', `${where}/pattern`) }),
+    ...(rule.pattern === undefined
+      ? {}
+      : { regex: compileRegex(rule.pattern, 'dg', `${where}/pattern`) }),
     secretGroup: rule.secretGroup ?? 1,
     keywords: rule.keywords ?? [],
     minEntropy: rule.minEntropy ?? 0,
@@ -57,7 +59,9 @@ function compileRule(rule: RuleSpec, where: string): CompiledRule {
       : {
           labels: {
             strong: compileRegex(labels.strong, '', `${where}/labels/strong`),
-            ...(labels.weak === undefined ? {} : { weak: compileRegex(labels.weak, '', `${where}/labels/weak`) }),
+            ...(labels.weak === undefined
+              ? {}
+              : { weak: compileRegex(labels.weak, '', `${where}/labels/weak`) }),
             ...(labels.context === undefined
               ? {}
               : { context: compileRegex(labels.context, 'i', `${where}/labels/context`) }),
@@ -71,7 +75,10 @@ function compileRule(rule: RuleSpec, where: string): CompiledRule {
 }
 
 /** Turns validated pack files into the engine's form; later packs add rules, never replace them. */
-export function compilePacks(sources: readonly PackSource[], options: CompileOptions = {}): CompiledPack {
+export function compilePacks(
+  sources: readonly PackSource[],
+  options: CompileOptions = {},
+): CompiledPack {
   const enable = new Set(options.enable ?? []);
   const disable = new Set(options.disable ?? []);
   const byId = new Map<string, RuleSpec>();
@@ -90,7 +97,8 @@ export function compilePacks(sources: readonly PackSource[], options: CompileOpt
       if (!on) return;
       if (rule.kind === 'pair') {
         const p = rule.pairing;
-        if (p === undefined) throw new KeyguardError('RULE_PACK_INVALID', `${where}: pair rule without pairing`);
+        if (p === undefined)
+          throw new KeyguardError('RULE_PACK_INVALID', `${where}: pair rule without pairing`);
         pairs.push({
           spec: rule,
           id: rule.id,
@@ -115,12 +123,19 @@ export function compilePacks(sources: readonly PackSource[], options: CompileOpt
   for (const pair of pairs) {
     for (const part of [pair.keyId, pair.secret]) {
       if (!byId.has(part)) {
-        throw new KeyguardError('RULE_PACK_INVALID', `rule '${pair.id}' pairs with unknown rule '${part}'`);
+        throw new KeyguardError(
+          'RULE_PACK_INVALID',
+          `rule '${pair.id}' pairs with unknown rule '${part}'`,
+        );
       }
     }
   }
   for (const id of [...enable, ...disable]) {
-    if (!byId.has(id)) throw new KeyguardError('CONFIG_INVALID', `unknown rule id '${id}' in enableRules/disableRules`);
+    if (!byId.has(id))
+      throw new KeyguardError(
+        'CONFIG_INVALID',
+        `unknown rule id '${id}' in enableRules/disableRules`,
+      );
   }
   return {
     names: sources.map((s) => s.spec.name),

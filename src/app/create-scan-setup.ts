@@ -1,0 +1,44 @@
+import { loadConfig } from '../config/load-config.js';
+import type { ResolvedConfig } from '../model/config.js';
+import type { CompiledPack, RulePackSpec } from '../model/rule.js';
+import { BUILTIN_PACK, BUILTIN_PACK_FILE } from '../rules/builtin-pack.js';
+import { compilePacks } from '../rules/compile-pack.js';
+import { loadRulePack } from '../rules/load-pack.js';
+
+export interface SetupOptions {
+  /** Where `.keyguard.json` is looked for. */
+  readonly root: string;
+  readonly configFile?: string;
+  /** `--rules` files, on top of the config's. */
+  readonly rulePacks?: readonly string[];
+  readonly today: string;
+}
+
+export interface LoadedSetup {
+  readonly pack: CompiledPack;
+  readonly config: ResolvedConfig;
+}
+
+/** Config, then every rule pack it and the command line name, compiled into one pack. */
+export async function createScanSetup(options: SetupOptions): Promise<LoadedSetup> {
+  const config = await loadConfig({
+    root: options.root,
+    today: options.today,
+    ...(options.configFile === undefined ? {} : { explicit: options.configFile }),
+  });
+  const files = [...config.rulePacks, ...(options.rulePacks ?? [])];
+  const user: { spec: RulePackSpec; file: string }[] = [];
+  for (const file of files) user.push({ spec: await loadRulePack(file), file });
+  const pack = compilePacks([{ spec: BUILTIN_PACK, file: BUILTIN_PACK_FILE }, ...user], {
+    ...(config.config.enableRules === undefined ? {} : { enable: config.config.enableRules }),
+    ...(config.config.disableRules === undefined ? {} : { disable: config.config.disableRules }),
+  });
+  return { pack, config };
+}
+
+/** Keywords of every rule, for a byte-level check that skips decoding files no rule can match. */
+export function createBytePrefilter(pack: CompiledPack): ((buf: Buffer) => boolean) | undefined {
+  const keywords = [...new Set(pack.rules.flatMap((r) => r.keywords))];
+  if (pack.rules.some((r) => r.keywords.length === 0)) return undefined;
+  return (buf) => keywords.some((k) => buf.includes(k));
+}

@@ -1,0 +1,69 @@
+import { detectChunk } from '../engine/detect.js';
+import { applyFilters } from '../filters/apply-filters.js';
+import type { SourceKind } from '../model/chunk.js';
+import type { ResolvedConfig } from '../model/config.js';
+import type { BaselineEntry, Finding } from '../model/finding.js';
+import type { ScanOutcome, ScanStats, Skipped } from '../model/outcome.js';
+import type { CompiledPack } from '../model/rule.js';
+import type { Source } from '../model/source.js';
+
+export interface ScanSetup {
+  readonly pack: CompiledPack;
+  readonly config: ResolvedConfig;
+  readonly baseline?: readonly BaselineEntry[];
+}
+
+export interface ScanResult extends ScanOutcome {
+  readonly staleBaseline: readonly BaselineEntry[];
+}
+
+function byLocation(a: Finding, b: Finding): number {
+  const pa = a.location.path;
+  const pb = b.location.path;
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return a.location.line - b.location.line || a.location.column - b.location.column;
+}
+
+/** One scan: source → engine → filters, with counts of everything scanned, skipped and suppressed. */
+export async function runScan(
+  source: Source,
+  mode: SourceKind,
+  setup: ScanSetup,
+): Promise<ScanResult> {
+  const started = performance.now();
+  const stats: ScanStats = { files: 0, bytes: 0, chunks: 0, durationMs: 0 };
+  const found: Finding[] = [];
+  const skipped: Skipped[] = [];
+  const seenPaths = new Set<string>();
+  for await (const item of source.items()) {
+    if ('skipped' in item) {
+      skipped.push(item.skipped);
+      continue;
+    }
+    const chunk = item.chunk;
+    stats.chunks++;
+    if (!seenPaths.has(chunk.path)) {
+      seenPaths.add(chunk.path);
+      stats.files++;
+    }
+    stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
+    if (chunk.text.length > 0)
+      found.push(...detectChunk(chunk, setup.pack, setup.config.engineAllow));
+  }
+  const filtered = applyFilters(found, {
+    pathAllow: setup.config.pathAllow,
+    ...(setup.baseline === undefined ? {} : { baseline: setup.baseline }),
+  });
+  stats.durationMs = Math.round(performance.now() - started);
+  const coverage = source.coverage?.();
+  return {
+    mode,
+    findings: filtered.kept.sort(byLocation),
+    suppressed: filtered.suppressed,
+    skipped,
+    warnings: setup.config.warnings.map((message) => ({ code: 'CONFIG', message })),
+    stats,
+    ...(coverage === undefined ? {} : { coverage }),
+    staleBaseline: filtered.staleBaseline,
+  };
+}

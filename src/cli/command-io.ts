@@ -1,0 +1,19 @@
+/** The outside world as a command sees it; only main.ts builds it from `process`. */
+export interface Output {
+  write(text: string): void;
+  readonly isTTY: boolean;
+}
+
+export interface CommandIo {
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: Output;
+  readonly stderr: Output;
+  readStdin(): Promise<Buffer>;
+  /** Today as YYYY-MM-DD (allowlist expiry). */
+  readonly today: string;
+  readonly version: string;
+}
+
+export type Command = (io: CommandIo) => Promise<number>;

@@ -1,0 +1,132 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  createBytePrefilter,
+  createScanSetup,
+  type LoadedSetup,
+} from '../app/create-scan-setup.js';
+import { runScan, type ScanResult } from '../app/run-scan.js';
+import { BASELINE_FILE_NAME, loadBaseline } from '../config/load-baseline.js';
+import type { SourceKind } from '../model/chunk.js';
+import { KeyguardError } from '../model/errors.js';
+import { SEVERITIES, type Severity } from '../model/finding.js';
+import type { Source } from '../model/source.js';
+import { isFormat, render } from '../report/render.js';
+import type { CommandIo } from './command-io.js';
+import { listOption, type Parsed, parseSize, stringOption } from './parse-options.js';
+
+const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+export interface SourceFactoryInput {
+  readonly setup: LoadedSetup;
+  readonly maxFileSize: number;
+  readonly mayMatch?: (buf: Buffer) => boolean;
+}
+
+export interface ScanPlan {
+  readonly mode: SourceKind;
+  /** Where `.keyguard.json` and the default baseline are looked for. */
+  readonly root: string;
+  readonly source: (input: SourceFactoryInput) => Source | Promise<Source>;
+}
+
+function parseSeverity(text: string, flag: string): Severity {
+  if ((SEVERITIES as readonly string[]).includes(text)) return text as Severity;
+  throw new KeyguardError(
+    'USAGE',
+    `option '${flag}' takes one of ${SEVERITIES.join(', ')}, not '${text}'`,
+  );
+}
+
+function useColor(io: CommandIo, values: Parsed['values'], toFile: boolean): boolean {
+  if (values['no-color'] === true || toFile) return false;
+  if (values.color === true) return true;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  return io.stdout.isTTY && io.env.TERM !== 'dumb';
+}
+
+async function baselineFor(
+  values: Parsed['values'],
+  io: CommandIo,
+  root: string,
+  configured?: string,
+) {
+  if (values['no-baseline'] === true) return undefined;
+  const explicit = stringOption(values, 'baseline');
+  if (explicit !== undefined) return loadBaseline(resolve(io.cwd, explicit));
+  if (configured !== undefined) return loadBaseline(configured);
+  const fallback = join(root, BASELINE_FILE_NAME);
+  return existsSync(fallback) ? loadBaseline(fallback) : undefined;
+}
+
+/** Whether any finding is at or above the gate. */
+export function failsGate(result: ScanResult, failOn: Severity): boolean {
+  const gate = SEVERITIES.indexOf(failOn);
+  return result.findings.some((f) => SEVERITIES.indexOf(f.severity) <= gate);
+}
+
+/** The shared tail of every scanning command: setup, scan, report, exit code. */
+export async function executeScan(
+  io: CommandIo,
+  values: Parsed['values'],
+  plan: ScanPlan,
+): Promise<number> {
+  const format = stringOption(values, 'format') ?? 'human';
+  if (!isFormat(format))
+    throw new KeyguardError('USAGE', `unknown format '${format}' for '--format'`);
+  const configFile = stringOption(values, 'config') ?? io.env.KEYGUARD_CONFIG;
+  const setup = await createScanSetup({
+    root: plan.root,
+    today: io.today,
+    ...(configFile === undefined ? {} : { configFile: resolve(io.cwd, configFile) }),
+    rulePacks: listOption(values, 'rules').map((r) => resolve(io.cwd, r)),
+  });
+  const sizeFlag = stringOption(values, 'max-file-size');
+  const maxFileSize =
+    sizeFlag === undefined
+      ? (setup.config.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE)
+      : parseSize(sizeFlag, '--max-file-size');
+  const failFlag = stringOption(values, 'fail-on');
+  const failOn =
+    failFlag === undefined
+      ? (setup.config.config.failOn ?? 'low')
+      : parseSeverity(failFlag, '--fail-on');
+  const baseline = await baselineFor(values, io, plan.root, setup.config.baseline);
+  const mayMatch = createBytePrefilter(setup.pack);
+  const source = await plan.source({
+    setup,
+    maxFileSize,
+    ...(mayMatch === undefined ? {} : { mayMatch }),
+  });
+  const result = await runScan(source, plan.mode, {
+    ...setup,
+    ...(baseline === undefined ? {} : { baseline }),
+  });
+  for (const w of result.warnings) io.stderr.write(`keyguard: warning: ${w.message}\n`);
+  const output = stringOption(values, 'output');
+  const ctx = { pack: setup.pack, toolVersion: io.version, verbose: values.verbose === true };
+  const report = await render(format, result, {
+    ...ctx,
+    color: useColor(io, values, output !== undefined),
+  });
+  if (output === undefined) {
+    io.stdout.write(report);
+  } else {
+    const target = resolve(io.cwd, output);
+    try {
+      writeFileSync(target, report);
+    } catch (error) {
+      throw new KeyguardError(
+        'IO',
+        `cannot write --output ${output}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'}`,
+      );
+    }
+    const n = result.findings.length;
+    io.stderr.write(
+      `keyguard: ${n} finding${n === 1 ? '' : 's'} written to ${output} (${result.stats.files} files scanned)\n`,
+    );
+  }
+  return failsGate(result, failOn) ? 1 : 0;
+}

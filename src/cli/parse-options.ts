@@ -1,0 +1,86 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { KeyguardError } from '../model/errors.js';
+
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed {
+  readonly values: Record<string, string | boolean | string[] | undefined>;
+  readonly positionals: string[];
+}
+
+/** parseArgs with one-line errors that name the flag, never a stack trace. */
+export function parseOptions(
+  argv: readonly string[],
+  options: OptionSpec,
+  command: string,
+  maxPositionals = Number.POSITIVE_INFINITY,
+): Parsed {
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options,
+      allowPositionals: true,
+      strict: true,
+    }) as Parsed;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: string }).code;
+    const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new KeyguardError(
+        'USAGE',
+        `unknown option '${flag}' for 'keyguard ${command}' (see keyguard ${command} --help)`,
+      );
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      throw new KeyguardError(
+        'USAGE',
+        `option '${flag}' ${/argument missing/.test(message) ? 'needs a value' : 'takes no value'}`,
+      );
+    }
+    throw new KeyguardError('USAGE', message.split('\n')[0] ?? message);
+  }
+  if (parsed.positionals.length > maxPositionals) {
+    throw new KeyguardError(
+      'USAGE',
+      `unexpected argument '${parsed.positionals[maxPositionals] ?? ''}' for 'keyguard ${command}'`,
+    );
+  }
+  return parsed;
+}
+
+export function stringOption(values: Parsed['values'], name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function listOption(values: Parsed['values'], name: string): string[] {
+  const v = values[name];
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+}
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|k|kib|mb|m|mib|gb|g|gib)?$/i;
+const UNITS: Record<string, number> = {
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** `10MB`, `512k`, `1048576` → bytes. */
+export function parseSize(text: string, flag: string): number {
+  const m = SIZE.exec(text.trim());
+  if (m === null)
+    throw new KeyguardError(
+      'USAGE',
+      `option '${flag}' takes a size such as 10MB or 1048576, not '${text}'`,
+    );
+  return Math.round(Number(m[1]) * (UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1));
+}

@@ -1,0 +1,30 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** Flags every scanning command shares. */
+export const SCAN_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  rules: { type: 'string', multiple: true },
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  verbose: { type: 'boolean', short: 'v' },
+  'fail-on': { type: 'string' },
+  'max-file-size': { type: 'string' },
+  baseline: { type: 'string' },
+  'no-baseline': { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+export const SCAN_OPTIONS_HELP = `Options:
+  -c, --config <file>       configuration file (default: .keyguard.json at the repository root)
+      --rules <file>        add a rule pack (repeatable)
+  -f, --format <name>       human (default), json
+  -o, --output <file>       write the report to a file (a summary still goes to stderr)
+  -v, --verbose             list suppressed findings and skipped files
+      --fail-on <severity>  lowest severity that fails: critical, high, medium, low (default), info
+      --max-file-size <n>   skip larger files, counted (default 10MB)
+      --baseline <file>     accepted findings (default: .keyguard-baseline.json when present)
+      --no-baseline         ignore any baseline
+      --color, --no-color   force or disable colour (NO_COLOR and FORCE_COLOR are honoured)
+  -h, --help                this help`;

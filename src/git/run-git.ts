@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { KeyguardError } from '../model/errors.js';
+
+export interface GitResult {
+  readonly stdout: Buffer;
+  readonly stderr: string;
+  readonly code: number;
+}
+
+const STDERR_TAIL_LINES = 20;
+
+function tail(text: string): string {
+  return text.trimEnd().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
+}
+
+/**
+ * Runs git to completion and collects its output. The environment is inherited untouched: in a
+ * hook, GIT_DIR and GIT_INDEX_FILE (a temporary index for `commit -a`) must reach git.
+ */
+export function runGit(
+  args: readonly string[],
+  cwd: string,
+  input?: Buffer | string,
+): Promise<GitResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString('utf8');
+    });
+    child.on('error', (error) => {
+      reject(new KeyguardError('GIT_FAILED', `cannot run git: ${error.message}`, { cause: error }));
+    });
+    child.on('close', (code) => {
+      resolvePromise({ stdout: Buffer.concat(out), stderr: err, code: code ?? 1 });
+    });
+    child.stdin.on('error', () => {
+      // git may exit before reading all input; its exit status says what happened.
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** Like runGit, but a non-zero exit is a GIT_FAILED error naming the command and stderr's tail. */
+export async function runGitChecked(
+  args: readonly string[],
+  cwd: string,
+  input?: Buffer | string,
+): Promise<Buffer> {
+  const result = await runGit(args, cwd, input);
+  if (result.code !== 0) {
+    throw new KeyguardError(
+      'GIT_FAILED',
+      `git ${args.join(' ')} failed (exit ${result.code}): ${tail(result.stderr).split('\n')[0] ?? ''}`,
+      {
+        details: tail(result.stderr).split('\n').slice(1),
+      },
+    );
+  }
+  return result.stdout;
+}
+
+/** Splits NUL-terminated git output (`-z`) into strings. */
+export function splitNul(buf: Buffer): string[] {
+  const text = buf.toString('utf8');
+  const parts = text.split('\0');
+  if (parts.at(-1) === '') parts.pop();
+  return parts;
+}

@@ -1,0 +1,116 @@
+import pc from 'picocolors';
+import type { Finding, Severity } from '../model/finding.js';
+import type { ScanOutcome, Skipped } from '../model/outcome.js';
+import type { RenderContext } from './render-context.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+function severityLabel(c: Colors, s: Severity): string {
+  const text = s.toUpperCase().padEnd(8);
+  if (s === 'critical' || s === 'high') return c.bold(c.red(text));
+  if (s === 'medium') return c.yellow(text);
+  if (s === 'low') return c.cyan(text);
+  return c.dim(text);
+}
+
+function where(f: { path: string; line: number; column: number }): string {
+  return `${f.path}:${f.line}:${f.column}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function firstSentence(text: string): string {
+  const end = text.indexOf('. ');
+  return end === -1 ? text : text.slice(0, end + 1);
+}
+
+function renderFinding(c: Colors, f: Finding, ctx: RenderContext): string[] {
+  const lines = [
+    `${c.bold(where(f.location))}  ${severityLabel(c, f.severity)} ${f.title} ${c.dim(`[${f.ruleId}]`)}`,
+  ];
+  lines.push(`    ${c.dim('│')} ${f.lineText}`);
+  if (f.partner !== undefined) {
+    lines.push(
+      `    ${c.dim('│')} ${c.dim('paired with')} ${f.partnerRedacted ?? ''} ${c.dim('at')} ${where(f.partner)}`,
+    );
+  }
+  if (f.keyFacts?.account !== undefined) {
+    const canary =
+      f.keyFacts.canary === true ? c.yellow(' (likely canary token: do not use it)') : '';
+    lines.push(`    ${c.dim('│')} ${c.dim('account')} ${f.keyFacts.account}${canary}`);
+  }
+  if (f.commit !== undefined) {
+    const who = [f.commit.author, f.commit.date].filter((x) => x !== undefined).join(', ');
+    lines.push(
+      `    ${c.dim('│')} ${c.dim('commit')} ${f.commit.sha.slice(0, 12)}${who === '' ? '' : ` (${who})`}`,
+    );
+  }
+  const spec = ctx.pack.byId.get(f.ruleId);
+  if (spec !== undefined)
+    lines.push(`    ${c.dim('└')} ${c.green('fix:')} ${firstSentence(spec.remediation)}`);
+  return lines;
+}
+
+function skippedSummary(skipped: readonly Skipped[]): string {
+  const counts = new Map<string, number>();
+  for (const s of skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
+  return [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
+}
+
+/** The terminal report: one block per finding, masked line, a fix hint, then a summary line. */
+export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
+  const c = pc.createColors(ctx.color);
+  const out: string[] = [];
+  for (const f of outcome.findings) out.push(...renderFinding(c, f, ctx), '');
+  if (ctx.verbose) {
+    for (const s of outcome.suppressed) {
+      out.push(
+        c.dim(
+          `suppressed ${where(s.finding.location)} ${s.finding.ruleId} ${s.finding.redacted} by ${s.reason.by} ${s.reason.entry} (${s.reason.reason})`,
+        ),
+      );
+    }
+    for (const s of outcome.skipped)
+      out.push(
+        c.dim(`skipped ${s.path}: ${s.reason}${s.detail === undefined ? '' : ` (${s.detail})`}`),
+      );
+    if (outcome.suppressed.length + outcome.skipped.length > 0) out.push('');
+  }
+  const n = outcome.findings.length;
+  const bySeverity = ['critical', 'high', 'medium', 'low', 'info']
+    .map((s) => [s, outcome.findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, k]) => k > 0)
+    .map(([s, k]) => `${k} ${s}`)
+    .join(', ');
+  const parts = [
+    n === 0
+      ? c.green('✔ no AWS credentials found')
+      : c.red(c.bold(`✖ ${plural(n, 'finding')} (${bySeverity})`)),
+    `${plural(outcome.stats.files, 'file')} (${formatBytes(outcome.stats.bytes)})`,
+  ];
+  if (outcome.stats.commits !== undefined) parts.push(plural(outcome.stats.commits, 'commit'));
+  if (outcome.suppressed.length > 0)
+    parts.push(
+      `${outcome.suppressed.length} suppressed${ctx.verbose ? '' : ' (--verbose lists them)'}`,
+    );
+  if (outcome.skipped.length > 0)
+    parts.push(`${outcome.skipped.length} skipped (${skippedSummary(outcome.skipped)})`);
+  parts.push(`${outcome.stats.durationMs} ms`);
+  out.push(parts.join(c.dim(' · ')));
+  if (n > 0) {
+    out.push(
+      c.dim(
+        'Rotate exposed keys first; then allowlist false positives in .keyguard.json, add `keyguard:allow` to the line, or accept existing findings with `keyguard baseline`.',
+      ),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

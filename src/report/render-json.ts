@@ -1,0 +1,74 @@
+import type { Finding, Location } from '../model/finding.js';
+import type { ScanOutcome } from '../model/outcome.js';
+import type { RenderContext } from './render-context.js';
+
+/** Version of the JSON report's shape; bumped on any breaking change (docs/json-format.md). */
+export const JSON_REPORT_VERSION = 1;
+
+function location(l: Location): Record<string, unknown> {
+  return {
+    path: l.path,
+    line: l.line,
+    column: l.column,
+    endLine: l.endLine,
+    endColumn: l.endColumn,
+  };
+}
+
+function finding(f: Finding): Record<string, unknown> {
+  return {
+    ruleId: f.ruleId,
+    kind: f.kind,
+    severity: f.severity,
+    title: f.title,
+    ...location(f.location),
+    redacted: f.redacted,
+    ...(f.partner === undefined
+      ? {}
+      : { partner: { ...location(f.partner), redacted: f.partnerRedacted } }),
+    lineText: f.lineText,
+    fingerprint: f.fingerprint,
+    secretHash: f.secretHash,
+    ...(f.keyFacts === undefined ? {} : { keyFacts: f.keyFacts }),
+    ...(f.commit === undefined ? {} : { commit: f.commit }),
+  };
+}
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
+/** The machine-readable report: a versioned, documented contract (see docs/json-format.md). */
+export function renderJson(outcome: ScanOutcome, ctx: RenderContext): string {
+  const report = {
+    version: JSON_REPORT_VERSION,
+    tool: { name: 'keyguard', version: ctx.toolVersion },
+    mode: outcome.mode,
+    findings: outcome.findings.map(finding),
+    suppressed: {
+      count: outcome.suppressed.length,
+      byKind: countBy(outcome.suppressed, (s) => s.reason.by),
+      items: outcome.suppressed.map((s) => ({
+        ruleId: s.finding.ruleId,
+        path: s.finding.location.path,
+        line: s.finding.location.line,
+        column: s.finding.location.column,
+        redacted: s.finding.redacted,
+        by: s.reason.by,
+        entry: s.reason.entry,
+        reason: s.reason.reason,
+      })),
+    },
+    skipped: {
+      count: outcome.skipped.length,
+      byReason: countBy(outcome.skipped, (s) => s.reason),
+      items: outcome.skipped,
+    },
+    warnings: outcome.warnings,
+    stats: outcome.stats,
+    ...(outcome.coverage === undefined ? {} : { coverage: outcome.coverage }),
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
