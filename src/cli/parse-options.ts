@@ -26,7 +26,7 @@ export function parseOptions(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: string }).code;
-    const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? '';
+    const flag = /(--[\w-]+)/.exec(message)?.[1] ?? /'(-[^' ,]+)/.exec(message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       throw new KeyguardError(
         'USAGE',

@@ -62,7 +62,10 @@ function renderFinding(c: Colors, f: Finding, ctx: RenderContext): string[] {
 function skippedSummary(skipped: readonly Skipped[]): string {
   const counts = new Map<string, number>();
   for (const s of skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
-  return [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ');
 }
 
 /** The terminal report: one block per finding, masked line, a fix hint, then a summary line. */

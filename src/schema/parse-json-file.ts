@@ -24,6 +24,8 @@ export async function parseJsonFile(file: string, code: ErrorCode): Promise<unkn
     const message = error instanceof Error ? error.message : String(error);
     const at = /position (\d+)/.exec(message);
     const where = at?.[1] === undefined ? '' : ` at ${positionToLineColumn(text, Number(at[1]))}`;
-    throw new KeyguardError(code, `${file}: invalid JSON${where}`, { cause: error });
+    // V8 quotes the whole input after the first comma; keep only the reason, never file content.
+    const reason = (message.split(/, "|\n| in JSON/)[0] ?? message).slice(0, 80);
+    throw new KeyguardError(code, `${file}: invalid JSON${where} (${reason})`, { cause: error });
   }
 }

@@ -36,17 +36,27 @@ export async function walkFolder(root: string): Promise<string[]> {
     }
   }
   if (rules.size === 0) return files.sort();
-  const ignored = (path: string): boolean => {
-    let dir = posix.dirname(path);
+  // Deepest .gitignore first: the first one with an opinion (ignore or `!` re-include) decides.
+  const decide = (path: string): 'ignored' | 'kept' | 'none' => {
+    let dir = posix.dirname(path.endsWith('/') ? path.slice(0, -1) : path);
     for (;;) {
       const rule = rules.get(dir);
       if (rule !== undefined) {
-        const relative = dir === '.' ? path : path.slice(dir.length + 1);
-        if (rule.ignores(relative)) return true;
+        const verdict = rule.test(dir === '.' ? path : path.slice(dir.length + 1));
+        if (verdict.ignored) return 'ignored';
+        if (verdict.unignored) return 'kept';
       }
-      if (dir === '.') return false;
+      if (dir === '.') return 'none';
       dir = posix.dirname(dir);
     }
+  };
+  // As in git, an excluded folder hides everything below it, whatever deeper files say.
+  const ignored = (path: string): boolean => {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      if (decide(`${parts.slice(0, i).join('/')}/`) === 'ignored') return true;
+    }
+    return decide(path) === 'ignored';
   };
   return files.filter((f) => !ignored(f)).sort();
 }
