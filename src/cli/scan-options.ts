@@ -19,7 +19,8 @@ export const SCAN_OPTIONS = {
 export const SCAN_OPTIONS_HELP = `Options:
   -c, --config <file>       configuration file (default: .keyguard.json at the repository root)
       --rules <file>        add a rule pack (repeatable)
-  -f, --format <name>       human (default), json
+  -f, --format <name>       human (default), json, sarif, github (annotations), markdown
+                            (step summary), gitlab (secret-detection report)
   -o, --output <file>       write the report to a file (a summary still goes to stderr)
   -v, --verbose             list suppressed findings and skipped files
       --fail-on <severity>  lowest severity that fails: critical, high, medium, low (default), info

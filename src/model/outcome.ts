@@ -1,5 +1,5 @@
 import type { SourceKind } from './chunk.js';
-import type { Finding, Suppression } from './finding.js';
+import type { BaselineEntry, Finding, Suppression } from './finding.js';
 
 export type SkipReason =
   | 'binary'
@@ -38,4 +38,6 @@ export interface ScanOutcome {
   readonly stats: ScanStats;
   /** Free-form coverage facts a source reports (range, shallow, partial). */
   readonly coverage?: Readonly<Record<string, string | number | boolean>>;
+  /** Baseline entries that matched nothing among the paths this scan covered. */
+  readonly staleBaseline?: readonly BaselineEntry[];
 }

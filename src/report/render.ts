@@ -1,7 +1,7 @@
 import type { ScanOutcome } from '../model/outcome.js';
 import type { RenderContext } from './render-context.js';
 
-export const FORMATS = ['human', 'json'] as const;
+export const FORMATS = ['human', 'json', 'sarif', 'github', 'markdown', 'gitlab'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function isFormat(name: string): name is Format {
@@ -19,5 +19,13 @@ export async function render(
       return (await import('./render-human.js')).renderHuman(outcome, ctx);
     case 'json':
       return (await import('./render-json.js')).renderJson(outcome, ctx);
+    case 'sarif':
+      return (await import('./render-sarif.js')).renderSarif(outcome, ctx);
+    case 'github':
+      return (await import('./render-github.js')).renderGithub(outcome, ctx);
+    case 'markdown':
+      return (await import('./render-markdown.js')).renderMarkdown(outcome, ctx);
+    case 'gitlab':
+      return (await import('./render-gitlab.js')).renderGitlab(outcome, ctx);
   }
 }

@@ -1,0 +1,70 @@
+import type { Finding, Severity } from '../model/finding.js';
+import type { ScanOutcome } from '../model/outcome.js';
+import type { RenderContext } from './render-context.js';
+import { workflowCommand } from './workflow-command.js';
+
+type AnnotationLevel = 'error' | 'warning' | 'notice';
+
+/** critical, high and medium → error; low → warning; info → notice. */
+export function annotationLevel(severity: Severity): AnnotationLevel {
+  if (severity === 'low') return 'warning';
+  if (severity === 'info') return 'notice';
+  return 'error';
+}
+
+function firstSentence(text: string): string {
+  const end = text.indexOf('. ');
+  return end === -1 ? text : text.slice(0, end + 1);
+}
+
+function message(f: Finding, ctx: RenderContext): string {
+  const lines = [`${f.redacted} (${f.severity})`];
+  if (f.partner !== undefined)
+    lines.push(
+      `paired with ${f.partnerRedacted ?? 'its secret'} at ${f.partner.path}:${f.partner.line}`,
+    );
+  if (f.commit !== undefined) lines.push(`commit ${f.commit.sha.slice(0, 12)}`);
+  if (f.keyFacts?.account !== undefined) lines.push(`AWS account ${f.keyFacts.account}`);
+  const spec = ctx.pack.byId.get(f.ruleId);
+  if (spec !== undefined) lines.push(`Fix: ${firstSentence(spec.remediation)}`);
+  return lines.join('\n');
+}
+
+function annotation(f: Finding, ctx: RenderContext): string {
+  const l = f.location;
+  const oneLine = l.line === l.endLine;
+  return workflowCommand(
+    annotationLevel(f.severity),
+    {
+      file: l.path,
+      line: l.line,
+      endLine: l.endLine,
+      col: l.column,
+      // GitHub only honours endColumn on single-line annotations.
+      endColumn: oneLine ? l.endColumn : undefined,
+      title: `${f.title} [${f.ruleId}]`,
+    },
+    message(f, ctx),
+  );
+}
+
+/**
+ * GitHub Actions workflow commands: one annotation per finding (GitHub shows the first ten of
+ * each level per step; the markdown summary carries the full list), then warnings for stale
+ * baseline entries and scan warnings. Values are redacted; the toolkit's escaping applies.
+ */
+export function renderGithub(outcome: ScanOutcome, ctx: RenderContext): string {
+  const out = outcome.findings.map((f) => annotation(f, ctx));
+  for (const e of outcome.staleBaseline ?? []) {
+    out.push(
+      workflowCommand(
+        'warning',
+        { file: e.path, title: 'Stale keyguard baseline entry' },
+        `${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}…) no longer matches anything: remove it from the baseline.`,
+      ),
+    );
+  }
+  for (const w of outcome.warnings)
+    out.push(workflowCommand('warning', { title: 'keyguard' }, w.message));
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}

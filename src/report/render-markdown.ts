@@ -1,0 +1,124 @@
+import type { Finding, Severity } from '../model/finding.js';
+import { SEVERITIES } from '../model/finding.js';
+import type { ScanOutcome } from '../model/outcome.js';
+import type { RenderContext } from './render-context.js';
+
+/** Rows beyond this go to the SARIF/JSON report: GitHub caps a step summary at 1 MiB. */
+export const MARKDOWN_MAX_ROWS = 1000;
+
+/** Escapes text for a GitHub-flavoured Markdown table cell. */
+function cell(text: string): string {
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[`*_[\]<>]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, ' ');
+}
+
+/** Inline code that survives backticks inside the value. */
+function code(text: string): string {
+  const clean = text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return clean.includes('`') ? `\`\` ${clean} \`\`` : `\`${clean}\``;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function severityCounts(findings: readonly Finding[]): string {
+  return SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+}
+
+const ICON: Readonly<Record<Severity, string>> = {
+  critical: '🔴',
+  high: '🔴',
+  medium: '🟠',
+  low: '🟡',
+  info: '⚪',
+};
+
+function row(f: Finding): string {
+  const where = `${f.location.path}:${f.location.line}:${f.location.column}`;
+  const value =
+    f.partner === undefined
+      ? code(f.redacted)
+      : `${code(f.redacted)} + ${code(f.partnerRedacted ?? '')} (line ${f.partner.line})`;
+  return `| ${ICON[f.severity]} ${f.severity} | ${cell(f.title)} (${code(f.ruleId)}) | ${code(where)} | ${value} | ${f.commit === undefined ? '' : code(f.commit.sha.slice(0, 12))} |`;
+}
+
+function coverageLines(outcome: ScanOutcome): string[] {
+  const parts = [
+    `mode ${code(outcome.mode)}`,
+    plural(outcome.stats.files, 'file'),
+    ...(outcome.stats.commits === undefined ? [] : [plural(outcome.stats.commits, 'commit')]),
+    ...Object.entries(outcome.coverage ?? {}).map(([k, v]) => `${k}: ${code(String(v))}`),
+  ];
+  return [`Scanned: ${parts.join(' · ')}`];
+}
+
+/**
+ * A GitHub-flavoured Markdown summary for `$GITHUB_STEP_SUMMARY`: every finding in one table
+ * (annotations stop at ten per level), what was scanned, suppressions, stale baseline entries
+ * and the fix for each rule that fired. Values are redacted.
+ */
+export function renderMarkdown(outcome: ScanOutcome, ctx: RenderContext): string {
+  const n = outcome.findings.length;
+  const out: string[] = [];
+  out.push(
+    n === 0
+      ? '## ✅ keyguard: no AWS credentials found'
+      : `## ❌ keyguard: ${plural(n, 'finding')} (${severityCounts(outcome.findings)})`,
+    '',
+  );
+  out.push(...coverageLines(outcome), '');
+  if (n > 0) {
+    out.push(
+      '| Severity | Finding | Location | Value | Commit |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const f of outcome.findings.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(f));
+    if (n > MARKDOWN_MAX_ROWS)
+      out.push('', `…and ${n - MARKDOWN_MAX_ROWS} more: see the SARIF or JSON report.`);
+    out.push('', '### How to fix', '');
+    const ruleIds = [...new Set(outcome.findings.map((f) => f.ruleId))];
+    for (const id of ruleIds) {
+      const spec = ctx.pack.byId.get(id);
+      if (spec !== undefined) out.push(`- **${cell(spec.title)}**: ${cell(spec.remediation)}`);
+    }
+    out.push(
+      '',
+      'Rotate exposed keys first: deleting the line does not remove a key from Git history. ' +
+        'Then allowlist false positives in `.keyguard.json`, add `keyguard:allow` to the line, ' +
+        'or accept existing findings with `keyguard baseline`.',
+      '',
+    );
+  }
+  const stale = outcome.staleBaseline ?? [];
+  if (stale.length > 0) {
+    out.push(
+      `### ${plural(stale.length, 'stale baseline entry').replace('entrys', 'entries')}`,
+      '',
+    );
+    out.push('These entries no longer match anything; remove them from the baseline:', '');
+    for (const e of stale)
+      out.push(
+        `- ${code(e.ruleId)} in ${code(e.path)} (${code(`sha256:${e.secretHash.slice(0, 12)}`)})`,
+      );
+    out.push('');
+  }
+  const extra: string[] = [];
+  if (outcome.suppressed.length > 0) {
+    const by = new Map<string, number>();
+    for (const s of outcome.suppressed) by.set(s.reason.by, (by.get(s.reason.by) ?? 0) + 1);
+    extra.push(
+      `${outcome.suppressed.length} suppressed (${[...by].map(([k, v]) => `${v} ${k}`).join(', ')})`,
+    );
+  }
+  if (outcome.skipped.length > 0) extra.push(`${outcome.skipped.length} skipped`);
+  if (extra.length > 0) out.push(extra.join(' · '), '');
+  for (const w of outcome.warnings) out.push(`> ⚠️ ${cell(w.message)}`, '');
+  return `${out.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,198 @@
+import type { Finding, Location, Severity } from '../model/finding.js';
+import type { ScanOutcome } from '../model/outcome.js';
+import type { RuleSpec } from '../model/rule.js';
+import { occurrenceKeys } from './occurrence-keys.js';
+import type { RenderContext } from './render-context.js';
+import { SECURITY_SEVERITY } from './security-severity.js';
+
+/** The key our content fingerprint is stored under in `partialFingerprints`. */
+export const SARIF_FINGERPRINT_KEY = 'keyguard/v1';
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+type SarifLevel = 'error' | 'warning' | 'note';
+
+/** critical/high → error, medium → warning, low/info → note (GitHub's alert levels). */
+export function sarifLevel(severity: Severity): SarifLevel {
+  if (severity === 'critical' || severity === 'high') return 'error';
+  if (severity === 'medium') return 'warning';
+  return 'note';
+}
+
+/** A repository-relative path as a URI reference: each segment percent-encoded, `/` kept. */
+function pathUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
+/** SARIF message text treats `[` and `]` as link syntax; escape them in plain text. */
+function escapeMessage(text: string): string {
+  return text.replace(/[[\]\\]/g, (c) => `\\${c}`);
+}
+
+function physicalLocation(l: Location): Record<string, unknown> {
+  return {
+    artifactLocation: { uri: pathUri(l.path), uriBaseId: '%SRCROOT%' },
+    region: {
+      startLine: l.line,
+      startColumn: l.column,
+      endLine: l.endLine,
+      endColumn: l.endColumn,
+    },
+  };
+}
+
+function markdownEscape(text: string): string {
+  return text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
+}
+
+function helpText(spec: RuleSpec): string {
+  const refs = (spec.references ?? []).map((r) => `See: ${r}`);
+  return [spec.description, '', `Fix: ${spec.remediation}`, ...refs].join('\n');
+}
+
+function helpMarkdown(spec: RuleSpec, guidance: string | undefined): string {
+  const lines = [
+    markdownEscape(spec.description),
+    '',
+    '**How to fix**',
+    '',
+    guidance ?? markdownEscape(spec.remediation),
+  ];
+  const refs = spec.references ?? [];
+  if (refs.length > 0) lines.push('', '**References**', '', ...refs.map((r) => `- <${r}>`));
+  return lines.join('\n');
+}
+
+function rule(spec: RuleSpec, guidance: string | undefined): Record<string, unknown> {
+  const tags = ['security', 'secret', 'aws', 'external/cwe/cwe-798'];
+  return {
+    id: spec.id,
+    name: spec.id
+      .split('-')
+      .map((w) => (w === 'aws' ? 'AWS' : w.charAt(0).toUpperCase() + w.slice(1)))
+      .join(''),
+    shortDescription: { text: spec.title },
+    fullDescription: { text: spec.description.slice(0, 1024) },
+    help: { text: helpText(spec), markdown: helpMarkdown(spec, guidance) },
+    ...(spec.references?.[0] === undefined ? {} : { helpUri: spec.references[0] }),
+    defaultConfiguration: {
+      level: sarifLevel(spec.severity),
+      enabled: spec.enabled !== false,
+    },
+    properties: {
+      tags,
+      precision: spec.kind === 'pair' ? 'very-high' : 'high',
+      'security-severity': SECURITY_SEVERITY[spec.severity],
+      severity: spec.severity,
+    },
+  };
+}
+
+function messageText(f: Finding): string {
+  const parts = [`${f.title}: ${f.redacted}`];
+  if (f.partner !== undefined) {
+    const where = `${f.partner.path}:${f.partner.line}`;
+    parts.push(` paired with ${f.partnerRedacted ?? 'its secret'} at [${escapeMessage(where)}](1)`);
+  }
+  parts.push('.');
+  if (f.commit !== undefined) parts.push(` Introduced in commit ${f.commit.sha.slice(0, 12)}.`);
+  if (f.keyFacts?.account !== undefined) parts.push(` AWS account ${f.keyFacts.account}.`);
+  if (f.keyFacts?.canary === true) parts.push(' Likely a canary token: do not use it.');
+  parts.push(' Rotate the key; removing the line does not remove it from history.');
+  return parts.join('');
+}
+
+function result(f: Finding, key: string, ruleIndex: Map<string, number>): Record<string, unknown> {
+  const index = ruleIndex.get(f.ruleId);
+  return {
+    ruleId: f.ruleId,
+    ...(index === undefined ? {} : { ruleIndex: index }),
+    level: sarifLevel(f.severity),
+    message: { text: messageText(f) },
+    locations: [{ physicalLocation: physicalLocation(f.location) }],
+    ...(f.partner === undefined
+      ? {}
+      : {
+          relatedLocations: [
+            {
+              id: 1,
+              physicalLocation: physicalLocation(f.partner),
+              message: { text: `paired value ${f.partnerRedacted ?? ''}`.trim() },
+            },
+          ],
+        }),
+    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: key },
+    properties: {
+      severity: f.severity,
+      kind: f.kind,
+      redacted: f.redacted,
+      secretHash: f.secretHash,
+      ...(f.commit === undefined
+        ? {}
+        : {
+            commit: f.commit.sha,
+            ...(f.commit.author === undefined ? {} : { author: f.commit.author }),
+            ...(f.commit.date === undefined ? {} : { date: f.commit.date }),
+          }),
+      ...(f.keyFacts?.account === undefined ? {} : { account: f.keyFacts.account }),
+    },
+  };
+}
+
+/** Guidance in Markdown per rule, when a richer source than the rule's remediation exists. */
+export type RuleGuidance = (spec: RuleSpec) => string | undefined;
+
+/**
+ * SARIF 2.1.0 for GitHub code scanning: every rule of the pack with Markdown help and a
+ * security-severity, one result per finding with redacted text only, and a content fingerprint
+ * (rule + path + secret hash + occurrence) that survives lines moving.
+ */
+export function renderSarif(
+  outcome: ScanOutcome,
+  ctx: RenderContext,
+  guidance: RuleGuidance = () => undefined,
+): string {
+  const specs = [...ctx.pack.byId.values()];
+  const ruleIndex = new Map(specs.map((s, i) => [s.id, i]));
+  const keys = occurrenceKeys(outcome.findings);
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'keyguard',
+            semanticVersion: ctx.toolVersion,
+            version: ctx.toolVersion,
+            rules: specs.map((s) => rule(s, guidance(s))),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The repository root.' } } },
+        columnKind: 'utf16CodeUnits',
+        results: outcome.findings.map((f, i) => result(f, keys[i] ?? f.fingerprint, ruleIndex)),
+        invocations: [
+          {
+            executionSuccessful: true,
+            ...(outcome.warnings.length === 0
+              ? {}
+              : {
+                  toolExecutionNotifications: outcome.warnings.map((w) => ({
+                    level: 'warning',
+                    message: { text: w.message },
+                    descriptor: { id: w.code },
+                  })),
+                }),
+          },
+        ],
+        properties: {
+          mode: outcome.mode,
+          ...(outcome.coverage === undefined ? {} : { coverage: outcome.coverage }),
+          suppressed: outcome.suppressed.length,
+          skipped: outcome.skipped.length,
+        },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
