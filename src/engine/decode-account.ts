@@ -4,6 +4,7 @@ const MODERN = /^[A-Z]{4}[A-Z2-7]{16}$/;
 const PREFIX_LENGTH = 4;
 /** The account sits in bits 46…7 of the first 48 bits of the decoded body. */
 const ACCOUNT_MASK = 0x7fffffffff80n;
+const MAX_ACCOUNT = 999_999_999_999n;
 
 /**
  * Decodes the 12-digit AWS account from a modern access key ID (or unique ID of the same shape)
@@ -12,7 +13,8 @@ const ACCOUNT_MASK = 0x7fffffffff80n;
  * official route is `sts:GetAccessKeyInfo`.
  *
  * Returns undefined for legacy IDs (fifth character `I` or `J`), which do not carry the account,
- * and for anything that is not 4 letters + 16 base32 characters.
+ * for anything that is not 4 letters + 16 base32 characters, and when the bits do not make a
+ * 12-digit number.
  */
 export function decodeAccountId(keyId: string): string | undefined {
   if (!MODERN.test(keyId)) return undefined;
@@ -25,5 +27,7 @@ export function decodeAccountId(keyId: string): string | undefined {
   }
   const first48 = bits >> 2n;
   const account = (first48 & ACCOUNT_MASK) >> 7n;
+  // 40 bits reach 13 digits; AWS accounts have 12, so a larger value is not a real encoding.
+  if (account > MAX_ACCOUNT) return undefined;
   return account.toString().padStart(12, '0');
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import accounts from '../../rules/aws-accounts.json' with { type: 'json' };
 import schema from '../../rules/aws-accounts.schema.json' with { type: 'json' };
 import { canaryGroupOf, keyFactsFor } from '../../src/engine/key-facts.js';
-import { createRandom, fakeKeyId } from '../../src/rules/expand-placeholders.js';
+import { createRandom } from '../../src/rules/expand-placeholders.js';
 import { keyIdForAccount } from '../helpers/fake-sts.js';
 
 // aws-facts.md B4.
@@ -86,7 +86,7 @@ describe('keyFactsFor', () => {
   });
 
   it('does not flag ordinary accounts', () => {
-    const facts = keyFactsFor(fakeKeyId(createRandom(12), 'AKIA'));
+    const facts = keyFactsFor(keyIdForAccount(createRandom(12), 'AKIA', '123456789012'));
     expect(facts.canary).toBeUndefined();
     expect(facts.account).toMatch(/^\d{12}$/);
   });

@@ -70,11 +70,13 @@ export function makeIdentity(
 ): FakeIdentity {
   const temporary = kind === 'role' || kind === 'federated';
   const prefix = temporary ? 'ASIA' : 'AKIA';
-  const keyId =
+  let keyId =
     options.account === undefined
       ? fakeKeyId(random, prefix)
       : keyIdForAccount(random, prefix, options.account);
-  const account = decodeAccountId(keyId) ?? '000000000000';
+  // About one random body in eleven decodes to 13 digits, which no real key does: draw again.
+  while (decodeAccountId(keyId) === undefined) keyId = fakeKeyId(random, prefix);
+  const account = decodeAccountId(keyId) ?? '';
   const name = options.name ?? `${kind}-${Math.floor(random() * 1e6)}`;
   const base = {
     keyId,
