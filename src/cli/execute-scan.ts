@@ -28,6 +28,17 @@ export interface ScanPlan {
   /** Where `.keyguard.json` and the default baseline are looked for. */
   readonly root: string;
   readonly source: (input: SourceFactoryInput) => Source | Promise<Source>;
+  /**
+   * The repository paths this scan covers: unmatched baseline entries there are stale (reported,
+   * and failing with --fail-on-stale). Undefined: the scan cannot tell (stdin), none are reported.
+   */
+  readonly covers?: (path: string) => boolean;
+}
+
+export interface PlannedScan {
+  readonly setup: LoadedSetup;
+  readonly result: ScanResult;
+  readonly failOn: Severity;
 }
 
 function parseSeverity(text: string, flag: string): Severity {
@@ -67,15 +78,13 @@ export function failsGate(result: ScanResult, failOn: Severity): boolean {
   return result.findings.some((f) => SEVERITIES.indexOf(f.severity) <= gate);
 }
 
-/** The shared tail of every scanning command: setup, scan, report, exit code. */
-export async function executeScan(
+/** Setup and scan without reporting: `executeScan` and `keyguard baseline` share it. */
+export async function runPlannedScan(
   io: CommandIo,
   values: Parsed['values'],
   plan: ScanPlan,
-): Promise<number> {
-  const format = stringOption(values, 'format') ?? 'human';
-  if (!isFormat(format))
-    throw new KeyguardError('USAGE', `unknown format '${format}' for '--format'`);
+  options: { readonly ignoreBaseline?: boolean } = {},
+): Promise<PlannedScan> {
   const configFile = stringOption(values, 'config') ?? io.env.KEYGUARD_CONFIG;
   const setup = await createScanSetup({
     root: plan.root,
@@ -93,7 +102,10 @@ export async function executeScan(
     failFlag === undefined
       ? (setup.config.config.failOn ?? 'low')
       : parseSeverity(failFlag, '--fail-on');
-  const baseline = await baselineFor(values, io, plan.root, setup.config.baseline);
+  const baseline =
+    options.ignoreBaseline === true
+      ? undefined
+      : await baselineFor(values, io, plan.root, setup.config.baseline);
   const mayMatch = createBytePrefilter(setup.pack);
   const source = await plan.source({
     setup,
@@ -104,7 +116,28 @@ export async function executeScan(
     ...setup,
     ...(baseline === undefined ? {} : { baseline }),
   });
+  return { setup, result, failOn };
+}
+
+/** The shared tail of every scanning command: setup, scan, report, exit code. */
+export async function executeScan(
+  io: CommandIo,
+  values: Parsed['values'],
+  plan: ScanPlan,
+): Promise<number> {
+  const format = stringOption(values, 'format') ?? 'human';
+  if (!isFormat(format))
+    throw new KeyguardError('USAGE', `unknown format '${format}' for '--format'`);
+  const { setup, result: scanned, failOn } = await runPlannedScan(io, values, plan);
+  const covers = plan.covers;
+  const stale = covers === undefined ? [] : scanned.staleBaseline.filter((e) => covers(e.path));
+  const result = { ...scanned, staleBaseline: stale };
   for (const w of result.warnings) io.stderr.write(`keyguard: warning: ${w.message}\n`);
+  if (stale.length > 0) {
+    io.stderr.write(
+      `keyguard: warning: ${stale.length} baseline ${stale.length === 1 ? 'entry matches' : 'entries match'} nothing any more; run 'keyguard baseline' to prune${values['fail-on-stale'] === true ? '' : ' (--fail-on-stale makes this fail)'}\n`,
+    );
+  }
   const output = stringOption(values, 'output');
   const ctx = { pack: setup.pack, toolVersion: io.version, verbose: values.verbose === true };
   const report = await render(format, result, {
@@ -128,5 +161,6 @@ export async function executeScan(
       `keyguard: ${n} finding${n === 1 ? '' : 's'} written to ${output} (${result.stats.files} files scanned)\n`,
     );
   }
-  return failsGate(result, failOn) ? 1 : 0;
+  if (failsGate(result, failOn)) return 1;
+  return values['fail-on-stale'] === true && stale.length > 0 ? 1 : 0;
 }

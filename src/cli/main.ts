@@ -10,6 +10,7 @@ Usage: keyguard <command> [options]
 Commands:
   tree [paths...]     scan a working tree or folder (default: .)
   stdin               scan standard input
+  baseline [paths...] accept today's findings: write .keyguard-baseline.json (scans like tree)
   rules check|list    validate a rule pack and run its examples; list the built-in rules
 
 Run 'keyguard <command> --help' for a command's options.
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   tree: async () => (await import('./commands/tree.js')).runTree,
   stdin: async () => (await import('./commands/stdin.js')).runStdin,
   rules: async () => (await import('./commands/rules.js')).runRules,
+  baseline: async () => (await import('./commands/baseline.js')).runBaseline,
 };
 
 function today(): string {

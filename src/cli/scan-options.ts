@@ -11,6 +11,7 @@ export const SCAN_OPTIONS = {
   'max-file-size': { type: 'string' },
   baseline: { type: 'string' },
   'no-baseline': { type: 'boolean' },
+  'fail-on-stale': { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -27,5 +28,6 @@ export const SCAN_OPTIONS_HELP = `Options:
       --max-file-size <n>   skip larger files, counted (default 10MB)
       --baseline <file>     accepted findings (default: .keyguard-baseline.json when present)
       --no-baseline         ignore any baseline
+      --fail-on-stale       exit 1 when baseline entries match nothing any more
       --color, --no-color   force or disable colour (NO_COLOR and FORCE_COLOR are honoured)
   -h, --help                this help`;

@@ -87,6 +87,15 @@ export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
       );
     if (outcome.suppressed.length + outcome.skipped.length > 0) out.push('');
   }
+  const stale = outcome.staleBaseline ?? [];
+  for (const e of stale) {
+    out.push(
+      c.yellow(
+        `stale baseline entry: ${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}…) matches nothing any more`,
+      ),
+    );
+  }
+  if (stale.length > 0) out.push('');
   const n = outcome.findings.length;
   const bySeverity = ['critical', 'high', 'medium', 'low', 'info']
     .map((s) => [s, outcome.findings.filter((f) => f.severity === s).length] as const)
@@ -104,6 +113,7 @@ export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
     parts.push(
       `${outcome.suppressed.length} suppressed${ctx.verbose ? '' : ' (--verbose lists them)'}`,
     );
+  if (stale.length > 0) parts.push(`${stale.length} stale baseline`);
   if (outcome.skipped.length > 0)
     parts.push(`${outcome.skipped.length} skipped (${skippedSummary(outcome.skipped)})`);
   parts.push(`${outcome.stats.durationMs} ms`);

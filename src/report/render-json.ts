@@ -66,6 +66,7 @@ export function renderJson(outcome: ScanOutcome, ctx: RenderContext): string {
       byReason: countBy(outcome.skipped, (s) => s.reason),
       items: outcome.skipped,
     },
+    staleBaseline: outcome.staleBaseline ?? [],
     warnings: outcome.warnings,
     stats: outcome.stats,
     ...(outcome.coverage === undefined ? {} : { coverage: outcome.coverage }),

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { baselineScope } from '../../filters/baseline-scope.js';
 import { findRepoRoot } from '../../git/find-repo-root.js';
 import { createTreeSource } from '../../sources/tree-source.js';
 import type { CommandIo } from '../command-io.js';
@@ -16,7 +17,7 @@ a .gitignore. Binary and oversized files are skipped and counted; symlinks are n
 ${SCAN_OPTIONS_HELP}
 `;
 
-async function configRoot(io: CommandIo, first: string | undefined): Promise<string> {
+export async function configRoot(io: CommandIo, first: string | undefined): Promise<string> {
   const target = resolve(io.cwd, first ?? '.');
   let dir = target;
   try {
@@ -34,9 +35,13 @@ export async function runTree(io: CommandIo): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
+  const root = await configRoot(io, positionals[0]);
   return executeScan(io, values, {
     mode: 'tree',
-    root: await configRoot(io, positionals[0]),
+    root,
+    covers: baselineScope(
+      positionals.map((p) => relative(root, resolve(io.cwd, p)).split(sep).join('/')),
+    ),
     source: ({ maxFileSize, mayMatch }) =>
       createTreeSource({
         paths: positionals,
