@@ -2,6 +2,8 @@ import type { Chunk } from '../model/chunk.js';
 import type { EngineAllowlist } from '../model/config.js';
 import type { Finding, FindingKind, Location, SuppressionReason } from '../model/finding.js';
 import type { CompiledPack, CompiledRule, RuleSpec } from '../model/rule.js';
+import type { CredentialCollector } from './collect-credentials.js';
+import { keyFactsFor } from './key-facts.js';
 import { labelOf } from './label.js';
 import { createLineIndex, type LineIndex } from './line-index.js';
 import { type MaskSpan, maskLine } from './mask-line.js';
@@ -63,7 +65,13 @@ function reportsAlone(rule: CompiledRule, m: RawMatch, index: LineIndex): boolea
  * Scans one chunk: prefilter → regex → plausibility → pairing → findings.
  * Raw values stay inside this function; findings carry redacted text and hashes only.
  */
-export function detectChunk(chunk: Chunk, pack: CompiledPack, allow: EngineAllowlist): Finding[] {
+export function detectChunk(
+  chunk: Chunk,
+  pack: CompiledPack,
+  allow: EngineAllowlist,
+  /** Opt-in (`--verify` only): receives the raw values of pair findings. */
+  collector?: CredentialCollector,
+): Finding[] {
   const text = chunk.text;
   const rules = selectRules(text, pack.rules);
   if (rules.length === 0) return [];
@@ -140,8 +148,14 @@ export function detectChunk(chunk: Chunk, pack: CompiledPack, allow: EngineAllow
       source: chunk.source,
       ...(chunk.commit === undefined ? {} : { commit: chunk.commit }),
       ...(pragma ? { pragma } : {}),
+      ...(e.kind === 'access-key-id' || e.kind === 'credential-pair'
+        ? { keyFacts: keyFactsFor(e.primary.value) }
+        : {}),
       ...(allowedBy === undefined ? {} : { allowedBy }),
     });
+    if (collector !== undefined && e.partner !== undefined) {
+      collector.add(findings.at(-1), e.primary, e.partner, raw, index);
+    }
   }
   return findings;
 }
