@@ -1,7 +1,7 @@
+import { type PrincipalType, principalOf } from '../engine/assess-severity.js';
 import { keyFactsFor } from '../engine/key-facts.js';
 import type { Severity } from '../model/finding.js';
 import { createHttpClient, type HttpClient, type HttpResponse } from './http-client.js';
-import { type PrincipalType, principalOf } from './principal.js';
 import { signV4 } from './sign-v4.js';
 import { resolveStsEndpoint, type StsEndpoint } from './sts-endpoint.js';
 import { parseStsResponse } from './sts-response.js';
