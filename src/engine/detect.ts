@@ -11,6 +11,7 @@ import { findMatches, type RawMatch } from './match.js';
 import { pairMatches } from './pair.js';
 import { selectRules } from './prefilter.js';
 import { redactValue, sha256Hex } from './redact.js';
+import { keywordOffsets, regionsAround } from './scan-regions.js';
 import { isPlausibleValue } from './value-checks.js';
 
 /** Inline suppression comment, on the finding's line or its partner's. */
@@ -62,6 +63,51 @@ function reportsAlone(rule: CompiledRule, m: RawMatch, index: LineIndex): boolea
 }
 
 /**
+ * Whole-text rules (key IDs) run first; labelled rules (secrets, tokens) then run only near their
+ * label keywords (that line and the next) and inside the pairing window of a key ID found. That
+ * keeps the 40-character scan, the engine's costliest step, off the bulk of every file.
+ */
+function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; index?: LineIndex } {
+  const selected = selectRules(text, pack.rules);
+  const raw = selected
+    .filter((r) => r.report !== 'labelled')
+    .flatMap((rule) => findMatches(text, rule));
+  let index: LineIndex | undefined;
+  for (const rule of pack.rules) {
+    if (rule.report !== 'labelled') continue;
+    const anchors: Anchor[] = [];
+    for (const p of pack.pairs) {
+      if (p.secret !== rule.id) continue;
+      const chars = Math.min(p.withinChars, 1 << 20);
+      for (const m of raw) {
+        if (m.rule.id === p.keyId)
+          anchors.push({
+            offset: m.start,
+            linesBefore: p.withinLines,
+            linesAfter: p.withinLines,
+            chars,
+          });
+      }
+    }
+    if (selected.includes(rule)) {
+      for (const offset of keywordOffsets(text, rule.keywords)) {
+        anchors.push({ offset, linesBefore: 0, linesAfter: 1, chars: LABEL_WINDOW });
+      }
+    }
+    if (anchors.length === 0) continue;
+    index ??= createLineIndex(text);
+    raw.push(...findMatches(text, rule, regionsAround(text, index, anchors)));
+  }
+  if (raw.length > 0) index ??= createLineIndex(text);
+  return index === undefined ? { raw } : { raw, index };
+}
+
+type Anchor = Parameters<typeof regionsAround>[2][number];
+
+/** How far a label reaches along a very long (minified) line. */
+const LABEL_WINDOW = 400;
+
+/**
  * Scans one chunk: prefilter → regex → plausibility → pairing → findings.
  * Raw values stay inside this function; findings carry redacted text and hashes only.
  */
@@ -73,11 +119,8 @@ export function detectChunk(
   collector?: CredentialCollector,
 ): Finding[] {
   const text = chunk.text;
-  const rules = selectRules(text, pack.rules);
-  if (rules.length === 0) return [];
-  const raw = rules.flatMap((rule) => findMatches(text, rule));
-  if (raw.length === 0) return [];
-  const index = createLineIndex(text);
+  const { raw, index } = findAllMatches(text, pack);
+  if (raw.length === 0 || index === undefined) return [];
 
   const emits: Emit[] = [];
   const live: RawMatch[] = [];
@@ -94,7 +137,8 @@ export function detectChunk(
     emits.push({ spec: p.pair.spec, kind: 'credential-pair', primary: p.keyId, partner: p.secret });
   }
   for (const m of unpaired) {
-    if (reportsAlone(m.rule, m, index)) emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m });
+    if (reportsAlone(m.rule, m, index))
+      emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m });
   }
   if (emits.length === 0) return [];
 
@@ -127,7 +171,13 @@ export function detectChunk(
     const identity = e.partner ?? e.primary;
     const secretHash = sha256Hex(identity.value);
     const line = index.lineOf(e.primary.start);
-    const lineText = maskLine(index.lineText(line), index.lineStart(line), e.primary.start, e.primary.end, masks);
+    const lineText = maskLine(
+      index.lineText(line),
+      index.lineStart(line),
+      e.primary.start,
+      e.primary.end,
+      masks,
+    );
     const values = e.partner === undefined ? [e.primary.value] : [e.partner.value, e.primary.value];
     const lines = [index.lineText(line)];
     if (e.partner !== undefined) lines.push(index.lineText(index.lineOf(e.partner.start)));
@@ -141,7 +191,9 @@ export function detectChunk(
       location,
       ...(partner === undefined ? {} : { partner }),
       redacted: redactValue(e.primary.rule.kind, e.primary.value),
-      ...(e.partner === undefined ? {} : { partnerRedacted: redactValue(e.partner.rule.kind, e.partner.value) }),
+      ...(e.partner === undefined
+        ? {}
+        : { partnerRedacted: redactValue(e.partner.rule.kind, e.partner.value) }),
       lineText,
       secretHash,
       fingerprint: sha256Hex(`${e.spec.id}\n${chunk.path}\n${secretHash}`).slice(0, 32),

@@ -1,4 +1,5 @@
 import type { CompiledRule } from '../model/rule.js';
+import type { Region } from './scan-regions.js';
 
 /** One regex hit, still holding the raw value: it never leaves the engine. */
 export interface RawMatch {
@@ -20,16 +21,32 @@ export function normalizeValue(raw: string): string {
     .replace(/%(2[bBfF]|3[dD])/g, (_, hex: string) => URL_ESCAPES[hex.toLowerCase()] ?? '');
 }
 
-export function findMatches(text: string, rule: CompiledRule): RawMatch[] {
+/** Runs a rule over the whole text, or only over `regions` (sorted, non-overlapping). */
+export function findMatches(
+  text: string,
+  rule: CompiledRule,
+  regions?: readonly Region[],
+): RawMatch[] {
   const regex = rule.regex;
   if (regex === undefined) return [];
   const matches: RawMatch[] = [];
-  // matchAll clones the regex, so the shared compiled instance keeps lastIndex 0.
-  for (const m of text.matchAll(regex)) {
-    const span = m.indices?.[rule.secretGroup];
-    const raw = m[rule.secretGroup];
-    if (span === undefined || raw === undefined) continue;
-    matches.push({ rule, start: span[0], end: span[1], value: normalizeValue(raw) });
+  for (const region of regions ?? [{ start: 0, end: text.length }]) {
+    const slice =
+      region.start === 0 && region.end === text.length
+        ? text
+        : text.slice(region.start, region.end);
+    // matchAll clones the regex, so the shared compiled instance keeps lastIndex 0.
+    for (const m of slice.matchAll(regex)) {
+      const span = m.indices?.[rule.secretGroup];
+      const raw = m[rule.secretGroup];
+      if (span === undefined || raw === undefined) continue;
+      matches.push({
+        rule,
+        start: region.start + span[0],
+        end: region.start + span[1],
+        value: normalizeValue(raw),
+      });
+    }
   }
   return matches;
 }

@@ -25,6 +25,10 @@ export async function listTreeFiles(dir: string): Promise<GitFileList | undefine
   const root = top.stdout.toString('utf8').trim();
   // Inside .git itself, or a bare repository: no work tree to list.
   if (root === '') return undefined;
+  // A folder the user named but git ignores (build/, .cache/) would list nothing: scanning it as a
+  // plain folder beats a vacuous pass.
+  const ignoredDir = await runGit(['check-ignore', '-q', '--no-index', '.'], dir);
+  if (ignoredDir.code === 0) return undefined;
   const listed = await runGitChecked(
     ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--full-name'],
     dir,
