@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { annotationLevel, renderGithub } from '../../src/report/render-github.js';
+import {
+  escapeCommandData,
+  escapeCommandProperty,
+  workflowCommand,
+} from '../../src/report/workflow-command.js';
+import { fakePair, leaks } from '../helpers/fake-keys.js';
+import { CTX, credentials, findingsOf, outcomeOf, sampleOutcome } from './report-fixture.js';
+
+describe('workflow command escaping', () => {
+  it('escapes % CR LF in data, and : , too in properties, like the toolkit', () => {
+    expect(escapeCommandData('50% a\r\nb: c, d')).toBe('50%25 a%0D%0Ab: c, d');
+    expect(escapeCommandProperty('50% a\r\nb: c, d')).toBe('50%25 a%0D%0Ab%3A c%2C d');
+    expect(workflowCommand('error', { file: 'a,b:c.txt', line: 3, col: undefined }, 'x\ny')).toBe(
+      '::error file=a%2Cb%3Ac.txt,line=3::x%0Ay',
+    );
+    expect(workflowCommand('warning', {}, 'plain')).toBe('::warning::plain');
+  });
+});
+
+describe('renderGithub', () => {
+  it('writes one annotation per finding with file, line, col, endLine and title', () => {
+    const { outcome, pairs } = sampleOutcome();
+    const text = renderGithub(outcome, CTX);
+    expect(leaks(text, pairs)).toEqual([]);
+    const lines = text.trimEnd().split('\n');
+    expect(lines.length).toBe(2);
+    expect(lines[0]).toMatch(
+      /^::error file=config\/creds\.ini,line=2,endLine=2,col=21,endColumn=41,title=AWS access key pair \[aws-access-key-pair\]::AKIA\*+\w{4} \(high\)%0Apaired with \*+\w{4} at config\/creds\.ini:3(%0AAWS account \d{12})?%0AFix: /,
+    );
+    expect(lines[1]).toMatch(/^::warning file=src\/app\.ts,line=1,/);
+  });
+
+  it('escapes paths with commas and colons so the runner parses them', () => {
+    const p = fakePair();
+    const text = renderGithub(outcomeOf(findingsOf({ 'a,b:c.ini': credentials(p) })), CTX);
+    expect(text).toContain('file=a%2Cb%3Ac.ini,');
+  });
+
+  it('maps severities to annotation levels', () => {
+    expect(annotationLevel('critical')).toBe('error');
+    expect(annotationLevel('high')).toBe('error');
+    expect(annotationLevel('medium')).toBe('error');
+    expect(annotationLevel('low')).toBe('warning');
+    expect(annotationLevel('info')).toBe('notice');
+  });
+
+  it('warns about stale baseline entries and scan warnings; prints nothing when clean', () => {
+    expect(renderGithub(outcomeOf([]), CTX)).toBe('');
+    const text = renderGithub(
+      outcomeOf([], {
+        staleBaseline: [
+          { ruleId: 'aws-access-key-id', path: 'old.txt', secretHash: 'a'.repeat(64) },
+        ],
+        warnings: [{ code: 'CONFIG', message: 'allowlist entry expired: x' }],
+      }),
+      CTX,
+    );
+    expect(text).toContain(
+      '::warning file=old.txt,title=Stale keyguard baseline entry::aws-access-key-id in old.txt',
+    );
+    expect(text).toContain(
+      '::warning title=keyguard::allowlist entry expired%3A x'.replace('%3A', ':'),
+    );
+  });
+});
