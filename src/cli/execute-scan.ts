@@ -33,6 +33,8 @@ export interface ScanPlan {
    * and failing with --fail-on-stale). Undefined: the scan cannot tell (stdin), none are reported.
    */
   readonly covers?: (path: string) => boolean;
+  /** Runs on the result before it is reported (history: one finding per secret across commits). */
+  readonly finish?: (result: ScanResult) => ScanResult;
 }
 
 export interface PlannedScan {
@@ -112,10 +114,11 @@ export async function runPlannedScan(
     maxFileSize,
     ...(mayMatch === undefined ? {} : { mayMatch }),
   });
-  const result = await runScan(source, plan.mode, {
+  const scanned = await runScan(source, plan.mode, {
     ...setup,
     ...(baseline === undefined ? {} : { baseline }),
   });
+  const result = plan.finish === undefined ? scanned : plan.finish(scanned);
   return { setup, result, failOn };
 }
 

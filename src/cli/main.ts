@@ -10,6 +10,10 @@ Usage: keyguard <command> [options]
 Commands:
   tree [paths...]     scan a working tree or folder (default: .)
   stdin               scan standard input
+  staged              the pre-commit gate: scan what the next commit adds (the index)
+  history [range]     scan every commit of every ref, or a range (main..feature, --since)
+  install             add 'keyguard staged' to the pre-commit hook (husky or .git/hooks)
+  doctor              prove the installed hook blocks a commit with a (fake) key
   baseline [paths...] accept today's findings: write .keyguard-baseline.json (scans like tree)
   rules check|list    validate a rule pack and run its examples; list the built-in rules
 
@@ -23,6 +27,10 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   stdin: async () => (await import('./commands/stdin.js')).runStdin,
   rules: async () => (await import('./commands/rules.js')).runRules,
   baseline: async () => (await import('./commands/baseline.js')).runBaseline,
+  staged: async () => (await import('./commands/staged.js')).runStaged,
+  history: async () => (await import('./commands/history.js')).runHistory,
+  install: async () => (await import('./commands/install.js')).runInstall,
+  doctor: async () => (await import('./commands/doctor.js')).runDoctor,
 };
 
 function today(): string {

@@ -14,16 +14,23 @@ function tail(text: string): string {
 }
 
 /**
- * Runs git to completion and collects its output. The environment is inherited untouched: in a
- * hook, GIT_DIR and GIT_INDEX_FILE (a temporary index for `commit -a`) must reach git.
+ * Runs git to completion and collects its output. The environment is inherited untouched unless
+ * `env` is given: in a hook, GIT_DIR and GIT_INDEX_FILE (a temporary index for `commit -a`) must
+ * reach git.
  */
 export function runGit(
   args: readonly string[],
   cwd: string,
   input?: Buffer | string,
+  env?: Readonly<Record<string, string | undefined>>,
 ): Promise<GitResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, {
+      cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // Only `keyguard doctor` passes an environment (its scratch repository); scans inherit.
+      ...(env === undefined ? {} : { env }),
+    });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -48,8 +55,9 @@ export async function runGitChecked(
   args: readonly string[],
   cwd: string,
   input?: Buffer | string,
+  env?: Readonly<Record<string, string | undefined>>,
 ): Promise<Buffer> {
-  const result = await runGit(args, cwd, input);
+  const result = await runGit(args, cwd, input, env);
   if (result.code !== 0) {
     throw new KeyguardError(
       'GIT_FAILED',

@@ -49,6 +49,8 @@ export interface Finding {
   readonly fingerprint: string;
   readonly source: SourceKind;
   readonly commit?: CommitRef;
+  /** History scans: how many commits brought this secret in at this path (`commit` is the first). */
+  readonly occurrences?: number;
   readonly keyFacts?: KeyFacts;
   /** The finding's line (or its partner's) carries an inline `keyguard:allow`. */
   readonly pragma?: boolean;

@@ -1,0 +1,222 @@
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { readRepoInfo } from '../../git/repo-info.js';
+import { commitInScratchRepo, initScratchRepo } from '../../git/scratch-repo.js';
+import { createRandom, fakeKeyId, fakeSecret } from '../../rules/expand-placeholders.js';
+import type { CommandIo } from '../command-io.js';
+import { parseOptions } from '../parse-options.js';
+import { type HookLayout, readHookLayout, runsGate } from '../pre-commit-hook.js';
+
+const HELP = `Usage: keyguard doctor
+
+Check that the pre-commit gate really works in this repository:
+  - which hooks folder git uses (core.hooksPath, husky) and whether the hook is there and executable;
+  - whether the hook runs 'keyguard staged', and whether keyguard is on the hook's PATH;
+  - a live test: in a throwaway repository using this repository's hooks, a commit staging a
+    generated fake key must be blocked, and a harmless commit must go through.
+
+Exit 0 when every check passes, 1 when one fails (each failure says how to fix it).
+
+  -h, --help                this help
+`;
+
+/** Variables that would point git at the user's repository instead of the scratch one. */
+const REPO_VARS = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_COMMON_DIR',
+  'GIT_PREFIX',
+  'GIT_NAMESPACE',
+];
+
+interface Check {
+  readonly ok: boolean;
+  readonly text: string;
+  readonly fix?: string;
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function onPath(command: string, pathVar: string): string | undefined {
+  for (const dir of pathVar.split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, command);
+    if (executable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** PATH as the hook will see it: husky and our own hook put node_modules/.bin first. */
+function hookPath(layout: HookLayout, env: CommandIo['env']): string {
+  return [join(layout.top, 'node_modules', '.bin'), env.PATH ?? ''].join(delimiter);
+}
+
+function staticChecks(layout: HookLayout, env: CommandIo['env']): Check[] {
+  const checks: Check[] = [];
+  const hookFile = join(layout.hooksDir, 'pre-commit');
+  const where =
+    layout.hooksPath === undefined ? '.git/hooks' : `core.hooksPath=${layout.hooksPath}`;
+  checks.push({ ok: true, text: `git runs hooks from ${layout.hooksDir} (${where})` });
+  if (layout.husky) {
+    const active = layout.hooksPath === '.husky/_' || layout.hooksPath === '.husky';
+    checks.push({
+      ok: active,
+      text: active
+        ? 'husky is active (core.hooksPath=.husky/_)'
+        : `.husky/ exists but core.hooksPath is ${layout.hooksPath === undefined ? 'unset' : `'${layout.hooksPath}'`}: husky hooks never run`,
+      ...(active ? {} : { fix: "run 'npm install' (prepare runs husky) or 'npx husky'" }),
+    });
+  }
+  const hookText = readText(hookFile);
+  if (hookText === undefined) {
+    checks.push({
+      ok: false,
+      text: `no pre-commit hook at ${hookFile}`,
+      fix: layout.husky ? "run 'npm install' to let husky write it" : "run 'keyguard install'",
+    });
+  } else {
+    const x = executable(hookFile);
+    checks.push({
+      ok: x,
+      text: x ? `${hookFile} is executable` : `${hookFile} is not executable: git ignores it`,
+      ...(x ? {} : { fix: `chmod +x ${hookFile}` }),
+    });
+  }
+  const gateText = readText(layout.file);
+  const gate = gateText !== undefined && runsGate(gateText);
+  checks.push({
+    ok: gate,
+    text: gate
+      ? `${layout.file} runs keyguard staged`
+      : `${layout.file} does not run keyguard staged`,
+    ...(gate ? {} : { fix: "run 'keyguard install'" }),
+  });
+  if (!layout.husky && layout.hooksPath !== undefined) {
+    const standard = join(layout.top, '.git', 'hooks', 'pre-commit');
+    const stray = readText(standard);
+    if (stray !== undefined && runsGate(stray) && !gate) {
+      checks.push({
+        ok: false,
+        text: `core.hooksPath points to ${layout.hooksPath}, so the keyguard hook in .git/hooks never runs`,
+        fix: "run 'keyguard install' again (it writes to the folder git uses)",
+      });
+    }
+  }
+  if (
+    gate &&
+    gateText !== undefined &&
+    /(^|[\s;&|])(\.\/node_modules\/\.bin\/)?keyguard\s+staged/m.test(gateText)
+  ) {
+    const found = onPath('keyguard', hookPath(layout, env));
+    checks.push({
+      ok: found !== undefined,
+      text:
+        found === undefined
+          ? "keyguard is not on the hook's PATH (node_modules/.bin, then PATH)"
+          : `the hook finds keyguard at ${found}`,
+      ...(found === undefined
+        ? { fix: 'npm install --save-dev keyguard (or install it globally)' }
+        : {}),
+    });
+  }
+  if (env.HUSKY === '0') {
+    checks.push({
+      ok: false,
+      text: 'HUSKY=0 is set in this environment: husky skips every hook',
+      fix: 'unset HUSKY',
+    });
+  }
+  return checks;
+}
+
+function lastLines(text: string, n: number): string {
+  return text.trim().split('\n').slice(-n).join(' | ');
+}
+
+/** Commits through the real hooks in a scratch repository: a fake key must be blocked. */
+async function liveChecks(layout: HookLayout, env: CommandIo['env']): Promise<Check[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyguard-doctor-'));
+  const scratchEnv: Record<string, string | undefined> = { ...env, PATH: hookPath(layout, env) };
+  for (const name of REPO_VARS) delete scratchEnv[name];
+  const hooksDir = isAbsolute(layout.hooksDir)
+    ? layout.hooksDir
+    : join(layout.top, layout.hooksDir);
+  const checks: Check[] = [];
+  try {
+    await initScratchRepo(dir, hooksDir, scratchEnv);
+    const random = createRandom(Date.now() >>> 0);
+    writeFileSync(join(dir, 'README.md'), 'keyguard doctor: a harmless file\n');
+    const clean = await commitInScratchRepo(dir, 'doctor: harmless commit', scratchEnv);
+    checks.push({
+      ok: clean.code === 0,
+      text:
+        clean.code === 0
+          ? 'a harmless commit goes through'
+          : `a harmless commit was blocked too (exit ${clean.code}): ${lastLines(clean.stderr, 3)}`,
+      ...(clean.code === 0 ? {} : { fix: 'fix the hook so it only fails on findings' }),
+    });
+    writeFileSync(
+      join(dir, 'deploy.env'),
+      `aws_access_key_id=${fakeKeyId(random, 'AKIA')}\naws_secret_access_key=${fakeSecret(random)}\n`,
+    );
+    const blocked = await commitInScratchRepo(dir, 'doctor: commit with a fake key', scratchEnv);
+    const said = `${blocked.stdout.toString('utf8')}\n${blocked.stderr}`;
+    const byKeyguard = /\bfindings?\b/.test(said);
+    checks.push({
+      ok: blocked.code !== 0 && byKeyguard,
+      text:
+        blocked.code === 0
+          ? 'a commit with a (fake) AWS key went through: the hook does not stop keys'
+          : byKeyguard
+            ? 'a commit with a (fake) AWS key is blocked by keyguard'
+            : `a commit with a (fake) key was blocked, but not by a keyguard finding: ${lastLines(said, 3)}`,
+      ...(blocked.code !== 0 && byKeyguard
+        ? {}
+        : { fix: "run 'keyguard install', then 'keyguard doctor' again" }),
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return checks;
+}
+
+export async function runDoctor(io: CommandIo): Promise<number> {
+  const { values } = parseOptions(io.argv, { help: { type: 'boolean', short: 'h' } }, 'doctor', 0);
+  if (values.help === true) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const info = await readRepoInfo(io.cwd);
+  const layout = await readHookLayout(info.top);
+  const checks = [...staticChecks(layout, io.env), ...(await liveChecks(layout, io.env))];
+  for (const c of checks) {
+    io.stdout.write(`${c.ok ? '✔' : '✖'} ${c.text}\n`);
+    if (c.fix !== undefined) io.stdout.write(`    fix: ${c.fix}\n`);
+  }
+  const failed = checks.filter((c) => !c.ok).length;
+  io.stdout.write(
+    failed === 0
+      ? 'keyguard doctor: the pre-commit gate works\n'
+      : `keyguard doctor: ${failed} problem${failed === 1 ? '' : 's'} found\n`,
+  );
+  return failed === 0 ? 0 : 1;
+}

@@ -1,0 +1,145 @@
+import { countCommits } from '../../git/count-commits.js';
+import { readRepoInfo } from '../../git/repo-info.js';
+import { KeyguardError } from '../../model/errors.js';
+import { createHistorySource, type HistorySource } from '../../sources/history-source.js';
+import type { CommandIo } from '../command-io.js';
+import { executeScan } from '../execute-scan.js';
+import { mergeHistoryFindings } from '../merge-history-findings.js';
+import { parseOptions, stringOption } from '../parse-options.js';
+import { createProgressLine } from '../progress-line.js';
+import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
+
+const HELP = `Usage: keyguard history [<revision range>...] [options]
+
+Scan every commit reachable from any ref (default), or a range: 'main..feature', 'A..B',
+'v1.0..', '--since 2024-01-01'. Each blob is read once; each finding names the commit that
+introduced it and says how many commits carry it. Commit messages are scanned too.
+
+The scan fails closed: a shallow clone, a range git cannot resolve or a git failure exits 2 and says
+what was not covered. Every report ends with a coverage summary (commits, blobs, bytes, skips).
+
+      --since <date>        only commits after a date (YYYY-MM-DD, or git forms like '2 weeks ago')
+      --allow-partial       accept a shallow clone; every output then says the scan is partial
+      --pre-push            scan PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF (the pre-commit framework's
+                            pre-push stage sets them)
+${SCAN_OPTIONS_HELP}
+`;
+
+const NULL_ID = /^0+$/;
+const RELATIVE_DATE =
+  /^\d+[ .](second|minute|hour|day|week|month|year)s?[ .]ago$|^(yesterday|today|now)$/i;
+
+function sinceArg(value: string): string {
+  if (Number.isNaN(Date.parse(value)) && !RELATIVE_DATE.test(value.trim())) {
+    throw new KeyguardError(
+      'USAGE',
+      `option '--since' takes a date such as 2024-01-31 or '2 weeks ago', not '${value}'`,
+    );
+  }
+  return `--since=${value}`;
+}
+
+function prePushRange(env: CommandIo['env']): string[] {
+  const from = env.PRE_COMMIT_FROM_REF;
+  const to = env.PRE_COMMIT_TO_REF;
+  if (from === undefined || from === '' || to === undefined || to === '') {
+    throw new KeyguardError(
+      'USAGE',
+      "'--pre-push' needs PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF (set by pre-commit's pre-push stage)",
+    );
+  }
+  // A new branch: everything the remote does not have yet.
+  if (NULL_ID.test(from)) return [to, '--not', '--remotes'];
+  return [`${from}..${to}`];
+}
+
+function revisionsOf(positionals: readonly string[], io: CommandIo, prePush: boolean): string[] {
+  for (const p of positionals) {
+    if (p.startsWith('-')) {
+      throw new KeyguardError('USAGE', `'${p}' is not a revision range for 'keyguard history'`);
+    }
+  }
+  if (prePush) {
+    if (positionals.length > 0) {
+      throw new KeyguardError('USAGE', "'--pre-push' takes its range from the environment");
+    }
+    return prePushRange(io.env);
+  }
+  return positionals.length === 0 ? ['--all'] : [...positionals];
+}
+
+export async function runHistory(io: CommandIo): Promise<number> {
+  const { values, positionals } = parseOptions(
+    io.argv,
+    {
+      ...SCAN_OPTIONS,
+      since: { type: 'string' },
+      'allow-partial': { type: 'boolean' },
+      'pre-push': { type: 'boolean' },
+    },
+    'history',
+  );
+  if (values.help === true) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const info = await readRepoInfo(io.cwd);
+  const range = revisionsOf(positionals, io, values['pre-push'] === true);
+  const since = stringOption(values, 'since');
+  const revisions = since === undefined ? range : [...range, sinceArg(since)];
+  const rangeLabel =
+    (range[0] === '--all' ? 'all refs' : range.join(' ')) +
+    (since === undefined ? '' : ` since ${since}`);
+  const extra: Record<string, string | number | boolean> = { partial: false };
+  if (info.shallow) {
+    const why =
+      'shallow clone: commits before the shallow boundary are missing and were not scanned';
+    if (values['allow-partial'] !== true) {
+      throw new KeyguardError(
+        'GIT_FAILED',
+        `${why}; fetch the full history (git fetch --unshallow, or fetch-depth: 0 in CI) or pass --allow-partial`,
+      );
+    }
+    extra.partial = true;
+    extra.partialReason = why;
+    io.stderr.write(`keyguard: warning: PARTIAL scan (--allow-partial): ${why}\n`);
+  }
+  const total = await countCommits(info.top, revisions);
+  if (total === 0) {
+    io.stderr.write(`keyguard: warning: '${rangeLabel}' selects no commits: nothing was scanned\n`);
+  }
+  const progress = createProgressLine(io.stderr, io.env, 'keyguard history: commits');
+  let source: HistorySource | undefined;
+  return executeScan(io, values, {
+    mode: 'history',
+    root: info.top,
+    source: ({ maxFileSize, mayMatch }) => {
+      source = createHistorySource({
+        cwd: info.top,
+        revisions,
+        rangeLabel,
+        total,
+        maxFileSize,
+        ...(mayMatch === undefined ? {} : { mayMatch }),
+        onProgress: (p) =>
+          progress.update(
+            p.commits,
+            p.total,
+            `${p.blobs} blobs, ${Math.round(p.bytes / 1048576)} MiB`,
+          ),
+        extraCoverage: extra,
+      });
+      return source;
+    },
+    finish: (result) => {
+      progress.done();
+      const merged =
+        source === undefined
+          ? result
+          : mergeHistoryFindings(result, (sha, path) => source?.attribution(sha, path));
+      const commits = Number(result.coverage?.commits ?? 0);
+      const blobs = Number(result.coverage?.blobs ?? 0);
+      return { ...merged, stats: { ...merged.stats, commits, blobs } };
+    },
+  });
+}

@@ -1,0 +1,163 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { KeyguardError } from '../model/errors.js';
+
+/** One object read through `git cat-file --batch`. */
+export interface BlobRecord {
+  readonly id: string;
+  /** `blob`, `commit`, … or `missing` when git does not have the object. */
+  readonly type: string;
+  readonly size: number;
+  /** The content, or undefined when larger than the reader's `maxSize` (read and dropped). */
+  readonly data?: Buffer;
+}
+
+/** Stop reading git's output while this many bytes wait for the consumer. */
+const HIGH_WATER = 8 * 1024 * 1024;
+const LF = 0x0a;
+
+/**
+ * A long-lived `git cat-file --batch`: ids in, contents out, in order. Content over `maxSize` is
+ * streamed past without being kept, and git's output is paused while the consumer is behind, so
+ * memory stays bounded whatever the repository holds. The environment is inherited untouched
+ * (GIT_DIR, GIT_INDEX_FILE, worktrees).
+ */
+export class BlobReader {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly maxSize: number;
+  private readonly ready: BlobRecord[] = [];
+  private readyBytes = 0;
+  private wake: (() => void) | undefined;
+  private pending: Buffer = Buffer.alloc(0);
+  private header: { id: string; type: string; size: number } | undefined;
+  private body: Buffer[] = [];
+  private bodyLeft = 0;
+  private keep = true;
+  private exited = false;
+  private stderr = '';
+  private failure: Error | undefined;
+
+  constructor(cwd: string, maxSize: number) {
+    this.maxSize = maxSize;
+    this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout.on('data', (d: Buffer) => this.feed(d));
+    this.child.stderr.on('data', (d: Buffer) => {
+      this.stderr += d.toString('utf8');
+    });
+    this.child.on('error', (error) => {
+      this.failure = new KeyguardError('GIT_FAILED', `cannot run git: ${error.message}`, {
+        cause: error,
+      });
+      this.poke();
+    });
+    this.child.on('close', (code) => {
+      this.exited = true;
+      if (code !== 0 && code !== null && this.failure === undefined) {
+        const first = this.stderr.trim().split('\n')[0] ?? '';
+        this.failure = new KeyguardError(
+          'GIT_FAILED',
+          `git cat-file --batch failed (exit ${code}): ${first}`,
+        );
+      }
+      this.poke();
+    });
+    this.child.stdin.on('error', () => {
+      // git exited early; the close handler reports why.
+    });
+  }
+
+  private poke(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private push(record: BlobRecord): void {
+    this.ready.push(record);
+    this.readyBytes += record.data?.length ?? 0;
+    if (this.readyBytes > HIGH_WATER) this.child.stdout.pause();
+    this.poke();
+  }
+
+  private feed(chunk: Buffer): void {
+    let buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending = Buffer.alloc(0);
+    while (buf.length > 0) {
+      if (this.header === undefined) {
+        const nl = buf.indexOf(LF);
+        if (nl === -1) break;
+        const line = buf.toString('utf8', 0, nl);
+        buf = buf.subarray(nl + 1);
+        const [id = '', type = '', size = ''] = line.split(' ');
+        if (type === 'missing' || size === '') {
+          this.push({ id, type: 'missing', size: 0 });
+          continue;
+        }
+        const n = Number(size);
+        this.header = { id, type, size: n };
+        this.bodyLeft = n + 1; // content, then a newline
+        this.keep = n <= this.maxSize;
+        this.body = [];
+        continue;
+      }
+      const take = Math.min(this.bodyLeft, buf.length);
+      if (this.keep) this.body.push(buf.subarray(0, take));
+      this.bodyLeft -= take;
+      buf = buf.subarray(take);
+      if (this.bodyLeft === 0) {
+        const h = this.header;
+        this.header = undefined;
+        if (this.keep) {
+          const all = Buffer.concat(this.body);
+          this.push({ ...h, data: all.subarray(0, h.size) });
+        } else {
+          this.push(h);
+        }
+        this.body = [];
+      }
+    }
+    if (buf.length > 0) this.pending = Buffer.from(buf);
+  }
+
+  private async next(): Promise<BlobRecord> {
+    for (;;) {
+      const record = this.ready.shift();
+      if (record !== undefined) {
+        this.readyBytes -= record.data?.length ?? 0;
+        if (this.readyBytes <= HIGH_WATER && this.child.stdout.isPaused())
+          this.child.stdout.resume();
+        return record;
+      }
+      if (this.failure !== undefined) throw this.failure;
+      if (this.exited) {
+        throw new KeyguardError('GIT_FAILED', 'git cat-file --batch ended before answering');
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+
+  /** Asks for `ids` and yields their records in the same order. */
+  async *read(ids: readonly string[]): AsyncGenerator<BlobRecord> {
+    if (ids.length === 0) return;
+    this.child.stdin.write(`${ids.join('\n')}\n`);
+    for (let i = 0; i < ids.length; i++) yield await this.next();
+  }
+
+  /** Ends git's input and waits for it to exit; a failure after all answers is still reported. */
+  async close(): Promise<void> {
+    this.child.stdin.end();
+    if (!this.exited) {
+      await new Promise<void>((resolve) => {
+        this.child.once('close', () => resolve());
+        if (this.exited) resolve();
+      });
+    }
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Stops git at once (the scan failed elsewhere). */
+  kill(): void {
+    if (!this.exited) this.child.kill();
+  }
+}

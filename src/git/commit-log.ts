@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { KeyguardError } from '../model/errors.js';
+
+/** A blob a commit brings in at a path (its diff against the first parent, or the empty tree). */
+export interface CommitFile {
+  readonly path: string;
+  readonly mode: string;
+  readonly blob: string;
+}
+
+export interface LoggedCommit {
+  readonly sha: string;
+  readonly author: string;
+  readonly email: string;
+  /** Author date, strict ISO 8601. */
+  readonly date: string;
+  readonly message: string;
+  readonly files: readonly CommitFile[];
+}
+
+const FIELDS = 5;
+const NULL_ID = /^0+$/;
+
+/**
+ * `git log` flags: oldest first with parents before children (so the first commit that shows a blob
+ * is the one that introduced it), merges diffed against their first parent (a secret added while
+ * resolving a conflict is seen), no rename detection (every added or modified path is listed with
+ * its new blob), NUL-separated.
+ */
+export function commitLogArgs(revisions: readonly string[]): string[] {
+  return [
+    '-c',
+    'log.showRoot=true',
+    'log',
+    '--topo-order',
+    '--reverse',
+    '--raw',
+    '-z',
+    '--no-abbrev',
+    '--no-renames',
+    '--diff-merges=first-parent',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-color',
+    '--diff-filter=AMT',
+    '--format=%H%x00%an%x00%ae%x00%aI%x00%B',
+    ...revisions,
+    '--',
+  ];
+}
+
+/**
+ * Streams commits with the blobs each one adds or changes, without holding the history in memory:
+ * the output is parsed as it arrives and git is paused while the consumer works.
+ */
+export async function* streamCommitLog(
+  cwd: string,
+  revisions: readonly string[],
+): AsyncGenerator<LoggedCommit> {
+  const args = commitLogArgs(revisions);
+  const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString('utf8');
+  });
+  const closed = new Promise<number>((resolve, reject) => {
+    child.on('error', (error) =>
+      reject(new KeyguardError('GIT_FAILED', `cannot run git: ${error.message}`, { cause: error })),
+    );
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  closed.catch(() => {
+    // Reported below when the stream ends.
+  });
+
+  let rest = Buffer.alloc(0);
+  let header: string[] = [];
+  let files: CommitFile[] = [];
+  let meta: string | undefined;
+  let current: Omit<LoggedCommit, 'files'> | undefined;
+  const finish = (): LoggedCommit | undefined => {
+    if (current === undefined) return undefined;
+    const done = { ...current, files };
+    current = undefined;
+    files = [];
+    return done;
+  };
+  const take = (token: string): LoggedCommit | undefined => {
+    if (current !== undefined && header.length === 0) {
+      const t = token.startsWith('\n') ? token.slice(1) : token;
+      if (meta !== undefined) {
+        const [, mode = '', , blob = ''] = meta.slice(1).split(' ');
+        meta = undefined;
+        if (!NULL_ID.test(blob)) files.push({ path: token, mode, blob });
+        return undefined;
+      }
+      if (t.startsWith(':')) {
+        meta = t;
+        return undefined;
+      }
+    }
+    if (header.length === 0) {
+      const done = finish();
+      header.push(token.startsWith('\n') ? token.slice(1) : token);
+      return done;
+    }
+    header.push(token);
+    if (header.length === FIELDS) {
+      const [sha = '', author = '', email = '', date = '', message = ''] = header;
+      current = { sha, author, email, date, message };
+      header = [];
+    }
+    return undefined;
+  };
+
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      const buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
+      let pos = 0;
+      for (;;) {
+        const nul = buf.indexOf(0, pos);
+        if (nul === -1) break;
+        const done = take(buf.toString('utf8', pos, nul));
+        pos = nul + 1;
+        if (done !== undefined) yield done;
+      }
+      rest = Buffer.from(buf.subarray(pos));
+    }
+    if (rest.length > 0) {
+      const done = take(rest.toString('utf8'));
+      if (done !== undefined) yield done;
+    }
+    const code = await closed;
+    if (code !== 0) {
+      throw new KeyguardError(
+        'GIT_FAILED',
+        `git log failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`,
+      );
+    }
+    const last = finish();
+    if (last !== undefined) yield last;
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}

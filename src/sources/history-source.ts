@@ -1,0 +1,249 @@
+import { BlobReader } from '../git/blob-reader.js';
+import { type CommitFile, type LoggedCommit, streamCommitLog } from '../git/commit-log.js';
+import { GITLINK_MODE, SYMLINK_MODE } from '../git/staged-changes.js';
+import type { Chunk, CommitRef } from '../model/chunk.js';
+import type { Source, SourceItem } from '../model/source.js';
+import { bufferItem } from './read-file-item.js';
+
+/** The path findings in commit messages are reported under. */
+export const COMMIT_MESSAGE_PATH = '<commit message>';
+
+export interface HistoryProgress {
+  readonly commits: number;
+  readonly total: number;
+  readonly blobs: number;
+  readonly bytes: number;
+}
+
+export interface HistorySourceOptions {
+  readonly cwd: string;
+  /** `git log` revision arguments: `--all`, `main..feature`, `--since=…`. */
+  readonly revisions: readonly string[];
+  /** Human description of the range for the coverage summary. */
+  readonly rangeLabel: string;
+  /** Commits the range selects (from `git rev-list --count`), for progress. */
+  readonly total: number;
+  readonly maxFileSize: number;
+  readonly mayMatch?: (buf: Buffer) => boolean;
+  readonly onProgress?: (progress: HistoryProgress) => void;
+  /** Facts the caller already knows about coverage (shallow clone accepted as partial…). */
+  readonly extraCoverage?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Where a finding's content was first seen, and how many commits brought it in. */
+export interface Attribution {
+  /** Position of the introducing commit, oldest first. */
+  readonly rank: number;
+  /** Identity of the content (path and blob, or one commit's message). */
+  readonly key: string;
+  /** Commits that added this exact content at this path. */
+  readonly commits: number;
+}
+
+export interface HistorySource extends Source {
+  /** Attribution of a chunk this source yielded, by the chunk's commit and path. */
+  attribution(sha: string, path: string): Attribution | undefined;
+}
+
+/** Commits handed to git cat-file at a time: bounds memory, keeps git busy. */
+const BATCH_COMMITS = 256;
+const BATCH_FILES = 2048;
+
+interface Request {
+  readonly commit: CommitRef;
+  readonly rank: number;
+  readonly file: CommitFile;
+  readonly key: string;
+}
+
+function commitRef(c: LoggedCommit): CommitRef {
+  return { sha: c.sha, author: c.author, email: c.email, date: c.date };
+}
+
+/**
+ * Every commit of a range (default: all refs), oldest first. Each blob is read once through one
+ * `git cat-file --batch`; a blob no keyword matches is never read again, and content that could
+ * hold a secret is scanned once per path, attributed to the commit that introduced it, with a count
+ * of the later commits that brought the same content back. Commit messages are scanned too.
+ * Memory holds object ids, never the history's content.
+ */
+export function createHistorySource(options: HistorySourceOptions): HistorySource {
+  const clean = new Set<string>();
+  const intro = new Map<string, { rank: number; commits: number }>();
+  const chunkKeys = new Map<string, string>();
+  const skippedPaths = new Set<string>();
+  const counts = {
+    commits: 0,
+    blobs: 0,
+    bytes: 0,
+    binaryBlobs: 0,
+    largeBlobs: 0,
+    submoduleEntries: 0,
+    symlinkEntries: 0,
+    messages: 0,
+  };
+  const mayMatch = options.mayMatch;
+  const readOptions = {
+    source: 'history' as const,
+    maxFileSize: options.maxFileSize,
+    ...(mayMatch === undefined ? {} : { mayMatch }),
+  };
+
+  function* messageItems(commit: LoggedCommit, rank: number): Generator<SourceItem> {
+    const buf = Buffer.from(commit.message, 'utf8');
+    counts.messages++;
+    if (mayMatch !== undefined && !mayMatch(buf)) return;
+    const key = `\0message\0${commit.sha}`;
+    intro.set(key, { rank, commits: 1 });
+    chunkKeys.set(`${commit.sha}\0${COMMIT_MESSAGE_PATH}`, key);
+    const chunk: Chunk = {
+      source: 'history',
+      path: COMMIT_MESSAGE_PATH,
+      text: commit.message,
+      size: buf.length,
+      commit: { ...commitRef(commit), message: commit.message.split('\n')[0] ?? '' },
+    };
+    yield { chunk };
+  }
+
+  function skipOnce(path: string, reason: 'binary' | 'too-large', detail?: string): SourceItem[] {
+    const id = `${reason}\0${path}`;
+    if (skippedPaths.has(id)) return [];
+    skippedPaths.add(id);
+    return [{ skipped: { path, reason, ...(detail === undefined ? {} : { detail }) } }];
+  }
+
+  async function* flush(batch: readonly LoggedCommit[], firstRank: number, reader: BlobReader) {
+    const byBlob = new Map<string, Request[]>();
+    const repeats: string[] = [];
+    const batchKeys = new Set<string>();
+    let rank = firstRank;
+    for (const commit of batch) {
+      yield* messageItems(commit, rank);
+      const ref = commitRef(commit);
+      for (const file of commit.files) {
+        if (file.mode === GITLINK_MODE) {
+          counts.submoduleEntries++;
+          continue;
+        }
+        if (file.mode === SYMLINK_MODE) {
+          counts.symlinkEntries++;
+          continue;
+        }
+        if (clean.has(file.blob)) continue;
+        const key = `${file.path}\0${file.blob}`;
+        const known = intro.get(key);
+        if (known !== undefined) {
+          known.commits++;
+          continue;
+        }
+        if (batchKeys.has(key)) {
+          repeats.push(key);
+          continue;
+        }
+        batchKeys.add(key);
+        const list = byBlob.get(file.blob);
+        const request = { commit: ref, rank, file, key };
+        if (list === undefined) byBlob.set(file.blob, [request]);
+        else list.push(request);
+      }
+      rank++;
+    }
+    for await (const record of reader.read([...byBlob.keys()])) {
+      const requests = byBlob.get(record.id) ?? [];
+      if (record.data === undefined) {
+        clean.add(record.id);
+        counts.largeBlobs++;
+        for (const r of requests) {
+          yield* skipOnce(
+            r.file.path,
+            'too-large',
+            record.type === 'missing' ? 'object missing' : `${record.size} bytes`,
+          );
+        }
+        continue;
+      }
+      counts.blobs++;
+      counts.bytes += record.data.length;
+      for (const r of requests) {
+        const item = bufferItem(record.data, r.file.path, readOptions);
+        if ('skipped' in item) {
+          clean.add(record.id);
+          counts.binaryBlobs++;
+          yield* skipOnce(r.file.path, 'binary');
+          break;
+        }
+        if (item.chunk.text.length === 0) {
+          // No keyword anywhere in these bytes: clean at every path, never read again.
+          clean.add(record.id);
+          yield { chunk: { ...item.chunk, blobId: record.id, commit: r.commit } };
+          break;
+        }
+        intro.set(r.key, { rank: r.rank, commits: 1 });
+        chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
+        yield { chunk: { ...item.chunk, blobId: record.id, commit: r.commit } };
+      }
+    }
+    for (const key of repeats) {
+      const known = intro.get(key);
+      if (known !== undefined) known.commits++;
+    }
+  }
+
+  return {
+    attribution(sha, path) {
+      const key = chunkKeys.get(`${sha}\0${path}`);
+      if (key === undefined) return undefined;
+      const info = intro.get(key);
+      return info === undefined ? undefined : { rank: info.rank, key, commits: info.commits };
+    },
+    coverage: () => ({
+      range: options.rangeLabel,
+      commits: counts.commits,
+      commitsInRange: options.total,
+      blobs: counts.blobs,
+      bytes: counts.bytes,
+      commitMessages: counts.messages,
+      binaryBlobsSkipped: counts.binaryBlobs,
+      largeBlobsSkipped: counts.largeBlobs,
+      submoduleEntriesSkipped: counts.submoduleEntries,
+      symlinkEntriesSkipped: counts.symlinkEntries,
+      ...options.extraCoverage,
+    }),
+    async *items(): AsyncIterable<SourceItem> {
+      const reader = new BlobReader(options.cwd, options.maxFileSize);
+      let finished = false;
+      try {
+        let batch: LoggedCommit[] = [];
+        let files = 0;
+        const report = () =>
+          options.onProgress?.({
+            commits: counts.commits,
+            total: options.total,
+            blobs: counts.blobs,
+            bytes: counts.bytes,
+          });
+        for await (const commit of streamCommitLog(options.cwd, options.revisions)) {
+          batch.push(commit);
+          files += commit.files.length;
+          if (batch.length >= BATCH_COMMITS || files >= BATCH_FILES) {
+            yield* flush(batch, counts.commits, reader);
+            counts.commits += batch.length;
+            batch = [];
+            files = 0;
+            report();
+          }
+        }
+        if (batch.length > 0) {
+          yield* flush(batch, counts.commits, reader);
+          counts.commits += batch.length;
+          report();
+        }
+        finished = true;
+      } finally {
+        if (!finished) reader.kill();
+      }
+      await reader.close();
+    },
+  };
+}

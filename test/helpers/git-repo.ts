@@ -1,0 +1,124 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createRandom, fakeKeyId, fakeSecret } from '../../src/rules/expand-placeholders.js';
+
+/** The built CLI (run `npm run build` first). */
+export const CLI = resolve(import.meta.dirname, '../../bin/keyguard.js');
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface FakeCredentials {
+  readonly keyId: string;
+  readonly secret: string;
+}
+
+/** A fake key pair generated at test time: no key-shaped literal lives in the repository. */
+export function fakeCredentials(seed: number): FakeCredentials {
+  const random = createRandom(seed);
+  return { keyId: fakeKeyId(random, 'AKIA'), secret: fakeSecret(random) };
+}
+
+/** A credentials-file body for a fake pair. */
+export function credentialsFile(c: FakeCredentials): string {
+  return `[default]\naws_access_key_id = ${c.keyId}\naws_secret_access_key = ${c.secret}\n`;
+}
+
+export interface TempRepo {
+  readonly dir: string;
+  /** Environment for every git and keyguard process (machine-independent, keyguard on PATH). */
+  readonly env: Record<string, string>;
+  git(...args: string[]): string;
+  /** Runs git without throwing. */
+  tryGit(...args: string[]): RunResult;
+  write(path: string, text: string | Buffer): void;
+  /** Stages everything and commits, bypassing hooks (history set-up). */
+  commitAll(message: string): string;
+  keyguard(args: readonly string[], cwd?: string): RunResult;
+  cleanup(): void;
+}
+
+let clock = 1_700_000_000;
+
+/** Every process the tests start sees only this environment: no machine config, no GIT_* leaks. */
+function baseEnv(home: string, bin: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || k.startsWith('GIT_') || k === 'HUSKY' || k.startsWith('KEYGUARD_'))
+      continue;
+    env[k] = v;
+  }
+  return {
+    ...env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'Test Author',
+    GIT_AUTHOR_EMAIL: 'author@example.invalid',
+    GIT_COMMITTER_NAME: 'Test Committer',
+    GIT_COMMITTER_EMAIL: 'committer@example.invalid',
+    NO_COLOR: '1',
+    PATH: `${bin}:${process.env.PATH ?? ''}`,
+  };
+}
+
+/** A fresh repository in a temp folder, with a `keyguard` shim on PATH that runs the built CLI. */
+export function createRepo(options: { init?: boolean } = {}): TempRepo {
+  const root = mkdtempSync(join(tmpdir(), 'kg-git-'));
+  const home = join(root, 'home');
+  const bin = join(root, 'bin');
+  const dir = join(root, 'repo');
+  mkdirSync(home);
+  mkdirSync(bin);
+  mkdirSync(dir);
+  writeFileSync(join(bin, 'keyguard'), `#!/bin/sh\nexec node "${CLI}" "$@"\n`);
+  chmodSync(join(bin, 'keyguard'), 0o755);
+  const env = baseEnv(home, bin);
+  const tick = () => {
+    clock += 60;
+    const date = `${clock} +0000`;
+    env.GIT_AUTHOR_DATE = date;
+    env.GIT_COMMITTER_DATE = date;
+  };
+  const tryGit = (...args: string[]): RunResult => {
+    tick();
+    const r = spawnSync('git', args, { cwd: dir, env, encoding: 'utf8' });
+    return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+  };
+  const git = (...args: string[]): string => {
+    tick();
+    return execFileSync('git', args, { cwd: dir, env, encoding: 'utf8' });
+  };
+  if (options.init !== false) {
+    git('init', '-q', '-b', 'main');
+    git('config', 'commit.gpgsign', 'false');
+  }
+  return {
+    dir,
+    env,
+    git,
+    tryGit,
+    write(path, text) {
+      const abs = join(dir, path);
+      mkdirSync(dirname(abs), { recursive: true });
+      writeFileSync(abs, text);
+    },
+    commitAll(message) {
+      git('add', '-A');
+      git('commit', '-q', '--no-verify', '--allow-empty', '-m', message);
+      return git('rev-parse', 'HEAD').trim();
+    },
+    keyguard(args, cwd = dir) {
+      const r = spawnSync('node', [CLI, ...args], { cwd, env, encoding: 'utf8' });
+      return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+    },
+    cleanup() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
