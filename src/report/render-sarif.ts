@@ -2,6 +2,7 @@ import type { Finding, Location, Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import type { RuleSpec } from '../model/rule.js';
 import { occurrenceKeys } from './occurrence-keys.js';
+import { remediationFor, remediationTopicForRule } from './remediation.js';
 import type { RenderContext } from './render-context.js';
 import { SECURITY_SEVERITY } from './security-severity.js';
 
@@ -51,12 +52,13 @@ function helpText(spec: RuleSpec): string {
 }
 
 function helpMarkdown(spec: RuleSpec, guidance: string | undefined): string {
+  if (guidance !== undefined) return `${markdownEscape(spec.description)}\n\n${guidance.trimEnd()}`;
   const lines = [
     markdownEscape(spec.description),
     '',
     '**How to fix**',
     '',
-    guidance ?? markdownEscape(spec.remediation),
+    markdownEscape(spec.remediation),
   ];
   const refs = spec.references ?? [];
   if (refs.length > 0) lines.push('', '**References**', '', ...refs.map((r) => `- <${r}>`));
@@ -140,7 +142,14 @@ function result(f: Finding, key: string, ruleIndex: Map<string, number>): Record
 }
 
 /** Guidance in Markdown per rule, when a richer source than the rule's remediation exists. */
-export type RuleGuidance = (spec: RuleSpec) => string | undefined;
+export type RuleGuidance = (
+  spec: RuleSpec,
+  byId: ReadonlyMap<string, RuleSpec>,
+) => string | undefined;
+
+/** The full remediation guidance for the rule's situation (src/report/remediation.ts). */
+export const defaultGuidance: RuleGuidance = (spec, byId) =>
+  remediationFor(remediationTopicForRule(spec, byId)).markdown;
 
 /**
  * SARIF 2.1.0 for GitHub code scanning: every rule of the pack with Markdown help and a
@@ -150,7 +159,7 @@ export type RuleGuidance = (spec: RuleSpec) => string | undefined;
 export function renderSarif(
   outcome: ScanOutcome,
   ctx: RenderContext,
-  guidance: RuleGuidance = () => undefined,
+  guidance: RuleGuidance = defaultGuidance,
 ): string {
   const specs = [...ctx.pack.byId.values()];
   const ruleIndex = new Map(specs.map((s, i) => [s.id, i]));
@@ -165,7 +174,7 @@ export function renderSarif(
             name: 'keyguard',
             semanticVersion: ctx.toolVersion,
             version: ctx.toolVersion,
-            rules: specs.map((s) => rule(s, guidance(s))),
+            rules: specs.map((s) => rule(s, guidance(s, ctx.pack.byId))),
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The repository root.' } } },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
+import { remediationFor } from '../../src/report/remediation.js';
 import { renderSarif, SARIF_FINGERPRINT_KEY, sarifLevel } from '../../src/report/render-sarif.js';
 import { fakePair, leaks } from '../helpers/fake-keys.js';
 import { CTX, credentials, findingsOf, outcomeOf, sampleOutcome } from './report-fixture.js';
@@ -78,8 +79,17 @@ describe('renderSarif', () => {
     expect(byId.get('aws-access-key-id')?.properties['security-severity']).toBe('3.0');
     expect(byId.get('aws-secret-access-key')?.properties['security-severity']).toBe('5.5');
     const pair = byId.get('aws-access-key-pair');
-    expect(pair?.help.markdown).toContain('**How to fix**');
-    expect(pair?.help.markdown).toContain(
+    // The full guidance of remediation.ts for the rule's situation.
+    expect(pair?.help.markdown).toContain(remediationFor('long-term-pair').markdown.trimEnd());
+    expect(byId.get('aws-temporary-credential-pair')?.help.markdown).toContain(
+      remediationFor('temporary-pair').markdown.trimEnd(),
+    );
+    // Without it, the rule's own remediation and references.
+    const plain = parse(renderSarif(outcomeOf([]), CTX, () => undefined)).runs[0]?.tool.driver
+      .rules;
+    const plainPair = plain?.find((r) => r.id === 'aws-access-key-pair');
+    expect(plainPair?.help.markdown).toContain('**How to fix**');
+    expect(plainPair?.help.markdown).toContain(
       CTX.pack.byId.get('aws-access-key-pair')?.references?.[0] ?? 'no reference',
     );
     expect(pair?.help.text).toContain('Fix:');
