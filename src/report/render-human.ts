@@ -50,7 +50,7 @@ function renderFinding(c: Colors, f: Finding, ctx: RenderContext): string[] {
   if (f.commit !== undefined) {
     const who = [f.commit.author, f.commit.date].filter((x) => x !== undefined).join(', ');
     lines.push(
-      `    ${c.dim('│')} ${c.dim('commit')} ${f.commit.sha.slice(0, 12)}${who === '' ? '' : ` (${who})`}`,
+      `    ${c.dim('│')} ${c.dim('commit')} ${f.commit.sha.slice(0, 12)}${who === '' ? '' : ` (${who})`}${f.occurrences !== undefined && f.occurrences > 1 ? c.dim(` · in ${f.occurrences} commits`) : ''}`,
     );
   }
   const spec = ctx.pack.byId.get(f.ruleId);
@@ -66,6 +66,28 @@ function skippedSummary(skipped: readonly Skipped[]): string {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([reason, n]) => `${n} ${reason}`)
     .join(', ');
+}
+
+/** What a git scan covered (history, staged): always shown, a partial scan loudly. */
+function coverageLines(c: Colors, coverage: NonNullable<ScanOutcome['coverage']>): string[] {
+  const lines: string[] = [];
+  if (coverage.partial === true) {
+    lines.push(
+      c.bold(
+        c.yellow(
+          `PARTIAL scan: ${String(coverage.partialReason ?? 'not every commit was scanned')}`,
+        ),
+      ),
+    );
+  }
+  const facts = Object.entries(coverage)
+    .filter(([k]) => k !== 'partial' && k !== 'partialReason')
+    .map(
+      ([k, v]) =>
+        `${k.replace(/[A-Z]/g, (m) => ` ${m.toLowerCase()}`)}: ${typeof v === 'number' && k === 'bytes' ? formatBytes(v) : String(v)}`,
+    );
+  if (facts.length > 0) lines.push(c.dim(`coverage: ${facts.join(', ')}`));
+  return lines;
 }
 
 /** The terminal report: one block per finding, masked line, a fix hint, then a summary line. */
@@ -118,6 +140,7 @@ export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
     parts.push(`${outcome.skipped.length} skipped (${skippedSummary(outcome.skipped)})`);
   parts.push(`${outcome.stats.durationMs} ms`);
   out.push(parts.join(c.dim(' · ')));
+  if (outcome.coverage !== undefined) out.push(...coverageLines(c, outcome.coverage));
   if (n > 0) {
     out.push(
       c.dim(

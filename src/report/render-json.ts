@@ -31,6 +31,7 @@ function finding(f: Finding): Record<string, unknown> {
     secretHash: f.secretHash,
     ...(f.keyFacts === undefined ? {} : { keyFacts: f.keyFacts }),
     ...(f.commit === undefined ? {} : { commit: f.commit }),
+    ...(f.occurrences === undefined ? {} : { occurrences: f.occurrences }),
   };
 }
 

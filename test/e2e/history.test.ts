@@ -1,0 +1,219 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CLI,
+  createRepo,
+  credentialsFile,
+  type FakeCredentials,
+  fakeCredentials,
+  type TempRepo,
+} from '../helpers/git-repo.js';
+
+interface JsonFinding {
+  ruleId: string;
+  kind: string;
+  path: string;
+  line: number;
+  commit?: { sha: string; author?: string; date?: string };
+  occurrences?: number;
+  redacted: string;
+}
+interface JsonReport {
+  findings: JsonFinding[];
+  stats: { commits?: number; blobs?: number };
+  coverage?: Record<string, string | number | boolean>;
+}
+
+const repos: TempRepo[] = [];
+afterEach(() => {
+  for (const r of repos.splice(0)) r.cleanup();
+});
+
+function repo(): TempRepo {
+  const r = createRepo();
+  repos.push(r);
+  return r;
+}
+
+function history(
+  r: TempRepo,
+  ...args: string[]
+): { code: number; report: JsonReport; raw: string } {
+  const res = r.keyguard(['history', '--format', 'json', ...args]);
+  expect(res.stderr).not.toMatch(/internal error/);
+  return {
+    code: res.code,
+    report: JSON.parse(res.stdout) as JsonReport,
+    raw: res.stdout + res.stderr,
+  };
+}
+
+function pairs(report: JsonReport): JsonFinding[] {
+  return report.findings.filter((f) => f.kind === 'credential-pair');
+}
+
+function noLeak(raw: string, c: FakeCredentials): void {
+  expect(raw).not.toContain(c.secret);
+  expect(raw).not.toContain(c.keyId);
+}
+
+describe('keyguard history', () => {
+  it('finds a key added then removed, attributed to the commit that added it', () => {
+    const r = repo();
+    r.write('README.md', 'hi\n');
+    r.commitAll('init');
+    const c = fakeCredentials(11);
+    r.write('deploy/creds.ini', credentialsFile(c));
+    const added = r.commitAll('add creds');
+    r.write('deploy/creds.ini', 'moved to the vault\n');
+    r.commitAll('remove creds');
+    const { code, report, raw } = history(r);
+    expect(code).toBe(1);
+    const found = pairs(report);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.path).toBe('deploy/creds.ini');
+    expect(found[0]?.commit?.sha).toBe(added);
+    expect(found[0]?.commit?.author).toBe('Test Author');
+    expect(report.stats.commits).toBe(3);
+    expect(report.coverage?.commits).toBe(3);
+    expect(report.coverage?.partial).toBe(false);
+    noLeak(raw, c);
+    // The working tree is clean: only history has it.
+    expect(r.keyguard(['tree']).code).toBe(0);
+  });
+
+  it('reports the same secret kept across edits once, with the number of commits', () => {
+    const r = repo();
+    const c = fakeCredentials(12);
+    r.write('app.ini', `${credentialsFile(c)}v = 1\n`);
+    const first = r.commitAll('v1');
+    r.write('app.ini', `${credentialsFile(c)}v = 2\n`);
+    r.commitAll('v2');
+    r.write('app.ini', `${credentialsFile(c)}v = 3\n`);
+    r.commitAll('v3');
+    const { report } = history(r);
+    const found = pairs(report);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.commit?.sha).toBe(first);
+    expect(found[0]?.occurrences).toBe(3);
+  });
+
+  it('finds keys on unmerged branches by default, and honours a range', () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    r.commitAll('init');
+    r.git('checkout', '-q', '-b', 'feature');
+    const c = fakeCredentials(13);
+    r.write('f.ini', credentialsFile(c));
+    const leak = r.commitAll('feature leak');
+    r.git('checkout', '-q', 'main');
+    r.write('b.txt', 'b\n');
+    r.commitAll('main work');
+    expect(pairs(history(r).report)[0]?.commit?.sha).toBe(leak);
+    const onlyMain = history(r, 'main');
+    expect(onlyMain.code).toBe(0);
+    expect(onlyMain.report.coverage?.commits).toBe(2);
+    const range = history(r, 'main..feature');
+    expect(range.report.coverage?.commits).toBe(1);
+    expect(pairs(range.report)).toHaveLength(1);
+  });
+
+  it('finds a key that arrives only in a merge commit (conflict resolution)', () => {
+    const r = repo();
+    r.write('conf.ini', 'x = 0\n');
+    r.commitAll('init');
+    r.git('checkout', '-q', '-b', 'side');
+    r.write('conf.ini', 'x = side\n');
+    r.commitAll('side');
+    r.git('checkout', '-q', 'main');
+    r.write('conf.ini', 'x = main\n');
+    r.commitAll('main');
+    expect(r.tryGit('merge', '-q', 'side').code).not.toBe(0);
+    const c = fakeCredentials(14);
+    r.write('conf.ini', `x = merged\n${credentialsFile(c)}`);
+    const merge = r.commitAll('merge side');
+    expect(r.git('rev-list', '--parents', '-n', '1', 'HEAD').trim().split(' ')).toHaveLength(3);
+    const found = pairs(history(r).report);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.commit?.sha).toBe(merge);
+  });
+
+  it('finds a secret in a commit message', () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    const c = fakeCredentials(15);
+    const sha = r.commitAll(`temp creds for the demo\n\n${credentialsFile(c)}`);
+    const { code, report, raw } = history(r);
+    expect(code).toBe(1);
+    const found = pairs(report);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.path).toBe('<commit message>');
+    expect(found[0]?.commit?.sha).toBe(sha);
+    noLeak(raw, c);
+  });
+
+  it('fails closed on a shallow clone (exit 2), and --allow-partial says partial', () => {
+    const r = repo();
+    for (let i = 0; i < 3; i++) {
+      r.write('n.txt', `${i}\n`);
+      r.commitAll(`c${i}`);
+    }
+    const clone = join(r.dir, '..', 'shallow');
+    r.git('clone', '-q', '--depth', '1', `file://${r.dir}`, clone);
+    const run = (...args: string[]) =>
+      spawnSync('node', [CLI, 'history', ...args], { cwd: clone, env: r.env, encoding: 'utf8' });
+    const refused = run();
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/shallow clone/);
+    expect(refused.stderr).toMatch(/--allow-partial/);
+    expect(refused.stdout).toBe('');
+    const partial = run('--allow-partial', '--format', 'json');
+    expect(partial.status).toBe(0);
+    expect(JSON.parse(partial.stdout).coverage.partial).toBe(true);
+    expect(partial.stderr).toMatch(/PARTIAL/);
+    const human = run('--allow-partial');
+    expect(human.stdout).toMatch(/PARTIAL scan/);
+  });
+
+  it('a bad range exits 2 with a one-line error', () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    r.commitAll('init');
+    const res = r.keyguard(['history', 'main..no-such-branch']);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/main\.\.no-such-branch/);
+    const flag = r.keyguard(['history', '--', '--output=x']);
+    expect(flag.code).toBe(2);
+    const since = r.keyguard(['history', '--since', 'garbage']);
+    expect(since.code).toBe(2);
+    expect(since.stderr).toMatch(/--since/);
+  });
+
+  it('outside a repository: exit 2', () => {
+    const r = repo();
+    const res = r.keyguard(['history'], join(r.dir, '..', 'home'));
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/not inside a git work tree/);
+  });
+
+  it('--pre-push scans PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF', () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    const base = r.commitAll('init');
+    const c = fakeCredentials(16);
+    r.write('k.ini', credentialsFile(c));
+    const tip = r.commitAll('leak');
+    const res = spawnSync('node', [CLI, 'history', '--pre-push', '--format', 'json'], {
+      cwd: r.dir,
+      env: { ...r.env, PRE_COMMIT_FROM_REF: base, PRE_COMMIT_TO_REF: tip },
+      encoding: 'utf8',
+    });
+    expect(res.status).toBe(1);
+    expect(JSON.parse(res.stdout).coverage.commits).toBe(1);
+    const missing = r.keyguard(['history', '--pre-push']);
+    expect(missing.code).toBe(2);
+  });
+});
