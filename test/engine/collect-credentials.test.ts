@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assessSeverity } from '../../src/engine/assess-severity.js';
 import { createCredentialCollector } from '../../src/engine/collect-credentials.js';
 import { detectChunk } from '../../src/engine/detect.js';
 import type { Chunk } from '../../src/model/chunk.js';
@@ -170,5 +171,13 @@ describe('detect → collect → verify', () => {
       [expect.stringMatching(/^ASIA\*+/), 'live'],
       [expect.stringMatching(/^AKIA\*+/), 'inactive'],
     ]);
+    // Verification results feed severity directly.
+    const severities = findings
+      .filter((f) => f.kind === 'credential-pair')
+      .map((f) => {
+        const verification = results.get(f.fingerprint);
+        return assessSeverity(f, verification === undefined ? {} : { verification }).severity;
+      });
+    expect(severities).toEqual(['high', 'medium', 'low']);
   });
 });
