@@ -1,18 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import Ajv from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { remediationFor } from '../../src/report/remediation.js';
 import { renderSarif, SARIF_FINGERPRINT_KEY, sarifLevel } from '../../src/report/render-sarif.js';
 import { fakePair, leaks } from '../helpers/fake-keys.js';
+import { sarifErrors } from '../helpers/sarif-schema.js';
 import { CTX, credentials, findingsOf, outcomeOf, sampleOutcome } from './report-fixture.js';
-
-const SCHEMA_FILE = resolve(import.meta.dirname, '../../../shared/schemas/sarif-schema-2.1.0.json');
-
-function validator() {
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-  return ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as object);
-}
 
 interface SarifResult {
   ruleId: string;
@@ -53,20 +44,15 @@ function parse(text: string): SarifLog {
 
 describe('renderSarif', () => {
   it('is valid SARIF 2.1.0 against the official schema, with and without results', () => {
-    const validate = validator();
     const { outcome } = sampleOutcome();
-    for (const o of [outcome, outcomeOf([]), outcomeOf([], { mode: 'stdin' })]) {
-      const ok = validate(JSON.parse(renderSarif(o, CTX)));
-      expect(validate.errors ?? []).toEqual([]);
-      expect(ok).toBe(true);
-    }
+    for (const o of [outcome, outcomeOf([]), outcomeOf([], { mode: 'stdin' })])
+      expect(sarifErrors(JSON.parse(renderSarif(o, CTX)))).toEqual([]);
   });
 
   it('rejects an invalid log (the schema check can fail)', () => {
-    const validate = validator();
     const log = JSON.parse(renderSarif(sampleOutcome().outcome, CTX));
     log.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
-    expect(validate(log)).toBe(false);
+    expect(sarifErrors(log)).not.toEqual([]);
   });
 
   it('lists every rule of the pack with Markdown help and a security-severity per severity', () => {

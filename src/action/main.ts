@@ -1,0 +1,23 @@
+import process from 'node:process';
+import pkg from '../../package.json' with { type: 'json' };
+import { runAction } from './run-action.js';
+
+// The GitHub Action's entry (bundled to action/main.js): the only action file touching `process`.
+runAction({
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: { write: (text) => void process.stdout.write(text) },
+  today: new Date().toISOString().slice(0, 10),
+  version: pkg.version,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stdout.write(
+      `::error title=keyguard::internal error (please report it): ${text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`,
+    );
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,252 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { createBytePrefilter, createScanSetup } from '../app/create-scan-setup.js';
+import { runScan } from '../app/run-scan.js';
+import { mergeHistoryFindings } from '../cli/merge-history-findings.js';
+import { BASELINE_FILE_NAME, loadBaseline } from '../config/load-baseline.js';
+import { gitHistory } from '../git/fetch-history.js';
+import { findRepoRoot } from '../git/find-repo-root.js';
+import type { SourceKind } from '../model/chunk.js';
+import { isKeyguardError, KeyguardError } from '../model/errors.js';
+import { type BaselineEntry, SEVERITIES, type Severity } from '../model/finding.js';
+import type { ScanOutcome } from '../model/outcome.js';
+import type { Source } from '../model/source.js';
+import type { RenderContext } from '../report/render-context.js';
+import { renderGithub } from '../report/render-github.js';
+import { renderHuman } from '../report/render-human.js';
+import { renderMarkdown } from '../report/render-markdown.js';
+import { renderSarif } from '../report/render-sarif.js';
+import { workflowCommand } from '../report/workflow-command.js';
+import { createHistorySource, type HistorySource } from '../sources/history-source.js';
+import { createTreeSource } from '../sources/tree-source.js';
+import { type ResolvedTarget, resolveRange } from './resolve-range.js';
+import { scanRequest } from './scan-request.js';
+import { appendSummary, writeOutputs } from './workflow-files.js';
+
+/** What the action sees of the runner; only `main.ts` builds it from `process`. */
+export interface ActionIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly stdout: { write(text: string): void };
+  /** Today as YYYY-MM-DD (allowlist expiry). */
+  readonly today: string;
+  readonly version: string;
+}
+
+const DEFAULT_SARIF = 'keyguard.sarif';
+const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+/** An action input as the runner passes it: `INPUT_<NAME>`, upper-cased, spaces as `_`. */
+export function actionInput(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+): string | undefined {
+  const value = env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function booleanInput(env: ActionIo['env'], name: string): boolean {
+  const v = actionInput(env, name);
+  if (v === undefined) return false;
+  if (/^(true|yes|1)$/i.test(v)) return true;
+  if (/^(false|no|0)$/i.test(v)) return false;
+  throw new KeyguardError('USAGE', `input '${name}' takes true or false, not '${v}'`);
+}
+
+function severityInput(env: ActionIo['env'], fallback: Severity | undefined): Severity {
+  const v = actionInput(env, 'fail-on');
+  if (v === undefined) return fallback ?? 'low';
+  if ((SEVERITIES as readonly string[]).includes(v)) return v as Severity;
+  throw new KeyguardError(
+    'USAGE',
+    `input 'fail-on' takes one of ${SEVERITIES.join(', ')}, not '${v}'`,
+  );
+}
+
+function readPayload(env: ActionIo['env']): unknown {
+  const file = env.GITHUB_EVENT_PATH;
+  if (file === undefined || file === '') return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new KeyguardError(
+      'USAGE',
+      `cannot read the event payload GITHUB_EVENT_PATH=${file}: ${(error as Error).message.split('\n')[0] ?? ''}`,
+    );
+  }
+}
+
+const EMPTY_SOURCE: Source = {
+  async *items() {
+    // Nothing to scan: a deleted branch, or base and head are the same commit.
+  },
+};
+
+async function baselineOf(
+  io: ActionIo,
+  root: string,
+  configured: string | undefined,
+): Promise<BaselineEntry[] | undefined> {
+  const explicit = actionInput(io.env, 'baseline');
+  if (explicit !== undefined) return loadBaseline(resolve(io.cwd, explicit));
+  if (configured !== undefined) return loadBaseline(configured);
+  const fallback = join(root, BASELINE_FILE_NAME);
+  return existsSync(fallback) ? loadBaseline(fallback) : undefined;
+}
+
+function scopeLine(target: ResolvedTarget, eventName: string): string {
+  if (target.kind === 'tree') return `${eventName || 'manual run'}: the working tree`;
+  if (target.kind === 'nothing') return `${eventName}: nothing to scan (${target.reason})`;
+  return `${eventName}: ${target.description} (${target.commits} commit${target.commits === 1 ? '' : 's'})`;
+}
+
+function summaryHeader(target: ResolvedTarget, eventName: string): string {
+  const lines = [`Scope: ${scopeLine(target, eventName)}`];
+  if (target.kind === 'history') for (const n of target.notes) lines.push(`- ${n}`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+async function scan(io: ActionIo): Promise<number> {
+  const workspace = resolve(io.cwd, actionInput(io.env, 'working-directory') ?? '.');
+  const root = (await findRepoRoot(workspace)) ?? workspace;
+  const eventName = io.env.GITHUB_EVENT_NAME ?? '';
+  const base = actionInput(io.env, 'base');
+  const head = actionInput(io.env, 'head');
+  const scanInput = actionInput(io.env, 'scan');
+  const request = scanRequest(eventName, readPayload(io.env), {
+    ...(base === undefined ? {} : { base }),
+    ...(head === undefined ? {} : { head }),
+    ...(scanInput === undefined ? {} : { scan: scanInput }),
+  });
+  const target = await resolveRange(request, gitHistory(root));
+  io.stdout.write(`keyguard: scanning ${scopeLine(target, eventName)}\n`);
+  if (target.kind === 'history') for (const n of target.notes) io.stdout.write(`keyguard: ${n}\n`);
+
+  const configInput = actionInput(io.env, 'config');
+  const setup = await createScanSetup({
+    root,
+    today: io.today,
+    ...(configInput === undefined ? {} : { configFile: resolve(io.cwd, configInput) }),
+  });
+  const failOn = severityInput(io.env, setup.config.config.failOn);
+  const failOnStale = booleanInput(io.env, 'fail-on-stale');
+  const maxFileSize = setup.config.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const baseline = await baselineOf(io, root, setup.config.baseline);
+  const mayMatch = createBytePrefilter(setup.pack);
+  let source: Source;
+  let history: HistorySource | undefined;
+  let mode: SourceKind;
+  if (target.kind === 'tree') {
+    mode = 'tree';
+    source = createTreeSource({
+      paths: [workspace],
+      cwd: root,
+      read: { maxFileSize, ...(mayMatch === undefined ? {} : { mayMatch }) },
+    });
+  } else if (target.kind === 'history' && target.commits > 0) {
+    mode = 'history';
+    history = createHistorySource({
+      cwd: root,
+      revisions: target.revisions,
+      rangeLabel: target.description,
+      total: target.commits,
+      maxFileSize,
+      ...(mayMatch === undefined ? {} : { mayMatch }),
+      extraCoverage: { event: eventName },
+    });
+    source = history;
+  } else {
+    mode = 'history';
+    source = EMPTY_SOURCE;
+  }
+  const scanned = await runScan(source, mode, {
+    ...setup,
+    ...(baseline === undefined ? {} : { baseline }),
+  });
+  // History findings once per secret and path, attributed to the commit that introduced it.
+  const result =
+    history === undefined
+      ? scanned
+      : {
+          ...mergeHistoryFindings(scanned, (sha, path) => history?.attribution(sha, path)),
+          stats: {
+            ...scanned.stats,
+            commits: Number(scanned.coverage?.commits ?? 0),
+            blobs: Number(scanned.coverage?.blobs ?? 0),
+          },
+        };
+  // Only a scan of the whole tree can tell that an accepted finding is gone.
+  const stale = target.kind === 'tree' && workspace === root ? result.staleBaseline : [];
+  const outcome: ScanOutcome = {
+    ...result,
+    staleBaseline: stale,
+    coverage: {
+      ...result.coverage,
+      event: eventName || 'none',
+      scope: scopeLine(target, eventName),
+    },
+  };
+  const ctx: RenderContext = {
+    pack: setup.pack,
+    toolVersion: io.version,
+    color: false,
+    verbose: false,
+  };
+
+  const sarifPath = resolve(io.cwd, actionInput(io.env, 'sarif-file') ?? DEFAULT_SARIF);
+  try {
+    mkdirSync(dirname(sarifPath), { recursive: true });
+    writeFileSync(sarifPath, renderSarif(outcome, ctx));
+  } catch (error) {
+    throw new KeyguardError(
+      'IO',
+      `cannot write sarif-file ${sarifPath}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'}`,
+    );
+  }
+  io.stdout.write(renderHuman(outcome, ctx));
+  io.stdout.write(renderGithub(outcome, ctx));
+  appendSummary(
+    io.env.GITHUB_STEP_SUMMARY,
+    renderMarkdown(outcome, ctx).replace(/\n\n/, `\n\n${summaryHeader(target, eventName)}`),
+  );
+  writeOutputs(io.env.GITHUB_OUTPUT, {
+    findings: outcome.findings.length,
+    sarif: relative(io.cwd, sarifPath) || sarifPath,
+    commits: target.kind === 'history' ? target.commits : 0,
+    scope: scopeLine(target, eventName),
+  });
+  const gate = SEVERITIES.indexOf(failOn);
+  const failing = outcome.findings.filter((f) => SEVERITIES.indexOf(f.severity) <= gate).length;
+  if (failing > 0) {
+    io.stdout.write(
+      `${workflowCommand('error', { title: 'keyguard' }, `${failing} finding${failing === 1 ? '' : 's'} at or above ${failOn}: rotate the keys, then fix or accept them (see the step summary)`)}\n`,
+    );
+    return 1;
+  }
+  if (failOnStale && stale.length > 0) {
+    io.stdout.write(
+      `${workflowCommand('error', { title: 'keyguard' }, `${stale.length} stale baseline entr${stale.length === 1 ? 'y' : 'ies'} (fail-on-stale): run 'keyguard baseline' and commit the result`)}\n`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+/**
+ * The GitHub Action: decides what the event asks to scan (the PR's commits, a push's new commits,
+ * or the tree), makes sure that history is present (fetching or failing, never passing on a
+ * shallow clone), scans, then writes annotations, the step summary, a SARIF file and outputs.
+ * Exit 0 clean, 1 findings at or above `fail-on`, 2 when the scan could not be trusted.
+ */
+export async function runAction(io: ActionIo): Promise<number> {
+  try {
+    return await scan(io);
+  } catch (error) {
+    if (!isKeyguardError(error)) throw error;
+    io.stdout.write(`${workflowCommand('error', { title: 'keyguard' }, error.message)}\n`);
+    for (const line of error.details) io.stdout.write(`${line}\n`);
+    appendSummary(io.env.GITHUB_STEP_SUMMARY, `## ⚠️ keyguard could not scan\n\n${error.message}\n`);
+    writeOutputs(io.env.GITHUB_OUTPUT, { sarif: '' });
+    return 2;
+  }
+}

@@ -1,0 +1,143 @@
+import { KeyguardError } from '../model/errors.js';
+
+/** What a workflow run asks us to scan, decided from the event alone (no git yet). */
+export type ScanRequest =
+  /** Commits reachable from `head` and not from `base`. */
+  | {
+      readonly kind: 'range';
+      readonly base: string;
+      readonly head: string;
+      /** A push whose `before` may be gone (force push): fall back to `branch` when it is. */
+      readonly baseMayBeGone: boolean;
+      readonly branch?: string;
+      readonly defaultBranch?: string;
+    }
+  /** A new branch: its commits that no other branch of the remote has. */
+  | {
+      readonly kind: 'branch';
+      readonly head: string;
+      readonly branch?: string;
+      readonly defaultBranch?: string;
+    }
+  /** The whole working tree (schedule, workflow_dispatch, anything else). */
+  | { readonly kind: 'tree' }
+  /** Nothing exists to scan (a deleted branch); says why. */
+  | { readonly kind: 'nothing'; readonly reason: string };
+
+export interface RequestInputs {
+  /** Explicit `base`/`head` inputs win over the event. */
+  readonly base?: string;
+  readonly head?: string;
+  /** `scan: tree` forces a working-tree scan whatever the event. */
+  readonly scan?: string;
+}
+
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+const ZERO = /^0+$/;
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function sha(value: unknown, what: string): string {
+  if (typeof value === 'string' && SHA.test(value)) return value;
+  throw new KeyguardError(
+    'USAGE',
+    `the event payload has no valid ${what} (GITHUB_EVENT_PATH): cannot tell which commits to scan`,
+  );
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function branchOf(ref: unknown): string | undefined {
+  const r = text(ref);
+  return r?.startsWith('refs/heads/') === true ? r.slice('refs/heads/'.length) : undefined;
+}
+
+function optional<K extends string>(
+  key: K,
+  value: string | undefined,
+): { [P in K]?: string } | Record<string, never> {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]: string });
+}
+
+/**
+ * pull_request(_target) → `base.sha..head.sha` (the PR's own commits, not the merge commit the
+ * checkout made); merge_group → `base_sha..head_sha`; push → `before..after`, or the new branch's
+ * own commits when `before` is all zeros; a deleted branch → nothing; anything else → the tree.
+ */
+export function scanRequest(
+  eventName: string,
+  payload: unknown,
+  inputs: RequestInputs = {},
+): ScanRequest {
+  if (inputs.scan === 'tree') return { kind: 'tree' };
+  if (inputs.scan !== undefined && inputs.scan !== '' && inputs.scan !== 'auto')
+    throw new KeyguardError('USAGE', `input 'scan' takes auto or tree, not '${inputs.scan}'`);
+  const event = record(payload) ?? {};
+  const repository = record(event.repository);
+  const defaultBranch = text(repository?.default_branch);
+  if (inputs.base !== undefined || inputs.head !== undefined) {
+    if (inputs.base === undefined || inputs.head === undefined)
+      throw new KeyguardError('USAGE', "inputs 'base' and 'head' go together: set both or neither");
+    return {
+      kind: 'range',
+      base: inputs.base,
+      head: inputs.head,
+      baseMayBeGone: false,
+      ...optional('defaultBranch', defaultBranch),
+    };
+  }
+  if (eventName === 'pull_request' || eventName === 'pull_request_target') {
+    const pr = record(event.pull_request);
+    if (pr === undefined)
+      throw new KeyguardError('USAGE', `the ${eventName} event payload has no pull_request`);
+    return {
+      kind: 'range',
+      base: sha(record(pr.base)?.sha, 'pull_request.base.sha'),
+      head: sha(record(pr.head)?.sha, 'pull_request.head.sha'),
+      baseMayBeGone: false,
+      ...optional('branch', text(record(pr.head)?.ref)),
+      ...optional('defaultBranch', defaultBranch),
+    };
+  }
+  if (eventName === 'merge_group') {
+    const group = record(event.merge_group);
+    return {
+      kind: 'range',
+      base: sha(group?.base_sha, 'merge_group.base_sha'),
+      head: sha(group?.head_sha, 'merge_group.head_sha'),
+      baseMayBeGone: false,
+      ...optional('defaultBranch', defaultBranch),
+    };
+  }
+  if (eventName === 'push') {
+    const branch = branchOf(event.ref);
+    const after = text(event.after);
+    if (event.deleted === true || (after !== undefined && ZERO.test(after)))
+      return { kind: 'nothing', reason: `${text(event.ref) ?? 'the ref'} was deleted` };
+    const head = sha(event.after, 'after');
+    const before = text(event.before);
+    if (before === undefined || ZERO.test(before) || event.created === true) {
+      return {
+        kind: 'branch',
+        head,
+        ...optional('branch', branch),
+        ...optional('defaultBranch', defaultBranch),
+      };
+    }
+    return {
+      kind: 'range',
+      base: sha(before, 'before'),
+      head,
+      baseMayBeGone: true,
+      ...optional('branch', branch),
+      ...optional('defaultBranch', defaultBranch),
+    };
+  }
+  return { kind: 'tree' };
+}
