@@ -4,11 +4,11 @@ import type { Finding, FindingKind, Location, SuppressionReason } from '../model
 import type { CompiledPack, CompiledRule, RuleSpec } from '../model/rule.js';
 import type { CredentialCollector } from './collect-credentials.js';
 import { keyFactsFor } from './key-facts.js';
-import { labelOf } from './label.js';
+import { labelOf, readLabel } from './label.js';
 import { createLineIndex, type LineIndex } from './line-index.js';
 import { type MaskSpan, maskLine } from './mask-line.js';
 import { findMatches, type RawMatch } from './match.js';
-import { pairMatches } from './pair.js';
+import { pairMatches, type SecretNaming } from './pair.js';
 import { selectRules } from './prefilter.js';
 import { redactValue, sha256Hex } from './redact.js';
 import { keywordOffsets, regionsAround } from './scan-regions.js';
@@ -60,6 +60,15 @@ function reportsAlone(rule: CompiledRule, m: RawMatch, index: LineIndex): boolea
   if (rule.report === 'always') return true;
   if (rule.report === 'never' || rule.labels === undefined) return false;
   return labelOf(index, m.start, rule.labels) !== 'none';
+}
+
+/** How a secret candidate is named, for pairing (see `SecretNaming`). */
+function namingOf(m: RawMatch, index: LineIndex): SecretNaming {
+  const labels = m.rule.labels;
+  if (labels === undefined) return 'plain';
+  const reading = readLabel(index, m.start, labels);
+  if (reading.strength !== 'none') return 'labelled';
+  return reading.other ? 'other' : 'plain';
 }
 
 /**
@@ -132,7 +141,7 @@ export function detectChunk(
       emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m, allowedBy: builtin });
     }
   }
-  const { pairs, unpaired } = pairMatches(live, pack.pairs, index);
+  const { pairs, unpaired } = pairMatches(live, pack.pairs, index, (m) => namingOf(m, index));
   for (const p of pairs) {
     emits.push({ spec: p.pair.spec, kind: 'credential-pair', primary: p.keyId, partner: p.secret });
   }

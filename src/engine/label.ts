@@ -3,26 +3,45 @@ import type { LineIndex } from './line-index.js';
 
 export type LabelStrength = 'strong' | 'weak' | 'none';
 
-// Separators between a name and its value: quotes, assignment, brackets, escapes, XML entities.
-const TRAILING_SEPARATORS = /(?:[\s"'`:=>,;(){}[\]\\|]|&quot;|&#34;|&#39;|&apos;)+$/;
+// Between a name and its value: quotes, assignment, brackets, escapes (`\"`, `\n`, `%3D`), XML
+// entities, closing tags and the inline HTML tags of tables (`</td><td>`).
+const TRAILING_SEPARATORS =
+  /(?:[\s"'`:=>,;(){}[\]\\|]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
 const TRAILING_NAME = /[A-Za-z0-9_.\-:/@$]+$/;
 const NAME = /[A-Za-z0-9_.\-:/@$]+/g;
+// `AWS Secret Access Key [None]: ` (the aws configure prompt shows the current value in brackets).
+const PROMPT_DEFAULT = / \[[^\]"'=\n]{0,40}\]:\s*$/;
+const PHRASE_GAP = /^[ \t]{1,2}$/;
 const PREFIX_WINDOW = 160;
-const NAMES_BEHIND_CARRIER = 3;
+const MAX_NAMES = 5;
+const PHRASE_WORDS = 5;
+/** Names that say the value is something else: a digest, a nonce, another kind of secret. */
+const OTHER_NAME =
+  /sha(?:1|256|384|512)|hash|checksum|digest|integrity|etag|signature|fingerprint|commit|revision|nonce|salt|uuid|guid|requestid|hostid|csrf|xsrf|jwt|webhook|clientsecret|appsecret|signingsecret|sessionsecret|cookiesecret|apikey/;
+/** Django's and Flask's signing key: never an AWS label, however close to AWS settings. */
+const FRAMEWORK_KEYS = new Set(['SECRET_KEY', 'SECRET_KEY_BASE', 'WTF_CSRF_SECRET_KEY']);
+
+interface Name {
+  readonly text: string;
+  /** The separator text between this name and what follows it. */
+  readonly after: string;
+}
 
 function normalizeName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 /** The names written before a value on its line, nearest first (`a = x, b = "` → b, a). */
-function namesBefore(prefix: string, limit: number): string[] {
-  const names: string[] = [];
-  let rest = prefix;
-  while (names.length < limit) {
-    rest = rest.replace(TRAILING_SEPARATORS, '');
+function namesBefore(prefix: string): Name[] {
+  const names: Name[] = [];
+  let rest = prefix.replace(PROMPT_DEFAULT, ':');
+  while (names.length < MAX_NAMES) {
+    const sep = TRAILING_SEPARATORS.exec(rest);
+    const after = sep === null ? '' : sep[0];
+    rest = rest.slice(0, rest.length - after.length);
     const m = TRAILING_NAME.exec(rest);
     if (m === null) break;
-    names.push(m[0]);
+    names.push({ text: m[0], after });
     rest = rest.slice(0, m.index);
   }
   return names;
@@ -32,12 +51,30 @@ function strengthOf(name: string, labels: CompiledLabels): LabelStrength {
   const n = normalizeName(name);
   if (n === '') return 'none';
   if (labels.strong.test(n)) return 'strong';
-  if (labels.weak?.test(n)) return 'weak';
+  if (labels.weak?.test(n) && !FRAMEWORK_KEYS.has(name)) return 'weak';
   return 'none';
 }
 
-function isCarrier(name: string, labels: CompiledLabels): boolean {
-  return labels.carrier?.test(normalizeName(name)) ?? false;
+/** A name that only carries the value: `value`, `<string>`, `r"…"`, `@"…"`, a wrapping call. */
+function isTransparent(name: Name, labels: CompiledLabels): boolean {
+  const n = normalizeName(name.text);
+  return n.length <= 1 || name.after.startsWith('(') || (labels.carrier?.test(n) ?? false);
+}
+
+/** Words written with single spaces (`AWS Secret Access Key`) read as one name. */
+function phraseOf(names: readonly Name[], from: number): string {
+  let phrase = names[from]?.text ?? '';
+  for (let i = from + 1; i < names.length && i < from + PHRASE_WORDS; i++) {
+    const name = names[i];
+    if (name === undefined || !PHRASE_GAP.test(name.after)) break;
+    phrase = `${name.text}_${phrase}`;
+  }
+  return phrase;
+}
+
+function strongest(a: LabelStrength, b: LabelStrength): LabelStrength {
+  if (a === 'strong' || b === 'strong') return 'strong';
+  return a === 'weak' || b === 'weak' ? 'weak' : 'none';
 }
 
 function hasContext(index: LineIndex, line: number, labels: CompiledLabels): boolean {
@@ -51,37 +88,61 @@ function hasContext(index: LineIndex, line: number, labels: CompiledLabels): boo
   return false;
 }
 
-function strongest(a: LabelStrength, b: LabelStrength): LabelStrength {
-  if (a === 'strong' || b === 'strong') return 'strong';
-  return a === 'weak' || b === 'weak' ? 'weak' : 'none';
+/** What the names before a value say, before any context check. */
+export interface LabelReading {
+  readonly strength: LabelStrength;
+  /** The nearest real name says the value is something else (a hash, a nonce, a JWT secret). */
+  readonly other: boolean;
+  readonly line: number;
 }
 
 /**
- * How the value at `offset` is labelled: by the nearest name before it on its line, or, when
- * that name only says "value" (`value:`, `<value>`, a bare list item), by a name on the line
- * before (Kubernetes env, ECS task definitions, XML name/value pairs). Weak labels
- * (`secret_key`) count only with AWS context within `contextLines`.
+ * Reads the label of the value at `offset`: the nearest real name before it on its line (with
+ * the words spaced before it); past carriers (`value:`, `<value>`, `"value": `, a wrapping call)
+ * the strongest name left on the line, and then the names on the line before (Kubernetes env,
+ * ECS task definitions, XML name/value pairs, YAML block scalars).
  */
-export function labelOf(index: LineIndex, offset: number, labels: CompiledLabels): LabelStrength {
+export function readLabel(index: LineIndex, offset: number, labels: CompiledLabels): LabelReading {
   const line = index.lineOf(offset);
   const start = index.lineStart(line);
-  const prefix = index.lineText(line).slice(Math.max(0, offset - start - PREFIX_WINDOW), offset - start);
-  const names = namesBefore(prefix, NAMES_BEHIND_CARRIER + 1);
+  const from = Math.max(0, offset - start - PREFIX_WINDOW);
+  const names = namesBefore(index.lineText(line).slice(from, offset - start));
+  let skip = 0;
+  while (skip < names.length && isTransparent(names[skip] as Name, labels)) skip++;
+  if (skip === 0 && names.length > 0) {
+    const phrase = phraseOf(names, 0);
+    const strength = strongest(
+      strengthOf(names[0]?.text ?? '', labels),
+      strengthOf(phrase, labels),
+    );
+    const other = strength === 'none' && OTHER_NAME.test(normalizeName(phrase));
+    return { strength, other, line };
+  }
   let found: LabelStrength = 'none';
-  const nearest = names[0];
-  if (nearest !== undefined && !isCarrier(nearest, labels)) {
-    found = strengthOf(nearest, labels);
-  } else {
-    // The nearest name is only a carrier (or there is none): earlier names on the line, then the line before.
-    for (const name of names.slice(1)) found = strongest(found, strengthOf(name, labels));
-    let previous = line - 1;
-    while (found === 'none' && previous >= 1 && index.lineText(previous).trim() === '') previous--;
-    if (found === 'none' && previous >= 1) {
-      for (const name of index.lineText(previous).slice(-PREFIX_WINDOW).match(NAME) ?? []) {
-        found = strongest(found, strengthOf(name, labels));
-      }
+  for (let i = skip; i < names.length; i++) {
+    found = strongest(found, strengthOf(phraseOf(names, i), labels));
+  }
+  // Only a bare carrier (`value:`, `<value>`) or no name at all hands over to the line before.
+  const first = names[0];
+  const bare = first === undefined || (labels.carrier?.test(normalizeName(first.text)) ?? false);
+  if (found !== 'none' || skip < names.length || !bare)
+    return { strength: found, other: false, line };
+  let previous = line - 1;
+  while (previous >= 1 && index.lineText(previous).trim() === '') previous--;
+  if (previous >= 1) {
+    for (const name of index.lineText(previous).slice(-PREFIX_WINDOW).match(NAME) ?? []) {
+      found = strongest(found, strengthOf(name, labels));
     }
   }
-  if (found === 'weak' && !hasContext(index, line, labels)) return 'none';
-  return found;
+  return { strength: found, other: false, line };
+}
+
+/**
+ * How the value at `offset` is labelled. Weak labels (`secret_key`, `'secret' =>`) count only
+ * with AWS context within `contextLines`.
+ */
+export function labelOf(index: LineIndex, offset: number, labels: CompiledLabels): LabelStrength {
+  const reading = readLabel(index, offset, labels);
+  if (reading.strength === 'weak' && !hasContext(index, reading.line, labels)) return 'none';
+  return reading.strength;
 }

@@ -29,7 +29,11 @@ export function maskLine(
   spans: readonly MaskSpan[],
 ): string {
   const local = spans
-    .map((s) => ({ start: s.start - lineStart, end: s.end - lineStart, replacement: s.replacement }))
+    .map((s) => ({
+      start: s.start - lineStart,
+      end: s.end - lineStart,
+      replacement: s.replacement,
+    }))
     .filter((s) => s.end > 0 && s.start < line.length)
     .sort((x, y) => x.start - y.start);
   let a = Math.max(0, Math.min(focusStart - lineStart, line.length) - CONTEXT);
