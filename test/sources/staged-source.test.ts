@@ -1,0 +1,184 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseStagedDiff } from '../../src/git/staged-changes.js';
+import type { Chunk } from '../../src/model/chunk.js';
+import type { Skipped } from '../../src/model/outcome.js';
+import { createStagedSource } from '../../src/sources/staged-source.js';
+import {
+  createRepo,
+  credentialsFile,
+  fakeCredentials,
+  type TempRepo,
+} from '../helpers/git-repo.js';
+
+const repos: TempRepo[] = [];
+afterEach(() => {
+  for (const r of repos.splice(0)) r.cleanup();
+});
+
+function repo(): TempRepo {
+  const r = createRepo();
+  repos.push(r);
+  return r;
+}
+
+/** Runs the source with the repository's environment as a hook would see it. */
+async function collect(r: TempRepo, env: Record<string, string> = {}) {
+  const saved = { ...process.env };
+  Object.assign(process.env, r.env, env);
+  try {
+    const chunks: Chunk[] = [];
+    const skipped: Skipped[] = [];
+    const source = createStagedSource({ cwd: r.dir, maxFileSize: 1024 * 1024 });
+    for await (const item of source.items()) {
+      if ('chunk' in item) chunks.push(item.chunk);
+      else skipped.push(item.skipped);
+    }
+    return { chunks, skipped, coverage: source.coverage?.() };
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+describe('staged source', () => {
+  it('reads the index blob with the added lines as reportable', async () => {
+    const r = repo();
+    r.write('a.txt', 'one\ntwo\nthree\n');
+    r.commitAll('init');
+    r.write('a.txt', 'one\nTWO\nthree\nfour\n');
+    r.git('add', 'a.txt');
+    r.write('a.txt', 'working tree only\n');
+    const { chunks } = await collect(r);
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]?.text).toBe('one\nTWO\nthree\nfour\n');
+    expect(chunks[0]?.reportable).toEqual([
+      { start: 2, end: 2 },
+      { start: 4, end: 4 },
+    ]);
+    expect(chunks[0]?.source).toBe('staged');
+  });
+
+  it('first commit: every line is new', async () => {
+    const r = repo();
+    r.write('x.txt', 'a\nb\n');
+    r.git('add', '.');
+    const { chunks } = await collect(r);
+    expect(chunks[0]?.reportable).toEqual([{ start: 1, end: 2 }]);
+  });
+
+  it('names with spaces, unicode and newlines', async () => {
+    const r = repo();
+    const names = ['with space.txt', 'ünïcödé/日本.txt', 'new\nline.txt'];
+    for (const n of names) r.write(n, 'content\n');
+    r.git('add', '.');
+    const { chunks } = await collect(r);
+    expect(chunks.map((c) => c.path).sort()).toEqual([...names].sort());
+  });
+
+  it('deletions add nothing; a pure rename or mode change has no reportable line', async () => {
+    const r = repo();
+    r.write('gone.txt', 'bye\n');
+    r.write('old.txt', 'same\n');
+    r.write('run.sh', 'echo hi\n');
+    r.commitAll('init');
+    r.git('rm', '-q', 'gone.txt');
+    r.git('mv', 'old.txt', 'moved.txt');
+    chmodSync(join(r.dir, 'run.sh'), 0o755);
+    r.git('add', 'run.sh');
+    const { chunks, coverage } = await collect(r);
+    expect(coverage?.deletions).toBe(1);
+    expect(chunks.map((c) => [c.path, c.reportable])).toEqual(
+      expect.arrayContaining([
+        ['moved.txt', []],
+        ['run.sh', []],
+      ]),
+    );
+  });
+
+  it('binary files and submodules are skipped and said so', async () => {
+    const r = repo();
+    r.write('img.bin', Buffer.from([0, 1, 2, 3, 0, 5]));
+    const sub = createRepo();
+    repos.push(sub);
+    sub.write('s.txt', 's\n');
+    sub.commitAll('sub');
+    r.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/sub');
+    r.git('add', 'img.bin');
+    const { skipped } = await collect(r);
+    expect(skipped).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'img.bin', reason: 'binary' }),
+        expect.objectContaining({ path: 'vendor/sub', reason: 'submodule' }),
+      ]),
+    );
+  });
+
+  it('honours GIT_INDEX_FILE (the temporary index of commit -a / commit <paths>)', async () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    r.commitAll('init');
+    r.write('a.txt', 'a\nfrom the other index\n');
+    const other = join(r.dir, '..', 'other-index');
+    // A second index holding the change, as git builds for `commit -a`; the real one stays clean.
+    const env = { GIT_INDEX_FILE: other };
+    execFileSync('git', ['read-tree', 'HEAD'], { cwd: r.dir, env: { ...r.env, ...env } });
+    execFileSync('git', ['add', 'a.txt'], { cwd: r.dir, env: { ...r.env, ...env } });
+    expect((await collect(r)).chunks).toHaveLength(0);
+    const viaOther = await collect(r, env);
+    expect(viaOther.chunks.map((c) => c.path)).toEqual(['a.txt']);
+    expect(viaOther.chunks[0]?.reportable).toEqual([{ start: 2, end: 2 }]);
+  });
+
+  it('a file staged then deleted from the working tree is still scanned', async () => {
+    const r = repo();
+    const c = fakeCredentials(21);
+    r.write('k.ini', credentialsFile(c));
+    r.git('add', 'k.ini');
+    unlinkSync(join(r.dir, 'k.ini'));
+    const { chunks } = await collect(r);
+    expect(chunks[0]?.text).toContain('aws_secret_access_key');
+  });
+});
+
+describe('keyguard staged', () => {
+  it('pairs a new secret with a key ID committed long ago, reporting only the new line', () => {
+    const r = repo();
+    const c = fakeCredentials(22);
+    r.write('app.ini', `[default]\naws_access_key_id = ${c.keyId}\nregion = us-east-1\n`);
+    r.commitAll('old key id');
+    r.write(
+      'app.ini',
+      `[default]\naws_access_key_id = ${c.keyId}\nregion = us-east-1\naws_secret_access_key = ${c.secret}\n`,
+    );
+    r.git('add', 'app.ini');
+    const res = r.keyguard(['staged', '--format', 'json']);
+    expect(res.code).toBe(1);
+    const report = JSON.parse(res.stdout) as {
+      findings: { kind: string; line: number; partner?: { line: number } }[];
+    };
+    const pair = report.findings.find((f) => f.kind === 'credential-pair');
+    expect(pair).toBeDefined();
+    // The pair touches the new line (4) through its secret; the old ID alone is not reported.
+    expect([pair?.line, pair?.partner?.line].sort()).toEqual([2, 4]);
+    expect(report.findings.filter((f) => f.kind === 'access-key-id')).toHaveLength(0);
+    expect(res.stdout).not.toContain(c.secret);
+  });
+
+  it('an old key untouched by the change is not reported', () => {
+    const r = repo();
+    const c = fakeCredentials(23);
+    r.write('app.ini', credentialsFile(c));
+    r.commitAll('legacy');
+    r.write('app.ini', `${credentialsFile(c)}extra = 1\n`);
+    r.git('add', 'app.ini');
+    const res = r.keyguard(['staged']);
+    expect(res.code, res.stdout).toBe(0);
+  });
+
+  it('parses raw+patch output defensively', () => {
+    expect(() => parseStagedDiff(Buffer.from(':100644 100644 a b M\0x\0\0'))).toThrow(/refusing/);
+  });
+});
