@@ -1,4 +1,14 @@
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { readRepoInfo } from '../../git/repo-info.js';
@@ -163,6 +173,13 @@ async function liveChecks(layout: HookLayout, env: CommandIo['env']): Promise<Ch
   const checks: Check[] = [];
   try {
     await initScratchRepo(dir, hooksDir, scratchEnv);
+    // Hooks resolve tools from the work tree (husky's relative node_modules/.bin, npx): give the
+    // scratch repository this project's node_modules, kept out of its commits.
+    const modules = join(layout.top, 'node_modules');
+    if (existsSync(modules)) {
+      symlinkSync(modules, join(dir, 'node_modules'), 'dir');
+      appendFileSync(join(dir, '.git', 'info', 'exclude'), '\n/node_modules\n');
+    }
     const random = createRandom(Date.now() >>> 0);
     writeFileSync(join(dir, 'README.md'), 'keyguard doctor: a harmless file\n');
     const clean = await commitInScratchRepo(dir, 'doctor: harmless commit', scratchEnv);
