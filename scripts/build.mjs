@@ -1,8 +1,12 @@
 // Bundles the CLI into one ESM file so start-up loads a single module.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+// Stale chunks from earlier builds would ship otherwise.
+rmSync('dist', { recursive: true, force: true });
+
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', worker: 'src/cli/worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

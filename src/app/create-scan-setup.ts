@@ -17,6 +17,12 @@ export interface SetupOptions {
 export interface LoadedSetup {
   readonly pack: CompiledPack;
   readonly config: ResolvedConfig;
+  /** What the pack was compiled from, so worker threads can compile the same one. */
+  readonly packSources: readonly { readonly spec: RulePackSpec; readonly file: string }[];
+  readonly compileOptions: {
+    readonly enable?: readonly string[];
+    readonly disable?: readonly string[];
+  };
 }
 
 /** Config, then every rule pack it and the command line name, compiled into one pack. */
@@ -29,11 +35,13 @@ export async function createScanSetup(options: SetupOptions): Promise<LoadedSetu
   const files = [...config.rulePacks, ...(options.rulePacks ?? [])];
   const user: { spec: RulePackSpec; file: string }[] = [];
   for (const file of files) user.push({ spec: await loadRulePack(file), file });
-  const pack = compilePacks([{ spec: BUILTIN_PACK, file: BUILTIN_PACK_FILE }, ...user], {
+  const packSources = [{ spec: BUILTIN_PACK, file: BUILTIN_PACK_FILE }, ...user];
+  const compileOptions = {
     ...(config.config.enableRules === undefined ? {} : { enable: config.config.enableRules }),
     ...(config.config.disableRules === undefined ? {} : { disable: config.config.disableRules }),
-  });
-  return { pack, config };
+  };
+  const pack = compilePacks(packSources, compileOptions);
+  return { pack, config, packSources, compileOptions };
 }
 
 /** Keywords of every rule, for a byte-level check that skips decoding files no rule can match. */

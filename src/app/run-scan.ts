@@ -6,6 +6,7 @@ import type { BaselineEntry, Finding } from '../model/finding.js';
 import type { ScanOutcome, ScanStats, Skipped } from '../model/outcome.js';
 import type { CompiledPack } from '../model/rule.js';
 import type { Source } from '../model/source.js';
+import { collectParallel, PARALLEL_MIN_FILES, type ParallelPlan } from './collect-parallel.js';
 
 export interface ScanSetup {
   readonly pack: CompiledPack;
@@ -29,27 +30,37 @@ export async function runScan(
   source: Source,
   mode: SourceKind,
   setup: ScanSetup,
+  parallel?: ParallelPlan,
 ): Promise<ScanResult> {
   const started = performance.now();
   const stats: ScanStats = { files: 0, bytes: 0, chunks: 0, durationMs: 0 };
   const found: Finding[] = [];
   const skipped: Skipped[] = [];
   const seenPaths = new Set<string>();
-  for await (const item of source.items()) {
-    if ('skipped' in item) {
-      skipped.push(item.skipped);
-      continue;
+  const targets = parallel === undefined ? undefined : await source.targets?.();
+  if (parallel !== undefined && targets !== undefined && targets.length >= PARALLEL_MIN_FILES) {
+    const collected = await collectParallel(targets, parallel, setup.config.engineAllow);
+    found.push(...collected.found);
+    skipped.push(...collected.skipped);
+    stats.files += collected.files;
+    stats.chunks += collected.chunks;
+    stats.bytes += collected.bytes;
+  } else
+    for await (const item of source.items()) {
+      if ('skipped' in item) {
+        skipped.push(item.skipped);
+        continue;
+      }
+      const chunk = item.chunk;
+      stats.chunks++;
+      if (!seenPaths.has(chunk.path)) {
+        seenPaths.add(chunk.path);
+        stats.files++;
+      }
+      stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
+      if (chunk.text.length > 0)
+        found.push(...detectChunk(chunk, setup.pack, setup.config.engineAllow));
     }
-    const chunk = item.chunk;
-    stats.chunks++;
-    if (!seenPaths.has(chunk.path)) {
-      seenPaths.add(chunk.path);
-      stats.files++;
-    }
-    stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
-    if (chunk.text.length > 0)
-      found.push(...detectChunk(chunk, setup.pack, setup.config.engineAllow));
-  }
   const filtered = applyFilters(found, {
     pathAllow: setup.config.pathAllow,
     ...(setup.baseline === undefined ? {} : { baseline: setup.baseline }),
@@ -60,7 +71,7 @@ export async function runScan(
     mode,
     findings: filtered.kept.sort(byLocation),
     suppressed: filtered.suppressed,
-    skipped,
+    skipped: skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     warnings: setup.config.warnings.map((message) => ({ code: 'CONFIG', message })),
     stats,
     ...(coverage === undefined ? {} : { coverage }),

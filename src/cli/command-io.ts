@@ -14,6 +14,8 @@ export interface CommandIo {
   /** Today as YYYY-MM-DD (allowlist expiry). */
   readonly today: string;
   readonly version: string;
+  /** The built worker-thread entry (dist/worker.js), when there is one. */
+  readonly workerScript?: string;
 }
 
 export type Command = (io: CommandIo) => Promise<number>;

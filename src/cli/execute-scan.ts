@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   createBytePrefilter,
@@ -114,12 +115,35 @@ export async function runPlannedScan(
     maxFileSize,
     ...(mayMatch === undefined ? {} : { mayMatch }),
   });
-  const scanned = await runScan(source, plan.mode, {
-    ...setup,
-    ...(baseline === undefined ? {} : { baseline }),
-  });
+  const scanned = await runScan(
+    source,
+    plan.mode,
+    { ...setup, ...(baseline === undefined ? {} : { baseline }) },
+    parallelPlan(io, values, setup, maxFileSize),
+  );
   const result = plan.finish === undefined ? scanned : plan.finish(scanned);
   return { setup, result, failOn };
+}
+
+/** Worker threads for big trees, unless `--jobs 1` or the worker script is not built. */
+function parallelPlan(
+  io: CommandIo,
+  values: Parsed['values'],
+  setup: LoadedSetup,
+  maxFileSize: number,
+): ParallelPlan | undefined {
+  const flag = stringOption(values, 'jobs');
+  const jobs = flag === undefined ? availableParallelism() : Number(flag);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new KeyguardError('USAGE', `option '--jobs' takes a whole number from 1, not '${flag}'`);
+  if (jobs === 1 || io.workerScript === undefined) return undefined;
+  return {
+    workerScript: io.workerScript,
+    jobs,
+    maxFileSize,
+    packSources: setup.packSources,
+    compileOptions: setup.compileOptions,
+  };
 }
 
 /** The shared tail of every scanning command: setup, scan, report, exit code. */

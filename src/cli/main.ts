@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import process from 'node:process';
+import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
 import { isKeyguardError } from '../model/errors.js';
 import type { Command, CommandIo } from './command-io.js';
@@ -32,6 +34,12 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   install: async () => (await import('./commands/install.js')).runInstall,
   doctor: async () => (await import('./commands/doctor.js')).runDoctor,
 };
+
+/** dist/worker.js beside the bundled entry; absent when running from sources (tests). */
+function workerScript(): { workerScript?: string } {
+  const path = fileURLToPath(new URL('./worker.js', import.meta.url));
+  return existsSync(path) ? { workerScript: path } : {};
+}
 
 function today(): string {
   return new Date().toISOString().slice(0, 10);
@@ -67,6 +75,7 @@ async function main(argv: readonly string[]): Promise<number> {
     readStdin,
     today: today(),
     version: pkg.version,
+    ...workerScript(),
   };
   return (await load())(io);
 }

@@ -9,6 +9,7 @@ export const SCAN_OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
   'fail-on': { type: 'string' },
   'max-file-size': { type: 'string' },
+  jobs: { type: 'string', short: 'j' },
   baseline: { type: 'string' },
   'no-baseline': { type: 'boolean' },
   'fail-on-stale': { type: 'boolean' },
@@ -26,6 +27,7 @@ export const SCAN_OPTIONS_HELP = `Options:
   -v, --verbose             list suppressed findings and skipped files
       --fail-on <severity>  lowest severity that fails: critical, high, medium, low (default), info
       --max-file-size <n>   skip larger files, counted (default 10MB)
+  -j, --jobs <n>            threads for large tree scans (default: one per core; 1 = no workers)
       --baseline <file>     accepted findings (default: .keyguard-baseline.json when present)
       --no-baseline         ignore any baseline
       --fail-on-stale       exit 1 when baseline entries match nothing any more

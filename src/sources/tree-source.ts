@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { listTreeFiles } from '../git/list-tree-files.js';
 import { KeyguardError } from '../model/errors.js';
-import type { Source, SourceItem } from '../model/source.js';
+import type { FileTarget, Source, SourceItem } from '../model/source.js';
 import { type ReadOptions, readFileItem } from './read-file-item.js';
 import { walkFolder } from './walk-folder.js';
 
@@ -11,11 +11,6 @@ export interface TreeSourceOptions {
   readonly paths: readonly string[];
   readonly cwd: string;
   readonly read: Omit<ReadOptions, 'source'>;
-}
-
-interface Target {
-  readonly abs: string;
-  readonly display: string;
 }
 
 function toPosix(path: string): string {
@@ -29,7 +24,7 @@ function displayFor(abs: string, cwd: string, folder: string): string {
   return toPosix(relative(folder, abs));
 }
 
-async function targetsOf(path: string, cwd: string): Promise<Target[]> {
+async function targetsOf(path: string, cwd: string): Promise<FileTarget[]> {
   const abs = resolve(cwd, path);
   let isDir: boolean;
   try {
@@ -44,32 +39,38 @@ async function targetsOf(path: string, cwd: string): Promise<Target[]> {
       },
     );
   }
-  if (!isDir) return [{ abs, display: displayFor(abs, cwd, cwd) }];
+  if (!isDir) return [{ abs, path: displayFor(abs, cwd, cwd) }];
   const git = await listTreeFiles(abs);
-  if (git !== undefined) return git.files.map((f) => ({ abs: join(git.root, f), display: f }));
+  if (git !== undefined) return git.files.map((f) => ({ abs: join(git.root, f), path: f }));
   const files = await walkFolder(abs);
   return files.map((f) => {
     const fileAbs = join(abs, f);
-    return { abs: fileAbs, display: displayFor(fileAbs, cwd, abs) };
+    return { abs: fileAbs, path: displayFor(fileAbs, cwd, abs) };
   });
+}
+
+/** Every file under the given paths, each once. */
+async function listTargets(options: TreeSourceOptions): Promise<FileTarget[]> {
+  const seen = new Set<string>();
+  const targets: FileTarget[] = [];
+  for (const path of options.paths.length === 0 ? ['.'] : options.paths) {
+    for (const target of await targetsOf(path, options.cwd)) {
+      if (seen.has(target.abs)) continue;
+      seen.add(target.abs);
+      targets.push(target);
+    }
+  }
+  return targets;
 }
 
 /** The working-tree source: every file git tracks or would track, or a .gitignore-aware walk. */
 export function createTreeSource(options: TreeSourceOptions): Source {
   return {
+    targets: () => listTargets(options),
     async *items(): AsyncIterable<SourceItem> {
-      const seen = new Set<string>();
-      const paths = options.paths.length === 0 ? ['.'] : options.paths;
-      for (const path of paths) {
-        for (const target of await targetsOf(path, options.cwd)) {
-          if (seen.has(target.abs)) continue;
-          seen.add(target.abs);
-          const item = readFileItem(target.abs, target.display, {
-            ...options.read,
-            source: 'tree',
-          });
-          if (item !== undefined) yield item;
-        }
+      for (const target of await listTargets(options)) {
+        const item = readFileItem(target.abs, target.path, { ...options.read, source: 'tree' });
+        if (item !== undefined) yield item;
       }
     },
   };

@@ -1,0 +1,134 @@
+import { Worker } from 'node:worker_threads';
+import type { EngineAllowlist } from '../model/config.js';
+import type { Finding } from '../model/finding.js';
+import type { Skipped } from '../model/outcome.js';
+import type { RulePackSpec } from '../model/rule.js';
+import type { FileTarget } from '../model/source.js';
+
+/** How to scan files on worker threads; the CLI decides (the worker script ships in dist/). */
+export interface ParallelPlan {
+  readonly workerScript: string;
+  readonly jobs: number;
+  readonly maxFileSize: number;
+  readonly packSources: readonly { readonly spec: RulePackSpec; readonly file: string }[];
+  readonly compileOptions: {
+    readonly enable?: readonly string[];
+    readonly disable?: readonly string[];
+  };
+}
+
+/** Below this many files a worker's start-up (~30 ms) costs more than it saves. */
+export const PARALLEL_MIN_FILES = 200;
+const BATCH = 48;
+
+interface RegexData {
+  readonly source: string;
+  readonly flags: string;
+  readonly entry: string;
+  readonly reason: string;
+}
+
+/** The engine allowlist as plain data a worker can receive (RegExps and Maps do not clone). */
+export interface AllowlistData {
+  readonly hashes: readonly (readonly [string, string])[];
+  readonly secretRegexes: readonly RegexData[];
+  readonly lineRegexes: readonly RegexData[];
+}
+
+export interface WorkerInit {
+  readonly plan: Omit<ParallelPlan, 'workerScript' | 'jobs'>;
+  readonly allow: AllowlistData;
+}
+
+/** What a worker answers for one batch (an accumulator while it works). */
+export interface BatchResult {
+  readonly found: Finding[];
+  readonly skipped: Skipped[];
+  files: number;
+  bytes: number;
+}
+
+export interface Collected extends BatchResult {
+  readonly chunks: number;
+}
+
+export function allowlistToData(allow: EngineAllowlist): AllowlistData {
+  const regex = (r: EngineAllowlist['secretRegexes'][number]): RegexData => ({
+    source: r.regex.source,
+    flags: r.regex.flags,
+    entry: r.entry,
+    reason: r.reason,
+  });
+  return {
+    hashes: [...allow.hashes],
+    secretRegexes: allow.secretRegexes.map(regex),
+    lineRegexes: allow.lineRegexes.map(regex),
+  };
+}
+
+export function allowlistFromData(data: AllowlistData): EngineAllowlist {
+  const regex = (r: RegexData) => ({
+    regex: new RegExp(r.source, r.flags),
+    entry: r.entry,
+    reason: r.reason,
+  });
+  return {
+    hashes: new Map(data.hashes),
+    secretRegexes: data.secretRegexes.map(regex),
+    lineRegexes: data.lineRegexes.map(regex),
+  };
+}
+
+/**
+ * Reads and scans files on `jobs` worker threads, handing out small batches as workers free up
+ * (files differ wildly in size). Findings come back already redacted: raw values stay in the
+ * worker's engine.
+ */
+export function collectParallel(
+  targets: readonly FileTarget[],
+  plan: ParallelPlan,
+  allow: EngineAllowlist,
+): Promise<Collected> {
+  const init: WorkerInit = {
+    plan: {
+      maxFileSize: plan.maxFileSize,
+      packSources: plan.packSources,
+      compileOptions: plan.compileOptions,
+    },
+    allow: allowlistToData(allow),
+  };
+  const total: BatchResult = { found: [], skipped: [], files: 0, bytes: 0 };
+  let next = 0;
+  const takeBatch = (): FileTarget[] => {
+    const batch = targets.slice(next, next + BATCH);
+    next += batch.length;
+    return batch;
+  };
+  const runWorker = (): Promise<void> =>
+    new Promise((resolvePromise, reject) => {
+      const worker = new Worker(plan.workerScript, { workerData: init });
+      const feed = (): void => {
+        const batch = takeBatch();
+        if (batch.length === 0) void worker.terminate().then(() => resolvePromise());
+        else worker.postMessage(batch);
+      };
+      worker.on('message', (result: BatchResult) => {
+        total.found.push(...result.found);
+        total.skipped.push(...result.skipped);
+        total.files += result.files;
+        total.bytes += result.bytes;
+        feed();
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => {
+        if (code !== 0 && next < targets.length)
+          reject(new Error(`scan worker exited with code ${code}`));
+      });
+      feed();
+    });
+  const jobs = Math.max(1, Math.min(plan.jobs, Math.ceil(targets.length / BATCH)));
+  return Promise.all(Array.from({ length: jobs }, runWorker)).then(() => ({
+    ...total,
+    chunks: total.files,
+  }));
+}

@@ -1,0 +1,53 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fakePair, leaks } from '../helpers/fake-keys.js';
+import { runCli, tempDir } from '../helpers/run-cli.js';
+
+const dir = tempDir();
+afterAll(dir.cleanup);
+
+describe('parallel tree scan', () => {
+  it('finds exactly what a single-threaded scan finds, on enough files to use workers', () => {
+    const pairs = Array.from({ length: 13 }, () => fakePair());
+    for (let i = 0; i < 450; i++) {
+      const sub = join(dir.path, `d${i % 9}`);
+      mkdirSync(sub, { recursive: true });
+      const pair = i % 37 === 0 ? pairs[i / 37] : undefined;
+      const body =
+        pair === undefined
+          ? `const x${i} = ${i};\n`
+          : `[p]\naws_access_key_id = ${pair.id}\naws_secret_access_key = ${pair.secret}\n`;
+      writeFileSync(join(sub, `f${i}.txt`), `${'// filler\n'.repeat(i % 50)}${body}`);
+    }
+    writeFileSync(join(dir.path, 'bin.dat'), Buffer.from([1, 0, 2, 0]));
+    const single = runCli(['tree', dir.path, '-f', 'json', '--jobs', '1']);
+    const multi = runCli(['tree', dir.path, '-f', 'json', '--jobs', '2']);
+    expect(single.code).toBe(1);
+    expect(multi.code).toBe(1);
+    const strip = (s: string) => {
+      const j = JSON.parse(s) as {
+        findings: unknown[];
+        skipped: unknown;
+        stats: { files: number; bytes: number };
+      };
+      return {
+        findings: j.findings,
+        skipped: j.skipped,
+        files: j.stats.files,
+        bytes: j.stats.bytes,
+      };
+    };
+    expect(strip(multi.stdout)).toEqual(strip(single.stdout));
+    expect((JSON.parse(multi.stdout) as { findings: unknown[] }).findings).toHaveLength(13);
+    expect(leaks(multi.stdout + multi.stderr, pairs)).toEqual([]);
+  });
+
+  it('rejects a --jobs value that is not a whole number', () => {
+    const r = runCli(['tree', dir.path, '--jobs', 'many']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      "keyguard: option '--jobs' takes a whole number from 1, not 'many'",
+    );
+  });
+});
