@@ -17626,11 +17626,13 @@ async function createScanSetup(options) {
   const files = [...config.rulePacks, ...options.rulePacks ?? []];
   const user = [];
   for (const file of files) user.push({ spec: await loadRulePack(file), file });
-  const pack = compilePacks([{ spec: BUILTIN_PACK, file: BUILTIN_PACK_FILE }, ...user], {
+  const packSources = [{ spec: BUILTIN_PACK, file: BUILTIN_PACK_FILE }, ...user];
+  const compileOptions = {
     ...config.config.enableRules === void 0 ? {} : { enable: config.config.enableRules },
     ...config.config.disableRules === void 0 ? {} : { disable: config.config.disableRules }
-  });
-  return { pack, config };
+  };
+  const pack = compilePacks(packSources, compileOptions);
+  return { pack, config, packSources, compileOptions };
 }
 function createBytePrefilter(pack) {
   const keywords = [...new Set(pack.rules.flatMap((r2) => r2.keywords))];
@@ -17730,16 +17732,20 @@ var PROMPT_DEFAULT = / \[[^\]"'=\n]{0,40}\]:\s*$/;
 var PHRASE_GAP = /^[ \t]{1,2}$/;
 var PREFIX_WINDOW = 160;
 var MAX_NAMES = 5;
+var LINE_BEFORE_NAMES = 12;
 var PHRASE_WORDS = 5;
 var OTHER_NAME = /sha(?:1|256|384|512)|hash|checksum|digest|integrity|etag|signature|fingerprint|commit|revision|nonce|salt|uuid|guid|requestid|hostid|csrf|xsrf|jwt|webhook|clientsecret|appsecret|signingsecret|sessionsecret|cookiesecret|apikey/;
+var ENCRYPTED = /(?:ENC\[[A-Z0-9_]+,data:|ENC\(|vault:v\d+:|secure:\s*["']?)$/;
+var COMMENT_LINE = /^\s*(?:#|\/\/|;|--|<!--|\/\*|\*)/;
+var SUFFIX_WINDOW = 80;
 var FRAMEWORK_KEYS = /* @__PURE__ */ new Set(["SECRET_KEY", "SECRET_KEY_BASE", "WTF_CSRF_SECRET_KEY"]);
 function normalizeName(name) {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
-function namesBefore(prefix) {
+function namesBefore(prefix, limit) {
   const names = [];
   let rest = prefix.replace(PROMPT_DEFAULT, ":");
-  while (names.length < MAX_NAMES) {
+  while (names.length < limit) {
     const sep2 = TRAILING_SEPARATORS.exec(rest);
     const after = sep2 === null ? "" : sep2[0];
     rest = rest.slice(0, rest.length - after.length);
@@ -17770,6 +17776,15 @@ function phraseOf(names, from) {
   }
   return phrase;
 }
+function isSkippable(line) {
+  return line.trim() === "" || COMMENT_LINE.test(line);
+}
+function strongAfter(suffix, labels) {
+  for (const name of suffix.match(NAME) ?? []) {
+    if (labels.strong.test(normalizeName(name))) return "strong";
+  }
+  return "none";
+}
 function strongest(a, b3) {
   if (a === "strong" || b3 === "strong") return "strong";
   return a === "weak" || b3 === "weak" ? "weak" : "none";
@@ -17788,12 +17803,18 @@ function readLabel(index, offset, labels) {
   const line = index.lineOf(offset);
   const start = index.lineStart(line);
   const from = Math.max(0, offset - start - PREFIX_WINDOW);
-  const names = namesBefore(index.lineText(line).slice(from, offset - start));
+  const text2 = index.lineText(line);
+  const prefix = text2.slice(from, offset - start);
+  if (ENCRYPTED.test(prefix)) return { strength: "none", other: true, line };
+  const names = namesBefore(prefix, MAX_NAMES);
   let skip = 0;
   while (skip < names.length && isTransparent(names[skip], labels)) skip++;
   if (skip === 0 && names.length > 0) {
     const phrase = phraseOf(names, 0);
-    const strength = strongest(strengthOf(names[0]?.text ?? "", labels), strengthOf(phrase, labels));
+    const strength = strongest(
+      strengthOf(names[0]?.text ?? "", labels),
+      strengthOf(phrase, labels)
+    );
     const other = strength === "none" && OTHER_NAME.test(normalizeName(phrase));
     return { strength, other, line };
   }
@@ -17803,13 +17824,18 @@ function readLabel(index, offset, labels) {
   }
   const first = names[0];
   const bare = first === void 0 || (labels.carrier?.test(normalizeName(first.text)) ?? false);
-  if (found !== "none" || skip < names.length || !bare) return { strength: found, other: false, line };
+  if (found !== "none" || skip < names.length || !bare)
+    return { strength: found, other: false, line };
   let previous = line - 1;
-  while (previous >= 1 && index.lineText(previous).trim() === "") previous--;
+  while (previous >= 1 && isSkippable(index.lineText(previous))) previous--;
   if (previous >= 1) {
-    for (const name of index.lineText(previous).slice(-PREFIX_WINDOW).match(NAME) ?? []) {
-      found = strongest(found, strengthOf(name, labels));
+    const before = namesBefore(index.lineText(previous).slice(-PREFIX_WINDOW), LINE_BEFORE_NAMES);
+    for (let i = 0; i < before.length; i++) {
+      found = strongest(found, strengthOf(phraseOf(before, i), labels));
     }
+  }
+  if (found === "none" && names.length === 0) {
+    found = strongAfter(text2.slice(offset - start, offset - start + SUFFIX_WINDOW), labels);
   }
   return { strength: found, other: false, line };
 }
@@ -17864,7 +17890,11 @@ function maskLooseRuns(text2) {
   );
 }
 function maskLine(line, lineStart, focusStart, focusEnd, spans) {
-  const local = spans.map((s) => ({ start: s.start - lineStart, end: s.end - lineStart, replacement: s.replacement })).filter((s) => s.end > 0 && s.start < line.length).sort((x3, y2) => x3.start - y2.start);
+  const local = spans.map((s) => ({
+    start: s.start - lineStart,
+    end: s.end - lineStart,
+    replacement: s.replacement
+  })).filter((s) => s.end > 0 && s.start < line.length).sort((x3, y2) => x3.start - y2.start);
   let a = Math.max(0, Math.min(focusStart - lineStart, line.length) - CONTEXT);
   let b3 = Math.min(line.length, Math.max(focusEnd - lineStart, 0) + CONTEXT);
   for (const s of local) {
@@ -17928,7 +17958,8 @@ function breaksBetween(index, a, b3) {
 }
 function sameSection(index, a, b3) {
   const top = Math.min(a, b3);
-  for (let l3 = top + 1; l3 < Math.max(a, b3); l3++) if (INI_HEADER.test(index.lineText(l3))) return false;
+  for (let l3 = top + 1; l3 < Math.max(a, b3); l3++)
+    if (INI_HEADER.test(index.lineText(l3))) return false;
   for (let l3 = top; l3 >= Math.max(1, top - SECTION_LINES); l3--) {
     if (INI_HEADER.test(index.lineText(l3))) return true;
   }
@@ -18352,6 +18383,67 @@ function applyFilters(findings, ctx) {
   return { kept, suppressed, staleBaseline };
 }
 
+// src/app/collect-parallel.ts
+import { Worker } from "node:worker_threads";
+var PARALLEL_MIN_FILES = 200;
+var BATCH = 48;
+function allowlistToData(allow) {
+  const regex = (r2) => ({
+    source: r2.regex.source,
+    flags: r2.regex.flags,
+    entry: r2.entry,
+    reason: r2.reason
+  });
+  return {
+    hashes: [...allow.hashes],
+    secretRegexes: allow.secretRegexes.map(regex),
+    lineRegexes: allow.lineRegexes.map(regex)
+  };
+}
+function collectParallel(targets, plan, allow) {
+  const init = {
+    plan: {
+      maxFileSize: plan.maxFileSize,
+      packSources: plan.packSources,
+      compileOptions: plan.compileOptions
+    },
+    allow: allowlistToData(allow)
+  };
+  const total = { found: [], skipped: [], files: 0, bytes: 0 };
+  let next = 0;
+  const takeBatch = () => {
+    const batch = targets.slice(next, next + BATCH);
+    next += batch.length;
+    return batch;
+  };
+  const runWorker = () => new Promise((resolvePromise, reject) => {
+    const worker = new Worker(plan.workerScript, { workerData: init });
+    const feed = () => {
+      const batch = takeBatch();
+      if (batch.length === 0) void worker.terminate().then(() => resolvePromise());
+      else worker.postMessage(batch);
+    };
+    worker.on("message", (result2) => {
+      total.found.push(...result2.found);
+      total.skipped.push(...result2.skipped);
+      total.files += result2.files;
+      total.bytes += result2.bytes;
+      feed();
+    });
+    worker.on("error", reject);
+    worker.on("exit", (code2) => {
+      if (code2 !== 0 && next < targets.length)
+        reject(new Error(`scan worker exited with code ${code2}`));
+    });
+    feed();
+  });
+  const jobs = Math.max(1, Math.min(plan.jobs, Math.ceil(targets.length / BATCH)));
+  return Promise.all(Array.from({ length: jobs }, runWorker)).then(() => ({
+    ...total,
+    chunks: total.files
+  }));
+}
+
 // src/app/run-scan.ts
 function byLocation(a, b3) {
   const pa = a.location.path;
@@ -18359,27 +18451,36 @@ function byLocation(a, b3) {
   if (pa !== pb) return pa < pb ? -1 : 1;
   return a.location.line - b3.location.line || a.location.column - b3.location.column;
 }
-async function runScan(source, mode, setup) {
+async function runScan(source, mode, setup, parallel) {
   const started = performance.now();
   const stats = { files: 0, bytes: 0, chunks: 0, durationMs: 0 };
   const found = [];
   const skipped = [];
   const seenPaths = /* @__PURE__ */ new Set();
-  for await (const item of source.items()) {
-    if ("skipped" in item) {
-      skipped.push(item.skipped);
-      continue;
+  const targets = parallel === void 0 ? void 0 : await source.targets?.();
+  if (parallel !== void 0 && targets !== void 0 && targets.length >= PARALLEL_MIN_FILES) {
+    const collected = await collectParallel(targets, parallel, setup.config.engineAllow);
+    found.push(...collected.found);
+    skipped.push(...collected.skipped);
+    stats.files += collected.files;
+    stats.chunks += collected.chunks;
+    stats.bytes += collected.bytes;
+  } else
+    for await (const item of source.items()) {
+      if ("skipped" in item) {
+        skipped.push(item.skipped);
+        continue;
+      }
+      const chunk = item.chunk;
+      stats.chunks++;
+      if (!seenPaths.has(chunk.path)) {
+        seenPaths.add(chunk.path);
+        stats.files++;
+      }
+      stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
+      if (chunk.text.length > 0)
+        found.push(...detectChunk(chunk, setup.pack, setup.config.engineAllow));
     }
-    const chunk = item.chunk;
-    stats.chunks++;
-    if (!seenPaths.has(chunk.path)) {
-      seenPaths.add(chunk.path);
-      stats.files++;
-    }
-    stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
-    if (chunk.text.length > 0)
-      found.push(...detectChunk(chunk, setup.pack, setup.config.engineAllow));
-  }
   const filtered = applyFilters(found, {
     pathAllow: setup.config.pathAllow,
     ...setup.baseline === void 0 ? {} : { baseline: setup.baseline }
@@ -18390,7 +18491,7 @@ async function runScan(source, mode, setup) {
     mode,
     findings: filtered.kept.sort(byLocation),
     suppressed: filtered.suppressed,
-    skipped,
+    skipped: skipped.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0),
     warnings: setup.config.warnings.map((message2) => ({ code: "CONFIG", message: message2 })),
     stats,
     ...coverage === void 0 ? {} : { coverage },

@@ -1,0 +1,333 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatBaseline } from '../../src/filters/format-baseline.js';
+import { createSandbox, runAction, type Sandbox } from '../helpers/action-repos.js';
+import { type FakePair, fakePair, leaks } from '../helpers/fake-keys.js';
+import { runCli } from '../helpers/run-cli.js';
+import { sarifErrors } from '../helpers/sarif-schema.js';
+
+const ZERO = '0'.repeat(40);
+const sandboxes: Sandbox[] = [];
+afterEach(() => {
+  for (const s of sandboxes.splice(0)) s.cleanup();
+});
+
+function creds(p: FakePair): string {
+  return `[default]\naws_access_key_id = ${p.id}\naws_secret_access_key = ${p.secret}\n`;
+}
+
+interface History {
+  readonly s: Sandbox;
+  readonly pairs: FakePair[];
+  /** main: c0 readme, c1 old.ini (a secret already on main), later c5 clean. */
+  readonly c1: string;
+  readonly c5: string;
+  /** feature (from c1): c2 adds new.ini, c3 deletes it, c4 clean. */
+  readonly c4: string;
+}
+
+/** A repository whose main already holds a secret and whose PR adds (then deletes) another. */
+function prHistory(): History {
+  const s = createSandbox();
+  sandboxes.push(s);
+  const old = fakePair();
+  const added = fakePair();
+  s.commit({ 'README.md': 'hello\n' }, 'c0');
+  const c1 = s.commit({ 'old.ini': creds(old) }, 'c1: old secret on main');
+  s.git(s.author, 'push', '--quiet', 'origin', 'main');
+  s.git(s.author, 'checkout', '--quiet', '-b', 'feature');
+  s.commit({ 'new.ini': `# added by the PR\n${creds(added)}` }, 'c2: add a secret');
+  s.commit({ 'new.ini': null }, 'c3: delete it again');
+  const c4 = s.commit({ 'src/app.ts': 'export const x = 1;\n' }, 'c4: clean');
+  s.git(s.author, 'push', '--quiet', 'origin', 'feature');
+  s.git(s.author, 'checkout', '--quiet', 'main');
+  const c5 = s.commit({ 'docs.md': 'main moved on\n' }, 'c5: main moves on');
+  s.git(s.author, 'push', '--quiet', 'origin', 'main');
+  return { s, pairs: [old, added], c1, c5, c4 };
+}
+
+function prEvent(h: History) {
+  return {
+    name: 'pull_request',
+    payload: {
+      action: 'synchronize',
+      number: 7,
+      pull_request: {
+        number: 7,
+        commits: 3,
+        base: { sha: h.c5, ref: 'main' },
+        head: { sha: h.c4, ref: 'feature' },
+      },
+      repository: { default_branch: 'main' },
+    },
+  };
+}
+
+function errorLines(stdout: string): string[] {
+  return stdout.split('\n').filter((l) => l.startsWith('::error file='));
+}
+
+interface Sarif {
+  runs: {
+    results: {
+      ruleId: string;
+      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+    }[];
+  }[];
+}
+
+describe('GitHub Action: pull_request', () => {
+  it('scans exactly the PR commits from a shallow checkout (fetching history), fails with annotations, summary, SARIF and outputs', () => {
+    const h = prHistory();
+    const ws = h.s.checkout('ws', 'feature', 1);
+    const r = runAction(h.s, ws, prEvent(h));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    // The PR added a secret and deleted it two commits later: still found; old.ini on main is not the PR's.
+    expect(errorLines(r.stdout)).toHaveLength(1);
+    expect(errorLines(r.stdout)[0]).toMatch(
+      /^::error file=new\.ini,line=3,endLine=3,col=21,endColumn=41,title=AWS access key pair \[aws-access-key-pair\]::/,
+    );
+    expect(r.stdout).toContain('::error title=keyguard::1 finding at or above low');
+    expect(r.outputs).toMatchObject({ findings: '1', sarif: 'keyguard.sarif', commits: '3' });
+    expect(r.outputs.scope).toContain(`${h.c5.slice(0, 12)}..${h.c4.slice(0, 12)}`);
+    expect(r.stdout).toMatch(/keyguard: fetched|shallow clone/);
+    expect(r.summary).toMatch(/^## ❌ keyguard: 1 finding \(1 high\)/);
+    expect(r.summary).toContain('`new.ini:3:21`');
+    expect(r.summary).not.toContain('old.ini');
+    expect(r.summary).toContain('(3 commits)');
+    expect(sarifErrors(r.sarif)).toEqual([]);
+    const results = (r.sarif as Sarif).runs[0]?.results ?? [];
+    expect(results.map((x) => x.locations[0]?.physicalLocation.artifactLocation.uri)).toEqual([
+      'new.ini',
+    ]);
+    const everything = [r.stdout, r.summary, readFileSync(join(ws, 'keyguard.sarif'), 'utf8')].join(
+      '\n',
+    );
+    expect(leaks(everything, h.pairs)).toEqual([]);
+  });
+
+  it('works the same from a full checkout, and writes the SARIF where asked', () => {
+    const h = prHistory();
+    const ws = h.s.checkout('ws', 'feature', 0);
+    const r = runAction(h.s, ws, prEvent(h), { 'sarif-file': 'reports/out.sarif' });
+    expect(r.code).toBe(1);
+    expect(r.outputs).toMatchObject({ findings: '1', sarif: 'reports/out.sarif', commits: '3' });
+    expect(sarifErrors(r.sarif)).toEqual([]);
+  });
+
+  it('honours the baseline: an accepted secret passes, with fail-on raised nothing low fails', () => {
+    const h = prHistory();
+    const ws = h.s.checkout('ws', 'feature', 0);
+    // Accept the PR's secret: the baseline is computed from a tree that still holds it.
+    h.s.git(ws, 'checkout', '--quiet', h.c4);
+    h.s.git(ws, 'checkout', '--quiet', `${h.c4}~2`);
+    const made = runCli(['baseline', '--output', join(h.s.root, 'accepted.json')], { cwd: ws });
+    expect(made.code).toBe(0);
+    h.s.git(ws, 'checkout', '--quiet', h.c4);
+    const entries = JSON.parse(readFileSync(join(h.s.root, 'accepted.json'), 'utf8')).entries;
+    writeFileSync(
+      join(ws, '.keyguard-baseline.json'),
+      formatBaseline(entries.filter((e: { path: string }) => e.path === 'new.ini')),
+    );
+    const r = runAction(h.s, ws, prEvent(h));
+    expect(r.code).toBe(0);
+    expect(r.outputs.findings).toBe('0');
+    expect(r.summary).toContain('1 suppressed (1 baseline)');
+  });
+
+  it('never passes on a shallow checkout whose history cannot be fetched: exit 2 with the fix', () => {
+    const h = prHistory();
+    const ws = h.s.checkout('ws', 'feature', 1);
+    h.s.git(ws, 'remote', 'set-url', 'origin', `file://${join(h.s.root, 'gone.git')}`);
+    const r = runAction(h.s, ws, prEvent(h));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /^::error title=keyguard::base commit \w{12} is not in the checkout.*fetch-depth%3A 0|fetch-depth: 0/m,
+    );
+    expect(r.summary).toContain('keyguard could not scan');
+    expect(r.summary).toContain('fetch-depth: 0');
+    expect(r.outputs.sarif).toBe('');
+  });
+
+  it('fails on a payload without the PR shas instead of scanning nothing', () => {
+    const h = prHistory();
+    const ws = h.s.checkout('ws', 'feature', 0);
+    const r = runAction(h.s, ws, {
+      name: 'pull_request',
+      payload: { pull_request: { base: {}, head: {} } },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('pull_request.base.sha');
+  });
+});
+
+describe('GitHub Action: push', () => {
+  it('scans before..after only: a new secret fails, the old one on main is out of scope', () => {
+    const h = prHistory();
+    const pushed = fakePair();
+    const after = h.s.commit({ 'push.ini': creds(pushed) }, 'c6: push a secret');
+    h.s.git(h.s.author, 'push', '--quiet', 'origin', 'main');
+    const ws = h.s.checkout('ws', 'main', 1);
+    const r = runAction(h.s, ws, {
+      name: 'push',
+      payload: {
+        ref: 'refs/heads/main',
+        before: h.c5,
+        after,
+        repository: { default_branch: 'main' },
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(errorLines(r.stdout).map((l) => /file=([^,]+)/.exec(l)?.[1])).toEqual(['push.ini']);
+    expect(r.outputs).toMatchObject({ findings: '1', commits: '1' });
+    expect(leaks(r.stdout + r.summary, [...h.pairs, pushed])).toEqual([]);
+  });
+
+  it('passes a clean push and says how many commits it scanned', () => {
+    const h = prHistory();
+    const ws = h.s.checkout('ws', 'main', 1);
+    const r = runAction(h.s, ws, {
+      name: 'push',
+      payload: {
+        ref: 'refs/heads/main',
+        before: h.c1,
+        after: h.c5,
+        repository: { default_branch: 'main' },
+      },
+    });
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ findings: '0', commits: '1' });
+    expect(r.summary).toMatch(/^## ✅ keyguard: no AWS credentials found/);
+    expect(sarifErrors(r.sarif)).toEqual([]);
+  });
+
+  it('new branch (all-zero before): scans the commits no other branch has', () => {
+    const h = prHistory();
+    const topicKey = fakePair();
+    h.s.git(h.s.author, 'checkout', '--quiet', '-b', 'topic', h.c1);
+    h.s.commit({ 'topic.ini': creds(topicKey) }, 't1');
+    const t2 = h.s.commit({ 'topic.md': 'more\n' }, 't2');
+    h.s.git(h.s.author, 'push', '--quiet', 'origin', 'topic');
+    const ws = h.s.checkout('ws', 'topic', 1);
+    const r = runAction(h.s, ws, {
+      name: 'push',
+      payload: {
+        ref: 'refs/heads/topic',
+        before: ZERO,
+        after: t2,
+        created: true,
+        repository: { default_branch: 'main' },
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(errorLines(r.stdout).map((l) => /file=([^,]+)/.exec(l)?.[1])).toEqual(['topic.ini']);
+    expect(r.outputs).toMatchObject({ findings: '1', commits: '2' });
+    expect(r.outputs.scope).toContain('branch topic');
+  });
+
+  it('force push whose before is gone: falls back to the branch commits, says so', () => {
+    const h = prHistory();
+    h.s.git(h.s.author, 'checkout', '--quiet', '-b', 'topic', h.c1);
+    // A commit that never reached the remote: after the force push nobody can fetch it.
+    const lost = h.s.commit({ 'lost.md': 'x\n' }, 'lost');
+    h.s.git(h.s.author, 'reset', '--quiet', '--hard', h.c1);
+    const forced = fakePair();
+    const f1 = h.s.commit({ 'force.ini': creds(forced) }, 'f1');
+    h.s.git(h.s.author, 'push', '--quiet', '--force', 'origin', 'topic');
+    const ws = h.s.checkout('ws', 'topic', 1);
+    const r = runAction(h.s, ws, {
+      name: 'push',
+      payload: {
+        ref: 'refs/heads/topic',
+        before: lost,
+        after: f1,
+        forced: true,
+        repository: { default_branch: 'main' },
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('is gone (force push)');
+    expect(errorLines(r.stdout).map((l) => /file=([^,]+)/.exec(l)?.[1])).toEqual(['force.ini']);
+    expect(r.outputs.commits).toBe('1');
+  });
+
+  it('force push whose before is still fetchable: scans before..after (the rewritten commits)', () => {
+    const h = prHistory();
+    h.s.git(h.s.author, 'checkout', '--quiet', '-b', 'topic', h.c1);
+    const t1 = h.s.commit({ 'a.md': 'a\n' }, 't1');
+    h.s.git(h.s.author, 'push', '--quiet', 'origin', 'topic');
+    h.s.git(h.s.author, 'reset', '--quiet', '--hard', h.c1);
+    const k = fakePair();
+    const f1 = h.s.commit({ 'rewritten.ini': creds(k) }, 'f1');
+    h.s.git(h.s.author, 'push', '--quiet', '--force', 'origin', 'topic');
+    const ws = h.s.checkout('ws', 'topic', 1);
+    const r = runAction(h.s, ws, {
+      name: 'push',
+      payload: {
+        ref: 'refs/heads/topic',
+        before: t1,
+        after: f1,
+        forced: true,
+        repository: { default_branch: 'main' },
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(errorLines(r.stdout).map((l) => /file=([^,]+)/.exec(l)?.[1])).toEqual(['rewritten.ini']);
+  });
+
+  it('a deleted branch has nothing to scan: exit 0, says why', () => {
+    const h = prHistory();
+    const ws = h.s.checkout('ws', 'main', 1);
+    const r = runAction(h.s, ws, {
+      name: 'push',
+      payload: { ref: 'refs/heads/feature', before: h.c4, after: ZERO, deleted: true },
+    });
+    expect(r.code).toBe(0);
+    expect(r.outputs.findings).toBe('0');
+    expect(r.summary).toContain('nothing to scan (refs/heads/feature was deleted)');
+  });
+});
+
+describe('GitHub Action: schedule and workflow_dispatch', () => {
+  it('scans the whole tree, honours the baseline and reports stale entries (fail-on-stale fails)', () => {
+    const h = prHistory();
+    const ws = h.s.checkout('ws', 'main', 1);
+    const dispatch = { name: 'workflow_dispatch', payload: { inputs: {} } };
+    const first = runAction(h.s, ws, dispatch);
+    expect(first.code).toBe(1);
+    expect(errorLines(first.stdout).map((l) => /file=([^,]+)/.exec(l)?.[1])).toEqual(['old.ini']);
+    expect(first.outputs.commits).toBe('0');
+    expect(runCli(['baseline'], { cwd: ws }).code).toBe(0);
+    const baseline = JSON.parse(readFileSync(join(ws, '.keyguard-baseline.json'), 'utf8'));
+    baseline.entries.push({
+      ruleId: 'aws-access-key-id',
+      path: 'gone.txt',
+      secretHash: 'e'.repeat(64),
+    });
+    writeFileSync(join(ws, '.keyguard-baseline.json'), formatBaseline(baseline.entries));
+    const second = runAction(h.s, ws, { name: 'schedule', payload: { schedule: '0 3 * * *' } });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain(
+      '::warning file=gone.txt,title=Stale keyguard baseline entry::',
+    );
+    expect(second.summary).toContain('### 1 stale baseline entry');
+    const strict = runAction(h.s, ws, dispatch, { 'fail-on-stale': 'true' });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('stale baseline entry (fail-on-stale)');
+  });
+
+  it('rejects a bad input with exit 2 and names it', () => {
+    const h = prHistory();
+    const ws = h.s.checkout('ws', 'main', 1);
+    const r = runAction(
+      h.s,
+      ws,
+      { name: 'workflow_dispatch', payload: {} },
+      { 'fail-on': 'severe' },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("input 'fail-on' takes one of");
+  });
+});
