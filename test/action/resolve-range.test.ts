@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveRange } from '../../src/action/resolve-range.js';
+import { gitHistory } from '../../src/git/fetch-history.js';
+import { isKeyguardError } from '../../src/model/errors.js';
+import { createSandbox, type Sandbox } from '../helpers/action-repos.js';
+
+const sandboxes: Sandbox[] = [];
+afterEach(() => {
+  for (const s of sandboxes.splice(0)) s.cleanup();
+});
+
+/** main with `before` commits, then a feature branch of `commits` commits. */
+function repo(before: number, commits: number) {
+  const s = createSandbox();
+  sandboxes.push(s);
+  let base = '';
+  for (let i = 0; i < before; i++) base = s.commit({ [`m${i}.md`]: `${i}\n` }, `m${i}`);
+  s.git(s.author, 'push', '--quiet', 'origin', 'main');
+  s.git(s.author, 'checkout', '--quiet', '-b', 'feature');
+  let head = '';
+  for (let i = 0; i < commits; i++) head = s.commit({ [`f${i}.md`]: `${i}\n` }, `f${i}`);
+  s.git(s.author, 'push', '--quiet', 'origin', 'feature');
+  return { s, base, head };
+}
+
+describe('resolveRange (real git, shallow checkouts)', () => {
+  it('deepens step by step, then unshallows, until base and head connect', async () => {
+    const { s, base, head } = repo(3, 6);
+    const ws = s.checkout('ws', 'feature', 1);
+    const target = await resolveRange(
+      { kind: 'range', base, head, baseMayBeGone: false },
+      gitHistory(ws),
+      { deepenSteps: [2] },
+    );
+    expect(target).toMatchObject({ kind: 'history', revisions: [`${base}..${head}`], commits: 6 });
+    const notes = target.kind === 'history' ? target.notes : [];
+    expect(notes).toContain('shallow clone: deepened by 2');
+    expect(notes).toContain('shallow clone: fetched the complete history');
+  });
+
+  it('does not fetch anything from a complete checkout', async () => {
+    const { s, base, head } = repo(2, 2);
+    const ws = s.checkout('ws', 'feature', 0);
+    s.git(ws, 'fetch', '--quiet', 'origin', 'main');
+    const target = await resolveRange(
+      { kind: 'range', base, head, baseMayBeGone: false },
+      gitHistory(ws),
+    );
+    expect(target).toMatchObject({ kind: 'history', commits: 2, notes: [] });
+  });
+
+  it('reports base == head as zero commits, in words', async () => {
+    const { s, head } = repo(1, 1);
+    const ws = s.checkout('ws', 'feature', 1);
+    const target = await resolveRange(
+      { kind: 'range', base: head, head, baseMayBeGone: false },
+      gitHistory(ws),
+    );
+    expect(target).toMatchObject({ kind: 'history', commits: 0, revisions: [] });
+    expect(target.kind === 'history' ? target.description : '').toContain('same commit');
+  });
+
+  it('fails closed (GIT_FAILED, naming fetch-depth: 0) when head cannot be had', async () => {
+    const { s, base } = repo(1, 1);
+    const ws = s.checkout('ws', 'feature', 1);
+    const missing = 'c'.repeat(40);
+    let message = '';
+    try {
+      await resolveRange(
+        { kind: 'range', base, head: missing, baseMayBeGone: false },
+        gitHistory(ws),
+      );
+    } catch (e) {
+      if (!isKeyguardError(e)) throw e;
+      expect(e.code).toBe('GIT_FAILED');
+      message = e.message;
+    }
+    expect(message).toContain('head commit cccccccccccc is not in the checkout');
+    expect(message).toContain('fetch-depth: 0');
+  });
+
+  it('new branch: only commits that no other remote branch has', async () => {
+    const { s, head } = repo(4, 3);
+    const ws = s.checkout('ws', 'feature', 1);
+    const target = await resolveRange(
+      { kind: 'branch', head, branch: 'feature', defaultBranch: 'main' },
+      gitHistory(ws),
+    );
+    expect(target).toMatchObject({ kind: 'history', commits: 3 });
+    expect(target.kind === 'history' ? target.notes : []).toContain(
+      'fetched the default branch main',
+    );
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { scanRequest } from '../../src/action/scan-request.js';
+import { isKeyguardError } from '../../src/model/errors.js';
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+const ZERO = '0'.repeat(40);
+const repo = { default_branch: 'main' };
+
+function error(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (isKeyguardError(e)) return e.message;
+    throw e;
+  }
+  return 'no error';
+}
+
+describe('scanRequest', () => {
+  it('pull_request and pull_request_target: base.sha..head.sha, not the merge commit', () => {
+    const payload = {
+      pull_request: { base: { sha: A, ref: 'main' }, head: { sha: B, ref: 'feat' } },
+      repository: repo,
+    };
+    for (const name of ['pull_request', 'pull_request_target'])
+      expect(scanRequest(name, payload)).toEqual({
+        kind: 'range',
+        base: A,
+        head: B,
+        baseMayBeGone: false,
+        branch: 'feat',
+        defaultBranch: 'main',
+      });
+  });
+
+  it('merge_group: base_sha..head_sha', () => {
+    expect(scanRequest('merge_group', { merge_group: { base_sha: A, head_sha: B } })).toMatchObject(
+      {
+        kind: 'range',
+        base: A,
+        head: B,
+      },
+    );
+  });
+
+  it('push: before..after, where before may have been force-pushed away', () => {
+    expect(
+      scanRequest('push', { ref: 'refs/heads/dev', before: A, after: B, repository: repo }),
+    ).toEqual({
+      kind: 'range',
+      base: A,
+      head: B,
+      baseMayBeGone: true,
+      branch: 'dev',
+      defaultBranch: 'main',
+    });
+  });
+
+  it('push of a new branch (all-zero before): the branch', () => {
+    expect(
+      scanRequest('push', { ref: 'refs/heads/dev', before: ZERO, after: B, repository: repo }),
+    ).toEqual({ kind: 'branch', head: B, branch: 'dev', defaultBranch: 'main' });
+  });
+
+  it('push deleting a branch: nothing, with the reason', () => {
+    expect(
+      scanRequest('push', { ref: 'refs/heads/dev', before: A, after: ZERO, deleted: true }),
+    ).toEqual({
+      kind: 'nothing',
+      reason: 'refs/heads/dev was deleted',
+    });
+  });
+
+  it('schedule, workflow_dispatch and others: the tree; scan: tree forces it', () => {
+    expect(scanRequest('schedule', {})).toEqual({ kind: 'tree' });
+    expect(scanRequest('workflow_dispatch', { inputs: {} })).toEqual({ kind: 'tree' });
+    expect(scanRequest('pull_request', { pull_request: {} }, { scan: 'tree' })).toEqual({
+      kind: 'tree',
+    });
+  });
+
+  it('explicit base and head win, and go together', () => {
+    expect(
+      scanRequest('push', { before: A, after: B }, { base: 'v1.0', head: 'HEAD' }),
+    ).toMatchObject({
+      kind: 'range',
+      base: 'v1.0',
+      head: 'HEAD',
+      baseMayBeGone: false,
+    });
+    expect(error(() => scanRequest('push', {}, { base: 'v1.0' }))).toContain(
+      "'base' and 'head' go together",
+    );
+  });
+
+  it('refuses a payload it cannot read instead of scanning nothing', () => {
+    expect(error(() => scanRequest('pull_request', {}))).toContain('has no pull_request');
+    expect(
+      error(() =>
+        scanRequest('pull_request', { pull_request: { base: { sha: 'x' }, head: { sha: B } } }),
+      ),
+    ).toContain('pull_request.base.sha');
+    expect(error(() => scanRequest('push', { before: A }))).toContain('valid after');
+    expect(error(() => scanRequest('push', {}, { scan: 'everything' }))).toContain("input 'scan'");
+  });
+});
