@@ -1,0 +1,125 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FakePair, fakePair, leaks } from '../helpers/fake-keys.js';
+import { runCli, tempDir } from '../helpers/run-cli.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+beforeAll(() => {
+  if (runCli(['--version']).code !== 0) throw new Error('build the CLI first: npm run build');
+});
+
+function creds(p: FakePair): string {
+  return `[default]\naws_access_key_id = ${p.id}\naws_secret_access_key = ${p.secret}\n`;
+}
+
+function project(files: Record<string, string>): string {
+  const dir = tempDir();
+  cleanups.push(dir.cleanup);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir.path, name), text);
+  return dir.path;
+}
+
+interface Report {
+  findings: { path: string; line: number }[];
+  suppressed: { count: number; byKind: Record<string, number> };
+  staleBaseline: { ruleId: string; path: string; secretHash: string }[];
+}
+
+function report(stdout: string): Report {
+  return JSON.parse(stdout) as Report;
+}
+
+describe('keyguard baseline', () => {
+  it('writes a sorted, line-free, secret-free baseline that every later scan honours', () => {
+    const a = fakePair();
+    const b = fakePair();
+    const dir = project({ 'b.ini': creds(a), 'a.ts': `const id = '${b.id}';\n` });
+    const made = runCli(['baseline'], { cwd: dir });
+    expect(made.code).toBe(0);
+    expect(made.stderr).toContain('wrote 2 entries to .keyguard-baseline.json (2 added, 0 removed');
+    const text = readFileSync(join(dir, '.keyguard-baseline.json'), 'utf8');
+    expect(leaks(text + made.stdout + made.stderr, [a, b])).toEqual([]);
+    expect(text).not.toMatch(/"line"|"column"/);
+    const file = JSON.parse(text) as { version: number; entries: { path: string }[] };
+    expect(file.version).toBe(1);
+    expect(file.entries.map((e) => e.path)).toEqual(['a.ts', 'b.ini']);
+    expect(text.split('\n').filter((l) => l.includes('"secretHash"')).length).toBe(2);
+    const clean = runCli(['tree', '-f', 'json'], { cwd: dir });
+    expect(clean.code).toBe(0);
+    expect(report(clean.stdout).suppressed.byKind).toEqual({ baseline: 2 });
+    // Regenerating changes nothing: merge-friendly and stable.
+    expect(runCli(['baseline'], { cwd: dir }).stderr).toContain('(0 added, 0 removed');
+    expect(readFileSync(join(dir, '.keyguard-baseline.json'), 'utf8')).toBe(text);
+  });
+
+  it('keeps suppressing after lines move, reports a new secret in the same file', () => {
+    const a = fakePair();
+    const dir = project({ 'app.ini': creds(a) });
+    expect(runCli(['baseline'], { cwd: dir }).code).toBe(0);
+    writeFileSync(join(dir, 'app.ini'), `# moved down\n\n\n${creds(a)}`);
+    expect(runCli(['tree'], { cwd: dir }).code).toBe(0);
+    const b = fakePair();
+    writeFileSync(join(dir, 'app.ini'), `# moved down\n\n\n${creds(a)}\n${creds(b)}`);
+    const r = runCli(['tree', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(report(r.stdout).findings.map((f) => `${f.path}:${f.line}`)).toEqual(['app.ini:9']);
+    expect(report(r.stdout).suppressed.count).toBe(1);
+  });
+
+  it('lists stale entries in human and JSON output and as a warning; --fail-on-stale fails', () => {
+    const a = fakePair();
+    const b = fakePair();
+    const dir = project({ 'one.ini': creds(a), 'two.ini': creds(b) });
+    expect(runCli(['baseline'], { cwd: dir }).code).toBe(0);
+    writeFileSync(join(dir, 'two.ini'), 'rotated and removed\n');
+    const human = runCli(['tree'], { cwd: dir });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('stale baseline entry: aws-access-key-pair in two.ini');
+    expect(human.stdout).toContain('1 stale baseline');
+    expect(human.stderr).toContain('keyguard: warning: 1 baseline entry matches nothing any more');
+    const json = runCli(['tree', '-f', 'json'], { cwd: dir });
+    expect(report(json.stdout).staleBaseline.map((e) => e.path)).toEqual(['two.ini']);
+    expect(runCli(['tree', '--fail-on-stale'], { cwd: dir }).code).toBe(1);
+    // A scan of a narrower path does not call entries elsewhere stale.
+    const narrow = runCli(['tree', 'one.ini', '--fail-on-stale', '-f', 'json'], { cwd: dir });
+    expect(narrow.code).toBe(0);
+    expect(report(narrow.stdout).staleBaseline).toEqual([]);
+    // Regenerating prunes it.
+    expect(runCli(['baseline'], { cwd: dir }).stderr).toContain('(0 added, 1 removed');
+    expect(runCli(['tree', '--fail-on-stale'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('writes where --output says, and that file is used with --baseline', () => {
+    const a = fakePair();
+    const dir = project({ 'x.ini': creds(a) });
+    expect(runCli(['baseline', '--output', 'accepted.json'], { cwd: dir }).code).toBe(0);
+    expect(runCli(['tree'], { cwd: dir }).code).toBe(1);
+    expect(runCli(['tree', '--baseline', 'accepted.json'], { cwd: dir }).code).toBe(0);
+    expect(
+      runCli(['tree', '--baseline', 'accepted.json', '--no-baseline'], { cwd: dir }).code,
+    ).toBe(1);
+  });
+
+  it('with paths, keeps entries for files outside them', () => {
+    const a = fakePair();
+    const b = fakePair();
+    const dir = project({ 'in.ini': creds(a), 'out.ini': creds(b) });
+    expect(runCli(['baseline'], { cwd: dir }).code).toBe(0);
+    const again = runCli(['baseline', 'in.ini'], { cwd: dir });
+    expect(again.stderr).toContain('wrote 2 entries');
+    expect(runCli(['tree'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('rejects a broken baseline with exit 2, naming the file', () => {
+    const dir = project({ 'x.txt': 'nothing\n', '.keyguard-baseline.json': '{"version": 2}' });
+    const r = runCli(['tree'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('.keyguard-baseline.json: not a keyguard baseline');
+    expect(runCli(['baseline', '--format', 'json'], { cwd: dir }).code).toBe(2);
+  });
+});

@@ -1,0 +1,84 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FakePair, fakePair, leaks } from '../helpers/fake-keys.js';
+import { runCli, tempDir } from '../helpers/run-cli.js';
+import { sarifErrors } from '../helpers/sarif-schema.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+beforeAll(() => {
+  if (runCli(['--version']).code !== 0) throw new Error('build the CLI first: npm run build');
+});
+
+function sample(): { dir: string; pairs: FakePair[] } {
+  const a = fakePair();
+  const b = fakePair();
+  const dir = tempDir();
+  cleanups.push(dir.cleanup);
+  writeFileSync(
+    join(dir.path, 'creds.ini'),
+    `[default]\naws_access_key_id = ${a.id}\naws_secret_access_key = ${a.secret}\n`,
+  );
+  writeFileSync(join(dir.path, 'app.ts'), `const id = '${b.id}';\n`);
+  return { dir: dir.path, pairs: [a, b] };
+}
+
+describe('--format on the built CLI', () => {
+  it('sarif: schema-valid, redacted, exit 1 on findings', () => {
+    const { dir, pairs } = sample();
+    const r = runCli(['tree', '--format', 'sarif'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(leaks(r.stdout, pairs)).toEqual([]);
+    const log = JSON.parse(r.stdout);
+    expect(sarifErrors(log)).toEqual([]);
+    expect(log.runs[0].results.length).toBe(2);
+  });
+
+  it('github: one workflow command per finding', () => {
+    const { dir, pairs } = sample();
+    const r = runCli(['tree', '-f', 'github'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(leaks(r.stdout, pairs)).toEqual([]);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.map((l) => /^::(\w+) file=([^,]+),line=(\d+)/.exec(l)?.slice(1))).toEqual([
+      ['warning', 'app.ts', '1'],
+      ['error', 'creds.ini', '2'],
+    ]);
+  });
+
+  it('markdown: a summary table', () => {
+    const { dir, pairs } = sample();
+    const r = runCli(['tree', '-f', 'markdown'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(leaks(r.stdout, pairs)).toEqual([]);
+    expect(r.stdout).toContain('| Severity | Finding | Location | Value | Commit |');
+  });
+
+  it('gitlab: a secret-detection report, to a file with --output', () => {
+    const { dir, pairs } = sample();
+    const r = runCli(['tree', '-f', 'gitlab', '-o', 'gl-secret-detection-report.json'], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('2 findings written to gl-secret-detection-report.json');
+    const text = readFileSync(join(dir, 'gl-secret-detection-report.json'), 'utf8');
+    expect(leaks(text, pairs)).toEqual([]);
+    const report = JSON.parse(text);
+    expect(report.scan.type).toBe('secret_detection');
+    expect(report.vulnerabilities.map((v: { severity: string }) => v.severity).sort()).toEqual([
+      'High',
+      'Low',
+    ]);
+  });
+
+  it('an unknown format is a usage error (exit 2)', () => {
+    const { dir } = sample();
+    const r = runCli(['tree', '-f', 'xml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown format 'xml'");
+  });
+});
