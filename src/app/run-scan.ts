@@ -1,3 +1,4 @@
+import type { CredentialCollector } from '../engine/collect-credentials.js';
 import { detectChunk } from '../engine/detect.js';
 import { applyFilters } from '../filters/apply-filters.js';
 import type { SourceKind } from '../model/chunk.js';
@@ -12,6 +13,8 @@ export interface ScanSetup {
   readonly pack: CompiledPack;
   readonly config: ResolvedConfig;
   readonly baseline?: readonly BaselineEntry[];
+  /** `--verify` only: receives raw credential pairs for the verifier (single-threaded scans). */
+  readonly collector?: CredentialCollector;
 }
 
 export interface ScanResult extends ScanOutcome {
@@ -59,7 +62,7 @@ export async function runScan(
       }
       stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
       if (chunk.text.length > 0)
-        found.push(...detectChunk(chunk, setup.pack, setup.config.engineAllow));
+        found.push(...detectChunk(chunk, setup.pack, setup.config.engineAllow, setup.collector));
     }
   const filtered = applyFilters(found, {
     pathAllow: setup.config.pathAllow,

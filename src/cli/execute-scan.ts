@@ -1,6 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { assessScan } from '../app/assess-scan.js';
+import type { ParallelPlan } from '../app/collect-parallel.js';
 import {
   createBytePrefilter,
   createScanSetup,
@@ -8,6 +10,7 @@ import {
 } from '../app/create-scan-setup.js';
 import { runScan, type ScanResult } from '../app/run-scan.js';
 import { BASELINE_FILE_NAME, loadBaseline } from '../config/load-baseline.js';
+import { createCredentialCollector } from '../engine/collect-credentials.js';
 import type { SourceKind } from '../model/chunk.js';
 import { KeyguardError } from '../model/errors.js';
 import { SEVERITIES, type Severity } from '../model/finding.js';
@@ -15,6 +18,7 @@ import type { Source } from '../model/source.js';
 import { isFormat, render } from '../report/render.js';
 import type { CommandIo } from './command-io.js';
 import { listOption, type Parsed, parseSize, stringOption } from './parse-options.js';
+import { verifyOptions } from './verify-options.js';
 
 const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
@@ -115,13 +119,25 @@ export async function runPlannedScan(
     maxFileSize,
     ...(mayMatch === undefined ? {} : { mayMatch }),
   });
+  // --verify: raw pairs are collected on this thread (workers cannot hand them back).
+  const verify = values.verify === true ? verifyOptions(io) : undefined;
+  const collector = verify === undefined ? undefined : createCredentialCollector();
+  const parallel = parallelPlan(io, values, setup, maxFileSize);
   const scanned = await runScan(
     source,
     plan.mode,
-    { ...setup, ...(baseline === undefined ? {} : { baseline }) },
-    parallelPlan(io, values, setup, maxFileSize),
+    { ...setup, ...(baseline === undefined ? {} : { baseline }), ...(collector && { collector }) },
+    collector === undefined ? parallel : undefined,
   );
-  const result = plan.finish === undefined ? scanned : plan.finish(scanned);
+  const result = await assessScan(plan.finish === undefined ? scanned : plan.finish(scanned), {
+    today: io.today,
+    ...(setup.config.config.accounts === undefined
+      ? {}
+      : { accounts: setup.config.config.accounts }),
+    ...(verify === undefined || collector === undefined
+      ? {}
+      : { verify: { collector, options: verify } }),
+  });
   return { setup, result, failOn };
 }
 

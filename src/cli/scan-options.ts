@@ -13,6 +13,7 @@ export const SCAN_OPTIONS = {
   baseline: { type: 'string' },
   'no-baseline': { type: 'boolean' },
   'fail-on-stale': { type: 'boolean' },
+  verify: { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -31,5 +32,9 @@ export const SCAN_OPTIONS_HELP = `Options:
       --baseline <file>     accepted findings (default: .keyguard-baseline.json when present)
       --no-baseline         ignore any baseline
       --fail-on-stale       exit 1 when baseline entries match nothing any more
+      --verify              ask AWS (STS GetCallerIdentity) whether each key pair found is live
+                            and whose it is. Opt-in: it is an authenticated call made with the
+                            found key, and it shows in the key owner's CloudTrail. Canary keys
+                            are never sent. Runs on one thread.
       --color, --no-color   force or disable colour (NO_COLOR and FORCE_COLOR are honoured)
   -h, --help                this help`;

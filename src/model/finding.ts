@@ -29,6 +29,20 @@ export interface KeyFacts {
   readonly canary?: boolean;
 }
 
+/** The principal a verified key acts as (from the GetCallerIdentity ARN). */
+export type PrincipalKind = 'root' | 'user' | 'assumed-role' | 'federated-user' | 'other';
+
+/** What `--verify` learned from STS GetCallerIdentity about a finding's key. Never a secret. */
+export interface FindingVerification {
+  readonly status: 'live' | 'inactive' | 'unknown' | 'skipped';
+  /** live: the account and ARN STS answered with, and the kind of principal the ARN names. */
+  readonly account?: string;
+  readonly arn?: string;
+  readonly principal?: PrincipalKind;
+  /** Not live: STS's error code (inactive), what went wrong (unknown), or why no call was made (skipped). */
+  readonly reason?: string;
+}
+
 /** A detection that left the engine: it never holds a raw secret, only redacted text and hashes. */
 export interface Finding {
   readonly ruleId: string;
@@ -52,6 +66,10 @@ export interface Finding {
   /** History scans: how many commits brought this secret in at this path (`commit` is the first). */
   readonly occurrences?: number;
   readonly keyFacts?: KeyFacts;
+  /** Set by `--verify` for the credential pairs it checked. */
+  readonly verification?: FindingVerification;
+  /** Why the severity differs from the rule's (verification, canary, an own account), when it does. */
+  readonly severityReason?: string;
   /** The finding's line (or its partner's) carries an inline `keyguard:allow`. */
   readonly pragma?: boolean;
   /** Set by the engine when a value-level allowlist entry matched; the filter stage suppresses it. */

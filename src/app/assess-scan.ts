@@ -1,0 +1,47 @@
+import type { CredentialCollector } from '../engine/collect-credentials.js';
+import type { UserConfig } from '../model/config.js';
+import type { ScanOutcome } from '../model/outcome.js';
+import type { VerifyOptions } from '../verify/verify-credential.js';
+import { assessFindings } from './assess-findings.js';
+import { verifyFindings } from './verify-findings.js';
+
+export interface AssessScanOptions {
+  readonly accounts?: UserConfig['accounts'];
+  readonly today: string;
+  /** `--verify` only: the collector the scan filled, and how to reach STS. */
+  readonly verify?: {
+    readonly collector: CredentialCollector;
+    readonly options: VerifyOptions;
+  };
+}
+
+/**
+ * The step after the filters: allowed accounts are suppressed first, so only the findings left
+ * are verified (once, for the whole scan, when `--verify` asked for it); then every finding gets
+ * its assessed severity. Raw credentials are dropped from the collector before returning.
+ */
+export async function assessScan<T extends ScanOutcome>(
+  outcome: T,
+  options: AssessScanOptions,
+): Promise<T> {
+  const base = {
+    today: options.today,
+    ...(options.accounts === undefined ? {} : { accounts: options.accounts }),
+  };
+  const verify = options.verify;
+  if (verify === undefined) return assessFindings(outcome, base);
+  try {
+    const credentials = verify.collector.credentials();
+    const sessionTokens = new Map<string, boolean>();
+    for (const c of credentials) {
+      if (!c.keyId.startsWith('ASIA')) continue;
+      const has = c.sessionToken !== undefined && c.sessionToken !== '';
+      sessionTokens.set(c.fingerprint, (sessionTokens.get(c.fingerprint) ?? false) || has);
+    }
+    const survivors = assessFindings(outcome, base).findings;
+    const verification = await verifyFindings(survivors, credentials, verify.options);
+    return assessFindings(outcome, { ...base, verification, sessionTokens });
+  } finally {
+    verify.collector.clear();
+  }
+}
