@@ -70,6 +70,15 @@ export function resolveConfig(
     name,
   );
   const regexes = live(allow.regexes, today, (e) => `regex '${e.pattern}'`, warnings, name);
+  // Account entries are applied after the filters (src/app/assess-findings.ts); warn here alike.
+  for (const list of ['allow', 'own'] as const) {
+    for (const e of config.accounts?.[list] ?? []) {
+      if (e.expires !== undefined && e.expires < today)
+        warnings.push(
+          `${name}: accounts.${list} entry ${e.id} expired on ${e.expires} and no longer applies`,
+        );
+    }
+  }
   const compiled = regexes.map((r, i) => ({
     regex: compileRegex(r.pattern, name, `/allowlist/regexes/${i}/pattern`),
     entry: `regex:${r.pattern}`,
