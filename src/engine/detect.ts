@@ -73,8 +73,9 @@ function namingOf(m: RawMatch, index: LineIndex): SecretNaming {
 
 /**
  * Whole-text rules (key IDs) run first; labelled rules (secrets, tokens) then run only near their
- * label keywords (that line and the next) and inside the pairing window of a key ID found. That
- * keeps the 40-character scan, the engine's costliest step, off the bulk of every file.
+ * label keywords (that line and the next two: a comment may sit between a name and its value) and
+ * inside the pairing window of a key ID found. That keeps the 40-character scan, the engine's
+ * costliest step, off the bulk of every file.
  */
 function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; index?: LineIndex } {
   const selected = selectRules(text, pack.rules);
@@ -100,7 +101,7 @@ function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; in
     }
     if (selected.includes(rule)) {
       for (const offset of keywordOffsets(text, rule.keywords)) {
-        anchors.push({ offset, linesBefore: 0, linesAfter: 1, chars: LABEL_WINDOW });
+        anchors.push({ offset, linesBefore: 0, linesAfter: 2, chars: LABEL_WINDOW });
       }
     }
     if (anchors.length === 0) continue;

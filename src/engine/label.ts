@@ -6,7 +6,7 @@ export type LabelStrength = 'strong' | 'weak' | 'none';
 // Between a name and its value: quotes, assignment, brackets, escapes (`\"`, `\n`, `%3D`), XML
 // entities, closing tags and the inline HTML tags of tables (`</td><td>`).
 const TRAILING_SEPARATORS =
-  /(?:[\s"'`:=>,;(){}[\]\\|]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
+  /(?:[\s"'`:=>,;(){}[\]\\|&*?!]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
 const TRAILING_NAME = /[A-Za-z0-9_.\-:/@$]+$/;
 const NAME = /[A-Za-z0-9_.\-:/@$]+/g;
 // `AWS Secret Access Key [None]: ` (the aws configure prompt shows the current value in brackets).
@@ -14,10 +14,17 @@ const PROMPT_DEFAULT = / \[[^\]"'=\n]{0,40}\]:\s*$/;
 const PHRASE_GAP = /^[ \t]{1,2}$/;
 const PREFIX_WINDOW = 160;
 const MAX_NAMES = 5;
+const LINE_BEFORE_NAMES = 12;
+const MAX_COMMENTS = 2;
 const PHRASE_WORDS = 5;
 /** Names that say the value is something else: a digest, a nonce, another kind of secret. */
 const OTHER_NAME =
   /sha(?:1|256|384|512)|hash|checksum|digest|integrity|etag|signature|fingerprint|commit|revision|nonce|salt|uuid|guid|requestid|hostid|csrf|xsrf|jwt|webhook|clientsecret|appsecret|signingsecret|sessionsecret|cookiesecret|apikey/;
+/** Written just before an encrypted value: SOPS `ENC[…data:`, jasypt `ENC(`, Vault transit, Travis `secure:`. */
+const ENCRYPTED = /(?:ENC\[[A-Z0-9_]+,data:|ENC\(|vault:v\d+:|secure:\s*["']?)$/;
+/** A comment-only line between a name and its value (`# rotated 2024-01`). */
+const COMMENT_LINE = /^\s*(?:#|\/\/|;|--|<!--|\/\*|\*)/;
+const SUFFIX_WINDOW = 80;
 /** Django's and Flask's signing key: never an AWS label, however close to AWS settings. */
 const FRAMEWORK_KEYS = new Set(['SECRET_KEY', 'SECRET_KEY_BASE', 'WTF_CSRF_SECRET_KEY']);
 
@@ -32,10 +39,10 @@ function normalizeName(name: string): string {
 }
 
 /** The names written before a value on its line, nearest first (`a = x, b = "` → b, a). */
-function namesBefore(prefix: string): Name[] {
+function namesBefore(prefix: string, limit: number): Name[] {
   const names: Name[] = [];
   let rest = prefix.replace(PROMPT_DEFAULT, ':');
-  while (names.length < MAX_NAMES) {
+  while (names.length < limit) {
     const sep = TRAILING_SEPARATORS.exec(rest);
     const after = sep === null ? '' : sep[0];
     rest = rest.slice(0, rest.length - after.length);
@@ -72,6 +79,14 @@ function phraseOf(names: readonly Name[], from: number): string {
   return phrase;
 }
 
+/** A strong name after a bare value on its line: `SET value = '…' WHERE name = 'aws_secret_key'`. */
+function strongAfter(suffix: string, labels: CompiledLabels): LabelStrength {
+  for (const name of suffix.match(NAME) ?? []) {
+    if (labels.strong.test(normalizeName(name))) return 'strong';
+  }
+  return 'none';
+}
+
 function strongest(a: LabelStrength, b: LabelStrength): LabelStrength {
   if (a === 'strong' || b === 'strong') return 'strong';
   return a === 'weak' || b === 'weak' ? 'weak' : 'none';
@@ -106,7 +121,10 @@ export function readLabel(index: LineIndex, offset: number, labels: CompiledLabe
   const line = index.lineOf(offset);
   const start = index.lineStart(line);
   const from = Math.max(0, offset - start - PREFIX_WINDOW);
-  const names = namesBefore(index.lineText(line).slice(from, offset - start));
+  const text = index.lineText(line);
+  const prefix = text.slice(from, offset - start);
+  if (ENCRYPTED.test(prefix)) return { strength: 'none', other: true, line };
+  const names = namesBefore(prefix, MAX_NAMES);
   let skip = 0;
   while (skip < names.length && isTransparent(names[skip] as Name, labels)) skip++;
   if (skip === 0 && names.length > 0) {
@@ -122,18 +140,30 @@ export function readLabel(index: LineIndex, offset: number, labels: CompiledLabe
   for (let i = skip; i < names.length; i++) {
     found = strongest(found, strengthOf(phraseOf(names, i), labels));
   }
-  // Only a bare carrier (`value:`, `<value>`) or no name at all hands over to the line before.
+  // Only a bare carrier (`value:`, `<value>`) or no name at all hands over to the line before;
+  // a carrier with other names on its line looks after the value instead (`SET value = … WHERE`).
   const first = names[0];
   const bare = first === undefined || (labels.carrier?.test(normalizeName(first.text)) ?? false);
-  if (found !== 'none' || skip < names.length || !bare)
-    return { strength: found, other: false, line };
+  const tail = text.slice(offset - start, offset - start + SUFFIX_WINDOW);
+  if (found !== 'none' || !bare) return { strength: found, other: false, line };
+  if (skip < names.length) return { strength: strongAfter(tail, labels), other: false, line };
+  // The line before, past blank lines; a comment that names nothing hands over to the line above.
   let previous = line - 1;
-  while (previous >= 1 && index.lineText(previous).trim() === '') previous--;
-  if (previous >= 1) {
-    for (const name of index.lineText(previous).slice(-PREFIX_WINDOW).match(NAME) ?? []) {
-      found = strongest(found, strengthOf(name, labels));
+  for (
+    let comments = 0;
+    previous >= 1 && found === 'none' && comments <= MAX_COMMENTS;
+    previous--
+  ) {
+    const before = index.lineText(previous);
+    if (before.trim() === '') continue;
+    const names = namesBefore(before.slice(-PREFIX_WINDOW), LINE_BEFORE_NAMES);
+    for (let i = 0; i < names.length; i++) {
+      found = strongest(found, strengthOf(phraseOf(names, i), labels));
     }
+    if (!COMMENT_LINE.test(before)) break;
+    comments++;
   }
+  if (found === 'none') found = strongAfter(tail, labels);
   return { strength: found, other: false, line };
 }
 

@@ -52,6 +52,19 @@ export function isWordLike(body: string): boolean {
 }
 
 /**
+ * True when a secret candidate is mostly English (`ThisIsNotARealSecretKeyJustAPlaceholder1`):
+ * random base64 has about 8 common letter pairs in 39 (25 at most in 300,000 draws), prose 28 or more.
+ */
+export function isWordy(value: string): boolean {
+  const folded = value.toUpperCase();
+  let common = 0;
+  for (let i = 1; i < folded.length; i++) {
+    if (COMMON_BIGRAMS.has(folded.slice(i - 1, i + 1))) common++;
+  }
+  return common >= (folded.length - 1) * 0.7;
+}
+
+/**
  * Structural checks beyond the regex, per kind: entropy, character mix and shape.
  * They reject what cannot be a generated AWS value (hashes, words, placeholders).
  */
@@ -67,7 +80,7 @@ export function isPlausibleValue(kind: RuleKind, value: string, minEntropy: numb
       // SHA-1s and other hex digests; real secrets mix cases and (almost always) digits or + /.
       if (HEX_ONLY.test(value)) return false;
       if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9+/]/.test(value)) return false;
-      return !isSequential(value);
+      return !isSequential(value) && !isWordy(value);
     case 'session-token':
       return /[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value);
     case 'pair':
