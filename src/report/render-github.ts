@@ -1,6 +1,8 @@
 import type { Finding, Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
+import { accountText } from './account-text.js';
 import type { RenderContext } from './render-context.js';
+import { verificationText } from './verification-text.js';
 import { workflowCommand } from './workflow-command.js';
 
 type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -24,7 +26,13 @@ function message(f: Finding, ctx: RenderContext): string {
       `paired with ${f.partnerRedacted ?? 'its secret'} at ${f.partner.path}:${f.partner.line}`,
     );
   if (f.commit !== undefined) lines.push(`commit ${f.commit.sha.slice(0, 12)}`);
-  if (f.keyFacts?.account !== undefined) lines.push(`AWS account ${f.keyFacts.account}`);
+  const account = accountText(f);
+  if (account !== undefined)
+    lines.push(
+      `AWS account ${account}${f.keyFacts?.canary === true ? ' (likely canary token: do not use it)' : ''}`,
+    );
+  if (f.verification !== undefined) lines.push(`verified ${verificationText(f.verification)}`);
+  if (f.severityReason !== undefined) lines.push(`severity ${f.severity}: ${f.severityReason}`);
   const spec = ctx.pack.byId.get(f.ruleId);
   if (spec !== undefined) lines.push(`Fix: ${firstSentence(spec.remediation)}`);
   return lines.join('\n');

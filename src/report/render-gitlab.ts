@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
+import { accountText } from './account-text.js';
 import { occurrenceKeys } from './occurrence-keys.js';
 import type { RenderContext } from './render-context.js';
+import { verificationText } from './verification-text.js';
 
 /** The security-report-schemas release our report declares (GitLab validates against it). */
 export const GITLAB_REPORT_VERSION = '15.0.7';
@@ -37,8 +39,14 @@ export interface GitlabOptions {
 
 function vulnerability(f: Finding, key: string, ctx: RenderContext): Record<string, unknown> {
   const spec = ctx.pack.byId.get(f.ruleId);
+  const account = accountText(f);
   const description = [
     spec?.description,
+    account === undefined
+      ? undefined
+      : `AWS account ${account}${f.keyFacts?.canary === true ? ' (likely canary token: do not use it)' : ''}.`,
+    f.verification === undefined ? undefined : `Verified ${verificationText(f.verification)}.`,
+    f.severityReason === undefined ? undefined : `Severity ${f.severity}: ${f.severityReason}.`,
     spec === undefined ? undefined : `Fix: ${spec.remediation}`,
   ]
     .filter((x) => x !== undefined)

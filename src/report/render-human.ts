@@ -1,7 +1,10 @@
 import pc from 'picocolors';
 import type { Finding, Severity } from '../model/finding.js';
 import type { ScanOutcome, Skipped } from '../model/outcome.js';
+import { accountText } from './account-text.js';
+import { remediationFor, remediationTopic } from './remediation.js';
 import type { RenderContext } from './render-context.js';
+import { verificationText } from './verification-text.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -27,12 +30,7 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function firstSentence(text: string): string {
-  const end = text.indexOf('. ');
-  return end === -1 ? text : text.slice(0, end + 1);
-}
-
-function renderFinding(c: Colors, f: Finding, ctx: RenderContext): string[] {
+function renderFinding(c: Colors, f: Finding): string[] {
   const lines = [
     `${c.bold(where(f.location))}  ${severityLabel(c, f.severity)} ${f.title} ${c.dim(`[${f.ruleId}]`)}`,
   ];
@@ -42,20 +40,28 @@ function renderFinding(c: Colors, f: Finding, ctx: RenderContext): string[] {
       `    ${c.dim('│')} ${c.dim('paired with')} ${f.partnerRedacted ?? ''} ${c.dim('at')} ${where(f.partner)}`,
     );
   }
-  if (f.keyFacts?.account !== undefined) {
+  const account = accountText(f);
+  if (account !== undefined) {
     const canary =
-      f.keyFacts.canary === true ? c.yellow(' (likely canary token: do not use it)') : '';
-    lines.push(`    ${c.dim('│')} ${c.dim('account')} ${f.keyFacts.account}${canary}`);
+      f.keyFacts?.canary === true ? c.yellow(' (likely canary token: do not use it)') : '';
+    lines.push(`    ${c.dim('│')} ${c.dim('account')} ${account}${canary}`);
   }
+  if (f.verification !== undefined) {
+    const text = verificationText(f.verification);
+    lines.push(
+      `    ${c.dim('│')} ${c.dim('verified')} ${f.verification.status === 'live' ? c.bold(c.red(text)) : text}`,
+    );
+  }
+  if (f.severityReason !== undefined)
+    lines.push(`    ${c.dim('│')} ${c.dim('severity')} ${f.severity}: ${f.severityReason}`);
   if (f.commit !== undefined) {
     const who = [f.commit.author, f.commit.date].filter((x) => x !== undefined).join(', ');
     lines.push(
       `    ${c.dim('│')} ${c.dim('commit')} ${f.commit.sha.slice(0, 12)}${who === '' ? '' : ` (${who})`}${f.occurrences !== undefined && f.occurrences > 1 ? c.dim(` · in ${f.occurrences} commits`) : ''}`,
     );
   }
-  const spec = ctx.pack.byId.get(f.ruleId);
-  if (spec !== undefined)
-    lines.push(`    ${c.dim('└')} ${c.green('fix:')} ${firstSentence(spec.remediation)}`);
+  const fix = remediationFor(remediationTopic(f, f.verification?.principal)).short;
+  lines.push(`    ${c.dim('└')} ${c.green('fix:')} ${fix}`);
   return lines;
 }
 
@@ -94,7 +100,7 @@ function coverageLines(c: Colors, coverage: NonNullable<ScanOutcome['coverage']>
 export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
   const c = pc.createColors(ctx.color);
   const out: string[] = [];
-  for (const f of outcome.findings) out.push(...renderFinding(c, f, ctx), '');
+  for (const f of outcome.findings) out.push(...renderFinding(c, f), '');
   if (ctx.verbose) {
     for (const s of outcome.suppressed) {
       out.push(

@@ -30,6 +30,8 @@ function finding(f: Finding): Record<string, unknown> {
     fingerprint: f.fingerprint,
     secretHash: f.secretHash,
     ...(f.keyFacts === undefined ? {} : { keyFacts: f.keyFacts }),
+    ...(f.verification === undefined ? {} : { verification: f.verification }),
+    ...(f.severityReason === undefined ? {} : { severityReason: f.severityReason }),
     ...(f.commit === undefined ? {} : { commit: f.commit }),
     ...(f.occurrences === undefined ? {} : { occurrences: f.occurrences }),
   };

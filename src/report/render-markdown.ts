@@ -1,7 +1,9 @@
 import type { Finding, Severity } from '../model/finding.js';
 import { SEVERITIES } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
+import { accountText } from './account-text.js';
 import type { RenderContext } from './render-context.js';
+import { verificationText } from './verification-text.js';
 
 /** Rows beyond this go to the SARIF/JSON report: GitHub caps a step summary at 1 MiB. */
 export const MARKDOWN_MAX_ROWS = 1000;
@@ -46,7 +48,15 @@ function row(f: Finding): string {
     f.partner === undefined
       ? code(f.redacted)
       : `${code(f.redacted)} + ${code(f.partnerRedacted ?? '')} (line ${f.partner.line})`;
-  return `| ${ICON[f.severity]} ${f.severity} | ${cell(f.title)} (${code(f.ruleId)}) | ${code(where)} | ${value} | ${f.commit === undefined ? '' : code(f.commit.sha.slice(0, 12))} |`;
+  const account = accountText(f);
+  const facts = [
+    ...(account === undefined ? [] : [`account ${code(account)}`]),
+    ...(f.keyFacts?.canary === true ? ['likely canary token'] : []),
+    ...(f.verification === undefined ? [] : [`verified ${cell(verificationText(f.verification))}`]),
+    ...(f.severityReason === undefined ? [] : [cell(f.severityReason)]),
+  ];
+  const finding = `${cell(f.title)} (${code(f.ruleId)})${facts.length === 0 ? '' : `<br>${facts.join(' · ')}`}`;
+  return `| ${ICON[f.severity]} ${f.severity} | ${finding} | ${code(where)} | ${value} | ${f.commit === undefined ? '' : code(f.commit.sha.slice(0, 12))} |`;
 }
 
 function coverageLines(outcome: ScanOutcome): string[] {

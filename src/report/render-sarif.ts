@@ -1,10 +1,12 @@
 import type { Finding, Location, Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import type { RuleSpec } from '../model/rule.js';
+import { accountText } from './account-text.js';
 import { occurrenceKeys } from './occurrence-keys.js';
 import { remediationFor, remediationTopicForRule } from './remediation.js';
 import type { RenderContext } from './render-context.js';
 import { SECURITY_SEVERITY } from './security-severity.js';
+import { verificationText } from './verification-text.js';
 
 /** The key our content fingerprint is stored under in `partialFingerprints`. */
 export const SARIF_FINGERPRINT_KEY = 'keyguard/v1';
@@ -98,8 +100,13 @@ function messageText(f: Finding): string {
   }
   parts.push('.');
   if (f.commit !== undefined) parts.push(` Introduced in commit ${f.commit.sha.slice(0, 12)}.`);
-  if (f.keyFacts?.account !== undefined) parts.push(` AWS account ${f.keyFacts.account}.`);
+  const account = accountText(f);
+  if (account !== undefined) parts.push(` AWS account ${account}.`);
   if (f.keyFacts?.canary === true) parts.push(' Likely a canary token: do not use it.');
+  if (f.verification !== undefined)
+    parts.push(` Verified ${escapeMessage(verificationText(f.verification))}.`);
+  if (f.severityReason !== undefined)
+    parts.push(` Severity ${f.severity}: ${escapeMessage(f.severityReason)}.`);
   parts.push(' Rotate the key; removing the line does not remove it from history.');
   return parts.join('');
 }
@@ -137,6 +144,13 @@ function result(f: Finding, key: string, ruleIndex: Map<string, number>): Record
             ...(f.commit.date === undefined ? {} : { date: f.commit.date }),
           }),
       ...(f.keyFacts?.account === undefined ? {} : { account: f.keyFacts.account }),
+      ...(f.keyFacts !== undefined && f.keyFacts.account === undefined
+        ? { account: accountText(f) }
+        : {}),
+      ...(f.keyFacts?.canary === true ? { canary: true } : {}),
+      ...(f.verification === undefined ? {} : { verification: f.verification }),
+      ...(f.severityReason === undefined ? {} : { severityReason: f.severityReason }),
+      'security-severity': SECURITY_SEVERITY[f.severity],
     },
   };
 }
