@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { EngineAllowlist } from '../model/config.js';
 import type { Finding } from '../model/finding.js';
@@ -9,6 +10,8 @@ import type { FileTarget } from '../model/source.js';
 export interface ParallelPlan {
   readonly workerScript: string;
   readonly jobs: number;
+  /** `--jobs` given explicitly: use workers whatever the size of the tree. */
+  readonly force: boolean;
   readonly maxFileSize: number;
   readonly packSources: readonly { readonly spec: RulePackSpec; readonly file: string }[];
   readonly compileOptions: {
@@ -17,8 +20,22 @@ export interface ParallelPlan {
   };
 }
 
-/** Below this many files a worker's start-up (~30 ms) costs more than it saves. */
-export const PARALLEL_MIN_FILES = 200;
+/** Below this much content a worker's start-up (~30-50 ms) costs more than it saves. */
+const PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
+
+/** Whether the targets hold enough bytes to be worth worker threads (stops counting once they do). */
+export function worthParallel(targets: readonly FileTarget[]): boolean {
+  let bytes = 0;
+  for (const t of targets) {
+    try {
+      bytes += lstatSync(t.abs).size;
+    } catch {
+      // The reader reports missing files; they add nothing here.
+    }
+    if (bytes >= PARALLEL_MIN_BYTES) return true;
+  }
+  return false;
+}
 const BATCH = 48;
 
 interface RegexData {
@@ -36,7 +53,7 @@ export interface AllowlistData {
 }
 
 export interface WorkerInit {
-  readonly plan: Omit<ParallelPlan, 'workerScript' | 'jobs'>;
+  readonly plan: Omit<ParallelPlan, 'workerScript' | 'jobs' | 'force'>;
   readonly allow: AllowlistData;
 }
 

@@ -7,7 +7,7 @@ import type { BaselineEntry, Finding } from '../model/finding.js';
 import type { ScanOutcome, ScanStats, Skipped } from '../model/outcome.js';
 import type { CompiledPack } from '../model/rule.js';
 import type { Source } from '../model/source.js';
-import { collectParallel, PARALLEL_MIN_FILES, type ParallelPlan } from './collect-parallel.js';
+import { collectParallel, type ParallelPlan, worthParallel } from './collect-parallel.js';
 
 export interface ScanSetup {
   readonly pack: CompiledPack;
@@ -41,7 +41,11 @@ export async function runScan(
   const skipped: Skipped[] = [];
   const seenPaths = new Set<string>();
   const targets = parallel === undefined ? undefined : await source.targets?.();
-  if (parallel !== undefined && targets !== undefined && targets.length >= PARALLEL_MIN_FILES) {
+  if (
+    parallel !== undefined &&
+    targets !== undefined &&
+    (parallel.force || worthParallel(targets))
+  ) {
     const collected = await collectParallel(targets, parallel, setup.config.engineAllow);
     found.push(...collected.found);
     skipped.push(...collected.skipped);

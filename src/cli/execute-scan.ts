@@ -156,6 +156,7 @@ function parallelPlan(
   return {
     workerScript: io.workerScript,
     jobs,
+    force: flag !== undefined,
     maxFileSize,
     packSources: setup.packSources,
     compileOptions: setup.compileOptions,
