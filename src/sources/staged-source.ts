@@ -17,11 +17,8 @@ export interface StagedSourceOptions {
   readonly mayMatch?: (buf: Buffer) => boolean;
   /** Changes already read (the CLI's fast path reads them once). */
   readonly changes?: readonly StagedChange[];
-}
-
-export interface StagedSource extends Source {
-  /** Bytes no keyword could match in were left undecoded (only meaningful after iteration). */
-  readonly candidates: () => number;
+  /** A cat-file process started early (the hook path overlaps it with the diff); closed here. */
+  readonly reader?: BlobReader;
 }
 
 /**
@@ -29,10 +26,9 @@ export interface StagedSource extends Source {
  * the working tree), each a whole-file chunk whose `reportable` lines are the added ones so pairing
  * still sees the unchanged neighbours.
  */
-export function createStagedSource(options: StagedSourceOptions): StagedSource {
-  const counts = { paths: 0, scanned: 0, deleted: 0, skipped: 0, candidates: 0 };
+export function createStagedSource(options: StagedSourceOptions): Source {
+  const counts = { paths: 0, scanned: 0, deleted: 0, skipped: 0 };
   return {
-    candidates: () => counts.candidates,
     coverage: () => ({
       target: 'index',
       stagedPaths: counts.paths,
@@ -72,8 +68,11 @@ export function createStagedSource(options: StagedSourceOptions): StagedSource {
         }
         wanted.push(c);
       }
-      if (wanted.length === 0) return;
-      const reader = new BlobReader(options.cwd, options.maxFileSize);
+      if (wanted.length === 0) {
+        await options.reader?.close();
+        return;
+      }
+      const reader = options.reader ?? new BlobReader(options.cwd, options.maxFileSize);
       let finished = false;
       try {
         let i = 0;
@@ -101,7 +100,6 @@ export function createStagedSource(options: StagedSourceOptions): StagedSource {
             continue;
           }
           counts.scanned++;
-          if (item.chunk.text.length > 0) counts.candidates++;
           // Without a line diff (binary attribute on text) every line counts as new: fail closed.
           const chunk: Chunk = {
             ...item.chunk,

@@ -178,6 +178,36 @@ describe('keyguard staged', () => {
     expect(res.code, res.stdout).toBe(0);
   });
 
+  it('honours the config (full path): an allowlisted path is suppressed, not reported', () => {
+    const r = repo();
+    r.write(
+      '.keyguard.json',
+      JSON.stringify({ allowlist: { paths: [{ glob: 'fixtures/**', reason: 'test data' }] } }),
+    );
+    r.commitAll('config');
+    const c = fakeCredentials(24);
+    r.write('fixtures/creds.ini', credentialsFile(c));
+    r.git('add', '.');
+    const res = r.keyguard(['staged', '--format', 'json']);
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout) as { findings: unknown[]; suppressed: { count: number } };
+    expect(report.findings).toHaveLength(0);
+    expect(report.suppressed.count).toBeGreaterThan(0);
+    r.write('src/app.ini', credentialsFile(c));
+    r.git('add', '.');
+    expect(r.keyguard(['staged']).code).toBe(1);
+  });
+
+  it('a change with no keyword at all is clean on the quick path, with a config present', () => {
+    const r = repo();
+    r.write('.keyguard.json', '{}');
+    r.write('a.txt', 'plain\n');
+    r.git('add', '.');
+    const res = r.keyguard(['staged', '--format', 'json']);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).stats.files).toBe(2);
+  });
+
   it('parses raw+patch output defensively', () => {
     expect(() => parseStagedDiff(Buffer.from(':100644 100644 a b M\0x\0\0'))).toThrow(/refusing/);
   });

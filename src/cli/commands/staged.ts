@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BlobReader } from '../../git/blob-reader.js';
 import { readRepoInfo } from '../../git/repo-info.js';
 import { readStagedChanges } from '../../git/staged-changes.js';
 import { createStagedSource } from '../../sources/staged-source.js';
-import { cleanStagedReport } from '../clean-staged-report.js';
 import type { CommandIo } from '../command-io.js';
 import { parseOptions } from '../parse-options.js';
+import { planQuickStaged, runQuickStaged } from '../quick-staged-scan.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
 
 const HELP = `Usage: keyguard staged [options]
@@ -19,22 +22,37 @@ Install it as a hook with 'keyguard install'; check the hook with 'keyguard doct
 ${SCAN_OPTIONS_HELP}
 `;
 
+/**
+ * The work tree top without asking git when the answer is certain: hooks run at the top level, and
+ * a folder holding `.git` is where git's own discovery stops (GIT_DIR alone keeps the cwd as the
+ * work tree too). Anything else asks git.
+ */
+async function topLevel(io: CommandIo): Promise<string> {
+  if (io.env.GIT_WORK_TREE === undefined && existsSync(join(io.cwd, '.git'))) return io.cwd;
+  return (await readRepoInfo(io.cwd)).top;
+}
+
 export async function runStaged(io: CommandIo): Promise<number> {
   const { values } = parseOptions(io.argv, SCAN_OPTIONS, 'staged', 0);
   if (values.help === true) {
     io.stdout.write(HELP);
     return 0;
   }
-  // Both questions at once: the hook path is start-up bound.
-  const [info, changes] = await Promise.allSettled([
-    readRepoInfo(io.cwd),
-    readStagedChanges(io.cwd),
-  ]);
-  if (info.status === 'rejected') throw info.reason;
-  if (changes.status === 'rejected') throw changes.reason;
-  const top = info.value.top;
-  const clean = await cleanStagedReport(io, values, top, changes.value);
-  if (clean !== undefined) return clean;
+  const top = await topLevel(io);
+  const quick = planQuickStaged(io, values, top);
+  // The hook path is start-up bound: git cat-file starts while git diff runs.
+  const reader = quick === undefined ? undefined : new BlobReader(io.cwd, quick.maxFileSize);
+  let changes: Awaited<ReturnType<typeof readStagedChanges>>;
+  try {
+    changes = await readStagedChanges(io.cwd);
+  } catch (error) {
+    reader?.kill();
+    throw error;
+  }
+  if (quick !== undefined && reader !== undefined) {
+    const code = await runQuickStaged(io, values, quick, changes, reader);
+    if (code !== undefined) return code;
+  }
   const { executeScan } = await import('../execute-scan.js');
   return executeScan(io, values, {
     mode: 'staged',
@@ -43,7 +61,7 @@ export async function runStaged(io: CommandIo): Promise<number> {
       createStagedSource({
         cwd: io.cwd,
         maxFileSize,
-        changes: changes.value,
+        changes,
         ...(mayMatch === undefined ? {} : { mayMatch }),
       }),
   });

@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// Git gates benchmark: `keyguard staged` on a typical 5-file change (clean, and with a key) and
+// `keyguard history` on a synthetic history built with `git fast-import`, against `git log -p`.
+// Runs the built CLI (npm run build first). Usage: node bench/git-bench.mjs [--commits N] [--runs N]
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'bin', 'keyguard.js');
+const WORK = join(ROOT, '.bench', 'git');
+
+function flag(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+}
+const COMMITS = flag('--commits', 30_000);
+const RUNS = flag('--runs', 21);
+
+if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
+  console.error('git-bench: dist/ is missing; run `npm run build` first');
+  process.exit(2);
+}
+
+// --- deterministic generator (no key-shaped literal in this file: values are built at run time) ---
+let seed = 42;
+function random() {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = (alphabet, n) =>
+  Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+function fakePair() {
+  const id = ['AK', 'IA', pick(B32.replace(/[IJ]/g, ''), 1), pick(B32, 15)].join('');
+  return `aws_access_key_id = ${id}\naws_secret_access_key = ${pick(B64, 40)}\n`;
+}
+const WORDS = 'the of and to in is for on that with as by this from at are be or an it'.split(' ');
+function sourceFile(lines) {
+  const out = [];
+  for (let i = 0; i < lines; i++) {
+    const n = 3 + Math.floor(random() * 9);
+    out.push(
+      `  const v${i} = ${Array.from({ length: n }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' + ')};`,
+    );
+  }
+  return `export function f() {\n${out.join('\n')}\n}\n`;
+}
+
+const env = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_'))),
+  HOME: join(WORK, 'home'),
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.invalid',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.invalid',
+  NO_COLOR: '1',
+};
+const git = (cwd, ...args) => execFileSync('git', args, { cwd, env, encoding: 'utf8' });
+
+// --- synthetic history through git fast-import ---
+async function buildHistory(dir, commits) {
+  git(dir, 'init', '-q', '-b', 'main');
+  const child = spawn('git', ['fast-import', '--quiet'], {
+    cwd: dir,
+    env,
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
+  const files = 3000;
+  let buffered = [];
+  let size = 0;
+  const write = async (text) => {
+    buffered.push(text);
+    size += text.length;
+    if (size > 1 << 20) {
+      if (!child.stdin.write(buffered.join('')))
+        await new Promise((r) => child.stdin.once('drain', r));
+      buffered = [];
+      size = 0;
+    }
+  };
+  const blob = (content) => `data ${Buffer.byteLength(content)}\n${content}\n`;
+  let time = 1_600_000_000;
+  for (let c = 1; c <= commits; c++) {
+    time += 97;
+    const msg = `change ${c}\n`;
+    let body = `commit refs/heads/${c % 10 === 0 ? 'side' : 'main'}\nmark :${c}\ncommitter Bench <bench@example.invalid> ${time} +0000\n${blob(msg)}`;
+    if (c > 1) body += `from :${c - 1}\n`;
+    const touched = 1 + Math.floor(random() * 3);
+    for (let k = 0; k < touched; k++) {
+      const path = `src/m${Math.floor(random() * 60)}/file${Math.floor(random() * files)}.ts`;
+      let content = sourceFile(10 + Math.floor(random() * 40));
+      // A few keys live and die in history; a few files mention tokens (prefilter hits).
+      if (c % 5000 === 1234) content += fakePair();
+      else if (c % 97 === 0) content += 'const tokenRefresh = 1;\n';
+      body += `M 100644 inline ${path}\n${blob(content)}`;
+    }
+    await write(`${body}\n`);
+  }
+  await write('');
+  child.stdin.end(buffered.join(''));
+  await new Promise((r, j) =>
+    child.on('close', (code) => (code === 0 ? r() : j(new Error(`fast-import ${code}`)))),
+  );
+  git(dir, 'branch', '-f', 'side', 'main');
+  git(dir, 'reset', '-q', '--hard', 'main');
+}
+
+function percentile(values, p) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+function time(cmd, args, cwd, runs = RUNS) {
+  const t = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const r = spawnSync(cmd, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    t.push(performance.now() - start);
+    if (r.status !== 0 && r.status !== 1)
+      throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status} ${r.stderr}`);
+  }
+  return { p50: percentile(t, 50), p90: percentile(t, 90) };
+}
+
+/** Wall time and peak RSS (KiB) of one run, via GNU time when present. */
+function measure(cmd, args, cwd, stdoutFile) {
+  const haveTime = existsSync('/usr/bin/time');
+  const start = performance.now();
+  const full = haveTime ? ['/usr/bin/time', ['-f', '%M', cmd, ...args]] : [cmd, args];
+  const r = spawnSync(full[0], full[1], {
+    cwd,
+    env,
+    stdio: ['ignore', stdoutFile === undefined ? 'ignore' : 'pipe', 'pipe'],
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
+  const ms = performance.now() - start;
+  const rss = haveTime ? Number(r.stderr.trim().split('\n').at(-1)) : Number.NaN;
+  if (stdoutFile !== undefined) writeFileSync(stdoutFile, r.stdout ?? '');
+  return { ms, rssKiB: rss, status: r.status };
+}
+
+async function main() {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(join(WORK, 'home'), { recursive: true });
+  const rows = [];
+
+  // Staged: a 200-file project, 5 files changed.
+  const small = join(WORK, 'staged');
+  mkdirSync(small);
+  git(small, 'init', '-q', '-b', 'main');
+  for (let i = 0; i < 200; i++) {
+    mkdirSync(join(small, `src/d${i % 10}`), { recursive: true });
+    writeFileSync(join(small, `src/d${i % 10}/f${i}.ts`), sourceFile(80));
+  }
+  git(small, 'add', '.');
+  git(small, 'commit', '-q', '-m', 'init');
+  for (let i = 0; i < 5; i++) writeFileSync(join(small, `src/d${i}/f${i}.ts`), sourceFile(90));
+  git(small, 'add', '.');
+  const node = time('node', ['-e', '0'], small);
+  rows.push(['node -e 0 (start-up floor)', node.p50, node.p90, '', '']);
+  const clean = time('node', [CLI, 'staged'], small);
+  rows.push(['keyguard staged, clean 5-file change', clean.p50, clean.p90, '≤ ~50 ms', '']);
+  writeFileSync(join(small, 'src/d4/f4.ts'), `${sourceFile(90)}/*\n${fakePair()}*/\n`);
+  git(small, 'add', '.');
+  const hit = time('node', [CLI, 'staged'], small);
+  rows.push(['keyguard staged, 5 files, one with a key', hit.p50, hit.p90, '< 90 ms', '']);
+
+  // History.
+  const big = join(WORK, 'history');
+  mkdirSync(big);
+  const built = performance.now();
+  await buildHistory(big, COMMITS);
+  const buildMs = performance.now() - built;
+  const count = git(big, 'rev-list', '--count', '--all').trim();
+  const gitLog = measure('git', ['log', '-p', '-U0', '--all'], big);
+  const history = measure(
+    'node',
+    [CLI, 'history', '--format', 'json'],
+    big,
+    join(WORK, 'history.json'),
+  );
+  rows.push([`git log -p -U0 --all (${count} commits)`, gitLog.ms, undefined, '', gitLog.rssKiB]);
+  rows.push([
+    `keyguard history (${count} commits)`,
+    history.ms,
+    undefined,
+    `≤ 1.3x git log (${(history.ms / gitLog.ms).toFixed(2)}x)`,
+    history.rssKiB,
+  ]);
+
+  const fmt = (v) => (v === undefined || v === '' ? '' : typeof v === 'number' ? v.toFixed(1) : v);
+  console.log(
+    `\nkeyguard git benchmark (history built in ${(buildMs / 1000).toFixed(1)} s; ${RUNS} runs for staged)`,
+  );
+  console.log('| case | p50 / wall ms | p90 ms | target | peak RSS MiB |');
+  console.log('| --- | ---: | ---: | --- | ---: |');
+  for (const [name, a, b, target, rss] of rows) {
+    const mib = typeof rss === 'number' && !Number.isNaN(rss) ? (rss / 1024).toFixed(0) : '';
+    console.log(`| ${name} | ${fmt(a)} | ${fmt(b)} | ${target} | ${mib} |`);
+  }
+  if (history.status !== 1)
+    console.log(
+      `(note: history exit ${history.status}; expected 1, the synthetic history holds keys)`,
+    );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(2);
+});
