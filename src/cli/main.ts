@@ -18,8 +18,12 @@ Commands:
   doctor              prove the installed hook blocks a commit with a (fake) key
   baseline [paths...] accept today's findings: write .keyguard-baseline.json (scans like tree)
   rules check|list    validate a rule pack and run its examples; list the built-in rules
+  explain <ruleId>    the full guidance for a rule: why it matters, what to do, references
+  audit-aws-config    find long-term keys in plaintext in ~/.aws/credentials and ~/.aws/config
 
-Run 'keyguard <command> --help' for a command's options.
+Run 'keyguard <command> --help' for a command's options. Scans accept --verify (opt-in): it asks
+AWS whether each key pair found is live, an authenticated call made with that key which shows in
+the key owner's CloudTrail; never on unless you pass it.
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 error (nothing was trusted).
 `;
 
@@ -33,6 +37,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   history: async () => (await import('./commands/history.js')).runHistory,
   install: async () => (await import('./commands/install.js')).runInstall,
   doctor: async () => (await import('./commands/doctor.js')).runDoctor,
+  explain: async () => (await import('./commands/explain.js')).runExplain,
+  'audit-aws-config': async () =>
+    (await import('./commands/audit-aws-config.js')).runAuditAwsConfig,
 };
 
 /** dist/worker.js beside the bundled entry; absent when running from sources (tests). */
