@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { detectChunk } from '../../src/engine/detect.js';
+import { EMPTY_ENGINE_ALLOWLIST } from '../../src/model/config.js';
+import { brief, PACK, scanText } from './scan-text.js';
+
+const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
+
+describe('detectChunk', () => {
+  it('reports a key ID with its secret as one pair finding naming both locations', () => {
+    const { reported, values } = scanText(
+      '[default]\naws_access_key_id = {{AKIA}}\naws_secret_access_key = {{SECRET}}\n',
+    );
+    expect(reported.map(brief)).toEqual(['aws-access-key-pair@2:21~3']);
+    const [pair] = reported;
+    const [id, secret] = values as [string, string];
+    expect(pair?.kind).toBe('credential-pair');
+    expect(pair?.partner).toMatchObject({ line: 3, column: 25, endLine: 3, endColumn: 65 });
+    expect(pair?.location).toMatchObject({ line: 2, column: 21, endColumn: 41 });
+    expect(pair?.redacted).toBe(`AKIA${'*'.repeat(12)}${id.slice(-4)}`);
+    expect(pair?.partnerRedacted).toBe(`${'*'.repeat(32)}${secret.slice(-4)}`);
+    expect(pair?.secretHash).toBe(sha256(secret));
+  });
+
+  it('reports a lone key ID, a labelled secret, and a labelled session token', () => {
+    const far = '\n'.repeat(25);
+    const { reported } = scanText(
+      `note: {{AKIA}}${far}AWS_SECRET_ACCESS_KEY={{SECRET}}\naws_session_token = {{TOKEN}}\n`,
+    );
+    expect(reported.map(brief)).toEqual([
+      'aws-access-key-id@1:7',
+      'aws-secret-access-key@26:23',
+      'aws-session-token@27:21',
+    ]);
+  });
+
+  it('does not report an unlabelled secret with no key ID near it', () => {
+    expect(scanText('aws notes\nvalue {{SECRET}}\n').findings).toEqual([]);
+    expect(scanText('provider "gcp" {\n  secret_key = "{{SECRET}}"\n}\n').findings).toEqual([]);
+  });
+
+  it('gives right lines and columns in CRLF files', () => {
+    const { reported } = scanText(
+      '# creds\r\nAWS_ACCESS_KEY_ID={{AKIA}}\r\nAWS_SECRET_ACCESS_KEY={{SECRET}}\r\n',
+    );
+    expect(reported.map(brief)).toEqual(['aws-access-key-pair@2:19~3']);
+    expect(reported[0]?.partner?.column).toBe(23);
+    expect(reported[0]?.lineText).not.toContain('\r');
+  });
+
+  it('points into a minified one-line file at the right UTF-16 column', () => {
+    const prefix = `!function(){var a="é🚀";${'x=1;'.repeat(3000)}var c={accessKeyId:"`;
+    const { reported } = scanText(`${prefix}{{AKIA}}",secretAccessKey:"{{SECRET}}"}}();`);
+    expect(reported.map(brief)).toEqual([`aws-access-key-pair@1:${prefix.length + 1}~1`]);
+    expect(reported[0]?.lineText.length).toBeLessThan(300);
+  });
+
+  it('allowlists per value: a real key on the same line as an example key is still reported', () => {
+    const { reported, findings } = scanText(
+      'keys: AKIAIOSFODNN7EXAMPLE, {{AKIA}}\nsecrets: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    );
+    expect(reported.map(brief)).toEqual(['aws-access-key-id@1:29']);
+    const example = findings.find((f) => f.location.column === 7);
+    expect(example?.allowedBy).toMatchObject({ by: 'builtin', entry: 'example-value' });
+  });
+
+  it('never puts a raw value in lineText or redacted fields', () => {
+    const { findings, values } = scanText(
+      '{"Credentials":{"AccessKeyId":"{{ASIA}}","SecretAccessKey":"{{SECRET}}","SessionToken":"{{TOKEN}}"},"Other":"{{B64_40}}"}',
+    );
+    expect(findings.map((f) => f.ruleId).sort()).toEqual([
+      'aws-session-token',
+      'aws-temporary-credential-pair',
+    ]);
+    for (const f of findings) {
+      const shown = `${f.lineText}\n${f.redacted}\n${f.partnerRedacted ?? ''}`;
+      for (const v of values) expect(shown).not.toContain(v);
+      for (const v of values) expect(shown).not.toContain(v.slice(4, 16));
+    }
+  });
+
+  it('reports only findings that touch reportable lines (either half of a pair)', () => {
+    const template = 'id = {{AKIA}}\nsecret = {{SECRET}}\nother = {{AKIA#2}}\n';
+    const only = (start: number, end: number) =>
+      scanText(template, { chunk: { reportable: [{ start, end }] } }).reported.map(brief);
+    expect(only(2, 2)).toEqual(['aws-access-key-pair@1:6~2']);
+    expect(only(3, 3)).toEqual(['aws-access-key-id@3:9']);
+    expect(only(5, 9)).toEqual([]);
+  });
+
+  it('shifts lines by the chunk’s first line', () => {
+    const { reported } = scanText('x\nkey {{AKIA}}\n', { chunk: { firstLine: 101 } });
+    expect(reported.map(brief)).toEqual(['aws-access-key-id@102:5']);
+  });
+
+  it('marks findings matched by user hashes and regexes instead of dropping them', () => {
+    const template = 'AWS_ACCESS_KEY_ID={{AKIA}}\nAWS_SECRET_ACCESS_KEY={{SECRET}}\n';
+    const { values } = scanText(template);
+    const secret = values[1] as string;
+    const byHash = scanText(template, {
+      allow: { ...EMPTY_ENGINE_ALLOWLIST, hashes: new Map([[sha256(secret), 'rotated']]) },
+    });
+    expect(byHash.findings[0]?.allowedBy).toMatchObject({ by: 'allowlist', reason: 'rotated' });
+    const byLine = scanText(template, {
+      allow: {
+        ...EMPTY_ENGINE_ALLOWLIST,
+        lineRegexes: [{ regex: /SECRET_ACCESS/, entry: 'regex:SECRET_ACCESS', reason: 'test' }],
+      },
+    });
+    expect(byLine.reported).toEqual([]);
+    expect(byLine.findings).toHaveLength(1);
+  });
+
+  it('returns nothing, fast, on text with no rule keyword', () => {
+    const text = 'lorem ipsum dolor sit amet, consectetur adipiscing elit\n'.repeat(150_000);
+    const started = performance.now();
+    const findings = detectChunk(
+      { source: 'tree', path: 'big.txt', text },
+      PACK,
+      EMPTY_ENGINE_ALLOWLIST,
+    );
+    const ms = performance.now() - started;
+    expect(findings).toEqual([]);
+    // ~8 MB: the prefilter alone runs at hundreds of MB/s; this bound only catches a per-character loop.
+    expect(ms).toBeLessThan(400);
+  });
+
+  it('keeps the 40-character scan near labels on large files that mention AWS', () => {
+    const noise = 'aws s3 sync ./build s3://bucket --delete # {{B64_40}} deploy step\nplain line\n';
+    const { reported } = scanText(`${noise.repeat(20_000)}AWS_SECRET_ACCESS_KEY={{SECRET}}\n`);
+    expect(reported.map((f) => f.ruleId)).toEqual(['aws-secret-access-key']);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { maskLine } from '../../src/engine/mask-line.js';
+import { createRandom, fakeKeyId, fakeSecret } from '../../src/rules/expand-placeholders.js';
+
+const random = createRandom(11);
+const ID = fakeKeyId(random, 'AKIA');
+const SECRET = fakeSecret(random);
+
+function span(line: string, value: string, replacement: string) {
+  const start = line.indexOf(value);
+  return { start, end: start + value.length, replacement };
+}
+
+describe('maskLine', () => {
+  it('replaces every candidate span on the line by its redacted form', () => {
+    const line = `creds = ("${ID}", "${SECRET}")`;
+    const out = maskLine(line, 0, line.indexOf(ID), line.indexOf(ID) + 20, [
+      span(line, ID, 'AKIA****'),
+      span(line, SECRET, '****ab12'),
+    ]);
+    expect(out).toBe('creds = ("AKIA****", "****ab12")');
+  });
+
+  it('masks long key-like runs that no rule claimed', () => {
+    const line = `id=${ID} note=${SECRET}`;
+    const out = maskLine(line, 0, 3, 23, [span(line, ID, 'AKIA****')]);
+    expect(out).not.toContain(SECRET);
+    expect(out).toContain('AKIA****');
+    expect(out).toContain('****');
+  });
+
+  it('keeps words and short numbers readable', () => {
+    expect(maskLine('region = us-east-1 port 8080', 0, 0, 1, [])).toBe(
+      'region = us-east-1 port 8080',
+    );
+  });
+
+  it('trims a long (minified) line to a window around the finding, with ellipses', () => {
+    const line = `${'a=1;'.repeat(500)}k="${ID}";${'b=2;'.repeat(500)}`;
+    const at = line.indexOf(ID);
+    const out = maskLine(line, 0, at, at + 20, [span(line, ID, 'AKIA****')]);
+    expect(out.startsWith('…')).toBe(true);
+    expect(out.endsWith('…')).toBe(true);
+    expect(out.length).toBeLessThan(220);
+    expect(out).toContain('AKIA****');
+  });
+
+  it('never cuts a key-like run in half at the window edge (a half would slip past masking)', () => {
+    const line = `${'x'.repeat(100)} ${SECRET} ${'y'.repeat(60)} ${ID}`;
+    const at = line.indexOf(ID);
+    const out = maskLine(line, 0, at, at + 20, [span(line, ID, 'AKIA****')]);
+    for (let i = 0; i + 8 <= SECRET.length; i++) expect(out).not.toContain(SECRET.slice(i, i + 8));
+  });
+
+  it('works with a line start offset (spans are chunk offsets)', () => {
+    const line = `key: ${ID}`;
+    const lineStart = 1000;
+    const out = maskLine(line, lineStart, lineStart + 5, lineStart + 25, [
+      { start: lineStart + 5, end: lineStart + 25, replacement: 'AKIA****' },
+    ]);
+    expect(out).toBe('key: AKIA****');
+  });
+});
