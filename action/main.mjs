@@ -16757,9 +16757,10 @@ var package_default = {
     lint: "biome ci .",
     format: "biome check --write .",
     "test:unit": "vitest run",
-    test: "npm run lint && npm run typecheck && npm run build && vitest run",
-    bench: "npm run build && node bench/run.mjs",
-    prepare: "husky || true"
+    test: "npm run lint && npm run typecheck && npm run build && npm run dogfood && vitest run",
+    bench: "npm run build && node bench/run.mjs && node bench/git-bench.mjs",
+    prepare: "husky || true",
+    dogfood: "node bin/keyguard.js tree ."
   },
   dependencies: {
     ajv: "8.20.0",
@@ -16778,7 +16779,7 @@ var package_default = {
     husky: "9.1.7",
     typescript: "5.9.3",
     vite: "8.3.8",
-    vitest: "4.1.12"
+    vitest: "^4.1.12"
   }
 };
 
@@ -16960,7 +16961,7 @@ function describe(error) {
 async function validateJson(data, schema, file, code2, what) {
   const mod = await Promise.resolve().then(() => __toESM(require__(), 1));
   const Ajv2020 = mod.Ajv2020 ?? mod.default.Ajv2020;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   const validate = ajv.compile(schema);
   if (validate(data)) return data;
   const errors = validate.errors ?? [];
@@ -17010,6 +17011,14 @@ function resolveConfig(config, file, today) {
     name
   );
   const regexes = live(allow.regexes, today, (e) => `regex '${e.pattern}'`, warnings, name);
+  for (const list of ["allow", "own"]) {
+    for (const e of config.accounts?.[list] ?? []) {
+      if (e.expires !== void 0 && e.expires < today)
+        warnings.push(
+          `${name}: accounts.${list} entry ${e.id} expired on ${e.expires} and no longer applies`
+        );
+    }
+  }
   const compiled = regexes.map((r2, i) => ({
     regex: compileRegex(r2.pattern, name, `/allowlist/regexes/${i}/pattern`),
     entry: `regex:${r2.pattern}`,
@@ -17073,7 +17082,7 @@ var aws_default = {
       pattern: "(?:\\b|(?<=\\\\[nrt])|(?<=%(?:2[026CcFf]|3[AaDd]|0[AaDd])))((?:AKIA|ABIA|ACCA)(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15}))\\b",
       secretGroup: 1,
       keywords: ["AKIA", "ABIA", "ACCA"],
-      minEntropy: 3,
+      minEntropy: 2.8,
       report: "always",
       severity: "low",
       remediation: "Find where the matching secret is kept; if it was ever committed, deactivate and rotate the key. Keep key IDs out of source: load credentials from the environment or a secret manager.",
@@ -17086,7 +17095,9 @@ var aws_default = {
           "aws_access_key_id = {{AKIA}}",
           "const id = '{{AKIA}}';",
           "{{ABIA}}",
-          "key={{ACCA}}&x=1"
+          "key={{ACCA}}&x=1",
+          '"text": "creds:\\n{{AKIA}}\\n"',
+          "X-Amz-Credential%3D{{AKIA}}%2F20260101"
         ],
         noMatch: [
           "AKIAIOSFODNN7EXAMPLE",
@@ -17107,7 +17118,7 @@ var aws_default = {
       pattern: "(?:\\b|(?<=\\\\[nrt])|(?<=%(?:2[026CcFf]|3[AaDd]|0[AaDd])))(ASIA(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15}))\\b",
       secretGroup: 1,
       keywords: ["ASIA"],
-      minEntropy: 3,
+      minEntropy: 2.8,
       report: "always",
       severity: "low",
       remediation: "Temporary credentials cannot be revoked one by one: if the secret and session token leaked too, revoke the role's active sessions. Never paste STS output into source.",
@@ -17120,7 +17131,13 @@ var aws_default = {
           '"AccessKeyId": "{{ASIA}}"',
           "X-Amz-Credential={{ASIA}}%2F20261130%2Fus-east-1%2Fs3%2Faws4_request"
         ],
-        noMatch: ["ASIAIOSFODNN7EXAMPLE", "ASIAXXXXXXXXXXXXXXXX", "ASIAN CUISINE RESTAURANT"]
+        noMatch: [
+          "ASIAIOSFODNN7EXAMPLE",
+          "ASIAXXXXXXXXXXXXXXXX",
+          "ASIAN CUISINE RESTAURANT",
+          "ASIAPACIFICSOUTHEAST",
+          "ASIA0000000000000000"
+        ]
       }
     },
     {
@@ -17154,7 +17171,12 @@ var aws_default = {
           "--aws-secret-access-key={{SECRET}}",
           "<SecretAccessKey>{{SECRET}}</SecretAccessKey>",
           "- name: AWS_SECRET_ACCESS_KEY\n  value: {{SECRET}}",
-          'provider "aws" {\n  region     = "eu-west-1"\n  secret_key = "{{SECRET}}"\n}'
+          'provider "aws" {\n  region     = "eu-west-1"\n  secret_key = "{{SECRET}}"\n}',
+          "AWS Secret Access Key [None]: {{SECRET}}",
+          "| AWS_SECRET_ACCESS_KEY | `{{SECRET}}` |",
+          "<key>AWSSecretKey</key>\n<string>{{SECRET}}</string>",
+          "UPDATE settings SET value = '{{SECRET}}' WHERE name = 'aws_secret_access_key';",
+          'hc.set("fs.s3a.secret.key", "{{SECRET}}")'
         ],
         noMatch: [
           "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -17164,7 +17186,12 @@ var aws_default = {
           "aws_secret_access_key = wJalr********************************KEY",
           "SECRET_KEY = '{{SECRET}}'",
           "checksum: {{B64_40}}",
-          "{{SECRET}}"
+          "{{SECRET}}",
+          "AWS_REGION=us-east-1\nJWT_SECRET={{B64_40}}",
+          "AWS_REGION = 'us-east-1'\nSECRET_KEY = '{{B64_40}}'",
+          "aws_secret_access_key: ENC[AES256_GCM,data:{{B64_40}},iv:abc,tag:def,type:str]",
+          "AWS_SECRET_ACCESS_KEY=ThisIsNotARealSecretKeyJustAPlaceholder1",
+          "aws_token = eyJhbGciOiJIUzI1NiJ9.{{B64_40}}.sig"
         ]
       }
     },
@@ -17191,7 +17218,8 @@ var aws_default = {
         match: [
           "aws_session_token = {{TOKEN}}",
           '"SessionToken": "{{TOKEN}}",',
-          "X-Amz-Security-Token: {{TOKEN}}"
+          "X-Amz-Security-Token: {{TOKEN}}",
+          "- name: AWS_SESSION_TOKEN\n  value: {{TOKEN}}"
         ],
         noMatch: [
           "aws_session_token = ${AWS_SESSION_TOKEN}",
@@ -17242,11 +17270,15 @@ var aws_default = {
         match: [
           "[default]\naws_access_key_id = {{AKIA}}\naws_secret_access_key = {{SECRET}}",
           'new BasicAWSCredentials("{{AKIA}}", "{{SECRET}}")',
-          '{"AccessKeyId":"{{AKIA}}","SecretAccessKey":"{{SECRET}}"}'
+          '{"AccessKeyId":"{{AKIA}}","SecretAccessKey":"{{SECRET}}"}',
+          '{"ticket": "vendor creds\\n{{AKIA}}\\n{{SECRET}}"}',
+          "[default]\naws_access_key_id = {{AKIA}}\nregion = us-east-1\noutput = json\ncli_pager =\nretry_mode = standard\nmax_attempts = 5\nca_bundle = /etc/ssl/corp.pem\nduration_seconds = 3600\nparameter_validation = true\ns3 =\n  addressing_style = path\naws_secret_access_key = {{SECRET}}"
         ],
         noMatch: [
           "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-          "id = {{AKIA}}\n\n\n\n\n\n\n\n\n\n\n\nvalue = {{B64_40}}"
+          "id = {{AKIA}}\n\n\n\n\n\n\n\n\n\n\n\nvalue = {{B64_40}}",
+          "{{AKIA}}\nchecksum: {{B64_40}}",
+          "{{AKIA}}\nJWT_SECRET={{B64_40}}"
         ]
       }
     },
@@ -17725,7 +17757,7 @@ function keyFactsFor(keyId) {
 }
 
 // src/engine/label.ts
-var TRAILING_SEPARATORS = /(?:[\s"'`:=>,;(){}[\]\\|]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
+var TRAILING_SEPARATORS = /(?:[\s"'`:=>,;(){}[\]\\|&*?!]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
 var TRAILING_NAME = /[A-Za-z0-9_.\-:/@$]+$/;
 var NAME = /[A-Za-z0-9_.\-:/@$]+/g;
 var PROMPT_DEFAULT = / \[[^\]"'=\n]{0,40}\]:\s*$/;
@@ -17733,6 +17765,7 @@ var PHRASE_GAP = /^[ \t]{1,2}$/;
 var PREFIX_WINDOW = 160;
 var MAX_NAMES = 5;
 var LINE_BEFORE_NAMES = 12;
+var MAX_COMMENTS = 2;
 var PHRASE_WORDS = 5;
 var OTHER_NAME = /sha(?:1|256|384|512)|hash|checksum|digest|integrity|etag|signature|fingerprint|commit|revision|nonce|salt|uuid|guid|requestid|hostid|csrf|xsrf|jwt|webhook|clientsecret|appsecret|signingsecret|sessionsecret|cookiesecret|apikey/;
 var ENCRYPTED = /(?:ENC\[[A-Z0-9_]+,data:|ENC\(|vault:v\d+:|secure:\s*["']?)$/;
@@ -17775,9 +17808,6 @@ function phraseOf(names, from) {
     phrase = `${name.text}_${phrase}`;
   }
   return phrase;
-}
-function isSkippable(line) {
-  return line.trim() === "" || COMMENT_LINE.test(line);
 }
 function strongAfter(suffix, labels) {
   for (const name of suffix.match(NAME) ?? []) {
@@ -17824,19 +17854,21 @@ function readLabel(index, offset, labels) {
   }
   const first = names[0];
   const bare = first === void 0 || (labels.carrier?.test(normalizeName(first.text)) ?? false);
-  if (found !== "none" || skip < names.length || !bare)
-    return { strength: found, other: false, line };
+  const tail2 = text2.slice(offset - start, offset - start + SUFFIX_WINDOW);
+  if (found !== "none" || !bare) return { strength: found, other: false, line };
+  if (skip < names.length) return { strength: strongAfter(tail2, labels), other: false, line };
   let previous = line - 1;
-  while (previous >= 1 && isSkippable(index.lineText(previous))) previous--;
-  if (previous >= 1) {
-    const before = namesBefore(index.lineText(previous).slice(-PREFIX_WINDOW), LINE_BEFORE_NAMES);
-    for (let i = 0; i < before.length; i++) {
-      found = strongest(found, strengthOf(phraseOf(before, i), labels));
+  for (let comments = 0; previous >= 1 && found === "none" && comments <= MAX_COMMENTS; previous--) {
+    const before = index.lineText(previous);
+    if (before.trim() === "") continue;
+    const names2 = namesBefore(before.slice(-PREFIX_WINDOW), LINE_BEFORE_NAMES);
+    for (let i = 0; i < names2.length; i++) {
+      found = strongest(found, strengthOf(phraseOf(names2, i), labels));
     }
+    if (!COMMENT_LINE.test(before)) break;
+    comments++;
   }
-  if (found === "none" && names.length === 0) {
-    found = strongAfter(text2.slice(offset - start, offset - start + SUFFIX_WINDOW), labels);
-  }
+  if (found === "none") found = strongAfter(tail2, labels);
   return { strength: found, other: false, line };
 }
 function labelOf(index, offset, labels) {
@@ -18154,6 +18186,14 @@ function isWordLike(body) {
   }
   return common >= body.length - 3;
 }
+function isWordy(value) {
+  const folded = value.toUpperCase();
+  let common = 0;
+  for (let i = 1; i < folded.length; i++) {
+    if (COMMON_BIGRAMS.has(folded.slice(i - 1, i + 1))) common++;
+  }
+  return common >= (folded.length - 1) * 0.7;
+}
 function isPlausibleValue(kind, value, minEntropy) {
   if (shannonEntropy(value) < minEntropy) return false;
   switch (kind) {
@@ -18165,7 +18205,7 @@ function isPlausibleValue(kind, value, minEntropy) {
     case "secret":
       if (HEX_ONLY.test(value)) return false;
       if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9+/]/.test(value)) return false;
-      return !isSequential(value);
+      return !isSequential(value) && !isWordy(value);
     case "session-token":
       return /[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value);
     case "pair":
@@ -18233,7 +18273,7 @@ function findAllMatches(text2, pack) {
     }
     if (selected.includes(rule2)) {
       for (const offset of keywordOffsets(text2, rule2.keywords)) {
-        anchors.push({ offset, linesBefore: 0, linesAfter: 1, chars: LABEL_WINDOW });
+        anchors.push({ offset, linesBefore: 0, linesAfter: 2, chars: LABEL_WINDOW });
       }
     }
     if (anchors.length === 0) continue;
@@ -18384,8 +18424,20 @@ function applyFilters(findings, ctx) {
 }
 
 // src/app/collect-parallel.ts
+import { lstatSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-var PARALLEL_MIN_FILES = 200;
+var PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
+function worthParallel(targets) {
+  let bytes = 0;
+  for (const t2 of targets) {
+    try {
+      bytes += lstatSync(t2.abs).size;
+    } catch {
+    }
+    if (bytes >= PARALLEL_MIN_BYTES) return true;
+  }
+  return false;
+}
 var BATCH = 48;
 function allowlistToData(allow) {
   const regex = (r2) => ({
@@ -18458,7 +18510,7 @@ async function runScan(source, mode, setup, parallel) {
   const skipped = [];
   const seenPaths = /* @__PURE__ */ new Set();
   const targets = parallel === void 0 ? void 0 : await source.targets?.();
-  if (parallel !== void 0 && targets !== void 0 && targets.length >= PARALLEL_MIN_FILES) {
+  if (parallel !== void 0 && targets !== void 0 && (parallel.force || worthParallel(targets))) {
     const collected = await collectParallel(targets, parallel, setup.config.engineAllow);
     found.push(...collected.found);
     skipped.push(...collected.skipped);
@@ -18479,7 +18531,7 @@ async function runScan(source, mode, setup, parallel) {
       }
       stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
       if (chunk.text.length > 0)
-        found.push(...detectChunk(chunk, setup.pack, setup.config.engineAllow));
+        found.push(...detectChunk(chunk, setup.pack, setup.config.engineAllow, setup.collector));
     }
   const filtered = applyFilters(found, {
     pathAllow: setup.config.pathAllow,
@@ -22113,6 +22165,33 @@ async function findRepoRoot(dir) {
 // src/model/finding.ts
 var SEVERITIES = ["critical", "high", "medium", "low", "info"];
 
+// src/report/account-text.ts
+function accountText(f3) {
+  if (f3.keyFacts === void 0) return void 0;
+  return f3.keyFacts.account ?? "not decodable (legacy key ID)";
+}
+
+// src/report/verification-text.ts
+var PRINCIPAL = {
+  root: "root user",
+  user: "IAM user",
+  "assumed-role": "assumed role",
+  "federated-user": "federated user",
+  other: "principal"
+};
+function verificationText(v2) {
+  switch (v2.status) {
+    case "live":
+      return `live: ${PRINCIPAL[v2.principal ?? "other"]} ${v2.arn ?? ""}`.trimEnd();
+    case "inactive":
+      return `inactive (${v2.reason ?? "rejected by STS"})`;
+    case "unknown":
+      return `unknown (${v2.reason ?? "no answer"}): treat as live`;
+    case "skipped":
+      return `not checked (${v2.reason ?? "skipped"})`;
+  }
+}
+
 // src/report/workflow-command.ts
 function escapeCommandData(text2) {
   return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -22142,7 +22221,13 @@ function message(f3, ctx) {
       `paired with ${f3.partnerRedacted ?? "its secret"} at ${f3.partner.path}:${f3.partner.line}`
     );
   if (f3.commit !== void 0) lines.push(`commit ${f3.commit.sha.slice(0, 12)}`);
-  if (f3.keyFacts?.account !== void 0) lines.push(`AWS account ${f3.keyFacts.account}`);
+  const account = accountText(f3);
+  if (account !== void 0)
+    lines.push(
+      `AWS account ${account}${f3.keyFacts?.canary === true ? " (likely canary token: do not use it)" : ""}`
+    );
+  if (f3.verification !== void 0) lines.push(`verified ${verificationText(f3.verification)}`);
+  if (f3.severityReason !== void 0) lines.push(`severity ${f3.severity}: ${f3.severityReason}`);
   const spec = ctx.pack.byId.get(f3.ruleId);
   if (spec !== void 0) lines.push(`Fix: ${firstSentence(spec.remediation)}`);
   return lines.join("\n");
@@ -22183,231 +22268,6 @@ function renderGithub(outcome, ctx) {
 
 // src/report/render-human.ts
 var import_picocolors = __toESM(require_picocolors(), 1);
-function severityLabel(c3, s) {
-  const text2 = s.toUpperCase().padEnd(8);
-  if (s === "critical" || s === "high") return c3.bold(c3.red(text2));
-  if (s === "medium") return c3.yellow(text2);
-  if (s === "low") return c3.cyan(text2);
-  return c3.dim(text2);
-}
-function where(f3) {
-  return `${f3.path}:${f3.line}:${f3.column}`;
-}
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function formatBytes(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-function firstSentence2(text2) {
-  const end = text2.indexOf(". ");
-  return end === -1 ? text2 : text2.slice(0, end + 1);
-}
-function renderFinding(c3, f3, ctx) {
-  const lines = [
-    `${c3.bold(where(f3.location))}  ${severityLabel(c3, f3.severity)} ${f3.title} ${c3.dim(`[${f3.ruleId}]`)}`
-  ];
-  lines.push(`    ${c3.dim("\u2502")} ${f3.lineText}`);
-  if (f3.partner !== void 0) {
-    lines.push(
-      `    ${c3.dim("\u2502")} ${c3.dim("paired with")} ${f3.partnerRedacted ?? ""} ${c3.dim("at")} ${where(f3.partner)}`
-    );
-  }
-  if (f3.keyFacts?.account !== void 0) {
-    const canary = f3.keyFacts.canary === true ? c3.yellow(" (likely canary token: do not use it)") : "";
-    lines.push(`    ${c3.dim("\u2502")} ${c3.dim("account")} ${f3.keyFacts.account}${canary}`);
-  }
-  if (f3.commit !== void 0) {
-    const who = [f3.commit.author, f3.commit.date].filter((x3) => x3 !== void 0).join(", ");
-    lines.push(
-      `    ${c3.dim("\u2502")} ${c3.dim("commit")} ${f3.commit.sha.slice(0, 12)}${who === "" ? "" : ` (${who})`}${f3.occurrences !== void 0 && f3.occurrences > 1 ? c3.dim(` \xB7 in ${f3.occurrences} commits`) : ""}`
-    );
-  }
-  const spec = ctx.pack.byId.get(f3.ruleId);
-  if (spec !== void 0)
-    lines.push(`    ${c3.dim("\u2514")} ${c3.green("fix:")} ${firstSentence2(spec.remediation)}`);
-  return lines;
-}
-function skippedSummary(skipped) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const s of skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
-  return [...counts].sort(([a], [b3]) => a < b3 ? -1 : 1).map(([reason, n]) => `${n} ${reason}`).join(", ");
-}
-function coverageLines(c3, coverage) {
-  const lines = [];
-  if (coverage.partial === true) {
-    lines.push(
-      c3.bold(
-        c3.yellow(
-          `PARTIAL scan: ${String(coverage.partialReason ?? "not every commit was scanned")}`
-        )
-      )
-    );
-  }
-  const facts = Object.entries(coverage).filter(([k2]) => k2 !== "partial" && k2 !== "partialReason").map(
-    ([k2, v2]) => `${k2.replace(/[A-Z]/g, (m2) => ` ${m2.toLowerCase()}`)}: ${typeof v2 === "number" && k2 === "bytes" ? formatBytes(v2) : String(v2)}`
-  );
-  if (facts.length > 0) lines.push(c3.dim(`coverage: ${facts.join(", ")}`));
-  return lines;
-}
-function renderHuman(outcome, ctx) {
-  const c3 = import_picocolors.default.createColors(ctx.color);
-  const out = [];
-  for (const f3 of outcome.findings) out.push(...renderFinding(c3, f3, ctx), "");
-  if (ctx.verbose) {
-    for (const s of outcome.suppressed) {
-      out.push(
-        c3.dim(
-          `suppressed ${where(s.finding.location)} ${s.finding.ruleId} ${s.finding.redacted} by ${s.reason.by} ${s.reason.entry} (${s.reason.reason})`
-        )
-      );
-    }
-    for (const s of outcome.skipped)
-      out.push(
-        c3.dim(`skipped ${s.path}: ${s.reason}${s.detail === void 0 ? "" : ` (${s.detail})`}`)
-      );
-    if (outcome.suppressed.length + outcome.skipped.length > 0) out.push("");
-  }
-  const stale = outcome.staleBaseline ?? [];
-  for (const e of stale) {
-    out.push(
-      c3.yellow(
-        `stale baseline entry: ${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}\u2026) matches nothing any more`
-      )
-    );
-  }
-  if (stale.length > 0) out.push("");
-  const n = outcome.findings.length;
-  const bySeverity = ["critical", "high", "medium", "low", "info"].map((s) => [s, outcome.findings.filter((f3) => f3.severity === s).length]).filter(([, k2]) => k2 > 0).map(([s, k2]) => `${k2} ${s}`).join(", ");
-  const parts = [
-    n === 0 ? c3.green("\u2714 no AWS credentials found") : c3.red(c3.bold(`\u2716 ${plural(n, "finding")} (${bySeverity})`)),
-    `${plural(outcome.stats.files, "file")} (${formatBytes(outcome.stats.bytes)})`
-  ];
-  if (outcome.stats.commits !== void 0) parts.push(plural(outcome.stats.commits, "commit"));
-  if (outcome.suppressed.length > 0)
-    parts.push(
-      `${outcome.suppressed.length} suppressed${ctx.verbose ? "" : " (--verbose lists them)"}`
-    );
-  if (stale.length > 0) parts.push(`${stale.length} stale baseline`);
-  if (outcome.skipped.length > 0)
-    parts.push(`${outcome.skipped.length} skipped (${skippedSummary(outcome.skipped)})`);
-  parts.push(`${outcome.stats.durationMs} ms`);
-  out.push(parts.join(c3.dim(" \xB7 ")));
-  if (outcome.coverage !== void 0) out.push(...coverageLines(c3, outcome.coverage));
-  if (n > 0) {
-    out.push(
-      c3.dim(
-        "Rotate exposed keys first; then allowlist false positives in .keyguard.json, add `keyguard:allow` to the line, or accept existing findings with `keyguard baseline`."
-      )
-    );
-  }
-  return `${out.join("\n")}
-`;
-}
-
-// src/report/render-markdown.ts
-var MARKDOWN_MAX_ROWS = 1e3;
-function cell(text2) {
-  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[`*_[\]<>]/g, (c3) => `\\${c3}`).replace(/\r?\n/g, " ");
-}
-function code(text2) {
-  const clean = text2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-  return clean.includes("`") ? `\`\` ${clean} \`\`` : `\`${clean}\``;
-}
-function plural2(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function severityCounts(findings) {
-  return SEVERITIES.map((s) => [s, findings.filter((f3) => f3.severity === s).length]).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(", ");
-}
-var ICON = {
-  critical: "\u{1F534}",
-  high: "\u{1F534}",
-  medium: "\u{1F7E0}",
-  low: "\u{1F7E1}",
-  info: "\u26AA"
-};
-function row(f3) {
-  const where2 = `${f3.location.path}:${f3.location.line}:${f3.location.column}`;
-  const value = f3.partner === void 0 ? code(f3.redacted) : `${code(f3.redacted)} + ${code(f3.partnerRedacted ?? "")} (line ${f3.partner.line})`;
-  return `| ${ICON[f3.severity]} ${f3.severity} | ${cell(f3.title)} (${code(f3.ruleId)}) | ${code(where2)} | ${value} | ${f3.commit === void 0 ? "" : code(f3.commit.sha.slice(0, 12))} |`;
-}
-function coverageLines2(outcome) {
-  const parts = [
-    `mode ${code(outcome.mode)}`,
-    plural2(outcome.stats.files, "file"),
-    ...outcome.stats.commits === void 0 ? [] : [plural2(outcome.stats.commits, "commit")],
-    ...Object.entries(outcome.coverage ?? {}).map(([k2, v2]) => `${k2}: ${code(String(v2))}`)
-  ];
-  return [`Scanned: ${parts.join(" \xB7 ")}`];
-}
-function renderMarkdown(outcome, ctx) {
-  const n = outcome.findings.length;
-  const out = [];
-  out.push(
-    n === 0 ? "## \u2705 keyguard: no AWS credentials found" : `## \u274C keyguard: ${plural2(n, "finding")} (${severityCounts(outcome.findings)})`,
-    ""
-  );
-  out.push(...coverageLines2(outcome), "");
-  if (n > 0) {
-    out.push(
-      "| Severity | Finding | Location | Value | Commit |",
-      "| --- | --- | --- | --- | --- |"
-    );
-    for (const f3 of outcome.findings.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(f3));
-    if (n > MARKDOWN_MAX_ROWS)
-      out.push("", `\u2026and ${n - MARKDOWN_MAX_ROWS} more: see the SARIF or JSON report.`);
-    out.push("", "### How to fix", "");
-    const ruleIds = [...new Set(outcome.findings.map((f3) => f3.ruleId))];
-    for (const id of ruleIds) {
-      const spec = ctx.pack.byId.get(id);
-      if (spec !== void 0) out.push(`- **${cell(spec.title)}**: ${cell(spec.remediation)}`);
-    }
-    out.push(
-      "",
-      "Rotate exposed keys first: deleting the line does not remove a key from Git history. Then allowlist false positives in `.keyguard.json`, add `keyguard:allow` to the line, or accept existing findings with `keyguard baseline`.",
-      ""
-    );
-  }
-  const stale = outcome.staleBaseline ?? [];
-  if (stale.length > 0) {
-    out.push(
-      `### ${plural2(stale.length, "stale baseline entry").replace("entrys", "entries")}`,
-      ""
-    );
-    out.push("These entries no longer match anything; remove them from the baseline:", "");
-    for (const e of stale)
-      out.push(
-        `- ${code(e.ruleId)} in ${code(e.path)} (${code(`sha256:${e.secretHash.slice(0, 12)}`)})`
-      );
-    out.push("");
-  }
-  const extra = [];
-  if (outcome.suppressed.length > 0) {
-    const by = /* @__PURE__ */ new Map();
-    for (const s of outcome.suppressed) by.set(s.reason.by, (by.get(s.reason.by) ?? 0) + 1);
-    extra.push(
-      `${outcome.suppressed.length} suppressed (${[...by].map(([k2, v2]) => `${v2} ${k2}`).join(", ")})`
-    );
-  }
-  if (outcome.skipped.length > 0) extra.push(`${outcome.skipped.length} skipped`);
-  if (extra.length > 0) out.push(extra.join(" \xB7 "), "");
-  for (const w2 of outcome.warnings) out.push(`> \u26A0\uFE0F ${cell(w2.message)}`, "");
-  return `${out.join("\n").trimEnd()}
-`;
-}
-
-// src/report/occurrence-keys.ts
-function occurrenceKeys(findings) {
-  const seen = /* @__PURE__ */ new Map();
-  return findings.map((f3) => {
-    const n = seen.get(f3.fingerprint) ?? 0;
-    seen.set(f3.fingerprint, n + 1);
-    return `${f3.fingerprint}:${n}`;
-  });
-}
 
 // src/report/remediation.ts
 var REF = {
@@ -22626,6 +22486,21 @@ function remediationFor(topic) {
     references: t2.references
   };
 }
+var KIND_TOPIC = {
+  "credential-pair": "long-term-pair",
+  "access-key-id": "key-id",
+  "secret-access-key": "secret",
+  "session-token": "session-token",
+  identifier: "identifier"
+};
+function remediationTopic(finding, verifiedPrincipal) {
+  if (finding.keyFacts?.canary === true) return "canary";
+  if (verifiedPrincipal === "root") return "root-key";
+  const temporary = finding.keyFacts?.prefix === "ASIA";
+  if (finding.kind === "credential-pair") return temporary ? "temporary-pair" : "long-term-pair";
+  if (finding.kind === "access-key-id") return temporary ? "temporary-key-id" : "key-id";
+  return KIND_TOPIC[finding.kind];
+}
 function remediationTopicForRule(rule2, byId) {
   const asiaOnly = (spec) => spec !== void 0 && (spec.keywords ?? []).length > 0 && (spec.keywords ?? []).every((k2) => k2 === "ASIA");
   switch (rule2.kind) {
@@ -22640,6 +22515,245 @@ function remediationTopicForRule(rule2, byId) {
     case "identifier":
       return "identifier";
   }
+}
+
+// src/report/render-human.ts
+function severityLabel(c3, s) {
+  const text2 = s.toUpperCase().padEnd(8);
+  if (s === "critical" || s === "high") return c3.bold(c3.red(text2));
+  if (s === "medium") return c3.yellow(text2);
+  if (s === "low") return c3.cyan(text2);
+  return c3.dim(text2);
+}
+function where(f3) {
+  return `${f3.path}:${f3.line}:${f3.column}`;
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+function renderFinding(c3, f3) {
+  const lines = [
+    `${c3.bold(where(f3.location))}  ${severityLabel(c3, f3.severity)} ${f3.title} ${c3.dim(`[${f3.ruleId}]`)}`
+  ];
+  lines.push(`    ${c3.dim("\u2502")} ${f3.lineText}`);
+  if (f3.partner !== void 0) {
+    lines.push(
+      `    ${c3.dim("\u2502")} ${c3.dim("paired with")} ${f3.partnerRedacted ?? ""} ${c3.dim("at")} ${where(f3.partner)}`
+    );
+  }
+  const account = accountText(f3);
+  if (account !== void 0) {
+    const canary = f3.keyFacts?.canary === true ? c3.yellow(" (likely canary token: do not use it)") : "";
+    lines.push(`    ${c3.dim("\u2502")} ${c3.dim("account")} ${account}${canary}`);
+  }
+  if (f3.verification !== void 0) {
+    const text2 = verificationText(f3.verification);
+    lines.push(
+      `    ${c3.dim("\u2502")} ${c3.dim("verified")} ${f3.verification.status === "live" ? c3.bold(c3.red(text2)) : text2}`
+    );
+  }
+  if (f3.severityReason !== void 0)
+    lines.push(`    ${c3.dim("\u2502")} ${c3.dim("severity")} ${f3.severity}: ${f3.severityReason}`);
+  if (f3.commit !== void 0) {
+    const who = [f3.commit.author, f3.commit.date].filter((x3) => x3 !== void 0).join(", ");
+    lines.push(
+      `    ${c3.dim("\u2502")} ${c3.dim("commit")} ${f3.commit.sha.slice(0, 12)}${who === "" ? "" : ` (${who})`}${f3.occurrences !== void 0 && f3.occurrences > 1 ? c3.dim(` \xB7 in ${f3.occurrences} commits`) : ""}`
+    );
+  }
+  const fix = remediationFor(remediationTopic(f3, f3.verification?.principal)).short;
+  lines.push(`    ${c3.dim("\u2514")} ${c3.green("fix:")} ${fix}`);
+  return lines;
+}
+function skippedSummary(skipped) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const s of skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
+  return [...counts].sort(([a], [b3]) => a < b3 ? -1 : 1).map(([reason, n]) => `${n} ${reason}`).join(", ");
+}
+function coverageLines(c3, coverage) {
+  const lines = [];
+  if (coverage.partial === true) {
+    lines.push(
+      c3.bold(
+        c3.yellow(
+          `PARTIAL scan: ${String(coverage.partialReason ?? "not every commit was scanned")}`
+        )
+      )
+    );
+  }
+  const facts = Object.entries(coverage).filter(([k2]) => k2 !== "partial" && k2 !== "partialReason").map(
+    ([k2, v2]) => `${k2.replace(/[A-Z]/g, (m2) => ` ${m2.toLowerCase()}`)}: ${typeof v2 === "number" && k2 === "bytes" ? formatBytes(v2) : String(v2)}`
+  );
+  if (facts.length > 0) lines.push(c3.dim(`coverage: ${facts.join(", ")}`));
+  return lines;
+}
+function renderHuman(outcome, ctx) {
+  const c3 = import_picocolors.default.createColors(ctx.color);
+  const out = [];
+  for (const f3 of outcome.findings) out.push(...renderFinding(c3, f3), "");
+  if (ctx.verbose) {
+    for (const s of outcome.suppressed) {
+      out.push(
+        c3.dim(
+          `suppressed ${where(s.finding.location)} ${s.finding.ruleId} ${s.finding.redacted} by ${s.reason.by} ${s.reason.entry} (${s.reason.reason})`
+        )
+      );
+    }
+    for (const s of outcome.skipped)
+      out.push(
+        c3.dim(`skipped ${s.path}: ${s.reason}${s.detail === void 0 ? "" : ` (${s.detail})`}`)
+      );
+    if (outcome.suppressed.length + outcome.skipped.length > 0) out.push("");
+  }
+  const stale = outcome.staleBaseline ?? [];
+  for (const e of stale) {
+    out.push(
+      c3.yellow(
+        `stale baseline entry: ${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}\u2026) matches nothing any more`
+      )
+    );
+  }
+  if (stale.length > 0) out.push("");
+  const n = outcome.findings.length;
+  const bySeverity = ["critical", "high", "medium", "low", "info"].map((s) => [s, outcome.findings.filter((f3) => f3.severity === s).length]).filter(([, k2]) => k2 > 0).map(([s, k2]) => `${k2} ${s}`).join(", ");
+  const parts = [
+    n === 0 ? c3.green("\u2714 no AWS credentials found") : c3.red(c3.bold(`\u2716 ${plural(n, "finding")} (${bySeverity})`)),
+    `${plural(outcome.stats.files, "file")} (${formatBytes(outcome.stats.bytes)})`
+  ];
+  if (outcome.stats.commits !== void 0) parts.push(plural(outcome.stats.commits, "commit"));
+  if (outcome.suppressed.length > 0)
+    parts.push(
+      `${outcome.suppressed.length} suppressed${ctx.verbose ? "" : " (--verbose lists them)"}`
+    );
+  if (stale.length > 0) parts.push(`${stale.length} stale baseline`);
+  if (outcome.skipped.length > 0)
+    parts.push(`${outcome.skipped.length} skipped (${skippedSummary(outcome.skipped)})`);
+  parts.push(`${outcome.stats.durationMs} ms`);
+  out.push(parts.join(c3.dim(" \xB7 ")));
+  if (outcome.coverage !== void 0) out.push(...coverageLines(c3, outcome.coverage));
+  if (n > 0) {
+    out.push(
+      c3.dim(
+        "Rotate exposed keys first; then allowlist false positives in .keyguard.json, add `keyguard:allow` to the line, or accept existing findings with `keyguard baseline`."
+      )
+    );
+  }
+  return `${out.join("\n")}
+`;
+}
+
+// src/report/render-markdown.ts
+var MARKDOWN_MAX_ROWS = 1e3;
+function cell(text2) {
+  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[`*_[\]<>]/g, (c3) => `\\${c3}`).replace(/\r?\n/g, " ");
+}
+function code(text2) {
+  const clean = text2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  return clean.includes("`") ? `\`\` ${clean} \`\`` : `\`${clean}\``;
+}
+function plural2(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function severityCounts(findings) {
+  return SEVERITIES.map((s) => [s, findings.filter((f3) => f3.severity === s).length]).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(", ");
+}
+var ICON = {
+  critical: "\u{1F534}",
+  high: "\u{1F534}",
+  medium: "\u{1F7E0}",
+  low: "\u{1F7E1}",
+  info: "\u26AA"
+};
+function row(f3) {
+  const where2 = `${f3.location.path}:${f3.location.line}:${f3.location.column}`;
+  const value = f3.partner === void 0 ? code(f3.redacted) : `${code(f3.redacted)} + ${code(f3.partnerRedacted ?? "")} (line ${f3.partner.line})`;
+  const account = accountText(f3);
+  const facts = [
+    ...account === void 0 ? [] : [`account ${code(account)}`],
+    ...f3.keyFacts?.canary === true ? ["likely canary token"] : [],
+    ...f3.verification === void 0 ? [] : [`verified ${cell(verificationText(f3.verification))}`],
+    ...f3.severityReason === void 0 ? [] : [cell(f3.severityReason)]
+  ];
+  const finding = `${cell(f3.title)} (${code(f3.ruleId)})${facts.length === 0 ? "" : `<br>${facts.join(" \xB7 ")}`}`;
+  return `| ${ICON[f3.severity]} ${f3.severity} | ${finding} | ${code(where2)} | ${value} | ${f3.commit === void 0 ? "" : code(f3.commit.sha.slice(0, 12))} |`;
+}
+function coverageLines2(outcome) {
+  const parts = [
+    `mode ${code(outcome.mode)}`,
+    plural2(outcome.stats.files, "file"),
+    ...outcome.stats.commits === void 0 ? [] : [plural2(outcome.stats.commits, "commit")],
+    ...Object.entries(outcome.coverage ?? {}).map(([k2, v2]) => `${k2}: ${code(String(v2))}`)
+  ];
+  return [`Scanned: ${parts.join(" \xB7 ")}`];
+}
+function renderMarkdown(outcome, ctx) {
+  const n = outcome.findings.length;
+  const out = [];
+  out.push(
+    n === 0 ? "## \u2705 keyguard: no AWS credentials found" : `## \u274C keyguard: ${plural2(n, "finding")} (${severityCounts(outcome.findings)})`,
+    ""
+  );
+  out.push(...coverageLines2(outcome), "");
+  if (n > 0) {
+    out.push(
+      "| Severity | Finding | Location | Value | Commit |",
+      "| --- | --- | --- | --- | --- |"
+    );
+    for (const f3 of outcome.findings.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(f3));
+    if (n > MARKDOWN_MAX_ROWS)
+      out.push("", `\u2026and ${n - MARKDOWN_MAX_ROWS} more: see the SARIF or JSON report.`);
+    out.push("", "### How to fix", "");
+    const ruleIds = [...new Set(outcome.findings.map((f3) => f3.ruleId))];
+    for (const id of ruleIds) {
+      const spec = ctx.pack.byId.get(id);
+      if (spec !== void 0) out.push(`- **${cell(spec.title)}**: ${cell(spec.remediation)}`);
+    }
+    out.push(
+      "",
+      "Rotate exposed keys first: deleting the line does not remove a key from Git history. Then allowlist false positives in `.keyguard.json`, add `keyguard:allow` to the line, or accept existing findings with `keyguard baseline`.",
+      ""
+    );
+  }
+  const stale = outcome.staleBaseline ?? [];
+  if (stale.length > 0) {
+    out.push(
+      `### ${plural2(stale.length, "stale baseline entry").replace("entrys", "entries")}`,
+      ""
+    );
+    out.push("These entries no longer match anything; remove them from the baseline:", "");
+    for (const e of stale)
+      out.push(
+        `- ${code(e.ruleId)} in ${code(e.path)} (${code(`sha256:${e.secretHash.slice(0, 12)}`)})`
+      );
+    out.push("");
+  }
+  const extra = [];
+  if (outcome.suppressed.length > 0) {
+    const by = /* @__PURE__ */ new Map();
+    for (const s of outcome.suppressed) by.set(s.reason.by, (by.get(s.reason.by) ?? 0) + 1);
+    extra.push(
+      `${outcome.suppressed.length} suppressed (${[...by].map(([k2, v2]) => `${v2} ${k2}`).join(", ")})`
+    );
+  }
+  if (outcome.skipped.length > 0) extra.push(`${outcome.skipped.length} skipped`);
+  if (extra.length > 0) out.push(extra.join(" \xB7 "), "");
+  for (const w2 of outcome.warnings) out.push(`> \u26A0\uFE0F ${cell(w2.message)}`, "");
+  return `${out.join("\n").trimEnd()}
+`;
+}
+
+// src/report/occurrence-keys.ts
+function occurrenceKeys(findings) {
+  const seen = /* @__PURE__ */ new Map();
+  return findings.map((f3) => {
+    const n = seen.get(f3.fingerprint) ?? 0;
+    seen.set(f3.fingerprint, n + 1);
+    return `${f3.fingerprint}:${n}`;
+  });
 }
 
 // src/report/security-severity.ts
@@ -22727,8 +22841,13 @@ function messageText(f3) {
   }
   parts.push(".");
   if (f3.commit !== void 0) parts.push(` Introduced in commit ${f3.commit.sha.slice(0, 12)}.`);
-  if (f3.keyFacts?.account !== void 0) parts.push(` AWS account ${f3.keyFacts.account}.`);
+  const account = accountText(f3);
+  if (account !== void 0) parts.push(` AWS account ${account}.`);
   if (f3.keyFacts?.canary === true) parts.push(" Likely a canary token: do not use it.");
+  if (f3.verification !== void 0)
+    parts.push(` Verified ${escapeMessage(verificationText(f3.verification))}.`);
+  if (f3.severityReason !== void 0)
+    parts.push(` Severity ${f3.severity}: ${escapeMessage(f3.severityReason)}.`);
   parts.push(" Rotate the key; removing the line does not remove it from history.");
   return parts.join("");
 }
@@ -22760,7 +22879,12 @@ function result(f3, key, ruleIndex) {
         ...f3.commit.author === void 0 ? {} : { author: f3.commit.author },
         ...f3.commit.date === void 0 ? {} : { date: f3.commit.date }
       },
-      ...f3.keyFacts?.account === void 0 ? {} : { account: f3.keyFacts.account }
+      ...f3.keyFacts?.account === void 0 ? {} : { account: f3.keyFacts.account },
+      ...f3.keyFacts !== void 0 && f3.keyFacts.account === void 0 ? { account: accountText(f3) } : {},
+      ...f3.keyFacts?.canary === true ? { canary: true } : {},
+      ...f3.verification === void 0 ? {} : { verification: f3.verification },
+      ...f3.severityReason === void 0 ? {} : { severityReason: f3.severityReason },
+      "security-severity": SECURITY_SEVERITY[f3.severity]
     }
   };
 }
@@ -23063,7 +23187,7 @@ var GITLINK_MODE = "160000";
 var SYMLINK_MODE = "120000";
 
 // src/sources/read-file-item.ts
-import { lstatSync, readFileSync } from "node:fs";
+import { lstatSync as lstatSync2, readFileSync } from "node:fs";
 
 // src/sources/decode-text.ts
 var SNIFF_BYTES = 8e3;
@@ -23090,7 +23214,7 @@ function isUtf16(buf) {
 function readFileItem(absPath, path, options) {
   let stat;
   try {
-    stat = lstatSync(absPath);
+    stat = lstatSync2(absPath);
   } catch (error) {
     const code2 = error.code;
     if (code2 === "ENOENT") return { skipped: { path, reason: "missing" } };
@@ -23803,11 +23927,7 @@ async function scan(io2) {
   const outcome = {
     ...result2,
     staleBaseline: stale,
-    coverage: {
-      ...result2.coverage,
-      event: eventName || "none",
-      scope: scopeLine(target, eventName)
-    }
+    coverage: { ...result2.coverage, event: eventName || "none" }
   };
   const ctx = {
     pack: setup.pack,

@@ -180,11 +180,7 @@ async function scan(io: ActionIo): Promise<number> {
   const outcome: ScanOutcome = {
     ...result,
     staleBaseline: stale,
-    coverage: {
-      ...result.coverage,
-      event: eventName || 'none',
-      scope: scopeLine(target, eventName),
-    },
+    coverage: { ...result.coverage, event: eventName || 'none' },
   };
   const ctx: RenderContext = {
     pack: setup.pack,
