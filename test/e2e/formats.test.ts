@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSandbox } from '../helpers/action-repos.js';
 import { type FakePair, fakePair, leaks } from '../helpers/fake-keys.js';
 import { runCli, tempDir } from '../helpers/run-cli.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
@@ -73,6 +74,32 @@ describe('--format on the built CLI', () => {
       'High',
       'Low',
     ]);
+  });
+
+  it('history scans carry the commit into SARIF, annotations, the summary and the GitLab report', () => {
+    const s = createSandbox();
+    cleanups.push(s.cleanup);
+    const p = fakePair();
+    s.commit({ 'a.md': 'x\n' }, 'first');
+    const added = s.commit(
+      { 'k.ini': `aws_access_key_id = ${p.id}\naws_secret_access_key = ${p.secret}\n` },
+      'add',
+    );
+    s.commit({ 'k.ini': null }, 'remove');
+    const run = (format: string) =>
+      runCli(['history', 'HEAD~2..HEAD', '-f', format], { cwd: s.author, env: s.env });
+    const sarif = run('sarif');
+    expect(sarif.code).toBe(1);
+    const log = JSON.parse(sarif.stdout);
+    expect(sarifErrors(log)).toEqual([]);
+    expect(log.runs[0].results[0].properties.commit).toBe(added);
+    expect(log.runs[0].results[0].message.text).toContain(`commit ${added.slice(0, 12)}`);
+    expect(run('github').stdout).toContain(`commit ${added.slice(0, 12)}`);
+    expect(run('markdown').stdout).toContain(`\`${added.slice(0, 12)}\``);
+    const gitlab = JSON.parse(run('gitlab').stdout);
+    expect(gitlab.vulnerabilities[0].location.commit.sha).toBe(added);
+    for (const f of ['sarif', 'github', 'markdown', 'gitlab'])
+      expect(leaks(run(f).stdout, [p])).toEqual([]);
   });
 
   it('an unknown format is a usage error (exit 2)', () => {
