@@ -108,10 +108,7 @@ export function renderMarkdown(outcome: ScanOutcome, ctx: RenderContext): string
   }
   const stale = outcome.staleBaseline ?? [];
   if (stale.length > 0) {
-    out.push(
-      `### ${plural(stale.length, 'stale baseline entry').replace('entrys', 'entries')}`,
-      '',
-    );
+    out.push(`### ${stale.length} stale baseline ${stale.length === 1 ? 'entry' : 'entries'}`, '');
     out.push('These entries no longer match anything; remove them from the baseline:', '');
     for (const e of stale)
       out.push(

@@ -32,6 +32,16 @@ describe('renderMarkdown', () => {
     expect(text).toMatch(/^## ✅ keyguard: no AWS credentials found/);
     expect(text).toContain('### 1 stale baseline entry');
     expect(text).toContain('`gone.txt`');
+    const two = renderMarkdown(
+      outcomeOf([], {
+        staleBaseline: [
+          { ruleId: 'aws-access-key-id', path: 'a.txt', secretHash: 'b'.repeat(64) },
+          { ruleId: 'aws-access-key-id', path: 'b.txt', secretHash: 'c'.repeat(64) },
+        ],
+      }),
+      CTX,
+    );
+    expect(two).toContain('### 2 stale baseline entries');
   });
 
   it('escapes table cells so a path with | cannot break the table', () => {
