@@ -3,7 +3,7 @@
 // `keyguard history` on a synthetic history built with `git fast-import`, against `git log -p`.
 // Runs the built CLI (npm run build first). Usage: node bench/git-bench.mjs [--commits N] [--runs N]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -129,22 +129,31 @@ function time(cmd, args, cwd, runs = RUNS) {
   return { p50: percentile(t, 50), p90: percentile(t, 90) };
 }
 
-/** Wall time and peak RSS (KiB) of one run, via GNU time when present. */
-function measure(cmd, args, cwd, stdoutFile) {
-  const haveTime = existsSync('/usr/bin/time');
-  const start = performance.now();
-  const full = haveTime ? ['/usr/bin/time', ['-f', '%M', cmd, ...args]] : [cmd, args];
-  const r = spawnSync(full[0], full[1], {
-    cwd,
-    env,
-    stdio: ['ignore', stdoutFile === undefined ? 'ignore' : 'pipe', 'pipe'],
-    maxBuffer: 1 << 30,
-    encoding: 'utf8',
+/** Peak RSS (KiB) of one process alone (not its git children): VmHWM from /proc while it runs. */
+function readHwm(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m === null ? Number.NaN : Number(m[1]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Wall time and the process's own peak RSS, output discarded. */
+function measure(cmd, args, cwd) {
+  return new Promise((resolvePromise) => {
+    const start = performance.now();
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'ignore', 'ignore'] });
+    let hwm = Number.NaN;
+    const poll = setInterval(() => {
+      const v = readHwm(child.pid);
+      if (!Number.isNaN(v)) hwm = Number.isNaN(hwm) ? v : Math.max(hwm, v);
+    }, 10);
+    child.on('exit', (status) => {
+      clearInterval(poll);
+      resolvePromise({ ms: performance.now() - start, rssKiB: hwm, status });
+    });
   });
-  const ms = performance.now() - start;
-  const rss = haveTime ? Number(r.stderr.trim().split('\n').at(-1)) : Number.NaN;
-  if (stdoutFile !== undefined) writeFileSync(stdoutFile, r.stdout ?? '');
-  return { ms, rssKiB: rss, status: r.status };
 }
 
 async function main() {
@@ -180,13 +189,8 @@ async function main() {
   await buildHistory(big, COMMITS);
   const buildMs = performance.now() - built;
   const count = git(big, 'rev-list', '--count', '--all').trim();
-  const gitLog = measure('git', ['log', '-p', '-U0', '--all'], big);
-  const history = measure(
-    'node',
-    [CLI, 'history', '--format', 'json'],
-    big,
-    join(WORK, 'history.json'),
-  );
+  const gitLog = await measure('git', ['log', '-p', '-U0', '--all'], big);
+  const history = await measure('node', [CLI, 'history', '--format', 'json'], big);
   rows.push([`git log -p -U0 --all (${count} commits)`, gitLog.ms, undefined, '', gitLog.rssKiB]);
   rows.push([
     `keyguard history (${count} commits)`,

@@ -3,6 +3,7 @@ import { type CommitFile, type LoggedCommit, streamCommitLog } from '../git/comm
 import { GITLINK_MODE, SYMLINK_MODE } from '../git/staged-changes.js';
 import type { Chunk, CommitRef } from '../model/chunk.js';
 import type { Source, SourceItem } from '../model/source.js';
+import { readAhead } from './read-ahead.js';
 import { bufferItem } from './read-file-item.js';
 
 /** The path findings in commit messages are reported under. */
@@ -48,6 +49,8 @@ export interface HistorySource extends Source {
 /** Commits handed to git cat-file at a time: bounds memory, keeps git busy. */
 const BATCH_COMMITS = 256;
 const BATCH_FILES = 2048;
+/** Commits git log may run ahead of the blob reads (ids and paths only). */
+const READ_AHEAD_COMMITS = 4096;
 
 interface Request {
   readonly commit: CommitRef;
@@ -223,7 +226,8 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
             blobs: counts.blobs,
             bytes: counts.bytes,
           });
-        for await (const commit of streamCommitLog(options.cwd, options.revisions)) {
+        const log = streamCommitLog(options.cwd, options.revisions);
+        for await (const commit of readAhead(log, READ_AHEAD_COMMITS)) {
           batch.push(commit);
           files += commit.files.length;
           if (batch.length >= BATCH_COMMITS || files >= BATCH_FILES) {
