@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../model/finding.js';
+import { type Finding, SEVERITIES, type Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import { accountText } from './account-text.js';
 import type { RenderContext } from './render-context.js';
@@ -62,7 +62,11 @@ function annotation(f: Finding, ctx: RenderContext): string {
  * baseline entries and scan warnings. Values are redacted; the toolkit's escaping applies.
  */
 export function renderGithub(outcome: ScanOutcome, ctx: RenderContext): string {
-  const out = outcome.findings.map((f) => annotation(f, ctx));
+  // GitHub displays only the first ten annotations of each level: the most severe go first.
+  const ordered = [...outcome.findings].sort(
+    (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
+  );
+  const out = ordered.map((f) => annotation(f, ctx));
   for (const e of outcome.staleBaseline ?? []) {
     out.push(
       workflowCommand(

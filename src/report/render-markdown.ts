@@ -89,7 +89,10 @@ export function renderMarkdown(outcome: ScanOutcome, ctx: RenderContext): string
       '| Severity | Finding | Location | Value | Commit |',
       '| --- | --- | --- | --- | --- |',
     );
-    for (const f of outcome.findings.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(f));
+    const ordered = [...outcome.findings].sort(
+      (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
+    );
+    for (const f of ordered.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(f));
     if (n > MARKDOWN_MAX_ROWS)
       out.push('', `…and ${n - MARKDOWN_MAX_ROWS} more: see the SARIF or JSON report.`);
     out.push('', '### How to fix', '');

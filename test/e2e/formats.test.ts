@@ -46,8 +46,8 @@ describe('--format on the built CLI', () => {
     expect(leaks(r.stdout, pairs)).toEqual([]);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.map((l) => /^::(\w+) file=([^,]+),line=(\d+)/.exec(l)?.slice(1))).toEqual([
-      ['warning', 'app.ts', '1'],
       ['error', 'creds.ini', '2'],
+      ['warning', 'app.ts', '1'],
     ]);
   });
 

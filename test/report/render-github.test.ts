@@ -32,6 +32,18 @@ describe('renderGithub', () => {
     expect(lines[1]).toMatch(/^::warning file=src\/app\.ts,line=1,/);
   });
 
+  it('puts the most severe first (GitHub shows only ten of each level)', () => {
+    const p = fakePair();
+    const q = fakePair();
+    const findings = findingsOf({ 'a.ts': `x = '${q.id}'\n`, 'z.ini': credentials(p) });
+    expect(findings.map((f) => f.location.path)).toEqual(['a.ts', 'z.ini']);
+    const files = renderGithub(outcomeOf(findings), CTX)
+      .trimEnd()
+      .split('\n')
+      .map((l) => /file=([^,]+)/.exec(l)?.[1]);
+    expect(files).toEqual(['z.ini', 'a.ts']);
+  });
+
   it('escapes paths with commas and colons so the runner parses them', () => {
     const p = fakePair();
     const text = renderGithub(outcomeOf(findingsOf({ 'a,b:c.ini': credentials(p) })), CTX);
