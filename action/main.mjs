@@ -22250,7 +22250,10 @@ function annotation(f3, ctx) {
   );
 }
 function renderGithub(outcome, ctx) {
-  const out = outcome.findings.map((f3) => annotation(f3, ctx));
+  const ordered = [...outcome.findings].sort(
+    (a, b3) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b3.severity)
+  );
+  const out = ordered.map((f3) => annotation(f3, ctx));
   for (const e of outcome.staleBaseline ?? []) {
     out.push(
       workflowCommand(
@@ -22703,7 +22706,10 @@ function renderMarkdown(outcome, ctx) {
       "| Severity | Finding | Location | Value | Commit |",
       "| --- | --- | --- | --- | --- |"
     );
-    for (const f3 of outcome.findings.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(f3));
+    const ordered = [...outcome.findings].sort(
+      (a, b3) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b3.severity)
+    );
+    for (const f3 of ordered.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(f3));
     if (n > MARKDOWN_MAX_ROWS)
       out.push("", `\u2026and ${n - MARKDOWN_MAX_ROWS} more: see the SARIF or JSON report.`);
     out.push("", "### How to fix", "");
@@ -22720,10 +22726,7 @@ function renderMarkdown(outcome, ctx) {
   }
   const stale = outcome.staleBaseline ?? [];
   if (stale.length > 0) {
-    out.push(
-      `### ${plural2(stale.length, "stale baseline entry").replace("entrys", "entries")}`,
-      ""
-    );
+    out.push(`### ${stale.length} stale baseline ${stale.length === 1 ? "entry" : "entries"}`, "");
     out.push("These entries no longer match anything; remove them from the baseline:", "");
     for (const e of stale)
       out.push(
@@ -23186,6 +23189,63 @@ async function* streamCommitLog(cwd, revisions) {
 var GITLINK_MODE = "160000";
 var SYMLINK_MODE = "120000";
 
+// src/sources/read-ahead.ts
+async function* readAhead(source, ahead) {
+  const queue = [];
+  let done = false;
+  let stopped = false;
+  let failure;
+  let wake;
+  let room;
+  const signal = () => {
+    const w2 = wake;
+    wake = void 0;
+    w2?.();
+  };
+  const pump = (async () => {
+    try {
+      for await (const item of source) {
+        queue.push(item);
+        signal();
+        while (queue.length >= ahead && !stopped) {
+          await new Promise((resolve4) => {
+            room = resolve4;
+          });
+        }
+        if (stopped) break;
+      }
+    } catch (error) {
+      failure = { error };
+    } finally {
+      done = true;
+      signal();
+    }
+  })();
+  try {
+    for (; ; ) {
+      const next = queue.shift();
+      if (next !== void 0) {
+        const r2 = room;
+        room = void 0;
+        r2?.();
+        yield next;
+        continue;
+      }
+      if (failure !== void 0) throw failure.error;
+      if (done) break;
+      await new Promise((resolve4) => {
+        wake = resolve4;
+      });
+    }
+  } finally {
+    stopped = true;
+    const r2 = room;
+    room = void 0;
+    r2?.();
+    await pump;
+  }
+}
+
 // src/sources/read-file-item.ts
 import { lstatSync as lstatSync2, readFileSync } from "node:fs";
 
@@ -23255,6 +23315,7 @@ function bufferItem(buf, path, options) {
 var COMMIT_MESSAGE_PATH = "<commit message>";
 var BATCH_COMMITS = 256;
 var BATCH_FILES = 2048;
+var READ_AHEAD_COMMITS = 4096;
 function commitRef(c3) {
   return { sha: c3.sha, author: c3.author, email: c3.email, date: c3.date };
 }
@@ -23408,7 +23469,8 @@ function createHistorySource(options) {
           blobs: counts.blobs,
           bytes: counts.bytes
         });
-        for await (const commit of streamCommitLog(options.cwd, options.revisions)) {
+        const log = streamCommitLog(options.cwd, options.revisions);
+        for await (const commit of readAhead(log, READ_AHEAD_COMMITS)) {
           batch.push(commit);
           files += commit.files.length;
           if (batch.length >= BATCH_COMMITS || files >= BATCH_FILES) {
