@@ -25,7 +25,9 @@ const NULL_ID = /^0+$/;
  * `git log` flags: oldest first with parents before children (so the first commit that shows a blob
  * is the one that introduced it), merges diffed against their first parent (a secret added while
  * resolving a conflict is seen), no rename detection (every added or modified path is listed with
- * its new blob), NUL-separated.
+ * its new blob), NUL-separated. No --diff-filter: it would drop commits without matching changes
+ * (empty commits, pure deletions) and their messages from the walk; deletions are dropped here
+ * instead (their new side is the null id).
  */
 export function commitLogArgs(revisions: readonly string[]): string[] {
   return [
@@ -42,7 +44,6 @@ export function commitLogArgs(revisions: readonly string[]): string[] {
     '--no-ext-diff',
     '--no-textconv',
     '--no-color',
-    '--diff-filter=AMT',
     '--format=%H%x00%an%x00%ae%x00%aI%x00%B',
     ...revisions,
     '--',

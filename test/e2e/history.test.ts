@@ -142,7 +142,9 @@ describe('keyguard history', () => {
   it('finds a secret in a commit message', () => {
     const r = repo();
     r.write('a.txt', 'a\n');
+    r.commitAll('init');
     const c = fakeCredentials(15);
+    // An empty commit: only its message carries the key.
     const sha = r.commitAll(`temp creds for the demo\n\n${credentialsFile(c)}`);
     const { code, report, raw } = history(r);
     expect(code).toBe(1);

@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type LoggedCommit, streamCommitLog } from '../../src/git/commit-log.js';
+import { countCommits } from '../../src/git/count-commits.js';
+import { createRepo, type TempRepo } from '../helpers/git-repo.js';
+
+const repos: TempRepo[] = [];
+afterEach(() => {
+  for (const r of repos.splice(0)) r.cleanup();
+});
+
+async function all(r: TempRepo, revs: string[]): Promise<LoggedCommit[]> {
+  const saved = { ...process.env };
+  Object.assign(process.env, r.env);
+  try {
+    const out: LoggedCommit[] = [];
+    for await (const c of streamCommitLog(r.dir, revs)) out.push(c);
+    return out;
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+describe('streamCommitLog', () => {
+  it('yields commits oldest first with the blobs each adds, empty commits and merges included', async () => {
+    const r = createRepo();
+    repos.push(r);
+    r.write('a b.txt', 'a\n');
+    const c1 = r.commitAll('first\n\nbody with: colon');
+    const c2 = r.commitAll('empty');
+    r.git('checkout', '-q', '-b', 'side');
+    r.write('new\nline.txt', 'x\n');
+    const c3 = r.commitAll('side');
+    r.git('checkout', '-q', 'main');
+    r.write('a b.txt', 'a2\n');
+    const c4 = r.commitAll('main');
+    r.git('merge', '-q', '--no-ff', '-m', 'merge', 'side');
+    const c5 = r.git('rev-parse', 'HEAD').trim();
+    r.git('rm', '-q', 'a b.txt');
+    const c6 = r.commitAll('delete');
+    const log = await all(r, ['--all']);
+    expect(log.map((c) => c.sha)).toEqual(expect.arrayContaining([c1, c2, c3, c4, c5, c6]));
+    expect(log).toHaveLength(6);
+    const by = new Map(log.map((c) => [c.sha, c]));
+    expect(log.indexOf(by.get(c1) as LoggedCommit)).toBe(0);
+    expect(by.get(c1)?.message).toBe('first\n\nbody with: colon\n');
+    expect(by.get(c1)?.author).toBe('Test Author');
+    expect(by.get(c1)?.files.map((f) => f.path)).toEqual(['a b.txt']);
+    expect(by.get(c2)?.files).toEqual([]);
+    expect(by.get(c3)?.files.map((f) => f.path)).toEqual(['new\nline.txt']);
+    // The merge against its first parent brings the side file in.
+    expect(by.get(c5)?.files.map((f) => f.path)).toEqual(['new\nline.txt']);
+    // Deletions bring no blob.
+    expect(by.get(c6)?.files).toEqual([]);
+    expect(log.indexOf(by.get(c5) as LoggedCommit)).toBeGreaterThan(
+      log.indexOf(by.get(c3) as LoggedCommit),
+    );
+  });
+
+  it('countCommits resolves ranges and fails on bad ones', async () => {
+    const r = createRepo();
+    repos.push(r);
+    r.write('a', 'a');
+    r.commitAll('one');
+    r.write('a', 'b');
+    r.commitAll('two');
+    expect(await countCommits(r.dir, ['HEAD~1..HEAD'])).toBe(1);
+    await expect(countCommits(r.dir, ['nope..HEAD'])).rejects.toThrow(
+      /cannot resolve revision range 'nope\.\.HEAD'/,
+    );
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { parseStagedDiff } from '../../src/git/staged-changes.js';
+
+const Z = '0'.repeat(40);
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+
+function diff(raw: string[], patch: string): Buffer {
+  return Buffer.from(`${raw.join('\0')}\0\0${patch}`);
+}
+
+describe('parseStagedDiff', () => {
+  it('reads renames, additions and hunk forms', () => {
+    const out = diff(
+      [
+        `:100644 100644 ${A} ${B} R087`,
+        'old name',
+        'new\nname',
+        `:000000 100644 ${Z} ${A} A`,
+        'added',
+      ],
+      [
+        'diff --git a/old name b/new\\nname',
+        'similarity index 87%',
+        '@@ -3 +3 @@',
+        '-x',
+        '+y',
+        '@@ -10,2 +10,0 @@',
+        '-gone',
+        '-gone',
+        '@@ -20,0 +21,4 @@',
+        '+a',
+        'diff --git a/added b/added',
+        '@@ -0,0 +1,2 @@',
+        '+diff --git not a header: content lines start with +',
+        '+x',
+        '',
+      ].join('\n'),
+    );
+    const changes = parseStagedDiff(out);
+    expect(changes).toEqual([
+      {
+        path: 'new\nname',
+        from: 'old name',
+        status: 'R',
+        oldMode: '100644',
+        newMode: '100644',
+        blob: B,
+        added: [
+          { start: 3, end: 3 },
+          { start: 21, end: 24 },
+        ],
+        binaryDiff: false,
+      },
+      {
+        path: 'added',
+        status: 'A',
+        oldMode: '000000',
+        newMode: '100644',
+        blob: A,
+        added: [{ start: 1, end: 2 }],
+        binaryDiff: false,
+      },
+    ]);
+  });
+
+  it('marks a section git could not diff as lines (binary or -diff attribute)', () => {
+    const out = diff(
+      [`:100644 100644 ${A} ${B} M`, 'data.env'],
+      'diff --git a/data.env b/data.env\nindex 1..2 100644\nBinary files a/data.env and b/data.env differ\n',
+    );
+    expect(parseStagedDiff(out)[0]?.binaryDiff).toBe(true);
+  });
+
+  it('counts unmerged paths as sections and refuses to guess on a mismatch', () => {
+    const ok = diff([`:100644 000000 ${A} ${Z} U`, 'conflict'], '* Unmerged path conflict\n');
+    expect(parseStagedDiff(ok)[0]?.status).toBe('U');
+    const bad = diff(
+      [`:100644 100644 ${A} ${B} M`, 'x', `:100644 100644 ${A} ${B} M`, 'y'],
+      'diff --git a/x b/x\n',
+    );
+    expect(() => parseStagedDiff(bad)).toThrow(/2 paths but 1 patches/);
+  });
+
+  it('an empty diff is no change', () => {
+    expect(parseStagedDiff(Buffer.alloc(0))).toEqual([]);
+  });
+});
