@@ -85,6 +85,7 @@ export function planQuickStaged(
     values.rules !== undefined ||
     values.output !== undefined ||
     values.baseline !== undefined ||
+    values.verify !== undefined ||
     io.env.KEYGUARD_CONFIG !== undefined
   )
     return undefined;
@@ -180,9 +181,10 @@ export async function runQuickStaged(
     return 0;
   }
   if (!plan.bare) return undefined;
-  const [{ compilePacks }, { runScan }] = await Promise.all([
+  const [{ compilePacks }, { runScan }, { assessFindings }] = await Promise.all([
     import('../rules/compile-pack.js'),
     import('../app/run-scan.js'),
+    import('../app/assess-findings.js'),
   ]);
   const pack = compilePacks([{ spec: BUILTIN_PACK, file: BUILTIN_PACK_FILE }]);
   const config: ResolvedConfig = {
@@ -198,7 +200,10 @@ export async function runQuickStaged(
     },
     coverage: () => coverage,
   };
-  const result = await runScan(replay, 'staged', { pack, config });
+  // Same severities as the full path: canaries info (no config here, so no account lists).
+  const result = assessFindings(await runScan(replay, 'staged', { pack, config }), {
+    today: io.today,
+  });
   const ctx = { pack, toolVersion: io.version, verbose: values.verbose === true, color };
   io.stdout.write(await render(plan.format as 'human', result, ctx));
   const gate = SEVERITIES.indexOf(failOn);
