@@ -117,7 +117,7 @@ describe('GitHub Action: pull_request', () => {
     expect(sarifErrors(r.sarif)).toEqual([]);
   });
 
-  it('honours the baseline: an accepted secret passes, with fail-on raised nothing low fails', () => {
+  it('honours the baseline: the accepted PR secret passes, counted as suppressed', () => {
     const h = prHistory();
     const ws = h.s.checkout('ws', 'feature', 0);
     // Accept the PR's secret: the baseline is computed from a tree that still holds it.
@@ -135,6 +135,24 @@ describe('GitHub Action: pull_request', () => {
     expect(r.code).toBe(0);
     expect(r.outputs.findings).toBe('0');
     expect(r.summary).toContain('1 suppressed (1 baseline)');
+  });
+
+  it('fail-on decides which severities fail: a lone key ID (low) passes fail-on high, still annotated', () => {
+    const h = prHistory();
+    const lone = fakePair();
+    h.s.git(h.s.author, 'checkout', '--quiet', 'feature');
+    const head = h.s.commit({ 'src/ids.ts': `export const id = '${lone.id}';\n` }, 'c6: a key id');
+    h.s.git(h.s.author, 'push', '--quiet', 'origin', 'feature');
+    const ws = h.s.checkout('ws', 'feature', 1);
+    const event = prEvent(h);
+    event.payload.pull_request.head.sha = head;
+    const strict = runAction(h.s, ws, event);
+    expect(strict.code).toBe(1);
+    const relaxed = runAction(h.s, ws, event, { 'fail-on': 'critical' });
+    expect(relaxed.code).toBe(0);
+    expect(relaxed.outputs.findings).toBe('2');
+    expect(relaxed.stdout).toMatch(/^::warning file=src\/ids\.ts,line=1,/m);
+    expect(relaxed.stdout).not.toContain('::error title=keyguard::');
   });
 
   it('never passes on a shallow checkout whose history cannot be fetched: exit 2 with the fix', () => {
