@@ -208,6 +208,28 @@ describe('keyguard staged', () => {
     expect(JSON.parse(res.stdout).stats.files).toBe(2);
   });
 
+  it('works from a subdirectory, with repository-relative paths and the root config', () => {
+    const r = repo();
+    r.write(
+      '.keyguard.json',
+      JSON.stringify({ allowlist: { paths: [{ glob: 'deep/test/**', reason: 'fixtures' }] } }),
+    );
+    r.write('deep/readme.txt', 'x\n');
+    r.commitAll('init');
+    const c = fakeCredentials(25);
+    r.write('deep/test/k.ini', credentialsFile(c));
+    r.write('deep/app/k.ini', credentialsFile(c));
+    r.git('add', '.');
+    const res = r.keyguard(['staged', '--format', 'json'], join(r.dir, 'deep'));
+    expect(res.code, res.stderr).toBe(1);
+    const report = JSON.parse(res.stdout) as {
+      findings: { path: string }[];
+      suppressed: { count: number };
+    };
+    expect([...new Set(report.findings.map((f) => f.path))]).toEqual(['deep/app/k.ini']);
+    expect(report.suppressed.count).toBeGreaterThan(0);
+  });
+
   it('parses raw+patch output defensively', () => {
     expect(() => parseStagedDiff(Buffer.from(':100644 100644 a b M\0x\0\0'))).toThrow(/refusing/);
   });

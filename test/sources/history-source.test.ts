@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Chunk } from '../../src/model/chunk.js';
+import { createHistorySource, type HistoryProgress } from '../../src/sources/history-source.js';
+import {
+  createRepo,
+  credentialsFile,
+  fakeCredentials,
+  type TempRepo,
+} from '../helpers/git-repo.js';
+
+const repos: TempRepo[] = [];
+afterEach(() => {
+  for (const r of repos.splice(0)) r.cleanup();
+});
+
+describe('history source', () => {
+  it('reads each blob once, reports progress and attributes candidate content', async () => {
+    const r = createRepo();
+    repos.push(r);
+    r.write('same.txt', 'unchanged content\n');
+    r.write('a.txt', 'v0\n');
+    r.commitAll('c0');
+    const c = fakeCredentials(41);
+    r.write('k.ini', credentialsFile(c));
+    const intro = r.commitAll('c1');
+    for (let i = 2; i < 6; i++) {
+      r.write('a.txt', `v${i}\n`);
+      // The same key content comes back at the same path: counted, not re-read.
+      if (i === 3) r.git('rm', '-q', 'k.ini');
+      if (i === 4) r.write('k.ini', credentialsFile(c));
+      r.commitAll(`c${i}`);
+    }
+    // A copy of the clean file elsewhere: the blob is never read again.
+    r.write('copy.txt', 'unchanged content\n');
+    r.commitAll('c6');
+    const progress: HistoryProgress[] = [];
+    const saved = { ...process.env };
+    Object.assign(process.env, r.env);
+    const chunks: Chunk[] = [];
+    const source = createHistorySource({
+      cwd: r.dir,
+      revisions: ['--all'],
+      rangeLabel: 'all refs',
+      total: 7,
+      maxFileSize: 1024 * 1024,
+      mayMatch: (buf) => buf.includes('aws') || buf.includes('AKIA'),
+      onProgress: (p) => progress.push(p),
+    });
+    try {
+      for await (const item of source.items()) if ('chunk' in item) chunks.push(item.chunk);
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+    expect(progress.at(-1)).toMatchObject({ commits: 7, total: 7 });
+    const files = chunks.filter((ch) => ch.path !== '<commit message>');
+    // same.txt once (copy.txt is the same blob), a.txt v0,v2..v5, k.ini once.
+    expect(files.filter((ch) => ch.blobId !== undefined && ch.path === 'k.ini')).toHaveLength(1);
+    expect(files.filter((ch) => ch.path === 'copy.txt')).toHaveLength(0);
+    expect(files.filter((ch) => ch.path === 'same.txt')).toHaveLength(1);
+    const key = files.find((ch) => ch.path === 'k.ini');
+    expect(key?.commit?.sha).toBe(intro);
+    expect(source.attribution(intro, 'k.ini')).toMatchObject({ commits: 2 });
+    const coverage = source.coverage?.();
+    expect(coverage).toMatchObject({ commits: 7, commitsInRange: 7, commitMessages: 7 });
+  });
+});
