@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSandbox } from '../helpers/action-repos.js';
 import { type FakePair, fakePair, leaks } from '../helpers/fake-keys.js';
 import { runCli, tempDir } from '../helpers/run-cli.js';
 
@@ -113,6 +114,32 @@ describe('keyguard baseline', () => {
     const again = runCli(['baseline', 'in.ini'], { cwd: dir });
     expect(again.stderr).toContain('wrote 2 entries');
     expect(runCli(['tree'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('is honoured by staged, history and stdin scans too', () => {
+    const s = createSandbox();
+    cleanups.push(s.cleanup);
+    const a = fakePair();
+    const b = fakePair();
+    s.commit({ 'app.ini': creds(a) }, 'old secret');
+    const cli = (args: string[], input?: string) =>
+      runCli(args, { cwd: s.author, env: s.env, ...(input === undefined ? {} : { input }) });
+    expect(cli(['history']).code).toBe(1);
+    expect(cli(['baseline']).code).toBe(0);
+    // history: the accepted secret is suppressed in every commit that holds it.
+    expect(cli(['history']).code).toBe(0);
+    // staged: moving the accepted lines is fine, adding a new secret is not.
+    writeFileSync(join(s.author, 'app.ini'), `# header\n\n${creds(a)}`);
+    s.git(s.author, 'add', 'app.ini');
+    expect(cli(['staged']).code).toBe(0);
+    writeFileSync(join(s.author, 'app.ini'), `# header\n\n${creds(a)}\n${creds(b)}`);
+    s.git(s.author, 'add', 'app.ini');
+    const staged = cli(['staged', '-f', 'json']);
+    expect(staged.code).toBe(1);
+    expect(report(staged.stdout).findings.length).toBe(1);
+    // stdin, reported under the accepted path.
+    expect(cli(['stdin', '--path', 'app.ini'], creds(a)).code).toBe(0);
+    expect(cli(['stdin', '--path', 'other.ini'], creds(a)).code).toBe(1);
   });
 
   it('rejects a broken baseline with exit 2, naming the file', () => {
