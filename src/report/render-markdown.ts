@@ -64,7 +64,10 @@ function coverageLines(outcome: ScanOutcome): string[] {
     `mode ${code(outcome.mode)}`,
     plural(outcome.stats.files, 'file'),
     ...(outcome.stats.commits === undefined ? [] : [plural(outcome.stats.commits, 'commit')]),
-    ...Object.entries(outcome.coverage ?? {}).map(([k, v]) => `${k}: ${code(String(v))}`),
+    // Zero "…Skipped" counters say nothing; every other coverage fact (even 0 commits) is shown.
+    ...Object.entries(outcome.coverage ?? {})
+      .filter(([k, v]) => !(k.endsWith('Skipped') && v === 0))
+      .map(([k, v]) => `${k}: ${code(String(v))}`),
   ];
   return [`Scanned: ${parts.join(' · ')}`];
 }

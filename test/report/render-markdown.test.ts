@@ -53,6 +53,17 @@ describe('renderMarkdown', () => {
     expect(row?.split(/(?<!\\)\|/).length).toBe(7);
   });
 
+  it('states the coverage, leaving out zero skip counters', () => {
+    const text = renderMarkdown(
+      outcomeOf([], {
+        coverage: { range: 'a..b', commits: 0, binaryBlobsSkipped: 0, largeBlobsSkipped: 2 },
+      }),
+      CTX,
+    );
+    expect(text).toContain('range: `a..b` · commits: `0` · largeBlobsSkipped: `2`');
+    expect(text).not.toContain('binaryBlobsSkipped');
+  });
+
   it('caps the table and points to the full report', () => {
     const p = fakePair();
     const one = findingsOf({ 'a.ts': `k = '${p.id}'\n` })[0] as Finding;
