@@ -41,6 +41,12 @@ export function createStagedSource(options: StagedSourceOptions): Source {
       counts.paths = changes.length;
       const wanted: StagedChange[] = [];
       for (const c of changes) {
+        if (c.status === 'U') {
+          // git refuses to commit unresolved conflicts; say so rather than count a deletion.
+          counts.skipped++;
+          yield { skipped: { path: c.path, reason: 'unreadable', detail: 'unmerged' } };
+          continue;
+        }
         if (c.status === 'D' || isNullId(c.blob)) {
           counts.deleted++;
           continue;
@@ -59,11 +65,6 @@ export function createStagedSource(options: StagedSourceOptions): Source {
         if (c.newMode === SYMLINK_MODE) {
           counts.skipped++;
           yield { skipped: { path: c.path, reason: 'symlink' } };
-          continue;
-        }
-        if (c.status === 'U') {
-          counts.skipped++;
-          yield { skipped: { path: c.path, reason: 'unreadable', detail: 'unmerged' } };
           continue;
         }
         wanted.push(c);

@@ -25,6 +25,8 @@ interface JsonReport {
   coverage?: Record<string, string | number | boolean>;
 }
 
+const HAS_SCRIPT = spawnSync('script', ['--version']).error === undefined;
+
 const repos: TempRepo[] = [];
 afterEach(() => {
   for (const r of repos.splice(0)) r.cleanup();
@@ -193,6 +195,26 @@ describe('keyguard history', () => {
     expect(since.code).toBe(2);
     expect(since.stderr).toMatch(/--since/);
   });
+
+  // `script` (util-linux) gives the CLI a terminal; without it the case is skipped, visibly.
+  it.skipIf(!HAS_SCRIPT)(
+    'shows a progress line on a terminal, and none when stderr is not one',
+    () => {
+      const r = repo();
+      for (let i = 0; i < 3; i++) {
+        r.write('n.txt', `${i}\n`);
+        r.commitAll(`c${i}`);
+      }
+      const tty = spawnSync('script', ['-qec', `node ${CLI} history --format json`, '/dev/null'], {
+        cwd: r.dir,
+        env: { ...r.env, CI: '' },
+        encoding: 'utf8',
+      });
+      expect(tty.stdout).toMatch(/keyguard history: commits 3\/3 100% \(\d+\/s/);
+      const piped = r.keyguard(['history']);
+      expect(piped.stderr).toBe('');
+    },
+  );
 
   it('outside a repository: exit 2', () => {
     const r = repo();
