@@ -16760,6 +16760,7 @@ var package_default = {
     test: "npm run lint && npm run typecheck && npm run build && npm run dogfood && vitest run",
     bench: "npm run build && node bench/run.mjs && node bench/git-bench.mjs",
     prepare: "husky || true",
+    prepack: "npm run build",
     dogfood: "node bin/keyguard.js tree ."
   },
   dependencies: {
@@ -22689,7 +22690,8 @@ function coverageLines2(outcome) {
     `mode ${code(outcome.mode)}`,
     plural2(outcome.stats.files, "file"),
     ...outcome.stats.commits === void 0 ? [] : [plural2(outcome.stats.commits, "commit")],
-    ...Object.entries(outcome.coverage ?? {}).map(([k2, v2]) => `${k2}: ${code(String(v2))}`)
+    // Zero "…Skipped" counters say nothing; every other coverage fact (even 0 commits) is shown.
+    ...Object.entries(outcome.coverage ?? {}).filter(([k2, v2]) => !(k2.endsWith("Skipped") && v2 === 0)).map(([k2, v2]) => `${k2}: ${code(String(v2))}`)
   ];
   return [`Scanned: ${parts.join(" \xB7 ")}`];
 }
@@ -23093,7 +23095,6 @@ function commitLogArgs(revisions) {
     "--no-ext-diff",
     "--no-textconv",
     "--no-color",
-    "--diff-filter=AMT",
     "--format=%H%x00%an%x00%ae%x00%aI%x00%B",
     ...revisions,
     "--"
