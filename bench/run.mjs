@@ -7,7 +7,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { 'size-mb': { type: 'string', default: '200' }, runs: { type: 'string', default: '3' }, keep: { type: 'boolean' }, dense: { type: 'boolean' } },
+  options: {
+    'size-mb': { type: 'string', default: '200' },
+    runs: { type: 'string', default: '3' },
+    keep: { type: 'boolean' },
+    dense: { type: 'boolean' },
+  },
 });
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/keyguard.js');
@@ -38,26 +43,78 @@ const fakeId = () => `AKIA${pick('ABCDEFGHKLMNOPQRSTUVWXYZ234567', 1)}${pick(B32
 // Ordinary code words; AWS-flavoured lines (region, bucket, tokens, secrets from the environment)
 // appear at about the rate they do in a service repository, so the keyword prefilter is exercised
 // as in real life. `--dense` makes every line mention them: the engine's worst case.
-const WORDS = ['const', 'return', 'function', 'value', 'config', 'user', 'request', 'response', 'handler', 'data', 'item', 'result', 'error', 'client', 'server', 'cache', 'index', 'table', 'query', 'await', 'async', 'import', 'export', 'string', 'number', 'if', 'else', 'for', 'let', 'this', 'new', 'map', 'filter', 'length'];
+const WORDS = [
+  'const',
+  'return',
+  'function',
+  'value',
+  'config',
+  'user',
+  'request',
+  'response',
+  'handler',
+  'data',
+  'item',
+  'result',
+  'error',
+  'client',
+  'server',
+  'cache',
+  'index',
+  'table',
+  'query',
+  'await',
+  'async',
+  'import',
+  'export',
+  'string',
+  'number',
+  'if',
+  'else',
+  'for',
+  'let',
+  'this',
+  'new',
+  'map',
+  'filter',
+  'length',
+];
 const AWS_LINES = [
   "const region = process.env.AWS_REGION ?? 'us-east-1';",
   'token = await getSessionToken(request);',
   "secret = os.environ['APP_SECRET']",
   "const s3 = new S3Client({ region: 'eu-west-1' }); // aws sdk v3",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
   'client_secret: ${{ secrets.CLIENT_SECRET }}',
 ];
 function codeLine() {
-  if (values.dense === true || random() < 0.02) return AWS_LINES[Math.floor(random() * AWS_LINES.length)];
+  if (values.dense === true || random() < 0.02)
+    return AWS_LINES[Math.floor(random() * AWS_LINES.length)];
   const n = 3 + Math.floor(random() * 9);
   const indent = ' '.repeat(2 * Math.floor(random() * 4));
   return `${indent}${Array.from({ length: n }, () => WORDS[Math.floor(random() * WORDS.length)]).join(random() < 0.3 ? '.' : ' ')};`;
 }
 const TEMPLATES = [
-  (id, s) => ({ text: `[default]\naws_access_key_id = ${id}\naws_secret_access_key = ${s}\n`, line: 2 }),
-  (id, s) => ({ text: `export AWS_ACCESS_KEY_ID=${id}\nexport AWS_SECRET_ACCESS_KEY="${s}"\n`, line: 1 }),
-  (id, s) => ({ text: `const creds = { accessKeyId: '${id}', secretAccessKey: '${s}' };\n`, line: 1 }),
-  (id, s) => ({ text: `env:\n  - name: AWS_ACCESS_KEY_ID\n    value: ${id}\n  - name: AWS_SECRET_ACCESS_KEY\n    value: ${s}\n`, line: 3 }),
-  (id, s) => ({ text: `client = boto3.client("s3", aws_access_key_id="${id}", aws_secret_access_key="${s}")\n`, line: 1 }),
+  (id, s) => ({
+    text: `[default]\naws_access_key_id = ${id}\naws_secret_access_key = ${s}\n`,
+    line: 2,
+  }),
+  (id, s) => ({
+    text: `export AWS_ACCESS_KEY_ID=${id}\nexport AWS_SECRET_ACCESS_KEY="${s}"\n`,
+    line: 1,
+  }),
+  (id, s) => ({
+    text: `const creds = { accessKeyId: '${id}', secretAccessKey: '${s}' };\n`,
+    line: 1,
+  }),
+  (id, s) => ({
+    text: `env:\n  - name: AWS_ACCESS_KEY_ID\n    value: ${id}\n  - name: AWS_SECRET_ACCESS_KEY\n    value: ${s}\n`,
+    line: 3,
+  }),
+  (id, s) => ({
+    text: `client = boto3.client("s3", aws_access_key_id="${id}", aws_secret_access_key="${s}")\n`,
+    line: 1,
+  }),
 ];
 const EXTS = ['js', 'ts', 'py', 'yaml', 'json', 'md', 'log', 'go', 'java', 'env'];
 
@@ -73,7 +130,8 @@ function build() {
       // ~5% binaries: random bytes with NULs.
       const size = 20_000 + Math.floor(random() * 400_000);
       const buf = Buffer.alloc(size);
-      for (let i = 0; i < size; i += 4) buf.writeUInt32LE((random() * 0xffffffff) >>> 0, i < size - 3 ? i : size - 4);
+      for (let i = 0; i < size; i += 4)
+        buf.writeUInt32LE((random() * 0xffffffff) >>> 0, i < size - 3 ? i : size - 4);
       buf[10] = 0;
       writeFileSync(join(dir, `blob${n}.bin`), buf);
       bytes += size;
@@ -107,7 +165,10 @@ function build() {
 
 function timed(args) {
   const started = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const rssKb = Number(r.stderr.trim().split('\n').at(-1));
   return { ms, rssMiB: rssKb / 1024, status: r.status, stdout: r.stdout };
@@ -115,24 +176,38 @@ function timed(args) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-if (!existsSync(BIN) || !existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('run npm run build first');
+if (!existsSync(BIN) || !existsSync(join(ROOT, 'dist/cli.js')))
+  throw new Error('run npm run build first');
 if (!existsSync(join(TREE, '..', 'planted.json')) || values.keep !== true) build();
 const meta = JSON.parse(readFileSync(join(TREE, '..', 'planted.json'), 'utf8'));
 const out = join(ROOT, '.bench/tree-report.json');
 timed(['tree', TREE, '-f', 'json', '-o', out]); // warm the page cache
-const runs = Array.from({ length: RUNS }, () => timed(['tree', TREE, '-f', 'json', '-o', out, '--fail-on', 'critical']));
+const runs = Array.from({ length: RUNS }, () =>
+  timed(['tree', TREE, '-f', 'json', '-o', out, '--fail-on', 'critical']),
+);
 const report = JSON.parse(readFileSync(out, 'utf8'));
-const foundKeys = new Set(report.findings.map((f) => `${f.path.replace(/^.*?(pkg\d+\/)/, '$1')}:${f.line}`));
+const foundKeys = new Set(
+  report.findings.map((f) => `${f.path.replace(/^.*?(pkg\d+\/)/, '$1')}:${f.line}`),
+);
 const hits = meta.planted.filter((p) => foundKeys.has(p)).length;
 const versionMs = median(Array.from({ length: 15 }, () => timed(['--version']).ms));
 const best = Math.min(...runs.map((r) => r.ms));
 const mb = meta.bytes / 1024 / 1024;
 const rows = [
-  ['tree size', `${mb.toFixed(1)} MiB in ${meta.files} files (${report.skipped.count} skipped: ${JSON.stringify(report.skipped.byReason)})`],
-  ['scan time (best of runs)', `${best.toFixed(0)} ms (runs: ${runs.map((r) => r.ms.toFixed(0)).join(', ')})`],
+  [
+    'tree size',
+    `${mb.toFixed(1)} MiB in ${meta.files} files (${report.skipped.count} skipped: ${JSON.stringify(report.skipped.byReason)})`,
+  ],
+  [
+    'scan time (best of runs)',
+    `${best.toFixed(0)} ms (runs: ${runs.map((r) => r.ms.toFixed(0)).join(', ')})`,
+  ],
   ['throughput', `${(mb / (best / 1000)).toFixed(0)} MiB/s (target >= 400)`],
   ['peak RSS', `${Math.max(...runs.map((r) => r.rssMiB)).toFixed(0)} MiB (target < 150)`],
-  ['recall of planted pairs', `${hits}/${meta.planted.length} (${report.findings.length} findings in all)`],
+  [
+    'recall of planted pairs',
+    `${hits}/${meta.planted.length} (${report.findings.length} findings in all)`,
+  ],
   ['keyguard --version (median of 15)', `${versionMs.toFixed(0)} ms (target < 80)`],
 ];
 for (const [k, v] of rows) console.log(`${k.padEnd(36)} ${v}`);

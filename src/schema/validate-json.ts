@@ -30,8 +30,14 @@ export async function validateJson<T>(
 ): Promise<T> {
   const mod = await import('ajv/dist/2020.js');
   // CommonJS interop differs between Node (named export) and the bundle (default export).
-  const Ajv2020 = mod.Ajv2020 ?? (mod.default as unknown as { Ajv2020: typeof mod.Ajv2020 }).Ajv2020;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  const Ajv2020 =
+    mod.Ajv2020 ?? (mod.default as unknown as { Ajv2020: typeof mod.Ajv2020 }).Ajv2020;
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+  });
   const validate = ajv.compile(schema);
   if (validate(data)) return data as T;
   const errors = (validate.errors ?? []) as SchemaError[];

@@ -25,7 +25,15 @@ function git(cwd: string, ...args: string[]): void {
   const r = spawnSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+    env: {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: '1',
+      HOME: cwd,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@e',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@e',
+    },
   });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
 }
@@ -36,9 +44,20 @@ function creds(p: FakePair): string {
 
 interface JsonReport {
   version: number;
-  findings: { ruleId: string; path: string; line: number; column: number; partner?: { line: number }; redacted: string }[];
+  findings: {
+    ruleId: string;
+    path: string;
+    line: number;
+    column: number;
+    partner?: { line: number };
+    redacted: string;
+  }[];
   suppressed: { count: number; items: { by: string; entry: string }[] };
-  skipped: { count: number; byReason: Record<string, number>; items: { path: string; reason: string }[] };
+  skipped: {
+    count: number;
+    byReason: Record<string, number>;
+    items: { path: string; reason: string }[];
+  };
   warnings: { message: string }[];
   stats: { files: number };
 }
@@ -65,7 +84,12 @@ describe('keyguard tree', () => {
     const j = json(report.stdout);
     expect(j.version).toBe(1);
     expect(j.findings).toHaveLength(1);
-    expect(j.findings[0]).toMatchObject({ ruleId: 'aws-access-key-pair', line: 3, column: 21, partner: { line: 4 } });
+    expect(j.findings[0]).toMatchObject({
+      ruleId: 'aws-access-key-pair',
+      line: 3,
+      column: 21,
+      partner: { line: 4 },
+    });
     expect(leaks(human.stdout + human.stderr + report.stdout + report.stderr, [p])).toEqual([]);
   });
 
@@ -92,7 +116,11 @@ describe('keyguard tree', () => {
 
   it('in a git repository scans tracked and untracked files, never ignored ones', () => {
     const [a, b, c] = [fakePair(), fakePair(), fakePair()];
-    const dir = folder({ '.gitignore': 'ignored.env\n', 'tracked.env': creds(a), 'ignored.env': creds(b) });
+    const dir = folder({
+      '.gitignore': 'ignored.env\n',
+      'tracked.env': creds(a),
+      'ignored.env': creds(b),
+    });
     git(dir, 'init', '-q');
     git(dir, 'add', '.');
     git(dir, 'commit', '-qm', 'init');
@@ -103,8 +131,15 @@ describe('keyguard tree', () => {
 
   it('skips and counts binary and oversized files', () => {
     const p = fakePair();
-    const binary = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]), Buffer.from(creds(p))]);
-    const dir = folder({ 'img.png': binary, 'big.txt': `${'x'.repeat(2000)}\n${creds(p)}`, 'ok.txt': 'fine' });
+    const binary = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]),
+      Buffer.from(creds(p)),
+    ]);
+    const dir = folder({
+      'img.png': binary,
+      'big.txt': `${'x'.repeat(2000)}\n${creds(p)}`,
+      'ok.txt': 'fine',
+    });
     const r = runCli(['tree', dir, '-f', 'json', '--max-file-size', '1k']);
     expect(r.code).toBe(0);
     const j = json(r.stdout);
@@ -130,19 +165,30 @@ describe('keyguard tree', () => {
     const pairs = names.map(() => fakePair());
     const files = Object.fromEntries(names.map((n, i) => [n, creds(pairs[i] as FakePair)]));
     const plain = folder(files);
-    expect(json(runCli(['tree', plain, '-f', 'json']).stdout).findings.map((f) => f.path).sort()).toEqual([...names].sort());
+    expect(
+      json(runCli(['tree', plain, '-f', 'json']).stdout)
+        .findings.map((f) => f.path)
+        .sort(),
+    ).toEqual([...names].sort());
     const repo = folder(files);
     git(repo, 'init', '-q');
     git(repo, 'add', '.');
     const r = runCli(['tree', '-f', 'json'], { cwd: repo });
-    expect(json(r.stdout).findings.map((f) => f.path).sort()).toEqual([...names].sort());
+    expect(
+      json(r.stdout)
+        .findings.map((f) => f.path)
+        .sort(),
+    ).toEqual([...names].sort());
     expect(leaks(r.stdout, pairs)).toEqual([]);
   });
 
   it('reads UTF-16 files with a BOM and CRLF line endings at the right line and column', () => {
     const p = fakePair();
     const text = `\uFEFFline one\r\naws_access_key_id = ${p.id}\r\n`;
-    const dir = folder({ 'utf16.ini': Buffer.from(text, 'utf16le'), 'crlf.ini': text.slice(1).replace(/\n/g, '\n') });
+    const dir = folder({
+      'utf16.ini': Buffer.from(text, 'utf16le'),
+      'crlf.ini': text.slice(1).replace(/\n/g, '\n'),
+    });
     const j = json(runCli(['tree', dir, '-f', 'json']).stdout);
     expect(j.findings.map((f) => [f.path, f.line, f.column])).toEqual([
       ['crlf.ini', 2, 21],
@@ -153,7 +199,9 @@ describe('keyguard tree', () => {
   it('reports the right column in a minified one-line file', () => {
     const p = fakePair();
     const prefix = `!function(){var a=${'"x",'.repeat(5000)}`;
-    const dir = folder({ 'bundle.min.js': `${prefix}c={accessKeyId:"${p.id}",secretAccessKey:"${p.secret}"}}();` });
+    const dir = folder({
+      'bundle.min.js': `${prefix}c={accessKeyId:"${p.id}",secretAccessKey:"${p.secret}"}}();`,
+    });
     const r = runCli(['tree', dir, '-f', 'json']);
     const f = json(r.stdout).findings[0];
     expect(f?.line).toBe(1);
@@ -201,7 +249,9 @@ describe('keyguard tree', () => {
   it('errors with exit 2 and one line naming a missing path', () => {
     const r = runCli(['tree', '/definitely/not/here']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual(['keyguard: /definitely/not/here: no such file or directory']);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'keyguard: /definitely/not/here: no such file or directory',
+    ]);
   });
 });
 
@@ -231,14 +281,23 @@ describe('configuration', () => {
     const r = runCli(['tree', dir, '-f', 'json']);
     const j = json(r.stdout);
     expect(j.findings.map((f) => f.path)).toEqual(['real.env']);
-    expect(j.suppressed.items.map((s) => s.entry).sort()).toEqual(['path:fixtures/**', 'regex:sandbox-account', `sha256:${sha}`]);
+    expect(j.suppressed.items.map((s) => s.entry).sort()).toEqual([
+      'path:fixtures/**',
+      'regex:sandbox-account',
+      `sha256:${sha}`,
+    ]);
     const verbose = runCli(['tree', dir, '-v']);
-    expect(verbose.stdout).toMatch(/suppressed fixtures\/x\.env:2:21 .* by allowlist path:fixtures\/\*\* \(test data\)/);
+    expect(verbose.stdout).toMatch(
+      /suppressed fixtures\/x\.env:2:21 .* by allowlist path:fixtures\/\*\* \(test data\)/,
+    );
   });
 
   it('stops applying an expired entry and warns about it', () => {
     const p = fakePair();
-    const dir = withConfig({ allowlist: { paths: [{ glob: '**', reason: 'old', expires: '2020-01-01' }] } }, { 'k.env': creds(p) });
+    const dir = withConfig(
+      { allowlist: { paths: [{ glob: '**', reason: 'old', expires: '2020-01-01' }] } },
+      { 'k.env': creds(p) },
+    );
     const r = runCli(['tree', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("allowlist entry path '**' expired on 2020-01-01");
@@ -255,7 +314,9 @@ describe('configuration', () => {
     const syntax = folder({ '.keyguard.json': '{\n  "allowlist": ,\n}' });
     const s = runCli(['tree', syntax]);
     expect(s.code).toBe(2);
-    expect(s.stderr.trim()).toMatch(/^keyguard: \S+\.keyguard\.json: invalid JSON( at line 2, column \d+)? \(Unexpected token/);
+    expect(s.stderr.trim()).toMatch(
+      /^keyguard: \S+\.keyguard\.json: invalid JSON( at line 2, column \d+)? \(Unexpected token/,
+    );
   });
 
   it('refuses an explicit --config that does not exist', () => {
@@ -270,7 +331,10 @@ describe('keyguard stdin', () => {
     const p = fakePair('ASIA');
     const r = runCli(['stdin', '--path', 'pasted.txt', '-f', 'json'], { input: creds(p) });
     expect(r.code).toBe(1);
-    expect(json(r.stdout).findings[0]).toMatchObject({ ruleId: 'aws-temporary-credential-pair', path: 'pasted.txt' });
+    expect(json(r.stdout).findings[0]).toMatchObject({
+      ruleId: 'aws-temporary-credential-pair',
+      path: 'pasted.txt',
+    });
   });
 });
 
@@ -281,11 +345,17 @@ describe('command line', () => {
   });
 
   it.each([
-    [['tree', '--bogus'], "keyguard: unknown option '--bogus' for 'keyguard tree' (see keyguard tree --help)"],
+    [
+      ['tree', '--bogus'],
+      "keyguard: unknown option '--bogus' for 'keyguard tree' (see keyguard tree --help)",
+    ],
     [['frobnicate'], "keyguard: unknown command 'frobnicate' (see keyguard --help)"],
     [['tree', '--format'], "keyguard: option '--format' needs a value"],
     [['tree', '.', '--format', 'xml'], "keyguard: unknown format 'xml' for '--format'"],
-    [['tree', '.', '--max-file-size', 'huge'], "keyguard: option '--max-file-size' takes a size such as 10MB or 1048576, not 'huge'"],
+    [
+      ['tree', '.', '--max-file-size', 'huge'],
+      "keyguard: option '--max-file-size' takes a size such as 10MB or 1048576, not 'huge'",
+    ],
   ])('rejects %j with one line and exit 2', (args, line) => {
     const r = runCli(args);
     expect(r.code).toBe(2);
