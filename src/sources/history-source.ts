@@ -75,6 +75,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
   const intro = new Map<string, { rank: number; commits: number }>();
   const chunkKeys = new Map<string, string>();
   const skippedPaths = new Set<string>();
+  const paths = new Set<string>();
   const counts = {
     commits: 0,
     blobs: 0,
@@ -176,10 +177,11 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
           yield* skipOnce(r.file.path, 'binary');
           break;
         }
+        paths.add(r.file.path);
         if (item.chunk.text.length === 0) {
-          // No keyword anywhere in these bytes: clean at every path, never read again.
+          // No keyword anywhere in these bytes: clean at every path, never read again. Not
+          // yielded: nothing to scan, and the counts travel in the coverage (files, bytes).
           clean.add(record.id);
-          yield { chunk: { ...item.chunk, blobId: record.id, commit: r.commit } };
           break;
         }
         intro.set(r.key, { rank: r.rank, commits: 1 });
@@ -204,6 +206,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       range: options.rangeLabel,
       commits: counts.commits,
       commitsInRange: options.total,
+      files: paths.size,
       blobs: counts.blobs,
       bytes: counts.bytes,
       commitMessages: counts.messages,

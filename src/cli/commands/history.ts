@@ -137,9 +137,16 @@ export async function runHistory(io: CommandIo): Promise<number> {
         source === undefined
           ? result
           : mergeHistoryFindings(result, (sha, path) => source?.attribution(sha, path));
-      const commits = Number(result.coverage?.commits ?? 0);
-      const blobs = Number(result.coverage?.blobs ?? 0);
-      return { ...merged, stats: { ...merged.stats, commits, blobs } };
+      // The source yields only content that may hold a secret; what it read is in its coverage.
+      const cov = result.coverage ?? {};
+      const stats = {
+        ...merged.stats,
+        files: Number(cov.files ?? merged.stats.files),
+        bytes: Number(cov.bytes ?? merged.stats.bytes),
+        commits: Number(cov.commits ?? 0),
+        blobs: Number(cov.blobs ?? 0),
+      };
+      return { ...merged, stats };
     },
   });
 }
