@@ -79,6 +79,8 @@ describe('keyguard explain', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('corp-aws-key-id: Corporate key ID');
       expect(r.stdout).toContain('Key IDs in our corp format.');
+      expect(r.stdout).toContain('Fix (from the rule pack): Rotate it.');
+      expect(r.stdout).toContain('## AWS access key ID in source');
     } finally {
       dir.cleanup();
     }

@@ -19,6 +19,7 @@ Options:
 
 /** Rule + guidance as text for a terminal (the guidance is Markdown, readable as it is). */
 function explain(spec: RuleSpec, byId: ReadonlyMap<string, RuleSpec>): string {
+  const builtin = BUILTIN_PACK.rules.includes(spec);
   const guide = remediationFor(remediationTopicForRule(spec, byId));
   const extra = (spec.references ?? []).filter((r) => !guide.references.includes(r));
   const lines = [
@@ -27,6 +28,8 @@ function explain(spec: RuleSpec, byId: ReadonlyMap<string, RuleSpec>): string {
     '',
     spec.description,
     '',
+    // A pack's own advice comes first for its rules; the guide covers the AWS side.
+    ...(builtin ? [] : [`Fix (from the rule pack): ${spec.remediation}`, '']),
     guide.markdown.trimEnd(),
   ];
   if (extra.length > 0) lines.push(...extra.map((r) => `- <${r}>`));
