@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CredentialCollector } from '../engine/collect-credentials.js';
 import type { UserConfig } from '../model/config.js';
 import type { ScanOutcome } from '../model/outcome.js';
@@ -40,6 +41,18 @@ export async function assessScan<T extends ScanOutcome>(
     }
     const survivors = assessFindings(outcome, base).findings;
     const verification = await verifyFindings(survivors, credentials, verify.options);
+    // A session token reported on its own shares its pair's fate (live, or expired with it).
+    const pairOfToken = new Map<string, string>();
+    for (const c of credentials) {
+      if (c.sessionToken === undefined || !verification.has(c.fingerprint)) continue;
+      pairOfToken.set(createHash('sha256').update(c.sessionToken).digest('hex'), c.fingerprint);
+    }
+    for (const f of survivors) {
+      const pair = f.kind === 'session-token' ? pairOfToken.get(f.secretHash) : undefined;
+      const result = pair === undefined ? undefined : verification.get(pair);
+      if (result !== undefined && !verification.has(f.fingerprint))
+        verification.set(f.fingerprint, result);
+    }
     return assessFindings(outcome, { ...base, verification, sessionTokens });
   } finally {
     verify.collector.clear();

@@ -199,11 +199,19 @@ describe('keyguard tree --verify against a local STS', () => {
       severity: 'low',
       verification: { status: 'inactive', reason: 'ExpiredToken' },
     });
+    // Its session token, a finding of its own, expired with it.
+    expect(
+      findings(r.stdout).find(
+        (f) => f.ruleId === 'aws-session-token' && f.path === 'b/credentials',
+      ),
+    ).toMatchObject({
+      severity: 'low',
+      verification: { status: 'inactive', reason: 'ExpiredToken' },
+    });
     expect(requestsFor(expired.keyId)).toBeGreaterThan(0);
     expect(sts.requests.find((q) => q.keyId === expired.keyId)?.hadToken).toBe(true);
-    // --fail-on medium: a dead key no longer fails it (the pair alone: its session token, a
-    // finding of its own, stays medium).
-    const gate = await runCliAsync(['tree', join(dir, 'a'), '--verify', '--fail-on', 'medium'], {
+    // --fail-on medium: nothing usable is left, nothing fails.
+    const gate = await runCliAsync(['tree', dir, '--verify', '--fail-on', 'medium'], {
       env: env(),
     });
     expect(gate.code).toBe(0);
