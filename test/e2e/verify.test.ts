@@ -12,6 +12,7 @@ import {
   startFakeSts,
 } from '../helpers/fake-sts.js';
 import { BIN, type CliResult, runCli, tempDir } from '../helpers/run-cli.js';
+import { sarifErrors } from '../helpers/sarif-schema.js';
 
 // The fake STS lives in this process, so the CLI must run without blocking the event loop:
 // runCli (spawnSync) would freeze the server it is talking to. Same binary, same environment rules.
@@ -153,6 +154,7 @@ describe('keyguard tree --verify against a local STS', () => {
       keyFacts: { account: user.account },
       verification: { status: 'live', account: user.account, arn: user.arn, principal: 'user' },
     });
+    expect(sarifErrors(JSON.parse(sarif))).toEqual([]);
     const result = JSON.parse(sarif).runs[0].results[0];
     expect(result.level).toBe('error');
     expect(result.properties.verification).toMatchObject({ status: 'live', principal: 'user' });
