@@ -2,6 +2,7 @@ import { BlobReader } from '../git/blob-reader.js';
 import { type CommitFile, type LoggedCommit, streamCommitLog } from '../git/commit-log.js';
 import { GITLINK_MODE, SYMLINK_MODE } from '../git/staged-changes.js';
 import type { Chunk, CommitRef } from '../model/chunk.js';
+import { KeyguardError } from '../model/errors.js';
 import type { Source, SourceItem } from '../model/source.js';
 import { readAhead } from './read-ahead.js';
 import { bufferItem } from './read-file-item.js';
@@ -27,6 +28,8 @@ export interface HistorySourceOptions {
   readonly maxFileSize: number;
   readonly mayMatch?: (buf: Buffer) => boolean;
   readonly onProgress?: (progress: HistoryProgress) => void;
+  /** Accept missing objects (partial clone) as skips instead of failing. */
+  readonly allowPartial?: boolean;
   /** Facts the caller already knows about coverage (shallow clone accepted as partial…). */
   readonly extraCoverage?: Readonly<Record<string, string | number | boolean>>;
 }
@@ -82,6 +85,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     bytes: 0,
     binaryBlobs: 0,
     largeBlobs: 0,
+    missingBlobs: 0,
     submoduleEntries: 0,
     symlinkEntries: 0,
     messages: 0,
@@ -110,7 +114,11 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     yield { chunk };
   }
 
-  function skipOnce(path: string, reason: 'binary' | 'too-large', detail?: string): SourceItem[] {
+  function skipOnce(
+    path: string,
+    reason: 'binary' | 'too-large' | 'missing',
+    detail?: string,
+  ): SourceItem[] {
     const id = `${reason}\0${path}`;
     if (skippedPaths.has(id)) return [];
     skippedPaths.add(id);
@@ -155,16 +163,25 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     }
     for await (const record of reader.read([...byBlob.keys()])) {
       const requests = byBlob.get(record.id) ?? [];
+      if (record.type === 'missing') {
+        const first = requests[0];
+        const where = first === undefined ? '' : ` (${first.file.path} in ${first.commit.sha})`;
+        if (options.allowPartial !== true) {
+          throw new KeyguardError(
+            'GIT_FAILED',
+            `blob ${record.id}${where} is missing from the repository (a partial or damaged clone?); fetch it or pass --allow-partial`,
+          );
+        }
+        clean.add(record.id);
+        counts.missingBlobs++;
+        for (const r of requests)
+          yield* skipOnce(r.file.path, 'missing', 'object not in the repository');
+        continue;
+      }
       if (record.data === undefined) {
         clean.add(record.id);
         counts.largeBlobs++;
-        for (const r of requests) {
-          yield* skipOnce(
-            r.file.path,
-            'too-large',
-            record.type === 'missing' ? 'object missing' : `${record.size} bytes`,
-          );
-        }
+        for (const r of requests) yield* skipOnce(r.file.path, 'too-large', `${record.size} bytes`);
         continue;
       }
       counts.blobs++;
@@ -212,9 +229,21 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       commitMessages: counts.messages,
       binaryBlobsSkipped: counts.binaryBlobs,
       largeBlobsSkipped: counts.largeBlobs,
+      ...(counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs }),
       submoduleEntriesSkipped: counts.submoduleEntries,
       symlinkEntriesSkipped: counts.symlinkEntries,
       ...options.extraCoverage,
+      ...(counts.missingBlobs === 0
+        ? {}
+        : {
+            partial: true,
+            partialReason: [
+              options.extraCoverage?.partialReason,
+              `${counts.missingBlobs} blob(s) missing from the repository were not scanned`,
+            ]
+              .filter((x) => x !== undefined)
+              .join('; '),
+          }),
     }),
     async *items(): AsyncIterable<SourceItem> {
       const reader = new BlobReader(options.cwd, options.maxFileSize);
@@ -247,6 +276,16 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
           report();
         }
         finished = true;
+      } catch (error) {
+        // Fail closed, and say how far the walk got: what follows was not covered.
+        if (error instanceof KeyguardError) {
+          throw new KeyguardError(
+            error.code,
+            `${error.message} (after ${counts.commits} of ${options.total} commits; the rest were not scanned)`,
+            { details: error.details, cause: error },
+          );
+        }
+        throw error;
       } finally {
         if (!finished) reader.kill();
       }

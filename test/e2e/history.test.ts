@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -178,6 +179,25 @@ describe('keyguard history', () => {
     expect(partial.stderr).toMatch(/PARTIAL/);
     const human = run('--allow-partial');
     expect(human.stdout).toMatch(/PARTIAL scan/);
+  });
+
+  it('a blob missing from the repository fails closed; --allow-partial scans the rest and says so', () => {
+    const r = repo();
+    r.write('gone.txt', 'this blob will be lost\n');
+    r.commitAll('one');
+    r.write('kept.txt', 'kept\n');
+    r.commitAll('two');
+    const id = r.git('rev-parse', 'HEAD~1:gone.txt').trim();
+    unlinkSync(join(r.dir, '.git', 'objects', id.slice(0, 2), id.slice(2)));
+    const refused = r.keyguard(['history']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/missing from the repository/);
+    expect(refused.stderr).toMatch(/the rest were not scanned/);
+    const partial = history(r, '--allow-partial');
+    expect(partial.code).toBe(0);
+    expect(partial.report.coverage?.partial).toBe(true);
+    expect(String(partial.report.coverage?.partialReason)).toMatch(/1 blob\(s\) missing/);
+    expect(partial.raw).toMatch(/PARTIAL/);
   });
 
   it('a bad range exits 2 with a one-line error', () => {

@@ -19,7 +19,8 @@ The scan fails closed: a shallow clone, a range git cannot resolve or a git fail
 what was not covered. Every report ends with a coverage summary (commits, blobs, bytes, skips).
 
       --since <date>        only commits after a date (YYYY-MM-DD, or git forms like '2 weeks ago')
-      --allow-partial       accept a shallow clone; every output then says the scan is partial
+      --allow-partial       accept a shallow clone or missing objects; every output then says the
+                            scan is partial
       --pre-push            scan PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF (the pre-commit framework's
                             pre-push stage sets them)
 ${SCAN_OPTIONS_HELP}
@@ -128,6 +129,7 @@ export async function runHistory(io: CommandIo): Promise<number> {
             `${p.blobs} blobs, ${Math.round(p.bytes / 1048576)} MiB`,
           ),
         extraCoverage: extra,
+        allowPartial: values['allow-partial'] === true,
       });
       return source;
     },
@@ -139,6 +141,11 @@ export async function runHistory(io: CommandIo): Promise<number> {
           : mergeHistoryFindings(result, (sha, path) => source?.attribution(sha, path));
       // The source yields only content that may hold a secret; what it read is in its coverage.
       const cov = result.coverage ?? {};
+      if (cov.partial === true && !info.shallow) {
+        io.stderr.write(
+          `keyguard: warning: PARTIAL scan (--allow-partial): ${String(cov.partialReason)}\n`,
+        );
+      }
       const stats = {
         ...merged.stats,
         files: Number(cov.files ?? merged.stats.files),
