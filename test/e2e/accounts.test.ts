@@ -73,7 +73,7 @@ describe('accounts in .keyguard.json', () => {
       }),
     });
     const r = runCli(['tree', dir, '--format', 'json']);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as Report;
     const byPath = new Map(report.findings.map((f) => [f.path, f]));
     expect(byPath.get('prod/.env')).toMatchObject({
@@ -125,7 +125,7 @@ describe('accounts in .keyguard.json', () => {
       }),
     });
     const r = runCli(['tree', dir, '--format', 'json']);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as Report;
     expect(report.findings.map((f) => [f.path, f.severity])).toEqual([
       ['prod/.env', 'high'],

@@ -78,7 +78,7 @@ describe('keyguard audit-aws-config', () => {
   it('reports long-term plaintext keys with their account and what to move to (exit 1), never a secret', () => {
     const h = home({ '.aws/credentials': CREDENTIALS, '.aws/config': CONFIG });
     const r = runCli(['audit-aws-config'], { env: envFor(h) });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     const out = r.stdout;
     expect(out).toContain(join(h, '.aws/credentials'));
     expect(out).toMatch(/\[default\] +HIGH +static-keys/);
@@ -98,7 +98,7 @@ describe('keyguard audit-aws-config', () => {
   it('writes JSON with files, profiles and a summary', () => {
     const h = home({ '.aws/credentials': CREDENTIALS, '.aws/config': CONFIG });
     const r = runCli(['audit-aws-config', '--format', 'json'], { env: envFor(h) });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.version).toBe(1);
     expect(report.summary).toEqual({
@@ -123,11 +123,11 @@ describe('keyguard audit-aws-config', () => {
   it('exits 0 on SSO-only files and when there are no AWS files at all', () => {
     const sso = home({ '.aws/config': CONFIG.split('[profile admin]')[0] ?? '' });
     const r = runCli(['audit-aws-config'], { env: envFor(sso) });
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('✔ no long-term access key in plaintext');
     const empty = home({});
     const none = runCli(['audit-aws-config'], { env: envFor(empty) });
-    expect(none.code).toBe(0);
+    expect(none.code, none.stderr).toBe(0);
     expect(none.stdout).toContain('not found');
   });
 
@@ -140,19 +140,19 @@ describe('keyguard audit-aws-config', () => {
         AWS_CONFIG_FILE: join(h, 'elsewhere/cfg-config'),
       },
     });
-    expect(byEnv.code).toBe(1);
+    expect(byEnv.code, byEnv.stderr).toBe(1);
     expect(JSON.parse(byEnv.stdout).summary.profiles).toBe(5);
     const byPath = runCli(
       ['audit-aws-config', join(h, 'elsewhere/creds'), join(h, 'elsewhere/cfg-config')],
       { env: envFor(home({})) },
     );
-    expect(byPath.code).toBe(1);
+    expect(byPath.code, byPath.stderr).toBe(1);
     expect(byPath.stdout).toMatch(/credentials +.*elsewhere\/creds \(found/);
     expect(byPath.stdout).toMatch(/config +.*elsewhere\/cfg-config \(found/);
     const onlyConfig = runCli(['audit-aws-config', join(h, 'elsewhere/cfg-config')], {
       env: envFor(h),
     });
-    expect(onlyConfig.code).toBe(0);
+    expect(onlyConfig.code, onlyConfig.stderr).toBe(0);
     expect(onlyConfig.stdout).not.toContain('creds');
   });
 
@@ -166,20 +166,20 @@ describe('keyguard audit-aws-config', () => {
   it('fails with exit 2 and one line on a missing file, a directory, or a bad format', () => {
     const h = home({ '.aws/credentials': CREDENTIALS });
     const missing = runCli(['audit-aws-config', join(h, 'nope/credentials')], { env: envFor(h) });
-    expect(missing.code).toBe(2);
+    expect(missing.code, missing.stderr).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toContain('nope/credentials');
     const dir = runCli(['audit-aws-config', join(h, '.aws')], { env: envFor(h) });
-    expect(dir.code).toBe(2);
+    expect(dir.code, dir.stderr).toBe(2);
     expect(dir.stderr).toContain('EISDIR');
     const format = runCli(['audit-aws-config', '--format', 'sarif'], { env: envFor(h) });
-    expect(format.code).toBe(2);
+    expect(format.code, format.stderr).toBe(2);
     expect(format.stderr).toContain("unknown format 'sarif'");
     const two = runCli(
       ['audit-aws-config', join(h, '.aws/credentials'), join(h, '.aws/credentials')],
       { env: envFor(h) },
     );
-    expect(two.code).toBe(2);
+    expect(two.code, two.stderr).toBe(2);
     expect(leaks(missing.stderr + dir.stderr + format.stderr + two.stderr, all)).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ beforeAll(() => {
 describe('keyguard explain', () => {
   it('prints title, description, why, what to do and references for a rule', () => {
     const r = runCli(['explain', 'aws-access-key-pair']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     const out = r.stdout;
     expect(out.split('\n')[0]).toBe('aws-access-key-pair: AWS access key pair');
@@ -25,7 +25,7 @@ describe('keyguard explain', () => {
 
   it('gives the temporary-credential guidance for the ASIA rules', () => {
     const r = runCli(['explain', 'aws-temporary-credential-pair']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('## Leaked AWS temporary credentials');
     expect(r.stdout).toMatch(/revoke/i);
   });
@@ -40,14 +40,14 @@ describe('keyguard explain', () => {
 
   it('fails with exit 2 and one line listing the valid ids on an unknown id', () => {
     const r = runCli(['explain', 'aws-acess-key-pair']);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("unknown rule id 'aws-acess-key-pair'");
     for (const rule of BUILTIN_PACK.rules) expect(lines[0]).toContain(rule.id);
     const none = runCli(['explain']);
-    expect(none.code).toBe(2);
+    expect(none.code, none.stderr).toBe(2);
     expect(none.stderr).toContain('needs a rule id');
   });
 
@@ -76,7 +76,7 @@ describe('keyguard explain', () => {
       writeFileSync(file, JSON.stringify(pack));
       const r = runCli(['explain', 'corp-aws-key-id', '--rules', file]);
       expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('corp-aws-key-id: Corporate key ID');
       expect(r.stdout).toContain('Key IDs in our corp format.');
       expect(r.stdout).toContain('Fix (from the rule pack): Rotate it.');

@@ -169,7 +169,7 @@ describe('keyguard tree --verify against a local STS', () => {
     const r = await runCliAsync(['tree', dir, '--verify', '--fail-on', 'critical'], {
       env: env(),
     });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/CRITICAL +AWS access key pair/);
     expect(r.stdout).toContain('verified live: root user');
     expect(r.stdout).toMatch(/fix: Root-user key: delete it now/);
@@ -181,14 +181,14 @@ describe('keyguard tree --verify against a local STS', () => {
     });
     // Without --verify the same pair is high: --fail-on critical lets it through.
     const plain = await runCliAsync(['tree', dir, '--fail-on', 'critical'], { env: env() });
-    expect(plain.code).toBe(0);
+    expect(plain.code, plain.stderr).toBe(0);
     expect(leaks(r.stdout + r.stderr + j.stdout + plain.stdout, everyValue)).toEqual([]);
   });
 
   it('drops an inactive key to low and an expired session token to low', async () => {
     const dir = folder({ 'a/credentials': creds(dead), 'b/credentials': creds(expired) });
     const r = await runCliAsync(['tree', dir, '--verify', '--format', 'json'], { env: env() });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     const pairs = findings(r.stdout).filter((f) => f.ruleId.endsWith('-pair'));
     const byPath = new Map(pairs.map((f) => [f.path, f]));
     expect(byPath.get('a/credentials')).toMatchObject({
@@ -216,7 +216,7 @@ describe('keyguard tree --verify against a local STS', () => {
     const gate = await runCliAsync(['tree', dir, '--verify', '--fail-on', 'medium'], {
       env: env(),
     });
-    expect(gate.code).toBe(0);
+    expect(gate.code, gate.stderr).toBe(0);
     expect(gate.stdout).toContain('verified inactive (InvalidClientTokenId)');
     expect(leaks(r.stdout + gate.stdout + gate.stderr, everyValue)).toEqual([]);
   });
@@ -236,7 +236,7 @@ describe('keyguard tree --verify against a local STS', () => {
     const before = sts.requests.length;
     const dir = folder({ 'bait/credentials': creds(canary) });
     const r = await runCliAsync(['tree', dir, '--verify'], { env: env() });
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/INFO +AWS access key pair/);
     expect(r.stdout).toContain('account 052310077262 (likely canary token: do not use it)');
     expect(r.stdout).toMatch(/fix: Likely a canary/);
@@ -259,7 +259,7 @@ describe('keyguard tree --verify against a local STS', () => {
     });
     const before = sts.requests.length;
     const plain = await runCliAsync(['tree', dir, '--format', 'json'], { env: env() });
-    expect(plain.code).toBe(1);
+    expect(plain.code, plain.stderr).toBe(1);
     expect(findings(plain.stdout)[0]?.verification).toBeUndefined();
     expect(sts.requests.length).toBe(before);
     const r = await runCliAsync(['tree', dir, '--verify', '--format', 'json'], { env: env() });
@@ -293,7 +293,7 @@ describe('keyguard tree --verify against a local STS', () => {
     git('add', 'app.env');
     const before = sts.requests.length;
     const staged = await runCliAsync(['staged', '--format', 'json'], { cwd: dir, env: env() });
-    expect(staged.code).toBe(1);
+    expect(staged.code, staged.stderr).toBe(1);
     expect(findings(staged.stdout)[0]?.verification).toBeUndefined();
     expect(sts.requests.length).toBe(before);
     const opted = await runCliAsync(['staged', '--verify', '--format', 'json'], {
@@ -309,7 +309,7 @@ describe('keyguard tree --verify against a local STS', () => {
     const r = await runCliAsync(['tree', dir, '--verify'], {
       env: { AWS_ENDPOINT_URL_STS: 'http://sts.example.com' },
     });
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('AWS_ENDPOINT_URL_STS');
   });
@@ -328,7 +328,7 @@ describe('keyguard audit-aws-config --verify', () => {
         AWS_CONFIG_FILE: undefined,
       },
     });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/\[default\] +CRITICAL/);
     expect(r.stdout).toContain(`ROOT USER key of account ${root.account}`);
     expect(r.stdout).toContain(`verified live: user ${user.arn}`);
