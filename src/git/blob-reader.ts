@@ -107,7 +107,8 @@ export class BlobReader {
         const h = this.header;
         this.header = undefined;
         if (this.keep) {
-          const all = Buffer.concat(this.body);
+          // Most blobs sit inside one read from the pipe: a view, not a copy.
+          const all = this.body.length === 1 ? (this.body[0] as Buffer) : Buffer.concat(this.body);
           this.push({ ...h, data: all.subarray(0, h.size) });
         } else {
           this.push(h);

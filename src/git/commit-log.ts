@@ -116,16 +116,27 @@ export async function* streamCommitLog(
 
   try {
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      const buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
       let pos = 0;
-      for (;;) {
-        const nul = buf.indexOf(0, pos);
-        if (nul === -1) break;
-        const done = take(buf.toString('utf8', pos, nul));
+      if (rest.length > 0) {
+        // Only the token cut by the previous read is joined; the rest of the chunk is not copied.
+        const nul = chunk.indexOf(0);
+        if (nul === -1) {
+          rest = Buffer.concat([rest, chunk]);
+          continue;
+        }
+        const done = take(Buffer.concat([rest, chunk.subarray(0, nul)]).toString('utf8'));
+        rest = Buffer.alloc(0);
         pos = nul + 1;
         if (done !== undefined) yield done;
       }
-      rest = Buffer.from(buf.subarray(pos));
+      for (;;) {
+        const nul = chunk.indexOf(0, pos);
+        if (nul === -1) break;
+        const done = take(chunk.toString('utf8', pos, nul));
+        pos = nul + 1;
+        if (done !== undefined) yield done;
+      }
+      if (pos < chunk.length) rest = Buffer.from(chunk.subarray(pos));
     }
     if (rest.length > 0) {
       const done = take(rest.toString('utf8'));
