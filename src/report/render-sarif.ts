@@ -144,8 +144,9 @@ function result(f: Finding, key: string, ruleIndex: Map<string, number>): Record
             ...(f.commit.date === undefined ? {} : { date: f.commit.date }),
           }),
       ...(f.keyFacts?.account === undefined ? {} : { account: f.keyFacts.account }),
+      // A legacy key ID carries no account: say so without putting text where digits go.
       ...(f.keyFacts !== undefined && f.keyFacts.account === undefined
-        ? { account: accountText(f) }
+        ? { legacyKeyId: true }
         : {}),
       ...(f.keyFacts?.canary === true ? { canary: true } : {}),
       ...(f.verification === undefined ? {} : { verification: f.verification }),
