@@ -117,6 +117,11 @@ describe('keyguard history', () => {
     const onlyMain = history(r, 'main');
     expect(onlyMain.code).toBe(0);
     expect(onlyMain.report.coverage?.commits).toBe(2);
+    // The helper dates commits from 2023-11 on: a later --since selects nothing (and says so).
+    const none = r.keyguard(['history', '--since', '2030-01-01']);
+    expect(none.code).toBe(0);
+    expect(none.stderr).toMatch(/selects no commits/);
+    expect(history(r, '--since', '2020-01-01').report.coverage?.commits).toBe(3);
     const range = history(r, 'main..feature');
     expect(range.report.coverage?.commits).toBe(1);
     expect(pairs(range.report)).toHaveLength(1);
@@ -190,7 +195,7 @@ describe('keyguard history', () => {
     const id = r.git('rev-parse', 'HEAD~1:gone.txt').trim();
     unlinkSync(join(r.dir, '.git', 'objects', id.slice(0, 2), id.slice(2)));
     const refused = r.keyguard(['history']);
-    expect(refused.code).toBe(2);
+    expect(refused.code, refused.stderr).toBe(2);
     expect(refused.stderr).toMatch(/missing from the repository/);
     expect(refused.stderr).toMatch(/the rest were not scanned/);
     const partial = history(r, '--allow-partial');
