@@ -262,6 +262,19 @@ describe('keyguard history', () => {
     });
     expect(res.status).toBe(1);
     expect(JSON.parse(res.stdout).coverage.commits).toBe(1);
+    const deletion = spawnSync('node', [CLI, 'history', '--pre-push'], {
+      cwd: r.dir,
+      env: { ...r.env, PRE_COMMIT_FROM_REF: tip, PRE_COMMIT_TO_REF: '0'.repeat(40) },
+      encoding: 'utf8',
+    });
+    expect(deletion.status).toBe(0);
+    const newBranch = spawnSync('node', [CLI, 'history', '--pre-push', '--format', 'json'], {
+      cwd: r.dir,
+      env: { ...r.env, PRE_COMMIT_FROM_REF: '0'.repeat(40), PRE_COMMIT_TO_REF: tip },
+      encoding: 'utf8',
+    });
+    // No remote knows any commit yet: both are scanned.
+    expect(JSON.parse(newBranch.stdout).coverage.commits).toBe(2);
     const missing = r.keyguard(['history', '--pre-push']);
     expect(missing.code).toBe(2);
   });

@@ -49,6 +49,8 @@ function prePushRange(env: CommandIo['env']): string[] {
       "'--pre-push' needs PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF (set by pre-commit's pre-push stage)",
     );
   }
+  // A branch deletion pushes no commits.
+  if (NULL_ID.test(to)) return [];
   // A new branch: everything the remote does not have yet.
   if (NULL_ID.test(from)) return [to, '--not', '--remotes'];
   return [`${from}..${to}`];
@@ -86,6 +88,10 @@ export async function runHistory(io: CommandIo): Promise<number> {
   }
   const info = await readRepoInfo(io.cwd);
   const range = revisionsOf(positionals, io, values['pre-push'] === true);
+  if (range.length === 0) {
+    io.stderr.write('keyguard: pushing a deletion: no commits to scan\n');
+    return 0;
+  }
   const since = stringOption(values, 'since');
   const revisions = since === undefined ? range : [...range, sinceArg(since)];
   const rangeLabel =
