@@ -6,7 +6,7 @@ import type { CredentialCollector } from './collect-credentials.js';
 import { keyFactsFor } from './key-facts.js';
 import { labelOf, readLabel } from './label.js';
 import { createLineIndex, type LineIndex } from './line-index.js';
-import { type MaskSpan, maskLine } from './mask-line.js';
+import { type MaskSpan, maskLine, spansWithin } from './mask-line.js';
 import { findMatches, type RawMatch } from './match.js';
 import { pairMatches, type SecretNaming } from './pair.js';
 import { selectRules } from './prefilter.js';
@@ -106,7 +106,8 @@ function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; in
     }
     if (anchors.length === 0) continue;
     index ??= createLineIndex(text);
-    raw.push(...findMatches(text, rule, regionsAround(text, index, anchors)));
+    // A loop, not push(...spread): a large file can hold more matches than call arguments allowed.
+    for (const m of findMatches(text, rule, regionsAround(text, index, anchors))) raw.push(m);
   }
   if (raw.length > 0) index ??= createLineIndex(text);
   return index === undefined ? { raw } : { raw, index };
@@ -142,7 +143,7 @@ export function detectChunk(
       emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m, allowedBy: builtin });
     }
   }
-  const { pairs, unpaired } = pairMatches(live, pack.pairs, index, (m) => namingOf(m, index));
+  const { pairs, unpaired } = pairMatches(live, pack.pairs, index, (m) => namingOf(m, index), text);
   for (const p of pairs) {
     emits.push({ spec: p.pair.spec, kind: 'credential-pair', primary: p.keyId, partner: p.secret });
   }
@@ -157,6 +158,7 @@ export function detectChunk(
     end: m.end,
     replacement: redactValue(m.rule.kind, m.value),
   }));
+  masks.sort((a, b) => a.start - b.start);
   const lineOffset = (chunk.firstLine ?? 1) - 1;
   const locate = (m: RawMatch): Location => {
     const endOffset = Math.max(m.start, m.end - 1);
@@ -181,12 +183,14 @@ export function detectChunk(
     const identity = e.partner ?? e.primary;
     const secretHash = sha256Hex(identity.value);
     const line = index.lineOf(e.primary.start);
+    const lineStart = index.lineStart(line);
+    const lineMasks = spansWithin(masks, lineStart, index.lineStart(line + 1));
     const lineText = maskLine(
       index.lineText(line),
-      index.lineStart(line),
+      lineStart,
       e.primary.start,
       e.primary.end,
-      masks,
+      lineMasks,
     );
     const values = e.partner === undefined ? [e.primary.value] : [e.partner.value, e.primary.value];
     const lines = [index.lineText(line)];

@@ -57,3 +57,22 @@ export function maskLine(
   if (b < line.length) out = `${out}…`;
   return out.trim();
 }
+
+/**
+ * The spans starting in [from, to), from spans sorted by start: each finding masks only its own
+ * line's spans, so a file with many findings stays linear instead of quadratic.
+ */
+export function spansWithin(sorted: readonly MaskSpan[], from: number, to: number): MaskSpan[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid]?.start ?? 0) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: MaskSpan[] = [];
+  for (let i = lo; i < sorted.length && (sorted[i]?.start ?? to) < to; i++) {
+    out.push(sorted[i] as MaskSpan);
+  }
+  return out;
+}

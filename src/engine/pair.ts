@@ -39,6 +39,10 @@ interface Candidate {
   readonly chars: number;
 }
 
+/** Candidates kept per secret (nearest first): greedy pairing never looks further in practice. */
+const PER_SECRET = 8;
+const SECTION_CHARS = 16_000;
+
 /** Blank lines and INI section headers strictly between two lines: profile boundaries. */
 function breaksBetween(index: LineIndex, a: number, b: number): number {
   let breaks = 0;
@@ -49,32 +53,53 @@ function breaksBetween(index: LineIndex, a: number, b: number): number {
   return breaks;
 }
 
-/** True when both lines sit in one INI section: a header above them and none in between. */
-function sameSection(index: LineIndex, a: number, b: number): boolean {
-  const top = Math.min(a, b);
-  for (let l = top + 1; l < Math.max(a, b); l++)
-    if (INI_HEADER.test(index.lineText(l))) return false;
-  for (let l = top; l >= Math.max(1, top - SECTION_LINES); l--) {
-    if (INI_HEADER.test(index.lineText(l))) return true;
-  }
-  return false;
+/** Lines of INI section headers (`[default]`), found once per chunk when a pairing needs them. */
+function headerLines(text: string, index: LineIndex): number[] {
+  const lines: number[] = [];
+  for (const m of text.matchAll(/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/gm))
+    lines.push(index.lineOf(m.index));
+  return lines;
 }
 
+/** Index of the first element of a sorted array that is >= value. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** True when both lines sit in one INI section: the same header above them, none in between. */
+function sameSection(headers: readonly number[], a: number, b: number): boolean {
+  const top = Math.min(a, b);
+  const bottom = Math.max(a, b);
+  const above = lowerBound(headers, top + 1) - 1;
+  const header = headers[above];
+  if (header === undefined || top - header > SECTION_LINES) return false;
+  return (headers[above + 1] ?? Number.POSITIVE_INFINITY) > bottom;
+}
+
+/**
+ * Whether a secret at `lines`/`chars` from a key ID may pair with it: the pack's window; for a
+ * labelled secret LABELLED_LINES/CHARS, or (`wide`) anywhere in the same INI section.
+ */
 function reaches(
   pair: CompiledPair,
   naming: SecretNaming,
   lines: number,
   chars: number,
-  index: LineIndex,
-  keyLine: number,
-  secretLine: number,
+  wide: boolean,
 ): boolean {
   if (lines <= pair.withinLines && chars <= pair.withinChars) return true;
   if (naming !== 'labelled') return false;
   if (lines <= Math.max(pair.withinLines, LABELLED_LINES)) {
     return chars <= Math.max(pair.withinChars, LABELLED_CHARS);
   }
-  return lines <= SECTION_LINES && sameSection(index, keyLine, secretLine);
+  return wide && lines <= SECTION_LINES && chars <= SECTION_CHARS;
 }
 
 /**
@@ -87,13 +112,22 @@ export function pairMatches(
   pairs: readonly CompiledPair[],
   index: LineIndex,
   namingOf: (secret: RawMatch) => SecretNaming = () => 'plain',
+  text?: string,
 ): PairingResult {
   const candidates: Candidate[] = [];
   const namings = new Map<RawMatch, SecretNaming>();
+  let headers: number[] | undefined;
+  const inSection = (a: number, b: number) => {
+    headers ??= text === undefined ? [] : headerLines(text, index);
+    return sameSection(headers, a, b);
+  };
   for (const pair of pairs) {
-    const keyIds = matches.filter((m) => m.rule.id === pair.keyId);
+    const keyIds = matches
+      .filter((m) => m.rule.id === pair.keyId)
+      .sort((a, b) => a.start - b.start);
     const secrets = matches.filter((m) => m.rule.id === pair.secret);
     if (keyIds.length === 0 || secrets.length === 0) continue;
+    const keyLines = keyIds.map((k) => index.lineOf(k.start));
     for (const secret of secrets) {
       let naming = namings.get(secret);
       if (naming === undefined) {
@@ -102,22 +136,32 @@ export function pairMatches(
       }
       if (naming === 'other') continue;
       const secretLine = index.lineOf(secret.start);
-      for (const keyId of keyIds) {
-        const keyLine = index.lineOf(keyId.start);
-        const lines = Math.abs(keyLine - secretLine);
-        const after = keyId.start < secret.start;
-        const chars = Math.max(0, after ? secret.start - keyId.end : keyId.start - secret.end);
-        if (!reaches(pair, naming, lines, chars, index, keyLine, secretLine)) continue;
-        candidates.push({
-          pair,
-          keyId,
-          secret,
-          lines,
-          breaks: breaksBetween(index, keyLine, secretLine),
-          plain: naming === 'labelled' ? 0 : 1,
-          before: after ? 0 : 1,
-          chars,
-        });
+      const within = (span: number, wide: boolean): Candidate[] => {
+        const near: Candidate[] = [];
+        for (let i = lowerBound(keyLines, secretLine - span); i < keyIds.length; i++) {
+          const keyLine = keyLines[i] as number;
+          if (keyLine > secretLine + span) break;
+          const keyId = keyIds[i] as RawMatch;
+          const lines = Math.abs(keyLine - secretLine);
+          const after = keyId.start < secret.start;
+          const chars = Math.max(0, after ? secret.start - keyId.end : keyId.start - secret.end);
+          if (!reaches(pair, naming, lines, chars, wide)) continue;
+          if (wide && !inSection(keyLine, secretLine)) continue;
+          const plain = naming === 'labelled' ? 0 : 1;
+          near.push({ pair, keyId, secret, lines, breaks: 0, plain, before: after ? 0 : 1, chars });
+        }
+        return near;
+      };
+      // Near first; only a labelled secret with no key ID near it looks across its INI section.
+      let near = within(
+        Math.max(pair.withinLines, naming === 'labelled' ? LABELLED_LINES : 0),
+        false,
+      );
+      if (near.length === 0 && naming === 'labelled') near = within(SECTION_LINES, true);
+      near.sort((a, b) => a.lines - b.lines || a.chars - b.chars);
+      for (const c of near.slice(0, PER_SECRET)) {
+        const keyLine = index.lineOf(c.keyId.start);
+        candidates.push({ ...c, breaks: breaksBetween(index, keyLine, secretLine) });
       }
     }
   }

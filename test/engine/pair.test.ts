@@ -31,6 +31,7 @@ function pairsIn(text: string, naming?: Record<string, SecretNaming>): string[] 
     PACK.pairs,
     createLineIndex(text),
     naming === undefined ? undefined : (m) => naming[m.value] ?? 'plain',
+    text,
   );
   return pairs.map((p) => `${p.pair.id}:${p.keyId.value}+${p.secret.value}`).sort();
 }
