@@ -18,7 +18,9 @@ import { type Parsed, parseSize, stringOption } from './parse-options.js';
 const CONFIG_FILE = '.keyguard.json';
 const BASELINE_FILE = '.keyguard-baseline.json';
 const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-const FORMATS = new Set(['human', 'json', 'sarif', 'github', 'markdown', 'gitlab']);
+/** Reports that say nothing about rules when there is no finding; SARIF and the others list the
+ * rule pack, so they take the full path. */
+const FORMATS = new Set(['human', 'json']);
 /** A pack with no rules: enough to render a report with no findings. */
 const NO_RULES: CompiledPack = {
   names: [],
