@@ -16962,7 +16962,12 @@ function describe(error) {
 async function validateJson(data, schema, file, code2, what) {
   const mod = await Promise.resolve().then(() => __toESM(require__(), 1));
   const Ajv2020 = mod.Ajv2020 ?? mod.default.Ajv2020;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true
+  });
   const validate = ajv.compile(schema);
   if (validate(data)) return data;
   const errors = validate.errors ?? [];
@@ -17080,7 +17085,7 @@ var aws_default = {
       kind: "key-id",
       title: "AWS access key ID",
       description: "A long-term AWS access key ID (AKIA), or an STS bearer-token (ABIA) or context-specific (ACCA) credential ID. Alone it cannot sign a request, but it names the account and is half of a credential.",
-      pattern: "(?:\\b|(?<=\\\\[nrt])|(?<=%(?:2[026CcFf]|3[AaDd]|0[AaDd])))((?:AKIA|ABIA|ACCA)(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15}))\\b",
+      pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9_])((?:AKIA|ABIA|ACCA)(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15}))\\b",
       secretGroup: 1,
       keywords: ["AKIA", "ABIA", "ACCA"],
       minEntropy: 2.8,
@@ -17116,7 +17121,7 @@ var aws_default = {
       kind: "key-id",
       title: "AWS temporary access key ID",
       description: "An access key ID issued by AWS STS (ASIA). It is usable with its secret and session token until the session expires (at most 36 hours).",
-      pattern: "(?:\\b|(?<=\\\\[nrt])|(?<=%(?:2[026CcFf]|3[AaDd]|0[AaDd])))(ASIA(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15}))\\b",
+      pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9_])(ASIA(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15}))\\b",
       secretGroup: 1,
       keywords: ["ASIA"],
       minEntropy: 2.8,
@@ -17146,9 +17151,9 @@ var aws_default = {
       kind: "secret",
       title: "AWS secret access key",
       description: "A 40-character AWS secret access key, recognised by its AWS label or by a key ID nearby. With its key ID it signs requests as the key's owner.",
-      pattern: "(?:(?<![A-Za-z0-9+/_\\-])(?<![A-Za-z0-9_\\-]\\.)|(?<=\\\\[nrt])|(?<=%(?:2[026Cc]|3[AaDd]|0[AaDd])))((?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){40})(?![A-Za-z0-9+/=_\\-]|%2[BbFf]|%3[Dd]|\\.[A-Za-z0-9_\\-])",
+      pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9+/_\\-])(?<![A-Za-z0-9_\\-]\\.)((?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){40})(?![A-Za-z0-9+/=_\\-]|%2[BbFf]|%3[Dd]|\\.[A-Za-z0-9_\\-])",
       secretGroup: 1,
-      keywords: ["ecret", "ECRET"],
+      keywords: ["ecret", "ECRET", "sec_key", "SEC_KEY"],
       minEntropy: 4,
       report: "labelled",
       labels: {
@@ -17177,7 +17182,8 @@ var aws_default = {
           "| AWS_SECRET_ACCESS_KEY | `{{SECRET}}` |",
           "<key>AWSSecretKey</key>\n<string>{{SECRET}}</string>",
           "UPDATE settings SET value = '{{SECRET}}' WHERE name = 'aws_secret_access_key';",
-          'hc.set("fs.s3a.secret.key", "{{SECRET}}")'
+          'hc.set("fs.s3a.secret.key", "{{SECRET}}")',
+          "aws_sec_key {{SECRET}}"
         ],
         noMatch: [
           "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -17948,6 +17954,20 @@ function maskLine(line, lineStart, focusStart, focusEnd, spans) {
   if (b3 < line.length) out = `${out}\u2026`;
   return out.trim();
 }
+function spansWithin(sorted, from, to2) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if ((sorted[mid]?.start ?? 0) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out = [];
+  for (let i = lo; i < sorted.length && (sorted[i]?.start ?? to2) < to2; i++) {
+    out.push(sorted[i]);
+  }
+  return out;
+}
 
 // src/engine/match.ts
 var URL_ESCAPES = { "2b": "+", "2f": "/", "3d": "=" };
@@ -17981,6 +18001,8 @@ var LABELLED_LINES = 20;
 var LABELLED_CHARS = 3e3;
 var SECTION_LINES = 120;
 var INI_HEADER = /^\s*\[[^\]\n]+\]\s*$/;
+var PER_SECRET = 8;
+var SECTION_CHARS = 16e3;
 function breaksBetween(index, a, b3) {
   let breaks = 0;
   for (let l3 = Math.min(a, b3) + 1; l3 < Math.max(a, b3); l3++) {
@@ -17989,30 +18011,51 @@ function breaksBetween(index, a, b3) {
   }
   return breaks;
 }
-function sameSection(index, a, b3) {
-  const top = Math.min(a, b3);
-  for (let l3 = top + 1; l3 < Math.max(a, b3); l3++)
-    if (INI_HEADER.test(index.lineText(l3))) return false;
-  for (let l3 = top; l3 >= Math.max(1, top - SECTION_LINES); l3--) {
-    if (INI_HEADER.test(index.lineText(l3))) return true;
-  }
-  return false;
+function headerLines(text2, index) {
+  const lines = [];
+  for (const m2 of text2.matchAll(/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/gm))
+    lines.push(index.lineOf(m2.index));
+  return lines;
 }
-function reaches(pair, naming, lines, chars, index, keyLine, secretLine) {
+function lowerBound(sorted, value) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function sameSection(headers, a, b3) {
+  const top = Math.min(a, b3);
+  const bottom = Math.max(a, b3);
+  const above = lowerBound(headers, top + 1) - 1;
+  const header = headers[above];
+  if (header === void 0 || top - header > SECTION_LINES) return false;
+  return (headers[above + 1] ?? Number.POSITIVE_INFINITY) > bottom;
+}
+function reaches(pair, naming, lines, chars, wide) {
   if (lines <= pair.withinLines && chars <= pair.withinChars) return true;
   if (naming !== "labelled") return false;
   if (lines <= Math.max(pair.withinLines, LABELLED_LINES)) {
     return chars <= Math.max(pair.withinChars, LABELLED_CHARS);
   }
-  return lines <= SECTION_LINES && sameSection(index, keyLine, secretLine);
+  return wide && lines <= SECTION_LINES && chars <= SECTION_CHARS;
 }
-function pairMatches(matches, pairs, index, namingOf2 = () => "plain") {
+function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
   const candidates = [];
   const namings = /* @__PURE__ */ new Map();
+  let headers;
+  const inSection = (a, b3) => {
+    headers ??= text2 === void 0 ? [] : headerLines(text2, index);
+    return sameSection(headers, a, b3);
+  };
   for (const pair of pairs) {
-    const keyIds = matches.filter((m2) => m2.rule.id === pair.keyId);
+    const keyIds = matches.filter((m2) => m2.rule.id === pair.keyId).sort((a, b3) => a.start - b3.start);
     const secrets = matches.filter((m2) => m2.rule.id === pair.secret);
     if (keyIds.length === 0 || secrets.length === 0) continue;
+    const keyLines = keyIds.map((k2) => index.lineOf(k2.start));
     for (const secret of secrets) {
       let naming = namings.get(secret);
       if (naming === void 0) {
@@ -18021,22 +18064,31 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain") {
       }
       if (naming === "other") continue;
       const secretLine = index.lineOf(secret.start);
-      for (const keyId of keyIds) {
-        const keyLine = index.lineOf(keyId.start);
-        const lines = Math.abs(keyLine - secretLine);
-        const after = keyId.start < secret.start;
-        const chars = Math.max(0, after ? secret.start - keyId.end : keyId.start - secret.end);
-        if (!reaches(pair, naming, lines, chars, index, keyLine, secretLine)) continue;
-        candidates.push({
-          pair,
-          keyId,
-          secret,
-          lines,
-          breaks: breaksBetween(index, keyLine, secretLine),
-          plain: naming === "labelled" ? 0 : 1,
-          before: after ? 0 : 1,
-          chars
-        });
+      const within = (span, wide) => {
+        const near2 = [];
+        for (let i = lowerBound(keyLines, secretLine - span); i < keyIds.length; i++) {
+          const keyLine = keyLines[i];
+          if (keyLine > secretLine + span) break;
+          const keyId = keyIds[i];
+          const lines = Math.abs(keyLine - secretLine);
+          const after = keyId.start < secret.start;
+          const chars = Math.max(0, after ? secret.start - keyId.end : keyId.start - secret.end);
+          if (!reaches(pair, naming, lines, chars, wide)) continue;
+          if (wide && !inSection(keyLine, secretLine)) continue;
+          const plain = naming === "labelled" ? 0 : 1;
+          near2.push({ pair, keyId, secret, lines, breaks: 0, plain, before: after ? 0 : 1, chars });
+        }
+        return near2;
+      };
+      let near = within(
+        Math.max(pair.withinLines, naming === "labelled" ? LABELLED_LINES : 0),
+        false
+      );
+      if (near.length === 0 && naming === "labelled") near = within(SECTION_LINES, true);
+      near.sort((a, b3) => a.lines - b3.lines || a.chars - b3.chars);
+      for (const c3 of near.slice(0, PER_SECRET)) {
+        const keyLine = index.lineOf(c3.keyId.start);
+        candidates.push({ ...c3, breaks: breaksBetween(index, keyLine, secretLine) });
       }
     }
   }
@@ -18055,7 +18107,20 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain") {
 }
 
 // src/engine/prefilter.ts
+var ANY_KEYWORD = /* @__PURE__ */ new WeakMap();
+function anyKeyword(rules) {
+  let regex = ANY_KEYWORD.get(rules);
+  if (regex === void 0) {
+    const words = [...new Set(rules.flatMap((r2) => r2.keywords))];
+    const escaped = words.map((w2) => w2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    regex = words.length === 0 ? null : new RegExp(escaped.join("|"));
+    ANY_KEYWORD.set(rules, regex);
+  }
+  return regex;
+}
 function selectRules(text2, rules) {
+  const any = anyKeyword(rules);
+  if (any !== null && !any.test(text2)) return rules.filter((r2) => r2.keywords.length === 0);
   const selected = [];
   const seen = /* @__PURE__ */ new Map();
   for (const rule2 of rules) {
@@ -18279,7 +18344,7 @@ function findAllMatches(text2, pack) {
     }
     if (anchors.length === 0) continue;
     index ??= createLineIndex(text2);
-    raw.push(...findMatches(text2, rule2, regionsAround(text2, index, anchors)));
+    for (const m2 of findMatches(text2, rule2, regionsAround(text2, index, anchors))) raw.push(m2);
   }
   if (raw.length > 0) index ??= createLineIndex(text2);
   return index === void 0 ? { raw } : { raw, index };
@@ -18299,7 +18364,7 @@ function detectChunk(chunk, pack, allow, collector) {
       emits.push({ spec: m2.rule.spec, kind: m2.rule.findingKind, primary: m2, allowedBy: builtin });
     }
   }
-  const { pairs, unpaired } = pairMatches(live2, pack.pairs, index, (m2) => namingOf(m2, index));
+  const { pairs, unpaired } = pairMatches(live2, pack.pairs, index, (m2) => namingOf(m2, index), text2);
   for (const p2 of pairs) {
     emits.push({ spec: p2.pair.spec, kind: "credential-pair", primary: p2.keyId, partner: p2.secret });
   }
@@ -18313,6 +18378,7 @@ function detectChunk(chunk, pack, allow, collector) {
     end: m2.end,
     replacement: redactValue(m2.rule.kind, m2.value)
   }));
+  masks.sort((a, b3) => a.start - b3.start);
   const lineOffset = (chunk.firstLine ?? 1) - 1;
   const locate = (m2) => {
     const endOffset = Math.max(m2.start, m2.end - 1);
@@ -18335,12 +18401,14 @@ function detectChunk(chunk, pack, allow, collector) {
     const identity = e.partner ?? e.primary;
     const secretHash = sha256Hex(identity.value);
     const line = index.lineOf(e.primary.start);
+    const lineStart = index.lineStart(line);
+    const lineMasks = spansWithin(masks, lineStart, index.lineStart(line + 1));
     const lineText = maskLine(
       index.lineText(line),
-      index.lineStart(line),
+      lineStart,
       e.primary.start,
       e.primary.end,
-      masks
+      lineMasks
     );
     const values = e.partner === void 0 ? [e.primary.value] : [e.partner.value, e.primary.value];
     const lines = [index.lineText(line)];
@@ -22885,7 +22953,8 @@ function result(f3, key, ruleIndex) {
         ...f3.commit.date === void 0 ? {} : { date: f3.commit.date }
       },
       ...f3.keyFacts?.account === void 0 ? {} : { account: f3.keyFacts.account },
-      ...f3.keyFacts !== void 0 && f3.keyFacts.account === void 0 ? { account: accountText(f3) } : {},
+      // A legacy key ID carries no account: say so without putting text where digits go.
+      ...f3.keyFacts !== void 0 && f3.keyFacts.account === void 0 ? { legacyKeyId: true } : {},
       ...f3.keyFacts?.canary === true ? { canary: true } : {},
       ...f3.verification === void 0 ? {} : { verification: f3.verification },
       ...f3.severityReason === void 0 ? {} : { severityReason: f3.severityReason },
@@ -23024,7 +23093,7 @@ var BlobReader = class {
         const h3 = this.header;
         this.header = void 0;
         if (this.keep) {
-          const all = Buffer.concat(this.body);
+          const all = this.body.length === 1 ? this.body[0] : Buffer.concat(this.body);
           this.push({ ...h3, data: all.subarray(0, h3.size) });
         } else {
           this.push(h3);
@@ -23157,16 +23226,26 @@ async function* streamCommitLog(cwd, revisions) {
   };
   try {
     for await (const chunk of child.stdout) {
-      const buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
       let pos = 0;
-      for (; ; ) {
-        const nul = buf.indexOf(0, pos);
-        if (nul === -1) break;
-        const done = take(buf.toString("utf8", pos, nul));
+      if (rest.length > 0) {
+        const nul = chunk.indexOf(0);
+        if (nul === -1) {
+          rest = Buffer.concat([rest, chunk]);
+          continue;
+        }
+        const done = take(Buffer.concat([rest, chunk.subarray(0, nul)]).toString("utf8"));
+        rest = Buffer.alloc(0);
         pos = nul + 1;
         if (done !== void 0) yield done;
       }
-      rest = Buffer.from(buf.subarray(pos));
+      for (; ; ) {
+        const nul = chunk.indexOf(0, pos);
+        if (nul === -1) break;
+        const done = take(chunk.toString("utf8", pos, nul));
+        pos = nul + 1;
+        if (done !== void 0) yield done;
+      }
+      if (pos < chunk.length) rest = Buffer.from(chunk.subarray(pos));
     }
     if (rest.length > 0) {
       const done = take(rest.toString("utf8"));
@@ -23325,12 +23404,14 @@ function createHistorySource(options) {
   const intro = /* @__PURE__ */ new Map();
   const chunkKeys = /* @__PURE__ */ new Map();
   const skippedPaths = /* @__PURE__ */ new Set();
+  const paths = /* @__PURE__ */ new Set();
   const counts = {
     commits: 0,
     blobs: 0,
     bytes: 0,
     binaryBlobs: 0,
     largeBlobs: 0,
+    missingBlobs: 0,
     submoduleEntries: 0,
     symlinkEntries: 0,
     messages: 0
@@ -23401,16 +23482,25 @@ function createHistorySource(options) {
     }
     for await (const record2 of reader.read([...byBlob.keys()])) {
       const requests = byBlob.get(record2.id) ?? [];
+      if (record2.type === "missing") {
+        const first = requests[0];
+        const where2 = first === void 0 ? "" : ` (${first.file.path} in ${first.commit.sha})`;
+        if (options.allowPartial !== true) {
+          throw new KeyguardError(
+            "GIT_FAILED",
+            `blob ${record2.id}${where2} is missing from the repository (a partial or damaged clone?); fetch it or pass --allow-partial`
+          );
+        }
+        clean.add(record2.id);
+        counts.missingBlobs++;
+        for (const r2 of requests)
+          yield* skipOnce(r2.file.path, "missing", "object not in the repository");
+        continue;
+      }
       if (record2.data === void 0) {
         clean.add(record2.id);
         counts.largeBlobs++;
-        for (const r2 of requests) {
-          yield* skipOnce(
-            r2.file.path,
-            "too-large",
-            record2.type === "missing" ? "object missing" : `${record2.size} bytes`
-          );
-        }
+        for (const r2 of requests) yield* skipOnce(r2.file.path, "too-large", `${record2.size} bytes`);
         continue;
       }
       counts.blobs++;
@@ -23423,9 +23513,9 @@ function createHistorySource(options) {
           yield* skipOnce(r2.file.path, "binary");
           break;
         }
+        paths.add(r2.file.path);
         if (item.chunk.text.length === 0) {
           clean.add(record2.id);
-          yield { chunk: { ...item.chunk, blobId: record2.id, commit: r2.commit } };
           break;
         }
         intro.set(r2.key, { rank: r2.rank, commits: 1 });
@@ -23449,14 +23539,23 @@ function createHistorySource(options) {
       range: options.rangeLabel,
       commits: counts.commits,
       commitsInRange: options.total,
+      files: paths.size,
       blobs: counts.blobs,
       bytes: counts.bytes,
       commitMessages: counts.messages,
       binaryBlobsSkipped: counts.binaryBlobs,
       largeBlobsSkipped: counts.largeBlobs,
+      ...counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs },
       submoduleEntriesSkipped: counts.submoduleEntries,
       symlinkEntriesSkipped: counts.symlinkEntries,
-      ...options.extraCoverage
+      ...options.extraCoverage,
+      ...counts.missingBlobs === 0 ? {} : {
+        partial: true,
+        partialReason: [
+          options.extraCoverage?.partialReason,
+          `${counts.missingBlobs} blob(s) missing from the repository were not scanned`
+        ].filter((x3) => x3 !== void 0).join("; ")
+      }
     }),
     async *items() {
       const reader = new BlobReader(options.cwd, options.maxFileSize);
@@ -23488,6 +23587,15 @@ function createHistorySource(options) {
           report();
         }
         finished = true;
+      } catch (error) {
+        if (error instanceof KeyguardError) {
+          throw new KeyguardError(
+            error.code,
+            `${error.message} (after ${counts.commits} of ${options.total} commits; the rest were not scanned)`,
+            { details: error.details, cause: error }
+          );
+        }
+        throw error;
       } finally {
         if (!finished) reader.kill();
       }
