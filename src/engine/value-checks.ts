@@ -2,6 +2,7 @@ import type { RuleKind } from '../model/rule.js';
 import { shannonEntropy } from './entropy.js';
 
 const HEX_ONLY = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
+const AWS_TOKEN_MARK = /YXdz|b3JpZ2lu/;
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 const DIGITS = '0123456789';
@@ -82,7 +83,9 @@ export function isPlausibleValue(kind: RuleKind, value: string, minEntropy: numb
       if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9+/]/.test(value)) return false;
       return !isSequential(value) && !isWordy(value);
     case 'session-token':
-      return /[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value);
+      // STS tokens are base64 of a structure naming "aws" (YXdz) or "origin" (b3JpZ2lu) near its
+      // start; a long value under a generic `sessionToken` name without them is someone else's.
+      return /[a-z]/.test(value) && /[A-Z]/.test(value) && AWS_TOKEN_MARK.test(value.slice(0, 64));
     case 'pair':
       return true;
   }
