@@ -32,6 +32,9 @@ export function isSequential(value: string): boolean {
     if (d === 1 || d === -1) steps++;
   }
   if (steps / (folded.length - 1) > 0.5) return true;
+  // A short unit typed again and again (QWERTYQWERTY…, AbCdAbCd…).
+  const repeated = /^(.{1,8}?)\1+/.exec(folded);
+  if (repeated !== null && repeated[0].length >= folded.length * 0.75) return true;
   const head = folded.slice(0, 12);
   const tail = folded.slice(-12);
   return [BASE32.toLowerCase(), ALPHABET, DIGITS, KEYBOARD].some(
