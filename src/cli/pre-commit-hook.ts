@@ -7,12 +7,16 @@ export const BLOCK_START =
   '# >>> keyguard pre-commit gate (remove with: keyguard install --uninstall) >>>';
 export const BLOCK_END = '# <<< keyguard <<<';
 
-/** What a plain (non-husky) hook runs: the project's pinned keyguard first, then PATH; else block. */
+/**
+ * What a plain (non-husky) hook runs: the project's pinned keyguard first, then PATH; else block.
+ * `keyguard-pre-commit` is a shell prefilter that runs `keyguard staged` whenever an added line
+ * could hold a credential, and answers in milliseconds when none can.
+ */
 export const HOOK_BLOCK = `${BLOCK_START}
-if [ -x ./node_modules/.bin/keyguard ]; then
-  ./node_modules/.bin/keyguard staged || exit $?
-elif command -v keyguard >/dev/null 2>&1; then
-  keyguard staged || exit $?
+if [ -x ./node_modules/.bin/keyguard-pre-commit ]; then
+  ./node_modules/.bin/keyguard-pre-commit || exit $?
+elif command -v keyguard-pre-commit >/dev/null 2>&1; then
+  keyguard-pre-commit || exit $?
 else
   echo "keyguard: not found in node_modules/.bin or on PATH; commit blocked (install keyguard, or bypass once with git commit --no-verify)" >&2
   exit 1
@@ -21,10 +25,10 @@ ${BLOCK_END}
 `;
 
 /** The line added to `.husky/pre-commit` (husky puts node_modules/.bin on PATH itself). */
-export const HUSKY_LINE = 'keyguard staged';
+export const HUSKY_LINE = 'keyguard-pre-commit';
 
-/** Any line that already runs the gate: `keyguard staged`, `npx keyguard staged`, `node …/keyguard.js staged`. */
-const RUNS_GATE = /^[^#\n]*\bkeyguard(?:\.js"?)?\s+staged\b/m;
+/** Any line that already runs the gate: `keyguard-pre-commit`, `keyguard staged`, `node …/keyguard.js staged`. */
+const RUNS_GATE = /^[^#\n]*\bkeyguard(?:-pre-commit\b|(?:\.js"?)?\s+staged\b)/m;
 
 export interface HookLayout {
   readonly top: string;
@@ -134,7 +138,7 @@ export function uninstallHook(layout: HookLayout): InstallResult {
   }
   text = text
     .split('\n')
-    .filter((line) => line.trim() !== HUSKY_LINE)
+    .filter((line) => line.trim() !== HUSKY_LINE && line.trim() !== 'keyguard staged')
     .join('\n');
   if (text === existing) {
     return { file: display, changed: false, notes: [`${display} does not run keyguard`] };

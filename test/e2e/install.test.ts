@@ -30,7 +30,7 @@ describe('keyguard install', () => {
     expect(statSync(hook).mode & 0o111).not.toBe(0);
     const once = read(hook);
     expect(once.startsWith('#!/bin/sh\n')).toBe(true);
-    expect(once).toMatch(/keyguard staged/);
+    expect(once).toMatch(/keyguard-pre-commit/);
     const again = r.keyguard(['install']);
     expect(again.stdout).toMatch(/unchanged/);
     expect(read(hook)).toBe(once);
@@ -54,7 +54,7 @@ describe('keyguard install', () => {
     r.git('config', 'core.hooksPath', '.githooks');
     const res = r.keyguard(['install']);
     expect(res.stdout).toMatch(/\.githooks/);
-    expect(read(join(r.dir, '.githooks', 'pre-commit'))).toMatch(/keyguard staged/);
+    expect(read(join(r.dir, '.githooks', 'pre-commit'))).toMatch(/keyguard-pre-commit/);
     expect(existsSync(join(r.dir, '.git', 'hooks', 'pre-commit'))).toBe(false);
   });
 
@@ -68,9 +68,9 @@ describe('keyguard install', () => {
     expect(res.code).toBe(0);
     // husky not yet activated in this clone: said so.
     expect(res.stdout).toMatch(/husky is not active/);
-    expect(read(join(r.dir, '.husky', 'pre-commit'))).toBe('npm test\nkeyguard staged\n');
+    expect(read(join(r.dir, '.husky', 'pre-commit'))).toBe('npm test\nkeyguard-pre-commit\n');
     r.keyguard(['install']);
-    expect(read(join(r.dir, '.husky', 'pre-commit'))).toBe('npm test\nkeyguard staged\n');
+    expect(read(join(r.dir, '.husky', 'pre-commit'))).toBe('npm test\nkeyguard-pre-commit\n');
     expect(read(join(r.dir, 'package.json'))).toBe(pkg);
     r.keyguard(['install', '--uninstall']);
     expect(read(join(r.dir, '.husky', 'pre-commit'))).toBe('npm test\n');
@@ -91,7 +91,7 @@ describe('keyguard install', () => {
     expect(r.git('config', 'core.hooksPath').trim()).toBe('.husky/_');
     const res = r.keyguard(['install']);
     expect(res.stdout).not.toMatch(/not active/);
-    expect(read(join(r.dir, '.husky', 'pre-commit'))).toBe('keyguard staged\n');
+    expect(read(join(r.dir, '.husky', 'pre-commit'))).toBe('keyguard-pre-commit\n');
     const c = fakeCredentials(31);
     r.write('k.ini', credentialsFile(c));
     r.git('add', 'k.ini');

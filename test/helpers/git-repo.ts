@@ -1,11 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRandom, fakeKeyId, fakeSecret } from '../../src/rules/expand-placeholders.js';
 
 /** The built CLI (run `npm run build` first). */
 export const CLI = resolve(import.meta.dirname, '../../bin/keyguard.js');
+export const PRE_COMMIT = resolve(import.meta.dirname, '../../bin/keyguard-pre-commit');
 
 export interface RunResult {
   readonly code: number;
@@ -78,6 +79,8 @@ export function createRepo(options: { init?: boolean } = {}): TempRepo {
   mkdirSync(dir);
   writeFileSync(join(bin, 'keyguard'), `#!/bin/sh\nexec node "${CLI}" "$@"\n`);
   chmodSync(join(bin, 'keyguard'), 0o755);
+  // As npm links it: the pre-commit prefilter beside the `keyguard` it falls through to.
+  symlinkSync(PRE_COMMIT, join(bin, 'keyguard-pre-commit'));
   const env = baseEnv(home, bin);
   const tick = () => {
     clock += 60;

@@ -18,11 +18,19 @@ import type { CommandIo } from '../command-io.js';
 import { parseOptions } from '../parse-options.js';
 import { type HookLayout, readHookLayout, runsGate } from '../pre-commit-hook.js';
 
+/** The PATH command a hook line runs the gate through (a `node …/keyguard.js` line needs none). */
+function gateCommand(text: string): string | undefined {
+  const m = /(^|[\s;&|])(?:\.\/node_modules\/\.bin\/)?(keyguard-pre-commit|keyguard)(?=\s|$)/m.exec(
+    text,
+  );
+  return m?.[2];
+}
+
 const HELP = `Usage: keyguard doctor
 
 Check that the pre-commit gate really works in this repository:
   - which hooks folder git uses (core.hooksPath, husky) and whether the hook is there and executable;
-  - whether the hook runs 'keyguard staged', and whether keyguard is on the hook's PATH;
+  - whether the hook runs the gate (keyguard-pre-commit or keyguard staged), and whether it is on the hook's PATH;
   - a live test: in a throwaway repository using this repository's hooks, a commit staging a
     generated fake key must be blocked, and a harmless commit must go through.
 
@@ -116,8 +124,8 @@ function staticChecks(layout: HookLayout, env: CommandIo['env']): Check[] {
   checks.push({
     ok: gate,
     text: gate
-      ? `${layout.file} runs keyguard staged`
-      : `${layout.file} does not run keyguard staged`,
+      ? `${layout.file} runs the keyguard gate`
+      : `${layout.file} does not run the keyguard gate (keyguard-pre-commit)`,
     ...(gate ? {} : { fix: "run 'keyguard install'" }),
   });
   if (!layout.husky && layout.hooksPath !== undefined) {
@@ -131,18 +139,15 @@ function staticChecks(layout: HookLayout, env: CommandIo['env']): Check[] {
       });
     }
   }
-  if (
-    gate &&
-    gateText !== undefined &&
-    /(^|[\s;&|])(\.\/node_modules\/\.bin\/)?keyguard\s+staged/m.test(gateText)
-  ) {
-    const found = onPath('keyguard', hookPath(layout, env));
+  const command = gateText === undefined ? undefined : gateCommand(gateText);
+  if (gate && command !== undefined) {
+    const found = onPath(command, hookPath(layout, env));
     checks.push({
       ok: found !== undefined,
       text:
         found === undefined
-          ? "keyguard is not on the hook's PATH (node_modules/.bin, then PATH)"
-          : `the hook finds keyguard at ${found}`,
+          ? `${command} is not on the hook's PATH (node_modules/.bin, then PATH)`
+          : `the hook finds ${command} at ${found}`,
       ...(found === undefined
         ? { fix: 'npm install --save-dev keyguard (or install it globally)' }
         : {}),
