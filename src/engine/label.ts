@@ -3,10 +3,10 @@ import type { LineIndex } from './line-index.js';
 
 export type LabelStrength = 'strong' | 'weak' | 'none';
 
-// Between a name and its value: quotes, assignment, brackets, escapes (`\"`, `\n`, `%3D`), XML
+// Between a name and its value: quotes (typographic too), assignment, brackets, escapes (`\"`, `\n`, `%3D`), XML
 // entities, closing tags and the inline HTML tags of tables (`</td><td>`).
 const TRAILING_SEPARATORS =
-  /(?:[\s"'`:=<>,;(){}[\]\\|&*?!]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
+  /(?:[\s"'`:=<>,;(){}[\]\\|&*?!\u2018\u2019\u201c\u201d\u00ab\u00bb]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
 const TRAILING_NAME = /[A-Za-z0-9_.\-:/@$]+$/;
 const NAME = /[A-Za-z0-9_.\-:/@$]+/g;
 // `AWS Secret Access Key [None]: ` (the aws configure prompt shows the current value in brackets).

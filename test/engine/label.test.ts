@@ -42,6 +42,7 @@ describe('labelOf', () => {
     `"text": "AWS_SECRET_ACCESS_KEY:\\n${V}"`,
     `aws ssm put-parameter --name /prod/aws_secret_access_key --value ${V}`,
     `UPDATE settings SET value = '${V}' WHERE name = 'aws_secret_access_key';`,
+    `AWS_SECRET_ACCESS_KEY = “${V}”`,
   ])('reads a strong label on the value line: %s', (line) => {
     expect(labelIn(line)).toBe('strong');
   });
