@@ -16732,7 +16732,8 @@ var package_default = {
   type: "module",
   license: "MIT",
   bin: {
-    keyguard: "bin/keyguard.js"
+    keyguard: "bin/keyguard.js",
+    "keyguard-pre-commit": "bin/keyguard-pre-commit"
   },
   exports: {
     ".": {
@@ -17226,12 +17227,14 @@ var aws_default = {
           "aws_session_token = {{TOKEN}}",
           '"SessionToken": "{{TOKEN}}",',
           "X-Amz-Security-Token: {{TOKEN}}",
-          "- name: AWS_SESSION_TOKEN\n  value: {{TOKEN}}"
+          "- name: AWS_SESSION_TOKEN\n  value: {{TOKEN}}",
+          "aws_session_token = FwoGZXIvYXdzE{{B64_40}}{{B64_40#2}}{{B64_40#3}}"
         ],
         noMatch: [
           "aws_session_token = ${AWS_SESSION_TOKEN}",
           '"token": "{{TOKEN}}"',
-          "aws_session_token = AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA=="
+          "aws_session_token = AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==",
+          '"sessionToken": "{{B64_40}}{{B64_40#2}}{{B64_40#3}}"'
         ]
       }
     },
@@ -17359,6 +17362,10 @@ var aws_default = {
       },
       {
         pattern: "(?:[Ff]ake|[Dd]ummy|[Ss]ample|[Pp]laceholder|[Rr]edacted|[Cc]hange[Mm]e|[Nn]ot[Rr]eal|[Yy]our[Ss]ecret|[Yy]our[Kk]ey|[Ss]ecret[Kk]ey|[Aa]ccess[Kk]ey)",
+        reason: "placeholder word"
+      },
+      {
+        pattern: "(?:YOUR|HERE|REPLACE|INSERT|NOTA?REAL|[Yy]our[A-Z_]|[Rr]eplace[A-Z_]|[Ii]nsert[A-Z_])",
         reason: "placeholder word"
       }
     ]
@@ -17764,7 +17771,7 @@ function keyFactsFor(keyId) {
 }
 
 // src/engine/label.ts
-var TRAILING_SEPARATORS = /(?:[\s"'`:=>,;(){}[\]\\|&*?!]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
+var TRAILING_SEPARATORS = /(?:[\s"'`:=<>,;(){}[\]\\|&*?!\u2018\u2019\u201c\u201d\u00ab\u00bb]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
 var TRAILING_NAME = /[A-Za-z0-9_.\-:/@$]+$/;
 var NAME = /[A-Za-z0-9_.\-:/@$]+/g;
 var PROMPT_DEFAULT = / \[[^\]"'=\n]{0,40}\]:\s*$/;
@@ -18222,6 +18229,7 @@ function shannonEntropy(value) {
 
 // src/engine/value-checks.ts
 var HEX_ONLY = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
+var AWS_TOKEN_MARK = /YXdz|b3JpZ2lu/;
 var BASE322 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 var ALPHABET = "abcdefghijklmnopqrstuvwxyz";
 var DIGITS = "0123456789";
@@ -18238,6 +18246,8 @@ function isSequential(value) {
     if (d2 === 1 || d2 === -1) steps++;
   }
   if (steps / (folded.length - 1) > 0.5) return true;
+  const repeated = /^(.{1,8}?)\1+/.exec(folded);
+  if (repeated !== null && repeated[0].length >= folded.length * 0.75) return true;
   const head = folded.slice(0, 12);
   const tail2 = folded.slice(-12);
   return [BASE322.toLowerCase(), ALPHABET, DIGITS, KEYBOARD].some(
@@ -18273,7 +18283,7 @@ function isPlausibleValue(kind, value, minEntropy) {
       if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9+/]/.test(value)) return false;
       return !isSequential(value) && !isWordy(value);
     case "session-token":
-      return /[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value);
+      return /[a-z]/.test(value) && /[A-Z]/.test(value) && AWS_TOKEN_MARK.test(value.slice(0, 64));
     case "pair":
       return true;
   }
