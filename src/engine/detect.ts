@@ -105,15 +105,14 @@ function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; in
       }
     }
     if (anchors.length === 0) continue;
-    index ??= createLineIndex(text);
     // A loop, not push(...spread): a large file can hold more matches than call arguments allowed.
-    for (const m of findMatches(text, rule, regionsAround(text, index, anchors))) raw.push(m);
+    for (const m of findMatches(text, rule, regionsAround(text, anchors))) raw.push(m);
   }
   if (raw.length > 0) index ??= createLineIndex(text);
   return index === undefined ? { raw } : { raw, index };
 }
 
-type Anchor = Parameters<typeof regionsAround>[2][number];
+type Anchor = Parameters<typeof regionsAround>[1][number];
 
 /** How far a label reaches along a very long (minified) line. */
 const LABEL_WINDOW = 400;

@@ -1,5 +1,3 @@
-import type { LineIndex } from './line-index.js';
-
 /** A half-open span [start, end) of chunk offsets that a rule's regex runs over. */
 export interface Region {
   readonly start: number;
@@ -20,13 +18,31 @@ function widen(text: string, start: number, end: number): Region {
   return { start: s, end: e };
 }
 
+/** Start of the line holding `offset`, `back` lines earlier (clamped at the text's start). */
+function lineStartBefore(text: string, offset: number, back: number): number {
+  let at = text.lastIndexOf('\n', offset - 1) + 1;
+  for (let n = 0; n < back && at > 0; n++) at = text.lastIndexOf('\n', at - 2) + 1;
+  return at;
+}
+
+/** End (after the newline) of the line holding `offset`, `ahead` lines later. */
+function lineEndAfter(text: string, offset: number, ahead: number): number {
+  let at = offset;
+  for (let n = 0; n <= ahead; n++) {
+    const next = text.indexOf('\n', at);
+    if (next === -1) return text.length;
+    at = next + 1;
+  }
+  return at;
+}
+
 /**
  * The part of a chunk worth a labelled rule's regex: `linesBefore`..`linesAfter` around each
- * anchor offset, or a character window on very long lines. Merged and sorted.
+ * anchor offset, or a character window on very long lines. Merged and sorted. Lines are found
+ * from each anchor outwards, so a file with a few anchors never pays for a full line index.
  */
 export function regionsAround(
   text: string,
-  index: LineIndex,
   anchors: readonly {
     readonly offset: number;
     readonly linesBefore: number;
@@ -36,17 +52,14 @@ export function regionsAround(
 ): Region[] {
   const spans: Region[] = [];
   for (const a of anchors) {
-    const line = index.lineOf(a.offset);
-    const lineStart = index.lineStart(line);
-    const lineEnd = line < index.lineCount ? index.lineStart(line + 1) : text.length;
+    const lineStart = lineStartBefore(text, a.offset, 0);
+    const lineEnd = lineEndAfter(text, a.offset, 0);
     if (lineEnd - lineStart > LONG_LINE && a.linesBefore === 0) {
       spans.push(widen(text, a.offset - a.chars, a.offset + a.chars));
       continue;
     }
-    const first = Math.max(1, line - a.linesBefore);
-    const last = Math.min(index.lineCount, line + a.linesAfter);
-    const start = index.lineStart(first);
-    const end = last < index.lineCount ? index.lineStart(last + 1) : text.length;
+    const start = lineStartBefore(text, a.offset, a.linesBefore);
+    const end = lineEndAfter(text, a.offset, a.linesAfter);
     spans.push(
       end - start > LONG_LINE * 4
         ? widen(text, a.offset - a.chars, a.offset + a.chars)

@@ -15,7 +15,9 @@ describe('selectRules', () => {
       'aws-temporary-access-key-id',
       'aws-secret-access-key',
     ]);
-    expect(ids('X-Amz-Security-Token')).toEqual(['aws-session-token']);
+    // Session tokens anchor on the STS marker inside the value, not on the label.
+    expect(ids('X-Amz-Security-Token')).toEqual([]);
+    expect(ids('token: IQoJb3JpZ2luX2Vj')).toEqual(['aws-session-token']);
     expect(ids('aws_sec_key')).toEqual(['aws-secret-access-key']);
   });
 
