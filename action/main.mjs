@@ -17154,7 +17154,7 @@ var aws_default = {
       description: "A 40-character AWS secret access key, recognised by its AWS label or by a key ID nearby. With its key ID it signs requests as the key's owner.",
       pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9+/_\\-])(?<![A-Za-z0-9_\\-]\\.)((?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){40})(?![A-Za-z0-9+/=_\\-]|%2[BbFf]|%3[Dd]|\\.[A-Za-z0-9_\\-])",
       secretGroup: 1,
-      keywords: ["ecret", "ECRET", "sec_key", "SEC_KEY"],
+      keywords: ["cret", "CRET", "c_key", "C_KEY"],
       minEntropy: 4,
       report: "labelled",
       labels: {
@@ -17210,7 +17210,7 @@ var aws_default = {
       description: "An STS session token, labelled as one (aws_session_token, SessionToken, X-Amz-Security-Token). With the temporary key ID and secret it grants the session's permissions until it expires.",
       pattern: "(?<![A-Za-z0-9+/%_\\-])((?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){100,}(?:=|%3[Dd]){0,2})(?![A-Za-z0-9+/=%_\\-])",
       secretGroup: 1,
-      keywords: ["ession", "ESSION", "ecurity", "ECURITY"],
+      keywords: ["YXdz", "b3JpZ2lu"],
       minEntropy: 4.5,
       report: "labelled",
       labels: {
@@ -18175,20 +18175,31 @@ function widen(text2, start, end) {
   for (let n = 0; n < MAX_RUN_STEP && e < text2.length && RUN_CHAR2.test(text2.charAt(e)); n++) e++;
   return { start: s, end: e };
 }
-function regionsAround(text2, index, anchors) {
+function lineStartBefore(text2, offset, back) {
+  let at2 = text2.lastIndexOf("\n", offset - 1) + 1;
+  for (let n = 0; n < back && at2 > 0; n++) at2 = text2.lastIndexOf("\n", at2 - 2) + 1;
+  return at2;
+}
+function lineEndAfter(text2, offset, ahead) {
+  let at2 = offset;
+  for (let n = 0; n <= ahead; n++) {
+    const next = text2.indexOf("\n", at2);
+    if (next === -1) return text2.length;
+    at2 = next + 1;
+  }
+  return at2;
+}
+function regionsAround(text2, anchors) {
   const spans = [];
   for (const a of anchors) {
-    const line = index.lineOf(a.offset);
-    const lineStart = index.lineStart(line);
-    const lineEnd = line < index.lineCount ? index.lineStart(line + 1) : text2.length;
+    const lineStart = lineStartBefore(text2, a.offset, 0);
+    const lineEnd = lineEndAfter(text2, a.offset, 0);
     if (lineEnd - lineStart > LONG_LINE && a.linesBefore === 0) {
       spans.push(widen(text2, a.offset - a.chars, a.offset + a.chars));
       continue;
     }
-    const first = Math.max(1, line - a.linesBefore);
-    const last = Math.min(index.lineCount, line + a.linesAfter);
-    const start = index.lineStart(first);
-    const end = last < index.lineCount ? index.lineStart(last + 1) : text2.length;
+    const start = lineStartBefore(text2, a.offset, a.linesBefore);
+    const end = lineEndAfter(text2, a.offset, a.linesAfter);
     spans.push(
       end - start > LONG_LINE * 4 ? widen(text2, a.offset - a.chars, a.offset + a.chars) : { start, end }
     );
@@ -18353,8 +18364,7 @@ function findAllMatches(text2, pack) {
       }
     }
     if (anchors.length === 0) continue;
-    index ??= createLineIndex(text2);
-    for (const m2 of findMatches(text2, rule2, regionsAround(text2, index, anchors))) raw.push(m2);
+    for (const m2 of findMatches(text2, rule2, regionsAround(text2, anchors))) raw.push(m2);
   }
   if (raw.length > 0) index ??= createLineIndex(text2);
   return index === void 0 ? { raw } : { raw, index };
