@@ -96,16 +96,20 @@ export function allowlistFromData(data: AllowlistData): EngineAllowlist {
   };
 }
 
+/** Worker threads that read and scan batches of files. */
+export interface WorkerPool {
+  /** Scans the targets on the pool's workers, then ends them. */
+  run(targets: readonly FileTarget[]): Promise<Collected>;
+  /** Ends every worker (idempotent). */
+  close(): void;
+}
+
 /**
- * Reads and scans files on `jobs` worker threads, handing out small batches as workers free up
- * (files differ wildly in size). Findings come back already redacted: raw values stay in the
- * worker's engine.
+ * Starts `jobs` worker threads; each compiles the same packs from the same specs. Errors during
+ * start-up are kept and surface when the pool runs. Batches are handed out as workers free up
+ * (files differ wildly in size); findings come back redacted, raw values stay in the workers.
  */
-export function collectParallel(
-  targets: readonly FileTarget[],
-  plan: ParallelPlan,
-  allow: EngineAllowlist,
-): Promise<Collected> {
+export function startWorkerPool(plan: ParallelPlan, allow: EngineAllowlist): WorkerPool {
   const init: WorkerInit = {
     plan: {
       maxFileSize: plan.maxFileSize,
@@ -114,38 +118,52 @@ export function collectParallel(
     },
     allow: allowlistToData(allow),
   };
-  const total: BatchResult = { found: [], skipped: [], files: 0, bytes: 0 };
-  let next = 0;
-  const takeBatch = (): FileTarget[] => {
-    const batch = targets.slice(next, next + BATCH);
-    next += batch.length;
-    return batch;
-  };
-  const runWorker = (): Promise<void> =>
-    new Promise((resolvePromise, reject) => {
-      const worker = new Worker(plan.workerScript, { workerData: init });
-      const feed = (): void => {
-        const batch = takeBatch();
-        if (batch.length === 0) void worker.terminate().then(() => resolvePromise());
-        else worker.postMessage(batch);
-      };
-      worker.on('message', (result: BatchResult) => {
-        total.found.push(...result.found);
-        total.skipped.push(...result.skipped);
-        total.files += result.files;
-        total.bytes += result.bytes;
-        feed();
-      });
-      worker.on('error', reject);
-      worker.on('exit', (code) => {
-        if (code !== 0 && next < targets.length)
-          reject(new Error(`scan worker exited with code ${code}`));
-      });
-      feed();
+  const workers = Array.from({ length: Math.max(1, plan.jobs) }, () => {
+    const worker = new Worker(plan.workerScript, { workerData: init });
+    const slot: { worker: Worker; error?: Error } = { worker };
+    worker.on('error', (error) => {
+      slot.error = error;
     });
-  const jobs = Math.max(1, Math.min(plan.jobs, Math.ceil(targets.length / BATCH)));
-  return Promise.all(Array.from({ length: jobs }, runWorker)).then(() => ({
-    ...total,
-    chunks: total.files,
-  }));
+    return slot;
+  });
+  return {
+    close() {
+      for (const w of workers) void w.worker.terminate();
+    },
+    run(targets) {
+      const total: BatchResult = { found: [], skipped: [], files: 0, bytes: 0 };
+      let next = 0;
+      const takeBatch = (): FileTarget[] => {
+        const batch = targets.slice(next, next + BATCH);
+        next += batch.length;
+        return batch;
+      };
+      const drive = ({ worker, error }: { worker: Worker; error?: Error }): Promise<void> =>
+        new Promise((resolvePromise, reject) => {
+          if (error !== undefined) {
+            reject(error);
+            return;
+          }
+          const feed = (): void => {
+            const batch = takeBatch();
+            if (batch.length === 0) void worker.terminate().then(() => resolvePromise());
+            else worker.postMessage(batch);
+          };
+          worker.on('message', (result: BatchResult) => {
+            total.found.push(...result.found);
+            total.skipped.push(...result.skipped);
+            total.files += result.files;
+            total.bytes += result.bytes;
+            feed();
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => {
+            if (code !== 0 && next < targets.length)
+              reject(new Error(`scan worker exited with code ${code}`));
+          });
+          feed();
+        });
+      return Promise.all(workers.map(drive)).then(() => ({ ...total, chunks: total.files }));
+    },
+  };
 }

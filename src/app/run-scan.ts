@@ -7,7 +7,7 @@ import type { BaselineEntry, Finding } from '../model/finding.js';
 import type { ScanOutcome, ScanStats, Skipped } from '../model/outcome.js';
 import type { CompiledPack } from '../model/rule.js';
 import type { Source } from '../model/source.js';
-import { collectParallel, type ParallelPlan, worthParallel } from './collect-parallel.js';
+import { type ParallelPlan, startWorkerPool, worthParallel } from './collect-parallel.js';
 
 export interface ScanSetup {
   readonly pack: CompiledPack;
@@ -28,6 +28,32 @@ function byLocation(a: Finding, b: Finding): number {
   return a.location.line - b.location.line || a.location.column - b.location.column;
 }
 
+/** Reads the source item by item on this thread. */
+async function collectSequential(
+  source: Source,
+  setup: ScanSetup,
+  into: { found: Finding[]; skipped: Skipped[]; stats: ScanStats },
+): Promise<void> {
+  const seenPaths = new Set<string>();
+  for await (const item of source.items()) {
+    if ('skipped' in item) {
+      into.skipped.push(item.skipped);
+      continue;
+    }
+    const chunk = item.chunk;
+    into.stats.chunks++;
+    if (!seenPaths.has(chunk.path)) {
+      seenPaths.add(chunk.path);
+      into.stats.files++;
+    }
+    into.stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
+    if (chunk.text.length > 0) {
+      for (const f of detectChunk(chunk, setup.pack, setup.config.engineAllow, setup.collector))
+        into.found.push(f);
+    }
+  }
+}
+
 /** One scan: source → engine → filters, with counts of everything scanned, skipped and suppressed. */
 export async function runScan(
   source: Source,
@@ -39,35 +65,28 @@ export async function runScan(
   const stats: ScanStats = { files: 0, bytes: 0, chunks: 0, durationMs: 0 };
   const found: Finding[] = [];
   const skipped: Skipped[] = [];
-  const seenPaths = new Set<string>();
   const targets = parallel === undefined ? undefined : await source.targets?.();
   if (
     parallel !== undefined &&
     targets !== undefined &&
     (parallel.force || worthParallel(targets))
   ) {
-    const collected = await collectParallel(targets, parallel, setup.config.engineAllow);
-    found.push(...collected.found);
-    skipped.push(...collected.skipped);
-    stats.files += collected.files;
-    stats.chunks += collected.chunks;
-    stats.bytes += collected.bytes;
-  } else
-    for await (const item of source.items()) {
-      if ('skipped' in item) {
-        skipped.push(item.skipped);
-        continue;
-      }
-      const chunk = item.chunk;
-      stats.chunks++;
-      if (!seenPaths.has(chunk.path)) {
-        seenPaths.add(chunk.path);
-        stats.files++;
-      }
-      stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
-      if (chunk.text.length > 0)
-        found.push(...detectChunk(chunk, setup.pack, setup.config.engineAllow, setup.collector));
+    // Started only once the tree is known to be big: a small one never pays for thread start-up.
+    const pool = startWorkerPool(parallel, setup.config.engineAllow);
+    try {
+      const collected = await pool.run(targets);
+      found.push(...collected.found);
+      skipped.push(...collected.skipped);
+      stats.files += collected.files;
+      stats.chunks += collected.chunks;
+      stats.bytes += collected.bytes;
+    } finally {
+      // On a worker's failure the others would otherwise keep the process alive.
+      pool.close();
     }
+  } else {
+    await collectSequential(source, setup, { found, skipped, stats });
+  }
   const filtered = applyFilters(found, {
     pathAllow: setup.config.pathAllow,
     ...(setup.baseline === undefined ? {} : { baseline: setup.baseline }),

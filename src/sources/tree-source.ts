@@ -65,10 +65,16 @@ async function listTargets(options: TreeSourceOptions): Promise<FileTarget[]> {
 
 /** The working-tree source: every file git tracks or would track, or a .gitignore-aware walk. */
 export function createTreeSource(options: TreeSourceOptions): Source {
+  // Listed once: the app may ask for targets, then fall back to items.
+  let listed: Promise<FileTarget[]> | undefined;
+  const list = (): Promise<FileTarget[]> => {
+    listed ??= listTargets(options);
+    return listed;
+  };
   return {
-    targets: () => listTargets(options),
+    targets: list,
     async *items(): AsyncIterable<SourceItem> {
-      for (const target of await listTargets(options)) {
+      for (const target of await list()) {
         const item = readFileItem(target.abs, target.path, { ...options.read, source: 'tree' });
         if (item !== undefined) yield item;
       }
