@@ -16789,6 +16789,154 @@ var package_default = {
 import { existsSync as existsSync2, mkdirSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
 import { dirname as dirname2, join as join3, relative as relative2, resolve as resolve3 } from "node:path";
 
+// src/model/finding.ts
+var SEVERITIES = ["critical", "high", "medium", "low", "info"];
+
+// src/engine/assess-severity.ts
+var PRINCIPAL_SEVERITY = {
+  root: "critical",
+  user: "high",
+  "assumed-role": "medium",
+  "federated-user": "medium",
+  // An ARN we do not recognise still signs requests: treat it like a long-term key.
+  other: "high"
+};
+function principalOf(arn) {
+  const m2 = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(.+)$/.exec(arn);
+  const service = m2?.[1];
+  const resource = m2?.[2] ?? "";
+  let type = "other";
+  if (service === "iam" && resource === "root") type = "root";
+  else if (service === "iam" && resource.startsWith("user/")) type = "user";
+  else if (service === "sts" && resource.startsWith("assumed-role/")) type = "assumed-role";
+  else if (service === "sts" && resource.startsWith("federated-user/")) type = "federated-user";
+  return { type, severity: PRINCIPAL_SEVERITY[type] };
+}
+function activeEntry(entries, account, today) {
+  return entries?.find((e) => e.id === account && (e.expires === void 0 || e.expires >= today));
+}
+function escalate(severity) {
+  const i = SEVERITIES.indexOf(severity);
+  return severity === "info" || i <= 0 ? severity : SEVERITIES[i - 1] ?? severity;
+}
+function assessSeverity(finding, context = {}) {
+  const today = context.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+  const verification = context.verification;
+  const verifiedAccount = verification?.status === "live" ? verification.account : void 0;
+  const account = verifiedAccount ?? finding.keyFacts?.account;
+  const withAccount = account === void 0 ? {} : { account };
+  if (finding.keyFacts?.canary === true) {
+    return {
+      severity: "info",
+      reason: "likely canary (decoy) token: do not use it",
+      ...withAccount
+    };
+  }
+  if (finding.kind === "identifier") {
+    return { severity: "info", reason: "identifier, not a credential", ...withAccount };
+  }
+  if (account !== void 0) {
+    const allowed = activeEntry(context.accounts?.allow, account, today);
+    if (allowed !== void 0) {
+      return {
+        severity: "info",
+        reason: `account ${account} is allowed: ${allowed.reason}`,
+        account,
+        accountMatch: { list: "allow", entry: allowed }
+      };
+    }
+  }
+  let severity;
+  let reason;
+  if (verification?.status === "live" && verification.arn !== void 0) {
+    const principal = principalOf(verification.arn);
+    severity = principal.severity;
+    reason = principal.type === "root" ? "verified live root-user key" : `verified live (${principal.type === "other" ? "principal" : principal.type})`;
+  } else if (verification?.status === "inactive") {
+    severity = "low";
+    reason = `verified not usable (${verification.code ?? "inactive"})`;
+  } else if (finding.kind === "credential-pair" && finding.keyFacts?.prefix === "ASIA") {
+    severity = context.hasSessionToken === false ? "low" : finding.severity;
+    reason = context.hasSessionToken === false ? "temporary credentials without their session token" : "temporary credentials (usable until the session expires)";
+  } else {
+    severity = finding.severity;
+    reason = finding.kind === "credential-pair" ? "key ID with its secret: treat as live" : finding.kind === "access-key-id" ? "key ID alone: not usable, but names the account" : finding.kind === "secret-access-key" ? "secret access key" : "session token";
+  }
+  if (account !== void 0) {
+    const own = activeEntry(context.accounts?.own, account, today);
+    if (own !== void 0) {
+      return {
+        severity: escalate(severity),
+        reason: `${reason}; account ${account} is one of ours (${own.reason})`,
+        account,
+        accountMatch: { list: "own", entry: own }
+      };
+    }
+  }
+  return { severity, reason, ...withAccount };
+}
+
+// src/app/assess-findings.ts
+function findingVerification(result2) {
+  switch (result2.status) {
+    case "live":
+      return {
+        status: "live",
+        account: result2.account,
+        arn: result2.arn,
+        principal: result2.principal
+      };
+    case "inactive":
+      return { status: "inactive", reason: result2.code };
+    case "unknown":
+      return { status: "unknown", reason: result2.code ?? result2.reason };
+    case "skipped":
+      return { status: "skipped", reason: result2.reason };
+  }
+}
+function summary(v2) {
+  return {
+    status: v2.status,
+    ...v2.arn === void 0 ? {} : { arn: v2.arn },
+    ...v2.account === void 0 ? {} : { account: v2.account },
+    ...v2.reason === void 0 ? {} : { code: v2.reason }
+  };
+}
+function assessFindings(outcome, options) {
+  const findings = [];
+  const suppressed = [...outcome.suppressed];
+  for (const f3 of outcome.findings) {
+    const result2 = options.verification?.get(f3.fingerprint);
+    const verification = result2 === void 0 ? void 0 : findingVerification(result2);
+    const hasSessionToken = options.sessionTokens?.get(f3.fingerprint);
+    const assessed = assessSeverity(f3, {
+      today: options.today,
+      ...options.accounts === void 0 ? {} : { accounts: options.accounts },
+      ...verification === void 0 ? {} : { verification: summary(verification) },
+      ...hasSessionToken === void 0 ? {} : { hasSessionToken }
+    });
+    if (assessed.accountMatch?.list === "allow") {
+      suppressed.push({
+        finding: f3,
+        reason: {
+          by: "allowlist",
+          entry: `account:${assessed.accountMatch.entry.id}`,
+          reason: assessed.accountMatch.entry.reason
+        }
+      });
+      continue;
+    }
+    const explain = assessed.severity !== f3.severity || assessed.accountMatch !== void 0 || verification?.status === "live" || verification?.status === "inactive";
+    findings.push({
+      ...f3,
+      severity: assessed.severity,
+      ...verification === void 0 ? {} : { verification },
+      ...explain ? { severityReason: assessed.reason } : {}
+    });
+  }
+  return { ...outcome, findings, suppressed };
+}
+
 // src/config/load-config.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { existsSync } from "node:fs";
@@ -17210,7 +17358,7 @@ var aws_default = {
       description: "An STS session token, labelled as one (aws_session_token, SessionToken, X-Amz-Security-Token). With the temporary key ID and secret it grants the session's permissions until it expires.",
       pattern: "(?<![A-Za-z0-9+/%_\\-])((?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){100,}(?:=|%3[Dd]){0,2})(?![A-Za-z0-9+/=%_\\-])",
       secretGroup: 1,
-      keywords: ["YXdz", "b3JpZ2lu"],
+      keywords: ["YXdz", "JpZ2lu"],
       minEntropy: 4.5,
       report: "labelled",
       labels: {
@@ -17684,6 +17832,54 @@ function createBytePrefilter(pack) {
   const keywords = [...new Set(pack.rules.flatMap((r2) => r2.keywords))];
   if (pack.rules.some((r2) => r2.keywords.length === 0)) return void 0;
   return (buf) => keywords.some((k2) => buf.includes(k2));
+}
+
+// src/app/merge-history-findings.ts
+function group(items, findingOf, identity, attribute) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const f3 = findingOf(item);
+    const a = f3.commit === void 0 ? void 0 : attribute(f3.commit.sha, f3.location.path);
+    const rank = a?.rank ?? Number.MAX_SAFE_INTEGER;
+    const id = identity(item);
+    const g2 = groups.get(id);
+    if (g2 === void 0) {
+      const keys = /* @__PURE__ */ new Map();
+      if (a !== void 0) keys.set(a.key, a.commits);
+      groups.set(id, { best: f3, rank, keys, item });
+      continue;
+    }
+    if (a !== void 0) g2.keys.set(a.key, a.commits);
+    if (rank < g2.rank) {
+      g2.best = f3;
+      g2.rank = rank;
+      g2.item = item;
+    }
+  }
+  return [...groups.values()].map((g2) => ({
+    item: g2.item,
+    occurrences: Math.max(
+      1,
+      [...g2.keys.values()].reduce((n, k2) => n + k2, 0)
+    )
+  }));
+}
+function mergeHistoryFindings(result2, attribute) {
+  const findings = group(
+    result2.findings,
+    (f3) => f3,
+    (f3) => f3.fingerprint,
+    attribute
+  ).map(({ item, occurrences }) => ({ ...item, occurrences }));
+  const suppressed = group(
+    result2.suppressed,
+    (s) => s.finding,
+    (s) => `${s.finding.fingerprint}
+${s.reason.by}
+${s.reason.entry}`,
+    attribute
+  ).map(({ item, occurrences }) => ({ ...item, finding: { ...item.finding, occurrences } }));
+  return { ...result2, findings, suppressed };
 }
 
 // rules/aws-accounts.json
@@ -18541,7 +18737,7 @@ function allowlistToData(allow) {
     lineRegexes: allow.lineRegexes.map(regex)
   };
 }
-function collectParallel(targets, plan, allow) {
+function startWorkerPool(plan, allow) {
   const init = {
     plan: {
       maxFileSize: plan.maxFileSize,
@@ -18550,39 +18746,53 @@ function collectParallel(targets, plan, allow) {
     },
     allow: allowlistToData(allow)
   };
-  const total = { found: [], skipped: [], files: 0, bytes: 0 };
-  let next = 0;
-  const takeBatch = () => {
-    const batch = targets.slice(next, next + BATCH);
-    next += batch.length;
-    return batch;
-  };
-  const runWorker = () => new Promise((resolvePromise, reject) => {
+  const workers = Array.from({ length: Math.max(1, plan.jobs) }, () => {
     const worker = new Worker(plan.workerScript, { workerData: init });
-    const feed = () => {
-      const batch = takeBatch();
-      if (batch.length === 0) void worker.terminate().then(() => resolvePromise());
-      else worker.postMessage(batch);
-    };
-    worker.on("message", (result2) => {
-      total.found.push(...result2.found);
-      total.skipped.push(...result2.skipped);
-      total.files += result2.files;
-      total.bytes += result2.bytes;
-      feed();
+    const slot = { worker };
+    worker.on("error", (error) => {
+      slot.error = error;
     });
-    worker.on("error", reject);
-    worker.on("exit", (code2) => {
-      if (code2 !== 0 && next < targets.length)
-        reject(new Error(`scan worker exited with code ${code2}`));
-    });
-    feed();
+    return slot;
   });
-  const jobs = Math.max(1, Math.min(plan.jobs, Math.ceil(targets.length / BATCH)));
-  return Promise.all(Array.from({ length: jobs }, runWorker)).then(() => ({
-    ...total,
-    chunks: total.files
-  }));
+  return {
+    close() {
+      for (const w2 of workers) void w2.worker.terminate();
+    },
+    run(targets) {
+      const total = { found: [], skipped: [], files: 0, bytes: 0 };
+      let next = 0;
+      const takeBatch = () => {
+        const batch = targets.slice(next, next + BATCH);
+        next += batch.length;
+        return batch;
+      };
+      const drive = ({ worker, error }) => new Promise((resolvePromise, reject) => {
+        if (error !== void 0) {
+          reject(error);
+          return;
+        }
+        const feed = () => {
+          const batch = takeBatch();
+          if (batch.length === 0) void worker.terminate().then(() => resolvePromise());
+          else worker.postMessage(batch);
+        };
+        worker.on("message", (result2) => {
+          total.found.push(...result2.found);
+          total.skipped.push(...result2.skipped);
+          total.files += result2.files;
+          total.bytes += result2.bytes;
+          feed();
+        });
+        worker.on("error", reject);
+        worker.on("exit", (code2) => {
+          if (code2 !== 0 && next < targets.length)
+            reject(new Error(`scan worker exited with code ${code2}`));
+        });
+        feed();
+      });
+      return Promise.all(workers.map(drive)).then(() => ({ ...total, chunks: total.files }));
+    }
+  };
 }
 
 // src/app/run-scan.ts
@@ -18592,36 +18802,47 @@ function byLocation(a, b3) {
   if (pa !== pb) return pa < pb ? -1 : 1;
   return a.location.line - b3.location.line || a.location.column - b3.location.column;
 }
+async function collectSequential(source, setup, into) {
+  const seenPaths = /* @__PURE__ */ new Set();
+  for await (const item of source.items()) {
+    if ("skipped" in item) {
+      into.skipped.push(item.skipped);
+      continue;
+    }
+    const chunk = item.chunk;
+    into.stats.chunks++;
+    if (!seenPaths.has(chunk.path)) {
+      seenPaths.add(chunk.path);
+      into.stats.files++;
+    }
+    into.stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
+    if (chunk.text.length > 0) {
+      for (const f3 of detectChunk(chunk, setup.pack, setup.config.engineAllow, setup.collector))
+        into.found.push(f3);
+    }
+  }
+}
 async function runScan(source, mode, setup, parallel) {
   const started = performance.now();
   const stats = { files: 0, bytes: 0, chunks: 0, durationMs: 0 };
   const found = [];
   const skipped = [];
-  const seenPaths = /* @__PURE__ */ new Set();
   const targets = parallel === void 0 ? void 0 : await source.targets?.();
   if (parallel !== void 0 && targets !== void 0 && (parallel.force || worthParallel(targets))) {
-    const collected = await collectParallel(targets, parallel, setup.config.engineAllow);
-    found.push(...collected.found);
-    skipped.push(...collected.skipped);
-    stats.files += collected.files;
-    stats.chunks += collected.chunks;
-    stats.bytes += collected.bytes;
-  } else
-    for await (const item of source.items()) {
-      if ("skipped" in item) {
-        skipped.push(item.skipped);
-        continue;
-      }
-      const chunk = item.chunk;
-      stats.chunks++;
-      if (!seenPaths.has(chunk.path)) {
-        seenPaths.add(chunk.path);
-        stats.files++;
-      }
-      stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
-      if (chunk.text.length > 0)
-        found.push(...detectChunk(chunk, setup.pack, setup.config.engineAllow, setup.collector));
+    const pool = startWorkerPool(parallel, setup.config.engineAllow);
+    try {
+      const collected = await pool.run(targets);
+      found.push(...collected.found);
+      skipped.push(...collected.skipped);
+      stats.files += collected.files;
+      stats.chunks += collected.chunks;
+      stats.bytes += collected.bytes;
+    } finally {
+      pool.close();
     }
+  } else {
+    await collectSequential(source, setup, { found, skipped, stats });
+  }
   const filtered = applyFilters(found, {
     pathAllow: setup.config.pathAllow,
     ...setup.baseline === void 0 ? {} : { baseline: setup.baseline }
@@ -18638,54 +18859,6 @@ async function runScan(source, mode, setup, parallel) {
     ...coverage === void 0 ? {} : { coverage },
     staleBaseline: filtered.staleBaseline
   };
-}
-
-// src/cli/merge-history-findings.ts
-function group(items, findingOf, identity, attribute) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const item of items) {
-    const f3 = findingOf(item);
-    const a = f3.commit === void 0 ? void 0 : attribute(f3.commit.sha, f3.location.path);
-    const rank = a?.rank ?? Number.MAX_SAFE_INTEGER;
-    const id = identity(item);
-    const g2 = groups.get(id);
-    if (g2 === void 0) {
-      const keys = /* @__PURE__ */ new Map();
-      if (a !== void 0) keys.set(a.key, a.commits);
-      groups.set(id, { best: f3, rank, keys, item });
-      continue;
-    }
-    if (a !== void 0) g2.keys.set(a.key, a.commits);
-    if (rank < g2.rank) {
-      g2.best = f3;
-      g2.rank = rank;
-      g2.item = item;
-    }
-  }
-  return [...groups.values()].map((g2) => ({
-    item: g2.item,
-    occurrences: Math.max(
-      1,
-      [...g2.keys.values()].reduce((n, k2) => n + k2, 0)
-    )
-  }));
-}
-function mergeHistoryFindings(result2, attribute) {
-  const findings = group(
-    result2.findings,
-    (f3) => f3,
-    (f3) => f3.fingerprint,
-    attribute
-  ).map(({ item, occurrences }) => ({ ...item, occurrences }));
-  const suppressed = group(
-    result2.suppressed,
-    (s) => s.finding,
-    (s) => `${s.finding.fingerprint}
-${s.reason.by}
-${s.reason.entry}`,
-    attribute
-  ).map(({ item, occurrences }) => ({ ...item, finding: { ...item.finding, occurrences } }));
-  return { ...result2, findings, suppressed };
 }
 
 // src/config/load-baseline.ts
@@ -22251,9 +22424,6 @@ async function findRepoRoot(dir) {
   }
 }
 
-// src/model/finding.ts
-var SEVERITIES = ["critical", "high", "medium", "low", "info"];
-
 // src/report/account-text.ts
 function accountText(f3) {
   if (f3.keyFacts === void 0) return void 0;
@@ -23748,10 +23918,15 @@ async function listTargets(options) {
   return targets;
 }
 function createTreeSource(options) {
+  let listed;
+  const list = () => {
+    listed ??= listTargets(options);
+    return listed;
+  };
   return {
-    targets: () => listTargets(options),
+    targets: list,
     async *items() {
-      for (const target of await listTargets(options)) {
+      for (const target of await list()) {
         const item = readFileItem(target.abs, target.path, { ...options.read, source: "tree" });
         if (item !== void 0) yield item;
       }
@@ -24115,10 +24290,14 @@ async function scan(io2) {
     }
   };
   const stale = target.kind === "tree" && workspace === root ? result2.staleBaseline : [];
+  const assessed = assessFindings(result2, {
+    today: io2.today,
+    ...setup.config.config.accounts === void 0 ? {} : { accounts: setup.config.config.accounts }
+  });
   const outcome = {
-    ...result2,
+    ...assessed,
     staleBaseline: stale,
-    coverage: { ...result2.coverage, event: eventName || "none" }
+    coverage: { ...assessed.coverage, event: eventName || "none" }
   };
   const ctx = {
     pack: setup.pack,

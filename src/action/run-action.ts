@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { assessFindings } from '../app/assess-findings.js';
 import { createBytePrefilter, createScanSetup } from '../app/create-scan-setup.js';
+import { mergeHistoryFindings } from '../app/merge-history-findings.js';
 import { runScan } from '../app/run-scan.js';
-import { mergeHistoryFindings } from '../cli/merge-history-findings.js';
 import { BASELINE_FILE_NAME, loadBaseline } from '../config/load-baseline.js';
 import { gitHistory } from '../git/fetch-history.js';
 import { findRepoRoot } from '../git/find-repo-root.js';
@@ -177,10 +178,17 @@ async function scan(io: ActionIo): Promise<number> {
         };
   // Only a scan of the whole tree can tell that an accepted finding is gone.
   const stale = target.kind === 'tree' && workspace === root ? result.staleBaseline : [];
+  // Same assessment as the CLI: canaries at info, own accounts escalated, allowed accounts suppressed.
+  const assessed = assessFindings(result, {
+    today: io.today,
+    ...(setup.config.config.accounts === undefined
+      ? {}
+      : { accounts: setup.config.config.accounts }),
+  });
   const outcome: ScanOutcome = {
-    ...result,
+    ...assessed,
     staleBaseline: stale,
-    coverage: { ...result.coverage, event: eventName || 'none' },
+    coverage: { ...assessed.coverage, event: eventName || 'none' },
   };
   const ctx: RenderContext = {
     pack: setup.pack,

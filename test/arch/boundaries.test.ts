@@ -39,9 +39,6 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 const EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   // Audits ~/.aws files: redacts and decodes key IDs with the engine's own functions.
   'sources/aws-config-files.ts': ['engine'],
-  // The action reports history findings exactly as `keyguard history` does: one per secret and
-  // path, attributed to the introducing commit (a pure function that could move to app/).
-  'action/run-action.ts': ['cli'],
 };
 
 function files(dir: string): string[] {

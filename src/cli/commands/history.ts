@@ -1,10 +1,10 @@
+import { mergeHistoryFindings } from '../../app/merge-history-findings.js';
 import { countCommits } from '../../git/count-commits.js';
 import { readRepoInfo } from '../../git/repo-info.js';
 import { KeyguardError } from '../../model/errors.js';
 import { createHistorySource, type HistorySource } from '../../sources/history-source.js';
 import type { CommandIo } from '../command-io.js';
 import { executeScan } from '../execute-scan.js';
-import { mergeHistoryFindings } from '../merge-history-findings.js';
 import { parseOptions, stringOption } from '../parse-options.js';
 import { createProgressLine } from '../progress-line.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';

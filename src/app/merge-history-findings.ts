@@ -1,6 +1,6 @@
-import type { ScanResult } from '../app/run-scan.js';
 import type { Finding, Suppression } from '../model/finding.js';
 import type { Attribution } from '../sources/history-source.js';
+import type { ScanResult } from './run-scan.js';
 
 type Attribute = (sha: string, path: string) => Attribution | undefined;
 
