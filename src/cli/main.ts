@@ -14,7 +14,7 @@ Commands:
   stdin               scan standard input
   staged              the pre-commit gate: scan what the next commit adds (the index)
   history [range]     scan every commit of every ref, or a range (main..feature, --since)
-  install             add 'keyguard staged' to the pre-commit hook (husky or .git/hooks)
+  install             add the pre-commit gate (keyguard-pre-commit) to husky or .git/hooks
   doctor              prove the installed hook blocks a commit with a (fake) key
   baseline [paths...] accept today's findings: write .keyguard-baseline.json (scans like tree)
   rules check|list    validate a rule pack and run its examples; list the built-in rules

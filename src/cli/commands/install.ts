@@ -5,13 +5,14 @@ import { installHook, readHookLayout, uninstallHook } from '../pre-commit-hook.j
 
 const HELP = `Usage: keyguard install [--uninstall]
 
-Add 'keyguard staged' to the repository's pre-commit hook.
+Add the pre-commit gate to the repository's pre-commit hook: keyguard-pre-commit, a shell
+prefilter that answers clean commits in milliseconds and runs 'keyguard staged' on anything else.
 
-  With husky (a .husky/ folder): appends 'keyguard staged' to .husky/pre-commit. package.json and
-  its prepare script are never touched.
+  With husky (a .husky/ folder): appends 'keyguard-pre-commit' to .husky/pre-commit. package.json
+  and its prepare script are never touched.
   Without husky: writes (or appends a marked block to) pre-commit in the hooks folder git uses,
-  .git/hooks or core.hooksPath. The hook runs ./node_modules/.bin/keyguard, else keyguard on PATH,
-  and blocks the commit when neither exists.
+  .git/hooks or core.hooksPath. The hook runs ./node_modules/.bin/keyguard-pre-commit, else
+  keyguard-pre-commit on PATH, and blocks the commit when neither exists.
 
 Running it twice changes nothing. Check the result with 'keyguard doctor'.
 
@@ -34,7 +35,7 @@ export async function runInstall(io: CommandIo): Promise<number> {
   const layout = await readHookLayout(info.top);
   const uninstall = values.uninstall === true;
   const result = uninstall ? uninstallHook(layout) : installHook(layout);
-  const what = uninstall ? 'removed keyguard from' : 'added keyguard staged to';
+  const what = uninstall ? 'removed keyguard from' : 'added keyguard-pre-commit to';
   io.stdout.write(
     result.changed ? `keyguard: ${what} ${result.file}\n` : `keyguard: ${result.file} unchanged\n`,
   );
