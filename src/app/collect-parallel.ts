@@ -3,21 +3,16 @@ import { Worker } from 'node:worker_threads';
 import type { EngineAllowlist } from '../model/config.js';
 import type { Finding } from '../model/finding.js';
 import type { Skipped } from '../model/outcome.js';
-import type { RulePackSpec } from '../model/rule.js';
 import type { FileTarget } from '../model/source.js';
+import type { LoadedSetup } from './create-scan-setup.js';
 
 /** How to scan files on worker threads; the CLI decides (the worker script ships in dist/). */
-export interface ParallelPlan {
+export interface ParallelPlan extends Pick<LoadedSetup, 'packSources' | 'compileOptions'> {
   readonly workerScript: string;
   readonly jobs: number;
   /** `--jobs` given explicitly: use workers whatever the size of the tree. */
   readonly force: boolean;
   readonly maxFileSize: number;
-  readonly packSources: readonly { readonly spec: RulePackSpec; readonly file: string }[];
-  readonly compileOptions: {
-    readonly enable?: readonly string[];
-    readonly disable?: readonly string[];
-  };
 }
 
 /** Below this much content a worker's start-up (~30-50 ms) costs more than it saves. */

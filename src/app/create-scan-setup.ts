@@ -1,8 +1,8 @@
 import { loadConfig } from '../config/load-config.js';
 import type { ResolvedConfig } from '../model/config.js';
-import type { CompiledPack, RulePackSpec } from '../model/rule.js';
+import type { CompiledPack } from '../model/rule.js';
 import { BUILTIN_PACK, BUILTIN_PACK_FILE } from '../rules/builtin-pack.js';
-import { compilePacks } from '../rules/compile-pack.js';
+import { type CompileOptions, compilePacks, type PackSource } from '../rules/compile-pack.js';
 import { loadRulePack } from '../rules/load-pack.js';
 
 export interface SetupOptions {
@@ -18,11 +18,8 @@ export interface LoadedSetup {
   readonly pack: CompiledPack;
   readonly config: ResolvedConfig;
   /** What the pack was compiled from, so worker threads can compile the same one. */
-  readonly packSources: readonly { readonly spec: RulePackSpec; readonly file: string }[];
-  readonly compileOptions: {
-    readonly enable?: readonly string[];
-    readonly disable?: readonly string[];
-  };
+  readonly packSources: readonly PackSource[];
+  readonly compileOptions: CompileOptions;
 }
 
 /** Config, then every rule pack it and the command line name, compiled into one pack. */
@@ -33,7 +30,7 @@ export async function createScanSetup(options: SetupOptions): Promise<LoadedSetu
     ...(options.configFile === undefined ? {} : { explicit: options.configFile }),
   });
   const files = [...config.rulePacks, ...(options.rulePacks ?? [])];
-  const user: { spec: RulePackSpec; file: string }[] = [];
+  const user: PackSource[] = [];
   for (const file of files) user.push({ spec: await loadRulePack(file), file });
   const packSources = [{ spec: BUILTIN_PACK, file: BUILTIN_PACK_FILE }, ...user];
   const compileOptions = {

@@ -23,7 +23,8 @@ export interface CompileOptions {
   readonly disable?: readonly string[];
 }
 
-interface PackSource {
+/** A parsed pack and the file it came from (for error messages). */
+export interface PackSource {
   readonly spec: RulePackSpec;
   /** File name for error messages. */
   readonly file: string;
