@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CLI,
-  createRepo,
   credentialsFile,
   type FakeCredentials,
   fakeCredentials,
   type TempRepo,
+  useTempRepos,
 } from '../helpers/git-repo.js';
 
 interface JsonFinding {
@@ -28,16 +28,8 @@ interface JsonReport {
 
 const HAS_SCRIPT = spawnSync('script', ['--version']).error === undefined;
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
-
-function repo(): TempRepo {
-  const r = createRepo();
-  repos.push(r);
-  return r;
-}
+/** A fresh repository per call, removed after each test. */
+const repo = useTempRepos();
 
 function history(
   r: TempRepo,

@@ -1,24 +1,21 @@
 import { chmodSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createRepo,
   credentialsFile,
   type FakeCredentials,
   fakeCredentials,
   type TempRepo,
+  useTempRepos,
 } from '../helpers/git-repo.js';
 
 // Commits go through the hook `keyguard install` writes, with git processes for real.
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
+const tempRepo = useTempRepos();
 
+/** A fresh repository with the gate installed, removed after the test. */
 function repo(): TempRepo {
-  const r = createRepo();
-  repos.push(r);
+  const r = tempRepo();
   const installed = r.keyguard(['install']);
   expect(installed.code, installed.stderr).toBe(0);
   return r;

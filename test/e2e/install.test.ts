@@ -1,24 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createRepo,
-  credentialsFile,
-  fakeCredentials,
-  type TempRepo,
-} from '../helpers/git-repo.js';
+import { describe, expect, it } from 'vitest';
+import { credentialsFile, fakeCredentials, useTempRepos } from '../helpers/git-repo.js';
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
-
-function repo(): TempRepo {
-  const r = createRepo();
-  repos.push(r);
-  return r;
-}
+/** A fresh repository per call, removed after each test. */
+const repo = useTempRepos();
 
 const read = (path: string) => readFileSync(path, 'utf8');
 

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { afterEach } from 'vitest';
 import { createRandom, fakeKeyId, fakeSecret } from '../../src/rules/expand-placeholders.js';
 
 /** The built CLI (run `npm run build` first). */
@@ -123,5 +124,18 @@ export function createRepo(options: { init?: boolean } = {}): TempRepo {
     cleanup() {
       rmSync(root, { recursive: true, force: true });
     },
+  };
+}
+
+/** A factory of temporary repositories, each removed after the test that made it. */
+export function useTempRepos(options: { init?: boolean } = {}): () => TempRepo {
+  const made: TempRepo[] = [];
+  afterEach(() => {
+    for (const r of made.splice(0)) r.cleanup();
+  });
+  return () => {
+    const r = createRepo(options);
+    made.push(r);
+    return r;
   };
 }

@@ -1,28 +1,20 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseStagedDiff } from '../../src/git/staged-changes.js';
 import type { Chunk } from '../../src/model/chunk.js';
 import type { Skipped } from '../../src/model/outcome.js';
 import { createStagedSource } from '../../src/sources/staged-source.js';
 import {
-  createRepo,
   credentialsFile,
   fakeCredentials,
   type TempRepo,
+  useTempRepos,
 } from '../helpers/git-repo.js';
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
-
-function repo(): TempRepo {
-  const r = createRepo();
-  repos.push(r);
-  return r;
-}
+/** A fresh repository per call, removed after each test. */
+const repo = useTempRepos();
 
 /** Runs the source with the repository's environment as a hook would see it. */
 async function collect(r: TempRepo, env: Record<string, string> = {}) {
@@ -101,8 +93,7 @@ describe('staged source', () => {
   it('binary files and submodules are skipped and said so', async () => {
     const r = repo();
     r.write('img.bin', Buffer.from([0, 1, 2, 3, 0, 5]));
-    const sub = createRepo();
-    repos.push(sub);
+    const sub = repo();
     sub.write('s.txt', 's\n');
     sub.commitAll('sub');
     r.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/sub');
