@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { isolatedGitEnv } from './git-repo.js';
 
 /** The committed action bundle GitHub runs (`runs.main` in action.yml). */
 export const ACTION_MAIN = resolve(import.meta.dirname, '../../action/main.mjs');
@@ -32,30 +33,10 @@ export interface Sandbox {
   cleanup(): void;
 }
 
+/** No GitHub or action input variable of the machine's own run leaks into the action under test. */
 function isolatedEnv(home: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (
-      v === undefined ||
-      k.startsWith('GIT_') ||
-      k.startsWith('GITHUB_') ||
-      k.startsWith('INPUT_')
-    )
-      continue;
-    if (k.startsWith('KEYGUARD_') || k === 'CI') continue;
-    env[k] = v;
-  }
-  return {
-    ...env,
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 'Dev',
-    GIT_AUTHOR_EMAIL: 'dev@example.test',
-    GIT_COMMITTER_NAME: 'Dev',
-    GIT_COMMITTER_EMAIL: 'dev@example.test',
-    GIT_TERMINAL_PROMPT: '0',
-  };
+  const drop = (k: string) => k.startsWith('GITHUB_') || k.startsWith('INPUT_') || k === 'CI';
+  return { ...isolatedGitEnv(home, drop), GIT_TERMINAL_PROMPT: '0' };
 }
 
 export function createSandbox(): Sandbox {

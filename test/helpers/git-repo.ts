@@ -47,11 +47,23 @@ export interface TempRepo {
 
 let clock = 1_700_000_000;
 
-/** Every process the tests start sees only this environment: no machine config, no GIT_* leaks. */
-function baseEnv(home: string, bin: string): Record<string, string> {
+/**
+ * The environment every test git process sees: the machine's variables minus anything git,
+ * husky or keyguard would read (and whatever `drop` names), a private HOME, a fixed identity.
+ */
+export function isolatedGitEnv(
+  home: string,
+  drop: (key: string) => boolean = () => false,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || k.startsWith('GIT_') || k === 'HUSKY' || k.startsWith('KEYGUARD_'))
+    if (
+      v === undefined ||
+      k.startsWith('GIT_') ||
+      k === 'HUSKY' ||
+      k.startsWith('KEYGUARD_') ||
+      drop(k)
+    )
       continue;
     env[k] = v;
   }
@@ -64,9 +76,12 @@ function baseEnv(home: string, bin: string): Record<string, string> {
     GIT_AUTHOR_EMAIL: 'author@example.invalid',
     GIT_COMMITTER_NAME: 'Test Committer',
     GIT_COMMITTER_EMAIL: 'committer@example.invalid',
-    NO_COLOR: '1',
-    PATH: `${bin}:${process.env.PATH ?? ''}`,
   };
+}
+
+/** Every process the tests start sees only this environment: no machine config, keyguard on PATH. */
+function baseEnv(home: string, bin: string): Record<string, string> {
+  return { ...isolatedGitEnv(home), NO_COLOR: '1', PATH: `${bin}:${process.env.PATH ?? ''}` };
 }
 
 /** A fresh repository in a temp folder, with a `keyguard` shim on PATH that runs the built CLI. */
