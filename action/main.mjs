@@ -23521,6 +23521,9 @@ import { lstatSync as lstatSync2, readFileSync } from "node:fs";
 
 // src/sources/decode-text.ts
 var SNIFF_BYTES = 8e3;
+function looksBinary(buf) {
+  return buf.subarray(0, SNIFF_BYTES).includes(0);
+}
 function hasBom(buf, ...bytes) {
   return bytes.every((b3, i) => buf[i] === b3);
 }
@@ -23532,8 +23535,7 @@ function decodeText(buf) {
     swapped.swap16();
     return { text: swapped.toString("utf16le") };
   }
-  const nul = buf.indexOf(0);
-  if (nul !== -1 && nul < SNIFF_BYTES) return { binary: true };
+  if (looksBinary(buf)) return { binary: true };
   return { text: buf.toString("utf8") };
 }
 function isUtf16(buf) {
@@ -23572,8 +23574,7 @@ function readFileItem(absPath, path, options) {
 }
 function bufferItem(buf, path, options) {
   if (options.mayMatch !== void 0 && !isUtf16(buf) && !options.mayMatch(buf)) {
-    const nul = buf.indexOf(0);
-    if (nul !== -1 && nul < 8e3) return { skipped: { path, reason: "binary" } };
+    if (looksBinary(buf)) return { skipped: { path, reason: "binary" } };
     return { chunk: { source: options.source, path, text: "", size: buf.length } };
   }
   const decoded = decodeText(buf);

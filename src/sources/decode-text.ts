@@ -2,6 +2,11 @@ export type Decoded = { readonly text: string } | { readonly binary: true };
 
 const SNIFF_BYTES = 8000;
 
+/** A NUL byte in the first 8,000 bytes (searched there only, not through the whole file). */
+export function looksBinary(buf: Buffer): boolean {
+  return buf.subarray(0, SNIFF_BYTES).includes(0);
+}
+
 function hasBom(buf: Buffer, ...bytes: number[]): boolean {
   return bytes.every((b, i) => buf[i] === b);
 }
@@ -18,8 +23,7 @@ export function decodeText(buf: Buffer): Decoded {
     swapped.swap16();
     return { text: swapped.toString('utf16le') };
   }
-  const nul = buf.indexOf(0);
-  if (nul !== -1 && nul < SNIFF_BYTES) return { binary: true };
+  if (looksBinary(buf)) return { binary: true };
   return { text: buf.toString('utf8') };
 }
 

@@ -1,7 +1,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import type { SourceKind } from '../model/chunk.js';
 import type { SourceItem } from '../model/source.js';
-import { decodeText, isUtf16 } from './decode-text.js';
+import { decodeText, isUtf16, looksBinary } from './decode-text.js';
 
 export interface ReadOptions {
   readonly source: SourceKind;
@@ -50,8 +50,7 @@ export function readFileItem(
 export function bufferItem(buf: Buffer, path: string, options: ReadOptions): SourceItem {
   if (options.mayMatch !== undefined && !isUtf16(buf) && !options.mayMatch(buf)) {
     // Still binary-checked so the skip counts stay truthful.
-    const nul = buf.indexOf(0);
-    if (nul !== -1 && nul < 8000) return { skipped: { path, reason: 'binary' } };
+    if (looksBinary(buf)) return { skipped: { path, reason: 'binary' } };
     return { chunk: { source: options.source, path, text: '', size: buf.length } };
   }
   const decoded = decodeText(buf);
