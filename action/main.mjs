@@ -22430,107 +22430,6 @@ function accountText(f3) {
   return f3.keyFacts.account ?? "not decodable (legacy key ID)";
 }
 
-// src/report/verification-text.ts
-var PRINCIPAL = {
-  root: "root user",
-  user: "IAM user",
-  "assumed-role": "assumed role",
-  "federated-user": "federated user",
-  other: "principal"
-};
-function verificationText(v2) {
-  switch (v2.status) {
-    case "live":
-      return `live: ${PRINCIPAL[v2.principal ?? "other"]} ${v2.arn ?? ""}`.trimEnd();
-    case "inactive":
-      return `inactive (${v2.reason ?? "rejected by STS"})`;
-    case "unknown":
-      return `unknown (${v2.reason ?? "no answer"}): treat as live`;
-    case "skipped":
-      return `not checked (${v2.reason ?? "skipped"})`;
-  }
-}
-
-// src/report/workflow-command.ts
-function escapeCommandData(text2) {
-  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeCommandProperty(text2) {
-  return escapeCommandData(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-function workflowCommand(name, properties, message2) {
-  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([k2, v2]) => `${k2}=${escapeCommandProperty(String(v2))}`).join(",");
-  return `::${name}${props === "" ? "" : ` ${props}`}::${escapeCommandData(message2)}`;
-}
-
-// src/report/render-github.ts
-function annotationLevel(severity) {
-  if (severity === "low") return "warning";
-  if (severity === "info") return "notice";
-  return "error";
-}
-function firstSentence(text2) {
-  const end = text2.indexOf(". ");
-  return end === -1 ? text2 : text2.slice(0, end + 1);
-}
-function message(f3, ctx) {
-  const lines = [`${f3.redacted} (${f3.severity})`];
-  if (f3.partner !== void 0)
-    lines.push(
-      `paired with ${f3.partnerRedacted ?? "its secret"} at ${f3.partner.path}:${f3.partner.line}`
-    );
-  if (f3.commit !== void 0) lines.push(`commit ${f3.commit.sha.slice(0, 12)}`);
-  const account = accountText(f3);
-  if (account !== void 0)
-    lines.push(
-      `AWS account ${account}${f3.keyFacts?.canary === true ? " (likely canary token: do not use it)" : ""}`
-    );
-  if (f3.verification !== void 0) lines.push(`verified ${verificationText(f3.verification)}`);
-  if (f3.severityReason !== void 0) lines.push(`severity ${f3.severity}: ${f3.severityReason}`);
-  const spec = ctx.pack.byId.get(f3.ruleId);
-  if (spec !== void 0) lines.push(`Fix: ${firstSentence(spec.remediation)}`);
-  return lines.join("\n");
-}
-function annotation(f3, ctx) {
-  const l3 = f3.location;
-  const oneLine = l3.line === l3.endLine;
-  return workflowCommand(
-    annotationLevel(f3.severity),
-    {
-      file: l3.path,
-      line: l3.line,
-      endLine: l3.endLine,
-      col: l3.column,
-      // GitHub only honours endColumn on single-line annotations.
-      endColumn: oneLine ? l3.endColumn : void 0,
-      title: `${f3.title} [${f3.ruleId}]`
-    },
-    message(f3, ctx)
-  );
-}
-function renderGithub(outcome, ctx) {
-  const ordered = [...outcome.findings].sort(
-    (a, b3) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b3.severity)
-  );
-  const out = ordered.map((f3) => annotation(f3, ctx));
-  for (const e of outcome.staleBaseline ?? []) {
-    out.push(
-      workflowCommand(
-        "warning",
-        { file: e.path, title: "Stale keyguard baseline entry" },
-        `${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}\u2026) no longer matches anything: remove it from the baseline.`
-      )
-    );
-  }
-  for (const w2 of outcome.warnings)
-    out.push(workflowCommand("warning", { title: "keyguard" }, w2.message));
-  return out.length === 0 ? "" : `${out.join("\n")}
-`;
-}
-
-// src/report/render-human.ts
-var import_picocolors = __toESM(require_picocolors(), 1);
-
 // src/report/remediation.ts
 var REF = {
   rotate: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console",
@@ -22779,7 +22678,101 @@ function remediationTopicForRule(rule2, byId) {
   }
 }
 
+// src/report/verification-text.ts
+var PRINCIPAL = {
+  root: "root user",
+  user: "IAM user",
+  "assumed-role": "assumed role",
+  "federated-user": "federated user",
+  other: "principal"
+};
+function verificationText(v2) {
+  switch (v2.status) {
+    case "live":
+      return `live: ${PRINCIPAL[v2.principal ?? "other"]} ${v2.arn ?? ""}`.trimEnd();
+    case "inactive":
+      return `inactive (${v2.reason ?? "rejected by STS"})`;
+    case "unknown":
+      return `unknown (${v2.reason ?? "no answer"}): treat as live`;
+    case "skipped":
+      return `not checked (${v2.reason ?? "skipped"})`;
+  }
+}
+
+// src/report/workflow-command.ts
+function escapeCommandData(text2) {
+  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeCommandProperty(text2) {
+  return escapeCommandData(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+function workflowCommand(name, properties, message2) {
+  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([k2, v2]) => `${k2}=${escapeCommandProperty(String(v2))}`).join(",");
+  return `::${name}${props === "" ? "" : ` ${props}`}::${escapeCommandData(message2)}`;
+}
+
+// src/report/render-github.ts
+function annotationLevel(severity) {
+  if (severity === "low") return "warning";
+  if (severity === "info") return "notice";
+  return "error";
+}
+function message(f3) {
+  const lines = [`${f3.redacted} (${f3.severity})`];
+  if (f3.partner !== void 0)
+    lines.push(
+      `paired with ${f3.partnerRedacted ?? "its secret"} at ${f3.partner.path}:${f3.partner.line}`
+    );
+  if (f3.commit !== void 0) lines.push(`commit ${f3.commit.sha.slice(0, 12)}`);
+  const account = accountText(f3);
+  if (account !== void 0)
+    lines.push(
+      `AWS account ${account}${f3.keyFacts?.canary === true ? " (likely canary token: do not use it)" : ""}`
+    );
+  if (f3.verification !== void 0) lines.push(`verified ${verificationText(f3.verification)}`);
+  if (f3.severityReason !== void 0) lines.push(`severity ${f3.severity}: ${f3.severityReason}`);
+  lines.push(`Fix: ${remediationFor(remediationTopic(f3, f3.verification?.principal)).short}`);
+  return lines.join("\n");
+}
+function annotation(f3) {
+  const l3 = f3.location;
+  const oneLine = l3.line === l3.endLine;
+  return workflowCommand(
+    annotationLevel(f3.severity),
+    {
+      file: l3.path,
+      line: l3.line,
+      endLine: l3.endLine,
+      col: l3.column,
+      // GitHub only honours endColumn on single-line annotations.
+      endColumn: oneLine ? l3.endColumn : void 0,
+      title: `${f3.title} [${f3.ruleId}]`
+    },
+    message(f3)
+  );
+}
+function renderGithub(outcome, _ctx) {
+  const ordered = [...outcome.findings].sort(
+    (a, b3) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b3.severity)
+  );
+  const out = ordered.map((f3) => annotation(f3));
+  for (const e of outcome.staleBaseline ?? []) {
+    out.push(
+      workflowCommand(
+        "warning",
+        { file: e.path, title: "Stale keyguard baseline entry" },
+        `${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}\u2026) no longer matches anything: remove it from the baseline.`
+      )
+    );
+  }
+  for (const w2 of outcome.warnings)
+    out.push(workflowCommand("warning", { title: "keyguard" }, w2.message));
+  return out.length === 0 ? "" : `${out.join("\n")}
+`;
+}
+
 // src/report/render-human.ts
+var import_picocolors = __toESM(require_picocolors(), 1);
 function severityLabel(c3, s) {
   const text2 = s.toUpperCase().padEnd(8);
   if (s === "critical" || s === "high") return c3.bold(c3.red(text2));

@@ -1,6 +1,7 @@
 import { type Finding, SEVERITIES, type Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import { accountText } from './account-text.js';
+import { remediationFor, remediationTopic } from './remediation.js';
 import type { RenderContext } from './render-context.js';
 import { verificationText } from './verification-text.js';
 import { workflowCommand } from './workflow-command.js';
@@ -14,12 +15,7 @@ export function annotationLevel(severity: Severity): AnnotationLevel {
   return 'error';
 }
 
-function firstSentence(text: string): string {
-  const end = text.indexOf('. ');
-  return end === -1 ? text : text.slice(0, end + 1);
-}
-
-function message(f: Finding, ctx: RenderContext): string {
+function message(f: Finding): string {
   const lines = [`${f.redacted} (${f.severity})`];
   if (f.partner !== undefined)
     lines.push(
@@ -33,12 +29,12 @@ function message(f: Finding, ctx: RenderContext): string {
     );
   if (f.verification !== undefined) lines.push(`verified ${verificationText(f.verification)}`);
   if (f.severityReason !== undefined) lines.push(`severity ${f.severity}: ${f.severityReason}`);
-  const spec = ctx.pack.byId.get(f.ruleId);
-  if (spec !== undefined) lines.push(`Fix: ${firstSentence(spec.remediation)}`);
+  // The same short guidance the terminal shows, chosen for the situation (canary, root, ASIA…).
+  lines.push(`Fix: ${remediationFor(remediationTopic(f, f.verification?.principal)).short}`);
   return lines.join('\n');
 }
 
-function annotation(f: Finding, ctx: RenderContext): string {
+function annotation(f: Finding): string {
   const l = f.location;
   const oneLine = l.line === l.endLine;
   return workflowCommand(
@@ -52,7 +48,7 @@ function annotation(f: Finding, ctx: RenderContext): string {
       endColumn: oneLine ? l.endColumn : undefined,
       title: `${f.title} [${f.ruleId}]`,
     },
-    message(f, ctx),
+    message(f),
   );
 }
 
@@ -61,12 +57,12 @@ function annotation(f: Finding, ctx: RenderContext): string {
  * each level per step; the markdown summary carries the full list), then warnings for stale
  * baseline entries and scan warnings. Values are redacted; the toolkit's escaping applies.
  */
-export function renderGithub(outcome: ScanOutcome, ctx: RenderContext): string {
+export function renderGithub(outcome: ScanOutcome, _ctx: RenderContext): string {
   // GitHub displays only the first ten annotations of each level: the most severe go first.
   const ordered = [...outcome.findings].sort(
     (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
   );
-  const out = ordered.map((f) => annotation(f, ctx));
+  const out = ordered.map((f) => annotation(f));
   for (const e of outcome.staleBaseline ?? []) {
     out.push(
       workflowCommand(
