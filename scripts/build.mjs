@@ -1,24 +1,70 @@
-// Bundles the CLI into one ESM file so start-up loads a single module.
+// Bundles the CLI: an ES module entry split into chunks that load on demand, and the pre-commit
+// gate as one CommonJS file (see docs/design.md, "Start-up").
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Stale chunks from earlier builds would ship otherwise.
 rmSync('dist', { recursive: true, force: true });
 
+const common = { bundle: true, platform: 'node', target: 'node20.19', logLevel: 'warning' };
+
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', worker: 'src/cli/worker.ts' },
+  ...common,
+  entryPoints: {
+    cli: 'src/cli/main.ts',
+    index: 'src/index.ts',
+    worker: 'src/cli/worker.ts',
+  },
   outdir: 'dist',
-  bundle: true,
   splitting: true,
-  platform: 'node',
-  target: 'node20.19',
   format: 'esm',
-  sourcemap: false,
-  minify: false,
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS dependencies (ajv, simple-git) call require(); give them one.
   banner: {
     js: "import { createRequire as __kgCreateRequire } from 'node:module'; const require = __kgCreateRequire(import.meta.url);",
   },
-  logLevel: 'warning',
+});
+
+/** The full scan stays out of the hook bundle: dist/staged.cjs requires it only when needed. */
+const fullScanOutside = {
+  name: 'full-scan-outside',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]execute-scan\.js$/ }, () => ({
+      path: './execute-scan.cjs',
+      external: true,
+    }));
+  },
+};
+
+const commonJs = {
+  ...common,
+  format: 'cjs',
+  // require(), not import(), for the hand-over: import() would start the ES module loader.
+  supported: { 'dynamic-import': false },
+  // import.meta.url (worker.js lookup) means this file's URL in CommonJS too.
+  define: { 'import.meta.url': '__kgModuleUrl' },
+  banner: { js: "const __kgModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+// Configured or baselined scans: the full scan, loaded by dist/staged.cjs when it needs it.
+await build({
+  ...commonJs,
+  entryPoints: { 'execute-scan': 'src/cli/execute-scan.ts' },
+  outfile: 'dist/execute-scan.cjs',
+});
+
+await build({
+  ...commonJs,
+  entryPoints: { staged: 'src/cli/staged-main.ts' },
+  outfile: 'dist/staged.cjs',
+  plugins: [fullScanOutside],
+  metafile: true,
+}).then(({ metafile }) => {
+  // Guard the point of this bundle: nothing heavy may be inlined into the hook path.
+  if (process.env.KG_BUNDLE_REPORT)
+    for (const [k, v] of Object.entries(Object.values(metafile.outputs)[0].inputs))
+      console.log(v.bytesInOutput, k);
+  const inputs = Object.keys(metafile.inputs);
+  const heavy = inputs.filter((p) => /node_modules[\\/](ajv|simple-git|fast-glob)/.test(p));
+  if (heavy.length > 0) throw new Error(`dist/staged.cjs must not bundle ${heavy.join(', ')}`);
 });

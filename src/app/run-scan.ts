@@ -7,7 +7,7 @@ import type { BaselineEntry, Finding } from '../model/finding.js';
 import type { ScanOutcome, ScanStats, Skipped } from '../model/outcome.js';
 import type { CompiledPack } from '../model/rule.js';
 import type { Source } from '../model/source.js';
-import { type ParallelPlan, startWorkerPool, worthParallel } from './collect-parallel.js';
+import type { ParallelPlan } from './collect-parallel.js';
 
 export interface ScanSetup {
   readonly pack: CompiledPack;
@@ -61,18 +61,24 @@ export async function runScan(
   setup: ScanSetup,
   parallel?: ParallelPlan,
 ): Promise<ScanResult> {
-  const started = performance.now();
+  const started = Date.now();
   const stats: ScanStats = { files: 0, bytes: 0, chunks: 0, durationMs: 0 };
   const found: Finding[] = [];
   const skipped: Skipped[] = [];
   const targets = parallel === undefined ? undefined : await source.targets?.();
+  // worker_threads loads only where a pool may start: never on the pre-commit path.
+  const pooling =
+    parallel !== undefined && targets !== undefined
+      ? await import('./collect-parallel.js')
+      : undefined;
   if (
+    pooling !== undefined &&
     parallel !== undefined &&
     targets !== undefined &&
-    (parallel.force || worthParallel(targets))
+    (parallel.force || pooling.worthParallel(targets))
   ) {
     // Started only once the tree is known to be big: a small one never pays for thread start-up.
-    const pool = startWorkerPool(parallel, setup.config.engineAllow);
+    const pool = pooling.startWorkerPool(parallel, setup.config.engineAllow);
     try {
       const collected = await pool.run(targets);
       found.push(...collected.found);
@@ -91,7 +97,7 @@ export async function runScan(
     pathAllow: setup.config.pathAllow,
     ...(setup.baseline === undefined ? {} : { baseline: setup.baseline }),
   });
-  stats.durationMs = Math.round(performance.now() - started);
+  stats.durationMs = Date.now() - started;
   const coverage = source.coverage?.();
   return {
     mode,

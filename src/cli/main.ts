@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
-import { isKeyguardError } from '../model/errors.js';
-import type { Command, CommandIo } from './command-io.js';
+import type { Command } from './command-io.js';
+import { processIo, runProcess } from './run-process.js';
 
 const HELP = `keyguard ${pkg.version}: stop AWS access keys before they reach a Git repository
 
@@ -42,22 +40,6 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
     (await import('./commands/audit-aws-config.js')).runAuditAwsConfig,
 };
 
-/** dist/worker.js beside the bundled entry; absent when running from sources (tests). */
-function workerScript(): { workerScript?: string } {
-  const path = fileURLToPath(new URL('./worker.js', import.meta.url));
-  return existsSync(path) ? { workerScript: path } : {};
-}
-
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
-async function readStdin(): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of process.stdin) parts.push(part as Buffer);
-  return Buffer.concat(parts);
-}
-
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-V' || name === 'version') {
@@ -73,39 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`keyguard: unknown command '${name}' (see keyguard --help)\n`);
     return 2;
   }
-  const io: CommandIo = {
-    argv: rest,
-    cwd: process.cwd(),
-    env: process.env,
-    stdout: { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true },
-    stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true },
-    readStdin,
-    today: today(),
-    version: pkg.version,
-    ...workerScript(),
-  };
-  return (await load())(io);
+  return (await load())(processIo(rest));
 }
 
-// A closed pipe (`keyguard tree | head`) is not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (isKeyguardError(error)) {
-      process.stderr.write(`keyguard: ${error.message}\n`);
-      for (const line of error.details) process.stderr.write(`  ${line}\n`);
-    } else {
-      process.stderr.write(
-        `keyguard: internal error (please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-    }
-    process.exitCode = 2;
-  },
-);
+runProcess(() => main(process.argv.slice(2)));

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import schema from '../../schemas/config.schema.json' with { type: 'json' };
 import type {
   AllowEntryBase,
   PathAllowEntry,
@@ -10,6 +9,7 @@ import type {
 } from '../model/config.js';
 import { KeyguardError } from '../model/errors.js';
 import { parseJsonFile } from '../schema/parse-json-file.js';
+import { validate } from '../schema/validate-config.generated.js';
 import { validateJson } from '../schema/validate-json.js';
 
 export const CONFIG_FILE_NAME = '.keyguard.json';
@@ -120,12 +120,6 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   }
   if (file === undefined) return resolveConfig({}, undefined, options.today);
   const data = await parseJsonFile(file, 'CONFIG_INVALID');
-  const config = await validateJson<UserConfig>(
-    data,
-    schema,
-    file,
-    'CONFIG_INVALID',
-    'configuration',
-  );
+  const config = validateJson<UserConfig>(data, validate, file, 'CONFIG_INVALID', 'configuration');
   return resolveConfig(config, file, options.today);
 }

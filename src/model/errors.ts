@@ -7,6 +7,10 @@ export type ErrorCode =
   | 'NOT_A_REPO'
   | 'IO';
 
+/** Marks keyguard's errors across bundles: the pre-commit entry (dist/staged.cjs) and the full scan
+ * it may hand over to (dist/execute-scan.js) each carry their own copy of this class. */
+const BRAND = Symbol.for('keyguard.error');
+
 /**
  * A user-facing failure: the CLI prints `message` on one line and exits 2.
  * Messages name the file or flag at fault and never contain scanned content.
@@ -15,6 +19,7 @@ export class KeyguardError extends Error {
   readonly code: ErrorCode;
   /** Extra lines (every validation error, say) shown after the message. */
   readonly details: readonly string[];
+  readonly [BRAND] = true;
 
   constructor(
     code: ErrorCode,
@@ -29,5 +34,5 @@ export class KeyguardError extends Error {
 }
 
 export function isKeyguardError(error: unknown): error is KeyguardError {
-  return error instanceof KeyguardError;
+  return typeof error === 'object' && error !== null && BRAND in error;
 }

@@ -1,8 +1,8 @@
-import schema from '../../rules/rule-pack.schema.json' with { type: 'json' };
 import { KeyguardError } from '../model/errors.js';
 import type { RulePackSpec } from '../model/rule.js';
 import { parseJsonFile } from '../schema/parse-json-file.js';
 import { validateJson } from '../schema/validate-json.js';
+import { validate } from '../schema/validate-rule-pack.generated.js';
 
 function regexProblem(source: string | undefined, flags: string): string | undefined {
   if (source === undefined) return undefined;
@@ -49,13 +49,7 @@ function semanticProblems(spec: RulePackSpec, file: string): string[] {
 /** Reads a user rule pack and validates it (schema, ids, regexes), reporting every error at once. */
 export async function loadRulePack(file: string): Promise<RulePackSpec> {
   const data = await parseJsonFile(file, 'RULE_PACK_INVALID');
-  const spec = await validateJson<RulePackSpec>(
-    data,
-    schema,
-    file,
-    'RULE_PACK_INVALID',
-    'rule pack',
-  );
+  const spec = validateJson<RulePackSpec>(data, validate, file, 'RULE_PACK_INVALID', 'rule pack');
   const problems = semanticProblems(spec, file);
   if (problems.length > 0) {
     const n = problems.length;

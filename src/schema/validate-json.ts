@@ -1,6 +1,6 @@
 import { type ErrorCode, KeyguardError } from '../model/errors.js';
 
-interface SchemaError {
+export interface SchemaError {
   readonly instancePath: string;
   readonly message?: string;
   readonly params: Record<string, unknown>;
@@ -17,30 +17,24 @@ function describe(error: SchemaError): string {
   return error.message ?? error.keyword;
 }
 
+/** A schema compiled ahead of time by scripts/validators.mjs (ajv standalone code). */
+export type SchemaValidator = ((data: unknown) => boolean) & {
+  errors?: readonly SchemaError[] | null;
+};
+
 /**
- * Validates `data` against a JSON Schema (draft 2020-12) and reports every error at once, each as
- * `file#/json/pointer: message`. ajv is imported here, lazily: only user-supplied files pay for it.
+ * Checks `data` with a precompiled schema validator and reports every error at once, each as
+ * `file#/json/pointer: message`.
  */
-export async function validateJson<T>(
+export function validateJson<T>(
   data: unknown,
-  schema: object,
+  validate: SchemaValidator,
   file: string,
   code: ErrorCode,
   what: string,
-): Promise<T> {
-  const mod = await import('ajv/dist/2020.js');
-  // CommonJS interop differs between Node (named export) and the bundle (default export).
-  const Ajv2020 =
-    mod.Ajv2020 ?? (mod.default as unknown as { Ajv2020: typeof mod.Ajv2020 }).Ajv2020;
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-  });
-  const validate = ajv.compile(schema);
+): T {
   if (validate(data)) return data as T;
-  const errors = (validate.errors ?? []) as SchemaError[];
+  const errors = validate.errors ?? [];
   // `if/then` adds a summary error on top of the real ones; the real ones say more.
   const useful = errors.filter((e) => e.keyword !== 'if');
   const lines = [...new Set(useful.map((e) => `${file}#${e.instancePath}: ${describe(e)}`))];

@@ -2,7 +2,7 @@ import { BlobReader } from '../git/blob-reader.js';
 import { type CommitFile, type LoggedCommit, streamCommitLog } from '../git/commit-log.js';
 import { GITLINK_MODE, SYMLINK_MODE } from '../git/staged-changes.js';
 import type { Chunk, CommitRef } from '../model/chunk.js';
-import { KeyguardError } from '../model/errors.js';
+import { isKeyguardError, KeyguardError } from '../model/errors.js';
 import type { Source, SourceItem } from '../model/source.js';
 import { readAhead } from './read-ahead.js';
 import { bufferItem } from './read-file-item.js';
@@ -278,7 +278,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
         finished = true;
       } catch (error) {
         // Fail closed, and say how far the walk got: what follows was not covered.
-        if (error instanceof KeyguardError) {
+        if (isKeyguardError(error)) {
           throw new KeyguardError(
             error.code,
             `${error.message} (after ${counts.commits} of ${options.total} commits; the rest were not scanned)`,

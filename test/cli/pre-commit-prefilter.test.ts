@@ -1,5 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectChunk } from '../../src/engine/detect.js';
@@ -86,6 +93,36 @@ describe('bin/keyguard-pre-commit', () => {
       // A 40-character run reached the full scan, which found it unlabelled and unpaired: clean.
       expect(full.status).toBe(0);
       expect(full.stdout).toMatch(/no AWS credentials found/);
+    } finally {
+      r.cleanup();
+    }
+  });
+
+  it('drops NODE_EXTRA_CA_CERTS for the full scan unless --verify may open a connection', () => {
+    const r = createRepo();
+    try {
+      // The script beside a stand-in `keyguard` that reports what it was started with.
+      const bin = join(r.dir, '.bin');
+      mkdirSync(bin);
+      copyFileSync(SCRIPT, join(bin, 'keyguard-pre-commit'));
+      writeFileSync(
+        join(bin, 'keyguard'),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, not a template
+        '#!/bin/sh\necho "certs=${NODE_EXTRA_CA_CERTS-unset} args=$*"\n',
+      );
+      chmodSync(join(bin, 'keyguard'), 0o755);
+      chmodSync(join(bin, 'keyguard-pre-commit'), 0o755);
+      r.write('b.txt', `value = "${'Ab3'.repeat(14)}"\n`);
+      r.git('add', 'b.txt');
+      const run = (...args: string[]) =>
+        spawnSync(join(bin, 'keyguard-pre-commit'), args, {
+          cwd: r.dir,
+          env: { ...r.env, NODE_EXTRA_CA_CERTS: '/corp/ca.pem' },
+          encoding: 'utf8',
+        }).stdout.trim();
+      expect(run()).toBe('certs=unset args=staged');
+      expect(run('--format', 'json')).toBe('certs=unset args=staged --format json');
+      expect(run('--verify')).toBe('certs=/corp/ca.pem args=staged --verify');
     } finally {
       r.cleanup();
     }

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import pkg from '../../package.json' with { type: 'json' };
+import { isKeyguardError } from '../model/errors.js';
+import type { CommandIo } from './command-io.js';
+
+/** dist/worker.js beside the bundled entry; absent when running from sources (tests). */
+function workerScript(): { workerScript?: string } {
+  const path = fileURLToPath(new URL('./worker.js', import.meta.url));
+  return existsSync(path) ? { workerScript: path } : {};
+}
+
+async function readStdin(): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of process.stdin) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
+/** The command's view of this process: its arguments after the command name, cwd, env, streams. */
+export function processIo(argv: readonly string[]): CommandIo {
+  return {
+    argv,
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true },
+    stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true },
+    readStdin,
+    today: new Date().toISOString().slice(0, 10),
+    version: pkg.version,
+    ...workerScript(),
+  };
+}
+
+/**
+ * Runs an entry to its exit code. A user mistake (KeyguardError) is one line and exit 2; anything
+ * else is a bug, reported with its stack, and still exit 2: nothing is trusted after an error.
+ */
+export function runProcess(main: () => Promise<number>): void {
+  // A closed pipe (`keyguard tree | head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (isKeyguardError(error)) {
+        process.stderr.write(`keyguard: ${error.message}\n`);
+        for (const line of error.details) process.stderr.write(`  ${line}\n`);
+      } else {
+        process.stderr.write(
+          `keyguard: internal error (please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        );
+      }
+      process.exitCode = 2;
+    },
+  );
+}

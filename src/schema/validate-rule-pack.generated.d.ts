@@ -1,0 +1,3 @@
+import type { SchemaValidator } from './validate-json.js';
+
+export declare const validate: SchemaValidator;
