@@ -9405,7 +9405,7 @@ var package_default = {
     "test:unit": "vitest run",
     test: "npm run lint && npm run typecheck && npm run build && npm run dogfood && vitest run",
     bench: "npm run build && node bench/run.mjs && node bench/git-bench.mjs",
-    prepare: "husky || true",
+    prepare: "husky || true && node scripts/prepare-build.mjs",
     prepack: "npm run build",
     dogfood: "node bin/keyguard.js tree ."
   },

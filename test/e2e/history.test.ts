@@ -270,4 +270,30 @@ describe('keyguard history', () => {
     const missing = r.keyguard(['history', '--pre-push']);
     expect(missing.code).toBe(2);
   });
+
+  it('--pre-push without a range scans the pushed branch minus what the remote has', () => {
+    // pre-commit's case for a push that reaches a root commit: branch and remote, no range.
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    r.commitAll('init');
+    const remote = join(r.dir, '..', 'remote.git');
+    r.git('init', '-q', '--bare', remote);
+    r.git('remote', 'add', 'origin', remote);
+    r.git('push', '-q', 'origin', 'main');
+    r.write('k.ini', credentialsFile(fakeCredentials(17)));
+    r.commitAll('leak');
+    const env = { ...r.env, PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/main' };
+    const run = (extra: Record<string, string>) =>
+      spawnSync('node', [CLI, 'history', '--pre-push', '--format', 'json'], {
+        cwd: r.dir,
+        env: { ...env, ...extra },
+        encoding: 'utf8',
+      });
+    const pushed = run({ PRE_COMMIT_REMOTE_NAME: 'origin' });
+    expect(pushed.status, pushed.stderr).toBe(1);
+    // origin has the first commit: only the new one is scanned.
+    expect(JSON.parse(pushed.stdout).coverage.commits).toBe(1);
+    const elsewhere = run({ PRE_COMMIT_REMOTE_NAME: 'upstream' });
+    expect(JSON.parse(elsewhere.stdout).coverage.commits).toBe(2);
+  });
 });

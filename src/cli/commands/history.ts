@@ -21,8 +21,10 @@ what was not covered. Every report ends with a coverage summary (commits, blobs,
       --since <date>        only commits after a date (YYYY-MM-DD, or git forms like '2 weeks ago')
       --allow-partial       accept a shallow clone or missing objects; every output then says the
                             scan is partial
-      --pre-push            scan PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF (the pre-commit framework's
-                            pre-push stage sets them)
+      --pre-push            scan what a push sends, from the pre-commit framework's pre-push
+                            stage: PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, or for a branch that
+                            reaches a root commit, PRE_COMMIT_LOCAL_BRANCH minus what
+                            PRE_COMMIT_REMOTE_NAME already has
 ${SCAN_OPTIONS_HELP}
 `;
 
@@ -44,9 +46,16 @@ function prePushRange(env: CommandIo['env']): string[] {
   const from = env.PRE_COMMIT_FROM_REF;
   const to = env.PRE_COMMIT_TO_REF;
   if (from === undefined || from === '' || to === undefined || to === '') {
+    // pre-commit sets no range when the pushed branch reaches a root commit (a first push to an
+    // empty remote, say): it names the branch and the remote instead. Scan what the remote lacks.
+    const branch = env.PRE_COMMIT_LOCAL_BRANCH;
+    const remote = env.PRE_COMMIT_REMOTE_NAME;
+    if (branch !== undefined && branch !== '' && remote !== undefined && remote !== '') {
+      return [branch, '--not', `--remotes=${remote}`];
+    }
     throw new KeyguardError(
       'USAGE',
-      "'--pre-push' needs PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF (set by pre-commit's pre-push stage)",
+      "'--pre-push' needs PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF, or PRE_COMMIT_LOCAL_BRANCH and PRE_COMMIT_REMOTE_NAME (set by pre-commit's pre-push stage)",
     );
   }
   // A branch deletion pushes no commits.
