@@ -39,12 +39,13 @@ function isPrivate(dir: string): boolean {
   return s.isDirectory() && (uid === undefined || s.uid === uid) && (s.mode & 0o022) === 0;
 }
 
-function save(dir: string, name: string, data: Buffer): void {
+function save(dir: string, runtime: string, name: string, data: Buffer): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!isPrivate(dir)) return;
-  // One cache per bundle and Node: older ones only take space.
+  // One cache per Node: an older bundle's only takes space. Other Nodes keep theirs (a machine
+  // with two, used in turn, would otherwise rebuild the cache at every run).
   for (const old of readdirSync(dir)) {
-    if (old.startsWith(PREFIX) && old !== name) rmSync(join(dir, old), { force: true });
+    if (old.startsWith(runtime) && old !== name) rmSync(join(dir, old), { force: true });
   }
   const temp = join(dir, `${name}.${process.pid}.tmp`);
   writeFileSync(temp, data, { mode: 0o600 });
@@ -56,7 +57,8 @@ export function runStagedScan(): void {
   const dir = cacheDir(process.env);
   const { size, mtimeMs } = statSync(SCRIPT);
   // V8 rejects a cache made from other source or by another V8; the name just avoids trying.
-  const name = `${PREFIX}${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8`;
+  const runtime = `${PREFIX}${process.version}-${process.arch}-`;
+  const name = `${runtime}${size}-${Math.trunc(mtimeMs)}.v8`;
   let cached: Buffer | undefined;
   if (dir !== undefined) {
     try {
@@ -73,7 +75,7 @@ export function runStagedScan(): void {
   if (dir !== undefined && (cached === undefined || script.cachedDataRejected === true)) {
     process.once('exit', () => {
       try {
-        save(dir, name, script.createCachedData());
+        save(dir, runtime, name, script.createCachedData());
       } catch {
         // A cache is an optimisation: never a reason to fail or to print.
       }

@@ -14,6 +14,7 @@ import { EMPTY_ENGINE_ALLOWLIST } from '../../src/model/config.js';
 import { BUILTIN_PACK, BUILTIN_PACK_FILE } from '../../src/rules/builtin-pack.js';
 import { compilePacks } from '../../src/rules/compile-pack.js';
 import { expandPlaceholders } from '../../src/rules/expand-placeholders.js';
+import { fakePair } from '../helpers/fake-keys.js';
 import { createRepo } from '../helpers/git-repo.js';
 
 const SCRIPT = resolve(import.meta.dirname, '../../bin/keyguard-pre-commit');
@@ -93,6 +94,30 @@ describe('bin/keyguard-pre-commit', () => {
       // A 40-character run reached the full scan, which found it unlabelled and unpaired: clean.
       expect(full.status).toBe(0);
       expect(full.stdout).toMatch(/no AWS credentials found/);
+    } finally {
+      r.cleanup();
+    }
+  });
+
+  it('hands over a line that is not valid UTF-8 (grep runs on bytes, not characters)', () => {
+    const r = createRepo();
+    try {
+      // Latin-1 text: in a UTF-8 locale grep's `.` does not match the byte 0xE9, and the key after
+      // it used to slip past the prefilter.
+      const { id } = fakePair();
+      r.write(
+        'notes.txt',
+        Buffer.concat([Buffer.from('caf\xe9', 'latin1'), Buffer.from(` ${id}\n`)]),
+      );
+      r.git('add', 'notes.txt');
+      const res = spawnSync('keyguard-pre-commit', [], {
+        cwd: r.dir,
+        env: { ...r.env, LC_ALL: 'C.UTF-8' },
+        encoding: 'utf8',
+      });
+      expect(res.status, res.stderr).toBe(1);
+      expect(res.stdout).toMatch(/1 finding/);
+      expect(res.stdout).not.toContain(id);
     } finally {
       r.cleanup();
     }
