@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BlobReader } from '../git/blob-reader.js';
 import type { StagedChange } from '../git/staged-changes.js';
 import { EMPTY_ENGINE_ALLOWLIST, type ResolvedConfig } from '../model/config.js';
 import { KeyguardError } from '../model/errors.js';
@@ -146,7 +145,7 @@ export async function runQuickStaged(
   values: Parsed['values'],
   plan: QuickPlan,
   changes: readonly StagedChange[],
-  reader: BlobReader,
+  workTree: string,
 ): Promise<number | undefined> {
   const failOn = failOnOf(values);
   // Date, not performance: the performance global loads perf_hooks on first use (~1.5 ms here).
@@ -156,7 +155,7 @@ export async function runQuickStaged(
     cwd: io.cwd,
     maxFileSize: plan.maxFileSize,
     changes,
-    reader,
+    workTree,
     mayMatch: (buf) => keywords.some((k) => buf.includes(k)),
   });
   const items: SourceItem[] = [];

@@ -1,3 +1,6 @@
+import { lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gitBlobId } from '../git/blob-id.js';
 import { BlobReader } from '../git/blob-reader.js';
 import {
   GITLINK_MODE,
@@ -17,8 +20,28 @@ export interface StagedSourceOptions {
   readonly mayMatch?: (buf: Buffer) => boolean;
   /** Changes already read (the CLI's fast path reads them once). */
   readonly changes?: readonly StagedChange[];
-  /** A cat-file process started early (the hook path overlaps it with the diff); closed here. */
+  /** A cat-file process already started; closed here. */
   readonly reader?: BlobReader;
+  /**
+   * The work tree's top folder: a staged file whose work-tree bytes hash to the staged blob id is
+   * read from there instead of through git (the common case, and one process fewer in the hook).
+   * The id check means the bytes scanned are the staged ones, whatever happened on disk.
+   */
+  readonly workTree?: string;
+}
+
+/** The staged blob's bytes from the work tree, when the file there is exactly that blob. */
+function readIfStaged(top: string, change: StagedChange, maxFileSize: number): Buffer | undefined {
+  try {
+    const abs = join(top, change.path);
+    const stat = lstatSync(abs);
+    if (!stat.isFile() || stat.size > maxFileSize) return undefined;
+    const data = readFileSync(abs);
+    return gitBlobId(data, change.blob.length) === change.blob ? data : undefined;
+  } catch {
+    // Gone, unreadable, or changed type: git has the staged version.
+    return undefined;
+  }
 }
 
 /**
@@ -69,7 +92,35 @@ export function createStagedSource(options: StagedSourceOptions): Source {
         }
         wanted.push(c);
       }
-      if (wanted.length === 0) {
+      const toItem = (change: StagedChange, data: Buffer): SourceItem => {
+        const item = bufferItem(data, change.path, {
+          source: 'staged',
+          maxFileSize: options.maxFileSize,
+          ...(options.mayMatch === undefined ? {} : { mayMatch: options.mayMatch }),
+        });
+        if ('skipped' in item) {
+          counts.skipped++;
+          return item;
+        }
+        counts.scanned++;
+        // Without a line diff (binary attribute on text) every line counts as new: fail closed.
+        const chunk: Chunk = {
+          ...item.chunk,
+          blobId: change.blob,
+          ...(change.binaryDiff ? {} : { reportable: change.added }),
+        };
+        return { chunk };
+      };
+      const fromGit: StagedChange[] = [];
+      for (const change of wanted) {
+        const data =
+          options.workTree === undefined
+            ? undefined
+            : readIfStaged(options.workTree, change, options.maxFileSize);
+        if (data === undefined) fromGit.push(change);
+        else yield toItem(change, data);
+      }
+      if (fromGit.length === 0) {
         await options.reader?.close();
         return;
       }
@@ -77,8 +128,8 @@ export function createStagedSource(options: StagedSourceOptions): Source {
       let finished = false;
       try {
         let i = 0;
-        for await (const record of reader.read(wanted.map((c) => c.blob))) {
-          const change = wanted[i++];
+        for await (const record of reader.read(fromGit.map((c) => c.blob))) {
+          const change = fromGit[i++];
           if (change === undefined) break;
           if (record.data === undefined) {
             counts.skipped++;
@@ -90,24 +141,7 @@ export function createStagedSource(options: StagedSourceOptions): Source {
             };
             continue;
           }
-          const item = bufferItem(record.data, change.path, {
-            source: 'staged',
-            maxFileSize: options.maxFileSize,
-            ...(options.mayMatch === undefined ? {} : { mayMatch: options.mayMatch }),
-          });
-          if ('skipped' in item) {
-            counts.skipped++;
-            yield item;
-            continue;
-          }
-          counts.scanned++;
-          // Without a line diff (binary attribute on text) every line counts as new: fail closed.
-          const chunk: Chunk = {
-            ...item.chunk,
-            blobId: change.blob,
-            ...(change.binaryDiff ? {} : { reportable: change.added }),
-          };
-          yield { chunk };
+          yield toItem(change, record.data);
         }
         finished = true;
       } finally {

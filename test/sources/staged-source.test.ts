@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, unlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStagedDiff } from '../../src/git/staged-changes.js';
@@ -15,15 +15,20 @@ import {
 
 /** A fresh repository per call, removed after each test. */
 const repo = useTempRepos();
+const uninitialised = useTempRepos({ init: false });
 
 /** Runs the source with the repository's environment as a hook would see it. */
-async function collect(r: TempRepo, env: Record<string, string> = {}) {
+async function collect(
+  r: TempRepo,
+  env: Record<string, string> = {},
+  extra: { workTree?: string } = {},
+) {
   const saved = { ...process.env };
   Object.assign(process.env, r.env, env);
   try {
     const chunks: Chunk[] = [];
     const skipped: Skipped[] = [];
-    const source = createStagedSource({ cwd: r.dir, maxFileSize: 1024 * 1024 });
+    const source = createStagedSource({ cwd: r.dir, maxFileSize: 1024 * 1024, ...extra });
     for await (const item of source.items()) {
       if ('chunk' in item) chunks.push(item.chunk);
       else skipped.push(item.skipped);
@@ -35,7 +40,45 @@ async function collect(r: TempRepo, env: Record<string, string> = {}) {
   }
 }
 
+/** A `git` first on PATH that refuses `cat-file`: whatever it would have read must come from elsewhere. */
+function gitWithoutCatFile(r: TempRepo): string {
+  const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  const dir = join(r.dir, '..', 'no-cat-file');
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, 'git'),
+    `#!/bin/sh\nif [ "$1" = cat-file ]; then echo 'cat-file refused' >&2; exit 1; fi\nexec "${real}" "$@"\n`,
+  );
+  chmodSync(join(dir, 'git'), 0o755);
+  return `${dir}:${process.env.PATH ?? ''}`;
+}
+
 describe('staged source', () => {
+  it('reads a staged file from the work tree when its bytes are exactly the staged blob', async () => {
+    for (const format of ['sha1', 'sha256']) {
+      const r = uninitialised();
+      r.git('init', '-q', '-b', 'main', `--object-format=${format}`);
+      r.write('a.txt', 'alpha\n');
+      r.write('dir/b.txt', 'beta\n');
+      r.git('add', '.');
+      const { chunks } = await collect(r, { PATH: gitWithoutCatFile(r) }, { workTree: r.dir });
+      expect(chunks.map((c) => c.text).sort(), format).toEqual(['alpha\n', 'beta\n']);
+    }
+  });
+
+  it('reads through git when the work tree differs: the staged bytes are the ones scanned', async () => {
+    const r = repo();
+    r.write('a.txt', 'staged\n');
+    r.git('add', 'a.txt');
+    r.write('a.txt', 'edited after staging\n');
+    // git refusing cat-file proves the edited file was not taken instead.
+    await expect(collect(r, { PATH: gitWithoutCatFile(r) }, { workTree: r.dir })).rejects.toThrow(
+      /cat-file --batch failed/,
+    );
+    const { chunks } = await collect(r, {}, { workTree: r.dir });
+    expect(chunks.map((c) => c.text)).toEqual(['staged\n']);
+  });
+
   it('reads the index blob with the added lines as reportable', async () => {
     const r = repo();
     r.write('a.txt', 'one\ntwo\nthree\n');

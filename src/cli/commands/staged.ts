@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BlobReader } from '../../git/blob-reader.js';
 import { readRepoInfo } from '../../git/repo-info.js';
 import { readStagedChanges } from '../../git/staged-changes.js';
 import { createStagedSource } from '../../sources/staged-source.js';
@@ -11,9 +10,9 @@ import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
 
 const HELP = `Usage: keyguard staged [options]
 
-The pre-commit gate: scan exactly what the next commit will contain. Staged blobs are read from
-the index (GIT_INDEX_FILE is honoured, so \`git commit -a\` and \`git commit <paths>\` are covered),
-never from the working tree. Only findings on added or changed lines are reported, but a new secret
+The pre-commit gate: scan exactly what the next commit will contain: the staged blobs of the index
+(GIT_INDEX_FILE is honoured, so \`git commit -a\` and \`git commit <paths>\` are covered), never
+edits made in the working tree since. Only findings on added or changed lines are reported, but a new secret
 is paired with a key ID anywhere in the same staged file. Deletions add nothing; submodules,
 symlinks and binary files are skipped and listed with --verbose.
 
@@ -40,17 +39,9 @@ export async function runStaged(io: CommandIo): Promise<number> {
   }
   const top = await topLevel(io);
   const quick = planQuickStaged(io, values, top);
-  // The hook path is start-up bound: git cat-file starts while git diff runs.
-  const reader = quick === undefined ? undefined : new BlobReader(io.cwd, quick.maxFileSize);
-  let changes: Awaited<ReturnType<typeof readStagedChanges>>;
-  try {
-    changes = await readStagedChanges(io.cwd);
-  } catch (error) {
-    reader?.kill();
-    throw error;
-  }
-  if (quick !== undefined && reader !== undefined) {
-    const code = await runQuickStaged(io, values, quick, changes, reader);
+  const changes = await readStagedChanges(io.cwd);
+  if (quick !== undefined) {
+    const code = await runQuickStaged(io, values, quick, changes, top);
     if (code !== undefined) return code;
   }
   const { executeScan } = await import('../execute-scan.js');
@@ -62,6 +53,7 @@ export async function runStaged(io: CommandIo): Promise<number> {
         cwd: io.cwd,
         maxFileSize,
         changes,
+        workTree: top,
         ...(mayMatch === undefined ? {} : { mayMatch }),
       }),
   });
