@@ -18016,16 +18016,38 @@ function bufferItem(buf, path, options) {
   return { chunk: { source: options.source, path, text: decoded.text, size: buf.length } };
 }
 
+// src/sources/recent-ids.ts
+var RecentIds = class {
+  capacity;
+  newer = /* @__PURE__ */ new Set();
+  older = /* @__PURE__ */ new Set();
+  constructor(capacity) {
+    this.capacity = capacity;
+  }
+  has(id) {
+    return this.newer.has(id) || this.older.has(id);
+  }
+  add(id) {
+    if (this.newer.size >= this.capacity) {
+      this.older = this.newer;
+      this.newer = /* @__PURE__ */ new Set();
+    }
+    this.newer.add(id);
+  }
+};
+
 // src/sources/history-source.ts
 var COMMIT_MESSAGE_PATH = "<commit message>";
 var BATCH_COMMITS = 256;
 var BATCH_FILES = 2048;
 var READ_AHEAD_COMMITS = 4096;
+var CLEAN_IDS_KEPT = 1 << 18;
 function commitRef(c3) {
   return { sha: c3.sha, author: c3.author, email: c3.email, date: c3.date };
 }
 function createHistorySource(options) {
-  const clean = /* @__PURE__ */ new Set();
+  const clean = new RecentIds(options.cleanIdsKept ?? CLEAN_IDS_KEPT);
+  const skippedBlobs = /* @__PURE__ */ new Set();
   const intro = /* @__PURE__ */ new Map();
   const chunkKeys = /* @__PURE__ */ new Map();
   const skippedPaths = /* @__PURE__ */ new Set();
@@ -18086,7 +18108,7 @@ function createHistorySource(options) {
           counts.symlinkEntries++;
           continue;
         }
-        if (clean.has(file.blob)) continue;
+        if (clean.has(file.blob) || skippedBlobs.has(file.blob)) continue;
         const key = `${file.path}\0${file.blob}`;
         const known = intro.get(key);
         if (known !== void 0) {
@@ -18116,14 +18138,14 @@ function createHistorySource(options) {
             `blob ${record2.id}${where2} is missing from the repository (a partial or damaged clone?); fetch it or pass --allow-partial`
           );
         }
-        clean.add(record2.id);
+        skippedBlobs.add(record2.id);
         counts.missingBlobs++;
         for (const r2 of requests)
           yield* skipOnce(r2.file.path, "missing", "object not in the repository");
         continue;
       }
       if (record2.data === void 0) {
-        clean.add(record2.id);
+        skippedBlobs.add(record2.id);
         counts.largeBlobs++;
         for (const r2 of requests) yield* skipOnce(r2.file.path, "too-large", `${record2.size} bytes`);
         continue;
@@ -18133,7 +18155,7 @@ function createHistorySource(options) {
       for (const r2 of requests) {
         const item = bufferItem(record2.data, r2.file.path, readOptions);
         if ("skipped" in item) {
-          clean.add(record2.id);
+          skippedBlobs.add(record2.id);
           counts.binaryBlobs++;
           yield* skipOnce(r2.file.path, "binary");
           break;

@@ -6,6 +6,7 @@ import { isKeyguardError, KeyguardError } from '../model/errors.js';
 import type { Source, SourceItem } from '../model/source.js';
 import { readAhead } from './read-ahead.js';
 import { bufferItem } from './read-file-item.js';
+import { RecentIds } from './recent-ids.js';
 
 /** The path findings in commit messages are reported under. */
 export const COMMIT_MESSAGE_PATH = '<commit message>';
@@ -32,6 +33,8 @@ export interface HistorySourceOptions {
   readonly allowPartial?: boolean;
   /** Facts the caller already knows about coverage (shallow clone accepted as partial…). */
   readonly extraCoverage?: Readonly<Record<string, string | number | boolean>>;
+  /** Clean blob ids remembered per generation (default CLEAN_IDS_KEPT); fewer means more re-reads. */
+  readonly cleanIdsKept?: number;
 }
 
 /** Where a finding's content was first seen, and how many commits brought it in. */
@@ -54,6 +57,8 @@ const BATCH_COMMITS = 256;
 const BATCH_FILES = 2048;
 /** Commits git log may run ahead of the blob reads (ids and paths only). */
 const READ_AHEAD_COMMITS = 4096;
+/** About 25 MiB of ids per generation: ample for most histories, a ceiling for the largest. */
+const CLEAN_IDS_KEPT = 1 << 18;
 
 interface Request {
   readonly commit: CommitRef;
@@ -71,10 +76,13 @@ function commitRef(c: LoggedCommit): CommitRef {
  * `git cat-file --batch`; a blob no keyword matches is never read again, and content that could
  * hold a secret is scanned once per path, attributed to the commit that introduced it, with a count
  * of the later commits that brought the same content back. Commit messages are scanned too.
- * Memory holds object ids, never the history's content.
+ * Memory holds object ids (clean ones for a bounded window), never the history's content.
  */
 export function createHistorySource(options: HistorySourceOptions): HistorySource {
-  const clean = new Set<string>();
+  // Blobs with no keyword: never read again (up to CLEAN_IDS_KEPT of them at a time). Blobs
+  // skipped as binary, too large or missing are kept apart, for good: they are counted once.
+  const clean = new RecentIds(options.cleanIdsKept ?? CLEAN_IDS_KEPT);
+  const skippedBlobs = new Set<string>();
   const intro = new Map<string, { rank: number; commits: number }>();
   const chunkKeys = new Map<string, string>();
   const skippedPaths = new Set<string>();
@@ -142,7 +150,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
           counts.symlinkEntries++;
           continue;
         }
-        if (clean.has(file.blob)) continue;
+        if (clean.has(file.blob) || skippedBlobs.has(file.blob)) continue;
         const key = `${file.path}\0${file.blob}`;
         const known = intro.get(key);
         if (known !== undefined) {
@@ -172,14 +180,14 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
             `blob ${record.id}${where} is missing from the repository (a partial or damaged clone?); fetch it or pass --allow-partial`,
           );
         }
-        clean.add(record.id);
+        skippedBlobs.add(record.id);
         counts.missingBlobs++;
         for (const r of requests)
           yield* skipOnce(r.file.path, 'missing', 'object not in the repository');
         continue;
       }
       if (record.data === undefined) {
-        clean.add(record.id);
+        skippedBlobs.add(record.id);
         counts.largeBlobs++;
         for (const r of requests) yield* skipOnce(r.file.path, 'too-large', `${record.size} bytes`);
         continue;
@@ -189,7 +197,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       for (const r of requests) {
         const item = bufferItem(record.data, r.file.path, readOptions);
         if ('skipped' in item) {
-          clean.add(record.id);
+          skippedBlobs.add(record.id);
           counts.binaryBlobs++;
           yield* skipOnce(r.file.path, 'binary');
           break;

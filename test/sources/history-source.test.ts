@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Chunk } from '../../src/model/chunk.js';
 import { createHistorySource, type HistoryProgress } from '../../src/sources/history-source.js';
@@ -13,7 +14,60 @@ afterEach(() => {
   for (const r of repos.splice(0)) r.cleanup();
 });
 
+async function walk(r: TempRepo, extra: { cleanIdsKept?: number; total?: number } = {}) {
+  const progress: HistoryProgress[] = [];
+  const saved = { ...process.env };
+  Object.assign(process.env, r.env);
+  const chunks: Chunk[] = [];
+  const source = createHistorySource({
+    cwd: r.dir,
+    revisions: ['--all'],
+    rangeLabel: 'all refs',
+    total: 7,
+    maxFileSize: 1024 * 1024,
+    mayMatch: (buf) => buf.includes('aws') || buf.includes('AKIA'),
+    onProgress: (p) => progress.push(p),
+    ...extra,
+  });
+  try {
+    for await (const item of source.items()) if ('chunk' in item) chunks.push(item.chunk);
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+  return { chunks, progress, source };
+}
+
 describe('history source', () => {
+  it('with a tiny memory of clean blobs, re-reads one that comes back and finds the same', async () => {
+    // Past one read batch (256 commits), a clean blob comes back under a new name.
+    const r = createRepo();
+    repos.push(r);
+    const c = fakeCredentials(42);
+    const blob = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+    const commit = (n: number, body: string) =>
+      `commit refs/heads/main\ncommitter T <t@example.invalid> ${1_700_000_000 + n} +0000\n${blob(`c${n}`)}${body}`;
+    let stream = commit(1, `M 100644 inline same.txt\n${blob('unchanged content\n')}`);
+    stream += commit(2, `M 100644 inline k.ini\n${blob(credentialsFile(c))}`);
+    for (let n = 3; n < 300; n++) stream += commit(n, `M 100644 inline a.txt\n${blob(`v${n}\n`)}`);
+    stream += commit(300, `M 100644 inline copy.txt\n${blob('unchanged content\n')}`);
+    const imported = spawnSync('git', ['fast-import', '--quiet'], {
+      cwd: r.dir,
+      env: r.env,
+      input: stream,
+    });
+    expect(imported.status, String(imported.stderr)).toBe(0);
+    const full = await walk(r, { total: 300 });
+    const tight = await walk(r, { total: 300, cleanIdsKept: 1 });
+    const paths = (chunks: Chunk[]) =>
+      chunks.filter((ch) => ch.path !== '<commit message>').map((ch) => ch.path);
+    expect(paths(full.chunks)).toEqual(['k.ini']);
+    expect(paths(tight.chunks)).toEqual(paths(full.chunks));
+    // Blobs: same.txt, k.ini, a.txt v3..v299 (297), then copy.txt only where same.txt was forgotten.
+    expect(full.source.coverage?.()).toMatchObject({ commits: 300, blobs: 299 });
+    expect(tight.source.coverage?.()).toMatchObject({ commits: 300, blobs: 300 });
+  });
+
   it('reads each blob once, reports progress and attributes candidate content', async () => {
     const r = createRepo();
     repos.push(r);
@@ -33,25 +87,7 @@ describe('history source', () => {
     // A copy of the clean file elsewhere: the blob is never read again.
     r.write('copy.txt', 'unchanged content\n');
     r.commitAll('c6');
-    const progress: HistoryProgress[] = [];
-    const saved = { ...process.env };
-    Object.assign(process.env, r.env);
-    const chunks: Chunk[] = [];
-    const source = createHistorySource({
-      cwd: r.dir,
-      revisions: ['--all'],
-      rangeLabel: 'all refs',
-      total: 7,
-      maxFileSize: 1024 * 1024,
-      mayMatch: (buf) => buf.includes('aws') || buf.includes('AKIA'),
-      onProgress: (p) => progress.push(p),
-    });
-    try {
-      for await (const item of source.items()) if ('chunk' in item) chunks.push(item.chunk);
-    } finally {
-      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-      Object.assign(process.env, saved);
-    }
+    const { chunks, progress, source } = await walk(r);
     expect(progress.at(-1)).toMatchObject({ commits: 7, total: 7 });
     const files = chunks.filter((ch) => ch.path !== '<commit message>');
     // Only content that may hold a secret is yielded: k.ini, once (its return in c4 is counted).
