@@ -174,43 +174,28 @@ async function main() {
   git(small, 'commit', '-q', '-m', 'init');
   for (let i = 0; i < 5; i++) writeFileSync(join(small, `src/d${i}/f${i}.ts`), sourceFile(90));
   git(small, 'add', '.');
-  const node = time('node', ['-e', '0'], small);
-  rows.push(['node -e 0 (start-up floor)', node.p50, node.p90, '', '']);
+  /** One timed row of the staged table. */
+  const timed = (name, cmd, args, target = '', runEnv = env) => {
+    const t = time(cmd, args, small, RUNS, runEnv);
+    rows.push([name, t.p50, t.p90, target, '']);
+  };
+  timed('node -e 0 (start-up floor)', 'node', ['-e', '0']);
   if (env.NODE_EXTRA_CA_CERTS !== undefined) {
     // Node 20 parses this bundle at every start; the hook drops it (see bin/keyguard-pre-commit).
     const { NODE_EXTRA_CA_CERTS: _, ...bare } = env;
-    const floor = time('node', ['-e', '0'], small, RUNS, bare);
-    rows.push(['node -e 0 without NODE_EXTRA_CA_CERTS', floor.p50, floor.p90, '', '']);
+    timed('node -e 0 without NODE_EXTRA_CA_CERTS', 'node', ['-e', '0'], '', bare);
   }
   // What the installed hook runs: the shell prefilter, which calls `keyguard staged` when needed.
-  const hook = time(PRE_COMMIT, [], small);
-  rows.push([
-    'pre-commit hook (keyguard-pre-commit), clean 5-file change',
-    hook.p50,
-    hook.p90,
-    '≤ ~50 ms',
-    '',
-  ]);
-  const clean = time('node', [CLI, 'staged'], small);
-  rows.push(['keyguard staged alone, clean 5-file change', clean.p50, clean.p90, '', '']);
+  timed('pre-commit hook (keyguard-pre-commit), clean 5-file change', PRE_COMMIT, [], '≤ ~50 ms');
+  timed('keyguard staged alone, clean 5-file change', 'node', [CLI, 'staged']);
   writeFileSync(join(small, 'src/d4/f4.ts'), `${sourceFile(90)}/*\n${fakePair()}*/\n`);
   git(small, 'add', '.');
-  const hookHit = time(PRE_COMMIT, [], small);
-  rows.push(['pre-commit hook, 5 files, one with a key', hookHit.p50, hookHit.p90, '< 90 ms', '']);
-  const hit = time('node', [CLI, 'staged'], small);
-  rows.push(['keyguard staged alone, 5 files, one with a key', hit.p50, hit.p90, '< 90 ms', '']);
+  timed('pre-commit hook, 5 files, one with a key', PRE_COMMIT, [], '< 90 ms');
+  timed('keyguard staged alone, 5 files, one with a key', 'node', [CLI, 'staged'], '< 90 ms');
   // A project config sends a change with candidates to the full scan (config, baseline, allowlists).
   writeFileSync(join(small, '.keyguard.json'), '{ "failOn": "high" }\n');
-  const hookConfigured = time(PRE_COMMIT, [], small);
-  rows.push([
-    'pre-commit hook, with .keyguard.json, one with a key',
-    hookConfigured.p50,
-    hookConfigured.p90,
-    '',
-    '',
-  ]);
-  const configured = time('node', [CLI, 'staged'], small);
-  rows.push(['keyguard staged alone, with .keyguard.json', configured.p50, configured.p90, '', '']);
+  timed('pre-commit hook, with .keyguard.json, one with a key', PRE_COMMIT, []);
+  timed('keyguard staged alone, with .keyguard.json', 'node', [CLI, 'staged']);
   rmSync(join(small, '.keyguard.json'));
 
   // History.
