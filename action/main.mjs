@@ -9409,13 +9409,6 @@ var package_default = {
     prepack: "npm run build",
     dogfood: "node bin/keyguard.js tree ."
   },
-  dependencies: {
-    "fast-glob": "3.3.3",
-    ignore: "7.0.17",
-    picocolors: "1.1.1",
-    picomatch: "4.0.7",
-    "simple-git": "4.0.2"
-  },
   devDependencies: {
     "@biomejs/biome": "2.6.8",
     "@types/node": "20.19.43",
@@ -9423,7 +9416,12 @@ var package_default = {
     ajv: "8.20.0",
     "ajv-draft-04": "1.0.0",
     esbuild: "0.28.2",
+    "fast-glob": "3.3.3",
     husky: "9.1.7",
+    ignore: "7.0.17",
+    picocolors: "1.1.1",
+    picomatch: "4.0.7",
+    "simple-git": "4.0.2",
     typescript: "5.9.3",
     vite: "8.3.8",
     vitest: "^4.1.12"
