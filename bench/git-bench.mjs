@@ -185,11 +185,26 @@ async function main() {
     const { NODE_EXTRA_CA_CERTS: _, ...bare } = env;
     timed('node -e 0 without NODE_EXTRA_CA_CERTS', 'node', ['-e', '0'], '', bare);
   }
+  // The reference the issue names: git-secrets' own hook with its AWS patterns, where installed.
+  const gitSecrets =
+    spawnSync('git', ['secrets', '--register-aws'], { cwd: small, env }).status === 0;
+  if (gitSecrets) {
+    timed('git-secrets --pre_commit_hook (reference), clean 5-file change', 'git', [
+      'secrets',
+      '--pre_commit_hook',
+    ]);
+  }
   // What the installed hook runs: the shell prefilter, which calls `keyguard staged` when needed.
   timed('pre-commit hook (keyguard-pre-commit), clean 5-file change', PRE_COMMIT, [], '≤ ~50 ms');
   timed('keyguard staged alone, clean 5-file change', 'node', [CLI, 'staged']);
   writeFileSync(join(small, 'src/d4/f4.ts'), `${sourceFile(90)}/*\n${fakePair()}*/\n`);
   git(small, 'add', '.');
+  if (gitSecrets) {
+    timed('git-secrets --pre_commit_hook (reference), one with a key', 'git', [
+      'secrets',
+      '--pre_commit_hook',
+    ]);
+  }
   timed('pre-commit hook, 5 files, one with a key', PRE_COMMIT, [], '< 90 ms');
   timed('keyguard staged alone, 5 files, one with a key', 'node', [CLI, 'staged'], '< 90 ms');
   // A project config sends a change with candidates to the full scan (config, baseline, allowlists).
