@@ -4,5 +4,9 @@
 
 // Node >= 22.1 caches compiled code between runs; a no-op on Node 20.
 require('node:module').enableCompileCache?.();
-if (process.argv[2] === 'staged') require('../dist/staged.cjs');
+const command = process.argv[2];
+if (command === 'staged') require('../dist/staged.cjs');
+// Answered here: tools ask for the version often, and it needs none of the CLI.
+else if (command === '--version' || command === '-V' || command === 'version')
+  process.stdout.write(`${require('../package.json').version}\n`);
 else import('../dist/cli.js');

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom, fakeSecret } from '../../src/rules/expand-placeholders.js';
 import { type FakePair, leaks } from '../helpers/fake-keys.js';
 import { keyIdForAccount } from '../helpers/fake-sts.js';
-import { runCli, tempDir } from '../helpers/run-cli.js';
+import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
 
 const OURS = '310987654321';
 const SANDBOX = '420987654321';
@@ -40,7 +40,7 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 beforeAll(() => {
-  if (runCli(['--version']).code !== 0) throw new Error('build the CLI first: npm run build');
+  assertBuilt();
 });
 
 function folder(files: Record<string, string>): string {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../helpers/action-repos.js';
 import { type FakePair, fakePair, leaks } from '../helpers/fake-keys.js';
-import { runCli, tempDir } from '../helpers/run-cli.js';
+import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 beforeAll(() => {
-  if (runCli(['--version']).code !== 0) throw new Error('build the CLI first: npm run build');
+  assertBuilt();
 });
 
 function creds(p: FakePair): string {

@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_PACK } from '../../src/rules/builtin-pack.js';
-import { runCli, tempDir } from '../helpers/run-cli.js';
+import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
 
 beforeAll(() => {
-  if (runCli(['--version']).code !== 0) throw new Error('build the CLI first: npm run build');
+  assertBuilt();
 });
 
 describe('keyguard explain', () => {

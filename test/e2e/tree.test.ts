@@ -4,7 +4,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePair, fakePair, leaks } from '../helpers/fake-keys.js';
-import { runCli, tempDir } from '../helpers/run-cli.js';
+import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -67,8 +67,7 @@ function json(stdout: string): JsonReport {
 }
 
 beforeAll(() => {
-  const r = runCli(['--version']);
-  if (r.code !== 0) throw new Error('build the CLI first: npm run build');
+  assertBuilt();
 });
 
 describe('keyguard tree', () => {

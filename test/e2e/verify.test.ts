@@ -11,7 +11,7 @@ import {
   makeIdentity,
   startFakeSts,
 } from '../helpers/fake-sts.js';
-import { BIN, type CliResult, runCli, tempDir } from '../helpers/run-cli.js';
+import { assertBuilt, BIN, type CliResult, tempDir } from '../helpers/run-cli.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
 
 // The fake STS lives in this process, so the CLI must run without blocking the event loop:
@@ -105,7 +105,7 @@ function findings(stdout: string): JsonFinding[] {
 let sts: FakeSts;
 const cleanups: (() => void)[] = [];
 beforeAll(async () => {
-  if (runCli(['--version']).code !== 0) throw new Error('build the CLI first: npm run build');
+  assertBuilt();
   sts = await startFakeSts({ identities });
 });
 afterAll(async () => {

@@ -1,9 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/keyguard.js');
+const DIST = resolve(import.meta.dirname, '../../dist');
+
+/** End-to-end tests run the built CLI: say so plainly when there is none. */
+export function assertBuilt(): void {
+  for (const file of ['cli.js', 'staged.cjs', 'staged-scan.cjs', 'execute-scan.cjs']) {
+    if (!existsSync(resolve(DIST, file))) {
+      throw new Error(`build the CLI first (dist/${file} is missing): npm run build`);
+    }
+  }
+}
 
 export interface CliResult {
   readonly code: number;
