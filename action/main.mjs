@@ -18044,8 +18044,9 @@ function commitRef(c3) {
   return { sha: c3.sha, author: c3.author, email: c3.email, date: c3.date };
 }
 function createHistorySource(options) {
-  const clean = new RecentIds(options.cleanIdsKept ?? CLEAN_IDS_KEPT);
-  const skippedBlobs = /* @__PURE__ */ new Set();
+  const kept = options.cleanIdsKept ?? CLEAN_IDS_KEPT;
+  const clean = new RecentIds(kept);
+  const skippedBlobs = new RecentIds(kept);
   const intro = /* @__PURE__ */ new Map();
   const chunkKeys = /* @__PURE__ */ new Map();
   const skippedPaths = /* @__PURE__ */ new Set();

@@ -43,7 +43,10 @@ const commonJs = {
   supported: { 'dynamic-import': false },
   // import.meta.url (worker.js lookup) means this file's URL in CommonJS too.
   define: { 'import.meta.url': '__kgModuleUrl' },
-  banner: { js: "const __kgModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // "use strict" first: a banner line before esbuild's own directive would make it a plain string.
+  banner: {
+    js: "'use strict';\nconst __kgModuleUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
 };
 
 // Configured or baselined scans: the full scan, loaded by dist/staged.cjs when it needs it.

@@ -79,10 +79,12 @@ function commitRef(c: LoggedCommit): CommitRef {
  * Memory holds object ids (clean ones for a bounded window), never the history's content.
  */
 export function createHistorySource(options: HistorySourceOptions): HistorySource {
-  // Blobs with no keyword: never read again (up to CLEAN_IDS_KEPT of them at a time). Blobs
-  // skipped as binary, too large or missing are kept apart, for good: they are counted once.
-  const clean = new RecentIds(options.cleanIdsKept ?? CLEAN_IDS_KEPT);
-  const skippedBlobs = new Set<string>();
+  // Blobs with no keyword, and blobs skipped as binary, too large or missing: not read again while
+  // remembered (the last CLEAN_IDS_KEPT or so of each). One that returns after that is read, and
+  // counted, once more.
+  const kept = options.cleanIdsKept ?? CLEAN_IDS_KEPT;
+  const clean = new RecentIds(kept);
+  const skippedBlobs = new RecentIds(kept);
   const intro = new Map<string, { rank: number; commits: number }>();
   const chunkKeys = new Map<string, string>();
   const skippedPaths = new Set<string>();

@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  cpSync,
   existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,7 +74,7 @@ describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
       expect(remade.equals(Buffer.alloc(4096, 7))).toBe(false);
       expect(remade.length).toBeGreaterThan(10_000);
 
-      // A folder others can write is not trusted: its file is left alone (and never loaded).
+      // A folder others can write is not trusted: its file is left alone.
       writeFileSync(file, Buffer.alloc(4096, 7));
       chmodSync(dir, 0o777);
       const foreign = run();
@@ -81,6 +83,76 @@ describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
       expect(readFileSync(file).equals(Buffer.alloc(4096, 7))).toBe(true);
     } finally {
       rmSync(cacheHome, { recursive: true, force: true });
+    }
+  });
+
+  it('never loads a planted cache: other source, a folder or file others can write, a link', () => {
+    // V8 checks only the source's length. A cache compiled from a same-length bundle that says
+    // FOUND where ours says found is planted under each name; the real output must come back.
+    const r = tempRepo();
+    r.write('a.txt', 'nothing to see\n');
+    r.git('add', 'a.txt');
+    const root = mkdtempSync(join(tmpdir(), 'kg-plant-'));
+    try {
+      const realDist = join(BIN, '..', '..', 'dist');
+      const fakeDist = join(root, 'dist');
+      cpSync(realDist, fakeDist, { recursive: true });
+      const scan = join(fakeDist, 'staged-scan.cjs');
+      const text = readFileSync(scan, 'utf8');
+      expect(text).toContain('no AWS credentials found');
+      writeFileSync(scan, text.replace('no AWS credentials found', 'no AWS credentials FOUND'));
+      const run = (entry: string, cacheHome: string) =>
+        spawnSync(process.execPath, [entry, 'staged'], {
+          cwd: r.dir,
+          env: { ...r.env, XDG_CACHE_HOME: cacheHome },
+          encoding: 'utf8',
+        }).stdout;
+      // The altered bundle's own cache, and the name the real bundle looks for.
+      const evil = join(root, 'evil');
+      expect(run(join(fakeDist, 'staged.cjs'), evil)).toContain('FOUND');
+      const evilDir = join(evil, 'keyguard');
+      const planted = readFileSync(join(evilDir, readdirSync(evilDir)[0] as string));
+      const home = join(root, 'home');
+      expect(run(BIN, home)).toContain('no AWS credentials found');
+      const dir = join(home, 'keyguard');
+      const file = join(dir, readdirSync(dir)[0] as string);
+
+      // Same name, other source: the name carries the source's hash, so the planted bytes are only
+      // used when planted under the real name in our own folder. That is what makes the rest a test.
+      writeFileSync(file, planted);
+      expect(run(BIN, home)).toContain('FOUND');
+
+      writeFileSync(file, planted);
+      chmodSync(dir, 0o777);
+      expect(run(BIN, home)).toContain('no AWS credentials found');
+      chmodSync(dir, 0o700);
+
+      writeFileSync(file, planted);
+      chmodSync(file, 0o666);
+      expect(run(BIN, home)).toContain('no AWS credentials found');
+
+      rmSync(file);
+      symlinkSync(join(evilDir, readdirSync(evilDir)[0] as string), file);
+      expect(run(BIN, home)).toContain('no AWS credentials found');
+      expect(run(join(fakeDist, 'staged.cjs'), home)).toContain('FOUND');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps no cache where no absolute cache folder is given (empty HOME, relative XDG path)', () => {
+    const r = tempRepo();
+    r.write('creds.ini', credentialsFile(fakeCredentials(14)));
+    r.git('add', 'creds.ini');
+    for (const env of [{ HOME: '' }, { XDG_CACHE_HOME: 'cache' }]) {
+      const res = spawnSync(process.execPath, [BIN, 'staged'], {
+        cwd: r.dir,
+        env: { ...r.env, XDG_CACHE_HOME: '', ...env },
+        encoding: 'utf8',
+      });
+      expect(res.status, res.stderr).toBe(1);
+      // Relative to the repository being committed: nothing may be written there.
+      expect(readdirSync(r.dir).sort()).toEqual(['.git', 'creds.ini']);
     }
   });
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRepoInfo } from '../../git/repo-info.js';
 import { readStagedChanges } from '../../git/staged-changes.js';
@@ -21,13 +21,22 @@ Install it as a hook with 'keyguard install'; check the hook with 'keyguard doct
 ${SCAN_OPTIONS_HELP}
 `;
 
+/** A `.git` git itself would take: a folder with HEAD, or a `gitdir:` file (worktrees). */
+function hasGitDir(cwd: string): boolean {
+  try {
+    return statSync(join(cwd, '.git')).isFile() || existsSync(join(cwd, '.git', 'HEAD'));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The work tree top without asking git when the answer is certain: hooks run at the top level, and
- * a folder holding `.git` is where git's own discovery stops (GIT_DIR alone keeps the cwd as the
- * work tree too). Anything else asks git.
+ * a folder holding a valid `.git` is where git's own discovery stops (GIT_DIR alone keeps the cwd
+ * as the work tree too). Anything else asks git.
  */
 async function topLevel(io: CommandIo): Promise<string> {
-  if (io.env.GIT_WORK_TREE === undefined && existsSync(join(io.cwd, '.git'))) return io.cwd;
+  if (io.env.GIT_WORK_TREE === undefined && hasGitDir(io.cwd)) return io.cwd;
   return (await readRepoInfo(io.cwd)).top;
 }
 
