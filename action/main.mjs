@@ -1829,22 +1829,9 @@ var collect_parallel_exports = {};
 __export(collect_parallel_exports, {
   allowlistFromData: () => allowlistFromData,
   allowlistToData: () => allowlistToData,
-  startWorkerPool: () => startWorkerPool,
-  worthParallel: () => worthParallel
+  startWorkerPool: () => startWorkerPool
 });
-import { lstatSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-function worthParallel(targets) {
-  let bytes = 0;
-  for (const t2 of targets) {
-    try {
-      bytes += lstatSync(t2.abs).size;
-    } catch {
-    }
-    if (bytes >= PARALLEL_MIN_BYTES) return true;
-  }
-  return false;
-}
 function allowlistToData(allow) {
   const regex = (r2) => ({
     source: r2.regex.source,
@@ -1927,11 +1914,10 @@ function startWorkerPool(plan, allow) {
     }
   };
 }
-var PARALLEL_MIN_BYTES, BATCH;
+var BATCH;
 var init_collect_parallel = __esm({
   "src/app/collect-parallel.ts"() {
     "use strict";
-    PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
     BATCH = 48;
   }
 });
@@ -13233,6 +13219,21 @@ function applyFilters(findings, ctx) {
   return { kept, suppressed, staleBaseline };
 }
 
+// src/app/worth-parallel.ts
+import { lstatSync } from "node:fs";
+var PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
+function worthParallel(targets) {
+  let bytes = 0;
+  for (const t2 of targets) {
+    try {
+      bytes += lstatSync(t2.abs).size;
+    } catch {
+    }
+    if (bytes >= PARALLEL_MIN_BYTES) return true;
+  }
+  return false;
+}
+
 // src/app/run-scan.ts
 function byLocation(a, b3) {
   const pa = a.location.path;
@@ -13266,9 +13267,9 @@ async function runScan(source, mode, setup, parallel) {
   const found = [];
   const skipped = [];
   const targets = parallel === void 0 ? void 0 : await source.targets?.();
-  const pooling = parallel !== void 0 && targets !== void 0 ? await Promise.resolve().then(() => (init_collect_parallel(), collect_parallel_exports)) : void 0;
-  if (pooling !== void 0 && parallel !== void 0 && targets !== void 0 && (parallel.force || pooling.worthParallel(targets))) {
-    const pool = pooling.startWorkerPool(parallel, setup.config.engineAllow);
+  if (parallel !== void 0 && targets !== void 0 && (parallel.force || worthParallel(targets))) {
+    const { startWorkerPool: startWorkerPool2 } = await Promise.resolve().then(() => (init_collect_parallel(), collect_parallel_exports));
+    const pool = startWorkerPool2(parallel, setup.config.engineAllow);
     try {
       const collected = await pool.run(targets);
       found.push(...collected.found);

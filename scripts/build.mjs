@@ -71,9 +71,6 @@ await build({
   metafile: true,
 }).then(({ metafile }) => {
   // Guard the point of this bundle: nothing heavy may be inlined into the hook path.
-  if (process.env.KG_BUNDLE_REPORT)
-    for (const [k, v] of Object.entries(Object.values(metafile.outputs)[0].inputs))
-      console.log(v.bytesInOutput, k);
   const inputs = Object.keys(metafile.inputs);
   const heavy = inputs.filter((p) => /node_modules[\\/](ajv|simple-git|fast-glob)/.test(p));
   if (heavy.length > 0) throw new Error(`dist/staged-scan.cjs must not bundle ${heavy.join(', ')}`);

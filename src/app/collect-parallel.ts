@@ -1,4 +1,3 @@
-import { lstatSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { EngineAllowlist } from '../model/config.js';
 import type { Finding } from '../model/finding.js';
@@ -15,22 +14,6 @@ export interface ParallelPlan extends Pick<LoadedSetup, 'packSources' | 'compile
   readonly maxFileSize: number;
 }
 
-/** Below this much content a worker's start-up (~30-50 ms) costs more than it saves. */
-const PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
-
-/** Whether the targets hold enough bytes to be worth worker threads (stops counting once they do). */
-export function worthParallel(targets: readonly FileTarget[]): boolean {
-  let bytes = 0;
-  for (const t of targets) {
-    try {
-      bytes += lstatSync(t.abs).size;
-    } catch {
-      // The reader reports missing files; they add nothing here.
-    }
-    if (bytes >= PARALLEL_MIN_BYTES) return true;
-  }
-  return false;
-}
 const BATCH = 48;
 
 interface RegexData {

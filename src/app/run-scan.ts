@@ -8,6 +8,7 @@ import type { ScanOutcome, ScanStats, Skipped } from '../model/outcome.js';
 import type { CompiledPack } from '../model/rule.js';
 import type { Source } from '../model/source.js';
 import type { ParallelPlan } from './collect-parallel.js';
+import { worthParallel } from './worth-parallel.js';
 
 export interface ScanSetup {
   readonly pack: CompiledPack;
@@ -66,19 +67,15 @@ export async function runScan(
   const found: Finding[] = [];
   const skipped: Skipped[] = [];
   const targets = parallel === undefined ? undefined : await source.targets?.();
-  // worker_threads loads only where a pool may start: never on the pre-commit path.
-  const pooling =
-    parallel !== undefined && targets !== undefined
-      ? await import('./collect-parallel.js')
-      : undefined;
   if (
-    pooling !== undefined &&
     parallel !== undefined &&
     targets !== undefined &&
-    (parallel.force || pooling.worthParallel(targets))
+    (parallel.force || worthParallel(targets))
   ) {
     // Started only once the tree is known to be big: a small one never pays for thread start-up.
-    const pool = pooling.startWorkerPool(parallel, setup.config.engineAllow);
+    // Imported here, so worker_threads never loads on the pre-commit path.
+    const { startWorkerPool } = await import('./collect-parallel.js');
+    const pool = startWorkerPool(parallel, setup.config.engineAllow);
     try {
       const collected = await pool.run(targets);
       found.push(...collected.found);

@@ -21,7 +21,10 @@ const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 /** Reports that say nothing about rules when there is no finding; SARIF and the others list the
  * rule pack, so they take the full path (and stay out of the pre-commit bundle). */
 type QuickFormat = 'human' | 'json';
-const FORMATS: ReadonlySet<string> = new Set<QuickFormat>(['human', 'json']);
+
+function isQuickFormat(format: string): format is QuickFormat {
+  return format === 'human' || format === 'json';
+}
 
 async function renderQuick(
   format: QuickFormat,
@@ -91,7 +94,7 @@ export function planQuickStaged(
   top: string,
 ): QuickPlan | undefined {
   const format = stringOption(values, 'format') ?? 'human';
-  if (!FORMATS.has(format)) return undefined;
+  if (!isQuickFormat(format)) return undefined;
   if (
     values.config !== undefined ||
     values.rules !== undefined ||
@@ -110,7 +113,7 @@ export function planQuickStaged(
       ? (config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE)
       : parseSize(sizeFlag, '--max-file-size');
   const bare = !config.present && !existsSync(join(top, BASELINE_FILE));
-  return { maxFileSize, keywords, bare, format: format as QuickFormat };
+  return { maxFileSize, keywords, bare, format };
 }
 
 function colorFor(io: CommandIo, values: Parsed['values']): boolean {

@@ -20,8 +20,6 @@ export interface StagedSourceOptions {
   readonly mayMatch?: (buf: Buffer) => boolean;
   /** Changes already read (the CLI's fast path reads them once). */
   readonly changes?: readonly StagedChange[];
-  /** A cat-file process already started; closed here. */
-  readonly reader?: BlobReader;
   /**
    * The work tree's top folder: a staged file whose work-tree bytes hash to the staged blob id is
    * read from there instead of through git (the common case, and one process fewer in the hook).
@@ -120,11 +118,8 @@ export function createStagedSource(options: StagedSourceOptions): Source {
         if (data === undefined) fromGit.push(change);
         else yield toItem(change, data);
       }
-      if (fromGit.length === 0) {
-        await options.reader?.close();
-        return;
-      }
-      const reader = options.reader ?? new BlobReader(options.cwd, options.maxFileSize);
+      if (fromGit.length === 0) return;
+      const reader = new BlobReader(options.cwd, options.maxFileSize);
       let finished = false;
       try {
         let i = 0;
