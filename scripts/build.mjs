@@ -49,7 +49,7 @@ const commonJs = {
   },
 };
 
-// Configured or baselined scans: the full scan, loaded by dist/staged.cjs when it needs it.
+// Configured or baselined scans: the full scan, loaded by dist/staged-scan.cjs when it needs it.
 await build({
   ...commonJs,
   entryPoints: { 'execute-scan': 'src/cli/execute-scan.ts' },

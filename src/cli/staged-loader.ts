@@ -91,10 +91,9 @@ export function runStagedScan(): void {
   const source = readFileSync(SCRIPT, 'utf8');
   const dir = cacheDir(process.env);
   const runtime = `${PREFIX}${process.version}-${process.arch}-`;
-  let name = '';
+  const name = `${runtime}${createHash('sha256').update(source).digest('hex').slice(0, 32)}.v8`;
   let cached: Buffer | undefined;
   if (dir !== undefined) {
-    name = `${runtime}${createHash('sha256').update(source).digest('hex').slice(0, 32)}.v8`;
     try {
       cached = readCache(dir, name);
     } catch {

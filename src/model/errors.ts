@@ -7,8 +7,8 @@ export type ErrorCode =
   | 'NOT_A_REPO'
   | 'IO';
 
-/** Marks keyguard's errors across bundles: the pre-commit entry (dist/staged.cjs) and the full scan
- * it may hand over to (dist/execute-scan.js) each carry their own copy of this class. */
+/** Marks keyguard's errors across bundles: the pre-commit bundle (dist/staged-scan.cjs) and the full scan
+ * it may hand over to (dist/execute-scan.cjs) each carry their own copy of this class. */
 const BRAND = Symbol.for('keyguard.error');
 
 /**
