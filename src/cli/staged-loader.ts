@@ -87,28 +87,33 @@ function save(dir: string, runtime: string, name: string, make: () => Buffer): v
   for (const { f } of mine.slice(KEEP)) rmSync(join(dir, f), { force: true });
 }
 
-export function runStagedScan(): void {
-  const source = readFileSync(SCRIPT, 'utf8');
-  const dir = cacheDir(process.env);
+/** The cache file for this source and this Node, and whether a usable one was there. */
+function openCache(dir: string, source: string) {
   const runtime = `${PREFIX}${process.version}-${process.arch}-`;
   const name = `${runtime}${createHash('sha256').update(source).digest('hex').slice(0, 32)}.v8`;
   let cached: Buffer | undefined;
-  if (dir !== undefined) {
-    try {
-      cached = readCache(dir, name);
-    } catch {
-      // No cache yet, or none to trust: compile from source.
-    }
+  try {
+    cached = readCache(dir, name);
+  } catch {
+    // No cache yet, or none to trust: compile from source.
   }
+  return { dir, runtime, name, cached };
+}
+
+export function runStagedScan(): void {
+  const source = readFileSync(SCRIPT, 'utf8');
+  const dir = cacheDir(process.env);
+  const cache = dir === undefined ? undefined : openCache(dir, source);
+  const cached = cache?.cached;
   // The CommonJS wrapper, on the first line so positions in stack traces stay right.
   const script = new Script(
     `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
     { filename: SCRIPT, ...(cached === undefined ? {} : { cachedData: cached }) },
   );
-  if (dir !== undefined && (cached === undefined || script.cachedDataRejected === true)) {
+  if (cache !== undefined && (cached === undefined || script.cachedDataRejected === true)) {
     process.once('exit', () => {
       try {
-        save(dir, runtime, name, () => script.createCachedData());
+        save(cache.dir, cache.runtime, cache.name, () => script.createCachedData());
       } catch {
         // A cache is an optimisation: never a reason to fail or to print.
       }
