@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 
-/** The official SARIF 2.1.0 schema, from the shared folder next to the repository (also in CI). */
+/** The official SARIF 2.1.0 schema (OASIS), vendored unchanged: tests read nothing outside the repository. */
 export const SARIF_SCHEMA_FILE = resolve(
   import.meta.dirname,
-  '../../../shared/schemas/sarif-schema-2.1.0.json',
+  '../../fixtures/schemas/sarif-schema-2.1.0.json',
 );
 
 // CommonJS default export: NodeNext typing sees the module object, the runtime may too.
