@@ -15,6 +15,7 @@ import type { SourceKind } from '../model/chunk.js';
 import { KeyguardError } from '../model/errors.js';
 import { SEVERITIES, type Severity } from '../model/finding.js';
 import type { Source } from '../model/source.js';
+import { escapeControl } from '../report/escape-control.js';
 import { isFormat, render } from '../report/render.js';
 import type { CommandIo } from './command-io.js';
 import { listOption, type Parsed, parseSize, stringOption } from './parse-options.js';
@@ -176,7 +177,8 @@ export async function executeScan(
   const covers = plan.covers;
   const stale = covers === undefined ? [] : scanned.staleBaseline.filter((e) => covers(e.path));
   const result = { ...scanned, staleBaseline: stale };
-  for (const w of result.warnings) io.stderr.write(`keyguard: warning: ${w.message}\n`);
+  for (const w of result.warnings)
+    io.stderr.write(`keyguard: warning: ${escapeControl(w.message)}\n`);
   if (stale.length > 0) {
     io.stderr.write(
       `keyguard: warning: ${stale.length} baseline ${stale.length === 1 ? 'entry matches' : 'entries match'} nothing any more; run 'keyguard baseline' to prune${values['fail-on-stale'] === true ? '' : ' (--fail-on-stale makes this fail)'}\n`,

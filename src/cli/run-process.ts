@@ -3,6 +3,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
 import { isKeyguardError } from '../model/errors.js';
+import { escapeControl } from '../report/escape-control.js';
 import type { CommandIo } from './command-io.js';
 
 /** dist/worker.js beside the bundled entry; absent when running from sources (tests). */
@@ -48,11 +49,13 @@ export function runProcess(main: () => Promise<number>): void {
     },
     (error: unknown) => {
       if (isKeyguardError(error)) {
-        process.stderr.write(`keyguard: ${error.message}\n`);
-        for (const line of error.details) process.stderr.write(`  ${line}\n`);
+        // Messages can quote what was scanned or configured (a path, a rule pack's text).
+        process.stderr.write(`keyguard: ${escapeControl(error.message)}\n`);
+        for (const line of error.details) process.stderr.write(`  ${escapeControl(line)}\n`);
       } else {
+        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
         process.stderr.write(
-          `keyguard: internal error (please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+          `keyguard: internal error (please report it):\n${text.split('\n').map(escapeControl).join('\n')}\n`,
         );
       }
       process.exitCode = 2;

@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import type { Finding, Severity } from '../model/finding.js';
 import type { ScanOutcome, Skipped } from '../model/outcome.js';
 import { accountText } from './account-text.js';
+import { escapeControl as safe } from './escape-control.js';
 import { remediationFor, remediationTopic } from './remediation.js';
 import type { RenderContext } from './render-context.js';
 import { verificationText } from './verification-text.js';
@@ -17,7 +18,7 @@ function severityLabel(c: Colors, s: Severity): string {
 }
 
 function where(f: { path: string; line: number; column: number }): string {
-  return `${f.path}:${f.line}:${f.column}`;
+  return `${safe(f.path)}:${f.line}:${f.column}`;
 }
 
 function plural(n: number, word: string): string {
@@ -32,35 +33,35 @@ function formatBytes(n: number): string {
 
 function renderFinding(c: Colors, f: Finding): string[] {
   const lines = [
-    `${c.bold(where(f.location))}  ${severityLabel(c, f.severity)} ${f.title} ${c.dim(`[${f.ruleId}]`)}`,
+    `${c.bold(where(f.location))}  ${severityLabel(c, f.severity)} ${safe(f.title)} ${c.dim(`[${safe(f.ruleId)}]`)}`,
   ];
-  lines.push(`    ${c.dim('│')} ${f.lineText}`);
+  lines.push(`    ${c.dim('│')} ${safe(f.lineText)}`);
   if (f.partner !== undefined) {
     lines.push(
-      `    ${c.dim('│')} ${c.dim('paired with')} ${f.partnerRedacted ?? ''} ${c.dim('at')} ${where(f.partner)}`,
+      `    ${c.dim('│')} ${c.dim('paired with')} ${safe(f.partnerRedacted ?? '')} ${c.dim('at')} ${where(f.partner)}`,
     );
   }
   const account = accountText(f);
   if (account !== undefined) {
     const canary =
       f.keyFacts?.canary === true ? c.yellow(' (likely canary token: do not use it)') : '';
-    lines.push(`    ${c.dim('│')} ${c.dim('account')} ${account}${canary}`);
+    lines.push(`    ${c.dim('│')} ${c.dim('account')} ${safe(account)}${canary}`);
   }
   if (f.verification !== undefined) {
-    const text = verificationText(f.verification);
+    const text = safe(verificationText(f.verification));
     lines.push(
       `    ${c.dim('│')} ${c.dim('verified')} ${f.verification.status === 'live' ? c.bold(c.red(text)) : text}`,
     );
   }
   if (f.severityReason !== undefined)
-    lines.push(`    ${c.dim('│')} ${c.dim('severity')} ${f.severity}: ${f.severityReason}`);
+    lines.push(`    ${c.dim('│')} ${c.dim('severity')} ${f.severity}: ${safe(f.severityReason)}`);
   if (f.commit !== undefined) {
-    const who = [f.commit.author, f.commit.date].filter((x) => x !== undefined).join(', ');
+    const who = safe([f.commit.author, f.commit.date].filter((x) => x !== undefined).join(', '));
     lines.push(
-      `    ${c.dim('│')} ${c.dim('commit')} ${f.commit.sha.slice(0, 12)}${who === '' ? '' : ` (${who})`}${f.occurrences !== undefined && f.occurrences > 1 ? c.dim(` · in ${f.occurrences} commits`) : ''}`,
+      `    ${c.dim('│')} ${c.dim('commit')} ${safe(f.commit.sha.slice(0, 12))}${who === '' ? '' : ` (${who})`}${f.occurrences !== undefined && f.occurrences > 1 ? c.dim(` · in ${f.occurrences} commits`) : ''}`,
     );
   }
-  const fix = remediationFor(remediationTopic(f, f.verification?.principal)).short;
+  const fix = safe(remediationFor(remediationTopic(f, f.verification?.principal)).short);
   lines.push(`    ${c.dim('└')} ${c.green('fix:')} ${fix}`);
   return lines;
 }
@@ -70,7 +71,7 @@ function skippedSummary(skipped: readonly Skipped[]): string {
   for (const s of skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
   return [...counts]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([reason, n]) => `${n} ${reason}`)
+    .map(([reason, n]) => `${n} ${safe(reason)}`)
     .join(', ');
 }
 
@@ -81,7 +82,7 @@ function coverageLines(c: Colors, coverage: NonNullable<ScanOutcome['coverage']>
     lines.push(
       c.bold(
         c.yellow(
-          `PARTIAL scan: ${String(coverage.partialReason ?? 'not every commit was scanned')}`,
+          `PARTIAL scan: ${safe(String(coverage.partialReason ?? 'not every commit was scanned'))}`,
         ),
       ),
     );
@@ -90,7 +91,7 @@ function coverageLines(c: Colors, coverage: NonNullable<ScanOutcome['coverage']>
     .filter(([k]) => k !== 'partial' && k !== 'partialReason')
     .map(
       ([k, v]) =>
-        `${k.replace(/[A-Z]/g, (m) => ` ${m.toLowerCase()}`)}: ${typeof v === 'number' && k === 'bytes' ? formatBytes(v) : String(v)}`,
+        `${safe(k.replace(/[A-Z]/g, (m) => ` ${m.toLowerCase()}`))}: ${typeof v === 'number' && k === 'bytes' ? formatBytes(v) : safe(String(v))}`,
     );
   if (facts.length > 0) lines.push(c.dim(`coverage: ${facts.join(', ')}`));
   return lines;
@@ -105,13 +106,15 @@ export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
     for (const s of outcome.suppressed) {
       out.push(
         c.dim(
-          `suppressed ${where(s.finding.location)} ${s.finding.ruleId} ${s.finding.redacted} by ${s.reason.by} ${s.reason.entry} (${s.reason.reason})`,
+          `suppressed ${where(s.finding.location)} ${safe(s.finding.ruleId)} ${safe(s.finding.redacted)} by ${s.reason.by} ${safe(s.reason.entry)} (${safe(s.reason.reason)})`,
         ),
       );
     }
     for (const s of outcome.skipped)
       out.push(
-        c.dim(`skipped ${s.path}: ${s.reason}${s.detail === undefined ? '' : ` (${s.detail})`}`),
+        c.dim(
+          `skipped ${safe(s.path)}: ${safe(s.reason)}${s.detail === undefined ? '' : ` (${safe(s.detail)})`}`,
+        ),
       );
     if (outcome.suppressed.length + outcome.skipped.length > 0) out.push('');
   }
@@ -119,7 +122,7 @@ export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
   for (const e of stale) {
     out.push(
       c.yellow(
-        `stale baseline entry: ${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}…) matches nothing any more`,
+        `stale baseline entry: ${safe(e.ruleId)} in ${safe(e.path)} (sha256:${safe(e.secretHash.slice(0, 12))}…) matches nothing any more`,
       ),
     );
   }

@@ -5,6 +5,7 @@ import { baselineScope } from '../../filters/baseline-scope.js';
 import { baselineEntries, formatBaseline } from '../../filters/format-baseline.js';
 import { KeyguardError } from '../../model/errors.js';
 import type { BaselineEntry } from '../../model/finding.js';
+import { escapeControl } from '../../report/escape-control.js';
 import { createTreeSource } from '../../sources/tree-source.js';
 import type { CommandIo } from '../command-io.js';
 import { runPlannedScan } from '../execute-scan.js';
@@ -56,7 +57,8 @@ export async function runBaseline(io: CommandIo): Promise<number> {
     },
     { ignoreBaseline: true },
   );
-  for (const w of result.warnings) io.stderr.write(`keyguard: warning: ${w.message}\n`);
+  for (const w of result.warnings)
+    io.stderr.write(`keyguard: warning: ${escapeControl(w.message)}\n`);
   const flag = stringOption(values, 'output') ?? stringOption(values, 'baseline');
   const target =
     flag !== undefined

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { KeyguardError } from '../../model/errors.js';
 import type { RuleSpec } from '../../model/rule.js';
+import { escapeControl } from '../../report/escape-control.js';
 import { remediationFor, remediationTopicForRule } from '../../report/remediation.js';
 import { BUILTIN_PACK } from '../../rules/builtin-pack.js';
 import { loadRulePack } from '../../rules/load-pack.js';
@@ -62,6 +63,7 @@ export async function runExplain(io: CommandIo): Promise<number> {
         : `unknown rule id '${id}'; valid ids: ${valid}`,
     );
   }
-  io.stdout.write(explain(spec, byId));
+  // A user rule pack's text is shown as written, minus anything that would drive the terminal.
+  io.stdout.write(explain(spec, byId).split('\n').map(escapeControl).join('\n'));
   return 0;
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { checkRuleExamples } from '../../app/check-rule-examples.js';
 import { KeyguardError } from '../../model/errors.js';
+import { escapeControl } from '../../report/escape-control.js';
 import { BUILTIN_PACK, BUILTIN_PACK_FILE } from '../../rules/builtin-pack.js';
 import { loadRulePack } from '../../rules/load-pack.js';
 import type { CommandIo } from '../command-io.js';
@@ -26,7 +27,7 @@ async function check(io: CommandIo, files: readonly string[], builtin: boolean):
   for (const { spec, file } of packs) {
     const failures = checkRuleExamples(spec, file);
     failed += failures.length;
-    for (const f of failures) io.stdout.write(`${f.pointer}: ${f.message}\n`);
+    for (const f of failures) io.stdout.write(`${escapeControl(`${f.pointer}: ${f.message}`)}\n`);
     const examples = spec.rules.reduce(
       (n, r) => n + r.examples.match.length + r.examples.noMatch.length,
       0,
