@@ -351,8 +351,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants();
-    var isPathSeparator = (code2) => {
-      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -382,38 +382,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code2;
+      let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
       const advance = () => {
-        prev = code2;
+        prev = code;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code2 = advance();
+        code = advance();
         let next;
-        if (code2 === CHAR_BACKWARD_SLASH) {
+        if (code === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code2 = advance();
-          if (code2 === CHAR_LEFT_CURLY_BRACE) {
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code2 = advance())) {
-            if (code2 === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code2 === CHAR_LEFT_CURLY_BRACE) {
+            if (code === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -422,7 +422,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code2 === CHAR_COMMA) {
+            if (braceEscaped !== true && code === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -431,7 +431,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -446,7 +446,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code2 === CHAR_FORWARD_SLASH) {
+        if (code === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -459,27 +459,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code2 = advance())) {
-                if (code2 === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code2 === CHAR_LEFT_PARENTHESES) {
+                if (code === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -489,7 +489,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code2 === CHAR_ASTERISK) {
+        if (code === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -498,7 +498,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code2 === CHAR_QUESTION_MARK) {
+        if (code === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -506,7 +506,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -525,26 +525,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code2 = advance())) {
-              if (code2 === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code2 === CHAR_LEFT_PARENTHESES) {
+              if (code === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -609,7 +609,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code2)) {
+        if (!isPathSeparator(code)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -1904,9 +1904,9 @@ function startWorkerPool(plan, allow) {
           feed();
         });
         worker.on("error", reject);
-        worker.on("exit", (code2) => {
-          if (code2 !== 0 && next < targets.length)
-            reject(new Error(`scan worker exited with code ${code2}`));
+        worker.on("exit", (code) => {
+          if (code !== 0 && next < targets.length)
+            reject(new Error(`scan worker exited with code ${code}`));
         });
         feed();
       });
@@ -4416,8 +4416,8 @@ var require_scan2 = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants3();
-    var isPathSeparator = (code2) => {
-      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -4447,38 +4447,38 @@ var require_scan2 = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code2;
+      let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
       const advance = () => {
-        prev = code2;
+        prev = code;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code2 = advance();
+        code = advance();
         let next;
-        if (code2 === CHAR_BACKWARD_SLASH) {
+        if (code === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code2 = advance();
-          if (code2 === CHAR_LEFT_CURLY_BRACE) {
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code2 = advance())) {
-            if (code2 === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code2 === CHAR_LEFT_CURLY_BRACE) {
+            if (code === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -4487,7 +4487,7 @@ var require_scan2 = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code2 === CHAR_COMMA) {
+            if (braceEscaped !== true && code === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -4496,7 +4496,7 @@ var require_scan2 = __commonJS({
               }
               break;
             }
-            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -4511,7 +4511,7 @@ var require_scan2 = __commonJS({
           }
           break;
         }
-        if (code2 === CHAR_FORWARD_SLASH) {
+        if (code === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -4524,22 +4524,22 @@ var require_scan2 = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
-              while (eos() !== true && (code2 = advance())) {
-                if (code2 === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
-                  code2 = advance();
+                  code = advance();
                   continue;
                 }
-                if (code2 === CHAR_RIGHT_PARENTHESES) {
+                if (code === CHAR_RIGHT_PARENTHESES) {
                   isGlob = token.isGlob = true;
                   finished = true;
                   break;
@@ -4550,7 +4550,7 @@ var require_scan2 = __commonJS({
             break;
           }
         }
-        if (code2 === CHAR_ASTERISK) {
+        if (code === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -4559,7 +4559,7 @@ var require_scan2 = __commonJS({
           }
           break;
         }
-        if (code2 === CHAR_QUESTION_MARK) {
+        if (code === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -4567,7 +4567,7 @@ var require_scan2 = __commonJS({
           }
           break;
         }
-        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -4586,21 +4586,21 @@ var require_scan2 = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
-            while (eos() !== true && (code2 = advance())) {
-              if (code2 === CHAR_LEFT_PARENTHESES) {
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_LEFT_PARENTHESES) {
                 backslashes = token.backslashes = true;
-                code2 = advance();
+                code = advance();
                 continue;
               }
-              if (code2 === CHAR_RIGHT_PARENTHESES) {
+              if (code === CHAR_RIGHT_PARENTHESES) {
                 finished = true;
                 break;
               }
@@ -4665,7 +4665,7 @@ var require_scan2 = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code2)) {
+        if (!isPathSeparator(code)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -9578,10 +9578,10 @@ var KeyguardError = class extends Error {
   /** Extra lines (every validation error, say) shown after the message. */
   details;
   [BRAND] = true;
-  constructor(code2, message2, options) {
+  constructor(code, message2, options) {
     super(message2, options?.cause === void 0 ? void 0 : { cause: options.cause });
     this.name = "KeyguardError";
-    this.code = code2;
+    this.code = code;
     this.details = options?.details ?? [];
   }
 };
@@ -9597,13 +9597,13 @@ function positionToLineColumn(text2, position) {
   const column = position - before.lastIndexOf("\n");
   return `line ${line}, column ${column}`;
 }
-async function parseJsonFile(file, code2) {
+async function parseJsonFile(file, code) {
   let text2;
   try {
     text2 = await readFile(file, "utf8");
   } catch (error) {
     const reason = error.code === "ENOENT" ? "file not found" : "cannot be read";
-    throw new KeyguardError(code2, `${file}: ${reason}`, { cause: error });
+    throw new KeyguardError(code, `${file}: ${reason}`, { cause: error });
   }
   try {
     return JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
@@ -9612,7 +9612,7 @@ async function parseJsonFile(file, code2) {
     const at2 = /position (\d+)/.exec(message2);
     const where2 = at2?.[1] === void 0 ? "" : ` at ${positionToLineColumn(text2, Number(at2[1]))}`;
     const reason = (message2.split(/, "|\n| in JSON/)[0] ?? message2).slice(0, 80);
-    throw new KeyguardError(code2, `${file}: invalid JSON${where2} (${reason})`, { cause: error });
+    throw new KeyguardError(code, `${file}: invalid JSON${where2} (${reason})`, { cause: error });
   }
 }
 
@@ -10415,13 +10415,13 @@ function describe(error) {
   }
   return error.message ?? error.keyword;
 }
-function validateJson(data, validate3, file, code2, what) {
+function validateJson(data, validate3, file, code, what) {
   if (validate3(data)) return data;
   const errors = validate3.errors ?? [];
   const useful = errors.filter((e) => e.keyword !== "if");
   const lines = [...new Set(useful.map((e) => `${file}#${e.instancePath}: ${describe(e)}`))];
   throw new KeyguardError(
-    code2,
+    code,
     `${file}: invalid ${what} (${lines.length} error${lines.length === 1 ? "" : "s"})`,
     {
       details: lines
@@ -12934,8 +12934,8 @@ function shannonEntropy(value) {
   if (value.length === 0) return 0;
   const counts = /* @__PURE__ */ new Map();
   for (let i = 0; i < value.length; i++) {
-    const code2 = value.charCodeAt(i);
-    counts.set(code2, (counts.get(code2) ?? 0) + 1);
+    const code = value.charCodeAt(i);
+    counts.set(code, (counts.get(code) ?? 0) + 1);
   }
   let bits = 0;
   for (const count of counts.values()) {
@@ -13350,8 +13350,8 @@ function runGit(args, cwd, input, env) {
     child.on("error", (error) => {
       reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }));
     });
-    child.on("close", (code2) => {
-      resolvePromise({ stdout: Buffer.concat(out), stderr: err, code: code2 ?? 1 });
+    child.on("close", (code) => {
+      resolvePromise({ stdout: Buffer.concat(out), stderr: err, code: code ?? 1 });
     });
     child.stdin.on("error", () => {
     });
@@ -16864,6 +16864,38 @@ async function findRepoRoot(dir) {
   }
 }
 
+// src/report/escape-control.ts
+function isControl(code) {
+  return code < 32 || code >= 127 && code <= 159 || code === 1564 || code === 8206 || code === 8207 || code === 8232 || code === 8233 || code >= 8234 && code <= 8238 || code >= 8294 && code <= 8297;
+}
+var NAMED = { 9: "\\t", 10: "\\n", 13: "\\r" };
+function escapeCode(code) {
+  const named = NAMED[code];
+  if (named !== void 0) return named;
+  return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+function escapeControl(text2) {
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < text2.length; i++) {
+    const code = text2.charCodeAt(i);
+    if (!isControl(code)) continue;
+    out += text2.slice(from, i) + escapeCode(code);
+    from = i + 1;
+  }
+  return from === 0 ? text2 : out + text2.slice(from);
+}
+
+// src/report/escape-markdown.ts
+var SPECIAL_IN_CODE = /[`|<>&[\]\\]/;
+function markdownText(text2) {
+  return escapeControl(text2).replace(/[\\`|*_~[\]]/g, (c3) => `\\${c3}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function markdownCode(text2) {
+  const plain = text2 !== "" && text2.trim() === text2 && !SPECIAL_IN_CODE.test(text2) && escapeControl(text2) === text2;
+  return plain ? `\`${text2}\`` : `<code>${markdownText(text2)}</code>`;
+}
+
 // src/report/account-text.ts
 function accountText(f3) {
   if (f3.keyFacts === void 0) return void 0;
@@ -17172,7 +17204,7 @@ function message(f3) {
   if (f3.verification !== void 0) lines.push(`verified ${verificationText(f3.verification)}`);
   if (f3.severityReason !== void 0) lines.push(`severity ${f3.severity}: ${f3.severityReason}`);
   lines.push(`Fix: ${remediationFor(remediationTopic(f3, f3.verification?.principal)).short}`);
-  return lines.join("\n");
+  return lines.map(escapeControl).join("\n");
 }
 function annotation(f3) {
   const l3 = f3.location;
@@ -17186,7 +17218,7 @@ function annotation(f3) {
       col: l3.column,
       // GitHub only honours endColumn on single-line annotations.
       endColumn: oneLine ? l3.endColumn : void 0,
-      title: `${f3.title} [${f3.ruleId}]`
+      title: escapeControl(`${f3.title} [${f3.ruleId}]`)
     },
     message(f3)
   );
@@ -17201,12 +17233,14 @@ function renderGithub(outcome, _ctx) {
       workflowCommand(
         "warning",
         { file: e.path, title: "Stale keyguard baseline entry" },
-        `${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}\u2026) no longer matches anything: remove it from the baseline.`
+        escapeControl(
+          `${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}\u2026) no longer matches anything: remove it from the baseline.`
+        )
       )
     );
   }
   for (const w2 of outcome.warnings)
-    out.push(workflowCommand("warning", { title: "keyguard" }, w2.message));
+    out.push(workflowCommand("warning", { title: "keyguard" }, escapeControl(w2.message)));
   return out.length === 0 ? "" : `${out.join("\n")}
 `;
 }
@@ -17221,7 +17255,7 @@ function severityLabel(c3, s) {
   return c3.dim(text2);
 }
 function where(f3) {
-  return `${f3.path}:${f3.line}:${f3.column}`;
+  return `${escapeControl(f3.path)}:${f3.line}:${f3.column}`;
 }
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -17233,41 +17267,41 @@ function formatBytes(n) {
 }
 function renderFinding(c3, f3) {
   const lines = [
-    `${c3.bold(where(f3.location))}  ${severityLabel(c3, f3.severity)} ${f3.title} ${c3.dim(`[${f3.ruleId}]`)}`
+    `${c3.bold(where(f3.location))}  ${severityLabel(c3, f3.severity)} ${escapeControl(f3.title)} ${c3.dim(`[${escapeControl(f3.ruleId)}]`)}`
   ];
-  lines.push(`    ${c3.dim("\u2502")} ${f3.lineText}`);
+  lines.push(`    ${c3.dim("\u2502")} ${escapeControl(f3.lineText)}`);
   if (f3.partner !== void 0) {
     lines.push(
-      `    ${c3.dim("\u2502")} ${c3.dim("paired with")} ${f3.partnerRedacted ?? ""} ${c3.dim("at")} ${where(f3.partner)}`
+      `    ${c3.dim("\u2502")} ${c3.dim("paired with")} ${escapeControl(f3.partnerRedacted ?? "")} ${c3.dim("at")} ${where(f3.partner)}`
     );
   }
   const account = accountText(f3);
   if (account !== void 0) {
     const canary = f3.keyFacts?.canary === true ? c3.yellow(" (likely canary token: do not use it)") : "";
-    lines.push(`    ${c3.dim("\u2502")} ${c3.dim("account")} ${account}${canary}`);
+    lines.push(`    ${c3.dim("\u2502")} ${c3.dim("account")} ${escapeControl(account)}${canary}`);
   }
   if (f3.verification !== void 0) {
-    const text2 = verificationText(f3.verification);
+    const text2 = escapeControl(verificationText(f3.verification));
     lines.push(
       `    ${c3.dim("\u2502")} ${c3.dim("verified")} ${f3.verification.status === "live" ? c3.bold(c3.red(text2)) : text2}`
     );
   }
   if (f3.severityReason !== void 0)
-    lines.push(`    ${c3.dim("\u2502")} ${c3.dim("severity")} ${f3.severity}: ${f3.severityReason}`);
+    lines.push(`    ${c3.dim("\u2502")} ${c3.dim("severity")} ${f3.severity}: ${escapeControl(f3.severityReason)}`);
   if (f3.commit !== void 0) {
-    const who = [f3.commit.author, f3.commit.date].filter((x3) => x3 !== void 0).join(", ");
+    const who = escapeControl([f3.commit.author, f3.commit.date].filter((x3) => x3 !== void 0).join(", "));
     lines.push(
-      `    ${c3.dim("\u2502")} ${c3.dim("commit")} ${f3.commit.sha.slice(0, 12)}${who === "" ? "" : ` (${who})`}${f3.occurrences !== void 0 && f3.occurrences > 1 ? c3.dim(` \xB7 in ${f3.occurrences} commits`) : ""}`
+      `    ${c3.dim("\u2502")} ${c3.dim("commit")} ${escapeControl(f3.commit.sha.slice(0, 12))}${who === "" ? "" : ` (${who})`}${f3.occurrences !== void 0 && f3.occurrences > 1 ? c3.dim(` \xB7 in ${f3.occurrences} commits`) : ""}`
     );
   }
-  const fix = remediationFor(remediationTopic(f3, f3.verification?.principal)).short;
+  const fix = escapeControl(remediationFor(remediationTopic(f3, f3.verification?.principal)).short);
   lines.push(`    ${c3.dim("\u2514")} ${c3.green("fix:")} ${fix}`);
   return lines;
 }
 function skippedSummary(skipped) {
   const counts = /* @__PURE__ */ new Map();
   for (const s of skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
-  return [...counts].sort(([a], [b3]) => a < b3 ? -1 : 1).map(([reason, n]) => `${n} ${reason}`).join(", ");
+  return [...counts].sort(([a], [b3]) => a < b3 ? -1 : 1).map(([reason, n]) => `${n} ${escapeControl(reason)}`).join(", ");
 }
 function coverageLines(c3, coverage) {
   const lines = [];
@@ -17275,13 +17309,13 @@ function coverageLines(c3, coverage) {
     lines.push(
       c3.bold(
         c3.yellow(
-          `PARTIAL scan: ${String(coverage.partialReason ?? "not every commit was scanned")}`
+          `PARTIAL scan: ${escapeControl(String(coverage.partialReason ?? "not every commit was scanned"))}`
         )
       )
     );
   }
   const facts = Object.entries(coverage).filter(([k2]) => k2 !== "partial" && k2 !== "partialReason").map(
-    ([k2, v2]) => `${k2.replace(/[A-Z]/g, (m2) => ` ${m2.toLowerCase()}`)}: ${typeof v2 === "number" && k2 === "bytes" ? formatBytes(v2) : String(v2)}`
+    ([k2, v2]) => `${escapeControl(k2.replace(/[A-Z]/g, (m2) => ` ${m2.toLowerCase()}`))}: ${typeof v2 === "number" && k2 === "bytes" ? formatBytes(v2) : escapeControl(String(v2))}`
   );
   if (facts.length > 0) lines.push(c3.dim(`coverage: ${facts.join(", ")}`));
   return lines;
@@ -17294,13 +17328,15 @@ function renderHuman(outcome, ctx) {
     for (const s of outcome.suppressed) {
       out.push(
         c3.dim(
-          `suppressed ${where(s.finding.location)} ${s.finding.ruleId} ${s.finding.redacted} by ${s.reason.by} ${s.reason.entry} (${s.reason.reason})`
+          `suppressed ${where(s.finding.location)} ${escapeControl(s.finding.ruleId)} ${escapeControl(s.finding.redacted)} by ${s.reason.by} ${escapeControl(s.reason.entry)} (${escapeControl(s.reason.reason)})`
         )
       );
     }
     for (const s of outcome.skipped)
       out.push(
-        c3.dim(`skipped ${s.path}: ${s.reason}${s.detail === void 0 ? "" : ` (${s.detail})`}`)
+        c3.dim(
+          `skipped ${escapeControl(s.path)}: ${escapeControl(s.reason)}${s.detail === void 0 ? "" : ` (${escapeControl(s.detail)})`}`
+        )
       );
     if (outcome.suppressed.length + outcome.skipped.length > 0) out.push("");
   }
@@ -17308,7 +17344,7 @@ function renderHuman(outcome, ctx) {
   for (const e of stale) {
     out.push(
       c3.yellow(
-        `stale baseline entry: ${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}\u2026) matches nothing any more`
+        `stale baseline entry: ${escapeControl(e.ruleId)} in ${escapeControl(e.path)} (sha256:${escapeControl(e.secretHash.slice(0, 12))}\u2026) matches nothing any more`
       )
     );
   }
@@ -17343,13 +17379,6 @@ function renderHuman(outcome, ctx) {
 
 // src/report/render-markdown.ts
 var MARKDOWN_MAX_ROWS = 1e3;
-function cell(text2) {
-  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[`*_[\]<>]/g, (c3) => `\\${c3}`).replace(/\r?\n/g, " ");
-}
-function code(text2) {
-  const clean = text2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-  return clean.includes("`") ? `\`\` ${clean} \`\`` : `\`${clean}\``;
-}
 function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
@@ -17365,24 +17394,24 @@ var ICON = {
 };
 function row(f3) {
   const where2 = `${f3.location.path}:${f3.location.line}:${f3.location.column}`;
-  const value = f3.partner === void 0 ? code(f3.redacted) : `${code(f3.redacted)} + ${code(f3.partnerRedacted ?? "")} (line ${f3.partner.line})`;
+  const value = f3.partner === void 0 ? markdownCode(f3.redacted) : `${markdownCode(f3.redacted)} + ${markdownCode(f3.partnerRedacted ?? "")} (line ${f3.partner.line})`;
   const account = accountText(f3);
   const facts = [
-    ...account === void 0 ? [] : [`account ${code(account)}`],
+    ...account === void 0 ? [] : [`account ${markdownCode(account)}`],
     ...f3.keyFacts?.canary === true ? ["likely canary token"] : [],
-    ...f3.verification === void 0 ? [] : [`verified ${cell(verificationText(f3.verification))}`],
-    ...f3.severityReason === void 0 ? [] : [cell(f3.severityReason)]
+    ...f3.verification === void 0 ? [] : [`verified ${markdownText(verificationText(f3.verification))}`],
+    ...f3.severityReason === void 0 ? [] : [markdownText(f3.severityReason)]
   ];
-  const finding = `${cell(f3.title)} (${code(f3.ruleId)})${facts.length === 0 ? "" : `<br>${facts.join(" \xB7 ")}`}`;
-  return `| ${ICON[f3.severity]} ${f3.severity} | ${finding} | ${code(where2)} | ${value} | ${f3.commit === void 0 ? "" : code(f3.commit.sha.slice(0, 12))} |`;
+  const finding = `${markdownText(f3.title)} (${markdownCode(f3.ruleId)})${facts.length === 0 ? "" : `<br>${facts.join(" \xB7 ")}`}`;
+  return `| ${ICON[f3.severity]} ${f3.severity} | ${finding} | ${markdownCode(where2)} | ${value} | ${f3.commit === void 0 ? "" : markdownCode(f3.commit.sha.slice(0, 12))} |`;
 }
 function coverageLines2(outcome) {
   const parts = [
-    `mode ${code(outcome.mode)}`,
+    `mode ${markdownCode(outcome.mode)}`,
     plural2(outcome.stats.files, "file"),
     ...outcome.stats.commits === void 0 ? [] : [plural2(outcome.stats.commits, "commit")],
     // Zero "…Skipped" counters say nothing; every other coverage fact (even 0 commits) is shown.
-    ...Object.entries(outcome.coverage ?? {}).filter(([k2, v2]) => !(k2.endsWith("Skipped") && v2 === 0)).map(([k2, v2]) => `${k2}: ${code(String(v2))}`)
+    ...Object.entries(outcome.coverage ?? {}).filter(([k2, v2]) => !(k2.endsWith("Skipped") && v2 === 0)).map(([k2, v2]) => `${markdownText(k2)}: ${markdownCode(String(v2))}`)
   ];
   return [`Scanned: ${parts.join(" \xB7 ")}`];
 }
@@ -17409,7 +17438,8 @@ function renderMarkdown(outcome, ctx) {
     const ruleIds = [...new Set(outcome.findings.map((f3) => f3.ruleId))];
     for (const id of ruleIds) {
       const spec = ctx.pack.byId.get(id);
-      if (spec !== void 0) out.push(`- **${cell(spec.title)}**: ${cell(spec.remediation)}`);
+      if (spec !== void 0)
+        out.push(`- **${markdownText(spec.title)}**: ${markdownText(spec.remediation)}`);
     }
     out.push(
       "",
@@ -17423,7 +17453,7 @@ function renderMarkdown(outcome, ctx) {
     out.push("These entries no longer match anything; remove them from the baseline:", "");
     for (const e of stale)
       out.push(
-        `- ${code(e.ruleId)} in ${code(e.path)} (${code(`sha256:${e.secretHash.slice(0, 12)}`)})`
+        `- ${markdownCode(e.ruleId)} in ${markdownCode(e.path)} (${markdownCode(`sha256:${e.secretHash.slice(0, 12)}`)})`
       );
     out.push("");
   }
@@ -17437,7 +17467,7 @@ function renderMarkdown(outcome, ctx) {
   }
   if (outcome.skipped.length > 0) extra.push(`${outcome.skipped.length} skipped`);
   if (extra.length > 0) out.push(extra.join(" \xB7 "), "");
-  for (const w2 of outcome.warnings) out.push(`> \u26A0\uFE0F ${cell(w2.message)}`, "");
+  for (const w2 of outcome.warnings) out.push(`> \u26A0\uFE0F ${markdownText(w2.message)}`, "");
   return `${out.join("\n").trimEnd()}
 `;
 }
@@ -17662,13 +17692,13 @@ var BlobReader = class {
       });
       this.poke();
     });
-    this.child.on("close", (code2) => {
+    this.child.on("close", (code) => {
       this.exited = true;
-      if (code2 !== 0 && code2 !== null && this.failure === void 0) {
+      if (code !== 0 && code !== null && this.failure === void 0) {
         const first = this.stderr.trim().split("\n")[0] ?? "";
         this.failure = new KeyguardError(
           "GIT_FAILED",
-          `git cat-file --batch failed (exit ${code2}): ${first}`
+          `git cat-file --batch failed (exit ${code}): ${first}`
         );
       }
       this.poke();
@@ -17804,7 +17834,7 @@ async function* streamCommitLog(cwd, revisions) {
       "error",
       (error) => reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }))
     );
-    child.on("close", (code2) => resolve4(code2 ?? 1));
+    child.on("close", (code) => resolve4(code ?? 1));
   });
   closed.catch(() => {
   });
@@ -17874,11 +17904,11 @@ async function* streamCommitLog(cwd, revisions) {
       const done = take(rest.toString("utf8"));
       if (done !== void 0) yield done;
     }
-    const code2 = await closed;
-    if (code2 !== 0) {
+    const code = await closed;
+    if (code !== 0) {
       throw new KeyguardError(
         "GIT_FAILED",
-        `git log failed (exit ${code2}): ${stderr.trim().split("\n")[0] ?? ""}`
+        `git log failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`
       );
     }
     const last = finish();
@@ -17981,9 +18011,9 @@ function readFileItem(absPath, path, options) {
   try {
     stat = lstatSync2(absPath);
   } catch (error) {
-    const code2 = error.code;
-    if (code2 === "ENOENT") return { skipped: { path, reason: "missing" } };
-    return { skipped: { path, reason: "unreadable", detail: code2 ?? "lstat failed" } };
+    const code = error.code;
+    if (code === "ENOENT") return { skipped: { path, reason: "missing" } };
+    return { skipped: { path, reason: "unreadable", detail: code ?? "lstat failed" } };
   }
   if (stat.isSymbolicLink()) return { skipped: { path, reason: "symlink" } };
   if (stat.isDirectory()) return { skipped: { path, reason: "submodule" } };
@@ -18344,10 +18374,10 @@ async function targetsOf(path, cwd) {
   try {
     isDir = statSync(abs).isDirectory();
   } catch (error) {
-    const code2 = error.code;
+    const code = error.code;
     throw new KeyguardError(
       "IO",
-      `${path}: ${code2 === "ENOENT" ? "no such file or directory" : `cannot read (${code2})`}`,
+      `${path}: ${code === "ENOENT" ? "no such file or directory" : `cannot read (${code})`}`,
       {
         cause: error
       }
@@ -18388,6 +18418,43 @@ function createTreeSource(options) {
         if (item !== void 0) yield item;
       }
     }
+  };
+}
+
+// src/action/action-log.ts
+import { randomBytes } from "node:crypto";
+function inertLine(line) {
+  const shown = escapeControl(line).replace(/##\[/g, "##\\x5b");
+  const lead = /^\s*/.exec(shown)?.[0] ?? "";
+  const rest = shown.slice(lead.length);
+  return rest.startsWith("::") ? `${lead}\\x3a${rest.slice(1)}` : shown;
+}
+function createActionLog(stdout) {
+  const token = `keyguard-${randomBytes(16).toString("hex")}`;
+  let stopped = false;
+  const resume = () => {
+    if (!stopped) return;
+    stdout.write(`::${token}::
+`);
+    stopped = false;
+  };
+  return {
+    text(text2) {
+      const lines = text2.endsWith("\n") ? text2.slice(0, -1).split("\n") : text2.split("\n");
+      if (!stopped) {
+        stdout.write(`::stop-commands::${token}
+`);
+        stopped = true;
+      }
+      stdout.write(`${lines.map(inertLine).join("\n")}
+`);
+    },
+    command(line) {
+      resume();
+      stdout.write(`${line}
+`);
+    },
+    close: resume
   };
 }
 
@@ -18597,13 +18664,13 @@ function scanRequest(eventName, payload, inputs = {}) {
 }
 
 // src/action/workflow-files.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 import { appendFileSync } from "node:fs";
 function formatOutput(name, value) {
   if (!/[\r\n]/.test(value)) return `${name}=${value}
 `;
-  let delimiter = `ghadelimiter_${randomBytes(8).toString("hex")}`;
-  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes(8).toString("hex")}`;
+  let delimiter = `ghadelimiter_${randomBytes2(8).toString("hex")}`;
+  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes2(8).toString("hex")}`;
   return `${name}<<${delimiter}
 ${value}
 ${delimiter}
@@ -18674,13 +18741,13 @@ function scopeLine(target, eventName) {
   return `${eventName}: ${target.description} (${target.commits} commit${target.commits === 1 ? "" : "s"})`;
 }
 function summaryHeader(target, eventName) {
-  const lines = [`Scope: ${scopeLine(target, eventName)}`];
-  if (target.kind === "history") for (const n of target.notes) lines.push(`- ${n}`);
+  const lines = [`Scope: ${markdownText(scopeLine(target, eventName))}`];
+  if (target.kind === "history") for (const n of target.notes) lines.push(`- ${markdownText(n)}`);
   return `${lines.join("\n")}
 
 `;
 }
-async function scan(io2) {
+async function scan(io2, log) {
   const workspace = resolve3(io2.cwd, actionInput(io2.env, "working-directory") ?? ".");
   const root = await findRepoRoot(workspace) ?? workspace;
   const eventName = io2.env.GITHUB_EVENT_NAME ?? "";
@@ -18693,10 +18760,8 @@ async function scan(io2) {
     ...scanInput === void 0 ? {} : { scan: scanInput }
   });
   const target = await resolveRange(request, gitHistory(root));
-  io2.stdout.write(`keyguard: scanning ${scopeLine(target, eventName)}
-`);
-  if (target.kind === "history") for (const n of target.notes) io2.stdout.write(`keyguard: ${n}
-`);
+  log.text(`keyguard: scanning ${scopeLine(target, eventName)}`);
+  if (target.kind === "history") for (const n of target.notes) log.text(`keyguard: ${n}`);
   const configInput = actionInput(io2.env, "config");
   const setup = await createScanSetup({
     root,
@@ -18772,11 +18837,12 @@ async function scan(io2) {
       `cannot write sarif-file ${sarifPath}: ${error.code ?? "write failed"}`
     );
   }
-  io2.stdout.write(renderHuman(outcome, ctx));
-  io2.stdout.write(renderGithub(outcome, ctx));
+  log.text(renderHuman(outcome, ctx));
+  for (const line of renderGithub(outcome, ctx).split("\n")) if (line !== "") log.command(line);
   appendSummary(
     io2.env.GITHUB_STEP_SUMMARY,
-    renderMarkdown(outcome, ctx).replace(/\n\n/, `
+    // A function, not a string: `$&` or `$'` in a branch name must stay text.
+    renderMarkdown(outcome, ctx).replace(/\n\n/, () => `
 
 ${summaryHeader(target, eventName)}`)
   );
@@ -18789,14 +18855,14 @@ ${summaryHeader(target, eventName)}`)
   const gate = SEVERITIES.indexOf(failOn);
   const failing = outcome.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) <= gate).length;
   if (failing > 0) {
-    io2.stdout.write(
+    log.command(
       `${workflowCommand("error", { title: "keyguard" }, `${failing} finding${failing === 1 ? "" : "s"} at or above ${failOn}: rotate the keys, then fix or accept them (see the step summary)`)}
 `
     );
     return 1;
   }
   if (failOnStale && stale.length > 0) {
-    io2.stdout.write(
+    log.command(
       `${workflowCommand("error", { title: "keyguard" }, `${stale.length} stale baseline entr${stale.length === 1 ? "y" : "ies"} (fail-on-stale): run 'keyguard baseline' and commit the result`)}
 `
     );
@@ -18805,20 +18871,24 @@ ${summaryHeader(target, eventName)}`)
   return 0;
 }
 async function runAction(io2) {
+  const log = createActionLog(io2.stdout);
   try {
-    return await scan(io2);
+    return await scan(io2, log);
   } catch (error) {
     if (!isKeyguardError(error)) throw error;
-    io2.stdout.write(`${workflowCommand("error", { title: "keyguard" }, error.message)}
-`);
-    for (const line of error.details) io2.stdout.write(`${line}
-`);
-    appendSummary(io2.env.GITHUB_STEP_SUMMARY, `## \u26A0\uFE0F keyguard could not scan
+    log.command(workflowCommand("error", { title: "keyguard" }, escapeControl(error.message)));
+    if (error.details.length > 0) log.text(error.details.join("\n"));
+    appendSummary(
+      io2.env.GITHUB_STEP_SUMMARY,
+      `## \u26A0\uFE0F keyguard could not scan
 
-${error.message}
-`);
+${[error.message, ...error.details].map(markdownText).join("<br>\n")}
+`
+    );
     writeOutputs(io2.env.GITHUB_OUTPUT, { sarif: "" });
     return 2;
+  } finally {
+    log.close();
   }
 }
 
@@ -18830,8 +18900,8 @@ runAction({
   today: (/* @__PURE__ */ new Date()).toISOString().slice(0, 10),
   version: package_default.version
 }).then(
-  (code2) => {
-    process2.exitCode = code2;
+  (code) => {
+    process2.exitCode = code;
   },
   (error) => {
     const text2 = error instanceof Error ? error.stack ?? error.message : String(error);

@@ -12,6 +12,8 @@ import { isKeyguardError, KeyguardError } from '../model/errors.js';
 import { type BaselineEntry, SEVERITIES, type Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import type { Source } from '../model/source.js';
+import { escapeControl } from '../report/escape-control.js';
+import { markdownText } from '../report/escape-markdown.js';
 import type { RenderContext } from '../report/render-context.js';
 import { renderGithub } from '../report/render-github.js';
 import { renderHuman } from '../report/render-human.js';
@@ -20,6 +22,7 @@ import { renderSarif } from '../report/render-sarif.js';
 import { workflowCommand } from '../report/workflow-command.js';
 import { createHistorySource, type HistorySource } from '../sources/history-source.js';
 import { createTreeSource } from '../sources/tree-source.js';
+import { type ActionLog, createActionLog } from './action-log.js';
 import { type ResolvedTarget, resolveRange } from './resolve-range.js';
 import { scanRequest } from './scan-request.js';
 import { appendSummary, writeOutputs } from './workflow-files.js';
@@ -102,12 +105,13 @@ function scopeLine(target: ResolvedTarget, eventName: string): string {
 }
 
 function summaryHeader(target: ResolvedTarget, eventName: string): string {
-  const lines = [`Scope: ${scopeLine(target, eventName)}`];
-  if (target.kind === 'history') for (const n of target.notes) lines.push(`- ${n}`);
+  // Branch names and notes come from the event and the remote: escaped like any scanned text.
+  const lines = [`Scope: ${markdownText(scopeLine(target, eventName))}`];
+  if (target.kind === 'history') for (const n of target.notes) lines.push(`- ${markdownText(n)}`);
   return `${lines.join('\n')}\n\n`;
 }
 
-async function scan(io: ActionIo): Promise<number> {
+async function scan(io: ActionIo, log: ActionLog): Promise<number> {
   const workspace = resolve(io.cwd, actionInput(io.env, 'working-directory') ?? '.');
   const root = (await findRepoRoot(workspace)) ?? workspace;
   const eventName = io.env.GITHUB_EVENT_NAME ?? '';
@@ -120,8 +124,8 @@ async function scan(io: ActionIo): Promise<number> {
     ...(scanInput === undefined ? {} : { scan: scanInput }),
   });
   const target = await resolveRange(request, gitHistory(root));
-  io.stdout.write(`keyguard: scanning ${scopeLine(target, eventName)}\n`);
-  if (target.kind === 'history') for (const n of target.notes) io.stdout.write(`keyguard: ${n}\n`);
+  log.text(`keyguard: scanning ${scopeLine(target, eventName)}`);
+  if (target.kind === 'history') for (const n of target.notes) log.text(`keyguard: ${n}`);
 
   const configInput = actionInput(io.env, 'config');
   const setup = await createScanSetup({
@@ -207,11 +211,12 @@ async function scan(io: ActionIo): Promise<number> {
       `cannot write sarif-file ${sarifPath}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'}`,
     );
   }
-  io.stdout.write(renderHuman(outcome, ctx));
-  io.stdout.write(renderGithub(outcome, ctx));
+  log.text(renderHuman(outcome, ctx));
+  for (const line of renderGithub(outcome, ctx).split('\n')) if (line !== '') log.command(line);
   appendSummary(
     io.env.GITHUB_STEP_SUMMARY,
-    renderMarkdown(outcome, ctx).replace(/\n\n/, `\n\n${summaryHeader(target, eventName)}`),
+    // A function, not a string: `$&` or `$'` in a branch name must stay text.
+    renderMarkdown(outcome, ctx).replace(/\n\n/, () => `\n\n${summaryHeader(target, eventName)}`),
   );
   writeOutputs(io.env.GITHUB_OUTPUT, {
     findings: outcome.findings.length,
@@ -222,13 +227,13 @@ async function scan(io: ActionIo): Promise<number> {
   const gate = SEVERITIES.indexOf(failOn);
   const failing = outcome.findings.filter((f) => SEVERITIES.indexOf(f.severity) <= gate).length;
   if (failing > 0) {
-    io.stdout.write(
+    log.command(
       `${workflowCommand('error', { title: 'keyguard' }, `${failing} finding${failing === 1 ? '' : 's'} at or above ${failOn}: rotate the keys, then fix or accept them (see the step summary)`)}\n`,
     );
     return 1;
   }
   if (failOnStale && stale.length > 0) {
-    io.stdout.write(
+    log.command(
       `${workflowCommand('error', { title: 'keyguard' }, `${stale.length} stale baseline entr${stale.length === 1 ? 'y' : 'ies'} (fail-on-stale): run 'keyguard baseline' and commit the result`)}\n`,
     );
     return 1;
@@ -243,14 +248,22 @@ async function scan(io: ActionIo): Promise<number> {
  * Exit 0 clean, 1 findings at or above `fail-on`, 2 when the scan could not be trusted.
  */
 export async function runAction(io: ActionIo): Promise<number> {
+  const log = createActionLog(io.stdout);
   try {
-    return await scan(io);
+    return await scan(io, log);
   } catch (error) {
     if (!isKeyguardError(error)) throw error;
-    io.stdout.write(`${workflowCommand('error', { title: 'keyguard' }, error.message)}\n`);
-    for (const line of error.details) io.stdout.write(`${line}\n`);
-    appendSummary(io.env.GITHUB_STEP_SUMMARY, `## ⚠️ keyguard could not scan\n\n${error.message}\n`);
+    // Messages may quote a path, a ref or git's stderr: escaped, and the details as free text.
+    log.command(workflowCommand('error', { title: 'keyguard' }, escapeControl(error.message)));
+    if (error.details.length > 0) log.text(error.details.join('\n'));
+    appendSummary(
+      io.env.GITHUB_STEP_SUMMARY,
+      `## ⚠️ keyguard could not scan\n\n${[error.message, ...error.details].map(markdownText).join('<br>\n')}\n`,
+    );
     writeOutputs(io.env.GITHUB_OUTPUT, { sarif: '' });
     return 2;
+  } finally {
+    // Commands work again after the step, and for main.ts's report of an unexpected error.
+    log.close();
   }
 }

@@ -1,6 +1,7 @@
 import { type Finding, SEVERITIES, type Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import { accountText } from './account-text.js';
+import { escapeControl } from './escape-control.js';
 import { remediationFor, remediationTopic } from './remediation.js';
 import type { RenderContext } from './render-context.js';
 import { verificationText } from './verification-text.js';
@@ -15,6 +16,7 @@ export function annotationLevel(severity: Severity): AnnotationLevel {
   return 'error';
 }
 
+/** The annotation text: lines of our own, each fragment from the scan shown escaped. */
 function message(f: Finding): string {
   const lines = [`${f.redacted} (${f.severity})`];
   if (f.partner !== undefined)
@@ -31,7 +33,7 @@ function message(f: Finding): string {
   if (f.severityReason !== undefined) lines.push(`severity ${f.severity}: ${f.severityReason}`);
   // The same short guidance the terminal shows, chosen for the situation (canary, root, ASIA…).
   lines.push(`Fix: ${remediationFor(remediationTopic(f, f.verification?.principal)).short}`);
-  return lines.join('\n');
+  return lines.map(escapeControl).join('\n');
 }
 
 function annotation(f: Finding): string {
@@ -46,7 +48,7 @@ function annotation(f: Finding): string {
       col: l.column,
       // GitHub only honours endColumn on single-line annotations.
       endColumn: oneLine ? l.endColumn : undefined,
-      title: `${f.title} [${f.ruleId}]`,
+      title: escapeControl(`${f.title} [${f.ruleId}]`),
     },
     message(f),
   );
@@ -68,11 +70,13 @@ export function renderGithub(outcome: ScanOutcome, _ctx: RenderContext): string 
       workflowCommand(
         'warning',
         { file: e.path, title: 'Stale keyguard baseline entry' },
-        `${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}…) no longer matches anything: remove it from the baseline.`,
+        escapeControl(
+          `${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}…) no longer matches anything: remove it from the baseline.`,
+        ),
       ),
     );
   }
   for (const w of outcome.warnings)
-    out.push(workflowCommand('warning', { title: 'keyguard' }, w.message));
+    out.push(workflowCommand('warning', { title: 'keyguard' }, escapeControl(w.message)));
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }

@@ -2,26 +2,12 @@ import type { Finding, Severity } from '../model/finding.js';
 import { SEVERITIES } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import { accountText } from './account-text.js';
+import { markdownCode, markdownText } from './escape-markdown.js';
 import type { RenderContext } from './render-context.js';
 import { verificationText } from './verification-text.js';
 
 /** Rows beyond this go to the SARIF/JSON report: GitHub caps a step summary at 1 MiB. */
 export const MARKDOWN_MAX_ROWS = 1000;
-
-/** Escapes text for a GitHub-flavoured Markdown table cell. */
-function cell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[`*_[\]<>]/g, (c) => `\\${c}`)
-    .replace(/\r?\n/g, ' ');
-}
-
-/** Inline code that survives backticks inside the value. */
-function code(text: string): string {
-  const clean = text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  return clean.includes('`') ? `\`\` ${clean} \`\`` : `\`${clean}\``;
-}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -46,28 +32,30 @@ function row(f: Finding): string {
   const where = `${f.location.path}:${f.location.line}:${f.location.column}`;
   const value =
     f.partner === undefined
-      ? code(f.redacted)
-      : `${code(f.redacted)} + ${code(f.partnerRedacted ?? '')} (line ${f.partner.line})`;
+      ? markdownCode(f.redacted)
+      : `${markdownCode(f.redacted)} + ${markdownCode(f.partnerRedacted ?? '')} (line ${f.partner.line})`;
   const account = accountText(f);
   const facts = [
-    ...(account === undefined ? [] : [`account ${code(account)}`]),
+    ...(account === undefined ? [] : [`account ${markdownCode(account)}`]),
     ...(f.keyFacts?.canary === true ? ['likely canary token'] : []),
-    ...(f.verification === undefined ? [] : [`verified ${cell(verificationText(f.verification))}`]),
-    ...(f.severityReason === undefined ? [] : [cell(f.severityReason)]),
+    ...(f.verification === undefined
+      ? []
+      : [`verified ${markdownText(verificationText(f.verification))}`]),
+    ...(f.severityReason === undefined ? [] : [markdownText(f.severityReason)]),
   ];
-  const finding = `${cell(f.title)} (${code(f.ruleId)})${facts.length === 0 ? '' : `<br>${facts.join(' · ')}`}`;
-  return `| ${ICON[f.severity]} ${f.severity} | ${finding} | ${code(where)} | ${value} | ${f.commit === undefined ? '' : code(f.commit.sha.slice(0, 12))} |`;
+  const finding = `${markdownText(f.title)} (${markdownCode(f.ruleId)})${facts.length === 0 ? '' : `<br>${facts.join(' · ')}`}`;
+  return `| ${ICON[f.severity]} ${f.severity} | ${finding} | ${markdownCode(where)} | ${value} | ${f.commit === undefined ? '' : markdownCode(f.commit.sha.slice(0, 12))} |`;
 }
 
 function coverageLines(outcome: ScanOutcome): string[] {
   const parts = [
-    `mode ${code(outcome.mode)}`,
+    `mode ${markdownCode(outcome.mode)}`,
     plural(outcome.stats.files, 'file'),
     ...(outcome.stats.commits === undefined ? [] : [plural(outcome.stats.commits, 'commit')]),
     // Zero "…Skipped" counters say nothing; every other coverage fact (even 0 commits) is shown.
     ...Object.entries(outcome.coverage ?? {})
       .filter(([k, v]) => !(k.endsWith('Skipped') && v === 0))
-      .map(([k, v]) => `${k}: ${code(String(v))}`),
+      .map(([k, v]) => `${markdownText(k)}: ${markdownCode(String(v))}`),
   ];
   return [`Scanned: ${parts.join(' · ')}`];
 }
@@ -102,7 +90,8 @@ export function renderMarkdown(outcome: ScanOutcome, ctx: RenderContext): string
     const ruleIds = [...new Set(outcome.findings.map((f) => f.ruleId))];
     for (const id of ruleIds) {
       const spec = ctx.pack.byId.get(id);
-      if (spec !== undefined) out.push(`- **${cell(spec.title)}**: ${cell(spec.remediation)}`);
+      if (spec !== undefined)
+        out.push(`- **${markdownText(spec.title)}**: ${markdownText(spec.remediation)}`);
     }
     out.push(
       '',
@@ -118,7 +107,7 @@ export function renderMarkdown(outcome: ScanOutcome, ctx: RenderContext): string
     out.push('These entries no longer match anything; remove them from the baseline:', '');
     for (const e of stale)
       out.push(
-        `- ${code(e.ruleId)} in ${code(e.path)} (${code(`sha256:${e.secretHash.slice(0, 12)}`)})`,
+        `- ${markdownCode(e.ruleId)} in ${markdownCode(e.path)} (${markdownCode(`sha256:${e.secretHash.slice(0, 12)}`)})`,
       );
     out.push('');
   }
@@ -132,6 +121,6 @@ export function renderMarkdown(outcome: ScanOutcome, ctx: RenderContext): string
   }
   if (outcome.skipped.length > 0) extra.push(`${outcome.skipped.length} skipped`);
   if (extra.length > 0) out.push(extra.join(' · '), '');
-  for (const w of outcome.warnings) out.push(`> ⚠️ ${cell(w.message)}`, '');
+  for (const w of outcome.warnings) out.push(`> ⚠️ ${markdownText(w.message)}`, '');
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatBaseline } from '../../src/filters/format-baseline.js';
-import { createSandbox, runAction, type Sandbox } from '../helpers/action-repos.js';
+import { createSandbox, runAction, runnerCommands, type Sandbox } from '../helpers/action-repos.js';
 import { type FakePair, fakePair, leaks } from '../helpers/fake-keys.js';
 import { runCli } from '../helpers/run-cli.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
@@ -347,5 +347,128 @@ describe('GitHub Action: schedule and workflow_dispatch', () => {
     );
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("input 'fail-on' takes one of");
+  });
+});
+
+/** A user rule pack whose texts try to become workflow commands. */
+function hostilePack(title: string): string {
+  return JSON.stringify({
+    version: 1,
+    name: 'hostile',
+    rules: [
+      {
+        id: 'hostile-token',
+        kind: 'secret',
+        title,
+        description: 'A token whose title tries to become a workflow command.',
+        pattern: '\\b(kgdt_[A-Za-z0-9]{32})\\b',
+        secretGroup: 1,
+        keywords: ['kgdt_'],
+        minEntropy: 3.5,
+        report: 'labelled',
+        labels: { strong: 'deploytoken' },
+        severity: 'high',
+        remediation: 'Revoke it.\n::add-mask::pwned-remediation',
+        examples: {
+          match: ['DEPLOY_TOKEN=kgdt_q8Z3rT1mN5vB7xC2kL9pW4sD6fG0hJ1a'],
+          noMatch: ['DEPLOY_TOKEN=kgdt_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'],
+        },
+      },
+    ],
+  });
+}
+
+/** Only keyguard's own commands: one stop token of its making, annotations of real files. */
+function expectOnlyOwnCommands(stdout: string, files: readonly string[]): void {
+  const commands = runnerCommands(stdout);
+  const stops = commands.filter((c) => c.name === 'stop-commands');
+  const tokens = new Set(stops.map((c) => c.data));
+  expect(tokens.size).toBeLessThanOrEqual(1);
+  for (const t of tokens) expect(t).toMatch(/^keyguard-[0-9a-f]{32}$/);
+  for (const c of commands) {
+    if (c.name === 'stop-commands' || tokens.has(c.name)) continue;
+    expect(['error', 'warning', 'notice'], c.line).toContain(c.name);
+    if (c.properties.file !== undefined) expect(files, c.line).toContain(c.properties.file);
+    else expect(c.properties.title, c.line).toBe('keyguard');
+    expect(c.data, c.line).not.toMatch(/^pwned/);
+  }
+}
+
+describe('GitHub Action: hostile names, lines and rule packs', () => {
+  it('nothing scanned becomes a workflow command: names with ::, CR and LF, lines with ::add-mask::, a rule title with ##[', () => {
+    const s = createSandbox();
+    sandboxes.push(s);
+    s.commit(
+      {
+        'packs/hostile.json': hostilePack('Deploy token ##[add-mask]pwned-title ::error::x'),
+        '.keyguard.json': JSON.stringify({ rules: ['packs/hostile.json'] }),
+      },
+      'c0: a user rule pack',
+    );
+    const base = s.git(s.author, 'rev-parse', 'HEAD');
+    s.git(s.author, 'push', '--quiet', 'origin', 'main');
+    s.git(s.author, 'checkout', '--quiet', '-b', 'feature');
+    const names = [
+      '::error::pwned.ini',
+      'a\n::add-mask::pwned-newline.ini',
+      'b\r::warning::pwned-cr.ini',
+      '  ::notice::pwned-indented.ini',
+      '\u3000::set-output name=x::pwned-wide.ini',
+    ];
+    const keys = names.map(() => fakePair());
+    const files: Record<string, string> = {};
+    names.forEach((n, i) => {
+      files[n] = creds(keys[i] as FakePair);
+    });
+    const lone = fakePair();
+    files['lines.txt'] =
+      `::stop-commands::pwned\n::add-mask::${lone.id}\n##[add-mask]pwned ${lone.id}\n` +
+      'DEPLOY_TOKEN=kgdt_q8Z3rT1mN5vB7xC2kL9pW4sD6fG0hJ1a ::error::pwned-line\n';
+    const head = s.commit(files, '::error::pwned-commit-message\n\n::add-mask::pwned');
+    s.git(s.author, 'push', '--quiet', 'origin', 'feature');
+    const ws = s.checkout('ws', 'feature', 0);
+    const r = runAction(s, ws, {
+      name: 'pull_request',
+      payload: {
+        pull_request: { base: { sha: base, ref: 'main' }, head: { sha: head, ref: 'feature' } },
+        repository: { default_branch: 'main' },
+      },
+    });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stderr).toBe('');
+    expectOnlyOwnCommands(r.stdout, [...names, 'lines.txt']);
+    // Every hostile file still has its annotation, attached to the right file.
+    const annotated = runnerCommands(r.stdout)
+      .map((c) => c.properties.file)
+      .filter((f) => f !== undefined);
+    for (const n of names) expect(annotated).toContain(n);
+    expect(leaks(r.stdout + r.summary, [...keys, lone])).toEqual([]);
+    // The summary keeps each name inside its table cell.
+    expect(r.summary).not.toContain('<img');
+    expect(r.summary).not.toMatch(/^::/m);
+  });
+
+  it('error details (a broken rule pack named by the config) cannot become commands either', () => {
+    const s = createSandbox();
+    sandboxes.push(s);
+    const packName = 'packs/##[add-mask]pwned::error::x.json';
+    const broken = JSON.parse(hostilePack('t')) as { rules: { pattern: string }[] };
+    (broken.rules[0] as { pattern: string }).pattern = '(::add-mask::pwned-regex';
+    s.commit(
+      {
+        [packName]: JSON.stringify(broken),
+        '.keyguard.json': JSON.stringify({ rules: [packName] }),
+      },
+      'c0: a broken pack',
+    );
+    s.git(s.author, 'push', '--quiet', 'origin', 'main');
+    const ws = s.checkout('ws', 'main', 0);
+    const r = runAction(s, ws, { name: 'workflow_dispatch', payload: {} });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('invalid rule pack');
+    expectOnlyOwnCommands(r.stdout, []);
+    expect(r.summary).toContain('keyguard could not scan');
+    expect(r.summary).not.toMatch(/(?<!\\)\[add-mask\]/);
   });
 });

@@ -77,12 +77,12 @@ export function createSandbox(): Sandbox {
       for (const [path, text] of Object.entries(files)) {
         const abs = join(author, path);
         if (text === null) {
-          git(author, 'rm', '--quiet', path);
+          git(author, '--literal-pathspecs', 'rm', '--quiet', '--', path);
           continue;
         }
         mkdirSync(dirname(abs), { recursive: true });
         writeFileSync(abs, text);
-        git(author, 'add', path);
+        git(author, '--literal-pathspecs', 'add', '--', path);
       }
       git(author, 'commit', '--quiet', '--allow-empty', '-m', message);
       return git(author, 'rev-parse', 'HEAD');
@@ -168,4 +168,79 @@ export function runAction(
     summary: readFileSync(summaryFile, 'utf8'),
     ...(sarif === undefined ? {} : { sarif }),
   };
+}
+
+/** A workflow command as the Actions runner parses it from one line of a step's output. */
+export interface RunnerCommand {
+  readonly name: string;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly data: string;
+  readonly line: string;
+}
+
+function unescapeCommand(text: string): string {
+  return text
+    .replace(/%0D/gi, '\r')
+    .replace(/%0A/gi, '\n')
+    .replace(/%3A/gi, ':')
+    .replace(/%2C/gi, ',')
+    .replace(/%25/g, '%');
+}
+
+/** `::name k=v,k=v::data`, after the leading whitespace the runner trims (.NET TrimStart). */
+function parseCurrent(line: string): RunnerCommand | undefined {
+  const trimmed = line.replace(/^[\s\u0085]+/, '');
+  if (!trimmed.startsWith('::')) return undefined;
+  const end = trimmed.indexOf('::', 2);
+  if (end < 0) return undefined;
+  const info = trimmed.slice(2, end);
+  const space = info.indexOf(' ');
+  const name = space < 0 ? info : info.slice(0, space);
+  const properties: Record<string, string> = {};
+  if (space > 0) {
+    for (const pair of info.slice(space + 1).split(',')) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) properties[pair.slice(0, eq)] = unescapeCommand(pair.slice(eq + 1));
+    }
+  }
+  return { name, properties, data: unescapeCommand(trimmed.slice(end + 2)), line };
+}
+
+/** The legacy form the runner still accepts anywhere in a line: `##[name k=v;k=v]data`. */
+function parseLegacy(line: string): RunnerCommand | undefined {
+  const start = line.indexOf('##[');
+  if (start < 0) return undefined;
+  const close = line.indexOf(']', start);
+  if (close < 0) return undefined;
+  const info = line.slice(start + 3, close);
+  const space = info.indexOf(' ');
+  return {
+    name: space < 0 ? info : info.slice(0, space),
+    properties: {},
+    data: line.slice(close + 1),
+    line,
+  };
+}
+
+/**
+ * The workflow commands the runner would act on in a step's output, read the way it reads it:
+ * lines end at CR, LF or CRLF; a line is a command in the current form or, failing that, the
+ * legacy one; between `stop-commands::<token>` and `::<token>::` only the resuming line counts.
+ * Every command name is taken as known, so this errs on the side of finding more.
+ */
+export function runnerCommands(output: string): RunnerCommand[] {
+  const found: RunnerCommand[] = [];
+  let stopToken: string | undefined;
+  for (const line of output.split(/\r\n|\r|\n/)) {
+    const command = parseCurrent(line) ?? parseLegacy(line);
+    if (command === undefined) continue;
+    if (stopToken !== undefined) {
+      if (command.name.toLowerCase() !== stopToken.toLowerCase()) continue;
+      stopToken = undefined;
+    } else if (command.name === 'stop-commands') {
+      stopToken = command.data;
+    }
+    found.push(command);
+  }
+  return found;
 }

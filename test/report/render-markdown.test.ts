@@ -72,3 +72,56 @@ describe('renderMarkdown', () => {
     expect(text).toContain('…and 5 more');
   });
 });
+
+/** What is left of a Markdown line once keyguard's own markup and every escape are taken out. */
+function rawSpecials(line: string): string[] {
+  const stripped = line
+    .replace(/^> /, '')
+    .replace(/<\/?code>|<br>/g, '')
+    .replace(/&(amp|lt|gt);/g, '')
+    .replace(/\\[\\`|*_~[\]]/g, '')
+    .replace(/`[^`|<>&[\]\\]+`/g, '');
+  return [...stripped].filter((c) => '`<>&[]\\'.includes(c));
+}
+
+describe('renderMarkdown and hostile names', () => {
+  const HOSTILE =
+    'x`y|z<img src=x onerror=alert(1)>[link](https://e.invalid)&amp;*b*_i_~s~\x1b\r\n.ts';
+
+  it('keeps a hostile path, title and reason inside their cell: no raw HTML, link, code span or pipe', () => {
+    const p = fakePair();
+    const [f] = findingsOf({ [HOSTILE]: `k = '${p.id}'\n` }).map((x) => ({
+      ...x,
+      title: `Title</td><script>x</script> | [a](b) \`c\``,
+      severityReason: '<b>bold</b> & | more',
+    }));
+    const text = renderMarkdown(outcomeOf([f as Finding]), CTX);
+    const rows = text.split('\n').filter((l) => l.startsWith('| ') && l.includes('img'));
+    expect(rows).toHaveLength(1);
+    const row = rows[0] ?? '';
+    expect(row.split(/(?<!\\)\|/).length).toBe(7);
+    expect(rawSpecials(row)).toEqual([]);
+    expect(text).not.toContain('<img');
+    expect(text).not.toContain('<script');
+    expect(text).not.toMatch(/(?<!\\)\]\(/);
+    expect(text).not.toContain('\x1b');
+    expect(text).toContain('x\\`y\\|z&lt;img src=x onerror=alert(1)&gt;\\[link\\]');
+  });
+
+  it('escapes stale baseline paths, coverage values, warnings and user rule titles the same way', () => {
+    const p = fakePair();
+    const findings = findingsOf({ 'a.ts': `k = '${p.id}'\n` });
+    const text = renderMarkdown(
+      outcomeOf(findings, {
+        staleBaseline: [{ ruleId: 'r`1', path: HOSTILE, secretHash: 'b'.repeat(64) }],
+        coverage: { range: 'main..<b>x</b>' },
+        warnings: [{ code: 'w', message: `${HOSTILE} expired` }],
+      }),
+      CTX,
+    );
+    for (const line of text.split('\n')) expect(rawSpecials(line), line).toEqual([]);
+    expect(text).not.toContain('<img');
+    expect(text).not.toContain('<b>');
+    expect(text).not.toContain('\r');
+  });
+});
