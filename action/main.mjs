@@ -2634,11 +2634,11 @@ var require_dist2 = __commonJS({
     exports.createDeferred = exports.deferred = void 0;
     function deferred() {
       let done;
-      let fail;
+      let fail2;
       let status = "pending";
       const promise = new Promise((_done, _fail) => {
         done = _done;
-        fail = _fail;
+        fail2 = _fail;
       });
       return {
         promise,
@@ -2651,7 +2651,7 @@ var require_dist2 = __commonJS({
         fail(error) {
           if (status === "pending") {
             status = "rejected";
-            fail(error);
+            fail2(error);
           }
         },
         get fulfilled() {
@@ -6122,8 +6122,8 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
+      const basename2 = path.basename(pattern);
+      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
     function expandPatternsWithBraceExpansion(patterns) {
@@ -6168,21 +6168,21 @@ var require_pattern = __commonJS({
     exports.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative3 = [];
+      const relative4 = [];
       for (const pattern of patterns) {
-        if (isAbsolute2(pattern)) {
+        if (isAbsolute3(pattern)) {
           absolute.push(pattern);
         } else {
-          relative3.push(pattern);
+          relative4.push(pattern);
         }
       }
-      return [absolute, relative3];
+      return [absolute, relative4];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute2(pattern) {
+    function isAbsolute3(pattern) {
       return path.isAbsolute(pattern);
     }
-    exports.isAbsolute = isAbsolute2;
+    exports.isAbsolute = isAbsolute3;
   }
 });
 
@@ -7267,41 +7267,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p2 = new Promise(function(resolve4, reject) {
+        var p2 = new Promise(function(resolve5, reject) {
           pushCb(value, function(err, result2) {
             if (err) {
               reject(err);
               return;
             }
-            resolve4(result2);
+            resolve5(result2);
           });
         });
         p2.catch(noop);
         return p2;
       }
       function unshift(value) {
-        var p2 = new Promise(function(resolve4, reject) {
+        var p2 = new Promise(function(resolve5, reject) {
           unshiftCb(value, function(err, result2) {
             if (err) {
               reject(err);
               return;
             }
-            resolve4(result2);
+            resolve5(result2);
           });
         });
         p2.catch(noop);
         return p2;
       }
       function drained() {
-        var p2 = new Promise(function(resolve4) {
+        var p2 = new Promise(function(resolve5) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve4();
+              resolve5();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve4();
+                resolve5();
                 queue.drain = previousDrain;
               };
             }
@@ -7787,9 +7787,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve4(stats) : reject(error);
+            return error === null ? resolve5(stats) : reject(error);
           });
         });
       }
@@ -7813,10 +7813,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve4(entries);
+              resolve5(entries);
             } else {
               reject(error);
             }
@@ -7826,10 +7826,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve4(entries));
+          stream.once("end", () => resolve5(entries));
         });
       }
     };
@@ -9190,11 +9190,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path) : path;
+        const basename2 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule2 = rules[index];
           if (rule2[mode].test(
-            shortcut && rule2._basenameOnly ? basename : path
+            shortcut && rule2._basenameOnly ? basename2 : path
           )) {
             const { negative } = rule2;
             const ret = {
@@ -9415,8 +9415,8 @@ var package_default = {
 };
 
 // src/action/run-action.ts
-import { existsSync as existsSync2, mkdirSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
-import { dirname as dirname2, join as join3, relative as relative2, resolve as resolve3 } from "node:path";
+import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
+import { join as join4, relative as relative3, resolve as resolve4 } from "node:path";
 
 // src/model/finding.ts
 var SEVERITIES = ["critical", "high", "medium", "low", "info"];
@@ -12500,8 +12500,8 @@ function namesBefore(prefix, limit) {
   const names = [];
   let rest = prefix.replace(PROMPT_DEFAULT, ":");
   while (names.length < limit) {
-    const sep2 = TRAILING_SEPARATORS.exec(rest);
-    const after = sep2 === null ? "" : sep2[0];
+    const sep3 = TRAILING_SEPARATORS.exec(rest);
+    const after = sep3 === null ? "" : sep3[0];
     rest = rest.slice(0, rest.length - after.length);
     const m2 = TRAILING_NAME.exec(rest);
     if (m2 === null) break;
@@ -17661,6 +17661,134 @@ function renderSarif(outcome, ctx, guidance = defaultGuidance) {
 `;
 }
 
+// src/report/write-report-file.ts
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  fchmodSync,
+  lstatSync as lstatSync2,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync
+} from "node:fs";
+import { basename, dirname as dirname2, isAbsolute, join as join2, relative, resolve as resolve2, sep } from "node:path";
+
+// src/report/describe-write-error.ts
+var REASONS = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  EISDIR: "it is a folder",
+  ENOTDIR: "a part of the path is not a folder",
+  ENOENT: "its folder does not exist",
+  EIO: "input/output error",
+  EPIPE: "the reader closed the pipe",
+  ECONNRESET: "the reader closed the connection",
+  EFBIG: "file too large",
+  EBADF: "the output is closed"
+};
+function describeWriteError(error) {
+  const code = error?.code;
+  if (code === void 0) return "write failed";
+  const reason = REASONS[code];
+  return reason === void 0 ? code : `${reason} (${code})`;
+}
+
+// src/report/write-report-file.ts
+function fail(label, why, cause) {
+  return new KeyguardError("IO", `cannot write ${escapeControl(label)}: ${why}`, {
+    ...cause === void 0 ? {} : { cause }
+  });
+}
+function lstatOrUndefined(path) {
+  try {
+    return lstatSync2(path);
+  } catch (error) {
+    if (error.code === "ENOENT") return void 0;
+    throw error;
+  }
+}
+function isInside(folder, path) {
+  const rel = relative(folder, path);
+  return rel === "" || !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
+}
+function realTarget(link) {
+  try {
+    return realpathSync(link);
+  } catch {
+    return "\0dangling";
+  }
+}
+function escapingLink(root, folder) {
+  const realRoot = realpathSync(root);
+  let at2 = root;
+  for (const part of relative(root, folder).split(sep).filter((p2) => p2 !== "")) {
+    at2 = join2(at2, part);
+    const stat = lstatOrUndefined(at2);
+    if (stat === void 0) return void 0;
+    if (stat.isSymbolicLink() && !isInside(realRoot, realTarget(at2))) return at2;
+    if (!stat.isSymbolicLink() && !stat.isDirectory()) return void 0;
+  }
+  return isInside(realRoot, realpathSync(folder)) ? void 0 : folder;
+}
+function writeNew(path, content, keepMode) {
+  const fd = openSync(path, "wx", 438);
+  try {
+    const data = Buffer.from(content);
+    for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
+    if (keepMode !== void 0) fchmodSync(fd, keepMode);
+  } finally {
+    closeSync(fd);
+  }
+}
+function writeReportFile(target, content, options) {
+  const path = resolve2(target);
+  const folder = dirname2(path);
+  const { label } = options;
+  try {
+    if (options.within !== void 0 && isInside(resolve2(options.within), path)) {
+      const link = escapingLink(resolve2(options.within), folder);
+      if (link !== void 0)
+        throw fail(
+          label,
+          `its folder ${escapeControl(relative(resolve2(options.within), link) || link)} is a symbolic link leading outside ${escapeControl(options.within)}; keyguard does not follow it`
+        );
+    }
+    if (options.makeParents === true) mkdirSync(folder, { recursive: true });
+    const existing = lstatOrUndefined(path);
+    if (existing?.isSymbolicLink() === true)
+      throw fail(
+        label,
+        "it is a symbolic link, which keyguard does not follow (remove it, or name the file it points to)"
+      );
+    if (existing?.isDirectory() === true) throw fail(label, describeWriteError({ code: "EISDIR" }));
+    if (existing !== void 0 && !existing.isFile()) {
+      writeFileSync(path, content);
+      return;
+    }
+    const temp = join2(folder, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+    try {
+      writeNew(temp, content, existing === void 0 ? void 0 : existing.mode & 4095);
+      renameSync(temp, path);
+    } catch (error) {
+      try {
+        unlinkSync(temp);
+      } catch {
+      }
+      throw error;
+    }
+  } catch (error) {
+    if (isKeyguardError(error)) throw error;
+    throw fail(label, describeWriteError(error), error);
+  }
+}
+
 // src/git/blob-reader.ts
 import { spawn as spawn2 } from "node:child_process";
 var HIGH_WATER = 8 * 1024 * 1024;
@@ -17769,8 +17897,8 @@ var BlobReader = class {
       if (this.exited) {
         throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended before answering");
       }
-      await new Promise((resolve4) => {
-        this.wake = resolve4;
+      await new Promise((resolve5) => {
+        this.wake = resolve5;
       });
     }
   }
@@ -17785,9 +17913,9 @@ var BlobReader = class {
   async close() {
     this.child.stdin.end();
     if (!this.exited) {
-      await new Promise((resolve4) => {
-        this.child.once("close", () => resolve4());
-        if (this.exited) resolve4();
+      await new Promise((resolve5) => {
+        this.child.once("close", () => resolve5());
+        if (this.exited) resolve5();
       });
     }
     if (this.failure !== void 0) throw this.failure;
@@ -17829,12 +17957,12 @@ async function* streamCommitLog(cwd, revisions) {
   child.stderr.on("data", (d2) => {
     stderr += d2.toString("utf8");
   });
-  const closed = new Promise((resolve4, reject) => {
+  const closed = new Promise((resolve5, reject) => {
     child.on(
       "error",
       (error) => reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }))
     );
-    child.on("close", (code) => resolve4(code ?? 1));
+    child.on("close", (code) => resolve5(code ?? 1));
   });
   closed.catch(() => {
   });
@@ -17941,8 +18069,8 @@ async function* readAhead(source, ahead) {
         queue.push(item);
         signal();
         while (queue.length >= ahead && !stopped) {
-          await new Promise((resolve4) => {
-            room = resolve4;
+          await new Promise((resolve5) => {
+            room = resolve5;
           });
         }
         if (stopped) break;
@@ -17966,8 +18094,8 @@ async function* readAhead(source, ahead) {
       }
       if (failure !== void 0) throw failure.error;
       if (done) break;
-      await new Promise((resolve4) => {
-        wake = resolve4;
+      await new Promise((resolve5) => {
+        wake = resolve5;
       });
     }
   } finally {
@@ -17980,7 +18108,7 @@ async function* readAhead(source, ahead) {
 }
 
 // src/sources/read-file-item.ts
-import { lstatSync as lstatSync2, readFileSync } from "node:fs";
+import { lstatSync as lstatSync3, readFileSync } from "node:fs";
 
 // src/sources/decode-text.ts
 var SNIFF_BYTES = 8e3;
@@ -18009,7 +18137,7 @@ function isUtf16(buf) {
 function readFileItem(absPath, path, options) {
   let stat;
   try {
-    stat = lstatSync2(absPath);
+    stat = lstatSync3(absPath);
   } catch (error) {
     const code = error.code;
     if (code === "ENOENT") return { skipped: { path, reason: "missing" } };
@@ -18283,7 +18411,7 @@ function createHistorySource(options) {
 
 // src/sources/tree-source.ts
 import { statSync } from "node:fs";
-import { isAbsolute, join as join2, relative, resolve as resolve2, sep } from "node:path";
+import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/git/list-tree-files.ts
 async function listTreeFiles(dir) {
@@ -18361,15 +18489,15 @@ async function walkFolder(root) {
 
 // src/sources/tree-source.ts
 function toPosix(path) {
-  return sep === "/" ? path : path.split(sep).join("/");
+  return sep2 === "/" ? path : path.split(sep2).join("/");
 }
 function displayFor(abs, cwd, folder) {
-  const fromCwd = relative(cwd, abs);
-  if (!fromCwd.startsWith("..") && !isAbsolute(fromCwd)) return toPosix(fromCwd);
-  return toPosix(relative(folder, abs));
+  const fromCwd = relative2(cwd, abs);
+  if (!fromCwd.startsWith("..") && !isAbsolute2(fromCwd)) return toPosix(fromCwd);
+  return toPosix(relative2(folder, abs));
 }
 async function targetsOf(path, cwd) {
-  const abs = resolve2(cwd, path);
+  const abs = resolve3(cwd, path);
   let isDir;
   try {
     isDir = statSync(abs).isDirectory();
@@ -18385,10 +18513,10 @@ async function targetsOf(path, cwd) {
   }
   if (!isDir) return [{ abs, path: displayFor(abs, cwd, cwd) }];
   const git = await listTreeFiles(abs);
-  if (git !== void 0) return git.files.map((f3) => ({ abs: join2(git.root, f3), path: f3 }));
+  if (git !== void 0) return git.files.map((f3) => ({ abs: join3(git.root, f3), path: f3 }));
   const files = await walkFolder(abs);
   return files.map((f3) => {
-    const fileAbs = join2(abs, f3);
+    const fileAbs = join3(abs, f3);
     return { abs: fileAbs, path: displayFor(fileAbs, cwd, abs) };
   });
 }
@@ -18422,7 +18550,7 @@ function createTreeSource(options) {
 }
 
 // src/action/action-log.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 function inertLine(line) {
   const shown = escapeControl(line).replace(/##\[/g, "##\\x5b");
   const lead = /^\s*/.exec(shown)?.[0] ?? "";
@@ -18430,7 +18558,7 @@ function inertLine(line) {
   return rest.startsWith("::") ? `${lead}\\x3a${rest.slice(1)}` : shown;
 }
 function createActionLog(stdout) {
-  const token = `keyguard-${randomBytes(16).toString("hex")}`;
+  const token = `keyguard-${randomBytes2(16).toString("hex")}`;
   let stopped = false;
   const resume = () => {
     if (!stopped) return;
@@ -18664,13 +18792,13 @@ function scanRequest(eventName, payload, inputs = {}) {
 }
 
 // src/action/workflow-files.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 import { appendFileSync } from "node:fs";
 function formatOutput(name, value) {
   if (!/[\r\n]/.test(value)) return `${name}=${value}
 `;
-  let delimiter = `ghadelimiter_${randomBytes2(8).toString("hex")}`;
-  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes2(8).toString("hex")}`;
+  let delimiter = `ghadelimiter_${randomBytes3(8).toString("hex")}`;
+  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes3(8).toString("hex")}`;
   return `${name}<<${delimiter}
 ${value}
 ${delimiter}
@@ -18730,9 +18858,9 @@ var EMPTY_SOURCE = {
 };
 async function baselineOf(io2, root, configured) {
   const explicit = actionInput(io2.env, "baseline");
-  if (explicit !== void 0) return loadBaseline(resolve3(io2.cwd, explicit));
+  if (explicit !== void 0) return loadBaseline(resolve4(io2.cwd, explicit));
   if (configured !== void 0) return loadBaseline(configured);
-  const fallback = join3(root, BASELINE_FILE_NAME);
+  const fallback = join4(root, BASELINE_FILE_NAME);
   return existsSync2(fallback) ? loadBaseline(fallback) : void 0;
 }
 function scopeLine(target, eventName) {
@@ -18748,7 +18876,7 @@ function summaryHeader(target, eventName) {
 `;
 }
 async function scan(io2, log) {
-  const workspace = resolve3(io2.cwd, actionInput(io2.env, "working-directory") ?? ".");
+  const workspace = resolve4(io2.cwd, actionInput(io2.env, "working-directory") ?? ".");
   const root = await findRepoRoot(workspace) ?? workspace;
   const eventName = io2.env.GITHUB_EVENT_NAME ?? "";
   const base = actionInput(io2.env, "base");
@@ -18766,7 +18894,7 @@ async function scan(io2, log) {
   const setup = await createScanSetup({
     root,
     today: io2.today,
-    ...configInput === void 0 ? {} : { configFile: resolve3(io2.cwd, configInput) }
+    ...configInput === void 0 ? {} : { configFile: resolve4(io2.cwd, configInput) }
   });
   const failOn = severityInput(io2.env, setup.config.config.failOn);
   const failOnStale = booleanInput(io2.env, "fail-on-stale");
@@ -18827,16 +18955,13 @@ async function scan(io2, log) {
     color: false,
     verbose: false
   };
-  const sarifPath = resolve3(io2.cwd, actionInput(io2.env, "sarif-file") ?? DEFAULT_SARIF);
-  try {
-    mkdirSync(dirname2(sarifPath), { recursive: true });
-    writeFileSync(sarifPath, renderSarif(outcome, ctx));
-  } catch (error) {
-    throw new KeyguardError(
-      "IO",
-      `cannot write sarif-file ${sarifPath}: ${error.code ?? "write failed"}`
-    );
-  }
+  const sarifInput = actionInput(io2.env, "sarif-file") ?? DEFAULT_SARIF;
+  const sarifPath = resolve4(io2.cwd, sarifInput);
+  writeReportFile(sarifPath, renderSarif(outcome, ctx), {
+    label: `sarif-file ${sarifInput}`,
+    within: io2.env.GITHUB_WORKSPACE || io2.cwd,
+    makeParents: true
+  });
   log.text(renderHuman(outcome, ctx));
   for (const line of renderGithub(outcome, ctx).split("\n")) if (line !== "") log.command(line);
   appendSummary(
@@ -18848,7 +18973,7 @@ ${summaryHeader(target, eventName)}`)
   );
   writeOutputs(io2.env.GITHUB_OUTPUT, {
     findings: outcome.findings.length,
-    sarif: relative2(io2.cwd, sarifPath) || sarifPath,
+    sarif: relative3(io2.cwd, sarifPath) || sarifPath,
     commits: target.kind === "history" ? target.commits : 0,
     scope: scopeLine(target, eventName)
   });
@@ -18893,6 +19018,11 @@ ${[error.message, ...error.details].map(markdownText).join("<br>\n")}
 }
 
 // src/action/main.ts
+var outputFailed = false;
+process2.stdout.on("error", () => {
+  outputFailed = true;
+  process2.exitCode = 2;
+});
 runAction({
   env: process2.env,
   cwd: process2.cwd(),
@@ -18901,7 +19031,7 @@ runAction({
   version: package_default.version
 }).then(
   (code) => {
-    process2.exitCode = code;
+    process2.exitCode = outputFailed ? 2 : code;
   },
   (error) => {
     const text2 = error instanceof Error ? error.stack ?? error.message : String(error);

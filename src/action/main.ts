@@ -2,6 +2,13 @@ import process from 'node:process';
 import pkg from '../../package.json' with { type: 'json' };
 import { runAction } from './run-action.js';
 
+// A log the runner could not take is a step that cannot be trusted: exit 2, never a crash.
+let outputFailed = false;
+process.stdout.on('error', () => {
+  outputFailed = true;
+  process.exitCode = 2;
+});
+
 // The GitHub Action's entry (bundled to action/main.js): the only action file touching `process`.
 runAction({
   env: process.env,
@@ -11,7 +18,7 @@ runAction({
   version: pkg.version,
 }).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = outputFailed ? 2 : code;
   },
   (error: unknown) => {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { assessFindings } from '../app/assess-findings.js';
 import { createBytePrefilter, createScanSetup } from '../app/create-scan-setup.js';
 import { mergeHistoryFindings } from '../app/merge-history-findings.js';
@@ -20,6 +20,7 @@ import { renderHuman } from '../report/render-human.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { renderSarif } from '../report/render-sarif.js';
 import { workflowCommand } from '../report/workflow-command.js';
+import { writeReportFile } from '../report/write-report-file.js';
 import { createHistorySource, type HistorySource } from '../sources/history-source.js';
 import { createTreeSource } from '../sources/tree-source.js';
 import { type ActionLog, createActionLog } from './action-log.js';
@@ -201,16 +202,14 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
     verbose: false,
   };
 
-  const sarifPath = resolve(io.cwd, actionInput(io.env, 'sarif-file') ?? DEFAULT_SARIF);
-  try {
-    mkdirSync(dirname(sarifPath), { recursive: true });
-    writeFileSync(sarifPath, renderSarif(outcome, ctx));
-  } catch (error) {
-    throw new KeyguardError(
-      'IO',
-      `cannot write sarif-file ${sarifPath}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'}`,
-    );
-  }
+  const sarifInput = actionInput(io.env, 'sarif-file') ?? DEFAULT_SARIF;
+  const sarifPath = resolve(io.cwd, sarifInput);
+  // The checkout is the pull request's: a symlink it commits must not aim the write elsewhere.
+  writeReportFile(sarifPath, renderSarif(outcome, ctx), {
+    label: `sarif-file ${sarifInput}`,
+    within: io.env.GITHUB_WORKSPACE || io.cwd,
+    makeParents: true,
+  });
   log.text(renderHuman(outcome, ctx));
   for (const line of renderGithub(outcome, ctx).split('\n')) if (line !== '') log.command(line);
   appendSummary(

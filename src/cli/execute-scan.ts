@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { assessScan } from '../app/assess-scan.js';
@@ -17,6 +17,7 @@ import { SEVERITIES, type Severity } from '../model/finding.js';
 import type { Source } from '../model/source.js';
 import { escapeControl } from '../report/escape-control.js';
 import { isFormat, render } from '../report/render.js';
+import { writeReportFile } from '../report/write-report-file.js';
 import type { CommandIo } from './command-io.js';
 import { listOption, type Parsed, parseSize, stringOption } from './parse-options.js';
 import { verifyOptions } from './verify-options.js';
@@ -193,15 +194,7 @@ export async function executeScan(
   if (output === undefined) {
     io.stdout.write(report);
   } else {
-    const target = resolve(io.cwd, output);
-    try {
-      writeFileSync(target, report);
-    } catch (error) {
-      throw new KeyguardError(
-        'IO',
-        `cannot write --output ${output}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'}`,
-      );
-    }
+    writeReportFile(resolve(io.cwd, output), report, { label: `--output ${output}` });
     const n = result.findings.length;
     io.stderr.write(
       `keyguard: ${n} finding${n === 1 ? '' : 's'} written to ${output} (${result.stats.files} files scanned)\n`,

@@ -3,6 +3,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
 import { isKeyguardError } from '../model/errors.js';
+import { describeWriteError } from '../report/describe-write-error.js';
 import { escapeControl } from '../report/escape-control.js';
 import type { CommandIo } from './command-io.js';
 
@@ -38,14 +39,24 @@ export function processIo(argv: readonly string[]): CommandIo {
  * else is a bug, reported with its stack, and still exit 2: nothing is trusted after an error.
  */
 export function runProcess(main: () => Promise<number>): void {
-  // A closed pipe (`keyguard tree | head`) is not an error.
+  let outputFailed = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // A reader that quit (`keyguard tree | head`) is not an error.
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    // Anything else (a full disk, /dev/full, a broken connection) lost part of the report.
+    if (outputFailed) return;
+    outputFailed = true;
+    process.stderr.write(
+      `keyguard: cannot write the report to standard output: ${describeWriteError(error)}\n`,
+    );
+    process.exitCode = 2;
+  });
+  process.stderr.on('error', () => {
+    // Messages are lost, but the report and the exit code are not: no crash over it.
   });
   main().then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = outputFailed ? 2 : code;
     },
     (error: unknown) => {
       if (isKeyguardError(error)) {

@@ -1,4 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatBaseline } from '../../src/filters/format-baseline.js';
@@ -470,5 +477,41 @@ describe('GitHub Action: hostile names, lines and rule packs', () => {
     expectOnlyOwnCommands(r.stdout, []);
     expect(r.summary).toContain('keyguard could not scan');
     expect(r.summary).not.toMatch(/(?<!\\)\[add-mask\]/);
+  });
+});
+
+describe('GitHub Action: the SARIF file and symbolic links in the checkout', () => {
+  it('refuses a sarif-file the checkout made a symbolic link, or put behind a folder link leading outside', () => {
+    const h = prHistory();
+    const victim = join(h.s.root, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    const outside = join(h.s.root, 'outside');
+    mkdirSync(outside);
+    h.s.git(h.s.author, 'checkout', '--quiet', 'feature');
+    symlinkSync(victim, join(h.s.author, 'keyguard.sarif'));
+    symlinkSync(outside, join(h.s.author, 'reports'));
+    h.s.git(h.s.author, 'add', 'keyguard.sarif', 'reports');
+    const head = h.s.commit({}, 'c6: links');
+    h.s.git(h.s.author, 'push', '--quiet', 'origin', 'feature');
+    const ws = h.s.checkout('ws', 'feature', 0);
+    const event = prEvent(h);
+    event.payload.pull_request.head.sha = head;
+    const link = runAction(h.s, ws, event);
+    expect(link.code).toBe(2);
+    expect(link.stdout).toMatch(
+      /^::error title=keyguard::cannot write sarif-file keyguard\.sarif: it is a symbolic link, which keyguard does not follow/m,
+    );
+    expect(link.outputs.sarif).toBe('');
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    const folder = runAction(h.s, ws, event, { 'sarif-file': 'reports/keyguard.sarif' });
+    expect(folder.code).toBe(2);
+    expect(folder.stdout).toMatch(
+      /cannot write sarif-file reports\/keyguard\.sarif: its folder reports is a symbolic link leading outside/,
+    );
+    expect(readdirSync(outside)).toEqual([]);
+    // A folder of the workspace's own is fine, made when missing.
+    const fine = runAction(h.s, ws, event, { 'sarif-file': 'out/deep/keyguard.sarif' });
+    expect(fine.code).toBe(1);
+    expect(existsSync(join(ws, 'out', 'deep', 'keyguard.sarif'))).toBe(true);
   });
 });

@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapeControl } from '../../src/report/escape-control.js';
-import { credentialsFile, fakeCredentials, useTempRepos } from '../helpers/git-repo.js';
+import { CLI, credentialsFile, fakeCredentials, useTempRepos } from '../helpers/git-repo.js';
 import { assertBuilt } from '../helpers/run-cli.js';
 
 // Names, lines, commit text and rule titles come from whoever wrote the repository: printed on a
@@ -111,5 +114,74 @@ describe('human output under hostile names and lines', () => {
     expect(rawControls(history.stdout + history.stderr)).toEqual([]);
     expect(history.stdout).toContain('esc\\x1b[2J\\x1b]0;pwned\\x07.ini:');
     expect(history.stdout).toContain('Mallory\\x1b[8m hidden');
+  });
+});
+
+describe('writing the report', () => {
+  it('--output /dev/full and a standard output on /dev/full: one line, exit 2, no stack trace', () => {
+    const r = tempRepo();
+    r.write('creds.ini', credentialsFile(fakeCredentials(105)));
+    r.git('add', '-A');
+    const file = r.keyguard(['tree', '.', '--output', '/dev/full']);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toBe(
+      'keyguard: cannot write --output /dev/full: no space left on the device (ENOSPC)\n',
+    );
+    for (const format of ['human', 'json', 'sarif']) {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const res = spawnSync(process.execPath, [CLI, 'tree', '.', '--format', format], {
+          cwd: r.dir,
+          env: r.env,
+          stdio: ['ignore', full, 'pipe'],
+          encoding: 'utf8',
+        });
+        expect(res.status, format).toBe(2);
+        expect(res.stderr).toBe(
+          'keyguard: cannot write the report to standard output: no space left on the device (ENOSPC)\n',
+        );
+      } finally {
+        closeSync(full);
+      }
+    }
+  });
+
+  it("a reader that quits early (| head) is a quiet exit with the scan's own code", () => {
+    const r = tempRepo();
+    for (let i = 0; i < 300; i++) r.write(`f${i}.ini`, credentialsFile(fakeCredentials(1000 + i)));
+    r.git('add', '-A');
+    const res = spawnSync(
+      'bash',
+      [
+        '-c',
+        `node "${CLI}" tree . --format json | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`,
+      ],
+      { cwd: r.dir, env: r.env, encoding: 'utf8' },
+    );
+    expect(res.stderr).toBe('');
+    expect(res.stdout.trim()).toBe('1');
+  });
+
+  it('--output and baseline --output refuse a symbolic link (its target untouched)', () => {
+    const r = tempRepo();
+    r.write('creds.ini', credentialsFile(fakeCredentials(106)));
+    r.git('add', '-A');
+    const victim = join(r.dir, '..', 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(r.dir, 'report.json'));
+    const res = r.keyguard(['tree', 'creds.ini', '--format', 'json', '--output', 'report.json']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe(
+      'keyguard: cannot write --output report.json: it is a symbolic link, which keyguard does not follow (remove it, or name the file it points to)\n',
+    );
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    const empty = '{"version": 1, "entries": []}\n';
+    const accepted = join(r.dir, '..', 'accepted.json');
+    writeFileSync(accepted, empty);
+    symlinkSync(accepted, join(r.dir, '.keyguard-baseline.json'));
+    const linked = r.keyguard(['baseline', 'creds.ini']);
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toMatch(/^keyguard: cannot write the baseline .*symbolic link/);
+    expect(readFileSync(accepted, 'utf8')).toBe(empty);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { BASELINE_FILE_NAME, loadBaseline } from '../../config/load-baseline.js';
 import { baselineScope } from '../../filters/baseline-scope.js';
@@ -6,6 +6,7 @@ import { baselineEntries, formatBaseline } from '../../filters/format-baseline.j
 import { KeyguardError } from '../../model/errors.js';
 import type { BaselineEntry } from '../../model/finding.js';
 import { escapeControl } from '../../report/escape-control.js';
+import { writeReportFile } from '../../report/write-report-file.js';
 import { createTreeSource } from '../../sources/tree-source.js';
 import type { CommandIo } from '../command-io.js';
 import { runPlannedScan } from '../execute-scan.js';
@@ -72,14 +73,9 @@ export async function runBaseline(io: CommandIo): Promise<number> {
   const after = new Set(entries.map(key));
   const added = entries.filter((e) => !before.has(key(e))).length;
   const removed = previous.filter((e) => !after.has(key(e))).length;
-  try {
-    writeFileSync(target, formatBaseline(entries));
-  } catch (error) {
-    throw new KeyguardError(
-      'IO',
-      `cannot write the baseline ${relative(io.cwd, target) || target}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'}`,
-    );
-  }
+  writeReportFile(target, formatBaseline(entries), {
+    label: `the baseline ${relative(io.cwd, target) || target}`,
+  });
   io.stderr.write(
     `keyguard: wrote ${plural(entries.length, 'entry', 'entries')} to ${relative(io.cwd, target) || target} (${added} added, ${removed} removed; ${plural(result.stats.files, 'file')} scanned)\n`,
   );
