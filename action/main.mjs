@@ -13389,7 +13389,7 @@ function gitHistory(cwd) {
       return r2.code === 0 && r2.stdout.toString("utf8").trim() === "true";
     },
     async hasCommit(sha2) {
-      const r2 = await runGit(["cat-file", "-e", `${sha2}^{commit}`], cwd);
+      const r2 = await runGit(["cat-file", "-e", "--end-of-options", `${sha2}^{commit}`], cwd);
       return r2.code === 0;
     },
     async hasRef(ref) {
@@ -13397,7 +13397,7 @@ function gitHistory(cwd) {
       return r2.code === 0;
     },
     async mergeBase(a, b3) {
-      const r2 = await runGit(["merge-base", a, b3], cwd);
+      const r2 = await runGit(["merge-base", "--end-of-options", a, b3], cwd);
       const out = r2.stdout.toString("utf8").trim();
       return r2.code === 0 && out !== "" ? out : void 0;
     },
@@ -13405,7 +13405,7 @@ function gitHistory(cwd) {
       const args = ["fetch", "--no-tags", "--quiet", "--no-recurse-submodules"];
       if (options.deepen !== void 0) args.push(`--deepen=${options.deepen}`);
       if (options.unshallow === true && await this.isShallow()) args.push("--unshallow");
-      const r2 = await runGit([...args, remote, ...refspecs], cwd);
+      const r2 = await runGit([...args, "--end-of-options", remote, ...refspecs], cwd);
       return r2.code === 0 ? { ok: true } : { ok: false, error: firstLine(r2.stderr) };
     },
     async countCommits(revisions) {
@@ -18638,7 +18638,14 @@ async function branchTarget(git, remote, head, branch, defaultBranch, notes) {
     }
   }
   const exclude = branch === void 0 ? [] : [`--exclude=${remoteRefs}/${branch}`];
-  const revisions = [head, "--not", ...exclude, `--glob=${remoteRefs}/*`];
+  const revisions = [
+    "--not",
+    ...exclude,
+    `--glob=${remoteRefs}/*`,
+    "--not",
+    "--end-of-options",
+    head
+  ];
   const commits = await git.countCommits(revisions);
   if (commits === void 0)
     throw new KeyguardError("GIT_FAILED", `cannot list the commits of ${short(head)}`);
@@ -18684,7 +18691,7 @@ async function resolveRange(request, git, options = {}) {
     );
   }
   await ensureConnected(git, remote, request.base, request.head, steps, notes);
-  const revisions = [`${request.base}..${request.head}`];
+  const revisions = ["--end-of-options", `${request.base}..${request.head}`];
   const commits = await git.countCommits(revisions);
   if (commits === void 0)
     throw new KeyguardError(
@@ -18716,9 +18723,29 @@ function sha(value, what) {
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
 }
-function branchOf(ref) {
+function revisionProblem(value) {
+  if (value.startsWith("-")) return "it starts with '-' (git would read it as an option)";
+  if (/\s/.test(value) || escapeControl(value) !== value)
+    return "it contains whitespace or control characters";
+  if (value.includes("..")) return "it contains '..' (a range, where one commit is meant)";
+  if (/[:*?[\\]/.test(value)) return "it contains one of ':*?[\\' (a path, a refspec or a pattern)";
+  if (value.length > 255) return "it is longer than 255 characters";
+  return void 0;
+}
+function revisionInput(value, name) {
+  const problem = revisionProblem(value);
+  if (problem === void 0) return value;
+  throw new KeyguardError("USAGE", `input '${name}' must name one commit: ${problem}`);
+}
+function refName(value, what) {
+  if (value === void 0) return void 0;
+  if (revisionProblem(value) !== void 0 || /[~^]|@\{|\/\/|^\/|\/$|\.lock$|\.$/.test(value))
+    throw new KeyguardError("USAGE", `the event payload's ${what} is not a valid branch name`);
+  return value;
+}
+function branchOf(ref, what) {
   const r2 = text(ref);
-  return r2?.startsWith("refs/heads/") === true ? r2.slice("refs/heads/".length) : void 0;
+  return r2?.startsWith("refs/heads/") === true ? refName(r2.slice("refs/heads/".length), what) : void 0;
 }
 function optional(key, value) {
   return value === void 0 ? {} : { [key]: value };
@@ -18729,14 +18756,14 @@ function scanRequest(eventName, payload, inputs = {}) {
     throw new KeyguardError("USAGE", `input 'scan' takes auto or tree, not '${inputs.scan}'`);
   const event = record(payload) ?? {};
   const repository = record(event.repository);
-  const defaultBranch = text(repository?.default_branch);
+  const defaultBranch = refName(text(repository?.default_branch), "repository.default_branch");
   if (inputs.base !== void 0 || inputs.head !== void 0) {
     if (inputs.base === void 0 || inputs.head === void 0)
       throw new KeyguardError("USAGE", "inputs 'base' and 'head' go together: set both or neither");
     return {
       kind: "range",
-      base: inputs.base,
-      head: inputs.head,
+      base: revisionInput(inputs.base, "base"),
+      head: revisionInput(inputs.head, "head"),
       baseMayBeGone: false,
       ...optional("defaultBranch", defaultBranch)
     };
@@ -18750,7 +18777,7 @@ function scanRequest(eventName, payload, inputs = {}) {
       base: sha(record(pr2.base)?.sha, "pull_request.base.sha"),
       head: sha(record(pr2.head)?.sha, "pull_request.head.sha"),
       baseMayBeGone: false,
-      ...optional("branch", text(record(pr2.head)?.ref)),
+      ...optional("branch", refName(text(record(pr2.head)?.ref), "pull_request.head.ref")),
       ...optional("defaultBranch", defaultBranch)
     };
   }
@@ -18765,7 +18792,7 @@ function scanRequest(eventName, payload, inputs = {}) {
     };
   }
   if (eventName === "push") {
-    const branch = branchOf(event.ref);
+    const branch = branchOf(event.ref, "ref");
     const after = text(event.after);
     if (event.deleted === true || after !== void 0 && ZERO.test(after))
       return { kind: "nothing", reason: `${text(event.ref) ?? "the ref"} was deleted` };

@@ -8,7 +8,7 @@ export type ResolvedTarget =
   | { readonly kind: 'nothing'; readonly reason: string }
   | {
       readonly kind: 'history';
-      /** `git rev-list` arguments selecting the commits to scan. */
+      /** `git rev-list` arguments selecting the commits to scan (revisions after --end-of-options). */
       readonly revisions: readonly string[];
       readonly commits: number;
       /** Human wording of the range, for logs and the summary. */
@@ -104,7 +104,15 @@ async function branchTarget(
     }
   }
   const exclude = branch === undefined ? [] : [`--exclude=${remoteRefs}/${branch}`];
-  const revisions = [head, '--not', ...exclude, `--glob=${remoteRefs}/*`];
+  // Options first; after --end-of-options git reads `head` as a revision whatever it looks like.
+  const revisions = [
+    '--not',
+    ...exclude,
+    `--glob=${remoteRefs}/*`,
+    '--not',
+    '--end-of-options',
+    head,
+  ];
   const commits = await git.countCommits(revisions);
   if (commits === undefined)
     throw new KeyguardError('GIT_FAILED', `cannot list the commits of ${short(head)}`);
@@ -160,7 +168,7 @@ export async function resolveRange(
     );
   }
   await ensureConnected(git, remote, request.base, request.head, steps, notes);
-  const revisions = [`${request.base}..${request.head}`];
+  const revisions = ['--end-of-options', `${request.base}..${request.head}`];
   const commits = await git.countCommits(revisions);
   if (commits === undefined)
     throw new KeyguardError(

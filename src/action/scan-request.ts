@@ -1,4 +1,5 @@
 import { KeyguardError } from '../model/errors.js';
+import { escapeControl } from '../report/escape-control.js';
 
 /** What a workflow run asks us to scan, decided from the event alone (no git yet). */
 export type ScanRequest =
@@ -53,9 +54,40 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function branchOf(ref: unknown): string | undefined {
+/** Why `value` cannot be one commit named to git, or undefined when it can. */
+function revisionProblem(value: string): string | undefined {
+  if (value.startsWith('-')) return "it starts with '-' (git would read it as an option)";
+  if (/\s/.test(value) || escapeControl(value) !== value)
+    return 'it contains whitespace or control characters';
+  if (value.includes('..')) return "it contains '..' (a range, where one commit is meant)";
+  if (/[:*?[\\]/.test(value)) return "it contains one of ':*?[\\' (a path, a refspec or a pattern)";
+  if (value.length > 255) return 'it is longer than 255 characters';
+  return undefined;
+}
+
+/** An input naming one commit (`base`, `head`): a sha, a branch, a tag, `HEAD~2`; nothing else. */
+function revisionInput(value: string, name: string): string {
+  const problem = revisionProblem(value);
+  if (problem === undefined) return value;
+  throw new KeyguardError('USAGE', `input '${name}' must name one commit: ${problem}`);
+}
+
+/**
+ * A branch name from the payload (a pull request's head ref is the author's choice): kept only
+ * when it is a plain ref name, since it ends up in git arguments and fetch refspecs.
+ */
+function refName(value: string | undefined, what: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (revisionProblem(value) !== undefined || /[~^]|@\{|\/\/|^\/|\/$|\.lock$|\.$/.test(value))
+    throw new KeyguardError('USAGE', `the event payload's ${what} is not a valid branch name`);
+  return value;
+}
+
+function branchOf(ref: unknown, what: string): string | undefined {
   const r = text(ref);
-  return r?.startsWith('refs/heads/') === true ? r.slice('refs/heads/'.length) : undefined;
+  return r?.startsWith('refs/heads/') === true
+    ? refName(r.slice('refs/heads/'.length), what)
+    : undefined;
 }
 
 function optional<K extends string>(
@@ -80,14 +112,14 @@ export function scanRequest(
     throw new KeyguardError('USAGE', `input 'scan' takes auto or tree, not '${inputs.scan}'`);
   const event = record(payload) ?? {};
   const repository = record(event.repository);
-  const defaultBranch = text(repository?.default_branch);
+  const defaultBranch = refName(text(repository?.default_branch), 'repository.default_branch');
   if (inputs.base !== undefined || inputs.head !== undefined) {
     if (inputs.base === undefined || inputs.head === undefined)
       throw new KeyguardError('USAGE', "inputs 'base' and 'head' go together: set both or neither");
     return {
       kind: 'range',
-      base: inputs.base,
-      head: inputs.head,
+      base: revisionInput(inputs.base, 'base'),
+      head: revisionInput(inputs.head, 'head'),
       baseMayBeGone: false,
       ...optional('defaultBranch', defaultBranch),
     };
@@ -101,7 +133,7 @@ export function scanRequest(
       base: sha(record(pr.base)?.sha, 'pull_request.base.sha'),
       head: sha(record(pr.head)?.sha, 'pull_request.head.sha'),
       baseMayBeGone: false,
-      ...optional('branch', text(record(pr.head)?.ref)),
+      ...optional('branch', refName(text(record(pr.head)?.ref), 'pull_request.head.ref')),
       ...optional('defaultBranch', defaultBranch),
     };
   }
@@ -116,7 +148,7 @@ export function scanRequest(
     };
   }
   if (eventName === 'push') {
-    const branch = branchOf(event.ref);
+    const branch = branchOf(event.ref, 'ref');
     const after = text(event.after);
     if (event.deleted === true || (after !== undefined && ZERO.test(after)))
       return { kind: 'nothing', reason: `${text(event.ref) ?? 'the ref'} was deleted` };

@@ -49,7 +49,8 @@ export function gitHistory(cwd: string): GitHistory {
       return r.code === 0 && r.stdout.toString('utf8').trim() === 'true';
     },
     async hasCommit(sha) {
-      const r = await runGit(['cat-file', '-e', `${sha}^{commit}`], cwd);
+      // Revisions may come from an event or an input: never read as options (--end-of-options).
+      const r = await runGit(['cat-file', '-e', '--end-of-options', `${sha}^{commit}`], cwd);
       return r.code === 0;
     },
     async hasRef(ref) {
@@ -57,7 +58,7 @@ export function gitHistory(cwd: string): GitHistory {
       return r.code === 0;
     },
     async mergeBase(a, b) {
-      const r = await runGit(['merge-base', a, b], cwd);
+      const r = await runGit(['merge-base', '--end-of-options', a, b], cwd);
       const out = r.stdout.toString('utf8').trim();
       return r.code === 0 && out !== '' ? out : undefined;
     },
@@ -65,7 +66,7 @@ export function gitHistory(cwd: string): GitHistory {
       const args = ['fetch', '--no-tags', '--quiet', '--no-recurse-submodules'];
       if (options.deepen !== undefined) args.push(`--deepen=${options.deepen}`);
       if (options.unshallow === true && (await this.isShallow())) args.push('--unshallow');
-      const r = await runGit([...args, remote, ...refspecs], cwd);
+      const r = await runGit([...args, '--end-of-options', remote, ...refspecs], cwd);
       return r.code === 0 ? { ok: true } : { ok: false, error: firstLine(r.stderr) };
     },
     async countCommits(revisions) {

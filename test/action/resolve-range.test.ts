@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveRange } from '../../src/action/resolve-range.js';
 import { gitHistory } from '../../src/git/fetch-history.js';
@@ -32,7 +34,11 @@ describe('resolveRange (real git, shallow checkouts)', () => {
       gitHistory(ws),
       { deepenSteps: [2] },
     );
-    expect(target).toMatchObject({ kind: 'history', revisions: [`${base}..${head}`], commits: 6 });
+    expect(target).toMatchObject({
+      kind: 'history',
+      revisions: ['--end-of-options', `${base}..${head}`],
+      commits: 6,
+    });
     const notes = target.kind === 'history' ? target.notes : [];
     expect(notes).toContain('shallow clone: deepened by 2');
     expect(notes).toContain('shallow clone: fetched the complete history');
@@ -90,5 +96,32 @@ describe('resolveRange (real git, shallow checkouts)', () => {
     expect(target.kind === 'history' ? target.notes : []).toContain(
       'fetched the default branch main',
     );
+  });
+
+  it('never lets a revision or refspec be read as a git option (--end-of-options)', async () => {
+    const { s, base, head } = repo(1, 1);
+    const ws = s.checkout('ws', 'feature', 1);
+    const marker = join(s.root, 'pwned');
+    const git = gitHistory(ws);
+    const fetched = await git.fetch('origin', [`--upload-pack=touch ${marker}; git-upload-pack`]);
+    expect(fetched.ok).toBe(false);
+    expect(await git.hasCommit('--all')).toBe(false);
+    expect(await git.mergeBase('--all', head)).toBeUndefined();
+    expect(existsSync(marker)).toBe(false);
+    // Ordinary revisions still work after it.
+    expect(await git.hasCommit(head)).toBe(true);
+    expect((await git.fetch('origin', [base])).ok).toBe(true);
+  });
+
+  it('new branch: the head comes after --end-of-options, the exclusions before it', async () => {
+    const { s, head } = repo(2, 2);
+    const ws = s.checkout('ws', 'feature', 0);
+    const target = await resolveRange(
+      { kind: 'branch', head, branch: 'feature', defaultBranch: 'main' },
+      gitHistory(ws),
+    );
+    expect(target).toMatchObject({ kind: 'history', commits: 2 });
+    const revisions = target.kind === 'history' ? target.revisions : [];
+    expect(revisions.slice(-2)).toEqual(['--end-of-options', head]);
   });
 });

@@ -104,4 +104,59 @@ describe('scanRequest', () => {
     expect(error(() => scanRequest('push', { before: A }))).toContain('valid after');
     expect(error(() => scanRequest('push', {}, { scan: 'everything' }))).toContain("input 'scan'");
   });
+
+  it('validates base and head inputs as single revisions: one line naming the input', () => {
+    const ok = ['v1.0', 'HEAD~2', 'feature/x', A, 'main^', 'refs/tags/v1@x'];
+    for (const rev of ok)
+      expect(scanRequest('push', {}, { base: rev, head: 'HEAD' })).toMatchObject({ base: rev });
+    const bad: [string, string][] = [
+      ['--upload-pack=touch x', "starts with '-'"],
+      ['-x', "starts with '-'"],
+      ['main..evil', "contains '..'"],
+      ['a b', 'whitespace'],
+      ['a\nb', 'whitespace'],
+      ['a\x1bb', 'control'],
+      ['a\u202eb', 'control'],
+      ['main:refs/heads/x', "':*?[\\'"],
+      ['refs/*', "':*?[\\'"],
+      ['x'.repeat(300), 'longer than 255'],
+    ];
+    for (const [rev, why] of bad) {
+      for (const name of ['base', 'head'] as const) {
+        const inputs = { base: 'HEAD', head: 'HEAD', [name]: rev };
+        const message = error(() => scanRequest('push', {}, inputs));
+        expect(message, rev).toContain(`input '${name}' must name one commit`);
+        expect(message, rev).toContain(why);
+        expect(message).not.toContain('\n');
+      }
+    }
+  });
+
+  it('refuses branch names in the payload that are not plain ref names', () => {
+    const pr = (ref: string) => ({
+      pull_request: { base: { sha: A, ref: 'main' }, head: { sha: B, ref } },
+      repository: repo,
+    });
+    expect(scanRequest('pull_request', pr('feature/ok-1.2'))).toMatchObject({
+      branch: 'feature/ok-1.2',
+    });
+    for (const ref of ['-x', 'a..b', 'a:b', 'a b', 'x.lock', 'a@{1}', '/x'])
+      expect(
+        error(() => scanRequest('pull_request', pr(ref))),
+        ref,
+      ).toContain('pull_request.head.ref is not a valid branch name');
+    expect(
+      error(() => scanRequest('push', { ref: 'refs/heads/-evil', before: ZERO, after: B })),
+    ).toContain("payload's ref is not a valid branch name");
+    expect(
+      error(() =>
+        scanRequest('push', {
+          ref: 'refs/heads/x',
+          before: ZERO,
+          after: B,
+          repository: { default_branch: '--upload-pack=x' },
+        }),
+      ),
+    ).toContain('repository.default_branch');
+  });
 });

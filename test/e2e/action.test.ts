@@ -515,3 +515,27 @@ describe('GitHub Action: the SARIF file and symbolic links in the checkout', () 
     expect(existsSync(join(ws, 'out', 'deep', 'keyguard.sarif'))).toBe(true);
   });
 });
+
+describe('GitHub Action: revision inputs', () => {
+  it('refuses base/head inputs that are not one revision: exit 2, one line, nothing run', () => {
+    const h = prHistory();
+    const ws = h.s.checkout('ws', 'feature', 1);
+    const marker = join(h.s.root, 'pwned');
+    const dispatch = { name: 'workflow_dispatch', payload: {} };
+    const cases: [Record<string, string>, string][] = [
+      [{ base: `--upload-pack=touch ${marker}`, head: h.c4 }, "input 'base' must name one commit"],
+      [{ base: h.c5, head: '-h' }, "input 'head' must name one commit"],
+      [{ base: `${h.c1}..${h.c4}`, head: h.c4 }, "contains '..'"],
+    ];
+    for (const [inputs, message] of cases) {
+      const r = runAction(h.s, ws, dispatch, inputs);
+      expect(r.code).toBe(2);
+      const errors = runnerCommands(r.stdout).filter((c) => c.name === 'error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]?.data).toContain(message);
+    }
+    expect(existsSync(marker)).toBe(false);
+    const fine = runAction(h.s, ws, dispatch, { base: h.c5, head: h.c4 });
+    expect(fine.code).toBe(1);
+  });
+});
