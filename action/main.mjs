@@ -6312,7 +6312,7 @@ var require_stream = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.merge = void 0;
     var merge2 = require_merge2();
-    function merge(streams) {
+    function merge3(streams) {
       const mergedStream = merge2(streams);
       streams.forEach((stream) => {
         stream.once("error", (error) => mergedStream.emit("error", error));
@@ -6321,7 +6321,7 @@ var require_stream = __commonJS({
       mergedStream.once("end", () => propagateCloseEventToSources(streams));
       return mergedStream;
     }
-    exports.merge = merge;
+    exports.merge = merge3;
     function propagateCloseEventToSources(streams) {
       streams.forEach((stream) => stream.emit("close"));
     }
@@ -12479,7 +12479,9 @@ function keyFactsFor(keyId) {
 
 // src/engine/label.ts
 var TRAILING_SEPARATORS = /(?:[\s"'`:=<>,;(){}[\]\\|&*?!\u2018\u2019\u201c\u201d\u00ab\u00bb]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
-var TRAILING_NAME = /[A-Za-z0-9_.\-:/@$]+$/;
+var NAME_CHAR = new Uint8Array(128);
+for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-:/@$")
+  NAME_CHAR[c3.charCodeAt(0)] = 1;
 var NAME = /[A-Za-z0-9_.\-:/@$]+/g;
 var PROMPT_DEFAULT = / \[[^\]"'=\n]{0,40}\]:\s*$/;
 var PHRASE_GAP = /^[ \t]{1,2}$/;
@@ -12490,7 +12492,7 @@ var MAX_COMMENTS = 2;
 var PHRASE_WORDS = 5;
 var OTHER_NAME = /sha(?:1|256|384|512)|hash|checksum|digest|integrity|etag|signature|fingerprint|commit|revision|nonce|salt|uuid|guid|requestid|hostid|csrf|xsrf|jwt|webhook|clientsecret|appsecret|signingsecret|sessionsecret|cookiesecret|apikey/;
 var ENCRYPTED = /(?:ENC\[[A-Z0-9_]+,data:|ENC\(|vault:v\d+:|secure:\s*["']?)$/;
-var COMMENT_LINE = /^\s*(?:#|\/\/|;|--|<!--|\/\*|\*)/;
+var COMMENT_START = /^(?:#|\/\/|;|--|<!--|\/\*|\*)/;
 var SUFFIX_WINDOW = 80;
 var FRAMEWORK_KEYS = /* @__PURE__ */ new Set(["SECRET_KEY", "SECRET_KEY_BASE", "WTF_CSRF_SECRET_KEY"]);
 function normalizeName(name) {
@@ -12503,10 +12505,11 @@ function namesBefore(prefix, limit) {
     const sep3 = TRAILING_SEPARATORS.exec(rest);
     const after = sep3 === null ? "" : sep3[0];
     rest = rest.slice(0, rest.length - after.length);
-    const m2 = TRAILING_NAME.exec(rest);
-    if (m2 === null) break;
-    names.push({ text: m2[0], after });
-    rest = rest.slice(0, m2.index);
+    let at2 = rest.length;
+    while (at2 > 0 && NAME_CHAR[rest.charCodeAt(at2 - 1)] === 1) at2--;
+    if (at2 === rest.length) break;
+    names.push({ text: rest.slice(at2), after });
+    rest = rest.slice(0, at2);
   }
   return names;
 }
@@ -12540,22 +12543,62 @@ function strongest(a, b3) {
   if (a === "strong" || b3 === "strong") return "strong";
   return a === "weak" || b3 === "weak" ? "weak" : "none";
 }
+var CONTEXT_SEEN = /* @__PURE__ */ new WeakMap();
 function hasContext(index, line, labels) {
   const context = labels.context;
   if (context === void 0) return false;
+  let byPattern = CONTEXT_SEEN.get(index);
+  if (byPattern === void 0) {
+    byPattern = /* @__PURE__ */ new Map();
+    CONTEXT_SEEN.set(index, byPattern);
+  }
+  let seen = byPattern.get(context);
+  if (seen === void 0) {
+    seen = /* @__PURE__ */ new Map();
+    byPattern.set(context, seen);
+  }
   const from = Math.max(1, line - labels.contextLines);
   const to2 = Math.min(index.lineCount, line + labels.contextLines);
   for (let l3 = from; l3 <= to2; l3++) {
-    if (context.test(index.lineText(l3))) return true;
+    let hit = seen.get(l3);
+    if (hit === void 0) {
+      hit = context.test(index.lineText(l3));
+      seen.set(l3, hit);
+    }
+    if (hit) return true;
   }
   return false;
+}
+var NON_BLANK_BEFORE = /* @__PURE__ */ new WeakMap();
+function nonBlankAtOrAbove(index, line) {
+  let known = NON_BLANK_BEFORE.get(index);
+  if (known === void 0) {
+    known = /* @__PURE__ */ new Map();
+    NON_BLANK_BEFORE.set(index, known);
+  }
+  const visited = [];
+  let at2 = line;
+  let found;
+  while (at2 >= 1) {
+    found = known.get(at2);
+    if (found !== void 0) break;
+    if (index.contentStart(at2) < index.lineEnd(at2)) {
+      found = at2;
+      break;
+    }
+    visited.push(at2);
+    at2--;
+  }
+  const result2 = found ?? 0;
+  for (const l3 of visited) known.set(l3, result2);
+  known.set(line, result2);
+  return result2;
 }
 function readLabel(index, offset, labels) {
   const line = index.lineOf(offset);
   const start = index.lineStart(line);
-  const from = Math.max(0, offset - start - PREFIX_WINDOW);
-  const text2 = index.lineText(line);
-  const prefix = text2.slice(from, offset - start);
+  const text2 = index.text;
+  const prefix = text2.slice(Math.max(start, offset - PREFIX_WINDOW), offset);
   if (ENCRYPTED.test(prefix)) return { strength: "none", other: true, line };
   const names = namesBefore(prefix, MAX_NAMES);
   let skip = 0;
@@ -12575,19 +12618,21 @@ function readLabel(index, offset, labels) {
   }
   const first = names[0];
   const bare = first === void 0 || (labels.carrier?.test(normalizeName(first.text)) ?? false);
-  const tail2 = text2.slice(offset - start, offset - start + SUFFIX_WINDOW);
+  const tail2 = text2.slice(offset, Math.min(index.lineEnd(line), offset + SUFFIX_WINDOW));
   if (found !== "none" || !bare) return { strength: found, other: false, line };
   if (skip < names.length) return { strength: strongAfter(tail2, labels), other: false, line };
-  let previous = line - 1;
-  for (let comments = 0; previous >= 1 && found === "none" && comments <= MAX_COMMENTS; previous--) {
-    const before = index.lineText(previous);
-    if (before.trim() === "") continue;
-    const names2 = namesBefore(before.slice(-PREFIX_WINDOW), LINE_BEFORE_NAMES);
+  let previous = nonBlankAtOrAbove(index, line - 1);
+  for (let comments = 0; previous >= 1 && found === "none" && comments <= MAX_COMMENTS; ) {
+    const end = index.lineEnd(previous);
+    const before = text2.slice(Math.max(index.lineStart(previous), end - PREFIX_WINDOW), end);
+    const names2 = namesBefore(before, LINE_BEFORE_NAMES);
     for (let i = 0; i < names2.length; i++) {
       found = strongest(found, strengthOf(phraseOf(names2, i), labels));
     }
-    if (!COMMENT_LINE.test(before)) break;
+    const head = index.contentStart(previous);
+    if (!COMMENT_START.test(text2.slice(head, Math.min(end, head + 4)))) break;
     comments++;
+    previous = nonBlankAtOrAbove(index, previous - 1);
   }
   if (found === "none") found = strongAfter(tail2, labels);
   return { strength: found, other: false, line };
@@ -12599,6 +12644,9 @@ function labelOf(index, offset, labels) {
 }
 
 // src/engine/line-index.ts
+function isSpace(code) {
+  return code === 32 || code >= 9 && code <= 13 || code === 160 || code === 5760 || code >= 8192 && code <= 8202 || code === 8232 || code === 8233 || code === 8239 || code === 8287 || code === 12288 || code === 65279;
+}
 function createLineIndex(text2) {
   const starts = [0];
   let at2 = text2.indexOf("\n");
@@ -12617,17 +12665,32 @@ function createLineIndex(text2) {
     return lo + 1;
   };
   const lineStart = (line) => starts[line - 1] ?? text2.length;
+  const lineEnd = (line) => {
+    const start = lineStart(line);
+    let end = line < starts.length ? lineStart(line + 1) - 1 : text2.length;
+    if (end > start && text2.charCodeAt(end - 1) === 13) end--;
+    return Math.max(start, end);
+  };
+  const contents = /* @__PURE__ */ new Map();
+  const contentStart = (line) => {
+    let at3 = contents.get(line);
+    if (at3 === void 0) {
+      const end = lineEnd(line);
+      at3 = lineStart(line);
+      while (at3 < end && isSpace(text2.charCodeAt(at3))) at3++;
+      contents.set(line, at3);
+    }
+    return at3;
+  };
   return {
+    text: text2,
     lineCount: starts.length,
     lineOf,
     columnOf: (offset) => offset - lineStart(lineOf(offset)) + 1,
     lineStart,
-    lineText(line) {
-      const start = lineStart(line);
-      let end = line < starts.length ? lineStart(line + 1) - 1 : text2.length;
-      if (end > start && text2.charCodeAt(end - 1) === 13) end--;
-      return text2.slice(start, Math.max(start, end));
-    }
+    lineEnd,
+    lineText: (line) => text2.slice(lineStart(line), lineEnd(line)),
+    contentStart
   };
 }
 
@@ -12642,45 +12705,52 @@ function maskLooseRuns(text2) {
     (run) => /[0-9]/.test(run) && /[A-Za-z]/.test(run) ? "*".repeat(Math.min(run.length, 32)) : run
   );
 }
-function maskLine(line, lineStart, focusStart, focusEnd, spans) {
-  const local = spans.map((s) => ({
-    start: s.start - lineStart,
-    end: s.end - lineStart,
-    replacement: s.replacement
-  })).filter((s) => s.end > 0 && s.start < line.length).sort((x3, y2) => x3.start - y2.start);
-  let a = Math.max(0, Math.min(focusStart - lineStart, line.length) - CONTEXT);
-  let b3 = Math.min(line.length, Math.max(focusEnd - lineStart, 0) + CONTEXT);
-  for (const s of local) {
-    if (s.start < a && s.end > a) a = Math.max(0, s.start);
-    if (s.start < b3 && s.end > b3) b3 = Math.min(line.length, s.end);
-  }
-  for (let n = 0; n < RUN_EXTEND && a > 0 && RUN_CHAR.test(line.charAt(a - 1)); n++) a--;
-  for (let n = 0; n < RUN_EXTEND && b3 < line.length && RUN_CHAR.test(line.charAt(b3)); n++) b3++;
-  let out = "";
-  let at2 = a;
-  for (const s of local) {
-    if (s.end <= a || s.start >= b3 || s.start < at2) continue;
-    out += maskLooseRuns(line.slice(at2, s.start)) + s.replacement;
-    at2 = Math.min(s.end, b3);
-  }
-  out += maskLooseRuns(line.slice(at2, b3));
-  if (a > 0) out = `\u2026${out}`;
-  if (b3 < line.length) out = `${out}\u2026`;
-  return out.trim();
-}
-function spansWithin(sorted, from, to2) {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if ((sorted[mid]?.start ?? 0) < from) lo = mid + 1;
-    else hi = mid;
-  }
+function prepareMasks(spans) {
+  const sorted = [...spans].sort((a, b3) => a.start - b3.start || b3.end - a.end);
   const out = [];
-  for (let i = lo; i < sorted.length && (sorted[i]?.start ?? to2) < to2; i++) {
-    out.push(sorted[i]);
+  for (const s of sorted) {
+    const last = out.at(-1);
+    if (last === void 0 || s.start >= last.end) {
+      out.push(s);
+      continue;
+    }
+    if (s.end <= last.end) continue;
+    const longer = s.end - s.start > last.end - last.start ? s : last;
+    out[out.length - 1] = { start: last.start, end: s.end, replacement: longer.replacement };
   }
   return out;
+}
+function firstEndingAfter(masks, offset) {
+  let lo = 0;
+  let hi = masks.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (masks[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function maskLine(text2, line, focusStart, focusEnd, masks) {
+  let a = Math.max(line.start, Math.min(focusStart, line.end) - CONTEXT);
+  let b3 = Math.min(line.end, Math.max(focusEnd, line.start) + CONTEXT);
+  const atA = masks[firstEndingAfter(masks, a)];
+  if (atA !== void 0 && atA.start < a) a = Math.max(line.start, atA.start);
+  const atB = masks[firstEndingAfter(masks, b3)];
+  if (atB !== void 0 && atB.start < b3) b3 = Math.min(line.end, atB.end);
+  for (let n = 0; n < RUN_EXTEND && a > line.start && RUN_CHAR.test(text2.charAt(a - 1)); n++) a--;
+  for (let n = 0; n < RUN_EXTEND && b3 < line.end && RUN_CHAR.test(text2.charAt(b3)); n++) b3++;
+  let out = "";
+  let at2 = a;
+  for (let i = firstEndingAfter(masks, a); i < masks.length; i++) {
+    const s = masks[i];
+    if (s.start >= b3) break;
+    out += maskLooseRuns(text2.slice(at2, Math.max(at2, s.start))) + s.replacement;
+    at2 = Math.min(s.end, b3);
+  }
+  out += maskLooseRuns(text2.slice(at2, b3));
+  if (a > line.start) out = `\u2026${out}`;
+  if (b3 < line.end) out = `${out}\u2026`;
+  return out.trim();
 }
 
 // src/engine/match.ts
@@ -12717,13 +12787,22 @@ var SECTION_LINES = 120;
 var INI_HEADER = /^\s*\[[^\]\n]+\]\s*$/;
 var PER_SECRET = 8;
 var SECTION_CHARS = 16e3;
-function breaksBetween(index, a, b3) {
+function breaksBetween(isBreak, a, b3) {
   let breaks = 0;
-  for (let l3 = Math.min(a, b3) + 1; l3 < Math.max(a, b3); l3++) {
-    const text2 = index.lineText(l3);
-    if (text2.trim() === "" || INI_HEADER.test(text2)) breaks++;
-  }
+  for (let l3 = Math.min(a, b3) + 1; l3 < Math.max(a, b3); l3++) if (isBreak(l3)) breaks++;
   return breaks;
+}
+function breakLines(index) {
+  const known = /* @__PURE__ */ new Map();
+  return (line) => {
+    let hit = known.get(line);
+    if (hit === void 0) {
+      const start = index.contentStart(line);
+      hit = start >= index.lineEnd(line) || index.text.charCodeAt(start) === 91 && INI_HEADER.test(index.lineText(line));
+      known.set(line, hit);
+    }
+    return hit;
+  };
 }
 function headerLines(text2, index) {
   const lines = [];
@@ -12757,9 +12836,54 @@ function reaches(pair, naming, lines, chars, wide) {
   }
   return wide && lines <= SECTION_LINES && chars <= SECTION_CHARS;
 }
+function keyTable(keys, index) {
+  const lines = [];
+  const firstKey = [];
+  keys.forEach((k2, i) => {
+    const line = index.lineOf(k2.start);
+    if (lines.at(-1) !== line) {
+      lines.push(line);
+      firstKey.push(i);
+    }
+  });
+  firstKey.push(keys.length);
+  return { keys, lines, firstKey };
+}
+function nearestOnLine(table, at2, secret, limit, accept) {
+  const from = table.firstKey[at2] ?? 0;
+  const to2 = table.firstKey[at2 + 1] ?? from;
+  let split = from;
+  let hi = to2;
+  while (split < hi) {
+    const mid = split + hi >> 1;
+    if (table.keys[mid].start < secret.start) split = mid + 1;
+    else hi = mid;
+  }
+  const out = [];
+  let left = split - 1;
+  let right = split;
+  const charsOf = (i, after) => {
+    const k2 = table.keys[i];
+    return Math.max(0, after ? secret.start - k2.end : k2.start - secret.end);
+  };
+  while (out.length < limit) {
+    const l3 = left >= from ? charsOf(left, true) : Number.POSITIVE_INFINITY;
+    const r2 = right < to2 ? charsOf(right, false) : Number.POSITIVE_INFINITY;
+    const takeLeft = l3 <= r2;
+    const chars = takeLeft ? l3 : r2;
+    if (chars === Number.POSITIVE_INFINITY || !accept(chars)) break;
+    out.push({
+      keyId: table.keys[takeLeft ? left-- : right++],
+      chars,
+      after: takeLeft
+    });
+  }
+  return out;
+}
 function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
   const candidates = [];
   const namings = /* @__PURE__ */ new Map();
+  const isBreak = breakLines(index);
   let headers;
   const inSection = (a, b3) => {
     headers ??= text2 === void 0 ? [] : headerLines(text2, index);
@@ -12769,7 +12893,7 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
     const keyIds = matches.filter((m2) => m2.rule.id === pair.keyId).sort((a, b3) => a.start - b3.start);
     const secrets = matches.filter((m2) => m2.rule.id === pair.secret);
     if (keyIds.length === 0 || secrets.length === 0) continue;
-    const keyLines = keyIds.map((k2) => index.lineOf(k2.start));
+    const table = keyTable(keyIds, index);
     for (const secret of secrets) {
       let naming = namings.get(secret);
       if (naming === void 0) {
@@ -12780,17 +12904,38 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
       const secretLine = index.lineOf(secret.start);
       const within = (span, wide) => {
         const near2 = [];
-        for (let i = lowerBound(keyLines, secretLine - span); i < keyIds.length; i++) {
-          const keyLine = keyLines[i];
-          if (keyLine > secretLine + span) break;
-          const keyId = keyIds[i];
-          const lines = Math.abs(keyLine - secretLine);
-          const after = keyId.start < secret.start;
-          const chars = Math.max(0, after ? secret.start - keyId.end : keyId.start - secret.end);
-          if (!reaches(pair, naming, lines, chars, wide)) continue;
-          if (wide && !inSection(keyLine, secretLine)) continue;
-          const plain = naming === "labelled" ? 0 : 1;
-          near2.push({ pair, keyId, secret, lines, breaks: 0, plain, before: after ? 0 : 1, chars });
+        let below = lowerBound(table.lines, secretLine);
+        let above = below - 1;
+        const lineAt = (i) => table.lines[i];
+        while (near2.length < PER_SECRET) {
+          const up = above >= 0 ? secretLine - lineAt(above) : Number.POSITIVE_INFINITY;
+          const down = below < table.lines.length ? lineAt(below) - secretLine : Number.POSITIVE_INFINITY;
+          const lines = Math.min(up, down);
+          if (lines > span) break;
+          const level = [];
+          for (const at2 of up === lines && down === lines ? [above, below] : [up === lines ? above : below]) {
+            const keyLine = lineAt(at2);
+            if (wide && !inSection(keyLine, secretLine)) continue;
+            const accept = (chars) => reaches(pair, naming, lines, chars, wide);
+            for (const hit of nearestOnLine(table, at2, secret, PER_SECRET, accept)) {
+              const plain = naming === "labelled" ? 0 : 1;
+              const before = hit.after ? 0 : 1;
+              level.push({
+                pair,
+                keyId: hit.keyId,
+                secret,
+                lines,
+                breaks: 0,
+                plain,
+                before,
+                chars: hit.chars
+              });
+            }
+          }
+          if (up === lines) above--;
+          if (down === lines) below++;
+          level.sort((a, b3) => a.chars - b3.chars || a.keyId.start - b3.keyId.start);
+          for (const c3 of level) near2.push(c3);
         }
         return near2;
       };
@@ -12799,10 +12944,9 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
         false
       );
       if (near.length === 0 && naming === "labelled") near = within(SECTION_LINES, true);
-      near.sort((a, b3) => a.lines - b3.lines || a.chars - b3.chars);
       for (const c3 of near.slice(0, PER_SECRET)) {
         const keyLine = index.lineOf(c3.keyId.start);
-        candidates.push({ ...c3, breaks: breaksBetween(index, keyLine, secretLine) });
+        candidates.push({ ...c3, breaks: breaksBetween(isBreak, keyLine, secretLine) });
       }
     }
   }
@@ -12873,53 +13017,69 @@ function redactValue(kind, value) {
 
 // src/engine/scan-regions.ts
 var LONG_LINE = 4096;
-var RUN_CHAR2 = /[A-Za-z0-9+/=%\\_-]/;
 var MAX_RUN_STEP = 2048;
-function widen(text2, start, end) {
-  let s = Math.max(0, start);
-  let e = Math.min(text2.length, end);
-  for (let n = 0; n < MAX_RUN_STEP && s > 0 && RUN_CHAR2.test(text2.charAt(s - 1)); n++) s--;
-  for (let n = 0; n < MAX_RUN_STEP && e < text2.length && RUN_CHAR2.test(text2.charAt(e)); n++) e++;
-  return { start: s, end: e };
+var RUN_CHAR2 = new Uint8Array(128);
+for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%\\_-")
+  RUN_CHAR2[c3.charCodeAt(0)] = 1;
+function isRunChar(text2, at2) {
+  return RUN_CHAR2[text2.charCodeAt(at2)] === 1;
 }
-function lineStartBefore(text2, offset, back) {
-  let at2 = text2.lastIndexOf("\n", offset - 1) + 1;
-  for (let n = 0; n < back && at2 > 0; n++) at2 = text2.lastIndexOf("\n", at2 - 2) + 1;
-  return at2;
+function widenStart(text2, start) {
+  let s = start;
+  for (let n = 0; n < MAX_RUN_STEP && s > 0 && isRunChar(text2, s - 1); n++) s--;
+  return s;
 }
-function lineEndAfter(text2, offset, ahead) {
-  let at2 = offset;
-  for (let n = 0; n <= ahead; n++) {
-    const next = text2.indexOf("\n", at2);
-    if (next === -1) return text2.length;
-    at2 = next + 1;
-  }
-  return at2;
+function widenEnd(text2, end) {
+  let e = end;
+  for (let n = 0; n < MAX_RUN_STEP && e < text2.length && isRunChar(text2, e); n++) e++;
+  return e;
 }
-function regionsAround(text2, anchors) {
-  const spans = [];
-  for (const a of anchors) {
-    const lineStart = lineStartBefore(text2, a.offset, 0);
-    const lineEnd = lineEndAfter(text2, a.offset, 0);
-    if (lineEnd - lineStart > LONG_LINE && a.linesBefore === 0) {
-      spans.push(widen(text2, a.offset - a.chars, a.offset + a.chars));
+function merge(sorted) {
+  const merged = [];
+  for (const s of sorted) {
+    const last = merged.at(-1);
+    if (last === void 0 || s.start > last.end) {
+      merged.push({ ...s });
       continue;
     }
-    const start = lineStartBefore(text2, a.offset, a.linesBefore);
-    const end = lineEndAfter(text2, a.offset, a.linesAfter);
+    if (s.end > last.end) {
+      last.end = s.end;
+      last.softEnd = s.softEnd;
+    } else if (s.end === last.end) last.softEnd ||= s.softEnd;
+  }
+  return merged;
+}
+function regionsAround(index, anchors) {
+  const text2 = index.text;
+  const spans = [];
+  const window2 = (a) => ({
+    start: Math.max(0, a.offset - a.chars),
+    end: Math.min(text2.length, a.offset + a.chars),
+    softStart: true,
+    softEnd: true
+  });
+  const endAfter = (line) => line >= index.lineCount ? text2.length : index.lineStart(line + 1);
+  for (const a of anchors) {
+    const line = index.lineOf(a.offset);
+    const lineStart = index.lineStart(line);
+    if (endAfter(line) - lineStart > LONG_LINE && a.linesBefore === 0) {
+      spans.push(window2(a));
+      continue;
+    }
+    const start = index.lineStart(Math.max(1, line - a.linesBefore));
+    const end = endAfter(line + a.linesAfter);
     spans.push(
-      end - start > LONG_LINE * 4 ? widen(text2, a.offset - a.chars, a.offset + a.chars) : { start, end }
+      end - start > LONG_LINE * 4 ? window2(a) : { start, end, softStart: false, softEnd: false }
     );
   }
   spans.sort((x3, y2) => x3.start - y2.start);
-  const merged = [];
-  for (const s of spans) {
-    const last = merged.at(-1);
-    if (last !== void 0 && s.start <= last.end)
-      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, s.end) };
-    else merged.push(s);
-  }
-  return merged;
+  const widened = merge(spans).map((s) => ({
+    start: s.softStart ? widenStart(text2, s.start) : s.start,
+    end: s.softEnd ? widenEnd(text2, s.end) : s.end,
+    softStart: false,
+    softEnd: false
+  }));
+  return merge(widened).map((s) => ({ start: s.start, end: s.end }));
 }
 function keywordOffsets(text2, keywords) {
   const offsets = [];
@@ -13017,7 +13177,7 @@ function builtinReason(pack, value) {
   }
   return void 0;
 }
-function userReason(allow, values, lines) {
+function userReason(allow, values, lines, lineReason) {
   for (const value of values) {
     const hash = sha256Hex(value);
     const reason = allow.hashes.get(hash);
@@ -13027,11 +13187,46 @@ function userReason(allow, values, lines) {
     }
   }
   for (const line of lines) {
-    for (const r2 of allow.lineRegexes) {
-      if (r2.regex.test(line)) return { by: "allowlist", entry: r2.entry, reason: r2.reason };
-    }
+    const reason = lineReason(line);
+    if (reason !== void 0) return reason;
   }
   return void 0;
+}
+function lineReasons(allow, index) {
+  const known = /* @__PURE__ */ new Map();
+  return (line) => {
+    if (allow.lineRegexes.length === 0) return void 0;
+    let reason = known.get(line);
+    if (reason === void 0) {
+      const text2 = index.lineText(line);
+      const r2 = allow.lineRegexes.find((x3) => x3.regex.test(text2));
+      reason = r2 === void 0 ? null : { by: "allowlist", entry: r2.entry, reason: r2.reason };
+      known.set(line, reason);
+    }
+    return reason ?? void 0;
+  };
+}
+function pragmaLines(text2, index) {
+  const lines = /* @__PURE__ */ new Set();
+  for (let at2 = text2.indexOf(PRAGMA); at2 !== -1; at2 = text2.indexOf(PRAGMA, at2 + PRAGMA.length))
+    lines.add(index.lineOf(at2));
+  return lines;
+}
+function reportableTest(ranges) {
+  if (ranges === void 0) return () => true;
+  const sorted = [...ranges].sort((a, b3) => a.start - b3.start);
+  const maxEnd = [];
+  for (const r2 of sorted) maxEnd.push(Math.max(maxEnd.at(-1) ?? Number.NEGATIVE_INFINITY, r2.end));
+  return (loc) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (sorted[mid].start <= loc.endLine) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && maxEnd[lo - 1] >= loc.line;
+  };
 }
 function reportsAlone(rule2, m2, index) {
   if (rule2.report === "always") return true;
@@ -13071,7 +13266,8 @@ function findAllMatches(text2, pack) {
       }
     }
     if (anchors.length === 0) continue;
-    for (const m2 of findMatches(text2, rule2, regionsAround(text2, anchors))) raw.push(m2);
+    index ??= createLineIndex(text2);
+    for (const m2 of findMatches(text2, rule2, regionsAround(index, anchors))) raw.push(m2);
   }
   if (raw.length > 0) index ??= createLineIndex(text2);
   return index === void 0 ? { raw } : { raw, index };
@@ -13100,12 +13296,15 @@ function detectChunk(chunk, pack, allow, collector) {
       emits.push({ spec: m2.rule.spec, kind: m2.rule.findingKind, primary: m2 });
   }
   if (emits.length === 0) return [];
-  const masks = raw.map((m2) => ({
-    start: m2.start,
-    end: m2.end,
-    replacement: redactValue(m2.rule.kind, m2.value)
-  }));
-  masks.sort((a, b3) => a.start - b3.start);
+  const masks = prepareMasks(
+    raw.map(
+      (m2) => ({
+        start: m2.start,
+        end: m2.end,
+        replacement: redactValue(m2.rule.kind, m2.value)
+      })
+    )
+  );
   const lineOffset = (chunk.firstLine ?? 1) - 1;
   const locate = (m2) => {
     const endOffset = Math.max(m2.start, m2.end - 1);
@@ -13118,8 +13317,9 @@ function detectChunk(chunk, pack, allow, collector) {
       endColumn: index.columnOf(endOffset) + 1
     };
   };
-  const reportable = chunk.reportable;
-  const touches = (loc) => reportable === void 0 || reportable.some((r2) => loc.line <= r2.end && loc.endLine >= r2.start);
+  const touches = reportableTest(chunk.reportable);
+  const lineReason = lineReasons(allow, index);
+  const pragmas = pragmaLines(text2, index);
   const findings = [];
   for (const e of emits) {
     const location = locate(e.primary);
@@ -13128,20 +13328,13 @@ function detectChunk(chunk, pack, allow, collector) {
     const identity = e.partner ?? e.primary;
     const secretHash = sha256Hex(identity.value);
     const line = index.lineOf(e.primary.start);
-    const lineStart = index.lineStart(line);
-    const lineMasks = spansWithin(masks, lineStart, index.lineStart(line + 1));
-    const lineText = maskLine(
-      index.lineText(line),
-      lineStart,
-      e.primary.start,
-      e.primary.end,
-      lineMasks
-    );
+    const bounds = { start: index.lineStart(line), end: index.lineEnd(line) };
+    const lineText = maskLine(text2, bounds, e.primary.start, e.primary.end, masks);
     const values = e.partner === void 0 ? [e.primary.value] : [e.partner.value, e.primary.value];
-    const lines = [index.lineText(line)];
-    if (e.partner !== void 0) lines.push(index.lineText(index.lineOf(e.partner.start)));
-    const allowedBy = e.allowedBy ?? userReason(allow, values, lines);
-    const pragma = lines.some((l3) => l3.includes(PRAGMA));
+    const lines = [line];
+    if (e.partner !== void 0) lines.push(index.lineOf(e.partner.start));
+    const allowedBy = e.allowedBy ?? userReason(allow, values, lines, lineReason);
+    const pragma = lines.some((l3) => pragmas.has(l3));
     findings.push({
       ruleId: e.spec.id,
       kind: e.kind,

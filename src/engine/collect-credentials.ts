@@ -39,23 +39,84 @@ export interface CollectorOptions {
   readonly tokenWithinLines?: number;
 }
 
+interface TokenTable {
+  /** Plausible session tokens sorted by offset, with their offsets and lines. */
+  readonly tokens: readonly RawMatch[];
+  readonly starts: readonly number[];
+  readonly lines: readonly number[];
+}
+
+/** Session tokens of a chunk's matches, sorted once per chunk (the engine hands the same array). */
+const TOKENS = new WeakMap<readonly RawMatch[], TokenTable>();
+
+function tokenTable(matches: readonly RawMatch[], index: LineIndex): TokenTable {
+  let table = TOKENS.get(matches);
+  if (table === undefined) {
+    const tokens = matches
+      .filter(
+        (m) =>
+          m.rule.kind === 'session-token' &&
+          isPlausibleValue(m.rule.kind, m.value, m.rule.minEntropy),
+      )
+      .sort((a, b) => a.start - b.start);
+    table = {
+      tokens,
+      starts: tokens.map((t) => t.start),
+      lines: tokens.map((t) => index.lineOf(t.start)),
+    };
+    TOKENS.set(matches, table);
+  }
+  return table;
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The token nearest the key ID: fewest lines away, then fewest characters (the earlier token on a
+ * tie). Only the tokens closest to the key on each line within reach are looked at, so a chunk
+ * with thousands of pairs and tokens costs each pair a few lookups, not a pass over every match.
+ */
 function nearestToken(
   keyId: RawMatch,
   matches: readonly RawMatch[],
   index: LineIndex,
   withinLines: number,
 ): string | undefined {
+  const { tokens, starts, lines } = tokenTable(matches, index);
   const keyLine = index.lineOf(keyId.start);
-  let best: { value: string; lines: number; chars: number } | undefined;
-  for (const m of matches) {
-    if (m.rule.kind !== 'session-token') continue;
-    if (!isPlausibleValue(m.rule.kind, m.value, m.rule.minEntropy)) continue;
-    const lines = Math.abs(index.lineOf(m.start) - keyLine);
-    if (lines > withinLines) continue;
+  let best: { value: string; lines: number; chars: number; start: number } | undefined;
+  const consider = (i: number) => {
+    const m = tokens[i];
+    if (m === undefined) return;
+    const distance = Math.abs((lines[i] as number) - keyLine);
+    if (distance > withinLines) return;
     const chars = Math.abs(m.start - keyId.start);
-    if (best === undefined || lines < best.lines || (lines === best.lines && chars < best.chars)) {
-      best = { value: m.value, lines, chars };
+    if (
+      best === undefined ||
+      distance < best.lines ||
+      (distance === best.lines &&
+        (chars < best.chars || (chars === best.chars && m.start < best.start)))
+    ) {
+      best = { value: m.value, lines: distance, chars, start: m.start };
     }
+  };
+  for (let line = keyLine - withinLines; line <= keyLine + withinLines; line++) {
+    const from = lowerBound(lines, line);
+    const to = lowerBound(lines, line + 1);
+    if (from === to) continue;
+    // On one line the nearest tokens in characters are the two around the key's offset.
+    const around = Math.min(Math.max(lowerBound(starts, keyId.start), from), to);
+    if (around - 1 >= from) consider(around - 1);
+    if (around < to) consider(around);
   }
   return best?.value;
 }

@@ -1,4 +1,4 @@
-import type { Chunk } from '../model/chunk.js';
+import type { Chunk, LineRange } from '../model/chunk.js';
 import type { EngineAllowlist } from '../model/config.js';
 import type { Finding, FindingKind, Location, SuppressionReason } from '../model/finding.js';
 import type { CompiledPack, CompiledRule, RuleSpec } from '../model/rule.js';
@@ -6,12 +6,12 @@ import type { CredentialCollector } from './collect-credentials.js';
 import { keyFactsFor } from './key-facts.js';
 import { labelOf, readLabel } from './label.js';
 import { createLineIndex, type LineIndex } from './line-index.js';
-import { type MaskSpan, maskLine, spansWithin } from './mask-line.js';
+import { type MaskSpan, maskLine, prepareMasks } from './mask-line.js';
 import { findMatches, type RawMatch } from './match.js';
 import { pairMatches, type SecretNaming } from './pair.js';
 import { selectRules } from './prefilter.js';
 import { redactValue, sha256Hex } from './redact.js';
-import { keywordOffsets, regionsAround } from './scan-regions.js';
+import { type Anchor, keywordOffsets, regionsAround } from './scan-regions.js';
 import { isPlausibleValue } from './value-checks.js';
 
 /** Inline suppression comment, on the finding's line or its partner's. */
@@ -37,7 +37,8 @@ function builtinReason(pack: CompiledPack, value: string): SuppressionReason | u
 function userReason(
   allow: EngineAllowlist,
   values: readonly string[],
-  lines: readonly string[],
+  lines: readonly number[],
+  lineReason: (line: number) => SuppressionReason | undefined,
 ): SuppressionReason | undefined {
   for (const value of values) {
     const hash = sha256Hex(value);
@@ -48,11 +49,60 @@ function userReason(
     }
   }
   for (const line of lines) {
-    for (const r of allow.lineRegexes) {
-      if (r.regex.test(line)) return { by: 'allowlist', entry: r.entry, reason: r.reason };
-    }
+    const reason = lineReason(line);
+    if (reason !== undefined) return reason;
   }
   return undefined;
+}
+
+/**
+ * The first line allowlist entry matching each line, tested once per line: findings that share a
+ * long line must not run every pattern over it once each.
+ */
+function lineReasons(
+  allow: EngineAllowlist,
+  index: LineIndex,
+): (line: number) => SuppressionReason | undefined {
+  const known = new Map<number, SuppressionReason | null>();
+  return (line) => {
+    if (allow.lineRegexes.length === 0) return undefined;
+    let reason = known.get(line);
+    if (reason === undefined) {
+      const text = index.lineText(line);
+      const r = allow.lineRegexes.find((x) => x.regex.test(text));
+      reason = r === undefined ? null : { by: 'allowlist', entry: r.entry, reason: r.reason };
+      known.set(line, reason);
+    }
+    return reason ?? undefined;
+  };
+}
+
+/** Lines holding the inline pragma, found in one pass over the chunk. */
+function pragmaLines(text: string, index: LineIndex): Set<number> {
+  const lines = new Set<number>();
+  for (let at = text.indexOf(PRAGMA); at !== -1; at = text.indexOf(PRAGMA, at + PRAGMA.length))
+    lines.add(index.lineOf(at));
+  return lines;
+}
+
+/** Whether a location touches one of the reportable ranges (sorted by start, merged on demand). */
+function reportableTest(ranges: readonly LineRange[] | undefined): (loc: Location) => boolean {
+  if (ranges === undefined) return () => true;
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  // Running maximum of range ends: the ranges up to i cover a line >= x iff maxEnd[i] >= x.
+  const maxEnd: number[] = [];
+  for (const r of sorted) maxEnd.push(Math.max(maxEnd.at(-1) ?? Number.NEGATIVE_INFINITY, r.end));
+  return (loc) => {
+    // The last range starting at or before loc.endLine; some range up to it must end >= loc.line.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as LineRange).start <= loc.endLine) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && (maxEnd[lo - 1] as number) >= loc.line;
+  };
 }
 
 /** Lone matches become findings only as their rule's report policy says. */
@@ -105,14 +155,13 @@ function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; in
       }
     }
     if (anchors.length === 0) continue;
+    index ??= createLineIndex(text);
     // A loop, not push(...spread): a large file can hold more matches than call arguments allowed.
-    for (const m of findMatches(text, rule, regionsAround(text, anchors))) raw.push(m);
+    for (const m of findMatches(text, rule, regionsAround(index, anchors))) raw.push(m);
   }
   if (raw.length > 0) index ??= createLineIndex(text);
   return index === undefined ? { raw } : { raw, index };
 }
-
-type Anchor = Parameters<typeof regionsAround>[1][number];
 
 /** How far a label reaches along a very long (minified) line. */
 const LABEL_WINDOW = 400;
@@ -152,12 +201,15 @@ export function detectChunk(
   }
   if (emits.length === 0) return [];
 
-  const masks: MaskSpan[] = raw.map((m) => ({
-    start: m.start,
-    end: m.end,
-    replacement: redactValue(m.rule.kind, m.value),
-  }));
-  masks.sort((a, b) => a.start - b.start);
+  const masks = prepareMasks(
+    raw.map(
+      (m): MaskSpan => ({
+        start: m.start,
+        end: m.end,
+        replacement: redactValue(m.rule.kind, m.value),
+      }),
+    ),
+  );
   const lineOffset = (chunk.firstLine ?? 1) - 1;
   const locate = (m: RawMatch): Location => {
     const endOffset = Math.max(m.start, m.end - 1);
@@ -170,9 +222,9 @@ export function detectChunk(
       endColumn: index.columnOf(endOffset) + 1,
     };
   };
-  const reportable = chunk.reportable;
-  const touches = (loc: Location): boolean =>
-    reportable === undefined || reportable.some((r) => loc.line <= r.end && loc.endLine >= r.start);
+  const touches = reportableTest(chunk.reportable);
+  const lineReason = lineReasons(allow, index);
+  const pragmas = pragmaLines(text, index);
 
   const findings: Finding[] = [];
   for (const e of emits) {
@@ -182,20 +234,13 @@ export function detectChunk(
     const identity = e.partner ?? e.primary;
     const secretHash = sha256Hex(identity.value);
     const line = index.lineOf(e.primary.start);
-    const lineStart = index.lineStart(line);
-    const lineMasks = spansWithin(masks, lineStart, index.lineStart(line + 1));
-    const lineText = maskLine(
-      index.lineText(line),
-      lineStart,
-      e.primary.start,
-      e.primary.end,
-      lineMasks,
-    );
+    const bounds = { start: index.lineStart(line), end: index.lineEnd(line) };
+    const lineText = maskLine(text, bounds, e.primary.start, e.primary.end, masks);
     const values = e.partner === undefined ? [e.primary.value] : [e.partner.value, e.primary.value];
-    const lines = [index.lineText(line)];
-    if (e.partner !== undefined) lines.push(index.lineText(index.lineOf(e.partner.start)));
-    const allowedBy = e.allowedBy ?? userReason(allow, values, lines);
-    const pragma = lines.some((l) => l.includes(PRAGMA));
+    const lines = [line];
+    if (e.partner !== undefined) lines.push(index.lineOf(e.partner.start));
+    const allowedBy = e.allowedBy ?? userReason(allow, values, lines, lineReason);
+    const pragma = lines.some((l) => pragmas.has(l));
     findings.push({
       ruleId: e.spec.id,
       kind: e.kind,

@@ -7,7 +7,10 @@ export type LabelStrength = 'strong' | 'weak' | 'none';
 // entities, closing tags and the inline HTML tags of tables (`</td><td>`).
 const TRAILING_SEPARATORS =
   /(?:[\s"'`:=<>,;(){}[\]\\|&*?!\u2018\u2019\u201c\u201d\u00ab\u00bb]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
-const TRAILING_NAME = /[A-Za-z0-9_.\-:/@$]+$/;
+/** Characters of a name (`[A-Za-z0-9_.\-:/@$]`): read backwards from a cut point, one lookup each. */
+const NAME_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-:/@$')
+  NAME_CHAR[c.charCodeAt(0)] = 1;
 const NAME = /[A-Za-z0-9_.\-:/@$]+/g;
 // `AWS Secret Access Key [None]: ` (the aws configure prompt shows the current value in brackets).
 const PROMPT_DEFAULT = / \[[^\]"'=\n]{0,40}\]:\s*$/;
@@ -22,8 +25,8 @@ const OTHER_NAME =
   /sha(?:1|256|384|512)|hash|checksum|digest|integrity|etag|signature|fingerprint|commit|revision|nonce|salt|uuid|guid|requestid|hostid|csrf|xsrf|jwt|webhook|clientsecret|appsecret|signingsecret|sessionsecret|cookiesecret|apikey/;
 /** Written just before an encrypted value: SOPS `ENC[…data:`, jasypt `ENC(`, Vault transit, Travis `secure:`. */
 const ENCRYPTED = /(?:ENC\[[A-Z0-9_]+,data:|ENC\(|vault:v\d+:|secure:\s*["']?)$/;
-/** A comment-only line between a name and its value (`# rotated 2024-01`). */
-const COMMENT_LINE = /^\s*(?:#|\/\/|;|--|<!--|\/\*|\*)/;
+/** A comment-only line between a name and its value (`# rotated 2024-01`), after its indent. */
+const COMMENT_START = /^(?:#|\/\/|;|--|<!--|\/\*|\*)/;
 const SUFFIX_WINDOW = 80;
 /** Django's and Flask's signing key: never an AWS label, however close to AWS settings. */
 const FRAMEWORK_KEYS = new Set(['SECRET_KEY', 'SECRET_KEY_BASE', 'WTF_CSRF_SECRET_KEY']);
@@ -46,10 +49,11 @@ function namesBefore(prefix: string, limit: number): Name[] {
     const sep = TRAILING_SEPARATORS.exec(rest);
     const after = sep === null ? '' : sep[0];
     rest = rest.slice(0, rest.length - after.length);
-    const m = TRAILING_NAME.exec(rest);
-    if (m === null) break;
-    names.push({ text: m[0], after });
-    rest = rest.slice(0, m.index);
+    let at = rest.length;
+    while (at > 0 && NAME_CHAR[rest.charCodeAt(at - 1)] === 1) at--;
+    if (at === rest.length) break;
+    names.push({ text: rest.slice(at), after });
+    rest = rest.slice(0, at);
   }
   return names;
 }
@@ -92,15 +96,65 @@ function strongest(a: LabelStrength, b: LabelStrength): LabelStrength {
   return a === 'weak' || b === 'weak' ? 'weak' : 'none';
 }
 
+/** Per chunk and context pattern: whether each line tested so far holds AWS context. */
+const CONTEXT_SEEN = new WeakMap<LineIndex, Map<RegExp, Map<number, boolean>>>();
+
+/**
+ * Each line is tested once per chunk: a weak label on every value of a 1 MB line would otherwise
+ * run the context pattern over that whole line once per value.
+ */
 function hasContext(index: LineIndex, line: number, labels: CompiledLabels): boolean {
   const context = labels.context;
   if (context === undefined) return false;
+  let byPattern = CONTEXT_SEEN.get(index);
+  if (byPattern === undefined) {
+    byPattern = new Map();
+    CONTEXT_SEEN.set(index, byPattern);
+  }
+  let seen = byPattern.get(context);
+  if (seen === undefined) {
+    seen = new Map();
+    byPattern.set(context, seen);
+  }
   const from = Math.max(1, line - labels.contextLines);
   const to = Math.min(index.lineCount, line + labels.contextLines);
   for (let l = from; l <= to; l++) {
-    if (context.test(index.lineText(l))) return true;
+    let hit = seen.get(l);
+    if (hit === undefined) {
+      hit = context.test(index.lineText(l));
+      seen.set(l, hit);
+    }
+    if (hit) return true;
   }
   return false;
+}
+
+const NON_BLANK_BEFORE = new WeakMap<LineIndex, Map<number, number>>();
+
+/** The nearest line at or above `line` that is not blank (0 when none), remembered per chunk. */
+function nonBlankAtOrAbove(index: LineIndex, line: number): number {
+  let known = NON_BLANK_BEFORE.get(index);
+  if (known === undefined) {
+    known = new Map();
+    NON_BLANK_BEFORE.set(index, known);
+  }
+  const visited: number[] = [];
+  let at = line;
+  let found: number | undefined;
+  while (at >= 1) {
+    found = known.get(at);
+    if (found !== undefined) break;
+    if (index.contentStart(at) < index.lineEnd(at)) {
+      found = at;
+      break;
+    }
+    visited.push(at);
+    at--;
+  }
+  const result = found ?? 0;
+  for (const l of visited) known.set(l, result);
+  known.set(line, result);
+  return result;
 }
 
 /** What the names before a value say, before any context check. */
@@ -118,11 +172,11 @@ export interface LabelReading {
  * ECS task definitions, XML name/value pairs, YAML block scalars).
  */
 export function readLabel(index: LineIndex, offset: number, labels: CompiledLabels): LabelReading {
+  // Only the window around the value is read: never the whole line, which may be 1 MB long.
   const line = index.lineOf(offset);
   const start = index.lineStart(line);
-  const from = Math.max(0, offset - start - PREFIX_WINDOW);
-  const text = index.lineText(line);
-  const prefix = text.slice(from, offset - start);
+  const text = index.text;
+  const prefix = text.slice(Math.max(start, offset - PREFIX_WINDOW), offset);
   if (ENCRYPTED.test(prefix)) return { strength: 'none', other: true, line };
   const names = namesBefore(prefix, MAX_NAMES);
   let skip = 0;
@@ -144,24 +198,22 @@ export function readLabel(index: LineIndex, offset: number, labels: CompiledLabe
   // a carrier with other names on its line looks after the value instead (`SET value = … WHERE`).
   const first = names[0];
   const bare = first === undefined || (labels.carrier?.test(normalizeName(first.text)) ?? false);
-  const tail = text.slice(offset - start, offset - start + SUFFIX_WINDOW);
+  const tail = text.slice(offset, Math.min(index.lineEnd(line), offset + SUFFIX_WINDOW));
   if (found !== 'none' || !bare) return { strength: found, other: false, line };
   if (skip < names.length) return { strength: strongAfter(tail, labels), other: false, line };
   // The line before, past blank lines; a comment that names nothing hands over to the line above.
-  let previous = line - 1;
-  for (
-    let comments = 0;
-    previous >= 1 && found === 'none' && comments <= MAX_COMMENTS;
-    previous--
-  ) {
-    const before = index.lineText(previous);
-    if (before.trim() === '') continue;
-    const names = namesBefore(before.slice(-PREFIX_WINDOW), LINE_BEFORE_NAMES);
+  let previous = nonBlankAtOrAbove(index, line - 1);
+  for (let comments = 0; previous >= 1 && found === 'none' && comments <= MAX_COMMENTS; ) {
+    const end = index.lineEnd(previous);
+    const before = text.slice(Math.max(index.lineStart(previous), end - PREFIX_WINDOW), end);
+    const names = namesBefore(before, LINE_BEFORE_NAMES);
     for (let i = 0; i < names.length; i++) {
       found = strongest(found, strengthOf(phraseOf(names, i), labels));
     }
-    if (!COMMENT_LINE.test(before)) break;
+    const head = index.contentStart(previous);
+    if (!COMMENT_START.test(text.slice(head, Math.min(end, head + 4)))) break;
     comments++;
+    previous = nonBlankAtOrAbove(index, previous - 1);
   }
   if (found === 'none') found = strongAfter(tail, labels);
   return { strength: found, other: false, line };

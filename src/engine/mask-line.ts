@@ -5,6 +5,12 @@ export interface MaskSpan {
   readonly replacement: string;
 }
 
+/** A line of the chunk: [start, end) offsets, terminator excluded. */
+export interface LineBounds {
+  readonly start: number;
+  readonly end: number;
+}
+
 const CONTEXT = 80;
 const RUN_EXTEND = 120;
 const LONG_RUN = /[A-Za-z0-9+/=%\\]{16,}/g;
@@ -18,61 +24,69 @@ function maskLooseRuns(text: string): string {
 }
 
 /**
- * The line around [focusStart, focusEnd) with every candidate value masked, trimmed to a window
- * so a minified one-line file shows only the neighbourhood of the finding.
+ * The chunk's mask spans sorted and made disjoint, once per chunk: overlapping spans become one
+ * span covering both (shown as the longer one's replacement), so nothing of either shows.
  */
-export function maskLine(
-  line: string,
-  lineStart: number,
-  focusStart: number,
-  focusEnd: number,
-  spans: readonly MaskSpan[],
-): string {
-  const local = spans
-    .map((s) => ({
-      start: s.start - lineStart,
-      end: s.end - lineStart,
-      replacement: s.replacement,
-    }))
-    .filter((s) => s.end > 0 && s.start < line.length)
-    .sort((x, y) => x.start - y.start);
-  let a = Math.max(0, Math.min(focusStart - lineStart, line.length) - CONTEXT);
-  let b = Math.min(line.length, Math.max(focusEnd - lineStart, 0) + CONTEXT);
-  for (const s of local) {
-    if (s.start < a && s.end > a) a = Math.max(0, s.start);
-    if (s.start < b && s.end > b) b = Math.min(line.length, s.end);
+export function prepareMasks(spans: readonly MaskSpan[]): MaskSpan[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: MaskSpan[] = [];
+  for (const s of sorted) {
+    const last = out.at(-1);
+    if (last === undefined || s.start >= last.end) {
+      out.push(s);
+      continue;
+    }
+    if (s.end <= last.end) continue;
+    const longer = s.end - s.start > last.end - last.start ? s : last;
+    out[out.length - 1] = { start: last.start, end: s.end, replacement: longer.replacement };
   }
-  // Never cut inside a key-like run: a cut piece would slip past the run masking.
-  for (let n = 0; n < RUN_EXTEND && a > 0 && RUN_CHAR.test(line.charAt(a - 1)); n++) a--;
-  for (let n = 0; n < RUN_EXTEND && b < line.length && RUN_CHAR.test(line.charAt(b)); n++) b++;
-  let out = '';
-  let at = a;
-  for (const s of local) {
-    if (s.end <= a || s.start >= b || s.start < at) continue;
-    out += maskLooseRuns(line.slice(at, s.start)) + s.replacement;
-    at = Math.min(s.end, b);
+  return out;
+}
+
+/** Index of the first span ending after `offset`, in disjoint spans sorted by start. */
+function firstEndingAfter(masks: readonly MaskSpan[], offset: number): number {
+  let lo = 0;
+  let hi = masks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((masks[mid] as MaskSpan).end <= offset) lo = mid + 1;
+    else hi = mid;
   }
-  out += maskLooseRuns(line.slice(at, b));
-  if (a > 0) out = `…${out}`;
-  if (b < line.length) out = `${out}…`;
-  return out.trim();
+  return lo;
 }
 
 /**
- * The spans starting in [from, to), from spans sorted by start: each finding masks only its own
- * line's spans, so a file with many findings stays linear instead of quadratic.
+ * The line around [focusStart, focusEnd) with every candidate value masked, trimmed to a window
+ * so a minified one-line file shows only the neighbourhood of the finding. `masks` come from
+ * `prepareMasks`. Only the window is read: the cost does not grow with the line's length.
  */
-export function spansWithin(sorted: readonly MaskSpan[], from: number, to: number): MaskSpan[] {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid]?.start ?? 0) < from) lo = mid + 1;
-    else hi = mid;
+export function maskLine(
+  text: string,
+  line: LineBounds,
+  focusStart: number,
+  focusEnd: number,
+  masks: readonly MaskSpan[],
+): string {
+  let a = Math.max(line.start, Math.min(focusStart, line.end) - CONTEXT);
+  let b = Math.min(line.end, Math.max(focusEnd, line.start) + CONTEXT);
+  // A value cut by the window is shown whole (masked), never as a raw half.
+  const atA = masks[firstEndingAfter(masks, a)];
+  if (atA !== undefined && atA.start < a) a = Math.max(line.start, atA.start);
+  const atB = masks[firstEndingAfter(masks, b)];
+  if (atB !== undefined && atB.start < b) b = Math.min(line.end, atB.end);
+  // Never cut inside a key-like run: a cut piece would slip past the run masking.
+  for (let n = 0; n < RUN_EXTEND && a > line.start && RUN_CHAR.test(text.charAt(a - 1)); n++) a--;
+  for (let n = 0; n < RUN_EXTEND && b < line.end && RUN_CHAR.test(text.charAt(b)); n++) b++;
+  let out = '';
+  let at = a;
+  for (let i = firstEndingAfter(masks, a); i < masks.length; i++) {
+    const s = masks[i] as MaskSpan;
+    if (s.start >= b) break;
+    out += maskLooseRuns(text.slice(at, Math.max(at, s.start))) + s.replacement;
+    at = Math.min(s.end, b);
   }
-  const out: MaskSpan[] = [];
-  for (let i = lo; i < sorted.length && (sorted[i]?.start ?? to) < to; i++) {
-    out.push(sorted[i] as MaskSpan);
-  }
-  return out;
+  out += maskLooseRuns(text.slice(at, b));
+  if (a > line.start) out = `…${out}`;
+  if (b < line.end) out = `${out}…`;
+  return out.trim();
 }

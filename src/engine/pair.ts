@@ -44,13 +44,29 @@ const PER_SECRET = 8;
 const SECTION_CHARS = 16_000;
 
 /** Blank lines and INI section headers strictly between two lines: profile boundaries. */
-function breaksBetween(index: LineIndex, a: number, b: number): number {
+function breaksBetween(isBreak: (line: number) => boolean, a: number, b: number): number {
   let breaks = 0;
-  for (let l = Math.min(a, b) + 1; l < Math.max(a, b); l++) {
-    const text = index.lineText(l);
-    if (text.trim() === '' || INI_HEADER.test(text)) breaks++;
-  }
+  for (let l = Math.min(a, b) + 1; l < Math.max(a, b); l++) if (isBreak(l)) breaks++;
   return breaks;
+}
+
+/**
+ * Whether each line is a profile boundary, decided once per line: a candidate near a 1 MB line
+ * must not trim and test that line again for every secret.
+ */
+function breakLines(index: LineIndex): (line: number) => boolean {
+  const known = new Map<number, boolean>();
+  return (line) => {
+    let hit = known.get(line);
+    if (hit === undefined) {
+      const start = index.contentStart(line);
+      hit =
+        start >= index.lineEnd(line) ||
+        (index.text.charCodeAt(start) === 0x5b && INI_HEADER.test(index.lineText(line)));
+      known.set(line, hit);
+    }
+    return hit;
+  };
 }
 
 /** Lines of INI section headers (`[default]`), found once per chunk when a pairing needs them. */
@@ -102,10 +118,79 @@ function reaches(
   return wide && lines <= SECTION_LINES && chars <= SECTION_CHARS;
 }
 
+/** Key IDs of one pair rule, sorted by offset, with the span of each line that holds some. */
+interface KeyTable {
+  readonly keys: readonly RawMatch[];
+  /** Distinct lines holding a key ID, ascending, and where each line's keys start in `keys`. */
+  readonly lines: readonly number[];
+  readonly firstKey: readonly number[];
+}
+
+function keyTable(keys: readonly RawMatch[], index: LineIndex): KeyTable {
+  const lines: number[] = [];
+  const firstKey: number[] = [];
+  keys.forEach((k, i) => {
+    const line = index.lineOf(k.start);
+    if (lines.at(-1) !== line) {
+      lines.push(line);
+      firstKey.push(i);
+    }
+  });
+  firstKey.push(keys.length);
+  return { keys, lines, firstKey };
+}
+
+/**
+ * The key IDs of one line in order of character distance to `secret` (ties: the earlier key),
+ * while `accept` holds; at most `limit` of them. Distance grows in both directions from the
+ * secret, so the walk stops at the first key out of reach instead of visiting the whole line.
+ */
+function nearestOnLine(
+  table: KeyTable,
+  at: number,
+  secret: RawMatch,
+  limit: number,
+  accept: (chars: number) => boolean,
+): { keyId: RawMatch; chars: number; after: boolean }[] {
+  const from = table.firstKey[at] ?? 0;
+  const to = table.firstKey[at + 1] ?? from;
+  let split = from;
+  let hi = to;
+  while (split < hi) {
+    const mid = (split + hi) >> 1;
+    if ((table.keys[mid] as RawMatch).start < secret.start) split = mid + 1;
+    else hi = mid;
+  }
+  const out: { keyId: RawMatch; chars: number; after: boolean }[] = [];
+  let left = split - 1;
+  let right = split;
+  const charsOf = (i: number, after: boolean): number => {
+    const k = table.keys[i] as RawMatch;
+    return Math.max(0, after ? secret.start - k.end : k.start - secret.end);
+  };
+  while (out.length < limit) {
+    const l = left >= from ? charsOf(left, true) : Number.POSITIVE_INFINITY;
+    const r = right < to ? charsOf(right, false) : Number.POSITIVE_INFINITY;
+    const takeLeft = l <= r;
+    const chars = takeLeft ? l : r;
+    if (chars === Number.POSITIVE_INFINITY || !accept(chars)) break;
+    out.push({
+      keyId: table.keys[takeLeft ? left-- : right++] as RawMatch,
+      chars,
+      after: takeLeft,
+    });
+  }
+  return out;
+}
+
 /**
  * Pairs each secret with the nearest key ID inside the pair rule's window, each match used once:
  * a file with three profiles yields three pairs, not nine. Ties go to the pair with no blank line
  * or section header between, then to a labelled secret, then to a secret written after its key.
+ *
+ * Each secret looks at the lines holding key IDs nearest first and, on each line, at the key IDs
+ * nearest to it first, and stops once it has its PER_SECRET nearest candidates: a line of
+ * 100,000 key IDs costs each secret a few lookups, not 100,000.
  */
 export function pairMatches(
   matches: readonly RawMatch[],
@@ -116,6 +201,7 @@ export function pairMatches(
 ): PairingResult {
   const candidates: Candidate[] = [];
   const namings = new Map<RawMatch, SecretNaming>();
+  const isBreak = breakLines(index);
   let headers: number[] | undefined;
   const inSection = (a: number, b: number) => {
     headers ??= text === undefined ? [] : headerLines(text, index);
@@ -127,7 +213,7 @@ export function pairMatches(
       .sort((a, b) => a.start - b.start);
     const secrets = matches.filter((m) => m.rule.id === pair.secret);
     if (keyIds.length === 0 || secrets.length === 0) continue;
-    const keyLines = keyIds.map((k) => index.lineOf(k.start));
+    const table = keyTable(keyIds, index);
     for (const secret of secrets) {
       let naming = namings.get(secret);
       if (naming === undefined) {
@@ -136,19 +222,46 @@ export function pairMatches(
       }
       if (naming === 'other') continue;
       const secretLine = index.lineOf(secret.start);
+      // Key lines nearest first (the line above before the line below at equal distance, as
+      // the earlier key wins a tie); each line's keys nearest first. Sorting by (lines, chars)
+      // and keeping the first PER_SECRET then only needs the lines up to the PER_SECRET-th hit.
       const within = (span: number, wide: boolean): Candidate[] => {
         const near: Candidate[] = [];
-        for (let i = lowerBound(keyLines, secretLine - span); i < keyIds.length; i++) {
-          const keyLine = keyLines[i] as number;
-          if (keyLine > secretLine + span) break;
-          const keyId = keyIds[i] as RawMatch;
-          const lines = Math.abs(keyLine - secretLine);
-          const after = keyId.start < secret.start;
-          const chars = Math.max(0, after ? secret.start - keyId.end : keyId.start - secret.end);
-          if (!reaches(pair, naming, lines, chars, wide)) continue;
-          if (wide && !inSection(keyLine, secretLine)) continue;
-          const plain = naming === 'labelled' ? 0 : 1;
-          near.push({ pair, keyId, secret, lines, breaks: 0, plain, before: after ? 0 : 1, chars });
+        let below = lowerBound(table.lines, secretLine);
+        let above = below - 1;
+        const lineAt = (i: number) => table.lines[i] as number;
+        while (near.length < PER_SECRET) {
+          const up = above >= 0 ? secretLine - lineAt(above) : Number.POSITIVE_INFINITY;
+          const down =
+            below < table.lines.length ? lineAt(below) - secretLine : Number.POSITIVE_INFINITY;
+          const lines = Math.min(up, down);
+          if (lines > span) break;
+          const level: Candidate[] = [];
+          for (const at of up === lines && down === lines
+            ? [above, below]
+            : [up === lines ? above : below]) {
+            const keyLine = lineAt(at);
+            if (wide && !inSection(keyLine, secretLine)) continue;
+            const accept = (chars: number) => reaches(pair, naming, lines, chars, wide);
+            for (const hit of nearestOnLine(table, at, secret, PER_SECRET, accept)) {
+              const plain = naming === 'labelled' ? 0 : 1;
+              const before = hit.after ? 0 : 1;
+              level.push({
+                pair,
+                keyId: hit.keyId,
+                secret,
+                lines,
+                breaks: 0,
+                plain,
+                before,
+                chars: hit.chars,
+              });
+            }
+          }
+          if (up === lines) above--;
+          if (down === lines) below++;
+          level.sort((a, b) => a.chars - b.chars || a.keyId.start - b.keyId.start);
+          for (const c of level) near.push(c);
         }
         return near;
       };
@@ -158,10 +271,9 @@ export function pairMatches(
         false,
       );
       if (near.length === 0 && naming === 'labelled') near = within(SECTION_LINES, true);
-      near.sort((a, b) => a.lines - b.lines || a.chars - b.chars);
       for (const c of near.slice(0, PER_SECRET)) {
         const keyLine = index.lineOf(c.keyId.start);
-        candidates.push({ ...c, breaks: breaksBetween(index, keyLine, secretLine) });
+        candidates.push({ ...c, breaks: breaksBetween(isBreak, keyLine, secretLine) });
       }
     }
   }

@@ -1,80 +1,112 @@
+import type { LineIndex } from './line-index.js';
+
 /** A half-open span [start, end) of chunk offsets that a rule's regex runs over. */
 export interface Region {
   readonly start: number;
   readonly end: number;
 }
 
+/** Where a labelled rule's regex should look: lines around `offset`, or a character window. */
+export interface Anchor {
+  readonly offset: number;
+  readonly linesBefore: number;
+  readonly linesAfter: number;
+  readonly chars: number;
+}
+
 // Lines longer than this (minified bundles) are cut to a window around the anchor instead.
 const LONG_LINE = 4096;
-const RUN_CHAR = /[A-Za-z0-9+/=%\\_-]/;
 const MAX_RUN_STEP = 2048;
 
+/** Characters of a base64-like run (`[A-Za-z0-9+/=%\\_-]`), as a table: one lookup per step. */
+const RUN_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%\\_-')
+  RUN_CHAR[c.charCodeAt(0)] = 1;
+
+function isRunChar(text: string, at: number): boolean {
+  return RUN_CHAR[text.charCodeAt(at)] === 1;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  /** A character-window edge: moved off any base64-like run before the regex sees it. */
+  softEnd: boolean;
+  softStart: boolean;
+}
+
 /** Moves a cut point off any base64-like run, so the regex never sees half a value as a whole one. */
-function widen(text: string, start: number, end: number): Region {
-  let s = Math.max(0, start);
-  let e = Math.min(text.length, end);
-  for (let n = 0; n < MAX_RUN_STEP && s > 0 && RUN_CHAR.test(text.charAt(s - 1)); n++) s--;
-  for (let n = 0; n < MAX_RUN_STEP && e < text.length && RUN_CHAR.test(text.charAt(e)); n++) e++;
-  return { start: s, end: e };
+function widenStart(text: string, start: number): number {
+  let s = start;
+  for (let n = 0; n < MAX_RUN_STEP && s > 0 && isRunChar(text, s - 1); n++) s--;
+  return s;
 }
 
-/** Start of the line holding `offset`, `back` lines earlier (clamped at the text's start). */
-function lineStartBefore(text: string, offset: number, back: number): number {
-  let at = text.lastIndexOf('\n', offset - 1) + 1;
-  for (let n = 0; n < back && at > 0; n++) at = text.lastIndexOf('\n', at - 2) + 1;
-  return at;
+function widenEnd(text: string, end: number): number {
+  let e = end;
+  for (let n = 0; n < MAX_RUN_STEP && e < text.length && isRunChar(text, e); n++) e++;
+  return e;
 }
 
-/** End (after the newline) of the line holding `offset`, `ahead` lines later. */
-function lineEndAfter(text: string, offset: number, ahead: number): number {
-  let at = offset;
-  for (let n = 0; n <= ahead; n++) {
-    const next = text.indexOf('\n', at);
-    if (next === -1) return text.length;
-    at = next + 1;
+/** Merges overlapping or touching spans sorted by start; a soft edge wins a tie with a hard one. */
+function merge(sorted: readonly Span[]): Span[] {
+  const merged: Span[] = [];
+  for (const s of sorted) {
+    const last = merged.at(-1);
+    if (last === undefined || s.start > last.end) {
+      merged.push({ ...s });
+      continue;
+    }
+    if (s.end > last.end) {
+      last.end = s.end;
+      last.softEnd = s.softEnd;
+    } else if (s.end === last.end) last.softEnd ||= s.softEnd;
   }
-  return at;
+  return merged;
 }
 
 /**
  * The part of a chunk worth a labelled rule's regex: `linesBefore`..`linesAfter` around each
- * anchor offset, or a character window on very long lines. Merged and sorted. Lines are found
- * from each anchor outwards, so a file with a few anchors never pays for a full line index.
+ * anchor offset, or a character window on very long lines. Merged and sorted.
+ *
+ * Linear in the anchors (plus a sort): lines come from the index, and character windows are
+ * merged before their edges are moved off base64-like runs, so a line with 100,000 anchors
+ * widens a handful of edges, not 200,000. Widening the merged edges gives the same regions as
+ * widening each window first: widening never moves one edge past another window's edge, and a
+ * run never crosses the newline a line-based edge sits next to.
  */
-export function regionsAround(
-  text: string,
-  anchors: readonly {
-    readonly offset: number;
-    readonly linesBefore: number;
-    readonly linesAfter: number;
-    readonly chars: number;
-  }[],
-): Region[] {
-  const spans: Region[] = [];
+export function regionsAround(index: LineIndex, anchors: readonly Anchor[]): Region[] {
+  const text = index.text;
+  const spans: Span[] = [];
+  const window = (a: Anchor): Span => ({
+    start: Math.max(0, a.offset - a.chars),
+    end: Math.min(text.length, a.offset + a.chars),
+    softStart: true,
+    softEnd: true,
+  });
+  const endAfter = (line: number) =>
+    line >= index.lineCount ? text.length : index.lineStart(line + 1);
   for (const a of anchors) {
-    const lineStart = lineStartBefore(text, a.offset, 0);
-    const lineEnd = lineEndAfter(text, a.offset, 0);
-    if (lineEnd - lineStart > LONG_LINE && a.linesBefore === 0) {
-      spans.push(widen(text, a.offset - a.chars, a.offset + a.chars));
+    const line = index.lineOf(a.offset);
+    const lineStart = index.lineStart(line);
+    if (endAfter(line) - lineStart > LONG_LINE && a.linesBefore === 0) {
+      spans.push(window(a));
       continue;
     }
-    const start = lineStartBefore(text, a.offset, a.linesBefore);
-    const end = lineEndAfter(text, a.offset, a.linesAfter);
+    const start = index.lineStart(Math.max(1, line - a.linesBefore));
+    const end = endAfter(line + a.linesAfter);
     spans.push(
-      end - start > LONG_LINE * 4
-        ? widen(text, a.offset - a.chars, a.offset + a.chars)
-        : { start, end },
+      end - start > LONG_LINE * 4 ? window(a) : { start, end, softStart: false, softEnd: false },
     );
   }
   spans.sort((x, y) => x.start - y.start);
-  const merged: Region[] = [];
-  for (const s of spans) {
-    const last = merged.at(-1);
-    if (last !== undefined && s.start <= last.end)
-      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, s.end) };
-    else merged.push(s);
-  }
-  return merged;
+  const widened = merge(spans).map((s) => ({
+    start: s.softStart ? widenStart(text, s.start) : s.start,
+    end: s.softEnd ? widenEnd(text, s.end) : s.end,
+    softStart: false,
+    softEnd: false,
+  }));
+  return merge(widened).map((s) => ({ start: s.start, end: s.end }));
 }
 
 /** Offsets of every occurrence of each keyword (the anchors of a labelled rule). */

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { maskLine } from '../../src/engine/mask-line.js';
+import { type MaskSpan, maskLine as maskText, prepareMasks } from '../../src/engine/mask-line.js';
 import { createRandom, fakeKeyId, fakeSecret } from '../../src/rules/expand-placeholders.js';
 
 const random = createRandom(11);
 const ID = fakeKeyId(random, 'AKIA');
 const SECRET = fakeSecret(random);
+
+/** `line` placed at `lineStart` in a chunk (spans are chunk offsets), masked around the focus. */
+function maskLine(
+  line: string,
+  lineStart: number,
+  focusStart: number,
+  focusEnd: number,
+  spans: MaskSpan[],
+): string {
+  const text = `${'\n'.repeat(lineStart)}${line}\nnext`;
+  const bounds = { start: lineStart, end: lineStart + line.length };
+  return maskText(text, bounds, focusStart, focusEnd, prepareMasks(spans));
+}
 
 function span(line: string, value: string, replacement: string) {
   const start = line.indexOf(value);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createLineIndex } from '../../src/engine/line-index.js';
 import { keywordOffsets, regionsAround } from '../../src/engine/scan-regions.js';
 
 describe('keywordOffsets', () => {
@@ -14,7 +15,7 @@ describe('regionsAround', () => {
   const at = text.indexOf('secret');
 
   it('covers the anchor line and the lines after it, merged', () => {
-    const [region, ...rest] = regionsAround(text, [
+    const [region, ...rest] = regionsAround(createLineIndex(text), [
       { offset: at, linesBefore: 0, linesAfter: 2, chars: 400 },
       { offset: at + 1, linesBefore: 0, linesAfter: 1, chars: 400 },
     ]);
@@ -23,11 +24,11 @@ describe('regionsAround', () => {
   });
 
   it('reaches lines before and after, clamped at the ends of the text', () => {
-    const [region] = regionsAround(text, [
+    const [region] = regionsAround(createLineIndex(text), [
       { offset: at, linesBefore: 5, linesAfter: 9, chars: 400 },
     ]);
     expect(region).toEqual({ start: 0, end: text.length });
-    const [mid] = regionsAround(text, [
+    const [mid] = regionsAround(createLineIndex(text), [
       { offset: text.indexOf('l4'), linesBefore: 1, linesAfter: 1, chars: 400 },
     ]);
     expect(text.slice(mid?.start, mid?.end)).toBe('l3\nl4\nl5\n');
@@ -35,7 +36,7 @@ describe('regionsAround', () => {
 
   it('cuts a character window on very long lines without splitting a value-like run', () => {
     const long = `${'a '.repeat(5000)}secret=${'B'.repeat(60)} ${'c '.repeat(5000)}`;
-    const [region] = regionsAround(long, [
+    const [region] = regionsAround(createLineIndex(long), [
       { offset: long.indexOf('secret'), linesBefore: 0, linesAfter: 1, chars: 30 },
     ]);
     const slice = long.slice(region?.start, region?.end);
