@@ -48,6 +48,1380 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// src/engine/entropy.ts
+function shannonEntropy(value) {
+  if (value.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p2 = count / value.length;
+    bits -= p2 * Math.log2(p2);
+  }
+  return bits;
+}
+var init_entropy = __esm({
+  "src/engine/entropy.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/value-checks.ts
+function isSequential(value) {
+  if (value.length < 8) return false;
+  const folded = value.toLowerCase();
+  let steps = 0;
+  for (let i = 1; i < folded.length; i++) {
+    const d2 = folded.charCodeAt(i) - folded.charCodeAt(i - 1);
+    if (d2 === 1 || d2 === -1) steps++;
+  }
+  if (steps / (folded.length - 1) > 0.5) return true;
+  const repeated = /^(.{1,8}?)\1+/.exec(folded);
+  if (repeated !== null && repeated[0].length >= folded.length * 0.75) return true;
+  const head = folded.slice(0, 12);
+  const tail2 = folded.slice(-12);
+  return [BASE32.toLowerCase(), ALPHABET, DIGITS, KEYBOARD].some(
+    (run) => run.includes(head) || run.includes(tail2)
+  );
+}
+function isWordLike(body) {
+  if (!/^[A-Z]+$/.test(body)) return false;
+  let common = 0;
+  for (let i = 1; i < body.length; i++) {
+    if (COMMON_BIGRAMS.has(body.slice(i - 1, i + 1))) common++;
+  }
+  return common >= body.length - 3;
+}
+function isWordy(value) {
+  const folded = value.toUpperCase();
+  let common = 0;
+  for (let i = 1; i < folded.length; i++) {
+    if (COMMON_BIGRAMS.has(folded.slice(i - 1, i + 1))) common++;
+  }
+  return common >= (folded.length - 1) * 0.7;
+}
+function isPlausibleValue(kind, value, minEntropy) {
+  if (shannonEntropy(value) < minEntropy) return false;
+  switch (kind) {
+    case "key-id":
+    case "identifier": {
+      const body = value.slice(4);
+      return !isSequential(body) && !isWordLike(body);
+    }
+    case "secret":
+      if (HEX_ONLY.test(value)) return false;
+      if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9+/]/.test(value)) return false;
+      return !isSequential(value) && !isWordy(value);
+    case "session-token":
+      return /[a-z]/.test(value) && /[A-Z]/.test(value) && AWS_TOKEN_MARK.test(value.slice(0, 64));
+    case "pair":
+      return true;
+  }
+}
+var HEX_ONLY, AWS_TOKEN_MARK, BASE32, ALPHABET, DIGITS, KEYBOARD, COMMON_BIGRAMS;
+var init_value_checks = __esm({
+  "src/engine/value-checks.ts"() {
+    "use strict";
+    init_entropy();
+    HEX_ONLY = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
+    AWS_TOKEN_MARK = /YXdz|b3JpZ2lu/;
+    BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    ALPHABET = "abcdefghijklmnopqrstuvwxyz";
+    DIGITS = "0123456789";
+    KEYBOARD = "qwertyuiopasdfghjklzxcvbnm";
+    COMMON_BIGRAMS = new Set(
+      "TH HE IN ER AN RE ON AT EN ND TI ES OR TE OF ED IS IT AL AR ST TO NT NG SE HA AS OU IO LE VE CO ME DE HI RI RO IC NE EA RA CE LI CH LL BE MA SI OM UR CA EL TA LA NS DI FO HO PE EC PR NO CT US AC OT IL TR LY NC ET UT SS SO RS UN LO WA GE IE WH EE WI EM AD OL RT PO WE NA UL NI TS MO OW PA IM MI AI SH IR SU ID OS IV IA AM FI CI VI PL IG TU EV LD RY MP FE BL AB GH TY OP WO SA AY EX KE FR OO AV AG IF AP GR OD BO SP RD DO UC BU EI OV BY RM EP TT OC FA EF CU RN SC GI DA CR CL DU GA QU UE FF BA UM PP UP LU GO HT RU UG DS LT PI RC RR EG AU CK MU BR BI PT AK PU UI RG IB TL KI RK OB MM FU PH OG MS MB IP UB OI RL GU DR HR CC TW FT WN NU AF HU NN EO VO RV NF XP AW SM".split(" ")
+    );
+  }
+});
+
+// src/sources/content-reader.ts
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+function isUtf8Continuation(byte) {
+  return byte !== void 0 && (byte & 192) === 128;
+}
+function utf8Boundary(buf, at2, floor) {
+  let p2 = at2;
+  for (let n = 0; n < 3 && p2 > floor && isUtf8Continuation(buf[p2]); n++) p2--;
+  return p2;
+}
+function readError(code, target) {
+  if (code === "ENOENT" || code === "ENOTDIR") return "deleted";
+  if (code === "ELOOP" || code === "EMLINK") return "symlink";
+  if (code === "EISDIR") return target.kind === "gitlink" ? "submodule" : "not-regular";
+  if (code === "EAGAIN" || code === "EWOULDBLOCK" || code === "ENXIO" || code === "EOPNOTSUPP")
+    return target.explicit === true ? "special" : "not-regular";
+  return "unreadable";
+}
+function fill(fd, buf, from) {
+  let filled = from;
+  while (filled < buf.length) {
+    const n = readSync(fd, buf, filled, buf.length - filled, null);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled;
+}
+var WINDOW_BYTES, OVERLAP_BYTES, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF2, ContentReader;
+var init_content_reader = __esm({
+  "src/sources/content-reader.ts"() {
+    "use strict";
+    WINDOW_BYTES = 4 * 1024 * 1024;
+    OVERLAP_BYTES = 128 * 1024;
+    NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+    NONBLOCK = constants.O_NONBLOCK ?? 0;
+    OPEN_FLAGS = constants.O_RDONLY | NOFOLLOW | NONBLOCK;
+    LF2 = 10;
+    ContentReader = class {
+      options;
+      window;
+      half;
+      buffer;
+      constructor(options) {
+        this.options = options;
+        this.window = options.windowBytes ?? WINDOW_BYTES;
+        const overlap = options.overlapBytes ?? OVERLAP_BYTES;
+        this.half = Math.max(1, Math.floor(Math.min(overlap, this.window / 4) / 2));
+      }
+      scratch() {
+        this.buffer ??= Buffer.allocUnsafe(this.window);
+        return this.buffer;
+      }
+      skip(label, sink, reason, detail, bytes) {
+        sink.skip({
+          path: label.path,
+          ...label.pathBytes === void 0 ? {} : { pathBytes: label.pathBytes },
+          reason,
+          ...detail === void 0 ? {} : { detail },
+          ...bytes === void 0 ? {} : { bytes }
+        });
+      }
+      overLimit(size) {
+        const max = this.options.maxFileSize;
+        return max !== void 0 && size > max;
+      }
+      /** A file on disk. Links are never followed; FIFOs and devices are never waited on. */
+      readFile(target, sink) {
+        const label = {
+          path: target.path,
+          ...target.pathBytes === void 0 ? {} : { pathBytes: target.pathBytes }
+        };
+        const none = { bytes: 0, candidate: false, skipped: true };
+        if (target.kind === "symlink") {
+          this.skip(label, sink, "symlink");
+          return none;
+        }
+        if (target.kind === "gitlink") {
+          this.skip(label, sink, "submodule", "a commit of another repository");
+          return none;
+        }
+        if (target.kind === "special") {
+          this.skip(label, sink, target.explicit === true ? "special" : "not-regular");
+          return none;
+        }
+        let fd;
+        try {
+          fd = openSync(target.abs, OPEN_FLAGS);
+        } catch (error) {
+          const code = error.code;
+          const reason = readError(code, target);
+          this.skip(label, sink, reason, reason === "unreadable" ? code ?? "open failed" : void 0);
+          return none;
+        }
+        try {
+          const result2 = this.readOpen(fd, target, label, sink);
+          if (!result2.skipped) sink.read(result2.bytes);
+          return result2;
+        } catch (error) {
+          const code = error.code;
+          if (code === void 0) throw error;
+          const reason = readError(code, target);
+          this.skip(label, sink, reason, reason === "unreadable" ? code : void 0);
+          return none;
+        } finally {
+          closeSync(fd);
+        }
+      }
+      readOpen(fd, target, label, sink) {
+        if (target.explicit === true) {
+          const s2 = fstatSync(fd);
+          if (s2.isDirectory()) {
+            this.skip(label, sink, "not-regular");
+            return { bytes: 0, candidate: false, skipped: true };
+          }
+          if (!s2.isFile()) {
+            this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
+            return { bytes: 0, candidate: false, skipped: true };
+          }
+        }
+        const buf = this.scratch();
+        let filled = fill(fd, buf, 0);
+        if (filled < buf.length) {
+          if (this.overLimit(filled)) {
+            this.skip(label, sink, "too-large", `${filled} bytes, over the size limit`, filled);
+            return { bytes: 0, candidate: false, skipped: true };
+          }
+          const p3 = this.start(label, sink);
+          this.scanWindow(p3, buf, 0, filled, true);
+          return { bytes: filled, candidate: p3.candidate, skipped: false };
+        }
+        const s = fstatSync(fd);
+        if (!s.isFile()) {
+          this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
+          return { bytes: 0, candidate: false, skipped: true };
+        }
+        if (this.overLimit(s.size)) {
+          this.skip(label, sink, "too-large", `${s.size} bytes, over the size limit`, s.size);
+          return { bytes: 0, candidate: false, skipped: true };
+        }
+        const p2 = this.start(label, sink);
+        let total = filled;
+        for (; ; ) {
+          const next = this.scanWindow(p2, buf, 0, filled, false);
+          buf.copyWithin(0, next, filled);
+          const kept = filled - next;
+          const got = fill(fd, buf, kept);
+          total += got - kept;
+          filled = got;
+          if (filled < buf.length) break;
+        }
+        this.scanWindow(p2, buf, 0, filled, true);
+        return { bytes: total, candidate: p2.candidate, skipped: false };
+      }
+      /** Bytes already in memory (a git blob, a small standard input). Never copied. */
+      readBytes(data, label, sink) {
+        if (this.overLimit(data.length)) {
+          this.skip(label, sink, "too-large", `${data.length} bytes, over the size limit`, data.length);
+          return { bytes: 0, candidate: false, skipped: true };
+        }
+        const p2 = this.start(label, sink);
+        let at2 = 0;
+        while (data.length - at2 > this.window) {
+          at2 = this.scanWindow(p2, data, at2, at2 + this.window, false);
+        }
+        this.scanWindow(p2, data, at2, data.length, true);
+        sink.read(data.length);
+        return { bytes: data.length, candidate: p2.candidate, skipped: false };
+      }
+      /** Content that arrives in pieces (standard input, a large blob, an archive entry). */
+      async readPieces(pieces, label, sink) {
+        const buf = Buffer.allocUnsafe(this.window);
+        const p2 = this.start(label, sink);
+        let filled = 0;
+        let total = 0;
+        for await (const piece of pieces) {
+          let from = 0;
+          while (from < piece.length) {
+            const take = Math.min(piece.length - from, buf.length - filled);
+            piece.copy(buf, filled, from, from + take);
+            filled += take;
+            from += take;
+            total += take;
+            if (this.overLimit(total)) {
+              this.skip(
+                label,
+                sink,
+                "too-large",
+                `over the size limit; the first ${total - take} bytes were scanned`
+              );
+              return { bytes: total, candidate: p2.candidate, skipped: true };
+            }
+            if (filled === buf.length) {
+              const next = this.scanWindow(p2, buf, 0, filled, false);
+              buf.copyWithin(0, next, filled);
+              filled -= next;
+            }
+          }
+        }
+        this.scanWindow(p2, buf, 0, filled, true);
+        sink.read(total);
+        return { bytes: total, candidate: p2.candidate, skipped: false };
+      }
+      start(label, sink) {
+        return {
+          label,
+          sink,
+          base: 0,
+          line: 1,
+          column: 1,
+          line16: [1, 1],
+          ownedUntil: 0,
+          candidate: false
+        };
+      }
+      /**
+       * Scans the window buf[start, end) (absolute offset p.base). Unless it is the last, it owns only
+       * up to `end - half` and the next window starts at least `half` before that (on a line start
+       * when there is one): returns where the next window starts, and moves `p` there.
+       */
+      scanWindow(p2, buf, start, end, last) {
+        const ownFrom = Math.min(end, start + Math.max(0, p2.ownedUntil - p2.base));
+        let ownTo = end;
+        let next = end;
+        if (!last) {
+          ownTo = utf8Boundary(buf, end - this.half, ownFrom);
+          const lineStart = buf.lastIndexOf(LF2, ownTo - this.half - 1);
+          next = lineStart >= ownTo - 2 * this.half && lineStart >= start ? lineStart + 1 : utf8Boundary(buf, ownTo - this.half, start + 1);
+          if (next <= start) next = Math.max(start + 1, ownTo - this.half);
+        }
+        const filter = this.options.filter;
+        if (filter.ascii(buf, start, end)) {
+          p2.candidate = true;
+          this.emitUtf8(p2, buf, start, end, ownFrom, ownTo);
+        }
+        const b0 = buf[start];
+        const b1 = buf[start + 1];
+        const bom = p2.base === 0 && (b0 === 255 && b1 === 254 || b0 === 254 && b1 === 255);
+        if ((bom || buf.subarray(start, end).includes(0)) && filter.utf16(buf, start, end)) {
+          p2.candidate = true;
+          this.emitUtf16(p2, buf, start, end, ownFrom, ownTo, 0);
+          this.emitUtf16(p2, buf, start, end, ownFrom, ownTo, 1);
+        }
+        if (!last) {
+          p2.ownedUntil = p2.base + (ownTo - start);
+          this.advance(p2, buf, start, next);
+        }
+        return next;
+      }
+      chunk(p2, text2, fields) {
+        const l3 = p2.label;
+        p2.sink.chunk({
+          source: this.options.source,
+          path: l3.path,
+          ...l3.pathBytes === void 0 ? {} : { pathBytes: l3.pathBytes },
+          text: text2,
+          ...l3.blobId === void 0 ? {} : { blobId: l3.blobId },
+          ...l3.commit === void 0 ? {} : { commit: l3.commit },
+          ...l3.reportable === void 0 ? {} : { reportable: l3.reportable },
+          ...fields
+        });
+      }
+      emitUtf8(p2, buf, start, end, ownFrom, ownTo) {
+        const from = p2.base === 0 && buf[start] === 239 && buf[start + 1] === 187 && buf[start + 2] === 191 ? start + 3 : start;
+        const whole = ownFrom <= from && ownTo === end;
+        const pre = whole ? "" : buf.toString("utf8", from, Math.max(from, ownFrom));
+        const mid = buf.toString("utf8", Math.max(from, ownFrom), ownTo);
+        const post = ownTo === end ? "" : buf.toString("utf8", ownTo, end);
+        this.chunk(p2, whole ? mid : pre + mid + post, {
+          ...p2.line === 1 ? {} : { firstLine: p2.line },
+          ...p2.column === 1 ? {} : { firstColumn: p2.column },
+          ...whole ? {} : { ownFrom: pre.length, ownTo: pre.length + mid.length },
+          size: ownTo - Math.max(from, ownFrom)
+        });
+      }
+      /** One UTF-16 view: code units at even (`parity` 0, little-endian) or odd absolute offsets. */
+      emitUtf16(p2, buf, start, end, ownFrom, ownTo, parity) {
+        const align = (i) => (p2.base + i - start & 1) === parity ? i : i + 1;
+        let from = align(start);
+        if (p2.base === 0 && parity === 0 && buf[start] === 255 && buf[start + 1] === 254) from += 2;
+        if (p2.base === 0 && parity === 1 && buf[start] === 254 && buf[start + 1] === 255) from += 2;
+        const to2 = from + Math.floor(Math.max(0, end - from) / 2) * 2;
+        if (to2 <= from) return;
+        const o1 = Math.min(to2, Math.max(from, align(ownFrom)));
+        const o2 = Math.min(to2, Math.max(o1, align(ownTo)));
+        const text2 = buf.toString("utf16le", from, to2);
+        const view = parity === 0 ? "utf-16le" : "utf-16be";
+        const line = p2.line16[parity];
+        this.chunk(p2, text2, {
+          view,
+          ...line === 1 ? {} : { firstLine: line },
+          ...o1 === from && o2 === to2 ? {} : { ownFrom: (o1 - from) / 2, ownTo: (o2 - from) / 2 },
+          // The UTF-8 view stands for these bytes in the counts.
+          size: 0
+        });
+      }
+      /** Moves the line and column counts from `start` to `next` (the next window's start). */
+      advance(p2, buf, start, next) {
+        let lines = 0;
+        let last = -1;
+        for (let at2 = buf.indexOf(LF2, start); at2 !== -1 && at2 < next; at2 = buf.indexOf(LF2, at2 + 1)) {
+          lines++;
+          last = at2;
+          if (buf[at2 + 1] === 0) p2.line16[p2.base + at2 - start & 1]++;
+        }
+        if (lines > 0) {
+          p2.line += lines;
+          p2.column = 1 + buf.toString("utf8", last + 1, next).length;
+        } else {
+          p2.column += buf.toString("utf8", start, next).length;
+        }
+        p2.base += next - start;
+      }
+    };
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY2 = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH2 = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY2;
+      const lead = pattern[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY2;
+      let prev = EMPTY2;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to2 = pattern[index];
+          if (to2 === ESCAPE) {
+            to2 = pattern[index += 1];
+          }
+          if (prev <= to2) {
+            body += `-${escapeMember(to2)}`;
+          }
+          prev = EMPTY2;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY2;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern;
+      let out = EMPTY2;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH2 && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_3, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_3, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH2
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH2
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_3, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_3, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH2 ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_3, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run, at2) => {
+      let separator = EMPTY2;
+      for (let index = at2 + 1; index < run.length && !run[index].wildcard; index++) {
+        separator += run[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY2;
+      let run = [];
+      const flush = () => {
+        let lastWildcard;
+        run.forEach((token, at2) => {
+          if (token.wildcard) {
+            lastWildcard = at2;
+          }
+        });
+        run.forEach((token, at2) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at2)})[^\\/])*`;
+        });
+        run = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH2) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH2);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path) => {
+      const end = path.length - 1;
+      const index = path.lastIndexOf(
+        SLASH2,
+        path[end] === SLASH2 ? end - 1 : end
+      );
+      return index < 0 ? path : path.slice(index + 1);
+    };
+    var parentOf = (path) => {
+      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path.split(SLASH2).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY2;
+      }
+      const end = path.length - 1;
+      const cut = path.lastIndexOf(
+        SLASH2,
+        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY2 : path.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define(this, "body", body);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str2 = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
+        return define(this, key, regex);
+      }
+    };
+    var hasTrailingBackslash = (str2) => {
+      let count = 0;
+      while (str2[str2.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule2 = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule2) {
+          this._added = true;
+          this._rules.push(rule2);
+          if (matchesBasename(rule2.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule2 = rules[index];
+          if (rule2.checkRegex.test(path)) {
+            ignored = !rule2.negative;
+            unignored = rule2.negative;
+            matchedRule = rule2.negative ? UNDEFINED : rule2;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename2 = shortcut ? basenameOf(path) : path;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule2 = rules[index];
+          if (rule2[mode].test(
+            shortcut && rule2._basenameOnly ? basename2 : path
+          )) {
+            const { negative } = rule2;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule2;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message2, Ctor) => {
+      throw new Ctor(message2);
+    };
+    var checkPath = (path, originalPath, doThrow) => {
+      if (!isString(path)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path)) {
+        const r2 = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r2} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path) => {
+      const first = path.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path.length === 1) {
+        return true;
+      }
+      const second = path.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p2) => p2;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path) {
+        checkPath(
+          path,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path ? this._t(path, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path = convertPath(target);
+        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path);
+        }
+        const dir = this._t(path, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path, cache) {
+        const cached = cache[path];
+        if (cached) {
+          return cached;
+        }
+        const parentPath = parentOf(path);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+      }
+      ignores(path) {
+        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
+      }
+      createFilter() {
+        return (path) => !this.ignores(path);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path) {
+        return this._test(path, this._testCache, convertPath(path));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// rules/aws-accounts.json
+var aws_accounts_default;
+var init_aws_accounts = __esm({
+  "rules/aws-accounts.json"() {
+    aws_accounts_default = {
+      $schema: "./aws-accounts.schema.json",
+      version: 1,
+      description: "AWS accounts known to issue canary (decoy) access keys. A key from one of them was planted to detect whoever uses it: report it as a likely canary and never call AWS with it.",
+      groups: [
+        {
+          id: "thinkst-canarytokens",
+          kind: "canary",
+          title: "Thinkst canarytokens.org",
+          description: "Accounts behind the AWS API key tokens of canarytokens.org (Thinkst Canary).",
+          accounts: [
+            "052310077262",
+            "171436882533",
+            "266735846894",
+            "534261010715",
+            "595918472158",
+            "717712589309",
+            "730335385048",
+            "819147034852",
+            "893192397702",
+            "992382622183"
+          ]
+        },
+        {
+          id: "off-brand-canaries",
+          kind: "canary",
+          title: "Off-brand canary accounts",
+          description: "Accounts seen issuing decoy keys outside canarytokens.org (list kept by trufflehog's AWS detector).",
+          accounts: [
+            "044858866125",
+            "251535659677",
+            "344043088457",
+            "351906852752",
+            "390477818340",
+            "426127672474",
+            "427150556519",
+            "439872796651",
+            "445142720921",
+            "465867158099",
+            "637958123769",
+            "693412236332",
+            "732624840810",
+            "735421457923",
+            "959235150393",
+            "982842642351"
+          ]
+        }
+      ]
+    };
+  }
+});
+
+// src/engine/decode-account.ts
+function decodeAccountId(keyId) {
+  if (!MODERN.test(keyId)) return void 0;
+  const fifth = keyId.charAt(PREFIX_LENGTH);
+  if (fifth === "I" || fifth === "J") return void 0;
+  let bits = 0n;
+  for (const c3 of keyId.slice(PREFIX_LENGTH, PREFIX_LENGTH + 10)) {
+    bits = bits << 5n | BigInt(BASE322.indexOf(c3));
+  }
+  const first48 = bits >> 2n;
+  const account = (first48 & ACCOUNT_MASK) >> 7n;
+  if (account > MAX_ACCOUNT) return void 0;
+  return account.toString().padStart(12, "0");
+}
+var BASE322, MODERN, PREFIX_LENGTH, ACCOUNT_MASK, MAX_ACCOUNT;
+var init_decode_account = __esm({
+  "src/engine/decode-account.ts"() {
+    "use strict";
+    BASE322 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    MODERN = /^[A-Z]{4}[A-Z2-7]{16}$/;
+    PREFIX_LENGTH = 4;
+    ACCOUNT_MASK = 0x7fffffffff80n;
+    MAX_ACCOUNT = 999999999999n;
+  }
+});
+
+// src/engine/key-facts.ts
+function keyFactsFor(keyId) {
+  const prefix = keyId.slice(0, 4);
+  const account = decodeAccountId(keyId);
+  if (account === void 0) return { prefix };
+  return CANARY.has(account) ? { prefix, account, canary: true } : { prefix, account };
+}
+var GROUPS, CANARY;
+var init_key_facts = __esm({
+  "src/engine/key-facts.ts"() {
+    "use strict";
+    init_aws_accounts();
+    init_decode_account();
+    GROUPS = aws_accounts_default.groups;
+    CANARY = /* @__PURE__ */ new Map();
+    for (const group2 of GROUPS) {
+      if (group2.kind === "canary") for (const account of group2.accounts) CANARY.set(account, group2);
+    }
+  }
+});
+
 // node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
@@ -261,10 +1635,10 @@ var require_utils = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
+    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
+    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform = navigator.platform.toLowerCase();
@@ -275,8 +1649,8 @@ var require_utils = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str2) => {
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -359,14 +1733,14 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan2 = (input, options) => {
+    var scan3 = (input, options) => {
       const opts = options || {};
       const length = input.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str = input;
+      let str2 = input;
       let index = -1;
       let start = 0;
       let lastIndex = 0;
@@ -385,10 +1759,10 @@ var require_scan = __commonJS({
       let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
+      const peek = () => str2.charCodeAt(index + 1);
       const advance = () => {
         prev = code;
-        return str.charCodeAt(++index);
+        return str2.charCodeAt(++index);
       };
       while (index < length) {
         code = advance();
@@ -565,24 +1939,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base = str;
+      let base = str2;
       let prefix = "";
       let glob = "";
       if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
+        prefix = str2.slice(0, start);
+        str2 = str2.slice(start);
         lastIndex -= start;
       }
       if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
+        base = str2.slice(0, lastIndex);
+        glob = str2.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob = str;
+        glob = str2;
       } else {
-        base = str;
+        base = str2;
       }
-      if (base && base !== "" && base !== "/" && base !== str) {
+      if (base && base !== "" && base !== "/" && base !== str2) {
         if (isPathSeparator(base.charCodeAt(base.length - 1))) {
           base = base.slice(0, -1);
         }
@@ -648,7 +2022,7 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module.exports = scan2;
+    module.exports = scan3;
   }
 });
 
@@ -656,7 +2030,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants = require_constants();
+    var constants2 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -664,7 +2038,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -873,7 +2247,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -919,8 +2293,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1174,9 +2548,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1616,7 +2990,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1629,8 +3003,8 @@ var require_parse = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create = (str) => {
-        switch (str) {
+      const create = (str2) => {
+        switch (str2) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -1648,7 +3022,7 @@ var require_parse = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
+            const match = /^(.*?)\.(\w+)$/.exec(str2);
             if (!match) return;
             const source2 = create(match[1]);
             if (!source2) return;
@@ -1671,17 +3045,17 @@ var require_parse = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var scan2 = require_scan();
+    var scan3 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch2(input, options, returnState));
-        const arrayMatcher = (str) => {
+        const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str);
+            const state2 = isMatch(str2);
             if (state2) return state2;
           }
           return false;
@@ -1693,7 +3067,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
+      const posix = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1703,8 +3077,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix2 });
-        const result2 = { glob, state, regex, posix: posix2, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
+        const result2 = { glob, state, regex, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
         }
@@ -1729,7 +3103,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1737,7 +3111,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1746,23 +3120,23 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix2);
+          match = picomatch2.matchBase(input, regex, options, posix);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix2 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix2 }));
+      return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
+    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p2) => picomatch2.parse(p2, options));
       return parse(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input, options) => scan2(input, options);
+    picomatch2.scan = (input, options) => scan3(input, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
@@ -1802,7 +3176,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
+    picomatch2.constants = constants2;
     module.exports = picomatch2;
   }
 });
@@ -1824,12 +3198,946 @@ var require_picomatch2 = __commonJS({
   }
 });
 
+// src/engine/label.ts
+function normalizeName(name) {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+function namesBefore(prefix, limit) {
+  const names = [];
+  let rest = prefix.replace(PROMPT_DEFAULT, ":");
+  while (names.length < limit) {
+    const sep3 = TRAILING_SEPARATORS.exec(rest);
+    const after = sep3 === null ? "" : sep3[0];
+    rest = rest.slice(0, rest.length - after.length);
+    let at2 = rest.length;
+    while (at2 > 0 && NAME_CHAR[rest.charCodeAt(at2 - 1)] === 1) at2--;
+    if (at2 === rest.length) break;
+    names.push({ text: rest.slice(at2), after });
+    rest = rest.slice(0, at2);
+  }
+  return names;
+}
+function strengthOf(name, labels) {
+  const n = normalizeName(name);
+  if (n === "") return "none";
+  if (labels.strong.test(n)) return "strong";
+  if (labels.weak?.test(n) && !FRAMEWORK_KEYS.has(name)) return "weak";
+  return "none";
+}
+function isTransparent(name, labels) {
+  const n = normalizeName(name.text);
+  return n.length <= 1 || name.after.startsWith("(") || (labels.carrier?.test(n) ?? false);
+}
+function phraseOf(names, from) {
+  let phrase = names[from]?.text ?? "";
+  for (let i = from + 1; i < names.length && i < from + PHRASE_WORDS; i++) {
+    const name = names[i];
+    if (name === void 0 || !PHRASE_GAP.test(name.after)) break;
+    phrase = `${name.text}_${phrase}`;
+  }
+  return phrase;
+}
+function strongAfter(suffix, labels) {
+  for (const name of suffix.match(NAME) ?? []) {
+    if (labels.strong.test(normalizeName(name))) return "strong";
+  }
+  return "none";
+}
+function strongest(a, b3) {
+  if (a === "strong" || b3 === "strong") return "strong";
+  return a === "weak" || b3 === "weak" ? "weak" : "none";
+}
+function hasContext(index, line, labels) {
+  const context2 = labels.context;
+  if (context2 === void 0) return false;
+  let byPattern = CONTEXT_SEEN.get(index);
+  if (byPattern === void 0) {
+    byPattern = /* @__PURE__ */ new Map();
+    CONTEXT_SEEN.set(index, byPattern);
+  }
+  let seen = byPattern.get(context2);
+  if (seen === void 0) {
+    seen = /* @__PURE__ */ new Map();
+    byPattern.set(context2, seen);
+  }
+  const from = Math.max(1, line - labels.contextLines);
+  const to2 = Math.min(index.lineCount, line + labels.contextLines);
+  for (let l3 = from; l3 <= to2; l3++) {
+    let hit = seen.get(l3);
+    if (hit === void 0) {
+      hit = context2.test(index.lineText(l3));
+      seen.set(l3, hit);
+    }
+    if (hit) return true;
+  }
+  return false;
+}
+function nonBlankAtOrAbove(index, line) {
+  let known = NON_BLANK_BEFORE.get(index);
+  if (known === void 0) {
+    known = /* @__PURE__ */ new Map();
+    NON_BLANK_BEFORE.set(index, known);
+  }
+  const visited = [];
+  let at2 = line;
+  let found;
+  while (at2 >= 1) {
+    found = known.get(at2);
+    if (found !== void 0) break;
+    if (index.contentStart(at2) < index.lineEnd(at2)) {
+      found = at2;
+      break;
+    }
+    visited.push(at2);
+    at2--;
+  }
+  const result2 = found ?? 0;
+  for (const l3 of visited) known.set(l3, result2);
+  known.set(line, result2);
+  return result2;
+}
+function readLabel(index, offset, labels) {
+  const line = index.lineOf(offset);
+  const start = index.lineStart(line);
+  const text2 = index.text;
+  const prefix = text2.slice(Math.max(start, offset - PREFIX_WINDOW), offset);
+  if (ENCRYPTED.test(prefix)) return { strength: "none", other: true, line };
+  const names = namesBefore(prefix, MAX_NAMES);
+  let skip = 0;
+  while (skip < names.length && isTransparent(names[skip], labels)) skip++;
+  if (skip === 0 && names.length > 0) {
+    const phrase = phraseOf(names, 0);
+    const strength = strongest(
+      strengthOf(names[0]?.text ?? "", labels),
+      strengthOf(phrase, labels)
+    );
+    const other = strength === "none" && OTHER_NAME.test(normalizeName(phrase));
+    return { strength, other, line };
+  }
+  let found = "none";
+  for (let i = skip; i < names.length; i++) {
+    found = strongest(found, strengthOf(phraseOf(names, i), labels));
+  }
+  const first = names[0];
+  const bare = first === void 0 || (labels.carrier?.test(normalizeName(first.text)) ?? false);
+  const tail2 = text2.slice(offset, Math.min(index.lineEnd(line), offset + SUFFIX_WINDOW));
+  if (found !== "none" || !bare) return { strength: found, other: false, line };
+  if (skip < names.length) return { strength: strongAfter(tail2, labels), other: false, line };
+  let previous = nonBlankAtOrAbove(index, line - 1);
+  for (let comments = 0; previous >= 1 && found === "none" && comments <= MAX_COMMENTS; ) {
+    const end = index.lineEnd(previous);
+    const before = text2.slice(Math.max(index.lineStart(previous), end - PREFIX_WINDOW), end);
+    const names2 = namesBefore(before, LINE_BEFORE_NAMES);
+    for (let i = 0; i < names2.length; i++) {
+      found = strongest(found, strengthOf(phraseOf(names2, i), labels));
+    }
+    const head = index.contentStart(previous);
+    if (!COMMENT_START.test(text2.slice(head, Math.min(end, head + 4)))) break;
+    comments++;
+    previous = nonBlankAtOrAbove(index, previous - 1);
+  }
+  if (found === "none") found = strongAfter(tail2, labels);
+  return { strength: found, other: false, line };
+}
+function labelOf(index, offset, labels) {
+  const reading = readLabel(index, offset, labels);
+  if (reading.strength === "weak" && !hasContext(index, reading.line, labels)) return "none";
+  return reading.strength;
+}
+var TRAILING_SEPARATORS, NAME_CHAR, NAME, PROMPT_DEFAULT, PHRASE_GAP, PREFIX_WINDOW, MAX_NAMES, LINE_BEFORE_NAMES, MAX_COMMENTS, PHRASE_WORDS, OTHER_NAME, ENCRYPTED, COMMENT_START, SUFFIX_WINDOW, FRAMEWORK_KEYS, CONTEXT_SEEN, NON_BLANK_BEFORE;
+var init_label = __esm({
+  "src/engine/label.ts"() {
+    "use strict";
+    TRAILING_SEPARATORS = /(?:[\s"'`:=<>,;(){}[\]\\|&*?!\u2018\u2019\u201c\u201d\u00ab\u00bb]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
+    NAME_CHAR = new Uint8Array(128);
+    for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-:/@$")
+      NAME_CHAR[c3.charCodeAt(0)] = 1;
+    NAME = /[A-Za-z0-9_.\-:/@$]+/g;
+    PROMPT_DEFAULT = / \[[^\]"'=\n]{0,40}\]:\s*$/;
+    PHRASE_GAP = /^[ \t]{1,2}$/;
+    PREFIX_WINDOW = 160;
+    MAX_NAMES = 5;
+    LINE_BEFORE_NAMES = 12;
+    MAX_COMMENTS = 2;
+    PHRASE_WORDS = 5;
+    OTHER_NAME = /sha(?:1|256|384|512)|hash|checksum|digest|integrity|etag|signature|fingerprint|commit|revision|nonce|salt|uuid|guid|requestid|hostid|csrf|xsrf|jwt|webhook|clientsecret|appsecret|signingsecret|sessionsecret|cookiesecret|apikey/;
+    ENCRYPTED = /(?:ENC\[[A-Z0-9_]+,data:|ENC\(|vault:v\d+:|secure:\s*["']?)$/;
+    COMMENT_START = /^(?:#|\/\/|;|--|<!--|\/\*|\*)/;
+    SUFFIX_WINDOW = 80;
+    FRAMEWORK_KEYS = /* @__PURE__ */ new Set(["SECRET_KEY", "SECRET_KEY_BASE", "WTF_CSRF_SECRET_KEY"]);
+    CONTEXT_SEEN = /* @__PURE__ */ new WeakMap();
+    NON_BLANK_BEFORE = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/engine/line-index.ts
+function isSpace(code) {
+  return code === 32 || code >= 9 && code <= 13 || code === 160 || code === 5760 || code >= 8192 && code <= 8202 || code === 8232 || code === 8233 || code === 8239 || code === 8287 || code === 12288 || code === 65279;
+}
+function createLineIndex(text2) {
+  const starts = [0];
+  let at2 = text2.indexOf("\n");
+  while (at2 !== -1) {
+    starts.push(at2 + 1);
+    at2 = text2.indexOf("\n", at2 + 1);
+  }
+  const lineOf = (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+  const lineStart = (line) => starts[line - 1] ?? text2.length;
+  const lineEnd = (line) => {
+    const start = lineStart(line);
+    let end = line < starts.length ? lineStart(line + 1) - 1 : text2.length;
+    if (end > start && text2.charCodeAt(end - 1) === 13) end--;
+    return Math.max(start, end);
+  };
+  const contents = /* @__PURE__ */ new Map();
+  const contentStart = (line) => {
+    let at3 = contents.get(line);
+    if (at3 === void 0) {
+      const end = lineEnd(line);
+      at3 = lineStart(line);
+      while (at3 < end && isSpace(text2.charCodeAt(at3))) at3++;
+      contents.set(line, at3);
+    }
+    return at3;
+  };
+  return {
+    text: text2,
+    lineCount: starts.length,
+    lineOf,
+    columnOf: (offset) => offset - lineStart(lineOf(offset)) + 1,
+    lineStart,
+    lineEnd,
+    lineText: (line) => text2.slice(lineStart(line), lineEnd(line)),
+    contentStart
+  };
+}
+var init_line_index = __esm({
+  "src/engine/line-index.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/mask-line.ts
+function maskLooseRuns(text2) {
+  return text2.replace(
+    LONG_RUN,
+    (run) => /[0-9]/.test(run) && /[A-Za-z]/.test(run) ? "*".repeat(Math.min(run.length, 32)) : run
+  );
+}
+function prepareMasks(spans) {
+  const sorted = [...spans].sort((a, b3) => a.start - b3.start || b3.end - a.end);
+  const out = [];
+  for (const s of sorted) {
+    const last = out.at(-1);
+    if (last === void 0 || s.start >= last.end) {
+      out.push(s);
+      continue;
+    }
+    if (s.end <= last.end) continue;
+    const longer = s.end - s.start > last.end - last.start ? s : last;
+    out[out.length - 1] = { start: last.start, end: s.end, replacement: longer.replacement };
+  }
+  return out;
+}
+function firstEndingAfter(masks, offset) {
+  let lo = 0;
+  let hi = masks.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (masks[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function maskLine(text2, line, focusStart, focusEnd, masks) {
+  let a = Math.max(line.start, Math.min(focusStart, line.end) - CONTEXT);
+  let b3 = Math.min(line.end, Math.max(focusEnd, line.start) + CONTEXT);
+  const atA = masks[firstEndingAfter(masks, a)];
+  if (atA !== void 0 && atA.start < a) a = Math.max(line.start, atA.start);
+  const atB = masks[firstEndingAfter(masks, b3)];
+  if (atB !== void 0 && atB.start < b3) b3 = Math.min(line.end, atB.end);
+  for (let n = 0; n < RUN_EXTEND && a > line.start && RUN_CHAR.test(text2.charAt(a - 1)); n++) a--;
+  for (let n = 0; n < RUN_EXTEND && b3 < line.end && RUN_CHAR.test(text2.charAt(b3)); n++) b3++;
+  let out = "";
+  let at2 = a;
+  for (let i = firstEndingAfter(masks, a); i < masks.length; i++) {
+    const s = masks[i];
+    if (s.start >= b3) break;
+    out += maskLooseRuns(text2.slice(at2, Math.max(at2, s.start))) + s.replacement;
+    at2 = Math.min(s.end, b3);
+  }
+  out += maskLooseRuns(text2.slice(at2, b3));
+  if (a > line.start) out = `\u2026${out}`;
+  if (b3 < line.end) out = `${out}\u2026`;
+  return out.trim();
+}
+var CONTEXT, RUN_EXTEND, LONG_RUN, RUN_CHAR;
+var init_mask_line = __esm({
+  "src/engine/mask-line.ts"() {
+    "use strict";
+    CONTEXT = 80;
+    RUN_EXTEND = 120;
+    LONG_RUN = /[A-Za-z0-9+/=%\\]{16,}/g;
+    RUN_CHAR = /[A-Za-z0-9+/=%\\]/;
+  }
+});
+
+// src/engine/match.ts
+function normalizeValue(raw) {
+  if (!raw.includes("\\") && !raw.includes("%")) return raw;
+  return raw.replace(/\\\//g, "/").replace(/%(2[bBfF]|3[dD])/g, (_3, hex) => URL_ESCAPES[hex.toLowerCase()] ?? "");
+}
+function findMatches(text2, rule2, regions) {
+  const regex = rule2.regex;
+  if (regex === void 0) return [];
+  const matches = [];
+  for (const region of regions ?? [{ start: 0, end: text2.length }]) {
+    const slice = region.start === 0 && region.end === text2.length ? text2 : text2.slice(region.start, region.end);
+    for (const m2 of slice.matchAll(regex)) {
+      const span = m2.indices?.[rule2.secretGroup];
+      const raw = m2[rule2.secretGroup];
+      if (span === void 0 || raw === void 0) continue;
+      matches.push({
+        rule: rule2,
+        start: region.start + span[0],
+        end: region.start + span[1],
+        value: normalizeValue(raw)
+      });
+    }
+  }
+  return matches;
+}
+var URL_ESCAPES;
+var init_match = __esm({
+  "src/engine/match.ts"() {
+    "use strict";
+    URL_ESCAPES = { "2b": "+", "2f": "/", "3d": "=" };
+  }
+});
+
+// src/engine/pair.ts
+function breaksBetween(isBreak, a, b3) {
+  let breaks = 0;
+  for (let l3 = Math.min(a, b3) + 1; l3 < Math.max(a, b3); l3++) if (isBreak(l3)) breaks++;
+  return breaks;
+}
+function breakLines(index) {
+  const known = /* @__PURE__ */ new Map();
+  return (line) => {
+    let hit = known.get(line);
+    if (hit === void 0) {
+      const start = index.contentStart(line);
+      hit = start >= index.lineEnd(line) || index.text.charCodeAt(start) === 91 && INI_HEADER.test(index.lineText(line));
+      known.set(line, hit);
+    }
+    return hit;
+  };
+}
+function headerLines(text2, index) {
+  const lines = [];
+  for (const m2 of text2.matchAll(/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/gm))
+    lines.push(index.lineOf(m2.index));
+  return lines;
+}
+function lowerBound2(sorted, value) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function sameSection(headers, a, b3) {
+  const top = Math.min(a, b3);
+  const bottom = Math.max(a, b3);
+  const above = lowerBound2(headers, top + 1) - 1;
+  const header = headers[above];
+  if (header === void 0 || top - header > SECTION_LINES) return false;
+  return (headers[above + 1] ?? Number.POSITIVE_INFINITY) > bottom;
+}
+function reaches(pair, naming, lines, chars, wide) {
+  if (lines <= pair.withinLines && chars <= pair.withinChars) return true;
+  if (naming !== "labelled") return false;
+  if (lines <= Math.max(pair.withinLines, LABELLED_LINES)) {
+    return chars <= Math.max(pair.withinChars, LABELLED_CHARS);
+  }
+  return wide && lines <= SECTION_LINES && chars <= SECTION_CHARS;
+}
+function keyTable(keys, index) {
+  const lines = [];
+  const firstKey = [];
+  keys.forEach((k2, i) => {
+    const line = index.lineOf(k2.start);
+    if (lines.at(-1) !== line) {
+      lines.push(line);
+      firstKey.push(i);
+    }
+  });
+  firstKey.push(keys.length);
+  return { keys, lines, firstKey };
+}
+function nearestOnLine(table, at2, secret, limit, accept) {
+  const from = table.firstKey[at2] ?? 0;
+  const to2 = table.firstKey[at2 + 1] ?? from;
+  let split = from;
+  let hi = to2;
+  while (split < hi) {
+    const mid = split + hi >> 1;
+    if (table.keys[mid].start < secret.start) split = mid + 1;
+    else hi = mid;
+  }
+  const out = [];
+  let left = split - 1;
+  let right = split;
+  const charsOf = (i, after) => {
+    const k2 = table.keys[i];
+    return Math.max(0, after ? secret.start - k2.end : k2.start - secret.end);
+  };
+  while (out.length < limit) {
+    const l3 = left >= from ? charsOf(left, true) : Number.POSITIVE_INFINITY;
+    const r2 = right < to2 ? charsOf(right, false) : Number.POSITIVE_INFINITY;
+    const takeLeft = l3 <= r2;
+    const chars = takeLeft ? l3 : r2;
+    if (chars === Number.POSITIVE_INFINITY || !accept(chars)) break;
+    out.push({
+      keyId: table.keys[takeLeft ? left-- : right++],
+      chars,
+      after: takeLeft
+    });
+  }
+  return out;
+}
+function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
+  const candidates = [];
+  const namings = /* @__PURE__ */ new Map();
+  const isBreak = breakLines(index);
+  let headers;
+  const inSection = (a, b3) => {
+    headers ??= text2 === void 0 ? [] : headerLines(text2, index);
+    return sameSection(headers, a, b3);
+  };
+  for (const pair of pairs) {
+    const keyIds = matches.filter((m2) => m2.rule.id === pair.keyId).sort((a, b3) => a.start - b3.start);
+    const secrets = matches.filter((m2) => m2.rule.id === pair.secret);
+    if (keyIds.length === 0 || secrets.length === 0) continue;
+    const table = keyTable(keyIds, index);
+    for (const secret of secrets) {
+      let naming = namings.get(secret);
+      if (naming === void 0) {
+        naming = namingOf2(secret);
+        namings.set(secret, naming);
+      }
+      if (naming === "other") continue;
+      const secretLine = index.lineOf(secret.start);
+      const within = (span, wide) => {
+        const near2 = [];
+        let below = lowerBound2(table.lines, secretLine);
+        let above = below - 1;
+        const lineAt = (i) => table.lines[i];
+        while (near2.length < PER_SECRET) {
+          const up = above >= 0 ? secretLine - lineAt(above) : Number.POSITIVE_INFINITY;
+          const down = below < table.lines.length ? lineAt(below) - secretLine : Number.POSITIVE_INFINITY;
+          const lines = Math.min(up, down);
+          if (lines > span) break;
+          const level = [];
+          for (const at2 of up === lines && down === lines ? [above, below] : [up === lines ? above : below]) {
+            const keyLine = lineAt(at2);
+            if (wide && !inSection(keyLine, secretLine)) continue;
+            const accept = (chars) => reaches(pair, naming, lines, chars, wide);
+            for (const hit of nearestOnLine(table, at2, secret, PER_SECRET, accept)) {
+              const plain = naming === "labelled" ? 0 : 1;
+              const before = hit.after ? 0 : 1;
+              level.push({
+                pair,
+                keyId: hit.keyId,
+                secret,
+                lines,
+                breaks: 0,
+                plain,
+                before,
+                chars: hit.chars
+              });
+            }
+          }
+          if (up === lines) above--;
+          if (down === lines) below++;
+          level.sort((a, b3) => a.chars - b3.chars || a.keyId.start - b3.keyId.start);
+          for (const c3 of level) near2.push(c3);
+        }
+        return near2;
+      };
+      let near = within(
+        Math.max(pair.withinLines, naming === "labelled" ? LABELLED_LINES : 0),
+        false
+      );
+      if (near.length === 0 && naming === "labelled") near = within(SECTION_LINES, true);
+      for (const c3 of near.slice(0, PER_SECRET)) {
+        const keyLine = index.lineOf(c3.keyId.start);
+        candidates.push({ ...c3, breaks: breaksBetween(isBreak, keyLine, secretLine) });
+      }
+    }
+  }
+  candidates.sort(
+    (a, b3) => a.lines - b3.lines || a.breaks - b3.breaks || a.plain - b3.plain || a.before - b3.before || a.chars - b3.chars || a.secret.start - b3.secret.start
+  );
+  const used = /* @__PURE__ */ new Set();
+  const paired = [];
+  for (const c3 of candidates) {
+    if (used.has(c3.keyId) || used.has(c3.secret)) continue;
+    used.add(c3.keyId);
+    used.add(c3.secret);
+    paired.push({ pair: c3.pair, keyId: c3.keyId, secret: c3.secret });
+  }
+  return { pairs: paired, unpaired: matches.filter((m2) => !used.has(m2)) };
+}
+var LABELLED_LINES, LABELLED_CHARS, SECTION_LINES, INI_HEADER, PER_SECRET, SECTION_CHARS;
+var init_pair = __esm({
+  "src/engine/pair.ts"() {
+    "use strict";
+    LABELLED_LINES = 20;
+    LABELLED_CHARS = 3e3;
+    SECTION_LINES = 120;
+    INI_HEADER = /^\s*\[[^\]\n]+\]\s*$/;
+    PER_SECRET = 8;
+    SECTION_CHARS = 16e3;
+  }
+});
+
+// src/engine/prefilter.ts
+function anyKeyword(rules) {
+  let regex = ANY_KEYWORD.get(rules);
+  if (regex === void 0) {
+    const words = [...new Set(rules.flatMap((r2) => r2.keywords))];
+    const escaped = words.map((w2) => w2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    regex = words.length === 0 ? null : new RegExp(escaped.join("|"));
+    ANY_KEYWORD.set(rules, regex);
+  }
+  return regex;
+}
+function selectRules(text2, rules) {
+  const any = anyKeyword(rules);
+  if (any !== null && !any.test(text2)) return rules.filter((r2) => r2.keywords.length === 0);
+  const selected = [];
+  const seen = /* @__PURE__ */ new Map();
+  for (const rule2 of rules) {
+    if (rule2.keywords.length === 0) {
+      selected.push(rule2);
+      continue;
+    }
+    for (const keyword of rule2.keywords) {
+      let hit = seen.get(keyword);
+      if (hit === void 0) {
+        hit = text2.includes(keyword);
+        seen.set(keyword, hit);
+      }
+      if (hit) {
+        selected.push(rule2);
+        break;
+      }
+    }
+  }
+  return selected;
+}
+var ANY_KEYWORD;
+var init_prefilter = __esm({
+  "src/engine/prefilter.ts"() {
+    "use strict";
+    ANY_KEYWORD = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/engine/redact.ts
+import { createHash as createHash4 } from "node:crypto";
+function sha256Hex2(value) {
+  return createHash4("sha256").update(value, "utf8").digest("hex");
+}
+function redactValue(kind, value) {
+  if (value.length <= KEEP * 2) return "*".repeat(value.length);
+  const head = kind === "key-id" || kind === "identifier" ? value.slice(0, KEEP) : "";
+  const stars = Math.min(value.length - head.length - KEEP, MAX_STARS);
+  return `${head}${"*".repeat(stars)}${value.slice(-KEEP)}`;
+}
+var KEEP, MAX_STARS;
+var init_redact = __esm({
+  "src/engine/redact.ts"() {
+    "use strict";
+    KEEP = 4;
+    MAX_STARS = 32;
+  }
+});
+
+// src/engine/scan-regions.ts
+function isRunChar(text2, at2) {
+  return RUN_CHAR2[text2.charCodeAt(at2)] === 1;
+}
+function widenStart(text2, start) {
+  let s = start;
+  for (let n = 0; n < MAX_RUN_STEP && s > 0 && isRunChar(text2, s - 1); n++) s--;
+  return s;
+}
+function widenEnd(text2, end) {
+  let e = end;
+  for (let n = 0; n < MAX_RUN_STEP && e < text2.length && isRunChar(text2, e); n++) e++;
+  return e;
+}
+function merge(sorted) {
+  const merged = [];
+  for (const s of sorted) {
+    const last = merged.at(-1);
+    if (last === void 0 || s.start > last.end) {
+      merged.push({ ...s });
+      continue;
+    }
+    if (s.end > last.end) {
+      last.end = s.end;
+      last.softEnd = s.softEnd;
+    } else if (s.end === last.end) last.softEnd ||= s.softEnd;
+  }
+  return merged;
+}
+function regionsAround(index, anchors) {
+  const text2 = index.text;
+  const spans = [];
+  const window2 = (a) => ({
+    start: Math.max(0, a.offset - a.chars),
+    end: Math.min(text2.length, a.offset + a.chars),
+    softStart: true,
+    softEnd: true
+  });
+  const endAfter = (line) => line >= index.lineCount ? text2.length : index.lineStart(line + 1);
+  for (const a of anchors) {
+    const line = index.lineOf(a.offset);
+    const lineStart = index.lineStart(line);
+    if (endAfter(line) - lineStart > LONG_LINE && a.linesBefore === 0) {
+      spans.push(window2(a));
+      continue;
+    }
+    const start = index.lineStart(Math.max(1, line - a.linesBefore));
+    const end = endAfter(line + a.linesAfter);
+    spans.push(
+      end - start > LONG_LINE * 4 ? window2(a) : { start, end, softStart: false, softEnd: false }
+    );
+  }
+  spans.sort((x3, y2) => x3.start - y2.start);
+  const widened = merge(spans).map((s) => ({
+    start: s.softStart ? widenStart(text2, s.start) : s.start,
+    end: s.softEnd ? widenEnd(text2, s.end) : s.end,
+    softStart: false,
+    softEnd: false
+  }));
+  return merge(widened).map((s) => ({ start: s.start, end: s.end }));
+}
+function keywordOffsets(text2, keywords) {
+  const offsets = [];
+  for (const k2 of keywords) {
+    for (let at2 = text2.indexOf(k2); at2 !== -1; at2 = text2.indexOf(k2, at2 + k2.length)) offsets.push(at2);
+  }
+  return offsets;
+}
+var LONG_LINE, MAX_RUN_STEP, RUN_CHAR2;
+var init_scan_regions = __esm({
+  "src/engine/scan-regions.ts"() {
+    "use strict";
+    LONG_LINE = 4096;
+    MAX_RUN_STEP = 2048;
+    RUN_CHAR2 = new Uint8Array(128);
+    for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%\\_-")
+      RUN_CHAR2[c3.charCodeAt(0)] = 1;
+  }
+});
+
+// src/engine/detect.ts
+function builtinReason(pack, value) {
+  const exact = pack.builtinAllow.values.get(value);
+  if (exact !== void 0) return { by: "builtin", entry: "example-value", reason: exact };
+  for (const p2 of pack.builtinAllow.patterns) {
+    if (p2.regex.test(value)) return { by: "builtin", entry: p2.entry, reason: p2.reason };
+  }
+  return void 0;
+}
+function userReason(allow, values, lines, lineReason) {
+  for (const value of values) {
+    const hash = sha256Hex2(value);
+    const reason = allow.hashes.get(hash);
+    if (reason !== void 0) return { by: "allowlist", entry: `sha256:${hash}`, reason };
+    for (const r2 of allow.secretRegexes) {
+      if (r2.regex.test(value)) return { by: "allowlist", entry: r2.entry, reason: r2.reason };
+    }
+  }
+  for (const line of lines) {
+    const reason = lineReason(line);
+    if (reason !== void 0) return reason;
+  }
+  return void 0;
+}
+function lineReasons(allow, index) {
+  const known = /* @__PURE__ */ new Map();
+  return (line) => {
+    if (allow.lineRegexes.length === 0) return void 0;
+    let reason = known.get(line);
+    if (reason === void 0) {
+      const text2 = index.lineText(line);
+      const r2 = allow.lineRegexes.find((x3) => x3.regex.test(text2));
+      reason = r2 === void 0 ? null : { by: "allowlist", entry: r2.entry, reason: r2.reason };
+      known.set(line, reason);
+    }
+    return reason ?? void 0;
+  };
+}
+function pragmaLines(text2, index) {
+  const lines = /* @__PURE__ */ new Set();
+  for (let at2 = text2.indexOf(PRAGMA); at2 !== -1; at2 = text2.indexOf(PRAGMA, at2 + PRAGMA.length))
+    lines.add(index.lineOf(at2));
+  return lines;
+}
+function reportableTest(ranges) {
+  if (ranges === void 0) return () => true;
+  const sorted = [...ranges].sort((a, b3) => a.start - b3.start);
+  const maxEnd = [];
+  for (const r2 of sorted) maxEnd.push(Math.max(maxEnd.at(-1) ?? Number.NEGATIVE_INFINITY, r2.end));
+  return (loc) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (sorted[mid].start <= loc.endLine) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && maxEnd[lo - 1] >= loc.line;
+  };
+}
+function reportsAlone(rule2, m2, index) {
+  if (rule2.report === "always") return true;
+  if (rule2.report === "never" || rule2.labels === void 0) return false;
+  return labelOf(index, m2.start, rule2.labels) !== "none";
+}
+function namingOf(m2, index) {
+  const labels = m2.rule.labels;
+  if (labels === void 0) return "plain";
+  const reading = readLabel(index, m2.start, labels);
+  if (reading.strength !== "none") return "labelled";
+  return reading.other ? "other" : "plain";
+}
+function findAllMatches(text2, pack) {
+  const selected = selectRules(text2, pack.rules);
+  const raw = selected.filter((r2) => r2.report !== "labelled").flatMap((rule2) => findMatches(text2, rule2));
+  let index;
+  for (const rule2 of pack.rules) {
+    if (rule2.report !== "labelled") continue;
+    const anchors = [];
+    for (const p2 of pack.pairs) {
+      if (p2.secret !== rule2.id) continue;
+      const chars = Math.min(p2.withinChars, 1 << 20);
+      for (const m2 of raw) {
+        if (m2.rule.id === p2.keyId)
+          anchors.push({
+            offset: m2.start,
+            linesBefore: p2.withinLines,
+            linesAfter: p2.withinLines,
+            chars
+          });
+      }
+    }
+    if (selected.includes(rule2)) {
+      for (const offset of keywordOffsets(text2, rule2.keywords)) {
+        anchors.push({ offset, linesBefore: 0, linesAfter: 2, chars: LABEL_WINDOW });
+      }
+    }
+    if (anchors.length === 0) continue;
+    index ??= createLineIndex(text2);
+    for (const m2 of findMatches(text2, rule2, regionsAround(index, anchors))) raw.push(m2);
+  }
+  if (raw.length > 0) index ??= createLineIndex(text2);
+  return index === void 0 ? { raw } : { raw, index };
+}
+function detectChunk(chunk, pack, allow, collector) {
+  const text2 = chunk.text;
+  const { raw, index } = findAllMatches(text2, pack);
+  if (raw.length === 0 || index === void 0) return [];
+  const emits = [];
+  const live2 = [];
+  for (const m2 of raw) {
+    if (!isPlausibleValue(m2.rule.kind, m2.value, m2.rule.minEntropy)) continue;
+    const builtin = builtinReason(pack, m2.value);
+    if (builtin === void 0) live2.push(m2);
+    else if (reportsAlone(m2.rule, m2, index)) {
+      emits.push({ spec: m2.rule.spec, kind: m2.rule.findingKind, primary: m2, allowedBy: builtin });
+    }
+  }
+  const { pairs, unpaired } = pairMatches(live2, pack.pairs, index, (m2) => namingOf(m2, index), text2);
+  for (const p2 of pairs) {
+    emits.push({ spec: p2.pair.spec, kind: "credential-pair", primary: p2.keyId, partner: p2.secret });
+  }
+  for (const m2 of unpaired) {
+    if (reportsAlone(m2.rule, m2, index))
+      emits.push({ spec: m2.rule.spec, kind: m2.rule.findingKind, primary: m2 });
+  }
+  if (emits.length === 0) return [];
+  const masks = prepareMasks(
+    raw.map(
+      (m2) => ({
+        start: m2.start,
+        end: m2.end,
+        replacement: redactValue(m2.rule.kind, m2.value)
+      })
+    )
+  );
+  const lineOffset = (chunk.firstLine ?? 1) - 1;
+  const columnOffset = (chunk.firstColumn ?? 1) - 1;
+  const column = (offset, line) => index.columnOf(offset) + (line === 1 ? columnOffset : 0);
+  const locate = (m2) => {
+    const endOffset = Math.max(m2.start, m2.end - 1);
+    const line = index.lineOf(m2.start);
+    const endLine = index.lineOf(endOffset);
+    return {
+      path: chunk.path,
+      ...chunk.pathBytes === void 0 ? {} : { pathBytes: chunk.pathBytes },
+      line: line + lineOffset,
+      column: column(m2.start, line),
+      endLine: endLine + lineOffset,
+      endColumn: column(endOffset, endLine) + 1
+    };
+  };
+  const touches = reportableTest(chunk.reportable);
+  const lineReason = lineReasons(allow, index);
+  const pragmas = pragmaLines(text2, index);
+  const ownFrom = chunk.ownFrom ?? 0;
+  const ownTo = chunk.ownTo ?? text2.length;
+  const findings = [];
+  for (const e of emits) {
+    if (e.primary.start < ownFrom || e.primary.start >= ownTo) continue;
+    const location = locate(e.primary);
+    const partner = e.partner === void 0 ? void 0 : locate(e.partner);
+    if (!touches(location) && (partner === void 0 || !touches(partner))) continue;
+    const identity = e.partner ?? e.primary;
+    const secretHash = sha256Hex2(identity.value);
+    const line = index.lineOf(e.primary.start);
+    const bounds = { start: index.lineStart(line), end: index.lineEnd(line) };
+    const lineText = maskLine(text2, bounds, e.primary.start, e.primary.end, masks);
+    const values = e.partner === void 0 ? [e.primary.value] : [e.partner.value, e.primary.value];
+    const lines = [line];
+    if (e.partner !== void 0) lines.push(index.lineOf(e.partner.start));
+    const allowedBy = e.allowedBy ?? userReason(allow, values, lines, lineReason);
+    const pragma = lines.some((l3) => pragmas.has(l3));
+    findings.push({
+      ruleId: e.spec.id,
+      kind: e.kind,
+      severity: e.spec.severity,
+      title: e.spec.title,
+      location,
+      ...partner === void 0 ? {} : { partner },
+      redacted: redactValue(e.primary.rule.kind, e.primary.value),
+      ...e.partner === void 0 ? {} : { partnerRedacted: redactValue(e.partner.rule.kind, e.partner.value) },
+      lineText,
+      secretHash,
+      fingerprint: sha256Hex2(`${e.spec.id}
+${chunk.path}
+${secretHash}`).slice(0, 32),
+      source: chunk.source,
+      ...chunk.commit === void 0 ? {} : { commit: chunk.commit },
+      ...pragma ? { pragma } : {},
+      ...e.kind === "access-key-id" || e.kind === "credential-pair" ? { keyFacts: keyFactsFor(e.primary.value) } : {},
+      ...allowedBy === void 0 ? {} : { allowedBy }
+    });
+    if (collector !== void 0 && e.partner !== void 0) {
+      collector.add(findings.at(-1), e.primary, e.partner, raw, index);
+    }
+  }
+  return findings;
+}
+var PRAGMA, LABEL_WINDOW;
+var init_detect = __esm({
+  "src/engine/detect.ts"() {
+    "use strict";
+    init_key_facts();
+    init_label();
+    init_line_index();
+    init_mask_line();
+    init_match();
+    init_pair();
+    init_prefilter();
+    init_redact();
+    init_scan_regions();
+    init_value_checks();
+    PRAGMA = "keyguard:allow";
+    LABEL_WINDOW = 400;
+  }
+});
+
+// src/filters/apply-filters.ts
+function baselineKey(e) {
+  return `${e.ruleId}
+${e.path}
+${e.secretHash}`;
+}
+function pathReason(f3, pathAllow) {
+  for (const p2 of pathAllow) {
+    if (p2.matches(f3.location.path)) return { by: "allowlist", entry: p2.entry, reason: p2.reason };
+  }
+  return void 0;
+}
+function dedupe(findings) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const f3 of findings) {
+    const key = `${f3.fingerprint}
+${f3.location.line}
+${f3.location.column}
+${f3.commit?.sha ?? ""}`;
+    if (!seen.has(key)) seen.set(key, f3);
+  }
+  return [...seen.values()];
+}
+function applyFilters(findings, ctx) {
+  const kept = [];
+  const suppressed = [];
+  const baseline = new Map((ctx.baseline ?? []).map((e) => [baselineKey(e), e]));
+  const used = /* @__PURE__ */ new Set();
+  for (const f3 of dedupe(findings)) {
+    const byValue = f3.allowedBy;
+    const reason = byValue ?? pathReason(f3, ctx.pathAllow) ?? (f3.pragma ? { by: "pragma", entry: "keyguard:allow", reason: "inline keyguard:allow" } : void 0);
+    if (reason !== void 0) {
+      suppressed.push({ finding: f3, reason });
+      continue;
+    }
+    const key = baselineKey({ ruleId: f3.ruleId, path: f3.location.path, secretHash: f3.secretHash });
+    if (baseline.has(key)) {
+      used.add(key);
+      suppressed.push({
+        finding: f3,
+        reason: { by: "baseline", entry: key.replace(/\n/g, ":"), reason: "accepted in baseline" }
+      });
+      continue;
+    }
+    kept.push(f3);
+  }
+  const staleBaseline = [...baseline].filter(([k2]) => !used.has(k2)).map(([, e]) => e);
+  return { kept, suppressed, staleBaseline };
+}
+var init_apply_filters = __esm({
+  "src/filters/apply-filters.ts"() {
+    "use strict";
+  }
+});
+
 // src/app/collect-parallel.ts
 var collect_parallel_exports = {};
 __export(collect_parallel_exports, {
+  BATCH: () => BATCH,
   allowlistFromData: () => allowlistFromData,
   allowlistToData: () => allowlistToData,
-  startWorkerPool: () => startWorkerPool
+  revivedTarget: () => revivedTarget,
+  scanInParallel: () => scanInParallel
 });
 import { Worker } from "node:worker_threads";
 function allowlistToData(allow) {
@@ -1857,68 +4165,125 @@ function allowlistFromData(data) {
     lineRegexes: data.lineRegexes.map(regex)
   };
 }
-function startWorkerPool(plan, allow) {
+function revivedTarget(t2) {
+  return typeof t2.abs === "string" || Buffer.isBuffer(t2.abs) ? t2 : {
+    ...t2,
+    abs: Buffer.from(
+      t2.abs.buffer,
+      t2.abs.byteOffset,
+      t2.abs.length
+    )
+  };
+}
+async function scanInParallel(targets, plan, setup, into) {
+  const counter = new SharedArrayBuffer(4);
+  const next = new Int32Array(counter);
+  const { filter: _filter, ...read } = plan.read;
   const init = {
-    plan: {
-      maxFileSize: plan.maxFileSize,
-      packSources: plan.packSources,
-      compileOptions: plan.compileOptions
-    },
-    allow: allowlistToData(allow)
+    packSources: plan.packSources,
+    compileOptions: plan.compileOptions,
+    read,
+    allow: allowlistToData(setup.config.engineAllow),
+    targets,
+    counter
   };
-  const workers = Array.from({ length: Math.max(1, plan.jobs) }, () => {
+  const workers = Array.from({ length: Math.max(0, plan.jobs - 1) }, () => {
     const worker = new Worker(plan.workerScript, { workerData: init });
-    const slot = { worker };
-    worker.on("error", (error) => {
-      slot.error = error;
-    });
-    return slot;
-  });
-  return {
-    close() {
-      for (const w2 of workers) void w2.worker.terminate();
-    },
-    run(targets) {
-      const total = { found: [], skipped: [], files: 0, bytes: 0 };
-      let next = 0;
-      const takeBatch = () => {
-        const batch = targets.slice(next, next + BATCH);
-        next += batch.length;
-        return batch;
-      };
-      const drive = ({ worker, error }) => new Promise((resolvePromise, reject) => {
-        if (error !== void 0) {
-          reject(error);
-          return;
-        }
-        const feed = () => {
-          const batch = takeBatch();
-          if (batch.length === 0) void worker.terminate().then(() => resolvePromise());
-          else worker.postMessage(batch);
-        };
-        worker.on("message", (result2) => {
-          total.found.push(...result2.found);
-          total.skipped.push(...result2.skipped);
-          total.files += result2.files;
-          total.bytes += result2.bytes;
-          feed();
-        });
-        worker.on("error", reject);
-        worker.on("exit", (code) => {
-          if (code !== 0 && next < targets.length)
-            reject(new Error(`scan worker exited with code ${code}`));
-        });
-        feed();
+    return new Promise((resolve5, reject) => {
+      worker.once("message", (result2) => {
+        resolve5(result2);
+        void worker.terminate();
       });
-      return Promise.all(workers.map(drive)).then(() => ({ ...total, chunks: total.files }));
-    }
-  };
+      worker.once("error", reject);
+      worker.once("exit", (code) => {
+        reject(new Error(`scan worker exited with code ${code} before answering`));
+      });
+    });
+  });
+  for (const w2 of workers) w2.catch(() => void 0);
+  const reader = new ContentReader({ ...plan.read, source: "tree" });
+  const sink = collectingSink(setup, into);
+  for (let at2 = Atomics.add(next, 0, BATCH); at2 < targets.length; at2 = Atomics.add(next, 0, BATCH)) {
+    const end = Math.min(targets.length, at2 + BATCH);
+    for (let i = at2; i < end; i++) reader.readFile(targets[i], sink);
+  }
+  for (const result2 of await Promise.all(workers)) {
+    for (const f3 of result2.found) into.found.push(f3);
+    for (const s of result2.skipped) into.skipped.push(s);
+    into.stats.files += result2.stats.files;
+    into.stats.bytes += result2.stats.bytes;
+    into.stats.chunks += result2.stats.chunks;
+  }
 }
 var BATCH;
 var init_collect_parallel = __esm({
   "src/app/collect-parallel.ts"() {
     "use strict";
-    BATCH = 48;
+    init_content_reader();
+    init_run_scan();
+    BATCH = 64;
+  }
+});
+
+// src/app/run-scan.ts
+function byLocation(a, b3) {
+  const pa = a.location.path;
+  const pb = b3.location.path;
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return a.location.line - b3.location.line || a.location.column - b3.location.column;
+}
+function collectingSink(setup, into) {
+  const allow = setup.config.engineAllow;
+  return {
+    chunk(chunk) {
+      into.stats.chunks++;
+      for (const f3 of detectChunk(chunk, setup.pack, allow, setup.collector)) into.found.push(f3);
+    },
+    skip(skipped) {
+      into.skipped.push(skipped);
+    },
+    read(bytes) {
+      into.stats.files++;
+      into.stats.bytes += bytes;
+    }
+  };
+}
+async function runScan(source, mode, setup, parallel) {
+  const started = Date.now();
+  const stats = { files: 0, bytes: 0, chunks: 0, durationMs: 0 };
+  const found = [];
+  const skipped = [];
+  const into = { found, skipped, stats };
+  const listed = parallel === void 0 ? void 0 : await source.targets?.();
+  if (parallel !== void 0 && listed !== void 0 && listed.targets.length >= parallel.minFiles) {
+    const { scanInParallel: scanInParallel2 } = await Promise.resolve().then(() => (init_collect_parallel(), collect_parallel_exports));
+    for (const s of listed.skipped) skipped.push(s);
+    await scanInParallel2(listed.targets, parallel, setup, into);
+  } else {
+    await source.read(collectingSink(setup, into));
+  }
+  const filtered = applyFilters(found, {
+    pathAllow: setup.config.pathAllow,
+    ...setup.baseline === void 0 ? {} : { baseline: setup.baseline }
+  });
+  stats.durationMs = Date.now() - started;
+  const coverage = source.coverage?.();
+  return {
+    mode,
+    findings: filtered.kept.sort(byLocation),
+    suppressed: filtered.suppressed,
+    skipped: skipped.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0),
+    warnings: setup.config.warnings.map((message2) => ({ code: "CONFIG", message: message2 })),
+    stats,
+    ...coverage === void 0 ? {} : { coverage },
+    staleBaseline: filtered.staleBaseline
+  };
+}
+var init_run_scan = __esm({
+  "src/app/run-scan.ts"() {
+    "use strict";
+    init_detect();
+    init_apply_filters();
   }
 });
 
@@ -1943,13 +4308,13 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse(str) {
-      str = String(str);
-      if (str.length > 100) {
+    function parse(str2) {
+      str2 = String(str2);
+      if (str2.length > 100) {
         return;
       }
       var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str
+        str2
       );
       if (!match) {
         return;
@@ -2550,7 +4915,7 @@ var require_node = __commonJS({
     var { formatters } = module.exports;
     formatters.o = function(v2) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
+      return util.inspect(v2, this.inspectOpts).split("\n").map((str2) => str2.trim()).join(" ");
     };
     formatters.O = function(v2) {
       this.inspectOpts.colors = this.useColors;
@@ -2740,6617 +5105,6 @@ var require_picocolors = __commonJS({
   }
 });
 
-// node_modules/fast-glob/out/utils/array.js
-var require_array = __commonJS({
-  "node_modules/fast-glob/out/utils/array.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.splitWhen = exports.flatten = void 0;
-    function flatten(items) {
-      return items.reduce((collection, item) => [].concat(collection, item), []);
-    }
-    exports.flatten = flatten;
-    function splitWhen(items, predicate) {
-      const result2 = [[]];
-      let groupIndex = 0;
-      for (const item of items) {
-        if (predicate(item)) {
-          groupIndex++;
-          result2[groupIndex] = [];
-        } else {
-          result2[groupIndex].push(item);
-        }
-      }
-      return result2;
-    }
-    exports.splitWhen = splitWhen;
-  }
-});
-
-// node_modules/fast-glob/out/utils/errno.js
-var require_errno = __commonJS({
-  "node_modules/fast-glob/out/utils/errno.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isEnoentCodeError = void 0;
-    function isEnoentCodeError(error) {
-      return error.code === "ENOENT";
-    }
-    exports.isEnoentCodeError = isEnoentCodeError;
-  }
-});
-
-// node_modules/fast-glob/out/utils/fs.js
-var require_fs = __commonJS({
-  "node_modules/fast-glob/out/utils/fs.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDirentFromStats = void 0;
-    var DirentFromStats = class {
-      constructor(name, stats) {
-        this.name = name;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
-      }
-    };
-    function createDirentFromStats(name, stats) {
-      return new DirentFromStats(name, stats);
-    }
-    exports.createDirentFromStats = createDirentFromStats;
-  }
-});
-
-// node_modules/fast-glob/out/utils/path.js
-var require_path = __commonJS({
-  "node_modules/fast-glob/out/utils/path.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
-    var os2 = __require("os");
-    var path = __require("path");
-    var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
-    var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
-    var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
-    var WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()[\]{}]|^!|[!+@](?=\())/g;
-    var DOS_DEVICE_PATH_RE = /^\\\\([.?])/;
-    var WINDOWS_BACKSLASHES_RE = /\\(?![!()+@[\]{}])/g;
-    function unixify(filepath) {
-      return filepath.replace(/\\/g, "/");
-    }
-    exports.unixify = unixify;
-    function makeAbsolute(cwd, filepath) {
-      return path.resolve(cwd, filepath);
-    }
-    exports.makeAbsolute = makeAbsolute;
-    function removeLeadingDotSegment(entry) {
-      if (entry.charAt(0) === ".") {
-        const secondCharactery = entry.charAt(1);
-        if (secondCharactery === "/" || secondCharactery === "\\") {
-          return entry.slice(LEADING_DOT_SEGMENT_CHARACTERS_COUNT);
-        }
-      }
-      return entry;
-    }
-    exports.removeLeadingDotSegment = removeLeadingDotSegment;
-    exports.escape = IS_WINDOWS_PLATFORM ? escapeWindowsPath : escapePosixPath;
-    function escapeWindowsPath(pattern) {
-      return pattern.replace(WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
-    }
-    exports.escapeWindowsPath = escapeWindowsPath;
-    function escapePosixPath(pattern) {
-      return pattern.replace(POSIX_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
-    }
-    exports.escapePosixPath = escapePosixPath;
-    exports.convertPathToPattern = IS_WINDOWS_PLATFORM ? convertWindowsPathToPattern : convertPosixPathToPattern;
-    function convertWindowsPathToPattern(filepath) {
-      return escapeWindowsPath(filepath).replace(DOS_DEVICE_PATH_RE, "//$1").replace(WINDOWS_BACKSLASHES_RE, "/");
-    }
-    exports.convertWindowsPathToPattern = convertWindowsPathToPattern;
-    function convertPosixPathToPattern(filepath) {
-      return escapePosixPath(filepath);
-    }
-    exports.convertPosixPathToPattern = convertPosixPathToPattern;
-  }
-});
-
-// node_modules/is-extglob/index.js
-var require_is_extglob = __commonJS({
-  "node_modules/is-extglob/index.js"(exports, module) {
-    module.exports = function isExtglob(str) {
-      if (typeof str !== "string" || str === "") {
-        return false;
-      }
-      var match;
-      while (match = /(\\).|([@?!+*]\(.*\))/g.exec(str)) {
-        if (match[2]) return true;
-        str = str.slice(match.index + match[0].length);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/is-glob/index.js
-var require_is_glob = __commonJS({
-  "node_modules/is-glob/index.js"(exports, module) {
-    var isExtglob = require_is_extglob();
-    var chars = { "{": "}", "(": ")", "[": "]" };
-    var strictCheck = function(str) {
-      if (str[0] === "!") {
-        return true;
-      }
-      var index = 0;
-      var pipeIndex = -2;
-      var closeSquareIndex = -2;
-      var closeCurlyIndex = -2;
-      var closeParenIndex = -2;
-      var backSlashIndex = -2;
-      while (index < str.length) {
-        if (str[index] === "*") {
-          return true;
-        }
-        if (str[index + 1] === "?" && /[\].+)]/.test(str[index])) {
-          return true;
-        }
-        if (closeSquareIndex !== -1 && str[index] === "[" && str[index + 1] !== "]") {
-          if (closeSquareIndex < index) {
-            closeSquareIndex = str.indexOf("]", index);
-          }
-          if (closeSquareIndex > index) {
-            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
-              return true;
-            }
-            backSlashIndex = str.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
-              return true;
-            }
-          }
-        }
-        if (closeCurlyIndex !== -1 && str[index] === "{" && str[index + 1] !== "}") {
-          closeCurlyIndex = str.indexOf("}", index);
-          if (closeCurlyIndex > index) {
-            backSlashIndex = str.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeCurlyIndex) {
-              return true;
-            }
-          }
-        }
-        if (closeParenIndex !== -1 && str[index] === "(" && str[index + 1] === "?" && /[:!=]/.test(str[index + 2]) && str[index + 3] !== ")") {
-          closeParenIndex = str.indexOf(")", index);
-          if (closeParenIndex > index) {
-            backSlashIndex = str.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
-              return true;
-            }
-          }
-        }
-        if (pipeIndex !== -1 && str[index] === "(" && str[index + 1] !== "|") {
-          if (pipeIndex < index) {
-            pipeIndex = str.indexOf("|", index);
-          }
-          if (pipeIndex !== -1 && str[pipeIndex + 1] !== ")") {
-            closeParenIndex = str.indexOf(")", pipeIndex);
-            if (closeParenIndex > pipeIndex) {
-              backSlashIndex = str.indexOf("\\", pipeIndex);
-              if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
-                return true;
-              }
-            }
-          }
-        }
-        if (str[index] === "\\") {
-          var open = str[index + 1];
-          index += 2;
-          var close = chars[open];
-          if (close) {
-            var n = str.indexOf(close, index);
-            if (n !== -1) {
-              index = n + 1;
-            }
-          }
-          if (str[index] === "!") {
-            return true;
-          }
-        } else {
-          index++;
-        }
-      }
-      return false;
-    };
-    var relaxedCheck = function(str) {
-      if (str[0] === "!") {
-        return true;
-      }
-      var index = 0;
-      while (index < str.length) {
-        if (/[*?{}()[\]]/.test(str[index])) {
-          return true;
-        }
-        if (str[index] === "\\") {
-          var open = str[index + 1];
-          index += 2;
-          var close = chars[open];
-          if (close) {
-            var n = str.indexOf(close, index);
-            if (n !== -1) {
-              index = n + 1;
-            }
-          }
-          if (str[index] === "!") {
-            return true;
-          }
-        } else {
-          index++;
-        }
-      }
-      return false;
-    };
-    module.exports = function isGlob(str, options) {
-      if (typeof str !== "string" || str === "") {
-        return false;
-      }
-      if (isExtglob(str)) {
-        return true;
-      }
-      var check = strictCheck;
-      if (options && options.strict === false) {
-        check = relaxedCheck;
-      }
-      return check(str);
-    };
-  }
-});
-
-// node_modules/glob-parent/index.js
-var require_glob_parent = __commonJS({
-  "node_modules/glob-parent/index.js"(exports, module) {
-    "use strict";
-    var isGlob = require_is_glob();
-    var pathPosixDirname = __require("path").posix.dirname;
-    var isWin32 = __require("os").platform() === "win32";
-    var slash = "/";
-    var backslash = /\\/g;
-    var enclosure = /[\{\[].*[\}\]]$/;
-    var globby = /(^|[^\\])([\{\[]|\([^\)]+$)/;
-    var escaped = /\\([\!\*\?\|\[\]\(\)\{\}])/g;
-    module.exports = function globParent(str, opts) {
-      var options = Object.assign({ flipBackslashes: true }, opts);
-      if (options.flipBackslashes && isWin32 && str.indexOf(slash) < 0) {
-        str = str.replace(backslash, slash);
-      }
-      if (enclosure.test(str)) {
-        str += slash;
-      }
-      str += "a";
-      do {
-        str = pathPosixDirname(str);
-      } while (isGlob(str) || globby.test(str));
-      return str.replace(escaped, "$1");
-    };
-  }
-});
-
-// node_modules/braces/lib/utils.js
-var require_utils2 = __commonJS({
-  "node_modules/braces/lib/utils.js"(exports) {
-    "use strict";
-    exports.isInteger = (num) => {
-      if (typeof num === "number") {
-        return Number.isInteger(num);
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isInteger(Number(num));
-      }
-      return false;
-    };
-    exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
-    exports.exceedsLimit = (min, max, step = 1, limit) => {
-      if (limit === false) return false;
-      if (!exports.isInteger(min) || !exports.isInteger(max)) return false;
-      return (Number(max) - Number(min)) / Number(step) >= limit;
-    };
-    exports.escapeNode = (block, n = 0, type) => {
-      const node = block.nodes[n];
-      if (!node) return;
-      if (type && node.type === type || node.type === "open" || node.type === "close") {
-        if (node.escaped !== true) {
-          node.value = "\\" + node.value;
-          node.escaped = true;
-        }
-      }
-    };
-    exports.encloseBrace = (node) => {
-      if (node.type !== "brace") return false;
-      if (node.commas >> 0 + node.ranges >> 0 === 0) {
-        node.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports.isInvalidBrace = (block) => {
-      if (block.type !== "brace") return false;
-      if (block.invalid === true || block.dollar) return true;
-      if (block.commas >> 0 + block.ranges >> 0 === 0) {
-        block.invalid = true;
-        return true;
-      }
-      if (block.open !== true || block.close !== true) {
-        block.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports.isOpenOrClose = (node) => {
-      if (node.type === "open" || node.type === "close") {
-        return true;
-      }
-      return node.open === true || node.close === true;
-    };
-    exports.reduce = (nodes) => nodes.reduce((acc, node) => {
-      if (node.type === "text") acc.push(node.value);
-      if (node.type === "range") node.type = "text";
-      return acc;
-    }, []);
-    exports.flatten = (...args) => {
-      const result2 = [];
-      const flat = (arr) => {
-        for (let i = 0; i < arr.length; i++) {
-          const ele = arr[i];
-          if (Array.isArray(ele)) {
-            flat(ele);
-            continue;
-          }
-          if (ele !== void 0) {
-            result2.push(ele);
-          }
-        }
-        return result2;
-      };
-      flat(args);
-      return result2;
-    };
-  }
-});
-
-// node_modules/braces/lib/stringify.js
-var require_stringify = __commonJS({
-  "node_modules/braces/lib/stringify.js"(exports, module) {
-    "use strict";
-    var utils = require_utils2();
-    module.exports = (ast, options = {}) => {
-      const stringify = (node, parent = {}) => {
-        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        let output = "";
-        if (node.value) {
-          if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
-            return "\\" + node.value;
-          }
-          return node.value;
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes) {
-          for (const child of node.nodes) {
-            output += stringify(child);
-          }
-        }
-        return output;
-      };
-      return stringify(ast);
-    };
-  }
-});
-
-// node_modules/is-number/index.js
-var require_is_number = __commonJS({
-  "node_modules/is-number/index.js"(exports, module) {
-    "use strict";
-    module.exports = function(num) {
-      if (typeof num === "number") {
-        return num - num === 0;
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/to-regex-range/index.js
-var require_to_regex_range = __commonJS({
-  "node_modules/to-regex-range/index.js"(exports, module) {
-    "use strict";
-    var isNumber = require_is_number();
-    var toRegexRange = (min, max, options) => {
-      if (isNumber(min) === false) {
-        throw new TypeError("toRegexRange: expected the first argument to be a number");
-      }
-      if (max === void 0 || min === max) {
-        return String(min);
-      }
-      if (isNumber(max) === false) {
-        throw new TypeError("toRegexRange: expected the second argument to be a number.");
-      }
-      let opts = { relaxZeros: true, ...options };
-      if (typeof opts.strictZeros === "boolean") {
-        opts.relaxZeros = opts.strictZeros === false;
-      }
-      let relax = String(opts.relaxZeros);
-      let shorthand = String(opts.shorthand);
-      let capture = String(opts.capture);
-      let wrap = String(opts.wrap);
-      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
-      if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
-        return toRegexRange.cache[cacheKey].result;
-      }
-      let a = Math.min(min, max);
-      let b3 = Math.max(min, max);
-      if (Math.abs(a - b3) === 1) {
-        let result2 = min + "|" + max;
-        if (opts.capture) {
-          return `(${result2})`;
-        }
-        if (opts.wrap === false) {
-          return result2;
-        }
-        return `(?:${result2})`;
-      }
-      let isPadded = hasPadding(min) || hasPadding(max);
-      let state = { min, max, a, b: b3 };
-      let positives = [];
-      let negatives = [];
-      if (isPadded) {
-        state.isPadded = isPadded;
-        state.maxLen = String(state.max).length;
-      }
-      if (a < 0) {
-        let newMin = b3 < 0 ? Math.abs(b3) : 1;
-        negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
-        a = state.a = 0;
-      }
-      if (b3 >= 0) {
-        positives = splitToPatterns(a, b3, state, opts);
-      }
-      state.negatives = negatives;
-      state.positives = positives;
-      state.result = collatePatterns(negatives, positives, opts);
-      if (opts.capture === true) {
-        state.result = `(${state.result})`;
-      } else if (opts.wrap !== false && positives.length + negatives.length > 1) {
-        state.result = `(?:${state.result})`;
-      }
-      toRegexRange.cache[cacheKey] = state;
-      return state.result;
-    };
-    function collatePatterns(neg, pos, options) {
-      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
-      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
-      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
-      let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
-      return subpatterns.join("|");
-    }
-    function splitToRanges(min, max) {
-      let nines = 1;
-      let zeros = 1;
-      let stop = countNines(min, nines);
-      let stops = /* @__PURE__ */ new Set([max]);
-      while (min <= stop && stop <= max) {
-        stops.add(stop);
-        nines += 1;
-        stop = countNines(min, nines);
-      }
-      stop = countZeros(max + 1, zeros) - 1;
-      while (min < stop && stop <= max) {
-        stops.add(stop);
-        zeros += 1;
-        stop = countZeros(max + 1, zeros) - 1;
-      }
-      stops = [...stops];
-      stops.sort(compare);
-      return stops;
-    }
-    function rangeToPattern(start, stop, options) {
-      if (start === stop) {
-        return { pattern: start, count: [], digits: 0 };
-      }
-      let zipped = zip(start, stop);
-      let digits = zipped.length;
-      let pattern = "";
-      let count = 0;
-      for (let i = 0; i < digits; i++) {
-        let [startDigit, stopDigit] = zipped[i];
-        if (startDigit === stopDigit) {
-          pattern += startDigit;
-        } else if (startDigit !== "0" || stopDigit !== "9") {
-          pattern += toCharacterClass(startDigit, stopDigit, options);
-        } else {
-          count++;
-        }
-      }
-      if (count) {
-        pattern += options.shorthand === true ? "\\d" : "[0-9]";
-      }
-      return { pattern, count: [count], digits };
-    }
-    function splitToPatterns(min, max, tok, options) {
-      let ranges = splitToRanges(min, max);
-      let tokens = [];
-      let start = min;
-      let prev;
-      for (let i = 0; i < ranges.length; i++) {
-        let max2 = ranges[i];
-        let obj = rangeToPattern(String(start), String(max2), options);
-        let zeros = "";
-        if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
-          if (prev.count.length > 1) {
-            prev.count.pop();
-          }
-          prev.count.push(obj.count[0]);
-          prev.string = prev.pattern + toQuantifier(prev.count);
-          start = max2 + 1;
-          continue;
-        }
-        if (tok.isPadded) {
-          zeros = padZeros(max2, tok, options);
-        }
-        obj.string = zeros + obj.pattern + toQuantifier(obj.count);
-        tokens.push(obj);
-        start = max2 + 1;
-        prev = obj;
-      }
-      return tokens;
-    }
-    function filterPatterns(arr, comparison, prefix, intersection, options) {
-      let result2 = [];
-      for (let ele of arr) {
-        let { string } = ele;
-        if (!intersection && !contains(comparison, "string", string)) {
-          result2.push(prefix + string);
-        }
-        if (intersection && contains(comparison, "string", string)) {
-          result2.push(prefix + string);
-        }
-      }
-      return result2;
-    }
-    function zip(a, b3) {
-      let arr = [];
-      for (let i = 0; i < a.length; i++) arr.push([a[i], b3[i]]);
-      return arr;
-    }
-    function compare(a, b3) {
-      return a > b3 ? 1 : b3 > a ? -1 : 0;
-    }
-    function contains(arr, key, val) {
-      return arr.some((ele) => ele[key] === val);
-    }
-    function countNines(min, len) {
-      return Number(String(min).slice(0, -len) + "9".repeat(len));
-    }
-    function countZeros(integer, zeros) {
-      return integer - integer % Math.pow(10, zeros);
-    }
-    function toQuantifier(digits) {
-      let [start = 0, stop = ""] = digits;
-      if (stop || start > 1) {
-        return `{${start + (stop ? "," + stop : "")}}`;
-      }
-      return "";
-    }
-    function toCharacterClass(a, b3, options) {
-      return `[${a}${b3 - a === 1 ? "" : "-"}${b3}]`;
-    }
-    function hasPadding(str) {
-      return /^-?(0+)\d/.test(str);
-    }
-    function padZeros(value, tok, options) {
-      if (!tok.isPadded) {
-        return value;
-      }
-      let diff = Math.abs(tok.maxLen - String(value).length);
-      let relax = options.relaxZeros !== false;
-      switch (diff) {
-        case 0:
-          return "";
-        case 1:
-          return relax ? "0?" : "0";
-        case 2:
-          return relax ? "0{0,2}" : "00";
-        default: {
-          return relax ? `0{0,${diff}}` : `0{${diff}}`;
-        }
-      }
-    }
-    toRegexRange.cache = {};
-    toRegexRange.clearCache = () => toRegexRange.cache = {};
-    module.exports = toRegexRange;
-  }
-});
-
-// node_modules/fill-range/index.js
-var require_fill_range = __commonJS({
-  "node_modules/fill-range/index.js"(exports, module) {
-    "use strict";
-    var util = __require("util");
-    var toRegexRange = require_to_regex_range();
-    var isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    var transform = (toNumber) => {
-      return (value) => toNumber === true ? Number(value) : String(value);
-    };
-    var isValidValue = (value) => {
-      return typeof value === "number" || typeof value === "string" && value !== "";
-    };
-    var isNumber = (num) => Number.isInteger(+num);
-    var zeros = (input) => {
-      let value = `${input}`;
-      let index = -1;
-      if (value[0] === "-") value = value.slice(1);
-      if (value === "0") return false;
-      while (value[++index] === "0") ;
-      return index > 0;
-    };
-    var stringify = (start, end, options) => {
-      if (typeof start === "string" || typeof end === "string") {
-        return true;
-      }
-      return options.stringify === true;
-    };
-    var pad = (input, maxLength, toNumber) => {
-      if (maxLength > 0) {
-        let dash = input[0] === "-" ? "-" : "";
-        if (dash) input = input.slice(1);
-        input = dash + input.padStart(dash ? maxLength - 1 : maxLength, "0");
-      }
-      if (toNumber === false) {
-        return String(input);
-      }
-      return input;
-    };
-    var toMaxLen = (input, maxLength) => {
-      let negative = input[0] === "-" ? "-" : "";
-      if (negative) {
-        input = input.slice(1);
-        maxLength--;
-      }
-      while (input.length < maxLength) input = "0" + input;
-      return negative ? "-" + input : input;
-    };
-    var toSequence = (parts, options, maxLen) => {
-      parts.negatives.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
-      parts.positives.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
-      let prefix = options.capture ? "" : "?:";
-      let positives = "";
-      let negatives = "";
-      let result2;
-      if (parts.positives.length) {
-        positives = parts.positives.map((v2) => toMaxLen(String(v2), maxLen)).join("|");
-      }
-      if (parts.negatives.length) {
-        negatives = `-(${prefix}${parts.negatives.map((v2) => toMaxLen(String(v2), maxLen)).join("|")})`;
-      }
-      if (positives && negatives) {
-        result2 = `${positives}|${negatives}`;
-      } else {
-        result2 = positives || negatives;
-      }
-      if (options.wrap) {
-        return `(${prefix}${result2})`;
-      }
-      return result2;
-    };
-    var toRange = (a, b3, isNumbers, options) => {
-      if (isNumbers) {
-        return toRegexRange(a, b3, { wrap: false, ...options });
-      }
-      let start = String.fromCharCode(a);
-      if (a === b3) return start;
-      let stop = String.fromCharCode(b3);
-      return `[${start}-${stop}]`;
-    };
-    var toRegex = (start, end, options) => {
-      if (Array.isArray(start)) {
-        let wrap = options.wrap === true;
-        let prefix = options.capture ? "" : "?:";
-        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
-      }
-      return toRegexRange(start, end, options);
-    };
-    var rangeError = (...args) => {
-      return new RangeError("Invalid range arguments: " + util.inspect(...args));
-    };
-    var invalidRange = (start, end, options) => {
-      if (options.strictRanges === true) throw rangeError([start, end]);
-      return [];
-    };
-    var invalidStep = (step, options) => {
-      if (options.strictRanges === true) {
-        throw new TypeError(`Expected step "${step}" to be a number`);
-      }
-      return [];
-    };
-    var fillNumbers = (start, end, step = 1, options = {}) => {
-      let a = Number(start);
-      let b3 = Number(end);
-      if (!Number.isInteger(a) || !Number.isInteger(b3)) {
-        if (options.strictRanges === true) throw rangeError([start, end]);
-        return [];
-      }
-      if (a === 0) a = 0;
-      if (b3 === 0) b3 = 0;
-      let descending = a > b3;
-      let startString = String(start);
-      let endString = String(end);
-      let stepString = String(step);
-      step = Math.max(Math.abs(step), 1);
-      let padded = zeros(startString) || zeros(endString) || zeros(stepString);
-      let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
-      let toNumber = padded === false && stringify(start, end, options) === false;
-      let format = options.transform || transform(toNumber);
-      if (options.toRegex && step === 1) {
-        return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
-      }
-      let parts = { negatives: [], positives: [] };
-      let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b3 : a <= b3) {
-        if (options.toRegex === true && step > 1) {
-          push(a);
-        } else {
-          range.push(pad(format(a, index), maxLen, toNumber));
-        }
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
-      }
-      return range;
-    };
-    var fillLetters = (start, end, step = 1, options = {}) => {
-      if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
-        return invalidRange(start, end, options);
-      }
-      let format = options.transform || ((val) => String.fromCharCode(val));
-      let a = `${start}`.charCodeAt(0);
-      let b3 = `${end}`.charCodeAt(0);
-      let descending = a > b3;
-      let min = Math.min(a, b3);
-      let max = Math.max(a, b3);
-      if (options.toRegex && step === 1) {
-        return toRange(min, max, false, options);
-      }
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b3 : a <= b3) {
-        range.push(format(a, index));
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return toRegex(range, null, { wrap: false, options });
-      }
-      return range;
-    };
-    var fill = (start, end, step, options = {}) => {
-      if (end == null && isValidValue(start)) {
-        return [start];
-      }
-      if (!isValidValue(start) || !isValidValue(end)) {
-        return invalidRange(start, end, options);
-      }
-      if (typeof step === "function") {
-        return fill(start, end, 1, { transform: step });
-      }
-      if (isObject(step)) {
-        return fill(start, end, 0, step);
-      }
-      let opts = { ...options };
-      if (opts.capture === true) opts.wrap = true;
-      step = step || opts.step || 1;
-      if (!isNumber(step)) {
-        if (step != null && !isObject(step)) return invalidStep(step, opts);
-        return fill(start, end, 1, step);
-      }
-      if (isNumber(start) && isNumber(end)) {
-        return fillNumbers(start, end, step, opts);
-      }
-      return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
-    };
-    module.exports = fill;
-  }
-});
-
-// node_modules/braces/lib/compile.js
-var require_compile = __commonJS({
-  "node_modules/braces/lib/compile.js"(exports, module) {
-    "use strict";
-    var fill = require_fill_range();
-    var utils = require_utils2();
-    var compile = (ast, options = {}) => {
-      const walk = (node, parent = {}) => {
-        const invalidBlock = utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        const invalid = invalidBlock === true || invalidNode === true;
-        const prefix = options.escapeInvalid === true ? "\\" : "";
-        let output = "";
-        if (node.isOpen === true) {
-          return prefix + node.value;
-        }
-        if (node.isClose === true) {
-          console.log("node.isClose", prefix, node.value);
-          return prefix + node.value;
-        }
-        if (node.type === "open") {
-          return invalid ? prefix + node.value : "(";
-        }
-        if (node.type === "close") {
-          return invalid ? prefix + node.value : ")";
-        }
-        if (node.type === "comma") {
-          return node.prev.type === "comma" ? "" : invalid ? node.value : "|";
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
-          if (range.length !== 0) {
-            return args.length > 1 && range.length > 1 ? `(${range})` : range;
-          }
-        }
-        if (node.nodes) {
-          for (const child of node.nodes) {
-            output += walk(child, node);
-          }
-        }
-        return output;
-      };
-      return walk(ast);
-    };
-    module.exports = compile;
-  }
-});
-
-// node_modules/braces/lib/expand.js
-var require_expand = __commonJS({
-  "node_modules/braces/lib/expand.js"(exports, module) {
-    "use strict";
-    var fill = require_fill_range();
-    var stringify = require_stringify();
-    var utils = require_utils2();
-    var append = (queue = "", stash = "", enclose = false) => {
-      const result2 = [];
-      queue = [].concat(queue);
-      stash = [].concat(stash);
-      if (!stash.length) return queue;
-      if (!queue.length) {
-        return enclose ? utils.flatten(stash).map((ele) => `{${ele}}`) : stash;
-      }
-      for (const item of queue) {
-        if (Array.isArray(item)) {
-          for (const value of item) {
-            result2.push(append(value, stash, enclose));
-          }
-        } else {
-          for (let ele of stash) {
-            if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
-            result2.push(Array.isArray(ele) ? append(item, ele, enclose) : item + ele);
-          }
-        }
-      }
-      return utils.flatten(result2);
-    };
-    var expand = (ast, options = {}) => {
-      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
-      const walk = (node, parent = {}) => {
-        node.queue = [];
-        let p2 = parent;
-        let q3 = parent.queue;
-        while (p2.type !== "brace" && p2.type !== "root" && p2.parent) {
-          p2 = p2.parent;
-          q3 = p2.queue;
-        }
-        if (node.invalid || node.dollar) {
-          q3.push(append(q3.pop(), stringify(node, options)));
-          return;
-        }
-        if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
-          q3.push(append(q3.pop(), ["{}"]));
-          return;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
-            throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
-          }
-          let range = fill(...args, options);
-          if (range.length === 0) {
-            range = stringify(node, options);
-          }
-          q3.push(append(q3.pop(), range));
-          node.nodes = [];
-          return;
-        }
-        const enclose = utils.encloseBrace(node);
-        let queue = node.queue;
-        let block = node;
-        while (block.type !== "brace" && block.type !== "root" && block.parent) {
-          block = block.parent;
-          queue = block.queue;
-        }
-        for (let i = 0; i < node.nodes.length; i++) {
-          const child = node.nodes[i];
-          if (child.type === "comma" && node.type === "brace") {
-            if (i === 1) queue.push("");
-            queue.push("");
-            continue;
-          }
-          if (child.type === "close") {
-            q3.push(append(q3.pop(), queue, enclose));
-            continue;
-          }
-          if (child.value && child.type !== "open") {
-            queue.push(append(queue.pop(), child.value));
-            continue;
-          }
-          if (child.nodes) {
-            walk(child, node);
-          }
-        }
-        return queue;
-      };
-      return utils.flatten(walk(ast));
-    };
-    module.exports = expand;
-  }
-});
-
-// node_modules/braces/lib/constants.js
-var require_constants2 = __commonJS({
-  "node_modules/braces/lib/constants.js"(exports, module) {
-    "use strict";
-    module.exports = {
-      MAX_LENGTH: 1e4,
-      // Digits
-      CHAR_0: "0",
-      /* 0 */
-      CHAR_9: "9",
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: "A",
-      /* A */
-      CHAR_LOWERCASE_A: "a",
-      /* a */
-      CHAR_UPPERCASE_Z: "Z",
-      /* Z */
-      CHAR_LOWERCASE_Z: "z",
-      /* z */
-      CHAR_LEFT_PARENTHESES: "(",
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: ")",
-      /* ) */
-      CHAR_ASTERISK: "*",
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: "&",
-      /* & */
-      CHAR_AT: "@",
-      /* @ */
-      CHAR_BACKSLASH: "\\",
-      /* \ */
-      CHAR_BACKTICK: "`",
-      /* ` */
-      CHAR_CARRIAGE_RETURN: "\r",
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: "^",
-      /* ^ */
-      CHAR_COLON: ":",
-      /* : */
-      CHAR_COMMA: ",",
-      /* , */
-      CHAR_DOLLAR: "$",
-      /* . */
-      CHAR_DOT: ".",
-      /* . */
-      CHAR_DOUBLE_QUOTE: '"',
-      /* " */
-      CHAR_EQUAL: "=",
-      /* = */
-      CHAR_EXCLAMATION_MARK: "!",
-      /* ! */
-      CHAR_FORM_FEED: "\f",
-      /* \f */
-      CHAR_FORWARD_SLASH: "/",
-      /* / */
-      CHAR_HASH: "#",
-      /* # */
-      CHAR_HYPHEN_MINUS: "-",
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: "<",
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: "{",
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: "[",
-      /* [ */
-      CHAR_LINE_FEED: "\n",
-      /* \n */
-      CHAR_NO_BREAK_SPACE: "\xA0",
-      /* \u00A0 */
-      CHAR_PERCENT: "%",
-      /* % */
-      CHAR_PLUS: "+",
-      /* + */
-      CHAR_QUESTION_MARK: "?",
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: ">",
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: "}",
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: "]",
-      /* ] */
-      CHAR_SEMICOLON: ";",
-      /* ; */
-      CHAR_SINGLE_QUOTE: "'",
-      /* ' */
-      CHAR_SPACE: " ",
-      /*   */
-      CHAR_TAB: "	",
-      /* \t */
-      CHAR_UNDERSCORE: "_",
-      /* _ */
-      CHAR_VERTICAL_LINE: "|",
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: "\uFEFF"
-      /* \uFEFF */
-    };
-  }
-});
-
-// node_modules/braces/lib/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/braces/lib/parse.js"(exports, module) {
-    "use strict";
-    var stringify = require_stringify();
-    var {
-      MAX_LENGTH,
-      CHAR_BACKSLASH,
-      /* \ */
-      CHAR_BACKTICK,
-      /* ` */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_RIGHT_SQUARE_BRACKET,
-      /* ] */
-      CHAR_DOUBLE_QUOTE,
-      /* " */
-      CHAR_SINGLE_QUOTE,
-      /* ' */
-      CHAR_NO_BREAK_SPACE,
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE
-    } = require_constants2();
-    var parse = (input, options = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      const opts = options || {};
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      if (input.length > max) {
-        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
-      }
-      const ast = { type: "root", input, nodes: [] };
-      const stack = [ast];
-      let block = ast;
-      let prev = ast;
-      let brackets = 0;
-      const length = input.length;
-      let index = 0;
-      let depth = 0;
-      let value;
-      const advance = () => input[index++];
-      const push = (node) => {
-        if (node.type === "text" && prev.type === "dot") {
-          prev.type = "text";
-        }
-        if (prev && prev.type === "text" && node.type === "text") {
-          prev.value += node.value;
-          return;
-        }
-        block.nodes.push(node);
-        node.parent = block;
-        node.prev = prev;
-        prev = node;
-        return node;
-      };
-      push({ type: "bos" });
-      while (index < length) {
-        block = stack[stack.length - 1];
-        value = advance();
-        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
-          continue;
-        }
-        if (value === CHAR_BACKSLASH) {
-          push({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
-          continue;
-        }
-        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
-          push({ type: "text", value: "\\" + value });
-          continue;
-        }
-        if (value === CHAR_LEFT_SQUARE_BRACKET) {
-          brackets++;
-          let next;
-          while (index < length && (next = advance())) {
-            value += next;
-            if (next === CHAR_LEFT_SQUARE_BRACKET) {
-              brackets++;
-              continue;
-            }
-            if (next === CHAR_BACKSLASH) {
-              value += advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              brackets--;
-              if (brackets === 0) {
-                break;
-              }
-            }
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_PARENTHESES) {
-          block = push({ type: "paren", nodes: [] });
-          stack.push(block);
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_PARENTHESES) {
-          if (block.type !== "paren") {
-            push({ type: "text", value });
-            continue;
-          }
-          block = stack.pop();
-          push({ type: "text", value });
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open = value;
-          let next;
-          if (options.keepQuotes !== true) {
-            value = "";
-          }
-          while (index < length && (next = advance())) {
-            if (next === CHAR_BACKSLASH) {
-              value += next + advance();
-              continue;
-            }
-            if (next === open) {
-              if (options.keepQuotes === true) value += next;
-              break;
-            }
-            value += next;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_CURLY_BRACE) {
-          depth++;
-          const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
-          const brace = {
-            type: "brace",
-            open: true,
-            close: false,
-            dollar,
-            depth,
-            commas: 0,
-            ranges: 0,
-            nodes: []
-          };
-          block = push(brace);
-          stack.push(block);
-          push({ type: "open", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_CURLY_BRACE) {
-          if (block.type !== "brace") {
-            push({ type: "text", value });
-            continue;
-          }
-          const type = "close";
-          block = stack.pop();
-          block.close = true;
-          push({ type, value });
-          depth--;
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_COMMA && depth > 0) {
-          if (block.ranges > 0) {
-            block.ranges = 0;
-            const open = block.nodes.shift();
-            block.nodes = [open, { type: "text", value: stringify(block) }];
-          }
-          push({ type: "comma", value });
-          block.commas++;
-          continue;
-        }
-        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
-          const siblings = block.nodes;
-          if (depth === 0 || siblings.length === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-          if (prev.type === "dot") {
-            block.range = [];
-            prev.value += value;
-            prev.type = "range";
-            if (block.nodes.length !== 3 && block.nodes.length !== 5) {
-              block.invalid = true;
-              block.ranges = 0;
-              prev.type = "text";
-              continue;
-            }
-            block.ranges++;
-            block.args = [];
-            continue;
-          }
-          if (prev.type === "range") {
-            siblings.pop();
-            const before = siblings[siblings.length - 1];
-            before.value += prev.value + value;
-            prev = before;
-            block.ranges--;
-            continue;
-          }
-          push({ type: "dot", value });
-          continue;
-        }
-        push({ type: "text", value });
-      }
-      do {
-        block = stack.pop();
-        if (block.type !== "root") {
-          block.nodes.forEach((node) => {
-            if (!node.nodes) {
-              if (node.type === "open") node.isOpen = true;
-              if (node.type === "close") node.isClose = true;
-              if (!node.nodes) node.type = "text";
-              node.invalid = true;
-            }
-          });
-          const parent = stack[stack.length - 1];
-          const index2 = parent.nodes.indexOf(block);
-          parent.nodes.splice(index2, 1, ...block.nodes);
-        }
-      } while (stack.length > 0);
-      push({ type: "eos" });
-      return ast;
-    };
-    module.exports = parse;
-  }
-});
-
-// node_modules/braces/index.js
-var require_braces = __commonJS({
-  "node_modules/braces/index.js"(exports, module) {
-    "use strict";
-    var stringify = require_stringify();
-    var compile = require_compile();
-    var expand = require_expand();
-    var parse = require_parse2();
-    var braces = (input, options = {}) => {
-      let output = [];
-      if (Array.isArray(input)) {
-        for (const pattern of input) {
-          const result2 = braces.create(pattern, options);
-          if (Array.isArray(result2)) {
-            output.push(...result2);
-          } else {
-            output.push(result2);
-          }
-        }
-      } else {
-        output = [].concat(braces.create(input, options));
-      }
-      if (options && options.expand === true && options.nodupes === true) {
-        output = [...new Set(output)];
-      }
-      return output;
-    };
-    braces.parse = (input, options = {}) => parse(input, options);
-    braces.stringify = (input, options = {}) => {
-      if (typeof input === "string") {
-        return stringify(braces.parse(input, options), options);
-      }
-      return stringify(input, options);
-    };
-    braces.compile = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      return compile(input, options);
-    };
-    braces.expand = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      let result2 = expand(input, options);
-      if (options.noempty === true) {
-        result2 = result2.filter(Boolean);
-      }
-      if (options.nodupes === true) {
-        result2 = [...new Set(result2)];
-      }
-      return result2;
-    };
-    braces.create = (input, options = {}) => {
-      if (input === "" || input.length < 3) {
-        return [input];
-      }
-      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
-    };
-    module.exports = braces;
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/constants.js
-var require_constants3 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var path = __require("path");
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      SEP: path.sep,
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/utils.js
-var require_utils3 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var path = __require("path");
-    var win32 = process.platform === "win32";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants3();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.supportsLookbehinds = () => {
-      const segs = process.version.slice(1).split(".").map(Number);
-      if (segs.length === 3 && segs[0] >= 9 || segs[0] === 8 && segs[1] >= 10) {
-        return true;
-      }
-      return false;
-    };
-    exports.isWindows = (options) => {
-      if (options && typeof options.windows === "boolean") {
-        return options.windows;
-      }
-      return win32 === true || path.sep === "\\";
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/scan.js
-var require_scan2 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils3();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants3();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan2 = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code;
-        return str.charCodeAt(++index);
-      };
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  code = advance();
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES) {
-                  isGlob = token.isGlob = true;
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_LEFT_PARENTHESES) {
-                backslashes = token.backslashes = true;
-                code = advance();
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n = prevIndex ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value = input.slice(n, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (idx !== 0 || value !== "") {
-            parts.push(value);
-          }
-          prevIndex = i;
-        }
-        if (prevIndex && prevIndex + 1 < input.length) {
-          const value = input.slice(prevIndex + 1);
-          parts.push(value);
-          if (opts.tokens) {
-            tokens[tokens.length - 1].value = value;
-            depth(tokens[tokens.length - 1]);
-            state.maxDepth += tokens[tokens.length - 1].depth;
-          }
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan2;
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/parse.js
-var require_parse3 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants = require_constants3();
-    var utils = require_utils3();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v2) => utils.escapeRegex(v2)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j3 = i + 1; j3 < values.length; j3++) {
-          const a = values[i];
-          const b3 = values[j3];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b3 !== char.repeat(b3.length)) {
-            continue;
-          }
-          if (a === b3 || a.startsWith(b3) || b3.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern.length; i++) {
-        const ch = pattern[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var getStarExtglobSequenceOutput = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      for (const branch of branches) {
-        const safeOutput = getStarExtglobSequenceOutput(branch);
-        if (safeOutput) {
-          return { risky: true, safeOutput };
-        }
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      return { risky: false };
-    };
-    var parse = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants.globChars(win32);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.value += tok.value;
-          prev.output = (prev.output || "") + tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state.index + 1);
-        const body = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m2;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m2 : `\\${m2}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m2) => {
-              return m2.length % 2 === 0 ? "\\\\" : m2 ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open);
-          push(open);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t2 of toks) {
-              state.output += t2.output || t2.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (next === "<" && !utils.supportsLookbehinds()) {
-              throw new Error("Node.js v10 or higher is required for regex lookbehinds");
-            }
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && eos()) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const win32 = utils.isWindows(options);
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants.globChars(win32);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse;
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/picomatch.js
-var require_picomatch3 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var path = __require("path");
-    var scan2 = require_scan2();
-    var parse = require_parse3();
-    var utils = require_utils3();
-    var constants = require_constants3();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch2(input, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix2 = utils.isWindows(options);
-      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
-      const state = regex.state;
-      delete regex.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix2 });
-        const result2 = { glob, state, regex, posix: posix2, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result2);
-        }
-        if (isMatch === false) {
-          result2.isMatch = false;
-          return returnObject ? result2 : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result2);
-          }
-          result2.isMatch = false;
-          return returnObject ? result2 : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result2);
-        }
-        return returnObject ? result2 : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch2.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format ? format(input) : input;
-      if (match === false) {
-        output = format ? format(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix2);
-        } else {
-          match = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch2.matchBase = (input, glob, options, posix2 = utils.isWindows(options)) => {
-      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(path.basename(input));
-    };
-    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch2.parse(p2, options));
-      return parse(pattern, { ...options, fastpaths: false });
-    };
-    picomatch2.scan = (input, options) => scan2(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch2.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state;
-      }
-      return regex;
-    };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse(input, options);
-      }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch2.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch2.constants = constants;
-    module.exports = picomatch2;
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/index.js
-var require_picomatch4 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    module.exports = require_picomatch3();
-  }
-});
-
-// node_modules/micromatch/index.js
-var require_micromatch = __commonJS({
-  "node_modules/micromatch/index.js"(exports, module) {
-    "use strict";
-    var util = __require("util");
-    var braces = require_braces();
-    var picomatch2 = require_picomatch4();
-    var utils = require_utils3();
-    var isEmptyString = (v2) => v2 === "" || v2 === "./";
-    var hasBraces = (v2) => {
-      const index = v2.indexOf("{");
-      return index > -1 && v2.indexOf("}", index) > -1;
-    };
-    var micromatch = (list, patterns, options) => {
-      patterns = [].concat(patterns);
-      list = [].concat(list);
-      let omit = /* @__PURE__ */ new Set();
-      let keep = /* @__PURE__ */ new Set();
-      let items = /* @__PURE__ */ new Set();
-      let negatives = 0;
-      let onResult = (state) => {
-        items.add(state.output);
-        if (options && options.onResult) {
-          options.onResult(state);
-        }
-      };
-      for (let i = 0; i < patterns.length; i++) {
-        let isMatch = picomatch2(String(patterns[i]), { ...options, onResult }, true);
-        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
-        if (negated) negatives++;
-        for (let item of list) {
-          let matched = isMatch(item, true);
-          let match = negated ? !matched.isMatch : matched.isMatch;
-          if (!match) continue;
-          if (negated) {
-            omit.add(matched.output);
-          } else {
-            omit.delete(matched.output);
-            keep.add(matched.output);
-          }
-        }
-      }
-      let result2 = negatives === patterns.length ? [...items] : [...keep];
-      let matches = result2.filter((item) => !omit.has(item));
-      if (options && matches.length === 0) {
-        if (options.failglob === true) {
-          throw new Error(`No matches found for "${patterns.join(", ")}"`);
-        }
-        if (options.nonull === true || options.nullglob === true) {
-          return options.unescape ? patterns.map((p2) => p2.replace(/\\/g, "")) : patterns;
-        }
-      }
-      return matches;
-    };
-    micromatch.match = micromatch;
-    micromatch.matcher = (pattern, options) => picomatch2(pattern, options);
-    micromatch.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
-    micromatch.any = micromatch.isMatch;
-    micromatch.not = (list, patterns, options = {}) => {
-      patterns = [].concat(patterns).map(String);
-      let result2 = /* @__PURE__ */ new Set();
-      let items = [];
-      let onResult = (state) => {
-        if (options.onResult) options.onResult(state);
-        items.push(state.output);
-      };
-      let matches = new Set(micromatch(list, patterns, { ...options, onResult }));
-      for (let item of items) {
-        if (!matches.has(item)) {
-          result2.add(item);
-        }
-      }
-      return [...result2];
-    };
-    micromatch.contains = (str, pattern, options) => {
-      if (typeof str !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
-      }
-      if (Array.isArray(pattern)) {
-        return pattern.some((p2) => micromatch.contains(str, p2, options));
-      }
-      if (typeof pattern === "string") {
-        if (isEmptyString(str) || isEmptyString(pattern)) {
-          return false;
-        }
-        if (str.includes(pattern) || str.startsWith("./") && str.slice(2).includes(pattern)) {
-          return true;
-        }
-      }
-      return micromatch.isMatch(str, pattern, { ...options, contains: true });
-    };
-    micromatch.matchKeys = (obj, patterns, options) => {
-      if (!utils.isObject(obj)) {
-        throw new TypeError("Expected the first argument to be an object");
-      }
-      let keys = micromatch(Object.keys(obj), patterns, options);
-      let res = {};
-      for (let key of keys) res[key] = obj[key];
-      return res;
-    };
-    micromatch.some = (list, patterns, options) => {
-      let items = [].concat(list);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch2(String(pattern), options);
-        if (items.some((item) => isMatch(item))) {
-          return true;
-        }
-      }
-      return false;
-    };
-    micromatch.every = (list, patterns, options) => {
-      let items = [].concat(list);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch2(String(pattern), options);
-        if (!items.every((item) => isMatch(item))) {
-          return false;
-        }
-      }
-      return true;
-    };
-    micromatch.all = (str, patterns, options) => {
-      if (typeof str !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
-      }
-      return [].concat(patterns).every((p2) => picomatch2(p2, options)(str));
-    };
-    micromatch.capture = (glob, input, options) => {
-      let posix2 = utils.isWindows(options);
-      let regex = picomatch2.makeRe(String(glob), { ...options, capture: true });
-      let match = regex.exec(posix2 ? utils.toPosixSlashes(input) : input);
-      if (match) {
-        return match.slice(1).map((v2) => v2 === void 0 ? "" : v2);
-      }
-    };
-    micromatch.makeRe = (...args) => picomatch2.makeRe(...args);
-    micromatch.scan = (...args) => picomatch2.scan(...args);
-    micromatch.parse = (patterns, options) => {
-      let res = [];
-      for (let pattern of [].concat(patterns || [])) {
-        for (let str of braces(String(pattern), options)) {
-          res.push(picomatch2.parse(str, options));
-        }
-      }
-      return res;
-    };
-    micromatch.braces = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      if (options && options.nobrace === true || !hasBraces(pattern)) {
-        return [pattern];
-      }
-      return braces(pattern, options);
-    };
-    micromatch.braceExpand = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      return micromatch.braces(pattern, { ...options, expand: true });
-    };
-    micromatch.hasBraces = hasBraces;
-    module.exports = micromatch;
-  }
-});
-
-// node_modules/fast-glob/out/utils/pattern.js
-var require_pattern = __commonJS({
-  "node_modules/fast-glob/out/utils/pattern.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path = __require("path");
-    var globParent = require_glob_parent();
-    var micromatch = require_micromatch();
-    var GLOBSTAR = "**";
-    var ESCAPE_SYMBOL = "\\";
-    var COMMON_GLOB_SYMBOLS_RE = /[*?]|^!/;
-    var REGEX_CHARACTER_CLASS_SYMBOLS_RE = /\[[^[]*]/;
-    var REGEX_GROUP_SYMBOLS_RE = /(?:^|[^!*+?@])\([^(]*\|[^|]*\)/;
-    var GLOB_EXTENSION_SYMBOLS_RE = /[!*+?@]\([^(]*\)/;
-    var BRACE_EXPANSION_SEPARATORS_RE = /,|\.\./;
-    var DOUBLE_SLASH_RE = /(?!^)\/{2,}/g;
-    function isStaticPattern(pattern, options = {}) {
-      return !isDynamicPattern(pattern, options);
-    }
-    exports.isStaticPattern = isStaticPattern;
-    function isDynamicPattern(pattern, options = {}) {
-      if (pattern === "") {
-        return false;
-      }
-      if (options.caseSensitiveMatch === false || pattern.includes(ESCAPE_SYMBOL)) {
-        return true;
-      }
-      if (COMMON_GLOB_SYMBOLS_RE.test(pattern) || REGEX_CHARACTER_CLASS_SYMBOLS_RE.test(pattern) || REGEX_GROUP_SYMBOLS_RE.test(pattern)) {
-        return true;
-      }
-      if (options.extglob !== false && GLOB_EXTENSION_SYMBOLS_RE.test(pattern)) {
-        return true;
-      }
-      if (options.braceExpansion !== false && hasBraceExpansion(pattern)) {
-        return true;
-      }
-      return false;
-    }
-    exports.isDynamicPattern = isDynamicPattern;
-    function hasBraceExpansion(pattern) {
-      const openingBraceIndex = pattern.indexOf("{");
-      if (openingBraceIndex === -1) {
-        return false;
-      }
-      const closingBraceIndex = pattern.indexOf("}", openingBraceIndex + 1);
-      if (closingBraceIndex === -1) {
-        return false;
-      }
-      const braceContent = pattern.slice(openingBraceIndex, closingBraceIndex);
-      return BRACE_EXPANSION_SEPARATORS_RE.test(braceContent);
-    }
-    function convertToPositivePattern(pattern) {
-      return isNegativePattern(pattern) ? pattern.slice(1) : pattern;
-    }
-    exports.convertToPositivePattern = convertToPositivePattern;
-    function convertToNegativePattern(pattern) {
-      return "!" + pattern;
-    }
-    exports.convertToNegativePattern = convertToNegativePattern;
-    function isNegativePattern(pattern) {
-      return pattern.startsWith("!") && pattern[1] !== "(";
-    }
-    exports.isNegativePattern = isNegativePattern;
-    function isPositivePattern(pattern) {
-      return !isNegativePattern(pattern);
-    }
-    exports.isPositivePattern = isPositivePattern;
-    function getNegativePatterns(patterns) {
-      return patterns.filter(isNegativePattern);
-    }
-    exports.getNegativePatterns = getNegativePatterns;
-    function getPositivePatterns(patterns) {
-      return patterns.filter(isPositivePattern);
-    }
-    exports.getPositivePatterns = getPositivePatterns;
-    function getPatternsInsideCurrentDirectory(patterns) {
-      return patterns.filter((pattern) => !isPatternRelatedToParentDirectory(pattern));
-    }
-    exports.getPatternsInsideCurrentDirectory = getPatternsInsideCurrentDirectory;
-    function getPatternsOutsideCurrentDirectory(patterns) {
-      return patterns.filter(isPatternRelatedToParentDirectory);
-    }
-    exports.getPatternsOutsideCurrentDirectory = getPatternsOutsideCurrentDirectory;
-    function isPatternRelatedToParentDirectory(pattern) {
-      return pattern.startsWith("..") || pattern.startsWith("./..");
-    }
-    exports.isPatternRelatedToParentDirectory = isPatternRelatedToParentDirectory;
-    function getBaseDirectory(pattern) {
-      return globParent(pattern, { flipBackslashes: false });
-    }
-    exports.getBaseDirectory = getBaseDirectory;
-    function hasGlobStar(pattern) {
-      return pattern.includes(GLOBSTAR);
-    }
-    exports.hasGlobStar = hasGlobStar;
-    function endsWithSlashGlobStar(pattern) {
-      return pattern.endsWith("/" + GLOBSTAR);
-    }
-    exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
-    function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
-    }
-    exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
-    function expandPatternsWithBraceExpansion(patterns) {
-      return patterns.reduce((collection, pattern) => {
-        return collection.concat(expandBraceExpansion(pattern));
-      }, []);
-    }
-    exports.expandPatternsWithBraceExpansion = expandPatternsWithBraceExpansion;
-    function expandBraceExpansion(pattern) {
-      const patterns = micromatch.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
-      patterns.sort((a, b3) => a.length - b3.length);
-      return patterns.filter((pattern2) => pattern2 !== "");
-    }
-    exports.expandBraceExpansion = expandBraceExpansion;
-    function getPatternParts(pattern, options) {
-      let { parts } = micromatch.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
-      if (parts.length === 0) {
-        parts = [pattern];
-      }
-      if (parts[0].startsWith("/")) {
-        parts[0] = parts[0].slice(1);
-        parts.unshift("");
-      }
-      return parts;
-    }
-    exports.getPatternParts = getPatternParts;
-    function makeRe(pattern, options) {
-      return micromatch.makeRe(pattern, options);
-    }
-    exports.makeRe = makeRe;
-    function convertPatternsToRe(patterns, options) {
-      return patterns.map((pattern) => makeRe(pattern, options));
-    }
-    exports.convertPatternsToRe = convertPatternsToRe;
-    function matchAny(entry, patternsRe) {
-      return patternsRe.some((patternRe) => patternRe.test(entry));
-    }
-    exports.matchAny = matchAny;
-    function removeDuplicateSlashes(pattern) {
-      return pattern.replace(DOUBLE_SLASH_RE, "/");
-    }
-    exports.removeDuplicateSlashes = removeDuplicateSlashes;
-    function partitionAbsoluteAndRelative(patterns) {
-      const absolute = [];
-      const relative4 = [];
-      for (const pattern of patterns) {
-        if (isAbsolute3(pattern)) {
-          absolute.push(pattern);
-        } else {
-          relative4.push(pattern);
-        }
-      }
-      return [absolute, relative4];
-    }
-    exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute3(pattern) {
-      return path.isAbsolute(pattern);
-    }
-    exports.isAbsolute = isAbsolute3;
-  }
-});
-
-// node_modules/merge2/index.js
-var require_merge2 = __commonJS({
-  "node_modules/merge2/index.js"(exports, module) {
-    "use strict";
-    var Stream = __require("stream");
-    var PassThrough = Stream.PassThrough;
-    var slice = Array.prototype.slice;
-    module.exports = merge2;
-    function merge2() {
-      const streamsQueue = [];
-      const args = slice.call(arguments);
-      let merging = false;
-      let options = args[args.length - 1];
-      if (options && !Array.isArray(options) && options.pipe == null) {
-        args.pop();
-      } else {
-        options = {};
-      }
-      const doEnd = options.end !== false;
-      const doPipeError = options.pipeError === true;
-      if (options.objectMode == null) {
-        options.objectMode = true;
-      }
-      if (options.highWaterMark == null) {
-        options.highWaterMark = 64 * 1024;
-      }
-      const mergedStream = PassThrough(options);
-      function addStream() {
-        for (let i = 0, len = arguments.length; i < len; i++) {
-          streamsQueue.push(pauseStreams(arguments[i], options));
-        }
-        mergeStream();
-        return this;
-      }
-      function mergeStream() {
-        if (merging) {
-          return;
-        }
-        merging = true;
-        let streams = streamsQueue.shift();
-        if (!streams) {
-          process.nextTick(endStream);
-          return;
-        }
-        if (!Array.isArray(streams)) {
-          streams = [streams];
-        }
-        let pipesCount = streams.length + 1;
-        function next() {
-          if (--pipesCount > 0) {
-            return;
-          }
-          merging = false;
-          mergeStream();
-        }
-        function pipe(stream) {
-          function onend() {
-            stream.removeListener("merge2UnpipeEnd", onend);
-            stream.removeListener("end", onend);
-            if (doPipeError) {
-              stream.removeListener("error", onerror);
-            }
-            next();
-          }
-          function onerror(err) {
-            mergedStream.emit("error", err);
-          }
-          if (stream._readableState.endEmitted) {
-            return next();
-          }
-          stream.on("merge2UnpipeEnd", onend);
-          stream.on("end", onend);
-          if (doPipeError) {
-            stream.on("error", onerror);
-          }
-          stream.pipe(mergedStream, { end: false });
-          stream.resume();
-        }
-        for (let i = 0; i < streams.length; i++) {
-          pipe(streams[i]);
-        }
-        next();
-      }
-      function endStream() {
-        merging = false;
-        mergedStream.emit("queueDrain");
-        if (doEnd) {
-          mergedStream.end();
-        }
-      }
-      mergedStream.setMaxListeners(0);
-      mergedStream.add = addStream;
-      mergedStream.on("unpipe", function(stream) {
-        stream.emit("merge2UnpipeEnd");
-      });
-      if (args.length) {
-        addStream.apply(null, args);
-      }
-      return mergedStream;
-    }
-    function pauseStreams(streams, options) {
-      if (!Array.isArray(streams)) {
-        if (!streams._readableState && streams.pipe) {
-          streams = streams.pipe(PassThrough(options));
-        }
-        if (!streams._readableState || !streams.pause || !streams.pipe) {
-          throw new Error("Only readable stream can be merged.");
-        }
-        streams.pause();
-      } else {
-        for (let i = 0, len = streams.length; i < len; i++) {
-          streams[i] = pauseStreams(streams[i], options);
-        }
-      }
-      return streams;
-    }
-  }
-});
-
-// node_modules/fast-glob/out/utils/stream.js
-var require_stream = __commonJS({
-  "node_modules/fast-glob/out/utils/stream.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.merge = void 0;
-    var merge2 = require_merge2();
-    function merge3(streams) {
-      const mergedStream = merge2(streams);
-      streams.forEach((stream) => {
-        stream.once("error", (error) => mergedStream.emit("error", error));
-      });
-      mergedStream.once("close", () => propagateCloseEventToSources(streams));
-      mergedStream.once("end", () => propagateCloseEventToSources(streams));
-      return mergedStream;
-    }
-    exports.merge = merge3;
-    function propagateCloseEventToSources(streams) {
-      streams.forEach((stream) => stream.emit("close"));
-    }
-  }
-});
-
-// node_modules/fast-glob/out/utils/string.js
-var require_string = __commonJS({
-  "node_modules/fast-glob/out/utils/string.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isEmpty = exports.isString = void 0;
-    function isString(input) {
-      return typeof input === "string";
-    }
-    exports.isString = isString;
-    function isEmpty(input) {
-      return input === "";
-    }
-    exports.isEmpty = isEmpty;
-  }
-});
-
-// node_modules/fast-glob/out/utils/index.js
-var require_utils4 = __commonJS({
-  "node_modules/fast-glob/out/utils/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.string = exports.stream = exports.pattern = exports.path = exports.fs = exports.errno = exports.array = void 0;
-    var array = require_array();
-    exports.array = array;
-    var errno = require_errno();
-    exports.errno = errno;
-    var fs2 = require_fs();
-    exports.fs = fs2;
-    var path = require_path();
-    exports.path = path;
-    var pattern = require_pattern();
-    exports.pattern = pattern;
-    var stream = require_stream();
-    exports.stream = stream;
-    var string = require_string();
-    exports.string = string;
-  }
-});
-
-// node_modules/fast-glob/out/managers/tasks.js
-var require_tasks = __commonJS({
-  "node_modules/fast-glob/out/managers/tasks.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.convertPatternGroupToTask = exports.convertPatternGroupsToTasks = exports.groupPatternsByBaseDirectory = exports.getNegativePatternsAsPositive = exports.getPositivePatterns = exports.convertPatternsToTasks = exports.generate = void 0;
-    var utils = require_utils4();
-    function generate(input, settings) {
-      const patterns = processPatterns(input, settings);
-      const ignore2 = processPatterns(settings.ignore, settings);
-      const positivePatterns = getPositivePatterns(patterns);
-      const negativePatterns = getNegativePatternsAsPositive(patterns, ignore2);
-      const staticPatterns = positivePatterns.filter((pattern) => utils.pattern.isStaticPattern(pattern, settings));
-      const dynamicPatterns = positivePatterns.filter((pattern) => utils.pattern.isDynamicPattern(pattern, settings));
-      const staticTasks = convertPatternsToTasks(
-        staticPatterns,
-        negativePatterns,
-        /* dynamic */
-        false
-      );
-      const dynamicTasks = convertPatternsToTasks(
-        dynamicPatterns,
-        negativePatterns,
-        /* dynamic */
-        true
-      );
-      return staticTasks.concat(dynamicTasks);
-    }
-    exports.generate = generate;
-    function processPatterns(input, settings) {
-      let patterns = input;
-      if (settings.braceExpansion) {
-        patterns = utils.pattern.expandPatternsWithBraceExpansion(patterns);
-      }
-      if (settings.baseNameMatch) {
-        patterns = patterns.map((pattern) => pattern.includes("/") ? pattern : `**/${pattern}`);
-      }
-      return patterns.map((pattern) => utils.pattern.removeDuplicateSlashes(pattern));
-    }
-    function convertPatternsToTasks(positive, negative, dynamic) {
-      const tasks = [];
-      const patternsOutsideCurrentDirectory = utils.pattern.getPatternsOutsideCurrentDirectory(positive);
-      const patternsInsideCurrentDirectory = utils.pattern.getPatternsInsideCurrentDirectory(positive);
-      const outsideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsOutsideCurrentDirectory);
-      const insideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsInsideCurrentDirectory);
-      tasks.push(...convertPatternGroupsToTasks(outsideCurrentDirectoryGroup, negative, dynamic));
-      if ("." in insideCurrentDirectoryGroup) {
-        tasks.push(convertPatternGroupToTask(".", patternsInsideCurrentDirectory, negative, dynamic));
-      } else {
-        tasks.push(...convertPatternGroupsToTasks(insideCurrentDirectoryGroup, negative, dynamic));
-      }
-      return tasks;
-    }
-    exports.convertPatternsToTasks = convertPatternsToTasks;
-    function getPositivePatterns(patterns) {
-      return utils.pattern.getPositivePatterns(patterns);
-    }
-    exports.getPositivePatterns = getPositivePatterns;
-    function getNegativePatternsAsPositive(patterns, ignore2) {
-      const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore2);
-      const positive = negative.map(utils.pattern.convertToPositivePattern);
-      return positive;
-    }
-    exports.getNegativePatternsAsPositive = getNegativePatternsAsPositive;
-    function groupPatternsByBaseDirectory(patterns) {
-      const group2 = {};
-      return patterns.reduce((collection, pattern) => {
-        const base = utils.pattern.getBaseDirectory(pattern);
-        if (base in collection) {
-          collection[base].push(pattern);
-        } else {
-          collection[base] = [pattern];
-        }
-        return collection;
-      }, group2);
-    }
-    exports.groupPatternsByBaseDirectory = groupPatternsByBaseDirectory;
-    function convertPatternGroupsToTasks(positive, negative, dynamic) {
-      return Object.keys(positive).map((base) => {
-        return convertPatternGroupToTask(base, positive[base], negative, dynamic);
-      });
-    }
-    exports.convertPatternGroupsToTasks = convertPatternGroupsToTasks;
-    function convertPatternGroupToTask(base, positive, negative, dynamic) {
-      return {
-        dynamic,
-        positive,
-        negative,
-        base,
-        patterns: [].concat(positive, negative.map(utils.pattern.convertToNegativePattern))
-      };
-    }
-    exports.convertPatternGroupToTask = convertPatternGroupToTask;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/providers/async.js
-var require_async = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/providers/async.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.read = void 0;
-    function read(path, settings, callback) {
-      settings.fs.lstat(path, (lstatError, lstat) => {
-        if (lstatError !== null) {
-          callFailureCallback(callback, lstatError);
-          return;
-        }
-        if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
-          callSuccessCallback(callback, lstat);
-          return;
-        }
-        settings.fs.stat(path, (statError, stat) => {
-          if (statError !== null) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              callFailureCallback(callback, statError);
-              return;
-            }
-            callSuccessCallback(callback, lstat);
-            return;
-          }
-          if (settings.markSymbolicLink) {
-            stat.isSymbolicLink = () => true;
-          }
-          callSuccessCallback(callback, stat);
-        });
-      });
-    }
-    exports.read = read;
-    function callFailureCallback(callback, error) {
-      callback(error);
-    }
-    function callSuccessCallback(callback, result2) {
-      callback(null, result2);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/providers/sync.js
-var require_sync = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/providers/sync.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.read = void 0;
-    function read(path, settings) {
-      const lstat = settings.fs.lstatSync(path);
-      if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
-        return lstat;
-      }
-      try {
-        const stat = settings.fs.statSync(path);
-        if (settings.markSymbolicLink) {
-          stat.isSymbolicLink = () => true;
-        }
-        return stat;
-      } catch (error) {
-        if (!settings.throwErrorOnBrokenSymbolicLink) {
-          return lstat;
-        }
-        throw error;
-      }
-    }
-    exports.read = read;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/adapters/fs.js
-var require_fs2 = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/adapters/fs.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
-    var fs2 = __require("fs");
-    exports.FILE_SYSTEM_ADAPTER = {
-      lstat: fs2.lstat,
-      stat: fs2.stat,
-      lstatSync: fs2.lstatSync,
-      statSync: fs2.statSync
-    };
-    function createFileSystemAdapter(fsMethods) {
-      if (fsMethods === void 0) {
-        return exports.FILE_SYSTEM_ADAPTER;
-      }
-      return Object.assign(Object.assign({}, exports.FILE_SYSTEM_ADAPTER), fsMethods);
-    }
-    exports.createFileSystemAdapter = createFileSystemAdapter;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/settings.js
-var require_settings = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/settings.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fs2 = require_fs2();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.followSymbolicLink = this._getValue(this._options.followSymbolicLink, true);
-        this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/index.js
-var require_out = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.statSync = exports.stat = exports.Settings = void 0;
-    var async = require_async();
-    var sync = require_sync();
-    var settings_1 = require_settings();
-    exports.Settings = settings_1.default;
-    function stat(path, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path, getSettings(), optionsOrSettingsOrCallback);
-        return;
-      }
-      async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
-    }
-    exports.stat = stat;
-    function statSync2(path, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      return sync.read(path, settings);
-    }
-    exports.statSync = statSync2;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/queue-microtask/index.js
-var require_queue_microtask = __commonJS({
-  "node_modules/queue-microtask/index.js"(exports, module) {
-    var promise;
-    module.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err) => setTimeout(() => {
-      throw err;
-    }, 0));
-  }
-});
-
-// node_modules/run-parallel/index.js
-var require_run_parallel = __commonJS({
-  "node_modules/run-parallel/index.js"(exports, module) {
-    module.exports = runParallel;
-    var queueMicrotask2 = require_queue_microtask();
-    function runParallel(tasks, cb) {
-      let results, pending, keys;
-      let isSync = true;
-      if (Array.isArray(tasks)) {
-        results = [];
-        pending = tasks.length;
-      } else {
-        keys = Object.keys(tasks);
-        results = {};
-        pending = keys.length;
-      }
-      function done(err) {
-        function end() {
-          if (cb) cb(err, results);
-          cb = null;
-        }
-        if (isSync) queueMicrotask2(end);
-        else end();
-      }
-      function each(i, err, result2) {
-        results[i] = result2;
-        if (--pending === 0 || err) {
-          done(err);
-        }
-      }
-      if (!pending) {
-        done(null);
-      } else if (keys) {
-        keys.forEach(function(key) {
-          tasks[key](function(err, result2) {
-            each(key, err, result2);
-          });
-        });
-      } else {
-        tasks.forEach(function(task, i) {
-          task(function(err, result2) {
-            each(i, err, result2);
-          });
-        });
-      }
-      isSync = false;
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/constants.js
-var require_constants4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/constants.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = void 0;
-    var NODE_PROCESS_VERSION_PARTS = process.versions.node.split(".");
-    if (NODE_PROCESS_VERSION_PARTS[0] === void 0 || NODE_PROCESS_VERSION_PARTS[1] === void 0) {
-      throw new Error(`Unexpected behavior. The 'process.versions.node' variable has invalid value: ${process.versions.node}`);
-    }
-    var MAJOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[0], 10);
-    var MINOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[1], 10);
-    var SUPPORTED_MAJOR_VERSION = 10;
-    var SUPPORTED_MINOR_VERSION = 10;
-    var IS_MATCHED_BY_MAJOR = MAJOR_VERSION > SUPPORTED_MAJOR_VERSION;
-    var IS_MATCHED_BY_MAJOR_AND_MINOR = MAJOR_VERSION === SUPPORTED_MAJOR_VERSION && MINOR_VERSION >= SUPPORTED_MINOR_VERSION;
-    exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = IS_MATCHED_BY_MAJOR || IS_MATCHED_BY_MAJOR_AND_MINOR;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/utils/fs.js
-var require_fs3 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/utils/fs.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDirentFromStats = void 0;
-    var DirentFromStats = class {
-      constructor(name, stats) {
-        this.name = name;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
-      }
-    };
-    function createDirentFromStats(name, stats) {
-      return new DirentFromStats(name, stats);
-    }
-    exports.createDirentFromStats = createDirentFromStats;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/utils/index.js
-var require_utils5 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/utils/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.fs = void 0;
-    var fs2 = require_fs3();
-    exports.fs = fs2;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/common.js
-var require_common2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/common.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.joinPathSegments = void 0;
-    function joinPathSegments(a, b3, separator) {
-      if (a.endsWith(separator)) {
-        return a + b3;
-      }
-      return a + separator + b3;
-    }
-    exports.joinPathSegments = joinPathSegments;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/async.js
-var require_async2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/async.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
-    var fsStat = require_out();
-    var rpl = require_run_parallel();
-    var constants_1 = require_constants4();
-    var utils = require_utils5();
-    var common = require_common2();
-    function read(directory, settings, callback) {
-      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
-        readdirWithFileTypes(directory, settings, callback);
-        return;
-      }
-      readdir(directory, settings, callback);
-    }
-    exports.read = read;
-    function readdirWithFileTypes(directory, settings, callback) {
-      settings.fs.readdir(directory, { withFileTypes: true }, (readdirError, dirents) => {
-        if (readdirError !== null) {
-          callFailureCallback(callback, readdirError);
-          return;
-        }
-        const entries = dirents.map((dirent) => ({
-          dirent,
-          name: dirent.name,
-          path: common.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
-        }));
-        if (!settings.followSymbolicLinks) {
-          callSuccessCallback(callback, entries);
-          return;
-        }
-        const tasks = entries.map((entry) => makeRplTaskEntry(entry, settings));
-        rpl(tasks, (rplError, rplEntries) => {
-          if (rplError !== null) {
-            callFailureCallback(callback, rplError);
-            return;
-          }
-          callSuccessCallback(callback, rplEntries);
-        });
-      });
-    }
-    exports.readdirWithFileTypes = readdirWithFileTypes;
-    function makeRplTaskEntry(entry, settings) {
-      return (done) => {
-        if (!entry.dirent.isSymbolicLink()) {
-          done(null, entry);
-          return;
-        }
-        settings.fs.stat(entry.path, (statError, stats) => {
-          if (statError !== null) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              done(statError);
-              return;
-            }
-            done(null, entry);
-            return;
-          }
-          entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
-          done(null, entry);
-        });
-      };
-    }
-    function readdir(directory, settings, callback) {
-      settings.fs.readdir(directory, (readdirError, names) => {
-        if (readdirError !== null) {
-          callFailureCallback(callback, readdirError);
-          return;
-        }
-        const tasks = names.map((name) => {
-          const path = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
-          return (done) => {
-            fsStat.stat(path, settings.fsStatSettings, (error, stats) => {
-              if (error !== null) {
-                done(error);
-                return;
-              }
-              const entry = {
-                name,
-                path,
-                dirent: utils.fs.createDirentFromStats(name, stats)
-              };
-              if (settings.stats) {
-                entry.stats = stats;
-              }
-              done(null, entry);
-            });
-          };
-        });
-        rpl(tasks, (rplError, entries) => {
-          if (rplError !== null) {
-            callFailureCallback(callback, rplError);
-            return;
-          }
-          callSuccessCallback(callback, entries);
-        });
-      });
-    }
-    exports.readdir = readdir;
-    function callFailureCallback(callback, error) {
-      callback(error);
-    }
-    function callSuccessCallback(callback, result2) {
-      callback(null, result2);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/sync.js
-var require_sync2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/sync.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
-    var fsStat = require_out();
-    var constants_1 = require_constants4();
-    var utils = require_utils5();
-    var common = require_common2();
-    function read(directory, settings) {
-      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
-        return readdirWithFileTypes(directory, settings);
-      }
-      return readdir(directory, settings);
-    }
-    exports.read = read;
-    function readdirWithFileTypes(directory, settings) {
-      const dirents = settings.fs.readdirSync(directory, { withFileTypes: true });
-      return dirents.map((dirent) => {
-        const entry = {
-          dirent,
-          name: dirent.name,
-          path: common.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
-        };
-        if (entry.dirent.isSymbolicLink() && settings.followSymbolicLinks) {
-          try {
-            const stats = settings.fs.statSync(entry.path);
-            entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
-          } catch (error) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              throw error;
-            }
-          }
-        }
-        return entry;
-      });
-    }
-    exports.readdirWithFileTypes = readdirWithFileTypes;
-    function readdir(directory, settings) {
-      const names = settings.fs.readdirSync(directory);
-      return names.map((name) => {
-        const entryPath = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
-        const stats = fsStat.statSync(entryPath, settings.fsStatSettings);
-        const entry = {
-          name,
-          path: entryPath,
-          dirent: utils.fs.createDirentFromStats(name, stats)
-        };
-        if (settings.stats) {
-          entry.stats = stats;
-        }
-        return entry;
-      });
-    }
-    exports.readdir = readdir;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/adapters/fs.js
-var require_fs4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/adapters/fs.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
-    var fs2 = __require("fs");
-    exports.FILE_SYSTEM_ADAPTER = {
-      lstat: fs2.lstat,
-      stat: fs2.stat,
-      lstatSync: fs2.lstatSync,
-      statSync: fs2.statSync,
-      readdir: fs2.readdir,
-      readdirSync: fs2.readdirSync
-    };
-    function createFileSystemAdapter(fsMethods) {
-      if (fsMethods === void 0) {
-        return exports.FILE_SYSTEM_ADAPTER;
-      }
-      return Object.assign(Object.assign({}, exports.FILE_SYSTEM_ADAPTER), fsMethods);
-    }
-    exports.createFileSystemAdapter = createFileSystemAdapter;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/settings.js
-var require_settings2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
-    var fsStat = require_out();
-    var fs2 = require_fs4();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
-        this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path.sep);
-        this.stats = this._getValue(this._options.stats, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
-        this.fsStatSettings = new fsStat.Settings({
-          followSymbolicLink: this.followSymbolicLinks,
-          fs: this.fs,
-          throwErrorOnBrokenSymbolicLink: this.throwErrorOnBrokenSymbolicLink
-        });
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/index.js
-var require_out2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Settings = exports.scandirSync = exports.scandir = void 0;
-    var async = require_async2();
-    var sync = require_sync2();
-    var settings_1 = require_settings2();
-    exports.Settings = settings_1.default;
-    function scandir(path, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path, getSettings(), optionsOrSettingsOrCallback);
-        return;
-      }
-      async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
-    }
-    exports.scandir = scandir;
-    function scandirSync(path, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      return sync.read(path, settings);
-    }
-    exports.scandirSync = scandirSync;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/reusify/reusify.js
-var require_reusify = __commonJS({
-  "node_modules/reusify/reusify.js"(exports, module) {
-    "use strict";
-    function reusify(Constructor) {
-      var head = new Constructor();
-      var tail2 = head;
-      function get() {
-        var current = head;
-        if (current.next) {
-          head = current.next;
-        } else {
-          head = new Constructor();
-          tail2 = head;
-        }
-        current.next = null;
-        return current;
-      }
-      function release(obj) {
-        tail2.next = obj;
-        tail2 = obj;
-      }
-      return {
-        get,
-        release
-      };
-    }
-    module.exports = reusify;
-  }
-});
-
-// node_modules/fastq/queue.js
-var require_queue = __commonJS({
-  "node_modules/fastq/queue.js"(exports, module) {
-    "use strict";
-    var reusify = require_reusify();
-    function fastqueue(context, worker, _concurrency) {
-      if (typeof context === "function") {
-        _concurrency = worker;
-        worker = context;
-        context = null;
-      }
-      if (!(_concurrency >= 1)) {
-        throw new Error("fastqueue concurrency must be equal to or greater than 1");
-      }
-      var cache = reusify(Task);
-      var queueHead = null;
-      var queueTail = null;
-      var _running = 0;
-      var errorHandler = null;
-      var self = {
-        push,
-        drain: noop,
-        saturated: noop,
-        pause,
-        paused: false,
-        get concurrency() {
-          return _concurrency;
-        },
-        set concurrency(value) {
-          if (!(value >= 1)) {
-            throw new Error("fastqueue concurrency must be equal to or greater than 1");
-          }
-          _concurrency = value;
-          if (self.paused) return;
-          for (; queueHead && _running < _concurrency; ) {
-            _running++;
-            release();
-          }
-        },
-        running,
-        resume,
-        idle,
-        length,
-        getQueue,
-        unshift,
-        empty: noop,
-        kill,
-        killAndDrain,
-        error,
-        abort
-      };
-      return self;
-      function running() {
-        return _running;
-      }
-      function pause() {
-        self.paused = true;
-      }
-      function length() {
-        var current = queueHead;
-        var counter = 0;
-        while (current) {
-          current = current.next;
-          counter++;
-        }
-        return counter;
-      }
-      function getQueue() {
-        var current = queueHead;
-        var tasks = [];
-        while (current) {
-          tasks.push(current.value);
-          current = current.next;
-        }
-        return tasks;
-      }
-      function resume() {
-        if (!self.paused) return;
-        self.paused = false;
-        if (queueHead === null) {
-          _running++;
-          release();
-          return;
-        }
-        for (; queueHead && _running < _concurrency; ) {
-          _running++;
-          release();
-        }
-      }
-      function idle() {
-        return _running === 0 && self.length() === 0;
-      }
-      function push(value, done) {
-        var current = cache.get();
-        current.context = context;
-        current.release = release;
-        current.value = value;
-        current.callback = done || noop;
-        current.errorHandler = errorHandler;
-        if (_running >= _concurrency || self.paused) {
-          if (queueTail) {
-            queueTail.next = current;
-            queueTail = current;
-          } else {
-            queueHead = current;
-            queueTail = current;
-            self.saturated();
-          }
-        } else {
-          _running++;
-          worker.call(context, current.value, current.worked);
-        }
-      }
-      function unshift(value, done) {
-        var current = cache.get();
-        current.context = context;
-        current.release = release;
-        current.value = value;
-        current.callback = done || noop;
-        current.errorHandler = errorHandler;
-        if (_running >= _concurrency || self.paused) {
-          if (queueHead) {
-            current.next = queueHead;
-            queueHead = current;
-          } else {
-            queueHead = current;
-            queueTail = current;
-            self.saturated();
-          }
-        } else {
-          _running++;
-          worker.call(context, current.value, current.worked);
-        }
-      }
-      function release(holder) {
-        if (holder) {
-          cache.release(holder);
-        }
-        var next = queueHead;
-        if (next && _running <= _concurrency) {
-          if (!self.paused) {
-            if (queueTail === queueHead) {
-              queueTail = null;
-            }
-            queueHead = next.next;
-            next.next = null;
-            worker.call(context, next.value, next.worked);
-            if (queueTail === null) {
-              self.empty();
-            }
-          } else {
-            _running--;
-          }
-        } else if (--_running === 0) {
-          self.drain();
-        }
-      }
-      function kill() {
-        queueHead = null;
-        queueTail = null;
-        self.drain = noop;
-      }
-      function killAndDrain() {
-        queueHead = null;
-        queueTail = null;
-        self.drain();
-        self.drain = noop;
-      }
-      function abort() {
-        var current = queueHead;
-        queueHead = null;
-        queueTail = null;
-        while (current) {
-          var next = current.next;
-          var callback = current.callback;
-          var errorHandler2 = current.errorHandler;
-          var val = current.value;
-          var context2 = current.context;
-          current.value = null;
-          current.callback = noop;
-          current.errorHandler = null;
-          current.next = null;
-          if (errorHandler2) {
-            errorHandler2(new Error("abort"), val);
-          }
-          callback.call(context2, new Error("abort"));
-          cache.release(current);
-          current = next;
-        }
-        self.drain = noop;
-      }
-      function error(handler) {
-        errorHandler = handler;
-      }
-    }
-    function noop() {
-    }
-    function Task() {
-      this.value = null;
-      this.callback = noop;
-      this.next = null;
-      this.release = noop;
-      this.context = null;
-      this.errorHandler = null;
-      var self = this;
-      this.worked = function worked(err, result2) {
-        var callback = self.callback;
-        var errorHandler = self.errorHandler;
-        var val = self.value;
-        self.value = null;
-        self.callback = noop;
-        if (self.errorHandler) {
-          errorHandler(err, val);
-        }
-        callback.call(self.context, err, result2);
-        self.release(self);
-      };
-    }
-    function queueAsPromised(context, worker, _concurrency) {
-      if (typeof context === "function") {
-        _concurrency = worker;
-        worker = context;
-        context = null;
-      }
-      function asyncWrapper(arg, cb) {
-        worker.call(this, arg).then(function(res) {
-          cb(null, res);
-        }, cb);
-      }
-      var queue = fastqueue(context, asyncWrapper, _concurrency);
-      var pushCb = queue.push;
-      var unshiftCb = queue.unshift;
-      queue.push = push;
-      queue.unshift = unshift;
-      queue.drained = drained;
-      return queue;
-      function push(value) {
-        var p2 = new Promise(function(resolve5, reject) {
-          pushCb(value, function(err, result2) {
-            if (err) {
-              reject(err);
-              return;
-            }
-            resolve5(result2);
-          });
-        });
-        p2.catch(noop);
-        return p2;
-      }
-      function unshift(value) {
-        var p2 = new Promise(function(resolve5, reject) {
-          unshiftCb(value, function(err, result2) {
-            if (err) {
-              reject(err);
-              return;
-            }
-            resolve5(result2);
-          });
-        });
-        p2.catch(noop);
-        return p2;
-      }
-      function drained() {
-        var p2 = new Promise(function(resolve5) {
-          process.nextTick(function() {
-            if (queue.idle()) {
-              resolve5();
-            } else {
-              var previousDrain = queue.drain;
-              queue.drain = function() {
-                if (typeof previousDrain === "function") previousDrain();
-                resolve5();
-                queue.drain = previousDrain;
-              };
-            }
-          });
-        });
-        return p2;
-      }
-    }
-    module.exports = fastqueue;
-    module.exports.promise = queueAsPromised;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/common.js
-var require_common3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/common.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.joinPathSegments = exports.replacePathSegmentSeparator = exports.isAppliedFilter = exports.isFatalError = void 0;
-    function isFatalError(settings, error) {
-      if (settings.errorFilter === null) {
-        return true;
-      }
-      return !settings.errorFilter(error);
-    }
-    exports.isFatalError = isFatalError;
-    function isAppliedFilter(filter, value) {
-      return filter === null || filter(value);
-    }
-    exports.isAppliedFilter = isAppliedFilter;
-    function replacePathSegmentSeparator(filepath, separator) {
-      return filepath.split(/[/\\]/).join(separator);
-    }
-    exports.replacePathSegmentSeparator = replacePathSegmentSeparator;
-    function joinPathSegments(a, b3, separator) {
-      if (a === "") {
-        return b3;
-      }
-      if (a.endsWith(separator)) {
-        return a + b3;
-      }
-      return a + separator + b3;
-    }
-    exports.joinPathSegments = joinPathSegments;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/reader.js
-var require_reader = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/reader.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var common = require_common3();
-    var Reader = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._root = common.replacePathSegmentSeparator(_root, _settings.pathSegmentSeparator);
-      }
-    };
-    exports.default = Reader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/async.js
-var require_async3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/async.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var events_1 = __require("events");
-    var fsScandir = require_out2();
-    var fastq = require_queue();
-    var common = require_common3();
-    var reader_1 = require_reader();
-    var AsyncReader = class extends reader_1.default {
-      constructor(_root, _settings) {
-        super(_root, _settings);
-        this._settings = _settings;
-        this._scandir = fsScandir.scandir;
-        this._emitter = new events_1.EventEmitter();
-        this._queue = fastq(this._worker.bind(this), this._settings.concurrency);
-        this._isFatalError = false;
-        this._isDestroyed = false;
-        this._queue.drain = () => {
-          if (!this._isFatalError) {
-            this._emitter.emit("end");
-          }
-        };
-      }
-      read() {
-        this._isFatalError = false;
-        this._isDestroyed = false;
-        setImmediate(() => {
-          this._pushToQueue(this._root, this._settings.basePath);
-        });
-        return this._emitter;
-      }
-      get isDestroyed() {
-        return this._isDestroyed;
-      }
-      destroy() {
-        if (this._isDestroyed) {
-          throw new Error("The reader is already destroyed");
-        }
-        this._isDestroyed = true;
-        this._queue.killAndDrain();
-      }
-      onEntry(callback) {
-        this._emitter.on("entry", callback);
-      }
-      onError(callback) {
-        this._emitter.once("error", callback);
-      }
-      onEnd(callback) {
-        this._emitter.once("end", callback);
-      }
-      _pushToQueue(directory, base) {
-        const queueItem = { directory, base };
-        this._queue.push(queueItem, (error) => {
-          if (error !== null) {
-            this._handleError(error);
-          }
-        });
-      }
-      _worker(item, done) {
-        this._scandir(item.directory, this._settings.fsScandirSettings, (error, entries) => {
-          if (error !== null) {
-            done(error, void 0);
-            return;
-          }
-          for (const entry of entries) {
-            this._handleEntry(entry, item.base);
-          }
-          done(null, void 0);
-        });
-      }
-      _handleError(error) {
-        if (this._isDestroyed || !common.isFatalError(this._settings, error)) {
-          return;
-        }
-        this._isFatalError = true;
-        this._isDestroyed = true;
-        this._emitter.emit("error", error);
-      }
-      _handleEntry(entry, base) {
-        if (this._isDestroyed || this._isFatalError) {
-          return;
-        }
-        const fullpath = entry.path;
-        if (base !== void 0) {
-          entry.path = common.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
-        }
-        if (common.isAppliedFilter(this._settings.entryFilter, entry)) {
-          this._emitEntry(entry);
-        }
-        if (entry.dirent.isDirectory() && common.isAppliedFilter(this._settings.deepFilter, entry)) {
-          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
-        }
-      }
-      _emitEntry(entry) {
-        this._emitter.emit("entry", entry);
-      }
-    };
-    exports.default = AsyncReader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/async.js
-var require_async4 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/async.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var async_1 = require_async3();
-    var AsyncProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new async_1.default(this._root, this._settings);
-        this._storage = [];
-      }
-      read(callback) {
-        this._reader.onError((error) => {
-          callFailureCallback(callback, error);
-        });
-        this._reader.onEntry((entry) => {
-          this._storage.push(entry);
-        });
-        this._reader.onEnd(() => {
-          callSuccessCallback(callback, this._storage);
-        });
-        this._reader.read();
-      }
-    };
-    exports.default = AsyncProvider;
-    function callFailureCallback(callback, error) {
-      callback(error);
-    }
-    function callSuccessCallback(callback, entries) {
-      callback(null, entries);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/stream.js
-var require_stream2 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/stream.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var stream_1 = __require("stream");
-    var async_1 = require_async3();
-    var StreamProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new async_1.default(this._root, this._settings);
-        this._stream = new stream_1.Readable({
-          objectMode: true,
-          read: () => {
-          },
-          destroy: () => {
-            if (!this._reader.isDestroyed) {
-              this._reader.destroy();
-            }
-          }
-        });
-      }
-      read() {
-        this._reader.onError((error) => {
-          this._stream.emit("error", error);
-        });
-        this._reader.onEntry((entry) => {
-          this._stream.push(entry);
-        });
-        this._reader.onEnd(() => {
-          this._stream.push(null);
-        });
-        this._reader.read();
-        return this._stream;
-      }
-    };
-    exports.default = StreamProvider;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/sync.js
-var require_sync3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/sync.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fsScandir = require_out2();
-    var common = require_common3();
-    var reader_1 = require_reader();
-    var SyncReader = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._scandir = fsScandir.scandirSync;
-        this._storage = [];
-        this._queue = /* @__PURE__ */ new Set();
-      }
-      read() {
-        this._pushToQueue(this._root, this._settings.basePath);
-        this._handleQueue();
-        return this._storage;
-      }
-      _pushToQueue(directory, base) {
-        this._queue.add({ directory, base });
-      }
-      _handleQueue() {
-        for (const item of this._queue.values()) {
-          this._handleDirectory(item.directory, item.base);
-        }
-      }
-      _handleDirectory(directory, base) {
-        try {
-          const entries = this._scandir(directory, this._settings.fsScandirSettings);
-          for (const entry of entries) {
-            this._handleEntry(entry, base);
-          }
-        } catch (error) {
-          this._handleError(error);
-        }
-      }
-      _handleError(error) {
-        if (!common.isFatalError(this._settings, error)) {
-          return;
-        }
-        throw error;
-      }
-      _handleEntry(entry, base) {
-        const fullpath = entry.path;
-        if (base !== void 0) {
-          entry.path = common.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
-        }
-        if (common.isAppliedFilter(this._settings.entryFilter, entry)) {
-          this._pushToStorage(entry);
-        }
-        if (entry.dirent.isDirectory() && common.isAppliedFilter(this._settings.deepFilter, entry)) {
-          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
-        }
-      }
-      _pushToStorage(entry) {
-        this._storage.push(entry);
-      }
-    };
-    exports.default = SyncReader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/sync.js
-var require_sync4 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/sync.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var sync_1 = require_sync3();
-    var SyncProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new sync_1.default(this._root, this._settings);
-      }
-      read() {
-        return this._reader.read();
-      }
-    };
-    exports.default = SyncProvider;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/settings.js
-var require_settings3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
-    var fsScandir = require_out2();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.basePath = this._getValue(this._options.basePath, void 0);
-        this.concurrency = this._getValue(this._options.concurrency, Number.POSITIVE_INFINITY);
-        this.deepFilter = this._getValue(this._options.deepFilter, null);
-        this.entryFilter = this._getValue(this._options.entryFilter, null);
-        this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path.sep);
-        this.fsScandirSettings = new fsScandir.Settings({
-          followSymbolicLinks: this._options.followSymbolicLinks,
-          fs: this._options.fs,
-          pathSegmentSeparator: this._options.pathSegmentSeparator,
-          stats: this._options.stats,
-          throwErrorOnBrokenSymbolicLink: this._options.throwErrorOnBrokenSymbolicLink
-        });
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/index.js
-var require_out3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Settings = exports.walkStream = exports.walkSync = exports.walk = void 0;
-    var async_1 = require_async4();
-    var stream_1 = require_stream2();
-    var sync_1 = require_sync4();
-    var settings_1 = require_settings3();
-    exports.Settings = settings_1.default;
-    function walk(directory, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        new async_1.default(directory, getSettings()).read(optionsOrSettingsOrCallback);
-        return;
-      }
-      new async_1.default(directory, getSettings(optionsOrSettingsOrCallback)).read(callback);
-    }
-    exports.walk = walk;
-    function walkSync(directory, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      const provider = new sync_1.default(directory, settings);
-      return provider.read();
-    }
-    exports.walkSync = walkSync;
-    function walkStream(directory, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      const provider = new stream_1.default(directory, settings);
-      return provider.read();
-    }
-    exports.walkStream = walkStream;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/fast-glob/out/readers/reader.js
-var require_reader2 = __commonJS({
-  "node_modules/fast-glob/out/readers/reader.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
-    var fsStat = require_out();
-    var utils = require_utils4();
-    var Reader = class {
-      constructor(_settings) {
-        this._settings = _settings;
-        this._fsStatSettings = new fsStat.Settings({
-          followSymbolicLink: this._settings.followSymbolicLinks,
-          fs: this._settings.fs,
-          throwErrorOnBrokenSymbolicLink: this._settings.followSymbolicLinks
-        });
-      }
-      _getFullEntryPath(filepath) {
-        return path.resolve(this._settings.cwd, filepath);
-      }
-      _makeEntry(stats, pattern) {
-        const entry = {
-          name: pattern,
-          path: pattern,
-          dirent: utils.fs.createDirentFromStats(pattern, stats)
-        };
-        if (this._settings.stats) {
-          entry.stats = stats;
-        }
-        return entry;
-      }
-      _isFatalError(error) {
-        return !utils.errno.isEnoentCodeError(error) && !this._settings.suppressErrors;
-      }
-    };
-    exports.default = Reader;
-  }
-});
-
-// node_modules/fast-glob/out/readers/stream.js
-var require_stream3 = __commonJS({
-  "node_modules/fast-glob/out/readers/stream.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var stream_1 = __require("stream");
-    var fsStat = require_out();
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var ReaderStream = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkStream = fsWalk.walkStream;
-        this._stat = fsStat.stat;
-      }
-      dynamic(root, options) {
-        return this._walkStream(root, options);
-      }
-      static(patterns, options) {
-        const filepaths = patterns.map(this._getFullEntryPath, this);
-        const stream = new stream_1.PassThrough({ objectMode: true });
-        stream._write = (index, _enc, done) => {
-          return this._getEntry(filepaths[index], patterns[index], options).then((entry) => {
-            if (entry !== null && options.entryFilter(entry)) {
-              stream.push(entry);
-            }
-            if (index === filepaths.length - 1) {
-              stream.end();
-            }
-            done();
-          }).catch(done);
-        };
-        for (let i = 0; i < filepaths.length; i++) {
-          stream.write(i);
-        }
-        return stream;
-      }
-      _getEntry(filepath, pattern, options) {
-        return this._getStat(filepath).then((stats) => this._makeEntry(stats, pattern)).catch((error) => {
-          if (options.errorFilter(error)) {
-            return null;
-          }
-          throw error;
-        });
-      }
-      _getStat(filepath) {
-        return new Promise((resolve5, reject) => {
-          this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve5(stats) : reject(error);
-          });
-        });
-      }
-    };
-    exports.default = ReaderStream;
-  }
-});
-
-// node_modules/fast-glob/out/readers/async.js
-var require_async5 = __commonJS({
-  "node_modules/fast-glob/out/readers/async.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var stream_1 = require_stream3();
-    var ReaderAsync = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkAsync = fsWalk.walk;
-        this._readerStream = new stream_1.default(this._settings);
-      }
-      dynamic(root, options) {
-        return new Promise((resolve5, reject) => {
-          this._walkAsync(root, options, (error, entries) => {
-            if (error === null) {
-              resolve5(entries);
-            } else {
-              reject(error);
-            }
-          });
-        });
-      }
-      async static(patterns, options) {
-        const entries = [];
-        const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve5, reject) => {
-          stream.once("error", reject);
-          stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve5(entries));
-        });
-      }
-    };
-    exports.default = ReaderAsync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/matchers/matcher.js
-var require_matcher = __commonJS({
-  "node_modules/fast-glob/out/providers/matchers/matcher.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var Matcher = class {
-      constructor(_patterns, _settings, _micromatchOptions) {
-        this._patterns = _patterns;
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-        this._storage = [];
-        this._fillStorage();
-      }
-      _fillStorage() {
-        for (const pattern of this._patterns) {
-          const segments = this._getPatternSegments(pattern);
-          const sections = this._splitSegmentsIntoSections(segments);
-          this._storage.push({
-            complete: sections.length <= 1,
-            pattern,
-            segments,
-            sections
-          });
-        }
-      }
-      _getPatternSegments(pattern) {
-        const parts = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
-        return parts.map((part) => {
-          const dynamic = utils.pattern.isDynamicPattern(part, this._settings);
-          if (!dynamic) {
-            return {
-              dynamic: false,
-              pattern: part
-            };
-          }
-          return {
-            dynamic: true,
-            pattern: part,
-            patternRe: utils.pattern.makeRe(part, this._micromatchOptions)
-          };
-        });
-      }
-      _splitSegmentsIntoSections(segments) {
-        return utils.array.splitWhen(segments, (segment) => segment.dynamic && utils.pattern.hasGlobStar(segment.pattern));
-      }
-    };
-    exports.default = Matcher;
-  }
-});
-
-// node_modules/fast-glob/out/providers/matchers/partial.js
-var require_partial = __commonJS({
-  "node_modules/fast-glob/out/providers/matchers/partial.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var matcher_1 = require_matcher();
-    var PartialMatcher = class extends matcher_1.default {
-      match(filepath) {
-        const parts = filepath.split("/");
-        const levels = parts.length;
-        const patterns = this._storage.filter((info) => !info.complete || info.segments.length > levels);
-        for (const pattern of patterns) {
-          const section = pattern.sections[0];
-          if (!pattern.complete && levels > section.length) {
-            return true;
-          }
-          const match = parts.every((part, index) => {
-            const segment = pattern.segments[index];
-            if (segment.dynamic && segment.patternRe.test(part)) {
-              return true;
-            }
-            if (!segment.dynamic && segment.pattern === part) {
-              return true;
-            }
-            return false;
-          });
-          if (match) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    exports.default = PartialMatcher;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/deep.js
-var require_deep = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/deep.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var partial_1 = require_partial();
-    var DeepFilter = class {
-      constructor(_settings, _micromatchOptions) {
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-      }
-      getFilter(basePath, positive, negative) {
-        const matcher = this._getMatcher(positive);
-        const negativeRe = this._getNegativePatternsRe(negative);
-        return (entry) => this._filter(basePath, entry, matcher, negativeRe);
-      }
-      _getMatcher(patterns) {
-        return new partial_1.default(patterns, this._settings, this._micromatchOptions);
-      }
-      _getNegativePatternsRe(patterns) {
-        const affectDepthOfReadingPatterns = patterns.filter(utils.pattern.isAffectDepthOfReadingPattern);
-        return utils.pattern.convertPatternsToRe(affectDepthOfReadingPatterns, this._micromatchOptions);
-      }
-      _filter(basePath, entry, matcher, negativeRe) {
-        if (this._isSkippedByDeep(basePath, entry.path)) {
-          return false;
-        }
-        if (this._isSkippedSymbolicLink(entry)) {
-          return false;
-        }
-        const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._isSkippedByPositivePatterns(filepath, matcher)) {
-          return false;
-        }
-        return this._isSkippedByNegativePatterns(filepath, negativeRe);
-      }
-      _isSkippedByDeep(basePath, entryPath) {
-        if (this._settings.deep === Infinity) {
-          return false;
-        }
-        return this._getEntryLevel(basePath, entryPath) >= this._settings.deep;
-      }
-      _getEntryLevel(basePath, entryPath) {
-        const entryPathDepth = entryPath.split("/").length;
-        if (basePath === "") {
-          return entryPathDepth;
-        }
-        const basePathDepth = basePath.split("/").length;
-        return entryPathDepth - basePathDepth;
-      }
-      _isSkippedSymbolicLink(entry) {
-        return !this._settings.followSymbolicLinks && entry.dirent.isSymbolicLink();
-      }
-      _isSkippedByPositivePatterns(entryPath, matcher) {
-        return !this._settings.baseNameMatch && !matcher.match(entryPath);
-      }
-      _isSkippedByNegativePatterns(entryPath, patternsRe) {
-        return !utils.pattern.matchAny(entryPath, patternsRe);
-      }
-    };
-    exports.default = DeepFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/entry.js
-var require_entry = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/entry.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var EntryFilter = class {
-      constructor(_settings, _micromatchOptions) {
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-        this.index = /* @__PURE__ */ new Map();
-      }
-      getFilter(positive, negative) {
-        const [absoluteNegative, relativeNegative] = utils.pattern.partitionAbsoluteAndRelative(negative);
-        const patterns = {
-          positive: {
-            all: utils.pattern.convertPatternsToRe(positive, this._micromatchOptions)
-          },
-          negative: {
-            absolute: utils.pattern.convertPatternsToRe(absoluteNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true })),
-            relative: utils.pattern.convertPatternsToRe(relativeNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true }))
-          }
-        };
-        return (entry) => this._filter(entry, patterns);
-      }
-      _filter(entry, patterns) {
-        const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._settings.unique && this._isDuplicateEntry(filepath)) {
-          return false;
-        }
-        if (this._onlyFileFilter(entry) || this._onlyDirectoryFilter(entry)) {
-          return false;
-        }
-        const isMatched = this._isMatchToPatternsSet(filepath, patterns, entry.dirent.isDirectory());
-        if (this._settings.unique && isMatched) {
-          this._createIndexRecord(filepath);
-        }
-        return isMatched;
-      }
-      _isDuplicateEntry(filepath) {
-        return this.index.has(filepath);
-      }
-      _createIndexRecord(filepath) {
-        this.index.set(filepath, void 0);
-      }
-      _onlyFileFilter(entry) {
-        return this._settings.onlyFiles && !entry.dirent.isFile();
-      }
-      _onlyDirectoryFilter(entry) {
-        return this._settings.onlyDirectories && !entry.dirent.isDirectory();
-      }
-      _isMatchToPatternsSet(filepath, patterns, isDirectory) {
-        const isMatched = this._isMatchToPatterns(filepath, patterns.positive.all, isDirectory);
-        if (!isMatched) {
-          return false;
-        }
-        const isMatchedByRelativeNegative = this._isMatchToPatterns(filepath, patterns.negative.relative, isDirectory);
-        if (isMatchedByRelativeNegative) {
-          return false;
-        }
-        const isMatchedByAbsoluteNegative = this._isMatchToAbsoluteNegative(filepath, patterns.negative.absolute, isDirectory);
-        if (isMatchedByAbsoluteNegative) {
-          return false;
-        }
-        return true;
-      }
-      _isMatchToAbsoluteNegative(filepath, patternsRe, isDirectory) {
-        if (patternsRe.length === 0) {
-          return false;
-        }
-        const fullpath = utils.path.makeAbsolute(this._settings.cwd, filepath);
-        return this._isMatchToPatterns(fullpath, patternsRe, isDirectory);
-      }
-      _isMatchToPatterns(filepath, patternsRe, isDirectory) {
-        if (patternsRe.length === 0) {
-          return false;
-        }
-        const isMatched = utils.pattern.matchAny(filepath, patternsRe);
-        if (!isMatched && isDirectory) {
-          return utils.pattern.matchAny(filepath + "/", patternsRe);
-        }
-        return isMatched;
-      }
-    };
-    exports.default = EntryFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/error.js
-var require_error = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/error.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var ErrorFilter = class {
-      constructor(_settings) {
-        this._settings = _settings;
-      }
-      getFilter() {
-        return (error) => this._isNonFatalError(error);
-      }
-      _isNonFatalError(error) {
-        return utils.errno.isEnoentCodeError(error) || this._settings.suppressErrors;
-      }
-    };
-    exports.default = ErrorFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/transformers/entry.js
-var require_entry2 = __commonJS({
-  "node_modules/fast-glob/out/providers/transformers/entry.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var EntryTransformer = class {
-      constructor(_settings) {
-        this._settings = _settings;
-      }
-      getTransformer() {
-        return (entry) => this._transform(entry);
-      }
-      _transform(entry) {
-        let filepath = entry.path;
-        if (this._settings.absolute) {
-          filepath = utils.path.makeAbsolute(this._settings.cwd, filepath);
-          filepath = utils.path.unixify(filepath);
-        }
-        if (this._settings.markDirectories && entry.dirent.isDirectory()) {
-          filepath += "/";
-        }
-        if (!this._settings.objectMode) {
-          return filepath;
-        }
-        return Object.assign(Object.assign({}, entry), { path: filepath });
-      }
-    };
-    exports.default = EntryTransformer;
-  }
-});
-
-// node_modules/fast-glob/out/providers/provider.js
-var require_provider = __commonJS({
-  "node_modules/fast-glob/out/providers/provider.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
-    var deep_1 = require_deep();
-    var entry_1 = require_entry();
-    var error_1 = require_error();
-    var entry_2 = require_entry2();
-    var Provider = class {
-      constructor(_settings) {
-        this._settings = _settings;
-        this.errorFilter = new error_1.default(this._settings);
-        this.entryFilter = new entry_1.default(this._settings, this._getMicromatchOptions());
-        this.deepFilter = new deep_1.default(this._settings, this._getMicromatchOptions());
-        this.entryTransformer = new entry_2.default(this._settings);
-      }
-      _getRootDirectory(task) {
-        return path.resolve(this._settings.cwd, task.base);
-      }
-      _getReaderOptions(task) {
-        const basePath = task.base === "." ? "" : task.base;
-        return {
-          basePath,
-          pathSegmentSeparator: "/",
-          concurrency: this._settings.concurrency,
-          deepFilter: this.deepFilter.getFilter(basePath, task.positive, task.negative),
-          entryFilter: this.entryFilter.getFilter(task.positive, task.negative),
-          errorFilter: this.errorFilter.getFilter(),
-          followSymbolicLinks: this._settings.followSymbolicLinks,
-          fs: this._settings.fs,
-          stats: this._settings.stats,
-          throwErrorOnBrokenSymbolicLink: this._settings.throwErrorOnBrokenSymbolicLink,
-          transform: this.entryTransformer.getTransformer()
-        };
-      }
-      _getMicromatchOptions() {
-        return {
-          dot: this._settings.dot,
-          matchBase: this._settings.baseNameMatch,
-          nobrace: !this._settings.braceExpansion,
-          nocase: !this._settings.caseSensitiveMatch,
-          noext: !this._settings.extglob,
-          noglobstar: !this._settings.globstar,
-          posix: true,
-          strictSlashes: false
-        };
-      }
-    };
-    exports.default = Provider;
-  }
-});
-
-// node_modules/fast-glob/out/providers/async.js
-var require_async6 = __commonJS({
-  "node_modules/fast-glob/out/providers/async.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var async_1 = require_async5();
-    var provider_1 = require_provider();
-    var ProviderAsync = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new async_1.default(this._settings);
-      }
-      async read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = await this.api(root, task, options);
-        return entries.map((entry) => options.transform(entry));
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports.default = ProviderAsync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/stream.js
-var require_stream4 = __commonJS({
-  "node_modules/fast-glob/out/providers/stream.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var stream_1 = __require("stream");
-    var stream_2 = require_stream3();
-    var provider_1 = require_provider();
-    var ProviderStream = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new stream_2.default(this._settings);
-      }
-      read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const source = this.api(root, task, options);
-        const destination = new stream_1.Readable({ objectMode: true, read: () => {
-        } });
-        source.once("error", (error) => destination.emit("error", error)).on("data", (entry) => destination.emit("data", options.transform(entry))).once("end", () => destination.emit("end"));
-        destination.once("close", () => source.destroy());
-        return destination;
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports.default = ProviderStream;
-  }
-});
-
-// node_modules/fast-glob/out/readers/sync.js
-var require_sync5 = __commonJS({
-  "node_modules/fast-glob/out/readers/sync.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fsStat = require_out();
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var ReaderSync = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkSync = fsWalk.walkSync;
-        this._statSync = fsStat.statSync;
-      }
-      dynamic(root, options) {
-        return this._walkSync(root, options);
-      }
-      static(patterns, options) {
-        const entries = [];
-        for (const pattern of patterns) {
-          const filepath = this._getFullEntryPath(pattern);
-          const entry = this._getEntry(filepath, pattern, options);
-          if (entry === null || !options.entryFilter(entry)) {
-            continue;
-          }
-          entries.push(entry);
-        }
-        return entries;
-      }
-      _getEntry(filepath, pattern, options) {
-        try {
-          const stats = this._getStat(filepath);
-          return this._makeEntry(stats, pattern);
-        } catch (error) {
-          if (options.errorFilter(error)) {
-            return null;
-          }
-          throw error;
-        }
-      }
-      _getStat(filepath) {
-        return this._statSync(filepath, this._fsStatSettings);
-      }
-    };
-    exports.default = ReaderSync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/sync.js
-var require_sync6 = __commonJS({
-  "node_modules/fast-glob/out/providers/sync.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var sync_1 = require_sync5();
-    var provider_1 = require_provider();
-    var ProviderSync = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new sync_1.default(this._settings);
-      }
-      read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = this.api(root, task, options);
-        return entries.map(options.transform);
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports.default = ProviderSync;
-  }
-});
-
-// node_modules/fast-glob/out/settings.js
-var require_settings4 = __commonJS({
-  "node_modules/fast-glob/out/settings.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.DEFAULT_FILE_SYSTEM_ADAPTER = void 0;
-    var fs2 = __require("fs");
-    var os2 = __require("os");
-    var CPU_COUNT = Math.max(os2.cpus().length, 1);
-    exports.DEFAULT_FILE_SYSTEM_ADAPTER = {
-      lstat: fs2.lstat,
-      lstatSync: fs2.lstatSync,
-      stat: fs2.stat,
-      statSync: fs2.statSync,
-      readdir: fs2.readdir,
-      readdirSync: fs2.readdirSync
-    };
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.absolute = this._getValue(this._options.absolute, false);
-        this.baseNameMatch = this._getValue(this._options.baseNameMatch, false);
-        this.braceExpansion = this._getValue(this._options.braceExpansion, true);
-        this.caseSensitiveMatch = this._getValue(this._options.caseSensitiveMatch, true);
-        this.concurrency = this._getValue(this._options.concurrency, CPU_COUNT);
-        this.cwd = this._getValue(this._options.cwd, process.cwd());
-        this.deep = this._getValue(this._options.deep, Infinity);
-        this.dot = this._getValue(this._options.dot, false);
-        this.extglob = this._getValue(this._options.extglob, true);
-        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, true);
-        this.fs = this._getFileSystemMethods(this._options.fs);
-        this.globstar = this._getValue(this._options.globstar, true);
-        this.ignore = this._getValue(this._options.ignore, []);
-        this.markDirectories = this._getValue(this._options.markDirectories, false);
-        this.objectMode = this._getValue(this._options.objectMode, false);
-        this.onlyDirectories = this._getValue(this._options.onlyDirectories, false);
-        this.onlyFiles = this._getValue(this._options.onlyFiles, true);
-        this.stats = this._getValue(this._options.stats, false);
-        this.suppressErrors = this._getValue(this._options.suppressErrors, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, false);
-        this.unique = this._getValue(this._options.unique, true);
-        if (this.onlyDirectories) {
-          this.onlyFiles = false;
-        }
-        if (this.stats) {
-          this.objectMode = true;
-        }
-        this.ignore = [].concat(this.ignore);
-      }
-      _getValue(option, value) {
-        return option === void 0 ? value : option;
-      }
-      _getFileSystemMethods(methods = {}) {
-        return Object.assign(Object.assign({}, exports.DEFAULT_FILE_SYSTEM_ADAPTER), methods);
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/fast-glob/out/index.js
-var require_out4 = __commonJS({
-  "node_modules/fast-glob/out/index.js"(exports, module) {
-    "use strict";
-    var taskManager = require_tasks();
-    var async_1 = require_async6();
-    var stream_1 = require_stream4();
-    var sync_1 = require_sync6();
-    var settings_1 = require_settings4();
-    var utils = require_utils4();
-    async function FastGlob(source, options) {
-      assertPatternsInput(source);
-      const works = getWorks(source, async_1.default, options);
-      const result2 = await Promise.all(works);
-      return utils.array.flatten(result2);
-    }
-    (function(FastGlob2) {
-      FastGlob2.glob = FastGlob2;
-      FastGlob2.globSync = sync;
-      FastGlob2.globStream = stream;
-      FastGlob2.async = FastGlob2;
-      function sync(source, options) {
-        assertPatternsInput(source);
-        const works = getWorks(source, sync_1.default, options);
-        return utils.array.flatten(works);
-      }
-      FastGlob2.sync = sync;
-      function stream(source, options) {
-        assertPatternsInput(source);
-        const works = getWorks(source, stream_1.default, options);
-        return utils.stream.merge(works);
-      }
-      FastGlob2.stream = stream;
-      function generateTasks(source, options) {
-        assertPatternsInput(source);
-        const patterns = [].concat(source);
-        const settings = new settings_1.default(options);
-        return taskManager.generate(patterns, settings);
-      }
-      FastGlob2.generateTasks = generateTasks;
-      function isDynamicPattern(source, options) {
-        assertPatternsInput(source);
-        const settings = new settings_1.default(options);
-        return utils.pattern.isDynamicPattern(source, settings);
-      }
-      FastGlob2.isDynamicPattern = isDynamicPattern;
-      function escapePath(source) {
-        assertPatternsInput(source);
-        return utils.path.escape(source);
-      }
-      FastGlob2.escapePath = escapePath;
-      function convertPathToPattern(source) {
-        assertPatternsInput(source);
-        return utils.path.convertPathToPattern(source);
-      }
-      FastGlob2.convertPathToPattern = convertPathToPattern;
-      let posix2;
-      (function(posix3) {
-        function escapePath2(source) {
-          assertPatternsInput(source);
-          return utils.path.escapePosixPath(source);
-        }
-        posix3.escapePath = escapePath2;
-        function convertPathToPattern2(source) {
-          assertPatternsInput(source);
-          return utils.path.convertPosixPathToPattern(source);
-        }
-        posix3.convertPathToPattern = convertPathToPattern2;
-      })(posix2 = FastGlob2.posix || (FastGlob2.posix = {}));
-      let win32;
-      (function(win322) {
-        function escapePath2(source) {
-          assertPatternsInput(source);
-          return utils.path.escapeWindowsPath(source);
-        }
-        win322.escapePath = escapePath2;
-        function convertPathToPattern2(source) {
-          assertPatternsInput(source);
-          return utils.path.convertWindowsPathToPattern(source);
-        }
-        win322.convertPathToPattern = convertPathToPattern2;
-      })(win32 = FastGlob2.win32 || (FastGlob2.win32 = {}));
-    })(FastGlob || (FastGlob = {}));
-    function getWorks(source, _Provider, options) {
-      const patterns = [].concat(source);
-      const settings = new settings_1.default(options);
-      const tasks = taskManager.generate(patterns, settings);
-      const provider = new _Provider(settings);
-      return tasks.map(provider.read, provider);
-    }
-    function assertPatternsInput(input) {
-      const source = [].concat(input);
-      const isValidSource = source.every((item) => utils.string.isString(item) && !utils.string.isEmpty(item));
-      if (!isValidSource) {
-        throw new TypeError("Patterns must be a string (non empty) or an array of strings");
-      }
-    }
-    module.exports = FastGlob;
-  }
-});
-
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern[++index];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
-          index++;
-          let to2 = pattern[index];
-          if (to2 === ESCAPE) {
-            to2 = pattern[index += 1];
-          }
-          if (prev <= to2) {
-            body += `-${escapeMember(to2)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "\uE000";
-    var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern[index];
-        if (char === ESCAPE) {
-          const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_3, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_3, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_3, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_3, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_3, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run, at2) => {
-      let separator = EMPTY;
-      for (let index = at2 + 1; index < run.length && !run[index].wildcard; index++) {
-        separator += run[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run = [];
-      const flush = () => {
-        let lastWildcard;
-        run.forEach((token, at2) => {
-          if (token.wildcard) {
-            lastWildcard = at2;
-          }
-        });
-        run.forEach((token, at2) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at2)})[^\\/])*`;
-        });
-        run = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
-      return index < 0 || index === body.length - 1;
-    };
-    var basenameOf = (path) => {
-      const end = path.length - 1;
-      const index = path.lastIndexOf(
-        SLASH,
-        path[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path : path.slice(index + 1);
-    };
-    var parentOf = (path) => {
-      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path.length - 1;
-      const cut = path.lastIndexOf(
-        SLASH,
-        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark;
-        this.negative = negative;
-        define(this, "body", body);
-        define(this, "ignoreCase", ignoreCase);
-        define(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define(this, key, regex);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
-    };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern,
-        mark,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule2 = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule2) {
-          this._added = true;
-          this._rules.push(rule2);
-          if (matchesBasename(rule2.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule2 = rules[index];
-          if (rule2.checkRegex.test(path)) {
-            ignored = !rule2.negative;
-            unignored = rule2.negative;
-            matchedRule = rule2.negative ? UNDEFINED : rule2;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path) : path;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule2 = rules[index];
-          if (rule2[mode].test(
-            shortcut && rule2._basenameOnly ? basename2 : path
-          )) {
-            const { negative } = rule2;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule2;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message2, Ctor) => {
-      throw new Ctor(message2);
-    };
-    var checkPath = (path, originalPath, doThrow) => {
-      if (!isString(path)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path)) {
-        const r2 = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r2} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path) => {
-      const first = path.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path.length === 1) {
-        return true;
-      }
-      const second = path.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p2) => p2;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path) {
-        checkPath(
-          path,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path ? this._t(path, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path = convertPath(target);
-        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path);
-        }
-        const dir = this._t(path, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path, cache) {
-        const cached = cache[path];
-        if (cached) {
-          return cached;
-        }
-        const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
-      }
-      ignores(path) {
-        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
-      }
-      createFilter() {
-        return (path) => !this.ignores(path);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path) {
-        return this._test(path, this._testCache, convertPath(path));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
 // src/action/main.ts
 import process2 from "node:process";
 
@@ -9415,11 +5169,1382 @@ var package_default = {
 };
 
 // src/action/run-action.ts
-import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
-import { join as join4, relative as relative3, resolve as resolve4 } from "node:path";
+import { readFileSync as readFileSync3 } from "node:fs";
+import { relative as relative3, resolve as resolve4 } from "node:path";
+
+// src/app/scan.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { join as join2 } from "node:path";
+
+// src/model/errors.ts
+var BRAND = /* @__PURE__ */ Symbol.for("keyguard.error");
+var KeyguardError = class extends Error {
+  code;
+  /** Extra lines (every validation error, say) shown after the message. */
+  details;
+  [BRAND] = true;
+  constructor(code, message2, options) {
+    super(message2, options?.cause === void 0 ? void 0 : { cause: options.cause });
+    this.name = "KeyguardError";
+    this.code = code;
+    this.details = options?.details ?? [];
+  }
+};
+function isKeyguardError(error) {
+  return typeof error === "object" && error !== null && BRAND in error;
+}
+
+// src/schema/parse-json-file.ts
+import { readFile } from "node:fs/promises";
+function positionToLineColumn(text2, position) {
+  const before = text2.slice(0, position);
+  const line = before.split("\n").length;
+  const column = position - before.lastIndexOf("\n");
+  return `line ${line}, column ${column}`;
+}
+async function parseJsonFile(file, code) {
+  let text2;
+  try {
+    text2 = await readFile(file, "utf8");
+  } catch (error) {
+    const reason = error.code === "ENOENT" ? "file not found" : "cannot be read";
+    throw new KeyguardError(code, `${file}: ${reason}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
+  } catch (error) {
+    const message2 = error instanceof Error ? error.message : String(error);
+    const at2 = /position (\d+)/.exec(message2);
+    const where2 = at2?.[1] === void 0 ? "" : ` at ${positionToLineColumn(text2, Number(at2[1]))}`;
+    const reason = (message2.split(/, "|\n| in JSON/)[0] ?? message2).slice(0, 80);
+    throw new KeyguardError(code, `${file}: invalid JSON${where2} (${reason})`, { cause: error });
+  }
+}
+
+// src/config/load-baseline.ts
+var BASELINE_FILE_NAME = ".keyguard-baseline.json";
+function isEntry(e) {
+  if (typeof e !== "object" || e === null) return false;
+  const r2 = e;
+  return typeof r2.ruleId === "string" && typeof r2.path === "string" && typeof r2.secretHash === "string" && /^[0-9a-f]{64}$/.test(r2.secretHash);
+}
+async function loadBaseline(file) {
+  const data = await parseJsonFile(file, "BASELINE_INVALID");
+  const entries = data?.entries;
+  if (data?.version !== 1 || !Array.isArray(entries)) {
+    throw new KeyguardError(
+      "BASELINE_INVALID",
+      `${file}: not a keyguard baseline (expected {"version": 1, "entries": [...]})`
+    );
+  }
+  const bad = entries.findIndex((e) => !isEntry(e));
+  if (bad !== -1) {
+    throw new KeyguardError(
+      "BASELINE_INVALID",
+      `${file}#/entries/${bad}: expected {ruleId, path, secretHash (64 hex)}`
+    );
+  }
+  return entries;
+}
+
+// src/engine/collect-credentials.ts
+init_value_checks();
+var TOKENS = /* @__PURE__ */ new WeakMap();
+function tokenTable(matches, index) {
+  let table = TOKENS.get(matches);
+  if (table === void 0) {
+    const tokens = matches.filter(
+      (m2) => m2.rule.kind === "session-token" && isPlausibleValue(m2.rule.kind, m2.value, m2.rule.minEntropy)
+    ).sort((a, b3) => a.start - b3.start);
+    table = {
+      tokens,
+      starts: tokens.map((t2) => t2.start),
+      lines: tokens.map((t2) => index.lineOf(t2.start))
+    };
+    TOKENS.set(matches, table);
+  }
+  return table;
+}
+function lowerBound(sorted, value) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function nearestToken(keyId, matches, index, withinLines) {
+  const { tokens, starts, lines } = tokenTable(matches, index);
+  const keyLine = index.lineOf(keyId.start);
+  let best;
+  const consider = (i) => {
+    const m2 = tokens[i];
+    if (m2 === void 0) return;
+    const distance = Math.abs(lines[i] - keyLine);
+    if (distance > withinLines) return;
+    const chars = Math.abs(m2.start - keyId.start);
+    if (best === void 0 || distance < best.lines || distance === best.lines && (chars < best.chars || chars === best.chars && m2.start < best.start)) {
+      best = { value: m2.value, lines: distance, chars, start: m2.start };
+    }
+  };
+  for (let line = keyLine - withinLines; line <= keyLine + withinLines; line++) {
+    const from = lowerBound(lines, line);
+    const to2 = lowerBound(lines, line + 1);
+    if (from === to2) continue;
+    const around = Math.min(Math.max(lowerBound(starts, keyId.start), from), to2);
+    if (around - 1 >= from) consider(around - 1);
+    if (around < to2) consider(around);
+  }
+  return best?.value;
+}
+function createCredentialCollector(options = {}) {
+  const withinLines = options.tokenWithinLines ?? 8;
+  const byIdentity = /* @__PURE__ */ new Map();
+  return {
+    add(finding, keyId, secret, matches, index) {
+      if (finding === void 0 || finding.kind !== "credential-pair" || finding.allowedBy !== void 0)
+        return;
+      const token = keyId.value.startsWith("ASIA") ? nearestToken(keyId, matches, index, withinLines) : void 0;
+      const credential = {
+        fingerprint: finding.fingerprint,
+        keyId: keyId.value,
+        secret: secret.value,
+        ...token === void 0 ? {} : { sessionToken: token }
+      };
+      const identity = [
+        credential.fingerprint,
+        credential.keyId,
+        credential.secret,
+        token ?? ""
+      ].join("\n");
+      if (!byIdentity.has(identity)) byIdentity.set(identity, credential);
+    },
+    credentials() {
+      return [...byIdentity.values()];
+    },
+    clear() {
+      byIdentity.clear();
+    }
+  };
+}
 
 // src/model/finding.ts
 var SEVERITIES = ["critical", "high", "medium", "low", "info"];
+
+// src/model/outcome.ts
+var UNREAD_REASONS = /* @__PURE__ */ new Set([
+  "unreadable",
+  "too-large",
+  "special",
+  "archive-limit",
+  "archive-unreadable",
+  "missing"
+]);
+
+// src/git/blob-reader.ts
+import { spawn } from "node:child_process";
+var STREAM_ABOVE = 8 * 1024 * 1024;
+var HIGH_WATER = 8 * 1024 * 1024;
+var LF = 10;
+var BlobReader = class {
+  child;
+  maxSize;
+  ready = [];
+  readyBytes = 0;
+  wake;
+  pending = Buffer.alloc(0);
+  header;
+  body = [];
+  bodyLeft = 0;
+  keep = true;
+  streaming;
+  exited = false;
+  stderr = "";
+  failure;
+  constructor(cwd, maxSize) {
+    this.maxSize = maxSize;
+    this.child = spawn("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    this.child.stdout.on("data", (d2) => this.feed(d2));
+    this.child.stderr.on("data", (d2) => {
+      this.stderr += d2.toString("utf8");
+    });
+    this.child.on("error", (error) => {
+      this.failure = new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, {
+        cause: error
+      });
+      this.poke();
+    });
+    this.child.on("close", (code) => {
+      this.exited = true;
+      if (code !== 0 && code !== null && this.failure === void 0) {
+        const first = this.stderr.trim().split("\n")[0] ?? "";
+        this.failure = new KeyguardError(
+          "GIT_FAILED",
+          `git cat-file --batch failed (exit ${code}): ${first}`
+        );
+      }
+      this.poke();
+    });
+    this.child.stdin.on("error", () => {
+    });
+  }
+  poke() {
+    const w2 = this.wake;
+    this.wake = void 0;
+    w2?.();
+    const s = this.streaming?.wake;
+    if (s !== void 0 && this.streaming !== void 0) this.streaming.wake = void 0;
+    s?.();
+  }
+  push(record3) {
+    this.ready.push(record3);
+    this.readyBytes += record3.data?.length ?? 0;
+    if (this.readyBytes > HIGH_WATER) this.child.stdout.pause();
+    this.poke();
+  }
+  feed(chunk) {
+    let buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending = Buffer.alloc(0);
+    while (buf.length > 0) {
+      if (this.header === void 0) {
+        const nl = buf.indexOf(LF);
+        if (nl === -1) break;
+        const line = buf.toString("utf8", 0, nl);
+        buf = buf.subarray(nl + 1);
+        const [id = "", type = "", size = ""] = line.split(" ");
+        if (type === "missing" || size === "") {
+          this.push({ id, type: "missing", size: 0 });
+          continue;
+        }
+        const n = Number(size);
+        this.header = { id, type, size: n };
+        this.bodyLeft = n + 1;
+        this.keep = n <= this.maxSize;
+        this.body = [];
+        if (this.keep && n > STREAM_ABOVE) {
+          const streaming2 = { queue: [], done: false, wake: void 0 };
+          this.streaming = streaming2;
+          this.push({ id, type, size: n, pieces: this.piecesOf(streaming2) });
+        }
+        continue;
+      }
+      const take = Math.min(this.bodyLeft, buf.length);
+      const streaming = this.streaming;
+      if (streaming !== void 0) {
+        const content = Math.min(take, this.bodyLeft - 1);
+        if (content > 0) {
+          streaming.queue.push(Buffer.from(buf.subarray(0, content)));
+          this.readyBytes += content;
+          if (this.readyBytes > HIGH_WATER) this.child.stdout.pause();
+        }
+      } else if (this.keep) this.body.push(buf.subarray(0, take));
+      this.bodyLeft -= take;
+      buf = buf.subarray(take);
+      if (streaming !== void 0) {
+        if (this.bodyLeft === 0) {
+          streaming.done = true;
+          this.streaming = void 0;
+          this.header = void 0;
+        }
+        const w2 = streaming.wake;
+        streaming.wake = void 0;
+        w2?.();
+        continue;
+      }
+      if (this.bodyLeft === 0) {
+        const h3 = this.header;
+        this.header = void 0;
+        if (this.keep) {
+          const all = this.body.length === 1 ? this.body[0] : Buffer.concat(this.body);
+          this.push({ ...h3, data: all.subarray(0, h3.size) });
+        } else {
+          this.push(h3);
+        }
+        this.body = [];
+      }
+    }
+    if (buf.length > 0) this.pending = Buffer.from(buf);
+  }
+  /** The pieces of a streamed object, as the consumer drains them. */
+  async *piecesOf(streaming) {
+    for (; ; ) {
+      const piece = streaming.queue.shift();
+      if (piece !== void 0) {
+        this.readyBytes -= piece.length;
+        if (this.readyBytes <= HIGH_WATER && this.child.stdout.isPaused())
+          this.child.stdout.resume();
+        yield piece;
+        continue;
+      }
+      if (streaming.done) return;
+      if (this.failure !== void 0) throw this.failure;
+      if (this.exited) throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended early");
+      await new Promise((resolve5) => {
+        streaming.wake = resolve5;
+      });
+    }
+  }
+  async next() {
+    for (; ; ) {
+      const record3 = this.ready.shift();
+      if (record3 !== void 0) {
+        this.readyBytes -= record3.data?.length ?? 0;
+        if (this.readyBytes <= HIGH_WATER && this.child.stdout.isPaused())
+          this.child.stdout.resume();
+        return record3;
+      }
+      if (this.failure !== void 0) throw this.failure;
+      if (this.exited) {
+        throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended before answering");
+      }
+      await new Promise((resolve5) => {
+        this.wake = resolve5;
+      });
+    }
+  }
+  /** Asks for `ids` and yields their records in the same order. */
+  async *read(ids) {
+    if (ids.length === 0) return;
+    this.child.stdin.write(`${ids.join("\n")}
+`);
+    for (let i = 0; i < ids.length; i++) yield await this.next();
+  }
+  /** Ends git's input and waits for it to exit; a failure after all answers is still reported. */
+  async close() {
+    this.child.stdin.end();
+    if (!this.exited) {
+      await new Promise((resolve5) => {
+        this.child.once("close", () => resolve5());
+        if (this.exited) resolve5();
+      });
+    }
+    if (this.failure !== void 0) throw this.failure;
+  }
+  /** Stops git at once (the scan failed elsewhere). */
+  kill() {
+    if (!this.exited) this.child.kill();
+  }
+};
+
+// src/git/commit-log.ts
+import { spawn as spawn2 } from "node:child_process";
+var FIELDS = 5;
+var NULL_ID = /^0+$/;
+function commitLogArgs(revisions) {
+  return [
+    "-c",
+    "log.showRoot=true",
+    "log",
+    "--topo-order",
+    "--reverse",
+    "--raw",
+    "-z",
+    "--no-abbrev",
+    "--no-renames",
+    "--diff-merges=first-parent",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-color",
+    "--format=%H%x00%an%x00%ae%x00%aI%x00%B",
+    ...revisions,
+    "--"
+  ];
+}
+async function* streamCommitLog(cwd, revisions) {
+  const args = commitLogArgs(revisions);
+  const child = spawn2("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d2) => {
+    stderr += d2.toString("utf8");
+  });
+  const closed = new Promise((resolve5, reject) => {
+    child.on(
+      "error",
+      (error) => reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }))
+    );
+    child.on("close", (code) => resolve5(code ?? 1));
+  });
+  closed.catch(() => {
+  });
+  let rest = Buffer.alloc(0);
+  let header = [];
+  let files = [];
+  let meta;
+  let current;
+  const finish = () => {
+    if (current === void 0) return void 0;
+    const done = { ...current, files };
+    current = void 0;
+    files = [];
+    return done;
+  };
+  const take = (token) => {
+    if (current !== void 0 && header.length === 0) {
+      const t2 = token.startsWith("\n") ? token.slice(1) : token;
+      if (meta !== void 0) {
+        const [, mode = "", , blob = ""] = meta.slice(1).split(" ");
+        meta = void 0;
+        if (!NULL_ID.test(blob)) files.push({ path: token, mode, blob });
+        return void 0;
+      }
+      if (t2.startsWith(":")) {
+        meta = t2;
+        return void 0;
+      }
+    }
+    if (header.length === 0) {
+      const done = finish();
+      header.push(token.startsWith("\n") ? token.slice(1) : token);
+      return done;
+    }
+    header.push(token);
+    if (header.length === FIELDS) {
+      const [sha2 = "", author = "", email = "", date = "", message2 = ""] = header;
+      current = { sha: sha2, author, email, date, message: message2 };
+      header = [];
+    }
+    return void 0;
+  };
+  try {
+    for await (const chunk of child.stdout) {
+      let pos = 0;
+      if (rest.length > 0) {
+        const nul = chunk.indexOf(0);
+        if (nul === -1) {
+          rest = Buffer.concat([rest, chunk]);
+          continue;
+        }
+        const done = take(Buffer.concat([rest, chunk.subarray(0, nul)]).toString("utf8"));
+        rest = Buffer.alloc(0);
+        pos = nul + 1;
+        if (done !== void 0) yield done;
+      }
+      for (; ; ) {
+        const nul = chunk.indexOf(0, pos);
+        if (nul === -1) break;
+        const done = take(chunk.toString("utf8", pos, nul));
+        pos = nul + 1;
+        if (done !== void 0) yield done;
+      }
+      if (pos < chunk.length) rest = Buffer.from(chunk.subarray(pos));
+    }
+    if (rest.length > 0) {
+      const done = take(rest.toString("utf8"));
+      if (done !== void 0) yield done;
+    }
+    const code = await closed;
+    if (code !== 0) {
+      throw new KeyguardError(
+        "GIT_FAILED",
+        `git log failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`
+      );
+    }
+    const last = finish();
+    if (last !== void 0) yield last;
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}
+
+// src/model/path-text.ts
+import { isUtf8 } from "node:buffer";
+function sequenceLength(b3, i) {
+  const c3 = b3[i] ?? 0;
+  if (c3 < 128) return 1;
+  const cont = (k2) => ((b3[i + k2] ?? 0) & 192) === 128;
+  const next = b3[i + 1] ?? 0;
+  if (c3 >= 194 && c3 <= 223) return cont(1) ? 2 : 0;
+  if (c3 >= 224 && c3 <= 239) {
+    if (c3 === 224 && next < 160 || c3 === 237 && next > 159) return 0;
+    return cont(1) && cont(2) ? 3 : 0;
+  }
+  if (c3 >= 240 && c3 <= 244) {
+    if (c3 === 240 && next < 144 || c3 === 244 && next > 143) return 0;
+    return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+function pathText(bytes) {
+  if (isUtf8(bytes)) return { path: bytes.toString("utf8") };
+  let path = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const n = sequenceLength(bytes, i);
+    if (n === 0) {
+      path += `\\x${(bytes[i] ?? 0).toString(16).padStart(2, "0")}`;
+      i++;
+    } else {
+      path += bytes.toString("utf8", i, i + n);
+      i += n;
+    }
+  }
+  return { path, pathBytes: bytes.toString("base64") };
+}
+
+// src/git/run-git.ts
+import { spawn as spawn3 } from "node:child_process";
+var STDERR_TAIL_LINES = 20;
+function tail(text2) {
+  return text2.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
+}
+function runGit(args, cwd, input, env) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn3("git", args, {
+      cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+      // Only `keyguard doctor` passes an environment (its scratch repository); scans inherit.
+      ...env === void 0 ? {} : { env }
+    });
+    const out = [];
+    let err = "";
+    child.stdout.on("data", (d2) => out.push(d2));
+    child.stderr.on("data", (d2) => {
+      err += d2.toString("utf8");
+    });
+    child.on("error", (error) => {
+      reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }));
+    });
+    child.on("close", (code) => {
+      resolvePromise({ stdout: Buffer.concat(out), stderr: err, code: code ?? 1 });
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(input);
+  });
+}
+async function runGitChecked(args, cwd, input, env) {
+  const result2 = await runGit(args, cwd, input, env);
+  if (result2.code !== 0) {
+    throw new KeyguardError(
+      "GIT_FAILED",
+      `git ${args.join(" ")} failed (exit ${result2.code}): ${tail(result2.stderr).split("\n")[0] ?? ""}`,
+      {
+        details: tail(result2.stderr).split("\n").slice(1)
+      }
+    );
+  }
+  return result2.stdout;
+}
+
+// src/git/staged-changes.ts
+var GITLINK_MODE = "160000";
+var SYMLINK_MODE = "120000";
+var ZERO_ID = /^0+$/;
+var DIFF_FLAGS = [
+  "diff",
+  "--cached",
+  "--raw",
+  "-p",
+  "-U0",
+  "-z",
+  "-M",
+  "--no-abbrev",
+  "--no-ext-diff",
+  "--no-textconv",
+  "--no-color",
+  "--no-relative",
+  "--ignore-submodules=none",
+  "--submodule=short"
+];
+var HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
+var EMPTY = Buffer.alloc(0);
+function parseRaw(tokens) {
+  const changes = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const meta = (tokens[i++] ?? EMPTY).toString("latin1");
+    if (!meta.startsWith(":"))
+      throw new KeyguardError("GIT_FAILED", "unexpected git diff --raw output");
+    const [oldMode = "", newMode = "", , blob = "", statusField = ""] = meta.slice(1).split(" ");
+    const status = statusField.charAt(0);
+    const from = status === "R" || status === "C" ? pathText(tokens[i++] ?? EMPTY).path : void 0;
+    const pathBuffer = tokens[i++] ?? EMPTY;
+    changes.push({
+      ...pathText(pathBuffer),
+      pathBuffer,
+      ...from === void 0 ? {} : { from },
+      status,
+      oldMode,
+      newMode,
+      blob
+    });
+  }
+  return changes;
+}
+function parseHunks(patch) {
+  const sections = [];
+  let current;
+  let start = 0;
+  while (start < patch.length) {
+    let end = patch.indexOf("\n", start);
+    if (end === -1) end = patch.length;
+    const c3 = patch.charCodeAt(start);
+    if (c3 === 100 && patch.startsWith("diff --", start)) {
+      current = { added: [], binary: false };
+      sections.push(current);
+    } else if (c3 === 42 && patch.startsWith("* Unmerged path ", start)) {
+      current = { added: [], binary: false };
+      sections.push(current);
+    } else if (c3 === 66 && current !== void 0 && patch.startsWith("Binary files ", start)) {
+      current.binary = true;
+    } else if (c3 === 64 && current !== void 0) {
+      const m2 = HUNK.exec(patch.slice(start, Math.min(end, start + 200)));
+      if (m2 !== null) {
+        const first = Number(m2[1]);
+        const count = m2[2] === void 0 ? 1 : Number(m2[2]);
+        if (count > 0) current.added.push({ start: first, end: first + count - 1 });
+      }
+    }
+    start = end + 1;
+  }
+  return sections;
+}
+function splitOutput(out) {
+  const tokens = [];
+  let pos = 0;
+  while (pos < out.length) {
+    const nul = out.indexOf(0, pos);
+    if (nul === -1) break;
+    if (nul === pos) {
+      pos++;
+      break;
+    }
+    tokens.push(out.subarray(pos, nul));
+    pos = nul + 1;
+  }
+  return { raw: tokens, patch: out.toString("utf8", pos) };
+}
+async function readStagedChanges(cwd) {
+  const out = await runGitChecked(DIFF_FLAGS, cwd);
+  return parseStagedDiff(out);
+}
+function parseStagedDiff(out) {
+  const { raw, patch } = splitOutput(out);
+  const changes = parseRaw(raw);
+  const hunks = parseHunks(patch);
+  if (hunks.length !== changes.length) {
+    throw new KeyguardError(
+      "GIT_FAILED",
+      `git diff --cached listed ${changes.length} paths but ${hunks.length} patches; refusing to guess which lines are new`
+    );
+  }
+  return changes.map((c3, i) => ({
+    ...c3,
+    added: hunks[i]?.added ?? [],
+    binaryDiff: hunks[i]?.binary ?? false
+  }));
+}
+function isNullId(id) {
+  return ZERO_ID.test(id);
+}
+
+// src/sources/history-source.ts
+init_content_reader();
+
+// src/sources/read-ahead.ts
+async function* readAhead(source, ahead) {
+  const queue = [];
+  let done = false;
+  let stopped = false;
+  let failure;
+  let wake;
+  let room;
+  const signal = () => {
+    const w2 = wake;
+    wake = void 0;
+    w2?.();
+  };
+  const pump = (async () => {
+    try {
+      for await (const item of source) {
+        queue.push(item);
+        signal();
+        while (queue.length >= ahead && !stopped) {
+          await new Promise((resolve5) => {
+            room = resolve5;
+          });
+        }
+        if (stopped) break;
+      }
+    } catch (error) {
+      failure = { error };
+    } finally {
+      done = true;
+      signal();
+    }
+  })();
+  try {
+    for (; ; ) {
+      const next = queue.shift();
+      if (next !== void 0) {
+        const r2 = room;
+        room = void 0;
+        r2?.();
+        yield next;
+        continue;
+      }
+      if (failure !== void 0) throw failure.error;
+      if (done) break;
+      await new Promise((resolve5) => {
+        wake = resolve5;
+      });
+    }
+  } finally {
+    stopped = true;
+    const r2 = room;
+    room = void 0;
+    r2?.();
+    await pump;
+  }
+}
+
+// src/sources/recent-ids.ts
+var RecentIds = class {
+  capacity;
+  newer = /* @__PURE__ */ new Set();
+  older = /* @__PURE__ */ new Set();
+  constructor(capacity) {
+    this.capacity = capacity;
+  }
+  has(id) {
+    return this.newer.has(id) || this.older.has(id);
+  }
+  add(id) {
+    if (this.newer.size >= this.capacity) {
+      this.older = this.newer;
+      this.newer = /* @__PURE__ */ new Set();
+    }
+    this.newer.add(id);
+  }
+};
+
+// src/sources/history-source.ts
+var COMMIT_MESSAGE_PATH = "<commit message>";
+var BATCH_COMMITS = 256;
+var BATCH_FILES = 2048;
+var READ_AHEAD_COMMITS = 4096;
+var CLEAN_IDS_KEPT = 1 << 18;
+function commitRef(c3) {
+  return { sha: c3.sha, author: c3.author, email: c3.email, date: c3.date };
+}
+function createHistorySource(options) {
+  const kept = options.cleanIdsKept ?? CLEAN_IDS_KEPT;
+  const clean = new RecentIds(kept);
+  const skippedBlobs = new RecentIds(kept);
+  const intro = /* @__PURE__ */ new Map();
+  const chunkKeys = /* @__PURE__ */ new Map();
+  const skippedPaths = /* @__PURE__ */ new Set();
+  const paths = /* @__PURE__ */ new Set();
+  const counts = {
+    commits: 0,
+    blobs: 0,
+    bytes: 0,
+    largeBlobs: 0,
+    missingBlobs: 0,
+    submoduleEntries: 0,
+    symlinkEntries: 0,
+    messages: 0
+  };
+  const reader = new ContentReader({ ...options.read, source: "history" });
+  function scanMessage(commit, rank, sink) {
+    counts.messages++;
+    const key = `\0message\0${commit.sha}`;
+    const ref = { ...commitRef(commit), message: commit.message.split("\n")[0] ?? "" };
+    const quiet = { ...sink, read: () => void 0 };
+    const r2 = reader.readBytes(
+      Buffer.from(commit.message, "utf8"),
+      { path: COMMIT_MESSAGE_PATH, commit: ref },
+      quiet
+    );
+    if (!r2.candidate) return;
+    intro.set(key, { rank, commits: 1 });
+    chunkKeys.set(`${commit.sha}\0${COMMIT_MESSAGE_PATH}`, key);
+  }
+  function skipOnce(sink, path, reason, detail, bytes) {
+    const id = `${reason}\0${path}`;
+    if (skippedPaths.has(id)) return;
+    skippedPaths.add(id);
+    sink.skip({
+      path,
+      reason,
+      ...detail === void 0 ? {} : { detail },
+      ...bytes === void 0 ? {} : { bytes }
+    });
+  }
+  async function scanBlob(record3, requests, sink) {
+    let counted = false;
+    const once = {
+      ...sink,
+      read: (bytes) => {
+        if (counted) return;
+        counted = true;
+        counts.blobs++;
+        counts.bytes += bytes;
+        sink.read(bytes);
+      }
+    };
+    for (const r2 of requests) {
+      const label = { path: r2.file.path, blobId: record3.id, commit: r2.commit };
+      let result2;
+      if (record3.data !== void 0) result2 = reader.readBytes(record3.data, label, once);
+      else if (record3.pieces !== void 0) {
+        result2 = await reader.readPieces(record3.pieces, label, once);
+        if (result2.candidate) {
+          paths.add(r2.file.path);
+          intro.set(r2.key, { rank: r2.rank, commits: 1 });
+          chunkKeys.set(`${r2.commit.sha}\0${r2.file.path}`, r2.key);
+        } else if (!result2.skipped) clean.add(record3.id);
+        return;
+      } else return;
+      if (result2.skipped) {
+        skippedBlobs.add(record3.id);
+        return;
+      }
+      paths.add(r2.file.path);
+      if (!result2.candidate) {
+        clean.add(record3.id);
+        return;
+      }
+      intro.set(r2.key, { rank: r2.rank, commits: 1 });
+      chunkKeys.set(`${r2.commit.sha}\0${r2.file.path}`, r2.key);
+    }
+  }
+  async function flush(batch, firstRank, blobs, sink) {
+    const byBlob = /* @__PURE__ */ new Map();
+    const repeats = [];
+    const batchKeys = /* @__PURE__ */ new Set();
+    let rank = firstRank;
+    for (const commit of batch) {
+      scanMessage(commit, rank, sink);
+      const ref = commitRef(commit);
+      for (const file of commit.files) {
+        if (file.mode === GITLINK_MODE) {
+          counts.submoduleEntries++;
+          continue;
+        }
+        if (file.mode === SYMLINK_MODE) {
+          counts.symlinkEntries++;
+          continue;
+        }
+        if (clean.has(file.blob) || skippedBlobs.has(file.blob)) continue;
+        const key = `${file.path}\0${file.blob}`;
+        const known = intro.get(key);
+        if (known !== void 0) {
+          known.commits++;
+          continue;
+        }
+        if (batchKeys.has(key)) {
+          repeats.push(key);
+          continue;
+        }
+        batchKeys.add(key);
+        const list = byBlob.get(file.blob);
+        const request = { commit: ref, rank, file, key };
+        if (list === void 0) byBlob.set(file.blob, [request]);
+        else list.push(request);
+      }
+      rank++;
+    }
+    for await (const record3 of blobs.read([...byBlob.keys()])) {
+      const requests = byBlob.get(record3.id) ?? [];
+      if (record3.type === "missing") {
+        const first = requests[0];
+        const where2 = first === void 0 ? "" : ` (${first.file.path} in ${first.commit.sha})`;
+        if (options.allowPartial !== true) {
+          throw new KeyguardError(
+            "GIT_FAILED",
+            `blob ${record3.id}${where2} is missing from the repository (a partial or damaged clone?); fetch it or pass --allow-partial`
+          );
+        }
+        skippedBlobs.add(record3.id);
+        counts.missingBlobs++;
+        for (const r2 of requests)
+          skipOnce(sink, r2.file.path, "missing", "object not in the repository");
+        continue;
+      }
+      if (record3.data === void 0 && record3.pieces === void 0) {
+        skippedBlobs.add(record3.id);
+        counts.largeBlobs++;
+        for (const r2 of requests)
+          skipOnce(
+            sink,
+            r2.file.path,
+            "too-large",
+            `${record3.size} bytes, over the size limit`,
+            record3.size
+          );
+        continue;
+      }
+      await scanBlob(record3, requests, sink);
+    }
+    for (const key of repeats) {
+      const known = intro.get(key);
+      if (known !== void 0) known.commits++;
+    }
+  }
+  return {
+    attribution(sha2, path) {
+      const key = chunkKeys.get(`${sha2}\0${path}`);
+      if (key === void 0) return void 0;
+      const info = intro.get(key);
+      return info === void 0 ? void 0 : { rank: info.rank, key, commits: info.commits };
+    },
+    coverage: () => ({
+      range: options.rangeLabel,
+      commits: counts.commits,
+      commitsInRange: options.total,
+      files: paths.size,
+      blobs: counts.blobs,
+      bytes: counts.bytes,
+      commitMessages: counts.messages,
+      largeBlobsSkipped: counts.largeBlobs,
+      ...counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs },
+      submoduleEntriesSkipped: counts.submoduleEntries,
+      symlinkEntriesSkipped: counts.symlinkEntries,
+      ...options.extraCoverage,
+      ...counts.missingBlobs === 0 ? {} : {
+        partial: true,
+        partialReason: [
+          options.extraCoverage?.partialReason,
+          `${counts.missingBlobs} blob(s) missing from the repository were not scanned`
+        ].filter((x3) => x3 !== void 0).join("; ")
+      }
+    }),
+    async read(sink) {
+      const blobs = new BlobReader(
+        options.cwd,
+        options.read.maxFileSize ?? Number.POSITIVE_INFINITY
+      );
+      let finished = false;
+      try {
+        let batch = [];
+        let files = 0;
+        const report = () => options.onProgress?.({
+          commits: counts.commits,
+          total: options.total,
+          blobs: counts.blobs,
+          bytes: counts.bytes
+        });
+        const log = streamCommitLog(options.cwd, options.revisions);
+        for await (const commit of readAhead(log, READ_AHEAD_COMMITS)) {
+          batch.push(commit);
+          files += commit.files.length;
+          if (batch.length >= BATCH_COMMITS || files >= BATCH_FILES) {
+            await flush(batch, counts.commits, blobs, sink);
+            counts.commits += batch.length;
+            batch = [];
+            files = 0;
+            report();
+          }
+        }
+        if (batch.length > 0) {
+          await flush(batch, counts.commits, blobs, sink);
+          counts.commits += batch.length;
+          report();
+        }
+        finished = true;
+      } catch (error) {
+        if (isKeyguardError(error)) {
+          throw new KeyguardError(
+            error.code,
+            `${error.message} (after ${counts.commits} of ${options.total} commits; the rest were not scanned)`,
+            { details: error.details, cause: error }
+          );
+        }
+        throw error;
+      } finally {
+        if (!finished) blobs.kill();
+      }
+      await blobs.close();
+    }
+  };
+}
+
+// src/sources/staged-source.ts
+import { lstatSync as lstatSync2, readFileSync as readFileSync2 } from "node:fs";
+
+// src/git/blob-id.ts
+import { createHash } from "node:crypto";
+function gitBlobId(data, idLength) {
+  return createHash(idLength === 64 ? "sha256" : "sha1").update(`blob ${data.length}\0`).update(data).digest("hex");
+}
+
+// src/sources/staged-source.ts
+init_content_reader();
+
+// src/sources/walk-folder.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import { isUtf8 as isUtf82 } from "node:buffer";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
+var SLASH = Buffer.from("/");
+var GIT = Buffer.from(".git");
+var GITIGNORE = Buffer.from(".gitignore");
+function kindOf(entry, abs) {
+  if (entry.isFile()) return "file";
+  if (entry.isDirectory()) return "dir";
+  if (entry.isSymbolicLink()) return "symlink";
+  if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice())
+    return "special";
+  const s = lstatSync(abs);
+  if (s.isFile()) return "file";
+  if (s.isDirectory()) return "dir";
+  return s.isSymbolicLink() ? "symlink" : "special";
+}
+function ignoredBy(chain, rel, isDir) {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const r2 = chain[i];
+    const local = r2.dir === "" ? rel : rel.slice(r2.dir.length + 1);
+    const verdict = r2.rules.test(isDir ? `${local}/` : local);
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
+  }
+  return false;
+}
+function walkFolder(root) {
+  const files = [];
+  const unreadable = [];
+  const rootBytes = Buffer.from(root);
+  const visit = (rel, chain) => {
+    const abs = rel.length === 0 ? rootBytes : Buffer.concat([rootBytes, SLASH, rel]);
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true, encoding: "buffer" });
+    } catch (error) {
+      unreadable.push({ bytes: rel, code: error.code ?? "EIO" });
+      return;
+    }
+    let rules = chain;
+    if (entries.some((e) => e.name.equals(GITIGNORE) && !e.isDirectory())) {
+      try {
+        const text2 = readFileSync(Buffer.concat([abs, SLASH, GITIGNORE]), "utf8");
+        rules = [...chain, { dir: rel.toString("utf8"), rules: (0, import_ignore.default)().add(text2) }];
+      } catch {
+      }
+    }
+    entries.sort((a, b3) => Buffer.compare(a.name, b3.name));
+    for (const entry of entries) {
+      if (entry.name.equals(GIT)) continue;
+      const path = rel.length === 0 ? entry.name : Buffer.concat([rel, SLASH, entry.name]);
+      const kind = kindOf(entry, Buffer.concat([abs, SLASH, entry.name]));
+      const text2 = path.toString("utf8");
+      if (rules.length > 0 && ignoredBy(rules, text2, kind === "dir")) continue;
+      if (kind === "dir") visit(path, rules);
+      else files.push({ bytes: path, kind });
+    }
+  };
+  visit(Buffer.alloc(0), []);
+  return { files, unreadable };
+}
+function joinBytes(folder, rel) {
+  if (isUtf82(rel)) return `${folder}${folder.endsWith("/") ? "" : "/"}${rel.toString("utf8")}`;
+  return Buffer.concat([Buffer.from(folder), folder.endsWith("/") ? Buffer.alloc(0) : SLASH, rel]);
+}
+
+// src/sources/staged-source.ts
+function readIfStaged(top, change) {
+  try {
+    const abs = joinBytes(top, change.pathBuffer);
+    const stat = lstatSync2(abs);
+    if (!stat.isFile() || stat.size > STREAM_ABOVE) return void 0;
+    const data = readFileSync2(abs);
+    return gitBlobId(data, change.blob.length) === change.blob ? data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function createStagedSource(options) {
+  const counts = { paths: 0, scanned: 0, deleted: 0, skipped: 0 };
+  return {
+    coverage: () => ({
+      target: "index",
+      stagedPaths: counts.paths,
+      blobsScanned: counts.scanned,
+      deletions: counts.deleted,
+      skipped: counts.skipped
+    }),
+    async read(sink) {
+      const changes = options.changes ?? await readStagedChanges(options.cwd);
+      counts.paths = changes.length;
+      const reader = new ContentReader({ ...options.read, source: "staged" });
+      const wanted = [];
+      const where2 = (c3) => ({
+        path: c3.path,
+        ...c3.pathBytes === void 0 ? {} : { pathBytes: c3.pathBytes }
+      });
+      for (const c3 of changes) {
+        if (c3.status === "U") {
+          counts.skipped++;
+          sink.skip({ ...where2(c3), reason: "unreadable", detail: "unmerged" });
+          continue;
+        }
+        if (c3.status === "D" || isNullId(c3.blob)) {
+          counts.deleted++;
+          continue;
+        }
+        if (c3.newMode === GITLINK_MODE) {
+          counts.skipped++;
+          sink.skip({ ...where2(c3), reason: "submodule", detail: "a commit of another repository" });
+          continue;
+        }
+        if (c3.newMode === SYMLINK_MODE) {
+          counts.skipped++;
+          sink.skip({ ...where2(c3), reason: "symlink" });
+          continue;
+        }
+        wanted.push(c3);
+      }
+      const label = (c3) => ({
+        ...where2(c3),
+        blobId: c3.blob,
+        ...c3.binaryDiff ? {} : { reportable: c3.added }
+      });
+      const fromGit = [];
+      for (const change of wanted) {
+        const data = options.workTree === void 0 ? void 0 : readIfStaged(options.workTree, change);
+        if (data === void 0) {
+          fromGit.push(change);
+          continue;
+        }
+        const r2 = reader.readBytes(data, label(change), sink);
+        if (r2.skipped) counts.skipped++;
+        else counts.scanned++;
+      }
+      if (fromGit.length === 0) return;
+      const blobs = new BlobReader(
+        options.cwd,
+        options.read.maxFileSize ?? Number.POSITIVE_INFINITY
+      );
+      let finished = false;
+      try {
+        let i = 0;
+        for await (const record3 of blobs.read(fromGit.map((c3) => c3.blob))) {
+          const change = fromGit[i++];
+          if (change === void 0) break;
+          let skipped = false;
+          if (record3.data !== void 0) {
+            skipped = reader.readBytes(record3.data, label(change), sink).skipped;
+          } else if (record3.pieces !== void 0) {
+            skipped = (await reader.readPieces(record3.pieces, label(change), sink)).skipped;
+          } else {
+            skipped = true;
+            sink.skip(
+              record3.type === "missing" ? { ...where2(change), reason: "missing", detail: "blob not in the repository" } : {
+                ...where2(change),
+                reason: "too-large",
+                detail: `${record3.size} bytes, over the size limit`,
+                bytes: record3.size
+              }
+            );
+          }
+          if (skipped) counts.skipped++;
+          else counts.scanned++;
+        }
+        finished = true;
+      } finally {
+        if (!finished) blobs.kill();
+      }
+      await blobs.close();
+    }
+  };
+}
+
+// src/sources/stdin-source.ts
+init_content_reader();
+function createStdinSource(input, read, path = "<stdin>") {
+  return {
+    async read(sink) {
+      const reader = new ContentReader({ ...read, source: "stdin" });
+      if (Buffer.isBuffer(input)) reader.readBytes(input, { path }, sink);
+      else await reader.readPieces(input, { path }, sink);
+    }
+  };
+}
+
+// src/sources/tree-source.ts
+import { statSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+
+// src/git/list-tree-files.ts
+var TAB = 9;
+function kindOfMode(mode) {
+  if (mode === "120000") return "symlink";
+  if (mode === "160000") return "gitlink";
+  return "file";
+}
+function parseStagedListing(out) {
+  const files = [];
+  let last;
+  let at2 = 0;
+  while (at2 < out.length) {
+    let end = out.indexOf(0, at2);
+    if (end === -1) end = out.length;
+    const tab = out.indexOf(TAB, at2);
+    if (tab !== -1 && tab < end) {
+      const bytes = out.subarray(tab + 1, end);
+      if (last === void 0 || !last.equals(bytes)) {
+        files.push({ bytes, kind: kindOfMode(out.toString("latin1", at2, at2 + 6)) });
+        last = bytes;
+      }
+    }
+    at2 = end + 1;
+  }
+  return files;
+}
+function parseOthersListing(out) {
+  const files = [];
+  let at2 = 0;
+  while (at2 < out.length) {
+    let end = out.indexOf(0, at2);
+    if (end === -1) end = out.length;
+    if (end > at2) {
+      const nested = out[end - 1] === 47;
+      files.push({
+        bytes: out.subarray(at2, nested ? end - 1 : end),
+        kind: nested ? "gitlink" : "file"
+      });
+    }
+    at2 = end + 1;
+  }
+  return files;
+}
+async function listTreeFiles(dir) {
+  const top = await runGit(["rev-parse", "--show-toplevel", "--show-prefix"], dir);
+  if (top.code !== 0) {
+    if (/not a git repository/i.test(top.stderr)) return void 0;
+    throw new KeyguardError(
+      "GIT_FAILED",
+      `git cannot read the repository at ${dir}: ${top.stderr.trim().split("\n")[0] ?? ""}`
+    );
+  }
+  const [root = "", prefix = ""] = top.stdout.toString("utf8").split("\n");
+  if (root === "") return void 0;
+  if (prefix !== "") {
+    const ignoredDir = await runGit(["check-ignore", "-q", "--no-index", "."], dir);
+    if (ignoredDir.code === 0) return void 0;
+  }
+  const [tracked, others] = await Promise.all([
+    runGitChecked(["ls-files", "-z", "-s", "--cached", "--full-name"], dir),
+    runGitChecked(["ls-files", "-z", "--others", "--exclude-standard", "--full-name"], dir)
+  ]);
+  return { root, files: [...parseStagedListing(tracked), ...parseOthersListing(others)] };
+}
+
+// src/sources/tree-source.ts
+init_content_reader();
+function toPosix(path) {
+  return sep === "/" ? path : path.split(sep).join("/");
+}
+function inside(rel) {
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+function displayFor(abs, cwd, folder, root) {
+  if (root !== void 0) {
+    const fromRoot = relative(root, abs);
+    if (inside(fromRoot)) return toPosix(fromRoot);
+  }
+  const fromCwd = relative(cwd, abs);
+  if (inside(fromCwd)) return toPosix(fromCwd);
+  return toPosix(relative(folder, abs)) || toPosix(abs);
+}
+function folderPrefix(abs, cwd, root) {
+  if (root !== void 0) {
+    const fromRoot = relative(root, abs);
+    if (fromRoot === "" || inside(fromRoot)) return toPosix(fromRoot);
+  }
+  const fromCwd = relative(cwd, abs);
+  return fromCwd === "" || inside(fromCwd) ? toPosix(fromCwd) : "";
+}
+function prefixBytes(prefix, rel) {
+  return prefix === "" ? rel : Buffer.concat([Buffer.from(`${prefix}/`), rel]);
+}
+async function targetsOf(path, options, into) {
+  const { cwd, root } = options;
+  const abs = resolve(cwd, path);
+  let isDir;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch (error) {
+    const code = error.code;
+    throw new KeyguardError(
+      "IO",
+      `${path}: ${code === "ENOENT" ? "no such file or directory" : `cannot read (${code})`}`,
+      { cause: error }
+    );
+  }
+  if (!isDir) {
+    into.targets.push({ abs, path: displayFor(abs, cwd, cwd, root), explicit: true });
+    return;
+  }
+  const git = await listTreeFiles(abs);
+  if (git !== void 0) {
+    for (const f3 of git.files) {
+      const text2 = pathText(f3.bytes);
+      into.targets.push({
+        abs: joinBytes(git.root, f3.bytes),
+        ...text2,
+        ...f3.kind === "file" ? {} : { kind: f3.kind }
+      });
+    }
+    return;
+  }
+  const walked = walkFolder(abs);
+  const base = folderPrefix(abs, cwd, root);
+  for (const f3 of walked.files) {
+    into.targets.push({
+      abs: joinBytes(abs, f3.bytes),
+      ...pathText(prefixBytes(base, f3.bytes)),
+      ...f3.kind === "file" ? {} : { kind: f3.kind }
+    });
+  }
+  for (const u2 of walked.unreadable) {
+    const text2 = pathText(prefixBytes(base, u2.bytes));
+    into.skipped.push({
+      ...text2,
+      path: text2.path === "" ? "." : text2.path,
+      reason: "unreadable",
+      detail: `folder cannot be listed (${u2.code})`
+    });
+  }
+}
+async function listTargets(options) {
+  const seen = /* @__PURE__ */ new Set();
+  const into = { targets: [], skipped: [] };
+  const all = { targets: [], skipped: [] };
+  for (const path of options.paths.length === 0 ? ["."] : options.paths) {
+    into.targets = [];
+    into.skipped = [];
+    await targetsOf(path, options, into);
+    for (const t2 of into.targets) {
+      const key = typeof t2.abs === "string" ? t2.abs : `\0${t2.abs.toString("base64")}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      all.targets.push(t2);
+    }
+    all.skipped.push(...into.skipped);
+  }
+  return all;
+}
+function createTreeSource(options) {
+  let listed;
+  const list = () => {
+    listed ??= listTargets(options);
+    return listed;
+  };
+  return {
+    targets: list,
+    async read(sink) {
+      const { targets, skipped } = await list();
+      for (const s of skipped) sink.skip(s);
+      const reader = new ContentReader({ ...options.read, source: "tree" });
+      for (const target of targets) reader.readFile(target, sink);
+    }
+  };
+}
+
+// src/app/assess-scan.ts
+import { createHash as createHash3 } from "node:crypto";
 
 // src/engine/assess-severity.ts
 var PRINCIPAL_SEVERITY = {
@@ -9448,9 +6573,9 @@ function escalate(severity) {
   const i = SEVERITIES.indexOf(severity);
   return severity === "info" || i <= 0 ? severity : SEVERITIES[i - 1] ?? severity;
 }
-function assessSeverity(finding, context = {}) {
-  const today = context.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
-  const verification = context.verification;
+function assessSeverity(finding, context2 = {}) {
+  const today = context2.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+  const verification = context2.verification;
   const verifiedAccount = verification?.status === "live" ? verification.account : void 0;
   const account = verifiedAccount ?? finding.keyFacts?.account;
   const withAccount = account === void 0 ? {} : { account };
@@ -9465,7 +6590,7 @@ function assessSeverity(finding, context = {}) {
     return { severity: "info", reason: "identifier, not a credential", ...withAccount };
   }
   if (account !== void 0) {
-    const allowed = activeEntry(context.accounts?.allow, account, today);
+    const allowed = activeEntry(context2.accounts?.allow, account, today);
     if (allowed !== void 0) {
       return {
         severity: "info",
@@ -9485,14 +6610,14 @@ function assessSeverity(finding, context = {}) {
     severity = "low";
     reason = `verified not usable (${verification.code ?? "inactive"})`;
   } else if (finding.kind === "credential-pair" && finding.keyFacts?.prefix === "ASIA") {
-    severity = context.hasSessionToken === false ? "low" : finding.severity;
-    reason = context.hasSessionToken === false ? "temporary credentials without their session token" : "temporary credentials (usable until the session expires)";
+    severity = context2.hasSessionToken === false ? "low" : finding.severity;
+    reason = context2.hasSessionToken === false ? "temporary credentials without their session token" : "temporary credentials (usable until the session expires)";
   } else {
     severity = finding.severity;
     reason = finding.kind === "credential-pair" ? "key ID with its secret: treat as live" : finding.kind === "access-key-id" ? "key ID alone: not usable, but names the account" : finding.kind === "secret-access-key" ? "secret access key" : "session token";
   }
   if (account !== void 0) {
-    const own = activeEntry(context.accounts?.own, account, today);
+    const own = activeEntry(context2.accounts?.own, account, today);
     if (own !== void 0) {
       return {
         severity: escalate(severity),
@@ -9566,60 +6691,658 @@ function assessFindings(outcome, options) {
   return { ...outcome, findings, suppressed };
 }
 
+// src/verify/verify-credential.ts
+init_key_facts();
+
+// src/verify/http-client.ts
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { isIP } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+var MAX_BODY = 64 * 1024;
+function nonEmpty(value) {
+  return value === void 0 || value.trim() === "" ? void 0 : value.trim();
+}
+function defaultPort(url) {
+  return url.port !== "" ? url.port : url.protocol === "https:" ? "443" : "80";
+}
+function bypassesProxy(url, noProxy) {
+  if (noProxy === void 0) return false;
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const port = defaultPort(url);
+  for (const raw of noProxy.split(/[\s,]+/)) {
+    const entry = raw.trim().toLowerCase();
+    if (entry === "") continue;
+    if (entry === "*") return true;
+    const m2 = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(entry);
+    if (m2 === null) continue;
+    const name = (m2[1] ?? m2[2] ?? "").replace(/^\*?\./, "");
+    if (m2[3] !== void 0 && m2[3] !== port) continue;
+    if (host === name || host.endsWith(`.${name}`)) return true;
+  }
+  return false;
+}
+function proxyUrl(settings, name) {
+  const raw = nonEmpty(settings[name]);
+  if (raw === void 0) return void 0;
+  let url;
+  try {
+    url = new URL(raw.includes("://") ? raw : `http://${raw}`);
+  } catch (error) {
+    throw new KeyguardError("USAGE", `${name}: not a URL`, { cause: error });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new KeyguardError("USAGE", `${name}: only http:// and https:// proxies are supported`);
+  }
+  return url;
+}
+function proxyFor(url, settings) {
+  if (settings === void 0) return void 0;
+  const http = proxyUrl(settings, "http_proxy") ?? proxyUrl(settings, "HTTP_PROXY");
+  const https = proxyUrl(settings, "https_proxy") ?? proxyUrl(settings, "HTTPS_PROXY") ?? http;
+  if (bypassesProxy(url, nonEmpty(settings.no_proxy) ?? nonEmpty(settings.NO_PROXY)))
+    return void 0;
+  return url.protocol === "https:" ? https : http;
+}
+function fetchClient(fetchImpl) {
+  return async (req) => {
+    const response = await fetchImpl(req.url, {
+      method: req.method,
+      headers: req.headers,
+      ...req.body === void 0 ? {} : { body: req.body },
+      signal: req.signal,
+      // A redirect would carry signed headers (and a session token) to another host.
+      redirect: "manual"
+    });
+    const text2 = await response.text();
+    return {
+      status: response.status,
+      contentType: response.headers.get("content-type") ?? "",
+      body: text2.slice(0, MAX_BODY)
+    };
+  };
+}
+function openTunnel(proxy, target, signal) {
+  const authority = `${target.hostname}:${defaultPort(target)}`;
+  const headers = { host: authority };
+  if (proxy.username !== "") {
+    const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+    headers["proxy-authorization"] = `Basic ${Buffer.from(user, "utf8").toString("base64")}`;
+  }
+  const send = proxy.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve5, reject) => {
+    const connect = send({
+      host: proxy.hostname.replace(/^\[|\]$/g, ""),
+      port: defaultPort(proxy),
+      method: "CONNECT",
+      path: authority,
+      headers,
+      signal
+    });
+    connect.once("connect", (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        reject(new Error(`proxy refused the tunnel (HTTP ${res.statusCode ?? 0})`));
+        return;
+      }
+      resolve5(socket);
+    });
+    connect.once("error", reject);
+    connect.end();
+  });
+}
+function tunnelClient(proxy, ca) {
+  return async (req) => {
+    const socket = await openTunnel(proxy, req.url, req.signal);
+    let stream = socket;
+    if (req.url.protocol === "https:") {
+      const host = req.url.hostname.replace(/^\[|\]$/g, "");
+      stream = tlsConnect({
+        socket,
+        ...isIP(host) === 0 ? { servername: host } : { host },
+        ...ca === void 0 ? {} : { ca: typeof ca === "string" ? ca : [...ca] }
+      });
+    }
+    try {
+      return await new Promise((resolve5, reject) => {
+        const out = httpRequest({
+          method: req.method,
+          path: `${req.url.pathname}${req.url.search}`,
+          headers: { ...req.headers, host: req.url.host, connection: "close" },
+          createConnection: () => stream,
+          signal: req.signal
+        });
+        out.once("response", (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk) => {
+            if (body.length < MAX_BODY) body += chunk;
+          });
+          res.once(
+            "end",
+            () => resolve5({
+              status: res.statusCode ?? 0,
+              contentType: String(res.headers["content-type"] ?? ""),
+              body: body.slice(0, MAX_BODY)
+            })
+          );
+          res.once("error", reject);
+        });
+        out.once("error", reject);
+        out.end(req.body);
+      });
+    } finally {
+      stream.destroy();
+    }
+  };
+}
+function createHttpClient(options = {}) {
+  proxyFor(new URL("https://sts.amazonaws.com"), options.proxy);
+  const direct = fetchClient(options.fetch ?? globalThis.fetch);
+  const tunnels = /* @__PURE__ */ new Map();
+  return (req) => {
+    const proxy = proxyFor(req.url, options.proxy);
+    if (proxy === void 0) return direct(req);
+    let client = tunnels.get(proxy.href);
+    if (client === void 0) {
+      client = tunnelClient(proxy, options.ca);
+      tunnels.set(proxy.href, client);
+    }
+    return client(req);
+  };
+}
+
+// src/verify/sign-v4.ts
+import { createHash as createHash2, createHmac } from "node:crypto";
+var SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
+var UNSIGNED = /* @__PURE__ */ new Set([
+  "authorization",
+  "user-agent",
+  "expect",
+  "connection",
+  "x-amzn-trace-id"
+]);
+function sha256Hex(data) {
+  return createHash2("sha256").update(data).digest("hex");
+}
+function hmac(key, data) {
+  return createHmac("sha256", key).update(data, "utf8").digest();
+}
+function deriveSigningKey(secret, date, region, service) {
+  const kDate = hmac(`AWS4${secret}`, date);
+  const kRegion = hmac(kDate, region);
+  const kService = hmac(kRegion, service);
+  return hmac(kService, "aws4_request");
+}
+function uriEncode(value) {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
+  );
+}
+function safeDecode(value) {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+function canonicalUri(path, normalize = true) {
+  if (!normalize) return path === "" ? "/" : path;
+  const segments = [];
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(uriEncode(segment));
+  }
+  const trailing = path.endsWith("/") && segments.length > 0 ? "/" : "";
+  return `/${segments.join("/")}${trailing}`;
+}
+function canonicalQuery(query) {
+  const q3 = query.startsWith("?") ? query.slice(1) : query;
+  if (q3 === "") return "";
+  const pairs = [];
+  for (const part of q3.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    const name = eq === -1 ? part : part.slice(0, eq);
+    const value = eq === -1 ? "" : part.slice(eq + 1);
+    pairs.push([uriEncode(safeDecode(name)), uriEncode(safeDecode(value))]);
+  }
+  pairs.sort(([an2, av], [bn2, bv]) => an2 < bn2 ? -1 : an2 > bn2 ? 1 : av < bv ? -1 : av > bv ? 1 : 0);
+  return pairs.map(([n, v2]) => `${n}=${v2}`).join("&");
+}
+function canonicalHeaders(headers) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase().trim();
+    const clean = value.trim().replace(/\s+/g, " ");
+    const list = merged.get(key);
+    if (list === void 0) merged.set(key, [clean]);
+    else list.push(clean);
+  }
+  const names = [...merged.keys()].sort();
+  const canonical = names.map((n) => `${n}:${(merged.get(n) ?? []).join(",")}
+`).join("");
+  return { canonical, signedHeaders: names.join(";") };
+}
+function buildCanonicalRequest(parts) {
+  const { canonical, signedHeaders } = canonicalHeaders(parts.headers);
+  const canonicalRequest = [
+    parts.method.toUpperCase(),
+    canonicalUri(parts.path, parts.normalizePath ?? true),
+    canonicalQuery(parts.query),
+    canonical,
+    signedHeaders,
+    parts.payloadHash
+  ].join("\n");
+  return { canonicalRequest, signedHeaders };
+}
+function amzDate(date) {
+  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+}
+function credentialScope(date8, region, service) {
+  return `${date8}/${region}/${service}/aws4_request`;
+}
+function buildStringToSign(timestamp, scope, canonicalRequest) {
+  return [SIGV4_ALGORITHM, timestamp, scope, sha256Hex(canonicalRequest)].join("\n");
+}
+function computeSignature(signingKey, stringToSign) {
+  return createHmac("sha256", signingKey).update(stringToSign, "utf8").digest("hex");
+}
+function headerPairs(headers) {
+  if (headers === void 0) return [];
+  return Array.isArray(headers) ? [...headers] : Object.entries(headers);
+}
+function signV4(request, credentials, options) {
+  const timestamp = amzDate(options.date ?? /* @__PURE__ */ new Date());
+  const date8 = timestamp.slice(0, 8);
+  const replaced = /* @__PURE__ */ new Set(["host", "x-amz-date", "x-amz-security-token", "authorization"]);
+  const given = headerPairs(request.headers).filter(([n]) => !replaced.has(n.toLowerCase()));
+  const added = [
+    ["host", request.url.host],
+    ["x-amz-date", timestamp]
+  ];
+  if (credentials.sessionToken !== void 0)
+    added.push(["x-amz-security-token", credentials.sessionToken]);
+  const all = [...given, ...added];
+  const toSign = all.filter(([n]) => !UNSIGNED.has(n.toLowerCase()));
+  const body = request.body ?? "";
+  const { canonicalRequest, signedHeaders } = buildCanonicalRequest({
+    method: request.method,
+    path: request.url.pathname,
+    query: request.url.search,
+    headers: toSign,
+    payloadHash: sha256Hex(body),
+    normalizePath: options.normalizePath ?? true
+  });
+  const scope = credentialScope(date8, options.region, options.service);
+  const stringToSign = buildStringToSign(timestamp, scope, canonicalRequest);
+  const signingKey = deriveSigningKey(
+    credentials.secretAccessKey,
+    date8,
+    options.region,
+    options.service
+  );
+  const signature = computeSignature(signingKey, stringToSign);
+  const headers = {};
+  for (const [name, value] of all) {
+    const key = name.toLowerCase();
+    headers[key] = headers[key] === void 0 ? value : `${headers[key]},${value}`;
+  }
+  headers.authorization = `${SIGV4_ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  return { headers, signature, signedHeaders, canonicalRequest, stringToSign };
+}
+
+// src/verify/sts-endpoint.ts
+var GLOBAL_STS_ENDPOINT = "https://sts.amazonaws.com";
+var REGIONAL = /^sts(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/;
+var LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
+function isLoopbackHost(hostname) {
+  return LOOPBACK.test(hostname);
+}
+function resolveStsEndpoint(settings = {}) {
+  const pick = (value) => value === void 0 || value.trim() === "" ? void 0 : value.trim();
+  const sts = pick(settings.AWS_ENDPOINT_URL_STS);
+  const general = pick(settings.AWS_ENDPOINT_URL);
+  const source = sts !== void 0 ? "AWS_ENDPOINT_URL_STS" : general !== void 0 ? "AWS_ENDPOINT_URL" : "default";
+  const raw = sts ?? general ?? GLOBAL_STS_ENDPOINT;
+  let url;
+  try {
+    url = new URL(raw);
+  } catch (error) {
+    throw new KeyguardError("USAGE", `${source}: not a URL`, { cause: error });
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+    throw new KeyguardError(
+      "USAGE",
+      `${source}: must be an https:// URL (plain http only to localhost)`
+    );
+  }
+  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
+    throw new KeyguardError(
+      "USAGE",
+      `${source}: must not carry credentials, a query or a fragment`
+    );
+  }
+  const regional = REGIONAL.exec(url.hostname)?.[1];
+  const region = regional ?? pick(settings.AWS_REGION) ?? pick(settings.AWS_DEFAULT_REGION) ?? "us-east-1";
+  return { url, region: source === "default" ? "us-east-1" : region, source };
+}
+
+// src/verify/sts-response.ts
+var ENTITIES = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'"
+};
+function decodeXml(text2) {
+  return text2.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (whole, name) => {
+    if (name.startsWith("#x")) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+    if (name.startsWith("#")) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
+    return ENTITIES[name] ?? whole;
+  });
+}
+function xmlText(xml, tag) {
+  const m2 = new RegExp(
+    `<(?:[A-Za-z0-9_-]+:)?${tag}(?:\\s[^>]*)?>([^<]*)</(?:[A-Za-z0-9_-]+:)?${tag}>`
+  ).exec(xml);
+  return m2?.[1] === void 0 ? void 0 : decodeXml(m2[1]).trim();
+}
+function record(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+}
+function str(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function fromJson(body) {
+  let data;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    return { kind: "unparsed" };
+  }
+  const root = record(data);
+  if (root === void 0) return { kind: "unparsed" };
+  const result2 = record(record(root.GetCallerIdentityResponse)?.GetCallerIdentityResult) ?? root;
+  const account = str(result2.Account);
+  const arn = str(result2.Arn);
+  const userId = str(result2.UserId);
+  if (account !== void 0 && arn !== void 0)
+    return { kind: "identity", account, arn, userId: userId ?? "" };
+  const error = record(root.Error) ?? record(record(root.ErrorResponse)?.Error) ?? root;
+  const rawCode = str(error.Code) ?? str(error.code) ?? str(root.__type);
+  if (rawCode === void 0) return { kind: "unparsed" };
+  const code = rawCode.replace(/^.*[#:]/, "");
+  return { kind: "error", code, message: str(error.Message) ?? str(error.message) ?? "" };
+}
+function fromXml(body) {
+  const account = xmlText(body, "Account");
+  const arn = xmlText(body, "Arn");
+  if (account !== void 0 && arn !== void 0) {
+    return { kind: "identity", account, arn, userId: xmlText(body, "UserId") ?? "" };
+  }
+  const code = xmlText(body, "Code");
+  if (code !== void 0) return { kind: "error", code, message: xmlText(body, "Message") ?? "" };
+  return { kind: "unparsed" };
+}
+function parseStsResponse(body, contentType = "") {
+  const trimmed = body.trimStart();
+  if (contentType.includes("json") || trimmed.startsWith("{")) return fromJson(trimmed);
+  if (trimmed.startsWith("<")) return fromXml(trimmed);
+  return { kind: "unparsed" };
+}
+
+// src/verify/verify-credential.ts
+var DEFAULT_TIMEOUT_MS = 1e4;
+var DEFAULT_CONCURRENCY = 4;
+var DEFAULT_QUIRK_WINDOW_MS = 5500;
+var FORM = "Action=GetCallerIdentity&Version=2011-06-15";
+var INACTIVE = /* @__PURE__ */ new Set([
+  "InvalidClientTokenId",
+  "UnrecognizedClientException",
+  "ExpiredToken",
+  "ExpiredTokenException"
+]);
+var THROTTLED = /* @__PURE__ */ new Set([
+  "Throttling",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException"
+]);
+var SECRET_SHAPE = /^[A-Za-z0-9+/]{40}$/;
+var KEY_SHAPE = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+function refusalReason(credential) {
+  const { keyId, secret, sessionToken } = credential;
+  if ([keyId, secret, sessionToken ?? ""].some((v2) => v2.includes("EXAMPLE"))) return "example";
+  if (!KEY_SHAPE.test(keyId))
+    return keyId.startsWith("AKIA") || keyId.startsWith("ASIA") ? "malformed" : "unsupported-prefix";
+  if (keyFactsFor(keyId).canary === true) return "canary";
+  if (!SECRET_SHAPE.test(secret)) return "malformed";
+  if (keyId.startsWith("ASIA") && (sessionToken === void 0 || sessionToken === ""))
+    return "missing-session-token";
+  return void 0;
+}
+function classify(response) {
+  const answer = parseStsResponse(response.body, response.contentType);
+  if (answer.kind === "identity" && response.status === 200) {
+    const principal = principalOf(answer.arn);
+    return {
+      status: "live",
+      account: answer.account,
+      arn: answer.arn,
+      userId: answer.userId,
+      principal: principal.type,
+      severity: principal.severity
+    };
+  }
+  if (answer.kind === "error") {
+    const { code, message: message2 } = answer;
+    if (INACTIVE.has(code)) return { status: "inactive", code: code.replace(/Exception$/, "") };
+    if (code === "SignatureDoesNotMatch") {
+      if (/signature (?:expired|not yet current)/i.test(message2)) {
+        return { status: "unknown", reason: "clock-skew", code, httpStatus: response.status };
+      }
+      if (/scoped to a valid region|should be scoped/i.test(message2)) {
+        return { status: "unknown", reason: "wrong-region", code, httpStatus: response.status };
+      }
+      return { status: "inactive", code };
+    }
+    if (THROTTLED.has(code))
+      return { status: "unknown", reason: "throttled", code, httpStatus: response.status };
+    return { status: "unknown", reason: "http-status", code, httpStatus: response.status };
+  }
+  return {
+    status: "unknown",
+    reason: response.status === 200 ? "unparsed" : "http-status",
+    httpStatus: response.status
+  };
+}
+function context(options) {
+  return {
+    endpoint: options.endpoint ?? resolveStsEndpoint(),
+    http: options.http ?? createHttpClient(),
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    userAgent: options.userAgent ?? "keyguard",
+    accept: options.responseFormat === "xml" ? "text/xml" : "application/json",
+    signal: options.signal,
+    now: options.now ?? (() => /* @__PURE__ */ new Date())
+  };
+}
+async function callSts(credential, ctx) {
+  const cancelled = () => ctx.signal?.aborted === true;
+  if (cancelled()) return { status: "unknown", reason: "aborted" };
+  const url = new URL("/", ctx.endpoint.url);
+  const signed = signV4(
+    {
+      method: "POST",
+      url,
+      headers: {
+        "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+        accept: ctx.accept,
+        "user-agent": ctx.userAgent
+      },
+      body: FORM
+    },
+    {
+      accessKeyId: credential.keyId,
+      secretAccessKey: credential.secret,
+      ...credential.sessionToken === void 0 ? {} : { sessionToken: credential.sessionToken }
+    },
+    { service: "sts", region: ctx.endpoint.region, date: ctx.now() }
+  );
+  const { host: _host, ...headers } = signed.headers;
+  const timeout = AbortSignal.timeout(ctx.timeoutMs);
+  const signal = ctx.signal === void 0 ? timeout : AbortSignal.any([timeout, ctx.signal]);
+  try {
+    const response = await ctx.http({ url, method: "POST", headers, body: FORM, signal });
+    return classify(response);
+  } catch {
+    if (cancelled()) return { status: "unknown", reason: "aborted" };
+    if (timeout.aborted) return { status: "unknown", reason: "timeout" };
+    return { status: "unknown", reason: "network" };
+  }
+}
+var RANK = {
+  live: 0,
+  unknown: 1,
+  inactive: 2,
+  skipped: 3
+};
+function better(a, b3) {
+  return a === void 0 || RANK[b3.status] < RANK[a.status] ? b3 : a;
+}
+function wait(ms2, signal) {
+  return new Promise((resolve5) => {
+    if (ms2 <= 0 || signal?.aborted === true) {
+      resolve5();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve5();
+    };
+    const timer = setTimeout(done, ms2);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+async function verifyCredentials(credentials, options = {}) {
+  const ctx = context(options);
+  const windowMs = options.quirkWindowMs ?? DEFAULT_QUIRK_WINDOW_MS;
+  const results = /* @__PURE__ */ new Map();
+  const settle = (credential, result2) => {
+    const merged = better(results.get(credential.fingerprint), result2);
+    results.set(credential.fingerprint, merged);
+    options.onResult?.(credential.fingerprint, result2);
+  };
+  const groups = /* @__PURE__ */ new Map();
+  for (const credential of credentials) {
+    const refusal = refusalReason(credential);
+    if (refusal !== void 0) {
+      settle(credential, { status: "skipped", reason: refusal });
+      continue;
+    }
+    const group2 = groups.get(credential.keyId) ?? [];
+    group2.push(credential);
+    groups.set(credential.keyId, group2);
+  }
+  const runGroup = async (group2) => {
+    const tried = [];
+    for (const credential of group2) {
+      const same = tried.find(
+        (t2) => t2.secret === credential.secret && t2.token === credential.sessionToken
+      );
+      if (same !== void 0) {
+        settle(credential, same.result);
+        continue;
+      }
+      const sentAt = Date.now();
+      let result2 = await callSts(credential, ctx);
+      if (result2.status === "inactive" && result2.code === "SignatureDoesNotMatch") {
+        const other = tried.filter((t2) => t2.secret !== credential.secret && sentAt - t2.doneAt < windowMs).at(-1);
+        const otherLive = tried.some((t2) => t2.result.status === "live");
+        if (other !== void 0 && !otherLive) {
+          await wait(other.doneAt + windowMs - Date.now(), ctx.signal);
+          result2 = await callSts(credential, ctx);
+        }
+      }
+      tried.push({
+        secret: credential.secret,
+        token: credential.sessionToken,
+        doneAt: Date.now(),
+        result: result2
+      });
+      settle(credential, result2);
+    }
+  };
+  const queue = [...groups.values()];
+  const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let group2 = queue.shift(); group2 !== void 0; group2 = queue.shift())
+        await runGroup(group2);
+    })
+  );
+  return results;
+}
+
+// src/app/verify-findings.ts
+async function verifyFindings(findings, credentials, options = {}) {
+  const wanted = new Set(
+    findings.filter((f3) => f3.keyFacts?.canary !== true).map((f3) => f3.fingerprint)
+  );
+  const send = credentials.filter((c3) => wanted.has(c3.fingerprint));
+  if (send.length === 0) return /* @__PURE__ */ new Map();
+  return verifyCredentials(send, options);
+}
+
+// src/app/assess-scan.ts
+async function assessScan(outcome, options) {
+  const base = {
+    today: options.today,
+    ...options.accounts === void 0 ? {} : { accounts: options.accounts }
+  };
+  const verify = options.verify;
+  if (verify === void 0) return assessFindings(outcome, base);
+  try {
+    const credentials = verify.collector.credentials();
+    const sessionTokens = /* @__PURE__ */ new Map();
+    for (const c3 of credentials) {
+      if (!c3.keyId.startsWith("ASIA")) continue;
+      const has = c3.sessionToken !== void 0 && c3.sessionToken !== "";
+      sessionTokens.set(c3.fingerprint, (sessionTokens.get(c3.fingerprint) ?? false) || has);
+    }
+    const survivors = assessFindings(outcome, base).findings;
+    const verification = await verifyFindings(survivors, credentials, verify.options);
+    const pairOfToken = /* @__PURE__ */ new Map();
+    for (const c3 of credentials) {
+      if (c3.sessionToken === void 0 || !verification.has(c3.fingerprint)) continue;
+      pairOfToken.set(createHash3("sha256").update(c3.sessionToken).digest("hex"), c3.fingerprint);
+    }
+    for (const f3 of survivors) {
+      const pair = f3.kind === "session-token" ? pairOfToken.get(f3.secretHash) : void 0;
+      const result2 = pair === void 0 ? void 0 : verification.get(pair);
+      if (result2 !== void 0 && !verification.has(f3.fingerprint))
+        verification.set(f3.fingerprint, result2);
+    }
+    return assessFindings(outcome, { ...base, verification, sessionTokens });
+  } finally {
+    verify.collector.clear();
+  }
+}
+
 // src/config/load-config.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-
-// src/model/errors.ts
-var BRAND = /* @__PURE__ */ Symbol.for("keyguard.error");
-var KeyguardError = class extends Error {
-  code;
-  /** Extra lines (every validation error, say) shown after the message. */
-  details;
-  [BRAND] = true;
-  constructor(code, message2, options) {
-    super(message2, options?.cause === void 0 ? void 0 : { cause: options.cause });
-    this.name = "KeyguardError";
-    this.code = code;
-    this.details = options?.details ?? [];
-  }
-};
-function isKeyguardError(error) {
-  return typeof error === "object" && error !== null && BRAND in error;
-}
-
-// src/schema/parse-json-file.ts
-import { readFile } from "node:fs/promises";
-function positionToLineColumn(text2, position) {
-  const before = text2.slice(0, position);
-  const line = before.split("\n").length;
-  const column = position - before.lastIndexOf("\n");
-  return `line ${line}, column ${column}`;
-}
-async function parseJsonFile(file, code) {
-  let text2;
-  try {
-    text2 = await readFile(file, "utf8");
-  } catch (error) {
-    const reason = error.code === "ENOENT" ? "file not found" : "cannot be read";
-    throw new KeyguardError(code, `${file}: ${reason}`, { cause: error });
-  }
-  try {
-    return JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
-  } catch (error) {
-    const message2 = error instanceof Error ? error.message : String(error);
-    const at2 = /position (\d+)/.exec(message2);
-    const where2 = at2?.[1] === void 0 ? "" : ` at ${positionToLineColumn(text2, Number(at2[1]))}`;
-    const reason = (message2.split(/, "|\n| in JSON/)[0] ?? message2).slice(0, 80);
-    throw new KeyguardError(code, `${file}: invalid JSON${where2} (${reason})`, { cause: error });
-  }
-}
+import { dirname, join, resolve as resolve2 } from "node:path";
 
 // src/schema/validate-config.generated.js
-function ucs2length(str) {
+function ucs2length(str2) {
   let length = 0;
-  for (const _3 of str) length++;
+  for (const _3 of str2) length++;
   return length;
 }
 var validate = validate20;
@@ -10492,19 +8215,19 @@ function resolveConfig(config, file, today) {
   return {
     ...file === void 0 ? {} : { file },
     config,
-    rulePacks: (config.rules ?? []).map((r2) => resolve(base, r2)),
+    rulePacks: (config.rules ?? []).map((r2) => resolve2(base, r2)),
     engineAllow: {
       hashes: new Map(secrets.map((s) => [s.sha256, s.reason])),
       secretRegexes: compiled.filter((c3) => c3.target === "secret"),
       lineRegexes: compiled.filter((c3) => c3.target === "line")
     },
     pathAllow,
-    ...config.baseline === void 0 ? {} : { baseline: resolve(base, config.baseline) },
+    ...config.baseline === void 0 ? {} : { baseline: resolve2(base, config.baseline) },
     warnings
   };
 }
 async function loadConfig(options) {
-  let file = options.explicit === void 0 ? void 0 : resolve(options.explicit);
+  let file = options.explicit === void 0 ? void 0 : resolve2(options.explicit);
   if (file === void 0) {
     const candidate = join(options.root, CONFIG_FILE_NAME);
     if (existsSync(candidate)) file = candidate;
@@ -10926,9 +8649,9 @@ function compilePacks(sources, options = {}) {
 }
 
 // src/schema/validate-rule-pack.generated.js
-function ucs2length2(str) {
+function ucs2length2(str2) {
   let length = 0;
-  for (const _3 of str) length++;
+  for (const _3 of str2) length++;
   return length;
 }
 var validate2 = validate202;
@@ -12321,6 +10044,31 @@ async function loadRulePack(file) {
   return spec;
 }
 
+// src/sources/byte-filter.ts
+var DECODE_EVERYTHING = {
+  ascii: () => true,
+  utf16: () => true
+};
+function utf16Form(keyword) {
+  const le2 = Buffer.from(keyword, "utf16le");
+  return le2.subarray(0, le2.length - 1);
+}
+function anyOf(words, buf, start, end) {
+  const view = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
+  for (const w2 of words) if (view.includes(w2)) return true;
+  return false;
+}
+function createByteFilter(keywords) {
+  if (keywords === void 0) return DECODE_EVERYTHING;
+  const unique = [...new Set(keywords)].filter((k2) => k2 !== "");
+  const ascii = unique.map((k2) => Buffer.from(k2, "utf8"));
+  const utf16 = unique.map(utf16Form).filter((b3) => b3.length > 0);
+  return {
+    ascii: (buf, start, end) => anyOf(ascii, buf, start, end),
+    utf16: (buf, start, end) => anyOf(utf16, buf, start, end)
+  };
+}
+
 // src/app/create-scan-setup.ts
 async function createScanSetup(options) {
   const config = await loadConfig({
@@ -12339,10 +10087,9 @@ async function createScanSetup(options) {
   const pack = compilePacks(packSources, compileOptions);
   return { pack, config, packSources, compileOptions };
 }
-function createBytePrefilter(pack) {
-  const keywords = [...new Set(pack.rules.flatMap((r2) => r2.keywords))];
-  if (pack.rules.some((r2) => r2.keywords.length === 0)) return void 0;
-  return (buf) => keywords.some((k2) => buf.includes(k2));
+function packByteFilter(pack) {
+  if (pack.rules.some((r2) => r2.keywords.length === 0)) return createByteFilter(void 0);
+  return createByteFilter(pack.rules.flatMap((r2) => r2.keywords));
 }
 
 // src/app/merge-history-findings.ts
@@ -12393,1182 +10140,146 @@ ${s.reason.entry}`,
   return { ...result2, findings, suppressed };
 }
 
-// rules/aws-accounts.json
-var aws_accounts_default = {
-  $schema: "./aws-accounts.schema.json",
-  version: 1,
-  description: "AWS accounts known to issue canary (decoy) access keys. A key from one of them was planted to detect whoever uses it: report it as a likely canary and never call AWS with it.",
-  groups: [
-    {
-      id: "thinkst-canarytokens",
-      kind: "canary",
-      title: "Thinkst canarytokens.org",
-      description: "Accounts behind the AWS API key tokens of canarytokens.org (Thinkst Canary).",
-      accounts: [
-        "052310077262",
-        "171436882533",
-        "266735846894",
-        "534261010715",
-        "595918472158",
-        "717712589309",
-        "730335385048",
-        "819147034852",
-        "893192397702",
-        "992382622183"
-      ]
-    },
-    {
-      id: "off-brand-canaries",
-      kind: "canary",
-      title: "Off-brand canary accounts",
-      description: "Accounts seen issuing decoy keys outside canarytokens.org (list kept by trufflehog's AWS detector).",
-      accounts: [
-        "044858866125",
-        "251535659677",
-        "344043088457",
-        "351906852752",
-        "390477818340",
-        "426127672474",
-        "427150556519",
-        "439872796651",
-        "445142720921",
-        "465867158099",
-        "637958123769",
-        "693412236332",
-        "732624840810",
-        "735421457923",
-        "959235150393",
-        "982842642351"
-      ]
-    }
-  ]
+// src/app/scan.ts
+init_run_scan();
+var PARALLEL_MIN_FILES = 1e3;
+var EMPTY_SOURCE = {
+  async read() {
+  }
 };
-
-// src/engine/decode-account.ts
-var BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-var MODERN = /^[A-Z]{4}[A-Z2-7]{16}$/;
-var PREFIX_LENGTH = 4;
-var ACCOUNT_MASK = 0x7fffffffff80n;
-var MAX_ACCOUNT = 999999999999n;
-function decodeAccountId(keyId) {
-  if (!MODERN.test(keyId)) return void 0;
-  const fifth = keyId.charAt(PREFIX_LENGTH);
-  if (fifth === "I" || fifth === "J") return void 0;
-  let bits = 0n;
-  for (const c3 of keyId.slice(PREFIX_LENGTH, PREFIX_LENGTH + 10)) {
-    bits = bits << 5n | BigInt(BASE32.indexOf(c3));
-  }
-  const first48 = bits >> 2n;
-  const account = (first48 & ACCOUNT_MASK) >> 7n;
-  if (account > MAX_ACCOUNT) return void 0;
-  return account.toString().padStart(12, "0");
+async function baselineFor(choice, root, configured) {
+  if (choice.kind === "none") return void 0;
+  if (choice.kind === "entries") return choice.entries;
+  if (choice.kind === "file") return loadBaseline(choice.file);
+  if (configured !== void 0) return loadBaseline(configured);
+  const fallback = join2(root, BASELINE_FILE_NAME);
+  return existsSync2(fallback) ? loadBaseline(fallback) : void 0;
 }
-
-// src/engine/key-facts.ts
-var GROUPS = aws_accounts_default.groups;
-var CANARY = /* @__PURE__ */ new Map();
-for (const group2 of GROUPS) {
-  if (group2.kind === "canary") for (const account of group2.accounts) CANARY.set(account, group2);
+function failsGate(findings, failOn) {
+  const gate = SEVERITIES.indexOf(failOn);
+  return findings.some((f3) => SEVERITIES.indexOf(f3.severity) <= gate);
 }
-function keyFactsFor(keyId) {
-  const prefix = keyId.slice(0, 4);
-  const account = decodeAccountId(keyId);
-  if (account === void 0) return { prefix };
-  return CANARY.has(account) ? { prefix, account, canary: true } : { prefix, account };
-}
-
-// src/engine/label.ts
-var TRAILING_SEPARATORS = /(?:[\s"'`:=<>,;(){}[\]\\|&*?!\u2018\u2019\u201c\u201d\u00ab\u00bb]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
-var NAME_CHAR = new Uint8Array(128);
-for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-:/@$")
-  NAME_CHAR[c3.charCodeAt(0)] = 1;
-var NAME = /[A-Za-z0-9_.\-:/@$]+/g;
-var PROMPT_DEFAULT = / \[[^\]"'=\n]{0,40}\]:\s*$/;
-var PHRASE_GAP = /^[ \t]{1,2}$/;
-var PREFIX_WINDOW = 160;
-var MAX_NAMES = 5;
-var LINE_BEFORE_NAMES = 12;
-var MAX_COMMENTS = 2;
-var PHRASE_WORDS = 5;
-var OTHER_NAME = /sha(?:1|256|384|512)|hash|checksum|digest|integrity|etag|signature|fingerprint|commit|revision|nonce|salt|uuid|guid|requestid|hostid|csrf|xsrf|jwt|webhook|clientsecret|appsecret|signingsecret|sessionsecret|cookiesecret|apikey/;
-var ENCRYPTED = /(?:ENC\[[A-Z0-9_]+,data:|ENC\(|vault:v\d+:|secure:\s*["']?)$/;
-var COMMENT_START = /^(?:#|\/\/|;|--|<!--|\/\*|\*)/;
-var SUFFIX_WINDOW = 80;
-var FRAMEWORK_KEYS = /* @__PURE__ */ new Set(["SECRET_KEY", "SECRET_KEY_BASE", "WTF_CSRF_SECRET_KEY"]);
-function normalizeName(name) {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
-}
-function namesBefore(prefix, limit) {
-  const names = [];
-  let rest = prefix.replace(PROMPT_DEFAULT, ":");
-  while (names.length < limit) {
-    const sep3 = TRAILING_SEPARATORS.exec(rest);
-    const after = sep3 === null ? "" : sep3[0];
-    rest = rest.slice(0, rest.length - after.length);
-    let at2 = rest.length;
-    while (at2 > 0 && NAME_CHAR[rest.charCodeAt(at2 - 1)] === 1) at2--;
-    if (at2 === rest.length) break;
-    names.push({ text: rest.slice(at2), after });
-    rest = rest.slice(0, at2);
-  }
-  return names;
-}
-function strengthOf(name, labels) {
-  const n = normalizeName(name);
-  if (n === "") return "none";
-  if (labels.strong.test(n)) return "strong";
-  if (labels.weak?.test(n) && !FRAMEWORK_KEYS.has(name)) return "weak";
-  return "none";
-}
-function isTransparent(name, labels) {
-  const n = normalizeName(name.text);
-  return n.length <= 1 || name.after.startsWith("(") || (labels.carrier?.test(n) ?? false);
-}
-function phraseOf(names, from) {
-  let phrase = names[from]?.text ?? "";
-  for (let i = from + 1; i < names.length && i < from + PHRASE_WORDS; i++) {
-    const name = names[i];
-    if (name === void 0 || !PHRASE_GAP.test(name.after)) break;
-    phrase = `${name.text}_${phrase}`;
-  }
-  return phrase;
-}
-function strongAfter(suffix, labels) {
-  for (const name of suffix.match(NAME) ?? []) {
-    if (labels.strong.test(normalizeName(name))) return "strong";
-  }
-  return "none";
-}
-function strongest(a, b3) {
-  if (a === "strong" || b3 === "strong") return "strong";
-  return a === "weak" || b3 === "weak" ? "weak" : "none";
-}
-var CONTEXT_SEEN = /* @__PURE__ */ new WeakMap();
-function hasContext(index, line, labels) {
-  const context = labels.context;
-  if (context === void 0) return false;
-  let byPattern = CONTEXT_SEEN.get(index);
-  if (byPattern === void 0) {
-    byPattern = /* @__PURE__ */ new Map();
-    CONTEXT_SEEN.set(index, byPattern);
-  }
-  let seen = byPattern.get(context);
-  if (seen === void 0) {
-    seen = /* @__PURE__ */ new Map();
-    byPattern.set(context, seen);
-  }
-  const from = Math.max(1, line - labels.contextLines);
-  const to2 = Math.min(index.lineCount, line + labels.contextLines);
-  for (let l3 = from; l3 <= to2; l3++) {
-    let hit = seen.get(l3);
-    if (hit === void 0) {
-      hit = context.test(index.lineText(l3));
-      seen.set(l3, hit);
-    }
-    if (hit) return true;
-  }
-  return false;
-}
-var NON_BLANK_BEFORE = /* @__PURE__ */ new WeakMap();
-function nonBlankAtOrAbove(index, line) {
-  let known = NON_BLANK_BEFORE.get(index);
-  if (known === void 0) {
-    known = /* @__PURE__ */ new Map();
-    NON_BLANK_BEFORE.set(index, known);
-  }
-  const visited = [];
-  let at2 = line;
-  let found;
-  while (at2 >= 1) {
-    found = known.get(at2);
-    if (found !== void 0) break;
-    if (index.contentStart(at2) < index.lineEnd(at2)) {
-      found = at2;
-      break;
-    }
-    visited.push(at2);
-    at2--;
-  }
-  const result2 = found ?? 0;
-  for (const l3 of visited) known.set(l3, result2);
-  known.set(line, result2);
-  return result2;
-}
-function readLabel(index, offset, labels) {
-  const line = index.lineOf(offset);
-  const start = index.lineStart(line);
-  const text2 = index.text;
-  const prefix = text2.slice(Math.max(start, offset - PREFIX_WINDOW), offset);
-  if (ENCRYPTED.test(prefix)) return { strength: "none", other: true, line };
-  const names = namesBefore(prefix, MAX_NAMES);
-  let skip = 0;
-  while (skip < names.length && isTransparent(names[skip], labels)) skip++;
-  if (skip === 0 && names.length > 0) {
-    const phrase = phraseOf(names, 0);
-    const strength = strongest(
-      strengthOf(names[0]?.text ?? "", labels),
-      strengthOf(phrase, labels)
-    );
-    const other = strength === "none" && OTHER_NAME.test(normalizeName(phrase));
-    return { strength, other, line };
-  }
-  let found = "none";
-  for (let i = skip; i < names.length; i++) {
-    found = strongest(found, strengthOf(phraseOf(names, i), labels));
-  }
-  const first = names[0];
-  const bare = first === void 0 || (labels.carrier?.test(normalizeName(first.text)) ?? false);
-  const tail2 = text2.slice(offset, Math.min(index.lineEnd(line), offset + SUFFIX_WINDOW));
-  if (found !== "none" || !bare) return { strength: found, other: false, line };
-  if (skip < names.length) return { strength: strongAfter(tail2, labels), other: false, line };
-  let previous = nonBlankAtOrAbove(index, line - 1);
-  for (let comments = 0; previous >= 1 && found === "none" && comments <= MAX_COMMENTS; ) {
-    const end = index.lineEnd(previous);
-    const before = text2.slice(Math.max(index.lineStart(previous), end - PREFIX_WINDOW), end);
-    const names2 = namesBefore(before, LINE_BEFORE_NAMES);
-    for (let i = 0; i < names2.length; i++) {
-      found = strongest(found, strengthOf(phraseOf(names2, i), labels));
-    }
-    const head = index.contentStart(previous);
-    if (!COMMENT_START.test(text2.slice(head, Math.min(end, head + 4)))) break;
-    comments++;
-    previous = nonBlankAtOrAbove(index, previous - 1);
-  }
-  if (found === "none") found = strongAfter(tail2, labels);
-  return { strength: found, other: false, line };
-}
-function labelOf(index, offset, labels) {
-  const reading = readLabel(index, offset, labels);
-  if (reading.strength === "weak" && !hasContext(index, reading.line, labels)) return "none";
-  return reading.strength;
-}
-
-// src/engine/line-index.ts
-function isSpace(code) {
-  return code === 32 || code >= 9 && code <= 13 || code === 160 || code === 5760 || code >= 8192 && code <= 8202 || code === 8232 || code === 8233 || code === 8239 || code === 8287 || code === 12288 || code === 65279;
-}
-function createLineIndex(text2) {
-  const starts = [0];
-  let at2 = text2.indexOf("\n");
-  while (at2 !== -1) {
-    starts.push(at2 + 1);
-    at2 = text2.indexOf("\n", at2 + 1);
-  }
-  const lineOf = (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if ((starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-  const lineStart = (line) => starts[line - 1] ?? text2.length;
-  const lineEnd = (line) => {
-    const start = lineStart(line);
-    let end = line < starts.length ? lineStart(line + 1) - 1 : text2.length;
-    if (end > start && text2.charCodeAt(end - 1) === 13) end--;
-    return Math.max(start, end);
-  };
-  const contents = /* @__PURE__ */ new Map();
-  const contentStart = (line) => {
-    let at3 = contents.get(line);
-    if (at3 === void 0) {
-      const end = lineEnd(line);
-      at3 = lineStart(line);
-      while (at3 < end && isSpace(text2.charCodeAt(at3))) at3++;
-      contents.set(line, at3);
-    }
-    return at3;
-  };
+function incompleteOf(result2, accepted) {
+  const unread = result2.skipped.filter((s) => UNREAD_REASONS.has(s.reason));
+  const partialHistory = result2.coverage?.partial === true;
+  if (unread.length === 0 && !partialHistory) return void 0;
   return {
-    text: text2,
-    lineCount: starts.length,
-    lineOf,
-    columnOf: (offset) => offset - lineStart(lineOf(offset)) + 1,
-    lineStart,
-    lineEnd,
-    lineText: (line) => text2.slice(lineStart(line), lineEnd(line)),
-    contentStart
+    unread: unread.length,
+    bytes: unread.reduce((n, s) => n + (s.bytes ?? 0), 0),
+    accepted
   };
 }
-
-// src/engine/mask-line.ts
-var CONTEXT = 80;
-var RUN_EXTEND = 120;
-var LONG_RUN = /[A-Za-z0-9+/=%\\]{16,}/g;
-var RUN_CHAR = /[A-Za-z0-9+/=%\\]/;
-function maskLooseRuns(text2) {
-  return text2.replace(
-    LONG_RUN,
-    (run) => /[0-9]/.test(run) && /[A-Za-z]/.test(run) ? "*".repeat(Math.min(run.length, 32)) : run
-  );
-}
-function prepareMasks(spans) {
-  const sorted = [...spans].sort((a, b3) => a.start - b3.start || b3.end - a.end);
-  const out = [];
-  for (const s of sorted) {
-    const last = out.at(-1);
-    if (last === void 0 || s.start >= last.end) {
-      out.push(s);
-      continue;
-    }
-    if (s.end <= last.end) continue;
-    const longer = s.end - s.start > last.end - last.start ? s : last;
-    out[out.length - 1] = { start: last.start, end: s.end, replacement: longer.replacement };
-  }
-  return out;
-}
-function firstEndingAfter(masks, offset) {
-  let lo = 0;
-  let hi = masks.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (masks[mid].end <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-function maskLine(text2, line, focusStart, focusEnd, masks) {
-  let a = Math.max(line.start, Math.min(focusStart, line.end) - CONTEXT);
-  let b3 = Math.min(line.end, Math.max(focusEnd, line.start) + CONTEXT);
-  const atA = masks[firstEndingAfter(masks, a)];
-  if (atA !== void 0 && atA.start < a) a = Math.max(line.start, atA.start);
-  const atB = masks[firstEndingAfter(masks, b3)];
-  if (atB !== void 0 && atB.start < b3) b3 = Math.min(line.end, atB.end);
-  for (let n = 0; n < RUN_EXTEND && a > line.start && RUN_CHAR.test(text2.charAt(a - 1)); n++) a--;
-  for (let n = 0; n < RUN_EXTEND && b3 < line.end && RUN_CHAR.test(text2.charAt(b3)); n++) b3++;
-  let out = "";
-  let at2 = a;
-  for (let i = firstEndingAfter(masks, a); i < masks.length; i++) {
-    const s = masks[i];
-    if (s.start >= b3) break;
-    out += maskLooseRuns(text2.slice(at2, Math.max(at2, s.start))) + s.replacement;
-    at2 = Math.min(s.end, b3);
-  }
-  out += maskLooseRuns(text2.slice(at2, b3));
-  if (a > line.start) out = `\u2026${out}`;
-  if (b3 < line.end) out = `${out}\u2026`;
-  return out.trim();
-}
-
-// src/engine/match.ts
-var URL_ESCAPES = { "2b": "+", "2f": "/", "3d": "=" };
-function normalizeValue(raw) {
-  if (!raw.includes("\\") && !raw.includes("%")) return raw;
-  return raw.replace(/\\\//g, "/").replace(/%(2[bBfF]|3[dD])/g, (_3, hex) => URL_ESCAPES[hex.toLowerCase()] ?? "");
-}
-function findMatches(text2, rule2, regions) {
-  const regex = rule2.regex;
-  if (regex === void 0) return [];
-  const matches = [];
-  for (const region of regions ?? [{ start: 0, end: text2.length }]) {
-    const slice = region.start === 0 && region.end === text2.length ? text2 : text2.slice(region.start, region.end);
-    for (const m2 of slice.matchAll(regex)) {
-      const span = m2.indices?.[rule2.secretGroup];
-      const raw = m2[rule2.secretGroup];
-      if (span === void 0 || raw === void 0) continue;
-      matches.push({
-        rule: rule2,
-        start: region.start + span[0],
-        end: region.start + span[1],
-        value: normalizeValue(raw)
-      });
-    }
-  }
-  return matches;
-}
-
-// src/engine/pair.ts
-var LABELLED_LINES = 20;
-var LABELLED_CHARS = 3e3;
-var SECTION_LINES = 120;
-var INI_HEADER = /^\s*\[[^\]\n]+\]\s*$/;
-var PER_SECRET = 8;
-var SECTION_CHARS = 16e3;
-function breaksBetween(isBreak, a, b3) {
-  let breaks = 0;
-  for (let l3 = Math.min(a, b3) + 1; l3 < Math.max(a, b3); l3++) if (isBreak(l3)) breaks++;
-  return breaks;
-}
-function breakLines(index) {
-  const known = /* @__PURE__ */ new Map();
-  return (line) => {
-    let hit = known.get(line);
-    if (hit === void 0) {
-      const start = index.contentStart(line);
-      hit = start >= index.lineEnd(line) || index.text.charCodeAt(start) === 91 && INI_HEADER.test(index.lineText(line));
-      known.set(line, hit);
-    }
-    return hit;
-  };
-}
-function headerLines(text2, index) {
-  const lines = [];
-  for (const m2 of text2.matchAll(/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/gm))
-    lines.push(index.lineOf(m2.index));
-  return lines;
-}
-function lowerBound(sorted, value) {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-function sameSection(headers, a, b3) {
-  const top = Math.min(a, b3);
-  const bottom = Math.max(a, b3);
-  const above = lowerBound(headers, top + 1) - 1;
-  const header = headers[above];
-  if (header === void 0 || top - header > SECTION_LINES) return false;
-  return (headers[above + 1] ?? Number.POSITIVE_INFINITY) > bottom;
-}
-function reaches(pair, naming, lines, chars, wide) {
-  if (lines <= pair.withinLines && chars <= pair.withinChars) return true;
-  if (naming !== "labelled") return false;
-  if (lines <= Math.max(pair.withinLines, LABELLED_LINES)) {
-    return chars <= Math.max(pair.withinChars, LABELLED_CHARS);
-  }
-  return wide && lines <= SECTION_LINES && chars <= SECTION_CHARS;
-}
-function keyTable(keys, index) {
-  const lines = [];
-  const firstKey = [];
-  keys.forEach((k2, i) => {
-    const line = index.lineOf(k2.start);
-    if (lines.at(-1) !== line) {
-      lines.push(line);
-      firstKey.push(i);
-    }
-  });
-  firstKey.push(keys.length);
-  return { keys, lines, firstKey };
-}
-function nearestOnLine(table, at2, secret, limit, accept) {
-  const from = table.firstKey[at2] ?? 0;
-  const to2 = table.firstKey[at2 + 1] ?? from;
-  let split = from;
-  let hi = to2;
-  while (split < hi) {
-    const mid = split + hi >> 1;
-    if (table.keys[mid].start < secret.start) split = mid + 1;
-    else hi = mid;
-  }
-  const out = [];
-  let left = split - 1;
-  let right = split;
-  const charsOf = (i, after) => {
-    const k2 = table.keys[i];
-    return Math.max(0, after ? secret.start - k2.end : k2.start - secret.end);
-  };
-  while (out.length < limit) {
-    const l3 = left >= from ? charsOf(left, true) : Number.POSITIVE_INFINITY;
-    const r2 = right < to2 ? charsOf(right, false) : Number.POSITIVE_INFINITY;
-    const takeLeft = l3 <= r2;
-    const chars = takeLeft ? l3 : r2;
-    if (chars === Number.POSITIVE_INFINITY || !accept(chars)) break;
-    out.push({
-      keyId: table.keys[takeLeft ? left-- : right++],
-      chars,
-      after: takeLeft
-    });
-  }
-  return out;
-}
-function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
-  const candidates = [];
-  const namings = /* @__PURE__ */ new Map();
-  const isBreak = breakLines(index);
-  let headers;
-  const inSection = (a, b3) => {
-    headers ??= text2 === void 0 ? [] : headerLines(text2, index);
-    return sameSection(headers, a, b3);
-  };
-  for (const pair of pairs) {
-    const keyIds = matches.filter((m2) => m2.rule.id === pair.keyId).sort((a, b3) => a.start - b3.start);
-    const secrets = matches.filter((m2) => m2.rule.id === pair.secret);
-    if (keyIds.length === 0 || secrets.length === 0) continue;
-    const table = keyTable(keyIds, index);
-    for (const secret of secrets) {
-      let naming = namings.get(secret);
-      if (naming === void 0) {
-        naming = namingOf2(secret);
-        namings.set(secret, naming);
-      }
-      if (naming === "other") continue;
-      const secretLine = index.lineOf(secret.start);
-      const within = (span, wide) => {
-        const near2 = [];
-        let below = lowerBound(table.lines, secretLine);
-        let above = below - 1;
-        const lineAt = (i) => table.lines[i];
-        while (near2.length < PER_SECRET) {
-          const up = above >= 0 ? secretLine - lineAt(above) : Number.POSITIVE_INFINITY;
-          const down = below < table.lines.length ? lineAt(below) - secretLine : Number.POSITIVE_INFINITY;
-          const lines = Math.min(up, down);
-          if (lines > span) break;
-          const level = [];
-          for (const at2 of up === lines && down === lines ? [above, below] : [up === lines ? above : below]) {
-            const keyLine = lineAt(at2);
-            if (wide && !inSection(keyLine, secretLine)) continue;
-            const accept = (chars) => reaches(pair, naming, lines, chars, wide);
-            for (const hit of nearestOnLine(table, at2, secret, PER_SECRET, accept)) {
-              const plain = naming === "labelled" ? 0 : 1;
-              const before = hit.after ? 0 : 1;
-              level.push({
-                pair,
-                keyId: hit.keyId,
-                secret,
-                lines,
-                breaks: 0,
-                plain,
-                before,
-                chars: hit.chars
-              });
-            }
-          }
-          if (up === lines) above--;
-          if (down === lines) below++;
-          level.sort((a, b3) => a.chars - b3.chars || a.keyId.start - b3.keyId.start);
-          for (const c3 of level) near2.push(c3);
-        }
-        return near2;
+function sourceFor(target, root, read, allowPartial) {
+  switch (target.mode) {
+    case "tree":
+      return { source: createTreeSource({ paths: target.paths, cwd: target.cwd, root, read }) };
+    case "stdin":
+      return { source: createStdinSource(target.input, read, target.path) };
+    case "staged":
+      return {
+        source: createStagedSource({
+          cwd: target.cwd,
+          read,
+          workTree: target.top,
+          ...target.changes === void 0 ? {} : { changes: target.changes }
+        })
       };
-      let near = within(
-        Math.max(pair.withinLines, naming === "labelled" ? LABELLED_LINES : 0),
-        false
-      );
-      if (near.length === 0 && naming === "labelled") near = within(SECTION_LINES, true);
-      for (const c3 of near.slice(0, PER_SECRET)) {
-        const keyLine = index.lineOf(c3.keyId.start);
-        candidates.push({ ...c3, breaks: breaksBetween(isBreak, keyLine, secretLine) });
-      }
-    }
-  }
-  candidates.sort(
-    (a, b3) => a.lines - b3.lines || a.breaks - b3.breaks || a.plain - b3.plain || a.before - b3.before || a.chars - b3.chars || a.secret.start - b3.secret.start
-  );
-  const used = /* @__PURE__ */ new Set();
-  const paired = [];
-  for (const c3 of candidates) {
-    if (used.has(c3.keyId) || used.has(c3.secret)) continue;
-    used.add(c3.keyId);
-    used.add(c3.secret);
-    paired.push({ pair: c3.pair, keyId: c3.keyId, secret: c3.secret });
-  }
-  return { pairs: paired, unpaired: matches.filter((m2) => !used.has(m2)) };
-}
-
-// src/engine/prefilter.ts
-var ANY_KEYWORD = /* @__PURE__ */ new WeakMap();
-function anyKeyword(rules) {
-  let regex = ANY_KEYWORD.get(rules);
-  if (regex === void 0) {
-    const words = [...new Set(rules.flatMap((r2) => r2.keywords))];
-    const escaped = words.map((w2) => w2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    regex = words.length === 0 ? null : new RegExp(escaped.join("|"));
-    ANY_KEYWORD.set(rules, regex);
-  }
-  return regex;
-}
-function selectRules(text2, rules) {
-  const any = anyKeyword(rules);
-  if (any !== null && !any.test(text2)) return rules.filter((r2) => r2.keywords.length === 0);
-  const selected = [];
-  const seen = /* @__PURE__ */ new Map();
-  for (const rule2 of rules) {
-    if (rule2.keywords.length === 0) {
-      selected.push(rule2);
-      continue;
-    }
-    for (const keyword of rule2.keywords) {
-      let hit = seen.get(keyword);
-      if (hit === void 0) {
-        hit = text2.includes(keyword);
-        seen.set(keyword, hit);
-      }
-      if (hit) {
-        selected.push(rule2);
-        break;
-      }
-    }
-  }
-  return selected;
-}
-
-// src/engine/redact.ts
-import { createHash } from "node:crypto";
-function sha256Hex(value) {
-  return createHash("sha256").update(value, "utf8").digest("hex");
-}
-var KEEP = 4;
-var MAX_STARS = 32;
-function redactValue(kind, value) {
-  if (value.length <= KEEP * 2) return "*".repeat(value.length);
-  const head = kind === "key-id" || kind === "identifier" ? value.slice(0, KEEP) : "";
-  const stars = Math.min(value.length - head.length - KEEP, MAX_STARS);
-  return `${head}${"*".repeat(stars)}${value.slice(-KEEP)}`;
-}
-
-// src/engine/scan-regions.ts
-var LONG_LINE = 4096;
-var MAX_RUN_STEP = 2048;
-var RUN_CHAR2 = new Uint8Array(128);
-for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%\\_-")
-  RUN_CHAR2[c3.charCodeAt(0)] = 1;
-function isRunChar(text2, at2) {
-  return RUN_CHAR2[text2.charCodeAt(at2)] === 1;
-}
-function widenStart(text2, start) {
-  let s = start;
-  for (let n = 0; n < MAX_RUN_STEP && s > 0 && isRunChar(text2, s - 1); n++) s--;
-  return s;
-}
-function widenEnd(text2, end) {
-  let e = end;
-  for (let n = 0; n < MAX_RUN_STEP && e < text2.length && isRunChar(text2, e); n++) e++;
-  return e;
-}
-function merge(sorted) {
-  const merged = [];
-  for (const s of sorted) {
-    const last = merged.at(-1);
-    if (last === void 0 || s.start > last.end) {
-      merged.push({ ...s });
-      continue;
-    }
-    if (s.end > last.end) {
-      last.end = s.end;
-      last.softEnd = s.softEnd;
-    } else if (s.end === last.end) last.softEnd ||= s.softEnd;
-  }
-  return merged;
-}
-function regionsAround(index, anchors) {
-  const text2 = index.text;
-  const spans = [];
-  const window2 = (a) => ({
-    start: Math.max(0, a.offset - a.chars),
-    end: Math.min(text2.length, a.offset + a.chars),
-    softStart: true,
-    softEnd: true
-  });
-  const endAfter = (line) => line >= index.lineCount ? text2.length : index.lineStart(line + 1);
-  for (const a of anchors) {
-    const line = index.lineOf(a.offset);
-    const lineStart = index.lineStart(line);
-    if (endAfter(line) - lineStart > LONG_LINE && a.linesBefore === 0) {
-      spans.push(window2(a));
-      continue;
-    }
-    const start = index.lineStart(Math.max(1, line - a.linesBefore));
-    const end = endAfter(line + a.linesAfter);
-    spans.push(
-      end - start > LONG_LINE * 4 ? window2(a) : { start, end, softStart: false, softEnd: false }
-    );
-  }
-  spans.sort((x3, y2) => x3.start - y2.start);
-  const widened = merge(spans).map((s) => ({
-    start: s.softStart ? widenStart(text2, s.start) : s.start,
-    end: s.softEnd ? widenEnd(text2, s.end) : s.end,
-    softStart: false,
-    softEnd: false
-  }));
-  return merge(widened).map((s) => ({ start: s.start, end: s.end }));
-}
-function keywordOffsets(text2, keywords) {
-  const offsets = [];
-  for (const k2 of keywords) {
-    for (let at2 = text2.indexOf(k2); at2 !== -1; at2 = text2.indexOf(k2, at2 + k2.length)) offsets.push(at2);
-  }
-  return offsets;
-}
-
-// src/engine/entropy.ts
-function shannonEntropy(value) {
-  if (value.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    counts.set(code, (counts.get(code) ?? 0) + 1);
-  }
-  let bits = 0;
-  for (const count of counts.values()) {
-    const p2 = count / value.length;
-    bits -= p2 * Math.log2(p2);
-  }
-  return bits;
-}
-
-// src/engine/value-checks.ts
-var HEX_ONLY = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
-var AWS_TOKEN_MARK = /YXdz|b3JpZ2lu/;
-var BASE322 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-var ALPHABET = "abcdefghijklmnopqrstuvwxyz";
-var DIGITS = "0123456789";
-var KEYBOARD = "qwertyuiopasdfghjklzxcvbnm";
-var COMMON_BIGRAMS = new Set(
-  "TH HE IN ER AN RE ON AT EN ND TI ES OR TE OF ED IS IT AL AR ST TO NT NG SE HA AS OU IO LE VE CO ME DE HI RI RO IC NE EA RA CE LI CH LL BE MA SI OM UR CA EL TA LA NS DI FO HO PE EC PR NO CT US AC OT IL TR LY NC ET UT SS SO RS UN LO WA GE IE WH EE WI EM AD OL RT PO WE NA UL NI TS MO OW PA IM MI AI SH IR SU ID OS IV IA AM FI CI VI PL IG TU EV LD RY MP FE BL AB GH TY OP WO SA AY EX KE FR OO AV AG IF AP GR OD BO SP RD DO UC BU EI OV BY RM EP TT OC FA EF CU RN SC GI DA CR CL DU GA QU UE FF BA UM PP UP LU GO HT RU UG DS LT PI RC RR EG AU CK MU BR BI PT AK PU UI RG IB TL KI RK OB MM FU PH OG MS MB IP UB OI RL GU DR HR CC TW FT WN NU AF HU NN EO VO RV NF XP AW SM".split(" ")
-);
-function isSequential(value) {
-  if (value.length < 8) return false;
-  const folded = value.toLowerCase();
-  let steps = 0;
-  for (let i = 1; i < folded.length; i++) {
-    const d2 = folded.charCodeAt(i) - folded.charCodeAt(i - 1);
-    if (d2 === 1 || d2 === -1) steps++;
-  }
-  if (steps / (folded.length - 1) > 0.5) return true;
-  const repeated = /^(.{1,8}?)\1+/.exec(folded);
-  if (repeated !== null && repeated[0].length >= folded.length * 0.75) return true;
-  const head = folded.slice(0, 12);
-  const tail2 = folded.slice(-12);
-  return [BASE322.toLowerCase(), ALPHABET, DIGITS, KEYBOARD].some(
-    (run) => run.includes(head) || run.includes(tail2)
-  );
-}
-function isWordLike(body) {
-  if (!/^[A-Z]+$/.test(body)) return false;
-  let common = 0;
-  for (let i = 1; i < body.length; i++) {
-    if (COMMON_BIGRAMS.has(body.slice(i - 1, i + 1))) common++;
-  }
-  return common >= body.length - 3;
-}
-function isWordy(value) {
-  const folded = value.toUpperCase();
-  let common = 0;
-  for (let i = 1; i < folded.length; i++) {
-    if (COMMON_BIGRAMS.has(folded.slice(i - 1, i + 1))) common++;
-  }
-  return common >= (folded.length - 1) * 0.7;
-}
-function isPlausibleValue(kind, value, minEntropy) {
-  if (shannonEntropy(value) < minEntropy) return false;
-  switch (kind) {
-    case "key-id":
-    case "identifier": {
-      const body = value.slice(4);
-      return !isSequential(body) && !isWordLike(body);
-    }
-    case "secret":
-      if (HEX_ONLY.test(value)) return false;
-      if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9+/]/.test(value)) return false;
-      return !isSequential(value) && !isWordy(value);
-    case "session-token":
-      return /[a-z]/.test(value) && /[A-Z]/.test(value) && AWS_TOKEN_MARK.test(value.slice(0, 64));
-    case "pair":
-      return true;
-  }
-}
-
-// src/engine/detect.ts
-var PRAGMA = "keyguard:allow";
-function builtinReason(pack, value) {
-  const exact = pack.builtinAllow.values.get(value);
-  if (exact !== void 0) return { by: "builtin", entry: "example-value", reason: exact };
-  for (const p2 of pack.builtinAllow.patterns) {
-    if (p2.regex.test(value)) return { by: "builtin", entry: p2.entry, reason: p2.reason };
-  }
-  return void 0;
-}
-function userReason(allow, values, lines, lineReason) {
-  for (const value of values) {
-    const hash = sha256Hex(value);
-    const reason = allow.hashes.get(hash);
-    if (reason !== void 0) return { by: "allowlist", entry: `sha256:${hash}`, reason };
-    for (const r2 of allow.secretRegexes) {
-      if (r2.regex.test(value)) return { by: "allowlist", entry: r2.entry, reason: r2.reason };
-    }
-  }
-  for (const line of lines) {
-    const reason = lineReason(line);
-    if (reason !== void 0) return reason;
-  }
-  return void 0;
-}
-function lineReasons(allow, index) {
-  const known = /* @__PURE__ */ new Map();
-  return (line) => {
-    if (allow.lineRegexes.length === 0) return void 0;
-    let reason = known.get(line);
-    if (reason === void 0) {
-      const text2 = index.lineText(line);
-      const r2 = allow.lineRegexes.find((x3) => x3.regex.test(text2));
-      reason = r2 === void 0 ? null : { by: "allowlist", entry: r2.entry, reason: r2.reason };
-      known.set(line, reason);
-    }
-    return reason ?? void 0;
-  };
-}
-function pragmaLines(text2, index) {
-  const lines = /* @__PURE__ */ new Set();
-  for (let at2 = text2.indexOf(PRAGMA); at2 !== -1; at2 = text2.indexOf(PRAGMA, at2 + PRAGMA.length))
-    lines.add(index.lineOf(at2));
-  return lines;
-}
-function reportableTest(ranges) {
-  if (ranges === void 0) return () => true;
-  const sorted = [...ranges].sort((a, b3) => a.start - b3.start);
-  const maxEnd = [];
-  for (const r2 of sorted) maxEnd.push(Math.max(maxEnd.at(-1) ?? Number.NEGATIVE_INFINITY, r2.end));
-  return (loc) => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (sorted[mid].start <= loc.endLine) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo > 0 && maxEnd[lo - 1] >= loc.line;
-  };
-}
-function reportsAlone(rule2, m2, index) {
-  if (rule2.report === "always") return true;
-  if (rule2.report === "never" || rule2.labels === void 0) return false;
-  return labelOf(index, m2.start, rule2.labels) !== "none";
-}
-function namingOf(m2, index) {
-  const labels = m2.rule.labels;
-  if (labels === void 0) return "plain";
-  const reading = readLabel(index, m2.start, labels);
-  if (reading.strength !== "none") return "labelled";
-  return reading.other ? "other" : "plain";
-}
-function findAllMatches(text2, pack) {
-  const selected = selectRules(text2, pack.rules);
-  const raw = selected.filter((r2) => r2.report !== "labelled").flatMap((rule2) => findMatches(text2, rule2));
-  let index;
-  for (const rule2 of pack.rules) {
-    if (rule2.report !== "labelled") continue;
-    const anchors = [];
-    for (const p2 of pack.pairs) {
-      if (p2.secret !== rule2.id) continue;
-      const chars = Math.min(p2.withinChars, 1 << 20);
-      for (const m2 of raw) {
-        if (m2.rule.id === p2.keyId)
-          anchors.push({
-            offset: m2.start,
-            linesBefore: p2.withinLines,
-            linesAfter: p2.withinLines,
-            chars
-          });
-      }
-    }
-    if (selected.includes(rule2)) {
-      for (const offset of keywordOffsets(text2, rule2.keywords)) {
-        anchors.push({ offset, linesBefore: 0, linesAfter: 2, chars: LABEL_WINDOW });
-      }
-    }
-    if (anchors.length === 0) continue;
-    index ??= createLineIndex(text2);
-    for (const m2 of findMatches(text2, rule2, regionsAround(index, anchors))) raw.push(m2);
-  }
-  if (raw.length > 0) index ??= createLineIndex(text2);
-  return index === void 0 ? { raw } : { raw, index };
-}
-var LABEL_WINDOW = 400;
-function detectChunk(chunk, pack, allow, collector) {
-  const text2 = chunk.text;
-  const { raw, index } = findAllMatches(text2, pack);
-  if (raw.length === 0 || index === void 0) return [];
-  const emits = [];
-  const live2 = [];
-  for (const m2 of raw) {
-    if (!isPlausibleValue(m2.rule.kind, m2.value, m2.rule.minEntropy)) continue;
-    const builtin = builtinReason(pack, m2.value);
-    if (builtin === void 0) live2.push(m2);
-    else if (reportsAlone(m2.rule, m2, index)) {
-      emits.push({ spec: m2.rule.spec, kind: m2.rule.findingKind, primary: m2, allowedBy: builtin });
-    }
-  }
-  const { pairs, unpaired } = pairMatches(live2, pack.pairs, index, (m2) => namingOf(m2, index), text2);
-  for (const p2 of pairs) {
-    emits.push({ spec: p2.pair.spec, kind: "credential-pair", primary: p2.keyId, partner: p2.secret });
-  }
-  for (const m2 of unpaired) {
-    if (reportsAlone(m2.rule, m2, index))
-      emits.push({ spec: m2.rule.spec, kind: m2.rule.findingKind, primary: m2 });
-  }
-  if (emits.length === 0) return [];
-  const masks = prepareMasks(
-    raw.map(
-      (m2) => ({
-        start: m2.start,
-        end: m2.end,
-        replacement: redactValue(m2.rule.kind, m2.value)
-      })
-    )
-  );
-  const lineOffset = (chunk.firstLine ?? 1) - 1;
-  const locate = (m2) => {
-    const endOffset = Math.max(m2.start, m2.end - 1);
-    const endLine = index.lineOf(endOffset);
-    return {
-      path: chunk.path,
-      line: index.lineOf(m2.start) + lineOffset,
-      column: index.columnOf(m2.start),
-      endLine: endLine + lineOffset,
-      endColumn: index.columnOf(endOffset) + 1
-    };
-  };
-  const touches = reportableTest(chunk.reportable);
-  const lineReason = lineReasons(allow, index);
-  const pragmas = pragmaLines(text2, index);
-  const findings = [];
-  for (const e of emits) {
-    const location = locate(e.primary);
-    const partner = e.partner === void 0 ? void 0 : locate(e.partner);
-    if (!touches(location) && (partner === void 0 || !touches(partner))) continue;
-    const identity = e.partner ?? e.primary;
-    const secretHash = sha256Hex(identity.value);
-    const line = index.lineOf(e.primary.start);
-    const bounds = { start: index.lineStart(line), end: index.lineEnd(line) };
-    const lineText = maskLine(text2, bounds, e.primary.start, e.primary.end, masks);
-    const values = e.partner === void 0 ? [e.primary.value] : [e.partner.value, e.primary.value];
-    const lines = [line];
-    if (e.partner !== void 0) lines.push(index.lineOf(e.partner.start));
-    const allowedBy = e.allowedBy ?? userReason(allow, values, lines, lineReason);
-    const pragma = lines.some((l3) => pragmas.has(l3));
-    findings.push({
-      ruleId: e.spec.id,
-      kind: e.kind,
-      severity: e.spec.severity,
-      title: e.spec.title,
-      location,
-      ...partner === void 0 ? {} : { partner },
-      redacted: redactValue(e.primary.rule.kind, e.primary.value),
-      ...e.partner === void 0 ? {} : { partnerRedacted: redactValue(e.partner.rule.kind, e.partner.value) },
-      lineText,
-      secretHash,
-      fingerprint: sha256Hex(`${e.spec.id}
-${chunk.path}
-${secretHash}`).slice(0, 32),
-      source: chunk.source,
-      ...chunk.commit === void 0 ? {} : { commit: chunk.commit },
-      ...pragma ? { pragma } : {},
-      ...e.kind === "access-key-id" || e.kind === "credential-pair" ? { keyFacts: keyFactsFor(e.primary.value) } : {},
-      ...allowedBy === void 0 ? {} : { allowedBy }
-    });
-    if (collector !== void 0 && e.partner !== void 0) {
-      collector.add(findings.at(-1), e.primary, e.partner, raw, index);
-    }
-  }
-  return findings;
-}
-
-// src/filters/apply-filters.ts
-function baselineKey(e) {
-  return `${e.ruleId}
-${e.path}
-${e.secretHash}`;
-}
-function pathReason(f3, pathAllow) {
-  for (const p2 of pathAllow) {
-    if (p2.matches(f3.location.path)) return { by: "allowlist", entry: p2.entry, reason: p2.reason };
-  }
-  return void 0;
-}
-function dedupe(findings) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const f3 of findings) {
-    const key = `${f3.fingerprint}
-${f3.location.line}
-${f3.location.column}
-${f3.commit?.sha ?? ""}`;
-    if (!seen.has(key)) seen.set(key, f3);
-  }
-  return [...seen.values()];
-}
-function applyFilters(findings, ctx) {
-  const kept = [];
-  const suppressed = [];
-  const baseline = new Map((ctx.baseline ?? []).map((e) => [baselineKey(e), e]));
-  const used = /* @__PURE__ */ new Set();
-  for (const f3 of dedupe(findings)) {
-    const byValue = f3.allowedBy;
-    const reason = byValue ?? pathReason(f3, ctx.pathAllow) ?? (f3.pragma ? { by: "pragma", entry: "keyguard:allow", reason: "inline keyguard:allow" } : void 0);
-    if (reason !== void 0) {
-      suppressed.push({ finding: f3, reason });
-      continue;
-    }
-    const key = baselineKey({ ruleId: f3.ruleId, path: f3.location.path, secretHash: f3.secretHash });
-    if (baseline.has(key)) {
-      used.add(key);
-      suppressed.push({
-        finding: f3,
-        reason: { by: "baseline", entry: key.replace(/\n/g, ":"), reason: "accepted in baseline" }
+    case "history": {
+      if (target.revisions.length === 0 || target.total === 0) return { source: EMPTY_SOURCE };
+      const history = createHistorySource({
+        cwd: target.cwd,
+        revisions: target.revisions,
+        rangeLabel: target.rangeLabel,
+        total: target.total,
+        read,
+        allowPartial,
+        ...target.onProgress === void 0 ? {} : { onProgress: target.onProgress },
+        ...target.extraCoverage === void 0 ? {} : { extraCoverage: target.extraCoverage }
       });
-      continue;
-    }
-    kept.push(f3);
-  }
-  const staleBaseline = [...baseline].filter(([k2]) => !used.has(k2)).map(([, e]) => e);
-  return { kept, suppressed, staleBaseline };
-}
-
-// src/app/worth-parallel.ts
-import { lstatSync } from "node:fs";
-var PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
-function worthParallel(targets) {
-  let bytes = 0;
-  for (const t2 of targets) {
-    try {
-      bytes += lstatSync(t2.abs).size;
-    } catch {
-    }
-    if (bytes >= PARALLEL_MIN_BYTES) return true;
-  }
-  return false;
-}
-
-// src/app/run-scan.ts
-function byLocation(a, b3) {
-  const pa = a.location.path;
-  const pb = b3.location.path;
-  if (pa !== pb) return pa < pb ? -1 : 1;
-  return a.location.line - b3.location.line || a.location.column - b3.location.column;
-}
-async function collectSequential(source, setup, into) {
-  const seenPaths = /* @__PURE__ */ new Set();
-  for await (const item of source.items()) {
-    if ("skipped" in item) {
-      into.skipped.push(item.skipped);
-      continue;
-    }
-    const chunk = item.chunk;
-    into.stats.chunks++;
-    if (!seenPaths.has(chunk.path)) {
-      seenPaths.add(chunk.path);
-      into.stats.files++;
-    }
-    into.stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
-    if (chunk.text.length > 0) {
-      for (const f3 of detectChunk(chunk, setup.pack, setup.config.engineAllow, setup.collector))
-        into.found.push(f3);
+      return { source: history, history };
     }
   }
 }
-async function runScan(source, mode, setup, parallel) {
-  const started = Date.now();
-  const stats = { files: 0, bytes: 0, chunks: 0, durationMs: 0 };
-  const found = [];
-  const skipped = [];
-  const targets = parallel === void 0 ? void 0 : await source.targets?.();
-  if (parallel !== void 0 && targets !== void 0 && (parallel.force || worthParallel(targets))) {
-    const { startWorkerPool: startWorkerPool2 } = await Promise.resolve().then(() => (init_collect_parallel(), collect_parallel_exports));
-    const pool = startWorkerPool2(parallel, setup.config.engineAllow);
-    try {
-      const collected = await pool.run(targets);
-      found.push(...collected.found);
-      skipped.push(...collected.skipped);
-      stats.files += collected.files;
-      stats.chunks += collected.chunks;
-      stats.bytes += collected.bytes;
-    } finally {
-      pool.close();
-    }
-  } else {
-    await collectSequential(source, setup, { found, skipped, stats });
-  }
-  const filtered = applyFilters(found, {
-    pathAllow: setup.config.pathAllow,
-    ...setup.baseline === void 0 ? {} : { baseline: setup.baseline }
-  });
-  stats.durationMs = Date.now() - started;
-  const coverage = source.coverage?.();
+function finishHistory(result2, history) {
+  if (history === void 0) return result2;
+  const merged = mergeHistoryFindings(result2, (sha2, path) => history.attribution(sha2, path));
+  const cov = result2.coverage ?? {};
   return {
-    mode,
-    findings: filtered.kept.sort(byLocation),
-    suppressed: filtered.suppressed,
-    skipped: skipped.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0),
-    warnings: setup.config.warnings.map((message2) => ({ code: "CONFIG", message: message2 })),
-    stats,
-    ...coverage === void 0 ? {} : { coverage },
-    staleBaseline: filtered.staleBaseline
+    ...merged,
+    stats: {
+      ...merged.stats,
+      files: Number(cov.files ?? merged.stats.files),
+      bytes: Number(cov.bytes ?? merged.stats.bytes),
+      commits: Number(cov.commits ?? 0),
+      blobs: Number(cov.blobs ?? 0)
+    }
   };
 }
-
-// src/config/load-baseline.ts
-var BASELINE_FILE_NAME = ".keyguard-baseline.json";
-function isEntry(e) {
-  if (typeof e !== "object" || e === null) return false;
-  const r2 = e;
-  return typeof r2.ruleId === "string" && typeof r2.path === "string" && typeof r2.secretHash === "string" && /^[0-9a-f]{64}$/.test(r2.secretHash);
-}
-async function loadBaseline(file) {
-  const data = await parseJsonFile(file, "BASELINE_INVALID");
-  const entries = data?.entries;
-  if (data?.version !== 1 || !Array.isArray(entries)) {
-    throw new KeyguardError(
-      "BASELINE_INVALID",
-      `${file}: not a keyguard baseline (expected {"version": 1, "entries": [...]})`
-    );
-  }
-  const bad = entries.findIndex((e) => !isEntry(e));
-  if (bad !== -1) {
-    throw new KeyguardError(
-      "BASELINE_INVALID",
-      `${file}#/entries/${bad}: expected {ruleId, path, secretHash (64 hex)}`
-    );
-  }
-  return entries;
-}
-
-// src/git/run-git.ts
-import { spawn } from "node:child_process";
-var STDERR_TAIL_LINES = 20;
-function tail(text2) {
-  return text2.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
-}
-function runGit(args, cwd, input, env) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn("git", args, {
-      cwd,
-      stdio: ["pipe", "pipe", "pipe"],
-      // Only `keyguard doctor` passes an environment (its scratch repository); scans inherit.
-      ...env === void 0 ? {} : { env }
-    });
-    const out = [];
-    let err = "";
-    child.stdout.on("data", (d2) => out.push(d2));
-    child.stderr.on("data", (d2) => {
-      err += d2.toString("utf8");
-    });
-    child.on("error", (error) => {
-      reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }));
-    });
-    child.on("close", (code) => {
-      resolvePromise({ stdout: Buffer.concat(out), stderr: err, code: code ?? 1 });
-    });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(input);
+async function scan(target, options) {
+  const setup = options.setup ?? await createScanSetup({
+    root: options.root,
+    today: options.today,
+    ...options.configFile === void 0 ? {} : { configFile: options.configFile },
+    ...options.rulePacks === void 0 ? {} : { rulePacks: options.rulePacks }
   });
-}
-async function runGitChecked(args, cwd, input, env) {
-  const result2 = await runGit(args, cwd, input, env);
-  if (result2.code !== 0) {
+  const config = setup.config.config;
+  const failOn = options.failOn ?? config.failOn ?? "low";
+  const allowPartial = options.allowPartial === true || config.allowPartial === true;
+  const maxFileSize = options.maxFileSize ?? config.maxFileSize;
+  if (target.mode === "history" && target.shallow === true && !allowPartial) {
     throw new KeyguardError(
       "GIT_FAILED",
-      `git ${args.join(" ")} failed (exit ${result2.code}): ${tail(result2.stderr).split("\n")[0] ?? ""}`,
-      {
-        details: tail(result2.stderr).split("\n").slice(1)
-      }
+      "shallow clone: commits before the shallow boundary are missing; fetch the full history (git fetch --unshallow, or fetch-depth: 0 in CI) or pass --allow-partial"
     );
   }
-  return result2.stdout;
-}
-function splitNul(buf) {
-  const text2 = buf.toString("utf8");
-  const parts = text2.split("\0");
-  if (parts.at(-1) === "") parts.pop();
-  return parts;
+  const baseline = await baselineFor(
+    options.baseline ?? { kind: "default" },
+    options.root,
+    setup.config.baseline
+  );
+  const read = {
+    filter: packByteFilter(setup.pack),
+    ...maxFileSize === void 0 ? {} : { maxFileSize }
+  };
+  const { source, history } = sourceFor(target, options.root, read, allowPartial);
+  const collector = options.verify === void 0 ? void 0 : createCredentialCollector();
+  const threads = options.threads;
+  const parallel = target.mode === "tree" && threads !== void 0 && threads.jobs > 1 && collector === void 0 ? {
+    workerScript: threads.workerScript,
+    jobs: threads.jobs,
+    minFiles: threads.force ? 0 : PARALLEL_MIN_FILES,
+    read,
+    packSources: setup.packSources,
+    compileOptions: setup.compileOptions
+  } : void 0;
+  const scanned = await runScan(
+    source,
+    target.mode,
+    {
+      ...setup,
+      ...baseline === void 0 ? {} : { baseline },
+      ...collector === void 0 ? {} : { collector }
+    },
+    parallel
+  );
+  const assessed = await assessScan(finishHistory(scanned, history), {
+    today: options.today,
+    ...config.accounts === void 0 ? {} : { accounts: config.accounts },
+    ...options.verify === void 0 || collector === void 0 ? {} : { verify: { collector, options: options.verify } }
+  });
+  const covers = options.covers;
+  const stale = covers === void 0 ? [] : assessed.staleBaseline.filter((e) => covers(e.path));
+  const incomplete = incompleteOf(assessed, allowPartial);
+  const outcome = {
+    ...assessed,
+    staleBaseline: stale,
+    ...incomplete === void 0 ? {} : { incomplete }
+  };
+  let exitCode = 0;
+  if (incomplete !== void 0 && !incomplete.accepted) exitCode = 2;
+  else if (failsGate(outcome.findings, failOn)) exitCode = 1;
+  else if (options.failOnStale === true && stale.length > 0) exitCode = 1;
+  return { setup, outcome, failOn, exitCode };
 }
 
 // src/git/fetch-history.ts
@@ -17544,8 +14255,10 @@ function renderHuman(outcome, ctx) {
   if (stale.length > 0) out.push("");
   const n = outcome.findings.length;
   const bySeverity = ["critical", "high", "medium", "low", "info"].map((s) => [s, outcome.findings.filter((f3) => f3.severity === s).length]).filter(([, k2]) => k2 > 0).map(([s, k2]) => `${k2} ${s}`).join(", ");
+  const inc = outcome.incomplete;
+  const headline = n > 0 ? c3.red(c3.bold(`\u2716 ${plural(n, "finding")} (${bySeverity})`)) : inc === void 0 ? c3.green("\u2714 no AWS credentials found") : inc.accepted ? c3.yellow(c3.bold("\u26A0 PARTIAL scan (accepted): no AWS credentials found in what was read")) : c3.red(c3.bold("\u2716 INCOMPLETE scan: not everything could be read"));
   const parts = [
-    n === 0 ? c3.green("\u2714 no AWS credentials found") : c3.red(c3.bold(`\u2716 ${plural(n, "finding")} (${bySeverity})`)),
+    headline,
     `${plural(outcome.stats.files, "file")} (${formatBytes(outcome.stats.bytes)})`
   ];
   if (outcome.stats.commits !== void 0) parts.push(plural(outcome.stats.commits, "commit"));
@@ -17556,6 +14269,12 @@ function renderHuman(outcome, ctx) {
   if (stale.length > 0) parts.push(`${stale.length} stale baseline`);
   if (outcome.skipped.length > 0)
     parts.push(`${outcome.skipped.length} skipped (${skippedSummary(outcome.skipped)})`);
+  if (inc !== void 0 && inc.unread > 0)
+    parts.push(
+      c3.bold(
+        `${plural(inc.unread, "item")} not read${inc.bytes > 0 ? ` (${formatBytes(inc.bytes)} known)` : ""}${ctx.verbose ? "" : ", --verbose lists them"}`
+      )
+    );
   parts.push(`${outcome.stats.durationMs} ms`);
   out.push(parts.join(c3.dim(" \xB7 ")));
   if (outcome.coverage !== void 0) out.push(...coverageLines(c3, outcome.coverage));
@@ -17611,10 +14330,13 @@ function coverageLines2(outcome) {
 function renderMarkdown(outcome, ctx) {
   const n = outcome.findings.length;
   const out = [];
+  const inc = outcome.incomplete;
   out.push(
-    n === 0 ? "## \u2705 keyguard: no AWS credentials found" : `## \u274C keyguard: ${plural2(n, "finding")} (${severityCounts(outcome.findings)})`,
+    n > 0 ? `## \u274C keyguard: ${plural2(n, "finding")} (${severityCounts(outcome.findings)})` : inc === void 0 ? "## \u2705 keyguard: no AWS credentials found" : inc.accepted ? "## \u26A0\uFE0F keyguard: PARTIAL scan (accepted): no AWS credentials found in what was read" : "## \u274C keyguard: INCOMPLETE scan: not everything could be read",
     ""
   );
+  if (inc !== void 0 && inc.unread > 0)
+    out.push(`${plural2(inc.unread, "item")} could not be read (see the log for the list).`, "");
   out.push(...coverageLines2(outcome), "");
   if (n > 0) {
     out.push(
@@ -17831,13 +14553,25 @@ function renderSarif(outcome, ctx, guidance = defaultGuidance) {
         results: outcome.findings.map((f3, i) => result(f3, keys[i] ?? f3.fingerprint, ruleIndex)),
         invocations: [
           {
-            executionSuccessful: true,
-            ...outcome.warnings.length === 0 ? {} : {
-              toolExecutionNotifications: outcome.warnings.map((w2) => ({
-                level: "warning",
-                message: { text: w2.message },
-                descriptor: { id: w2.code }
-              }))
+            // An incomplete scan did not succeed, unless the user accepted it as partial.
+            executionSuccessful: outcome.incomplete === void 0 || outcome.incomplete.accepted,
+            ...outcome.warnings.length === 0 && outcome.incomplete === void 0 ? {} : {
+              toolExecutionNotifications: [
+                ...outcome.warnings.map((w2) => ({
+                  level: "warning",
+                  message: { text: w2.message },
+                  descriptor: { id: w2.code }
+                })),
+                ...outcome.incomplete === void 0 ? [] : [
+                  {
+                    level: outcome.incomplete.accepted ? "warning" : "error",
+                    message: {
+                      text: `incomplete scan: ${outcome.incomplete.unread} item(s) could not be read`
+                    },
+                    descriptor: { id: "INCOMPLETE" }
+                  }
+                ]
+              ]
             }
           }
         ],
@@ -17857,18 +14591,18 @@ function renderSarif(outcome, ctx, guidance = defaultGuidance) {
 // src/report/write-report-file.ts
 import { randomBytes } from "node:crypto";
 import {
-  closeSync,
+  closeSync as closeSync2,
   fchmodSync,
-  lstatSync as lstatSync2,
+  lstatSync as lstatSync3,
   mkdirSync,
-  openSync,
+  openSync as openSync2,
   realpathSync,
   renameSync,
   unlinkSync,
   writeFileSync,
   writeSync
 } from "node:fs";
-import { basename, dirname as dirname2, isAbsolute, join as join2, relative, resolve as resolve2, sep } from "node:path";
+import { basename, dirname as dirname2, isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/report/describe-write-error.ts
 var REASONS = {
@@ -17901,15 +14635,15 @@ function fail(label, why, cause) {
 }
 function lstatOrUndefined(path) {
   try {
-    return lstatSync2(path);
+    return lstatSync3(path);
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
   }
 }
 function isInside(folder, path) {
-  const rel = relative(folder, path);
-  return rel === "" || !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
+  const rel = relative2(folder, path);
+  return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute2(rel);
 }
 function realTarget(link) {
   try {
@@ -17921,8 +14655,8 @@ function realTarget(link) {
 function escapingLink(root, folder) {
   const realRoot = realpathSync(root);
   let at2 = root;
-  for (const part of relative(root, folder).split(sep).filter((p2) => p2 !== "")) {
-    at2 = join2(at2, part);
+  for (const part of relative2(root, folder).split(sep2).filter((p2) => p2 !== "")) {
+    at2 = join3(at2, part);
     const stat = lstatOrUndefined(at2);
     if (stat === void 0) return void 0;
     if (stat.isSymbolicLink() && !isInside(realRoot, realTarget(at2))) return at2;
@@ -17931,26 +14665,26 @@ function escapingLink(root, folder) {
   return isInside(realRoot, realpathSync(folder)) ? void 0 : folder;
 }
 function writeNew(path, content, keepMode) {
-  const fd = openSync(path, "wx", 438);
+  const fd = openSync2(path, "wx", 438);
   try {
     const data = Buffer.from(content);
     for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
     if (keepMode !== void 0) fchmodSync(fd, keepMode);
   } finally {
-    closeSync(fd);
+    closeSync2(fd);
   }
 }
 function writeReportFile(target, content, options) {
-  const path = resolve2(target);
+  const path = resolve3(target);
   const folder = dirname2(path);
   const { label } = options;
   try {
-    if (options.within !== void 0 && isInside(resolve2(options.within), path)) {
-      const link = escapingLink(resolve2(options.within), folder);
+    if (options.within !== void 0 && isInside(resolve3(options.within), path)) {
+      const link = escapingLink(resolve3(options.within), folder);
       if (link !== void 0)
         throw fail(
           label,
-          `its folder ${escapeControl(relative(resolve2(options.within), link) || link)} is a symbolic link leading outside ${escapeControl(options.within)}; keyguard does not follow it`
+          `its folder ${escapeControl(relative2(resolve3(options.within), link) || link)} is a symbolic link leading outside ${escapeControl(options.within)}; keyguard does not follow it`
         );
     }
     if (options.makeParents === true) mkdirSync(folder, { recursive: true });
@@ -17965,7 +14699,7 @@ function writeReportFile(target, content, options) {
       writeFileSync(path, content);
       return;
     }
-    const temp = join2(folder, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+    const temp = join3(folder, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
     try {
       writeNew(temp, content, existing === void 0 ? void 0 : existing.mode & 4095);
       renameSync(temp, path);
@@ -17980,766 +14714,6 @@ function writeReportFile(target, content, options) {
     if (isKeyguardError(error)) throw error;
     throw fail(label, describeWriteError(error), error);
   }
-}
-
-// src/git/blob-reader.ts
-import { spawn as spawn2 } from "node:child_process";
-var HIGH_WATER = 8 * 1024 * 1024;
-var LF = 10;
-var BlobReader = class {
-  child;
-  maxSize;
-  ready = [];
-  readyBytes = 0;
-  wake;
-  pending = Buffer.alloc(0);
-  header;
-  body = [];
-  bodyLeft = 0;
-  keep = true;
-  exited = false;
-  stderr = "";
-  failure;
-  constructor(cwd, maxSize) {
-    this.maxSize = maxSize;
-    this.child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    this.child.stdout.on("data", (d2) => this.feed(d2));
-    this.child.stderr.on("data", (d2) => {
-      this.stderr += d2.toString("utf8");
-    });
-    this.child.on("error", (error) => {
-      this.failure = new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, {
-        cause: error
-      });
-      this.poke();
-    });
-    this.child.on("close", (code) => {
-      this.exited = true;
-      if (code !== 0 && code !== null && this.failure === void 0) {
-        const first = this.stderr.trim().split("\n")[0] ?? "";
-        this.failure = new KeyguardError(
-          "GIT_FAILED",
-          `git cat-file --batch failed (exit ${code}): ${first}`
-        );
-      }
-      this.poke();
-    });
-    this.child.stdin.on("error", () => {
-    });
-  }
-  poke() {
-    const w2 = this.wake;
-    this.wake = void 0;
-    w2?.();
-  }
-  push(record2) {
-    this.ready.push(record2);
-    this.readyBytes += record2.data?.length ?? 0;
-    if (this.readyBytes > HIGH_WATER) this.child.stdout.pause();
-    this.poke();
-  }
-  feed(chunk) {
-    let buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    this.pending = Buffer.alloc(0);
-    while (buf.length > 0) {
-      if (this.header === void 0) {
-        const nl = buf.indexOf(LF);
-        if (nl === -1) break;
-        const line = buf.toString("utf8", 0, nl);
-        buf = buf.subarray(nl + 1);
-        const [id = "", type = "", size = ""] = line.split(" ");
-        if (type === "missing" || size === "") {
-          this.push({ id, type: "missing", size: 0 });
-          continue;
-        }
-        const n = Number(size);
-        this.header = { id, type, size: n };
-        this.bodyLeft = n + 1;
-        this.keep = n <= this.maxSize;
-        this.body = [];
-        continue;
-      }
-      const take = Math.min(this.bodyLeft, buf.length);
-      if (this.keep) this.body.push(buf.subarray(0, take));
-      this.bodyLeft -= take;
-      buf = buf.subarray(take);
-      if (this.bodyLeft === 0) {
-        const h3 = this.header;
-        this.header = void 0;
-        if (this.keep) {
-          const all = this.body.length === 1 ? this.body[0] : Buffer.concat(this.body);
-          this.push({ ...h3, data: all.subarray(0, h3.size) });
-        } else {
-          this.push(h3);
-        }
-        this.body = [];
-      }
-    }
-    if (buf.length > 0) this.pending = Buffer.from(buf);
-  }
-  async next() {
-    for (; ; ) {
-      const record2 = this.ready.shift();
-      if (record2 !== void 0) {
-        this.readyBytes -= record2.data?.length ?? 0;
-        if (this.readyBytes <= HIGH_WATER && this.child.stdout.isPaused())
-          this.child.stdout.resume();
-        return record2;
-      }
-      if (this.failure !== void 0) throw this.failure;
-      if (this.exited) {
-        throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended before answering");
-      }
-      await new Promise((resolve5) => {
-        this.wake = resolve5;
-      });
-    }
-  }
-  /** Asks for `ids` and yields their records in the same order. */
-  async *read(ids) {
-    if (ids.length === 0) return;
-    this.child.stdin.write(`${ids.join("\n")}
-`);
-    for (let i = 0; i < ids.length; i++) yield await this.next();
-  }
-  /** Ends git's input and waits for it to exit; a failure after all answers is still reported. */
-  async close() {
-    this.child.stdin.end();
-    if (!this.exited) {
-      await new Promise((resolve5) => {
-        this.child.once("close", () => resolve5());
-        if (this.exited) resolve5();
-      });
-    }
-    if (this.failure !== void 0) throw this.failure;
-  }
-  /** Stops git at once (the scan failed elsewhere). */
-  kill() {
-    if (!this.exited) this.child.kill();
-  }
-};
-
-// src/git/commit-log.ts
-import { spawn as spawn3 } from "node:child_process";
-var FIELDS = 5;
-var NULL_ID = /^0+$/;
-function commitLogArgs(revisions) {
-  return [
-    "-c",
-    "log.showRoot=true",
-    "log",
-    "--topo-order",
-    "--reverse",
-    "--raw",
-    "-z",
-    "--no-abbrev",
-    "--no-renames",
-    "--diff-merges=first-parent",
-    "--no-ext-diff",
-    "--no-textconv",
-    "--no-color",
-    "--format=%H%x00%an%x00%ae%x00%aI%x00%B",
-    ...revisions,
-    "--"
-  ];
-}
-async function* streamCommitLog(cwd, revisions) {
-  const args = commitLogArgs(revisions);
-  const child = spawn3("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (d2) => {
-    stderr += d2.toString("utf8");
-  });
-  const closed = new Promise((resolve5, reject) => {
-    child.on(
-      "error",
-      (error) => reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }))
-    );
-    child.on("close", (code) => resolve5(code ?? 1));
-  });
-  closed.catch(() => {
-  });
-  let rest = Buffer.alloc(0);
-  let header = [];
-  let files = [];
-  let meta;
-  let current;
-  const finish = () => {
-    if (current === void 0) return void 0;
-    const done = { ...current, files };
-    current = void 0;
-    files = [];
-    return done;
-  };
-  const take = (token) => {
-    if (current !== void 0 && header.length === 0) {
-      const t2 = token.startsWith("\n") ? token.slice(1) : token;
-      if (meta !== void 0) {
-        const [, mode = "", , blob = ""] = meta.slice(1).split(" ");
-        meta = void 0;
-        if (!NULL_ID.test(blob)) files.push({ path: token, mode, blob });
-        return void 0;
-      }
-      if (t2.startsWith(":")) {
-        meta = t2;
-        return void 0;
-      }
-    }
-    if (header.length === 0) {
-      const done = finish();
-      header.push(token.startsWith("\n") ? token.slice(1) : token);
-      return done;
-    }
-    header.push(token);
-    if (header.length === FIELDS) {
-      const [sha2 = "", author = "", email = "", date = "", message2 = ""] = header;
-      current = { sha: sha2, author, email, date, message: message2 };
-      header = [];
-    }
-    return void 0;
-  };
-  try {
-    for await (const chunk of child.stdout) {
-      let pos = 0;
-      if (rest.length > 0) {
-        const nul = chunk.indexOf(0);
-        if (nul === -1) {
-          rest = Buffer.concat([rest, chunk]);
-          continue;
-        }
-        const done = take(Buffer.concat([rest, chunk.subarray(0, nul)]).toString("utf8"));
-        rest = Buffer.alloc(0);
-        pos = nul + 1;
-        if (done !== void 0) yield done;
-      }
-      for (; ; ) {
-        const nul = chunk.indexOf(0, pos);
-        if (nul === -1) break;
-        const done = take(chunk.toString("utf8", pos, nul));
-        pos = nul + 1;
-        if (done !== void 0) yield done;
-      }
-      if (pos < chunk.length) rest = Buffer.from(chunk.subarray(pos));
-    }
-    if (rest.length > 0) {
-      const done = take(rest.toString("utf8"));
-      if (done !== void 0) yield done;
-    }
-    const code = await closed;
-    if (code !== 0) {
-      throw new KeyguardError(
-        "GIT_FAILED",
-        `git log failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`
-      );
-    }
-    const last = finish();
-    if (last !== void 0) yield last;
-  } finally {
-    if (child.exitCode === null) child.kill();
-  }
-}
-
-// src/git/staged-changes.ts
-var GITLINK_MODE = "160000";
-var SYMLINK_MODE = "120000";
-
-// src/sources/read-ahead.ts
-async function* readAhead(source, ahead) {
-  const queue = [];
-  let done = false;
-  let stopped = false;
-  let failure;
-  let wake;
-  let room;
-  const signal = () => {
-    const w2 = wake;
-    wake = void 0;
-    w2?.();
-  };
-  const pump = (async () => {
-    try {
-      for await (const item of source) {
-        queue.push(item);
-        signal();
-        while (queue.length >= ahead && !stopped) {
-          await new Promise((resolve5) => {
-            room = resolve5;
-          });
-        }
-        if (stopped) break;
-      }
-    } catch (error) {
-      failure = { error };
-    } finally {
-      done = true;
-      signal();
-    }
-  })();
-  try {
-    for (; ; ) {
-      const next = queue.shift();
-      if (next !== void 0) {
-        const r2 = room;
-        room = void 0;
-        r2?.();
-        yield next;
-        continue;
-      }
-      if (failure !== void 0) throw failure.error;
-      if (done) break;
-      await new Promise((resolve5) => {
-        wake = resolve5;
-      });
-    }
-  } finally {
-    stopped = true;
-    const r2 = room;
-    room = void 0;
-    r2?.();
-    await pump;
-  }
-}
-
-// src/sources/read-file-item.ts
-import { lstatSync as lstatSync3, readFileSync } from "node:fs";
-
-// src/sources/decode-text.ts
-var SNIFF_BYTES = 8e3;
-function looksBinary(buf) {
-  return buf.subarray(0, SNIFF_BYTES).includes(0);
-}
-function hasBom(buf, ...bytes) {
-  return bytes.every((b3, i) => buf[i] === b3);
-}
-function decodeText(buf) {
-  if (hasBom(buf, 239, 187, 191)) return { text: buf.toString("utf8", 3) };
-  if (hasBom(buf, 255, 254)) return { text: buf.toString("utf16le", 2) };
-  if (hasBom(buf, 254, 255)) {
-    const swapped = Buffer.from(buf.subarray(2));
-    swapped.swap16();
-    return { text: swapped.toString("utf16le") };
-  }
-  if (looksBinary(buf)) return { binary: true };
-  return { text: buf.toString("utf8") };
-}
-function isUtf16(buf) {
-  return hasBom(buf, 255, 254) || hasBom(buf, 254, 255);
-}
-
-// src/sources/read-file-item.ts
-function readFileItem(absPath, path, options) {
-  let stat;
-  try {
-    stat = lstatSync3(absPath);
-  } catch (error) {
-    const code = error.code;
-    if (code === "ENOENT") return { skipped: { path, reason: "missing" } };
-    return { skipped: { path, reason: "unreadable", detail: code ?? "lstat failed" } };
-  }
-  if (stat.isSymbolicLink()) return { skipped: { path, reason: "symlink" } };
-  if (stat.isDirectory()) return { skipped: { path, reason: "submodule" } };
-  if (!stat.isFile()) return void 0;
-  if (stat.size > options.maxFileSize) {
-    return { skipped: { path, reason: "too-large", detail: `${stat.size} bytes` } };
-  }
-  let buf;
-  try {
-    buf = readFileSync(absPath);
-  } catch (error) {
-    return {
-      skipped: {
-        path,
-        reason: "unreadable",
-        detail: error.code ?? "read failed"
-      }
-    };
-  }
-  return bufferItem(buf, path, options);
-}
-function bufferItem(buf, path, options) {
-  if (options.mayMatch !== void 0 && !isUtf16(buf) && !options.mayMatch(buf)) {
-    if (looksBinary(buf)) return { skipped: { path, reason: "binary" } };
-    return { chunk: { source: options.source, path, text: "", size: buf.length } };
-  }
-  const decoded = decodeText(buf);
-  if ("binary" in decoded) return { skipped: { path, reason: "binary" } };
-  return { chunk: { source: options.source, path, text: decoded.text, size: buf.length } };
-}
-
-// src/sources/recent-ids.ts
-var RecentIds = class {
-  capacity;
-  newer = /* @__PURE__ */ new Set();
-  older = /* @__PURE__ */ new Set();
-  constructor(capacity) {
-    this.capacity = capacity;
-  }
-  has(id) {
-    return this.newer.has(id) || this.older.has(id);
-  }
-  add(id) {
-    if (this.newer.size >= this.capacity) {
-      this.older = this.newer;
-      this.newer = /* @__PURE__ */ new Set();
-    }
-    this.newer.add(id);
-  }
-};
-
-// src/sources/history-source.ts
-var COMMIT_MESSAGE_PATH = "<commit message>";
-var BATCH_COMMITS = 256;
-var BATCH_FILES = 2048;
-var READ_AHEAD_COMMITS = 4096;
-var CLEAN_IDS_KEPT = 1 << 18;
-function commitRef(c3) {
-  return { sha: c3.sha, author: c3.author, email: c3.email, date: c3.date };
-}
-function createHistorySource(options) {
-  const kept = options.cleanIdsKept ?? CLEAN_IDS_KEPT;
-  const clean = new RecentIds(kept);
-  const skippedBlobs = new RecentIds(kept);
-  const intro = /* @__PURE__ */ new Map();
-  const chunkKeys = /* @__PURE__ */ new Map();
-  const skippedPaths = /* @__PURE__ */ new Set();
-  const paths = /* @__PURE__ */ new Set();
-  const counts = {
-    commits: 0,
-    blobs: 0,
-    bytes: 0,
-    binaryBlobs: 0,
-    largeBlobs: 0,
-    missingBlobs: 0,
-    submoduleEntries: 0,
-    symlinkEntries: 0,
-    messages: 0
-  };
-  const mayMatch = options.mayMatch;
-  const readOptions = {
-    source: "history",
-    maxFileSize: options.maxFileSize,
-    ...mayMatch === void 0 ? {} : { mayMatch }
-  };
-  function* messageItems(commit, rank) {
-    const buf = Buffer.from(commit.message, "utf8");
-    counts.messages++;
-    if (mayMatch !== void 0 && !mayMatch(buf)) return;
-    const key = `\0message\0${commit.sha}`;
-    intro.set(key, { rank, commits: 1 });
-    chunkKeys.set(`${commit.sha}\0${COMMIT_MESSAGE_PATH}`, key);
-    const chunk = {
-      source: "history",
-      path: COMMIT_MESSAGE_PATH,
-      text: commit.message,
-      size: buf.length,
-      commit: { ...commitRef(commit), message: commit.message.split("\n")[0] ?? "" }
-    };
-    yield { chunk };
-  }
-  function skipOnce(path, reason, detail) {
-    const id = `${reason}\0${path}`;
-    if (skippedPaths.has(id)) return [];
-    skippedPaths.add(id);
-    return [{ skipped: { path, reason, ...detail === void 0 ? {} : { detail } } }];
-  }
-  async function* flush(batch, firstRank, reader) {
-    const byBlob = /* @__PURE__ */ new Map();
-    const repeats = [];
-    const batchKeys = /* @__PURE__ */ new Set();
-    let rank = firstRank;
-    for (const commit of batch) {
-      yield* messageItems(commit, rank);
-      const ref = commitRef(commit);
-      for (const file of commit.files) {
-        if (file.mode === GITLINK_MODE) {
-          counts.submoduleEntries++;
-          continue;
-        }
-        if (file.mode === SYMLINK_MODE) {
-          counts.symlinkEntries++;
-          continue;
-        }
-        if (clean.has(file.blob) || skippedBlobs.has(file.blob)) continue;
-        const key = `${file.path}\0${file.blob}`;
-        const known = intro.get(key);
-        if (known !== void 0) {
-          known.commits++;
-          continue;
-        }
-        if (batchKeys.has(key)) {
-          repeats.push(key);
-          continue;
-        }
-        batchKeys.add(key);
-        const list = byBlob.get(file.blob);
-        const request = { commit: ref, rank, file, key };
-        if (list === void 0) byBlob.set(file.blob, [request]);
-        else list.push(request);
-      }
-      rank++;
-    }
-    for await (const record2 of reader.read([...byBlob.keys()])) {
-      const requests = byBlob.get(record2.id) ?? [];
-      if (record2.type === "missing") {
-        const first = requests[0];
-        const where2 = first === void 0 ? "" : ` (${first.file.path} in ${first.commit.sha})`;
-        if (options.allowPartial !== true) {
-          throw new KeyguardError(
-            "GIT_FAILED",
-            `blob ${record2.id}${where2} is missing from the repository (a partial or damaged clone?); fetch it or pass --allow-partial`
-          );
-        }
-        skippedBlobs.add(record2.id);
-        counts.missingBlobs++;
-        for (const r2 of requests)
-          yield* skipOnce(r2.file.path, "missing", "object not in the repository");
-        continue;
-      }
-      if (record2.data === void 0) {
-        skippedBlobs.add(record2.id);
-        counts.largeBlobs++;
-        for (const r2 of requests) yield* skipOnce(r2.file.path, "too-large", `${record2.size} bytes`);
-        continue;
-      }
-      counts.blobs++;
-      counts.bytes += record2.data.length;
-      for (const r2 of requests) {
-        const item = bufferItem(record2.data, r2.file.path, readOptions);
-        if ("skipped" in item) {
-          skippedBlobs.add(record2.id);
-          counts.binaryBlobs++;
-          yield* skipOnce(r2.file.path, "binary");
-          break;
-        }
-        paths.add(r2.file.path);
-        if (item.chunk.text.length === 0) {
-          clean.add(record2.id);
-          break;
-        }
-        intro.set(r2.key, { rank: r2.rank, commits: 1 });
-        chunkKeys.set(`${r2.commit.sha}\0${r2.file.path}`, r2.key);
-        yield { chunk: { ...item.chunk, blobId: record2.id, commit: r2.commit } };
-      }
-    }
-    for (const key of repeats) {
-      const known = intro.get(key);
-      if (known !== void 0) known.commits++;
-    }
-  }
-  return {
-    attribution(sha2, path) {
-      const key = chunkKeys.get(`${sha2}\0${path}`);
-      if (key === void 0) return void 0;
-      const info = intro.get(key);
-      return info === void 0 ? void 0 : { rank: info.rank, key, commits: info.commits };
-    },
-    coverage: () => ({
-      range: options.rangeLabel,
-      commits: counts.commits,
-      commitsInRange: options.total,
-      files: paths.size,
-      blobs: counts.blobs,
-      bytes: counts.bytes,
-      commitMessages: counts.messages,
-      binaryBlobsSkipped: counts.binaryBlobs,
-      largeBlobsSkipped: counts.largeBlobs,
-      ...counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs },
-      submoduleEntriesSkipped: counts.submoduleEntries,
-      symlinkEntriesSkipped: counts.symlinkEntries,
-      ...options.extraCoverage,
-      ...counts.missingBlobs === 0 ? {} : {
-        partial: true,
-        partialReason: [
-          options.extraCoverage?.partialReason,
-          `${counts.missingBlobs} blob(s) missing from the repository were not scanned`
-        ].filter((x3) => x3 !== void 0).join("; ")
-      }
-    }),
-    async *items() {
-      const reader = new BlobReader(options.cwd, options.maxFileSize);
-      let finished = false;
-      try {
-        let batch = [];
-        let files = 0;
-        const report = () => options.onProgress?.({
-          commits: counts.commits,
-          total: options.total,
-          blobs: counts.blobs,
-          bytes: counts.bytes
-        });
-        const log = streamCommitLog(options.cwd, options.revisions);
-        for await (const commit of readAhead(log, READ_AHEAD_COMMITS)) {
-          batch.push(commit);
-          files += commit.files.length;
-          if (batch.length >= BATCH_COMMITS || files >= BATCH_FILES) {
-            yield* flush(batch, counts.commits, reader);
-            counts.commits += batch.length;
-            batch = [];
-            files = 0;
-            report();
-          }
-        }
-        if (batch.length > 0) {
-          yield* flush(batch, counts.commits, reader);
-          counts.commits += batch.length;
-          report();
-        }
-        finished = true;
-      } catch (error) {
-        if (isKeyguardError(error)) {
-          throw new KeyguardError(
-            error.code,
-            `${error.message} (after ${counts.commits} of ${options.total} commits; the rest were not scanned)`,
-            { details: error.details, cause: error }
-          );
-        }
-        throw error;
-      } finally {
-        if (!finished) reader.kill();
-      }
-      await reader.close();
-    }
-  };
-}
-
-// src/sources/tree-source.ts
-import { statSync } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
-
-// src/git/list-tree-files.ts
-async function listTreeFiles(dir) {
-  const top = await runGit(["rev-parse", "--show-toplevel"], dir);
-  if (top.code !== 0) {
-    if (/not a git repository/i.test(top.stderr)) return void 0;
-    throw new KeyguardError(
-      "GIT_FAILED",
-      `git cannot read the repository at ${dir}: ${top.stderr.trim().split("\n")[0] ?? ""}`
-    );
-  }
-  const root = top.stdout.toString("utf8").trim();
-  if (root === "") return void 0;
-  const ignoredDir = await runGit(["check-ignore", "-q", "--no-index", "."], dir);
-  if (ignoredDir.code === 0) return void 0;
-  const listed = await runGitChecked(
-    ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name"],
-    dir
-  );
-  return { root, files: [...new Set(splitNul(listed))] };
-}
-
-// src/sources/walk-folder.ts
-var import_fast_glob = __toESM(require_out4(), 1);
-var import_ignore = __toESM(require_ignore(), 1);
-import { readFileSync as readFileSync2 } from "node:fs";
-import { posix } from "node:path";
-async function walkFolder(root) {
-  const entries = await (0, import_fast_glob.default)("**/*", {
-    cwd: root,
-    dot: true,
-    onlyFiles: false,
-    followSymbolicLinks: false,
-    ignore: ["**/.git/**", "**/.git"],
-    markDirectories: true
-  }).catch((error) => {
-    throw new KeyguardError(
-      "IO",
-      `cannot read ${error.path ?? root}: ${error.code ?? error.message}`,
-      { cause: error }
-    );
-  });
-  const files = entries.filter((e) => !e.endsWith("/"));
-  const rules = /* @__PURE__ */ new Map();
-  for (const f3 of files) {
-    if (posix.basename(f3) !== ".gitignore") continue;
-    try {
-      rules.set(posix.dirname(f3), (0, import_ignore.default)().add(readFileSync2(posix.join(root, f3), "utf8")));
-    } catch {
-    }
-  }
-  if (rules.size === 0) return files.sort();
-  const decide = (path) => {
-    let dir = posix.dirname(path.endsWith("/") ? path.slice(0, -1) : path);
-    for (; ; ) {
-      const rule2 = rules.get(dir);
-      if (rule2 !== void 0) {
-        const verdict = rule2.test(dir === "." ? path : path.slice(dir.length + 1));
-        if (verdict.ignored) return "ignored";
-        if (verdict.unignored) return "kept";
-      }
-      if (dir === ".") return "none";
-      dir = posix.dirname(dir);
-    }
-  };
-  const ignored = (path) => {
-    const parts = path.split("/");
-    for (let i = 1; i < parts.length; i++) {
-      if (decide(`${parts.slice(0, i).join("/")}/`) === "ignored") return true;
-    }
-    return decide(path) === "ignored";
-  };
-  return files.filter((f3) => !ignored(f3)).sort();
-}
-
-// src/sources/tree-source.ts
-function toPosix(path) {
-  return sep2 === "/" ? path : path.split(sep2).join("/");
-}
-function displayFor(abs, cwd, folder) {
-  const fromCwd = relative2(cwd, abs);
-  if (!fromCwd.startsWith("..") && !isAbsolute2(fromCwd)) return toPosix(fromCwd);
-  return toPosix(relative2(folder, abs));
-}
-async function targetsOf(path, cwd) {
-  const abs = resolve3(cwd, path);
-  let isDir;
-  try {
-    isDir = statSync(abs).isDirectory();
-  } catch (error) {
-    const code = error.code;
-    throw new KeyguardError(
-      "IO",
-      `${path}: ${code === "ENOENT" ? "no such file or directory" : `cannot read (${code})`}`,
-      {
-        cause: error
-      }
-    );
-  }
-  if (!isDir) return [{ abs, path: displayFor(abs, cwd, cwd) }];
-  const git = await listTreeFiles(abs);
-  if (git !== void 0) return git.files.map((f3) => ({ abs: join3(git.root, f3), path: f3 }));
-  const files = await walkFolder(abs);
-  return files.map((f3) => {
-    const fileAbs = join3(abs, f3);
-    return { abs: fileAbs, path: displayFor(fileAbs, cwd, abs) };
-  });
-}
-async function listTargets(options) {
-  const seen = /* @__PURE__ */ new Set();
-  const targets = [];
-  for (const path of options.paths.length === 0 ? ["."] : options.paths) {
-    for (const target of await targetsOf(path, options.cwd)) {
-      if (seen.has(target.abs)) continue;
-      seen.add(target.abs);
-      targets.push(target);
-    }
-  }
-  return targets;
-}
-function createTreeSource(options) {
-  let listed;
-  const list = () => {
-    listed ??= listTargets(options);
-    return listed;
-  };
-  return {
-    targets: list,
-    async *items() {
-      for (const target of await list()) {
-        const item = readFileItem(target.abs, target.path, { ...options.read, source: "tree" });
-        if (item !== void 0) yield item;
-      }
-    }
-  };
 }
 
 // src/action/action-log.ts
@@ -18903,7 +14877,7 @@ async function resolveRange(request, git, options = {}) {
 // src/action/scan-request.ts
 var SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 var ZERO = /^0+$/;
-function record(value) {
+function record2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
 }
 function sha(value, what) {
@@ -18947,8 +14921,8 @@ function scanRequest(eventName, payload, inputs = {}) {
   if (inputs.scan === "tree") return { kind: "tree" };
   if (inputs.scan !== void 0 && inputs.scan !== "" && inputs.scan !== "auto")
     throw new KeyguardError("USAGE", `input 'scan' takes auto or tree, not '${inputs.scan}'`);
-  const event = record(payload) ?? {};
-  const repository = record(event.repository);
+  const event = record2(payload) ?? {};
+  const repository = record2(event.repository);
   const defaultBranch = refName(text(repository?.default_branch), "repository.default_branch");
   if (inputs.base !== void 0 || inputs.head !== void 0) {
     if (inputs.base === void 0 || inputs.head === void 0)
@@ -18962,20 +14936,20 @@ function scanRequest(eventName, payload, inputs = {}) {
     };
   }
   if (eventName === "pull_request" || eventName === "pull_request_target") {
-    const pr2 = record(event.pull_request);
+    const pr2 = record2(event.pull_request);
     if (pr2 === void 0)
       throw new KeyguardError("USAGE", `the ${eventName} event payload has no pull_request`);
     return {
       kind: "range",
-      base: sha(record(pr2.base)?.sha, "pull_request.base.sha"),
-      head: sha(record(pr2.head)?.sha, "pull_request.head.sha"),
+      base: sha(record2(pr2.base)?.sha, "pull_request.base.sha"),
+      head: sha(record2(pr2.head)?.sha, "pull_request.head.sha"),
       baseMayBeGone: false,
-      ...optional("branch", refName(text(record(pr2.head)?.ref), "pull_request.head.ref")),
+      ...optional("branch", refName(text(record2(pr2.head)?.ref), "pull_request.head.ref")),
       ...optional("defaultBranch", defaultBranch)
     };
   }
   if (eventName === "merge_group") {
-    const group2 = record(event.merge_group);
+    const group2 = record2(event.merge_group);
     return {
       kind: "range",
       base: sha(group2?.base_sha, "merge_group.base_sha"),
@@ -19039,7 +15013,6 @@ function appendSummary(file, markdown) {
 
 // src/action/run-action.ts
 var DEFAULT_SARIF = "keyguard.sarif";
-var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 function actionInput(env, name) {
   const value = env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`]?.trim();
   return value === void 0 || value === "" ? void 0 : value;
@@ -19051,9 +15024,9 @@ function booleanInput(env, name) {
   if (/^(false|no|0)$/i.test(v2)) return false;
   throw new KeyguardError("USAGE", `input '${name}' takes true or false, not '${v2}'`);
 }
-function severityInput(env, fallback) {
+function severityInput(env) {
   const v2 = actionInput(env, "fail-on");
-  if (v2 === void 0) return fallback ?? "low";
+  if (v2 === void 0) return "low";
   if (SEVERITIES.includes(v2)) return v2;
   throw new KeyguardError(
     "USAGE",
@@ -19072,17 +15045,6 @@ function readPayload(env) {
     );
   }
 }
-var EMPTY_SOURCE = {
-  async *items() {
-  }
-};
-async function baselineOf(io2, root, configured) {
-  const explicit = actionInput(io2.env, "baseline");
-  if (explicit !== void 0) return loadBaseline(resolve4(io2.cwd, explicit));
-  if (configured !== void 0) return loadBaseline(configured);
-  const fallback = join4(root, BASELINE_FILE_NAME);
-  return existsSync2(fallback) ? loadBaseline(fallback) : void 0;
-}
 function scopeLine(target, eventName) {
   if (target.kind === "tree") return `${eventName || "manual run"}: the working tree`;
   if (target.kind === "nothing") return `${eventName}: nothing to scan (${target.reason})`;
@@ -19095,7 +15057,7 @@ function summaryHeader(target, eventName) {
 
 `;
 }
-async function scan(io2, log) {
+async function scan2(io2, log) {
   const workspace = resolve4(io2.cwd, actionInput(io2.env, "working-directory") ?? ".");
   const root = await findRepoRoot(workspace) ?? workspace;
   const eventName = io2.env.GITHUB_EVENT_NAME ?? "";
@@ -19111,64 +15073,33 @@ async function scan(io2, log) {
   log.text(`keyguard: scanning ${scopeLine(target, eventName)}`);
   if (target.kind === "history") for (const n of target.notes) log.text(`keyguard: ${n}`);
   const configInput = actionInput(io2.env, "config");
-  const setup = await createScanSetup({
+  const severity = actionInput(io2.env, "fail-on");
+  const baselineInput = actionInput(io2.env, "baseline");
+  const scanTarget = target.kind === "tree" ? { mode: "tree", cwd: root, paths: [workspace] } : {
+    mode: "history",
+    cwd: root,
+    revisions: target.kind === "history" ? target.revisions : [],
+    rangeLabel: target.kind === "history" ? target.description : "nothing",
+    total: target.kind === "history" ? target.commits : 0,
+    extraCoverage: { event: eventName }
+  };
+  const report = await scan(scanTarget, {
     root,
     today: io2.today,
-    ...configInput === void 0 ? {} : { configFile: resolve4(io2.cwd, configInput) }
+    ...configInput === void 0 ? {} : { configFile: resolve4(io2.cwd, configInput) },
+    ...baselineInput === void 0 ? {} : { baseline: { kind: "file", file: resolve4(io2.cwd, baselineInput) } },
+    ...severity === void 0 ? {} : { failOn: severityInput(io2.env) },
+    ...booleanInput(io2.env, "allow-partial") ? { allowPartial: true } : {},
+    ...booleanInput(io2.env, "fail-on-stale") ? { failOnStale: true } : {},
+    // Only a scan of the whole tree can tell that an accepted finding is gone.
+    ...target.kind === "tree" && workspace === root ? { covers: () => true } : {}
   });
-  const failOn = severityInput(io2.env, setup.config.config.failOn);
-  const failOnStale = booleanInput(io2.env, "fail-on-stale");
-  const maxFileSize = setup.config.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const baseline = await baselineOf(io2, root, setup.config.baseline);
-  const mayMatch = createBytePrefilter(setup.pack);
-  let source;
-  let history;
-  let mode;
-  if (target.kind === "tree") {
-    mode = "tree";
-    source = createTreeSource({
-      paths: [workspace],
-      cwd: root,
-      read: { maxFileSize, ...mayMatch === void 0 ? {} : { mayMatch } }
-    });
-  } else if (target.kind === "history" && target.commits > 0) {
-    mode = "history";
-    history = createHistorySource({
-      cwd: root,
-      revisions: target.revisions,
-      rangeLabel: target.description,
-      total: target.commits,
-      maxFileSize,
-      ...mayMatch === void 0 ? {} : { mayMatch },
-      extraCoverage: { event: eventName }
-    });
-    source = history;
-  } else {
-    mode = "history";
-    source = EMPTY_SOURCE;
-  }
-  const scanned = await runScan(source, mode, {
-    ...setup,
-    ...baseline === void 0 ? {} : { baseline }
-  });
-  const result2 = history === void 0 ? scanned : {
-    ...mergeHistoryFindings(scanned, (sha2, path) => history?.attribution(sha2, path)),
-    stats: {
-      ...scanned.stats,
-      commits: Number(scanned.coverage?.commits ?? 0),
-      blobs: Number(scanned.coverage?.blobs ?? 0)
-    }
-  };
-  const stale = target.kind === "tree" && workspace === root ? result2.staleBaseline : [];
-  const assessed = assessFindings(result2, {
-    today: io2.today,
-    ...setup.config.config.accounts === void 0 ? {} : { accounts: setup.config.config.accounts }
-  });
+  const { setup, failOn } = report;
   const outcome = {
-    ...assessed,
-    staleBaseline: stale,
-    coverage: { ...assessed.coverage, event: eventName || "none" }
+    ...report.outcome,
+    coverage: { ...report.outcome.coverage, event: eventName || "none" }
   };
+  const stale = outcome.staleBaseline ?? [];
   const ctx = {
     pack: setup.pack,
     toolVersion: io2.version,
@@ -19197,6 +15128,13 @@ ${summaryHeader(target, eventName)}`)
     commits: target.kind === "history" ? target.commits : 0,
     scope: scopeLine(target, eventName)
   });
+  if (outcome.incomplete !== void 0 && !outcome.incomplete.accepted) {
+    log.command(
+      `${workflowCommand("error", { title: "keyguard" }, `incomplete scan: ${outcome.incomplete.unread} item(s) could not be read (listed in the log); set allow-partial: true to accept a partial scan`)}
+`
+    );
+    return 2;
+  }
   const gate = SEVERITIES.indexOf(failOn);
   const failing = outcome.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) <= gate).length;
   if (failing > 0) {
@@ -19206,7 +15144,7 @@ ${summaryHeader(target, eventName)}`)
     );
     return 1;
   }
-  if (failOnStale && stale.length > 0) {
+  if (report.exitCode === 1 && stale.length > 0) {
     log.command(
       `${workflowCommand("error", { title: "keyguard" }, `${stale.length} stale baseline entr${stale.length === 1 ? "y" : "ies"} (fail-on-stale): run 'keyguard baseline' and commit the result`)}
 `
@@ -19218,7 +15156,7 @@ ${summaryHeader(target, eventName)}`)
 async function runAction(io2) {
   const log = createActionLog(io2.stdout);
   try {
-    return await scan(io2, log);
+    return await scan2(io2, log);
   } catch (error) {
     if (!isKeyguardError(error)) throw error;
     log.command(workflowCommand("error", { title: "keyguard" }, escapeControl(error.message)));
@@ -19262,51 +15200,3 @@ runAction({
     process2.exitCode = 2;
   }
 );
-/*! Bundled license information:
-
-is-extglob/index.js:
-  (*!
-   * is-extglob <https://github.com/jonschlinkert/is-extglob>
-   *
-   * Copyright (c) 2014-2016, Jon Schlinkert.
-   * Licensed under the MIT License.
-   *)
-
-is-glob/index.js:
-  (*!
-   * is-glob <https://github.com/jonschlinkert/is-glob>
-   *
-   * Copyright (c) 2014-2017, Jon Schlinkert.
-   * Released under the MIT License.
-   *)
-
-is-number/index.js:
-  (*!
-   * is-number <https://github.com/jonschlinkert/is-number>
-   *
-   * Copyright (c) 2014-present, Jon Schlinkert.
-   * Released under the MIT License.
-   *)
-
-to-regex-range/index.js:
-  (*!
-   * to-regex-range <https://github.com/micromatch/to-regex-range>
-   *
-   * Copyright (c) 2015-present, Jon Schlinkert.
-   * Released under the MIT License.
-   *)
-
-fill-range/index.js:
-  (*!
-   * fill-range <https://github.com/jonschlinkert/fill-range>
-   *
-   * Copyright (c) 2014-present, Jon Schlinkert.
-   * Licensed under the MIT License.
-   *)
-
-queue-microtask/index.js:
-  (*! queue-microtask. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> *)
-
-run-parallel/index.js:
-  (*! run-parallel. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> *)
-*/

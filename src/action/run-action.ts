@@ -1,17 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { assessFindings } from '../app/assess-findings.js';
-import { createBytePrefilter, createScanSetup } from '../app/create-scan-setup.js';
-import { mergeHistoryFindings } from '../app/merge-history-findings.js';
-import { runScan } from '../app/run-scan.js';
-import { BASELINE_FILE_NAME, loadBaseline } from '../config/load-baseline.js';
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { type ScanTarget, scan as scanWith } from '../app/scan.js';
 import { gitHistory } from '../git/fetch-history.js';
 import { findRepoRoot } from '../git/find-repo-root.js';
-import type { SourceKind } from '../model/chunk.js';
 import { isKeyguardError, KeyguardError } from '../model/errors.js';
-import { type BaselineEntry, SEVERITIES, type Severity } from '../model/finding.js';
+import { SEVERITIES, type Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
-import type { Source } from '../model/source.js';
 import { escapeControl } from '../report/escape-control.js';
 import { markdownText } from '../report/escape-markdown.js';
 import type { RenderContext } from '../report/render-context.js';
@@ -21,8 +15,6 @@ import { renderMarkdown } from '../report/render-markdown.js';
 import { renderSarif } from '../report/render-sarif.js';
 import { workflowCommand } from '../report/workflow-command.js';
 import { writeReportFile } from '../report/write-report-file.js';
-import { createHistorySource, type HistorySource } from '../sources/history-source.js';
-import { createTreeSource } from '../sources/tree-source.js';
 import { type ActionLog, createActionLog } from './action-log.js';
 import { type ResolvedTarget, resolveRange } from './resolve-range.js';
 import { scanRequest } from './scan-request.js';
@@ -39,7 +31,6 @@ export interface ActionIo {
 }
 
 const DEFAULT_SARIF = 'keyguard.sarif';
-const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
 /** An action input as the runner passes it: `INPUT_<NAME>`, upper-cased, spaces as `_`. */
 export function actionInput(
@@ -58,9 +49,9 @@ function booleanInput(env: ActionIo['env'], name: string): boolean {
   throw new KeyguardError('USAGE', `input '${name}' takes true or false, not '${v}'`);
 }
 
-function severityInput(env: ActionIo['env'], fallback: Severity | undefined): Severity {
+function severityInput(env: ActionIo['env']): Severity {
   const v = actionInput(env, 'fail-on');
-  if (v === undefined) return fallback ?? 'low';
+  if (v === undefined) return 'low';
   if ((SEVERITIES as readonly string[]).includes(v)) return v as Severity;
   throw new KeyguardError(
     'USAGE',
@@ -79,24 +70,6 @@ function readPayload(env: ActionIo['env']): unknown {
       `cannot read the event payload GITHUB_EVENT_PATH=${file}: ${(error as Error).message.split('\n')[0] ?? ''}`,
     );
   }
-}
-
-const EMPTY_SOURCE: Source = {
-  async *items() {
-    // Nothing to scan: a deleted branch, or base and head are the same commit.
-  },
-};
-
-async function baselineOf(
-  io: ActionIo,
-  root: string,
-  configured: string | undefined,
-): Promise<BaselineEntry[] | undefined> {
-  const explicit = actionInput(io.env, 'baseline');
-  if (explicit !== undefined) return loadBaseline(resolve(io.cwd, explicit));
-  if (configured !== undefined) return loadBaseline(configured);
-  const fallback = join(root, BASELINE_FILE_NAME);
-  return existsSync(fallback) ? loadBaseline(fallback) : undefined;
 }
 
 function scopeLine(target: ResolvedTarget, eventName: string): string {
@@ -129,72 +102,38 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
   if (target.kind === 'history') for (const n of target.notes) log.text(`keyguard: ${n}`);
 
   const configInput = actionInput(io.env, 'config');
-  const setup = await createScanSetup({
+  const severity = actionInput(io.env, 'fail-on');
+  const baselineInput = actionInput(io.env, 'baseline');
+  const scanTarget: ScanTarget =
+    target.kind === 'tree'
+      ? { mode: 'tree', cwd: root, paths: [workspace] }
+      : {
+          mode: 'history',
+          cwd: root,
+          revisions: target.kind === 'history' ? target.revisions : [],
+          rangeLabel: target.kind === 'history' ? target.description : 'nothing',
+          total: target.kind === 'history' ? target.commits : 0,
+          extraCoverage: { event: eventName },
+        };
+  const report = await scanWith(scanTarget, {
     root,
     today: io.today,
     ...(configInput === undefined ? {} : { configFile: resolve(io.cwd, configInput) }),
-  });
-  const failOn = severityInput(io.env, setup.config.config.failOn);
-  const failOnStale = booleanInput(io.env, 'fail-on-stale');
-  const maxFileSize = setup.config.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const baseline = await baselineOf(io, root, setup.config.baseline);
-  const mayMatch = createBytePrefilter(setup.pack);
-  let source: Source;
-  let history: HistorySource | undefined;
-  let mode: SourceKind;
-  if (target.kind === 'tree') {
-    mode = 'tree';
-    source = createTreeSource({
-      paths: [workspace],
-      cwd: root,
-      read: { maxFileSize, ...(mayMatch === undefined ? {} : { mayMatch }) },
-    });
-  } else if (target.kind === 'history' && target.commits > 0) {
-    mode = 'history';
-    history = createHistorySource({
-      cwd: root,
-      revisions: target.revisions,
-      rangeLabel: target.description,
-      total: target.commits,
-      maxFileSize,
-      ...(mayMatch === undefined ? {} : { mayMatch }),
-      extraCoverage: { event: eventName },
-    });
-    source = history;
-  } else {
-    mode = 'history';
-    source = EMPTY_SOURCE;
-  }
-  const scanned = await runScan(source, mode, {
-    ...setup,
-    ...(baseline === undefined ? {} : { baseline }),
-  });
-  // History findings once per secret and path, attributed to the commit that introduced it.
-  const result =
-    history === undefined
-      ? scanned
-      : {
-          ...mergeHistoryFindings(scanned, (sha, path) => history?.attribution(sha, path)),
-          stats: {
-            ...scanned.stats,
-            commits: Number(scanned.coverage?.commits ?? 0),
-            blobs: Number(scanned.coverage?.blobs ?? 0),
-          },
-        };
-  // Only a scan of the whole tree can tell that an accepted finding is gone.
-  const stale = target.kind === 'tree' && workspace === root ? result.staleBaseline : [];
-  // Same assessment as the CLI: canaries at info, own accounts escalated, allowed accounts suppressed.
-  const assessed = assessFindings(result, {
-    today: io.today,
-    ...(setup.config.config.accounts === undefined
+    ...(baselineInput === undefined
       ? {}
-      : { accounts: setup.config.config.accounts }),
+      : { baseline: { kind: 'file', file: resolve(io.cwd, baselineInput) } }),
+    ...(severity === undefined ? {} : { failOn: severityInput(io.env) }),
+    ...(booleanInput(io.env, 'allow-partial') ? { allowPartial: true } : {}),
+    ...(booleanInput(io.env, 'fail-on-stale') ? { failOnStale: true } : {}),
+    // Only a scan of the whole tree can tell that an accepted finding is gone.
+    ...(target.kind === 'tree' && workspace === root ? { covers: () => true } : {}),
   });
+  const { setup, failOn } = report;
   const outcome: ScanOutcome = {
-    ...assessed,
-    staleBaseline: stale,
-    coverage: { ...assessed.coverage, event: eventName || 'none' },
+    ...report.outcome,
+    coverage: { ...report.outcome.coverage, event: eventName || 'none' },
   };
+  const stale = outcome.staleBaseline ?? [];
   const ctx: RenderContext = {
     pack: setup.pack,
     toolVersion: io.version,
@@ -223,6 +162,12 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
     commits: target.kind === 'history' ? target.commits : 0,
     scope: scopeLine(target, eventName),
   });
+  if (outcome.incomplete !== undefined && !outcome.incomplete.accepted) {
+    log.command(
+      `${workflowCommand('error', { title: 'keyguard' }, `incomplete scan: ${outcome.incomplete.unread} item(s) could not be read (listed in the log); set allow-partial: true to accept a partial scan`)}\n`,
+    );
+    return 2;
+  }
   const gate = SEVERITIES.indexOf(failOn);
   const failing = outcome.findings.filter((f) => SEVERITIES.indexOf(f.severity) <= gate).length;
   if (failing > 0) {
@@ -231,7 +176,7 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
     );
     return 1;
   }
-  if (failOnStale && stale.length > 0) {
+  if (report.exitCode === 1 && stale.length > 0) {
     log.command(
       `${workflowCommand('error', { title: 'keyguard' }, `${stale.length} stale baseline entr${stale.length === 1 ? 'y' : 'ies'} (fail-on-stale): run 'keyguard baseline' and commit the result`)}\n`,
     );

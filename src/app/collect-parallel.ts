@@ -1,20 +1,24 @@
 import { Worker } from 'node:worker_threads';
 import type { EngineAllowlist } from '../model/config.js';
 import type { Finding } from '../model/finding.js';
-import type { Skipped } from '../model/outcome.js';
+import type { ScanStats, Skipped } from '../model/outcome.js';
 import type { FileTarget } from '../model/source.js';
+import { ContentReader, type ReaderOptions } from '../sources/content-reader.js';
 import type { LoadedSetup } from './create-scan-setup.js';
+import { collectingSink, type ScanSetup } from './run-scan.js';
 
-/** How to scan files on worker threads; the CLI decides (the worker script ships in dist/). */
+/** How to scan files on several threads; the CLI decides (the worker script ships in dist/). */
 export interface ParallelPlan extends Pick<LoadedSetup, 'packSources' | 'compileOptions'> {
   readonly workerScript: string;
+  /** Threads in all, this one included. */
   readonly jobs: number;
-  /** `--jobs` given explicitly: use workers whatever the size of the tree. */
-  readonly force: boolean;
-  readonly maxFileSize: number;
+  /** Fewer files than this are read on this thread alone. */
+  readonly minFiles: number;
+  readonly read: Omit<ReaderOptions, 'source'>;
 }
 
-const BATCH = 48;
+/** Files taken from the shared counter at a time: small enough to even out, large enough to be cheap. */
+export const BATCH = 64;
 
 interface RegexData {
   readonly source: string;
@@ -31,20 +35,20 @@ export interface AllowlistData {
 }
 
 export interface WorkerInit {
-  readonly plan: Omit<ParallelPlan, 'workerScript' | 'jobs' | 'force'>;
+  readonly packSources: LoadedSetup['packSources'];
+  readonly compileOptions: LoadedSetup['compileOptions'];
+  readonly read: Omit<ReaderOptions, 'source' | 'filter'>;
   readonly allow: AllowlistData;
+  readonly targets: readonly FileTarget[];
+  /** One Int32: the index of the next file to take, shared by every thread. */
+  readonly counter: SharedArrayBuffer;
 }
 
-/** What a worker answers for one batch (an accumulator while it works). */
-export interface BatchResult {
+/** What a worker answers when the counter runs out. */
+export interface WorkerResult {
   readonly found: Finding[];
   readonly skipped: Skipped[];
-  files: number;
-  bytes: number;
-}
-
-export interface Collected extends BatchResult {
-  readonly chunks: number;
+  readonly stats: ScanStats;
 }
 
 export function allowlistToData(allow: EngineAllowlist): AllowlistData {
@@ -74,74 +78,73 @@ export function allowlistFromData(data: AllowlistData): EngineAllowlist {
   };
 }
 
-/** Worker threads that read and scan batches of files. */
-export interface WorkerPool {
-  /** Scans the targets on the pool's workers, then ends them. */
-  run(targets: readonly FileTarget[]): Promise<Collected>;
-  /** Ends every worker (idempotent). */
-  close(): void;
+/** A target as a worker received it: a Buffer path arrives as a plain Uint8Array. */
+export function revivedTarget(t: FileTarget): FileTarget {
+  return typeof t.abs === 'string' || Buffer.isBuffer(t.abs)
+    ? t
+    : {
+        ...t,
+        abs: Buffer.from(
+          (t.abs as Uint8Array).buffer,
+          (t.abs as Uint8Array).byteOffset,
+          (t.abs as Uint8Array).length,
+        ),
+      };
 }
 
 /**
- * Starts `jobs` worker threads; each compiles the same packs from the same specs. Errors during
- * start-up are kept and surface when the pool runs. Batches are handed out as workers free up
- * (files differ wildly in size); findings come back redacted, raw values stay in the workers.
+ * Reads and scans files on this thread and `jobs - 1` workers: every thread takes the next batch
+ * of files from one shared counter until none are left (files differ wildly in size), and only
+ * findings (redacted), skips and counts come back. This thread starts at once, so a worker's
+ * start-up is never waited for.
  */
-export function startWorkerPool(plan: ParallelPlan, allow: EngineAllowlist): WorkerPool {
+export async function scanInParallel(
+  targets: readonly FileTarget[],
+  plan: ParallelPlan,
+  setup: ScanSetup,
+  into: { found: Finding[]; skipped: Skipped[]; stats: ScanStats },
+): Promise<void> {
+  const counter = new SharedArrayBuffer(4);
+  const next = new Int32Array(counter);
+  const { filter: _filter, ...read } = plan.read;
   const init: WorkerInit = {
-    plan: {
-      maxFileSize: plan.maxFileSize,
-      packSources: plan.packSources,
-      compileOptions: plan.compileOptions,
-    },
-    allow: allowlistToData(allow),
+    packSources: plan.packSources,
+    compileOptions: plan.compileOptions,
+    read,
+    allow: allowlistToData(setup.config.engineAllow),
+    targets,
+    counter,
   };
-  const workers = Array.from({ length: Math.max(1, plan.jobs) }, () => {
+  const workers = Array.from({ length: Math.max(0, plan.jobs - 1) }, () => {
     const worker = new Worker(plan.workerScript, { workerData: init });
-    const slot: { worker: Worker; error?: Error } = { worker };
-    worker.on('error', (error) => {
-      slot.error = error;
+    return new Promise<WorkerResult>((resolve, reject) => {
+      worker.once('message', (result: WorkerResult) => {
+        resolve(result);
+        void worker.terminate();
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        reject(new Error(`scan worker exited with code ${code} before answering`));
+      });
     });
-    return slot;
   });
-  return {
-    close() {
-      for (const w of workers) void w.worker.terminate();
-    },
-    run(targets) {
-      const total: BatchResult = { found: [], skipped: [], files: 0, bytes: 0 };
-      let next = 0;
-      const takeBatch = (): FileTarget[] => {
-        const batch = targets.slice(next, next + BATCH);
-        next += batch.length;
-        return batch;
-      };
-      const drive = ({ worker, error }: { worker: Worker; error?: Error }): Promise<void> =>
-        new Promise((resolvePromise, reject) => {
-          if (error !== undefined) {
-            reject(error);
-            return;
-          }
-          const feed = (): void => {
-            const batch = takeBatch();
-            if (batch.length === 0) void worker.terminate().then(() => resolvePromise());
-            else worker.postMessage(batch);
-          };
-          worker.on('message', (result: BatchResult) => {
-            total.found.push(...result.found);
-            total.skipped.push(...result.skipped);
-            total.files += result.files;
-            total.bytes += result.bytes;
-            feed();
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => {
-            if (code !== 0 && next < targets.length)
-              reject(new Error(`scan worker exited with code ${code}`));
-          });
-          feed();
-        });
-      return Promise.all(workers.map(drive)).then(() => ({ ...total, chunks: total.files }));
-    },
-  };
+  // Settled later; a failure here must not become an unhandled rejection meanwhile.
+  for (const w of workers) w.catch(() => undefined);
+  const reader = new ContentReader({ ...plan.read, source: 'tree' });
+  const sink = collectingSink(setup, into);
+  for (
+    let at = Atomics.add(next, 0, BATCH);
+    at < targets.length;
+    at = Atomics.add(next, 0, BATCH)
+  ) {
+    const end = Math.min(targets.length, at + BATCH);
+    for (let i = at; i < end; i++) reader.readFile(targets[i] as FileTarget, sink);
+  }
+  for (const result of await Promise.all(workers)) {
+    for (const f of result.found) into.found.push(f);
+    for (const s of result.skipped) into.skipped.push(s);
+    into.stats.files += result.stats.files;
+    into.stats.bytes += result.stats.bytes;
+    into.stats.chunks += result.stats.chunks;
+  }
 }

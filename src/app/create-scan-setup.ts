@@ -4,6 +4,7 @@ import type { CompiledPack } from '../model/rule.js';
 import { BUILTIN_PACK, BUILTIN_PACK_FILE } from '../rules/builtin-pack.js';
 import { type CompileOptions, compilePacks, type PackSource } from '../rules/compile-pack.js';
 import { loadRulePack } from '../rules/load-pack.js';
+import { type ByteFilter, createByteFilter } from '../sources/byte-filter.js';
 
 export interface SetupOptions {
   /** Where `.keyguard.json` is looked for. */
@@ -41,11 +42,11 @@ export async function createScanSetup(options: SetupOptions): Promise<LoadedSetu
   return { pack, config, packSources, compileOptions };
 }
 
-/** Keywords of every rule, for a byte-level check that skips decoding files no rule can match. */
-export function createBytePrefilter(pack: CompiledPack): ((buf: Buffer) => boolean) | undefined {
-  const keywords = [...new Set(pack.rules.flatMap((r) => r.keywords))];
-  if (pack.rules.some((r) => r.keywords.length === 0)) return undefined;
-  // Buffer.includes jumps between occurrences of a keyword's first byte: keywords that start with
-  // a rare byte (A, C, Y, J) cost next to nothing, so rules choose them where they can.
-  return (buf) => keywords.some((k) => buf.includes(k));
+/**
+ * Keywords of every rule, for the reader's byte-level check that skips decoding bytes no rule can
+ * match. A rule without keywords could match anything: then everything is decoded.
+ */
+export function packByteFilter(pack: CompiledPack): ByteFilter {
+  if (pack.rules.some((r) => r.keywords.length === 0)) return createByteFilter(undefined);
+  return createByteFilter(pack.rules.flatMap((r) => r.keywords));
 }

@@ -6,9 +6,8 @@ import type { ResolvedConfig } from '../model/config.js';
 import type { BaselineEntry, Finding } from '../model/finding.js';
 import type { ScanOutcome, ScanStats, Skipped } from '../model/outcome.js';
 import type { CompiledPack } from '../model/rule.js';
-import type { Source } from '../model/source.js';
+import type { ScanSink, Source } from '../model/source.js';
 import type { ParallelPlan } from './collect-parallel.js';
-import { worthParallel } from './worth-parallel.js';
 
 export interface ScanSetup {
   readonly pack: CompiledPack;
@@ -29,30 +28,25 @@ function byLocation(a: Finding, b: Finding): number {
   return a.location.line - b.location.line || a.location.column - b.location.column;
 }
 
-/** Reads the source item by item on this thread. */
-async function collectSequential(
-  source: Source,
-  setup: ScanSetup,
+/** Collects what a source reads on this thread: each chunk goes to the engine as it arrives. */
+export function collectingSink(
+  setup: Pick<ScanSetup, 'pack' | 'config' | 'collector'>,
   into: { found: Finding[]; skipped: Skipped[]; stats: ScanStats },
-): Promise<void> {
-  const seenPaths = new Set<string>();
-  for await (const item of source.items()) {
-    if ('skipped' in item) {
-      into.skipped.push(item.skipped);
-      continue;
-    }
-    const chunk = item.chunk;
-    into.stats.chunks++;
-    if (!seenPaths.has(chunk.path)) {
-      seenPaths.add(chunk.path);
+): ScanSink {
+  const allow = setup.config.engineAllow;
+  return {
+    chunk(chunk) {
+      into.stats.chunks++;
+      for (const f of detectChunk(chunk, setup.pack, allow, setup.collector)) into.found.push(f);
+    },
+    skip(skipped) {
+      into.skipped.push(skipped);
+    },
+    read(bytes) {
       into.stats.files++;
-    }
-    into.stats.bytes += chunk.size ?? Buffer.byteLength(chunk.text);
-    if (chunk.text.length > 0) {
-      for (const f of detectChunk(chunk, setup.pack, setup.config.engineAllow, setup.collector))
-        into.found.push(f);
-    }
-  }
+      into.stats.bytes += bytes;
+    },
+  };
 }
 
 /** One scan: source → engine → filters, with counts of everything scanned, skipped and suppressed. */
@@ -66,29 +60,19 @@ export async function runScan(
   const stats: ScanStats = { files: 0, bytes: 0, chunks: 0, durationMs: 0 };
   const found: Finding[] = [];
   const skipped: Skipped[] = [];
-  const targets = parallel === undefined ? undefined : await source.targets?.();
+  const into = { found, skipped, stats };
+  const listed = parallel === undefined ? undefined : await source.targets?.();
   if (
     parallel !== undefined &&
-    targets !== undefined &&
-    (parallel.force || worthParallel(targets))
+    listed !== undefined &&
+    listed.targets.length >= parallel.minFiles
   ) {
-    // Started only once the tree is known to be big: a small one never pays for thread start-up.
     // Imported here, so worker_threads never loads on the pre-commit path.
-    const { startWorkerPool } = await import('./collect-parallel.js');
-    const pool = startWorkerPool(parallel, setup.config.engineAllow);
-    try {
-      const collected = await pool.run(targets);
-      found.push(...collected.found);
-      skipped.push(...collected.skipped);
-      stats.files += collected.files;
-      stats.chunks += collected.chunks;
-      stats.bytes += collected.bytes;
-    } finally {
-      // On a worker's failure the others would otherwise keep the process alive.
-      pool.close();
-    }
+    const { scanInParallel } = await import('./collect-parallel.js');
+    for (const s of listed.skipped) skipped.push(s);
+    await scanInParallel(listed.targets, parallel, setup, into);
   } else {
-    await collectSequential(source, setup, { found, skipped, stats });
+    await source.read(collectingSink(setup, into));
   }
   const filtered = applyFilters(found, {
     pathAllow: setup.config.pathAllow,

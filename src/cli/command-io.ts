@@ -10,7 +10,8 @@ export interface CommandIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: Output;
   readonly stderr: Output;
-  readStdin(): Promise<Buffer>;
+  /** Standard input, as it arrives. */
+  readonly stdin: AsyncIterable<Buffer>;
   /** Today as YYYY-MM-DD (allowlist expiry). */
   readonly today: string;
   readonly version: string;

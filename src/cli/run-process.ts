@@ -13,12 +13,6 @@ function workerScript(): { workerScript?: string } {
   return existsSync(path) ? { workerScript: path } : {};
 }
 
-async function readStdin(): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of process.stdin) parts.push(part as Buffer);
-  return Buffer.concat(parts);
-}
-
 /** The command's view of this process: its arguments after the command name, cwd, env, streams. */
 export function processIo(argv: readonly string[]): CommandIo {
   return {
@@ -27,7 +21,11 @@ export function processIo(argv: readonly string[]): CommandIo {
     env: process.env,
     stdout: { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true },
     stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true },
-    readStdin,
+    // Touched only when read: creating process.stdin has side effects on a terminal.
+    stdin: {
+      [Symbol.asyncIterator]: () =>
+        (process.stdin as AsyncIterable<Buffer>)[Symbol.asyncIterator](),
+    },
     today: new Date().toISOString().slice(0, 10),
     version: pkg.version,
     ...workerScript(),

@@ -9,6 +9,7 @@ export const SCAN_OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
   'fail-on': { type: 'string' },
   'max-file-size': { type: 'string' },
+  'allow-partial': { type: 'boolean' },
   jobs: { type: 'string', short: 'j' },
   baseline: { type: 'string' },
   'no-baseline': { type: 'boolean' },
@@ -27,7 +28,11 @@ export const SCAN_OPTIONS_HELP = `Options:
   -o, --output <file>       write the report to a file (a summary still goes to stderr)
   -v, --verbose             list suppressed findings and skipped files
       --fail-on <severity>  lowest severity that fails: critical, high, medium, low (default), info
-      --max-file-size <n>   skip larger files, counted (default 10MB)
+      --max-file-size <n>   skip larger files (default: no limit; a skipped file makes the
+                            scan incomplete, exit 2, unless --allow-partial)
+      --allow-partial       accept an incomplete scan (files that could not be read, archive
+                            limits, a shallow clone): the exit code then follows the findings,
+                            and every report says what was not read (config: "allowPartial")
   -j, --jobs <n>            threads for large tree scans (default: one per core; 1 = no workers)
       --baseline <file>     accepted findings (default: .keyguard-baseline.json when present)
       --no-baseline         ignore any baseline

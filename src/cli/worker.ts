@@ -1,35 +1,36 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { allowlistFromData, type BatchResult, type WorkerInit } from '../app/collect-parallel.js';
-import { createBytePrefilter } from '../app/create-scan-setup.js';
-import { detectChunk } from '../engine/detect.js';
+import {
+  allowlistFromData,
+  BATCH,
+  revivedTarget,
+  type WorkerInit,
+  type WorkerResult,
+} from '../app/collect-parallel.js';
+import { packByteFilter } from '../app/create-scan-setup.js';
+import { collectingSink } from '../app/run-scan.js';
+import type { ResolvedConfig } from '../model/config.js';
 import type { FileTarget } from '../model/source.js';
 import { compilePacks } from '../rules/compile-pack.js';
-import { readFileItem } from '../sources/read-file-item.js';
+import { ContentReader } from '../sources/content-reader.js';
 
-// A scan worker: compiles the same packs as the main thread, then reads and scans each batch of
-// files it is sent, answering with redacted findings and skip records.
+// A scan worker: compiles the same packs as the main thread, then takes batches of files from the
+// shared counter until none are left, and answers once with redacted findings, skips and counts.
 const init = workerData as WorkerInit;
-const pack = compilePacks(init.plan.packSources, init.plan.compileOptions);
-const allow = allowlistFromData(init.allow);
-const mayMatch = createBytePrefilter(pack);
-const read = {
-  source: 'tree' as const,
-  maxFileSize: init.plan.maxFileSize,
-  ...(mayMatch === undefined ? {} : { mayMatch }),
+const pack = compilePacks(init.packSources, init.compileOptions);
+const config = {
+  engineAllow: allowlistFromData(init.allow),
+} as Pick<ResolvedConfig, 'engineAllow'> as ResolvedConfig;
+const reader = new ContentReader({ ...init.read, filter: packByteFilter(pack), source: 'tree' });
+const result: WorkerResult = {
+  found: [],
+  skipped: [],
+  stats: { files: 0, bytes: 0, chunks: 0, durationMs: 0 },
 };
-
-parentPort?.on('message', (batch: FileTarget[]) => {
-  const result: BatchResult = { found: [], skipped: [], files: 0, bytes: 0 };
-  for (const target of batch) {
-    const item = readFileItem(target.abs, target.path, read);
-    if (item === undefined) continue;
-    if ('skipped' in item) {
-      result.skipped.push(item.skipped);
-      continue;
-    }
-    result.files++;
-    result.bytes += item.chunk.size ?? 0;
-    if (item.chunk.text.length > 0) result.found.push(...detectChunk(item.chunk, pack, allow));
-  }
-  parentPort?.postMessage(result);
-});
+const sink = collectingSink({ pack, config }, result);
+const next = new Int32Array(init.counter);
+const targets = init.targets;
+for (let at = Atomics.add(next, 0, BATCH); at < targets.length; at = Atomics.add(next, 0, BATCH)) {
+  const end = Math.min(targets.length, at + BATCH);
+  for (let i = at; i < end; i++) reader.readFile(revivedTarget(targets[i] as FileTarget), sink);
+}
+parentPort?.postMessage(result);

@@ -211,23 +211,33 @@ export function detectChunk(
     ),
   );
   const lineOffset = (chunk.firstLine ?? 1) - 1;
+  // A window cut mid-line: columns on its first line continue the line's count.
+  const columnOffset = (chunk.firstColumn ?? 1) - 1;
+  const column = (offset: number, line: number) =>
+    index.columnOf(offset) + (line === 1 ? columnOffset : 0);
   const locate = (m: RawMatch): Location => {
     const endOffset = Math.max(m.start, m.end - 1);
+    const line = index.lineOf(m.start);
     const endLine = index.lineOf(endOffset);
     return {
       path: chunk.path,
-      line: index.lineOf(m.start) + lineOffset,
-      column: index.columnOf(m.start),
+      ...(chunk.pathBytes === undefined ? {} : { pathBytes: chunk.pathBytes }),
+      line: line + lineOffset,
+      column: column(m.start, line),
       endLine: endLine + lineOffset,
-      endColumn: index.columnOf(endOffset) + 1,
+      endColumn: column(endOffset, endLine) + 1,
     };
   };
   const touches = reportableTest(chunk.reportable);
   const lineReason = lineReasons(allow, index);
   const pragmas = pragmaLines(text, index);
+  // A window of a large file answers only for findings that start in its own part.
+  const ownFrom = chunk.ownFrom ?? 0;
+  const ownTo = chunk.ownTo ?? text.length;
 
   const findings: Finding[] = [];
   for (const e of emits) {
+    if (e.primary.start < ownFrom || e.primary.start >= ownTo) continue;
     const location = locate(e.primary);
     const partner = e.partner === undefined ? undefined : locate(e.partner);
     if (!touches(location) && (partner === undefined || !touches(partner))) continue;

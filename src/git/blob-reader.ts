@@ -7,8 +7,23 @@ export interface BlobRecord {
   /** `blob`, `commit`, … or `missing` when git does not have the object. */
   readonly type: string;
   readonly size: number;
-  /** The content, or undefined when larger than the reader's `maxSize` (read and dropped). */
+  /** The content, when it is small enough to hold (see STREAM_ABOVE). */
   readonly data?: Buffer;
+  /**
+   * The content of a large object, in pieces as git writes it: drain it before asking for the next
+   * record. Neither `data` nor `pieces` when larger than the reader's `maxSize` (read and dropped).
+   */
+  readonly pieces?: AsyncIterable<Buffer>;
+}
+
+/** Objects larger than this arrive in pieces, so memory stays flat whatever a blob's size. */
+export const STREAM_ABOVE = 8 * 1024 * 1024;
+
+/** The pieces of the object being streamed, and the consumer waiting for them. */
+interface Streaming {
+  readonly queue: Buffer[];
+  done: boolean;
+  wake: (() => void) | undefined;
 }
 
 /** Stop reading git's output while this many bytes wait for the consumer. */
@@ -32,6 +47,7 @@ export class BlobReader {
   private body: Buffer[] = [];
   private bodyLeft = 0;
   private keep = true;
+  private streaming: Streaming | undefined;
   private exited = false;
   private stderr = '';
   private failure: Error | undefined;
@@ -69,6 +85,10 @@ export class BlobReader {
     const w = this.wake;
     this.wake = undefined;
     w?.();
+    // A consumer draining a streamed object must hear of a failure or an exit too.
+    const s = this.streaming?.wake;
+    if (s !== undefined && this.streaming !== undefined) this.streaming.wake = undefined;
+    s?.();
   }
 
   private push(record: BlobRecord): void {
@@ -97,12 +117,38 @@ export class BlobReader {
         this.bodyLeft = n + 1; // content, then a newline
         this.keep = n <= this.maxSize;
         this.body = [];
+        if (this.keep && n > STREAM_ABOVE) {
+          const streaming: Streaming = { queue: [], done: false, wake: undefined };
+          this.streaming = streaming;
+          this.push({ id, type, size: n, pieces: this.piecesOf(streaming) });
+        }
         continue;
       }
       const take = Math.min(this.bodyLeft, buf.length);
-      if (this.keep) this.body.push(buf.subarray(0, take));
+      const streaming = this.streaming;
+      if (streaming !== undefined) {
+        // The object's trailing newline is not content.
+        const content = Math.min(take, this.bodyLeft - 1);
+        if (content > 0) {
+          // Copied: git's read buffer is reused once this returns.
+          streaming.queue.push(Buffer.from(buf.subarray(0, content)));
+          this.readyBytes += content;
+          if (this.readyBytes > HIGH_WATER) this.child.stdout.pause();
+        }
+      } else if (this.keep) this.body.push(buf.subarray(0, take));
       this.bodyLeft -= take;
       buf = buf.subarray(take);
+      if (streaming !== undefined) {
+        if (this.bodyLeft === 0) {
+          streaming.done = true;
+          this.streaming = undefined;
+          this.header = undefined;
+        }
+        const w = streaming.wake;
+        streaming.wake = undefined;
+        w?.();
+        continue;
+      }
       if (this.bodyLeft === 0) {
         const h = this.header;
         this.header = undefined;
@@ -117,6 +163,26 @@ export class BlobReader {
       }
     }
     if (buf.length > 0) this.pending = Buffer.from(buf);
+  }
+
+  /** The pieces of a streamed object, as the consumer drains them. */
+  private async *piecesOf(streaming: Streaming): AsyncGenerator<Buffer> {
+    for (;;) {
+      const piece = streaming.queue.shift();
+      if (piece !== undefined) {
+        this.readyBytes -= piece.length;
+        if (this.readyBytes <= HIGH_WATER && this.child.stdout.isPaused())
+          this.child.stdout.resume();
+        yield piece;
+        continue;
+      }
+      if (streaming.done) return;
+      if (this.failure !== undefined) throw this.failure;
+      if (this.exited) throw new KeyguardError('GIT_FAILED', 'git cat-file --batch ended early');
+      await new Promise<void>((resolve) => {
+        streaming.wake = resolve;
+      });
+    }
   }
 
   private async next(): Promise<BlobRecord> {

@@ -1,11 +1,16 @@
 import type { LineRange } from '../model/chunk.js';
 import { KeyguardError } from '../model/errors.js';
+import { pathText } from '../model/path-text.js';
 import { runGitChecked } from './run-git.js';
 
 /** One path the next commit changes, as `git diff --cached --raw` describes it. */
 export interface StagedChange {
-  /** Repository-relative path in the index (the new name for renames and copies). */
+  /** Repository-relative path in the index (the new name for renames and copies), for display. */
   readonly path: string;
+  /** The path's exact bytes (names need not be UTF-8). */
+  readonly pathBuffer: Buffer;
+  /** base64 of those bytes, when they are not valid UTF-8. */
+  readonly pathBytes?: string;
   /** The old name, for renames and copies. */
   readonly from?: string;
   /** A, M, T, R, C, D, U… (the letter only; the similarity score is dropped). */
@@ -50,23 +55,28 @@ const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
 
 type RawChange = Omit<StagedChange, 'added' | 'binaryDiff'>;
 
-function parseRaw(tokens: readonly string[]): RawChange[] {
+const EMPTY = Buffer.alloc(0);
+
+function parseRaw(tokens: readonly Buffer[]): RawChange[] {
   const changes: RawChange[] = [];
   let i = 0;
   while (i < tokens.length) {
-    const meta = tokens[i++] ?? '';
+    const meta = (tokens[i++] ?? EMPTY).toString('latin1');
     if (!meta.startsWith(':'))
       throw new KeyguardError('GIT_FAILED', 'unexpected git diff --raw output');
     const [oldMode = '', newMode = '', , blob = '', statusField = ''] = meta.slice(1).split(' ');
     const status = statusField.charAt(0);
-    if (status === 'R' || status === 'C') {
-      const from = tokens[i++] ?? '';
-      const path = tokens[i++] ?? '';
-      changes.push({ path, from, status, oldMode, newMode, blob });
-    } else {
-      const path = tokens[i++] ?? '';
-      changes.push({ path, status, oldMode, newMode, blob });
-    }
+    const from = status === 'R' || status === 'C' ? pathText(tokens[i++] ?? EMPTY).path : undefined;
+    const pathBuffer = tokens[i++] ?? EMPTY;
+    changes.push({
+      ...pathText(pathBuffer),
+      pathBuffer,
+      ...(from === undefined ? {} : { from }),
+      status,
+      oldMode,
+      newMode,
+      blob,
+    });
   }
   return changes;
 }
@@ -108,9 +118,9 @@ function parseHunks(patch: string): Section[] {
 }
 
 /** Splits `--raw -z -p` output into its raw part and its patch part. */
-function splitOutput(out: Buffer): { raw: string[]; patch: string } {
+function splitOutput(out: Buffer): { raw: Buffer[]; patch: string } {
   // The raw records end with an empty field (two NULs) before the first patch.
-  const tokens: string[] = [];
+  const tokens: Buffer[] = [];
   let pos = 0;
   while (pos < out.length) {
     const nul = out.indexOf(0, pos);
@@ -119,7 +129,7 @@ function splitOutput(out: Buffer): { raw: string[]; patch: string } {
       pos++;
       break;
     }
-    tokens.push(out.toString('utf8', pos, nul));
+    tokens.push(out.subarray(pos, nul));
     pos = nul + 1;
   }
   return { raw: tokens, patch: out.toString('utf8', pos) };

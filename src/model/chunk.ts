@@ -15,18 +15,37 @@ export interface CommitRef {
   readonly message?: string;
 }
 
+/**
+ * How the bytes were turned into text. `utf-8` is the primary view of every byte sequence (ASCII
+ * survives any invalid byte around it); `utf-16le` and `utf-16be` are extra views of content that
+ * holds UTF-16 text (with or without a byte-order mark), so a key written in UTF-16 is found too.
+ */
+export type TextView = 'utf-8' | 'utf-16le' | 'utf-16be';
+
 /** The unit of content every source yields and the engine scans. */
 export interface Chunk {
   readonly source: SourceKind;
   /** Repository-relative path with `/` separators (or a label such as `<stdin>`). */
   readonly path: string;
+  /** The exact bytes of the path, base64, when they are not valid UTF-8 (`path` then escapes them). */
+  readonly pathBytes?: string;
   readonly text: string;
-  /** File line number of `text`'s first line (1 unless the source cut a larger file). */
+  /** File line number of `text`'s first line (1 unless the reader cut a larger file). */
   readonly firstLine?: number;
+  /** Column (1-based, UTF-16 units) of `text`'s first character on that line (1 unless cut mid-line). */
+  readonly firstColumn?: number;
+  /**
+   * Offsets of `text` this chunk answers for: a large file is read in overlapping windows, and a
+   * finding belongs to the window whose own part holds its start (the overlap is context only).
+   */
+  readonly ownFrom?: number;
+  readonly ownTo?: number;
+  /** How the text was decoded (default `utf-8`). */
+  readonly view?: TextView;
   readonly blobId?: string;
   readonly commit?: CommitRef;
   /** When set, only findings touching these lines are reported (staged: added lines). */
   readonly reportable?: readonly LineRange[];
-  /** Bytes of the original content (the text may be empty when a byte-level prefilter ruled it out). */
+  /** Bytes of the original content this chunk stands for (0 when it repeats another view). */
   readonly size?: number;
 }

@@ -35,6 +35,8 @@ export interface UserConfig {
   readonly disableRules?: readonly string[];
   readonly maxFileSize?: number;
   readonly failOn?: Severity;
+  /** Accept an incomplete scan (unreadable files, archive limits…): exit codes follow findings. */
+  readonly allowPartial?: boolean;
   readonly baseline?: string;
   readonly allowlist?: {
     readonly paths?: readonly AllowPath[];

@@ -14,7 +14,10 @@ export type FindingKind =
 
 /** 1-based lines and columns; columns count UTF-16 code units (SARIF's default). endColumn is exclusive. */
 export interface Location {
+  /** Display path (stray bytes of a name that is not UTF-8 written `\xNN`). */
   readonly path: string;
+  /** base64 of the path's exact bytes, when they are not valid UTF-8. */
+  readonly pathBytes?: string;
   readonly line: number;
   readonly column: number;
   readonly endLine: number;

@@ -1,19 +1,42 @@
 import type { Chunk } from './chunk.js';
 import type { Skipped } from './outcome.js';
 
-/** What a source yields: content to scan, or a record of what it could not scan and why. */
-export type SourceItem = { readonly chunk: Chunk } | { readonly skipped: Skipped };
+/** What git's index or the folder walk says a path is, so the reader needs no stat per file. */
+export type FileKind = 'file' | 'symlink' | 'gitlink' | 'special';
 
 /** A file on disk to scan: where to read it, and the path findings report. */
 export interface FileTarget {
-  readonly abs: string;
+  /** Where to open it: a string, or the exact bytes when the name is not valid UTF-8. */
+  readonly abs: string | Buffer;
+  /** Display path (repository-relative; stray bytes as `\xNN`). */
   readonly path: string;
+  /** base64 of the path's exact bytes, when they are not valid UTF-8. */
+  readonly pathBytes?: string;
+  /** Known kind (default: a regular file, checked as it is opened). */
+  readonly kind?: FileKind;
+  /** Named on the command line: a FIFO or device there is reported, not passed over. */
+  readonly explicit?: boolean;
 }
 
-/** A scan target. `coverage` is read after iteration ends (commits walked, range, shallow…). */
+/** Where a source hands what it read; the engine runs on each chunk as it arrives. */
+export interface ScanSink {
+  chunk(chunk: Chunk): void;
+  skip(skipped: Skipped): void;
+  /** One file or blob was read: its bytes count in the stats. */
+  read(bytes: number): void;
+}
+
+/** Files to read, and what the listing itself could not look into (an unreadable folder). */
+export interface TargetList {
+  readonly targets: readonly FileTarget[];
+  readonly skipped: readonly Skipped[];
+}
+
+/** A scan target. `coverage` is read after reading ends (commits walked, range, shallow…). */
 export interface Source {
-  items(): AsyncIterable<SourceItem>;
+  /** Reads everything, handing each chunk and skip to the sink as it goes. */
+  read(sink: ScanSink): Promise<void>;
   /** Sources made of plain files list them, so the app may read and scan them on several threads. */
-  targets?(): Promise<readonly FileTarget[]>;
+  targets?(): Promise<TargetList>;
   coverage?(): Readonly<Record<string, string | number | boolean>>;
 }

@@ -133,10 +133,18 @@ export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
     .filter(([, k]) => k > 0)
     .map(([s, k]) => `${k} ${s}`)
     .join(', ');
+  const inc = outcome.incomplete;
+  // Never a green tick over something unread.
+  const headline =
+    n > 0
+      ? c.red(c.bold(`✖ ${plural(n, 'finding')} (${bySeverity})`))
+      : inc === undefined
+        ? c.green('✔ no AWS credentials found')
+        : inc.accepted
+          ? c.yellow(c.bold('⚠ PARTIAL scan (accepted): no AWS credentials found in what was read'))
+          : c.red(c.bold('✖ INCOMPLETE scan: not everything could be read'));
   const parts = [
-    n === 0
-      ? c.green('✔ no AWS credentials found')
-      : c.red(c.bold(`✖ ${plural(n, 'finding')} (${bySeverity})`)),
+    headline,
     `${plural(outcome.stats.files, 'file')} (${formatBytes(outcome.stats.bytes)})`,
   ];
   if (outcome.stats.commits !== undefined) parts.push(plural(outcome.stats.commits, 'commit'));
@@ -147,6 +155,12 @@ export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
   if (stale.length > 0) parts.push(`${stale.length} stale baseline`);
   if (outcome.skipped.length > 0)
     parts.push(`${outcome.skipped.length} skipped (${skippedSummary(outcome.skipped)})`);
+  if (inc !== undefined && inc.unread > 0)
+    parts.push(
+      c.bold(
+        `${plural(inc.unread, 'item')} not read${inc.bytes > 0 ? ` (${formatBytes(inc.bytes)} known)` : ''}${ctx.verbose ? '' : ', --verbose lists them'}`,
+      ),
+    );
   parts.push(`${outcome.stats.durationMs} ms`);
   out.push(parts.join(c.dim(' · ')));
   if (outcome.coverage !== undefined) out.push(...coverageLines(c, outcome.coverage));

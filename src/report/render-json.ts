@@ -8,6 +8,7 @@ export const JSON_REPORT_VERSION = 1;
 function location(l: Location): Record<string, unknown> {
   return {
     path: l.path,
+    ...(l.pathBytes === undefined ? {} : { pathBytes: l.pathBytes }),
     line: l.line,
     column: l.column,
     endLine: l.endLine,
@@ -70,6 +71,7 @@ export function renderJson(outcome: ScanOutcome, ctx: RenderContext): string {
       items: outcome.skipped,
     },
     staleBaseline: outcome.staleBaseline ?? [],
+    ...(outcome.incomplete === undefined ? {} : { incomplete: outcome.incomplete }),
     warnings: outcome.warnings,
     stats: outcome.stats,
     ...(outcome.coverage === undefined ? {} : { coverage: outcome.coverage }),

@@ -68,12 +68,19 @@ function coverageLines(outcome: ScanOutcome): string[] {
 export function renderMarkdown(outcome: ScanOutcome, ctx: RenderContext): string {
   const n = outcome.findings.length;
   const out: string[] = [];
+  const inc = outcome.incomplete;
   out.push(
-    n === 0
-      ? '## ✅ keyguard: no AWS credentials found'
-      : `## ❌ keyguard: ${plural(n, 'finding')} (${severityCounts(outcome.findings)})`,
+    n > 0
+      ? `## ❌ keyguard: ${plural(n, 'finding')} (${severityCounts(outcome.findings)})`
+      : inc === undefined
+        ? '## ✅ keyguard: no AWS credentials found'
+        : inc.accepted
+          ? '## ⚠️ keyguard: PARTIAL scan (accepted): no AWS credentials found in what was read'
+          : '## ❌ keyguard: INCOMPLETE scan: not everything could be read',
     '',
   );
+  if (inc !== undefined && inc.unread > 0)
+    out.push(`${plural(inc.unread, 'item')} could not be read (see the log for the list).`, '');
   out.push(...coverageLines(outcome), '');
   if (n > 0) {
     out.push(

@@ -197,15 +197,29 @@ export function renderSarif(
         results: outcome.findings.map((f, i) => result(f, keys[i] ?? f.fingerprint, ruleIndex)),
         invocations: [
           {
-            executionSuccessful: true,
-            ...(outcome.warnings.length === 0
+            // An incomplete scan did not succeed, unless the user accepted it as partial.
+            executionSuccessful: outcome.incomplete === undefined || outcome.incomplete.accepted,
+            ...(outcome.warnings.length === 0 && outcome.incomplete === undefined
               ? {}
               : {
-                  toolExecutionNotifications: outcome.warnings.map((w) => ({
-                    level: 'warning',
-                    message: { text: w.message },
-                    descriptor: { id: w.code },
-                  })),
+                  toolExecutionNotifications: [
+                    ...outcome.warnings.map((w) => ({
+                      level: 'warning',
+                      message: { text: w.message },
+                      descriptor: { id: w.code },
+                    })),
+                    ...(outcome.incomplete === undefined
+                      ? []
+                      : [
+                          {
+                            level: outcome.incomplete.accepted ? 'warning' : 'error',
+                            message: {
+                              text: `incomplete scan: ${outcome.incomplete.unread} item(s) could not be read`,
+                            },
+                            descriptor: { id: 'INCOMPLETE' },
+                          },
+                        ]),
+                  ],
                 }),
           },
         ],

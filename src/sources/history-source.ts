@@ -1,11 +1,12 @@
-import { BlobReader } from '../git/blob-reader.js';
+import { BlobReader, type BlobRecord } from '../git/blob-reader.js';
 import { type CommitFile, type LoggedCommit, streamCommitLog } from '../git/commit-log.js';
 import { GITLINK_MODE, SYMLINK_MODE } from '../git/staged-changes.js';
-import type { Chunk, CommitRef } from '../model/chunk.js';
+import type { CommitRef } from '../model/chunk.js';
 import { isKeyguardError, KeyguardError } from '../model/errors.js';
-import type { Source, SourceItem } from '../model/source.js';
+import type { SkipReason } from '../model/outcome.js';
+import type { ScanSink, Source } from '../model/source.js';
+import { ContentReader, type ReaderOptions, type ReadResult } from './content-reader.js';
 import { readAhead } from './read-ahead.js';
-import { bufferItem } from './read-file-item.js';
 import { RecentIds } from './recent-ids.js';
 
 /** The path findings in commit messages are reported under. */
@@ -26,8 +27,7 @@ export interface HistorySourceOptions {
   readonly rangeLabel: string;
   /** Commits the range selects (from `git rev-list --count`), for progress. */
   readonly total: number;
-  readonly maxFileSize: number;
-  readonly mayMatch?: (buf: Buffer) => boolean;
+  readonly read: Omit<ReaderOptions, 'source'>;
   readonly onProgress?: (progress: HistoryProgress) => void;
   /** Accept missing objects (partial clone) as skips instead of failing. */
   readonly allowPartial?: boolean;
@@ -79,7 +79,7 @@ function commitRef(c: LoggedCommit): CommitRef {
  * Memory holds object ids (clean ones for a bounded window), never the history's content.
  */
 export function createHistorySource(options: HistorySourceOptions): HistorySource {
-  // Blobs with no keyword, and blobs skipped as binary, too large or missing: not read again while
+  // Blobs with no keyword, and blobs skipped as too large or missing: not read again while
   // remembered (the last CLEAN_IDS_KEPT or so of each). One that returns after that is read, and
   // counted, once more.
   const kept = options.cleanIdsKept ?? CLEAN_IDS_KEPT;
@@ -93,55 +93,104 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     commits: 0,
     blobs: 0,
     bytes: 0,
-    binaryBlobs: 0,
     largeBlobs: 0,
     missingBlobs: 0,
     submoduleEntries: 0,
     symlinkEntries: 0,
     messages: 0,
   };
-  const mayMatch = options.mayMatch;
-  const readOptions = {
-    source: 'history' as const,
-    maxFileSize: options.maxFileSize,
-    ...(mayMatch === undefined ? {} : { mayMatch }),
-  };
+  const reader = new ContentReader({ ...options.read, source: 'history' });
 
-  function* messageItems(commit: LoggedCommit, rank: number): Generator<SourceItem> {
-    const buf = Buffer.from(commit.message, 'utf8');
+  function scanMessage(commit: LoggedCommit, rank: number, sink: ScanSink): void {
     counts.messages++;
-    if (mayMatch !== undefined && !mayMatch(buf)) return;
     const key = `\0message\0${commit.sha}`;
+    const ref: CommitRef = { ...commitRef(commit), message: commit.message.split('\n')[0] ?? '' };
+    // Not counted as a file: the sink's counts are for content, and messages have their own.
+    const quiet: ScanSink = { ...sink, read: () => undefined };
+    const r = reader.readBytes(
+      Buffer.from(commit.message, 'utf8'),
+      { path: COMMIT_MESSAGE_PATH, commit: ref },
+      quiet,
+    );
+    if (!r.candidate) return;
     intro.set(key, { rank, commits: 1 });
     chunkKeys.set(`${commit.sha}\0${COMMIT_MESSAGE_PATH}`, key);
-    const chunk: Chunk = {
-      source: 'history',
-      path: COMMIT_MESSAGE_PATH,
-      text: commit.message,
-      size: buf.length,
-      commit: { ...commitRef(commit), message: commit.message.split('\n')[0] ?? '' },
-    };
-    yield { chunk };
   }
 
   function skipOnce(
+    sink: ScanSink,
     path: string,
-    reason: 'binary' | 'too-large' | 'missing',
+    reason: SkipReason,
     detail?: string,
-  ): SourceItem[] {
+    bytes?: number,
+  ): void {
     const id = `${reason}\0${path}`;
-    if (skippedPaths.has(id)) return [];
+    if (skippedPaths.has(id)) return;
     skippedPaths.add(id);
-    return [{ skipped: { path, reason, ...(detail === undefined ? {} : { detail }) } }];
+    sink.skip({
+      path,
+      reason,
+      ...(detail === undefined ? {} : { detail }),
+      ...(bytes === undefined ? {} : { bytes }),
+    });
   }
 
-  async function* flush(batch: readonly LoggedCommit[], firstRank: number, reader: BlobReader) {
+  /** Reads one blob for each path that brought it in (the first decides whether it is clean). */
+  async function scanBlob(record: BlobRecord, requests: readonly Request[], sink: ScanSink) {
+    // The scan's counts cover blobs (read once), not the paths they sit at.
+    let counted = false;
+    const once: ScanSink = {
+      ...sink,
+      read: (bytes) => {
+        if (counted) return;
+        counted = true;
+        counts.blobs++;
+        counts.bytes += bytes;
+        sink.read(bytes);
+      },
+    };
+    for (const r of requests) {
+      const label = { path: r.file.path, blobId: record.id, commit: r.commit };
+      let result: ReadResult;
+      if (record.data !== undefined) result = reader.readBytes(record.data, label, once);
+      else if (record.pieces !== undefined) {
+        // A large blob arrives once, in pieces: it is scanned at the first path that brought it
+        // in (the same content at other paths of this batch is the same secret).
+        result = await reader.readPieces(record.pieces, label, once);
+        if (result.candidate) {
+          paths.add(r.file.path);
+          intro.set(r.key, { rank: r.rank, commits: 1 });
+          chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
+        } else if (!result.skipped) clean.add(record.id);
+        return;
+      } else return;
+      if (result.skipped) {
+        skippedBlobs.add(record.id);
+        return;
+      }
+      paths.add(r.file.path);
+      if (!result.candidate) {
+        // No keyword anywhere in these bytes: clean at every path, never read again.
+        clean.add(record.id);
+        return;
+      }
+      intro.set(r.key, { rank: r.rank, commits: 1 });
+      chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
+    }
+  }
+
+  async function flush(
+    batch: readonly LoggedCommit[],
+    firstRank: number,
+    blobs: BlobReader,
+    sink: ScanSink,
+  ): Promise<void> {
     const byBlob = new Map<string, Request[]>();
     const repeats: string[] = [];
     const batchKeys = new Set<string>();
     let rank = firstRank;
     for (const commit of batch) {
-      yield* messageItems(commit, rank);
+      scanMessage(commit, rank, sink);
       const ref = commitRef(commit);
       for (const file of commit.files) {
         if (file.mode === GITLINK_MODE) {
@@ -171,7 +220,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       }
       rank++;
     }
-    for await (const record of reader.read([...byBlob.keys()])) {
+    for await (const record of blobs.read([...byBlob.keys()])) {
       const requests = byBlob.get(record.id) ?? [];
       if (record.type === 'missing') {
         const first = requests[0];
@@ -185,36 +234,23 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
         skippedBlobs.add(record.id);
         counts.missingBlobs++;
         for (const r of requests)
-          yield* skipOnce(r.file.path, 'missing', 'object not in the repository');
+          skipOnce(sink, r.file.path, 'missing', 'object not in the repository');
         continue;
       }
-      if (record.data === undefined) {
+      if (record.data === undefined && record.pieces === undefined) {
         skippedBlobs.add(record.id);
         counts.largeBlobs++;
-        for (const r of requests) yield* skipOnce(r.file.path, 'too-large', `${record.size} bytes`);
+        for (const r of requests)
+          skipOnce(
+            sink,
+            r.file.path,
+            'too-large',
+            `${record.size} bytes, over the size limit`,
+            record.size,
+          );
         continue;
       }
-      counts.blobs++;
-      counts.bytes += record.data.length;
-      for (const r of requests) {
-        const item = bufferItem(record.data, r.file.path, readOptions);
-        if ('skipped' in item) {
-          skippedBlobs.add(record.id);
-          counts.binaryBlobs++;
-          yield* skipOnce(r.file.path, 'binary');
-          break;
-        }
-        paths.add(r.file.path);
-        if (item.chunk.text.length === 0) {
-          // No keyword anywhere in these bytes: clean at every path, never read again. Not
-          // yielded: nothing to scan, and the counts travel in the coverage (files, bytes).
-          clean.add(record.id);
-          break;
-        }
-        intro.set(r.key, { rank: r.rank, commits: 1 });
-        chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
-        yield { chunk: { ...item.chunk, blobId: record.id, commit: r.commit } };
-      }
+      await scanBlob(record, requests, sink);
     }
     for (const key of repeats) {
       const known = intro.get(key);
@@ -237,7 +273,6 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       blobs: counts.blobs,
       bytes: counts.bytes,
       commitMessages: counts.messages,
-      binaryBlobsSkipped: counts.binaryBlobs,
       largeBlobsSkipped: counts.largeBlobs,
       ...(counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs }),
       submoduleEntriesSkipped: counts.submoduleEntries,
@@ -255,8 +290,11 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
               .join('; '),
           }),
     }),
-    async *items(): AsyncIterable<SourceItem> {
-      const reader = new BlobReader(options.cwd, options.maxFileSize);
+    async read(sink: ScanSink): Promise<void> {
+      const blobs = new BlobReader(
+        options.cwd,
+        options.read.maxFileSize ?? Number.POSITIVE_INFINITY,
+      );
       let finished = false;
       try {
         let batch: LoggedCommit[] = [];
@@ -273,7 +311,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
           batch.push(commit);
           files += commit.files.length;
           if (batch.length >= BATCH_COMMITS || files >= BATCH_FILES) {
-            yield* flush(batch, counts.commits, reader);
+            await flush(batch, counts.commits, blobs, sink);
             counts.commits += batch.length;
             batch = [];
             files = 0;
@@ -281,7 +319,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
           }
         }
         if (batch.length > 0) {
-          yield* flush(batch, counts.commits, reader);
+          await flush(batch, counts.commits, blobs, sink);
           counts.commits += batch.length;
           report();
         }
@@ -297,9 +335,9 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
         }
         throw error;
       } finally {
-        if (!finished) reader.kill();
+        if (!finished) blobs.kill();
       }
-      await reader.close();
+      await blobs.close();
     },
   };
 }

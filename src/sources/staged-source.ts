@@ -1,7 +1,6 @@
 import { lstatSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { gitBlobId } from '../git/blob-id.js';
-import { BlobReader } from '../git/blob-reader.js';
+import { BlobReader, STREAM_ABOVE } from '../git/blob-reader.js';
 import {
   GITLINK_MODE,
   isNullId,
@@ -9,16 +8,15 @@ import {
   type StagedChange,
   SYMLINK_MODE,
 } from '../git/staged-changes.js';
-import type { Chunk } from '../model/chunk.js';
-import type { Source, SourceItem } from '../model/source.js';
-import { bufferItem } from './read-file-item.js';
+import type { ScanSink, Source } from '../model/source.js';
+import { ContentReader, type ReaderOptions, type ReadLabel } from './content-reader.js';
+import { joinBytes } from './walk-folder.js';
 
 export interface StagedSourceOptions {
   /** Anywhere inside the work tree; git is run here with the inherited environment. */
   readonly cwd: string;
-  readonly maxFileSize: number;
-  readonly mayMatch?: (buf: Buffer) => boolean;
-  /** Changes already read (the CLI's fast path reads them once). */
+  readonly read: Omit<ReaderOptions, 'source'>;
+  /** Changes already read (the CLI reads them once). */
   readonly changes?: readonly StagedChange[];
   /**
    * The work tree's top folder: a staged file whose work-tree bytes hash to the staged blob id is
@@ -29,11 +27,12 @@ export interface StagedSourceOptions {
 }
 
 /** The staged blob's bytes from the work tree, when the file there is exactly that blob. */
-function readIfStaged(top: string, change: StagedChange, maxFileSize: number): Buffer | undefined {
+function readIfStaged(top: string, change: StagedChange): Buffer | undefined {
   try {
-    const abs = join(top, change.path);
+    const abs = joinBytes(top, change.pathBuffer);
     const stat = lstatSync(abs);
-    if (!stat.isFile() || stat.size > maxFileSize) return undefined;
+    // Large files come through git in pieces instead: memory stays flat.
+    if (!stat.isFile() || stat.size > STREAM_ABOVE) return undefined;
     const data = readFileSync(abs);
     return gitBlobId(data, change.blob.length) === change.blob ? data : undefined;
   } catch {
@@ -44,7 +43,7 @@ function readIfStaged(top: string, change: StagedChange, maxFileSize: number): B
 
 /**
  * The pre-commit source: every blob the next commit adds or changes, read from the index (never
- * the working tree), each a whole-file chunk whose `reportable` lines are the added ones so pairing
+ * the working tree), each read whole, with `reportable` lines set to the added ones so pairing
  * still sees the unchanged neighbours.
  */
 export function createStagedSource(options: StagedSourceOptions): Source {
@@ -57,15 +56,20 @@ export function createStagedSource(options: StagedSourceOptions): Source {
       deletions: counts.deleted,
       skipped: counts.skipped,
     }),
-    async *items(): AsyncIterable<SourceItem> {
+    async read(sink: ScanSink): Promise<void> {
       const changes = options.changes ?? (await readStagedChanges(options.cwd));
       counts.paths = changes.length;
+      const reader = new ContentReader({ ...options.read, source: 'staged' });
       const wanted: StagedChange[] = [];
+      const where = (c: StagedChange) => ({
+        path: c.path,
+        ...(c.pathBytes === undefined ? {} : { pathBytes: c.pathBytes }),
+      });
       for (const c of changes) {
         if (c.status === 'U') {
           // git refuses to commit unresolved conflicts; say so rather than count a deletion.
           counts.skipped++;
-          yield { skipped: { path: c.path, reason: 'unreadable', detail: 'unmerged' } };
+          sink.skip({ ...where(c), reason: 'unreadable', detail: 'unmerged' });
           continue;
         }
         if (c.status === 'D' || isNullId(c.blob)) {
@@ -74,76 +78,72 @@ export function createStagedSource(options: StagedSourceOptions): Source {
         }
         if (c.newMode === GITLINK_MODE) {
           counts.skipped++;
-          yield {
-            skipped: {
-              path: c.path,
-              reason: 'submodule',
-              detail: 'submodule commits are not scanned',
-            },
-          };
+          sink.skip({ ...where(c), reason: 'submodule', detail: 'a commit of another repository' });
           continue;
         }
         if (c.newMode === SYMLINK_MODE) {
           counts.skipped++;
-          yield { skipped: { path: c.path, reason: 'symlink' } };
+          sink.skip({ ...where(c), reason: 'symlink' });
           continue;
         }
         wanted.push(c);
       }
-      const toItem = (change: StagedChange, data: Buffer): SourceItem => {
-        const item = bufferItem(data, change.path, {
-          source: 'staged',
-          maxFileSize: options.maxFileSize,
-          ...(options.mayMatch === undefined ? {} : { mayMatch: options.mayMatch }),
-        });
-        if ('skipped' in item) {
-          counts.skipped++;
-          return item;
-        }
-        counts.scanned++;
-        // Without a line diff (binary attribute on text) every line counts as new: fail closed.
-        const chunk: Chunk = {
-          ...item.chunk,
-          blobId: change.blob,
-          ...(change.binaryDiff ? {} : { reportable: change.added }),
-        };
-        return { chunk };
-      };
+      // Without a line diff (binary attribute on text) every line counts as new: fail closed.
+      const label = (c: StagedChange): ReadLabel => ({
+        ...where(c),
+        blobId: c.blob,
+        ...(c.binaryDiff ? {} : { reportable: c.added }),
+      });
       const fromGit: StagedChange[] = [];
       for (const change of wanted) {
         const data =
-          options.workTree === undefined
-            ? undefined
-            : readIfStaged(options.workTree, change, options.maxFileSize);
-        if (data === undefined) fromGit.push(change);
-        else yield toItem(change, data);
+          options.workTree === undefined ? undefined : readIfStaged(options.workTree, change);
+        if (data === undefined) {
+          fromGit.push(change);
+          continue;
+        }
+        const r = reader.readBytes(data, label(change), sink);
+        if (r.skipped) counts.skipped++;
+        else counts.scanned++;
       }
       if (fromGit.length === 0) return;
-      const reader = new BlobReader(options.cwd, options.maxFileSize);
+      const blobs = new BlobReader(
+        options.cwd,
+        options.read.maxFileSize ?? Number.POSITIVE_INFINITY,
+      );
       let finished = false;
       try {
         let i = 0;
-        for await (const record of reader.read(fromGit.map((c) => c.blob))) {
+        for await (const record of blobs.read(fromGit.map((c) => c.blob))) {
           const change = fromGit[i++];
           if (change === undefined) break;
-          if (record.data === undefined) {
-            counts.skipped++;
-            yield {
-              skipped:
-                record.type === 'missing'
-                  ? { path: change.path, reason: 'missing', detail: 'blob not in the repository' }
-                  : { path: change.path, reason: 'too-large', detail: `${record.size} bytes` },
-            };
-            continue;
+          let skipped = false;
+          if (record.data !== undefined) {
+            skipped = reader.readBytes(record.data, label(change), sink).skipped;
+          } else if (record.pieces !== undefined) {
+            skipped = (await reader.readPieces(record.pieces, label(change), sink)).skipped;
+          } else {
+            skipped = true;
+            sink.skip(
+              record.type === 'missing'
+                ? { ...where(change), reason: 'missing', detail: 'blob not in the repository' }
+                : {
+                    ...where(change),
+                    reason: 'too-large',
+                    detail: `${record.size} bytes, over the size limit`,
+                    bytes: record.size,
+                  },
+            );
           }
-          yield toItem(change, record.data);
+          if (skipped) counts.skipped++;
+          else counts.scanned++;
         }
         finished = true;
       } finally {
         // An error, or a consumer that stopped early: git must not outlive the scan.
-        if (!finished) reader.kill();
+        if (!finished) blobs.kill();
       }
-      await reader.close();
+      await blobs.close();
     },
   };
 }

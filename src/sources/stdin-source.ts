@@ -1,11 +1,17 @@
-import type { Source, SourceItem } from '../model/source.js';
-import { bufferItem } from './read-file-item.js';
+import type { ScanSink, Source } from '../model/source.js';
+import { ContentReader, type ReaderOptions } from './content-reader.js';
 
-/** Standard input as one chunk, labelled with `path` (default `<stdin>`). */
-export function createStdinSource(input: Buffer, path = '<stdin>'): Source {
+/** Standard input, read as it arrives (never held whole), labelled `path` (default `<stdin>`). */
+export function createStdinSource(
+  input: AsyncIterable<Buffer> | Buffer,
+  read: Omit<ReaderOptions, 'source'>,
+  path = '<stdin>',
+): Source {
   return {
-    async *items(): AsyncIterable<SourceItem> {
-      yield bufferItem(input, path, { source: 'stdin', maxFileSize: Number.POSITIVE_INFINITY });
+    async read(sink: ScanSink): Promise<void> {
+      const reader = new ContentReader({ ...read, source: 'stdin' });
+      if (Buffer.isBuffer(input)) reader.readBytes(input, { path }, sink);
+      else await reader.readPieces(input, { path }, sink);
     },
   };
 }

@@ -1,30 +1,60 @@
 import { statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { listTreeFiles } from '../git/list-tree-files.js';
 import { KeyguardError } from '../model/errors.js';
-import type { FileTarget, Source, SourceItem } from '../model/source.js';
-import { type ReadOptions, readFileItem } from './read-file-item.js';
-import { walkFolder } from './walk-folder.js';
+import type { Skipped } from '../model/outcome.js';
+import { pathText } from '../model/path-text.js';
+import type { FileTarget, ScanSink, Source, TargetList } from '../model/source.js';
+import { ContentReader, type ReaderOptions } from './content-reader.js';
+import { joinBytes, walkFolder } from './walk-folder.js';
 
 export interface TreeSourceOptions {
   /** Files or folders to scan, as the user gave them. */
   readonly paths: readonly string[];
   readonly cwd: string;
-  readonly read: Omit<ReadOptions, 'source'>;
+  /** The repository's top folder, when inside one: every path is reported relative to it. */
+  readonly root?: string;
+  readonly read: Omit<ReaderOptions, 'source'>;
 }
 
 function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
-/** Display paths: repository-relative inside git, else relative to where the user stands (or the folder). */
-function displayFor(abs: string, cwd: string, folder: string): string {
-  const fromCwd = relative(cwd, abs);
-  if (!fromCwd.startsWith('..') && !isAbsolute(fromCwd)) return toPosix(fromCwd);
-  return toPosix(relative(folder, abs));
+function inside(rel: string): boolean {
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-async function targetsOf(path: string, cwd: string): Promise<FileTarget[]> {
+/** Display paths: repository-relative inside git, else relative to where the user stands (or the folder). */
+function displayFor(abs: string, cwd: string, folder: string, root: string | undefined): string {
+  if (root !== undefined) {
+    const fromRoot = relative(root, abs);
+    if (inside(fromRoot)) return toPosix(fromRoot);
+  }
+  const fromCwd = relative(cwd, abs);
+  if (inside(fromCwd)) return toPosix(fromCwd);
+  return toPosix(relative(folder, abs)) || toPosix(abs);
+}
+
+function folderPrefix(abs: string, cwd: string, root: string | undefined): string {
+  if (root !== undefined) {
+    const fromRoot = relative(root, abs);
+    if (fromRoot === '' || inside(fromRoot)) return toPosix(fromRoot);
+  }
+  const fromCwd = relative(cwd, abs);
+  return fromCwd === '' || inside(fromCwd) ? toPosix(fromCwd) : '';
+}
+
+function prefixBytes(prefix: string, rel: Buffer): Buffer {
+  return prefix === '' ? rel : Buffer.concat([Buffer.from(`${prefix}/`), rel]);
+}
+
+async function targetsOf(
+  path: string,
+  options: TreeSourceOptions,
+  into: { targets: FileTarget[]; skipped: Skipped[] },
+): Promise<void> {
+  const { cwd, root } = options;
   const abs = resolve(cwd, path);
   let isDir: boolean;
   try {
@@ -34,50 +64,82 @@ async function targetsOf(path: string, cwd: string): Promise<FileTarget[]> {
     throw new KeyguardError(
       'IO',
       `${path}: ${code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code})`}`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
-  if (!isDir) return [{ abs, path: displayFor(abs, cwd, cwd) }];
+  if (!isDir) {
+    into.targets.push({ abs, path: displayFor(abs, cwd, cwd, root), explicit: true });
+    return;
+  }
   const git = await listTreeFiles(abs);
-  if (git !== undefined) return git.files.map((f) => ({ abs: join(git.root, f), path: f }));
-  const files = await walkFolder(abs);
-  return files.map((f) => {
-    const fileAbs = join(abs, f);
-    return { abs: fileAbs, path: displayFor(fileAbs, cwd, abs) };
-  });
+  if (git !== undefined) {
+    for (const f of git.files) {
+      const text = pathText(f.bytes);
+      into.targets.push({
+        abs: joinBytes(git.root, f.bytes),
+        ...text,
+        ...(f.kind === 'file' ? {} : { kind: f.kind }),
+      });
+    }
+    return;
+  }
+  // Outside git (or a folder git ignores): paths relative to the repository or the current
+  // folder when the folder is inside them, else relative to the folder.
+  const walked = walkFolder(abs);
+  const base = folderPrefix(abs, cwd, root);
+  for (const f of walked.files) {
+    into.targets.push({
+      abs: joinBytes(abs, f.bytes),
+      ...pathText(prefixBytes(base, f.bytes)),
+      ...(f.kind === 'file' ? {} : { kind: f.kind }),
+    });
+  }
+  for (const u of walked.unreadable) {
+    const text = pathText(prefixBytes(base, u.bytes));
+    into.skipped.push({
+      ...text,
+      path: text.path === '' ? '.' : text.path,
+      reason: 'unreadable',
+      detail: `folder cannot be listed (${u.code})`,
+    });
+  }
 }
 
 /** Every file under the given paths, each once. */
-async function listTargets(options: TreeSourceOptions): Promise<FileTarget[]> {
+async function listTargets(options: TreeSourceOptions): Promise<TargetList> {
   const seen = new Set<string>();
-  const targets: FileTarget[] = [];
+  const into: { targets: FileTarget[]; skipped: Skipped[] } = { targets: [], skipped: [] };
+  const all: { targets: FileTarget[]; skipped: Skipped[] } = { targets: [], skipped: [] };
   for (const path of options.paths.length === 0 ? ['.'] : options.paths) {
-    for (const target of await targetsOf(path, options.cwd)) {
-      if (seen.has(target.abs)) continue;
-      seen.add(target.abs);
-      targets.push(target);
+    into.targets = [];
+    into.skipped = [];
+    await targetsOf(path, options, into);
+    for (const t of into.targets) {
+      const key = typeof t.abs === 'string' ? t.abs : `\0${t.abs.toString('base64')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      all.targets.push(t);
     }
+    all.skipped.push(...into.skipped);
   }
-  return targets;
+  return all;
 }
 
 /** The working-tree source: every file git tracks or would track, or a .gitignore-aware walk. */
 export function createTreeSource(options: TreeSourceOptions): Source {
-  // Listed once: the app may ask for targets, then fall back to items.
-  let listed: Promise<FileTarget[]> | undefined;
-  const list = (): Promise<FileTarget[]> => {
+  // Listed once: the app may ask for targets to share among threads, or read them here.
+  let listed: Promise<TargetList> | undefined;
+  const list = (): Promise<TargetList> => {
     listed ??= listTargets(options);
     return listed;
   };
   return {
     targets: list,
-    async *items(): AsyncIterable<SourceItem> {
-      for (const target of await list()) {
-        const item = readFileItem(target.abs, target.path, { ...options.read, source: 'tree' });
-        if (item !== undefined) yield item;
-      }
+    async read(sink: ScanSink): Promise<void> {
+      const { targets, skipped } = await list();
+      for (const s of skipped) sink.skip(s);
+      const reader = new ContentReader({ ...options.read, source: 'tree' });
+      for (const target of targets) reader.readFile(target, sink);
     },
   };
 }

@@ -1,62 +1,100 @@
-import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
-import fg from 'fast-glob';
+import { isUtf8 } from 'node:buffer';
+import { type Dirent, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import ignore, { type Ignore } from 'ignore';
-import { KeyguardError } from '../model/errors.js';
+import type { FileKind } from '../model/source.js';
+
+/** A path under the walked folder, as the exact bytes the file system gave, with its kind. */
+export interface WalkedFile {
+  readonly bytes: Buffer;
+  readonly kind: FileKind;
+}
+
+export interface WalkResult {
+  readonly files: readonly WalkedFile[];
+  /** Folders that could not be listed: their content was not scanned. */
+  readonly unreadable: readonly { readonly bytes: Buffer; readonly code: string }[];
+}
+
+const SLASH = Buffer.from('/');
+const GIT = Buffer.from('.git');
+const GITIGNORE = Buffer.from('.gitignore');
+
+interface Rules {
+  /** The folder the rules belong to, relative to the root ('' for the root). */
+  readonly dir: string;
+  readonly rules: Ignore;
+}
+
+function kindOf(entry: Dirent<Buffer>, abs: Buffer): FileKind | 'dir' {
+  if (entry.isFile()) return 'file';
+  if (entry.isDirectory()) return 'dir';
+  if (entry.isSymbolicLink()) return 'symlink';
+  if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice())
+    return 'special';
+  // Some file systems do not say: ask.
+  const s = lstatSync(abs);
+  if (s.isFile()) return 'file';
+  if (s.isDirectory()) return 'dir';
+  return s.isSymbolicLink() ? 'symlink' : 'special';
+}
+
+/** The verdict of the deepest .gitignore with an opinion (as git: a nested file can re-include). */
+function ignoredBy(chain: readonly Rules[], rel: string, isDir: boolean): boolean {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const r = chain[i] as Rules;
+    const local = r.dir === '' ? rel : rel.slice(r.dir.length + 1);
+    const verdict = r.rules.test(isDir ? `${local}/` : local);
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
+  }
+  return false;
+}
 
 /**
- * Files under a folder that is not a git work tree, honouring every `.gitignore` on the way
- * (fast-glob lists, `ignore` applies gitignore semantics per folder). Symlinks are listed, not
- * followed; the reader skips them.
+ * Files under a folder that is not a git work tree, honouring every `.gitignore` on the way (an
+ * excluded folder hides everything below it, as in git). Names are kept as bytes, so a name that
+ * is not valid UTF-8 is scanned like any other; kinds come from the directory entries, so no file
+ * needs a stat. Links are listed, never followed; a folder that cannot be listed is reported.
  */
-export async function walkFolder(root: string): Promise<string[]> {
-  const entries = await fg('**/*', {
-    cwd: root,
-    dot: true,
-    onlyFiles: false,
-    followSymbolicLinks: false,
-    ignore: ['**/.git/**', '**/.git'],
-    markDirectories: true,
-  }).catch((error: NodeJS.ErrnoException) => {
-    // A folder we cannot list is a folder we did not scan: fail closed, naming it.
-    throw new KeyguardError(
-      'IO',
-      `cannot read ${error.path ?? root}: ${error.code ?? error.message}`,
-      { cause: error },
-    );
-  });
-  const files = entries.filter((e) => !e.endsWith('/'));
-  const rules = new Map<string, Ignore>();
-  for (const f of files) {
-    if (posix.basename(f) !== '.gitignore') continue;
+export function walkFolder(root: string): WalkResult {
+  const files: WalkedFile[] = [];
+  const unreadable: { bytes: Buffer; code: string }[] = [];
+  const rootBytes = Buffer.from(root);
+  const visit = (rel: Buffer, chain: readonly Rules[]): void => {
+    const abs = rel.length === 0 ? rootBytes : Buffer.concat([rootBytes, SLASH, rel]);
+    let entries: Dirent<Buffer>[];
     try {
-      rules.set(posix.dirname(f), ignore().add(readFileSync(posix.join(root, f), 'utf8')));
-    } catch {
-      // An unreadable .gitignore ignores nothing: scanning more is the safe side.
+      entries = readdirSync(abs, { withFileTypes: true, encoding: 'buffer' });
+    } catch (error) {
+      unreadable.push({ bytes: rel, code: (error as NodeJS.ErrnoException).code ?? 'EIO' });
+      return;
     }
-  }
-  if (rules.size === 0) return files.sort();
-  // Deepest .gitignore first: the first one with an opinion (ignore or `!` re-include) decides.
-  const decide = (path: string): 'ignored' | 'kept' | 'none' => {
-    let dir = posix.dirname(path.endsWith('/') ? path.slice(0, -1) : path);
-    for (;;) {
-      const rule = rules.get(dir);
-      if (rule !== undefined) {
-        const verdict = rule.test(dir === '.' ? path : path.slice(dir.length + 1));
-        if (verdict.ignored) return 'ignored';
-        if (verdict.unignored) return 'kept';
+    let rules = chain;
+    if (entries.some((e) => e.name.equals(GITIGNORE) && !e.isDirectory())) {
+      try {
+        const text = readFileSync(Buffer.concat([abs, SLASH, GITIGNORE]), 'utf8');
+        rules = [...chain, { dir: rel.toString('utf8'), rules: ignore().add(text) }];
+      } catch {
+        // An unreadable .gitignore ignores nothing: scanning more is the safe side.
       }
-      if (dir === '.') return 'none';
-      dir = posix.dirname(dir);
+    }
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    for (const entry of entries) {
+      if (entry.name.equals(GIT)) continue;
+      const path = rel.length === 0 ? entry.name : Buffer.concat([rel, SLASH, entry.name]);
+      const kind = kindOf(entry, Buffer.concat([abs, SLASH, entry.name]));
+      const text = path.toString('utf8');
+      if (rules.length > 0 && ignoredBy(rules, text, kind === 'dir')) continue;
+      if (kind === 'dir') visit(path, rules);
+      else files.push({ bytes: path, kind });
     }
   };
-  // As in git, an excluded folder hides everything below it, whatever deeper files say.
-  const ignored = (path: string): boolean => {
-    const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      if (decide(`${parts.slice(0, i).join('/')}/`) === 'ignored') return true;
-    }
-    return decide(path) === 'ignored';
-  };
-  return files.filter((f) => !ignored(f)).sort();
+  visit(Buffer.alloc(0), []);
+  return { files, unreadable };
+}
+
+/** Joins a folder and a path listed under it: a string, or bytes when the name is not UTF-8. */
+export function joinBytes(folder: string, rel: Buffer): string | Buffer {
+  if (isUtf8(rel)) return `${folder}${folder.endsWith('/') ? '' : '/'}${rel.toString('utf8')}`;
+  return Buffer.concat([Buffer.from(folder), folder.endsWith('/') ? Buffer.alloc(0) : SLASH, rel]);
 }

@@ -27,10 +27,12 @@ interface Report {
 }
 
 describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
-  it('is built as CommonJS beside the full scan', () => {
+  it('is built as CommonJS, one bundle for the whole scan pipeline', () => {
     const dist = join(BIN, '..', '..', 'dist');
-    for (const file of ['staged.cjs', 'staged-scan.cjs', 'execute-scan.cjs'])
+    for (const file of ['staged.cjs', 'staged-scan.cjs'])
       expect(existsSync(join(dist, file)), file).toBe(true);
+    // No second copy of the pipeline for the hook: no hand-over bundle any more.
+    expect(existsSync(join(dist, 'execute-scan.cjs'))).toBe(false);
   });
 
   it('keeps a private V8 code cache, reuses it, and shrugs off a bad or foreign one', () => {

@@ -128,7 +128,7 @@ describe('keyguard tree', () => {
     expect(j.findings.map((f) => f.path).sort()).toEqual(['tracked.env', 'untracked.env']);
   });
 
-  it('skips and counts binary and oversized files', () => {
+  it('reads binary files; a file over a size limit the user set makes the scan incomplete', () => {
     const p = fakePair();
     const binary = Buffer.concat([
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]),
@@ -140,12 +140,19 @@ describe('keyguard tree', () => {
       'ok.txt': 'fine',
     });
     const r = runCli(['tree', dir, '-f', 'json', '--max-file-size', '1k']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/incomplete scan: 1 item could not be read.*--allow-partial/);
     const j = json(r.stdout);
-    expect(j.skipped.byReason).toEqual({ binary: 1, 'too-large': 1 });
+    expect(j.skipped.byReason).toEqual({ 'too-large': 1 });
+    expect(j.findings.map((f) => f.path)).toEqual(['img.png']);
     const human = runCli(['tree', dir, '--max-file-size', '1k', '-v']);
-    expect(human.stdout).toContain('2 skipped (1 binary, 1 too-large)');
+    expect(human.code).toBe(2);
+    expect(human.stdout).toContain('1 skipped (1 too-large)');
     expect(human.stdout).toMatch(/skipped big\.txt: too-large/);
+    expect(human.stdout).not.toContain('✔');
+    const accepted = runCli(['tree', dir, '--max-file-size', '1k', '--allow-partial']);
+    expect(accepted.code).toBe(1);
+    expect(accepted.stderr).toContain('PARTIAL scan (accepted)');
   });
 
   it('never follows a symlink out of the scanned root', () => {

@@ -41,6 +41,7 @@ describe('parseStagedDiff', () => {
     expect(changes).toEqual([
       {
         path: 'new\nname',
+        pathBuffer: Buffer.from('new\nname'),
         from: 'old name',
         status: 'R',
         oldMode: '100644',
@@ -54,6 +55,7 @@ describe('parseStagedDiff', () => {
       },
       {
         path: 'added',
+        pathBuffer: Buffer.from('added'),
         status: 'A',
         oldMode: '000000',
         newMode: '100644',
@@ -62,6 +64,19 @@ describe('parseStagedDiff', () => {
         binaryDiff: false,
       },
     ]);
+  });
+
+  it('keeps a name that is not UTF-8 as bytes, shown with \\x escapes', () => {
+    const name = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x65, 0x6e, 0x76]);
+    const raw = Buffer.concat([
+      Buffer.from(`:000000 100644 ${Z} ${A} A\0`),
+      name,
+      Buffer.from('\0\0diff --git a/x b/x\n@@ -0,0 +1 @@\n+x\n'),
+    ]);
+    const [change] = parseStagedDiff(raw);
+    expect(change?.path).toBe('caf\\xe9.env');
+    expect(change?.pathBuffer.equals(name)).toBe(true);
+    expect(change?.pathBytes).toBe(name.toString('base64'));
   });
 
   it('marks a section git could not diff as lines (binary or -diff attribute)', () => {

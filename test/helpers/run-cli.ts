@@ -8,7 +8,7 @@ const DIST = resolve(import.meta.dirname, '../../dist');
 
 /** End-to-end tests run the built CLI: say so plainly when there is none. */
 export function assertBuilt(): void {
-  for (const file of ['cli.js', 'staged.cjs', 'staged-scan.cjs', 'execute-scan.cjs']) {
+  for (const file of ['cli.js', 'staged.cjs', 'staged-scan.cjs', 'worker.js']) {
     if (!existsSync(resolve(DIST, file))) {
       throw new Error(`build the CLI first (dist/${file} is missing): npm run build`);
     }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Chunk } from '../../src/model/chunk.js';
+import { createByteFilter } from '../../src/sources/byte-filter.js';
 import { createHistorySource, type HistoryProgress } from '../../src/sources/history-source.js';
 import {
   createRepo,
@@ -24,13 +25,16 @@ async function walk(r: TempRepo, extra: { cleanIdsKept?: number; total?: number 
     revisions: ['--all'],
     rangeLabel: 'all refs',
     total: 7,
-    maxFileSize: 1024 * 1024,
-    mayMatch: (buf) => buf.includes('aws') || buf.includes('AKIA'),
+    read: { filter: createByteFilter(['aws', 'AKIA']) },
     onProgress: (p) => progress.push(p),
     ...extra,
   });
   try {
-    for await (const item of source.items()) if ('chunk' in item) chunks.push(item.chunk);
+    await source.read({
+      chunk: (c) => chunks.push(c),
+      skip: () => undefined,
+      read: () => undefined,
+    });
   } finally {
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
     Object.assign(process.env, saved);

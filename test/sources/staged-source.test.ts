@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseStagedDiff } from '../../src/git/staged-changes.js';
 import type { Chunk } from '../../src/model/chunk.js';
 import type { Skipped } from '../../src/model/outcome.js';
+import { createByteFilter } from '../../src/sources/byte-filter.js';
 import { createStagedSource } from '../../src/sources/staged-source.js';
 import {
   credentialsFile,
@@ -28,11 +29,16 @@ async function collect(
   try {
     const chunks: Chunk[] = [];
     const skipped: Skipped[] = [];
-    const source = createStagedSource({ cwd: r.dir, maxFileSize: 1024 * 1024, ...extra });
-    for await (const item of source.items()) {
-      if ('chunk' in item) chunks.push(item.chunk);
-      else skipped.push(item.skipped);
-    }
+    const source = createStagedSource({
+      cwd: r.dir,
+      read: { filter: createByteFilter(undefined) },
+      ...extra,
+    });
+    await source.read({
+      chunk: (c) => chunks.push(c),
+      skip: (s) => skipped.push(s),
+      read: () => undefined,
+    });
     return { chunks, skipped, coverage: source.coverage?.() };
   } finally {
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
@@ -133,21 +139,21 @@ describe('staged source', () => {
     );
   });
 
-  it('binary files and submodules are skipped and said so', async () => {
+  it('binary files are read like any other; submodules are listed as another repository', async () => {
     const r = repo();
-    r.write('img.bin', Buffer.from([0, 1, 2, 3, 0, 5]));
+    const c = fakeCredentials(23);
+    r.write(
+      'img.bin',
+      Buffer.concat([Buffer.from([0, 1, 2, 3, 0, 5]), Buffer.from(` ${c.keyId} `)]),
+    );
     const sub = repo();
     sub.write('s.txt', 's\n');
     sub.commitAll('sub');
     r.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/sub');
     r.git('add', 'img.bin');
-    const { skipped } = await collect(r);
-    expect(skipped).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ path: 'img.bin', reason: 'binary' }),
-        expect.objectContaining({ path: 'vendor/sub', reason: 'submodule' }),
-      ]),
-    );
+    const { skipped, chunks } = await collect(r);
+    expect(skipped).toEqual([expect.objectContaining({ path: 'vendor/sub', reason: 'submodule' })]);
+    expect(chunks.find((ch) => ch.path === 'img.bin')?.text).toContain(c.keyId);
   });
 
   it('honours GIT_INDEX_FILE (the temporary index of commit -a / commit <paths>)', async () => {

@@ -1,18 +1,17 @@
 import { existsSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { scan } from '../../app/scan.js';
 import { BASELINE_FILE_NAME, loadBaseline } from '../../config/load-baseline.js';
-import { baselineScope } from '../../filters/baseline-scope.js';
 import { baselineEntries, formatBaseline } from '../../filters/format-baseline.js';
 import { KeyguardError } from '../../model/errors.js';
 import type { BaselineEntry } from '../../model/finding.js';
 import { escapeControl } from '../../report/escape-control.js';
 import { writeReportFile } from '../../report/write-report-file.js';
-import { createTreeSource } from '../../sources/tree-source.js';
 import type { CommandIo } from '../command-io.js';
-import { runPlannedScan } from '../execute-scan.js';
+import { scanOptionsFrom } from '../execute-scan.js';
 import { parseOptions, stringOption } from '../parse-options.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
-import { configRoot } from './tree.js';
+import { configRoot, coveredBy } from './tree.js';
 
 const HELP = `Usage: keyguard baseline [paths...] [options]
 
@@ -40,26 +39,20 @@ export async function runBaseline(io: CommandIo): Promise<number> {
   if (stringOption(values, 'format') !== undefined)
     throw new KeyguardError('USAGE', "option '--format' does not apply to 'keyguard baseline'");
   const root = await configRoot(io, positionals[0]);
-  const covers = baselineScope(
-    positionals.map((p) => relative(root, resolve(io.cwd, p)).split(sep).join('/')),
-  );
-  const { setup, result } = await runPlannedScan(
-    io,
-    values,
-    {
-      mode: 'tree',
-      root,
-      source: ({ maxFileSize, mayMatch }) =>
-        createTreeSource({
-          paths: positionals,
-          cwd: io.cwd,
-          read: { maxFileSize, ...(mayMatch === undefined ? {} : { mayMatch }) },
-        }),
-    },
-    { ignoreBaseline: true },
+  const covers = coveredBy(io, root, positionals);
+  const { setup, outcome: result } = await scan(
+    { mode: 'tree', cwd: io.cwd, paths: positionals },
+    { ...scanOptionsFrom(io, values, { root }), baseline: { kind: 'none' } },
   );
   for (const w of result.warnings)
     io.stderr.write(`keyguard: warning: ${escapeControl(w.message)}\n`);
+  // Accepting today's findings from a scan that did not read everything would accept blindly.
+  if (result.incomplete !== undefined && !result.incomplete.accepted) {
+    throw new KeyguardError(
+      'IO',
+      `incomplete scan: ${result.incomplete.unread} item(s) could not be read (see keyguard tree --verbose); the baseline was not written (--allow-partial writes it anyway)`,
+    );
+  }
   const flag = stringOption(values, 'output') ?? stringOption(values, 'baseline');
   const target =
     flag !== undefined

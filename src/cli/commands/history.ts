@@ -1,8 +1,6 @@
-import { mergeHistoryFindings } from '../../app/merge-history-findings.js';
 import { countCommits } from '../../git/count-commits.js';
 import { readRepoInfo } from '../../git/repo-info.js';
 import { KeyguardError } from '../../model/errors.js';
-import { createHistorySource, type HistorySource } from '../../sources/history-source.js';
 import type { CommandIo } from '../command-io.js';
 import { executeScan } from '../execute-scan.js';
 import { parseOptions, stringOption } from '../parse-options.js';
@@ -19,8 +17,6 @@ The scan fails closed: a shallow clone, a range git cannot resolve or a git fail
 what was not covered. Every report ends with a coverage summary (commits, blobs, bytes, skips).
 
       --since <date>        only commits after a date (YYYY-MM-DD, or git forms like '2 weeks ago')
-      --allow-partial       accept a shallow clone or missing objects; every output then says the
-                            scan is partial
       --pre-push            scan what a push sends, from the pre-commit framework's pre-push
                             stage: PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, or for a branch that
                             reaches a root commit, PRE_COMMIT_LOCAL_BRANCH minus what
@@ -86,7 +82,6 @@ export async function runHistory(io: CommandIo): Promise<number> {
     {
       ...SCAN_OPTIONS,
       since: { type: 'string' },
-      'allow-partial': { type: 'boolean' },
       'pre-push': { type: 'boolean' },
     },
     'history',
@@ -108,67 +103,35 @@ export async function runHistory(io: CommandIo): Promise<number> {
     (since === undefined ? '' : ` since ${since}`);
   const extra: Record<string, string | number | boolean> = { partial: false };
   if (info.shallow) {
-    const why =
-      'shallow clone: commits before the shallow boundary are missing and were not scanned';
-    if (values['allow-partial'] !== true) {
-      throw new KeyguardError(
-        'GIT_FAILED',
-        `${why}; fetch the full history (git fetch --unshallow, or fetch-depth: 0 in CI) or pass --allow-partial`,
-      );
-    }
     extra.partial = true;
-    extra.partialReason = why;
-    io.stderr.write(`keyguard: warning: PARTIAL scan (--allow-partial): ${why}\n`);
+    extra.partialReason =
+      'shallow clone: commits before the shallow boundary are missing and were not scanned';
   }
   const total = await countCommits(info.top, revisions);
   if (total === 0) {
     io.stderr.write(`keyguard: warning: '${rangeLabel}' selects no commits: nothing was scanned\n`);
   }
   const progress = createProgressLine(io.stderr, io.env, 'keyguard history: commits');
-  let source: HistorySource | undefined;
-  return executeScan(io, values, {
-    mode: 'history',
-    root: info.top,
-    source: ({ maxFileSize, mayMatch }) => {
-      source = createHistorySource({
+  try {
+    return await executeScan(io, values, {
+      target: {
+        mode: 'history',
         cwd: info.top,
         revisions,
         rangeLabel,
         total,
-        maxFileSize,
-        ...(mayMatch === undefined ? {} : { mayMatch }),
+        shallow: info.shallow,
+        extraCoverage: extra,
         onProgress: (p) =>
           progress.update(
             p.commits,
             p.total,
             `${p.blobs} blobs, ${Math.round(p.bytes / 1048576)} MiB`,
           ),
-        extraCoverage: extra,
-        allowPartial: values['allow-partial'] === true,
-      });
-      return source;
-    },
-    finish: (result) => {
-      progress.done();
-      const merged =
-        source === undefined
-          ? result
-          : mergeHistoryFindings(result, (sha, path) => source?.attribution(sha, path));
-      // The source yields only content that may hold a secret; what it read is in its coverage.
-      const cov = result.coverage ?? {};
-      if (cov.partial === true && !info.shallow) {
-        io.stderr.write(
-          `keyguard: warning: PARTIAL scan (--allow-partial): ${String(cov.partialReason)}\n`,
-        );
-      }
-      const stats = {
-        ...merged.stats,
-        files: Number(cov.files ?? merged.stats.files),
-        bytes: Number(cov.bytes ?? merged.stats.bytes),
-        commits: Number(cov.commits ?? 0),
-        blobs: Number(cov.blobs ?? 0),
-      };
-      return { ...merged, stats };
-    },
-  });
+      },
+      root: info.top,
+    });
+  } finally {
+    progress.done();
+  }
 }

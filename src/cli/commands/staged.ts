@@ -2,10 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRepoInfo } from '../../git/repo-info.js';
 import { readStagedChanges } from '../../git/staged-changes.js';
-import { createStagedSource } from '../../sources/staged-source.js';
 import type { CommandIo } from '../command-io.js';
+import { executeScan } from '../execute-scan.js';
 import { parseOptions } from '../parse-options.js';
-import { planQuickStaged, runQuickStaged } from '../quick-staged-scan.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
 
 const HELP = `Usage: keyguard staged [options]
@@ -13,8 +12,8 @@ const HELP = `Usage: keyguard staged [options]
 The pre-commit gate: scan exactly what the next commit will contain: the staged blobs of the index
 (GIT_INDEX_FILE is honoured, so \`git commit -a\` and \`git commit <paths>\` are covered), never
 edits made in the working tree since. Only findings on added or changed lines are reported, but a new secret
-is paired with a key ID anywhere in the same staged file. Deletions add nothing; submodules,
-symlinks and binary files are skipped and listed with --verbose.
+is paired with a key ID anywhere in the same staged file. Deletions add nothing; submodules and
+symlinks are listed with --verbose. Binary files and every encoding are read like any other.
 
 Install it as a hook with 'keyguard install'; check the hook with 'keyguard doctor'.
 
@@ -46,24 +45,9 @@ export async function runStaged(io: CommandIo): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
-  const top = await topLevel(io);
-  const quick = planQuickStaged(io, values, top);
-  const changes = await readStagedChanges(io.cwd);
-  if (quick !== undefined) {
-    const code = await runQuickStaged(io, values, quick, changes, top);
-    if (code !== undefined) return code;
-  }
-  const { executeScan } = await import('../execute-scan.js');
+  const [top, changes] = await Promise.all([topLevel(io), readStagedChanges(io.cwd)]);
   return executeScan(io, values, {
-    mode: 'staged',
+    target: { mode: 'staged', cwd: io.cwd, top, changes },
     root: top,
-    source: ({ maxFileSize, mayMatch }) =>
-      createStagedSource({
-        cwd: io.cwd,
-        maxFileSize,
-        changes,
-        workTree: top,
-        ...(mayMatch === undefined ? {} : { mayMatch }),
-      }),
   });
 }

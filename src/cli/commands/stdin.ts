@@ -1,5 +1,4 @@
 import { findRepoRoot } from '../../git/find-repo-root.js';
-import { createStdinSource } from '../../sources/stdin-source.js';
 import type { CommandIo } from '../command-io.js';
 import { executeScan } from '../execute-scan.js';
 import { parseOptions, stringOption } from '../parse-options.js';
@@ -8,6 +7,7 @@ import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
 const HELP = `Usage: keyguard stdin [options]
 
 Scan standard input, e.g. \`git diff | keyguard stdin\` or \`kubectl get secret -o yaml | keyguard stdin\`.
+Input of any size is read as it arrives; archives and compressed input are opened.
 
       --path <name>         the path to report findings under (default <stdin>)
 ${SCAN_OPTIONS_HELP}
@@ -24,10 +24,9 @@ export async function runStdin(io: CommandIo): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
-  const input = await io.readStdin();
+  const path = stringOption(values, 'path');
   return executeScan(io, values, {
-    mode: 'stdin',
+    target: { mode: 'stdin', input: io.stdin, ...(path === undefined ? {} : { path }) },
     root: (await findRepoRoot(io.cwd)) ?? io.cwd,
-    source: () => createStdinSource(input, stringOption(values, 'path')),
   });
 }

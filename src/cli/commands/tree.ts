@@ -2,7 +2,6 @@ import { statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { baselineScope } from '../../filters/baseline-scope.js';
 import { findRepoRoot } from '../../git/find-repo-root.js';
-import { createTreeSource } from '../../sources/tree-source.js';
 import type { CommandIo } from '../command-io.js';
 import { executeScan } from '../execute-scan.js';
 import { parseOptions } from '../parse-options.js';
@@ -12,7 +11,9 @@ const HELP = `Usage: keyguard tree [paths...] [options]
 
 Scan a working tree or any folder (default: the current folder). In a git repository the files
 git tracks or would track are scanned (.gitignore honoured); elsewhere every file not excluded by
-a .gitignore. Binary and oversized files are skipped and counted; symlinks are not followed.
+a .gitignore. Every byte is read: binary files, any encoding (UTF-8, UTF-16 with or without a
+byte-order mark), files of any size. Symlinks are not followed (their targets are scanned where
+they live). A file that cannot be read makes the scan incomplete (exit 2) and is listed.
 
 ${SCAN_OPTIONS_HELP}
 `;
@@ -29,6 +30,11 @@ export async function configRoot(io: CommandIo, first: string | undefined): Prom
   return (await findRepoRoot(dir)) ?? dir;
 }
 
+/** The repository paths a scan of `paths` covers, for stale baseline entries. */
+export function coveredBy(io: CommandIo, root: string, paths: readonly string[]) {
+  return baselineScope(paths.map((p) => relative(root, resolve(io.cwd, p)).split(sep).join('/')));
+}
+
 export async function runTree(io: CommandIo): Promise<number> {
   const { values, positionals } = parseOptions(io.argv, SCAN_OPTIONS, 'tree');
   if (values.help === true) {
@@ -37,16 +43,8 @@ export async function runTree(io: CommandIo): Promise<number> {
   }
   const root = await configRoot(io, positionals[0]);
   return executeScan(io, values, {
-    mode: 'tree',
+    target: { mode: 'tree', cwd: io.cwd, paths: positionals },
     root,
-    covers: baselineScope(
-      positionals.map((p) => relative(root, resolve(io.cwd, p)).split(sep).join('/')),
-    ),
-    source: ({ maxFileSize, mayMatch }) =>
-      createTreeSource({
-        paths: positionals,
-        cwd: io.cwd,
-        read: { maxFileSize, ...(mayMatch === undefined ? {} : { mayMatch }) },
-      }),
+    covers: coveredBy(io, root, positionals),
   });
 }

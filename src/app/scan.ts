@@ -1,0 +1,276 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BASELINE_FILE_NAME, loadBaseline } from '../config/load-baseline.js';
+import { createCredentialCollector } from '../engine/collect-credentials.js';
+import type { StagedChange } from '../git/staged-changes.js';
+import type { SourceKind } from '../model/chunk.js';
+import { KeyguardError } from '../model/errors.js';
+import { type BaselineEntry, SEVERITIES, type Severity } from '../model/finding.js';
+import { type Incomplete, UNREAD_REASONS } from '../model/outcome.js';
+import type { Source } from '../model/source.js';
+import type { ReaderOptions } from '../sources/content-reader.js';
+import {
+  createHistorySource,
+  type HistoryProgress,
+  type HistorySource,
+} from '../sources/history-source.js';
+import { createStagedSource } from '../sources/staged-source.js';
+import { createStdinSource } from '../sources/stdin-source.js';
+import { createTreeSource } from '../sources/tree-source.js';
+import type { VerifyOptions } from '../verify/verify-credential.js';
+import { assessScan } from './assess-scan.js';
+import type { ParallelPlan } from './collect-parallel.js';
+import { createScanSetup, type LoadedSetup, packByteFilter } from './create-scan-setup.js';
+import { mergeHistoryFindings } from './merge-history-findings.js';
+import { runScan, type ScanResult } from './run-scan.js';
+
+/** What to read: one variant per mode. */
+export type ScanTarget =
+  | {
+      readonly mode: 'tree';
+      readonly cwd: string;
+      /** Files and folders as the user named them (default: the current folder). */
+      readonly paths: readonly string[];
+    }
+  | {
+      readonly mode: 'stdin';
+      readonly input: AsyncIterable<Buffer> | Buffer;
+      readonly path?: string;
+    }
+  | {
+      readonly mode: 'staged';
+      readonly cwd: string;
+      /** The work tree's top folder (staged files whose bytes are the staged blob are read there). */
+      readonly top: string;
+      readonly changes?: readonly StagedChange[];
+    }
+  | {
+      readonly mode: 'history';
+      readonly cwd: string;
+      /** `git log` revision arguments; none means nothing to scan (a deleted branch). */
+      readonly revisions: readonly string[];
+      readonly rangeLabel: string;
+      /** Commits the revisions select, for progress. */
+      readonly total: number;
+      /** The clone is shallow: history before its boundary is missing. */
+      readonly shallow?: boolean;
+      readonly extraCoverage?: Readonly<Record<string, string | number | boolean>>;
+      readonly onProgress?: (progress: HistoryProgress) => void;
+    };
+
+export type BaselineChoice =
+  | { readonly kind: 'default' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'file'; readonly file: string }
+  | { readonly kind: 'entries'; readonly entries: readonly BaselineEntry[] };
+
+export interface ScanOptions {
+  /** Where `.keyguard.json` and the default baseline are looked for (the repository's top). */
+  readonly root: string;
+  /** Today as YYYY-MM-DD (allowlist expiry). */
+  readonly today: string;
+  readonly configFile?: string;
+  readonly rulePacks?: readonly string[];
+  /** Config and packs already loaded elsewhere (the Action reads them from the base commit). */
+  readonly setup?: LoadedSetup;
+  readonly baseline?: BaselineChoice;
+  /** `--max-file-size`: over it, a file is a skip (the config's `maxFileSize` otherwise; no limit by default). */
+  readonly maxFileSize?: number;
+  /** `--fail-on` (the config's `failOn` otherwise; `low` by default). */
+  readonly failOn?: Severity;
+  /** `--allow-partial`: an incomplete scan exits by its findings (the config's `allowPartial` too). */
+  readonly allowPartial?: boolean;
+  readonly failOnStale?: boolean;
+  /** Which repository paths the scan covered, for stale baseline entries (tree scans know). */
+  readonly covers?: (path: string) => boolean;
+  /** `--verify`: ask STS about every pair found (scans on one thread). */
+  readonly verify?: VerifyOptions;
+  /** Threads for tree scans, when the worker script is built. */
+  readonly threads?: {
+    readonly workerScript: string;
+    readonly jobs: number;
+    readonly force: boolean;
+  };
+}
+
+export interface ScanReport {
+  readonly setup: LoadedSetup;
+  readonly outcome: ScanResult;
+  readonly failOn: Severity;
+  readonly exitCode: 0 | 1 | 2;
+}
+
+/** A tree with fewer files than this is read on one thread: a worker's start costs more. */
+const PARALLEL_MIN_FILES = 1000;
+
+const EMPTY_SOURCE: Source = {
+  async read() {
+    // Nothing to scan: a deleted branch, or base and head are the same commit.
+  },
+};
+
+async function baselineFor(
+  choice: BaselineChoice,
+  root: string,
+  configured: string | undefined,
+): Promise<readonly BaselineEntry[] | undefined> {
+  if (choice.kind === 'none') return undefined;
+  if (choice.kind === 'entries') return choice.entries;
+  if (choice.kind === 'file') return loadBaseline(choice.file);
+  if (configured !== undefined) return loadBaseline(configured);
+  const fallback = join(root, BASELINE_FILE_NAME);
+  return existsSync(fallback) ? loadBaseline(fallback) : undefined;
+}
+
+/** Whether any finding is at or above the gate. */
+export function failsGate(findings: ScanResult['findings'], failOn: Severity): boolean {
+  const gate = SEVERITIES.indexOf(failOn);
+  return findings.some((f) => SEVERITIES.indexOf(f.severity) <= gate);
+}
+
+/** What the scan left unread, if anything (skips that leave content unread, a partial history). */
+function incompleteOf(result: ScanResult, accepted: boolean): Incomplete | undefined {
+  const unread = result.skipped.filter((s) => UNREAD_REASONS.has(s.reason));
+  const partialHistory = result.coverage?.partial === true;
+  if (unread.length === 0 && !partialHistory) return undefined;
+  return {
+    unread: unread.length,
+    bytes: unread.reduce((n, s) => n + (s.bytes ?? 0), 0),
+    accepted,
+  };
+}
+
+function sourceFor(
+  target: ScanTarget,
+  root: string,
+  read: Omit<ReaderOptions, 'source'>,
+  allowPartial: boolean,
+): { source: Source; history?: HistorySource } {
+  switch (target.mode) {
+    case 'tree':
+      return { source: createTreeSource({ paths: target.paths, cwd: target.cwd, root, read }) };
+    case 'stdin':
+      return { source: createStdinSource(target.input, read, target.path) };
+    case 'staged':
+      return {
+        source: createStagedSource({
+          cwd: target.cwd,
+          read,
+          workTree: target.top,
+          ...(target.changes === undefined ? {} : { changes: target.changes }),
+        }),
+      };
+    case 'history': {
+      if (target.revisions.length === 0 || target.total === 0) return { source: EMPTY_SOURCE };
+      const history = createHistorySource({
+        cwd: target.cwd,
+        revisions: target.revisions,
+        rangeLabel: target.rangeLabel,
+        total: target.total,
+        read,
+        allowPartial,
+        ...(target.onProgress === undefined ? {} : { onProgress: target.onProgress }),
+        ...(target.extraCoverage === undefined ? {} : { extraCoverage: target.extraCoverage }),
+      });
+      return { source: history, history };
+    }
+  }
+}
+
+/** History findings once per secret and path, attributed to the commit that introduced it. */
+function finishHistory(result: ScanResult, history: HistorySource | undefined): ScanResult {
+  if (history === undefined) return result;
+  const merged = mergeHistoryFindings(result, (sha, path) => history.attribution(sha, path));
+  // The source yields only content that may hold a secret; what it read is in its coverage.
+  const cov = result.coverage ?? {};
+  return {
+    ...merged,
+    stats: {
+      ...merged.stats,
+      files: Number(cov.files ?? merged.stats.files),
+      bytes: Number(cov.bytes ?? merged.stats.bytes),
+      commits: Number(cov.commits ?? 0),
+      blobs: Number(cov.blobs ?? 0),
+    },
+  };
+}
+
+/**
+ * The one way to run a scan, for every mode and the Action: set up (config, rule packs, baseline),
+ * read the target through the one reader, detect, filter, assess (and verify, when asked), and
+ * decide the exit code. Callers parse their input and render the outcome; nothing else.
+ */
+export async function scan(target: ScanTarget, options: ScanOptions): Promise<ScanReport> {
+  const setup =
+    options.setup ??
+    (await createScanSetup({
+      root: options.root,
+      today: options.today,
+      ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
+      ...(options.rulePacks === undefined ? {} : { rulePacks: options.rulePacks }),
+    }));
+  const config = setup.config.config;
+  const failOn = options.failOn ?? config.failOn ?? 'low';
+  const allowPartial = options.allowPartial === true || config.allowPartial === true;
+  const maxFileSize = options.maxFileSize ?? config.maxFileSize;
+  if (target.mode === 'history' && target.shallow === true && !allowPartial) {
+    throw new KeyguardError(
+      'GIT_FAILED',
+      'shallow clone: commits before the shallow boundary are missing; fetch the full history (git fetch --unshallow, or fetch-depth: 0 in CI) or pass --allow-partial',
+    );
+  }
+  const baseline = await baselineFor(
+    options.baseline ?? { kind: 'default' },
+    options.root,
+    setup.config.baseline,
+  );
+  const read = {
+    filter: packByteFilter(setup.pack),
+    ...(maxFileSize === undefined ? {} : { maxFileSize }),
+  };
+  const { source, history } = sourceFor(target, options.root, read, allowPartial);
+  // --verify: raw pairs are collected on this thread (workers cannot hand them back).
+  const collector = options.verify === undefined ? undefined : createCredentialCollector();
+  const threads = options.threads;
+  const parallel: ParallelPlan | undefined =
+    target.mode === 'tree' && threads !== undefined && threads.jobs > 1 && collector === undefined
+      ? {
+          workerScript: threads.workerScript,
+          jobs: threads.jobs,
+          minFiles: threads.force ? 0 : PARALLEL_MIN_FILES,
+          read,
+          packSources: setup.packSources,
+          compileOptions: setup.compileOptions,
+        }
+      : undefined;
+  const scanned = await runScan(
+    source,
+    target.mode as SourceKind,
+    {
+      ...setup,
+      ...(baseline === undefined ? {} : { baseline }),
+      ...(collector === undefined ? {} : { collector }),
+    },
+    parallel,
+  );
+  const assessed = await assessScan(finishHistory(scanned, history), {
+    today: options.today,
+    ...(config.accounts === undefined ? {} : { accounts: config.accounts }),
+    ...(options.verify === undefined || collector === undefined
+      ? {}
+      : { verify: { collector, options: options.verify } }),
+  });
+  const covers = options.covers;
+  const stale = covers === undefined ? [] : assessed.staleBaseline.filter((e) => covers(e.path));
+  const incomplete = incompleteOf(assessed, allowPartial);
+  const outcome: ScanResult = {
+    ...assessed,
+    staleBaseline: stale,
+    ...(incomplete === undefined ? {} : { incomplete }),
+  };
+  let exitCode: 0 | 1 | 2 = 0;
+  if (incomplete !== undefined && !incomplete.accepted) exitCode = 2;
+  else if (failsGate(outcome.findings, failOn)) exitCode = 1;
+  else if (options.failOnStale === true && stale.length > 0) exitCode = 1;
+  return { setup, outcome, failOn, exitCode };
+}
