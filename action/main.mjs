@@ -395,6 +395,7 @@ var init_content_reader = __esm({
           text: text2,
           ...l3.blobId === void 0 ? {} : { blobId: l3.blobId },
           ...l3.commit === void 0 ? {} : { commit: l3.commit },
+          ...l3.commitMessage === true ? { commitMessage: true } : {},
           ...l3.reportable === void 0 ? {} : { reportable: l3.reportable },
           ...fields
         });
@@ -3961,6 +3962,14 @@ function findAllMatches(text2, pack) {
   if (raw.length > 0) index ??= createLineIndex(text2);
   return index === void 0 ? { raw } : { raw, index };
 }
+function commitOf(chunk, index, masks) {
+  if (chunk.commit === void 0) return void 0;
+  const { message: _raw, ...rest } = chunk.commit;
+  const startsMessage = (chunk.firstLine ?? 1) === 1 && (chunk.firstColumn ?? 1) === 1 && (chunk.view ?? "utf-8") === "utf-8";
+  if (chunk.commitMessage !== true || !startsMessage) return rest;
+  const subject = { start: index.lineStart(1), end: index.lineEnd(1) };
+  return { ...rest, message: maskLine(index.text, subject, subject.start, subject.start, masks) };
+}
 function detectChunk(chunk, pack, allow, collector) {
   const text2 = chunk.text;
   const { raw, index } = findAllMatches(text2, pack);
@@ -4010,6 +4019,7 @@ function detectChunk(chunk, pack, allow, collector) {
     };
   };
   const touches = reportableTest(chunk.reportable);
+  const commit = commitOf(chunk, index, masks);
   const lineReason = lineReasons(allow, index);
   const pragmas = pragmaLines(text2, index);
   const ownFrom = chunk.ownFrom ?? 0;
@@ -4045,7 +4055,7 @@ function detectChunk(chunk, pack, allow, collector) {
 ${chunk.path}
 ${secretHash}`).slice(0, 32),
       source: chunk.source,
-      ...chunk.commit === void 0 ? {} : { commit: chunk.commit },
+      ...commit === void 0 ? {} : { commit },
       ...pragma ? { pragma } : {},
       ...e.kind === "access-key-id" || e.kind === "credential-pair" ? { keyFacts: keyFactsFor(e.primary.value) } : {},
       ...allowedBy === void 0 ? {} : { allowedBy }
@@ -5951,11 +5961,11 @@ function createHistorySource(options) {
   function scanMessage(commit, rank, sink) {
     counts.messages++;
     const key = `\0message\0${commit.sha}`;
-    const ref = { ...commitRef(commit), message: commit.message.split("\n")[0] ?? "" };
+    const ref = commitRef(commit);
     const quiet = { ...sink, read: () => void 0 };
     const r2 = reader.readBytes(
       Buffer.from(commit.message, "utf8"),
-      { path: COMMIT_MESSAGE_PATH, commit: ref },
+      { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true },
       quiet
     );
     if (!r2.candidate) return;

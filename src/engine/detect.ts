@@ -1,4 +1,4 @@
-import type { Chunk, LineRange } from '../model/chunk.js';
+import type { Chunk, CommitRef, LineRange } from '../model/chunk.js';
 import type { EngineAllowlist } from '../model/config.js';
 import type { Finding, FindingKind, Location, SuppressionReason } from '../model/finding.js';
 import type { CompiledPack, CompiledRule, RuleSpec } from '../model/rule.js';
@@ -163,6 +163,30 @@ function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; in
   return index === undefined ? { raw } : { raw, index };
 }
 
+/**
+ * The commit a chunk's findings name. For a commit message, its subject masked like any shown
+ * line (every candidate value, and whatever else looks secret) and trimmed to a window: the raw
+ * message never reaches a finding.
+ */
+function commitOf(
+  chunk: Chunk,
+  index: LineIndex,
+  masks: readonly MaskSpan[],
+): CommitRef | undefined {
+  if (chunk.commit === undefined) return undefined;
+  // Whatever message text a source attached is dropped: only the engine's masked subject is shown.
+  const { message: _raw, ...rest } = chunk.commit;
+  // Only a chunk that starts the message as UTF-8 text holds its subject (a window further into
+  // a huge message, or a UTF-16 view of it, does not): those findings name the commit alone.
+  const startsMessage =
+    (chunk.firstLine ?? 1) === 1 &&
+    (chunk.firstColumn ?? 1) === 1 &&
+    (chunk.view ?? 'utf-8') === 'utf-8';
+  if (chunk.commitMessage !== true || !startsMessage) return rest;
+  const subject = { start: index.lineStart(1), end: index.lineEnd(1) };
+  return { ...rest, message: maskLine(index.text, subject, subject.start, subject.start, masks) };
+}
+
 /** How far a label reaches along a very long (minified) line. */
 const LABEL_WINDOW = 400;
 
@@ -229,6 +253,7 @@ export function detectChunk(
     };
   };
   const touches = reportableTest(chunk.reportable);
+  const commit = commitOf(chunk, index, masks);
   const lineReason = lineReasons(allow, index);
   const pragmas = pragmaLines(text, index);
   // A window of a large file answers only for findings that start in its own part.
@@ -266,7 +291,7 @@ export function detectChunk(
       secretHash,
       fingerprint: sha256Hex(`${e.spec.id}\n${chunk.path}\n${secretHash}`).slice(0, 32),
       source: chunk.source,
-      ...(chunk.commit === undefined ? {} : { commit: chunk.commit }),
+      ...(commit === undefined ? {} : { commit }),
       ...(pragma ? { pragma } : {}),
       ...(e.kind === 'access-key-id' || e.kind === 'credential-pair'
         ? { keyFacts: keyFactsFor(e.primary.value) }

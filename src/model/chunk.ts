@@ -12,6 +12,7 @@ export interface CommitRef {
   readonly author?: string;
   readonly email?: string;
   readonly date?: string;
+  /** The subject line, masked and trimmed by the engine: never raw message text. */
   readonly message?: string;
 }
 
@@ -44,6 +45,11 @@ export interface Chunk {
   readonly view?: TextView;
   readonly blobId?: string;
   readonly commit?: CommitRef;
+  /**
+   * The text is this commit's message. Sources never put message text in `commit`: the engine
+   * gives each finding the subject, masked like any line, as `commit.message`.
+   */
+  readonly commitMessage?: boolean;
   /** When set, only findings touching these lines are reported (staged: added lines). */
   readonly reportable?: readonly LineRange[];
   /** Bytes of the original content this chunk stands for (0 when it repeats another view). */

@@ -10,6 +10,8 @@ export interface ReadLabel {
   readonly pathBytes?: string;
   readonly blobId?: string;
   readonly commit?: CommitRef;
+  /** The content is the commit's message (see Chunk.commitMessage). */
+  readonly commitMessage?: boolean;
   readonly reportable?: readonly LineRange[];
 }
 
@@ -348,6 +350,7 @@ export class ContentReader {
       text,
       ...(l.blobId === undefined ? {} : { blobId: l.blobId }),
       ...(l.commit === undefined ? {} : { commit: l.commit }),
+      ...(l.commitMessage === true ? { commitMessage: true } : {}),
       ...(l.reportable === undefined ? {} : { reportable: l.reportable }),
       ...fields,
     });

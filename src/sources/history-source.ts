@@ -104,12 +104,13 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
   function scanMessage(commit: LoggedCommit, rank: number, sink: ScanSink): void {
     counts.messages++;
     const key = `\0message\0${commit.sha}`;
-    const ref: CommitRef = { ...commitRef(commit), message: commit.message.split('\n')[0] ?? '' };
+    // The message is scanned text: it reaches reports only as the engine's masked subject.
+    const ref: CommitRef = commitRef(commit);
     // Not counted as a file: the sink's counts are for content, and messages have their own.
     const quiet: ScanSink = { ...sink, read: () => undefined };
     const r = reader.readBytes(
       Buffer.from(commit.message, 'utf8'),
-      { path: COMMIT_MESSAGE_PATH, commit: ref },
+      { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true },
       quiet,
     );
     if (!r.candidate) return;

@@ -130,4 +130,29 @@ describe('detectChunk', () => {
     const { reported } = scanText(`${noise.repeat(20_000)}AWS_SECRET_ACCESS_KEY={{SECRET}}\n`);
     expect(reported.map((f) => f.ruleId)).toEqual(['aws-secret-access-key']);
   });
+
+  it('gives commit-message findings the subject masked and trimmed, never the raw message', () => {
+    const subject = `rotate {{AKIA}} {{SECRET}} ${'and more words '.repeat(20)}`;
+    const { reported, values } = scanText(`${subject}\n\naws_secret_access_key={{SECRET}}\n`, {
+      chunk: {
+        source: 'history',
+        path: '<commit message>',
+        commit: { sha: 'abc', message: 'raw text a source must not pass' },
+        commitMessage: true,
+      },
+    });
+    expect(reported.length).toBeGreaterThan(0);
+    for (const f of reported) {
+      const message = f.commit?.message ?? '';
+      expect(message).toMatch(/^rotate AKIA\*{12}.{4} \*{32}.{4} and more words/);
+      expect(message.endsWith('…')).toBe(true);
+      expect(message.length).toBeLessThan(200);
+      for (const v of values) expect(message).not.toContain(v);
+    }
+    // Other chunks keep the commit as the source gave it, minus any message text.
+    const plain = scanText('aws_access_key_id={{AKIA}}\n', {
+      chunk: { commit: { sha: 'abc', author: 'A', message: 'raw' } },
+    });
+    expect(plain.reported[0]?.commit).toEqual({ sha: 'abc', author: 'A' });
+  });
 });
