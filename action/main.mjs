@@ -6,21 +6,15 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x3) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x3, {
-  get: (a, b3) => (typeof require !== "undefined" ? require : a)[b3]
-}) : x3)(function(x3) {
-  if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x3 + '" is not supported');
-});
-var __esm = (fn2, res, err) => function __init() {
+var __esm = (fn, res, err) => function __init() {
   if (err) throw err[0];
   try {
-    return fn2 && (res = (0, fn2[__getOwnPropNames(fn2)[0]])(fn2 = 0)), res;
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
   } catch (e) {
     throw err = [e], e;
   }
 };
-var __commonJS = (cb, mod) => function __require2() {
+var __commonJS = (cb, mod) => function __require() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
@@ -31,13 +25,13 @@ var __export = (target, all) => {
   for (var name in all)
     __defProp(target, name, { get: all[name], enumerable: true });
 };
-var __copyProps = (to2, from, except, desc) => {
+var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
     for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to2, key) && key !== except)
-        __defProp(to2, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
   }
-  return to2;
+  return to;
 };
 var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
@@ -58,8 +52,8 @@ function shannonEntropy(value) {
   }
   let bits = 0;
   for (const count of counts.values()) {
-    const p2 = count / value.length;
-    bits -= p2 * Math.log2(p2);
+    const p = count / value.length;
+    bits -= p * Math.log2(p);
   }
   return bits;
 }
@@ -75,8 +69,8 @@ function isSequential(value) {
   const folded = value.toLowerCase();
   let steps = 0;
   for (let i = 1; i < folded.length; i++) {
-    const d2 = folded.charCodeAt(i) - folded.charCodeAt(i - 1);
-    if (d2 === 1 || d2 === -1) steps++;
+    const d = folded.charCodeAt(i) - folded.charCodeAt(i - 1);
+    if (d === 1 || d === -1) steps++;
   }
   if (steps / (folded.length - 1) > 0.5) return true;
   const repeated = /^(.{1,8}?)\1+/.exec(folded);
@@ -143,10 +137,10 @@ import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 function isUtf8Continuation(byte) {
   return byte !== void 0 && (byte & 192) === 128;
 }
-function utf8Boundary(buf, at2, floor) {
-  let p2 = at2;
-  for (let n = 0; n < 3 && p2 > floor && isUtf8Continuation(buf[p2]); n++) p2--;
-  return p2;
+function utf8Boundary(buf, at, floor) {
+  let p = at;
+  for (let n = 0; n < 3 && p > floor && isUtf8Continuation(buf[p]); n++) p--;
+  return p;
 }
 function readError(code, target) {
   if (code === "ENOENT" || code === "ENOTDIR") return "deleted";
@@ -264,9 +258,9 @@ var init_content_reader = __esm({
             this.skip(label, sink, "too-large", `${filled} bytes, over the size limit`, filled);
             return { bytes: 0, candidate: false, skipped: true };
           }
-          const p3 = this.start(label, sink);
-          this.scanWindow(p3, buf, 0, filled, true);
-          return { bytes: filled, candidate: p3.candidate, skipped: false };
+          const p2 = this.start(label, sink);
+          this.scanWindow(p2, buf, 0, filled, true);
+          return { bytes: filled, candidate: p2.candidate, skipped: false };
         }
         const s = fstatSync(fd);
         if (!s.isFile()) {
@@ -277,10 +271,10 @@ var init_content_reader = __esm({
           this.skip(label, sink, "too-large", `${s.size} bytes, over the size limit`, s.size);
           return { bytes: 0, candidate: false, skipped: true };
         }
-        const p2 = this.start(label, sink);
+        const p = this.start(label, sink);
         let total = filled;
         for (; ; ) {
-          const next = this.scanWindow(p2, buf, 0, filled, false);
+          const next = this.scanWindow(p, buf, 0, filled, false);
           buf.copyWithin(0, next, filled);
           const kept = filled - next;
           const got = fill(fd, buf, kept);
@@ -288,8 +282,8 @@ var init_content_reader = __esm({
           filled = got;
           if (filled < buf.length) break;
         }
-        this.scanWindow(p2, buf, 0, filled, true);
-        return { bytes: total, candidate: p2.candidate, skipped: false };
+        this.scanWindow(p, buf, 0, filled, true);
+        return { bytes: total, candidate: p.candidate, skipped: false };
       }
       /** Bytes already in memory (a git blob, a small standard input). Never copied. */
       readBytes(data, label, sink) {
@@ -297,19 +291,19 @@ var init_content_reader = __esm({
           this.skip(label, sink, "too-large", `${data.length} bytes, over the size limit`, data.length);
           return { bytes: 0, candidate: false, skipped: true };
         }
-        const p2 = this.start(label, sink);
-        let at2 = 0;
-        while (data.length - at2 > this.window) {
-          at2 = this.scanWindow(p2, data, at2, at2 + this.window, false);
+        const p = this.start(label, sink);
+        let at = 0;
+        while (data.length - at > this.window) {
+          at = this.scanWindow(p, data, at, at + this.window, false);
         }
-        this.scanWindow(p2, data, at2, data.length, true);
+        this.scanWindow(p, data, at, data.length, true);
         sink.read(data.length);
-        return { bytes: data.length, candidate: p2.candidate, skipped: false };
+        return { bytes: data.length, candidate: p.candidate, skipped: false };
       }
       /** Content that arrives in pieces (standard input, a large blob, an archive entry). */
       async readPieces(pieces, label, sink) {
         const buf = Buffer.allocUnsafe(this.window);
-        const p2 = this.start(label, sink);
+        const p = this.start(label, sink);
         let filled = 0;
         let total = 0;
         for await (const piece of pieces) {
@@ -327,18 +321,18 @@ var init_content_reader = __esm({
                 "too-large",
                 `over the size limit; the first ${total - take} bytes were scanned`
               );
-              return { bytes: total, candidate: p2.candidate, skipped: true };
+              return { bytes: total, candidate: p.candidate, skipped: true };
             }
             if (filled === buf.length) {
-              const next = this.scanWindow(p2, buf, 0, filled, false);
+              const next = this.scanWindow(p, buf, 0, filled, false);
               buf.copyWithin(0, next, filled);
               filled -= next;
             }
           }
         }
-        this.scanWindow(p2, buf, 0, filled, true);
+        this.scanWindow(p, buf, 0, filled, true);
         sink.read(total);
-        return { bytes: total, candidate: p2.candidate, skipped: false };
+        return { bytes: total, candidate: p.candidate, skipped: false };
       }
       start(label, sink) {
         return {
@@ -357,8 +351,8 @@ var init_content_reader = __esm({
        * up to `end - half` and the next window starts at least `half` before that (on a line start
        * when there is one): returns where the next window starts, and moves `p` there.
        */
-      scanWindow(p2, buf, start, end, last) {
-        const ownFrom = Math.min(end, start + Math.max(0, p2.ownedUntil - p2.base));
+      scanWindow(p, buf, start, end, last) {
+        const ownFrom = Math.min(end, start + Math.max(0, p.ownedUntil - p.base));
         let ownTo = end;
         let next = end;
         if (!last) {
@@ -369,87 +363,87 @@ var init_content_reader = __esm({
         }
         const filter = this.options.filter;
         if (filter.ascii(buf, start, end)) {
-          p2.candidate = true;
-          this.emitUtf8(p2, buf, start, end, ownFrom, ownTo);
+          p.candidate = true;
+          this.emitUtf8(p, buf, start, end, ownFrom, ownTo);
         }
         const b0 = buf[start];
         const b1 = buf[start + 1];
-        const bom = p2.base === 0 && (b0 === 255 && b1 === 254 || b0 === 254 && b1 === 255);
+        const bom = p.base === 0 && (b0 === 255 && b1 === 254 || b0 === 254 && b1 === 255);
         if ((bom || buf.subarray(start, end).includes(0)) && filter.utf16(buf, start, end)) {
-          p2.candidate = true;
-          this.emitUtf16(p2, buf, start, end, ownFrom, ownTo, 0);
-          this.emitUtf16(p2, buf, start, end, ownFrom, ownTo, 1);
+          p.candidate = true;
+          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 0);
+          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 1);
         }
         if (!last) {
-          p2.ownedUntil = p2.base + (ownTo - start);
-          this.advance(p2, buf, start, next);
+          p.ownedUntil = p.base + (ownTo - start);
+          this.advance(p, buf, start, next);
         }
         return next;
       }
-      chunk(p2, text2, fields) {
-        const l3 = p2.label;
-        p2.sink.chunk({
+      chunk(p, text2, fields) {
+        const l = p.label;
+        p.sink.chunk({
           source: this.options.source,
-          path: l3.path,
-          ...l3.pathBytes === void 0 ? {} : { pathBytes: l3.pathBytes },
+          path: l.path,
+          ...l.pathBytes === void 0 ? {} : { pathBytes: l.pathBytes },
           text: text2,
-          ...l3.blobId === void 0 ? {} : { blobId: l3.blobId },
-          ...l3.commit === void 0 ? {} : { commit: l3.commit },
-          ...l3.commitMessage === true ? { commitMessage: true } : {},
-          ...l3.reportable === void 0 ? {} : { reportable: l3.reportable },
+          ...l.blobId === void 0 ? {} : { blobId: l.blobId },
+          ...l.commit === void 0 ? {} : { commit: l.commit },
+          ...l.commitMessage === true ? { commitMessage: true } : {},
+          ...l.reportable === void 0 ? {} : { reportable: l.reportable },
           ...fields
         });
       }
-      emitUtf8(p2, buf, start, end, ownFrom, ownTo) {
-        const from = p2.base === 0 && buf[start] === 239 && buf[start + 1] === 187 && buf[start + 2] === 191 ? start + 3 : start;
+      emitUtf8(p, buf, start, end, ownFrom, ownTo) {
+        const from = p.base === 0 && buf[start] === 239 && buf[start + 1] === 187 && buf[start + 2] === 191 ? start + 3 : start;
         const whole = ownFrom <= from && ownTo === end;
         const pre = whole ? "" : buf.toString("utf8", from, Math.max(from, ownFrom));
         const mid = buf.toString("utf8", Math.max(from, ownFrom), ownTo);
         const post = ownTo === end ? "" : buf.toString("utf8", ownTo, end);
-        this.chunk(p2, whole ? mid : pre + mid + post, {
-          ...p2.line === 1 ? {} : { firstLine: p2.line },
-          ...p2.column === 1 ? {} : { firstColumn: p2.column },
+        this.chunk(p, whole ? mid : pre + mid + post, {
+          ...p.line === 1 ? {} : { firstLine: p.line },
+          ...p.column === 1 ? {} : { firstColumn: p.column },
           ...whole ? {} : { ownFrom: pre.length, ownTo: pre.length + mid.length },
           size: ownTo - Math.max(from, ownFrom)
         });
       }
       /** One UTF-16 view: code units at even (`parity` 0, little-endian) or odd absolute offsets. */
-      emitUtf16(p2, buf, start, end, ownFrom, ownTo, parity) {
-        const align = (i) => (p2.base + i - start & 1) === parity ? i : i + 1;
+      emitUtf16(p, buf, start, end, ownFrom, ownTo, parity) {
+        const align = (i) => (p.base + i - start & 1) === parity ? i : i + 1;
         let from = align(start);
-        if (p2.base === 0 && parity === 0 && buf[start] === 255 && buf[start + 1] === 254) from += 2;
-        if (p2.base === 0 && parity === 1 && buf[start] === 254 && buf[start + 1] === 255) from += 2;
-        const to2 = from + Math.floor(Math.max(0, end - from) / 2) * 2;
-        if (to2 <= from) return;
-        const o1 = Math.min(to2, Math.max(from, align(ownFrom)));
-        const o2 = Math.min(to2, Math.max(o1, align(ownTo)));
-        const text2 = buf.toString("utf16le", from, to2);
+        if (p.base === 0 && parity === 0 && buf[start] === 255 && buf[start + 1] === 254) from += 2;
+        if (p.base === 0 && parity === 1 && buf[start] === 254 && buf[start + 1] === 255) from += 2;
+        const to = from + Math.floor(Math.max(0, end - from) / 2) * 2;
+        if (to <= from) return;
+        const o1 = Math.min(to, Math.max(from, align(ownFrom)));
+        const o2 = Math.min(to, Math.max(o1, align(ownTo)));
+        const text2 = buf.toString("utf16le", from, to);
         const view = parity === 0 ? "utf-16le" : "utf-16be";
-        const line = p2.line16[parity];
-        this.chunk(p2, text2, {
+        const line = p.line16[parity];
+        this.chunk(p, text2, {
           view,
           ...line === 1 ? {} : { firstLine: line },
-          ...o1 === from && o2 === to2 ? {} : { ownFrom: (o1 - from) / 2, ownTo: (o2 - from) / 2 },
+          ...o1 === from && o2 === to ? {} : { ownFrom: (o1 - from) / 2, ownTo: (o2 - from) / 2 },
           // The UTF-8 view stands for these bytes in the counts.
           size: 0
         });
       }
       /** Moves the line and column counts from `start` to `next` (the next window's start). */
-      advance(p2, buf, start, next) {
+      advance(p, buf, start, next) {
         let lines = 0;
         let last = -1;
-        for (let at2 = buf.indexOf(LF2, start); at2 !== -1 && at2 < next; at2 = buf.indexOf(LF2, at2 + 1)) {
+        for (let at = buf.indexOf(LF2, start); at !== -1 && at < next; at = buf.indexOf(LF2, at + 1)) {
           lines++;
-          last = at2;
-          if (buf[at2 + 1] === 0) p2.line16[p2.base + at2 - start & 1]++;
+          last = at;
+          if (buf[at + 1] === 0) p.line16[p.base + at - start & 1]++;
         }
         if (lines > 0) {
-          p2.line += lines;
-          p2.column = 1 + buf.toString("utf8", last + 1, next).length;
+          p.line += lines;
+          p.column = 1 + buf.toString("utf8", last + 1, next).length;
         } else {
-          p2.column += buf.toString("utf8", start, next).length;
+          p.column += buf.toString("utf8", start, next).length;
         }
-        p2.base += next - start;
+        p.base += next - start;
       }
     };
   }
@@ -533,12 +527,12 @@ var require_ignore = __commonJS({
           prev = escaped;
         } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
           index++;
-          let to2 = pattern[index];
-          if (to2 === ESCAPE) {
-            to2 = pattern[index += 1];
+          let to = pattern[index];
+          if (to === ESCAPE) {
+            to = pattern[index += 1];
           }
-          if (prev <= to2) {
-            body += `-${escapeMember(to2)}`;
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
           }
           prev = EMPTY2;
         } else if (char === "[" && pattern[index + 1] === ":") {
@@ -643,7 +637,7 @@ var require_ignore = __commonJS({
         //   ever starts again inside it -- `(\\+?) ` did, which made a long run
         //   quadratic.
         /(\\+)( ?)/g,
-        (_3, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
         ESCAPE + SPACE
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
@@ -657,7 +651,7 @@ var require_ignore = __commonJS({
       //   lists both, under "A run of asterisks".
       [
         /(^|\/)\*{3,}(?=\/|$)/g,
-        (_3, start) => `${start}**`,
+        (_, start) => `${start}**`,
         "*"
       ],
       // Escape metacharacters
@@ -734,7 +728,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_3, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        (_, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
         "*"
       ],
       // normal intermediate wildcards
@@ -750,7 +744,7 @@ var require_ignore = __commonJS({
         // 1. An asterisk "*" matches anything except a slash.
         // 2. Other consecutive asterisks are considered regular asterisks
         //    and collapse into one non-slash wildcard run.
-        (_3, p1) => p1 + WILDCARD,
+        (_, p1) => p1 + WILDCARD,
         "*"
       ],
       // trailing wildcard, held apart from a literal star
@@ -822,15 +816,15 @@ var require_ignore = __commonJS({
     var MODE_IGNORE = "regex";
     var MODE_CHECK_IGNORE = "checkRegex";
     var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_3, p1) => {
+    var replaceTrailingWildcard = (_, p1) => {
       const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
       return `${prefix}(?=$|\\/$)`;
     };
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run, at2) => {
+    var separatorAfter = (run, at) => {
       let separator = EMPTY2;
-      for (let index = at2 + 1; index < run.length && !run[index].wildcard; index++) {
+      for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
         separator += run[index].single;
       }
       return separator;
@@ -894,17 +888,17 @@ var require_ignore = __commonJS({
       let run = [];
       const flush = () => {
         let lastWildcard;
-        run.forEach((token, at2) => {
+        run.forEach((token, at) => {
           if (token.wildcard) {
-            lastWildcard = at2;
+            lastWildcard = at;
           }
         });
-        run.forEach((token, at2) => {
+        run.forEach((token, at) => {
           if (!token.wildcard) {
             out += token.single;
             return;
           }
-          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at2)})[^\\/])*`;
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at)})[^\\/])*`;
         });
         run = [];
       };
@@ -1196,9 +1190,9 @@ var require_ignore = __commonJS({
         return doThrow(`path must not be empty`, TypeError);
       }
       if (checkPath.isNotRelative(path)) {
-        const r2 = "`path.relative()`d";
+        const r = "`path.relative()`d";
         return doThrow(
-          `path should be a ${r2} string, but got "${originalPath}"`,
+          `path should be a ${r} string, but got "${originalPath}"`,
           RangeError
         );
       }
@@ -1225,7 +1219,7 @@ var require_ignore = __commonJS({
       return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p2) => p2;
+    checkPath.convert = (p) => p;
     var convertPath = (target) => isString(target) && checkPath.convert(target);
     var Ignore = class {
       constructor({
@@ -1382,8 +1376,8 @@ function decodeAccountId(keyId) {
   const fifth = keyId.charAt(PREFIX_LENGTH);
   if (fifth === "I" || fifth === "J") return void 0;
   let bits = 0n;
-  for (const c3 of keyId.slice(PREFIX_LENGTH, PREFIX_LENGTH + 10)) {
-    bits = bits << 5n | BigInt(BASE322.indexOf(c3));
+  for (const c of keyId.slice(PREFIX_LENGTH, PREFIX_LENGTH + 10)) {
+    bits = bits << 5n | BigInt(BASE322.indexOf(c));
   }
   const first48 = bits >> 2n;
   const account = (first48 & ACCOUNT_MASK) >> 7n;
@@ -2049,7 +2043,7 @@ var require_parse = __commonJS({
       try {
         new RegExp(value);
       } catch (ex) {
-        return args.map((v2) => utils.escapeRegex(v2)).join("..");
+        return args.map((v) => utils.escapeRegex(v)).join("..");
       }
       return value;
     };
@@ -2136,14 +2130,14 @@ var require_parse = __commonJS({
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
       for (let i = 0; i < values.length; i++) {
-        for (let j3 = i + 1; j3 < values.length; j3++) {
+        for (let j = i + 1; j < values.length; j++) {
           const a = values[i];
-          const b3 = values[j3];
+          const b = values[j];
           const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b3 !== char.repeat(b3.length)) {
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
             continue;
           }
-          if (a === b3 || a.startsWith(b3) || b3.startsWith(a)) {
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
             return true;
           }
         }
@@ -2462,10 +2456,10 @@ var require_parse = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest, index) => {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
           if (first === "\\") {
             backslashes = true;
-            return m2;
+            return m;
           }
           if (first === "?") {
             if (esc) {
@@ -2485,14 +2479,14 @@ var require_parse = __commonJS({
             }
             return star;
           }
-          return esc ? m2 : `\\${m2}`;
+          return esc ? m : `\\${m}`;
         });
         if (backslashes === true) {
           if (opts.unescape === true) {
             output = output.replace(/\\/g, "");
           } else {
-            output = output.replace(/\\+/g, (m2) => {
-              return m2.length % 2 === 0 ? "\\\\" : m2 ? "\\" : "";
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
             });
           }
         }
@@ -2692,8 +2686,8 @@ var require_parse = __commonJS({
             brace.value = brace.output = "\\{";
             value = output = "\\}";
             state.output = out;
-            for (const t2 of toks) {
-              state.output += t2.output || t2.value;
+            for (const t of toks) {
+              state.output += t.output || t.value;
             }
           }
           push({ type: "brace", value, output });
@@ -3134,7 +3128,7 @@ var require_picomatch = __commonJS({
     };
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch2.parse(p2, options));
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
       return parse(pattern, { ...options, fastpaths: false });
     };
     picomatch2.scan = (input, options) => scan3(input, options);
@@ -3210,11 +3204,11 @@ function namesBefore(prefix, limit) {
     const sep3 = TRAILING_SEPARATORS.exec(rest);
     const after = sep3 === null ? "" : sep3[0];
     rest = rest.slice(0, rest.length - after.length);
-    let at2 = rest.length;
-    while (at2 > 0 && NAME_CHAR[rest.charCodeAt(at2 - 1)] === 1) at2--;
-    if (at2 === rest.length) break;
-    names.push({ text: rest.slice(at2), after });
-    rest = rest.slice(0, at2);
+    let at = rest.length;
+    while (at > 0 && NAME_CHAR[rest.charCodeAt(at - 1)] === 1) at--;
+    if (at === rest.length) break;
+    names.push({ text: rest.slice(at), after });
+    rest = rest.slice(0, at);
   }
   return names;
 }
@@ -3244,9 +3238,9 @@ function strongAfter(suffix, labels) {
   }
   return "none";
 }
-function strongest(a, b3) {
-  if (a === "strong" || b3 === "strong") return "strong";
-  return a === "weak" || b3 === "weak" ? "weak" : "none";
+function strongest(a, b) {
+  if (a === "strong" || b === "strong") return "strong";
+  return a === "weak" || b === "weak" ? "weak" : "none";
 }
 function hasContext(index, line, labels) {
   const context2 = labels.context;
@@ -3262,12 +3256,12 @@ function hasContext(index, line, labels) {
     byPattern.set(context2, seen);
   }
   const from = Math.max(1, line - labels.contextLines);
-  const to2 = Math.min(index.lineCount, line + labels.contextLines);
-  for (let l3 = from; l3 <= to2; l3++) {
-    let hit = seen.get(l3);
+  const to = Math.min(index.lineCount, line + labels.contextLines);
+  for (let l = from; l <= to; l++) {
+    let hit = seen.get(l);
     if (hit === void 0) {
-      hit = context2.test(index.lineText(l3));
-      seen.set(l3, hit);
+      hit = context2.test(index.lineText(l));
+      seen.set(l, hit);
     }
     if (hit) return true;
   }
@@ -3280,20 +3274,20 @@ function nonBlankAtOrAbove(index, line) {
     NON_BLANK_BEFORE.set(index, known);
   }
   const visited = [];
-  let at2 = line;
+  let at = line;
   let found;
-  while (at2 >= 1) {
-    found = known.get(at2);
+  while (at >= 1) {
+    found = known.get(at);
     if (found !== void 0) break;
-    if (index.contentStart(at2) < index.lineEnd(at2)) {
-      found = at2;
+    if (index.contentStart(at) < index.lineEnd(at)) {
+      found = at;
       break;
     }
-    visited.push(at2);
-    at2--;
+    visited.push(at);
+    at--;
   }
   const result2 = found ?? 0;
-  for (const l3 of visited) known.set(l3, result2);
+  for (const l of visited) known.set(l, result2);
   known.set(line, result2);
   return result2;
 }
@@ -3351,8 +3345,8 @@ var init_label = __esm({
     "use strict";
     TRAILING_SEPARATORS = /(?:[\s"'`:=<>,;(){}[\]\\|&*?!\u2018\u2019\u201c\u201d\u00ab\u00bb]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
     NAME_CHAR = new Uint8Array(128);
-    for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-:/@$")
-      NAME_CHAR[c3.charCodeAt(0)] = 1;
+    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-:/@$")
+      NAME_CHAR[c.charCodeAt(0)] = 1;
     NAME = /[A-Za-z0-9_.\-:/@$]+/g;
     PROMPT_DEFAULT = / \[[^\]"'=\n]{0,40}\]:\s*$/;
     PHRASE_GAP = /^[ \t]{1,2}$/;
@@ -3377,10 +3371,10 @@ function isSpace(code) {
 }
 function createLineIndex(text2) {
   const starts = [0];
-  let at2 = text2.indexOf("\n");
-  while (at2 !== -1) {
-    starts.push(at2 + 1);
-    at2 = text2.indexOf("\n", at2 + 1);
+  let at = text2.indexOf("\n");
+  while (at !== -1) {
+    starts.push(at + 1);
+    at = text2.indexOf("\n", at + 1);
   }
   const lineOf = (offset) => {
     let lo = 0;
@@ -3401,14 +3395,14 @@ function createLineIndex(text2) {
   };
   const contents = /* @__PURE__ */ new Map();
   const contentStart = (line) => {
-    let at3 = contents.get(line);
-    if (at3 === void 0) {
+    let at2 = contents.get(line);
+    if (at2 === void 0) {
       const end = lineEnd(line);
-      at3 = lineStart(line);
-      while (at3 < end && isSpace(text2.charCodeAt(at3))) at3++;
-      contents.set(line, at3);
+      at2 = lineStart(line);
+      while (at2 < end && isSpace(text2.charCodeAt(at2))) at2++;
+      contents.set(line, at2);
     }
-    return at3;
+    return at2;
   };
   return {
     text: text2,
@@ -3435,7 +3429,7 @@ function maskLooseRuns(text2) {
   );
 }
 function prepareMasks(spans) {
-  const sorted = [...spans].sort((a, b3) => a.start - b3.start || b3.end - a.end);
+  const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
   const out = [];
   for (const s of sorted) {
     const last = out.at(-1);
@@ -3461,24 +3455,24 @@ function firstEndingAfter(masks, offset) {
 }
 function maskLine(text2, line, focusStart, focusEnd, masks) {
   let a = Math.max(line.start, Math.min(focusStart, line.end) - CONTEXT);
-  let b3 = Math.min(line.end, Math.max(focusEnd, line.start) + CONTEXT);
+  let b = Math.min(line.end, Math.max(focusEnd, line.start) + CONTEXT);
   const atA = masks[firstEndingAfter(masks, a)];
   if (atA !== void 0 && atA.start < a) a = Math.max(line.start, atA.start);
-  const atB = masks[firstEndingAfter(masks, b3)];
-  if (atB !== void 0 && atB.start < b3) b3 = Math.min(line.end, atB.end);
+  const atB = masks[firstEndingAfter(masks, b)];
+  if (atB !== void 0 && atB.start < b) b = Math.min(line.end, atB.end);
   for (let n = 0; n < RUN_EXTEND && a > line.start && RUN_CHAR.test(text2.charAt(a - 1)); n++) a--;
-  for (let n = 0; n < RUN_EXTEND && b3 < line.end && RUN_CHAR.test(text2.charAt(b3)); n++) b3++;
+  for (let n = 0; n < RUN_EXTEND && b < line.end && RUN_CHAR.test(text2.charAt(b)); n++) b++;
   let out = "";
-  let at2 = a;
+  let at = a;
   for (let i = firstEndingAfter(masks, a); i < masks.length; i++) {
     const s = masks[i];
-    if (s.start >= b3) break;
-    out += maskLooseRuns(text2.slice(at2, Math.max(at2, s.start))) + s.replacement;
-    at2 = Math.min(s.end, b3);
+    if (s.start >= b) break;
+    out += maskLooseRuns(text2.slice(at, Math.max(at, s.start))) + s.replacement;
+    at = Math.min(s.end, b);
   }
-  out += maskLooseRuns(text2.slice(at2, b3));
+  out += maskLooseRuns(text2.slice(at, b));
   if (a > line.start) out = `\u2026${out}`;
-  if (b3 < line.end) out = `${out}\u2026`;
+  if (b < line.end) out = `${out}\u2026`;
   return out.trim();
 }
 var CONTEXT, RUN_EXTEND, LONG_RUN, RUN_CHAR;
@@ -3495,7 +3489,7 @@ var init_mask_line = __esm({
 // src/engine/match.ts
 function normalizeValue(raw) {
   if (!raw.includes("\\") && !raw.includes("%")) return raw;
-  return raw.replace(/\\\//g, "/").replace(/%(2[bBfF]|3[dD])/g, (_3, hex) => URL_ESCAPES[hex.toLowerCase()] ?? "");
+  return raw.replace(/\\\//g, "/").replace(/%(2[bBfF]|3[dD])/g, (_, hex) => URL_ESCAPES[hex.toLowerCase()] ?? "");
 }
 function findMatches(text2, rule2, regions) {
   const regex = rule2.regex;
@@ -3503,9 +3497,9 @@ function findMatches(text2, rule2, regions) {
   const matches = [];
   for (const region of regions ?? [{ start: 0, end: text2.length }]) {
     const slice = region.start === 0 && region.end === text2.length ? text2 : text2.slice(region.start, region.end);
-    for (const m2 of slice.matchAll(regex)) {
-      const span = m2.indices?.[rule2.secretGroup];
-      const raw = m2[rule2.secretGroup];
+    for (const m of slice.matchAll(regex)) {
+      const span = m.indices?.[rule2.secretGroup];
+      const raw = m[rule2.secretGroup];
       if (span === void 0 || raw === void 0) continue;
       matches.push({
         rule: rule2,
@@ -3526,9 +3520,9 @@ var init_match = __esm({
 });
 
 // src/engine/pair.ts
-function breaksBetween(isBreak, a, b3) {
+function breaksBetween(isBreak, a, b) {
   let breaks = 0;
-  for (let l3 = Math.min(a, b3) + 1; l3 < Math.max(a, b3); l3++) if (isBreak(l3)) breaks++;
+  for (let l = Math.min(a, b) + 1; l < Math.max(a, b); l++) if (isBreak(l)) breaks++;
   return breaks;
 }
 function breakLines(index) {
@@ -3545,8 +3539,8 @@ function breakLines(index) {
 }
 function headerLines(text2, index) {
   const lines = [];
-  for (const m2 of text2.matchAll(/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/gm))
-    lines.push(index.lineOf(m2.index));
+  for (const m of text2.matchAll(/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/gm))
+    lines.push(index.lineOf(m.index));
   return lines;
 }
 function lowerBound2(sorted, value) {
@@ -3559,9 +3553,9 @@ function lowerBound2(sorted, value) {
   }
   return lo;
 }
-function sameSection(headers, a, b3) {
-  const top = Math.min(a, b3);
-  const bottom = Math.max(a, b3);
+function sameSection(headers, a, b) {
+  const top = Math.min(a, b);
+  const bottom = Math.max(a, b);
   const above = lowerBound2(headers, top + 1) - 1;
   const header = headers[above];
   if (header === void 0 || top - header > SECTION_LINES) return false;
@@ -3578,8 +3572,8 @@ function reaches(pair, naming, lines, chars, wide) {
 function keyTable(keys, index) {
   const lines = [];
   const firstKey = [];
-  keys.forEach((k2, i) => {
-    const line = index.lineOf(k2.start);
+  keys.forEach((k, i) => {
+    const line = index.lineOf(k.start);
     if (lines.at(-1) !== line) {
       lines.push(line);
       firstKey.push(i);
@@ -3588,11 +3582,11 @@ function keyTable(keys, index) {
   firstKey.push(keys.length);
   return { keys, lines, firstKey };
 }
-function nearestOnLine(table, at2, secret, limit, accept) {
-  const from = table.firstKey[at2] ?? 0;
-  const to2 = table.firstKey[at2 + 1] ?? from;
+function nearestOnLine(table, at, secret, limit, accept) {
+  const from = table.firstKey[at] ?? 0;
+  const to = table.firstKey[at + 1] ?? from;
   let split = from;
-  let hi = to2;
+  let hi = to;
   while (split < hi) {
     const mid = split + hi >> 1;
     if (table.keys[mid].start < secret.start) split = mid + 1;
@@ -3602,14 +3596,14 @@ function nearestOnLine(table, at2, secret, limit, accept) {
   let left = split - 1;
   let right = split;
   const charsOf = (i, after) => {
-    const k2 = table.keys[i];
-    return Math.max(0, after ? secret.start - k2.end : k2.start - secret.end);
+    const k = table.keys[i];
+    return Math.max(0, after ? secret.start - k.end : k.start - secret.end);
   };
   while (out.length < limit) {
-    const l3 = left >= from ? charsOf(left, true) : Number.POSITIVE_INFINITY;
-    const r2 = right < to2 ? charsOf(right, false) : Number.POSITIVE_INFINITY;
-    const takeLeft = l3 <= r2;
-    const chars = takeLeft ? l3 : r2;
+    const l = left >= from ? charsOf(left, true) : Number.POSITIVE_INFINITY;
+    const r = right < to ? charsOf(right, false) : Number.POSITIVE_INFINITY;
+    const takeLeft = l <= r;
+    const chars = takeLeft ? l : r;
     if (chars === Number.POSITIVE_INFINITY || !accept(chars)) break;
     out.push({
       keyId: table.keys[takeLeft ? left-- : right++],
@@ -3624,13 +3618,13 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
   const namings = /* @__PURE__ */ new Map();
   const isBreak = breakLines(index);
   let headers;
-  const inSection = (a, b3) => {
+  const inSection = (a, b) => {
     headers ??= text2 === void 0 ? [] : headerLines(text2, index);
-    return sameSection(headers, a, b3);
+    return sameSection(headers, a, b);
   };
   for (const pair of pairs) {
-    const keyIds = matches.filter((m2) => m2.rule.id === pair.keyId).sort((a, b3) => a.start - b3.start);
-    const secrets = matches.filter((m2) => m2.rule.id === pair.secret);
+    const keyIds = matches.filter((m) => m.rule.id === pair.keyId).sort((a, b) => a.start - b.start);
+    const secrets = matches.filter((m) => m.rule.id === pair.secret);
     if (keyIds.length === 0 || secrets.length === 0) continue;
     const table = keyTable(keyIds, index);
     for (const secret of secrets) {
@@ -3652,11 +3646,11 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
           const lines = Math.min(up, down);
           if (lines > span) break;
           const level = [];
-          for (const at2 of up === lines && down === lines ? [above, below] : [up === lines ? above : below]) {
-            const keyLine = lineAt(at2);
+          for (const at of up === lines && down === lines ? [above, below] : [up === lines ? above : below]) {
+            const keyLine = lineAt(at);
             if (wide && !inSection(keyLine, secretLine)) continue;
             const accept = (chars) => reaches(pair, naming, lines, chars, wide);
-            for (const hit of nearestOnLine(table, at2, secret, PER_SECRET, accept)) {
+            for (const hit of nearestOnLine(table, at, secret, PER_SECRET, accept)) {
               const plain = naming === "labelled" ? 0 : 1;
               const before = hit.after ? 0 : 1;
               level.push({
@@ -3673,8 +3667,8 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
           }
           if (up === lines) above--;
           if (down === lines) below++;
-          level.sort((a, b3) => a.chars - b3.chars || a.keyId.start - b3.keyId.start);
-          for (const c3 of level) near2.push(c3);
+          level.sort((a, b) => a.chars - b.chars || a.keyId.start - b.keyId.start);
+          for (const c of level) near2.push(c);
         }
         return near2;
       };
@@ -3683,24 +3677,24 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
         false
       );
       if (near.length === 0 && naming === "labelled") near = within(SECTION_LINES, true);
-      for (const c3 of near.slice(0, PER_SECRET)) {
-        const keyLine = index.lineOf(c3.keyId.start);
-        candidates.push({ ...c3, breaks: breaksBetween(isBreak, keyLine, secretLine) });
+      for (const c of near.slice(0, PER_SECRET)) {
+        const keyLine = index.lineOf(c.keyId.start);
+        candidates.push({ ...c, breaks: breaksBetween(isBreak, keyLine, secretLine) });
       }
     }
   }
   candidates.sort(
-    (a, b3) => a.lines - b3.lines || a.breaks - b3.breaks || a.plain - b3.plain || a.before - b3.before || a.chars - b3.chars || a.secret.start - b3.secret.start
+    (a, b) => a.lines - b.lines || a.breaks - b.breaks || a.plain - b.plain || a.before - b.before || a.chars - b.chars || a.secret.start - b.secret.start
   );
   const used = /* @__PURE__ */ new Set();
   const paired = [];
-  for (const c3 of candidates) {
-    if (used.has(c3.keyId) || used.has(c3.secret)) continue;
-    used.add(c3.keyId);
-    used.add(c3.secret);
-    paired.push({ pair: c3.pair, keyId: c3.keyId, secret: c3.secret });
+  for (const c of candidates) {
+    if (used.has(c.keyId) || used.has(c.secret)) continue;
+    used.add(c.keyId);
+    used.add(c.secret);
+    paired.push({ pair: c.pair, keyId: c.keyId, secret: c.secret });
   }
-  return { pairs: paired, unpaired: matches.filter((m2) => !used.has(m2)) };
+  return { pairs: paired, unpaired: matches.filter((m) => !used.has(m)) };
 }
 var LABELLED_LINES, LABELLED_CHARS, SECTION_LINES, INI_HEADER, PER_SECRET, SECTION_CHARS;
 var init_pair = __esm({
@@ -3719,8 +3713,8 @@ var init_pair = __esm({
 function anyKeyword(rules) {
   let regex = ANY_KEYWORD.get(rules);
   if (regex === void 0) {
-    const words = [...new Set(rules.flatMap((r2) => r2.keywords))];
-    const escaped = words.map((w2) => w2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const words = [...new Set(rules.flatMap((r) => r.keywords))];
+    const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
     regex = words.length === 0 ? null : new RegExp(escaped.join("|"));
     ANY_KEYWORD.set(rules, regex);
   }
@@ -3728,7 +3722,7 @@ function anyKeyword(rules) {
 }
 function selectRules(text2, rules) {
   const any = anyKeyword(rules);
-  if (any !== null && !any.test(text2)) return rules.filter((r2) => r2.keywords.length === 0);
+  if (any !== null && !any.test(text2)) return rules.filter((r) => r.keywords.length === 0);
   const selected = [];
   const seen = /* @__PURE__ */ new Map();
   for (const rule2 of rules) {
@@ -3779,8 +3773,8 @@ var init_redact = __esm({
 });
 
 // src/engine/scan-regions.ts
-function isRunChar(text2, at2) {
-  return RUN_CHAR2[text2.charCodeAt(at2)] === 1;
+function isRunChar(text2, at) {
+  return RUN_CHAR2[text2.charCodeAt(at)] === 1;
 }
 function widenStart(text2, start) {
   let s = start;
@@ -3810,7 +3804,7 @@ function merge(sorted) {
 function regionsAround(index, anchors) {
   const text2 = index.text;
   const spans = [];
-  const window2 = (a) => ({
+  const window = (a) => ({
     start: Math.max(0, a.offset - a.chars),
     end: Math.min(text2.length, a.offset + a.chars),
     softStart: true,
@@ -3821,16 +3815,16 @@ function regionsAround(index, anchors) {
     const line = index.lineOf(a.offset);
     const lineStart = index.lineStart(line);
     if (endAfter(line) - lineStart > LONG_LINE && a.linesBefore === 0) {
-      spans.push(window2(a));
+      spans.push(window(a));
       continue;
     }
     const start = index.lineStart(Math.max(1, line - a.linesBefore));
     const end = endAfter(line + a.linesAfter);
     spans.push(
-      end - start > LONG_LINE * 4 ? window2(a) : { start, end, softStart: false, softEnd: false }
+      end - start > LONG_LINE * 4 ? window(a) : { start, end, softStart: false, softEnd: false }
     );
   }
-  spans.sort((x3, y2) => x3.start - y2.start);
+  spans.sort((x, y) => x.start - y.start);
   const widened = merge(spans).map((s) => ({
     start: s.softStart ? widenStart(text2, s.start) : s.start,
     end: s.softEnd ? widenEnd(text2, s.end) : s.end,
@@ -3841,8 +3835,8 @@ function regionsAround(index, anchors) {
 }
 function keywordOffsets(text2, keywords) {
   const offsets = [];
-  for (const k2 of keywords) {
-    for (let at2 = text2.indexOf(k2); at2 !== -1; at2 = text2.indexOf(k2, at2 + k2.length)) offsets.push(at2);
+  for (const k of keywords) {
+    for (let at = text2.indexOf(k); at !== -1; at = text2.indexOf(k, at + k.length)) offsets.push(at);
   }
   return offsets;
 }
@@ -3853,8 +3847,8 @@ var init_scan_regions = __esm({
     LONG_LINE = 4096;
     MAX_RUN_STEP = 2048;
     RUN_CHAR2 = new Uint8Array(128);
-    for (const c3 of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%\\_-")
-      RUN_CHAR2[c3.charCodeAt(0)] = 1;
+    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%\\_-")
+      RUN_CHAR2[c.charCodeAt(0)] = 1;
   }
 });
 
@@ -3862,8 +3856,8 @@ var init_scan_regions = __esm({
 function builtinReason(pack, value) {
   const exact = pack.builtinAllow.values.get(value);
   if (exact !== void 0) return { by: "builtin", entry: "example-value", reason: exact };
-  for (const p2 of pack.builtinAllow.patterns) {
-    if (p2.regex.test(value)) return { by: "builtin", entry: p2.entry, reason: p2.reason };
+  for (const p of pack.builtinAllow.patterns) {
+    if (p.regex.test(value)) return { by: "builtin", entry: p.entry, reason: p.reason };
   }
   return void 0;
 }
@@ -3872,8 +3866,8 @@ function userReason(allow, values, lines, lineReason) {
     const hash = sha256Hex2(value);
     const reason = allow.hashes.get(hash);
     if (reason !== void 0) return { by: "allowlist", entry: `sha256:${hash}`, reason };
-    for (const r2 of allow.secretRegexes) {
-      if (r2.regex.test(value)) return { by: "allowlist", entry: r2.entry, reason: r2.reason };
+    for (const r of allow.secretRegexes) {
+      if (r.regex.test(value)) return { by: "allowlist", entry: r.entry, reason: r.reason };
     }
   }
   for (const line of lines) {
@@ -3889,8 +3883,8 @@ function lineReasons(allow, index) {
     let reason = known.get(line);
     if (reason === void 0) {
       const text2 = index.lineText(line);
-      const r2 = allow.lineRegexes.find((x3) => x3.regex.test(text2));
-      reason = r2 === void 0 ? null : { by: "allowlist", entry: r2.entry, reason: r2.reason };
+      const r = allow.lineRegexes.find((x) => x.regex.test(text2));
+      reason = r === void 0 ? null : { by: "allowlist", entry: r.entry, reason: r.reason };
       known.set(line, reason);
     }
     return reason ?? void 0;
@@ -3898,15 +3892,15 @@ function lineReasons(allow, index) {
 }
 function pragmaLines(text2, index) {
   const lines = /* @__PURE__ */ new Set();
-  for (let at2 = text2.indexOf(PRAGMA); at2 !== -1; at2 = text2.indexOf(PRAGMA, at2 + PRAGMA.length))
-    lines.add(index.lineOf(at2));
+  for (let at = text2.indexOf(PRAGMA); at !== -1; at = text2.indexOf(PRAGMA, at + PRAGMA.length))
+    lines.add(index.lineOf(at));
   return lines;
 }
 function reportableTest(ranges) {
   if (ranges === void 0) return () => true;
-  const sorted = [...ranges].sort((a, b3) => a.start - b3.start);
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
   const maxEnd = [];
-  for (const r2 of sorted) maxEnd.push(Math.max(maxEnd.at(-1) ?? Number.NEGATIVE_INFINITY, r2.end));
+  for (const r of sorted) maxEnd.push(Math.max(maxEnd.at(-1) ?? Number.NEGATIVE_INFINITY, r.end));
   return (loc) => {
     let lo = 0;
     let hi = sorted.length;
@@ -3918,34 +3912,34 @@ function reportableTest(ranges) {
     return lo > 0 && maxEnd[lo - 1] >= loc.line;
   };
 }
-function reportsAlone(rule2, m2, index) {
+function reportsAlone(rule2, m, index) {
   if (rule2.report === "always") return true;
   if (rule2.report === "never" || rule2.labels === void 0) return false;
-  return labelOf(index, m2.start, rule2.labels) !== "none";
+  return labelOf(index, m.start, rule2.labels) !== "none";
 }
-function namingOf(m2, index) {
-  const labels = m2.rule.labels;
+function namingOf(m, index) {
+  const labels = m.rule.labels;
   if (labels === void 0) return "plain";
-  const reading = readLabel(index, m2.start, labels);
+  const reading = readLabel(index, m.start, labels);
   if (reading.strength !== "none") return "labelled";
   return reading.other ? "other" : "plain";
 }
 function findAllMatches(text2, pack) {
   const selected = selectRules(text2, pack.rules);
-  const raw = selected.filter((r2) => r2.report !== "labelled").flatMap((rule2) => findMatches(text2, rule2));
+  const raw = selected.filter((r) => r.report !== "labelled").flatMap((rule2) => findMatches(text2, rule2));
   let index;
   for (const rule2 of pack.rules) {
     if (rule2.report !== "labelled") continue;
     const anchors = [];
-    for (const p2 of pack.pairs) {
-      if (p2.secret !== rule2.id) continue;
-      const chars = Math.min(p2.withinChars, 1 << 20);
-      for (const m2 of raw) {
-        if (m2.rule.id === p2.keyId)
+    for (const p of pack.pairs) {
+      if (p.secret !== rule2.id) continue;
+      const chars = Math.min(p.withinChars, 1 << 20);
+      for (const m of raw) {
+        if (m.rule.id === p.keyId)
           anchors.push({
-            offset: m2.start,
-            linesBefore: p2.withinLines,
-            linesAfter: p2.withinLines,
+            offset: m.start,
+            linesBefore: p.withinLines,
+            linesAfter: p.withinLines,
             chars
           });
       }
@@ -3957,7 +3951,7 @@ function findAllMatches(text2, pack) {
     }
     if (anchors.length === 0) continue;
     index ??= createLineIndex(text2);
-    for (const m2 of findMatches(text2, rule2, regionsAround(index, anchors))) raw.push(m2);
+    for (const m of findMatches(text2, rule2, regionsAround(index, anchors))) raw.push(m);
   }
   if (raw.length > 0) index ??= createLineIndex(text2);
   return index === void 0 ? { raw } : { raw, index };
@@ -3976,44 +3970,44 @@ function detectChunk(chunk, pack, allow, collector) {
   if (raw.length === 0 || index === void 0) return [];
   const emits = [];
   const live2 = [];
-  for (const m2 of raw) {
-    if (!isPlausibleValue(m2.rule.kind, m2.value, m2.rule.minEntropy)) continue;
-    const builtin = builtinReason(pack, m2.value);
-    if (builtin === void 0) live2.push(m2);
-    else if (reportsAlone(m2.rule, m2, index)) {
-      emits.push({ spec: m2.rule.spec, kind: m2.rule.findingKind, primary: m2, allowedBy: builtin });
+  for (const m of raw) {
+    if (!isPlausibleValue(m.rule.kind, m.value, m.rule.minEntropy)) continue;
+    const builtin = builtinReason(pack, m.value);
+    if (builtin === void 0) live2.push(m);
+    else if (reportsAlone(m.rule, m, index)) {
+      emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m, allowedBy: builtin });
     }
   }
-  const { pairs, unpaired } = pairMatches(live2, pack.pairs, index, (m2) => namingOf(m2, index), text2);
-  for (const p2 of pairs) {
-    emits.push({ spec: p2.pair.spec, kind: "credential-pair", primary: p2.keyId, partner: p2.secret });
+  const { pairs, unpaired } = pairMatches(live2, pack.pairs, index, (m) => namingOf(m, index), text2);
+  for (const p of pairs) {
+    emits.push({ spec: p.pair.spec, kind: "credential-pair", primary: p.keyId, partner: p.secret });
   }
-  for (const m2 of unpaired) {
-    if (reportsAlone(m2.rule, m2, index))
-      emits.push({ spec: m2.rule.spec, kind: m2.rule.findingKind, primary: m2 });
+  for (const m of unpaired) {
+    if (reportsAlone(m.rule, m, index))
+      emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m });
   }
   if (emits.length === 0) return [];
   const masks = prepareMasks(
     raw.map(
-      (m2) => ({
-        start: m2.start,
-        end: m2.end,
-        replacement: redactValue(m2.rule.kind, m2.value)
+      (m) => ({
+        start: m.start,
+        end: m.end,
+        replacement: redactValue(m.rule.kind, m.value)
       })
     )
   );
   const lineOffset = (chunk.firstLine ?? 1) - 1;
   const columnOffset = (chunk.firstColumn ?? 1) - 1;
   const column = (offset, line) => index.columnOf(offset) + (line === 1 ? columnOffset : 0);
-  const locate = (m2) => {
-    const endOffset = Math.max(m2.start, m2.end - 1);
-    const line = index.lineOf(m2.start);
+  const locate = (m) => {
+    const endOffset = Math.max(m.start, m.end - 1);
+    const line = index.lineOf(m.start);
     const endLine = index.lineOf(endOffset);
     return {
       path: chunk.path,
       ...chunk.pathBytes === void 0 ? {} : { pathBytes: chunk.pathBytes },
       line: line + lineOffset,
-      column: column(m2.start, line),
+      column: column(m.start, line),
       endLine: endLine + lineOffset,
       endColumn: column(endOffset, endLine) + 1
     };
@@ -4039,7 +4033,7 @@ function detectChunk(chunk, pack, allow, collector) {
     const lines = [line];
     if (e.partner !== void 0) lines.push(index.lineOf(e.partner.start));
     const allowedBy = e.allowedBy ?? userReason(allow, values, lines, lineReason);
-    const pragma = lines.some((l3) => pragmas.has(l3));
+    const pragma = lines.some((l) => pragmas.has(l));
     findings.push({
       ruleId: e.spec.id,
       kind: e.kind,
@@ -4091,20 +4085,20 @@ function baselineKey(e) {
 ${e.path}
 ${e.secretHash}`;
 }
-function pathReason(f3, pathAllow) {
-  for (const p2 of pathAllow) {
-    if (p2.matches(f3.location.path)) return { by: "allowlist", entry: p2.entry, reason: p2.reason };
+function pathReason(f, pathAllow) {
+  for (const p of pathAllow) {
+    if (p.matches(f.location.path)) return { by: "allowlist", entry: p.entry, reason: p.reason };
   }
   return void 0;
 }
 function dedupe(findings) {
   const seen = /* @__PURE__ */ new Map();
-  for (const f3 of findings) {
-    const key = `${f3.fingerprint}
-${f3.location.line}
-${f3.location.column}
-${f3.commit?.sha ?? ""}`;
-    if (!seen.has(key)) seen.set(key, f3);
+  for (const f of findings) {
+    const key = `${f.fingerprint}
+${f.location.line}
+${f.location.column}
+${f.commit?.sha ?? ""}`;
+    if (!seen.has(key)) seen.set(key, f);
   }
   return [...seen.values()];
 }
@@ -4113,25 +4107,25 @@ function applyFilters(findings, ctx) {
   const suppressed = [];
   const baseline = new Map((ctx.baseline ?? []).map((e) => [baselineKey(e), e]));
   const used = /* @__PURE__ */ new Set();
-  for (const f3 of dedupe(findings)) {
-    const byValue = f3.allowedBy;
-    const reason = byValue ?? pathReason(f3, ctx.pathAllow) ?? (f3.pragma ? { by: "pragma", entry: "keyguard:allow", reason: "inline keyguard:allow" } : void 0);
+  for (const f of dedupe(findings)) {
+    const byValue = f.allowedBy;
+    const reason = byValue ?? pathReason(f, ctx.pathAllow) ?? (f.pragma ? { by: "pragma", entry: "keyguard:allow", reason: "inline keyguard:allow" } : void 0);
     if (reason !== void 0) {
-      suppressed.push({ finding: f3, reason });
+      suppressed.push({ finding: f, reason });
       continue;
     }
-    const key = baselineKey({ ruleId: f3.ruleId, path: f3.location.path, secretHash: f3.secretHash });
+    const key = baselineKey({ ruleId: f.ruleId, path: f.location.path, secretHash: f.secretHash });
     if (baseline.has(key)) {
       used.add(key);
       suppressed.push({
-        finding: f3,
+        finding: f,
         reason: { by: "baseline", entry: key.replace(/\n/g, ":"), reason: "accepted in baseline" }
       });
       continue;
     }
-    kept.push(f3);
+    kept.push(f);
   }
-  const staleBaseline = [...baseline].filter(([k2]) => !used.has(k2)).map(([, e]) => e);
+  const staleBaseline = [...baseline].filter(([k]) => !used.has(k)).map(([, e]) => e);
   return { kept, suppressed, staleBaseline };
 }
 var init_apply_filters = __esm({
@@ -4151,11 +4145,11 @@ __export(collect_parallel_exports, {
 });
 import { Worker } from "node:worker_threads";
 function allowlistToData(allow) {
-  const regex = (r2) => ({
-    source: r2.regex.source,
-    flags: r2.regex.flags,
-    entry: r2.entry,
-    reason: r2.reason
+  const regex = (r) => ({
+    source: r.regex.source,
+    flags: r.regex.flags,
+    entry: r.entry,
+    reason: r.reason
   });
   return {
     hashes: [...allow.hashes],
@@ -4164,10 +4158,10 @@ function allowlistToData(allow) {
   };
 }
 function allowlistFromData(data) {
-  const regex = (r2) => ({
-    regex: new RegExp(r2.source, r2.flags),
-    entry: r2.entry,
-    reason: r2.reason
+  const regex = (r) => ({
+    regex: new RegExp(r.source, r.flags),
+    entry: r.entry,
+    reason: r.reason
   });
   return {
     hashes: new Map(data.hashes),
@@ -4175,13 +4169,13 @@ function allowlistFromData(data) {
     lineRegexes: data.lineRegexes.map(regex)
   };
 }
-function revivedTarget(t2) {
-  return typeof t2.abs === "string" || Buffer.isBuffer(t2.abs) ? t2 : {
-    ...t2,
+function revivedTarget(t) {
+  return typeof t.abs === "string" || Buffer.isBuffer(t.abs) ? t : {
+    ...t,
     abs: Buffer.from(
-      t2.abs.buffer,
-      t2.abs.byteOffset,
-      t2.abs.length
+      t.abs.buffer,
+      t.abs.byteOffset,
+      t.abs.length
     )
   };
 }
@@ -4210,15 +4204,15 @@ async function scanInParallel(targets, plan, setup, into) {
       });
     });
   });
-  for (const w2 of workers) w2.catch(() => void 0);
+  for (const w of workers) w.catch(() => void 0);
   const reader = new ContentReader({ ...plan.read, source: "tree" });
   const sink = collectingSink(setup, into);
-  for (let at2 = Atomics.add(next, 0, BATCH); at2 < targets.length; at2 = Atomics.add(next, 0, BATCH)) {
-    const end = Math.min(targets.length, at2 + BATCH);
-    for (let i = at2; i < end; i++) reader.readFile(targets[i], sink);
+  for (let at = Atomics.add(next, 0, BATCH); at < targets.length; at = Atomics.add(next, 0, BATCH)) {
+    const end = Math.min(targets.length, at + BATCH);
+    for (let i = at; i < end; i++) reader.readFile(targets[i], sink);
   }
   for (const result2 of await Promise.all(workers)) {
-    for (const f3 of result2.found) into.found.push(f3);
+    for (const f of result2.found) into.found.push(f);
     for (const s of result2.skipped) into.skipped.push(s);
     into.stats.files += result2.stats.files;
     into.stats.bytes += result2.stats.bytes;
@@ -4236,18 +4230,18 @@ var init_collect_parallel = __esm({
 });
 
 // src/app/run-scan.ts
-function byLocation(a, b3) {
+function byLocation(a, b) {
   const pa = a.location.path;
-  const pb = b3.location.path;
+  const pb = b.location.path;
   if (pa !== pb) return pa < pb ? -1 : 1;
-  return a.location.line - b3.location.line || a.location.column - b3.location.column;
+  return a.location.line - b.location.line || a.location.column - b.location.column;
 }
 function collectingSink(setup, into) {
   const allow = setup.config.engineAllow;
   return {
     chunk(chunk) {
       into.stats.chunks++;
-      for (const f3 of detectChunk(chunk, setup.pack, allow, setup.collector)) into.found.push(f3);
+      for (const f of detectChunk(chunk, setup.pack, allow, setup.collector)) into.found.push(f);
     },
     skip(skipped) {
       into.skipped.push(skipped);
@@ -4282,7 +4276,7 @@ async function runScan(source, mode, setup, parallel) {
     mode,
     findings: filtered.kept.sort(byLocation),
     suppressed: filtered.suppressed,
-    skipped: skipped.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0),
+    skipped: skipped.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
     warnings: setup.config.warnings.map((message2) => ({ code: "CONFIG", message: message2 })),
     stats,
     ...coverage === void 0 ? {} : { coverage },
@@ -4297,759 +4291,13 @@ var init_run_scan = __esm({
   }
 });
 
-// node_modules/ms/index.js
-var require_ms = __commonJS({
-  "node_modules/ms/index.js"(exports, module) {
-    var s = 1e3;
-    var m2 = s * 60;
-    var h3 = m2 * 60;
-    var d2 = h3 * 24;
-    var w2 = d2 * 7;
-    var y2 = d2 * 365.25;
-    module.exports = function(val, options) {
-      options = options || {};
-      var type = typeof val;
-      if (type === "string" && val.length > 0) {
-        return parse(val);
-      } else if (type === "number" && isFinite(val)) {
-        return options.long ? fmtLong(val) : fmtShort(val);
-      }
-      throw new Error(
-        "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
-      );
-    };
-    function parse(str2) {
-      str2 = String(str2);
-      if (str2.length > 100) {
-        return;
-      }
-      var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str2
-      );
-      if (!match) {
-        return;
-      }
-      var n = parseFloat(match[1]);
-      var type = (match[2] || "ms").toLowerCase();
-      switch (type) {
-        case "years":
-        case "year":
-        case "yrs":
-        case "yr":
-        case "y":
-          return n * y2;
-        case "weeks":
-        case "week":
-        case "w":
-          return n * w2;
-        case "days":
-        case "day":
-        case "d":
-          return n * d2;
-        case "hours":
-        case "hour":
-        case "hrs":
-        case "hr":
-        case "h":
-          return n * h3;
-        case "minutes":
-        case "minute":
-        case "mins":
-        case "min":
-        case "m":
-          return n * m2;
-        case "seconds":
-        case "second":
-        case "secs":
-        case "sec":
-        case "s":
-          return n * s;
-        case "milliseconds":
-        case "millisecond":
-        case "msecs":
-        case "msec":
-        case "ms":
-          return n;
-        default:
-          return void 0;
-      }
-    }
-    function fmtShort(ms2) {
-      var msAbs = Math.abs(ms2);
-      if (msAbs >= d2) {
-        return Math.round(ms2 / d2) + "d";
-      }
-      if (msAbs >= h3) {
-        return Math.round(ms2 / h3) + "h";
-      }
-      if (msAbs >= m2) {
-        return Math.round(ms2 / m2) + "m";
-      }
-      if (msAbs >= s) {
-        return Math.round(ms2 / s) + "s";
-      }
-      return ms2 + "ms";
-    }
-    function fmtLong(ms2) {
-      var msAbs = Math.abs(ms2);
-      if (msAbs >= d2) {
-        return plural3(ms2, msAbs, d2, "day");
-      }
-      if (msAbs >= h3) {
-        return plural3(ms2, msAbs, h3, "hour");
-      }
-      if (msAbs >= m2) {
-        return plural3(ms2, msAbs, m2, "minute");
-      }
-      if (msAbs >= s) {
-        return plural3(ms2, msAbs, s, "second");
-      }
-      return ms2 + " ms";
-    }
-    function plural3(ms2, msAbs, n, name) {
-      var isPlural = msAbs >= n * 1.5;
-      return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
-    }
-  }
-});
-
-// node_modules/debug/src/common.js
-var require_common = __commonJS({
-  "node_modules/debug/src/common.js"(exports, module) {
-    function setup(env) {
-      createDebug.debug = createDebug;
-      createDebug.default = createDebug;
-      createDebug.coerce = coerce;
-      createDebug.disable = disable;
-      createDebug.enable = enable;
-      createDebug.enabled = enabled;
-      createDebug.humanize = require_ms();
-      createDebug.destroy = destroy;
-      Object.keys(env).forEach((key) => {
-        createDebug[key] = env[key];
-      });
-      createDebug.names = [];
-      createDebug.skips = [];
-      createDebug.formatters = {};
-      function selectColor(namespace) {
-        let hash = 0;
-        for (let i = 0; i < namespace.length; i++) {
-          hash = (hash << 5) - hash + namespace.charCodeAt(i);
-          hash |= 0;
-        }
-        return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
-      }
-      createDebug.selectColor = selectColor;
-      function createDebug(namespace) {
-        let prevTime;
-        let enableOverride = null;
-        let namespacesCache;
-        let enabledCache;
-        function debug(...args) {
-          if (!debug.enabled) {
-            return;
-          }
-          const self = debug;
-          const curr = Number(/* @__PURE__ */ new Date());
-          const ms2 = curr - (prevTime || curr);
-          self.diff = ms2;
-          self.prev = prevTime;
-          self.curr = curr;
-          prevTime = curr;
-          args[0] = createDebug.coerce(args[0]);
-          if (typeof args[0] !== "string") {
-            args.unshift("%O");
-          }
-          let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format) => {
-            if (match === "%%") {
-              return "%";
-            }
-            index++;
-            const formatter = createDebug.formatters[format];
-            if (typeof formatter === "function") {
-              const val = args[index];
-              match = formatter.call(self, val);
-              args.splice(index, 1);
-              index--;
-            }
-            return match;
-          });
-          createDebug.formatArgs.call(self, args);
-          const logFn = self.log || createDebug.log;
-          logFn.apply(self, args);
-        }
-        debug.namespace = namespace;
-        debug.useColors = createDebug.useColors();
-        debug.color = createDebug.selectColor(namespace);
-        debug.extend = extend;
-        debug.destroy = createDebug.destroy;
-        Object.defineProperty(debug, "enabled", {
-          enumerable: true,
-          configurable: false,
-          get: () => {
-            if (enableOverride !== null) {
-              return enableOverride;
-            }
-            if (namespacesCache !== createDebug.namespaces) {
-              namespacesCache = createDebug.namespaces;
-              enabledCache = createDebug.enabled(namespace);
-            }
-            return enabledCache;
-          },
-          set: (v2) => {
-            enableOverride = v2;
-          }
-        });
-        if (typeof createDebug.init === "function") {
-          createDebug.init(debug);
-        }
-        return debug;
-      }
-      function extend(namespace, delimiter) {
-        const newDebug = createDebug(this.namespace + (typeof delimiter === "undefined" ? ":" : delimiter) + namespace);
-        newDebug.log = this.log;
-        return newDebug;
-      }
-      function enable(namespaces) {
-        createDebug.save(namespaces);
-        createDebug.namespaces = namespaces;
-        createDebug.names = [];
-        createDebug.skips = [];
-        const split = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
-        for (const ns2 of split) {
-          if (ns2[0] === "-") {
-            createDebug.skips.push(ns2.slice(1));
-          } else {
-            createDebug.names.push(ns2);
-          }
-        }
-      }
-      function matchesTemplate(search, template) {
-        let searchIndex = 0;
-        let templateIndex = 0;
-        let starIndex = -1;
-        let matchIndex = 0;
-        while (searchIndex < search.length) {
-          if (templateIndex < template.length && (template[templateIndex] === search[searchIndex] || template[templateIndex] === "*")) {
-            if (template[templateIndex] === "*") {
-              starIndex = templateIndex;
-              matchIndex = searchIndex;
-              templateIndex++;
-            } else {
-              searchIndex++;
-              templateIndex++;
-            }
-          } else if (starIndex !== -1) {
-            templateIndex = starIndex + 1;
-            matchIndex++;
-            searchIndex = matchIndex;
-          } else {
-            return false;
-          }
-        }
-        while (templateIndex < template.length && template[templateIndex] === "*") {
-          templateIndex++;
-        }
-        return templateIndex === template.length;
-      }
-      function disable() {
-        const namespaces = [
-          ...createDebug.names,
-          ...createDebug.skips.map((namespace) => "-" + namespace)
-        ].join(",");
-        createDebug.enable("");
-        return namespaces;
-      }
-      function enabled(name) {
-        for (const skip of createDebug.skips) {
-          if (matchesTemplate(name, skip)) {
-            return false;
-          }
-        }
-        for (const ns2 of createDebug.names) {
-          if (matchesTemplate(name, ns2)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      function coerce(val) {
-        if (val instanceof Error) {
-          return val.stack || val.message;
-        }
-        return val;
-      }
-      function destroy() {
-        console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
-      }
-      createDebug.enable(createDebug.load());
-      return createDebug;
-    }
-    module.exports = setup;
-  }
-});
-
-// node_modules/debug/src/browser.js
-var require_browser = __commonJS({
-  "node_modules/debug/src/browser.js"(exports, module) {
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load;
-    exports.useColors = useColors;
-    exports.storage = localstorage();
-    exports.destroy = /* @__PURE__ */ (() => {
-      let warned = false;
-      return () => {
-        if (!warned) {
-          warned = true;
-          console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
-        }
-      };
-    })();
-    exports.colors = [
-      "#0000CC",
-      "#0000FF",
-      "#0033CC",
-      "#0033FF",
-      "#0066CC",
-      "#0066FF",
-      "#0099CC",
-      "#0099FF",
-      "#00CC00",
-      "#00CC33",
-      "#00CC66",
-      "#00CC99",
-      "#00CCCC",
-      "#00CCFF",
-      "#3300CC",
-      "#3300FF",
-      "#3333CC",
-      "#3333FF",
-      "#3366CC",
-      "#3366FF",
-      "#3399CC",
-      "#3399FF",
-      "#33CC00",
-      "#33CC33",
-      "#33CC66",
-      "#33CC99",
-      "#33CCCC",
-      "#33CCFF",
-      "#6600CC",
-      "#6600FF",
-      "#6633CC",
-      "#6633FF",
-      "#66CC00",
-      "#66CC33",
-      "#9900CC",
-      "#9900FF",
-      "#9933CC",
-      "#9933FF",
-      "#99CC00",
-      "#99CC33",
-      "#CC0000",
-      "#CC0033",
-      "#CC0066",
-      "#CC0099",
-      "#CC00CC",
-      "#CC00FF",
-      "#CC3300",
-      "#CC3333",
-      "#CC3366",
-      "#CC3399",
-      "#CC33CC",
-      "#CC33FF",
-      "#CC6600",
-      "#CC6633",
-      "#CC9900",
-      "#CC9933",
-      "#CCCC00",
-      "#CCCC33",
-      "#FF0000",
-      "#FF0033",
-      "#FF0066",
-      "#FF0099",
-      "#FF00CC",
-      "#FF00FF",
-      "#FF3300",
-      "#FF3333",
-      "#FF3366",
-      "#FF3399",
-      "#FF33CC",
-      "#FF33FF",
-      "#FF6600",
-      "#FF6633",
-      "#FF9900",
-      "#FF9933",
-      "#FFCC00",
-      "#FFCC33"
-    ];
-    function useColors() {
-      if (typeof window !== "undefined" && window.process && (window.process.type === "renderer" || window.process.__nwjs)) {
-        return true;
-      }
-      if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
-        return false;
-      }
-      let m2;
-      return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
-      typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
-      // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
-      typeof navigator !== "undefined" && navigator.userAgent && (m2 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m2[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
-      typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
-    }
-    function formatArgs(args) {
-      args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module.exports.humanize(this.diff);
-      if (!this.useColors) {
-        return;
-      }
-      const c3 = "color: " + this.color;
-      args.splice(1, 0, c3, "color: inherit");
-      let index = 0;
-      let lastC = 0;
-      args[0].replace(/%[a-zA-Z%]/g, (match) => {
-        if (match === "%%") {
-          return;
-        }
-        index++;
-        if (match === "%c") {
-          lastC = index;
-        }
-      });
-      args.splice(lastC, 0, c3);
-    }
-    exports.log = console.debug || console.log || (() => {
-    });
-    function save(namespaces) {
-      try {
-        if (namespaces) {
-          exports.storage.setItem("debug", namespaces);
-        } else {
-          exports.storage.removeItem("debug");
-        }
-      } catch (error) {
-      }
-    }
-    function load() {
-      let r2;
-      try {
-        r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
-      } catch (error) {
-      }
-      if (!r2 && typeof process !== "undefined" && "env" in process) {
-        r2 = process.env.DEBUG;
-      }
-      return r2;
-    }
-    function localstorage() {
-      try {
-        return localStorage;
-      } catch (error) {
-      }
-    }
-    module.exports = require_common()(exports);
-    var { formatters } = module.exports;
-    formatters.j = function(v2) {
-      try {
-        return JSON.stringify(v2);
-      } catch (error) {
-        return "[UnexpectedJSONParseError]: " + error.message;
-      }
-    };
-  }
-});
-
-// node_modules/debug/src/node.js
-var require_node = __commonJS({
-  "node_modules/debug/src/node.js"(exports, module) {
-    var tty = __require("tty");
-    var util = __require("util");
-    exports.init = init;
-    exports.log = log;
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load;
-    exports.useColors = useColors;
-    exports.destroy = util.deprecate(
-      () => {
-      },
-      "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
-    );
-    exports.colors = [6, 2, 3, 4, 5, 1];
-    try {
-      const supportsColor = __require("supports-color");
-      if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
-        exports.colors = [
-          20,
-          21,
-          26,
-          27,
-          32,
-          33,
-          38,
-          39,
-          40,
-          41,
-          42,
-          43,
-          44,
-          45,
-          56,
-          57,
-          62,
-          63,
-          68,
-          69,
-          74,
-          75,
-          76,
-          77,
-          78,
-          79,
-          80,
-          81,
-          92,
-          93,
-          98,
-          99,
-          112,
-          113,
-          128,
-          129,
-          134,
-          135,
-          148,
-          149,
-          160,
-          161,
-          162,
-          163,
-          164,
-          165,
-          166,
-          167,
-          168,
-          169,
-          170,
-          171,
-          172,
-          173,
-          178,
-          179,
-          184,
-          185,
-          196,
-          197,
-          198,
-          199,
-          200,
-          201,
-          202,
-          203,
-          204,
-          205,
-          206,
-          207,
-          208,
-          209,
-          214,
-          215,
-          220,
-          221
-        ];
-      }
-    } catch (error) {
-    }
-    exports.inspectOpts = Object.keys(process.env).filter((key) => {
-      return /^debug_/i.test(key);
-    }).reduce((obj, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_3, k2) => {
-        return k2.toUpperCase();
-      });
-      let val = process.env[key];
-      if (/^(yes|on|true|enabled)$/i.test(val)) {
-        val = true;
-      } else if (/^(no|off|false|disabled)$/i.test(val)) {
-        val = false;
-      } else if (val === "null") {
-        val = null;
-      } else {
-        val = Number(val);
-      }
-      obj[prop] = val;
-      return obj;
-    }, {});
-    function useColors() {
-      return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty.isatty(process.stderr.fd);
-    }
-    function formatArgs(args) {
-      const { namespace: name, useColors: useColors2 } = this;
-      if (useColors2) {
-        const c3 = this.color;
-        const colorCode = "\x1B[3" + (c3 < 8 ? c3 : "8;5;" + c3);
-        const prefix = `  ${colorCode};1m${name} \x1B[0m`;
-        args[0] = prefix + args[0].split("\n").join("\n" + prefix);
-        args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
-      } else {
-        args[0] = getDate() + name + " " + args[0];
-      }
-    }
-    function getDate() {
-      if (exports.inspectOpts.hideDate) {
-        return "";
-      }
-      return (/* @__PURE__ */ new Date()).toISOString() + " ";
-    }
-    function log(...args) {
-      return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + "\n");
-    }
-    function save(namespaces) {
-      if (namespaces) {
-        process.env.DEBUG = namespaces;
-      } else {
-        delete process.env.DEBUG;
-      }
-    }
-    function load() {
-      return process.env.DEBUG;
-    }
-    function init(debug) {
-      debug.inspectOpts = {};
-      const keys = Object.keys(exports.inspectOpts);
-      for (let i = 0; i < keys.length; i++) {
-        debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
-      }
-    }
-    module.exports = require_common()(exports);
-    var { formatters } = module.exports;
-    formatters.o = function(v2) {
-      this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts).split("\n").map((str2) => str2.trim()).join(" ");
-    };
-    formatters.O = function(v2) {
-      this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts);
-    };
-  }
-});
-
-// node_modules/debug/src/index.js
-var require_src = __commonJS({
-  "node_modules/debug/src/index.js"(exports, module) {
-    if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
-      module.exports = require_browser();
-    } else {
-      module.exports = require_node();
-    }
-  }
-});
-
-// node_modules/@kwsites/file-exists/dist/src/index.js
-var require_src2 = __commonJS({
-  "node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
-    "use strict";
-    var __importDefault = exports && exports.__importDefault || function(mod) {
-      return mod && mod.__esModule ? mod : { "default": mod };
-    };
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fs_1 = __require("fs");
-    var debug_1 = __importDefault(require_src());
-    var log = debug_1.default("@kwsites/file-exists");
-    function check(path, isFile, isDirectory) {
-      log(`checking %s`, path);
-      try {
-        const stat = fs_1.statSync(path);
-        if (stat.isFile() && isFile) {
-          log(`[OK] path represents a file`);
-          return true;
-        }
-        if (stat.isDirectory() && isDirectory) {
-          log(`[OK] path represents a directory`);
-          return true;
-        }
-        log(`[FAIL] path represents something other than a file or directory`);
-        return false;
-      } catch (e) {
-        if (e.code === "ENOENT") {
-          log(`[FAIL] path is not accessible: %o`, e);
-          return false;
-        }
-        log(`[FATAL] %o`, e);
-        throw e;
-      }
-    }
-    function exists(path, type = exports.READABLE) {
-      return check(path, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
-    }
-    exports.exists = exists;
-    exports.FILE = 1;
-    exports.FOLDER = 2;
-    exports.READABLE = exports.FILE + exports.FOLDER;
-  }
-});
-
-// node_modules/@kwsites/file-exists/dist/index.js
-var require_dist = __commonJS({
-  "node_modules/@kwsites/file-exists/dist/index.js"(exports) {
-    "use strict";
-    function __export2(m2) {
-      for (var p2 in m2) if (!exports.hasOwnProperty(p2)) exports[p2] = m2[p2];
-    }
-    Object.defineProperty(exports, "__esModule", { value: true });
-    __export2(require_src2());
-  }
-});
-
-// node_modules/@kwsites/promise-deferred/dist/index.js
-var require_dist2 = __commonJS({
-  "node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDeferred = exports.deferred = void 0;
-    function deferred() {
-      let done;
-      let fail2;
-      let status = "pending";
-      const promise = new Promise((_done, _fail) => {
-        done = _done;
-        fail2 = _fail;
-      });
-      return {
-        promise,
-        done(result2) {
-          if (status === "pending") {
-            status = "resolved";
-            done(result2);
-          }
-        },
-        fail(error) {
-          if (status === "pending") {
-            status = "rejected";
-            fail2(error);
-          }
-        },
-        get fulfilled() {
-          return status !== "pending";
-        },
-        get status() {
-          return status;
-        }
-      };
-    }
-    exports.deferred = deferred;
-    exports.createDeferred = deferred;
-    exports.default = deferred;
-  }
-});
-
 // node_modules/picocolors/picocolors.js
 var require_picocolors = __commonJS({
   "node_modules/picocolors/picocolors.js"(exports, module) {
-    var p2 = process || {};
-    var argv = p2.argv || [];
-    var env = p2.env || {};
-    var isColorSupported = !(!!env.NO_COLOR || argv.includes("--no-color")) && (!!env.FORCE_COLOR || argv.includes("--color") || p2.platform === "win32" || (p2.stdout || {}).isTTY && env.TERM !== "dumb" || !!env.CI);
+    var p = process || {};
+    var argv = p.argv || [];
+    var env = p.env || {};
+    var isColorSupported = !(!!env.NO_COLOR || argv.includes("--no-color")) && (!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || (p.stdout || {}).isTTY && env.TERM !== "dumb" || !!env.CI);
     var formatter = (open, close, replace = open) => (input) => {
       let string = "" + input, index = string.indexOf(close, open.length);
       return ~index ? open + replaceClose(string, close, replace, index) + close : open + string + close;
@@ -5064,50 +4312,50 @@ var require_picocolors = __commonJS({
       return result2 + string.substring(cursor);
     };
     var createColors = (enabled = isColorSupported) => {
-      let f3 = enabled ? formatter : () => String;
+      let f = enabled ? formatter : () => String;
       return {
         isColorSupported: enabled,
-        reset: f3("\x1B[0m", "\x1B[0m"),
-        bold: f3("\x1B[1m", "\x1B[22m", "\x1B[22m\x1B[1m"),
-        dim: f3("\x1B[2m", "\x1B[22m", "\x1B[22m\x1B[2m"),
-        italic: f3("\x1B[3m", "\x1B[23m"),
-        underline: f3("\x1B[4m", "\x1B[24m"),
-        inverse: f3("\x1B[7m", "\x1B[27m"),
-        hidden: f3("\x1B[8m", "\x1B[28m"),
-        strikethrough: f3("\x1B[9m", "\x1B[29m"),
-        black: f3("\x1B[30m", "\x1B[39m"),
-        red: f3("\x1B[31m", "\x1B[39m"),
-        green: f3("\x1B[32m", "\x1B[39m"),
-        yellow: f3("\x1B[33m", "\x1B[39m"),
-        blue: f3("\x1B[34m", "\x1B[39m"),
-        magenta: f3("\x1B[35m", "\x1B[39m"),
-        cyan: f3("\x1B[36m", "\x1B[39m"),
-        white: f3("\x1B[37m", "\x1B[39m"),
-        gray: f3("\x1B[90m", "\x1B[39m"),
-        bgBlack: f3("\x1B[40m", "\x1B[49m"),
-        bgRed: f3("\x1B[41m", "\x1B[49m"),
-        bgGreen: f3("\x1B[42m", "\x1B[49m"),
-        bgYellow: f3("\x1B[43m", "\x1B[49m"),
-        bgBlue: f3("\x1B[44m", "\x1B[49m"),
-        bgMagenta: f3("\x1B[45m", "\x1B[49m"),
-        bgCyan: f3("\x1B[46m", "\x1B[49m"),
-        bgWhite: f3("\x1B[47m", "\x1B[49m"),
-        blackBright: f3("\x1B[90m", "\x1B[39m"),
-        redBright: f3("\x1B[91m", "\x1B[39m"),
-        greenBright: f3("\x1B[92m", "\x1B[39m"),
-        yellowBright: f3("\x1B[93m", "\x1B[39m"),
-        blueBright: f3("\x1B[94m", "\x1B[39m"),
-        magentaBright: f3("\x1B[95m", "\x1B[39m"),
-        cyanBright: f3("\x1B[96m", "\x1B[39m"),
-        whiteBright: f3("\x1B[97m", "\x1B[39m"),
-        bgBlackBright: f3("\x1B[100m", "\x1B[49m"),
-        bgRedBright: f3("\x1B[101m", "\x1B[49m"),
-        bgGreenBright: f3("\x1B[102m", "\x1B[49m"),
-        bgYellowBright: f3("\x1B[103m", "\x1B[49m"),
-        bgBlueBright: f3("\x1B[104m", "\x1B[49m"),
-        bgMagentaBright: f3("\x1B[105m", "\x1B[49m"),
-        bgCyanBright: f3("\x1B[106m", "\x1B[49m"),
-        bgWhiteBright: f3("\x1B[107m", "\x1B[49m")
+        reset: f("\x1B[0m", "\x1B[0m"),
+        bold: f("\x1B[1m", "\x1B[22m", "\x1B[22m\x1B[1m"),
+        dim: f("\x1B[2m", "\x1B[22m", "\x1B[22m\x1B[2m"),
+        italic: f("\x1B[3m", "\x1B[23m"),
+        underline: f("\x1B[4m", "\x1B[24m"),
+        inverse: f("\x1B[7m", "\x1B[27m"),
+        hidden: f("\x1B[8m", "\x1B[28m"),
+        strikethrough: f("\x1B[9m", "\x1B[29m"),
+        black: f("\x1B[30m", "\x1B[39m"),
+        red: f("\x1B[31m", "\x1B[39m"),
+        green: f("\x1B[32m", "\x1B[39m"),
+        yellow: f("\x1B[33m", "\x1B[39m"),
+        blue: f("\x1B[34m", "\x1B[39m"),
+        magenta: f("\x1B[35m", "\x1B[39m"),
+        cyan: f("\x1B[36m", "\x1B[39m"),
+        white: f("\x1B[37m", "\x1B[39m"),
+        gray: f("\x1B[90m", "\x1B[39m"),
+        bgBlack: f("\x1B[40m", "\x1B[49m"),
+        bgRed: f("\x1B[41m", "\x1B[49m"),
+        bgGreen: f("\x1B[42m", "\x1B[49m"),
+        bgYellow: f("\x1B[43m", "\x1B[49m"),
+        bgBlue: f("\x1B[44m", "\x1B[49m"),
+        bgMagenta: f("\x1B[45m", "\x1B[49m"),
+        bgCyan: f("\x1B[46m", "\x1B[49m"),
+        bgWhite: f("\x1B[47m", "\x1B[49m"),
+        blackBright: f("\x1B[90m", "\x1B[39m"),
+        redBright: f("\x1B[91m", "\x1B[39m"),
+        greenBright: f("\x1B[92m", "\x1B[39m"),
+        yellowBright: f("\x1B[93m", "\x1B[39m"),
+        blueBright: f("\x1B[94m", "\x1B[39m"),
+        magentaBright: f("\x1B[95m", "\x1B[39m"),
+        cyanBright: f("\x1B[96m", "\x1B[39m"),
+        whiteBright: f("\x1B[97m", "\x1B[39m"),
+        bgBlackBright: f("\x1B[100m", "\x1B[49m"),
+        bgRedBright: f("\x1B[101m", "\x1B[49m"),
+        bgGreenBright: f("\x1B[102m", "\x1B[49m"),
+        bgYellowBright: f("\x1B[103m", "\x1B[49m"),
+        bgBlueBright: f("\x1B[104m", "\x1B[49m"),
+        bgMagentaBright: f("\x1B[105m", "\x1B[49m"),
+        bgCyanBright: f("\x1B[106m", "\x1B[49m"),
+        bgWhiteBright: f("\x1B[107m", "\x1B[49m")
       };
     };
     module.exports = createColors();
@@ -5171,12 +4419,119 @@ var package_default = {
     ignore: "7.0.17",
     picocolors: "1.1.1",
     picomatch: "4.0.7",
-    "simple-git": "4.0.2",
     typescript: "5.9.3",
     vite: "8.3.8",
     vitest: "^4.1.12"
   }
 };
+
+// src/git/git-command.ts
+var NO_PROGRAMS = [
+  "core.fsmonitor=false",
+  "log.showSignature=false",
+  "core.editor=:",
+  "sequence.editor=:"
+];
+var NO_HOOKS = "core.hooksPath=/dev/null";
+var NO_TRANSPORT = [
+  "protocol.allow=never",
+  ...["file", "git", "ssh", "http", "https", "ftp", "ftps", "ext", "fd"].map(
+    (p) => `protocol.${p}.allow=never`
+  )
+];
+var FETCH_ONLY = [
+  "protocol.ext.allow=never",
+  "protocol.git.allow=never",
+  "core.alternateRefsCommand=exit 0"
+];
+var READ_ONLY = /* @__PURE__ */ new Set([
+  "rev-parse",
+  "rev-list",
+  "log",
+  "cat-file",
+  "ls-files",
+  "ls-tree",
+  "check-ignore",
+  "merge-base",
+  "show-ref",
+  "for-each-ref",
+  "config",
+  "diff"
+]);
+var CONVERTING = /* @__PURE__ */ new Set(["--filters", "--textconv", "-m", "--modified"]);
+function subcommandFlags(command) {
+  switch (command) {
+    // External diff programs (diff.external, diff.<driver>.command, GIT_EXTERNAL_DIFF) and
+    // textconv filters are off; log does not verify signatures.
+    case "diff":
+      return ["--no-ext-diff", "--no-textconv"];
+    case "log":
+      return ["--no-ext-diff", "--no-textconv", "--no-show-signature"];
+    // Submodules are other repositories with their own config; remote.<name>.uploadpack would
+    // name the program a local or ssh fetch runs.
+    case "fetch":
+      return ["--no-recurse-submodules", "--upload-pack=git-upload-pack"];
+    default:
+      return [];
+  }
+}
+function refuse(use, command, why) {
+  throw new Error(`git ${command} is not allowed for '${use}': ${why}`);
+}
+function check(use, command, args) {
+  if (use === "scratch") return;
+  if (use === "fetch") {
+    if (command !== "fetch") refuse(use, command, "only fetch");
+    return;
+  }
+  if (use === "hooks-path") {
+    if (command !== "rev-parse" && command !== "config") refuse(use, command, "only questions");
+    return;
+  }
+  if (!READ_ONLY.has(command)) refuse(use, command, "not known to be read-only");
+  const converting = args.find((a) => CONVERTING.has(a));
+  if (converting !== void 0) refuse(use, command, `${converting} reads converted content`);
+  if (command === "diff" && !args.includes("--cached")) {
+    refuse(use, command, "only --cached (a work-tree diff runs clean filters)");
+  }
+  if (command === "config" && !args.includes("--get")) refuse(use, command, "only --get");
+}
+var inherited;
+function setGitEnvironment(env) {
+  inherited = env;
+}
+function additions(use) {
+  switch (use) {
+    case "scan":
+    case "hooks-path":
+      return { GIT_NO_LAZY_FETCH: "1", GIT_OPTIONAL_LOCKS: "0" };
+    case "fetch":
+      return { GIT_TERMINAL_PROMPT: "0" };
+    case "scratch":
+      return {};
+  }
+}
+function settings(use) {
+  switch (use) {
+    case "scan":
+      return [...NO_PROGRAMS, NO_HOOKS, ...NO_TRANSPORT];
+    case "hooks-path":
+      return [...NO_PROGRAMS, ...NO_TRANSPORT];
+    case "fetch":
+      return [...NO_PROGRAMS, NO_HOOKS, ...FETCH_ONLY];
+    case "scratch":
+      return [...NO_PROGRAMS];
+  }
+}
+function gitCommand(use, args, env) {
+  const [command = "", ...rest] = args;
+  check(use, command, rest);
+  const out = ["--no-pager"];
+  for (const s of settings(use)) out.push("-c", s);
+  out.push(command, ...subcommandFlags(command), ...rest);
+  const base = env ?? inherited;
+  return base === void 0 ? { args: out } : { args: out, env: { ...base, ...additions(use) } };
+}
 
 // src/action/run-action.ts
 import { readFileSync as readFileSync3 } from "node:fs";
@@ -5224,8 +4579,8 @@ async function parseJsonFile(file, code) {
     return JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
   } catch (error) {
     const message2 = error instanceof Error ? error.message : String(error);
-    const at2 = /position (\d+)/.exec(message2);
-    const where2 = at2?.[1] === void 0 ? "" : ` at ${positionToLineColumn(text2, Number(at2[1]))}`;
+    const at = /position (\d+)/.exec(message2);
+    const where2 = at?.[1] === void 0 ? "" : ` at ${positionToLineColumn(text2, Number(at[1]))}`;
     const reason = (message2.split(/, "|\n| in JSON/)[0] ?? message2).slice(0, 80);
     throw new KeyguardError(code, `${file}: invalid JSON${where2} (${reason})`, { cause: error });
   }
@@ -5235,8 +4590,8 @@ async function parseJsonFile(file, code) {
 var BASELINE_FILE_NAME = ".keyguard-baseline.json";
 function isEntry(e) {
   if (typeof e !== "object" || e === null) return false;
-  const r2 = e;
-  return typeof r2.ruleId === "string" && typeof r2.path === "string" && typeof r2.secretHash === "string" && /^[0-9a-f]{64}$/.test(r2.secretHash);
+  const r = e;
+  return typeof r.ruleId === "string" && typeof r.path === "string" && typeof r.secretHash === "string" && /^[0-9a-f]{64}$/.test(r.secretHash);
 }
 async function loadBaseline(file) {
   const data = await parseJsonFile(file, "BASELINE_INVALID");
@@ -5264,12 +4619,12 @@ function tokenTable(matches, index) {
   let table = TOKENS.get(matches);
   if (table === void 0) {
     const tokens = matches.filter(
-      (m2) => m2.rule.kind === "session-token" && isPlausibleValue(m2.rule.kind, m2.value, m2.rule.minEntropy)
-    ).sort((a, b3) => a.start - b3.start);
+      (m) => m.rule.kind === "session-token" && isPlausibleValue(m.rule.kind, m.value, m.rule.minEntropy)
+    ).sort((a, b) => a.start - b.start);
     table = {
       tokens,
-      starts: tokens.map((t2) => t2.start),
-      lines: tokens.map((t2) => index.lineOf(t2.start))
+      starts: tokens.map((t) => t.start),
+      lines: tokens.map((t) => index.lineOf(t.start))
     };
     TOKENS.set(matches, table);
   }
@@ -5290,22 +4645,22 @@ function nearestToken(keyId, matches, index, withinLines) {
   const keyLine = index.lineOf(keyId.start);
   let best;
   const consider = (i) => {
-    const m2 = tokens[i];
-    if (m2 === void 0) return;
+    const m = tokens[i];
+    if (m === void 0) return;
     const distance = Math.abs(lines[i] - keyLine);
     if (distance > withinLines) return;
-    const chars = Math.abs(m2.start - keyId.start);
-    if (best === void 0 || distance < best.lines || distance === best.lines && (chars < best.chars || chars === best.chars && m2.start < best.start)) {
-      best = { value: m2.value, lines: distance, chars, start: m2.start };
+    const chars = Math.abs(m.start - keyId.start);
+    if (best === void 0 || distance < best.lines || distance === best.lines && (chars < best.chars || chars === best.chars && m.start < best.start)) {
+      best = { value: m.value, lines: distance, chars, start: m.start };
     }
   };
   for (let line = keyLine - withinLines; line <= keyLine + withinLines; line++) {
     const from = lowerBound(lines, line);
-    const to2 = lowerBound(lines, line + 1);
-    if (from === to2) continue;
-    const around = Math.min(Math.max(lowerBound(starts, keyId.start), from), to2);
+    const to = lowerBound(lines, line + 1);
+    if (from === to) continue;
+    const around = Math.min(Math.max(lowerBound(starts, keyId.start), from), to);
     if (around - 1 >= from) consider(around - 1);
-    if (around < to2) consider(around);
+    if (around < to) consider(around);
   }
   return best?.value;
 }
@@ -5353,8 +4708,18 @@ var UNREAD_REASONS = /* @__PURE__ */ new Set([
   "missing"
 ]);
 
-// src/git/blob-reader.ts
+// src/git/spawn-git.ts
 import { spawn } from "node:child_process";
+function spawnGit(use, args, options) {
+  const command = gitCommand(use, args, options.env);
+  return spawn("git", command.args, {
+    cwd: options.cwd,
+    stdio: ["pipe", "pipe", "pipe"],
+    ...command.env === void 0 ? {} : { env: command.env }
+  });
+}
+
+// src/git/blob-reader.ts
 var STREAM_ABOVE = 8 * 1024 * 1024;
 var HIGH_WATER = 8 * 1024 * 1024;
 var LF = 10;
@@ -5375,10 +4740,10 @@ var BlobReader = class {
   failure;
   constructor(cwd, maxSize) {
     this.maxSize = maxSize;
-    this.child = spawn("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    this.child.stdout.on("data", (d2) => this.feed(d2));
-    this.child.stderr.on("data", (d2) => {
-      this.stderr += d2.toString("utf8");
+    this.child = spawnGit("scan", ["cat-file", "--batch"], { cwd });
+    this.child.stdout.on("data", (d) => this.feed(d));
+    this.child.stderr.on("data", (d) => {
+      this.stderr += d.toString("utf8");
     });
     this.child.on("error", (error) => {
       this.failure = new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, {
@@ -5401,9 +4766,9 @@ var BlobReader = class {
     });
   }
   poke() {
-    const w2 = this.wake;
+    const w = this.wake;
     this.wake = void 0;
-    w2?.();
+    w?.();
     const s = this.streaming?.wake;
     if (s !== void 0 && this.streaming !== void 0) this.streaming.wake = void 0;
     s?.();
@@ -5458,19 +4823,19 @@ var BlobReader = class {
           this.streaming = void 0;
           this.header = void 0;
         }
-        const w2 = streaming.wake;
+        const w = streaming.wake;
         streaming.wake = void 0;
-        w2?.();
+        w?.();
         continue;
       }
       if (this.bodyLeft === 0) {
-        const h3 = this.header;
+        const h = this.header;
         this.header = void 0;
         if (this.keep) {
           const all = this.body.length === 1 ? this.body[0] : Buffer.concat(this.body);
-          this.push({ ...h3, data: all.subarray(0, h3.size) });
+          this.push({ ...h, data: all.subarray(0, h.size) });
         } else {
-          this.push(h3);
+          this.push(h);
         }
         this.body = [];
       }
@@ -5538,15 +4903,27 @@ var BlobReader = class {
   }
 };
 
+// src/git/revision-args.ts
+var REVISION_OPTION = /^--(?:all|not|branches|tags|remotes)$|^--(?:branches|tags|remotes|glob|exclude|since|until|after|before)=/;
+function revisionArgs(revisions) {
+  for (const r of revisions) {
+    if (r.startsWith("-") && !REVISION_OPTION.test(r)) {
+      throw new KeyguardError(
+        "USAGE",
+        `'${r}' is not a revision: a revision never starts with '-'`
+      );
+    }
+  }
+  return [...revisions];
+}
+
 // src/git/commit-log.ts
-import { spawn as spawn2 } from "node:child_process";
 var FIELDS = 5;
 var NULL_ID = /^0+$/;
 function commitLogArgs(revisions) {
   return [
-    "-c",
-    "log.showRoot=true",
     "log",
+    "--root",
     "--topo-order",
     "--reverse",
     "--raw",
@@ -5558,16 +4935,17 @@ function commitLogArgs(revisions) {
     "--no-textconv",
     "--no-color",
     "--format=%H%x00%an%x00%ae%x00%aI%x00%B",
-    ...revisions,
+    ...revisionArgs(revisions),
     "--"
   ];
 }
 async function* streamCommitLog(cwd, revisions) {
   const args = commitLogArgs(revisions);
-  const child = spawn2("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawnGit("scan", args, { cwd });
+  child.stdin.end();
   let stderr = "";
-  child.stderr.on("data", (d2) => {
-    stderr += d2.toString("utf8");
+  child.stderr.on("data", (d) => {
+    stderr += d.toString("utf8");
   });
   const closed = new Promise((resolve5, reject) => {
     child.on(
@@ -5592,15 +4970,15 @@ async function* streamCommitLog(cwd, revisions) {
   };
   const take = (token) => {
     if (current !== void 0 && header.length === 0) {
-      const t2 = token.startsWith("\n") ? token.slice(1) : token;
+      const t = token.startsWith("\n") ? token.slice(1) : token;
       if (meta !== void 0) {
         const [, mode = "", , blob = ""] = meta.slice(1).split(" ");
         meta = void 0;
         if (!NULL_ID.test(blob)) files.push({ path: token, mode, blob });
         return void 0;
       }
-      if (t2.startsWith(":")) {
-        meta = t2;
+      if (t.startsWith(":")) {
+        meta = t;
         return void 0;
       }
     }
@@ -5660,18 +5038,18 @@ async function* streamCommitLog(cwd, revisions) {
 
 // src/model/path-text.ts
 import { isUtf8 } from "node:buffer";
-function sequenceLength(b3, i) {
-  const c3 = b3[i] ?? 0;
-  if (c3 < 128) return 1;
-  const cont = (k2) => ((b3[i + k2] ?? 0) & 192) === 128;
-  const next = b3[i + 1] ?? 0;
-  if (c3 >= 194 && c3 <= 223) return cont(1) ? 2 : 0;
-  if (c3 >= 224 && c3 <= 239) {
-    if (c3 === 224 && next < 160 || c3 === 237 && next > 159) return 0;
+function sequenceLength(b, i) {
+  const c = b[i] ?? 0;
+  if (c < 128) return 1;
+  const cont = (k) => ((b[i + k] ?? 0) & 192) === 128;
+  const next = b[i + 1] ?? 0;
+  if (c >= 194 && c <= 223) return cont(1) ? 2 : 0;
+  if (c >= 224 && c <= 239) {
+    if (c === 224 && next < 160 || c === 237 && next > 159) return 0;
     return cont(1) && cont(2) ? 3 : 0;
   }
-  if (c3 >= 240 && c3 <= 244) {
-    if (c3 === 240 && next < 144 || c3 === 244 && next > 143) return 0;
+  if (c >= 240 && c <= 244) {
+    if (c === 240 && next < 144 || c === 244 && next > 143) return 0;
     return cont(1) && cont(2) && cont(3) ? 4 : 0;
   }
   return 0;
@@ -5694,24 +5072,21 @@ function pathText(bytes) {
 }
 
 // src/git/run-git.ts
-import { spawn as spawn3 } from "node:child_process";
 var STDERR_TAIL_LINES = 20;
 function tail(text2) {
   return text2.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
 }
-function runGit(args, cwd, input, env) {
+function runGit(args, cwd, options = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn3("git", args, {
+    const child = spawnGit(options.use ?? "scan", args, {
       cwd,
-      stdio: ["pipe", "pipe", "pipe"],
-      // Only `keyguard doctor` passes an environment (its scratch repository); scans inherit.
-      ...env === void 0 ? {} : { env }
+      ...options.env === void 0 ? {} : { env: options.env }
     });
     const out = [];
     let err = "";
-    child.stdout.on("data", (d2) => out.push(d2));
-    child.stderr.on("data", (d2) => {
-      err += d2.toString("utf8");
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => {
+      err += d.toString("utf8");
     });
     child.on("error", (error) => {
       reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }));
@@ -5721,11 +5096,11 @@ function runGit(args, cwd, input, env) {
     });
     child.stdin.on("error", () => {
     });
-    child.stdin.end(input);
+    child.stdin.end(options.input);
   });
 }
-async function runGitChecked(args, cwd, input, env) {
-  const result2 = await runGit(args, cwd, input, env);
+async function runGitChecked(args, cwd, options = {}) {
+  const result2 = await runGit(args, cwd, options);
   if (result2.code !== 0) {
     throw new KeyguardError(
       "GIT_FAILED",
@@ -5790,20 +5165,20 @@ function parseHunks(patch) {
   while (start < patch.length) {
     let end = patch.indexOf("\n", start);
     if (end === -1) end = patch.length;
-    const c3 = patch.charCodeAt(start);
-    if (c3 === 100 && patch.startsWith("diff --", start)) {
+    const c = patch.charCodeAt(start);
+    if (c === 100 && patch.startsWith("diff --", start)) {
       current = { added: [], binary: false };
       sections.push(current);
-    } else if (c3 === 42 && patch.startsWith("* Unmerged path ", start)) {
+    } else if (c === 42 && patch.startsWith("* Unmerged path ", start)) {
       current = { added: [], binary: false };
       sections.push(current);
-    } else if (c3 === 66 && current !== void 0 && patch.startsWith("Binary files ", start)) {
+    } else if (c === 66 && current !== void 0 && patch.startsWith("Binary files ", start)) {
       current.binary = true;
-    } else if (c3 === 64 && current !== void 0) {
-      const m2 = HUNK.exec(patch.slice(start, Math.min(end, start + 200)));
-      if (m2 !== null) {
-        const first = Number(m2[1]);
-        const count = m2[2] === void 0 ? 1 : Number(m2[2]);
+    } else if (c === 64 && current !== void 0) {
+      const m = HUNK.exec(patch.slice(start, Math.min(end, start + 200)));
+      if (m !== null) {
+        const first = Number(m[1]);
+        const count = m[2] === void 0 ? 1 : Number(m[2]);
         if (count > 0) current.added.push({ start: first, end: first + count - 1 });
       }
     }
@@ -5840,8 +5215,8 @@ function parseStagedDiff(out) {
       `git diff --cached listed ${changes.length} paths but ${hunks.length} patches; refusing to guess which lines are new`
     );
   }
-  return changes.map((c3, i) => ({
-    ...c3,
+  return changes.map((c, i) => ({
+    ...c,
     added: hunks[i]?.added ?? [],
     binaryDiff: hunks[i]?.binary ?? false
   }));
@@ -5862,9 +5237,9 @@ async function* readAhead(source, ahead) {
   let wake;
   let room;
   const signal = () => {
-    const w2 = wake;
+    const w = wake;
     wake = void 0;
-    w2?.();
+    w?.();
   };
   const pump = (async () => {
     try {
@@ -5889,9 +5264,9 @@ async function* readAhead(source, ahead) {
     for (; ; ) {
       const next = queue.shift();
       if (next !== void 0) {
-        const r2 = room;
+        const r = room;
         room = void 0;
-        r2?.();
+        r?.();
         yield next;
         continue;
       }
@@ -5903,9 +5278,9 @@ async function* readAhead(source, ahead) {
     }
   } finally {
     stopped = true;
-    const r2 = room;
+    const r = room;
     room = void 0;
-    r2?.();
+    r?.();
     await pump;
   }
 }
@@ -5936,8 +5311,8 @@ var BATCH_COMMITS = 256;
 var BATCH_FILES = 2048;
 var READ_AHEAD_COMMITS = 4096;
 var CLEAN_IDS_KEPT = 1 << 18;
-function commitRef(c3) {
-  return { sha: c3.sha, author: c3.author, email: c3.email, date: c3.date };
+function commitRef(c) {
+  return { sha: c.sha, author: c.author, email: c.email, date: c.date };
 }
 function createHistorySource(options) {
   const kept = options.cleanIdsKept ?? CLEAN_IDS_KEPT;
@@ -5963,12 +5338,12 @@ function createHistorySource(options) {
     const key = `\0message\0${commit.sha}`;
     const ref = commitRef(commit);
     const quiet = { ...sink, read: () => void 0 };
-    const r2 = reader.readBytes(
+    const r = reader.readBytes(
       Buffer.from(commit.message, "utf8"),
       { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true },
       quiet
     );
-    if (!r2.candidate) return;
+    if (!r.candidate) return;
     intro.set(key, { rank, commits: 1 });
     chunkKeys.set(`${commit.sha}\0${COMMIT_MESSAGE_PATH}`, key);
   }
@@ -5995,16 +5370,16 @@ function createHistorySource(options) {
         sink.read(bytes);
       }
     };
-    for (const r2 of requests) {
-      const label = { path: r2.file.path, blobId: record3.id, commit: r2.commit };
+    for (const r of requests) {
+      const label = { path: r.file.path, blobId: record3.id, commit: r.commit };
       let result2;
       if (record3.data !== void 0) result2 = reader.readBytes(record3.data, label, once);
       else if (record3.pieces !== void 0) {
         result2 = await reader.readPieces(record3.pieces, label, once);
         if (result2.candidate) {
-          paths.add(r2.file.path);
-          intro.set(r2.key, { rank: r2.rank, commits: 1 });
-          chunkKeys.set(`${r2.commit.sha}\0${r2.file.path}`, r2.key);
+          paths.add(r.file.path);
+          intro.set(r.key, { rank: r.rank, commits: 1 });
+          chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
         } else if (!result2.skipped) clean.add(record3.id);
         return;
       } else return;
@@ -6012,13 +5387,13 @@ function createHistorySource(options) {
         skippedBlobs.add(record3.id);
         return;
       }
-      paths.add(r2.file.path);
+      paths.add(r.file.path);
       if (!result2.candidate) {
         clean.add(record3.id);
         return;
       }
-      intro.set(r2.key, { rank: r2.rank, commits: 1 });
-      chunkKeys.set(`${r2.commit.sha}\0${r2.file.path}`, r2.key);
+      intro.set(r.key, { rank: r.rank, commits: 1 });
+      chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
     }
   }
   async function flush(batch, firstRank, blobs, sink) {
@@ -6070,17 +5445,17 @@ function createHistorySource(options) {
         }
         skippedBlobs.add(record3.id);
         counts.missingBlobs++;
-        for (const r2 of requests)
-          skipOnce(sink, r2.file.path, "missing", "object not in the repository");
+        for (const r of requests)
+          skipOnce(sink, r.file.path, "missing", "object not in the repository");
         continue;
       }
       if (record3.data === void 0 && record3.pieces === void 0) {
         skippedBlobs.add(record3.id);
         counts.largeBlobs++;
-        for (const r2 of requests)
+        for (const r of requests)
           skipOnce(
             sink,
-            r2.file.path,
+            r.file.path,
             "too-large",
             `${record3.size} bytes, over the size limit`,
             record3.size
@@ -6119,7 +5494,7 @@ function createHistorySource(options) {
         partialReason: [
           options.extraCoverage?.partialReason,
           `${counts.missingBlobs} blob(s) missing from the repository were not scanned`
-        ].filter((x3) => x3 !== void 0).join("; ")
+        ].filter((x) => x !== void 0).join("; ")
       }
     }),
     async read(sink) {
@@ -6204,9 +5579,9 @@ function kindOf(entry, abs) {
 }
 function ignoredBy(chain, rel, isDir) {
   for (let i = chain.length - 1; i >= 0; i--) {
-    const r2 = chain[i];
-    const local = r2.dir === "" ? rel : rel.slice(r2.dir.length + 1);
-    const verdict = r2.rules.test(isDir ? `${local}/` : local);
+    const r = chain[i];
+    const local = r.dir === "" ? rel : rel.slice(r.dir.length + 1);
+    const verdict = r.rules.test(isDir ? `${local}/` : local);
     if (verdict.ignored) return true;
     if (verdict.unignored) return false;
   }
@@ -6233,7 +5608,7 @@ function walkFolder(root) {
       } catch {
       }
     }
-    entries.sort((a, b3) => Buffer.compare(a.name, b3.name));
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     for (const entry of entries) {
       if (entry.name.equals(GIT)) continue;
       const path = rel.length === 0 ? entry.name : Buffer.concat([rel, SLASH, entry.name]);
@@ -6279,36 +5654,36 @@ function createStagedSource(options) {
       counts.paths = changes.length;
       const reader = new ContentReader({ ...options.read, source: "staged" });
       const wanted = [];
-      const where2 = (c3) => ({
-        path: c3.path,
-        ...c3.pathBytes === void 0 ? {} : { pathBytes: c3.pathBytes }
+      const where2 = (c) => ({
+        path: c.path,
+        ...c.pathBytes === void 0 ? {} : { pathBytes: c.pathBytes }
       });
-      for (const c3 of changes) {
-        if (c3.status === "U") {
+      for (const c of changes) {
+        if (c.status === "U") {
           counts.skipped++;
-          sink.skip({ ...where2(c3), reason: "unreadable", detail: "unmerged" });
+          sink.skip({ ...where2(c), reason: "unreadable", detail: "unmerged" });
           continue;
         }
-        if (c3.status === "D" || isNullId(c3.blob)) {
+        if (c.status === "D" || isNullId(c.blob)) {
           counts.deleted++;
           continue;
         }
-        if (c3.newMode === GITLINK_MODE) {
+        if (c.newMode === GITLINK_MODE) {
           counts.skipped++;
-          sink.skip({ ...where2(c3), reason: "submodule", detail: "a commit of another repository" });
+          sink.skip({ ...where2(c), reason: "submodule", detail: "a commit of another repository" });
           continue;
         }
-        if (c3.newMode === SYMLINK_MODE) {
+        if (c.newMode === SYMLINK_MODE) {
           counts.skipped++;
-          sink.skip({ ...where2(c3), reason: "symlink" });
+          sink.skip({ ...where2(c), reason: "symlink" });
           continue;
         }
-        wanted.push(c3);
+        wanted.push(c);
       }
-      const label = (c3) => ({
-        ...where2(c3),
-        blobId: c3.blob,
-        ...c3.binaryDiff ? {} : { reportable: c3.added }
+      const label = (c) => ({
+        ...where2(c),
+        blobId: c.blob,
+        ...c.binaryDiff ? {} : { reportable: c.added }
       });
       const fromGit = [];
       for (const change of wanted) {
@@ -6317,8 +5692,8 @@ function createStagedSource(options) {
           fromGit.push(change);
           continue;
         }
-        const r2 = reader.readBytes(data, label(change), sink);
-        if (r2.skipped) counts.skipped++;
+        const r = reader.readBytes(data, label(change), sink);
+        if (r.skipped) counts.skipped++;
         else counts.scanned++;
       }
       if (fromGit.length === 0) return;
@@ -6329,7 +5704,7 @@ function createStagedSource(options) {
       let finished = false;
       try {
         let i = 0;
-        for await (const record3 of blobs.read(fromGit.map((c3) => c3.blob))) {
+        for await (const record3 of blobs.read(fromGit.map((c) => c.blob))) {
           const change = fromGit[i++];
           if (change === void 0) break;
           let skipped = false;
@@ -6386,36 +5761,36 @@ function kindOfMode(mode) {
 function parseStagedListing(out) {
   const files = [];
   let last;
-  let at2 = 0;
-  while (at2 < out.length) {
-    let end = out.indexOf(0, at2);
+  let at = 0;
+  while (at < out.length) {
+    let end = out.indexOf(0, at);
     if (end === -1) end = out.length;
-    const tab = out.indexOf(TAB, at2);
+    const tab = out.indexOf(TAB, at);
     if (tab !== -1 && tab < end) {
       const bytes = out.subarray(tab + 1, end);
       if (last === void 0 || !last.equals(bytes)) {
-        files.push({ bytes, kind: kindOfMode(out.toString("latin1", at2, at2 + 6)) });
+        files.push({ bytes, kind: kindOfMode(out.toString("latin1", at, at + 6)) });
         last = bytes;
       }
     }
-    at2 = end + 1;
+    at = end + 1;
   }
   return files;
 }
 function parseOthersListing(out) {
   const files = [];
-  let at2 = 0;
-  while (at2 < out.length) {
-    let end = out.indexOf(0, at2);
+  let at = 0;
+  while (at < out.length) {
+    let end = out.indexOf(0, at);
     if (end === -1) end = out.length;
-    if (end > at2) {
+    if (end > at) {
       const nested = out[end - 1] === 47;
       files.push({
-        bytes: out.subarray(at2, nested ? end - 1 : end),
+        bytes: out.subarray(at, nested ? end - 1 : end),
         kind: nested ? "gitlink" : "file"
       });
     }
-    at2 = end + 1;
+    at = end + 1;
   }
   return files;
 }
@@ -6489,32 +5864,32 @@ async function targetsOf(path, options, into) {
   }
   const git = await listTreeFiles(abs);
   if (git !== void 0) {
-    for (const f3 of git.files) {
-      const text2 = pathText(f3.bytes);
+    for (const f of git.files) {
+      const text2 = pathText(f.bytes);
       into.targets.push({
-        abs: joinBytes(git.root, f3.bytes),
+        abs: joinBytes(git.root, f.bytes),
         ...text2,
-        ...f3.kind === "file" ? {} : { kind: f3.kind }
+        ...f.kind === "file" ? {} : { kind: f.kind }
       });
     }
     return;
   }
   const walked = walkFolder(abs);
   const base = folderPrefix(abs, cwd, root);
-  for (const f3 of walked.files) {
+  for (const f of walked.files) {
     into.targets.push({
-      abs: joinBytes(abs, f3.bytes),
-      ...pathText(prefixBytes(base, f3.bytes)),
-      ...f3.kind === "file" ? {} : { kind: f3.kind }
+      abs: joinBytes(abs, f.bytes),
+      ...pathText(prefixBytes(base, f.bytes)),
+      ...f.kind === "file" ? {} : { kind: f.kind }
     });
   }
-  for (const u2 of walked.unreadable) {
-    const text2 = pathText(prefixBytes(base, u2.bytes));
+  for (const u of walked.unreadable) {
+    const text2 = pathText(prefixBytes(base, u.bytes));
     into.skipped.push({
       ...text2,
       path: text2.path === "" ? "." : text2.path,
       reason: "unreadable",
-      detail: `folder cannot be listed (${u2.code})`
+      detail: `folder cannot be listed (${u.code})`
     });
   }
 }
@@ -6526,11 +5901,11 @@ async function listTargets(options) {
     into.targets = [];
     into.skipped = [];
     await targetsOf(path, options, into);
-    for (const t2 of into.targets) {
-      const key = typeof t2.abs === "string" ? t2.abs : `\0${t2.abs.toString("base64")}`;
+    for (const t of into.targets) {
+      const key = typeof t.abs === "string" ? t.abs : `\0${t.abs.toString("base64")}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      all.targets.push(t2);
+      all.targets.push(t);
     }
     all.skipped.push(...into.skipped);
   }
@@ -6566,9 +5941,9 @@ var PRINCIPAL_SEVERITY = {
   other: "high"
 };
 function principalOf(arn) {
-  const m2 = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(.+)$/.exec(arn);
-  const service = m2?.[1];
-  const resource = m2?.[2] ?? "";
+  const m = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(.+)$/.exec(arn);
+  const service = m?.[1];
+  const resource = m?.[2] ?? "";
   let type = "other";
   if (service === "iam" && resource === "root") type = "root";
   else if (service === "iam" && resource.startsWith("user/")) type = "user";
@@ -6658,22 +6033,22 @@ function findingVerification(result2) {
       return { status: "skipped", reason: result2.reason };
   }
 }
-function summary(v2) {
+function summary(v) {
   return {
-    status: v2.status,
-    ...v2.arn === void 0 ? {} : { arn: v2.arn },
-    ...v2.account === void 0 ? {} : { account: v2.account },
-    ...v2.reason === void 0 ? {} : { code: v2.reason }
+    status: v.status,
+    ...v.arn === void 0 ? {} : { arn: v.arn },
+    ...v.account === void 0 ? {} : { account: v.account },
+    ...v.reason === void 0 ? {} : { code: v.reason }
   };
 }
 function assessFindings(outcome, options) {
   const findings = [];
   const suppressed = [...outcome.suppressed];
-  for (const f3 of outcome.findings) {
-    const result2 = options.verification?.get(f3.fingerprint);
+  for (const f of outcome.findings) {
+    const result2 = options.verification?.get(f.fingerprint);
     const verification = result2 === void 0 ? void 0 : findingVerification(result2);
-    const hasSessionToken = options.sessionTokens?.get(f3.fingerprint);
-    const assessed = assessSeverity(f3, {
+    const hasSessionToken = options.sessionTokens?.get(f.fingerprint);
+    const assessed = assessSeverity(f, {
       today: options.today,
       ...options.accounts === void 0 ? {} : { accounts: options.accounts },
       ...verification === void 0 ? {} : { verification: summary(verification) },
@@ -6681,7 +6056,7 @@ function assessFindings(outcome, options) {
     });
     if (assessed.accountMatch?.list === "allow") {
       suppressed.push({
-        finding: f3,
+        finding: f,
         reason: {
           by: "allowlist",
           entry: `account:${assessed.accountMatch.entry.id}`,
@@ -6690,9 +6065,9 @@ function assessFindings(outcome, options) {
       });
       continue;
     }
-    const explain = assessed.severity !== f3.severity || assessed.accountMatch !== void 0 || verification?.status === "live" || verification?.status === "inactive";
+    const explain = assessed.severity !== f.severity || assessed.accountMatch !== void 0 || verification?.status === "live" || verification?.status === "inactive";
     findings.push({
-      ...f3,
+      ...f,
       severity: assessed.severity,
       ...verification === void 0 ? {} : { verification },
       ...explain ? { severityReason: assessed.reason } : {}
@@ -6724,16 +6099,16 @@ function bypassesProxy(url, noProxy) {
     const entry = raw.trim().toLowerCase();
     if (entry === "") continue;
     if (entry === "*") return true;
-    const m2 = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(entry);
-    if (m2 === null) continue;
-    const name = (m2[1] ?? m2[2] ?? "").replace(/^\*?\./, "");
-    if (m2[3] !== void 0 && m2[3] !== port) continue;
+    const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(entry);
+    if (m === null) continue;
+    const name = (m[1] ?? m[2] ?? "").replace(/^\*?\./, "");
+    if (m[3] !== void 0 && m[3] !== port) continue;
     if (host === name || host.endsWith(`.${name}`)) return true;
   }
   return false;
 }
-function proxyUrl(settings, name) {
-  const raw = nonEmpty(settings[name]);
+function proxyUrl(settings2, name) {
+  const raw = nonEmpty(settings2[name]);
   if (raw === void 0) return void 0;
   let url;
   try {
@@ -6746,11 +6121,11 @@ function proxyUrl(settings, name) {
   }
   return url;
 }
-function proxyFor(url, settings) {
-  if (settings === void 0) return void 0;
-  const http = proxyUrl(settings, "http_proxy") ?? proxyUrl(settings, "HTTP_PROXY");
-  const https = proxyUrl(settings, "https_proxy") ?? proxyUrl(settings, "HTTPS_PROXY") ?? http;
-  if (bypassesProxy(url, nonEmpty(settings.no_proxy) ?? nonEmpty(settings.NO_PROXY)))
+function proxyFor(url, settings2) {
+  if (settings2 === void 0) return void 0;
+  const http = proxyUrl(settings2, "http_proxy") ?? proxyUrl(settings2, "HTTP_PROXY");
+  const https = proxyUrl(settings2, "https_proxy") ?? proxyUrl(settings2, "HTTPS_PROXY") ?? http;
+  if (bypassesProxy(url, nonEmpty(settings2.no_proxy) ?? nonEmpty(settings2.NO_PROXY)))
     return void 0;
   return url.protocol === "https:" ? https : http;
 }
@@ -6887,7 +6262,7 @@ function deriveSigningKey(secret, date, region, service) {
 function uriEncode(value) {
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
-    (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
   );
 }
 function safeDecode(value) {
@@ -6909,18 +6284,18 @@ function canonicalUri(path, normalize = true) {
   return `/${segments.join("/")}${trailing}`;
 }
 function canonicalQuery(query) {
-  const q3 = query.startsWith("?") ? query.slice(1) : query;
-  if (q3 === "") return "";
+  const q = query.startsWith("?") ? query.slice(1) : query;
+  if (q === "") return "";
   const pairs = [];
-  for (const part of q3.split("&")) {
+  for (const part of q.split("&")) {
     if (part === "") continue;
     const eq = part.indexOf("=");
     const name = eq === -1 ? part : part.slice(0, eq);
     const value = eq === -1 ? "" : part.slice(eq + 1);
     pairs.push([uriEncode(safeDecode(name)), uriEncode(safeDecode(value))]);
   }
-  pairs.sort(([an2, av], [bn2, bv]) => an2 < bn2 ? -1 : an2 > bn2 ? 1 : av < bv ? -1 : av > bv ? 1 : 0);
-  return pairs.map(([n, v2]) => `${n}=${v2}`).join("&");
+  pairs.sort(([an, av], [bn, bv]) => an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0);
+  return pairs.map(([n, v]) => `${n}=${v}`).join("&");
 }
 function canonicalHeaders(headers) {
   const merged = /* @__PURE__ */ new Map();
@@ -7011,10 +6386,10 @@ var LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
 function isLoopbackHost(hostname) {
   return LOOPBACK.test(hostname);
 }
-function resolveStsEndpoint(settings = {}) {
+function resolveStsEndpoint(settings2 = {}) {
   const pick = (value) => value === void 0 || value.trim() === "" ? void 0 : value.trim();
-  const sts = pick(settings.AWS_ENDPOINT_URL_STS);
-  const general = pick(settings.AWS_ENDPOINT_URL);
+  const sts = pick(settings2.AWS_ENDPOINT_URL_STS);
+  const general = pick(settings2.AWS_ENDPOINT_URL);
   const source = sts !== void 0 ? "AWS_ENDPOINT_URL_STS" : general !== void 0 ? "AWS_ENDPOINT_URL" : "default";
   const raw = sts ?? general ?? GLOBAL_STS_ENDPOINT;
   let url;
@@ -7036,7 +6411,7 @@ function resolveStsEndpoint(settings = {}) {
     );
   }
   const regional = REGIONAL.exec(url.hostname)?.[1];
-  const region = regional ?? pick(settings.AWS_REGION) ?? pick(settings.AWS_DEFAULT_REGION) ?? "us-east-1";
+  const region = regional ?? pick(settings2.AWS_REGION) ?? pick(settings2.AWS_DEFAULT_REGION) ?? "us-east-1";
   return { url, region: source === "default" ? "us-east-1" : region, source };
 }
 
@@ -7056,10 +6431,10 @@ function decodeXml(text2) {
   });
 }
 function xmlText(xml, tag) {
-  const m2 = new RegExp(
+  const m = new RegExp(
     `<(?:[A-Za-z0-9_-]+:)?${tag}(?:\\s[^>]*)?>([^<]*)</(?:[A-Za-z0-9_-]+:)?${tag}>`
   ).exec(xml);
-  return m2?.[1] === void 0 ? void 0 : decodeXml(m2[1]).trim();
+  return m?.[1] === void 0 ? void 0 : decodeXml(m[1]).trim();
 }
 function record(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
@@ -7126,7 +6501,7 @@ var SECRET_SHAPE = /^[A-Za-z0-9+/]{40}$/;
 var KEY_SHAPE = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
 function refusalReason(credential) {
   const { keyId, secret, sessionToken } = credential;
-  if ([keyId, secret, sessionToken ?? ""].some((v2) => v2.includes("EXAMPLE"))) return "example";
+  if ([keyId, secret, sessionToken ?? ""].some((v) => v.includes("EXAMPLE"))) return "example";
   if (!KEY_SHAPE.test(keyId))
     return keyId.startsWith("AKIA") || keyId.startsWith("ASIA") ? "malformed" : "unsupported-prefix";
   if (keyFactsFor(keyId).canary === true) return "canary";
@@ -7221,12 +6596,12 @@ var RANK = {
   inactive: 2,
   skipped: 3
 };
-function better(a, b3) {
-  return a === void 0 || RANK[b3.status] < RANK[a.status] ? b3 : a;
+function better(a, b) {
+  return a === void 0 || RANK[b.status] < RANK[a.status] ? b : a;
 }
-function wait(ms2, signal) {
+function wait(ms, signal) {
   return new Promise((resolve5) => {
-    if (ms2 <= 0 || signal?.aborted === true) {
+    if (ms <= 0 || signal?.aborted === true) {
       resolve5();
       return;
     }
@@ -7235,7 +6610,7 @@ function wait(ms2, signal) {
       signal?.removeEventListener("abort", done);
       resolve5();
     };
-    const timer = setTimeout(done, ms2);
+    const timer = setTimeout(done, ms);
     signal?.addEventListener("abort", done, { once: true });
   });
 }
@@ -7263,7 +6638,7 @@ async function verifyCredentials(credentials, options = {}) {
     const tried = [];
     for (const credential of group2) {
       const same = tried.find(
-        (t2) => t2.secret === credential.secret && t2.token === credential.sessionToken
+        (t) => t.secret === credential.secret && t.token === credential.sessionToken
       );
       if (same !== void 0) {
         settle(credential, same.result);
@@ -7272,8 +6647,8 @@ async function verifyCredentials(credentials, options = {}) {
       const sentAt = Date.now();
       let result2 = await callSts(credential, ctx);
       if (result2.status === "inactive" && result2.code === "SignatureDoesNotMatch") {
-        const other = tried.filter((t2) => t2.secret !== credential.secret && sentAt - t2.doneAt < windowMs).at(-1);
-        const otherLive = tried.some((t2) => t2.result.status === "live");
+        const other = tried.filter((t) => t.secret !== credential.secret && sentAt - t.doneAt < windowMs).at(-1);
+        const otherLive = tried.some((t) => t.result.status === "live");
         if (other !== void 0 && !otherLive) {
           await wait(other.doneAt + windowMs - Date.now(), ctx.signal);
           result2 = await callSts(credential, ctx);
@@ -7302,9 +6677,9 @@ async function verifyCredentials(credentials, options = {}) {
 // src/app/verify-findings.ts
 async function verifyFindings(findings, credentials, options = {}) {
   const wanted = new Set(
-    findings.filter((f3) => f3.keyFacts?.canary !== true).map((f3) => f3.fingerprint)
+    findings.filter((f) => f.keyFacts?.canary !== true).map((f) => f.fingerprint)
   );
-  const send = credentials.filter((c3) => wanted.has(c3.fingerprint));
+  const send = credentials.filter((c) => wanted.has(c.fingerprint));
   if (send.length === 0) return /* @__PURE__ */ new Map();
   return verifyCredentials(send, options);
 }
@@ -7320,23 +6695,23 @@ async function assessScan(outcome, options) {
   try {
     const credentials = verify.collector.credentials();
     const sessionTokens = /* @__PURE__ */ new Map();
-    for (const c3 of credentials) {
-      if (!c3.keyId.startsWith("ASIA")) continue;
-      const has = c3.sessionToken !== void 0 && c3.sessionToken !== "";
-      sessionTokens.set(c3.fingerprint, (sessionTokens.get(c3.fingerprint) ?? false) || has);
+    for (const c of credentials) {
+      if (!c.keyId.startsWith("ASIA")) continue;
+      const has = c.sessionToken !== void 0 && c.sessionToken !== "";
+      sessionTokens.set(c.fingerprint, (sessionTokens.get(c.fingerprint) ?? false) || has);
     }
     const survivors = assessFindings(outcome, base).findings;
     const verification = await verifyFindings(survivors, credentials, verify.options);
     const pairOfToken = /* @__PURE__ */ new Map();
-    for (const c3 of credentials) {
-      if (c3.sessionToken === void 0 || !verification.has(c3.fingerprint)) continue;
-      pairOfToken.set(createHash3("sha256").update(c3.sessionToken).digest("hex"), c3.fingerprint);
+    for (const c of credentials) {
+      if (c.sessionToken === void 0 || !verification.has(c.fingerprint)) continue;
+      pairOfToken.set(createHash3("sha256").update(c.sessionToken).digest("hex"), c.fingerprint);
     }
-    for (const f3 of survivors) {
-      const pair = f3.kind === "session-token" ? pairOfToken.get(f3.secretHash) : void 0;
+    for (const f of survivors) {
+      const pair = f.kind === "session-token" ? pairOfToken.get(f.secretHash) : void 0;
       const result2 = pair === void 0 ? void 0 : verification.get(pair);
-      if (result2 !== void 0 && !verification.has(f3.fingerprint))
-        verification.set(f3.fingerprint, result2);
+      if (result2 !== void 0 && !verification.has(f.fingerprint))
+        verification.set(f.fingerprint, result2);
     }
     return assessFindings(outcome, { ...base, verification, sessionTokens });
   } finally {
@@ -7352,7 +6727,7 @@ import { dirname, join, resolve as resolve2 } from "node:path";
 // src/schema/validate-config.generated.js
 function ucs2length(str2) {
   let length = 0;
-  for (const _3 of str2) length++;
+  for (const _ of str2) length++;
   return length;
 }
 var validate = validate20;
@@ -8205,31 +7580,31 @@ function resolveConfig(config, file, today) {
         );
     }
   }
-  const compiled = regexes.map((r2, i) => ({
-    regex: compileRegex(r2.pattern, name, `/allowlist/regexes/${i}/pattern`),
-    entry: `regex:${r2.pattern}`,
-    reason: r2.reason,
-    target: r2.target ?? "secret"
+  const compiled = regexes.map((r, i) => ({
+    regex: compileRegex(r.pattern, name, `/allowlist/regexes/${i}/pattern`),
+    entry: `regex:${r.pattern}`,
+    reason: r.reason,
+    target: r.target ?? "secret"
   }));
-  const pathAllow = paths.map((p2) => {
-    const isMatch = (0, import_picomatch.default)(p2.glob, { dot: true });
-    return { entry: `path:${p2.glob}`, reason: p2.reason, matches: (path) => isMatch(path) };
+  const pathAllow = paths.map((p) => {
+    const isMatch = (0, import_picomatch.default)(p.glob, { dot: true });
+    return { entry: `path:${p.glob}`, reason: p.reason, matches: (path) => isMatch(path) };
   });
-  for (const r2 of compiled.filter((c3) => c3.target === "path")) {
+  for (const r of compiled.filter((c) => c.target === "path")) {
     pathAllow.push({
-      entry: r2.entry,
-      reason: r2.reason,
-      matches: (path) => r2.regex.test(path)
+      entry: r.entry,
+      reason: r.reason,
+      matches: (path) => r.regex.test(path)
     });
   }
   return {
     ...file === void 0 ? {} : { file },
     config,
-    rulePacks: (config.rules ?? []).map((r2) => resolve2(base, r2)),
+    rulePacks: (config.rules ?? []).map((r) => resolve2(base, r)),
     engineAllow: {
       hashes: new Map(secrets.map((s) => [s.sha256, s.reason])),
-      secretRegexes: compiled.filter((c3) => c3.target === "secret"),
-      lineRegexes: compiled.filter((c3) => c3.target === "line")
+      secretRegexes: compiled.filter((c) => c.target === "secret"),
+      lineRegexes: compiled.filter((c) => c.target === "line")
     },
     pathAllow,
     ...config.baseline === void 0 ? {} : { baseline: resolve2(base, config.baseline) },
@@ -8605,30 +7980,30 @@ function compilePacks(sources, options = {}) {
         throw new KeyguardError("RULE_PACK_INVALID", `${where2}/id: duplicate rule id '${rule2.id}'`);
       }
       byId.set(rule2.id, rule2);
-      const on2 = !disable.has(rule2.id) && (rule2.enabled !== false || enable.has(rule2.id));
-      if (!on2) return;
+      const on = !disable.has(rule2.id) && (rule2.enabled !== false || enable.has(rule2.id));
+      if (!on) return;
       if (rule2.kind === "pair") {
-        const p2 = rule2.pairing;
-        if (p2 === void 0)
+        const p = rule2.pairing;
+        if (p === void 0)
           throw new KeyguardError("RULE_PACK_INVALID", `${where2}: pair rule without pairing`);
         pairs.push({
           spec: rule2,
           id: rule2.id,
-          keyId: p2.keyId,
-          secret: p2.secret,
-          withinLines: p2.withinLines,
-          withinChars: p2.withinChars ?? Number.POSITIVE_INFINITY
+          keyId: p.keyId,
+          secret: p.secret,
+          withinLines: p.withinLines,
+          withinChars: p.withinChars ?? Number.POSITIVE_INFINITY
         });
       } else {
         rules.push(compileRule(rule2, where2));
       }
     });
-    for (const v2 of spec.allowlist?.values ?? []) values.set(v2.value, v2.reason);
-    spec.allowlist?.valuePatterns?.forEach((p2, i) => {
+    for (const v of spec.allowlist?.values ?? []) values.set(v.value, v.reason);
+    spec.allowlist?.valuePatterns?.forEach((p, i) => {
       patterns.push({
-        regex: compileRegex2(p2.pattern, "", `${file}#/allowlist/valuePatterns/${i}/pattern`),
-        reason: p2.reason,
-        entry: `pattern:${p2.pattern}`
+        regex: compileRegex2(p.pattern, "", `${file}#/allowlist/valuePatterns/${i}/pattern`),
+        reason: p.reason,
+        entry: `pattern:${p.pattern}`
       });
     });
   }
@@ -8661,7 +8036,7 @@ function compilePacks(sources, options = {}) {
 // src/schema/validate-rule-pack.generated.js
 function ucs2length2(str2) {
   let length = 0;
-  for (const _3 of str2) length++;
+  for (const _ of str2) length++;
   return length;
 }
 var validate2 = validate202;
@@ -10011,8 +9386,8 @@ function semanticProblems(spec, file) {
   const problems = [];
   const ids = /* @__PURE__ */ new Set();
   spec.rules.forEach((rule2, i) => {
-    const at2 = `${file}#/rules/${i}`;
-    if (ids.has(rule2.id)) problems.push(`${at2}/id: duplicate rule id '${rule2.id}'`);
+    const at = `${file}#/rules/${i}`;
+    if (ids.has(rule2.id)) problems.push(`${at}/id: duplicate rule id '${rule2.id}'`);
     ids.add(rule2.id);
     const checks = [
       ["pattern", rule2.pattern, "dg"],
@@ -10024,11 +9399,11 @@ function semanticProblems(spec, file) {
     for (const [field, source, flags] of checks) {
       const problem = regexProblem(source, flags);
       if (problem !== void 0)
-        problems.push(`${at2}/${field}: invalid regular expression: ${problem}`);
+        problems.push(`${at}/${field}: invalid regular expression: ${problem}`);
     }
   });
-  spec.allowlist?.valuePatterns?.forEach((p2, i) => {
-    const problem = regexProblem(p2.pattern, "");
+  spec.allowlist?.valuePatterns?.forEach((p, i) => {
+    const problem = regexProblem(p.pattern, "");
     if (problem !== void 0) {
       problems.push(
         `${file}#/allowlist/valuePatterns/${i}/pattern: invalid regular expression: ${problem}`
@@ -10060,19 +9435,19 @@ var DECODE_EVERYTHING = {
   utf16: () => true
 };
 function utf16Form(keyword) {
-  const le2 = Buffer.from(keyword, "utf16le");
-  return le2.subarray(0, le2.length - 1);
+  const le = Buffer.from(keyword, "utf16le");
+  return le.subarray(0, le.length - 1);
 }
 function anyOf(words, buf, start, end) {
   const view = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
-  for (const w2 of words) if (view.includes(w2)) return true;
+  for (const w of words) if (view.includes(w)) return true;
   return false;
 }
 function createByteFilter(keywords) {
   if (keywords === void 0) return DECODE_EVERYTHING;
-  const unique = [...new Set(keywords)].filter((k2) => k2 !== "");
-  const ascii = unique.map((k2) => Buffer.from(k2, "utf8"));
-  const utf16 = unique.map(utf16Form).filter((b3) => b3.length > 0);
+  const unique = [...new Set(keywords)].filter((k) => k !== "");
+  const ascii = unique.map((k) => Buffer.from(k, "utf8"));
+  const utf16 = unique.map(utf16Form).filter((b) => b.length > 0);
   return {
     ascii: (buf, start, end) => anyOf(ascii, buf, start, end),
     utf16: (buf, start, end) => anyOf(utf16, buf, start, end)
@@ -10098,45 +9473,45 @@ async function createScanSetup(options) {
   return { pack, config, packSources, compileOptions };
 }
 function packByteFilter(pack) {
-  if (pack.rules.some((r2) => r2.keywords.length === 0)) return createByteFilter(void 0);
-  return createByteFilter(pack.rules.flatMap((r2) => r2.keywords));
+  if (pack.rules.some((r) => r.keywords.length === 0)) return createByteFilter(void 0);
+  return createByteFilter(pack.rules.flatMap((r) => r.keywords));
 }
 
 // src/app/merge-history-findings.ts
 function group(items, findingOf, identity, attribute) {
   const groups = /* @__PURE__ */ new Map();
   for (const item of items) {
-    const f3 = findingOf(item);
-    const a = f3.commit === void 0 ? void 0 : attribute(f3.commit.sha, f3.location.path);
+    const f = findingOf(item);
+    const a = f.commit === void 0 ? void 0 : attribute(f.commit.sha, f.location.path);
     const rank = a?.rank ?? Number.MAX_SAFE_INTEGER;
     const id = identity(item);
-    const g2 = groups.get(id);
-    if (g2 === void 0) {
+    const g = groups.get(id);
+    if (g === void 0) {
       const keys = /* @__PURE__ */ new Map();
       if (a !== void 0) keys.set(a.key, a.commits);
-      groups.set(id, { best: f3, rank, keys, item });
+      groups.set(id, { best: f, rank, keys, item });
       continue;
     }
-    if (a !== void 0) g2.keys.set(a.key, a.commits);
-    if (rank < g2.rank) {
-      g2.best = f3;
-      g2.rank = rank;
-      g2.item = item;
+    if (a !== void 0) g.keys.set(a.key, a.commits);
+    if (rank < g.rank) {
+      g.best = f;
+      g.rank = rank;
+      g.item = item;
     }
   }
-  return [...groups.values()].map((g2) => ({
-    item: g2.item,
+  return [...groups.values()].map((g) => ({
+    item: g.item,
     occurrences: Math.max(
       1,
-      [...g2.keys.values()].reduce((n, k2) => n + k2, 0)
+      [...g.keys.values()].reduce((n, k) => n + k, 0)
     )
   }));
 }
 function mergeHistoryFindings(result2, attribute) {
   const findings = group(
     result2.findings,
-    (f3) => f3,
-    (f3) => f3.fingerprint,
+    (f) => f,
+    (f) => f.fingerprint,
     attribute
   ).map(({ item, occurrences }) => ({ ...item, occurrences }));
   const suppressed = group(
@@ -10167,7 +9542,7 @@ async function baselineFor(choice, root, configured) {
 }
 function failsGate(findings, failOn) {
   const gate = SEVERITIES.indexOf(failOn);
-  return findings.some((f3) => SEVERITIES.indexOf(f3.severity) <= gate);
+  return findings.some((f) => SEVERITIES.indexOf(f.severity) <= gate);
 }
 function incompleteOf(result2, accepted) {
   const unread = result2.skipped.filter((s) => UNREAD_REASONS.has(s.reason));
@@ -10294,3485 +9669,50 @@ async function scan(target, options) {
 
 // src/git/fetch-history.ts
 function firstLine(text2) {
-  return text2.trim().split("\n").find((l3) => l3.trim() !== "")?.replace(/^fatal: /, "") ?? "";
+  return text2.trim().split("\n").find((l) => l.trim() !== "")?.replace(/^fatal: /, "") ?? "";
 }
 function gitHistory(cwd) {
   return {
     async isShallow() {
-      const r2 = await runGit(["rev-parse", "--is-shallow-repository"], cwd);
-      return r2.code === 0 && r2.stdout.toString("utf8").trim() === "true";
+      const r = await runGit(["rev-parse", "--is-shallow-repository"], cwd);
+      return r.code === 0 && r.stdout.toString("utf8").trim() === "true";
     },
     async hasCommit(sha2) {
-      const r2 = await runGit(["cat-file", "-e", "--end-of-options", `${sha2}^{commit}`], cwd);
-      return r2.code === 0;
+      const r = await runGit(["cat-file", "-e", "--end-of-options", `${sha2}^{commit}`], cwd);
+      return r.code === 0;
     },
     async hasRef(ref) {
-      const r2 = await runGit(["show-ref", "--verify", "--quiet", ref], cwd);
-      return r2.code === 0;
+      const r = await runGit(["show-ref", "--verify", "--quiet", "--end-of-options", ref], cwd);
+      return r.code === 0;
     },
-    async mergeBase(a, b3) {
-      const r2 = await runGit(["merge-base", "--end-of-options", a, b3], cwd);
-      const out = r2.stdout.toString("utf8").trim();
-      return r2.code === 0 && out !== "" ? out : void 0;
+    async mergeBase(a, b) {
+      const r = await runGit(["merge-base", "--end-of-options", a, b], cwd);
+      const out = r.stdout.toString("utf8").trim();
+      return r.code === 0 && out !== "" ? out : void 0;
     },
     async fetch(remote, refspecs, options = {}) {
-      const args = ["fetch", "--no-tags", "--quiet", "--no-recurse-submodules"];
+      const args = ["fetch", "--no-tags", "--quiet"];
       if (options.deepen !== void 0) args.push(`--deepen=${options.deepen}`);
       if (options.unshallow === true && await this.isShallow()) args.push("--unshallow");
-      const r2 = await runGit([...args, "--end-of-options", remote, ...refspecs], cwd);
-      return r2.code === 0 ? { ok: true } : { ok: false, error: firstLine(r2.stderr) };
+      const r = await runGit([...args, "--end-of-options", remote, ...refspecs], cwd, {
+        use: "fetch"
+      });
+      return r.code === 0 ? { ok: true } : { ok: false, error: firstLine(r.stderr) };
     },
     async countCommits(revisions) {
-      const r2 = await runGit(["rev-list", "--count", ...revisions, "--"], cwd);
-      if (r2.code !== 0) return void 0;
-      return Number(r2.stdout.toString("utf8").trim());
+      const r = await runGit(["rev-list", "--count", ...revisionArgs(revisions), "--"], cwd);
+      if (r.code !== 0) return void 0;
+      return Number(r.stdout.toString("utf8").trim());
     }
   };
 }
-
-// node_modules/@simple-git/args-pathspec/dist/index.mjs
-var t = /* @__PURE__ */ new WeakMap();
-function c(...n) {
-  const e = new String(n);
-  return t.set(e, n), e;
-}
-function r(n) {
-  return n instanceof String && t.has(n);
-}
-function o(n) {
-  return t.get(n) ?? [];
-}
-
-// node_modules/simple-git/dist/index.mjs
-var import_file_exists = __toESM(require_dist(), 1);
-var import_debug = __toESM(require_src(), 1);
-var import_promise_deferred = __toESM(require_dist2(), 1);
-import { spawn as ve } from "node:child_process";
-import { normalize as Se } from "node:path";
-
-// node_modules/@simple-git/argv-parser/dist/index.mjs
-function* x(e, n) {
-  const t2 = n === "global";
-  for (const o2 of e)
-    o2.isGlobal === t2 && (yield o2);
-}
-var P = /* @__PURE__ */ new Set([
-  "--add",
-  "--edit",
-  "--remove-section",
-  "--rename-section",
-  "--replace-all",
-  "--unset",
-  "--unset-all",
-  "-e"
-]);
-var S = /* @__PURE__ */ new Set([
-  "--get",
-  "--get-all",
-  "--get-color",
-  "--get-colorbool",
-  "--get-regexp",
-  "--get-urlmatch",
-  "--list",
-  "-l"
-]);
-var E = /* @__PURE__ */ new Set([
-  "edit",
-  "remove-section",
-  "rename-section",
-  "set",
-  "unset"
-]);
-var F = /* @__PURE__ */ new Set(["get", "get-color", "get-colorbool", "list"]);
-function A(e, n) {
-  for (const { name: o2 } of x(e, "task")) {
-    if (P.has(o2))
-      return w(true, n);
-    if (S.has(o2))
-      return w(false, n);
-  }
-  const t2 = n.at(0)?.toLowerCase();
-  return t2 === void 0 ? null : E.has(t2) ? w(true, n.slice(1)) : F.has(t2) ? w(false, n.slice(1)) : n.length === 1 ? w(false, n) : w(true, n);
-}
-function w(e = false, n = []) {
-  const t2 = n.at(0)?.toLowerCase();
-  return t2 === void 0 ? null : {
-    isWrite: e,
-    isRead: !e,
-    key: t2,
-    value: n.at(1)
-  };
-}
-function O(e, n) {
-  return n.isWrite && n.value !== void 0 ? { key: n.key, value: n.value, scope: e } : { key: n.key, scope: e };
-}
-function G(e) {
-  const n = e?.indexOf("=") || -1;
-  return !e || n < 0 ? null : {
-    key: e.slice(0, n).trim().toLowerCase(),
-    value: e.slice(n + 1)
-  };
-}
-function M(e) {
-  for (const { name: n } of x(e, "task"))
-    switch (n) {
-      case "--global":
-        return "global";
-      case "--system":
-        return "system";
-      case "--worktree":
-        return "worktree";
-      case "--local":
-        return "local";
-      case "--file":
-      case "-f":
-        return "file";
-    }
-  return "local";
-}
-function N({ name: e }) {
-  if (e === "-c" || e === "--config")
-    return "inline";
-  if (e === "--config-env")
-    return "env";
-}
-function* $(e) {
-  for (const n of e) {
-    const t2 = N(n), o2 = t2 && G(n.value);
-    o2 && (yield {
-      ...o2,
-      scope: t2
-    });
-  }
-}
-function D(e, n, t2) {
-  const o2 = {
-    read: [],
-    write: [...$(n)]
-  };
-  return e === "config" && L(
-    o2,
-    M(n),
-    A(n, t2)
-  ), o2;
-}
-function L(e, n, t2) {
-  if (t2 === null)
-    return;
-  const o2 = O(n, t2);
-  t2.isWrite ? e.write.push(o2) : e.read.push(o2);
-}
-var C = {
-  short: /* @__PURE__ */ new Map([
-    ["c", true]
-    //  -c <k=v>    set config key for this invocation
-  ])
-};
-var I = {
-  short: new Map([
-    ["C", true],
-    //  -C <path>   change working directory
-    ["P", false],
-    // -P          no pager (alias for --no-pager)
-    ["h", false],
-    // -h          help
-    ["p", false],
-    // -p          paginate
-    ["v", false],
-    // -v          version
-    ...C.short.entries()
-  ]),
-  long: /* @__PURE__ */ new Set([
-    "attr-source",
-    "config-env",
-    "exec-path",
-    "git-dir",
-    "list-cmds",
-    "namespace",
-    "super-prefix",
-    "work-tree"
-  ])
-};
-var R = {
-  clone: {
-    short: /* @__PURE__ */ new Map([
-      ["b", true],
-      // -b <branch>
-      ["j", true],
-      // -j <n>          parallel jobs
-      ["l", false],
-      // -l local
-      ["n", false],
-      // -n no-checkout
-      ["o", true],
-      // -o <name>       remote name
-      ["q", false],
-      // -q quiet
-      ["s", false],
-      // -s shared
-      ["u", true]
-      // -u <upload-pack>
-    ]),
-    long: /* @__PURE__ */ new Set(["branch", "config", "jobs", "origin", "upload-pack", "u", "template"])
-  },
-  commit: {
-    short: /* @__PURE__ */ new Map([
-      ["C", true],
-      // -C <commit>  reuse message
-      ["F", true],
-      // -F <file>    read message from file
-      ["c", true],
-      // -c <commit>  reedit message
-      ["m", true],
-      // -m <msg>
-      ["t", true]
-      // -t <template>
-    ]),
-    long: /* @__PURE__ */ new Set(["file", "message", "reedit-message", "reuse-message", "template"])
-  },
-  config: {
-    short: /* @__PURE__ */ new Map([
-      ["e", false],
-      // -e  open editor
-      ["f", true],
-      //  -f <file>
-      ["l", false]
-      // -l  list
-    ]),
-    long: /* @__PURE__ */ new Set(["blob", "comment", "default", "file", "type", "value"])
-  },
-  fetch: {
-    short: /* @__PURE__ */ new Map(),
-    long: /* @__PURE__ */ new Set(["upload-pack"])
-  },
-  init: {
-    short: /* @__PURE__ */ new Map(),
-    long: /* @__PURE__ */ new Set(["template"])
-  },
-  pull: {
-    short: /* @__PURE__ */ new Map(),
-    long: /* @__PURE__ */ new Set(["upload-pack"])
-  },
-  push: {
-    short: /* @__PURE__ */ new Map(),
-    long: /* @__PURE__ */ new Set(["exec", "receive-pack"])
-  },
-  rebase: {
-    short: /* @__PURE__ */ new Map([
-      ["X", true],
-      // -X <option>   strategy option
-      ["f", false],
-      // -f force-rebase
-      ["i", false],
-      // -i interactive
-      ["k", false],
-      // -k keep-base
-      ["m", false],
-      // -m merge
-      ["n", false],
-      // -n no-stat
-      ["q", false],
-      // -q quiet
-      ["r", false],
-      // -r rebase-merges
-      ["s", true],
-      // -s <strategy>
-      ["v", false],
-      // -v verbose
-      ["x", true]
-      // -x <cmd>      exec
-    ]),
-    long: /* @__PURE__ */ new Set(["exec", "onto", "strategy", "strategy-option"])
-  }
-};
-var T = { short: /* @__PURE__ */ new Map(), long: /* @__PURE__ */ new Set() };
-function B(e) {
-  const n = R[e ?? ""] ?? T;
-  return {
-    short: new Map([...C.short.entries(), ...n.short.entries()]),
-    long: n.long
-  };
-}
-function b(e, n = I) {
-  if (e.startsWith("--")) {
-    const t2 = e.indexOf("=");
-    if (t2 > 2)
-      return [{ name: e.slice(0, t2), value: e.slice(t2 + 1), needsNext: false }];
-    const o2 = e.slice(2);
-    return [{ name: e, needsNext: n.long.has(o2) }];
-  }
-  if (e.length === 2) {
-    const t2 = e.charAt(1), o2 = n.short.get(t2);
-    return [{ name: e, needsNext: o2 === true }];
-  }
-  return j(e, n.short);
-}
-function j(e, n) {
-  const t2 = e.slice(1).split(""), o2 = [];
-  for (let a = 0; a < t2.length; a++) {
-    const s = t2[a], r2 = n.get(s);
-    if (r2 === void 0)
-      return [{ name: e, needsNext: false }];
-    if (r2) {
-      const i = t2.slice(a + 1).join("");
-      if (i && ![...i].every((m2) => n.has(m2)))
-        return o2.push({ name: `-${s}`, value: i, needsNext: false }), o2;
-    }
-    o2.push({ name: `-${s}`, needsNext: r2 });
-  }
-  return o2;
-}
-function W(e, n = []) {
-  let t2 = 0;
-  for (; t2 < e.length; ) {
-    const o2 = String(e[t2]);
-    if (!o2.startsWith("-") || o2.length < 2) break;
-    const a = b(o2);
-    let s = t2 + 1;
-    for (const r2 of a) {
-      const i = {
-        name: r2.name,
-        value: r2.value,
-        absorbedNext: false,
-        isGlobal: true
-      };
-      r2.needsNext && i.value === void 0 && s < e.length && (i.value = String(e[s]), i.absorbedNext = true, s++), n.push(i);
-    }
-    t2 = s;
-  }
-  return { flags: n, taskIndex: t2 };
-}
-function V(e, n, t2 = []) {
-  const o2 = B(n), a = [], s = [];
-  let r2 = 0;
-  for (; r2 < e.length; ) {
-    const i = e[r2];
-    if (r(i)) {
-      s.push(...o(i)), r2++;
-      continue;
-    }
-    const p2 = String(i);
-    if (p2 === "--") {
-      for (let d2 = r2 + 1; d2 < e.length; d2++) {
-        const g2 = e[d2];
-        r(g2) ? s.push(...o(g2)) : s.push(String(g2));
-      }
-      break;
-    }
-    if (!p2.startsWith("-") || p2.length < 2) {
-      a.push(p2), r2++;
-      continue;
-    }
-    const m2 = b(p2, o2);
-    let u2 = r2 + 1;
-    for (const d2 of m2) {
-      const g2 = {
-        name: d2.name,
-        value: d2.value,
-        absorbedNext: false,
-        isGlobal: false
-      };
-      d2.needsNext && g2.value === void 0 && u2 < e.length && !r(e[u2]) && (g2.value = String(e[u2]), g2.absorbedNext = true, u2++), t2.push(g2);
-    }
-    r2 = u2;
-  }
-  return { flags: t2, positionals: a, pathspecs: s };
-}
-function* q({
-  write: e
-}) {
-  for (const n of e)
-    for (const t2 of K) {
-      const o2 = t2(n.key);
-      o2 && (yield o2);
-    }
-}
-function f(e, n, t2 = String(e)) {
-  const o2 = typeof e == "string" ? new RegExp(`\\s*${e.toLowerCase()}`) : e;
-  return function(s) {
-    if (o2.test(s))
-      return {
-        category: n,
-        message: `Configuring ${t2} is not permitted without enabling ${n}`
-      };
-  };
-}
-function l(e, n) {
-  const t2 = new RegExp(`\\s*${e.toLowerCase().replace(/\./g, "(..+)?.")}`);
-  return f(t2, n, e);
-}
-var K = [
-  f("alias", "allowUnsafeAlias"),
-  f("core.askPass", "allowUnsafeAskPass"),
-  f("core.editor", "allowUnsafeEditor"),
-  f("core.fsmonitor", "allowUnsafeFsMonitor"),
-  f("core.gitProxy", "allowUnsafeGitProxy"),
-  f("core.hooksPath", "allowUnsafeHooksPath"),
-  f("core.pager", "allowUnsafePager"),
-  f("core.sshCommand", "allowUnsafeSshCommand"),
-  l("credential.helper", "allowUnsafeCredentialHelper"),
-  l("diff.command", "allowUnsafeDiffExternal"),
-  f("diff.external", "allowUnsafeDiffExternal"),
-  l("difftool.cmd", "allowUnsafeDiffExternal"),
-  l("diff.textconv", "allowUnsafeDiffTextConv"),
-  l("filter.clean", "allowUnsafeFilter"),
-  l("filter.process", "allowUnsafeFilter"),
-  l("filter.smudge", "allowUnsafeFilter"),
-  l("gpg.program", "allowUnsafeGpgProgram"),
-  f("include.path", "allowUnsafeInclude"),
-  l("includeIf", "allowUnsafeInclude"),
-  f("init.templateDir", "allowUnsafeTemplateDir"),
-  l("pager.", "allowUnsafePager"),
-  l("merge.driver", "allowUnsafeMergeDriver"),
-  l("mergetool.path", "allowUnsafeMergeDriver"),
-  l("mergetool.cmd", "allowUnsafeMergeDriver"),
-  l("protocol.allow", "allowUnsafeProtocolOverride"),
-  l("remote.receivepack", "allowUnsafePack"),
-  l("remote.uploadpack", "allowUnsafePack"),
-  f("uploadpack.packObjectsHook", "allowUnsafePack"),
-  f("sequence.editor", "allowUnsafeEditor"),
-  l("submodule.update", "allowUnsafeSubmodule"),
-  l("tar.command", "allowUnsafeCommandBinaries"),
-  l("trailer.cmd", "allowUnsafeCommandBinaries"),
-  l("trailer.command", "allowUnsafeCommandBinaries"),
-  l("url.insteadOf", "allowUnsafeUrlRewrite")
-];
-function* H(e, n) {
-  for (const t2 of n)
-    for (const o2 of X) {
-      const a = o2(e, t2);
-      a && (yield a);
-    }
-}
-function c2(e, n, t2, { name: o2 = String(n), globalOnly: a = false, withValue: s = false } = {}) {
-  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
-  return function(m2, u2) {
-    if (!(e && m2 !== e) && !(a && !u2.isGlobal) && !(s && u2.value === void 0) && r2.test(u2.name))
-      return {
-        category: t2,
-        message: i
-      };
-  };
-}
-var h = { globalOnly: true, withValue: true };
-var X = [
-  c2(null, /--(upload|receive)-pack/, "allowUnsafePack", {
-    name: "--upload-pack or --receive-pack"
-  }),
-  c2("clone", /^-\w*u/, "allowUnsafePack"),
-  c2("clone", "--u", "allowUnsafePack"),
-  c2("push", /^--exec$/, "allowUnsafePack", { name: "--exec" }),
-  // `git` accepts unambiguous abbreviations of long options, so `--ex` and `--exe` are `--exec`
-  c2("rebase", /^(-x|--ex(ec?)?)$/, "allowUnsafeExec", { name: "-x or --exec" }),
-  c2(null, "--template", "allowUnsafeTemplateDir"),
-  c2(null, "--exec-path", "allowUnsafeExec", h),
-  // `git` reads the configuration of whichever repository these name, so the
-  // directory alone is enough to deliver config the argv guards never see
-  c2(null, "--git-dir", "allowUnsafeConfigPaths", h),
-  c2(null, "--work-tree", "allowUnsafeConfigPaths", h),
-  c2(null, /^-C$/, "allowUnsafeConfigPaths", { ...h, name: "-C" })
-];
-function k(e, n, t2) {
-  return [...H(e, n), ...q(t2)];
-}
-function Y(...e) {
-  const { flags: n, taskIndex: t2 } = W(e), o2 = t2 < e.length ? String(e[t2]).toLowerCase() : null, a = o2 !== null ? e.slice(t2 + 1) : [], { positionals: s, pathspecs: r2 } = V(a, o2, n), i = D(o2, n, s);
-  return {
-    task: o2,
-    flags: n.map(J),
-    paths: r2,
-    config: i,
-    vulnerabilities: z(k(o2, n, i))
-  };
-}
-function z(e) {
-  return Object.defineProperty(e, "vulnerabilities", {
-    value: e
-  });
-}
-function J({ value: e, name: n }) {
-  return e !== void 0 ? { name: n, value: e } : { name: n };
-}
-var y = {
-  editor: "allowUnsafeEditor",
-  git_askpass: "allowUnsafeAskPass",
-  git_config_global: "allowUnsafeConfigPaths",
-  git_config_system: "allowUnsafeConfigPaths",
-  git_config_count: "allowUnsafeConfigEnvCount",
-  git_config_parameters: "allowUnsafeConfigEnvCount",
-  git_config: "allowUnsafeConfigPaths",
-  git_editor: "allowUnsafeEditor",
-  git_exec_path: "allowUnsafeExec",
-  git_external_diff: "allowUnsafeDiffExternal",
-  git_pager: "allowUnsafePager",
-  git_proxy_command: "allowUnsafeGitProxy",
-  git_template_dir: "allowUnsafeTemplateDir",
-  git_sequence_editor: "allowUnsafeEditor",
-  git_ssh: "allowUnsafeSshCommand",
-  git_ssh_command: "allowUnsafeSshCommand",
-  pager: "allowUnsafePager",
-  prefix: "allowUnsafeConfigPaths",
-  ssh_askpass: "allowUnsafeAskPass",
-  visual: "allowUnsafeEditor"
-};
-function* Q(e) {
-  const n = parseInt(e.git_config_count ?? "0", 10);
-  for (let t2 = 0; t2 < n; t2++) {
-    const o2 = e[`git_config_key_${t2}`], a = e[`git_config_value_${t2}`];
-    o2 !== void 0 && (yield { key: o2.toLowerCase().trim(), value: a, scope: "env" });
-  }
-}
-function* Z(e) {
-  for (const n of Object.keys(e))
-    if (_(n)) {
-      const t2 = y[n];
-      yield {
-        category: t2,
-        message: `Use of "${n.toUpperCase()}" is not permitted without enabling ${t2}`
-      };
-    }
-}
-function _(e) {
-  return Object.hasOwn(y, e);
-}
-function ee(e) {
-  const n = {};
-  for (const [t2, o2] of Object.entries(e)) {
-    const a = t2.toLowerCase().trim();
-    (_(a) || a.startsWith("git")) && (n[a] = String(o2));
-  }
-  return n;
-}
-function ne(e) {
-  const n = ee(e), t2 = {
-    read: [],
-    write: [...Q(n)]
-  }, o2 = [
-    ...Z(n),
-    ...k(null, [], t2)
-  ];
-  return {
-    config: t2,
-    vulnerabilities: o2
-  };
-}
-function oe(e, n) {
-  return [...Y(...e).vulnerabilities, ...ne(n).vulnerabilities];
-}
-
-// node_modules/simple-git/dist/index.mjs
-import { EventEmitter as Ce } from "node:events";
-var O2 = class extends Error {
-  constructor(e, n) {
-    super(n), this.task = e, Object.setPrototypeOf(this, new.target.prototype);
-  }
-};
-var Ae = class extends O2 {
-  constructor(e, n) {
-    super(void 0, n), this.config = e;
-  }
-};
-var A2 = class extends O2 {
-  constructor(e, n, r2) {
-    super(e, r2), this.task = e, this.plugin = n, Object.setPrototypeOf(this, new.target.prototype);
-  }
-};
-var at = class extends O2 {
-  constructor(e, n) {
-    super(void 0, n || String(e)), this.git = e;
-  }
-};
-var xe = class extends O2 {
-  constructor(e) {
-    super(void 0, e);
-  }
-};
-var I2 = "\0";
-var W2 = () => {
-};
-function Ne(t2) {
-  return typeof t2 != "function" ? W2 : t2;
-}
-function $e(t2) {
-  return typeof t2 == "function" && t2 !== W2;
-}
-function Pe(t2, e) {
-  const n = t2.indexOf(e);
-  return n <= 0 ? [t2, ""] : [t2.substr(0, n), t2.substr(n + 1)];
-}
-function Me(t2, e = 0) {
-  return Dt(t2) && t2.length > e ? t2[e] : void 0;
-}
-function N2(t2, e = 0) {
-  if (Dt(t2) && t2.length > e)
-    return t2[t2.length - 1 - e];
-}
-function Dt(t2) {
-  return Bt(t2);
-}
-function H2(t2 = "", e = true, n = `
-`) {
-  return t2.split(n).reduce((r2, s) => {
-    const o2 = e ? s.trim() : s;
-    return o2 && r2.push(o2), r2;
-  }, []);
-}
-function ut(t2, e) {
-  return H2(t2, true).map((n) => e(n));
-}
-function Lt(t2) {
-  return (0, import_file_exists.exists)(t2, import_file_exists.FOLDER);
-}
-function S2(t2, e) {
-  return Array.isArray(t2) ? t2.includes(e) || t2.push(e) : t2.add(e), e;
-}
-function De(t2, e) {
-  return Array.isArray(t2) && !t2.includes(e) && t2.push(e), t2;
-}
-function ct(t2, e) {
-  if (Array.isArray(t2)) {
-    const n = t2.indexOf(e);
-    n >= 0 && t2.splice(n, 1);
-  } else
-    t2.delete(e);
-  return e;
-}
-var ft = Object.prototype.toString.call.bind(Object.prototype.toString);
-function v(t2) {
-  return Array.isArray(t2) ? t2 : [t2];
-}
-function jt(t2) {
-  return t2.replace(/[\s-]+(.)/g, (e, n) => n.toUpperCase());
-}
-function L2(t2) {
-  return v(t2).map((e) => e instanceof String ? e : String(e));
-}
-function p(t2, e = 0) {
-  if (t2 == null)
-    return e;
-  const n = parseInt(t2, 10);
-  return Number.isNaN(n) ? e : n;
-}
-function U(t2, e) {
-  const n = [];
-  for (let r2 = 0, s = t2.length; r2 < s; r2++)
-    n.push(e, t2[r2]);
-  return n;
-}
-function F2(t2) {
-  return (Array.isArray(t2) ? Buffer.concat(t2) : t2).toString("utf-8");
-}
-function Le(t2) {
-  return t2 ? Buffer.isBuffer(t2) ? t2.length : Buffer.byteLength(t2) : 0;
-}
-function je(t2, e) {
-  const n = {};
-  return e.forEach((r2) => {
-    t2[r2] !== void 0 && (n[r2] = t2[r2]);
-  }), n;
-}
-function wt(t2 = 0) {
-  return new Promise((e) => setTimeout(e, t2));
-}
-function bt(t2) {
-  if (t2 !== false)
-    return t2;
-}
-function d(t2, e, n) {
-  return e(t2) ? t2 : arguments.length > 2 ? n : void 0;
-}
-var K2 = (t2) => Array.isArray(t2);
-function st(t2, e) {
-  const n = r(t2) ? "string" : typeof t2;
-  return /number|string|boolean/.test(n) && (!e || !e.includes(n));
-}
-var m = (t2) => typeof t2 == "string" || r(t2);
-var Be = (t2) => m(t2) || Buffer.isBuffer(t2);
-var G2 = (t2) => m(t2) || Array.isArray(t2) && t2.every(m);
-function lt(t2) {
-  return !!t2 && ft(t2) === "[object Object]";
-}
-function Ie(t2) {
-  return typeof t2 == "function";
-}
-var Bt = (t2) => t2 == null || "number|boolean|function".includes(typeof t2) ? false : typeof t2.length == "number";
-var V2 = /* @__PURE__ */ ((t2) => (t2[t2.SUCCESS = 0] = "SUCCESS", t2[t2.ERROR = 1] = "ERROR", t2[t2.NOT_FOUND = -2] = "NOT_FOUND", t2[t2.UNCLEAN = 128] = "UNCLEAN", t2))(V2 || {});
-var z2 = class _z {
-  constructor(e, n) {
-    this.stdOut = e, this.stdErr = n;
-  }
-  asStrings() {
-    return new _z(this.stdOut.toString("utf8"), this.stdErr.toString("utf8"));
-  }
-};
-function Ue() {
-  throw new Error("LineParser:useMatches not implemented");
-}
-var l2 = class {
-  constructor(e, n) {
-    this.matches = [], this.useMatches = Ue, this.parse = (r2, s) => (this.resetMatches(), this._regExp.every((o2, i) => this.addMatch(o2, i, r2(i))) ? this.useMatches(s, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
-  }
-  resetMatches() {
-    this.matches.length = 0;
-  }
-  prepareMatches() {
-    return this.matches;
-  }
-  addMatch(e, n, r2) {
-    const s = r2 && e.exec(r2);
-    return s && this.pushMatch(n, s), !!s;
-  }
-  pushMatch(e, n) {
-    this.matches.push(...n.slice(1));
-  }
-};
-var x2 = class extends l2 {
-  addMatch(e, n, r2) {
-    return /^remote:\s/.test(String(r2)) && super.addMatch(e, n, r2);
-  }
-  pushMatch(e, n) {
-    (e > 0 || n.length > 1) && super.pushMatch(e, n);
-  }
-};
-var Fe = {
-  binary: "git",
-  maxConcurrentProcesses: 5,
-  config: [],
-  trimmed: false
-};
-function Ge(...t2) {
-  const e = process.cwd(), n = Object.assign(
-    { baseDir: e, ...Fe },
-    ...t2.filter((r2) => typeof r2 == "object" && r2)
-  );
-  return n.baseDir = n.baseDir || e, n.trimmed = n.trimmed === true, n;
-}
-function It(t2, e = []) {
-  return lt(t2) ? Object.keys(t2).reduce((n, r2) => {
-    const s = t2[r2];
-    if (r(s))
-      n.push(s);
-    else if (st(s, ["boolean"]))
-      n.push(r2 + "=" + s);
-    else if (Array.isArray(s))
-      for (const o2 of s)
-        st(o2, ["string", "number"]) || n.push(r2 + "=" + o2);
-    else
-      n.push(r2);
-    return n;
-  }, e) : e;
-}
-function h2(t2, e = 0, n = false) {
-  const r2 = [];
-  for (let s = 0, o2 = e < 0 ? t2.length : e; s < o2; s++)
-    "string|number".includes(typeof t2[s]) && r2.push(String(t2[s]));
-  return It(ht(t2), r2), n || r2.push(...ze(t2)), r2;
-}
-function ze(t2) {
-  const e = typeof N2(t2) == "function";
-  return L2(d(N2(t2, e ? 1 : 0), K2, []));
-}
-function ht(t2) {
-  const e = Ie(N2(t2));
-  return d(N2(t2, e ? 1 : 0), lt);
-}
-function u(t2, e = true) {
-  const n = Ne(N2(t2));
-  return e || $e(n) ? n : void 0;
-}
-function Tt(t2, e) {
-  return t2(e.stdOut, e.stdErr);
-}
-function E2(t2, e, n, r2 = true) {
-  return v(n).forEach((s) => {
-    for (let o2 = H2(s, r2), i = 0, a = o2.length; i < a; i++) {
-      const c3 = (y2 = 0) => {
-        if (!(i + y2 >= a))
-          return o2[i + y2];
-      };
-      e.some(({ parse: y2 }) => y2(c3, t2));
-    }
-  }), t2;
-}
-var mt = ({ exitCode: t2 }, e, n, r2) => {
-  if (t2 === V2.UNCLEAN && Ve(e))
-    return n(Buffer.from("false"));
-  r2(e);
-};
-var Ut = (t2) => t2.trim() === "true";
-function We(t2) {
-  switch (t2) {
-    case "bare":
-      return Ke();
-    case "root":
-      return He();
-  }
-  return {
-    commands: ["rev-parse", "--is-inside-work-tree"],
-    format: "utf-8",
-    onError: mt,
-    parser: Ut
-  };
-}
-function He() {
-  return {
-    commands: ["rev-parse", "--git-dir"],
-    format: "utf-8",
-    onError: mt,
-    parser(e) {
-      return /^\.(git)?$/.test(e.trim());
-    }
-  };
-}
-function Ke() {
-  return {
-    commands: ["rev-parse", "--is-bare-repository"],
-    format: "utf-8",
-    onError: mt,
-    parser: Ut
-  };
-}
-function Ve(t2) {
-  return /(Not a git repository|Kein Git-Repository)/i.test(String(t2));
-}
-var Xe = class {
-  constructor(e) {
-    this.paths = [], this.files = [], this.folders = [], this.dryRun = e;
-  }
-};
-var Ye = /^[a-z]+\s*/i;
-var Qe = /^[a-z]+\s+[a-z]+\s*/i;
-var Je = /\/$/;
-function Ze(t2, e) {
-  const n = new Xe(t2), r2 = t2 ? Qe : Ye;
-  return H2(e).forEach((s) => {
-    const o2 = s.replace(r2, "");
-    n.paths.push(o2), (Je.test(o2) ? n.folders : n.files).push(o2);
-  }), n;
-}
-var Ft = [];
-function tn(t2) {
-  return {
-    commands: Ft,
-    format: "empty",
-    parser: t2
-  };
-}
-function b2(t2) {
-  return {
-    commands: Ft,
-    format: "empty",
-    parser() {
-      throw typeof t2 == "string" ? new xe(t2) : t2;
-    }
-  };
-}
-function g(t2, e = false) {
-  return {
-    commands: t2,
-    format: "utf-8",
-    parser(n) {
-      return e ? String(n).trim() : n;
-    }
-  };
-}
-function Gt(t2) {
-  return {
-    commands: t2,
-    format: "buffer",
-    parser(e) {
-      return e;
-    }
-  };
-}
-function en(t2) {
-  return t2.format === "buffer";
-}
-function kt(t2) {
-  return t2.format === "empty" || !t2.commands.length;
-}
-var nn = "Git clean interactive mode is not supported";
-var rn = 'Git clean mode parameter ("n" or "f") is required';
-var sn = "Git clean unknown option found in: ";
-var zt = /* @__PURE__ */ ((t2) => (t2.DRY_RUN = "n", t2.FORCE = "f", t2.IGNORED_INCLUDED = "x", t2.IGNORED_ONLY = "X", t2.EXCLUDING = "e", t2.QUIET = "q", t2.RECURSIVE = "d", t2))(zt || {});
-var qt = /* @__PURE__ */ new Set([
-  "i",
-  ...L2(Object.values(zt))
-]);
-function on(t2, e) {
-  const { cleanMode: n, options: r2, valid: s } = cn(t2);
-  return n ? s.options ? (r2.push(...e), r2.some(hn) ? b2(nn) : an(n, r2)) : b2(sn + JSON.stringify(t2)) : b2(rn);
-}
-function an(t2, e) {
-  return {
-    commands: ["clean", `-${t2}`, ...e],
-    format: "utf-8",
-    parser(r2) {
-      return Ze(t2 === "n", r2);
-    }
-  };
-}
-function un(t2) {
-  return Array.isArray(t2) && t2.every((e) => qt.has(e));
-}
-function cn(t2) {
-  let e, n = [], r2 = { cleanMode: false, options: true };
-  return t2.replace(/[^a-z]i/g, "").split("").forEach((s) => {
-    fn(s) ? (e = s, r2.cleanMode = true) : r2.options = r2.options && ln(n[n.length] = `-${s}`);
-  }), {
-    cleanMode: e,
-    options: n,
-    valid: r2
-  };
-}
-function fn(t2) {
-  return t2 === "f" || t2 === "n";
-}
-function ln(t2) {
-  return /^-[a-z]$/i.test(t2) && qt.has(t2.charAt(1));
-}
-function hn(t2) {
-  return /^-[^\-]/.test(t2) ? t2.indexOf("i") > 0 : t2 === "--interactive";
-}
-var mn = class {
-  constructor() {
-    this.files = [], this.values = /* @__PURE__ */ Object.create(null);
-  }
-  get all() {
-    return this._all || (this._all = this.files.reduce((e, n) => Object.assign(e, this.values[n]), {})), this._all;
-  }
-  addFile(e) {
-    if (!(e in this.values)) {
-      const n = N2(this.files);
-      this.values[e] = n ? Object.create(this.values[n]) : {}, this.files.push(e);
-    }
-    return this.values[e];
-  }
-  addValue(e, n, r2) {
-    const s = this.addFile(e);
-    Object.hasOwn(s, n) ? Array.isArray(s[n]) ? s[n].push(r2) : s[n] = [s[n], r2] : s[n] = r2, this._all = void 0;
-  }
-};
-function pn(t2) {
-  const e = new mn();
-  for (const n of Wt(t2))
-    e.addValue(n.file, String(n.key), n.value);
-  return e;
-}
-function dn(t2, e) {
-  let n = null;
-  const r2 = [], s = /* @__PURE__ */ new Map();
-  for (const o2 of Wt(t2, e))
-    o2.key === e && (r2.push(n = o2.value), s.has(o2.file) || s.set(o2.file, []), s.get(o2.file).push(n));
-  return {
-    key: e,
-    paths: Array.from(s.keys()),
-    scopes: s,
-    value: n,
-    values: r2
-  };
-}
-function gn(t2) {
-  return t2.replace(/^(file):/, "");
-}
-function* Wt(t2, e = null) {
-  const n = t2.split("\0");
-  for (let r2 = 0, s = n.length - 1; r2 < s; ) {
-    const o2 = gn(n[r2++]);
-    let i = n[r2++], a = e;
-    if (i.includes(`
-`)) {
-      const c3 = Pe(i, `
-`);
-      a = c3[0], i = c3[1];
-    }
-    yield { file: o2, key: a, value: i };
-  }
-}
-var Ht = /* @__PURE__ */ ((t2) => (t2.system = "system", t2.global = "global", t2.local = "local", t2.worktree = "worktree", t2))(Ht || {});
-function Y2(t2, e) {
-  return typeof t2 == "string" && Object.hasOwn(Ht, t2) ? t2 : e;
-}
-function yn(t2, e, n, r2) {
-  const s = ["config", `--${r2}`];
-  return n && s.push("--add"), s.push(t2, e), {
-    commands: s,
-    format: "utf-8",
-    parser(o2) {
-      return o2;
-    }
-  };
-}
-function wn(t2, e) {
-  const n = ["config", "--null", "--show-origin", "--get-all", t2];
-  return e && n.splice(1, 0, `--${e}`), {
-    commands: n,
-    format: "utf-8",
-    parser(r2) {
-      return dn(r2, t2);
-    }
-  };
-}
-function bn(t2) {
-  const e = ["config", "--list", "--show-origin", "--null"];
-  return t2 && e.push(`--${t2}`), {
-    commands: e,
-    format: "utf-8",
-    parser(n) {
-      return pn(n);
-    }
-  };
-}
-function Tn() {
-  return {
-    addConfig(t2, e, ...n) {
-      return this._runTask(
-        yn(
-          t2,
-          e,
-          n[0] === true,
-          Y2(
-            n[1],
-            "local"
-            /* local */
-          )
-        ),
-        u(arguments)
-      );
-    },
-    getConfig(t2, e) {
-      return this._runTask(
-        wn(t2, Y2(e, void 0)),
-        u(arguments)
-      );
-    },
-    listConfig(...t2) {
-      return this._runTask(
-        bn(Y2(t2[0], void 0)),
-        u(arguments)
-      );
-    }
-  };
-}
-var Kt = /* @__PURE__ */ ((t2) => (t2.ADDED = "A", t2.COPIED = "C", t2.DELETED = "D", t2.MODIFIED = "M", t2.RENAMED = "R", t2.CHANGED = "T", t2.UNMERGED = "U", t2.UNKNOWN = "X", t2.BROKEN = "B", t2))(Kt || {});
-var kn = new Set(Object.values(Kt));
-function _n(t2) {
-  return kn.has(t2);
-}
-var _t;
-var vn = ["-h"];
-var j2 = /* @__PURE__ */ Symbol("grepQuery");
-var En = class {
-  constructor() {
-    this[_t] = [];
-  }
-  *[(_t = j2, Symbol.iterator)]() {
-    for (const e of this[j2])
-      yield e;
-  }
-  and(...e) {
-    return e.length && this[j2].push("--and", "(", ...U(e, "-e"), ")"), this;
-  }
-  param(...e) {
-    return this[j2].push(...U(e, "-e")), this;
-  }
-};
-function Sn(...t2) {
-  return new En().param(...t2);
-}
-function Rn(t2) {
-  const e = /* @__PURE__ */ new Set(), n = {};
-  return ut(t2, (r2) => {
-    const [s, o2, i] = r2.split(I2);
-    e.add(s), (n[s] = n[s] || []).push({
-      line: p(o2),
-      path: s,
-      preview: i
-    });
-  }), {
-    paths: e,
-    results: n
-  };
-}
-function On() {
-  return {
-    grep(t2) {
-      const e = u(arguments), n = h2(arguments);
-      for (const s of vn)
-        if (n.includes(s))
-          return this._runTask(
-            b2(`git.grep: use of "${s}" is not supported.`),
-            e
-          );
-      typeof t2 == "string" && (t2 = Sn().param(t2));
-      const r2 = ["grep", "--null", "-n", "--full-name", ...n, ...t2];
-      return this._runTask(
-        {
-          commands: r2,
-          format: "utf-8",
-          parser(s) {
-            return Rn(s);
-          }
-        },
-        e
-      );
-    }
-  };
-}
-var Vt = /* @__PURE__ */ ((t2) => (t2.MIXED = "mixed", t2.SOFT = "soft", t2.HARD = "hard", t2.MERGE = "merge", t2.KEEP = "keep", t2))(Vt || {});
-var Cn = L2(Object.values(Vt));
-function An(t2, e) {
-  const n = ["reset"];
-  return Xt(t2) && n.push(`--${t2}`), n.push(...e), g(n);
-}
-function xn(t2) {
-  if (Xt(t2))
-    return t2;
-  switch (typeof t2) {
-    case "string":
-    case "undefined":
-      return "soft";
-  }
-}
-function Xt(t2) {
-  return typeof t2 == "string" && Cn.includes(t2);
-}
-import_debug.default.formatters.L = (t2) => String(Bt(t2) ? t2.length : "-");
-import_debug.default.formatters.B = (t2) => Buffer.isBuffer(t2) ? t2.toString("utf8") : ft(t2);
-function Nn() {
-  return (0, import_debug.default)("simple-git");
-}
-function vt(t2, e, n) {
-  return !e || !String(e).replace(/\s*/, "") ? n ? (r2, ...s) => {
-    t2(r2, ...s), n(r2, ...s);
-  } : t2 : (r2, ...s) => {
-    t2(`%s ${r2}`, e, ...s), n && n(r2, ...s);
-  };
-}
-function $n(t2, e, { namespace: n }) {
-  if (typeof t2 == "string")
-    return t2;
-  const r2 = e && e.namespace || "";
-  return r2.startsWith(n) ? r2.substr(n.length + 1) : r2 || n;
-}
-function $2(t2, e, n, r2 = Nn()) {
-  const s = t2 && `[${t2}]` || "", o2 = [], i = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i, r2);
-  return y2(n);
-  function c3(w2, T2) {
-    return S2(
-      o2,
-      $2(t2, a.replace(/^[^:]+/, w2), T2, r2)
-    );
-  }
-  function y2(w2) {
-    const T2 = w2 && `[${w2}]` || "", k2 = i && vt(i, T2) || W2, C2 = vt(r2, `${s} ${T2}`, k2);
-    return Object.assign(i ? k2 : C2, {
-      label: t2,
-      sibling: c3,
-      info: C2,
-      step: y2
-    });
-  }
-}
-var M2 = class M3 {
-  constructor(e = "GitExecutor") {
-    this.logLabel = e, this._queue = /* @__PURE__ */ new Map();
-  }
-  withProgress(e) {
-    return this._queue.get(e);
-  }
-  createProgress(e) {
-    const n = M3.getName(e.commands[0]), r2 = $2(this.logLabel, n);
-    return {
-      task: e,
-      logger: r2,
-      name: n
-    };
-  }
-  push(e) {
-    const n = this.createProgress(e);
-    return n.logger("Adding task to the queue, commands = %o", e.commands), this._queue.set(e, n), n;
-  }
-  fatal(e) {
-    for (const [n, { logger: r2 }] of Array.from(this._queue.entries()))
-      n === e.task ? (r2.info("Failed %o", e), r2(
-        "Fatal exception, any as-yet un-started tasks run through this executor will not be attempted"
-      )) : r2.info(
-        "A fatal exception occurred in a previous task, the queue has been purged: %o",
-        e.message
-      ), this.complete(n);
-    if (this._queue.size !== 0)
-      throw new Error(`Queue size should be zero after fatal: ${this._queue.size}`);
-  }
-  complete(e) {
-    this.withProgress(e) && this._queue.delete(e);
-  }
-  attempt(e) {
-    const n = this.withProgress(e);
-    if (!n)
-      throw new O2(void 0, "TasksPendingQueue: attempt called for an unknown task");
-    return n.logger("Starting task"), n;
-  }
-  static getName(e = "empty") {
-    return `task:${e}:${++M3.counter}`;
-  }
-};
-M2.counter = 0;
-var ot = M2;
-var Pn = class {
-  constructor(e, n, r2) {
-    this._executor = e, this._scheduler = n, this._plugins = r2, this._chain = Promise.resolve(), this._queue = new ot();
-  }
-  get cwd() {
-    return this._cwd || this._executor.cwd;
-  }
-  set cwd(e) {
-    this._cwd = e;
-  }
-  get env() {
-    return this._executor.env;
-  }
-  get outputHandler() {
-    return this._executor.outputHandler;
-  }
-  chain() {
-    return this;
-  }
-  push(e) {
-    return this._queue.push(e), this._chain = this._chain.then(() => this.attemptTask(e));
-  }
-  async attemptTask(e) {
-    const n = await this._scheduler.next(), r2 = () => this._queue.complete(e);
-    try {
-      const { logger: s } = this._queue.attempt(e);
-      return await (kt(e) ? this.attemptEmptyTask(e, s) : this.attemptRemoteTask(e, s));
-    } catch (s) {
-      throw this.onFatalException(e, s);
-    } finally {
-      r2(), n();
-    }
-  }
-  onFatalException(e, n) {
-    const r2 = n instanceof O2 ? Object.assign(n, { task: e }) : new O2(e, n && String(n));
-    return this._chain = Promise.resolve(), this._queue.fatal(r2), r2;
-  }
-  async attemptRemoteTask(e, n) {
-    const r2 = this._plugins.exec("spawn.binary", "", this.taskContext(e, e.commands)), s = this._plugins.exec(
-      "spawn.args",
-      [...e.commands],
-      this.taskContext(e, e.commands)
-    ), o2 = await this.gitResponse(
-      e,
-      r2,
-      s,
-      this.outputHandler,
-      n.step("SPAWN")
-    ), i = await this.handleTaskData(e, s, o2, n.step("HANDLE"));
-    return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i) : Tt(e.parser, i.asStrings());
-  }
-  async attemptEmptyTask(e, n) {
-    return n("empty task bypassing child process to call to task's parser"), e.parser(this);
-  }
-  handleTaskData(e, n, r2, s) {
-    const { exitCode: o2, rejection: i, stdOut: a, stdErr: c3 } = r2;
-    return new Promise((y2, w2) => {
-      s("Preparing to handle process response exitCode=%d stdOut=", o2);
-      const { error: T2 } = this._plugins.exec(
-        "task.error",
-        { error: i },
-        {
-          ...this.taskContext(e, n),
-          ...r2
-        }
-      );
-      if (T2 && e.onError)
-        return s.info("exitCode=%s handling with custom error handler"), e.onError(
-          r2,
-          T2,
-          (k2) => {
-            s.info("custom error handler treated as success"), s("custom error returned a %s", ft(k2)), y2(
-              new z2(
-                Array.isArray(k2) ? Buffer.concat(k2) : k2,
-                Buffer.concat(c3)
-              )
-            );
-          },
-          w2
-        );
-      if (T2)
-        return s.info(
-          "handling as error: exitCode=%s stdErr=%s rejection=%o",
-          o2,
-          c3.length,
-          i
-        ), w2(T2);
-      s.info("retrieving task output complete"), y2(new z2(Buffer.concat(a), Buffer.concat(c3)));
-    });
-  }
-  async gitResponse(e, n, r2, s, o2) {
-    const i = o2.sibling("output"), a = this._plugins.exec(
-      "spawn.options",
-      {
-        cwd: this.cwd,
-        env: this.env,
-        windowsHide: true
-      },
-      this.taskContext(e, e.commands)
-    );
-    return new Promise((c3) => {
-      const y2 = [], w2 = [];
-      o2.info("%s %o", n, r2), o2("%O", a);
-      let T2 = this._beforeSpawn(e, r2);
-      if (T2)
-        return c3({
-          stdOut: y2,
-          stdErr: w2,
-          exitCode: 9901,
-          rejection: T2
-        });
-      this._plugins.exec("spawn.before", void 0, {
-        ...this.taskContext(e, r2),
-        kill(C2) {
-          T2 = C2 || T2;
-        }
-      });
-      const k2 = ve(n, r2, a);
-      k2.stdout.on(
-        "data",
-        Et(y2, "stdOut", o2, i.step("stdOut"))
-      ), k2.stderr.on(
-        "data",
-        Et(w2, "stdErr", o2, i.step("stdErr"))
-      ), k2.on("error", Mn(w2, o2)), s && (o2("Passing child process stdOut/stdErr to custom outputHandler"), s(n, k2.stdout, k2.stderr, [...r2])), this._plugins.exec("spawn.after", void 0, {
-        ...this.taskContext(e, r2),
-        spawned: k2,
-        close(C2, Te) {
-          c3({
-            stdOut: y2,
-            stdErr: w2,
-            exitCode: C2,
-            rejection: T2 || Te
-          });
-        },
-        kill(C2) {
-          k2.killed || (T2 = C2, k2.kill("SIGINT"));
-        }
-      });
-    });
-  }
-  _beforeSpawn(e, n) {
-    let r2;
-    return this._plugins.exec("spawn.before", void 0, {
-      ...this.taskContext(e, n),
-      kill(s) {
-        r2 = s || r2;
-      }
-    }), r2;
-  }
-  taskContext(e, n) {
-    return {
-      method: String(Me(e.commands) || ""),
-      commands: n,
-      env: { ...this.env },
-      input: kt(e) ? void 0 : e.input
-    };
-  }
-};
-function Mn(t2, e) {
-  return (n) => {
-    e("[ERROR] child process exception %o", n), t2.push(Buffer.from(String(n.stack), "ascii"));
-  };
-}
-function Et(t2, e, n, r2) {
-  return (s) => {
-    n("%s received %L bytes", e, s), r2("%B", s), t2.push(s);
-  };
-}
-var Dn = class {
-  constructor(e, n, r2) {
-    this.cwd = e, this._scheduler = n, this._plugins = r2, this._chain = this.chain();
-  }
-  chain() {
-    return new Pn(this, this._scheduler, this._plugins);
-  }
-  push(e) {
-    return this._chain.push(e);
-  }
-};
-function Ln(t2, e, n = W2) {
-  const r2 = (o2) => {
-    n(null, o2);
-  }, s = (o2) => {
-    o2?.task === t2 && n(o2, void 0);
-  };
-  e.then(r2, s);
-}
-function St(t2, e) {
-  return tn((n) => {
-    if (!Lt(t2))
-      throw new Error(`Git.cwd: cannot change to non-directory "${t2}"`);
-    return (e || n).cwd = t2;
-  });
-}
-function Q2(t2) {
-  const e = ["checkout", ...t2];
-  return e[1] === "-b" && e.includes("-B") && (e[1] = ct(e, "-B")), g(e);
-}
-function jn() {
-  return {
-    checkout() {
-      return this._runTask(
-        Q2(h2(arguments, 1)),
-        u(arguments)
-      );
-    },
-    checkoutBranch(t2, e) {
-      return this._runTask(
-        Q2(["-b", t2, e, ...h2(arguments)]),
-        u(arguments)
-      );
-    },
-    checkoutLocalBranch(t2) {
-      return this._runTask(
-        Q2(["-b", t2, ...h2(arguments)]),
-        u(arguments)
-      );
-    }
-  };
-}
-var Yt = (t2, e, n) => {
-  const r2 = ["clone", ...n];
-  return m(t2) && r2.push(c(t2)), m(e) && r2.push(c(e)), g(r2);
-};
-var Bn = (t2, e, n) => (S2(n, "--mirror"), Yt(t2, e, n));
-function Rt(t2, e, n, ...r2) {
-  return m(n) ? e(n, d(r2[0], m), h2(arguments)) : b2(`git.${t2}() requires a string 'repoPath'`);
-}
-function In() {
-  return {
-    clone(t2, ...e) {
-      return this._runTask(
-        Rt("clone", Yt, d(t2, m), ...e),
-        u(arguments)
-      );
-    },
-    mirror(t2, ...e) {
-      return this._runTask(
-        Rt("mirror", Bn, d(t2, m), ...e),
-        u(arguments)
-      );
-    }
-  };
-}
-var Un = [
-  new l2(/^\[([^\s]+)( \([^)]+\))? ([^\]]+)/, (t2, [e, n, r2]) => {
-    t2.branch = e, t2.commit = r2, t2.root = !!n;
-  }),
-  new l2(/\s*Author:\s(.+)/i, (t2, [e]) => {
-    const n = e.split("<"), r2 = n.pop();
-    !r2 || !r2.includes("@") || (t2.author = {
-      email: r2.substr(0, r2.length - 1),
-      name: n.join("<").trim()
-    });
-  }),
-  new l2(
-    /(\d+)[^,]*(?:,\s*(\d+)[^,]*)(?:,\s*(\d+))/g,
-    (t2, [e, n, r2]) => {
-      t2.summary.changes = parseInt(e, 10) || 0, t2.summary.insertions = parseInt(n, 10) || 0, t2.summary.deletions = parseInt(r2, 10) || 0;
-    }
-  ),
-  new l2(
-    /^(\d+)[^,]*(?:,\s*(\d+)[^(]+\(([+-]))?/,
-    (t2, [e, n, r2]) => {
-      t2.summary.changes = parseInt(e, 10) || 0;
-      const s = parseInt(n, 10) || 0;
-      r2 === "-" ? t2.summary.deletions = s : r2 === "+" && (t2.summary.insertions = s);
-    }
-  )
-];
-function Fn(t2) {
-  return E2({
-    author: null,
-    branch: "",
-    commit: "",
-    root: false,
-    summary: {
-      changes: 0,
-      insertions: 0,
-      deletions: 0
-    }
-  }, Un, t2);
-}
-function Gn(t2, e, n) {
-  return {
-    commands: [
-      "-c",
-      "core.abbrev=40",
-      "commit",
-      ...U(t2, "-m"),
-      ...e,
-      ...n
-    ],
-    format: "utf-8",
-    parser: Fn
-  };
-}
-function zn() {
-  return {
-    commit(e, ...n) {
-      const r2 = u(arguments), s = t2(e) || Gn(
-        v(e),
-        v(d(n[0], G2, [])),
-        [
-          ...L2(d(n[1], K2, [])),
-          ...h2(arguments, 0, true)
-        ]
-      );
-      return this._runTask(s, r2);
-    }
-  };
-  function t2(e) {
-    return !G2(e) && b2(
-      "git.commit: requires the commit message to be supplied as a string/string[]"
-    );
-  }
-}
-function qn() {
-  return {
-    count: 0,
-    garbage: 0,
-    inPack: 0,
-    packs: 0,
-    prunePackable: 0,
-    size: 0,
-    sizeGarbage: 0,
-    sizePack: 0
-  };
-}
-var Wn = new l2(
-  /([a-z-]+): (\d+)$/,
-  (t2, [e, n]) => {
-    const r2 = jt(e);
-    Object.hasOwn(t2, r2) && (t2[r2] = p(n));
-  }
-);
-function Hn() {
-  return {
-    countObjects() {
-      return this._runTask({
-        commands: ["count-objects", "--verbose"],
-        format: "utf-8",
-        parser(t2) {
-          return E2(qn(), [Wn], t2);
-        }
-      });
-    }
-  };
-}
-function Kn() {
-  return {
-    firstCommit() {
-      return this._runTask(
-        g(["rev-list", "--max-parents=0", "HEAD"], true),
-        u(arguments)
-      );
-    }
-  };
-}
-function Vn(t2, e) {
-  const n = ["hash-object", t2];
-  return e && n.push("-w"), g(n, true);
-}
-var J2 = class {
-  constructor(e, n, r2, s) {
-    this.bare = e, this.path = n, this.existing = r2, this.gitDir = s;
-  }
-};
-var Xn = /^Init.+ repository in (.+)$/;
-var Yn = /^Rein.+ in (.+)$/;
-function Qn(t2, e, n) {
-  const r2 = String(n).trim();
-  let s;
-  if (s = Xn.exec(r2))
-    return new J2(t2, e, false, s[1]);
-  if (s = Yn.exec(r2))
-    return new J2(t2, e, true, s[1]);
-  let o2 = "";
-  const i = r2.split(" ");
-  for (; i.length; )
-    if (i.shift() === "in") {
-      o2 = i.join(" ");
-      break;
-    }
-  return new J2(t2, e, /^re/i.test(r2), o2);
-}
-var Qt = "--bare";
-function Jn(t2) {
-  return t2.includes(Qt);
-}
-function Zn(t2 = false, e, n) {
-  const r2 = ["init", ...n];
-  return t2 && !Jn(r2) && r2.splice(1, 0, Qt), {
-    commands: r2,
-    format: "utf-8",
-    parser(s) {
-      return Qn(r2.includes("--bare"), e, s);
-    }
-  };
-}
-function tr(t2) {
-  return t2 === void 0 ? b2("interpretTrailers called without input content") : {
-    format: "utf-8",
-    parser(e) {
-      return Object.fromEntries(
-        ut(e, (n) => {
-          const r2 = n.indexOf(":");
-          return [
-            jt(n.substring(0, r2).toLowerCase()),
-            n.substring(r2 + 2).trim()
-          ];
-        })
-      );
-    },
-    commands: ["interpret-trailers", "--parse"],
-    input: t2
-  };
-}
-function er() {
-  return {
-    interpretTrailers(t2) {
-      return this._runTask(
-        tr(d(t2, Be)),
-        u(arguments)
-      );
-    }
-  };
-}
-var R2 = /* @__PURE__ */ ((t2) => (t2.NONE = "", t2.STAT = "--stat", t2.NUM_STAT = "--numstat", t2.NAME_ONLY = "--name-only", t2.NAME_STATUS = "--name-status", t2))(R2 || {});
-var Jt = /^--(stat|numstat|name-only|name-status)(=|$)/;
-function pt(t2) {
-  for (let e = 0; e < t2.length; e++) {
-    const n = Jt.exec(t2[e]);
-    if (n)
-      return `--${n[1]}`;
-  }
-  return "";
-}
-function nr(t2) {
-  return Jt.test(t2);
-}
-var rr = class {
-  constructor() {
-    this.changed = 0, this.deletions = 0, this.insertions = 0, this.files = [];
-  }
-};
-var Ot = [
-  new l2(
-    /^(.+)\s+\|\s+(\d+)(\s+[+\-]+)?$/,
-    (t2, [e, n, r2 = ""]) => {
-      t2.files.push({
-        file: e.trim(),
-        changes: p(n),
-        insertions: r2.replace(/[^+]/g, "").length,
-        deletions: r2.replace(/[^-]/g, "").length,
-        binary: false
-      });
-    }
-  ),
-  new l2(
-    /^(.+) \|\s+Bin ([0-9.]+) -> ([0-9.]+) ([a-z]+)/,
-    (t2, [e, n, r2]) => {
-      t2.files.push({
-        file: e.trim(),
-        before: p(n),
-        after: p(r2),
-        binary: true
-      });
-    }
-  ),
-  new l2(/^(.+)\s+\|\s+Bin\s*$/, (t2, [e]) => {
-    t2.files.push({
-      file: e.trim(),
-      before: 0,
-      after: 0,
-      binary: true
-    });
-  }),
-  new l2(
-    /(\d+) files? changed\s*((?:, \d+ [^,]+){0,2})/,
-    (t2, [e, n]) => {
-      const r2 = /(\d+) i/.exec(n), s = /(\d+) d/.exec(n);
-      t2.changed = p(e), t2.insertions = p(r2?.[1]), t2.deletions = p(s?.[1]);
-    }
-  )
-];
-var sr = [
-  new l2(
-    /(\d+)\t(\d+)\t(.+)$/,
-    (t2, [e, n, r2]) => {
-      const s = p(e), o2 = p(n);
-      t2.changed++, t2.insertions += s, t2.deletions += o2, t2.files.push({
-        file: r2,
-        changes: s + o2,
-        insertions: s,
-        deletions: o2,
-        binary: false
-      });
-    }
-  ),
-  new l2(/-\t-\t(.+)$/, (t2, [e]) => {
-    t2.changed++, t2.files.push({
-      file: e,
-      after: 0,
-      before: 0,
-      binary: true
-    });
-  })
-];
-var or = [
-  new l2(/(.+)$/, (t2, [e]) => {
-    t2.changed++, t2.files.push({
-      file: e,
-      changes: 0,
-      insertions: 0,
-      deletions: 0,
-      binary: false
-    });
-  })
-];
-var ir = [
-  new l2(
-    /([ACDMRTUXB])([0-9]{0,3})\t(.[^\t]*)(\t(.[^\t]*))?$/,
-    (t2, [e, n, r2, s, o2]) => {
-      t2.changed++, t2.files.push({
-        file: o2 ?? r2,
-        changes: 0,
-        insertions: 0,
-        deletions: 0,
-        binary: false,
-        status: bt(_n(e) && e),
-        from: bt(!!o2 && r2 !== o2 && r2),
-        similarity: p(n)
-      });
-    }
-  )
-];
-var ar = {
-  [R2.NONE]: Ot,
-  [R2.STAT]: Ot,
-  [R2.NUM_STAT]: sr,
-  [R2.NAME_STATUS]: ir,
-  [R2.NAME_ONLY]: or
-};
-function Zt(t2 = R2.NONE) {
-  const e = ar[t2];
-  return (n) => E2(new rr(), e, n, false);
-}
-var te = "\xF2\xF2\xF2\xF2\xF2\xF2 ";
-var ee2 = " \xF2\xF2";
-var ne2 = " \xF2 ";
-var ur = ["hash", "date", "message", "refs", "author_name", "author_email"];
-function cr(t2, e) {
-  return e.reduce(
-    (n, r2, s) => (n[r2] = t2[s] || "", n),
-    /* @__PURE__ */ Object.create({ diff: null })
-  );
-}
-function re(t2 = ne2, e = ur, n = R2.NONE) {
-  const r2 = Zt(n);
-  return function(s) {
-    const o2 = H2(
-      s.trim(),
-      false,
-      te
-    ).map(function(i) {
-      const a = i.split(ee2), c3 = cr(a[0].split(t2), e);
-      return a.length > 1 && a[1].trim() && (c3.diff = r2(a[1])), c3;
-    });
-    return {
-      all: o2,
-      latest: o2.length && o2[0] || null,
-      total: o2.length
-    };
-  };
-}
-function fr(t2) {
-  let e = pt(t2);
-  const n = ["diff"];
-  return e === R2.NONE && (e = R2.STAT, n.push("--stat=4096")), n.push(...t2), dt(n) || {
-    commands: n,
-    format: "utf-8",
-    parser: Zt(e)
-  };
-}
-function dt(t2) {
-  const e = t2.filter(nr);
-  if (e.length > 1)
-    return b2(
-      `Summary flags are mutually exclusive - pick one of ${e.join(",")}`
-    );
-  if (e.length && t2.includes("-z"))
-    return b2(
-      `Summary flag ${e} parsing is not compatible with null termination option '-z'`
-    );
-}
-var se = /* @__PURE__ */ ((t2) => (t2[t2["--pretty"] = 0] = "--pretty", t2[t2["max-count"] = 1] = "max-count", t2[t2.maxCount = 2] = "maxCount", t2[t2.n = 3] = "n", t2[t2.file = 4] = "file", t2[t2.format = 5] = "format", t2[t2.from = 6] = "from", t2[t2.to = 7] = "to", t2[t2.splitter = 8] = "splitter", t2[t2.symmetric = 9] = "symmetric", t2[t2.mailMap = 10] = "mailMap", t2[t2.multiLine = 11] = "multiLine", t2[t2.strictDate = 12] = "strictDate", t2))(se || {});
-function lr(t2, e) {
-  const n = [], r2 = [];
-  return Object.keys(t2).forEach((s) => {
-    n.push(s), r2.push(String(t2[s]));
-  }), [n, r2.join(e)];
-}
-function hr(t2) {
-  return Object.keys(t2).reduce((e, n) => (n in se || (e[n] = t2[n]), e), {});
-}
-function oe2(t2 = {}, e = []) {
-  const n = d(t2.splitter, m, ne2), r2 = lt(t2.format) ? t2.format : {
-    hash: "%H",
-    date: t2.strictDate === false ? "%ai" : "%aI",
-    message: "%s",
-    refs: "%D",
-    body: t2.multiLine ? "%B" : "%b",
-    author_name: t2.mailMap !== false ? "%aN" : "%an",
-    author_email: t2.mailMap !== false ? "%aE" : "%ae"
-  }, [s, o2] = lr(r2, n), i = [], a = [
-    `--pretty=format:${te}${o2}${ee2}`,
-    ...e
-  ], c3 = t2.n || t2["max-count"] || t2.maxCount;
-  if (c3 && a.push(`--max-count=${c3}`), t2.from || t2.to) {
-    const y2 = t2.symmetric !== false ? "..." : "..";
-    i.push(`${t2.from || ""}${y2}${t2.to || ""}`);
-  }
-  return m(t2.file) && a.push("--follow", c(t2.file)), It(hr(t2), a), {
-    fields: s,
-    splitter: n,
-    commands: [...a, ...i]
-  };
-}
-function mr(t2, e, n) {
-  const r2 = re(t2, e, pt(n));
-  return {
-    commands: ["log", ...n],
-    format: "utf-8",
-    parser: r2
-  };
-}
-function pr() {
-  return {
-    log(...n) {
-      const r2 = u(arguments), s = oe2(
-        ht(arguments),
-        L2(d(arguments[0], K2, []))
-      ), o2 = e(...n) || dt(s.commands) || t2(s);
-      return this._runTask(o2, r2);
-    }
-  };
-  function t2(n) {
-    return mr(n.splitter, n.fields, n.commands);
-  }
-  function e(n, r2) {
-    return m(n) && m(r2) && b2(
-      "git.log(string, string) should be replaced with git.log({ from: string, to: string })"
-    );
-  }
-}
-var Z2 = class {
-  constructor(e, n = null, r2) {
-    this.reason = e, this.file = n, this.meta = r2;
-  }
-  toString() {
-    return `${this.file}:${this.reason}`;
-  }
-};
-var dr = class {
-  constructor() {
-    this.conflicts = [], this.merges = [], this.result = "success";
-  }
-  get failed() {
-    return this.conflicts.length > 0;
-  }
-  get reason() {
-    return this.result;
-  }
-  toString() {
-    return this.conflicts.length ? `CONFLICTS: ${this.conflicts.join(", ")}` : "OK";
-  }
-};
-var ie = class {
-  constructor() {
-    this.remoteMessages = {
-      all: []
-    }, this.created = [], this.deleted = [], this.files = [], this.deletions = {}, this.insertions = {}, this.summary = {
-      changes: 0,
-      deletions: 0,
-      insertions: 0
-    };
-  }
-};
-var gr = class {
-  constructor() {
-    this.remote = "", this.hash = {
-      local: "",
-      remote: ""
-    }, this.branch = {
-      local: "",
-      remote: ""
-    }, this.message = "";
-  }
-  toString() {
-    return this.message;
-  }
-};
-function tt(t2) {
-  return t2.objects = t2.objects || {
-    compressing: 0,
-    counting: 0,
-    enumerating: 0,
-    packReused: 0,
-    reused: { count: 0, delta: 0 },
-    total: { count: 0, delta: 0 }
-  };
-}
-function Ct(t2) {
-  const e = /^\s*(\d+)/.exec(t2), n = /delta (\d+)/i.exec(t2);
-  return {
-    count: p(e && e[1] || "0"),
-    delta: p(n && n[1] || "0")
-  };
-}
-var yr = [
-  new x2(
-    /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
-    (t2, [e, n]) => {
-      const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
-      Object.assign(s, { [r2]: p(n) });
-    }
-  ),
-  new x2(
-    /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
-    (t2, [e, n]) => {
-      const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
-      Object.assign(s, { [r2]: p(n) });
-    }
-  ),
-  new x2(
-    /total ([^,]+), reused ([^,]+), pack-reused (\d+)/i,
-    (t2, [e, n, r2]) => {
-      const s = tt(t2.remoteMessages);
-      s.total = Ct(e), s.reused = Ct(n), s.packReused = p(r2);
-    }
-  )
-];
-var wr = [
-  new x2(/^remote:\s*(.+)$/, (t2, [e]) => (t2.remoteMessages.all.push(e.trim()), false)),
-  ...yr,
-  new x2(
-    [/create a (?:pull|merge) request/i, /\s(https?:\/\/\S+)$/],
-    (t2, [e]) => {
-      t2.remoteMessages.pullRequestUrl = e;
-    }
-  ),
-  new x2(
-    [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
-    (t2, [e, n, r2]) => {
-      t2.remoteMessages.vulnerabilities = {
-        count: p(e),
-        summary: n,
-        url: r2
-      };
-    }
-  )
-];
-function ae(t2, e) {
-  return E2({ remoteMessages: new br() }, wr, e);
-}
-var br = class {
-  constructor() {
-    this.all = [];
-  }
-};
-var Tr = /^\s*(.+?)\s+\|\s+\d+\s*(\+*)(-*)/;
-var kr = /(\d+)\D+((\d+)\D+\(\+\))?(\D+(\d+)\D+\(-\))?/;
-var _r = /^(create|delete) mode \d+ (.+)/;
-var vr = [
-  new l2(Tr, (t2, [e, n, r2]) => {
-    t2.files.push(e), n && (t2.insertions[e] = n.length), r2 && (t2.deletions[e] = r2.length);
-  }),
-  new l2(kr, (t2, [e, , n, , r2]) => n !== void 0 || r2 !== void 0 ? (t2.summary.changes = +e || 0, t2.summary.insertions = +n || 0, t2.summary.deletions = +r2 || 0, true) : false),
-  new l2(_r, (t2, [e, n]) => {
-    S2(t2.files, n), S2(e === "create" ? t2.created : t2.deleted, n);
-  })
-];
-var Er = [
-  new l2(/^from\s(.+)$/i, (t2, [e]) => {
-    t2.remote = e;
-  }),
-  new l2(/^fatal:\s(.+)$/, (t2, [e]) => {
-    t2.message = e;
-  }),
-  new l2(
-    /([a-z0-9]+)\.\.([a-z0-9]+)\s+(\S+)\s+->\s+(\S+)$/,
-    (t2, [e, n, r2, s]) => {
-      t2.branch.local = r2, t2.hash.local = e, t2.branch.remote = s, t2.hash.remote = n;
-    }
-  )
-];
-var Sr = (t2, e) => E2(new ie(), vr, [t2, e]);
-var ue = (t2, e) => Object.assign(
-  new ie(),
-  Sr(t2, e),
-  ae(t2, e)
-);
-function Rr(t2, e) {
-  const n = E2(new gr(), Er, [t2, e]);
-  return n.message && n;
-}
-var Or = [
-  new l2(/^Auto-merging\s+(.+)$/, (t2, [e]) => {
-    t2.merges.push(e);
-  }),
-  new l2(/^CONFLICT\s+\((.+)\): Merge conflict in (.+)$/, (t2, [e, n]) => {
-    t2.conflicts.push(new Z2(e, n));
-  }),
-  new l2(
-    /^CONFLICT\s+\((.+\/delete)\): (.+) deleted in (.+) and/,
-    (t2, [e, n, r2]) => {
-      t2.conflicts.push(new Z2(e, n, { deleteRef: r2 }));
-    }
-  ),
-  new l2(/^CONFLICT\s+\((.+)\):/, (t2, [e]) => {
-    t2.conflicts.push(new Z2(e, null));
-  }),
-  new l2(/^Automatic merge failed;\s+(.+)$/, (t2, [e]) => {
-    t2.result = e;
-  })
-];
-var Cr = (t2, e) => Object.assign(Ar(t2), ue(t2, e));
-var Ar = (t2) => E2(new dr(), Or, t2);
-function At(t2) {
-  return t2.length ? {
-    commands: ["merge", ...t2],
-    format: "utf-8",
-    parser(e, n) {
-      const r2 = Cr(e, n);
-      if (r2.failed)
-        throw new at(r2);
-      return r2;
-    }
-  } : b2("Git.merge requires at least one option");
-}
-function xr(t2, e, n) {
-  const r2 = n.includes("deleted"), s = n.includes("tag") || /^refs\/tags/.test(t2), o2 = !n.includes("new");
-  return {
-    deleted: r2,
-    tag: s,
-    branch: !s,
-    new: !o2,
-    alreadyUpdated: o2,
-    local: t2,
-    remote: e
-  };
-}
-var Nr = [
-  new l2(/^Pushing to (.+)$/, (t2, [e]) => {
-    t2.repo = e;
-  }),
-  new l2(/^updating local tracking ref '(.+)'/, (t2, [e]) => {
-    t2.ref = {
-      ...t2.ref || {},
-      local: e
-    };
-  }),
-  new l2(/^[=*-]\s+([^:]+):(\S+)\s+\[(.+)]$/, (t2, [e, n, r2]) => {
-    t2.pushed.push(xr(e, n, r2));
-  }),
-  new l2(
-    /^Branch '([^']+)' set up to track remote branch '([^']+)' from '([^']+)'/,
-    (t2, [e, n, r2]) => {
-      t2.branch = {
-        ...t2.branch || {},
-        local: e,
-        remote: n,
-        remoteName: r2
-      };
-    }
-  ),
-  new l2(
-    /^([^:]+):(\S+)\s+([a-z0-9]+)\.\.([a-z0-9]+)$/,
-    (t2, [e, n, r2, s]) => {
-      t2.update = {
-        head: {
-          local: e,
-          remote: n
-        },
-        hash: {
-          from: r2,
-          to: s
-        }
-      };
-    }
-  )
-];
-var $r = (t2, e) => {
-  const n = Pr(t2, e), r2 = ae(t2, e);
-  return {
-    ...n,
-    ...r2
-  };
-};
-var Pr = (t2, e) => E2({ pushed: [] }, Nr, [t2, e]);
-function Mr(t2 = {}, e) {
-  return S2(e, "--tags"), ce(t2, e);
-}
-function ce(t2 = {}, e) {
-  const n = ["push", ...e];
-  return t2.branch && n.splice(1, 0, t2.branch), t2.remote && n.splice(1, 0, t2.remote), ct(n, "-v"), S2(n, "--verbose"), S2(n, "--porcelain"), {
-    commands: n,
-    format: "utf-8",
-    parser: $r
-  };
-}
-function Dr() {
-  return {
-    showBuffer() {
-      const t2 = ["show", ...h2(arguments, 1)];
-      return t2.includes("--binary") || t2.splice(1, 0, "--binary"), this._runTask(
-        Gt(t2),
-        u(arguments)
-      );
-    },
-    show() {
-      const t2 = ["show", ...h2(arguments, 1)];
-      return this._runTask(
-        g(t2),
-        u(arguments)
-      );
-    }
-  };
-}
-var Lr = /^(.+)\0(.+)$/;
-var jr = class {
-  constructor(e, n, r2) {
-    if (this.path = e, this.index = n, this.working_dir = r2, n === "R" || r2 === "R") {
-      const s = Lr.exec(e) || [null, e, e];
-      this.from = s[2] || "", this.path = s[1] || "";
-    }
-  }
-};
-var Br = class {
-  constructor() {
-    this.not_added = [], this.conflicted = [], this.created = [], this.deleted = [], this.ignored = void 0, this.modified = [], this.renamed = [], this.files = [], this.staged = [], this.ahead = 0, this.behind = 0, this.current = null, this.tracking = null, this.detached = false, this.isClean = () => !this.files.length;
-  }
-};
-function xt(t2) {
-  const [e, n] = t2.split(I2);
-  return {
-    from: n || e,
-    to: e
-  };
-}
-function _2(t2, e, n) {
-  return [`${t2}${e}`, n];
-}
-function et(t2, ...e) {
-  return e.map((n) => _2(t2, n, (r2, s) => r2.conflicted.push(s)));
-}
-var Ir = new Map([
-  _2(
-    " ",
-    "A",
-    (t2, e) => t2.created.push(e)
-  ),
-  _2(
-    " ",
-    "D",
-    (t2, e) => t2.deleted.push(e)
-  ),
-  _2(
-    " ",
-    "M",
-    (t2, e) => t2.modified.push(e)
-  ),
-  _2("A", " ", (t2, e) => {
-    t2.created.push(e), t2.staged.push(e);
-  }),
-  _2("A", "M", (t2, e) => {
-    t2.created.push(e), t2.staged.push(e), t2.modified.push(e);
-  }),
-  _2("D", " ", (t2, e) => {
-    t2.deleted.push(e), t2.staged.push(e);
-  }),
-  _2("M", " ", (t2, e) => {
-    t2.modified.push(e), t2.staged.push(e);
-  }),
-  _2("M", "M", (t2, e) => {
-    t2.modified.push(e), t2.staged.push(e);
-  }),
-  _2("R", " ", (t2, e) => {
-    t2.renamed.push(xt(e));
-  }),
-  _2("R", "M", (t2, e) => {
-    const n = xt(e);
-    t2.renamed.push(n), t2.modified.push(n.to);
-  }),
-  _2("!", "!", (t2, e) => {
-    (t2.ignored = t2.ignored || []).push(e);
-  }),
-  _2(
-    "?",
-    "?",
-    (t2, e) => t2.not_added.push(e)
-  ),
-  ...et(
-    "A",
-    "A",
-    "U"
-    /* UNMERGED */
-  ),
-  ...et(
-    "D",
-    "D",
-    "U"
-    /* UNMERGED */
-  ),
-  ...et(
-    "U",
-    "A",
-    "D",
-    "U"
-    /* UNMERGED */
-  ),
-  [
-    "##",
-    (t2, e) => {
-      const n = /ahead (\d+)/, r2 = /behind (\d+)/, s = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i = /\son\s(\S+?)(?=\.{3}|$)/;
-      let a = n.exec(e);
-      t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
-    }
-  ]
-]);
-var Ur = function(t2) {
-  const e = t2.split(I2), n = new Br();
-  for (let r2 = 0, s = e.length; r2 < s; ) {
-    let o2 = e[r2++].trim();
-    o2 && (o2.charAt(0) === "R" && (o2 += I2 + (e[r2++] || "")), Fr(n, o2));
-  }
-  return n;
-};
-function Fr(t2, e) {
-  const n = e.trim();
-  switch (" ") {
-    case n.charAt(2):
-      return r2(n.charAt(0), n.charAt(1), n.slice(3));
-    case n.charAt(1):
-      return r2(" ", n.charAt(0), n.slice(2));
-    default:
-      return;
-  }
-  function r2(s, o2, i) {
-    const a = `${s}${o2}`, c3 = Ir.get(a);
-    c3 && c3(t2, i), a !== "##" && a !== "!!" && t2.files.push(new jr(i, s, o2));
-  }
-}
-var Gr = ["--null", "-z"];
-function zr(t2) {
-  return {
-    format: "utf-8",
-    commands: [
-      "status",
-      "--porcelain",
-      "-b",
-      "-u",
-      "--null",
-      ...t2.filter((n) => !Gr.includes(n))
-    ],
-    parser(n) {
-      return Ur(n);
-    }
-  };
-}
-var fe = "installed=false";
-function q2(t2 = 0, e = 0, n = 0, r2 = "", s = true) {
-  return Object.defineProperty(
-    {
-      major: t2,
-      minor: e,
-      patch: n,
-      agent: r2,
-      installed: s
-    },
-    "toString",
-    {
-      value() {
-        return `${this.major}.${this.minor}.${this.patch}`;
-      },
-      configurable: false,
-      enumerable: false
-    }
-  );
-}
-function qr() {
-  return q2(0, 0, 0, "", false);
-}
-function Wr() {
-  return {
-    version() {
-      return this._runTask({
-        commands: ["--version"],
-        format: "utf-8",
-        parser: Kr,
-        onError(t2, e, n, r2) {
-          if (t2.exitCode === V2.NOT_FOUND)
-            return n(Buffer.from(fe));
-          r2(e);
-        }
-      });
-    }
-  };
-}
-var Hr = [
-  new l2(
-    /version (\d+)\.(\d+)\.(\d+)(?:\s*\((.+)\))?/,
-    (t2, [e, n, r2, s = ""]) => {
-      Object.assign(
-        t2,
-        q2(p(e), p(n), p(r2), s)
-      );
-    }
-  ),
-  new l2(
-    /version (\d+)\.(\d+)\.(\D+)(.+)?$/,
-    (t2, [e, n, r2, s = ""]) => {
-      Object.assign(t2, q2(p(e), p(n), r2, s));
-    }
-  )
-];
-function Kr(t2) {
-  return t2 === fe ? qr() : E2(q2(0, 0, 0, t2), Hr, t2);
-}
-var le = class {
-  constructor(e) {
-    this._executor = e;
-  }
-  _runTask(e, n) {
-    const r2 = this._executor.chain(), s = r2.push(e);
-    return n && Ln(e, s, n), Object.create(this, {
-      then: { value: s.then.bind(s) },
-      catch: { value: s.catch.bind(s) },
-      _executor: { value: r2 }
-    });
-  }
-  add(e) {
-    return this._runTask(
-      g(["add", ...v(e)]),
-      u(arguments)
-    );
-  }
-  cwd(e) {
-    const n = u(arguments);
-    return typeof e == "string" ? this._runTask(St(e, this._executor), n) : typeof e?.path == "string" ? this._runTask(
-      St(
-        e.path,
-        e.root && this._executor || void 0
-      ),
-      n
-    ) : this._runTask(
-      b2("Git.cwd: workingDirectory must be supplied as a string"),
-      n
-    );
-  }
-  hashObject(e, n) {
-    return this._runTask(
-      Vn(e, n === true),
-      u(arguments)
-    );
-  }
-  init(e) {
-    return this._runTask(
-      Zn(e === true, this._executor.cwd, h2(arguments)),
-      u(arguments)
-    );
-  }
-  merge() {
-    return this._runTask(
-      At(h2(arguments)),
-      u(arguments)
-    );
-  }
-  mergeFromTo(e, n) {
-    return m(e) && m(n) ? this._runTask(
-      At([e, n, ...h2(arguments)]),
-      u(arguments, false)
-    ) : this._runTask(
-      b2(
-        "Git.mergeFromTo requires that the 'remote' and 'branch' arguments are supplied as strings"
-      )
-    );
-  }
-  outputHandler(e) {
-    return this._executor.outputHandler = e, this;
-  }
-  push() {
-    const e = ce(
-      {
-        remote: d(arguments[0], m),
-        branch: d(arguments[1], m)
-      },
-      h2(arguments)
-    );
-    return this._runTask(e, u(arguments));
-  }
-  stash() {
-    return this._runTask(
-      g(["stash", ...h2(arguments)]),
-      u(arguments)
-    );
-  }
-  status() {
-    return this._runTask(
-      zr(h2(arguments)),
-      u(arguments)
-    );
-  }
-};
-Object.assign(
-  le.prototype,
-  jn(),
-  In(),
-  zn(),
-  Tn(),
-  Hn(),
-  Kn(),
-  On(),
-  er(),
-  pr(),
-  Dr(),
-  Wr()
-);
-var Vr = /* @__PURE__ */ (() => {
-  let t2 = 0;
-  return () => {
-    t2++;
-    const { promise: e, done: n } = (0, import_promise_deferred.createDeferred)();
-    return {
-      promise: e,
-      done: n,
-      id: t2
-    };
-  };
-})();
-var Xr = class {
-  constructor(e = 2) {
-    this.concurrency = e, this.logger = $2("", "scheduler"), this.pending = [], this.running = [], this.logger("Constructed, concurrency=%s", e);
-  }
-  schedule() {
-    if (!this.pending.length || this.running.length >= this.concurrency) {
-      this.logger(
-        "Schedule attempt ignored, pending=%s running=%s concurrency=%s",
-        this.pending.length,
-        this.running.length,
-        this.concurrency
-      );
-      return;
-    }
-    const e = S2(this.running, this.pending.shift());
-    this.logger("Attempting id=%s", e.id), e.done(() => {
-      this.logger("Completing id=", e.id), ct(this.running, e), this.schedule();
-    });
-  }
-  next() {
-    const { promise: e, id: n } = S2(this.pending, Vr());
-    return this.logger("Scheduling id=%s", n), this.schedule(), e;
-  }
-};
-function Yr(t2, e) {
-  return g(["apply", ...e, ...t2]);
-}
-var he = /* @__PURE__ */ ((t2) => (t2.CURRENT = "*", t2.LINKED = "+", t2))(he || {});
-var Qr = class {
-  constructor() {
-    this.all = [], this.branches = {}, this.current = "", this.detached = false;
-  }
-  push(e, n, r2, s, o2) {
-    e === "*" && (this.detached = n, this.current = r2), this.all.push(r2), this.branches[r2] = {
-      current: e === "*",
-      linkedWorkTree: e === "+",
-      name: r2,
-      commit: s,
-      label: o2
-    };
-  }
-};
-var Jr = [
-  new l2(
-    /^([*+]\s)?\((?:HEAD )?detached (?:from|at) (\S+)\)\s+([a-z0-9]+)\s(.*)$/,
-    (t2, [e, n, r2, s]) => {
-      t2.push(Nt(e), true, n, r2, s);
-    }
-  ),
-  new l2(
-    /^([*+]\s)?(\S+)\s+([a-z0-9]+)\s?(.*)$/s,
-    (t2, [e, n, r2, s]) => {
-      t2.push(Nt(e), false, n, r2, s);
-    }
-  )
-];
-var Zr = new l2(/^(\S+)$/s, (t2, [e]) => {
-  t2.push(he.CURRENT, false, e, "", "");
-});
-function Nt(t2) {
-  return t2 ? t2.charAt(0) : "";
-}
-function me(t2, e = false) {
-  return E2(
-    new Qr(),
-    e ? [Zr] : Jr,
-    t2
-  );
-}
-var ts = class {
-  constructor() {
-    this.all = [], this.branches = {}, this.errors = [];
-  }
-  get success() {
-    return !this.errors.length;
-  }
-};
-function es(t2, e) {
-  return {
-    branch: t2,
-    hash: e,
-    success: true
-  };
-}
-function ns(t2) {
-  return {
-    branch: t2,
-    hash: null,
-    success: false
-  };
-}
-var rs = /(\S+)\s+\(\S+\s([^)]+)\)/;
-var pe = /^error[^']+'([^']+)'/m;
-var ss = [
-  new l2(rs, (t2, [e, n]) => {
-    const r2 = es(e, n);
-    t2.all.push(r2), t2.branches[e] = r2;
-  }),
-  new l2(pe, (t2, [e]) => {
-    const n = ns(e);
-    t2.errors.push(n), t2.all.push(n), t2.branches[e] = n;
-  })
-];
-var gt = (t2, e) => E2(new ts(), ss, [t2, e]);
-function de(t2, e) {
-  return e === V2.ERROR && pe.test(t2);
-}
-function os(t2) {
-  const e = ["-d", "-D", "--delete"];
-  return t2.some((n) => e.includes(n));
-}
-function is(t2) {
-  const e = os(t2), n = t2.includes("--show-current"), r2 = ["branch", ...t2];
-  return r2.length === 1 && r2.push("-a"), r2.includes("-v") || r2.splice(1, 0, "-v"), {
-    format: "utf-8",
-    commands: r2,
-    parser(s, o2) {
-      return e ? gt(s, o2).all[0] : me(s, n);
-    }
-  };
-}
-function as() {
-  return {
-    format: "utf-8",
-    commands: ["branch", "-v"],
-    parser(t2) {
-      return me(t2);
-    }
-  };
-}
-function us(t2, e = false) {
-  return {
-    format: "utf-8",
-    commands: ["branch", "-v", e ? "-D" : "-d", ...t2],
-    parser(n, r2) {
-      return gt(n, r2);
-    },
-    onError({ exitCode: n, stdOut: r2 }, s, o2, i) {
-      if (!de(String(s), n))
-        return i(s);
-      o2(r2);
-    }
-  };
-}
-function cs(t2, e = false) {
-  const n = {
-    format: "utf-8",
-    commands: ["branch", "-v", e ? "-D" : "-d", t2],
-    parser(r2, s) {
-      return gt(r2, s).branches[t2];
-    },
-    onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i, a, c3) {
-      if (!de(String(i), r2))
-        return c3(i);
-      throw new at(
-        n.parser(F2(o2), F2(s)),
-        String(i)
-      );
-    }
-  };
-  return n;
-}
-function fs(t2) {
-  return {
-    commands: ["check-ignore", ...t2],
-    format: "utf-8",
-    parser: ls
-  };
-}
-function ls(t2) {
-  return t2.split(/\n/g).map(hs).filter(Boolean);
-}
-function hs(t2) {
-  const e = t2.trim().replace(/^["']|["']$/g, "");
-  return e && Se(e);
-}
-var ms = [
-  new l2(/From (.+)$/, (t2, [e]) => {
-    t2.remote = e;
-  }),
-  new l2(/\* \[new branch]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
-    t2.branches.push({
-      name: e,
-      tracking: n
-    });
-  }),
-  new l2(/\* \[new tag]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
-    t2.tags.push({
-      name: e,
-      tracking: n
-    });
-  }),
-  new l2(/- \[deleted]\s+\S+\s*-> (.+)$/, (t2, [e]) => {
-    t2.deleted.push({
-      tracking: e
-    });
-  }),
-  new l2(
-    /\s*([^.]+)\.\.(\S+)\s+(\S+)\s*-> (.+)$/,
-    (t2, [e, n, r2, s]) => {
-      t2.updated.push({
-        name: r2,
-        tracking: s,
-        to: n,
-        from: e
-      });
-    }
-  )
-];
-function ps(t2, e) {
-  return E2({
-    raw: t2,
-    remote: null,
-    branches: [],
-    tags: [],
-    updated: [],
-    deleted: []
-  }, ms, [t2, e]);
-}
-function ds(t2) {
-  return /^--upload-pack(=|$)/.test(t2);
-}
-function gs(t2, e, n) {
-  const r2 = ["fetch", ...n];
-  return t2 && e && r2.push(t2, e), r2.find(ds) ? b2("git.fetch: potential exploit argument blocked.") : {
-    commands: r2,
-    format: "utf-8",
-    parser: ps
-  };
-}
-var ys = [
-  new l2(/^Renaming (.+) to (.+)$/, (t2, [e, n]) => {
-    t2.moves.push({ from: e, to: n });
-  })
-];
-function ws(t2) {
-  return E2({ moves: [] }, ys, t2);
-}
-function bs(t2, e) {
-  return {
-    commands: ["mv", "-v", ...v(t2), e],
-    format: "utf-8",
-    parser: ws
-  };
-}
-function Ts(t2, e, n) {
-  const r2 = ["pull", ...n];
-  return t2 && e && r2.splice(1, 0, t2, e), {
-    commands: r2,
-    format: "utf-8",
-    parser(s, o2) {
-      return ue(s, o2);
-    },
-    onError(s, o2, i, a) {
-      const c3 = Rr(
-        F2(s.stdOut),
-        F2(s.stdErr)
-      );
-      if (c3)
-        return a(new at(c3));
-      a(o2);
-    }
-  };
-}
-function ks(t2) {
-  const e = {};
-  return ge(t2, ([n]) => e[n] = { name: n }), Object.values(e);
-}
-function _s(t2) {
-  const e = {};
-  return ge(t2, ([n, r2, s]) => {
-    Object.hasOwn(e, n) || (e[n] = {
-      name: n,
-      refs: { fetch: "", push: "" }
-    }), s && r2 && (e[n].refs[s.replace(/[^a-z]/g, "")] = r2);
-  }), Object.values(e);
-}
-function ge(t2, e) {
-  ut(t2, (n) => e(n.split(/\s+/)));
-}
-function vs(t2, e, n) {
-  return g(["remote", "add", ...n, t2, e]);
-}
-function Es(t2) {
-  const e = ["remote"];
-  return t2 && e.push("-v"), {
-    commands: e,
-    format: "utf-8",
-    parser: t2 ? _s : ks
-  };
-}
-function Ss(t2) {
-  const e = [...t2];
-  return e[0] !== "ls-remote" && e.unshift("ls-remote"), g(e);
-}
-function Rs(t2) {
-  const e = [...t2];
-  return e[0] !== "remote" && e.unshift("remote"), g(e);
-}
-function Os(t2) {
-  return g(["remote", "remove", t2]);
-}
-function Cs(t2 = {}, e) {
-  const n = oe2(t2), r2 = ["stash", "list", ...n.commands, ...e], s = re(
-    n.splitter,
-    n.fields,
-    pt(r2)
-  );
-  return dt(r2) || {
-    commands: r2,
-    format: "utf-8",
-    parser: s
-  };
-}
-function As(t2, e) {
-  return X2(["add", t2, e]);
-}
-function xs(t2) {
-  return X2(["init", ...t2]);
-}
-function X2(t2) {
-  const e = [...t2];
-  return e[0] !== "submodule" && e.unshift("submodule"), g(e);
-}
-function Ns(t2) {
-  return X2(["update", ...t2]);
-}
-var $s = class {
-  constructor(e, n) {
-    this.all = e, this.latest = n;
-  }
-};
-var Ps = function(t2, e = false) {
-  const n = t2.split(`
-`).map(Ds).filter(Boolean);
-  e || n.sort(function(s, o2) {
-    const i = s.split("."), a = o2.split(".");
-    if (i.length === 1 || a.length === 1)
-      return Ms(B2(i[0]), B2(a[0]));
-    for (let c3 = 0, y2 = Math.max(i.length, a.length); c3 < y2; c3++) {
-      const w2 = ye(B2(i[c3]), B2(a[c3]));
-      if (w2)
-        return w2;
-    }
-    return 0;
-  });
-  const r2 = e ? n[0] : [...n].reverse().find((s) => s.indexOf(".") >= 0);
-  return new $s(n, r2);
-};
-function Ms(t2, e) {
-  const n = Number.isNaN(t2), r2 = Number.isNaN(e);
-  return n !== r2 ? n ? 1 : -1 : n ? ye(t2, e) : 0;
-}
-function ye(t2, e) {
-  return t2 === e ? 0 : t2 > e ? 1 : -1;
-}
-function Ds(t2) {
-  return t2.trim();
-}
-function B2(t2) {
-  return typeof t2 == "string" && parseInt(t2.replace(/^\D+/g, ""), 10) || 0;
-}
-function Ls(t2 = []) {
-  const e = t2.some((n) => /^--sort=/.test(n));
-  return {
-    format: "utf-8",
-    commands: ["tag", "-l", ...t2],
-    parser(n) {
-      return Ps(n, e);
-    }
-  };
-}
-function js(t2) {
-  return {
-    format: "utf-8",
-    commands: ["tag", t2],
-    parser() {
-      return { name: t2 };
-    }
-  };
-}
-function Bs(t2, e) {
-  return {
-    format: "utf-8",
-    commands: ["tag", "-a", "-m", e, t2],
-    parser() {
-      return { name: t2 };
-    }
-  };
-}
-function f2(t2, e) {
-  this._plugins = e, this._executor = new Dn(
-    t2.baseDir,
-    new Xr(t2.maxConcurrentProcesses),
-    e
-  ), this._trimmed = t2.trimmed;
-}
-(f2.prototype = Object.create(le.prototype)).constructor = f2;
-f2.prototype.customBinary = function(t2) {
-  return this._plugins.reconfigure("binary", t2), this;
-};
-f2.prototype.env = function(t2, e) {
-  return arguments.length === 1 && typeof t2 == "object" ? this._executor.env = t2 : (this._executor.env = this._executor.env || {})[t2] = e, this;
-};
-f2.prototype.stashList = function(t2) {
-  return this._runTask(
-    Cs(
-      ht(arguments) || {},
-      K2(t2) && t2 || []
-    ),
-    u(arguments)
-  );
-};
-f2.prototype.mv = function(t2, e) {
-  return this._runTask(bs(t2, e), u(arguments));
-};
-f2.prototype.checkoutLatestTag = function(t2) {
-  var e = this;
-  return this.pull(function() {
-    e.tags(function(n, r2) {
-      e.checkout(r2.latest, t2);
-    });
-  });
-};
-f2.prototype.pull = function(t2, e, n, r2) {
-  return this._runTask(
-    Ts(
-      d(t2, m),
-      d(e, m),
-      h2(arguments)
-    ),
-    u(arguments)
-  );
-};
-f2.prototype.fetch = function(t2, e) {
-  return this._runTask(
-    gs(
-      d(t2, m),
-      d(e, m),
-      h2(arguments)
-    ),
-    u(arguments)
-  );
-};
-f2.prototype.tags = function(t2, e) {
-  return this._runTask(
-    Ls(h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.rebase = function() {
-  return this._runTask(
-    g(["rebase", ...h2(arguments)]),
-    u(arguments)
-  );
-};
-f2.prototype.reset = function(t2) {
-  return this._runTask(
-    An(xn(t2), h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.revert = function(t2) {
-  const e = u(arguments);
-  return typeof t2 != "string" ? this._runTask(b2("Commit must be a string"), e) : this._runTask(
-    g(["revert", ...h2(arguments, 0, true), t2]),
-    e
-  );
-};
-f2.prototype.addTag = function(t2) {
-  const e = typeof t2 == "string" ? js(t2) : b2("Git.addTag requires a tag name");
-  return this._runTask(e, u(arguments));
-};
-f2.prototype.addAnnotatedTag = function(t2, e) {
-  return this._runTask(
-    Bs(t2, e),
-    u(arguments)
-  );
-};
-f2.prototype.deleteLocalBranch = function(t2, e, n) {
-  return this._runTask(
-    cs(t2, typeof e == "boolean" ? e : false),
-    u(arguments)
-  );
-};
-f2.prototype.deleteLocalBranches = function(t2, e, n) {
-  return this._runTask(
-    us(t2, typeof e == "boolean" ? e : false),
-    u(arguments)
-  );
-};
-f2.prototype.branch = function(t2, e) {
-  return this._runTask(
-    is(h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.branchLocal = function(t2) {
-  return this._runTask(as(), u(arguments));
-};
-f2.prototype.raw = function(t2) {
-  const e = !Array.isArray(t2), n = [].slice.call(e ? arguments : t2, 0);
-  for (let s = 0; s < n.length && e; s++)
-    if (!st(n[s])) {
-      n.splice(s, n.length - s);
-      break;
-    }
-  n.push(...h2(arguments, 0, true));
-  var r2 = u(arguments);
-  return n.length ? this._runTask(g(n, this._trimmed), r2) : this._runTask(
-    b2("Raw: must supply one or more command to execute"),
-    r2
-  );
-};
-f2.prototype.submoduleAdd = function(t2, e, n) {
-  return this._runTask(As(t2, e), u(arguments));
-};
-f2.prototype.submoduleUpdate = function(t2, e) {
-  return this._runTask(
-    Ns(h2(arguments, true)),
-    u(arguments)
-  );
-};
-f2.prototype.submoduleInit = function(t2, e) {
-  return this._runTask(
-    xs(h2(arguments, true)),
-    u(arguments)
-  );
-};
-f2.prototype.subModule = function(t2, e) {
-  return this._runTask(
-    X2(h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.listRemote = function() {
-  return this._runTask(
-    Ss(h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.addRemote = function(t2, e, n) {
-  return this._runTask(
-    vs(t2, e, h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.removeRemote = function(t2, e) {
-  return this._runTask(Os(t2), u(arguments));
-};
-f2.prototype.getRemotes = function(t2, e) {
-  return this._runTask(Es(t2 === true), u(arguments));
-};
-f2.prototype.remote = function(t2, e) {
-  return this._runTask(
-    Rs(h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.tag = function(t2, e) {
-  const n = h2(arguments);
-  return n[0] !== "tag" && n.unshift("tag"), this._runTask(g(n), u(arguments));
-};
-f2.prototype.updateServerInfo = function(t2) {
-  return this._runTask(
-    g(["update-server-info"]),
-    u(arguments)
-  );
-};
-f2.prototype.pushTags = function(t2, e) {
-  const n = Mr(
-    { remote: d(t2, m) },
-    h2(arguments)
-  );
-  return this._runTask(n, u(arguments));
-};
-f2.prototype.rm = function(t2) {
-  return this._runTask(
-    g(["rm", "-f", ...v(t2)]),
-    u(arguments)
-  );
-};
-f2.prototype.rmKeepLocal = function(t2) {
-  return this._runTask(
-    g(["rm", "--cached", ...v(t2)]),
-    u(arguments)
-  );
-};
-f2.prototype.catFile = function(t2, e) {
-  return this._catFile("utf-8", arguments);
-};
-f2.prototype.binaryCatFile = function() {
-  return this._catFile("buffer", arguments);
-};
-f2.prototype._catFile = function(t2, e) {
-  var n = u(e), r2 = ["cat-file"], s = e[0];
-  if (typeof s == "string")
-    return this._runTask(
-      b2("Git.catFile: options must be supplied as an array of strings"),
-      n
-    );
-  Array.isArray(s) && r2.push.apply(r2, s);
-  const o2 = t2 === "buffer" ? Gt(r2) : g(r2);
-  return this._runTask(o2, n);
-};
-f2.prototype.diff = function(t2, e) {
-  const n = m(t2) ? b2(
-    "git.diff: supplying options as a single string is no longer supported, switch to an array of strings"
-  ) : g(["diff", ...h2(arguments)]);
-  return this._runTask(n, u(arguments));
-};
-f2.prototype.diffSummary = function() {
-  return this._runTask(
-    fr(h2(arguments, 1)),
-    u(arguments)
-  );
-};
-f2.prototype.applyPatch = function(t2) {
-  const e = G2(t2) ? Yr(v(t2), h2([].slice.call(arguments, 1))) : b2(
-    "git.applyPatch requires one or more string patches as the first argument"
-  );
-  return this._runTask(e, u(arguments));
-};
-f2.prototype.revparse = function() {
-  const t2 = ["rev-parse", ...h2(arguments, true)];
-  return this._runTask(
-    g(t2, true),
-    u(arguments)
-  );
-};
-f2.prototype.clean = function(t2, e, n) {
-  const r2 = un(t2), s = r2 && t2.join("") || d(t2, m) || "", o2 = h2([].slice.call(arguments, r2 ? 1 : 0));
-  return this._runTask(
-    on(s, o2),
-    u(arguments)
-  );
-};
-f2.prototype.exec = function(t2) {
-  const e = {
-    commands: [],
-    format: "utf-8",
-    parser() {
-      typeof t2 == "function" && t2();
-    }
-  };
-  return this._runTask(e);
-};
-f2.prototype.checkIgnore = function(t2, e) {
-  return this._runTask(
-    fs(v(d(t2, G2, []))),
-    u(arguments)
-  );
-};
-f2.prototype.checkIsRepo = function(t2, e) {
-  return this._runTask(
-    We(d(t2, m)),
-    u(arguments)
-  );
-};
-function Is(t2) {
-  return t2 ? [{
-    type: "spawn.before",
-    action(r2, s) {
-      t2.aborted && s.kill(new A2(void 0, "abort", "Abort already signaled"));
-    }
-  }, {
-    type: "spawn.after",
-    action(r2, s) {
-      function o2() {
-        s.kill(new A2(void 0, "abort", "Abort signal received"));
-      }
-      t2.addEventListener("abort", o2), s.spawned.on("close", () => t2.removeEventListener("abort", o2));
-    }
-  }] : void 0;
-}
-var Us = $2("", "plugin:allowEnvironment");
-function Fs(t2, e = false) {
-  const n = new Set(t2.map((r2) => r2.toLowerCase().trim()));
-  return {
-    type: "spawn.options",
-    action(r2, s) {
-      const o2 = { ...r2.env ?? process.env }, i = new Set(
-        Object.keys(s.env).map((a) => a.toLowerCase().trim())
-      );
-      for (const a of Object.keys(o2)) {
-        const c3 = a.toLowerCase().trim();
-        if (!(!Gs(c3) || n.has(c3))) {
-          if (i.has(c3))
-            throw new A2(
-              void 0,
-              "allowEnvironment",
-              `Use of "${a}" is blocked by the environment guard - add it to the allowEnvironment option to permit it`
-            );
-          Us("removing ambient guarded environment variable %s", a), delete o2[a];
-        }
-      }
-      return {
-        ...r2,
-        env: {
-          ...o2,
-          GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: String(!e)
-        }
-      };
-    }
-  };
-}
-function Gs(t2) {
-  const e = t2.toLowerCase().trim();
-  return e.startsWith("git_") || _(e);
-}
-function zs(t2 = {}) {
-  return {
-    type: "spawn.args",
-    action(e, { env: n }) {
-      for (const r2 of oe(e, n))
-        if (t2[r2.category] !== true)
-          throw new A2(void 0, "unsafe", r2.message);
-      return e;
-    }
-  };
-}
-function qs(t2) {
-  const e = U(t2, "-c");
-  return {
-    type: "spawn.args",
-    action(n) {
-      return [...e, ...n];
-    }
-  };
-}
-var $t = (0, import_promise_deferred.deferred)().promise;
-function Ws({
-  onClose: t2 = true,
-  onExit: e = 50
-} = {}) {
-  function n() {
-    let s = -1;
-    const o2 = {
-      close: (0, import_promise_deferred.deferred)(),
-      closeTimeout: (0, import_promise_deferred.deferred)(),
-      exit: (0, import_promise_deferred.deferred)(),
-      exitTimeout: (0, import_promise_deferred.deferred)()
-    }, i = Promise.race([
-      t2 === false ? $t : o2.closeTimeout.promise,
-      e === false ? $t : o2.exitTimeout.promise
-    ]);
-    return r2(t2, o2.close, o2.closeTimeout), r2(e, o2.exit, o2.exitTimeout), {
-      close(a) {
-        s = a, o2.close.done();
-      },
-      exit(a) {
-        s = a, o2.exit.done();
-      },
-      get exitCode() {
-        return s;
-      },
-      result: i
-    };
-  }
-  function r2(s, o2, i) {
-    s !== false && (s === true ? o2.promise : o2.promise.then(() => wt(s))).then(i.done);
-  }
-  return {
-    type: "spawn.after",
-    async action(s, { spawned: o2, close: i }) {
-      const a = n();
-      let c3 = true, y2 = () => {
-        c3 = false;
-      };
-      o2.stdout?.on("data", y2), o2.stderr?.on("data", y2), o2.on("error", y2), o2.on("close", (w2) => a.close(w2)), o2.on("exit", (w2) => a.exit(w2));
-      try {
-        await a.result, c3 && await wt(50), i(a.exitCode);
-      } catch (w2) {
-        i(a.exitCode, w2);
-      }
-    }
-  };
-}
-var we = $2("", "plugin:binary");
-var Hs = "Invalid value supplied for custom binary, requires a single string or an array containing either one or two strings";
-var Ks = "Invalid value supplied for custom binary, restricted characters must be removed or supply the unsafe.allowUnsafeCustomBinary option";
-function Vs(t2) {
-  return !t2 || !/^([a-z]:)?([a-z0-9/.\\_~-]+)$/i.test(t2);
-}
-function Pt(t2, e) {
-  if (t2.length < 1 || t2.length > 2)
-    throw new A2(void 0, "binary", Hs);
-  if (t2.some(Vs))
-    if (e)
-      we("permitted unsafe binary %o", t2);
-    else
-      throw new A2(void 0, "binary", Ks);
-  const [r2, s] = t2;
-  return {
-    binary: r2,
-    prefix: s
-  };
-}
-function Xs(t2, e = ["git"], n = false) {
-  let r2 = Pt(v(e), n);
-  t2.on("binary", (s) => {
-    r2 = Pt(v(s), n), we.info("reconfiguring %o", r2);
-  }), t2.append("spawn.binary", () => r2.binary), t2.append("spawn.args", (s) => r2.prefix ? [r2.prefix, ...s] : s);
-}
-var be = {
-  DISALLOWED_ABBREVIATED: {
-    text: "disallowed abbreviated or ambiguous option",
-    solution: "Unambiguous abbreviated options blocked with unsafe.allowAbbreviatedOptions setting: {message}"
-  },
-  UNKNOWN: {
-    text: "~ unknown ~",
-    solution: void 0
-  }
-};
-function Ys(t2) {
-  if (!t2)
-    return "UNKNOWN";
-  for (const [e, { text: n }] of Object.entries(be))
-    if (t2.startsWith(`fatal: ${n}`))
-      return e;
-  return "UNKNOWN";
-}
-var Qs = class extends O2 {
-  constructor(e = "") {
-    const n = Ys(e);
-    super(void 0, be[n].solution?.replace("{message}", e) ?? e), this.reason = n;
-  }
-};
-function Js(t2) {
-  return !!(t2.exitCode && t2.stdErr.length);
-}
-function Zs(t2) {
-  return Buffer.concat([...t2.stdOut, ...t2.stdErr]);
-}
-function to(t2 = false, e = Js, n = Zs) {
-  return (r2, s) => !t2 && r2 || !e(s) ? r2 : n(s);
-}
-function eo(t2, e) {
-  return t2 === 128 && e.startsWith("fatal:") ? new Qs(e) : new O2(void 0, e);
-}
-function Mt(t2) {
-  return {
-    type: "task.error",
-    action(e, n) {
-      const r2 = t2(e.error, {
-        stdErr: n.stdErr,
-        stdOut: n.stdOut,
-        exitCode: n.exitCode
-      });
-      return Buffer.isBuffer(r2) ? {
-        error: eo(n.exitCode, r2.toString("utf-8"))
-      } : {
-        error: r2
-      };
-    }
-  };
-}
-var nt = $2("", "plugin:input");
-function no(t2) {
-  return {
-    type: "spawn.after",
-    action(e, { commands: n, input: r2, spawned: { stdin: s } }) {
-      if (!s)
-        return;
-      const o2 = t2?.([...n]) ?? r2;
-      if (!o2)
-        return nt("generated zero length content, not writing to stdin");
-      nt("writing %s bytes to stdin", Le(o2)), s.on("error", (i) => {
-        i.code !== "EPIPE" && nt("[ERROR] stdin error %o", i);
-      }), s.end(o2);
-    }
-  };
-}
-var ro = class {
-  constructor() {
-    this.plugins = /* @__PURE__ */ new Set(), this.events = new Ce();
-  }
-  on(e, n) {
-    this.events.on(e, n);
-  }
-  reconfigure(e, n) {
-    this.events.emit(e, n);
-  }
-  append(e, n) {
-    const r2 = S2(this.plugins, { type: e, action: n });
-    return () => this.plugins.delete(r2);
-  }
-  add(e) {
-    const n = [];
-    return v(e).forEach(
-      (r2) => {
-        r2 && this.plugins.add(S2(n, r2));
-      }
-    ), () => {
-      n.forEach((r2) => {
-        this.plugins.delete(r2);
-      });
-    };
-  }
-  exec(e, n, r2) {
-    let s = n;
-    const o2 = Object.freeze(Object.create(r2));
-    for (const i of this.plugins)
-      i.type === e && (s = i.action(s, o2));
-    return s;
-  }
-};
-function so(t2) {
-  const e = "--progress", n = ["checkout", "clone", "fetch", "pull", "push"];
-  return [{
-    type: "spawn.args",
-    action(o2, i) {
-      return n.includes(i.method) ? De(o2, e) : o2;
-    }
-  }, {
-    type: "spawn.after",
-    action(o2, i) {
-      i.commands.includes(e) && i.spawned.stderr?.on("data", (a) => {
-        const c3 = /^([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/.exec(a.toString("utf8"));
-        c3 && t2({
-          method: i.method,
-          stage: oo(c3[1]),
-          progress: p(c3[2]),
-          processed: p(c3[3]),
-          total: p(c3[4])
-        });
-      });
-    }
-  }];
-}
-function oo(t2) {
-  return String(t2.toLowerCase().split(" ", 1)) || "unknown";
-}
-function io(t2) {
-  const e = je(t2, ["uid", "gid"]);
-  return {
-    type: "spawn.options",
-    action(n) {
-      return { ...e, ...n };
-    }
-  };
-}
-function ao() {
-  return {
-    type: "spawn.args",
-    action(t2) {
-      const e = [];
-      let n;
-      function r2(s) {
-        (n = n || []).push(...s);
-      }
-      for (let s = 0; s < t2.length; s++) {
-        const o2 = t2[s];
-        if (r(o2)) {
-          r2(o(o2));
-          continue;
-        }
-        if (o2 === "--") {
-          r2(
-            t2.slice(s + 1).flatMap((i) => r(i) && o(i) || i)
-          );
-          break;
-        }
-        e.push(o2);
-      }
-      return n ? [...e, "--", ...n.map(String)] : e;
-    }
-  };
-}
-function uo({
-  block: t2,
-  stdErr: e = true,
-  stdOut: n = true
-}) {
-  if (t2 > 0)
-    return {
-      type: "spawn.after",
-      action(r2, s) {
-        let o2;
-        function i() {
-          o2 && clearTimeout(o2), o2 = setTimeout(c3, t2);
-        }
-        function a() {
-          s.spawned.stdout?.off("data", i), s.spawned.stderr?.off("data", i), s.spawned.off("exit", a), s.spawned.off("close", a), o2 && clearTimeout(o2);
-        }
-        function c3() {
-          a(), s.kill(new A2(void 0, "timeout", "block timeout reached"));
-        }
-        n && s.spawned.stdout?.on("data", i), e && s.spawned.stderr?.on("data", i), s.spawned.on("exit", a), s.spawned.on("close", a), i();
-      }
-    };
-}
-var wo = (t2, e) => {
-  const n = new ro(), r2 = Ge(
-    t2 && (typeof t2 == "string" ? { baseDir: t2 } : t2) || {},
-    e
-  );
-  if (!Lt(r2.baseDir))
-    throw new Ae(
-      r2,
-      "Cannot use simple-git on a directory that does not exist"
-    );
-  return Array.isArray(r2.config) && n.add(qs(r2.config)), n.add(zs(r2.unsafe)), n.add(Ws(r2.completion)), r2.abort && n.add(Is(r2.abort)), r2.progress && n.add(so(r2.progress)), r2.timeout && n.add(uo(r2.timeout)), r2.spawnOptions && n.add(io(r2.spawnOptions)), n.add(ao()), n.add(no(r2.input)), n.add(Mt(to(true))), r2.errors && n.add(Mt(r2.errors)), Xs(n, r2.binary, r2.unsafe?.allowUnsafeCustomBinary), n.add(
-    Fs(r2.allowEnvironment ?? [], r2.unsafe?.allowAbbreviatedOptions)
-  ), new f2(r2, n);
-};
 
 // src/git/find-repo-root.ts
 async function findRepoRoot(dir) {
   try {
-    const top = await wo({ baseDir: dir }).revparse(["--show-toplevel"]);
-    return top.trim() === "" ? void 0 : top.trim();
+    const r = await runGit(["rev-parse", "--show-toplevel"], dir);
+    const top = r.stdout.toString("utf8").trim();
+    return r.code === 0 && top !== "" ? top : void 0;
   } catch {
     return void 0;
   }
@@ -13803,7 +9743,7 @@ function escapeControl(text2) {
 // src/report/escape-markdown.ts
 var SPECIAL_IN_CODE = /[`|<>&[\]\\]/;
 function markdownText(text2) {
-  return escapeControl(text2).replace(/[\\`|*_~[\]]/g, (c3) => `\\${c3}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return escapeControl(text2).replace(/[\\`|*_~[\]]/g, (c) => `\\${c}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 function markdownCode(text2) {
   const plain = text2 !== "" && text2.trim() === text2 && !SPECIAL_IN_CODE.test(text2) && escapeControl(text2) === text2;
@@ -13811,9 +9751,9 @@ function markdownCode(text2) {
 }
 
 // src/report/account-text.ts
-function accountText(f3) {
-  if (f3.keyFacts === void 0) return void 0;
-  return f3.keyFacts.account ?? "not decodable (legacy key ID)";
+function accountText(f) {
+  if (f.keyFacts === void 0) return void 0;
+  return f.keyFacts.account ?? "not decodable (legacy key ID)";
 }
 
 // src/report/remediation.ts
@@ -14025,12 +9965,12 @@ var TOPICS = {
   }
 };
 function remediationFor(topic) {
-  const t2 = TOPICS[topic];
+  const t = TOPICS[topic];
   return {
     topic,
-    short: t2.short,
-    markdown: [`## ${t2.title}`, "", t2.body, "", references(t2.references), ""].join("\n"),
-    references: t2.references
+    short: t.short,
+    markdown: [`## ${t.title}`, "", t.body, "", references(t.references), ""].join("\n"),
+    references: t.references
   };
 }
 var KIND_TOPIC = {
@@ -14049,7 +9989,7 @@ function remediationTopic(finding, verifiedPrincipal) {
   return KIND_TOPIC[finding.kind];
 }
 function remediationTopicForRule(rule2, byId) {
-  const asiaOnly = (spec) => spec !== void 0 && (spec.keywords ?? []).length > 0 && (spec.keywords ?? []).every((k2) => k2 === "ASIA");
+  const asiaOnly = (spec) => spec !== void 0 && (spec.keywords ?? []).length > 0 && (spec.keywords ?? []).every((k) => k === "ASIA");
   switch (rule2.kind) {
     case "pair":
       return asiaOnly(byId?.get(rule2.pairing?.keyId ?? "")) ? "temporary-pair" : "long-term-pair";
@@ -14072,16 +10012,16 @@ var PRINCIPAL = {
   "federated-user": "federated user",
   other: "principal"
 };
-function verificationText(v2) {
-  switch (v2.status) {
+function verificationText(v) {
+  switch (v.status) {
     case "live":
-      return `live: ${PRINCIPAL[v2.principal ?? "other"]} ${v2.arn ?? ""}`.trimEnd();
+      return `live: ${PRINCIPAL[v.principal ?? "other"]} ${v.arn ?? ""}`.trimEnd();
     case "inactive":
-      return `inactive (${v2.reason ?? "rejected by STS"})`;
+      return `inactive (${v.reason ?? "rejected by STS"})`;
     case "unknown":
-      return `unknown (${v2.reason ?? "no answer"}): treat as live`;
+      return `unknown (${v.reason ?? "no answer"}): treat as live`;
     case "skipped":
-      return `not checked (${v2.reason ?? "skipped"})`;
+      return `not checked (${v.reason ?? "skipped"})`;
   }
 }
 
@@ -14093,7 +10033,7 @@ function escapeCommandProperty(text2) {
   return escapeCommandData(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function workflowCommand(name, properties, message2) {
-  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([k2, v2]) => `${k2}=${escapeCommandProperty(String(v2))}`).join(",");
+  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`).join(",");
   return `::${name}${props === "" ? "" : ` ${props}`}::${escapeCommandData(message2)}`;
 }
 
@@ -14103,45 +10043,45 @@ function annotationLevel(severity) {
   if (severity === "info") return "notice";
   return "error";
 }
-function message(f3) {
-  const lines = [`${f3.redacted} (${f3.severity})`];
-  if (f3.partner !== void 0)
+function message(f) {
+  const lines = [`${f.redacted} (${f.severity})`];
+  if (f.partner !== void 0)
     lines.push(
-      `paired with ${f3.partnerRedacted ?? "its secret"} at ${f3.partner.path}:${f3.partner.line}`
+      `paired with ${f.partnerRedacted ?? "its secret"} at ${f.partner.path}:${f.partner.line}`
     );
-  if (f3.commit !== void 0) lines.push(`commit ${f3.commit.sha.slice(0, 12)}`);
-  const account = accountText(f3);
+  if (f.commit !== void 0) lines.push(`commit ${f.commit.sha.slice(0, 12)}`);
+  const account = accountText(f);
   if (account !== void 0)
     lines.push(
-      `AWS account ${account}${f3.keyFacts?.canary === true ? " (likely canary token: do not use it)" : ""}`
+      `AWS account ${account}${f.keyFacts?.canary === true ? " (likely canary token: do not use it)" : ""}`
     );
-  if (f3.verification !== void 0) lines.push(`verified ${verificationText(f3.verification)}`);
-  if (f3.severityReason !== void 0) lines.push(`severity ${f3.severity}: ${f3.severityReason}`);
-  lines.push(`Fix: ${remediationFor(remediationTopic(f3, f3.verification?.principal)).short}`);
+  if (f.verification !== void 0) lines.push(`verified ${verificationText(f.verification)}`);
+  if (f.severityReason !== void 0) lines.push(`severity ${f.severity}: ${f.severityReason}`);
+  lines.push(`Fix: ${remediationFor(remediationTopic(f, f.verification?.principal)).short}`);
   return lines.map(escapeControl).join("\n");
 }
-function annotation(f3) {
-  const l3 = f3.location;
-  const oneLine = l3.line === l3.endLine;
+function annotation(f) {
+  const l = f.location;
+  const oneLine = l.line === l.endLine;
   return workflowCommand(
-    annotationLevel(f3.severity),
+    annotationLevel(f.severity),
     {
-      file: l3.path,
-      line: l3.line,
-      endLine: l3.endLine,
-      col: l3.column,
+      file: l.path,
+      line: l.line,
+      endLine: l.endLine,
+      col: l.column,
       // GitHub only honours endColumn on single-line annotations.
-      endColumn: oneLine ? l3.endColumn : void 0,
-      title: escapeControl(`${f3.title} [${f3.ruleId}]`)
+      endColumn: oneLine ? l.endColumn : void 0,
+      title: escapeControl(`${f.title} [${f.ruleId}]`)
     },
-    message(f3)
+    message(f)
   );
 }
 function renderGithub(outcome, _ctx) {
   const ordered = [...outcome.findings].sort(
-    (a, b3) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b3.severity)
+    (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)
   );
-  const out = ordered.map((f3) => annotation(f3));
+  const out = ordered.map((f) => annotation(f));
   for (const e of outcome.staleBaseline ?? []) {
     out.push(
       workflowCommand(
@@ -14153,23 +10093,23 @@ function renderGithub(outcome, _ctx) {
       )
     );
   }
-  for (const w2 of outcome.warnings)
-    out.push(workflowCommand("warning", { title: "keyguard" }, escapeControl(w2.message)));
+  for (const w of outcome.warnings)
+    out.push(workflowCommand("warning", { title: "keyguard" }, escapeControl(w.message)));
   return out.length === 0 ? "" : `${out.join("\n")}
 `;
 }
 
 // src/report/render-human.ts
 var import_picocolors = __toESM(require_picocolors(), 1);
-function severityLabel(c3, s) {
+function severityLabel(c, s) {
   const text2 = s.toUpperCase().padEnd(8);
-  if (s === "critical" || s === "high") return c3.bold(c3.red(text2));
-  if (s === "medium") return c3.yellow(text2);
-  if (s === "low") return c3.cyan(text2);
-  return c3.dim(text2);
+  if (s === "critical" || s === "high") return c.bold(c.red(text2));
+  if (s === "medium") return c.yellow(text2);
+  if (s === "low") return c.cyan(text2);
+  return c.dim(text2);
 }
-function where(f3) {
-  return `${escapeControl(f3.path)}:${f3.line}:${f3.column}`;
+function where(f) {
+  return `${escapeControl(f.path)}:${f.line}:${f.column}`;
 }
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -14179,76 +10119,76 @@ function formatBytes(n) {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
-function renderFinding(c3, f3) {
+function renderFinding(c, f) {
   const lines = [
-    `${c3.bold(where(f3.location))}  ${severityLabel(c3, f3.severity)} ${escapeControl(f3.title)} ${c3.dim(`[${escapeControl(f3.ruleId)}]`)}`
+    `${c.bold(where(f.location))}  ${severityLabel(c, f.severity)} ${escapeControl(f.title)} ${c.dim(`[${escapeControl(f.ruleId)}]`)}`
   ];
-  lines.push(`    ${c3.dim("\u2502")} ${escapeControl(f3.lineText)}`);
-  if (f3.partner !== void 0) {
+  lines.push(`    ${c.dim("\u2502")} ${escapeControl(f.lineText)}`);
+  if (f.partner !== void 0) {
     lines.push(
-      `    ${c3.dim("\u2502")} ${c3.dim("paired with")} ${escapeControl(f3.partnerRedacted ?? "")} ${c3.dim("at")} ${where(f3.partner)}`
+      `    ${c.dim("\u2502")} ${c.dim("paired with")} ${escapeControl(f.partnerRedacted ?? "")} ${c.dim("at")} ${where(f.partner)}`
     );
   }
-  const account = accountText(f3);
+  const account = accountText(f);
   if (account !== void 0) {
-    const canary = f3.keyFacts?.canary === true ? c3.yellow(" (likely canary token: do not use it)") : "";
-    lines.push(`    ${c3.dim("\u2502")} ${c3.dim("account")} ${escapeControl(account)}${canary}`);
+    const canary = f.keyFacts?.canary === true ? c.yellow(" (likely canary token: do not use it)") : "";
+    lines.push(`    ${c.dim("\u2502")} ${c.dim("account")} ${escapeControl(account)}${canary}`);
   }
-  if (f3.verification !== void 0) {
-    const text2 = escapeControl(verificationText(f3.verification));
+  if (f.verification !== void 0) {
+    const text2 = escapeControl(verificationText(f.verification));
     lines.push(
-      `    ${c3.dim("\u2502")} ${c3.dim("verified")} ${f3.verification.status === "live" ? c3.bold(c3.red(text2)) : text2}`
+      `    ${c.dim("\u2502")} ${c.dim("verified")} ${f.verification.status === "live" ? c.bold(c.red(text2)) : text2}`
     );
   }
-  if (f3.severityReason !== void 0)
-    lines.push(`    ${c3.dim("\u2502")} ${c3.dim("severity")} ${f3.severity}: ${escapeControl(f3.severityReason)}`);
-  if (f3.commit !== void 0) {
-    const who = escapeControl([f3.commit.author, f3.commit.date].filter((x3) => x3 !== void 0).join(", "));
+  if (f.severityReason !== void 0)
+    lines.push(`    ${c.dim("\u2502")} ${c.dim("severity")} ${f.severity}: ${escapeControl(f.severityReason)}`);
+  if (f.commit !== void 0) {
+    const who = escapeControl([f.commit.author, f.commit.date].filter((x) => x !== void 0).join(", "));
     lines.push(
-      `    ${c3.dim("\u2502")} ${c3.dim("commit")} ${escapeControl(f3.commit.sha.slice(0, 12))}${who === "" ? "" : ` (${who})`}${f3.occurrences !== void 0 && f3.occurrences > 1 ? c3.dim(` \xB7 in ${f3.occurrences} commits`) : ""}`
+      `    ${c.dim("\u2502")} ${c.dim("commit")} ${escapeControl(f.commit.sha.slice(0, 12))}${who === "" ? "" : ` (${who})`}${f.occurrences !== void 0 && f.occurrences > 1 ? c.dim(` \xB7 in ${f.occurrences} commits`) : ""}`
     );
   }
-  const fix = escapeControl(remediationFor(remediationTopic(f3, f3.verification?.principal)).short);
-  lines.push(`    ${c3.dim("\u2514")} ${c3.green("fix:")} ${fix}`);
+  const fix = escapeControl(remediationFor(remediationTopic(f, f.verification?.principal)).short);
+  lines.push(`    ${c.dim("\u2514")} ${c.green("fix:")} ${fix}`);
   return lines;
 }
 function skippedSummary(skipped) {
   const counts = /* @__PURE__ */ new Map();
   for (const s of skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
-  return [...counts].sort(([a], [b3]) => a < b3 ? -1 : 1).map(([reason, n]) => `${n} ${escapeControl(reason)}`).join(", ");
+  return [...counts].sort(([a], [b]) => a < b ? -1 : 1).map(([reason, n]) => `${n} ${escapeControl(reason)}`).join(", ");
 }
-function coverageLines(c3, coverage) {
+function coverageLines(c, coverage) {
   const lines = [];
   if (coverage.partial === true) {
     lines.push(
-      c3.bold(
-        c3.yellow(
+      c.bold(
+        c.yellow(
           `PARTIAL scan: ${escapeControl(String(coverage.partialReason ?? "not every commit was scanned"))}`
         )
       )
     );
   }
-  const facts = Object.entries(coverage).filter(([k2]) => k2 !== "partial" && k2 !== "partialReason").map(
-    ([k2, v2]) => `${escapeControl(k2.replace(/[A-Z]/g, (m2) => ` ${m2.toLowerCase()}`))}: ${typeof v2 === "number" && k2 === "bytes" ? formatBytes(v2) : escapeControl(String(v2))}`
+  const facts = Object.entries(coverage).filter(([k]) => k !== "partial" && k !== "partialReason").map(
+    ([k, v]) => `${escapeControl(k.replace(/[A-Z]/g, (m) => ` ${m.toLowerCase()}`))}: ${typeof v === "number" && k === "bytes" ? formatBytes(v) : escapeControl(String(v))}`
   );
-  if (facts.length > 0) lines.push(c3.dim(`coverage: ${facts.join(", ")}`));
+  if (facts.length > 0) lines.push(c.dim(`coverage: ${facts.join(", ")}`));
   return lines;
 }
 function renderHuman(outcome, ctx) {
-  const c3 = import_picocolors.default.createColors(ctx.color);
+  const c = import_picocolors.default.createColors(ctx.color);
   const out = [];
-  for (const f3 of outcome.findings) out.push(...renderFinding(c3, f3), "");
+  for (const f of outcome.findings) out.push(...renderFinding(c, f), "");
   if (ctx.verbose) {
     for (const s of outcome.suppressed) {
       out.push(
-        c3.dim(
+        c.dim(
           `suppressed ${where(s.finding.location)} ${escapeControl(s.finding.ruleId)} ${escapeControl(s.finding.redacted)} by ${s.reason.by} ${escapeControl(s.reason.entry)} (${escapeControl(s.reason.reason)})`
         )
       );
     }
     for (const s of outcome.skipped)
       out.push(
-        c3.dim(
+        c.dim(
           `skipped ${escapeControl(s.path)}: ${escapeControl(s.reason)}${s.detail === void 0 ? "" : ` (${escapeControl(s.detail)})`}`
         )
       );
@@ -14257,16 +10197,16 @@ function renderHuman(outcome, ctx) {
   const stale = outcome.staleBaseline ?? [];
   for (const e of stale) {
     out.push(
-      c3.yellow(
+      c.yellow(
         `stale baseline entry: ${escapeControl(e.ruleId)} in ${escapeControl(e.path)} (sha256:${escapeControl(e.secretHash.slice(0, 12))}\u2026) matches nothing any more`
       )
     );
   }
   if (stale.length > 0) out.push("");
   const n = outcome.findings.length;
-  const bySeverity = ["critical", "high", "medium", "low", "info"].map((s) => [s, outcome.findings.filter((f3) => f3.severity === s).length]).filter(([, k2]) => k2 > 0).map(([s, k2]) => `${k2} ${s}`).join(", ");
+  const bySeverity = ["critical", "high", "medium", "low", "info"].map((s) => [s, outcome.findings.filter((f) => f.severity === s).length]).filter(([, k]) => k > 0).map(([s, k]) => `${k} ${s}`).join(", ");
   const inc = outcome.incomplete;
-  const headline = n > 0 ? c3.red(c3.bold(`\u2716 ${plural(n, "finding")} (${bySeverity})`)) : inc === void 0 ? c3.green("\u2714 no AWS credentials found") : inc.accepted ? c3.yellow(c3.bold("\u26A0 PARTIAL scan (accepted): no AWS credentials found in what was read")) : c3.red(c3.bold("\u2716 INCOMPLETE scan: not everything could be read"));
+  const headline = n > 0 ? c.red(c.bold(`\u2716 ${plural(n, "finding")} (${bySeverity})`)) : inc === void 0 ? c.green("\u2714 no AWS credentials found") : inc.accepted ? c.yellow(c.bold("\u26A0 PARTIAL scan (accepted): no AWS credentials found in what was read")) : c.red(c.bold("\u2716 INCOMPLETE scan: not everything could be read"));
   const parts = [
     headline,
     `${plural(outcome.stats.files, "file")} (${formatBytes(outcome.stats.bytes)})`
@@ -14281,16 +10221,16 @@ function renderHuman(outcome, ctx) {
     parts.push(`${outcome.skipped.length} skipped (${skippedSummary(outcome.skipped)})`);
   if (inc !== void 0 && inc.unread > 0)
     parts.push(
-      c3.bold(
+      c.bold(
         `${plural(inc.unread, "item")} not read${inc.bytes > 0 ? ` (${formatBytes(inc.bytes)} known)` : ""}${ctx.verbose ? "" : ", --verbose lists them"}`
       )
     );
   parts.push(`${outcome.stats.durationMs} ms`);
-  out.push(parts.join(c3.dim(" \xB7 ")));
-  if (outcome.coverage !== void 0) out.push(...coverageLines(c3, outcome.coverage));
+  out.push(parts.join(c.dim(" \xB7 ")));
+  if (outcome.coverage !== void 0) out.push(...coverageLines(c, outcome.coverage));
   if (n > 0) {
     out.push(
-      c3.dim(
+      c.dim(
         "Rotate exposed keys first; then allowlist false positives in .keyguard.json, add `keyguard:allow` to the line, or accept existing findings with `keyguard baseline`."
       )
     );
@@ -14305,7 +10245,7 @@ function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 function severityCounts(findings) {
-  return SEVERITIES.map((s) => [s, findings.filter((f3) => f3.severity === s).length]).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(", ");
+  return SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(", ");
 }
 var ICON = {
   critical: "\u{1F534}",
@@ -14314,18 +10254,18 @@ var ICON = {
   low: "\u{1F7E1}",
   info: "\u26AA"
 };
-function row(f3) {
-  const where2 = `${f3.location.path}:${f3.location.line}:${f3.location.column}`;
-  const value = f3.partner === void 0 ? markdownCode(f3.redacted) : `${markdownCode(f3.redacted)} + ${markdownCode(f3.partnerRedacted ?? "")} (line ${f3.partner.line})`;
-  const account = accountText(f3);
+function row(f) {
+  const where2 = `${f.location.path}:${f.location.line}:${f.location.column}`;
+  const value = f.partner === void 0 ? markdownCode(f.redacted) : `${markdownCode(f.redacted)} + ${markdownCode(f.partnerRedacted ?? "")} (line ${f.partner.line})`;
+  const account = accountText(f);
   const facts = [
     ...account === void 0 ? [] : [`account ${markdownCode(account)}`],
-    ...f3.keyFacts?.canary === true ? ["likely canary token"] : [],
-    ...f3.verification === void 0 ? [] : [`verified ${markdownText(verificationText(f3.verification))}`],
-    ...f3.severityReason === void 0 ? [] : [markdownText(f3.severityReason)]
+    ...f.keyFacts?.canary === true ? ["likely canary token"] : [],
+    ...f.verification === void 0 ? [] : [`verified ${markdownText(verificationText(f.verification))}`],
+    ...f.severityReason === void 0 ? [] : [markdownText(f.severityReason)]
   ];
-  const finding = `${markdownText(f3.title)} (${markdownCode(f3.ruleId)})${facts.length === 0 ? "" : `<br>${facts.join(" \xB7 ")}`}`;
-  return `| ${ICON[f3.severity]} ${f3.severity} | ${finding} | ${markdownCode(where2)} | ${value} | ${f3.commit === void 0 ? "" : markdownCode(f3.commit.sha.slice(0, 12))} |`;
+  const finding = `${markdownText(f.title)} (${markdownCode(f.ruleId)})${facts.length === 0 ? "" : `<br>${facts.join(" \xB7 ")}`}`;
+  return `| ${ICON[f.severity]} ${f.severity} | ${finding} | ${markdownCode(where2)} | ${value} | ${f.commit === void 0 ? "" : markdownCode(f.commit.sha.slice(0, 12))} |`;
 }
 function coverageLines2(outcome) {
   const parts = [
@@ -14333,7 +10273,7 @@ function coverageLines2(outcome) {
     plural2(outcome.stats.files, "file"),
     ...outcome.stats.commits === void 0 ? [] : [plural2(outcome.stats.commits, "commit")],
     // Zero "…Skipped" counters say nothing; every other coverage fact (even 0 commits) is shown.
-    ...Object.entries(outcome.coverage ?? {}).filter(([k2, v2]) => !(k2.endsWith("Skipped") && v2 === 0)).map(([k2, v2]) => `${markdownText(k2)}: ${markdownCode(String(v2))}`)
+    ...Object.entries(outcome.coverage ?? {}).filter(([k, v]) => !(k.endsWith("Skipped") && v === 0)).map(([k, v]) => `${markdownText(k)}: ${markdownCode(String(v))}`)
   ];
   return [`Scanned: ${parts.join(" \xB7 ")}`];
 }
@@ -14354,13 +10294,13 @@ function renderMarkdown(outcome, ctx) {
       "| --- | --- | --- | --- | --- |"
     );
     const ordered = [...outcome.findings].sort(
-      (a, b3) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b3.severity)
+      (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)
     );
-    for (const f3 of ordered.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(f3));
+    for (const f of ordered.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(f));
     if (n > MARKDOWN_MAX_ROWS)
       out.push("", `\u2026and ${n - MARKDOWN_MAX_ROWS} more: see the SARIF or JSON report.`);
     out.push("", "### How to fix", "");
-    const ruleIds = [...new Set(outcome.findings.map((f3) => f3.ruleId))];
+    const ruleIds = [...new Set(outcome.findings.map((f) => f.ruleId))];
     for (const id of ruleIds) {
       const spec = ctx.pack.byId.get(id);
       if (spec !== void 0)
@@ -14387,12 +10327,12 @@ function renderMarkdown(outcome, ctx) {
     const by = /* @__PURE__ */ new Map();
     for (const s of outcome.suppressed) by.set(s.reason.by, (by.get(s.reason.by) ?? 0) + 1);
     extra.push(
-      `${outcome.suppressed.length} suppressed (${[...by].map(([k2, v2]) => `${v2} ${k2}`).join(", ")})`
+      `${outcome.suppressed.length} suppressed (${[...by].map(([k, v]) => `${v} ${k}`).join(", ")})`
     );
   }
   if (outcome.skipped.length > 0) extra.push(`${outcome.skipped.length} skipped`);
   if (extra.length > 0) out.push(extra.join(" \xB7 "), "");
-  for (const w2 of outcome.warnings) out.push(`> \u26A0\uFE0F ${markdownText(w2.message)}`, "");
+  for (const w of outcome.warnings) out.push(`> \u26A0\uFE0F ${markdownText(w.message)}`, "");
   return `${out.join("\n").trimEnd()}
 `;
 }
@@ -14400,10 +10340,10 @@ function renderMarkdown(outcome, ctx) {
 // src/report/occurrence-keys.ts
 function occurrenceKeys(findings) {
   const seen = /* @__PURE__ */ new Map();
-  return findings.map((f3) => {
-    const n = seen.get(f3.fingerprint) ?? 0;
-    seen.set(f3.fingerprint, n + 1);
-    return `${f3.fingerprint}:${n}`;
+  return findings.map((f) => {
+    const n = seen.get(f.fingerprint) ?? 0;
+    seen.set(f.fingerprint, n + 1);
+    return `${f.fingerprint}:${n}`;
   });
 }
 
@@ -14428,24 +10368,24 @@ function pathUri(path) {
   return path.split("/").map(encodeURIComponent).join("/");
 }
 function escapeMessage(text2) {
-  return text2.replace(/[[\]\\]/g, (c3) => `\\${c3}`);
+  return text2.replace(/[[\]\\]/g, (c) => `\\${c}`);
 }
-function physicalLocation(l3) {
+function physicalLocation(l) {
   return {
-    artifactLocation: { uri: pathUri(l3.path), uriBaseId: "%SRCROOT%" },
+    artifactLocation: { uri: pathUri(l.path), uriBaseId: "%SRCROOT%" },
     region: {
-      startLine: l3.line,
-      startColumn: l3.column,
-      endLine: l3.endLine,
-      endColumn: l3.endColumn
+      startLine: l.line,
+      startColumn: l.column,
+      endLine: l.endLine,
+      endColumn: l.endColumn
     }
   };
 }
 function markdownEscape(text2) {
-  return text2.replace(/[\\`*_[\]<>|]/g, (c3) => `\\${c3}`);
+  return text2.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
 }
 function helpText(spec) {
-  const refs = (spec.references ?? []).map((r2) => `See: ${r2}`);
+  const refs = (spec.references ?? []).map((r) => `See: ${r}`);
   return [spec.description, "", `Fix: ${spec.remediation}`, ...refs].join("\n");
 }
 function helpMarkdown(spec, guidance) {
@@ -14460,14 +10400,14 @@ ${guidance.trimEnd()}`;
     markdownEscape(spec.remediation)
   ];
   const refs = spec.references ?? [];
-  if (refs.length > 0) lines.push("", "**References**", "", ...refs.map((r2) => `- <${r2}>`));
+  if (refs.length > 0) lines.push("", "**References**", "", ...refs.map((r) => `- <${r}>`));
   return lines.join("\n");
 }
 function rule(spec, guidance) {
   const tags = ["security", "secret", "aws", "external/cwe/cwe-798"];
   return {
     id: spec.id,
-    name: spec.id.split("-").map((w2) => w2 === "aws" ? "AWS" : w2.charAt(0).toUpperCase() + w2.slice(1)).join(""),
+    name: spec.id.split("-").map((w) => w === "aws" ? "AWS" : w.charAt(0).toUpperCase() + w.slice(1)).join(""),
     shortDescription: { text: spec.title },
     fullDescription: { text: spec.description.slice(0, 1024) },
     help: { text: helpText(spec), markdown: helpMarkdown(spec, guidance) },
@@ -14484,59 +10424,59 @@ function rule(spec, guidance) {
     }
   };
 }
-function messageText(f3) {
-  const parts = [`${f3.title}: ${f3.redacted}`];
-  if (f3.partner !== void 0) {
-    const where2 = `${f3.partner.path}:${f3.partner.line}`;
-    parts.push(` paired with ${f3.partnerRedacted ?? "its secret"} at [${escapeMessage(where2)}](1)`);
+function messageText(f) {
+  const parts = [`${f.title}: ${f.redacted}`];
+  if (f.partner !== void 0) {
+    const where2 = `${f.partner.path}:${f.partner.line}`;
+    parts.push(` paired with ${f.partnerRedacted ?? "its secret"} at [${escapeMessage(where2)}](1)`);
   }
   parts.push(".");
-  if (f3.commit !== void 0) parts.push(` Introduced in commit ${f3.commit.sha.slice(0, 12)}.`);
-  const account = accountText(f3);
+  if (f.commit !== void 0) parts.push(` Introduced in commit ${f.commit.sha.slice(0, 12)}.`);
+  const account = accountText(f);
   if (account !== void 0) parts.push(` AWS account ${account}.`);
-  if (f3.keyFacts?.canary === true) parts.push(" Likely a canary token: do not use it.");
-  if (f3.verification !== void 0)
-    parts.push(` Verified ${escapeMessage(verificationText(f3.verification))}.`);
-  if (f3.severityReason !== void 0)
-    parts.push(` Severity ${f3.severity}: ${escapeMessage(f3.severityReason)}.`);
+  if (f.keyFacts?.canary === true) parts.push(" Likely a canary token: do not use it.");
+  if (f.verification !== void 0)
+    parts.push(` Verified ${escapeMessage(verificationText(f.verification))}.`);
+  if (f.severityReason !== void 0)
+    parts.push(` Severity ${f.severity}: ${escapeMessage(f.severityReason)}.`);
   parts.push(" Rotate the key; removing the line does not remove it from history.");
   return parts.join("");
 }
-function result(f3, key, ruleIndex) {
-  const index = ruleIndex.get(f3.ruleId);
+function result(f, key, ruleIndex) {
+  const index = ruleIndex.get(f.ruleId);
   return {
-    ruleId: f3.ruleId,
+    ruleId: f.ruleId,
     ...index === void 0 ? {} : { ruleIndex: index },
-    level: sarifLevel(f3.severity),
-    message: { text: messageText(f3) },
-    locations: [{ physicalLocation: physicalLocation(f3.location) }],
-    ...f3.partner === void 0 ? {} : {
+    level: sarifLevel(f.severity),
+    message: { text: messageText(f) },
+    locations: [{ physicalLocation: physicalLocation(f.location) }],
+    ...f.partner === void 0 ? {} : {
       relatedLocations: [
         {
           id: 1,
-          physicalLocation: physicalLocation(f3.partner),
-          message: { text: `paired value ${f3.partnerRedacted ?? ""}`.trim() }
+          physicalLocation: physicalLocation(f.partner),
+          message: { text: `paired value ${f.partnerRedacted ?? ""}`.trim() }
         }
       ]
     },
     partialFingerprints: { [SARIF_FINGERPRINT_KEY]: key },
     properties: {
-      severity: f3.severity,
-      kind: f3.kind,
-      redacted: f3.redacted,
-      secretHash: f3.secretHash,
-      ...f3.commit === void 0 ? {} : {
-        commit: f3.commit.sha,
-        ...f3.commit.author === void 0 ? {} : { author: f3.commit.author },
-        ...f3.commit.date === void 0 ? {} : { date: f3.commit.date }
+      severity: f.severity,
+      kind: f.kind,
+      redacted: f.redacted,
+      secretHash: f.secretHash,
+      ...f.commit === void 0 ? {} : {
+        commit: f.commit.sha,
+        ...f.commit.author === void 0 ? {} : { author: f.commit.author },
+        ...f.commit.date === void 0 ? {} : { date: f.commit.date }
       },
-      ...f3.keyFacts?.account === void 0 ? {} : { account: f3.keyFacts.account },
+      ...f.keyFacts?.account === void 0 ? {} : { account: f.keyFacts.account },
       // A legacy key ID carries no account: say so without putting text where digits go.
-      ...f3.keyFacts !== void 0 && f3.keyFacts.account === void 0 ? { legacyKeyId: true } : {},
-      ...f3.keyFacts?.canary === true ? { canary: true } : {},
-      ...f3.verification === void 0 ? {} : { verification: f3.verification },
-      ...f3.severityReason === void 0 ? {} : { severityReason: f3.severityReason },
-      "security-severity": SECURITY_SEVERITY[f3.severity]
+      ...f.keyFacts !== void 0 && f.keyFacts.account === void 0 ? { legacyKeyId: true } : {},
+      ...f.keyFacts?.canary === true ? { canary: true } : {},
+      ...f.verification === void 0 ? {} : { verification: f.verification },
+      ...f.severityReason === void 0 ? {} : { severityReason: f.severityReason },
+      "security-severity": SECURITY_SEVERITY[f.severity]
     }
   };
 }
@@ -14560,17 +10500,17 @@ function renderSarif(outcome, ctx, guidance = defaultGuidance) {
         },
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The repository root." } } },
         columnKind: "utf16CodeUnits",
-        results: outcome.findings.map((f3, i) => result(f3, keys[i] ?? f3.fingerprint, ruleIndex)),
+        results: outcome.findings.map((f, i) => result(f, keys[i] ?? f.fingerprint, ruleIndex)),
         invocations: [
           {
             // An incomplete scan did not succeed, unless the user accepted it as partial.
             executionSuccessful: outcome.incomplete === void 0 || outcome.incomplete.accepted,
             ...outcome.warnings.length === 0 && outcome.incomplete === void 0 ? {} : {
               toolExecutionNotifications: [
-                ...outcome.warnings.map((w2) => ({
+                ...outcome.warnings.map((w) => ({
                   level: "warning",
-                  message: { text: w2.message },
-                  descriptor: { id: w2.code }
+                  message: { text: w.message },
+                  descriptor: { id: w.code }
                 })),
                 ...outcome.incomplete === void 0 ? [] : [
                   {
@@ -14664,12 +10604,12 @@ function realTarget(link) {
 }
 function escapingLink(root, folder) {
   const realRoot = realpathSync(root);
-  let at2 = root;
-  for (const part of relative2(root, folder).split(sep2).filter((p2) => p2 !== "")) {
-    at2 = join3(at2, part);
-    const stat = lstatOrUndefined(at2);
+  let at = root;
+  for (const part of relative2(root, folder).split(sep2).filter((p) => p !== "")) {
+    at = join3(at, part);
+    const stat = lstatOrUndefined(at);
     if (stat === void 0) return void 0;
-    if (stat.isSymbolicLink() && !isInside(realRoot, realTarget(at2))) return at2;
+    if (stat.isSymbolicLink() && !isInside(realRoot, realTarget(at))) return at;
     if (!stat.isSymbolicLink() && !stat.isDirectory()) return void 0;
   }
   return isInside(realRoot, realpathSync(folder)) ? void 0 : folder;
@@ -14781,8 +10721,8 @@ async function ensureConnected(git, remote, base, head, steps, notes) {
   if (!await git.isShallow()) return;
   if (await git.mergeBase(base, head) !== void 0) return;
   for (const depth of steps) {
-    const r2 = await git.fetch(remote, [base, head], { deepen: depth });
-    if (!r2.ok) break;
+    const r = await git.fetch(remote, [base, head], { deepen: depth });
+    if (!r.ok) break;
     notes.push(`shallow clone: deepened by ${depth}`);
     if (await git.mergeBase(base, head) !== void 0) return;
   }
@@ -14810,8 +10750,8 @@ async function branchTarget(git, remote, head, branch, defaultBranch, notes) {
   if (defaultBranch !== void 0 && defaultBranch !== branch) {
     const ref = `${remoteRefs}/${defaultBranch}`;
     if (!await git.hasRef(ref)) {
-      const r2 = await git.fetch(remote, [`+refs/heads/${defaultBranch}:${ref}`]);
-      if (r2.ok) notes.push(`fetched the default branch ${defaultBranch}`);
+      const r = await git.fetch(remote, [`+refs/heads/${defaultBranch}:${ref}`]);
+      if (r.ok) notes.push(`fetched the default branch ${defaultBranch}`);
     }
   }
   const exclude = branch === void 0 ? [] : [`--exclude=${remoteRefs}/${branch}`];
@@ -14921,8 +10861,8 @@ function refName(value, what) {
   return value;
 }
 function branchOf(ref, what) {
-  const r2 = text(ref);
-  return r2?.startsWith("refs/heads/") === true ? refName(r2.slice("refs/heads/".length), what) : void 0;
+  const r = text(ref);
+  return r?.startsWith("refs/heads/") === true ? refName(r.slice("refs/heads/".length), what) : void 0;
 }
 function optional(key, value) {
   return value === void 0 ? {} : { [key]: value };
@@ -14946,15 +10886,15 @@ function scanRequest(eventName, payload, inputs = {}) {
     };
   }
   if (eventName === "pull_request" || eventName === "pull_request_target") {
-    const pr2 = record2(event.pull_request);
-    if (pr2 === void 0)
+    const pr = record2(event.pull_request);
+    if (pr === void 0)
       throw new KeyguardError("USAGE", `the ${eventName} event payload has no pull_request`);
     return {
       kind: "range",
-      base: sha(record2(pr2.base)?.sha, "pull_request.base.sha"),
-      head: sha(record2(pr2.head)?.sha, "pull_request.head.sha"),
+      base: sha(record2(pr.base)?.sha, "pull_request.base.sha"),
+      head: sha(record2(pr.head)?.sha, "pull_request.head.sha"),
       baseMayBeGone: false,
-      ...optional("branch", refName(text(record2(pr2.head)?.ref), "pull_request.head.ref")),
+      ...optional("branch", refName(text(record2(pr.head)?.ref), "pull_request.head.ref")),
       ...optional("defaultBranch", defaultBranch)
     };
   }
@@ -15012,7 +10952,7 @@ function writeOutputs(file, outputs) {
   if (file === void 0 || file === "") return;
   appendFileSync(
     file,
-    Object.entries(outputs).map(([k2, v2]) => formatOutput(k2, String(v2))).join("")
+    Object.entries(outputs).map(([k, v]) => formatOutput(k, String(v))).join("")
   );
 }
 function appendSummary(file, markdown) {
@@ -15028,19 +10968,19 @@ function actionInput(env, name) {
   return value === void 0 || value === "" ? void 0 : value;
 }
 function booleanInput(env, name) {
-  const v2 = actionInput(env, name);
-  if (v2 === void 0) return false;
-  if (/^(true|yes|1)$/i.test(v2)) return true;
-  if (/^(false|no|0)$/i.test(v2)) return false;
-  throw new KeyguardError("USAGE", `input '${name}' takes true or false, not '${v2}'`);
+  const v = actionInput(env, name);
+  if (v === void 0) return false;
+  if (/^(true|yes|1)$/i.test(v)) return true;
+  if (/^(false|no|0)$/i.test(v)) return false;
+  throw new KeyguardError("USAGE", `input '${name}' takes true or false, not '${v}'`);
 }
 function severityInput(env) {
-  const v2 = actionInput(env, "fail-on");
-  if (v2 === void 0) return "low";
-  if (SEVERITIES.includes(v2)) return v2;
+  const v = actionInput(env, "fail-on");
+  if (v === void 0) return "low";
+  if (SEVERITIES.includes(v)) return v;
   throw new KeyguardError(
     "USAGE",
-    `input 'fail-on' takes one of ${SEVERITIES.join(", ")}, not '${v2}'`
+    `input 'fail-on' takes one of ${SEVERITIES.join(", ")}, not '${v}'`
   );
 }
 function readPayload(env) {
@@ -15067,14 +11007,14 @@ function summaryHeader(target, eventName) {
 
 `;
 }
-async function scan2(io2, log) {
-  const workspace = resolve4(io2.cwd, actionInput(io2.env, "working-directory") ?? ".");
+async function scan2(io, log) {
+  const workspace = resolve4(io.cwd, actionInput(io.env, "working-directory") ?? ".");
   const root = await findRepoRoot(workspace) ?? workspace;
-  const eventName = io2.env.GITHUB_EVENT_NAME ?? "";
-  const base = actionInput(io2.env, "base");
-  const head = actionInput(io2.env, "head");
-  const scanInput = actionInput(io2.env, "scan");
-  const request = scanRequest(eventName, readPayload(io2.env), {
+  const eventName = io.env.GITHUB_EVENT_NAME ?? "";
+  const base = actionInput(io.env, "base");
+  const head = actionInput(io.env, "head");
+  const scanInput = actionInput(io.env, "scan");
+  const request = scanRequest(eventName, readPayload(io.env), {
     ...base === void 0 ? {} : { base },
     ...head === void 0 ? {} : { head },
     ...scanInput === void 0 ? {} : { scan: scanInput }
@@ -15082,9 +11022,9 @@ async function scan2(io2, log) {
   const target = await resolveRange(request, gitHistory(root));
   log.text(`keyguard: scanning ${scopeLine(target, eventName)}`);
   if (target.kind === "history") for (const n of target.notes) log.text(`keyguard: ${n}`);
-  const configInput = actionInput(io2.env, "config");
-  const severity = actionInput(io2.env, "fail-on");
-  const baselineInput = actionInput(io2.env, "baseline");
+  const configInput = actionInput(io.env, "config");
+  const severity = actionInput(io.env, "fail-on");
+  const baselineInput = actionInput(io.env, "baseline");
   const scanTarget = target.kind === "tree" ? { mode: "tree", cwd: root, paths: [workspace] } : {
     mode: "history",
     cwd: root,
@@ -15095,12 +11035,12 @@ async function scan2(io2, log) {
   };
   const report = await scan(scanTarget, {
     root,
-    today: io2.today,
-    ...configInput === void 0 ? {} : { configFile: resolve4(io2.cwd, configInput) },
-    ...baselineInput === void 0 ? {} : { baseline: { kind: "file", file: resolve4(io2.cwd, baselineInput) } },
-    ...severity === void 0 ? {} : { failOn: severityInput(io2.env) },
-    ...booleanInput(io2.env, "allow-partial") ? { allowPartial: true } : {},
-    ...booleanInput(io2.env, "fail-on-stale") ? { failOnStale: true } : {},
+    today: io.today,
+    ...configInput === void 0 ? {} : { configFile: resolve4(io.cwd, configInput) },
+    ...baselineInput === void 0 ? {} : { baseline: { kind: "file", file: resolve4(io.cwd, baselineInput) } },
+    ...severity === void 0 ? {} : { failOn: severityInput(io.env) },
+    ...booleanInput(io.env, "allow-partial") ? { allowPartial: true } : {},
+    ...booleanInput(io.env, "fail-on-stale") ? { failOnStale: true } : {},
     // Only a scan of the whole tree can tell that an accepted finding is gone.
     ...target.kind === "tree" && workspace === root ? { covers: () => true } : {}
   });
@@ -15112,29 +11052,29 @@ async function scan2(io2, log) {
   const stale = outcome.staleBaseline ?? [];
   const ctx = {
     pack: setup.pack,
-    toolVersion: io2.version,
+    toolVersion: io.version,
     color: false,
     verbose: false
   };
-  const sarifInput = actionInput(io2.env, "sarif-file") ?? DEFAULT_SARIF;
-  const sarifPath = resolve4(io2.cwd, sarifInput);
+  const sarifInput = actionInput(io.env, "sarif-file") ?? DEFAULT_SARIF;
+  const sarifPath = resolve4(io.cwd, sarifInput);
   writeReportFile(sarifPath, renderSarif(outcome, ctx), {
     label: `sarif-file ${sarifInput}`,
-    within: io2.env.GITHUB_WORKSPACE || io2.cwd,
+    within: io.env.GITHUB_WORKSPACE || io.cwd,
     makeParents: true
   });
   log.text(renderHuman(outcome, ctx));
   for (const line of renderGithub(outcome, ctx).split("\n")) if (line !== "") log.command(line);
   appendSummary(
-    io2.env.GITHUB_STEP_SUMMARY,
+    io.env.GITHUB_STEP_SUMMARY,
     // A function, not a string: `$&` or `$'` in a branch name must stay text.
     renderMarkdown(outcome, ctx).replace(/\n\n/, () => `
 
 ${summaryHeader(target, eventName)}`)
   );
-  writeOutputs(io2.env.GITHUB_OUTPUT, {
+  writeOutputs(io.env.GITHUB_OUTPUT, {
     findings: outcome.findings.length,
-    sarif: relative3(io2.cwd, sarifPath) || sarifPath,
+    sarif: relative3(io.cwd, sarifPath) || sarifPath,
     commits: target.kind === "history" ? target.commits : 0,
     scope: scopeLine(target, eventName)
   });
@@ -15146,7 +11086,7 @@ ${summaryHeader(target, eventName)}`)
     return 2;
   }
   const gate = SEVERITIES.indexOf(failOn);
-  const failing = outcome.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) <= gate).length;
+  const failing = outcome.findings.filter((f) => SEVERITIES.indexOf(f.severity) <= gate).length;
   if (failing > 0) {
     log.command(
       `${workflowCommand("error", { title: "keyguard" }, `${failing} finding${failing === 1 ? "" : "s"} at or above ${failOn}: rotate the keys, then fix or accept them (see the step summary)`)}
@@ -15163,22 +11103,22 @@ ${summaryHeader(target, eventName)}`)
   }
   return 0;
 }
-async function runAction(io2) {
-  const log = createActionLog(io2.stdout);
+async function runAction(io) {
+  const log = createActionLog(io.stdout);
   try {
-    return await scan2(io2, log);
+    return await scan2(io, log);
   } catch (error) {
     if (!isKeyguardError(error)) throw error;
     log.command(workflowCommand("error", { title: "keyguard" }, escapeControl(error.message)));
     if (error.details.length > 0) log.text(error.details.join("\n"));
     appendSummary(
-      io2.env.GITHUB_STEP_SUMMARY,
+      io.env.GITHUB_STEP_SUMMARY,
       `## \u26A0\uFE0F keyguard could not scan
 
 ${[error.message, ...error.details].map(markdownText).join("<br>\n")}
 `
     );
-    writeOutputs(io2.env.GITHUB_OUTPUT, { sarif: "" });
+    writeOutputs(io.env.GITHUB_OUTPUT, { sarif: "" });
     return 2;
   } finally {
     log.close();
@@ -15191,6 +11131,7 @@ process2.stdout.on("error", () => {
   outputFailed = true;
   process2.exitCode = 2;
 });
+setGitEnvironment(process2.env);
 runAction({
   env: process2.env,
   cwd: process2.cwd(),

@@ -1,5 +1,6 @@
 import process from 'node:process';
 import pkg from '../../package.json' with { type: 'json' };
+import { setGitEnvironment } from '../git/git-command.js';
 import { runAction } from './run-action.js';
 
 // A log the runner could not take is a step that cannot be trusted: exit 2, never a crash.
@@ -10,6 +11,7 @@ process.stdout.on('error', () => {
 });
 
 // The GitHub Action's entry (bundled to action/main.js): the only action file touching `process`.
+setGitEnvironment(process.env);
 runAction({
   env: process.env,
   cwd: process.cwd(),

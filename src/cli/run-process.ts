@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
+import { setGitEnvironment } from '../git/git-command.js';
 import { isKeyguardError } from '../model/errors.js';
 import { describeWriteError } from '../report/describe-write-error.js';
 import { escapeControl } from '../report/escape-control.js';
@@ -37,6 +38,7 @@ export function processIo(argv: readonly string[]): CommandIo {
  * else is a bug, reported with its stack, and still exit 2: nothing is trusted after an error.
  */
 export function runProcess(main: () => Promise<number>): void {
+  setGitEnvironment(process.env);
   let outputFailed = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // A reader that quit (`keyguard tree | head`) is not an error.

@@ -1,5 +1,6 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { KeyguardError } from '../model/errors.js';
+import { spawnGit } from './spawn-git.js';
 
 /** One object read through `git cat-file --batch`. */
 export interface BlobRecord {
@@ -34,7 +35,8 @@ const LF = 0x0a;
  * A long-lived `git cat-file --batch`: ids in, contents out, in order. Content over `maxSize` is
  * streamed past without being kept, and git's output is paused while the consumer is behind, so
  * memory stays bounded whatever the repository holds. The environment is inherited untouched
- * (GIT_DIR, GIT_INDEX_FILE, worktrees).
+ * (GIT_DIR, GIT_INDEX_FILE, worktrees). In a partial clone a missing blob is reported missing,
+ * never fetched (see GitUse).
  */
 export class BlobReader {
   private readonly child: ChildProcessWithoutNullStreams;
@@ -54,7 +56,7 @@ export class BlobReader {
 
   constructor(cwd: string, maxSize: number) {
     this.maxSize = maxSize;
-    this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawnGit('scan', ['cat-file', '--batch'], { cwd });
     this.child.stdout.on('data', (d: Buffer) => this.feed(d));
     this.child.stderr.on('data', (d: Buffer) => {
       this.stderr += d.toString('utf8');

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
 import { KeyguardError } from '../model/errors.js';
+import { revisionArgs } from './revision-args.js';
+import { spawnGit } from './spawn-git.js';
 
 /** A blob a commit brings in at a path (its diff against the first parent, or the empty tree). */
 export interface CommitFile {
@@ -23,7 +24,8 @@ const NULL_ID = /^0+$/;
 
 /**
  * `git log` flags: oldest first with parents before children (so the first commit that shows a blob
- * is the one that introduced it), merges diffed against their first parent (a secret added while
+ * is the one that introduced it), root commits diffed against the empty tree whatever
+ * log.showRoot says, merges diffed against their first parent (a secret added while
  * resolving a conflict is seen), no rename detection (every added or modified path is listed with
  * its new blob), NUL-separated. No --diff-filter: it would drop commits without matching changes
  * (empty commits, pure deletions) and their messages from the walk; deletions are dropped here
@@ -31,9 +33,8 @@ const NULL_ID = /^0+$/;
  */
 export function commitLogArgs(revisions: readonly string[]): string[] {
   return [
-    '-c',
-    'log.showRoot=true',
     'log',
+    '--root',
     '--topo-order',
     '--reverse',
     '--raw',
@@ -45,7 +46,7 @@ export function commitLogArgs(revisions: readonly string[]): string[] {
     '--no-textconv',
     '--no-color',
     '--format=%H%x00%an%x00%ae%x00%aI%x00%B',
-    ...revisions,
+    ...revisionArgs(revisions),
     '--',
   ];
 }
@@ -59,7 +60,8 @@ export async function* streamCommitLog(
   revisions: readonly string[],
 ): AsyncGenerator<LoggedCommit> {
   const args = commitLogArgs(revisions);
-  const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnGit('scan', args, { cwd });
+  child.stdin.end();
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString('utf8');

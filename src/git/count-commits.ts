@@ -1,4 +1,5 @@
 import { KeyguardError } from '../model/errors.js';
+import { revisionArgs } from './revision-args.js';
 import { runGit } from './run-git.js';
 
 /**
@@ -6,7 +7,7 @@ import { runGit } from './run-git.js';
  * range is an error (exit 2), never a clean scan of nothing.
  */
 export async function countCommits(cwd: string, revisions: readonly string[]): Promise<number> {
-  const r = await runGit(['rev-list', '--count', ...revisions, '--'], cwd);
+  const r = await runGit(['rev-list', '--count', ...revisionArgs(revisions), '--'], cwd);
   if (r.code !== 0) {
     const first =
       r.stderr

@@ -1,3 +1,4 @@
+import { revisionArgs } from './revision-args.js';
 import { runGit } from './run-git.js';
 
 /**
@@ -54,7 +55,7 @@ export function gitHistory(cwd: string): GitHistory {
       return r.code === 0;
     },
     async hasRef(ref) {
-      const r = await runGit(['show-ref', '--verify', '--quiet', ref], cwd);
+      const r = await runGit(['show-ref', '--verify', '--quiet', '--end-of-options', ref], cwd);
       return r.code === 0;
     },
     async mergeBase(a, b) {
@@ -63,14 +64,17 @@ export function gitHistory(cwd: string): GitHistory {
       return r.code === 0 && out !== '' ? out : undefined;
     },
     async fetch(remote, refspecs, options = {}) {
-      const args = ['fetch', '--no-tags', '--quiet', '--no-recurse-submodules'];
+      const args = ['fetch', '--no-tags', '--quiet'];
       if (options.deepen !== undefined) args.push(`--deepen=${options.deepen}`);
       if (options.unshallow === true && (await this.isShallow())) args.push('--unshallow');
-      const r = await runGit([...args, '--end-of-options', remote, ...refspecs], cwd);
+      // The remote and refspecs come from the event payload: never options.
+      const r = await runGit([...args, '--end-of-options', remote, ...refspecs], cwd, {
+        use: 'fetch',
+      });
       return r.code === 0 ? { ok: true } : { ok: false, error: firstLine(r.stderr) };
     },
     async countCommits(revisions) {
-      const r = await runGit(['rev-list', '--count', ...revisions, '--'], cwd);
+      const r = await runGit(['rev-list', '--count', ...revisionArgs(revisions), '--'], cwd);
       if (r.code !== 0) return undefined;
       return Number(r.stdout.toString('utf8').trim());
     },

@@ -1,12 +1,13 @@
-import { simpleGit } from 'simple-git';
+import { runGit } from './run-git.js';
 
-/** The work tree's top level for `dir`, or undefined outside git (a small question: simple-git). */
+/** The work tree's top level for `dir`, or undefined outside git (or in a repository git refuses). */
 export async function findRepoRoot(dir: string): Promise<string | undefined> {
   try {
-    const top = await simpleGit({ baseDir: dir }).revparse(['--show-toplevel']);
-    return top.trim() === '' ? undefined : top.trim();
+    const r = await runGit(['rev-parse', '--show-toplevel'], dir);
+    const top = r.stdout.toString('utf8').trim();
+    // Callers fall back to the folder itself.
+    return r.code === 0 && top !== '' ? top : undefined;
   } catch {
-    // Not a repository (or git refuses it): callers fall back to the folder itself.
     return undefined;
   }
 }

@@ -4,7 +4,7 @@ import { runGit } from './run-git.js';
 
 /** Where git looks for hooks (core.hooksPath honoured), absolute. */
 export async function resolveHooksDir(top: string): Promise<string> {
-  const r = await runGit(['rev-parse', '--git-path', 'hooks'], top);
+  const r = await runGit(['rev-parse', '--git-path', 'hooks'], top, { use: 'hooks-path' });
   if (r.code !== 0) {
     throw new KeyguardError('GIT_FAILED', `cannot find the hooks folder of ${top}`);
   }
@@ -14,7 +14,7 @@ export async function resolveHooksDir(top: string): Promise<string> {
 
 /** A single config value, or undefined when unset. */
 export async function readGitConfig(cwd: string, key: string): Promise<string | undefined> {
-  const r = await runGit(['config', '--get', key], cwd);
+  const r = await runGit(['config', '--get', '--end-of-options', key], cwd, { use: 'hooks-path' });
   if (r.code !== 0) return undefined;
   return r.stdout.toString('utf8').trim();
 }

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
 import { KeyguardError } from '../model/errors.js';
+import type { GitUse } from './git-command.js';
+import { spawnGit } from './spawn-git.js';
 
 export interface GitResult {
   readonly stdout: Buffer;
@@ -13,6 +14,14 @@ function tail(text: string): string {
   return text.trimEnd().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
 }
 
+export interface RunGitOptions {
+  readonly input?: Buffer | string;
+  /** Only `keyguard doctor` passes an environment (its scratch repository); scans inherit. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** What the process is for (see GitUse); a scan unless said otherwise. */
+  readonly use?: GitUse;
+}
+
 /**
  * Runs git to completion and collects its output. The environment is inherited untouched unless
  * `env` is given: in a hook, GIT_DIR and GIT_INDEX_FILE (a temporary index for `commit -a`) must
@@ -21,15 +30,12 @@ function tail(text: string): string {
 export function runGit(
   args: readonly string[],
   cwd: string,
-  input?: Buffer | string,
-  env?: Readonly<Record<string, string | undefined>>,
+  options: RunGitOptions = {},
 ): Promise<GitResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('git', args, {
+    const child = spawnGit(options.use ?? 'scan', args, {
       cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      // Only `keyguard doctor` passes an environment (its scratch repository); scans inherit.
-      ...(env === undefined ? {} : { env }),
+      ...(options.env === undefined ? {} : { env: options.env }),
     });
     const out: Buffer[] = [];
     let err = '';
@@ -46,7 +52,7 @@ export function runGit(
     child.stdin.on('error', () => {
       // git may exit before reading all input; its exit status says what happened.
     });
-    child.stdin.end(input);
+    child.stdin.end(options.input);
   });
 }
 
@@ -54,10 +60,9 @@ export function runGit(
 export async function runGitChecked(
   args: readonly string[],
   cwd: string,
-  input?: Buffer | string,
-  env?: Readonly<Record<string, string | undefined>>,
+  options: RunGitOptions = {},
 ): Promise<Buffer> {
-  const result = await runGit(args, cwd, input, env);
+  const result = await runGit(args, cwd, options);
   if (result.code !== 0) {
     throw new KeyguardError(
       'GIT_FAILED',

@@ -7,9 +7,9 @@ type Env = Readonly<Record<string, string | undefined>>;
  * so the user's global settings cannot make a test commit fail for reasons of their own.
  */
 export async function initScratchRepo(dir: string, hooksDir: string, env: Env): Promise<void> {
-  await runGitChecked(['init', '-q', dir], dir, undefined, env);
+  await runGitChecked(['init', '-q', dir], dir, { env, use: 'scratch' });
   const set = (key: string, value: string) =>
-    runGitChecked(['config', key, value], dir, undefined, env);
+    runGitChecked(['config', key, value], dir, { env, use: 'scratch' });
   await set('user.name', 'keyguard doctor');
   await set('user.email', 'doctor@keyguard.invalid');
   await set('commit.gpgsign', 'false');
@@ -22,6 +22,6 @@ export async function commitInScratchRepo(
   message: string,
   env: Env,
 ): Promise<GitResult> {
-  await runGitChecked(['add', '-A'], dir, undefined, env);
-  return runGit(['commit', '-q', '-m', message], dir, undefined, env);
+  await runGitChecked(['add', '-A'], dir, { env, use: 'scratch' });
+  return runGit(['commit', '-q', '-m', message], dir, { env, use: 'scratch' });
 }

@@ -1,0 +1,205 @@
+/**
+ * What a git process is for. The repository keyguard reads may be an attacker's (a clone of a
+ * stranger's project, a pull request's checkout, a folder handed over): its `.git/config`,
+ * `.gitattributes` and hooks can name programs for git to run. Which of them may act depends
+ * only on this:
+ *
+ * - `scan`: reading a repository that may be hostile. Nothing it configures may run.
+ * - `hooks-path`: asking where hooks live (`keyguard install`, `doctor`): as `scan`, but
+ *   core.hooksPath keeps its configured value so git can report it; only `rev-parse` and `config`
+ *   (neither runs a hook).
+ * - `fetch`: the Action deepening a CI checkout. The network is the point, so the transport
+ *   settings actions/checkout writes (credential helper, http.extraheader, core.sshCommand for an
+ *   ssh key) stay; hooks, fsmonitor and the transports that run commands stay off.
+ * - `scratch`: `keyguard doctor`'s own throwaway repository. Its config is ours and its commit
+ *   must run the hooks under test.
+ */
+export type GitUse = 'scan' | 'hooks-path' | 'fetch' | 'scratch';
+
+/**
+ * `-c` settings given on git's command line win over every config file, the repository's own
+ * included. These switch off what a repository could make git run:
+ *
+ * - core.fsmonitor: a hook git runs on index reads (`diff --cached`, `ls-files`).
+ * - core.hooksPath: no hooks at all (a fetch would run reference-transaction, its auto-gc
+ *   pre-auto-gc). `/dev/null/<hook>` never exists, on Git for Windows too.
+ * - log.showSignature: `git log` would run gpg.program (or gpg.ssh.program) on a signed commit.
+ * - core.editor, sequence.editor: no command we run opens an editor; set anyway, cheaply.
+ */
+const NO_PROGRAMS = [
+  'core.fsmonitor=false',
+  'log.showSignature=false',
+  'core.editor=:',
+  'sequence.editor=:',
+] as const;
+const NO_HOOKS = 'core.hooksPath=/dev/null';
+
+/**
+ * No transport may open while scanning: a partial clone fetches missing objects on demand from
+ * its promisor remote, and a transport is where core.sshCommand, core.askPass, credential.helper,
+ * core.gitProxy, remote.<name>.uploadpack and `ext::` URLs run programs. Each known protocol is
+ * named because a per-protocol `allow` in the repository would beat `protocol.allow`. (Remote
+ * helpers for other schemes are programs named `git-remote-<scheme>` on PATH, not the
+ * repository's choice.)
+ */
+const NO_TRANSPORT = [
+  'protocol.allow=never',
+  ...['file', 'git', 'ssh', 'http', 'https', 'ftp', 'ftps', 'ext', 'fd'].map(
+    (p) => `protocol.${p}.allow=never`,
+  ),
+];
+
+/**
+ * For the Action's fetches: `ext::` runs any command; `git://` would run core.gitProxy, which git
+ * takes from the first matching config line (ours cannot override it), and nobody fetches a pull
+ * request over unauthenticated git://. core.alternateRefsCommand runs a shell command when the
+ * checkout borrows objects from another repository: listing nothing only makes the fetch larger.
+ */
+const FETCH_ONLY = [
+  'protocol.ext.allow=never',
+  'protocol.git.allow=never',
+  'core.alternateRefsCommand=exit 0',
+];
+
+/**
+ * Subcommands a `scan` may run: they read objects, refs and the index but never convert work-tree
+ * content (where clean/smudge/process filters run: add, checkout, status-style refreshes, diffs of
+ * the work tree), never merge (merge drivers) and never open a transport. A new one belongs here
+ * only once it is known to do none of that.
+ */
+const READ_ONLY = new Set([
+  'rev-parse',
+  'rev-list',
+  'log',
+  'cat-file',
+  'ls-files',
+  'ls-tree',
+  'check-ignore',
+  'merge-base',
+  'show-ref',
+  'for-each-ref',
+  'config',
+  'diff',
+]);
+
+/**
+ * Flags that make a read-only subcommand convert content: `cat-file --filters/--textconv`, and
+ * `ls-files --modified`, which may hash work-tree files through the clean filter.
+ */
+const CONVERTING = new Set(['--filters', '--textconv', '-m', '--modified']);
+
+/** Safety flags a subcommand always gets, whoever calls it. */
+function subcommandFlags(command: string): string[] {
+  switch (command) {
+    // External diff programs (diff.external, diff.<driver>.command, GIT_EXTERNAL_DIFF) and
+    // textconv filters are off; log does not verify signatures.
+    case 'diff':
+      return ['--no-ext-diff', '--no-textconv'];
+    case 'log':
+      return ['--no-ext-diff', '--no-textconv', '--no-show-signature'];
+    // Submodules are other repositories with their own config; remote.<name>.uploadpack would
+    // name the program a local or ssh fetch runs.
+    case 'fetch':
+      return ['--no-recurse-submodules', '--upload-pack=git-upload-pack'];
+    default:
+      return [];
+  }
+}
+
+function refuse(use: GitUse, command: string, why: string): never {
+  // A programming error, not a user's: the caller asked for something this policy forbids.
+  throw new Error(`git ${command} is not allowed for '${use}': ${why}`);
+}
+
+function check(use: GitUse, command: string, args: readonly string[]): void {
+  if (use === 'scratch') return;
+  if (use === 'fetch') {
+    if (command !== 'fetch') refuse(use, command, 'only fetch');
+    return;
+  }
+  if (use === 'hooks-path') {
+    if (command !== 'rev-parse' && command !== 'config') refuse(use, command, 'only questions');
+    return;
+  }
+  if (!READ_ONLY.has(command)) refuse(use, command, 'not known to be read-only');
+  const converting = args.find((a) => CONVERTING.has(a));
+  if (converting !== undefined) refuse(use, command, `${converting} reads converted content`);
+  if (command === 'diff' && !args.includes('--cached')) {
+    refuse(use, command, 'only --cached (a work-tree diff runs clean filters)');
+  }
+  if (command === 'config' && !args.includes('--get')) refuse(use, command, 'only --get');
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The environment git is started with when a command gives none: the process's own, handed over
+ * once by the entry (src/git does not read `process`). Until then git inherits it untouched.
+ */
+let inherited: Env | undefined;
+
+/** Called once by each entry point with the process environment. */
+export function setGitEnvironment(env: Env): void {
+  inherited = env;
+}
+
+/**
+ * Variables added to the environment:
+ * - GIT_NO_LAZY_FETCH=1 (`scan`, `hooks-path`): a partial clone does not even try to fetch a
+ *   missing object (the attempt fails anyway with no transport, but git 2.39 can die of SIGPIPE
+ *   while handing the failed fetch its list): the object is reported missing.
+ * - GIT_OPTIONAL_LOCKS=0: a scan never writes to the repository it reads (no index refresh
+ *   racing the commit that runs the hook).
+ * - GIT_TERMINAL_PROMPT=0 (`fetch`): a CI fetch without credentials fails instead of waiting.
+ */
+function additions(use: GitUse): Record<string, string> {
+  switch (use) {
+    case 'scan':
+    case 'hooks-path':
+      return { GIT_NO_LAZY_FETCH: '1', GIT_OPTIONAL_LOCKS: '0' };
+    case 'fetch':
+      return { GIT_TERMINAL_PROMPT: '0' };
+    case 'scratch':
+      return {};
+  }
+}
+
+function settings(use: GitUse): string[] {
+  switch (use) {
+    case 'scan':
+      return [...NO_PROGRAMS, NO_HOOKS, ...NO_TRANSPORT];
+    case 'hooks-path':
+      return [...NO_PROGRAMS, ...NO_TRANSPORT];
+    case 'fetch':
+      return [...NO_PROGRAMS, NO_HOOKS, ...FETCH_ONLY];
+    case 'scratch':
+      return [...NO_PROGRAMS];
+  }
+}
+
+export interface GitCommand {
+  /** git's arguments, global options first. */
+  readonly args: string[];
+  /** The environment to start git with, or undefined to inherit this process's. */
+  readonly env?: Record<string, string | undefined>;
+}
+
+/**
+ * The one place that decides how git is started: every git process keyguard runs is built here
+ * (see spawnGit). `args` starts with the subcommand; `env` replaces the inherited environment
+ * (doctor's scratch repository). The environment is otherwise kept whole: GIT_DIR,
+ * GIT_INDEX_FILE, GIT_WORK_TREE, GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES and
+ * GIT_QUARANTINE_PATH must reach git in a hook, and what the environment names (GIT_PAGER,
+ * GIT_EXTERNAL_DIFF, GIT_SSH_COMMAND…) is the user's own choice, not the repository's; the flags
+ * below switch off the ones a scan could reach anyway.
+ */
+export function gitCommand(use: GitUse, args: readonly string[], env?: Env): GitCommand {
+  const [command = '', ...rest] = args;
+  check(use, command, rest);
+  // --no-pager: core.pager, pager.<cmd> and GIT_PAGER never start, even on a terminal.
+  const out = ['--no-pager'];
+  for (const s of settings(use)) out.push('-c', s);
+  out.push(command, ...subcommandFlags(command), ...rest);
+  const base = env ?? inherited;
+  return base === undefined ? { args: out } : { args: out, env: { ...base, ...additions(use) } };
+}
