@@ -4907,6 +4907,7 @@ var BlobReader = class {
 var REVISION_OPTION = /^--(?:all|not|branches|tags|remotes)$|^--(?:branches|tags|remotes|glob|exclude|since|until|after|before)=/;
 function revisionArgs(revisions) {
   for (const r of revisions) {
+    if (r === "--end-of-options") break;
     if (r.startsWith("-") && !REVISION_OPTION.test(r)) {
       throw new KeyguardError(
         "USAGE",

@@ -106,6 +106,8 @@ describe('revisionArgs', () => {
       '--remotes',
       '--glob=refs/remotes/origin/*',
       '--since=2024-01-01',
+      '--end-of-options',
+      '-looks-like-an-option',
     ];
     expect(revisionArgs(ok)).toEqual(ok);
   });

@@ -53,7 +53,8 @@ function gitWithoutCatFile(r: TempRepo): string {
   mkdirSync(dir);
   writeFileSync(
     join(dir, 'git'),
-    `#!/bin/sh\nif [ "$1" = cat-file ]; then echo 'cat-file refused' >&2; exit 1; fi\nexec "${real}" "$@"\n`,
+    // keyguard puts its own options before the subcommand: look for it among all arguments.
+    `#!/bin/sh\ncase " $* " in *' cat-file '*) echo 'cat-file refused' >&2; exit 1;; esac\nexec "${real}" "$@"\n`,
   );
   chmodSync(join(dir, 'git'), 0o755);
   return `${dir}:${process.env.PATH ?? ''}`;
