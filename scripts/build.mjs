@@ -54,6 +54,6 @@ await build({
   // Guard the point of this bundle: the hook runs the same pipeline as every other mode, with
   // schemas compiled at build time; nothing heavy that only other commands need is inlined.
   const inputs = Object.keys(metafile.inputs);
-  const heavy = inputs.filter((p) => /node_modules[\/](ajv[\/]|fast-glob)/.test(p));
+  const heavy = inputs.filter((p) => /node_modules[\\/](ajv[\\/]|fast-glob)/.test(p));
   if (heavy.length > 0) throw new Error(`dist/staged-scan.cjs must not bundle ${heavy.join(', ')}`);
 });
