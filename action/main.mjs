@@ -4411,6 +4411,7 @@ var package_default = {
     "@biomejs/biome": "2.6.8",
     "@types/node": "20.19.43",
     "@types/picomatch": "4.0.3",
+    "@types/yauzl": "3.4.0",
     ajv: "8.20.0",
     "ajv-draft-04": "1.0.0",
     esbuild: "0.28.2",
@@ -4419,9 +4420,11 @@ var package_default = {
     ignore: "7.0.17",
     picocolors: "1.1.1",
     picomatch: "4.0.7",
+    "tar-stream": "3.2.2",
     typescript: "5.9.3",
     vite: "8.3.8",
-    vitest: "^4.1.12"
+    vitest: "^4.1.12",
+    yauzl: "3.4.0"
   }
 };
 

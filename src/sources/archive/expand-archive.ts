@@ -1,0 +1,181 @@
+import type { ArchiveInput } from './archive-input.js';
+import type { ArchiveItem, ArchiveSkip } from './archive-item.js';
+import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './archive-limits.js';
+import type { ContainerEvent, ContainerPlace } from './container-event.js';
+import { ExpansionBudget } from './expansion-budget.js';
+import { MemberScope } from './member-scope.js';
+import { peekHead } from './peek-head.js';
+import { readGzip } from './read-gzip.js';
+import { readTar } from './read-tar.js';
+import { readZip } from './read-zip.js';
+import { type ArchiveFormat, SNIFF_BYTES, sniffArchive } from './sniff-archive.js';
+
+export interface ExpandOptions {
+  /** Overrides of `DEFAULT_ARCHIVE_LIMITS`, one by one. */
+  readonly limits?: Partial<ArchiveLimits>;
+  /**
+   * The top-level file's name (its last path segment is enough). Only gzip uses it, to label what
+   * it holds when its header stores no name: `logs.tgz` → `logs.tar`, `app.log.gz` → `app.log`.
+   */
+  readonly name?: string;
+}
+
+/**
+ * The leaf entries of an archive, nested archives opened (by their magic bytes) up to
+ * `maxDepth`, as `entry` items to scan and `skipped` items to report. See index.ts for the
+ * contract. Never throws for bad data; an error out of it is a bug.
+ */
+export async function* expandArchive(
+  format: ArchiveFormat,
+  input: ArchiveInput,
+  options: ExpandOptions = {},
+): AsyncGenerator<ArchiveItem> {
+  const limits = resolveLimits(options.limits);
+  const budget = new ExpansionBudget(limits);
+  const root = new MemberScope('', undefined);
+  yield* expandContainer(format, input, {
+    path: '',
+    name: options.name ?? '',
+    depth: 1,
+    scope: root,
+    budget,
+  });
+}
+
+function resolveLimits(overrides: Partial<ArchiveLimits> | undefined): ArchiveLimits {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...overrides };
+  for (const [key, value] of Object.entries(limits)) {
+    // Infinity is allowed (a limit switched off); anything else must be a positive number.
+    if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+      throw new RangeError(`archive limit ${key} must be a positive number`);
+    }
+  }
+  return limits;
+}
+
+function openContainer(
+  format: ArchiveFormat,
+  input: ArchiveInput,
+  place: ContainerPlace,
+): AsyncGenerator<ContainerEvent> {
+  switch (format) {
+    case 'zip':
+      return readZip(input, place);
+    case 'tar':
+      return readTar(input, place);
+    case 'gzip':
+      return readGzip(input, place);
+  }
+}
+
+async function* expandContainer(
+  format: ArchiveFormat,
+  input: ArchiveInput,
+  place: ContainerPlace,
+): AsyncGenerator<ArchiveItem> {
+  for await (const event of openContainer(format, input, place)) {
+    if (event.kind === 'skipped') {
+      yield {
+        kind: 'skipped',
+        path: join(place.path, event.name),
+        reason: event.reason,
+        detail: event.detail,
+      };
+    } else {
+      yield* expandMember(event.name, event.open, place);
+    }
+    if (place.budget.halted) return;
+  }
+}
+
+/** One member: a leaf to hand out, a nested archive to open, or a skip. */
+async function* expandMember(
+  name: string,
+  open: (scope: MemberScope) => AsyncIterable<Buffer>,
+  place: ContainerPlace,
+): AsyncGenerator<ArchiveItem> {
+  const path = join(place.path, name);
+  const scope = new MemberScope(path, place.scope);
+  let all: AsyncGenerator<Buffer> | undefined;
+  try {
+    const peeked = await peekHead(open(scope), SNIFF_BYTES);
+    all = peeked.all;
+    const nested = peeked.head.length === 0 ? undefined : sniffArchive(peeked.head);
+    if (peeked.head.length === 0) {
+      // Nothing to scan: an empty file, a directory with a zip's empty deflate stream.
+    } else if (nested === undefined) {
+      const data = new EntryData(all);
+      yield { kind: 'entry', path, data };
+      data.close();
+    } else if (place.depth >= place.budget.limits.maxDepth) {
+      yield depthSkip(path, nested, place);
+    } else {
+      yield* expandContainer(
+        nested,
+        { kind: 'stream', pieces: all },
+        { path, name, depth: place.depth + 1, scope, budget: place.budget },
+      );
+    }
+  } catch (error) {
+    if (!MemberScope.isStop(error)) throw error;
+  } finally {
+    await leave(all);
+  }
+  if (scope.skip !== undefined) yield scope.skip;
+}
+
+/** Closes a member's stream; a stop raised while closing is already recorded on its scope. */
+async function leave(all: AsyncGenerator<Buffer> | undefined): Promise<void> {
+  try {
+    await all?.return(undefined);
+  } catch (error) {
+    if (!MemberScope.isStop(error)) throw error;
+  }
+}
+
+function depthSkip(path: string, format: ArchiveFormat, place: ContainerPlace): ArchiveSkip {
+  return {
+    kind: 'skipped',
+    path,
+    reason: 'archive-limit',
+    detail: `nesting limit ${place.budget.limits.maxDepth} reached: this ${format} archive would be level ${place.depth + 1}; it was not opened`,
+  };
+}
+
+/** A member's label; '' (the container itself) leaves the container's own label. */
+function join(prefix: string, name: string): string {
+  if (name === '') return prefix;
+  return prefix === '' ? name : `${prefix}!${name}`;
+}
+
+/**
+ * A leaf's content for the consumer: read once, ending quietly when reading stops (the reason
+ * follows as a `skipped` item), and finished once the consumer asks for the next item.
+ */
+class EntryData implements AsyncIterable<Buffer> {
+  #source: AsyncIterable<Buffer> | undefined;
+  #closed = false;
+
+  constructor(source: AsyncIterable<Buffer>) {
+    this.#source = source;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#source = undefined;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    const source = this.#source;
+    this.#source = undefined;
+    if (source === undefined) return;
+    try {
+      for await (const piece of source) {
+        if (this.#closed) return;
+        yield piece;
+      }
+    } catch (error) {
+      if (!MemberScope.isStop(error)) throw error;
+    }
+  }
+}

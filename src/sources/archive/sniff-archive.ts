@@ -1,0 +1,57 @@
+/** The containers keyguard opens. A tar inside gzip is two layers: gzip, then tar. */
+export type ArchiveFormat = 'zip' | 'tar' | 'gzip';
+
+/** Enough bytes for every check below: a tar header block is 512 bytes. */
+export const SNIFF_BYTES = 512;
+
+const TAR_MAGIC_OFFSET = 257;
+const TAR_CHECKSUM_OFFSET = 148;
+
+/**
+ * The archive format of a file, by its first bytes, never by its name: a renamed zip is still a
+ * zip, and a `.zip` that is not one is scanned as plain bytes. Give it the first `SNIFF_BYTES`
+ * bytes (fewer only when the file is shorter).
+ *
+ * - zip: a local file header `PK\x03\x04`, or `PK\x05\x06`, the end record of an empty zip. A zip
+ *   with something prepended (a self-extracting stub) is not recognised and is scanned as bytes.
+ * - gzip: `1f 8b`, method 8 (deflate) and no reserved flag bits, which rules out most chance
+ *   matches in binary files.
+ * - tar: `ustar` at offset 257 (POSIX and GNU) and a valid header checksum, so a text file that
+ *   happens to hold "ustar" there is not mistaken for an archive (and then reported unreadable).
+ */
+export function sniffArchive(head: Buffer): ArchiveFormat | undefined {
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) {
+    if ((head[2] === 0x03 && head[3] === 0x04) || (head[2] === 0x05 && head[3] === 0x06)) {
+      return 'zip';
+    }
+  }
+  if (head.length >= 10 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) {
+    if (((head[3] ?? 0) & 0xe0) === 0) return 'gzip';
+  }
+  if (head.length >= SNIFF_BYTES && isTarHeader(head)) return 'tar';
+  return undefined;
+}
+
+function isTarHeader(block: Buffer): boolean {
+  if (block.toString('latin1', TAR_MAGIC_OFFSET, TAR_MAGIC_OFFSET + 5) !== 'ustar') return false;
+  const recorded = readOctal(block, TAR_CHECKSUM_OFFSET, 8);
+  if (recorded === undefined) return false;
+  // The checksum field counts as eight spaces. Old tars summed signed bytes; accept either sum.
+  let unsigned = 8 * 0x20;
+  let signed = 8 * 0x20;
+  for (let i = 0; i < 512; i++) {
+    if (i >= TAR_CHECKSUM_OFFSET && i < TAR_CHECKSUM_OFFSET + 8) continue;
+    const b = block[i] ?? 0;
+    unsigned += b;
+    signed += b > 127 ? b - 256 : b;
+  }
+  return recorded === unsigned || recorded === signed;
+}
+
+function readOctal(block: Buffer, offset: number, length: number): number | undefined {
+  const text = block
+    .toString('latin1', offset, offset + length)
+    .replace(/[\0 ]+$/, '')
+    .replace(/^[ ]+/, '');
+  return /^[0-7]{1,7}$/.test(text) ? Number.parseInt(text, 8) : undefined;
+}
