@@ -3421,13 +3421,216 @@ var init_line_index = __esm({
   }
 });
 
-// src/engine/mask-line.ts
-function maskLooseRuns(text2) {
-  return text2.replace(
-    LONG_RUN,
-    (run) => /[0-9]/.test(run) && /[A-Za-z]/.test(run) ? "*".repeat(Math.min(run.length, 32)) : run
-  );
+// src/engine/loose-secrets.ts
+function charSet(chars) {
+  const set = new Uint8Array(128);
+  for (const c of chars) set[c.charCodeAt(0)] = 1;
+  return set;
 }
+function has(set, text2, at) {
+  return set[text2.charCodeAt(at)] === 1;
+}
+function classOf(code) {
+  if (code >= 97 && code <= 122) return 1;
+  if (code >= 65 && code <= 90) return 2;
+  if (code >= 48 && code <= 57) return 3;
+  return 0;
+}
+function looksGenerated(run) {
+  let alnum = 0;
+  let digits = 0;
+  let switches = 0;
+  let pairs = 0;
+  let common = 0;
+  let previous = 0;
+  for (let i = 0; i < run.length; i++) {
+    const code = run.charCodeAt(i);
+    const cls = classOf(code);
+    if (cls === 0) {
+      previous = 0;
+      continue;
+    }
+    alnum++;
+    if (cls === 3) digits++;
+    if (previous !== 0) {
+      const before = classOf(previous);
+      if (before !== cls && !(before === 1 && cls === 2)) switches++;
+      if (before !== 3 && cls !== 3) {
+        pairs++;
+        if (COMMON.has(String.fromCharCode(previous, code).toUpperCase())) common++;
+      }
+    }
+    previous = code;
+  }
+  if (alnum < MIN_RUN) return false;
+  if (switches / alnum >= 0.25) return true;
+  if (digits >= 10) return true;
+  return pairs >= 10 && common / pairs < 0.55;
+}
+function atWordEdge(text2, start, end) {
+  const first = classOf(text2.charCodeAt(start));
+  const last = classOf(text2.charCodeAt(end - 1));
+  const before = start > 0 ? classOf(text2.charCodeAt(start - 1)) : 0;
+  const after = end < text2.length ? classOf(text2.charCodeAt(end)) : 0;
+  if (first === 1 && before === 1) return false;
+  if (last === 1 && after === 1) return false;
+  if (last === 2 && after === 2) return false;
+  return true;
+}
+function valueAfter(text2, at, flag, tag) {
+  let i = at;
+  while (i < text2.length && (text2[i] === '"' || text2[i] === "'" || text2[i] === "]")) i++;
+  let j = i;
+  while (j < text2.length && (text2[j] === " " || text2[j] === "	")) j++;
+  const sep3 = text2.slice(j, j + 2);
+  let xml = false;
+  if (sep3.startsWith("=>") || sep3.startsWith(":=") || sep3.startsWith("==")) j += 2;
+  else if (sep3.startsWith("=") || sep3.startsWith(":")) j += 1;
+  else if (tag && sep3.startsWith(">") && text2[at] === ">") {
+    xml = true;
+    j += 1;
+  } else if (!(flag && j > i)) return void 0;
+  while (j < text2.length && (text2[j] === " " || text2[j] === "	")) j++;
+  const quote = text2[j];
+  if (quote === '"' || quote === "'" || quote === "`") {
+    let k2 = j + 1;
+    while (k2 < text2.length && text2[k2] !== quote) k2 += text2[k2] === "\\" ? 2 : 1;
+    return schemeAware(text2, j + 1, Math.min(k2, text2.length));
+  }
+  let k = j;
+  const stop = xml ? charSet("<\r\n") : VALUE_END;
+  while (k < text2.length && !has(stop, text2, k)) k++;
+  if (k === j) return void 0;
+  if (AUTH_SCHEME.test(text2.slice(j, k)) && text2[k] === " ") {
+    let m = k + 1;
+    while (m < text2.length && !has(VALUE_END, text2, m)) m++;
+    return m > k + 1 ? { start: k + 1, end: m, keep: 0 } : void 0;
+  }
+  return { start: j, end: k, keep: 0 };
+}
+function schemeAware(text2, start, end) {
+  if (end <= start) return void 0;
+  const space = text2.indexOf(" ", start);
+  if (space !== -1 && space < end && AUTH_SCHEME.test(text2.slice(start, space))) {
+    return space + 1 < end ? { start: space + 1, end, keep: 0 } : void 0;
+  }
+  return { start, end, keep: 0 };
+}
+function namedValues(text2, out) {
+  let doneUntil = 0;
+  for (const m of text2.matchAll(SENSITIVE_WORD)) {
+    const at = m.index;
+    if (at < doneUntil || !atWordEdge(text2, at, at + m[0].length)) continue;
+    let start = at;
+    while (start > 0 && has(NAME2, text2, start - 1)) start--;
+    let end = at + m[0].length;
+    while (end < text2.length && has(NAME2, text2, end)) end++;
+    doneUntil = end;
+    const flag = text2[start] === "-";
+    const tag = start > 0 && text2[start - 1] === "<";
+    const value = valueAfter(text2, end, flag, tag);
+    if (value !== void 0) {
+      out.push(value);
+      doneUntil = Math.max(doneUntil, value.end);
+    }
+  }
+}
+function urlPasswords(text2, out) {
+  for (let at = text2.indexOf("://"); at !== -1; at = text2.indexOf("://", at + 3)) {
+    let colon = -1;
+    let i = at + 3;
+    for (; i < text2.length; i++) {
+      const c = text2[i];
+      if (c === "@") break;
+      if (c === ":" && colon === -1) colon = i;
+      if (c === "/" || c === "?" || c === "#" || has(VALUE_END, text2, i)) {
+        i = -1;
+        break;
+      }
+    }
+    if (i > 0 && i < text2.length && colon !== -1 && i > colon + 1)
+      out.push({ start: colon + 1, end: i, keep: 0 });
+  }
+}
+function keyBlocks(text2, out) {
+  let doneUntil = 0;
+  for (const m of text2.matchAll(KEY_BLOCK)) {
+    const start = m.index + m[0].length;
+    if (start < doneUntil) continue;
+    const end = text2.indexOf(KEY_BLOCK_END, start);
+    doneUntil = end === -1 ? text2.length : end;
+    out.push({ start, end: doneUntil, keep: 0 });
+  }
+}
+function tokenRuns(text2, out) {
+  let i = 0;
+  while (i < text2.length) {
+    if (!has(RUN, text2, i)) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < text2.length && has(RUN, text2, end)) end++;
+    const run = text2.slice(i, end);
+    const provider = PROVIDER_TOKENS.find((p) => p.regex.test(run));
+    if (provider !== void 0 || run.length >= MIN_RUN && looksGenerated(run)) {
+      let padded = end;
+      while (padded < text2.length && padded < end + 2 && text2[padded] === "=") padded++;
+      out.push({ start: i, end: padded, keep: provider?.keep ?? 0 });
+    }
+    i = end;
+  }
+}
+function looseSecrets(text2) {
+  const out = [];
+  keyBlocks(text2, out);
+  namedValues(text2, out);
+  urlPasswords(text2, out);
+  tokenRuns(text2, out);
+  return out;
+}
+var PROVIDER_TOKENS, KEY_BLOCK, KEY_BLOCK_END, SENSITIVE_WORD, AUTH_SCHEME, NAME2, RUN, VALUE_END, MIN_RUN, COMMON;
+var init_loose_secrets = __esm({
+  "src/engine/loose-secrets.ts"() {
+    "use strict";
+    PROVIDER_TOKENS = [
+      { regex: /^xox[abposre]-[A-Za-z0-9-]{6}/, keep: 5 },
+      // Slack
+      { regex: /^gh[pousr]_[A-Za-z0-9]{16}/, keep: 4 },
+      // GitHub
+      { regex: /^github_pat_[A-Za-z0-9_]{16}/, keep: 11 },
+      { regex: /^(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{8}/, keep: 8 },
+      // Stripe
+      { regex: /^whsec_[A-Za-z0-9]{16}/, keep: 6 },
+      { regex: /^AIza[0-9A-Za-z_-]{30}/, keep: 4 },
+      // Google API key
+      { regex: /^ya29\.[0-9A-Za-z_-]{16}/, keep: 5 },
+      // Google OAuth
+      { regex: /^glpat-[0-9A-Za-z_-]{16}/, keep: 6 },
+      // GitLab
+      { regex: /^npm_[A-Za-z0-9]{30}/, keep: 4 },
+      { regex: /^sk-[A-Za-z0-9_-]{20}/, keep: 3 },
+      // OpenAI and look-alikes
+      { regex: /^SG\.[A-Za-z0-9_-]{16}/, keep: 3 },
+      // SendGrid
+      { regex: /^eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4}/, keep: 3 }
+      // JWT
+    ];
+    KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/g;
+    KEY_BLOCK_END = "-----END ";
+    SENSITIVE_WORD = /pass(?:word|wd|phrase)?|pwd|secret|token|api[-_.]?key|auth(?:orization)?|credentials?|private[-_.]?key|access[-_.]?key|(?:signing|encryption|master|client)[-_.]?(?:key|secret)|cookie|session[-_.]?(?:id|key)|conn(?:ection)?[-_.]?string|dsn/gi;
+    AUTH_SCHEME = /^(?:Bearer|Basic|Token|Digest|Negotiate|Bot)$/i;
+    NAME2 = charSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-$");
+    RUN = charSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/%\\_.-");
+    VALUE_END = charSet(" 	\r\n,;&)}]\"'`<>|");
+    MIN_RUN = 16;
+    COMMON = new Set(
+      "TH HE IN ER AN RE ON AT EN ND TI ES OR TE OF ED IS IT AL AR ST TO NT NG SE HA AS OU IO LE VE CO ME DE HI RI RO IC NE EA RA CE LI CH LL BE MA SI OM UR CA EL TA LA NS DI FO HO PE EC PR NO CT US AC OT IL TR LY NC ET UT SS SO RS UN LO WA GE IE WH EE WI EM AD OL RT PO WE NA UL NI TS MO OW PA IM MI AI SH IR SU ID OS IV IA AM FI CI VI PL IG TU EV LD RY MP FE BL AB GH TY OP WO SA AY EX KE FR OO AV AG IF AP GR OD BO SP RD DO UC BU EI OV BY RM EP TT OC FA EF CU RN SC GI DA CR CL DU GA QU UE FF BA UM PP UP LU GO HT RU UG DS LT PI RC RR EG AU CK MU BR BI PT AK PU UI RG IB TL KI RK OB MM FU PH OG MS MB IP UB OI RL GU DR HR CC TW FT WN NU AF HU NN EO VO RV NF XP AW SM".split(" ")
+    );
+  }
+});
+
+// src/engine/mask-line.ts
 function prepareMasks(spans) {
   const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
   const out = [];
@@ -3453,6 +3656,50 @@ function firstEndingAfter(masks, offset) {
   }
   return lo;
 }
+function looseSpans(text2, from, to, masks) {
+  const pieces = [];
+  for (const l of looseSecrets(text2.slice(from, to))) {
+    const start = from + l.start;
+    const end = from + l.end;
+    let at = start;
+    for (let i = firstEndingAfter(masks, start); i < masks.length; i++) {
+      const m = masks[i];
+      if (m.start >= end) break;
+      if (m.start > at) pieces.push({ start: at, end: m.start, keep: at === start ? l.keep : 0 });
+      at = Math.max(at, m.end);
+    }
+    if (at < end) pieces.push({ start: at, end, keep: at === start ? l.keep : 0 });
+  }
+  pieces.sort((x, y) => x.start - y.start || y.end - x.end);
+  const merged = [];
+  for (const p of pieces) {
+    const last = merged.at(-1);
+    if (last !== void 0 && p.start < last.end) last.end = Math.max(last.end, p.end);
+    else merged.push({ ...p });
+  }
+  return merged.map((p) => {
+    const keep = Math.min(p.keep, p.end - p.start - 1);
+    const stars = Math.min(p.end - p.start - keep, MAX_STARS);
+    return {
+      start: p.start,
+      end: p.end,
+      replacement: text2.slice(p.start, p.start + keep) + "*".repeat(stars)
+    };
+  });
+}
+function looseOfLine(text2, line, masks) {
+  let byLine = LOOSE.get(masks);
+  if (byLine === void 0) {
+    byLine = /* @__PURE__ */ new Map();
+    LOOSE.set(masks, byLine);
+  }
+  let loose = byLine.get(line.start);
+  if (loose === void 0) {
+    loose = looseSpans(text2, line.start, line.end, masks);
+    byLine.set(line.start, loose);
+  }
+  return loose;
+}
 function maskLine(text2, line, focusStart, focusEnd, masks) {
   let a = Math.max(line.start, Math.min(focusStart, line.end) - CONTEXT);
   let b = Math.min(line.end, Math.max(focusEnd, line.start) + CONTEXT);
@@ -3462,27 +3709,41 @@ function maskLine(text2, line, focusStart, focusEnd, masks) {
   if (atB !== void 0 && atB.start < b) b = Math.min(line.end, atB.end);
   for (let n = 0; n < RUN_EXTEND && a > line.start && RUN_CHAR.test(text2.charAt(a - 1)); n++) a--;
   for (let n = 0; n < RUN_EXTEND && b < line.end && RUN_CHAR.test(text2.charAt(b)); n++) b++;
+  const loose = looseOfLine(text2, line, masks);
+  const looseA = loose[firstEndingAfter(loose, a)];
+  if (looseA !== void 0 && looseA.start < a) a = looseA.start;
+  const looseB = loose[firstEndingAfter(loose, b)];
+  if (looseB !== void 0 && looseB.start < b) b = looseB.end;
+  const shown = [];
+  for (const list of [masks, loose]) {
+    for (let i = firstEndingAfter(list, a); i < list.length; i++) {
+      const s = list[i];
+      if (s.start >= b) break;
+      shown.push(s);
+    }
+  }
+  shown.sort((x, y) => x.start - y.start);
   let out = "";
   let at = a;
-  for (let i = firstEndingAfter(masks, a); i < masks.length; i++) {
-    const s = masks[i];
-    if (s.start >= b) break;
-    out += maskLooseRuns(text2.slice(at, Math.max(at, s.start))) + s.replacement;
-    at = Math.min(s.end, b);
+  for (const s of shown) {
+    out += text2.slice(at, Math.max(at, s.start)) + s.replacement;
+    at = Math.max(at, Math.min(s.end, b));
   }
-  out += maskLooseRuns(text2.slice(at, b));
+  out += text2.slice(at, b);
   if (a > line.start) out = `\u2026${out}`;
   if (b < line.end) out = `${out}\u2026`;
   return out.trim();
 }
-var CONTEXT, RUN_EXTEND, LONG_RUN, RUN_CHAR;
+var CONTEXT, RUN_EXTEND, RUN_CHAR, MAX_STARS, LOOSE;
 var init_mask_line = __esm({
   "src/engine/mask-line.ts"() {
     "use strict";
+    init_loose_secrets();
     CONTEXT = 80;
     RUN_EXTEND = 120;
-    LONG_RUN = /[A-Za-z0-9+/=%\\]{16,}/g;
     RUN_CHAR = /[A-Za-z0-9+/=%\\]/;
+    MAX_STARS = 32;
+    LOOSE = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -3760,15 +4021,15 @@ function sha256Hex2(value) {
 function redactValue(kind, value) {
   if (value.length <= KEEP * 2) return "*".repeat(value.length);
   const head = kind === "key-id" || kind === "identifier" ? value.slice(0, KEEP) : "";
-  const stars = Math.min(value.length - head.length - KEEP, MAX_STARS);
+  const stars = Math.min(value.length - head.length - KEEP, MAX_STARS2);
   return `${head}${"*".repeat(stars)}${value.slice(-KEEP)}`;
 }
-var KEEP, MAX_STARS;
+var KEEP, MAX_STARS2;
 var init_redact = __esm({
   "src/engine/redact.ts"() {
     "use strict";
     KEEP = 4;
-    MAX_STARS = 32;
+    MAX_STARS2 = 32;
   }
 });
 
@@ -4415,6 +4676,7 @@ var package_default = {
     ajv: "8.20.0",
     "ajv-draft-04": "1.0.0",
     esbuild: "0.28.2",
+    "fast-check": "4.10.2",
     "fast-glob": "3.3.3",
     husky: "9.1.7",
     ignore: "7.0.17",
@@ -6701,8 +6963,8 @@ async function assessScan(outcome, options) {
     const sessionTokens = /* @__PURE__ */ new Map();
     for (const c of credentials) {
       if (!c.keyId.startsWith("ASIA")) continue;
-      const has = c.sessionToken !== void 0 && c.sessionToken !== "";
-      sessionTokens.set(c.fingerprint, (sessionTokens.get(c.fingerprint) ?? false) || has);
+      const has2 = c.sessionToken !== void 0 && c.sessionToken !== "";
+      sessionTokens.set(c.fingerprint, (sessionTokens.get(c.fingerprint) ?? false) || has2);
     }
     const survivors = assessFindings(outcome, base).findings;
     const verification = await verifyFindings(survivors, credentials, verify.options);

@@ -1,3 +1,5 @@
+import { looseSecrets } from './loose-secrets.js';
+
 /** A span of the chunk text to replace by its redacted form when the line is shown. */
 export interface MaskSpan {
   readonly start: number;
@@ -13,15 +15,8 @@ export interface LineBounds {
 
 const CONTEXT = 80;
 const RUN_EXTEND = 120;
-const LONG_RUN = /[A-Za-z0-9+/=%\\]{16,}/g;
 const RUN_CHAR = /[A-Za-z0-9+/=%\\]/;
-
-/** Anything long and key-like that no rule claimed is hidden too: the shown line is safe by default. */
-function maskLooseRuns(text: string): string {
-  return text.replace(LONG_RUN, (run) =>
-    /[0-9]/.test(run) && /[A-Za-z]/.test(run) ? '*'.repeat(Math.min(run.length, 32)) : run,
-  );
-}
+const MAX_STARS = 32;
 
 /**
  * The chunk's mask spans sorted and made disjoint, once per chunk: overlapping spans become one
@@ -56,9 +51,73 @@ function firstEndingAfter(masks: readonly MaskSpan[], offset: number): number {
 }
 
 /**
- * The line around [focusStart, focusEnd) with every candidate value masked, trimmed to a window
- * so a minified one-line file shows only the neighbourhood of the finding. `masks` come from
- * `prepareMasks`. Only the window is read: the cost does not grow with the line's length.
+ * Loose secrets of [from, to) as chunk offsets, cut around the rule spans (which show their own
+ * redacted form), sorted and disjoint, each with its replacement.
+ */
+function looseSpans(
+  text: string,
+  from: number,
+  to: number,
+  masks: readonly MaskSpan[],
+): MaskSpan[] {
+  const pieces: { start: number; end: number; keep: number }[] = [];
+  for (const l of looseSecrets(text.slice(from, to))) {
+    const start = from + l.start;
+    const end = from + l.end;
+    let at = start;
+    for (let i = firstEndingAfter(masks, start); i < masks.length; i++) {
+      const m = masks[i] as MaskSpan;
+      if (m.start >= end) break;
+      if (m.start > at) pieces.push({ start: at, end: m.start, keep: at === start ? l.keep : 0 });
+      at = Math.max(at, m.end);
+    }
+    if (at < end) pieces.push({ start: at, end, keep: at === start ? l.keep : 0 });
+  }
+  pieces.sort((x, y) => x.start - y.start || y.end - x.end);
+  const merged: { start: number; end: number; keep: number }[] = [];
+  for (const p of pieces) {
+    const last = merged.at(-1);
+    if (last !== undefined && p.start < last.end) last.end = Math.max(last.end, p.end);
+    else merged.push({ ...p });
+  }
+  return merged.map((p) => {
+    const keep = Math.min(p.keep, p.end - p.start - 1);
+    const stars = Math.min(p.end - p.start - keep, MAX_STARS);
+    return {
+      start: p.start,
+      end: p.end,
+      replacement: text.slice(p.start, p.start + keep) + '*'.repeat(stars),
+    };
+  });
+}
+
+/** Per chunk (its prepared masks) and line start: the line's loose secrets, found once. */
+const LOOSE = new WeakMap<readonly MaskSpan[], Map<number, MaskSpan[]>>();
+
+/**
+ * The loose secrets of a whole line, found once per line and chunk: a line with 100,000 findings
+ * is read once, not once per finding, and no name or value is ever cut by a window edge.
+ */
+function looseOfLine(text: string, line: LineBounds, masks: readonly MaskSpan[]): MaskSpan[] {
+  let byLine = LOOSE.get(masks);
+  if (byLine === undefined) {
+    byLine = new Map();
+    LOOSE.set(masks, byLine);
+  }
+  let loose = byLine.get(line.start);
+  if (loose === undefined) {
+    loose = looseSpans(text, line.start, line.end, masks);
+    byLine.set(line.start, loose);
+  }
+  return loose;
+}
+
+/**
+ * The line around [focusStart, focusEnd) with every candidate value masked, and whatever else on
+ * it looks secret (other providers' tokens, values after sensitive names, URL passwords,
+ * generated-looking runs), trimmed to a window so a minified one-line file shows only the
+ * neighbourhood of the finding. `masks` come from `prepareMasks` (one array per chunk: the line's
+ * loose secrets are remembered with it). Per finding only the window is read.
  */
 export function maskLine(
   text: string,
@@ -77,15 +136,27 @@ export function maskLine(
   // Never cut inside a key-like run: a cut piece would slip past the run masking.
   for (let n = 0; n < RUN_EXTEND && a > line.start && RUN_CHAR.test(text.charAt(a - 1)); n++) a--;
   for (let n = 0; n < RUN_EXTEND && b < line.end && RUN_CHAR.test(text.charAt(b)); n++) b++;
+  const loose = looseOfLine(text, line, masks);
+  const looseA = loose[firstEndingAfter(loose, a)];
+  if (looseA !== undefined && looseA.start < a) a = looseA.start;
+  const looseB = loose[firstEndingAfter(loose, b)];
+  if (looseB !== undefined && looseB.start < b) b = looseB.end;
+  const shown: MaskSpan[] = [];
+  for (const list of [masks, loose]) {
+    for (let i = firstEndingAfter(list, a); i < list.length; i++) {
+      const s = list[i] as MaskSpan;
+      if (s.start >= b) break;
+      shown.push(s);
+    }
+  }
+  shown.sort((x, y) => x.start - y.start);
   let out = '';
   let at = a;
-  for (let i = firstEndingAfter(masks, a); i < masks.length; i++) {
-    const s = masks[i] as MaskSpan;
-    if (s.start >= b) break;
-    out += maskLooseRuns(text.slice(at, Math.max(at, s.start))) + s.replacement;
-    at = Math.min(s.end, b);
+  for (const s of shown) {
+    out += text.slice(at, Math.max(at, s.start)) + s.replacement;
+    at = Math.max(at, Math.min(s.end, b));
   }
-  out += maskLooseRuns(text.slice(at, b));
+  out += text.slice(at, b);
   if (a > line.start) out = `…${out}`;
   if (b < line.end) out = `${out}…`;
   return out.trim();

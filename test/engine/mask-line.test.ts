@@ -73,4 +73,41 @@ describe('maskLine', () => {
     ]);
     expect(out).toBe('key: AKIA****');
   });
+
+  it('hides values after sensitive names, however short, and keeps the names', () => {
+    const line = `password=hunter2 user=bob "api_key": "abc123", author="Jane" --token t0ps3cr3t`;
+    expect(maskLine(line, 0, 0, 1, [])).toBe(
+      'password=******* user=bob "api_key": "******", author="Jane" --token *********',
+    );
+    expect(maskLine('<password>letmein</password> PGPASSWORD=pw1', 0, 0, 1, [])).toBe(
+      '<password>*******</password> PGPASSWORD=***',
+    );
+    expect(maskLine('curl -H "Authorization: Bearer abc.def" x', 0, 0, 1, [])).toBe(
+      'curl -H "Authorization: Bearer *******" x',
+    );
+  });
+
+  it("hides passwords in URLs, other providers' tokens, private keys and generated runs", () => {
+    const random = createRandom(5);
+    const body = fakeSecret(random).replace(/[+/]/g, 'x');
+    const cases: [string, string][] = [
+      ['postgres://admin:s3cr3t@db:5432/app', 'postgres://admin:******@db:5432/app'],
+      [`slack xoxb-${body}`, `slack xoxb-${'*'.repeat(32)}`],
+      [`gh ghp_${body}`, `gh ghp_${'*'.repeat(32)}`],
+      [`stripe sk_live_${body.slice(0, 24)}`, `stripe sk_live_${'*'.repeat(24)}`],
+      [`jwt eyJhbGciOiJIUzI1NiJ9.${body}.sig`, `jwt eyJ${'*'.repeat(32)}`],
+      [`run ${body.slice(0, 10)}_${body.slice(10, 20)}-${body.slice(20)}`, `run ${'*'.repeat(32)}`],
+    ];
+    for (const [line, shown] of cases) expect(maskLine(line, 0, 0, 1, [])).toBe(shown);
+    const pem = `k = "-----BEGIN RSA PRIVATE KEY-----\\n${body}\\n-----END RSA PRIVATE KEY-----"`;
+    const shownPem = maskLine(pem, 0, 0, 1, []);
+    expect(shownPem).toMatch(/^k = "-----BEGIN RSA PRIVATE \*+/);
+    for (let i = 0; i + 6 <= body.length; i++) expect(shownPem).not.toContain(body.slice(i, i + 6));
+  });
+
+  it('keeps names, paths, versions and code readable', () => {
+    const line =
+      'import x from "../node_modules/some-package/dist/index.js"; v = "1.2.3-beta.4"; region_name = tokenizer';
+    expect(maskLine(line, 0, 0, line.length, [])).toBe(line);
+  });
 });
