@@ -5168,12 +5168,57 @@ var BlobReader = class {
   }
 };
 
+// src/git/history-args.ts
+var LONG = {
+  since: { arity: "value", role: "date" },
+  after: { arity: "value", role: "date" },
+  until: { arity: "value", role: "date" },
+  before: { arity: "value", role: "date" },
+  "max-age": { arity: "value", role: "number" },
+  "min-age": { arity: "value", role: "number" },
+  author: { arity: "value", role: "filter" },
+  committer: { arity: "value", role: "filter" },
+  grep: { arity: "value", role: "filter" },
+  "all-match": { arity: "none", role: "filter" },
+  "invert-grep": { arity: "none", role: "filter" },
+  "regexp-ignore-case": { arity: "none", role: "filter" },
+  "basic-regexp": { arity: "none", role: "filter" },
+  "extended-regexp": { arity: "none", role: "filter" },
+  "fixed-strings": { arity: "none", role: "filter" },
+  merges: { arity: "none", role: "filter" },
+  "no-merges": { arity: "none", role: "filter" },
+  "min-parents": { arity: "value", role: "number" },
+  "max-parents": { arity: "value", role: "number" },
+  "no-min-parents": { arity: "none", role: "filter" },
+  "no-max-parents": { arity: "none", role: "filter" },
+  "first-parent": { arity: "none", role: "filter" },
+  "ancestry-path": { arity: "none", role: "filter" },
+  "full-history": { arity: "none", role: "filter" },
+  "max-count": { arity: "value", role: "count" },
+  all: { arity: "none", role: "refs" },
+  branches: { arity: "optional", role: "refs" },
+  tags: { arity: "optional", role: "refs" },
+  remotes: { arity: "optional", role: "refs" },
+  glob: { arity: "value", role: "refs" },
+  reflog: { arity: "none", role: "refs" },
+  exclude: { arity: "value", role: "exclude" },
+  not: { arity: "none", role: "not" }
+};
+function isSelectingOption(token) {
+  if (!token.startsWith("--")) return false;
+  const eq = token.indexOf("=");
+  const spec = LONG[eq === -1 ? token.slice(2) : token.slice(2, eq)];
+  if (spec === void 0) return false;
+  if (spec.arity === "none") return eq === -1;
+  if (spec.arity === "value") return eq !== -1;
+  return true;
+}
+
 // src/git/revision-args.ts
-var REVISION_OPTION = /^--(?:all|not|branches|tags|remotes)$|^--(?:branches|tags|remotes|glob|exclude|since|until|after|before)=/;
 function revisionArgs(revisions) {
   for (const r of revisions) {
     if (r === "--end-of-options") break;
-    if (r.startsWith("-") && !REVISION_OPTION.test(r)) {
+    if (r.startsWith("-") && !isSelectingOption(r)) {
       throw new KeyguardError(
         "USAGE",
         `'${r}' is not a revision: a revision never starts with '-'`
@@ -5186,12 +5231,12 @@ function revisionArgs(revisions) {
 // src/git/commit-log.ts
 var FIELDS = 5;
 var NULL_ID = /^0+$/;
-function commitLogArgs(revisions) {
+function commitLogArgs(revisions, pathspecs = [], listed = false) {
   return [
     "log",
     "--root",
-    "--topo-order",
-    "--reverse",
+    // A listed walk is already in order: --reverse would flip it, and git does not re-sort it.
+    ...listed ? ["--no-walk=unsorted", "--stdin"] : ["--topo-order", "--reverse"],
     "--raw",
     "-z",
     "--no-abbrev",
@@ -5202,13 +5247,20 @@ function commitLogArgs(revisions) {
     "--no-color",
     "--format=%H%x00%an%x00%ae%x00%aI%x00%B",
     ...revisionArgs(revisions),
-    "--"
+    "--",
+    ...pathspecs
   ];
 }
-async function* streamCommitLog(cwd, revisions) {
-  const args = commitLogArgs(revisions);
+async function* streamCommitLog(cwd, walk) {
+  const w = Array.isArray(walk) ? { revisions: walk } : walk;
+  const listed = w.commits;
+  if (listed !== void 0 && listed.length === 0) return;
+  const args = listed === void 0 ? commitLogArgs(w.revisions, w.pathspecs) : commitLogArgs([], w.pathspecs, true);
   const child = spawnGit("scan", args, { cwd });
-  child.stdin.end();
+  child.stdin.on("error", () => {
+  });
+  child.stdin.end(listed === void 0 ? "" : `${listed.join("\n")}
+`);
   let stderr = "";
   child.stderr.on("data", (d) => {
     stderr += d.toString("utf8");
@@ -5778,7 +5830,11 @@ function createHistorySource(options) {
           blobs: counts.blobs,
           bytes: counts.bytes
         });
-        const log = streamCommitLog(options.cwd, options.revisions);
+        const log = streamCommitLog(options.cwd, {
+          revisions: options.revisions,
+          ...options.commits === void 0 ? {} : { commits: options.commits },
+          ...options.pathspecs === void 0 ? {} : { pathspecs: options.pathspecs }
+        });
         for await (const commit of readAhead(log, READ_AHEAD_COMMITS)) {
           batch.push(commit);
           files += commit.files.length;
@@ -9836,10 +9892,15 @@ function sourceFor(target, root, read, allowPartial) {
         })
       };
     case "history": {
-      if (target.revisions.length === 0 || target.total === 0) return { source: EMPTY_SOURCE };
+      const listed = target.commits;
+      if (listed === void 0 ? target.revisions.length === 0 : listed.length === 0)
+        return { source: EMPTY_SOURCE };
+      if (target.total === 0) return { source: EMPTY_SOURCE };
       const history = createHistorySource({
         cwd: target.cwd,
         revisions: target.revisions,
+        ...listed === void 0 ? {} : { commits: listed },
+        ...target.pathspecs === void 0 ? {} : { pathspecs: target.pathspecs },
         rangeLabel: target.rangeLabel,
         total: target.total,
         read,

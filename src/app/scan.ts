@@ -49,6 +49,10 @@ export type ScanTarget =
       readonly cwd: string;
       /** `git log` revision arguments; none means nothing to scan (a deleted branch). */
       readonly revisions: readonly string[];
+      /** Exactly these commits, parents first (a union of ranges; see resolveHistory). */
+      readonly commits?: readonly string[];
+      /** Only changes under these paths. */
+      readonly pathspecs?: readonly string[];
       readonly rangeLabel: string;
       /** Commits the revisions select, for progress. */
       readonly total: number;
@@ -161,10 +165,15 @@ function sourceFor(
         }),
       };
     case 'history': {
-      if (target.revisions.length === 0 || target.total === 0) return { source: EMPTY_SOURCE };
+      const listed = target.commits;
+      if (listed === undefined ? target.revisions.length === 0 : listed.length === 0)
+        return { source: EMPTY_SOURCE };
+      if (target.total === 0) return { source: EMPTY_SOURCE };
       const history = createHistorySource({
         cwd: target.cwd,
         revisions: target.revisions,
+        ...(listed === undefined ? {} : { commits: listed }),
+        ...(target.pathspecs === undefined ? {} : { pathspecs: target.pathspecs }),
         rangeLabel: target.rangeLabel,
         total: target.total,
         read,

@@ -11,7 +11,7 @@ Commands:
   tree [paths...]     scan a working tree or folder (default: .)
   stdin               scan standard input
   staged              the pre-commit gate: scan what the next commit adds (the index)
-  history [range]     scan every commit of every ref, or a range (main..feature, --since)
+  history [range...]  scan every commit of every ref, or what you aim it at (ranges, --since, -- paths)
   install             add the pre-commit gate (keyguard-pre-commit) to husky or .git/hooks
   doctor              prove the installed hook blocks a commit with a (fake) key
   baseline [paths...] accept today's findings: write .keyguard-baseline.json (scans like tree)

@@ -6,6 +6,8 @@ type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export interface Parsed {
   readonly values: Record<string, string | boolean | string[] | undefined>;
   readonly positionals: string[];
+  /** How many positionals came before a `--` on the command line (undefined: there was none). */
+  readonly beforeDashDash?: number;
 }
 
 /** parseArgs with one-line errors that name the flag, never a stack trace. */
@@ -17,12 +19,23 @@ export function parseOptions(
 ): Parsed {
   let parsed: Parsed;
   try {
-    parsed = parseArgs({
+    const { values, positionals, tokens } = parseArgs({
       args: [...argv],
       options,
       allowPositionals: true,
       strict: true,
-    }) as Parsed;
+      tokens: true,
+    });
+    const end = tokens.find((t) => t.kind === 'option-terminator')?.index;
+    const before =
+      end === undefined
+        ? undefined
+        : tokens.filter((t) => t.kind === 'positional' && t.index < end).length;
+    parsed = {
+      values: values as Parsed['values'],
+      positionals,
+      ...(before === undefined ? {} : { beforeDashDash: before }),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: string }).code;

@@ -31,12 +31,16 @@ const NULL_ID = /^0+$/;
  * (empty commits, pure deletions) and their messages from the walk; deletions are dropped here
  * instead (their new side is the null id).
  */
-export function commitLogArgs(revisions: readonly string[]): string[] {
+export function commitLogArgs(
+  revisions: readonly string[],
+  pathspecs: readonly string[] = [],
+  listed = false,
+): string[] {
   return [
     'log',
     '--root',
-    '--topo-order',
-    '--reverse',
+    // A listed walk is already in order: --reverse would flip it, and git does not re-sort it.
+    ...(listed ? ['--no-walk=unsorted', '--stdin'] : ['--topo-order', '--reverse']),
     '--raw',
     '-z',
     '--no-abbrev',
@@ -48,7 +52,17 @@ export function commitLogArgs(revisions: readonly string[]): string[] {
     '--format=%H%x00%an%x00%ae%x00%aI%x00%B',
     ...revisionArgs(revisions),
     '--',
+    ...pathspecs,
   ];
+}
+
+/** Which commits to log: revision arguments, or an exact list of commit ids in the order wanted. */
+export interface CommitWalk {
+  readonly revisions: readonly string[];
+  /** When set, exactly these commits in this order (`--no-walk=unsorted --stdin`); revisions are ignored. */
+  readonly commits?: readonly string[];
+  /** Only changes under these paths. */
+  readonly pathspecs?: readonly string[];
 }
 
 /**
@@ -57,11 +71,21 @@ export function commitLogArgs(revisions: readonly string[]): string[] {
  */
 export async function* streamCommitLog(
   cwd: string,
-  revisions: readonly string[],
+  walk: CommitWalk | readonly string[],
 ): AsyncGenerator<LoggedCommit> {
-  const args = commitLogArgs(revisions);
+  const w: CommitWalk = Array.isArray(walk) ? { revisions: walk } : (walk as CommitWalk);
+  const listed = w.commits;
+  // An empty list must not become git's default (HEAD).
+  if (listed !== undefined && listed.length === 0) return;
+  const args =
+    listed === undefined
+      ? commitLogArgs(w.revisions, w.pathspecs)
+      : commitLogArgs([], w.pathspecs, true);
   const child = spawnGit('scan', args, { cwd });
-  child.stdin.end();
+  child.stdin.on('error', () => {
+    // git exited before reading every id; its exit status says why.
+  });
+  child.stdin.end(listed === undefined ? '' : `${listed.join('\n')}\n`);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString('utf8');

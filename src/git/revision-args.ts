@@ -1,11 +1,5 @@
 import { KeyguardError } from '../model/errors.js';
-
-/**
- * Options a revision list may carry before its revisions (`--all`, `--not`, ref globs, dates):
- * what the history command, pre-push ranges and the Action build.
- */
-const REVISION_OPTION =
-  /^--(?:all|not|branches|tags|remotes)$|^--(?:branches|tags|remotes|glob|exclude|since|until|after|before)=/;
+import { isSelectingOption } from './history-args.js';
 
 /**
  * Checks a revision list before it reaches `git log` or `git rev-list`. Those lists mix revision
@@ -17,7 +11,9 @@ const REVISION_OPTION =
 export function revisionArgs(revisions: readonly string[]): string[] {
   for (const r of revisions) {
     if (r === '--end-of-options') break;
-    if (r.startsWith('-') && !REVISION_OPTION.test(r)) {
+    // Options a revision list may carry before its revisions: the commit-selecting allowlist of
+    // history-args.ts (`--all`, `--not`, ref globs, dates, authors, counts), nothing else.
+    if (r.startsWith('-') && !isSelectingOption(r)) {
       throw new KeyguardError(
         'USAGE',
         `'${r}' is not a revision: a revision never starts with '-'`,

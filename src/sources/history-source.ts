@@ -23,6 +23,10 @@ export interface HistorySourceOptions {
   readonly cwd: string;
   /** `git log` revision arguments: `--all`, `main..feature`, `--since=…`. */
   readonly revisions: readonly string[];
+  /** Exactly these commits, parents first (a union of ranges); `revisions` are then ignored. */
+  readonly commits?: readonly string[];
+  /** Only changes under these paths (`history main -- src/`). */
+  readonly pathspecs?: readonly string[];
   /** Human description of the range for the coverage summary. */
   readonly rangeLabel: string;
   /** Commits the range selects (from `git rev-list --count`), for progress. */
@@ -307,7 +311,11 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
             blobs: counts.blobs,
             bytes: counts.bytes,
           });
-        const log = streamCommitLog(options.cwd, options.revisions);
+        const log = streamCommitLog(options.cwd, {
+          revisions: options.revisions,
+          ...(options.commits === undefined ? {} : { commits: options.commits }),
+          ...(options.pathspecs === undefined ? {} : { pathspecs: options.pathspecs }),
+        });
         for await (const commit of readAhead(log, READ_AHEAD_COMMITS)) {
           batch.push(commit);
           files += commit.files.length;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -206,8 +206,11 @@ describe('keyguard history', () => {
     expect(res.stdout).toBe('');
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toMatch(/main\.\.no-such-branch/);
-    const flag = r.keyguard(['history', '--', '--output=x']);
+    // A revision can never become an option: it reaches git after --end-of-options.
+    const flag = r.keyguard(['history', '^--output=x']);
     expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/cannot resolve/);
+    expect(existsSync(join(r.dir, 'x'))).toBe(false);
     const since = r.keyguard(['history', '--since', 'garbage']);
     expect(since.code).toBe(2);
     expect(since.stderr).toMatch(/--since/);

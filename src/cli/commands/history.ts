@@ -1,22 +1,45 @@
-import { countCommits } from '../../git/count-commits.js';
+import { resolveHistory } from '../../app/resolve-history.js';
+import { parseHistorySelection } from '../../git/history-args.js';
 import { readRepoInfo } from '../../git/repo-info.js';
 import { KeyguardError } from '../../model/errors.js';
+import type { HistorySelection } from '../../model/history-selection.js';
+import { escapeControl } from '../../report/escape-control.js';
 import type { CommandIo } from '../command-io.js';
 import { executeScan } from '../execute-scan.js';
-import { parseOptions, stringOption } from '../parse-options.js';
+import { listOption, type Parsed, parseOptions, stringOption } from '../parse-options.js';
 import { createProgressLine } from '../progress-line.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
 
-const HELP = `Usage: keyguard history [<revision range>...] [options]
+const HELP = `Usage: keyguard history [<revision>...] [options] [-- <path>...]
 
-Scan every commit reachable from any ref (default), or a range: 'main..feature', 'A..B',
-'v1.0..', '--since 2024-01-01'. Each blob is read once; each finding names the commit that
-introduced it and says how many commits carry it. Commit messages are scanned too.
+Scan every commit reachable from any ref (default), or the commits you aim it at, with what you
+would type into git log. Each blob is read once; each finding names the commit that introduced it
+and says how many commits carry it. Commit messages are scanned too.
 
-The scan fails closed: a shallow clone, a range git cannot resolve or a git failure exits 2 and says
-what was not covered. Every report ends with a coverage summary (commits, blobs, bytes, skips).
+  keyguard history main..feature              what feature adds over main
+  keyguard history A..B C..D                  several ranges: their UNION (git would intersect)
+  keyguard history <sha>^!                     a single commit (or: -n 1 <sha>)
+  keyguard history feature ^main              feature, minus what main has
+  keyguard history --branches --tags          every branch and tag (--remotes, --all too;
+                                              --branches=<glob> and friends take a pattern)
+  keyguard history main -- src/ '*.env'       only changes under these paths
 
-      --since <date>        only commits after a date (YYYY-MM-DD, or git forms like '2 weeks ago')
+The scan fails closed: a shallow clone, a revision git cannot resolve or a git failure exits 2
+and says what was not covered. Every report ends with a coverage summary.
+
+Aiming:
+      --since <date>        only commits after a date (YYYY-MM-DD, or '2 weeks ago')
+      --until <date>        only commits before a date
+      --author <pattern>    only commits whose author matches (repeatable: any of them)
+  -n, --max-count <n>       only the newest n commits of the selection
+      --all, --branches[=<glob>], --tags[=<glob>], --remotes[=<glob>]
+                            commits of every ref, or of these refs
+      --log-opts <options>  more git log options, e.g. '--no-merges --first-parent' or
+                            '--committer=ci@example.com'. Only options that select commits are
+                            accepted (dates, authors, committers, --grep, counts, merges, ref
+                            selections, --not, --exclude); anything that changes git's output
+                            or runs programs (--format, --output, -p, --ext-diff, --textconv…)
+                            is refused
       --pre-push            scan what a push sends, from the pre-commit framework's pre-push
                             stage: PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, or for a branch that
                             reaches a root commit, PRE_COMMIT_LOCAL_BRANCH minus what
@@ -25,20 +48,13 @@ ${SCAN_OPTIONS_HELP}
 `;
 
 const NULL_ID = /^0+$/;
-const RELATIVE_DATE =
-  /^\d+[ .](second|minute|hour|day|week|month|year)s?[ .]ago$|^(yesterday|today|now)$/i;
 
-function sinceArg(value: string): string {
-  if (Number.isNaN(Date.parse(value)) && !RELATIVE_DATE.test(value.trim())) {
-    throw new KeyguardError(
-      'USAGE',
-      `option '--since' takes a date such as 2024-01-31 or '2 weeks ago', not '${value}'`,
-    );
-  }
-  return `--since=${value}`;
-}
+/** Ref-selection flags whose value is optional (`--branches`, `--branches=<glob>`). */
+const REF_FLAG = /^--(?:all|branches|tags|remotes)(?:=.*)?$/;
 
-function prePushRange(env: CommandIo['env']): string[] {
+function prePushSelection(env: CommandIo['env']): HistorySelection | undefined {
+  const base = { filters: [], pathspecs: [], label: 'the pushed commits' };
+  const none = { refs: [], names: [] };
   const from = env.PRE_COMMIT_FROM_REF;
   const to = env.PRE_COMMIT_TO_REF;
   if (from === undefined || from === '' || to === undefined || to === '') {
@@ -47,7 +63,11 @@ function prePushRange(env: CommandIo['env']): string[] {
     const branch = env.PRE_COMMIT_LOCAL_BRANCH;
     const remote = env.PRE_COMMIT_REMOTE_NAME;
     if (branch !== undefined && branch !== '' && remote !== undefined && remote !== '') {
-      return [branch, '--not', `--remotes=${remote}`];
+      return {
+        ...base,
+        members: [{ refs: [], names: [branch] }],
+        exclude: { refs: [`--remotes=${remote}`], names: [] },
+      };
     }
     throw new KeyguardError(
       'USAGE',
@@ -55,61 +75,147 @@ function prePushRange(env: CommandIo['env']): string[] {
     );
   }
   // A branch deletion pushes no commits.
-  if (NULL_ID.test(to)) return [];
+  if (NULL_ID.test(to)) return undefined;
   // A new branch: everything the remote does not have yet.
-  if (NULL_ID.test(from)) return [to, '--not', '--remotes'];
-  return [`${from}..${to}`];
+  if (NULL_ID.test(from))
+    return {
+      ...base,
+      members: [{ refs: [], names: [to] }],
+      exclude: { refs: ['--remotes'], names: [] },
+    };
+  return { ...base, members: [{ refs: [], names: [`${from}..${to}`] }], exclude: none };
 }
 
-function revisionsOf(positionals: readonly string[], io: CommandIo, prePush: boolean): string[] {
-  for (const p of positionals) {
-    if (p.startsWith('-')) {
-      throw new KeyguardError('USAGE', `'${p}' is not a revision range for 'keyguard history'`);
+/**
+ * Takes `--all`, `--branches[=<glob>]`, `--tags[=…]`, `--remotes[=…]` and `--log-opts <options>`
+ * out of the command line before the flag parser sees it: it has no optional values, and refuses
+ * a value that starts with '-' (which every --log-opts value does).
+ */
+function takeGitFlags(
+  argv: readonly string[],
+  valued: ReadonlySet<string>,
+): { rest: string[]; refs: string[]; logOpts: string[] } {
+  const rest: string[] = [];
+  const refs: string[] = [];
+  const logOpts: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
     }
+    if (REF_FLAG.test(a)) {
+      refs.push(a);
+      continue;
+    }
+    if (a.startsWith('--log-opts=')) {
+      logOpts.push(a.slice('--log-opts='.length));
+      continue;
+    }
+    if (a === '--log-opts') {
+      const value = argv[++i];
+      if (value === undefined)
+        throw new KeyguardError('USAGE', "option '--log-opts' needs a value");
+      logOpts.push(value);
+      continue;
+    }
+    rest.push(a);
+    if (valued.has(a) && i + 1 < argv.length) rest.push(argv[++i] as string);
   }
-  if (prePush) {
-    if (positionals.length > 0) {
+  return { rest, refs, logOpts };
+}
+
+const OPTIONS = {
+  ...SCAN_OPTIONS,
+  since: { type: 'string' },
+  until: { type: 'string' },
+  author: { type: 'string', multiple: true },
+  'max-count': { type: 'string', short: 'n' },
+  'pre-push': { type: 'boolean' },
+} as const;
+
+/** Flags that take their value as the next argument (`--config x`, `-n 5`). */
+const VALUED = new Set(
+  Object.entries(OPTIONS).flatMap(([name, spec]) =>
+    spec.type === 'string'
+      ? [`--${name}`, ...('short' in spec && spec.short !== undefined ? [`-${spec.short}`] : [])]
+      : [],
+  ),
+);
+
+function describe(
+  revisions: readonly string[],
+  refs: readonly string[],
+  logOpts: readonly string[],
+  values: Parsed['values'],
+  pathspecs: readonly string[],
+): string {
+  const parts = [...revisions, ...refs];
+  for (const o of logOpts) parts.push(`--log-opts '${o}'`);
+  let label = parts.length === 0 ? 'all refs' : parts.join(' ');
+  const since = stringOption(values, 'since');
+  const until = stringOption(values, 'until');
+  const n = stringOption(values, 'max-count');
+  if (since !== undefined) label += ` since ${since}`;
+  if (until !== undefined) label += ` until ${until}`;
+  for (const a of listOption(values, 'author')) label += ` by ${a}`;
+  if (n !== undefined) label += ` (newest ${n})`;
+  if (pathspecs.length > 0) label += ` -- ${pathspecs.join(' ')}`;
+  return label;
+}
+
+function selectionOf(io: CommandIo, argv: readonly string[]) {
+  const { rest, refs, logOpts } = takeGitFlags(argv, VALUED);
+  const parsed = parseOptions(rest, OPTIONS, 'history');
+  const { values, positionals } = parsed;
+  const cut = parsed.beforeDashDash ?? positionals.length;
+  const revisions = positionals.slice(0, cut);
+  const pathspecs = positionals.slice(cut);
+  if (values['pre-push'] === true) {
+    if (positionals.length > 0 || refs.length > 0 || logOpts.length > 0) {
       throw new KeyguardError('USAGE', "'--pre-push' takes its range from the environment");
     }
-    return prePushRange(io.env);
+    return { values, selection: prePushSelection(io.env) };
   }
-  return positionals.length === 0 ? ['--all'] : [...positionals];
+  const tokens = [...revisions, ...refs];
+  const since = stringOption(values, 'since');
+  const until = stringOption(values, 'until');
+  const n = stringOption(values, 'max-count');
+  if (since !== undefined) tokens.push(`--since=${since}`);
+  if (until !== undefined) tokens.push(`--until=${until}`);
+  for (const a of listOption(values, 'author')) tokens.push(`--author=${a}`);
+  if (n !== undefined) tokens.push(`--max-count=${n}`);
+  tokens.push('--', ...pathspecs);
+  const selection = parseHistorySelection({
+    tokens,
+    logOpts,
+    label: describe(revisions, refs, logOpts, values, pathspecs),
+  });
+  return { values, selection };
 }
 
 export async function runHistory(io: CommandIo): Promise<number> {
-  const { values, positionals } = parseOptions(
-    io.argv,
-    {
-      ...SCAN_OPTIONS,
-      since: { type: 'string' },
-      'pre-push': { type: 'boolean' },
-    },
-    'history',
-  );
+  const { values, selection } = selectionOf(io, io.argv);
   if (values.help === true) {
     io.stdout.write(HELP);
     return 0;
   }
   const info = await readRepoInfo(io.cwd);
-  const range = revisionsOf(positionals, io, values['pre-push'] === true);
-  if (range.length === 0) {
+  if (selection === undefined) {
     io.stderr.write('keyguard: pushing a deletion: no commits to scan\n');
     return 0;
   }
-  const since = stringOption(values, 'since');
-  const revisions = since === undefined ? range : [...range, sinceArg(since)];
-  const rangeLabel =
-    (range[0] === '--all' ? 'all refs' : range.join(' ')) +
-    (since === undefined ? '' : ` since ${since}`);
   const extra: Record<string, string | number | boolean> = { partial: false };
   if (info.shallow) {
     extra.partial = true;
     extra.partialReason =
       'shallow clone: commits before the shallow boundary are missing and were not scanned';
   }
-  const total = await countCommits(info.top, revisions);
-  if (total === 0) {
-    io.stderr.write(`keyguard: warning: '${rangeLabel}' selects no commits: nothing was scanned\n`);
+  const resolved = await resolveHistory(info.top, selection);
+  if (resolved.total === 0) {
+    io.stderr.write(
+      `keyguard: warning: '${escapeControl(selection.label)}' selects no commits: nothing was scanned\n`,
+    );
   }
   const progress = createProgressLine(io.stderr, io.env, 'keyguard history: commits');
   try {
@@ -117,9 +223,11 @@ export async function runHistory(io: CommandIo): Promise<number> {
       target: {
         mode: 'history',
         cwd: info.top,
-        revisions,
-        rangeLabel,
-        total,
+        revisions: resolved.revisions,
+        ...(resolved.commits === undefined ? {} : { commits: resolved.commits }),
+        pathspecs: resolved.pathspecs,
+        rangeLabel: selection.label,
+        total: resolved.total,
         shallow: info.shallow,
         extraCoverage: extra,
         onProgress: (p) =>
