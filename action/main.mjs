@@ -4826,6 +4826,127 @@ function isKeyguardError(error) {
 
 // src/schema/parse-json-file.ts
 import { readFile } from "node:fs/promises";
+
+// src/schema/find-json-syntax-error.ts
+var NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+var HEX4 = /^[0-9a-fA-F]{4}$/;
+var ESCAPES = /* @__PURE__ */ new Set(['"', "\\", "/", "b", "f", "n", "r", "t"]);
+function findJsonSyntaxError(text2) {
+  const stack = [];
+  let i = 0;
+  let expect = "value";
+  const after = () => stack.length === 0 ? "end" : "comma-or-close";
+  const close = () => {
+    stack.pop();
+    i++;
+    expect = after();
+  };
+  const string = () => {
+    const start = i;
+    i++;
+    for (; ; ) {
+      if (i >= text2.length) return { index: start, reason: "unterminated string" };
+      const c = text2.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return void 0;
+      }
+      if (c < 32) return { index: i, reason: "control character inside a string" };
+      if (c === 92) {
+        const next = text2[i + 1] ?? "";
+        if (ESCAPES.has(next)) i += 2;
+        else if (next === "u" && HEX4.test(text2.slice(i + 2, i + 6))) i += 6;
+        else return { index: i, reason: "invalid escape sequence in a string" };
+      } else {
+        i++;
+      }
+    }
+  };
+  for (; ; ) {
+    while (i < text2.length && " 	\n\r".includes(text2[i])) i++;
+    if (i >= text2.length) {
+      return expect === "end" ? void 0 : { index: i, reason: "unexpected end of input" };
+    }
+    const c = text2[i];
+    const top = stack.at(-1);
+    switch (expect) {
+      case "end":
+        return { index: i, reason: "unexpected content after the end of the JSON value" };
+      case "colon":
+        if (c !== ":") return { index: i, reason: "expected ':' after a property name" };
+        i++;
+        expect = "value";
+        break;
+      case "comma-or-close":
+        if (c === ",") {
+          i++;
+          expect = top === "object" ? "key" : "value";
+        } else if (top === "object" && c === "}" || top === "array" && c === "]") {
+          close();
+        } else {
+          return {
+            index: i,
+            reason: top === "object" ? "expected ',' or '}'" : "expected ',' or ']'"
+          };
+        }
+        break;
+      case "key":
+      case "key-or-close": {
+        if (c === "}" && expect === "key-or-close") {
+          close();
+          break;
+        }
+        if (c !== '"') {
+          return {
+            index: i,
+            reason: c === "}" ? "trailing comma before '}'" : "expected a property name in double quotes"
+          };
+        }
+        const bad = string();
+        if (bad !== void 0) return bad;
+        expect = "colon";
+        break;
+      }
+      case "value":
+      case "value-or-close": {
+        if (c === "]" && expect === "value-or-close") {
+          close();
+        } else if (c === "{") {
+          stack.push("object");
+          i++;
+          expect = "key-or-close";
+        } else if (c === "[") {
+          stack.push("array");
+          i++;
+          expect = "value-or-close";
+        } else if (c === '"') {
+          const bad = string();
+          if (bad !== void 0) return bad;
+          expect = after();
+        } else if (c === "-" || c >= "0" && c <= "9") {
+          NUMBER.lastIndex = i;
+          const m = NUMBER.exec(text2);
+          if (m === null) return { index: i, reason: "invalid number" };
+          i += m[0].length;
+          expect = after();
+        } else {
+          const literal = ["true", "false", "null"].find((l) => text2.startsWith(l, i));
+          if (literal === void 0) {
+            return {
+              index: i,
+              reason: c === "]" ? "trailing comma before ']'" : "expected a value (unquoted text?)"
+            };
+          }
+          i += literal.length;
+          expect = after();
+        }
+        break;
+      }
+    }
+  }
+}
+
+// src/schema/parse-json-file.ts
 function positionToLineColumn(text2, position) {
   const before = text2.slice(0, position);
   const line = before.split("\n").length;
@@ -4840,14 +4961,13 @@ async function parseJsonFile(file, code) {
     const reason = error.code === "ENOENT" ? "file not found" : "cannot be read";
     throw new KeyguardError(code, `${file}: ${reason}`, { cause: error });
   }
+  const body = text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2;
   try {
-    return JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
-  } catch (error) {
-    const message2 = error instanceof Error ? error.message : String(error);
-    const at = /position (\d+)/.exec(message2);
-    const where2 = at?.[1] === void 0 ? "" : ` at ${positionToLineColumn(text2, Number(at[1]))}`;
-    const reason = (message2.split(/, "|\n| in JSON/)[0] ?? message2).slice(0, 80);
-    throw new KeyguardError(code, `${file}: invalid JSON${where2} (${reason})`, { cause: error });
+    return JSON.parse(body);
+  } catch {
+    const found = findJsonSyntaxError(body);
+    const where2 = found === void 0 ? "" : ` at ${positionToLineColumn(body, found.index)} (${found.reason})`;
+    throw new KeyguardError(code, `${file}: invalid JSON${where2}`);
   }
 }
 
@@ -7046,6 +7166,24 @@ var import_picomatch = __toESM(require_picomatch2(), 1);
 import { existsSync } from "node:fs";
 import { dirname, join, resolve as resolve2 } from "node:path";
 
+// src/schema/user-regex.ts
+function userRegexProblem(source, flags) {
+  try {
+    new RegExp(source, flags);
+    return void 0;
+  } catch (error) {
+    const message2 = error instanceof Error ? error.message : "";
+    const prefix = `Invalid regular expression: /${source}/${flags}: `;
+    const reason = message2.startsWith(prefix) ? message2.slice(prefix.length) : "";
+    return /^[\w ,'{}()\\-]{1,60}$/.test(reason) ? `invalid regular expression (${reason})` : "invalid regular expression";
+  }
+}
+function compileUserRegex(source, flags, at, code) {
+  const problem = userRegexProblem(source, flags);
+  if (problem !== void 0) throw new KeyguardError(code, `${at}: ${problem}`);
+  return new RegExp(source, flags);
+}
+
 // src/schema/validate-config.generated.js
 function ucs2length(str2) {
   let length = 0;
@@ -7053,7 +7191,7 @@ function ucs2length(str2) {
   return length;
 }
 var validate = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "keyguard:config.schema.json", "title": "keyguard configuration (.keyguard.json)", "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string" }, "rules": { "description": "Extra rule packs, relative to this file.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "enableRules": { "description": "Rule ids to turn on (e.g. aws-unique-identifier).", "type": "array", "items": { "type": "string" } }, "disableRules": { "description": "Rule ids to turn off.", "type": "array", "items": { "type": "string" } }, "maxFileSize": { "description": "Files larger than this many bytes are skipped and counted.", "type": "integer", "minimum": 1 }, "failOn": { "description": "Lowest severity that fails the scan.", "enum": ["critical", "high", "medium", "low", "info"] }, "baseline": { "description": "Baseline file of accepted findings, relative to this file.", "type": "string", "minLength": 1 }, "allowlist": { "type": "object", "additionalProperties": false, "properties": { "paths": { "description": "Glob patterns of paths whose findings are suppressed (fixtures, test data).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["glob", "reason"], "properties": { "glob": { "type": "string", "minLength": 1 }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } }, "secrets": { "description": "Values allowed by the SHA-256 of the raw value (never the value itself).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["sha256", "reason"], "properties": { "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } }, "regexes": { "description": "Regular expressions matched against the value (default), the whole line, or the path.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["pattern", "reason"], "properties": { "pattern": { "type": "string", "minLength": 1 }, "target": { "enum": ["secret", "line", "path"] }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } } } }, "accounts": { "description": "AWS accounts: your own (findings escalate) and known sandbox/test accounts (allowed, with a reason).", "type": "object", "additionalProperties": false, "properties": { "own": { "type": "array", "items": { "$ref": "#/$defs/account" } }, "allow": { "type": "array", "items": { "$ref": "#/$defs/account" } } } } }, "$defs": { "reason": { "type": "string", "minLength": 1 }, "date": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" }, "account": { "type": "object", "additionalProperties": false, "required": ["id", "reason"], "properties": { "id": { "type": "string", "pattern": "^\\d{12}$" }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "keyguard:config.schema.json", "title": "keyguard configuration (.keyguard.json)", "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string" }, "rules": { "description": "Extra rule packs, relative to this file.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "enableRules": { "description": "Rule ids to turn on (e.g. aws-unique-identifier).", "type": "array", "items": { "type": "string" } }, "disableRules": { "description": "Rule ids to turn off.", "type": "array", "items": { "type": "string" } }, "maxFileSize": { "description": "Files larger than this many bytes are skipped and counted (a whole number, at least 1).", "type": "integer", "minimum": 1 }, "allowPartial": { "description": "Accept an incomplete scan: files that could not be read (permissions, a size limit, archive limits) are still listed, but no longer make the exit code 2.", "type": "boolean", "default": false }, "failOn": { "description": "Lowest severity that fails the scan.", "enum": ["critical", "high", "medium", "low", "info"] }, "baseline": { "description": "Baseline file of accepted findings, relative to this file.", "type": "string", "minLength": 1 }, "allowlist": { "type": "object", "additionalProperties": false, "properties": { "paths": { "description": "Glob patterns of paths whose findings are suppressed (fixtures, test data).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["glob", "reason"], "properties": { "glob": { "type": "string", "minLength": 1 }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } }, "secrets": { "description": "Values allowed by the SHA-256 of the raw value (never the value itself).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["sha256", "reason"], "properties": { "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } }, "regexes": { "description": "Regular expressions matched against the value (default), the whole line, or the path.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["pattern", "reason"], "properties": { "pattern": { "type": "string", "minLength": 1 }, "target": { "enum": ["secret", "line", "path"] }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } } } }, "accounts": { "description": "AWS accounts: your own (findings escalate) and known sandbox/test accounts (allowed, with a reason).", "type": "object", "additionalProperties": false, "properties": { "own": { "type": "array", "items": { "$ref": "#/$defs/account" } }, "allow": { "type": "array", "items": { "$ref": "#/$defs/account" } } } } }, "$defs": { "reason": { "type": "string", "minLength": 1 }, "date": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" }, "account": { "type": "object", "additionalProperties": false, "required": ["id", "reason"], "properties": { "id": { "type": "string", "pattern": "^\\d{12}$" }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = ucs2length;
 var pattern4 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
@@ -7321,10 +7459,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    if (data.failOn !== void 0) {
-      let data8 = data.failOn;
-      if (!(data8 === "critical" || data8 === "high" || data8 === "medium" || data8 === "low" || data8 === "info")) {
-        const err11 = { instancePath: instancePath + "/failOn", schemaPath: "#/properties/failOn/enum", keyword: "enum", params: { allowedValues: schema31.properties.failOn.enum }, message: "must be equal to one of the allowed values" };
+    if (data.allowPartial !== void 0) {
+      if (typeof data.allowPartial !== "boolean") {
+        const err11 = { instancePath: instancePath + "/allowPartial", schemaPath: "#/properties/allowPartial/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -7333,60 +7470,63 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.failOn !== void 0) {
+      let data9 = data.failOn;
+      if (!(data9 === "critical" || data9 === "high" || data9 === "medium" || data9 === "low" || data9 === "info")) {
+        const err12 = { instancePath: instancePath + "/failOn", schemaPath: "#/properties/failOn/enum", keyword: "enum", params: { allowedValues: schema31.properties.failOn.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
     if (data.baseline !== void 0) {
-      let data9 = data.baseline;
-      if (typeof data9 === "string") {
-        if (func2(data9) < 1) {
-          const err12 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+      let data10 = data.baseline;
+      if (typeof data10 === "string") {
+        if (func2(data10) < 1) {
+          const err13 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
-            vErrors = [err12];
+            vErrors = [err13];
           } else {
-            vErrors.push(err12);
+            vErrors.push(err13);
           }
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err14 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err14];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err14);
         }
         errors++;
       }
     }
     if (data.allowlist !== void 0) {
-      let data10 = data.allowlist;
-      if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
-        for (const key1 in data10) {
+      let data11 = data.allowlist;
+      if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+        for (const key1 in data11) {
           if (!(key1 === "paths" || key1 === "secrets" || key1 === "regexes")) {
-            const err14 = { instancePath: instancePath + "/allowlist", schemaPath: "#/properties/allowlist/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+            const err15 = { instancePath: instancePath + "/allowlist", schemaPath: "#/properties/allowlist/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
-              vErrors = [err14];
+              vErrors = [err15];
             } else {
-              vErrors.push(err14);
+              vErrors.push(err15);
             }
             errors++;
           }
         }
-        if (data10.paths !== void 0) {
-          let data11 = data10.paths;
-          if (Array.isArray(data11)) {
-            const len3 = data11.length;
+        if (data11.paths !== void 0) {
+          let data12 = data11.paths;
+          if (Array.isArray(data12)) {
+            const len3 = data12.length;
             for (let i3 = 0; i3 < len3; i3++) {
-              let data12 = data11[i3];
-              if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
-                if (data12.glob === void 0) {
-                  const err15 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/required", keyword: "required", params: { missingProperty: "glob" }, message: "must have required property 'glob'" };
-                  if (vErrors === null) {
-                    vErrors = [err15];
-                  } else {
-                    vErrors.push(err15);
-                  }
-                  errors++;
-                }
-                if (data12.reason === void 0) {
-                  const err16 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              let data13 = data12[i3];
+              if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
+                if (data13.glob === void 0) {
+                  const err16 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/required", keyword: "required", params: { missingProperty: "glob" }, message: "must have required property 'glob'" };
                   if (vErrors === null) {
                     vErrors = [err16];
                   } else {
@@ -7394,121 +7534,121 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                for (const key2 in data12) {
-                  if (!(key2 === "glob" || key2 === "reason" || key2 === "expires")) {
-                    const err17 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err17];
-                    } else {
-                      vErrors.push(err17);
-                    }
-                    errors++;
-                  }
-                }
-                if (data12.glob !== void 0) {
-                  let data13 = data12.glob;
-                  if (typeof data13 === "string") {
-                    if (func2(data13) < 1) {
-                      const err18 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/glob", schemaPath: "#/properties/allowlist/properties/paths/items/properties/glob/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err18];
-                      } else {
-                        vErrors.push(err18);
-                      }
-                      errors++;
-                    }
+                if (data13.reason === void 0) {
+                  const err17 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+                  if (vErrors === null) {
+                    vErrors = [err17];
                   } else {
-                    const err19 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/glob", schemaPath: "#/properties/allowlist/properties/paths/items/properties/glob/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    vErrors.push(err17);
+                  }
+                  errors++;
+                }
+                for (const key2 in data13) {
+                  if (!(key2 === "glob" || key2 === "reason" || key2 === "expires")) {
+                    const err18 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
-                      vErrors = [err19];
+                      vErrors = [err18];
                     } else {
-                      vErrors.push(err19);
+                      vErrors.push(err18);
                     }
                     errors++;
                   }
                 }
-                if (data12.reason !== void 0) {
-                  let data14 = data12.reason;
+                if (data13.glob !== void 0) {
+                  let data14 = data13.glob;
                   if (typeof data14 === "string") {
                     if (func2(data14) < 1) {
-                      const err20 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      const err19 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/glob", schemaPath: "#/properties/allowlist/properties/paths/items/properties/glob/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err20];
+                        vErrors = [err19];
                       } else {
-                        vErrors.push(err20);
+                        vErrors.push(err19);
                       }
                       errors++;
                     }
                   } else {
-                    const err21 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err20 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/glob", schemaPath: "#/properties/allowlist/properties/paths/items/properties/glob/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err21];
+                      vErrors = [err20];
                     } else {
-                      vErrors.push(err21);
+                      vErrors.push(err20);
                     }
                     errors++;
                   }
                 }
-                if (data12.expires !== void 0) {
-                  let data15 = data12.expires;
+                if (data13.reason !== void 0) {
+                  let data15 = data13.reason;
                   if (typeof data15 === "string") {
-                    if (!pattern4.test(data15)) {
-                      const err22 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                    if (func2(data15) < 1) {
+                      const err21 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err22];
+                        vErrors = [err21];
                       } else {
-                        vErrors.push(err22);
+                        vErrors.push(err21);
                       }
                       errors++;
                     }
                   } else {
-                    const err23 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err22 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err23];
+                      vErrors = [err22];
                     } else {
-                      vErrors.push(err23);
+                      vErrors.push(err22);
+                    }
+                    errors++;
+                  }
+                }
+                if (data13.expires !== void 0) {
+                  let data16 = data13.expires;
+                  if (typeof data16 === "string") {
+                    if (!pattern4.test(data16)) {
+                      const err23 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                      if (vErrors === null) {
+                        vErrors = [err23];
+                      } else {
+                        vErrors.push(err23);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err24 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err24];
+                    } else {
+                      vErrors.push(err24);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err24 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err25 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err24];
+                  vErrors = [err25];
                 } else {
-                  vErrors.push(err24);
+                  vErrors.push(err25);
                 }
                 errors++;
               }
             }
           } else {
-            const err25 = { instancePath: instancePath + "/allowlist/paths", schemaPath: "#/properties/allowlist/properties/paths/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err26 = { instancePath: instancePath + "/allowlist/paths", schemaPath: "#/properties/allowlist/properties/paths/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err25];
+              vErrors = [err26];
             } else {
-              vErrors.push(err25);
+              vErrors.push(err26);
             }
             errors++;
           }
         }
-        if (data10.secrets !== void 0) {
-          let data16 = data10.secrets;
-          if (Array.isArray(data16)) {
-            const len4 = data16.length;
+        if (data11.secrets !== void 0) {
+          let data17 = data11.secrets;
+          if (Array.isArray(data17)) {
+            const len4 = data17.length;
             for (let i4 = 0; i4 < len4; i4++) {
-              let data17 = data16[i4];
-              if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
-                if (data17.sha256 === void 0) {
-                  const err26 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
-                  if (vErrors === null) {
-                    vErrors = [err26];
-                  } else {
-                    vErrors.push(err26);
-                  }
-                  errors++;
-                }
-                if (data17.reason === void 0) {
-                  const err27 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              let data18 = data17[i4];
+              if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
+                if (data18.sha256 === void 0) {
+                  const err27 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
                   if (vErrors === null) {
                     vErrors = [err27];
                   } else {
@@ -7516,121 +7656,121 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                for (const key3 in data17) {
+                if (data18.reason === void 0) {
+                  const err28 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+                  if (vErrors === null) {
+                    vErrors = [err28];
+                  } else {
+                    vErrors.push(err28);
+                  }
+                  errors++;
+                }
+                for (const key3 in data18) {
                   if (!(key3 === "sha256" || key3 === "reason" || key3 === "expires")) {
-                    const err28 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                    const err29 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
-                      vErrors = [err28];
+                      vErrors = [err29];
                     } else {
-                      vErrors.push(err28);
+                      vErrors.push(err29);
                     }
                     errors++;
                   }
                 }
-                if (data17.sha256 !== void 0) {
-                  let data18 = data17.sha256;
-                  if (typeof data18 === "string") {
-                    if (!pattern5.test(data18)) {
-                      const err29 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/sha256", schemaPath: "#/properties/allowlist/properties/secrets/items/properties/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
-                      if (vErrors === null) {
-                        vErrors = [err29];
-                      } else {
-                        vErrors.push(err29);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err30 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/sha256", schemaPath: "#/properties/allowlist/properties/secrets/items/properties/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err30];
-                    } else {
-                      vErrors.push(err30);
-                    }
-                    errors++;
-                  }
-                }
-                if (data17.reason !== void 0) {
-                  let data19 = data17.reason;
+                if (data18.sha256 !== void 0) {
+                  let data19 = data18.sha256;
                   if (typeof data19 === "string") {
-                    if (func2(data19) < 1) {
-                      const err31 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                    if (!pattern5.test(data19)) {
+                      const err30 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/sha256", schemaPath: "#/properties/allowlist/properties/secrets/items/properties/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
                       if (vErrors === null) {
-                        vErrors = [err31];
+                        vErrors = [err30];
                       } else {
-                        vErrors.push(err31);
+                        vErrors.push(err30);
                       }
                       errors++;
                     }
                   } else {
-                    const err32 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err31 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/sha256", schemaPath: "#/properties/allowlist/properties/secrets/items/properties/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err32];
+                      vErrors = [err31];
                     } else {
-                      vErrors.push(err32);
+                      vErrors.push(err31);
                     }
                     errors++;
                   }
                 }
-                if (data17.expires !== void 0) {
-                  let data20 = data17.expires;
+                if (data18.reason !== void 0) {
+                  let data20 = data18.reason;
                   if (typeof data20 === "string") {
-                    if (!pattern4.test(data20)) {
-                      const err33 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                    if (func2(data20) < 1) {
+                      const err32 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err33];
+                        vErrors = [err32];
                       } else {
-                        vErrors.push(err33);
+                        vErrors.push(err32);
                       }
                       errors++;
                     }
                   } else {
-                    const err34 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err33 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err34];
+                      vErrors = [err33];
                     } else {
-                      vErrors.push(err34);
+                      vErrors.push(err33);
+                    }
+                    errors++;
+                  }
+                }
+                if (data18.expires !== void 0) {
+                  let data21 = data18.expires;
+                  if (typeof data21 === "string") {
+                    if (!pattern4.test(data21)) {
+                      const err34 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                      if (vErrors === null) {
+                        vErrors = [err34];
+                      } else {
+                        vErrors.push(err34);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err35 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err35];
+                    } else {
+                      vErrors.push(err35);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err35 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err36 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err35];
+                  vErrors = [err36];
                 } else {
-                  vErrors.push(err35);
+                  vErrors.push(err36);
                 }
                 errors++;
               }
             }
           } else {
-            const err36 = { instancePath: instancePath + "/allowlist/secrets", schemaPath: "#/properties/allowlist/properties/secrets/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err37 = { instancePath: instancePath + "/allowlist/secrets", schemaPath: "#/properties/allowlist/properties/secrets/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err36];
+              vErrors = [err37];
             } else {
-              vErrors.push(err36);
+              vErrors.push(err37);
             }
             errors++;
           }
         }
-        if (data10.regexes !== void 0) {
-          let data21 = data10.regexes;
-          if (Array.isArray(data21)) {
-            const len5 = data21.length;
+        if (data11.regexes !== void 0) {
+          let data22 = data11.regexes;
+          if (Array.isArray(data22)) {
+            const len5 = data22.length;
             for (let i5 = 0; i5 < len5; i5++) {
-              let data22 = data21[i5];
-              if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
-                if (data22.pattern === void 0) {
-                  const err37 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/required", keyword: "required", params: { missingProperty: "pattern" }, message: "must have required property 'pattern'" };
-                  if (vErrors === null) {
-                    vErrors = [err37];
-                  } else {
-                    vErrors.push(err37);
-                  }
-                  errors++;
-                }
-                if (data22.reason === void 0) {
-                  const err38 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              let data23 = data22[i5];
+              if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
+                if (data23.pattern === void 0) {
+                  const err38 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/required", keyword: "required", params: { missingProperty: "pattern" }, message: "must have required property 'pattern'" };
                   if (vErrors === null) {
                     vErrors = [err38];
                   } else {
@@ -7638,43 +7778,40 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                for (const key4 in data22) {
+                if (data23.reason === void 0) {
+                  const err39 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+                  if (vErrors === null) {
+                    vErrors = [err39];
+                  } else {
+                    vErrors.push(err39);
+                  }
+                  errors++;
+                }
+                for (const key4 in data23) {
                   if (!(key4 === "pattern" || key4 === "target" || key4 === "reason" || key4 === "expires")) {
-                    const err39 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                    const err40 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
-                      vErrors = [err39];
+                      vErrors = [err40];
                     } else {
-                      vErrors.push(err39);
+                      vErrors.push(err40);
                     }
                     errors++;
                   }
                 }
-                if (data22.pattern !== void 0) {
-                  let data23 = data22.pattern;
-                  if (typeof data23 === "string") {
-                    if (func2(data23) < 1) {
-                      const err40 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/pattern", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/pattern/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (data23.pattern !== void 0) {
+                  let data24 = data23.pattern;
+                  if (typeof data24 === "string") {
+                    if (func2(data24) < 1) {
+                      const err41 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/pattern", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/pattern/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err40];
+                        vErrors = [err41];
                       } else {
-                        vErrors.push(err40);
+                        vErrors.push(err41);
                       }
                       errors++;
                     }
                   } else {
-                    const err41 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/pattern", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/pattern/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err41];
-                    } else {
-                      vErrors.push(err41);
-                    }
-                    errors++;
-                  }
-                }
-                if (data22.target !== void 0) {
-                  let data24 = data22.target;
-                  if (!(data24 === "secret" || data24 === "line" || data24 === "path")) {
-                    const err42 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/target", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/target/enum", keyword: "enum", params: { allowedValues: schema31.properties.allowlist.properties.regexes.items.properties.target.enum }, message: "must be equal to one of the allowed values" };
+                    const err42 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/pattern", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/pattern/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err42];
                     } else {
@@ -7683,106 +7820,98 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data22.reason !== void 0) {
-                  let data25 = data22.reason;
-                  if (typeof data25 === "string") {
-                    if (func2(data25) < 1) {
-                      const err43 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err43];
-                      } else {
-                        vErrors.push(err43);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err44 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (data23.target !== void 0) {
+                  let data25 = data23.target;
+                  if (!(data25 === "secret" || data25 === "line" || data25 === "path")) {
+                    const err43 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/target", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/target/enum", keyword: "enum", params: { allowedValues: schema31.properties.allowlist.properties.regexes.items.properties.target.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err44];
+                      vErrors = [err43];
                     } else {
-                      vErrors.push(err44);
+                      vErrors.push(err43);
                     }
                     errors++;
                   }
                 }
-                if (data22.expires !== void 0) {
-                  let data26 = data22.expires;
+                if (data23.reason !== void 0) {
+                  let data26 = data23.reason;
                   if (typeof data26 === "string") {
-                    if (!pattern4.test(data26)) {
-                      const err45 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                    if (func2(data26) < 1) {
+                      const err44 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err45];
+                        vErrors = [err44];
                       } else {
-                        vErrors.push(err45);
+                        vErrors.push(err44);
                       }
                       errors++;
                     }
                   } else {
-                    const err46 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err45 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err46];
+                      vErrors = [err45];
                     } else {
-                      vErrors.push(err46);
+                      vErrors.push(err45);
+                    }
+                    errors++;
+                  }
+                }
+                if (data23.expires !== void 0) {
+                  let data27 = data23.expires;
+                  if (typeof data27 === "string") {
+                    if (!pattern4.test(data27)) {
+                      const err46 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                      if (vErrors === null) {
+                        vErrors = [err46];
+                      } else {
+                        vErrors.push(err46);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err47 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err47];
+                    } else {
+                      vErrors.push(err47);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err47 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err48 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err47];
+                  vErrors = [err48];
                 } else {
-                  vErrors.push(err47);
+                  vErrors.push(err48);
                 }
                 errors++;
               }
             }
           } else {
-            const err48 = { instancePath: instancePath + "/allowlist/regexes", schemaPath: "#/properties/allowlist/properties/regexes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err49 = { instancePath: instancePath + "/allowlist/regexes", schemaPath: "#/properties/allowlist/properties/regexes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err48];
+              vErrors = [err49];
             } else {
-              vErrors.push(err48);
+              vErrors.push(err49);
             }
             errors++;
           }
         }
       } else {
-        const err49 = { instancePath: instancePath + "/allowlist", schemaPath: "#/properties/allowlist/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err50 = { instancePath: instancePath + "/allowlist", schemaPath: "#/properties/allowlist/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err49];
+          vErrors = [err50];
         } else {
-          vErrors.push(err49);
+          vErrors.push(err50);
         }
         errors++;
       }
     }
     if (data.accounts !== void 0) {
-      let data27 = data.accounts;
-      if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
-        for (const key5 in data27) {
+      let data28 = data.accounts;
+      if (data28 && typeof data28 == "object" && !Array.isArray(data28)) {
+        for (const key5 in data28) {
           if (!(key5 === "own" || key5 === "allow")) {
-            const err50 = { instancePath: instancePath + "/accounts", schemaPath: "#/properties/accounts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err50];
-            } else {
-              vErrors.push(err50);
-            }
-            errors++;
-          }
-        }
-        if (data27.own !== void 0) {
-          let data28 = data27.own;
-          if (Array.isArray(data28)) {
-            const len6 = data28.length;
-            for (let i6 = 0; i6 < len6; i6++) {
-              if (!validate21(data28[i6], { instancePath: instancePath + "/accounts/own/" + i6, parentData: data28, parentDataProperty: i6, rootData, dynamicAnchors })) {
-                vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-                errors = vErrors.length;
-              }
-            }
-          } else {
-            const err51 = { instancePath: instancePath + "/accounts/own", schemaPath: "#/properties/accounts/properties/own/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err51 = { instancePath: instancePath + "/accounts", schemaPath: "#/properties/accounts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err51];
             } else {
@@ -7791,18 +7920,18 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data27.allow !== void 0) {
-          let data30 = data27.allow;
-          if (Array.isArray(data30)) {
-            const len7 = data30.length;
-            for (let i7 = 0; i7 < len7; i7++) {
-              if (!validate21(data30[i7], { instancePath: instancePath + "/accounts/allow/" + i7, parentData: data30, parentDataProperty: i7, rootData, dynamicAnchors })) {
+        if (data28.own !== void 0) {
+          let data29 = data28.own;
+          if (Array.isArray(data29)) {
+            const len6 = data29.length;
+            for (let i6 = 0; i6 < len6; i6++) {
+              if (!validate21(data29[i6], { instancePath: instancePath + "/accounts/own/" + i6, parentData: data29, parentDataProperty: i6, rootData, dynamicAnchors })) {
                 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
                 errors = vErrors.length;
               }
             }
           } else {
-            const err52 = { instancePath: instancePath + "/accounts/allow", schemaPath: "#/properties/accounts/properties/allow/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err52 = { instancePath: instancePath + "/accounts/own", schemaPath: "#/properties/accounts/properties/own/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
               vErrors = [err52];
             } else {
@@ -7811,22 +7940,42 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data28.allow !== void 0) {
+          let data31 = data28.allow;
+          if (Array.isArray(data31)) {
+            const len7 = data31.length;
+            for (let i7 = 0; i7 < len7; i7++) {
+              if (!validate21(data31[i7], { instancePath: instancePath + "/accounts/allow/" + i7, parentData: data31, parentDataProperty: i7, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+                errors = vErrors.length;
+              }
+            }
+          } else {
+            const err53 = { instancePath: instancePath + "/accounts/allow", schemaPath: "#/properties/accounts/properties/allow/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err53];
+            } else {
+              vErrors.push(err53);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err53 = { instancePath: instancePath + "/accounts", schemaPath: "#/properties/accounts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err54 = { instancePath: instancePath + "/accounts", schemaPath: "#/properties/accounts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err53];
+          vErrors = [err54];
         } else {
-          vErrors.push(err53);
+          vErrors.push(err54);
         }
         errors++;
       }
     }
   } else {
-    const err54 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err55 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err54];
+      vErrors = [err55];
     } else {
-      vErrors.push(err54);
+      vErrors.push(err55);
     }
     errors++;
   }
@@ -7836,9 +7985,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 
 // src/schema/validate-json.ts
+var NAMEABLE = /^\$?[a-z][A-Za-z]{0,31}$/;
 function describe(error) {
   if (error.keyword === "additionalProperties") {
-    return `unknown property '${String(error.params.additionalProperty)}'`;
+    const name = String(error.params.additionalProperty);
+    return NAMEABLE.test(name) ? `unknown property '${name}'` : "unknown property";
   }
   if (error.keyword === "enum") {
     return `${error.message ?? "invalid"}: ${JSON.stringify(error.params.allowedValues)}`;
@@ -7861,49 +8012,42 @@ function validateJson(data, validate3, file, code, what) {
 
 // src/config/load-config.ts
 var CONFIG_FILE_NAME = ".keyguard.json";
-function compileRegex(pattern, file, pointer) {
-  try {
-    return new RegExp(pattern);
-  } catch (error) {
-    throw new KeyguardError("CONFIG_INVALID", `${file}#${pointer}: invalid regular expression`, {
-      cause: error,
-      details: [error instanceof Error ? error.message : String(error)]
-    });
-  }
-}
-function live(entries, today, describe2, warnings, file) {
-  return (entries ?? []).filter((e) => {
-    if (e.expires === void 0 || e.expires >= today) return true;
-    warnings.push(
-      `${file}: allowlist entry ${describe2(e)} expired on ${e.expires} and no longer applies`
-    );
-    return false;
+function live(entries, today, pointer, warnings, file) {
+  const kept = [];
+  (entries ?? []).forEach((entry, index) => {
+    if (entry.expires === void 0 || entry.expires >= today) kept.push({ entry, index });
+    else
+      warnings.push(
+        `${file}#${pointer}/${index}: allowlist entry expired on ${entry.expires} and no longer applies`
+      );
   });
+  return kept;
 }
 function resolveConfig(config, file, today) {
   const name = file ?? CONFIG_FILE_NAME;
   const base = file === void 0 ? "." : dirname(file);
   const warnings = [];
   const allow = config.allowlist ?? {};
-  const paths = live(allow.paths, today, (e) => `path '${e.glob}'`, warnings, name);
-  const secrets = live(
-    allow.secrets,
-    today,
-    (e) => `sha256 ${e.sha256.slice(0, 12)}\u2026`,
-    warnings,
-    name
+  const paths = live(allow.paths, today, "/allowlist/paths", warnings, name).map((l) => l.entry);
+  const secrets = live(allow.secrets, today, "/allowlist/secrets", warnings, name).map(
+    (l) => l.entry
   );
-  const regexes = live(allow.regexes, today, (e) => `regex '${e.pattern}'`, warnings, name);
+  const regexes = live(allow.regexes, today, "/allowlist/regexes", warnings, name);
   for (const list of ["allow", "own"]) {
-    for (const e of config.accounts?.[list] ?? []) {
+    (config.accounts?.[list] ?? []).forEach((e, i) => {
       if (e.expires !== void 0 && e.expires < today)
         warnings.push(
-          `${name}: accounts.${list} entry ${e.id} expired on ${e.expires} and no longer applies`
+          `${name}#/accounts/${list}/${i}: account entry expired on ${e.expires} and no longer applies`
         );
-    }
+    });
   }
-  const compiled = regexes.map((r, i) => ({
-    regex: compileRegex(r.pattern, name, `/allowlist/regexes/${i}/pattern`),
+  const compiled = regexes.map(({ entry: r, index }) => ({
+    regex: compileUserRegex(
+      r.pattern,
+      "",
+      `${name}#/allowlist/regexes/${index}/pattern`,
+      "CONFIG_INVALID"
+    ),
     entry: `regex:${r.pattern}`,
     reason: r.reason,
     target: r.target ?? "secret"
@@ -8254,15 +8398,8 @@ var FINDING_KIND = {
   identifier: "identifier",
   pair: "credential-pair"
 };
-function compileRegex2(source, flags, where2) {
-  try {
-    return new RegExp(source, flags);
-  } catch (error) {
-    throw new KeyguardError("RULE_PACK_INVALID", `${where2}: invalid regular expression`, {
-      cause: error,
-      details: [error instanceof Error ? error.message : String(error)]
-    });
-  }
+function compileRegex(source, flags, where2) {
+  return compileUserRegex(source, flags, where2, "RULE_PACK_INVALID");
 }
 function compileRule(rule2, where2) {
   const labels = rule2.labels;
@@ -8271,18 +8408,18 @@ function compileRule(rule2, where2) {
     id: rule2.id,
     kind: rule2.kind,
     findingKind: FINDING_KIND[rule2.kind],
-    ...rule2.pattern === void 0 ? {} : { regex: compileRegex2(rule2.pattern, "dg", `${where2}/pattern`) },
+    ...rule2.pattern === void 0 ? {} : { regex: compileRegex(rule2.pattern, "dg", `${where2}/pattern`) },
     secretGroup: rule2.secretGroup ?? 1,
     keywords: rule2.keywords ?? [],
     minEntropy: rule2.minEntropy ?? 0,
     report: rule2.report ?? "always",
     ...labels === void 0 ? {} : {
       labels: {
-        strong: compileRegex2(labels.strong, "", `${where2}/labels/strong`),
-        ...labels.weak === void 0 ? {} : { weak: compileRegex2(labels.weak, "", `${where2}/labels/weak`) },
-        ...labels.context === void 0 ? {} : { context: compileRegex2(labels.context, "i", `${where2}/labels/context`) },
+        strong: compileRegex(labels.strong, "", `${where2}/labels/strong`),
+        ...labels.weak === void 0 ? {} : { weak: compileRegex(labels.weak, "", `${where2}/labels/weak`) },
+        ...labels.context === void 0 ? {} : { context: compileRegex(labels.context, "i", `${where2}/labels/context`) },
         contextLines: labels.contextLines ?? 3,
-        ...labels.carrier === void 0 ? {} : { carrier: compileRegex2(labels.carrier, "", `${where2}/labels/carrier`) }
+        ...labels.carrier === void 0 ? {} : { carrier: compileRegex(labels.carrier, "", `${where2}/labels/carrier`) }
       }
     }
   };
@@ -8291,6 +8428,7 @@ function compilePacks(sources, options = {}) {
   const enable = new Set(options.enable ?? []);
   const disable = new Set(options.disable ?? []);
   const byId = /* @__PURE__ */ new Map();
+  const definedAt = /* @__PURE__ */ new Map();
   const rules = [];
   const pairs = [];
   const values = /* @__PURE__ */ new Map();
@@ -8298,10 +8436,15 @@ function compilePacks(sources, options = {}) {
   for (const { spec, file } of sources) {
     spec.rules.forEach((rule2, i) => {
       const where2 = `${file}#/rules/${i}`;
-      if (byId.has(rule2.id)) {
-        throw new KeyguardError("RULE_PACK_INVALID", `${where2}/id: duplicate rule id '${rule2.id}'`);
+      const first = definedAt.get(rule2.id);
+      if (first !== void 0) {
+        throw new KeyguardError(
+          "RULE_PACK_INVALID",
+          `${where2}/id: duplicate rule id (as ${first}/id)`
+        );
       }
       byId.set(rule2.id, rule2);
+      definedAt.set(rule2.id, where2);
       const on = !disable.has(rule2.id) && (rule2.enabled !== false || enable.has(rule2.id));
       if (!on) return;
       if (rule2.kind === "pair") {
@@ -8323,28 +8466,31 @@ function compilePacks(sources, options = {}) {
     for (const v of spec.allowlist?.values ?? []) values.set(v.value, v.reason);
     spec.allowlist?.valuePatterns?.forEach((p, i) => {
       patterns.push({
-        regex: compileRegex2(p.pattern, "", `${file}#/allowlist/valuePatterns/${i}/pattern`),
+        regex: compileRegex(p.pattern, "", `${file}#/allowlist/valuePatterns/${i}/pattern`),
         reason: p.reason,
         entry: `pattern:${p.pattern}`
       });
     });
   }
   for (const pair of pairs) {
-    for (const part of [pair.keyId, pair.secret]) {
-      if (!byId.has(part)) {
+    for (const part of ["keyId", "secret"]) {
+      if (!byId.has(pair[part])) {
         throw new KeyguardError(
           "RULE_PACK_INVALID",
-          `rule '${pair.id}' pairs with unknown rule '${part}'`
+          `${definedAt.get(pair.id) ?? pair.id}/pairing/${part}: no rule has this id`
         );
       }
     }
   }
-  for (const id of [...enable, ...disable]) {
-    if (!byId.has(id))
-      throw new KeyguardError(
-        "CONFIG_INVALID",
-        `unknown rule id '${id}' in enableRules/disableRules`
-      );
+  const config = options.configFile ?? "configuration";
+  for (const [list, ids] of [
+    ["enableRules", options.enable ?? []],
+    ["disableRules", options.disable ?? []]
+  ]) {
+    ids.forEach((id, i) => {
+      if (!byId.has(id))
+        throw new KeyguardError("CONFIG_INVALID", `${config}#/${list}/${i}: no rule has this id`);
+    });
   }
   return {
     names: sources.map((s) => s.spec.name),
@@ -9696,21 +9842,16 @@ validate202.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": 
 
 // src/rules/load-pack.ts
 function regexProblem(source, flags) {
-  if (source === void 0) return void 0;
-  try {
-    new RegExp(source, flags);
-    return void 0;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
+  return source === void 0 ? void 0 : userRegexProblem(source, flags);
 }
 function semanticProblems(spec, file) {
   const problems = [];
-  const ids = /* @__PURE__ */ new Set();
+  const ids = /* @__PURE__ */ new Map();
   spec.rules.forEach((rule2, i) => {
     const at = `${file}#/rules/${i}`;
-    if (ids.has(rule2.id)) problems.push(`${at}/id: duplicate rule id '${rule2.id}'`);
-    ids.add(rule2.id);
+    const first = ids.get(rule2.id);
+    if (first !== void 0) problems.push(`${at}/id: duplicate rule id (as /rules/${first}/id)`);
+    else ids.set(rule2.id, i);
     const checks = [
       ["pattern", rule2.pattern, "dg"],
       ["labels/strong", rule2.labels?.strong, ""],
@@ -9720,16 +9861,13 @@ function semanticProblems(spec, file) {
     ];
     for (const [field, source, flags] of checks) {
       const problem = regexProblem(source, flags);
-      if (problem !== void 0)
-        problems.push(`${at}/${field}: invalid regular expression: ${problem}`);
+      if (problem !== void 0) problems.push(`${at}/${field}: ${problem}`);
     }
   });
   spec.allowlist?.valuePatterns?.forEach((p, i) => {
     const problem = regexProblem(p.pattern, "");
     if (problem !== void 0) {
-      problems.push(
-        `${file}#/allowlist/valuePatterns/${i}/pattern: invalid regular expression: ${problem}`
-      );
+      problems.push(`${file}#/allowlist/valuePatterns/${i}/pattern: ${problem}`);
     }
   });
   return problems;
@@ -9789,7 +9927,8 @@ async function createScanSetup(options) {
   const packSources = [{ spec: BUILTIN_PACK, file: BUILTIN_PACK_FILE }, ...user];
   const compileOptions = {
     ...config.config.enableRules === void 0 ? {} : { enable: config.config.enableRules },
-    ...config.config.disableRules === void 0 ? {} : { disable: config.config.disableRules }
+    ...config.config.disableRules === void 0 ? {} : { disable: config.config.disableRules },
+    ...config.file === void 0 ? {} : { configFile: config.file }
   };
   const pack = compilePacks(packSources, compileOptions);
   return { pack, config, packSources, compileOptions };

@@ -37,6 +37,7 @@ export async function createScanSetup(options: SetupOptions): Promise<LoadedSetu
   const compileOptions = {
     ...(config.config.enableRules === undefined ? {} : { enable: config.config.enableRules }),
     ...(config.config.disableRules === undefined ? {} : { disable: config.config.disableRules }),
+    ...(config.file === undefined ? {} : { configFile: config.file }),
   };
   const pack = compilePacks(packSources, compileOptions);
   return { pack, config, packSources, compileOptions };

@@ -7,8 +7,8 @@ import type {
   ResolvedConfig,
   UserConfig,
 } from '../model/config.js';
-import { KeyguardError } from '../model/errors.js';
 import { parseJsonFile } from '../schema/parse-json-file.js';
+import { compileUserRegex } from '../schema/user-regex.js';
 import { validate } from '../schema/validate-config.generated.js';
 import { validateJson } from '../schema/validate-json.js';
 
@@ -23,32 +23,26 @@ export interface LoadConfigOptions {
   readonly today: string;
 }
 
-function compileRegex(pattern: string, file: string, pointer: string): RegExp {
-  try {
-    return new RegExp(pattern);
-  } catch (error) {
-    throw new KeyguardError('CONFIG_INVALID', `${file}#${pointer}: invalid regular expression`, {
-      cause: error,
-      details: [error instanceof Error ? error.message : String(error)],
-    });
-  }
-}
-
-/** Splits entries into live ones and a warning per expired one. */
+/**
+ * Splits entries into live ones (with their index, for messages) and a warning per expired one.
+ * Warnings name the entry by its JSON pointer, never by its value (a pattern may hold a secret).
+ */
 function live<T extends AllowEntryBase>(
   entries: readonly T[] | undefined,
   today: string,
-  describe: (e: T) => string,
+  pointer: string,
   warnings: string[],
   file: string,
-): T[] {
-  return (entries ?? []).filter((e) => {
-    if (e.expires === undefined || e.expires >= today) return true;
-    warnings.push(
-      `${file}: allowlist entry ${describe(e)} expired on ${e.expires} and no longer applies`,
-    );
-    return false;
+): { entry: T; index: number }[] {
+  const kept: { entry: T; index: number }[] = [];
+  (entries ?? []).forEach((entry, index) => {
+    if (entry.expires === undefined || entry.expires >= today) kept.push({ entry, index });
+    else
+      warnings.push(
+        `${file}#${pointer}/${index}: allowlist entry expired on ${entry.expires} and no longer applies`,
+      );
   });
+  return kept;
 }
 
 /** Compiles a validated configuration into what the engine and the filters use. */
@@ -61,26 +55,27 @@ export function resolveConfig(
   const base = file === undefined ? '.' : dirname(file);
   const warnings: string[] = [];
   const allow = config.allowlist ?? {};
-  const paths = live(allow.paths, today, (e) => `path '${e.glob}'`, warnings, name);
-  const secrets = live(
-    allow.secrets,
-    today,
-    (e) => `sha256 ${e.sha256.slice(0, 12)}…`,
-    warnings,
-    name,
+  const paths = live(allow.paths, today, '/allowlist/paths', warnings, name).map((l) => l.entry);
+  const secrets = live(allow.secrets, today, '/allowlist/secrets', warnings, name).map(
+    (l) => l.entry,
   );
-  const regexes = live(allow.regexes, today, (e) => `regex '${e.pattern}'`, warnings, name);
+  const regexes = live(allow.regexes, today, '/allowlist/regexes', warnings, name);
   // Account entries are applied after the filters (src/app/assess-findings.ts); warn here alike.
   for (const list of ['allow', 'own'] as const) {
-    for (const e of config.accounts?.[list] ?? []) {
+    (config.accounts?.[list] ?? []).forEach((e, i) => {
       if (e.expires !== undefined && e.expires < today)
         warnings.push(
-          `${name}: accounts.${list} entry ${e.id} expired on ${e.expires} and no longer applies`,
+          `${name}#/accounts/${list}/${i}: account entry expired on ${e.expires} and no longer applies`,
         );
-    }
+    });
   }
-  const compiled = regexes.map((r, i) => ({
-    regex: compileRegex(r.pattern, name, `/allowlist/regexes/${i}/pattern`),
+  const compiled = regexes.map(({ entry: r, index }) => ({
+    regex: compileUserRegex(
+      r.pattern,
+      '',
+      `${name}#/allowlist/regexes/${index}/pattern`,
+      'CONFIG_INVALID',
+    ),
     entry: `regex:${r.pattern}`,
     reason: r.reason,
     target: r.target ?? 'secret',

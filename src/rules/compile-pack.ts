@@ -8,6 +8,7 @@ import type {
   RulePackSpec,
   RuleSpec,
 } from '../model/rule.js';
+import { compileUserRegex } from '../schema/user-regex.js';
 
 const FINDING_KIND: Readonly<Record<RuleKind, FindingKind>> = {
   'key-id': 'access-key-id',
@@ -21,6 +22,8 @@ export interface CompileOptions {
   /** Rule ids to turn on even when the pack says `enabled: false`. */
   readonly enable?: readonly string[];
   readonly disable?: readonly string[];
+  /** The config file `enable` and `disable` come from (enableRules, disableRules), for messages. */
+  readonly configFile?: string;
 }
 
 /** A parsed pack and the file it came from (for error messages). */
@@ -31,14 +34,7 @@ export interface PackSource {
 }
 
 function compileRegex(source: string, flags: string, where: string): RegExp {
-  try {
-    return new RegExp(source, flags);
-  } catch (error) {
-    throw new KeyguardError('RULE_PACK_INVALID', `${where}: invalid regular expression`, {
-      cause: error,
-      details: [error instanceof Error ? error.message : String(error)],
-    });
-  }
+  return compileUserRegex(source, flags, where, 'RULE_PACK_INVALID');
 }
 
 function compileRule(rule: RuleSpec, where: string): CompiledRule {
@@ -83,6 +79,8 @@ export function compilePacks(
   const enable = new Set(options.enable ?? []);
   const disable = new Set(options.disable ?? []);
   const byId = new Map<string, RuleSpec>();
+  /** Where each id was defined (`file#/rules/i`), for messages that must not quote the id. */
+  const definedAt = new Map<string, string>();
   const rules: CompiledRule[] = [];
   const pairs: CompiledPair[] = [];
   const values = new Map<string, string>();
@@ -90,10 +88,15 @@ export function compilePacks(
   for (const { spec, file } of sources) {
     spec.rules.forEach((rule, i) => {
       const where = `${file}#/rules/${i}`;
-      if (byId.has(rule.id)) {
-        throw new KeyguardError('RULE_PACK_INVALID', `${where}/id: duplicate rule id '${rule.id}'`);
+      const first = definedAt.get(rule.id);
+      if (first !== undefined) {
+        throw new KeyguardError(
+          'RULE_PACK_INVALID',
+          `${where}/id: duplicate rule id (as ${first}/id)`,
+        );
       }
       byId.set(rule.id, rule);
+      definedAt.set(rule.id, where);
       const on = !disable.has(rule.id) && (rule.enabled !== false || enable.has(rule.id));
       if (!on) return;
       if (rule.kind === 'pair') {
@@ -122,21 +125,24 @@ export function compilePacks(
     });
   }
   for (const pair of pairs) {
-    for (const part of [pair.keyId, pair.secret]) {
-      if (!byId.has(part)) {
+    for (const part of ['keyId', 'secret'] as const) {
+      if (!byId.has(pair[part])) {
         throw new KeyguardError(
           'RULE_PACK_INVALID',
-          `rule '${pair.id}' pairs with unknown rule '${part}'`,
+          `${definedAt.get(pair.id) ?? pair.id}/pairing/${part}: no rule has this id`,
         );
       }
     }
   }
-  for (const id of [...enable, ...disable]) {
-    if (!byId.has(id))
-      throw new KeyguardError(
-        'CONFIG_INVALID',
-        `unknown rule id '${id}' in enableRules/disableRules`,
-      );
+  const config = options.configFile ?? 'configuration';
+  for (const [list, ids] of [
+    ['enableRules', options.enable ?? []],
+    ['disableRules', options.disable ?? []],
+  ] as const) {
+    ids.forEach((id, i) => {
+      if (!byId.has(id))
+        throw new KeyguardError('CONFIG_INVALID', `${config}#/${list}/${i}: no rule has this id`);
+    });
   }
   return {
     names: sources.map((s) => s.spec.name),

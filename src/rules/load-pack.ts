@@ -1,27 +1,26 @@
 import { KeyguardError } from '../model/errors.js';
 import type { RulePackSpec } from '../model/rule.js';
 import { parseJsonFile } from '../schema/parse-json-file.js';
+import { userRegexProblem } from '../schema/user-regex.js';
 import { validateJson } from '../schema/validate-json.js';
 import { validate } from '../schema/validate-rule-pack.generated.js';
 
 function regexProblem(source: string | undefined, flags: string): string | undefined {
-  if (source === undefined) return undefined;
-  try {
-    new RegExp(source, flags);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
+  return source === undefined ? undefined : userRegexProblem(source, flags);
 }
 
-/** Problems the schema cannot see: duplicate ids and regexes that do not compile. All at once. */
+/**
+ * Problems the schema cannot see: duplicate ids and regexes that do not compile. All at once, each
+ * named by its JSON pointer; values are never quoted (a pack may hold a secret where it should not).
+ */
 function semanticProblems(spec: RulePackSpec, file: string): string[] {
   const problems: string[] = [];
-  const ids = new Set<string>();
+  const ids = new Map<string, number>();
   spec.rules.forEach((rule, i) => {
     const at = `${file}#/rules/${i}`;
-    if (ids.has(rule.id)) problems.push(`${at}/id: duplicate rule id '${rule.id}'`);
-    ids.add(rule.id);
+    const first = ids.get(rule.id);
+    if (first !== undefined) problems.push(`${at}/id: duplicate rule id (as /rules/${first}/id)`);
+    else ids.set(rule.id, i);
     const checks: [string, string | undefined, string][] = [
       ['pattern', rule.pattern, 'dg'],
       ['labels/strong', rule.labels?.strong, ''],
@@ -31,16 +30,13 @@ function semanticProblems(spec: RulePackSpec, file: string): string[] {
     ];
     for (const [field, source, flags] of checks) {
       const problem = regexProblem(source, flags);
-      if (problem !== undefined)
-        problems.push(`${at}/${field}: invalid regular expression: ${problem}`);
+      if (problem !== undefined) problems.push(`${at}/${field}: ${problem}`);
     }
   });
   spec.allowlist?.valuePatterns?.forEach((p, i) => {
     const problem = regexProblem(p.pattern, '');
     if (problem !== undefined) {
-      problems.push(
-        `${file}#/allowlist/valuePatterns/${i}/pattern: invalid regular expression: ${problem}`,
-      );
+      problems.push(`${file}#/allowlist/valuePatterns/${i}/pattern: ${problem}`);
     }
   });
   return problems;

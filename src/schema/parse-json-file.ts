@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type ErrorCode, KeyguardError } from '../model/errors.js';
+import { findJsonSyntaxError } from './find-json-syntax-error.js';
 
 function positionToLineColumn(text: string, position: number): string {
   const before = text.slice(0, position);
@@ -18,14 +19,16 @@ export async function parseJsonFile(file: string, code: ErrorCode): Promise<unkn
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
     throw new KeyguardError(code, `${file}: ${reason}`, { cause: error });
   }
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const at = /position (\d+)/.exec(message);
-    const where = at?.[1] === undefined ? '' : ` at ${positionToLineColumn(text, Number(at[1]))}`;
-    // V8 quotes the whole input after the first comma; keep only the reason, never file content.
-    const reason = (message.split(/, "|\n| in JSON/)[0] ?? message).slice(0, 80);
-    throw new KeyguardError(code, `${file}: invalid JSON${where} (${reason})`, { cause: error });
+    return JSON.parse(body);
+  } catch {
+    // V8's message quotes the text around the error, which may be a secret: say where and why in
+    // our own words instead.
+    const found = findJsonSyntaxError(body);
+    const where =
+      found === undefined ? '' : ` at ${positionToLineColumn(body, found.index)} (${found.reason})`;
+    // No `cause`: it holds V8's message, and with it the quoted text.
+    throw new KeyguardError(code, `${file}: invalid JSON${where}`);
   }
 }

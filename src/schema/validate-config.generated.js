@@ -6,7 +6,7 @@ function ucs2length(str) {
 }
 
 export const validate = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"keyguard:config.schema.json","title":"keyguard configuration (.keyguard.json)","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"rules":{"description":"Extra rule packs, relative to this file.","type":"array","items":{"type":"string","minLength":1}},"enableRules":{"description":"Rule ids to turn on (e.g. aws-unique-identifier).","type":"array","items":{"type":"string"}},"disableRules":{"description":"Rule ids to turn off.","type":"array","items":{"type":"string"}},"maxFileSize":{"description":"Files larger than this many bytes are skipped and counted.","type":"integer","minimum":1},"failOn":{"description":"Lowest severity that fails the scan.","enum":["critical","high","medium","low","info"]},"baseline":{"description":"Baseline file of accepted findings, relative to this file.","type":"string","minLength":1},"allowlist":{"type":"object","additionalProperties":false,"properties":{"paths":{"description":"Glob patterns of paths whose findings are suppressed (fixtures, test data).","type":"array","items":{"type":"object","additionalProperties":false,"required":["glob","reason"],"properties":{"glob":{"type":"string","minLength":1},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}},"secrets":{"description":"Values allowed by the SHA-256 of the raw value (never the value itself).","type":"array","items":{"type":"object","additionalProperties":false,"required":["sha256","reason"],"properties":{"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}},"regexes":{"description":"Regular expressions matched against the value (default), the whole line, or the path.","type":"array","items":{"type":"object","additionalProperties":false,"required":["pattern","reason"],"properties":{"pattern":{"type":"string","minLength":1},"target":{"enum":["secret","line","path"]},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}}}},"accounts":{"description":"AWS accounts: your own (findings escalate) and known sandbox/test accounts (allowed, with a reason).","type":"object","additionalProperties":false,"properties":{"own":{"type":"array","items":{"$ref":"#/$defs/account"}},"allow":{"type":"array","items":{"$ref":"#/$defs/account"}}}}},"$defs":{"reason":{"type":"string","minLength":1},"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"},"account":{"type":"object","additionalProperties":false,"required":["id","reason"],"properties":{"id":{"type":"string","pattern":"^\\d{12}$"},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"keyguard:config.schema.json","title":"keyguard configuration (.keyguard.json)","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"rules":{"description":"Extra rule packs, relative to this file.","type":"array","items":{"type":"string","minLength":1}},"enableRules":{"description":"Rule ids to turn on (e.g. aws-unique-identifier).","type":"array","items":{"type":"string"}},"disableRules":{"description":"Rule ids to turn off.","type":"array","items":{"type":"string"}},"maxFileSize":{"description":"Files larger than this many bytes are skipped and counted (a whole number, at least 1).","type":"integer","minimum":1},"allowPartial":{"description":"Accept an incomplete scan: files that could not be read (permissions, a size limit, archive limits) are still listed, but no longer make the exit code 2.","type":"boolean","default":false},"failOn":{"description":"Lowest severity that fails the scan.","enum":["critical","high","medium","low","info"]},"baseline":{"description":"Baseline file of accepted findings, relative to this file.","type":"string","minLength":1},"allowlist":{"type":"object","additionalProperties":false,"properties":{"paths":{"description":"Glob patterns of paths whose findings are suppressed (fixtures, test data).","type":"array","items":{"type":"object","additionalProperties":false,"required":["glob","reason"],"properties":{"glob":{"type":"string","minLength":1},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}},"secrets":{"description":"Values allowed by the SHA-256 of the raw value (never the value itself).","type":"array","items":{"type":"object","additionalProperties":false,"required":["sha256","reason"],"properties":{"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}},"regexes":{"description":"Regular expressions matched against the value (default), the whole line, or the path.","type":"array","items":{"type":"object","additionalProperties":false,"required":["pattern","reason"],"properties":{"pattern":{"type":"string","minLength":1},"target":{"enum":["secret","line","path"]},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}}}},"accounts":{"description":"AWS accounts: your own (findings escalate) and known sandbox/test accounts (allowed, with a reason).","type":"object","additionalProperties":false,"properties":{"own":{"type":"array","items":{"$ref":"#/$defs/account"}},"allow":{"type":"array","items":{"$ref":"#/$defs/account"}}}}},"$defs":{"reason":{"type":"string","minLength":1},"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"},"account":{"type":"object","additionalProperties":false,"required":["id","reason"],"properties":{"id":{"type":"string","pattern":"^\\d{12}$"},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}}};
 const schema32 = {"type":"string","minLength":1};
 const schema33 = {"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"};
 const func1 = Object.prototype.hasOwnProperty;
@@ -309,10 +309,9 @@ errors++;
 }
 }
 }
-if(data.failOn !== undefined){
-let data8 = data.failOn;
-if(!(((((data8 === "critical") || (data8 === "high")) || (data8 === "medium")) || (data8 === "low")) || (data8 === "info"))){
-const err11 = {instancePath:instancePath+"/failOn",schemaPath:"#/properties/failOn/enum",keyword:"enum",params:{allowedValues: schema31.properties.failOn.enum},message:"must be equal to one of the allowed values"};
+if(data.allowPartial !== undefined){
+if(typeof data.allowPartial !== "boolean"){
+const err11 = {instancePath:instancePath+"/allowPartial",schemaPath:"#/properties/allowPartial/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -322,11 +321,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.baseline !== undefined){
-let data9 = data.baseline;
-if(typeof data9 === "string"){
-if(func2(data9) < 1){
-const err12 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.failOn !== undefined){
+let data9 = data.failOn;
+if(!(((((data9 === "critical") || (data9 === "high")) || (data9 === "medium")) || (data9 === "low")) || (data9 === "info"))){
+const err12 = {instancePath:instancePath+"/failOn",schemaPath:"#/properties/failOn/enum",keyword:"enum",params:{allowedValues: schema31.properties.failOn.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -336,8 +334,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.baseline !== undefined){
+let data10 = data.baseline;
+if(typeof data10 === "string"){
+if(func2(data10) < 1){
+const err13 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -347,12 +348,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.allowlist !== undefined){
-let data10 = data.allowlist;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key1 in data10){
-if(!(((key1 === "paths") || (key1 === "secrets")) || (key1 === "regexes"))){
-const err14 = {instancePath:instancePath+"/allowlist",schemaPath:"#/properties/allowlist/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+else {
+const err14 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -362,15 +359,12 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data10.paths !== undefined){
-let data11 = data10.paths;
-if(Array.isArray(data11)){
-const len3 = data11.length;
-for(let i3=0; i3<len3; i3++){
-let data12 = data11[i3];
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.glob === undefined){
-const err15 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/required",keyword:"required",params:{missingProperty: "glob"},message:"must have required property '"+"glob"+"'"};
+if(data.allowlist !== undefined){
+let data11 = data.allowlist;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key1 in data11){
+if(!(((key1 === "paths") || (key1 === "secrets")) || (key1 === "regexes"))){
+const err15 = {instancePath:instancePath+"/allowlist",schemaPath:"#/properties/allowlist/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -379,8 +373,16 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data12.reason === undefined){
-const err16 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+}
+if(data11.paths !== undefined){
+let data12 = data11.paths;
+if(Array.isArray(data12)){
+const len3 = data12.length;
+for(let i3=0; i3<len3; i3++){
+let data13 = data12[i3];
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.glob === undefined){
+const err16 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/required",keyword:"required",params:{missingProperty: "glob"},message:"must have required property '"+"glob"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -389,9 +391,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-for(const key2 in data12){
-if(!(((key2 === "glob") || (key2 === "reason")) || (key2 === "expires"))){
-const err17 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data13.reason === undefined){
+const err17 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -400,12 +401,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data12.glob !== undefined){
-let data13 = data12.glob;
-if(typeof data13 === "string"){
-if(func2(data13) < 1){
-const err18 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/glob",schemaPath:"#/properties/allowlist/properties/paths/items/properties/glob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key2 in data13){
+if(!(((key2 === "glob") || (key2 === "reason")) || (key2 === "expires"))){
+const err18 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -415,8 +413,11 @@ vErrors.push(err18);
 errors++;
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/glob",schemaPath:"#/properties/allowlist/properties/paths/items/properties/glob/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data13.glob !== undefined){
+let data14 = data13.glob;
+if(typeof data14 === "string"){
+if(func2(data14) < 1){
+const err19 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/glob",schemaPath:"#/properties/allowlist/properties/paths/items/properties/glob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -426,11 +427,8 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data12.reason !== undefined){
-let data14 = data12.reason;
-if(typeof data14 === "string"){
-if(func2(data14) < 1){
-const err20 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err20 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/glob",schemaPath:"#/properties/allowlist/properties/paths/items/properties/glob/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -440,8 +438,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-else {
-const err21 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data13.reason !== undefined){
+let data15 = data13.reason;
+if(typeof data15 === "string"){
+if(func2(data15) < 1){
+const err21 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -451,11 +452,8 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data12.expires !== undefined){
-let data15 = data12.expires;
-if(typeof data15 === "string"){
-if(!pattern4.test(data15)){
-const err22 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+else {
+const err22 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -465,8 +463,11 @@ vErrors.push(err22);
 errors++;
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data13.expires !== undefined){
+let data16 = data13.expires;
+if(typeof data16 === "string"){
+if(!pattern4.test(data16)){
+const err23 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -476,9 +477,8 @@ vErrors.push(err23);
 errors++;
 }
 }
-}
 else {
-const err24 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err24 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -490,7 +490,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/allowlist/paths",schemaPath:"#/properties/allowlist/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err25 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -500,15 +500,9 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data10.secrets !== undefined){
-let data16 = data10.secrets;
-if(Array.isArray(data16)){
-const len4 = data16.length;
-for(let i4=0; i4<len4; i4++){
-let data17 = data16[i4];
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.sha256 === undefined){
-const err26 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};
+}
+else {
+const err26 = {instancePath:instancePath+"/allowlist/paths",schemaPath:"#/properties/allowlist/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -517,8 +511,16 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data17.reason === undefined){
-const err27 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+}
+if(data11.secrets !== undefined){
+let data17 = data11.secrets;
+if(Array.isArray(data17)){
+const len4 = data17.length;
+for(let i4=0; i4<len4; i4++){
+let data18 = data17[i4];
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.sha256 === undefined){
+const err27 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -527,9 +529,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-for(const key3 in data17){
-if(!(((key3 === "sha256") || (key3 === "reason")) || (key3 === "expires"))){
-const err28 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data18.reason === undefined){
+const err28 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -538,12 +539,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-if(data17.sha256 !== undefined){
-let data18 = data17.sha256;
-if(typeof data18 === "string"){
-if(!pattern5.test(data18)){
-const err29 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/sha256",schemaPath:"#/properties/allowlist/properties/secrets/items/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+for(const key3 in data18){
+if(!(((key3 === "sha256") || (key3 === "reason")) || (key3 === "expires"))){
+const err29 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -553,8 +551,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-else {
-const err30 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/sha256",schemaPath:"#/properties/allowlist/properties/secrets/items/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data18.sha256 !== undefined){
+let data19 = data18.sha256;
+if(typeof data19 === "string"){
+if(!pattern5.test(data19)){
+const err30 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/sha256",schemaPath:"#/properties/allowlist/properties/secrets/items/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -564,11 +565,8 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data17.reason !== undefined){
-let data19 = data17.reason;
-if(typeof data19 === "string"){
-if(func2(data19) < 1){
-const err31 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err31 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/sha256",schemaPath:"#/properties/allowlist/properties/secrets/items/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -578,8 +576,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-else {
-const err32 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data18.reason !== undefined){
+let data20 = data18.reason;
+if(typeof data20 === "string"){
+if(func2(data20) < 1){
+const err32 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -589,11 +590,8 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data17.expires !== undefined){
-let data20 = data17.expires;
-if(typeof data20 === "string"){
-if(!pattern4.test(data20)){
-const err33 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+else {
+const err33 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -603,8 +601,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-else {
-const err34 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data18.expires !== undefined){
+let data21 = data18.expires;
+if(typeof data21 === "string"){
+if(!pattern4.test(data21)){
+const err34 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -614,9 +615,8 @@ vErrors.push(err34);
 errors++;
 }
 }
-}
 else {
-const err35 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err35 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -628,7 +628,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/allowlist/secrets",schemaPath:"#/properties/allowlist/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err36 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -638,15 +638,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data10.regexes !== undefined){
-let data21 = data10.regexes;
-if(Array.isArray(data21)){
-const len5 = data21.length;
-for(let i5=0; i5<len5; i5++){
-let data22 = data21[i5];
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(data22.pattern === undefined){
-const err37 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/required",keyword:"required",params:{missingProperty: "pattern"},message:"must have required property '"+"pattern"+"'"};
+}
+else {
+const err37 = {instancePath:instancePath+"/allowlist/secrets",schemaPath:"#/properties/allowlist/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -655,8 +649,16 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data22.reason === undefined){
-const err38 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+}
+if(data11.regexes !== undefined){
+let data22 = data11.regexes;
+if(Array.isArray(data22)){
+const len5 = data22.length;
+for(let i5=0; i5<len5; i5++){
+let data23 = data22[i5];
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.pattern === undefined){
+const err38 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/required",keyword:"required",params:{missingProperty: "pattern"},message:"must have required property '"+"pattern"+"'"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -665,9 +667,8 @@ vErrors.push(err38);
 }
 errors++;
 }
-for(const key4 in data22){
-if(!((((key4 === "pattern") || (key4 === "target")) || (key4 === "reason")) || (key4 === "expires"))){
-const err39 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data23.reason === undefined){
+const err39 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -676,12 +677,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-if(data22.pattern !== undefined){
-let data23 = data22.pattern;
-if(typeof data23 === "string"){
-if(func2(data23) < 1){
-const err40 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/pattern",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key4 in data23){
+if(!((((key4 === "pattern") || (key4 === "target")) || (key4 === "reason")) || (key4 === "expires"))){
+const err40 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -691,8 +689,11 @@ vErrors.push(err40);
 errors++;
 }
 }
-else {
-const err41 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/pattern",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data23.pattern !== undefined){
+let data24 = data23.pattern;
+if(typeof data24 === "string"){
+if(func2(data24) < 1){
+const err41 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/pattern",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -702,10 +703,8 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data22.target !== undefined){
-let data24 = data22.target;
-if(!(((data24 === "secret") || (data24 === "line")) || (data24 === "path"))){
-const err42 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/target",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/target/enum",keyword:"enum",params:{allowedValues: schema31.properties.allowlist.properties.regexes.items.properties.target.enum},message:"must be equal to one of the allowed values"};
+else {
+const err42 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/pattern",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -715,11 +714,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data22.reason !== undefined){
-let data25 = data22.reason;
-if(typeof data25 === "string"){
-if(func2(data25) < 1){
-const err43 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data23.target !== undefined){
+let data25 = data23.target;
+if(!(((data25 === "secret") || (data25 === "line")) || (data25 === "path"))){
+const err43 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/target",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/target/enum",keyword:"enum",params:{allowedValues: schema31.properties.allowlist.properties.regexes.items.properties.target.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -729,8 +727,11 @@ vErrors.push(err43);
 errors++;
 }
 }
-else {
-const err44 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data23.reason !== undefined){
+let data26 = data23.reason;
+if(typeof data26 === "string"){
+if(func2(data26) < 1){
+const err44 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -740,11 +741,8 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data22.expires !== undefined){
-let data26 = data22.expires;
-if(typeof data26 === "string"){
-if(!pattern4.test(data26)){
-const err45 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+else {
+const err45 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -754,8 +752,11 @@ vErrors.push(err45);
 errors++;
 }
 }
-else {
-const err46 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data23.expires !== undefined){
+let data27 = data23.expires;
+if(typeof data27 === "string"){
+if(!pattern4.test(data27)){
+const err46 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -765,9 +766,8 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
 else {
-const err47 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err47 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -779,7 +779,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/allowlist/regexes",schemaPath:"#/properties/allowlist/properties/regexes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err48 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -791,7 +791,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/allowlist",schemaPath:"#/properties/allowlist/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err49 = {instancePath:instancePath+"/allowlist/regexes",schemaPath:"#/properties/allowlist/properties/regexes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -801,12 +801,9 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data.accounts !== undefined){
-let data27 = data.accounts;
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-for(const key5 in data27){
-if(!((key5 === "own") || (key5 === "allow"))){
-const err50 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+else {
+const err50 = {instancePath:instancePath+"/allowlist",schemaPath:"#/properties/allowlist/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -816,19 +813,12 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data27.own !== undefined){
-let data28 = data27.own;
-if(Array.isArray(data28)){
-const len6 = data28.length;
-for(let i6=0; i6<len6; i6++){
-if(!(validate21(data28[i6], {instancePath:instancePath+"/accounts/own/" + i6,parentData:data28,parentDataProperty:i6,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err51 = {instancePath:instancePath+"/accounts/own",schemaPath:"#/properties/accounts/properties/own/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.accounts !== undefined){
+let data28 = data.accounts;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+for(const key5 in data28){
+if(!((key5 === "own") || (key5 === "allow"))){
+const err51 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -838,19 +828,19 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data27.allow !== undefined){
-let data30 = data27.allow;
-if(Array.isArray(data30)){
-const len7 = data30.length;
-for(let i7=0; i7<len7; i7++){
-if(!(validate21(data30[i7], {instancePath:instancePath+"/accounts/allow/" + i7,parentData:data30,parentDataProperty:i7,rootData,dynamicAnchors}))){
+if(data28.own !== undefined){
+let data29 = data28.own;
+if(Array.isArray(data29)){
+const len6 = data29.length;
+for(let i6=0; i6<len6; i6++){
+if(!(validate21(data29[i6], {instancePath:instancePath+"/accounts/own/" + i6,parentData:data29,parentDataProperty:i6,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/accounts/allow",schemaPath:"#/properties/accounts/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err52 = {instancePath:instancePath+"/accounts/own",schemaPath:"#/properties/accounts/properties/own/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -860,9 +850,19 @@ vErrors.push(err52);
 errors++;
 }
 }
+if(data28.allow !== undefined){
+let data31 = data28.allow;
+if(Array.isArray(data31)){
+const len7 = data31.length;
+for(let i7=0; i7<len7; i7++){
+if(!(validate21(data31[i7], {instancePath:instancePath+"/accounts/allow/" + i7,parentData:data31,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err53 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err53 = {instancePath:instancePath+"/accounts/allow",schemaPath:"#/properties/accounts/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -874,12 +874,24 @@ errors++;
 }
 }
 else {
-const err54 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err54 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err54];
 }
 else {
 vErrors.push(err54);
+}
+errors++;
+}
+}
+}
+else {
+const err55 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
 }
 errors++;
 }

@@ -7,9 +7,16 @@ export interface SchemaError {
   readonly keyword: string;
 }
 
+/**
+ * Property names shaped like ours (camelCase letters, at most 32) are named in messages; any other
+ * name could be a value pasted in the wrong place (a key ID as a property name) and is not.
+ */
+const NAMEABLE = /^\$?[a-z][A-Za-z]{0,31}$/;
+
 function describe(error: SchemaError): string {
   if (error.keyword === 'additionalProperties') {
-    return `unknown property '${String(error.params.additionalProperty)}'`;
+    const name = String(error.params.additionalProperty);
+    return NAMEABLE.test(name) ? `unknown property '${name}'` : 'unknown property';
   }
   if (error.keyword === 'enum') {
     return `${error.message ?? 'invalid'}: ${JSON.stringify(error.params.allowedValues)}`;
@@ -24,7 +31,9 @@ export type SchemaValidator = ((data: unknown) => boolean) & {
 
 /**
  * Checks `data` with a precompiled schema validator and reports every error at once, each as
- * `file#/json/pointer: message`.
+ * `file#/json/pointer: message`. Messages say what is wrong, never the value: ajv's own ("must be
+ * integer", "must match pattern …") quote only the schema, and pointers hold only property names
+ * the schema knows (every object refuses unknown ones) and indices.
  */
 export function validateJson<T>(
   data: unknown,

@@ -133,10 +133,10 @@ describe('accounts in .keyguard.json', () => {
     ]);
     expect(report.suppressed.count).toBe(0);
     expect(r.stderr).toContain(
-      `accounts.allow entry ${SANDBOX} expired on 2020-01-01 and no longer applies`,
+      '#/accounts/allow/0: account entry expired on 2020-01-01 and no longer applies',
     );
     expect(r.stderr).toContain(
-      `accounts.own entry ${OURS} expired on 2020-01-01 and no longer applies`,
+      '#/accounts/own/0: account entry expired on 2020-01-01 and no longer applies',
     );
   });
 

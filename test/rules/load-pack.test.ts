@@ -46,7 +46,9 @@ describe('loadRulePack', () => {
     const error = await errorOf(join(PACKS, 'invalid/bad-regex.json'));
     expect(error.details).toHaveLength(3);
     expect(error.details.join('\n')).toMatch(/#\/rules\/0\/pattern: invalid regular expression/);
-    expect(error.details.join('\n')).toMatch(/#\/rules\/1\/id: duplicate rule id 'one'/);
+    expect(error.details.join('\n')).toMatch(
+      /#\/rules\/1\/id: duplicate rule id \(as \/rules\/0\/id\)/,
+    );
     expect(error.details.join('\n')).toMatch(/#\/rules\/1\/pattern: invalid regular expression/);
   });
 

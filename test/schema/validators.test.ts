@@ -29,4 +29,19 @@ describe('precompiled schema validators (src/schema/*.generated.js)', () => {
     const keywords = (validateConfig.errors ?? []).map((e) => e.keyword).sort();
     expect(keywords).toEqual(['additionalProperties', 'enum', 'minLength']);
   });
+
+  it('takes maxFileSize only as a whole number of bytes, at least 1', () => {
+    for (const maxFileSize of [1, 1048576]) expect(validateConfig({ maxFileSize })).toBe(true);
+    for (const maxFileSize of [0, -1, 0.5, 1.5, '10', null, true]) {
+      expect(validateConfig({ maxFileSize }), String(maxFileSize)).toBe(false);
+    }
+  });
+
+  it('takes allowPartial as a boolean', () => {
+    expect(validateConfig({ allowPartial: true })).toBe(true);
+    expect(validateConfig({ allowPartial: false })).toBe(true);
+    for (const allowPartial of ['true', 1, null]) {
+      expect(validateConfig({ allowPartial }), String(allowPartial)).toBe(false);
+    }
+  });
 });
