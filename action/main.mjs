@@ -132,6 +132,106 @@ var init_value_checks = __esm({
   }
 });
 
+// src/sources/byte-scan.generated.ts
+var BYTE_SCAN_WASM;
+var init_byte_scan_generated = __esm({
+  "src/sources/byte-scan.generated.ts"() {
+    "use strict";
+    BYTE_SCAN_WASM = "AGFzbQEAAAABEwNgA39/fwF/YAF/AX9gAn9/AX8DBQQAAAECBQMBAGQGBgF/AUEACwcaAwZtZW1vcnkCAAZtYXhSdW4DAARzY2FuAAMKzQYEWgEDf0GABCAAQQV0aiEDIAMtAAAhBCABIARqIAJLBEBBAA8LQQAhBQJAA0AgBSAETw0BIAEgBWotAAAgA0EBaiAFai0AAEcEQEEADwsgBUEBaiEFDAALC0EBC2EBBH8CQANAIABFDQEgAGghAyAAIABBAWtxIQBBgAIgA0ECdGooAgAhBAJAA0AgBEUNASAEaCEFIAQgBEEBa3EhBCAFIAEgAhAABEAgBkEBIAV0ciEGCwwACwsMAAsLIAYLNwAgAEHBAGtBGkkgAEHhAGtBGklyIABBMGtBCkkgAEErRiAAQS9GciAAQdwARiAAQSVGcnJycgvVBAQBfwZ7B38DeyAAIQL9DAAAAAAAAAAAAAAAAAAAAAAhBwJAA0AgAkEQaiABSw0BIAL9AAQAIQMgAkEBav0ABAAhBCACQQJq/QAEACEFIAcgA/0MAAAAAAAAAAAAAAAAAAAAAP0j/VAhB/0MDw8PDw8PDw8PDw8PDw8PDyEQIAMgEP1OIREgA0EE/a0BIBD9TiESQQD9AAQAIBH9DkEQ/QAEACAS/Q79TkEg/QAEACAEIBD9Tv0OQTD9AAQAIARBBP2tASAQ/U79Dv1OQfAA/QAEACAFIBD9Tv0OQYAB/QAEACAFQQT9rQEgEP1O/Q79Tv1O/U4hBiAG/VMEQEHAACAG/QsEACAG/QwAAAAAAAAAAAAAAAAAAAAA/ST9ZCENAkADQCANRQ0BIA1oIQ4gDSANQQFrcSENIAxBwAAgDmotAAAgAiAOaiABEAFyIQwMAAsLC0HQAP0ABAAgEf0OQeAA/QAEACAS/Q79Tv0MAAAAAAAAAAAAAAAAAAAAAP0kIQggCP1kIQkgCUH//wNGBEAgCkEQaiEKBSAKIAlBf3NoaiEKIAogC0sEQCAKIQsLIAlB//8DcyEPIA9nQRBrIQoLIAogC0sEQCAKIQsLIAJBEGohAgwACwsCQANAIAIgAU8NASACLQAAIQ8gD0UEQP0M/////////////////////yEHCyAPEAIEQCAKQQFqIQogCiALSwRAIAohCwsFQQAhCgsgDEH/ASACIAEQAXIhDCACQQFqIQIMAAsLIAskACAH/VMEQCAMQYCAgIAEciEMCyAMCw==";
+  }
+});
+
+// src/sources/byte-scan.ts
+function wasmModule() {
+  if (compiled === void 0) {
+    try {
+      if (wasm === void 0) throw new Error("no WebAssembly");
+      compiled = new wasm.Module(Buffer.from(BYTE_SCAN_WASM, "base64"));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled ?? void 0;
+}
+function bucketsOf(words) {
+  const keys = words.map((w) => `${w[0]}:${w[1] === 0 ? 0 : 1}`);
+  const distinct = [...new Set(keys)];
+  return keys.map((k) => distinct.indexOf(k) % BUCKETS);
+}
+function writeTables(mem, words) {
+  const view = new DataView(mem.buffer);
+  mem.fill(0, 0, ARENA_OFFSET);
+  mem.set(RUN_LO, 80);
+  mem.set(RUN_HI, 96);
+  view.setInt32(160, words.length, true);
+  const buckets = bucketsOf(words);
+  words.forEach((w, index) => {
+    const b = buckets[index];
+    const bit = 1 << b;
+    TABLES.forEach(([lo, hi], k) => {
+      const byte = w[k];
+      for (let n = 0; n < 16; n++) {
+        if (byte === void 0 || (byte & 15) === n) mem[lo + n] = mem[lo + n] | bit;
+        if (byte === void 0 || byte >> 4 === n) mem[hi + n] = mem[hi + n] | bit;
+      }
+    });
+    view.setInt32(256 + b * 4, view.getInt32(256 + b * 4, true) | 1 << index, true);
+    mem[512 + index * 32] = w.length;
+    mem.set(w, 512 + index * 32 + 1);
+  });
+}
+function createByteScanner(words) {
+  if (words.length > MAX_WORDS || words.some((w) => w.length === 0 || w.length > MAX_WORD_BYTES))
+    return void 0;
+  const module = wasmModule();
+  if (module === void 0) return void 0;
+  const exports = new wasm.Instance(module).exports;
+  const mem = new Uint8Array(exports.memory.buffer);
+  writeTables(mem, words);
+  const arena = Buffer.from(exports.memory.buffer, ARENA_OFFSET, ARENA_BYTES);
+  const scan3 = (start, end) => {
+    const hits = exports.scan(ARENA_OFFSET + start, ARENA_OFFSET + end);
+    return {
+      words: hits & ~NUL_BIT,
+      nul: (hits & NUL_BIT) !== 0,
+      maxRun: exports.maxRun.value
+    };
+  };
+  return {
+    arena,
+    scan: scan3,
+    scanBytes(buf, start, end) {
+      if (buf.buffer === exports.memory.buffer) {
+        return scan3(buf.byteOffset - ARENA_OFFSET + start, buf.byteOffset - ARENA_OFFSET + end);
+      }
+      if (end - start > ARENA_BYTES) throw new RangeError("scanBytes: more than one arena");
+      buf.copy(arena, 0, start, end);
+      return scan3(0, end - start);
+    }
+  };
+}
+var MAX_WORDS, MAX_WORD_BYTES, ARENA_OFFSET, ARENA_BYTES, NUL_BIT, BUCKETS, wasm, compiled, RUN_LO, RUN_HI, TABLES;
+var init_byte_scan = __esm({
+  "src/sources/byte-scan.ts"() {
+    "use strict";
+    init_byte_scan_generated();
+    MAX_WORDS = 30;
+    MAX_WORD_BYTES = 31;
+    ARENA_OFFSET = 65536;
+    ARENA_BYTES = 4 * 1024 * 1024;
+    NUL_BIT = 1073741824;
+    BUCKETS = 8;
+    wasm = globalThis.WebAssembly;
+    RUN_LO = [10, 14, 14, 14, 14, 15, 14, 14, 14, 14, 12, 5, 20, 4, 4, 5];
+    RUN_HI = [0, 0, 1, 2, 4, 24, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0];
+    TABLES = [
+      [0, 16],
+      [32, 48],
+      [112, 128]
+    ];
+  }
+});
+
 // src/sources/content-reader.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 function isUtf8Continuation(byte) {
@@ -150,7 +250,7 @@ function readError(code, target) {
     return target.explicit === true ? "special" : "not-regular";
   return "unreadable";
 }
-function fill(fd, buf, from) {
+function fillFrom(fd, buf, from) {
   let filled = from;
   while (filled < buf.length) {
     const n = readSync(fd, buf, filled, buf.length - filled, null);
@@ -159,12 +259,17 @@ function fill(fd, buf, from) {
   }
   return filled;
 }
-var WINDOW_BYTES, OVERLAP_BYTES, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF2, ContentReader;
+var WINDOW_BYTES, OVERLAP_BYTES, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF2, ContentReader;
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
-    WINDOW_BYTES = 4 * 1024 * 1024;
+    init_byte_scan();
+    WINDOW_BYTES = ARENA_BYTES;
     OVERLAP_BYTES = 128 * 1024;
+    SMALL_ROOM = 256 * 1024;
+    ASCII_HIT = 1;
+    MAY_BE_UTF16 = 2;
+    UTF16_HIT = 4;
     NOFOLLOW = constants.O_NOFOLLOW ?? 0;
     NONBLOCK = constants.O_NONBLOCK ?? 0;
     OPEN_FLAGS = constants.O_RDONLY | NOFOLLOW | NONBLOCK;
@@ -174,15 +279,37 @@ var init_content_reader = __esm({
       window;
       half;
       buffer;
+      /** One SIMD pass per file for every keyword, NUL and value runs; undefined without WebAssembly SIMD. */
+      scanner;
       constructor(options) {
         this.options = options;
-        this.window = options.windowBytes ?? WINDOW_BYTES;
+        this.window = Math.min(options.windowBytes ?? WINDOW_BYTES, WINDOW_BYTES);
         const overlap = options.overlapBytes ?? OVERLAP_BYTES;
         this.half = Math.max(1, Math.floor(Math.min(overlap, this.window / 4) / 2));
+        const words = options.filter.words;
+        this.scanner = words === void 0 ? void 0 : createByteScanner(words);
       }
+      /** The reused read buffer: the scanner's own memory when there is one (read once, scanned in place). */
       scratch() {
-        this.buffer ??= Buffer.allocUnsafe(this.window);
+        this.buffer ??= this.scanner === void 0 ? Buffer.allocUnsafe(this.window) : this.scanner.arena.subarray(0, this.window);
         return this.buffer;
+      }
+      /**
+       * ASCII_HIT when some rule can match the UTF-8 view of buf[start, end); UTF16_HIT when a keyword
+       * occurs as UTF-16 (the scanner looks for both forms at once). Without a scanner: MAY_BE_UTF16
+       * for a NUL byte, and the UTF-16 keywords are searched later.
+       */
+      inspect(buf, start, end) {
+        const scanner = this.scanner;
+        const filter = this.options.filter;
+        if (scanner !== void 0) {
+          const scan3 = scanner.scanBytes(buf, start, end);
+          const ascii2 = filter.wants(scan3) ? ASCII_HIT : 0;
+          if (filter.wants16 === void 0) return ascii2 | (scan3.nul ? MAY_BE_UTF16 : 0);
+          return ascii2 | (filter.wants16(scan3) ? UTF16_HIT : 0);
+        }
+        const ascii = filter.ascii(buf, start, end) ? ASCII_HIT : 0;
+        return ascii | (buf.subarray(start, end).includes(0) ? MAY_BE_UTF16 : 0);
       }
       skip(label, sink, reason, detail, bytes) {
         sink.skip({
@@ -199,22 +326,79 @@ var init_content_reader = __esm({
       }
       /** A file on disk. Links are never followed; FIFOs and devices are never waited on. */
       readFile(target, sink) {
-        const label = {
-          path: target.path,
-          ...target.pathBytes === void 0 ? {} : { pathBytes: target.pathBytes }
-        };
-        const none = { bytes: 0, candidate: false, skipped: true };
+        this.readFiles([target], sink);
+      }
+      /**
+       * Files on disk, read into one buffer side by side and checked for keywords together: most
+       * files hold none, and one search over many small files costs far less than one per file. A
+       * keyword found across two files' boundary only makes the first one be decoded for nothing.
+       */
+      readFiles(targets, sink) {
+        const arena = this.scratch();
+        const pending = [];
+        let fill = 0;
+        for (const target of targets) {
+          if (arena.length - fill < SMALL_ROOM) {
+            this.scanBatch(arena, fill, pending, sink);
+            fill = 0;
+          }
+          const label = {
+            path: target.path,
+            ...target.pathBytes === void 0 ? {} : { pathBytes: target.pathBytes }
+          };
+          const fd = this.open(target, label, sink);
+          if (fd === void 0) continue;
+          const start = fill;
+          try {
+            let end = fillFrom(fd, arena, start);
+            if (end === arena.length && start > 0) {
+              this.scanBatch(arena, start, pending, sink);
+              arena.copyWithin(0, start, end);
+              end = fillFrom(fd, arena, end - start);
+              fill = 0;
+            }
+            if (end === arena.length) {
+              this.readLarge(fd, arena, end, label, sink);
+              fill = 0;
+              continue;
+            }
+            const from = fill;
+            if (this.overLimit(end - from)) {
+              this.skip(
+                label,
+                sink,
+                "too-large",
+                `${end - from} bytes, over the size limit`,
+                end - from
+              );
+              continue;
+            }
+            pending.push({ label, start: from, end });
+            fill = end;
+          } catch (error) {
+            const code = error.code;
+            if (code === void 0) throw error;
+            const reason = readError(code, target);
+            this.skip(label, sink, reason, reason === "unreadable" ? code : void 0);
+          } finally {
+            closeSync(fd);
+          }
+        }
+        this.scanBatch(arena, fill, pending, sink);
+      }
+      /** Opens a file to read, or says why not (links, submodules, FIFOs, devices, errors). */
+      open(target, label, sink) {
         if (target.kind === "symlink") {
           this.skip(label, sink, "symlink");
-          return none;
+          return void 0;
         }
         if (target.kind === "gitlink") {
           this.skip(label, sink, "submodule", "a commit of another repository");
-          return none;
+          return void 0;
         }
         if (target.kind === "special") {
           this.skip(label, sink, target.explicit === true ? "special" : "not-regular");
-          return none;
+          return void 0;
         }
         let fd;
         try {
@@ -223,67 +407,109 @@ var init_content_reader = __esm({
           const code = error.code;
           const reason = readError(code, target);
           this.skip(label, sink, reason, reason === "unreadable" ? code ?? "open failed" : void 0);
-          return none;
+          return void 0;
         }
-        try {
-          const result2 = this.readOpen(fd, target, label, sink);
-          if (!result2.skipped) sink.read(result2.bytes);
-          return result2;
-        } catch (error) {
-          const code = error.code;
-          if (code === void 0) throw error;
-          const reason = readError(code, target);
-          this.skip(label, sink, reason, reason === "unreadable" ? code : void 0);
-          return none;
-        } finally {
-          closeSync(fd);
-        }
-      }
-      readOpen(fd, target, label, sink) {
         if (target.explicit === true) {
-          const s2 = fstatSync(fd);
-          if (s2.isDirectory()) {
-            this.skip(label, sink, "not-regular");
-            return { bytes: 0, candidate: false, skipped: true };
+          let s;
+          try {
+            s = fstatSync(fd);
+          } catch (error) {
+            closeSync(fd);
+            this.skip(
+              label,
+              sink,
+              "unreadable",
+              error.code ?? "fstat failed"
+            );
+            return void 0;
           }
-          if (!s2.isFile()) {
-            this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
-            return { bytes: 0, candidate: false, skipped: true };
+          if (!s.isFile()) {
+            closeSync(fd);
+            if (s.isDirectory()) this.skip(label, sink, "not-regular");
+            else this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
+            return void 0;
           }
         }
-        const buf = this.scratch();
-        let filled = fill(fd, buf, 0);
-        if (filled < buf.length) {
-          if (this.overLimit(filled)) {
-            this.skip(label, sink, "too-large", `${filled} bytes, over the size limit`, filled);
-            return { bytes: 0, candidate: false, skipped: true };
+        return fd;
+      }
+      /** One search per keyword over files read side by side; only files with a hit are decoded. */
+      scanBatch(arena, fill, pending, sink) {
+        if (pending.length === 0) return;
+        const flags = new Uint8Array(pending.length);
+        const region = arena.subarray(0, fill);
+        const fileAt = (offset) => {
+          let lo = 0;
+          let hi = pending.length - 1;
+          while (lo < hi) {
+            const mid = lo + hi + 1 >> 1;
+            if (pending[mid].start <= offset) lo = mid;
+            else hi = mid - 1;
           }
-          const p2 = this.start(label, sink);
-          this.scanWindow(p2, buf, 0, filled, true);
-          return { bytes: filled, candidate: p2.candidate, skipped: false };
+          return lo;
+        };
+        const mark = (needle, flag) => {
+          let at = region.indexOf(needle, 0);
+          while (at !== -1) {
+            const f = fileAt(at);
+            flags[f] = flags[f] | flag;
+            const next = pending[f].end;
+            at = next >= fill ? -1 : region.indexOf(needle, next);
+          }
+        };
+        const words = this.options.filter.words;
+        if (this.scanner !== void 0) {
+          for (let i = 0; i < pending.length; i++) {
+            const f = pending[i];
+            flags[i] = this.inspect(arena, f.start, f.end);
+          }
+        } else {
+          if (words === void 0) flags.fill(ASCII_HIT);
+          else for (const w of words) mark(w, ASCII_HIT);
+          mark(0, MAY_BE_UTF16);
         }
+        for (let i = 0; i < pending.length; i++) {
+          const f = pending[i];
+          const b0 = arena[f.start];
+          const b1 = arena[f.start + 1];
+          if (f.end - f.start >= 2 && (b0 === 255 && b1 === 254 || b0 === 254 && b1 === 255))
+            flags[i] = flags[i] | MAY_BE_UTF16;
+        }
+        for (let i = 0; i < pending.length; i++) {
+          const f = pending[i];
+          const flag = flags[i];
+          if (flag !== 0) {
+            const p = this.start(f.label, sink);
+            this.scanWindow(p, arena, f.start, f.end, true, flag);
+          }
+          sink.read(f.end - f.start);
+        }
+        pending.length = 0;
+      }
+      /** A file larger than the buffer: read in overlapping windows (its first `filled` bytes are in). */
+      readLarge(fd, buf, first, label, sink) {
         const s = fstatSync(fd);
         if (!s.isFile()) {
           this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
-          return { bytes: 0, candidate: false, skipped: true };
+          return;
         }
         if (this.overLimit(s.size)) {
           this.skip(label, sink, "too-large", `${s.size} bytes, over the size limit`, s.size);
-          return { bytes: 0, candidate: false, skipped: true };
+          return;
         }
         const p = this.start(label, sink);
+        let filled = first;
         let total = filled;
         for (; ; ) {
           const next = this.scanWindow(p, buf, 0, filled, false);
           buf.copyWithin(0, next, filled);
           const kept = filled - next;
-          const got = fill(fd, buf, kept);
+          const got = fillFrom(fd, buf, kept);
           total += got - kept;
           filled = got;
           if (filled < buf.length) break;
         }
         this.scanWindow(p, buf, 0, filled, true);
-        return { bytes: total, candidate: p.candidate, skipped: false };
+        sink.read(total);
       }
       /** Bytes already in memory (a git blob, a small standard input). Never copied. */
       readBytes(data, label, sink) {
@@ -351,7 +577,7 @@ var init_content_reader = __esm({
        * up to `end - half` and the next window starts at least `half` before that (on a line start
        * when there is one): returns where the next window starts, and moves `p` there.
        */
-      scanWindow(p, buf, start, end, last) {
+      scanWindow(p, buf, start, end, last, known) {
         const ownFrom = Math.min(end, start + Math.max(0, p.ownedUntil - p.base));
         let ownTo = end;
         let next = end;
@@ -362,14 +588,16 @@ var init_content_reader = __esm({
           if (next <= start) next = Math.max(start + 1, ownTo - this.half);
         }
         const filter = this.options.filter;
-        if (filter.ascii(buf, start, end)) {
+        const flags = known ?? this.inspect(buf, start, end);
+        if ((flags & ASCII_HIT) !== 0) {
           p.candidate = true;
           this.emitUtf8(p, buf, start, end, ownFrom, ownTo);
         }
         const b0 = buf[start];
         const b1 = buf[start + 1];
         const bom = p.base === 0 && (b0 === 255 && b1 === 254 || b0 === 254 && b1 === 255);
-        if ((bom || buf.subarray(start, end).includes(0)) && filter.utf16(buf, start, end)) {
+        const utf16 = (flags & UTF16_HIT) !== 0 || (bom || (flags & MAY_BE_UTF16) !== 0) && filter.utf16(buf, start, end);
+        if (utf16) {
           p.candidate = true;
           this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 0);
           this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 1);
@@ -4469,8 +4697,7 @@ async function scanInParallel(targets, plan, setup, into) {
   const reader = new ContentReader({ ...plan.read, source: "tree" });
   const sink = collectingSink(setup, into);
   for (let at = Atomics.add(next, 0, BATCH); at < targets.length; at = Atomics.add(next, 0, BATCH)) {
-    const end = Math.min(targets.length, at + BATCH);
-    for (let i = at; i < end; i++) reader.readFile(targets[i], sink);
+    reader.readFiles(targets.slice(at, at + BATCH), sink);
   }
   for (const result2 of await Promise.all(workers)) {
     for (const f of result2.found) into.found.push(f);
@@ -4658,6 +4885,7 @@ var package_default = {
     build: "node scripts/build.mjs",
     "build:action": "node scripts/build-action.mjs",
     "build:validators": "node scripts/validators.mjs",
+    "build:wasm": "node scripts/wasm.mjs",
     typecheck: "tsc --noEmit",
     lint: "biome ci .",
     format: "biome check --write .",
@@ -4686,6 +4914,7 @@ var package_default = {
     typescript: "5.9.3",
     vite: "8.3.8",
     vitest: "^4.1.12",
+    wabt: "1.0.39",
     yauzl: "3.4.0"
   }
 };
@@ -6365,7 +6594,7 @@ function createTreeSource(options) {
       const { targets, skipped } = await list();
       for (const s of skipped) sink.skip(s);
       const reader = new ContentReader({ ...options.read, source: "tree" });
-      for (const target of targets) reader.readFile(target, sink);
+      reader.readFiles(targets, sink);
     }
   };
 }
@@ -8041,7 +8270,7 @@ function resolveConfig(config, file, today) {
         );
     });
   }
-  const compiled = regexes.map(({ entry: r, index }) => ({
+  const compiled2 = regexes.map(({ entry: r, index }) => ({
     regex: compileUserRegex(
       r.pattern,
       "",
@@ -8056,7 +8285,7 @@ function resolveConfig(config, file, today) {
     const isMatch = (0, import_picomatch.default)(p.glob, { dot: true });
     return { entry: `path:${p.glob}`, reason: p.reason, matches: (path) => isMatch(path) };
   });
-  for (const r of compiled.filter((c) => c.target === "path")) {
+  for (const r of compiled2.filter((c) => c.target === "path")) {
     pathAllow.push({
       entry: r.entry,
       reason: r.reason,
@@ -8069,8 +8298,8 @@ function resolveConfig(config, file, today) {
     rulePacks: (config.rules ?? []).map((r) => resolve2(base, r)),
     engineAllow: {
       hashes: new Map(secrets.map((s) => [s.sha256, s.reason])),
-      secretRegexes: compiled.filter((c) => c.target === "secret"),
-      lineRegexes: compiled.filter((c) => c.target === "line")
+      secretRegexes: compiled2.filter((c) => c.target === "secret"),
+      lineRegexes: compiled2.filter((c) => c.target === "line")
     },
     pathAllow,
     ...config.baseline === void 0 ? {} : { baseline: resolve2(base, config.baseline) },
@@ -8104,6 +8333,7 @@ var aws_default = {
       secretGroup: 1,
       keywords: ["AKIA", "ABIA", "ACCA"],
       minEntropy: 2.8,
+      minValueRun: 20,
       report: "always",
       severity: "low",
       remediation: "Find where the matching secret is kept; if it was ever committed, deactivate and rotate the key. Keep key IDs out of source: load credentials from the environment or a secret manager.",
@@ -8140,6 +8370,7 @@ var aws_default = {
       secretGroup: 1,
       keywords: ["ASIA"],
       minEntropy: 2.8,
+      minValueRun: 20,
       report: "always",
       severity: "low",
       remediation: "Temporary credentials cannot be revoked one by one: if the secret and session token leaked too, revoke the role's active sessions. Never paste STS output into source.",
@@ -8170,6 +8401,7 @@ var aws_default = {
       secretGroup: 1,
       keywords: ["cret", "CRET", "c_key", "C_KEY"],
       minEntropy: 4,
+      minValueRun: 40,
       report: "labelled",
       labels: {
         strong: "secretaccesskey|aws.*(?:secret|key)|amazon.*(?:secret|key)|secret.*aws|s3.*secret",
@@ -8226,6 +8458,7 @@ var aws_default = {
       secretGroup: 1,
       keywords: ["YXdz", "JpZ2lu"],
       minEntropy: 4.5,
+      minValueRun: 100,
       report: "labelled",
       labels: {
         strong: "sessiontoken|securitytoken",
@@ -8261,6 +8494,7 @@ var aws_default = {
       pattern: "\\b((?:AIDA|AROA|AGPA|ANPA|ANVA|AIPA|APKA|ASCA)[A-Z0-9]{16,17})\\b",
       secretGroup: 1,
       keywords: ["AIDA", "AROA", "AGPA", "ANPA", "ANVA", "AIPA", "APKA", "ASCA"],
+      minValueRun: 20,
       minEntropy: 3,
       report: "always",
       severity: "info",
@@ -8509,7 +8743,7 @@ function ucs2length2(str2) {
 }
 var validate2 = validate202;
 var pattern42 = new RegExp("^[a-z0-9][a-z0-9-]*$", "u");
-var schema32 = { "type": "object", "additionalProperties": false, "required": ["id", "kind", "title", "description", "severity", "remediation", "examples"], "properties": { "id": { "$ref": "#/$defs/ruleId" }, "kind": { "enum": ["key-id", "secret", "session-token", "identifier", "pair"] }, "title": { "type": "string", "minLength": 1 }, "description": { "type": "string", "minLength": 1 }, "enabled": { "type": "boolean" }, "pattern": { "type": "string", "minLength": 1, "description": "JavaScript regular expression source (compiled with flags dg)." }, "secretGroup": { "type": "integer", "minimum": 0 }, "keywords": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Case-sensitive strings; the rule runs only on content holding one of them." }, "minEntropy": { "type": "number", "minimum": 0, "maximum": 8 }, "report": { "enum": ["always", "labelled", "never"] }, "labels": { "type": "object", "additionalProperties": false, "required": ["strong"], "properties": { "strong": { "type": "string", "minLength": 1 }, "weak": { "type": "string", "minLength": 1 }, "context": { "type": "string", "minLength": 1 }, "contextLines": { "type": "integer", "minimum": 0, "maximum": 50 }, "carrier": { "type": "string", "minLength": 1 } } }, "pairing": { "type": "object", "additionalProperties": false, "required": ["keyId", "secret", "withinLines"], "properties": { "keyId": { "$ref": "#/$defs/ruleId" }, "secret": { "$ref": "#/$defs/ruleId" }, "withinLines": { "type": "integer", "minimum": 0, "maximum": 100 }, "withinChars": { "type": "integer", "minimum": 1 } } }, "severity": { "$ref": "#/$defs/severity" }, "remediation": { "type": "string", "minLength": 1 }, "references": { "type": "array", "items": { "type": "string", "pattern": "^https?://" } }, "examples": { "type": "object", "additionalProperties": false, "required": ["match", "noMatch"], "properties": { "match": { "type": "array", "minItems": 1, "items": { "type": "string" } }, "noMatch": { "type": "array", "minItems": 1, "items": { "type": "string" } } } } }, "if": { "properties": { "kind": { "const": "pair" } } }, "then": { "required": ["pairing"], "not": { "required": ["pattern"] } }, "else": { "required": ["pattern", "keywords"], "not": { "required": ["pairing"] } } };
+var schema32 = { "type": "object", "additionalProperties": false, "required": ["id", "kind", "title", "description", "severity", "remediation", "examples"], "properties": { "id": { "$ref": "#/$defs/ruleId" }, "kind": { "enum": ["key-id", "secret", "session-token", "identifier", "pair"] }, "title": { "type": "string", "minLength": 1 }, "description": { "type": "string", "minLength": 1 }, "enabled": { "type": "boolean" }, "pattern": { "type": "string", "minLength": 1, "description": "JavaScript regular expression source (compiled with flags dg)." }, "secretGroup": { "type": "integer", "minimum": 0 }, "keywords": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Case-sensitive strings; the rule runs only on content holding one of them." }, "minEntropy": { "type": "number", "minimum": 0, "maximum": 8 }, "minValueRun": { "type": "integer", "minimum": 1, "maximum": 1048576, "description": "Every value this rule matches holds a run of at least this many base64-like bytes ([A-Za-z0-9+/\\%]); content without one is never decoded for the rule. Checked on the rule's examples." }, "report": { "enum": ["always", "labelled", "never"] }, "labels": { "type": "object", "additionalProperties": false, "required": ["strong"], "properties": { "strong": { "type": "string", "minLength": 1 }, "weak": { "type": "string", "minLength": 1 }, "context": { "type": "string", "minLength": 1 }, "contextLines": { "type": "integer", "minimum": 0, "maximum": 50 }, "carrier": { "type": "string", "minLength": 1 } } }, "pairing": { "type": "object", "additionalProperties": false, "required": ["keyId", "secret", "withinLines"], "properties": { "keyId": { "$ref": "#/$defs/ruleId" }, "secret": { "$ref": "#/$defs/ruleId" }, "withinLines": { "type": "integer", "minimum": 0, "maximum": 100 }, "withinChars": { "type": "integer", "minimum": 1 } } }, "severity": { "$ref": "#/$defs/severity" }, "remediation": { "type": "string", "minLength": 1 }, "references": { "type": "array", "items": { "type": "string", "pattern": "^https?://" } }, "examples": { "type": "object", "additionalProperties": false, "required": ["match", "noMatch"], "properties": { "match": { "type": "array", "minItems": 1, "items": { "type": "string" } }, "noMatch": { "type": "array", "minItems": 1, "items": { "type": "string" } } } } }, "if": { "properties": { "kind": { "const": "pair" } } }, "then": { "required": ["pairing"], "not": { "required": ["pattern"] } }, "else": { "required": ["pattern", "keywords"], "not": { "required": ["pairing"] } } };
 var schema36 = { "enum": ["critical", "high", "medium", "low", "info"] };
 var func12 = Object.prototype.hasOwnProperty;
 var func22 = ucs2length2;
@@ -8953,10 +9187,10 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
         errors++;
       }
     }
-    if (data.report !== void 0) {
-      let data11 = data.report;
-      if (!(data11 === "always" || data11 === "labelled" || data11 === "never")) {
-        const err36 = { instancePath: instancePath + "/report", schemaPath: "#/properties/report/enum", keyword: "enum", params: { allowedValues: schema32.properties.report.enum }, message: "must be equal to one of the allowed values" };
+    if (data.minValueRun !== void 0) {
+      let data11 = data.minValueRun;
+      if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11))) {
+        const err36 = { instancePath: instancePath + "/minValueRun", schemaPath: "#/properties/minValueRun/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -8964,12 +9198,9 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
         }
         errors++;
       }
-    }
-    if (data.labels !== void 0) {
-      let data12 = data.labels;
-      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
-        if (data12.strong === void 0) {
-          const err37 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/required", keyword: "required", params: { missingProperty: "strong" }, message: "must have required property 'strong'" };
+      if (typeof data11 == "number" && isFinite(data11)) {
+        if (data11 > 1048576 || isNaN(data11)) {
+          const err37 = { instancePath: instancePath + "/minValueRun", schemaPath: "#/properties/minValueRun/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1048576 }, message: "must be <= 1048576" };
           if (vErrors === null) {
             vErrors = [err37];
           } else {
@@ -8977,87 +9208,88 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
           }
           errors++;
         }
-        for (const key1 in data12) {
-          if (!(key1 === "strong" || key1 === "weak" || key1 === "context" || key1 === "contextLines" || key1 === "carrier")) {
-            const err38 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err38];
-            } else {
-              vErrors.push(err38);
-            }
-            errors++;
-          }
-        }
-        if (data12.strong !== void 0) {
-          let data13 = data12.strong;
-          if (typeof data13 === "string") {
-            if (func22(data13) < 1) {
-              const err39 = { instancePath: instancePath + "/labels/strong", schemaPath: "#/properties/labels/properties/strong/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-              if (vErrors === null) {
-                vErrors = [err39];
-              } else {
-                vErrors.push(err39);
-              }
-              errors++;
-            }
+        if (data11 < 1 || isNaN(data11)) {
+          const err38 = { instancePath: instancePath + "/minValueRun", schemaPath: "#/properties/minValueRun/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+          if (vErrors === null) {
+            vErrors = [err38];
           } else {
-            const err40 = { instancePath: instancePath + "/labels/strong", schemaPath: "#/properties/labels/properties/strong/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            vErrors.push(err38);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.report !== void 0) {
+      let data12 = data.report;
+      if (!(data12 === "always" || data12 === "labelled" || data12 === "never")) {
+        const err39 = { instancePath: instancePath + "/report", schemaPath: "#/properties/report/enum", keyword: "enum", params: { allowedValues: schema32.properties.report.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err39];
+        } else {
+          vErrors.push(err39);
+        }
+        errors++;
+      }
+    }
+    if (data.labels !== void 0) {
+      let data13 = data.labels;
+      if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
+        if (data13.strong === void 0) {
+          const err40 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/required", keyword: "required", params: { missingProperty: "strong" }, message: "must have required property 'strong'" };
+          if (vErrors === null) {
+            vErrors = [err40];
+          } else {
+            vErrors.push(err40);
+          }
+          errors++;
+        }
+        for (const key1 in data13) {
+          if (!(key1 === "strong" || key1 === "weak" || key1 === "context" || key1 === "contextLines" || key1 === "carrier")) {
+            const err41 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
-              vErrors = [err40];
+              vErrors = [err41];
             } else {
-              vErrors.push(err40);
+              vErrors.push(err41);
             }
             errors++;
           }
         }
-        if (data12.weak !== void 0) {
-          let data14 = data12.weak;
+        if (data13.strong !== void 0) {
+          let data14 = data13.strong;
           if (typeof data14 === "string") {
             if (func22(data14) < 1) {
-              const err41 = { instancePath: instancePath + "/labels/weak", schemaPath: "#/properties/labels/properties/weak/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              const err42 = { instancePath: instancePath + "/labels/strong", schemaPath: "#/properties/labels/properties/strong/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
-                vErrors = [err41];
+                vErrors = [err42];
               } else {
-                vErrors.push(err41);
+                vErrors.push(err42);
               }
               errors++;
             }
           } else {
-            const err42 = { instancePath: instancePath + "/labels/weak", schemaPath: "#/properties/labels/properties/weak/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err43 = { instancePath: instancePath + "/labels/strong", schemaPath: "#/properties/labels/properties/strong/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err42];
+              vErrors = [err43];
             } else {
-              vErrors.push(err42);
+              vErrors.push(err43);
             }
             errors++;
           }
         }
-        if (data12.context !== void 0) {
-          let data15 = data12.context;
+        if (data13.weak !== void 0) {
+          let data15 = data13.weak;
           if (typeof data15 === "string") {
             if (func22(data15) < 1) {
-              const err43 = { instancePath: instancePath + "/labels/context", schemaPath: "#/properties/labels/properties/context/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              const err44 = { instancePath: instancePath + "/labels/weak", schemaPath: "#/properties/labels/properties/weak/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
-                vErrors = [err43];
+                vErrors = [err44];
               } else {
-                vErrors.push(err43);
+                vErrors.push(err44);
               }
               errors++;
             }
           } else {
-            const err44 = { instancePath: instancePath + "/labels/context", schemaPath: "#/properties/labels/properties/context/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err44];
-            } else {
-              vErrors.push(err44);
-            }
-            errors++;
-          }
-        }
-        if (data12.contextLines !== void 0) {
-          let data16 = data12.contextLines;
-          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
-            const err45 = { instancePath: instancePath + "/labels/contextLines", schemaPath: "#/properties/labels/properties/contextLines/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            const err45 = { instancePath: instancePath + "/labels/weak", schemaPath: "#/properties/labels/properties/weak/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err45];
             } else {
@@ -9065,9 +9297,12 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
             }
             errors++;
           }
-          if (typeof data16 == "number" && isFinite(data16)) {
-            if (data16 > 50 || isNaN(data16)) {
-              const err46 = { instancePath: instancePath + "/labels/contextLines", schemaPath: "#/properties/labels/properties/contextLines/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50" };
+        }
+        if (data13.context !== void 0) {
+          let data16 = data13.context;
+          if (typeof data16 === "string") {
+            if (func22(data16) < 1) {
+              const err46 = { instancePath: instancePath + "/labels/context", schemaPath: "#/properties/labels/properties/context/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
                 vErrors = [err46];
               } else {
@@ -9075,113 +9310,113 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
               }
               errors++;
             }
-            if (data16 < 0 || isNaN(data16)) {
-              const err47 = { instancePath: instancePath + "/labels/contextLines", schemaPath: "#/properties/labels/properties/contextLines/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+          } else {
+            const err47 = { instancePath: instancePath + "/labels/context", schemaPath: "#/properties/labels/properties/context/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+        }
+        if (data13.contextLines !== void 0) {
+          let data17 = data13.contextLines;
+          if (!(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17))) {
+            const err48 = { instancePath: instancePath + "/labels/contextLines", schemaPath: "#/properties/labels/properties/contextLines/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+          if (typeof data17 == "number" && isFinite(data17)) {
+            if (data17 > 50 || isNaN(data17)) {
+              const err49 = { instancePath: instancePath + "/labels/contextLines", schemaPath: "#/properties/labels/properties/contextLines/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50" };
               if (vErrors === null) {
-                vErrors = [err47];
+                vErrors = [err49];
               } else {
-                vErrors.push(err47);
+                vErrors.push(err49);
+              }
+              errors++;
+            }
+            if (data17 < 0 || isNaN(data17)) {
+              const err50 = { instancePath: instancePath + "/labels/contextLines", schemaPath: "#/properties/labels/properties/contextLines/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err50];
+              } else {
+                vErrors.push(err50);
               }
               errors++;
             }
           }
         }
-        if (data12.carrier !== void 0) {
-          let data17 = data12.carrier;
-          if (typeof data17 === "string") {
-            if (func22(data17) < 1) {
-              const err48 = { instancePath: instancePath + "/labels/carrier", schemaPath: "#/properties/labels/properties/carrier/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+        if (data13.carrier !== void 0) {
+          let data18 = data13.carrier;
+          if (typeof data18 === "string") {
+            if (func22(data18) < 1) {
+              const err51 = { instancePath: instancePath + "/labels/carrier", schemaPath: "#/properties/labels/properties/carrier/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
-                vErrors = [err48];
+                vErrors = [err51];
               } else {
-                vErrors.push(err48);
+                vErrors.push(err51);
               }
               errors++;
             }
           } else {
-            const err49 = { instancePath: instancePath + "/labels/carrier", schemaPath: "#/properties/labels/properties/carrier/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err52 = { instancePath: instancePath + "/labels/carrier", schemaPath: "#/properties/labels/properties/carrier/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err49];
+              vErrors = [err52];
             } else {
-              vErrors.push(err49);
+              vErrors.push(err52);
             }
             errors++;
           }
         }
       } else {
-        const err50 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err53 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err50];
+          vErrors = [err53];
         } else {
-          vErrors.push(err50);
+          vErrors.push(err53);
         }
         errors++;
       }
     }
     if (data.pairing !== void 0) {
-      let data18 = data.pairing;
-      if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-        if (data18.keyId === void 0) {
-          const err51 = { instancePath: instancePath + "/pairing", schemaPath: "#/properties/pairing/required", keyword: "required", params: { missingProperty: "keyId" }, message: "must have required property 'keyId'" };
+      let data19 = data.pairing;
+      if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+        if (data19.keyId === void 0) {
+          const err54 = { instancePath: instancePath + "/pairing", schemaPath: "#/properties/pairing/required", keyword: "required", params: { missingProperty: "keyId" }, message: "must have required property 'keyId'" };
           if (vErrors === null) {
-            vErrors = [err51];
+            vErrors = [err54];
           } else {
-            vErrors.push(err51);
+            vErrors.push(err54);
           }
           errors++;
         }
-        if (data18.secret === void 0) {
-          const err52 = { instancePath: instancePath + "/pairing", schemaPath: "#/properties/pairing/required", keyword: "required", params: { missingProperty: "secret" }, message: "must have required property 'secret'" };
+        if (data19.secret === void 0) {
+          const err55 = { instancePath: instancePath + "/pairing", schemaPath: "#/properties/pairing/required", keyword: "required", params: { missingProperty: "secret" }, message: "must have required property 'secret'" };
           if (vErrors === null) {
-            vErrors = [err52];
+            vErrors = [err55];
           } else {
-            vErrors.push(err52);
+            vErrors.push(err55);
           }
           errors++;
         }
-        if (data18.withinLines === void 0) {
-          const err53 = { instancePath: instancePath + "/pairing", schemaPath: "#/properties/pairing/required", keyword: "required", params: { missingProperty: "withinLines" }, message: "must have required property 'withinLines'" };
+        if (data19.withinLines === void 0) {
+          const err56 = { instancePath: instancePath + "/pairing", schemaPath: "#/properties/pairing/required", keyword: "required", params: { missingProperty: "withinLines" }, message: "must have required property 'withinLines'" };
           if (vErrors === null) {
-            vErrors = [err53];
+            vErrors = [err56];
           } else {
-            vErrors.push(err53);
+            vErrors.push(err56);
           }
           errors++;
         }
-        for (const key2 in data18) {
+        for (const key2 in data19) {
           if (!(key2 === "keyId" || key2 === "secret" || key2 === "withinLines" || key2 === "withinChars")) {
-            const err54 = { instancePath: instancePath + "/pairing", schemaPath: "#/properties/pairing/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err54];
-            } else {
-              vErrors.push(err54);
-            }
-            errors++;
-          }
-        }
-        if (data18.keyId !== void 0) {
-          let data19 = data18.keyId;
-          if (typeof data19 === "string") {
-            if (func22(data19) > 64) {
-              const err55 = { instancePath: instancePath + "/pairing/keyId", schemaPath: "#/$defs/ruleId/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
-              if (vErrors === null) {
-                vErrors = [err55];
-              } else {
-                vErrors.push(err55);
-              }
-              errors++;
-            }
-            if (!pattern52.test(data19)) {
-              const err56 = { instancePath: instancePath + "/pairing/keyId", schemaPath: "#/$defs/ruleId/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+(?:-[a-z0-9]+)*$"' };
-              if (vErrors === null) {
-                vErrors = [err56];
-              } else {
-                vErrors.push(err56);
-              }
-              errors++;
-            }
-          } else {
-            const err57 = { instancePath: instancePath + "/pairing/keyId", schemaPath: "#/$defs/ruleId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err57 = { instancePath: instancePath + "/pairing", schemaPath: "#/properties/pairing/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err57];
             } else {
@@ -9190,11 +9425,11 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
             errors++;
           }
         }
-        if (data18.secret !== void 0) {
-          let data20 = data18.secret;
+        if (data19.keyId !== void 0) {
+          let data20 = data19.keyId;
           if (typeof data20 === "string") {
             if (func22(data20) > 64) {
-              const err58 = { instancePath: instancePath + "/pairing/secret", schemaPath: "#/$defs/ruleId/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
+              const err58 = { instancePath: instancePath + "/pairing/keyId", schemaPath: "#/$defs/ruleId/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
               if (vErrors === null) {
                 vErrors = [err58];
               } else {
@@ -9203,7 +9438,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
               errors++;
             }
             if (!pattern52.test(data20)) {
-              const err59 = { instancePath: instancePath + "/pairing/secret", schemaPath: "#/$defs/ruleId/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+(?:-[a-z0-9]+)*$"' };
+              const err59 = { instancePath: instancePath + "/pairing/keyId", schemaPath: "#/$defs/ruleId/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+(?:-[a-z0-9]+)*$"' };
               if (vErrors === null) {
                 vErrors = [err59];
               } else {
@@ -9212,7 +9447,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
               errors++;
             }
           } else {
-            const err60 = { instancePath: instancePath + "/pairing/secret", schemaPath: "#/$defs/ruleId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err60 = { instancePath: instancePath + "/pairing/keyId", schemaPath: "#/$defs/ruleId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err60];
             } else {
@@ -9221,20 +9456,20 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
             errors++;
           }
         }
-        if (data18.withinLines !== void 0) {
-          let data21 = data18.withinLines;
-          if (!(typeof data21 == "number" && (!(data21 % 1) && !isNaN(data21)) && isFinite(data21))) {
-            const err61 = { instancePath: instancePath + "/pairing/withinLines", schemaPath: "#/properties/pairing/properties/withinLines/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-            if (vErrors === null) {
-              vErrors = [err61];
-            } else {
-              vErrors.push(err61);
+        if (data19.secret !== void 0) {
+          let data21 = data19.secret;
+          if (typeof data21 === "string") {
+            if (func22(data21) > 64) {
+              const err61 = { instancePath: instancePath + "/pairing/secret", schemaPath: "#/$defs/ruleId/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
+              if (vErrors === null) {
+                vErrors = [err61];
+              } else {
+                vErrors.push(err61);
+              }
+              errors++;
             }
-            errors++;
-          }
-          if (typeof data21 == "number" && isFinite(data21)) {
-            if (data21 > 100 || isNaN(data21)) {
-              const err62 = { instancePath: instancePath + "/pairing/withinLines", schemaPath: "#/properties/pairing/properties/withinLines/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" };
+            if (!pattern52.test(data21)) {
+              const err62 = { instancePath: instancePath + "/pairing/secret", schemaPath: "#/$defs/ruleId/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$" }, message: 'must match pattern "^[a-z0-9]+(?:-[a-z0-9]+)*$"' };
               if (vErrors === null) {
                 vErrors = [err62];
               } else {
@@ -9242,21 +9477,20 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
               }
               errors++;
             }
-            if (data21 < 0 || isNaN(data21)) {
-              const err63 = { instancePath: instancePath + "/pairing/withinLines", schemaPath: "#/properties/pairing/properties/withinLines/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-              if (vErrors === null) {
-                vErrors = [err63];
-              } else {
-                vErrors.push(err63);
-              }
-              errors++;
+          } else {
+            const err63 = { instancePath: instancePath + "/pairing/secret", schemaPath: "#/$defs/ruleId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err63];
+            } else {
+              vErrors.push(err63);
             }
+            errors++;
           }
         }
-        if (data18.withinChars !== void 0) {
-          let data22 = data18.withinChars;
+        if (data19.withinLines !== void 0) {
+          let data22 = data19.withinLines;
           if (!(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)) && isFinite(data22))) {
-            const err64 = { instancePath: instancePath + "/pairing/withinChars", schemaPath: "#/properties/pairing/properties/withinChars/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            const err64 = { instancePath: instancePath + "/pairing/withinLines", schemaPath: "#/properties/pairing/properties/withinLines/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
             if (vErrors === null) {
               vErrors = [err64];
             } else {
@@ -9265,8 +9499,8 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
             errors++;
           }
           if (typeof data22 == "number" && isFinite(data22)) {
-            if (data22 < 1 || isNaN(data22)) {
-              const err65 = { instancePath: instancePath + "/pairing/withinChars", schemaPath: "#/properties/pairing/properties/withinChars/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+            if (data22 > 100 || isNaN(data22)) {
+              const err65 = { instancePath: instancePath + "/pairing/withinLines", schemaPath: "#/properties/pairing/properties/withinLines/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" };
               if (vErrors === null) {
                 vErrors = [err65];
               } else {
@@ -9274,44 +9508,42 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
               }
               errors++;
             }
+            if (data22 < 0 || isNaN(data22)) {
+              const err66 = { instancePath: instancePath + "/pairing/withinLines", schemaPath: "#/properties/pairing/properties/withinLines/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err66];
+              } else {
+                vErrors.push(err66);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data19.withinChars !== void 0) {
+          let data23 = data19.withinChars;
+          if (!(typeof data23 == "number" && (!(data23 % 1) && !isNaN(data23)) && isFinite(data23))) {
+            const err67 = { instancePath: instancePath + "/pairing/withinChars", schemaPath: "#/properties/pairing/properties/withinChars/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err67];
+            } else {
+              vErrors.push(err67);
+            }
+            errors++;
+          }
+          if (typeof data23 == "number" && isFinite(data23)) {
+            if (data23 < 1 || isNaN(data23)) {
+              const err68 = { instancePath: instancePath + "/pairing/withinChars", schemaPath: "#/properties/pairing/properties/withinChars/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+              if (vErrors === null) {
+                vErrors = [err68];
+              } else {
+                vErrors.push(err68);
+              }
+              errors++;
+            }
           }
         }
       } else {
-        const err66 = { instancePath: instancePath + "/pairing", schemaPath: "#/properties/pairing/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err66];
-        } else {
-          vErrors.push(err66);
-        }
-        errors++;
-      }
-    }
-    if (data.severity !== void 0) {
-      let data23 = data.severity;
-      if (!(data23 === "critical" || data23 === "high" || data23 === "medium" || data23 === "low" || data23 === "info")) {
-        const err67 = { instancePath: instancePath + "/severity", schemaPath: "#/$defs/severity/enum", keyword: "enum", params: { allowedValues: schema36.enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
-          vErrors = [err67];
-        } else {
-          vErrors.push(err67);
-        }
-        errors++;
-      }
-    }
-    if (data.remediation !== void 0) {
-      let data24 = data.remediation;
-      if (typeof data24 === "string") {
-        if (func22(data24) < 1) {
-          const err68 = { instancePath: instancePath + "/remediation", schemaPath: "#/properties/remediation/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err68];
-          } else {
-            vErrors.push(err68);
-          }
-          errors++;
-        }
-      } else {
-        const err69 = { instancePath: instancePath + "/remediation", schemaPath: "#/properties/remediation/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err69 = { instancePath: instancePath + "/pairing", schemaPath: "#/properties/pairing/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
           vErrors = [err69];
         } else {
@@ -9320,34 +9552,32 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
         errors++;
       }
     }
-    if (data.references !== void 0) {
-      let data25 = data.references;
-      if (Array.isArray(data25)) {
-        const len1 = data25.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          let data26 = data25[i1];
-          if (typeof data26 === "string") {
-            if (!pattern82.test(data26)) {
-              const err70 = { instancePath: instancePath + "/references/" + i1, schemaPath: "#/properties/references/items/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"' };
-              if (vErrors === null) {
-                vErrors = [err70];
-              } else {
-                vErrors.push(err70);
-              }
-              errors++;
-            }
+    if (data.severity !== void 0) {
+      let data24 = data.severity;
+      if (!(data24 === "critical" || data24 === "high" || data24 === "medium" || data24 === "low" || data24 === "info")) {
+        const err70 = { instancePath: instancePath + "/severity", schemaPath: "#/$defs/severity/enum", keyword: "enum", params: { allowedValues: schema36.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err70];
+        } else {
+          vErrors.push(err70);
+        }
+        errors++;
+      }
+    }
+    if (data.remediation !== void 0) {
+      let data25 = data.remediation;
+      if (typeof data25 === "string") {
+        if (func22(data25) < 1) {
+          const err71 = { instancePath: instancePath + "/remediation", schemaPath: "#/properties/remediation/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err71];
           } else {
-            const err71 = { instancePath: instancePath + "/references/" + i1, schemaPath: "#/properties/references/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err71];
-            } else {
-              vErrors.push(err71);
-            }
-            errors++;
+            vErrors.push(err71);
           }
+          errors++;
         }
       } else {
-        const err72 = { instancePath: instancePath + "/references", schemaPath: "#/properties/references/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err72 = { instancePath: instancePath + "/remediation", schemaPath: "#/properties/remediation/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err72];
         } else {
@@ -9356,64 +9586,66 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
         errors++;
       }
     }
-    if (data.examples !== void 0) {
-      let data27 = data.examples;
-      if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
-        if (data27.match === void 0) {
-          const err73 = { instancePath: instancePath + "/examples", schemaPath: "#/properties/examples/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'" };
-          if (vErrors === null) {
-            vErrors = [err73];
+    if (data.references !== void 0) {
+      let data26 = data.references;
+      if (Array.isArray(data26)) {
+        const len1 = data26.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data27 = data26[i1];
+          if (typeof data27 === "string") {
+            if (!pattern82.test(data27)) {
+              const err73 = { instancePath: instancePath + "/references/" + i1, schemaPath: "#/properties/references/items/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"' };
+              if (vErrors === null) {
+                vErrors = [err73];
+              } else {
+                vErrors.push(err73);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err73);
-          }
-          errors++;
-        }
-        if (data27.noMatch === void 0) {
-          const err74 = { instancePath: instancePath + "/examples", schemaPath: "#/properties/examples/required", keyword: "required", params: { missingProperty: "noMatch" }, message: "must have required property 'noMatch'" };
-          if (vErrors === null) {
-            vErrors = [err74];
-          } else {
-            vErrors.push(err74);
-          }
-          errors++;
-        }
-        for (const key3 in data27) {
-          if (!(key3 === "match" || key3 === "noMatch")) {
-            const err75 = { instancePath: instancePath + "/examples", schemaPath: "#/properties/examples/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+            const err74 = { instancePath: instancePath + "/references/" + i1, schemaPath: "#/properties/references/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err75];
+              vErrors = [err74];
             } else {
-              vErrors.push(err75);
+              vErrors.push(err74);
             }
             errors++;
           }
         }
-        if (data27.match !== void 0) {
-          let data28 = data27.match;
-          if (Array.isArray(data28)) {
-            if (data28.length < 1) {
-              const err76 = { instancePath: instancePath + "/examples/match", schemaPath: "#/properties/examples/properties/match/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-              if (vErrors === null) {
-                vErrors = [err76];
-              } else {
-                vErrors.push(err76);
-              }
-              errors++;
-            }
-            const len2 = data28.length;
-            for (let i2 = 0; i2 < len2; i2++) {
-              if (typeof data28[i2] !== "string") {
-                const err77 = { instancePath: instancePath + "/examples/match/" + i2, schemaPath: "#/properties/examples/properties/match/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err77];
-                } else {
-                  vErrors.push(err77);
-                }
-                errors++;
-              }
-            }
+      } else {
+        const err75 = { instancePath: instancePath + "/references", schemaPath: "#/properties/references/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err75];
+        } else {
+          vErrors.push(err75);
+        }
+        errors++;
+      }
+    }
+    if (data.examples !== void 0) {
+      let data28 = data.examples;
+      if (data28 && typeof data28 == "object" && !Array.isArray(data28)) {
+        if (data28.match === void 0) {
+          const err76 = { instancePath: instancePath + "/examples", schemaPath: "#/properties/examples/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'" };
+          if (vErrors === null) {
+            vErrors = [err76];
           } else {
-            const err78 = { instancePath: instancePath + "/examples/match", schemaPath: "#/properties/examples/properties/match/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            vErrors.push(err76);
+          }
+          errors++;
+        }
+        if (data28.noMatch === void 0) {
+          const err77 = { instancePath: instancePath + "/examples", schemaPath: "#/properties/examples/required", keyword: "required", params: { missingProperty: "noMatch" }, message: "must have required property 'noMatch'" };
+          if (vErrors === null) {
+            vErrors = [err77];
+          } else {
+            vErrors.push(err77);
+          }
+          errors++;
+        }
+        for (const key3 in data28) {
+          if (!(key3 === "match" || key3 === "noMatch")) {
+            const err78 = { instancePath: instancePath + "/examples", schemaPath: "#/properties/examples/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err78];
             } else {
@@ -9422,11 +9654,11 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
             errors++;
           }
         }
-        if (data27.noMatch !== void 0) {
-          let data30 = data27.noMatch;
-          if (Array.isArray(data30)) {
-            if (data30.length < 1) {
-              const err79 = { instancePath: instancePath + "/examples/noMatch", schemaPath: "#/properties/examples/properties/noMatch/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+        if (data28.match !== void 0) {
+          let data29 = data28.match;
+          if (Array.isArray(data29)) {
+            if (data29.length < 1) {
+              const err79 = { instancePath: instancePath + "/examples/match", schemaPath: "#/properties/examples/properties/match/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
               if (vErrors === null) {
                 vErrors = [err79];
               } else {
@@ -9434,10 +9666,10 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
               }
               errors++;
             }
-            const len3 = data30.length;
-            for (let i3 = 0; i3 < len3; i3++) {
-              if (typeof data30[i3] !== "string") {
-                const err80 = { instancePath: instancePath + "/examples/noMatch/" + i3, schemaPath: "#/properties/examples/properties/noMatch/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const len2 = data29.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              if (typeof data29[i2] !== "string") {
+                const err80 = { instancePath: instancePath + "/examples/match/" + i2, schemaPath: "#/properties/examples/properties/match/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err80];
                 } else {
@@ -9447,7 +9679,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
               }
             }
           } else {
-            const err81 = { instancePath: instancePath + "/examples/noMatch", schemaPath: "#/properties/examples/properties/noMatch/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err81 = { instancePath: instancePath + "/examples/match", schemaPath: "#/properties/examples/properties/match/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
               vErrors = [err81];
             } else {
@@ -9456,22 +9688,56 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
             errors++;
           }
         }
+        if (data28.noMatch !== void 0) {
+          let data31 = data28.noMatch;
+          if (Array.isArray(data31)) {
+            if (data31.length < 1) {
+              const err82 = { instancePath: instancePath + "/examples/noMatch", schemaPath: "#/properties/examples/properties/noMatch/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (vErrors === null) {
+                vErrors = [err82];
+              } else {
+                vErrors.push(err82);
+              }
+              errors++;
+            }
+            const len3 = data31.length;
+            for (let i3 = 0; i3 < len3; i3++) {
+              if (typeof data31[i3] !== "string") {
+                const err83 = { instancePath: instancePath + "/examples/noMatch/" + i3, schemaPath: "#/properties/examples/properties/noMatch/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err83];
+                } else {
+                  vErrors.push(err83);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err84 = { instancePath: instancePath + "/examples/noMatch", schemaPath: "#/properties/examples/properties/noMatch/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err84];
+            } else {
+              vErrors.push(err84);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err82 = { instancePath: instancePath + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err85 = { instancePath: instancePath + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err82];
+          vErrors = [err85];
         } else {
-          vErrors.push(err82);
+          vErrors.push(err85);
         }
         errors++;
       }
     }
   } else {
-    const err83 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err86 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err83];
+      vErrors = [err86];
     } else {
-      vErrors.push(err83);
+      vErrors.push(err86);
     }
     errors++;
   }
@@ -9891,6 +10157,8 @@ async function loadRulePack(file) {
 
 // src/sources/byte-filter.ts
 var DECODE_EVERYTHING = {
+  wants: () => true,
+  wants16: () => true,
   ascii: () => true,
   utf16: () => true
 };
@@ -9903,12 +10171,28 @@ function anyOf(words, buf, start, end) {
   for (const w of words) if (view.includes(w)) return true;
   return false;
 }
-function createByteFilter(keywords) {
-  if (keywords === void 0) return DECODE_EVERYTHING;
-  const unique = [...new Set(keywords)].filter((k) => k !== "");
+function createByteFilter(rules) {
+  if (rules === void 0 || rules.some((r) => r.keywords.filter((k) => k !== "").length === 0))
+    return DECODE_EVERYTHING;
+  const unique = [...new Set(rules.flatMap((r) => r.keywords))].filter((k) => k !== "");
+  const index = new Map(unique.map((k, i) => [k, i]));
   const ascii = unique.map((k) => Buffer.from(k, "utf8"));
   const utf16 = unique.map(utf16Form).filter((b) => b.length > 0);
+  const both = ascii.length + utf16.length <= 30;
+  const utf16Mask = both ? utf16.reduce((m, _, i) => m | 1 << ascii.length + i, 0) : 0;
+  const byteRules = rules.map((r) => ({
+    // Keywords past bit 30 cannot be told apart: such a rule is wanted whenever any word occurs.
+    mask: r.keywords.reduce((m, k) => {
+      const i = index.get(k);
+      return i === void 0 ? m : i < 30 ? m | 1 << i : -1;
+    }, 0),
+    minRun: r.minRun ?? 0
+  }));
   return {
+    words: both ? [...ascii, ...utf16] : ascii,
+    rules: byteRules,
+    wants: (scan3) => byteRules.some((r) => (scan3.words & r.mask) !== 0 && scan3.maxRun >= r.minRun),
+    ...both ? { wants16: (scan3) => (scan3.words & utf16Mask) !== 0 } : {},
     ascii: (buf, start, end) => anyOf(ascii, buf, start, end),
     utf16: (buf, start, end) => anyOf(utf16, buf, start, end)
   };
@@ -9934,8 +10218,12 @@ async function createScanSetup(options) {
   return { pack, config, packSources, compileOptions };
 }
 function packByteFilter(pack) {
-  if (pack.rules.some((r) => r.keywords.length === 0)) return createByteFilter(void 0);
-  return createByteFilter(pack.rules.flatMap((r) => r.keywords));
+  return createByteFilter(
+    pack.rules.map((r) => ({
+      keywords: r.keywords,
+      ...r.spec.minValueRun === void 0 ? {} : { minRun: r.spec.minValueRun }
+    }))
+  );
 }
 
 // src/app/merge-history-findings.ts

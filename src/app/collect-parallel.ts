@@ -137,8 +137,7 @@ export async function scanInParallel(
     at < targets.length;
     at = Atomics.add(next, 0, BATCH)
   ) {
-    const end = Math.min(targets.length, at + BATCH);
-    for (let i = at; i < end; i++) reader.readFile(targets[i] as FileTarget, sink);
+    reader.readFiles(targets.slice(at, at + BATCH), sink);
   }
   for (const result of await Promise.all(workers)) {
     for (const f of result.found) into.found.push(f);

@@ -48,6 +48,10 @@ export async function createScanSetup(options: SetupOptions): Promise<LoadedSetu
  * match. A rule without keywords could match anything: then everything is decoded.
  */
 export function packByteFilter(pack: CompiledPack): ByteFilter {
-  if (pack.rules.some((r) => r.keywords.length === 0)) return createByteFilter(undefined);
-  return createByteFilter(pack.rules.flatMap((r) => r.keywords));
+  return createByteFilter(
+    pack.rules.map((r) => ({
+      keywords: r.keywords,
+      ...(r.spec.minValueRun === undefined ? {} : { minRun: r.spec.minValueRun }),
+    })),
+  );
 }

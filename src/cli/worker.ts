@@ -9,7 +9,6 @@ import {
 import { packByteFilter } from '../app/create-scan-setup.js';
 import { collectingSink } from '../app/run-scan.js';
 import type { ResolvedConfig } from '../model/config.js';
-import type { FileTarget } from '../model/source.js';
 import { compilePacks } from '../rules/compile-pack.js';
 import { ContentReader } from '../sources/content-reader.js';
 
@@ -30,7 +29,6 @@ const sink = collectingSink({ pack, config }, result);
 const next = new Int32Array(init.counter);
 const targets = init.targets;
 for (let at = Atomics.add(next, 0, BATCH); at < targets.length; at = Atomics.add(next, 0, BATCH)) {
-  const end = Math.min(targets.length, at + BATCH);
-  for (let i = at; i < end; i++) reader.readFile(revivedTarget(targets[i] as FileTarget), sink);
+  reader.readFiles(targets.slice(at, at + BATCH).map(revivedTarget), sink);
 }
 parentPort?.postMessage(result);

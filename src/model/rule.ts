@@ -34,6 +34,12 @@ export interface RuleSpec {
   readonly secretGroup?: number;
   readonly keywords?: readonly string[];
   readonly minEntropy?: number;
+  /**
+   * Every value this rule matches contains a run of at least this many base64-like bytes
+   * ([A-Za-z0-9+/\\%], JSON and URL escapes included): bytes without such a run are never decoded
+   * for it. `rules check` verifies the promise on the rule's examples.
+   */
+  readonly minValueRun?: number;
   readonly report?: ReportPolicy;
   readonly labels?: LabelSpec;
   readonly pairing?: {

@@ -6,9 +6,9 @@ function ucs2length(str) {
 }
 
 export const validate = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"keyguard:rule-pack.schema.json","title":"keyguard rule pack","description":"A pack of detection rules for keyguard. Each rule carries examples that `keyguard rules check` runs.","type":"object","additionalProperties":false,"required":["version","name","rules"],"properties":{"$schema":{"type":"string"},"version":{"const":1},"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]*$"},"rules":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/rule"}},"allowlist":{"type":"object","additionalProperties":false,"properties":{"values":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["value","reason"],"properties":{"value":{"type":"string","minLength":1},"reason":{"type":"string","minLength":1}}}},"valuePatterns":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["pattern","reason"],"properties":{"pattern":{"type":"string","minLength":1},"reason":{"type":"string","minLength":1}}}}}}},"$defs":{"severity":{"enum":["critical","high","medium","low","info"]},"ruleId":{"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$","maxLength":64},"rule":{"type":"object","additionalProperties":false,"required":["id","kind","title","description","severity","remediation","examples"],"properties":{"id":{"$ref":"#/$defs/ruleId"},"kind":{"enum":["key-id","secret","session-token","identifier","pair"]},"title":{"type":"string","minLength":1},"description":{"type":"string","minLength":1},"enabled":{"type":"boolean"},"pattern":{"type":"string","minLength":1,"description":"JavaScript regular expression source (compiled with flags dg)."},"secretGroup":{"type":"integer","minimum":0},"keywords":{"type":"array","items":{"type":"string","minLength":1},"description":"Case-sensitive strings; the rule runs only on content holding one of them."},"minEntropy":{"type":"number","minimum":0,"maximum":8},"report":{"enum":["always","labelled","never"]},"labels":{"type":"object","additionalProperties":false,"required":["strong"],"properties":{"strong":{"type":"string","minLength":1},"weak":{"type":"string","minLength":1},"context":{"type":"string","minLength":1},"contextLines":{"type":"integer","minimum":0,"maximum":50},"carrier":{"type":"string","minLength":1}}},"pairing":{"type":"object","additionalProperties":false,"required":["keyId","secret","withinLines"],"properties":{"keyId":{"$ref":"#/$defs/ruleId"},"secret":{"$ref":"#/$defs/ruleId"},"withinLines":{"type":"integer","minimum":0,"maximum":100},"withinChars":{"type":"integer","minimum":1}}},"severity":{"$ref":"#/$defs/severity"},"remediation":{"type":"string","minLength":1},"references":{"type":"array","items":{"type":"string","pattern":"^https?://"}},"examples":{"type":"object","additionalProperties":false,"required":["match","noMatch"],"properties":{"match":{"type":"array","minItems":1,"items":{"type":"string"}},"noMatch":{"type":"array","minItems":1,"items":{"type":"string"}}}}},"if":{"properties":{"kind":{"const":"pair"}}},"then":{"required":["pairing"],"not":{"required":["pattern"]}},"else":{"required":["pattern","keywords"],"not":{"required":["pairing"]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"keyguard:rule-pack.schema.json","title":"keyguard rule pack","description":"A pack of detection rules for keyguard. Each rule carries examples that `keyguard rules check` runs.","type":"object","additionalProperties":false,"required":["version","name","rules"],"properties":{"$schema":{"type":"string"},"version":{"const":1},"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]*$"},"rules":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/rule"}},"allowlist":{"type":"object","additionalProperties":false,"properties":{"values":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["value","reason"],"properties":{"value":{"type":"string","minLength":1},"reason":{"type":"string","minLength":1}}}},"valuePatterns":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["pattern","reason"],"properties":{"pattern":{"type":"string","minLength":1},"reason":{"type":"string","minLength":1}}}}}}},"$defs":{"severity":{"enum":["critical","high","medium","low","info"]},"ruleId":{"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$","maxLength":64},"rule":{"type":"object","additionalProperties":false,"required":["id","kind","title","description","severity","remediation","examples"],"properties":{"id":{"$ref":"#/$defs/ruleId"},"kind":{"enum":["key-id","secret","session-token","identifier","pair"]},"title":{"type":"string","minLength":1},"description":{"type":"string","minLength":1},"enabled":{"type":"boolean"},"pattern":{"type":"string","minLength":1,"description":"JavaScript regular expression source (compiled with flags dg)."},"secretGroup":{"type":"integer","minimum":0},"keywords":{"type":"array","items":{"type":"string","minLength":1},"description":"Case-sensitive strings; the rule runs only on content holding one of them."},"minEntropy":{"type":"number","minimum":0,"maximum":8},"minValueRun":{"type":"integer","minimum":1,"maximum":1048576,"description":"Every value this rule matches holds a run of at least this many base64-like bytes ([A-Za-z0-9+/\\%]); content without one is never decoded for the rule. Checked on the rule's examples."},"report":{"enum":["always","labelled","never"]},"labels":{"type":"object","additionalProperties":false,"required":["strong"],"properties":{"strong":{"type":"string","minLength":1},"weak":{"type":"string","minLength":1},"context":{"type":"string","minLength":1},"contextLines":{"type":"integer","minimum":0,"maximum":50},"carrier":{"type":"string","minLength":1}}},"pairing":{"type":"object","additionalProperties":false,"required":["keyId","secret","withinLines"],"properties":{"keyId":{"$ref":"#/$defs/ruleId"},"secret":{"$ref":"#/$defs/ruleId"},"withinLines":{"type":"integer","minimum":0,"maximum":100},"withinChars":{"type":"integer","minimum":1}}},"severity":{"$ref":"#/$defs/severity"},"remediation":{"type":"string","minLength":1},"references":{"type":"array","items":{"type":"string","pattern":"^https?://"}},"examples":{"type":"object","additionalProperties":false,"required":["match","noMatch"],"properties":{"match":{"type":"array","minItems":1,"items":{"type":"string"}},"noMatch":{"type":"array","minItems":1,"items":{"type":"string"}}}}},"if":{"properties":{"kind":{"const":"pair"}}},"then":{"required":["pairing"],"not":{"required":["pattern"]}},"else":{"required":["pattern","keywords"],"not":{"required":["pairing"]}}}}};
 const pattern4 = new RegExp("^[a-z0-9][a-z0-9-]*$", "u");
-const schema32 = {"type":"object","additionalProperties":false,"required":["id","kind","title","description","severity","remediation","examples"],"properties":{"id":{"$ref":"#/$defs/ruleId"},"kind":{"enum":["key-id","secret","session-token","identifier","pair"]},"title":{"type":"string","minLength":1},"description":{"type":"string","minLength":1},"enabled":{"type":"boolean"},"pattern":{"type":"string","minLength":1,"description":"JavaScript regular expression source (compiled with flags dg)."},"secretGroup":{"type":"integer","minimum":0},"keywords":{"type":"array","items":{"type":"string","minLength":1},"description":"Case-sensitive strings; the rule runs only on content holding one of them."},"minEntropy":{"type":"number","minimum":0,"maximum":8},"report":{"enum":["always","labelled","never"]},"labels":{"type":"object","additionalProperties":false,"required":["strong"],"properties":{"strong":{"type":"string","minLength":1},"weak":{"type":"string","minLength":1},"context":{"type":"string","minLength":1},"contextLines":{"type":"integer","minimum":0,"maximum":50},"carrier":{"type":"string","minLength":1}}},"pairing":{"type":"object","additionalProperties":false,"required":["keyId","secret","withinLines"],"properties":{"keyId":{"$ref":"#/$defs/ruleId"},"secret":{"$ref":"#/$defs/ruleId"},"withinLines":{"type":"integer","minimum":0,"maximum":100},"withinChars":{"type":"integer","minimum":1}}},"severity":{"$ref":"#/$defs/severity"},"remediation":{"type":"string","minLength":1},"references":{"type":"array","items":{"type":"string","pattern":"^https?://"}},"examples":{"type":"object","additionalProperties":false,"required":["match","noMatch"],"properties":{"match":{"type":"array","minItems":1,"items":{"type":"string"}},"noMatch":{"type":"array","minItems":1,"items":{"type":"string"}}}}},"if":{"properties":{"kind":{"const":"pair"}}},"then":{"required":["pairing"],"not":{"required":["pattern"]}},"else":{"required":["pattern","keywords"],"not":{"required":["pairing"]}}};
+const schema32 = {"type":"object","additionalProperties":false,"required":["id","kind","title","description","severity","remediation","examples"],"properties":{"id":{"$ref":"#/$defs/ruleId"},"kind":{"enum":["key-id","secret","session-token","identifier","pair"]},"title":{"type":"string","minLength":1},"description":{"type":"string","minLength":1},"enabled":{"type":"boolean"},"pattern":{"type":"string","minLength":1,"description":"JavaScript regular expression source (compiled with flags dg)."},"secretGroup":{"type":"integer","minimum":0},"keywords":{"type":"array","items":{"type":"string","minLength":1},"description":"Case-sensitive strings; the rule runs only on content holding one of them."},"minEntropy":{"type":"number","minimum":0,"maximum":8},"minValueRun":{"type":"integer","minimum":1,"maximum":1048576,"description":"Every value this rule matches holds a run of at least this many base64-like bytes ([A-Za-z0-9+/\\%]); content without one is never decoded for the rule. Checked on the rule's examples."},"report":{"enum":["always","labelled","never"]},"labels":{"type":"object","additionalProperties":false,"required":["strong"],"properties":{"strong":{"type":"string","minLength":1},"weak":{"type":"string","minLength":1},"context":{"type":"string","minLength":1},"contextLines":{"type":"integer","minimum":0,"maximum":50},"carrier":{"type":"string","minLength":1}}},"pairing":{"type":"object","additionalProperties":false,"required":["keyId","secret","withinLines"],"properties":{"keyId":{"$ref":"#/$defs/ruleId"},"secret":{"$ref":"#/$defs/ruleId"},"withinLines":{"type":"integer","minimum":0,"maximum":100},"withinChars":{"type":"integer","minimum":1}}},"severity":{"$ref":"#/$defs/severity"},"remediation":{"type":"string","minLength":1},"references":{"type":"array","items":{"type":"string","pattern":"^https?://"}},"examples":{"type":"object","additionalProperties":false,"required":["match","noMatch"],"properties":{"match":{"type":"array","minItems":1,"items":{"type":"string"}},"noMatch":{"type":"array","minItems":1,"items":{"type":"string"}}}}},"if":{"properties":{"kind":{"const":"pair"}}},"then":{"required":["pairing"],"not":{"required":["pattern"]}},"else":{"required":["pattern","keywords"],"not":{"required":["pairing"]}}};
 const schema33 = {"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$","maxLength":64};
 const schema36 = {"enum":["critical","high","medium","low","info"]};
 const func1 = Object.prototype.hasOwnProperty;
@@ -503,10 +503,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data.report !== undefined){
-let data11 = data.report;
-if(!(((data11 === "always") || (data11 === "labelled")) || (data11 === "never"))){
-const err36 = {instancePath:instancePath+"/report",schemaPath:"#/properties/report/enum",keyword:"enum",params:{allowedValues: schema32.properties.report.enum},message:"must be equal to one of the allowed values"};
+if(data.minValueRun !== undefined){
+let data11 = data.minValueRun;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err36 = {instancePath:instancePath+"/minValueRun",schemaPath:"#/properties/minValueRun/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -515,12 +515,9 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-if(data.labels !== undefined){
-let data12 = data.labels;
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.strong === undefined){
-const err37 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/required",keyword:"required",params:{missingProperty: "strong"},message:"must have required property '"+"strong"+"'"};
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 1048576 || isNaN(data11)){
+const err37 = {instancePath:instancePath+"/minValueRun",schemaPath:"#/properties/minValueRun/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -529,9 +526,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-for(const key1 in data12){
-if(!(((((key1 === "strong") || (key1 === "weak")) || (key1 === "context")) || (key1 === "contextLines")) || (key1 === "carrier"))){
-const err38 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data11 < 1 || isNaN(data11)){
+const err38 = {instancePath:instancePath+"/minValueRun",schemaPath:"#/properties/minValueRun/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -541,11 +537,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data12.strong !== undefined){
-let data13 = data12.strong;
-if(typeof data13 === "string"){
-if(func2(data13) < 1){
-const err39 = {instancePath:instancePath+"/labels/strong",schemaPath:"#/properties/labels/properties/strong/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.report !== undefined){
+let data12 = data.report;
+if(!(((data12 === "always") || (data12 === "labelled")) || (data12 === "never"))){
+const err39 = {instancePath:instancePath+"/report",schemaPath:"#/properties/report/enum",keyword:"enum",params:{allowedValues: schema32.properties.report.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -555,8 +551,11 @@ vErrors.push(err39);
 errors++;
 }
 }
-else {
-const err40 = {instancePath:instancePath+"/labels/strong",schemaPath:"#/properties/labels/properties/strong/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.labels !== undefined){
+let data13 = data.labels;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.strong === undefined){
+const err40 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/required",keyword:"required",params:{missingProperty: "strong"},message:"must have required property '"+"strong"+"'"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -565,12 +564,9 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-if(data12.weak !== undefined){
-let data14 = data12.weak;
-if(typeof data14 === "string"){
-if(func2(data14) < 1){
-const err41 = {instancePath:instancePath+"/labels/weak",schemaPath:"#/properties/labels/properties/weak/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key1 in data13){
+if(!(((((key1 === "strong") || (key1 === "weak")) || (key1 === "context")) || (key1 === "contextLines")) || (key1 === "carrier"))){
+const err41 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -580,8 +576,11 @@ vErrors.push(err41);
 errors++;
 }
 }
-else {
-const err42 = {instancePath:instancePath+"/labels/weak",schemaPath:"#/properties/labels/properties/weak/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data13.strong !== undefined){
+let data14 = data13.strong;
+if(typeof data14 === "string"){
+if(func2(data14) < 1){
+const err42 = {instancePath:instancePath+"/labels/strong",schemaPath:"#/properties/labels/properties/strong/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -591,11 +590,8 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data12.context !== undefined){
-let data15 = data12.context;
-if(typeof data15 === "string"){
-if(func2(data15) < 1){
-const err43 = {instancePath:instancePath+"/labels/context",schemaPath:"#/properties/labels/properties/context/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err43 = {instancePath:instancePath+"/labels/strong",schemaPath:"#/properties/labels/properties/strong/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -605,8 +601,11 @@ vErrors.push(err43);
 errors++;
 }
 }
-else {
-const err44 = {instancePath:instancePath+"/labels/context",schemaPath:"#/properties/labels/properties/context/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data13.weak !== undefined){
+let data15 = data13.weak;
+if(typeof data15 === "string"){
+if(func2(data15) < 1){
+const err44 = {instancePath:instancePath+"/labels/weak",schemaPath:"#/properties/labels/properties/weak/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -616,10 +615,8 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data12.contextLines !== undefined){
-let data16 = data12.contextLines;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err45 = {instancePath:instancePath+"/labels/contextLines",schemaPath:"#/properties/labels/properties/contextLines/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err45 = {instancePath:instancePath+"/labels/weak",schemaPath:"#/properties/labels/properties/weak/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -628,9 +625,12 @@ vErrors.push(err45);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 50 || isNaN(data16)){
-const err46 = {instancePath:instancePath+"/labels/contextLines",schemaPath:"#/properties/labels/properties/contextLines/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50"};
+}
+if(data13.context !== undefined){
+let data16 = data13.context;
+if(typeof data16 === "string"){
+if(func2(data16) < 1){
+const err46 = {instancePath:instancePath+"/labels/context",schemaPath:"#/properties/labels/properties/context/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -639,8 +639,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data16 < 0 || isNaN(data16)){
-const err47 = {instancePath:instancePath+"/labels/contextLines",schemaPath:"#/properties/labels/properties/contextLines/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err47 = {instancePath:instancePath+"/labels/context",schemaPath:"#/properties/labels/properties/context/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -650,12 +651,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-}
-if(data12.carrier !== undefined){
-let data17 = data12.carrier;
-if(typeof data17 === "string"){
-if(func2(data17) < 1){
-const err48 = {instancePath:instancePath+"/labels/carrier",schemaPath:"#/properties/labels/properties/carrier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data13.contextLines !== undefined){
+let data17 = data13.contextLines;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+const err48 = {instancePath:instancePath+"/labels/contextLines",schemaPath:"#/properties/labels/properties/contextLines/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -664,9 +663,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-else {
-const err49 = {instancePath:instancePath+"/labels/carrier",schemaPath:"#/properties/labels/properties/carrier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 > 50 || isNaN(data17)){
+const err49 = {instancePath:instancePath+"/labels/contextLines",schemaPath:"#/properties/labels/properties/contextLines/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -675,10 +674,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-}
-else {
-const err50 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data17 < 0 || isNaN(data17)){
+const err50 = {instancePath:instancePath+"/labels/contextLines",schemaPath:"#/properties/labels/properties/contextLines/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -688,11 +685,12 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data.pairing !== undefined){
-let data18 = data.pairing;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-if(data18.keyId === undefined){
-const err51 = {instancePath:instancePath+"/pairing",schemaPath:"#/properties/pairing/required",keyword:"required",params:{missingProperty: "keyId"},message:"must have required property '"+"keyId"+"'"};
+}
+if(data13.carrier !== undefined){
+let data18 = data13.carrier;
+if(typeof data18 === "string"){
+if(func2(data18) < 1){
+const err51 = {instancePath:instancePath+"/labels/carrier",schemaPath:"#/properties/labels/properties/carrier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -701,8 +699,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data18.secret === undefined){
-const err52 = {instancePath:instancePath+"/pairing",schemaPath:"#/properties/pairing/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'"};
+}
+else {
+const err52 = {instancePath:instancePath+"/labels/carrier",schemaPath:"#/properties/labels/properties/carrier/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -711,8 +710,10 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data18.withinLines === undefined){
-const err53 = {instancePath:instancePath+"/pairing",schemaPath:"#/properties/pairing/required",keyword:"required",params:{missingProperty: "withinLines"},message:"must have required property '"+"withinLines"+"'"};
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -721,9 +722,12 @@ vErrors.push(err53);
 }
 errors++;
 }
-for(const key2 in data18){
-if(!((((key2 === "keyId") || (key2 === "secret")) || (key2 === "withinLines")) || (key2 === "withinChars"))){
-const err54 = {instancePath:instancePath+"/pairing",schemaPath:"#/properties/pairing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+if(data.pairing !== undefined){
+let data19 = data.pairing;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.keyId === undefined){
+const err54 = {instancePath:instancePath+"/pairing",schemaPath:"#/properties/pairing/required",keyword:"required",params:{missingProperty: "keyId"},message:"must have required property '"+"keyId"+"'"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -732,12 +736,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-if(data18.keyId !== undefined){
-let data19 = data18.keyId;
-if(typeof data19 === "string"){
-if(func2(data19) > 64){
-const err55 = {instancePath:instancePath+"/pairing/keyId",schemaPath:"#/$defs/ruleId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data19.secret === undefined){
+const err55 = {instancePath:instancePath+"/pairing",schemaPath:"#/properties/pairing/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -746,8 +746,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(!pattern5.test(data19)){
-const err56 = {instancePath:instancePath+"/pairing/keyId",schemaPath:"#/$defs/ruleId/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9]+(?:-[a-z0-9]+)*$"+"\""};
+if(data19.withinLines === undefined){
+const err56 = {instancePath:instancePath+"/pairing",schemaPath:"#/properties/pairing/required",keyword:"required",params:{missingProperty: "withinLines"},message:"must have required property '"+"withinLines"+"'"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -756,9 +756,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-else {
-const err57 = {instancePath:instancePath+"/pairing/keyId",schemaPath:"#/$defs/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key2 in data19){
+if(!((((key2 === "keyId") || (key2 === "secret")) || (key2 === "withinLines")) || (key2 === "withinChars"))){
+const err57 = {instancePath:instancePath+"/pairing",schemaPath:"#/properties/pairing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -768,11 +768,11 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data18.secret !== undefined){
-let data20 = data18.secret;
+if(data19.keyId !== undefined){
+let data20 = data19.keyId;
 if(typeof data20 === "string"){
 if(func2(data20) > 64){
-const err58 = {instancePath:instancePath+"/pairing/secret",schemaPath:"#/$defs/ruleId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+const err58 = {instancePath:instancePath+"/pairing/keyId",schemaPath:"#/$defs/ruleId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -782,7 +782,7 @@ vErrors.push(err58);
 errors++;
 }
 if(!pattern5.test(data20)){
-const err59 = {instancePath:instancePath+"/pairing/secret",schemaPath:"#/$defs/ruleId/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9]+(?:-[a-z0-9]+)*$"+"\""};
+const err59 = {instancePath:instancePath+"/pairing/keyId",schemaPath:"#/$defs/ruleId/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9]+(?:-[a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -793,7 +793,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/pairing/secret",schemaPath:"#/$defs/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err60 = {instancePath:instancePath+"/pairing/keyId",schemaPath:"#/$defs/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -803,10 +803,11 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data18.withinLines !== undefined){
-let data21 = data18.withinLines;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err61 = {instancePath:instancePath+"/pairing/withinLines",schemaPath:"#/properties/pairing/properties/withinLines/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data19.secret !== undefined){
+let data21 = data19.secret;
+if(typeof data21 === "string"){
+if(func2(data21) > 64){
+const err61 = {instancePath:instancePath+"/pairing/secret",schemaPath:"#/$defs/ruleId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -815,9 +816,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 100 || isNaN(data21)){
-const err62 = {instancePath:instancePath+"/pairing/withinLines",schemaPath:"#/properties/pairing/properties/withinLines/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(!pattern5.test(data21)){
+const err62 = {instancePath:instancePath+"/pairing/secret",schemaPath:"#/$defs/ruleId/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9]+(?:-[a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -826,8 +826,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data21 < 0 || isNaN(data21)){
-const err63 = {instancePath:instancePath+"/pairing/withinLines",schemaPath:"#/properties/pairing/properties/withinLines/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err63 = {instancePath:instancePath+"/pairing/secret",schemaPath:"#/$defs/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -837,11 +838,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-}
-if(data18.withinChars !== undefined){
-let data22 = data18.withinChars;
+if(data19.withinLines !== undefined){
+let data22 = data19.withinLines;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err64 = {instancePath:instancePath+"/pairing/withinChars",schemaPath:"#/properties/pairing/properties/withinChars/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err64 = {instancePath:instancePath+"/pairing/withinLines",schemaPath:"#/properties/pairing/properties/withinLines/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -851,8 +851,8 @@ vErrors.push(err64);
 errors++;
 }
 if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 < 1 || isNaN(data22)){
-const err65 = {instancePath:instancePath+"/pairing/withinChars",schemaPath:"#/properties/pairing/properties/withinChars/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data22 > 100 || isNaN(data22)){
+const err65 = {instancePath:instancePath+"/pairing/withinLines",schemaPath:"#/properties/pairing/properties/withinLines/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -861,11 +861,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err66 = {instancePath:instancePath+"/pairing",schemaPath:"#/properties/pairing/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data22 < 0 || isNaN(data22)){
+const err66 = {instancePath:instancePath+"/pairing/withinLines",schemaPath:"#/properties/pairing/properties/withinLines/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -875,10 +872,11 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data.severity !== undefined){
-let data23 = data.severity;
-if(!(((((data23 === "critical") || (data23 === "high")) || (data23 === "medium")) || (data23 === "low")) || (data23 === "info"))){
-const err67 = {instancePath:instancePath+"/severity",schemaPath:"#/$defs/severity/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
+}
+if(data19.withinChars !== undefined){
+let data23 = data19.withinChars;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err67 = {instancePath:instancePath+"/pairing/withinChars",schemaPath:"#/properties/pairing/properties/withinChars/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -887,12 +885,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data.remediation !== undefined){
-let data24 = data.remediation;
-if(typeof data24 === "string"){
-if(func2(data24) < 1){
-const err68 = {instancePath:instancePath+"/remediation",schemaPath:"#/properties/remediation/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 < 1 || isNaN(data23)){
+const err68 = {instancePath:instancePath+"/pairing/withinChars",schemaPath:"#/properties/pairing/properties/withinChars/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -902,8 +897,10 @@ vErrors.push(err68);
 errors++;
 }
 }
+}
+}
 else {
-const err69 = {instancePath:instancePath+"/remediation",schemaPath:"#/properties/remediation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err69 = {instancePath:instancePath+"/pairing",schemaPath:"#/properties/pairing/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -913,15 +910,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data.references !== undefined){
-let data25 = data.references;
-if(Array.isArray(data25)){
-const len1 = data25.length;
-for(let i1=0; i1<len1; i1++){
-let data26 = data25[i1];
-if(typeof data26 === "string"){
-if(!pattern8.test(data26)){
-const err70 = {instancePath:instancePath+"/references/" + i1,schemaPath:"#/properties/references/items/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
+if(data.severity !== undefined){
+let data24 = data.severity;
+if(!(((((data24 === "critical") || (data24 === "high")) || (data24 === "medium")) || (data24 === "low")) || (data24 === "info"))){
+const err70 = {instancePath:instancePath+"/severity",schemaPath:"#/$defs/severity/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -931,8 +923,11 @@ vErrors.push(err70);
 errors++;
 }
 }
-else {
-const err71 = {instancePath:instancePath+"/references/" + i1,schemaPath:"#/properties/references/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.remediation !== undefined){
+let data25 = data.remediation;
+if(typeof data25 === "string"){
+if(func2(data25) < 1){
+const err71 = {instancePath:instancePath+"/remediation",schemaPath:"#/properties/remediation/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -942,9 +937,8 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
 else {
-const err72 = {instancePath:instancePath+"/references",schemaPath:"#/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err72 = {instancePath:instancePath+"/remediation",schemaPath:"#/properties/remediation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -954,11 +948,15 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data.examples !== undefined){
-let data27 = data.examples;
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-if(data27.match === undefined){
-const err73 = {instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/required",keyword:"required",params:{missingProperty: "match"},message:"must have required property '"+"match"+"'"};
+if(data.references !== undefined){
+let data26 = data.references;
+if(Array.isArray(data26)){
+const len1 = data26.length;
+for(let i1=0; i1<len1; i1++){
+let data27 = data26[i1];
+if(typeof data27 === "string"){
+if(!pattern8.test(data27)){
+const err73 = {instancePath:instancePath+"/references/" + i1,schemaPath:"#/properties/references/items/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -967,8 +965,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data27.noMatch === undefined){
-const err74 = {instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/required",keyword:"required",params:{missingProperty: "noMatch"},message:"must have required property '"+"noMatch"+"'"};
+}
+else {
+const err74 = {instancePath:instancePath+"/references/" + i1,schemaPath:"#/properties/references/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -977,9 +976,10 @@ vErrors.push(err74);
 }
 errors++;
 }
-for(const key3 in data27){
-if(!((key3 === "match") || (key3 === "noMatch"))){
-const err75 = {instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/references",schemaPath:"#/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -989,11 +989,11 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data27.match !== undefined){
-let data28 = data27.match;
-if(Array.isArray(data28)){
-if(data28.length < 1){
-const err76 = {instancePath:instancePath+"/examples/match",schemaPath:"#/properties/examples/properties/match/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.examples !== undefined){
+let data28 = data.examples;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.match === undefined){
+const err76 = {instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/required",keyword:"required",params:{missingProperty: "match"},message:"must have required property '"+"match"+"'"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1002,10 +1002,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-const len2 = data28.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data28[i2] !== "string"){
-const err77 = {instancePath:instancePath+"/examples/match/" + i2,schemaPath:"#/properties/examples/properties/match/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data28.noMatch === undefined){
+const err77 = {instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/required",keyword:"required",params:{missingProperty: "noMatch"},message:"must have required property '"+"noMatch"+"'"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1014,10 +1012,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-}
-else {
-const err78 = {instancePath:instancePath+"/examples/match",schemaPath:"#/properties/examples/properties/match/type",keyword:"type",params:{type: "array"},message:"must be array"};
+for(const key3 in data28){
+if(!((key3 === "match") || (key3 === "noMatch"))){
+const err78 = {instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1027,11 +1024,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data27.noMatch !== undefined){
-let data30 = data27.noMatch;
-if(Array.isArray(data30)){
-if(data30.length < 1){
-const err79 = {instancePath:instancePath+"/examples/noMatch",schemaPath:"#/properties/examples/properties/noMatch/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data28.match !== undefined){
+let data29 = data28.match;
+if(Array.isArray(data29)){
+if(data29.length < 1){
+const err79 = {instancePath:instancePath+"/examples/match",schemaPath:"#/properties/examples/properties/match/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1040,10 +1037,10 @@ vErrors.push(err79);
 }
 errors++;
 }
-const len3 = data30.length;
-for(let i3=0; i3<len3; i3++){
-if(typeof data30[i3] !== "string"){
-const err80 = {instancePath:instancePath+"/examples/noMatch/" + i3,schemaPath:"#/properties/examples/properties/noMatch/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len2 = data29.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data29[i2] !== "string"){
+const err80 = {instancePath:instancePath+"/examples/match/" + i2,schemaPath:"#/properties/examples/properties/match/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1055,7 +1052,7 @@ errors++;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/examples/noMatch",schemaPath:"#/properties/examples/properties/noMatch/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err81 = {instancePath:instancePath+"/examples/match",schemaPath:"#/properties/examples/properties/match/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1065,9 +1062,11 @@ vErrors.push(err81);
 errors++;
 }
 }
-}
-else {
-const err82 = {instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data28.noMatch !== undefined){
+let data31 = data28.noMatch;
+if(Array.isArray(data31)){
+if(data31.length < 1){
+const err82 = {instancePath:instancePath+"/examples/noMatch",schemaPath:"#/properties/examples/properties/noMatch/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1076,15 +1075,51 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-}
-else {
-const err83 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const len3 = data31.length;
+for(let i3=0; i3<len3; i3++){
+if(typeof data31[i3] !== "string"){
+const err83 = {instancePath:instancePath+"/examples/noMatch/" + i3,schemaPath:"#/properties/examples/properties/noMatch/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err83];
 }
 else {
 vErrors.push(err83);
+}
+errors++;
+}
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/examples/noMatch",schemaPath:"#/properties/examples/properties/noMatch/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+}
+else {
+const err86 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
 }
 errors++;
 }

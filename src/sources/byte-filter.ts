@@ -1,10 +1,31 @@
+import type { ByteScan } from './byte-scan.js';
+
+/** What one rule needs to find in the bytes before its regex can match. */
+export interface ByteRule {
+  /** The rule's keywords, as bits of `ByteFilter.words`: one of them must occur. */
+  readonly mask: number;
+  /** Every value of the rule holds a run of this many base64-like bytes (0: no such promise). */
+  readonly minRun: number;
+}
+
 /**
- * The byte-level keyword check the reader runs before decoding anything: a window of bytes that
- * holds no keyword of any rule, in ASCII/UTF-8 or in UTF-16 (either byte order, any alignment), can
- * hold no finding, so it is counted but never turned into text.
+ * The byte-level check the reader runs before decoding anything: bytes that hold no keyword of any
+ * rule (in ASCII/UTF-8 or in UTF-16, either byte order, any alignment), or none with the run of
+ * base64-like bytes its values need, can hold no finding: they are counted but never turned into
+ * text.
  */
 export interface ByteFilter {
-  /** Some keyword occurs as ASCII/UTF-8 bytes in [start, end). */
+  /** The keywords as ASCII/UTF-8 bytes, then as UTF-16; undefined when every window must be decoded. */
+  readonly words?: readonly Buffer[];
+  readonly rules?: readonly ByteRule[];
+  /** From one scanner pass: some rule can match in these bytes' UTF-8 view. */
+  wants(scan: ByteScan): boolean;
+  /**
+   * From one scanner pass: some keyword occurs as UTF-16 text (the UTF-16 views are worth it).
+   * Absent when the UTF-16 forms did not fit in the scanner: then they are searched where NULs are.
+   */
+  readonly wants16?: (scan: ByteScan) => boolean;
+  /** Without a scanner: some keyword occurs as ASCII/UTF-8 bytes in [start, end). */
   ascii(buf: Buffer, start: number, end: number): boolean;
   /** Some keyword occurs as UTF-16 text (`A\0K\0I\0A` matches both byte orders) in [start, end). */
   utf16(buf: Buffer, start: number, end: number): boolean;
@@ -12,6 +33,8 @@ export interface ByteFilter {
 
 /** No keywords to rely on (a rule without any): every window is decoded. */
 export const DECODE_EVERYTHING: ByteFilter = {
+  wants: () => true,
+  wants16: () => true,
   ascii: () => true,
   utf16: () => true,
 };
@@ -29,16 +52,40 @@ function anyOf(words: readonly Buffer[], buf: Buffer, start: number, end: number
   return false;
 }
 
+/** What a rule brings to the filter: its keywords, and the value run it promises (if any). */
+export interface FilterRule {
+  readonly keywords: readonly string[];
+  readonly minRun?: number;
+}
+
 /**
- * A filter over the given keywords; undefined keywords (some rule has none) means every window
+ * A filter over the rules' keywords; a rule without keywords (or no rules given) means every window
  * must be decoded. Keywords outside ASCII are matched as UTF-8 and UTF-16 bytes alike.
  */
-export function createByteFilter(keywords: readonly string[] | undefined): ByteFilter {
-  if (keywords === undefined) return DECODE_EVERYTHING;
-  const unique = [...new Set(keywords)].filter((k) => k !== '');
+export function createByteFilter(rules: readonly FilterRule[] | undefined): ByteFilter {
+  if (rules === undefined || rules.some((r) => r.keywords.filter((k) => k !== '').length === 0))
+    return DECODE_EVERYTHING;
+  const unique = [...new Set(rules.flatMap((r) => r.keywords))].filter((k) => k !== '');
+  const index = new Map(unique.map((k, i) => [k, i]));
   const ascii = unique.map((k) => Buffer.from(k, 'utf8'));
   const utf16 = unique.map(utf16Form).filter((b) => b.length > 0);
+  // The scanner looks for both forms in one pass, the UTF-16 ones after the ASCII ones, when they
+  // fit in its 30 keyword bits; otherwise UTF-16 is searched for only where a NUL byte occurs.
+  const both = ascii.length + utf16.length <= 30;
+  const utf16Mask = both ? utf16.reduce((m, _, i) => m | (1 << (ascii.length + i)), 0) : 0;
+  const byteRules = rules.map((r) => ({
+    // Keywords past bit 30 cannot be told apart: such a rule is wanted whenever any word occurs.
+    mask: r.keywords.reduce((m, k) => {
+      const i = index.get(k);
+      return i === undefined ? m : i < 30 ? m | (1 << i) : -1;
+    }, 0),
+    minRun: r.minRun ?? 0,
+  }));
   return {
+    words: both ? [...ascii, ...utf16] : ascii,
+    rules: byteRules,
+    wants: (scan) => byteRules.some((r) => (scan.words & r.mask) !== 0 && scan.maxRun >= r.minRun),
+    ...(both ? { wants16: (scan: ByteScan) => (scan.words & utf16Mask) !== 0 } : {}),
     ascii: (buf, start, end) => anyOf(ascii, buf, start, end),
     utf16: (buf, start, end) => anyOf(utf16, buf, start, end),
   };

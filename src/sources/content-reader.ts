@@ -3,6 +3,7 @@ import type { Chunk, CommitRef, LineRange, SourceKind, TextView } from '../model
 import type { SkipReason } from '../model/outcome.js';
 import type { FileTarget, ScanSink } from '../model/source.js';
 import type { ByteFilter } from './byte-filter.js';
+import { ARENA_BYTES, type ByteScanner, createByteScanner } from './byte-scan.js';
 
 /** What a chunk says about where its content came from. */
 export interface ReadLabel {
@@ -38,8 +39,8 @@ export interface ReadResult {
   readonly skipped: boolean;
 }
 
-/** Files are read in windows of this size; almost every file fits in one. */
-const WINDOW_BYTES = 4 * 1024 * 1024;
+/** Files are read in windows of this size (the scanner's arena); almost every file fits in one. */
+const WINDOW_BYTES = ARENA_BYTES;
 /**
  * Consecutive windows overlap by this much, and each owns the findings that start in its middle
  * part: every owned finding has at least half of this as context on both sides, more than any
@@ -47,6 +48,20 @@ const WINDOW_BYTES = 4 * 1024 * 1024;
  * found once, as if the file were read whole.
  */
 const OVERLAP_BYTES = 128 * 1024;
+
+/** Below this much room left in the buffer, the files read so far are scanned first. */
+const SMALL_ROOM = 256 * 1024;
+/** Batch flags: a rule can match the ASCII view; the bytes may hold UTF-16 text; they do. */
+const ASCII_HIT = 1;
+const MAY_BE_UTF16 = 2;
+const UTF16_HIT = 4;
+
+/** A file read into the shared buffer, waiting for its batch's keyword search. */
+interface Pending {
+  readonly label: ReadLabel;
+  readonly start: number;
+  readonly end: number;
+}
 
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const NONBLOCK = constants.O_NONBLOCK ?? 0;
@@ -105,17 +120,43 @@ export class ContentReader {
   private readonly window: number;
   private readonly half: number;
   private buffer: Buffer | undefined;
+  /** One SIMD pass per file for every keyword, NUL and value runs; undefined without WebAssembly SIMD. */
+  private readonly scanner: ByteScanner | undefined;
 
   constructor(options: ReaderOptions) {
     this.options = options;
-    this.window = options.windowBytes ?? WINDOW_BYTES;
+    this.window = Math.min(options.windowBytes ?? WINDOW_BYTES, WINDOW_BYTES);
     const overlap = options.overlapBytes ?? OVERLAP_BYTES;
     this.half = Math.max(1, Math.floor(Math.min(overlap, this.window / 4) / 2));
+    const words = options.filter.words;
+    this.scanner = words === undefined ? undefined : createByteScanner(words);
   }
 
+  /** The reused read buffer: the scanner's own memory when there is one (read once, scanned in place). */
   private scratch(): Buffer {
-    this.buffer ??= Buffer.allocUnsafe(this.window);
+    this.buffer ??=
+      this.scanner === undefined
+        ? Buffer.allocUnsafe(this.window)
+        : this.scanner.arena.subarray(0, this.window);
     return this.buffer;
+  }
+
+  /**
+   * ASCII_HIT when some rule can match the UTF-8 view of buf[start, end); UTF16_HIT when a keyword
+   * occurs as UTF-16 (the scanner looks for both forms at once). Without a scanner: MAY_BE_UTF16
+   * for a NUL byte, and the UTF-16 keywords are searched later.
+   */
+  private inspect(buf: Buffer, start: number, end: number): number {
+    const scanner = this.scanner;
+    const filter = this.options.filter;
+    if (scanner !== undefined) {
+      const scan = scanner.scanBytes(buf, start, end);
+      const ascii = filter.wants(scan) ? ASCII_HIT : 0;
+      if (filter.wants16 === undefined) return ascii | (scan.nul ? MAY_BE_UTF16 : 0);
+      return ascii | (filter.wants16(scan) ? UTF16_HIT : 0);
+    }
+    const ascii = filter.ascii(buf, start, end) ? ASCII_HIT : 0;
+    return ascii | (buf.subarray(start, end).includes(0) ? MAY_BE_UTF16 : 0);
   }
 
   private skip(
@@ -140,24 +181,84 @@ export class ContentReader {
   }
 
   /** A file on disk. Links are never followed; FIFOs and devices are never waited on. */
-  readFile(target: FileTarget, sink: ReadSink): ReadResult {
-    const label: ReadLabel = {
-      path: target.path,
-      ...(target.pathBytes === undefined ? {} : { pathBytes: target.pathBytes }),
-    };
-    const none: ReadResult = { bytes: 0, candidate: false, skipped: true };
+  readFile(target: FileTarget, sink: ReadSink): void {
+    this.readFiles([target], sink);
+  }
+
+  /**
+   * Files on disk, read into one buffer side by side and checked for keywords together: most
+   * files hold none, and one search over many small files costs far less than one per file. A
+   * keyword found across two files' boundary only makes the first one be decoded for nothing.
+   */
+  readFiles(targets: readonly FileTarget[], sink: ReadSink): void {
+    const arena = this.scratch();
+    const pending: Pending[] = [];
+    let fill = 0;
+    for (const target of targets) {
+      if (arena.length - fill < SMALL_ROOM) {
+        this.scanBatch(arena, fill, pending, sink);
+        fill = 0;
+      }
+      const label: ReadLabel = {
+        path: target.path,
+        ...(target.pathBytes === undefined ? {} : { pathBytes: target.pathBytes }),
+      };
+      const fd = this.open(target, label, sink);
+      if (fd === undefined) continue;
+      const start = fill;
+      try {
+        let end = fillFrom(fd, arena, start);
+        if (end === arena.length && start > 0) {
+          // Out of room beside the files already read: scan those, then carry on alone.
+          this.scanBatch(arena, start, pending, sink);
+          arena.copyWithin(0, start, end);
+          end = fillFrom(fd, arena, end - start);
+          fill = 0;
+        }
+        if (end === arena.length) {
+          this.readLarge(fd, arena, end, label, sink);
+          fill = 0;
+          continue;
+        }
+        const from = fill;
+        if (this.overLimit(end - from)) {
+          this.skip(
+            label,
+            sink,
+            'too-large',
+            `${end - from} bytes, over the size limit`,
+            end - from,
+          );
+          continue;
+        }
+        pending.push({ label, start: from, end });
+        fill = end;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === undefined) throw error;
+        const reason = readError(code, target);
+        this.skip(label, sink, reason, reason === 'unreadable' ? code : undefined);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    this.scanBatch(arena, fill, pending, sink);
+  }
+
+  /** Opens a file to read, or says why not (links, submodules, FIFOs, devices, errors). */
+  private open(target: FileTarget, label: ReadLabel, sink: ReadSink): number | undefined {
     if (target.kind === 'symlink') {
       this.skip(label, sink, 'symlink');
-      return none;
+      return undefined;
     }
     if (target.kind === 'gitlink') {
       this.skip(label, sink, 'submodule', 'a commit of another repository');
-      return none;
+      return undefined;
     }
     if (target.kind === 'special') {
       // A FIFO, socket or device met while walking a folder: no content of its own to read.
       this.skip(label, sink, target.explicit === true ? 'special' : 'not-regular');
-      return none;
+      return undefined;
     }
     let fd: number;
     try {
@@ -166,71 +267,115 @@ export class ContentReader {
       const code = (error as NodeJS.ErrnoException).code;
       const reason = readError(code, target);
       this.skip(label, sink, reason, reason === 'unreadable' ? (code ?? 'open failed') : undefined);
-      return none;
+      return undefined;
     }
-    try {
-      const result = this.readOpen(fd, target, label, sink);
-      if (!result.skipped) sink.read(result.bytes);
-      return result;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === undefined) throw error;
-      const reason = readError(code, target);
-      this.skip(label, sink, reason, reason === 'unreadable' ? code : undefined);
-      return none;
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  private readOpen(fd: number, target: FileTarget, label: ReadLabel, sink: ReadSink): ReadResult {
     // Only a file named on the command line is asked what it is before reading: listed files are
-    // regular files (git or the folder walk said so), and a read that goes on and on asks below.
+    // regular files (git or the folder walk said so), and a read that goes on and on asks later.
     if (target.explicit === true) {
-      const s = fstatSync(fd);
-      if (s.isDirectory()) {
-        this.skip(label, sink, 'not-regular');
-        return { bytes: 0, candidate: false, skipped: true };
+      let s: ReturnType<typeof fstatSync>;
+      try {
+        s = fstatSync(fd);
+      } catch (error) {
+        closeSync(fd);
+        this.skip(
+          label,
+          sink,
+          'unreadable',
+          (error as NodeJS.ErrnoException).code ?? 'fstat failed',
+        );
+        return undefined;
       }
       if (!s.isFile()) {
-        this.skip(label, sink, 'special', 'not a regular file (FIFO, socket or device)');
-        return { bytes: 0, candidate: false, skipped: true };
+        closeSync(fd);
+        if (s.isDirectory()) this.skip(label, sink, 'not-regular');
+        else this.skip(label, sink, 'special', 'not a regular file (FIFO, socket or device)');
+        return undefined;
       }
     }
-    const buf = this.scratch();
-    let filled = fill(fd, buf, 0);
-    if (filled < buf.length) {
-      if (this.overLimit(filled)) {
-        this.skip(label, sink, 'too-large', `${filled} bytes, over the size limit`, filled);
-        return { bytes: 0, candidate: false, skipped: true };
+    return fd;
+  }
+
+  /** One search per keyword over files read side by side; only files with a hit are decoded. */
+  private scanBatch(arena: Buffer, fill: number, pending: Pending[], sink: ReadSink): void {
+    if (pending.length === 0) return;
+    const flags = new Uint8Array(pending.length);
+    const region = arena.subarray(0, fill);
+    const fileAt = (offset: number): number => {
+      let lo = 0;
+      let hi = pending.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((pending[mid] as Pending).start <= offset) lo = mid;
+        else hi = mid - 1;
       }
-      const p = this.start(label, sink);
-      this.scanWindow(p, buf, 0, filled, true);
-      return { bytes: filled, candidate: p.candidate, skipped: false };
+      return lo;
+    };
+    const mark = (needle: Buffer | number, flag: number): void => {
+      let at = region.indexOf(needle, 0);
+      while (at !== -1) {
+        const f = fileAt(at);
+        flags[f] = (flags[f] as number) | flag;
+        const next = (pending[f] as Pending).end;
+        at = next >= fill ? -1 : region.indexOf(needle, next);
+      }
+    };
+    const words = this.options.filter.words;
+    if (this.scanner !== undefined) {
+      for (let i = 0; i < pending.length; i++) {
+        const f = pending[i] as Pending;
+        flags[i] = this.inspect(arena, f.start, f.end);
+      }
+    } else {
+      if (words === undefined) flags.fill(ASCII_HIT);
+      else for (const w of words) mark(w, ASCII_HIT);
+      // UTF-16 text holds NUL bytes (ASCII in UTF-16 always does); a byte-order mark alone too.
+      mark(0, MAY_BE_UTF16);
     }
+    for (let i = 0; i < pending.length; i++) {
+      const f = pending[i] as Pending;
+      const b0 = arena[f.start];
+      const b1 = arena[f.start + 1];
+      if (f.end - f.start >= 2 && ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)))
+        flags[i] = (flags[i] as number) | MAY_BE_UTF16;
+    }
+    for (let i = 0; i < pending.length; i++) {
+      const f = pending[i] as Pending;
+      const flag = flags[i] as number;
+      if (flag !== 0) {
+        const p = this.start(f.label, sink);
+        this.scanWindow(p, arena, f.start, f.end, true, flag);
+      }
+      sink.read(f.end - f.start);
+    }
+    pending.length = 0;
+  }
+
+  /** A file larger than the buffer: read in overlapping windows (its first `filled` bytes are in). */
+  private readLarge(fd: number, buf: Buffer, first: number, label: ReadLabel, sink: ReadSink) {
     // A window's worth and more: make sure this is a file and not a device that never ends.
     const s = fstatSync(fd);
     if (!s.isFile()) {
       this.skip(label, sink, 'special', 'not a regular file (FIFO, socket or device)');
-      return { bytes: 0, candidate: false, skipped: true };
+      return;
     }
     if (this.overLimit(s.size)) {
       this.skip(label, sink, 'too-large', `${s.size} bytes, over the size limit`, s.size);
-      return { bytes: 0, candidate: false, skipped: true };
+      return;
     }
     const p = this.start(label, sink);
+    let filled = first;
     let total = filled;
     for (;;) {
       const next = this.scanWindow(p, buf, 0, filled, false);
       buf.copyWithin(0, next, filled);
       const kept = filled - next;
-      const got = fill(fd, buf, kept);
+      const got = fillFrom(fd, buf, kept);
       total += got - kept;
       filled = got;
       if (filled < buf.length) break;
     }
     this.scanWindow(p, buf, 0, filled, true);
-    return { bytes: total, candidate: p.candidate, skipped: false };
+    sink.read(total);
   }
 
   /** Bytes already in memory (a git blob, a small standard input). Never copied. */
@@ -307,7 +452,15 @@ export class ContentReader {
    * up to `end - half` and the next window starts at least `half` before that (on a line start
    * when there is one): returns where the next window starts, and moves `p` there.
    */
-  private scanWindow(p: Progress, buf: Buffer, start: number, end: number, last: boolean): number {
+  private scanWindow(
+    p: Progress,
+    buf: Buffer,
+    start: number,
+    end: number,
+    last: boolean,
+    /** What a batch search already found (ASCII_HIT, MAY_BE_UTF16); searched here when absent. */
+    known?: number,
+  ): number {
     const ownFrom = Math.min(end, start + Math.max(0, p.ownedUntil - p.base));
     let ownTo = end;
     let next = end;
@@ -321,7 +474,8 @@ export class ContentReader {
       if (next <= start) next = Math.max(start + 1, ownTo - this.half);
     }
     const filter = this.options.filter;
-    if (filter.ascii(buf, start, end)) {
+    const flags = known ?? this.inspect(buf, start, end);
+    if ((flags & ASCII_HIT) !== 0) {
       p.candidate = true;
       this.emitUtf8(p, buf, start, end, ownFrom, ownTo);
     }
@@ -329,7 +483,10 @@ export class ContentReader {
     const b0 = buf[start];
     const b1 = buf[start + 1];
     const bom = p.base === 0 && ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff));
-    if ((bom || buf.subarray(start, end).includes(0)) && filter.utf16(buf, start, end)) {
+    const utf16 =
+      (flags & UTF16_HIT) !== 0 ||
+      ((bom || (flags & MAY_BE_UTF16) !== 0) && filter.utf16(buf, start, end));
+    if (utf16) {
       p.candidate = true;
       this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 0);
       this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 1);
@@ -434,7 +591,7 @@ export class ContentReader {
 }
 
 /** Reads until the buffer is full or the file ends; returns how much of the buffer holds data. */
-function fill(fd: number, buf: Buffer, from: number): number {
+function fillFrom(fd: number, buf: Buffer, from: number): number {
   let filled = from;
   while (filled < buf.length) {
     const n = readSync(fd, buf, filled, buf.length - filled, null);

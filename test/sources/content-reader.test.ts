@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packByteFilter } from '../../src/app/create-scan-setup.js';
 import { collectingSink } from '../../src/app/run-scan.js';
 import { EMPTY_ENGINE_ALLOWLIST, type ResolvedConfig } from '../../src/model/config.js';
@@ -10,6 +10,7 @@ import type { Finding } from '../../src/model/finding.js';
 import type { ScanStats, Skipped } from '../../src/model/outcome.js';
 import { BUILTIN_PACK, BUILTIN_PACK_FILE } from '../../src/rules/builtin-pack.js';
 import { compilePacks } from '../../src/rules/compile-pack.js';
+import { createByteFilter } from '../../src/sources/byte-filter.js';
 import { ContentReader, type ReaderOptions } from '../../src/sources/content-reader.js';
 import { fakePair } from '../helpers/fake-keys.js';
 
@@ -35,8 +36,25 @@ function collector() {
   return { into, sink: collectingSink({ pack, config }, into) };
 }
 
+/**
+ * The reader's three ways of looking at bytes: the SIMD scanner with ASCII and UTF-16 keywords, the
+ * scanner with ASCII keywords only (too many for both: UTF-16 searched where NULs are), and no
+ * scanner (too many keywords for it). Every test runs in each: the answers must not differ.
+ */
+const dummy = (n: number) => ({ keywords: Array.from({ length: n }, (_, i) => `zz${i}q`) });
+const builtinRules = pack.rules.map((r) => ({
+  keywords: r.keywords,
+  ...(r.spec.minValueRun === undefined ? {} : { minRun: r.spec.minValueRun }),
+}));
+const FILTERS = {
+  scanner: packByteFilter(pack),
+  'scanner, ASCII only': createByteFilter([...builtinRules, dummy(8)]),
+  'no scanner': createByteFilter([...builtinRules, dummy(25)]),
+};
+let filter = FILTERS.scanner;
+
 function reader(extra: Partial<ReaderOptions> = {}) {
-  return new ContentReader({ source: 'tree', filter: packByteFilter(pack), ...extra });
+  return new ContentReader({ source: 'tree', filter, ...extra });
 }
 
 /** Findings for `data` read as bytes in memory. */
@@ -54,158 +72,175 @@ function creds(p: { id: string; secret: string }): string {
   return `aws_access_key_id = ${p.id}\naws_secret_access_key = ${p.secret}\n`;
 }
 
-describe('the reader: every byte, every encoding', () => {
-  it('reads a key after NUL bytes and around invalid UTF-8', () => {
-    const p = fakePair();
-    const data = Buffer.concat([
-      Buffer.from([0, 0, 0xff, 0xc3, 0x28, 0]),
-      Buffer.from(` ${p.id} `),
-      Buffer.from([0, 0xe2, 0x82]),
-    ]);
-    expect(where(scanBytes(data).found)).toEqual(['aws-access-key-id@1:8']);
-  });
-
-  const text = (p: { id: string; secret: string }) => `# config\n${creds(p)}`;
-  const bigEndian = (s: string) => Buffer.from(s, 'utf16le').swap16();
-  const cases: [string, (s: string) => Buffer][] = [
-    [
-      'UTF-16LE with a BOM',
-      (s) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]),
-    ],
-    ['UTF-16BE with a BOM', (s) => Buffer.concat([Buffer.from([0xfe, 0xff]), bigEndian(s)])],
-    ['UTF-16LE without a BOM', (s) => Buffer.from(s, 'utf16le')],
-    ['UTF-16BE without a BOM', (s) => bigEndian(s)],
-    ['UTF-16BE of odd length', (s) => Buffer.concat([bigEndian(s), Buffer.from([0x41])])],
-    [
-      'UTF-16LE after one stray byte',
-      (s) => Buffer.concat([Buffer.from([7]), Buffer.from(s, 'utf16le')]),
-    ],
-    [
-      'a UTF-16 BOM before ASCII',
-      (s) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(s)]),
-    ],
-    ['a UTF-8 BOM', (s) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(s)])],
-  ];
-  for (const [name, encode] of cases) {
-    it(`finds the pair, at the right line, in ${name}`, () => {
-      const p = fakePair();
-      const { found } = scanBytes(encode(text(p)));
-      expect(where(found)).toEqual(['aws-access-key-pair@2:21']);
+for (const [name, chosen] of Object.entries(FILTERS)) {
+  describe(`the reader (${name})`, () => {
+    beforeAll(() => {
+      filter = chosen;
     });
-  }
+    describe('the reader: every byte, every encoding', () => {
+      it('reads a key after NUL bytes and around invalid UTF-8', () => {
+        const p = fakePair();
+        const data = Buffer.concat([
+          Buffer.from([0, 0, 0xff, 0xc3, 0x28, 0]),
+          Buffer.from(` ${p.id} `),
+          Buffer.from([0, 0xe2, 0x82]),
+        ]);
+        expect(where(scanBytes(data).found)).toEqual(['aws-access-key-id@1:8']);
+      });
 
-  it('never throws on any short prefix of a BOM (nothing to decode is nothing found)', () => {
-    for (const bytes of [[0xfe], [0xff, 0xfe], [0xfe, 0xff, 0x00], [0xef, 0xbb], [0]]) {
-      expect(scanBytes(Buffer.from(bytes)).found).toEqual([]);
-    }
-  });
-});
-
-describe('the reader: windows', () => {
-  // Small windows so that keys land on every edge; the overlap still exceeds any pairing reach.
-  const small = { windowBytes: 256 * 1024, overlapBytes: 64 * 1024 };
-
-  function fileWithPairs(count: number, seed: number): { data: Buffer; expected: string[] } {
-    let random = seed;
-    const next = () => {
-      random = (random * 1103515245 + 12345) % 2147483648;
-      return random;
-    };
-    const lines: string[] = [];
-    const expected: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const filler = next() % 4000;
-      for (let k = 0; k < filler; k++)
-        lines.push(`line ${k} of filler text ${'.'.repeat(next() % 90)}`);
-      const p = fakePair();
-      expected.push(`aws-access-key-pair@${lines.length + 1}:21`);
-      lines.push(...creds(p).trimEnd().split('\n'));
-    }
-    return { data: Buffer.from(`${lines.join('\n')}\n`), expected: expected.sort() };
-  }
-
-  it('finds each pair once, at its line, wherever the window edges fall', () => {
-    for (const seed of [1, 2, 3]) {
-      const { data, expected } = fileWithPairs(40, seed);
-      expect(data.length).toBeGreaterThan(small.windowBytes * 4);
-      expect(where(scanBytes(data, small).found)).toEqual(expected);
-      // The same from a file on disk and from pieces of awkward sizes.
-      const dir = mkdtempSync(join(tmpdir(), 'kg-reader-'));
-      dirs.push(dir);
-      writeFileSync(join(dir, 'f'), data);
-      const disk = collector();
-      reader(small).readFile({ abs: join(dir, 'f'), path: 'f' }, disk.sink);
-      expect(where(disk.into.found)).toEqual(expected);
-      expect(disk.into.stats.bytes).toBe(data.length);
-    }
-  });
-
-  it('reads pieces of any size the same way', async () => {
-    const { data, expected } = fileWithPairs(20, 9);
-    async function* pieces() {
-      for (let at = 0, n = 1; at < data.length; at += n, n = (n * 7 + 3) % 100_003) {
-        yield data.subarray(at, at + n);
+      const text = (p: { id: string; secret: string }) => `# config\n${creds(p)}`;
+      const bigEndian = (s: string) => Buffer.from(s, 'utf16le').swap16();
+      const cases: [string, (s: string) => Buffer][] = [
+        [
+          'UTF-16LE with a BOM',
+          (s) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]),
+        ],
+        ['UTF-16BE with a BOM', (s) => Buffer.concat([Buffer.from([0xfe, 0xff]), bigEndian(s)])],
+        ['UTF-16LE without a BOM', (s) => Buffer.from(s, 'utf16le')],
+        ['UTF-16BE without a BOM', (s) => bigEndian(s)],
+        ['UTF-16BE of odd length', (s) => Buffer.concat([bigEndian(s), Buffer.from([0x41])])],
+        [
+          'UTF-16LE after one stray byte',
+          (s) => Buffer.concat([Buffer.from([7]), Buffer.from(s, 'utf16le')]),
+        ],
+        [
+          'a UTF-16 BOM before ASCII',
+          (s) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(s)]),
+        ],
+        ['a UTF-8 BOM', (s) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(s)])],
+      ];
+      for (const [name, encode] of cases) {
+        it(`finds the pair, at the right line, in ${name}`, () => {
+          const p = fakePair();
+          const { found } = scanBytes(encode(text(p)));
+          expect(where(found)).toEqual(['aws-access-key-pair@2:21']);
+        });
       }
-    }
-    const { into, sink } = collector();
-    await reader(small).readPieces(pieces(), { path: 'f' }, sink);
-    expect(where(into.found)).toEqual(expected);
-    expect(into.stats.bytes).toBe(data.length);
-  });
 
-  it('keeps columns right on a long line cut between windows', () => {
-    const p = fakePair();
-    const at = small.windowBytes - 100;
-    const data = Buffer.from(`${'x '.repeat(at / 2)}key ${p.id} tail\n`);
-    const { found } = scanBytes(data, small);
-    expect(where(found)).toEqual([`aws-access-key-id@1:${at + 5}`]);
-  });
+      it('never throws on any short prefix of a BOM (nothing to decode is nothing found)', () => {
+        for (const bytes of [[0xfe], [0xff, 0xfe], [0xfe, 0xff, 0x00], [0xef, 0xbb], [0]]) {
+          expect(scanBytes(Buffer.from(bytes)).found).toEqual([]);
+        }
+      });
+    });
 
-  it('finds a UTF-16 pair past the first window', () => {
-    const p = fakePair();
-    const filler = 'filler line\n'.repeat(30_000);
-    const data = Buffer.from(`${filler}${creds(p)}`, 'utf16le');
-    expect(where(scanBytes(data, small).found)).toEqual(['aws-access-key-pair@30001:21']);
-  });
+    describe('the reader: windows', () => {
+      // Small windows so that keys land on every edge; the overlap still exceeds any pairing reach.
+      const small = { windowBytes: 256 * 1024, overlapBytes: 64 * 1024 };
 
-  it('keeps memory flat over a large stream', async () => {
-    const chunk = Buffer.alloc(1024 * 1024, 'abc def\n');
-    async function* pieces() {
-      for (let i = 0; i < 300; i++) yield chunk;
-    }
-    const before = process.memoryUsage().rss;
-    const { into, sink } = collector();
-    await reader().readPieces(pieces(), { path: 'big' }, sink);
-    expect(into.stats.bytes).toBe(300 * 1024 * 1024);
-    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
-  });
-});
+      function fileWithPairs(count: number, seed: number): { data: Buffer; expected: string[] } {
+        let random = seed;
+        const next = () => {
+          random = (random * 1103515245 + 12345) % 2147483648;
+          return random;
+        };
+        const lines: string[] = [];
+        const expected: string[] = [];
+        for (let i = 0; i < count; i++) {
+          const filler = next() % 4000;
+          for (let k = 0; k < filler; k++)
+            lines.push(`line ${k} of filler text ${'.'.repeat(next() % 90)}`);
+          const p = fakePair();
+          expected.push(`aws-access-key-pair@${lines.length + 1}:21`);
+          lines.push(...creds(p).trimEnd().split('\n'));
+        }
+        return { data: Buffer.from(`${lines.join('\n')}\n`), expected: expected.sort() };
+      }
 
-describe('the reader: what cannot be read is said', () => {
-  it('reports a FIFO named on the command line as special, and never waits on it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kg-reader-'));
-    dirs.push(dir);
-    const fifo = join(dir, 'pipe');
-    execFileSync('mkfifo', [fifo]);
-    const named = collector();
-    reader().readFile({ abs: fifo, path: 'pipe', explicit: true }, named.sink);
-    expect(named.into.skipped).toEqual([expect.objectContaining({ reason: 'special' })]);
-    const listed = collector();
-    reader().readFile({ abs: fifo, path: 'pipe', kind: 'special' }, listed.sink);
-    expect(listed.into.skipped.map((s) => s.reason)).toEqual(['not-regular']);
-  });
+      it('finds each pair once, at its line, wherever the window edges fall', () => {
+        for (const seed of [1, 2, 3]) {
+          const { data, expected } = fileWithPairs(40, seed);
+          expect(data.length).toBeGreaterThan(small.windowBytes * 4);
+          expect(where(scanBytes(data, small).found)).toEqual(expected);
+          // The same from a file on disk and from pieces of awkward sizes.
+          const dir = mkdtempSync(join(tmpdir(), 'kg-reader-'));
+          dirs.push(dir);
+          writeFileSync(join(dir, 'f'), data);
+          const disk = collector();
+          reader(small).readFile({ abs: join(dir, 'f'), path: 'f' }, disk.sink);
+          expect(where(disk.into.found)).toEqual(expected);
+          expect(disk.into.stats.bytes).toBe(data.length);
+        }
+      });
 
-  it('stops at a device that never ends', () => {
-    const { into, sink } = collector();
-    reader({ windowBytes: 64 * 1024 }).readFile({ abs: '/dev/zero', path: 'zero' }, sink);
-    expect(into.skipped).toEqual([expect.objectContaining({ reason: 'special' })]);
-  });
+      it('reads pieces of any size the same way', async () => {
+        const { data, expected } = fileWithPairs(20, 9);
+        async function* pieces() {
+          for (let at = 0, n = 1; at < data.length; at += n, n = (n * 7 + 3) % 100_003) {
+            yield data.subarray(at, at + n);
+          }
+        }
+        const { into, sink } = collector();
+        await reader(small).readPieces(pieces(), { path: 'f' }, sink);
+        expect(where(into.found)).toEqual(expected);
+        expect(into.stats.bytes).toBe(data.length);
+      });
 
-  it('a size limit the user set is a skip with the size', () => {
-    const { into, sink } = collector();
-    reader({ maxFileSize: 10 }).readBytes(Buffer.alloc(11), { path: 'f' }, sink);
-    expect(into.skipped).toEqual([
-      expect.objectContaining({ reason: 'too-large', bytes: 11, path: 'f' }),
-    ]);
+      it('keeps columns right on a long line cut between windows', () => {
+        const p = fakePair();
+        const at = small.windowBytes - 100;
+        const data = Buffer.from(`${'x '.repeat(at / 2)}key ${p.id} tail\n`);
+        const { found } = scanBytes(data, small);
+        expect(where(found)).toEqual([`aws-access-key-id@1:${at + 5}`]);
+      });
+
+      it('finds a UTF-16 pair past the first window', () => {
+        const p = fakePair();
+        const filler = 'filler line\n'.repeat(30_000);
+        const data = Buffer.from(`${filler}${creds(p)}`, 'utf16le');
+        expect(where(scanBytes(data, small).found)).toEqual(['aws-access-key-pair@30001:21']);
+      });
+
+      it('keeps memory flat over a large stream', async () => {
+        const chunk = Buffer.alloc(1024 * 1024, 'abc def\n');
+        async function* pieces() {
+          for (let i = 0; i < 300; i++) yield chunk;
+        }
+        const before = process.memoryUsage().rss;
+        const { into, sink } = collector();
+        await reader().readPieces(pieces(), { path: 'big' }, sink);
+        expect(into.stats.bytes).toBe(300 * 1024 * 1024);
+        expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
+      });
+    });
+
+    describe('the reader: what cannot be read is said', () => {
+      it('reports a FIFO named on the command line as special, and never waits on it', () => {
+        const dir = mkdtempSync(join(tmpdir(), 'kg-reader-'));
+        dirs.push(dir);
+        const fifo = join(dir, 'pipe');
+        execFileSync('mkfifo', [fifo]);
+        const named = collector();
+        reader().readFile({ abs: fifo, path: 'pipe', explicit: true }, named.sink);
+        expect(named.into.skipped).toEqual([expect.objectContaining({ reason: 'special' })]);
+        const listed = collector();
+        reader().readFile({ abs: fifo, path: 'pipe', kind: 'special' }, listed.sink);
+        expect(listed.into.skipped.map((s) => s.reason)).toEqual(['not-regular']);
+      });
+
+      it('stops at a device that never ends', () => {
+        const { into, sink } = collector();
+        reader({ windowBytes: 64 * 1024 }).readFile({ abs: '/dev/zero', path: 'zero' }, sink);
+        expect(into.skipped).toEqual([expect.objectContaining({ reason: 'special' })]);
+      });
+
+      it('a size limit the user set is a skip with the size', () => {
+        const { into, sink } = collector();
+        reader({ maxFileSize: 10 }).readBytes(Buffer.alloc(11), { path: 'f' }, sink);
+        expect(into.skipped).toEqual([
+          expect.objectContaining({ reason: 'too-large', bytes: 11, path: 'f' }),
+        ]);
+      });
+    });
+  });
+}
+
+describe('the reader configurations under test', () => {
+  it('really differ: UTF-16 in the scanner, ASCII only, and too many keywords for it', () => {
+    expect(FILTERS.scanner.wants16).toBeDefined();
+    expect(FILTERS.scanner.words?.length).toBeLessThanOrEqual(30);
+    expect(FILTERS['scanner, ASCII only'].wants16).toBeUndefined();
+    expect(FILTERS['scanner, ASCII only'].words?.length).toBeLessThanOrEqual(30);
+    expect(FILTERS['no scanner'].words?.length).toBeGreaterThan(30);
   });
 });

@@ -25,7 +25,7 @@ async function walk(r: TempRepo, extra: { cleanIdsKept?: number; total?: number 
     revisions: ['--all'],
     rangeLabel: 'all refs',
     total: 7,
-    read: { filter: createByteFilter(['aws', 'AKIA']) },
+    read: { filter: createByteFilter([{ keywords: ['aws', 'AKIA'] }]) },
     onProgress: (p) => progress.push(p),
     ...extra,
   });

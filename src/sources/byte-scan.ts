@@ -1,0 +1,149 @@
+import { BYTE_SCAN_WASM } from './byte-scan.generated.js';
+
+/** What one pass over some bytes found (see byte-scan.wat). */
+export interface ByteScan {
+  /** Bit w set when keyword w occurs. */
+  readonly words: number;
+  /** A NUL byte occurs (the bytes may hold UTF-16 text). */
+  readonly nul: boolean;
+  /** The longest run of base64-like bytes ([A-Za-z0-9+/\%]); exact from 16 up. */
+  readonly maxRun: number;
+}
+
+/**
+ * A SIMD byte scanner with its own memory: bytes are read straight into `arena` (no copy) and
+ * scanned in place; bytes elsewhere are copied in first.
+ */
+export interface ByteScanner {
+  /** The scanner's data area, `ARENA_BYTES` long. */
+  readonly arena: Buffer;
+  /** Scans arena[start, end). */
+  scan(start: number, end: number): ByteScan;
+  /** Scans bytes held elsewhere (copied into the arena in parts; at most one arena at a time). */
+  scanBytes(buf: Buffer, start: number, end: number): ByteScan;
+}
+
+/** Keywords one scanner tracks at most (one bit each, beside the NUL bit). */
+export const MAX_WORDS = 30;
+const MAX_WORD_BYTES = 31;
+const ARENA_OFFSET = 65536;
+/** Room for one read window and a little slack: the scanner reads one byte past a block. */
+export const ARENA_BYTES = 4 * 1024 * 1024;
+const NUL_BIT = 0x40000000;
+const BUCKETS = 8;
+
+/** The part of the WebAssembly global this file uses (the project's types do not include the DOM's). */
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { readonly exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
+
+interface ScanExports {
+  readonly memory: { readonly buffer: ArrayBuffer };
+  readonly maxRun: { readonly value: number };
+  scan(start: number, end: number): number;
+}
+
+let compiled: object | null | undefined;
+
+function wasmModule(): object | undefined {
+  if (compiled === undefined) {
+    try {
+      if (wasm === undefined) throw new Error('no WebAssembly');
+      compiled = new wasm.Module(Buffer.from(BYTE_SCAN_WASM, 'base64'));
+    } catch {
+      // No WebAssembly SIMD here (an old CPU, a restricted runtime): the reader searches keyword by
+      // keyword instead, slower but the same answer.
+      compiled = null;
+    }
+  }
+  return compiled ?? undefined;
+}
+
+/**
+ * Base64-like bytes ([A-Za-z0-9+/\%]) by nibble: a byte belongs when the bits its low and its high
+ * nibble look up share one. Groups: 1 = `%` `+` `/` (0x25 0x2B 0x2F), 2 = digits (0x30–0x39),
+ * 4 = A–O and a–o (0x41–0x4F, 0x61–0x6F), 8 = P–Z and p–z (0x50–0x5A, 0x70–0x7A), 16 = `\` (0x5C).
+ */
+const RUN_LO = [10, 14, 14, 14, 14, 15, 14, 14, 14, 14, 12, 5, 20, 4, 4, 5];
+const RUN_HI = [0, 0, 1, 2, 4, 24, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0];
+
+/** Where each fingerprint byte's low- and high-nibble tables sit (see byte-scan.wat). */
+const TABLES: readonly (readonly [number, number])[] = [
+  [0, 16],
+  [32, 48],
+  [112, 128],
+];
+
+/**
+ * Buckets group keywords that share a first byte and whether their second is NUL (the UTF-16
+ * forms): within a bucket the nibble tables mix, so similar keywords together keep false
+ * candidates rare.
+ */
+function bucketsOf(words: readonly Buffer[]): number[] {
+  const keys = words.map((w) => `${w[0]}:${w[1] === 0 ? 0 : 1}`);
+  const distinct = [...new Set(keys)];
+  return keys.map((k) => distinct.indexOf(k) % BUCKETS);
+}
+
+/** Writes the bucket tables for `words` (see the memory map in byte-scan.wat). */
+function writeTables(mem: Uint8Array, words: readonly Buffer[]): void {
+  const view = new DataView(mem.buffer);
+  mem.fill(0, 0, ARENA_OFFSET);
+  mem.set(RUN_LO, 80);
+  mem.set(RUN_HI, 96);
+  view.setInt32(160, words.length, true);
+  const buckets = bucketsOf(words);
+  words.forEach((w, index) => {
+    const b = buckets[index] as number;
+    const bit = 1 << b;
+    TABLES.forEach(([lo, hi], k) => {
+      const byte = w[k];
+      for (let n = 0; n < 16; n++) {
+        // A keyword shorter than the fingerprint: any byte may follow.
+        if (byte === undefined || (byte & 15) === n) mem[lo + n] = (mem[lo + n] as number) | bit;
+        if (byte === undefined || byte >> 4 === n) mem[hi + n] = (mem[hi + n] as number) | bit;
+      }
+    });
+    view.setInt32(256 + b * 4, view.getInt32(256 + b * 4, true) | (1 << index), true);
+    mem[512 + index * 32] = w.length;
+    mem.set(w, 512 + index * 32 + 1);
+  });
+}
+
+/**
+ * A scanner for these keywords, or undefined when WebAssembly SIMD is not available or the keywords
+ * do not fit (more than MAX_WORDS, an empty one, or one longer than 31 bytes).
+ */
+export function createByteScanner(words: readonly Buffer[]): ByteScanner | undefined {
+  if (words.length > MAX_WORDS || words.some((w) => w.length === 0 || w.length > MAX_WORD_BYTES))
+    return undefined;
+  const module = wasmModule();
+  if (module === undefined) return undefined;
+  const exports = new (wasm as Wasm).Instance(module).exports as ScanExports;
+  // The memory never grows, so these views stay valid.
+  const mem = new Uint8Array(exports.memory.buffer);
+  writeTables(mem, words);
+  const arena = Buffer.from(exports.memory.buffer, ARENA_OFFSET, ARENA_BYTES);
+  const scan = (start: number, end: number): ByteScan => {
+    const hits = exports.scan(ARENA_OFFSET + start, ARENA_OFFSET + end);
+    return {
+      words: hits & ~NUL_BIT,
+      nul: (hits & NUL_BIT) !== 0,
+      maxRun: exports.maxRun.value,
+    };
+  };
+  return {
+    arena,
+    scan,
+    scanBytes(buf, start, end) {
+      if (buf.buffer === exports.memory.buffer) {
+        return scan(buf.byteOffset - ARENA_OFFSET + start, buf.byteOffset - ARENA_OFFSET + end);
+      }
+      if (end - start > ARENA_BYTES) throw new RangeError('scanBytes: more than one arena');
+      buf.copy(arena, 0, start, end);
+      return scan(0, end - start);
+    },
+  };
+}

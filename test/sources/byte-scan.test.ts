@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assembleByteScan } from '../../scripts/wasm.mjs';
+import { createByteFilter } from '../../src/sources/byte-filter.js';
+import { ARENA_BYTES, createByteScanner } from '../../src/sources/byte-scan.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const WORDS = [
+  'AKIA',
+  'ABIA',
+  'ACCA',
+  'ASIA',
+  'cret',
+  'CRET',
+  'c_key',
+  'C_KEY',
+  'YXdz',
+  'JpZ2lu',
+  'k',
+];
+
+/** The same answers, the slow and obvious way. */
+function reference(buf: Buffer, words: readonly Buffer[]) {
+  let run = 0;
+  let maxRun = 0;
+  for (const b of buf) {
+    run = /[A-Za-z0-9+/\\%]/.test(String.fromCharCode(b)) ? run + 1 : 0;
+    maxRun = Math.max(maxRun, run);
+  }
+  return {
+    words: words.reduce((m, w, i) => (buf.includes(w) ? m | (1 << i) : m), 0),
+    nul: buf.includes(0),
+    maxRun,
+  };
+}
+
+/** Deterministic pseudo-random bytes drawn from a small alphabet, so keywords and runs occur. */
+function randomBuffer(seed: number, length: number): Buffer {
+  let s = seed;
+  const next = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s;
+  };
+  const alphabet = Buffer.from('AKISBCcretCRET_kYXdzJpZ2lu= \n\0/+%\\\xff');
+  const out = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) out[i] = alphabet[next() % alphabet.length] as number;
+  // A long run somewhere, of a random length.
+  const runAt = next() % Math.max(1, length);
+  const runLength = next() % 130;
+  for (let i = runAt; i < Math.min(length, runAt + runLength); i++) out[i] = 0x61 + (i % 26);
+  return out;
+}
+
+describe('the SIMD byte scanner (byte-scan.wat)', () => {
+  it('is what npm run build:wasm assembles from byte-scan.wat', async () => {
+    const committed = readFileSync(join(ROOT, 'src/sources/byte-scan.generated.ts'), 'utf8');
+    // On failure: run `npm run build:wasm` and commit the result.
+    expect(committed === (await assembleByteScan()), 'byte-scan.generated.ts is stale').toBe(true);
+  });
+
+  it('agrees with the obvious reference on every keyword, NUL and run, at every length', () => {
+    const words = WORDS.map((w) => Buffer.from(w));
+    const scanner = createByteScanner(words);
+    expect(scanner, 'WebAssembly SIMD runs on every Node keyguard supports').toBeDefined();
+    if (scanner === undefined) return;
+    for (let seed = 1; seed <= 400; seed++) {
+      const buf = randomBuffer(seed, seed % 3 === 0 ? seed * 7 : seed % 97);
+      const got = scanner.scanBytes(buf, 0, buf.length);
+      const want = reference(buf, words);
+      expect(got.words, `seed ${seed}`).toBe(want.words);
+      expect(got.nul, `seed ${seed}`).toBe(want.nul);
+      // Exact from 16 up: runs below that never decide anything.
+      if (want.maxRun >= 16 || got.maxRun >= 16)
+        expect(got.maxRun, `seed ${seed}`).toBe(want.maxRun);
+    }
+  });
+
+  it('finds a keyword at every offset of a block, and none past the end it was given', () => {
+    const scanner = createByteScanner([Buffer.from('AKIA')]);
+    if (scanner === undefined) throw new Error('no scanner');
+    for (let at = 0; at < 40; at++) {
+      const buf = Buffer.alloc(64, 0x2e);
+      buf.write('AKIA', at);
+      expect(scanner.scanBytes(buf, 0, buf.length).words, `at ${at}`).toBe(1);
+      // Cut inside the keyword: not found.
+      expect(scanner.scanBytes(buf, 0, at + 3).words, `cut at ${at}`).toBe(0);
+    }
+  });
+
+  it('scans the arena in place, and bytes elsewhere up to one arena', () => {
+    const scanner = createByteScanner([Buffer.from('cret')]);
+    if (scanner === undefined) throw new Error('no scanner');
+    scanner.arena.write('a secret here', 100);
+    expect(scanner.scan(100, 113).words).toBe(1);
+    expect(scanner.scanBytes(scanner.arena, 100, 113).words).toBe(1);
+    expect(() => scanner.scanBytes(Buffer.alloc(ARENA_BYTES + 1), 0, ARENA_BYTES + 1)).toThrow();
+  });
+
+  it('declines what it cannot track: too many keywords, or keywords too long', () => {
+    expect(
+      createByteScanner(Array.from({ length: 31 }, (_, i) => Buffer.from(`w${i}`))),
+    ).toBeUndefined();
+    expect(createByteScanner([Buffer.alloc(32, 0x41)])).toBeUndefined();
+  });
+
+  it('wants a rule only with one of its keywords and the value run it promises', () => {
+    const filter = createByteFilter([{ keywords: ['AKIA'] }, { keywords: ['cret'], minRun: 40 }]);
+    const scan = (words: number, maxRun: number) => filter.wants({ words, nul: false, maxRun });
+    expect(scan(0b01, 0)).toBe(true);
+    expect(scan(0b10, 39)).toBe(false);
+    expect(scan(0b10, 40)).toBe(true);
+    expect(scan(0, 400)).toBe(false);
+  });
+});
