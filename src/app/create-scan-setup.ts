@@ -33,6 +33,14 @@ export async function createScanSetup(options: SetupOptions): Promise<LoadedSetu
   const files = [...config.rulePacks, ...(options.rulePacks ?? [])];
   const user: PackSource[] = [];
   for (const file of files) user.push({ spec: await loadRulePack(file), file });
+  return compileSetup(config, user);
+}
+
+/**
+ * The built-in pack plus the user's, compiled with the config's enable/disable lists: the one way
+ * a setup is made, whether the files came from disk or from a commit (load-committed-setup.ts).
+ */
+export function compileSetup(config: ResolvedConfig, user: readonly PackSource[]): LoadedSetup {
   const packSources = [{ spec: BUILTIN_PACK, file: BUILTIN_PACK_FILE }, ...user];
   const compileOptions = {
     ...(config.config.enableRules === undefined ? {} : { enable: config.config.enableRules }),

@@ -1,6 +1,6 @@
 import { KeyguardError } from '../model/errors.js';
 import type { BaselineEntry } from '../model/finding.js';
-import { parseJsonFile } from '../schema/parse-json-file.js';
+import { parseJsonFile, parseJsonText } from '../schema/parse-json-file.js';
 
 export const BASELINE_FILE_NAME = '.keyguard-baseline.json';
 
@@ -17,7 +17,15 @@ function isEntry(e: unknown): e is BaselineEntry {
 
 /** Reads a baseline of accepted findings (rule + path + secret hash; no lines, no raw values). */
 export async function loadBaseline(file: string): Promise<BaselineEntry[]> {
-  const data = await parseJsonFile(file, 'BASELINE_INVALID');
+  return baselineFromData(await parseJsonFile(file, 'BASELINE_INVALID'), file);
+}
+
+/** The same checks for a baseline read elsewhere (a commit); `file` names it in errors. */
+export function baselineFromText(text: string, file: string): BaselineEntry[] {
+  return baselineFromData(parseJsonText(text, file, 'BASELINE_INVALID'), file);
+}
+
+function baselineFromData(data: unknown, file: string): BaselineEntry[] {
   const entries = (data as { entries?: unknown } | null)?.entries;
   if ((data as { version?: unknown } | null)?.version !== 1 || !Array.isArray(entries)) {
     throw new KeyguardError(

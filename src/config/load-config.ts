@@ -7,7 +7,7 @@ import type {
   ResolvedConfig,
   UserConfig,
 } from '../model/config.js';
-import { parseJsonFile } from '../schema/parse-json-file.js';
+import { parseJsonFile, parseJsonText } from '../schema/parse-json-file.js';
 import { compileUserRegex } from '../schema/user-regex.js';
 import { validate } from '../schema/validate-config.generated.js';
 import { validateJson } from '../schema/validate-json.js';
@@ -114,7 +114,24 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
     if (existsSync(candidate)) file = candidate;
   }
   if (file === undefined) return resolveConfig({}, undefined, options.today);
-  const data = await parseJsonFile(file, 'CONFIG_INVALID');
-  const config = validateJson<UserConfig>(data, validate, file, 'CONFIG_INVALID', 'configuration');
-  return resolveConfig(config, file, options.today);
+  return configFromData(await parseJsonFile(file, 'CONFIG_INVALID'), file, options.today, file);
+}
+
+function configFromData(data: unknown, file: string, today: string, label: string): ResolvedConfig {
+  const config = validateJson<UserConfig>(data, validate, label, 'CONFIG_INVALID', 'configuration');
+  return resolveConfig(config, file, today);
+}
+
+/**
+ * The same validation and resolution for a configuration read elsewhere (a commit's
+ * `.keyguard.json`): `file` is where it stands (rule packs and the baseline are resolved from its
+ * folder), `label` how errors name it (`.keyguard.json (base commit 1a2b3c4d5e6f)`).
+ */
+export function configFromText(
+  text: string,
+  file: string,
+  today: string,
+  label: string = file,
+): ResolvedConfig {
+  return configFromData(parseJsonText(text, label, 'CONFIG_INVALID'), file, today, label);
 }

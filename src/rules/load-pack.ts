@@ -1,6 +1,6 @@
 import { KeyguardError } from '../model/errors.js';
 import type { RulePackSpec } from '../model/rule.js';
-import { parseJsonFile } from '../schema/parse-json-file.js';
+import { parseJsonFile, parseJsonText } from '../schema/parse-json-file.js';
 import { userRegexProblem } from '../schema/user-regex.js';
 import { validateJson } from '../schema/validate-json.js';
 import { validate } from '../schema/validate-rule-pack.generated.js';
@@ -44,7 +44,15 @@ function semanticProblems(spec: RulePackSpec, file: string): string[] {
 
 /** Reads a user rule pack and validates it (schema, ids, regexes), reporting every error at once. */
 export async function loadRulePack(file: string): Promise<RulePackSpec> {
-  const data = await parseJsonFile(file, 'RULE_PACK_INVALID');
+  return rulePackFromData(await parseJsonFile(file, 'RULE_PACK_INVALID'), file);
+}
+
+/** The same validation for a rule pack read elsewhere (a commit); `file` names it in errors. */
+export function rulePackFromText(text: string, file: string): RulePackSpec {
+  return rulePackFromData(parseJsonText(text, file, 'RULE_PACK_INVALID'), file);
+}
+
+function rulePackFromData(data: unknown, file: string): RulePackSpec {
   const spec = validateJson<RulePackSpec>(data, validate, file, 'RULE_PACK_INVALID', 'rule pack');
   const problems = semanticProblems(spec, file);
   if (problems.length > 0) {

@@ -19,6 +19,14 @@ export async function parseJsonFile(file: string, code: ErrorCode): Promise<unkn
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
     throw new KeyguardError(code, `${file}: ${reason}`, { cause: error });
   }
+  return parseJsonText(text, file, code);
+}
+
+/**
+ * Parses JSON read elsewhere (a file in a commit); `file` names it in the one-line error. A
+ * leading byte-order mark is allowed.
+ */
+export function parseJsonText(text: string, file: string, code: ErrorCode): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
     return JSON.parse(body);

@@ -1,0 +1,55 @@
+import { KeyguardError } from '../model/errors.js';
+import { runGit } from './run-git.js';
+
+/** Files as a commit holds them, read from git's objects: never the work tree, never a link. */
+export interface CommitFiles {
+  /** The commit's full id. */
+  readonly commit: string;
+  /**
+   * The bytes of the regular file at `path` (repository-relative, `/`-separated) in the commit,
+   * or undefined when the commit has nothing there. A symbolic link, a folder or a submodule at
+   * that path is a KeyguardError naming it: a link would point back into the work tree.
+   */
+  read(path: string): Promise<Buffer | undefined>;
+}
+
+/**
+ * Opens `revision` (a sha, or a ref such as `refs/remotes/origin/main`) for reading files. The
+ * revision goes after --end-of-options and paths are literal (`:` and `*` mean nothing special),
+ * so neither can be taken for an option or a pathspec pattern. GIT_FAILED when it is not a commit.
+ */
+export async function commitFiles(cwd: string, revision: string): Promise<CommitFiles> {
+  const resolved = await runGit(
+    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`],
+    cwd,
+  );
+  const commit = resolved.stdout.toString('utf8').trim();
+  if (resolved.code !== 0 || !/^[0-9a-f]{40,64}$/.test(commit))
+    throw new KeyguardError('GIT_FAILED', `cannot read files of ${revision}: not a commit here`);
+  const short = commit.slice(0, 12);
+  return {
+    commit,
+    async read(path) {
+      const listed = await runGit(
+        ['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', commit, '--', path],
+        cwd,
+      );
+      if (listed.code !== 0)
+        throw new KeyguardError('GIT_FAILED', `cannot list ${path} in commit ${short}`);
+      const entry = listed.stdout.toString('utf8').split('\0')[0] ?? '';
+      if (entry === '') return undefined;
+      const tab = entry.indexOf('\t');
+      const [mode = '', type = '', id = ''] = entry.slice(0, tab).split(' ');
+      if (entry.slice(tab + 1) !== path) return undefined;
+      if (type !== 'blob' || (mode !== '100644' && mode !== '100755'))
+        throw new KeyguardError(
+          'GIT_FAILED',
+          `${path} in commit ${short} is not a regular file (${mode === '120000' ? 'a symbolic link' : type})`,
+        );
+      const blob = await runGit(['cat-file', 'blob', id], cwd);
+      if (blob.code !== 0)
+        throw new KeyguardError('GIT_FAILED', `cannot read ${path} in commit ${short}`);
+      return blob.stdout;
+    },
+  };
+}
