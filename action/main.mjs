@@ -3429,8 +3429,8 @@ function namesBefore(prefix, limit) {
   const names = [];
   let rest = prefix.replace(PROMPT_DEFAULT, ":");
   while (names.length < limit) {
-    const sep3 = TRAILING_SEPARATORS.exec(rest);
-    const after = sep3 === null ? "" : sep3[0];
+    const sep4 = TRAILING_SEPARATORS.exec(rest);
+    const after = sep4 === null ? "" : sep4[0];
     rest = rest.slice(0, rest.length - after.length);
     let at = rest.length;
     while (at > 0 && NAME_CHAR[rest.charCodeAt(at - 1)] === 1) at--;
@@ -3710,11 +3710,11 @@ function valueAfter(text2, at, flag, tag) {
   while (i < text2.length && (text2[i] === '"' || text2[i] === "'" || text2[i] === "]")) i++;
   let j = i;
   while (j < text2.length && (text2[j] === " " || text2[j] === "	")) j++;
-  const sep3 = text2.slice(j, j + 2);
+  const sep4 = text2.slice(j, j + 2);
   let xml = false;
-  if (sep3.startsWith("=>") || sep3.startsWith(":=") || sep3.startsWith("==")) j += 2;
-  else if (sep3.startsWith("=") || sep3.startsWith(":")) j += 1;
-  else if (tag && sep3.startsWith(">") && text2[at] === ">") {
+  if (sep4.startsWith("=>") || sep4.startsWith(":=") || sep4.startsWith("==")) j += 2;
+  else if (sep4.startsWith("=") || sep4.startsWith(":")) j += 1;
+  else if (tag && sep4.startsWith(">") && text2[at] === ">") {
     xml = true;
     j += 1;
   } else if (!(flag && j > i)) return void 0;
@@ -4682,9 +4682,9 @@ async function scanInParallel(targets, plan, setup, into) {
   };
   const workers = Array.from({ length: Math.max(0, plan.jobs - 1) }, () => {
     const worker = new Worker(plan.workerScript, { workerData: init });
-    return new Promise((resolve5, reject) => {
+    return new Promise((resolve6, reject) => {
       worker.once("message", (result2) => {
-        resolve5(result2);
+        resolve6(result2);
         void worker.terminate();
       });
       worker.once("error", reject);
@@ -5029,7 +5029,7 @@ function gitCommand(use, args, env) {
 
 // src/action/run-action.ts
 import { readFileSync as readFileSync3 } from "node:fs";
-import { relative as relative3, resolve as resolve4 } from "node:path";
+import { relative as relative4, resolve as resolve5 } from "node:path";
 
 // src/app/scan.ts
 import { existsSync as existsSync2 } from "node:fs";
@@ -5190,6 +5190,9 @@ async function parseJsonFile(file, code) {
     const reason = error.code === "ENOENT" ? "file not found" : "cannot be read";
     throw new KeyguardError(code, `${file}: ${reason}`, { cause: error });
   }
+  return parseJsonText(text2, file, code);
+}
+function parseJsonText(text2, file, code) {
   const body = text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2;
   try {
     return JSON.parse(body);
@@ -5208,7 +5211,12 @@ function isEntry(e) {
   return typeof r.ruleId === "string" && typeof r.path === "string" && typeof r.secretHash === "string" && /^[0-9a-f]{64}$/.test(r.secretHash);
 }
 async function loadBaseline(file) {
-  const data = await parseJsonFile(file, "BASELINE_INVALID");
+  return baselineFromData(await parseJsonFile(file, "BASELINE_INVALID"), file);
+}
+function baselineFromText(text2, file) {
+  return baselineFromData(parseJsonText(text2, file, "BASELINE_INVALID"), file);
+}
+function baselineFromData(data, file) {
   const entries = data?.entries;
   if (data?.version !== 1 || !Array.isArray(entries)) {
     throw new KeyguardError(
@@ -5422,10 +5430,10 @@ var BlobReader = class {
       const take = Math.min(this.bodyLeft, buf.length);
       const streaming = this.streaming;
       if (streaming !== void 0) {
-        const content = Math.min(take, this.bodyLeft - 1);
-        if (content > 0) {
-          streaming.queue.push(Buffer.from(buf.subarray(0, content)));
-          this.readyBytes += content;
+        const content2 = Math.min(take, this.bodyLeft - 1);
+        if (content2 > 0) {
+          streaming.queue.push(Buffer.from(buf.subarray(0, content2)));
+          this.readyBytes += content2;
           if (this.readyBytes > HIGH_WATER) this.child.stdout.pause();
         }
       } else if (this.keep) this.body.push(buf.subarray(0, take));
@@ -5470,8 +5478,8 @@ var BlobReader = class {
       if (streaming.done) return;
       if (this.failure !== void 0) throw this.failure;
       if (this.exited) throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended early");
-      await new Promise((resolve5) => {
-        streaming.wake = resolve5;
+      await new Promise((resolve6) => {
+        streaming.wake = resolve6;
       });
     }
   }
@@ -5488,8 +5496,8 @@ var BlobReader = class {
       if (this.exited) {
         throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended before answering");
       }
-      await new Promise((resolve5) => {
-        this.wake = resolve5;
+      await new Promise((resolve6) => {
+        this.wake = resolve6;
       });
     }
   }
@@ -5504,9 +5512,9 @@ var BlobReader = class {
   async close() {
     this.child.stdin.end();
     if (!this.exited) {
-      await new Promise((resolve5) => {
-        this.child.once("close", () => resolve5());
-        if (this.exited) resolve5();
+      await new Promise((resolve6) => {
+        this.child.once("close", () => resolve6());
+        if (this.exited) resolve6();
       });
     }
     if (this.failure !== void 0) throw this.failure;
@@ -5614,12 +5622,12 @@ async function* streamCommitLog(cwd, walk) {
   child.stderr.on("data", (d) => {
     stderr += d.toString("utf8");
   });
-  const closed = new Promise((resolve5, reject) => {
+  const closed = new Promise((resolve6, reject) => {
     child.on(
       "error",
       (error) => reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }))
     );
-    child.on("close", (code) => resolve5(code ?? 1));
+    child.on("close", (code) => resolve6(code ?? 1));
   });
   closed.catch(() => {
   });
@@ -5914,8 +5922,8 @@ async function* readAhead(source, ahead) {
         queue.push(item);
         signal();
         while (queue.length >= ahead && !stopped) {
-          await new Promise((resolve5) => {
-            room = resolve5;
+          await new Promise((resolve6) => {
+            room = resolve6;
           });
         }
         if (stopped) break;
@@ -5939,8 +5947,8 @@ async function* readAhead(source, ahead) {
       }
       if (failure !== void 0) throw failure.error;
       if (done) break;
-      await new Promise((resolve5) => {
-        wake = resolve5;
+      await new Promise((resolve6) => {
+        wake = resolve6;
       });
     }
   } finally {
@@ -6826,7 +6834,7 @@ function openTunnel(proxy, target, signal) {
     headers["proxy-authorization"] = `Basic ${Buffer.from(user, "utf8").toString("base64")}`;
   }
   const send = proxy.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve6, reject) => {
     const connect = send({
       host: proxy.hostname.replace(/^\[|\]$/g, ""),
       port: defaultPort(proxy),
@@ -6841,7 +6849,7 @@ function openTunnel(proxy, target, signal) {
         reject(new Error(`proxy refused the tunnel (HTTP ${res.statusCode ?? 0})`));
         return;
       }
-      resolve5(socket);
+      resolve6(socket);
     });
     connect.once("error", reject);
     connect.end();
@@ -6860,7 +6868,7 @@ function tunnelClient(proxy, ca) {
       });
     }
     try {
-      return await new Promise((resolve5, reject) => {
+      return await new Promise((resolve6, reject) => {
         const out = httpRequest({
           method: req.method,
           path: `${req.url.pathname}${req.url.search}`,
@@ -6876,7 +6884,7 @@ function tunnelClient(proxy, ca) {
           });
           res.once(
             "end",
-            () => resolve5({
+            () => resolve6({
               status: res.statusCode ?? 0,
               contentType: String(res.headers["content-type"] ?? ""),
               body: body.slice(0, MAX_BODY)
@@ -7271,15 +7279,15 @@ function better(a, b) {
   return a === void 0 || RANK[b.status] < RANK[a.status] ? b : a;
 }
 function wait(ms, signal) {
-  return new Promise((resolve5) => {
+  return new Promise((resolve6) => {
     if (ms <= 0 || signal?.aborted === true) {
-      resolve5();
+      resolve6();
       return;
     }
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
-      resolve5();
+      resolve6();
     };
     const timer = setTimeout(done, ms);
     signal?.addEventListener("abort", done, { once: true });
@@ -8313,9 +8321,14 @@ async function loadConfig(options) {
     if (existsSync(candidate)) file = candidate;
   }
   if (file === void 0) return resolveConfig({}, void 0, options.today);
-  const data = await parseJsonFile(file, "CONFIG_INVALID");
-  const config = validateJson(data, validate, file, "CONFIG_INVALID", "configuration");
-  return resolveConfig(config, file, options.today);
+  return configFromData(await parseJsonFile(file, "CONFIG_INVALID"), file, options.today, file);
+}
+function configFromData(data, file, today, label) {
+  const config = validateJson(data, validate, label, "CONFIG_INVALID", "configuration");
+  return resolveConfig(config, file, today);
+}
+function configFromText(text2, file, today, label = file) {
+  return configFromData(parseJsonText(text2, label, "CONFIG_INVALID"), file, today, label);
 }
 
 // rules/aws.json
@@ -10139,7 +10152,12 @@ function semanticProblems(spec, file) {
   return problems;
 }
 async function loadRulePack(file) {
-  const data = await parseJsonFile(file, "RULE_PACK_INVALID");
+  return rulePackFromData(await parseJsonFile(file, "RULE_PACK_INVALID"), file);
+}
+function rulePackFromText(text2, file) {
+  return rulePackFromData(parseJsonText(text2, file, "RULE_PACK_INVALID"), file);
+}
+function rulePackFromData(data, file) {
   const spec = validateJson(data, validate2, file, "RULE_PACK_INVALID", "rule pack");
   const problems = semanticProblems(spec, file);
   if (problems.length > 0) {
@@ -10208,6 +10226,9 @@ async function createScanSetup(options) {
   const files = [...config.rulePacks, ...options.rulePacks ?? []];
   const user = [];
   for (const file of files) user.push({ spec: await loadRulePack(file), file });
+  return compileSetup(config, user);
+}
+function compileSetup(config, user) {
   const packSources = [{ spec: BUILTIN_PACK, file: BUILTIN_PACK_FILE }, ...user];
   const compileOptions = {
     ...config.config.enableRules === void 0 ? {} : { enable: config.config.enableRules },
@@ -11368,17 +11389,17 @@ function escapingLink(root, folder) {
   }
   return isInside(realRoot, realpathSync(folder)) ? void 0 : folder;
 }
-function writeNew(path, content, keepMode) {
+function writeNew(path, content2, keepMode) {
   const fd = openSync2(path, "wx", 438);
   try {
-    const data = Buffer.from(content);
+    const data = Buffer.from(content2);
     for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
     if (keepMode !== void 0) fchmodSync(fd, keepMode);
   } finally {
     closeSync2(fd);
   }
 }
-function writeReportFile(target, content, options) {
+function writeReportFile(target, content2, options) {
   const path = resolve3(target);
   const folder = dirname2(path);
   const { label } = options;
@@ -11400,12 +11421,12 @@ function writeReportFile(target, content, options) {
       );
     if (existing?.isDirectory() === true) throw fail(label, describeWriteError({ code: "EISDIR" }));
     if (existing !== void 0 && !existing.isFile()) {
-      writeFileSync(path, content);
+      writeFileSync(path, content2);
       return;
     }
     const temp = join3(folder, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
     try {
-      writeNew(temp, content, existing === void 0 ? void 0 : existing.mode & 4095);
+      writeNew(temp, content2, existing === void 0 ? void 0 : existing.mode & 4095);
       renameSync(temp, path);
     } catch (error) {
       try {
@@ -11418,6 +11439,144 @@ function writeReportFile(target, content, options) {
     if (isKeyguardError(error)) throw error;
     throw fail(label, describeWriteError(error), error);
   }
+}
+
+// src/app/config-changes.ts
+async function content(files, path) {
+  try {
+    const data = await files.read(path);
+    return data === void 0 ? "absent" : `file:${data.toString("base64")}`;
+  } catch {
+    return "not a file";
+  }
+}
+async function configChanges(base, head, paths) {
+  const changed = [];
+  for (const path of [...new Set(paths)].sort())
+    if (await content(base, path) !== await content(head, path)) changed.push(path);
+  return changed;
+}
+
+// src/app/load-committed-setup.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { isAbsolute as isAbsolute3, join as join4, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+function inRepository(root, file) {
+  const rel = relative3(root, file);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep3}`) || isAbsolute3(rel)) return void 0;
+  return rel.split(sep3).join("/");
+}
+async function loadCommittedSetup(options) {
+  const root = resolve4(options.root);
+  const short2 = options.files.commit.slice(0, 12);
+  const paths = [];
+  const label = (file) => {
+    const rel = inRepository(root, file);
+    return rel === void 0 ? file : `${rel} (${options.role} ${short2})`;
+  };
+  const read = async (file) => {
+    const rel = inRepository(root, file);
+    if (rel === void 0) {
+      try {
+        return await readFile2(file, "utf8");
+      } catch (error) {
+        if (error.code === "ENOENT") return void 0;
+        throw new KeyguardError("CONFIG_INVALID", `${file}: cannot be read`, { cause: error });
+      }
+    }
+    if (!paths.includes(rel)) paths.push(rel);
+    return (await options.files.read(rel))?.toString("utf8");
+  };
+  const must = async (file, code) => {
+    const text2 = await read(file);
+    if (text2 === void 0) throw new KeyguardError(code, `${label(file)}: file not found`);
+    return text2;
+  };
+  const configFile = options.configFile ?? join4(root, CONFIG_FILE_NAME);
+  const configText = options.configFile === void 0 ? await read(configFile) : await must(configFile, "CONFIG_INVALID");
+  const config = configText === void 0 ? resolveConfig({}, void 0, options.today) : configFromText(configText, configFile, options.today, label(configFile));
+  const user = [];
+  for (const file of [...config.rulePacks, ...options.rulePacks ?? []])
+    user.push({ spec: rulePackFromText(await must(file, "RULE_PACK_INVALID"), label(file)), file });
+  const named = options.baselineFile ?? config.baseline;
+  const baselineFile = named ?? join4(root, BASELINE_FILE_NAME);
+  const baselineText = named === void 0 ? await read(baselineFile) : await must(baselineFile, "BASELINE_INVALID");
+  const baseline = baselineText === void 0 ? void 0 : baselineFromText(baselineText, label(baselineFile));
+  return {
+    setup: compileSetup(config, user),
+    ...baseline === void 0 ? {} : { baseline },
+    paths
+  };
+}
+
+// src/git/commit-files.ts
+async function commitFiles(cwd, revision) {
+  const resolved = await runGit(
+    ["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision}^{commit}`],
+    cwd
+  );
+  const commit = resolved.stdout.toString("utf8").trim();
+  if (resolved.code !== 0 || !/^[0-9a-f]{40,64}$/.test(commit))
+    throw new KeyguardError("GIT_FAILED", `cannot read files of ${revision}: not a commit here`);
+  const short2 = commit.slice(0, 12);
+  return {
+    commit,
+    async read(path) {
+      const listed = await runGit(
+        ["--literal-pathspecs", "ls-tree", "-z", "--full-tree", commit, "--", path],
+        cwd
+      );
+      if (listed.code !== 0)
+        throw new KeyguardError("GIT_FAILED", `cannot list ${path} in commit ${short2}`);
+      const entry = listed.stdout.toString("utf8").split("\0")[0] ?? "";
+      if (entry === "") return void 0;
+      const tab = entry.indexOf("	");
+      const [mode = "", type = "", id = ""] = entry.slice(0, tab).split(" ");
+      if (entry.slice(tab + 1) !== path) return void 0;
+      if (type !== "blob" || mode !== "100644" && mode !== "100755")
+        throw new KeyguardError(
+          "GIT_FAILED",
+          `${path} in commit ${short2} is not a regular file (${mode === "120000" ? "a symbolic link" : type})`
+        );
+      const blob = await runGit(["cat-file", "blob", id], cwd);
+      if (blob.code !== 0)
+        throw new KeyguardError("GIT_FAILED", `cannot read ${path} in commit ${short2}`);
+      return blob.stdout;
+    }
+  };
+}
+
+// src/action/action-config.ts
+var CONFIG_FROM = ["base", "head"];
+async function loadActionConfig(options) {
+  const { request, target } = options;
+  if (target.kind !== "history" || request.kind !== "range" && request.kind !== "branch")
+    return { from: "the checkout", notApplied: [] };
+  const useHead = options.configFrom === "head";
+  const revision = useHead ? request.head : target.configBase;
+  if (revision === void 0)
+    return { from: "the checkout (this event has no base commit)", notApplied: [] };
+  const files = await commitFiles(options.root, revision);
+  const role = useHead ? "head commit" : revision.startsWith("refs/") ? "default branch at" : "base commit";
+  const common = {
+    root: options.root,
+    today: options.today,
+    ...options.configFile === void 0 ? {} : { configFile: options.configFile },
+    ...options.baselineFile === void 0 ? {} : { baselineFile: options.baselineFile }
+  };
+  const loaded = await loadCommittedSetup({ ...common, files, role });
+  const from = `the ${role} ${files.commit.slice(0, 12)} (config-from: ${options.configFrom})`;
+  const committed = {
+    setup: loaded.setup,
+    ...loaded.baseline === void 0 ? {} : { baseline: loaded.baseline }
+  };
+  if (useHead || target.commits === 0) return { committed, from, notApplied: [] };
+  const head = await commitFiles(options.root, request.head);
+  const headPaths = await loadCommittedSetup({ ...common, files: head, role: "head commit" }).then(
+    (h) => h.paths,
+    () => []
+  );
+  const notApplied = await configChanges(files, head, [...loaded.paths, ...headPaths]);
+  return { committed, from, notApplied };
 }
 
 // src/action/action-log.ts
@@ -11508,6 +11667,8 @@ async function branchTarget(git, remote, head, branch, defaultBranch, notes) {
       if (r.ok) notes.push(`fetched the default branch ${defaultBranch}`);
     }
   }
+  const defaultRef = defaultBranch === void 0 ? void 0 : `${remoteRefs}/${defaultBranch}`;
+  const configBase = defaultRef !== void 0 && defaultBranch !== branch && await git.hasRef(defaultRef) ? defaultRef : void 0;
   const exclude = branch === void 0 ? [] : [`--exclude=${remoteRefs}/${branch}`];
   const revisions = [
     "--not",
@@ -11526,7 +11687,8 @@ async function branchTarget(git, remote, head, branch, defaultBranch, notes) {
     revisions,
     commits,
     description: `${what}: commits not on any other branch of ${remote}`,
-    notes
+    notes,
+    ...configBase === void 0 ? {} : { configBase }
   };
 }
 async function resolveRange(request, git, options = {}) {
@@ -11547,7 +11709,8 @@ async function resolveRange(request, git, options = {}) {
       revisions: [],
       commits: 0,
       description: `base and head are the same commit (${short(request.head)}): no new commits`,
-      notes
+      notes,
+      configBase: request.base
     };
   if (!await ensureCommit(git, remote, request.base, notes)) {
     if (request.baseMayBeGone) {
@@ -11574,7 +11737,8 @@ async function resolveRange(request, git, options = {}) {
     revisions,
     commits,
     description: `${short(request.base)}..${short(request.head)}`,
-    notes
+    notes,
+    configBase: request.base
   };
 }
 
@@ -11754,15 +11918,30 @@ function scopeLine(target, eventName) {
   if (target.kind === "nothing") return `${eventName}: nothing to scan (${target.reason})`;
   return `${eventName}: ${target.description} (${target.commits} commit${target.commits === 1 ? "" : "s"})`;
 }
-function summaryHeader(target, eventName) {
+function configFromInput(env) {
+  const v = actionInput(env, "config-from");
+  if (v === void 0) return "base";
+  if (CONFIG_FROM.includes(v)) return v;
+  throw new KeyguardError(
+    "USAGE",
+    `input 'config-from' takes ${CONFIG_FROM.join(" or ")}, not '${escapeControl(v)}'`
+  );
+}
+function notAppliedLines(paths, eventName) {
+  const where2 = eventName.startsWith("pull_request") ? "in this pull request" : eventName === "merge_group" ? "in this merge group" : "in the pushed commits";
+  return paths.map((p) => `${p} changed ${where2}, not applied`);
+}
+function summaryHeader(target, eventName, config) {
   const lines = [`Scope: ${markdownText(scopeLine(target, eventName))}`];
   if (target.kind === "history") for (const n of target.notes) lines.push(`- ${markdownText(n)}`);
+  lines.push("", `Configuration: ${markdownText(config.from)}`);
+  for (const c of config.changed) lines.push(`- \u26A0\uFE0F ${markdownText(c)}`);
   return `${lines.join("\n")}
 
 `;
 }
 async function scan2(io, log) {
-  const workspace = resolve4(io.cwd, actionInput(io.env, "working-directory") ?? ".");
+  const workspace = resolve5(io.cwd, actionInput(io.env, "working-directory") ?? ".");
   const root = await findRepoRoot(workspace) ?? workspace;
   const eventName = io.env.GITHUB_EVENT_NAME ?? "";
   const base = actionInput(io.env, "base");
@@ -11779,6 +11958,28 @@ async function scan2(io, log) {
   const configInput = actionInput(io.env, "config");
   const severity = actionInput(io.env, "fail-on");
   const baselineInput = actionInput(io.env, "baseline");
+  const config = await loadActionConfig({
+    root,
+    today: io.today,
+    request,
+    target,
+    configFrom: configFromInput(io.env),
+    ...configInput === void 0 ? {} : { configFile: resolve5(io.cwd, configInput) },
+    ...baselineInput === void 0 ? {} : { baselineFile: resolve5(io.cwd, baselineInput) }
+  });
+  log.text(`keyguard: configuration from ${config.from}`);
+  const changed = notAppliedLines(config.notApplied, eventName);
+  if (changed.length > 0) {
+    log.text(changed.map((l) => `keyguard: ${l}`).join("\n"));
+    log.command(
+      workflowCommand(
+        "warning",
+        { title: "keyguard" },
+        escapeControl(`${changed.join("; ")}: this run applies ${config.from}`)
+      )
+    );
+  }
+  const committed = config.committed;
   const scanTarget = target.kind === "tree" ? { mode: "tree", cwd: root, paths: [workspace] } : {
     mode: "history",
     cwd: root,
@@ -11790,8 +11991,14 @@ async function scan2(io, log) {
   const report = await scan(scanTarget, {
     root,
     today: io.today,
-    ...configInput === void 0 ? {} : { configFile: resolve4(io.cwd, configInput) },
-    ...baselineInput === void 0 ? {} : { baseline: { kind: "file", file: resolve4(io.cwd, baselineInput) } },
+    ...committed === void 0 ? {
+      ...configInput === void 0 ? {} : { configFile: resolve5(io.cwd, configInput) },
+      ...baselineInput === void 0 ? {} : { baseline: { kind: "file", file: resolve5(io.cwd, baselineInput) } }
+    } : {
+      // Read from the base (or head) commit: the checkout's files are not consulted.
+      setup: committed.setup,
+      baseline: committed.baseline === void 0 ? { kind: "none" } : { kind: "entries", entries: committed.baseline }
+    },
     ...severity === void 0 ? {} : { failOn: severityInput(io.env) },
     ...booleanInput(io.env, "allow-partial") ? { allowPartial: true } : {},
     ...booleanInput(io.env, "fail-on-stale") ? { failOnStale: true } : {},
@@ -11811,7 +12018,7 @@ async function scan2(io, log) {
     verbose: false
   };
   const sarifInput = actionInput(io.env, "sarif-file") ?? DEFAULT_SARIF;
-  const sarifPath = resolve4(io.cwd, sarifInput);
+  const sarifPath = resolve5(io.cwd, sarifInput);
   writeReportFile(sarifPath, renderSarif(outcome, ctx), {
     label: `sarif-file ${sarifInput}`,
     within: io.env.GITHUB_WORKSPACE || io.cwd,
@@ -11822,20 +12029,22 @@ async function scan2(io, log) {
   appendSummary(
     io.env.GITHUB_STEP_SUMMARY,
     // A function, not a string: `$&` or `$'` in a branch name must stay text.
-    renderMarkdown(outcome, ctx).replace(/\n\n/, () => `
+    renderMarkdown(outcome, ctx).replace(
+      /\n\n/,
+      () => `
 
-${summaryHeader(target, eventName)}`)
+${summaryHeader(target, eventName, { from: config.from, changed })}`
+    )
   );
   writeOutputs(io.env.GITHUB_OUTPUT, {
     findings: outcome.findings.length,
-    sarif: relative3(io.cwd, sarifPath) || sarifPath,
+    sarif: relative4(io.cwd, sarifPath) || sarifPath,
     commits: target.kind === "history" ? target.commits : 0,
     scope: scopeLine(target, eventName)
   });
   if (outcome.incomplete !== void 0 && !outcome.incomplete.accepted) {
     log.command(
-      `${workflowCommand("error", { title: "keyguard" }, `incomplete scan: ${outcome.incomplete.unread} item(s) could not be read (listed in the log); set allow-partial: true to accept a partial scan`)}
-`
+      `${workflowCommand("error", { title: "keyguard" }, `incomplete scan: ${outcome.incomplete.unread} item(s) could not be read (listed in the log); set allow-partial: true to accept a partial scan`)}`
     );
     return 2;
   }
@@ -11843,15 +12052,13 @@ ${summaryHeader(target, eventName)}`)
   const failing = outcome.findings.filter((f) => SEVERITIES.indexOf(f.severity) <= gate).length;
   if (failing > 0) {
     log.command(
-      `${workflowCommand("error", { title: "keyguard" }, `${failing} finding${failing === 1 ? "" : "s"} at or above ${failOn}: rotate the keys, then fix or accept them (see the step summary)`)}
-`
+      `${workflowCommand("error", { title: "keyguard" }, `${failing} finding${failing === 1 ? "" : "s"} at or above ${failOn}: rotate the keys, then fix or accept them (see the step summary)`)}`
     );
     return 1;
   }
   if (report.exitCode === 1 && stale.length > 0) {
     log.command(
-      `${workflowCommand("error", { title: "keyguard" }, `${stale.length} stale baseline entr${stale.length === 1 ? "y" : "ies"} (fail-on-stale): run 'keyguard baseline' and commit the result`)}
-`
+      `${workflowCommand("error", { title: "keyguard" }, `${stale.length} stale baseline entr${stale.length === 1 ? "y" : "ies"} (fail-on-stale): run 'keyguard baseline' and commit the result`)}`
     );
     return 1;
   }

@@ -15,6 +15,11 @@ export type ResolvedTarget =
       readonly description: string;
       /** What we had to do to get there (fetches, fallbacks). */
       readonly notes: readonly string[];
+      /**
+       * The commit whose configuration applies by default: the range's base, or for a branch's
+       * own commits the default branch's tip. Undefined when there is none (a new default branch).
+       */
+      readonly configBase?: string;
     };
 
 export interface ResolveOptions {
@@ -103,6 +108,12 @@ async function branchTarget(
       if (r.ok) notes.push(`fetched the default branch ${defaultBranch}`);
     }
   }
+  // A branch's own commits have no base: the default branch's configuration applies to them.
+  const defaultRef = defaultBranch === undefined ? undefined : `${remoteRefs}/${defaultBranch}`;
+  const configBase =
+    defaultRef !== undefined && defaultBranch !== branch && (await git.hasRef(defaultRef))
+      ? defaultRef
+      : undefined;
   const exclude = branch === undefined ? [] : [`--exclude=${remoteRefs}/${branch}`];
   // Options first; after --end-of-options git reads `head` as a revision whatever it looks like.
   const revisions = [
@@ -123,6 +134,7 @@ async function branchTarget(
     commits,
     description: `${what}: commits not on any other branch of ${remote}`,
     notes,
+    ...(configBase === undefined ? {} : { configBase }),
   };
 }
 
@@ -154,6 +166,7 @@ export async function resolveRange(
       commits: 0,
       description: `base and head are the same commit (${short(request.head)}): no new commits`,
       notes,
+      configBase: request.base,
     };
   if (!(await ensureCommit(git, remote, request.base, notes))) {
     if (request.baseMayBeGone) {
@@ -181,5 +194,6 @@ export async function resolveRange(
     commits,
     description: `${short(request.base)}..${short(request.head)}`,
     notes,
+    configBase: request.base,
   };
 }

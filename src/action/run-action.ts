@@ -15,6 +15,7 @@ import { renderMarkdown } from '../report/render-markdown.js';
 import { renderSarif } from '../report/render-sarif.js';
 import { workflowCommand } from '../report/workflow-command.js';
 import { writeReportFile } from '../report/write-report-file.js';
+import { CONFIG_FROM, type ConfigFrom, loadActionConfig } from './action-config.js';
 import { type ActionLog, createActionLog } from './action-log.js';
 import { type ResolvedTarget, resolveRange } from './resolve-range.js';
 import { scanRequest } from './scan-request.js';
@@ -78,10 +79,36 @@ function scopeLine(target: ResolvedTarget, eventName: string): string {
   return `${eventName}: ${target.description} (${target.commits} commit${target.commits === 1 ? '' : 's'})`;
 }
 
-function summaryHeader(target: ResolvedTarget, eventName: string): string {
-  // Branch names and notes come from the event and the remote: escaped like any scanned text.
+function configFromInput(env: ActionIo['env']): ConfigFrom {
+  const v = actionInput(env, 'config-from');
+  if (v === undefined) return 'base';
+  if ((CONFIG_FROM as readonly string[]).includes(v)) return v as ConfigFrom;
+  throw new KeyguardError(
+    'USAGE',
+    `input 'config-from' takes ${CONFIG_FROM.join(' or ')}, not '${escapeControl(v)}'`,
+  );
+}
+
+/** `.keyguard.json changed in this pull request, not applied`, one per file. */
+function notAppliedLines(paths: readonly string[], eventName: string): string[] {
+  const where = eventName.startsWith('pull_request')
+    ? 'in this pull request'
+    : eventName === 'merge_group'
+      ? 'in this merge group'
+      : 'in the pushed commits';
+  return paths.map((p) => `${p} changed ${where}, not applied`);
+}
+
+function summaryHeader(
+  target: ResolvedTarget,
+  eventName: string,
+  config: { readonly from: string; readonly changed: readonly string[] },
+): string {
+  // Branch names, notes and paths come from the event and the commits: escaped like scanned text.
   const lines = [`Scope: ${markdownText(scopeLine(target, eventName))}`];
   if (target.kind === 'history') for (const n of target.notes) lines.push(`- ${markdownText(n)}`);
+  lines.push('', `Configuration: ${markdownText(config.from)}`);
+  for (const c of config.changed) lines.push(`- ⚠️ ${markdownText(c)}`);
   return `${lines.join('\n')}\n\n`;
 }
 
@@ -104,6 +131,28 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
   const configInput = actionInput(io.env, 'config');
   const severity = actionInput(io.env, 'fail-on');
   const baselineInput = actionInput(io.env, 'baseline');
+  const config = await loadActionConfig({
+    root,
+    today: io.today,
+    request,
+    target,
+    configFrom: configFromInput(io.env),
+    ...(configInput === undefined ? {} : { configFile: resolve(io.cwd, configInput) }),
+    ...(baselineInput === undefined ? {} : { baselineFile: resolve(io.cwd, baselineInput) }),
+  });
+  log.text(`keyguard: configuration from ${config.from}`);
+  const changed = notAppliedLines(config.notApplied, eventName);
+  if (changed.length > 0) {
+    log.text(changed.map((l) => `keyguard: ${l}`).join('\n'));
+    log.command(
+      workflowCommand(
+        'warning',
+        { title: 'keyguard' },
+        escapeControl(`${changed.join('; ')}: this run applies ${config.from}`),
+      ),
+    );
+  }
+  const committed = config.committed;
   const scanTarget: ScanTarget =
     target.kind === 'tree'
       ? { mode: 'tree', cwd: root, paths: [workspace] }
@@ -118,10 +167,21 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
   const report = await scanWith(scanTarget, {
     root,
     today: io.today,
-    ...(configInput === undefined ? {} : { configFile: resolve(io.cwd, configInput) }),
-    ...(baselineInput === undefined
-      ? {}
-      : { baseline: { kind: 'file', file: resolve(io.cwd, baselineInput) } }),
+    ...(committed === undefined
+      ? {
+          ...(configInput === undefined ? {} : { configFile: resolve(io.cwd, configInput) }),
+          ...(baselineInput === undefined
+            ? {}
+            : { baseline: { kind: 'file', file: resolve(io.cwd, baselineInput) } }),
+        }
+      : {
+          // Read from the base (or head) commit: the checkout's files are not consulted.
+          setup: committed.setup,
+          baseline:
+            committed.baseline === undefined
+              ? { kind: 'none' }
+              : { kind: 'entries', entries: committed.baseline },
+        }),
     ...(severity === undefined ? {} : { failOn: severityInput(io.env) }),
     ...(booleanInput(io.env, 'allow-partial') ? { allowPartial: true } : {}),
     ...(booleanInput(io.env, 'fail-on-stale') ? { failOnStale: true } : {}),
@@ -154,7 +214,10 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
   appendSummary(
     io.env.GITHUB_STEP_SUMMARY,
     // A function, not a string: `$&` or `$'` in a branch name must stay text.
-    renderMarkdown(outcome, ctx).replace(/\n\n/, () => `\n\n${summaryHeader(target, eventName)}`),
+    renderMarkdown(outcome, ctx).replace(
+      /\n\n/,
+      () => `\n\n${summaryHeader(target, eventName, { from: config.from, changed })}`,
+    ),
   );
   writeOutputs(io.env.GITHUB_OUTPUT, {
     findings: outcome.findings.length,
@@ -164,7 +227,7 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
   });
   if (outcome.incomplete !== undefined && !outcome.incomplete.accepted) {
     log.command(
-      `${workflowCommand('error', { title: 'keyguard' }, `incomplete scan: ${outcome.incomplete.unread} item(s) could not be read (listed in the log); set allow-partial: true to accept a partial scan`)}\n`,
+      `${workflowCommand('error', { title: 'keyguard' }, `incomplete scan: ${outcome.incomplete.unread} item(s) could not be read (listed in the log); set allow-partial: true to accept a partial scan`)}`,
     );
     return 2;
   }
@@ -172,13 +235,13 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
   const failing = outcome.findings.filter((f) => SEVERITIES.indexOf(f.severity) <= gate).length;
   if (failing > 0) {
     log.command(
-      `${workflowCommand('error', { title: 'keyguard' }, `${failing} finding${failing === 1 ? '' : 's'} at or above ${failOn}: rotate the keys, then fix or accept them (see the step summary)`)}\n`,
+      `${workflowCommand('error', { title: 'keyguard' }, `${failing} finding${failing === 1 ? '' : 's'} at or above ${failOn}: rotate the keys, then fix or accept them (see the step summary)`)}`,
     );
     return 1;
   }
   if (report.exitCode === 1 && stale.length > 0) {
     log.command(
-      `${workflowCommand('error', { title: 'keyguard' }, `${stale.length} stale baseline entr${stale.length === 1 ? 'y' : 'ies'} (fail-on-stale): run 'keyguard baseline' and commit the result`)}\n`,
+      `${workflowCommand('error', { title: 'keyguard' }, `${stale.length} stale baseline entr${stale.length === 1 ? 'y' : 'ies'} (fail-on-stale): run 'keyguard baseline' and commit the result`)}`,
     );
     return 1;
   }

@@ -54,7 +54,7 @@ function prHistory(): History {
   return { s, pairs: [old, added], c1, c5, c4 };
 }
 
-function prEvent(h: History) {
+function prEvent(h: History, shas: { base?: string; head?: string } = {}) {
   return {
     name: 'pull_request',
     payload: {
@@ -63,12 +63,40 @@ function prEvent(h: History) {
       pull_request: {
         number: 7,
         commits: 3,
-        base: { sha: h.c5, ref: 'main' },
-        head: { sha: h.c4, ref: 'feature' },
+        base: { sha: shas.base ?? h.c5, ref: 'main' },
+        head: { sha: shas.head ?? h.c4, ref: 'feature' },
       },
       repository: { default_branch: 'main' },
     },
   };
+}
+
+/** Commits files on main (the PR's base moves on) and pushes; returns the new base. */
+function onMain(h: History, files: Record<string, string | null>, message: string): string {
+  h.s.git(h.s.author, 'checkout', '--quiet', 'main');
+  const sha = h.s.commit(files, message);
+  h.s.git(h.s.author, 'push', '--quiet', 'origin', 'main');
+  return sha;
+}
+
+/** Commits files on the PR's branch and pushes; returns the new head. */
+function onFeature(h: History, files: Record<string, string | null>, message: string): string {
+  h.s.git(h.s.author, 'checkout', '--quiet', 'feature');
+  const sha = h.s.commit(files, message);
+  h.s.git(h.s.author, 'push', '--quiet', 'origin', 'feature');
+  h.s.git(h.s.author, 'checkout', '--quiet', 'main');
+  return sha;
+}
+
+/** A baseline accepting the PR's secret in new.ini, made by the CLI from a tree that holds it. */
+function acceptedBaseline(h: History): string {
+  const tree = h.s.checkout(`accept-${Math.random().toString(36).slice(2)}`, 'feature', 0);
+  h.s.git(tree, 'checkout', '--quiet', `${h.c4}~2`);
+  const out = join(h.s.root, `accepted-${Math.random().toString(36).slice(2)}.json`);
+  const made = runCli(['baseline', '--output', out], { cwd: tree });
+  expect(made.code, made.stderr).toBe(0);
+  const entries = JSON.parse(readFileSync(out, 'utf8')).entries;
+  return formatBaseline(entries.filter((e: { path: string }) => e.path === 'new.ini'));
 }
 
 function errorLines(stdout: string): string[] {
@@ -124,24 +152,15 @@ describe('GitHub Action: pull_request', () => {
     expect(sarifErrors(r.sarif)).toEqual([]);
   });
 
-  it('honours the baseline: the accepted PR secret passes, counted as suppressed', () => {
+  it("honours the base commit's baseline: the accepted PR secret passes, counted as suppressed", () => {
     const h = prHistory();
+    const base = onMain(h, { '.keyguard-baseline.json': acceptedBaseline(h) }, 'accept new.ini');
     const ws = h.s.checkout('ws', 'feature', 0);
-    // Accept the PR's secret: the baseline is computed from a tree that still holds it.
-    h.s.git(ws, 'checkout', '--quiet', h.c4);
-    h.s.git(ws, 'checkout', '--quiet', `${h.c4}~2`);
-    const made = runCli(['baseline', '--output', join(h.s.root, 'accepted.json')], { cwd: ws });
-    expect(made.code).toBe(0);
-    h.s.git(ws, 'checkout', '--quiet', h.c4);
-    const entries = JSON.parse(readFileSync(join(h.s.root, 'accepted.json'), 'utf8')).entries;
-    writeFileSync(
-      join(ws, '.keyguard-baseline.json'),
-      formatBaseline(entries.filter((e: { path: string }) => e.path === 'new.ini')),
-    );
-    const r = runAction(h.s, ws, prEvent(h));
+    const r = runAction(h.s, ws, prEvent(h, { base }));
     expect(r.code).toBe(0);
     expect(r.outputs.findings).toBe('0');
     expect(r.summary).toContain('1 suppressed (1 baseline)');
+    expect(r.summary).toContain(`Configuration: the base commit ${base.slice(0, 12)}`);
   });
 
   it('fail-on decides which severities fail: a lone key ID (low) passes fail-on high, still annotated', () => {
@@ -537,5 +556,183 @@ describe('GitHub Action: revision inputs', () => {
     expect(existsSync(marker)).toBe(false);
     const fine = runAction(h.s, ws, dispatch, { base: h.c5, head: h.c4 });
     expect(fine.code).toBe(1);
+  });
+});
+
+/** A user rule pack that, once applied, allowlists every value: what a PR would add to hide a key. */
+function allowEverythingPack(): string {
+  const pack = JSON.parse(hostilePack('Harmless-looking rule')) as Record<string, unknown>;
+  pack.allowlist = { valuePatterns: [{ pattern: '.', reason: 'nothing to see' }] };
+  return JSON.stringify(pack);
+}
+
+describe('GitHub Action: a pull request cannot switch its own check off', () => {
+  const attempts: [string, (h: History) => Record<string, string>, string[]][] = [
+    [
+      'allowlists its own file',
+      () => ({
+        '.keyguard.json': JSON.stringify({
+          allowlist: { paths: [{ glob: 'new.ini', reason: 'trust me' }] },
+        }),
+      }),
+      ['.keyguard.json'],
+    ],
+    [
+      'disables the rules',
+      () => ({
+        '.keyguard.json': JSON.stringify({
+          disableRules: [
+            'aws-access-key-pair',
+            'aws-access-key-id',
+            'aws-secret-access-key',
+            'aws-temporary-credential-pair',
+            'aws-temporary-access-key-id',
+            'aws-session-token',
+          ],
+        }),
+      }),
+      ['.keyguard.json'],
+    ],
+    [
+      'adds a baseline entry for its key',
+      (h) => ({ '.keyguard-baseline.json': acceptedBaseline(h) }),
+      ['.keyguard-baseline.json'],
+    ],
+    [
+      'adds a rule pack that allowlists everything',
+      () => ({
+        'packs/team.json': allowEverythingPack(),
+        '.keyguard.json': JSON.stringify({ rules: ['packs/team.json'] }),
+      }),
+      ['.keyguard.json', 'packs/team.json'],
+    ],
+  ];
+
+  it.each(attempts)(
+    'a PR that %s is still caught, and the summary says so; config-from: head honours it',
+    (_, files, changed) => {
+      const h = prHistory();
+      const head = onFeature(h, files(h), 'c6: please look away');
+      const ws = h.s.checkout('ws', 'feature', 0);
+      const event = prEvent(h, { head });
+      const r = runAction(h.s, ws, event);
+      expect(r.code, r.stdout).toBe(1);
+      expect(errorLines(r.stdout).map((l) => /file=([^,]+)/.exec(l)?.[1])).toEqual(['new.ini']);
+      for (const path of changed) {
+        expect(r.summary).toContain(`${path} changed in this pull request, not applied`);
+        expect(r.stdout).toContain(`keyguard: ${path} changed in this pull request, not applied`);
+      }
+      expect(r.summary).toContain(
+        `Configuration: the base commit ${h.c5.slice(0, 12)} (config-from: base)`,
+      );
+      const warnings = runnerCommands(r.stdout).filter(
+        (c) => c.name === 'warning' && c.properties.title === 'keyguard',
+      );
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.data).toContain('changed in this pull request, not applied');
+      // The team's own choice: the PR's configuration applies, and nothing is listed as ignored.
+      const opted = runAction(h.s, ws, event, { 'config-from': 'head' });
+      expect(opted.code, opted.stdout).toBe(0);
+      expect(opted.summary).toContain(
+        `Configuration: the head commit ${head.slice(0, 12)} (config-from: head)`,
+      );
+      expect(opted.summary).not.toContain('not applied');
+    },
+  );
+
+  it('applies what the base says, even when the PR deletes it', () => {
+    const h = prHistory();
+    const base = onMain(
+      h,
+      {
+        '.keyguard.json': JSON.stringify({
+          allowlist: { paths: [{ glob: 'new.ini', reason: 'fixtures' }] },
+        }),
+      },
+      'allow new.ini on main',
+    );
+    // The PR branch has no .keyguard.json at all; the base's allowlist still applies.
+    const ws = h.s.checkout('ws', 'feature', 0);
+    const r = runAction(h.s, ws, prEvent(h, { base }));
+    expect(r.code).toBe(0);
+    expect(r.summary).toContain('1 suppressed (1 allowlist)');
+    // A work tree edit (not even committed) changes nothing either.
+    writeFileSync(join(ws, '.keyguard.json'), JSON.stringify({ disableRules: ['nothing'] }));
+    expect(runAction(h.s, ws, prEvent(h, { base })).code).toBe(0);
+  });
+
+  it('an invalid base configuration fails the run (exit 2), naming the base commit', () => {
+    const h = prHistory();
+    const base = onMain(h, { '.keyguard.json': '{ "failOn": "sometimes" }' }, 'broken config');
+    const ws = h.s.checkout('ws', 'feature', 0);
+    const r = runAction(h.s, ws, prEvent(h, { base }));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`.keyguard.json (base commit ${base.slice(0, 12)})`);
+  });
+
+  it('push: the configuration comes from before; the pushed change to it is listed, not applied', () => {
+    const h = prHistory();
+    const pushed = fakePair();
+    const after = onMain(
+      h,
+      {
+        'push.ini': creds(pushed),
+        '.keyguard.json': JSON.stringify({
+          allowlist: { paths: [{ glob: 'push.ini', reason: 'trust me' }] },
+        }),
+      },
+      'c6: push a secret and allow it',
+    );
+    const ws = h.s.checkout('ws', 'main', 1);
+    const r = runAction(h.s, ws, {
+      name: 'push',
+      payload: {
+        ref: 'refs/heads/main',
+        before: h.c5,
+        after,
+        repository: { default_branch: 'main' },
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.summary).toContain('.keyguard.json changed in the pushed commits, not applied');
+    expect(leaks(r.stdout + r.summary, [pushed])).toEqual([]);
+  });
+
+  it("push of a new branch: the default branch's configuration applies, the branch's own is listed", () => {
+    const h = prHistory();
+    const k = fakePair();
+    h.s.git(h.s.author, 'checkout', '--quiet', '-b', 'topic', h.c1);
+    const t1 = h.s.commit(
+      {
+        'topic.ini': creds(k),
+        '.keyguard.json': JSON.stringify({
+          allowlist: { paths: [{ glob: 'topic.ini', reason: 'trust me' }] },
+        }),
+      },
+      't1',
+    );
+    h.s.git(h.s.author, 'push', '--quiet', 'origin', 'topic');
+    const ws = h.s.checkout('ws', 'topic', 1);
+    const r = runAction(h.s, ws, {
+      name: 'push',
+      payload: {
+        ref: 'refs/heads/topic',
+        before: ZERO,
+        after: t1,
+        created: true,
+        repository: { default_branch: 'main' },
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.summary).toContain(`Configuration: the default branch at ${h.c5.slice(0, 12)}`);
+    expect(r.summary).toContain('.keyguard.json changed in the pushed commits, not applied');
+  });
+
+  it('rejects an unknown config-from value', () => {
+    const h = prHistory();
+    const ws = h.s.checkout('ws', 'feature', 0);
+    const r = runAction(h.s, ws, prEvent(h), { 'config-from': 'checkout' });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("input 'config-from' takes base or head");
   });
 });
