@@ -11521,17 +11521,15 @@ async function commitFiles(cwd, revision) {
   return {
     commit,
     async read(path) {
-      const listed = await runGit(
-        ["--literal-pathspecs", "ls-tree", "-z", "--full-tree", commit, "--", path],
-        cwd
-      );
-      if (listed.code !== 0)
-        throw new KeyguardError("GIT_FAILED", `cannot list ${path} in commit ${short2}`);
-      const entry = listed.stdout.toString("utf8").split("\0")[0] ?? "";
-      if (entry === "") return void 0;
+      const slash = path.lastIndexOf("/");
+      const folder = slash < 0 ? commit : `${commit}:${path.slice(0, slash)}`;
+      const name = path.slice(slash + 1);
+      const listed = await runGit(["ls-tree", "-z", "--full-tree", folder], cwd);
+      if (listed.code !== 0) return void 0;
+      const entry = listed.stdout.toString("utf8").split("\0").find((e) => e.slice(e.indexOf("	") + 1) === name);
+      if (entry === void 0) return void 0;
       const tab = entry.indexOf("	");
       const [mode = "", type = "", id = ""] = entry.slice(0, tab).split(" ");
-      if (entry.slice(tab + 1) !== path) return void 0;
       if (type !== "blob" || mode !== "100644" && mode !== "100755")
         throw new KeyguardError(
           "GIT_FAILED",

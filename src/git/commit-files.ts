@@ -15,8 +15,9 @@ export interface CommitFiles {
 
 /**
  * Opens `revision` (a sha, or a ref such as `refs/remotes/origin/main`) for reading files. The
- * revision goes after --end-of-options and paths are literal (`:` and `*` mean nothing special),
- * so neither can be taken for an option or a pathspec pattern. GIT_FAILED when it is not a commit.
+ * revision goes after --end-of-options and paths are looked up by exact name in their folder's
+ * tree (no pathspec), so neither can be taken for an option or a pattern. GIT_FAILED when it is
+ * not a commit.
  */
 export async function commitFiles(cwd: string, revision: string): Promise<CommitFiles> {
   const resolved = await runGit(
@@ -30,17 +31,20 @@ export async function commitFiles(cwd: string, revision: string): Promise<Commit
   return {
     commit,
     async read(path) {
-      const listed = await runGit(
-        ['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', commit, '--', path],
-        cwd,
-      );
-      if (listed.code !== 0)
-        throw new KeyguardError('GIT_FAILED', `cannot list ${path} in commit ${short}`);
-      const entry = listed.stdout.toString('utf8').split('\0')[0] ?? '';
-      if (entry === '') return undefined;
+      // The folder's tree, listed whole: no pathspec, so no magic in the name (`:(glob)`, `*`).
+      const slash = path.lastIndexOf('/');
+      const folder = slash < 0 ? commit : `${commit}:${path.slice(0, slash)}`;
+      const name = path.slice(slash + 1);
+      const listed = await runGit(['ls-tree', '-z', '--full-tree', folder], cwd);
+      // No such folder in the commit (or a link or file where it should be): nothing there.
+      if (listed.code !== 0) return undefined;
+      const entry = listed.stdout
+        .toString('utf8')
+        .split('\0')
+        .find((e) => e.slice(e.indexOf('\t') + 1) === name);
+      if (entry === undefined) return undefined;
       const tab = entry.indexOf('\t');
       const [mode = '', type = '', id = ''] = entry.slice(0, tab).split(' ');
-      if (entry.slice(tab + 1) !== path) return undefined;
       if (type !== 'blob' || (mode !== '100644' && mode !== '100755'))
         throw new KeyguardError(
           'GIT_FAILED',
