@@ -5575,6 +5575,7 @@ function isSelectingOption(token) {
 function revisionArgs(revisions) {
   for (const r of revisions) {
     if (r === "--end-of-options") break;
+    if (r === "--stdin") continue;
     if (r.startsWith("-") && !isSelectingOption(r)) {
       throw new KeyguardError(
         "USAGE",
@@ -5616,7 +5617,7 @@ async function* streamCommitLog(cwd, walk) {
   const child = spawnGit("scan", args, { cwd });
   child.stdin.on("error", () => {
   });
-  child.stdin.end(listed === void 0 ? "" : `${listed.join("\n")}
+  child.stdin.end(listed === void 0 ? w.input ?? "" : `${listed.join("\n")}
 `);
   let stderr = "";
   child.stderr.on("data", (d) => {
@@ -6005,7 +6006,8 @@ function createHistorySource(options) {
     missingBlobs: 0,
     submoduleEntries: 0,
     symlinkEntries: 0,
-    messages: 0
+    messages: 0,
+    objects: 0
   };
   const reader = new ContentReader({ ...options.read, source: "history" });
   function scanMessage(commit, rank, sink) {
@@ -6144,6 +6146,42 @@ function createHistorySource(options) {
       if (known !== void 0) known.commits++;
     }
   }
+  async function scanObjects(blobs, sink) {
+    const byId = /* @__PURE__ */ new Map();
+    for (const o of options.objects ?? []) if (!byId.has(o.id)) byId.set(o.id, o.path);
+    for await (const record3 of blobs.read([...byId.keys()])) {
+      const path = byId.get(record3.id) ?? record3.id;
+      counts.objects++;
+      if (record3.type === "missing") {
+        if (options.allowPartial !== true) {
+          throw new KeyguardError(
+            "GIT_FAILED",
+            `object ${record3.id} (${path}) is missing from the repository; fetch it or pass --allow-partial`
+          );
+        }
+        counts.missingBlobs++;
+        skipOnce(sink, path, "missing", "object not in the repository");
+        continue;
+      }
+      const label = { path, blobId: record3.id };
+      const once = {
+        ...sink,
+        read: (bytes) => {
+          counts.blobs++;
+          counts.bytes += bytes;
+          sink.read(bytes);
+        }
+      };
+      if (record3.data !== void 0) reader.readBytes(record3.data, label, once);
+      else if (record3.pieces !== void 0) await reader.readPieces(record3.pieces, label, once);
+      else {
+        counts.largeBlobs++;
+        skipOnce(sink, path, "too-large", `${record3.size} bytes, over the size limit`, record3.size);
+        continue;
+      }
+      paths.add(path);
+    }
+  }
   return {
     attribution(sha2, path) {
       const key = chunkKeys.get(`${sha2}\0${path}`);
@@ -6161,6 +6199,7 @@ function createHistorySource(options) {
       commitMessages: counts.messages,
       largeBlobsSkipped: counts.largeBlobs,
       ...counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs },
+      ...options.objects === void 0 ? {} : { pushedObjects: counts.objects },
       submoduleEntriesSkipped: counts.submoduleEntries,
       symlinkEntriesSkipped: counts.symlinkEntries,
       ...options.extraCoverage,
@@ -6189,6 +6228,7 @@ function createHistorySource(options) {
         });
         const log = streamCommitLog(options.cwd, {
           revisions: options.revisions,
+          ...options.input === void 0 ? {} : { input: options.input },
           ...options.commits === void 0 ? {} : { commits: options.commits },
           ...options.pathspecs === void 0 ? {} : { pathspecs: options.pathspecs }
         });
@@ -6208,6 +6248,7 @@ function createHistorySource(options) {
           counts.commits += batch.length;
           report();
         }
+        if (options.objects !== void 0) await scanObjects(blobs, sink);
         finished = true;
       } catch (error) {
         if (isKeyguardError(error)) {
@@ -10341,13 +10382,24 @@ function sourceFor(target, root, read, allowPartial) {
       };
     case "history": {
       const listed = target.commits;
-      if (listed === void 0 ? target.revisions.length === 0 : listed.length === 0)
-        return { source: EMPTY_SOURCE };
-      if (target.total === 0) return { source: EMPTY_SOURCE };
+      const objects = target.objects ?? [];
+      const noCommits = target.total === 0 || (listed === void 0 ? target.revisions.length === 0 : listed.length === 0);
+      if (noCommits && objects.length === 0) {
+        const coverage = {
+          range: target.rangeLabel,
+          commits: 0,
+          commitsInRange: 0,
+          ...target.extraCoverage
+        };
+        return { source: { ...EMPTY_SOURCE, coverage: () => coverage } };
+      }
       const history = createHistorySource({
         cwd: target.cwd,
         revisions: target.revisions,
-        ...listed === void 0 ? {} : { commits: listed },
+        ...target.input === void 0 ? {} : { input: target.input },
+        // No commits but pushed objects: an empty list walks nothing (never git's default, HEAD).
+        ...noCommits ? { commits: [] } : listed === void 0 ? {} : { commits: listed },
+        ...objects.length === 0 ? {} : { objects },
         ...target.pathspecs === void 0 ? {} : { pathspecs: target.pathspecs },
         rangeLabel: target.rangeLabel,
         total: target.total,

@@ -6,6 +6,8 @@ import type { HistorySelection } from '../model/history-selection.js';
 export interface ResolvedHistory {
   /** `git log` arguments of a single-member selection (git walks and orders it itself). */
   readonly revisions: readonly string[];
+  /** Their revision names, for git's standard input (`--stdin` in `revisions`). */
+  readonly input?: string;
   /** A union's commits, parents first; when set, `revisions` is empty. */
   readonly commits?: readonly string[];
   readonly pathspecs: readonly string[];
@@ -26,13 +28,13 @@ export async function resolveHistory(
   const { members, pathspecs, label, maxCount } = selection;
   const [only] = members;
   if (members.length === 1 && only !== undefined) {
-    const revisions = memberArgs(
+    const walk = memberArgs(
       selection,
       only,
       maxCount === undefined ? [] : [`--max-count=${maxCount}`],
     );
-    const total = await countSelected(cwd, revisions, pathspecs, label);
-    return { revisions, pathspecs, total };
+    const total = await countSelected(cwd, walk, pathspecs, label);
+    return { revisions: walk.args, input: walk.input, pathspecs, total };
   }
   const union = new Set<string>();
   for (const member of members) {

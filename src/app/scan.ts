@@ -7,6 +7,7 @@ import type { SourceKind } from '../model/chunk.js';
 import { KeyguardError } from '../model/errors.js';
 import { type BaselineEntry, SEVERITIES, type Severity } from '../model/finding.js';
 import { type Incomplete, UNREAD_REASONS } from '../model/outcome.js';
+import type { PushedObject } from '../model/pushed-object.js';
 import type { Source } from '../model/source.js';
 import type { ReaderOptions } from '../sources/content-reader.js';
 import {
@@ -49,10 +50,14 @@ export type ScanTarget =
       readonly cwd: string;
       /** `git log` revision arguments; none means nothing to scan (a deleted branch). */
       readonly revisions: readonly string[];
+      /** Revision names for git's standard input, when `revisions` holds `--stdin`. */
+      readonly input?: string;
       /** Exactly these commits, parents first (a union of ranges; see resolveHistory). */
       readonly commits?: readonly string[];
       /** Only changes under these paths. */
       readonly pathspecs?: readonly string[];
+      /** Objects a push brings in outside any commit's changes (annotated tags, bare blobs). */
+      readonly objects?: readonly PushedObject[];
       readonly rangeLabel: string;
       /** Commits the revisions select, for progress. */
       readonly total: number;
@@ -166,13 +171,27 @@ function sourceFor(
       };
     case 'history': {
       const listed = target.commits;
-      if (listed === undefined ? target.revisions.length === 0 : listed.length === 0)
-        return { source: EMPTY_SOURCE };
-      if (target.total === 0) return { source: EMPTY_SOURCE };
+      const objects = target.objects ?? [];
+      const noCommits =
+        target.total === 0 ||
+        (listed === undefined ? target.revisions.length === 0 : listed.length === 0);
+      if (noCommits && objects.length === 0) {
+        // Nothing to walk, and the report says so: a range of no commits, fully covered.
+        const coverage = {
+          range: target.rangeLabel,
+          commits: 0,
+          commitsInRange: 0,
+          ...target.extraCoverage,
+        };
+        return { source: { ...EMPTY_SOURCE, coverage: () => coverage } };
+      }
       const history = createHistorySource({
         cwd: target.cwd,
         revisions: target.revisions,
-        ...(listed === undefined ? {} : { commits: listed }),
+        ...(target.input === undefined ? {} : { input: target.input }),
+        // No commits but pushed objects: an empty list walks nothing (never git's default, HEAD).
+        ...(noCommits ? { commits: [] } : listed === undefined ? {} : { commits: listed }),
+        ...(objects.length === 0 ? {} : { objects }),
         ...(target.pathspecs === undefined ? {} : { pathspecs: target.pathspecs }),
         rangeLabel: target.rangeLabel,
         total: target.total,

@@ -12,7 +12,9 @@ Commands:
   stdin               scan standard input
   staged              the pre-commit gate: scan what the next commit adds (the index)
   history [range...]  scan every commit of every ref, or what you aim it at (ranges, --since, -- paths)
-  install             add the pre-commit gate (keyguard-pre-commit) to husky or .git/hooks
+  pre-push <remote> <url>
+                      the pre-push gate: scan exactly the commits a push sends (git's hook input)
+  install             add the pre-commit gate (or --hook pre-push) to husky or .git/hooks
   doctor              prove the installed hook blocks a commit with a (fake) key
   baseline [paths...] accept today's findings: write .keyguard-baseline.json (scans like tree)
   rules check|list    validate a rule pack and run its examples; list the built-in rules
@@ -33,6 +35,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   baseline: async () => (await import('./commands/baseline.js')).runBaseline,
   staged: async () => (await import('./commands/staged.js')).runStaged,
   history: async () => (await import('./commands/history.js')).runHistory,
+  'pre-push': async () => (await import('./commands/pre-push.js')).runPrePush,
   install: async () => (await import('./commands/install.js')).runInstall,
   doctor: async () => (await import('./commands/doctor.js')).runDoctor,
   explain: async () => (await import('./commands/explain.js')).runExplain,

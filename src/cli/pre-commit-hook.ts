@@ -30,24 +30,31 @@ export const HUSKY_LINE = 'keyguard-pre-commit';
 /** Any line that already runs the gate: `keyguard-pre-commit`, `keyguard staged`, `node …/keyguard.js staged`. */
 const RUNS_GATE = /^[^#\n]*\bkeyguard(?:-pre-commit\b|(?:\.js"?)?\s+staged\b)/m;
 
+/** The hooks keyguard installs. */
+export type HookName = 'pre-commit' | 'pre-push';
+
 export interface HookLayout {
   readonly top: string;
+  readonly hook: HookName;
   /** `.husky/` exists at the top level. */
   readonly husky: boolean;
   /** core.hooksPath as configured, if any. */
   readonly hooksPath?: string;
   /** Where git actually looks for hooks (core.hooksPath honoured), absolute. */
   readonly hooksDir: string;
-  /** The file `keyguard install` edits: `.husky/pre-commit`, or `<hooksDir>/pre-commit`. */
+  /** The file `keyguard install` edits: `.husky/<hook>`, or `<hooksDir>/<hook>`. */
   readonly file: string;
 }
 
-export async function readHookLayout(top: string): Promise<HookLayout> {
+export async function readHookLayout(
+  top: string,
+  hook: HookName = 'pre-commit',
+): Promise<HookLayout> {
   const husky = isDir(join(top, '.husky'));
   const hooksPath = await readGitConfig(top, 'core.hooksPath');
   const hooksDir = await resolveHooksDir(top);
-  const file = husky ? join(top, '.husky', 'pre-commit') : join(hooksDir, 'pre-commit');
-  return { top, husky, ...(hooksPath === undefined ? {} : { hooksPath }), hooksDir, file };
+  const file = husky ? join(top, '.husky', hook) : join(hooksDir, hook);
+  return { top, hook, husky, ...(hooksPath === undefined ? {} : { hooksPath }), hooksDir, file };
 }
 
 function isDir(path: string): boolean {
@@ -58,7 +65,7 @@ function isDir(path: string): boolean {
   }
 }
 
-function read(file: string): string | undefined {
+export function readHookText(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
@@ -67,7 +74,7 @@ function read(file: string): string | undefined {
   }
 }
 
-function write(file: string, text: string, mode?: number): void {
+export function writeHookText(file: string, text: string, mode?: number): void {
   try {
     writeFileSync(file, text, mode === undefined ? {} : { mode });
     if (mode !== undefined) chmodSync(file, mode);
@@ -93,7 +100,7 @@ export interface InstallResult {
  */
 export function installHook(layout: HookLayout): InstallResult {
   const display = relative(layout.top, layout.file) || layout.file;
-  const existing = read(layout.file);
+  const existing = readHookText(layout.file);
   const notes: string[] = [];
   if (layout.husky) {
     if (layout.hooksPath !== '.husky/_' && layout.hooksPath !== '.husky') {
@@ -109,26 +116,26 @@ export function installHook(layout: HookLayout): InstallResult {
   }
   if (layout.husky) {
     const prefix = existing === undefined || existing === '' || existing.endsWith('\n') ? '' : '\n';
-    write(layout.file, `${existing ?? ''}${prefix}${HUSKY_LINE}\n`);
+    writeHookText(layout.file, `${existing ?? ''}${prefix}${HUSKY_LINE}\n`);
     return { file: display, changed: true, notes };
   }
   mkdirSync(layout.hooksDir, { recursive: true });
   if (existing === undefined) {
-    write(layout.file, `#!/bin/sh\n${HOOK_BLOCK}`, 0o755);
+    writeHookText(layout.file, `#!/bin/sh\n${HOOK_BLOCK}`, 0o755);
     return { file: display, changed: true, notes };
   }
   if (/^\s*exec\s/m.test(existing)) {
     notes.push(`${display} has an 'exec' line: the keyguard block appended after it may never run`);
   }
   const prefix = existing.endsWith('\n') ? '' : '\n';
-  write(layout.file, `${existing}${prefix}${HOOK_BLOCK}`, 0o755);
+  writeHookText(layout.file, `${existing}${prefix}${HOOK_BLOCK}`, 0o755);
   return { file: display, changed: true, notes };
 }
 
 /** Removes what `installHook` added; a hook left with nothing but a shebang is deleted. */
 export function uninstallHook(layout: HookLayout): InstallResult {
   const display = relative(layout.top, layout.file) || layout.file;
-  const existing = read(layout.file);
+  const existing = readHookText(layout.file);
   if (existing === undefined) return { file: display, changed: false, notes: [`no ${display}`] };
   let text = existing;
   const start = text.indexOf(BLOCK_START);
@@ -154,6 +161,6 @@ export function uninstallHook(layout: HookLayout): InstallResult {
     }
     return { file: display, changed: true, notes: [`${display} removed`] };
   }
-  write(layout.file, text);
+  writeHookText(layout.file, text);
   return { file: display, changed: true, notes: [] };
 }

@@ -59,6 +59,8 @@ export function commitLogArgs(
 /** Which commits to log: revision arguments, or an exact list of commit ids in the order wanted. */
 export interface CommitWalk {
   readonly revisions: readonly string[];
+  /** Revision names for git's standard input, when `revisions` holds `--stdin`. */
+  readonly input?: string;
   /** When set, exactly these commits in this order (`--no-walk=unsorted --stdin`); revisions are ignored. */
   readonly commits?: readonly string[];
   /** Only changes under these paths. */
@@ -85,7 +87,7 @@ export async function* streamCommitLog(
   child.stdin.on('error', () => {
     // git exited before reading every id; its exit status says why.
   });
-  child.stdin.end(listed === undefined ? '' : `${listed.join('\n')}\n`);
+  child.stdin.end(listed === undefined ? (w.input ?? '') : `${listed.join('\n')}\n`);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString('utf8');

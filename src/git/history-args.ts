@@ -318,21 +318,31 @@ export function parseHistorySelection(input: SelectionInput): HistorySelection {
   };
 }
 
+/** How git is told which commits one member selects. */
+export interface MemberWalk {
+  /** Options and ref selections, ending with `--stdin`. */
+  readonly args: string[];
+  /** The revision names and exclusions, one per line, for git's standard input. */
+  readonly input: string;
+}
+
 /**
- * `git rev-list` / `git log` arguments for one member: filters, ref selections, exclusions, then
- * revision names after `--end-of-options` (a name can never be read as an option). Pathspecs are
- * the caller's, after `--`.
+ * `git rev-list` / `git log` arguments for one member: filters, ref selections and exclusions on
+ * the command line; revision names on standard input (`--stdin`), where git takes nothing for an
+ * option and no number of them can overflow a command line (a mirror push of 100,000 tags).
+ * Pathspecs are the caller's, after `--`.
  */
 export function memberArgs(
   selection: HistorySelection,
   member: SelectionMember,
   extra: readonly string[] = [],
-): string[] {
+): MemberWalk {
   const args = [...extra, ...selection.filters];
   // Every commit that touches a path, not git's simplified history of it.
   if (selection.pathspecs.length > 0) args.push('--full-history');
   args.push(...member.refs);
   if (selection.exclude.refs.length > 0) args.push('--not', ...selection.exclude.refs, '--not');
-  args.push('--end-of-options', ...member.names, ...selection.exclude.names.map((n) => `^${n}`));
-  return args;
+  args.push('--stdin');
+  const names = [...member.names, ...selection.exclude.names.map((n) => `^${n}`)];
+  return { args, input: names.map((n) => `${n}\n`).join('') };
 }

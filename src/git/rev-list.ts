@@ -20,16 +20,18 @@ function ids(out: Buffer): string[] {
 }
 
 /**
- * The commit ids `git rev-list <args> -- <pathspecs>` selects, newest first. A revision git cannot
+ * The commit ids `git rev-list <args> -- <pathspecs>` (revision names on standard input) selects, newest first. A revision git cannot
  * resolve is an error naming `label` (exit 2), never an empty selection.
  */
 export async function listCommits(
   cwd: string,
-  args: readonly string[],
+  walk: { readonly args: readonly string[]; readonly input: string },
   pathspecs: readonly string[],
   label: string,
 ): Promise<string[]> {
-  const r = await runGit(['rev-list', ...revisionArgs(args), '--', ...pathspecs], cwd);
+  const r = await runGit(['rev-list', ...revisionArgs(walk.args), '--', ...pathspecs], cwd, {
+    input: walk.input,
+  });
   if (r.code !== 0) {
     throw new KeyguardError(
       'GIT_FAILED',
@@ -42,11 +44,15 @@ export async function listCommits(
 /** How many commits `git rev-list <args> -- <pathspecs>` selects (the check that they resolve). */
 export async function countSelected(
   cwd: string,
-  args: readonly string[],
+  walk: { readonly args: readonly string[]; readonly input: string },
   pathspecs: readonly string[],
   label: string,
 ): Promise<number> {
-  const r = await runGit(['rev-list', '--count', ...revisionArgs(args), '--', ...pathspecs], cwd);
+  const r = await runGit(
+    ['rev-list', '--count', ...revisionArgs(walk.args), '--', ...pathspecs],
+    cwd,
+    { input: walk.input },
+  );
   if (r.code !== 0) {
     throw new KeyguardError(
       'GIT_FAILED',

@@ -11,6 +11,8 @@ import { isSelectingOption } from './history-args.js';
 export function revisionArgs(revisions: readonly string[]): string[] {
   for (const r of revisions) {
     if (r === '--end-of-options') break;
+    // Revision names on standard input (history-args.ts): git refuses any option there.
+    if (r === '--stdin') continue;
     // Options a revision list may carry before its revisions: the commit-selecting allowlist of
     // history-args.ts (`--all`, `--not`, ref globs, dates, authors, counts), nothing else.
     if (r.startsWith('-') && !isSelectingOption(r)) {

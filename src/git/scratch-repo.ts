@@ -25,3 +25,22 @@ export async function commitInScratchRepo(
   await runGitChecked(['add', '-A'], dir, { env, use: 'scratch' });
   return runGit(['commit', '-q', '-m', message], dir, { env, use: 'scratch' });
 }
+
+/** A bare repository for `keyguard doctor` to push to (no hooks of its own run in it). */
+export async function initBareScratchRepo(dir: string, env: Env): Promise<void> {
+  await runGitChecked(['init', '-q', '--bare', dir], dir, { env, use: 'scratch' });
+}
+
+/** Stages every file and commits WITHOUT the hooks (the pre-push test must reach the push). */
+export async function commitSkippingHooks(dir: string, message: string, env: Env): Promise<void> {
+  await runGitChecked(['add', '-A'], dir, { env, use: 'scratch' });
+  await runGitChecked(['commit', '-q', '--no-verify', '-m', message], dir, { env, use: 'scratch' });
+}
+
+/** Pushes HEAD to `remote` (a local bare repository) through the hooks, returning git's result. */
+export async function pushInScratchRepo(dir: string, remote: string, env: Env): Promise<GitResult> {
+  return runGit(['push', '-q', '--end-of-options', remote, 'HEAD:refs/heads/main'], dir, {
+    env,
+    use: 'scratch',
+  });
+}

@@ -4,6 +4,7 @@ import { GITLINK_MODE, SYMLINK_MODE } from '../git/staged-changes.js';
 import type { CommitRef } from '../model/chunk.js';
 import { isKeyguardError, KeyguardError } from '../model/errors.js';
 import type { SkipReason } from '../model/outcome.js';
+import type { PushedObject } from '../model/pushed-object.js';
 import type { ScanSink, Source } from '../model/source.js';
 import { ContentReader, type ReaderOptions, type ReadResult } from './content-reader.js';
 import { readAhead } from './read-ahead.js';
@@ -23,10 +24,14 @@ export interface HistorySourceOptions {
   readonly cwd: string;
   /** `git log` revision arguments: `--all`, `main..feature`, `--since=…`. */
   readonly revisions: readonly string[];
+  /** Revision names for git's standard input, when `revisions` holds `--stdin`. */
+  readonly input?: string;
   /** Exactly these commits, parents first (a union of ranges); `revisions` are then ignored. */
   readonly commits?: readonly string[];
   /** Only changes under these paths (`history main -- src/`). */
   readonly pathspecs?: readonly string[];
+  /** Objects a push brings in outside any commit's changes (annotated tags, blobs a ref points at). */
+  readonly objects?: readonly PushedObject[];
   /** Human description of the range for the coverage summary. */
   readonly rangeLabel: string;
   /** Commits the range selects (from `git rev-list --count`), for progress. */
@@ -102,6 +107,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     submoduleEntries: 0,
     symlinkEntries: 0,
     messages: 0,
+    objects: 0,
   };
   const reader = new ContentReader({ ...options.read, source: 'history' });
 
@@ -263,6 +269,44 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     }
   }
 
+  /** Each pushed object once (the first path it was pushed under names it); no commit to blame. */
+  async function scanObjects(blobs: BlobReader, sink: ScanSink): Promise<void> {
+    const byId = new Map<string, string>();
+    for (const o of options.objects ?? []) if (!byId.has(o.id)) byId.set(o.id, o.path);
+    for await (const record of blobs.read([...byId.keys()])) {
+      const path = byId.get(record.id) ?? record.id;
+      counts.objects++;
+      if (record.type === 'missing') {
+        if (options.allowPartial !== true) {
+          throw new KeyguardError(
+            'GIT_FAILED',
+            `object ${record.id} (${path}) is missing from the repository; fetch it or pass --allow-partial`,
+          );
+        }
+        counts.missingBlobs++;
+        skipOnce(sink, path, 'missing', 'object not in the repository');
+        continue;
+      }
+      const label = { path, blobId: record.id };
+      const once: ScanSink = {
+        ...sink,
+        read: (bytes) => {
+          counts.blobs++;
+          counts.bytes += bytes;
+          sink.read(bytes);
+        },
+      };
+      if (record.data !== undefined) reader.readBytes(record.data, label, once);
+      else if (record.pieces !== undefined) await reader.readPieces(record.pieces, label, once);
+      else {
+        counts.largeBlobs++;
+        skipOnce(sink, path, 'too-large', `${record.size} bytes, over the size limit`, record.size);
+        continue;
+      }
+      paths.add(path);
+    }
+  }
+
   return {
     attribution(sha, path) {
       const key = chunkKeys.get(`${sha}\0${path}`);
@@ -280,6 +324,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       commitMessages: counts.messages,
       largeBlobsSkipped: counts.largeBlobs,
       ...(counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs }),
+      ...(options.objects === undefined ? {} : { pushedObjects: counts.objects }),
       submoduleEntriesSkipped: counts.submoduleEntries,
       symlinkEntriesSkipped: counts.symlinkEntries,
       ...options.extraCoverage,
@@ -313,6 +358,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
           });
         const log = streamCommitLog(options.cwd, {
           revisions: options.revisions,
+          ...(options.input === undefined ? {} : { input: options.input }),
           ...(options.commits === undefined ? {} : { commits: options.commits }),
           ...(options.pathspecs === undefined ? {} : { pathspecs: options.pathspecs }),
         });
@@ -332,6 +378,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
           counts.commits += batch.length;
           report();
         }
+        if (options.objects !== undefined) await scanObjects(blobs, sink);
         finished = true;
       } catch (error) {
         // Fail closed, and say how far the walk got: what follows was not covered.

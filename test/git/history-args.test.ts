@@ -35,7 +35,7 @@ describe('history selection', () => {
     expect(() => parse(['^a..b'])).toThrow(/cannot be excluded/);
   });
 
-  it('joins values to their options and puts names after --end-of-options', () => {
+  it('joins values to their options and hands names to git on standard input', () => {
     const s = parse(['--author', '--output=x', '-n', '3', 'main', '--', 'src/', '-p']);
     expect(s.filters).toEqual(['--author=--output=x']);
     expect(s.maxCount).toBe(3);
@@ -43,12 +43,17 @@ describe('history selection', () => {
     const [member] = s.members;
     expect(member).toBeDefined();
     if (member === undefined) return;
-    expect(memberArgs(s, member)).toEqual([
-      '--author=--output=x',
-      '--full-history',
-      '--end-of-options',
-      'main',
-    ]);
+    expect(memberArgs(s, member)).toEqual({
+      args: ['--author=--output=x', '--full-history', '--stdin'],
+      input: 'main\n',
+    });
+    const ex = parse(['a..b', '^c'], ['--not --remotes=o']);
+    const [range] = ex.members;
+    if (range === undefined) return;
+    expect(memberArgs(ex, range, ['--max-count=2'])).toEqual({
+      args: ['--max-count=2', '--not', '--remotes=o', '--not', '--stdin'],
+      input: 'a..b\n^c\n',
+    });
   });
 
   it('refuses options that change output, write files or run programs', () => {

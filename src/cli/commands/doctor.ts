@@ -3,6 +3,7 @@ import {
   appendFileSync,
   constants,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -12,11 +13,19 @@ import {
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { readRepoInfo } from '../../git/repo-info.js';
-import { commitInScratchRepo, initScratchRepo } from '../../git/scratch-repo.js';
+import {
+  commitInScratchRepo,
+  commitSkippingHooks,
+  initBareScratchRepo,
+  initScratchRepo,
+  pushInScratchRepo,
+} from '../../git/scratch-repo.js';
+import { KeyguardError } from '../../model/errors.js';
 import { createRandom, fakeKeyId, fakeSecret } from '../../rules/expand-placeholders.js';
 import type { CommandIo } from '../command-io.js';
-import { parseOptions } from '../parse-options.js';
+import { parseOptions, stringOption } from '../parse-options.js';
 import { type HookLayout, readHookLayout, runsGate } from '../pre-commit-hook.js';
+import { runsPushGate } from '../pre-push-hook.js';
 
 /** The PATH command a hook line runs the gate through (a `node …/keyguard.js` line needs none). */
 function gateCommand(text: string): string | undefined {
@@ -26,16 +35,21 @@ function gateCommand(text: string): string | undefined {
   return m?.[2];
 }
 
-const HELP = `Usage: keyguard doctor
+const HELP = `Usage: keyguard doctor [--hook pre-commit|pre-push]
 
-Check that the pre-commit gate really works in this repository:
+Check that the gates really work in this repository:
   - which hooks folder git uses (core.hooksPath, husky) and whether the hook is there and executable;
   - whether the hook runs the gate (keyguard-pre-commit or keyguard staged), and whether it is on the hook's PATH;
   - a live test: in a throwaway repository using this repository's hooks, a commit staging a
     generated fake key must be blocked, and a harmless commit must go through.
+  - when a pre-push gate is installed (or --hook pre-push): the same checks for it, and a live
+    test: from a throwaway repository using these hooks, a harmless push to a throwaway bare
+    repository must go through and a push of a commit holding a generated fake key must be blocked.
 
 Exit 0 when every check passes, 1 when one fails (each failure says how to fix it).
 
+      --hook <name>         check only this gate: pre-commit or pre-push (default: pre-commit,
+                            and pre-push when it is installed)
   -h, --help                this help
 `;
 
@@ -221,15 +235,136 @@ async function liveChecks(layout: HookLayout, env: CommandIo['env']): Promise<Ch
   return checks;
 }
 
+/** The pre-push gate's file: there, executable (plain hooks), running keyguard, found on PATH. */
+function pushStaticChecks(layout: HookLayout, env: CommandIo['env']): Check[] {
+  const text = readText(layout.file);
+  if (text === undefined || !runsPushGate(text)) {
+    return [
+      {
+        ok: false,
+        text: `${layout.file} does not run the keyguard pre-push gate`,
+        fix: "run 'keyguard install --hook pre-push'",
+      },
+    ];
+  }
+  const checks: Check[] = [{ ok: true, text: `${layout.file} runs the keyguard pre-push gate` }];
+  const runner = layout.husky ? join(layout.hooksDir, 'pre-push') : layout.file;
+  if (!executable(runner)) {
+    checks.push({
+      ok: false,
+      text: `${runner} is missing or not executable: git never runs the pre-push hook`,
+      fix: layout.husky ? "run 'npm install' (husky writes it)" : `chmod +x ${runner}`,
+    });
+  }
+  const found = onPath('keyguard', hookPath(layout, env));
+  checks.push({
+    ok: found !== undefined,
+    text:
+      found === undefined
+        ? "keyguard is not on the pre-push hook's PATH (node_modules/.bin, then PATH)"
+        : `the pre-push hook finds keyguard at ${found}`,
+    ...(found === undefined
+      ? { fix: 'npm install --save-dev keyguard (or install it globally)' }
+      : {}),
+  });
+  return checks;
+}
+
+/** Pushes through the real hooks from a scratch repository: a fake key must be blocked. */
+async function pushLiveChecks(layout: HookLayout, env: CommandIo['env']): Promise<Check[]> {
+  const root = mkdtempSync(join(tmpdir(), 'keyguard-doctor-push-'));
+  const dir = join(root, 'work');
+  const remote = join(root, 'remote.git');
+  const scratchEnv: Record<string, string | undefined> = { ...env, PATH: hookPath(layout, env) };
+  for (const name of REPO_VARS) delete scratchEnv[name];
+  const hooksDir = isAbsolute(layout.hooksDir)
+    ? layout.hooksDir
+    : join(layout.top, layout.hooksDir);
+  const checks: Check[] = [];
+  try {
+    mkdirSync(dir);
+    mkdirSync(remote);
+    await initBareScratchRepo(remote, scratchEnv);
+    await initScratchRepo(dir, hooksDir, scratchEnv);
+    const modules = join(layout.top, 'node_modules');
+    if (existsSync(modules)) {
+      symlinkSync(modules, join(dir, 'node_modules'), 'dir');
+      appendFileSync(join(dir, '.git', 'info', 'exclude'), '\n/node_modules\n');
+    }
+    writeFileSync(join(dir, 'README.md'), 'keyguard doctor: a harmless file\n');
+    await commitSkippingHooks(dir, 'doctor: harmless commit', scratchEnv);
+    const clean = await pushInScratchRepo(dir, remote, scratchEnv);
+    checks.push({
+      ok: clean.code === 0,
+      text:
+        clean.code === 0
+          ? 'a harmless push goes through'
+          : `a harmless push was blocked too (exit ${clean.code}): ${lastLines(clean.stderr, 3)}`,
+      ...(clean.code === 0 ? {} : { fix: 'fix the pre-push hook so it only fails on findings' }),
+    });
+    const random = createRandom(Date.now() >>> 0);
+    writeFileSync(
+      join(dir, 'deploy.env'),
+      `aws_access_key_id=${fakeKeyId(random, 'AKIA')}\naws_secret_access_key=${fakeSecret(random)}\n`,
+    );
+    await commitSkippingHooks(dir, 'doctor: commit with a fake key', scratchEnv);
+    const blocked = await pushInScratchRepo(dir, remote, scratchEnv);
+    const said = `${blocked.stdout.toString('utf8')}\n${blocked.stderr}`;
+    const byKeyguard = /\bfindings?\b/.test(said) && /push to .* blocked/.test(said);
+    checks.push({
+      ok: blocked.code !== 0 && byKeyguard,
+      text:
+        blocked.code === 0
+          ? 'a push of a commit with a (fake) AWS key went through: the pre-push hook does not stop keys'
+          : byKeyguard
+            ? 'a push of a commit with a (fake) AWS key is blocked by keyguard'
+            : `a push with a (fake) key was blocked, but not by a keyguard finding: ${lastLines(said, 3)}`,
+      ...(blocked.code !== 0 && byKeyguard
+        ? {}
+        : { fix: "run 'keyguard install --hook pre-push', then 'keyguard doctor' again" }),
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return checks;
+}
+
 export async function runDoctor(io: CommandIo): Promise<number> {
-  const { values } = parseOptions(io.argv, { help: { type: 'boolean', short: 'h' } }, 'doctor', 0);
+  const { values } = parseOptions(
+    io.argv,
+    { hook: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    'doctor',
+    0,
+  );
   if (values.help === true) {
     io.stdout.write(HELP);
     return 0;
   }
+  const only = stringOption(values, 'hook');
+  if (only !== undefined && only !== 'pre-commit' && only !== 'pre-push') {
+    throw new KeyguardError('USAGE', `option '--hook' takes pre-commit or pre-push, not '${only}'`);
+  }
   const info = await readRepoInfo(io.cwd);
-  const layout = await readHookLayout(info.top);
-  const checks = [...staticChecks(layout, io.env), ...(await liveChecks(layout, io.env))];
+  const checks: Check[] = [];
+  const gates: string[] = [];
+  if (only !== 'pre-push') {
+    const layout = await readHookLayout(info.top);
+    checks.push(...staticChecks(layout, io.env), ...(await liveChecks(layout, io.env)));
+    gates.push('pre-commit');
+  }
+  const push = await readHookLayout(info.top, 'pre-push');
+  const pushText = readText(push.file);
+  if (only === 'pre-push' || (pushText !== undefined && runsPushGate(pushText))) {
+    const statics = pushStaticChecks(push, io.env);
+    checks.push(...statics);
+    if (statics.every((c) => c.ok)) checks.push(...(await pushLiveChecks(push, io.env)));
+    gates.push('pre-push');
+  } else {
+    checks.push({
+      ok: true,
+      text: "no pre-push gate (optional: 'keyguard install --hook pre-push' blocks pushes too)",
+    });
+  }
   for (const c of checks) {
     io.stdout.write(`${c.ok ? '✔' : '✖'} ${c.text}\n`);
     if (c.fix !== undefined) io.stdout.write(`    fix: ${c.fix}\n`);
@@ -237,7 +372,7 @@ export async function runDoctor(io: CommandIo): Promise<number> {
   const failed = checks.filter((c) => !c.ok).length;
   io.stdout.write(
     failed === 0
-      ? 'keyguard doctor: the pre-commit gate works\n'
+      ? `keyguard doctor: the ${gates.join(' and ')} gate${gates.length === 1 ? '' : 's'} work${gates.length === 1 ? 's' : ''}\n`
       : `keyguard doctor: ${failed} problem${failed === 1 ? '' : 's'} found\n`,
   );
   return failed === 0 ? 0 : 1;

@@ -1,5 +1,6 @@
 import { resolveHistory } from '../../app/resolve-history.js';
 import { parseHistorySelection } from '../../git/history-args.js';
+import type { RefUpdate } from '../../git/ref-updates.js';
 import { readRepoInfo } from '../../git/repo-info.js';
 import { KeyguardError } from '../../model/errors.js';
 import type { HistorySelection } from '../../model/history-selection.js';
@@ -9,6 +10,7 @@ import { executeScan } from '../execute-scan.js';
 import { listOption, type Parsed, parseOptions, stringOption } from '../parse-options.js';
 import { createProgressLine } from '../progress-line.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
+import { scanPush } from './pre-push.js';
 
 const HELP = `Usage: keyguard history [<revision>...] [options] [-- <path>...]
 
@@ -47,43 +49,47 @@ Aiming:
 ${SCAN_OPTIONS_HELP}
 `;
 
-const NULL_ID = /^0+$/;
-
 /** Ref-selection flags whose value is optional (`--branches`, `--branches=<glob>`). */
 const REF_FLAG = /^--(?:all|branches|tags|remotes)(?:=.*)?$/;
 
-function prePushSelection(env: CommandIo['env']): HistorySelection | undefined {
-  const base = { filters: [], pathspecs: [], label: 'the pushed commits' };
-  const none = { refs: [], names: [] };
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** pre-commit's pre-push stage: one pushed ref, from its environment variables. */
+function prePushUpdate(env: CommandIo['env']): RefUpdate | undefined {
   const from = env.PRE_COMMIT_FROM_REF;
   const to = env.PRE_COMMIT_TO_REF;
-  if (from === undefined || from === '' || to === undefined || to === '') {
-    // pre-commit sets no range when the pushed branch reaches a root commit (a first push to an
-    // empty remote, say): it names the branch and the remote instead. Scan what the remote lacks.
-    const branch = env.PRE_COMMIT_LOCAL_BRANCH;
-    const remote = env.PRE_COMMIT_REMOTE_NAME;
-    if (branch !== undefined && branch !== '' && remote !== undefined && remote !== '') {
-      return {
-        ...base,
-        members: [{ refs: [], names: [branch] }],
-        exclude: { refs: [`--remotes=${remote}`], names: [] },
-      };
+  if (from === undefined || from === '' || to === undefined || to === '') return undefined;
+  for (const [name, value] of [
+    ['PRE_COMMIT_FROM_REF', from],
+    ['PRE_COMMIT_TO_REF', to],
+  ] as const) {
+    if (!OBJECT_ID.test(value)) {
+      throw new KeyguardError('USAGE', `${name} is not an object id: '${value}'`);
     }
-    throw new KeyguardError(
-      'USAGE',
-      "'--pre-push' needs PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF, or PRE_COMMIT_LOCAL_BRANCH and PRE_COMMIT_REMOTE_NAME (set by pre-commit's pre-push stage)",
-    );
   }
-  // A branch deletion pushes no commits.
-  if (NULL_ID.test(to)) return undefined;
-  // A new branch: everything the remote does not have yet.
-  if (NULL_ID.test(from))
+  return { ref: env.PRE_COMMIT_REMOTE_BRANCH || 'the pushed ref', old: from, new: to };
+}
+
+/**
+ * pre-commit sets no range when the pushed branch reaches a root commit (a first push to an empty
+ * remote, say): it names the branch and the remote instead. Scan what the remote lacks.
+ */
+function prePushBranchSelection(env: CommandIo['env']): HistorySelection {
+  const branch = env.PRE_COMMIT_LOCAL_BRANCH;
+  const remote = env.PRE_COMMIT_REMOTE_NAME;
+  if (branch !== undefined && branch !== '' && remote !== undefined && remote !== '') {
     return {
-      ...base,
-      members: [{ refs: [], names: [to] }],
-      exclude: { refs: ['--remotes'], names: [] },
+      members: [{ refs: [], names: [branch] }],
+      exclude: { refs: [`--remotes=${remote}`], names: [] },
+      filters: [],
+      pathspecs: [],
+      label: 'the pushed commits',
     };
-  return { ...base, members: [{ refs: [], names: [`${from}..${to}`] }], exclude: none };
+  }
+  throw new KeyguardError(
+    'USAGE',
+    "'--pre-push' needs PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF, or PRE_COMMIT_LOCAL_BRANCH and PRE_COMMIT_REMOTE_NAME (set by pre-commit's pre-push stage)",
+  );
 }
 
 /**
@@ -175,7 +181,9 @@ function selectionOf(io: CommandIo, argv: readonly string[]) {
     if (positionals.length > 0 || refs.length > 0 || logOpts.length > 0) {
       throw new KeyguardError('USAGE', "'--pre-push' takes its range from the environment");
     }
-    return { values, selection: prePushSelection(io.env) };
+    const update = prePushUpdate(io.env);
+    if (update !== undefined) return { values, selection: undefined, update };
+    return { values, selection: prePushBranchSelection(io.env) };
   }
   const tokens = [...revisions, ...refs];
   const since = stringOption(values, 'since');
@@ -191,20 +199,22 @@ function selectionOf(io: CommandIo, argv: readonly string[]) {
     logOpts,
     label: describe(revisions, refs, logOpts, values, pathspecs),
   });
-  return { values, selection };
+  return { values, selection, update: undefined };
 }
 
 export async function runHistory(io: CommandIo): Promise<number> {
-  const { values, selection } = selectionOf(io, io.argv);
+  const { values, selection, update } = selectionOf(io, io.argv);
   if (values.help === true) {
     io.stdout.write(HELP);
     return 0;
   }
-  const info = await readRepoInfo(io.cwd);
-  if (selection === undefined) {
-    io.stderr.write('keyguard: pushing a deletion: no commits to scan\n');
-    return 0;
+  if (update !== undefined) {
+    // The same plan as git's own pre-push hook: what the remote is not known to have.
+    const name = io.env.PRE_COMMIT_REMOTE_NAME ?? '';
+    return scanPush(io, values, [update], { name, url: io.env.PRE_COMMIT_REMOTE_URL ?? name });
   }
+  const info = await readRepoInfo(io.cwd);
+  if (selection === undefined) return 0;
   const extra: Record<string, string | number | boolean> = { partial: false };
   if (info.shallow) {
     extra.partial = true;
@@ -224,6 +234,7 @@ export async function runHistory(io: CommandIo): Promise<number> {
         mode: 'history',
         cwd: info.top,
         revisions: resolved.revisions,
+        ...(resolved.input === undefined ? {} : { input: resolved.input }),
         ...(resolved.commits === undefined ? {} : { commits: resolved.commits }),
         pathspecs: resolved.pathspecs,
         rangeLabel: selection.label,
