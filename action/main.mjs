@@ -132,6 +132,26 @@ var init_value_checks = __esm({
   }
 });
 
+// src/filters/baseline-hashing.ts
+function legacyTokens(entries) {
+  const tokens = /* @__PURE__ */ new Map();
+  for (const e of entries) {
+    if (e.secretHash !== void 0 && !tokens.has(e.secretHash))
+      tokens.set(e.secretHash, `legacy:${tokens.size}`);
+  }
+  return tokens;
+}
+function baselineHashing(baseline, key) {
+  const legacy = baseline === void 0 ? /* @__PURE__ */ new Map() : legacyTokens(baseline.entries);
+  const k = key ?? baseline?.key;
+  return { ...k === void 0 ? {} : { key: k }, ...legacy.size === 0 ? {} : { legacy } };
+}
+var init_baseline_hashing = __esm({
+  "src/filters/baseline-hashing.ts"() {
+    "use strict";
+  }
+});
+
 // src/sources/byte-scan.generated.ts
 var BYTE_SCAN_WASM;
 var init_byte_scan_generated = __esm({
@@ -3421,6 +3441,313 @@ var require_picomatch2 = __commonJS({
   }
 });
 
+// rules/aws.json
+var aws_default;
+var init_aws = __esm({
+  "rules/aws.json"() {
+    aws_default = {
+      $schema: "./rule-pack.schema.json",
+      version: 1,
+      name: "aws",
+      rules: [
+        {
+          id: "aws-access-key-id",
+          kind: "key-id",
+          title: "AWS access key ID",
+          description: "A long-term AWS access key ID (AKIA), or an STS bearer-token (ABIA) or context-specific (ACCA) credential ID. Alone it cannot sign a request, but it names the account and is half of a credential.",
+          pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9_])((?:AKIA|ABIA|ACCA)(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15}))\\b",
+          secretGroup: 1,
+          keywords: ["AKIA", "ABIA", "ACCA"],
+          minEntropy: 2.8,
+          minValueRun: 20,
+          report: "always",
+          severity: "low",
+          remediation: "Find where the matching secret is kept; if it was ever committed, deactivate and rotate the key. Keep key IDs out of source: load credentials from the environment or a secret manager.",
+          references: [
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"
+          ],
+          examples: {
+            match: [
+              "aws_access_key_id = {{AKIA}}",
+              "const id = '{{AKIA}}';",
+              "{{ABIA}}",
+              "key={{ACCA}}&x=1",
+              '"text": "creds:\\n{{AKIA}}\\n"',
+              "X-Amz-Credential%3D{{AKIA}}%2F20260101"
+            ],
+            noMatch: [
+              "AKIAIOSFODNN7EXAMPLE",
+              "AKIAXXXXXXXXXXXXXXXX",
+              "AKIA0000000000000000",
+              "AKIAABCDEFGHIJKLMNOP",
+              "XAKIAQWERTYUIOPASDFGH",
+              "akiaqwertyuiopasdfgh",
+              "AKIA{{BASE32_15}}"
+            ]
+          }
+        },
+        {
+          id: "aws-temporary-access-key-id",
+          kind: "key-id",
+          title: "AWS temporary access key ID",
+          description: "An access key ID issued by AWS STS (ASIA). It is usable with its secret and session token until the session expires (at most 36 hours).",
+          pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9_])(ASIA(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15}))\\b",
+          secretGroup: 1,
+          keywords: ["ASIA"],
+          minEntropy: 2.8,
+          minValueRun: 20,
+          report: "always",
+          severity: "low",
+          remediation: "Temporary credentials cannot be revoked one by one: if the secret and session token leaked too, revoke the role's active sessions. Never paste STS output into source.",
+          references: [
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp.html",
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html"
+          ],
+          examples: {
+            match: [
+              '"AccessKeyId": "{{ASIA}}"',
+              "X-Amz-Credential={{ASIA}}%2F20261130%2Fus-east-1%2Fs3%2Faws4_request"
+            ],
+            noMatch: [
+              "ASIAIOSFODNN7EXAMPLE",
+              "ASIAXXXXXXXXXXXXXXXX",
+              "ASIAN CUISINE RESTAURANT",
+              "ASIAPACIFICSOUTHEAST",
+              "ASIA0000000000000000"
+            ]
+          }
+        },
+        {
+          id: "aws-secret-access-key",
+          kind: "secret",
+          title: "AWS secret access key",
+          description: "A 40-character AWS secret access key, recognised by its AWS label or by a key ID nearby. With its key ID it signs requests as the key's owner.",
+          pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9+/_\\-])(?<![A-Za-z0-9_\\-]\\.)((?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){40})(?![A-Za-z0-9+/=_\\-]|%2[BbFf]|%3[Dd]|\\.[A-Za-z0-9_\\-])",
+          secretGroup: 1,
+          keywords: ["cret", "CRET", "c_key", "C_KEY"],
+          minEntropy: 4,
+          minValueRun: 40,
+          report: "labelled",
+          labels: {
+            strong: "secretaccesskey|aws.*(?:secret|key)|amazon.*(?:secret|key)|secret.*aws|s3.*secret",
+            weak: "^(?:credentials?|creds?|storage|bucket|backup|upload|cloud|iam|root|deploy|access)?(?:secret|secretkey|secretaccess|secretid|secretkeyid|keysecret|accesssecret|accesskeysecret)$",
+            context: "(?:^|[^a-z])(?:aws|amazon|boto|iam|sts)|(?:^|[^a-z0-9])s3(?:a|n|client|bucket)?(?![a-z0-9])",
+            contextLines: 6,
+            carrier: "^(?:value|val|values|data|default|defaultvalue|parametervalue|stringvalue|plaintext|text|content|string|str)?$"
+          },
+          severity: "medium",
+          remediation: "Deactivate the key in IAM now, rotate it, and check CloudTrail for its use. Load credentials from the environment or a secret manager (AWS Secrets Manager, HashiCorp Vault, aws-vault); prefer IAM roles and temporary credentials.",
+          references: [
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"
+          ],
+          examples: {
+            match: [
+              "aws_secret_access_key = {{SECRET}}",
+              'AWS_SECRET_ACCESS_KEY="{{SECRET}}"',
+              "  secretAccessKey: '{{SECRET}}',",
+              "--aws-secret-access-key={{SECRET}}",
+              "<SecretAccessKey>{{SECRET}}</SecretAccessKey>",
+              "- name: AWS_SECRET_ACCESS_KEY\n  value: {{SECRET}}",
+              'provider "aws" {\n  region     = "eu-west-1"\n  secret_key = "{{SECRET}}"\n}',
+              "AWS Secret Access Key [None]: {{SECRET}}",
+              "| AWS_SECRET_ACCESS_KEY | `{{SECRET}}` |",
+              "<key>AWSSecretKey</key>\n<string>{{SECRET}}</string>",
+              "UPDATE settings SET value = '{{SECRET}}' WHERE name = 'aws_secret_access_key';",
+              'hc.set("fs.s3a.secret.key", "{{SECRET}}")',
+              "aws_sec_key {{SECRET}}"
+            ],
+            noMatch: [
+              "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+              "aws_secret_access_key = ${AWS_SECRET_ACCESS_KEY}",
+              "aws_secret_access_key = {{HEX40}}",
+              "aws_secret_access_key = XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+              "aws_secret_access_key = wJalr********************************KEY",
+              "SECRET_KEY = '{{SECRET}}'",
+              "checksum: {{B64_40}}",
+              "{{SECRET}}",
+              "AWS_REGION=us-east-1\nJWT_SECRET={{B64_40}}",
+              "AWS_REGION = 'us-east-1'\nSECRET_KEY = '{{B64_40}}'",
+              "aws_secret_access_key: ENC[AES256_GCM,data:{{B64_40}},iv:abc,tag:def,type:str]",
+              "AWS_SECRET_ACCESS_KEY=ThisIsNotARealSecretKeyJustAPlaceholder1",
+              "aws_token = eyJhbGciOiJIUzI1NiJ9.{{B64_40}}.sig"
+            ]
+          }
+        },
+        {
+          id: "aws-session-token",
+          kind: "session-token",
+          title: "AWS session token",
+          description: "An STS session token, labelled as one (aws_session_token, SessionToken, X-Amz-Security-Token). With the temporary key ID and secret it grants the session's permissions until it expires.",
+          pattern: "(?<![A-Za-z0-9+/%_\\-])((?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){100,}(?:=|%3[Dd]){0,2})(?![A-Za-z0-9+/=%_\\-])",
+          secretGroup: 1,
+          keywords: ["YXdz", "JpZ2lu"],
+          minEntropy: 4.5,
+          minValueRun: 100,
+          report: "labelled",
+          labels: {
+            strong: "sessiontoken|securitytoken",
+            carrier: "^(?:value|val|values|data|default|defaultvalue|parametervalue|stringvalue|plaintext|text|content|string|str)?$"
+          },
+          severity: "medium",
+          remediation: "Revoke the role's active sessions (IAM console: Revoke active sessions) and find out how STS output reached source. Never store temporary credentials; let the SDK obtain them.",
+          references: [
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html"
+          ],
+          examples: {
+            match: [
+              "aws_session_token = {{TOKEN}}",
+              '"SessionToken": "{{TOKEN}}",',
+              "X-Amz-Security-Token: {{TOKEN}}",
+              "- name: AWS_SESSION_TOKEN\n  value: {{TOKEN}}",
+              "aws_session_token = FwoGZXIvYXdzE{{B64_40}}{{B64_40#2}}{{B64_40#3}}"
+            ],
+            noMatch: [
+              "aws_session_token = ${AWS_SESSION_TOKEN}",
+              '"token": "{{TOKEN}}"',
+              "aws_session_token = AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==",
+              '"sessionToken": "{{B64_40}}{{B64_40#2}}{{B64_40#3}}"'
+            ]
+          }
+        },
+        {
+          id: "aws-unique-identifier",
+          kind: "identifier",
+          title: "AWS unique identifier",
+          description: "The unique ID of an IAM user, role, group, policy, instance profile, public key or certificate (AIDA, AROA, AGPA, ANPA, ANVA, AIPA, APKA, ASCA). Not a credential; off unless enabled.",
+          enabled: false,
+          pattern: "\\b((?:AIDA|AROA|AGPA|ANPA|ANVA|AIPA|APKA|ASCA)[A-Z0-9]{16,17})\\b",
+          secretGroup: 1,
+          keywords: ["AIDA", "AROA", "AGPA", "ANPA", "ANVA", "AIPA", "APKA", "ASCA"],
+          minValueRun: 20,
+          minEntropy: 3,
+          report: "always",
+          severity: "info",
+          remediation: "Not a secret. Enable this rule only to inventory AWS identifiers in source.",
+          references: [
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids"
+          ],
+          examples: {
+            match: ['"UserId": "{{AIDA}}"'],
+            noMatch: ["AIDACKCEVSQ6C2EXAMPLE"]
+          }
+        },
+        {
+          id: "aws-access-key-pair",
+          kind: "pair",
+          title: "AWS access key pair",
+          description: "A long-term access key ID with its secret access key close by: a working credential that signs requests as its IAM user (or root).",
+          pairing: {
+            keyId: "aws-access-key-id",
+            secret: "aws-secret-access-key",
+            withinLines: 8,
+            withinChars: 1500
+          },
+          severity: "high",
+          remediation: "Deactivate the key in IAM now, rotate it (rotation, not history rewriting, is the fix) and check CloudTrail for its use. Move credentials to environment variables or a secret manager (AWS Secrets Manager, HashiCorp Vault, aws-vault); prefer IAM roles; never create root keys.",
+          references: [
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console",
+            "https://repost.aws/knowledge-center/potential-account-compromise"
+          ],
+          examples: {
+            match: [
+              "[default]\naws_access_key_id = {{AKIA}}\naws_secret_access_key = {{SECRET}}",
+              'new BasicAWSCredentials("{{AKIA}}", "{{SECRET}}")',
+              '{"AccessKeyId":"{{AKIA}}","SecretAccessKey":"{{SECRET}}"}',
+              '{"ticket": "vendor creds\\n{{AKIA}}\\n{{SECRET}}"}',
+              "[default]\naws_access_key_id = {{AKIA}}\nregion = us-east-1\noutput = json\ncli_pager =\nretry_mode = standard\nmax_attempts = 5\nca_bundle = /etc/ssl/corp.pem\nduration_seconds = 3600\nparameter_validation = true\ns3 =\n  addressing_style = path\naws_secret_access_key = {{SECRET}}"
+            ],
+            noMatch: [
+              "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+              "id = {{AKIA}}\n\n\n\n\n\n\n\n\n\n\n\nvalue = {{B64_40}}",
+              "{{AKIA}}\nchecksum: {{B64_40}}",
+              "{{AKIA}}\nJWT_SECRET={{B64_40}}"
+            ]
+          }
+        },
+        {
+          id: "aws-temporary-credential-pair",
+          kind: "pair",
+          title: "AWS temporary credentials",
+          description: "An STS temporary key ID (ASIA) with its secret close by; with a session token it works until the session expires.",
+          pairing: {
+            keyId: "aws-temporary-access-key-id",
+            secret: "aws-secret-access-key",
+            withinLines: 8,
+            withinChars: 1500
+          },
+          severity: "medium",
+          remediation: "Revoke the role's active sessions now; temporary credentials cannot be deactivated one by one. Find out how STS output reached source and let the SDK fetch credentials instead.",
+          references: [
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html"
+          ],
+          examples: {
+            match: [
+              '{"Credentials": {"AccessKeyId": "{{ASIA}}", "SecretAccessKey": "{{SECRET}}", "SessionToken": "{{TOKEN}}"}}'
+            ],
+            noMatch: ["ASIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"]
+          }
+        }
+      ],
+      allowlist: {
+        values: [
+          {
+            value: "AKIAIOSFODNN7EXAMPLE",
+            reason: "AWS documentation example key ID"
+          },
+          {
+            value: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            reason: "AWS documentation example secret"
+          },
+          {
+            value: "AKIAI44QH8DHBEXAMPLE",
+            reason: "AWS documentation example key ID"
+          },
+          {
+            value: "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+            reason: "AWS documentation example secret"
+          },
+          {
+            value: "ASIAIOSFODNN7EXAMPLE",
+            reason: "AWS documentation example temporary key ID"
+          },
+          {
+            value: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            reason: "AWS SigV4 test-suite example secret"
+          },
+          {
+            value: "AIDACKCEVSQ6C2EXAMPLE",
+            reason: "AWS documentation example user ID"
+          }
+        ],
+        valuePatterns: [
+          {
+            pattern: "EXAMPLE",
+            reason: "AWS documentation example value (contains EXAMPLE)"
+          },
+          {
+            pattern: "X{5}|x{5}|0{5}|\\*{3}|\\.{3}|#{3}",
+            reason: "placeholder (masked or filler characters)"
+          },
+          {
+            pattern: "(?:FAKE|DUMMY|SAMPLE|TEST|PLACEHOLDER|REDACTED|CHANGEME|NOTREAL|MYKEY|YOURKEY|SECRETKEY|ACCESSKEY)",
+            reason: "placeholder word"
+          },
+          {
+            pattern: "(?:[Ff]ake|[Dd]ummy|[Ss]ample|[Pp]laceholder|[Rr]edacted|[Cc]hange[Mm]e|[Nn]ot[Rr]eal|[Yy]our[Ss]ecret|[Yy]our[Kk]ey|[Ss]ecret[Kk]ey|[Aa]ccess[Kk]ey)",
+            reason: "placeholder word"
+          },
+          {
+            pattern: "(?:YOUR|HERE|REPLACE|INSERT|NOTA?REAL|[Yy]our[A-Z_]|[Rr]eplace[A-Z_]|[Ii]nsert[A-Z_])",
+            reason: "placeholder word"
+          }
+        ]
+      }
+    };
+  }
+});
+
 // src/engine/label.ts
 function normalizeName(name) {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -4341,6 +4668,41 @@ var init_scan_regions = __esm({
   }
 });
 
+// src/engine/value-hashes.ts
+import { createHmac as createHmac2 } from "node:crypto";
+function isUnguessable(rule2, value) {
+  if (!GENERATED.has(`${rule2.id}
+${rule2.spec.pattern ?? ""}`)) return false;
+  return shannonEntropy(value) * (value.length - SHOWN) >= MIN_UNKNOWN_BITS;
+}
+function valueHashes(rule2, value, hashing) {
+  if (isUnguessable(rule2, value)) return { secretHash: sha256Hex2(value) };
+  const key = hashing?.key;
+  const legacy = hashing?.legacy;
+  const legacyRef = legacy === void 0 || legacy.size === 0 ? void 0 : legacy.get(sha256Hex2(value));
+  return {
+    ...key === void 0 ? {} : {
+      secretHmac: createHmac2("sha256", Buffer.from(key, "hex")).update(value, "utf8").digest("hex")
+    },
+    ...legacyRef === void 0 ? {} : { legacyRef }
+  };
+}
+var MIN_UNKNOWN_BITS, SHOWN, GENERATED;
+var init_value_hashes = __esm({
+  "src/engine/value-hashes.ts"() {
+    "use strict";
+    init_aws();
+    init_entropy();
+    init_redact();
+    MIN_UNKNOWN_BITS = 128;
+    SHOWN = 4;
+    GENERATED = new Set(
+      aws_default.rules.filter((r) => r.kind === "secret" || r.kind === "session-token").map((r) => `${r.id}
+${r.pattern ?? ""}`)
+    );
+  }
+});
+
 // src/engine/detect.ts
 function builtinReason(pack, value) {
   const exact = pack.builtinAllow.values.get(value);
@@ -4351,10 +4713,13 @@ function builtinReason(pack, value) {
   return void 0;
 }
 function userReason(allow, values, lines, lineReason) {
-  for (const value of values) {
-    const hash = sha256Hex2(value);
-    const reason = allow.hashes.get(hash);
-    if (reason !== void 0) return { by: "allowlist", entry: `sha256:${hash}`, reason };
+  for (const { rule: rule2, value } of values) {
+    const hash = allow.hashes.size === 0 ? void 0 : sha256Hex2(value);
+    const reason = hash === void 0 ? void 0 : allow.hashes.get(hash);
+    if (reason !== void 0) {
+      const entry = isUnguessable(rule2, value) ? `sha256:${hash}` : "sha256 (allowlist.secrets)";
+      return { by: "allowlist", entry, reason };
+    }
     for (const r of allow.secretRegexes) {
       if (r.regex.test(value)) return { by: "allowlist", entry: r.entry, reason: r.reason };
     }
@@ -4514,11 +4879,18 @@ function detectChunk(chunk, pack, allow, collector) {
     const partner = e.partner === void 0 ? void 0 : locate(e.partner);
     if (!touches(location) && (partner === void 0 || !touches(partner))) continue;
     const identity = e.partner ?? e.primary;
-    const secretHash = sha256Hex2(identity.value);
+    const hashes = valueHashes(identity.rule, identity.value, allow.hashing);
+    const redacted = redactValue(e.primary.rule.kind, e.primary.value);
+    const partnerRedacted = e.partner === void 0 ? void 0 : redactValue(e.partner.rule.kind, e.partner.value);
+    const keyFacts = e.kind === "access-key-id" || e.kind === "credential-pair" ? keyFactsFor(e.primary.value) : void 0;
+    const identityText = hashes.secretHash ?? `shown
+${redacted}
+${partnerRedacted ?? ""}
+${keyFacts?.account ?? ""}`;
     const line = index.lineOf(e.primary.start);
     const bounds = { start: index.lineStart(line), end: index.lineEnd(line) };
     const lineText = maskLine(text2, bounds, e.primary.start, e.primary.end, masks);
-    const values = e.partner === void 0 ? [e.primary.value] : [e.partner.value, e.primary.value];
+    const values = e.partner === void 0 ? [e.primary] : [e.partner, e.primary];
     const lines = [line];
     if (e.partner !== void 0) lines.push(index.lineOf(e.partner.start));
     const allowedBy = e.allowedBy ?? userReason(allow, values, lines, lineReason);
@@ -4530,17 +4902,17 @@ function detectChunk(chunk, pack, allow, collector) {
       title: e.spec.title,
       location,
       ...partner === void 0 ? {} : { partner },
-      redacted: redactValue(e.primary.rule.kind, e.primary.value),
-      ...e.partner === void 0 ? {} : { partnerRedacted: redactValue(e.partner.rule.kind, e.partner.value) },
+      redacted,
+      ...partnerRedacted === void 0 ? {} : { partnerRedacted },
       lineText,
-      secretHash,
+      ...hashes,
       fingerprint: sha256Hex2(`${e.spec.id}
 ${chunk.path}
-${secretHash}`).slice(0, 32),
+${identityText}`).slice(0, 32),
       source: chunk.source,
       ...commit === void 0 ? {} : { commit },
       ...pragma ? { pragma } : {},
-      ...e.kind === "access-key-id" || e.kind === "credential-pair" ? { keyFacts: keyFactsFor(e.primary.value) } : {},
+      ...keyFacts === void 0 ? {} : { keyFacts },
       ...allowedBy === void 0 ? {} : { allowedBy }
     });
     if (collector !== void 0 && e.partner !== void 0) {
@@ -4563,16 +4935,34 @@ var init_detect = __esm({
     init_redact();
     init_scan_regions();
     init_value_checks();
+    init_value_hashes();
     PRAGMA = "keyguard:allow";
     LABEL_WINDOW = 400;
   }
 });
 
 // src/filters/apply-filters.ts
-function baselineKey(e) {
+function entryKey(e) {
+  const hash = e.secretHmac === void 0 ? `sha256:${e.secretHash}` : `hmac:${e.secretHmac}`;
   return `${e.ruleId}
 ${e.path}
-${e.secretHash}`;
+${hash}`;
+}
+function findingKeys(f, legacyHash) {
+  const at = `${f.ruleId}
+${f.location.path}
+`;
+  const keys = [];
+  if (f.secretHmac !== void 0) keys.push(`${at}hmac:${f.secretHmac}`);
+  if (f.secretHash !== void 0) keys.push(`${at}sha256:${f.secretHash}`);
+  const legacy = f.legacyRef === void 0 ? void 0 : legacyHash.get(f.legacyRef);
+  if (legacy !== void 0) keys.push(`${at}sha256:${legacy}`);
+  return keys;
+}
+function entryLabel(e) {
+  if (e.secretHmac !== void 0) return `${e.ruleId}:${e.path}:hmac:${e.secretHmac}`;
+  if (e.legacy === true) return `${e.ruleId}:${e.path}:legacy entry`;
+  return `${e.ruleId}:${e.path}:sha256:${e.secretHash ?? ""}`;
 }
 function pathReason(f, pathAllow) {
   for (const p of pathAllow) {
@@ -4594,7 +4984,9 @@ ${f.commit?.sha ?? ""}`;
 function applyFilters(findings, ctx) {
   const kept = [];
   const suppressed = [];
-  const baseline = new Map((ctx.baseline ?? []).map((e) => [baselineKey(e), e]));
+  const entries = ctx.baseline ?? [];
+  const baseline = new Map(entries.map((e) => [entryKey(e), e]));
+  const legacyHash = new Map([...legacyTokens(entries)].map(([hash, token]) => [token, hash]));
   const used = /* @__PURE__ */ new Set();
   for (const f of dedupe(findings)) {
     const byValue = f.allowedBy;
@@ -4603,12 +4995,13 @@ function applyFilters(findings, ctx) {
       suppressed.push({ finding: f, reason });
       continue;
     }
-    const key = baselineKey({ ruleId: f.ruleId, path: f.location.path, secretHash: f.secretHash });
-    if (baseline.has(key)) {
+    const key = findingKeys(f, legacyHash).find((k) => baseline.has(k));
+    const entry = key === void 0 ? void 0 : baseline.get(key);
+    if (key !== void 0 && entry !== void 0) {
       used.add(key);
       suppressed.push({
         finding: f,
-        reason: { by: "baseline", entry: key.replace(/\n/g, ":"), reason: "accepted in baseline" }
+        reason: { by: "baseline", entry: entryLabel(entry), reason: "accepted in baseline" }
       });
       continue;
     }
@@ -4620,6 +5013,7 @@ function applyFilters(findings, ctx) {
 var init_apply_filters = __esm({
   "src/filters/apply-filters.ts"() {
     "use strict";
+    init_baseline_hashing();
   }
 });
 
@@ -4643,7 +5037,13 @@ function allowlistToData(allow) {
   return {
     hashes: [...allow.hashes],
     secretRegexes: allow.secretRegexes.map(regex),
-    lineRegexes: allow.lineRegexes.map(regex)
+    lineRegexes: allow.lineRegexes.map(regex),
+    ...allow.hashing === void 0 ? {} : {
+      hashing: {
+        ...allow.hashing.key === void 0 ? {} : { key: allow.hashing.key },
+        ...allow.hashing.legacy === void 0 ? {} : { legacy: [...allow.hashing.legacy] }
+      }
+    }
   };
 }
 function allowlistFromData(data) {
@@ -4655,7 +5055,13 @@ function allowlistFromData(data) {
   return {
     hashes: new Map(data.hashes),
     secretRegexes: data.secretRegexes.map(regex),
-    lineRegexes: data.lineRegexes.map(regex)
+    lineRegexes: data.lineRegexes.map(regex),
+    ...data.hashing === void 0 ? {} : {
+      hashing: {
+        ...data.hashing.key === void 0 ? {} : { key: data.hashing.key },
+        ...data.hashing.legacy === void 0 ? {} : { legacy: new Map(data.hashing.legacy) }
+      }
+    }
   };
 }
 function revivedTarget(t) {
@@ -5205,10 +5611,22 @@ function parseJsonText(text2, file, code) {
 
 // src/config/load-baseline.ts
 var BASELINE_FILE_NAME = ".keyguard-baseline.json";
-function isEntry(e) {
-  if (typeof e !== "object" || e === null) return false;
+var HEX64 = /^[0-9a-f]{64}$/;
+function entryOf(e, version) {
+  if (typeof e !== "object" || e === null) return void 0;
   const r = e;
-  return typeof r.ruleId === "string" && typeof r.path === "string" && typeof r.secretHash === "string" && /^[0-9a-f]{64}$/.test(r.secretHash);
+  if (typeof r.ruleId !== "string" || typeof r.path !== "string") return void 0;
+  const hash = typeof r.secretHash === "string" && HEX64.test(r.secretHash) ? r.secretHash : void 0;
+  const hmac2 = typeof r.secretHmac === "string" && HEX64.test(r.secretHmac) ? r.secretHmac : void 0;
+  if (hash === void 0 === (hmac2 === void 0)) return void 0;
+  if (r.legacy !== void 0 && (r.legacy !== true || hash === void 0)) return void 0;
+  const base = { ruleId: r.ruleId, path: r.path };
+  if (hmac2 !== void 0) return version === 2 ? { ...base, secretHmac: hmac2 } : void 0;
+  return {
+    ...base,
+    secretHash: hash,
+    ...version === 1 || r.legacy === true ? { legacy: true } : {}
+  };
 }
 async function loadBaseline(file) {
   return baselineFromData(await parseJsonFile(file, "BASELINE_INVALID"), file);
@@ -5216,22 +5634,32 @@ async function loadBaseline(file) {
 function baselineFromText(text2, file) {
   return baselineFromData(parseJsonText(text2, file, "BASELINE_INVALID"), file);
 }
-function baselineFromData(data, file) {
+function baselineFromData(raw, file) {
+  const data = raw;
+  const version = data?.version;
   const entries = data?.entries;
-  if (data?.version !== 1 || !Array.isArray(entries)) {
+  if (version !== 1 && version !== 2 || !Array.isArray(entries)) {
     throw new KeyguardError(
       "BASELINE_INVALID",
-      `${file}: not a keyguard baseline (expected {"version": 1, "entries": [...]})`
+      `${file}: not a keyguard baseline (expected {"version": 2, "key": \u2026, "entries": [...]})`
     );
   }
-  const bad = entries.findIndex((e) => !isEntry(e));
-  if (bad !== -1) {
-    throw new KeyguardError(
-      "BASELINE_INVALID",
-      `${file}#/entries/${bad}: expected {ruleId, path, secretHash (64 hex)}`
-    );
+  const key = data?.key;
+  if (version === 2 && (typeof key !== "string" || !HEX64.test(key))) {
+    throw new KeyguardError("BASELINE_INVALID", `${file}#/key: expected 64 hex characters`);
   }
-  return entries;
+  const parsed = [];
+  for (const [i, e] of entries.entries()) {
+    const entry = entryOf(e, version);
+    if (entry === void 0) {
+      throw new KeyguardError(
+        "BASELINE_INVALID",
+        version === 1 ? `${file}#/entries/${i}: expected {ruleId, path, secretHash (64 hex)}` : `${file}#/entries/${i}: expected {ruleId, path} and one of secretHmac or secretHash (64 hex)`
+      );
+    }
+    parsed.push(entry);
+  }
+  return version === 2 ? { version, key, entries: parsed } : { version, entries: parsed };
 }
 
 // src/engine/collect-credentials.ts
@@ -5316,6 +5744,9 @@ function createCredentialCollector(options = {}) {
     }
   };
 }
+
+// src/app/scan.ts
+init_baseline_hashing();
 
 // src/model/finding.ts
 var SEVERITIES = ["critical", "high", "medium", "low", "info"];
@@ -7428,7 +7859,7 @@ async function assessScan(outcome, options) {
       pairOfToken.set(createHash3("sha256").update(c.sessionToken).digest("hex"), c.fingerprint);
     }
     for (const f of survivors) {
-      const pair = f.kind === "session-token" ? pairOfToken.get(f.secretHash) : void 0;
+      const pair = f.kind === "session-token" && f.secretHash !== void 0 ? pairOfToken.get(f.secretHash) : void 0;
       const result2 = pair === void 0 ? void 0 : verification.get(pair);
       if (result2 !== void 0 && !verification.has(f.fingerprint))
         verification.set(f.fingerprint, result2);
@@ -8372,309 +8803,8 @@ function configFromText(text2, file, today, label = file) {
   return configFromData(parseJsonText(text2, label, "CONFIG_INVALID"), file, today, label);
 }
 
-// rules/aws.json
-var aws_default = {
-  $schema: "./rule-pack.schema.json",
-  version: 1,
-  name: "aws",
-  rules: [
-    {
-      id: "aws-access-key-id",
-      kind: "key-id",
-      title: "AWS access key ID",
-      description: "A long-term AWS access key ID (AKIA), or an STS bearer-token (ABIA) or context-specific (ACCA) credential ID. Alone it cannot sign a request, but it names the account and is half of a credential.",
-      pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9_])((?:AKIA|ABIA|ACCA)(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15}))\\b",
-      secretGroup: 1,
-      keywords: ["AKIA", "ABIA", "ACCA"],
-      minEntropy: 2.8,
-      minValueRun: 20,
-      report: "always",
-      severity: "low",
-      remediation: "Find where the matching secret is kept; if it was ever committed, deactivate and rotate the key. Keep key IDs out of source: load credentials from the environment or a secret manager.",
-      references: [
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"
-      ],
-      examples: {
-        match: [
-          "aws_access_key_id = {{AKIA}}",
-          "const id = '{{AKIA}}';",
-          "{{ABIA}}",
-          "key={{ACCA}}&x=1",
-          '"text": "creds:\\n{{AKIA}}\\n"',
-          "X-Amz-Credential%3D{{AKIA}}%2F20260101"
-        ],
-        noMatch: [
-          "AKIAIOSFODNN7EXAMPLE",
-          "AKIAXXXXXXXXXXXXXXXX",
-          "AKIA0000000000000000",
-          "AKIAABCDEFGHIJKLMNOP",
-          "XAKIAQWERTYUIOPASDFGH",
-          "akiaqwertyuiopasdfgh",
-          "AKIA{{BASE32_15}}"
-        ]
-      }
-    },
-    {
-      id: "aws-temporary-access-key-id",
-      kind: "key-id",
-      title: "AWS temporary access key ID",
-      description: "An access key ID issued by AWS STS (ASIA). It is usable with its secret and session token until the session expires (at most 36 hours).",
-      pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9_])(ASIA(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15}))\\b",
-      secretGroup: 1,
-      keywords: ["ASIA"],
-      minEntropy: 2.8,
-      minValueRun: 20,
-      report: "always",
-      severity: "low",
-      remediation: "Temporary credentials cannot be revoked one by one: if the secret and session token leaked too, revoke the role's active sessions. Never paste STS output into source.",
-      references: [
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp.html",
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html"
-      ],
-      examples: {
-        match: [
-          '"AccessKeyId": "{{ASIA}}"',
-          "X-Amz-Credential={{ASIA}}%2F20261130%2Fus-east-1%2Fs3%2Faws4_request"
-        ],
-        noMatch: [
-          "ASIAIOSFODNN7EXAMPLE",
-          "ASIAXXXXXXXXXXXXXXXX",
-          "ASIAN CUISINE RESTAURANT",
-          "ASIAPACIFICSOUTHEAST",
-          "ASIA0000000000000000"
-        ]
-      }
-    },
-    {
-      id: "aws-secret-access-key",
-      kind: "secret",
-      title: "AWS secret access key",
-      description: "A 40-character AWS secret access key, recognised by its AWS label or by a key ID nearby. With its key ID it signs requests as the key's owner.",
-      pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9+/_\\-])(?<![A-Za-z0-9_\\-]\\.)((?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){40})(?![A-Za-z0-9+/=_\\-]|%2[BbFf]|%3[Dd]|\\.[A-Za-z0-9_\\-])",
-      secretGroup: 1,
-      keywords: ["cret", "CRET", "c_key", "C_KEY"],
-      minEntropy: 4,
-      minValueRun: 40,
-      report: "labelled",
-      labels: {
-        strong: "secretaccesskey|aws.*(?:secret|key)|amazon.*(?:secret|key)|secret.*aws|s3.*secret",
-        weak: "^(?:credentials?|creds?|storage|bucket|backup|upload|cloud|iam|root|deploy|access)?(?:secret|secretkey|secretaccess|secretid|secretkeyid|keysecret|accesssecret|accesskeysecret)$",
-        context: "(?:^|[^a-z])(?:aws|amazon|boto|iam|sts)|(?:^|[^a-z0-9])s3(?:a|n|client|bucket)?(?![a-z0-9])",
-        contextLines: 6,
-        carrier: "^(?:value|val|values|data|default|defaultvalue|parametervalue|stringvalue|plaintext|text|content|string|str)?$"
-      },
-      severity: "medium",
-      remediation: "Deactivate the key in IAM now, rotate it, and check CloudTrail for its use. Load credentials from the environment or a secret manager (AWS Secrets Manager, HashiCorp Vault, aws-vault); prefer IAM roles and temporary credentials.",
-      references: [
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"
-      ],
-      examples: {
-        match: [
-          "aws_secret_access_key = {{SECRET}}",
-          'AWS_SECRET_ACCESS_KEY="{{SECRET}}"',
-          "  secretAccessKey: '{{SECRET}}',",
-          "--aws-secret-access-key={{SECRET}}",
-          "<SecretAccessKey>{{SECRET}}</SecretAccessKey>",
-          "- name: AWS_SECRET_ACCESS_KEY\n  value: {{SECRET}}",
-          'provider "aws" {\n  region     = "eu-west-1"\n  secret_key = "{{SECRET}}"\n}',
-          "AWS Secret Access Key [None]: {{SECRET}}",
-          "| AWS_SECRET_ACCESS_KEY | `{{SECRET}}` |",
-          "<key>AWSSecretKey</key>\n<string>{{SECRET}}</string>",
-          "UPDATE settings SET value = '{{SECRET}}' WHERE name = 'aws_secret_access_key';",
-          'hc.set("fs.s3a.secret.key", "{{SECRET}}")',
-          "aws_sec_key {{SECRET}}"
-        ],
-        noMatch: [
-          "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-          "aws_secret_access_key = ${AWS_SECRET_ACCESS_KEY}",
-          "aws_secret_access_key = {{HEX40}}",
-          "aws_secret_access_key = XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
-          "aws_secret_access_key = wJalr********************************KEY",
-          "SECRET_KEY = '{{SECRET}}'",
-          "checksum: {{B64_40}}",
-          "{{SECRET}}",
-          "AWS_REGION=us-east-1\nJWT_SECRET={{B64_40}}",
-          "AWS_REGION = 'us-east-1'\nSECRET_KEY = '{{B64_40}}'",
-          "aws_secret_access_key: ENC[AES256_GCM,data:{{B64_40}},iv:abc,tag:def,type:str]",
-          "AWS_SECRET_ACCESS_KEY=ThisIsNotARealSecretKeyJustAPlaceholder1",
-          "aws_token = eyJhbGciOiJIUzI1NiJ9.{{B64_40}}.sig"
-        ]
-      }
-    },
-    {
-      id: "aws-session-token",
-      kind: "session-token",
-      title: "AWS session token",
-      description: "An STS session token, labelled as one (aws_session_token, SessionToken, X-Amz-Security-Token). With the temporary key ID and secret it grants the session's permissions until it expires.",
-      pattern: "(?<![A-Za-z0-9+/%_\\-])((?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){100,}(?:=|%3[Dd]){0,2})(?![A-Za-z0-9+/=%_\\-])",
-      secretGroup: 1,
-      keywords: ["YXdz", "JpZ2lu"],
-      minEntropy: 4.5,
-      minValueRun: 100,
-      report: "labelled",
-      labels: {
-        strong: "sessiontoken|securitytoken",
-        carrier: "^(?:value|val|values|data|default|defaultvalue|parametervalue|stringvalue|plaintext|text|content|string|str)?$"
-      },
-      severity: "medium",
-      remediation: "Revoke the role's active sessions (IAM console: Revoke active sessions) and find out how STS output reached source. Never store temporary credentials; let the SDK obtain them.",
-      references: [
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html"
-      ],
-      examples: {
-        match: [
-          "aws_session_token = {{TOKEN}}",
-          '"SessionToken": "{{TOKEN}}",',
-          "X-Amz-Security-Token: {{TOKEN}}",
-          "- name: AWS_SESSION_TOKEN\n  value: {{TOKEN}}",
-          "aws_session_token = FwoGZXIvYXdzE{{B64_40}}{{B64_40#2}}{{B64_40#3}}"
-        ],
-        noMatch: [
-          "aws_session_token = ${AWS_SESSION_TOKEN}",
-          '"token": "{{TOKEN}}"',
-          "aws_session_token = AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==",
-          '"sessionToken": "{{B64_40}}{{B64_40#2}}{{B64_40#3}}"'
-        ]
-      }
-    },
-    {
-      id: "aws-unique-identifier",
-      kind: "identifier",
-      title: "AWS unique identifier",
-      description: "The unique ID of an IAM user, role, group, policy, instance profile, public key or certificate (AIDA, AROA, AGPA, ANPA, ANVA, AIPA, APKA, ASCA). Not a credential; off unless enabled.",
-      enabled: false,
-      pattern: "\\b((?:AIDA|AROA|AGPA|ANPA|ANVA|AIPA|APKA|ASCA)[A-Z0-9]{16,17})\\b",
-      secretGroup: 1,
-      keywords: ["AIDA", "AROA", "AGPA", "ANPA", "ANVA", "AIPA", "APKA", "ASCA"],
-      minValueRun: 20,
-      minEntropy: 3,
-      report: "always",
-      severity: "info",
-      remediation: "Not a secret. Enable this rule only to inventory AWS identifiers in source.",
-      references: [
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids"
-      ],
-      examples: {
-        match: ['"UserId": "{{AIDA}}"'],
-        noMatch: ["AIDACKCEVSQ6C2EXAMPLE"]
-      }
-    },
-    {
-      id: "aws-access-key-pair",
-      kind: "pair",
-      title: "AWS access key pair",
-      description: "A long-term access key ID with its secret access key close by: a working credential that signs requests as its IAM user (or root).",
-      pairing: {
-        keyId: "aws-access-key-id",
-        secret: "aws-secret-access-key",
-        withinLines: 8,
-        withinChars: 1500
-      },
-      severity: "high",
-      remediation: "Deactivate the key in IAM now, rotate it (rotation, not history rewriting, is the fix) and check CloudTrail for its use. Move credentials to environment variables or a secret manager (AWS Secrets Manager, HashiCorp Vault, aws-vault); prefer IAM roles; never create root keys.",
-      references: [
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console",
-        "https://repost.aws/knowledge-center/potential-account-compromise"
-      ],
-      examples: {
-        match: [
-          "[default]\naws_access_key_id = {{AKIA}}\naws_secret_access_key = {{SECRET}}",
-          'new BasicAWSCredentials("{{AKIA}}", "{{SECRET}}")',
-          '{"AccessKeyId":"{{AKIA}}","SecretAccessKey":"{{SECRET}}"}',
-          '{"ticket": "vendor creds\\n{{AKIA}}\\n{{SECRET}}"}',
-          "[default]\naws_access_key_id = {{AKIA}}\nregion = us-east-1\noutput = json\ncli_pager =\nretry_mode = standard\nmax_attempts = 5\nca_bundle = /etc/ssl/corp.pem\nduration_seconds = 3600\nparameter_validation = true\ns3 =\n  addressing_style = path\naws_secret_access_key = {{SECRET}}"
-        ],
-        noMatch: [
-          "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-          "id = {{AKIA}}\n\n\n\n\n\n\n\n\n\n\n\nvalue = {{B64_40}}",
-          "{{AKIA}}\nchecksum: {{B64_40}}",
-          "{{AKIA}}\nJWT_SECRET={{B64_40}}"
-        ]
-      }
-    },
-    {
-      id: "aws-temporary-credential-pair",
-      kind: "pair",
-      title: "AWS temporary credentials",
-      description: "An STS temporary key ID (ASIA) with its secret close by; with a session token it works until the session expires.",
-      pairing: {
-        keyId: "aws-temporary-access-key-id",
-        secret: "aws-secret-access-key",
-        withinLines: 8,
-        withinChars: 1500
-      },
-      severity: "medium",
-      remediation: "Revoke the role's active sessions now; temporary credentials cannot be deactivated one by one. Find out how STS output reached source and let the SDK fetch credentials instead.",
-      references: [
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html"
-      ],
-      examples: {
-        match: [
-          '{"Credentials": {"AccessKeyId": "{{ASIA}}", "SecretAccessKey": "{{SECRET}}", "SessionToken": "{{TOKEN}}"}}'
-        ],
-        noMatch: ["ASIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"]
-      }
-    }
-  ],
-  allowlist: {
-    values: [
-      {
-        value: "AKIAIOSFODNN7EXAMPLE",
-        reason: "AWS documentation example key ID"
-      },
-      {
-        value: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        reason: "AWS documentation example secret"
-      },
-      {
-        value: "AKIAI44QH8DHBEXAMPLE",
-        reason: "AWS documentation example key ID"
-      },
-      {
-        value: "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-        reason: "AWS documentation example secret"
-      },
-      {
-        value: "ASIAIOSFODNN7EXAMPLE",
-        reason: "AWS documentation example temporary key ID"
-      },
-      {
-        value: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        reason: "AWS SigV4 test-suite example secret"
-      },
-      {
-        value: "AIDACKCEVSQ6C2EXAMPLE",
-        reason: "AWS documentation example user ID"
-      }
-    ],
-    valuePatterns: [
-      {
-        pattern: "EXAMPLE",
-        reason: "AWS documentation example value (contains EXAMPLE)"
-      },
-      {
-        pattern: "X{5}|x{5}|0{5}|\\*{3}|\\.{3}|#{3}",
-        reason: "placeholder (masked or filler characters)"
-      },
-      {
-        pattern: "(?:FAKE|DUMMY|SAMPLE|TEST|PLACEHOLDER|REDACTED|CHANGEME|NOTREAL|MYKEY|YOURKEY|SECRETKEY|ACCESSKEY)",
-        reason: "placeholder word"
-      },
-      {
-        pattern: "(?:[Ff]ake|[Dd]ummy|[Ss]ample|[Pp]laceholder|[Rr]edacted|[Cc]hange[Mm]e|[Nn]ot[Rr]eal|[Yy]our[Ss]ecret|[Yy]our[Kk]ey|[Ss]ecret[Kk]ey|[Aa]ccess[Kk]ey)",
-        reason: "placeholder word"
-      },
-      {
-        pattern: "(?:YOUR|HERE|REPLACE|INSERT|NOTA?REAL|[Yy]our[A-Z_]|[Rr]eplace[A-Z_]|[Ii]nsert[A-Z_])",
-        reason: "placeholder word"
-      }
-    ]
-  }
-};
-
 // src/rules/builtin-pack.ts
+init_aws();
 var BUILTIN_PACK = aws_default;
 var BUILTIN_PACK_FILE = "rules/aws.json";
 
@@ -10345,7 +10475,9 @@ var EMPTY_SOURCE = {
 };
 async function baselineFor(choice, root, configured) {
   if (choice.kind === "none") return void 0;
-  if (choice.kind === "entries") return choice.entries;
+  if (choice.kind === "entries") {
+    return choice.key === void 0 ? { version: 1, entries: choice.entries } : { version: 2, key: choice.key, entries: choice.entries };
+  }
   if (choice.kind === "file") return loadBaseline(choice.file);
   if (configured !== void 0) return loadBaseline(configured);
   const fallback = join2(root, BASELINE_FILE_NAME);
@@ -10464,12 +10596,14 @@ async function scan(target, options) {
     packSources: setup.packSources,
     compileOptions: setup.compileOptions
   } : void 0;
+  const hashing = options.hashing ?? baselineHashing(baseline);
   const scanned = await runScan(
     source,
     target.mode,
     {
       ...setup,
-      ...baseline === void 0 ? {} : { baseline },
+      config: { ...setup.config, engineAllow: { ...setup.config.engineAllow, hashing } },
+      ...baseline === void 0 ? {} : { baseline: baseline.entries },
       ...collector === void 0 ? {} : { collector }
     },
     parallel
@@ -10575,6 +10709,13 @@ function markdownText(text2) {
 function markdownCode(text2) {
   const plain = text2 !== "" && text2.trim() === text2 && !SPECIAL_IN_CODE.test(text2) && escapeControl(text2) === text2;
   return plain ? `\`${text2}\`` : `<code>${markdownText(text2)}</code>`;
+}
+
+// src/engine/stale-hash.ts
+function staleHash(e) {
+  if (e.secretHmac !== void 0) return `hmac:${e.secretHmac.slice(0, 12)}\u2026`;
+  if (e.legacy === true || e.secretHash === void 0) return "legacy entry";
+  return `sha256:${e.secretHash.slice(0, 12)}\u2026`;
 }
 
 // src/report/account-text.ts
@@ -10915,7 +11056,7 @@ function renderGithub(outcome, _ctx) {
         "warning",
         { file: e.path, title: "Stale keyguard baseline entry" },
         escapeControl(
-          `${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}\u2026) no longer matches anything: remove it from the baseline.`
+          `${e.ruleId} in ${e.path} (${staleHash(e)}) no longer matches anything: remove it from the baseline.`
         )
       )
     );
@@ -11025,7 +11166,7 @@ function renderHuman(outcome, ctx) {
   for (const e of stale) {
     out.push(
       c.yellow(
-        `stale baseline entry: ${escapeControl(e.ruleId)} in ${escapeControl(e.path)} (sha256:${escapeControl(e.secretHash.slice(0, 12))}\u2026) matches nothing any more`
+        `stale baseline entry: ${escapeControl(e.ruleId)} in ${escapeControl(e.path)} (${escapeControl(staleHash(e))}) matches nothing any more`
       )
     );
   }
@@ -11145,7 +11286,7 @@ function renderMarkdown(outcome, ctx) {
     out.push("These entries no longer match anything; remove them from the baseline:", "");
     for (const e of stale)
       out.push(
-        `- ${markdownCode(e.ruleId)} in ${markdownCode(e.path)} (${markdownCode(`sha256:${e.secretHash.slice(0, 12)}`)})`
+        `- ${markdownCode(e.ruleId)} in ${markdownCode(e.path)} (${markdownCode(staleHash(e))})`
       );
     out.push("");
   }
@@ -11291,7 +11432,8 @@ function result(f, key, ruleIndex) {
       severity: f.severity,
       kind: f.kind,
       redacted: f.redacted,
-      secretHash: f.secretHash,
+      ...f.secretHash === void 0 ? {} : { secretHash: f.secretHash },
+      ...f.secretHmac === void 0 ? {} : { secretHmac: f.secretHmac },
       ...f.commit === void 0 ? {} : {
         commit: f.commit.sha,
         ...f.commit.author === void 0 ? {} : { author: f.commit.author },
@@ -12047,7 +12189,11 @@ async function scan2(io, log) {
     } : {
       // Read from the base (or head) commit: the checkout's files are not consulted.
       setup: committed.setup,
-      baseline: committed.baseline === void 0 ? { kind: "none" } : { kind: "entries", entries: committed.baseline }
+      baseline: committed.baseline === void 0 ? { kind: "none" } : {
+        kind: "entries",
+        entries: committed.baseline.entries,
+        ...committed.baseline.key === void 0 ? {} : { key: committed.baseline.key }
+      }
     },
     ...severity === void 0 ? {} : { failOn: severityInput(io.env) },
     ...booleanInput(io.env, "allow-partial") ? { allowPartial: true } : {},

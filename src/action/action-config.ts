@@ -2,7 +2,7 @@ import { configChanges } from '../app/config-changes.js';
 import type { LoadedSetup } from '../app/create-scan-setup.js';
 import { loadCommittedSetup } from '../app/load-committed-setup.js';
 import { commitFiles } from '../git/commit-files.js';
-import type { BaselineEntry } from '../model/finding.js';
+import type { Baseline } from '../model/finding.js';
 import type { ResolvedTarget } from './resolve-range.js';
 import type { ScanRequest } from './scan-request.js';
 
@@ -25,7 +25,7 @@ export interface ActionConfig {
    * Config and packs read from a commit, with its baseline; undefined when the run uses the
    * checkout (the scan then loads them as the CLI does, honouring the `config` and `baseline` inputs).
    */
-  readonly committed?: { readonly setup: LoadedSetup; readonly baseline?: BaselineEntry[] };
+  readonly committed?: { readonly setup: LoadedSetup; readonly baseline?: Baseline };
   /** Where the configuration came from, in words. */
   readonly from: string;
   /** Configuration files (repository paths) the scanned commits change, whose change was not applied. */

@@ -180,7 +180,11 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
           baseline:
             committed.baseline === undefined
               ? { kind: 'none' }
-              : { kind: 'entries', entries: committed.baseline },
+              : {
+                  kind: 'entries',
+                  entries: committed.baseline.entries,
+                  ...(committed.baseline.key === undefined ? {} : { key: committed.baseline.key }),
+                },
         }),
     ...(severity === undefined ? {} : { failOn: severityInput(io.env) }),
     ...(booleanInput(io.env, 'allow-partial') ? { allowPartial: true } : {}),

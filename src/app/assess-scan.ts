@@ -48,7 +48,10 @@ export async function assessScan<T extends ScanOutcome>(
       pairOfToken.set(createHash('sha256').update(c.sessionToken).digest('hex'), c.fingerprint);
     }
     for (const f of survivors) {
-      const pair = f.kind === 'session-token' ? pairOfToken.get(f.secretHash) : undefined;
+      const pair =
+        f.kind === 'session-token' && f.secretHash !== undefined
+          ? pairOfToken.get(f.secretHash)
+          : undefined;
       const result = pair === undefined ? undefined : verification.get(pair);
       if (result !== undefined && !verification.has(f.fingerprint))
         verification.set(f.fingerprint, result);

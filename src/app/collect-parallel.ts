@@ -32,6 +32,10 @@ export interface AllowlistData {
   readonly hashes: readonly (readonly [string, string])[];
   readonly secretRegexes: readonly RegexData[];
   readonly lineRegexes: readonly RegexData[];
+  readonly hashing?: {
+    readonly key?: string;
+    readonly legacy?: readonly (readonly [string, string])[];
+  };
 }
 
 export interface WorkerInit {
@@ -62,6 +66,14 @@ export function allowlistToData(allow: EngineAllowlist): AllowlistData {
     hashes: [...allow.hashes],
     secretRegexes: allow.secretRegexes.map(regex),
     lineRegexes: allow.lineRegexes.map(regex),
+    ...(allow.hashing === undefined
+      ? {}
+      : {
+          hashing: {
+            ...(allow.hashing.key === undefined ? {} : { key: allow.hashing.key }),
+            ...(allow.hashing.legacy === undefined ? {} : { legacy: [...allow.hashing.legacy] }),
+          },
+        }),
   };
 }
 
@@ -75,6 +87,14 @@ export function allowlistFromData(data: AllowlistData): EngineAllowlist {
     hashes: new Map(data.hashes),
     secretRegexes: data.secretRegexes.map(regex),
     lineRegexes: data.lineRegexes.map(regex),
+    ...(data.hashing === undefined
+      ? {}
+      : {
+          hashing: {
+            ...(data.hashing.key === undefined ? {} : { key: data.hashing.key }),
+            ...(data.hashing.legacy === undefined ? {} : { legacy: new Map(data.hashing.legacy) }),
+          },
+        }),
   };
 }
 

@@ -4,7 +4,7 @@ import { BASELINE_FILE_NAME, baselineFromText } from '../config/load-baseline.js
 import { CONFIG_FILE_NAME, configFromText, resolveConfig } from '../config/load-config.js';
 import type { CommitFiles } from '../git/commit-files.js';
 import { KeyguardError } from '../model/errors.js';
-import type { BaselineEntry } from '../model/finding.js';
+import type { Baseline } from '../model/finding.js';
 import type { PackSource } from '../rules/compile-pack.js';
 import { rulePackFromText } from '../rules/load-pack.js';
 import { compileSetup, type LoadedSetup } from './create-scan-setup.js';
@@ -27,7 +27,7 @@ export interface CommittedSetupOptions {
 
 export interface CommittedSetup {
   readonly setup: LoadedSetup;
-  readonly baseline?: BaselineEntry[];
+  readonly baseline?: Baseline;
   /**
    * Repository-relative paths whose content in the commit decided this setup, whether the commit
    * has them or not: the configuration, the baseline, every rule pack.

@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASELINE_FILE_NAME, loadBaseline } from '../config/load-baseline.js';
 import { createCredentialCollector } from '../engine/collect-credentials.js';
+import { baselineHashing } from '../filters/baseline-hashing.js';
 import type { StagedChange } from '../git/staged-changes.js';
 import type { SourceKind } from '../model/chunk.js';
+import type { EngineHashing } from '../model/config.js';
 import { KeyguardError } from '../model/errors.js';
-import { type BaselineEntry, SEVERITIES, type Severity } from '../model/finding.js';
+import { type Baseline, type BaselineEntry, SEVERITIES, type Severity } from '../model/finding.js';
 import { type Incomplete, UNREAD_REASONS } from '../model/outcome.js';
 import type { PushedObject } from '../model/pushed-object.js';
 import type { Source } from '../model/source.js';
@@ -71,7 +73,12 @@ export type BaselineChoice =
   | { readonly kind: 'default' }
   | { readonly kind: 'none' }
   | { readonly kind: 'file'; readonly file: string }
-  | { readonly kind: 'entries'; readonly entries: readonly BaselineEntry[] };
+  | {
+      readonly kind: 'entries';
+      readonly entries: readonly BaselineEntry[];
+      /** The baseline's HMAC key, when it has one (version 2). */
+      readonly key?: string;
+    };
 
 export interface ScanOptions {
   /** Where `.keyguard.json` and the default baseline are looked for (the repository's top). */
@@ -83,6 +90,11 @@ export interface ScanOptions {
   /** Config and packs already loaded elsewhere (the Action reads them from the base commit). */
   readonly setup?: LoadedSetup;
   readonly baseline?: BaselineChoice;
+  /**
+   * How values are hashed, instead of the baseline's key and entries (`keyguard baseline`: the
+   * key the new file will hold, and the old file's plain hashes to recognise).
+   */
+  readonly hashing?: EngineHashing;
   /** `--max-file-size`: over it, a file is a skip (the config's `maxFileSize` otherwise; no limit by default). */
   readonly maxFileSize?: number;
   /** `--fail-on` (the config's `failOn` otherwise; `low` by default). */
@@ -122,9 +134,13 @@ async function baselineFor(
   choice: BaselineChoice,
   root: string,
   configured: string | undefined,
-): Promise<readonly BaselineEntry[] | undefined> {
+): Promise<Baseline | undefined> {
   if (choice.kind === 'none') return undefined;
-  if (choice.kind === 'entries') return choice.entries;
+  if (choice.kind === 'entries') {
+    return choice.key === undefined
+      ? { version: 1, entries: choice.entries }
+      : { version: 2, key: choice.key, entries: choice.entries };
+  }
   if (choice.kind === 'file') return loadBaseline(choice.file);
   if (configured !== undefined) return loadBaseline(configured);
   const fallback = join(root, BASELINE_FILE_NAME);
@@ -271,12 +287,15 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
           compileOptions: setup.compileOptions,
         }
       : undefined;
+  // Guessable values are hashed with the baseline's key (or not at all), never plainly.
+  const hashing = options.hashing ?? baselineHashing(baseline);
   const scanned = await runScan(
     source,
     target.mode as SourceKind,
     {
       ...setup,
-      ...(baseline === undefined ? {} : { baseline }),
+      config: { ...setup.config, engineAllow: { ...setup.config.engineAllow, hashing } },
+      ...(baseline === undefined ? {} : { baseline: baseline.entries }),
       ...(collector === undefined ? {} : { collector }),
     },
     parallel,

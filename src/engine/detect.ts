@@ -13,6 +13,7 @@ import { selectRules } from './prefilter.js';
 import { redactValue, sha256Hex } from './redact.js';
 import { type Anchor, keywordOffsets, regionsAround } from './scan-regions.js';
 import { isPlausibleValue } from './value-checks.js';
+import { isUnguessable, valueHashes } from './value-hashes.js';
 
 /** Inline suppression comment, on the finding's line or its partner's. */
 export const PRAGMA = 'keyguard:allow';
@@ -36,14 +37,18 @@ function builtinReason(pack: CompiledPack, value: string): SuppressionReason | u
 
 function userReason(
   allow: EngineAllowlist,
-  values: readonly string[],
+  values: readonly RawMatch[],
   lines: readonly number[],
   lineReason: (line: number) => SuppressionReason | undefined,
 ): SuppressionReason | undefined {
-  for (const value of values) {
-    const hash = sha256Hex(value);
-    const reason = allow.hashes.get(hash);
-    if (reason !== undefined) return { by: 'allowlist', entry: `sha256:${hash}`, reason };
+  for (const { rule, value } of values) {
+    const hash = allow.hashes.size === 0 ? undefined : sha256Hex(value);
+    const reason = hash === undefined ? undefined : allow.hashes.get(hash);
+    if (reason !== undefined) {
+      // The entry names its hash only when that hash is safe to show (see value-hashes).
+      const entry = isUnguessable(rule, value) ? `sha256:${hash}` : 'sha256 (allowlist.secrets)';
+      return { by: 'allowlist', entry, reason };
+    }
     for (const r of allow.secretRegexes) {
       if (r.regex.test(value)) return { by: 'allowlist', entry: r.entry, reason: r.reason };
     }
@@ -267,11 +272,23 @@ export function detectChunk(
     const partner = e.partner === undefined ? undefined : locate(e.partner);
     if (!touches(location) && (partner === undefined || !touches(partner))) continue;
     const identity = e.partner ?? e.primary;
-    const secretHash = sha256Hex(identity.value);
+    const hashes = valueHashes(identity.rule, identity.value, allow.hashing);
+    const redacted = redactValue(e.primary.rule.kind, e.primary.value);
+    const partnerRedacted =
+      e.partner === undefined ? undefined : redactValue(e.partner.rule.kind, e.partner.value);
+    const keyFacts =
+      e.kind === 'access-key-id' || e.kind === 'credential-pair'
+        ? keyFactsFor(e.primary.value)
+        : undefined;
+    // A guessable value's fingerprint is made of what the report shows anyway: stable across
+    // runs and keys, and no function of the raw value that a search could test candidates on.
+    const identityText =
+      hashes.secretHash ??
+      `shown\n${redacted}\n${partnerRedacted ?? ''}\n${keyFacts?.account ?? ''}`;
     const line = index.lineOf(e.primary.start);
     const bounds = { start: index.lineStart(line), end: index.lineEnd(line) };
     const lineText = maskLine(text, bounds, e.primary.start, e.primary.end, masks);
-    const values = e.partner === undefined ? [e.primary.value] : [e.partner.value, e.primary.value];
+    const values = e.partner === undefined ? [e.primary] : [e.partner, e.primary];
     const lines = [line];
     if (e.partner !== undefined) lines.push(index.lineOf(e.partner.start));
     const allowedBy = e.allowedBy ?? userReason(allow, values, lines, lineReason);
@@ -283,19 +300,15 @@ export function detectChunk(
       title: e.spec.title,
       location,
       ...(partner === undefined ? {} : { partner }),
-      redacted: redactValue(e.primary.rule.kind, e.primary.value),
-      ...(e.partner === undefined
-        ? {}
-        : { partnerRedacted: redactValue(e.partner.rule.kind, e.partner.value) }),
+      redacted,
+      ...(partnerRedacted === undefined ? {} : { partnerRedacted }),
       lineText,
-      secretHash,
-      fingerprint: sha256Hex(`${e.spec.id}\n${chunk.path}\n${secretHash}`).slice(0, 32),
+      ...hashes,
+      fingerprint: sha256Hex(`${e.spec.id}\n${chunk.path}\n${identityText}`).slice(0, 32),
       source: chunk.source,
       ...(commit === undefined ? {} : { commit }),
       ...(pragma ? { pragma } : {}),
-      ...(e.kind === 'access-key-id' || e.kind === 'credential-pair'
-        ? { keyFacts: keyFactsFor(e.primary.value) }
-        : {}),
+      ...(keyFacts === undefined ? {} : { keyFacts }),
       ...(allowedBy === undefined ? {} : { allowedBy }),
     });
     if (collector !== undefined && e.partner !== undefined) {

@@ -1,5 +1,6 @@
 import type { PathAllowEntry } from '../model/config.js';
 import type { BaselineEntry, Finding, Suppression, SuppressionReason } from '../model/finding.js';
+import { legacyTokens } from './baseline-hashing.js';
 
 export interface FilterContext {
   readonly pathAllow: readonly PathAllowEntry[];
@@ -13,8 +14,31 @@ export interface FilterResult {
   readonly staleBaseline: BaselineEntry[];
 }
 
-function baselineKey(e: BaselineEntry): string {
-  return `${e.ruleId}\n${e.path}\n${e.secretHash}`;
+/** An entry's identity: rule, path and its one hash (keyed or plain). */
+function entryKey(e: BaselineEntry): string {
+  const hash = e.secretHmac === undefined ? `sha256:${e.secretHash}` : `hmac:${e.secretHmac}`;
+  return `${e.ruleId}\n${e.path}\n${hash}`;
+}
+
+/**
+ * The entry keys a finding may match: its keyed hash, its plain hash (unguessable values), or the
+ * plain-hash entry its value was recognised as by the engine (token → that entry's hash).
+ */
+function findingKeys(f: Finding, legacyHash: ReadonlyMap<string, string>): string[] {
+  const at = `${f.ruleId}\n${f.location.path}\n`;
+  const keys: string[] = [];
+  if (f.secretHmac !== undefined) keys.push(`${at}hmac:${f.secretHmac}`);
+  if (f.secretHash !== undefined) keys.push(`${at}sha256:${f.secretHash}`);
+  const legacy = f.legacyRef === undefined ? undefined : legacyHash.get(f.legacyRef);
+  if (legacy !== undefined) keys.push(`${at}sha256:${legacy}`);
+  return keys;
+}
+
+/** How a matched entry is named in reports: plain hashes of guessable values never are. */
+function entryLabel(e: BaselineEntry): string {
+  if (e.secretHmac !== undefined) return `${e.ruleId}:${e.path}:hmac:${e.secretHmac}`;
+  if (e.legacy === true) return `${e.ruleId}:${e.path}:legacy entry`;
+  return `${e.ruleId}:${e.path}:sha256:${e.secretHash ?? ''}`;
 }
 
 function pathReason(
@@ -44,7 +68,9 @@ function dedupe(findings: readonly Finding[]): Finding[] {
 export function applyFilters(findings: readonly Finding[], ctx: FilterContext): FilterResult {
   const kept: Finding[] = [];
   const suppressed: Suppression[] = [];
-  const baseline = new Map((ctx.baseline ?? []).map((e) => [baselineKey(e), e]));
+  const entries = ctx.baseline ?? [];
+  const baseline = new Map(entries.map((e) => [entryKey(e), e]));
+  const legacyHash = new Map([...legacyTokens(entries)].map(([hash, token]) => [token, hash]));
   const used = new Set<string>();
   for (const f of dedupe(findings)) {
     const byValue = f.allowedBy;
@@ -58,12 +84,13 @@ export function applyFilters(findings: readonly Finding[], ctx: FilterContext): 
       suppressed.push({ finding: f, reason });
       continue;
     }
-    const key = baselineKey({ ruleId: f.ruleId, path: f.location.path, secretHash: f.secretHash });
-    if (baseline.has(key)) {
+    const key = findingKeys(f, legacyHash).find((k) => baseline.has(k));
+    const entry = key === undefined ? undefined : baseline.get(key);
+    if (key !== undefined && entry !== undefined) {
       used.add(key);
       suppressed.push({
         finding: f,
-        reason: { by: 'baseline', entry: key.replace(/\n/g, ':'), reason: 'accepted in baseline' },
+        reason: { by: 'baseline', entry: entryLabel(entry), reason: 'accepted in baseline' },
       });
       continue;
     }

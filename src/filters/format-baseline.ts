@@ -1,40 +1,64 @@
 import type { BaselineEntry, Finding } from '../model/finding.js';
 
+/** The version `formatBaseline` writes: 2 carries a key, and keyed hashes for guessable values. */
+export const BASELINE_VERSION = 2;
+
+function hashOf(e: BaselineEntry): string {
+  return e.secretHmac ?? e.secretHash ?? '';
+}
+
 function compare(a: BaselineEntry, b: BaselineEntry): number {
   if (a.path !== b.path) return a.path < b.path ? -1 : 1;
   if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
-  if (a.secretHash !== b.secretHash) return a.secretHash < b.secretHash ? -1 : 1;
+  if (hashOf(a) !== hashOf(b)) return hashOf(a) < hashOf(b) ? -1 : 1;
   return 0;
 }
 
-/** One entry per rule + path + secret hash (no lines, no raw values), sorted and deduplicated. */
+function identity(e: BaselineEntry): string {
+  return `${e.ruleId}\n${e.path}\n${e.secretHmac === undefined ? `sha256:${e.secretHash}` : `hmac:${e.secretHmac}`}`;
+}
+
+/** The entry a finding becomes: its keyed hash, or its plain one for unguessable values. */
+function entryOf(f: Finding): BaselineEntry | undefined {
+  const base = { ruleId: f.ruleId, path: f.location.path };
+  if (f.secretHmac !== undefined) return { ...base, secretHmac: f.secretHmac };
+  if (f.secretHash !== undefined) return { ...base, secretHash: f.secretHash };
+  return undefined;
+}
+
+/**
+ * One entry per rule + path + hash (no lines, no raw values), sorted and deduplicated. `keep`
+ * are entries carried over as they are (outside the scanned paths). A finding with no hash (a
+ * guessable value scanned without a key) cannot be accepted: callers always scan with a key.
+ */
 export function baselineEntries(
   findings: readonly Finding[],
   keep: readonly BaselineEntry[] = [],
 ): BaselineEntry[] {
   const byKey = new Map<string, BaselineEntry>();
-  const add = (e: BaselineEntry) =>
-    byKey.set(`${e.ruleId}\n${e.path}\n${e.secretHash}`, {
-      ruleId: e.ruleId,
-      path: e.path,
-      secretHash: e.secretHash,
-    });
-  for (const e of keep) add(e);
-  for (const f of findings)
-    add({ ruleId: f.ruleId, path: f.location.path, secretHash: f.secretHash });
+  for (const e of keep) byKey.set(identity(e), e);
+  for (const f of findings) {
+    const e = entryOf(f);
+    if (e !== undefined) byKey.set(identity(e), e);
+  }
   return [...byKey.values()].sort(compare);
 }
 
+function entryLine(e: BaselineEntry): string {
+  const hash =
+    e.secretHmac === undefined
+      ? `"secretHash": ${JSON.stringify(e.secretHash ?? '')}${e.legacy === true ? ', "legacy": true' : ''}`
+      : `"secretHmac": ${JSON.stringify(e.secretHmac)}`;
+  return `    {"ruleId": ${JSON.stringify(e.ruleId)}, "path": ${JSON.stringify(e.path)}, ${hash}}`;
+}
+
 /**
- * The baseline file's text: `{"version": 1, "entries": [...]}` with one entry per line, so two
- * branches that each accept a finding merge without conflict unless they touch the same line.
+ * The baseline file's text: `{"version": 2, "key": …, "entries": [...]}` with one entry per line,
+ * so two branches that each accept a finding merge without conflict unless they touch the same
+ * line. `key` is the HMAC key of the `secretHmac` entries (64 hex characters).
  */
-export function formatBaseline(entries: readonly BaselineEntry[]): string {
-  const lines = [...entries]
-    .sort(compare)
-    .map(
-      (e) =>
-        `    {"ruleId": ${JSON.stringify(e.ruleId)}, "path": ${JSON.stringify(e.path)}, "secretHash": ${JSON.stringify(e.secretHash)}}`,
-    );
-  return `{\n  "version": 1,\n  "entries": [${lines.length === 0 ? '' : `\n${lines.join(',\n')}\n  `}]\n}\n`;
+export function formatBaseline(entries: readonly BaselineEntry[], key: string): string {
+  const lines = [...entries].sort(compare).map(entryLine);
+  const list = lines.length === 0 ? '' : `\n${lines.join(',\n')}\n  `;
+  return `{\n  "version": ${BASELINE_VERSION},\n  "key": ${JSON.stringify(key)},\n  "entries": [${list}]\n}\n`;
 }

@@ -49,8 +49,17 @@ export interface UserConfig {
   };
 }
 
+/** How the engine hashes guessable values (see docs/baseline.md). */
+export interface EngineHashing {
+  /** The baseline's HMAC key (hex). Without one, guessable values get no hash at all. */
+  readonly key?: string;
+  /** Plain sha256 hashes of baseline entries → opaque tokens the findings carry when they match. */
+  readonly legacy?: ReadonlyMap<string, string>;
+}
+
 /** Value-level allowlist the engine applies while it still sees raw values. */
 export interface EngineAllowlist {
+  readonly hashing?: EngineHashing;
   readonly hashes: ReadonlyMap<string, string>;
   readonly secretRegexes: readonly {
     readonly regex: RegExp;

@@ -60,9 +60,22 @@ export interface Finding {
   readonly partnerRedacted?: string;
   /** The source line with every candidate value masked, trimmed around the finding. */
   readonly lineText: string;
-  /** sha256 hex of the identifying raw value (the secret for pairs and secrets, the ID otherwise). */
-  readonly secretHash: string;
-  /** Content identity, no line numbers: ruleId + path + secretHash. */
+  /**
+   * Plain sha256 hex of the identifying raw value (the secret for pairs and secrets), only when
+   * that value keeps at least 128 unknown bits beyond what is shown (see docs/baseline.md).
+   */
+  readonly secretHash?: string;
+  /** HMAC-SHA256 hex of the identifying value under the baseline's key, for guessable values. */
+  readonly secretHmac?: string;
+  /**
+   * Which plain-hash baseline entry (version 1, or carried over) the value matched: an opaque
+   * token from the scan's hashing context, never the hash itself. Internal: not reported.
+   */
+  readonly legacyRef?: string;
+  /**
+   * Content identity, no line numbers: ruleId + path + secretHash; for guessable values, ruleId +
+   * path + what is shown of the value (never a function of the raw value alone).
+   */
   readonly fingerprint: string;
   readonly source: SourceKind;
   readonly commit?: CommitRef;
@@ -93,9 +106,22 @@ export interface Suppression {
   readonly reason: SuppressionReason;
 }
 
-/** An accepted finding: identity without line numbers or raw values. */
+/** An accepted finding: identity without line numbers or raw values (one of the two hashes). */
 export interface BaselineEntry {
   readonly ruleId: string;
   readonly path: string;
-  readonly secretHash: string;
+  /** Plain sha256 of the value: unguessable values, or an entry from before keyed hashes. */
+  readonly secretHash?: string;
+  /** HMAC-SHA256 of the value under the baseline's key. */
+  readonly secretHmac?: string;
+  /** A plain hash of unknown strength (a version 1 file): never shown, only matched. */
+  readonly legacy?: boolean;
+}
+
+/** A baseline file: its entries and the key its HMAC entries (and new ones) are made with. */
+export interface Baseline {
+  readonly entries: readonly BaselineEntry[];
+  /** 64 hex characters (256 random bits); absent in version 1 files. */
+  readonly key?: string;
+  readonly version: 1 | 2;
 }

@@ -1,3 +1,4 @@
+import { staleHash } from '../engine/stale-hash.js';
 import { type Finding, SEVERITIES, type Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import { accountText } from './account-text.js';
@@ -71,7 +72,7 @@ export function renderGithub(outcome: ScanOutcome, _ctx: RenderContext): string 
         'warning',
         { file: e.path, title: 'Stale keyguard baseline entry' },
         escapeControl(
-          `${e.ruleId} in ${e.path} (sha256:${e.secretHash.slice(0, 12)}…) no longer matches anything: remove it from the baseline.`,
+          `${e.ruleId} in ${e.path} (${staleHash(e)}) no longer matches anything: remove it from the baseline.`,
         ),
       ),
     );

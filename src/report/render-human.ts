@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { staleHash } from '../engine/stale-hash.js';
 import type { Finding, Severity } from '../model/finding.js';
 import type { ScanOutcome, Skipped } from '../model/outcome.js';
 import { accountText } from './account-text.js';
@@ -122,7 +123,7 @@ export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
   for (const e of stale) {
     out.push(
       c.yellow(
-        `stale baseline entry: ${safe(e.ruleId)} in ${safe(e.path)} (sha256:${safe(e.secretHash.slice(0, 12))}…) matches nothing any more`,
+        `stale baseline entry: ${safe(e.ruleId)} in ${safe(e.path)} (${safe(staleHash(e))}) matches nothing any more`,
       ),
     );
   }

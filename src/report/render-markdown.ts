@@ -1,3 +1,4 @@
+import { staleHash } from '../engine/stale-hash.js';
 import type { Finding, Severity } from '../model/finding.js';
 import { SEVERITIES } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
@@ -114,7 +115,7 @@ export function renderMarkdown(outcome: ScanOutcome, ctx: RenderContext): string
     out.push('These entries no longer match anything; remove them from the baseline:', '');
     for (const e of stale)
       out.push(
-        `- ${markdownCode(e.ruleId)} in ${markdownCode(e.path)} (${markdownCode(`sha256:${e.secretHash.slice(0, 12)}`)})`,
+        `- ${markdownCode(e.ruleId)} in ${markdownCode(e.path)} (${markdownCode(staleHash(e))})`,
       );
     out.push('');
   }

@@ -135,7 +135,8 @@ function result(f: Finding, key: string, ruleIndex: Map<string, number>): Record
       severity: f.severity,
       kind: f.kind,
       redacted: f.redacted,
-      secretHash: f.secretHash,
+      ...(f.secretHash === undefined ? {} : { secretHash: f.secretHash }),
+      ...(f.secretHmac === undefined ? {} : { secretHmac: f.secretHmac }),
       ...(f.commit === undefined
         ? {}
         : {

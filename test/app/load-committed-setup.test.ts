@@ -108,7 +108,7 @@ describe('loadCommittedSetup', () => {
     });
     expect(loaded.setup.config.config.failOn).toBe('high');
     expect(loaded.setup.pack.byId.has('team-token')).toBe(true);
-    expect(loaded.baseline).toEqual([]);
+    expect(loaded.baseline).toEqual({ version: 1, entries: [] });
     expect([...loaded.paths].sort()).toEqual([
       '.keyguard.json',
       'accepted.json',

@@ -95,8 +95,11 @@ function acceptedBaseline(h: History): string {
   const out = join(h.s.root, `accepted-${Math.random().toString(36).slice(2)}.json`);
   const made = runCli(['baseline', '--output', out], { cwd: tree });
   expect(made.code, made.stderr).toBe(0);
-  const entries = JSON.parse(readFileSync(out, 'utf8')).entries;
-  return formatBaseline(entries.filter((e: { path: string }) => e.path === 'new.ini'));
+  const accepted = JSON.parse(readFileSync(out, 'utf8'));
+  return formatBaseline(
+    accepted.entries.filter((e: { path: string }) => e.path === 'new.ini'),
+    accepted.key,
+  );
 }
 
 function errorLines(stdout: string): string[] {
@@ -350,7 +353,10 @@ describe('GitHub Action: schedule and workflow_dispatch', () => {
       path: 'gone.txt',
       secretHash: 'e'.repeat(64),
     });
-    writeFileSync(join(ws, '.keyguard-baseline.json'), formatBaseline(baseline.entries));
+    writeFileSync(
+      join(ws, '.keyguard-baseline.json'),
+      formatBaseline(baseline.entries, baseline.key),
+    );
     const second = runAction(h.s, ws, { name: 'schedule', payload: { schedule: '0 3 * * *' } });
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,8 @@ afterEach(() => {
 beforeAll(() => {
   assertBuilt();
 });
+
+const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
 
 function creds(p: FakePair): string {
   return `[default]\naws_access_key_id = ${p.id}\naws_secret_access_key = ${p.secret}\n`;
@@ -46,10 +49,14 @@ describe('keyguard baseline', () => {
     const text = readFileSync(join(dir, '.keyguard-baseline.json'), 'utf8');
     expect(leaks(text + made.stdout + made.stderr, [a, b])).toEqual([]);
     expect(text).not.toMatch(/"line"|"column"/);
-    const file = JSON.parse(text) as { version: number; entries: { path: string }[] };
-    expect(file.version).toBe(1);
+    const file = JSON.parse(text) as { version: number; key: string; entries: { path: string }[] };
+    expect(file.version).toBe(2);
+    expect(file.key).toMatch(/^[0-9a-f]{64}$/);
     expect(file.entries.map((e) => e.path)).toEqual(['a.ts', 'b.ini']);
-    expect(text.split('\n').filter((l) => l.includes('"secretHash"')).length).toBe(2);
+    // The pair is known by its secret's sha256; the lone key ID by a keyed hash only.
+    expect(text.split('\n').filter((l) => l.includes('"secretHash"')).length).toBe(1);
+    expect(text.split('\n').filter((l) => l.includes('"secretHmac"')).length).toBe(1);
+    expect(text).not.toContain(sha256(b.id));
     const clean = runCli(['tree', '-f', 'json'], { cwd: dir });
     expect(clean.code).toBe(0);
     expect(report(clean.stdout).suppressed.byKind).toEqual({ baseline: 2 });
@@ -148,5 +155,61 @@ describe('keyguard baseline', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('.keyguard-baseline.json: not a keyguard baseline');
     expect(runCli(['baseline', '--format', 'json'], { cwd: dir }).code).toBe(2);
+  });
+
+  it('migrates a version 1 baseline: still honoured as it is, rewritten with a key on the next run', () => {
+    const a = fakePair();
+    const b = fakePair();
+    const old = {
+      version: 1,
+      entries: [
+        { ruleId: 'aws-access-key-id', path: 'a.ts', secretHash: sha256(b.id) },
+        { ruleId: 'aws-access-key-pair', path: 'b.ini', secretHash: sha256(a.secret) },
+        { ruleId: 'aws-access-key-id', path: 'gone.ts', secretHash: sha256(fakePair().id) },
+      ],
+    };
+    const dir = project({
+      'b.ini': creds(a),
+      'a.ts': `const id = '${b.id}';\n`,
+      '.keyguard-baseline.json': `${JSON.stringify(old, null, 2)}\n`,
+    });
+    // Before migrating: both findings suppressed, the old key-ID hash never shown.
+    const before = runCli(['tree', '-f', 'json', '--verbose'], { cwd: dir });
+    expect(before.code).toBe(0);
+    const parsed = JSON.parse(before.stdout) as Report & {
+      suppressed: { items: { entry: string }[] };
+    };
+    expect(parsed.suppressed.byKind).toEqual({ baseline: 2 });
+    expect(parsed.staleBaseline).toEqual([{ ruleId: 'aws-access-key-id', path: 'gone.ts' }]);
+    for (const e of old.entries.filter((x) => x.ruleId === 'aws-access-key-id'))
+      expect(before.stdout + before.stderr).not.toContain(e.secretHash.slice(0, 12));
+    const human = runCli(['tree', '--verbose'], { cwd: dir });
+    expect(human.stdout).toContain(
+      'stale baseline entry: aws-access-key-id in gone.ts (legacy entry)',
+    );
+    // Migrating: same findings accepted, the stale one pruned, said on stderr.
+    const made = runCli(['baseline'], { cwd: dir });
+    expect(made.code).toBe(0);
+    expect(made.stderr).toContain('migrated .keyguard-baseline.json from version 1 to 2');
+    expect(made.stderr).toContain('(0 added, 1 removed');
+    const text = readFileSync(join(dir, '.keyguard-baseline.json'), 'utf8');
+    const file = JSON.parse(text) as { version: number; key: string; entries: unknown[] };
+    expect(file.version).toBe(2);
+    expect(file.entries).toEqual([
+      {
+        ruleId: 'aws-access-key-id',
+        path: 'a.ts',
+        secretHmac: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+      { ruleId: 'aws-access-key-pair', path: 'b.ini', secretHash: sha256(a.secret) },
+    ]);
+    expect(text).not.toContain(sha256(b.id));
+    expect(leaks(text + made.stdout + made.stderr, [a, b])).toEqual([]);
+    // After: still clean, and a rerun keeps the key and the file byte for byte.
+    expect(runCli(['tree'], { cwd: dir }).code).toBe(0);
+    const again = runCli(['baseline'], { cwd: dir });
+    expect(again.stderr).not.toContain('migrated');
+    expect(again.stderr).toContain('(0 added, 0 removed');
+    expect(readFileSync(join(dir, '.keyguard-baseline.json'), 'utf8')).toBe(text);
   });
 });

@@ -1,6 +1,11 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeAccountId } from '../../src/engine/decode-account.js';
+import { fakePair } from '../helpers/fake-keys.js';
 import { fakeCredentials, useTempRepos } from '../helpers/git-repo.js';
-import { assertBuilt } from '../helpers/run-cli.js';
+import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
 
 // Nothing scanned leaves keyguard raw: every format, every place a scanned text is shown.
 
@@ -41,4 +46,102 @@ describe('commit messages in history reports', () => {
       expect(f.commit?.message).toMatch(/^rotate AKIA\*+.{4} \*+.{4} for staging$/);
     }
   });
+});
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
+
+/**
+ * Key IDs consistent with what reports print about a lone one: its prefix, its last four
+ * characters and the account it encodes. Characters 5-14 carry the account in 40 of their 50
+ * bits and characters 15-16 are not shown: 2^20 candidates, a second's search for a plain hash.
+ * The test searches the 2^14-2^15 of them that share the real 16th character (bounded to keep it
+ * fast; the real key is among them, so a plain hash anywhere would be found).
+ */
+function candidates(prefix: string, c15: string, last4: string, account: string): string[] {
+  const out: string[] = [];
+  const acct = Number(account);
+  for (let top = 0; top < 2; top++) {
+    for (let low7 = 0; low7 < 128; low7++) {
+      for (let low2 = 0; low2 < 4; low2++) {
+        // 50 bits: top bit, the 40-bit account, 7 low bits of the first 48, 2 more.
+        let v = top * 2 ** 49 + acct * 2 ** 9 + low7 * 4 + low2;
+        let body = '';
+        for (let i = 0; i < 10; i++) {
+          body = BASE32.charAt(v % 32) + body;
+          v = Math.floor(v / 32);
+        }
+        if (body[0] === 'I' || body[0] === 'J') continue;
+        for (const c14 of BASE32) out.push(`${prefix}${body}${c14}${c15}${last4}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Every run of 12 or more hex digits in the text: whatever could be (part of) a hash. */
+function hexRuns(text: string): Set<string> {
+  return new Set([...text.matchAll(/[0-9a-f]{12,}/gi)].map((m) => m[0].toLowerCase().slice(0, 12)));
+}
+
+describe('hashes in reports', () => {
+  it('cannot be reversed by searching the key IDs a report leaves possible', () => {
+    const dir = tempDir();
+    try {
+      const accepted = fakePair();
+      const lone = fakePair();
+      const gone = fakePair();
+      const run = (args: string[]) => runCli(args, { cwd: dir.path });
+      // A version 1 baseline (plain hashes of key IDs): honoured, and its hashes never shown.
+      writeFileSync(join(dir.path, 'a.ts'), `const id = '${accepted.id}';\n`);
+      writeFileSync(join(dir.path, 'b.ts'), `const other = '${lone.id}';\n`);
+      writeFileSync(
+        join(dir.path, '.keyguard-baseline.json'),
+        JSON.stringify({
+          version: 1,
+          entries: [
+            { ruleId: 'aws-access-key-id', path: 'a.ts', secretHash: sha256(accepted.id) },
+            { ruleId: 'aws-access-key-id', path: 'gone.ts', secretHash: sha256(gone.id) },
+          ],
+        }),
+      );
+      const outputs: string[] = [];
+      const all = (extra: string[]) => {
+        for (const format of FORMATS) {
+          const res = run(['tree', '--format', format, '--verbose', ...extra]);
+          expect(res.code, res.stderr).toBe(1);
+          outputs.push(res.stdout, res.stderr);
+        }
+      };
+      all([]);
+      all(['--no-baseline']);
+      // Migrated (version 2, with a key): the lone key ID now shows a keyed hash.
+      const made = run(['baseline']);
+      outputs.push(made.stdout, made.stderr);
+      writeFileSync(join(dir.path, 'c.ts'), `const third = '${gone.id}';\n`);
+      writeFileSync(join(dir.path, 'a.ts'), 'rotated\n');
+      all([]);
+      const text = outputs.join('\n');
+      for (const p of [accepted, lone, gone]) expect(text).not.toContain(p.id);
+      const shown = hexRuns(text);
+      expect(shown.size).toBeGreaterThan(0);
+      for (const p of [accepted, lone, gone]) {
+        const account = decodeAccountId(p.id) ?? '';
+        const space = candidates(p.id.slice(0, 4), p.id.charAt(15), p.id.slice(-4), account);
+        expect(space).toContain(p.id);
+        expect(space.length).toBeGreaterThanOrEqual(2 ** 14);
+        const hits = space.filter((c) => {
+          const h = sha256(c);
+          if (shown.has(h.slice(0, 12))) return true;
+          // Nor the fingerprint the old design made from that hash, at any path it was at.
+          return ['a.ts', 'b.ts', 'c.ts', 'gone.ts'].some((path) =>
+            shown.has(sha256(`aws-access-key-id\n${path}\n${h}`).slice(0, 12)),
+          );
+        });
+        expect(hits, 'an output hash gives a key ID away').toEqual([]);
+      }
+    } finally {
+      dir.cleanup();
+    }
+  }, 60_000);
 });

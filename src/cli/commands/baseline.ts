@@ -1,10 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { createScanSetup } from '../../app/create-scan-setup.js';
 import { scan } from '../../app/scan.js';
 import { BASELINE_FILE_NAME, loadBaseline } from '../../config/load-baseline.js';
-import { baselineEntries, formatBaseline } from '../../filters/format-baseline.js';
+import { baselineHashing, legacyTokens } from '../../filters/baseline-hashing.js';
+import {
+  BASELINE_VERSION,
+  baselineEntries,
+  formatBaseline,
+} from '../../filters/format-baseline.js';
 import { KeyguardError } from '../../model/errors.js';
-import type { BaselineEntry } from '../../model/finding.js';
+import type { Baseline, BaselineEntry } from '../../model/finding.js';
 import { escapeControl } from '../../report/escape-control.js';
 import { writeReportFile } from '../../report/write-report-file.js';
 import type { CommandIo } from '../command-io.js';
@@ -17,10 +24,12 @@ const HELP = `Usage: keyguard baseline [paths...] [options]
 
 Accept the findings that exist today: scan like 'keyguard tree' (same paths and flags) and write
 every finding to the baseline (default .keyguard-baseline.json at the repository root, or the
-config's "baseline", or --output). Entries are rule + path + sha256 of the secret: no line numbers,
-no raw values, one per line, sorted. Later scans suppress them even after lines move, report any
-new secret, and list entries that match nothing any more as stale (--fail-on-stale fails on them).
-With paths, entries for files outside those paths are kept as they are.
+config's "baseline", or --output). Entries are rule + path + a hash of the value: sha256 for
+secrets and tokens, an HMAC under the file's own random key for key IDs and other guessable
+values; no line numbers, no raw values, one per line, sorted. Later scans suppress them even after
+lines move, report any new secret, and list entries that match nothing any more as stale
+(--fail-on-stale fails on them). With paths, entries for files outside those paths are kept as
+they are. A version 1 baseline is rewritten in the current form.
 
 ${SCAN_OPTIONS_HELP}
 `;
@@ -40,9 +49,29 @@ export async function runBaseline(io: CommandIo): Promise<number> {
     throw new KeyguardError('USAGE', "option '--format' does not apply to 'keyguard baseline'");
   const root = await configRoot(io, positionals[0]);
   const covers = coveredBy(io, root, positionals);
-  const { setup, outcome: result } = await scan(
+  const options = { ...scanOptionsFrom(io, values, { root }), baseline: { kind: 'none' } } as const;
+  // The config names the baseline file, and the file holds the key: both before the scan.
+  const setup = await createScanSetup({
+    root,
+    today: io.today,
+    ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
+    ...(options.rulePacks === undefined ? {} : { rulePacks: options.rulePacks }),
+  });
+  const flag = stringOption(values, 'output') ?? stringOption(values, 'baseline');
+  const target =
+    flag !== undefined
+      ? resolve(io.cwd, flag)
+      : (setup.config.baseline ?? join(root, BASELINE_FILE_NAME));
+  const shown = relative(io.cwd, target) || target;
+  const previous: Baseline | undefined = existsSync(target)
+    ? await loadBaseline(target)
+    : undefined;
+  // A new file gets a new random key; an existing one keeps its key, so its entries stay valid.
+  const key = previous?.key ?? randomBytes(32).toString('hex');
+  const { outcome: result } = await scan(
     { mode: 'tree', cwd: io.cwd, paths: positionals },
-    { ...scanOptionsFrom(io, values, { root }), baseline: { kind: 'none' } },
+    // Old plain hashes are recognised, so a migrated entry counts as kept, not as added.
+    { ...options, setup, hashing: baselineHashing(previous, key) },
   );
   for (const w of result.warnings)
     io.stderr.write(`keyguard: warning: ${escapeControl(w.message)}\n`);
@@ -53,24 +82,38 @@ export async function runBaseline(io: CommandIo): Promise<number> {
       `incomplete scan: ${result.incomplete.unread} item(s) could not be read (see keyguard tree --verbose); the baseline was not written (--allow-partial writes it anyway)`,
     );
   }
-  const flag = stringOption(values, 'output') ?? stringOption(values, 'baseline');
-  const target =
-    flag !== undefined
-      ? resolve(io.cwd, flag)
-      : (setup.config.baseline ?? join(root, BASELINE_FILE_NAME));
-  const previous: BaselineEntry[] = existsSync(target) ? await loadBaseline(target) : [];
-  const outside = previous.filter((e) => !covers(e.path));
+  const old = previous?.entries ?? [];
+  const outside = old.filter((e) => !covers(e.path));
   const entries = baselineEntries(result.findings, outside);
-  const key = (e: BaselineEntry) => `${e.ruleId}\n${e.path}\n${e.secretHash}`;
-  const before = new Set(previous.map(key));
-  const after = new Set(entries.map(key));
-  const added = entries.filter((e) => !before.has(key(e))).length;
-  const removed = previous.filter((e) => !after.has(key(e))).length;
-  writeReportFile(target, formatBaseline(entries), {
-    label: `the baseline ${relative(io.cwd, target) || target}`,
-  });
+  // What each finding matched in the old file: the same entry, or its plain-hash form.
+  const hashOfToken = new Map([...legacyTokens(old)].map(([hash, token]) => [token, hash]));
+  const entryId = (e: BaselineEntry) =>
+    `${e.ruleId}\n${e.path}\n${e.secretHmac === undefined ? `sha256:${e.secretHash}` : `hmac:${e.secretHmac}`}`;
+  const oldIds = new Set(old.map(entryId));
+  const matched = new Set<string>(outside.map(entryId));
+  let added = 0;
+  for (const f of result.findings) {
+    const at = { ruleId: f.ruleId, path: f.location.path };
+    const ids = [
+      f.secretHmac === undefined ? undefined : entryId({ ...at, secretHmac: f.secretHmac }),
+      f.secretHash === undefined ? undefined : entryId({ ...at, secretHash: f.secretHash }),
+      f.legacyRef === undefined || !hashOfToken.has(f.legacyRef)
+        ? undefined
+        : entryId({ ...at, secretHash: hashOfToken.get(f.legacyRef) as string }),
+    ].filter((id): id is string => id !== undefined && oldIds.has(id));
+    if (ids.length === 0) added++;
+    for (const id of ids) matched.add(id);
+  }
+  const removed = old.filter((e) => !matched.has(entryId(e))).length;
+  writeReportFile(target, formatBaseline(entries, key), { label: `the baseline ${shown}` });
+  if (previous !== undefined && previous.version === 1) {
+    const kept = outside.length;
+    io.stderr.write(
+      `keyguard: migrated ${shown} from version 1 to ${BASELINE_VERSION}: key IDs and other guessable values are now hashed with the file's own random key${kept === 0 ? '' : `; ${plural(kept, 'entry', 'entries')} outside the scanned paths keep their old form until a full 'keyguard baseline'`}\n`,
+    );
+  }
   io.stderr.write(
-    `keyguard: wrote ${plural(entries.length, 'entry', 'entries')} to ${relative(io.cwd, target) || target} (${added} added, ${removed} removed; ${plural(result.stats.files, 'file')} scanned)\n`,
+    `keyguard: wrote ${plural(entries.length, 'entry', 'entries')} to ${shown} (${added} added, ${removed} removed; ${plural(result.stats.files, 'file')} scanned)\n`,
   );
   return 0;
 }
