@@ -6,6 +6,12 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
+  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
+}) : x)(function(x) {
+  if (typeof require !== "undefined") return require.apply(this, arguments);
+  throw Error('Dynamic require of "' + x + '" is not supported');
+});
 var __esm = (fn, res, err) => function __init() {
   if (err) throw err[0];
   try {
@@ -14,7 +20,7 @@ var __esm = (fn, res, err) => function __init() {
     throw err = [e], e;
   }
 };
-var __commonJS = (cb, mod) => function __require() {
+var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
@@ -152,6 +158,47 @@ var init_baseline_hashing = __esm({
   }
 });
 
+// src/sources/archive/sniff-archive.ts
+function sniffArchive(head) {
+  if (head.length >= 4 && head[0] === 80 && head[1] === 75) {
+    if (head[2] === 3 && head[3] === 4 || head[2] === 5 && head[3] === 6) {
+      return "zip";
+    }
+  }
+  if (head.length >= 10 && head[0] === 31 && head[1] === 139 && head[2] === 8) {
+    if (((head[3] ?? 0) & 224) === 0) return "gzip";
+  }
+  if (head.length >= SNIFF_BYTES && isTarHeader(head)) return "tar";
+  return void 0;
+}
+function isTarHeader(block) {
+  if (block.toString("latin1", TAR_MAGIC_OFFSET, TAR_MAGIC_OFFSET + 5) !== "ustar") return false;
+  const recorded = readOctal(block, TAR_CHECKSUM_OFFSET, 8);
+  if (recorded === void 0) return false;
+  let unsigned = 8 * 32;
+  let signed = 8 * 32;
+  for (let i = 0; i < 512; i++) {
+    if (i >= TAR_CHECKSUM_OFFSET && i < TAR_CHECKSUM_OFFSET + 8) continue;
+    const b = block[i] ?? 0;
+    unsigned += b;
+    signed += b > 127 ? b - 256 : b;
+  }
+  return recorded === unsigned || recorded === signed;
+}
+function readOctal(block, offset, length) {
+  const text2 = block.toString("latin1", offset, offset + length).replace(/[\0 ]+$/, "").replace(/^[ ]+/, "");
+  return /^[0-7]{1,7}$/.test(text2) ? Number.parseInt(text2, 8) : void 0;
+}
+var SNIFF_BYTES, TAR_MAGIC_OFFSET, TAR_CHECKSUM_OFFSET;
+var init_sniff_archive = __esm({
+  "src/sources/archive/sniff-archive.ts"() {
+    "use strict";
+    SNIFF_BYTES = 512;
+    TAR_MAGIC_OFFSET = 257;
+    TAR_CHECKSUM_OFFSET = 148;
+  }
+});
+
 // src/sources/byte-scan.generated.ts
 var BYTE_SCAN_WASM;
 var init_byte_scan_generated = __esm({
@@ -252,8 +299,4786 @@ var init_byte_scan = __esm({
   }
 });
 
+// src/sources/archive/archive-limits.ts
+var MiB, DEFAULT_ARCHIVE_LIMITS;
+var init_archive_limits = __esm({
+  "src/sources/archive/archive-limits.ts"() {
+    "use strict";
+    MiB = 1024 * 1024;
+    DEFAULT_ARCHIVE_LIMITS = Object.freeze({
+      maxDepth: 8,
+      maxEntries: 1e5,
+      maxTotalBytes: 1024 * MiB,
+      maxRatio: 200,
+      ratioFloorBytes: 16 * MiB,
+      maxBufferedBytes: 64 * MiB
+    });
+  }
+});
+
+// src/sources/archive/expansion-budget.ts
+var ExpansionBudget;
+var init_expansion_budget = __esm({
+  "src/sources/archive/expansion-budget.ts"() {
+    "use strict";
+    ExpansionBudget = class {
+      limits;
+      /** Members seen in every container. */
+      entries = 0;
+      /** Bytes produced by decompression. */
+      expanded = 0;
+      /** Bytes of stream-fed zips held in memory right now. */
+      buffered = 0;
+      /** Set when a per-file bound is reached: nothing more of this file is read. */
+      halted = false;
+      constructor(limits) {
+        this.limits = limits;
+      }
+      /** Counts one member; false (and halted) once there are more than `maxEntries`. */
+      countEntry() {
+        this.entries += 1;
+        if (this.entries > this.limits.maxEntries) this.halted = true;
+        return !this.halted;
+      }
+    };
+  }
+});
+
+// src/sources/archive/member-scope.ts
+var ArchiveStop, MemberScope;
+var init_member_scope = __esm({
+  "src/sources/archive/member-scope.ts"() {
+    "use strict";
+    ArchiveStop = class extends Error {
+      constructor() {
+        super("archive member stopped");
+        this.name = "ArchiveStop";
+      }
+    };
+    MemberScope = class {
+      path;
+      parent;
+      #stopped = false;
+      #skip;
+      constructor(path, parent) {
+        this.path = path;
+        this.parent = parent;
+      }
+      /** The skip to report for this member once it has been handled, if it stopped for a reason of its own. */
+      get skip() {
+        return this.#skip;
+      }
+      /** True when this member, or any member it is read from, has stopped. */
+      get stopped() {
+        for (let scope = this; scope !== void 0; scope = scope.parent) {
+          if (scope.#stopped) return true;
+        }
+        return false;
+      }
+      /**
+       * Marks the member stopped and returns the error to throw. With a reason, this member's skip is
+       * reported after it; without one, the container reports the fault itself (a tar broken inside
+       * an entry breaks the whole tar, so the tar says so once).
+       */
+      stop(reason, detail) {
+        this.#stopped = true;
+        if (reason !== void 0 && this.#skip === void 0) {
+          this.#skip = { kind: "skipped", path: this.path, reason, detail: detail ?? "" };
+        }
+        return new ArchiveStop();
+      }
+      static isStop(error) {
+        return error instanceof ArchiveStop;
+      }
+    };
+  }
+});
+
+// src/sources/archive/peek-head.ts
+async function peekHead(source, size) {
+  const iterator = source[Symbol.asyncIterator]();
+  const parts = [];
+  let length = 0;
+  try {
+    while (length < size) {
+      const next = await iterator.next();
+      if (next.done === true) break;
+      parts.push(next.value);
+      length += next.value.length;
+    }
+  } catch (error) {
+    await iterator.return?.();
+    throw error;
+  }
+  const head = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  return { head, all: replay(head, iterator) };
+}
+async function* replay(head, rest) {
+  try {
+    if (head.length > 0) yield head;
+    for (; ; ) {
+      const next = await rest.next();
+      if (next.done === true) return;
+      yield next.value;
+    }
+  } finally {
+    await rest.return?.();
+  }
+}
+var init_peek_head = __esm({
+  "src/sources/archive/peek-head.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/archive-input.ts
+import { createReadStream } from "node:fs";
+function inputPieces(input) {
+  switch (input.kind) {
+    case "file":
+      return fileSlices(input.path);
+    case "buffer":
+      return slices(input.data);
+    case "stream":
+      return input.pieces;
+  }
+}
+async function* fileSlices(path) {
+  const stream = createReadStream(path, { highWaterMark: PIECE_BYTES });
+  try {
+    yield* stream;
+  } finally {
+    stream.destroy();
+  }
+}
+async function* slices(data) {
+  yield* bounded(data);
+}
+function* bounded(piece) {
+  if (piece.length <= PIECE_BYTES) {
+    yield piece;
+    return;
+  }
+  for (let at = 0; at < piece.length; at += PIECE_BYTES) yield piece.subarray(at, at + PIECE_BYTES);
+}
+var PIECE_BYTES;
+var init_archive_input = __esm({
+  "src/sources/archive/archive-input.ts"() {
+    "use strict";
+    PIECE_BYTES = 64 * 1024;
+  }
+});
+
+// src/sources/archive/describe-error.ts
+function describeError(error) {
+  if (!(error instanceof Error)) return "unknown error";
+  const code = error.code;
+  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
+  const text2 = error.message.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+  return text2.length > 160 ? `${text2.slice(0, 157)}...` : text2 || "unknown error";
+}
+var init_describe_error = __esm({
+  "src/sources/archive/describe-error.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/entry-limit-skip.ts
+function entryLimitSkip(place) {
+  const { maxEntries } = place.budget.limits;
+  return {
+    kind: "skipped",
+    name: "",
+    reason: "archive-limit",
+    detail: `entry limit ${maxEntries} per file reached (counted across nested archives); the rest of the file was not read`
+  };
+}
+var init_entry_limit_skip = __esm({
+  "src/sources/archive/entry-limit-skip.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/gzip-member-name.ts
+function gzipMemberName(head, outerName) {
+  const stored = storedName(head);
+  if (stored !== void 0) return stored;
+  const base = outerName.slice(outerName.lastIndexOf("/") + 1);
+  const tar = /^(.+)\.t(?:gz|az)$/i.exec(base);
+  if (tar !== null) return `${tar[1]}.tar`;
+  const plain = /^(.+)\.(?:gz|gzip|z)$/i.exec(base);
+  if (plain !== null) return plain[1];
+  return base === "" ? "gzip-data" : base;
+}
+function storedName(head) {
+  if (head.length < 10) return void 0;
+  const flags = head[3] ?? 0;
+  if ((flags & FNAME) === 0) return void 0;
+  let at = 10;
+  if ((flags & FEXTRA) !== 0) {
+    if (head.length < at + 2) return void 0;
+    at += 2 + head.readUInt16LE(at);
+  }
+  if (at >= head.length) return void 0;
+  const end = head.indexOf(0, at);
+  if (end <= at) return void 0;
+  const bytes = head.subarray(at, end);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return bytes.toString("latin1");
+  }
+}
+var FEXTRA, FNAME, utf8;
+var init_gzip_member_name = __esm({
+  "src/sources/archive/gzip-member-name.ts"() {
+    "use strict";
+    FEXTRA = 4;
+    FNAME = 8;
+    utf8 = new TextDecoder("utf-8", { fatal: true });
+  }
+});
+
+// src/sources/archive/format-size.ts
+function formatSize(bytes) {
+  if (!Number.isFinite(bytes)) return "unlimited";
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  if (bytes < 1024) return `${bytes} bytes`;
+  let value = bytes;
+  let unit = "bytes";
+  for (const next of units) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+}
+var init_format_size = __esm({
+  "src/sources/archive/format-size.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/metered-data.ts
+async function* meteredData(source, meter) {
+  const { scope, budget } = meter;
+  const { maxTotalBytes, maxRatio, ratioFloorBytes } = budget.limits;
+  let passed = 0;
+  try {
+    for await (const piece of source) {
+      const produced = passed + piece.length;
+      if (budget.expanded + piece.length > maxTotalBytes) {
+        budget.halted = true;
+        throw scope.stop(
+          "archive-limit",
+          `expanded-size limit ${formatSize(maxTotalBytes)} per file reached after ${formatSize(passed)} of this ${meter.what}; the rest of the file was not read`
+        );
+      }
+      const compressed = Math.max(1, meter.compressedBytes());
+      if (produced > ratioFloorBytes && produced > maxRatio * compressed) {
+        throw scope.stop(
+          "archive-limit",
+          `expansion-ratio limit ${maxRatio}:1 reached: ${formatSize(produced)} from ${formatSize(compressed)} compressed; the rest of this ${meter.what} was not read`
+        );
+      }
+      budget.expanded += piece.length;
+      passed = produced;
+      yield piece;
+    }
+  } catch (error) {
+    if (MemberScope.isStop(error)) throw error;
+    if (scope.stopped) throw scope.stop();
+    throw scope.stop(
+      "archive-unreadable",
+      `${meter.what} unreadable after ${formatSize(passed)}: ${describeError(error)}`
+    );
+  }
+}
+var init_metered_data = __esm({
+  "src/sources/archive/metered-data.ts"() {
+    "use strict";
+    init_describe_error();
+    init_format_size();
+    init_member_scope();
+  }
+});
+
+// src/sources/archive/pipe-through.ts
+import { pipeline, Readable } from "node:stream";
+async function* pipeThrough(source, transform) {
+  const input = Readable.from(source, { objectMode: false });
+  pipeline(input, transform, () => {
+  });
+  try {
+    for await (const piece of transform) yield piece;
+  } finally {
+    transform.destroy();
+    input.destroy();
+  }
+}
+var init_pipe_through = __esm({
+  "src/sources/archive/pipe-through.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/read-gzip.ts
+import { createGunzip } from "node:zlib";
+async function* readGzip(input, place) {
+  let peeked;
+  try {
+    peeked = await peekHead(inputPieces(input), HEADER_BYTES);
+  } catch (error) {
+    if (place.scope.stopped) return;
+    yield {
+      kind: "skipped",
+      name: "",
+      reason: "archive-unreadable",
+      detail: `gzip: ${describeError(error)}`
+    };
+    return;
+  }
+  const { head, all } = peeked;
+  try {
+    if (!place.budget.countEntry()) {
+      yield entryLimitSkip(place);
+      return;
+    }
+    let compressed = 0;
+    async function* counted() {
+      for await (const piece of all) {
+        for (const part of bounded(piece)) {
+          compressed += part.length;
+          yield part;
+        }
+      }
+    }
+    yield {
+      kind: "member",
+      name: gzipMemberName(head, place.name),
+      open: (scope) => meteredData(pipeThrough(counted(), createGunzip({ chunkSize: PIECE_BYTES })), {
+        scope,
+        budget: place.budget,
+        compressedBytes: () => compressed,
+        what: "gzip stream"
+      })
+    };
+  } finally {
+    await all.return(void 0);
+  }
+}
+var HEADER_BYTES;
+var init_read_gzip = __esm({
+  "src/sources/archive/read-gzip.ts"() {
+    "use strict";
+    init_archive_input();
+    init_describe_error();
+    init_entry_limit_skip();
+    init_gzip_member_name();
+    init_metered_data();
+    init_peek_head();
+    init_pipe_through();
+    HEADER_BYTES = 4096;
+  }
+});
+
+// node_modules/events-universal/default.js
+var require_default = __commonJS({
+  "node_modules/events-universal/default.js"(exports, module) {
+    module.exports = __require("events");
+  }
+});
+
+// node_modules/fast-fifo/fixed-size.js
+var require_fixed_size = __commonJS({
+  "node_modules/fast-fifo/fixed-size.js"(exports, module) {
+    module.exports = class FixedFIFO {
+      constructor(hwm) {
+        if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
+        this.buffer = new Array(hwm);
+        this.mask = hwm - 1;
+        this.top = 0;
+        this.btm = 0;
+        this.next = null;
+      }
+      clear() {
+        this.top = this.btm = 0;
+        this.next = null;
+        this.buffer.fill(void 0);
+      }
+      push(data) {
+        if (this.buffer[this.top] !== void 0) return false;
+        this.buffer[this.top] = data;
+        this.top = this.top + 1 & this.mask;
+        return true;
+      }
+      shift() {
+        const last = this.buffer[this.btm];
+        if (last === void 0) return void 0;
+        this.buffer[this.btm] = void 0;
+        this.btm = this.btm + 1 & this.mask;
+        return last;
+      }
+      peek() {
+        return this.buffer[this.btm];
+      }
+      isEmpty() {
+        return this.buffer[this.btm] === void 0;
+      }
+    };
+  }
+});
+
+// node_modules/fast-fifo/index.js
+var require_fast_fifo = __commonJS({
+  "node_modules/fast-fifo/index.js"(exports, module) {
+    var FixedFIFO = require_fixed_size();
+    module.exports = class FastFIFO {
+      constructor(hwm) {
+        this.hwm = hwm || 16;
+        this.head = new FixedFIFO(this.hwm);
+        this.tail = this.head;
+        this.length = 0;
+      }
+      clear() {
+        this.head = this.tail;
+        this.head.clear();
+        this.length = 0;
+      }
+      push(val) {
+        this.length++;
+        if (!this.head.push(val)) {
+          const prev = this.head;
+          this.head = prev.next = new FixedFIFO(2 * this.head.buffer.length);
+          this.head.push(val);
+        }
+      }
+      shift() {
+        if (this.length !== 0) this.length--;
+        const val = this.tail.shift();
+        if (val === void 0 && this.tail.next) {
+          const next = this.tail.next;
+          this.tail.next = null;
+          this.tail = next;
+          return this.tail.shift();
+        }
+        return val;
+      }
+      peek() {
+        const val = this.tail.peek();
+        if (val === void 0 && this.tail.next) return this.tail.next.peek();
+        return val;
+      }
+      isEmpty() {
+        return this.length === 0;
+      }
+    };
+  }
+});
+
+// node_modules/b4a/index.js
+var require_b4a = __commonJS({
+  "node_modules/b4a/index.js"(exports, module) {
+    function isBuffer(value) {
+      return Buffer.isBuffer(value) || value instanceof Uint8Array;
+    }
+    function isEncoding(encoding) {
+      return Buffer.isEncoding(encoding);
+    }
+    function alloc(size, fill2, encoding) {
+      return Buffer.alloc(size, fill2, encoding);
+    }
+    function allocUnsafe(size) {
+      return Buffer.allocUnsafe(size);
+    }
+    function allocUnsafeSlow(size) {
+      return Buffer.allocUnsafeSlow(size);
+    }
+    function byteLength(string, encoding) {
+      return Buffer.byteLength(string, encoding);
+    }
+    function compare(a, b) {
+      return Buffer.compare(a, b);
+    }
+    function concat(buffers, totalLength) {
+      return Buffer.concat(buffers, totalLength);
+    }
+    function copy(source, target, targetStart, start, end) {
+      return toBuffer(source).copy(target, targetStart, start, end);
+    }
+    function equals(a, b) {
+      return toBuffer(a).equals(b);
+    }
+    function fill(buffer, value, offset, end, encoding) {
+      return toBuffer(buffer).fill(value, offset, end, encoding);
+    }
+    function from(value, encodingOrOffset, length) {
+      return Buffer.from(value, encodingOrOffset, length);
+    }
+    function includes(buffer, value, byteOffset, encoding) {
+      return toBuffer(buffer).includes(value, byteOffset, encoding);
+    }
+    function indexOf(buffer, value, byfeOffset, encoding) {
+      return toBuffer(buffer).indexOf(value, byfeOffset, encoding);
+    }
+    function lastIndexOf(buffer, value, byteOffset, encoding) {
+      return toBuffer(buffer).lastIndexOf(value, byteOffset, encoding);
+    }
+    function swap16(buffer) {
+      return toBuffer(buffer).swap16();
+    }
+    function swap32(buffer) {
+      return toBuffer(buffer).swap32();
+    }
+    function swap64(buffer) {
+      return toBuffer(buffer).swap64();
+    }
+    function toBuffer(buffer) {
+      if (Buffer.isBuffer(buffer)) return buffer;
+      return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    }
+    function toString(buffer, encoding, start, end) {
+      return toBuffer(buffer).toString(encoding, start, end);
+    }
+    function toHex(buffer, start, end) {
+      return toBuffer(buffer).toString("hex", start, end);
+    }
+    function write(buffer, string, offset, length, encoding) {
+      return toBuffer(buffer).write(string, offset, length, encoding);
+    }
+    function readDoubleBE(buffer, offset) {
+      return toBuffer(buffer).readDoubleBE(offset);
+    }
+    function readDoubleLE(buffer, offset) {
+      return toBuffer(buffer).readDoubleLE(offset);
+    }
+    function readFloatBE(buffer, offset) {
+      return toBuffer(buffer).readFloatBE(offset);
+    }
+    function readFloatLE(buffer, offset) {
+      return toBuffer(buffer).readFloatLE(offset);
+    }
+    function readInt32BE(buffer, offset) {
+      return toBuffer(buffer).readInt32BE(offset);
+    }
+    function readInt32LE(buffer, offset) {
+      return toBuffer(buffer).readInt32LE(offset);
+    }
+    function readUInt32BE(buffer, offset) {
+      return toBuffer(buffer).readUInt32BE(offset);
+    }
+    function readUInt32LE(buffer, offset) {
+      return toBuffer(buffer).readUInt32LE(offset);
+    }
+    function writeDoubleBE(buffer, value, offset) {
+      return toBuffer(buffer).writeDoubleBE(value, offset);
+    }
+    function writeDoubleLE(buffer, value, offset) {
+      return toBuffer(buffer).writeDoubleLE(value, offset);
+    }
+    function writeFloatBE(buffer, value, offset) {
+      return toBuffer(buffer).writeFloatBE(value, offset);
+    }
+    function writeFloatLE(buffer, value, offset) {
+      return toBuffer(buffer).writeFloatLE(value, offset);
+    }
+    function writeInt32BE(buffer, value, offset) {
+      return toBuffer(buffer).writeInt32BE(value, offset);
+    }
+    function writeInt32LE(buffer, value, offset) {
+      return toBuffer(buffer).writeInt32LE(value, offset);
+    }
+    function writeUInt32BE(buffer, value, offset) {
+      return toBuffer(buffer).writeUInt32BE(value, offset);
+    }
+    function writeUInt32LE(buffer, value, offset) {
+      return toBuffer(buffer).writeUInt32LE(value, offset);
+    }
+    module.exports = {
+      isBuffer,
+      isEncoding,
+      alloc,
+      allocUnsafe,
+      allocUnsafeSlow,
+      byteLength,
+      compare,
+      concat,
+      copy,
+      equals,
+      fill,
+      from,
+      includes,
+      indexOf,
+      lastIndexOf,
+      swap16,
+      swap32,
+      swap64,
+      toBuffer,
+      toString,
+      toHex,
+      write,
+      readDoubleBE,
+      readDoubleLE,
+      readFloatBE,
+      readFloatLE,
+      readInt32BE,
+      readInt32LE,
+      readUInt32BE,
+      readUInt32LE,
+      writeDoubleBE,
+      writeDoubleLE,
+      writeFloatBE,
+      writeFloatLE,
+      writeInt32BE,
+      writeInt32LE,
+      writeUInt32BE,
+      writeUInt32LE
+    };
+  }
+});
+
+// node_modules/text-decoder/lib/pass-through-decoder.js
+var require_pass_through_decoder = __commonJS({
+  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
+    var b4a = require_b4a();
+    module.exports = class PassThroughDecoder {
+      constructor(encoding) {
+        this.encoding = encoding;
+      }
+      get remaining() {
+        return 0;
+      }
+      decode(data) {
+        return b4a.toString(data, this.encoding);
+      }
+      flush() {
+        return "";
+      }
+    };
+  }
+});
+
+// node_modules/text-decoder/lib/utf8-decoder.js
+var require_utf8_decoder = __commonJS({
+  "node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
+    var b4a = require_b4a();
+    module.exports = class UTF8Decoder {
+      constructor() {
+        this._reset();
+      }
+      get remaining() {
+        return this.bytesSeen;
+      }
+      decode(data) {
+        if (data.byteLength === 0) return "";
+        if (this.bytesNeeded === 0 && trailingIncomplete(data, 0) === 0) {
+          this.bytesSeen = trailingBytesSeen(data);
+          return b4a.toString(data, "utf8");
+        }
+        let result2 = "";
+        let start = 0;
+        if (this.bytesNeeded > 0) {
+          while (start < data.byteLength) {
+            const byte = data[start];
+            if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+              result2 += "\uFFFD";
+              this._reset();
+              break;
+            }
+            this.lowerBoundary = 128;
+            this.upperBoundary = 191;
+            this.codePoint = this.codePoint << 6 | byte & 63;
+            this.bytesSeen++;
+            start++;
+            if (this.bytesSeen === this.bytesNeeded) {
+              result2 += String.fromCodePoint(this.codePoint);
+              this._reset();
+              break;
+            }
+          }
+          if (this.bytesNeeded > 0) return result2;
+        }
+        const trailing = trailingIncomplete(data, start);
+        const end = data.byteLength - trailing;
+        if (end > start) result2 += b4a.toString(data, "utf8", start, end);
+        for (let i = end; i < data.byteLength; i++) {
+          const byte = data[i];
+          if (this.bytesNeeded === 0) {
+            if (byte <= 127) {
+              this.bytesSeen = 0;
+              result2 += String.fromCharCode(byte);
+            } else if (byte >= 194 && byte <= 223) {
+              this.bytesNeeded = 2;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 31;
+            } else if (byte >= 224 && byte <= 239) {
+              if (byte === 224) this.lowerBoundary = 160;
+              else if (byte === 237) this.upperBoundary = 159;
+              this.bytesNeeded = 3;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 15;
+            } else if (byte >= 240 && byte <= 244) {
+              if (byte === 240) this.lowerBoundary = 144;
+              else if (byte === 244) this.upperBoundary = 143;
+              this.bytesNeeded = 4;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 7;
+            } else {
+              this.bytesSeen = 1;
+              result2 += "\uFFFD";
+            }
+            continue;
+          }
+          if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+            result2 += "\uFFFD";
+            i--;
+            this._reset();
+            continue;
+          }
+          this.lowerBoundary = 128;
+          this.upperBoundary = 191;
+          this.codePoint = this.codePoint << 6 | byte & 63;
+          this.bytesSeen++;
+          if (this.bytesSeen === this.bytesNeeded) {
+            result2 += String.fromCodePoint(this.codePoint);
+            this._reset();
+          }
+        }
+        return result2;
+      }
+      flush() {
+        const result2 = this.bytesNeeded > 0 ? "\uFFFD" : "";
+        this._reset();
+        return result2;
+      }
+      _reset() {
+        this.codePoint = 0;
+        this.bytesNeeded = 0;
+        this.bytesSeen = 0;
+        this.lowerBoundary = 128;
+        this.upperBoundary = 191;
+      }
+    };
+    function trailingIncomplete(data, start) {
+      const len = data.byteLength;
+      if (len <= start) return 0;
+      const limit = Math.max(start, len - 4);
+      let i = len - 1;
+      while (i > limit && (data[i] & 192) === 128) i--;
+      if (i < start) return 0;
+      const byte = data[i];
+      let needed;
+      if (byte <= 127) return 0;
+      if (byte >= 194 && byte <= 223) needed = 2;
+      else if (byte >= 224 && byte <= 239) needed = 3;
+      else if (byte >= 240 && byte <= 244) needed = 4;
+      else return 0;
+      const available = len - i;
+      return available < needed ? available : 0;
+    }
+    function trailingBytesSeen(data) {
+      const len = data.byteLength;
+      if (len === 0) return 0;
+      const last = data[len - 1];
+      if (last <= 127) return 0;
+      if ((last & 192) !== 128) return 1;
+      const limit = Math.max(0, len - 4);
+      let i = len - 2;
+      while (i >= limit && (data[i] & 192) === 128) i--;
+      if (i < 0) return 1;
+      const first = data[i];
+      let needed;
+      if (first >= 194 && first <= 223) needed = 2;
+      else if (first >= 224 && first <= 239) needed = 3;
+      else if (first >= 240 && first <= 244) needed = 4;
+      else return 1;
+      if (len - i !== needed) return 1;
+      if (needed >= 3) {
+        const second = data[i + 1];
+        if (first === 224 && second < 160) return 1;
+        if (first === 237 && second > 159) return 1;
+        if (first === 240 && second < 144) return 1;
+        if (first === 244 && second > 143) return 1;
+      }
+      return 0;
+    }
+  }
+});
+
+// node_modules/text-decoder/index.js
+var require_text_decoder = __commonJS({
+  "node_modules/text-decoder/index.js"(exports, module) {
+    var PassThroughDecoder = require_pass_through_decoder();
+    var UTF8Decoder = require_utf8_decoder();
+    module.exports = class TextDecoder {
+      constructor(encoding = "utf8") {
+        this.encoding = normalizeEncoding(encoding);
+        switch (this.encoding) {
+          case "utf8":
+            this.decoder = new UTF8Decoder();
+            break;
+          case "utf16le":
+          case "base64":
+            throw new Error("Unsupported encoding: " + this.encoding);
+          default:
+            this.decoder = new PassThroughDecoder(this.encoding);
+        }
+      }
+      get remaining() {
+        return this.decoder.remaining;
+      }
+      push(data) {
+        if (typeof data === "string") return data;
+        return this.decoder.decode(data);
+      }
+      // For Node.js compatibility
+      write(data) {
+        return this.push(data);
+      }
+      end(data) {
+        let result2 = "";
+        if (data) result2 = this.push(data);
+        result2 += this.decoder.flush();
+        return result2;
+      }
+    };
+    function normalizeEncoding(encoding) {
+      encoding = encoding.toLowerCase();
+      switch (encoding) {
+        case "utf8":
+        case "utf-8":
+          return "utf8";
+        case "ucs2":
+        case "ucs-2":
+        case "utf16le":
+        case "utf-16le":
+          return "utf16le";
+        case "latin1":
+        case "binary":
+          return "latin1";
+        case "base64":
+        case "ascii":
+        case "hex":
+          return encoding;
+        default:
+          throw new Error("Unknown encoding: " + encoding);
+      }
+    }
+  }
+});
+
+// node_modules/streamx/lib/errors.js
+var require_errors = __commonJS({
+  "node_modules/streamx/lib/errors.js"(exports, module) {
+    module.exports = class StreamError extends Error {
+      constructor(msg, code, fn = StreamError) {
+        super(msg);
+        this.code = code;
+        if (Error.captureStackTrace) {
+          Error.captureStackTrace(this, fn);
+        }
+      }
+      static isStreamDestroyed(err) {
+        return err && err.code === "STREAM_DESTROYED";
+      }
+      static isPrematureClose(err) {
+        return err && err.code === "PREMATURE_CLOSE";
+      }
+      static isAborted(err) {
+        return err && err.code === "ABORTED";
+      }
+      static isBadArgument(err) {
+        return err && err.code === "BAD_ARGUMENT";
+      }
+      get name() {
+        return "StreamError";
+      }
+      static STREAM_DESTROYED() {
+        return new StreamError("Stream was destroyed", "STREAM_DESTROYED", StreamError.STREAM_DESTROYED);
+      }
+      static PREMATURE_CLOSE(msg = "Premature close") {
+        return new StreamError(msg, "PREMATURE_CLOSE", StreamError.PREMATURE_CLOSE);
+      }
+      static ABORTED() {
+        return new StreamError("Stream aborted", "ABORTED", StreamError.ABORTED);
+      }
+      static BAD_ARGUMENT(msg = "Bad argument") {
+        return new StreamError(msg, "BAD_ARGUMENT", StreamError.BAD_ARGUMENT);
+      }
+    };
+  }
+});
+
+// node_modules/streamx/index.js
+var require_streamx = __commonJS({
+  "node_modules/streamx/index.js"(exports, module) {
+    var { EventEmitter } = require_default();
+    var FIFO = require_fast_fifo();
+    var TextDecoder2 = require_text_decoder();
+    var StreamError = require_errors();
+    var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
+    var MAX = (1 << 29) - 1;
+    var OPENING = 1;
+    var PREDESTROYING = 2;
+    var DESTROYING = 4;
+    var DESTROYED = 8;
+    var NOT_OPENING = MAX ^ OPENING;
+    var NOT_PREDESTROYING = MAX ^ PREDESTROYING;
+    var READ_ACTIVE = 1 << 4;
+    var READ_UPDATING = 2 << 4;
+    var READ_PRIMARY = 4 << 4;
+    var READ_QUEUED = 8 << 4;
+    var READ_RESUMED = 16 << 4;
+    var READ_PIPE_DRAINED = 32 << 4;
+    var READ_ENDING = 64 << 4;
+    var READ_EMIT_DATA = 128 << 4;
+    var READ_EMIT_READABLE = 256 << 4;
+    var READ_EMITTED_READABLE = 512 << 4;
+    var READ_DONE = 1024 << 4;
+    var READ_NEXT_TICK = 2048 << 4;
+    var READ_NEEDS_PUSH = 4096 << 4;
+    var READ_READ_AHEAD = 8192 << 4;
+    var READ_FLOWING = READ_RESUMED | READ_PIPE_DRAINED;
+    var READ_ACTIVE_AND_NEEDS_PUSH = READ_ACTIVE | READ_NEEDS_PUSH;
+    var READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE;
+    var READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED;
+    var READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD;
+    var READ_NOT_ACTIVE = MAX ^ READ_ACTIVE;
+    var READ_NON_PRIMARY = MAX ^ READ_PRIMARY;
+    var READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH);
+    var READ_PUSHED = MAX ^ READ_NEEDS_PUSH;
+    var READ_PAUSED = MAX ^ READ_RESUMED;
+    var READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE);
+    var READ_NOT_ENDING = MAX ^ READ_ENDING;
+    var READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING;
+    var READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK;
+    var READ_NOT_UPDATING = MAX ^ READ_UPDATING;
+    var READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD;
+    var READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD;
+    var WRITE_ACTIVE = 1 << 18;
+    var WRITE_UPDATING = 2 << 18;
+    var WRITE_PRIMARY = 4 << 18;
+    var WRITE_QUEUED = 8 << 18;
+    var WRITE_UNDRAINED = 16 << 18;
+    var WRITE_DONE = 32 << 18;
+    var WRITE_EMIT_DRAIN = 64 << 18;
+    var WRITE_NEXT_TICK = 128 << 18;
+    var WRITE_WRITING = 256 << 18;
+    var WRITE_FINISHING = 512 << 18;
+    var WRITE_CORKED = 1024 << 18;
+    var WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING);
+    var WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY;
+    var WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING);
+    var WRITE_DRAINED = MAX ^ WRITE_UNDRAINED;
+    var WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED;
+    var WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK;
+    var WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING;
+    var WRITE_NOT_CORKED = MAX ^ WRITE_CORKED;
+    var ACTIVE = READ_ACTIVE | WRITE_ACTIVE;
+    var NOT_ACTIVE = MAX ^ ACTIVE;
+    var DONE = READ_DONE | WRITE_DONE;
+    var DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING;
+    var OPEN_STATUS = DESTROY_STATUS | OPENING;
+    var AUTO_DESTROY = DESTROY_STATUS | DONE;
+    var NON_PRIMARY = WRITE_NON_PRIMARY & READ_NON_PRIMARY;
+    var ACTIVE_OR_TICKING = WRITE_NEXT_TICK | READ_NEXT_TICK;
+    var TICKING = ACTIVE_OR_TICKING & NOT_ACTIVE;
+    var IS_OPENING = OPEN_STATUS | TICKING;
+    var READ_PRIMARY_STATUS = OPEN_STATUS | READ_ENDING | READ_DONE;
+    var READ_STATUS = OPEN_STATUS | READ_DONE | READ_QUEUED;
+    var READ_ENDING_STATUS = OPEN_STATUS | READ_ENDING | READ_QUEUED;
+    var READ_READABLE_STATUS = OPEN_STATUS | READ_EMIT_READABLE | READ_QUEUED | READ_EMITTED_READABLE;
+    var SHOULD_NOT_READ = OPEN_STATUS | READ_ACTIVE | READ_ENDING | READ_DONE | READ_NEEDS_PUSH | READ_READ_AHEAD;
+    var READ_BACKPRESSURE_STATUS = DESTROY_STATUS | READ_ENDING | READ_DONE;
+    var READ_UPDATE_SYNC_STATUS = READ_UPDATING | OPEN_STATUS | READ_NEXT_TICK | READ_PRIMARY;
+    var READ_NEXT_TICK_OR_OPENING = READ_NEXT_TICK | OPENING;
+    var WRITE_PRIMARY_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_DONE;
+    var WRITE_QUEUED_AND_UNDRAINED = WRITE_QUEUED | WRITE_UNDRAINED;
+    var WRITE_QUEUED_AND_ACTIVE = WRITE_QUEUED | WRITE_ACTIVE;
+    var WRITE_DRAIN_STATUS = WRITE_QUEUED | WRITE_UNDRAINED | OPEN_STATUS | WRITE_ACTIVE;
+    var WRITE_STATUS = OPEN_STATUS | WRITE_ACTIVE | WRITE_QUEUED | WRITE_CORKED;
+    var WRITE_PRIMARY_AND_ACTIVE = WRITE_PRIMARY | WRITE_ACTIVE;
+    var WRITE_ACTIVE_AND_WRITING = WRITE_ACTIVE | WRITE_WRITING;
+    var WRITE_FINISHING_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_QUEUED_AND_ACTIVE | WRITE_DONE;
+    var WRITE_BACKPRESSURE_STATUS = WRITE_UNDRAINED | DESTROY_STATUS | WRITE_FINISHING | WRITE_DONE;
+    var WRITE_UPDATE_SYNC_STATUS = WRITE_UPDATING | OPEN_STATUS | WRITE_NEXT_TICK | WRITE_PRIMARY;
+    var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
+    var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
+    var WritableState = class {
+      constructor(stream, { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}) {
+        this.stream = stream;
+        this.queue = new FIFO();
+        this.highWaterMark = highWaterMark;
+        this.buffered = 0;
+        this.error = null;
+        this.pipeline = null;
+        this.drains = null;
+        this.byteLength = byteLengthWritable || byteLength || defaultByteLength;
+        this.map = mapWritable || map;
+        this.afterWrite = afterWrite.bind(this);
+        this.afterUpdateNextTick = updateWriteNT.bind(this);
+      }
+      get ending() {
+        return (this.stream._duplexState & WRITE_FINISHING) !== 0;
+      }
+      get ended() {
+        return (this.stream._duplexState & WRITE_DONE) !== 0;
+      }
+      push(data) {
+        if ((this.stream._duplexState & WRITE_DROP_DATA) !== 0) return false;
+        if (this.map !== null) data = this.map(data);
+        this.buffered += this.byteLength(data);
+        this.queue.push(data);
+        if (this.buffered < this.highWaterMark) {
+          this.stream._duplexState |= WRITE_QUEUED;
+          return true;
+        }
+        this.stream._duplexState |= WRITE_QUEUED_AND_UNDRAINED;
+        return false;
+      }
+      shift() {
+        const data = this.queue.shift();
+        this.buffered -= this.byteLength(data);
+        if (this.buffered === 0) this.stream._duplexState &= WRITE_NOT_QUEUED;
+        return data;
+      }
+      end(data) {
+        if (typeof data === "function") {
+          this.stream.once("finish", data);
+        } else if (data !== void 0 && data !== null) {
+          this.push(data);
+        }
+        this.stream._duplexState = (this.stream._duplexState | WRITE_FINISHING) & WRITE_NON_PRIMARY;
+      }
+      autoBatch(data, cb) {
+        const buffer = [];
+        const stream = this.stream;
+        buffer.push(data);
+        while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
+          buffer.push(stream._writableState.shift());
+        }
+        if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null);
+        stream._writev(buffer, cb);
+      }
+      update() {
+        const stream = this.stream;
+        stream._duplexState |= WRITE_UPDATING;
+        do {
+          while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
+            const data = this.shift();
+            stream._duplexState |= WRITE_ACTIVE_AND_WRITING;
+            stream._write(data, this.afterWrite);
+          }
+          if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
+        } while (this.continueUpdate() === true);
+        stream._duplexState &= WRITE_NOT_UPDATING;
+      }
+      updateNonPrimary() {
+        const stream = this.stream;
+        if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
+          stream._duplexState = stream._duplexState | WRITE_ACTIVE;
+          stream._final(afterFinal.bind(this));
+          return;
+        }
+        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream._duplexState |= ACTIVE;
+            stream._destroy(afterDestroy.bind(this));
+          }
+          return;
+        }
+        if ((stream._duplexState & IS_OPENING) === OPENING) {
+          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+          stream._open(afterOpen.bind(this));
+        }
+      }
+      continueUpdate() {
+        if ((this.stream._duplexState & WRITE_NEXT_TICK) === 0) return false;
+        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
+        return true;
+      }
+      updateCallback() {
+        if ((this.stream._duplexState & WRITE_UPDATE_SYNC_STATUS) === WRITE_PRIMARY) {
+          this.update();
+        } else {
+          this.updateNextTick();
+        }
+      }
+      updateNextTick() {
+        if ((this.stream._duplexState & WRITE_NEXT_TICK) !== 0) return;
+        this.stream._duplexState |= WRITE_NEXT_TICK;
+        if ((this.stream._duplexState & WRITE_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+    };
+    var ReadableState = class {
+      constructor(stream, { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}) {
+        this.stream = stream;
+        this.queue = new FIFO();
+        this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark;
+        this.buffered = 0;
+        this.readAhead = highWaterMark > 0;
+        this.error = null;
+        this.pipeline = null;
+        this.byteLength = byteLengthReadable || byteLength || defaultByteLength;
+        this.map = mapReadable || map;
+        this.pipeTo = null;
+        this.afterRead = afterRead.bind(this);
+        this.afterUpdateNextTick = updateReadNT.bind(this);
+      }
+      get ending() {
+        return (this.stream._duplexState & READ_ENDING) !== 0;
+      }
+      get ended() {
+        return (this.stream._duplexState & READ_DONE) !== 0;
+      }
+      pipe(pipeTo, cb) {
+        if (this.pipeTo !== null) throw StreamError.BAD_ARGUMENT("Can only pipe to one destination");
+        if (typeof cb !== "function") cb = null;
+        this.stream._duplexState |= READ_PIPE_DRAINED;
+        this.pipeTo = pipeTo;
+        this.pipeline = new Pipeline(this.stream, pipeTo, cb);
+        if (cb) this.stream.on("error", noop);
+        if (isStreamx(pipeTo)) {
+          pipeTo._writableState.pipeline = this.pipeline;
+          if (cb) pipeTo.on("error", noop);
+          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
+        } else {
+          const onerror = this.pipeline.done.bind(this.pipeline, pipeTo);
+          const onclose = this.pipeline.done.bind(this.pipeline, pipeTo, null);
+          pipeTo.on("error", onerror);
+          pipeTo.on("close", onclose);
+          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
+        }
+        pipeTo.on("drain", afterDrain.bind(this));
+        this.stream.emit("piping", pipeTo);
+        pipeTo.emit("pipe", this.stream);
+      }
+      push(data) {
+        const stream = this.stream;
+        if (data === null) {
+          this.highWaterMark = 0;
+          stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
+          return false;
+        }
+        if (this.map !== null) {
+          data = this.map(data);
+          if (data === null) {
+            stream._duplexState &= READ_PUSHED;
+            return this.buffered < this.highWaterMark;
+          }
+        }
+        this.buffered += this.byteLength(data);
+        this.queue.push(data);
+        stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED;
+        return this.buffered < this.highWaterMark;
+      }
+      shift() {
+        const data = this.queue.shift();
+        this.buffered -= this.byteLength(data);
+        if (this.buffered === 0) {
+          this.stream._duplexState &= READ_NOT_QUEUED;
+        }
+        return data;
+      }
+      unshift(data) {
+        const pending = [this.map !== null ? this.map(data) : data];
+        while (this.buffered > 0) pending.push(this.shift());
+        for (let i = 0; i < pending.length - 1; i++) {
+          const data2 = pending[i];
+          this.buffered += this.byteLength(data2);
+          this.queue.push(data2);
+        }
+        this.push(pending[pending.length - 1]);
+      }
+      read() {
+        const stream = this.stream;
+        if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
+          const data = this.shift();
+          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+            stream._duplexState &= READ_PIPE_NOT_DRAINED;
+          }
+          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+            stream.emit("data", data);
+          }
+          return data;
+        }
+        if (this.readAhead === false) {
+          stream._duplexState |= READ_READ_AHEAD;
+          this.updateNextTick();
+        }
+        return null;
+      }
+      drain() {
+        const stream = this.stream;
+        while ((stream._duplexState & READ_STATUS) === READ_QUEUED && (stream._duplexState & READ_FLOWING) !== 0) {
+          const data = this.shift();
+          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+            stream._duplexState &= READ_PIPE_NOT_DRAINED;
+          }
+          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+            stream.emit("data", data);
+          }
+        }
+      }
+      update() {
+        const stream = this.stream;
+        stream._duplexState |= READ_UPDATING;
+        do {
+          this.drain();
+          while (this.buffered < this.highWaterMark && (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
+            stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
+            stream._read(this.afterRead);
+            this.drain();
+          }
+          if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
+            stream._duplexState |= READ_EMITTED_READABLE;
+            stream.emit("readable");
+          }
+          if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
+            this.updateNonPrimary();
+          }
+        } while (this.continueUpdate() === true);
+        stream._duplexState &= READ_NOT_UPDATING;
+      }
+      updateNonPrimary() {
+        const stream = this.stream;
+        if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
+          stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING;
+          stream.emit("end");
+          if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+            stream._duplexState |= DESTROYING;
+          }
+          if (this.pipeTo !== null) {
+            this.pipeTo.end();
+          }
+        }
+        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream._duplexState |= ACTIVE;
+            stream._destroy(afterDestroy.bind(this));
+          }
+          return;
+        }
+        if ((stream._duplexState & IS_OPENING) === OPENING) {
+          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+          stream._open(afterOpen.bind(this));
+        }
+      }
+      continueUpdate() {
+        if ((this.stream._duplexState & READ_NEXT_TICK) === 0) return false;
+        this.stream._duplexState &= READ_NOT_NEXT_TICK;
+        return true;
+      }
+      updateCallback() {
+        if ((this.stream._duplexState & READ_UPDATE_SYNC_STATUS) === READ_PRIMARY) {
+          this.update();
+        } else {
+          this.updateNextTick();
+        }
+      }
+      updateNextTickIfOpen() {
+        if ((this.stream._duplexState & READ_NEXT_TICK_OR_OPENING) !== 0) return;
+        this.stream._duplexState |= READ_NEXT_TICK;
+        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+      updateNextTick() {
+        if ((this.stream._duplexState & READ_NEXT_TICK) !== 0) return;
+        this.stream._duplexState |= READ_NEXT_TICK;
+        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+    };
+    var TransformState = class {
+      constructor(stream) {
+        this.data = null;
+        this.afterTransform = afterTransform.bind(stream);
+        this.afterFinal = null;
+      }
+    };
+    var Pipeline = class {
+      constructor(src, dst, cb) {
+        this.from = src;
+        this.to = dst;
+        this.afterPipe = cb;
+        this.error = null;
+        this.pipeToFinished = false;
+      }
+      finished() {
+        this.pipeToFinished = true;
+      }
+      done(stream, err) {
+        if (err) this.error = err;
+        if (stream === this.to) {
+          this.to = null;
+          if (this.from !== null) {
+            if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
+              this.from.destroy(this.error || StreamError.PREMATURE_CLOSE("Writable stream closed"));
+            }
+            return;
+          }
+        }
+        if (stream === this.from) {
+          this.from = null;
+          if (this.to !== null) {
+            if ((stream._duplexState & READ_DONE) === 0) {
+              this.to.destroy(this.error || StreamError.PREMATURE_CLOSE("Readable stream closed"));
+            }
+            return;
+          }
+        }
+        if (this.afterPipe !== null) this.afterPipe(this.error);
+        this.to = this.from = this.afterPipe = null;
+      }
+    };
+    function afterDrain() {
+      this.stream._duplexState |= READ_PIPE_DRAINED;
+      this.updateCallback();
+    }
+    function afterFinal(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      if ((stream._duplexState & DESTROY_STATUS) === 0) {
+        stream._duplexState |= WRITE_DONE;
+        stream.emit("finish");
+      }
+      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+        stream._duplexState |= DESTROYING;
+      }
+      stream._duplexState &= WRITE_NOT_FINISHING;
+      if ((stream._duplexState & WRITE_UPDATING) === 0) {
+        this.update();
+      } else {
+        this.updateNextTick();
+      }
+    }
+    function afterDestroy(err) {
+      const stream = this.stream;
+      if (!err && !StreamError.isStreamDestroyed(this.error)) err = this.error;
+      if (err) stream.emit("error", err);
+      stream._duplexState |= DESTROYED;
+      stream.emit("close");
+      const rs = stream._readableState;
+      const ws = stream._writableState;
+      if (rs !== null && rs.pipeline !== null) {
+        rs.pipeline.done(stream, err);
+      }
+      if (ws !== null) {
+        while (ws.drains !== null && ws.drains.length > 0) {
+          ws.drains.shift().resolve(false);
+        }
+        if (ws.pipeline !== null) {
+          ws.pipeline.done(stream, err);
+        }
+      }
+    }
+    function afterWrite(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      stream._duplexState &= WRITE_NOT_ACTIVE;
+      if (this.drains !== null) tickDrains(this.drains);
+      if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
+        stream._duplexState &= WRITE_DRAINED;
+        if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
+          stream.emit("drain");
+        }
+      }
+      this.updateCallback();
+    }
+    function afterRead(err) {
+      if (err) this.stream.destroy(err);
+      this.stream._duplexState &= READ_NOT_ACTIVE;
+      if (this.readAhead === false && (this.stream._duplexState & READ_RESUMED) === 0) {
+        this.stream._duplexState &= READ_NO_READ_AHEAD;
+      }
+      this.updateCallback();
+    }
+    function updateReadNT() {
+      if ((this.stream._duplexState & READ_UPDATING) === 0) {
+        this.stream._duplexState &= READ_NOT_NEXT_TICK;
+        this.update();
+      }
+    }
+    function updateWriteNT() {
+      if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
+        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
+        this.update();
+      }
+    }
+    function tickDrains(drains) {
+      for (let i = 0; i < drains.length; i++) {
+        if (--drains[i].writes === 0) {
+          drains.shift().resolve(true);
+          i--;
+        }
+      }
+    }
+    function afterOpen(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      if ((stream._duplexState & DESTROYING) === 0) {
+        if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
+          stream._duplexState |= READ_PRIMARY;
+        }
+        if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
+          stream._duplexState |= WRITE_PRIMARY;
+        }
+        stream.emit("open");
+      }
+      stream._duplexState &= NOT_ACTIVE;
+      if (stream._writableState !== null) {
+        stream._writableState.updateCallback();
+      }
+      if (stream._readableState !== null) {
+        stream._readableState.updateCallback();
+      }
+    }
+    function afterTransform(err, data) {
+      if (data !== void 0 && data !== null) this.push(data);
+      this._writableState.afterWrite(err);
+    }
+    function newListener(name) {
+      if (this._readableState !== null) {
+        if (name === "data") {
+          this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD;
+          this._readableState.updateNextTick();
+        }
+        if (name === "readable") {
+          this._duplexState |= READ_EMIT_READABLE;
+          this._readableState.updateNextTick();
+        }
+      }
+      if (this._writableState !== null) {
+        if (name === "drain") {
+          this._duplexState |= WRITE_EMIT_DRAIN;
+          this._writableState.updateNextTick();
+        }
+      }
+    }
+    var Stream = class extends EventEmitter {
+      constructor(opts) {
+        super();
+        this._duplexState = 0;
+        this._readableState = null;
+        this._writableState = null;
+        if (opts) {
+          if (opts.open) this._open = opts.open;
+          if (opts.destroy) this._destroy = opts.destroy;
+          if (opts.predestroy) this._predestroy = opts.predestroy;
+          if (opts.signal) opts.signal.addEventListener("abort", abort.bind(this));
+        }
+        this.on("newListener", newListener);
+      }
+      _open(cb) {
+        cb(null);
+      }
+      _destroy(cb) {
+        cb(null);
+      }
+      _predestroy() {
+      }
+      get readable() {
+        return this._readableState !== null ? true : void 0;
+      }
+      get writable() {
+        return this._writableState !== null ? true : void 0;
+      }
+      get destroyed() {
+        return (this._duplexState & DESTROYED) !== 0;
+      }
+      get destroying() {
+        return (this._duplexState & DESTROY_STATUS) !== 0;
+      }
+      destroy(err) {
+        if ((this._duplexState & DESTROY_STATUS) === 0) {
+          if (!err) err = StreamError.STREAM_DESTROYED();
+          this._duplexState = (this._duplexState | DESTROYING) & NON_PRIMARY;
+          if (this._readableState !== null) {
+            this._readableState.highWaterMark = 0;
+            this._readableState.error = err;
+          }
+          if (this._writableState !== null) {
+            this._writableState.highWaterMark = 0;
+            this._writableState.error = err;
+          }
+          this._duplexState |= PREDESTROYING;
+          this._predestroy();
+          this._duplexState &= NOT_PREDESTROYING;
+          if (this._readableState !== null) {
+            this._readableState.updateNextTick();
+          }
+          if (this._writableState !== null) {
+            this._writableState.updateNextTick();
+          }
+        }
+      }
+    };
+    var Readable2 = class _Readable extends Stream {
+      constructor(opts) {
+        super(opts);
+        this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
+        this._readableState = new ReadableState(this, opts);
+        if (opts) {
+          if (this._readableState.readAhead === false) this._duplexState &= READ_NO_READ_AHEAD;
+          if (opts.read) this._read = opts.read;
+          if (opts.eagerOpen) this._readableState.updateNextTick();
+          if (opts.encoding) this.setEncoding(opts.encoding);
+        }
+      }
+      static deferred(fn, opts) {
+        const out = new PassThrough2(opts);
+        fn().then((src) => {
+          if (src === null) return out.end();
+          if (out.destroying) return;
+          pipeline2(src, out, noop);
+        }).catch((err) => out.destroy(err));
+        return out;
+      }
+      setEncoding(encoding) {
+        const dec = new TextDecoder2(encoding);
+        const map = this._readableState.map || echo;
+        this._readableState.map = mapOrSkip;
+        return this;
+        function mapOrSkip(data) {
+          const next = dec.push(data);
+          return next === "" && (data.byteLength !== 0 || dec.remaining > 0) ? null : map(next);
+        }
+      }
+      _read(cb) {
+        cb(null);
+      }
+      pipe(dest, cb) {
+        this._readableState.updateNextTick();
+        this._readableState.pipe(dest, cb);
+        return dest;
+      }
+      read() {
+        this._readableState.updateNextTick();
+        return this._readableState.read();
+      }
+      push(data) {
+        this._readableState.updateNextTickIfOpen();
+        return this._readableState.push(data);
+      }
+      unshift(data) {
+        this._readableState.updateNextTickIfOpen();
+        return this._readableState.unshift(data);
+      }
+      resume() {
+        this._duplexState |= READ_RESUMED_READ_AHEAD;
+        this._readableState.updateNextTick();
+        return this;
+      }
+      pause() {
+        this._duplexState &= this._readableState.readAhead === false ? READ_PAUSED_NO_READ_AHEAD : READ_PAUSED;
+        return this;
+      }
+      static _fromAsyncIterator(ite, opts) {
+        let destroy;
+        const rs = new _Readable({
+          ...opts,
+          read(cb) {
+            ite.next().then(push).then(cb.bind(null, null)).catch(cb);
+          },
+          predestroy() {
+            destroy = ite.return();
+          },
+          destroy(cb) {
+            if (!destroy) return cb(null);
+            destroy.then(cb.bind(null, null)).catch(cb);
+          }
+        });
+        return rs;
+        function push(data) {
+          if (data.done) rs.push(null);
+          else rs.push(data.value);
+        }
+      }
+      static from(data, opts) {
+        if (isReadStreamx(data)) return data;
+        if (data[asyncIterator]) return this._fromAsyncIterator(data[asyncIterator](), opts);
+        if (!Array.isArray(data)) data = data === void 0 ? [] : [data];
+        let i = 0;
+        return new _Readable({
+          ...opts,
+          read(cb) {
+            this.push(i === data.length ? null : data[i++]);
+            cb(null);
+          }
+        });
+      }
+      static isBackpressured(rs) {
+        return (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs._readableState.buffered >= rs._readableState.highWaterMark;
+      }
+      static isPaused(rs) {
+        return (rs._duplexState & READ_RESUMED) === 0;
+      }
+      [asyncIterator]() {
+        const stream = this;
+        let error = null;
+        let promiseResolve = null;
+        let promiseReject = null;
+        this.on("error", (err) => {
+          error = err;
+        });
+        this.on("readable", onreadable);
+        this.on("close", onclose);
+        return {
+          [asyncIterator]() {
+            return this;
+          },
+          next() {
+            return new Promise(function(resolve6, reject) {
+              promiseResolve = resolve6;
+              promiseReject = reject;
+              const data = stream.read();
+              if (data !== null) ondata(data);
+              else if ((stream._duplexState & DESTROYED) !== 0) ondata(null);
+            });
+          },
+          return() {
+            return destroy(null);
+          },
+          throw(err) {
+            return destroy(err);
+          }
+        };
+        function onreadable() {
+          if (promiseResolve !== null) ondata(stream.read());
+        }
+        function onclose() {
+          if (promiseResolve !== null) ondata(null);
+        }
+        function ondata(data) {
+          if (promiseReject === null) return;
+          if (error) {
+            promiseReject(error);
+          } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
+            promiseReject(StreamError.STREAM_DESTROYED());
+          } else {
+            promiseResolve({ value: data, done: data === null });
+          }
+          promiseReject = promiseResolve = null;
+        }
+        function destroy(err) {
+          stream.destroy(err);
+          return new Promise((resolve6, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve6({ value: void 0, done: true });
+            stream.once("close", function() {
+              if (err) reject(err);
+              else resolve6({ value: void 0, done: true });
+            });
+          });
+        }
+      }
+    };
+    var Writable = class extends Stream {
+      constructor(opts) {
+        super(opts);
+        this._duplexState |= OPENING | READ_DONE;
+        this._writableState = new WritableState(this, opts);
+        if (opts) {
+          if (opts.writev) this._writev = opts.writev;
+          if (opts.write) this._write = opts.write;
+          if (opts.final) this._final = opts.final;
+          if (opts.eagerOpen) this._writableState.updateNextTick();
+        }
+      }
+      cork() {
+        this._duplexState |= WRITE_CORKED;
+      }
+      uncork() {
+        this._duplexState &= WRITE_NOT_CORKED;
+        this._writableState.updateNextTick();
+      }
+      _writev(batch, cb) {
+        cb(null);
+      }
+      _write(data, cb) {
+        this._writableState.autoBatch(data, cb);
+      }
+      _final(cb) {
+        cb(null);
+      }
+      static isBackpressured(ws) {
+        return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
+      }
+      static drained(ws) {
+        if (ws.destroyed) return Promise.resolve(false);
+        const state = ws._writableState;
+        const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length;
+        const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
+        if (writes === 0) return Promise.resolve(true);
+        if (state.drains === null) state.drains = [];
+        return new Promise((resolve6) => {
+          state.drains.push({ writes, resolve: resolve6 });
+        });
+      }
+      write(data) {
+        this._writableState.updateNextTick();
+        return this._writableState.push(data);
+      }
+      end(data) {
+        this._writableState.updateNextTick();
+        this._writableState.end(data);
+        return this;
+      }
+    };
+    var Duplex = class extends Readable2 {
+      // and Writable
+      constructor(opts) {
+        super(opts);
+        this._duplexState = OPENING | this._duplexState & READ_READ_AHEAD;
+        this._writableState = new WritableState(this, opts);
+        if (opts) {
+          if (opts.writev) this._writev = opts.writev;
+          if (opts.write) this._write = opts.write;
+          if (opts.final) this._final = opts.final;
+        }
+      }
+      cork() {
+        this._duplexState |= WRITE_CORKED;
+      }
+      uncork() {
+        this._duplexState &= WRITE_NOT_CORKED;
+        this._writableState.updateNextTick();
+      }
+      _writev(batch, cb) {
+        cb(null);
+      }
+      _write(data, cb) {
+        this._writableState.autoBatch(data, cb);
+      }
+      _final(cb) {
+        cb(null);
+      }
+      write(data) {
+        this._writableState.updateNextTick();
+        return this._writableState.push(data);
+      }
+      end(data) {
+        this._writableState.updateNextTick();
+        this._writableState.end(data);
+        return this;
+      }
+    };
+    var Transform = class extends Duplex {
+      constructor(opts) {
+        super(opts);
+        this._transformState = new TransformState(this);
+        if (opts) {
+          if (opts.transform) this._transform = opts.transform;
+          if (opts.flush) this._flush = opts.flush;
+        }
+      }
+      _write(data, cb) {
+        if (this._readableState.buffered >= this._readableState.highWaterMark) {
+          this._transformState.data = data;
+        } else {
+          this._transform(data, this._transformState.afterTransform);
+        }
+      }
+      _read(cb) {
+        if (this._transformState.data !== null) {
+          const data = this._transformState.data;
+          this._transformState.data = null;
+          cb(null);
+          this._transform(data, this._transformState.afterTransform);
+        } else {
+          cb(null);
+        }
+      }
+      destroy(err) {
+        super.destroy(err);
+        if (this._transformState.data !== null) {
+          this._transformState.data = null;
+          this._transformState.afterTransform();
+        }
+      }
+      _transform(data, cb) {
+        cb(null, data);
+      }
+      _flush(cb) {
+        cb(null);
+      }
+      _final(cb) {
+        this._transformState.afterFinal = cb;
+        this._flush(transformAfterFlush.bind(this));
+      }
+    };
+    var PassThrough2 = class extends Transform {
+    };
+    function transformAfterFlush(err, data) {
+      const cb = this._transformState.afterFinal;
+      if (err) return cb(err);
+      if (data !== null && data !== void 0) this.push(data);
+      this.push(null);
+      cb(null);
+    }
+    function pipelinePromise(...streams) {
+      return new Promise((resolve6, reject) => {
+        return pipeline2(...streams, (err) => {
+          if (err) return reject(err);
+          resolve6();
+        });
+      });
+    }
+    function pipeline2(stream, ...streams) {
+      const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
+      const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
+      if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
+      let src = all[0];
+      let dest = null;
+      let error = null;
+      for (let i = 1; i < all.length; i++) {
+        dest = all[i];
+        if (isStreamx(src)) {
+          src.pipe(dest, onerror);
+        } else {
+          errorHandle(src, true, i > 1, onerror);
+          src.pipe(dest);
+        }
+        src = dest;
+      }
+      if (done) {
+        let fin = false;
+        const autoDestroy = isStreamx(dest) || !!(dest._writableState && dest._writableState.autoDestroy);
+        dest.on("error", (err) => {
+          if (error === null) error = err;
+        });
+        dest.on("finish", () => {
+          fin = true;
+          if (!autoDestroy) done(error);
+        });
+        if (autoDestroy) {
+          dest.on("close", () => done(error || (fin ? null : StreamError.PREMATURE_CLOSE())));
+        }
+      }
+      return dest;
+      function errorHandle(s, rd, wr, onerror2) {
+        s.on("error", onerror2);
+        s.on("close", onclose);
+        function onclose() {
+          if (rd && s._readableState && !s._readableState.ended) {
+            return onerror2(StreamError.PREMATURE_CLOSE());
+          }
+          if (wr && s._writableState && !s._writableState.ended) {
+            return onerror2(StreamError.PREMATURE_CLOSE());
+          }
+        }
+      }
+      function onerror(err) {
+        if (!err || error) return;
+        error = err;
+        for (const s of all) {
+          s.destroy(err);
+        }
+      }
+    }
+    function echo(s) {
+      return s;
+    }
+    function isStream(stream) {
+      return !!stream._readableState || !!stream._writableState;
+    }
+    function isStreamx(stream) {
+      return typeof stream._duplexState === "number" && isStream(stream);
+    }
+    function isEnding(stream) {
+      return !!stream._readableState && stream._readableState.ending;
+    }
+    function isEnded(stream) {
+      return !!stream._readableState && stream._readableState.ended;
+    }
+    function isFinishing(stream) {
+      return !!stream._writableState && stream._writableState.ending;
+    }
+    function isFinished(stream) {
+      return !!stream._writableState && stream._writableState.ended;
+    }
+    function getStreamError(stream, opts = {}) {
+      const err = stream._readableState && stream._readableState.error || stream._writableState && stream._writableState.error;
+      return !opts.all && StreamError.isStreamDestroyed(err) ? null : err;
+    }
+    function isReadStreamx(stream) {
+      return isStreamx(stream) && stream.readable;
+    }
+    function isDisturbed(stream) {
+      return (stream._duplexState & OPENING) !== OPENING || (stream._duplexState & DESTROYING) === DESTROYING || (stream._duplexState & ACTIVE_OR_TICKING) !== 0;
+    }
+    function isTypedArray(data) {
+      return typeof data === "object" && data !== null && typeof data.byteLength === "number";
+    }
+    function defaultByteLength(data) {
+      return isTypedArray(data) ? data.byteLength : 1024;
+    }
+    function noop() {
+    }
+    function abort() {
+      this.destroy(StreamError.ABORTED());
+    }
+    function isWritev(s) {
+      return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
+    }
+    module.exports = {
+      pipeline: pipeline2,
+      pipelinePromise,
+      isStream,
+      isStreamx,
+      isEnding,
+      isEnded,
+      isFinishing,
+      isFinished,
+      isDisturbed,
+      getStreamError,
+      Stream,
+      Writable,
+      Readable: Readable2,
+      Duplex,
+      Transform,
+      // Export PassThrough for compatibility with Node.js core's stream module
+      PassThrough: PassThrough2
+    };
+  }
+});
+
+// node_modules/tar-stream/headers.js
+var require_headers = __commonJS({
+  "node_modules/tar-stream/headers.js"(exports) {
+    var b4a = require_b4a();
+    var ZEROS = "0000000000000000000";
+    var SEVENS = "7777777777777777777";
+    var ZERO_OFFSET = "0".charCodeAt(0);
+    var USTAR_MAGIC = b4a.from([117, 115, 116, 97, 114, 0]);
+    var USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET]);
+    var GNU_MAGIC = b4a.from([117, 115, 116, 97, 114, 32]);
+    var GNU_VER = b4a.from([32, 0]);
+    var MASK = 4095;
+    var MAGIC_OFFSET = 257;
+    var VERSION_OFFSET = 263;
+    exports.decodeLongPath = function decodeLongPath(buf, encoding) {
+      return decodeStr(buf, 0, buf.length, encoding);
+    };
+    exports.encodePax = function encodePax(opts) {
+      let result2 = "";
+      if (opts.name) result2 += addLength(" path=" + opts.name + "\n");
+      if (opts.linkname) result2 += addLength(" linkpath=" + opts.linkname + "\n");
+      const pax = opts.pax;
+      if (pax) {
+        for (const key in pax) {
+          result2 += addLength(" " + key + "=" + pax[key] + "\n");
+        }
+      }
+      return b4a.from(result2);
+    };
+    exports.decodePax = function decodePax(buf) {
+      const result2 = {};
+      while (buf.length) {
+        let i = 0;
+        while (i < buf.length && buf[i] !== 32) i++;
+        const len = parseInt(b4a.toString(buf.subarray(0, i)), 10);
+        if (!len) return result2;
+        const b = b4a.toString(buf.subarray(i + 1, len - 1));
+        const keyIndex = b.indexOf("=");
+        if (keyIndex === -1) return result2;
+        result2[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
+        buf = buf.subarray(len);
+      }
+      return result2;
+    };
+    exports.encode = function encode(opts) {
+      const buf = b4a.alloc(512);
+      let name = opts.name;
+      let prefix = "";
+      if (opts.typeflag === 5 && name[name.length - 1] !== "/") name += "/";
+      if (b4a.byteLength(name) !== name.length) return null;
+      while (b4a.byteLength(name) > 100) {
+        const i = name.indexOf("/");
+        if (i === -1) return null;
+        prefix += prefix ? "/" + name.slice(0, i) : name.slice(0, i);
+        name = name.slice(i + 1);
+      }
+      if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null;
+      if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
+      b4a.write(buf, name);
+      b4a.write(buf, encodeOct(opts.mode & MASK, 6), 100);
+      b4a.write(buf, encodeOct(opts.uid, 6), 108);
+      b4a.write(buf, encodeOct(opts.gid, 6), 116);
+      encodeSize(opts.size, buf, 124);
+      b4a.write(buf, encodeOct(opts.mtime.getTime() / 1e3 | 0, 11), 136);
+      buf[156] = ZERO_OFFSET + toTypeflag(opts.type);
+      if (opts.linkname) b4a.write(buf, opts.linkname, 157);
+      b4a.copy(USTAR_MAGIC, buf, MAGIC_OFFSET);
+      b4a.copy(USTAR_VER, buf, VERSION_OFFSET);
+      if (opts.uname) b4a.write(buf, opts.uname, 265);
+      if (opts.gname) b4a.write(buf, opts.gname, 297);
+      b4a.write(buf, encodeOct(opts.devmajor || 0, 6), 329);
+      b4a.write(buf, encodeOct(opts.devminor || 0, 6), 337);
+      if (prefix) b4a.write(buf, prefix, 345);
+      b4a.write(buf, encodeOct(cksum(buf), 6), 148);
+      return buf;
+    };
+    exports.decode = function decode(buf, filenameEncoding, allowUnknownFormat) {
+      let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
+      let name = decodeStr(buf, 0, 100, filenameEncoding);
+      const mode = decodeOct(buf, 100, 8);
+      const uid = decodeOct(buf, 108, 8);
+      const gid = decodeOct(buf, 116, 8);
+      const size = decodeOct(buf, 124, 12);
+      const mtime = decodeOct(buf, 136, 12);
+      const type = toType(typeflag);
+      const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
+      const uname = decodeStr(buf, 265, 32);
+      const gname = decodeStr(buf, 297, 32);
+      const devmajor = decodeOct(buf, 329, 8);
+      const devminor = decodeOct(buf, 337, 8);
+      const c = cksum(buf);
+      if (c === 8 * 32) return null;
+      if (c !== decodeOct(buf, 148, 8)) throw new Error("Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?");
+      if (isUSTAR(buf)) {
+        if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name;
+      } else if (isGNU(buf)) {
+      } else {
+        if (!allowUnknownFormat) {
+          throw new Error("Invalid tar header: unknown format.");
+        }
+      }
+      if (typeflag === 0 && name && name[name.length - 1] === "/") typeflag = 5;
+      return {
+        name,
+        mode,
+        uid,
+        gid,
+        size,
+        byteOffset: 0,
+        mtime: new Date(1e3 * mtime),
+        type,
+        linkname,
+        uname,
+        gname,
+        devmajor,
+        devminor,
+        pax: null
+      };
+    };
+    function isUSTAR(buf) {
+      return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6));
+    }
+    function isGNU(buf) {
+      return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) && b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2));
+    }
+    function clamp(index, len, defaultValue) {
+      if (typeof index !== "number") return defaultValue;
+      index = ~~index;
+      if (index >= len) return len;
+      if (index >= 0) return index;
+      index += len;
+      if (index >= 0) return index;
+      return 0;
+    }
+    function toType(flag) {
+      switch (flag) {
+        case 0:
+          return "file";
+        case 1:
+          return "link";
+        case 2:
+          return "symlink";
+        case 3:
+          return "character-device";
+        case 4:
+          return "block-device";
+        case 5:
+          return "directory";
+        case 6:
+          return "fifo";
+        case 7:
+          return "contiguous-file";
+        case 72:
+          return "pax-header";
+        case 55:
+          return "pax-global-header";
+        case 27:
+          return "gnu-long-link-path";
+        case 28:
+        case 30:
+          return "gnu-long-path";
+      }
+      return null;
+    }
+    function toTypeflag(flag) {
+      switch (flag) {
+        case "file":
+          return 0;
+        case "link":
+          return 1;
+        case "symlink":
+          return 2;
+        case "character-device":
+          return 3;
+        case "block-device":
+          return 4;
+        case "directory":
+          return 5;
+        case "fifo":
+          return 6;
+        case "contiguous-file":
+          return 7;
+        case "pax-header":
+          return 72;
+      }
+      return 0;
+    }
+    function indexOf(block, num, offset, end) {
+      for (; offset < end; offset++) {
+        if (block[offset] === num) return offset;
+      }
+      return end;
+    }
+    function cksum(block) {
+      let sum = 8 * 32;
+      for (let i = 0; i < 148; i++) sum += block[i];
+      for (let j = 156; j < 512; j++) sum += block[j];
+      return sum;
+    }
+    function encodeOct(val, n) {
+      val = val.toString(8);
+      if (val.length > n) return SEVENS.slice(0, n) + " ";
+      return ZEROS.slice(0, n - val.length) + val + " ";
+    }
+    function encodeSizeBin(num, buf, off) {
+      buf[off] = 128;
+      for (let i = 11; i > 0; i--) {
+        buf[off + i] = num & 255;
+        num = Math.floor(num / 256);
+      }
+    }
+    function encodeSize(num, buf, off) {
+      if (num.toString(8).length > 11) {
+        encodeSizeBin(num, buf, off);
+      } else {
+        b4a.write(buf, encodeOct(num, 11), off);
+      }
+    }
+    function parse256(buf) {
+      let positive;
+      if (buf[0] === 128) positive = true;
+      else if (buf[0] === 255) positive = false;
+      else return null;
+      const tuple = [];
+      let i;
+      for (i = buf.length - 1; i > 0; i--) {
+        const byte = buf[i];
+        if (positive) tuple.push(byte);
+        else tuple.push(255 - byte);
+      }
+      let sum = 0;
+      const l = tuple.length;
+      for (i = 0; i < l; i++) {
+        sum += tuple[i] * Math.pow(256, i);
+      }
+      return positive ? sum : -1 * sum;
+    }
+    function decodeOct(val, offset, length) {
+      val = val.subarray(offset, offset + length);
+      offset = 0;
+      if (val[offset] & 128) {
+        return parse256(val);
+      } else {
+        while (offset < val.length && val[offset] === 32) offset++;
+        const end = clamp(indexOf(val, 32, offset, val.length), val.length, val.length);
+        while (offset < end && val[offset] === 0) offset++;
+        if (end === offset) return 0;
+        return parseInt(b4a.toString(val.subarray(offset, end)), 8);
+      }
+    }
+    function decodeStr(val, offset, length, encoding) {
+      return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding);
+    }
+    function addLength(str2) {
+      const len = b4a.byteLength(str2);
+      let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
+      if (len + digits >= Math.pow(10, digits)) digits++;
+      return len + digits + str2;
+    }
+  }
+});
+
+// node_modules/tar-stream/extract.js
+var require_extract = __commonJS({
+  "node_modules/tar-stream/extract.js"(exports, module) {
+    var { Writable, Readable: Readable2, getStreamError } = require_streamx();
+    var FIFO = require_fast_fifo();
+    var b4a = require_b4a();
+    var headers = require_headers();
+    var EMPTY2 = b4a.alloc(0);
+    var MAX_HEADER_SIZE = 4 * 1024 * 1024;
+    var BufferList = class {
+      constructor() {
+        this.buffered = 0;
+        this.shifted = 0;
+        this.queue = new FIFO();
+        this._offset = 0;
+      }
+      push(buffer) {
+        this.buffered += buffer.byteLength;
+        this.queue.push(buffer);
+      }
+      shiftFirst(size) {
+        return this.buffered === 0 ? null : this._next(size);
+      }
+      shift(size) {
+        if (size > this.buffered) return null;
+        if (size === 0) return EMPTY2;
+        let chunk = this._next(size);
+        if (size === chunk.byteLength) return chunk;
+        const chunks = [chunk];
+        while ((size -= chunk.byteLength) > 0) {
+          chunk = this._next(size);
+          chunks.push(chunk);
+        }
+        return b4a.concat(chunks);
+      }
+      _next(size) {
+        const buf = this.queue.peek();
+        const rem = buf.byteLength - this._offset;
+        if (size >= rem) {
+          const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
+          this.queue.shift();
+          this._offset = 0;
+          this.buffered -= rem;
+          this.shifted += rem;
+          return sub;
+        }
+        this.buffered -= size;
+        this.shifted += size;
+        return buf.subarray(this._offset, this._offset += size);
+      }
+    };
+    var Source = class extends Readable2 {
+      constructor(self, header, offset) {
+        super();
+        this.header = header;
+        this.offset = offset;
+        this._parent = self;
+      }
+      _read(cb) {
+        if (this.header.size === 0) {
+          this.push(null);
+        }
+        if (this._parent._stream === this) {
+          this._parent._update();
+        }
+        cb(null);
+      }
+      _predestroy() {
+        this._parent.destroy(getStreamError(this));
+      }
+      _detach() {
+        if (this._parent._stream === this) {
+          this._parent._stream = null;
+          this._parent._missing = overflow(this.header.size);
+          this._parent._update();
+        }
+      }
+      _destroy(cb) {
+        this._detach();
+        cb(null);
+      }
+    };
+    var Extract = class extends Writable {
+      constructor(opts) {
+        super(opts);
+        if (!opts) opts = {};
+        this._buffer = new BufferList();
+        this._offset = 0;
+        this._header = null;
+        this._stream = null;
+        this._missing = 0;
+        this._longHeader = false;
+        this._callback = noop;
+        this._locked = false;
+        this._finished = false;
+        this._pax = null;
+        this._paxGlobal = null;
+        this._gnuLongPath = null;
+        this._gnuLongLinkPath = null;
+        this._filenameEncoding = opts.filenameEncoding || "utf-8";
+        this._allowUnknownFormat = !!opts.allowUnknownFormat;
+        this._unlockBound = this._unlock.bind(this);
+      }
+      _unlock(err) {
+        this._locked = false;
+        if (err) {
+          this.destroy(err);
+          this._continueWrite(err);
+          return;
+        }
+        this._update();
+      }
+      _consumeHeader() {
+        if (this._locked) return false;
+        this._offset = this._buffer.shifted;
+        try {
+          this._header = headers.decode(this._buffer.shift(512), this._filenameEncoding, this._allowUnknownFormat);
+        } catch (err) {
+          this._continueWrite(err);
+          return false;
+        }
+        if (!this._header) return true;
+        this._header.byteOffset = this._buffer.shifted;
+        switch (this._header.type) {
+          case "gnu-long-path":
+          case "gnu-long-link-path":
+          case "pax-global-header":
+          case "pax-header":
+            this._longHeader = true;
+            this._missing = this._header.size;
+            if (this._missing > MAX_HEADER_SIZE) {
+              this._continueWrite(new Error("Header exceeds max size"));
+              return false;
+            }
+            return true;
+        }
+        this._locked = true;
+        this._applyLongHeaders();
+        if (!(this._header.size >= 0)) {
+          this._continueWrite(new Error("Invalid header"));
+          return false;
+        }
+        if (this._header.size === 0 || this._header.type === "directory") {
+          this.emit("entry", this._header, this._createStream(), this._unlockBound);
+          return true;
+        }
+        this._stream = this._createStream();
+        this._missing = this._header.size;
+        this.emit("entry", this._header, this._stream, this._unlockBound);
+        return true;
+      }
+      _applyLongHeaders() {
+        if (this._gnuLongPath) {
+          this._header.name = this._gnuLongPath;
+          this._gnuLongPath = null;
+        }
+        if (this._gnuLongLinkPath) {
+          this._header.linkname = this._gnuLongLinkPath;
+          this._gnuLongLinkPath = null;
+        }
+        if (this._pax) {
+          if (this._pax.path) this._header.name = this._pax.path;
+          if (this._pax.linkpath) this._header.linkname = this._pax.linkpath;
+          if (this._pax.size) this._header.size = parseInt(this._pax.size, 10);
+          this._header.pax = this._pax;
+          this._pax = null;
+        }
+      }
+      _decodeLongHeader(buf) {
+        switch (this._header.type) {
+          case "gnu-long-path":
+            this._gnuLongPath = headers.decodeLongPath(buf, this._filenameEncoding);
+            break;
+          case "gnu-long-link-path":
+            this._gnuLongLinkPath = headers.decodeLongPath(buf, this._filenameEncoding);
+            break;
+          case "pax-global-header":
+            this._paxGlobal = headers.decodePax(buf);
+            break;
+          case "pax-header":
+            this._pax = this._paxGlobal === null ? headers.decodePax(buf) : Object.assign({}, this._paxGlobal, headers.decodePax(buf));
+            break;
+        }
+      }
+      _consumeLongHeader() {
+        this._longHeader = false;
+        this._missing = overflow(this._header.size);
+        const buf = this._buffer.shift(this._header.size);
+        try {
+          this._decodeLongHeader(buf);
+        } catch (err) {
+          this._continueWrite(err);
+          return false;
+        }
+        return true;
+      }
+      _consumeStream() {
+        const buf = this._buffer.shiftFirst(this._missing);
+        if (buf === null) return false;
+        this._missing -= buf.byteLength;
+        const drained = this._stream.push(buf);
+        if (this._missing === 0) {
+          this._stream.push(null);
+          if (drained) this._stream._detach();
+          return drained && this._locked === false;
+        }
+        return drained;
+      }
+      _createStream() {
+        return new Source(this, this._header, this._offset);
+      }
+      _update() {
+        while (this._buffer.buffered > 0 && !this.destroying) {
+          if (this._missing > 0) {
+            if (this._stream !== null) {
+              if (this._consumeStream() === false) return;
+              continue;
+            }
+            if (this._longHeader === true) {
+              if (this._missing > this._buffer.buffered) break;
+              if (this._consumeLongHeader() === false) return false;
+              continue;
+            }
+            const ignore2 = this._buffer.shiftFirst(this._missing);
+            if (ignore2 !== null) this._missing -= ignore2.byteLength;
+            continue;
+          }
+          if (this._buffer.buffered < 512) break;
+          if (this._stream !== null || this._consumeHeader() === false) return;
+        }
+        this._continueWrite(null);
+      }
+      _continueWrite(err) {
+        const cb = this._callback;
+        this._callback = noop;
+        cb(err);
+      }
+      _write(data, cb) {
+        this._callback = cb;
+        this._buffer.push(data);
+        this._update();
+      }
+      _final(cb) {
+        this._finished = this._missing === 0 && this._buffer.buffered === 0;
+        cb(this._finished ? null : new Error("Unexpected end of data"));
+      }
+      _predestroy() {
+        this._continueWrite(null);
+      }
+      _destroy(cb) {
+        if (this._stream) this._stream.destroy(getStreamError(this));
+        cb(null);
+      }
+      [Symbol.asyncIterator]() {
+        let error = null;
+        let promiseResolve = null;
+        let promiseReject = null;
+        let entryStream = null;
+        let entryCallback = null;
+        const extract = this;
+        this.on("entry", onentry);
+        this.on("error", (err) => {
+          error = err;
+        });
+        this.on("close", onclose);
+        return {
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+          next() {
+            return new Promise(onnext);
+          },
+          return() {
+            return destroy(null);
+          },
+          throw(err) {
+            return destroy(err);
+          }
+        };
+        function consumeCallback(err) {
+          if (!entryCallback) return;
+          const cb = entryCallback;
+          entryCallback = null;
+          cb(err);
+        }
+        function onnext(resolve6, reject) {
+          if (error) {
+            return reject(error);
+          }
+          if (entryStream) {
+            resolve6({ value: entryStream, done: false });
+            entryStream = null;
+            return;
+          }
+          promiseResolve = resolve6;
+          promiseReject = reject;
+          consumeCallback(null);
+          if (extract._finished && promiseResolve) {
+            promiseResolve({ value: void 0, done: true });
+            promiseResolve = promiseReject = null;
+          }
+        }
+        function onentry(header, stream, callback) {
+          entryCallback = callback;
+          stream.on("error", noop);
+          if (promiseResolve) {
+            promiseResolve({ value: stream, done: false });
+            promiseResolve = promiseReject = null;
+          } else {
+            entryStream = stream;
+          }
+        }
+        function onclose() {
+          consumeCallback(error);
+          if (!promiseResolve) return;
+          if (error) promiseReject(error);
+          else promiseResolve({ value: void 0, done: true });
+          promiseResolve = promiseReject = null;
+        }
+        function destroy(err) {
+          extract.destroy(err);
+          consumeCallback(err);
+          return new Promise((resolve6, reject) => {
+            if (extract.destroyed) return resolve6({ value: void 0, done: true });
+            extract.once("close", function() {
+              if (err) reject(err);
+              else resolve6({ value: void 0, done: true });
+            });
+          });
+        }
+      }
+    };
+    module.exports = function extract(opts) {
+      return new Extract(opts);
+    };
+    function noop() {
+    }
+    function overflow(size) {
+      size &= 511;
+      return size && 512 - size;
+    }
+  }
+});
+
+// node_modules/tar-stream/constants.js
+var require_constants = __commonJS({
+  "node_modules/tar-stream/constants.js"(exports, module) {
+    var constants2 = {
+      // just for envs without fs
+      S_IFMT: 61440,
+      S_IFDIR: 16384,
+      S_IFCHR: 8192,
+      S_IFBLK: 24576,
+      S_IFIFO: 4096,
+      S_IFLNK: 40960
+    };
+    try {
+      module.exports = __require("fs").constants || constants2;
+    } catch {
+      module.exports = constants2;
+    }
+  }
+});
+
+// node_modules/tar-stream/pack.js
+var require_pack = __commonJS({
+  "node_modules/tar-stream/pack.js"(exports, module) {
+    var { Readable: Readable2, Writable, getStreamError } = require_streamx();
+    var b4a = require_b4a();
+    var constants2 = require_constants();
+    var headers = require_headers();
+    var DMODE = 493;
+    var FMODE = 420;
+    var END_OF_TAR = b4a.alloc(1024);
+    var Sink = class extends Writable {
+      constructor(pack, header, callback) {
+        super({ mapWritable, eagerOpen: true });
+        this.written = 0;
+        this.header = header;
+        this._callback = callback;
+        this._linkname = null;
+        this._isLinkname = header.type === "symlink" && !header.linkname;
+        this._isVoid = header.type !== "file" && header.type !== "contiguous-file";
+        this._finished = false;
+        this._pack = pack;
+        this._openCallback = null;
+        if (this._pack._stream === null) this._pack._stream = this;
+        else this._pack._pending.push(this);
+      }
+      _open(cb) {
+        this._openCallback = cb;
+        if (this._pack._stream === this) this._continueOpen();
+      }
+      _continuePack(err) {
+        if (this._callback === null) return;
+        const callback = this._callback;
+        this._callback = null;
+        callback(err);
+      }
+      _continueOpen() {
+        if (this._pack._stream === null) this._pack._stream = this;
+        const cb = this._openCallback;
+        this._openCallback = null;
+        if (cb === null) return;
+        if (this._pack.destroying) return cb(new Error("pack stream destroyed"));
+        if (this._pack._finalized) return cb(new Error("pack stream is already finalized"));
+        this._pack._stream = this;
+        if (!this._isLinkname) {
+          this._pack._encode(this.header);
+        }
+        if (this._isVoid) {
+          this._finish();
+          this._continuePack(null);
+        }
+        cb(null);
+      }
+      _write(data, cb) {
+        if (this._isLinkname) {
+          this._linkname = this._linkname ? b4a.concat([this._linkname, data]) : data;
+          return cb(null);
+        }
+        if (this._isVoid) {
+          if (data.byteLength > 0) {
+            return cb(new Error("No body allowed for this entry"));
+          }
+          return cb();
+        }
+        this.written += data.byteLength;
+        if (this._pack.push(data)) return cb();
+        this._pack._drain = cb;
+      }
+      _finish() {
+        if (this._finished) return;
+        this._finished = true;
+        if (this._isLinkname) {
+          this.header.linkname = this._linkname ? b4a.toString(this._linkname, "utf-8") : "";
+          this._pack._encode(this.header);
+        }
+        overflow(this._pack, this.header.size);
+        this._pack._done(this);
+      }
+      _final(cb) {
+        if (this.written !== this.header.size) {
+          return cb(new Error("Size mismatch"));
+        }
+        this._finish();
+        cb(null);
+      }
+      _getError() {
+        return getStreamError(this) || new Error("tar entry destroyed");
+      }
+      _predestroy() {
+        this._pack.destroy(this._getError());
+      }
+      _destroy(cb) {
+        this._pack._done(this);
+        this._continuePack(this._finished ? null : this._getError());
+        cb();
+      }
+    };
+    var Pack = class extends Readable2 {
+      constructor(opts) {
+        super(opts);
+        this._drain = noop;
+        this._finalized = false;
+        this._finalizing = false;
+        this._pending = [];
+        this._stream = null;
+      }
+      entry(header, buffer, callback) {
+        if (this._finalized || this.destroying) throw new Error("already finalized or destroyed");
+        if (typeof buffer === "function") {
+          callback = buffer;
+          buffer = null;
+        }
+        if (!callback) callback = noop;
+        if (!header.size || header.type === "symlink") header.size = 0;
+        if (!header.type) header.type = modeToType(header.mode);
+        if (!header.mode) header.mode = header.type === "directory" ? DMODE : FMODE;
+        if (!header.uid) header.uid = 0;
+        if (!header.gid) header.gid = 0;
+        if (!header.mtime) header.mtime = /* @__PURE__ */ new Date();
+        if (typeof buffer === "string") buffer = b4a.from(buffer);
+        const sink = new Sink(this, header, callback);
+        if (b4a.isBuffer(buffer)) {
+          header.size = buffer.byteLength;
+          sink.write(buffer);
+          sink.end();
+          return sink;
+        }
+        if (sink._isVoid) {
+          return sink;
+        }
+        return sink;
+      }
+      finalize() {
+        if (this._stream || this._pending.length > 0) {
+          this._finalizing = true;
+          return;
+        }
+        if (this._finalized) return;
+        this._finalized = true;
+        this.push(END_OF_TAR);
+        this.push(null);
+      }
+      _done(stream) {
+        if (stream !== this._stream) return;
+        this._stream = null;
+        if (this._finalizing) this.finalize();
+        if (this._pending.length) this._pending.shift()._continueOpen();
+      }
+      _encode(header) {
+        if (!header.pax) {
+          const buf = headers.encode(header);
+          if (buf) {
+            this.push(buf);
+            return;
+          }
+        }
+        this._encodePax(header);
+      }
+      _encodePax(header) {
+        const paxHeader = headers.encodePax({
+          name: header.name,
+          linkname: header.linkname,
+          pax: header.pax
+        });
+        const newHeader = {
+          name: "PaxHeader",
+          mode: header.mode,
+          uid: header.uid,
+          gid: header.gid,
+          size: paxHeader.byteLength,
+          mtime: header.mtime,
+          type: "pax-header",
+          linkname: header.linkname && "PaxHeader",
+          uname: header.uname,
+          gname: header.gname,
+          devmajor: header.devmajor,
+          devminor: header.devminor
+        };
+        this.push(headers.encode(newHeader));
+        this.push(paxHeader);
+        overflow(this, paxHeader.byteLength);
+        newHeader.size = header.size;
+        newHeader.type = header.type;
+        this.push(headers.encode(newHeader));
+      }
+      _doDrain() {
+        const drain = this._drain;
+        this._drain = noop;
+        drain();
+      }
+      _predestroy() {
+        const err = getStreamError(this);
+        if (this._stream) this._stream.destroy(err);
+        while (this._pending.length) {
+          const stream = this._pending.shift();
+          stream.destroy(err);
+          stream._continueOpen();
+        }
+        this._doDrain();
+      }
+      _read(cb) {
+        this._doDrain();
+        cb();
+      }
+    };
+    module.exports = function pack(opts) {
+      return new Pack(opts);
+    };
+    function modeToType(mode) {
+      switch (mode & constants2.S_IFMT) {
+        case constants2.S_IFBLK:
+          return "block-device";
+        case constants2.S_IFCHR:
+          return "character-device";
+        case constants2.S_IFDIR:
+          return "directory";
+        case constants2.S_IFIFO:
+          return "fifo";
+        case constants2.S_IFLNK:
+          return "symlink";
+      }
+      return "file";
+    }
+    function noop() {
+    }
+    function overflow(self, size) {
+      size &= 511;
+      if (size) self.push(END_OF_TAR.subarray(0, 512 - size));
+    }
+    function mapWritable(buf) {
+      return b4a.isBuffer(buf) ? buf : b4a.from(buf);
+    }
+  }
+});
+
+// node_modules/tar-stream/index.js
+var require_tar_stream = __commonJS({
+  "node_modules/tar-stream/index.js"(exports) {
+    exports.extract = require_extract();
+    exports.pack = require_pack();
+  }
+});
+
+// src/sources/archive/stream-puller.ts
+var StreamPuller;
+var init_stream_puller = __esm({
+  "src/sources/archive/stream-puller.ts"() {
+    "use strict";
+    StreamPuller = class {
+      #stream;
+      #ended = false;
+      #error;
+      #wake;
+      constructor(stream) {
+        this.#stream = stream;
+        stream.on("readable", () => this.#notify());
+        stream.on("end", () => {
+          this.#ended = true;
+          this.#notify();
+        });
+        stream.on("error", (error) => {
+          this.#error ??= error;
+          this.#notify();
+        });
+        stream.on("close", () => {
+          if (!this.#ended) this.#error ??= new Error("stream closed before its end");
+          this.#notify();
+        });
+      }
+      /** The next piece, or undefined at the end. */
+      async next() {
+        for (; ; ) {
+          const piece = this.#stream.read();
+          if (piece !== null && piece !== void 0) return piece;
+          if (this.#error !== void 0) throw this.#error;
+          if (this.#ended) return void 0;
+          await new Promise((resolve6) => {
+            this.#wake = resolve6;
+          });
+        }
+      }
+      #notify() {
+        const wake = this.#wake;
+        this.#wake = void 0;
+        wake?.();
+      }
+    };
+  }
+});
+
+// src/sources/archive/read-tar.ts
+async function* readTar(input, place) {
+  const parser = (0, import_tar_stream.extract)({ allowUnknownFormat: true });
+  parser.on("error", () => {
+  });
+  const feeding = feed(inputPieces(input), parser);
+  const entries = parser[Symbol.asyncIterator]();
+  let count = 0;
+  try {
+    for (; ; ) {
+      const next = await entries.next();
+      if (next.done === true) return;
+      count += 1;
+      if (!place.budget.countEntry()) {
+        yield entryLimitSkip(place);
+        return;
+      }
+      const entry = next.value;
+      if (entry.header.type === "directory" || !(entry.header.size > 0)) continue;
+      const puller = new StreamPuller(entry);
+      yield {
+        kind: "member",
+        name: entry.header.name,
+        open: (scope) => entryData(puller, scope)
+      };
+      while (await puller.next() !== void 0) {
+      }
+    }
+  } catch (error) {
+    if (place.scope.stopped) return;
+    yield {
+      kind: "skipped",
+      name: "",
+      reason: "archive-unreadable",
+      detail: `tar unreadable after ${count} entries: ${describeError(error)}`
+    };
+  } finally {
+    parser.destroy();
+    await feeding;
+  }
+}
+async function* entryData(puller, scope) {
+  for (; ; ) {
+    let piece;
+    try {
+      piece = await puller.next();
+    } catch {
+      throw scope.stop();
+    }
+    if (piece === void 0) return;
+    yield piece;
+  }
+}
+async function feed(pieces, parser) {
+  try {
+    for await (const piece of pieces) {
+      if (parser.destroyed) return;
+      if (!parser.write(piece)) {
+        await new Promise((resolve6) => {
+          const done = () => {
+            parser.off("drain", done);
+            parser.off("close", done);
+            resolve6();
+          };
+          parser.on("drain", done);
+          parser.on("close", done);
+        });
+      }
+    }
+    if (!parser.destroyed) parser.end(void 0);
+  } catch (error) {
+    parser.destroy(error);
+  }
+}
+var import_tar_stream;
+var init_read_tar = __esm({
+  "src/sources/archive/read-tar.ts"() {
+    "use strict";
+    import_tar_stream = __toESM(require_tar_stream(), 1);
+    init_archive_input();
+    init_describe_error();
+    init_entry_limit_skip();
+    init_stream_puller();
+  }
+});
+
+// node_modules/pend/index.js
+var require_pend = __commonJS({
+  "node_modules/pend/index.js"(exports, module) {
+    module.exports = Pend;
+    function Pend() {
+      this.pending = 0;
+      this.max = Infinity;
+      this.listeners = [];
+      this.waiting = [];
+      this.error = null;
+    }
+    Pend.prototype.go = function(fn) {
+      if (this.pending < this.max) {
+        pendGo(this, fn);
+      } else {
+        this.waiting.push(fn);
+      }
+    };
+    Pend.prototype.wait = function(cb) {
+      if (this.pending === 0) {
+        cb(this.error);
+      } else {
+        this.listeners.push(cb);
+      }
+    };
+    Pend.prototype.hold = function() {
+      return pendHold(this);
+    };
+    function pendHold(self) {
+      self.pending += 1;
+      var called = false;
+      return onCb;
+      function onCb(err) {
+        if (called) throw new Error("callback called twice");
+        called = true;
+        self.error = self.error || err;
+        self.pending -= 1;
+        if (self.waiting.length > 0 && self.pending < self.max) {
+          pendGo(self, self.waiting.shift());
+        } else if (self.pending === 0) {
+          var listeners = self.listeners;
+          self.listeners = [];
+          listeners.forEach(cbListener);
+        }
+      }
+      function cbListener(listener) {
+        listener(self.error);
+      }
+    }
+    function pendGo(self, fn) {
+      fn(pendHold(self));
+    }
+  }
+});
+
+// node_modules/yauzl/fd-slicer.js
+var require_fd_slicer = __commonJS({
+  "node_modules/yauzl/fd-slicer.js"(exports) {
+    var fs = __require("fs");
+    var util = __require("util");
+    var stream = __require("stream");
+    var Readable2 = stream.Readable;
+    var PassThrough2 = stream.PassThrough;
+    var Pend = require_pend();
+    var EventEmitter = __require("events").EventEmitter;
+    exports.BufferSlicer = BufferSlicer;
+    exports.FdSlicer = FdSlicer;
+    util.inherits(FdSlicer, EventEmitter);
+    function FdSlicer(fd) {
+      EventEmitter.call(this);
+      this.fd = fd;
+      this.pend = new Pend();
+      this.pend.max = 1;
+      this.refCount = 0;
+    }
+    FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      var self = this;
+      self.pend.go(function(cb) {
+        fs.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer2) {
+          cb();
+          callback(err, bytesRead, buffer2);
+        });
+      });
+    };
+    FdSlicer.prototype.createReadStream = function(options2) {
+      return new ReadStream(this, options2);
+    };
+    FdSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    FdSlicer.prototype.unref = function() {
+      var self = this;
+      self.refCount -= 1;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      if (self.refCount > 0) return;
+      fs.close(self.fd, onCloseDone);
+      function onCloseDone(err) {
+        if (err) {
+          self.emit("error", err);
+        } else {
+          self.emit("close");
+        }
+      }
+    };
+    util.inherits(ReadStream, Readable2);
+    function ReadStream(context2, options2) {
+      options2 = options2 || {};
+      Readable2.call(this, options2);
+      this.context = context2;
+      this.context.ref();
+      this.start = options2.start || 0;
+      this.endOffset = options2.end;
+      this.pos = this.start;
+    }
+    ReadStream.prototype._read = function(n) {
+      var self = this;
+      var toRead = Math.min(self._readableState.highWaterMark, n);
+      if (self.endOffset != null) {
+        toRead = Math.min(toRead, self.endOffset - self.pos);
+      }
+      if (toRead <= 0) {
+        self.push(null);
+        this._cleanup();
+        return;
+      }
+      self.context.pend.go(function(cb) {
+        var buffer = Buffer.allocUnsafe(toRead);
+        fs.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
+          if (err) {
+            self.destroy(err);
+          } else if (bytesRead === 0) {
+            self.push(null);
+            self._cleanup();
+          } else {
+            self.pos += bytesRead;
+            self.push(buffer.slice(0, bytesRead));
+          }
+          cb();
+        });
+      });
+    };
+    ReadStream.prototype._destroy = function(err, cb) {
+      this._cleanup();
+      cb(err);
+    };
+    ReadStream.prototype._cleanup = function() {
+      if (this.context != null) {
+        this.context.unref();
+        this.context = null;
+      }
+    };
+    util.inherits(BufferSlicer, EventEmitter);
+    function BufferSlicer(buffer) {
+      EventEmitter.call(this);
+      this.refCount = 0;
+      this.buffer = buffer;
+    }
+    BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
+      if (position < 0) throw new RangeError("position is negative: " + position);
+      if (offset + length > buffer.length) {
+        length = buffer.length - offset;
+      }
+      if (position + length > this.buffer.length) {
+        length = this.buffer.length - position;
+      }
+      if (length <= 0) {
+        setImmediate(function() {
+          callback(null, 0);
+        });
+        return;
+      }
+      this.buffer.copy(buffer, offset, position, position + length);
+      setImmediate(function() {
+        callback(null, length);
+      });
+    };
+    BufferSlicer.prototype.createReadStream = function(options2) {
+      options2 = options2 || {};
+      var readStream = new PassThrough2(options2);
+      readStream.start = options2.start || 0;
+      readStream.endOffset = options2.end;
+      readStream.pos = readStream.endOffset || this.buffer.length;
+      var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
+      var maxChunkSize = 65536;
+      var offset = 0;
+      while (true) {
+        var nextOffset = offset + maxChunkSize;
+        if (nextOffset >= entireSlice.length) {
+          if (offset < entireSlice.length) {
+            readStream.write(entireSlice.slice(offset, entireSlice.length));
+          }
+          break;
+        }
+        readStream.write(entireSlice.slice(offset, nextOffset));
+        offset = nextOffset;
+      }
+      readStream.end();
+      return readStream;
+    };
+    BufferSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    BufferSlicer.prototype.unref = function() {
+      this.refCount -= 1;
+      if (this.refCount < 0) {
+        throw new Error("invalid unref");
+      }
+    };
+  }
+});
+
+// node_modules/yauzl/crc32.js
+var require_crc32 = __commonJS({
+  "node_modules/yauzl/crc32.js"(exports, module) {
+    var CRC_TABLE = new Int32Array([
+      0,
+      1996959894,
+      3993919788,
+      2567524794,
+      124634137,
+      1886057615,
+      3915621685,
+      2657392035,
+      249268274,
+      2044508324,
+      3772115230,
+      2547177864,
+      162941995,
+      2125561021,
+      3887607047,
+      2428444049,
+      498536548,
+      1789927666,
+      4089016648,
+      2227061214,
+      450548861,
+      1843258603,
+      4107580753,
+      2211677639,
+      325883990,
+      1684777152,
+      4251122042,
+      2321926636,
+      335633487,
+      1661365465,
+      4195302755,
+      2366115317,
+      997073096,
+      1281953886,
+      3579855332,
+      2724688242,
+      1006888145,
+      1258607687,
+      3524101629,
+      2768942443,
+      901097722,
+      1119000684,
+      3686517206,
+      2898065728,
+      853044451,
+      1172266101,
+      3705015759,
+      2882616665,
+      651767980,
+      1373503546,
+      3369554304,
+      3218104598,
+      565507253,
+      1454621731,
+      3485111705,
+      3099436303,
+      671266974,
+      1594198024,
+      3322730930,
+      2970347812,
+      795835527,
+      1483230225,
+      3244367275,
+      3060149565,
+      1994146192,
+      31158534,
+      2563907772,
+      4023717930,
+      1907459465,
+      112637215,
+      2680153253,
+      3904427059,
+      2013776290,
+      251722036,
+      2517215374,
+      3775830040,
+      2137656763,
+      141376813,
+      2439277719,
+      3865271297,
+      1802195444,
+      476864866,
+      2238001368,
+      4066508878,
+      1812370925,
+      453092731,
+      2181625025,
+      4111451223,
+      1706088902,
+      314042704,
+      2344532202,
+      4240017532,
+      1658658271,
+      366619977,
+      2362670323,
+      4224994405,
+      1303535960,
+      984961486,
+      2747007092,
+      3569037538,
+      1256170817,
+      1037604311,
+      2765210733,
+      3554079995,
+      1131014506,
+      879679996,
+      2909243462,
+      3663771856,
+      1141124467,
+      855842277,
+      2852801631,
+      3708648649,
+      1342533948,
+      654459306,
+      3188396048,
+      3373015174,
+      1466479909,
+      544179635,
+      3110523913,
+      3462522015,
+      1591671054,
+      702138776,
+      2966460450,
+      3352799412,
+      1504918807,
+      783551873,
+      3082640443,
+      3233442989,
+      3988292384,
+      2596254646,
+      62317068,
+      1957810842,
+      3939845945,
+      2647816111,
+      81470997,
+      1943803523,
+      3814918930,
+      2489596804,
+      225274430,
+      2053790376,
+      3826175755,
+      2466906013,
+      167816743,
+      2097651377,
+      4027552580,
+      2265490386,
+      503444072,
+      1762050814,
+      4150417245,
+      2154129355,
+      426522225,
+      1852507879,
+      4275313526,
+      2312317920,
+      282753626,
+      1742555852,
+      4189708143,
+      2394877945,
+      397917763,
+      1622183637,
+      3604390888,
+      2714866558,
+      953729732,
+      1340076626,
+      3518719985,
+      2797360999,
+      1068828381,
+      1219638859,
+      3624741850,
+      2936675148,
+      906185462,
+      1090812512,
+      3747672003,
+      2825379669,
+      829329135,
+      1181335161,
+      3412177804,
+      3160834842,
+      628085408,
+      1382605366,
+      3423369109,
+      3138078467,
+      570562233,
+      1426400815,
+      3317316542,
+      2998733608,
+      733239954,
+      1555261956,
+      3268935591,
+      3050360625,
+      752459403,
+      1541320221,
+      2607071920,
+      3965973030,
+      1969922972,
+      40735498,
+      2617837225,
+      3943577151,
+      1913087877,
+      83908371,
+      2512341634,
+      3803740692,
+      2075208622,
+      213261112,
+      2463272603,
+      3855990285,
+      2094854071,
+      198958881,
+      2262029012,
+      4057260610,
+      1759359992,
+      534414190,
+      2176718541,
+      4139329115,
+      1873836001,
+      414664567,
+      2282248934,
+      4279200368,
+      1711684554,
+      285281116,
+      2405801727,
+      4167216745,
+      1634467795,
+      376229701,
+      2685067896,
+      3608007406,
+      1308918612,
+      956543938,
+      2808555105,
+      3495958263,
+      1231636301,
+      1047427035,
+      2932959818,
+      3654703836,
+      1088359270,
+      936918e3,
+      2847714899,
+      3736837829,
+      1202900863,
+      817233897,
+      3183342108,
+      3401237130,
+      1404277552,
+      615818150,
+      3134207493,
+      3453421203,
+      1423857449,
+      601450431,
+      3009837614,
+      3294710456,
+      1567103746,
+      711928724,
+      3020668471,
+      3272380065,
+      1510334235,
+      755167117
+    ]);
+    function crc32(buf) {
+      let crc = -1;
+      for (let x of buf) {
+        crc = CRC_TABLE[(crc ^ x) & 255] ^ crc >>> 8;
+      }
+      return (crc ^ -1) >>> 0;
+    }
+    module.exports = crc32;
+  }
+});
+
+// node_modules/yauzl/index.js
+var require_yauzl = __commonJS({
+  "node_modules/yauzl/index.js"(exports) {
+    var fs = __require("fs");
+    var zlib = __require("zlib");
+    var fd_slicer = require_fd_slicer();
+    var util = __require("util");
+    var EventEmitter = __require("events").EventEmitter;
+    var Transform = __require("stream").Transform;
+    var PassThrough2 = __require("stream").PassThrough;
+    var Writable = __require("stream").Writable;
+    var crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
+    exports.open = open;
+    exports.fromFd = fromFd;
+    exports.fromBuffer = fromBuffer;
+    exports.fromRandomAccessReader = fromRandomAccessReader;
+    exports.openPromise = openPromise2;
+    exports.fromFdPromise = fromFdPromise;
+    exports.fromBufferPromise = fromBufferPromise2;
+    exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise2;
+    exports.dosDateTimeToDate = dosDateTimeToDate;
+    exports.getFileNameLowLevel = getFileNameLowLevel2;
+    exports.validateFileName = validateFileName;
+    exports.parseExtraFields = parseExtraFields;
+    exports.ZipFile = ZipFile;
+    exports.Entry = Entry;
+    exports.LocalFileHeader = LocalFileHeader;
+    exports.RandomAccessReader = RandomAccessReader2;
+    function openPromise2(path, options2) {
+      return new Promise((resolve6, reject) => {
+        open(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve6(zipfile);
+        });
+      });
+    }
+    function fromFdPromise(fd, options2) {
+      return new Promise((resolve6, reject) => {
+        fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve6(zipfile);
+        });
+      });
+    }
+    function fromBufferPromise2(buffer, options2) {
+      return new Promise((resolve6, reject) => {
+        fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve6(zipfile);
+        });
+      });
+    }
+    function fromRandomAccessReaderPromise2(reader, totalSize, options2) {
+      return new Promise((resolve6, reject) => {
+        fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve6(zipfile);
+        });
+      });
+    }
+    function open(path, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs.open(path, "r", function(err, fd) {
+        if (err) return callback(err);
+        fromFd(fd, options2, function(err2, zipfile) {
+          if (err2) fs.close(fd, defaultCallback);
+          callback(err2, zipfile);
+        });
+      });
+    }
+    function fromFd(fd, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs.fstat(fd, function(err, stats) {
+        if (err) return callback(err);
+        var reader = new fd_slicer.FdSlicer(fd);
+        fromRandomAccessReader(reader, stats.size, options2, callback);
+      });
+    }
+    function fromBuffer(buffer, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      var reader = new fd_slicer.BufferSlicer(buffer);
+      fromRandomAccessReader(reader, buffer.length, options2, callback);
+    }
+    function fromRandomAccessReader(reader, totalSize, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      var decodeStrings = !!options2.decodeStrings;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
+      if (totalSize > Number.MAX_SAFE_INTEGER) {
+        throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
+      }
+      reader.ref();
+      var eocdrWithoutCommentSize = 22;
+      var zip64EocdlSize = 20;
+      var maxCommentSize = 65535;
+      var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
+      var buffer = newBuffer(bufferSize);
+      var bufferReadStart = totalSize - buffer.length;
+      readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err) {
+        if (err) return callback(err);
+        for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1) {
+          if (buffer.readUInt32LE(i) !== 101010256) continue;
+          var eocdrBuffer = buffer.subarray(i);
+          var diskNumber = eocdrBuffer.readUInt16LE(4);
+          var entryCount = eocdrBuffer.readUInt16LE(10);
+          var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
+          var commentLength = eocdrBuffer.readUInt16LE(20);
+          var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
+          if (commentLength !== expectedCommentLength) {
+            return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK\u263A\u263B` in the comment?"));
+          }
+          var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false) : eocdrBuffer.subarray(22);
+          if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 117853008) {
+            var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
+            var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
+            var zip64EocdrBuffer = newBuffer(56);
+            return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err2) {
+              if (err2) return callback(err2);
+              if (zip64EocdrBuffer.readUInt32LE(0) !== 101075792) {
+                return callback(new Error("invalid zip64 end of central directory record signature"));
+              }
+              diskNumber = zip64EocdrBuffer.readUInt32LE(16);
+              if (diskNumber !== 0) {
+                return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+              }
+              entryCount = readUInt64LE(zip64EocdrBuffer, 32);
+              centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
+              return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+            });
+          }
+          if (diskNumber !== 0) {
+            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+          }
+          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+        }
+        callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
+      });
+    }
+    util.inherits(ZipFile, EventEmitter);
+    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
+      var self = this;
+      EventEmitter.call(self);
+      self.reader = reader;
+      self.reader.on("error", function(err) {
+        emitError(self, err);
+      });
+      self.reader.once("close", function() {
+        self.emit("close");
+      });
+      self.readEntryCursor = centralDirectoryOffset;
+      self.fileSize = fileSize;
+      self.entryCount = entryCount;
+      self.comment = comment;
+      self.entriesRead = 0;
+      self.autoClose = !!autoClose;
+      self.lazyEntries = !!lazyEntries;
+      self.decodeStrings = !!decodeStrings;
+      self.validateEntrySizes = !!validateEntrySizes;
+      self.strictFileNames = !!strictFileNames;
+      self.isOpen = true;
+      self.emittedError = false;
+      self.hasEachEntryBeenCalled = false;
+      if (!self.lazyEntries) self._readEntry();
+    }
+    ZipFile.prototype.close = function() {
+      if (!this.isOpen) return;
+      this.isOpen = false;
+      this.reader.unref();
+    };
+    function emitErrorAndAutoClose(self, err) {
+      if (self.autoClose) self.close();
+      emitError(self, err);
+    }
+    function emitError(self, err) {
+      if (self.emittedError) return;
+      self.emittedError = true;
+      self.emit("error", err);
+    }
+    ZipFile.prototype.readEntry = function() {
+      if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
+      this._readEntry();
+    };
+    ZipFile.prototype._readEntry = function() {
+      var self = this;
+      if (self.entryCount === self.entriesRead) {
+        setImmediate(function() {
+          if (self.autoClose) self.close();
+          if (self.emittedError) return;
+          self.emit("end");
+        });
+        return;
+      }
+      if (self.emittedError) return;
+      var buffer = newBuffer(46);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+        if (err) return emitErrorAndAutoClose(self, err);
+        if (self.emittedError) return;
+        var entry = new Entry();
+        var signature = buffer.readUInt32LE(0);
+        if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+        entry.versionMadeBy = buffer.readUInt16LE(4);
+        entry.versionNeededToExtract = buffer.readUInt16LE(6);
+        entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
+        entry.compressionMethod = buffer.readUInt16LE(10);
+        entry.lastModFileTime = buffer.readUInt16LE(12);
+        entry.lastModFileDate = buffer.readUInt16LE(14);
+        entry.crc32 = buffer.readUInt32LE(16);
+        entry.compressedSize = buffer.readUInt32LE(20);
+        entry.uncompressedSize = buffer.readUInt32LE(24);
+        entry.fileNameLength = buffer.readUInt16LE(28);
+        entry.extraFieldLength = buffer.readUInt16LE(30);
+        entry.fileCommentLength = buffer.readUInt16LE(32);
+        entry.internalFileAttributes = buffer.readUInt16LE(36);
+        entry.externalFileAttributes = buffer.readUInt32LE(38);
+        entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42);
+        if (entry.generalPurposeBitFlag & 64) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
+        self.readEntryCursor += 46;
+        buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
+        readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err2) {
+          if (err2) return emitErrorAndAutoClose(self, err2);
+          if (self.emittedError) return;
+          entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
+          var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
+          entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart);
+          entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
+          try {
+            entry.extraFields = parseExtraFields(entry.extraFieldRaw);
+          } catch (err3) {
+            return emitErrorAndAutoClose(self, err3);
+          }
+          if (self.decodeStrings) {
+            var isUtf83 = (entry.generalPurposeBitFlag & 2048) !== 0;
+            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf83);
+            entry.fileName = getFileNameLowLevel2(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
+            var errorMessage = validateFileName(entry.fileName);
+            if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
+          } else {
+            entry.fileComment = entry.fileCommentRaw;
+            entry.fileName = entry.fileNameRaw;
+          }
+          entry.comment = entry.fileComment;
+          self.readEntryCursor += buffer.length;
+          self.entriesRead += 1;
+          for (var i = 0; i < entry.extraFields.length; i++) {
+            var extraField = entry.extraFields[i];
+            if (extraField.id !== 1) continue;
+            var zip64EiefBuffer = extraField.data;
+            var index = 0;
+            if (entry.uncompressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
+              }
+              entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.compressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
+              }
+              entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.relativeOffsetOfLocalHeader === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
+              }
+              entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            break;
+          }
+          if (self.validateEntrySizes && entry.compressionMethod === 0) {
+            var expectedCompressedSize = entry.uncompressedSize;
+            if (entry.isEncrypted()) {
+              expectedCompressedSize += 12;
+            }
+            if (entry.compressedSize !== expectedCompressedSize) {
+              var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+              return emitErrorAndAutoClose(self, new Error(msg));
+            }
+          }
+          self.emit("entry", entry);
+          if (!self.lazyEntries) self._readEntry();
+        });
+      });
+    };
+    ZipFile.prototype.eachEntry = function() {
+      const self = this;
+      if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
+      if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
+      self.hasEachEntryBeenCalled = true;
+      let pendingResolveReject = null;
+      self.on("entry", onEntry);
+      self.on("end", onEnd);
+      self.on("error", onError);
+      function cleanup() {
+        self.removeListener("entry", onEntry);
+        self.removeListener("end", onEnd);
+        self.removeListener("error", onError);
+        if (self.autoClose) self.close();
+      }
+      function onEntry(entry) {
+        let { resolve: resolve6 } = pendingResolveReject;
+        pendingResolveReject = null;
+        resolve6({ value: entry });
+      }
+      function onEnd() {
+        let { resolve: resolve6 } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        resolve6({ done: true });
+      }
+      function onError(err) {
+        let { reject } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        reject(err);
+      }
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        next() {
+          const promise = new Promise((resolve6, reject) => {
+            if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
+            pendingResolveReject = { resolve: resolve6, reject };
+          });
+          self.readEntry();
+          return promise;
+        },
+        return(value) {
+          cleanup();
+          return Promise.resolve({ done: true, value });
+        },
+        throw(value) {
+          cleanup();
+          return Promise.reject(value);
+        }
+      };
+    };
+    ZipFile.prototype.openReadStream = function(entry, options2, callback) {
+      var self = this;
+      var relativeStart = 0;
+      var relativeEnd = entry.compressedSize;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) {
+        options2 = {};
+      } else {
+        if (options2.decodeFileData === false) {
+          if (options2.decrypt != null) {
+            throw new Error("cannot use options.decrypt when options.decodeFileData === false");
+          }
+          if (options2.decompress != null) {
+            throw new Error("cannot use options.decompress when options.decodeFileData === false");
+          }
+        } else {
+          if (options2.decrypt != null) {
+            if (!entry.isEncrypted()) {
+              throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
+            }
+            if (options2.decrypt !== false) throw new Error("invalid options.decrypt value: " + options2.decrypt);
+            if (entry.isCompressed()) {
+              if (options2.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
+            }
+          }
+          if (options2.decompress != null) {
+            if (!entry.isCompressed()) {
+              throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
+            }
+            if (!(options2.decompress === false || options2.decompress === true)) {
+              throw new Error("invalid options.decompress value: " + options2.decompress);
+            }
+            decompress = options2.decompress;
+          }
+        }
+        if (options2.start != null) {
+          relativeStart = options2.start;
+          if (relativeStart < 0) throw new Error("options.start < 0");
+          if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
+        }
+        if (options2.end != null) {
+          relativeEnd = options2.end;
+          if (relativeEnd < 0) throw new Error("options.end < 0");
+          if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
+          if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
+        }
+      }
+      var rawMode = options2.decodeFileData === false || // Explicitly requested raw.
+      (entry.compressionMethod === 0 || // Naturally without compression.
+      entry.compressionMethod === 8 && options2.decompress === false) && (!entry.isEncrypted() || // Naturally without encryption.
+      options2.decrypt === false);
+      if (options2.start != null || options2.end != null) {
+        if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
+      }
+      if (!self.isOpen) return callback(new Error("closed"));
+      if (entry.isEncrypted() && !rawMode) {
+        if (options2.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
+      }
+      var decompress;
+      if (rawMode) {
+        decompress = false;
+      } else if (entry.compressionMethod === 8) {
+        decompress = options2.decodeFileData !== true;
+      } else {
+        return callback(new Error("unsupported compression method: " + entry.compressionMethod));
+      }
+      self.readLocalFileHeader(entry, { minimal: true }, function(err, localFileHeader) {
+        if (err) return callback(err);
+        self.openReadStreamLowLevel(
+          localFileHeader.fileDataStart,
+          entry.compressedSize,
+          relativeStart,
+          relativeEnd,
+          decompress,
+          entry.uncompressedSize,
+          callback
+        );
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, callback) {
+      var self = this;
+      var fileDataEnd = fileDataStart + compressedSize;
+      var readStream = self.reader.createReadStream({
+        start: fileDataStart + relativeStart,
+        end: fileDataStart + relativeEnd
+      });
+      var endpointStream = readStream;
+      if (decompress) {
+        var destroyed = false;
+        var inflateFilter = zlib.createInflateRaw();
+        readStream.on("error", function(err) {
+          setImmediate(function() {
+            if (!destroyed) inflateFilter.emit("error", err);
+          });
+        });
+        readStream.pipe(inflateFilter);
+        if (self.validateEntrySizes) {
+          endpointStream = new AssertByteCountStream(uncompressedSize);
+          inflateFilter.on("error", function(err) {
+            setImmediate(function() {
+              if (!destroyed) endpointStream.emit("error", err);
+            });
+          });
+          inflateFilter.pipe(endpointStream);
+        } else {
+          endpointStream = inflateFilter;
+        }
+        installDestroyFn(endpointStream, function() {
+          destroyed = true;
+          if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
+          readStream.unpipe(inflateFilter);
+          readStream.destroy();
+        });
+      }
+      callback(null, endpointStream);
+    };
+    ZipFile.prototype.readLocalFileHeader = function(entry, options2, callback) {
+      var self = this;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      self.reader.ref();
+      var buffer = newBuffer(30);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err) {
+        try {
+          if (err) return callback(err);
+          var signature = buffer.readUInt32LE(0);
+          if (signature !== 67324752) {
+            return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+          }
+          var fileNameLength = buffer.readUInt16LE(26);
+          var extraFieldLength = buffer.readUInt16LE(28);
+          var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
+          if (fileDataStart + entry.compressedSize > self.fileSize) {
+            return callback(new Error("file data overflows file bounds: " + fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
+          }
+          if (options2.minimal) {
+            return callback(null, { fileDataStart });
+          }
+          var localFileHeader = new LocalFileHeader();
+          localFileHeader.fileDataStart = fileDataStart;
+          localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4);
+          localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6);
+          localFileHeader.compressionMethod = buffer.readUInt16LE(8);
+          localFileHeader.lastModFileTime = buffer.readUInt16LE(10);
+          localFileHeader.lastModFileDate = buffer.readUInt16LE(12);
+          localFileHeader.crc32 = buffer.readUInt32LE(14);
+          localFileHeader.compressedSize = buffer.readUInt32LE(18);
+          localFileHeader.uncompressedSize = buffer.readUInt32LE(22);
+          localFileHeader.fileNameLength = fileNameLength;
+          localFileHeader.extraFieldLength = extraFieldLength;
+          buffer = newBuffer(fileNameLength + extraFieldLength);
+          self.reader.ref();
+          readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err2) {
+            try {
+              if (err2) return callback(err2);
+              localFileHeader.fileName = buffer.subarray(0, fileNameLength);
+              localFileHeader.extraField = buffer.subarray(fileNameLength);
+              return callback(null, localFileHeader);
+            } finally {
+              self.reader.unref();
+            }
+          });
+        } finally {
+          self.reader.unref();
+        }
+      });
+    };
+    ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
+      return new Promise((resolve6, reject) => {
+        this.openReadStream(entry, options2, function(err, readStream) {
+          if (err) return reject(err);
+          resolve6(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
+      return new Promise((resolve6, reject) => {
+        this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
+          if (err) return reject(err);
+          resolve6(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
+      return new Promise((resolve6, reject) => {
+        this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
+          if (err) return reject(err);
+          resolve6(localFileHeader);
+        });
+      });
+    };
+    function Entry() {
+    }
+    Entry.prototype.getLastModDate = function(options2) {
+      if (options2 == null) options2 = {};
+      if (!options2.forceDosFormat) {
+        for (var i = 0; i < this.extraFields.length; i++) {
+          var extraField = this.extraFields[i];
+          if (extraField.id === 21589) {
+            var data = extraField.data;
+            if (data.length < 5) continue;
+            var flags = data[0];
+            var HAS_MTIME = 1;
+            if (!(flags & HAS_MTIME)) continue;
+            var posixTimestamp = data.readInt32LE(1);
+            return new Date(posixTimestamp * 1e3);
+          } else if (extraField.id === 10) {
+            var data = extraField.data;
+            if (data.length !== 32) continue;
+            if (data.readUInt16LE(4) !== 1) continue;
+            if (data.readUInt16LE(6) !== 24) continue;
+            var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
+            var millisecondsSince1970 = hundredNanoSecondsSince1601 / 1e4 - 116444736e5;
+            return new Date(millisecondsSince1970);
+          }
+        }
+      }
+      return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
+    };
+    Entry.prototype.canDecodeFileData = function() {
+      return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
+    };
+    Entry.prototype.isEncrypted = function() {
+      return (this.generalPurposeBitFlag & 1) !== 0;
+    };
+    Entry.prototype.isCompressed = function() {
+      return this.compressionMethod === 8;
+    };
+    function LocalFileHeader() {
+    }
+    function dosDateTimeToDate(date, time, timezone) {
+      var day = date & 31;
+      var month = (date >> 5 & 15) - 1;
+      var year = (date >> 9 & 127) + 1980;
+      var millisecond = 0;
+      var second = (time & 31) * 2;
+      var minute = time >> 5 & 63;
+      var hour = time >> 11 & 31;
+      if (timezone == null || timezone === "local") {
+        return new Date(year, month, day, hour, minute, second, millisecond);
+      } else if (timezone === "UTC") {
+        return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
+      } else {
+        throw new Error("unrecognized options.timezone: " + options.timezone);
+      }
+    }
+    function getFileNameLowLevel2(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
+      var fileName = null;
+      for (var i = 0; i < extraFields.length; i++) {
+        var extraField = extraFields[i];
+        if (extraField.id === 28789) {
+          if (extraField.data.length < 6) {
+            continue;
+          }
+          if (extraField.data.readUInt8(0) !== 1) {
+            continue;
+          }
+          var oldNameCrc32 = extraField.data.readUInt32LE(1);
+          if (crc32(fileNameBuffer) !== oldNameCrc32) {
+            continue;
+          }
+          fileName = decodeBuffer(extraField.data.subarray(5), true);
+          break;
+        }
+      }
+      if (fileName == null) {
+        var isUtf83 = (generalPurposeBitFlag & 2048) !== 0;
+        fileName = decodeBuffer(fileNameBuffer, isUtf83);
+      }
+      if (!strictFileNames) {
+        fileName = fileName.replace(/\\/g, "/");
+      }
+      return fileName;
+    }
+    function validateFileName(fileName) {
+      if (fileName.indexOf("\\") !== -1) {
+        return "invalid characters in fileName: " + fileName;
+      }
+      if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
+        return "absolute path: " + fileName;
+      }
+      if (fileName.split("/").indexOf("..") !== -1) {
+        return "invalid relative path: " + fileName;
+      }
+      return null;
+    }
+    function parseExtraFields(extraFieldBuffer) {
+      var extraFields = [];
+      var i = 0;
+      while (i < extraFieldBuffer.length - 3) {
+        var headerId = extraFieldBuffer.readUInt16LE(i + 0);
+        var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
+        var dataStart = i + 4;
+        var dataEnd = dataStart + dataSize;
+        if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
+        var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
+        extraFields.push({
+          id: headerId,
+          data: dataBuffer
+        });
+        i = dataEnd;
+      }
+      return extraFields;
+    }
+    function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
+      if (length === 0) {
+        return setImmediate(function() {
+          callback(null, newBuffer(0));
+        });
+      }
+      reader.read(buffer, offset, length, position, function(err, bytesRead) {
+        if (err) return callback(err);
+        if (bytesRead < length) {
+          return callback(new Error("unexpected EOF"));
+        }
+        callback();
+      });
+    }
+    util.inherits(AssertByteCountStream, Transform);
+    function AssertByteCountStream(byteCount) {
+      Transform.call(this);
+      this.actualByteCount = 0;
+      this.expectedByteCount = byteCount;
+    }
+    AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
+      this.actualByteCount += chunk.length;
+      if (this.actualByteCount > this.expectedByteCount) {
+        var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb(null, chunk);
+    };
+    AssertByteCountStream.prototype._flush = function(cb) {
+      if (this.actualByteCount < this.expectedByteCount) {
+        var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb();
+    };
+    util.inherits(RandomAccessReader2, EventEmitter);
+    function RandomAccessReader2() {
+      EventEmitter.call(this);
+      this.refCount = 0;
+    }
+    RandomAccessReader2.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    RandomAccessReader2.prototype.unref = function() {
+      var self = this;
+      self.refCount -= 1;
+      if (self.refCount > 0) return;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      self.close(onCloseDone);
+      function onCloseDone(err) {
+        if (err) return self.emit("error", err);
+        self.emit("close");
+      }
+    };
+    RandomAccessReader2.prototype.createReadStream = function(options2) {
+      if (options2 == null) options2 = {};
+      var start = options2.start;
+      var end = options2.end;
+      if (start === end) {
+        var emptyStream = new PassThrough2();
+        setImmediate(function() {
+          emptyStream.end();
+        });
+        return emptyStream;
+      }
+      var stream = this._readStreamForRange(start, end);
+      var destroyed = false;
+      var refUnrefFilter = new RefUnrefFilter(this);
+      stream.on("error", function(err) {
+        setImmediate(function() {
+          if (!destroyed) refUnrefFilter.emit("error", err);
+        });
+      });
+      installDestroyFn(refUnrefFilter, function() {
+        stream.unpipe(refUnrefFilter);
+        refUnrefFilter.unref();
+        stream.destroy();
+      });
+      var byteCounter = new AssertByteCountStream(end - start);
+      refUnrefFilter.on("error", function(err) {
+        setImmediate(function() {
+          if (!destroyed) byteCounter.emit("error", err);
+        });
+      });
+      installDestroyFn(byteCounter, function() {
+        destroyed = true;
+        refUnrefFilter.unpipe(byteCounter);
+        refUnrefFilter.destroy();
+      });
+      return stream.pipe(refUnrefFilter).pipe(byteCounter);
+    };
+    RandomAccessReader2.prototype._readStreamForRange = function(start, end) {
+      throw new Error("not implemented");
+    };
+    RandomAccessReader2.prototype.read = function(buffer, offset, length, position, callback) {
+      var readStream = this.createReadStream({ start: position, end: position + length });
+      var writeStream = new Writable();
+      var written = 0;
+      writeStream._write = function(chunk, encoding, cb) {
+        chunk.copy(buffer, offset + written, 0, chunk.length);
+        written += chunk.length;
+        cb();
+      };
+      writeStream.on("finish", callback);
+      readStream.on("error", function(error) {
+        callback(error);
+      });
+      readStream.pipe(writeStream);
+    };
+    RandomAccessReader2.prototype.close = function(callback) {
+      setImmediate(callback);
+    };
+    util.inherits(RefUnrefFilter, PassThrough2);
+    function RefUnrefFilter(context2) {
+      PassThrough2.call(this);
+      this.context = context2;
+      this.context.ref();
+      this.unreffedYet = false;
+    }
+    RefUnrefFilter.prototype._flush = function(cb) {
+      this.unref();
+      cb();
+    };
+    RefUnrefFilter.prototype.unref = function(cb) {
+      if (this.unreffedYet) return;
+      this.unreffedYet = true;
+      this.context.unref();
+    };
+    var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
+    function decodeBuffer(buffer, isUtf83) {
+      if (isUtf83) {
+        return buffer.toString("utf8");
+      } else {
+        var result2 = "";
+        for (var i = 0; i < buffer.length; i++) {
+          result2 += cp437[buffer[i]];
+        }
+        return result2;
+      }
+    }
+    function readUInt64LE(buffer, offset) {
+      var lower32 = buffer.readUInt32LE(offset);
+      var upper32 = buffer.readUInt32LE(offset + 4);
+      return upper32 * 4294967296 + lower32;
+    }
+    var newBuffer;
+    if (typeof Buffer.allocUnsafe === "function") {
+      newBuffer = function(len) {
+        return Buffer.allocUnsafe(len);
+      };
+    } else {
+      newBuffer = function(len) {
+        return new Buffer(len);
+      };
+    }
+    function installDestroyFn(stream, fn) {
+      if (typeof stream.destroy === "function") {
+        stream._destroy = function(err, cb) {
+          fn();
+          if (cb != null) cb(err);
+        };
+      } else {
+        stream.destroy = fn;
+      }
+    }
+    function defaultCallback(err) {
+      if (err) throw err;
+    }
+  }
+});
+
+// src/sources/archive/span-set.ts
+var SpanSet;
+var init_span_set = __esm({
+  "src/sources/archive/span-set.ts"() {
+    "use strict";
+    SpanSet = class {
+      #starts = [];
+      #ends = [];
+      /** Adds the range, or returns false (adding nothing) when it overlaps one already added. */
+      add(start, end) {
+        const starts = this.#starts;
+        const ends = this.#ends;
+        let lo = 0;
+        let hi = starts.length;
+        if (hi > 0 && starts[hi - 1] < start) lo = hi;
+        while (lo < hi) {
+          const mid = lo + hi >>> 1;
+          if (starts[mid] < start) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo > 0 && ends[lo - 1] > start) return false;
+        if (lo < starts.length && starts[lo] < end) return false;
+        starts.splice(lo, 0, start);
+        ends.splice(lo, 0, end);
+        return true;
+      }
+    };
+  }
+});
+
+// src/sources/archive/zip-entry-name.ts
+function zipEntryName(entry) {
+  const raw = entry.fileNameRaw;
+  const flagged = (entry.generalPurposeBitFlag & UTF8_FLAG) !== 0;
+  if (flagged || entry.extraFields.some((field) => field.id === UNICODE_PATH_FIELD)) {
+    const decoded = (0, import_yauzl.getFileNameLowLevel)(entry.generalPurposeBitFlag, raw, entry.extraFields, true);
+    if (flagged || decoded !== (0, import_yauzl.getFileNameLowLevel)(0, raw, [], true)) return decoded;
+  }
+  try {
+    return utf82.decode(raw);
+  } catch {
+    let name = "";
+    for (const byte of raw)
+      name += byte < 128 ? String.fromCharCode(byte) : CP437_HIGH[byte - 128];
+    return name;
+  }
+}
+var import_yauzl, UTF8_FLAG, UNICODE_PATH_FIELD, utf82, CP437_HIGH;
+var init_zip_entry_name = __esm({
+  "src/sources/archive/zip-entry-name.ts"() {
+    "use strict";
+    import_yauzl = __toESM(require_yauzl(), 1);
+    UTF8_FLAG = 2048;
+    UNICODE_PATH_FIELD = 28789;
+    utf82 = new TextDecoder("utf-8", { fatal: true });
+    CP437_HIGH = "\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
+  }
+});
+
+// src/sources/archive/zip-pieces-reader.ts
+import { PassThrough } from "node:stream";
+var import_yauzl2, ZipPiecesReader;
+var init_zip_pieces_reader = __esm({
+  "src/sources/archive/zip-pieces-reader.ts"() {
+    "use strict";
+    import_yauzl2 = __toESM(require_yauzl(), 1);
+    ZipPiecesReader = class extends import_yauzl2.RandomAccessReader {
+      #pieces;
+      /** Offset of each piece in the whole. */
+      #offsets;
+      constructor(pieces) {
+        super();
+        this.#pieces = pieces;
+        const offsets = [];
+        let at = 0;
+        for (const piece of pieces) {
+          offsets.push(at);
+          at += piece.length;
+        }
+        this.#offsets = offsets;
+      }
+      _readStreamForRange(start, end) {
+        const stream = new PassThrough();
+        for (const slice of this.#slices(start, end)) stream.write(slice);
+        stream.end();
+        return stream;
+      }
+      /** Headers are read with many small reads: copy directly rather than through three streams each. */
+      read(buffer, offset, length, position, callback) {
+        let copied = 0;
+        for (const slice of this.#slices(position, position + length)) {
+          copied += slice.copy(buffer, offset + copied);
+        }
+        setImmediate(() => callback(null, copied));
+      }
+      *#slices(start, end) {
+        const offsets = this.#offsets;
+        let lo = 0;
+        let hi = offsets.length - 1;
+        while (lo < hi) {
+          const mid = lo + hi + 1 >>> 1;
+          if (offsets[mid] <= start) lo = mid;
+          else hi = mid - 1;
+        }
+        for (let i = lo; i < this.#pieces.length; i++) {
+          const from = offsets[i];
+          if (from >= end) return;
+          const piece = this.#pieces[i];
+          const slice = piece.subarray(Math.max(0, start - from), Math.min(piece.length, end - from));
+          if (slice.length > 0) yield slice;
+        }
+      }
+    };
+  }
+});
+
+// src/sources/archive/read-zip.ts
+import { createInflateRaw } from "node:zlib";
+async function* readZip(input, place) {
+  const { budget } = place;
+  let held = 0;
+  let zip;
+  try {
+    if (input.kind === "stream") {
+      const pieces = [];
+      let size = 0;
+      try {
+        for await (const piece of input.pieces) {
+          size += piece.length;
+          if (budget.buffered + size > budget.limits.maxBufferedBytes) {
+            yield {
+              kind: "skipped",
+              name: "",
+              reason: "archive-limit",
+              detail: `a zip inside another archive is read in memory, and this one is over the ${formatSize(budget.limits.maxBufferedBytes - budget.buffered)} left of the ${formatSize(budget.limits.maxBufferedBytes)} limit (read ${formatSize(size)})`
+            };
+            return;
+          }
+          pieces.push(piece);
+        }
+      } catch (error) {
+        if (place.scope.stopped) return;
+        yield unreadable(`zip: ${describeError(error)}`);
+        return;
+      }
+      budget.buffered += size;
+      held = size;
+      zip = await (0, import_yauzl3.fromRandomAccessReaderPromise)(new ZipPiecesReader(pieces), size, ZIP_OPTIONS);
+    } else if (input.kind === "buffer") {
+      zip = await (0, import_yauzl3.fromBufferPromise)(input.data, ZIP_OPTIONS);
+    } else {
+      zip = await (0, import_yauzl3.openPromise)(input.path, ZIP_OPTIONS);
+    }
+  } catch (error) {
+    budget.buffered -= held;
+    yield unreadable(`zip: ${describeError(error)}`);
+    return;
+  }
+  try {
+    yield* readEntries(zip, place);
+  } finally {
+    zip.close();
+    budget.buffered -= held;
+  }
+}
+async function* readEntries(zip, place) {
+  const cursor = new EntryCursor(zip);
+  const spans = new SpanSet();
+  let count = 0;
+  for (; ; ) {
+    let entry;
+    try {
+      entry = await cursor.next();
+    } catch (error) {
+      yield unreadable(
+        `zip central directory unreadable after ${count} entries: ${describeError(error)}`
+      );
+      return;
+    }
+    if (entry === void 0) return;
+    count += 1;
+    if (!place.budget.countEntry()) {
+      yield entryLimitSkip(place);
+      return;
+    }
+    if (entry.compressedSize === 0) continue;
+    const name = zipEntryName(entry);
+    if ((entry.generalPurposeBitFlag & ENCRYPTED_FLAG) !== 0) {
+      yield memberUnreadable(name, "encrypted zip entry: its content cannot be read");
+      continue;
+    }
+    const method = entry.compressionMethod;
+    if (method !== STORED && method !== DEFLATED) {
+      const known = METHOD_NAMES[method];
+      yield memberUnreadable(
+        name,
+        `zip compression method ${method}${known === void 0 ? "" : ` (${known})`} is not supported`
+      );
+      continue;
+    }
+    let dataStart;
+    try {
+      dataStart = (await zip.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
+    } catch (error) {
+      yield memberUnreadable(name, `zip local header unreadable: ${describeError(error)}`);
+      continue;
+    }
+    if (!spans.add(entry.relativeOffsetOfLocalHeader, dataStart + entry.compressedSize)) {
+      yield {
+        kind: "skipped",
+        name,
+        reason: "archive-limit",
+        detail: "zip entry whose data overlaps another entry (a zip-bomb construction); it was not read"
+      };
+      continue;
+    }
+    let consumed = 0;
+    const raw = rawEntry(zip, dataStart, entry.compressedSize, (n) => {
+      consumed += n;
+    });
+    yield {
+      kind: "member",
+      name,
+      open: (scope) => meteredData(
+        method === DEFLATED ? pipeThrough(raw, createInflateRaw({ chunkSize: PIECE_BYTES })) : raw,
+        { scope, budget: place.budget, compressedBytes: () => consumed, what: "zip entry" }
+      )
+    };
+  }
+}
+async function* rawEntry(zip, start, size, count) {
+  const stream = await new Promise((resolve6, reject) => {
+    zip.openReadStreamLowLevel(
+      start,
+      size,
+      0,
+      size,
+      false,
+      null,
+      (error, opened) => error === null ? resolve6(opened) : reject(error)
+    );
+  });
+  try {
+    for await (const piece of stream) {
+      for (const part of bounded(piece)) {
+        count(part.length);
+        yield part;
+      }
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+function unreadable(detail) {
+  return { kind: "skipped", name: "", reason: "archive-unreadable", detail };
+}
+function memberUnreadable(name, detail) {
+  return { kind: "skipped", name, reason: "archive-unreadable", detail };
+}
+var import_yauzl3, ZIP_OPTIONS, STORED, DEFLATED, ENCRYPTED_FLAG, METHOD_NAMES, EntryCursor;
+var init_read_zip = __esm({
+  "src/sources/archive/read-zip.ts"() {
+    "use strict";
+    import_yauzl3 = __toESM(require_yauzl(), 1);
+    init_archive_input();
+    init_describe_error();
+    init_entry_limit_skip();
+    init_format_size();
+    init_metered_data();
+    init_pipe_through();
+    init_span_set();
+    init_zip_entry_name();
+    init_zip_pieces_reader();
+    ZIP_OPTIONS = {
+      lazyEntries: true,
+      autoClose: true,
+      // Raw names: yauzl's own check fails the whole zip on a name with '../' or a leading '/', and
+      // such names are only labels to us.
+      decodeStrings: false,
+      // One entry whose sizes disagree would otherwise end the whole zip; our own limits bound the work.
+      validateEntrySizes: false
+    };
+    STORED = 0;
+    DEFLATED = 8;
+    ENCRYPTED_FLAG = 1;
+    METHOD_NAMES = {
+      9: "deflate64",
+      12: "bzip2",
+      14: "lzma",
+      93: "zstd",
+      95: "xz",
+      98: "ppmd"
+    };
+    EntryCursor = class {
+      #zip;
+      #failure;
+      #failed = false;
+      constructor(zip) {
+        this.#zip = zip;
+        zip.on("error", (error) => {
+          if (this.#failed) return;
+          this.#failed = true;
+          this.#failure = error;
+        });
+      }
+      next() {
+        if (this.#failed) return Promise.reject(this.#failure);
+        const zip = this.#zip;
+        return new Promise((resolve6, reject) => {
+          const settle = () => {
+            zip.off("entry", onEntry);
+            zip.off("end", onEnd);
+            zip.off("error", onError);
+          };
+          const onEntry = (entry) => {
+            settle();
+            resolve6(entry);
+          };
+          const onEnd = () => {
+            settle();
+            resolve6(void 0);
+          };
+          const onError = (error) => {
+            settle();
+            reject(error);
+          };
+          zip.on("entry", onEntry);
+          zip.on("end", onEnd);
+          zip.on("error", onError);
+          zip.readEntry();
+        });
+      }
+    };
+  }
+});
+
+// src/sources/archive/expand-archive.ts
+var expand_archive_exports = {};
+__export(expand_archive_exports, {
+  expandArchive: () => expandArchive
+});
+async function* expandArchive(format, input, options2 = {}) {
+  const limits = resolveLimits(options2.limits);
+  const budget = new ExpansionBudget(limits);
+  const root = new MemberScope("", void 0);
+  yield* expandContainer(format, input, {
+    path: "",
+    name: options2.name ?? "",
+    depth: 1,
+    scope: root,
+    budget
+  });
+}
+function resolveLimits(overrides) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...overrides };
+  for (const [key, value] of Object.entries(limits)) {
+    if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
+      throw new RangeError(`archive limit ${key} must be a positive number`);
+    }
+  }
+  return limits;
+}
+function openContainer(format, input, place) {
+  switch (format) {
+    case "zip":
+      return readZip(input, place);
+    case "tar":
+      return readTar(input, place);
+    case "gzip":
+      return readGzip(input, place);
+  }
+}
+async function* expandContainer(format, input, place) {
+  for await (const event of openContainer(format, input, place)) {
+    if (event.kind === "skipped") {
+      yield {
+        kind: "skipped",
+        path: join(place.path, event.name),
+        reason: event.reason,
+        detail: event.detail
+      };
+    } else {
+      yield* expandMember(event.name, event.open, place);
+    }
+    if (place.budget.halted) return;
+  }
+}
+async function* expandMember(name, open, place) {
+  const path = join(place.path, name);
+  const scope = new MemberScope(path, place.scope);
+  let all;
+  try {
+    const peeked = await peekHead(open(scope), SNIFF_BYTES);
+    all = peeked.all;
+    const nested = peeked.head.length === 0 ? void 0 : sniffArchive(peeked.head);
+    if (peeked.head.length === 0) {
+    } else if (nested === void 0) {
+      const data = new EntryData(all);
+      yield { kind: "entry", path, data };
+      data.close();
+    } else if (place.depth >= place.budget.limits.maxDepth) {
+      yield depthSkip(path, nested, place);
+    } else {
+      yield* expandContainer(
+        nested,
+        { kind: "stream", pieces: all },
+        { path, name, depth: place.depth + 1, scope, budget: place.budget }
+      );
+    }
+  } catch (error) {
+    if (!MemberScope.isStop(error)) throw error;
+  } finally {
+    await leave(all);
+  }
+  if (scope.skip !== void 0) yield scope.skip;
+}
+async function leave(all) {
+  try {
+    await all?.return(void 0);
+  } catch (error) {
+    if (!MemberScope.isStop(error)) throw error;
+  }
+}
+function depthSkip(path, format, place) {
+  return {
+    kind: "skipped",
+    path,
+    reason: "archive-limit",
+    detail: `nesting limit ${place.budget.limits.maxDepth} reached: this ${format} archive would be level ${place.depth + 1}; it was not opened`
+  };
+}
+function join(prefix, name) {
+  if (name === "") return prefix;
+  return prefix === "" ? name : `${prefix}!${name}`;
+}
+var EntryData;
+var init_expand_archive = __esm({
+  "src/sources/archive/expand-archive.ts"() {
+    "use strict";
+    init_archive_limits();
+    init_expansion_budget();
+    init_member_scope();
+    init_peek_head();
+    init_read_gzip();
+    init_read_tar();
+    init_read_zip();
+    init_sniff_archive();
+    EntryData = class {
+      #source;
+      #closed = false;
+      constructor(source) {
+        this.#source = source;
+      }
+      close() {
+        this.#closed = true;
+        this.#source = void 0;
+      }
+      async *[Symbol.asyncIterator]() {
+        const source = this.#source;
+        this.#source = void 0;
+        if (source === void 0) return;
+        try {
+          for await (const piece of source) {
+            if (this.#closed) return;
+            yield piece;
+          }
+        } catch (error) {
+          if (!MemberScope.isStop(error)) throw error;
+        }
+      }
+    };
+  }
+});
+
 // src/sources/content-reader.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+function replayThenRest(first, source, tap) {
+  let replayed = false;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!replayed) {
+          replayed = true;
+          return { done: false, value: first };
+        }
+        const next = await source.next();
+        if (next.done !== true) tap(next.value);
+        return next;
+      },
+      async return() {
+        return { done: true, value: void 0 };
+      }
+    })
+  };
+}
 function isUtf8Continuation(byte) {
   return byte !== void 0 && (byte & 192) === 128;
 }
@@ -283,6 +5108,7 @@ var WINDOW_BYTES, OVERLAP_BYTES, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT,
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
+    init_sniff_archive();
     init_byte_scan();
     WINDOW_BYTES = ARENA_BYTES;
     OVERLAP_BYTES = 128 * 1024;
@@ -301,12 +5127,12 @@ var init_content_reader = __esm({
       buffer;
       /** One SIMD pass per file for every keyword, NUL and value runs; undefined without WebAssembly SIMD. */
       scanner;
-      constructor(options) {
-        this.options = options;
-        this.window = Math.min(options.windowBytes ?? WINDOW_BYTES, WINDOW_BYTES);
-        const overlap = options.overlapBytes ?? OVERLAP_BYTES;
+      constructor(options2) {
+        this.options = options2;
+        this.window = Math.min(options2.windowBytes ?? WINDOW_BYTES, WINDOW_BYTES);
+        const overlap = options2.overlapBytes ?? OVERLAP_BYTES;
         this.half = Math.max(1, Math.floor(Math.min(overlap, this.window / 4) / 2));
-        const words = options.filter.words;
+        const words = options2.filter.words;
         this.scanner = words === void 0 ? void 0 : createByteScanner(words);
       }
       /** The reused read buffer: the scanner's own memory when there is one (read once, scanned in place). */
@@ -346,20 +5172,21 @@ var init_content_reader = __esm({
       }
       /** A file on disk. Links are never followed; FIFOs and devices are never waited on. */
       readFile(target, sink) {
-        this.readFiles([target], sink);
+        return this.readFiles([target], sink);
       }
       /**
        * Files on disk, read into one buffer side by side and checked for keywords together: most
        * files hold none, and one search over many small files costs far less than one per file. A
        * keyword found across two files' boundary only makes the first one be decoded for nothing.
        */
-      readFiles(targets, sink) {
+      async readFiles(targets, sink) {
         const arena = this.scratch();
         const pending = [];
+        const archives = [];
         let fill = 0;
         for (const target of targets) {
           if (arena.length - fill < SMALL_ROOM) {
-            this.scanBatch(arena, fill, pending, sink);
+            this.scanBatch(arena, fill, pending, sink, archives);
             fill = 0;
           }
           const label = {
@@ -372,13 +5199,15 @@ var init_content_reader = __esm({
           try {
             let end = fillFrom(fd, arena, start);
             if (end === arena.length && start > 0) {
-              this.scanBatch(arena, start, pending, sink);
+              this.scanBatch(arena, start, pending, sink, archives);
               arena.copyWithin(0, start, end);
               end = fillFrom(fd, arena, end - start);
               fill = 0;
             }
             if (end === arena.length) {
-              this.readLarge(fd, arena, end, label, sink);
+              const format = this.archiveFormat(arena, 0, end);
+              if (this.readLarge(fd, arena, end, label, sink) && format !== void 0)
+                archives.push({ format, input: { kind: "file", path: target.abs }, label });
               fill = 0;
               continue;
             }
@@ -404,7 +5233,8 @@ var init_content_reader = __esm({
             closeSync(fd);
           }
         }
-        this.scanBatch(arena, fill, pending, sink);
+        this.scanBatch(arena, fill, pending, sink, archives);
+        for (const a of archives) await this.expand(a.format, a.input, a.label, sink);
       }
       /** Opens a file to read, or says why not (links, submodules, FIFOs, devices, errors). */
       open(target, label, sink) {
@@ -453,7 +5283,7 @@ var init_content_reader = __esm({
         return fd;
       }
       /** One search per keyword over files read side by side; only files with a hit are decoded. */
-      scanBatch(arena, fill, pending, sink) {
+      scanBatch(arena, fill, pending, sink, archives) {
         if (pending.length === 0) return;
         const flags = new Uint8Array(pending.length);
         const region = arena.subarray(0, fill);
@@ -502,6 +5332,11 @@ var init_content_reader = __esm({
             this.scanWindow(p, arena, f.start, f.end, true, flag);
           }
           sink.read(f.end - f.start);
+          const format = this.archiveFormat(arena, f.start, f.end);
+          if (format !== void 0) {
+            const data = Buffer.from(arena.subarray(f.start, f.end));
+            archives.push({ format, input: { kind: "buffer", data }, label: f.label });
+          }
         }
         pending.length = 0;
       }
@@ -510,11 +5345,11 @@ var init_content_reader = __esm({
         const s = fstatSync(fd);
         if (!s.isFile()) {
           this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
-          return;
+          return false;
         }
         if (this.overLimit(s.size)) {
           this.skip(label, sink, "too-large", `${s.size} bytes, over the size limit`, s.size);
-          return;
+          return false;
         }
         const p = this.start(label, sink);
         let filled = first;
@@ -530,9 +5365,13 @@ var init_content_reader = __esm({
         }
         this.scanWindow(p, buf, 0, filled, true);
         sink.read(total);
+        return true;
       }
-      /** Bytes already in memory (a git blob, a small standard input). Never copied. */
-      readBytes(data, label, sink) {
+      /**
+       * Bytes already in memory, known not to need opening as an archive (a rule's examples). Never
+       * copied.
+       */
+      readText(data, label, sink) {
         if (this.overLimit(data.length)) {
           this.skip(label, sink, "too-large", `${data.length} bytes, over the size limit`, data.length);
           return { bytes: 0, candidate: false, skipped: true };
@@ -546,39 +5385,119 @@ var init_content_reader = __esm({
         sink.read(data.length);
         return { bytes: data.length, candidate: p.candidate, skipped: false };
       }
-      /** Content that arrives in pieces (standard input, a large blob, an archive entry). */
-      async readPieces(pieces, label, sink) {
+      /** Bytes already in memory (a git blob, a small standard input); an archive is opened too. */
+      async readBytes(data, label, sink) {
+        const result2 = this.readText(data, label, sink);
+        const format = this.archiveFormat(data, 0, data.length);
+        if (format !== void 0 && !result2.skipped) {
+          await this.expand(format, { kind: "buffer", data }, label, sink);
+        }
+        return result2;
+      }
+      /**
+       * Content that arrives in pieces (standard input, a large blob, an archive entry). An archive is
+       * opened as the pieces pass, and its bytes are scanned as they are too (content outside its
+       * entries, such as data after a tar's end, is not lost).
+       */
+      async readPieces(pieces, label, sink, expand = true) {
+        const source = pieces[Symbol.asyncIterator]();
+        const windows = this.pieceWindows(label, sink);
+        const head = [];
+        let headBytes = 0;
+        let ended = false;
+        while (expand && this.options.archives !== false && headBytes < SNIFF_BYTES) {
+          const next = await source.next();
+          if (next.done === true) {
+            ended = true;
+            break;
+          }
+          head.push(next.value);
+          headBytes += next.value.length;
+        }
+        const first = Buffer.concat(head);
+        const format = this.archiveFormat(first, 0, first.length);
+        for (const piece of head) windows.push(piece);
+        if (format !== void 0 && !ended) {
+          const replayed = replayThenRest(first, source, (piece) => windows.push(piece));
+          await this.expand(format, { kind: "stream", pieces: replayed }, label, sink);
+        } else if (format !== void 0) {
+          await this.expand(format, { kind: "buffer", data: first }, label, sink);
+        }
+        while (!ended) {
+          const next = await source.next();
+          if (next.done === true) break;
+          windows.push(next.value);
+        }
+        return windows.finish();
+      }
+      /** Windows over content that arrives in pieces, in a buffer of its own (reads may interleave). */
+      pieceWindows(label, sink) {
         const buf = Buffer.allocUnsafe(this.window);
         const p = this.start(label, sink);
         let filled = 0;
         let total = 0;
-        for await (const piece of pieces) {
-          let from = 0;
-          while (from < piece.length) {
-            const take = Math.min(piece.length - from, buf.length - filled);
-            piece.copy(buf, filled, from, from + take);
-            filled += take;
-            from += take;
-            total += take;
-            if (this.overLimit(total)) {
-              this.skip(
-                label,
-                sink,
-                "too-large",
-                `over the size limit; the first ${total - take} bytes were scanned`
-              );
-              return { bytes: total, candidate: p.candidate, skipped: true };
+        let over = false;
+        return {
+          push: (piece) => {
+            if (over) return;
+            let from = 0;
+            while (from < piece.length) {
+              const take = Math.min(piece.length - from, buf.length - filled);
+              piece.copy(buf, filled, from, from + take);
+              filled += take;
+              from += take;
+              total += take;
+              if (this.overLimit(total)) {
+                over = true;
+                this.skip(
+                  label,
+                  sink,
+                  "too-large",
+                  `over the size limit; the first ${total - take} bytes were scanned`
+                );
+                return;
+              }
+              if (filled === buf.length) {
+                const next = this.scanWindow(p, buf, 0, filled, false);
+                buf.copyWithin(0, next, filled);
+                filled -= next;
+              }
             }
-            if (filled === buf.length) {
-              const next = this.scanWindow(p, buf, 0, filled, false);
-              buf.copyWithin(0, next, filled);
-              filled -= next;
-            }
+          },
+          finish: () => {
+            if (over) return { bytes: total, candidate: p.candidate, skipped: true };
+            this.scanWindow(p, buf, 0, filled, true);
+            sink.read(total);
+            return { bytes: total, candidate: p.candidate, skipped: false };
           }
+        };
+      }
+      /** The archive format of content starting at buf[start], when archives are opened at all. */
+      archiveFormat(buf, start, end) {
+        if (this.options.archives === false || end - start < 2) return void 0;
+        return sniffArchive(buf.subarray(start, Math.min(end, start + SNIFF_BYTES)));
+      }
+      /** Every entry of an archive, scanned under `archive!entry`; what could not be opened, listed. */
+      async expand(format, input, label, sink) {
+        const { expandArchive: expandArchive2 } = await Promise.resolve().then(() => (init_expand_archive(), expand_archive_exports));
+        const name = label.path.slice(label.path.lastIndexOf("/") + 1);
+        const limits = this.options.archives === false ? void 0 : this.options.archives;
+        const inner = (path) => path === "" ? label.path : `${label.path}!${path}`;
+        for await (const item of expandArchive2(format, input, {
+          name,
+          ...limits === void 0 ? {} : { limits }
+        })) {
+          if (item.kind === "skipped") {
+            sink.skip({ path: inner(item.path), reason: item.reason, detail: item.detail });
+            continue;
+          }
+          const entry = {
+            path: inner(item.path),
+            ...label.blobId === void 0 ? {} : { blobId: label.blobId },
+            ...label.commit === void 0 ? {} : { commit: label.commit }
+          };
+          await this.readPieces(item.data, entry, sink, false);
         }
-        this.scanWindow(p, buf, 0, filled, true);
-        sink.read(total);
-        return { bytes: total, candidate: p.candidate, skipped: false };
       }
       start(label, sink) {
         return {
@@ -1209,9 +6128,9 @@ var require_ignore = __commonJS({
     };
     var parentOf = (path) => {
       if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path.split(SLASH2).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY2;
+        const slices2 = path.split(SLASH2).filter(Boolean);
+        slices2.pop();
+        return slices2.length ? slices2.join(SLASH2) + SLASH2 : EMPTY2;
       }
       const end = path.length - 1;
       const cut = path.lastIndexOf(
@@ -1541,7 +6460,7 @@ var require_ignore = __commonJS({
         return this._test(path, this._testCache, convertPath(path));
       }
     };
-    var factory = (options) => new Ignore(options);
+    var factory = (options2) => new Ignore(options2);
     var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
@@ -1666,7 +6585,7 @@ var init_key_facts = __esm({
 });
 
 // node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
+var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
@@ -1876,7 +6795,7 @@ var require_utils = __commonJS({
       REGEX_REMOVE_BACKSLASH,
       REGEX_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
+    } = require_constants2();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
     exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
     exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
@@ -1911,9 +6830,9 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
+    exports.wrapOutput = (input, state = {}, options2 = {}) => {
+      const prepend = options2.contains ? "" : "^";
+      const append = options2.contains ? "" : "$";
       let output = `${prepend}(?:${input})${append}`;
       if (state.negated === true) {
         output = `(?:^(?!${output}).*$)`;
@@ -1967,7 +6886,7 @@ var require_scan = __commonJS({
       /* ) */
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
-    } = require_constants();
+    } = require_constants2();
     var isPathSeparator = (code) => {
       return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
@@ -1976,8 +6895,8 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan3 = (input, options) => {
-      const opts = options || {};
+    var scan3 = (input, options2) => {
+      const opts = options2 || {};
       const length = input.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
       const slashes = [];
@@ -2273,7 +7192,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants2 = require_constants();
+    var constants2 = require_constants2();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -2282,9 +7201,9 @@ var require_parse = __commonJS({
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
     } = constants2;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
+    var expandRange = (args, options2) => {
+      if (typeof options2.expandRange === "function") {
+        return options2.expandRange(...args, options2);
       }
       args.sort();
       const value = `[${args.join("-")}]`;
@@ -2486,11 +7405,11 @@ var require_parse = __commonJS({
       }
       return depth;
     };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
+    var analyzeRepeatedExtglob = (body, options2) => {
+      if (options2.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -2522,12 +7441,12 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse = (input, options) => {
+    var parse = (input, options2) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
       input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
+      const opts = { ...options2 };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       let len = input.length;
       if (len > max) {
@@ -2692,7 +7611,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            const expression = parse(rest, { ...options2, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -2742,7 +7661,7 @@ var require_parse = __commonJS({
           state.output = input;
           return state;
         }
-        state.output = utils.wrapOutput(output, state, options);
+        state.output = utils.wrapOutput(output, state, options2);
         return state;
       }
       while (!eos()) {
@@ -3215,8 +8134,8 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse.fastpaths = (input, options) => {
-      const opts = { ...options };
+    parse.fastpaths = (input, options2) => {
+      const opts = { ...options2 };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
       if (len > max) {
@@ -3291,11 +8210,11 @@ var require_picomatch = __commonJS({
     var scan3 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants();
+    var constants2 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
+    var picomatch2 = (glob, options2, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch2(input, options, returnState));
+        const fns = glob.map((input) => picomatch2(input, options2, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -3309,18 +8228,18 @@ var require_picomatch = __commonJS({
       if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
-      const opts = options || {};
+      const opts = options2 || {};
       const posix = opts.windows;
-      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch2.compileRe(glob, options2) : picomatch2.makeRe(glob, options2, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        const ignoreOpts = { ...options2, ignore: null, onMatch: null, onResult: null };
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
+        const { isMatch, match, output } = picomatch2.test(input, regex, options2, { glob, posix });
         const result2 = { glob, state, regex, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
@@ -3346,14 +8265,14 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch2.test = (input, regex, options2, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
       if (input === "") {
         return { isMatch: false, output: "" };
       }
-      const opts = options || {};
+      const opts = options2 || {};
       const format = opts.format || (posix ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
@@ -3363,59 +8282,59 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix);
+          match = picomatch2.matchBase(input, regex, options2, posix);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+    picomatch2.matchBase = (input, glob, options2, posix = options2 && options2.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options2);
       return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse(pattern, { ...options, fastpaths: false });
+    picomatch2.isMatch = (str2, patterns, options2) => picomatch2(patterns, options2)(str2);
+    picomatch2.parse = (pattern, options2) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options2));
+      return parse(pattern, { ...options2, fastpaths: false });
     };
-    picomatch2.scan = (input, options) => scan3(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch2.scan = (input, options2) => scan3(input, options2);
+    picomatch2.compileRe = (state, options2, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
-      const opts = options || {};
+      const opts = options2 || {};
       const prepend = opts.contains ? "" : "^";
       const append = opts.contains ? "" : "$";
       let source = `${prepend}(?:${state.output})${append}`;
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch2.toRegex(source, options);
+      const regex = picomatch2.toRegex(source, options2);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch2.makeRe = (input, options2 = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
       let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse.fastpaths(input, options);
+      if (options2.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse.fastpaths(input, options2);
       }
       if (!parsed.output) {
-        parsed = parse(input, options);
+        parsed = parse(input, options2);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch2.compileRe(parsed, options2, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch2.toRegex = (source, options2) => {
       try {
-        const opts = options || {};
+        const opts = options2 || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
       } catch (err) {
-        if (options && options.debug === true) throw err;
+        if (options2 && options2.debug === true) throw err;
         return /$^/;
       }
     };
@@ -3430,11 +8349,11 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch2(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
+    function picomatch2(glob, options2, returnState = false) {
+      if (options2 && (options2.windows === null || options2.windows === void 0)) {
+        options2 = { ...options2, windows: utils.isWindows() };
       }
-      return pico(glob, options, returnState);
+      return pico(glob, options2, returnState);
     }
     Object.assign(picomatch2, pico);
     module.exports = picomatch2;
@@ -4979,7 +9898,29 @@ ${f.location.column}
 ${f.commit?.sha ?? ""}`;
     if (!seen.has(key)) seen.set(key, f);
   }
-  return [...seen.values()];
+  return dropContainerEchoes([...seen.values()]);
+}
+function dropContainerEchoes(findings) {
+  const inside2 = /* @__PURE__ */ new Set();
+  for (const f of findings) {
+    const bang = f.location.path.indexOf("!");
+    if (bang === -1) continue;
+    for (let at = bang; at !== -1; at = f.location.path.indexOf("!", at + 1)) {
+      inside2.add(
+        `${f.location.path.slice(0, at)}
+${f.ruleId}
+${f.secretHash}
+${f.commit?.sha ?? ""}`
+      );
+    }
+  }
+  if (inside2.size === 0) return [...findings];
+  return findings.filter(
+    (f) => !inside2.has(`${f.location.path}
+${f.ruleId}
+${f.secretHash}
+${f.commit?.sha ?? ""}`)
+  );
 }
 function applyFilters(findings, ctx) {
   const kept = [];
@@ -5103,7 +10044,7 @@ async function scanInParallel(targets, plan, setup, into) {
   const reader = new ContentReader({ ...plan.read, source: "tree" });
   const sink = collectingSink(setup, into);
   for (let at = Atomics.add(next, 0, BATCH); at < targets.length; at = Atomics.add(next, 0, BATCH)) {
-    reader.readFiles(targets.slice(at, at + BATCH), sink);
+    await reader.readFiles(targets.slice(at, at + BATCH), sink);
   }
   for (const result2 of await Promise.all(workers)) {
     for (const f of result2.found) into.found.push(f);
@@ -5439,7 +10380,7 @@ import { relative as relative4, resolve as resolve5 } from "node:path";
 
 // src/app/scan.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/model/errors.ts
 var BRAND = /* @__PURE__ */ Symbol.for("keyguard.error");
@@ -5448,11 +10389,11 @@ var KeyguardError = class extends Error {
   /** Extra lines (every validation error, say) shown after the message. */
   details;
   [BRAND] = true;
-  constructor(code, message2, options) {
-    super(message2, options?.cause === void 0 ? void 0 : { cause: options.cause });
+  constructor(code, message2, options2) {
+    super(message2, options2?.cause === void 0 ? void 0 : { cause: options2.cause });
     this.name = "KeyguardError";
     this.code = code;
-    this.details = options?.details ?? [];
+    this.details = options2?.details ?? [];
   }
 };
 function isKeyguardError(error) {
@@ -5714,8 +10655,8 @@ function nearestToken(keyId, matches, index, withinLines) {
   }
   return best?.value;
 }
-function createCredentialCollector(options = {}) {
-  const withinLines = options.tokenWithinLines ?? 8;
+function createCredentialCollector(options2 = {}) {
+  const withinLines = options2.tokenWithinLines ?? 8;
   const byIdentity = /* @__PURE__ */ new Map();
   return {
     add(finding, keyId, secret, matches, index) {
@@ -5763,10 +10704,10 @@ var UNREAD_REASONS = /* @__PURE__ */ new Set([
 
 // src/git/spawn-git.ts
 import { spawn } from "node:child_process";
-function spawnGit(use, args, options) {
-  const command = gitCommand(use, args, options.env);
+function spawnGit(use, args, options2) {
+  const command = gitCommand(use, args, options2.env);
   return spawn("git", command.args, {
-    cwd: options.cwd,
+    cwd: options2.cwd,
     stdio: ["pipe", "pipe", "pipe"],
     ...command.env === void 0 ? {} : { env: command.env }
   });
@@ -6183,11 +11124,11 @@ var STDERR_TAIL_LINES = 20;
 function tail(text2) {
   return text2.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
 }
-function runGit(args, cwd, options = {}) {
+function runGit(args, cwd, options2 = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawnGit(options.use ?? "scan", args, {
+    const child = spawnGit(options2.use ?? "scan", args, {
       cwd,
-      ...options.env === void 0 ? {} : { env: options.env }
+      ...options2.env === void 0 ? {} : { env: options2.env }
     });
     const out = [];
     let err = "";
@@ -6203,11 +11144,11 @@ function runGit(args, cwd, options = {}) {
     });
     child.stdin.on("error", () => {
     });
-    child.stdin.end(options.input);
+    child.stdin.end(options2.input);
   });
 }
-async function runGitChecked(args, cwd, options = {}) {
-  const result2 = await runGit(args, cwd, options);
+async function runGitChecked(args, cwd, options2 = {}) {
+  const result2 = await runGit(args, cwd, options2);
   if (result2.code !== 0) {
     throw new KeyguardError(
       "GIT_FAILED",
@@ -6421,8 +11362,8 @@ var CLEAN_IDS_KEPT = 1 << 18;
 function commitRef(c) {
   return { sha: c.sha, author: c.author, email: c.email, date: c.date };
 }
-function createHistorySource(options) {
-  const kept = options.cleanIdsKept ?? CLEAN_IDS_KEPT;
+function createHistorySource(options2) {
+  const kept = options2.cleanIdsKept ?? CLEAN_IDS_KEPT;
   const clean = new RecentIds(kept);
   const skippedBlobs = new RecentIds(kept);
   const intro = /* @__PURE__ */ new Map();
@@ -6440,13 +11381,13 @@ function createHistorySource(options) {
     messages: 0,
     objects: 0
   };
-  const reader = new ContentReader({ ...options.read, source: "history" });
+  const reader = new ContentReader({ ...options2.read, source: "history" });
   function scanMessage(commit, rank, sink) {
     counts.messages++;
     const key = `\0message\0${commit.sha}`;
     const ref = commitRef(commit);
     const quiet = { ...sink, read: () => void 0 };
-    const r = reader.readBytes(
+    const r = reader.readText(
       Buffer.from(commit.message, "utf8"),
       { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true },
       quiet
@@ -6481,7 +11422,7 @@ function createHistorySource(options) {
     for (const r of requests) {
       const label = { path: r.file.path, blobId: record3.id, commit: r.commit };
       let result2;
-      if (record3.data !== void 0) result2 = reader.readBytes(record3.data, label, once);
+      if (record3.data !== void 0) result2 = await reader.readBytes(record3.data, label, once);
       else if (record3.pieces !== void 0) {
         result2 = await reader.readPieces(record3.pieces, label, once);
         if (result2.candidate) {
@@ -6545,7 +11486,7 @@ function createHistorySource(options) {
       if (record3.type === "missing") {
         const first = requests[0];
         const where2 = first === void 0 ? "" : ` (${first.file.path} in ${first.commit.sha})`;
-        if (options.allowPartial !== true) {
+        if (options2.allowPartial !== true) {
           throw new KeyguardError(
             "GIT_FAILED",
             `blob ${record3.id}${where2} is missing from the repository (a partial or damaged clone?); fetch it or pass --allow-partial`
@@ -6579,12 +11520,12 @@ function createHistorySource(options) {
   }
   async function scanObjects(blobs, sink) {
     const byId = /* @__PURE__ */ new Map();
-    for (const o of options.objects ?? []) if (!byId.has(o.id)) byId.set(o.id, o.path);
+    for (const o of options2.objects ?? []) if (!byId.has(o.id)) byId.set(o.id, o.path);
     for await (const record3 of blobs.read([...byId.keys()])) {
       const path = byId.get(record3.id) ?? record3.id;
       counts.objects++;
       if (record3.type === "missing") {
-        if (options.allowPartial !== true) {
+        if (options2.allowPartial !== true) {
           throw new KeyguardError(
             "GIT_FAILED",
             `object ${record3.id} (${path}) is missing from the repository; fetch it or pass --allow-partial`
@@ -6621,47 +11562,47 @@ function createHistorySource(options) {
       return info === void 0 ? void 0 : { rank: info.rank, key, commits: info.commits };
     },
     coverage: () => ({
-      range: options.rangeLabel,
+      range: options2.rangeLabel,
       commits: counts.commits,
-      commitsInRange: options.total,
+      commitsInRange: options2.total,
       files: paths.size,
       blobs: counts.blobs,
       bytes: counts.bytes,
       commitMessages: counts.messages,
       largeBlobsSkipped: counts.largeBlobs,
       ...counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs },
-      ...options.objects === void 0 ? {} : { pushedObjects: counts.objects },
+      ...options2.objects === void 0 ? {} : { pushedObjects: counts.objects },
       submoduleEntriesSkipped: counts.submoduleEntries,
       symlinkEntriesSkipped: counts.symlinkEntries,
-      ...options.extraCoverage,
+      ...options2.extraCoverage,
       ...counts.missingBlobs === 0 ? {} : {
         partial: true,
         partialReason: [
-          options.extraCoverage?.partialReason,
+          options2.extraCoverage?.partialReason,
           `${counts.missingBlobs} blob(s) missing from the repository were not scanned`
         ].filter((x) => x !== void 0).join("; ")
       }
     }),
     async read(sink) {
       const blobs = new BlobReader(
-        options.cwd,
-        options.read.maxFileSize ?? Number.POSITIVE_INFINITY
+        options2.cwd,
+        options2.read.maxFileSize ?? Number.POSITIVE_INFINITY
       );
       let finished = false;
       try {
         let batch = [];
         let files = 0;
-        const report = () => options.onProgress?.({
+        const report = () => options2.onProgress?.({
           commits: counts.commits,
-          total: options.total,
+          total: options2.total,
           blobs: counts.blobs,
           bytes: counts.bytes
         });
-        const log = streamCommitLog(options.cwd, {
-          revisions: options.revisions,
-          ...options.input === void 0 ? {} : { input: options.input },
-          ...options.commits === void 0 ? {} : { commits: options.commits },
-          ...options.pathspecs === void 0 ? {} : { pathspecs: options.pathspecs }
+        const log = streamCommitLog(options2.cwd, {
+          revisions: options2.revisions,
+          ...options2.input === void 0 ? {} : { input: options2.input },
+          ...options2.commits === void 0 ? {} : { commits: options2.commits },
+          ...options2.pathspecs === void 0 ? {} : { pathspecs: options2.pathspecs }
         });
         for await (const commit of readAhead(log, READ_AHEAD_COMMITS)) {
           batch.push(commit);
@@ -6679,13 +11620,13 @@ function createHistorySource(options) {
           counts.commits += batch.length;
           report();
         }
-        if (options.objects !== void 0) await scanObjects(blobs, sink);
+        if (options2.objects !== void 0) await scanObjects(blobs, sink);
         finished = true;
       } catch (error) {
         if (isKeyguardError(error)) {
           throw new KeyguardError(
             error.code,
-            `${error.message} (after ${counts.commits} of ${options.total} commits; the rest were not scanned)`,
+            `${error.message} (after ${counts.commits} of ${options2.total} commits; the rest were not scanned)`,
             { details: error.details, cause: error }
           );
         }
@@ -6740,7 +11681,7 @@ function ignoredBy(chain, rel, isDir) {
 }
 function walkFolder(root) {
   const files = [];
-  const unreadable = [];
+  const unreadable2 = [];
   const rootBytes = Buffer.from(root);
   const visit = (rel, chain) => {
     const abs = rel.length === 0 ? rootBytes : Buffer.concat([rootBytes, SLASH, rel]);
@@ -6748,7 +11689,7 @@ function walkFolder(root) {
     try {
       entries = readdirSync(abs, { withFileTypes: true, encoding: "buffer" });
     } catch (error) {
-      unreadable.push({ bytes: rel, code: error.code ?? "EIO" });
+      unreadable2.push({ bytes: rel, code: error.code ?? "EIO" });
       return;
     }
     let rules = chain;
@@ -6771,7 +11712,7 @@ function walkFolder(root) {
     }
   };
   visit(Buffer.alloc(0), []);
-  return { files, unreadable };
+  return { files, unreadable: unreadable2 };
 }
 function joinBytes(folder, rel) {
   if (isUtf82(rel)) return `${folder}${folder.endsWith("/") ? "" : "/"}${rel.toString("utf8")}`;
@@ -6790,7 +11731,7 @@ function readIfStaged(top, change) {
     return void 0;
   }
 }
-function createStagedSource(options) {
+function createStagedSource(options2) {
   const counts = { paths: 0, scanned: 0, deleted: 0, skipped: 0 };
   return {
     coverage: () => ({
@@ -6801,9 +11742,9 @@ function createStagedSource(options) {
       skipped: counts.skipped
     }),
     async read(sink) {
-      const changes = options.changes ?? await readStagedChanges(options.cwd);
+      const changes = options2.changes ?? await readStagedChanges(options2.cwd);
       counts.paths = changes.length;
-      const reader = new ContentReader({ ...options.read, source: "staged" });
+      const reader = new ContentReader({ ...options2.read, source: "staged" });
       const wanted = [];
       const where2 = (c) => ({
         path: c.path,
@@ -6838,19 +11779,19 @@ function createStagedSource(options) {
       });
       const fromGit = [];
       for (const change of wanted) {
-        const data = options.workTree === void 0 ? void 0 : readIfStaged(options.workTree, change);
+        const data = options2.workTree === void 0 ? void 0 : readIfStaged(options2.workTree, change);
         if (data === void 0) {
           fromGit.push(change);
           continue;
         }
-        const r = reader.readBytes(data, label(change), sink);
+        const r = await reader.readBytes(data, label(change), sink);
         if (r.skipped) counts.skipped++;
         else counts.scanned++;
       }
       if (fromGit.length === 0) return;
       const blobs = new BlobReader(
-        options.cwd,
-        options.read.maxFileSize ?? Number.POSITIVE_INFINITY
+        options2.cwd,
+        options2.read.maxFileSize ?? Number.POSITIVE_INFINITY
       );
       let finished = false;
       try {
@@ -6860,7 +11801,7 @@ function createStagedSource(options) {
           if (change === void 0) break;
           let skipped = false;
           if (record3.data !== void 0) {
-            skipped = reader.readBytes(record3.data, label(change), sink).skipped;
+            skipped = (await reader.readBytes(record3.data, label(change), sink)).skipped;
           } else if (record3.pieces !== void 0) {
             skipped = (await reader.readPieces(record3.pieces, label(change), sink)).skipped;
           } else {
@@ -6892,7 +11833,7 @@ function createStdinSource(input, read, path = "<stdin>") {
   return {
     async read(sink) {
       const reader = new ContentReader({ ...read, source: "stdin" });
-      if (Buffer.isBuffer(input)) reader.readBytes(input, { path }, sink);
+      if (Buffer.isBuffer(input)) await reader.readBytes(input, { path }, sink);
       else await reader.readPieces(input, { path }, sink);
     }
   };
@@ -6995,8 +11936,8 @@ function folderPrefix(abs, cwd, root) {
 function prefixBytes(prefix, rel) {
   return prefix === "" ? rel : Buffer.concat([Buffer.from(`${prefix}/`), rel]);
 }
-async function targetsOf(path, options, into) {
-  const { cwd, root } = options;
+async function targetsOf(path, options2, into) {
+  const { cwd, root } = options2;
   const abs = resolve(cwd, path);
   let isDir;
   try {
@@ -7044,14 +11985,14 @@ async function targetsOf(path, options, into) {
     });
   }
 }
-async function listTargets(options) {
+async function listTargets(options2) {
   const seen = /* @__PURE__ */ new Set();
   const into = { targets: [], skipped: [] };
   const all = { targets: [], skipped: [] };
-  for (const path of options.paths.length === 0 ? ["."] : options.paths) {
+  for (const path of options2.paths.length === 0 ? ["."] : options2.paths) {
     into.targets = [];
     into.skipped = [];
-    await targetsOf(path, options, into);
+    await targetsOf(path, options2, into);
     for (const t of into.targets) {
       const key = typeof t.abs === "string" ? t.abs : `\0${t.abs.toString("base64")}`;
       if (seen.has(key)) continue;
@@ -7062,10 +12003,10 @@ async function listTargets(options) {
   }
   return all;
 }
-function createTreeSource(options) {
+function createTreeSource(options2) {
   let listed;
   const list = () => {
-    listed ??= listTargets(options);
+    listed ??= listTargets(options2);
     return listed;
   };
   return {
@@ -7073,8 +12014,8 @@ function createTreeSource(options) {
     async read(sink) {
       const { targets, skipped } = await list();
       for (const s of skipped) sink.skip(s);
-      const reader = new ContentReader({ ...options.read, source: "tree" });
-      reader.readFiles(targets, sink);
+      const reader = new ContentReader({ ...options2.read, source: "tree" });
+      await reader.readFiles(targets, sink);
     }
   };
 }
@@ -7192,16 +12133,16 @@ function summary(v) {
     ...v.reason === void 0 ? {} : { code: v.reason }
   };
 }
-function assessFindings(outcome, options) {
+function assessFindings(outcome, options2) {
   const findings = [];
   const suppressed = [...outcome.suppressed];
   for (const f of outcome.findings) {
-    const result2 = options.verification?.get(f.fingerprint);
+    const result2 = options2.verification?.get(f.fingerprint);
     const verification = result2 === void 0 ? void 0 : findingVerification(result2);
-    const hasSessionToken = options.sessionTokens?.get(f.fingerprint);
+    const hasSessionToken = options2.sessionTokens?.get(f.fingerprint);
     const assessed = assessSeverity(f, {
-      today: options.today,
-      ...options.accounts === void 0 ? {} : { accounts: options.accounts },
+      today: options2.today,
+      ...options2.accounts === void 0 ? {} : { accounts: options2.accounts },
       ...verification === void 0 ? {} : { verification: summary(verification) },
       ...hasSessionToken === void 0 ? {} : { hasSessionToken }
     });
@@ -7372,16 +12313,16 @@ function tunnelClient(proxy, ca) {
     }
   };
 }
-function createHttpClient(options = {}) {
-  proxyFor(new URL("https://sts.amazonaws.com"), options.proxy);
-  const direct = fetchClient(options.fetch ?? globalThis.fetch);
+function createHttpClient(options2 = {}) {
+  proxyFor(new URL("https://sts.amazonaws.com"), options2.proxy);
+  const direct = fetchClient(options2.fetch ?? globalThis.fetch);
   const tunnels = /* @__PURE__ */ new Map();
   return (req) => {
-    const proxy = proxyFor(req.url, options.proxy);
+    const proxy = proxyFor(req.url, options2.proxy);
     if (proxy === void 0) return direct(req);
     let client = tunnels.get(proxy.href);
     if (client === void 0) {
-      client = tunnelClient(proxy, options.ca);
+      client = tunnelClient(proxy, options2.ca);
       tunnels.set(proxy.href, client);
     }
     return client(req);
@@ -7490,8 +12431,8 @@ function headerPairs(headers) {
   if (headers === void 0) return [];
   return Array.isArray(headers) ? [...headers] : Object.entries(headers);
 }
-function signV4(request, credentials, options) {
-  const timestamp = amzDate(options.date ?? /* @__PURE__ */ new Date());
+function signV4(request, credentials, options2) {
+  const timestamp = amzDate(options2.date ?? /* @__PURE__ */ new Date());
   const date8 = timestamp.slice(0, 8);
   const replaced = /* @__PURE__ */ new Set(["host", "x-amz-date", "x-amz-security-token", "authorization"]);
   const given = headerPairs(request.headers).filter(([n]) => !replaced.has(n.toLowerCase()));
@@ -7510,15 +12451,15 @@ function signV4(request, credentials, options) {
     query: request.url.search,
     headers: toSign,
     payloadHash: sha256Hex(body),
-    normalizePath: options.normalizePath ?? true
+    normalizePath: options2.normalizePath ?? true
   });
-  const scope = credentialScope(date8, options.region, options.service);
+  const scope = credentialScope(date8, options2.region, options2.service);
   const stringToSign = buildStringToSign(timestamp, scope, canonicalRequest);
   const signingKey = deriveSigningKey(
     credentials.secretAccessKey,
     date8,
-    options.region,
-    options.service
+    options2.region,
+    options2.service
   );
   const signature = computeSignature(signingKey, stringToSign);
   const headers = {};
@@ -7696,15 +12637,15 @@ function classify(response) {
     httpStatus: response.status
   };
 }
-function context(options) {
+function context(options2) {
   return {
-    endpoint: options.endpoint ?? resolveStsEndpoint(),
-    http: options.http ?? createHttpClient(),
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    userAgent: options.userAgent ?? "keyguard",
-    accept: options.responseFormat === "xml" ? "text/xml" : "application/json",
-    signal: options.signal,
-    now: options.now ?? (() => /* @__PURE__ */ new Date())
+    endpoint: options2.endpoint ?? resolveStsEndpoint(),
+    http: options2.http ?? createHttpClient(),
+    timeoutMs: options2.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    userAgent: options2.userAgent ?? "keyguard",
+    accept: options2.responseFormat === "xml" ? "text/xml" : "application/json",
+    signal: options2.signal,
+    now: options2.now ?? (() => /* @__PURE__ */ new Date())
   };
 }
 async function callSts(credential, ctx) {
@@ -7765,14 +12706,14 @@ function wait(ms, signal) {
     signal?.addEventListener("abort", done, { once: true });
   });
 }
-async function verifyCredentials(credentials, options = {}) {
-  const ctx = context(options);
-  const windowMs = options.quirkWindowMs ?? DEFAULT_QUIRK_WINDOW_MS;
+async function verifyCredentials(credentials, options2 = {}) {
+  const ctx = context(options2);
+  const windowMs = options2.quirkWindowMs ?? DEFAULT_QUIRK_WINDOW_MS;
   const results = /* @__PURE__ */ new Map();
   const settle = (credential, result2) => {
     const merged = better(results.get(credential.fingerprint), result2);
     results.set(credential.fingerprint, merged);
-    options.onResult?.(credential.fingerprint, result2);
+    options2.onResult?.(credential.fingerprint, result2);
   };
   const groups = /* @__PURE__ */ new Map();
   for (const credential of credentials) {
@@ -7815,7 +12756,7 @@ async function verifyCredentials(credentials, options = {}) {
     }
   };
   const queue = [...groups.values()];
-  const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length));
+  const workers = Math.max(1, Math.min(options2.concurrency ?? DEFAULT_CONCURRENCY, queue.length));
   await Promise.all(
     Array.from({ length: workers }, async () => {
       for (let group2 = queue.shift(); group2 !== void 0; group2 = queue.shift())
@@ -7826,22 +12767,22 @@ async function verifyCredentials(credentials, options = {}) {
 }
 
 // src/app/verify-findings.ts
-async function verifyFindings(findings, credentials, options = {}) {
+async function verifyFindings(findings, credentials, options2 = {}) {
   const wanted = new Set(
     findings.filter((f) => f.keyFacts?.canary !== true).map((f) => f.fingerprint)
   );
   const send = credentials.filter((c) => wanted.has(c.fingerprint));
   if (send.length === 0) return /* @__PURE__ */ new Map();
-  return verifyCredentials(send, options);
+  return verifyCredentials(send, options2);
 }
 
 // src/app/assess-scan.ts
-async function assessScan(outcome, options) {
+async function assessScan(outcome, options2) {
   const base = {
-    today: options.today,
-    ...options.accounts === void 0 ? {} : { accounts: options.accounts }
+    today: options2.today,
+    ...options2.accounts === void 0 ? {} : { accounts: options2.accounts }
   };
-  const verify = options.verify;
+  const verify = options2.verify;
   if (verify === void 0) return assessFindings(outcome, base);
   try {
     const credentials = verify.collector.credentials();
@@ -7873,7 +12814,7 @@ async function assessScan(outcome, options) {
 // src/config/load-config.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { existsSync } from "node:fs";
-import { dirname, join, resolve as resolve2 } from "node:path";
+import { dirname, join as join2, resolve as resolve2 } from "node:path";
 
 // src/schema/user-regex.ts
 function userRegexProblem(source, flags) {
@@ -8786,14 +13727,14 @@ function resolveConfig(config, file, today) {
     warnings
   };
 }
-async function loadConfig(options) {
-  let file = options.explicit === void 0 ? void 0 : resolve2(options.explicit);
+async function loadConfig(options2) {
+  let file = options2.explicit === void 0 ? void 0 : resolve2(options2.explicit);
   if (file === void 0) {
-    const candidate = join(options.root, CONFIG_FILE_NAME);
+    const candidate = join2(options2.root, CONFIG_FILE_NAME);
     if (existsSync(candidate)) file = candidate;
   }
-  if (file === void 0) return resolveConfig({}, void 0, options.today);
-  return configFromData(await parseJsonFile(file, "CONFIG_INVALID"), file, options.today, file);
+  if (file === void 0) return resolveConfig({}, void 0, options2.today);
+  return configFromData(await parseJsonFile(file, "CONFIG_INVALID"), file, options2.today, file);
 }
 function configFromData(data, file, today, label) {
   const config = validateJson(data, validate, label, "CONFIG_INVALID", "configuration");
@@ -8842,9 +13783,9 @@ function compileRule(rule2, where2) {
     }
   };
 }
-function compilePacks(sources, options = {}) {
-  const enable = new Set(options.enable ?? []);
-  const disable = new Set(options.disable ?? []);
+function compilePacks(sources, options2 = {}) {
+  const enable = new Set(options2.enable ?? []);
+  const disable = new Set(options2.disable ?? []);
   const byId = /* @__PURE__ */ new Map();
   const definedAt = /* @__PURE__ */ new Map();
   const rules = [];
@@ -8900,10 +13841,10 @@ function compilePacks(sources, options = {}) {
       }
     }
   }
-  const config = options.configFile ?? "configuration";
+  const config = options2.configFile ?? "configuration";
   for (const [list, ids] of [
-    ["enableRules", options.enable ?? []],
-    ["disableRules", options.disable ?? []]
+    ["enableRules", options2.enable ?? []],
+    ["disableRules", options2.disable ?? []]
   ]) {
     ids.forEach((id, i) => {
       if (!byId.has(id))
@@ -10388,13 +15329,13 @@ function createByteFilter(rules) {
 }
 
 // src/app/create-scan-setup.ts
-async function createScanSetup(options) {
+async function createScanSetup(options2) {
   const config = await loadConfig({
-    root: options.root,
-    today: options.today,
-    ...options.configFile === void 0 ? {} : { explicit: options.configFile }
+    root: options2.root,
+    today: options2.today,
+    ...options2.configFile === void 0 ? {} : { explicit: options2.configFile }
   });
-  const files = [...config.rulePacks, ...options.rulePacks ?? []];
+  const files = [...config.rulePacks, ...options2.rulePacks ?? []];
   const user = [];
   for (const file of files) user.push({ spec: await loadRulePack(file), file });
   return compileSetup(config, user);
@@ -10480,7 +15421,7 @@ async function baselineFor(choice, root, configured) {
   }
   if (choice.kind === "file") return loadBaseline(choice.file);
   if (configured !== void 0) return loadBaseline(configured);
-  const fallback = join2(root, BASELINE_FILE_NAME);
+  const fallback = join3(root, BASELINE_FILE_NAME);
   return existsSync2(fallback) ? loadBaseline(fallback) : void 0;
 }
 function failsGate(findings, failOn) {
@@ -10559,17 +15500,17 @@ function finishHistory(result2, history) {
     }
   };
 }
-async function scan(target, options) {
-  const setup = options.setup ?? await createScanSetup({
-    root: options.root,
-    today: options.today,
-    ...options.configFile === void 0 ? {} : { configFile: options.configFile },
-    ...options.rulePacks === void 0 ? {} : { rulePacks: options.rulePacks }
+async function scan(target, options2) {
+  const setup = options2.setup ?? await createScanSetup({
+    root: options2.root,
+    today: options2.today,
+    ...options2.configFile === void 0 ? {} : { configFile: options2.configFile },
+    ...options2.rulePacks === void 0 ? {} : { rulePacks: options2.rulePacks }
   });
   const config = setup.config.config;
-  const failOn = options.failOn ?? config.failOn ?? "low";
-  const allowPartial = options.allowPartial === true || config.allowPartial === true;
-  const maxFileSize = options.maxFileSize ?? config.maxFileSize;
+  const failOn = options2.failOn ?? config.failOn ?? "low";
+  const allowPartial = options2.allowPartial === true || config.allowPartial === true;
+  const maxFileSize = options2.maxFileSize ?? config.maxFileSize;
   if (target.mode === "history" && target.shallow === true && !allowPartial) {
     throw new KeyguardError(
       "GIT_FAILED",
@@ -10577,17 +15518,17 @@ async function scan(target, options) {
     );
   }
   const baseline = await baselineFor(
-    options.baseline ?? { kind: "default" },
-    options.root,
+    options2.baseline ?? { kind: "default" },
+    options2.root,
     setup.config.baseline
   );
   const read = {
     filter: packByteFilter(setup.pack),
     ...maxFileSize === void 0 ? {} : { maxFileSize }
   };
-  const { source, history } = sourceFor(target, options.root, read, allowPartial);
-  const collector = options.verify === void 0 ? void 0 : createCredentialCollector();
-  const threads = options.threads;
+  const { source, history } = sourceFor(target, options2.root, read, allowPartial);
+  const collector = options2.verify === void 0 ? void 0 : createCredentialCollector();
+  const threads = options2.threads;
   const parallel = target.mode === "tree" && threads !== void 0 && threads.jobs > 1 && collector === void 0 ? {
     workerScript: threads.workerScript,
     jobs: threads.jobs,
@@ -10596,7 +15537,7 @@ async function scan(target, options) {
     packSources: setup.packSources,
     compileOptions: setup.compileOptions
   } : void 0;
-  const hashing = options.hashing ?? baselineHashing(baseline);
+  const hashing = options2.hashing ?? baselineHashing(baseline);
   const scanned = await runScan(
     source,
     target.mode,
@@ -10609,11 +15550,11 @@ async function scan(target, options) {
     parallel
   );
   const assessed = await assessScan(finishHistory(scanned, history), {
-    today: options.today,
+    today: options2.today,
     ...config.accounts === void 0 ? {} : { accounts: config.accounts },
-    ...options.verify === void 0 || collector === void 0 ? {} : { verify: { collector, options: options.verify } }
+    ...options2.verify === void 0 || collector === void 0 ? {} : { verify: { collector, options: options2.verify } }
   });
-  const covers = options.covers;
+  const covers = options2.covers;
   const stale = covers === void 0 ? [] : assessed.staleBaseline.filter((e) => covers(e.path));
   const incomplete = incompleteOf(assessed, allowPartial);
   const outcome = {
@@ -10624,7 +15565,7 @@ async function scan(target, options) {
   let exitCode = 0;
   if (incomplete !== void 0 && !incomplete.accepted) exitCode = 2;
   else if (failsGate(outcome.findings, failOn)) exitCode = 1;
-  else if (options.failOnStale === true && stale.length > 0) exitCode = 1;
+  else if (options2.failOnStale === true && stale.length > 0) exitCode = 1;
   return { setup, outcome, failOn, exitCode };
 }
 
@@ -10651,10 +15592,10 @@ function gitHistory(cwd) {
       const out = r.stdout.toString("utf8").trim();
       return r.code === 0 && out !== "" ? out : void 0;
     },
-    async fetch(remote, refspecs, options = {}) {
+    async fetch(remote, refspecs, options2 = {}) {
       const args = ["fetch", "--no-tags", "--quiet"];
-      if (options.deepen !== void 0) args.push(`--deepen=${options.deepen}`);
-      if (options.unshallow === true && await this.isShallow()) args.push("--unshallow");
+      if (options2.deepen !== void 0) args.push(`--deepen=${options2.deepen}`);
+      if (options2.unshallow === true && await this.isShallow()) args.push("--unshallow");
       const r = await runGit([...args, "--end-of-options", remote, ...refspecs], cwd, {
         use: "fetch"
       });
@@ -11521,7 +16462,7 @@ import {
   writeFileSync,
   writeSync
 } from "node:fs";
-import { basename, dirname as dirname2, isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { basename, dirname as dirname2, isAbsolute as isAbsolute2, join as join4, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/report/describe-write-error.ts
 var REASONS = {
@@ -11575,7 +16516,7 @@ function escapingLink(root, folder) {
   const realRoot = realpathSync(root);
   let at = root;
   for (const part of relative2(root, folder).split(sep2).filter((p) => p !== "")) {
-    at = join3(at, part);
+    at = join4(at, part);
     const stat = lstatOrUndefined(at);
     if (stat === void 0) return void 0;
     if (stat.isSymbolicLink() && !isInside(realRoot, realTarget(at))) return at;
@@ -11593,20 +16534,20 @@ function writeNew(path, content2, keepMode) {
     closeSync2(fd);
   }
 }
-function writeReportFile(target, content2, options) {
+function writeReportFile(target, content2, options2) {
   const path = resolve3(target);
   const folder = dirname2(path);
-  const { label } = options;
+  const { label } = options2;
   try {
-    if (options.within !== void 0 && isInside(resolve3(options.within), path)) {
-      const link = escapingLink(resolve3(options.within), folder);
+    if (options2.within !== void 0 && isInside(resolve3(options2.within), path)) {
+      const link = escapingLink(resolve3(options2.within), folder);
       if (link !== void 0)
         throw fail(
           label,
-          `its folder ${escapeControl(relative2(resolve3(options.within), link) || link)} is a symbolic link leading outside ${escapeControl(options.within)}; keyguard does not follow it`
+          `its folder ${escapeControl(relative2(resolve3(options2.within), link) || link)} is a symbolic link leading outside ${escapeControl(options2.within)}; keyguard does not follow it`
         );
     }
-    if (options.makeParents === true) mkdirSync(folder, { recursive: true });
+    if (options2.makeParents === true) mkdirSync(folder, { recursive: true });
     const existing = lstatOrUndefined(path);
     if (existing?.isSymbolicLink() === true)
       throw fail(
@@ -11618,7 +16559,7 @@ function writeReportFile(target, content2, options) {
       writeFileSync(path, content2);
       return;
     }
-    const temp = join3(folder, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+    const temp = join4(folder, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
     try {
       writeNew(temp, content2, existing === void 0 ? void 0 : existing.mode & 4095);
       renameSync(temp, path);
@@ -11653,19 +16594,19 @@ async function configChanges(base, head, paths) {
 
 // src/app/load-committed-setup.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join4, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
 function inRepository(root, file) {
   const rel = relative3(root, file);
   if (rel === "" || rel === ".." || rel.startsWith(`..${sep3}`) || isAbsolute3(rel)) return void 0;
   return rel.split(sep3).join("/");
 }
-async function loadCommittedSetup(options) {
-  const root = resolve4(options.root);
-  const short2 = options.files.commit.slice(0, 12);
+async function loadCommittedSetup(options2) {
+  const root = resolve4(options2.root);
+  const short2 = options2.files.commit.slice(0, 12);
   const paths = [];
   const label = (file) => {
     const rel = inRepository(root, file);
-    return rel === void 0 ? file : `${rel} (${options.role} ${short2})`;
+    return rel === void 0 ? file : `${rel} (${options2.role} ${short2})`;
   };
   const read = async (file) => {
     const rel = inRepository(root, file);
@@ -11678,21 +16619,21 @@ async function loadCommittedSetup(options) {
       }
     }
     if (!paths.includes(rel)) paths.push(rel);
-    return (await options.files.read(rel))?.toString("utf8");
+    return (await options2.files.read(rel))?.toString("utf8");
   };
   const must = async (file, code) => {
     const text2 = await read(file);
     if (text2 === void 0) throw new KeyguardError(code, `${label(file)}: file not found`);
     return text2;
   };
-  const configFile = options.configFile ?? join4(root, CONFIG_FILE_NAME);
-  const configText = options.configFile === void 0 ? await read(configFile) : await must(configFile, "CONFIG_INVALID");
-  const config = configText === void 0 ? resolveConfig({}, void 0, options.today) : configFromText(configText, configFile, options.today, label(configFile));
+  const configFile = options2.configFile ?? join5(root, CONFIG_FILE_NAME);
+  const configText = options2.configFile === void 0 ? await read(configFile) : await must(configFile, "CONFIG_INVALID");
+  const config = configText === void 0 ? resolveConfig({}, void 0, options2.today) : configFromText(configText, configFile, options2.today, label(configFile));
   const user = [];
-  for (const file of [...config.rulePacks, ...options.rulePacks ?? []])
+  for (const file of [...config.rulePacks, ...options2.rulePacks ?? []])
     user.push({ spec: rulePackFromText(await must(file, "RULE_PACK_INVALID"), label(file)), file });
-  const named = options.baselineFile ?? config.baseline;
-  const baselineFile = named ?? join4(root, BASELINE_FILE_NAME);
+  const named = options2.baselineFile ?? config.baseline;
+  const baselineFile = named ?? join5(root, BASELINE_FILE_NAME);
   const baselineText = named === void 0 ? await read(baselineFile) : await must(baselineFile, "BASELINE_INVALID");
   const baseline = baselineText === void 0 ? void 0 : baselineFromText(baselineText, label(baselineFile));
   return {
@@ -11739,30 +16680,30 @@ async function commitFiles(cwd, revision) {
 
 // src/action/action-config.ts
 var CONFIG_FROM = ["base", "head"];
-async function loadActionConfig(options) {
-  const { request, target } = options;
+async function loadActionConfig(options2) {
+  const { request, target } = options2;
   if (target.kind !== "history" || request.kind !== "range" && request.kind !== "branch")
     return { from: "the checkout", notApplied: [] };
-  const useHead = options.configFrom === "head";
+  const useHead = options2.configFrom === "head";
   const revision = useHead ? request.head : target.configBase;
   if (revision === void 0)
     return { from: "the checkout (this event has no base commit)", notApplied: [] };
-  const files = await commitFiles(options.root, revision);
+  const files = await commitFiles(options2.root, revision);
   const role = useHead ? "head commit" : revision.startsWith("refs/") ? "default branch at" : "base commit";
   const common = {
-    root: options.root,
-    today: options.today,
-    ...options.configFile === void 0 ? {} : { configFile: options.configFile },
-    ...options.baselineFile === void 0 ? {} : { baselineFile: options.baselineFile }
+    root: options2.root,
+    today: options2.today,
+    ...options2.configFile === void 0 ? {} : { configFile: options2.configFile },
+    ...options2.baselineFile === void 0 ? {} : { baselineFile: options2.baselineFile }
   };
   const loaded = await loadCommittedSetup({ ...common, files, role });
-  const from = `the ${role} ${files.commit.slice(0, 12)} (config-from: ${options.configFrom})`;
+  const from = `the ${role} ${files.commit.slice(0, 12)} (config-from: ${options2.configFrom})`;
   const committed = {
     setup: loaded.setup,
     ...loaded.baseline === void 0 ? {} : { baseline: loaded.baseline }
   };
   if (useHead || target.commits === 0) return { committed, from, notApplied: [] };
-  const head = await commitFiles(options.root, request.head);
+  const head = await commitFiles(options2.root, request.head);
   const headPaths = await loadCommittedSetup({ ...common, files: head, role: "head commit" }).then(
     (h) => h.paths,
     () => []
@@ -11883,9 +16824,9 @@ async function branchTarget(git, remote, head, branch, defaultBranch, notes) {
     ...configBase === void 0 ? {} : { configBase }
   };
 }
-async function resolveRange(request, git, options = {}) {
-  const remote = options.remote ?? "origin";
-  const steps = options.deepenSteps ?? [50, 500];
+async function resolveRange(request, git, options2 = {}) {
+  const remote = options2.remote ?? "origin";
+  const steps = options2.deepenSteps ?? [50, 500];
   const notes = [];
   if (request.kind === "tree" || request.kind === "nothing") return request;
   if (!await ensureCommit(git, remote, request.head, notes))

@@ -41,7 +41,7 @@ export function checkRuleExamples(spec: RulePackSpec, file: string): ExampleFail
   const reader = new ContentReader({ source: 'stdin', filter: packByteFilter(pack) });
   const scan = (text: string): Finding[] => {
     const findings: Finding[] = [];
-    reader.readBytes(
+    reader.readText(
       Buffer.from(text),
       { path: 'example' },
       {

@@ -157,7 +157,7 @@ export async function scanInParallel(
     at < targets.length;
     at = Atomics.add(next, 0, BATCH)
   ) {
-    reader.readFiles(targets.slice(at, at + BATCH), sink);
+    await reader.readFiles(targets.slice(at, at + BATCH), sink);
   }
   for (const result of await Promise.all(workers)) {
     for (const f of result.found) into.found.push(f);

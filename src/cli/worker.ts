@@ -28,7 +28,18 @@ const result: WorkerResult = {
 const sink = collectingSink({ pack, config }, result);
 const next = new Int32Array(init.counter);
 const targets = init.targets;
-for (let at = Atomics.add(next, 0, BATCH); at < targets.length; at = Atomics.add(next, 0, BATCH)) {
-  reader.readFiles(targets.slice(at, at + BATCH).map(revivedTarget), sink);
+async function work(): Promise<void> {
+  for (
+    let at = Atomics.add(next, 0, BATCH);
+    at < targets.length;
+    at = Atomics.add(next, 0, BATCH)
+  ) {
+    await reader.readFiles(targets.slice(at, at + BATCH).map(revivedTarget), sink);
+  }
+  parentPort?.postMessage(result);
 }
-parentPort?.postMessage(result);
+
+// A failure ends the worker with an 'error' the main thread turns into a failed scan.
+void work().catch((error: unknown) => {
+  throw error;
+});

@@ -58,7 +58,30 @@ function dedupe(findings: readonly Finding[]): Finding[] {
     const key = `${f.fingerprint}\n${f.location.line}\n${f.location.column}\n${f.commit?.sha ?? ''}`;
     if (!seen.has(key)) seen.set(key, f);
   }
-  return [...seen.values()];
+  return dropContainerEchoes([...seen.values()]);
+}
+
+/**
+ * An archive's raw bytes are scanned as well as its entries (nothing outside the entries is lost),
+ * so a key in a stored zip entry or a tar is seen twice: as `a.zip` and as `a.zip!x.env`. The
+ * entry's finding is the one that says where the key is.
+ */
+function dropContainerEchoes(findings: readonly Finding[]): Finding[] {
+  const inside = new Set<string>();
+  for (const f of findings) {
+    const bang = f.location.path.indexOf('!');
+    if (bang === -1) continue;
+    // Every enclosing level: `a.zip` for `a.zip!b.jar!c.env`, and `a.zip!b.jar`.
+    for (let at = bang; at !== -1; at = f.location.path.indexOf('!', at + 1)) {
+      inside.add(
+        `${f.location.path.slice(0, at)}\n${f.ruleId}\n${f.secretHash}\n${f.commit?.sha ?? ''}`,
+      );
+    }
+  }
+  if (inside.size === 0) return [...findings];
+  return findings.filter(
+    (f) => !inside.has(`${f.location.path}\n${f.ruleId}\n${f.secretHash}\n${f.commit?.sha ?? ''}`),
+  );
 }
 
 /**

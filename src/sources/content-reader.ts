@@ -2,6 +2,9 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Chunk, CommitRef, LineRange, SourceKind, TextView } from '../model/chunk.js';
 import type { SkipReason } from '../model/outcome.js';
 import type { FileTarget, ScanSink } from '../model/source.js';
+import type { ArchiveInput } from './archive/archive-input.js';
+import type { ArchiveLimits } from './archive/archive-limits.js';
+import { type ArchiveFormat, SNIFF_BYTES, sniffArchive } from './archive/sniff-archive.js';
 import type { ByteFilter } from './byte-filter.js';
 import { ARENA_BYTES, type ByteScanner, createByteScanner } from './byte-scan.js';
 
@@ -27,6 +30,8 @@ export interface ReaderOptions {
   /** Window and overlap sizes (tests make them small to put keys across window edges). */
   readonly windowBytes?: number;
   readonly overlapBytes?: number;
+  /** Archives and compressed files are opened (default), with these limits; false: never. */
+  readonly archives?: Partial<ArchiveLimits> | false;
 }
 
 /** What reading one item amounted to. */
@@ -55,6 +60,47 @@ const SMALL_ROOM = 256 * 1024;
 const ASCII_HIT = 1;
 const MAY_BE_UTF16 = 2;
 const UTF16_HIT = 4;
+
+/** Content arriving in pieces, scanned window by window as they come. */
+interface PieceWindows {
+  push(piece: Buffer): void;
+  finish(): ReadResult;
+}
+
+/**
+ * The pieces an archive reader sees: the bytes already read, then the rest of the source, each
+ * piece handed to `tap` as it passes. Leaving early does not close the source: the caller reads on.
+ */
+function replayThenRest(
+  first: Buffer,
+  source: AsyncIterator<Buffer>,
+  tap: (piece: Buffer) => void,
+): AsyncIterable<Buffer> {
+  let replayed = false;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next(): Promise<IteratorResult<Buffer>> {
+        if (!replayed) {
+          replayed = true;
+          return { done: false, value: first };
+        }
+        const next = await source.next();
+        if (next.done !== true) tap(next.value);
+        return next;
+      },
+      async return(): Promise<IteratorResult<Buffer>> {
+        return { done: true, value: undefined };
+      },
+    }),
+  };
+}
+
+/** An archive met while reading a batch: opened once the batch is scanned. */
+interface Deferred {
+  readonly format: ArchiveFormat;
+  readonly input: ArchiveInput;
+  readonly label: ReadLabel;
+}
 
 /** A file read into the shared buffer, waiting for its batch's keyword search. */
 interface Pending {
@@ -181,8 +227,8 @@ export class ContentReader {
   }
 
   /** A file on disk. Links are never followed; FIFOs and devices are never waited on. */
-  readFile(target: FileTarget, sink: ReadSink): void {
-    this.readFiles([target], sink);
+  readFile(target: FileTarget, sink: ReadSink): Promise<void> {
+    return this.readFiles([target], sink);
   }
 
   /**
@@ -190,13 +236,14 @@ export class ContentReader {
    * files hold none, and one search over many small files costs far less than one per file. A
    * keyword found across two files' boundary only makes the first one be decoded for nothing.
    */
-  readFiles(targets: readonly FileTarget[], sink: ReadSink): void {
+  async readFiles(targets: readonly FileTarget[], sink: ReadSink): Promise<void> {
     const arena = this.scratch();
     const pending: Pending[] = [];
+    const archives: Deferred[] = [];
     let fill = 0;
     for (const target of targets) {
       if (arena.length - fill < SMALL_ROOM) {
-        this.scanBatch(arena, fill, pending, sink);
+        this.scanBatch(arena, fill, pending, sink, archives);
         fill = 0;
       }
       const label: ReadLabel = {
@@ -210,13 +257,16 @@ export class ContentReader {
         let end = fillFrom(fd, arena, start);
         if (end === arena.length && start > 0) {
           // Out of room beside the files already read: scan those, then carry on alone.
-          this.scanBatch(arena, start, pending, sink);
+          this.scanBatch(arena, start, pending, sink, archives);
           arena.copyWithin(0, start, end);
           end = fillFrom(fd, arena, end - start);
           fill = 0;
         }
         if (end === arena.length) {
-          this.readLarge(fd, arena, end, label, sink);
+          const format = this.archiveFormat(arena, 0, end);
+          // An archive too large to hold is opened again by path, after its raw bytes are read.
+          if (this.readLarge(fd, arena, end, label, sink) && format !== undefined)
+            archives.push({ format, input: { kind: 'file', path: target.abs }, label });
           fill = 0;
           continue;
         }
@@ -242,7 +292,8 @@ export class ContentReader {
         closeSync(fd);
       }
     }
-    this.scanBatch(arena, fill, pending, sink);
+    this.scanBatch(arena, fill, pending, sink, archives);
+    for (const a of archives) await this.expand(a.format, a.input, a.label, sink);
   }
 
   /** Opens a file to read, or says why not (links, submodules, FIFOs, devices, errors). */
@@ -296,7 +347,13 @@ export class ContentReader {
   }
 
   /** One search per keyword over files read side by side; only files with a hit are decoded. */
-  private scanBatch(arena: Buffer, fill: number, pending: Pending[], sink: ReadSink): void {
+  private scanBatch(
+    arena: Buffer,
+    fill: number,
+    pending: Pending[],
+    sink: ReadSink,
+    archives: Deferred[],
+  ): void {
     if (pending.length === 0) return;
     const flags = new Uint8Array(pending.length);
     const region = arena.subarray(0, fill);
@@ -346,21 +403,33 @@ export class ContentReader {
         this.scanWindow(p, arena, f.start, f.end, true, flag);
       }
       sink.read(f.end - f.start);
+      const format = this.archiveFormat(arena, f.start, f.end);
+      // Copied: the buffer is reused for the next files before archives are opened.
+      if (format !== undefined) {
+        const data = Buffer.from(arena.subarray(f.start, f.end));
+        archives.push({ format, input: { kind: 'buffer', data }, label: f.label });
+      }
     }
     pending.length = 0;
   }
 
   /** A file larger than the buffer: read in overlapping windows (its first `filled` bytes are in). */
-  private readLarge(fd: number, buf: Buffer, first: number, label: ReadLabel, sink: ReadSink) {
+  private readLarge(
+    fd: number,
+    buf: Buffer,
+    first: number,
+    label: ReadLabel,
+    sink: ReadSink,
+  ): boolean {
     // A window's worth and more: make sure this is a file and not a device that never ends.
     const s = fstatSync(fd);
     if (!s.isFile()) {
       this.skip(label, sink, 'special', 'not a regular file (FIFO, socket or device)');
-      return;
+      return false;
     }
     if (this.overLimit(s.size)) {
       this.skip(label, sink, 'too-large', `${s.size} bytes, over the size limit`, s.size);
-      return;
+      return false;
     }
     const p = this.start(label, sink);
     let filled = first;
@@ -376,10 +445,14 @@ export class ContentReader {
     }
     this.scanWindow(p, buf, 0, filled, true);
     sink.read(total);
+    return true;
   }
 
-  /** Bytes already in memory (a git blob, a small standard input). Never copied. */
-  readBytes(data: Buffer, label: ReadLabel, sink: ReadSink): ReadResult {
+  /**
+   * Bytes already in memory, known not to need opening as an archive (a rule's examples). Never
+   * copied.
+   */
+  readText(data: Buffer, label: ReadLabel, sink: ReadSink): ReadResult {
     if (this.overLimit(data.length)) {
       this.skip(label, sink, 'too-large', `${data.length} bytes, over the size limit`, data.length);
       return { bytes: 0, candidate: false, skipped: true };
@@ -394,44 +467,138 @@ export class ContentReader {
     return { bytes: data.length, candidate: p.candidate, skipped: false };
   }
 
-  /** Content that arrives in pieces (standard input, a large blob, an archive entry). */
+  /** Bytes already in memory (a git blob, a small standard input); an archive is opened too. */
+  async readBytes(data: Buffer, label: ReadLabel, sink: ReadSink): Promise<ReadResult> {
+    const result = this.readText(data, label, sink);
+    const format = this.archiveFormat(data, 0, data.length);
+    if (format !== undefined && !result.skipped) {
+      await this.expand(format, { kind: 'buffer', data }, label, sink);
+    }
+    return result;
+  }
+
+  /**
+   * Content that arrives in pieces (standard input, a large blob, an archive entry). An archive is
+   * opened as the pieces pass, and its bytes are scanned as they are too (content outside its
+   * entries, such as data after a tar's end, is not lost).
+   */
   async readPieces(
     pieces: AsyncIterable<Buffer>,
     label: ReadLabel,
     sink: ReadSink,
+    /** false for an archive's own entries: the archive reader opened nested archives already. */
+    expand = true,
   ): Promise<ReadResult> {
-    // A buffer of its own: other items may be read while this one waits for its next piece.
+    const source = pieces[Symbol.asyncIterator]();
+    const windows = this.pieceWindows(label, sink);
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let ended = false;
+    while (expand && this.options.archives !== false && headBytes < SNIFF_BYTES) {
+      const next = await source.next();
+      if (next.done === true) {
+        ended = true;
+        break;
+      }
+      head.push(next.value);
+      headBytes += next.value.length;
+    }
+    const first = Buffer.concat(head);
+    const format = this.archiveFormat(first, 0, first.length);
+    for (const piece of head) windows.push(piece);
+    if (format !== undefined && !ended) {
+      // The archive reader sees the rest of the pieces through a tap that scans them too, and
+      // cannot close the source: whatever it leaves unread is scanned after it.
+      const replayed = replayThenRest(first, source, (piece) => windows.push(piece));
+      await this.expand(format, { kind: 'stream', pieces: replayed }, label, sink);
+    } else if (format !== undefined) {
+      await this.expand(format, { kind: 'buffer', data: first }, label, sink);
+    }
+    while (!ended) {
+      const next = await source.next();
+      if (next.done === true) break;
+      windows.push(next.value);
+    }
+    return windows.finish();
+  }
+
+  /** Windows over content that arrives in pieces, in a buffer of its own (reads may interleave). */
+  private pieceWindows(label: ReadLabel, sink: ReadSink): PieceWindows {
     const buf = Buffer.allocUnsafe(this.window);
     const p = this.start(label, sink);
     let filled = 0;
     let total = 0;
-    for await (const piece of pieces) {
-      let from = 0;
-      while (from < piece.length) {
-        const take = Math.min(piece.length - from, buf.length - filled);
-        piece.copy(buf, filled, from, from + take);
-        filled += take;
-        from += take;
-        total += take;
-        if (this.overLimit(total)) {
-          this.skip(
-            label,
-            sink,
-            'too-large',
-            `over the size limit; the first ${total - take} bytes were scanned`,
-          );
-          return { bytes: total, candidate: p.candidate, skipped: true };
+    let over = false;
+    return {
+      push: (piece) => {
+        if (over) return;
+        let from = 0;
+        while (from < piece.length) {
+          const take = Math.min(piece.length - from, buf.length - filled);
+          piece.copy(buf, filled, from, from + take);
+          filled += take;
+          from += take;
+          total += take;
+          if (this.overLimit(total)) {
+            over = true;
+            this.skip(
+              label,
+              sink,
+              'too-large',
+              `over the size limit; the first ${total - take} bytes were scanned`,
+            );
+            return;
+          }
+          if (filled === buf.length) {
+            const next = this.scanWindow(p, buf, 0, filled, false);
+            buf.copyWithin(0, next, filled);
+            filled -= next;
+          }
         }
-        if (filled === buf.length) {
-          const next = this.scanWindow(p, buf, 0, filled, false);
-          buf.copyWithin(0, next, filled);
-          filled -= next;
-        }
+      },
+      finish: () => {
+        if (over) return { bytes: total, candidate: p.candidate, skipped: true };
+        this.scanWindow(p, buf, 0, filled, true);
+        sink.read(total);
+        return { bytes: total, candidate: p.candidate, skipped: false };
+      },
+    };
+  }
+
+  /** The archive format of content starting at buf[start], when archives are opened at all. */
+  private archiveFormat(buf: Buffer, start: number, end: number): ArchiveFormat | undefined {
+    if (this.options.archives === false || end - start < 2) return undefined;
+    return sniffArchive(buf.subarray(start, Math.min(end, start + SNIFF_BYTES)));
+  }
+
+  /** Every entry of an archive, scanned under `archive!entry`; what could not be opened, listed. */
+  private async expand(
+    format: ArchiveFormat,
+    input: ArchiveInput,
+    label: ReadLabel,
+    sink: ReadSink,
+  ): Promise<void> {
+    // Loaded on first use: the zip and tar readers stay out of scans that meet no archive.
+    const { expandArchive } = await import('./archive/expand-archive.js');
+    const name = label.path.slice(label.path.lastIndexOf('/') + 1);
+    const limits = this.options.archives === false ? undefined : this.options.archives;
+    const inner = (path: string) => (path === '' ? label.path : `${label.path}!${path}`);
+    for await (const item of expandArchive(format, input, {
+      name,
+      ...(limits === undefined ? {} : { limits }),
+    })) {
+      if (item.kind === 'skipped') {
+        sink.skip({ path: inner(item.path), reason: item.reason, detail: item.detail });
+        continue;
       }
+      // An entry's lines are all new to a commit that adds the archive: no `reportable` here.
+      const entry: ReadLabel = {
+        path: inner(item.path),
+        ...(label.blobId === undefined ? {} : { blobId: label.blobId }),
+        ...(label.commit === undefined ? {} : { commit: label.commit }),
+      };
+      await this.readPieces(item.data, entry, sink, false);
     }
-    this.scanWindow(p, buf, 0, filled, true);
-    sink.read(total);
-    return { bytes: total, candidate: p.candidate, skipped: false };
   }
 
   private start(label: ReadLabel, sink: ReadSink): Progress {

@@ -118,7 +118,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     const ref: CommitRef = commitRef(commit);
     // Not counted as a file: the sink's counts are for content, and messages have their own.
     const quiet: ScanSink = { ...sink, read: () => undefined };
-    const r = reader.readBytes(
+    const r = reader.readText(
       Buffer.from(commit.message, 'utf8'),
       { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true },
       quiet,
@@ -163,7 +163,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     for (const r of requests) {
       const label = { path: r.file.path, blobId: record.id, commit: r.commit };
       let result: ReadResult;
-      if (record.data !== undefined) result = reader.readBytes(record.data, label, once);
+      if (record.data !== undefined) result = await reader.readBytes(record.data, label, once);
       else if (record.pieces !== undefined) {
         // A large blob arrives once, in pieces: it is scanned at the first path that brought it
         // in (the same content at other paths of this batch is the same secret).

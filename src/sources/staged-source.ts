@@ -102,7 +102,7 @@ export function createStagedSource(options: StagedSourceOptions): Source {
           fromGit.push(change);
           continue;
         }
-        const r = reader.readBytes(data, label(change), sink);
+        const r = await reader.readBytes(data, label(change), sink);
         if (r.skipped) counts.skipped++;
         else counts.scanned++;
       }
@@ -119,7 +119,7 @@ export function createStagedSource(options: StagedSourceOptions): Source {
           if (change === undefined) break;
           let skipped = false;
           if (record.data !== undefined) {
-            skipped = reader.readBytes(record.data, label(change), sink).skipped;
+            skipped = (await reader.readBytes(record.data, label(change), sink)).skipped;
           } else if (record.pieces !== undefined) {
             skipped = (await reader.readPieces(record.pieces, label(change), sink)).skipped;
           } else {

@@ -10,7 +10,7 @@ export function createStdinSource(
   return {
     async read(sink: ScanSink): Promise<void> {
       const reader = new ContentReader({ ...read, source: 'stdin' });
-      if (Buffer.isBuffer(input)) reader.readBytes(input, { path }, sink);
+      if (Buffer.isBuffer(input)) await reader.readBytes(input, { path }, sink);
       else await reader.readPieces(input, { path }, sink);
     },
   };

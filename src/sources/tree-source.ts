@@ -139,7 +139,7 @@ export function createTreeSource(options: TreeSourceOptions): Source {
       const { targets, skipped } = await list();
       for (const s of skipped) sink.skip(s);
       const reader = new ContentReader({ ...options.read, source: 'tree' });
-      reader.readFiles(targets, sink);
+      await reader.readFiles(targets, sink);
     },
   };
 }

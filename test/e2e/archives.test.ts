@@ -1,0 +1,143 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { deflatedZeros, gzipBuffer, tarBuffer, zipBuffer } from '../helpers/archive-writers.js';
+import { type FakePair, fakePair, leaks } from '../helpers/fake-keys.js';
+import { useTempRepos } from '../helpers/git-repo.js';
+import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
+
+interface Report {
+  findings: { ruleId: string; path: string; line: number }[];
+  skipped: { items: { path: string; reason: string; detail?: string }[] };
+  incomplete?: { unread: number; accepted: boolean };
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+beforeAll(() => assertBuilt());
+const repo = useTempRepos();
+
+function folder(files: Record<string, Buffer | string>): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  for (const [name, data] of Object.entries(files)) {
+    mkdirSync(dirname(join(t.path, name)), { recursive: true });
+    writeFileSync(join(t.path, name), data);
+  }
+  return t.path;
+}
+
+function creds(p: FakePair): Buffer {
+  return Buffer.from(
+    `[default]\naws_access_key_id = ${p.id}\naws_secret_access_key = ${p.secret}\n`,
+  );
+}
+
+function scan(dir: string, ...extra: string[]) {
+  const r = runCli(['tree', dir, '-f', 'json', ...extra]);
+  return { ...r, report: JSON.parse(r.stdout) as Report };
+}
+
+describe('archives and compressed files are opened, whatever their names', () => {
+  it('finds keys inside zip, jar-in-zip, tar, tgz and gz, named archive!entry, once each', () => {
+    const a = fakePair();
+    const b = fakePair();
+    const c = fakePair();
+    const d = fakePair();
+    const e = fakePair();
+    const jar = zipBuffer([{ name: 'config/prod.properties', data: creds(b) }]);
+    const dir = folder({
+      'release.zip': zipBuffer([
+        { name: 'app/.env', data: creds(a) },
+        { name: 'lib/x.jar', data: jar },
+      ]),
+      'backup.tgz': gzipBuffer(tarBuffer([{ name: 'etc/aws/credentials', data: creds(c) }])),
+      'logs/app.log.gz': gzipBuffer(creds(d)),
+      // A stored (uncompressed) entry: its raw bytes hold the key too, but it is reported once.
+      'stored.zip': zipBuffer([{ name: 'k.ini', data: creds(e), method: 0 }]),
+      // Renamed: still a zip.
+      'photo.jpg': zipBuffer([{ name: 'hidden.txt', data: Buffer.from('nothing here') }]),
+    });
+    const { code, report, stdout, stderr } = scan(dir);
+    expect(code, stderr).toBe(1);
+    const pairs = report.findings
+      .filter((f) => f.ruleId === 'aws-access-key-pair')
+      .map((f) => f.path)
+      .sort();
+    expect(pairs).toEqual([
+      'backup.tgz!backup.tar!etc/aws/credentials',
+      'logs/app.log.gz!app.log',
+      'release.zip!app/.env',
+      'release.zip!lib/x.jar!config/prod.properties',
+      'stored.zip!k.ini',
+    ]);
+    expect(report.incomplete).toBeUndefined();
+    expect(leaks(stdout, [a, b, c, d, e])).toEqual([]);
+  });
+
+  it('a bomb is stopped and listed, and makes the scan incomplete (exit 2) unless accepted', () => {
+    const p = fakePair();
+    const dir = folder({
+      'bomb.zip': zipBuffer([
+        { name: 'first.env', data: creds(p) },
+        {
+          name: 'zeros.bin',
+          stored: deflatedZeros(2048),
+          declaredSize: 2048 * 1024 * 1024,
+          data: Buffer.alloc(0),
+        },
+      ]),
+    });
+    const started = Date.now();
+    const { code, report, stderr } = scan(dir);
+    // A generous ceiling that still fails when the 2 GiB are inflated.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(code, stderr).toBe(2);
+    expect(stderr).toMatch(/incomplete scan/);
+    expect(report.skipped.items).toEqual([
+      expect.objectContaining({ path: 'bomb.zip!zeros.bin', reason: 'archive-limit' }),
+    ]);
+    // What could be read was still scanned and reported.
+    expect(report.findings.map((f) => f.path)).toContain('bomb.zip!first.env');
+    const accepted = scan(dir, '--allow-partial');
+    expect(accepted.code).toBe(1);
+    expect(accepted.report.incomplete).toEqual(expect.objectContaining({ accepted: true }));
+  });
+
+  it('a corrupt archive is listed as unreadable (exit 2), and its raw bytes are still scanned', () => {
+    const p = fakePair();
+    const zip = zipBuffer([{ name: 'a.txt', data: Buffer.alloc(4000, 'x') }]);
+    // Cut the central directory off, then append a key in plain text after the damage.
+    const damaged = Buffer.concat([zip.subarray(0, 60), Buffer.from(`\n${p.id}\n`)]);
+    const { code, report } = scan(folder({ 'broken.zip': damaged }));
+    expect(code).toBe(2);
+    expect(report.skipped.items.map((s) => s.reason)).toContain('archive-unreadable');
+    expect(report.findings.map((f) => f.path)).toContain('broken.zip');
+  });
+
+  it('opens archives on standard input, in the pre-commit gate and in history', () => {
+    const p = fakePair();
+    const zip = zipBuffer([{ name: 'deploy/keys.env', data: creds(p) }]);
+    const piped = runCli(['stdin', '-f', 'json'], { input: gzipBuffer(zip) });
+    expect(piped.code, piped.stderr).toBe(1);
+    const stdinPaths = (JSON.parse(piped.stdout) as Report).findings.map((f) => f.path);
+    expect(stdinPaths).toContain('<stdin>!<stdin>!deploy/keys.env');
+
+    const r = repo();
+    r.write('artifacts/bundle.zip', zip);
+    r.git('add', '.');
+    const staged = runCli(['staged', '-f', 'json'], { cwd: r.dir, env: r.env });
+    expect(staged.code, staged.stderr).toBe(1);
+    expect((JSON.parse(staged.stdout) as Report).findings.map((f) => f.path)).toContain(
+      'artifacts/bundle.zip!deploy/keys.env',
+    );
+    r.commitAll('add bundle');
+    const history = runCli(['history', '-f', 'json'], { cwd: r.dir, env: r.env });
+    expect(history.code, history.stderr).toBe(1);
+    expect((JSON.parse(history.stdout) as Report).findings.map((f) => f.path)).toContain(
+      'artifacts/bundle.zip!deploy/keys.env',
+    );
+  });
+});
