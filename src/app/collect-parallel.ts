@@ -3,6 +3,7 @@ import type { EngineAllowlist } from '../model/config.js';
 import type { Finding } from '../model/finding.js';
 import type { ScanStats, Skipped } from '../model/outcome.js';
 import type { FileTarget } from '../model/source.js';
+import { LinearRegExp } from '../schema/linear-regexp.js';
 import { ContentReader, type ReaderOptions } from '../sources/content-reader.js';
 import type { LoadedSetup } from './create-scan-setup.js';
 import { collectingSink, type ScanSetup } from './run-scan.js';
@@ -78,8 +79,9 @@ export function allowlistToData(allow: EngineAllowlist): AllowlistData {
 }
 
 export function allowlistFromData(data: AllowlistData): EngineAllowlist {
+  // Config regexes: the user's, so on the linear-time engine here too (loaded by the worker).
   const regex = (r: RegexData) => ({
-    regex: new RegExp(r.source, r.flags),
+    regex: new LinearRegExp(r.source, r.flags),
     entry: r.entry,
     reason: r.reason,
   });

@@ -88,11 +88,14 @@ export async function loadCommittedSetup(options: CommittedSetupOptions): Promis
   const config =
     configText === undefined
       ? resolveConfig({}, undefined, options.today)
-      : configFromText(configText, configFile, options.today, label(configFile));
+      : await configFromText(configText, configFile, options.today, label(configFile));
 
   const user: PackSource[] = [];
   for (const file of [...config.rulePacks, ...(options.rulePacks ?? [])])
-    user.push({ spec: rulePackFromText(await must(file, 'RULE_PACK_INVALID'), label(file)), file });
+    user.push({
+      spec: await rulePackFromText(await must(file, 'RULE_PACK_INVALID'), label(file)),
+      file,
+    });
 
   const named = options.baselineFile ?? config.baseline;
   const baselineFile = named ?? join(root, BASELINE_FILE_NAME);

@@ -10,11 +10,14 @@ import { packByteFilter } from '../app/create-scan-setup.js';
 import { collectingSink } from '../app/run-scan.js';
 import type { ResolvedConfig } from '../model/config.js';
 import { compilePacks } from '../rules/compile-pack.js';
+import { loadUserRegexEngine } from '../schema/user-regex-engine.js';
 import { ContentReader } from '../sources/content-reader.js';
 
 // A scan worker: compiles the same packs as the main thread, then takes batches of files from the
 // shared counter until none are left, and answers once with redacted findings, skips and counts.
 const init = workerData as WorkerInit;
+// User packs and config regexes run on the linear-time engine, loaded per thread.
+await loadUserRegexEngine();
 const pack = compilePacks(init.packSources, init.compileOptions);
 const config = {
   engineAllow: allowlistFromData(init.allow),

@@ -9,6 +9,7 @@ import type {
 } from '../model/config.js';
 import { parseJsonFile, parseJsonText } from '../schema/parse-json-file.js';
 import { compileUserRegex } from '../schema/user-regex.js';
+import { loadUserRegexEngine } from '../schema/user-regex-engine.js';
 import { validate } from '../schema/validate-config.generated.js';
 import { validateJson } from '../schema/validate-json.js';
 
@@ -117,8 +118,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   return configFromData(await parseJsonFile(file, 'CONFIG_INVALID'), file, options.today, file);
 }
 
-function configFromData(data: unknown, file: string, today: string, label: string): ResolvedConfig {
+async function configFromData(
+  data: unknown,
+  file: string,
+  today: string,
+  label: string,
+): Promise<ResolvedConfig> {
   const config = validateJson<UserConfig>(data, validate, label, 'CONFIG_INVALID', 'configuration');
+  // Allowlist regexes run on the linear-time engine: loaded only when there are some.
+  if ((config.allowlist?.regexes?.length ?? 0) > 0) await loadUserRegexEngine();
   return resolveConfig(config, file, today);
 }
 
@@ -127,11 +135,11 @@ function configFromData(data: unknown, file: string, today: string, label: strin
  * `.keyguard.json`): `file` is where it stands (rule packs and the baseline are resolved from its
  * folder), `label` how errors name it (`.keyguard.json (base commit 1a2b3c4d5e6f)`).
  */
-export function configFromText(
+export async function configFromText(
   text: string,
   file: string,
   today: string,
   label: string = file,
-): ResolvedConfig {
+): Promise<ResolvedConfig> {
   return configFromData(parseJsonText(text, label, 'CONFIG_INVALID'), file, today, label);
 }

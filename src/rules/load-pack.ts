@@ -2,11 +2,24 @@ import { KeyguardError } from '../model/errors.js';
 import type { RulePackSpec } from '../model/rule.js';
 import { parseJsonFile, parseJsonText } from '../schema/parse-json-file.js';
 import { userRegexProblem } from '../schema/user-regex.js';
+import { loadUserRegexEngine } from '../schema/user-regex-engine.js';
 import { validateJson } from '../schema/validate-json.js';
 import { validate } from '../schema/validate-rule-pack.generated.js';
+import { isBuiltinPack } from './builtin-pack.js';
 
-function regexProblem(source: string | undefined, flags: string): string | undefined {
-  return source === undefined ? undefined : userRegexProblem(source, flags);
+function regexProblem(
+  source: string | undefined,
+  flags: string,
+  builtin: boolean,
+): string | undefined {
+  if (source === undefined) return undefined;
+  if (!builtin) return userRegexProblem(source, flags);
+  try {
+    new RegExp(source, flags);
+    return undefined;
+  } catch {
+    return 'invalid regular expression';
+  }
 }
 
 /**
@@ -15,6 +28,7 @@ function regexProblem(source: string | undefined, flags: string): string | undef
  */
 function semanticProblems(spec: RulePackSpec, file: string): string[] {
   const problems: string[] = [];
+  const builtin = isBuiltinPack(spec);
   const ids = new Map<string, number>();
   spec.rules.forEach((rule, i) => {
     const at = `${file}#/rules/${i}`;
@@ -29,12 +43,12 @@ function semanticProblems(spec: RulePackSpec, file: string): string[] {
       ['labels/carrier', rule.labels?.carrier, ''],
     ];
     for (const [field, source, flags] of checks) {
-      const problem = regexProblem(source, flags);
+      const problem = regexProblem(source, flags, builtin);
       if (problem !== undefined) problems.push(`${at}/${field}: ${problem}`);
     }
   });
   spec.allowlist?.valuePatterns?.forEach((p, i) => {
-    const problem = regexProblem(p.pattern, '');
+    const problem = regexProblem(p.pattern, '', builtin);
     if (problem !== undefined) {
       problems.push(`${file}#/allowlist/valuePatterns/${i}/pattern: ${problem}`);
     }
@@ -48,12 +62,14 @@ export async function loadRulePack(file: string): Promise<RulePackSpec> {
 }
 
 /** The same validation for a rule pack read elsewhere (a commit); `file` names it in errors. */
-export function rulePackFromText(text: string, file: string): RulePackSpec {
+export async function rulePackFromText(text: string, file: string): Promise<RulePackSpec> {
   return rulePackFromData(parseJsonText(text, file, 'RULE_PACK_INVALID'), file);
 }
 
-function rulePackFromData(data: unknown, file: string): RulePackSpec {
+async function rulePackFromData(data: unknown, file: string): Promise<RulePackSpec> {
   const spec = validateJson<RulePackSpec>(data, validate, file, 'RULE_PACK_INVALID', 'rule pack');
+  // A user pack's patterns run on the linear-time engine (compilePacks).
+  await loadUserRegexEngine();
   const problems = semanticProblems(spec, file);
   if (problems.length > 0) {
     const n = problems.length;
