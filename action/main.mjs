@@ -623,7 +623,26 @@ var init_pipe_through = __esm({
 });
 
 // src/sources/archive/read-gzip.ts
-import { createGunzip } from "node:zlib";
+import { createGunzip, gunzipSync } from "node:zlib";
+function inflateSmall(data, place) {
+  if (data.length > SYNC_INPUT_BYTES) return void 0;
+  const { maxTotalBytes, maxRatio, ratioFloorBytes } = place.budget.limits;
+  const allowed = Math.min(
+    SYNC_OUTPUT_BYTES,
+    maxTotalBytes - place.budget.expanded,
+    Math.max(ratioFloorBytes, maxRatio * data.length)
+  );
+  if (allowed <= 0) return void 0;
+  try {
+    const out = gunzipSync(data, { maxOutputLength: allowed + 1 });
+    return out.length > allowed ? void 0 : out;
+  } catch {
+    return void 0;
+  }
+}
+async function* piecesOf(data) {
+  for (let at = 0; at < data.length; at += PIECE_BYTES) yield data.subarray(at, at + PIECE_BYTES);
+}
 async function* readGzip(input, place) {
   let peeked;
   try {
@@ -653,21 +672,26 @@ async function* readGzip(input, place) {
         }
       }
     }
+    const inflated = input.kind === "buffer" ? inflateSmall(input.data, place) : void 0;
+    if (inflated !== void 0) compressed = input.kind === "buffer" ? input.data.length : 0;
     yield {
       kind: "member",
       name: gzipMemberName(head, place.name),
-      open: (scope) => meteredData(pipeThrough(counted(), createGunzip({ chunkSize: PIECE_BYTES })), {
-        scope,
-        budget: place.budget,
-        compressedBytes: () => compressed,
-        what: "gzip stream"
-      })
+      open: (scope) => meteredData(
+        inflated === void 0 ? pipeThrough(counted(), createGunzip({ chunkSize: PIECE_BYTES })) : piecesOf(inflated),
+        {
+          scope,
+          budget: place.budget,
+          compressedBytes: () => compressed,
+          what: "gzip stream"
+        }
+      )
     };
   } finally {
     await all.return(void 0);
   }
 }
-var HEADER_BYTES;
+var SYNC_INPUT_BYTES, SYNC_OUTPUT_BYTES, HEADER_BYTES;
 var init_read_gzip = __esm({
   "src/sources/archive/read-gzip.ts"() {
     "use strict";
@@ -678,6 +702,8 @@ var init_read_gzip = __esm({
     init_metered_data();
     init_peek_head();
     init_pipe_through();
+    SYNC_INPUT_BYTES = 4 * 1024 * 1024;
+    SYNC_OUTPUT_BYTES = 16 * 1024 * 1024;
     HEADER_BYTES = 4096;
   }
 });
@@ -5059,6 +5085,10 @@ var init_expand_archive = __esm({
 });
 
 // src/sources/content-reader.ts
+var content_reader_exports = {};
+__export(content_reader_exports, {
+  ContentReader: () => ContentReader
+});
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 function replayThenRest(first, source, tap) {
   let replayed = false;
@@ -5104,7 +5134,7 @@ function fillFrom(fd, buf, from) {
   }
   return filled;
 }
-var WINDOW_BYTES, OVERLAP_BYTES, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF2, ContentReader;
+var WINDOW_BYTES, OVERLAP_BYTES, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF2, ContentReader;
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
@@ -5112,6 +5142,8 @@ var init_content_reader = __esm({
     init_byte_scan();
     WINDOW_BYTES = ARENA_BYTES;
     OVERLAP_BYTES = 128 * 1024;
+    SMALL_PIECES = 64 * 1024;
+    SPARE_BUFFERS = 4;
     SMALL_ROOM = 256 * 1024;
     ASCII_HIT = 1;
     MAY_BE_UTF16 = 2;
@@ -5125,6 +5157,8 @@ var init_content_reader = __esm({
       window;
       half;
       buffer;
+      /** Buffers of finished piece-by-piece reads, for the next ones. */
+      spare = [];
       /** One SIMD pass per file for every keyword, NUL and value runs; undefined without WebAssembly SIMD. */
       scanner;
       constructor(options2) {
@@ -5432,7 +5466,7 @@ var init_content_reader = __esm({
       }
       /** Windows over content that arrives in pieces, in a buffer of its own (reads may interleave). */
       pieceWindows(label, sink) {
-        const buf = Buffer.allocUnsafe(this.window);
+        let buf = this.spare.pop() ?? Buffer.allocUnsafe(SMALL_PIECES);
         const p = this.start(label, sink);
         let filled = 0;
         let total = 0;
@@ -5457,7 +5491,11 @@ var init_content_reader = __esm({
                 );
                 return;
               }
-              if (filled === buf.length) {
+              if (filled === buf.length && buf.length < this.window) {
+                const bigger = Buffer.allocUnsafe(Math.min(this.window, buf.length * 4));
+                buf.copy(bigger, 0, 0, filled);
+                buf = bigger;
+              } else if (filled === buf.length) {
                 const next = this.scanWindow(p, buf, 0, filled, false);
                 buf.copyWithin(0, next, filled);
                 filled -= next;
@@ -5465,10 +5503,14 @@ var init_content_reader = __esm({
             }
           },
           finish: () => {
-            if (over) return { bytes: total, candidate: p.candidate, skipped: true };
+            const done = (result2) => {
+              if (this.spare.length < SPARE_BUFFERS) this.spare.push(buf);
+              return result2;
+            };
+            if (over) return done({ bytes: total, candidate: p.candidate, skipped: true });
             this.scanWindow(p, buf, 0, filled, true);
             sink.read(total);
-            return { bytes: total, candidate: p.candidate, skipped: false };
+            return done({ bytes: total, candidate: p.candidate, skipped: false });
           }
         };
       }
@@ -5488,7 +5530,12 @@ var init_content_reader = __esm({
           ...limits === void 0 ? {} : { limits }
         })) {
           if (item.kind === "skipped") {
-            sink.skip({ path: inner(item.path), reason: item.reason, detail: item.detail });
+            const rawOnly = format === "tar" && item.path === "" && item.reason === "archive-unreadable";
+            sink.skip({
+              path: inner(item.path),
+              reason: rawOnly ? "raw-only" : item.reason,
+              detail: rawOnly ? `${item.detail}; every byte was scanned as it is` : item.detail
+            });
             continue;
           }
           const entry = {
@@ -19895,6 +19942,17 @@ async function runScan(source, mode, setup, parallel) {
     const { scanInParallel: scanInParallel2 } = await Promise.resolve().then(() => (init_collect_parallel(), collect_parallel_exports));
     for (const s of listed.skipped) skipped.push(s);
     await scanInParallel2(listed.targets, parallel, setup, into);
+    let later = await listed.later;
+    if (later !== void 0) {
+      const { ContentReader: ContentReader2 } = await Promise.resolve().then(() => (init_content_reader(), content_reader_exports));
+      const reader = new ContentReader2({ ...parallel.read, source: "tree" });
+      const sink = collectingSink(setup, into);
+      while (later !== void 0) {
+        for (const s of later.skipped) skipped.push(s);
+        await reader.readFiles(later.targets, sink);
+        later = await later.later;
+      }
+    }
   } else {
     await source.read(collectingSink(setup, into));
   }
@@ -21642,6 +21700,34 @@ function createStdinSource(input, read, path = "<stdin>") {
 import { statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 
+// src/git/find-repo-root.ts
+var asked = /* @__PURE__ */ new Map();
+function workTreeOf(dir) {
+  let answer = asked.get(dir);
+  if (answer === void 0) {
+    answer = runGit(["rev-parse", "--show-toplevel", "--show-prefix"], dir).then((r) => {
+      if (r.code !== 0) {
+        if (/not a git repository/i.test(r.stderr)) return void 0;
+        throw new KeyguardError(
+          "GIT_FAILED",
+          `git cannot read the repository at ${dir}: ${r.stderr.trim().split("\n")[0] ?? ""}`
+        );
+      }
+      const [root = "", prefix = ""] = r.stdout.toString("utf8").split("\n");
+      return root === "" ? void 0 : { root, prefix };
+    });
+    asked.set(dir, answer);
+  }
+  return answer;
+}
+async function findRepoRoot(dir) {
+  try {
+    return (await workTreeOf(dir))?.root;
+  } catch {
+    return void 0;
+  }
+}
+
 // src/git/list-tree-files.ts
 var TAB = 9;
 function kindOfMode(mode) {
@@ -21686,25 +21772,17 @@ function parseOthersListing(out) {
   return files;
 }
 async function listTreeFiles(dir) {
-  const top = await runGit(["rev-parse", "--show-toplevel", "--show-prefix"], dir);
-  if (top.code !== 0) {
-    if (/not a git repository/i.test(top.stderr)) return void 0;
-    throw new KeyguardError(
-      "GIT_FAILED",
-      `git cannot read the repository at ${dir}: ${top.stderr.trim().split("\n")[0] ?? ""}`
-    );
-  }
-  const [root = "", prefix = ""] = top.stdout.toString("utf8").split("\n");
-  if (root === "") return void 0;
-  if (prefix !== "") {
-    const ignoredDir = await runGit(["check-ignore", "-q", "--no-index", "."], dir);
-    if (ignoredDir.code === 0) return void 0;
-  }
-  const [tracked, others] = await Promise.all([
-    runGitChecked(["ls-files", "-z", "-s", "--cached", "--full-name"], dir),
-    runGitChecked(["ls-files", "-z", "--others", "--exclude-standard", "--full-name"], dir)
-  ]);
-  return { root, files: [...parseStagedListing(tracked), ...parseOthersListing(others)] };
+  const place = await workTreeOf(dir);
+  if (place === void 0) return void 0;
+  const untracked = runGitChecked(
+    ["ls-files", "-z", "--others", "--exclude-standard", "--full-name"],
+    dir
+  ).then(parseOthersListing);
+  untracked.catch(() => void 0);
+  const ignored = place.prefix === "" ? void 0 : runGit(["check-ignore", "-q", "--no-index", "."], dir).then((r) => r.code === 0);
+  const tracked = await runGitChecked(["ls-files", "-z", "-s", "--cached", "--full-name"], dir);
+  if (ignored !== void 0 && await ignored) return void 0;
+  return { root: place.root, files: parseStagedListing(tracked), untracked };
 }
 
 // src/sources/tree-source.ts
@@ -21735,6 +21813,13 @@ function folderPrefix(abs, cwd, root) {
 function prefixBytes(prefix, rel) {
   return prefix === "" ? rel : Buffer.concat([Buffer.from(`${prefix}/`), rel]);
 }
+function gitTargets(root, files) {
+  return files.map((f) => ({
+    abs: joinBytes(root, f.bytes),
+    ...pathText(f.bytes),
+    ...f.kind === "file" ? {} : { kind: f.kind }
+  }));
+}
 async function targetsOf(path, options2, into) {
   const { cwd, root } = options2;
   const abs = resolve(cwd, path);
@@ -21755,14 +21840,8 @@ async function targetsOf(path, options2, into) {
   }
   const git = await listTreeFiles(abs);
   if (git !== void 0) {
-    for (const f of git.files) {
-      const text2 = pathText(f.bytes);
-      into.targets.push({
-        abs: joinBytes(git.root, f.bytes),
-        ...text2,
-        ...f.kind === "file" ? {} : { kind: f.kind }
-      });
-    }
+    for (const t of gitTargets(git.root, git.files)) into.targets.push(t);
+    into.later.push(git.untracked.then((files) => gitTargets(git.root, files)));
     return;
   }
   const walked = walkFolder(abs);
@@ -21786,21 +21865,23 @@ async function targetsOf(path, options2, into) {
 }
 async function listTargets(options2) {
   const seen = /* @__PURE__ */ new Set();
-  const into = { targets: [], skipped: [] };
-  const all = { targets: [], skipped: [] };
+  const fresh = (t) => {
+    const key = typeof t.abs === "string" ? t.abs : `\0${t.abs.toString("base64")}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+  const into = { targets: [], skipped: [], later: [] };
   for (const path of options2.paths.length === 0 ? ["."] : options2.paths) {
-    into.targets = [];
-    into.skipped = [];
     await targetsOf(path, options2, into);
-    for (const t of into.targets) {
-      const key = typeof t.abs === "string" ? t.abs : `\0${t.abs.toString("base64")}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      all.targets.push(t);
-    }
-    all.skipped.push(...into.skipped);
   }
-  return all;
+  const now = into.targets.filter(fresh);
+  if (into.later.length === 0) return { targets: now, skipped: into.skipped };
+  const later = Promise.all(into.later).then((lists) => ({
+    targets: lists.flat().filter(fresh),
+    skipped: []
+  }));
+  return { targets: now, skipped: into.skipped, later };
 }
 function createTreeSource(options2) {
   let listed;
@@ -21811,10 +21892,13 @@ function createTreeSource(options2) {
   return {
     targets: list,
     async read(sink) {
-      const { targets, skipped } = await list();
-      for (const s of skipped) sink.skip(s);
       const reader = new ContentReader({ ...options2.read, source: "tree" });
-      await reader.readFiles(targets, sink);
+      let listing = await list();
+      while (listing !== void 0) {
+        for (const s of listing.skipped) sink.skip(s);
+        await reader.readFiles(listing.targets, sink);
+        listing = await listing.later;
+      }
     }
   };
 }
@@ -25452,17 +25536,6 @@ function gitHistory(cwd) {
       return Number(r.stdout.toString("utf8").trim());
     }
   };
-}
-
-// src/git/find-repo-root.ts
-async function findRepoRoot(dir) {
-  try {
-    const r = await runGit(["rev-parse", "--show-toplevel"], dir);
-    const top = r.stdout.toString("utf8").trim();
-    return r.code === 0 && top !== "" ? top : void 0;
-  } catch {
-    return void 0;
-  }
 }
 
 // src/report/escape-control.ts

@@ -71,6 +71,18 @@ export async function runScan(
     const { scanInParallel } = await import('./collect-parallel.js');
     for (const s of listed.skipped) skipped.push(s);
     await scanInParallel(listed.targets, parallel, setup, into);
+    // Git's untracked files, listed meanwhile (usually few): read on this thread.
+    let later = await listed.later;
+    if (later !== undefined) {
+      const { ContentReader } = await import('../sources/content-reader.js');
+      const reader = new ContentReader({ ...parallel.read, source: 'tree' });
+      const sink = collectingSink(setup, into);
+      while (later !== undefined) {
+        for (const s of later.skipped) skipped.push(s);
+        await reader.readFiles(later.targets, sink);
+        later = await later.later;
+      }
+    }
   } else {
     await source.read(collectingSink(setup, into));
   }

@@ -1,5 +1,5 @@
-import { KeyguardError } from '../model/errors.js';
 import type { FileKind } from '../model/source.js';
+import { workTreeOf } from './find-repo-root.js';
 import { runGit, runGitChecked } from './run-git.js';
 
 /** A path git lists, as the exact bytes it gave (names need not be UTF-8), with its kind. */
@@ -11,8 +11,10 @@ export interface ListedFile {
 export interface GitFileList {
   /** Repository top level, absolute. */
   readonly root: string;
-  /** Tracked files, and untracked ones not ignored, under the folder; repository-relative. */
+  /** Tracked files under the folder, repository-relative. */
   readonly files: readonly ListedFile[];
+  /** Untracked files git would track (not ignored), when their listing ends. */
+  readonly untracked: Promise<readonly ListedFile[]>;
 }
 
 const TAB = 0x09;
@@ -67,31 +69,26 @@ export function parseOthersListing(out: Buffer): ListedFile[] {
 
 /**
  * The files git tracks or would track under `dir` (.gitignore, .git/info/exclude and global
- * excludes applied by git itself), or undefined when `dir` is not inside a work tree. The tracked
- * and untracked listings run side by side; kinds come from the index, so no file needs a stat.
+ * excludes applied by git itself), or undefined when `dir` is not inside a work tree. Tracked files
+ * come first; the untracked listing (several times slower: git walks the folders) is still running
+ * when they arrive, so reading can start at once. Kinds come from the index: no file needs a stat.
  */
 export async function listTreeFiles(dir: string): Promise<GitFileList | undefined> {
-  const top = await runGit(['rev-parse', '--show-toplevel', '--show-prefix'], dir);
-  if (top.code !== 0) {
-    if (/not a git repository/i.test(top.stderr)) return undefined;
-    // A repository git refuses to read (ownership, corruption) must not silently become a folder walk.
-    throw new KeyguardError(
-      'GIT_FAILED',
-      `git cannot read the repository at ${dir}: ${top.stderr.trim().split('\n')[0] ?? ''}`,
-    );
-  }
-  const [root = '', prefix = ''] = top.stdout.toString('utf8').split('\n');
-  // Inside .git itself, or a bare repository: no work tree to list.
-  if (root === '') return undefined;
-  if (prefix !== '') {
-    // A folder the user named but git ignores (build/, .cache/) would list nothing: scanning it as
-    // a plain folder beats a vacuous pass.
-    const ignoredDir = await runGit(['check-ignore', '-q', '--no-index', '.'], dir);
-    if (ignoredDir.code === 0) return undefined;
-  }
-  const [tracked, others] = await Promise.all([
-    runGitChecked(['ls-files', '-z', '-s', '--cached', '--full-name'], dir),
-    runGitChecked(['ls-files', '-z', '--others', '--exclude-standard', '--full-name'], dir),
-  ]);
-  return { root, files: [...parseStagedListing(tracked), ...parseOthersListing(others)] };
+  const place = await workTreeOf(dir);
+  if (place === undefined) return undefined;
+  const untracked = runGitChecked(
+    ['ls-files', '-z', '--others', '--exclude-standard', '--full-name'],
+    dir,
+  ).then(parseOthersListing);
+  // Not left unhandled while the tracked files are read; the caller awaits it later.
+  untracked.catch(() => undefined);
+  const ignored =
+    place.prefix === ''
+      ? undefined
+      : runGit(['check-ignore', '-q', '--no-index', '.'], dir).then((r) => r.code === 0);
+  const tracked = await runGitChecked(['ls-files', '-z', '-s', '--cached', '--full-name'], dir);
+  // A folder the user named but git ignores (build/, .cache/) would list nothing: scanning it as a
+  // plain folder beats a vacuous pass.
+  if (ignored !== undefined && (await ignored)) return undefined;
+  return { root: place.root, files: parseStagedListing(tracked), untracked };
 }

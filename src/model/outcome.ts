@@ -8,9 +8,10 @@ import type { BaselineEntry, Finding, Suppression } from './finding.js';
  *   `special` (a FIFO, socket or device named on the command line), `archive-limit` (an archive
  *   expanded past a bomb limit), `archive-unreadable` (a corrupt, truncated or encrypted archive or
  *   entry), `missing` (an object git should have but does not);
- * - nothing to read: `symlink` (a link is not followed; its target is scanned where it lives),
+ * - nothing left unread: `symlink` (a link is not followed; its target is scanned where it lives),
  *   `submodule` (another repository's commit), `deleted` (tracked, but gone from the work tree),
- *   `not-regular` (a FIFO or socket met while walking a folder).
+ *   `not-regular` (a FIFO or socket met while walking a folder), `raw-only` (an uncompressed tar
+ *   that could not be listed entry by entry: every byte of it was scanned as it is).
  */
 export type SkipReason =
   | 'unreadable'
@@ -22,7 +23,8 @@ export type SkipReason =
   | 'symlink'
   | 'submodule'
   | 'deleted'
-  | 'not-regular';
+  | 'not-regular'
+  | 'raw-only';
 
 /** The skip reasons that leave content unread: any of them makes the scan incomplete. */
 export const UNREAD_REASONS: ReadonlySet<SkipReason> = new Set<SkipReason>([

@@ -30,6 +30,8 @@ export interface ScanSink {
 export interface TargetList {
   readonly targets: readonly FileTarget[];
   readonly skipped: readonly Skipped[];
+  /** More targets still being listed (git's untracked files): read these first meanwhile. */
+  readonly later?: Promise<TargetList>;
 }
 
 /** A scan target. `coverage` is read after reading ends (commits walked, range, shallow…). */

@@ -54,6 +54,10 @@ const WINDOW_BYTES = ARENA_BYTES;
  */
 const OVERLAP_BYTES = 128 * 1024;
 
+/** A piece-by-piece read starts with a buffer this size, and grows it to a window if it must. */
+const SMALL_PIECES = 64 * 1024;
+/** Finished piece buffers kept for reuse. */
+const SPARE_BUFFERS = 4;
 /** Below this much room left in the buffer, the files read so far are scanned first. */
 const SMALL_ROOM = 256 * 1024;
 /** Batch flags: a rule can match the ASCII view; the bytes may hold UTF-16 text; they do. */
@@ -166,6 +170,8 @@ export class ContentReader {
   private readonly window: number;
   private readonly half: number;
   private buffer: Buffer | undefined;
+  /** Buffers of finished piece-by-piece reads, for the next ones. */
+  private readonly spare: Buffer[] = [];
   /** One SIMD pass per file for every keyword, NUL and value runs; undefined without WebAssembly SIMD. */
   private readonly scanner: ByteScanner | undefined;
 
@@ -524,7 +530,9 @@ export class ContentReader {
 
   /** Windows over content that arrives in pieces, in a buffer of its own (reads may interleave). */
   private pieceWindows(label: ReadLabel, sink: ReadSink): PieceWindows {
-    const buf = Buffer.allocUnsafe(this.window);
+    // Most content in pieces is small (archive entries): a buffer grows to a window only when
+    // needed, and is given back for the next item, so thousands of entries allocate next to nothing.
+    let buf = this.spare.pop() ?? Buffer.allocUnsafe(SMALL_PIECES);
     const p = this.start(label, sink);
     let filled = 0;
     let total = 0;
@@ -549,7 +557,11 @@ export class ContentReader {
             );
             return;
           }
-          if (filled === buf.length) {
+          if (filled === buf.length && buf.length < this.window) {
+            const bigger = Buffer.allocUnsafe(Math.min(this.window, buf.length * 4));
+            buf.copy(bigger, 0, 0, filled);
+            buf = bigger;
+          } else if (filled === buf.length) {
             const next = this.scanWindow(p, buf, 0, filled, false);
             buf.copyWithin(0, next, filled);
             filled -= next;
@@ -557,10 +569,14 @@ export class ContentReader {
         }
       },
       finish: () => {
-        if (over) return { bytes: total, candidate: p.candidate, skipped: true };
+        const done = (result: ReadResult): ReadResult => {
+          if (this.spare.length < SPARE_BUFFERS) this.spare.push(buf);
+          return result;
+        };
+        if (over) return done({ bytes: total, candidate: p.candidate, skipped: true });
         this.scanWindow(p, buf, 0, filled, true);
         sink.read(total);
-        return { bytes: total, candidate: p.candidate, skipped: false };
+        return done({ bytes: total, candidate: p.candidate, skipped: false });
       },
     };
   }
@@ -588,7 +604,14 @@ export class ContentReader {
       ...(limits === undefined ? {} : { limits }),
     })) {
       if (item.kind === 'skipped') {
-        sink.skip({ path: inner(item.path), reason: item.reason, detail: item.detail });
+        // A tar is stored, not compressed: its raw bytes, scanned already, are all of its content.
+        const rawOnly =
+          format === 'tar' && item.path === '' && item.reason === 'archive-unreadable';
+        sink.skip({
+          path: inner(item.path),
+          reason: rawOnly ? 'raw-only' : item.reason,
+          detail: rawOnly ? `${item.detail}; every byte was scanned as it is` : item.detail,
+        });
         continue;
       }
       // An entry's lines are all new to a commit that adds the archive: no `reportable` here.

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { listTreeFiles } from '../git/list-tree-files.js';
+import { type ListedFile, listTreeFiles } from '../git/list-tree-files.js';
 import { KeyguardError } from '../model/errors.js';
 import type { Skipped } from '../model/outcome.js';
 import { pathText } from '../model/path-text.js';
@@ -49,11 +49,21 @@ function prefixBytes(prefix: string, rel: Buffer): Buffer {
   return prefix === '' ? rel : Buffer.concat([Buffer.from(`${prefix}/`), rel]);
 }
 
-async function targetsOf(
-  path: string,
-  options: TreeSourceOptions,
-  into: { targets: FileTarget[]; skipped: Skipped[] },
-): Promise<void> {
+interface Listing {
+  targets: FileTarget[];
+  skipped: Skipped[];
+  later: Promise<FileTarget[]>[];
+}
+
+function gitTargets(root: string, files: readonly ListedFile[]): FileTarget[] {
+  return files.map((f) => ({
+    abs: joinBytes(root, f.bytes),
+    ...pathText(f.bytes),
+    ...(f.kind === 'file' ? {} : { kind: f.kind }),
+  }));
+}
+
+async function targetsOf(path: string, options: TreeSourceOptions, into: Listing): Promise<void> {
   const { cwd, root } = options;
   const abs = resolve(cwd, path);
   let isDir: boolean;
@@ -73,14 +83,8 @@ async function targetsOf(
   }
   const git = await listTreeFiles(abs);
   if (git !== undefined) {
-    for (const f of git.files) {
-      const text = pathText(f.bytes);
-      into.targets.push({
-        abs: joinBytes(git.root, f.bytes),
-        ...text,
-        ...(f.kind === 'file' ? {} : { kind: f.kind }),
-      });
-    }
+    for (const t of gitTargets(git.root, git.files)) into.targets.push(t);
+    into.later.push(git.untracked.then((files) => gitTargets(git.root, files)));
     return;
   }
   // Outside git (or a folder git ignores): paths relative to the repository or the current
@@ -105,24 +109,26 @@ async function targetsOf(
   }
 }
 
-/** Every file under the given paths, each once. */
+/** Every file under the given paths, each once: what is listed now, and git's untracked files later. */
 async function listTargets(options: TreeSourceOptions): Promise<TargetList> {
   const seen = new Set<string>();
-  const into: { targets: FileTarget[]; skipped: Skipped[] } = { targets: [], skipped: [] };
-  const all: { targets: FileTarget[]; skipped: Skipped[] } = { targets: [], skipped: [] };
+  const fresh = (t: FileTarget): boolean => {
+    const key = typeof t.abs === 'string' ? t.abs : `\0${t.abs.toString('base64')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+  const into: Listing = { targets: [], skipped: [], later: [] };
   for (const path of options.paths.length === 0 ? ['.'] : options.paths) {
-    into.targets = [];
-    into.skipped = [];
     await targetsOf(path, options, into);
-    for (const t of into.targets) {
-      const key = typeof t.abs === 'string' ? t.abs : `\0${t.abs.toString('base64')}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      all.targets.push(t);
-    }
-    all.skipped.push(...into.skipped);
   }
-  return all;
+  const now = into.targets.filter(fresh);
+  if (into.later.length === 0) return { targets: now, skipped: into.skipped };
+  const later = Promise.all(into.later).then((lists) => ({
+    targets: lists.flat().filter(fresh),
+    skipped: [],
+  }));
+  return { targets: now, skipped: into.skipped, later };
 }
 
 /** The working-tree source: every file git tracks or would track, or a .gitignore-aware walk. */
@@ -136,10 +142,13 @@ export function createTreeSource(options: TreeSourceOptions): Source {
   return {
     targets: list,
     async read(sink: ScanSink): Promise<void> {
-      const { targets, skipped } = await list();
-      for (const s of skipped) sink.skip(s);
       const reader = new ContentReader({ ...options.read, source: 'tree' });
-      await reader.readFiles(targets, sink);
+      let listing: TargetList | undefined = await list();
+      while (listing !== undefined) {
+        for (const s of listing.skipped) sink.skip(s);
+        await reader.readFiles(listing.targets, sink);
+        listing = await listing.later;
+      }
     },
   };
 }
