@@ -14,6 +14,8 @@ Commands:
   history [range...]  scan every commit of every ref, or what you aim it at (ranges, --since, -- paths)
   pre-push <remote> <url>
                       the pre-push gate: scan exactly the commits a push sends (git's hook input)
+  pre-receive         the server-side gate (a bare repository's pre-receive hook): reject
+                      pushes that bring keys; 'update <ref> <old> <new>' for the update hook
   install             add the pre-commit gate (or --hook pre-push) to husky or .git/hooks
   doctor              prove the installed hook blocks a commit with a (fake) key
   baseline [paths...] accept today's findings: write .keyguard-baseline.json (scans like tree)
@@ -36,6 +38,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   staged: async () => (await import('./commands/staged.js')).runStaged,
   history: async () => (await import('./commands/history.js')).runHistory,
   'pre-push': async () => (await import('./commands/pre-push.js')).runPrePush,
+  'pre-receive': async () => (await import('./commands/pre-receive.js')).runPreReceive,
+  update: async () => (await import('./commands/pre-receive.js')).runUpdate,
   install: async () => (await import('./commands/install.js')).runInstall,
   doctor: async () => (await import('./commands/doctor.js')).runDoctor,
   explain: async () => (await import('./commands/explain.js')).runExplain,
