@@ -1,5 +1,7 @@
 import { resolveHistory } from '../../app/resolve-history.js';
+import { workTreeOf } from '../../git/find-repo-root.js';
 import { parseHistorySelection } from '../../git/history-args.js';
+import { pathspecsFromFolder } from '../../git/pathspecs-from-folder.js';
 import type { RefUpdate } from '../../git/ref-updates.js';
 import { readRepoInfo } from '../../git/repo-info.js';
 import { KeyguardError } from '../../model/errors.js';
@@ -213,7 +215,7 @@ export async function runHistory(io: CommandIo): Promise<number> {
     const name = io.env.PRE_COMMIT_REMOTE_NAME ?? '';
     return scanPush(io, values, [update], { name, url: io.env.PRE_COMMIT_REMOTE_URL ?? name });
   }
-  const info = await readRepoInfo(io.cwd);
+  const [info, place] = await Promise.all([readRepoInfo(io.cwd), workTreeOf(io.cwd)]);
   if (selection === undefined) return 0;
   const extra: Record<string, string | number | boolean> = { partial: false };
   if (info.shallow) {
@@ -221,7 +223,11 @@ export async function runHistory(io: CommandIo): Promise<number> {
     extra.partialReason =
       'shallow clone: commits before the shallow boundary are missing and were not scanned';
   }
-  const resolved = await resolveHistory(info.top, selection);
+  // git runs at the top level: pathspecs typed in a subfolder are rewritten to mean the same there.
+  const resolved = await resolveHistory(info.top, {
+    ...selection,
+    pathspecs: pathspecsFromFolder(place?.prefix ?? '', selection.pathspecs),
+  });
   if (resolved.total === 0) {
     io.stderr.write(
       `keyguard: warning: '${escapeControl(selection.label)}' selects no commits: nothing was scanned\n`,

@@ -30,9 +30,14 @@ export async function configRoot(io: CommandIo, first: string | undefined): Prom
   return (await findRepoRoot(dir)) ?? dir;
 }
 
-/** The repository paths a scan of `paths` covers, for stale baseline entries. */
+/**
+ * The repository paths a scan of `paths` covers, for stale baseline entries and for what
+ * `keyguard baseline` may rewrite. No paths means the current folder, not the whole repository:
+ * run in `sub/`, entries for other folders are neither stale nor dropped.
+ */
 export function coveredBy(io: CommandIo, root: string, paths: readonly string[]) {
-  return baselineScope(paths.map((p) => relative(root, resolve(io.cwd, p)).split(sep).join('/')));
+  const named = paths.length === 0 ? ['.'] : paths;
+  return baselineScope(named.map((p) => relative(root, resolve(io.cwd, p)).split(sep).join('/')));
 }
 
 export async function runTree(io: CommandIo): Promise<number> {
