@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Chunk, CommitRef, LineRange, SourceKind, TextView } from '../model/chunk.js';
 import type { SkipReason } from '../model/outcome.js';
@@ -717,9 +718,11 @@ export class ContentReader {
         ? start + 3
         : start;
     const whole = ownFrom <= from && ownTo === end;
-    const pre = whole ? '' : buf.toString('utf8', from, Math.max(from, ownFrom));
-    const mid = buf.toString('utf8', Math.max(from, ownFrom), ownTo);
-    const post = ownTo === end ? '' : buf.toString('utf8', ownTo, end);
+    // Plain ASCII (most source) decodes as Latin-1: the same characters, copied, not validated.
+    const encoding = isAscii(buf.subarray(from, end)) ? 'latin1' : 'utf8';
+    const pre = whole ? '' : buf.toString(encoding, from, Math.max(from, ownFrom));
+    const mid = buf.toString(encoding, Math.max(from, ownFrom), ownTo);
+    const post = ownTo === end ? '' : buf.toString(encoding, ownTo, end);
     this.chunk(p, whole ? mid : pre + mid + post, {
       ...(p.line === 1 ? {} : { firstLine: p.line }),
       ...(p.column === 1 ? {} : { firstColumn: p.column }),
