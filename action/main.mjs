@@ -5089,6 +5089,7 @@ var content_reader_exports = {};
 __export(content_reader_exports, {
   ContentReader: () => ContentReader
 });
+import { isAscii } from "node:buffer";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 function replayThenRest(first, source, tap) {
   let replayed = false;
@@ -5611,9 +5612,10 @@ var init_content_reader = __esm({
       emitUtf8(p, buf, start, end, ownFrom, ownTo) {
         const from = p.base === 0 && buf[start] === 239 && buf[start + 1] === 187 && buf[start + 2] === 191 ? start + 3 : start;
         const whole = ownFrom <= from && ownTo === end;
-        const pre = whole ? "" : buf.toString("utf8", from, Math.max(from, ownFrom));
-        const mid = buf.toString("utf8", Math.max(from, ownFrom), ownTo);
-        const post = ownTo === end ? "" : buf.toString("utf8", ownTo, end);
+        const encoding = isAscii(buf.subarray(from, end)) ? "latin1" : "utf8";
+        const pre = whole ? "" : buf.toString(encoding, from, Math.max(from, ownFrom));
+        const mid = buf.toString(encoding, Math.max(from, ownFrom), ownTo);
+        const post = ownTo === end ? "" : buf.toString(encoding, ownTo, end);
         this.chunk(p, whole ? mid : pre + mid + post, {
           ...p.line === 1 ? {} : { firstLine: p.line },
           ...p.column === 1 ? {} : { firstColumn: p.column },
@@ -20754,6 +20756,41 @@ var BlobReader = class {
   }
 };
 
+// src/model/path-text.ts
+import { isUtf8 } from "node:buffer";
+function sequenceLength(b, i) {
+  const c = b[i] ?? 0;
+  if (c < 128) return 1;
+  const cont = (k) => ((b[i + k] ?? 0) & 192) === 128;
+  const next = b[i + 1] ?? 0;
+  if (c >= 194 && c <= 223) return cont(1) ? 2 : 0;
+  if (c >= 224 && c <= 239) {
+    if (c === 224 && next < 160 || c === 237 && next > 159) return 0;
+    return cont(1) && cont(2) ? 3 : 0;
+  }
+  if (c >= 240 && c <= 244) {
+    if (c === 240 && next < 144 || c === 244 && next > 143) return 0;
+    return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+function pathText(bytes) {
+  if (isUtf8(bytes)) return { path: bytes.toString("utf8") };
+  let path = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const n = sequenceLength(bytes, i);
+    if (n === 0) {
+      path += `\\x${(bytes[i] ?? 0).toString(16).padStart(2, "0")}`;
+      i++;
+    } else {
+      path += bytes.toString("utf8", i, i + n);
+      i += n;
+    }
+  }
+  return { path, pathBytes: bytes.toString("base64") };
+}
+
 // src/git/history-args.ts
 var LONG = {
   since: { arity: "value", role: "date" },
@@ -20873,15 +20910,16 @@ async function* streamCommitLog(cwd, walk) {
     files = [];
     return done;
   };
-  const take = (token) => {
+  const take = (bytes) => {
+    if (current !== void 0 && header.length === 0 && meta !== void 0) {
+      const [, mode = "", , blob = ""] = meta.slice(1).split(" ");
+      meta = void 0;
+      if (!NULL_ID.test(blob)) files.push({ ...pathText(bytes), mode, blob });
+      return void 0;
+    }
+    const token = bytes.toString("utf8");
     if (current !== void 0 && header.length === 0) {
       const t = token.startsWith("\n") ? token.slice(1) : token;
-      if (meta !== void 0) {
-        const [, mode = "", , blob = ""] = meta.slice(1).split(" ");
-        meta = void 0;
-        if (!NULL_ID.test(blob)) files.push({ path: token, mode, blob });
-        return void 0;
-      }
       if (t.startsWith(":")) {
         meta = t;
         return void 0;
@@ -20909,7 +20947,7 @@ async function* streamCommitLog(cwd, walk) {
           rest = Buffer.concat([rest, chunk]);
           continue;
         }
-        const done = take(Buffer.concat([rest, chunk.subarray(0, nul)]).toString("utf8"));
+        const done = take(Buffer.concat([rest, chunk.subarray(0, nul)]));
         rest = Buffer.alloc(0);
         pos = nul + 1;
         if (done !== void 0) yield done;
@@ -20917,14 +20955,14 @@ async function* streamCommitLog(cwd, walk) {
       for (; ; ) {
         const nul = chunk.indexOf(0, pos);
         if (nul === -1) break;
-        const done = take(chunk.toString("utf8", pos, nul));
+        const done = take(chunk.subarray(pos, nul));
         pos = nul + 1;
         if (done !== void 0) yield done;
       }
       if (pos < chunk.length) rest = Buffer.from(chunk.subarray(pos));
     }
     if (rest.length > 0) {
-      const done = take(rest.toString("utf8"));
+      const done = take(rest);
       if (done !== void 0) yield done;
     }
     const code = await closed;
@@ -20939,41 +20977,6 @@ async function* streamCommitLog(cwd, walk) {
   } finally {
     if (child.exitCode === null) child.kill();
   }
-}
-
-// src/model/path-text.ts
-import { isUtf8 } from "node:buffer";
-function sequenceLength(b, i) {
-  const c = b[i] ?? 0;
-  if (c < 128) return 1;
-  const cont = (k) => ((b[i + k] ?? 0) & 192) === 128;
-  const next = b[i + 1] ?? 0;
-  if (c >= 194 && c <= 223) return cont(1) ? 2 : 0;
-  if (c >= 224 && c <= 239) {
-    if (c === 224 && next < 160 || c === 237 && next > 159) return 0;
-    return cont(1) && cont(2) ? 3 : 0;
-  }
-  if (c >= 240 && c <= 244) {
-    if (c === 240 && next < 144 || c === 244 && next > 143) return 0;
-    return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  }
-  return 0;
-}
-function pathText(bytes) {
-  if (isUtf8(bytes)) return { path: bytes.toString("utf8") };
-  let path = "";
-  let i = 0;
-  while (i < bytes.length) {
-    const n = sequenceLength(bytes, i);
-    if (n === 0) {
-      path += `\\x${(bytes[i] ?? 0).toString(16).padStart(2, "0")}`;
-      i++;
-    } else {
-      path += bytes.toString("utf8", i, i + n);
-      i += n;
-    }
-  }
-  return { path, pathBytes: bytes.toString("base64") };
 }
 
 // src/git/run-git.ts
@@ -21277,7 +21280,12 @@ function createHistorySource(options2) {
       }
     };
     for (const r of requests) {
-      const label = { path: r.file.path, blobId: record3.id, commit: r.commit };
+      const label = {
+        path: r.file.path,
+        ...r.file.pathBytes === void 0 ? {} : { pathBytes: r.file.pathBytes },
+        blobId: record3.id,
+        commit: r.commit
+      };
       let result2;
       if (record3.data !== void 0) result2 = await reader.readBytes(record3.data, label, once);
       else if (record3.pieces !== void 0) {

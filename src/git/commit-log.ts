@@ -1,10 +1,14 @@
 import { KeyguardError } from '../model/errors.js';
+import { pathText } from '../model/path-text.js';
 import { revisionArgs } from './revision-args.js';
 import { spawnGit } from './spawn-git.js';
 
 /** A blob a commit brings in at a path (its diff against the first parent, or the empty tree). */
 export interface CommitFile {
+  /** Display path (bytes that are not UTF-8 shown as `\xNN`). */
   readonly path: string;
+  /** base64 of the path's exact bytes, when they are not valid UTF-8. */
+  readonly pathBytes?: string;
   readonly mode: string;
   readonly blob: string;
 }
@@ -114,15 +118,17 @@ export async function* streamCommitLog(
     files = [];
     return done;
   };
-  const take = (token: string): LoggedCommit | undefined => {
+  const take = (bytes: Buffer): LoggedCommit | undefined => {
+    if (current !== undefined && header.length === 0 && meta !== undefined) {
+      // A path: bytes, not necessarily UTF-8 (shown with \xNN escapes, exact bytes kept).
+      const [, mode = '', , blob = ''] = meta.slice(1).split(' ');
+      meta = undefined;
+      if (!NULL_ID.test(blob)) files.push({ ...pathText(bytes), mode, blob });
+      return undefined;
+    }
+    const token = bytes.toString('utf8');
     if (current !== undefined && header.length === 0) {
       const t = token.startsWith('\n') ? token.slice(1) : token;
-      if (meta !== undefined) {
-        const [, mode = '', , blob = ''] = meta.slice(1).split(' ');
-        meta = undefined;
-        if (!NULL_ID.test(blob)) files.push({ path: token, mode, blob });
-        return undefined;
-      }
       if (t.startsWith(':')) {
         meta = t;
         return undefined;
@@ -152,7 +158,7 @@ export async function* streamCommitLog(
           rest = Buffer.concat([rest, chunk]);
           continue;
         }
-        const done = take(Buffer.concat([rest, chunk.subarray(0, nul)]).toString('utf8'));
+        const done = take(Buffer.concat([rest, chunk.subarray(0, nul)]));
         rest = Buffer.alloc(0);
         pos = nul + 1;
         if (done !== undefined) yield done;
@@ -160,14 +166,14 @@ export async function* streamCommitLog(
       for (;;) {
         const nul = chunk.indexOf(0, pos);
         if (nul === -1) break;
-        const done = take(chunk.toString('utf8', pos, nul));
+        const done = take(chunk.subarray(pos, nul));
         pos = nul + 1;
         if (done !== undefined) yield done;
       }
       if (pos < chunk.length) rest = Buffer.from(chunk.subarray(pos));
     }
     if (rest.length > 0) {
-      const done = take(rest.toString('utf8'));
+      const done = take(rest);
       if (done !== undefined) yield done;
     }
     const code = await closed;

@@ -161,7 +161,12 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       },
     };
     for (const r of requests) {
-      const label = { path: r.file.path, blobId: record.id, commit: r.commit };
+      const label = {
+        path: r.file.path,
+        ...(r.file.pathBytes === undefined ? {} : { pathBytes: r.file.pathBytes }),
+        blobId: record.id,
+        commit: r.commit,
+      };
       let result: ReadResult;
       if (record.data !== undefined) result = await reader.readBytes(record.data, label, once);
       else if (record.pieces !== undefined) {
