@@ -38,6 +38,13 @@ const commonJs = {
   },
 };
 
+// Every other command: Node's compile cache (>= 22.1) in keyguard's private folder.
+await build({
+  ...commonJs,
+  entryPoints: { 'compile-cache': 'src/cli/compile-cache-main.ts' },
+  outfile: 'dist/compile-cache.cjs',
+});
+
 // `keyguard staged`: a small loader that runs the hook bundle with a V8 code cache.
 await build({
   ...commonJs,

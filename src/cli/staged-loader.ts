@@ -3,29 +3,26 @@ import {
   closeSync,
   constants,
   fstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
-  type Stats,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { enableNodeCompileCache, isOwn, privateCacheDir } from './code-cache.js';
 
 /**
  * `keyguard staged` boots here (dist/staged.cjs) and runs the hook bundle (dist/staged-scan.cjs)
- * with a V8 code cache. Most of the hook's own time is compiling JavaScript that runs once: the
- * cache, written after a run, holds every function that run compiled, so later runs skip
- * compiling them (~7 ms of ~40 on Node 20 and 24; Node's own compile cache, where it exists, keeps
- * only what is compiled before the first line runs).
+ * with a code cache: most of the hook's own time is compiling JavaScript that runs once. Node's
+ * own compile cache is used where Node has one (>= 22.1); on Node 20 a V8 code cache of our own,
+ * written after a run, holds every function that run compiled, so later runs skip compiling them.
  *
  * A code cache is code: V8 checks only that it was made by the same V8 from source of the same
  * length. So the file is named after a hash of the source, and only read from, and written to, a
@@ -36,30 +33,6 @@ const SCRIPT = fileURLToPath(new URL('./staged-scan.cjs', import.meta.url));
 const PREFIX = 'staged-';
 /** Caches kept per Node: a few keyguard versions used in turn (one per project) keep theirs. */
 const KEEP = 4;
-
-function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
-  // Windows reports every mode as writable by all: no cheap way to trust a folder there.
-  if (env.KEYGUARD_CODE_CACHE === '0' || process.platform === 'win32') return undefined;
-  try {
-    const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-    // A relative path (an empty HOME, say) would point into the repository being committed.
-    return isAbsolute(base) ? join(base, 'keyguard') : undefined;
-  } catch {
-    // No home folder at all (an arbitrary uid in a container): no cache.
-    return undefined;
-  }
-}
-
-/** Ours, and nobody else's to write. */
-function isOwn(s: Stats): boolean {
-  const uid = process.getuid?.();
-  return (uid === undefined || s.uid === uid) && (s.mode & 0o022) === 0;
-}
-
-function isPrivateDir(dir: string): boolean {
-  const s = statSync(dir);
-  return s.isDirectory() && isOwn(s);
-}
 
 /** The cache's bytes, checked on the open file itself (no link followed, no swap in between). */
 function readCache(dir: string, name: string): Buffer | undefined {
@@ -73,8 +46,12 @@ function readCache(dir: string, name: string): Buffer | undefined {
   }
 }
 
+function isPrivateDir(dir: string): boolean {
+  const s = statSync(dir);
+  return s.isDirectory() && isOwn(s);
+}
+
 function save(dir: string, runtime: string, name: string, make: () => Buffer): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!isPrivateDir(dir)) return;
   const temp = join(dir, `${name}.${process.pid}.tmp`);
   writeFileSync(temp, make(), { mode: 0o600 });
@@ -101,8 +78,14 @@ function openCache(dir: string, source: string) {
 }
 
 export function runStagedScan(): void {
+  // Where Node has a compile cache of its own (>= 22.1), it does this job: entries are checked
+  // against their source, and it needs no loader.
+  if (enableNodeCompileCache(process.env)) {
+    createRequire(SCRIPT)(SCRIPT);
+    return;
+  }
   const source = readFileSync(SCRIPT, 'utf8');
-  const dir = cacheDir(process.env);
+  const dir = privateCacheDir(process.env);
   const cache = dir === undefined ? undefined : openCache(dir, source);
   const cached = cache?.cached;
   // The CommonJS wrapper, on the first line so positions in stack traces stay right.
