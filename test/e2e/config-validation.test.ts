@@ -27,4 +27,16 @@ describe('.keyguard.json is validated the same way by every command', () => {
     }
     for (const res of runs) expect(res.code).toBe(2);
   });
+
+  it('a broken config blocks a commit with nothing key-like in it too (the prefilter defers)', () => {
+    const r = repo();
+    r.write('.keyguard.json', JSON.stringify({ maxFileSize: 0 }));
+    r.commitAll('init');
+    expect(r.keyguard(['install']).code).toBe(0);
+    r.write('notes.txt', 'nothing to see\n');
+    r.git('add', 'notes.txt');
+    const hook = r.tryGit('commit', '-q', '-m', 'clean change');
+    expect(hook.code).not.toBe(0);
+    expect(hook.stderr).toContain('.keyguard.json#/maxFileSize: must be >= 1');
+  });
 });
