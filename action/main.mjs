@@ -19435,8 +19435,13 @@ var init_scan_regions = __esm({
 // src/engine/value-hashes.ts
 import { createHmac as createHmac2 } from "node:crypto";
 function isUnguessable(rule2, value) {
-  if (!GENERATED.has(`${rule2.id}
-${rule2.spec.pattern ?? ""}`)) return false;
+  let generated = GENERATED_RULE.get(rule2);
+  if (generated === void 0) {
+    generated = GENERATED.has(`${rule2.id}
+${rule2.spec.pattern ?? ""}`);
+    GENERATED_RULE.set(rule2, generated);
+  }
+  if (!generated) return false;
   return shannonEntropy(value) * (value.length - SHOWN) >= MIN_UNKNOWN_BITS;
 }
 function valueHashes(rule2, value, hashing) {
@@ -19451,13 +19456,14 @@ function valueHashes(rule2, value, hashing) {
     ...legacyRef === void 0 ? {} : { legacyRef }
   };
 }
-var MIN_UNKNOWN_BITS, SHOWN, GENERATED;
+var GENERATED_RULE, MIN_UNKNOWN_BITS, SHOWN, GENERATED;
 var init_value_hashes = __esm({
   "src/engine/value-hashes.ts"() {
     "use strict";
     init_aws();
     init_entropy();
     init_redact();
+    GENERATED_RULE = /* @__PURE__ */ new WeakMap();
     MIN_UNKNOWN_BITS = 128;
     SHOWN = 4;
     GENERATED = new Set(

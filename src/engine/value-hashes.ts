@@ -12,6 +12,9 @@ export interface ValueHashes {
   readonly legacyRef?: string;
 }
 
+/** Whether each compiled rule is one of GENERATED, decided once per rule. */
+const GENERATED_RULE = new WeakMap<CompiledRule, boolean>();
+
 /** Below this many unknown bits beyond what is shown, a plain hash can be reversed by search. */
 const MIN_UNKNOWN_BITS = 128;
 /** Characters of a secret or token that the redacted form shows (see redactValue). */
@@ -36,7 +39,12 @@ const GENERATED = new Set(
  * is a search of well under 2^64.
  */
 export function isUnguessable(rule: CompiledRule, value: string): boolean {
-  if (!GENERATED.has(`${rule.id}\n${rule.spec.pattern ?? ''}`)) return false;
+  let generated = GENERATED_RULE.get(rule);
+  if (generated === undefined) {
+    generated = GENERATED.has(`${rule.id}\n${rule.spec.pattern ?? ''}`);
+    GENERATED_RULE.set(rule, generated);
+  }
+  if (!generated) return false;
   return shannonEntropy(value) * (value.length - SHOWN) >= MIN_UNKNOWN_BITS;
 }
 

@@ -212,4 +212,26 @@ describe('keyguard baseline', () => {
     expect(again.stderr).toContain('(0 added, 0 removed');
     expect(readFileSync(join(dir, '.keyguard-baseline.json'), 'utf8')).toBe(text);
   });
+
+  it('never quotes a value from a broken baseline in its error', () => {
+    const a = fakePair();
+    const broken = [
+      `{"version": 1, "entries": [${a.id}, "${a.secret}"]}`,
+      JSON.stringify({ version: 2, key: a.secret, entries: [] }),
+      JSON.stringify({
+        version: 2,
+        key: 'ab'.repeat(32),
+        entries: [{ ruleId: a.id, path: 'x', secretHmac: a.secret }],
+      }),
+      JSON.stringify({ version: 1, entries: [{ ruleId: 'r', path: 'x', secretHash: a.secret }] }),
+    ];
+    for (const text of broken) {
+      const dir = project({ 'x.txt': 'nothing\n', '.keyguard-baseline.json': text });
+      const r = runCli(['tree'], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('.keyguard-baseline.json');
+      expect(r.stderr.split('\n').filter((l) => l !== '').length).toBe(1);
+      expect(leaks(r.stdout + r.stderr, [a])).toEqual([]);
+    }
+  });
 });
