@@ -48,6 +48,30 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// src/model/errors.ts
+function isKeyguardError(error) {
+  return typeof error === "object" && error !== null && BRAND in error;
+}
+var BRAND, KeyguardError;
+var init_errors = __esm({
+  "src/model/errors.ts"() {
+    "use strict";
+    BRAND = /* @__PURE__ */ Symbol.for("keyguard.error");
+    KeyguardError = class extends Error {
+      code;
+      /** Extra lines (every validation error, say) shown after the message. */
+      details;
+      [BRAND] = true;
+      constructor(code, message2, options2) {
+        super(message2, options2?.cause === void 0 ? void 0 : { cause: options2.cause });
+        this.name = "KeyguardError";
+        this.code = code;
+        this.details = options2?.details ?? [];
+      }
+    };
+  }
+});
+
 // src/engine/entropy.ts
 function shannonEntropy(value) {
   if (value.length === 0) return 0;
@@ -155,6 +179,15 @@ function baselineHashing(baseline, key) {
 var init_baseline_hashing = __esm({
   "src/filters/baseline-hashing.ts"() {
     "use strict";
+  }
+});
+
+// src/model/finding.ts
+var SEVERITIES;
+var init_finding = __esm({
+  "src/model/finding.ts"() {
+    "use strict";
+    SEVERITIES = ["critical", "high", "medium", "low", "info"];
   }
 });
 
@@ -6530,6 +6563,97 @@ var require_ignore = __commonJS({
   }
 });
 
+// src/engine/assess-severity.ts
+function principalOf(arn) {
+  const m = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(.+)$/.exec(arn);
+  const service = m?.[1];
+  const resource = m?.[2] ?? "";
+  let type = "other";
+  if (service === "iam" && resource === "root") type = "root";
+  else if (service === "iam" && resource.startsWith("user/")) type = "user";
+  else if (service === "sts" && resource.startsWith("assumed-role/")) type = "assumed-role";
+  else if (service === "sts" && resource.startsWith("federated-user/")) type = "federated-user";
+  return { type, severity: PRINCIPAL_SEVERITY[type] };
+}
+function activeEntry(entries, account, today) {
+  return entries?.find((e) => e.id === account && (e.expires === void 0 || e.expires >= today));
+}
+function escalate(severity) {
+  const i = SEVERITIES.indexOf(severity);
+  return severity === "info" || i <= 0 ? severity : SEVERITIES[i - 1] ?? severity;
+}
+function assessSeverity(finding, context2 = {}) {
+  const today = context2.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+  const verification = context2.verification;
+  const verifiedAccount = verification?.status === "live" ? verification.account : void 0;
+  const account = verifiedAccount ?? finding.keyFacts?.account;
+  const withAccount = account === void 0 ? {} : { account };
+  if (finding.keyFacts?.canary === true) {
+    return {
+      severity: "info",
+      reason: "likely canary (decoy) token: do not use it",
+      ...withAccount
+    };
+  }
+  if (finding.kind === "identifier") {
+    return { severity: "info", reason: "identifier, not a credential", ...withAccount };
+  }
+  if (account !== void 0) {
+    const allowed = activeEntry(context2.accounts?.allow, account, today);
+    if (allowed !== void 0) {
+      return {
+        severity: "info",
+        reason: `account ${account} is allowed: ${allowed.reason}`,
+        account,
+        accountMatch: { list: "allow", entry: allowed }
+      };
+    }
+  }
+  let severity;
+  let reason;
+  if (verification?.status === "live" && verification.arn !== void 0) {
+    const principal = principalOf(verification.arn);
+    severity = principal.severity;
+    reason = principal.type === "root" ? "verified live root-user key" : `verified live (${principal.type === "other" ? "principal" : principal.type})`;
+  } else if (verification?.status === "inactive") {
+    severity = "low";
+    reason = `verified not usable (${verification.code ?? "inactive"})`;
+  } else if (finding.kind === "credential-pair" && finding.keyFacts?.prefix === "ASIA") {
+    severity = context2.hasSessionToken === false ? "low" : finding.severity;
+    reason = context2.hasSessionToken === false ? "temporary credentials without their session token" : "temporary credentials (usable until the session expires)";
+  } else {
+    severity = finding.severity;
+    reason = finding.kind === "credential-pair" ? "key ID with its secret: treat as live" : finding.kind === "access-key-id" ? "key ID alone: not usable, but names the account" : finding.kind === "secret-access-key" ? "secret access key" : "session token";
+  }
+  if (account !== void 0) {
+    const own = activeEntry(context2.accounts?.own, account, today);
+    if (own !== void 0) {
+      return {
+        severity: escalate(severity),
+        reason: `${reason}; account ${account} is one of ours (${own.reason})`,
+        account,
+        accountMatch: { list: "own", entry: own }
+      };
+    }
+  }
+  return { severity, reason, ...withAccount };
+}
+var PRINCIPAL_SEVERITY;
+var init_assess_severity = __esm({
+  "src/engine/assess-severity.ts"() {
+    "use strict";
+    init_finding();
+    PRINCIPAL_SEVERITY = {
+      root: "critical",
+      user: "high",
+      "assumed-role": "medium",
+      "federated-user": "medium",
+      // An ARN we do not recognise still signs requests: treat it like a long-term key.
+      other: "high"
+    };
+  }
+});
+
 // rules/aws-accounts.json
 var aws_accounts_default;
 var init_aws_accounts = __esm({
@@ -6630,6 +6754,659 @@ var init_key_facts = __esm({
     for (const group2 of GROUPS) {
       if (group2.kind === "canary") for (const account of group2.accounts) CANARY.set(account, group2);
     }
+  }
+});
+
+// src/verify/http-client.ts
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { isIP } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+function nonEmpty(value) {
+  return value === void 0 || value.trim() === "" ? void 0 : value.trim();
+}
+function defaultPort(url) {
+  return url.port !== "" ? url.port : url.protocol === "https:" ? "443" : "80";
+}
+function bypassesProxy(url, noProxy) {
+  if (noProxy === void 0) return false;
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const port = defaultPort(url);
+  for (const raw of noProxy.split(/[\s,]+/)) {
+    const entry = raw.trim().toLowerCase();
+    if (entry === "") continue;
+    if (entry === "*") return true;
+    const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(entry);
+    if (m === null) continue;
+    const name = (m[1] ?? m[2] ?? "").replace(/^\*?\./, "");
+    if (m[3] !== void 0 && m[3] !== port) continue;
+    if (host === name || host.endsWith(`.${name}`)) return true;
+  }
+  return false;
+}
+function proxyUrl(settings2, name) {
+  const raw = nonEmpty(settings2[name]);
+  if (raw === void 0) return void 0;
+  let url;
+  try {
+    url = new URL(raw.includes("://") ? raw : `http://${raw}`);
+  } catch (error) {
+    throw new KeyguardError("USAGE", `${name}: not a URL`, { cause: error });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new KeyguardError("USAGE", `${name}: only http:// and https:// proxies are supported`);
+  }
+  return url;
+}
+function proxyFor(url, settings2) {
+  if (settings2 === void 0) return void 0;
+  const http = proxyUrl(settings2, "http_proxy") ?? proxyUrl(settings2, "HTTP_PROXY");
+  const https = proxyUrl(settings2, "https_proxy") ?? proxyUrl(settings2, "HTTPS_PROXY") ?? http;
+  if (bypassesProxy(url, nonEmpty(settings2.no_proxy) ?? nonEmpty(settings2.NO_PROXY)))
+    return void 0;
+  return url.protocol === "https:" ? https : http;
+}
+function fetchClient(fetchImpl) {
+  return async (req) => {
+    const response = await fetchImpl(req.url, {
+      method: req.method,
+      headers: req.headers,
+      ...req.body === void 0 ? {} : { body: req.body },
+      signal: req.signal,
+      // A redirect would carry signed headers (and a session token) to another host.
+      redirect: "manual"
+    });
+    const text2 = await response.text();
+    return {
+      status: response.status,
+      contentType: response.headers.get("content-type") ?? "",
+      body: text2.slice(0, MAX_BODY)
+    };
+  };
+}
+function openTunnel(proxy, target, signal) {
+  const authority = `${target.hostname}:${defaultPort(target)}`;
+  const headers = { host: authority };
+  if (proxy.username !== "") {
+    const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+    headers["proxy-authorization"] = `Basic ${Buffer.from(user, "utf8").toString("base64")}`;
+  }
+  const send = proxy.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve6, reject) => {
+    const connect = send({
+      host: proxy.hostname.replace(/^\[|\]$/g, ""),
+      port: defaultPort(proxy),
+      method: "CONNECT",
+      path: authority,
+      headers,
+      signal
+    });
+    connect.once("connect", (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        reject(new Error(`proxy refused the tunnel (HTTP ${res.statusCode ?? 0})`));
+        return;
+      }
+      resolve6(socket);
+    });
+    connect.once("error", reject);
+    connect.end();
+  });
+}
+function tunnelClient(proxy, ca) {
+  return async (req) => {
+    const socket = await openTunnel(proxy, req.url, req.signal);
+    let stream = socket;
+    if (req.url.protocol === "https:") {
+      const host = req.url.hostname.replace(/^\[|\]$/g, "");
+      stream = tlsConnect({
+        socket,
+        ...isIP(host) === 0 ? { servername: host } : { host },
+        ...ca === void 0 ? {} : { ca: typeof ca === "string" ? ca : [...ca] }
+      });
+    }
+    try {
+      return await new Promise((resolve6, reject) => {
+        const out = httpRequest({
+          method: req.method,
+          path: `${req.url.pathname}${req.url.search}`,
+          headers: { ...req.headers, host: req.url.host, connection: "close" },
+          createConnection: () => stream,
+          signal: req.signal
+        });
+        out.once("response", (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk) => {
+            if (body.length < MAX_BODY) body += chunk;
+          });
+          res.once(
+            "end",
+            () => resolve6({
+              status: res.statusCode ?? 0,
+              contentType: String(res.headers["content-type"] ?? ""),
+              body: body.slice(0, MAX_BODY)
+            })
+          );
+          res.once("error", reject);
+        });
+        out.once("error", reject);
+        out.end(req.body);
+      });
+    } finally {
+      stream.destroy();
+    }
+  };
+}
+function createHttpClient(options2 = {}) {
+  proxyFor(new URL("https://sts.amazonaws.com"), options2.proxy);
+  const direct = fetchClient(options2.fetch ?? globalThis.fetch);
+  const tunnels = /* @__PURE__ */ new Map();
+  return (req) => {
+    const proxy = proxyFor(req.url, options2.proxy);
+    if (proxy === void 0) return direct(req);
+    let client = tunnels.get(proxy.href);
+    if (client === void 0) {
+      client = tunnelClient(proxy, options2.ca);
+      tunnels.set(proxy.href, client);
+    }
+    return client(req);
+  };
+}
+var MAX_BODY;
+var init_http_client = __esm({
+  "src/verify/http-client.ts"() {
+    "use strict";
+    init_errors();
+    MAX_BODY = 64 * 1024;
+  }
+});
+
+// src/verify/sign-v4.ts
+import { createHash as createHash2, createHmac } from "node:crypto";
+function sha256Hex(data) {
+  return createHash2("sha256").update(data).digest("hex");
+}
+function hmac(key, data) {
+  return createHmac("sha256", key).update(data, "utf8").digest();
+}
+function deriveSigningKey(secret, date, region, service) {
+  const kDate = hmac(`AWS4${secret}`, date);
+  const kRegion = hmac(kDate, region);
+  const kService = hmac(kRegion, service);
+  return hmac(kService, "aws4_request");
+}
+function uriEncode(value) {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
+  );
+}
+function safeDecode(value) {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+function canonicalUri(path, normalize = true) {
+  if (!normalize) return path === "" ? "/" : path;
+  const segments = [];
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(uriEncode(segment));
+  }
+  const trailing = path.endsWith("/") && segments.length > 0 ? "/" : "";
+  return `/${segments.join("/")}${trailing}`;
+}
+function canonicalQuery(query) {
+  const q = query.startsWith("?") ? query.slice(1) : query;
+  if (q === "") return "";
+  const pairs = [];
+  for (const part of q.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    const name = eq === -1 ? part : part.slice(0, eq);
+    const value = eq === -1 ? "" : part.slice(eq + 1);
+    pairs.push([uriEncode(safeDecode(name)), uriEncode(safeDecode(value))]);
+  }
+  pairs.sort(([an, av], [bn, bv]) => an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0);
+  return pairs.map(([n, v]) => `${n}=${v}`).join("&");
+}
+function canonicalHeaders(headers) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase().trim();
+    const clean = value.trim().replace(/\s+/g, " ");
+    const list = merged.get(key);
+    if (list === void 0) merged.set(key, [clean]);
+    else list.push(clean);
+  }
+  const names = [...merged.keys()].sort();
+  const canonical = names.map((n) => `${n}:${(merged.get(n) ?? []).join(",")}
+`).join("");
+  return { canonical, signedHeaders: names.join(";") };
+}
+function buildCanonicalRequest(parts) {
+  const { canonical, signedHeaders } = canonicalHeaders(parts.headers);
+  const canonicalRequest = [
+    parts.method.toUpperCase(),
+    canonicalUri(parts.path, parts.normalizePath ?? true),
+    canonicalQuery(parts.query),
+    canonical,
+    signedHeaders,
+    parts.payloadHash
+  ].join("\n");
+  return { canonicalRequest, signedHeaders };
+}
+function amzDate(date) {
+  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+}
+function credentialScope(date8, region, service) {
+  return `${date8}/${region}/${service}/aws4_request`;
+}
+function buildStringToSign(timestamp, scope, canonicalRequest) {
+  return [SIGV4_ALGORITHM, timestamp, scope, sha256Hex(canonicalRequest)].join("\n");
+}
+function computeSignature(signingKey, stringToSign) {
+  return createHmac("sha256", signingKey).update(stringToSign, "utf8").digest("hex");
+}
+function headerPairs(headers) {
+  if (headers === void 0) return [];
+  return Array.isArray(headers) ? [...headers] : Object.entries(headers);
+}
+function signV4(request, credentials, options2) {
+  const timestamp = amzDate(options2.date ?? /* @__PURE__ */ new Date());
+  const date8 = timestamp.slice(0, 8);
+  const replaced = /* @__PURE__ */ new Set(["host", "x-amz-date", "x-amz-security-token", "authorization"]);
+  const given = headerPairs(request.headers).filter(([n]) => !replaced.has(n.toLowerCase()));
+  const added = [
+    ["host", request.url.host],
+    ["x-amz-date", timestamp]
+  ];
+  if (credentials.sessionToken !== void 0)
+    added.push(["x-amz-security-token", credentials.sessionToken]);
+  const all = [...given, ...added];
+  const toSign = all.filter(([n]) => !UNSIGNED.has(n.toLowerCase()));
+  const body = request.body ?? "";
+  const { canonicalRequest, signedHeaders } = buildCanonicalRequest({
+    method: request.method,
+    path: request.url.pathname,
+    query: request.url.search,
+    headers: toSign,
+    payloadHash: sha256Hex(body),
+    normalizePath: options2.normalizePath ?? true
+  });
+  const scope = credentialScope(date8, options2.region, options2.service);
+  const stringToSign = buildStringToSign(timestamp, scope, canonicalRequest);
+  const signingKey = deriveSigningKey(
+    credentials.secretAccessKey,
+    date8,
+    options2.region,
+    options2.service
+  );
+  const signature = computeSignature(signingKey, stringToSign);
+  const headers = {};
+  for (const [name, value] of all) {
+    const key = name.toLowerCase();
+    headers[key] = headers[key] === void 0 ? value : `${headers[key]},${value}`;
+  }
+  headers.authorization = `${SIGV4_ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  return { headers, signature, signedHeaders, canonicalRequest, stringToSign };
+}
+var SIGV4_ALGORITHM, UNSIGNED;
+var init_sign_v4 = __esm({
+  "src/verify/sign-v4.ts"() {
+    "use strict";
+    SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
+    UNSIGNED = /* @__PURE__ */ new Set([
+      "authorization",
+      "user-agent",
+      "expect",
+      "connection",
+      "x-amzn-trace-id"
+    ]);
+  }
+});
+
+// src/verify/sts-endpoint.ts
+function isLoopbackHost(hostname) {
+  return LOOPBACK.test(hostname);
+}
+function resolveStsEndpoint(settings2 = {}) {
+  const pick = (value) => value === void 0 || value.trim() === "" ? void 0 : value.trim();
+  const sts = pick(settings2.AWS_ENDPOINT_URL_STS);
+  const general = pick(settings2.AWS_ENDPOINT_URL);
+  const source = sts !== void 0 ? "AWS_ENDPOINT_URL_STS" : general !== void 0 ? "AWS_ENDPOINT_URL" : "default";
+  const raw = sts ?? general ?? GLOBAL_STS_ENDPOINT;
+  let url;
+  try {
+    url = new URL(raw);
+  } catch (error) {
+    throw new KeyguardError("USAGE", `${source}: not a URL`, { cause: error });
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+    throw new KeyguardError(
+      "USAGE",
+      `${source}: must be an https:// URL (plain http only to localhost)`
+    );
+  }
+  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
+    throw new KeyguardError(
+      "USAGE",
+      `${source}: must not carry credentials, a query or a fragment`
+    );
+  }
+  const regional = REGIONAL.exec(url.hostname)?.[1];
+  const region = regional ?? pick(settings2.AWS_REGION) ?? pick(settings2.AWS_DEFAULT_REGION) ?? "us-east-1";
+  return { url, region: source === "default" ? "us-east-1" : region, source };
+}
+var GLOBAL_STS_ENDPOINT, REGIONAL, LOOPBACK;
+var init_sts_endpoint = __esm({
+  "src/verify/sts-endpoint.ts"() {
+    "use strict";
+    init_errors();
+    GLOBAL_STS_ENDPOINT = "https://sts.amazonaws.com";
+    REGIONAL = /^sts(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/;
+    LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
+  }
+});
+
+// src/verify/sts-response.ts
+function decodeXml(text2) {
+  return text2.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (whole, name) => {
+    if (name.startsWith("#x")) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+    if (name.startsWith("#")) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
+    return ENTITIES[name] ?? whole;
+  });
+}
+function xmlText(xml, tag) {
+  const m = new RegExp(
+    `<(?:[A-Za-z0-9_-]+:)?${tag}(?:\\s[^>]*)?>([^<]*)</(?:[A-Za-z0-9_-]+:)?${tag}>`
+  ).exec(xml);
+  return m?.[1] === void 0 ? void 0 : decodeXml(m[1]).trim();
+}
+function record(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+}
+function str(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function fromJson(body) {
+  let data;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    return { kind: "unparsed" };
+  }
+  const root = record(data);
+  if (root === void 0) return { kind: "unparsed" };
+  const result2 = record(record(root.GetCallerIdentityResponse)?.GetCallerIdentityResult) ?? root;
+  const account = str(result2.Account);
+  const arn = str(result2.Arn);
+  const userId = str(result2.UserId);
+  if (account !== void 0 && arn !== void 0)
+    return { kind: "identity", account, arn, userId: userId ?? "" };
+  const error = record(root.Error) ?? record(record(root.ErrorResponse)?.Error) ?? root;
+  const rawCode = str(error.Code) ?? str(error.code) ?? str(root.__type);
+  if (rawCode === void 0) return { kind: "unparsed" };
+  const code = rawCode.replace(/^.*[#:]/, "");
+  return { kind: "error", code, message: str(error.Message) ?? str(error.message) ?? "" };
+}
+function fromXml(body) {
+  const account = xmlText(body, "Account");
+  const arn = xmlText(body, "Arn");
+  if (account !== void 0 && arn !== void 0) {
+    return { kind: "identity", account, arn, userId: xmlText(body, "UserId") ?? "" };
+  }
+  const code = xmlText(body, "Code");
+  if (code !== void 0) return { kind: "error", code, message: xmlText(body, "Message") ?? "" };
+  return { kind: "unparsed" };
+}
+function parseStsResponse(body, contentType = "") {
+  const trimmed = body.trimStart();
+  if (contentType.includes("json") || trimmed.startsWith("{")) return fromJson(trimmed);
+  if (trimmed.startsWith("<")) return fromXml(trimmed);
+  return { kind: "unparsed" };
+}
+var ENTITIES;
+var init_sts_response = __esm({
+  "src/verify/sts-response.ts"() {
+    "use strict";
+    ENTITIES = {
+      amp: "&",
+      lt: "<",
+      gt: ">",
+      quot: '"',
+      apos: "'"
+    };
+  }
+});
+
+// src/verify/verify-credential.ts
+function refusalReason(credential) {
+  const { keyId, secret, sessionToken } = credential;
+  if ([keyId, secret, sessionToken ?? ""].some((v) => v.includes("EXAMPLE"))) return "example";
+  if (!KEY_SHAPE.test(keyId))
+    return keyId.startsWith("AKIA") || keyId.startsWith("ASIA") ? "malformed" : "unsupported-prefix";
+  if (keyFactsFor(keyId).canary === true) return "canary";
+  if (!SECRET_SHAPE.test(secret)) return "malformed";
+  if (keyId.startsWith("ASIA") && (sessionToken === void 0 || sessionToken === ""))
+    return "missing-session-token";
+  return void 0;
+}
+function classify(response) {
+  const answer = parseStsResponse(response.body, response.contentType);
+  if (answer.kind === "identity" && response.status === 200) {
+    const principal = principalOf(answer.arn);
+    return {
+      status: "live",
+      account: answer.account,
+      arn: answer.arn,
+      userId: answer.userId,
+      principal: principal.type,
+      severity: principal.severity
+    };
+  }
+  if (answer.kind === "error") {
+    const { code, message: message2 } = answer;
+    if (INACTIVE.has(code)) return { status: "inactive", code: code.replace(/Exception$/, "") };
+    if (code === "SignatureDoesNotMatch") {
+      if (/signature (?:expired|not yet current)/i.test(message2)) {
+        return { status: "unknown", reason: "clock-skew", code, httpStatus: response.status };
+      }
+      if (/scoped to a valid region|should be scoped/i.test(message2)) {
+        return { status: "unknown", reason: "wrong-region", code, httpStatus: response.status };
+      }
+      return { status: "inactive", code };
+    }
+    if (THROTTLED.has(code))
+      return { status: "unknown", reason: "throttled", code, httpStatus: response.status };
+    return { status: "unknown", reason: "http-status", code, httpStatus: response.status };
+  }
+  return {
+    status: "unknown",
+    reason: response.status === 200 ? "unparsed" : "http-status",
+    httpStatus: response.status
+  };
+}
+function context(options2) {
+  return {
+    endpoint: options2.endpoint ?? resolveStsEndpoint(),
+    http: options2.http ?? createHttpClient(),
+    timeoutMs: options2.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    userAgent: options2.userAgent ?? "keyguard",
+    accept: options2.responseFormat === "xml" ? "text/xml" : "application/json",
+    signal: options2.signal,
+    now: options2.now ?? (() => /* @__PURE__ */ new Date())
+  };
+}
+async function callSts(credential, ctx) {
+  const cancelled = () => ctx.signal?.aborted === true;
+  if (cancelled()) return { status: "unknown", reason: "aborted" };
+  const url = new URL("/", ctx.endpoint.url);
+  const signed = signV4(
+    {
+      method: "POST",
+      url,
+      headers: {
+        "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+        accept: ctx.accept,
+        "user-agent": ctx.userAgent
+      },
+      body: FORM
+    },
+    {
+      accessKeyId: credential.keyId,
+      secretAccessKey: credential.secret,
+      ...credential.sessionToken === void 0 ? {} : { sessionToken: credential.sessionToken }
+    },
+    { service: "sts", region: ctx.endpoint.region, date: ctx.now() }
+  );
+  const { host: _host, ...headers } = signed.headers;
+  const timeout = AbortSignal.timeout(ctx.timeoutMs);
+  const signal = ctx.signal === void 0 ? timeout : AbortSignal.any([timeout, ctx.signal]);
+  try {
+    const response = await ctx.http({ url, method: "POST", headers, body: FORM, signal });
+    return classify(response);
+  } catch {
+    if (cancelled()) return { status: "unknown", reason: "aborted" };
+    if (timeout.aborted) return { status: "unknown", reason: "timeout" };
+    return { status: "unknown", reason: "network" };
+  }
+}
+function better(a, b) {
+  return a === void 0 || RANK[b.status] < RANK[a.status] ? b : a;
+}
+function wait(ms, signal) {
+  return new Promise((resolve6) => {
+    if (ms <= 0 || signal?.aborted === true) {
+      resolve6();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve6();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+async function verifyCredentials(credentials, options2 = {}) {
+  const ctx = context(options2);
+  const windowMs = options2.quirkWindowMs ?? DEFAULT_QUIRK_WINDOW_MS;
+  const results = /* @__PURE__ */ new Map();
+  const settle = (credential, result2) => {
+    const merged = better(results.get(credential.fingerprint), result2);
+    results.set(credential.fingerprint, merged);
+    options2.onResult?.(credential.fingerprint, result2);
+  };
+  const groups = /* @__PURE__ */ new Map();
+  for (const credential of credentials) {
+    const refusal = refusalReason(credential);
+    if (refusal !== void 0) {
+      settle(credential, { status: "skipped", reason: refusal });
+      continue;
+    }
+    const group2 = groups.get(credential.keyId) ?? [];
+    group2.push(credential);
+    groups.set(credential.keyId, group2);
+  }
+  const runGroup = async (group2) => {
+    const tried = [];
+    for (const credential of group2) {
+      const same = tried.find(
+        (t) => t.secret === credential.secret && t.token === credential.sessionToken
+      );
+      if (same !== void 0) {
+        settle(credential, same.result);
+        continue;
+      }
+      const sentAt = Date.now();
+      let result2 = await callSts(credential, ctx);
+      if (result2.status === "inactive" && result2.code === "SignatureDoesNotMatch") {
+        const other = tried.filter((t) => t.secret !== credential.secret && sentAt - t.doneAt < windowMs).at(-1);
+        const otherLive = tried.some((t) => t.result.status === "live");
+        if (other !== void 0 && !otherLive) {
+          await wait(other.doneAt + windowMs - Date.now(), ctx.signal);
+          result2 = await callSts(credential, ctx);
+        }
+      }
+      tried.push({
+        secret: credential.secret,
+        token: credential.sessionToken,
+        doneAt: Date.now(),
+        result: result2
+      });
+      settle(credential, result2);
+    }
+  };
+  const queue = [...groups.values()];
+  const workers = Math.max(1, Math.min(options2.concurrency ?? DEFAULT_CONCURRENCY, queue.length));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let group2 = queue.shift(); group2 !== void 0; group2 = queue.shift())
+        await runGroup(group2);
+    })
+  );
+  return results;
+}
+var DEFAULT_TIMEOUT_MS, DEFAULT_CONCURRENCY, DEFAULT_QUIRK_WINDOW_MS, FORM, INACTIVE, THROTTLED, SECRET_SHAPE, KEY_SHAPE, RANK;
+var init_verify_credential = __esm({
+  "src/verify/verify-credential.ts"() {
+    "use strict";
+    init_assess_severity();
+    init_key_facts();
+    init_http_client();
+    init_sign_v4();
+    init_sts_endpoint();
+    init_sts_response();
+    DEFAULT_TIMEOUT_MS = 1e4;
+    DEFAULT_CONCURRENCY = 4;
+    DEFAULT_QUIRK_WINDOW_MS = 5500;
+    FORM = "Action=GetCallerIdentity&Version=2011-06-15";
+    INACTIVE = /* @__PURE__ */ new Set([
+      "InvalidClientTokenId",
+      "UnrecognizedClientException",
+      "ExpiredToken",
+      "ExpiredTokenException"
+    ]);
+    THROTTLED = /* @__PURE__ */ new Set([
+      "Throttling",
+      "ThrottlingException",
+      "RequestLimitExceeded",
+      "TooManyRequestsException"
+    ]);
+    SECRET_SHAPE = /^[A-Za-z0-9+/]{40}$/;
+    KEY_SHAPE = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+    RANK = {
+      live: 0,
+      unknown: 1,
+      inactive: 2,
+      skipped: 3
+    };
+  }
+});
+
+// src/app/verify-findings.ts
+var verify_findings_exports = {};
+__export(verify_findings_exports, {
+  verifyFindings: () => verifyFindings
+});
+async function verifyFindings(findings, credentials, options2 = {}) {
+  const wanted = new Set(
+    findings.filter((f) => f.keyFacts?.canary !== true).map((f) => f.fingerprint)
+  );
+  const send = credentials.filter((c) => wanted.has(c.fingerprint));
+  if (send.length === 0) return /* @__PURE__ */ new Map();
+  return verifyCredentials(send, options2);
+}
+var init_verify_findings = __esm({
+  "src/app/verify-findings.ts"() {
+    "use strict";
+    init_verify_credential();
   }
 });
 
@@ -20240,33 +21017,19 @@ function gitCommand(use, args, env) {
 }
 
 // src/action/run-action.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 import { relative as relative4, resolve as resolve5 } from "node:path";
 
 // src/app/scan.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { join as join3 } from "node:path";
 
-// src/model/errors.ts
-var BRAND = /* @__PURE__ */ Symbol.for("keyguard.error");
-var KeyguardError = class extends Error {
-  code;
-  /** Extra lines (every validation error, say) shown after the message. */
-  details;
-  [BRAND] = true;
-  constructor(code, message2, options2) {
-    super(message2, options2?.cause === void 0 ? void 0 : { cause: options2.cause });
-    this.name = "KeyguardError";
-    this.code = code;
-    this.details = options2?.details ?? [];
-  }
-};
-function isKeyguardError(error) {
-  return typeof error === "object" && error !== null && BRAND in error;
-}
+// src/config/load-baseline.ts
+init_errors();
 
 // src/schema/parse-json-file.ts
-import { readFile } from "node:fs/promises";
+init_errors();
+import { readFileSync } from "node:fs";
 
 // src/schema/find-json-syntax-error.ts
 var NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
@@ -20397,7 +21160,7 @@ function positionToLineColumn(text2, position) {
 async function parseJsonFile(file, code) {
   let text2;
   try {
-    text2 = await readFile(file, "utf8");
+    text2 = readFileSync(file, "utf8");
   } catch (error) {
     const reason = error.code === "ENOENT" ? "file not found" : "cannot be read";
     throw new KeyguardError(code, `${file}: ${reason}`, { cause: error });
@@ -20553,9 +21316,8 @@ function createCredentialCollector(options2 = {}) {
 
 // src/app/scan.ts
 init_baseline_hashing();
-
-// src/model/finding.ts
-var SEVERITIES = ["critical", "high", "medium", "low", "info"];
+init_errors();
+init_finding();
 
 // src/model/outcome.ts
 var UNREAD_REASONS = /* @__PURE__ */ new Set([
@@ -20566,6 +21328,9 @@ var UNREAD_REASONS = /* @__PURE__ */ new Set([
   "archive-unreadable",
   "missing"
 ]);
+
+// src/git/blob-reader.ts
+init_errors();
 
 // src/git/spawn-git.ts
 import { spawn } from "node:child_process";
@@ -20762,6 +21527,9 @@ var BlobReader = class {
   }
 };
 
+// src/git/commit-log.ts
+init_errors();
+
 // src/model/path-text.ts
 import { isUtf8 } from "node:buffer";
 function sequenceLength(b, i) {
@@ -20797,7 +21565,11 @@ function pathText(bytes) {
   return { path, pathBytes: bytes.toString("base64") };
 }
 
+// src/git/revision-args.ts
+init_errors();
+
 // src/git/history-args.ts
+init_errors();
 var LONG = {
   since: { arity: "value", role: "date" },
   after: { arity: "value", role: "date" },
@@ -20985,7 +21757,11 @@ async function* streamCommitLog(cwd, walk) {
   }
 }
 
+// src/git/staged-changes.ts
+init_errors();
+
 // src/git/run-git.ts
+init_errors();
 var STDERR_TAIL_LINES = 20;
 function tail(text2) {
   return text2.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
@@ -21140,6 +21916,7 @@ function isNullId(id) {
 }
 
 // src/sources/history-source.ts
+init_errors();
 init_content_reader();
 
 // src/sources/read-ahead.ts
@@ -21511,7 +22288,7 @@ function createHistorySource(options2) {
 }
 
 // src/sources/staged-source.ts
-import { lstatSync as lstatSync2, readFileSync as readFileSync2 } from "node:fs";
+import { lstatSync as lstatSync2, readFileSync as readFileSync3 } from "node:fs";
 
 // src/git/blob-id.ts
 import { createHash } from "node:crypto";
@@ -21525,7 +22302,7 @@ init_content_reader();
 // src/sources/walk-folder.ts
 var import_ignore = __toESM(require_ignore(), 1);
 import { isUtf8 as isUtf82 } from "node:buffer";
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync as readFileSync2 } from "node:fs";
 var SLASH = Buffer.from("/");
 var GIT = Buffer.from(".git");
 var GITIGNORE = Buffer.from(".gitignore");
@@ -21566,7 +22343,7 @@ function walkFolder(root) {
     let rules = chain;
     if (entries.some((e) => e.name.equals(GITIGNORE) && !e.isDirectory())) {
       try {
-        const text2 = readFileSync(Buffer.concat([abs, SLASH, GITIGNORE]), "utf8");
+        const text2 = readFileSync2(Buffer.concat([abs, SLASH, GITIGNORE]), "utf8");
         rules = [...chain, { dir: rel.toString("utf8"), rules: (0, import_ignore.default)().add(text2) }];
       } catch {
       }
@@ -21596,7 +22373,7 @@ function readIfStaged(top, change) {
     const abs = joinBytes(top, change.pathBuffer);
     const stat = lstatSync2(abs);
     if (!stat.isFile() || stat.size > STREAM_ABOVE) return void 0;
-    const data = readFileSync2(abs);
+    const data = readFileSync3(abs);
     return gitBlobId(data, change.blob.length) === change.blob ? data : void 0;
   } catch {
     return void 0;
@@ -21715,6 +22492,7 @@ import { statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 
 // src/git/find-repo-root.ts
+init_errors();
 var asked = /* @__PURE__ */ new Map();
 function workTreeOf(dir) {
   let answer = asked.get(dir);
@@ -21800,6 +22578,7 @@ async function listTreeFiles(dir) {
 }
 
 // src/sources/tree-source.ts
+init_errors();
 init_content_reader();
 function toPosix(path) {
   return sep === "/" ? path : path.split(sep).join("/");
@@ -21920,91 +22699,8 @@ function createTreeSource(options2) {
 // src/app/assess-scan.ts
 import { createHash as createHash3 } from "node:crypto";
 
-// src/engine/assess-severity.ts
-var PRINCIPAL_SEVERITY = {
-  root: "critical",
-  user: "high",
-  "assumed-role": "medium",
-  "federated-user": "medium",
-  // An ARN we do not recognise still signs requests: treat it like a long-term key.
-  other: "high"
-};
-function principalOf(arn) {
-  const m = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(.+)$/.exec(arn);
-  const service = m?.[1];
-  const resource = m?.[2] ?? "";
-  let type = "other";
-  if (service === "iam" && resource === "root") type = "root";
-  else if (service === "iam" && resource.startsWith("user/")) type = "user";
-  else if (service === "sts" && resource.startsWith("assumed-role/")) type = "assumed-role";
-  else if (service === "sts" && resource.startsWith("federated-user/")) type = "federated-user";
-  return { type, severity: PRINCIPAL_SEVERITY[type] };
-}
-function activeEntry(entries, account, today) {
-  return entries?.find((e) => e.id === account && (e.expires === void 0 || e.expires >= today));
-}
-function escalate(severity) {
-  const i = SEVERITIES.indexOf(severity);
-  return severity === "info" || i <= 0 ? severity : SEVERITIES[i - 1] ?? severity;
-}
-function assessSeverity(finding, context2 = {}) {
-  const today = context2.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
-  const verification = context2.verification;
-  const verifiedAccount = verification?.status === "live" ? verification.account : void 0;
-  const account = verifiedAccount ?? finding.keyFacts?.account;
-  const withAccount = account === void 0 ? {} : { account };
-  if (finding.keyFacts?.canary === true) {
-    return {
-      severity: "info",
-      reason: "likely canary (decoy) token: do not use it",
-      ...withAccount
-    };
-  }
-  if (finding.kind === "identifier") {
-    return { severity: "info", reason: "identifier, not a credential", ...withAccount };
-  }
-  if (account !== void 0) {
-    const allowed = activeEntry(context2.accounts?.allow, account, today);
-    if (allowed !== void 0) {
-      return {
-        severity: "info",
-        reason: `account ${account} is allowed: ${allowed.reason}`,
-        account,
-        accountMatch: { list: "allow", entry: allowed }
-      };
-    }
-  }
-  let severity;
-  let reason;
-  if (verification?.status === "live" && verification.arn !== void 0) {
-    const principal = principalOf(verification.arn);
-    severity = principal.severity;
-    reason = principal.type === "root" ? "verified live root-user key" : `verified live (${principal.type === "other" ? "principal" : principal.type})`;
-  } else if (verification?.status === "inactive") {
-    severity = "low";
-    reason = `verified not usable (${verification.code ?? "inactive"})`;
-  } else if (finding.kind === "credential-pair" && finding.keyFacts?.prefix === "ASIA") {
-    severity = context2.hasSessionToken === false ? "low" : finding.severity;
-    reason = context2.hasSessionToken === false ? "temporary credentials without their session token" : "temporary credentials (usable until the session expires)";
-  } else {
-    severity = finding.severity;
-    reason = finding.kind === "credential-pair" ? "key ID with its secret: treat as live" : finding.kind === "access-key-id" ? "key ID alone: not usable, but names the account" : finding.kind === "secret-access-key" ? "secret access key" : "session token";
-  }
-  if (account !== void 0) {
-    const own = activeEntry(context2.accounts?.own, account, today);
-    if (own !== void 0) {
-      return {
-        severity: escalate(severity),
-        reason: `${reason}; account ${account} is one of ours (${own.reason})`,
-        account,
-        accountMatch: { list: "own", entry: own }
-      };
-    }
-  }
-  return { severity, reason, ...withAccount };
-}
-
 // src/app/assess-findings.ts
+init_assess_severity();
 function findingVerification(result2) {
   switch (result2.status) {
     case "live":
@@ -22065,614 +22761,6 @@ function assessFindings(outcome, options2) {
   return { ...outcome, findings, suppressed };
 }
 
-// src/verify/verify-credential.ts
-init_key_facts();
-
-// src/verify/http-client.ts
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { isIP } from "node:net";
-import { connect as tlsConnect } from "node:tls";
-var MAX_BODY = 64 * 1024;
-function nonEmpty(value) {
-  return value === void 0 || value.trim() === "" ? void 0 : value.trim();
-}
-function defaultPort(url) {
-  return url.port !== "" ? url.port : url.protocol === "https:" ? "443" : "80";
-}
-function bypassesProxy(url, noProxy) {
-  if (noProxy === void 0) return false;
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  const port = defaultPort(url);
-  for (const raw of noProxy.split(/[\s,]+/)) {
-    const entry = raw.trim().toLowerCase();
-    if (entry === "") continue;
-    if (entry === "*") return true;
-    const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(entry);
-    if (m === null) continue;
-    const name = (m[1] ?? m[2] ?? "").replace(/^\*?\./, "");
-    if (m[3] !== void 0 && m[3] !== port) continue;
-    if (host === name || host.endsWith(`.${name}`)) return true;
-  }
-  return false;
-}
-function proxyUrl(settings2, name) {
-  const raw = nonEmpty(settings2[name]);
-  if (raw === void 0) return void 0;
-  let url;
-  try {
-    url = new URL(raw.includes("://") ? raw : `http://${raw}`);
-  } catch (error) {
-    throw new KeyguardError("USAGE", `${name}: not a URL`, { cause: error });
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new KeyguardError("USAGE", `${name}: only http:// and https:// proxies are supported`);
-  }
-  return url;
-}
-function proxyFor(url, settings2) {
-  if (settings2 === void 0) return void 0;
-  const http = proxyUrl(settings2, "http_proxy") ?? proxyUrl(settings2, "HTTP_PROXY");
-  const https = proxyUrl(settings2, "https_proxy") ?? proxyUrl(settings2, "HTTPS_PROXY") ?? http;
-  if (bypassesProxy(url, nonEmpty(settings2.no_proxy) ?? nonEmpty(settings2.NO_PROXY)))
-    return void 0;
-  return url.protocol === "https:" ? https : http;
-}
-function fetchClient(fetchImpl) {
-  return async (req) => {
-    const response = await fetchImpl(req.url, {
-      method: req.method,
-      headers: req.headers,
-      ...req.body === void 0 ? {} : { body: req.body },
-      signal: req.signal,
-      // A redirect would carry signed headers (and a session token) to another host.
-      redirect: "manual"
-    });
-    const text2 = await response.text();
-    return {
-      status: response.status,
-      contentType: response.headers.get("content-type") ?? "",
-      body: text2.slice(0, MAX_BODY)
-    };
-  };
-}
-function openTunnel(proxy, target, signal) {
-  const authority = `${target.hostname}:${defaultPort(target)}`;
-  const headers = { host: authority };
-  if (proxy.username !== "") {
-    const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-    headers["proxy-authorization"] = `Basic ${Buffer.from(user, "utf8").toString("base64")}`;
-  }
-  const send = proxy.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve6, reject) => {
-    const connect = send({
-      host: proxy.hostname.replace(/^\[|\]$/g, ""),
-      port: defaultPort(proxy),
-      method: "CONNECT",
-      path: authority,
-      headers,
-      signal
-    });
-    connect.once("connect", (res, socket) => {
-      if (res.statusCode !== 200) {
-        socket.destroy();
-        reject(new Error(`proxy refused the tunnel (HTTP ${res.statusCode ?? 0})`));
-        return;
-      }
-      resolve6(socket);
-    });
-    connect.once("error", reject);
-    connect.end();
-  });
-}
-function tunnelClient(proxy, ca) {
-  return async (req) => {
-    const socket = await openTunnel(proxy, req.url, req.signal);
-    let stream = socket;
-    if (req.url.protocol === "https:") {
-      const host = req.url.hostname.replace(/^\[|\]$/g, "");
-      stream = tlsConnect({
-        socket,
-        ...isIP(host) === 0 ? { servername: host } : { host },
-        ...ca === void 0 ? {} : { ca: typeof ca === "string" ? ca : [...ca] }
-      });
-    }
-    try {
-      return await new Promise((resolve6, reject) => {
-        const out = httpRequest({
-          method: req.method,
-          path: `${req.url.pathname}${req.url.search}`,
-          headers: { ...req.headers, host: req.url.host, connection: "close" },
-          createConnection: () => stream,
-          signal: req.signal
-        });
-        out.once("response", (res) => {
-          let body = "";
-          res.setEncoding("utf8");
-          res.on("data", (chunk) => {
-            if (body.length < MAX_BODY) body += chunk;
-          });
-          res.once(
-            "end",
-            () => resolve6({
-              status: res.statusCode ?? 0,
-              contentType: String(res.headers["content-type"] ?? ""),
-              body: body.slice(0, MAX_BODY)
-            })
-          );
-          res.once("error", reject);
-        });
-        out.once("error", reject);
-        out.end(req.body);
-      });
-    } finally {
-      stream.destroy();
-    }
-  };
-}
-function createHttpClient(options2 = {}) {
-  proxyFor(new URL("https://sts.amazonaws.com"), options2.proxy);
-  const direct = fetchClient(options2.fetch ?? globalThis.fetch);
-  const tunnels = /* @__PURE__ */ new Map();
-  return (req) => {
-    const proxy = proxyFor(req.url, options2.proxy);
-    if (proxy === void 0) return direct(req);
-    let client = tunnels.get(proxy.href);
-    if (client === void 0) {
-      client = tunnelClient(proxy, options2.ca);
-      tunnels.set(proxy.href, client);
-    }
-    return client(req);
-  };
-}
-
-// src/verify/sign-v4.ts
-import { createHash as createHash2, createHmac } from "node:crypto";
-var SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
-var UNSIGNED = /* @__PURE__ */ new Set([
-  "authorization",
-  "user-agent",
-  "expect",
-  "connection",
-  "x-amzn-trace-id"
-]);
-function sha256Hex(data) {
-  return createHash2("sha256").update(data).digest("hex");
-}
-function hmac(key, data) {
-  return createHmac("sha256", key).update(data, "utf8").digest();
-}
-function deriveSigningKey(secret, date, region, service) {
-  const kDate = hmac(`AWS4${secret}`, date);
-  const kRegion = hmac(kDate, region);
-  const kService = hmac(kRegion, service);
-  return hmac(kService, "aws4_request");
-}
-function uriEncode(value) {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
-  );
-}
-function safeDecode(value) {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-function canonicalUri(path, normalize = true) {
-  if (!normalize) return path === "" ? "/" : path;
-  const segments = [];
-  for (const segment of path.split("/")) {
-    if (segment === "" || segment === ".") continue;
-    if (segment === "..") segments.pop();
-    else segments.push(uriEncode(segment));
-  }
-  const trailing = path.endsWith("/") && segments.length > 0 ? "/" : "";
-  return `/${segments.join("/")}${trailing}`;
-}
-function canonicalQuery(query) {
-  const q = query.startsWith("?") ? query.slice(1) : query;
-  if (q === "") return "";
-  const pairs = [];
-  for (const part of q.split("&")) {
-    if (part === "") continue;
-    const eq = part.indexOf("=");
-    const name = eq === -1 ? part : part.slice(0, eq);
-    const value = eq === -1 ? "" : part.slice(eq + 1);
-    pairs.push([uriEncode(safeDecode(name)), uriEncode(safeDecode(value))]);
-  }
-  pairs.sort(([an, av], [bn, bv]) => an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0);
-  return pairs.map(([n, v]) => `${n}=${v}`).join("&");
-}
-function canonicalHeaders(headers) {
-  const merged = /* @__PURE__ */ new Map();
-  for (const [name, value] of headers) {
-    const key = name.toLowerCase().trim();
-    const clean = value.trim().replace(/\s+/g, " ");
-    const list = merged.get(key);
-    if (list === void 0) merged.set(key, [clean]);
-    else list.push(clean);
-  }
-  const names = [...merged.keys()].sort();
-  const canonical = names.map((n) => `${n}:${(merged.get(n) ?? []).join(",")}
-`).join("");
-  return { canonical, signedHeaders: names.join(";") };
-}
-function buildCanonicalRequest(parts) {
-  const { canonical, signedHeaders } = canonicalHeaders(parts.headers);
-  const canonicalRequest = [
-    parts.method.toUpperCase(),
-    canonicalUri(parts.path, parts.normalizePath ?? true),
-    canonicalQuery(parts.query),
-    canonical,
-    signedHeaders,
-    parts.payloadHash
-  ].join("\n");
-  return { canonicalRequest, signedHeaders };
-}
-function amzDate(date) {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-}
-function credentialScope(date8, region, service) {
-  return `${date8}/${region}/${service}/aws4_request`;
-}
-function buildStringToSign(timestamp, scope, canonicalRequest) {
-  return [SIGV4_ALGORITHM, timestamp, scope, sha256Hex(canonicalRequest)].join("\n");
-}
-function computeSignature(signingKey, stringToSign) {
-  return createHmac("sha256", signingKey).update(stringToSign, "utf8").digest("hex");
-}
-function headerPairs(headers) {
-  if (headers === void 0) return [];
-  return Array.isArray(headers) ? [...headers] : Object.entries(headers);
-}
-function signV4(request, credentials, options2) {
-  const timestamp = amzDate(options2.date ?? /* @__PURE__ */ new Date());
-  const date8 = timestamp.slice(0, 8);
-  const replaced = /* @__PURE__ */ new Set(["host", "x-amz-date", "x-amz-security-token", "authorization"]);
-  const given = headerPairs(request.headers).filter(([n]) => !replaced.has(n.toLowerCase()));
-  const added = [
-    ["host", request.url.host],
-    ["x-amz-date", timestamp]
-  ];
-  if (credentials.sessionToken !== void 0)
-    added.push(["x-amz-security-token", credentials.sessionToken]);
-  const all = [...given, ...added];
-  const toSign = all.filter(([n]) => !UNSIGNED.has(n.toLowerCase()));
-  const body = request.body ?? "";
-  const { canonicalRequest, signedHeaders } = buildCanonicalRequest({
-    method: request.method,
-    path: request.url.pathname,
-    query: request.url.search,
-    headers: toSign,
-    payloadHash: sha256Hex(body),
-    normalizePath: options2.normalizePath ?? true
-  });
-  const scope = credentialScope(date8, options2.region, options2.service);
-  const stringToSign = buildStringToSign(timestamp, scope, canonicalRequest);
-  const signingKey = deriveSigningKey(
-    credentials.secretAccessKey,
-    date8,
-    options2.region,
-    options2.service
-  );
-  const signature = computeSignature(signingKey, stringToSign);
-  const headers = {};
-  for (const [name, value] of all) {
-    const key = name.toLowerCase();
-    headers[key] = headers[key] === void 0 ? value : `${headers[key]},${value}`;
-  }
-  headers.authorization = `${SIGV4_ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
-  return { headers, signature, signedHeaders, canonicalRequest, stringToSign };
-}
-
-// src/verify/sts-endpoint.ts
-var GLOBAL_STS_ENDPOINT = "https://sts.amazonaws.com";
-var REGIONAL = /^sts(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/;
-var LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
-function isLoopbackHost(hostname) {
-  return LOOPBACK.test(hostname);
-}
-function resolveStsEndpoint(settings2 = {}) {
-  const pick = (value) => value === void 0 || value.trim() === "" ? void 0 : value.trim();
-  const sts = pick(settings2.AWS_ENDPOINT_URL_STS);
-  const general = pick(settings2.AWS_ENDPOINT_URL);
-  const source = sts !== void 0 ? "AWS_ENDPOINT_URL_STS" : general !== void 0 ? "AWS_ENDPOINT_URL" : "default";
-  const raw = sts ?? general ?? GLOBAL_STS_ENDPOINT;
-  let url;
-  try {
-    url = new URL(raw);
-  } catch (error) {
-    throw new KeyguardError("USAGE", `${source}: not a URL`, { cause: error });
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    throw new KeyguardError(
-      "USAGE",
-      `${source}: must be an https:// URL (plain http only to localhost)`
-    );
-  }
-  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
-    throw new KeyguardError(
-      "USAGE",
-      `${source}: must not carry credentials, a query or a fragment`
-    );
-  }
-  const regional = REGIONAL.exec(url.hostname)?.[1];
-  const region = regional ?? pick(settings2.AWS_REGION) ?? pick(settings2.AWS_DEFAULT_REGION) ?? "us-east-1";
-  return { url, region: source === "default" ? "us-east-1" : region, source };
-}
-
-// src/verify/sts-response.ts
-var ENTITIES = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'"
-};
-function decodeXml(text2) {
-  return text2.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (whole, name) => {
-    if (name.startsWith("#x")) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-    if (name.startsWith("#")) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
-    return ENTITIES[name] ?? whole;
-  });
-}
-function xmlText(xml, tag) {
-  const m = new RegExp(
-    `<(?:[A-Za-z0-9_-]+:)?${tag}(?:\\s[^>]*)?>([^<]*)</(?:[A-Za-z0-9_-]+:)?${tag}>`
-  ).exec(xml);
-  return m?.[1] === void 0 ? void 0 : decodeXml(m[1]).trim();
-}
-function record(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
-}
-function str(value) {
-  return typeof value === "string" ? value : void 0;
-}
-function fromJson(body) {
-  let data;
-  try {
-    data = JSON.parse(body);
-  } catch {
-    return { kind: "unparsed" };
-  }
-  const root = record(data);
-  if (root === void 0) return { kind: "unparsed" };
-  const result2 = record(record(root.GetCallerIdentityResponse)?.GetCallerIdentityResult) ?? root;
-  const account = str(result2.Account);
-  const arn = str(result2.Arn);
-  const userId = str(result2.UserId);
-  if (account !== void 0 && arn !== void 0)
-    return { kind: "identity", account, arn, userId: userId ?? "" };
-  const error = record(root.Error) ?? record(record(root.ErrorResponse)?.Error) ?? root;
-  const rawCode = str(error.Code) ?? str(error.code) ?? str(root.__type);
-  if (rawCode === void 0) return { kind: "unparsed" };
-  const code = rawCode.replace(/^.*[#:]/, "");
-  return { kind: "error", code, message: str(error.Message) ?? str(error.message) ?? "" };
-}
-function fromXml(body) {
-  const account = xmlText(body, "Account");
-  const arn = xmlText(body, "Arn");
-  if (account !== void 0 && arn !== void 0) {
-    return { kind: "identity", account, arn, userId: xmlText(body, "UserId") ?? "" };
-  }
-  const code = xmlText(body, "Code");
-  if (code !== void 0) return { kind: "error", code, message: xmlText(body, "Message") ?? "" };
-  return { kind: "unparsed" };
-}
-function parseStsResponse(body, contentType = "") {
-  const trimmed = body.trimStart();
-  if (contentType.includes("json") || trimmed.startsWith("{")) return fromJson(trimmed);
-  if (trimmed.startsWith("<")) return fromXml(trimmed);
-  return { kind: "unparsed" };
-}
-
-// src/verify/verify-credential.ts
-var DEFAULT_TIMEOUT_MS = 1e4;
-var DEFAULT_CONCURRENCY = 4;
-var DEFAULT_QUIRK_WINDOW_MS = 5500;
-var FORM = "Action=GetCallerIdentity&Version=2011-06-15";
-var INACTIVE = /* @__PURE__ */ new Set([
-  "InvalidClientTokenId",
-  "UnrecognizedClientException",
-  "ExpiredToken",
-  "ExpiredTokenException"
-]);
-var THROTTLED = /* @__PURE__ */ new Set([
-  "Throttling",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-  "TooManyRequestsException"
-]);
-var SECRET_SHAPE = /^[A-Za-z0-9+/]{40}$/;
-var KEY_SHAPE = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
-function refusalReason(credential) {
-  const { keyId, secret, sessionToken } = credential;
-  if ([keyId, secret, sessionToken ?? ""].some((v) => v.includes("EXAMPLE"))) return "example";
-  if (!KEY_SHAPE.test(keyId))
-    return keyId.startsWith("AKIA") || keyId.startsWith("ASIA") ? "malformed" : "unsupported-prefix";
-  if (keyFactsFor(keyId).canary === true) return "canary";
-  if (!SECRET_SHAPE.test(secret)) return "malformed";
-  if (keyId.startsWith("ASIA") && (sessionToken === void 0 || sessionToken === ""))
-    return "missing-session-token";
-  return void 0;
-}
-function classify(response) {
-  const answer = parseStsResponse(response.body, response.contentType);
-  if (answer.kind === "identity" && response.status === 200) {
-    const principal = principalOf(answer.arn);
-    return {
-      status: "live",
-      account: answer.account,
-      arn: answer.arn,
-      userId: answer.userId,
-      principal: principal.type,
-      severity: principal.severity
-    };
-  }
-  if (answer.kind === "error") {
-    const { code, message: message2 } = answer;
-    if (INACTIVE.has(code)) return { status: "inactive", code: code.replace(/Exception$/, "") };
-    if (code === "SignatureDoesNotMatch") {
-      if (/signature (?:expired|not yet current)/i.test(message2)) {
-        return { status: "unknown", reason: "clock-skew", code, httpStatus: response.status };
-      }
-      if (/scoped to a valid region|should be scoped/i.test(message2)) {
-        return { status: "unknown", reason: "wrong-region", code, httpStatus: response.status };
-      }
-      return { status: "inactive", code };
-    }
-    if (THROTTLED.has(code))
-      return { status: "unknown", reason: "throttled", code, httpStatus: response.status };
-    return { status: "unknown", reason: "http-status", code, httpStatus: response.status };
-  }
-  return {
-    status: "unknown",
-    reason: response.status === 200 ? "unparsed" : "http-status",
-    httpStatus: response.status
-  };
-}
-function context(options2) {
-  return {
-    endpoint: options2.endpoint ?? resolveStsEndpoint(),
-    http: options2.http ?? createHttpClient(),
-    timeoutMs: options2.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    userAgent: options2.userAgent ?? "keyguard",
-    accept: options2.responseFormat === "xml" ? "text/xml" : "application/json",
-    signal: options2.signal,
-    now: options2.now ?? (() => /* @__PURE__ */ new Date())
-  };
-}
-async function callSts(credential, ctx) {
-  const cancelled = () => ctx.signal?.aborted === true;
-  if (cancelled()) return { status: "unknown", reason: "aborted" };
-  const url = new URL("/", ctx.endpoint.url);
-  const signed = signV4(
-    {
-      method: "POST",
-      url,
-      headers: {
-        "content-type": "application/x-www-form-urlencoded; charset=utf-8",
-        accept: ctx.accept,
-        "user-agent": ctx.userAgent
-      },
-      body: FORM
-    },
-    {
-      accessKeyId: credential.keyId,
-      secretAccessKey: credential.secret,
-      ...credential.sessionToken === void 0 ? {} : { sessionToken: credential.sessionToken }
-    },
-    { service: "sts", region: ctx.endpoint.region, date: ctx.now() }
-  );
-  const { host: _host, ...headers } = signed.headers;
-  const timeout = AbortSignal.timeout(ctx.timeoutMs);
-  const signal = ctx.signal === void 0 ? timeout : AbortSignal.any([timeout, ctx.signal]);
-  try {
-    const response = await ctx.http({ url, method: "POST", headers, body: FORM, signal });
-    return classify(response);
-  } catch {
-    if (cancelled()) return { status: "unknown", reason: "aborted" };
-    if (timeout.aborted) return { status: "unknown", reason: "timeout" };
-    return { status: "unknown", reason: "network" };
-  }
-}
-var RANK = {
-  live: 0,
-  unknown: 1,
-  inactive: 2,
-  skipped: 3
-};
-function better(a, b) {
-  return a === void 0 || RANK[b.status] < RANK[a.status] ? b : a;
-}
-function wait(ms, signal) {
-  return new Promise((resolve6) => {
-    if (ms <= 0 || signal?.aborted === true) {
-      resolve6();
-      return;
-    }
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve6();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-async function verifyCredentials(credentials, options2 = {}) {
-  const ctx = context(options2);
-  const windowMs = options2.quirkWindowMs ?? DEFAULT_QUIRK_WINDOW_MS;
-  const results = /* @__PURE__ */ new Map();
-  const settle = (credential, result2) => {
-    const merged = better(results.get(credential.fingerprint), result2);
-    results.set(credential.fingerprint, merged);
-    options2.onResult?.(credential.fingerprint, result2);
-  };
-  const groups = /* @__PURE__ */ new Map();
-  for (const credential of credentials) {
-    const refusal = refusalReason(credential);
-    if (refusal !== void 0) {
-      settle(credential, { status: "skipped", reason: refusal });
-      continue;
-    }
-    const group2 = groups.get(credential.keyId) ?? [];
-    group2.push(credential);
-    groups.set(credential.keyId, group2);
-  }
-  const runGroup = async (group2) => {
-    const tried = [];
-    for (const credential of group2) {
-      const same = tried.find(
-        (t) => t.secret === credential.secret && t.token === credential.sessionToken
-      );
-      if (same !== void 0) {
-        settle(credential, same.result);
-        continue;
-      }
-      const sentAt = Date.now();
-      let result2 = await callSts(credential, ctx);
-      if (result2.status === "inactive" && result2.code === "SignatureDoesNotMatch") {
-        const other = tried.filter((t) => t.secret !== credential.secret && sentAt - t.doneAt < windowMs).at(-1);
-        const otherLive = tried.some((t) => t.result.status === "live");
-        if (other !== void 0 && !otherLive) {
-          await wait(other.doneAt + windowMs - Date.now(), ctx.signal);
-          result2 = await callSts(credential, ctx);
-        }
-      }
-      tried.push({
-        secret: credential.secret,
-        token: credential.sessionToken,
-        doneAt: Date.now(),
-        result: result2
-      });
-      settle(credential, result2);
-    }
-  };
-  const queue = [...groups.values()];
-  const workers = Math.max(1, Math.min(options2.concurrency ?? DEFAULT_CONCURRENCY, queue.length));
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (let group2 = queue.shift(); group2 !== void 0; group2 = queue.shift())
-        await runGroup(group2);
-    })
-  );
-  return results;
-}
-
-// src/app/verify-findings.ts
-async function verifyFindings(findings, credentials, options2 = {}) {
-  const wanted = new Set(
-    findings.filter((f) => f.keyFacts?.canary !== true).map((f) => f.fingerprint)
-  );
-  const send = credentials.filter((c) => wanted.has(c.fingerprint));
-  if (send.length === 0) return /* @__PURE__ */ new Map();
-  return verifyCredentials(send, options2);
-}
-
 // src/app/assess-scan.ts
 async function assessScan(outcome, options2) {
   const base = {
@@ -22690,7 +22778,8 @@ async function assessScan(outcome, options2) {
       sessionTokens.set(c.fingerprint, (sessionTokens.get(c.fingerprint) ?? false) || has2);
     }
     const survivors = assessFindings(outcome, base).findings;
-    const verification = await verifyFindings(survivors, credentials, verify.options);
+    const { verifyFindings: verifyFindings2 } = await Promise.resolve().then(() => (init_verify_findings(), verify_findings_exports));
+    const verification = await verifyFindings2(survivors, credentials, verify.options);
     const pairOfToken = /* @__PURE__ */ new Map();
     for (const c of credentials) {
       if (c.sessionToken === void 0 || !verification.has(c.fingerprint)) continue;
@@ -22714,6 +22803,7 @@ import { existsSync } from "node:fs";
 import { dirname, join as join2, resolve as resolve2 } from "node:path";
 
 // src/schema/user-regex.ts
+init_errors();
 init_linear_regexp();
 init_re2_source();
 init_user_regex_engine();
@@ -23553,6 +23643,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 
 // src/schema/validate-json.ts
+init_errors();
 var NAMEABLE = /^\$?[a-z][A-Za-z]{0,31}$/;
 function describe(error) {
   if (error.keyword === "additionalProperties") {
@@ -23675,6 +23766,7 @@ function isBuiltinPack(spec) {
 }
 
 // src/rules/compile-pack.ts
+init_errors();
 var FINDING_KIND = {
   "key-id": "access-key-id",
   secret: "secret-access-key",
@@ -23792,6 +23884,7 @@ function compilePacks(sources, options2 = {}) {
 }
 
 // src/rules/load-pack.ts
+init_errors();
 init_user_regex_engine();
 
 // src/schema/validate-rule-pack.generated.js
@@ -25552,6 +25645,10 @@ function gitHistory(cwd) {
   };
 }
 
+// src/action/run-action.ts
+init_errors();
+init_finding();
+
 // src/report/escape-control.ts
 function isControl(code) {
   return code < 32 || code >= 127 && code <= 159 || code === 1564 || code === 8206 || code === 8207 || code === 8232 || code === 8233 || code >= 8234 && code <= 8238 || code >= 8294 && code <= 8297;
@@ -25590,6 +25687,9 @@ function staleHash(e) {
   if (e.legacy === true || e.secretHash === void 0) return "legacy entry";
   return `sha256:${e.secretHash.slice(0, 12)}\u2026`;
 }
+
+// src/report/render-github.ts
+init_finding();
 
 // src/report/account-text.ts
 function accountText(f) {
@@ -26081,6 +26181,7 @@ function renderHuman(outcome, ctx) {
 }
 
 // src/report/render-markdown.ts
+init_finding();
 var MARKDOWN_MAX_ROWS = 1e3;
 function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -26381,6 +26482,7 @@ function renderSarif(outcome, ctx, guidance = defaultGuidance) {
 }
 
 // src/report/write-report-file.ts
+init_errors();
 import { randomBytes } from "node:crypto";
 import {
   closeSync as closeSync2,
@@ -26525,8 +26627,9 @@ async function configChanges(base, head, paths) {
 }
 
 // src/app/load-committed-setup.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+init_errors();
 function inRepository(root, file) {
   const rel = relative3(root, file);
   if (rel === "" || rel === ".." || rel.startsWith(`..${sep3}`) || isAbsolute3(rel)) return void 0;
@@ -26544,7 +26647,7 @@ async function loadCommittedSetup(options2) {
     const rel = inRepository(root, file);
     if (rel === void 0) {
       try {
-        return await readFile2(file, "utf8");
+        return await readFile(file, "utf8");
       } catch (error) {
         if (error.code === "ENOENT") return void 0;
         throw new KeyguardError("CONFIG_INVALID", `${file}: cannot be read`, { cause: error });
@@ -26579,6 +26682,7 @@ async function loadCommittedSetup(options2) {
 }
 
 // src/git/commit-files.ts
+init_errors();
 async function commitFiles(cwd, revision) {
   const resolved = await runGit(
     ["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision}^{commit}`],
@@ -26685,6 +26789,7 @@ function createActionLog(stdout) {
 }
 
 // src/action/resolve-range.ts
+init_errors();
 var FIX = "check out with 'fetch-depth: 0' (actions/checkout) so the history is present";
 function short(sha2) {
   return sha2.slice(0, 12);
@@ -26811,6 +26916,7 @@ async function resolveRange(request, git, options2 = {}) {
 }
 
 // src/action/scan-request.ts
+init_errors();
 var SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 var ZERO = /^0+$/;
 function record2(value) {
@@ -26973,7 +27079,7 @@ function readPayload(env) {
   const file = env.GITHUB_EVENT_PATH;
   if (file === void 0 || file === "") return {};
   try {
-    return JSON.parse(readFileSync3(file, "utf8"));
+    return JSON.parse(readFileSync4(file, "utf8"));
   } catch (error) {
     throw new KeyguardError(
       "USAGE",

@@ -4,7 +4,6 @@ import type { UserConfig } from '../model/config.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import type { VerifyOptions } from '../verify/verify-credential.js';
 import { assessFindings } from './assess-findings.js';
-import { verifyFindings } from './verify-findings.js';
 
 export interface AssessScanOptions {
   readonly accounts?: UserConfig['accounts'];
@@ -40,6 +39,8 @@ export async function assessScan<T extends ScanOutcome>(
       sessionTokens.set(c.fingerprint, (sessionTokens.get(c.fingerprint) ?? false) || has);
     }
     const survivors = assessFindings(outcome, base).findings;
+    // Loaded only for --verify: the HTTP and TLS stack stays off every other scan's start.
+    const { verifyFindings } = await import('./verify-findings.js');
     const verification = await verifyFindings(survivors, credentials, verify.options);
     // A session token reported on its own shares its pair's fate (live, or expired with it).
     const pairOfToken = new Map<string, string>();

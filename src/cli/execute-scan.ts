@@ -15,7 +15,6 @@ import { isFormat, render } from '../report/render.js';
 import { writeReportFile } from '../report/write-report-file.js';
 import type { CommandIo } from './command-io.js';
 import { listOption, type Parsed, parseSize, stringOption } from './parse-options.js';
-import { verifyOptions } from './verify-options.js';
 
 /** What a scanning command asks for: the target, and where its config lives. */
 export interface CliScan {
@@ -62,11 +61,14 @@ function threads(io: CommandIo, values: Parsed['values']): ScanOptions['threads'
 }
 
 /** The command line's scan flags as the app's scan options. */
-export function scanOptionsFrom(
+export async function scanOptionsFrom(
   io: CommandIo,
   values: Parsed['values'],
   cli: Pick<CliScan, 'root' | 'covers'>,
-): ScanOptions {
+): Promise<ScanOptions> {
+  // Loaded only for --verify: the HTTP and TLS stack stays off every other scan's start.
+  const verify =
+    values.verify === true ? (await import('./verify-options.js')).verifyOptions(io) : undefined;
   const configFile = stringOption(values, 'config') ?? io.env.KEYGUARD_CONFIG;
   const sizeFlag = stringOption(values, 'max-file-size');
   const failFlag = stringOption(values, 'fail-on');
@@ -82,7 +84,7 @@ export function scanOptionsFrom(
     ...(values['allow-partial'] === true ? { allowPartial: true } : {}),
     ...(values['fail-on-stale'] === true ? { failOnStale: true } : {}),
     ...(cli.covers === undefined ? {} : { covers: cli.covers }),
-    ...(values.verify === true ? { verify: verifyOptions(io) } : {}),
+    ...(verify === undefined ? {} : { verify }),
     ...(workers === undefined ? {} : { threads: workers }),
   };
 }
@@ -109,7 +111,7 @@ export async function executeScan(
   const format = stringOption(values, 'format') ?? 'human';
   if (!isFormat(format))
     throw new KeyguardError('USAGE', `unknown format '${format}' for '--format'`);
-  const report: ScanReport = await scan(cli.target, scanOptionsFrom(io, values, cli));
+  const report: ScanReport = await scan(cli.target, await scanOptionsFrom(io, values, cli));
   const { setup, outcome: result } = report;
   const stale = result.staleBaseline;
   for (const w of result.warnings)

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { type ErrorCode, KeyguardError } from '../model/errors.js';
 import { findJsonSyntaxError } from './find-json-syntax-error.js';
 
@@ -13,7 +13,8 @@ function positionToLineColumn(text: string, position: number): string {
 export async function parseJsonFile(file: string, code: ErrorCode): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Synchronous: a config is small, and fs/promises would load more of Node on every start.
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     const reason =
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';

@@ -49,7 +49,10 @@ export async function runBaseline(io: CommandIo): Promise<number> {
     throw new KeyguardError('USAGE', "option '--format' does not apply to 'keyguard baseline'");
   const root = await configRoot(io, positionals[0]);
   const covers = coveredBy(io, root, positionals);
-  const options = { ...scanOptionsFrom(io, values, { root }), baseline: { kind: 'none' } } as const;
+  const options = {
+    ...(await scanOptionsFrom(io, values, { root })),
+    baseline: { kind: 'none' },
+  } as const;
   // The config names the baseline file, and the file holds the key: both before the scan.
   const setup = await createScanSetup({
     root,
