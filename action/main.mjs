@@ -20429,7 +20429,7 @@ function detectChunk(chunk, pack, allow, collector) {
     const hashes = valueHashes(identity.rule, identity.value, allow.hashing);
     const redacted = redactValue(e.primary.rule.kind, e.primary.value);
     const partnerRedacted = e.partner === void 0 ? void 0 : redactValue(e.partner.rule.kind, e.partner.value);
-    const keyFacts = e.kind === "access-key-id" || e.kind === "credential-pair" ? keyFactsFor(e.primary.value) : void 0;
+    const keyFacts = (e.kind === "access-key-id" || e.kind === "credential-pair") && AWS_KEY_ID_SHAPE.test(e.primary.value) ? keyFactsFor(e.primary.value) : void 0;
     const identityText = hashes.secretHash ?? `shown
 ${redacted}
 ${partnerRedacted ?? ""}
@@ -20468,7 +20468,7 @@ ${identityText}`).slice(0, 32),
   }
   return findings;
 }
-var PRAGMA, LABEL_WINDOW;
+var PRAGMA, LABEL_WINDOW, AWS_KEY_ID_SHAPE;
 var init_detect = __esm({
   "src/engine/detect.ts"() {
     "use strict";
@@ -20485,6 +20485,7 @@ var init_detect = __esm({
     init_value_hashes();
     PRAGMA = "keyguard:allow";
     LABEL_WINDOW = 400;
+    AWS_KEY_ID_SHAPE = /^A[A-Z]{3}[A-Z0-9]{16}$/;
   }
 });
 
@@ -21317,7 +21318,6 @@ function createCredentialCollector(options2 = {}) {
 // src/app/scan.ts
 init_baseline_hashing();
 init_errors();
-init_finding();
 
 // src/model/outcome.ts
 var UNREAD_REASONS = /* @__PURE__ */ new Set([
@@ -21328,6 +21328,30 @@ var UNREAD_REASONS = /* @__PURE__ */ new Set([
   "archive-unreadable",
   "missing"
 ]);
+
+// src/model/verdict.ts
+init_finding();
+var DEFAULT_GATE = { failOn: "low", failOnStale: false };
+function failsAt(severity, failOn) {
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
+}
+function decideVerdict(outcome, gate) {
+  const failing = outcome.findings.filter((f) => failsAt(f.severity, gate.failOn)).length;
+  const stale = outcome.staleBaseline?.length ?? 0;
+  const inc = outcome.incomplete;
+  const staleFails = gate.failOnStale && stale > 0;
+  const reason = inc !== void 0 && !inc.accepted ? "incomplete" : failing > 0 ? "findings" : staleFails ? "stale" : outcome.findings.length > 0 ? "below-gate" : "clean";
+  return {
+    exitCode: reason === "incomplete" ? 2 : reason === "findings" || reason === "stale" ? 1 : 0,
+    reason,
+    failOn: gate.failOn,
+    failing,
+    belowGate: outcome.findings.length - failing,
+    stale,
+    staleFails,
+    partial: inc?.accepted === true
+  };
+}
 
 // src/git/blob-reader.ts
 init_errors();
@@ -23804,6 +23828,7 @@ function compilePacks(sources, options2 = {}) {
   const enable = new Set(options2.enable ?? []);
   const disable = new Set(options2.disable ?? []);
   const byId = /* @__PURE__ */ new Map();
+  const origins = /* @__PURE__ */ new Map();
   const definedAt = /* @__PURE__ */ new Map();
   const rules = [];
   const pairs = [];
@@ -23821,6 +23846,7 @@ function compilePacks(sources, options2 = {}) {
         );
       }
       byId.set(rule2.id, rule2);
+      origins.set(rule2.id, { pack: spec.name, builtin });
       definedAt.set(rule2.id, where2);
       const on = !disable.has(rule2.id) && (rule2.enabled !== false || enable.has(rule2.id));
       if (!on) return;
@@ -23876,6 +23902,7 @@ function compilePacks(sources, options2 = {}) {
   }
   return {
     names: sources.map((s) => s.spec.name),
+    origins,
     rules,
     pairs,
     byId,
@@ -25460,10 +25487,6 @@ async function baselineFor(choice, root, configured) {
   const fallback = join3(root, BASELINE_FILE_NAME);
   return existsSync2(fallback) ? loadBaseline(fallback) : void 0;
 }
-function failsGate(findings, failOn) {
-  const gate = SEVERITIES.indexOf(failOn);
-  return findings.some((f) => SEVERITIES.indexOf(f.severity) <= gate);
-}
 function incompleteOf(result2, accepted) {
   const unread = result2.skipped.filter((s) => UNREAD_REASONS.has(s.reason));
   const partialHistory = result2.coverage?.partial === true;
@@ -25537,6 +25560,7 @@ function finishHistory(result2, history) {
   };
 }
 async function scan(target, options2) {
+  const started = Date.now();
   const setup = options2.setup ?? await createScanSetup({
     root: options2.root,
     today: options2.today,
@@ -25595,14 +25619,13 @@ async function scan(target, options2) {
   const incomplete = incompleteOf(assessed, allowPartial);
   const outcome = {
     ...assessed,
+    // The whole scan, verification included: a slow STS shows in the time reported.
+    stats: { ...assessed.stats, durationMs: Date.now() - started },
     staleBaseline: stale,
     ...incomplete === void 0 ? {} : { incomplete }
   };
-  let exitCode = 0;
-  if (incomplete !== void 0 && !incomplete.accepted) exitCode = 2;
-  else if (failsGate(outcome.findings, failOn)) exitCode = 1;
-  else if (options2.failOnStale === true && stale.length > 0) exitCode = 1;
-  return { setup, outcome, failOn, exitCode };
+  const verdict = decideVerdict(outcome, { failOn, failOnStale: options2.failOnStale === true });
+  return { setup, outcome: { ...outcome, verdict }, failOn, exitCode: verdict.exitCode };
 }
 
 // src/git/fetch-history.ts
@@ -25945,6 +25968,20 @@ function remediationTopicForRule(rule2, byId) {
   }
 }
 
+// src/report/rule-guidance.ts
+function hasAwsGuidance(ruleId, pack) {
+  return pack.origins.get(ruleId)?.builtin !== false;
+}
+function shortFix(f, pack) {
+  const spec = pack.byId.get(f.ruleId);
+  if (!hasAwsGuidance(f.ruleId, pack) && spec !== void 0) return spec.remediation;
+  return remediationFor(remediationTopic(f, f.verification?.principal)).short;
+}
+function awsGuidance(spec, pack) {
+  if (!hasAwsGuidance(spec.id, pack)) return void 0;
+  return remediationFor(remediationTopicForRule(spec, pack.byId)).markdown;
+}
+
 // src/report/verification-text.ts
 var PRINCIPAL = {
   root: "root user",
@@ -25984,7 +26021,7 @@ function annotationLevel(severity) {
   if (severity === "info") return "notice";
   return "error";
 }
-function message(f) {
+function message(f, pack) {
   const lines = [`${f.redacted} (${f.severity})`];
   if (f.partner !== void 0)
     lines.push(
@@ -25998,10 +26035,10 @@ function message(f) {
     );
   if (f.verification !== void 0) lines.push(`verified ${verificationText(f.verification)}`);
   if (f.severityReason !== void 0) lines.push(`severity ${f.severity}: ${f.severityReason}`);
-  lines.push(`Fix: ${remediationFor(remediationTopic(f, f.verification?.principal)).short}`);
+  lines.push(`Fix: ${shortFix(f, pack)}`);
   return lines.map(escapeControl).join("\n");
 }
-function annotation(f) {
+function annotation(f, pack) {
   const l = f.location;
   const oneLine = l.line === l.endLine;
   return workflowCommand(
@@ -26015,14 +26052,14 @@ function annotation(f) {
       endColumn: oneLine ? l.endColumn : void 0,
       title: escapeControl(`${f.title} [${f.ruleId}]`)
     },
-    message(f)
+    message(f, pack)
   );
 }
-function renderGithub(outcome, _ctx) {
+function renderGithub(outcome, ctx) {
   const ordered = [...outcome.findings].sort(
     (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)
   );
-  const out = ordered.map((f) => annotation(f));
+  const out = ordered.map((f) => annotation(f, ctx.pack));
   for (const e of outcome.staleBaseline ?? []) {
     out.push(
       workflowCommand(
@@ -26042,6 +26079,73 @@ function renderGithub(outcome, _ctx) {
 
 // src/report/render-human.ts
 var import_picocolors = __toESM(require_picocolors(), 1);
+
+// src/report/headline.ts
+init_finding();
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+function severityCounts(findings) {
+  return SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(", ");
+}
+function subjectParts(pack) {
+  const ran = [...pack.rules.map((r) => r.id), ...pack.pairs.map((p) => p.id)];
+  const packs = /* @__PURE__ */ new Set();
+  let other = false;
+  for (const id of ran) {
+    const origin = pack.origins.get(id);
+    if (origin === void 0) continue;
+    packs.add(origin.pack);
+    if (!origin.builtin) other = true;
+  }
+  if (!other) return { what: "AWS credentials" };
+  return { what: "secrets", packs: `rule packs: ${[...packs].join(", ")}` };
+}
+function verdictOf(outcome) {
+  return outcome.verdict ?? decideVerdict(outcome, DEFAULT_GATE);
+}
+function headline(outcome, pack) {
+  const verdict = verdictOf(outcome);
+  const findings = outcome.findings;
+  const n = findings.length;
+  const counts = severityCounts(findings);
+  const gate = `--fail-on ${verdict.failOn}`;
+  const { what, packs } = subjectParts(pack);
+  const which = packs === void 0 ? "" : ` (${packs})`;
+  const partial = verdict.partial ? "PARTIAL scan (accepted): " : "";
+  switch (verdict.reason) {
+    case "incomplete":
+      return {
+        tone: "fail",
+        verdict,
+        text: `INCOMPLETE scan: not everything could be read${n === 0 ? "" : `; ${plural(n, "finding")} (${counts}) in what was`}`
+      };
+    case "findings":
+      return {
+        tone: "fail",
+        verdict,
+        text: `${partial}${plural(n, "finding")} (${counts})${verdict.belowGate === 0 ? "" : `, ${verdict.failing} at or above ${gate}`}`
+      };
+    case "stale":
+      return {
+        tone: "fail",
+        verdict,
+        text: `${partial}${plural(verdict.stale, "stale baseline entry", "stale baseline entries")} (--fail-on-stale)${n === 0 ? "" : `; ${plural(n, "finding")} (${counts}) below ${gate}`}`
+      };
+    case "below-gate": {
+      const allInfo = findings.every((f) => f.severity === "info");
+      return {
+        tone: allInfo && !verdict.partial ? "note" : "warn",
+        verdict,
+        text: `${partial}${plural(n, "finding")} (${counts}) below ${gate}: not failing`
+      };
+    }
+    case "clean":
+      return verdict.partial ? { tone: "warn", verdict, text: `${partial}no ${what} found in what was read${which}` } : { tone: "pass", verdict, text: `no ${what} found${which}` };
+  }
+}
+
+// src/report/render-human.ts
 function severityLabel(c, s) {
   const text2 = s.toUpperCase().padEnd(8);
   if (s === "critical" || s === "high") return c.bold(c.red(text2));
@@ -26052,7 +26156,7 @@ function severityLabel(c, s) {
 function where(f) {
   return `${escapeControl(f.path)}:${f.line}:${f.column}`;
 }
-function plural(n, word) {
+function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 function formatBytes(n) {
@@ -26060,7 +26164,7 @@ function formatBytes(n) {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
-function renderFinding(c, f) {
+function renderFinding(c, f, pack) {
   const lines = [
     `${c.bold(where(f.location))}  ${severityLabel(c, f.severity)} ${escapeControl(f.title)} ${c.dim(`[${escapeControl(f.ruleId)}]`)}`
   ];
@@ -26089,7 +26193,7 @@ function renderFinding(c, f) {
       `    ${c.dim("\u2502")} ${c.dim("commit")} ${escapeControl(f.commit.sha.slice(0, 12))}${who === "" ? "" : ` (${who})`}${f.occurrences !== void 0 && f.occurrences > 1 ? c.dim(` \xB7 in ${f.occurrences} commits`) : ""}`
     );
   }
-  const fix = escapeControl(remediationFor(remediationTopic(f, f.verification?.principal)).short);
+  const fix = escapeControl(shortFix(f, pack));
   lines.push(`    ${c.dim("\u2514")} ${c.green("fix:")} ${fix}`);
   return lines;
 }
@@ -26115,10 +26219,23 @@ function coverageLines(c, coverage) {
   if (facts.length > 0) lines.push(c.dim(`coverage: ${facts.join(", ")}`));
   return lines;
 }
+var ICON = {
+  fail: "\u2716",
+  warn: "\u26A0",
+  note: "\u2139",
+  pass: "\u2714"
+};
+function toned(c, tone, text2) {
+  const line = `${ICON[tone]} ${text2}`;
+  if (tone === "fail") return c.red(c.bold(line));
+  if (tone === "warn") return c.yellow(c.bold(line));
+  if (tone === "note") return c.cyan(line);
+  return c.green(line);
+}
 function renderHuman(outcome, ctx) {
   const c = import_picocolors.default.createColors(ctx.color);
   const out = [];
-  for (const f of outcome.findings) out.push(...renderFinding(c, f), "");
+  for (const f of outcome.findings) out.push(...renderFinding(c, f, ctx.pack), "");
   if (ctx.verbose) {
     for (const s of outcome.suppressed) {
       out.push(
@@ -26145,25 +26262,25 @@ function renderHuman(outcome, ctx) {
   }
   if (stale.length > 0) out.push("");
   const n = outcome.findings.length;
-  const bySeverity = ["critical", "high", "medium", "low", "info"].map((s) => [s, outcome.findings.filter((f) => f.severity === s).length]).filter(([, k]) => k > 0).map(([s, k]) => `${k} ${s}`).join(", ");
   const inc = outcome.incomplete;
-  const headline = n > 0 ? c.red(c.bold(`\u2716 ${plural(n, "finding")} (${bySeverity})`)) : inc === void 0 ? c.green("\u2714 no AWS credentials found") : inc.accepted ? c.yellow(c.bold("\u26A0 PARTIAL scan (accepted): no AWS credentials found in what was read")) : c.red(c.bold("\u2716 INCOMPLETE scan: not everything could be read"));
+  const head = headline(outcome, ctx.pack);
   const parts = [
-    headline,
-    `${plural(outcome.stats.files, "file")} (${formatBytes(outcome.stats.bytes)})`
+    toned(c, head.tone, escapeControl(head.text)),
+    `${plural2(outcome.stats.files, "file")} (${formatBytes(outcome.stats.bytes)})`
   ];
-  if (outcome.stats.commits !== void 0) parts.push(plural(outcome.stats.commits, "commit"));
+  if (outcome.stats.commits !== void 0) parts.push(plural2(outcome.stats.commits, "commit"));
   if (outcome.suppressed.length > 0)
     parts.push(
       `${outcome.suppressed.length} suppressed${ctx.verbose ? "" : " (--verbose lists them)"}`
     );
-  if (stale.length > 0) parts.push(`${stale.length} stale baseline`);
+  if (stale.length > 0 && head.verdict.reason !== "stale")
+    parts.push(`${stale.length} stale baseline`);
   if (outcome.skipped.length > 0)
     parts.push(`${outcome.skipped.length} skipped (${skippedSummary(outcome.skipped)})`);
   if (inc !== void 0 && inc.unread > 0)
     parts.push(
       c.bold(
-        `${plural(inc.unread, "item")} not read${inc.bytes > 0 ? ` (${formatBytes(inc.bytes)} known)` : ""}${ctx.verbose ? "" : ", --verbose lists them"}`
+        `${plural2(inc.unread, "item")} not read${inc.bytes > 0 ? ` (${formatBytes(inc.bytes)} known)` : ""}${ctx.verbose ? "" : ", --verbose lists them"}`
       )
     );
   parts.push(`${outcome.stats.durationMs} ms`);
@@ -26172,7 +26289,7 @@ function renderHuman(outcome, ctx) {
   if (n > 0) {
     out.push(
       c.dim(
-        "Rotate exposed keys first; then allowlist false positives in .keyguard.json, add `keyguard:allow` to the line, or accept existing findings with `keyguard baseline`."
+        "Rotate exposed credentials first; then allowlist false positives in .keyguard.json, add `keyguard:allow` to the line, or accept existing findings with `keyguard baseline`."
       )
     );
   }
@@ -26183,13 +26300,16 @@ function renderHuman(outcome, ctx) {
 // src/report/render-markdown.ts
 init_finding();
 var MARKDOWN_MAX_ROWS = 1e3;
-function plural2(n, word) {
+function plural3(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
-function severityCounts(findings) {
-  return SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(", ");
-}
-var ICON = {
+var ICON_OF = {
+  fail: "\u274C",
+  warn: "\u26A0\uFE0F",
+  note: "\u2139\uFE0F",
+  pass: "\u2705"
+};
+var ICON2 = {
   critical: "\u{1F534}",
   high: "\u{1F534}",
   medium: "\u{1F7E0}",
@@ -26207,13 +26327,13 @@ function row(f) {
     ...f.severityReason === void 0 ? [] : [markdownText(f.severityReason)]
   ];
   const finding = `${markdownText(f.title)} (${markdownCode(f.ruleId)})${facts.length === 0 ? "" : `<br>${facts.join(" \xB7 ")}`}`;
-  return `| ${ICON[f.severity]} ${f.severity} | ${finding} | ${markdownCode(where2)} | ${value} | ${f.commit === void 0 ? "" : markdownCode(f.commit.sha.slice(0, 12))} |`;
+  return `| ${ICON2[f.severity]} ${f.severity} | ${finding} | ${markdownCode(where2)} | ${value} | ${f.commit === void 0 ? "" : markdownCode(f.commit.sha.slice(0, 12))} |`;
 }
 function coverageLines2(outcome) {
   const parts = [
     `mode ${markdownCode(outcome.mode)}`,
-    plural2(outcome.stats.files, "file"),
-    ...outcome.stats.commits === void 0 ? [] : [plural2(outcome.stats.commits, "commit")],
+    plural3(outcome.stats.files, "file"),
+    ...outcome.stats.commits === void 0 ? [] : [plural3(outcome.stats.commits, "commit")],
     // Zero "…Skipped" counters say nothing; every other coverage fact (even 0 commits) is shown.
     ...Object.entries(outcome.coverage ?? {}).filter(([k, v]) => !(k.endsWith("Skipped") && v === 0)).map(([k, v]) => `${markdownText(k)}: ${markdownCode(String(v))}`)
   ];
@@ -26223,12 +26343,10 @@ function renderMarkdown(outcome, ctx) {
   const n = outcome.findings.length;
   const out = [];
   const inc = outcome.incomplete;
-  out.push(
-    n > 0 ? `## \u274C keyguard: ${plural2(n, "finding")} (${severityCounts(outcome.findings)})` : inc === void 0 ? "## \u2705 keyguard: no AWS credentials found" : inc.accepted ? "## \u26A0\uFE0F keyguard: PARTIAL scan (accepted): no AWS credentials found in what was read" : "## \u274C keyguard: INCOMPLETE scan: not everything could be read",
-    ""
-  );
+  const head = headline(outcome, ctx.pack);
+  out.push(`## ${ICON_OF[head.tone]} keyguard: ${markdownText(head.text)}`, "");
   if (inc !== void 0 && inc.unread > 0)
-    out.push(`${plural2(inc.unread, "item")} could not be read (see the log for the list).`, "");
+    out.push(`${plural3(inc.unread, "item")} could not be read (see the log for the list).`, "");
   out.push(...coverageLines2(outcome), "");
   if (n > 0) {
     out.push(
@@ -26250,7 +26368,7 @@ function renderMarkdown(outcome, ctx) {
     }
     out.push(
       "",
-      "Rotate exposed keys first: deleting the line does not remove a key from Git history. Then allowlist false positives in `.keyguard.json`, add `keyguard:allow` to the line, or accept existing findings with `keyguard baseline`.",
+      "Rotate exposed credentials first: deleting the line does not remove a secret from Git history. Then allowlist false positives in `.keyguard.json`, add `keyguard:allow` to the line, or accept existing findings with `keyguard baseline`.",
       ""
     );
   }
@@ -26345,8 +26463,8 @@ ${guidance.trimEnd()}`;
   if (refs.length > 0) lines.push("", "**References**", "", ...refs.map((r) => `- <${r}>`));
   return lines.join("\n");
 }
-function rule(spec, guidance) {
-  const tags = ["security", "secret", "aws", "external/cwe/cwe-798"];
+function rule(spec, guidance, aws) {
+  const tags = ["security", "secret", ...aws ? ["aws"] : [], "external/cwe/cwe-798"];
   return {
     id: spec.id,
     name: spec.id.split("-").map((w) => w === "aws" ? "AWS" : w.charAt(0).toUpperCase() + w.slice(1)).join(""),
@@ -26366,7 +26484,7 @@ function rule(spec, guidance) {
     }
   };
 }
-function messageText(f) {
+function messageText(f, pack) {
   const parts = [`${f.title}: ${f.redacted}`];
   if (f.partner !== void 0) {
     const where2 = `${f.partner.path}:${f.partner.line}`;
@@ -26381,16 +26499,19 @@ function messageText(f) {
     parts.push(` Verified ${escapeMessage(verificationText(f.verification))}.`);
   if (f.severityReason !== void 0)
     parts.push(` Severity ${f.severity}: ${escapeMessage(f.severityReason)}.`);
-  parts.push(" Rotate the key; removing the line does not remove it from history.");
+  const spec = pack.byId.get(f.ruleId);
+  parts.push(
+    hasAwsGuidance(f.ruleId, pack) || spec === void 0 ? " Rotate the key; removing the line does not remove it from history." : ` ${escapeMessage(spec.remediation)}`
+  );
   return parts.join("");
 }
-function result(f, key, ruleIndex) {
+function result(f, key, ruleIndex, pack) {
   const index = ruleIndex.get(f.ruleId);
   return {
     ruleId: f.ruleId,
     ...index === void 0 ? {} : { ruleIndex: index },
     level: sarifLevel(f.severity),
-    message: { text: messageText(f) },
+    message: { text: messageText(f, pack) },
     locations: [{ physicalLocation: physicalLocation(f.location) }],
     ...f.partner === void 0 ? {} : {
       relatedLocations: [
@@ -26423,7 +26544,7 @@ function result(f, key, ruleIndex) {
     }
   };
 }
-var defaultGuidance = (spec, byId) => remediationFor(remediationTopicForRule(spec, byId)).markdown;
+var defaultGuidance = awsGuidance;
 function renderSarif(outcome, ctx, guidance = defaultGuidance) {
   const specs = [...ctx.pack.byId.values()];
   const ruleIndex = new Map(specs.map((s, i) => [s.id, i]));
@@ -26438,12 +26559,14 @@ function renderSarif(outcome, ctx, guidance = defaultGuidance) {
             name: "keyguard",
             semanticVersion: ctx.toolVersion,
             version: ctx.toolVersion,
-            rules: specs.map((s) => rule(s, guidance(s, ctx.pack.byId)))
+            rules: specs.map((s) => rule(s, guidance(s, ctx.pack), hasAwsGuidance(s.id, ctx.pack)))
           }
         },
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The repository root." } } },
         columnKind: "utf16CodeUnits",
-        results: outcome.findings.map((f, i) => result(f, keys[i] ?? f.fingerprint, ruleIndex)),
+        results: outcome.findings.map(
+          (f, i) => result(f, keys[i] ?? f.fingerprint, ruleIndex, ctx.pack)
+        ),
         invocations: [
           {
             // An incomplete scan did not succeed, unless the user accepted it as partial.
@@ -27220,27 +27343,22 @@ ${summaryHeader(target, eventName, { from: config.from, changed })}`
     commits: target.kind === "history" ? target.commits : 0,
     scope: scopeLine(target, eventName)
   });
-  if (outcome.incomplete !== void 0 && !outcome.incomplete.accepted) {
+  const verdict = report.outcome.verdict;
+  if (verdict.reason === "incomplete") {
     log.command(
-      `${workflowCommand("error", { title: "keyguard" }, `incomplete scan: ${outcome.incomplete.unread} item(s) could not be read (listed in the log); set allow-partial: true to accept a partial scan`)}`
+      `${workflowCommand("error", { title: "keyguard" }, `incomplete scan: ${outcome.incomplete?.unread ?? 0} item(s) could not be read (listed in the log); set allow-partial: true to accept a partial scan`)}`
     );
-    return 2;
-  }
-  const gate = SEVERITIES.indexOf(failOn);
-  const failing = outcome.findings.filter((f) => SEVERITIES.indexOf(f.severity) <= gate).length;
-  if (failing > 0) {
+  } else if (verdict.reason === "findings") {
+    const failing = verdict.failing;
     log.command(
       `${workflowCommand("error", { title: "keyguard" }, `${failing} finding${failing === 1 ? "" : "s"} at or above ${failOn}: rotate the keys, then fix or accept them (see the step summary)`)}`
     );
-    return 1;
-  }
-  if (report.exitCode === 1 && stale.length > 0) {
+  } else if (verdict.reason === "stale") {
     log.command(
       `${workflowCommand("error", { title: "keyguard" }, `${stale.length} stale baseline entr${stale.length === 1 ? "y" : "ies"} (fail-on-stale): run 'keyguard baseline' and commit the result`)}`
     );
-    return 1;
   }
-  return 0;
+  return report.exitCode;
 }
 async function runAction(io) {
   const log = createActionLog(io.stdout);

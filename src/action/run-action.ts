@@ -229,27 +229,23 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
     commits: target.kind === 'history' ? target.commits : 0,
     scope: scopeLine(target, eventName),
   });
-  if (outcome.incomplete !== undefined && !outcome.incomplete.accepted) {
+  // The exit code and the summary's headline come from the scan's one verdict.
+  const verdict = report.outcome.verdict;
+  if (verdict.reason === 'incomplete') {
     log.command(
-      `${workflowCommand('error', { title: 'keyguard' }, `incomplete scan: ${outcome.incomplete.unread} item(s) could not be read (listed in the log); set allow-partial: true to accept a partial scan`)}`,
+      `${workflowCommand('error', { title: 'keyguard' }, `incomplete scan: ${outcome.incomplete?.unread ?? 0} item(s) could not be read (listed in the log); set allow-partial: true to accept a partial scan`)}`,
     );
-    return 2;
-  }
-  const gate = SEVERITIES.indexOf(failOn);
-  const failing = outcome.findings.filter((f) => SEVERITIES.indexOf(f.severity) <= gate).length;
-  if (failing > 0) {
+  } else if (verdict.reason === 'findings') {
+    const failing = verdict.failing;
     log.command(
       `${workflowCommand('error', { title: 'keyguard' }, `${failing} finding${failing === 1 ? '' : 's'} at or above ${failOn}: rotate the keys, then fix or accept them (see the step summary)`)}`,
     );
-    return 1;
-  }
-  if (report.exitCode === 1 && stale.length > 0) {
+  } else if (verdict.reason === 'stale') {
     log.command(
       `${workflowCommand('error', { title: 'keyguard' }, `${stale.length} stale baseline entr${stale.length === 1 ? 'y' : 'ies'} (fail-on-stale): run 'keyguard baseline' and commit the result`)}`,
     );
-    return 1;
   }
-  return 0;
+  return report.exitCode;
 }
 
 /**

@@ -7,10 +7,11 @@ import type { StagedChange } from '../git/staged-changes.js';
 import type { SourceKind } from '../model/chunk.js';
 import type { EngineHashing } from '../model/config.js';
 import { KeyguardError } from '../model/errors.js';
-import { type Baseline, type BaselineEntry, SEVERITIES, type Severity } from '../model/finding.js';
+import type { Baseline, BaselineEntry, Severity } from '../model/finding.js';
 import { type Incomplete, UNREAD_REASONS } from '../model/outcome.js';
 import type { PushedObject } from '../model/pushed-object.js';
 import type { Source } from '../model/source.js';
+import { decideVerdict, type Verdict } from '../model/verdict.js';
 import type { ReaderOptions } from '../sources/content-reader.js';
 import {
   createHistorySource,
@@ -116,8 +117,10 @@ export interface ScanOptions {
 
 export interface ScanReport {
   readonly setup: LoadedSetup;
-  readonly outcome: ScanResult;
+  /** The outcome, with its verdict: every report's headline follows `verdict`. */
+  readonly outcome: ScanResult & { readonly verdict: Verdict };
   readonly failOn: Severity;
+  /** `outcome.verdict.exitCode`: one decision for the exit code and every headline. */
   readonly exitCode: 0 | 1 | 2;
 }
 
@@ -145,12 +148,6 @@ async function baselineFor(
   if (configured !== undefined) return loadBaseline(configured);
   const fallback = join(root, BASELINE_FILE_NAME);
   return existsSync(fallback) ? loadBaseline(fallback) : undefined;
-}
-
-/** Whether any finding is at or above the gate. */
-export function failsGate(findings: ScanResult['findings'], failOn: Severity): boolean {
-  const gate = SEVERITIES.indexOf(failOn);
-  return findings.some((f) => SEVERITIES.indexOf(f.severity) <= gate);
 }
 
 /** What the scan left unread, if anything (skips that leave content unread, a partial history). */
@@ -245,6 +242,7 @@ function finishHistory(result: ScanResult, history: HistorySource | undefined): 
  * decide the exit code. Callers parse their input and render the outcome; nothing else.
  */
 export async function scan(target: ScanTarget, options: ScanOptions): Promise<ScanReport> {
+  const started = Date.now();
   const setup =
     options.setup ??
     (await createScanSetup({
@@ -312,12 +310,11 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
   const incomplete = incompleteOf(assessed, allowPartial);
   const outcome: ScanResult = {
     ...assessed,
+    // The whole scan, verification included: a slow STS shows in the time reported.
+    stats: { ...assessed.stats, durationMs: Date.now() - started },
     staleBaseline: stale,
     ...(incomplete === undefined ? {} : { incomplete }),
   };
-  let exitCode: 0 | 1 | 2 = 0;
-  if (incomplete !== undefined && !incomplete.accepted) exitCode = 2;
-  else if (failsGate(outcome.findings, failOn)) exitCode = 1;
-  else if (options.failOnStale === true && stale.length > 0) exitCode = 1;
-  return { setup, outcome, failOn, exitCode };
+  const verdict = decideVerdict(outcome, { failOn, failOnStale: options.failOnStale === true });
+  return { setup, outcome: { ...outcome, verdict }, failOn, exitCode: verdict.exitCode };
 }

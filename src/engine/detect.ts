@@ -195,6 +195,9 @@ function commitOf(
 /** How far a label reaches along a very long (minified) line. */
 const LABEL_WINDOW = 400;
 
+/** Four letters starting with A, then 16 upper-case letters and digits: every AWS key ID. */
+const AWS_KEY_ID_SHAPE = /^A[A-Z]{3}[A-Z0-9]{16}$/;
+
 /**
  * Scans one chunk: prefilter → regex → plausibility → pairing → findings.
  * Raw values stay inside this function; findings carry redacted text and hashes only.
@@ -276,8 +279,11 @@ export function detectChunk(
     const redacted = redactValue(e.primary.rule.kind, e.primary.value);
     const partnerRedacted =
       e.partner === undefined ? undefined : redactValue(e.partner.rule.kind, e.partner.value);
+    // Only an AWS-shaped key ID has an account to decode (a rule pack's key-id rule may find
+    // another vendor's IDs: those get no AWS facts).
     const keyFacts =
-      e.kind === 'access-key-id' || e.kind === 'credential-pair'
+      (e.kind === 'access-key-id' || e.kind === 'credential-pair') &&
+      AWS_KEY_ID_SHAPE.test(e.primary.value)
         ? keyFactsFor(e.primary.value)
         : undefined;
     // A guessable value's fingerprint is made of what the report shows anyway: stable across

@@ -1,5 +1,6 @@
 import type { SourceKind } from './chunk.js';
 import type { BaselineEntry, Finding, Suppression } from './finding.js';
+import type { Verdict } from './verdict.js';
 
 /**
  * Why content was not scanned. Two kinds:
@@ -87,4 +88,6 @@ export interface ScanOutcome {
   readonly staleBaseline?: readonly BaselineEntry[];
   /** Present when content was left unread. */
   readonly incomplete?: Incomplete;
+  /** The exit code and why, decided once by the app; every headline follows it. */
+  readonly verdict?: Verdict;
 }

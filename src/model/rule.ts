@@ -115,8 +115,16 @@ export interface ValueAllowlist {
   }[];
 }
 
+/** Where a rule comes from: the pack's name, and whether that is the shipped AWS pack. */
+export interface RuleOrigin {
+  readonly pack: string;
+  readonly builtin: boolean;
+}
+
 export interface CompiledPack {
   readonly names: readonly string[];
+  /** Every rule id of every pack (enabled or not) → its pack. */
+  readonly origins: ReadonlyMap<string, RuleOrigin>;
   readonly rules: readonly CompiledRule[];
   readonly pairs: readonly CompiledPair[];
   readonly byId: ReadonlyMap<string, RuleSpec>;

@@ -1,10 +1,11 @@
 import { staleHash } from '../engine/stale-hash.js';
 import { type Finding, SEVERITIES, type Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
+import type { CompiledPack } from '../model/rule.js';
 import { accountText } from './account-text.js';
 import { escapeControl } from './escape-control.js';
-import { remediationFor, remediationTopic } from './remediation.js';
 import type { RenderContext } from './render-context.js';
+import { shortFix } from './rule-guidance.js';
 import { verificationText } from './verification-text.js';
 import { workflowCommand } from './workflow-command.js';
 
@@ -18,7 +19,7 @@ export function annotationLevel(severity: Severity): AnnotationLevel {
 }
 
 /** The annotation text: lines of our own, each fragment from the scan shown escaped. */
-function message(f: Finding): string {
+function message(f: Finding, pack: CompiledPack): string {
   const lines = [`${f.redacted} (${f.severity})`];
   if (f.partner !== undefined)
     lines.push(
@@ -32,12 +33,13 @@ function message(f: Finding): string {
     );
   if (f.verification !== undefined) lines.push(`verified ${verificationText(f.verification)}`);
   if (f.severityReason !== undefined) lines.push(`severity ${f.severity}: ${f.severityReason}`);
-  // The same short guidance the terminal shows, chosen for the situation (canary, root, ASIA…).
-  lines.push(`Fix: ${remediationFor(remediationTopic(f, f.verification?.principal)).short}`);
+  // The same short guidance the terminal shows, chosen for the situation (canary, root, ASIA…),
+  // or a rule pack's own advice for its rules.
+  lines.push(`Fix: ${shortFix(f, pack)}`);
   return lines.map(escapeControl).join('\n');
 }
 
-function annotation(f: Finding): string {
+function annotation(f: Finding, pack: CompiledPack): string {
   const l = f.location;
   const oneLine = l.line === l.endLine;
   return workflowCommand(
@@ -51,7 +53,7 @@ function annotation(f: Finding): string {
       endColumn: oneLine ? l.endColumn : undefined,
       title: escapeControl(`${f.title} [${f.ruleId}]`),
     },
-    message(f),
+    message(f, pack),
   );
 }
 
@@ -60,12 +62,12 @@ function annotation(f: Finding): string {
  * each level per step; the markdown summary carries the full list), then warnings for stale
  * baseline entries and scan warnings. Values are redacted; the toolkit's escaping applies.
  */
-export function renderGithub(outcome: ScanOutcome, _ctx: RenderContext): string {
+export function renderGithub(outcome: ScanOutcome, ctx: RenderContext): string {
   // GitHub displays only the first ten annotations of each level: the most severe go first.
   const ordered = [...outcome.findings].sort(
     (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
   );
-  const out = ordered.map((f) => annotation(f));
+  const out = ordered.map((f) => annotation(f, ctx.pack));
   for (const e of outcome.staleBaseline ?? []) {
     out.push(
       workflowCommand(

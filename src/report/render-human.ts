@@ -2,10 +2,12 @@ import pc from 'picocolors';
 import { staleHash } from '../engine/stale-hash.js';
 import type { Finding, Severity } from '../model/finding.js';
 import type { ScanOutcome, Skipped } from '../model/outcome.js';
+import type { CompiledPack } from '../model/rule.js';
 import { accountText } from './account-text.js';
 import { escapeControl as safe } from './escape-control.js';
-import { remediationFor, remediationTopic } from './remediation.js';
+import { type HeadlineTone, headline } from './headline.js';
 import type { RenderContext } from './render-context.js';
+import { shortFix } from './rule-guidance.js';
 import { verificationText } from './verification-text.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -32,7 +34,7 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function renderFinding(c: Colors, f: Finding): string[] {
+function renderFinding(c: Colors, f: Finding, pack: CompiledPack): string[] {
   const lines = [
     `${c.bold(where(f.location))}  ${severityLabel(c, f.severity)} ${safe(f.title)} ${c.dim(`[${safe(f.ruleId)}]`)}`,
   ];
@@ -62,7 +64,7 @@ function renderFinding(c: Colors, f: Finding): string[] {
       `    ${c.dim('│')} ${c.dim('commit')} ${safe(f.commit.sha.slice(0, 12))}${who === '' ? '' : ` (${who})`}${f.occurrences !== undefined && f.occurrences > 1 ? c.dim(` · in ${f.occurrences} commits`) : ''}`,
     );
   }
-  const fix = safe(remediationFor(remediationTopic(f, f.verification?.principal)).short);
+  const fix = safe(shortFix(f, pack));
   lines.push(`    ${c.dim('└')} ${c.green('fix:')} ${fix}`);
   return lines;
 }
@@ -98,11 +100,26 @@ function coverageLines(c: Colors, coverage: NonNullable<ScanOutcome['coverage']>
   return lines;
 }
 
+const ICON: Readonly<Record<HeadlineTone, string>> = {
+  fail: '✖',
+  warn: '⚠',
+  note: 'ℹ',
+  pass: '✔',
+};
+
+function toned(c: Colors, tone: HeadlineTone, text: string): string {
+  const line = `${ICON[tone]} ${text}`;
+  if (tone === 'fail') return c.red(c.bold(line));
+  if (tone === 'warn') return c.yellow(c.bold(line));
+  if (tone === 'note') return c.cyan(line);
+  return c.green(line);
+}
+
 /** The terminal report: one block per finding, masked line, a fix hint, then a summary line. */
 export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
   const c = pc.createColors(ctx.color);
   const out: string[] = [];
-  for (const f of outcome.findings) out.push(...renderFinding(c, f), '');
+  for (const f of outcome.findings) out.push(...renderFinding(c, f, ctx.pack), '');
   if (ctx.verbose) {
     for (const s of outcome.suppressed) {
       out.push(
@@ -129,23 +146,11 @@ export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
   }
   if (stale.length > 0) out.push('');
   const n = outcome.findings.length;
-  const bySeverity = ['critical', 'high', 'medium', 'low', 'info']
-    .map((s) => [s, outcome.findings.filter((f) => f.severity === s).length] as const)
-    .filter(([, k]) => k > 0)
-    .map(([s, k]) => `${k} ${s}`)
-    .join(', ');
   const inc = outcome.incomplete;
-  // Never a green tick over something unread.
-  const headline =
-    n > 0
-      ? c.red(c.bold(`✖ ${plural(n, 'finding')} (${bySeverity})`))
-      : inc === undefined
-        ? c.green('✔ no AWS credentials found')
-        : inc.accepted
-          ? c.yellow(c.bold('⚠ PARTIAL scan (accepted): no AWS credentials found in what was read'))
-          : c.red(c.bold('✖ INCOMPLETE scan: not everything could be read'));
+  // The headline follows the verdict that decided the exit code: never a tick over a failure.
+  const head = headline(outcome, ctx.pack);
   const parts = [
-    headline,
+    toned(c, head.tone, safe(head.text)),
     `${plural(outcome.stats.files, 'file')} (${formatBytes(outcome.stats.bytes)})`,
   ];
   if (outcome.stats.commits !== undefined) parts.push(plural(outcome.stats.commits, 'commit'));
@@ -153,7 +158,8 @@ export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
     parts.push(
       `${outcome.suppressed.length} suppressed${ctx.verbose ? '' : ' (--verbose lists them)'}`,
     );
-  if (stale.length > 0) parts.push(`${stale.length} stale baseline`);
+  if (stale.length > 0 && head.verdict.reason !== 'stale')
+    parts.push(`${stale.length} stale baseline`);
   if (outcome.skipped.length > 0)
     parts.push(`${outcome.skipped.length} skipped (${skippedSummary(outcome.skipped)})`);
   if (inc !== undefined && inc.unread > 0)
@@ -168,7 +174,7 @@ export function renderHuman(outcome: ScanOutcome, ctx: RenderContext): string {
   if (n > 0) {
     out.push(
       c.dim(
-        'Rotate exposed keys first; then allowlist false positives in .keyguard.json, add `keyguard:allow` to the line, or accept existing findings with `keyguard baseline`.',
+        'Rotate exposed credentials first; then allowlist false positives in .keyguard.json, add `keyguard:allow` to the line, or accept existing findings with `keyguard baseline`.',
       ),
     );
   }

@@ -1,6 +1,9 @@
 import type { Finding, Location } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
+import type { CompiledPack } from '../model/rule.js';
+import { scanSubject, verdictOf } from './headline.js';
 import type { RenderContext } from './render-context.js';
+import { shortFix } from './rule-guidance.js';
 
 /** Version of the JSON report's shape; bumped on any breaking change (docs/json-format.md). */
 export const JSON_REPORT_VERSION = 1;
@@ -16,7 +19,7 @@ function location(l: Location): Record<string, unknown> {
   };
 }
 
-function finding(f: Finding): Record<string, unknown> {
+function finding(f: Finding, pack: CompiledPack): Record<string, unknown> {
   return {
     ruleId: f.ruleId,
     kind: f.kind,
@@ -36,6 +39,7 @@ function finding(f: Finding): Record<string, unknown> {
     ...(f.severityReason === undefined ? {} : { severityReason: f.severityReason }),
     ...(f.commit === undefined ? {} : { commit: f.commit }),
     ...(f.occurrences === undefined ? {} : { occurrences: f.occurrences }),
+    remediation: shortFix(f, pack),
   };
 }
 
@@ -51,7 +55,10 @@ export function renderJson(outcome: ScanOutcome, ctx: RenderContext): string {
     version: JSON_REPORT_VERSION,
     tool: { name: 'keyguard', version: ctx.toolVersion },
     mode: outcome.mode,
-    findings: outcome.findings.map(finding),
+    // The decision the exit code came from, and what the rules looked for.
+    verdict: verdictOf(outcome),
+    scannedFor: scanSubject(ctx.pack),
+    findings: outcome.findings.map((f) => finding(f, ctx.pack)),
     suppressed: {
       count: outcome.suppressed.length,
       byKind: countBy(outcome.suppressed, (s) => s.reason.by),

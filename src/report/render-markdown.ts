@@ -4,6 +4,7 @@ import { SEVERITIES } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import { accountText } from './account-text.js';
 import { markdownCode, markdownText } from './escape-markdown.js';
+import { type HeadlineTone, headline } from './headline.js';
 import type { RenderContext } from './render-context.js';
 import { verificationText } from './verification-text.js';
 
@@ -14,12 +15,12 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function severityCounts(findings: readonly Finding[]): string {
-  return SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${n} ${s}`)
-    .join(', ');
-}
+const ICON_OF: Readonly<Record<HeadlineTone, string>> = {
+  fail: '❌',
+  warn: '⚠️',
+  note: 'ℹ️',
+  pass: '✅',
+};
 
 const ICON: Readonly<Record<Severity, string>> = {
   critical: '🔴',
@@ -70,16 +71,9 @@ export function renderMarkdown(outcome: ScanOutcome, ctx: RenderContext): string
   const n = outcome.findings.length;
   const out: string[] = [];
   const inc = outcome.incomplete;
-  out.push(
-    n > 0
-      ? `## ❌ keyguard: ${plural(n, 'finding')} (${severityCounts(outcome.findings)})`
-      : inc === undefined
-        ? '## ✅ keyguard: no AWS credentials found'
-        : inc.accepted
-          ? '## ⚠️ keyguard: PARTIAL scan (accepted): no AWS credentials found in what was read'
-          : '## ❌ keyguard: INCOMPLETE scan: not everything could be read',
-    '',
-  );
+  // The same verdict as the exit code: never a green tick over a failing scan.
+  const head = headline(outcome, ctx.pack);
+  out.push(`## ${ICON_OF[head.tone]} keyguard: ${markdownText(head.text)}`, '');
   if (inc !== undefined && inc.unread > 0)
     out.push(`${plural(inc.unread, 'item')} could not be read (see the log for the list).`, '');
   out.push(...coverageLines(outcome), '');
@@ -103,7 +97,7 @@ export function renderMarkdown(outcome: ScanOutcome, ctx: RenderContext): string
     }
     out.push(
       '',
-      'Rotate exposed keys first: deleting the line does not remove a key from Git history. ' +
+      'Rotate exposed credentials first: deleting the line does not remove a secret from Git history. ' +
         'Then allowlist false positives in `.keyguard.json`, add `keyguard:allow` to the line, ' +
         'or accept existing findings with `keyguard baseline`.',
       '',

@@ -1,10 +1,10 @@
 import type { Finding, Location, Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
-import type { RuleSpec } from '../model/rule.js';
+import type { CompiledPack, RuleSpec } from '../model/rule.js';
 import { accountText } from './account-text.js';
 import { occurrenceKeys } from './occurrence-keys.js';
-import { remediationFor, remediationTopicForRule } from './remediation.js';
 import type { RenderContext } from './render-context.js';
+import { awsGuidance, hasAwsGuidance } from './rule-guidance.js';
 import { SECURITY_SEVERITY } from './security-severity.js';
 import { verificationText } from './verification-text.js';
 
@@ -67,8 +67,8 @@ function helpMarkdown(spec: RuleSpec, guidance: string | undefined): string {
   return lines.join('\n');
 }
 
-function rule(spec: RuleSpec, guidance: string | undefined): Record<string, unknown> {
-  const tags = ['security', 'secret', 'aws', 'external/cwe/cwe-798'];
+function rule(spec: RuleSpec, guidance: string | undefined, aws: boolean): Record<string, unknown> {
+  const tags = ['security', 'secret', ...(aws ? ['aws'] : []), 'external/cwe/cwe-798'];
   return {
     id: spec.id,
     name: spec.id
@@ -92,7 +92,7 @@ function rule(spec: RuleSpec, guidance: string | undefined): Record<string, unkn
   };
 }
 
-function messageText(f: Finding): string {
+function messageText(f: Finding, pack: CompiledPack): string {
   const parts = [`${f.title}: ${f.redacted}`];
   if (f.partner !== undefined) {
     const where = `${f.partner.path}:${f.partner.line}`;
@@ -107,17 +107,27 @@ function messageText(f: Finding): string {
     parts.push(` Verified ${escapeMessage(verificationText(f.verification))}.`);
   if (f.severityReason !== undefined)
     parts.push(` Severity ${f.severity}: ${escapeMessage(f.severityReason)}.`);
-  parts.push(' Rotate the key; removing the line does not remove it from history.');
+  const spec = pack.byId.get(f.ruleId);
+  parts.push(
+    hasAwsGuidance(f.ruleId, pack) || spec === undefined
+      ? ' Rotate the key; removing the line does not remove it from history.'
+      : ` ${escapeMessage(spec.remediation)}`,
+  );
   return parts.join('');
 }
 
-function result(f: Finding, key: string, ruleIndex: Map<string, number>): Record<string, unknown> {
+function result(
+  f: Finding,
+  key: string,
+  ruleIndex: Map<string, number>,
+  pack: CompiledPack,
+): Record<string, unknown> {
   const index = ruleIndex.get(f.ruleId);
   return {
     ruleId: f.ruleId,
     ...(index === undefined ? {} : { ruleIndex: index }),
     level: sarifLevel(f.severity),
-    message: { text: messageText(f) },
+    message: { text: messageText(f, pack) },
     locations: [{ physicalLocation: physicalLocation(f.location) }],
     ...(f.partner === undefined
       ? {}
@@ -158,14 +168,13 @@ function result(f: Finding, key: string, ruleIndex: Map<string, number>): Record
 }
 
 /** Guidance in Markdown per rule, when a richer source than the rule's remediation exists. */
-export type RuleGuidance = (
-  spec: RuleSpec,
-  byId: ReadonlyMap<string, RuleSpec>,
-) => string | undefined;
+export type RuleGuidance = (spec: RuleSpec, pack: CompiledPack) => string | undefined;
 
-/** The full remediation guidance for the rule's situation (src/report/remediation.ts). */
-export const defaultGuidance: RuleGuidance = (spec, byId) =>
-  remediationFor(remediationTopicForRule(spec, byId)).markdown;
+/**
+ * The full AWS guidance for the rule's situation (src/report/remediation.ts) for built-in rules;
+ * a rule pack's rule is helped by its own description and remediation.
+ */
+export const defaultGuidance: RuleGuidance = awsGuidance;
 
 /**
  * SARIF 2.1.0 for GitHub code scanning: every rule of the pack with Markdown help and a
@@ -190,12 +199,14 @@ export function renderSarif(
             name: 'keyguard',
             semanticVersion: ctx.toolVersion,
             version: ctx.toolVersion,
-            rules: specs.map((s) => rule(s, guidance(s, ctx.pack.byId))),
+            rules: specs.map((s) => rule(s, guidance(s, ctx.pack), hasAwsGuidance(s.id, ctx.pack))),
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The repository root.' } } },
         columnKind: 'utf16CodeUnits',
-        results: outcome.findings.map((f, i) => result(f, keys[i] ?? f.fingerprint, ruleIndex)),
+        results: outcome.findings.map((f, i) =>
+          result(f, keys[i] ?? f.fingerprint, ruleIndex, ctx.pack),
+        ),
         invocations: [
           {
             // An incomplete scan did not succeed, unless the user accepted it as partial.

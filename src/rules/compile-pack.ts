@@ -5,6 +5,7 @@ import type {
   CompiledPair,
   CompiledRule,
   RuleKind,
+  RuleOrigin,
   RulePackSpec,
   RuleSpec,
 } from '../model/rule.js';
@@ -87,6 +88,7 @@ export function compilePacks(
   const enable = new Set(options.enable ?? []);
   const disable = new Set(options.disable ?? []);
   const byId = new Map<string, RuleSpec>();
+  const origins = new Map<string, RuleOrigin>();
   /** Where each id was defined (`file#/rules/i`), for messages that must not quote the id. */
   const definedAt = new Map<string, string>();
   const rules: CompiledRule[] = [];
@@ -105,6 +107,7 @@ export function compilePacks(
         );
       }
       byId.set(rule.id, rule);
+      origins.set(rule.id, { pack: spec.name, builtin });
       definedAt.set(rule.id, where);
       const on = !disable.has(rule.id) && (rule.enabled !== false || enable.has(rule.id));
       if (!on) return;
@@ -160,6 +163,7 @@ export function compilePacks(
   }
   return {
     names: sources.map((s) => s.spec.name),
+    origins,
     rules,
     pairs,
     byId,

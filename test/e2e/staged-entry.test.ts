@@ -99,7 +99,8 @@ describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
     'never loads a planted cache: other source, a folder or file others can write, a link',
     () => {
       // V8 checks only the source's length. A cache compiled from a same-length bundle that says
-      // FOUND where ours says found is planted under each name; the real output must come back.
+      // AWS CREDENTIALS where ours says AWS credentials is planted under each name; the real
+      // output must come back.
       const r = tempRepo();
       r.write('a.txt', 'nothing to see\n');
       r.git('add', 'a.txt');
@@ -110,8 +111,8 @@ describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
         cpSync(realDist, fakeDist, { recursive: true });
         const scan = join(fakeDist, 'staged-scan.cjs');
         const text = readFileSync(scan, 'utf8');
-        expect(text).toContain('no AWS credentials found');
-        writeFileSync(scan, text.replace('no AWS credentials found', 'no AWS credentials FOUND'));
+        expect(text).toContain('"AWS credentials"');
+        writeFileSync(scan, text.replace('"AWS credentials"', '"AWS CREDENTIALS"'));
         const run = (entry: string, cacheHome: string) =>
           spawnSync(process.execPath, [entry, 'staged'], {
             cwd: r.dir,
@@ -120,7 +121,7 @@ describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
           }).stdout;
         // The altered bundle's own cache, and the name the real bundle looks for.
         const evil = join(root, 'evil');
-        expect(run(join(fakeDist, 'staged.cjs'), evil)).toContain('FOUND');
+        expect(run(join(fakeDist, 'staged.cjs'), evil)).toContain('no AWS CREDENTIALS found');
         const evilDir = join(evil, 'keyguard');
         const planted = readFileSync(join(evilDir, readdirSync(evilDir)[0] as string));
         const home = join(root, 'home');
@@ -131,7 +132,7 @@ describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
         // Same name, other source: the name carries the source's hash, so the planted bytes are only
         // used when planted under the real name in our own folder. That is what makes the rest a test.
         writeFileSync(file, planted);
-        expect(run(BIN, home)).toContain('FOUND');
+        expect(run(BIN, home)).toContain('no AWS CREDENTIALS found');
 
         writeFileSync(file, planted);
         chmodSync(dir, 0o777);
@@ -145,7 +146,7 @@ describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
         rmSync(file);
         symlinkSync(join(evilDir, readdirSync(evilDir)[0] as string), file);
         expect(run(BIN, home)).toContain('no AWS credentials found');
-        expect(run(join(fakeDist, 'staged.cjs'), home)).toContain('FOUND');
+        expect(run(join(fakeDist, 'staged.cjs'), home)).toContain('no AWS CREDENTIALS found');
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
