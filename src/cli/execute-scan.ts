@@ -10,6 +10,7 @@ import {
 import { KeyguardError } from '../model/errors.js';
 import { SEVERITIES, type Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
+import type { Verdict } from '../model/verdict.js';
 import { escapeControl } from '../report/escape-control.js';
 import { isFormat, render } from '../report/render.js';
 import { writeReportFile } from '../report/write-report-file.js';
@@ -108,6 +109,15 @@ export async function executeScan(
   values: Parsed['values'],
   cli: CliScan,
 ): Promise<number> {
+  return (await scanAndReport(io, values, cli)).exitCode;
+}
+
+/** Scans and reports; the verdict says why the exit code is what it is (hooks word their last line by it). */
+export async function scanAndReport(
+  io: CommandIo,
+  values: Parsed['values'],
+  cli: CliScan,
+): Promise<Verdict> {
   const format = stringOption(values, 'format') ?? 'human';
   if (!isFormat(format))
     throw new KeyguardError('USAGE', `unknown format '${format}' for '--format'`);
@@ -138,5 +148,5 @@ export async function executeScan(
   }
   const warning = incompleteWarning(result);
   if (warning !== undefined) io.stderr.write(warning);
-  return report.exitCode;
+  return report.outcome.verdict;
 }

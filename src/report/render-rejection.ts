@@ -1,6 +1,8 @@
 import type { Finding } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
+import type { CompiledPack } from '../model/rule.js';
 import { escapeControl } from './escape-control.js';
+import { headline, scanSubject } from './headline.js';
 
 /** Findings listed by name; the rest are counted. `remote:` lines are read, not scrolled. */
 const LISTED = 10;
@@ -22,8 +24,8 @@ function line(f: Finding): string {
 export interface RejectionContext {
   /** Where the rules came from, for the last line (`refs/heads/main 1a2b3c4d5e6f`). */
   readonly rulesFrom: string;
-  /** The outcome rejects the push (exit code 1 or 2). */
-  readonly rejected: boolean;
+  /** The rules that ran: the lines say what they looked for. */
+  readonly pack: CompiledPack;
 }
 
 /**
@@ -35,15 +37,20 @@ export function renderRejection(outcome: ScanOutcome, ctx: RejectionContext): st
   const out: string[] = [];
   const n = outcome.findings.length;
   const commits = Number(outcome.coverage?.commits ?? 0);
-  if (!ctx.rejected) {
+  // Accepted or rejected as the verdict says, in its words (findings below --fail-on pass).
+  const head = headline(outcome, ctx.pack);
+  const scanned = `${commits} new commit${commits === 1 ? '' : 's'} scanned`;
+  if (head.verdict.exitCode === 0) {
     out.push(
-      `keyguard: ${commits} new commit${commits === 1 ? '' : 's'} scanned, no AWS credentials (rules: ${escapeControl(ctx.rulesFrom)})`,
+      `keyguard: ${scanned}, ${escapeControl(head.text)} (rules: ${escapeControl(ctx.rulesFrom)})`,
     );
     return `${out.join('\n')}\n`;
   }
-  if (n > 0) {
+  if (head.verdict.reason === 'stale') {
+    out.push(`keyguard: push rejected: ${escapeControl(head.text)}`);
+  } else if (n > 0) {
     out.push(
-      `keyguard: push rejected: ${n} AWS credential finding${n === 1 ? '' : 's'} in the pushed commits`,
+      `keyguard: push rejected: ${n} finding${n === 1 ? '' : 's'} of ${escapeControl(scanSubject(ctx.pack))} in the pushed commits`,
     );
     for (const f of outcome.findings.slice(0, LISTED)) out.push(line(f));
     if (n > LISTED) out.push(`  …and ${n - LISTED} more`);

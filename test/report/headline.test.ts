@@ -6,6 +6,7 @@ import { decideVerdict } from '../../src/model/verdict.js';
 import { headline } from '../../src/report/headline.js';
 import { renderHuman } from '../../src/report/render-human.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
+import { renderRejection } from '../../src/report/render-rejection.js';
 import { CTX, outcomeOf, PACK, sampleOutcome } from './report-fixture.js';
 
 const base = sampleOutcome().outcome.findings;
@@ -61,5 +62,21 @@ describe('headline', () => {
     expect(headline(info, PACK)).toMatchObject({ tone: 'note', verdict: { exitCode: 0 } });
     const low = outcomeOf(withSeverities(['low']));
     expect(headline(low, PACK)).toMatchObject({ tone: 'fail', verdict: { exitCode: 1 } });
+  });
+
+  it("a server-side gate that lets findings below --fail-on through does not call them 'no AWS credentials'", () => {
+    const outcome = outcomeOf(withSeverities(['high']), { coverage: { commits: 1 } });
+    const verdict = decideVerdict(outcome, { failOn: 'critical', failOnStale: false });
+    const text = renderRejection(
+      { ...outcome, verdict },
+      { rulesFrom: 'refs/heads/main', pack: PACK },
+    );
+    expect(text).not.toContain('no AWS credentials');
+    expect(text).toContain('1 finding (1 high) below --fail-on critical: not failing');
+    const clean = renderRejection(outcomeOf([], { coverage: { commits: 1 } }), {
+      rulesFrom: 'refs/heads/main',
+      pack: PACK,
+    });
+    expect(clean).toContain('1 new commit scanned, no AWS credentials found');
   });
 });

@@ -6,7 +6,7 @@ import { KeyguardError } from '../../model/errors.js';
 import { escapeControl } from '../../report/escape-control.js';
 import { redactUrl } from '../../report/redact-url.js';
 import type { CommandIo } from '../command-io.js';
-import { executeScan } from '../execute-scan.js';
+import { scanAndReport } from '../execute-scan.js';
 import { type Parsed, parseOptions } from '../parse-options.js';
 import { readHookInput } from '../read-hook-input.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
@@ -58,7 +58,7 @@ export async function scanPush(
   }
   const resolved =
     plan.selection === undefined ? undefined : await resolveHistory(info.top, plan.selection);
-  const code = await executeScan(io, values, {
+  const verdict = await scanAndReport(io, values, {
     target: {
       mode: 'history',
       cwd: info.top,
@@ -78,14 +78,18 @@ export async function scanPush(
     },
     root: info.top,
   });
-  if (code === 1) {
+  if (verdict.reason === 'findings') {
     io.stderr.write(
-      `keyguard: push to ${escapeControl(shown)} blocked: the commits being pushed contain AWS credentials (above). Take the key out of those commits (git rebase -i; git commit --amend for the last one), rotate it, then push again\n`,
+      `keyguard: push to ${escapeControl(shown)} blocked: the commits being pushed contain credentials (above). Take the key out of those commits (git rebase -i; git commit --amend for the last one), rotate it, then push again\n`,
     );
-  } else if (code === 2) {
+  } else if (verdict.reason === 'stale') {
+    io.stderr.write(
+      `keyguard: push to ${escapeControl(shown)} blocked: stale baseline entries (--fail-on-stale); run 'keyguard baseline' and commit the result\n`,
+    );
+  } else if (verdict.reason === 'incomplete') {
     io.stderr.write('keyguard: push blocked: the scan could not finish (above)\n');
   }
-  return code;
+  return verdict.exitCode;
 }
 
 export async function runPrePush(io: CommandIo): Promise<number> {

@@ -154,7 +154,7 @@ async function judge(
     branch.commit === undefined
       ? `built-in rules (${ref === undefined ? 'no default branch yet' : `${ref} does not exist yet`})`
       : `${ref ?? 'HEAD'} ${branch.commit.slice(0, 12)}`;
-  io.stderr.write(renderRejection(report.outcome, { rulesFrom, rejected: report.exitCode !== 0 }));
+  io.stderr.write(renderRejection(report.outcome, { rulesFrom, pack: report.setup.pack }));
   return report.exitCode;
 }
 
