@@ -5628,7 +5628,12 @@ var init_content_reader = __esm({
         }
         return next;
       }
-      chunk(p, text2, fields) {
+      /**
+       * `gitLines`: the chunk's line numbers are git's (lines end at LF bytes). A UTF-16 view counts
+       * its own lines, so a staged file's added-line ranges say nothing about it: all of it is
+       * reported (a UTF-16 key appended to a text file would otherwise fall outside the ranges).
+       */
+      chunk(p, text2, fields, gitLines = true) {
         const l = p.label;
         p.sink.chunk({
           source: this.options.source,
@@ -5638,7 +5643,7 @@ var init_content_reader = __esm({
           ...l.blobId === void 0 ? {} : { blobId: l.blobId },
           ...l.commit === void 0 ? {} : { commit: l.commit },
           ...l.commitMessage === true ? { commitMessage: true } : {},
-          ...l.reportable === void 0 ? {} : { reportable: l.reportable },
+          ...l.reportable === void 0 || !gitLines ? {} : { reportable: l.reportable },
           ...fields
         });
       }
@@ -5669,13 +5674,18 @@ var init_content_reader = __esm({
         const text2 = buf.toString("utf16le", from, to);
         const view = parity === 0 ? "utf-16le" : "utf-16be";
         const line = p.line16[parity];
-        this.chunk(p, text2, {
-          view,
-          ...line === 1 ? {} : { firstLine: line },
-          ...o1 === from && o2 === to ? {} : { ownFrom: (o1 - from) / 2, ownTo: (o2 - from) / 2 },
-          // The UTF-8 view stands for these bytes in the counts.
-          size: 0
-        });
+        this.chunk(
+          p,
+          text2,
+          {
+            view,
+            ...line === 1 ? {} : { firstLine: line },
+            ...o1 === from && o2 === to ? {} : { ownFrom: (o1 - from) / 2, ownTo: (o2 - from) / 2 },
+            // The UTF-8 view stands for these bytes in the counts.
+            size: 0
+          },
+          false
+        );
       }
       /** Moves the line and column counts from `start` to `next` (the next window's start). */
       advance(p, buf, start, next) {
@@ -22216,7 +22226,7 @@ function createHistorySource(options2) {
           sink.read(bytes);
         }
       };
-      if (record3.data !== void 0) reader.readBytes(record3.data, label, once);
+      if (record3.data !== void 0) await reader.readBytes(record3.data, label, once);
       else if (record3.pieces !== void 0) await reader.readPieces(record3.pieces, label, once);
       else {
         counts.largeBlobs++;

@@ -301,7 +301,8 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
           sink.read(bytes);
         },
       };
-      if (record.data !== undefined) reader.readBytes(record.data, label, once);
+      // Awaited: an archive's entries are read after its raw bytes, and must be before the scan ends.
+      if (record.data !== undefined) await reader.readBytes(record.data, label, once);
       else if (record.pieces !== undefined) await reader.readPieces(record.pieces, label, once);
       else {
         counts.largeBlobs++;
