@@ -191,6 +191,23 @@ var init_finding = __esm({
   }
 });
 
+// src/sources/archive/ends-as-zip.ts
+function endsAsZip(tail2) {
+  for (let at = tail2.length - 22; at >= 0 && tail2.length - at <= ZIP_TAIL_BYTES; at--) {
+    if (tail2[at] !== 80 || tail2[at + 1] !== 75 || tail2[at + 2] !== 5 || tail2[at + 3] !== 6)
+      continue;
+    if (at + 22 + tail2.readUInt16LE(at + 20) === tail2.length) return true;
+  }
+  return false;
+}
+var ZIP_TAIL_BYTES;
+var init_ends_as_zip = __esm({
+  "src/sources/archive/ends-as-zip.ts"() {
+    "use strict";
+    ZIP_TAIL_BYTES = 22 + 65535;
+  }
+});
+
 // src/sources/archive/sniff-archive.ts
 function sniffArchive(head) {
   if (head.length >= 4 && head[0] === 80 && head[1] === 75) {
@@ -229,6 +246,38 @@ var init_sniff_archive = __esm({
     SNIFF_BYTES = 512;
     TAR_MAGIC_OFFSET = 257;
     TAR_CHECKSUM_OFFSET = 148;
+  }
+});
+
+// src/sources/archive/sniff-unopened.ts
+function sniffUnopened(head) {
+  for (const f of UNOPENED) {
+    if (head.length < f.magic.length || f.magic.some((b, i) => head[i] !== b)) continue;
+    if (f.name === "bzip2") {
+      const level = head[3] ?? 0;
+      const block = head.toString("latin1", 4, 10);
+      if (level < 49 || level > 57 || block !== "1AY&SY" && block !== "rE8P\x90")
+        continue;
+    }
+    return f.name;
+  }
+  return void 0;
+}
+function unopenedDetail(format) {
+  return `${format} compressed data: keyguard does not open this format, so what it holds was not read (its raw bytes were scanned)`;
+}
+var UNOPENED;
+var init_sniff_unopened = __esm({
+  "src/sources/archive/sniff-unopened.ts"() {
+    "use strict";
+    UNOPENED = [
+      { name: "bzip2", magic: [66, 90, 104] },
+      { name: "xz", magic: [253, 55, 122, 88, 90, 0] },
+      { name: "zstd", magic: [40, 181, 47, 253] },
+      { name: "7z", magic: [55, 122, 188, 175, 39, 28] },
+      { name: "rar", magic: [82, 97, 114, 33, 26, 7] },
+      { name: "lz4", magic: [4, 34, 77, 24] }
+    ];
   }
 });
 
@@ -5043,6 +5092,14 @@ async function* expandMember(name, open, place) {
       const data = new EntryData(all);
       yield { kind: "entry", path, data };
       data.close();
+      const unopened = sniffUnopened(peeked.head);
+      if (unopened !== void 0)
+        yield {
+          kind: "skipped",
+          path,
+          reason: "archive-unreadable",
+          detail: unopenedDetail(unopened)
+        };
     } else if (place.depth >= place.budget.limits.maxDepth) {
       yield depthSkip(path, nested, place);
     } else {
@@ -5090,6 +5147,7 @@ var init_expand_archive = __esm({
     init_read_tar();
     init_read_zip();
     init_sniff_archive();
+    init_sniff_unopened();
     EntryData = class {
       #source;
       #closed = false;
@@ -5172,7 +5230,9 @@ var WINDOW_BYTES, OVERLAP_BYTES, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
+    init_ends_as_zip();
     init_sniff_archive();
+    init_sniff_unopened();
     init_byte_scan();
     WINDOW_BYTES = ARENA_BYTES;
     OVERLAP_BYTES = 128 * 1024;
@@ -5273,9 +5333,12 @@ var init_content_reader = __esm({
               fill = 0;
             }
             if (end === arena.length) {
-              const format = this.archiveFormat(arena, 0, end);
-              if (this.readLarge(fd, arena, end, label, sink) && format !== void 0)
-                archives.push({ format, input: { kind: "file", path: target.abs }, label });
+              const head = this.containerOf(arena, 0, end, false, label, sink);
+              if (this.readLarge(fd, arena, end, label, sink)) {
+                const format = head ?? (this.zipTail(fd) ? "zip" : void 0);
+                if (format !== void 0)
+                  archives.push({ format, input: { kind: "file", path: target.abs }, label });
+              }
               fill = 0;
               continue;
             }
@@ -5400,7 +5463,7 @@ var init_content_reader = __esm({
             this.scanWindow(p, arena, f.start, f.end, true, flag);
           }
           sink.read(f.end - f.start);
-          const format = this.archiveFormat(arena, f.start, f.end);
+          const format = this.containerOf(arena, f.start, f.end, true, f.label, sink);
           if (format !== void 0) {
             const data = Buffer.from(arena.subarray(f.start, f.end));
             archives.push({ format, input: { kind: "buffer", data }, label: f.label });
@@ -5456,8 +5519,8 @@ var init_content_reader = __esm({
       /** Bytes already in memory (a git blob, a small standard input); an archive is opened too. */
       async readBytes(data, label, sink) {
         const result2 = this.readText(data, label, sink);
-        const format = this.archiveFormat(data, 0, data.length);
-        if (format !== void 0 && !result2.skipped) {
+        const format = result2.skipped ? void 0 : this.containerOf(data, 0, data.length, true, label, sink);
+        if (format !== void 0) {
           await this.expand(format, { kind: "buffer", data }, label, sink);
         }
         return result2;
@@ -5483,7 +5546,7 @@ var init_content_reader = __esm({
           headBytes += next.value.length;
         }
         const first = Buffer.concat(head);
-        const format = this.archiveFormat(first, 0, first.length);
+        const format = expand ? this.containerOf(first, 0, first.length, ended, label, sink) : void 0;
         for (const piece of head) windows.push(piece);
         if (format !== void 0 && !ended) {
           const replayed = replayThenRest(first, source, (piece) => windows.push(piece));
@@ -5491,10 +5554,29 @@ var init_content_reader = __esm({
         } else if (format !== void 0) {
           await this.expand(format, { kind: "buffer", data: first }, label, sink);
         }
+        const tailed = format === void 0 && !ended && this.options.archives !== false;
+        let held = tailed && expand ? [first] : void 0;
+        let heldBytes = first.length;
         while (!ended) {
           const next = await source.next();
           if (next.done === true) break;
           windows.push(next.value);
+          if (held === void 0) continue;
+          heldBytes += next.value.length;
+          if (heldBytes <= this.window) held.push(Buffer.from(next.value));
+          else held = void 0;
+        }
+        if (tailed && endsAsZip(windows.tail())) {
+          if (held !== void 0) {
+            await this.expand("zip", { kind: "buffer", data: Buffer.concat(held) }, label, sink);
+          } else {
+            this.skip(
+              label,
+              sink,
+              "archive-unreadable",
+              "a zip with other bytes before it (an executable jar, a self-extracting archive) in a stream too large to hold or inside another archive: its entries were not opened"
+            );
+          }
         }
         return windows.finish();
       }
@@ -5536,6 +5618,7 @@ var init_content_reader = __esm({
               }
             }
           },
+          tail: () => buf.subarray(Math.max(0, filled - ZIP_TAIL_BYTES), filled),
           finish: () => {
             const done = (result2) => {
               if (this.spare.length < SPARE_BUFFERS) this.spare.push(buf);
@@ -5548,10 +5631,37 @@ var init_content_reader = __esm({
           }
         };
       }
-      /** The archive format of content starting at buf[start], when archives are opened at all. */
-      archiveFormat(buf, start, end) {
+      /**
+       * The archive format to open content starting at buf[start] as, when archives are opened at
+       * all. `whole`: buf[start, end) is all of the content, so a zip is also known by its end. A
+       * format keyguard does not open (xz, zstd, 7z…) is a skip: what it holds was not read.
+       */
+      containerOf(buf, start, end, whole, label, sink) {
         if (this.options.archives === false || end - start < 2) return void 0;
-        return sniffArchive(buf.subarray(start, Math.min(end, start + SNIFF_BYTES)));
+        const head = buf.subarray(start, Math.min(end, start + SNIFF_BYTES));
+        const format = sniffArchive(head);
+        if (format !== void 0) return format;
+        const unopened = sniffUnopened(head);
+        if (unopened !== void 0) {
+          this.skip(label, sink, "archive-unreadable", unopenedDetail(unopened));
+          return void 0;
+        }
+        if (whole && endsAsZip(buf.subarray(Math.max(start, end - ZIP_TAIL_BYTES), end))) return "zip";
+        return void 0;
+      }
+      /** Whether an open file ends as a zip does (its last bytes, read again). */
+      zipTail(fd) {
+        if (this.options.archives === false) return false;
+        const size = fstatSync(fd).size;
+        const length = Math.min(size, ZIP_TAIL_BYTES);
+        const tail2 = Buffer.allocUnsafe(length);
+        let got = 0;
+        while (got < length) {
+          const n = readSync(fd, tail2, got, length - got, size - length + got);
+          if (n === 0) break;
+          got += n;
+        }
+        return endsAsZip(tail2.subarray(0, got));
       }
       /** Every entry of an archive, scanned under `archive!entry`; what could not be opened, listed. */
       async expand(format, input, label, sink) {

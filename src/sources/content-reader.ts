@@ -5,7 +5,9 @@ import type { SkipReason } from '../model/outcome.js';
 import type { FileTarget, ScanSink } from '../model/source.js';
 import type { ArchiveInput } from './archive/archive-input.js';
 import type { ArchiveLimits } from './archive/archive-limits.js';
+import { endsAsZip, ZIP_TAIL_BYTES } from './archive/ends-as-zip.js';
 import { type ArchiveFormat, SNIFF_BYTES, sniffArchive } from './archive/sniff-archive.js';
+import { sniffUnopened, unopenedDetail } from './archive/sniff-unopened.js';
 import type { ByteFilter } from './byte-filter.js';
 import { ARENA_BYTES, type ByteScanner, createByteScanner } from './byte-scan.js';
 
@@ -69,6 +71,8 @@ const UTF16_HIT = 4;
 /** Content arriving in pieces, scanned window by window as they come. */
 interface PieceWindows {
   push(piece: Buffer): void;
+  /** The last bytes pushed (up to ZIP_TAIL_BYTES, as far as the buffer still holds them). */
+  tail(): Buffer;
   finish(): ReadResult;
 }
 
@@ -270,10 +274,14 @@ export class ContentReader {
           fill = 0;
         }
         if (end === arena.length) {
-          const format = this.archiveFormat(arena, 0, end);
-          // An archive too large to hold is opened again by path, after its raw bytes are read.
-          if (this.readLarge(fd, arena, end, label, sink) && format !== undefined)
-            archives.push({ format, input: { kind: 'file', path: target.abs }, label });
+          const head = this.containerOf(arena, 0, end, false, label, sink);
+          // An archive too large to hold is opened again by path, after its raw bytes are read;
+          // a zip is also known by its end (one behind a launch script or a stub).
+          if (this.readLarge(fd, arena, end, label, sink)) {
+            const format = head ?? (this.zipTail(fd) ? 'zip' : undefined);
+            if (format !== undefined)
+              archives.push({ format, input: { kind: 'file', path: target.abs }, label });
+          }
           fill = 0;
           continue;
         }
@@ -410,7 +418,7 @@ export class ContentReader {
         this.scanWindow(p, arena, f.start, f.end, true, flag);
       }
       sink.read(f.end - f.start);
-      const format = this.archiveFormat(arena, f.start, f.end);
+      const format = this.containerOf(arena, f.start, f.end, true, f.label, sink);
       // Copied: the buffer is reused for the next files before archives are opened.
       if (format !== undefined) {
         const data = Buffer.from(arena.subarray(f.start, f.end));
@@ -477,8 +485,10 @@ export class ContentReader {
   /** Bytes already in memory (a git blob, a small standard input); an archive is opened too. */
   async readBytes(data: Buffer, label: ReadLabel, sink: ReadSink): Promise<ReadResult> {
     const result = this.readText(data, label, sink);
-    const format = this.archiveFormat(data, 0, data.length);
-    if (format !== undefined && !result.skipped) {
+    const format = result.skipped
+      ? undefined
+      : this.containerOf(data, 0, data.length, true, label, sink);
+    if (format !== undefined) {
       await this.expand(format, { kind: 'buffer', data }, label, sink);
     }
     return result;
@@ -511,7 +521,9 @@ export class ContentReader {
       headBytes += next.value.length;
     }
     const first = Buffer.concat(head);
-    const format = this.archiveFormat(first, 0, first.length);
+    const format = expand
+      ? this.containerOf(first, 0, first.length, ended, label, sink)
+      : undefined;
     for (const piece of head) windows.push(piece);
     if (format !== undefined && !ended) {
       // The archive reader sees the rest of the pieces through a tap that scans them too, and
@@ -521,10 +533,32 @@ export class ContentReader {
     } else if (format !== undefined) {
       await this.expand(format, { kind: 'buffer', data: first }, label, sink);
     }
+    // A zip can also be known by its end only (behind a launch script or a stub): a small
+    // top-level stream (standard input) is held until then, so it can still be opened.
+    const tailed = format === undefined && !ended && this.options.archives !== false;
+    let held: Buffer[] | undefined = tailed && expand ? [first] : undefined;
+    let heldBytes = first.length;
     while (!ended) {
       const next = await source.next();
       if (next.done === true) break;
       windows.push(next.value);
+      if (held === undefined) continue;
+      heldBytes += next.value.length;
+      if (heldBytes <= this.window) held.push(Buffer.from(next.value));
+      else held = undefined;
+    }
+    if (tailed && endsAsZip(windows.tail())) {
+      if (held !== undefined) {
+        await this.expand('zip', { kind: 'buffer', data: Buffer.concat(held) }, label, sink);
+      } else {
+        // Too large to have held, or an archive's own entry: what it holds was not read.
+        this.skip(
+          label,
+          sink,
+          'archive-unreadable',
+          'a zip with other bytes before it (an executable jar, a self-extracting archive) in a stream too large to hold or inside another archive: its entries were not opened',
+        );
+      }
     }
     return windows.finish();
   }
@@ -569,6 +603,7 @@ export class ContentReader {
           }
         }
       },
+      tail: () => buf.subarray(Math.max(0, filled - ZIP_TAIL_BYTES), filled),
       finish: () => {
         const done = (result: ReadResult): ReadResult => {
           if (this.spare.length < SPARE_BUFFERS) this.spare.push(buf);
@@ -582,10 +617,45 @@ export class ContentReader {
     };
   }
 
-  /** The archive format of content starting at buf[start], when archives are opened at all. */
-  private archiveFormat(buf: Buffer, start: number, end: number): ArchiveFormat | undefined {
+  /**
+   * The archive format to open content starting at buf[start] as, when archives are opened at
+   * all. `whole`: buf[start, end) is all of the content, so a zip is also known by its end. A
+   * format keyguard does not open (xz, zstd, 7z…) is a skip: what it holds was not read.
+   */
+  private containerOf(
+    buf: Buffer,
+    start: number,
+    end: number,
+    whole: boolean,
+    label: ReadLabel,
+    sink: ReadSink,
+  ): ArchiveFormat | undefined {
     if (this.options.archives === false || end - start < 2) return undefined;
-    return sniffArchive(buf.subarray(start, Math.min(end, start + SNIFF_BYTES)));
+    const head = buf.subarray(start, Math.min(end, start + SNIFF_BYTES));
+    const format = sniffArchive(head);
+    if (format !== undefined) return format;
+    const unopened = sniffUnopened(head);
+    if (unopened !== undefined) {
+      this.skip(label, sink, 'archive-unreadable', unopenedDetail(unopened));
+      return undefined;
+    }
+    if (whole && endsAsZip(buf.subarray(Math.max(start, end - ZIP_TAIL_BYTES), end))) return 'zip';
+    return undefined;
+  }
+
+  /** Whether an open file ends as a zip does (its last bytes, read again). */
+  private zipTail(fd: number): boolean {
+    if (this.options.archives === false) return false;
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, ZIP_TAIL_BYTES);
+    const tail = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(fd, tail, got, length - got, size - length + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return endsAsZip(tail.subarray(0, got));
   }
 
   /** Every entry of an archive, scanned under `archive!entry`; what could not be opened, listed. */
@@ -689,7 +759,12 @@ export class ContentReader {
     return next;
   }
 
-  private chunk(p: Progress, text: string, fields: Partial<Chunk>): void {
+  /**
+   * `gitLines`: the chunk's line numbers are git's (lines end at LF bytes). A UTF-16 view counts
+   * its own lines, so a staged file's added-line ranges say nothing about it: all of it is
+   * reported (a UTF-16 key appended to a text file would otherwise fall outside the ranges).
+   */
+  private chunk(p: Progress, text: string, fields: Partial<Chunk>, gitLines = true): void {
     const l = p.label;
     p.sink.chunk({
       source: this.options.source,
@@ -699,7 +774,7 @@ export class ContentReader {
       ...(l.blobId === undefined ? {} : { blobId: l.blobId }),
       ...(l.commit === undefined ? {} : { commit: l.commit }),
       ...(l.commitMessage === true ? { commitMessage: true } : {}),
-      ...(l.reportable === undefined ? {} : { reportable: l.reportable }),
+      ...(l.reportable === undefined || !gitLines ? {} : { reportable: l.reportable }),
       ...fields,
     });
   }
@@ -753,13 +828,18 @@ export class ContentReader {
     const text = buf.toString('utf16le', from, to);
     const view: TextView = parity === 0 ? 'utf-16le' : 'utf-16be';
     const line = p.line16[parity];
-    this.chunk(p, text, {
-      view,
-      ...(line === 1 ? {} : { firstLine: line }),
-      ...(o1 === from && o2 === to ? {} : { ownFrom: (o1 - from) / 2, ownTo: (o2 - from) / 2 }),
-      // The UTF-8 view stands for these bytes in the counts.
-      size: 0,
-    });
+    this.chunk(
+      p,
+      text,
+      {
+        view,
+        ...(line === 1 ? {} : { firstLine: line }),
+        ...(o1 === from && o2 === to ? {} : { ownFrom: (o1 - from) / 2, ownTo: (o2 - from) / 2 }),
+        // The UTF-8 view stands for these bytes in the counts.
+        size: 0,
+      },
+      false,
+    );
   }
 
   /** Moves the line and column counts from `start` to `next` (the next window's start). */

@@ -115,11 +115,31 @@ function endRecord(count: number, cdSize: number, cdOffset: number): Buffer {
   return Buffer.concat([z, locator, e]);
 }
 
+export interface ZipLayout {
+  /**
+   * Bytes before the zip (a self-extracting stub, an executable jar's launch script); the
+   * directory's offsets count them, as `zip -A` and jar launchers write them.
+   */
+  readonly prefix?: Buffer;
+  /** Entries written as local records before the listed ones, but left out of the directory. */
+  readonly unlisted?: readonly ZipEntrySpec[];
+}
+
 /** A zip with these entries, in this order. */
-export function zipBuffer(entries: readonly ZipEntrySpec[]): Buffer {
+export function zipBuffer(entries: readonly ZipEntrySpec[], layout: ZipLayout = {}): Buffer {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
+  if (layout.prefix !== undefined) {
+    parts.push(layout.prefix);
+    offset += layout.prefix.length;
+  }
+  for (const entry of layout.unlisted ?? []) {
+    const p = prepare(entry);
+    const local = localHeader(p);
+    parts.push(local, p.stored);
+    offset += local.length + p.stored.length;
+  }
   for (const entry of entries) {
     const p = prepare(entry);
     const local = localHeader(p);
@@ -312,6 +332,26 @@ export function gzipBuffer(data: Buffer, options: { name?: string | Buffer } = {
   trailer.writeUInt32LE(data.length >>> 0, 4);
   parts.push(deflateRawSync(data), trailer);
   return Buffer.concat(parts);
+}
+
+/**
+ * A gzip member whose first bytes hold no NUL (git then diffs it as text): an FTEXT header with a
+ * non-zero time, `text` in a stored block, then `data` deflated.
+ */
+export function gzipWithoutNul(text: Buffer, data: Buffer): Buffer {
+  if (text.length > 0xfffe || text.length === 0) throw new RangeError('text must be 1-65534 bytes');
+  const header = Buffer.from([0x1f, 0x8b, 8, 1, 0x41, 0x41, 0x41, 0x41, 2, 3]);
+  // A stored, not-final block; the five padding bits after its three header bits are ignored.
+  const stored = Buffer.alloc(5);
+  stored[0] = 0xf8;
+  stored.writeUInt16LE(text.length, 1);
+  stored.writeUInt16LE(~text.length & 0xffff, 3);
+  if (stored.includes(0)) throw new RangeError('pick a text length without a zero byte');
+  const all = Buffer.concat([text, data]);
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc32(all), 0);
+  trailer.writeUInt32LE(all.length >>> 0, 4);
+  return Buffer.concat([header, stored, text, deflateRawSync(data), trailer]);
 }
 
 /** A gzip member around a ready-made deflate stream (a bomb kernel); its trailer is not checked before the end. */

@@ -9,6 +9,7 @@ import { readGzip } from './read-gzip.js';
 import { readTar } from './read-tar.js';
 import { readZip } from './read-zip.js';
 import { type ArchiveFormat, SNIFF_BYTES, sniffArchive } from './sniff-archive.js';
+import { sniffUnopened, unopenedDetail } from './sniff-unopened.js';
 
 export interface ExpandOptions {
   /** Overrides of `DEFAULT_ARCHIVE_LIMITS`, one by one. */
@@ -107,6 +108,15 @@ async function* expandMember(
       const data = new EntryData(all);
       yield { kind: 'entry', path, data };
       data.close();
+      // xz, zstd, 7z…: its raw bytes were handed out, what it holds cannot be read.
+      const unopened = sniffUnopened(peeked.head);
+      if (unopened !== undefined)
+        yield {
+          kind: 'skipped',
+          path,
+          reason: 'archive-unreadable',
+          detail: unopenedDetail(unopened),
+        };
     } else if (place.depth >= place.budget.limits.maxDepth) {
       yield depthSkip(path, nested, place);
     } else {

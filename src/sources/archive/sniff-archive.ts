@@ -13,7 +13,8 @@ const TAR_CHECKSUM_OFFSET = 148;
  * bytes (fewer only when the file is shorter).
  *
  * - zip: a local file header `PK\x03\x04`, or `PK\x05\x06`, the end record of an empty zip. A zip
- *   with something prepended (a self-extracting stub) is not recognised and is scanned as bytes.
+ *   with something prepended (an executable jar's launch script, a self-extracting stub) is found
+ *   by its end instead (`endsAsZip`).
  * - gzip: `1f 8b`, method 8 (deflate) and no reserved flag bits, which rules out most chance
  *   matches in binary files.
  * - tar: `ustar` at offset 257 (POSIX and GNU) and a valid header checksum, so a text file that

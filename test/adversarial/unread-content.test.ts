@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak, planted } from '../helpers/adversarial.js';
+import { gzipWithoutNul, tarBuffer, zipBuffer } from '../helpers/archive-writers.js';
+import { type TempRepo, useTempRepos } from '../helpers/git-repo.js';
+import { assertBuilt, runCli } from '../helpers/run-cli.js';
+
+// Issue 10, "every byte is read, or the run says it could not look": content that a scanner
+// could pass over while it looks like it read it. Each case is built for real and run through
+// the built CLI in every mode that could meet it, and through the installed pre-commit hook.
+
+beforeAll(() => assertBuilt());
+const tempRepo = useTempRepos();
+
+interface Report {
+  findings: { ruleId: string; path: string }[];
+  skipped: { items: { path: string; reason: string; detail?: string }[] };
+  incomplete?: { unread: number; accepted: boolean };
+}
+
+const json = (stdout: string): Report => JSON.parse(stdout) as Report;
+
+/** A repository with the pre-commit gate installed (the shell prefilter in front). */
+function hooked(): TempRepo {
+  const r = tempRepo();
+  const installed = r.keyguard(['install']);
+  expect(installed.code, installed.stderr).toBe(0);
+  return r;
+}
+
+/** Text lines git diffs as text and the hook's prefilter finds nothing key-like in. */
+function prose(lines: number): string {
+  let out = '';
+  for (let i = 0; i < lines; i++) out += `line ${i} of ordinary notes, nothing secret here\n`;
+  return out;
+}
+
+/** An executable jar: a launch script, then a zip whose offsets count it (as jar launchers make). */
+function executableJar(entry: string, data: string): Buffer {
+  const script = Buffer.from('#!/bin/sh\nexec java -jar "$0" "$@"\n');
+  return zipBuffer([{ name: entry, data: Buffer.from(data) }], { prefix: script });
+}
+
+describe('the pre-commit gate: what git diffs as text but the engine numbers otherwise', () => {
+  it('a UTF-16 key appended to a text file is found (its view has its own line numbers)', () => {
+    for (const encoding of ['utf16le', 'utf16be'] as const) {
+      const r = hooked();
+      r.write('notes.txt', prose(300));
+      r.commitAll('notes');
+      const { pair, text } = planted();
+      const utf16 = Buffer.from(text, 'utf16le');
+      if (encoding === 'utf16be') utf16.swap16();
+      r.write('notes.txt', Buffer.concat([Buffer.from(prose(300)), utf16]));
+      r.git('add', 'notes.txt');
+      const staged = r.keyguard(['staged', '-f', 'json']);
+      expect(staged.code, `${encoding}: ${staged.stderr}`).toBe(1);
+      expect(json(staged.stdout).findings.map((f) => f.ruleId)).toContain('aws-access-key-pair');
+      const commit = r.tryGit('commit', '-q', '-m', 'utf-16 tail');
+      expect(commit.code, encoding).not.toBe(0);
+      expectNoLeak([staged, commit], [pair], encoding);
+    }
+  });
+});
+
+describe('archives a scanner could pass over', () => {
+  it('an executable jar (a zip after a launch script) is opened in tree, stdin, staged and history', () => {
+    const r = hooked();
+    const { pair, text } = planted();
+    const jar = executableJar('BOOT-INF/classes/application.properties', text);
+    r.write('app.jar', jar);
+    const inner = 'app.jar!BOOT-INF/classes/application.properties';
+    const tree = r.keyguard(['tree', '.', '-f', 'json']);
+    expect(tree.code, tree.stderr).toBe(1);
+    expect(json(tree.stdout).findings.map((f) => f.path)).toContain(inner);
+    const stdin = runCli(['stdin', '--path', 'app.jar', '-f', 'json'], { input: jar });
+    expect(stdin.code, stdin.stderr).toBe(1);
+    // Larger than the first look at a stream: held, and opened once its end shows a zip.
+    const padded = executableJar('app.env', `${'#'.repeat(4096)}\n${text}`);
+    const streamed = runCli(['stdin', '--path', 'big.jar', '-f', 'json'], { input: padded });
+    expect(streamed.code, streamed.stderr).toBe(1);
+    expect(json(streamed.stdout).findings.map((f) => f.path)).toContain('big.jar!app.env');
+    r.git('add', 'app.jar');
+    const staged = r.keyguard(['staged', '-f', 'json']);
+    expect(staged.code, staged.stderr).toBe(1);
+    expect(json(staged.stdout).findings.map((f) => f.path)).toContain(inner);
+    const commit = r.tryGit('commit', '-q', '-m', 'jar');
+    expect(commit.code).not.toBe(0);
+    r.commitAll('jar, past the hook');
+    const history = r.keyguard(['history', '-f', 'json']);
+    expect(history.code, history.stderr).toBe(1);
+    expect(json(history.stdout).findings.map((f) => f.path)).toContain(inner);
+    expectNoLeak([tree, stdin, streamed, staged, commit, history], [pair]);
+  });
+
+  it('a large executable jar (read in windows) is opened by its end; text that starts like bzip2 is not a skip', () => {
+    const r = tempRepo();
+    const { pair, text } = planted();
+    const filler = randomBytes(5 * 1024 * 1024);
+    const script = Buffer.from('#!/bin/sh\nexec java -jar "$0" "$@"\n');
+    r.write(
+      'big.jar',
+      zipBuffer(
+        [
+          { name: 'lib/blob.bin', data: filler, method: 0 },
+          { name: 'config/app.env', data: Buffer.from(text) },
+        ],
+        { prefix: script },
+      ),
+    );
+    r.write('notes.txt', 'BZh9 is how a bzip2 file starts; this one is text.\n');
+    const tree = r.keyguard(['tree', '.', '-f', 'json']);
+    expect(tree.code, tree.stderr).toBe(1);
+    const report = json(tree.stdout);
+    expect(report.findings.map((f) => f.path)).toContain('big.jar!config/app.env');
+    expect(report.skipped.items).toEqual([]);
+    expectNoLeak(tree, [pair]);
+  });
+
+  it('the hook hands compressed data that git diffs as text to the full scan', () => {
+    const r = hooked();
+    r.write('README.md', 'hello\n');
+    r.commitAll('init');
+    const { pair, text } = planted();
+    // More than git's 8,000-byte look for a NUL, with no run the prefilter's pattern matches.
+    const cover = Buffer.from('-'.repeat(70).concat('\n').repeat(120));
+    r.write('logs.gz', gzipWithoutNul(cover, Buffer.from(text)));
+    r.write(
+      'tool.run',
+      Buffer.concat([cover, zipBuffer([{ name: 'creds.ini', data: Buffer.from(text) }])]),
+    );
+    for (const file of ['logs.gz', 'tool.run']) {
+      r.git('reset', '-q');
+      r.git('add', file);
+      expect(r.git('diff', '--cached', '--numstat'), `${file} diffs as text`).not.toMatch(/^-\t/);
+      const commit = r.tryGit('commit', '-q', '-m', file);
+      expect(commit.code, `${file}: ${commit.stdout}${commit.stderr}`).not.toBe(0);
+      expectNoLeak(commit, [pair], file);
+    }
+  });
+
+  it('a compressed format keyguard cannot open is listed and fails the scan (exit 2), alone or inside a zip', () => {
+    const magics: Record<string, Buffer> = {
+      'a.bz2': Buffer.from('BZh91AY&SY'),
+      'a.xz': Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
+      'a.zst': Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
+      'a.7z': Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]),
+      'a.rar': Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'),
+      'a.lz4': Buffer.from([0x04, 0x22, 0x4d, 0x18]),
+    };
+    const r = tempRepo();
+    for (const [name, magic] of Object.entries(magics)) {
+      r.write(name, Buffer.concat([magic, randomBytes(2000)]));
+    }
+    const xz = Buffer.concat([magics['a.xz'] as Buffer, randomBytes(500)]);
+    r.write('bundle.zip', zipBuffer([{ name: 'inner/data.xz', data: xz }]));
+    // An executable jar inside another archive arrives as a stream: known by its end, too late.
+    r.write('image.tar', tarBuffer([{ name: 'app.jar', data: executableJar('a.env', 'x=1\n') }]));
+    const tree = r.keyguard(['tree', '.', '-f', 'json']);
+    expect(tree.code, tree.stderr).toBe(2);
+    const skipped = json(tree.stdout).skipped.items;
+    for (const name of [...Object.keys(magics), 'bundle.zip!inner/data.xz', 'image.tar!app.jar']) {
+      const s = skipped.find((i) => i.path === name);
+      expect(s?.reason, name).toBe('archive-unreadable');
+    }
+    const partial = r.keyguard(['tree', '.', '--allow-partial']);
+    expect(partial.code, partial.stderr).toBe(0);
+    expect(partial.stdout).not.toContain('✔');
+    r.commitAll('compressed');
+    const history = r.keyguard(['history', '-f', 'json']);
+    expect(history.code, history.stderr).toBe(2);
+  });
+});
+
+describe('a plain folder holds the same traps', () => {
+  it('an executable jar outside git is opened too', () => {
+    const r = tempRepo();
+    const { pair, text } = planted();
+    writeFileSync(join(r.dir, 'svc.jar'), executableJar('app.env', text));
+    const res = runCli(['tree', r.dir, '-f', 'json']);
+    expect(res.code, res.stderr).toBe(1);
+    expectNoLeak(res, [pair]);
+  });
+});
