@@ -21075,6 +21075,9 @@ function subcommandFlags(command) {
     // name the program a local or ssh fetch runs.
     case "fetch":
       return ["--no-recurse-submodules", "--upload-pack=git-upload-pack"];
+    // A clone never recurses into submodules unless asked (keyguard does not ask).
+    case "clone":
+      return ["--upload-pack=git-upload-pack"];
     default:
       return [];
   }
@@ -21086,6 +21089,10 @@ function check(use, command, args) {
   if (use === "scratch") return;
   if (use === "fetch") {
     if (command !== "fetch") refuse(use, command, "only fetch");
+    return;
+  }
+  if (use === "clone") {
+    if (command !== "clone") refuse(use, command, "only clone");
     return;
   }
   if (use === "hooks-path") {
@@ -21110,6 +21117,7 @@ function additions(use) {
     case "hooks-path":
       return { GIT_NO_LAZY_FETCH: "1", GIT_OPTIONAL_LOCKS: "0" };
     case "fetch":
+    case "clone":
       return { GIT_TERMINAL_PROMPT: "0" };
     case "scratch":
       return {};
@@ -21122,6 +21130,7 @@ function settings(use) {
     case "hooks-path":
       return [...NO_PROGRAMS, ...NO_TRANSPORT];
     case "fetch":
+    case "clone":
       return [...NO_PROGRAMS, NO_HOOKS, ...FETCH_ONLY];
     case "scratch":
       return [...NO_PROGRAMS];
@@ -21478,13 +21487,18 @@ init_errors();
 
 // src/git/spawn-git.ts
 import { spawn } from "node:child_process";
+var running = /* @__PURE__ */ new Set();
 function spawnGit(use, args, options2) {
   const command = gitCommand(use, args, options2.env);
-  return spawn("git", command.args, {
+  const child = spawn("git", command.args, {
     cwd: options2.cwd,
     stdio: ["pipe", "pipe", "pipe"],
     ...command.env === void 0 ? {} : { env: command.env }
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  child.once("error", () => running.delete(child));
+  return child;
 }
 
 // src/git/blob-reader.ts
@@ -25682,7 +25696,7 @@ function finishHistory(result2, history) {
 async function scan(target, options2) {
   const started = Date.now();
   const setup = options2.setup ?? await createScanSetup({
-    root: options2.root,
+    root: options2.configRoot ?? options2.root,
     today: options2.today,
     ...options2.configFile === void 0 ? {} : { configFile: options2.configFile },
     ...options2.rulePacks === void 0 ? {} : { rulePacks: options2.rulePacks }
@@ -25699,7 +25713,7 @@ async function scan(target, options2) {
   }
   const baseline = await baselineFor(
     options2.baseline ?? { kind: "default" },
-    options2.root,
+    options2.configRoot ?? options2.root,
     setup.config.baseline
   );
   const read = {

@@ -84,6 +84,11 @@ export type BaselineChoice =
 export interface ScanOptions {
   /** Where `.keyguard.json` and the default baseline are looked for (the repository's top). */
   readonly root: string;
+  /**
+   * Where `.keyguard.json` and the default baseline are looked for, when not `root`: a scanned
+   * clone of someone else's repository does not get to configure (or allowlist) its own scan.
+   */
+  readonly configRoot?: string;
   /** Today as YYYY-MM-DD (allowlist expiry). */
   readonly today: string;
   readonly configFile?: string;
@@ -246,7 +251,7 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
   const setup =
     options.setup ??
     (await createScanSetup({
-      root: options.root,
+      root: options.configRoot ?? options.root,
       today: options.today,
       ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
       ...(options.rulePacks === undefined ? {} : { rulePacks: options.rulePacks }),
@@ -263,7 +268,7 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
   }
   const baseline = await baselineFor(
     options.baseline ?? { kind: 'default' },
-    options.root,
+    options.configRoot ?? options.root,
     setup.config.baseline,
   );
   const read = {

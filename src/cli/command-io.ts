@@ -17,6 +17,11 @@ export interface CommandIo {
   readonly version: string;
   /** The built worker-thread entry (dist/worker.js), when there is one. */
   readonly workerScript?: string;
+  /**
+   * Registers a synchronous cleanup (removing a temporary clone) that also runs when the process
+   * is interrupted (Ctrl-C, SIGTERM, SIGHUP); returns a function that unregisters it.
+   */
+  onInterrupt?(cleanup: () => void): () => void;
 }
 
 export type Command = (io: CommandIo) => Promise<number>;

@@ -24,6 +24,8 @@ export interface CliScan {
   readonly root: string;
   /** The repository paths the scan covers (stale baseline entries); undefined: cannot tell. */
   readonly covers?: (path: string) => boolean;
+  /** Where configuration is looked for instead of `root` (a clone must not configure its scan). */
+  readonly configRoot?: string;
 }
 
 function parseSeverity(text: string, flag: string): Severity {
@@ -65,7 +67,7 @@ function threads(io: CommandIo, values: Parsed['values']): ScanOptions['threads'
 export async function scanOptionsFrom(
   io: CommandIo,
   values: Parsed['values'],
-  cli: Pick<CliScan, 'root' | 'covers'>,
+  cli: Pick<CliScan, 'root' | 'covers' | 'configRoot'>,
 ): Promise<ScanOptions> {
   // Loaded only for --verify: the HTTP and TLS stack stays off every other scan's start.
   const verify =
@@ -76,6 +78,7 @@ export async function scanOptionsFrom(
   const workers = threads(io, values);
   return {
     root: cli.root,
+    ...(cli.configRoot === undefined ? {} : { configRoot: cli.configRoot }),
     today: io.today,
     ...(configFile === undefined ? {} : { configFile: resolve(io.cwd, configFile) }),
     rulePacks: listOption(values, 'rules').map((r) => resolve(io.cwd, r)),

@@ -3,6 +3,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
 import { setGitEnvironment } from '../git/git-command.js';
+import { killRunningGit } from '../git/spawn-git.js';
 import { isKeyguardError } from '../model/errors.js';
 import { describeWriteError } from '../report/describe-write-error.js';
 import { escapeControl } from '../report/escape-control.js';
@@ -12,6 +13,36 @@ import type { CommandIo } from './command-io.js';
 function workerScript(): { workerScript?: string } {
   const path = fileURLToPath(new URL('./worker.js', import.meta.url));
   return existsSync(path) ? { workerScript: path } : {};
+}
+
+/** Cleanups to run if the process is interrupted before the command removes what it made. */
+const cleanups = new Set<() => void>();
+let trapped = false;
+
+/** Exit codes of a process ended by a signal, as a shell would report it. */
+const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+function onInterrupt(cleanup: () => void): () => void {
+  if (!trapped) {
+    trapped = true;
+    for (const signal of Object.keys(SIGNAL_EXIT)) {
+      process.once(signal, () => {
+        // A clone still running would go on writing into the folder being removed.
+        killRunningGit();
+        for (const c of cleanups) {
+          try {
+            c();
+          } catch {
+            // Best effort: every cleanup gets its turn.
+          }
+        }
+        process.stderr.write(`keyguard: interrupted (${signal}); temporary files removed\n`);
+        process.exit(SIGNAL_EXIT[signal] ?? 130);
+      });
+    }
+  }
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
 }
 
 /** The command's view of this process: its arguments after the command name, cwd, env, streams. */
@@ -29,6 +60,7 @@ export function processIo(argv: readonly string[]): CommandIo {
     },
     today: new Date().toISOString().slice(0, 10),
     version: pkg.version,
+    onInterrupt,
     ...workerScript(),
   };
 }

@@ -13,8 +13,12 @@
  *   ssh key) stay; hooks, fsmonitor and the transports that run commands stay off.
  * - `scratch`: `keyguard doctor`'s own throwaway repository. Its config is ours and its commit
  *   must run the hooks under test.
+ * - `clone`: `keyguard history <url>` / `tree <url>` copying a repository into a temporary
+ *   folder. As `fetch`: the user's transport settings and credential helpers stay (credentials
+ *   come from them, never from keyguard), hooks and command-running transports stay off, and git
+ *   never prompts.
  */
-export type GitUse = 'scan' | 'hooks-path' | 'fetch' | 'scratch';
+export type GitUse = 'scan' | 'hooks-path' | 'fetch' | 'scratch' | 'clone';
 
 /**
  * `-c` settings given on git's command line win over every config file, the repository's own
@@ -101,6 +105,9 @@ function subcommandFlags(command: string): string[] {
     // name the program a local or ssh fetch runs.
     case 'fetch':
       return ['--no-recurse-submodules', '--upload-pack=git-upload-pack'];
+    // A clone never recurses into submodules unless asked (keyguard does not ask).
+    case 'clone':
+      return ['--upload-pack=git-upload-pack'];
     default:
       return [];
   }
@@ -115,6 +122,10 @@ function check(use: GitUse, command: string, args: readonly string[]): void {
   if (use === 'scratch') return;
   if (use === 'fetch') {
     if (command !== 'fetch') refuse(use, command, 'only fetch');
+    return;
+  }
+  if (use === 'clone') {
+    if (command !== 'clone') refuse(use, command, 'only clone');
     return;
   }
   if (use === 'hooks-path') {
@@ -158,6 +169,7 @@ function additions(use: GitUse): Record<string, string> {
     case 'hooks-path':
       return { GIT_NO_LAZY_FETCH: '1', GIT_OPTIONAL_LOCKS: '0' };
     case 'fetch':
+    case 'clone':
       return { GIT_TERMINAL_PROMPT: '0' };
     case 'scratch':
       return {};
@@ -171,6 +183,7 @@ function settings(use: GitUse): string[] {
     case 'hooks-path':
       return [...NO_PROGRAMS, ...NO_TRANSPORT];
     case 'fetch':
+    case 'clone':
       return [...NO_PROGRAMS, NO_HOOKS, ...FETCH_ONLY];
     case 'scratch':
       return [...NO_PROGRAMS];

@@ -7,6 +7,19 @@ export interface SpawnGitOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** git processes still running: an interrupted keyguard stops them before removing their files. */
+const running = new Set<ChildProcessWithoutNullStreams>();
+
+/**
+ * Stops every git process keyguard started that is still running (on Ctrl-C: a clone would
+ * otherwise go on writing into the temporary folder being removed).
+ */
+export function killRunningGit(): void {
+  for (const child of running) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
 /**
  * Starts git the way `gitCommand` decides for `use`. Every git process keyguard runs starts here
  * (test/git/git-command.test.ts checks that no other file spawns).
@@ -17,9 +30,13 @@ export function spawnGit(
   options: SpawnGitOptions,
 ): ChildProcessWithoutNullStreams {
   const command = gitCommand(use, args, options.env);
-  return spawn('git', command.args, {
+  const child = spawn('git', command.args, {
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
     ...(command.env === undefined ? {} : { env: command.env }),
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  child.once('error', () => running.delete(child));
+  return child;
 }

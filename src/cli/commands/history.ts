@@ -1,12 +1,17 @@
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cloneForScan } from '../../app/clone-for-scan.js';
 import { resolveHistory } from '../../app/resolve-history.js';
 import { workTreeOf } from '../../git/find-repo-root.js';
 import { parseHistorySelection } from '../../git/history-args.js';
 import { pathspecsFromFolder } from '../../git/pathspecs-from-folder.js';
 import type { RefUpdate } from '../../git/ref-updates.js';
 import { readRepoInfo } from '../../git/repo-info.js';
+import { isRepositoryUrl } from '../../git/repo-location.js';
 import { KeyguardError } from '../../model/errors.js';
 import type { HistorySelection } from '../../model/history-selection.js';
 import { escapeControl } from '../../report/escape-control.js';
+import { redactUrl } from '../../report/redact-url.js';
 import type { CommandIo } from '../command-io.js';
 import { executeScan } from '../execute-scan.js';
 import { listOption, type Parsed, parseOptions, stringOption } from '../parse-options.js';
@@ -14,7 +19,7 @@ import { createProgressLine } from '../progress-line.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
 import { scanPush } from './pre-push.js';
 
-const HELP = `Usage: keyguard history [<revision>...] [options] [-- <path>...]
+const HELP = `Usage: keyguard history [<repository>] [<revision>...] [options] [-- <path>...]
 
 Scan every commit reachable from any ref (default), or the commits you aim it at, with what you
 would type into git log. Each blob is read once; each finding names the commit that introduced it
@@ -27,6 +32,8 @@ and says how many commits carry it. Commit messages are scanned too.
   keyguard history --branches --tags          every branch and tag (--remotes, --all too;
                                               --branches=<glob> and friends take a pattern)
   keyguard history main -- src/ '*.env'       only changes under these paths
+  keyguard history https://host/org/repo.git  clone it into a temporary folder, scan, remove
+                                              (also git@host:org/repo.git, file://, /path/repo)
 
 The scan fails closed: a shallow clone, a revision git cannot resolve or a git failure exits 2
 and says what was not covered. Every report ends with a coverage summary.
@@ -177,15 +184,25 @@ function selectionOf(io: CommandIo, argv: readonly string[]) {
   const parsed = parseOptions(rest, OPTIONS, 'history');
   const { values, positionals } = parsed;
   const cut = parsed.beforeDashDash ?? positionals.length;
-  const revisions = positionals.slice(0, cut);
+  const words = positionals.slice(0, cut);
   const pathspecs = positionals.slice(cut);
+  // `keyguard history <url> [<revision>...]`: the first word may name a repository to clone.
+  const first = words[0];
+  const location =
+    first === undefined ? undefined : isRepositoryUrl(first) ? first : localRepository(io, first);
+  const revisions = location === undefined ? words : words.slice(1);
   if (values['pre-push'] === true) {
     if (positionals.length > 0 || refs.length > 0 || logOpts.length > 0) {
       throw new KeyguardError('USAGE', "'--pre-push' takes its range from the environment");
     }
     const update = prePushUpdate(io.env);
     if (update !== undefined) return { values, selection: undefined, update };
-    return { values, selection: prePushBranchSelection(io.env) };
+    return {
+      values,
+      selection: prePushBranchSelection(io.env),
+      update: undefined,
+      location: undefined,
+    };
   }
   const tokens = [...revisions, ...refs];
   const since = stringOption(values, 'since');
@@ -199,35 +216,50 @@ function selectionOf(io: CommandIo, argv: readonly string[]) {
   const selection = parseHistorySelection({
     tokens,
     logOpts,
-    label: describe(revisions, refs, logOpts, values, pathspecs),
+    label:
+      (location === undefined ? '' : `${redactUrl(location)}: `) +
+      describe(revisions, refs, logOpts, values, pathspecs),
   });
-  return { values, selection, update: undefined };
+  return { values, selection, update: undefined, location };
 }
 
-export async function runHistory(io: CommandIo): Promise<number> {
-  const { values, selection, update } = selectionOf(io, io.argv);
-  if (values.help === true) {
-    io.stdout.write(HELP);
-    return 0;
+/**
+ * The local repository a first word names, as an absolute path, when it is spelled as a path
+ * (`/srv/x.git`, `./x`, `../x`, `~/x`) and is a folder: a bare word is a revision, as in git.
+ */
+function localRepository(io: CommandIo, word: string): string | undefined {
+  if (!/^(?:\/|\.\.?\/|~\/)/.test(word)) return undefined;
+  const path = word.startsWith('~/')
+    ? join(io.env.HOME ?? '', word.slice(2))
+    : resolve(io.cwd, word);
+  try {
+    // Absolute: the clone runs in its temporary folder.
+    return statSync(path).isDirectory() ? path : undefined;
+  } catch {
+    return undefined;
   }
-  if (update !== undefined) {
-    // The same plan as git's own pre-push hook: what the remote is not known to have.
-    const name = io.env.PRE_COMMIT_REMOTE_NAME ?? '';
-    return scanPush(io, values, [update], { name, url: io.env.PRE_COMMIT_REMOTE_URL ?? name });
-  }
-  const [info, place] = await Promise.all([readRepoInfo(io.cwd), workTreeOf(io.cwd)]);
-  if (selection === undefined) return 0;
+}
+
+interface Walked {
+  readonly cwd: string;
+  readonly shallow: boolean;
+  readonly root: string;
+  readonly configRoot?: string;
+}
+
+async function scanSelection(
+  io: CommandIo,
+  values: Parsed['values'],
+  selection: HistorySelection,
+  where: Walked,
+): Promise<number> {
   const extra: Record<string, string | number | boolean> = { partial: false };
-  if (info.shallow) {
+  if (where.shallow) {
     extra.partial = true;
     extra.partialReason =
       'shallow clone: commits before the shallow boundary are missing and were not scanned';
   }
-  // git runs at the top level: pathspecs typed in a subfolder are rewritten to mean the same there.
-  const resolved = await resolveHistory(info.top, {
-    ...selection,
-    pathspecs: pathspecsFromFolder(place?.prefix ?? '', selection.pathspecs),
-  });
+  const resolved = await resolveHistory(where.cwd, selection);
   if (resolved.total === 0) {
     io.stderr.write(
       `keyguard: warning: '${escapeControl(selection.label)}' selects no commits: nothing was scanned\n`,
@@ -238,14 +270,14 @@ export async function runHistory(io: CommandIo): Promise<number> {
     return await executeScan(io, values, {
       target: {
         mode: 'history',
-        cwd: info.top,
+        cwd: where.cwd,
         revisions: resolved.revisions,
         ...(resolved.input === undefined ? {} : { input: resolved.input }),
         ...(resolved.commits === undefined ? {} : { commits: resolved.commits }),
         pathspecs: resolved.pathspecs,
         rangeLabel: selection.label,
         total: resolved.total,
-        shallow: info.shallow,
+        shallow: where.shallow,
         extraCoverage: extra,
         onProgress: (p) =>
           progress.update(
@@ -254,9 +286,57 @@ export async function runHistory(io: CommandIo): Promise<number> {
             `${p.blobs} blobs, ${Math.round(p.bytes / 1048576)} MiB`,
           ),
       },
-      root: info.top,
+      root: where.root,
+      ...(where.configRoot === undefined ? {} : { configRoot: where.configRoot }),
     });
   } finally {
     progress.done();
   }
+}
+
+export async function runHistory(io: CommandIo): Promise<number> {
+  const { values, selection, update, location } = selectionOf(io, io.argv);
+  if (values.help === true) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (update !== undefined) {
+    // The same plan as git's own pre-push hook: what the remote is not known to have.
+    const name = io.env.PRE_COMMIT_REMOTE_NAME ?? '';
+    return scanPush(io, values, [update], { name, url: io.env.PRE_COMMIT_REMOTE_URL ?? name });
+  }
+  if (selection === undefined) return 0;
+  if (location !== undefined) {
+    let unregister: (() => boolean) | (() => void) = () => undefined;
+    const clone = await cloneForScan(location, {
+      mode: 'history',
+      onRemovable: (remove) => {
+        unregister = io.onInterrupt?.(remove) ?? (() => undefined);
+      },
+    });
+    try {
+      // The clone's own .keyguard.json and baseline are not used: a repository being audited does
+      // not get to allowlist itself. --config, --rules and --baseline files still apply.
+      return await scanSelection(io, values, selection, {
+        cwd: clone.dir,
+        shallow: false,
+        root: clone.dir,
+        configRoot: clone.home,
+      });
+    } finally {
+      clone.remove();
+      unregister();
+    }
+  }
+  const [info, place] = await Promise.all([readRepoInfo(io.cwd), workTreeOf(io.cwd)]);
+  // git runs at the top level: pathspecs typed in a subfolder are rewritten to mean the same there.
+  const here = {
+    ...selection,
+    pathspecs: pathspecsFromFolder(place?.prefix ?? '', selection.pathspecs),
+  };
+  return scanSelection(io, values, here, {
+    cwd: info.top,
+    shallow: info.shallow,
+    root: info.top,
+  });
 }

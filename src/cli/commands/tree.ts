@@ -1,13 +1,17 @@
 import { statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
+import { cloneForScan } from '../../app/clone-for-scan.js';
 import { baselineScope } from '../../filters/baseline-scope.js';
 import { findRepoRoot } from '../../git/find-repo-root.js';
+import { isRepositoryUrl } from '../../git/repo-location.js';
+import { KeyguardError } from '../../model/errors.js';
 import type { CommandIo } from '../command-io.js';
 import { executeScan } from '../execute-scan.js';
-import { parseOptions } from '../parse-options.js';
+import { type Parsed, parseOptions, stringOption } from '../parse-options.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
 
 const HELP = `Usage: keyguard tree [paths...] [options]
+       keyguard tree <url> [--branch <name>] [options]
 
 Scan a working tree or any folder (default: the current folder). In a git repository the files
 git tracks or would track are scanned (.gitignore honoured); elsewhere every file not excluded by
@@ -15,6 +19,12 @@ a .gitignore. Every byte is read: binary files, any encoding (UTF-8, UTF-16 with
 byte-order mark), files of any size. Symlinks are not followed (their targets are scanned where
 they live). A file that cannot be read makes the scan incomplete (exit 2) and is listed.
 
+A URL (https://…, ssh://…, file://…, git@host:org/repo.git) is cloned into a temporary folder
+(one branch, its tip only: --branch, default the remote's default branch), scanned, and removed,
+also on failure and on Ctrl-C. Credentials come from git's credential helpers only; a URL's
+user:password is never printed. The clone's own .keyguard.json and baseline are not used.
+
+      --branch <name>       with a URL: the branch to scan
 ${SCAN_OPTIONS_HELP}
 `;
 
@@ -40,11 +50,61 @@ export function coveredBy(io: CommandIo, root: string, paths: readonly string[])
   return baselineScope(named.map((p) => relative(root, resolve(io.cwd, p)).split(sep).join('/')));
 }
 
+/** `keyguard tree <url>`: the tip of one branch, cloned into a temporary folder, scanned, removed. */
+async function runRemoteTree(
+  io: CommandIo,
+  values: Parsed['values'],
+  url: string,
+  branch: string | undefined,
+): Promise<number> {
+  let unregister: () => void = () => undefined;
+  const clone = await cloneForScan(url, {
+    mode: 'tree',
+    ...(branch === undefined ? {} : { branch }),
+    onRemovable: (remove) => {
+      unregister = io.onInterrupt?.(remove) ?? (() => undefined);
+    },
+  });
+  try {
+    return await executeScan(
+      io,
+      { ...values },
+      {
+        target: { mode: 'tree', cwd: clone.dir, paths: ['.'] },
+        root: clone.dir,
+        // A repository being audited does not get to allowlist itself.
+        configRoot: clone.home,
+      },
+    );
+  } finally {
+    clone.remove();
+    unregister();
+  }
+}
+
 export async function runTree(io: CommandIo): Promise<number> {
-  const { values, positionals } = parseOptions(io.argv, SCAN_OPTIONS, 'tree');
+  const { values, positionals } = parseOptions(
+    io.argv,
+    { ...SCAN_OPTIONS, branch: { type: 'string' } },
+    'tree',
+  );
   if (values.help === true) {
     io.stdout.write(HELP);
     return 0;
+  }
+  const branch = stringOption(values, 'branch');
+  const [first] = positionals;
+  if (first !== undefined && isRepositoryUrl(first)) {
+    if (positionals.length > 1) {
+      throw new KeyguardError(
+        'USAGE',
+        "'keyguard tree <url>' scans one repository: no other paths",
+      );
+    }
+    return runRemoteTree(io, values, first, branch);
+  }
+  if (branch !== undefined) {
+    throw new KeyguardError('USAGE', "'--branch' is for 'keyguard tree <url>'");
   }
   const root = await configRoot(io, positionals[0]);
   return executeScan(io, values, {
