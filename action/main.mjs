@@ -19409,6 +19409,46 @@ var init_aws = __esm({
   }
 });
 
+// src/engine/inline-markers.ts
+function markerLines(text2, index, others = true) {
+  const lines = /* @__PURE__ */ new Map();
+  for (const m of text2.matchAll(others ? ANY_MARKER : OWN_MARKER)) {
+    const which = others ? m.findIndex((g, i) => i > 0 && g !== void 0) - 1 : 0;
+    const marker = MARKERS[which];
+    if (marker === void 0) continue;
+    const line = index.lineOf(m.index) + (marker.nextLine === true ? 1 : 0);
+    const known = lines.get(line);
+    if (known === void 0 || marker.name === PRAGMA && known !== PRAGMA)
+      lines.set(line, marker.name);
+  }
+  return lines;
+}
+var PRAGMA, MARKERS, ANY_MARKER, OWN_MARKER;
+var init_inline_markers = __esm({
+  "src/engine/inline-markers.ts"() {
+    "use strict";
+    PRAGMA = "keyguard:allow";
+    MARKERS = [
+      { name: PRAGMA, pattern: "keyguard:allow" },
+      { name: "gitleaks:allow", pattern: "gitleaks:allow" },
+      { name: "trufflehog:ignore", pattern: "trufflehog:ignore" },
+      { name: "pragma: allowlist secret", pattern: "pragma:[ \\t]*(?:allow|white)list[ -]secret" },
+      {
+        name: "pragma: allowlist nextline secret",
+        pattern: "pragma:[ \\t]*(?:allow|white)list[ -]nextline[ -]secret",
+        nextLine: true
+      },
+      // gosec (`#nosec`, `// #nosec G101`) and bandit (`# nosec`, `# nosec B105`).
+      { name: "nosec", pattern: "(?<![A-Za-z0-9_])nosec(?![A-Za-z0-9_])" },
+      { name: "ggignore", pattern: "ggignore" },
+      { name: "secretlint-disable-line", pattern: "secretlint-disable-line" },
+      { name: "secretlint-disable-next-line", pattern: "secretlint-disable-next-line", nextLine: true }
+    ];
+    ANY_MARKER = new RegExp(MARKERS.map((m) => `(${m.pattern})`).join("|"), "gi");
+    OWN_MARKER = new RegExp(PRAGMA, "gi");
+  }
+});
+
 // src/engine/label.ts
 function normalizeName(name) {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -19507,6 +19547,11 @@ function nonBlankAtOrAbove(index, line) {
   known.set(line, result2);
   return result2;
 }
+function namedAs(name) {
+  if (name === void 0 || !ASSIGNS.test(name.after) || VALUE_LIKE.test(name.text))
+    return void 0;
+  return CREDENTIAL_NAME.test(normalizeName(name.text)) ? "credential" : "unknown";
+}
 function readLabel(index, offset, labels) {
   const line = index.lineOf(offset);
   const start = index.lineStart(line);
@@ -19523,7 +19568,8 @@ function readLabel(index, offset, labels) {
       strengthOf(phrase, labels)
     );
     const other = strength === "none" && OTHER_NAME.test(normalizeName(phrase));
-    return { strength, other, line };
+    const named = strength === "none" && !other ? namedAs(names[0]) : void 0;
+    return { strength, other, ...named === void 0 ? {} : { named }, line };
   }
   let found = "none";
   for (let i = skip; i < names.length; i++) {
@@ -19533,7 +19579,16 @@ function readLabel(index, offset, labels) {
   const bare = first === void 0 || (labels.carrier?.test(normalizeName(first.text)) ?? false);
   const tail2 = text2.slice(offset, Math.min(index.lineEnd(line), offset + SUFFIX_WINDOW));
   if (found !== "none" || !bare) return { strength: found, other: false, line };
-  if (skip < names.length) return { strength: strongAfter(tail2, labels), other: false, line };
+  if (skip < names.length) {
+    const strength = strongAfter(tail2, labels);
+    const real = names[skip];
+    if (strength !== "none" || VALUE_LIKE.test(real.text) || !/^["']/.test(real.after))
+      return { strength, other: false, line };
+    const phrase = normalizeName(phraseOf(names, skip));
+    if (OTHER_NAME.test(phrase)) return { strength, other: true, line };
+    const named = CREDENTIAL_NAME.test(normalizeName(real.text)) ? "credential" : "unknown";
+    return { strength, other: false, named, line };
+  }
   let previous = nonBlankAtOrAbove(index, line - 1);
   for (let comments = 0; previous >= 1 && found === "none" && comments <= MAX_COMMENTS; ) {
     const end = index.lineEnd(previous);
@@ -19555,7 +19610,7 @@ function labelOf(index, offset, labels) {
   if (reading.strength === "weak" && !hasContext(index, reading.line, labels)) return "none";
   return reading.strength;
 }
-var TRAILING_SEPARATORS, NAME_CHAR, NAME, PROMPT_DEFAULT, PHRASE_GAP, PREFIX_WINDOW, MAX_NAMES, LINE_BEFORE_NAMES, MAX_COMMENTS, PHRASE_WORDS, OTHER_NAME, ENCRYPTED, COMMENT_START, SUFFIX_WINDOW, FRAMEWORK_KEYS, CONTEXT_SEEN, NON_BLANK_BEFORE;
+var TRAILING_SEPARATORS, NAME_CHAR, NAME, PROMPT_DEFAULT, PHRASE_GAP, PREFIX_WINDOW, MAX_NAMES, LINE_BEFORE_NAMES, MAX_COMMENTS, PHRASE_WORDS, OTHER_NAME, ENCRYPTED, COMMENT_START, SUFFIX_WINDOW, FRAMEWORK_KEYS, CONTEXT_SEEN, NON_BLANK_BEFORE, CREDENTIAL_NAME, ASSIGNS, VALUE_LIKE;
 var init_label = __esm({
   "src/engine/label.ts"() {
     "use strict";
@@ -19578,6 +19633,9 @@ var init_label = __esm({
     FRAMEWORK_KEYS = /* @__PURE__ */ new Set(["SECRET_KEY", "SECRET_KEY_BASE", "WTF_CSRF_SECRET_KEY"]);
     CONTEXT_SEEN = /* @__PURE__ */ new WeakMap();
     NON_BLANK_BEFORE = /* @__PURE__ */ new WeakMap();
+    CREDENTIAL_NAME = /^(?:password|passwd|pwd|pass|passphrase|key|privatekey|private|credentials?|creds?|sk|secret\w*)$/;
+    ASSIGNS = /[:=>]|^[ \t]+$/;
+    VALUE_LIKE = /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12}|:\/\/|@|^[A-Z0-9+/]{16,}$/;
   }
 });
 
@@ -20046,6 +20104,11 @@ function reaches(pair, naming, lines, chars, wide) {
   }
   return wide && lines <= SECTION_LINES && chars <= SECTION_CHARS;
 }
+function basisOf(c) {
+  if (c.naming === "labelled") return "label";
+  if (c.naming === "credential") return "credential-name";
+  return c.lines === 0 ? "same-statement" : "adjacent";
+}
 function keyTable(keys, index) {
   const lines = [];
   const firstKey = [];
@@ -20110,7 +20173,7 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
         naming = namingOf2(secret);
         namings.set(secret, naming);
       }
-      if (naming === "other") continue;
+      if (naming === "other" || naming === "named") continue;
       const secretLine = index.lineOf(secret.start);
       const within = (span, wide) => {
         const near2 = [];
@@ -20134,6 +20197,7 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
                 pair,
                 keyId: hit.keyId,
                 secret,
+                naming,
                 lines,
                 breaks: 0,
                 plain,
@@ -20169,7 +20233,7 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
     if (used.has(c.keyId) || used.has(c.secret)) continue;
     used.add(c.keyId);
     used.add(c.secret);
-    paired.push({ pair: c.pair, keyId: c.keyId, secret: c.secret });
+    paired.push({ pair: c.pair, keyId: c.keyId, secret: c.secret, basis: basisOf(c) });
   }
   return { pairs: paired, unpaired: matches.filter((m) => !used.has(m)) };
 }
@@ -20411,12 +20475,6 @@ function lineReasons(allow, index) {
     return reason ?? void 0;
   };
 }
-function pragmaLines(text2, index) {
-  const lines = /* @__PURE__ */ new Set();
-  for (let at = text2.indexOf(PRAGMA); at !== -1; at = text2.indexOf(PRAGMA, at + PRAGMA.length))
-    lines.add(index.lineOf(at));
-  return lines;
-}
 function reportableTest(ranges2) {
   if (ranges2 === void 0) return () => true;
   const sorted = [...ranges2].sort((a, b) => a.start - b.start);
@@ -20443,7 +20501,8 @@ function namingOf(m, index) {
   if (labels === void 0) return "plain";
   const reading = readLabel(index, m.start, labels);
   if (reading.strength !== "none") return "labelled";
-  return reading.other ? "other" : "plain";
+  if (reading.other) return "other";
+  return reading.named === void 0 ? "plain" : reading.named === "credential" ? "credential" : "named";
 }
 function findAllMatches(text2, pack) {
   const selected = selectRules(text2, pack.rules);
@@ -20501,7 +20560,13 @@ function detectChunk(chunk, pack, allow, collector) {
   }
   const { pairs, unpaired } = pairMatches(live2, pack.pairs, index, (m) => namingOf(m, index), text2);
   for (const p of pairs) {
-    emits.push({ spec: p.pair.spec, kind: "credential-pair", primary: p.keyId, partner: p.secret });
+    emits.push({
+      spec: p.pair.spec,
+      kind: "credential-pair",
+      primary: p.keyId,
+      partner: p.secret,
+      pairedBy: p.basis
+    });
   }
   for (const m of unpaired) {
     if (reportsAlone(m.rule, m, index))
@@ -20536,11 +20601,28 @@ function detectChunk(chunk, pack, allow, collector) {
   const touches = reportableTest(chunk.reportable);
   const commit = commitOf(chunk, index, masks);
   const lineReason = lineReasons(allow, index);
-  const pragmas = pragmaLines(text2, index);
+  const markers = markerLines(text2, index, allow.otherMarkers !== false);
   const ownFrom = chunk.ownFrom ?? 0;
   const ownTo = chunk.ownTo ?? text2.length;
-  const findings = [];
+  const split = [];
   for (const e of emits) {
+    const partner = e.partner;
+    if (partner === void 0) {
+      split.push(e);
+      continue;
+    }
+    const a = index.lineOf(e.primary.start);
+    const b = index.lineOf(partner.start);
+    if (a === b || markers.has(a) === markers.has(b)) {
+      split.push(e);
+      continue;
+    }
+    for (const half of [e.primary, partner]) {
+      split.push({ spec: half.rule.spec, kind: half.rule.findingKind, primary: half });
+    }
+  }
+  const findings = [];
+  for (const e of split) {
     if (e.primary.start < ownFrom || e.primary.start >= ownTo) continue;
     const location = locate(e.primary);
     const partner = e.partner === void 0 ? void 0 : locate(e.partner);
@@ -20561,7 +20643,7 @@ ${keyFacts?.account ?? ""}`;
     const lines = [line];
     if (e.partner !== void 0) lines.push(index.lineOf(e.partner.start));
     const allowedBy = e.allowedBy ?? userReason(allow, values, lines, lineReason);
-    const pragma = lines.some((l) => pragmas.has(l));
+    const pragma = lines.map((l) => markers.get(l)).find((m) => m !== void 0);
     findings.push({
       ruleId: e.spec.id,
       kind: e.kind,
@@ -20578,7 +20660,8 @@ ${chunk.path}
 ${identityText}`).slice(0, 32),
       source: chunk.source,
       ...commit === void 0 ? {} : { commit },
-      ...pragma ? { pragma } : {},
+      ...pragma === void 0 ? {} : { pragma },
+      ...e.pairedBy === void 0 ? {} : { pairedBy: e.pairedBy },
       ...keyFacts === void 0 ? {} : { keyFacts },
       ...allowedBy === void 0 ? {} : { allowedBy }
     });
@@ -20588,10 +20671,11 @@ ${identityText}`).slice(0, 32),
   }
   return findings;
 }
-var PRAGMA, LABEL_WINDOW, AWS_KEY_ID_SHAPE;
+var LABEL_WINDOW, AWS_KEY_ID_SHAPE;
 var init_detect = __esm({
   "src/engine/detect.ts"() {
     "use strict";
+    init_inline_markers();
     init_key_facts();
     init_label();
     init_line_index();
@@ -20603,7 +20687,6 @@ var init_detect = __esm({
     init_scan_regions();
     init_value_checks();
     init_value_hashes();
-    PRAGMA = "keyguard:allow";
     LABEL_WINDOW = 400;
     AWS_KEY_ID_SHAPE = /^A[A-Z]{3}[A-Z0-9]{16}$/;
   }
@@ -20680,7 +20763,7 @@ function applyFilters(findings, ctx) {
   const used = /* @__PURE__ */ new Set();
   for (const f of dedupe(findings)) {
     const byValue = f.allowedBy;
-    const reason = byValue ?? pathReason(f, ctx.pathAllow) ?? (f.pragma ? { by: "pragma", entry: "keyguard:allow", reason: "inline keyguard:allow" } : void 0);
+    const reason = byValue ?? pathReason(f, ctx.pathAllow) ?? (f.pragma !== void 0 ? { by: "pragma", entry: f.pragma, reason: `inline ${f.pragma}` } : void 0);
     if (reason !== void 0) {
       suppressed.push({ finding: f, reason });
       continue;
@@ -20733,7 +20816,8 @@ function allowlistToData(allow) {
         ...allow.hashing.key === void 0 ? {} : { key: allow.hashing.key },
         ...allow.hashing.legacy === void 0 ? {} : { legacy: [...allow.hashing.legacy] }
       }
-    }
+    },
+    ...allow.otherMarkers === void 0 ? {} : { otherMarkers: allow.otherMarkers }
   };
 }
 function allowlistFromData(data) {
@@ -20751,7 +20835,8 @@ function allowlistFromData(data) {
         ...data.hashing.key === void 0 ? {} : { key: data.hashing.key },
         ...data.hashing.legacy === void 0 ? {} : { legacy: new Map(data.hashing.legacy) }
       }
-    }
+    },
+    ...data.otherMarkers === void 0 ? {} : { otherMarkers: data.otherMarkers }
   };
 }
 function revivedTarget(t) {
@@ -21002,7 +21087,8 @@ var package_default = {
     bench: "npm run build && node bench/run.mjs && node bench/git-bench.mjs",
     prepare: "husky || true && node scripts/prepare-build.mjs",
     prepack: "npm run build",
-    dogfood: "node bin/keyguard.js tree ."
+    dogfood: "node bin/keyguard.js tree .",
+    score: "node scripts/score.mjs"
   },
   devDependencies: {
     "@biomejs/biome": "2.6.8",
@@ -23007,7 +23093,7 @@ function ucs2length(str2) {
   return length;
 }
 var validate = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "keyguard:config.schema.json", "title": "keyguard configuration (.keyguard.json)", "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string" }, "rules": { "description": "Extra rule packs, relative to this file.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "enableRules": { "description": "Rule ids to turn on (e.g. aws-unique-identifier).", "type": "array", "items": { "type": "string" } }, "disableRules": { "description": "Rule ids to turn off.", "type": "array", "items": { "type": "string" } }, "maxFileSize": { "description": "Files larger than this many bytes are skipped and counted (a whole number, at least 1).", "type": "integer", "minimum": 1 }, "allowPartial": { "description": "Accept an incomplete scan: files that could not be read (permissions, a size limit, archive limits) are still listed, but no longer make the exit code 2.", "type": "boolean", "default": false }, "failOn": { "description": "Lowest severity that fails the scan.", "enum": ["critical", "high", "medium", "low", "info"] }, "baseline": { "description": "Baseline file of accepted findings, relative to this file.", "type": "string", "minLength": 1 }, "allowlist": { "type": "object", "additionalProperties": false, "properties": { "paths": { "description": "Glob patterns of paths whose findings are suppressed (fixtures, test data).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["glob", "reason"], "properties": { "glob": { "type": "string", "minLength": 1 }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } }, "secrets": { "description": "Values allowed by the SHA-256 of the raw value (never the value itself).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["sha256", "reason"], "properties": { "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } }, "regexes": { "description": "Regular expressions matched against the value (default), the whole line, or the path.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["pattern", "reason"], "properties": { "pattern": { "type": "string", "minLength": 1 }, "target": { "enum": ["secret", "line", "path"] }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } } } }, "accounts": { "description": "AWS accounts: your own (findings escalate) and known sandbox/test accounts (allowed, with a reason).", "type": "object", "additionalProperties": false, "properties": { "own": { "type": "array", "items": { "$ref": "#/$defs/account" } }, "allow": { "type": "array", "items": { "$ref": "#/$defs/account" } } } } }, "$defs": { "reason": { "type": "string", "minLength": 1 }, "date": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" }, "account": { "type": "object", "additionalProperties": false, "required": ["id", "reason"], "properties": { "id": { "type": "string", "pattern": "^\\d{12}$" }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "keyguard:config.schema.json", "title": "keyguard configuration (.keyguard.json)", "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string" }, "rules": { "description": "Extra rule packs, relative to this file.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "enableRules": { "description": "Rule ids to turn on (e.g. aws-unique-identifier).", "type": "array", "items": { "type": "string" } }, "disableRules": { "description": "Rule ids to turn off.", "type": "array", "items": { "type": "string" } }, "maxFileSize": { "description": "Files larger than this many bytes are skipped and counted (a whole number, at least 1).", "type": "integer", "minimum": 1 }, "allowPartial": { "description": "Accept an incomplete scan: files that could not be read (permissions, a size limit, archive limits) are still listed, but no longer make the exit code 2.", "type": "boolean", "default": false }, "otherMarkers": { "description": "Honour other scanners' inline markers as suppressions (gitleaks:allow, pragma: allowlist secret, trufflehog:ignore, nosec, ggignore, secretlint-disable-line), each counted as an inline suppression. false: only keyguard:allow.", "type": "boolean", "default": true }, "failOn": { "description": "Lowest severity that fails the scan.", "enum": ["critical", "high", "medium", "low", "info"] }, "baseline": { "description": "Baseline file of accepted findings, relative to this file.", "type": "string", "minLength": 1 }, "allowlist": { "type": "object", "additionalProperties": false, "properties": { "paths": { "description": "Glob patterns of paths whose findings are suppressed (fixtures, test data).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["glob", "reason"], "properties": { "glob": { "type": "string", "minLength": 1 }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } }, "secrets": { "description": "Values allowed by the SHA-256 of the raw value (never the value itself).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["sha256", "reason"], "properties": { "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } }, "regexes": { "description": "Regular expressions matched against the value (default), the whole line, or the path.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["pattern", "reason"], "properties": { "pattern": { "type": "string", "minLength": 1 }, "target": { "enum": ["secret", "line", "path"] }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } } } }, "accounts": { "description": "AWS accounts: your own (findings escalate) and known sandbox/test accounts (allowed, with a reason).", "type": "object", "additionalProperties": false, "properties": { "own": { "type": "array", "items": { "$ref": "#/$defs/account" } }, "allow": { "type": "array", "items": { "$ref": "#/$defs/account" } } } } }, "$defs": { "reason": { "type": "string", "minLength": 1 }, "date": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" }, "account": { "type": "object", "additionalProperties": false, "required": ["id", "reason"], "properties": { "id": { "type": "string", "pattern": "^\\d{12}$" }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = ucs2length;
 var pattern4 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
@@ -23286,10 +23372,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.failOn !== void 0) {
-      let data9 = data.failOn;
-      if (!(data9 === "critical" || data9 === "high" || data9 === "medium" || data9 === "low" || data9 === "info")) {
-        const err12 = { instancePath: instancePath + "/failOn", schemaPath: "#/properties/failOn/enum", keyword: "enum", params: { allowedValues: schema31.properties.failOn.enum }, message: "must be equal to one of the allowed values" };
+    if (data.otherMarkers !== void 0) {
+      if (typeof data.otherMarkers !== "boolean") {
+        const err12 = { instancePath: instancePath + "/otherMarkers", schemaPath: "#/properties/otherMarkers/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -23298,60 +23383,63 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.failOn !== void 0) {
+      let data10 = data.failOn;
+      if (!(data10 === "critical" || data10 === "high" || data10 === "medium" || data10 === "low" || data10 === "info")) {
+        const err13 = { instancePath: instancePath + "/failOn", schemaPath: "#/properties/failOn/enum", keyword: "enum", params: { allowedValues: schema31.properties.failOn.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
     if (data.baseline !== void 0) {
-      let data10 = data.baseline;
-      if (typeof data10 === "string") {
-        if (func2(data10) < 1) {
-          const err13 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+      let data11 = data.baseline;
+      if (typeof data11 === "string") {
+        if (func2(data11) < 1) {
+          const err14 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
-            vErrors = [err13];
+            vErrors = [err14];
           } else {
-            vErrors.push(err13);
+            vErrors.push(err14);
           }
           errors++;
         }
       } else {
-        const err14 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err15 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err14];
+          vErrors = [err15];
         } else {
-          vErrors.push(err14);
+          vErrors.push(err15);
         }
         errors++;
       }
     }
     if (data.allowlist !== void 0) {
-      let data11 = data.allowlist;
-      if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
-        for (const key1 in data11) {
+      let data12 = data.allowlist;
+      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+        for (const key1 in data12) {
           if (!(key1 === "paths" || key1 === "secrets" || key1 === "regexes")) {
-            const err15 = { instancePath: instancePath + "/allowlist", schemaPath: "#/properties/allowlist/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+            const err16 = { instancePath: instancePath + "/allowlist", schemaPath: "#/properties/allowlist/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
-              vErrors = [err15];
+              vErrors = [err16];
             } else {
-              vErrors.push(err15);
+              vErrors.push(err16);
             }
             errors++;
           }
         }
-        if (data11.paths !== void 0) {
-          let data12 = data11.paths;
-          if (Array.isArray(data12)) {
-            const len3 = data12.length;
+        if (data12.paths !== void 0) {
+          let data13 = data12.paths;
+          if (Array.isArray(data13)) {
+            const len3 = data13.length;
             for (let i3 = 0; i3 < len3; i3++) {
-              let data13 = data12[i3];
-              if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
-                if (data13.glob === void 0) {
-                  const err16 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/required", keyword: "required", params: { missingProperty: "glob" }, message: "must have required property 'glob'" };
-                  if (vErrors === null) {
-                    vErrors = [err16];
-                  } else {
-                    vErrors.push(err16);
-                  }
-                  errors++;
-                }
-                if (data13.reason === void 0) {
-                  const err17 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              let data14 = data13[i3];
+              if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+                if (data14.glob === void 0) {
+                  const err17 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/required", keyword: "required", params: { missingProperty: "glob" }, message: "must have required property 'glob'" };
                   if (vErrors === null) {
                     vErrors = [err17];
                   } else {
@@ -23359,121 +23447,121 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                for (const key2 in data13) {
-                  if (!(key2 === "glob" || key2 === "reason" || key2 === "expires")) {
-                    const err18 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err18];
-                    } else {
-                      vErrors.push(err18);
-                    }
-                    errors++;
-                  }
-                }
-                if (data13.glob !== void 0) {
-                  let data14 = data13.glob;
-                  if (typeof data14 === "string") {
-                    if (func2(data14) < 1) {
-                      const err19 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/glob", schemaPath: "#/properties/allowlist/properties/paths/items/properties/glob/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err19];
-                      } else {
-                        vErrors.push(err19);
-                      }
-                      errors++;
-                    }
+                if (data14.reason === void 0) {
+                  const err18 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+                  if (vErrors === null) {
+                    vErrors = [err18];
                   } else {
-                    const err20 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/glob", schemaPath: "#/properties/allowlist/properties/paths/items/properties/glob/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    vErrors.push(err18);
+                  }
+                  errors++;
+                }
+                for (const key2 in data14) {
+                  if (!(key2 === "glob" || key2 === "reason" || key2 === "expires")) {
+                    const err19 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
-                      vErrors = [err20];
+                      vErrors = [err19];
                     } else {
-                      vErrors.push(err20);
+                      vErrors.push(err19);
                     }
                     errors++;
                   }
                 }
-                if (data13.reason !== void 0) {
-                  let data15 = data13.reason;
+                if (data14.glob !== void 0) {
+                  let data15 = data14.glob;
                   if (typeof data15 === "string") {
                     if (func2(data15) < 1) {
-                      const err21 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      const err20 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/glob", schemaPath: "#/properties/allowlist/properties/paths/items/properties/glob/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err21];
+                        vErrors = [err20];
                       } else {
-                        vErrors.push(err21);
+                        vErrors.push(err20);
                       }
                       errors++;
                     }
                   } else {
-                    const err22 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err21 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/glob", schemaPath: "#/properties/allowlist/properties/paths/items/properties/glob/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err22];
+                      vErrors = [err21];
                     } else {
-                      vErrors.push(err22);
+                      vErrors.push(err21);
                     }
                     errors++;
                   }
                 }
-                if (data13.expires !== void 0) {
-                  let data16 = data13.expires;
+                if (data14.reason !== void 0) {
+                  let data16 = data14.reason;
                   if (typeof data16 === "string") {
-                    if (!pattern4.test(data16)) {
-                      const err23 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                    if (func2(data16) < 1) {
+                      const err22 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err23];
+                        vErrors = [err22];
                       } else {
-                        vErrors.push(err23);
+                        vErrors.push(err22);
                       }
                       errors++;
                     }
                   } else {
-                    const err24 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err23 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err24];
+                      vErrors = [err23];
                     } else {
-                      vErrors.push(err24);
+                      vErrors.push(err23);
+                    }
+                    errors++;
+                  }
+                }
+                if (data14.expires !== void 0) {
+                  let data17 = data14.expires;
+                  if (typeof data17 === "string") {
+                    if (!pattern4.test(data17)) {
+                      const err24 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                      if (vErrors === null) {
+                        vErrors = [err24];
+                      } else {
+                        vErrors.push(err24);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err25 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err25];
+                    } else {
+                      vErrors.push(err25);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err25 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err26 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err25];
+                  vErrors = [err26];
                 } else {
-                  vErrors.push(err25);
+                  vErrors.push(err26);
                 }
                 errors++;
               }
             }
           } else {
-            const err26 = { instancePath: instancePath + "/allowlist/paths", schemaPath: "#/properties/allowlist/properties/paths/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err27 = { instancePath: instancePath + "/allowlist/paths", schemaPath: "#/properties/allowlist/properties/paths/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err26];
+              vErrors = [err27];
             } else {
-              vErrors.push(err26);
+              vErrors.push(err27);
             }
             errors++;
           }
         }
-        if (data11.secrets !== void 0) {
-          let data17 = data11.secrets;
-          if (Array.isArray(data17)) {
-            const len4 = data17.length;
+        if (data12.secrets !== void 0) {
+          let data18 = data12.secrets;
+          if (Array.isArray(data18)) {
+            const len4 = data18.length;
             for (let i4 = 0; i4 < len4; i4++) {
-              let data18 = data17[i4];
-              if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-                if (data18.sha256 === void 0) {
-                  const err27 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
-                  if (vErrors === null) {
-                    vErrors = [err27];
-                  } else {
-                    vErrors.push(err27);
-                  }
-                  errors++;
-                }
-                if (data18.reason === void 0) {
-                  const err28 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              let data19 = data18[i4];
+              if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+                if (data19.sha256 === void 0) {
+                  const err28 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
                   if (vErrors === null) {
                     vErrors = [err28];
                   } else {
@@ -23481,121 +23569,121 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                for (const key3 in data18) {
+                if (data19.reason === void 0) {
+                  const err29 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                }
+                for (const key3 in data19) {
                   if (!(key3 === "sha256" || key3 === "reason" || key3 === "expires")) {
-                    const err29 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                    const err30 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
-                      vErrors = [err29];
+                      vErrors = [err30];
                     } else {
-                      vErrors.push(err29);
+                      vErrors.push(err30);
                     }
                     errors++;
                   }
                 }
-                if (data18.sha256 !== void 0) {
-                  let data19 = data18.sha256;
-                  if (typeof data19 === "string") {
-                    if (!pattern5.test(data19)) {
-                      const err30 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/sha256", schemaPath: "#/properties/allowlist/properties/secrets/items/properties/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
-                      if (vErrors === null) {
-                        vErrors = [err30];
-                      } else {
-                        vErrors.push(err30);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err31 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/sha256", schemaPath: "#/properties/allowlist/properties/secrets/items/properties/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err31];
-                    } else {
-                      vErrors.push(err31);
-                    }
-                    errors++;
-                  }
-                }
-                if (data18.reason !== void 0) {
-                  let data20 = data18.reason;
+                if (data19.sha256 !== void 0) {
+                  let data20 = data19.sha256;
                   if (typeof data20 === "string") {
-                    if (func2(data20) < 1) {
-                      const err32 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                    if (!pattern5.test(data20)) {
+                      const err31 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/sha256", schemaPath: "#/properties/allowlist/properties/secrets/items/properties/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
                       if (vErrors === null) {
-                        vErrors = [err32];
+                        vErrors = [err31];
                       } else {
-                        vErrors.push(err32);
+                        vErrors.push(err31);
                       }
                       errors++;
                     }
                   } else {
-                    const err33 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err32 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/sha256", schemaPath: "#/properties/allowlist/properties/secrets/items/properties/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err33];
+                      vErrors = [err32];
                     } else {
-                      vErrors.push(err33);
+                      vErrors.push(err32);
                     }
                     errors++;
                   }
                 }
-                if (data18.expires !== void 0) {
-                  let data21 = data18.expires;
+                if (data19.reason !== void 0) {
+                  let data21 = data19.reason;
                   if (typeof data21 === "string") {
-                    if (!pattern4.test(data21)) {
-                      const err34 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                    if (func2(data21) < 1) {
+                      const err33 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err34];
+                        vErrors = [err33];
                       } else {
-                        vErrors.push(err34);
+                        vErrors.push(err33);
                       }
                       errors++;
                     }
                   } else {
-                    const err35 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err34 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err35];
+                      vErrors = [err34];
                     } else {
-                      vErrors.push(err35);
+                      vErrors.push(err34);
+                    }
+                    errors++;
+                  }
+                }
+                if (data19.expires !== void 0) {
+                  let data22 = data19.expires;
+                  if (typeof data22 === "string") {
+                    if (!pattern4.test(data22)) {
+                      const err35 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                      if (vErrors === null) {
+                        vErrors = [err35];
+                      } else {
+                        vErrors.push(err35);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err36 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err36];
+                    } else {
+                      vErrors.push(err36);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err36 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err37 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err36];
+                  vErrors = [err37];
                 } else {
-                  vErrors.push(err36);
+                  vErrors.push(err37);
                 }
                 errors++;
               }
             }
           } else {
-            const err37 = { instancePath: instancePath + "/allowlist/secrets", schemaPath: "#/properties/allowlist/properties/secrets/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err38 = { instancePath: instancePath + "/allowlist/secrets", schemaPath: "#/properties/allowlist/properties/secrets/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err37];
+              vErrors = [err38];
             } else {
-              vErrors.push(err37);
+              vErrors.push(err38);
             }
             errors++;
           }
         }
-        if (data11.regexes !== void 0) {
-          let data22 = data11.regexes;
-          if (Array.isArray(data22)) {
-            const len5 = data22.length;
+        if (data12.regexes !== void 0) {
+          let data23 = data12.regexes;
+          if (Array.isArray(data23)) {
+            const len5 = data23.length;
             for (let i5 = 0; i5 < len5; i5++) {
-              let data23 = data22[i5];
-              if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
-                if (data23.pattern === void 0) {
-                  const err38 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/required", keyword: "required", params: { missingProperty: "pattern" }, message: "must have required property 'pattern'" };
-                  if (vErrors === null) {
-                    vErrors = [err38];
-                  } else {
-                    vErrors.push(err38);
-                  }
-                  errors++;
-                }
-                if (data23.reason === void 0) {
-                  const err39 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+              let data24 = data23[i5];
+              if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+                if (data24.pattern === void 0) {
+                  const err39 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/required", keyword: "required", params: { missingProperty: "pattern" }, message: "must have required property 'pattern'" };
                   if (vErrors === null) {
                     vErrors = [err39];
                   } else {
@@ -23603,43 +23691,40 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                for (const key4 in data23) {
+                if (data24.reason === void 0) {
+                  const err40 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+                for (const key4 in data24) {
                   if (!(key4 === "pattern" || key4 === "target" || key4 === "reason" || key4 === "expires")) {
-                    const err40 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                    const err41 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
-                      vErrors = [err40];
+                      vErrors = [err41];
                     } else {
-                      vErrors.push(err40);
+                      vErrors.push(err41);
                     }
                     errors++;
                   }
                 }
-                if (data23.pattern !== void 0) {
-                  let data24 = data23.pattern;
-                  if (typeof data24 === "string") {
-                    if (func2(data24) < 1) {
-                      const err41 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/pattern", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/pattern/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (data24.pattern !== void 0) {
+                  let data25 = data24.pattern;
+                  if (typeof data25 === "string") {
+                    if (func2(data25) < 1) {
+                      const err42 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/pattern", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/pattern/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err41];
+                        vErrors = [err42];
                       } else {
-                        vErrors.push(err41);
+                        vErrors.push(err42);
                       }
                       errors++;
                     }
                   } else {
-                    const err42 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/pattern", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/pattern/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err42];
-                    } else {
-                      vErrors.push(err42);
-                    }
-                    errors++;
-                  }
-                }
-                if (data23.target !== void 0) {
-                  let data25 = data23.target;
-                  if (!(data25 === "secret" || data25 === "line" || data25 === "path")) {
-                    const err43 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/target", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/target/enum", keyword: "enum", params: { allowedValues: schema31.properties.allowlist.properties.regexes.items.properties.target.enum }, message: "must be equal to one of the allowed values" };
+                    const err43 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/pattern", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/pattern/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err43];
                     } else {
@@ -23648,106 +23733,98 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data23.reason !== void 0) {
-                  let data26 = data23.reason;
-                  if (typeof data26 === "string") {
-                    if (func2(data26) < 1) {
-                      const err44 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err44];
-                      } else {
-                        vErrors.push(err44);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err45 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (data24.target !== void 0) {
+                  let data26 = data24.target;
+                  if (!(data26 === "secret" || data26 === "line" || data26 === "path")) {
+                    const err44 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/target", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/target/enum", keyword: "enum", params: { allowedValues: schema31.properties.allowlist.properties.regexes.items.properties.target.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err45];
+                      vErrors = [err44];
                     } else {
-                      vErrors.push(err45);
+                      vErrors.push(err44);
                     }
                     errors++;
                   }
                 }
-                if (data23.expires !== void 0) {
-                  let data27 = data23.expires;
+                if (data24.reason !== void 0) {
+                  let data27 = data24.reason;
                   if (typeof data27 === "string") {
-                    if (!pattern4.test(data27)) {
-                      const err46 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                    if (func2(data27) < 1) {
+                      const err45 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                       if (vErrors === null) {
-                        vErrors = [err46];
+                        vErrors = [err45];
                       } else {
-                        vErrors.push(err46);
+                        vErrors.push(err45);
                       }
                       errors++;
                     }
                   } else {
-                    const err47 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err46 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                      vErrors = [err47];
+                      vErrors = [err46];
                     } else {
-                      vErrors.push(err47);
+                      vErrors.push(err46);
+                    }
+                    errors++;
+                  }
+                }
+                if (data24.expires !== void 0) {
+                  let data28 = data24.expires;
+                  if (typeof data28 === "string") {
+                    if (!pattern4.test(data28)) {
+                      const err47 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                      if (vErrors === null) {
+                        vErrors = [err47];
+                      } else {
+                        vErrors.push(err47);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err48 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err48];
+                    } else {
+                      vErrors.push(err48);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err48 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err49 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err48];
+                  vErrors = [err49];
                 } else {
-                  vErrors.push(err48);
+                  vErrors.push(err49);
                 }
                 errors++;
               }
             }
           } else {
-            const err49 = { instancePath: instancePath + "/allowlist/regexes", schemaPath: "#/properties/allowlist/properties/regexes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err50 = { instancePath: instancePath + "/allowlist/regexes", schemaPath: "#/properties/allowlist/properties/regexes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err49];
+              vErrors = [err50];
             } else {
-              vErrors.push(err49);
+              vErrors.push(err50);
             }
             errors++;
           }
         }
       } else {
-        const err50 = { instancePath: instancePath + "/allowlist", schemaPath: "#/properties/allowlist/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err51 = { instancePath: instancePath + "/allowlist", schemaPath: "#/properties/allowlist/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err50];
+          vErrors = [err51];
         } else {
-          vErrors.push(err50);
+          vErrors.push(err51);
         }
         errors++;
       }
     }
     if (data.accounts !== void 0) {
-      let data28 = data.accounts;
-      if (data28 && typeof data28 == "object" && !Array.isArray(data28)) {
-        for (const key5 in data28) {
+      let data29 = data.accounts;
+      if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+        for (const key5 in data29) {
           if (!(key5 === "own" || key5 === "allow")) {
-            const err51 = { instancePath: instancePath + "/accounts", schemaPath: "#/properties/accounts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err51];
-            } else {
-              vErrors.push(err51);
-            }
-            errors++;
-          }
-        }
-        if (data28.own !== void 0) {
-          let data29 = data28.own;
-          if (Array.isArray(data29)) {
-            const len6 = data29.length;
-            for (let i6 = 0; i6 < len6; i6++) {
-              if (!validate21(data29[i6], { instancePath: instancePath + "/accounts/own/" + i6, parentData: data29, parentDataProperty: i6, rootData, dynamicAnchors })) {
-                vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-                errors = vErrors.length;
-              }
-            }
-          } else {
-            const err52 = { instancePath: instancePath + "/accounts/own", schemaPath: "#/properties/accounts/properties/own/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err52 = { instancePath: instancePath + "/accounts", schemaPath: "#/properties/accounts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err52];
             } else {
@@ -23756,18 +23833,18 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data28.allow !== void 0) {
-          let data31 = data28.allow;
-          if (Array.isArray(data31)) {
-            const len7 = data31.length;
-            for (let i7 = 0; i7 < len7; i7++) {
-              if (!validate21(data31[i7], { instancePath: instancePath + "/accounts/allow/" + i7, parentData: data31, parentDataProperty: i7, rootData, dynamicAnchors })) {
+        if (data29.own !== void 0) {
+          let data30 = data29.own;
+          if (Array.isArray(data30)) {
+            const len6 = data30.length;
+            for (let i6 = 0; i6 < len6; i6++) {
+              if (!validate21(data30[i6], { instancePath: instancePath + "/accounts/own/" + i6, parentData: data30, parentDataProperty: i6, rootData, dynamicAnchors })) {
                 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
                 errors = vErrors.length;
               }
             }
           } else {
-            const err53 = { instancePath: instancePath + "/accounts/allow", schemaPath: "#/properties/accounts/properties/allow/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err53 = { instancePath: instancePath + "/accounts/own", schemaPath: "#/properties/accounts/properties/own/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
               vErrors = [err53];
             } else {
@@ -23776,22 +23853,42 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data29.allow !== void 0) {
+          let data32 = data29.allow;
+          if (Array.isArray(data32)) {
+            const len7 = data32.length;
+            for (let i7 = 0; i7 < len7; i7++) {
+              if (!validate21(data32[i7], { instancePath: instancePath + "/accounts/allow/" + i7, parentData: data32, parentDataProperty: i7, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+                errors = vErrors.length;
+              }
+            }
+          } else {
+            const err54 = { instancePath: instancePath + "/accounts/allow", schemaPath: "#/properties/accounts/properties/allow/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err54];
+            } else {
+              vErrors.push(err54);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err54 = { instancePath: instancePath + "/accounts", schemaPath: "#/properties/accounts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err55 = { instancePath: instancePath + "/accounts", schemaPath: "#/properties/accounts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err54];
+          vErrors = [err55];
         } else {
-          vErrors.push(err54);
+          vErrors.push(err55);
         }
         errors++;
       }
     }
   } else {
-    const err55 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err56 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err55];
+      vErrors = [err56];
     } else {
-      vErrors.push(err55);
+      vErrors.push(err56);
     }
     errors++;
   }
@@ -25705,6 +25802,7 @@ async function scan(target, options2) {
   const failOn = options2.failOn ?? config.failOn ?? "low";
   const allowPartial = options2.allowPartial === true || config.allowPartial === true;
   const maxFileSize = options2.maxFileSize ?? config.maxFileSize;
+  const otherMarkers = options2.otherMarkers ?? config.otherMarkers ?? true;
   if (target.mode === "history" && target.shallow === true && !allowPartial) {
     throw new KeyguardError(
       "GIT_FAILED",
@@ -25737,7 +25835,14 @@ async function scan(target, options2) {
     target.mode,
     {
       ...setup,
-      config: { ...setup.config, engineAllow: { ...setup.config.engineAllow, hashing } },
+      config: {
+        ...setup.config,
+        engineAllow: {
+          ...setup.config.engineAllow,
+          hashing,
+          ...otherMarkers ? {} : { otherMarkers: false }
+        }
+      },
       ...baseline === void 0 ? {} : { baseline: baseline.entries },
       ...collector === void 0 ? {} : { collector }
     },
@@ -26279,6 +26384,17 @@ function headline(outcome, pack) {
   }
 }
 
+// src/report/pairing-text.ts
+var TEXT = {
+  label: "the secret is named as an AWS secret",
+  "credential-name": "the secret is named as a credential beside the key ID",
+  "same-statement": "the secret follows the key ID in the same statement",
+  adjacent: "an unnamed secret a few lines from the key ID"
+};
+function pairingText(basis) {
+  return TEXT[basis];
+}
+
 // src/report/render-human.ts
 function severityLabel(c, s) {
   const text2 = s.toUpperCase().padEnd(8);
@@ -26305,7 +26421,7 @@ function renderFinding(c, f, pack) {
   lines.push(`    ${c.dim("\u2502")} ${escapeControl(f.lineText)}`);
   if (f.partner !== void 0) {
     lines.push(
-      `    ${c.dim("\u2502")} ${c.dim("paired with")} ${escapeControl(f.partnerRedacted ?? "")} ${c.dim("at")} ${where(f.partner)}`
+      `    ${c.dim("\u2502")} ${c.dim("paired with")} ${escapeControl(f.partnerRedacted ?? "")} ${c.dim("at")} ${where(f.partner)}${f.pairedBy === void 0 ? "" : c.dim(` (${pairingText(f.pairedBy)})`)}`
     );
   }
   const account = accountText(f);

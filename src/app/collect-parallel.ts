@@ -37,6 +37,7 @@ export interface AllowlistData {
     readonly key?: string;
     readonly legacy?: readonly (readonly [string, string])[];
   };
+  readonly otherMarkers?: boolean;
 }
 
 export interface WorkerInit {
@@ -75,6 +76,7 @@ export function allowlistToData(allow: EngineAllowlist): AllowlistData {
             ...(allow.hashing.legacy === undefined ? {} : { legacy: [...allow.hashing.legacy] }),
           },
         }),
+    ...(allow.otherMarkers === undefined ? {} : { otherMarkers: allow.otherMarkers }),
   };
 }
 
@@ -97,6 +99,7 @@ export function allowlistFromData(data: AllowlistData): EngineAllowlist {
             ...(data.hashing.legacy === undefined ? {} : { legacy: new Map(data.hashing.legacy) }),
           },
         }),
+    ...(data.otherMarkers === undefined ? {} : { otherMarkers: data.otherMarkers }),
   };
 }
 

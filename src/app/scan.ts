@@ -108,6 +108,8 @@ export interface ScanOptions {
   /** `--allow-partial`: an incomplete scan exits by its findings (the config's `allowPartial` too). */
   readonly allowPartial?: boolean;
   readonly failOnStale?: boolean;
+  /** `--no-other-markers`: only `keyguard:allow` suppresses inline (the config's `otherMarkers` otherwise). */
+  readonly otherMarkers?: boolean;
   /** Which repository paths the scan covered, for stale baseline entries (tree scans know). */
   readonly covers?: (path: string) => boolean;
   /** `--verify`: ask STS about every pair found (scans on one thread). */
@@ -260,6 +262,7 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
   const failOn = options.failOn ?? config.failOn ?? 'low';
   const allowPartial = options.allowPartial === true || config.allowPartial === true;
   const maxFileSize = options.maxFileSize ?? config.maxFileSize;
+  const otherMarkers = options.otherMarkers ?? config.otherMarkers ?? true;
   if (target.mode === 'history' && target.shallow === true && !allowPartial) {
     throw new KeyguardError(
       'GIT_FAILED',
@@ -297,7 +300,14 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
     target.mode as SourceKind,
     {
       ...setup,
-      config: { ...setup.config, engineAllow: { ...setup.config.engineAllow, hashing } },
+      config: {
+        ...setup.config,
+        engineAllow: {
+          ...setup.config.engineAllow,
+          hashing,
+          ...(otherMarkers ? {} : { otherMarkers: false }),
+        },
+      },
       ...(baseline === undefined ? {} : { baseline: baseline.entries }),
       ...(collector === undefined ? {} : { collector }),
     },

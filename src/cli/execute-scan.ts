@@ -87,6 +87,7 @@ export async function scanOptionsFrom(
     ...(failFlag === undefined ? {} : { failOn: parseSeverity(failFlag, '--fail-on') }),
     ...(values['allow-partial'] === true ? { allowPartial: true } : {}),
     ...(values['fail-on-stale'] === true ? { failOnStale: true } : {}),
+    ...(values['no-other-markers'] === true ? { otherMarkers: false } : {}),
     ...(cli.covers === undefined ? {} : { covers: cli.covers }),
     ...(verify === undefined ? {} : { verify }),
     ...(workers === undefined ? {} : { threads: workers }),

@@ -14,6 +14,7 @@ export const SCAN_OPTIONS = {
   baseline: { type: 'string' },
   'no-baseline': { type: 'boolean' },
   'fail-on-stale': { type: 'boolean' },
+  'no-other-markers': { type: 'boolean' },
   verify: { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -37,6 +38,9 @@ export const SCAN_OPTIONS_HELP = `Options:
       --baseline <file>     accepted findings (default: .keyguard-baseline.json when present)
       --no-baseline         ignore any baseline
       --fail-on-stale       exit 1 when baseline entries match nothing any more
+      --no-other-markers    honour only keyguard:allow, not other scanners' inline markers
+                            (gitleaks:allow, pragma: allowlist secret, trufflehog:ignore,
+                            nosec, ggignore, secretlint-disable-line) (config: "otherMarkers")
       --verify              ask AWS (STS GetCallerIdentity) whether each key pair found is live
                             and whose it is. Opt-in: it is an authenticated call made with the
                             found key, and it shows in the key owner's CloudTrail. Canary keys

@@ -1,8 +1,15 @@
 import type { Chunk, CommitRef, LineRange } from '../model/chunk.js';
 import type { EngineAllowlist } from '../model/config.js';
-import type { Finding, FindingKind, Location, SuppressionReason } from '../model/finding.js';
+import type {
+  Finding,
+  FindingKind,
+  Location,
+  PairBasis,
+  SuppressionReason,
+} from '../model/finding.js';
 import type { CompiledPack, CompiledRule, RuleSpec } from '../model/rule.js';
 import type { CredentialCollector } from './collect-credentials.js';
+import { markerLines } from './inline-markers.js';
 import { keyFactsFor } from './key-facts.js';
 import { labelOf, readLabel } from './label.js';
 import { createLineIndex, type LineIndex } from './line-index.js';
@@ -15,15 +22,13 @@ import { type Anchor, keywordOffsets, regionsAround } from './scan-regions.js';
 import { isPlausibleValue } from './value-checks.js';
 import { isUnguessable, valueHashes } from './value-hashes.js';
 
-/** Inline suppression comment, on the finding's line or its partner's. */
-export const PRAGMA = 'keyguard:allow';
-
 interface Emit {
   readonly spec: RuleSpec;
   readonly kind: FindingKind;
   readonly primary: RawMatch;
   readonly partner?: RawMatch;
   readonly allowedBy?: SuppressionReason;
+  readonly pairedBy?: PairBasis;
 }
 
 function builtinReason(pack: CompiledPack, value: string): SuppressionReason | undefined {
@@ -82,14 +87,6 @@ function lineReasons(
   };
 }
 
-/** Lines holding the inline pragma, found in one pass over the chunk. */
-function pragmaLines(text: string, index: LineIndex): Set<number> {
-  const lines = new Set<number>();
-  for (let at = text.indexOf(PRAGMA); at !== -1; at = text.indexOf(PRAGMA, at + PRAGMA.length))
-    lines.add(index.lineOf(at));
-  return lines;
-}
-
 /** Whether a location touches one of the reportable ranges (sorted by start, merged on demand). */
 function reportableTest(ranges: readonly LineRange[] | undefined): (loc: Location) => boolean {
   if (ranges === undefined) return () => true;
@@ -123,7 +120,12 @@ function namingOf(m: RawMatch, index: LineIndex): SecretNaming {
   if (labels === undefined) return 'plain';
   const reading = readLabel(index, m.start, labels);
   if (reading.strength !== 'none') return 'labelled';
-  return reading.other ? 'other' : 'plain';
+  if (reading.other) return 'other';
+  return reading.named === undefined
+    ? 'plain'
+    : reading.named === 'credential'
+      ? 'credential'
+      : 'named';
 }
 
 /**
@@ -225,7 +227,13 @@ export function detectChunk(
   }
   const { pairs, unpaired } = pairMatches(live, pack.pairs, index, (m) => namingOf(m, index), text);
   for (const p of pairs) {
-    emits.push({ spec: p.pair.spec, kind: 'credential-pair', primary: p.keyId, partner: p.secret });
+    emits.push({
+      spec: p.pair.spec,
+      kind: 'credential-pair',
+      primary: p.keyId,
+      partner: p.secret,
+      pairedBy: p.basis,
+    });
   }
   for (const m of unpaired) {
     if (reportsAlone(m.rule, m, index))
@@ -263,13 +271,33 @@ export function detectChunk(
   const touches = reportableTest(chunk.reportable);
   const commit = commitOf(chunk, index, masks);
   const lineReason = lineReasons(allow, index);
-  const pragmas = pragmaLines(text, index);
+  const markers = markerLines(text, index, allow.otherMarkers !== false);
   // A window of a large file answers only for findings that start in its own part.
   const ownFrom = chunk.ownFrom ?? 0;
   const ownTo = chunk.ownTo ?? text.length;
 
-  const findings: Finding[] = [];
+  // An inline marker answers for its own line: a pair whose key ID and secret sit on different
+  // lines, only one of them marked, is reported as its unmarked half (and the marked half is
+  // counted as suppressed), never silenced whole by one marker.
+  const split: Emit[] = [];
   for (const e of emits) {
+    const partner = e.partner;
+    if (partner === undefined) {
+      split.push(e);
+      continue;
+    }
+    const a = index.lineOf(e.primary.start);
+    const b = index.lineOf(partner.start);
+    if (a === b || markers.has(a) === markers.has(b)) {
+      split.push(e);
+      continue;
+    }
+    for (const half of [e.primary, partner]) {
+      split.push({ spec: half.rule.spec, kind: half.rule.findingKind, primary: half });
+    }
+  }
+  const findings: Finding[] = [];
+  for (const e of split) {
     if (e.primary.start < ownFrom || e.primary.start >= ownTo) continue;
     const location = locate(e.primary);
     const partner = e.partner === undefined ? undefined : locate(e.partner);
@@ -298,7 +326,7 @@ export function detectChunk(
     const lines = [line];
     if (e.partner !== undefined) lines.push(index.lineOf(e.partner.start));
     const allowedBy = e.allowedBy ?? userReason(allow, values, lines, lineReason);
-    const pragma = lines.some((l) => pragmas.has(l));
+    const pragma = lines.map((l) => markers.get(l)).find((m) => m !== undefined);
     findings.push({
       ruleId: e.spec.id,
       kind: e.kind,
@@ -313,7 +341,8 @@ export function detectChunk(
       fingerprint: sha256Hex(`${e.spec.id}\n${chunk.path}\n${identityText}`).slice(0, 32),
       source: chunk.source,
       ...(commit === undefined ? {} : { commit }),
-      ...(pragma ? { pragma } : {}),
+      ...(pragma === undefined ? {} : { pragma }),
+      ...(e.pairedBy === undefined ? {} : { pairedBy: e.pairedBy }),
       ...(keyFacts === undefined ? {} : { keyFacts }),
       ...(allowedBy === undefined ? {} : { allowedBy }),
     });

@@ -157,12 +157,36 @@ function nonBlankAtOrAbove(index: LineIndex, line: number): number {
   return result;
 }
 
+/**
+ * Generic credential names (`password`, `key`, `login … password …`): a value under one pairs
+ * with a key ID close by, the way S3-compatible tools and netrc files write a key pair.
+ */
+const CREDENTIAL_NAME =
+  /^(?:password|passwd|pwd|pass|passphrase|key|privatekey|private|credentials?|creds?|sk|secret\w*)$/;
+/** Between a name and its value: an assignment, a closing tag, or only spaces (`password X`). */
+const ASSIGNS = /[:=>]|^[ \t]+$/;
+/** What reads as a value, not a name: a key ID, a URL, a long run of digits and capitals. */
+const VALUE_LIKE = /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12}|:\/\/|@|^[A-Z0-9+/]{16,}$/;
+
 /** What the names before a value say, before any context check. */
 export interface LabelReading {
   readonly strength: LabelStrength;
   /** The nearest real name says the value is something else (a hash, a nonce, a JWT secret). */
   readonly other: boolean;
+  /**
+   * The value is assigned to a name that is no AWS label (`trace_id: …`, `state=…`): a generic
+   * credential name (`password`, `key`) or any other name. Absent for positional values (call
+   * arguments, CSV fields, a value on a line of its own) and for carriers with no name.
+   */
+  readonly named?: 'credential' | 'unknown';
   readonly line: number;
+}
+
+/** Whether the nearest name assigns the value (and is a name, not the value before it). */
+function namedAs(name: Name | undefined): 'credential' | 'unknown' | undefined {
+  if (name === undefined || !ASSIGNS.test(name.after) || VALUE_LIKE.test(name.text))
+    return undefined;
+  return CREDENTIAL_NAME.test(normalizeName(name.text)) ? 'credential' : 'unknown';
 }
 
 /**
@@ -188,7 +212,8 @@ export function readLabel(index: LineIndex, offset: number, labels: CompiledLabe
       strengthOf(phrase, labels),
     );
     const other = strength === 'none' && OTHER_NAME.test(normalizeName(phrase));
-    return { strength, other, line };
+    const named = strength === 'none' && !other ? namedAs(names[0]) : undefined;
+    return { strength, other, ...(named === undefined ? {} : { named }), line };
   }
   let found: LabelStrength = 'none';
   for (let i = skip; i < names.length; i++) {
@@ -200,7 +225,18 @@ export function readLabel(index: LineIndex, offset: number, labels: CompiledLabe
   const bare = first === undefined || (labels.carrier?.test(normalizeName(first.text)) ?? false);
   const tail = text.slice(offset, Math.min(index.lineEnd(line), offset + SUFFIX_WINDOW));
   if (found !== 'none' || !bare) return { strength: found, other: false, line };
-  if (skip < names.length) return { strength: strongAfter(tail, labels), other: false, line };
+  if (skip < names.length) {
+    const strength = strongAfter(tail, labels);
+    // `name="nonce" value="…"`, `<add key="TraceId" value="…"/>`: the value is the named one's
+    // (a quoted name); `<constructor-arg value="…"/>` names no value, only an element.
+    const real = names[skip] as Name;
+    if (strength !== 'none' || VALUE_LIKE.test(real.text) || !/^["']/.test(real.after))
+      return { strength, other: false, line };
+    const phrase = normalizeName(phraseOf(names, skip));
+    if (OTHER_NAME.test(phrase)) return { strength, other: true, line };
+    const named = CREDENTIAL_NAME.test(normalizeName(real.text)) ? 'credential' : 'unknown';
+    return { strength, other: false, named, line };
+  }
   // The line before, past blank lines; a comment that names nothing hands over to the line above.
   let previous = nonBlankAtOrAbove(index, line - 1);
   for (let comments = 0; previous >= 1 && found === 'none' && comments <= MAX_COMMENTS; ) {

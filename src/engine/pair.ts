@@ -1,3 +1,4 @@
+import type { PairBasis } from '../model/finding.js';
 import type { CompiledPair } from '../model/rule.js';
 import type { LineIndex } from './line-index.js';
 import type { RawMatch } from './match.js';
@@ -6,6 +7,7 @@ export interface PairedMatch {
   readonly pair: CompiledPair;
   readonly keyId: RawMatch;
   readonly secret: RawMatch;
+  readonly basis: PairBasis;
 }
 
 export interface PairingResult {
@@ -15,10 +17,13 @@ export interface PairingResult {
 
 /**
  * How a secret candidate is named: `labelled` (an AWS secret name, even a generic one such as
- * `secret_key`: the key ID nearby is the AWS context), `plain` (no telling name), or `other`
- * (a name that says it is something else: `checksum`, `sha1`, `jwt_secret`). Others never pair.
+ * `secret_key`: the key ID nearby is the AWS context), `credential` (a generic credential name:
+ * `password`, `key`), `plain` (no name: a call argument, a CSV field, a value on its own line),
+ * `named` (assigned to a name that is none of these: `trace_id: …`, `state=…`), or `other` (a
+ * name that says it is something else: `checksum`, `sha1`, `jwt_secret`). Named and other
+ * values never pair: a random 40-character value under its own name is not a key's secret.
  */
-export type SecretNaming = 'labelled' | 'plain' | 'other';
+export type SecretNaming = 'labelled' | 'credential' | 'plain' | 'named' | 'other';
 
 /** A labelled secret pairs over a longer reach: config files put other settings in between. */
 export const LABELLED_LINES = 20;
@@ -32,6 +37,7 @@ interface Candidate {
   readonly pair: CompiledPair;
   readonly keyId: RawMatch;
   readonly secret: RawMatch;
+  readonly naming: SecretNaming;
   readonly lines: number;
   readonly breaks: number;
   readonly plain: number;
@@ -116,6 +122,12 @@ function reaches(
     return chars <= Math.max(pair.withinChars, LABELLED_CHARS);
   }
   return wide && lines <= SECTION_LINES && chars <= SECTION_CHARS;
+}
+
+function basisOf(c: Candidate): PairBasis {
+  if (c.naming === 'labelled') return 'label';
+  if (c.naming === 'credential') return 'credential-name';
+  return c.lines === 0 ? 'same-statement' : 'adjacent';
 }
 
 /** Key IDs of one pair rule, sorted by offset, with the span of each line that holds some. */
@@ -220,7 +232,7 @@ export function pairMatches(
         naming = namingOf(secret);
         namings.set(secret, naming);
       }
-      if (naming === 'other') continue;
+      if (naming === 'other' || naming === 'named') continue;
       const secretLine = index.lineOf(secret.start);
       // Key lines nearest first (the line above before the line below at equal distance, as
       // the earlier key wins a tie); each line's keys nearest first. Sorting by (lines, chars)
@@ -250,6 +262,7 @@ export function pairMatches(
                 pair,
                 keyId: hit.keyId,
                 secret,
+                naming,
                 lines,
                 breaks: 0,
                 plain,
@@ -292,7 +305,7 @@ export function pairMatches(
     if (used.has(c.keyId) || used.has(c.secret)) continue;
     used.add(c.keyId);
     used.add(c.secret);
-    paired.push({ pair: c.pair, keyId: c.keyId, secret: c.secret });
+    paired.push({ pair: c.pair, keyId: c.keyId, secret: c.secret, basis: basisOf(c) });
   }
   return { pairs: paired, unpaired: matches.filter((m) => !used.has(m)) };
 }

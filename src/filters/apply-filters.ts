@@ -100,8 +100,8 @@ export function applyFilters(findings: readonly Finding[], ctx: FilterContext): 
     const reason =
       byValue ??
       pathReason(f, ctx.pathAllow) ??
-      (f.pragma
-        ? { by: 'pragma' as const, entry: 'keyguard:allow', reason: 'inline keyguard:allow' }
+      (f.pragma !== undefined
+        ? { by: 'pragma' as const, entry: f.pragma, reason: `inline ${f.pragma}` }
         : undefined);
     if (reason !== undefined) {
       suppressed.push({ finding: f, reason });

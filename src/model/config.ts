@@ -37,6 +37,8 @@ export interface UserConfig {
   readonly failOn?: Severity;
   /** Accept an incomplete scan (unreadable files, archive limits…): exit codes follow findings. */
   readonly allowPartial?: boolean;
+  /** Other scanners' inline markers (`gitleaks:allow`, `nosec`…) suppress findings (default true). */
+  readonly otherMarkers?: boolean;
   readonly baseline?: string;
   readonly allowlist?: {
     readonly paths?: readonly AllowPath[];
@@ -71,6 +73,8 @@ export interface EngineAllowlist {
     readonly entry: string;
     readonly reason: string;
   }[];
+  /** Other scanners' inline markers (`gitleaks:allow`, `nosec`…) count as pragmas (default true). */
+  readonly otherMarkers?: boolean;
 }
 
 export const EMPTY_ENGINE_ALLOWLIST: EngineAllowlist = {

@@ -46,6 +46,14 @@ export interface FindingVerification {
   readonly reason?: string;
 }
 
+/**
+ * Why a secret was paired with a key ID: its name says it is an AWS secret (`label`), a generic
+ * credential name beside the key ID (`credential-name`: `login … password …`), or no name at all
+ * and either the key ID's line (`same-statement`: call arguments, a CSV row, URL userinfo) or a
+ * line nearby (`adjacent`).
+ */
+export type PairBasis = 'label' | 'credential-name' | 'same-statement' | 'adjacent';
+
 /** A detection that left the engine: it never holds a raw secret, only redacted text and hashes. */
 export interface Finding {
   readonly ruleId: string;
@@ -86,8 +94,18 @@ export interface Finding {
   readonly verification?: FindingVerification;
   /** Why the severity differs from the rule's (verification, canary, an own account), when it does. */
   readonly severityReason?: string;
-  /** The finding's line (or its partner's) carries an inline `keyguard:allow`. */
-  readonly pragma?: boolean;
+  /**
+   * The inline marker on the finding's line (for a pair on two lines: on both), by name:
+   * `keyguard:allow`, or another scanner's (`gitleaks:allow`, `pragma: allowlist secret`,
+   * `trufflehog:ignore`, `nosec`, …), which the filters honour unless told not to.
+   */
+  readonly pragma?: string;
+  /**
+   * For a credential pair, why the secret was paired with the key ID: `label` (named as an AWS
+   * secret), `credential-name` (a generic credential name such as `password`), `same-statement`
+   * (no name, on the key ID's line: call arguments, a CSV row) or `adjacent` (no name, a nearby line).
+   */
+  readonly pairedBy?: PairBasis;
   /** Set by the engine when a value-level allowlist entry matched; the filter stage suppresses it. */
   readonly allowedBy?: SuppressionReason;
 }

@@ -6,6 +6,7 @@ import type { CompiledPack } from '../model/rule.js';
 import { accountText } from './account-text.js';
 import { escapeControl as safe } from './escape-control.js';
 import { type HeadlineTone, headline } from './headline.js';
+import { pairingText } from './pairing-text.js';
 import type { RenderContext } from './render-context.js';
 import { shortFix } from './rule-guidance.js';
 import { verificationText } from './verification-text.js';
@@ -41,7 +42,7 @@ function renderFinding(c: Colors, f: Finding, pack: CompiledPack): string[] {
   lines.push(`    ${c.dim('│')} ${safe(f.lineText)}`);
   if (f.partner !== undefined) {
     lines.push(
-      `    ${c.dim('│')} ${c.dim('paired with')} ${safe(f.partnerRedacted ?? '')} ${c.dim('at')} ${where(f.partner)}`,
+      `    ${c.dim('│')} ${c.dim('paired with')} ${safe(f.partnerRedacted ?? '')} ${c.dim('at')} ${where(f.partner)}${f.pairedBy === undefined ? '' : c.dim(` (${pairingText(f.pairedBy)})`)}`,
     );
   }
   const account = accountText(f);

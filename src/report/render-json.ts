@@ -30,6 +30,7 @@ function finding(f: Finding, pack: CompiledPack): Record<string, unknown> {
     ...(f.partner === undefined
       ? {}
       : { partner: { ...location(f.partner), redacted: f.partnerRedacted } }),
+    ...(f.pairedBy === undefined ? {} : { pairedBy: f.pairedBy }),
     lineText: f.lineText,
     fingerprint: f.fingerprint,
     ...(f.secretHash === undefined ? {} : { secretHash: f.secretHash }),

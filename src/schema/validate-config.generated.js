@@ -6,7 +6,7 @@ function ucs2length(str) {
 }
 
 export const validate = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"keyguard:config.schema.json","title":"keyguard configuration (.keyguard.json)","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"rules":{"description":"Extra rule packs, relative to this file.","type":"array","items":{"type":"string","minLength":1}},"enableRules":{"description":"Rule ids to turn on (e.g. aws-unique-identifier).","type":"array","items":{"type":"string"}},"disableRules":{"description":"Rule ids to turn off.","type":"array","items":{"type":"string"}},"maxFileSize":{"description":"Files larger than this many bytes are skipped and counted (a whole number, at least 1).","type":"integer","minimum":1},"allowPartial":{"description":"Accept an incomplete scan: files that could not be read (permissions, a size limit, archive limits) are still listed, but no longer make the exit code 2.","type":"boolean","default":false},"failOn":{"description":"Lowest severity that fails the scan.","enum":["critical","high","medium","low","info"]},"baseline":{"description":"Baseline file of accepted findings, relative to this file.","type":"string","minLength":1},"allowlist":{"type":"object","additionalProperties":false,"properties":{"paths":{"description":"Glob patterns of paths whose findings are suppressed (fixtures, test data).","type":"array","items":{"type":"object","additionalProperties":false,"required":["glob","reason"],"properties":{"glob":{"type":"string","minLength":1},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}},"secrets":{"description":"Values allowed by the SHA-256 of the raw value (never the value itself).","type":"array","items":{"type":"object","additionalProperties":false,"required":["sha256","reason"],"properties":{"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}},"regexes":{"description":"Regular expressions matched against the value (default), the whole line, or the path.","type":"array","items":{"type":"object","additionalProperties":false,"required":["pattern","reason"],"properties":{"pattern":{"type":"string","minLength":1},"target":{"enum":["secret","line","path"]},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}}}},"accounts":{"description":"AWS accounts: your own (findings escalate) and known sandbox/test accounts (allowed, with a reason).","type":"object","additionalProperties":false,"properties":{"own":{"type":"array","items":{"$ref":"#/$defs/account"}},"allow":{"type":"array","items":{"$ref":"#/$defs/account"}}}}},"$defs":{"reason":{"type":"string","minLength":1},"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"},"account":{"type":"object","additionalProperties":false,"required":["id","reason"],"properties":{"id":{"type":"string","pattern":"^\\d{12}$"},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"keyguard:config.schema.json","title":"keyguard configuration (.keyguard.json)","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"rules":{"description":"Extra rule packs, relative to this file.","type":"array","items":{"type":"string","minLength":1}},"enableRules":{"description":"Rule ids to turn on (e.g. aws-unique-identifier).","type":"array","items":{"type":"string"}},"disableRules":{"description":"Rule ids to turn off.","type":"array","items":{"type":"string"}},"maxFileSize":{"description":"Files larger than this many bytes are skipped and counted (a whole number, at least 1).","type":"integer","minimum":1},"allowPartial":{"description":"Accept an incomplete scan: files that could not be read (permissions, a size limit, archive limits) are still listed, but no longer make the exit code 2.","type":"boolean","default":false},"otherMarkers":{"description":"Honour other scanners' inline markers as suppressions (gitleaks:allow, pragma: allowlist secret, trufflehog:ignore, nosec, ggignore, secretlint-disable-line), each counted as an inline suppression. false: only keyguard:allow.","type":"boolean","default":true},"failOn":{"description":"Lowest severity that fails the scan.","enum":["critical","high","medium","low","info"]},"baseline":{"description":"Baseline file of accepted findings, relative to this file.","type":"string","minLength":1},"allowlist":{"type":"object","additionalProperties":false,"properties":{"paths":{"description":"Glob patterns of paths whose findings are suppressed (fixtures, test data).","type":"array","items":{"type":"object","additionalProperties":false,"required":["glob","reason"],"properties":{"glob":{"type":"string","minLength":1},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}},"secrets":{"description":"Values allowed by the SHA-256 of the raw value (never the value itself).","type":"array","items":{"type":"object","additionalProperties":false,"required":["sha256","reason"],"properties":{"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}},"regexes":{"description":"Regular expressions matched against the value (default), the whole line, or the path.","type":"array","items":{"type":"object","additionalProperties":false,"required":["pattern","reason"],"properties":{"pattern":{"type":"string","minLength":1},"target":{"enum":["secret","line","path"]},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}}}},"accounts":{"description":"AWS accounts: your own (findings escalate) and known sandbox/test accounts (allowed, with a reason).","type":"object","additionalProperties":false,"properties":{"own":{"type":"array","items":{"$ref":"#/$defs/account"}},"allow":{"type":"array","items":{"$ref":"#/$defs/account"}}}}},"$defs":{"reason":{"type":"string","minLength":1},"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"},"account":{"type":"object","additionalProperties":false,"required":["id","reason"],"properties":{"id":{"type":"string","pattern":"^\\d{12}$"},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}}};
 const schema32 = {"type":"string","minLength":1};
 const schema33 = {"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"};
 const func1 = Object.prototype.hasOwnProperty;
@@ -321,10 +321,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.failOn !== undefined){
-let data9 = data.failOn;
-if(!(((((data9 === "critical") || (data9 === "high")) || (data9 === "medium")) || (data9 === "low")) || (data9 === "info"))){
-const err12 = {instancePath:instancePath+"/failOn",schemaPath:"#/properties/failOn/enum",keyword:"enum",params:{allowedValues: schema31.properties.failOn.enum},message:"must be equal to one of the allowed values"};
+if(data.otherMarkers !== undefined){
+if(typeof data.otherMarkers !== "boolean"){
+const err12 = {instancePath:instancePath+"/otherMarkers",schemaPath:"#/properties/otherMarkers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -334,11 +333,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.baseline !== undefined){
-let data10 = data.baseline;
-if(typeof data10 === "string"){
-if(func2(data10) < 1){
-const err13 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.failOn !== undefined){
+let data10 = data.failOn;
+if(!(((((data10 === "critical") || (data10 === "high")) || (data10 === "medium")) || (data10 === "low")) || (data10 === "info"))){
+const err13 = {instancePath:instancePath+"/failOn",schemaPath:"#/properties/failOn/enum",keyword:"enum",params:{allowedValues: schema31.properties.failOn.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -348,8 +346,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.baseline !== undefined){
+let data11 = data.baseline;
+if(typeof data11 === "string"){
+if(func2(data11) < 1){
+const err14 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -359,12 +360,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.allowlist !== undefined){
-let data11 = data.allowlist;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-for(const key1 in data11){
-if(!(((key1 === "paths") || (key1 === "secrets")) || (key1 === "regexes"))){
-const err15 = {instancePath:instancePath+"/allowlist",schemaPath:"#/properties/allowlist/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+else {
+const err15 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -374,15 +371,12 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data11.paths !== undefined){
-let data12 = data11.paths;
-if(Array.isArray(data12)){
-const len3 = data12.length;
-for(let i3=0; i3<len3; i3++){
-let data13 = data12[i3];
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-if(data13.glob === undefined){
-const err16 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/required",keyword:"required",params:{missingProperty: "glob"},message:"must have required property '"+"glob"+"'"};
+if(data.allowlist !== undefined){
+let data12 = data.allowlist;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+for(const key1 in data12){
+if(!(((key1 === "paths") || (key1 === "secrets")) || (key1 === "regexes"))){
+const err16 = {instancePath:instancePath+"/allowlist",schemaPath:"#/properties/allowlist/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -391,8 +385,16 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data13.reason === undefined){
-const err17 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+}
+if(data12.paths !== undefined){
+let data13 = data12.paths;
+if(Array.isArray(data13)){
+const len3 = data13.length;
+for(let i3=0; i3<len3; i3++){
+let data14 = data13[i3];
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.glob === undefined){
+const err17 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/required",keyword:"required",params:{missingProperty: "glob"},message:"must have required property '"+"glob"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -401,9 +403,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-for(const key2 in data13){
-if(!(((key2 === "glob") || (key2 === "reason")) || (key2 === "expires"))){
-const err18 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data14.reason === undefined){
+const err18 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -412,12 +413,9 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-if(data13.glob !== undefined){
-let data14 = data13.glob;
-if(typeof data14 === "string"){
-if(func2(data14) < 1){
-const err19 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/glob",schemaPath:"#/properties/allowlist/properties/paths/items/properties/glob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key2 in data14){
+if(!(((key2 === "glob") || (key2 === "reason")) || (key2 === "expires"))){
+const err19 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -427,8 +425,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-else {
-const err20 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/glob",schemaPath:"#/properties/allowlist/properties/paths/items/properties/glob/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.glob !== undefined){
+let data15 = data14.glob;
+if(typeof data15 === "string"){
+if(func2(data15) < 1){
+const err20 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/glob",schemaPath:"#/properties/allowlist/properties/paths/items/properties/glob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -438,11 +439,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data13.reason !== undefined){
-let data15 = data13.reason;
-if(typeof data15 === "string"){
-if(func2(data15) < 1){
-const err21 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err21 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/glob",schemaPath:"#/properties/allowlist/properties/paths/items/properties/glob/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -452,8 +450,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.reason !== undefined){
+let data16 = data14.reason;
+if(typeof data16 === "string"){
+if(func2(data16) < 1){
+const err22 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -463,11 +464,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data13.expires !== undefined){
-let data16 = data13.expires;
-if(typeof data16 === "string"){
-if(!pattern4.test(data16)){
-const err23 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+else {
+const err23 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -477,8 +475,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-else {
-const err24 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.expires !== undefined){
+let data17 = data14.expires;
+if(typeof data17 === "string"){
+if(!pattern4.test(data17)){
+const err24 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -488,9 +489,8 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
 else {
-const err25 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err25 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -502,7 +502,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/allowlist/paths",schemaPath:"#/properties/allowlist/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err26 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -512,15 +512,9 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data11.secrets !== undefined){
-let data17 = data11.secrets;
-if(Array.isArray(data17)){
-const len4 = data17.length;
-for(let i4=0; i4<len4; i4++){
-let data18 = data17[i4];
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-if(data18.sha256 === undefined){
-const err27 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};
+}
+else {
+const err27 = {instancePath:instancePath+"/allowlist/paths",schemaPath:"#/properties/allowlist/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -529,8 +523,16 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data18.reason === undefined){
-const err28 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+}
+if(data12.secrets !== undefined){
+let data18 = data12.secrets;
+if(Array.isArray(data18)){
+const len4 = data18.length;
+for(let i4=0; i4<len4; i4++){
+let data19 = data18[i4];
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.sha256 === undefined){
+const err28 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -539,9 +541,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-for(const key3 in data18){
-if(!(((key3 === "sha256") || (key3 === "reason")) || (key3 === "expires"))){
-const err29 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data19.reason === undefined){
+const err29 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -550,12 +551,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-if(data18.sha256 !== undefined){
-let data19 = data18.sha256;
-if(typeof data19 === "string"){
-if(!pattern5.test(data19)){
-const err30 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/sha256",schemaPath:"#/properties/allowlist/properties/secrets/items/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+for(const key3 in data19){
+if(!(((key3 === "sha256") || (key3 === "reason")) || (key3 === "expires"))){
+const err30 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -565,8 +563,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/sha256",schemaPath:"#/properties/allowlist/properties/secrets/items/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data19.sha256 !== undefined){
+let data20 = data19.sha256;
+if(typeof data20 === "string"){
+if(!pattern5.test(data20)){
+const err31 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/sha256",schemaPath:"#/properties/allowlist/properties/secrets/items/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -576,11 +577,8 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data18.reason !== undefined){
-let data20 = data18.reason;
-if(typeof data20 === "string"){
-if(func2(data20) < 1){
-const err32 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err32 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/sha256",schemaPath:"#/properties/allowlist/properties/secrets/items/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -590,8 +588,11 @@ vErrors.push(err32);
 errors++;
 }
 }
-else {
-const err33 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data19.reason !== undefined){
+let data21 = data19.reason;
+if(typeof data21 === "string"){
+if(func2(data21) < 1){
+const err33 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -601,11 +602,8 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data18.expires !== undefined){
-let data21 = data18.expires;
-if(typeof data21 === "string"){
-if(!pattern4.test(data21)){
-const err34 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+else {
+const err34 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -615,8 +613,11 @@ vErrors.push(err34);
 errors++;
 }
 }
-else {
-const err35 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data19.expires !== undefined){
+let data22 = data19.expires;
+if(typeof data22 === "string"){
+if(!pattern4.test(data22)){
+const err35 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -626,9 +627,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
 else {
-const err36 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err36 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -640,7 +640,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/allowlist/secrets",schemaPath:"#/properties/allowlist/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err37 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -650,15 +650,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data11.regexes !== undefined){
-let data22 = data11.regexes;
-if(Array.isArray(data22)){
-const len5 = data22.length;
-for(let i5=0; i5<len5; i5++){
-let data23 = data22[i5];
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.pattern === undefined){
-const err38 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/required",keyword:"required",params:{missingProperty: "pattern"},message:"must have required property '"+"pattern"+"'"};
+}
+else {
+const err38 = {instancePath:instancePath+"/allowlist/secrets",schemaPath:"#/properties/allowlist/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -667,8 +661,16 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(data23.reason === undefined){
-const err39 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+}
+if(data12.regexes !== undefined){
+let data23 = data12.regexes;
+if(Array.isArray(data23)){
+const len5 = data23.length;
+for(let i5=0; i5<len5; i5++){
+let data24 = data23[i5];
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.pattern === undefined){
+const err39 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/required",keyword:"required",params:{missingProperty: "pattern"},message:"must have required property '"+"pattern"+"'"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -677,9 +679,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-for(const key4 in data23){
-if(!((((key4 === "pattern") || (key4 === "target")) || (key4 === "reason")) || (key4 === "expires"))){
-const err40 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data24.reason === undefined){
+const err40 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -688,12 +689,9 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-if(data23.pattern !== undefined){
-let data24 = data23.pattern;
-if(typeof data24 === "string"){
-if(func2(data24) < 1){
-const err41 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/pattern",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key4 in data24){
+if(!((((key4 === "pattern") || (key4 === "target")) || (key4 === "reason")) || (key4 === "expires"))){
+const err41 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -703,8 +701,11 @@ vErrors.push(err41);
 errors++;
 }
 }
-else {
-const err42 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/pattern",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data24.pattern !== undefined){
+let data25 = data24.pattern;
+if(typeof data25 === "string"){
+if(func2(data25) < 1){
+const err42 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/pattern",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -714,10 +715,8 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data23.target !== undefined){
-let data25 = data23.target;
-if(!(((data25 === "secret") || (data25 === "line")) || (data25 === "path"))){
-const err43 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/target",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/target/enum",keyword:"enum",params:{allowedValues: schema31.properties.allowlist.properties.regexes.items.properties.target.enum},message:"must be equal to one of the allowed values"};
+else {
+const err43 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/pattern",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -727,11 +726,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data23.reason !== undefined){
-let data26 = data23.reason;
-if(typeof data26 === "string"){
-if(func2(data26) < 1){
-const err44 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data24.target !== undefined){
+let data26 = data24.target;
+if(!(((data26 === "secret") || (data26 === "line")) || (data26 === "path"))){
+const err44 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/target",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/target/enum",keyword:"enum",params:{allowedValues: schema31.properties.allowlist.properties.regexes.items.properties.target.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -741,8 +739,11 @@ vErrors.push(err44);
 errors++;
 }
 }
-else {
-const err45 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data24.reason !== undefined){
+let data27 = data24.reason;
+if(typeof data27 === "string"){
+if(func2(data27) < 1){
+const err45 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -752,11 +753,8 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data23.expires !== undefined){
-let data27 = data23.expires;
-if(typeof data27 === "string"){
-if(!pattern4.test(data27)){
-const err46 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+else {
+const err46 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -766,8 +764,11 @@ vErrors.push(err46);
 errors++;
 }
 }
-else {
-const err47 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data24.expires !== undefined){
+let data28 = data24.expires;
+if(typeof data28 === "string"){
+if(!pattern4.test(data28)){
+const err47 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -777,9 +778,8 @@ vErrors.push(err47);
 errors++;
 }
 }
-}
 else {
-const err48 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err48 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -791,7 +791,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/allowlist/regexes",schemaPath:"#/properties/allowlist/properties/regexes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err49 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -803,7 +803,7 @@ errors++;
 }
 }
 else {
-const err50 = {instancePath:instancePath+"/allowlist",schemaPath:"#/properties/allowlist/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err50 = {instancePath:instancePath+"/allowlist/regexes",schemaPath:"#/properties/allowlist/properties/regexes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -813,12 +813,9 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data.accounts !== undefined){
-let data28 = data.accounts;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-for(const key5 in data28){
-if(!((key5 === "own") || (key5 === "allow"))){
-const err51 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+else {
+const err51 = {instancePath:instancePath+"/allowlist",schemaPath:"#/properties/allowlist/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -828,19 +825,12 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data28.own !== undefined){
-let data29 = data28.own;
-if(Array.isArray(data29)){
-const len6 = data29.length;
-for(let i6=0; i6<len6; i6++){
-if(!(validate21(data29[i6], {instancePath:instancePath+"/accounts/own/" + i6,parentData:data29,parentDataProperty:i6,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err52 = {instancePath:instancePath+"/accounts/own",schemaPath:"#/properties/accounts/properties/own/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.accounts !== undefined){
+let data29 = data.accounts;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+for(const key5 in data29){
+if(!((key5 === "own") || (key5 === "allow"))){
+const err52 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -850,19 +840,19 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data28.allow !== undefined){
-let data31 = data28.allow;
-if(Array.isArray(data31)){
-const len7 = data31.length;
-for(let i7=0; i7<len7; i7++){
-if(!(validate21(data31[i7], {instancePath:instancePath+"/accounts/allow/" + i7,parentData:data31,parentDataProperty:i7,rootData,dynamicAnchors}))){
+if(data29.own !== undefined){
+let data30 = data29.own;
+if(Array.isArray(data30)){
+const len6 = data30.length;
+for(let i6=0; i6<len6; i6++){
+if(!(validate21(data30[i6], {instancePath:instancePath+"/accounts/own/" + i6,parentData:data30,parentDataProperty:i6,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/accounts/allow",schemaPath:"#/properties/accounts/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err53 = {instancePath:instancePath+"/accounts/own",schemaPath:"#/properties/accounts/properties/own/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -872,9 +862,19 @@ vErrors.push(err53);
 errors++;
 }
 }
+if(data29.allow !== undefined){
+let data32 = data29.allow;
+if(Array.isArray(data32)){
+const len7 = data32.length;
+for(let i7=0; i7<len7; i7++){
+if(!(validate21(data32[i7], {instancePath:instancePath+"/accounts/allow/" + i7,parentData:data32,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err54 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err54 = {instancePath:instancePath+"/accounts/allow",schemaPath:"#/properties/accounts/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -886,12 +886,24 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err55 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err55];
 }
 else {
 vErrors.push(err55);
+}
+errors++;
+}
+}
+}
+else {
+const err56 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
 }
 errors++;
 }

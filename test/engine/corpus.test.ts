@@ -1,64 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectChunk } from '../../src/engine/detect.js';
-import { EMPTY_ENGINE_ALLOWLIST } from '../../src/model/config.js';
-import type { Finding } from '../../src/model/finding.js';
-import { BUILTIN_PACK } from '../../src/rules/builtin-pack.js';
-import { compilePacks } from '../../src/rules/compile-pack.js';
-import { expandPlaceholdersWithValues } from '../../src/rules/expand-placeholders.js';
+import { corpusCases, findingKey, loadCase, scanCase, seedOf, shape } from '../helpers/corpus.js';
 
 /**
- * The detection corpus: fixtures/corpus/<ng|ok>.<case>/input.<ext> + expected.json. Each case is
- * expanded with several seeds so a pass does not hang on one lucky set of fake values.
+ * The detection corpus: fixtures/corpus/<ng|ok>.<case>/input.<ext> + expected.json, scanned as
+ * bytes through the reader and the engine, as every mode scans. Each case is expanded with several
+ * seeds so a pass does not hang on one lucky set of fake values.
  */
-interface Expected {
-  readonly ruleId: string;
-  readonly line: number;
-  readonly column: number;
-  readonly partnerLine?: number;
-}
-
-const ROOT = fileURLToPath(new URL('../../fixtures/corpus/', import.meta.url));
 const SEEDS = [1, 2, 3];
 /** UUIDs are generated too but are no secret: lines may show them. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const pack = compilePacks([{ spec: BUILTIN_PACK, file: 'rules/aws.json' }]);
 
-function seedOf(name: string, round: number): number {
-  let h = 2166136261;
-  for (const c of name) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-  return (h ^ round) >>> 0;
-}
-
-function loadCase(name: string): { input: string; file: string; expected: Expected[] } {
-  const dir = `${ROOT}${name}/`;
-  const file = readdirSync(dir).find((f) => f !== 'expected.json');
-  if (file === undefined) throw new Error(`${name}: no input file`);
-  const parsed = JSON.parse(readFileSync(`${dir}expected.json`, 'utf8')) as
-    | Expected[]
-    | { findings: Expected[] };
-  const expected = Array.isArray(parsed) ? parsed : parsed.findings;
-  return { input: readFileSync(`${dir}${file}`, 'utf8'), file, expected };
-}
-
-function key(f: Expected): string {
-  return `${f.ruleId}@${f.line}:${f.column}${f.partnerLine === undefined ? '' : `~${f.partnerLine}`}`;
-}
-
-function shape(f: Finding): Expected {
-  return {
-    ruleId: f.ruleId,
-    line: f.location.line,
-    column: f.location.column,
-    ...(f.partner === undefined ? {} : { partnerLine: f.partner.line }),
-  };
-}
-
-const cases = readdirSync(ROOT, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .sort();
+const cases = corpusCases();
 const tally = { expected: 0, reported: 0, matched: 0 };
 
 describe('detection corpus', () => {
@@ -69,15 +21,13 @@ describe('detection corpus', () => {
   });
 
   it.each(cases)('%s', (name) => {
-    const { input, file, expected } = loadCase(name);
-    expect(name.startsWith('ok.') ? expected.length === 0 : expected.length > 0).toBe(true);
+    const c = loadCase(name);
+    expect(name.startsWith('ok.') ? c.expected.length === 0 : c.expected.length > 0).toBe(true);
     for (const round of SEEDS) {
-      const { text, values } = expandPlaceholdersWithValues(input, seedOf(name, round));
-      const chunk = { source: 'tree' as const, path: `${name}/${file}`, text };
-      const findings = detectChunk(chunk, pack, EMPTY_ENGINE_ALLOWLIST);
+      const { values, findings } = scanCase(c, seedOf(name, round));
       const reported = findings.filter((f) => f.allowedBy === undefined).map(shape);
-      const want = expected.map(key).sort();
-      const got = reported.map(key).sort();
+      const want = c.expected.map(findingKey).sort();
+      const got = reported.map(findingKey).sort();
       const left = [...got];
       let matched = 0;
       for (const k of want) {
