@@ -2957,7 +2957,7 @@ var require_extract = __commonJS({
 // node_modules/tar-stream/constants.js
 var require_constants = __commonJS({
   "node_modules/tar-stream/constants.js"(exports, module) {
-    var constants2 = {
+    var constants4 = {
       // just for envs without fs
       S_IFMT: 61440,
       S_IFDIR: 16384,
@@ -2967,9 +2967,9 @@ var require_constants = __commonJS({
       S_IFLNK: 40960
     };
     try {
-      module.exports = __require("fs").constants || constants2;
+      module.exports = __require("fs").constants || constants4;
     } catch {
-      module.exports = constants2;
+      module.exports = constants4;
     }
   }
 });
@@ -2979,7 +2979,7 @@ var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
     var { Readable: Readable2, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
-    var constants2 = require_constants();
+    var constants4 = require_constants();
     var headers = require_headers();
     var DMODE = 493;
     var FMODE = 420;
@@ -3182,16 +3182,16 @@ var require_pack = __commonJS({
       return new Pack(opts);
     };
     function modeToType(mode) {
-      switch (mode & constants2.S_IFMT) {
-        case constants2.S_IFBLK:
+      switch (mode & constants4.S_IFMT) {
+        case constants4.S_IFBLK:
           return "block-device";
-        case constants2.S_IFCHR:
+        case constants4.S_IFCHR:
           return "character-device";
-        case constants2.S_IFDIR:
+        case constants4.S_IFDIR:
           return "directory";
-        case constants2.S_IFIFO:
+        case constants4.S_IFIFO:
           return "fifo";
-        case constants2.S_IFLNK:
+        case constants4.S_IFLNK:
           return "symlink";
       }
       return "file";
@@ -5181,7 +5181,7 @@ __export(content_reader_exports, {
   ContentReader: () => ContentReader
 });
 import { isAscii } from "node:buffer";
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readSync } from "node:fs";
 function replayThenRest(first, source, tap) {
   let replayed = false;
   return {
@@ -5242,9 +5242,9 @@ var init_content_reader = __esm({
     ASCII_HIT = 1;
     MAY_BE_UTF16 = 2;
     UTF16_HIT = 4;
-    NOFOLLOW = constants.O_NOFOLLOW ?? 0;
-    NONBLOCK = constants.O_NONBLOCK ?? 0;
-    OPEN_FLAGS = constants.O_RDONLY | NOFOLLOW | NONBLOCK;
+    NOFOLLOW = constants2.O_NOFOLLOW ?? 0;
+    NONBLOCK = constants2.O_NONBLOCK ?? 0;
+    OPEN_FLAGS = constants2.O_RDONLY | NOFOLLOW | NONBLOCK;
     LF2 = 10;
     ContentReader = class {
       options;
@@ -5361,7 +5361,7 @@ var init_content_reader = __esm({
             const reason = readError(code, target);
             this.skip(label, sink, reason, reason === "unreadable" ? code : void 0);
           } finally {
-            closeSync(fd);
+            closeSync2(fd);
           }
         }
         this.scanBatch(arena, fill, pending, sink, archives);
@@ -5383,7 +5383,7 @@ var init_content_reader = __esm({
         }
         let fd;
         try {
-          fd = openSync(target.abs, OPEN_FLAGS);
+          fd = openSync2(target.abs, OPEN_FLAGS);
         } catch (error) {
           const code = error.code;
           const reason = readError(code, target);
@@ -5393,9 +5393,9 @@ var init_content_reader = __esm({
         if (target.explicit === true) {
           let s;
           try {
-            s = fstatSync(fd);
+            s = fstatSync2(fd);
           } catch (error) {
-            closeSync(fd);
+            closeSync2(fd);
             this.skip(
               label,
               sink,
@@ -5405,7 +5405,7 @@ var init_content_reader = __esm({
             return void 0;
           }
           if (!s.isFile()) {
-            closeSync(fd);
+            closeSync2(fd);
             if (s.isDirectory()) this.skip(label, sink, "not-regular");
             else this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
             return void 0;
@@ -5473,7 +5473,7 @@ var init_content_reader = __esm({
       }
       /** A file larger than the buffer: read in overlapping windows (its first `filled` bytes are in). */
       readLarge(fd, buf, first, label, sink) {
-        const s = fstatSync(fd);
+        const s = fstatSync2(fd);
         if (!s.isFile()) {
           this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
           return false;
@@ -5652,7 +5652,7 @@ var init_content_reader = __esm({
       /** Whether an open file ends as a zip does (its last bytes, read again). */
       zipTail(fd) {
         if (this.options.archives === false) return false;
-        const size = fstatSync(fd).size;
+        const size = fstatSync2(fd).size;
         const length = Math.min(size, ZIP_TAIL_BYTES);
         const tail2 = Buffer.allocUnsafe(length);
         let got = 0;
@@ -8138,7 +8138,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants2 = require_constants2();
+    var constants4 = require_constants2();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -8146,7 +8146,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants4;
     var expandRange = (args, options2) => {
       if (typeof options2.expandRange === "function") {
         return options2.expandRange(...args, options2);
@@ -8355,7 +8355,7 @@ var require_parse = __commonJS({
       if (options2.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -8401,8 +8401,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -9098,7 +9098,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants4.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -9156,7 +9156,7 @@ var require_picomatch = __commonJS({
     var scan3 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants2();
+    var constants4 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options2, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -9284,7 +9284,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
+    picomatch2.constants = constants4;
     module.exports = picomatch2;
   }
 });
@@ -21245,7 +21245,6 @@ init_errors();
 
 // src/schema/parse-json-file.ts
 init_errors();
-import { readFileSync } from "node:fs";
 
 // src/schema/find-json-syntax-error.ts
 var NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
@@ -21366,6 +21365,17 @@ function findJsonSyntaxError(text2) {
   }
 }
 
+// src/schema/read-regular-file.ts
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+function readRegularFile(file) {
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    return fstatSync(fd).isFile() ? readFileSync(fd, "utf8") : void 0;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 // src/schema/parse-json-file.ts
 function positionToLineColumn(text2, position) {
   const before = text2.slice(0, position);
@@ -21376,11 +21386,16 @@ function positionToLineColumn(text2, position) {
 async function parseJsonFile(file, code) {
   let text2;
   try {
-    text2 = readFileSync(file, "utf8");
+    text2 = readRegularFile(file);
   } catch (error) {
     const reason = error.code === "ENOENT" ? "file not found" : "cannot be read";
     throw new KeyguardError(code, `${file}: ${reason}`, { cause: error });
   }
+  if (text2 === void 0)
+    throw new KeyguardError(
+      code,
+      `${file}: not a regular file (a FIFO, socket or device): not read`
+    );
   return parseJsonText(text2, file, code);
 }
 function parseJsonText(text2, file, code) {
@@ -22546,7 +22561,15 @@ init_content_reader();
 // src/sources/walk-folder.ts
 var import_ignore = __toESM(require_ignore(), 1);
 import { isUtf8 as isUtf82 } from "node:buffer";
-import { lstatSync, readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import {
+  closeSync as closeSync3,
+  constants as constants3,
+  fstatSync as fstatSync3,
+  lstatSync,
+  openSync as openSync3,
+  readdirSync,
+  readFileSync as readFileSync2
+} from "node:fs";
 var SLASH = Buffer.from("/");
 var GIT = Buffer.from(".git");
 var GITIGNORE = Buffer.from(".gitignore");
@@ -22560,6 +22583,22 @@ function kindOf(entry, abs) {
   if (s.isFile()) return "file";
   if (s.isDirectory()) return "dir";
   return s.isSymbolicLink() ? "symlink" : "special";
+}
+var NO_WAIT = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
+function readIgnoreFile(path) {
+  let fd;
+  try {
+    fd = openSync3(path, NO_WAIT);
+  } catch {
+    return void 0;
+  }
+  try {
+    return fstatSync3(fd).isFile() ? readFileSync2(fd, "utf8") : void 0;
+  } catch {
+    return void 0;
+  } finally {
+    closeSync3(fd);
+  }
 }
 function ignoredBy(chain, rel, isDir) {
   for (let i = chain.length - 1; i >= 0; i--) {
@@ -22585,12 +22624,11 @@ function walkFolder(root) {
       return;
     }
     let rules = chain;
-    if (entries.some((e) => e.name.equals(GITIGNORE) && !e.isDirectory())) {
-      try {
-        const text2 = readFileSync2(Buffer.concat([abs, SLASH, GITIGNORE]), "utf8");
+    const listed = entries.find((e) => e.name.equals(GITIGNORE));
+    if (listed !== void 0 && kindOf(listed, Buffer.concat([abs, SLASH, GITIGNORE])) === "file") {
+      const text2 = readIgnoreFile(Buffer.concat([abs, SLASH, GITIGNORE]));
+      if (text2 !== void 0)
         rules = [...chain, { dir: rel.toString("utf8"), rules: (0, import_ignore.default)().add(text2) }];
-      } catch {
-      }
     }
     entries.sort((a, b) => Buffer.compare(a.name, b.name));
     for (const entry of entries) {
@@ -26858,11 +26896,11 @@ function renderSarif(outcome, ctx, guidance = defaultGuidance) {
 init_errors();
 import { randomBytes } from "node:crypto";
 import {
-  closeSync as closeSync2,
+  closeSync as closeSync4,
   fchmodSync,
   lstatSync as lstatSync3,
   mkdirSync,
-  openSync as openSync2,
+  openSync as openSync4,
   realpathSync,
   renameSync,
   unlinkSync,
@@ -26932,13 +26970,13 @@ function escapingLink(root, folder) {
   return isInside(realRoot, realpathSync(folder)) ? void 0 : folder;
 }
 function writeNew(path, content2, keepMode) {
-  const fd = openSync2(path, "wx", 438);
+  const fd = openSync4(path, "wx", 438);
   try {
     const data = Buffer.from(content2);
     for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
     if (keepMode !== void 0) fchmodSync(fd, keepMode);
   } finally {
-    closeSync2(fd);
+    closeSync4(fd);
   }
 }
 function writeReportFile(target, content2, options2) {
@@ -27000,7 +27038,6 @@ async function configChanges(base, head, paths) {
 }
 
 // src/app/load-committed-setup.ts
-import { readFile } from "node:fs/promises";
 import { isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
 init_errors();
 function inRepository(root, file) {
@@ -27020,8 +27057,12 @@ async function loadCommittedSetup(options2) {
     const rel = inRepository(root, file);
     if (rel === void 0) {
       try {
-        return await readFile(file, "utf8");
+        const text2 = readRegularFile(file);
+        if (text2 === void 0)
+          throw new KeyguardError("CONFIG_INVALID", `${file}: not a regular file: not read`);
+        return text2;
       } catch (error) {
+        if (isKeyguardError(error)) throw error;
         if (error.code === "ENOENT") return void 0;
         throw new KeyguardError("CONFIG_INVALID", `${file}: cannot be read`, { cause: error });
       }

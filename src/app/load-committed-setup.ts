@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BASELINE_FILE_NAME, baselineFromText } from '../config/load-baseline.js';
 import { CONFIG_FILE_NAME, configFromText, resolveConfig } from '../config/load-config.js';
 import type { CommitFiles } from '../git/commit-files.js';
-import { KeyguardError } from '../model/errors.js';
+import { isKeyguardError, KeyguardError } from '../model/errors.js';
 import type { Baseline } from '../model/finding.js';
 import type { PackSource } from '../rules/compile-pack.js';
 import { rulePackFromText } from '../rules/load-pack.js';
+import { readRegularFile } from '../schema/read-regular-file.js';
 import { compileSetup, type LoadedSetup } from './create-scan-setup.js';
 
 export interface CommittedSetupOptions {
@@ -62,8 +62,12 @@ export async function loadCommittedSetup(options: CommittedSetupOptions): Promis
     const rel = inRepository(root, file);
     if (rel === undefined) {
       try {
-        return await readFile(file, 'utf8');
+        const text = readRegularFile(file);
+        if (text === undefined)
+          throw new KeyguardError('CONFIG_INVALID', `${file}: not a regular file: not read`);
+        return text;
       } catch (error) {
+        if (isKeyguardError(error)) throw error;
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw new KeyguardError('CONFIG_INVALID', `${file}: cannot be read`, { cause: error });
       }

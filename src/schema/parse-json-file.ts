@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { type ErrorCode, KeyguardError } from '../model/errors.js';
 import { findJsonSyntaxError } from './find-json-syntax-error.js';
+import { readRegularFile } from './read-regular-file.js';
 
 function positionToLineColumn(text: string, position: number): string {
   const before = text.slice(0, position);
@@ -11,15 +11,20 @@ function positionToLineColumn(text: string, position: number): string {
 
 /** Reads and parses a JSON file; every failure is one line naming the file. */
 export async function parseJsonFile(file: string, code: ErrorCode): Promise<unknown> {
-  let text: string;
+  let text: string | undefined;
   try {
     // Synchronous: a config is small, and fs/promises would load more of Node on every start.
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file);
   } catch (error) {
     const reason =
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
     throw new KeyguardError(code, `${file}: ${reason}`, { cause: error });
   }
+  if (text === undefined)
+    throw new KeyguardError(
+      code,
+      `${file}: not a regular file (a FIFO, socket or device): not read`,
+    );
   return parseJsonText(text, file, code);
 }
 

@@ -1,5 +1,14 @@
 import { isUtf8 } from 'node:buffer';
-import { type Dirent, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  type Dirent,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+} from 'node:fs';
 import ignore, { type Ignore } from 'ignore';
 import type { FileKind } from '../model/source.js';
 
@@ -38,6 +47,25 @@ function kindOf(entry: Dirent<Buffer>, abs: Buffer): FileKind | 'dir' {
   return s.isSymbolicLink() ? 'symlink' : 'special';
 }
 
+const NO_WAIT = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/** A .gitignore's text, when it is (still) a regular file that can be read. */
+function readIgnoreFile(path: Buffer): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, NO_WAIT);
+  } catch {
+    return undefined;
+  }
+  try {
+    return fstatSync(fd).isFile() ? readFileSync(fd, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The verdict of the deepest .gitignore with an opinion (as git: a nested file can re-include). */
 function ignoredBy(chain: readonly Rules[], rel: string, isDir: boolean): boolean {
   for (let i = chain.length - 1; i >= 0; i--) {
@@ -70,13 +98,13 @@ export function walkFolder(root: string): WalkResult {
       return;
     }
     let rules = chain;
-    if (entries.some((e) => e.name.equals(GITIGNORE) && !e.isDirectory())) {
-      try {
-        const text = readFileSync(Buffer.concat([abs, SLASH, GITIGNORE]), 'utf8');
+    const listed = entries.find((e) => e.name.equals(GITIGNORE));
+    if (listed !== undefined && kindOf(listed, Buffer.concat([abs, SLASH, GITIGNORE])) === 'file') {
+      // A .gitignore that is a link, a FIFO or a device is not read, as git does not: one that
+      // never ends would stall the walk. An unreadable one ignores nothing (scanning more is safe).
+      const text = readIgnoreFile(Buffer.concat([abs, SLASH, GITIGNORE]));
+      if (text !== undefined)
         rules = [...chain, { dir: rel.toString('utf8'), rules: ignore().add(text) }];
-      } catch {
-        // An unreadable .gitignore ignores nothing: scanning more is the safe side.
-      }
     }
     entries.sort((a, b) => Buffer.compare(a.name, b.name));
     for (const entry of entries) {

@@ -1,0 +1,106 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak, planted } from '../helpers/adversarial.js';
+import { assertBuilt, BIN, tempDir } from '../helpers/run-cli.js';
+
+// Issue 10, bounded time, against a hostile folder on disk (a downloaded tarball, a stranger's
+// checkout): the files keyguard reads for itself (.gitignore files, the config, the baseline, rule
+// packs) can be FIFOs or links to devices that never end. Each run must end on its own, quickly.
+
+beforeAll(() => assertBuilt());
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** This process's environment without keyguard's own variables. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NO_COLOR: '1' };
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('KEYGUARD_')) env[k] = v;
+  return env;
+}
+
+/** The built CLI with a hard ceiling: a hang is a failure, not a stuck test run. */
+function bounded(args: readonly string[], cwd: string, seconds = 15) {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    input: '',
+    encoding: 'utf8',
+    timeout: seconds * 1000,
+    killSignal: 'SIGKILL',
+    env: cleanEnv(),
+  });
+  return {
+    code: r.status ?? -1,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    ms: performance.now() - started,
+    killed: r.signal === 'SIGKILL',
+  };
+}
+
+function folder(): string {
+  const t = tempDir('kg-hostile-');
+  cleanups.push(t.cleanup);
+  return t.path;
+}
+
+describe('.gitignore files keyguard reads itself (a folder outside git)', () => {
+  it('a FIFO or a link to an endless device is not read (as git does not), and the key is still found', () => {
+    const dir = folder();
+    const { pair, text } = planted();
+    writeFileSync(join(dir, 'creds.ini'), text);
+    execFileSync('mkfifo', [join(dir, '.gitignore')]);
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync('/dev/zero', join(dir, 'sub', '.gitignore'));
+    writeFileSync(join(dir, 'sub', 'more.ini'), planted().text);
+    const res = bounded(['tree', '.', '-f', 'json'], dir);
+    expect(res.killed, 'the scan hung').toBe(false);
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.ms).toBeLessThan(10_000);
+    expectNoLeak(res, [pair]);
+  });
+});
+
+describe('configuration, baseline and rule packs named by a hostile folder', () => {
+  const cases: [string, (dir: string) => void][] = [
+    [
+      'a rule pack that is a FIFO',
+      (dir) => {
+        execFileSync('mkfifo', [join(dir, 'pack.json')]);
+        writeFileSync(join(dir, '.keyguard.json'), '{"rules": ["./pack.json"]}');
+      },
+    ],
+    [
+      'a baseline that is a FIFO',
+      (dir) => {
+        execFileSync('mkfifo', [join(dir, 'accepted.json')]);
+        writeFileSync(join(dir, '.keyguard.json'), '{"baseline": "accepted.json"}');
+      },
+    ],
+    [
+      'the default baseline, a link to /dev/zero',
+      (dir) => symlinkSync('/dev/zero', join(dir, '.keyguard-baseline.json')),
+    ],
+    [
+      'the config, a link to /dev/zero',
+      (dir) => symlinkSync('/dev/zero', join(dir, '.keyguard.json')),
+    ],
+  ];
+  for (const [name, plant] of cases) {
+    it(`${name}: one line, exit 2, at once`, () => {
+      const dir = folder();
+      writeFileSync(join(dir, 'creds.ini'), planted().text);
+      plant(dir);
+      const res = bounded(['tree', '.'], dir);
+      expect(res.killed, 'the scan hung').toBe(false);
+      expect(res.code, res.stderr).toBe(2);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+      expect(res.stderr).toMatch(/^keyguard: .*not a regular file/);
+      expect(res.ms).toBeLessThan(10_000);
+    });
+  }
+});
