@@ -26337,6 +26337,23 @@ function renderGithub(outcome, ctx) {
     (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)
   );
   const out = ordered.map((f) => annotation(f, ctx.pack));
+  for (const s of outcome.suppressed) {
+    if (s.reason.by !== "pragma") continue;
+    const f = s.finding;
+    out.push(
+      workflowCommand(
+        "warning",
+        {
+          file: f.location.path,
+          line: f.location.line,
+          title: escapeControl(`${f.title} suppressed by keyguard:allow [${f.ruleId}]`)
+        },
+        escapeControl(
+          `${f.redacted}${f.partnerRedacted === void 0 ? "" : ` + ${f.partnerRedacted}`} is suppressed by keyguard:allow on its line: confirm it is not a real credential (rotate it if it is).`
+        )
+      )
+    );
+  }
   for (const e of outcome.staleBaseline ?? []) {
     out.push(
       workflowCommand(
@@ -26668,6 +26685,21 @@ function renderMarkdown(outcome, ctx) {
       out.push(
         `- ${markdownCode(e.ruleId)} in ${markdownCode(e.path)} (${markdownCode(staleHash(e))})`
       );
+    out.push("");
+  }
+  const inline = outcome.suppressed.filter((s) => s.reason.by === "pragma");
+  if (inline.length > 0) {
+    out.push(
+      `### ${plural3(inline.length, "finding")} suppressed inline (\`keyguard:allow\`)`,
+      "",
+      "Whoever wrote these lines silenced them: confirm each is not a real credential (a real one must be rotated).",
+      "",
+      "| Severity | Finding | Location | Value | Commit |",
+      "| --- | --- | --- | --- | --- |"
+    );
+    for (const s of inline.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(s.finding));
+    if (inline.length > MARKDOWN_MAX_ROWS)
+      out.push("", `\u2026and ${inline.length - MARKDOWN_MAX_ROWS} more: see the JSON report.`);
     out.push("");
   }
   const extra = [];

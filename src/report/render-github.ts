@@ -59,8 +59,8 @@ function annotation(f: Finding, pack: CompiledPack): string {
 
 /**
  * GitHub Actions workflow commands: one annotation per finding (GitHub shows the first ten of
- * each level per step; the markdown summary carries the full list), then warnings for stale
- * baseline entries and scan warnings. Values are redacted; the toolkit's escaping applies.
+ * each level per step; the markdown summary carries the full list), then warnings for inline
+ * `keyguard:allow` suppressions, stale baseline entries and scan warnings. Values are redacted; the toolkit's escaping applies.
  */
 export function renderGithub(outcome: ScanOutcome, ctx: RenderContext): string {
   // GitHub displays only the first ten annotations of each level: the most severe go first.
@@ -68,6 +68,25 @@ export function renderGithub(outcome: ScanOutcome, ctx: RenderContext): string {
     (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
   );
   const out = ordered.map((f) => annotation(f, ctx.pack));
+  // An inline `keyguard:allow` is a suppression its line's author made without review: a warning
+  // at that line, so it shows in the pull request's diff.
+  for (const s of outcome.suppressed) {
+    if (s.reason.by !== 'pragma') continue;
+    const f = s.finding;
+    out.push(
+      workflowCommand(
+        'warning',
+        {
+          file: f.location.path,
+          line: f.location.line,
+          title: escapeControl(`${f.title} suppressed by keyguard:allow [${f.ruleId}]`),
+        },
+        escapeControl(
+          `${f.redacted}${f.partnerRedacted === undefined ? '' : ` + ${f.partnerRedacted}`} is suppressed by keyguard:allow on its line: confirm it is not a real credential (rotate it if it is).`,
+        ),
+      ),
+    );
+  }
   for (const e of outcome.staleBaseline ?? []) {
     out.push(
       workflowCommand(

@@ -113,6 +113,23 @@ export function renderMarkdown(outcome: ScanOutcome, ctx: RenderContext): string
       );
     out.push('');
   }
+  // Whoever writes a line can silence it with `keyguard:allow`, without touching the reviewed
+  // configuration: each one is listed where reviewers read, never only counted.
+  const inline = outcome.suppressed.filter((s) => s.reason.by === 'pragma');
+  if (inline.length > 0) {
+    out.push(
+      `### ${plural(inline.length, 'finding')} suppressed inline (\`keyguard:allow\`)`,
+      '',
+      'Whoever wrote these lines silenced them: confirm each is not a real credential (a real one must be rotated).',
+      '',
+      '| Severity | Finding | Location | Value | Commit |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const s of inline.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(s.finding));
+    if (inline.length > MARKDOWN_MAX_ROWS)
+      out.push('', `…and ${inline.length - MARKDOWN_MAX_ROWS} more: see the JSON report.`);
+    out.push('');
+  }
   const extra: string[] = [];
   if (outcome.suppressed.length > 0) {
     const by = new Map<string, number>();

@@ -27,7 +27,7 @@ export interface Sandbox {
   git(cwd: string, ...args: string[]): string;
   tryGit(cwd: string, ...args: string[]): Run;
   /** Writes files in the author clone and commits them; returns the commit id. */
-  commit(files: Readonly<Record<string, string | null>>, message: string): string;
+  commit(files: Readonly<Record<string, string | Buffer | null>>, message: string): string;
   /** A checkout of `ref` (shallow unless depth is 0), like actions/checkout with fetch-depth. */
   checkout(name: string, ref: string, depth: number): string;
   cleanup(): void;
