@@ -193,18 +193,22 @@ var init_finding = __esm({
 
 // src/sources/archive/ends-as-zip.ts
 function endsAsZip(tail2) {
-  for (let at = tail2.length - 22; at >= 0 && tail2.length - at <= ZIP_TAIL_BYTES; at--) {
-    if (tail2[at] !== 80 || tail2[at + 1] !== 75 || tail2[at + 2] !== 5 || tail2[at + 3] !== 6)
-      continue;
+  const floor = Math.max(0, tail2.length - ZIP_TAIL_BYTES);
+  let at = tail2.length - 22;
+  while (at >= floor) {
+    at = tail2.lastIndexOf(END_RECORD, at);
+    if (at < floor) return false;
     if (at + 22 + tail2.readUInt16LE(at + 20) === tail2.length) return true;
+    at--;
   }
   return false;
 }
-var ZIP_TAIL_BYTES;
+var ZIP_TAIL_BYTES, END_RECORD;
 var init_ends_as_zip = __esm({
   "src/sources/archive/ends-as-zip.ts"() {
     "use strict";
     ZIP_TAIL_BYTES = 22 + 65535;
+    END_RECORD = Buffer.from([80, 75, 5, 6]);
   }
 });
 
