@@ -12,10 +12,12 @@ import { SEVERITIES, type Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import type { Verdict } from '../model/verdict.js';
 import { escapeControl } from '../report/escape-control.js';
-import { isFormat, render } from '../report/render.js';
+import { FORMATS, type Format, isFormat, render } from '../report/render.js';
+import { type CompiledTemplate, compileTemplate } from '../report/template.js';
 import { writeReportFile } from '../report/write-report-file.js';
+import { readRegularFile } from '../schema/read-regular-file.js';
 import type { CommandIo } from './command-io.js';
-import { listOption, type Parsed, parseSize, stringOption } from './parse-options.js';
+import { listOption, notOneOf, type Parsed, parseSize, stringOption } from './parse-options.js';
 
 /** What a scanning command asks for: the target, and where its config lives. */
 export interface CliScan {
@@ -30,10 +32,7 @@ export interface CliScan {
 
 function parseSeverity(text: string, flag: string): Severity {
   if ((SEVERITIES as readonly string[]).includes(text)) return text as Severity;
-  throw new KeyguardError(
-    'USAGE',
-    `option '${flag}' takes one of ${SEVERITIES.join(', ')}, not '${text}'`,
-  );
+  throw notOneOf(flag, SEVERITIES, text);
 }
 
 function useColor(io: CommandIo, values: Parsed['values'], toFile: boolean): boolean {
@@ -107,6 +106,39 @@ function incompleteWarning(outcome: ScanOutcome): string | undefined {
     : `keyguard: incomplete scan: ${what}; fix that, or accept a partial scan with --allow-partial\n`;
 }
 
+/**
+ * `--format` (one of FORMATS, listed when it is not) and, for `--format template`, the parsed
+ * `--template` file; `--template` alone implies the template format. Checked before any file is
+ * read, so a typo costs nothing.
+ */
+export function reportFormat(
+  io: CommandIo,
+  values: Parsed['values'],
+): { format: Format; template?: CompiledTemplate } {
+  const file = stringOption(values, 'template');
+  const format = stringOption(values, 'format') ?? (file === undefined ? 'human' : 'template');
+  if (!isFormat(format)) throw notOneOf('--format', FORMATS, format);
+  if (format !== 'template') {
+    if (file !== undefined)
+      throw new KeyguardError('USAGE', "option '--template' is for '--format template'");
+    return { format };
+  }
+  if (file === undefined)
+    throw new KeyguardError('USAGE', "'--format template' needs '--template <file>'");
+  let text: string | undefined;
+  try {
+    text = readRegularFile(resolve(io.cwd, file));
+  } catch (error) {
+    throw new KeyguardError(
+      'USAGE',
+      `cannot read --template ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  if (text === undefined)
+    throw new KeyguardError('USAGE', `--template ${file} is not a regular file`);
+  return { format, template: compileTemplate(text, `--template ${file}`) };
+}
+
 /** The shared tail of every scanning command: scan, report, exit code. */
 export async function executeScan(
   io: CommandIo,
@@ -122,9 +154,7 @@ export async function scanAndReport(
   values: Parsed['values'],
   cli: CliScan,
 ): Promise<Verdict> {
-  const format = stringOption(values, 'format') ?? 'human';
-  if (!isFormat(format))
-    throw new KeyguardError('USAGE', `unknown format '${format}' for '--format'`);
+  const { format, template } = reportFormat(io, values);
   const report: ScanReport = await scan(cli.target, await scanOptionsFrom(io, values, cli));
   const { setup, outcome: result } = report;
   const stale = result.staleBaseline;
@@ -140,6 +170,7 @@ export async function scanAndReport(
   const text = await render(format, result, {
     ...ctx,
     color: useColor(io, values, output !== undefined),
+    ...(template === undefined ? {} : { template }),
   });
   if (output === undefined) {
     io.stdout.write(text);

@@ -63,6 +63,14 @@ export function parseOptions(
   return parsed;
 }
 
+/** The one wording for a value outside a fixed list: the flag, every valid value, what was given. */
+export function notOneOf(flag: string, valid: readonly string[], got: string): KeyguardError {
+  return new KeyguardError(
+    'USAGE',
+    `option '${flag}' takes one of ${valid.join(', ')}, not '${got}'`,
+  );
+}
+
 export function stringOption(values: Parsed['values'], name: string): string | undefined {
   const v = values[name];
   return typeof v === 'string' ? v : undefined;

@@ -5,6 +5,7 @@ export const SCAN_OPTIONS = {
   config: { type: 'string', short: 'c' },
   rules: { type: 'string', multiple: true },
   format: { type: 'string', short: 'f' },
+  template: { type: 'string' },
   output: { type: 'string', short: 'o' },
   verbose: { type: 'boolean', short: 'v' },
   'fail-on': { type: 'string' },
@@ -25,7 +26,9 @@ export const SCAN_OPTIONS_HELP = `Options:
   -c, --config <file>       configuration file (default: .keyguard.json at the repository root)
       --rules <file>        add a rule pack (repeatable)
   -f, --format <name>       human (default), json, sarif, github (annotations), markdown
-                            (step summary), gitlab (secret-detection report)
+                            (step summary), gitlab (secret-detection report), csv, junit
+                            (JUnit XML for CI test reports), template (with --template)
+      --template <file>     write the report from your template ({{path}}, {{#findings}}…)
   -o, --output <file>       write the report to a file (a summary still goes to stderr)
   -v, --verbose             list suppressed findings and skipped files
       --fail-on <severity>  lowest severity that fails: critical, high, medium, low (default), info

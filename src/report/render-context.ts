@@ -1,4 +1,5 @@
 import type { CompiledPack } from '../model/rule.js';
+import type { CompiledTemplate } from './template.js';
 
 /** What every reporter may use besides the outcome. */
 export interface RenderContext {
@@ -6,4 +7,6 @@ export interface RenderContext {
   readonly toolVersion: string;
   readonly color: boolean;
   readonly verbose: boolean;
+  /** `--format template`: the parsed `--template` file. */
+  readonly template?: CompiledTemplate;
 }

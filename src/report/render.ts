@@ -1,7 +1,17 @@
 import type { ScanOutcome } from '../model/outcome.js';
 import type { RenderContext } from './render-context.js';
 
-export const FORMATS = ['human', 'json', 'sarif', 'github', 'markdown', 'gitlab'] as const;
+export const FORMATS = [
+  'human',
+  'json',
+  'sarif',
+  'github',
+  'markdown',
+  'gitlab',
+  'csv',
+  'junit',
+  'template',
+] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function isFormat(name: string): name is Format {
@@ -27,5 +37,13 @@ export async function render(
       return (await import('./render-markdown.js')).renderMarkdown(outcome, ctx);
     case 'gitlab':
       return (await import('./render-gitlab.js')).renderGitlab(outcome, ctx);
+    case 'csv':
+      return (await import('./render-csv.js')).renderCsv(outcome, ctx);
+    case 'junit':
+      return (await import('./render-junit.js')).renderJunit(outcome, ctx);
+    case 'template': {
+      if (ctx.template === undefined) throw new Error('--format template without a template');
+      return (await import('./template.js')).renderTemplate(outcome, ctx, ctx.template);
+    }
   }
 }

@@ -174,7 +174,7 @@ describe('keyguard audit-aws-config', () => {
     expect(dir.stderr).toContain('EISDIR');
     const format = runCli(['audit-aws-config', '--format', 'sarif'], { env: envFor(h) });
     expect(format.code, format.stderr).toBe(2);
-    expect(format.stderr).toContain("unknown format 'sarif'");
+    expect(format.stderr).toContain("option '--format' takes one of human, json, not 'sarif'");
     const two = runCli(
       ['audit-aws-config', join(h, '.aws/credentials'), join(h, '.aws/credentials')],
       { env: envFor(h) },

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodeAccountId } from '../../src/engine/decode-account.js';
+import { FINDING_FIELDS } from '../../src/report/finding-fields.js';
+import { SCAN_FIELDS } from '../../src/report/template.js';
 import { fakePair } from '../helpers/fake-keys.js';
 import { fakeCredentials, useTempRepos } from '../helpers/git-repo.js';
 import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
@@ -12,7 +14,35 @@ import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
 assertBuilt();
 const tempRepo = useTempRepos();
 
-const FORMATS = ['human', 'json', 'sarif', 'github', 'markdown', 'gitlab'] as const;
+const FORMATS = [
+  'human',
+  'json',
+  'sarif',
+  'github',
+  'markdown',
+  'gitlab',
+  'csv',
+  'junit',
+  'template',
+] as const;
+
+// The template output with every placeholder it has, so every field it can show is searched.
+const templateDir = tempDir();
+afterAll(() => templateDir.cleanup());
+const TEMPLATE = join(templateDir.path, 'all-fields.tpl');
+writeFileSync(
+  TEMPLATE,
+  `${SCAN_FIELDS.map((n) => `${n}={{${n}}}`).join('\n')}\n{{#findings}}${[
+    ...FINDING_FIELDS,
+    'index',
+  ]
+    .map((n) => `${n}={{${n}}} {{${n} | json}} {{${n} | csv}} {{${n} | html}} {{${n} | url}}`)
+    .join('\n')}\n{{/findings}}`,
+);
+
+/** The flags that ask for a format (the template format needs its file). */
+const formatArgs = (format: (typeof FORMATS)[number]) =>
+  format === 'template' ? ['--format', format, '--template', TEMPLATE] : ['--format', format];
 
 describe('commit messages in history reports', () => {
   it('never show a key pair held in the subject and the body, in any format', () => {
@@ -27,7 +57,7 @@ describe('commit messages in history reports', () => {
     );
     const values = [subject.keyId, subject.secret, body.keyId, body.secret];
     for (const format of FORMATS) {
-      const res = r.keyguard(['history', '--format', format]);
+      const res = r.keyguard(['history', ...formatArgs(format)]);
       expect(res.code, `${format}: ${res.stderr}`).toBe(1);
       const out = res.stdout + res.stderr;
       for (const v of values) expect(out, `${format} shows a raw value`).not.toContain(v);
@@ -108,7 +138,7 @@ describe('hashes in reports', () => {
       const outputs: string[] = [];
       const all = (extra: string[]) => {
         for (const format of FORMATS) {
-          const res = run(['tree', '--format', format, '--verbose', ...extra]);
+          const res = run(['tree', ...formatArgs(format), '--verbose', ...extra]);
           expect(res.code, res.stderr).toBe(1);
           outputs.push(res.stdout, res.stderr);
         }

@@ -359,7 +359,10 @@ describe('command line', () => {
     ],
     [['frobnicate'], "keyguard: unknown command 'frobnicate' (see keyguard --help)"],
     [['tree', '--format'], "keyguard: option '--format' needs a value"],
-    [['tree', '.', '--format', 'xml'], "keyguard: unknown format 'xml' for '--format'"],
+    [
+      ['tree', '.', '--format', 'xml'],
+      "keyguard: option '--format' takes one of human, json, sarif, github, markdown, gitlab, csv, junit, template, not 'xml'",
+    ],
     [
       ['tree', '.', '--max-file-size', 'huge'],
       "keyguard: option '--max-file-size' takes a size such as 10MB or 1048576, not 'huge'",

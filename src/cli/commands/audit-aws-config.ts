@@ -13,7 +13,7 @@ import {
 } from '../../sources/aws-config-files.js';
 import { verifyCredentials } from '../../verify/verify-credential.js';
 import type { CommandIo } from '../command-io.js';
-import { parseOptions, stringOption } from '../parse-options.js';
+import { notOneOf, parseOptions, stringOption } from '../parse-options.js';
 import { verifyOptions } from '../verify-options.js';
 
 const HELP = `Usage: keyguard audit-aws-config [paths...] [options]
@@ -152,7 +152,7 @@ export async function runAuditAwsConfig(io: CommandIo): Promise<number> {
   }
   const format = stringOption(values, 'format') ?? 'human';
   if (format !== 'human' && format !== 'json')
-    throw new KeyguardError('USAGE', `unknown format '${format}' for '--format' (human or json)`);
+    throw notOneOf('--format', ['human', 'json'], format);
   const verify = values.verify === true ? verifyOptions(io) : undefined;
   const home = io.env.HOME ?? io.env.USERPROFILE;
   const paths =
