@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { BASELINE_FILE_NAME, loadBaseline } from '../config/load-baseline.js';
 import { createCredentialCollector } from '../engine/collect-credentials.js';
 import { baselineHashing } from '../filters/baseline-hashing.js';
+import { gitCommonDir } from '../git/git-common-dir.js';
 import type { StagedChange } from '../git/staged-changes.js';
 import type { SourceKind } from '../model/chunk.js';
+import type { CleanBlobs } from '../model/clean-blobs.js';
 import type { EngineHashing } from '../model/config.js';
 import { KeyguardError } from '../model/errors.js';
 import type { Baseline, BaselineEntry, Severity } from '../model/finding.js';
@@ -25,6 +27,7 @@ import type { VerifyOptions } from '../verify/verify-credential.js';
 import { assessScan } from './assess-scan.js';
 import type { ParallelPlan } from './collect-parallel.js';
 import { createScanSetup, type LoadedSetup, packByteFilter } from './create-scan-setup.js';
+import { type HistoryCache, historySetupHash, openHistoryCache } from './history-cache.js';
 import { mergeHistoryFindings } from './merge-history-findings.js';
 import { runScan, type ScanResult } from './run-scan.js';
 
@@ -114,6 +117,16 @@ export interface ScanOptions {
   readonly covers?: (path: string) => boolean;
   /** `--verify`: ask STS about every pair found (scans on one thread). */
   readonly verify?: VerifyOptions;
+  /**
+   * History scans only: remember blobs read clean in the repository's history cache, and skip
+   * those an earlier scan with the same rules remembered. Absent: no cache (`--no-cache`, gates).
+   */
+  readonly historyCache?: {
+    /** 32 secret bytes from the user's private folder: the cache file's HMAC key. */
+    readonly hmacKey: Buffer;
+    /** Identifies keyguard's own code (a new build starts a new cache). */
+    readonly build: string;
+  };
   /** Threads for tree scans, when the worker script is built. */
   readonly threads?: {
     readonly workerScript: string;
@@ -174,6 +187,7 @@ function sourceFor(
   root: string,
   read: Omit<ReaderOptions, 'source'>,
   allowPartial: boolean,
+  cleanBlobs: CleanBlobs | undefined,
 ): { source: Source; history?: HistorySource } {
   switch (target.mode) {
     case 'tree':
@@ -217,12 +231,37 @@ function sourceFor(
         total: target.total,
         read,
         allowPartial,
+        ...(cleanBlobs === undefined ? {} : { cleanBlobs }),
         ...(target.onProgress === undefined ? {} : { onProgress: target.onProgress }),
         ...(target.extraCoverage === undefined ? {} : { extraCoverage: target.extraCoverage }),
       });
       return { source: history, history };
     }
   }
+}
+
+/** The repository's history cache; a repository git cannot place means no cache, not an error. */
+async function openCache(
+  cwd: string,
+  settings: NonNullable<ScanOptions['historyCache']>,
+  setup: LoadedSetup,
+  facts: { readonly maxFileSize: number | undefined; readonly otherMarkers: boolean },
+): Promise<HistoryCache | undefined> {
+  let gitDir: string;
+  try {
+    gitDir = await gitCommonDir(cwd);
+  } catch {
+    return undefined;
+  }
+  return openHistoryCache({
+    gitDir,
+    hmacKey: settings.hmacKey,
+    setupHash: historySetupHash(setup, {
+      build: settings.build,
+      ...(facts.maxFileSize === undefined ? {} : { maxFileSize: facts.maxFileSize }),
+      otherMarkers: facts.otherMarkers,
+    }),
+  });
 }
 
 /** History findings once per secret and path, attributed to the commit that introduced it. */
@@ -278,7 +317,15 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
     filter: packByteFilter(setup.pack),
     ...(maxFileSize === undefined ? {} : { maxFileSize }),
   };
-  const { source, history } = sourceFor(target, options.root, read, allowPartial);
+  const cache =
+    target.mode === 'history' && options.historyCache !== undefined
+      ? await openCache(target.cwd, options.historyCache, setup, { maxFileSize, otherMarkers })
+      : undefined;
+  const aimed =
+    target.mode === 'history' && cache !== undefined
+      ? { ...target, extraCoverage: { ...target.extraCoverage, cache: cache.state } }
+      : target;
+  const { source, history } = sourceFor(aimed, options.root, read, allowPartial, cache);
   // --verify: raw pairs are collected on this thread (workers cannot hand them back).
   const collector = options.verify === undefined ? undefined : createCredentialCollector();
   const threads = options.threads;
@@ -313,6 +360,10 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
     },
     parallel,
   );
+  // Saved only after the whole walk: a scan that failed part-way remembers nothing.
+  const cacheWarnings = [cache?.problem, cache?.save()]
+    .filter((m) => m !== undefined)
+    .map((message) => ({ code: 'CACHE', message }));
   const assessed = await assessScan(finishHistory(scanned, history), {
     today: options.today,
     ...(config.accounts === undefined ? {} : { accounts: config.accounts }),
@@ -328,6 +379,7 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
     // The whole scan, verification included: a slow STS shows in the time reported.
     stats: { ...assessed.stats, durationMs: Date.now() - started },
     staleBaseline: stale,
+    ...(cacheWarnings.length === 0 ? {} : { warnings: [...assessed.warnings, ...cacheWarnings] }),
     ...(incomplete === undefined ? {} : { incomplete }),
   };
   const verdict = decideVerdict(outcome, { failOn, failOnStale: options.failOnStale === true });

@@ -37,7 +37,13 @@ function makeDir(dir: string): void {
  * reason to fail, print or wait.
  */
 export function privateCacheDir(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.KEYGUARD_CODE_CACHE === '0' || process.platform === 'win32') return undefined;
+  if (env.KEYGUARD_CODE_CACHE === '0') return undefined;
+  return privateDir(env);
+}
+
+/** keyguard's private folder (see privateCacheDir), whatever KEYGUARD_CODE_CACHE says. */
+export function privateDir(env: NodeJS.ProcessEnv): string | undefined {
+  if (process.platform === 'win32') return undefined;
   let base: string;
   try {
     base = env.XDG_CACHE_HOME || join(homedir(), '.cache');

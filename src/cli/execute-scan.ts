@@ -28,6 +28,8 @@ export interface CliScan {
   readonly covers?: (path: string) => boolean;
   /** Where configuration is looked for instead of `root` (a clone must not configure its scan). */
   readonly configRoot?: string;
+  /** A local `history` scan's cache (see history-cache-settings.ts); gates never pass one. */
+  readonly historyCache?: ScanOptions['historyCache'];
 }
 
 function parseSeverity(text: string, flag: string): Severity {
@@ -66,7 +68,7 @@ function threads(io: CommandIo, values: Parsed['values']): ScanOptions['threads'
 export async function scanOptionsFrom(
   io: CommandIo,
   values: Parsed['values'],
-  cli: Pick<CliScan, 'root' | 'covers' | 'configRoot'>,
+  cli: Pick<CliScan, 'root' | 'covers' | 'configRoot' | 'historyCache'>,
 ): Promise<ScanOptions> {
   // Loaded only for --verify: the HTTP and TLS stack stays off every other scan's start.
   const verify =
@@ -88,6 +90,7 @@ export async function scanOptionsFrom(
     ...(values['fail-on-stale'] === true ? { failOnStale: true } : {}),
     ...(values['no-other-markers'] === true ? { otherMarkers: false } : {}),
     ...(cli.covers === undefined ? {} : { covers: cli.covers }),
+    ...(cli.historyCache === undefined ? {} : { historyCache: cli.historyCache }),
     ...(verify === undefined ? {} : { verify }),
     ...(workers === undefined ? {} : { threads: workers }),
   };

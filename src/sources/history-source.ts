@@ -2,6 +2,7 @@ import { BlobReader, type BlobRecord } from '../git/blob-reader.js';
 import { type CommitFile, type LoggedCommit, streamCommitLog } from '../git/commit-log.js';
 import { GITLINK_MODE, SYMLINK_MODE } from '../git/staged-changes.js';
 import type { CommitRef } from '../model/chunk.js';
+import type { CleanBlobs } from '../model/clean-blobs.js';
 import { isKeyguardError, KeyguardError } from '../model/errors.js';
 import type { SkipReason } from '../model/outcome.js';
 import type { PushedObject } from '../model/pushed-object.js';
@@ -44,6 +45,8 @@ export interface HistorySourceOptions {
   readonly extraCoverage?: Readonly<Record<string, string | number | boolean>>;
   /** Clean blob ids remembered per generation (default CLEAN_IDS_KEPT); fewer means more re-reads. */
   readonly cleanIdsKept?: number;
+  /** Blobs earlier scans read clean (the history cache): not read again; told what reads clean now. */
+  readonly cleanBlobs?: CleanBlobs;
 }
 
 /** Where a finding's content was first seen, and how many commits brought it in. */
@@ -108,7 +111,9 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     symlinkEntries: 0,
     messages: 0,
     objects: 0,
+    cachedBlobs: 0,
   };
+  const remembered = options.cleanBlobs;
   const reader = new ContentReader({ ...options.read, source: 'history' });
 
   function scanMessage(commit: LoggedCommit, rank: number, sink: ScanSink): void {
@@ -150,8 +155,18 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
   async function scanBlob(record: BlobRecord, requests: readonly Request[], sink: ScanSink) {
     // The scan's counts cover blobs (read once), not the paths they sit at.
     let counted = false;
+    // Whether any text of this blob reached the engine, or any part was skipped (an archive entry
+    // that would not open): only a blob that did neither may be remembered across scans.
+    let engaged = false;
     const once: ScanSink = {
-      ...sink,
+      chunk: (chunk) => {
+        engaged = true;
+        sink.chunk(chunk);
+      },
+      skip: (skipped) => {
+        engaged = true;
+        sink.skip(skipped);
+      },
       read: (bytes) => {
         if (counted) return;
         counted = true;
@@ -177,7 +192,10 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
           paths.add(r.file.path);
           intro.set(r.key, { rank: r.rank, commits: 1 });
           chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
-        } else if (!result.skipped) clean.add(record.id);
+        } else if (!result.skipped) {
+          clean.add(record.id);
+          if (!engaged) remembered?.remember(record.id);
+        }
         return;
       } else return;
       if (result.skipped) {
@@ -188,6 +206,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       if (!result.candidate) {
         // No keyword anywhere in these bytes: clean at every path, never read again.
         clean.add(record.id);
+        if (!engaged) remembered?.remember(record.id);
         return;
       }
       intro.set(r.key, { rank: r.rank, commits: 1 });
@@ -218,6 +237,12 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
           continue;
         }
         if (clean.has(file.blob) || skippedBlobs.has(file.blob)) continue;
+        if (remembered?.has(file.blob) === true) {
+          // Read clean by an earlier scan with the same rules: nothing in it reaches the engine.
+          clean.add(file.blob);
+          counts.cachedBlobs++;
+          continue;
+        }
         const key = `${file.path}\0${file.blob}`;
         const known = intro.get(key);
         if (known !== undefined) {
@@ -326,6 +351,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       commitsInRange: options.total,
       files: paths.size,
       blobs: counts.blobs,
+      ...(remembered === undefined ? {} : { blobsFromCache: counts.cachedBlobs }),
       bytes: counts.bytes,
       commitMessages: counts.messages,
       largeBlobsSkipped: counts.largeBlobs,

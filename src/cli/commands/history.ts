@@ -14,6 +14,7 @@ import { escapeControl } from '../../report/escape-control.js';
 import { redactUrl } from '../../report/redact-url.js';
 import type { CommandIo } from '../command-io.js';
 import { executeScan } from '../execute-scan.js';
+import { historyCacheSettings } from '../history-cache-settings.js';
 import { listOption, type Parsed, parseOptions, stringOption } from '../parse-options.js';
 import { createProgressLine } from '../progress-line.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
@@ -51,11 +52,16 @@ Aiming:
                             selections, --not, --exclude); anything that changes git's output
                             or runs programs (--format, --output, -p, --ext-diff, --textconv…)
                             is refused
+      --no-cache            read every blob: ignore the history cache, and do not update it
       --pre-push            scan what a push sends, from the pre-commit framework's pre-push
                             stage: PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, or for a branch that
                             reaches a root commit, PRE_COMMIT_LOCAL_BRANCH minus what
                             PRE_COMMIT_REMOTE_NAME already has
 ${SCAN_OPTIONS_HELP}
+Rescans read only what is new: blobs an earlier history scan of this repository read without
+finding a single keyword are remembered in .git/keyguard/ (per rule pack, config and keyguard
+build; authenticated with a key in your private cache folder, so a planted or copied file is
+ignored). Blobs that could hold a key are read on every run: findings are never forgotten.
 `;
 
 /** Ref-selection flags whose value is optional (`--branches`, `--branches=<glob>`). */
@@ -147,6 +153,7 @@ const OPTIONS = {
   author: { type: 'string', multiple: true },
   'max-count': { type: 'string', short: 'n' },
   'pre-push': { type: 'boolean' },
+  'no-cache': { type: 'boolean' },
 } as const;
 
 /** Flags that take their value as the next argument (`--config x`, `-n 5`). */
@@ -245,6 +252,8 @@ interface Walked {
   readonly shallow: boolean;
   readonly root: string;
   readonly configRoot?: string;
+  /** A local repository's cache (never a temporary clone's: it is removed after the scan). */
+  readonly historyCache?: ReturnType<typeof historyCacheSettings>;
 }
 
 async function scanSelection(
@@ -288,6 +297,7 @@ async function scanSelection(
       },
       root: where.root,
       ...(where.configRoot === undefined ? {} : { configRoot: where.configRoot }),
+      ...(where.historyCache === undefined ? {} : { historyCache: where.historyCache }),
     });
   } finally {
     progress.done();
@@ -334,9 +344,11 @@ export async function runHistory(io: CommandIo): Promise<number> {
     ...selection,
     pathspecs: pathspecsFromFolder(place?.prefix ?? '', selection.pathspecs),
   };
+  const cache = values['no-cache'] === true ? undefined : historyCacheSettings(io);
   return scanSelection(io, values, here, {
     cwd: info.top,
     shallow: info.shallow,
     root: info.top,
+    ...(cache === undefined ? {} : { historyCache: cache }),
   });
 }

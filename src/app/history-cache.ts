@@ -1,0 +1,303 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import type { CleanBlobs } from '../model/clean-blobs.js';
+import type { LoadedSetup } from './create-scan-setup.js';
+
+/**
+ * The history cache: ids of blobs an earlier `keyguard history` read whole without handing the
+ * engine one character (no keyword of any rule, no archive entry that had one) and without
+ * skipping any part of them. Such a blob cannot hold a finding under the same rules, whatever its
+ * path, the baseline or the allowlists: those only ever remove findings. Blobs that reached the
+ * engine are read again on every run, so their findings are reported every time.
+ *
+ * The file lives under the repository's common git folder (`keyguard/history-<key id>.cache`),
+ * which a clone or a commit cannot write, but a copied folder or another local program can. So it
+ * is authenticated with an HMAC under a key kept in the user's private folder: a file that does
+ * not verify is ignored (every blob is read, and the run says so), never trusted.
+ *
+ * Layout: "KGHC" | format (1 byte) | id length (1) | setup hash (32) | count (u32 BE) | sorted ids
+ * | HMAC-SHA256 of everything before it (32).
+ */
+const MAGIC = Buffer.from('KGHC', 'latin1');
+const FORMAT = 1;
+const HEADER = MAGIC.length + 1 + 1 + 32 + 4;
+const MAC = 32;
+/** A file larger than this is not ours (50 million SHA-256 ids): ignored, not read. */
+const MAX_BYTES = 50_000_000 * 32;
+
+export interface HistoryCacheOptions {
+  /** The repository's common git folder (`git rev-parse --git-common-dir`). */
+  readonly gitDir: string;
+  /** 32 secret bytes from the user's private folder. */
+  readonly hmacKey: Buffer;
+  /** What decides which blobs read clean (historySetupHash). */
+  readonly setupHash: Buffer;
+}
+
+export interface HistoryCache extends CleanBlobs {
+  /** Why the file on disk was not used, when it existed and was not (one line), for a warning. */
+  readonly problem?: string;
+  /** `used` (verified, same rules), `new` (none yet), `restarted` (other rules), `ignored`. */
+  readonly state: 'used' | 'new' | 'restarted' | 'ignored';
+  /** Blob ids the file held when the scan started. */
+  readonly size: number;
+  /** Writes what was loaded plus what this scan read clean; a problem is returned, never thrown. */
+  save(): string | undefined;
+}
+
+/**
+ * Everything that decides whether a blob's bytes reach the engine: keyguard's own code, every rule
+ * (keywords and value runs come from them), the config and the size limit. Settings that only
+ * drop findings need not be here, but the config is, whole: any change to it starts over.
+ */
+export function historySetupHash(
+  setup: LoadedSetup,
+  settings: {
+    readonly build: string;
+    readonly maxFileSize?: number;
+    readonly otherMarkers: boolean;
+  },
+): Buffer {
+  const { configFile: _file, ...compile } = setup.compileOptions;
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        format: FORMAT,
+        build: settings.build,
+        packs: setup.packSources.map((p) => p.spec),
+        compile,
+        config: setup.config.config,
+        maxFileSize: settings.maxFileSize ?? null,
+        otherMarkers: settings.otherMarkers,
+      }),
+    )
+    .digest();
+}
+
+/** Names the file after the key, so two users of one repository keep a file each. */
+function cacheFile(options: HistoryCacheOptions): string {
+  const id = createHash('sha256')
+    .update('keyguard history cache\0')
+    .update(options.hmacKey)
+    .digest('hex')
+    .slice(0, 16);
+  return join(options.gitDir, 'keyguard', `history-${id}.cache`);
+}
+
+interface Loaded {
+  readonly idLength: number;
+  readonly setupHash: Buffer;
+  /** count × idLength bytes, sorted. */
+  readonly ids: Buffer;
+}
+
+type LoadResult =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'bad'; readonly why: string }
+  | { readonly kind: 'ok'; readonly loaded: Loaded };
+
+function readWhole(file: string): Buffer | 'missing' {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+  try {
+    const s = fstatSync(fd);
+    if (!s.isFile()) throw new Error('not a regular file');
+    if (s.size > MAX_BYTES) throw new Error('too large');
+    const buf = Buffer.allocUnsafe(s.size);
+    let at = 0;
+    while (at < buf.length) {
+      const n = readSync(fd, buf, at, buf.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return buf.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function load(file: string, hmacKey: Buffer): LoadResult {
+  let buf: Buffer | 'missing';
+  try {
+    buf = readWhole(file);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return { kind: 'bad', why: `unreadable (${e.code ?? e.message})` };
+  }
+  if (buf === 'missing') return { kind: 'missing' };
+  if (buf.length < HEADER + MAC || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
+    return { kind: 'bad', why: 'not a keyguard history cache' };
+  }
+  const body = buf.subarray(0, buf.length - MAC);
+  const mac = createHmac('sha256', hmacKey).update(body).digest();
+  if (!timingSafeEqual(mac, buf.subarray(buf.length - MAC))) {
+    return { kind: 'bad', why: 'did not verify (edited, damaged, or made by someone else)' };
+  }
+  const format = buf[MAGIC.length];
+  const idLength = buf[MAGIC.length + 1] ?? 0;
+  const count = buf.readUInt32BE(MAGIC.length + 2 + 32);
+  if (
+    format !== FORMAT ||
+    (idLength !== 20 && idLength !== 32) ||
+    body.length !== HEADER + count * idLength
+  ) {
+    return { kind: 'bad', why: 'damaged (its length does not add up)' };
+  }
+  return {
+    kind: 'ok',
+    loaded: {
+      idLength,
+      setupHash: Buffer.from(buf.subarray(MAGIC.length + 2, MAGIC.length + 2 + 32)),
+      ids: body.subarray(HEADER),
+    },
+  };
+}
+
+/** Binary search over sorted fixed-length ids. */
+function contains(ids: Buffer, idLength: number, id: Buffer): boolean {
+  let lo = 0;
+  let hi = ids.length / idLength - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = mid * idLength;
+    const c = ids.compare(id, 0, idLength, at, at + idLength);
+    if (c === 0) return true;
+    // compare() is target vs source: positive means the id sorts before this entry.
+    if (c > 0) hi = mid - 1;
+    else lo = mid + 1;
+  }
+  return false;
+}
+
+/** Two sorted runs of ids merged into one, without duplicates. */
+function merge(a: Buffer, b: Buffer, idLength: number): Buffer {
+  const out = Buffer.allocUnsafe(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let o = 0;
+  const push = (src: Buffer, at: number) => {
+    if (o >= idLength && out.compare(src, at, at + idLength, o - idLength, o) === 0) return;
+    src.copy(out, o, at, at + idLength);
+    o += idLength;
+  };
+  while (i < a.length && j < b.length) {
+    // compare() answers for its target: positive means b's id sorts before a's.
+    if (a.compare(b, j, j + idLength, i, i + idLength) > 0) {
+      push(b, j);
+      j += idLength;
+    } else {
+      push(a, i);
+      i += idLength;
+    }
+  }
+  for (; i < a.length; i += idLength) push(a, i);
+  for (; j < b.length; j += idLength) push(b, j);
+  return out.subarray(0, o);
+}
+
+function sortedIds(hex: Iterable<string>, idLength: number): Buffer {
+  const list: Buffer[] = [];
+  for (const h of hex) if (h.length === idLength * 2) list.push(Buffer.from(h, 'hex'));
+  list.sort(Buffer.compare);
+  return merge(Buffer.concat(list), Buffer.alloc(0), idLength);
+}
+
+function encode(loaded: Loaded, hmacKey: Buffer): Buffer {
+  const head = Buffer.alloc(HEADER);
+  MAGIC.copy(head, 0);
+  head[MAGIC.length] = FORMAT;
+  head[MAGIC.length + 1] = loaded.idLength;
+  loaded.setupHash.copy(head, MAGIC.length + 2);
+  head.writeUInt32BE(loaded.ids.length / loaded.idLength, MAGIC.length + 2 + 32);
+  const mac = createHmac('sha256', hmacKey).update(head).update(loaded.ids).digest();
+  return Buffer.concat([head, loaded.ids, mac]);
+}
+
+function errorCode(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return e.code ?? e.message;
+}
+
+/** Opens the repository's history cache; any trouble with the file means an empty one. */
+export function openHistoryCache(options: HistoryCacheOptions): HistoryCache {
+  const file = cacheFile(options);
+  const first = load(file, options.hmacKey);
+  const usable =
+    first.kind === 'ok' && first.loaded.setupHash.equals(options.setupHash)
+      ? first.loaded
+      : undefined;
+  const state =
+    first.kind === 'missing'
+      ? 'new'
+      : first.kind === 'bad'
+        ? 'ignored'
+        : usable === undefined
+          ? 'restarted'
+          : 'used';
+  const added = new Set<string>();
+  return {
+    state,
+    ...(first.kind === 'bad' ? { problem: `history cache ${first.why}: every blob is read` } : {}),
+    size: usable === undefined ? 0 : usable.ids.length / usable.idLength,
+    has(id) {
+      if (usable === undefined || id.length !== usable.idLength * 2) return false;
+      return contains(usable.ids, usable.idLength, Buffer.from(id, 'hex'));
+    },
+    remember(id) {
+      added.add(id);
+    },
+    save() {
+      if (added.size === 0 && state === 'used') return undefined;
+      const idLength = usable?.idLength ?? (added.values().next().value?.length === 64 ? 32 : 20);
+      let ids = sortedIds(added, idLength);
+      if (usable !== undefined) ids = merge(usable.ids, ids, idLength);
+      // Another run may have saved meanwhile: keep what it learnt too, if it verifies.
+      const now = load(file, options.hmacKey);
+      if (
+        now.kind === 'ok' &&
+        now.loaded.setupHash.equals(options.setupHash) &&
+        now.loaded.idLength === idLength
+      ) {
+        ids = merge(ids, now.loaded.ids, idLength);
+      }
+      const bytes = encode({ idLength, setupHash: options.setupHash, ids }, options.hmacKey);
+      const dir = join(options.gitDir, 'keyguard');
+      const temp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+      try {
+        try {
+          mkdirSync(dir, { mode: 0o700 });
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        }
+        // A new file, never one that was there (a planted link is not followed): then renamed
+        // over the old one, so a reader sees the old file or the new, never half of one.
+        writeFileSync(temp, bytes, { flag: 'wx', mode: 0o600 });
+        renameSync(temp, file);
+        return undefined;
+      } catch (error) {
+        try {
+          unlinkSync(temp);
+        } catch {
+          // Never made.
+        }
+        return `could not save the history cache (${errorCode(error)}): the next run reads every blob again`;
+      }
+    },
+  };
+}
