@@ -2038,8 +2038,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve6, reject) {
-              promiseResolve = resolve6;
+            return new Promise(function(resolve7, reject) {
+              promiseResolve = resolve7;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -2072,11 +2072,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve6, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve6({ value: void 0, done: true });
+          return new Promise((resolve7, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve7({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve6({ value: void 0, done: true });
+              else resolve7({ value: void 0, done: true });
             });
           });
         }
@@ -2120,8 +2120,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve6) => {
-          state.drains.push({ writes, resolve: resolve6 });
+        return new Promise((resolve7) => {
+          state.drains.push({ writes, resolve: resolve7 });
         });
       }
       write(data) {
@@ -2226,10 +2226,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         return pipeline2(...streams, (err) => {
           if (err) return reject(err);
-          resolve6();
+          resolve7();
         });
       });
     }
@@ -2396,7 +2396,7 @@ var require_headers = __commonJS({
       }
       return result2;
     };
-    exports.encode = function encode(opts) {
+    exports.encode = function encode2(opts) {
       const buf = b4a.alloc(512);
       let name = opts.name;
       let prefix = "";
@@ -2899,16 +2899,16 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err);
         }
-        function onnext(resolve6, reject) {
+        function onnext(resolve7, reject) {
           if (error) {
             return reject(error);
           }
           if (entryStream) {
-            resolve6({ value: entryStream, done: false });
+            resolve7({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve6;
+          promiseResolve = resolve7;
           promiseReject = reject;
           consumeCallback(null);
           if (extract._finished && promiseResolve) {
@@ -2936,11 +2936,11 @@ var require_extract = __commonJS({
         function destroy(err) {
           extract.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve6, reject) => {
-            if (extract.destroyed) return resolve6({ value: void 0, done: true });
+          return new Promise((resolve7, reject) => {
+            if (extract.destroyed) return resolve7({ value: void 0, done: true });
             extract.once("close", function() {
               if (err) reject(err);
-              else resolve6({ value: void 0, done: true });
+              else resolve7({ value: void 0, done: true });
             });
           });
         }
@@ -2961,7 +2961,7 @@ var require_extract = __commonJS({
 // node_modules/tar-stream/constants.js
 var require_constants = __commonJS({
   "node_modules/tar-stream/constants.js"(exports, module) {
-    var constants4 = {
+    var constants5 = {
       // just for envs without fs
       S_IFMT: 61440,
       S_IFDIR: 16384,
@@ -2971,9 +2971,9 @@ var require_constants = __commonJS({
       S_IFLNK: 40960
     };
     try {
-      module.exports = __require("fs").constants || constants4;
+      module.exports = __require("fs").constants || constants5;
     } catch {
-      module.exports = constants4;
+      module.exports = constants5;
     }
   }
 });
@@ -2983,7 +2983,7 @@ var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
     var { Readable: Readable2, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var headers = require_headers();
     var DMODE = 493;
     var FMODE = 420;
@@ -3186,16 +3186,16 @@ var require_pack = __commonJS({
       return new Pack(opts);
     };
     function modeToType(mode) {
-      switch (mode & constants4.S_IFMT) {
-        case constants4.S_IFBLK:
+      switch (mode & constants5.S_IFMT) {
+        case constants5.S_IFBLK:
           return "block-device";
-        case constants4.S_IFCHR:
+        case constants5.S_IFCHR:
           return "character-device";
-        case constants4.S_IFDIR:
+        case constants5.S_IFDIR:
           return "directory";
-        case constants4.S_IFIFO:
+        case constants5.S_IFIFO:
           return "fifo";
-        case constants4.S_IFLNK:
+        case constants5.S_IFLNK:
           return "symlink";
       }
       return "file";
@@ -3253,8 +3253,8 @@ var init_stream_puller = __esm({
           if (piece !== null && piece !== void 0) return piece;
           if (this.#error !== void 0) throw this.#error;
           if (this.#ended) return void 0;
-          await new Promise((resolve6) => {
-            this.#wake = resolve6;
+          await new Promise((resolve7) => {
+            this.#wake = resolve7;
           });
         }
       }
@@ -3325,11 +3325,11 @@ async function feed(pieces, parser) {
     for await (const piece of pieces) {
       if (parser.destroyed) return;
       if (!parser.write(piece)) {
-        await new Promise((resolve6) => {
+        await new Promise((resolve7) => {
           const done = () => {
             parser.off("drain", done);
             parser.off("close", done);
-            resolve6();
+            resolve7();
           };
           parser.on("drain", done);
           parser.on("close", done);
@@ -3866,34 +3866,34 @@ var require_yauzl = __commonJS({
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader2;
     function openPromise2(path, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         open(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve7(zipfile);
         });
       });
     }
     function fromFdPromise(fd, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve7(zipfile);
         });
       });
     }
     function fromBufferPromise2(buffer, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve7(zipfile);
         });
       });
     }
     function fromRandomAccessReaderPromise2(reader, totalSize, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve7(zipfile);
         });
       });
     }
@@ -4177,15 +4177,15 @@ var require_yauzl = __commonJS({
         if (self.autoClose) self.close();
       }
       function onEntry(entry) {
-        let { resolve: resolve6 } = pendingResolveReject;
+        let { resolve: resolve7 } = pendingResolveReject;
         pendingResolveReject = null;
-        resolve6({ value: entry });
+        resolve7({ value: entry });
       }
       function onEnd() {
-        let { resolve: resolve6 } = pendingResolveReject;
+        let { resolve: resolve7 } = pendingResolveReject;
         pendingResolveReject = null;
         cleanup();
-        resolve6({ done: true });
+        resolve7({ done: true });
       }
       function onError(err) {
         let { reject } = pendingResolveReject;
@@ -4198,9 +4198,9 @@ var require_yauzl = __commonJS({
           return this;
         },
         next() {
-          const promise = new Promise((resolve6, reject) => {
+          const promise = new Promise((resolve7, reject) => {
             if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
-            pendingResolveReject = { resolve: resolve6, reject };
+            pendingResolveReject = { resolve: resolve7, reject };
           });
           self.readEntry();
           return promise;
@@ -4389,26 +4389,26 @@ var require_yauzl = __commonJS({
       });
     };
     ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         this.openReadStream(entry, options2, function(err, readStream) {
           if (err) return reject(err);
-          resolve6(readStream);
+          resolve7(readStream);
         });
       });
     };
     ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
           if (err) return reject(err);
-          resolve6(readStream);
+          resolve7(readStream);
         });
       });
     };
     ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
           if (err) return reject(err);
-          resolve6(localFileHeader);
+          resolve7(localFileHeader);
         });
       });
     };
@@ -4927,7 +4927,7 @@ async function* readEntries(zip, place) {
   }
 }
 async function* rawEntry(zip, start, size, count) {
-  const stream = await new Promise((resolve6, reject) => {
+  const stream = await new Promise((resolve7, reject) => {
     zip.openReadStreamLowLevel(
       start,
       size,
@@ -4935,7 +4935,7 @@ async function* rawEntry(zip, start, size, count) {
       size,
       false,
       null,
-      (error, opened) => error === null ? resolve6(opened) : reject(error)
+      (error, opened) => error === null ? resolve7(opened) : reject(error)
     );
   });
   try {
@@ -5004,7 +5004,7 @@ var init_read_zip = __esm({
       next() {
         if (this.#failed) return Promise.reject(this.#failure);
         const zip = this.#zip;
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           const settle = () => {
             zip.off("entry", onEntry);
             zip.off("end", onEnd);
@@ -5012,11 +5012,11 @@ var init_read_zip = __esm({
           };
           const onEntry = (entry) => {
             settle();
-            resolve6(entry);
+            resolve7(entry);
           };
           const onEnd = () => {
             settle();
-            resolve6(void 0);
+            resolve7(void 0);
           };
           const onError = (error) => {
             settle();
@@ -6956,7 +6956,7 @@ function openTunnel(proxy, target, signal) {
     headers["proxy-authorization"] = `Basic ${Buffer.from(user, "utf8").toString("base64")}`;
   }
   const send = proxy.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     const connect = send({
       host: proxy.hostname.replace(/^\[|\]$/g, ""),
       port: defaultPort(proxy),
@@ -6971,7 +6971,7 @@ function openTunnel(proxy, target, signal) {
         reject(new Error(`proxy refused the tunnel (HTTP ${res.statusCode ?? 0})`));
         return;
       }
-      resolve6(socket);
+      resolve7(socket);
     });
     connect.once("error", reject);
     connect.end();
@@ -6990,7 +6990,7 @@ function tunnelClient(proxy, ca) {
       });
     }
     try {
-      return await new Promise((resolve6, reject) => {
+      return await new Promise((resolve7, reject) => {
         const out = httpRequest({
           method: req.method,
           path: `${req.url.pathname}${req.url.search}`,
@@ -7006,7 +7006,7 @@ function tunnelClient(proxy, ca) {
           });
           res.once(
             "end",
-            () => resolve6({
+            () => resolve7({
               status: res.statusCode ?? 0,
               contentType: String(res.headers["content-type"] ?? ""),
               body: body.slice(0, MAX_BODY)
@@ -7404,15 +7404,15 @@ function better(a, b) {
   return a === void 0 || RANK[b.status] < RANK[a.status] ? b : a;
 }
 function wait(ms, signal) {
-  return new Promise((resolve6) => {
+  return new Promise((resolve7) => {
     if (ms <= 0 || signal?.aborted === true) {
-      resolve6();
+      resolve7();
       return;
     }
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
-      resolve6();
+      resolve7();
     };
     const timer = setTimeout(done, ms);
     signal?.addEventListener("abort", done, { once: true });
@@ -8142,7 +8142,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -8150,7 +8150,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options2) => {
       if (typeof options2.expandRange === "function") {
         return options2.expandRange(...args, options2);
@@ -8359,7 +8359,7 @@ var require_parse = __commonJS({
       if (options2.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -8405,8 +8405,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -9102,7 +9102,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -9160,7 +9160,7 @@ var require_picomatch = __commonJS({
     var scan3 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options2, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -9288,7 +9288,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants4;
+    picomatch2.constants = constants5;
     module.exports = picomatch2;
   }
 });
@@ -20298,9 +20298,9 @@ var init_prefilter = __esm({
 });
 
 // src/engine/redact.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function sha256Hex2(value) {
-  return createHash4("sha256").update(value, "utf8").digest("hex");
+  return createHash5("sha256").update(value, "utf8").digest("hex");
 }
 function redactValue(kind, value) {
   if (value.length <= KEEP * 2) return "*".repeat(value.length);
@@ -20331,7 +20331,7 @@ function widenEnd(text2, end) {
   for (let n = 0; n < MAX_RUN_STEP && e < text2.length && isRunChar(text2, e); n++) e++;
   return e;
 }
-function merge(sorted) {
+function merge2(sorted) {
   const merged = [];
   for (const s of sorted) {
     const last = merged.at(-1);
@@ -20370,13 +20370,13 @@ function regionsAround(index, anchors) {
     );
   }
   spans.sort((x, y) => x.start - y.start);
-  const widened = merge(spans).map((s) => ({
+  const widened = merge2(spans).map((s) => ({
     start: s.softStart ? widenStart(text2, s.start) : s.start,
     end: s.softEnd ? widenEnd(text2, s.end) : s.end,
     softStart: false,
     softEnd: false
   }));
-  return merge(widened).map((s) => ({ start: s.start, end: s.end }));
+  return merge2(widened).map((s) => ({ start: s.start, end: s.end }));
 }
 function keywordOffsets(text2, keywords) {
   const offsets = [];
@@ -20398,7 +20398,7 @@ var init_scan_regions = __esm({
 });
 
 // src/engine/value-hashes.ts
-import { createHmac as createHmac2 } from "node:crypto";
+import { createHmac as createHmac3 } from "node:crypto";
 function isUnguessable(rule2, value) {
   let generated = GENERATED_RULE.get(rule2);
   if (generated === void 0) {
@@ -20416,7 +20416,7 @@ function valueHashes(rule2, value, hashing) {
   const legacyRef = legacy === void 0 || legacy.size === 0 ? void 0 : legacy.get(sha256Hex2(value));
   return {
     ...key === void 0 ? {} : {
-      secretHmac: createHmac2("sha256", Buffer.from(key, "hex")).update(value, "utf8").digest("hex")
+      secretHmac: createHmac3("sha256", Buffer.from(key, "hex")).update(value, "utf8").digest("hex")
     },
     ...legacyRef === void 0 ? {} : { legacyRef }
   };
@@ -20867,9 +20867,9 @@ async function scanInParallel(targets, plan, setup, into) {
   };
   const workers = Array.from({ length: Math.max(0, plan.jobs - 1) }, () => {
     const worker = new Worker(plan.workerScript, { workerData: init });
-    return new Promise((resolve6, reject) => {
+    return new Promise((resolve7, reject) => {
       worker.once("message", (result2) => {
-        resolve6(result2);
+        resolve7(result2);
         void worker.terminate();
       });
       worker.once("error", reject);
@@ -21238,11 +21238,11 @@ function gitCommand(use, args, env) {
 
 // src/action/run-action.ts
 import { readFileSync as readFileSync4 } from "node:fs";
-import { relative as relative4, resolve as resolve5 } from "node:path";
+import { relative as relative4, resolve as resolve6 } from "node:path";
 
 // src/app/scan.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/config/load-baseline.ts
 init_errors();
@@ -21551,6 +21551,79 @@ function createCredentialCollector(options2 = {}) {
 
 // src/app/scan.ts
 init_baseline_hashing();
+
+// src/git/git-common-dir.ts
+import { isAbsolute, resolve } from "node:path";
+
+// src/git/run-git.ts
+init_errors();
+
+// src/git/spawn-git.ts
+import { spawn } from "node:child_process";
+var running = /* @__PURE__ */ new Set();
+function spawnGit(use, args, options2) {
+  const command = gitCommand(use, args, options2.env);
+  const child = spawn("git", command.args, {
+    cwd: options2.cwd,
+    stdio: ["pipe", "pipe", "pipe"],
+    ...command.env === void 0 ? {} : { env: command.env }
+  });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  child.once("error", () => running.delete(child));
+  return child;
+}
+
+// src/git/run-git.ts
+var STDERR_TAIL_LINES = 20;
+function tail(text2) {
+  return text2.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
+}
+function runGit(args, cwd, options2 = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawnGit(options2.use ?? "scan", args, {
+      cwd,
+      ...options2.env === void 0 ? {} : { env: options2.env }
+    });
+    const out = [];
+    let err = "";
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => {
+      err += d.toString("utf8");
+    });
+    child.on("error", (error) => {
+      reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }));
+    });
+    child.on("close", (code) => {
+      resolvePromise({ stdout: Buffer.concat(out), stderr: err, code: code ?? 1 });
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(options2.input);
+  });
+}
+async function runGitChecked(args, cwd, options2 = {}) {
+  const result2 = await runGit(args, cwd, options2);
+  if (result2.code !== 0) {
+    throw new KeyguardError(
+      "GIT_FAILED",
+      `git ${args.join(" ")} failed (exit ${result2.code}): ${tail(result2.stderr).split("\n")[0] ?? ""}`,
+      {
+        details: tail(result2.stderr).split("\n").slice(1)
+      }
+    );
+  }
+  return result2.stdout;
+}
+
+// src/git/git-common-dir.ts
+async function gitCommonDir(cwd) {
+  const out = (await runGitChecked(["rev-parse", "--git-common-dir"], cwd)).toString("utf8");
+  const dir = out.replace(/\n$/, "");
+  return isAbsolute(dir) ? dir : resolve(cwd, dir);
+}
+
+// src/app/scan.ts
 init_errors();
 
 // src/model/outcome.ts
@@ -21589,24 +21662,6 @@ function decideVerdict(outcome, gate) {
 
 // src/git/blob-reader.ts
 init_errors();
-
-// src/git/spawn-git.ts
-import { spawn } from "node:child_process";
-var running = /* @__PURE__ */ new Set();
-function spawnGit(use, args, options2) {
-  const command = gitCommand(use, args, options2.env);
-  const child = spawn("git", command.args, {
-    cwd: options2.cwd,
-    stdio: ["pipe", "pipe", "pipe"],
-    ...command.env === void 0 ? {} : { env: command.env }
-  });
-  running.add(child);
-  child.once("exit", () => running.delete(child));
-  child.once("error", () => running.delete(child));
-  return child;
-}
-
-// src/git/blob-reader.ts
 var STREAM_ABOVE = 8 * 1024 * 1024;
 var HIGH_WATER = 8 * 1024 * 1024;
 var LF = 10;
@@ -21743,8 +21798,8 @@ var BlobReader = class {
       if (streaming.done) return;
       if (this.failure !== void 0) throw this.failure;
       if (this.exited) throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended early");
-      await new Promise((resolve6) => {
-        streaming.wake = resolve6;
+      await new Promise((resolve7) => {
+        streaming.wake = resolve7;
       });
     }
   }
@@ -21761,8 +21816,8 @@ var BlobReader = class {
       if (this.exited) {
         throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended before answering");
       }
-      await new Promise((resolve6) => {
-        this.wake = resolve6;
+      await new Promise((resolve7) => {
+        this.wake = resolve7;
       });
     }
   }
@@ -21777,9 +21832,9 @@ var BlobReader = class {
   async close() {
     this.child.stdin.end();
     if (!this.exited) {
-      await new Promise((resolve6) => {
-        this.child.once("close", () => resolve6());
-        if (this.exited) resolve6();
+      await new Promise((resolve7) => {
+        this.child.once("close", () => resolve7());
+        if (this.exited) resolve7();
       });
     }
     if (this.failure !== void 0) throw this.failure;
@@ -21930,12 +21985,12 @@ async function* streamCommitLog(cwd, walk) {
   child.stderr.on("data", (d) => {
     stderr += d.toString("utf8");
   });
-  const closed = new Promise((resolve6, reject) => {
+  const closed = new Promise((resolve7, reject) => {
     child.on(
       "error",
       (error) => reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }))
     );
-    child.on("close", (code) => resolve6(code ?? 1));
+    child.on("close", (code) => resolve7(code ?? 1));
   });
   closed.catch(() => {
   });
@@ -22022,51 +22077,6 @@ async function* streamCommitLog(cwd, walk) {
 
 // src/git/staged-changes.ts
 init_errors();
-
-// src/git/run-git.ts
-init_errors();
-var STDERR_TAIL_LINES = 20;
-function tail(text2) {
-  return text2.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
-}
-function runGit(args, cwd, options2 = {}) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawnGit(options2.use ?? "scan", args, {
-      cwd,
-      ...options2.env === void 0 ? {} : { env: options2.env }
-    });
-    const out = [];
-    let err = "";
-    child.stdout.on("data", (d) => out.push(d));
-    child.stderr.on("data", (d) => {
-      err += d.toString("utf8");
-    });
-    child.on("error", (error) => {
-      reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }));
-    });
-    child.on("close", (code) => {
-      resolvePromise({ stdout: Buffer.concat(out), stderr: err, code: code ?? 1 });
-    });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(options2.input);
-  });
-}
-async function runGitChecked(args, cwd, options2 = {}) {
-  const result2 = await runGit(args, cwd, options2);
-  if (result2.code !== 0) {
-    throw new KeyguardError(
-      "GIT_FAILED",
-      `git ${args.join(" ")} failed (exit ${result2.code}): ${tail(result2.stderr).split("\n")[0] ?? ""}`,
-      {
-        details: tail(result2.stderr).split("\n").slice(1)
-      }
-    );
-  }
-  return result2.stdout;
-}
-
-// src/git/staged-changes.ts
 var GITLINK_MODE = "160000";
 var SYMLINK_MODE = "120000";
 var ZERO_ID = /^0+$/;
@@ -22201,8 +22211,8 @@ async function* readAhead(source, ahead) {
         queue.push(item);
         signal();
         while (queue.length >= ahead && !stopped) {
-          await new Promise((resolve6) => {
-            room = resolve6;
+          await new Promise((resolve7) => {
+            room = resolve7;
           });
         }
         if (stopped) break;
@@ -22226,8 +22236,8 @@ async function* readAhead(source, ahead) {
       }
       if (failure !== void 0) throw failure.error;
       if (done) break;
-      await new Promise((resolve6) => {
-        wake = resolve6;
+      await new Promise((resolve7) => {
+        wake = resolve7;
       });
     }
   } finally {
@@ -22285,8 +22295,10 @@ function createHistorySource(options2) {
     submoduleEntries: 0,
     symlinkEntries: 0,
     messages: 0,
-    objects: 0
+    objects: 0,
+    cachedBlobs: 0
   };
+  const remembered = options2.cleanBlobs;
   const reader = new ContentReader({ ...options2.read, source: "history" });
   function scanMessage(commit, rank, sink) {
     counts.messages++;
@@ -22315,8 +22327,16 @@ function createHistorySource(options2) {
   }
   async function scanBlob(record3, requests, sink) {
     let counted = false;
+    let engaged = false;
     const once = {
-      ...sink,
+      chunk: (chunk) => {
+        engaged = true;
+        sink.chunk(chunk);
+      },
+      skip: (skipped) => {
+        engaged = true;
+        sink.skip(skipped);
+      },
       read: (bytes) => {
         if (counted) return;
         counted = true;
@@ -22340,7 +22360,10 @@ function createHistorySource(options2) {
           paths.add(r.file.path);
           intro.set(r.key, { rank: r.rank, commits: 1 });
           chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
-        } else if (!result2.skipped) clean.add(record3.id);
+        } else if (!result2.skipped) {
+          clean.add(record3.id);
+          if (!engaged) remembered?.remember(record3.id);
+        }
         return;
       } else return;
       if (result2.skipped) {
@@ -22350,6 +22373,7 @@ function createHistorySource(options2) {
       paths.add(r.file.path);
       if (!result2.candidate) {
         clean.add(record3.id);
+        if (!engaged) remembered?.remember(record3.id);
         return;
       }
       intro.set(r.key, { rank: r.rank, commits: 1 });
@@ -22374,6 +22398,11 @@ function createHistorySource(options2) {
           continue;
         }
         if (clean.has(file.blob) || skippedBlobs.has(file.blob)) continue;
+        if (remembered?.has(file.blob) === true) {
+          clean.add(file.blob);
+          counts.cachedBlobs++;
+          continue;
+        }
         const key = `${file.path}\0${file.blob}`;
         const known = intro.get(key);
         if (known !== void 0) {
@@ -22478,6 +22507,7 @@ function createHistorySource(options2) {
       commitsInRange: options2.total,
       files: paths.size,
       blobs: counts.blobs,
+      ...remembered === void 0 ? {} : { blobsFromCache: counts.cachedBlobs },
       bytes: counts.bytes,
       commitMessages: counts.messages,
       largeBlobsSkipped: counts.largeBlobs,
@@ -22775,7 +22805,7 @@ function createStdinSource(input, read, path = "<stdin>") {
 
 // src/sources/tree-source.ts
 import { statSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isAbsolute as isAbsolute2, relative, resolve as resolve2, sep } from "node:path";
 
 // src/git/find-repo-root.ts
 init_errors();
@@ -22870,7 +22900,7 @@ function toPosix(path) {
   return sep === "/" ? path : path.split(sep).join("/");
 }
 function inside(rel) {
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute2(rel);
 }
 function displayFor(abs, cwd, folder, root) {
   if (root !== void 0) {
@@ -22901,7 +22931,7 @@ function gitTargets(root, files) {
 }
 async function targetsOf(path, options2, into) {
   const { cwd, root } = options2;
-  const abs = resolve(cwd, path);
+  const abs = resolve2(cwd, path);
   let isDir;
   try {
     isDir = statSync(abs).isDirectory();
@@ -23086,7 +23116,7 @@ async function assessScan(outcome, options2) {
 // src/config/load-config.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { existsSync } from "node:fs";
-import { dirname, join as join2, resolve as resolve2 } from "node:path";
+import { dirname, join as join2, resolve as resolve3 } from "node:path";
 
 // src/schema/user-regex.ts
 init_errors();
@@ -24022,19 +24052,19 @@ function resolveConfig(config, file, today) {
   return {
     ...file === void 0 ? {} : { file },
     config,
-    rulePacks: (config.rules ?? []).map((r) => resolve2(base, r)),
+    rulePacks: (config.rules ?? []).map((r) => resolve3(base, r)),
     engineAllow: {
       hashes: new Map(secrets.map((s) => [s.sha256, s.reason])),
       secretRegexes: compiled2.filter((c) => c.target === "secret"),
       lineRegexes: compiled2.filter((c) => c.target === "line")
     },
     pathAllow,
-    ...config.baseline === void 0 ? {} : { baseline: resolve2(base, config.baseline) },
+    ...config.baseline === void 0 ? {} : { baseline: resolve3(base, config.baseline) },
     warnings
   };
 }
 async function loadConfig(options2) {
-  let file = options2.explicit === void 0 ? void 0 : resolve2(options2.explicit);
+  let file = options2.explicit === void 0 ? void 0 : resolve3(options2.explicit);
   if (file === void 0) {
     const candidate = join2(options2.root, CONFIG_FILE_NAME);
     if (existsSync(candidate)) file = candidate;
@@ -25695,6 +25725,204 @@ function packByteFilter(pack) {
   );
 }
 
+// src/app/history-cache.ts
+import { createHash as createHash4, createHmac as createHmac2, randomBytes, timingSafeEqual } from "node:crypto";
+import {
+  closeSync as closeSync4,
+  constants as constants4,
+  fstatSync as fstatSync4,
+  mkdirSync,
+  openSync as openSync4,
+  readSync as readSync2,
+  renameSync,
+  unlinkSync,
+  writeFileSync
+} from "node:fs";
+import { join as join3 } from "node:path";
+var MAGIC = Buffer.from("KGHC", "latin1");
+var FORMAT = 1;
+var HEADER = MAGIC.length + 1 + 1 + 32 + 4;
+var MAC = 32;
+var MAX_BYTES = 5e7 * 32;
+function historySetupHash(setup, settings2) {
+  const { configFile: _file, ...compile2 } = setup.compileOptions;
+  return createHash4("sha256").update(
+    JSON.stringify({
+      format: FORMAT,
+      build: settings2.build,
+      packs: setup.packSources.map((p) => p.spec),
+      compile: compile2,
+      config: setup.config.config,
+      maxFileSize: settings2.maxFileSize ?? null,
+      otherMarkers: settings2.otherMarkers
+    })
+  ).digest();
+}
+function cacheFile(options2) {
+  const id = createHash4("sha256").update("keyguard history cache\0").update(options2.hmacKey).digest("hex").slice(0, 16);
+  return join3(options2.gitDir, "keyguard", `history-${id}.cache`);
+}
+function readWhole(file) {
+  let fd;
+  try {
+    fd = openSync4(file, constants4.O_RDONLY | constants4.O_NOFOLLOW | constants4.O_NONBLOCK);
+  } catch (error) {
+    if (error.code === "ENOENT") return "missing";
+    throw error;
+  }
+  try {
+    const s = fstatSync4(fd);
+    if (!s.isFile()) throw new Error("not a regular file");
+    if (s.size > MAX_BYTES) throw new Error("too large");
+    const buf = Buffer.allocUnsafe(s.size);
+    let at = 0;
+    while (at < buf.length) {
+      const n = readSync2(fd, buf, at, buf.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return buf.subarray(0, at);
+  } finally {
+    closeSync4(fd);
+  }
+}
+function load(file, hmacKey) {
+  let buf;
+  try {
+    buf = readWhole(file);
+  } catch (error) {
+    const e = error;
+    return { kind: "bad", why: `unreadable (${e.code ?? e.message})` };
+  }
+  if (buf === "missing") return { kind: "missing" };
+  if (buf.length < HEADER + MAC || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
+    return { kind: "bad", why: "not a keyguard history cache" };
+  }
+  const body = buf.subarray(0, buf.length - MAC);
+  const mac = createHmac2("sha256", hmacKey).update(body).digest();
+  if (!timingSafeEqual(mac, buf.subarray(buf.length - MAC))) {
+    return { kind: "bad", why: "did not verify (edited, damaged, or made by someone else)" };
+  }
+  const format = buf[MAGIC.length];
+  const idLength = buf[MAGIC.length + 1] ?? 0;
+  const count = buf.readUInt32BE(MAGIC.length + 2 + 32);
+  if (format !== FORMAT || idLength !== 20 && idLength !== 32 || body.length !== HEADER + count * idLength) {
+    return { kind: "bad", why: "damaged (its length does not add up)" };
+  }
+  return {
+    kind: "ok",
+    loaded: {
+      idLength,
+      setupHash: Buffer.from(buf.subarray(MAGIC.length + 2, MAGIC.length + 2 + 32)),
+      ids: body.subarray(HEADER)
+    }
+  };
+}
+function contains(ids, idLength, id) {
+  let lo = 0;
+  let hi = ids.length / idLength - 1;
+  while (lo <= hi) {
+    const mid = lo + hi >>> 1;
+    const at = mid * idLength;
+    const c = ids.compare(id, 0, idLength, at, at + idLength);
+    if (c === 0) return true;
+    if (c > 0) hi = mid - 1;
+    else lo = mid + 1;
+  }
+  return false;
+}
+function merge(a, b, idLength) {
+  const out = Buffer.allocUnsafe(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let o = 0;
+  const push = (src, at) => {
+    if (o >= idLength && out.compare(src, at, at + idLength, o - idLength, o) === 0) return;
+    src.copy(out, o, at, at + idLength);
+    o += idLength;
+  };
+  while (i < a.length && j < b.length) {
+    if (a.compare(b, j, j + idLength, i, i + idLength) > 0) {
+      push(b, j);
+      j += idLength;
+    } else {
+      push(a, i);
+      i += idLength;
+    }
+  }
+  for (; i < a.length; i += idLength) push(a, i);
+  for (; j < b.length; j += idLength) push(b, j);
+  return out.subarray(0, o);
+}
+function sortedIds(hex2, idLength) {
+  const list = [];
+  for (const h of hex2) if (h.length === idLength * 2) list.push(Buffer.from(h, "hex"));
+  list.sort(Buffer.compare);
+  return merge(Buffer.concat(list), Buffer.alloc(0), idLength);
+}
+function encode(loaded2, hmacKey) {
+  const head = Buffer.alloc(HEADER);
+  MAGIC.copy(head, 0);
+  head[MAGIC.length] = FORMAT;
+  head[MAGIC.length + 1] = loaded2.idLength;
+  loaded2.setupHash.copy(head, MAGIC.length + 2);
+  head.writeUInt32BE(loaded2.ids.length / loaded2.idLength, MAGIC.length + 2 + 32);
+  const mac = createHmac2("sha256", hmacKey).update(head).update(loaded2.ids).digest();
+  return Buffer.concat([head, loaded2.ids, mac]);
+}
+function errorCode(error) {
+  const e = error;
+  return e.code ?? e.message;
+}
+function openHistoryCache(options2) {
+  const file = cacheFile(options2);
+  const first = load(file, options2.hmacKey);
+  const usable = first.kind === "ok" && first.loaded.setupHash.equals(options2.setupHash) ? first.loaded : void 0;
+  const state = first.kind === "missing" ? "new" : first.kind === "bad" ? "ignored" : usable === void 0 ? "restarted" : "used";
+  const added = /* @__PURE__ */ new Set();
+  return {
+    state,
+    ...first.kind === "bad" ? { problem: `history cache ${first.why}: every blob is read` } : {},
+    size: usable === void 0 ? 0 : usable.ids.length / usable.idLength,
+    has(id) {
+      if (usable === void 0 || id.length !== usable.idLength * 2) return false;
+      return contains(usable.ids, usable.idLength, Buffer.from(id, "hex"));
+    },
+    remember(id) {
+      added.add(id);
+    },
+    save() {
+      if (added.size === 0 && state === "used") return void 0;
+      const idLength = usable?.idLength ?? (added.values().next().value?.length === 64 ? 32 : 20);
+      let ids = sortedIds(added, idLength);
+      if (usable !== void 0) ids = merge(usable.ids, ids, idLength);
+      const now = load(file, options2.hmacKey);
+      if (now.kind === "ok" && now.loaded.setupHash.equals(options2.setupHash) && now.loaded.idLength === idLength) {
+        ids = merge(ids, now.loaded.ids, idLength);
+      }
+      const bytes = encode({ idLength, setupHash: options2.setupHash, ids }, options2.hmacKey);
+      const dir = join3(options2.gitDir, "keyguard");
+      const temp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
+      try {
+        try {
+          mkdirSync(dir, { mode: 448 });
+        } catch (error) {
+          if (error.code !== "EEXIST") throw error;
+        }
+        writeFileSync(temp, bytes, { flag: "wx", mode: 384 });
+        renameSync(temp, file);
+        return void 0;
+      } catch (error) {
+        try {
+          unlinkSync(temp);
+        } catch {
+        }
+        return `could not save the history cache (${errorCode(error)}): the next run reads every blob again`;
+      }
+    }
+  };
+}
+
 // src/app/merge-history-findings.ts
 function group(items, findingOf, identity, attribute) {
   const groups = /* @__PURE__ */ new Map();
@@ -25757,7 +25985,7 @@ async function baselineFor(choice, root, configured) {
   }
   if (choice.kind === "file") return loadBaseline(choice.file);
   if (configured !== void 0) return loadBaseline(configured);
-  const fallback = join3(root, BASELINE_FILE_NAME);
+  const fallback = join4(root, BASELINE_FILE_NAME);
   return existsSync2(fallback) ? loadBaseline(fallback) : void 0;
 }
 function incompleteOf(result2, accepted) {
@@ -25770,7 +25998,7 @@ function incompleteOf(result2, accepted) {
     accepted
   };
 }
-function sourceFor(target, root, read, allowPartial) {
+function sourceFor(target, root, read, allowPartial, cleanBlobs) {
   switch (target.mode) {
     case "tree":
       return { source: createTreeSource({ paths: target.paths, cwd: target.cwd, root, read }) };
@@ -25810,12 +26038,30 @@ function sourceFor(target, root, read, allowPartial) {
         total: target.total,
         read,
         allowPartial,
+        ...cleanBlobs === void 0 ? {} : { cleanBlobs },
         ...target.onProgress === void 0 ? {} : { onProgress: target.onProgress },
         ...target.extraCoverage === void 0 ? {} : { extraCoverage: target.extraCoverage }
       });
       return { source: history, history };
     }
   }
+}
+async function openCache(cwd, settings2, setup, facts) {
+  let gitDir;
+  try {
+    gitDir = await gitCommonDir(cwd);
+  } catch {
+    return void 0;
+  }
+  return openHistoryCache({
+    gitDir,
+    hmacKey: settings2.hmacKey,
+    setupHash: historySetupHash(setup, {
+      build: settings2.build,
+      ...facts.maxFileSize === void 0 ? {} : { maxFileSize: facts.maxFileSize },
+      otherMarkers: facts.otherMarkers
+    })
+  });
 }
 function finishHistory(result2, history) {
   if (history === void 0) return result2;
@@ -25860,7 +26106,9 @@ async function scan(target, options2) {
     filter: packByteFilter(setup.pack),
     ...maxFileSize === void 0 ? {} : { maxFileSize }
   };
-  const { source, history } = sourceFor(target, options2.root, read, allowPartial);
+  const cache = target.mode === "history" && options2.historyCache !== void 0 ? await openCache(target.cwd, options2.historyCache, setup, { maxFileSize, otherMarkers }) : void 0;
+  const aimed = target.mode === "history" && cache !== void 0 ? { ...target, extraCoverage: { ...target.extraCoverage, cache: cache.state } } : target;
+  const { source, history } = sourceFor(aimed, options2.root, read, allowPartial, cache);
   const collector = options2.verify === void 0 ? void 0 : createCredentialCollector();
   const threads = options2.threads;
   const parallel = target.mode === "tree" && threads !== void 0 && threads.jobs > 1 && collector === void 0 ? {
@@ -25890,6 +26138,7 @@ async function scan(target, options2) {
     },
     parallel
   );
+  const cacheWarnings = [cache?.problem, cache?.save()].filter((m) => m !== void 0).map((message2) => ({ code: "CACHE", message: message2 }));
   const assessed = await assessScan(finishHistory(scanned, history), {
     today: options2.today,
     ...config.accounts === void 0 ? {} : { accounts: config.accounts },
@@ -25903,6 +26152,7 @@ async function scan(target, options2) {
     // The whole scan, verification included: a slow STS shows in the time reported.
     stats: { ...assessed.stats, durationMs: Date.now() - started },
     staleBaseline: stale,
+    ...cacheWarnings.length === 0 ? {} : { warnings: [...assessed.warnings, ...cacheWarnings] },
     ...incomplete === void 0 ? {} : { incomplete }
   };
   const verdict = decideVerdict(outcome, { failOn, failOnStale: options2.failOnStale === true });
@@ -26930,20 +27180,20 @@ function renderSarif(outcome, ctx, guidance = defaultGuidance) {
 
 // src/report/write-report-file.ts
 init_errors();
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 import {
-  closeSync as closeSync4,
+  closeSync as closeSync5,
   fchmodSync,
   lstatSync as lstatSync3,
-  mkdirSync,
-  openSync as openSync4,
+  mkdirSync as mkdirSync2,
+  openSync as openSync5,
   realpathSync,
-  renameSync,
-  unlinkSync,
-  writeFileSync,
+  renameSync as renameSync2,
+  unlinkSync as unlinkSync2,
+  writeFileSync as writeFileSync2,
   writeSync
 } from "node:fs";
-import { basename, dirname as dirname2, isAbsolute as isAbsolute2, join as join4, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { basename, dirname as dirname2, isAbsolute as isAbsolute3, join as join5, relative as relative2, resolve as resolve4, sep as sep2 } from "node:path";
 
 // src/report/describe-write-error.ts
 var REASONS = {
@@ -26984,7 +27234,7 @@ function lstatOrUndefined(path) {
 }
 function isInside(folder, path) {
   const rel = relative2(folder, path);
-  return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute2(rel);
+  return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute3(rel);
 }
 function realTarget(link) {
   try {
@@ -26997,7 +27247,7 @@ function escapingLink(root, folder) {
   const realRoot = realpathSync(root);
   let at = root;
   for (const part of relative2(root, folder).split(sep2).filter((p) => p !== "")) {
-    at = join4(at, part);
+    at = join5(at, part);
     const stat = lstatOrUndefined(at);
     if (stat === void 0) return void 0;
     if (stat.isSymbolicLink() && !isInside(realRoot, realTarget(at))) return at;
@@ -27006,29 +27256,29 @@ function escapingLink(root, folder) {
   return isInside(realRoot, realpathSync(folder)) ? void 0 : folder;
 }
 function writeNew(path, content2, keepMode) {
-  const fd = openSync4(path, "wx", 438);
+  const fd = openSync5(path, "wx", 438);
   try {
     const data = Buffer.from(content2);
     for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
     if (keepMode !== void 0) fchmodSync(fd, keepMode);
   } finally {
-    closeSync4(fd);
+    closeSync5(fd);
   }
 }
 function writeReportFile(target, content2, options2) {
-  const path = resolve3(target);
+  const path = resolve4(target);
   const folder = dirname2(path);
   const { label } = options2;
   try {
-    if (options2.within !== void 0 && isInside(resolve3(options2.within), path)) {
-      const link = escapingLink(resolve3(options2.within), folder);
+    if (options2.within !== void 0 && isInside(resolve4(options2.within), path)) {
+      const link = escapingLink(resolve4(options2.within), folder);
       if (link !== void 0)
         throw fail(
           label,
-          `its folder ${escapeControl(relative2(resolve3(options2.within), link) || link)} is a symbolic link leading outside ${escapeControl(options2.within)}; keyguard does not follow it`
+          `its folder ${escapeControl(relative2(resolve4(options2.within), link) || link)} is a symbolic link leading outside ${escapeControl(options2.within)}; keyguard does not follow it`
         );
     }
-    if (options2.makeParents === true) mkdirSync(folder, { recursive: true });
+    if (options2.makeParents === true) mkdirSync2(folder, { recursive: true });
     const existing = lstatOrUndefined(path);
     if (existing?.isSymbolicLink() === true)
       throw fail(
@@ -27037,16 +27287,16 @@ function writeReportFile(target, content2, options2) {
       );
     if (existing?.isDirectory() === true) throw fail(label, describeWriteError({ code: "EISDIR" }));
     if (existing !== void 0 && !existing.isFile()) {
-      writeFileSync(path, content2);
+      writeFileSync2(path, content2);
       return;
     }
-    const temp = join4(folder, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+    const temp = join5(folder, `.${basename(path)}.${randomBytes2(6).toString("hex")}.tmp`);
     try {
       writeNew(temp, content2, existing === void 0 ? void 0 : existing.mode & 4095);
-      renameSync(temp, path);
+      renameSync2(temp, path);
     } catch (error) {
       try {
-        unlinkSync(temp);
+        unlinkSync2(temp);
       } catch {
       }
       throw error;
@@ -27074,15 +27324,15 @@ async function configChanges(base, head, paths) {
 }
 
 // src/app/load-committed-setup.ts
-import { isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join6, relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
 init_errors();
 function inRepository(root, file) {
   const rel = relative3(root, file);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${sep3}`) || isAbsolute3(rel)) return void 0;
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep3}`) || isAbsolute4(rel)) return void 0;
   return rel.split(sep3).join("/");
 }
 async function loadCommittedSetup(options2) {
-  const root = resolve4(options2.root);
+  const root = resolve5(options2.root);
   const short2 = options2.files.commit.slice(0, 12);
   const paths = [];
   const label = (file) => {
@@ -27111,7 +27361,7 @@ async function loadCommittedSetup(options2) {
     if (text2 === void 0) throw new KeyguardError(code, `${label(file)}: file not found`);
     return text2;
   };
-  const configFile = options2.configFile ?? join5(root, CONFIG_FILE_NAME);
+  const configFile = options2.configFile ?? join6(root, CONFIG_FILE_NAME);
   const configText = options2.configFile === void 0 ? await read(configFile) : await must(configFile, "CONFIG_INVALID");
   const config = configText === void 0 ? resolveConfig({}, void 0, options2.today) : await configFromText(configText, configFile, options2.today, label(configFile));
   const user = [];
@@ -27121,7 +27371,7 @@ async function loadCommittedSetup(options2) {
       file
     });
   const named = options2.baselineFile ?? config.baseline;
-  const baselineFile = named ?? join5(root, BASELINE_FILE_NAME);
+  const baselineFile = named ?? join6(root, BASELINE_FILE_NAME);
   const baselineText = named === void 0 ? await read(baselineFile) : await must(baselineFile, "BASELINE_INVALID");
   const baseline = baselineText === void 0 ? void 0 : baselineFromText(baselineText, label(baselineFile));
   return {
@@ -27202,7 +27452,7 @@ async function loadActionConfig(options2) {
 }
 
 // src/action/action-log.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 function inertLine(line) {
   const shown = escapeControl(line).replace(/##\[/g, "##\\x5b");
   const lead = /^\s*/.exec(shown)?.[0] ?? "";
@@ -27210,7 +27460,7 @@ function inertLine(line) {
   return rest.startsWith("::") ? `${lead}\\x3a${rest.slice(1)}` : shown;
 }
 function createActionLog(stdout) {
-  const token = `keyguard-${randomBytes2(16).toString("hex")}`;
+  const token = `keyguard-${randomBytes3(16).toString("hex")}`;
   let stopped = false;
   const resume = () => {
     if (!stopped) return;
@@ -27478,13 +27728,13 @@ function scanRequest(eventName, payload, inputs = {}) {
 }
 
 // src/action/workflow-files.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
 import { appendFileSync } from "node:fs";
 function formatOutput(name, value) {
   if (!/[\r\n]/.test(value)) return `${name}=${value}
 `;
-  let delimiter = `ghadelimiter_${randomBytes3(8).toString("hex")}`;
-  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes3(8).toString("hex")}`;
+  let delimiter = `ghadelimiter_${randomBytes4(8).toString("hex")}`;
+  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes4(8).toString("hex")}`;
   return `${name}<<${delimiter}
 ${value}
 ${delimiter}
@@ -27565,7 +27815,7 @@ function summaryHeader(target, eventName, config) {
 `;
 }
 async function scan2(io, log) {
-  const workspace = resolve5(io.cwd, actionInput(io.env, "working-directory") ?? ".");
+  const workspace = resolve6(io.cwd, actionInput(io.env, "working-directory") ?? ".");
   const root = await findRepoRoot(workspace) ?? workspace;
   const eventName = io.env.GITHUB_EVENT_NAME ?? "";
   const base = actionInput(io.env, "base");
@@ -27588,8 +27838,8 @@ async function scan2(io, log) {
     request,
     target,
     configFrom: configFromInput(io.env),
-    ...configInput === void 0 ? {} : { configFile: resolve5(io.cwd, configInput) },
-    ...baselineInput === void 0 ? {} : { baselineFile: resolve5(io.cwd, baselineInput) }
+    ...configInput === void 0 ? {} : { configFile: resolve6(io.cwd, configInput) },
+    ...baselineInput === void 0 ? {} : { baselineFile: resolve6(io.cwd, baselineInput) }
   });
   log.text(`keyguard: configuration from ${config.from}`);
   const changed = notAppliedLines(config.notApplied, eventName);
@@ -27616,8 +27866,8 @@ async function scan2(io, log) {
     root,
     today: io.today,
     ...committed === void 0 ? {
-      ...configInput === void 0 ? {} : { configFile: resolve5(io.cwd, configInput) },
-      ...baselineInput === void 0 ? {} : { baseline: { kind: "file", file: resolve5(io.cwd, baselineInput) } }
+      ...configInput === void 0 ? {} : { configFile: resolve6(io.cwd, configInput) },
+      ...baselineInput === void 0 ? {} : { baseline: { kind: "file", file: resolve6(io.cwd, baselineInput) } }
     } : {
       // Read from the base (or head) commit: the checkout's files are not consulted.
       setup: committed.setup,
@@ -27646,7 +27896,7 @@ async function scan2(io, log) {
     verbose: false
   };
   const sarifInput = actionInput(io.env, "sarif-file") ?? DEFAULT_SARIF;
-  const sarifPath = resolve5(io.cwd, sarifInput);
+  const sarifPath = resolve6(io.cwd, sarifInput);
   writeReportFile(sarifPath, renderSarif(outcome, ctx), {
     label: `sarif-file ${sarifInput}`,
     within: io.env.GITHUB_WORKSPACE || io.cwd,
