@@ -5733,8 +5733,8 @@ var init_content_reader = __esm({
         const utf16 = (flags & UTF16_HIT) !== 0 || (bom || (flags & MAY_BE_UTF16) !== 0) && filter.utf16(buf, start, end);
         if (utf16) {
           p.candidate = true;
-          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 0);
-          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 1);
+          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 0, last);
+          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 1, last);
         }
         if (!last) {
           p.ownedUntil = p.base + (ownTo - start);
@@ -5776,16 +5776,18 @@ var init_content_reader = __esm({
         });
       }
       /** One UTF-16 view: code units at even (`parity` 0, little-endian) or odd absolute offsets. */
-      emitUtf16(p, buf, start, end, ownFrom, ownTo, parity) {
+      emitUtf16(p, buf, start, end, ownFrom, ownTo, parity, last) {
         const align = (i) => (p.base + i - start & 1) === parity ? i : i + 1;
         let from = align(start);
         if (p.base === 0 && parity === 0 && buf[start] === 255 && buf[start + 1] === 254) from += 2;
         if (p.base === 0 && parity === 1 && buf[start] === 254 && buf[start + 1] === 255) from += 2;
-        const to = from + Math.floor(Math.max(0, end - from) / 2) * 2;
+        const whole = from + Math.floor(Math.max(0, end - from) / 2) * 2;
+        const dangling = last && end - whole === 1;
+        const to = dangling ? end + 1 : whole;
         if (to <= from) return;
         const o1 = Math.min(to, Math.max(from, align(ownFrom)));
         const o2 = Math.min(to, Math.max(o1, align(ownTo)));
-        const text2 = buf.toString("utf16le", from, to);
+        const text2 = buf.toString("utf16le", from, whole) + (dangling ? String.fromCharCode(buf[whole]) : "");
         const view = parity === 0 ? "utf-16le" : "utf-16be";
         const line = p.line16[parity];
         this.chunk(
@@ -19413,6 +19415,198 @@ var init_aws = __esm({
   }
 });
 
+// src/engine/match.ts
+function normalizeValue(raw) {
+  if (!raw.includes("\\") && !raw.includes("%")) return raw;
+  return raw.replace(/\\\//g, "/").replace(/%(2[bBfF]|3[dD])/g, (_, hex2) => URL_ESCAPES[hex2.toLowerCase()] ?? "");
+}
+function findMatches(text2, rule2, regions) {
+  const regex = rule2.regex;
+  if (regex === void 0) return [];
+  const matches = [];
+  for (const region of regions ?? [{ start: 0, end: text2.length }]) {
+    const slice = region.start === 0 && region.end === text2.length ? text2 : text2.slice(region.start, region.end);
+    for (const m of slice.matchAll(regex)) {
+      const span = m.indices?.[rule2.secretGroup];
+      const raw = m[rule2.secretGroup];
+      if (span === void 0 || raw === void 0) continue;
+      matches.push({
+        rule: rule2,
+        start: region.start + span[0],
+        end: region.start + span[1],
+        value: normalizeValue(raw)
+      });
+    }
+  }
+  return matches;
+}
+var URL_ESCAPES;
+var init_match = __esm({
+  "src/engine/match.ts"() {
+    "use strict";
+    URL_ESCAPES = { "2b": "+", "2f": "/", "3d": "=" };
+  }
+});
+
+// src/engine/scan-regions.ts
+function isRunChar(text2, at) {
+  return RUN_CHAR[text2.charCodeAt(at)] === 1;
+}
+function widenStart(text2, start) {
+  let s = start;
+  for (let n = 0; n < MAX_RUN_STEP && s > 0 && isRunChar(text2, s - 1); n++) s--;
+  return s;
+}
+function widenEnd(text2, end) {
+  let e = end;
+  for (let n = 0; n < MAX_RUN_STEP && e < text2.length && isRunChar(text2, e); n++) e++;
+  return e;
+}
+function merge2(sorted) {
+  const merged = [];
+  for (const s of sorted) {
+    const last = merged.at(-1);
+    if (last === void 0 || s.start > last.end) {
+      merged.push({ ...s });
+      continue;
+    }
+    if (s.end > last.end) {
+      last.end = s.end;
+      last.softEnd = s.softEnd;
+    } else if (s.end === last.end) last.softEnd ||= s.softEnd;
+  }
+  return merged;
+}
+function regionsAround(index, anchors) {
+  const text2 = index.text;
+  const spans = [];
+  const window = (a) => ({
+    start: Math.max(0, a.offset - a.chars),
+    end: Math.min(text2.length, a.offset + a.chars),
+    softStart: true,
+    softEnd: true
+  });
+  const endAfter = (line) => line >= index.lineCount ? text2.length : index.lineStart(line + 1);
+  for (const a of anchors) {
+    const line = index.lineOf(a.offset);
+    const lineStart = index.lineStart(line);
+    if (endAfter(line) - lineStart > LONG_LINE && a.linesBefore === 0) {
+      spans.push(window(a));
+      continue;
+    }
+    const start = index.lineStart(Math.max(1, line - a.linesBefore));
+    const end = endAfter(line + a.linesAfter);
+    spans.push(
+      end - start > LONG_LINE * 4 ? window(a) : { start, end, softStart: false, softEnd: false }
+    );
+  }
+  spans.sort((x, y) => x.start - y.start);
+  const widened = merge2(spans).map((s) => ({
+    start: s.softStart ? widenStart(text2, s.start) : s.start,
+    end: s.softEnd ? widenEnd(text2, s.end) : s.end,
+    softStart: false,
+    softEnd: false
+  }));
+  return merge2(widened).map((s) => ({ start: s.start, end: s.end }));
+}
+function keywordOffsets(text2, keywords) {
+  const offsets = [];
+  for (const k of keywords) {
+    for (let at = text2.indexOf(k); at !== -1; at = text2.indexOf(k, at + k.length)) offsets.push(at);
+  }
+  return offsets;
+}
+var LONG_LINE, MAX_RUN_STEP, RUN_CHAR;
+var init_scan_regions = __esm({
+  "src/engine/scan-regions.ts"() {
+    "use strict";
+    LONG_LINE = 4096;
+    MAX_RUN_STEP = 2048;
+    RUN_CHAR = new Uint8Array(128);
+    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%\\_-")
+      RUN_CHAR[c.charCodeAt(0)] = 1;
+  }
+});
+
+// src/engine/glued-values.ts
+function isPacked(text2) {
+  return text2.includes("\0");
+}
+function isRunChar2(c) {
+  return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47 || c === 61 || c === 37 || c === 92 || c === 95 || c === 45;
+}
+function isolated(text2, rule2, start, length) {
+  if (start < 0 || start + length > text2.length) return [];
+  const m = findMatches(text2.slice(start, start + length), rule2).find(
+    (x) => x.start === 0 && x.end === length
+  );
+  return m === void 0 ? [] : [{ ...m, start, end: start + length }];
+}
+function overlapsAny(list, start, end) {
+  return list.some((m) => m.start < end && start < m.end);
+}
+function gluedKeyIds(text2, rule2, found) {
+  const length = fixedLength(rule2);
+  if (rule2.kind !== "key-id" || length === void 0) return [];
+  const own = found.filter((m) => m.rule === rule2);
+  const out = [];
+  for (const at of keywordOffsets(text2, rule2.keywords)) {
+    if (overlapsAny(own, at, at + length) || overlapsAny(out, at, at + length)) continue;
+    out.push(...isolated(text2, rule2, at, length));
+  }
+  return out;
+}
+function gluedSecrets(text2, rule2, pack, raw) {
+  const length = fixedLength(rule2);
+  if (rule2.kind !== "secret" || length === void 0) return [];
+  const keyRules = new Set(pack.pairs.filter((p) => p.secret === rule2.id).map((p) => p.keyId));
+  const reach = Math.min(
+    GLUE_REACH,
+    ...pack.pairs.filter((p) => p.secret === rule2.id).map((p) => p.withinChars)
+  );
+  const keys = raw.filter((m) => keyRules.has(m.rule.id)).sort((a, b) => a.start - b.start);
+  if (keys.length === 0) return [];
+  const own = raw.filter((m) => m.rule === rule2);
+  const starts = /* @__PURE__ */ new Set();
+  let scannedTo = 0;
+  for (const k of keys) {
+    starts.add(k.end);
+    starts.add(k.start - length);
+    let at = Math.max(scannedTo, k.start - reach);
+    const to = Math.min(text2.length, k.end + reach);
+    while (at < to) {
+      if (!isRunChar2(text2.charCodeAt(at))) {
+        at++;
+        continue;
+      }
+      const runStart = at;
+      while (at < text2.length && isRunChar2(text2.charCodeAt(at))) at++;
+      if (at - runStart > length) {
+        starts.add(runStart);
+        starts.add(at - length);
+      }
+    }
+    scannedTo = Math.max(scannedTo, at);
+  }
+  const out = [];
+  for (const s of [...starts].sort((a, b) => a - b)) {
+    if (overlapsAny(own, s, s + length) || overlapsAny(out, s, s + length)) continue;
+    if (overlapsAny(keys, s, s + length)) continue;
+    out.push(...isolated(text2, rule2, s, length));
+  }
+  return out;
+}
+var GLUE_REACH, fixedLength;
+var init_glued_values = __esm({
+  "src/engine/glued-values.ts"() {
+    "use strict";
+    init_match();
+    init_scan_regions();
+    GLUE_REACH = 512;
+    fixedLength = (rule2) => rule2.kind === "key-id" || rule2.kind === "secret" ? rule2.spec.minValueRun : void 0;
+  }
+});
+
 // src/engine/inline-markers.ts
 function markerLines(text2, index, others = true) {
   const lines = /* @__PURE__ */ new Map();
@@ -19985,8 +20179,8 @@ function maskLine(text2, line, focusStart, focusEnd, masks) {
   if (atA !== void 0 && atA.start < a) a = Math.max(line.start, atA.start);
   const atB = masks[firstEndingAfter(masks, b)];
   if (atB !== void 0 && atB.start < b) b = Math.min(line.end, atB.end);
-  for (let n = 0; n < RUN_EXTEND && a > line.start && RUN_CHAR.test(text2.charAt(a - 1)); n++) a--;
-  for (let n = 0; n < RUN_EXTEND && b < line.end && RUN_CHAR.test(text2.charAt(b)); n++) b++;
+  for (let n = 0; n < RUN_EXTEND && a > line.start && RUN_CHAR2.test(text2.charAt(a - 1)); n++) a--;
+  for (let n = 0; n < RUN_EXTEND && b < line.end && RUN_CHAR2.test(text2.charAt(b)); n++) b++;
   const loose = looseOfLine(text2, line, masks);
   const looseA = loose[firstEndingAfter(loose, a)];
   if (looseA !== void 0 && looseA.start < a) a = looseA.start;
@@ -20012,49 +20206,16 @@ function maskLine(text2, line, focusStart, focusEnd, masks) {
   if (b < line.end) out = `${out}\u2026`;
   return out.trim();
 }
-var CONTEXT, RUN_EXTEND, RUN_CHAR, MAX_STARS, LOOSE;
+var CONTEXT, RUN_EXTEND, RUN_CHAR2, MAX_STARS, LOOSE;
 var init_mask_line = __esm({
   "src/engine/mask-line.ts"() {
     "use strict";
     init_loose_secrets();
     CONTEXT = 80;
     RUN_EXTEND = 120;
-    RUN_CHAR = /[A-Za-z0-9+/=%\\]/;
+    RUN_CHAR2 = /[A-Za-z0-9+/=%\\]/;
     MAX_STARS = 32;
     LOOSE = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/engine/match.ts
-function normalizeValue(raw) {
-  if (!raw.includes("\\") && !raw.includes("%")) return raw;
-  return raw.replace(/\\\//g, "/").replace(/%(2[bBfF]|3[dD])/g, (_, hex2) => URL_ESCAPES[hex2.toLowerCase()] ?? "");
-}
-function findMatches(text2, rule2, regions) {
-  const regex = rule2.regex;
-  if (regex === void 0) return [];
-  const matches = [];
-  for (const region of regions ?? [{ start: 0, end: text2.length }]) {
-    const slice = region.start === 0 && region.end === text2.length ? text2 : text2.slice(region.start, region.end);
-    for (const m of slice.matchAll(regex)) {
-      const span = m.indices?.[rule2.secretGroup];
-      const raw = m[rule2.secretGroup];
-      if (span === void 0 || raw === void 0) continue;
-      matches.push({
-        rule: rule2,
-        start: region.start + span[0],
-        end: region.start + span[1],
-        value: normalizeValue(raw)
-      });
-    }
-  }
-  return matches;
-}
-var URL_ESCAPES;
-var init_match = __esm({
-  "src/engine/match.ts"() {
-    "use strict";
-    URL_ESCAPES = { "2b": "+", "2f": "/", "3d": "=" };
   }
 });
 
@@ -20317,86 +20478,6 @@ var init_redact = __esm({
   }
 });
 
-// src/engine/scan-regions.ts
-function isRunChar(text2, at) {
-  return RUN_CHAR2[text2.charCodeAt(at)] === 1;
-}
-function widenStart(text2, start) {
-  let s = start;
-  for (let n = 0; n < MAX_RUN_STEP && s > 0 && isRunChar(text2, s - 1); n++) s--;
-  return s;
-}
-function widenEnd(text2, end) {
-  let e = end;
-  for (let n = 0; n < MAX_RUN_STEP && e < text2.length && isRunChar(text2, e); n++) e++;
-  return e;
-}
-function merge2(sorted) {
-  const merged = [];
-  for (const s of sorted) {
-    const last = merged.at(-1);
-    if (last === void 0 || s.start > last.end) {
-      merged.push({ ...s });
-      continue;
-    }
-    if (s.end > last.end) {
-      last.end = s.end;
-      last.softEnd = s.softEnd;
-    } else if (s.end === last.end) last.softEnd ||= s.softEnd;
-  }
-  return merged;
-}
-function regionsAround(index, anchors) {
-  const text2 = index.text;
-  const spans = [];
-  const window = (a) => ({
-    start: Math.max(0, a.offset - a.chars),
-    end: Math.min(text2.length, a.offset + a.chars),
-    softStart: true,
-    softEnd: true
-  });
-  const endAfter = (line) => line >= index.lineCount ? text2.length : index.lineStart(line + 1);
-  for (const a of anchors) {
-    const line = index.lineOf(a.offset);
-    const lineStart = index.lineStart(line);
-    if (endAfter(line) - lineStart > LONG_LINE && a.linesBefore === 0) {
-      spans.push(window(a));
-      continue;
-    }
-    const start = index.lineStart(Math.max(1, line - a.linesBefore));
-    const end = endAfter(line + a.linesAfter);
-    spans.push(
-      end - start > LONG_LINE * 4 ? window(a) : { start, end, softStart: false, softEnd: false }
-    );
-  }
-  spans.sort((x, y) => x.start - y.start);
-  const widened = merge2(spans).map((s) => ({
-    start: s.softStart ? widenStart(text2, s.start) : s.start,
-    end: s.softEnd ? widenEnd(text2, s.end) : s.end,
-    softStart: false,
-    softEnd: false
-  }));
-  return merge2(widened).map((s) => ({ start: s.start, end: s.end }));
-}
-function keywordOffsets(text2, keywords) {
-  const offsets = [];
-  for (const k of keywords) {
-    for (let at = text2.indexOf(k); at !== -1; at = text2.indexOf(k, at + k.length)) offsets.push(at);
-  }
-  return offsets;
-}
-var LONG_LINE, MAX_RUN_STEP, RUN_CHAR2;
-var init_scan_regions = __esm({
-  "src/engine/scan-regions.ts"() {
-    "use strict";
-    LONG_LINE = 4096;
-    MAX_RUN_STEP = 2048;
-    RUN_CHAR2 = new Uint8Array(128);
-    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%\\_-")
-      RUN_CHAR2[c.charCodeAt(0)] = 1;
-  }
-});
-
 // src/engine/value-hashes.ts
 import { createHmac as createHmac3 } from "node:crypto";
 function isUnguessable(rule2, value) {
@@ -20511,6 +20592,12 @@ function namingOf(m, index) {
 function findAllMatches(text2, pack) {
   const selected = selectRules(text2, pack.rules);
   const raw = selected.filter((r) => r.report !== "labelled").flatMap((rule2) => findMatches(text2, rule2));
+  const packed = selected.length > 0 && isPacked(text2);
+  if (packed) {
+    for (const rule2 of selected) {
+      if (rule2.report !== "labelled") for (const m of gluedKeyIds(text2, rule2, raw)) raw.push(m);
+    }
+  }
   let index;
   for (const rule2 of pack.rules) {
     if (rule2.report !== "labelled") continue;
@@ -20536,6 +20623,7 @@ function findAllMatches(text2, pack) {
     if (anchors.length === 0) continue;
     index ??= createLineIndex(text2);
     for (const m of findMatches(text2, rule2, regionsAround(index, anchors))) raw.push(m);
+    if (packed) for (const m of gluedSecrets(text2, rule2, pack, raw)) raw.push(m);
   }
   if (raw.length > 0) index ??= createLineIndex(text2);
   return index === void 0 ? { raw } : { raw, index };
@@ -20679,6 +20767,7 @@ var LABEL_WINDOW, AWS_KEY_ID_SHAPE;
 var init_detect = __esm({
   "src/engine/detect.ts"() {
     "use strict";
+    init_glued_values();
     init_inline_markers();
     init_key_facts();
     init_label();

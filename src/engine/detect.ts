@@ -9,6 +9,7 @@ import type {
 } from '../model/finding.js';
 import type { CompiledPack, CompiledRule, RuleSpec } from '../model/rule.js';
 import type { CredentialCollector } from './collect-credentials.js';
+import { gluedKeyIds, gluedSecrets, isPacked } from './glued-values.js';
 import { markerLines } from './inline-markers.js';
 import { keyFactsFor } from './key-facts.js';
 import { labelOf, readLabel } from './label.js';
@@ -139,6 +140,13 @@ function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; in
   const raw = selected
     .filter((r) => r.report !== 'labelled')
     .flatMap((rule) => findMatches(text, rule));
+  // Packed binary data glues values to their neighbours: see glued-values.ts.
+  const packed = selected.length > 0 && isPacked(text);
+  if (packed) {
+    for (const rule of selected) {
+      if (rule.report !== 'labelled') for (const m of gluedKeyIds(text, rule, raw)) raw.push(m);
+    }
+  }
   let index: LineIndex | undefined;
   for (const rule of pack.rules) {
     if (rule.report !== 'labelled') continue;
@@ -165,6 +173,7 @@ function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; in
     index ??= createLineIndex(text);
     // A loop, not push(...spread): a large file can hold more matches than call arguments allowed.
     for (const m of findMatches(text, rule, regionsAround(index, anchors))) raw.push(m);
+    if (packed) for (const m of gluedSecrets(text, rule, pack, raw)) raw.push(m);
   }
   if (raw.length > 0) index ??= createLineIndex(text);
   return index === undefined ? { raw } : { raw, index };

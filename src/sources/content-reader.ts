@@ -749,8 +749,8 @@ export class ContentReader {
       ((bom || (flags & MAY_BE_UTF16) !== 0) && filter.utf16(buf, start, end));
     if (utf16) {
       p.candidate = true;
-      this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 0);
-      this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 1);
+      this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 0, last);
+      this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 1, last);
     }
     if (!last) {
       p.ownedUntil = p.base + (ownTo - start);
@@ -815,17 +815,25 @@ export class ContentReader {
     ownFrom: number,
     ownTo: number,
     parity: 0 | 1,
+    last: boolean,
   ): void {
     const align = (i: number) => (((p.base + i - start) & 1) === parity ? i : i + 1);
     let from = align(start);
     // Skip a byte-order mark: FF FE before little-endian text, FE FF before big-endian.
     if (p.base === 0 && parity === 0 && buf[start] === 0xff && buf[start + 1] === 0xfe) from += 2;
     if (p.base === 0 && parity === 1 && buf[start] === 0xfe && buf[start + 1] === 0xff) from += 2;
-    const to = from + Math.floor(Math.max(0, end - from) / 2) * 2;
+    const whole = from + Math.floor(Math.max(0, end - from) / 2) * 2;
+    // The content's last byte with no partner: big-endian text at odd offsets (or little-endian
+    // text of odd length) ends with a character whose other byte would lie past the end. Read as
+    // if that byte were 0, or a key ending the file would lose its last character.
+    const dangling = last && end - whole === 1;
+    const to = dangling ? end + 1 : whole;
     if (to <= from) return;
     const o1 = Math.min(to, Math.max(from, align(ownFrom)));
     const o2 = Math.min(to, Math.max(o1, align(ownTo)));
-    const text = buf.toString('utf16le', from, to);
+    const text =
+      buf.toString('utf16le', from, whole) +
+      (dangling ? String.fromCharCode(buf[whole] as number) : '');
     const view: TextView = parity === 0 ? 'utf-16le' : 'utf-16be';
     const line = p.line16[parity];
     this.chunk(

@@ -1,0 +1,125 @@
+import type { CompiledPack, CompiledRule } from '../model/rule.js';
+import { findMatches, type RawMatch } from './match.js';
+import { keywordOffsets } from './scan-regions.js';
+
+/**
+ * Packed binary data keeps values next to each other and next to length or type bytes that happen
+ * to be letters: a SQLite record stores its columns back to back (`…AKIA…SECRET…`, or a user name
+ * glued before the key ID), a `.pyc` follows each string with the next object's type byte (`z`,
+ * `N`), a PNG text chunk with its CRC. Every rule's word boundaries, right for text, then fail on
+ * both sides. So in text that holds a NUL character (bytes read as UTF-8, or a UTF-16 view of a
+ * database page), values of a fixed length (the rule's `minValueRun`: 20 for key IDs, 40 for
+ * secrets) are also tried cut out of their neighbours, with the rule's own regex (a user rule's
+ * stays on its linear-time engine):
+ *
+ * - a key ID rule at each of its keywords where it matched nothing;
+ * - a secret rule next to each key ID (right after it, right before it) and at both ends of each
+ *   longer run of base64-like characters near one (runs are how glued values look), within the
+ *   pair's reach capped at GLUE_REACH: packed values sit close.
+ *
+ * Text without a NUL is untouched: there a letter before or after a value means it is part of a
+ * longer word, and the boundaries keep their meaning.
+ */
+export function isPacked(text: string): boolean {
+  return text.includes('\0');
+}
+
+const GLUE_REACH = 512;
+
+/** `[A-Za-z0-9+/=%\\_-]`: characters a glued value and its neighbours run together with. */
+function isRunChar(c: number): boolean {
+  return (
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x2b ||
+    c === 0x2f ||
+    c === 0x3d ||
+    c === 0x25 ||
+    c === 0x5c ||
+    c === 0x5f ||
+    c === 0x2d
+  );
+}
+
+/** The rule's value cut out at [start, start + length), when the rule matches exactly that. */
+function isolated(text: string, rule: CompiledRule, start: number, length: number): RawMatch[] {
+  if (start < 0 || start + length > text.length) return [];
+  const m = findMatches(text.slice(start, start + length), rule).find(
+    (x) => x.start === 0 && x.end === length,
+  );
+  return m === undefined ? [] : [{ ...m, start, end: start + length }];
+}
+
+const fixedLength = (rule: CompiledRule): number | undefined =>
+  rule.kind === 'key-id' || rule.kind === 'secret' ? rule.spec.minValueRun : undefined;
+
+function overlapsAny(list: readonly RawMatch[], start: number, end: number): boolean {
+  return list.some((m) => m.start < end && start < m.end);
+}
+
+/** Key IDs at keywords the rule's regex passed over (see `isPacked`). */
+export function gluedKeyIds(
+  text: string,
+  rule: CompiledRule,
+  found: readonly RawMatch[],
+): RawMatch[] {
+  const length = fixedLength(rule);
+  if (rule.kind !== 'key-id' || length === undefined) return [];
+  const own = found.filter((m) => m.rule === rule);
+  const out: RawMatch[] = [];
+  for (const at of keywordOffsets(text, rule.keywords)) {
+    if (overlapsAny(own, at, at + length) || overlapsAny(out, at, at + length)) continue;
+    out.push(...isolated(text, rule, at, length));
+  }
+  return out;
+}
+
+/** Secrets glued to the key IDs in `raw`, or near them at the ends of runs (see `isPacked`). */
+export function gluedSecrets(
+  text: string,
+  rule: CompiledRule,
+  pack: CompiledPack,
+  raw: readonly RawMatch[],
+): RawMatch[] {
+  const length = fixedLength(rule);
+  if (rule.kind !== 'secret' || length === undefined) return [];
+  const keyRules = new Set(pack.pairs.filter((p) => p.secret === rule.id).map((p) => p.keyId));
+  const reach = Math.min(
+    GLUE_REACH,
+    ...pack.pairs.filter((p) => p.secret === rule.id).map((p) => p.withinChars),
+  );
+  const keys = raw.filter((m) => keyRules.has(m.rule.id)).sort((a, b) => a.start - b.start);
+  if (keys.length === 0) return [];
+  const own = raw.filter((m) => m.rule === rule);
+  const starts = new Set<number>();
+  let scannedTo = 0;
+  for (const k of keys) {
+    starts.add(k.end);
+    starts.add(k.start - length);
+    // Runs near this key ID, each character looked at once however many key IDs share it.
+    let at = Math.max(scannedTo, k.start - reach);
+    const to = Math.min(text.length, k.end + reach);
+    while (at < to) {
+      if (!isRunChar(text.charCodeAt(at))) {
+        at++;
+        continue;
+      }
+      const runStart = at;
+      while (at < text.length && isRunChar(text.charCodeAt(at))) at++;
+      if (at - runStart > length) {
+        starts.add(runStart);
+        starts.add(at - length);
+      }
+    }
+    scannedTo = Math.max(scannedTo, at);
+  }
+  const out: RawMatch[] = [];
+  for (const s of [...starts].sort((a, b) => a - b)) {
+    if (overlapsAny(own, s, s + length) || overlapsAny(out, s, s + length)) continue;
+    // A value is never also part of a key ID found there.
+    if (overlapsAny(keys, s, s + length)) continue;
+    out.push(...isolated(text, rule, s, length));
+  }
+  return out;
+}
