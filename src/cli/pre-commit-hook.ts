@@ -1,7 +1,9 @@
-import { chmodSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { readGitConfig, resolveHooksDir } from '../git/hooks-dir.js';
+import { readGitConfig, resolveGitCommonDir, resolveHooksDir } from '../git/hooks-dir.js';
 import { KeyguardError } from '../model/errors.js';
+import { type GateSpec, placeGateFirst } from './gate-placement.js';
+import { assertInside, readHookFile, removeHookFile, shown, writeHookFile } from './hook-file.js';
 
 export const BLOCK_START =
   '# >>> keyguard pre-commit gate (remove with: keyguard install --uninstall) >>>';
@@ -10,7 +12,8 @@ export const BLOCK_END = '# <<< keyguard <<<';
 /**
  * What a plain (non-husky) hook runs: the project's pinned keyguard first, then PATH; else block.
  * `keyguard-pre-commit` is a shell prefilter that runs `keyguard staged` whenever an added line
- * could hold a credential, and answers in milliseconds when none can.
+ * could hold a credential, and answers in milliseconds when none can. The block holds no path of
+ * this machine or repository: nothing in it can be shaped by a folder's name.
  */
 export const HOOK_BLOCK = `${BLOCK_START}
 if [ -x ./node_modules/.bin/keyguard-pre-commit ]; then
@@ -27,8 +30,20 @@ ${BLOCK_END}
 /** The line added to `.husky/pre-commit` (husky puts node_modules/.bin on PATH itself). */
 export const HUSKY_LINE = 'keyguard-pre-commit';
 
+/**
+ * One command, for hook managers that run a line through `sh` (lefthook, simple-git-hooks): the
+ * project's keyguard, else PATH's; a missing one exits 127 and blocks.
+ */
+export const GATE_COMMAND =
+  'if [ -x ./node_modules/.bin/keyguard-pre-commit ]; then ./node_modules/.bin/keyguard-pre-commit; else keyguard-pre-commit; fi';
+
 /** Any line that already runs the gate: `keyguard-pre-commit`, `keyguard staged`, `node …/keyguard.js staged`. */
 const RUNS_GATE = /^[^#\n]*\bkeyguard(?:-pre-commit\b|(?:\.js"?)?\s+staged\b)/m;
+
+/** RUNS_GATE for one line. */
+export const RUNS_GATE_LINE = /^[^#]*\bkeyguard(?:-pre-commit\b|(?:\.js"?)?\s+staged\b)/;
+
+export const BLOCK_START_PREFIX = '# >>> keyguard pre-commit gate';
 
 /** The hooks keyguard installs. */
 export type HookName = 'pre-commit' | 'pre-push';
@@ -42,6 +57,8 @@ export interface HookLayout {
   readonly hooksPath?: string;
   /** Where git actually looks for hooks (core.hooksPath honoured), absolute. */
   readonly hooksDir: string;
+  /** The repository's common git directory (hooks may live there), absolute. */
+  readonly gitCommonDir: string;
   /** The file `keyguard install` edits: `.husky/<hook>`, or `<hooksDir>/<hook>`. */
   readonly file: string;
 }
@@ -51,10 +68,21 @@ export async function readHookLayout(
   hook: HookName = 'pre-commit',
 ): Promise<HookLayout> {
   const husky = isDir(join(top, '.husky'));
-  const hooksPath = await readGitConfig(top, 'core.hooksPath');
-  const hooksDir = await resolveHooksDir(top);
+  const [hooksPath, hooksDir, gitCommonDir] = await Promise.all([
+    readGitConfig(top, 'core.hooksPath'),
+    resolveHooksDir(top),
+    resolveGitCommonDir(top),
+  ]);
   const file = husky ? join(top, '.husky', hook) : join(hooksDir, hook);
-  return { top, hook, husky, ...(hooksPath === undefined ? {} : { hooksPath }), hooksDir, file };
+  return {
+    top,
+    hook,
+    husky,
+    ...(hooksPath === undefined ? {} : { hooksPath }),
+    hooksDir,
+    gitCommonDir,
+    file,
+  };
 }
 
 function isDir(path: string): boolean {
@@ -65,22 +93,9 @@ function isDir(path: string): boolean {
   }
 }
 
+/** The hook's text; undefined when there is none. Links, FIFOs and others' files are refused. */
 export function readHookText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new KeyguardError('IO', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`);
-  }
-}
-
-export function writeHookText(file: string, text: string, mode?: number): void {
-  try {
-    writeFileSync(file, text, mode === undefined ? {} : { mode });
-    if (mode !== undefined) chmodSync(file, mode);
-  } catch (error) {
-    throw new KeyguardError('IO', `cannot write ${file}: ${(error as NodeJS.ErrnoException).code}`);
-  }
+  return readHookFile(file);
 }
 
 /** True when the hook text already runs `keyguard staged`. */
@@ -94,49 +109,99 @@ export interface InstallResult {
   readonly notes: readonly string[];
 }
 
+/** A husky active in this clone: git runs .husky/_ (husky 9) or .husky (husky 8). */
+export function huskyActive(layout: HookLayout): boolean {
+  return layout.hooksPath === '.husky/_' || layout.hooksPath === '.husky';
+}
+
+/** What a hook's `#!` line runs; undefined for a shell script (or no `#!`). */
+export function foreignInterpreter(text: string): string | undefined {
+  const first = text.split('\n', 1)[0] ?? '';
+  if (!first.startsWith('#!')) return undefined;
+  const shell =
+    /^#!\s*(?:\S*\/)?(?:env\s+(?:-S\s+)?)?(?:sh|bash|dash|zsh|ksh|ash|mksh|busybox\s+sh)(?:\s|$)/;
+  return shell.test(first) ? undefined : first.slice(2).trim();
+}
+
 /**
- * Adds the gate: appended to `.husky/pre-commit` with husky (its `prepare` script is never
- * touched), or a marked block in the pre-commit hook of the hooks folder git uses. Idempotent.
+ * Checks that the file keyguard is about to edit is really this repository's: its folder is
+ * inside the work tree or the git directory (a symbolic link to elsewhere, or a core.hooksPath
+ * shared by the whole machine, is refused with the line to add by hand).
+ */
+export function assertOwnHookFolder(layout: HookLayout, line: string): void {
+  assertInside(
+    join(layout.file, '..'),
+    [layout.top, layout.gitCommonDir],
+    `add '${line}' first in ${shown(layout.file)} yourself`,
+  );
+}
+
+export function hookSpec(gate: string, keepOwnFlags: boolean): GateSpec {
+  return {
+    gate,
+    blockStartPrefix: BLOCK_START_PREFIX,
+    blockEnd: BLOCK_END,
+    runs: RUNS_GATE,
+    ...(keepOwnFlags
+      ? { keep: (line: string) => /^keyguard-pre-commit(\s+[\w.=/@:,+-]+)*$/.test(line) }
+      : {}),
+  };
+}
+
+/** Notes on how git will run what was written: husky inactive, core.hooksPath elsewhere. */
+export function layoutNotes(layout: HookLayout): string[] {
+  if (layout.husky && !huskyActive(layout)) {
+    return [
+      "husky is not active in this clone (core.hooksPath is not .husky/_): run 'npm install' (its prepare script runs husky) or 'npx husky'",
+    ];
+  }
+  if (!layout.husky && layout.hooksPath !== undefined) {
+    return [`core.hooksPath is '${shown(layout.hooksPath)}': the hook goes there`];
+  }
+  return [];
+}
+
+/**
+ * Puts the gate FIRST in `.husky/pre-commit` (husky; its `prepare` script is never touched) or in
+ * the pre-commit hook of the folder git uses, replacing any older keyguard line. Idempotent.
  */
 export function installHook(layout: HookLayout): InstallResult {
-  const display = relative(layout.top, layout.file) || layout.file;
+  const display = shown(relative(layout.top, layout.file) || layout.file);
+  assertOwnHookFolder(layout, layout.husky ? HUSKY_LINE : 'keyguard-pre-commit || exit $?');
   const existing = readHookText(layout.file);
-  const notes: string[] = [];
-  if (layout.husky) {
-    if (layout.hooksPath !== '.husky/_' && layout.hooksPath !== '.husky') {
-      notes.push(
-        "husky is not active in this clone (core.hooksPath is not .husky/_): run 'npm install' (its prepare script runs husky) or 'npx husky'",
+  const notes = layoutNotes(layout);
+  if (existing !== undefined) {
+    const other = foreignInterpreter(existing);
+    if (other !== undefined) {
+      throw new KeyguardError(
+        'USAGE',
+        `${display} is not a shell script (#!${shown(other)}): make it run 'keyguard-pre-commit' first and stop on its exit status yourself`,
       );
     }
-  } else if (layout.hooksPath !== undefined) {
-    notes.push(`core.hooksPath is '${layout.hooksPath}': the hook goes there`);
   }
-  if (existing !== undefined && runsGate(existing)) {
-    return { file: display, changed: false, notes: [...notes, `${display} already runs keyguard`] };
+  const placed = placeGateFirst(
+    existing,
+    hookSpec(layout.husky ? `${HUSKY_LINE}\n` : HOOK_BLOCK, layout.husky),
+    layout.husky ? undefined : '#!/bin/sh',
+  );
+  for (const line of placed.replaced) notes.push(`replaced an older keyguard line: ${shown(line)}`);
+  if (placed.text === existing) {
+    return {
+      file: display,
+      changed: false,
+      notes: [...notes, `${display} already runs keyguard first`],
+    };
   }
-  if (layout.husky) {
-    const prefix = existing === undefined || existing === '' || existing.endsWith('\n') ? '' : '\n';
-    writeHookText(layout.file, `${existing ?? ''}${prefix}${HUSKY_LINE}\n`);
-    return { file: display, changed: true, notes };
-  }
-  mkdirSync(layout.hooksDir, { recursive: true });
-  if (existing === undefined) {
-    writeHookText(layout.file, `#!/bin/sh\n${HOOK_BLOCK}`, 0o755);
-    return { file: display, changed: true, notes };
-  }
-  if (/^\s*exec\s/m.test(existing)) {
-    notes.push(`${display} has an 'exec' line: the keyguard block appended after it may never run`);
-  }
-  const prefix = existing.endsWith('\n') ? '' : '\n';
-  writeHookText(layout.file, `${existing}${prefix}${HOOK_BLOCK}`, 0o755);
+  writeHookFile(layout.file, placed.text, layout.husky ? undefined : 0o755);
   return { file: display, changed: true, notes };
 }
 
 /** Removes what `installHook` added; a hook left with nothing but a shebang is deleted. */
 export function uninstallHook(layout: HookLayout): InstallResult {
-  const display = relative(layout.top, layout.file) || layout.file;
+  const display = shown(relative(layout.top, layout.file) || layout.file);
   const existing = readHookText(layout.file);
   if (existing === undefined) return { file: display, changed: false, notes: [`no ${display}`] };
+  assertOwnHookFolder(layout, HUSKY_LINE);
   let text = existing;
   const start = text.indexOf(BLOCK_START);
   const end = text.indexOf(BLOCK_END);
@@ -145,22 +210,18 @@ export function uninstallHook(layout: HookLayout): InstallResult {
   }
   text = text
     .split('\n')
-    .filter((line) => line.trim() !== HUSKY_LINE && line.trim() !== 'keyguard staged')
+    .filter(
+      (line) =>
+        !/^keyguard-pre-commit(\s|$)/.test(line.trim()) && line.trim() !== 'keyguard staged',
+    )
     .join('\n');
   if (text === existing) {
     return { file: display, changed: false, notes: [`${display} does not run keyguard`] };
   }
   if (!layout.husky && text.trim() === '#!/bin/sh') {
-    try {
-      unlinkSync(layout.file);
-    } catch (error) {
-      throw new KeyguardError(
-        'IO',
-        `cannot remove ${display}: ${(error as NodeJS.ErrnoException).code}`,
-      );
-    }
+    removeHookFile(layout.file);
     return { file: display, changed: true, notes: [`${display} removed`] };
   }
-  writeHookText(layout.file, text);
+  writeHookFile(layout.file, text);
   return { file: display, changed: true, notes: [] };
 }

@@ -1,11 +1,14 @@
-import { mkdirSync, unlinkSync } from 'node:fs';
 import { relative } from 'node:path';
 import { KeyguardError } from '../model/errors.js';
+import { type GateSpec, placeGateFirst } from './gate-placement.js';
+import { removeHookFile, shown, writeHookFile } from './hook-file.js';
 import {
+  assertOwnHookFolder,
+  foreignInterpreter,
   type HookLayout,
   type InstallResult,
+  layoutNotes,
   readHookText,
-  writeHookText,
 } from './pre-commit-hook.js';
 
 export const PUSH_BLOCK_START =
@@ -25,9 +28,9 @@ keyguard_refs=$(mktemp "\${TMPDIR:-/tmp}/keyguard-pre-push.XXXXXX") || exit 1
 cat >"$keyguard_refs"
 keyguard_status=0
 if [ -x ./node_modules/.bin/keyguard ]; then
-  ./node_modules/.bin/keyguard pre-push "$@" <"$keyguard_refs" || keyguard_status=$?
+  ./node_modules/.bin/keyguard pre-push --quiet "$@" <"$keyguard_refs" || keyguard_status=$?
 elif command -v keyguard >/dev/null 2>&1; then
-  keyguard pre-push "$@" <"$keyguard_refs" || keyguard_status=$?
+  keyguard pre-push --quiet "$@" <"$keyguard_refs" || keyguard_status=$?
 else
   echo "keyguard: not found in node_modules/.bin or on PATH; push blocked (install keyguard, or bypass once with git push --no-verify)" >&2
   keyguard_status=1
@@ -41,51 +44,58 @@ ${PUSH_BLOCK_END}
 /** Any line that already runs the push gate (`keyguard pre-push`, `keyguard history --pre-push`). */
 const RUNS_PUSH_GATE = /^[^#\n]*\bkeyguard(?:\.js"?)?\s+(?:pre-push\b|history\s+--pre-push\b)/m;
 
+/** RUNS_PUSH_GATE for one line. */
+export const RUNS_PUSH_LINE = /^[^#]*\bkeyguard(?:\.js"?)?\s+(?:pre-push\b|history\s+--pre-push\b)/;
+
+export const PUSH_BLOCK_START_PREFIX = '# >>> keyguard pre-push gate';
+
 export function runsPushGate(text: string): boolean {
   return RUNS_PUSH_GATE.test(text);
 }
 
-/** The hook with the block inserted first (after a `#!` line, which must stay first). */
-function withBlock(existing: string | undefined, husky: boolean): string {
-  if (existing === undefined || existing === '')
-    return husky ? PUSH_BLOCK : `#!/bin/sh\n${PUSH_BLOCK}`;
-  if (existing.startsWith('#!')) {
-    const nl = existing.indexOf('\n');
-    const shebang = nl === -1 ? `${existing}\n` : existing.slice(0, nl + 1);
-    return `${shebang}${PUSH_BLOCK}${nl === -1 ? '' : existing.slice(nl + 1)}`;
-  }
-  return `${PUSH_BLOCK}${existing}`;
-}
+const PUSH_SPEC: GateSpec = {
+  gate: PUSH_BLOCK,
+  blockStartPrefix: PUSH_BLOCK_START_PREFIX,
+  blockEnd: PUSH_BLOCK_END,
+  runs: RUNS_PUSH_GATE,
+};
 
 /**
- * Adds the pre-push gate to `.husky/pre-push` (husky 9) or to `pre-push` in the hooks folder git
- * uses (core.hooksPath honoured), as a marked block placed first. Idempotent.
+ * Puts the pre-push gate FIRST in `.husky/pre-push` (husky 9) or in `pre-push` in the hooks folder
+ * git uses (core.hooksPath honoured), replacing an older keyguard block or line. Idempotent.
  */
 export function installPushHook(layout: HookLayout): InstallResult {
-  const display = relative(layout.top, layout.file) || layout.file;
+  const display = shown(relative(layout.top, layout.file) || layout.file);
+  assertOwnHookFolder(layout, 'keyguard pre-push "$@"');
   const existing = readHookText(layout.file);
-  const notes: string[] = [];
-  if (layout.husky && layout.hooksPath !== '.husky/_' && layout.hooksPath !== '.husky') {
-    notes.push(
-      "husky is not active in this clone (core.hooksPath is not .husky/_): run 'npm install' (its prepare script runs husky) or 'npx husky'",
+  const notes = layoutNotes(layout);
+  const other = existing === undefined ? undefined : foreignInterpreter(existing);
+  if (other !== undefined) {
+    throw new KeyguardError(
+      'USAGE',
+      `${display} is not a shell script (#!${shown(other)}): make it run 'keyguard pre-push "$@"' first, on git's standard input, and stop on its exit status yourself`,
     );
-  } else if (!layout.husky && layout.hooksPath !== undefined) {
-    notes.push(`core.hooksPath is '${layout.hooksPath}': the hook goes there`);
   }
-  if (existing !== undefined && runsPushGate(existing)) {
-    return { file: display, changed: false, notes: [...notes, `${display} already runs keyguard`] };
+  const placed = placeGateFirst(existing, PUSH_SPEC, layout.husky ? undefined : '#!/bin/sh');
+  for (const line of placed.replaced) notes.push(`replaced an older keyguard line: ${shown(line)}`);
+  if (placed.text === existing) {
+    return {
+      file: display,
+      changed: false,
+      notes: [...notes, `${display} already runs keyguard first`],
+    };
   }
-  if (!layout.husky) mkdirSync(layout.hooksDir, { recursive: true });
-  writeHookText(layout.file, withBlock(existing, layout.husky), layout.husky ? undefined : 0o755);
+  writeHookFile(layout.file, placed.text, layout.husky ? undefined : 0o755);
   return { file: display, changed: true, notes };
 }
 
 /** Removes what `installPushHook` added; a plain hook left with only a shebang is deleted. */
 export function uninstallPushHook(layout: HookLayout): InstallResult {
-  const display = relative(layout.top, layout.file) || layout.file;
+  const display = shown(relative(layout.top, layout.file) || layout.file);
   const existing = readHookText(layout.file);
   if (existing === undefined) return { file: display, changed: false, notes: [`no ${display}`] };
-  const start = existing.indexOf(PUSH_BLOCK_START);
+  assertOwnHookFolder(layout, 'keyguard pre-push "$@"');
+  const start = existing.indexOf(PUSH_SPEC.blockStartPrefix);
   const end = existing.indexOf(PUSH_BLOCK_END);
   if (start === -1 || end < start) {
     return { file: display, changed: false, notes: [`${display} has no keyguard pre-push block`] };
@@ -93,16 +103,9 @@ export function uninstallPushHook(layout: HookLayout): InstallResult {
   const text =
     existing.slice(0, start) + existing.slice(end + PUSH_BLOCK_END.length).replace(/^\n/, '');
   if (text.trim() === '' || (!layout.husky && text.trim() === '#!/bin/sh')) {
-    try {
-      unlinkSync(layout.file);
-    } catch (error) {
-      throw new KeyguardError(
-        'IO',
-        `cannot remove ${display}: ${(error as NodeJS.ErrnoException).code}`,
-      );
-    }
+    removeHookFile(layout.file);
     return { file: display, changed: true, notes: [`${display} removed`] };
   }
-  writeHookText(layout.file, text);
+  writeHookFile(layout.file, text);
   return { file: display, changed: true, notes: [] };
 }

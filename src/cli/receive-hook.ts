@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveHooksDir } from '../git/hooks-dir.js';
 import { KeyguardError } from '../model/errors.js';
-import { readHookText, writeHookText } from './pre-commit-hook.js';
+import { writeHookFile } from './hook-file.js';
+import { readHookText } from './pre-commit-hook.js';
 
 export const RECEIVE_MARK = '# keyguard server-side gate (docs/git-gates.md)';
 
@@ -42,6 +43,6 @@ export async function installReceiveHook(cwd: string): Promise<{ file: string; c
     );
   }
   mkdirSync(dir, { recursive: true });
-  writeHookText(file, RECEIVE_HOOK, 0o755);
+  writeHookFile(file, RECEIVE_HOOK, 0o755);
   return { file, changed: true };
 }

@@ -18,3 +18,13 @@ export async function readGitConfig(cwd: string, key: string): Promise<string | 
   if (r.code !== 0) return undefined;
   return r.stdout.toString('utf8').trim();
 }
+
+/** The repository's common git directory (shared by every worktree), absolute. */
+export async function resolveGitCommonDir(top: string): Promise<string> {
+  const r = await runGit(['rev-parse', '--git-common-dir'], top, { use: 'hooks-path' });
+  if (r.code !== 0) {
+    throw new KeyguardError('GIT_FAILED', `cannot find the git directory of ${top}`);
+  }
+  const dir = r.stdout.toString('utf8').trim();
+  return isAbsolute(dir) ? dir : resolve(top, dir);
+}

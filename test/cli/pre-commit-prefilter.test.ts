@@ -77,18 +77,34 @@ describe('bin/keyguard-pre-commit', () => {
     try {
       r.write('a.txt', 'one\n');
       r.git('add', 'a.txt');
-      const clean = spawnSync('keyguard-pre-commit', [], {
+      // As a hook: silent when clean. KEYGUARD_VERBOSE=1 says which path answered.
+      const silent = spawnSync('keyguard-pre-commit', [], {
         cwd: r.dir,
         env: r.env,
+        encoding: 'utf8',
+      });
+      expect(silent.status).toBe(0);
+      expect(silent.stdout + silent.stderr).toBe('');
+      const verbose = { ...r.env, KEYGUARD_VERBOSE: '1' };
+      const clean = spawnSync('keyguard-pre-commit', [], {
+        cwd: r.dir,
+        env: verbose,
         encoding: 'utf8',
       });
       expect(clean.status).toBe(0);
       expect(clean.stderr).toMatch(/nothing in the staged changes can hold an AWS key/);
       r.write('b.txt', `value = "${'Ab3'.repeat(14)}"\n`);
       r.git('add', 'b.txt');
-      const full = spawnSync('keyguard-pre-commit', [], {
+      const quietFull = spawnSync('keyguard-pre-commit', [], {
         cwd: r.dir,
         env: r.env,
+        encoding: 'utf8',
+      });
+      expect(quietFull.status).toBe(0);
+      expect(quietFull.stdout + quietFull.stderr).toBe('');
+      const full = spawnSync('keyguard-pre-commit', [], {
+        cwd: r.dir,
+        env: verbose,
         encoding: 'utf8',
       });
       // A 40-character run reached the full scan, which found it unlabelled and unpaired: clean.
@@ -145,9 +161,9 @@ describe('bin/keyguard-pre-commit', () => {
           env: { ...r.env, NODE_EXTRA_CA_CERTS: '/corp/ca.pem' },
           encoding: 'utf8',
         }).stdout.trim();
-      expect(run()).toBe('certs=unset args=staged');
-      expect(run('--format', 'json')).toBe('certs=unset args=staged --format json');
-      expect(run('--verify')).toBe('certs=/corp/ca.pem args=staged --verify');
+      expect(run()).toBe('certs=unset args=staged --quiet');
+      expect(run('--format', 'json')).toBe('certs=unset args=staged --quiet --format json');
+      expect(run('--verify')).toBe('certs=/corp/ca.pem args=staged --quiet --verify');
     } finally {
       r.cleanup();
     }

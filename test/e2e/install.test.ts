@@ -25,13 +25,13 @@ describe('keyguard install', () => {
     expect(existsSync(hook)).toBe(false);
   });
 
-  it('appends to an existing hook and leaves the rest on uninstall', () => {
+  it('puts its block first in an existing hook and leaves the rest on uninstall', () => {
     const r = repo();
     const hook = join(r.dir, '.git', 'hooks', 'pre-commit');
     mkdirSync(join(r.dir, '.git', 'hooks'), { recursive: true });
     writeFileSync(hook, '#!/bin/sh\necho mine\n', { mode: 0o755 });
     r.keyguard(['install']);
-    expect(read(hook)).toMatch(/^#!\/bin\/sh\necho mine\n# >>> keyguard/);
+    expect(read(hook)).toMatch(/^#!\/bin\/sh\n# >>> keyguard[^]*# <<< keyguard <<<\necho mine\n$/);
     r.keyguard(['install', '--uninstall']);
     expect(read(hook)).toBe('#!/bin/sh\necho mine\n');
   });
@@ -45,7 +45,7 @@ describe('keyguard install', () => {
     expect(existsSync(join(r.dir, '.git', 'hooks', 'pre-commit'))).toBe(false);
   });
 
-  it('with husky: appends to .husky/pre-commit, never touching package.json', () => {
+  it('with husky: puts its line first in .husky/pre-commit, never touching package.json', () => {
     const r = repo();
     mkdirSync(join(r.dir, '.husky'));
     const pkg = '{ "name": "x", "scripts": { "prepare": "husky" } }\n';
@@ -55,9 +55,9 @@ describe('keyguard install', () => {
     expect(res.code).toBe(0);
     // husky not yet activated in this clone: said so.
     expect(res.stdout).toMatch(/husky is not active/);
-    expect(read(join(r.dir, '.husky', 'pre-commit'))).toBe('npm test\nkeyguard-pre-commit\n');
+    expect(read(join(r.dir, '.husky', 'pre-commit'))).toBe('keyguard-pre-commit\nnpm test\n');
     r.keyguard(['install']);
-    expect(read(join(r.dir, '.husky', 'pre-commit'))).toBe('npm test\nkeyguard-pre-commit\n');
+    expect(read(join(r.dir, '.husky', 'pre-commit'))).toBe('keyguard-pre-commit\nnpm test\n');
     expect(read(join(r.dir, 'package.json'))).toBe(pkg);
     r.keyguard(['install', '--uninstall']);
     expect(read(join(r.dir, '.husky', 'pre-commit'))).toBe('npm test\n');
@@ -101,11 +101,27 @@ describe('keyguard doctor', () => {
     expect(res.code, res.stdout).toBe(0);
   });
 
-  it('reports a missing hook, and the live test shows a key going through', () => {
+  it('reports a missing hook, and skips the live test (nothing runs the gate)', () => {
     const r = repo();
     const res = r.keyguard(['doctor']);
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/no pre-commit hook/);
+    expect(res.stdout).toMatch(/live test skipped/);
+  });
+
+  it('a hook that lets keys through fails the live test', () => {
+    const r = repo();
+    mkdirSync(join(r.dir, '.git', 'hooks'), { recursive: true });
+    // Runs the gate, but ignores its verdict.
+    writeFileSync(
+      join(r.dir, '.git', 'hooks', 'pre-commit'),
+      '#!/bin/sh\nkeyguard-pre-commit || true\n',
+      {
+        mode: 0o755,
+      },
+    );
+    const res = r.keyguard(['doctor']);
+    expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/went through/);
   });
 

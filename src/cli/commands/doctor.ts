@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { readRepoInfo } from '../../git/repo-info.js';
 import {
   commitInScratchRepo,
@@ -23,9 +23,25 @@ import {
 import { KeyguardError } from '../../model/errors.js';
 import { createRandom, fakeKeyId, fakeSecret } from '../../rules/expand-placeholders.js';
 import type { CommandIo } from '../command-io.js';
+import { gatePrefix, huskyRunner, writeScratchHooks } from '../gate-prefix.js';
+import { shown } from '../hook-file.js';
+import { detectManager, managerApply, managerRunsGate } from '../hook-managers.js';
 import { parseOptions, stringOption } from '../parse-options.js';
-import { type HookLayout, readHookLayout, runsGate } from '../pre-commit-hook.js';
-import { runsPushGate } from '../pre-push-hook.js';
+import {
+  BLOCK_END,
+  BLOCK_START_PREFIX,
+  GATE_COMMAND,
+  type HookLayout,
+  RUNS_GATE_LINE,
+  readHookLayout,
+  runsGate,
+} from '../pre-commit-hook.js';
+import {
+  PUSH_BLOCK_END,
+  PUSH_BLOCK_START_PREFIX,
+  RUNS_PUSH_LINE,
+  runsPushGate,
+} from '../pre-push-hook.js';
 
 /** The PATH command a hook line runs the gate through (a `node …/keyguard.js` line needs none). */
 function gateCommand(text: string): string | undefined {
@@ -181,27 +197,90 @@ function lastLines(text: string, n: number): string {
   return text.trim().split('\n').slice(-n).join(' | ');
 }
 
-/** Commits through the real hooks in a scratch repository: a fake key must be blocked. */
-async function liveChecks(layout: HookLayout, env: CommandIo['env']): Promise<Check[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'keyguard-doctor-'));
+/** A throwaway repository whose hooks run `body` (the real hook up to its gate) as git would. */
+async function scratchRepo(
+  layout: HookLayout,
+  env: CommandIo['env'],
+  body: string,
+): Promise<{ root: string; dir: string; env: Record<string, string | undefined> }> {
+  const root = mkdtempSync(join(tmpdir(), 'keyguard-doctor-'));
+  const dir = join(root, 'work');
+  mkdirSync(dir);
   const scratchEnv: Record<string, string | undefined> = { ...env, PATH: hookPath(layout, env) };
   for (const name of REPO_VARS) delete scratchEnv[name];
-  const hooksDir = isAbsolute(layout.hooksDir)
-    ? layout.hooksDir
-    : join(layout.top, layout.hooksDir);
-  const checks: Check[] = [];
   try {
+    const runner = layout.husky ? huskyRunner(layout.top) : undefined;
+    const hooksDir = runner !== undefined ? join(dir, '.husky', '_') : join(root, 'hooks');
     await initScratchRepo(dir, hooksDir, scratchEnv);
+    writeScratchHooks(
+      root,
+      dir,
+      layout.hook,
+      body,
+      layout.husky ? (runner === undefined ? {} : { runner }) : undefined,
+    );
     // Hooks resolve tools from the work tree (husky's relative node_modules/.bin, npx): give the
     // scratch repository this project's node_modules, kept out of its commits.
     const modules = join(layout.top, 'node_modules');
-    if (existsSync(modules)) {
-      symlinkSync(modules, join(dir, 'node_modules'), 'dir');
-      appendFileSync(join(dir, '.git', 'info', 'exclude'), '\n/node_modules\n');
-    }
+    if (existsSync(modules)) symlinkSync(modules, join(dir, 'node_modules'), 'dir');
+    appendFileSync(join(dir, '.git', 'info', 'exclude'), '\n/node_modules\n/.husky/\n');
+    return { root, dir, env: scratchEnv };
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The part of the hook that runs up to the gate, or the check saying why there is none. */
+function gateBody(
+  layout: HookLayout,
+  text: string | undefined,
+  runs: RegExp,
+  blockStart: string,
+  blockEnd: string,
+  fix: string,
+): { body?: string; checks: Check[] } {
+  const split = text === undefined ? undefined : gatePrefix(text, runs, blockStart, blockEnd);
+  if (split === undefined) {
+    return {
+      checks: [{ ok: false, text: `live test skipped: ${layout.file} does not run the gate`, fix }],
+    };
+  }
+  const first = split.before.length === 0;
+  return {
+    body: split.prefix,
+    checks: [
+      {
+        ok: first,
+        text: first
+          ? `the gate runs first in ${layout.file}`
+          : `${split.before.length} command${split.before.length === 1 ? '' : 's'} run before the gate in ${layout.file} (${shown(split.before[0] ?? '')}${split.before.length > 1 ? ', …' : ''}): a failure or an 'exit' there skips it, and they run before every commit is checked`,
+        ...(first ? {} : { fix }),
+      },
+    ],
+  };
+}
+
+/**
+ * Commits through the hook, up to and including its gate, in a scratch repository: a harmless
+ * commit must go through and a generated fake key must be blocked by keyguard. The project's own
+ * commands after the gate (tests, formatters) are not run: they need the project, and they cannot
+ * let a key through that the gate before them stopped.
+ */
+async function liveChecks(
+  layout: HookLayout,
+  env: CommandIo['env'],
+  body: string,
+): Promise<Check[]> {
+  const checks: Check[] = [];
+  const scratch = await scratchRepo(layout, env, body);
+  const { dir } = scratch;
+  const scratchEnv = scratch.env;
+  try {
     const random = createRandom(Date.now() >>> 0);
     writeFileSync(join(dir, 'README.md'), 'keyguard doctor: a harmless file\n');
     const clean = await commitInScratchRepo(dir, 'doctor: harmless commit', scratchEnv);
+    const cleanSaid = `${clean.stdout.toString('utf8')}${clean.stderr}`.trim();
     checks.push({
       ok: clean.code === 0,
       text:
@@ -210,6 +289,16 @@ async function liveChecks(layout: HookLayout, env: CommandIo['env']): Promise<Ch
           : `a harmless commit was blocked too (exit ${clean.code}): ${lastLines(clean.stderr, 3)}`,
       ...(clean.code === 0 ? {} : { fix: 'fix the hook so it only fails on findings' }),
     });
+    if (clean.code === 0) {
+      checks.push({
+        ok: cleanSaid === '',
+        text:
+          cleanSaid === ''
+            ? 'the harmless commit was silent'
+            : `the harmless commit printed: ${lastLines(cleanSaid, 2)}`,
+        ...(cleanSaid === '' ? {} : { fix: "run 'keyguard install' (the gate runs with --quiet)" }),
+      });
+    }
     writeFileSync(
       join(dir, 'deploy.env'),
       `aws_access_key_id=${fakeKeyId(random, 'AKIA')}\naws_secret_access_key=${fakeSecret(random)}\n`,
@@ -230,7 +319,7 @@ async function liveChecks(layout: HookLayout, env: CommandIo['env']): Promise<Ch
         : { fix: "run 'keyguard install', then 'keyguard doctor' again" }),
     });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(scratch.root, { recursive: true, force: true });
   }
   return checks;
 }
@@ -270,27 +359,20 @@ function pushStaticChecks(layout: HookLayout, env: CommandIo['env']): Check[] {
   return checks;
 }
 
-/** Pushes through the real hooks from a scratch repository: a fake key must be blocked. */
-async function pushLiveChecks(layout: HookLayout, env: CommandIo['env']): Promise<Check[]> {
-  const root = mkdtempSync(join(tmpdir(), 'keyguard-doctor-push-'));
-  const dir = join(root, 'work');
-  const remote = join(root, 'remote.git');
-  const scratchEnv: Record<string, string | undefined> = { ...env, PATH: hookPath(layout, env) };
-  for (const name of REPO_VARS) delete scratchEnv[name];
-  const hooksDir = isAbsolute(layout.hooksDir)
-    ? layout.hooksDir
-    : join(layout.top, layout.hooksDir);
+/** Pushes through the hook, up to its gate, from a scratch repository: a fake key must be blocked. */
+async function pushLiveChecks(
+  layout: HookLayout,
+  env: CommandIo['env'],
+  body: string,
+): Promise<Check[]> {
+  const scratch = await scratchRepo(layout, env, body);
+  const { dir } = scratch;
+  const scratchEnv = scratch.env;
+  const remote = join(scratch.root, 'remote.git');
   const checks: Check[] = [];
   try {
-    mkdirSync(dir);
     mkdirSync(remote);
     await initBareScratchRepo(remote, scratchEnv);
-    await initScratchRepo(dir, hooksDir, scratchEnv);
-    const modules = join(layout.top, 'node_modules');
-    if (existsSync(modules)) {
-      symlinkSync(modules, join(dir, 'node_modules'), 'dir');
-      appendFileSync(join(dir, '.git', 'info', 'exclude'), '\n/node_modules\n');
-    }
     writeFileSync(join(dir, 'README.md'), 'keyguard doctor: a harmless file\n');
     await commitSkippingHooks(dir, 'doctor: harmless commit', scratchEnv);
     const clean = await pushInScratchRepo(dir, remote, scratchEnv);
@@ -324,8 +406,50 @@ async function pushLiveChecks(layout: HookLayout, env: CommandIo['env']): Promis
         : { fix: "run 'keyguard install --hook pre-push', then 'keyguard doctor' again" }),
     });
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    rmSync(scratch.root, { recursive: true, force: true });
   }
+  return checks;
+}
+
+/** The pre-commit gate: static checks, where it runs in the hook, then the live test. */
+async function preCommitChecks(layout: HookLayout, env: CommandIo['env']): Promise<Check[]> {
+  const manager = layout.husky ? undefined : detectManager(layout.top);
+  if (manager !== undefined) {
+    const runs = managerRunsGate(layout.top, manager, 'pre-commit');
+    const checks: Check[] = [
+      {
+        ok: runs,
+        text: runs
+          ? `${manager.name} (${manager.config}) runs the keyguard gate`
+          : `${manager.name} (${manager.config}) does not run the keyguard gate`,
+        ...(runs ? {} : { fix: "run 'keyguard install' (it adds it, or prints the lines to add)" }),
+      },
+    ];
+    const hookText = readText(join(layout.hooksDir, 'pre-commit'));
+    const installed = hookText !== undefined && executable(join(layout.hooksDir, 'pre-commit'));
+    checks.push({
+      ok: installed,
+      text: installed
+        ? `${manager.name} has written the pre-commit hook`
+        : `no executable pre-commit hook in ${layout.hooksDir}: ${manager.name} has not written its hooks`,
+      ...(installed ? {} : { fix: managerApply(manager) }),
+    });
+    // The manager's own runner needs the project: the live test runs the gate command keyguard
+    // installs in the manager's config, alone.
+    if (runs) checks.push(...(await liveChecks(layout, env, `#!/bin/sh\n${GATE_COMMAND}\n`)));
+    return checks;
+  }
+  const checks = staticChecks(layout, env);
+  const gate = gateBody(
+    layout,
+    readText(layout.file),
+    RUNS_GATE_LINE,
+    BLOCK_START_PREFIX,
+    BLOCK_END,
+    "run 'keyguard install' (it puts the gate first)",
+  );
+  checks.push(...gate.checks);
+  if (gate.body !== undefined) checks.push(...(await liveChecks(layout, env, gate.body)));
   return checks;
 }
 
@@ -349,7 +473,7 @@ export async function runDoctor(io: CommandIo): Promise<number> {
   const gates: string[] = [];
   if (only !== 'pre-push') {
     const layout = await readHookLayout(info.top);
-    checks.push(...staticChecks(layout, io.env), ...(await liveChecks(layout, io.env)));
+    checks.push(...(await preCommitChecks(layout, io.env)));
     gates.push('pre-commit');
   }
   const push = await readHookLayout(info.top, 'pre-push');
@@ -357,7 +481,18 @@ export async function runDoctor(io: CommandIo): Promise<number> {
   if (only === 'pre-push' || (pushText !== undefined && runsPushGate(pushText))) {
     const statics = pushStaticChecks(push, io.env);
     checks.push(...statics);
-    if (statics.every((c) => c.ok)) checks.push(...(await pushLiveChecks(push, io.env)));
+    if (statics.every((c) => c.ok)) {
+      const gate = gateBody(
+        push,
+        pushText,
+        RUNS_PUSH_LINE,
+        PUSH_BLOCK_START_PREFIX,
+        PUSH_BLOCK_END,
+        "run 'keyguard install --hook pre-push' (it puts the gate first)",
+      );
+      checks.push(...gate.checks);
+      if (gate.body !== undefined) checks.push(...(await pushLiveChecks(push, io.env, gate.body)));
+    }
     gates.push('pre-push');
   } else {
     checks.push({

@@ -8,6 +8,7 @@ import { redactUrl } from '../../report/redact-url.js';
 import type { CommandIo } from '../command-io.js';
 import { scanAndReport } from '../execute-scan.js';
 import { type Parsed, parseOptions } from '../parse-options.js';
+import { quietUnlessFailed } from '../quiet-unless-failed.js';
 import { readHookInput } from '../read-hook-input.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
 
@@ -24,6 +25,8 @@ Exit 0 lets the push go, 1 blocks it (findings), 2 blocks it (an error: unreadab
 object that is not here). 'git push --no-verify' skips every pre-push hook.
 
 ${SCAN_OPTIONS_HELP}
+  -q, --quiet               print nothing when the push may go ahead (exit 0); everything when it
+                            is blocked. The hook 'keyguard install --hook pre-push' writes uses it.
 `;
 
 /** A remote name git could have configured (no glob characters: it becomes --remotes=<name>). */
@@ -92,8 +95,10 @@ export async function scanPush(
   return verdict.exitCode;
 }
 
+const PRE_PUSH_OPTIONS = { ...SCAN_OPTIONS, quiet: { type: 'boolean', short: 'q' } } as const;
+
 export async function runPrePush(io: CommandIo): Promise<number> {
-  const { values, positionals } = parseOptions(io.argv, SCAN_OPTIONS, 'pre-push', 2);
+  const { values, positionals } = parseOptions(io.argv, PRE_PUSH_OPTIONS, 'pre-push', 2);
   if (values.help === true) {
     io.stdout.write(HELP);
     return 0;
@@ -105,6 +110,9 @@ export async function runPrePush(io: CommandIo): Promise<number> {
       "'keyguard pre-push' takes the remote's name and URL, as git passes them to the pre-push hook (see keyguard pre-push --help)",
     );
   }
-  const updates = parsePrePushInput(await readHookInput(io, MAX_HOOK_INPUT, 'pre-push'));
-  return scanPush(io, values, updates, { name, url });
+  const gate = async (out: CommandIo): Promise<number> => {
+    const updates = parsePrePushInput(await readHookInput(out, MAX_HOOK_INPUT, 'pre-push'));
+    return scanPush(out, values, updates, { name, url });
+  };
+  return values.quiet === true ? quietUnlessFailed(io, gate) : gate(io);
 }

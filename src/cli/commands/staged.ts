@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { readRepoInfo } from '../../git/repo-info.js';
 import { readStagedChanges } from '../../git/staged-changes.js';
 import type { CommandIo } from '../command-io.js';
-import { executeScan } from '../execute-scan.js';
+import { scanAndReport } from '../execute-scan.js';
 import { parseOptions } from '../parse-options.js';
+import { quietUnlessFailed } from '../quiet-unless-failed.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
 
 const HELP = `Usage: keyguard staged [options]
@@ -18,6 +19,19 @@ symlinks are listed with --verbose. Binary files and every encoding are read lik
 Install it as a hook with 'keyguard install'; check the hook with 'keyguard doctor'.
 
 ${SCAN_OPTIONS_HELP}
+  -q, --quiet               print nothing when the commit may go ahead (exit 0); everything, and
+                            what to do next, when it is blocked. The hook (keyguard-pre-commit)
+                            runs with it.
+`;
+
+const STAGED_OPTIONS = { ...SCAN_OPTIONS, quiet: { type: 'boolean', short: 'q' } } as const;
+
+/** The last word of a blocked commit: how to fix it, and how to mark a false positive. */
+const BLOCKED = `keyguard: commit blocked: the staged changes hold credentials (above).
+  fix: take the key out of the file, then 'git add' it again (a key that was ever pushed or
+       shared must be rotated: deactivate it in IAM first)
+  not a secret? 'keyguard audit' marks it (allowlist or baseline, with a reason), or add
+       'keyguard:allow' in a comment on its line; bypass once: git commit --no-verify
 `;
 
 /** A `.git` git itself would take: a folder with HEAD, or a `gitdir:` file (worktrees). */
@@ -40,14 +54,19 @@ async function topLevel(io: CommandIo): Promise<string> {
 }
 
 export async function runStaged(io: CommandIo): Promise<number> {
-  const { values } = parseOptions(io.argv, SCAN_OPTIONS, 'staged', 0);
+  const { values } = parseOptions(io.argv, STAGED_OPTIONS, 'staged', 0);
   if (values.help === true) {
     io.stdout.write(HELP);
     return 0;
   }
-  const [top, changes] = await Promise.all([topLevel(io), readStagedChanges(io.cwd)]);
-  return executeScan(io, values, {
-    target: { mode: 'staged', cwd: io.cwd, top, changes },
-    root: top,
-  });
+  const scanStaged = async (out: CommandIo): Promise<number> => {
+    const [top, changes] = await Promise.all([topLevel(out), readStagedChanges(out.cwd)]);
+    const verdict = await scanAndReport(out, values, {
+      target: { mode: 'staged', cwd: out.cwd, top, changes },
+      root: top,
+    });
+    if (values.quiet === true && verdict.reason === 'findings') out.stderr.write(BLOCKED);
+    return verdict.exitCode;
+  };
+  return values.quiet === true ? quietUnlessFailed(io, scanStaged) : scanStaged(io);
 }
