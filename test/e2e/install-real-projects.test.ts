@@ -131,7 +131,7 @@ describe('keyguard install with real husky 9', () => {
     expect(r.keyguard(['install', '--hook', 'pre-push']).code).toBe(0);
     const text = read(join(r.dir, '.husky', 'pre-push'));
     expect(text).toMatch(
-      /^# >>> keyguard pre-push gate[^]*# <<< keyguard pre-push <<<\nnpm test\n$/,
+      /^# >>> keyguard pre-push gate[\s\S]*# <<< keyguard pre-push <<<\nnpm test\n$/,
     );
     expect(r.keyguard(['install', '--hook', 'pre-push']).stdout).toMatch(/unchanged/);
     expect(read(join(r.dir, '.husky', 'pre-push'))).toBe(text);

@@ -31,7 +31,9 @@ describe('keyguard install', () => {
     mkdirSync(join(r.dir, '.git', 'hooks'), { recursive: true });
     writeFileSync(hook, '#!/bin/sh\necho mine\n', { mode: 0o755 });
     r.keyguard(['install']);
-    expect(read(hook)).toMatch(/^#!\/bin\/sh\n# >>> keyguard[^]*# <<< keyguard <<<\necho mine\n$/);
+    expect(read(hook)).toMatch(
+      /^#!\/bin\/sh\n# >>> keyguard[\s\S]*# <<< keyguard <<<\necho mine\n$/,
+    );
     r.keyguard(['install', '--uninstall']);
     expect(read(hook)).toBe('#!/bin/sh\necho mine\n');
   });
