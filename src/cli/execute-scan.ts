@@ -16,6 +16,7 @@ import { FORMATS, type Format, isFormat, render } from '../report/render.js';
 import { type CompiledTemplate, compileTemplate } from '../report/template.js';
 import { writeReportFile } from '../report/write-report-file.js';
 import { readRegularFile } from '../schema/read-regular-file.js';
+import { useColor } from './color-choice.js';
 import type { CommandIo } from './command-io.js';
 import { listOption, notOneOf, type Parsed, parseSize, stringOption } from './parse-options.js';
 
@@ -35,15 +36,6 @@ export interface CliScan {
 function parseSeverity(text: string, flag: string): Severity {
   if ((SEVERITIES as readonly string[]).includes(text)) return text as Severity;
   throw notOneOf(flag, SEVERITIES, text);
-}
-
-function useColor(io: CommandIo, values: Parsed['values'], toFile: boolean): boolean {
-  if (values['no-color'] === true || toFile) return false;
-  if (values.color === true) return true;
-  const force = io.env.FORCE_COLOR;
-  if (force !== undefined) return force !== '0' && force !== 'false';
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
-  return io.stdout.isTTY && io.env.TERM !== 'dumb';
 }
 
 function baselineChoice(io: CommandIo, values: Parsed['values']): BaselineChoice {

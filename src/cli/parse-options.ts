@@ -10,6 +10,37 @@ export interface Parsed {
   readonly beforeDashDash?: number;
 }
 
+/**
+ * `--jobs -1`: parseArgs reads a value that starts with `-` as a missing value; a negative number
+ * after a flag that takes a value is its value (and then gets the flag's own range error).
+ */
+function negativeValues(argv: readonly string[], options: OptionSpec): string[] {
+  const valued = new Set<string>();
+  for (const [name, spec] of Object.entries(options)) {
+    if (spec.type !== 'string') continue;
+    valued.add(`--${name}`);
+    if (spec.short !== undefined) valued.add(`-${spec.short}`);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (valued.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg.startsWith('--') ? arg : `--${longName(options, arg)}`}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+function longName(options: OptionSpec, short: string): string {
+  return Object.entries(options).find(([, spec]) => `-${spec.short}` === short)?.[0] ?? short;
+}
+
 /** parseArgs with one-line errors that name the flag, never a stack trace. */
 export function parseOptions(
   argv: readonly string[],
@@ -20,7 +51,7 @@ export function parseOptions(
   let parsed: Parsed;
   try {
     const { values, positionals, tokens } = parseArgs({
-      args: [...argv],
+      args: negativeValues(argv, options),
       options,
       allowPositionals: true,
       strict: true,
@@ -49,7 +80,7 @@ export function parseOptions(
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       throw new KeyguardError(
         'USAGE',
-        `option '${flag}' ${/argument missing/.test(message) ? 'needs a value' : 'takes no value'}`,
+        `option '${flag}' ${/argument missing|ambiguous/.test(message) ? 'needs a value' : 'takes no value'}`,
       );
     }
     throw new KeyguardError('USAGE', message.split('\n')[0] ?? message);

@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { COLOR_OPTIONS, COLOR_OPTIONS_HELP } from './color-choice.js';
 
 /** Flags every scanning command shares. */
 export const SCAN_OPTIONS = {
@@ -17,8 +18,7 @@ export const SCAN_OPTIONS = {
   'fail-on-stale': { type: 'boolean' },
   'no-other-markers': { type: 'boolean' },
   verify: { type: 'boolean' },
-  color: { type: 'boolean' },
-  'no-color': { type: 'boolean' },
+  ...COLOR_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
@@ -48,5 +48,5 @@ export const SCAN_OPTIONS_HELP = `Options:
                             and whose it is. Opt-in: it is an authenticated call made with the
                             found key, and it shows in the key owner's CloudTrail. Canary keys
                             are never sent. Runs on one thread.
-      --color, --no-color   force or disable colour (NO_COLOR and FORCE_COLOR are honoured)
+${COLOR_OPTIONS_HELP}
   -h, --help                this help`;

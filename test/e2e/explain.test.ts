@@ -16,17 +16,40 @@ describe('keyguard explain', () => {
     const out = r.stdout;
     expect(out.split('\n')[0]).toBe('aws-access-key-pair: AWS access key pair');
     expect(out).toContain('severity high');
-    expect(out).toContain('## Leaked AWS access key pair');
-    expect(out).toContain('### Do now');
-    expect(out).toContain('Deactivate and rotate the key now');
-    expect(out).toContain('### References');
-    expect(out).toMatch(/- <https:\/\/docs\.aws\.amazon\.com\/IAM\//);
+    expect(out.split('\n')[1]).toMatch(/^=+$/);
+    expect(out).toContain('Leaked AWS access key pair\n==========================\n');
+    expect(out).toContain('Do now\n------\n');
+    expect(out).toContain('  1. Deactivate and rotate the key now.');
+    expect(out).toContain('References\n----------\n');
+    expect(out).toMatch(/^ {2}• https:\/\/docs\.aws\.amazon\.com\/IAM\//m);
+  });
+
+  it('renders for the terminal: no raw Markdown, colour as the colour policy says', () => {
+    const plain = runCli(['explain', 'aws-access-key-pair']).stdout;
+    expect(plain).not.toMatch(/^#+ /m);
+    expect(plain).not.toContain('**');
+    expect(plain).not.toContain('`');
+    expect(plain).not.toMatch(/<https?:/);
+    expect(plain).not.toContain('\x1b');
+    const forced = runCli(['explain', 'aws-access-key-pair'], {
+      env: { NO_COLOR: undefined, FORCE_COLOR: '1' },
+    });
+    expect(forced.stdout).toContain('\x1b[1m');
+    // The text is the same, only styled.
+    const unstyled = forced.stdout.replace(new RegExp(`${'\x1b'}\\[\\d+m`, 'g'), '');
+    expect(unstyled).toContain('1. Deactivate and rotate the key now.');
+    const flag = runCli(['explain', 'aws-access-key-pair', '--color']);
+    expect(flag.stdout).toContain('\x1b[');
+    const off = runCli(['explain', 'aws-access-key-pair', '--no-color'], {
+      env: { NO_COLOR: undefined, FORCE_COLOR: '1' },
+    });
+    expect(off.stdout).toBe(plain);
   });
 
   it('gives the temporary-credential guidance for the ASIA rules', () => {
     const r = runCli(['explain', 'aws-temporary-credential-pair']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('## Leaked AWS temporary credentials');
+    expect(r.stdout).toContain('Leaked AWS temporary credentials\n===');
     expect(r.stdout).toMatch(/revoke/i);
   });
 
@@ -34,7 +57,7 @@ describe('keyguard explain', () => {
     for (const rule of BUILTIN_PACK.rules) {
       const r = runCli(['explain', rule.id]);
       expect(r.code, rule.id).toBe(0);
-      expect(r.stdout.startsWith(`${rule.id}: ${rule.title}\n`), rule.id).toBe(true);
+      expect(r.stdout.startsWith(`${rule.id}: ${rule.title}\n=`), rule.id).toBe(true);
     }
   });
 
@@ -80,7 +103,12 @@ describe('keyguard explain', () => {
       expect(r.stdout).toContain('corp-aws-key-id: Corporate key ID');
       expect(r.stdout).toContain('Key IDs in our corp format.');
       expect(r.stdout).toContain('Fix (from the rule pack): Rotate it.');
-      expect(r.stdout).toContain('## AWS access key ID in source');
+      expect(r.stdout).toContain('AWS access key ID in source\n===');
+      // The same pack named by the repository's .keyguard.json: explain knows its rules too.
+      writeFileSync(join(dir.path, '.keyguard.json'), JSON.stringify({ rules: ['extra.json'] }));
+      const fromConfig = runCli(['explain', 'corp-aws-key-id'], { cwd: dir.path });
+      expect(fromConfig.code, fromConfig.stderr).toBe(0);
+      expect(fromConfig.stdout).toBe(r.stdout);
     } finally {
       dir.cleanup();
     }

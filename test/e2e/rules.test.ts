@@ -17,10 +17,10 @@ describe('keyguard rules', () => {
     const r = runCli(['rules', 'check', join(PACKS, 'invalid/failing-examples.json')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
-      /failing-examples\.json#\/rules\/0\/examples\/match\/0: rule 'widget-key' did not match this example/,
+      /failing-examples\.json#\/rules\/0\/examples\/match\/0: rule 'widget-key' did not match this example: its pattern does not match it \(field pattern\)/,
     );
     expect(r.stdout).toMatch(
-      /#\/rules\/0\/examples\/noMatch\/0: rule 'widget-key' matched an example it must not match/,
+      /#\/rules\/0\/examples\/noMatch\/0: rule 'widget-key' matched an example it must not match: found WGT8\*+9261 at line 1, column 5/,
     );
   });
 
@@ -74,5 +74,83 @@ describe('keyguard rules', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/aws-access-key-pair +pair +high +on/);
     expect(r.stdout).toMatch(/aws-unique-identifier +identifier +info +off/);
+  });
+
+  it("lists what a scan here would load: the config's packs, enableRules and disableRules", () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(
+        join(dir.path, '.keyguard.json'),
+        JSON.stringify({
+          rules: [join(PACKS, 'valid/internal-keys.json')],
+          enableRules: ['aws-unique-identifier'],
+          disableRules: ['aws-access-key-id'],
+        }),
+      );
+      const r = runCli(['rules', 'list'], { cwd: dir.path });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^aws-unique-identifier +identifier +info +on +aws /m);
+      expect(r.stdout).toMatch(/^aws-access-key-id +key-id +low +off +aws /m);
+      const json = JSON.parse(runCli(['rules', 'list', '-f', 'json'], { cwd: dir.path }).stdout);
+      const internal = json.rules.filter((x: { pack: string }) => x.pack !== 'aws');
+      expect(internal.length).toBe(1);
+      expect(internal[0].enabled).toBe(true);
+      // --config and --rules as for a scan; a bad value names the valid ones.
+      const other = join(dir.path, 'other.json');
+      writeFileSync(other, '{}');
+      const plain = runCli(['rules', 'list', '--config', other, '-f', 'json'], { cwd: dir.path });
+      expect(JSON.parse(plain.stdout).rules.length).toBe(json.rules.length - 1);
+      const bad = runCli(['rules', 'list', '-f', 'csv'], { cwd: dir.path });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toBe("keyguard: option '--format' takes one of human, json, not 'csv'\n");
+      const misplaced = runCli(['rules', 'check', '--builtin', '-f', 'json']);
+      expect(misplaced.code).toBe(2);
+      expect(misplaced.stderr).toBe("keyguard: option '--format' is for 'keyguard rules list'\n");
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('says which field kept a rule from matching its example', () => {
+    const dir = tempDir();
+    try {
+      const rule = (id: string, extra: object, example: string) => ({
+        id,
+        kind: 'key-id',
+        title: id,
+        description: id,
+        pattern: '\\b(ZQX[0-9A-Z]{10})\\b',
+        keywords: ['ZQX'],
+        severity: 'low',
+        remediation: 'Rotate it.',
+        ...extra,
+        examples: { match: [example], noMatch: ['nothing here'] },
+      });
+      const file = join(dir.path, 'pack.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          version: 1,
+          name: 'why',
+          rules: [
+            rule('by-keyword', { keywords: ['ZQXW'] }, 'id ZQX8K2M9P4R7T1'),
+            rule('by-entropy', { minEntropy: 3 }, 'id ZQX0000000000'),
+            rule('by-pattern', {}, 'id ZQX-short'),
+          ],
+        }),
+      );
+      const r = runCli(['rules', 'check', file]);
+      expect(r.code).toBe(1);
+      const lines = r.stdout.split('\n');
+      expect(lines[0]).toMatch(
+        /#\/rules\/0\/examples\/match\/0: .*none of its keywords \(ZQXW\) occurs in it \(field keywords\)$/,
+      );
+      expect(lines[1]).toMatch(
+        /#\/rules\/1\/examples\/match\/0: .*the value's entropy \d+\.\d+ is below minEntropy 3 \(field minEntropy\)$/,
+      );
+      expect(lines[2]).toMatch(/#\/rules\/2\/examples\/match\/0: .*\(field pattern\)$/);
+    } finally {
+      dir.cleanup();
+    }
   });
 });

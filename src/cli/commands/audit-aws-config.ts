@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import pc from 'picocolors';
 import { findingVerification } from '../../app/assess-findings.js';
 import { KeyguardError } from '../../model/errors.js';
 import type { FindingVerification } from '../../model/finding.js';
+import { escapeControl } from '../../report/escape-control.js';
 import {
   type AuditCredential,
   type AwsConfigAudit,
@@ -12,6 +14,7 @@ import {
   type ProfileAudit,
 } from '../../sources/aws-config-files.js';
 import { verifyCredentials } from '../../verify/verify-credential.js';
+import { COLOR_OPTIONS, useColor } from '../color-choice.js';
 import type { CommandIo } from '../command-io.js';
 import { notOneOf, parseOptions, stringOption } from '../parse-options.js';
 import { verifyOptions } from '../verify-options.js';
@@ -29,6 +32,8 @@ Options:
       --verify         ask AWS (STS GetCallerIdentity) whether each key is live and whose it is
                        (a root-user key is critical). Opt-in: it is an authenticated call made
                        with the key, and it shows in the account's CloudTrail.
+      --color, --no-color  force or disable colour (default: on a terminal; NO_COLOR and
+                       FORCE_COLOR are honoured)
   -h, --help           this help
 
 Exit codes: 0 no long-term key in plaintext, 1 long-term plaintext keys found, 2 error.
@@ -95,17 +100,20 @@ function verificationLine(v: FindingVerification): string {
   }
 }
 
-function human(result: AwsConfigAudit, profiles: readonly ProfileReport[]): string {
+function human(result: AwsConfigAudit, profiles: readonly ProfileReport[], color: boolean): string {
+  const c = pc.createColors(color);
   const out: string[] = ['AWS shared files:'];
   for (const f of result.files) {
     if (f.path === '') continue;
     const mode = f.mode === undefined ? '' : `, mode ${f.mode.toString(8).padStart(3, '0')}`;
-    out.push(`  ${f.kind.padEnd(12)} ${f.path} (${f.exists ? `found${mode}` : 'not found'})`);
+    out.push(
+      `  ${f.kind.padEnd(12)} ${escapeControl(f.path)} (${f.exists ? `found${mode}` : 'not found'})`,
+    );
   }
   out.push('');
   for (const p of profiles) {
     const how = p.sources.length === 0 ? 'no credentials' : p.sources.join(', ');
-    out.push(`[${p.name}]  ${riskLabel(p)}  ${how}`);
+    out.push(`${c.bold(`[${escapeControl(p.name)}]`)}  ${riskLabel(p)}  ${escapeControl(how)}`);
     if (p.staticKeys !== undefined) {
       const k = p.staticKeys;
       const account = k.keyFacts.account ?? 'not decodable (legacy key ID)';
@@ -115,7 +123,7 @@ function human(result: AwsConfigAudit, profiles: readonly ProfileReport[]): stri
       );
     }
     if (p.verification !== undefined) out.push(`    ${verificationLine(p.verification)}`);
-    for (const issue of p.issues) out.push(`    ! ${issue}`);
+    for (const issue of p.issues) out.push(`    ${c.yellow('!')} ${escapeControl(issue)}`);
     if (p.advice.length > 0) {
       out.push('    move to:');
       for (const a of p.advice) out.push(`      - ${a}`);
@@ -128,8 +136,12 @@ function human(result: AwsConfigAudit, profiles: readonly ProfileReport[]): stri
   ).length;
   const head =
     s.longTermKeys === 0
-      ? '✔ no long-term access key in plaintext'
-      : `✖ ${s.longTermKeys} long-term access key${s.longTermKeys === 1 ? '' : 's'} in plaintext${roots > 0 ? ` (${roots} root)` : ''}`;
+      ? c.green('✔ no long-term access key in plaintext')
+      : c.bold(
+          c.red(
+            `✖ ${s.longTermKeys} long-term access key${s.longTermKeys === 1 ? '' : 's'} in plaintext${roots > 0 ? ` (${roots} root)` : ''}`,
+          ),
+        );
   out.push(
     `${head} · ${s.profiles} profile${s.profiles === 1 ? '' : 's'} · ${s.temporaryKeys} temporary · ${s.canaries} canary`,
   );
@@ -142,6 +154,7 @@ export async function runAuditAwsConfig(io: CommandIo): Promise<number> {
     {
       format: { type: 'string', short: 'f' },
       verify: { type: 'boolean' },
+      ...COLOR_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
     'audit-aws-config',
@@ -196,7 +209,7 @@ export async function runAuditAwsConfig(io: CommandIo): Promise<number> {
     };
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    io.stdout.write(human(result, profiles));
+    io.stdout.write(human(result, profiles, useColor(io, values)));
   }
   return result.summary.longTermKeys > 0 ? 1 : 0;
 }

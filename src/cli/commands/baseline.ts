@@ -17,7 +17,7 @@ import { writeReportFile } from '../../report/write-report-file.js';
 import type { CommandIo } from '../command-io.js';
 import { scanOptionsFrom } from '../execute-scan.js';
 import { parseOptions, stringOption } from '../parse-options.js';
-import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
+import { SCAN_OPTIONS } from '../scan-options.js';
 import { configRoot, coveredBy } from './tree.js';
 
 const HELP = `Usage: keyguard baseline [paths...] [options]
@@ -31,8 +31,31 @@ lines move, report any new secret, and list entries that match nothing any more 
 (--fail-on-stale fails on them). With paths, entries for files outside those paths are kept as
 they are. A version 1 baseline is rewritten in the current form.
 
-${SCAN_OPTIONS_HELP}
+Options:
+  -c, --config <file>       configuration file (default: .keyguard.json at the repository root)
+      --rules <file>        add a rule pack (repeatable)
+  -o, --output <file>       write the baseline here (default: see above)
+      --baseline <file>     the same as --output
+      --max-file-size <n>   skip larger files (a skipped file makes the scan incomplete:
+                            the baseline is not written unless --allow-partial)
+      --allow-partial       write the baseline from an incomplete scan
+  -j, --jobs <n>            threads for large tree scans (default: one per core)
+      --no-other-markers    honour only keyguard:allow, not other scanners' inline markers
+  -h, --help                this help
 `;
+
+/** The scan flags that apply to writing a baseline (no report format, gate or verification). */
+export const BASELINE_OPTIONS = {
+  config: SCAN_OPTIONS.config,
+  rules: SCAN_OPTIONS.rules,
+  output: SCAN_OPTIONS.output,
+  baseline: SCAN_OPTIONS.baseline,
+  'max-file-size': SCAN_OPTIONS['max-file-size'],
+  'allow-partial': SCAN_OPTIONS['allow-partial'],
+  jobs: SCAN_OPTIONS.jobs,
+  'no-other-markers': SCAN_OPTIONS['no-other-markers'],
+  help: SCAN_OPTIONS.help,
+} as const;
 
 function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
@@ -40,13 +63,11 @@ function plural(n: number, word: string, many = `${word}s`): string {
 
 /** `keyguard baseline`: writes the accepted-findings file adoption starts from. */
 export async function runBaseline(io: CommandIo): Promise<number> {
-  const { values, positionals } = parseOptions(io.argv, SCAN_OPTIONS, 'baseline');
+  const { values, positionals } = parseOptions(io.argv, BASELINE_OPTIONS, 'baseline');
   if (values.help === true) {
     io.stdout.write(HELP);
     return 0;
   }
-  if (stringOption(values, 'format') !== undefined)
-    throw new KeyguardError('USAGE', "option '--format' does not apply to 'keyguard baseline'");
   const root = await configRoot(io, positionals[0]);
   const covers = coveredBy(io, root, positionals);
   const options = {

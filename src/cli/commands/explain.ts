@@ -1,30 +1,35 @@
 import { resolve } from 'node:path';
+import { createScanSetup } from '../../app/create-scan-setup.js';
 import { KeyguardError } from '../../model/errors.js';
 import type { RuleSpec } from '../../model/rule.js';
-import { escapeControl } from '../../report/escape-control.js';
+import { markdownForTerminal } from '../../report/markdown-terminal.js';
 import { remediationFor, remediationTopicForRule } from '../../report/remediation.js';
 import { BUILTIN_PACK } from '../../rules/builtin-pack.js';
-import { loadRulePack } from '../../rules/load-pack.js';
+import { COLOR_OPTIONS, COLOR_OPTIONS_HELP, useColor } from '../color-choice.js';
 import type { CommandIo } from '../command-io.js';
-import { listOption, parseOptions } from '../parse-options.js';
+import { listOption, parseOptions, stringOption } from '../parse-options.js';
+import { configRoot } from './tree.js';
 
-const HELP = `Usage: keyguard explain <ruleId> [--rules <file>]
+const HELP = `Usage: keyguard explain <ruleId> [options]
 
 Print the full guidance for a rule: what it finds, why it matters, what to do now, how to keep it
-from happening again, and references. Valid ids: 'keyguard rules list'.
+from happening again, and references. Valid ids: 'keyguard rules list' (the built-in rules, and
+those of the rule packs your .keyguard.json or --rules names).
 
 Options:
-      --rules <file>   also explain the rules of this pack (repeatable)
-  -h, --help           this help
+  -c, --config <file>       configuration file (default: .keyguard.json at the repository root)
+      --rules <file>        also explain the rules of this pack (repeatable)
+${COLOR_OPTIONS_HELP}
+  -h, --help                this help
 `;
 
-/** Rule + guidance as text for a terminal (the guidance is Markdown, readable as it is). */
+/** Rule + guidance, as Markdown (rendered for the terminal by the caller). */
 function explain(spec: RuleSpec, byId: ReadonlyMap<string, RuleSpec>): string {
   const builtin = BUILTIN_PACK.rules.includes(spec);
   const guide = remediationFor(remediationTopicForRule(spec, byId));
   const extra = (spec.references ?? []).filter((r) => !guide.references.includes(r));
   const lines = [
-    `${spec.id}: ${spec.title}`,
+    `# ${spec.id}: ${spec.title}`,
     `severity ${spec.severity} (before verification and account lists) · kind ${spec.kind}${spec.enabled === false ? ' · off by default' : ''}`,
     '',
     spec.description,
@@ -37,21 +42,27 @@ function explain(spec: RuleSpec, byId: ReadonlyMap<string, RuleSpec>): string {
   return `${lines.join('\n')}\n`;
 }
 
+export const EXPLAIN_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  rules: { type: 'string', multiple: true },
+  ...COLOR_OPTIONS,
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function runExplain(io: CommandIo): Promise<number> {
-  const { values, positionals } = parseOptions(
-    io.argv,
-    { help: { type: 'boolean', short: 'h' }, rules: { type: 'string', multiple: true } },
-    'explain',
-    1,
-  );
+  const { values, positionals } = parseOptions(io.argv, EXPLAIN_OPTIONS, 'explain', 1);
   if (values.help === true) {
     io.stdout.write(HELP);
     return 0;
   }
-  const byId = new Map<string, RuleSpec>(BUILTIN_PACK.rules.map((r) => [r.id, r]));
-  for (const file of listOption(values, 'rules')) {
-    for (const r of (await loadRulePack(resolve(io.cwd, file))).rules) byId.set(r.id, r);
-  }
+  const config = stringOption(values, 'config') ?? io.env.KEYGUARD_CONFIG;
+  const setup = await createScanSetup({
+    root: await configRoot(io, undefined),
+    today: io.today,
+    ...(config === undefined ? {} : { configFile: resolve(io.cwd, config) }),
+    rulePacks: listOption(values, 'rules').map((r) => resolve(io.cwd, r)),
+  });
+  const byId = setup.pack.byId;
   const id = positionals[0];
   const spec = id === undefined ? undefined : byId.get(id);
   if (spec === undefined) {
@@ -64,6 +75,6 @@ export async function runExplain(io: CommandIo): Promise<number> {
     );
   }
   // A user rule pack's text is shown as written, minus anything that would drive the terminal.
-  io.stdout.write(explain(spec, byId).split('\n').map(escapeControl).join('\n'));
+  io.stdout.write(markdownForTerminal(explain(spec, byId), useColor(io, values)));
   return 0;
 }
