@@ -111,17 +111,22 @@ async function targetsOf(path: string, options: TreeSourceOptions, into: Listing
 
 /** Every file under the given paths, each once: what is listed now, and git's untracked files later. */
 async function listTargets(options: TreeSourceOptions): Promise<TargetList> {
-  const seen = new Set<string>();
-  const fresh = (t: FileTarget): boolean => {
-    const key = typeof t.abs === 'string' ? t.abs : `\0${t.abs.toString('base64')}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  };
+  const keyOf = (t: FileTarget) =>
+    typeof t.abs === 'string' ? t.abs : `\0${t.abs.toString('base64')}`;
   const into: Listing = { targets: [], skipped: [], later: [] };
   for (const path of options.paths.length === 0 ? ['.'] : options.paths) {
     await targetsOf(path, options, into);
   }
+  // A file named on the command line is read as named, whatever the order of the paths: a FIFO
+  // in `tree . pipe` is a special file the user asked for (exit 2), not a walked entry to list.
+  const named = new Set(into.targets.filter((t) => t.explicit === true).map(keyOf));
+  const seen = new Set<string>();
+  const fresh = (t: FileTarget): boolean => {
+    const key = keyOf(t);
+    if (seen.has(key) || (t.explicit !== true && named.has(key))) return false;
+    seen.add(key);
+    return true;
+  };
   const now = into.targets.filter(fresh);
   if (into.later.length === 0) return { targets: now, skipped: into.skipped };
   const later = Promise.all(into.later).then((lists) => ({
