@@ -19542,17 +19542,31 @@ function isolated(text2, rule2, start, length) {
   );
   return m === void 0 ? [] : [{ ...m, start, end: start + length }];
 }
-function overlapsAny(list, start, end) {
-  return list.some((m) => m.start < end && start < m.end);
+function sortedByStart(list) {
+  return [...list].sort((a, b) => a.start - b.start);
+}
+function overlapsAny(sorted, start, end) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (sorted[mid].start < end) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && sorted[lo - 1].end > start;
 }
 function gluedKeyIds(text2, rule2, found) {
   const length = fixedLength(rule2);
   if (rule2.kind !== "key-id" || length === void 0) return [];
-  const own = found.filter((m) => m.rule === rule2);
+  const own = sortedByStart(found.filter((m) => m.rule === rule2));
   const out = [];
-  for (const at of keywordOffsets(text2, rule2.keywords)) {
-    if (overlapsAny(own, at, at + length) || overlapsAny(out, at, at + length)) continue;
-    out.push(...isolated(text2, rule2, at, length));
+  let lastEnd = -1;
+  for (const at of keywordOffsets(text2, rule2.keywords).sort((a, b) => a - b)) {
+    if (at < lastEnd || overlapsAny(own, at, at + length)) continue;
+    for (const m of isolated(text2, rule2, at, length)) {
+      out.push(m);
+      lastEnd = m.end;
+    }
   }
   return out;
 }
@@ -19564,9 +19578,9 @@ function gluedSecrets(text2, rule2, pack, raw) {
     GLUE_REACH,
     ...pack.pairs.filter((p) => p.secret === rule2.id).map((p) => p.withinChars)
   );
-  const keys = raw.filter((m) => keyRules.has(m.rule.id)).sort((a, b) => a.start - b.start);
+  const keys = sortedByStart(raw.filter((m) => keyRules.has(m.rule.id)));
   if (keys.length === 0) return [];
-  const own = raw.filter((m) => m.rule === rule2);
+  const own = sortedByStart(raw.filter((m) => m.rule === rule2));
   const starts = /* @__PURE__ */ new Set();
   let scannedTo = 0;
   for (const k of keys) {
@@ -19589,10 +19603,14 @@ function gluedSecrets(text2, rule2, pack, raw) {
     scannedTo = Math.max(scannedTo, at);
   }
   const out = [];
+  let lastEnd = -1;
   for (const s of [...starts].sort((a, b) => a - b)) {
-    if (overlapsAny(own, s, s + length) || overlapsAny(out, s, s + length)) continue;
-    if (overlapsAny(keys, s, s + length)) continue;
-    out.push(...isolated(text2, rule2, s, length));
+    if (s < lastEnd || overlapsAny(own, s, s + length) || overlapsAny(keys, s, s + length))
+      continue;
+    for (const m of isolated(text2, rule2, s, length)) {
+      out.push(m);
+      lastEnd = m.end;
+    }
   }
   return out;
 }
@@ -23062,17 +23080,19 @@ async function targetsOf(path, options2, into) {
   }
 }
 async function listTargets(options2) {
-  const seen = /* @__PURE__ */ new Set();
-  const fresh = (t) => {
-    const key = typeof t.abs === "string" ? t.abs : `\0${t.abs.toString("base64")}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  };
+  const keyOf = (t) => typeof t.abs === "string" ? t.abs : `\0${t.abs.toString("base64")}`;
   const into = { targets: [], skipped: [], later: [] };
   for (const path of options2.paths.length === 0 ? ["."] : options2.paths) {
     await targetsOf(path, options2, into);
   }
+  const named = new Set(into.targets.filter((t) => t.explicit === true).map(keyOf));
+  const seen = /* @__PURE__ */ new Set();
+  const fresh = (t) => {
+    const key = keyOf(t);
+    if (seen.has(key) || t.explicit !== true && named.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
   const now = into.targets.filter(fresh);
   if (into.later.length === 0) return { targets: now, skipped: into.skipped };
   const later = Promise.all(into.later).then((lists) => ({

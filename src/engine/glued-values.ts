@@ -54,8 +54,21 @@ function isolated(text: string, rule: CompiledRule, start: number, length: numbe
 const fixedLength = (rule: CompiledRule): number | undefined =>
   rule.kind === 'key-id' || rule.kind === 'secret' ? rule.spec.minValueRun : undefined;
 
-function overlapsAny(list: readonly RawMatch[], start: number, end: number): boolean {
-  return list.some((m) => m.start < end && start < m.end);
+/** Matches sorted by start, none overlapping another (one rule's): a binary search, not a scan. */
+function sortedByStart(list: readonly RawMatch[]): RawMatch[] {
+  return [...list].sort((a, b) => a.start - b.start);
+}
+
+function overlapsAny(sorted: readonly RawMatch[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as RawMatch).start < end) lo = mid + 1;
+    else hi = mid;
+  }
+  // The last match starting before `end` is the only one that can reach past `start`.
+  return lo > 0 && (sorted[lo - 1] as RawMatch).end > start;
 }
 
 /** Key IDs at keywords the rule's regex passed over (see `isPacked`). */
@@ -66,11 +79,15 @@ export function gluedKeyIds(
 ): RawMatch[] {
   const length = fixedLength(rule);
   if (rule.kind !== 'key-id' || length === undefined) return [];
-  const own = found.filter((m) => m.rule === rule);
+  const own = sortedByStart(found.filter((m) => m.rule === rule));
   const out: RawMatch[] = [];
-  for (const at of keywordOffsets(text, rule.keywords)) {
-    if (overlapsAny(own, at, at + length) || overlapsAny(out, at, at + length)) continue;
-    out.push(...isolated(text, rule, at, length));
+  let lastEnd = -1;
+  for (const at of keywordOffsets(text, rule.keywords).sort((a, b) => a - b)) {
+    if (at < lastEnd || overlapsAny(own, at, at + length)) continue;
+    for (const m of isolated(text, rule, at, length)) {
+      out.push(m);
+      lastEnd = m.end;
+    }
   }
   return out;
 }
@@ -89,9 +106,9 @@ export function gluedSecrets(
     GLUE_REACH,
     ...pack.pairs.filter((p) => p.secret === rule.id).map((p) => p.withinChars),
   );
-  const keys = raw.filter((m) => keyRules.has(m.rule.id)).sort((a, b) => a.start - b.start);
+  const keys = sortedByStart(raw.filter((m) => keyRules.has(m.rule.id)));
   if (keys.length === 0) return [];
-  const own = raw.filter((m) => m.rule === rule);
+  const own = sortedByStart(raw.filter((m) => m.rule === rule));
   const starts = new Set<number>();
   let scannedTo = 0;
   for (const k of keys) {
@@ -115,11 +132,15 @@ export function gluedSecrets(
     scannedTo = Math.max(scannedTo, at);
   }
   const out: RawMatch[] = [];
+  let lastEnd = -1;
   for (const s of [...starts].sort((a, b) => a - b)) {
-    if (overlapsAny(own, s, s + length) || overlapsAny(out, s, s + length)) continue;
-    // A value is never also part of a key ID found there.
-    if (overlapsAny(keys, s, s + length)) continue;
-    out.push(...isolated(text, rule, s, length));
+    // Nor a value that is also part of a key ID found there.
+    if (s < lastEnd || overlapsAny(own, s, s + length) || overlapsAny(keys, s, s + length))
+      continue;
+    for (const m of isolated(text, rule, s, length)) {
+      out.push(m);
+      lastEnd = m.end;
+    }
   }
   return out;
 }

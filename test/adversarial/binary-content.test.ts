@@ -1,6 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { deflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { detectChunk } from '../../src/engine/detect.js';
+import { EMPTY_ENGINE_ALLOWLIST } from '../../src/model/config.js';
+import { BUILTIN_PACK } from '../../src/rules/builtin-pack.js';
+import { compilePacks } from '../../src/rules/compile-pack.js';
+import { createRandom, fakeKeyId, fakeSecret } from '../../src/rules/expand-placeholders.js';
 import { everyFormat, expectNoLeak } from '../helpers/adversarial.js';
 import { type FakePair, fakePair } from '../helpers/fake-keys.js';
 import { type TempRepo, useTempRepos } from '../helpers/git-repo.js';
@@ -178,4 +183,33 @@ describe('keys in packed binary built byte by byte (runs everywhere)', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(json(res.stdout).findings).toEqual([]);
   });
+});
+
+describe('packed binary costs linear time (the engine, in process)', () => {
+  const pack = compilePacks([{ spec: BUILTIN_PACK, file: 'rules/aws.json' }]);
+  const scan = (text: string) => {
+    const started = performance.now();
+    const findings = detectChunk(
+      { source: 'tree', path: 'db', text },
+      pack,
+      EMPTY_ENGINE_ALLOWLIST,
+    );
+    return { findings, ms: performance.now() - started };
+  };
+
+  it('10,000 glued records and 100,000 keywords that make no key ID: every key ID found, in time', () => {
+    const random = createRandom(99);
+    const records: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      records.push(`\0\x03A${i}z${fakeKeyId(random, 'AKIA')}${fakeSecret(random)}N`);
+    }
+    const { findings, ms } = scan(`${records.join('')}${'\0AKIAz'.repeat(100_000)}`);
+    // A few seconds on a busy runner; a per-match scan of every earlier match took minutes.
+    expect(ms).toBeLessThan(30_000);
+    const keys = findings.filter(
+      (f) => f.ruleId === 'aws-access-key-pair' || f.ruleId === 'aws-access-key-id',
+    );
+    expect(keys).toHaveLength(10_000);
+    expect(keys.filter((f) => f.ruleId === 'aws-access-key-pair').length).toBeGreaterThan(9_900);
+  }, 60_000);
 });

@@ -3,7 +3,16 @@ import { expect } from 'vitest';
 import { type FakePair, fakePair } from './fake-keys.js';
 
 /** Every report format the CLI has. */
-export const FORMATS = ['human', 'json', 'sarif', 'github', 'markdown', 'gitlab'] as const;
+export const FORMATS = [
+  'human',
+  'json',
+  'sarif',
+  'github',
+  'markdown',
+  'gitlab',
+  'csv',
+  'junit',
+] as const;
 
 export interface Ran {
   readonly code: number;
