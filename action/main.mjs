@@ -21180,6 +21180,7 @@ var package_default = {
     "rules",
     "schemas",
     "action.yml",
+    "action/main.mjs",
     ".pre-commit-hooks.yaml"
   ],
   engines: {
@@ -21197,7 +21198,8 @@ var package_default = {
     test: "npm run lint && npm run typecheck && npm run build && npm run dogfood && vitest run",
     bench: "npm run build && node bench/run.mjs && node bench/git-bench.mjs",
     prepare: "husky || true && node scripts/prepare-build.mjs",
-    prepack: "npm run build",
+    prepack: "npm run build && node scripts/pack-manifest.mjs strip",
+    postpack: "node scripts/pack-manifest.mjs restore",
     dogfood: "node bin/keyguard.js tree .",
     score: "node scripts/score.mjs"
   },
