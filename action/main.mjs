@@ -7393,12 +7393,14 @@ async function callSts(credential, ctx) {
   const { host: _host, ...headers } = signed.headers;
   const timeout = AbortSignal.timeout(ctx.timeoutMs);
   const signal = ctx.signal === void 0 ? timeout : AbortSignal.any([timeout, ctx.signal]);
+  const startedAt = Date.now();
   try {
     const response = await ctx.http({ url, method: "POST", headers, body: FORM, signal });
     return classify(response);
   } catch {
     if (cancelled()) return { status: "unknown", reason: "aborted" };
-    if (timeout.aborted) return { status: "unknown", reason: "timeout" };
+    if (timeout.aborted)
+      return { status: "unknown", reason: "timeout", elapsedMs: Date.now() - startedAt };
     return { status: "unknown", reason: "network" };
   }
 }
@@ -21661,6 +21663,28 @@ function createCredentialCollector(options2 = {}) {
 // src/app/scan.ts
 init_baseline_hashing();
 
+// src/filters/only-verified.ts
+function keepVerified(outcome) {
+  const findings = [];
+  const suppressed = [...outcome.suppressed];
+  for (const f of outcome.findings) {
+    const status = f.verification?.status;
+    if (status === "live" || status === "unknown") {
+      findings.push(f);
+      continue;
+    }
+    suppressed.push({
+      finding: f,
+      reason: {
+        by: "unverified",
+        entry: `verification:${status ?? "none"}`,
+        reason: status === void 0 ? "--only-verified: nothing to verify (no key pair)" : `--only-verified: ${status === "inactive" ? "not live" : "not checked"} (${f.verification?.reason ?? status})`
+      }
+    });
+  }
+  return { ...outcome, findings, suppressed };
+}
+
 // src/git/git-common-dir.ts
 import { isAbsolute, resolve } from "node:path";
 
@@ -23140,7 +23164,11 @@ function findingVerification(result2) {
     case "inactive":
       return { status: "inactive", reason: result2.code };
     case "unknown":
-      return { status: "unknown", reason: result2.code ?? result2.reason };
+      return {
+        status: "unknown",
+        // A timeout says how long it really waited (the limit is --verify-timeout).
+        reason: result2.reason === "timeout" && result2.elapsedMs !== void 0 ? `timeout after ${(result2.elapsedMs / 1e3).toFixed(1)} s` : result2.code ?? result2.reason
+      };
     case "skipped":
       return { status: "skipped", reason: result2.reason };
   }
@@ -26255,15 +26283,16 @@ async function scan(target, options2) {
     ...config.accounts === void 0 ? {} : { accounts: config.accounts },
     ...options2.verify === void 0 || collector === void 0 ? {} : { verify: { collector, options: options2.verify } }
   });
+  const kept = options2.onlyVerified === true ? keepVerified(assessed) : assessed;
   const covers = options2.covers;
-  const stale = covers === void 0 ? [] : assessed.staleBaseline.filter((e) => covers(e.path));
-  const incomplete = incompleteOf(assessed, allowPartial);
+  const stale = covers === void 0 ? [] : kept.staleBaseline.filter((e) => covers(e.path));
+  const incomplete = incompleteOf(kept, allowPartial);
   const outcome = {
-    ...assessed,
+    ...kept,
     // The whole scan, verification included: a slow STS shows in the time reported.
-    stats: { ...assessed.stats, durationMs: Date.now() - started },
+    stats: { ...kept.stats, durationMs: Date.now() - started },
     staleBaseline: stale,
-    ...cacheWarnings.length === 0 ? {} : { warnings: [...assessed.warnings, ...cacheWarnings] },
+    ...cacheWarnings.length === 0 ? {} : { warnings: [...kept.warnings, ...cacheWarnings] },
     ...incomplete === void 0 ? {} : { incomplete }
   };
   const verdict = decideVerdict(outcome, { failOn, failOnStale: options2.failOnStale === true });

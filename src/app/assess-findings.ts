@@ -28,7 +28,14 @@ export function findingVerification(result: VerificationResult): FindingVerifica
     case 'inactive':
       return { status: 'inactive', reason: result.code };
     case 'unknown':
-      return { status: 'unknown', reason: result.code ?? result.reason };
+      return {
+        status: 'unknown',
+        // A timeout says how long it really waited (the limit is --verify-timeout).
+        reason:
+          result.reason === 'timeout' && result.elapsedMs !== undefined
+            ? `timeout after ${(result.elapsedMs / 1000).toFixed(1)} s`
+            : (result.code ?? result.reason),
+      };
     case 'skipped':
       return { status: 'skipped', reason: result.reason };
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { BASELINE_FILE_NAME, loadBaseline } from '../config/load-baseline.js';
 import { createCredentialCollector } from '../engine/collect-credentials.js';
 import { baselineHashing } from '../filters/baseline-hashing.js';
+import { keepVerified } from '../filters/only-verified.js';
 import { gitCommonDir } from '../git/git-common-dir.js';
 import type { StagedChange } from '../git/staged-changes.js';
 import type { SourceKind } from '../model/chunk.js';
@@ -117,6 +118,8 @@ export interface ScanOptions {
   readonly covers?: (path: string) => boolean;
   /** `--verify`: ask STS about every pair found (scans on one thread). */
   readonly verify?: VerifyOptions;
+  /** `--only-verified`: report only findings `--verify` found live (or could not settle). */
+  readonly onlyVerified?: boolean;
   /**
    * History scans only: remember blobs read clean in the repository's history cache, and skip
    * those an earlier scan with the same rules remembered. Absent: no cache (`--no-cache`, gates).
@@ -371,15 +374,16 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
       ? {}
       : { verify: { collector, options: options.verify } }),
   });
+  const kept = options.onlyVerified === true ? keepVerified(assessed) : assessed;
   const covers = options.covers;
-  const stale = covers === undefined ? [] : assessed.staleBaseline.filter((e) => covers(e.path));
-  const incomplete = incompleteOf(assessed, allowPartial);
+  const stale = covers === undefined ? [] : kept.staleBaseline.filter((e) => covers(e.path));
+  const incomplete = incompleteOf(kept, allowPartial);
   const outcome: ScanResult = {
-    ...assessed,
+    ...kept,
     // The whole scan, verification included: a slow STS shows in the time reported.
-    stats: { ...assessed.stats, durationMs: Date.now() - started },
+    stats: { ...kept.stats, durationMs: Date.now() - started },
     staleBaseline: stale,
-    ...(cacheWarnings.length === 0 ? {} : { warnings: [...assessed.warnings, ...cacheWarnings] }),
+    ...(cacheWarnings.length === 0 ? {} : { warnings: [...kept.warnings, ...cacheWarnings] }),
     ...(incomplete === undefined ? {} : { incomplete }),
   };
   const verdict = decideVerdict(outcome, { failOn, failOnStale: options.failOnStale === true });

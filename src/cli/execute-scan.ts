@@ -62,9 +62,16 @@ export async function scanOptionsFrom(
   values: Parsed['values'],
   cli: Pick<CliScan, 'root' | 'covers' | 'configRoot' | 'historyCache'>,
 ): Promise<ScanOptions> {
+  // --only-verified means nothing without verification: it asks for it.
+  const onlyVerified = values['only-verified'] === true;
+  const verifying = values.verify === true || onlyVerified;
+  for (const flag of ['verify-timeout', 'verify-concurrency'])
+    if (!verifying && values[flag] !== undefined)
+      throw new KeyguardError('USAGE', `option '--${flag}' is for '--verify'`);
   // Loaded only for --verify: the HTTP and TLS stack stays off every other scan's start.
-  const verify =
-    values.verify === true ? (await import('./verify-options.js')).verifyOptions(io) : undefined;
+  const verify = verifying
+    ? (await import('./verify-options.js')).verifyOptions(io, values)
+    : undefined;
   const configFile = stringOption(values, 'config') ?? io.env.KEYGUARD_CONFIG;
   const sizeFlag = stringOption(values, 'max-file-size');
   const failFlag = stringOption(values, 'fail-on');
@@ -84,6 +91,7 @@ export async function scanOptionsFrom(
     ...(cli.covers === undefined ? {} : { covers: cli.covers }),
     ...(cli.historyCache === undefined ? {} : { historyCache: cli.historyCache }),
     ...(verify === undefined ? {} : { verify }),
+    ...(onlyVerified ? { onlyVerified: true } : {}),
     ...(workers === undefined ? {} : { threads: workers }),
   };
 }

@@ -18,6 +18,9 @@ export const SCAN_OPTIONS = {
   'fail-on-stale': { type: 'boolean' },
   'no-other-markers': { type: 'boolean' },
   verify: { type: 'boolean' },
+  'only-verified': { type: 'boolean' },
+  'verify-timeout': { type: 'string' },
+  'verify-concurrency': { type: 'string' },
   ...COLOR_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
@@ -48,5 +51,11 @@ export const SCAN_OPTIONS_HELP = `Options:
                             and whose it is. Opt-in: it is an authenticated call made with the
                             found key, and it shows in the key owner's CloudTrail. Canary keys
                             are never sent. Runs on one thread.
+      --only-verified       with --verify (implied): report only keys STS says are live, and
+                            those it could not settle (timeout, network: kept, fail closed);
+                            the rest are counted as suppressed. Exit 1 only for those.
+      --verify-timeout <d>  give up on one STS call after this long (default 10s; 500ms, 5s, 1m)
+      --verify-concurrency <n>
+                            STS calls in flight at once (default 4, 1 to 32)
 ${COLOR_OPTIONS_HELP}
   -h, --help                this help`;

@@ -110,7 +110,8 @@ export interface Finding {
   readonly allowedBy?: SuppressionReason;
 }
 
-export type SuppressionKind = 'builtin' | 'allowlist' | 'pragma' | 'baseline';
+/** `unverified`: `--only-verified` set aside a finding `--verify` did not find live. */
+export type SuppressionKind = 'builtin' | 'allowlist' | 'pragma' | 'baseline' | 'unverified';
 
 export interface SuppressionReason {
   readonly by: SuppressionKind;

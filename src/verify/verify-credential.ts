@@ -49,6 +49,8 @@ export type UnknownReason =
 export interface UnknownResult {
   readonly status: 'unknown';
   readonly reason: UnknownReason;
+  /** `timeout`: how long the call really waited before giving up, in milliseconds. */
+  readonly elapsedMs?: number;
   readonly code?: string;
   readonly httpStatus?: number;
 }
@@ -217,13 +219,15 @@ async function callSts(credential: CredentialToVerify, ctx: Context): Promise<Ve
   const { host: _host, ...headers } = signed.headers;
   const timeout = AbortSignal.timeout(ctx.timeoutMs);
   const signal = ctx.signal === undefined ? timeout : AbortSignal.any([timeout, ctx.signal]);
+  const startedAt = Date.now();
   try {
     const response = await ctx.http({ url, method: 'POST', headers, body: FORM, signal });
     return classify(response);
   } catch {
     // Error messages can echo request details; report the reason only.
     if (cancelled()) return { status: 'unknown', reason: 'aborted' };
-    if (timeout.aborted) return { status: 'unknown', reason: 'timeout' };
+    if (timeout.aborted)
+      return { status: 'unknown', reason: 'timeout', elapsedMs: Date.now() - startedAt };
     return { status: 'unknown', reason: 'network' };
   }
 }

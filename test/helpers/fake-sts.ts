@@ -147,6 +147,8 @@ export interface FakeSts {
   /** `http://127.0.0.1:<port>` (or https). */
   readonly url: string;
   readonly requests: readonly RecordedRequest[];
+  /** The most requests it was answering at one time (a client's concurrency limit shows here). */
+  readonly maxInFlight: number;
   failure: FailureMode;
   close(): Promise<void>;
 }
@@ -320,7 +322,14 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
 
   const fake: { failure: FailureMode } = { failure: 'none' };
 
+  let inFlight = 0;
+  let maxInFlight = 0;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.once('close', () => {
+      inFlight--;
+    });
     void (async () => {
       const body = await readBody(req);
       const json = (req.headers.accept ?? '').includes('application/json');
@@ -374,6 +383,9 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
   return {
     url: `${scheme}://127.0.0.1:${port}`,
     requests,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     get failure() {
       return fake.failure;
     },
