@@ -191,6 +191,46 @@ var init_finding = __esm({
   }
 });
 
+// src/model/path-text.ts
+import { isUtf8 } from "node:buffer";
+function sequenceLength(b, i) {
+  const c = b[i] ?? 0;
+  if (c < 128) return 1;
+  const cont = (k) => ((b[i + k] ?? 0) & 192) === 128;
+  const next = b[i + 1] ?? 0;
+  if (c >= 194 && c <= 223) return cont(1) ? 2 : 0;
+  if (c >= 224 && c <= 239) {
+    if (c === 224 && next < 160 || c === 237 && next > 159) return 0;
+    return cont(1) && cont(2) ? 3 : 0;
+  }
+  if (c >= 240 && c <= 244) {
+    if (c === 240 && next < 144 || c === 244 && next > 143) return 0;
+    return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+function pathText(bytes) {
+  if (isUtf8(bytes)) return { path: bytes.toString("utf8") };
+  let path = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const n = sequenceLength(bytes, i);
+    if (n === 0) {
+      path += `\\x${(bytes[i] ?? 0).toString(16).padStart(2, "0")}`;
+      i++;
+    } else {
+      path += bytes.toString("utf8", i, i + n);
+      i += n;
+    }
+  }
+  return { path, pathBytes: bytes.toString("base64") };
+}
+var init_path_text = __esm({
+  "src/model/path-text.ts"() {
+    "use strict";
+  }
+});
+
 // src/sources/archive/ends-as-zip.ts
 function endsAsZip(tail2) {
   const floor = Math.max(0, tail2.length - ZIP_TAIL_BYTES);
@@ -4106,8 +4146,8 @@ var require_yauzl = __commonJS({
             return emitErrorAndAutoClose(self, err3);
           }
           if (self.decodeStrings) {
-            var isUtf83 = (entry.generalPurposeBitFlag & 2048) !== 0;
-            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf83);
+            var isUtf84 = (entry.generalPurposeBitFlag & 2048) !== 0;
+            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf84);
             entry.fileName = getFileNameLowLevel2(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
             var errorMessage = validateFileName(entry.fileName);
             if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
@@ -4487,8 +4527,8 @@ var require_yauzl = __commonJS({
         }
       }
       if (fileName == null) {
-        var isUtf83 = (generalPurposeBitFlag & 2048) !== 0;
-        fileName = decodeBuffer(fileNameBuffer, isUtf83);
+        var isUtf84 = (generalPurposeBitFlag & 2048) !== 0;
+        fileName = decodeBuffer(fileNameBuffer, isUtf84);
       }
       if (!strictFileNames) {
         fileName = fileName.replace(/\\/g, "/");
@@ -4654,8 +4694,8 @@ var require_yauzl = __commonJS({
       this.context.unref();
     };
     var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
-    function decodeBuffer(buffer, isUtf83) {
-      if (isUtf83) {
+    function decodeBuffer(buffer, isUtf84) {
+      if (isUtf84) {
         return buffer.toString("utf8");
       } else {
         var result2 = "";
@@ -5824,6 +5864,78 @@ var init_content_reader = __esm({
   }
 });
 
+// src/model/source.ts
+var FILE_KINDS;
+var init_source = __esm({
+  "src/model/source.ts"() {
+    "use strict";
+    FILE_KINDS = ["file", "symlink", "gitlink", "special"];
+  }
+});
+
+// src/sources/target-set.ts
+import { isUtf8 as isUtf82 } from "node:buffer";
+function joinBytes(folder, rel) {
+  if (isUtf82(rel)) return `${folder}${folder.endsWith("/") ? "" : "/"}${rel.toString("utf8")}`;
+  return Buffer.concat([Buffer.from(folder), folder.endsWith("/") ? Buffer.alloc(0) : SLASH, rel]);
+}
+function targetCount(set) {
+  let n = set.files.length;
+  for (const p of set.packs) n += p.starts.length;
+  return n;
+}
+function asBuffer(bytes) {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+function packedTarget(pack, bytes, i) {
+  const start = pack.starts[i];
+  const end = pack.ends[i];
+  const code = pack.kinds[i];
+  const kind = code === 0 ? void 0 : FILE_KINDS[code];
+  if (pack.utf8) {
+    const path = bytes.toString("utf8", start, end);
+    const base = pack.base;
+    const abs = `${base}${base.endsWith("/") ? "" : "/"}${path}`;
+    return kind === void 0 ? { abs, path } : { abs, path, kind };
+  }
+  const name = bytes.subarray(start, end);
+  return {
+    abs: joinBytes(pack.base, name),
+    ...pathText(name),
+    ...kind === void 0 ? {} : { kind }
+  };
+}
+function targetsIn(set, from, to) {
+  const out = [];
+  let offset = 0;
+  const take = (count, make) => {
+    const lo = Math.max(from, offset);
+    const hi = Math.min(to, offset + count);
+    for (let i = lo; i < hi; i++) out.push(make(i - offset));
+    offset += count;
+  };
+  const files = set.files;
+  take(files.length, (i) => files[i]);
+  for (const pack of set.packs) {
+    if (offset >= to) break;
+    const bytes = asBuffer(pack.bytes);
+    take(pack.starts.length, (i) => packedTarget(pack, bytes, i));
+  }
+  return out;
+}
+function allTargets(set) {
+  return targetsIn(set, 0, targetCount(set));
+}
+var SLASH;
+var init_target_set = __esm({
+  "src/sources/target-set.ts"() {
+    "use strict";
+    init_path_text();
+    init_source();
+    SLASH = Buffer.from("/");
+  }
+});
+
 // node_modules/ignore/index.js
 var require_ignore = __commonJS({
   "node_modules/ignore/index.js"(exports, module) {
@@ -5843,7 +5955,7 @@ var require_ignore = __commonJS({
     var DOUBLE_SLASH = "//";
     var SLASH_CODE = 47;
     var DOT_CODE = 46;
-    var SLASH2 = "/";
+    var SLASH4 = "/";
     var TMP_KEY_IGNORE = "node-ignore";
     if (typeof Symbol !== "undefined") {
       TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
@@ -5964,7 +6076,7 @@ var require_ignore = __commonJS({
         const char = pattern[index];
         if (char === ESCAPE) {
           const escaped = pattern[index + 1];
-          if (escaped === SLASH2 && index + 2 === length) {
+          if (escaped === SLASH4 && index + 2 === length) {
             out += hold(NEVER_MATCH);
           } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
             out += pattern.slice(index, index + 2);
@@ -6062,13 +6174,13 @@ var require_ignore = __commonJS({
         // A leading slash matches the beginning of the pathname
         /^\//,
         () => "^",
-        SLASH2
+        SLASH4
       ],
       // replace special metacharacter slash after the leading slash
       [
         /\//g,
         () => "\\/",
-        SLASH2
+        SLASH4
       ],
       [
         // > A leading "**" followed by a slash means match in all directories.
@@ -6183,7 +6295,7 @@ var require_ignore = __commonJS({
           if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
             return source;
           }
-          return last === SLASH2 ? `${source}$` : `${source}(?=$|\\/$)`;
+          return last === SLASH4 ? `${source}$` : `${source}(?=$|\\/$)`;
         }
       ]
     ];
@@ -6315,7 +6427,7 @@ var require_ignore = __commonJS({
       ) : replaced;
     };
     var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH2) {
+      if (body[body.length - 1] === SLASH4) {
         prefix = makeRegexPrefix(body.slice(0, -1));
       }
       const head = prefix.slice(0, -1);
@@ -6323,26 +6435,26 @@ var require_ignore = __commonJS({
       return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
     };
     var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH2);
+      const index = body.indexOf(SLASH4);
       return index < 0 || index === body.length - 1;
     };
     var basenameOf = (path) => {
       const end = path.length - 1;
       const index = path.lastIndexOf(
-        SLASH2,
-        path[end] === SLASH2 ? end - 1 : end
+        SLASH4,
+        path[end] === SLASH4 ? end - 1 : end
       );
       return index < 0 ? path : path.slice(index + 1);
     };
     var parentOf = (path) => {
       if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices2 = path.split(SLASH2).filter(Boolean);
+        const slices2 = path.split(SLASH4).filter(Boolean);
         slices2.pop();
-        return slices2.length ? slices2.join(SLASH2) + SLASH2 : EMPTY2;
+        return slices2.length ? slices2.join(SLASH4) + SLASH4 : EMPTY2;
       }
       const end = path.length - 1;
       const cut = path.lastIndexOf(
-        SLASH2,
+        SLASH4,
         path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
       return cut < 0 ? EMPTY2 : path.slice(0, cut + 1);
@@ -6497,7 +6609,7 @@ var require_ignore = __commonJS({
       //   are left out once, rather than tested or compiled for every path.
       testLiteral(path) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH4 ? 2 : 1)] === "*"
         ));
         let ignored = false;
         let unignored = false;
@@ -7291,9 +7403,9 @@ function fromXml(body) {
   return { kind: "unparsed" };
 }
 function parseStsResponse(body, contentType = "") {
-  const trimmed = body.trimStart();
-  if (contentType.includes("json") || trimmed.startsWith("{")) return fromJson(trimmed);
-  if (trimmed.startsWith("<")) return fromXml(trimmed);
+  const trimmed2 = body.trimStart();
+  if (contentType.includes("json") || trimmed2.startsWith("{")) return fromJson(trimmed2);
+  if (trimmed2.startsWith("<")) return fromXml(trimmed2);
   return { kind: "unparsed" };
 }
 var ENTITIES;
@@ -20906,10 +21018,10 @@ var init_apply_filters = __esm({
 // src/app/collect-parallel.ts
 var collect_parallel_exports = {};
 __export(collect_parallel_exports, {
-  BATCH: () => BATCH,
+  BATCH: () => BATCH2,
   allowlistFromData: () => allowlistFromData,
   allowlistToData: () => allowlistToData,
-  revivedTarget: () => revivedTarget,
+  revivedTargets: () => revivedTargets,
   scanInParallel: () => scanInParallel
 });
 import { Worker } from "node:worker_threads";
@@ -20952,8 +21064,8 @@ function allowlistFromData(data) {
     ...data.otherMarkers === void 0 ? {} : { otherMarkers: data.otherMarkers }
   };
 }
-function revivedTarget(t) {
-  return typeof t.abs === "string" || Buffer.isBuffer(t.abs) ? t : {
+function revivedTargets(set) {
+  const revive = (t) => typeof t.abs === "string" || Buffer.isBuffer(t.abs) ? t : {
     ...t,
     abs: Buffer.from(
       t.abs.buffer,
@@ -20961,6 +21073,7 @@ function revivedTarget(t) {
       t.abs.length
     )
   };
+  return { files: set.files.map(revive), packs: set.packs };
 }
 async function scanInParallel(targets, plan, setup, into) {
   const counter = new SharedArrayBuffer(4);
@@ -20990,8 +21103,9 @@ async function scanInParallel(targets, plan, setup, into) {
   for (const w of workers) w.catch(() => void 0);
   const reader = new ContentReader({ ...plan.read, source: "tree" });
   const sink = collectingSink(setup, into);
-  for (let at = Atomics.add(next, 0, BATCH); at < targets.length; at = Atomics.add(next, 0, BATCH)) {
-    await reader.readFiles(targets.slice(at, at + BATCH), sink);
+  const count = targetCount(targets);
+  for (let at = Atomics.add(next, 0, BATCH2); at < count; at = Atomics.add(next, 0, BATCH2)) {
+    await reader.readFiles(targetsIn(targets, at, at + BATCH2), sink);
   }
   for (const result2 of await Promise.all(workers)) {
     for (const f of result2.found) into.found.push(f);
@@ -21001,14 +21115,15 @@ async function scanInParallel(targets, plan, setup, into) {
     into.stats.chunks += result2.stats.chunks;
   }
 }
-var BATCH;
+var BATCH2;
 var init_collect_parallel = __esm({
   "src/app/collect-parallel.ts"() {
     "use strict";
     init_linear_regexp();
     init_content_reader();
+    init_target_set();
     init_run_scan();
-    BATCH = 64;
+    BATCH2 = 64;
   }
 });
 
@@ -21042,7 +21157,7 @@ async function runScan(source, mode, setup, parallel) {
   const skipped = [];
   const into = { found, skipped, stats };
   const listed = parallel === void 0 ? void 0 : await source.targets?.();
-  if (parallel !== void 0 && listed !== void 0 && listed.targets.length >= parallel.minFiles) {
+  if (parallel !== void 0 && listed !== void 0 && targetCount(listed.targets) >= parallel.minFiles) {
     const { scanInParallel: scanInParallel2 } = await Promise.resolve().then(() => (init_collect_parallel(), collect_parallel_exports));
     for (const s of listed.skipped) skipped.push(s);
     await scanInParallel2(listed.targets, parallel, setup, into);
@@ -21053,7 +21168,7 @@ async function runScan(source, mode, setup, parallel) {
       const sink = collectingSink(setup, into);
       while (later !== void 0) {
         for (const s of later.skipped) skipped.push(s);
-        await reader.readFiles(later.targets, sink);
+        await reader.readFiles(allTargets(later.targets), sink);
         later = await later.later;
       }
     }
@@ -21082,6 +21197,7 @@ var init_run_scan = __esm({
     "use strict";
     init_detect();
     init_apply_filters();
+    init_target_set();
   }
 });
 
@@ -21980,41 +22096,7 @@ var BlobReader = class {
 
 // src/git/commit-log.ts
 init_errors();
-
-// src/model/path-text.ts
-import { isUtf8 } from "node:buffer";
-function sequenceLength(b, i) {
-  const c = b[i] ?? 0;
-  if (c < 128) return 1;
-  const cont = (k) => ((b[i + k] ?? 0) & 192) === 128;
-  const next = b[i + 1] ?? 0;
-  if (c >= 194 && c <= 223) return cont(1) ? 2 : 0;
-  if (c >= 224 && c <= 239) {
-    if (c === 224 && next < 160 || c === 237 && next > 159) return 0;
-    return cont(1) && cont(2) ? 3 : 0;
-  }
-  if (c >= 240 && c <= 244) {
-    if (c === 240 && next < 144 || c === 244 && next > 143) return 0;
-    return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  }
-  return 0;
-}
-function pathText(bytes) {
-  if (isUtf8(bytes)) return { path: bytes.toString("utf8") };
-  let path = "";
-  let i = 0;
-  while (i < bytes.length) {
-    const n = sequenceLength(bytes, i);
-    if (n === 0) {
-      path += `\\x${(bytes[i] ?? 0).toString(16).padStart(2, "0")}`;
-      i++;
-    } else {
-      path += bytes.toString("utf8", i, i + n);
-      i += n;
-    }
-  }
-  return { path, pathBytes: bytes.toString("base64") };
-}
+init_path_text();
 
 // src/git/revision-args.ts
 init_errors();
@@ -22210,6 +22292,7 @@ async function* streamCommitLog(cwd, walk) {
 
 // src/git/staged-changes.ts
 init_errors();
+init_path_text();
 var GITLINK_MODE = "160000";
 var SYMLINK_MODE = "120000";
 var ZERO_ID = /^0+$/;
@@ -22714,7 +22797,7 @@ function createHistorySource(options2) {
 }
 
 // src/sources/staged-source.ts
-import { lstatSync as lstatSync2, readFileSync as readFileSync3 } from "node:fs";
+import { lstatSync, readFileSync as readFileSync2 } from "node:fs";
 
 // src/git/blob-id.ts
 import { createHash } from "node:crypto";
@@ -22724,105 +22807,13 @@ function gitBlobId(data, idLength) {
 
 // src/sources/staged-source.ts
 init_content_reader();
-
-// src/sources/walk-folder.ts
-var import_ignore = __toESM(require_ignore(), 1);
-import { isUtf8 as isUtf82 } from "node:buffer";
-import {
-  closeSync as closeSync3,
-  constants as constants3,
-  fstatSync as fstatSync3,
-  lstatSync,
-  openSync as openSync3,
-  readdirSync,
-  readFileSync as readFileSync2
-} from "node:fs";
-var SLASH = Buffer.from("/");
-var GIT = Buffer.from(".git");
-var GITIGNORE = Buffer.from(".gitignore");
-function kindOf(entry, abs) {
-  if (entry.isFile()) return "file";
-  if (entry.isDirectory()) return "dir";
-  if (entry.isSymbolicLink()) return "symlink";
-  if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice())
-    return "special";
-  const s = lstatSync(abs);
-  if (s.isFile()) return "file";
-  if (s.isDirectory()) return "dir";
-  return s.isSymbolicLink() ? "symlink" : "special";
-}
-var NO_WAIT = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
-function readIgnoreFile(path) {
-  let fd;
-  try {
-    fd = openSync3(path, NO_WAIT);
-  } catch {
-    return void 0;
-  }
-  try {
-    return fstatSync3(fd).isFile() ? readFileSync2(fd, "utf8") : void 0;
-  } catch {
-    return void 0;
-  } finally {
-    closeSync3(fd);
-  }
-}
-function ignoredBy(chain, rel, isDir) {
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const r = chain[i];
-    const local = r.dir === "" ? rel : rel.slice(r.dir.length + 1);
-    const verdict = r.rules.test(isDir ? `${local}/` : local);
-    if (verdict.ignored) return true;
-    if (verdict.unignored) return false;
-  }
-  return false;
-}
-function walkFolder(root) {
-  const files = [];
-  const unreadable2 = [];
-  const rootBytes = Buffer.from(root);
-  const visit = (rel, chain) => {
-    const abs = rel.length === 0 ? rootBytes : Buffer.concat([rootBytes, SLASH, rel]);
-    let entries;
-    try {
-      entries = readdirSync(abs, { withFileTypes: true, encoding: "buffer" });
-    } catch (error) {
-      unreadable2.push({ bytes: rel, code: error.code ?? "EIO" });
-      return;
-    }
-    let rules = chain;
-    const listed = entries.find((e) => e.name.equals(GITIGNORE));
-    if (listed !== void 0 && kindOf(listed, Buffer.concat([abs, SLASH, GITIGNORE])) === "file") {
-      const text2 = readIgnoreFile(Buffer.concat([abs, SLASH, GITIGNORE]));
-      if (text2 !== void 0)
-        rules = [...chain, { dir: rel.toString("utf8"), rules: (0, import_ignore.default)().add(text2) }];
-    }
-    entries.sort((a, b) => Buffer.compare(a.name, b.name));
-    for (const entry of entries) {
-      if (entry.name.equals(GIT)) continue;
-      const path = rel.length === 0 ? entry.name : Buffer.concat([rel, SLASH, entry.name]);
-      const kind = kindOf(entry, Buffer.concat([abs, SLASH, entry.name]));
-      const text2 = path.toString("utf8");
-      if (rules.length > 0 && ignoredBy(rules, text2, kind === "dir")) continue;
-      if (kind === "dir") visit(path, rules);
-      else files.push({ bytes: path, kind });
-    }
-  };
-  visit(Buffer.alloc(0), []);
-  return { files, unreadable: unreadable2 };
-}
-function joinBytes(folder, rel) {
-  if (isUtf82(rel)) return `${folder}${folder.endsWith("/") ? "" : "/"}${rel.toString("utf8")}`;
-  return Buffer.concat([Buffer.from(folder), folder.endsWith("/") ? Buffer.alloc(0) : SLASH, rel]);
-}
-
-// src/sources/staged-source.ts
+init_target_set();
 function readIfStaged(top, change) {
   try {
     const abs = joinBytes(top, change.pathBuffer);
-    const stat = lstatSync2(abs);
+    const stat = lstatSync(abs);
     if (!stat.isFile() || stat.size > STREAM_ABOVE) return void 0;
-    const data = readFileSync3(abs);
+    const data = readFileSync2(abs);
     return gitBlobId(data, change.blob.length) === change.blob ? data : void 0;
   } catch {
     return void 0;
@@ -22940,6 +22931,9 @@ function createStdinSource(input, read, path = "<stdin>") {
 import { statSync } from "node:fs";
 import { isAbsolute as isAbsolute2, relative, resolve as resolve2, sep } from "node:path";
 
+// src/git/list-tree-files.ts
+import { isUtf8 as isUtf83 } from "node:buffer";
+
 // src/git/find-repo-root.ts
 init_errors();
 var asked = /* @__PURE__ */ new Map();
@@ -22971,46 +22965,80 @@ async function findRepoRoot(dir) {
 
 // src/git/list-tree-files.ts
 var TAB = 9;
-function kindOfMode(mode) {
-  if (mode === "120000") return "symlink";
-  if (mode === "160000") return "gitlink";
-  return "file";
+var SLASH2 = 47;
+var ZERO = 48;
+var FILE = 0;
+var SYMLINK = 1;
+var GITLINK = 2;
+function kindOfMode(out, at) {
+  if (out[at] === 49 && out[at + 2] === ZERO && out[at + 3] === ZERO && out[at + 4] === ZERO) {
+    if (out[at + 1] === 50 && out[at + 5] === ZERO && out[at + 6] === 32) return SYMLINK;
+    if (out[at + 1] === 54 && out[at + 5] === ZERO && out[at + 6] === 32) return GITLINK;
+  }
+  return FILE;
+}
+function listOf(out, n) {
+  return {
+    bytes: out,
+    starts: new Int32Array(n),
+    ends: new Int32Array(n),
+    kinds: new Uint8Array(n),
+    utf8: isUtf83(out)
+  };
+}
+function records(out) {
+  let n = 0;
+  for (let at = out.indexOf(0); at !== -1; at = out.indexOf(0, at + 1)) n++;
+  return out.length > 0 && out[out.length - 1] !== 0 ? n + 1 : n;
+}
+function trimmed(list, n) {
+  return {
+    bytes: list.bytes,
+    starts: list.starts.subarray(0, n),
+    ends: list.ends.subarray(0, n),
+    kinds: list.kinds.subarray(0, n),
+    utf8: list.utf8
+  };
 }
 function parseStagedListing(out) {
-  const files = [];
-  let last;
+  const list = listOf(out, records(out));
+  let n = 0;
   let at = 0;
   while (at < out.length) {
     let end = out.indexOf(0, at);
     if (end === -1) end = out.length;
     const tab = out.indexOf(TAB, at);
     if (tab !== -1 && tab < end) {
-      const bytes = out.subarray(tab + 1, end);
-      if (last === void 0 || !last.equals(bytes)) {
-        files.push({ bytes, kind: kindOfMode(out.toString("latin1", at, at + 6)) });
-        last = bytes;
+      const start = tab + 1;
+      const again = n > 0 && out[tab - 1] !== ZERO && out.compare(out, list.starts[n - 1], list.ends[n - 1], start, end) === 0;
+      if (!again) {
+        list.starts[n] = start;
+        list.ends[n] = end;
+        list.kinds[n] = kindOfMode(out, at);
+        n++;
       }
     }
     at = end + 1;
   }
-  return files;
+  return trimmed(list, n);
 }
 function parseOthersListing(out) {
-  const files = [];
+  const list = listOf(out, records(out));
+  let n = 0;
   let at = 0;
   while (at < out.length) {
     let end = out.indexOf(0, at);
     if (end === -1) end = out.length;
     if (end > at) {
-      const nested = out[end - 1] === 47;
-      files.push({
-        bytes: out.subarray(at, nested ? end - 1 : end),
-        kind: nested ? "gitlink" : "file"
-      });
+      const nested = out[end - 1] === SLASH2;
+      list.starts[n] = at;
+      list.ends[n] = nested ? end - 1 : end;
+      list.kinds[n] = nested ? GITLINK : FILE;
+      n++;
     }
     at = end + 1;
   }
-  return files;
+  return trimmed(list, n);
 }
 async function listTreeFiles(dir) {
   const place = await workTreeOf(dir);
@@ -23028,7 +23056,97 @@ async function listTreeFiles(dir) {
 
 // src/sources/tree-source.ts
 init_errors();
+init_path_text();
 init_content_reader();
+init_target_set();
+
+// src/sources/walk-folder.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import {
+  closeSync as closeSync3,
+  constants as constants3,
+  fstatSync as fstatSync3,
+  lstatSync as lstatSync2,
+  openSync as openSync3,
+  readdirSync,
+  readFileSync as readFileSync3
+} from "node:fs";
+var SLASH3 = Buffer.from("/");
+var GIT = Buffer.from(".git");
+var GITIGNORE = Buffer.from(".gitignore");
+function kindOf(entry, abs) {
+  if (entry.isFile()) return "file";
+  if (entry.isDirectory()) return "dir";
+  if (entry.isSymbolicLink()) return "symlink";
+  if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice())
+    return "special";
+  const s = lstatSync2(abs);
+  if (s.isFile()) return "file";
+  if (s.isDirectory()) return "dir";
+  return s.isSymbolicLink() ? "symlink" : "special";
+}
+var NO_WAIT = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
+function readIgnoreFile(path) {
+  let fd;
+  try {
+    fd = openSync3(path, NO_WAIT);
+  } catch {
+    return void 0;
+  }
+  try {
+    return fstatSync3(fd).isFile() ? readFileSync3(fd, "utf8") : void 0;
+  } catch {
+    return void 0;
+  } finally {
+    closeSync3(fd);
+  }
+}
+function ignoredBy(chain, rel, isDir) {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const r = chain[i];
+    const local = r.dir === "" ? rel : rel.slice(r.dir.length + 1);
+    const verdict = r.rules.test(isDir ? `${local}/` : local);
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
+  }
+  return false;
+}
+function walkFolder(root) {
+  const files = [];
+  const unreadable2 = [];
+  const rootBytes = Buffer.from(root);
+  const visit = (rel, chain) => {
+    const abs = rel.length === 0 ? rootBytes : Buffer.concat([rootBytes, SLASH3, rel]);
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true, encoding: "buffer" });
+    } catch (error) {
+      unreadable2.push({ bytes: rel, code: error.code ?? "EIO" });
+      return;
+    }
+    let rules = chain;
+    const listed = entries.find((e) => e.name.equals(GITIGNORE));
+    if (listed !== void 0 && kindOf(listed, Buffer.concat([abs, SLASH3, GITIGNORE])) === "file") {
+      const text2 = readIgnoreFile(Buffer.concat([abs, SLASH3, GITIGNORE]));
+      if (text2 !== void 0)
+        rules = [...chain, { dir: rel.toString("utf8"), rules: (0, import_ignore.default)().add(text2) }];
+    }
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    for (const entry of entries) {
+      if (entry.name.equals(GIT)) continue;
+      const path = rel.length === 0 ? entry.name : Buffer.concat([rel, SLASH3, entry.name]);
+      const kind = kindOf(entry, Buffer.concat([abs, SLASH3, entry.name]));
+      const text2 = path.toString("utf8");
+      if (rules.length > 0 && ignoredBy(rules, text2, kind === "dir")) continue;
+      if (kind === "dir") visit(path, rules);
+      else files.push({ bytes: path, kind });
+    }
+  };
+  visit(Buffer.alloc(0), []);
+  return { files, unreadable: unreadable2 };
+}
+
+// src/sources/tree-source.ts
 function toPosix(path) {
   return sep === "/" ? path : path.split(sep).join("/");
 }
@@ -23055,13 +23173,6 @@ function folderPrefix(abs, cwd, root) {
 function prefixBytes(prefix, rel) {
   return prefix === "" ? rel : Buffer.concat([Buffer.from(`${prefix}/`), rel]);
 }
-function gitTargets(root, files) {
-  return files.map((f) => ({
-    abs: joinBytes(root, f.bytes),
-    ...pathText(f.bytes),
-    ...f.kind === "file" ? {} : { kind: f.kind }
-  }));
-}
 async function targetsOf(path, options2, into) {
   const { cwd, root } = options2;
   const abs = resolve2(cwd, path);
@@ -23077,19 +23188,19 @@ async function targetsOf(path, options2, into) {
     );
   }
   if (!isDir) {
-    into.targets.push({ abs, path: displayFor(abs, cwd, cwd, root), explicit: true });
+    into.files.push({ abs, path: displayFor(abs, cwd, cwd, root), explicit: true });
     return;
   }
   const git = await listTreeFiles(abs);
   if (git !== void 0) {
-    for (const t of gitTargets(git.root, git.files)) into.targets.push(t);
-    into.later.push(git.untracked.then((files) => gitTargets(git.root, files)));
+    into.packs.push({ ...git.files, base: git.root });
+    into.later.push(git.untracked.then((files) => ({ ...files, base: git.root })));
     return;
   }
   const walked = walkFolder(abs);
   const base = folderPrefix(abs, cwd, root);
   for (const f of walked.files) {
-    into.targets.push({
+    into.files.push({
       abs: joinBytes(abs, f.bytes),
       ...pathText(prefixBytes(base, f.bytes)),
       ...f.kind === "file" ? {} : { kind: f.kind }
@@ -23106,12 +23217,21 @@ async function targetsOf(path, options2, into) {
   }
 }
 async function listTargets(options2) {
-  const keyOf = (t) => typeof t.abs === "string" ? t.abs : `\0${t.abs.toString("base64")}`;
-  const into = { targets: [], skipped: [], later: [] };
-  for (const path of options2.paths.length === 0 ? ["."] : options2.paths) {
-    await targetsOf(path, options2, into);
+  const paths = options2.paths.length === 0 ? ["."] : options2.paths;
+  const into = { files: [], packs: [], skipped: [], later: [] };
+  for (const path of paths) await targetsOf(path, options2, into);
+  const listed = { files: into.files, packs: into.packs };
+  const laterSet = (packs) => ({ files: [], packs });
+  if (paths.length === 1) {
+    if (into.later.length === 0) return { targets: listed, skipped: into.skipped };
+    const later2 = Promise.all(into.later).then((packs) => ({
+      targets: laterSet(packs),
+      skipped: []
+    }));
+    return { targets: listed, skipped: into.skipped, later: later2 };
   }
-  const named = new Set(into.targets.filter((t) => t.explicit === true).map(keyOf));
+  const keyOf = (t) => typeof t.abs === "string" ? t.abs : `\0${t.abs.toString("base64")}`;
+  const named = new Set(into.files.filter((t) => t.explicit === true).map(keyOf));
   const seen = /* @__PURE__ */ new Set();
   const fresh = (t) => {
     const key = keyOf(t);
@@ -23119,14 +23239,15 @@ async function listTargets(options2) {
     seen.add(key);
     return true;
   };
-  const now = into.targets.filter(fresh);
+  const now = { files: allTargets(listed).filter(fresh), packs: [] };
   if (into.later.length === 0) return { targets: now, skipped: into.skipped };
-  const later = Promise.all(into.later).then((lists) => ({
-    targets: lists.flat().filter(fresh),
+  const later = Promise.all(into.later).then((packs) => ({
+    targets: { files: allTargets(laterSet(packs)).filter(fresh), packs: [] },
     skipped: []
   }));
   return { targets: now, skipped: into.skipped, later };
 }
+var BATCH = 256;
 function createTreeSource(options2) {
   let listed;
   const list = () => {
@@ -23140,7 +23261,10 @@ function createTreeSource(options2) {
       let listing = await list();
       while (listing !== void 0) {
         for (const s of listing.skipped) sink.skip(s);
-        await reader.readFiles(listing.targets, sink);
+        const count = targetCount(listing.targets);
+        for (let at = 0; at < count; at += BATCH) {
+          await reader.readFiles(targetsIn(listing.targets, at, at + BATCH), sink);
+        }
         listing = await listing.later;
       }
     }
@@ -27758,7 +27882,7 @@ async function resolveRange(request, git, options2 = {}) {
 // src/action/scan-request.ts
 init_errors();
 var SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-var ZERO = /^0+$/;
+var ZERO2 = /^0+$/;
 function record2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
 }
@@ -27843,11 +27967,11 @@ function scanRequest(eventName, payload, inputs = {}) {
   if (eventName === "push") {
     const branch = branchOf(event.ref, "ref");
     const after = text(event.after);
-    if (event.deleted === true || after !== void 0 && ZERO.test(after))
+    if (event.deleted === true || after !== void 0 && ZERO2.test(after))
       return { kind: "nothing", reason: `${text(event.ref) ?? "the ref"} was deleted` };
     const head = sha(event.after, "after");
     const before = text(event.before);
-    if (before === void 0 || ZERO.test(before) || event.created === true) {
+    if (before === void 0 || ZERO2.test(before) || event.created === true) {
       return {
         kind: "branch",
         head,

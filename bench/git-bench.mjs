@@ -63,7 +63,8 @@ const env = {
   GIT_COMMITTER_EMAIL: 'bench@example.invalid',
   NO_COLOR: '1',
 };
-const git = (cwd, ...args) => execFileSync('git', args, { cwd, env, encoding: 'utf8' });
+const git = (cwd, ...args) =>
+  execFileSync('git', args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 
 // --- synthetic history through git fast-import ---
 async function buildHistory(dir, commits) {

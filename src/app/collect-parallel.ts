@@ -2,9 +2,10 @@ import { Worker } from 'node:worker_threads';
 import type { EngineAllowlist } from '../model/config.js';
 import type { Finding } from '../model/finding.js';
 import type { ScanStats, Skipped } from '../model/outcome.js';
-import type { FileTarget } from '../model/source.js';
+import type { FileTarget, TargetSet } from '../model/source.js';
 import { LinearRegExp } from '../schema/linear-regexp.js';
 import { ContentReader, type ReaderOptions } from '../sources/content-reader.js';
+import { targetCount, targetsIn } from '../sources/target-set.js';
 import type { LoadedSetup } from './create-scan-setup.js';
 import { collectingSink, type ScanSetup } from './run-scan.js';
 
@@ -45,7 +46,8 @@ export interface WorkerInit {
   readonly compileOptions: LoadedSetup['compileOptions'];
   readonly read: Omit<ReaderOptions, 'source' | 'filter'>;
   readonly allow: AllowlistData;
-  readonly targets: readonly FileTarget[];
+  /** Packed names cross as typed arrays (one copy each), not one clone per file. */
+  readonly targets: TargetSet;
   /** One Int32: the index of the next file to take, shared by every thread. */
   readonly counter: SharedArrayBuffer;
 }
@@ -103,18 +105,20 @@ export function allowlistFromData(data: AllowlistData): EngineAllowlist {
   };
 }
 
-/** A target as a worker received it: a Buffer path arrives as a plain Uint8Array. */
-export function revivedTarget(t: FileTarget): FileTarget {
-  return typeof t.abs === 'string' || Buffer.isBuffer(t.abs)
-    ? t
-    : {
-        ...t,
-        abs: Buffer.from(
-          (t.abs as Uint8Array).buffer,
-          (t.abs as Uint8Array).byteOffset,
-          (t.abs as Uint8Array).length,
-        ),
-      };
+/** A target set as a worker received it: Buffer paths arrive as plain Uint8Arrays. */
+export function revivedTargets(set: TargetSet): TargetSet {
+  const revive = (t: FileTarget): FileTarget =>
+    typeof t.abs === 'string' || Buffer.isBuffer(t.abs)
+      ? t
+      : {
+          ...t,
+          abs: Buffer.from(
+            (t.abs as Uint8Array).buffer,
+            (t.abs as Uint8Array).byteOffset,
+            (t.abs as Uint8Array).length,
+          ),
+        };
+  return { files: set.files.map(revive), packs: set.packs };
 }
 
 /**
@@ -124,7 +128,7 @@ export function revivedTarget(t: FileTarget): FileTarget {
  * start-up is never waited for.
  */
 export async function scanInParallel(
-  targets: readonly FileTarget[],
+  targets: TargetSet,
   plan: ParallelPlan,
   setup: ScanSetup,
   into: { found: Finding[]; skipped: Skipped[]; stats: ScanStats },
@@ -157,12 +161,9 @@ export async function scanInParallel(
   for (const w of workers) w.catch(() => undefined);
   const reader = new ContentReader({ ...plan.read, source: 'tree' });
   const sink = collectingSink(setup, into);
-  for (
-    let at = Atomics.add(next, 0, BATCH);
-    at < targets.length;
-    at = Atomics.add(next, 0, BATCH)
-  ) {
-    await reader.readFiles(targets.slice(at, at + BATCH), sink);
+  const count = targetCount(targets);
+  for (let at = Atomics.add(next, 0, BATCH); at < count; at = Atomics.add(next, 0, BATCH)) {
+    await reader.readFiles(targetsIn(targets, at, at + BATCH), sink);
   }
   for (const result of await Promise.all(workers)) {
     for (const f of result.found) into.found.push(f);

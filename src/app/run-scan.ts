@@ -7,6 +7,7 @@ import type { BaselineEntry, Finding } from '../model/finding.js';
 import type { ScanOutcome, ScanStats, Skipped } from '../model/outcome.js';
 import type { CompiledPack } from '../model/rule.js';
 import type { ScanSink, Source } from '../model/source.js';
+import { allTargets, targetCount } from '../sources/target-set.js';
 import type { ParallelPlan } from './collect-parallel.js';
 
 export interface ScanSetup {
@@ -65,7 +66,7 @@ export async function runScan(
   if (
     parallel !== undefined &&
     listed !== undefined &&
-    listed.targets.length >= parallel.minFiles
+    targetCount(listed.targets) >= parallel.minFiles
   ) {
     // Imported here, so worker_threads never loads on the pre-commit path.
     const { scanInParallel } = await import('./collect-parallel.js');
@@ -79,7 +80,7 @@ export async function runScan(
       const sink = collectingSink(setup, into);
       while (later !== undefined) {
         for (const s of later.skipped) skipped.push(s);
-        await reader.readFiles(later.targets, sink);
+        await reader.readFiles(allTargets(later.targets), sink);
         later = await later.later;
       }
     }

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import {
   allowlistFromData,
   BATCH,
-  revivedTarget,
+  revivedTargets,
   type WorkerInit,
   type WorkerResult,
 } from '../app/collect-parallel.js';
@@ -12,6 +12,7 @@ import type { ResolvedConfig } from '../model/config.js';
 import { compilePacks } from '../rules/compile-pack.js';
 import { loadUserRegexEngine } from '../schema/user-regex-engine.js';
 import { ContentReader } from '../sources/content-reader.js';
+import { targetCount, targetsIn } from '../sources/target-set.js';
 
 // A scan worker: compiles the same packs as the main thread, then takes batches of files from the
 // shared counter until none are left, and answers once with redacted findings, skips and counts.
@@ -30,14 +31,11 @@ const result: WorkerResult = {
 };
 const sink = collectingSink({ pack, config }, result);
 const next = new Int32Array(init.counter);
-const targets = init.targets;
+const targets = revivedTargets(init.targets);
+const count = targetCount(targets);
 async function work(): Promise<void> {
-  for (
-    let at = Atomics.add(next, 0, BATCH);
-    at < targets.length;
-    at = Atomics.add(next, 0, BATCH)
-  ) {
-    await reader.readFiles(targets.slice(at, at + BATCH).map(revivedTarget), sink);
+  for (let at = Atomics.add(next, 0, BATCH); at < count; at = Atomics.add(next, 0, BATCH)) {
+    await reader.readFiles(targetsIn(targets, at, at + BATCH), sink);
   }
   parentPort?.postMessage(result);
 }

@@ -1,70 +1,109 @@
-import type { FileKind } from '../model/source.js';
+import { isUtf8 } from 'node:buffer';
+import type { NameList } from '../model/source.js';
 import { workTreeOf } from './find-repo-root.js';
 import { runGit, runGitChecked } from './run-git.js';
-
-/** A path git lists, as the exact bytes it gave (names need not be UTF-8), with its kind. */
-export interface ListedFile {
-  readonly bytes: Buffer;
-  readonly kind: FileKind;
-}
 
 export interface GitFileList {
   /** Repository top level, absolute. */
   readonly root: string;
   /** Tracked files under the folder, repository-relative. */
-  readonly files: readonly ListedFile[];
+  readonly files: NameList;
   /** Untracked files git would track (not ignored), when their listing ends. */
-  readonly untracked: Promise<readonly ListedFile[]>;
+  readonly untracked: Promise<NameList>;
 }
 
 const TAB = 0x09;
+const SLASH = 0x2f;
+const ZERO = 0x30;
+/** Codes in FILE_KINDS. */
+const FILE = 0;
+const SYMLINK = 1;
+const GITLINK = 2;
 
 /** Index modes → kinds: 120000 a symlink, 160000 a submodule's commit, anything else a file. */
-function kindOfMode(mode: string): FileKind {
-  if (mode === '120000') return 'symlink';
-  if (mode === '160000') return 'gitlink';
-  return 'file';
+function kindOfMode(out: Buffer, at: number): number {
+  if (out[at] === 0x31 && out[at + 2] === ZERO && out[at + 3] === ZERO && out[at + 4] === ZERO) {
+    if (out[at + 1] === 0x32 && out[at + 5] === ZERO && out[at + 6] === 0x20) return SYMLINK;
+    if (out[at + 1] === 0x36 && out[at + 5] === ZERO && out[at + 6] === 0x20) return GITLINK;
+  }
+  return FILE;
+}
+
+/** Room for `n` names (every NUL ends one). */
+function listOf(out: Buffer, n: number) {
+  return {
+    bytes: out as Uint8Array,
+    starts: new Int32Array(n),
+    ends: new Int32Array(n),
+    kinds: new Uint8Array(n),
+    utf8: isUtf8(out),
+  };
+}
+
+/** Counts names (NUL-terminated records; a last one without its NUL counts too). */
+function records(out: Buffer): number {
+  let n = 0;
+  for (let at = out.indexOf(0); at !== -1; at = out.indexOf(0, at + 1)) n++;
+  return out.length > 0 && out[out.length - 1] !== 0 ? n + 1 : n;
+}
+
+/** Trims a list to its first `n` names. */
+function trimmed(list: ReturnType<typeof listOf>, n: number): NameList {
+  return {
+    bytes: list.bytes,
+    starts: list.starts.subarray(0, n),
+    ends: list.ends.subarray(0, n),
+    kinds: list.kinds.subarray(0, n),
+    utf8: list.utf8,
+  };
 }
 
 /** `git ls-files -s -z`: `<mode> <id> <stage>\t<path>\0`, each path once (conflicts list stages). */
-export function parseStagedListing(out: Buffer): ListedFile[] {
-  const files: ListedFile[] = [];
-  let last: Buffer | undefined;
+export function parseStagedListing(out: Buffer): NameList {
+  const list = listOf(out, records(out));
+  let n = 0;
   let at = 0;
   while (at < out.length) {
     let end = out.indexOf(0, at);
     if (end === -1) end = out.length;
     const tab = out.indexOf(TAB, at);
     if (tab !== -1 && tab < end) {
-      const bytes = out.subarray(tab + 1, end);
-      // Unmerged paths come once per stage, one after another.
-      if (last === undefined || !last.equals(bytes)) {
-        files.push({ bytes, kind: kindOfMode(out.toString('latin1', at, at + 6)) });
-        last = bytes;
+      const start = tab + 1;
+      // Unmerged paths come once per stage (a stage other than 0), one after another.
+      const again =
+        n > 0 &&
+        out[tab - 1] !== ZERO &&
+        out.compare(out, list.starts[n - 1], list.ends[n - 1], start, end) === 0;
+      if (!again) {
+        list.starts[n] = start;
+        list.ends[n] = end;
+        list.kinds[n] = kindOfMode(out, at);
+        n++;
       }
     }
     at = end + 1;
   }
-  return files;
+  return trimmed(list, n);
 }
 
 /** `git ls-files --others -z`: paths; a nested repository shows as its folder (`dir/`). */
-export function parseOthersListing(out: Buffer): ListedFile[] {
-  const files: ListedFile[] = [];
+export function parseOthersListing(out: Buffer): NameList {
+  const list = listOf(out, records(out));
+  let n = 0;
   let at = 0;
   while (at < out.length) {
     let end = out.indexOf(0, at);
     if (end === -1) end = out.length;
     if (end > at) {
-      const nested = out[end - 1] === 0x2f;
-      files.push({
-        bytes: out.subarray(at, nested ? end - 1 : end),
-        kind: nested ? 'gitlink' : 'file',
-      });
+      const nested = out[end - 1] === SLASH;
+      list.starts[n] = at;
+      list.ends[n] = nested ? end - 1 : end;
+      list.kinds[n] = nested ? GITLINK : FILE;
+      n++;
     }
     at = end + 1;
   }
-  return files;
+  return trimmed(list, n);
 }
 
 /**

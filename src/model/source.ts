@@ -26,9 +26,39 @@ export interface ScanSink {
   read(bytes: number): void;
 }
 
+/** FileKind by its code in `NameList.kinds`. */
+export const FILE_KINDS: readonly FileKind[] = ['file', 'symlink', 'gitlink', 'special'];
+
+/**
+ * Names listed in one buffer (git's own output, as it came): name i is
+ * `bytes[starts[i], ends[i])`, of kind `FILE_KINDS[kinds[i]]`. A list of tens of thousands of
+ * files stays four typed arrays: no object per file until a thread takes it to read, and it
+ * crosses to a worker as a copy of a few megabytes instead of one clone per file.
+ */
+export interface NameList {
+  readonly bytes: Uint8Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly kinds: Uint8Array;
+  /** Every name is valid UTF-8 (checked once for the whole buffer). */
+  readonly utf8: boolean;
+}
+
+/** Names relative to one folder: opened under `base`, reported as they are. */
+export interface PackedFiles extends NameList {
+  /** Absolute folder the names are relative to. */
+  readonly base: string;
+}
+
+/** Files to read: some one by one, most packed (see NameList). */
+export interface TargetSet {
+  readonly files: readonly FileTarget[];
+  readonly packs: readonly PackedFiles[];
+}
+
 /** Files to read, and what the listing itself could not look into (an unreadable folder). */
 export interface TargetList {
-  readonly targets: readonly FileTarget[];
+  readonly targets: TargetSet;
   readonly skipped: readonly Skipped[];
   /** More targets still being listed (git's untracked files): read these first meanwhile. */
   readonly later?: Promise<TargetList>;

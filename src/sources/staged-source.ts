@@ -10,7 +10,7 @@ import {
 } from '../git/staged-changes.js';
 import type { ScanSink, Source } from '../model/source.js';
 import { ContentReader, type ReaderOptions, type ReadLabel } from './content-reader.js';
-import { joinBytes } from './walk-folder.js';
+import { joinBytes } from './target-set.js';
 
 export interface StagedSourceOptions {
   /** Anywhere inside the work tree; git is run here with the inherited environment. */

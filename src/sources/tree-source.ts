@@ -1,12 +1,20 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { type ListedFile, listTreeFiles } from '../git/list-tree-files.js';
+import { listTreeFiles } from '../git/list-tree-files.js';
 import { KeyguardError } from '../model/errors.js';
 import type { Skipped } from '../model/outcome.js';
 import { pathText } from '../model/path-text.js';
-import type { FileTarget, ScanSink, Source, TargetList } from '../model/source.js';
+import type {
+  FileTarget,
+  PackedFiles,
+  ScanSink,
+  Source,
+  TargetList,
+  TargetSet,
+} from '../model/source.js';
 import { ContentReader, type ReaderOptions } from './content-reader.js';
-import { joinBytes, walkFolder } from './walk-folder.js';
+import { allTargets, joinBytes, targetCount, targetsIn } from './target-set.js';
+import { walkFolder } from './walk-folder.js';
 
 export interface TreeSourceOptions {
   /** Files or folders to scan, as the user gave them. */
@@ -50,17 +58,10 @@ function prefixBytes(prefix: string, rel: Buffer): Buffer {
 }
 
 interface Listing {
-  targets: FileTarget[];
+  files: FileTarget[];
+  packs: PackedFiles[];
   skipped: Skipped[];
-  later: Promise<FileTarget[]>[];
-}
-
-function gitTargets(root: string, files: readonly ListedFile[]): FileTarget[] {
-  return files.map((f) => ({
-    abs: joinBytes(root, f.bytes),
-    ...pathText(f.bytes),
-    ...(f.kind === 'file' ? {} : { kind: f.kind }),
-  }));
+  later: Promise<PackedFiles>[];
 }
 
 async function targetsOf(path: string, options: TreeSourceOptions, into: Listing): Promise<void> {
@@ -78,13 +79,14 @@ async function targetsOf(path: string, options: TreeSourceOptions, into: Listing
     );
   }
   if (!isDir) {
-    into.targets.push({ abs, path: displayFor(abs, cwd, cwd, root), explicit: true });
+    into.files.push({ abs, path: displayFor(abs, cwd, cwd, root), explicit: true });
     return;
   }
   const git = await listTreeFiles(abs);
   if (git !== undefined) {
-    for (const t of gitTargets(git.root, git.files)) into.targets.push(t);
-    into.later.push(git.untracked.then((files) => gitTargets(git.root, files)));
+    // Repository-relative names, opened under the top folder: packed as git gave them.
+    into.packs.push({ ...git.files, base: git.root });
+    into.later.push(git.untracked.then((files) => ({ ...files, base: git.root })));
     return;
   }
   // Outside git (or a folder git ignores): paths relative to the repository or the current
@@ -92,7 +94,7 @@ async function targetsOf(path: string, options: TreeSourceOptions, into: Listing
   const walked = walkFolder(abs);
   const base = folderPrefix(abs, cwd, root);
   for (const f of walked.files) {
-    into.targets.push({
+    into.files.push({
       abs: joinBytes(abs, f.bytes),
       ...pathText(prefixBytes(base, f.bytes)),
       ...(f.kind === 'file' ? {} : { kind: f.kind }),
@@ -109,17 +111,30 @@ async function targetsOf(path: string, options: TreeSourceOptions, into: Listing
   }
 }
 
-/** Every file under the given paths, each once: what is listed now, and git's untracked files later. */
+/**
+ * Every file under the given paths, each once: what is listed now, and git's untracked files
+ * later. One path lists each file once already (git's tracked and untracked files are apart);
+ * several may overlap, and are unpacked to drop repeats.
+ */
 async function listTargets(options: TreeSourceOptions): Promise<TargetList> {
+  const paths = options.paths.length === 0 ? ['.'] : options.paths;
+  const into: Listing = { files: [], packs: [], skipped: [], later: [] };
+  for (const path of paths) await targetsOf(path, options, into);
+  const listed: TargetSet = { files: into.files, packs: into.packs };
+  const laterSet = (packs: PackedFiles[]): TargetSet => ({ files: [], packs });
+  if (paths.length === 1) {
+    if (into.later.length === 0) return { targets: listed, skipped: into.skipped };
+    const later = Promise.all(into.later).then((packs) => ({
+      targets: laterSet(packs),
+      skipped: [],
+    }));
+    return { targets: listed, skipped: into.skipped, later };
+  }
   const keyOf = (t: FileTarget) =>
     typeof t.abs === 'string' ? t.abs : `\0${t.abs.toString('base64')}`;
-  const into: Listing = { targets: [], skipped: [], later: [] };
-  for (const path of options.paths.length === 0 ? ['.'] : options.paths) {
-    await targetsOf(path, options, into);
-  }
   // A file named on the command line is read as named, whatever the order of the paths: a FIFO
   // in `tree . pipe` is a special file the user asked for (exit 2), not a walked entry to list.
-  const named = new Set(into.targets.filter((t) => t.explicit === true).map(keyOf));
+  const named = new Set(into.files.filter((t) => t.explicit === true).map(keyOf));
   const seen = new Set<string>();
   const fresh = (t: FileTarget): boolean => {
     const key = keyOf(t);
@@ -127,14 +142,17 @@ async function listTargets(options: TreeSourceOptions): Promise<TargetList> {
     seen.add(key);
     return true;
   };
-  const now = into.targets.filter(fresh);
+  const now = { files: allTargets(listed).filter(fresh), packs: [] };
   if (into.later.length === 0) return { targets: now, skipped: into.skipped };
-  const later = Promise.all(into.later).then((lists) => ({
-    targets: lists.flat().filter(fresh),
+  const later = Promise.all(into.later).then((packs) => ({
+    targets: { files: allTargets(laterSet(packs)).filter(fresh), packs: [] },
     skipped: [],
   }));
   return { targets: now, skipped: into.skipped, later };
 }
+
+/** Files taken at a time from a listing: a few objects alive at once, not one per listed file. */
+const BATCH = 256;
 
 /** The working-tree source: every file git tracks or would track, or a .gitignore-aware walk. */
 export function createTreeSource(options: TreeSourceOptions): Source {
@@ -151,7 +169,10 @@ export function createTreeSource(options: TreeSourceOptions): Source {
       let listing: TargetList | undefined = await list();
       while (listing !== undefined) {
         for (const s of listing.skipped) sink.skip(s);
-        await reader.readFiles(listing.targets, sink);
+        const count = targetCount(listing.targets);
+        for (let at = 0; at < count; at += BATCH) {
+          await reader.readFiles(targetsIn(listing.targets, at, at + BATCH), sink);
+        }
         listing = await listing.later;
       }
     },

@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import {
   closeSync,
   constants,
@@ -119,10 +118,4 @@ export function walkFolder(root: string): WalkResult {
   };
   visit(Buffer.alloc(0), []);
   return { files, unreadable };
-}
-
-/** Joins a folder and a path listed under it: a string, or bytes when the name is not UTF-8. */
-export function joinBytes(folder: string, rel: Buffer): string | Buffer {
-  if (isUtf8(rel)) return `${folder}${folder.endsWith('/') ? '' : '/'}${rel.toString('utf8')}`;
-  return Buffer.concat([Buffer.from(folder), folder.endsWith('/') ? Buffer.alloc(0) : SLASH, rel]);
 }

@@ -1,0 +1,72 @@
+import { isUtf8 } from 'node:buffer';
+import { pathText } from '../model/path-text.js';
+import { FILE_KINDS, type FileTarget, type PackedFiles, type TargetSet } from '../model/source.js';
+
+const SLASH = Buffer.from('/');
+
+/** Joins a folder and a path listed under it: a string, or bytes when the name is not UTF-8. */
+export function joinBytes(folder: string, rel: Buffer): string | Buffer {
+  if (isUtf8(rel)) return `${folder}${folder.endsWith('/') ? '' : '/'}${rel.toString('utf8')}`;
+  return Buffer.concat([Buffer.from(folder), folder.endsWith('/') ? Buffer.alloc(0) : SLASH, rel]);
+}
+
+/** How many files a set holds. */
+export function targetCount(set: TargetSet): number {
+  let n = set.files.length;
+  for (const p of set.packs) n += p.starts.length;
+  return n;
+}
+
+/** A typed array as a Buffer over the same memory (a worker receives plain Uint8Arrays). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** File `i` of a pack, as the reader takes it. */
+function packedTarget(pack: PackedFiles, bytes: Buffer, i: number): FileTarget {
+  const start = pack.starts[i] as number;
+  const end = pack.ends[i] as number;
+  const code = pack.kinds[i] as number;
+  const kind = code === 0 ? undefined : FILE_KINDS[code];
+  if (pack.utf8) {
+    // Valid UTF-8 (the common case, checked once for the whole list): strings straight away.
+    const path = bytes.toString('utf8', start, end);
+    const base = pack.base;
+    const abs = `${base}${base.endsWith('/') ? '' : '/'}${path}`;
+    return kind === undefined ? { abs, path } : { abs, path, kind };
+  }
+  const name = bytes.subarray(start, end);
+  return {
+    abs: joinBytes(pack.base, name),
+    ...pathText(name),
+    ...(kind === undefined ? {} : { kind }),
+  };
+}
+
+/**
+ * Files `from` up to `to` of a set (files listed one by one first, then each pack in turn): a
+ * thread makes objects only for the files it takes.
+ */
+export function targetsIn(set: TargetSet, from: number, to: number): FileTarget[] {
+  const out: FileTarget[] = [];
+  let offset = 0;
+  const take = (count: number, make: (i: number) => FileTarget) => {
+    const lo = Math.max(from, offset);
+    const hi = Math.min(to, offset + count);
+    for (let i = lo; i < hi; i++) out.push(make(i - offset));
+    offset += count;
+  };
+  const files = set.files;
+  take(files.length, (i) => files[i] as FileTarget);
+  for (const pack of set.packs) {
+    if (offset >= to) break;
+    const bytes = asBuffer(pack.bytes);
+    take(pack.starts.length, (i) => packedTarget(pack, bytes, i));
+  }
+  return out;
+}
+
+/** Every file of a set, one by one. */
+export function allTargets(set: TargetSet): FileTarget[] {
+  return targetsIn(set, 0, targetCount(set));
+}
