@@ -19649,6 +19649,20 @@ function isPacked(text2) {
 function isRunChar2(c) {
   return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47 || c === 61 || c === 37 || c === 92 || c === 95 || c === 45;
 }
+function inShortRun(text2, start, end, cache) {
+  if (start < cache.from || end > cache.to) {
+    let from = start;
+    while (from > 0 && start - from <= MAX_RUN && isRunChar2(text2.charCodeAt(from - 1))) from--;
+    let to = end;
+    while (to < text2.length && to - from <= MAX_RUN && isRunChar2(text2.charCodeAt(to))) to++;
+    cache.from = from;
+    cache.to = to;
+  }
+  return cache.to - cache.from <= MAX_RUN;
+}
+function inCapitalWords(text2, start, end) {
+  return isCapital(text2.charCodeAt(start - 1)) && isCapital(text2.charCodeAt(end)) && !/[0-9]/.test(text2.slice(start, end));
+}
 function isolated(text2, rule2, start, length) {
   if (start < 0 || start + length > text2.length) return [];
   const m = findMatches(text2.slice(start, start + length), rule2).find(
@@ -19675,9 +19689,11 @@ function gluedKeyIds(text2, rule2, found) {
   const own = sortedByStart(found.filter((m) => m.rule === rule2));
   const out = [];
   let lastEnd = -1;
+  const run = { from: 0, to: 0 };
   for (const at of keywordOffsets(text2, rule2.keywords).sort((a, b) => a - b)) {
     if (at < lastEnd || overlapsAny(own, at, at + length)) continue;
     for (const m of isolated(text2, rule2, at, length)) {
+      if (!inShortRun(text2, m.start, m.end, run) || inCapitalWords(text2, m.start, m.end)) continue;
       out.push(m);
       lastEnd = m.end;
     }
@@ -19709,7 +19725,7 @@ function gluedSecrets(text2, rule2, pack, raw) {
       }
       const runStart = at;
       while (at < text2.length && isRunChar2(text2.charCodeAt(at))) at++;
-      if (at - runStart > length) {
+      if (at - runStart > length && at - runStart <= MAX_RUN) {
         starts.add(runStart);
         starts.add(at - length);
       }
@@ -19728,13 +19744,15 @@ function gluedSecrets(text2, rule2, pack, raw) {
   }
   return out;
 }
-var GLUE_REACH, fixedLength;
+var GLUE_REACH, MAX_RUN, isCapital, fixedLength;
 var init_glued_values = __esm({
   "src/engine/glued-values.ts"() {
     "use strict";
     init_match();
     init_scan_regions();
     GLUE_REACH = 512;
+    MAX_RUN = 1024;
+    isCapital = (c) => c >= 65 && c <= 90;
     fixedLength = (rule2) => rule2.kind === "key-id" || rule2.kind === "secret" ? rule2.spec.minValueRun : void 0;
   }
 });

@@ -18,13 +18,17 @@ import { keywordOffsets } from './scan-regions.js';
  *   pair's reach capped at GLUE_REACH: packed values sit close.
  *
  * Text without a NUL is untouched: there a letter before or after a value means it is part of a
- * longer word, and the boundaries keep their meaning.
+ * longer word, and the boundaries keep their meaning. In packed data two shapes are still words,
+ * not glued values (both seen in system binaries): a value inside a run of more than MAX_RUN
+ * base64-like characters (an embedded base64 blob; packed columns are short and break at header
+ * bytes), and a key ID without a digit between two capital letters (a table of upper-case words).
  */
 export function isPacked(text: string): boolean {
   return text.includes('\0');
 }
 
 const GLUE_REACH = 512;
+const MAX_RUN = 1024;
 
 /** `[A-Za-z0-9+/=%\\_-]`: characters a glued value and its neighbours run together with. */
 function isRunChar(c: number): boolean {
@@ -39,6 +43,38 @@ function isRunChar(c: number): boolean {
     c === 0x5c ||
     c === 0x5f ||
     c === 0x2d
+  );
+}
+
+/**
+ * Whether [start, end) sits in a run of at most MAX_RUN run characters. `cache` remembers the
+ * last run measured: candidates come in order, so each character is looked at about once.
+ */
+function inShortRun(
+  text: string,
+  start: number,
+  end: number,
+  cache: { from: number; to: number },
+): boolean {
+  if (start < cache.from || end > cache.to) {
+    let from = start;
+    while (from > 0 && start - from <= MAX_RUN && isRunChar(text.charCodeAt(from - 1))) from--;
+    let to = end;
+    while (to < text.length && to - from <= MAX_RUN && isRunChar(text.charCodeAt(to))) to++;
+    cache.from = from;
+    cache.to = to;
+  }
+  return cache.to - cache.from <= MAX_RUN;
+}
+
+const isCapital = (c: number) => c >= 0x41 && c <= 0x5a;
+
+/** A key ID with no digit whose both neighbours are capital letters: a word in a word list. */
+function inCapitalWords(text: string, start: number, end: number): boolean {
+  return (
+    isCapital(text.charCodeAt(start - 1)) &&
+    isCapital(text.charCodeAt(end)) &&
+    !/[0-9]/.test(text.slice(start, end))
   );
 }
 
@@ -82,9 +118,11 @@ export function gluedKeyIds(
   const own = sortedByStart(found.filter((m) => m.rule === rule));
   const out: RawMatch[] = [];
   let lastEnd = -1;
+  const run = { from: 0, to: 0 };
   for (const at of keywordOffsets(text, rule.keywords).sort((a, b) => a - b)) {
     if (at < lastEnd || overlapsAny(own, at, at + length)) continue;
     for (const m of isolated(text, rule, at, length)) {
+      if (!inShortRun(text, m.start, m.end, run) || inCapitalWords(text, m.start, m.end)) continue;
       out.push(m);
       lastEnd = m.end;
     }
@@ -124,7 +162,7 @@ export function gluedSecrets(
       }
       const runStart = at;
       while (at < text.length && isRunChar(text.charCodeAt(at))) at++;
-      if (at - runStart > length) {
+      if (at - runStart > length && at - runStart <= MAX_RUN) {
         starts.add(runStart);
         starts.add(at - length);
       }

@@ -175,6 +175,31 @@ describe('keys in packed binary built byte by byte (runs everywhere)', () => {
     expect(scanned(r, 'invoice.pdf', [q])).toEqual(['aws-access-key-pair']);
   });
 
+  it('in packed data, a key-ID shape inside a base64 blob or a list of capital words is not a key', () => {
+    // Both seen in system binaries (an embedded base64 blob in node, Unicode name tables in
+    // libunistring) once glued values were looked for.
+    const r = tempRepo();
+    const p = fakePair();
+    const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    let blob = '';
+    for (let i = 0; i < 3000; i++) blob += b64[(i * 7919) % 64];
+    const words =
+      'JOINEDJOINERSTACCATOANTIKENOKYLISMAANTIRESTRICTIONBLACKBILABIALLADDERLAHSHULAKHAN';
+    r.write(
+      'lib.so',
+      Buffer.concat([
+        Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0]),
+        Buffer.from(`${blob.slice(0, 1500)}${p.id}${p.secret}${blob.slice(1500)}`),
+        Buffer.from([0, 0]),
+        Buffer.from(words),
+        Buffer.from([0]),
+      ]),
+    );
+    const res = r.keyguard(['tree', 'lib.so', '-f', 'json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(json(res.stdout).findings).toEqual([]);
+  });
+
   it('a key ID inside a longer word of ordinary text is still not one (boundaries hold in text)', () => {
     const r = tempRepo();
     const p = fakePair();
