@@ -9,6 +9,7 @@ import {
 import { packByteFilter } from '../app/create-scan-setup.js';
 import { collectingSink } from '../app/run-scan.js';
 import type { ResolvedConfig } from '../model/config.js';
+import { isBuiltinPack } from '../rules/builtin-pack.js';
 import { compilePacks } from '../rules/compile-pack.js';
 import { loadUserRegexEngine } from '../schema/user-regex-engine.js';
 import { ContentReader } from '../sources/content-reader.js';
@@ -17,8 +18,15 @@ import { targetCount, targetsIn } from '../sources/target-set.js';
 // A scan worker: compiles the same packs as the main thread, then takes batches of files from the
 // shared counter until none are left, and answers once with redacted findings, skips and counts.
 const init = workerData as WorkerInit;
-// User packs and config regexes run on the linear-time engine, loaded per thread.
-await loadUserRegexEngine();
+// User packs and config regexes run on the linear-time engine, loaded per thread, and only for
+// them: parsing it costs a worker more than its first batch of files.
+const allow = init.allow;
+if (
+  init.packSources.some((s) => !isBuiltinPack(s.spec)) ||
+  allow.secretRegexes.length > 0 ||
+  allow.lineRegexes.length > 0
+)
+  await loadUserRegexEngine();
 const pack = compilePacks(init.packSources, init.compileOptions);
 const config = {
   engineAllow: allowlistFromData(init.allow),
