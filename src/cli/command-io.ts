@@ -12,6 +12,8 @@ export interface CommandIo {
   readonly stderr: Output;
   /** Standard input, as it arrives. */
   readonly stdin: AsyncIterable<Buffer>;
+  /** Standard input is a terminal (interactive commands refuse to prompt without one). */
+  readonly stdinIsTTY?: boolean;
   /** Today as YYYY-MM-DD (allowlist expiry). */
   readonly today: string;
   readonly version: string;

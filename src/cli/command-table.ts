@@ -19,6 +19,8 @@ Commands:
   baseline [paths...] accept today's findings: write .keyguard-baseline.json (scans like tree)
   rules check|list    validate a rule pack and run its examples; list the built-in rules
   explain <ruleId>    the full guidance for a rule: why it matters, what to do, references
+  audit [paths...]    triage today's findings one by one: real, false positive (allowlist),
+                      accept (baseline), each with a reason; --list and --mark for scripts
   audit-aws-config    find long-term keys in plaintext in ~/.aws/credentials and ~/.aws/config
 
 Run 'keyguard <command> --help' for a command's options. Scans accept --verify (opt-in): it asks
@@ -41,6 +43,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   install: async () => (await import('./commands/install.js')).runInstall,
   doctor: async () => (await import('./commands/doctor.js')).runDoctor,
   explain: async () => (await import('./commands/explain.js')).runExplain,
+  audit: async () => (await import('./commands/audit.js')).runAudit,
   'audit-aws-config': async () =>
     (await import('./commands/audit-aws-config.js')).runAuditAwsConfig,
 };

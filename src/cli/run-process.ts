@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import process from 'node:process';
+import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
 import { setGitEnvironment } from '../git/git-command.js';
@@ -53,6 +54,8 @@ export function processIo(argv: readonly string[]): CommandIo {
     env: process.env,
     stdout: { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true },
     stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true },
+    // isatty(0), not process.stdin.isTTY: asking must not create the stream.
+    stdinIsTTY: isatty(0),
     // Touched only when read: creating process.stdin has side effects on a terminal.
     stdin: {
       [Symbol.asyncIterator]: () =>

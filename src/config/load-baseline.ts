@@ -16,7 +16,12 @@ function entryOf(e: unknown, version: 1 | 2): BaselineEntry | undefined {
     typeof r.secretHmac === 'string' && HEX64.test(r.secretHmac) ? r.secretHmac : undefined;
   if ((hash === undefined) === (hmac === undefined)) return undefined;
   if (r.legacy !== undefined && (r.legacy !== true || hash === undefined)) return undefined;
-  const base = { ruleId: r.ruleId, path: r.path };
+  if (r.reason !== undefined && typeof r.reason !== 'string') return undefined;
+  const base = {
+    ruleId: r.ruleId,
+    path: r.path,
+    ...(typeof r.reason === 'string' ? { reason: r.reason } : {}),
+  };
   if (hmac !== undefined) return version === 2 ? { ...base, secretHmac: hmac } : undefined;
   // A version 1 hash may be of a key ID: matched, never shown (see docs/baseline.md).
   return {

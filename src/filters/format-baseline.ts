@@ -34,14 +34,31 @@ function entryOf(f: Finding): BaselineEntry | undefined {
 export function baselineEntries(
   findings: readonly Finding[],
   keep: readonly BaselineEntry[] = [],
+  reasons: ReadonlyMap<string, string> = new Map(),
 ): BaselineEntry[] {
   const byKey = new Map<string, BaselineEntry>();
   for (const e of keep) byKey.set(identity(e), e);
   for (const f of findings) {
     const e = entryOf(f);
-    if (e !== undefined) byKey.set(identity(e), e);
+    if (e === undefined) continue;
+    const id = identity(e);
+    const reason = byKey.get(id)?.reason ?? reasons.get(id);
+    byKey.set(id, reason === undefined ? e : { ...e, reason });
   }
   return [...byKey.values()].sort(compare);
+}
+
+/** The reasons of existing entries, by identity: a rewritten baseline keeps why each was accepted. */
+export function baselineReasons(entries: readonly BaselineEntry[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of entries) if (e.reason !== undefined) out.set(identity(e), e.reason);
+  return out;
+}
+
+/** The baseline entry a finding becomes, with a reason (`keyguard audit`); undefined without a hash. */
+export function acceptedEntry(f: Finding, reason: string): BaselineEntry | undefined {
+  const e = entryOf(f);
+  return e === undefined ? undefined : { ...e, reason };
 }
 
 function entryLine(e: BaselineEntry): string {
@@ -49,7 +66,8 @@ function entryLine(e: BaselineEntry): string {
     e.secretHmac === undefined
       ? `"secretHash": ${JSON.stringify(e.secretHash ?? '')}${e.legacy === true ? ', "legacy": true' : ''}`
       : `"secretHmac": ${JSON.stringify(e.secretHmac)}`;
-  return `    {"ruleId": ${JSON.stringify(e.ruleId)}, "path": ${JSON.stringify(e.path)}, ${hash}}`;
+  const reason = e.reason === undefined ? '' : `, "reason": ${JSON.stringify(e.reason)}`;
+  return `    {"ruleId": ${JSON.stringify(e.ruleId)}, "path": ${JSON.stringify(e.path)}, ${hash}${reason}}`;
 }
 
 /**

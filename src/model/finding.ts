@@ -135,6 +135,8 @@ export interface BaselineEntry {
   readonly secretHmac?: string;
   /** A plain hash of unknown strength (a version 1 file): never shown, only matched. */
   readonly legacy?: boolean;
+  /** Why the finding was accepted (`keyguard audit` asks for one); kept when the file is rewritten. */
+  readonly reason?: string;
 }
 
 /** A baseline file: its entries and the key its HMAC entries (and new ones) are made with. */

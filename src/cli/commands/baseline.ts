@@ -8,6 +8,7 @@ import { baselineHashing, legacyTokens } from '../../filters/baseline-hashing.js
 import {
   BASELINE_VERSION,
   baselineEntries,
+  baselineReasons,
   formatBaseline,
 } from '../../filters/format-baseline.js';
 import { KeyguardError } from '../../model/errors.js';
@@ -108,7 +109,7 @@ export async function runBaseline(io: CommandIo): Promise<number> {
   }
   const old = previous?.entries ?? [];
   const outside = old.filter((e) => !covers(e.path));
-  const entries = baselineEntries(result.findings, outside);
+  const entries = baselineEntries(result.findings, outside, baselineReasons(old));
   // What each finding matched in the old file: the same entry, or its plain-hash form.
   const hashOfToken = new Map([...legacyTokens(old)].map(([hash, token]) => [token, hash]));
   const entryId = (e: BaselineEntry) =>
