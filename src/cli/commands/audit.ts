@@ -70,16 +70,15 @@ const VERDICTS: Readonly<Record<string, Verdict>> = {
   baseline: 'baseline',
 };
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
+
 /**
  * A reason as it will be stored: one line of text (control characters, which could redraw a
  * terminal wherever the reason is shown later, become spaces), trimmed, bounded; never empty.
  */
 function cleanReason(text: string): string | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  const one = text
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const one = text.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
   if (one === '') return undefined;
   return one.length > 500 ? one.slice(0, 500) : one;
 }
