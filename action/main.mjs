@@ -21669,7 +21669,12 @@ function entryOf(e, version) {
   const hmac2 = typeof r.secretHmac === "string" && HEX64.test(r.secretHmac) ? r.secretHmac : void 0;
   if (hash === void 0 === (hmac2 === void 0)) return void 0;
   if (r.legacy !== void 0 && (r.legacy !== true || hash === void 0)) return void 0;
-  const base = { ruleId: r.ruleId, path: r.path };
+  if (r.reason !== void 0 && typeof r.reason !== "string") return void 0;
+  const base = {
+    ruleId: r.ruleId,
+    path: r.path,
+    ...typeof r.reason === "string" ? { reason: r.reason } : {}
+  };
   if (hmac2 !== void 0) return version === 2 ? { ...base, secretHmac: hmac2 } : void 0;
   return {
     ...base,
