@@ -834,16 +834,16 @@ var init_read_gzip = __esm({
   }
 });
 
-// node_modules/events-universal/default.js
+// ../../work/wt-cli/node_modules/events-universal/default.js
 var require_default = __commonJS({
-  "node_modules/events-universal/default.js"(exports, module) {
+  "../../work/wt-cli/node_modules/events-universal/default.js"(exports, module) {
     module.exports = __require("events");
   }
 });
 
-// node_modules/fast-fifo/fixed-size.js
+// ../../work/wt-cli/node_modules/fast-fifo/fixed-size.js
 var require_fixed_size = __commonJS({
-  "node_modules/fast-fifo/fixed-size.js"(exports, module) {
+  "../../work/wt-cli/node_modules/fast-fifo/fixed-size.js"(exports, module) {
     module.exports = class FixedFIFO {
       constructor(hwm) {
         if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
@@ -881,9 +881,9 @@ var require_fixed_size = __commonJS({
   }
 });
 
-// node_modules/fast-fifo/index.js
+// ../../work/wt-cli/node_modules/fast-fifo/index.js
 var require_fast_fifo = __commonJS({
-  "node_modules/fast-fifo/index.js"(exports, module) {
+  "../../work/wt-cli/node_modules/fast-fifo/index.js"(exports, module) {
     var FixedFIFO = require_fixed_size();
     module.exports = class FastFIFO {
       constructor(hwm) {
@@ -928,9 +928,9 @@ var require_fast_fifo = __commonJS({
   }
 });
 
-// node_modules/b4a/index.js
+// ../../work/wt-cli/node_modules/b4a/index.js
 var require_b4a = __commonJS({
-  "node_modules/b4a/index.js"(exports, module) {
+  "../../work/wt-cli/node_modules/b4a/index.js"(exports, module) {
     function isBuffer(value) {
       return Buffer.isBuffer(value) || value instanceof Uint8Array;
     }
@@ -1089,9 +1089,9 @@ var require_b4a = __commonJS({
   }
 });
 
-// node_modules/text-decoder/lib/pass-through-decoder.js
+// ../../work/wt-cli/node_modules/text-decoder/lib/pass-through-decoder.js
 var require_pass_through_decoder = __commonJS({
-  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
+  "../../work/wt-cli/node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
     var b4a = require_b4a();
     module.exports = class PassThroughDecoder {
       constructor(encoding) {
@@ -1110,9 +1110,9 @@ var require_pass_through_decoder = __commonJS({
   }
 });
 
-// node_modules/text-decoder/lib/utf8-decoder.js
+// ../../work/wt-cli/node_modules/text-decoder/lib/utf8-decoder.js
 var require_utf8_decoder = __commonJS({
-  "node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
+  "../../work/wt-cli/node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
     var b4a = require_b4a();
     module.exports = class UTF8Decoder {
       constructor() {
@@ -1257,9 +1257,9 @@ var require_utf8_decoder = __commonJS({
   }
 });
 
-// node_modules/text-decoder/index.js
+// ../../work/wt-cli/node_modules/text-decoder/index.js
 var require_text_decoder = __commonJS({
-  "node_modules/text-decoder/index.js"(exports, module) {
+  "../../work/wt-cli/node_modules/text-decoder/index.js"(exports, module) {
     var PassThroughDecoder = require_pass_through_decoder();
     var UTF8Decoder = require_utf8_decoder();
     module.exports = class TextDecoder {
@@ -1319,9 +1319,9 @@ var require_text_decoder = __commonJS({
   }
 });
 
-// node_modules/streamx/lib/errors.js
+// ../../work/wt-cli/node_modules/streamx/lib/errors.js
 var require_errors = __commonJS({
-  "node_modules/streamx/lib/errors.js"(exports, module) {
+  "../../work/wt-cli/node_modules/streamx/lib/errors.js"(exports, module) {
     module.exports = class StreamError extends Error {
       constructor(msg, code, fn = StreamError) {
         super(msg);
@@ -1361,9 +1361,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/streamx/index.js
+// ../../work/wt-cli/node_modules/streamx/index.js
 var require_streamx = __commonJS({
-  "node_modules/streamx/index.js"(exports, module) {
+  "../../work/wt-cli/node_modules/streamx/index.js"(exports, module) {
     var { EventEmitter } = require_default();
     var FIFO = require_fast_fifo();
     var TextDecoder2 = require_text_decoder();
@@ -2078,8 +2078,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve7, reject) {
-              promiseResolve = resolve7;
+            return new Promise(function(resolve8, reject) {
+              promiseResolve = resolve8;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -2112,11 +2112,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve7, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve7({ value: void 0, done: true });
+          return new Promise((resolve8, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve8({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve7({ value: void 0, done: true });
+              else resolve8({ value: void 0, done: true });
             });
           });
         }
@@ -2160,8 +2160,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve7) => {
-          state.drains.push({ writes, resolve: resolve7 });
+        return new Promise((resolve8) => {
+          state.drains.push({ writes, resolve: resolve8 });
         });
       }
       write(data) {
@@ -2266,10 +2266,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         return pipeline2(...streams, (err) => {
           if (err) return reject(err);
-          resolve7();
+          resolve8();
         });
       });
     }
@@ -2392,9 +2392,9 @@ var require_streamx = __commonJS({
   }
 });
 
-// node_modules/tar-stream/headers.js
+// ../../work/wt-cli/node_modules/tar-stream/headers.js
 var require_headers = __commonJS({
-  "node_modules/tar-stream/headers.js"(exports) {
+  "../../work/wt-cli/node_modules/tar-stream/headers.js"(exports) {
     var b4a = require_b4a();
     var ZEROS = "0000000000000000000";
     var SEVENS = "7777777777777777777";
@@ -2654,9 +2654,9 @@ var require_headers = __commonJS({
   }
 });
 
-// node_modules/tar-stream/extract.js
+// ../../work/wt-cli/node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
-  "node_modules/tar-stream/extract.js"(exports, module) {
+  "../../work/wt-cli/node_modules/tar-stream/extract.js"(exports, module) {
     var { Writable, Readable: Readable2, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
@@ -2939,16 +2939,16 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err);
         }
-        function onnext(resolve7, reject) {
+        function onnext(resolve8, reject) {
           if (error) {
             return reject(error);
           }
           if (entryStream) {
-            resolve7({ value: entryStream, done: false });
+            resolve8({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve7;
+          promiseResolve = resolve8;
           promiseReject = reject;
           consumeCallback(null);
           if (extract._finished && promiseResolve) {
@@ -2976,11 +2976,11 @@ var require_extract = __commonJS({
         function destroy(err) {
           extract.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve7, reject) => {
-            if (extract.destroyed) return resolve7({ value: void 0, done: true });
+          return new Promise((resolve8, reject) => {
+            if (extract.destroyed) return resolve8({ value: void 0, done: true });
             extract.once("close", function() {
               if (err) reject(err);
-              else resolve7({ value: void 0, done: true });
+              else resolve8({ value: void 0, done: true });
             });
           });
         }
@@ -2998,9 +2998,9 @@ var require_extract = __commonJS({
   }
 });
 
-// node_modules/tar-stream/constants.js
+// ../../work/wt-cli/node_modules/tar-stream/constants.js
 var require_constants = __commonJS({
-  "node_modules/tar-stream/constants.js"(exports, module) {
+  "../../work/wt-cli/node_modules/tar-stream/constants.js"(exports, module) {
     var constants5 = {
       // just for envs without fs
       S_IFMT: 61440,
@@ -3018,9 +3018,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/tar-stream/pack.js
+// ../../work/wt-cli/node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
-  "node_modules/tar-stream/pack.js"(exports, module) {
+  "../../work/wt-cli/node_modules/tar-stream/pack.js"(exports, module) {
     var { Readable: Readable2, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants5 = require_constants();
@@ -3252,9 +3252,9 @@ var require_pack = __commonJS({
   }
 });
 
-// node_modules/tar-stream/index.js
+// ../../work/wt-cli/node_modules/tar-stream/index.js
 var require_tar_stream = __commonJS({
-  "node_modules/tar-stream/index.js"(exports) {
+  "../../work/wt-cli/node_modules/tar-stream/index.js"(exports) {
     exports.extract = require_extract();
     exports.pack = require_pack();
   }
@@ -3293,8 +3293,8 @@ var init_stream_puller = __esm({
           if (piece !== null && piece !== void 0) return piece;
           if (this.#error !== void 0) throw this.#error;
           if (this.#ended) return void 0;
-          await new Promise((resolve7) => {
-            this.#wake = resolve7;
+          await new Promise((resolve8) => {
+            this.#wake = resolve8;
           });
         }
       }
@@ -3365,11 +3365,11 @@ async function feed(pieces, parser) {
     for await (const piece of pieces) {
       if (parser.destroyed) return;
       if (!parser.write(piece)) {
-        await new Promise((resolve7) => {
+        await new Promise((resolve8) => {
           const done = () => {
             parser.off("drain", done);
             parser.off("close", done);
-            resolve7();
+            resolve8();
           };
           parser.on("drain", done);
           parser.on("close", done);
@@ -3393,9 +3393,9 @@ var init_read_tar = __esm({
   }
 });
 
-// node_modules/pend/index.js
+// ../../work/wt-cli/node_modules/pend/index.js
 var require_pend = __commonJS({
-  "node_modules/pend/index.js"(exports, module) {
+  "../../work/wt-cli/node_modules/pend/index.js"(exports, module) {
     module.exports = Pend;
     function Pend() {
       this.pending = 0;
@@ -3448,9 +3448,9 @@ var require_pend = __commonJS({
   }
 });
 
-// node_modules/yauzl/fd-slicer.js
+// ../../work/wt-cli/node_modules/yauzl/fd-slicer.js
 var require_fd_slicer = __commonJS({
-  "node_modules/yauzl/fd-slicer.js"(exports) {
+  "../../work/wt-cli/node_modules/yauzl/fd-slicer.js"(exports) {
     var fs = __require("fs");
     var util = __require("util");
     var stream = __require("stream");
@@ -3605,9 +3605,9 @@ var require_fd_slicer = __commonJS({
   }
 });
 
-// node_modules/yauzl/crc32.js
+// ../../work/wt-cli/node_modules/yauzl/crc32.js
 var require_crc32 = __commonJS({
-  "node_modules/yauzl/crc32.js"(exports, module) {
+  "../../work/wt-cli/node_modules/yauzl/crc32.js"(exports, module) {
     var CRC_TABLE = new Int32Array([
       0,
       1996959894,
@@ -3877,9 +3877,9 @@ var require_crc32 = __commonJS({
   }
 });
 
-// node_modules/yauzl/index.js
+// ../../work/wt-cli/node_modules/yauzl/index.js
 var require_yauzl = __commonJS({
-  "node_modules/yauzl/index.js"(exports) {
+  "../../work/wt-cli/node_modules/yauzl/index.js"(exports) {
     var fs = __require("fs");
     var zlib = __require("zlib");
     var fd_slicer = require_fd_slicer();
@@ -3906,34 +3906,34 @@ var require_yauzl = __commonJS({
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader2;
     function openPromise2(path, options2) {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         open(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve7(zipfile);
+          resolve8(zipfile);
         });
       });
     }
     function fromFdPromise(fd, options2) {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve7(zipfile);
+          resolve8(zipfile);
         });
       });
     }
     function fromBufferPromise2(buffer, options2) {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve7(zipfile);
+          resolve8(zipfile);
         });
       });
     }
     function fromRandomAccessReaderPromise2(reader, totalSize, options2) {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve7(zipfile);
+          resolve8(zipfile);
         });
       });
     }
@@ -4217,15 +4217,15 @@ var require_yauzl = __commonJS({
         if (self.autoClose) self.close();
       }
       function onEntry(entry) {
-        let { resolve: resolve7 } = pendingResolveReject;
+        let { resolve: resolve8 } = pendingResolveReject;
         pendingResolveReject = null;
-        resolve7({ value: entry });
+        resolve8({ value: entry });
       }
       function onEnd() {
-        let { resolve: resolve7 } = pendingResolveReject;
+        let { resolve: resolve8 } = pendingResolveReject;
         pendingResolveReject = null;
         cleanup();
-        resolve7({ done: true });
+        resolve8({ done: true });
       }
       function onError(err) {
         let { reject } = pendingResolveReject;
@@ -4238,9 +4238,9 @@ var require_yauzl = __commonJS({
           return this;
         },
         next() {
-          const promise = new Promise((resolve7, reject) => {
+          const promise = new Promise((resolve8, reject) => {
             if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
-            pendingResolveReject = { resolve: resolve7, reject };
+            pendingResolveReject = { resolve: resolve8, reject };
           });
           self.readEntry();
           return promise;
@@ -4429,26 +4429,26 @@ var require_yauzl = __commonJS({
       });
     };
     ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         this.openReadStream(entry, options2, function(err, readStream) {
           if (err) return reject(err);
-          resolve7(readStream);
+          resolve8(readStream);
         });
       });
     };
     ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
           if (err) return reject(err);
-          resolve7(readStream);
+          resolve8(readStream);
         });
       });
     };
     ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
           if (err) return reject(err);
-          resolve7(localFileHeader);
+          resolve8(localFileHeader);
         });
       });
     };
@@ -4967,7 +4967,7 @@ async function* readEntries(zip, place) {
   }
 }
 async function* rawEntry(zip, start, size, count) {
-  const stream = await new Promise((resolve7, reject) => {
+  const stream = await new Promise((resolve8, reject) => {
     zip.openReadStreamLowLevel(
       start,
       size,
@@ -4975,7 +4975,7 @@ async function* rawEntry(zip, start, size, count) {
       size,
       false,
       null,
-      (error, opened) => error === null ? resolve7(opened) : reject(error)
+      (error, opened) => error === null ? resolve8(opened) : reject(error)
     );
   });
   try {
@@ -5044,7 +5044,7 @@ var init_read_zip = __esm({
       next() {
         if (this.#failed) return Promise.reject(this.#failure);
         const zip = this.#zip;
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           const settle = () => {
             zip.off("entry", onEntry);
             zip.off("end", onEnd);
@@ -5052,11 +5052,11 @@ var init_read_zip = __esm({
           };
           const onEntry = (entry) => {
             settle();
-            resolve7(entry);
+            resolve8(entry);
           };
           const onEnd = () => {
             settle();
-            resolve7(void 0);
+            resolve8(void 0);
           };
           const onError = (error) => {
             settle();
@@ -5936,9 +5936,9 @@ var init_target_set = __esm({
   }
 });
 
-// node_modules/ignore/index.js
+// ../../work/wt-cli/node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
+  "../../work/wt-cli/node_modules/ignore/index.js"(exports, module) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -7070,7 +7070,7 @@ function openTunnel(proxy, target, signal) {
     headers["proxy-authorization"] = `Basic ${Buffer.from(user, "utf8").toString("base64")}`;
   }
   const send = proxy.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const connect = send({
       host: proxy.hostname.replace(/^\[|\]$/g, ""),
       port: defaultPort(proxy),
@@ -7085,7 +7085,7 @@ function openTunnel(proxy, target, signal) {
         reject(new Error(`proxy refused the tunnel (HTTP ${res.statusCode ?? 0})`));
         return;
       }
-      resolve7(socket);
+      resolve8(socket);
     });
     connect.once("error", reject);
     connect.end();
@@ -7104,7 +7104,7 @@ function tunnelClient(proxy, ca) {
       });
     }
     try {
-      return await new Promise((resolve7, reject) => {
+      return await new Promise((resolve8, reject) => {
         const out = httpRequest({
           method: req.method,
           path: `${req.url.pathname}${req.url.search}`,
@@ -7120,7 +7120,7 @@ function tunnelClient(proxy, ca) {
           });
           res.once(
             "end",
-            () => resolve7({
+            () => resolve8({
               status: res.statusCode ?? 0,
               contentType: String(res.headers["content-type"] ?? ""),
               body: body.slice(0, MAX_BODY)
@@ -7520,15 +7520,15 @@ function better(a, b) {
   return a === void 0 || RANK[b.status] < RANK[a.status] ? b : a;
 }
 function wait(ms, signal) {
-  return new Promise((resolve7) => {
+  return new Promise((resolve8) => {
     if (ms <= 0 || signal?.aborted === true) {
-      resolve7();
+      resolve8();
       return;
     }
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
-      resolve7();
+      resolve8();
     };
     const timer = setTimeout(done, ms);
     signal?.addEventListener("abort", done, { once: true });
@@ -7650,9 +7650,9 @@ var init_verify_findings = __esm({
   }
 });
 
-// node_modules/picomatch/lib/constants.js
+// ../../work/wt-cli/node_modules/picomatch/lib/constants.js
 var require_constants2 = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
+  "../../work/wt-cli/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -7852,9 +7852,9 @@ var require_constants2 = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/utils.js
+// ../../work/wt-cli/node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
+  "../../work/wt-cli/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -7916,9 +7916,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/scan.js
+// ../../work/wt-cli/node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
+  "../../work/wt-cli/node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils();
     var {
@@ -8254,9 +8254,9 @@ var require_scan = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/parse.js
+// ../../work/wt-cli/node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
+  "../../work/wt-cli/node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
     var constants5 = require_constants2();
     var utils = require_utils();
@@ -9269,9 +9269,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/picomatch.js
+// ../../work/wt-cli/node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "../../work/wt-cli/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan3 = require_scan();
     var parse = require_parse();
@@ -9409,9 +9409,9 @@ var require_picomatch = __commonJS({
   }
 });
 
-// node_modules/picomatch/index.js
+// ../../work/wt-cli/node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
+  "../../work/wt-cli/node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -9426,7 +9426,7 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// node_modules/re2js/build/index.js
+// ../../work/wt-cli/node_modules/re2js/build/index.js
 var build_exports = {};
 __export(build_exports, {
   Matcher: () => Matcher,
@@ -9455,7 +9455,7 @@ function re(stringsOrFlags, ...values) {
 }
 var RE2Flags, PublicFlags, ASCII_SIZE, ASCII_TO_UPPER, ASCII_TO_LOWER, MAX_BMP, Codepoint, UnicodeRangeTable, B64, B64_MAP, decodeVLQ, decodeRanges, decodeOrbit, LazyMap, UnicodeTables, Unicode, RE2JSException, RE2JSSyntaxException, RE2JSCompileException, RE2JSGroupException, RE2JSFlagsException, RE2JSInternalException, FAST_PATH_TABLE_SIZE, WORD_RUNE_TABLE, cachedNativeEncoder, cachedNativeDecoder, Utils, createEnum, MatcherInputBase, Utf8MatcherInput, Utf16MatcherInput, MatcherInput, MachineInputBase, MachineUTF8Input, MachineUTF16Input, MachineInput, Matcher, Inst, Queue, LookbehindState, Machine, hashState, arraysEqual, isState, NO_IDS, END_TEXT, DFAState, DFA, VISITED_BITS, MAX_BACKTRACK_PROG, INITIAL_JOB_CAPACITY, MAX_BACKTRACK_VECTOR, BitState, bitStatePool, Backtracker, QueueOnePass, mergeRuneSets, OnePassProg, onePassCopy, makeOnePass, cleanupOnePass, OnePass, Regexp, RegexpWalker, AhoCorasick, Prefilter, PrefilterTree, PatchList, Prog, ANY_RUNE_NOT_NL, ANY_RUNE, Frag, Compiler, Simplify, CharGroup, code1, code2, code3, PERL_GROUPS, code4, code5, code6, code7, code8, code9, code10, code11, code12, code13, code14, code15, code16, code17, POSIX_GROUPS, CharClass, StringIterator, Parser, RE2, RE2Set, TranslateRegExpString, execResult, RE2JS;
 var init_build = __esm({
-  "node_modules/re2js/build/index.js"() {
+  "../../work/wt-cli/node_modules/re2js/build/index.js"() {
     RE2Flags = class RE2Flags2 {
       static FOLD_CASE = 1;
       static LITERAL = 2;
@@ -16120,7 +16120,7 @@ var init_build = __esm({
   }
 });
 
-// node_modules/@eslint-community/regexpp/index.mjs
+// ../../work/wt-cli/node_modules/@eslint-community/regexpp/index.mjs
 var regexpp_exports = {};
 __export(regexpp_exports, {
   AST: () => ast,
@@ -16297,7 +16297,7 @@ function visitRegExpAST(node, handlers) {
 }
 var ast, latestEcmaVersion, largeIdStartRanges, largeIdContinueRanges, DataSet, gcNameSet, scNameSet, gcValueSets, scValueSets, binPropertySets, binPropertyOfStringsSets, BACKSPACE, CHARACTER_TABULATION, LINE_FEED, LINE_TABULATION, FORM_FEED, CARRIAGE_RETURN, EXCLAMATION_MARK, NUMBER_SIGN, DOLLAR_SIGN, PERCENT_SIGN, AMPERSAND, LEFT_PARENTHESIS, RIGHT_PARENTHESIS, ASTERISK, PLUS_SIGN, COMMA, HYPHEN_MINUS, FULL_STOP, SOLIDUS, DIGIT_ZERO, DIGIT_ONE, DIGIT_SEVEN, DIGIT_NINE, COLON, SEMICOLON, LESS_THAN_SIGN, EQUALS_SIGN, GREATER_THAN_SIGN, QUESTION_MARK, COMMERCIAL_AT, LATIN_CAPITAL_LETTER_A, LATIN_CAPITAL_LETTER_B, LATIN_CAPITAL_LETTER_D, LATIN_CAPITAL_LETTER_F, LATIN_CAPITAL_LETTER_P, LATIN_CAPITAL_LETTER_S, LATIN_CAPITAL_LETTER_W, LATIN_CAPITAL_LETTER_Z, LOW_LINE, LATIN_SMALL_LETTER_A, LATIN_SMALL_LETTER_B, LATIN_SMALL_LETTER_C, LATIN_SMALL_LETTER_D, LATIN_SMALL_LETTER_F, LATIN_SMALL_LETTER_G, LATIN_SMALL_LETTER_I, LATIN_SMALL_LETTER_K, LATIN_SMALL_LETTER_M, LATIN_SMALL_LETTER_N, LATIN_SMALL_LETTER_P, LATIN_SMALL_LETTER_Q, LATIN_SMALL_LETTER_R, LATIN_SMALL_LETTER_S, LATIN_SMALL_LETTER_T, LATIN_SMALL_LETTER_U, LATIN_SMALL_LETTER_V, LATIN_SMALL_LETTER_W, LATIN_SMALL_LETTER_X, LATIN_SMALL_LETTER_Y, LATIN_SMALL_LETTER_Z, LEFT_SQUARE_BRACKET, REVERSE_SOLIDUS, RIGHT_SQUARE_BRACKET, CIRCUMFLEX_ACCENT, GRAVE_ACCENT, LEFT_CURLY_BRACKET, VERTICAL_LINE, RIGHT_CURLY_BRACKET, TILDE, ZERO_WIDTH_NON_JOINER, ZERO_WIDTH_JOINER, LINE_SEPARATOR, PARAGRAPH_SEPARATOR, MIN_CODE_POINT, MAX_CODE_POINT, GroupSpecifiersAsES2018, BranchID, GroupSpecifiersAsES2025, legacyImpl, unicodeImpl, Reader, RegExpSyntaxError, SYNTAX_CHARACTER, CLASS_SET_RESERVED_DOUBLE_PUNCTUATOR_CHARACTER, CLASS_SET_SYNTAX_CHARACTER, CLASS_SET_RESERVED_PUNCTUATOR, FLAG_PROP_TO_CODEPOINT, FLAG_CODEPOINT_TO_PROP, RegExpValidator, DUMMY_PATTERN, DUMMY_FLAGS, DUMMY_CAPTURING_GROUP, RegExpParserState, RegExpParser, RegExpVisitor;
 var init_regexpp = __esm({
-  "node_modules/@eslint-community/regexpp/index.mjs"() {
+  "../../work/wt-cli/node_modules/@eslint-community/regexpp/index.mjs"() {
     ast = /* @__PURE__ */ Object.freeze({
       __proto__: null
     });
@@ -21107,9 +21107,9 @@ async function scanInParallel(targets, plan, setup, into) {
   };
   const workers = Array.from({ length: Math.max(0, plan.jobs - 1) }, () => {
     const worker = new Worker(plan.workerScript, { workerData: init });
-    return new Promise((resolve7, reject) => {
+    return new Promise((resolve8, reject) => {
       worker.once("message", (result2) => {
-        resolve7(result2);
+        resolve8(result2);
         void worker.terminate();
       });
       worker.once("error", reject);
@@ -21219,9 +21219,9 @@ var init_run_scan = __esm({
   }
 });
 
-// node_modules/picocolors/picocolors.js
+// ../../work/wt-cli/node_modules/picocolors/picocolors.js
 var require_picocolors = __commonJS({
-  "node_modules/picocolors/picocolors.js"(exports, module) {
+  "../../work/wt-cli/node_modules/picocolors/picocolors.js"(exports, module) {
     var p = process || {};
     var argv = p.argv || [];
     var env = p.env || {};
@@ -21483,7 +21483,7 @@ function gitCommand(use, args, env) {
 
 // src/action/run-action.ts
 import { readFileSync as readFileSync4 } from "node:fs";
-import { relative as relative4, resolve as resolve6 } from "node:path";
+import { relative as relative5, resolve as resolve7 } from "node:path";
 
 // src/app/scan.ts
 import { existsSync as existsSync2 } from "node:fs";
@@ -22070,8 +22070,8 @@ var BlobReader = class {
       if (streaming.done) return;
       if (this.failure !== void 0) throw this.failure;
       if (this.exited) throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended early");
-      await new Promise((resolve7) => {
-        streaming.wake = resolve7;
+      await new Promise((resolve8) => {
+        streaming.wake = resolve8;
       });
     }
   }
@@ -22088,8 +22088,8 @@ var BlobReader = class {
       if (this.exited) {
         throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended before answering");
       }
-      await new Promise((resolve7) => {
-        this.wake = resolve7;
+      await new Promise((resolve8) => {
+        this.wake = resolve8;
       });
     }
   }
@@ -22104,9 +22104,9 @@ var BlobReader = class {
   async close() {
     this.child.stdin.end();
     if (!this.exited) {
-      await new Promise((resolve7) => {
-        this.child.once("close", () => resolve7());
-        if (this.exited) resolve7();
+      await new Promise((resolve8) => {
+        this.child.once("close", () => resolve8());
+        if (this.exited) resolve8();
       });
     }
     if (this.failure !== void 0) throw this.failure;
@@ -22223,12 +22223,12 @@ async function* streamCommitLog(cwd, walk) {
   child.stderr.on("data", (d) => {
     stderr += d.toString("utf8");
   });
-  const closed = new Promise((resolve7, reject) => {
+  const closed = new Promise((resolve8, reject) => {
     child.on(
       "error",
       (error) => reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }))
     );
-    child.on("close", (code) => resolve7(code ?? 1));
+    child.on("close", (code) => resolve8(code ?? 1));
   });
   closed.catch(() => {
   });
@@ -22450,8 +22450,8 @@ async function* readAhead(source, ahead) {
         queue.push(item);
         signal();
         while (queue.length >= ahead && !stopped) {
-          await new Promise((resolve7) => {
-            room = resolve7;
+          await new Promise((resolve8) => {
+            room = resolve8;
           });
         }
         if (stopped) break;
@@ -22475,8 +22475,8 @@ async function* readAhead(source, ahead) {
       }
       if (failure !== void 0) throw failure.error;
       if (done) break;
-      await new Promise((resolve7) => {
-        wake = resolve7;
+      await new Promise((resolve8) => {
+        wake = resolve8;
       });
     }
   } finally {
@@ -23401,8 +23401,9 @@ async function assessScan(outcome, options2) {
 
 // src/config/load-config.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
+init_errors();
 import { existsSync } from "node:fs";
-import { dirname, join as join2, resolve as resolve3 } from "node:path";
+import { dirname as dirname2, isAbsolute as isAbsolute3, join as join2, relative as relative2, resolve as resolve4 } from "node:path";
 
 // src/schema/user-regex.ts
 init_errors();
@@ -23451,7 +23452,7 @@ function ucs2length(str2) {
   return length;
 }
 var validate = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "keyguard:config.schema.json", "title": "keyguard configuration (.keyguard.json)", "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string" }, "rules": { "description": "Extra rule packs, relative to this file.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "enableRules": { "description": "Rule ids to turn on (e.g. aws-unique-identifier).", "type": "array", "items": { "type": "string" } }, "disableRules": { "description": "Rule ids to turn off.", "type": "array", "items": { "type": "string" } }, "maxFileSize": { "description": "Files larger than this many bytes are skipped and counted (a whole number, at least 1).", "type": "integer", "minimum": 1 }, "allowPartial": { "description": "Accept an incomplete scan: files that could not be read (permissions, a size limit, archive limits) are still listed, but no longer make the exit code 2.", "type": "boolean", "default": false }, "otherMarkers": { "description": "Honour other scanners' inline markers as suppressions (gitleaks:allow, pragma: allowlist secret, trufflehog:ignore, nosec, ggignore, secretlint-disable-line), each counted as an inline suppression. false: only keyguard:allow.", "type": "boolean", "default": true }, "failOn": { "description": "Lowest severity that fails the scan.", "enum": ["critical", "high", "medium", "low", "info"] }, "baseline": { "description": "Baseline file of accepted findings, relative to this file.", "type": "string", "minLength": 1 }, "allowlist": { "type": "object", "additionalProperties": false, "properties": { "paths": { "description": "Glob patterns of paths whose findings are suppressed (fixtures, test data).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["glob", "reason"], "properties": { "glob": { "type": "string", "minLength": 1 }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } }, "secrets": { "description": "Values allowed by the SHA-256 of the raw value (never the value itself).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["sha256", "reason"], "properties": { "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } }, "regexes": { "description": "Regular expressions matched against the value (default), the whole line, or the path.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["pattern", "reason"], "properties": { "pattern": { "type": "string", "minLength": 1 }, "target": { "enum": ["secret", "line", "path"] }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } } } }, "accounts": { "description": "AWS accounts: your own (findings escalate) and known sandbox/test accounts (allowed, with a reason).", "type": "object", "additionalProperties": false, "properties": { "own": { "type": "array", "items": { "$ref": "#/$defs/account" } }, "allow": { "type": "array", "items": { "$ref": "#/$defs/account" } } } } }, "$defs": { "reason": { "type": "string", "minLength": 1 }, "date": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" }, "account": { "type": "object", "additionalProperties": false, "required": ["id", "reason"], "properties": { "id": { "type": "string", "pattern": "^\\d{12}$" }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "keyguard:config.schema.json", "title": "keyguard configuration (.keyguard.json)", "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string" }, "extends": { "description": "Configurations this one builds on, applied first: a file path written as ./file.json, ../file.json or an absolute path (relative to this file), or an npm package name resolved from node_modules (its keyguard.json, its JSON main, or a .json path inside it). A committed configuration (the Action, pre-receive) may extend only files in the repository.", "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 } }] }, "rules": { "description": "Extra rule packs, relative to this file.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "enableRules": { "description": "Rule ids to turn on (e.g. aws-unique-identifier).", "type": "array", "items": { "type": "string" } }, "disableRules": { "description": "Rule ids to turn off.", "type": "array", "items": { "type": "string" } }, "maxFileSize": { "description": "Files larger than this many bytes are skipped and counted (a whole number, at least 1).", "type": "integer", "minimum": 1 }, "allowPartial": { "description": "Accept an incomplete scan: files that could not be read (permissions, a size limit, archive limits) are still listed, but no longer make the exit code 2.", "type": "boolean", "default": false }, "otherMarkers": { "description": "Honour other scanners' inline markers as suppressions (gitleaks:allow, pragma: allowlist secret, trufflehog:ignore, nosec, ggignore, secretlint-disable-line), each counted as an inline suppression. false: only keyguard:allow.", "type": "boolean", "default": true }, "failOn": { "description": "Lowest severity that fails the scan.", "enum": ["critical", "high", "medium", "low", "info"] }, "baseline": { "description": "Baseline file of accepted findings, relative to this file.", "type": "string", "minLength": 1 }, "allowlist": { "type": "object", "additionalProperties": false, "properties": { "paths": { "description": "Glob patterns of paths whose findings are suppressed (fixtures, test data).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["glob", "reason"], "properties": { "glob": { "type": "string", "minLength": 1 }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } }, "secrets": { "description": "Values allowed by the SHA-256 of the raw value (never the value itself).", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["sha256", "reason"], "properties": { "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } }, "regexes": { "description": "Regular expressions matched against the value (default), the whole line, or the path.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["pattern", "reason"], "properties": { "pattern": { "type": "string", "minLength": 1 }, "target": { "enum": ["secret", "line", "path"] }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } } } }, "accounts": { "description": "AWS accounts: your own (findings escalate) and known sandbox/test accounts (allowed, with a reason).", "type": "object", "additionalProperties": false, "properties": { "own": { "type": "array", "items": { "$ref": "#/$defs/account" } }, "allow": { "type": "array", "items": { "$ref": "#/$defs/account" } } } } }, "$defs": { "reason": { "type": "string", "minLength": 1 }, "date": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" }, "account": { "type": "object", "additionalProperties": false, "required": ["id", "reason"], "properties": { "id": { "type": "string", "pattern": "^\\d{12}$" }, "reason": { "$ref": "#/$defs/reason" }, "expires": { "$ref": "#/$defs/date" } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = ucs2length;
 var pattern4 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
@@ -23610,118 +23611,124 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.rules !== void 0) {
-      let data1 = data.rules;
+    if (data.extends !== void 0) {
+      let data1 = data.extends;
+      const _errs5 = errors;
+      let valid1 = false;
+      const _errs6 = errors;
+      if (typeof data1 === "string") {
+        if (func2(data1) < 1) {
+          const err2 = { instancePath: instancePath + "/extends", schemaPath: "#/properties/extends/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+      } else {
+        const err3 = { instancePath: instancePath + "/extends", schemaPath: "#/properties/extends/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      var _valid0 = _errs6 === errors;
+      valid1 = valid1 || _valid0;
+      const _errs8 = errors;
       if (Array.isArray(data1)) {
+        if (data1.length < 1) {
+          const err4 = { instancePath: instancePath + "/extends", schemaPath: "#/properties/extends/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
         const len0 = data1.length;
         for (let i0 = 0; i0 < len0; i0++) {
           let data2 = data1[i0];
           if (typeof data2 === "string") {
             if (func2(data2) < 1) {
-              const err2 = { instancePath: instancePath + "/rules/" + i0, schemaPath: "#/properties/rules/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              const err5 = { instancePath: instancePath + "/extends/" + i0, schemaPath: "#/properties/extends/anyOf/1/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
-                vErrors = [err2];
+                vErrors = [err5];
               } else {
-                vErrors.push(err2);
+                vErrors.push(err5);
               }
               errors++;
             }
           } else {
-            const err3 = { instancePath: instancePath + "/rules/" + i0, schemaPath: "#/properties/rules/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err6 = { instancePath: instancePath + "/extends/" + i0, schemaPath: "#/properties/extends/anyOf/1/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err3];
+              vErrors = [err6];
             } else {
-              vErrors.push(err3);
+              vErrors.push(err6);
             }
             errors++;
           }
         }
       } else {
-        const err4 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err7 = { instancePath: instancePath + "/extends", schemaPath: "#/properties/extends/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err4];
+          vErrors = [err7];
         } else {
-          vErrors.push(err4);
+          vErrors.push(err7);
         }
         errors++;
       }
-    }
-    if (data.enableRules !== void 0) {
-      let data3 = data.enableRules;
-      if (Array.isArray(data3)) {
-        const len1 = data3.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          if (typeof data3[i1] !== "string") {
-            const err5 = { instancePath: instancePath + "/enableRules/" + i1, schemaPath: "#/properties/enableRules/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err6 = { instancePath: instancePath + "/enableRules", schemaPath: "#/properties/enableRules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.disableRules !== void 0) {
-      let data5 = data.disableRules;
-      if (Array.isArray(data5)) {
-        const len2 = data5.length;
-        for (let i2 = 0; i2 < len2; i2++) {
-          if (typeof data5[i2] !== "string") {
-            const err7 = { instancePath: instancePath + "/disableRules/" + i2, schemaPath: "#/properties/disableRules/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err8 = { instancePath: instancePath + "/disableRules", schemaPath: "#/properties/disableRules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+      var _valid0 = _errs8 === errors;
+      valid1 = valid1 || _valid0;
+      if (!valid1) {
+        const err8 = { instancePath: instancePath + "/extends", schemaPath: "#/properties/extends/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
           vErrors.push(err8);
         }
         errors++;
-      }
-    }
-    if (data.maxFileSize !== void 0) {
-      let data7 = data.maxFileSize;
-      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-        const err9 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      if (typeof data7 == "number" && isFinite(data7)) {
-        if (data7 < 1 || isNaN(data7)) {
-          const err10 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-          if (vErrors === null) {
-            vErrors = [err10];
+      } else {
+        errors = _errs5;
+        if (vErrors !== null) {
+          if (_errs5) {
+            vErrors.length = _errs5;
           } else {
-            vErrors.push(err10);
+            vErrors = null;
           }
-          errors++;
         }
       }
     }
-    if (data.allowPartial !== void 0) {
-      if (typeof data.allowPartial !== "boolean") {
-        const err11 = { instancePath: instancePath + "/allowPartial", schemaPath: "#/properties/allowPartial/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+    if (data.rules !== void 0) {
+      let data3 = data.rules;
+      if (Array.isArray(data3)) {
+        const len1 = data3.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data4 = data3[i1];
+          if (typeof data4 === "string") {
+            if (func2(data4) < 1) {
+              const err9 = { instancePath: instancePath + "/rules/" + i1, schemaPath: "#/properties/rules/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+          } else {
+            const err10 = { instancePath: instancePath + "/rules/" + i1, schemaPath: "#/properties/rules/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err11 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -23730,21 +23737,23 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.otherMarkers !== void 0) {
-      if (typeof data.otherMarkers !== "boolean") {
-        const err12 = { instancePath: instancePath + "/otherMarkers", schemaPath: "#/properties/otherMarkers/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
+    if (data.enableRules !== void 0) {
+      let data5 = data.enableRules;
+      if (Array.isArray(data5)) {
+        const len2 = data5.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          if (typeof data5[i2] !== "string") {
+            const err12 = { instancePath: instancePath + "/enableRules/" + i2, schemaPath: "#/properties/enableRules/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
         }
-        errors++;
-      }
-    }
-    if (data.failOn !== void 0) {
-      let data10 = data.failOn;
-      if (!(data10 === "critical" || data10 === "high" || data10 === "medium" || data10 === "low" || data10 === "info")) {
-        const err13 = { instancePath: instancePath + "/failOn", schemaPath: "#/properties/failOn/enum", keyword: "enum", params: { allowedValues: schema31.properties.failOn.enum }, message: "must be equal to one of the allowed values" };
+      } else {
+        const err13 = { instancePath: instancePath + "/enableRules", schemaPath: "#/properties/enableRules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -23753,20 +23762,23 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.baseline !== void 0) {
-      let data11 = data.baseline;
-      if (typeof data11 === "string") {
-        if (func2(data11) < 1) {
-          const err14 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
+    if (data.disableRules !== void 0) {
+      let data7 = data.disableRules;
+      if (Array.isArray(data7)) {
+        const len3 = data7.length;
+        for (let i3 = 0; i3 < len3; i3++) {
+          if (typeof data7[i3] !== "string") {
+            const err14 = { instancePath: instancePath + "/disableRules/" + i3, schemaPath: "#/properties/disableRules/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
           }
-          errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err15 = { instancePath: instancePath + "/disableRules", schemaPath: "#/properties/disableRules/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -23775,170 +23787,171 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.allowlist !== void 0) {
-      let data12 = data.allowlist;
-      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
-        for (const key1 in data12) {
-          if (!(key1 === "paths" || key1 === "secrets" || key1 === "regexes")) {
-            const err16 = { instancePath: instancePath + "/allowlist", schemaPath: "#/properties/allowlist/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err16];
-            } else {
-              vErrors.push(err16);
-            }
-            errors++;
-          }
+    if (data.maxFileSize !== void 0) {
+      let data9 = data.maxFileSize;
+      if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
+        const err16 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
         }
-        if (data12.paths !== void 0) {
-          let data13 = data12.paths;
-          if (Array.isArray(data13)) {
-            const len3 = data13.length;
-            for (let i3 = 0; i3 < len3; i3++) {
-              let data14 = data13[i3];
-              if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
-                if (data14.glob === void 0) {
-                  const err17 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/required", keyword: "required", params: { missingProperty: "glob" }, message: "must have required property 'glob'" };
-                  if (vErrors === null) {
-                    vErrors = [err17];
-                  } else {
-                    vErrors.push(err17);
-                  }
-                  errors++;
-                }
-                if (data14.reason === void 0) {
-                  const err18 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
-                  if (vErrors === null) {
-                    vErrors = [err18];
-                  } else {
-                    vErrors.push(err18);
-                  }
-                  errors++;
-                }
-                for (const key2 in data14) {
-                  if (!(key2 === "glob" || key2 === "reason" || key2 === "expires")) {
-                    const err19 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err19];
-                    } else {
-                      vErrors.push(err19);
-                    }
-                    errors++;
-                  }
-                }
-                if (data14.glob !== void 0) {
-                  let data15 = data14.glob;
-                  if (typeof data15 === "string") {
-                    if (func2(data15) < 1) {
-                      const err20 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/glob", schemaPath: "#/properties/allowlist/properties/paths/items/properties/glob/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err20];
-                      } else {
-                        vErrors.push(err20);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err21 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/glob", schemaPath: "#/properties/allowlist/properties/paths/items/properties/glob/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err21];
-                    } else {
-                      vErrors.push(err21);
-                    }
-                    errors++;
-                  }
-                }
-                if (data14.reason !== void 0) {
-                  let data16 = data14.reason;
-                  if (typeof data16 === "string") {
-                    if (func2(data16) < 1) {
-                      const err22 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err22];
-                      } else {
-                        vErrors.push(err22);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err23 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err23];
-                    } else {
-                      vErrors.push(err23);
-                    }
-                    errors++;
-                  }
-                }
-                if (data14.expires !== void 0) {
-                  let data17 = data14.expires;
-                  if (typeof data17 === "string") {
-                    if (!pattern4.test(data17)) {
-                      const err24 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
-                      if (vErrors === null) {
-                        vErrors = [err24];
-                      } else {
-                        vErrors.push(err24);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err25 = { instancePath: instancePath + "/allowlist/paths/" + i3 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err25];
-                    } else {
-                      vErrors.push(err25);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err26 = { instancePath: instancePath + "/allowlist/paths/" + i3, schemaPath: "#/properties/allowlist/properties/paths/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err26];
-                } else {
-                  vErrors.push(err26);
-                }
-                errors++;
-              }
-            }
+        errors++;
+      }
+      if (typeof data9 == "number" && isFinite(data9)) {
+        if (data9 < 1 || isNaN(data9)) {
+          const err17 = { instancePath: instancePath + "/maxFileSize", schemaPath: "#/properties/maxFileSize/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+          if (vErrors === null) {
+            vErrors = [err17];
           } else {
-            const err27 = { instancePath: instancePath + "/allowlist/paths", schemaPath: "#/properties/allowlist/properties/paths/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.allowPartial !== void 0) {
+      if (typeof data.allowPartial !== "boolean") {
+        const err18 = { instancePath: instancePath + "/allowPartial", schemaPath: "#/properties/allowPartial/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
+    if (data.otherMarkers !== void 0) {
+      if (typeof data.otherMarkers !== "boolean") {
+        const err19 = { instancePath: instancePath + "/otherMarkers", schemaPath: "#/properties/otherMarkers/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.failOn !== void 0) {
+      let data12 = data.failOn;
+      if (!(data12 === "critical" || data12 === "high" || data12 === "medium" || data12 === "low" || data12 === "info")) {
+        const err20 = { instancePath: instancePath + "/failOn", schemaPath: "#/properties/failOn/enum", keyword: "enum", params: { allowedValues: schema31.properties.failOn.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+    }
+    if (data.baseline !== void 0) {
+      let data13 = data.baseline;
+      if (typeof data13 === "string") {
+        if (func2(data13) < 1) {
+          const err21 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+      } else {
+        const err22 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+    }
+    if (data.allowlist !== void 0) {
+      let data14 = data.allowlist;
+      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+        for (const key1 in data14) {
+          if (!(key1 === "paths" || key1 === "secrets" || key1 === "regexes")) {
+            const err23 = { instancePath: instancePath + "/allowlist", schemaPath: "#/properties/allowlist/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
-              vErrors = [err27];
+              vErrors = [err23];
             } else {
-              vErrors.push(err27);
+              vErrors.push(err23);
             }
             errors++;
           }
         }
-        if (data12.secrets !== void 0) {
-          let data18 = data12.secrets;
-          if (Array.isArray(data18)) {
-            const len4 = data18.length;
+        if (data14.paths !== void 0) {
+          let data15 = data14.paths;
+          if (Array.isArray(data15)) {
+            const len4 = data15.length;
             for (let i4 = 0; i4 < len4; i4++) {
-              let data19 = data18[i4];
-              if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
-                if (data19.sha256 === void 0) {
-                  const err28 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
+              let data16 = data15[i4];
+              if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
+                if (data16.glob === void 0) {
+                  const err24 = { instancePath: instancePath + "/allowlist/paths/" + i4, schemaPath: "#/properties/allowlist/properties/paths/items/required", keyword: "required", params: { missingProperty: "glob" }, message: "must have required property 'glob'" };
                   if (vErrors === null) {
-                    vErrors = [err28];
+                    vErrors = [err24];
                   } else {
-                    vErrors.push(err28);
+                    vErrors.push(err24);
                   }
                   errors++;
                 }
-                if (data19.reason === void 0) {
-                  const err29 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+                if (data16.reason === void 0) {
+                  const err25 = { instancePath: instancePath + "/allowlist/paths/" + i4, schemaPath: "#/properties/allowlist/properties/paths/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
                   if (vErrors === null) {
-                    vErrors = [err29];
+                    vErrors = [err25];
                   } else {
-                    vErrors.push(err29);
+                    vErrors.push(err25);
                   }
                   errors++;
                 }
-                for (const key3 in data19) {
-                  if (!(key3 === "sha256" || key3 === "reason" || key3 === "expires")) {
-                    const err30 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                for (const key2 in data16) {
+                  if (!(key2 === "glob" || key2 === "reason" || key2 === "expires")) {
+                    const err26 = { instancePath: instancePath + "/allowlist/paths/" + i4, schemaPath: "#/properties/allowlist/properties/paths/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err26];
+                    } else {
+                      vErrors.push(err26);
+                    }
+                    errors++;
+                  }
+                }
+                if (data16.glob !== void 0) {
+                  let data17 = data16.glob;
+                  if (typeof data17 === "string") {
+                    if (func2(data17) < 1) {
+                      const err27 = { instancePath: instancePath + "/allowlist/paths/" + i4 + "/glob", schemaPath: "#/properties/allowlist/properties/paths/items/properties/glob/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err27];
+                      } else {
+                        vErrors.push(err27);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err28 = { instancePath: instancePath + "/allowlist/paths/" + i4 + "/glob", schemaPath: "#/properties/allowlist/properties/paths/items/properties/glob/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err28];
+                    } else {
+                      vErrors.push(err28);
+                    }
+                    errors++;
+                  }
+                }
+                if (data16.reason !== void 0) {
+                  let data18 = data16.reason;
+                  if (typeof data18 === "string") {
+                    if (func2(data18) < 1) {
+                      const err29 = { instancePath: instancePath + "/allowlist/paths/" + i4 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err29];
+                      } else {
+                        vErrors.push(err29);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err30 = { instancePath: instancePath + "/allowlist/paths/" + i4 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err30];
                     } else {
@@ -23947,11 +23960,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data19.sha256 !== void 0) {
-                  let data20 = data19.sha256;
-                  if (typeof data20 === "string") {
-                    if (!pattern5.test(data20)) {
-                      const err31 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/sha256", schemaPath: "#/properties/allowlist/properties/secrets/items/properties/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                if (data16.expires !== void 0) {
+                  let data19 = data16.expires;
+                  if (typeof data19 === "string") {
+                    if (!pattern4.test(data19)) {
+                      const err31 = { instancePath: instancePath + "/allowlist/paths/" + i4 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
                       if (vErrors === null) {
                         vErrors = [err31];
                       } else {
@@ -23960,7 +23973,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err32 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/sha256", schemaPath: "#/properties/allowlist/properties/secrets/items/properties/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err32 = { instancePath: instancePath + "/allowlist/paths/" + i4 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err32];
                     } else {
@@ -23969,98 +23982,98 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data19.reason !== void 0) {
-                  let data21 = data19.reason;
-                  if (typeof data21 === "string") {
-                    if (func2(data21) < 1) {
-                      const err33 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err33];
-                      } else {
-                        vErrors.push(err33);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err34 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err34];
-                    } else {
-                      vErrors.push(err34);
-                    }
-                    errors++;
-                  }
-                }
-                if (data19.expires !== void 0) {
-                  let data22 = data19.expires;
-                  if (typeof data22 === "string") {
-                    if (!pattern4.test(data22)) {
-                      const err35 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
-                      if (vErrors === null) {
-                        vErrors = [err35];
-                      } else {
-                        vErrors.push(err35);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err36 = { instancePath: instancePath + "/allowlist/secrets/" + i4 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err36];
-                    } else {
-                      vErrors.push(err36);
-                    }
-                    errors++;
-                  }
-                }
               } else {
-                const err37 = { instancePath: instancePath + "/allowlist/secrets/" + i4, schemaPath: "#/properties/allowlist/properties/secrets/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err33 = { instancePath: instancePath + "/allowlist/paths/" + i4, schemaPath: "#/properties/allowlist/properties/paths/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err37];
+                  vErrors = [err33];
                 } else {
-                  vErrors.push(err37);
+                  vErrors.push(err33);
                 }
                 errors++;
               }
             }
           } else {
-            const err38 = { instancePath: instancePath + "/allowlist/secrets", schemaPath: "#/properties/allowlist/properties/secrets/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err34 = { instancePath: instancePath + "/allowlist/paths", schemaPath: "#/properties/allowlist/properties/paths/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err38];
+              vErrors = [err34];
             } else {
-              vErrors.push(err38);
+              vErrors.push(err34);
             }
             errors++;
           }
         }
-        if (data12.regexes !== void 0) {
-          let data23 = data12.regexes;
-          if (Array.isArray(data23)) {
-            const len5 = data23.length;
+        if (data14.secrets !== void 0) {
+          let data20 = data14.secrets;
+          if (Array.isArray(data20)) {
+            const len5 = data20.length;
             for (let i5 = 0; i5 < len5; i5++) {
-              let data24 = data23[i5];
-              if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
-                if (data24.pattern === void 0) {
-                  const err39 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/required", keyword: "required", params: { missingProperty: "pattern" }, message: "must have required property 'pattern'" };
+              let data21 = data20[i5];
+              if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
+                if (data21.sha256 === void 0) {
+                  const err35 = { instancePath: instancePath + "/allowlist/secrets/" + i5, schemaPath: "#/properties/allowlist/properties/secrets/items/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
                   if (vErrors === null) {
-                    vErrors = [err39];
+                    vErrors = [err35];
                   } else {
-                    vErrors.push(err39);
+                    vErrors.push(err35);
                   }
                   errors++;
                 }
-                if (data24.reason === void 0) {
-                  const err40 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+                if (data21.reason === void 0) {
+                  const err36 = { instancePath: instancePath + "/allowlist/secrets/" + i5, schemaPath: "#/properties/allowlist/properties/secrets/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
                   if (vErrors === null) {
-                    vErrors = [err40];
+                    vErrors = [err36];
                   } else {
-                    vErrors.push(err40);
+                    vErrors.push(err36);
                   }
                   errors++;
                 }
-                for (const key4 in data24) {
-                  if (!(key4 === "pattern" || key4 === "target" || key4 === "reason" || key4 === "expires")) {
-                    const err41 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                for (const key3 in data21) {
+                  if (!(key3 === "sha256" || key3 === "reason" || key3 === "expires")) {
+                    const err37 = { instancePath: instancePath + "/allowlist/secrets/" + i5, schemaPath: "#/properties/allowlist/properties/secrets/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err37];
+                    } else {
+                      vErrors.push(err37);
+                    }
+                    errors++;
+                  }
+                }
+                if (data21.sha256 !== void 0) {
+                  let data22 = data21.sha256;
+                  if (typeof data22 === "string") {
+                    if (!pattern5.test(data22)) {
+                      const err38 = { instancePath: instancePath + "/allowlist/secrets/" + i5 + "/sha256", schemaPath: "#/properties/allowlist/properties/secrets/items/properties/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                      if (vErrors === null) {
+                        vErrors = [err38];
+                      } else {
+                        vErrors.push(err38);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err39 = { instancePath: instancePath + "/allowlist/secrets/" + i5 + "/sha256", schemaPath: "#/properties/allowlist/properties/secrets/items/properties/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err39];
+                    } else {
+                      vErrors.push(err39);
+                    }
+                    errors++;
+                  }
+                }
+                if (data21.reason !== void 0) {
+                  let data23 = data21.reason;
+                  if (typeof data23 === "string") {
+                    if (func2(data23) < 1) {
+                      const err40 = { instancePath: instancePath + "/allowlist/secrets/" + i5 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err40];
+                      } else {
+                        vErrors.push(err40);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err41 = { instancePath: instancePath + "/allowlist/secrets/" + i5 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err41];
                     } else {
@@ -24069,11 +24082,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data24.pattern !== void 0) {
-                  let data25 = data24.pattern;
-                  if (typeof data25 === "string") {
-                    if (func2(data25) < 1) {
-                      const err42 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/pattern", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/pattern/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (data21.expires !== void 0) {
+                  let data24 = data21.expires;
+                  if (typeof data24 === "string") {
+                    if (!pattern4.test(data24)) {
+                      const err42 = { instancePath: instancePath + "/allowlist/secrets/" + i5 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
                       if (vErrors === null) {
                         vErrors = [err42];
                       } else {
@@ -24082,7 +24095,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err43 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/pattern", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/pattern/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err43 = { instancePath: instancePath + "/allowlist/secrets/" + i5 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
                       vErrors = [err43];
                     } else {
@@ -24091,54 +24104,54 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data24.target !== void 0) {
-                  let data26 = data24.target;
-                  if (!(data26 === "secret" || data26 === "line" || data26 === "path")) {
-                    const err44 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/target", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/target/enum", keyword: "enum", params: { allowedValues: schema31.properties.allowlist.properties.regexes.items.properties.target.enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err44];
-                    } else {
-                      vErrors.push(err44);
-                    }
-                    errors++;
-                  }
+              } else {
+                const err44 = { instancePath: instancePath + "/allowlist/secrets/" + i5, schemaPath: "#/properties/allowlist/properties/secrets/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
                 }
-                if (data24.reason !== void 0) {
-                  let data27 = data24.reason;
-                  if (typeof data27 === "string") {
-                    if (func2(data27) < 1) {
-                      const err45 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err45];
-                      } else {
-                        vErrors.push(err45);
-                      }
-                      errors++;
-                    }
+                errors++;
+              }
+            }
+          } else {
+            const err45 = { instancePath: instancePath + "/allowlist/secrets", schemaPath: "#/properties/allowlist/properties/secrets/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+        }
+        if (data14.regexes !== void 0) {
+          let data25 = data14.regexes;
+          if (Array.isArray(data25)) {
+            const len6 = data25.length;
+            for (let i6 = 0; i6 < len6; i6++) {
+              let data26 = data25[i6];
+              if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
+                if (data26.pattern === void 0) {
+                  const err46 = { instancePath: instancePath + "/allowlist/regexes/" + i6, schemaPath: "#/properties/allowlist/properties/regexes/items/required", keyword: "required", params: { missingProperty: "pattern" }, message: "must have required property 'pattern'" };
+                  if (vErrors === null) {
+                    vErrors = [err46];
                   } else {
-                    const err46 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err46];
-                    } else {
-                      vErrors.push(err46);
-                    }
-                    errors++;
+                    vErrors.push(err46);
                   }
+                  errors++;
                 }
-                if (data24.expires !== void 0) {
-                  let data28 = data24.expires;
-                  if (typeof data28 === "string") {
-                    if (!pattern4.test(data28)) {
-                      const err47 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
-                      if (vErrors === null) {
-                        vErrors = [err47];
-                      } else {
-                        vErrors.push(err47);
-                      }
-                      errors++;
-                    }
+                if (data26.reason === void 0) {
+                  const err47 = { instancePath: instancePath + "/allowlist/regexes/" + i6, schemaPath: "#/properties/allowlist/properties/regexes/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+                  if (vErrors === null) {
+                    vErrors = [err47];
                   } else {
-                    const err48 = { instancePath: instancePath + "/allowlist/regexes/" + i5 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    vErrors.push(err47);
+                  }
+                  errors++;
+                }
+                for (const key4 in data26) {
+                  if (!(key4 === "pattern" || key4 === "target" || key4 === "reason" || key4 === "expires")) {
+                    const err48 = { instancePath: instancePath + "/allowlist/regexes/" + i6, schemaPath: "#/properties/allowlist/properties/regexes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
                       vErrors = [err48];
                     } else {
@@ -24147,106 +24160,184 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
+                if (data26.pattern !== void 0) {
+                  let data27 = data26.pattern;
+                  if (typeof data27 === "string") {
+                    if (func2(data27) < 1) {
+                      const err49 = { instancePath: instancePath + "/allowlist/regexes/" + i6 + "/pattern", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/pattern/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err49];
+                      } else {
+                        vErrors.push(err49);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err50 = { instancePath: instancePath + "/allowlist/regexes/" + i6 + "/pattern", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/pattern/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err50];
+                    } else {
+                      vErrors.push(err50);
+                    }
+                    errors++;
+                  }
+                }
+                if (data26.target !== void 0) {
+                  let data28 = data26.target;
+                  if (!(data28 === "secret" || data28 === "line" || data28 === "path")) {
+                    const err51 = { instancePath: instancePath + "/allowlist/regexes/" + i6 + "/target", schemaPath: "#/properties/allowlist/properties/regexes/items/properties/target/enum", keyword: "enum", params: { allowedValues: schema31.properties.allowlist.properties.regexes.items.properties.target.enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err51];
+                    } else {
+                      vErrors.push(err51);
+                    }
+                    errors++;
+                  }
+                }
+                if (data26.reason !== void 0) {
+                  let data29 = data26.reason;
+                  if (typeof data29 === "string") {
+                    if (func2(data29) < 1) {
+                      const err52 = { instancePath: instancePath + "/allowlist/regexes/" + i6 + "/reason", schemaPath: "#/$defs/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err52];
+                      } else {
+                        vErrors.push(err52);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err53 = { instancePath: instancePath + "/allowlist/regexes/" + i6 + "/reason", schemaPath: "#/$defs/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err53];
+                    } else {
+                      vErrors.push(err53);
+                    }
+                    errors++;
+                  }
+                }
+                if (data26.expires !== void 0) {
+                  let data30 = data26.expires;
+                  if (typeof data30 === "string") {
+                    if (!pattern4.test(data30)) {
+                      const err54 = { instancePath: instancePath + "/allowlist/regexes/" + i6 + "/expires", schemaPath: "#/$defs/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' };
+                      if (vErrors === null) {
+                        vErrors = [err54];
+                      } else {
+                        vErrors.push(err54);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err55 = { instancePath: instancePath + "/allowlist/regexes/" + i6 + "/expires", schemaPath: "#/$defs/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err55];
+                    } else {
+                      vErrors.push(err55);
+                    }
+                    errors++;
+                  }
+                }
               } else {
-                const err49 = { instancePath: instancePath + "/allowlist/regexes/" + i5, schemaPath: "#/properties/allowlist/properties/regexes/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                const err56 = { instancePath: instancePath + "/allowlist/regexes/" + i6, schemaPath: "#/properties/allowlist/properties/regexes/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err49];
+                  vErrors = [err56];
                 } else {
-                  vErrors.push(err49);
+                  vErrors.push(err56);
                 }
                 errors++;
               }
             }
           } else {
-            const err50 = { instancePath: instancePath + "/allowlist/regexes", schemaPath: "#/properties/allowlist/properties/regexes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err57 = { instancePath: instancePath + "/allowlist/regexes", schemaPath: "#/properties/allowlist/properties/regexes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err50];
+              vErrors = [err57];
             } else {
-              vErrors.push(err50);
+              vErrors.push(err57);
             }
             errors++;
           }
         }
       } else {
-        const err51 = { instancePath: instancePath + "/allowlist", schemaPath: "#/properties/allowlist/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err58 = { instancePath: instancePath + "/allowlist", schemaPath: "#/properties/allowlist/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err51];
+          vErrors = [err58];
         } else {
-          vErrors.push(err51);
+          vErrors.push(err58);
         }
         errors++;
       }
     }
     if (data.accounts !== void 0) {
-      let data29 = data.accounts;
-      if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
-        for (const key5 in data29) {
+      let data31 = data.accounts;
+      if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
+        for (const key5 in data31) {
           if (!(key5 === "own" || key5 === "allow")) {
-            const err52 = { instancePath: instancePath + "/accounts", schemaPath: "#/properties/accounts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+            const err59 = { instancePath: instancePath + "/accounts", schemaPath: "#/properties/accounts/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
-              vErrors = [err52];
+              vErrors = [err59];
             } else {
-              vErrors.push(err52);
+              vErrors.push(err59);
             }
             errors++;
           }
         }
-        if (data29.own !== void 0) {
-          let data30 = data29.own;
-          if (Array.isArray(data30)) {
-            const len6 = data30.length;
-            for (let i6 = 0; i6 < len6; i6++) {
-              if (!validate21(data30[i6], { instancePath: instancePath + "/accounts/own/" + i6, parentData: data30, parentDataProperty: i6, rootData, dynamicAnchors })) {
-                vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-                errors = vErrors.length;
-              }
-            }
-          } else {
-            const err53 = { instancePath: instancePath + "/accounts/own", schemaPath: "#/properties/accounts/properties/own/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-            if (vErrors === null) {
-              vErrors = [err53];
-            } else {
-              vErrors.push(err53);
-            }
-            errors++;
-          }
-        }
-        if (data29.allow !== void 0) {
-          let data32 = data29.allow;
+        if (data31.own !== void 0) {
+          let data32 = data31.own;
           if (Array.isArray(data32)) {
             const len7 = data32.length;
             for (let i7 = 0; i7 < len7; i7++) {
-              if (!validate21(data32[i7], { instancePath: instancePath + "/accounts/allow/" + i7, parentData: data32, parentDataProperty: i7, rootData, dynamicAnchors })) {
+              if (!validate21(data32[i7], { instancePath: instancePath + "/accounts/own/" + i7, parentData: data32, parentDataProperty: i7, rootData, dynamicAnchors })) {
                 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
                 errors = vErrors.length;
               }
             }
           } else {
-            const err54 = { instancePath: instancePath + "/accounts/allow", schemaPath: "#/properties/accounts/properties/allow/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err60 = { instancePath: instancePath + "/accounts/own", schemaPath: "#/properties/accounts/properties/own/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-              vErrors = [err54];
+              vErrors = [err60];
             } else {
-              vErrors.push(err54);
+              vErrors.push(err60);
+            }
+            errors++;
+          }
+        }
+        if (data31.allow !== void 0) {
+          let data34 = data31.allow;
+          if (Array.isArray(data34)) {
+            const len8 = data34.length;
+            for (let i8 = 0; i8 < len8; i8++) {
+              if (!validate21(data34[i8], { instancePath: instancePath + "/accounts/allow/" + i8, parentData: data34, parentDataProperty: i8, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+                errors = vErrors.length;
+              }
+            }
+          } else {
+            const err61 = { instancePath: instancePath + "/accounts/allow", schemaPath: "#/properties/accounts/properties/allow/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err61];
+            } else {
+              vErrors.push(err61);
             }
             errors++;
           }
         }
       } else {
-        const err55 = { instancePath: instancePath + "/accounts", schemaPath: "#/properties/accounts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err62 = { instancePath: instancePath + "/accounts", schemaPath: "#/properties/accounts/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err55];
+          vErrors = [err62];
         } else {
-          vErrors.push(err55);
+          vErrors.push(err62);
         }
         errors++;
       }
     }
   } else {
-    const err56 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err63 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err56];
+      vErrors = [err63];
     } else {
-      vErrors.push(err56);
+      vErrors.push(err63);
     }
     errors++;
   }
@@ -24282,6 +24373,90 @@ function validateJson(data, validate3, file, code, what) {
   );
 }
 
+// src/config/merge-config.ts
+init_finding();
+import { dirname, resolve as resolve3 } from "node:path";
+var SCALARS = ["maxFileSize", "allowPartial", "otherMarkers", "failOn"];
+var LISTS = ["enableRules", "disableRules"];
+var ALLOW = ["paths", "secrets", "regexes"];
+var ACCOUNTS = ["own", "allow"];
+function stricter(a, b) {
+  return SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b) ? a : b;
+}
+function mergeLayers(layers) {
+  const out = {};
+  const origins = /* @__PURE__ */ new Map();
+  const rules = [];
+  const lists = { enableRules: [], disableRules: [] };
+  const allow = { paths: [], secrets: [], regexes: [] };
+  const accounts = { own: [], allow: [] };
+  for (const layer of layers) {
+    const c = layer.config;
+    const base = dirname(layer.file);
+    for (const r of c.rules ?? []) {
+      origins.set(`/rules/${rules.length}`, layer.file);
+      rules.push(resolve3(base, r));
+    }
+    for (const list of LISTS)
+      for (const id of c[list] ?? []) {
+        origins.set(`/${list}/${lists[list].length}`, layer.file);
+        lists[list].push(id);
+      }
+    for (const kind of ALLOW)
+      for (const e of c.allowlist?.[kind] ?? []) {
+        origins.set(`/allowlist/${kind}/${allow[kind]?.length ?? 0}`, layer.file);
+        allow[kind]?.push(e);
+      }
+    for (const kind of ACCOUNTS)
+      for (const e of c.accounts?.[kind] ?? []) {
+        origins.set(`/accounts/${kind}/${accounts[kind]?.length ?? 0}`, layer.file);
+        accounts[kind]?.push(e);
+      }
+    for (const key of SCALARS) {
+      const value = c[key];
+      if (value === void 0) continue;
+      if (key === "failOn" && layer.kind === "user") {
+        const current = out.failOn ?? "low";
+        if (stricter(current, value) === current) continue;
+      }
+      out[key] = value;
+      origins.set(`/${key}`, layer.file);
+    }
+    if (c.baseline !== void 0) {
+      out.baseline = resolve3(base, c.baseline);
+      origins.set("/baseline", layer.file);
+    }
+  }
+  if (rules.length > 0) out.rules = rules;
+  for (const list of LISTS) if (lists[list].length > 0) out[list] = lists[list];
+  const allowlist = Object.fromEntries(
+    ALLOW.filter((k) => (allow[k]?.length ?? 0) > 0).map((k) => [k, allow[k]])
+  );
+  if (Object.keys(allowlist).length > 0)
+    out.allowlist = allowlist;
+  const acc = Object.fromEntries(
+    ACCOUNTS.filter((k) => (accounts[k]?.length ?? 0) > 0).map((k) => [k, accounts[k]])
+  );
+  if (Object.keys(acc).length > 0) out.accounts = acc;
+  return { config: out, origins };
+}
+var USER_KEYS = /* @__PURE__ */ new Set([
+  "$schema",
+  "rules",
+  "enableRules",
+  "failOn",
+  "otherMarkers",
+  "accounts"
+]);
+function userConfigProblem(config) {
+  for (const key of Object.keys(config))
+    if (!USER_KEYS.has(key)) return { pointer: `/${key}`, key };
+  if (config.otherMarkers === true) return { pointer: "/otherMarkers", key: "otherMarkers: true" };
+  if (config.accounts?.allow !== void 0)
+    return { pointer: "/accounts/allow", key: "accounts.allow" };
+  return void 0;
+}
+
 // src/config/load-config.ts
 var CONFIG_FILE_NAME = ".keyguard.json";
 function live(entries, today, pointer, warnings, file) {
@@ -24297,7 +24472,7 @@ function live(entries, today, pointer, warnings, file) {
 }
 function resolveConfig(config, file, today) {
   const name = file ?? CONFIG_FILE_NAME;
-  const base = file === void 0 ? "." : dirname(file);
+  const base = file === void 0 ? "." : dirname2(file);
   const warnings = [];
   const allow = config.allowlist ?? {};
   const paths = live(allow.paths, today, "/allowlist/paths", warnings, name).map((l) => l.entry);
@@ -24338,33 +24513,170 @@ function resolveConfig(config, file, today) {
   return {
     ...file === void 0 ? {} : { file },
     config,
-    rulePacks: (config.rules ?? []).map((r) => resolve3(base, r)),
+    rulePacks: (config.rules ?? []).map((r) => resolve4(base, r)),
     engineAllow: {
       hashes: new Map(secrets.map((s) => [s.sha256, s.reason])),
       secretRegexes: compiled2.filter((c) => c.target === "secret"),
       lineRegexes: compiled2.filter((c) => c.target === "line")
     },
     pathAllow,
-    ...config.baseline === void 0 ? {} : { baseline: resolve3(base, config.baseline) },
+    ...config.baseline === void 0 ? {} : { baseline: resolve4(base, config.baseline) },
     warnings
   };
 }
+var DISK_READER = {
+  async read(file) {
+    let text2;
+    try {
+      text2 = readRegularFile(file);
+    } catch (error) {
+      if (error.code === "ENOENT") return void 0;
+      throw new KeyguardError("CONFIG_INVALID", `${file}: cannot be read`, { cause: error });
+    }
+    if (text2 === void 0)
+      throw new KeyguardError(
+        "CONFIG_INVALID",
+        `${file}: not a regular file (a FIFO, socket or device): not read`
+      );
+    return text2;
+  },
+  label: (file) => file
+};
+var MAX_EXTENDS_DEPTH = 8;
+var PACKAGE = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w.@-]+)*$/i;
+function isFilePath(spec) {
+  return spec.startsWith("./") || spec.startsWith("../") || isAbsolute3(spec);
+}
+function findPackage(name, from) {
+  let dir = from;
+  for (; ; ) {
+    const candidate = join2(dir, "node_modules", name);
+    if (existsSync(join2(candidate, "package.json")) || existsSync(candidate)) return candidate;
+    const up = dirname2(dir);
+    if (up === dir) return void 0;
+    dir = up;
+  }
+}
+async function resolveExtends(spec, from, reader, at) {
+  if (isFilePath(spec)) return resolve4(dirname2(from), spec);
+  if (!PACKAGE.test(spec) || spec.split("/").includes(".."))
+    throw new KeyguardError(
+      "CONFIG_INVALID",
+      `${at}: neither a file path (write ./file.json, ../file.json or an absolute path) nor an npm package name`
+    );
+  if (reader.committed === true)
+    throw new KeyguardError(
+      "CONFIG_INVALID",
+      `${at}: a committed configuration cannot extend an npm package (node_modules comes from the change being checked); extend a file in the repository`
+    );
+  const parts = spec.split("/");
+  const nameLength = spec.startsWith("@") ? 2 : 1;
+  const name = parts.slice(0, nameLength).join("/");
+  const inner = parts.slice(nameLength).join("/");
+  const dir = findPackage(name, dirname2(from));
+  if (dir === void 0)
+    throw new KeyguardError(
+      "CONFIG_INVALID",
+      `${at}: no package '${name}' in node_modules (a file path starts with ./ or ../)`
+    );
+  if (inner !== "") return join2(dir, inner);
+  const manifest = await reader.read(join2(dir, "package.json"));
+  let main;
+  try {
+    main = manifest === void 0 ? void 0 : JSON.parse(manifest).main;
+  } catch {
+    main = void 0;
+  }
+  if (typeof main === "string" && main.endsWith(".json")) {
+    const file = resolve4(dir, main);
+    const rel = relative2(dir, file);
+    if (!rel.startsWith("..") && !isAbsolute3(rel)) return file;
+  }
+  return join2(dir, "keyguard.json");
+}
+async function collectLayers(file, text2, reader, chain, kind) {
+  const label = reader.label(file);
+  const config = validateJson(
+    parseJsonText(text2, label, "CONFIG_INVALID"),
+    validate,
+    label,
+    "CONFIG_INVALID",
+    "configuration"
+  );
+  const named = config.extends;
+  const specs = named === void 0 ? [] : typeof named === "string" ? [named] : named;
+  const layers = [];
+  for (const [i, spec] of specs.entries()) {
+    const at = `${label}#/extends${typeof named === "string" ? "" : `/${i}`}`;
+    if (chain.length >= MAX_EXTENDS_DEPTH)
+      throw new KeyguardError(
+        "CONFIG_INVALID",
+        `${at}: extends nests deeper than ${MAX_EXTENDS_DEPTH} files`
+      );
+    const target = await resolveExtends(spec, file, reader, at);
+    if (chain.includes(target))
+      throw new KeyguardError(
+        "CONFIG_INVALID",
+        `${at}: extends cycle: ${[...chain, target].map((f) => reader.label(f)).join(" \u2192 ")}`
+      );
+    const body = await reader.read(target);
+    if (body === void 0)
+      throw new KeyguardError("CONFIG_INVALID", `${at}: ${reader.label(target)}: file not found`);
+    layers.push(...await collectLayers(target, body, reader, [...chain, target], "extends"));
+  }
+  layers.push({ file, kind, config });
+  return layers;
+}
+async function userLayer(file, reader) {
+  const text2 = await reader.read(file);
+  if (text2 === void 0) return void 0;
+  const config = validateJson(
+    parseJsonText(text2, reader.label(file), "CONFIG_INVALID"),
+    validate,
+    reader.label(file),
+    "CONFIG_INVALID",
+    "configuration"
+  );
+  const layer = { file, kind: "user", config };
+  const problem = userConfigProblem(layer.config);
+  if (problem !== void 0)
+    throw new KeyguardError(
+      "CONFIG_INVALID",
+      `${reader.label(file)}#${problem.pointer}: a user configuration cannot set ${problem.key}: it would weaken the repository's gate (set it in the repository's .keyguard.json)`
+    );
+  return layer;
+}
+async function fromLayers(layers, file, today) {
+  if (layers.length === 0) return resolveConfig({}, void 0, today);
+  const { config, origins } = mergeLayers(layers);
+  if ((config.allowlist?.regexes?.length ?? 0) > 0) await loadUserRegexEngine();
+  return {
+    ...resolveConfig(config, file ?? layers[layers.length - 1]?.file, today),
+    layers: layers.map(({ file: f, kind }) => ({ file: f, kind })),
+    origins
+  };
+}
 async function loadConfig(options2) {
-  let file = options2.explicit === void 0 ? void 0 : resolve3(options2.explicit);
+  let file = options2.explicit === void 0 ? void 0 : resolve4(options2.explicit);
   if (file === void 0) {
     const candidate = join2(options2.root, CONFIG_FILE_NAME);
     if (existsSync(candidate)) file = candidate;
   }
-  if (file === void 0) return resolveConfig({}, void 0, options2.today);
-  return configFromData(await parseJsonFile(file, "CONFIG_INVALID"), file, options2.today, file);
+  const layers = [];
+  if (file !== void 0) {
+    const text2 = await DISK_READER.read(file);
+    if (text2 === void 0) throw new KeyguardError("CONFIG_INVALID", `${file}: file not found`);
+    layers.push(...await collectLayers(file, text2, DISK_READER, [file], "repository"));
+  }
+  if (options2.userConfig !== void 0) {
+    const user = await userLayer(options2.userConfig, DISK_READER);
+    if (user !== void 0) layers.push(user);
+  }
+  return fromLayers(layers, file, options2.today);
 }
-async function configFromData(data, file, today, label) {
-  const config = validateJson(data, validate, label, "CONFIG_INVALID", "configuration");
-  if ((config.allowlist?.regexes?.length ?? 0) > 0) await loadUserRegexEngine();
-  return resolveConfig(config, file, today);
-}
-async function configFromText(text2, file, today, label = file) {
-  return configFromData(parseJsonText(text2, label, "CONFIG_INVALID"), file, today, label);
+async function configFromText(text2, file, today, reader = DISK_READER) {
+  const layers = await collectLayers(file, text2, reader, [file], "repository");
+  return fromLayers(layers, file, today);
 }
 
 // src/rules/builtin-pack.ts
@@ -25985,7 +26297,8 @@ async function createScanSetup(options2) {
   const config = await loadConfig({
     root: options2.root,
     today: options2.today,
-    ...options2.configFile === void 0 ? {} : { explicit: options2.configFile }
+    ...options2.configFile === void 0 ? {} : { explicit: options2.configFile },
+    ...options2.userConfig === void 0 ? {} : { userConfig: options2.userConfig }
   });
   const files = [...config.rulePacks, ...options2.rulePacks ?? []];
   const user = [];
@@ -26370,7 +26683,8 @@ async function scan(target, options2) {
     root: options2.configRoot ?? options2.root,
     today: options2.today,
     ...options2.configFile === void 0 ? {} : { configFile: options2.configFile },
-    ...options2.rulePacks === void 0 ? {} : { rulePacks: options2.rulePacks }
+    ...options2.rulePacks === void 0 ? {} : { rulePacks: options2.rulePacks },
+    ...options2.userConfig === void 0 ? {} : { userConfig: options2.userConfig }
   });
   const config = setup.config.config;
   const failOn = options2.failOn ?? config.failOn ?? "low";
@@ -27480,7 +27794,7 @@ import {
   writeFileSync as writeFileSync2,
   writeSync
 } from "node:fs";
-import { basename, dirname as dirname2, isAbsolute as isAbsolute3, join as join5, relative as relative2, resolve as resolve4, sep as sep2 } from "node:path";
+import { basename, dirname as dirname3, isAbsolute as isAbsolute4, join as join5, relative as relative3, resolve as resolve5, sep as sep2 } from "node:path";
 
 // src/report/describe-write-error.ts
 var REASONS = {
@@ -27520,8 +27834,8 @@ function lstatOrUndefined(path) {
   }
 }
 function isInside(folder, path) {
-  const rel = relative2(folder, path);
-  return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute3(rel);
+  const rel = relative3(folder, path);
+  return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute4(rel);
 }
 function realTarget(link) {
   try {
@@ -27533,7 +27847,7 @@ function realTarget(link) {
 function escapingLink(root, folder) {
   const realRoot = realpathSync(root);
   let at = root;
-  for (const part of relative2(root, folder).split(sep2).filter((p) => p !== "")) {
+  for (const part of relative3(root, folder).split(sep2).filter((p) => p !== "")) {
     at = join5(at, part);
     const stat = lstatOrUndefined(at);
     if (stat === void 0) return void 0;
@@ -27553,16 +27867,16 @@ function writeNew(path, content2, keepMode) {
   }
 }
 function writeReportFile(target, content2, options2) {
-  const path = resolve4(target);
-  const folder = dirname2(path);
+  const path = resolve5(target);
+  const folder = dirname3(path);
   const { label } = options2;
   try {
-    if (options2.within !== void 0 && isInside(resolve4(options2.within), path)) {
-      const link = escapingLink(resolve4(options2.within), folder);
+    if (options2.within !== void 0 && isInside(resolve5(options2.within), path)) {
+      const link = escapingLink(resolve5(options2.within), folder);
       if (link !== void 0)
         throw fail(
           label,
-          `its folder ${escapeControl(relative2(resolve4(options2.within), link) || link)} is a symbolic link leading outside ${escapeControl(options2.within)}; keyguard does not follow it`
+          `its folder ${escapeControl(relative3(resolve5(options2.within), link) || link)} is a symbolic link leading outside ${escapeControl(options2.within)}; keyguard does not follow it`
         );
     }
     if (options2.makeParents === true) mkdirSync2(folder, { recursive: true });
@@ -27611,15 +27925,15 @@ async function configChanges(base, head, paths) {
 }
 
 // src/app/load-committed-setup.ts
-import { isAbsolute as isAbsolute4, join as join6, relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
+import { isAbsolute as isAbsolute5, join as join6, relative as relative4, resolve as resolve6, sep as sep3 } from "node:path";
 init_errors();
 function inRepository(root, file) {
-  const rel = relative3(root, file);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${sep3}`) || isAbsolute4(rel)) return void 0;
+  const rel = relative4(root, file);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep3}`) || isAbsolute5(rel)) return void 0;
   return rel.split(sep3).join("/");
 }
 async function loadCommittedSetup(options2) {
-  const root = resolve5(options2.root);
+  const root = resolve6(options2.root);
   const short2 = options2.files.commit.slice(0, 12);
   const paths = [];
   const label = (file) => {
@@ -27650,7 +27964,12 @@ async function loadCommittedSetup(options2) {
   };
   const configFile = options2.configFile ?? join6(root, CONFIG_FILE_NAME);
   const configText = options2.configFile === void 0 ? await read(configFile) : await must(configFile, "CONFIG_INVALID");
-  const config = configText === void 0 ? resolveConfig({}, void 0, options2.today) : await configFromText(configText, configFile, options2.today, label(configFile));
+  const config = configText === void 0 ? resolveConfig({}, void 0, options2.today) : await configFromText(configText, configFile, options2.today, {
+    // What it extends is read like the config itself: from the commit when in the repository.
+    read,
+    label,
+    committed: true
+  });
   const user = [];
   for (const file of [...config.rulePacks, ...options2.rulePacks ?? []])
     user.push({
@@ -28102,7 +28421,7 @@ function summaryHeader(target, eventName, config) {
 `;
 }
 async function scan2(io, log) {
-  const workspace = resolve6(io.cwd, actionInput(io.env, "working-directory") ?? ".");
+  const workspace = resolve7(io.cwd, actionInput(io.env, "working-directory") ?? ".");
   const root = await findRepoRoot(workspace) ?? workspace;
   const eventName = io.env.GITHUB_EVENT_NAME ?? "";
   const base = actionInput(io.env, "base");
@@ -28125,8 +28444,8 @@ async function scan2(io, log) {
     request,
     target,
     configFrom: configFromInput(io.env),
-    ...configInput === void 0 ? {} : { configFile: resolve6(io.cwd, configInput) },
-    ...baselineInput === void 0 ? {} : { baselineFile: resolve6(io.cwd, baselineInput) }
+    ...configInput === void 0 ? {} : { configFile: resolve7(io.cwd, configInput) },
+    ...baselineInput === void 0 ? {} : { baselineFile: resolve7(io.cwd, baselineInput) }
   });
   log.text(`keyguard: configuration from ${config.from}`);
   const changed = notAppliedLines(config.notApplied, eventName);
@@ -28153,8 +28472,8 @@ async function scan2(io, log) {
     root,
     today: io.today,
     ...committed === void 0 ? {
-      ...configInput === void 0 ? {} : { configFile: resolve6(io.cwd, configInput) },
-      ...baselineInput === void 0 ? {} : { baseline: { kind: "file", file: resolve6(io.cwd, baselineInput) } }
+      ...configInput === void 0 ? {} : { configFile: resolve7(io.cwd, configInput) },
+      ...baselineInput === void 0 ? {} : { baseline: { kind: "file", file: resolve7(io.cwd, baselineInput) } }
     } : {
       // Read from the base (or head) commit: the checkout's files are not consulted.
       setup: committed.setup,
@@ -28183,7 +28502,7 @@ async function scan2(io, log) {
     verbose: false
   };
   const sarifInput = actionInput(io.env, "sarif-file") ?? DEFAULT_SARIF;
-  const sarifPath = resolve6(io.cwd, sarifInput);
+  const sarifPath = resolve7(io.cwd, sarifInput);
   writeReportFile(sarifPath, renderSarif(outcome, ctx), {
     label: `sarif-file ${sarifInput}`,
     within: io.env.GITHUB_WORKSPACE || io.cwd,
@@ -28203,7 +28522,7 @@ ${summaryHeader(target, eventName, { from: config.from, changed })}`
   );
   writeOutputs(io.env.GITHUB_OUTPUT, {
     findings: outcome.findings.length,
-    sarif: relative4(io.cwd, sarifPath) || sarifPath,
+    sarif: relative5(io.cwd, sarifPath) || sarifPath,
     commits: target.kind === "history" ? target.commits : 0,
     scope: scopeLine(target, eventName)
   });

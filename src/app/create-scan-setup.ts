@@ -13,6 +13,8 @@ export interface SetupOptions {
   /** `--rules` files, on top of the config's. */
   readonly rulePacks?: readonly string[];
   readonly today: string;
+  /** The user's own configuration file, when one may apply (it can only tighten the gate). */
+  readonly userConfig?: string;
 }
 
 export interface LoadedSetup {
@@ -29,6 +31,7 @@ export async function createScanSetup(options: SetupOptions): Promise<LoadedSetu
     root: options.root,
     today: options.today,
     ...(options.configFile === undefined ? {} : { explicit: options.configFile }),
+    ...(options.userConfig === undefined ? {} : { userConfig: options.userConfig }),
   });
   const files = [...config.rulePacks, ...(options.rulePacks ?? [])];
   const user: PackSource[] = [];

@@ -92,7 +92,12 @@ export async function loadCommittedSetup(options: CommittedSetupOptions): Promis
   const config =
     configText === undefined
       ? resolveConfig({}, undefined, options.today)
-      : await configFromText(configText, configFile, options.today, label(configFile));
+      : await configFromText(configText, configFile, options.today, {
+          // What it extends is read like the config itself: from the commit when in the repository.
+          read,
+          label,
+          committed: true,
+        });
 
   const user: PackSource[] = [];
   for (const file of [...config.rulePacks, ...(options.rulePacks ?? [])])

@@ -116,6 +116,8 @@ export interface ScanOptions {
   readonly otherMarkers?: boolean;
   /** Which repository paths the scan covered, for stale baseline entries (tree scans know). */
   readonly covers?: (path: string) => boolean;
+  /** The user's own configuration file (`~/.config/keyguard/config.json`): it can only tighten. */
+  readonly userConfig?: string;
   /** `--verify`: ask STS about every pair found (scans on one thread). */
   readonly verify?: VerifyOptions;
   /** `--only-verified`: report only findings `--verify` found live (or could not settle). */
@@ -299,6 +301,7 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
       today: options.today,
       ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
       ...(options.rulePacks === undefined ? {} : { rulePacks: options.rulePacks }),
+      ...(options.userConfig === undefined ? {} : { userConfig: options.userConfig }),
     }));
   const config = setup.config.config;
   const failOn = options.failOn ?? config.failOn ?? 'low';

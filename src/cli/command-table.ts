@@ -21,6 +21,7 @@ Commands:
   explain <ruleId>    the full guidance for a rule: why it matters, what to do, references
   audit [paths...]    triage today's findings one by one: real, false positive (allowlist),
                       accept (baseline), each with a reason; --list and --mark for scripts
+  config show         the merged configuration (extends, user config) and where each value came from
   audit-aws-config    find long-term keys in plaintext in ~/.aws/credentials and ~/.aws/config
 
 Run 'keyguard <command> --help' for a command's options. Scans accept --verify (opt-in): it asks
@@ -44,6 +45,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   doctor: async () => (await import('./commands/doctor.js')).runDoctor,
   explain: async () => (await import('./commands/explain.js')).runExplain,
   audit: async () => (await import('./commands/audit.js')).runAudit,
+  config: async () => (await import('./commands/config.js')).runConfig,
   'audit-aws-config': async () =>
     (await import('./commands/audit-aws-config.js')).runAuditAwsConfig,
 };

@@ -7,6 +7,7 @@ import {
   type ScanTarget,
   scan,
 } from '../app/scan.js';
+import { userConfigFile } from '../config/user-config-file.js';
 import { KeyguardError } from '../model/errors.js';
 import { SEVERITIES, type Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
@@ -76,6 +77,7 @@ export async function scanOptionsFrom(
   const sizeFlag = stringOption(values, 'max-file-size');
   const failFlag = stringOption(values, 'fail-on');
   const workers = threads(io, values);
+  const userConfig = userConfigFile(io.env);
   return {
     root: cli.root,
     ...(cli.configRoot === undefined ? {} : { configRoot: cli.configRoot }),
@@ -89,6 +91,7 @@ export async function scanOptionsFrom(
     ...(values['fail-on-stale'] === true ? { failOnStale: true } : {}),
     ...(values['no-other-markers'] === true ? { otherMarkers: false } : {}),
     ...(cli.covers === undefined ? {} : { covers: cli.covers }),
+    ...(userConfig === undefined ? {} : { userConfig }),
     ...(cli.historyCache === undefined ? {} : { historyCache: cli.historyCache }),
     ...(verify === undefined ? {} : { verify }),
     ...(onlyVerified ? { onlyVerified: true } : {}),

@@ -30,6 +30,8 @@ export interface AccountEntry {
 /** `.keyguard.json` as written (validated by schemas/config.schema.json). */
 export interface UserConfig {
   readonly $schema?: string;
+  /** Configurations this one builds on (files or npm packages), applied first. */
+  readonly extends?: string | readonly string[];
   readonly rules?: readonly string[];
   readonly enableRules?: readonly string[];
   readonly disableRules?: readonly string[];
@@ -103,4 +105,15 @@ export interface ResolvedConfig {
   readonly baseline?: string;
   /** Expired entries and similar notes, printed as warnings. */
   readonly warnings: readonly string[];
+  /** The files merged into `config`, lowest first (extended files, the config, the user's). */
+  readonly layers?: readonly ConfigLayer[];
+  /** JSON pointer of each merged value (`/failOn`, `/rules/0`) → the file it came from. */
+  readonly origins?: ReadonlyMap<string, string>;
+}
+
+/** One file of a layered configuration. */
+export interface ConfigLayer {
+  readonly file: string;
+  /** `extends`: named by another layer; `repository`: the config found or given; `user`: the user's. */
+  readonly kind: 'extends' | 'repository' | 'user';
 }

@@ -6,7 +6,7 @@ function ucs2length(str) {
 }
 
 export const validate = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"keyguard:config.schema.json","title":"keyguard configuration (.keyguard.json)","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"rules":{"description":"Extra rule packs, relative to this file.","type":"array","items":{"type":"string","minLength":1}},"enableRules":{"description":"Rule ids to turn on (e.g. aws-unique-identifier).","type":"array","items":{"type":"string"}},"disableRules":{"description":"Rule ids to turn off.","type":"array","items":{"type":"string"}},"maxFileSize":{"description":"Files larger than this many bytes are skipped and counted (a whole number, at least 1).","type":"integer","minimum":1},"allowPartial":{"description":"Accept an incomplete scan: files that could not be read (permissions, a size limit, archive limits) are still listed, but no longer make the exit code 2.","type":"boolean","default":false},"otherMarkers":{"description":"Honour other scanners' inline markers as suppressions (gitleaks:allow, pragma: allowlist secret, trufflehog:ignore, nosec, ggignore, secretlint-disable-line), each counted as an inline suppression. false: only keyguard:allow.","type":"boolean","default":true},"failOn":{"description":"Lowest severity that fails the scan.","enum":["critical","high","medium","low","info"]},"baseline":{"description":"Baseline file of accepted findings, relative to this file.","type":"string","minLength":1},"allowlist":{"type":"object","additionalProperties":false,"properties":{"paths":{"description":"Glob patterns of paths whose findings are suppressed (fixtures, test data).","type":"array","items":{"type":"object","additionalProperties":false,"required":["glob","reason"],"properties":{"glob":{"type":"string","minLength":1},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}},"secrets":{"description":"Values allowed by the SHA-256 of the raw value (never the value itself).","type":"array","items":{"type":"object","additionalProperties":false,"required":["sha256","reason"],"properties":{"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}},"regexes":{"description":"Regular expressions matched against the value (default), the whole line, or the path.","type":"array","items":{"type":"object","additionalProperties":false,"required":["pattern","reason"],"properties":{"pattern":{"type":"string","minLength":1},"target":{"enum":["secret","line","path"]},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}}}},"accounts":{"description":"AWS accounts: your own (findings escalate) and known sandbox/test accounts (allowed, with a reason).","type":"object","additionalProperties":false,"properties":{"own":{"type":"array","items":{"$ref":"#/$defs/account"}},"allow":{"type":"array","items":{"$ref":"#/$defs/account"}}}}},"$defs":{"reason":{"type":"string","minLength":1},"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"},"account":{"type":"object","additionalProperties":false,"required":["id","reason"],"properties":{"id":{"type":"string","pattern":"^\\d{12}$"},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"keyguard:config.schema.json","title":"keyguard configuration (.keyguard.json)","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"extends":{"description":"Configurations this one builds on, applied first: a file path written as ./file.json, ../file.json or an absolute path (relative to this file), or an npm package name resolved from node_modules (its keyguard.json, its JSON main, or a .json path inside it). A committed configuration (the Action, pre-receive) may extend only files in the repository.","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"rules":{"description":"Extra rule packs, relative to this file.","type":"array","items":{"type":"string","minLength":1}},"enableRules":{"description":"Rule ids to turn on (e.g. aws-unique-identifier).","type":"array","items":{"type":"string"}},"disableRules":{"description":"Rule ids to turn off.","type":"array","items":{"type":"string"}},"maxFileSize":{"description":"Files larger than this many bytes are skipped and counted (a whole number, at least 1).","type":"integer","minimum":1},"allowPartial":{"description":"Accept an incomplete scan: files that could not be read (permissions, a size limit, archive limits) are still listed, but no longer make the exit code 2.","type":"boolean","default":false},"otherMarkers":{"description":"Honour other scanners' inline markers as suppressions (gitleaks:allow, pragma: allowlist secret, trufflehog:ignore, nosec, ggignore, secretlint-disable-line), each counted as an inline suppression. false: only keyguard:allow.","type":"boolean","default":true},"failOn":{"description":"Lowest severity that fails the scan.","enum":["critical","high","medium","low","info"]},"baseline":{"description":"Baseline file of accepted findings, relative to this file.","type":"string","minLength":1},"allowlist":{"type":"object","additionalProperties":false,"properties":{"paths":{"description":"Glob patterns of paths whose findings are suppressed (fixtures, test data).","type":"array","items":{"type":"object","additionalProperties":false,"required":["glob","reason"],"properties":{"glob":{"type":"string","minLength":1},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}},"secrets":{"description":"Values allowed by the SHA-256 of the raw value (never the value itself).","type":"array","items":{"type":"object","additionalProperties":false,"required":["sha256","reason"],"properties":{"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}},"regexes":{"description":"Regular expressions matched against the value (default), the whole line, or the path.","type":"array","items":{"type":"object","additionalProperties":false,"required":["pattern","reason"],"properties":{"pattern":{"type":"string","minLength":1},"target":{"enum":["secret","line","path"]},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}}}},"accounts":{"description":"AWS accounts: your own (findings escalate) and known sandbox/test accounts (allowed, with a reason).","type":"object","additionalProperties":false,"properties":{"own":{"type":"array","items":{"$ref":"#/$defs/account"}},"allow":{"type":"array","items":{"$ref":"#/$defs/account"}}}}},"$defs":{"reason":{"type":"string","minLength":1},"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"},"account":{"type":"object","additionalProperties":false,"required":["id","reason"],"properties":{"id":{"type":"string","pattern":"^\\d{12}$"},"reason":{"$ref":"#/$defs/reason"},"expires":{"$ref":"#/$defs/date"}}}}};
 const schema32 = {"type":"string","minLength":1};
 const schema33 = {"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"};
 const func1 = Object.prototype.hasOwnProperty;
@@ -187,15 +187,14 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.rules !== undefined){
-let data1 = data.rules;
-if(Array.isArray(data1)){
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-let data2 = data1[i0];
-if(typeof data2 === "string"){
-if(func2(data2) < 1){
-const err2 = {instancePath:instancePath+"/rules/" + i0,schemaPath:"#/properties/rules/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.extends !== undefined){
+let data1 = data.extends;
+const _errs5 = errors;
+let valid1 = false;
+const _errs6 = errors;
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err2 = {instancePath:instancePath+"/extends",schemaPath:"#/properties/extends/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -206,7 +205,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/rules/" + i0,schemaPath:"#/properties/rules/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/extends",schemaPath:"#/properties/extends/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -215,10 +214,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+const _errs8 = errors;
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err4 = {instancePath:instancePath+"/extends",schemaPath:"#/properties/extends/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -227,14 +228,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.enableRules !== undefined){
-let data3 = data.enableRules;
-if(Array.isArray(data3)){
-const len1 = data3.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data3[i1] !== "string"){
-const err5 = {instancePath:instancePath+"/enableRules/" + i1,schemaPath:"#/properties/enableRules/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 === "string"){
+if(func2(data2) < 1){
+const err5 = {instancePath:instancePath+"/extends/" + i0,schemaPath:"#/properties/extends/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -244,9 +243,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-}
 else {
-const err6 = {instancePath:instancePath+"/enableRules",schemaPath:"#/properties/enableRules/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err6 = {instancePath:instancePath+"/extends/" + i0,schemaPath:"#/properties/extends/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -256,13 +254,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.disableRules !== undefined){
-let data5 = data.disableRules;
-if(Array.isArray(data5)){
-const len2 = data5.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data5[i2] !== "string"){
-const err7 = {instancePath:instancePath+"/disableRules/" + i2,schemaPath:"#/properties/disableRules/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err7 = {instancePath:instancePath+"/extends",schemaPath:"#/properties/extends/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -271,10 +265,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/disableRules",schemaPath:"#/properties/disableRules/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err8 = {instancePath:instancePath+"/extends",schemaPath:"#/properties/extends/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -283,11 +277,27 @@ vErrors.push(err8);
 }
 errors++;
 }
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
 }
-if(data.maxFileSize !== undefined){
-let data7 = data.maxFileSize;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err9 = {instancePath:instancePath+"/maxFileSize",schemaPath:"#/properties/maxFileSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.rules !== undefined){
+let data3 = data.rules;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data3[i1];
+if(typeof data4 === "string"){
+if(func2(data4) < 1){
+const err9 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/properties/rules/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -296,9 +306,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 1 || isNaN(data7)){
-const err10 = {instancePath:instancePath+"/maxFileSize",schemaPath:"#/properties/maxFileSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err10 = {instancePath:instancePath+"/rules/" + i1,schemaPath:"#/properties/rules/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -309,9 +319,8 @@ errors++;
 }
 }
 }
-if(data.allowPartial !== undefined){
-if(typeof data.allowPartial !== "boolean"){
-const err11 = {instancePath:instancePath+"/allowPartial",schemaPath:"#/properties/allowPartial/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err11 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -321,9 +330,13 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.otherMarkers !== undefined){
-if(typeof data.otherMarkers !== "boolean"){
-const err12 = {instancePath:instancePath+"/otherMarkers",schemaPath:"#/properties/otherMarkers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.enableRules !== undefined){
+let data5 = data.enableRules;
+if(Array.isArray(data5)){
+const len2 = data5.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data5[i2] !== "string"){
+const err12 = {instancePath:instancePath+"/enableRules/" + i2,schemaPath:"#/properties/enableRules/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -333,10 +346,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.failOn !== undefined){
-let data10 = data.failOn;
-if(!(((((data10 === "critical") || (data10 === "high")) || (data10 === "medium")) || (data10 === "low")) || (data10 === "info"))){
-const err13 = {instancePath:instancePath+"/failOn",schemaPath:"#/properties/failOn/enum",keyword:"enum",params:{allowedValues: schema31.properties.failOn.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err13 = {instancePath:instancePath+"/enableRules",schemaPath:"#/properties/enableRules/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -346,11 +358,13 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.baseline !== undefined){
-let data11 = data.baseline;
-if(typeof data11 === "string"){
-if(func2(data11) < 1){
-const err14 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.disableRules !== undefined){
+let data7 = data.disableRules;
+if(Array.isArray(data7)){
+const len3 = data7.length;
+for(let i3=0; i3<len3; i3++){
+if(typeof data7[i3] !== "string"){
+const err14 = {instancePath:instancePath+"/disableRules/" + i3,schemaPath:"#/properties/disableRules/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -360,8 +374,9 @@ vErrors.push(err14);
 errors++;
 }
 }
+}
 else {
-const err15 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err15 = {instancePath:instancePath+"/disableRules",schemaPath:"#/properties/disableRules/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -371,12 +386,10 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.allowlist !== undefined){
-let data12 = data.allowlist;
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-for(const key1 in data12){
-if(!(((key1 === "paths") || (key1 === "secrets")) || (key1 === "regexes"))){
-const err16 = {instancePath:instancePath+"/allowlist",schemaPath:"#/properties/allowlist/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data.maxFileSize !== undefined){
+let data9 = data.maxFileSize;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err16 = {instancePath:instancePath+"/maxFileSize",schemaPath:"#/properties/maxFileSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -385,16 +398,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data12.paths !== undefined){
-let data13 = data12.paths;
-if(Array.isArray(data13)){
-const len3 = data13.length;
-for(let i3=0; i3<len3; i3++){
-let data14 = data13[i3];
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.glob === undefined){
-const err17 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/required",keyword:"required",params:{missingProperty: "glob"},message:"must have required property '"+"glob"+"'"};
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 1 || isNaN(data9)){
+const err17 = {instancePath:instancePath+"/maxFileSize",schemaPath:"#/properties/maxFileSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -403,8 +409,11 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data14.reason === undefined){
-const err18 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+}
+}
+if(data.allowPartial !== undefined){
+if(typeof data.allowPartial !== "boolean"){
+const err18 = {instancePath:instancePath+"/allowPartial",schemaPath:"#/properties/allowPartial/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -413,9 +422,10 @@ vErrors.push(err18);
 }
 errors++;
 }
-for(const key2 in data14){
-if(!(((key2 === "glob") || (key2 === "reason")) || (key2 === "expires"))){
-const err19 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+if(data.otherMarkers !== undefined){
+if(typeof data.otherMarkers !== "boolean"){
+const err19 = {instancePath:instancePath+"/otherMarkers",schemaPath:"#/properties/otherMarkers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -425,11 +435,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data14.glob !== undefined){
-let data15 = data14.glob;
-if(typeof data15 === "string"){
-if(func2(data15) < 1){
-const err20 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/glob",schemaPath:"#/properties/allowlist/properties/paths/items/properties/glob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.failOn !== undefined){
+let data12 = data.failOn;
+if(!(((((data12 === "critical") || (data12 === "high")) || (data12 === "medium")) || (data12 === "low")) || (data12 === "info"))){
+const err20 = {instancePath:instancePath+"/failOn",schemaPath:"#/properties/failOn/enum",keyword:"enum",params:{allowedValues: schema31.properties.failOn.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -439,8 +448,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-else {
-const err21 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/glob",schemaPath:"#/properties/allowlist/properties/paths/items/properties/glob/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.baseline !== undefined){
+let data13 = data.baseline;
+if(typeof data13 === "string"){
+if(func2(data13) < 1){
+const err21 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -450,11 +462,8 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data14.reason !== undefined){
-let data16 = data14.reason;
-if(typeof data16 === "string"){
-if(func2(data16) < 1){
-const err22 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err22 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -464,8 +473,12 @@ vErrors.push(err22);
 errors++;
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.allowlist !== undefined){
+let data14 = data.allowlist;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+if(!(((key1 === "paths") || (key1 === "secrets")) || (key1 === "regexes"))){
+const err23 = {instancePath:instancePath+"/allowlist",schemaPath:"#/properties/allowlist/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -475,11 +488,15 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data14.expires !== undefined){
-let data17 = data14.expires;
-if(typeof data17 === "string"){
-if(!pattern4.test(data17)){
-const err24 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+if(data14.paths !== undefined){
+let data15 = data14.paths;
+if(Array.isArray(data15)){
+const len4 = data15.length;
+for(let i4=0; i4<len4; i4++){
+let data16 = data15[i4];
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.glob === undefined){
+const err24 = {instancePath:instancePath+"/allowlist/paths/" + i4,schemaPath:"#/properties/allowlist/properties/paths/items/required",keyword:"required",params:{missingProperty: "glob"},message:"must have required property '"+"glob"+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -488,9 +505,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/allowlist/paths/" + i3+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data16.reason === undefined){
+const err25 = {instancePath:instancePath+"/allowlist/paths/" + i4,schemaPath:"#/properties/allowlist/properties/paths/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -499,10 +515,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/allowlist/paths/" + i3,schemaPath:"#/properties/allowlist/properties/paths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key2 in data16){
+if(!(((key2 === "glob") || (key2 === "reason")) || (key2 === "expires"))){
+const err26 = {instancePath:instancePath+"/allowlist/paths/" + i4,schemaPath:"#/properties/allowlist/properties/paths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -512,9 +527,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-}
-else {
-const err27 = {instancePath:instancePath+"/allowlist/paths",schemaPath:"#/properties/allowlist/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data16.glob !== undefined){
+let data17 = data16.glob;
+if(typeof data17 === "string"){
+if(func2(data17) < 1){
+const err27 = {instancePath:instancePath+"/allowlist/paths/" + i4+"/glob",schemaPath:"#/properties/allowlist/properties/paths/items/properties/glob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -524,15 +541,8 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data12.secrets !== undefined){
-let data18 = data12.secrets;
-if(Array.isArray(data18)){
-const len4 = data18.length;
-for(let i4=0; i4<len4; i4++){
-let data19 = data18[i4];
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.sha256 === undefined){
-const err28 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};
+else {
+const err28 = {instancePath:instancePath+"/allowlist/paths/" + i4+"/glob",schemaPath:"#/properties/allowlist/properties/paths/items/properties/glob/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -541,8 +551,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data19.reason === undefined){
-const err29 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+}
+if(data16.reason !== undefined){
+let data18 = data16.reason;
+if(typeof data18 === "string"){
+if(func2(data18) < 1){
+const err29 = {instancePath:instancePath+"/allowlist/paths/" + i4+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -551,9 +565,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-for(const key3 in data19){
-if(!(((key3 === "sha256") || (key3 === "reason")) || (key3 === "expires"))){
-const err30 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+else {
+const err30 = {instancePath:instancePath+"/allowlist/paths/" + i4+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -563,11 +577,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data19.sha256 !== undefined){
-let data20 = data19.sha256;
-if(typeof data20 === "string"){
-if(!pattern5.test(data20)){
-const err31 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/sha256",schemaPath:"#/properties/allowlist/properties/secrets/items/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(data16.expires !== undefined){
+let data19 = data16.expires;
+if(typeof data19 === "string"){
+if(!pattern4.test(data19)){
+const err31 = {instancePath:instancePath+"/allowlist/paths/" + i4+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -578,7 +592,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/sha256",schemaPath:"#/properties/allowlist/properties/secrets/items/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err32 = {instancePath:instancePath+"/allowlist/paths/" + i4+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -588,11 +602,9 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data19.reason !== undefined){
-let data21 = data19.reason;
-if(typeof data21 === "string"){
-if(func2(data21) < 1){
-const err33 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err33 = {instancePath:instancePath+"/allowlist/paths/" + i4,schemaPath:"#/properties/allowlist/properties/paths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -602,8 +614,9 @@ vErrors.push(err33);
 errors++;
 }
 }
+}
 else {
-const err34 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err34 = {instancePath:instancePath+"/allowlist/paths",schemaPath:"#/properties/allowlist/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -613,11 +626,15 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data19.expires !== undefined){
-let data22 = data19.expires;
-if(typeof data22 === "string"){
-if(!pattern4.test(data22)){
-const err35 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+if(data14.secrets !== undefined){
+let data20 = data14.secrets;
+if(Array.isArray(data20)){
+const len5 = data20.length;
+for(let i5=0; i5<len5; i5++){
+let data21 = data20[i5];
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.sha256 === undefined){
+const err35 = {instancePath:instancePath+"/allowlist/secrets/" + i5,schemaPath:"#/properties/allowlist/properties/secrets/items/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -626,9 +643,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/allowlist/secrets/" + i4+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data21.reason === undefined){
+const err36 = {instancePath:instancePath+"/allowlist/secrets/" + i5,schemaPath:"#/properties/allowlist/properties/secrets/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -637,10 +653,9 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-}
-else {
-const err37 = {instancePath:instancePath+"/allowlist/secrets/" + i4,schemaPath:"#/properties/allowlist/properties/secrets/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key3 in data21){
+if(!(((key3 === "sha256") || (key3 === "reason")) || (key3 === "expires"))){
+const err37 = {instancePath:instancePath+"/allowlist/secrets/" + i5,schemaPath:"#/properties/allowlist/properties/secrets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -650,9 +665,11 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/allowlist/secrets",schemaPath:"#/properties/allowlist/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data21.sha256 !== undefined){
+let data22 = data21.sha256;
+if(typeof data22 === "string"){
+if(!pattern5.test(data22)){
+const err38 = {instancePath:instancePath+"/allowlist/secrets/" + i5+"/sha256",schemaPath:"#/properties/allowlist/properties/secrets/items/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -662,15 +679,8 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data12.regexes !== undefined){
-let data23 = data12.regexes;
-if(Array.isArray(data23)){
-const len5 = data23.length;
-for(let i5=0; i5<len5; i5++){
-let data24 = data23[i5];
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.pattern === undefined){
-const err39 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/required",keyword:"required",params:{missingProperty: "pattern"},message:"must have required property '"+"pattern"+"'"};
+else {
+const err39 = {instancePath:instancePath+"/allowlist/secrets/" + i5+"/sha256",schemaPath:"#/properties/allowlist/properties/secrets/items/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -679,8 +689,12 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data24.reason === undefined){
-const err40 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+}
+if(data21.reason !== undefined){
+let data23 = data21.reason;
+if(typeof data23 === "string"){
+if(func2(data23) < 1){
+const err40 = {instancePath:instancePath+"/allowlist/secrets/" + i5+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -689,9 +703,9 @@ vErrors.push(err40);
 }
 errors++;
 }
-for(const key4 in data24){
-if(!((((key4 === "pattern") || (key4 === "target")) || (key4 === "reason")) || (key4 === "expires"))){
-const err41 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+else {
+const err41 = {instancePath:instancePath+"/allowlist/secrets/" + i5+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -701,11 +715,11 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data24.pattern !== undefined){
-let data25 = data24.pattern;
-if(typeof data25 === "string"){
-if(func2(data25) < 1){
-const err42 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/pattern",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data21.expires !== undefined){
+let data24 = data21.expires;
+if(typeof data24 === "string"){
+if(!pattern4.test(data24)){
+const err42 = {instancePath:instancePath+"/allowlist/secrets/" + i5+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -716,7 +730,7 @@ errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/pattern",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err43 = {instancePath:instancePath+"/allowlist/secrets/" + i5+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -726,10 +740,9 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data24.target !== undefined){
-let data26 = data24.target;
-if(!(((data26 === "secret") || (data26 === "line")) || (data26 === "path"))){
-const err44 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/target",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/target/enum",keyword:"enum",params:{allowedValues: schema31.properties.allowlist.properties.regexes.items.properties.target.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err44 = {instancePath:instancePath+"/allowlist/secrets/" + i5,schemaPath:"#/properties/allowlist/properties/secrets/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -739,11 +752,9 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data24.reason !== undefined){
-let data27 = data24.reason;
-if(typeof data27 === "string"){
-if(func2(data27) < 1){
-const err45 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err45 = {instancePath:instancePath+"/allowlist/secrets",schemaPath:"#/properties/allowlist/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -753,8 +764,15 @@ vErrors.push(err45);
 errors++;
 }
 }
-else {
-const err46 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.regexes !== undefined){
+let data25 = data14.regexes;
+if(Array.isArray(data25)){
+const len6 = data25.length;
+for(let i6=0; i6<len6; i6++){
+let data26 = data25[i6];
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.pattern === undefined){
+const err46 = {instancePath:instancePath+"/allowlist/regexes/" + i6,schemaPath:"#/properties/allowlist/properties/regexes/items/required",keyword:"required",params:{missingProperty: "pattern"},message:"must have required property '"+"pattern"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -763,12 +781,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-if(data24.expires !== undefined){
-let data28 = data24.expires;
-if(typeof data28 === "string"){
-if(!pattern4.test(data28)){
-const err47 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+if(data26.reason === undefined){
+const err47 = {instancePath:instancePath+"/allowlist/regexes/" + i6,schemaPath:"#/properties/allowlist/properties/regexes/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -777,9 +791,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/allowlist/regexes/" + i5+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key4 in data26){
+if(!((((key4 === "pattern") || (key4 === "target")) || (key4 === "reason")) || (key4 === "expires"))){
+const err48 = {instancePath:instancePath+"/allowlist/regexes/" + i6,schemaPath:"#/properties/allowlist/properties/regexes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -789,9 +803,11 @@ vErrors.push(err48);
 errors++;
 }
 }
-}
-else {
-const err49 = {instancePath:instancePath+"/allowlist/regexes/" + i5,schemaPath:"#/properties/allowlist/properties/regexes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data26.pattern !== undefined){
+let data27 = data26.pattern;
+if(typeof data27 === "string"){
+if(func2(data27) < 1){
+const err49 = {instancePath:instancePath+"/allowlist/regexes/" + i6+"/pattern",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -801,9 +817,8 @@ vErrors.push(err49);
 errors++;
 }
 }
-}
 else {
-const err50 = {instancePath:instancePath+"/allowlist/regexes",schemaPath:"#/properties/allowlist/properties/regexes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err50 = {instancePath:instancePath+"/allowlist/regexes/" + i6+"/pattern",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -813,9 +828,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-}
-else {
-const err51 = {instancePath:instancePath+"/allowlist",schemaPath:"#/properties/allowlist/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data26.target !== undefined){
+let data28 = data26.target;
+if(!(((data28 === "secret") || (data28 === "line")) || (data28 === "path"))){
+const err51 = {instancePath:instancePath+"/allowlist/regexes/" + i6+"/target",schemaPath:"#/properties/allowlist/properties/regexes/items/properties/target/enum",keyword:"enum",params:{allowedValues: schema31.properties.allowlist.properties.regexes.items.properties.target.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -825,12 +841,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data.accounts !== undefined){
-let data29 = data.accounts;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-for(const key5 in data29){
-if(!((key5 === "own") || (key5 === "allow"))){
-const err52 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data26.reason !== undefined){
+let data29 = data26.reason;
+if(typeof data29 === "string"){
+if(func2(data29) < 1){
+const err52 = {instancePath:instancePath+"/allowlist/regexes/" + i6+"/reason",schemaPath:"#/$defs/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -840,19 +855,8 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data29.own !== undefined){
-let data30 = data29.own;
-if(Array.isArray(data30)){
-const len6 = data30.length;
-for(let i6=0; i6<len6; i6++){
-if(!(validate21(data30[i6], {instancePath:instancePath+"/accounts/own/" + i6,parentData:data30,parentDataProperty:i6,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-}
-}
 else {
-const err53 = {instancePath:instancePath+"/accounts/own",schemaPath:"#/properties/accounts/properties/own/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err53 = {instancePath:instancePath+"/allowlist/regexes/" + i6+"/reason",schemaPath:"#/$defs/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -862,19 +866,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data29.allow !== undefined){
-let data32 = data29.allow;
-if(Array.isArray(data32)){
-const len7 = data32.length;
-for(let i7=0; i7<len7; i7++){
-if(!(validate21(data32[i7], {instancePath:instancePath+"/accounts/allow/" + i7,parentData:data32,parentDataProperty:i7,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err54 = {instancePath:instancePath+"/accounts/allow",schemaPath:"#/properties/accounts/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data26.expires !== undefined){
+let data30 = data26.expires;
+if(typeof data30 === "string"){
+if(!pattern4.test(data30)){
+const err54 = {instancePath:instancePath+"/allowlist/regexes/" + i6+"/expires",schemaPath:"#/$defs/date/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -884,9 +880,8 @@ vErrors.push(err54);
 errors++;
 }
 }
-}
 else {
-const err55 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err55 = {instancePath:instancePath+"/allowlist/regexes/" + i6+"/expires",schemaPath:"#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -898,12 +893,119 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err56 = {instancePath:instancePath+"/allowlist/regexes/" + i6,schemaPath:"#/properties/allowlist/properties/regexes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err56];
 }
 else {
 vErrors.push(err56);
+}
+errors++;
+}
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/allowlist/regexes",schemaPath:"#/properties/allowlist/properties/regexes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/allowlist",schemaPath:"#/properties/allowlist/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data.accounts !== undefined){
+let data31 = data.accounts;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+for(const key5 in data31){
+if(!((key5 === "own") || (key5 === "allow"))){
+const err59 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data31.own !== undefined){
+let data32 = data31.own;
+if(Array.isArray(data32)){
+const len7 = data32.length;
+for(let i7=0; i7<len7; i7++){
+if(!(validate21(data32[i7], {instancePath:instancePath+"/accounts/own/" + i7,parentData:data32,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/accounts/own",schemaPath:"#/properties/accounts/properties/own/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data31.allow !== undefined){
+let data34 = data31.allow;
+if(Array.isArray(data34)){
+const len8 = data34.length;
+for(let i8=0; i8<len8; i8++){
+if(!(validate21(data34[i8], {instancePath:instancePath+"/accounts/allow/" + i8,parentData:data34,parentDataProperty:i8,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/accounts/allow",schemaPath:"#/properties/accounts/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
 }
 errors++;
 }

@@ -30,6 +30,8 @@ export function runCli(
     ...process.env,
     NO_COLOR: '1',
     FORCE_COLOR: undefined,
+    // No user-level configuration of whoever runs the tests: a folder that does not exist.
+    XDG_CONFIG_HOME: join(tmpdir(), 'keyguard-tests-no-user-config'),
     ...options.env,
   };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { createScanSetup } from '../../app/create-scan-setup.js';
+import { userConfigOption } from '../../config/user-config-file.js';
 import { KeyguardError } from '../../model/errors.js';
 import type { RuleSpec } from '../../model/rule.js';
 import { markdownForTerminal } from '../../report/markdown-terminal.js';
@@ -61,6 +62,7 @@ export async function runExplain(io: CommandIo): Promise<number> {
     today: io.today,
     ...(config === undefined ? {} : { configFile: resolve(io.cwd, config) }),
     rulePacks: listOption(values, 'rules').map((r) => resolve(io.cwd, r)),
+    ...userConfigOption(io.env),
   });
   const byId = setup.pack.byId;
   const id = positionals[0];

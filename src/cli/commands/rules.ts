@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import pc from 'picocolors';
 import { checkRuleExamples } from '../../app/check-rule-examples.js';
 import { createScanSetup } from '../../app/create-scan-setup.js';
+import { userConfigOption } from '../../config/user-config-file.js';
 import { KeyguardError } from '../../model/errors.js';
 import { escapeControl } from '../../report/escape-control.js';
 import { writeReportFile } from '../../report/write-report-file.js';
@@ -85,6 +86,7 @@ async function list(io: CommandIo, values: Parsed['values']): Promise<number> {
     today: io.today,
     ...(config === undefined ? {} : { configFile: resolve(io.cwd, config) }),
     rulePacks: listOption(values, 'rules').map((r) => resolve(io.cwd, r)),
+    ...userConfigOption(io.env),
   });
   const { pack } = setup;
   const on = new Set([...pack.rules.map((r) => r.id), ...pack.pairs.map((p) => p.id)]);
