@@ -834,16 +834,16 @@ var init_read_gzip = __esm({
   }
 });
 
-// ../../work/wt-cli/node_modules/events-universal/default.js
+// node_modules/events-universal/default.js
 var require_default = __commonJS({
-  "../../work/wt-cli/node_modules/events-universal/default.js"(exports, module) {
+  "node_modules/events-universal/default.js"(exports, module) {
     module.exports = __require("events");
   }
 });
 
-// ../../work/wt-cli/node_modules/fast-fifo/fixed-size.js
+// node_modules/fast-fifo/fixed-size.js
 var require_fixed_size = __commonJS({
-  "../../work/wt-cli/node_modules/fast-fifo/fixed-size.js"(exports, module) {
+  "node_modules/fast-fifo/fixed-size.js"(exports, module) {
     module.exports = class FixedFIFO {
       constructor(hwm) {
         if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
@@ -881,9 +881,9 @@ var require_fixed_size = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/fast-fifo/index.js
+// node_modules/fast-fifo/index.js
 var require_fast_fifo = __commonJS({
-  "../../work/wt-cli/node_modules/fast-fifo/index.js"(exports, module) {
+  "node_modules/fast-fifo/index.js"(exports, module) {
     var FixedFIFO = require_fixed_size();
     module.exports = class FastFIFO {
       constructor(hwm) {
@@ -928,9 +928,9 @@ var require_fast_fifo = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/b4a/index.js
+// node_modules/b4a/index.js
 var require_b4a = __commonJS({
-  "../../work/wt-cli/node_modules/b4a/index.js"(exports, module) {
+  "node_modules/b4a/index.js"(exports, module) {
     function isBuffer(value) {
       return Buffer.isBuffer(value) || value instanceof Uint8Array;
     }
@@ -1089,9 +1089,9 @@ var require_b4a = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/text-decoder/lib/pass-through-decoder.js
+// node_modules/text-decoder/lib/pass-through-decoder.js
 var require_pass_through_decoder = __commonJS({
-  "../../work/wt-cli/node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
+  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
     var b4a = require_b4a();
     module.exports = class PassThroughDecoder {
       constructor(encoding) {
@@ -1110,9 +1110,9 @@ var require_pass_through_decoder = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/text-decoder/lib/utf8-decoder.js
+// node_modules/text-decoder/lib/utf8-decoder.js
 var require_utf8_decoder = __commonJS({
-  "../../work/wt-cli/node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
+  "node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
     var b4a = require_b4a();
     module.exports = class UTF8Decoder {
       constructor() {
@@ -1257,9 +1257,9 @@ var require_utf8_decoder = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/text-decoder/index.js
+// node_modules/text-decoder/index.js
 var require_text_decoder = __commonJS({
-  "../../work/wt-cli/node_modules/text-decoder/index.js"(exports, module) {
+  "node_modules/text-decoder/index.js"(exports, module) {
     var PassThroughDecoder = require_pass_through_decoder();
     var UTF8Decoder = require_utf8_decoder();
     module.exports = class TextDecoder {
@@ -1319,9 +1319,9 @@ var require_text_decoder = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/streamx/lib/errors.js
+// node_modules/streamx/lib/errors.js
 var require_errors = __commonJS({
-  "../../work/wt-cli/node_modules/streamx/lib/errors.js"(exports, module) {
+  "node_modules/streamx/lib/errors.js"(exports, module) {
     module.exports = class StreamError extends Error {
       constructor(msg, code, fn = StreamError) {
         super(msg);
@@ -1361,9 +1361,9 @@ var require_errors = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/streamx/index.js
+// node_modules/streamx/index.js
 var require_streamx = __commonJS({
-  "../../work/wt-cli/node_modules/streamx/index.js"(exports, module) {
+  "node_modules/streamx/index.js"(exports, module) {
     var { EventEmitter } = require_default();
     var FIFO = require_fast_fifo();
     var TextDecoder2 = require_text_decoder();
@@ -2392,9 +2392,9 @@ var require_streamx = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/tar-stream/headers.js
+// node_modules/tar-stream/headers.js
 var require_headers = __commonJS({
-  "../../work/wt-cli/node_modules/tar-stream/headers.js"(exports) {
+  "node_modules/tar-stream/headers.js"(exports) {
     var b4a = require_b4a();
     var ZEROS = "0000000000000000000";
     var SEVENS = "7777777777777777777";
@@ -2654,9 +2654,9 @@ var require_headers = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/tar-stream/extract.js
+// node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
-  "../../work/wt-cli/node_modules/tar-stream/extract.js"(exports, module) {
+  "node_modules/tar-stream/extract.js"(exports, module) {
     var { Writable, Readable: Readable2, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
@@ -2998,9 +2998,9 @@ var require_extract = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/tar-stream/constants.js
+// node_modules/tar-stream/constants.js
 var require_constants = __commonJS({
-  "../../work/wt-cli/node_modules/tar-stream/constants.js"(exports, module) {
+  "node_modules/tar-stream/constants.js"(exports, module) {
     var constants5 = {
       // just for envs without fs
       S_IFMT: 61440,
@@ -3018,9 +3018,9 @@ var require_constants = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/tar-stream/pack.js
+// node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
-  "../../work/wt-cli/node_modules/tar-stream/pack.js"(exports, module) {
+  "node_modules/tar-stream/pack.js"(exports, module) {
     var { Readable: Readable2, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants5 = require_constants();
@@ -3252,9 +3252,9 @@ var require_pack = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/tar-stream/index.js
+// node_modules/tar-stream/index.js
 var require_tar_stream = __commonJS({
-  "../../work/wt-cli/node_modules/tar-stream/index.js"(exports) {
+  "node_modules/tar-stream/index.js"(exports) {
     exports.extract = require_extract();
     exports.pack = require_pack();
   }
@@ -3393,9 +3393,9 @@ var init_read_tar = __esm({
   }
 });
 
-// ../../work/wt-cli/node_modules/pend/index.js
+// node_modules/pend/index.js
 var require_pend = __commonJS({
-  "../../work/wt-cli/node_modules/pend/index.js"(exports, module) {
+  "node_modules/pend/index.js"(exports, module) {
     module.exports = Pend;
     function Pend() {
       this.pending = 0;
@@ -3448,9 +3448,9 @@ var require_pend = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/yauzl/fd-slicer.js
+// node_modules/yauzl/fd-slicer.js
 var require_fd_slicer = __commonJS({
-  "../../work/wt-cli/node_modules/yauzl/fd-slicer.js"(exports) {
+  "node_modules/yauzl/fd-slicer.js"(exports) {
     var fs = __require("fs");
     var util = __require("util");
     var stream = __require("stream");
@@ -3605,9 +3605,9 @@ var require_fd_slicer = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/yauzl/crc32.js
+// node_modules/yauzl/crc32.js
 var require_crc32 = __commonJS({
-  "../../work/wt-cli/node_modules/yauzl/crc32.js"(exports, module) {
+  "node_modules/yauzl/crc32.js"(exports, module) {
     var CRC_TABLE = new Int32Array([
       0,
       1996959894,
@@ -3877,9 +3877,9 @@ var require_crc32 = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/yauzl/index.js
+// node_modules/yauzl/index.js
 var require_yauzl = __commonJS({
-  "../../work/wt-cli/node_modules/yauzl/index.js"(exports) {
+  "node_modules/yauzl/index.js"(exports) {
     var fs = __require("fs");
     var zlib = __require("zlib");
     var fd_slicer = require_fd_slicer();
@@ -5936,9 +5936,9 @@ var init_target_set = __esm({
   }
 });
 
-// ../../work/wt-cli/node_modules/ignore/index.js
+// node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "../../work/wt-cli/node_modules/ignore/index.js"(exports, module) {
+  "node_modules/ignore/index.js"(exports, module) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -7650,9 +7650,9 @@ var init_verify_findings = __esm({
   }
 });
 
-// ../../work/wt-cli/node_modules/picomatch/lib/constants.js
+// node_modules/picomatch/lib/constants.js
 var require_constants2 = __commonJS({
-  "../../work/wt-cli/node_modules/picomatch/lib/constants.js"(exports, module) {
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -7852,9 +7852,9 @@ var require_constants2 = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/picomatch/lib/utils.js
+// node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "../../work/wt-cli/node_modules/picomatch/lib/utils.js"(exports) {
+  "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -7916,9 +7916,9 @@ var require_utils = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/picomatch/lib/scan.js
+// node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "../../work/wt-cli/node_modules/picomatch/lib/scan.js"(exports, module) {
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils();
     var {
@@ -8254,9 +8254,9 @@ var require_scan = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/picomatch/lib/parse.js
+// node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "../../work/wt-cli/node_modules/picomatch/lib/parse.js"(exports, module) {
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
     var constants5 = require_constants2();
     var utils = require_utils();
@@ -9269,9 +9269,9 @@ var require_parse = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/picomatch/lib/picomatch.js
+// node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "../../work/wt-cli/node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan3 = require_scan();
     var parse = require_parse();
@@ -9409,9 +9409,9 @@ var require_picomatch = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/picomatch/index.js
+// node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "../../work/wt-cli/node_modules/picomatch/index.js"(exports, module) {
+  "node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -9426,7 +9426,7 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// ../../work/wt-cli/node_modules/re2js/build/index.js
+// node_modules/re2js/build/index.js
 var build_exports = {};
 __export(build_exports, {
   Matcher: () => Matcher,
@@ -9455,7 +9455,7 @@ function re(stringsOrFlags, ...values) {
 }
 var RE2Flags, PublicFlags, ASCII_SIZE, ASCII_TO_UPPER, ASCII_TO_LOWER, MAX_BMP, Codepoint, UnicodeRangeTable, B64, B64_MAP, decodeVLQ, decodeRanges, decodeOrbit, LazyMap, UnicodeTables, Unicode, RE2JSException, RE2JSSyntaxException, RE2JSCompileException, RE2JSGroupException, RE2JSFlagsException, RE2JSInternalException, FAST_PATH_TABLE_SIZE, WORD_RUNE_TABLE, cachedNativeEncoder, cachedNativeDecoder, Utils, createEnum, MatcherInputBase, Utf8MatcherInput, Utf16MatcherInput, MatcherInput, MachineInputBase, MachineUTF8Input, MachineUTF16Input, MachineInput, Matcher, Inst, Queue, LookbehindState, Machine, hashState, arraysEqual, isState, NO_IDS, END_TEXT, DFAState, DFA, VISITED_BITS, MAX_BACKTRACK_PROG, INITIAL_JOB_CAPACITY, MAX_BACKTRACK_VECTOR, BitState, bitStatePool, Backtracker, QueueOnePass, mergeRuneSets, OnePassProg, onePassCopy, makeOnePass, cleanupOnePass, OnePass, Regexp, RegexpWalker, AhoCorasick, Prefilter, PrefilterTree, PatchList, Prog, ANY_RUNE_NOT_NL, ANY_RUNE, Frag, Compiler, Simplify, CharGroup, code1, code2, code3, PERL_GROUPS, code4, code5, code6, code7, code8, code9, code10, code11, code12, code13, code14, code15, code16, code17, POSIX_GROUPS, CharClass, StringIterator, Parser, RE2, RE2Set, TranslateRegExpString, execResult, RE2JS;
 var init_build = __esm({
-  "../../work/wt-cli/node_modules/re2js/build/index.js"() {
+  "node_modules/re2js/build/index.js"() {
     RE2Flags = class RE2Flags2 {
       static FOLD_CASE = 1;
       static LITERAL = 2;
@@ -16120,7 +16120,7 @@ var init_build = __esm({
   }
 });
 
-// ../../work/wt-cli/node_modules/@eslint-community/regexpp/index.mjs
+// node_modules/@eslint-community/regexpp/index.mjs
 var regexpp_exports = {};
 __export(regexpp_exports, {
   AST: () => ast,
@@ -16297,7 +16297,7 @@ function visitRegExpAST(node, handlers) {
 }
 var ast, latestEcmaVersion, largeIdStartRanges, largeIdContinueRanges, DataSet, gcNameSet, scNameSet, gcValueSets, scValueSets, binPropertySets, binPropertyOfStringsSets, BACKSPACE, CHARACTER_TABULATION, LINE_FEED, LINE_TABULATION, FORM_FEED, CARRIAGE_RETURN, EXCLAMATION_MARK, NUMBER_SIGN, DOLLAR_SIGN, PERCENT_SIGN, AMPERSAND, LEFT_PARENTHESIS, RIGHT_PARENTHESIS, ASTERISK, PLUS_SIGN, COMMA, HYPHEN_MINUS, FULL_STOP, SOLIDUS, DIGIT_ZERO, DIGIT_ONE, DIGIT_SEVEN, DIGIT_NINE, COLON, SEMICOLON, LESS_THAN_SIGN, EQUALS_SIGN, GREATER_THAN_SIGN, QUESTION_MARK, COMMERCIAL_AT, LATIN_CAPITAL_LETTER_A, LATIN_CAPITAL_LETTER_B, LATIN_CAPITAL_LETTER_D, LATIN_CAPITAL_LETTER_F, LATIN_CAPITAL_LETTER_P, LATIN_CAPITAL_LETTER_S, LATIN_CAPITAL_LETTER_W, LATIN_CAPITAL_LETTER_Z, LOW_LINE, LATIN_SMALL_LETTER_A, LATIN_SMALL_LETTER_B, LATIN_SMALL_LETTER_C, LATIN_SMALL_LETTER_D, LATIN_SMALL_LETTER_F, LATIN_SMALL_LETTER_G, LATIN_SMALL_LETTER_I, LATIN_SMALL_LETTER_K, LATIN_SMALL_LETTER_M, LATIN_SMALL_LETTER_N, LATIN_SMALL_LETTER_P, LATIN_SMALL_LETTER_Q, LATIN_SMALL_LETTER_R, LATIN_SMALL_LETTER_S, LATIN_SMALL_LETTER_T, LATIN_SMALL_LETTER_U, LATIN_SMALL_LETTER_V, LATIN_SMALL_LETTER_W, LATIN_SMALL_LETTER_X, LATIN_SMALL_LETTER_Y, LATIN_SMALL_LETTER_Z, LEFT_SQUARE_BRACKET, REVERSE_SOLIDUS, RIGHT_SQUARE_BRACKET, CIRCUMFLEX_ACCENT, GRAVE_ACCENT, LEFT_CURLY_BRACKET, VERTICAL_LINE, RIGHT_CURLY_BRACKET, TILDE, ZERO_WIDTH_NON_JOINER, ZERO_WIDTH_JOINER, LINE_SEPARATOR, PARAGRAPH_SEPARATOR, MIN_CODE_POINT, MAX_CODE_POINT, GroupSpecifiersAsES2018, BranchID, GroupSpecifiersAsES2025, legacyImpl, unicodeImpl, Reader, RegExpSyntaxError, SYNTAX_CHARACTER, CLASS_SET_RESERVED_DOUBLE_PUNCTUATOR_CHARACTER, CLASS_SET_SYNTAX_CHARACTER, CLASS_SET_RESERVED_PUNCTUATOR, FLAG_PROP_TO_CODEPOINT, FLAG_CODEPOINT_TO_PROP, RegExpValidator, DUMMY_PATTERN, DUMMY_FLAGS, DUMMY_CAPTURING_GROUP, RegExpParserState, RegExpParser, RegExpVisitor;
 var init_regexpp = __esm({
-  "../../work/wt-cli/node_modules/@eslint-community/regexpp/index.mjs"() {
+  "node_modules/@eslint-community/regexpp/index.mjs"() {
     ast = /* @__PURE__ */ Object.freeze({
       __proto__: null
     });
@@ -21219,9 +21219,9 @@ var init_run_scan = __esm({
   }
 });
 
-// ../../work/wt-cli/node_modules/picocolors/picocolors.js
+// node_modules/picocolors/picocolors.js
 var require_picocolors = __commonJS({
-  "../../work/wt-cli/node_modules/picocolors/picocolors.js"(exports, module) {
+  "node_modules/picocolors/picocolors.js"(exports, module) {
     var p = process || {};
     var argv = p.argv || [];
     var env = p.env || {};
