@@ -19306,7 +19306,7 @@ var init_aws = __esm({
           description: "A 40-character AWS secret access key, recognised by its AWS label or by a key ID nearby. With its key ID it signs requests as the key's owner.",
           pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9+/_\\-])(?<![A-Za-z0-9_\\-]\\.)((?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){40})(?![A-Za-z0-9+/=_\\-]|%2[BbFf]|%3[Dd]|\\.[A-Za-z0-9_\\-])",
           secretGroup: 1,
-          keywords: ["cret", "CRET", "c_key", "C_KEY"],
+          keywords: ["cret", "CRET", "_key", "_KEY"],
           minEntropy: 4,
           minValueRun: 40,
           report: "labelled",
@@ -19337,7 +19337,12 @@ var init_aws = __esm({
               "<key>AWSSecretKey</key>\n<string>{{SECRET}}</string>",
               "UPDATE settings SET value = '{{SECRET}}' WHERE name = 'aws_secret_access_key';",
               'hc.set("fs.s3a.secret.key", "{{SECRET}}")',
-              "aws_sec_key {{SECRET}}"
+              "aws_sec_key {{SECRET}}",
+              'aws_access_key = "{{SECRET}}"',
+              "AWS_KEY={{SECRET}}",
+              "  aws_key: '{{SECRET}}',",
+              "AWS_ACCESS_KEY: {{SECRET}}",
+              "export AWS_SEC_KEY={{SECRET}}"
             ],
             noMatch: [
               "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -19352,7 +19357,9 @@ var init_aws = __esm({
               "AWS_REGION = 'us-east-1'\nSECRET_KEY = '{{B64_40}}'",
               "aws_secret_access_key: ENC[AES256_GCM,data:{{B64_40}},iv:abc,tag:def,type:str]",
               "AWS_SECRET_ACCESS_KEY=ThisIsNotARealSecretKeyJustAPlaceholder1",
-              "aws_token = eyJhbGciOiJIUzI1NiJ9.{{B64_40}}.sig"
+              "aws_token = eyJhbGciOiJIUzI1NiJ9.{{B64_40}}.sig",
+              "AWS_REGION=us-east-1\nrequest_signature={{SECRET}}",
+              "aws_request_id = {{SECRET}}"
             ]
           }
         },
@@ -19987,6 +19994,91 @@ var init_label = __esm({
   }
 });
 
+// src/engine/label-anchors.ts
+function phraseAround(text2, at, end) {
+  let nameStart = at;
+  while (nameStart > 0 && at - nameStart < PHRASE_REACH && isName(text2.charCodeAt(nameStart - 1)))
+    nameStart--;
+  let nameEnd = end;
+  while (nameEnd < text2.length && nameEnd - end < PHRASE_REACH && isName(text2.charCodeAt(nameEnd)))
+    nameEnd++;
+  let start = nameStart;
+  for (; ; ) {
+    let s = start;
+    let gap = 0;
+    while (s > 0 && gap < 3 && isGap(text2.charCodeAt(s - 1))) {
+      s--;
+      gap++;
+    }
+    if (gap === 0 || gap > 2 || s === 0 || !isName(text2.charCodeAt(s - 1))) break;
+    while (s > 0 && at - s < PHRASE_REACH && isName(text2.charCodeAt(s - 1))) s--;
+    if (at - s >= PHRASE_REACH) break;
+    start = s;
+  }
+  let stop = nameEnd;
+  for (; ; ) {
+    let e = stop;
+    let gap = 0;
+    while (e < text2.length && gap < 3 && isGap(text2.charCodeAt(e))) {
+      e++;
+      gap++;
+    }
+    if (gap === 0 || gap > 2 || e >= text2.length || !isName(text2.charCodeAt(e))) break;
+    while (e < text2.length && e - end < PHRASE_REACH && isName(text2.charCodeAt(e))) e++;
+    if (e - end >= PHRASE_REACH) break;
+    stop = e;
+  }
+  const normalise = (s) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+  return {
+    phrase: normalise(text2.slice(start, stop)),
+    name: normalise(text2.slice(nameStart, nameEnd))
+  };
+}
+function insideValue(text2, at, end, min) {
+  let s = at;
+  while (s > 0 && end - s < min && VALUE_CHAR[text2.charCodeAt(s - 1)] === 1) s--;
+  let e = end;
+  while (e < text2.length && e - s < min && VALUE_CHAR[text2.charCodeAt(e)] === 1) e++;
+  return e - s >= min;
+}
+function labelAnchorOffsets(text2, rule2, hits) {
+  const offsets = [];
+  const labels = rule2.labels;
+  const minRun = rule2.spec.minValueRun;
+  for (const k of new Set(rule2.keywords)) {
+    for (const at of hits.offsetsOf(k)) {
+      if (labels === void 0 || minRun === void 0) {
+        offsets.push(at);
+        continue;
+      }
+      const end = at + k.length;
+      if (insideValue(text2, at, end, minRun)) {
+        offsets.push(at);
+        continue;
+      }
+      const { phrase, name } = phraseAround(text2, at, end);
+      if (labels.strong.test(phrase) || labels.strong.test(name) || labels.weak?.test(name))
+        offsets.push(at);
+    }
+  }
+  return offsets;
+}
+var NAME_CHAR2, VALUE_CHAR, PHRASE_REACH, isName, isGap;
+var init_label_anchors = __esm({
+  "src/engine/label-anchors.ts"() {
+    "use strict";
+    NAME_CHAR2 = new Uint8Array(128);
+    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-:/@$")
+      NAME_CHAR2[c.charCodeAt(0)] = 1;
+    VALUE_CHAR = new Uint8Array(128);
+    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%\\_-")
+      VALUE_CHAR[c.charCodeAt(0)] = 1;
+    PHRASE_REACH = 64;
+    isName = (code) => NAME_CHAR2[code] === 1;
+    isGap = (code) => code === 32 || code === 9;
+  }
+});
+
 // src/engine/line-index.ts
 function isSpace(code) {
   return code === 32 || code >= 9 && code <= 13 || code === 160 || code === 5760 || code >= 8192 && code <= 8202 || code === 8232 || code === 8233 || code === 8239 || code === 8287 || code === 12288 || code === 65279;
@@ -20566,45 +20658,48 @@ var init_pair = __esm({
 });
 
 // src/engine/prefilter.ts
-function anyKeyword(rules) {
-  let regex = ANY_KEYWORD.get(rules);
-  if (regex === void 0) {
-    const words = [...new Set(rules.flatMap((r) => r.keywords))];
+function searchFor(rules) {
+  let search = SEARCHES.get(rules);
+  if (search === void 0) {
+    const words = [...new Set(rules.flatMap((r) => r.keywords))].filter((w) => w !== "");
     const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    regex = words.length === 0 ? null : new RegExp(escaped.join("|"));
-    ANY_KEYWORD.set(rules, regex);
-  }
-  return regex;
-}
-function selectRules(text2, rules) {
-  const any = anyKeyword(rules);
-  if (any !== null && !any.test(text2)) return rules.filter((r) => r.keywords.length === 0);
-  const selected = [];
-  const seen = /* @__PURE__ */ new Map();
-  for (const rule2 of rules) {
-    if (rule2.keywords.length === 0) {
-      selected.push(rule2);
-      continue;
+    const byFirst = /* @__PURE__ */ new Map();
+    for (const w of words) {
+      const c = w.charCodeAt(0);
+      byFirst.set(c, [...byFirst.get(c) ?? [], w]);
     }
-    for (const keyword of rule2.keywords) {
-      let hit = seen.get(keyword);
-      if (hit === void 0) {
-        hit = text2.includes(keyword);
-        seen.set(keyword, hit);
+    search = { regex: words.length === 0 ? null : new RegExp(escaped.join("|"), "g"), byFirst };
+    SEARCHES.set(rules, search);
+  }
+  return search;
+}
+function findKeywords(text2, rules) {
+  const { regex, byFirst } = searchFor(rules);
+  const offsets = /* @__PURE__ */ new Map();
+  if (regex !== null) {
+    const re2 = new RegExp(regex);
+    for (let m = re2.exec(text2); m !== null; m = re2.exec(text2)) {
+      const at = m.index;
+      for (const w of byFirst.get(text2.charCodeAt(at)) ?? []) {
+        if (!text2.startsWith(w, at)) continue;
+        const list = offsets.get(w);
+        if (list === void 0) offsets.set(w, [at]);
+        else list.push(at);
       }
-      if (hit) {
-        selected.push(rule2);
-        break;
-      }
+      re2.lastIndex = at + 1;
     }
   }
-  return selected;
+  const selected = rules.filter(
+    (r) => r.keywords.length === 0 || r.keywords.some((k) => offsets.has(k))
+  );
+  return { selected, offsetsOf: (keyword) => offsets.get(keyword) ?? NONE };
 }
-var ANY_KEYWORD;
+var SEARCHES, NONE;
 var init_prefilter = __esm({
   "src/engine/prefilter.ts"() {
     "use strict";
-    ANY_KEYWORD = /* @__PURE__ */ new WeakMap();
+    SEARCHES = /* @__PURE__ */ new WeakMap();
+    NONE = [];
   }
 });
 
@@ -20740,7 +20835,8 @@ function namingOf(m, index) {
   return reading.named === void 0 ? "plain" : reading.named === "credential" ? "credential" : "named";
 }
 function findAllMatches(text2, pack) {
-  const selected = selectRules(text2, pack.rules);
+  const hits = findKeywords(text2, pack.rules);
+  const selected = hits.selected;
   const raw = selected.filter((r) => r.report !== "labelled").flatMap((rule2) => findMatches(text2, rule2));
   const packed = selected.length > 0 && isPacked(text2);
   if (packed) {
@@ -20766,7 +20862,7 @@ function findAllMatches(text2, pack) {
       }
     }
     if (selected.includes(rule2)) {
-      for (const offset of keywordOffsets(text2, rule2.keywords)) {
+      for (const offset of labelAnchorOffsets(text2, rule2, hits)) {
         anchors.push({ offset, linesBefore: 0, linesAfter: 2, chars: LABEL_WINDOW });
       }
     }
@@ -20921,6 +21017,7 @@ var init_detect = __esm({
     init_inline_markers();
     init_key_facts();
     init_label();
+    init_label_anchors();
     init_line_index();
     init_mask_line();
     init_match();

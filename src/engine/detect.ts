@@ -13,13 +13,14 @@ import { gluedKeyIds, gluedSecrets, isPacked } from './glued-values.js';
 import { markerLines } from './inline-markers.js';
 import { keyFactsFor } from './key-facts.js';
 import { labelOf, readLabel } from './label.js';
+import { labelAnchorOffsets } from './label-anchors.js';
 import { createLineIndex, type LineIndex } from './line-index.js';
 import { type MaskSpan, maskLine, prepareMasks } from './mask-line.js';
 import { findMatches, type RawMatch } from './match.js';
 import { pairMatches, type SecretNaming } from './pair.js';
-import { selectRules } from './prefilter.js';
+import { findKeywords } from './prefilter.js';
 import { redactValue, sha256Hex } from './redact.js';
-import { type Anchor, keywordOffsets, regionsAround } from './scan-regions.js';
+import { type Anchor, regionsAround } from './scan-regions.js';
 import { isPlausibleValue } from './value-checks.js';
 import { isUnguessable, valueHashes } from './value-hashes.js';
 
@@ -131,12 +132,14 @@ function namingOf(m: RawMatch, index: LineIndex): SecretNaming {
 
 /**
  * Whole-text rules (key IDs) run first; labelled rules (secrets, tokens) then run only near their
- * label keywords (that line and the next two: a comment may sit between a name and its value) and
+ * keywords where those are part of a label or a value (that line and the next two: a comment may
+ * sit between a name and its value; see label-anchors.ts) and
  * inside the pairing window of a key ID found. That keeps the 40-character scan, the engine's
  * costliest step, off the bulk of every file.
  */
 function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; index?: LineIndex } {
-  const selected = selectRules(text, pack.rules);
+  const hits = findKeywords(text, pack.rules);
+  const selected = hits.selected;
   const raw = selected
     .filter((r) => r.report !== 'labelled')
     .flatMap((rule) => findMatches(text, rule));
@@ -165,7 +168,7 @@ function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; in
       }
     }
     if (selected.includes(rule)) {
-      for (const offset of keywordOffsets(text, rule.keywords)) {
+      for (const offset of labelAnchorOffsets(text, rule, hits)) {
         anchors.push({ offset, linesBefore: 0, linesAfter: 2, chars: LABEL_WINDOW });
       }
     }

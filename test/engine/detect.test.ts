@@ -34,6 +34,30 @@ describe('detectChunk', () => {
     ]);
   });
 
+  it('reports a lone secret labelled without the word secret, as the rules report lone secrets', () => {
+    const { reported, values } = scanText(
+      'aws_access_key = "{{SECRET}}"\n\n\nAWS_KEY={{SECRET#2}}\n\n\nstorage:\n  aws_key: {{SECRET#3}}\n' +
+        '\n\n\nAWS_ACCESS_KEY: "{{SECRET#4}}"\n',
+    );
+    expect(reported.map(brief)).toEqual([
+      'aws-secret-access-key@1:19',
+      'aws-secret-access-key@4:9',
+      'aws-secret-access-key@8:12',
+      'aws-secret-access-key@12:18',
+    ]);
+    for (const f of reported) {
+      expect(f.severity).toBe('medium');
+      for (const v of values) expect(f.lineText + f.redacted).not.toContain(v);
+    }
+  });
+
+  it('does not take a key name that is no AWS label for one', () => {
+    const text =
+      'aws_region = "us-east-1"\nCACHE_KEY = "{{B64_40}}"\napi_key: {{B64_40#2}}\n' +
+      'aws_request_id={{B64_40#3}}\nMONGO_KEY={{B64_40#4}}\n';
+    expect(scanText(text).findings).toEqual([]);
+  });
+
   it('does not report an unlabelled secret with no key ID near it', () => {
     expect(scanText('aws notes\nvalue {{SECRET}}\n').findings).toEqual([]);
     expect(scanText('provider "gcp" {\n  secret_key = "{{SECRET}}"\n}\n').findings).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectRules } from '../../src/engine/prefilter.js';
+import { findKeywords, selectRules } from '../../src/engine/prefilter.js';
 import { PACK } from './scan-text.js';
 
 const ids = (text: string) => selectRules(text, PACK.rules).map((r) => r.id);
@@ -25,5 +25,23 @@ describe('selectRules', () => {
     const open = { ...PACK.rules[0], keywords: [] } as (typeof PACK.rules)[number];
     expect(selectRules('nothing here', [open])).toEqual([open]);
     expect(selectRules('nothing here', [open, ...PACK.rules])).toEqual([open]);
+  });
+});
+
+describe('findKeywords', () => {
+  it('records every occurrence of every keyword in one pass, overlapping ones too', () => {
+    const text = 'AKIASIA cret secret AWS_KEY';
+    const hits = findKeywords(text, PACK.rules);
+    expect(hits.offsetsOf('AKIA')).toEqual([0]);
+    expect(hits.offsetsOf('ASIA')).toEqual([3]);
+    expect(hits.offsetsOf('cret')).toEqual([8, 15]);
+    expect(hits.offsetsOf('_KEY')).toEqual([23]);
+    expect(hits.offsetsOf('YXdz')).toEqual([]);
+    expect(hits.selected.map((r) => r.id)).toEqual(selectRules(text, PACK.rules).map((r) => r.id));
+  });
+
+  it('selects the secret rule on a label that does not say secret', () => {
+    expect(ids('AWS_KEY=')).toEqual(['aws-secret-access-key']);
+    expect(ids('aws_access_key =')).toEqual(['aws-secret-access-key']);
   });
 });

@@ -1,0 +1,64 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRandom, fakeSecret } from '../../src/rules/expand-placeholders.js';
+import { inEveryFormat, rawPieces } from '../helpers/every-format.js';
+import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
+
+// Shapes of keys found by the built CLI beyond `aws_secret_access_key = …` (issue 13): what each
+// reports, and that no report format shows a raw value of them.
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function folder(files: Record<string, string>): string {
+  const dir = tempDir();
+  cleanups.push(dir.cleanup);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir.path, name, '..'), { recursive: true });
+    writeFileSync(join(dir.path, name), content);
+  }
+  return dir.path;
+}
+
+interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  path: string;
+  line: number;
+  column: number;
+}
+const findingsOf = (stdout: string) =>
+  (JSON.parse(stdout) as { findings: JsonFinding[] }).findings.map(
+    (f) => `${f.ruleId} ${f.severity} ${f.path}:${f.line}:${f.column}`,
+  );
+
+let seed = 1300;
+const secret = () => fakeSecret(createRandom(seed++));
+
+beforeAll(assertBuilt);
+
+describe('secrets labelled without the word secret', () => {
+  it('are found alone, as medium lone secrets, and shown redacted in every format', () => {
+    const s = [secret(), secret(), secret(), secret()];
+    const dir = folder({
+      'credentials.ini': `[prod]\naws_access_key = "${s[0]}"\n`,
+      '.env': `AWS_KEY=${s[1]}\nAWS_REGION=eu-west-1\n`,
+      'config.yml': `storage:\n  aws_key: ${s[2]}\n`,
+      'compose.yml': `environment:\n  AWS_ACCESS_KEY: "${s[3]}"\n`,
+      'other.py': `CACHE_KEY = "${secret()}"\naws_request_id = "${secret()}"\n`,
+    });
+    const r = runCli(['tree', dir, '-f', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(findingsOf(r.stdout).sort()).toEqual([
+      'aws-secret-access-key medium .env:1:9',
+      'aws-secret-access-key medium compose.yml:2:20',
+      'aws-secret-access-key medium config.yml:2:12',
+      'aws-secret-access-key medium credentials.ini:2:19',
+    ]);
+    for (const { format, out } of inEveryFormat(['tree', dir]))
+      expect(rawPieces(out, s), format).toEqual([]);
+  });
+});

@@ -1,0 +1,55 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FINDING_FIELDS } from '../../src/report/finding-fields.js';
+import { SCAN_FIELDS } from '../../src/report/template.js';
+import { type CliResult, runCli, tempDir } from './run-cli.js';
+
+export const FORMATS = [
+  'human',
+  'json',
+  'sarif',
+  'github',
+  'markdown',
+  'gitlab',
+  'csv',
+  'junit',
+  'template',
+] as const;
+
+/**
+ * Runs `args` once per report format (the template one with every field it can show) and returns
+ * each output, stdout and stderr together: for checks that no format shows a raw value.
+ */
+export function inEveryFormat(
+  args: readonly string[],
+): { format: (typeof FORMATS)[number]; result: CliResult; out: string }[] {
+  const dir = tempDir();
+  try {
+    const template = join(dir.path, 'all-fields.tpl');
+    writeFileSync(
+      template,
+      `${SCAN_FIELDS.map((n) => `${n}={{${n}}}`).join('\n')}\n{{#findings}}${[
+        ...FINDING_FIELDS,
+        'index',
+      ]
+        .map((n) => `${n}={{${n}}} {{${n} | json}} {{${n} | csv}} {{${n} | html}} {{${n} | url}}`)
+        .join('\n')}\n{{/findings}}`,
+    );
+    return FORMATS.map((format) => {
+      const extra =
+        format === 'template' ? ['--format', format, '--template', template] : ['--format', format];
+      const result = runCli([...args, ...extra]);
+      return { format, result, out: result.stdout + result.stderr };
+    });
+  } finally {
+    dir.cleanup();
+  }
+}
+
+/** Pieces of `values` (8 characters and longer) found in `text`: none may be. */
+export function rawPieces(text: string, values: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const v of values)
+    for (let i = 0; i + 8 <= v.length; i++) if (text.includes(v.slice(i, i + 8))) found.push(v);
+  return [...new Set(found)];
+}
