@@ -47,6 +47,8 @@ const RUN = charSet('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 /** Where an unquoted value ends. */
 const VALUE_END = charSet(' \t\r\n,;&)}]"\'`<>|');
 const MIN_RUN = 16;
+/** Capitals and digits this long in one piece are never a written name. */
+const UPPER_PIECE = 20;
 
 function charSet(chars: string): Uint8Array {
   const set = new Uint8Array(128);
@@ -91,15 +93,28 @@ export function looksGenerated(run: string): boolean {
   let pairs = 0;
   let common = 0;
   let previous = 0;
+  // Capitals and digits in one piece, no separator: written text puts `_` or `-` between words
+  // (`MAX_RETRY_COUNT`), base32 (TOTP seeds, encoded ids) does not. English letter pairs cannot
+  // tell such a run from a name: about 1 in 70 random base32 runs of 24 reads as "words".
+  let upperPiece = 0;
+  let longUpperPiece = false;
+  let lower = 0;
+  let upper = 0;
   for (let i = 0; i < run.length; i++) {
     const code = run.charCodeAt(i);
     const cls = classOf(code);
+    if (cls === 0 || cls === 1) {
+      if (upperPiece >= UPPER_PIECE) longUpperPiece = true;
+      upperPiece = 0;
+    } else upperPiece++;
     if (cls === 0) {
       previous = 0;
       continue;
     }
     alnum++;
     if (cls === 3) digits++;
+    else if (cls === 1) lower++;
+    else upper++;
     if (previous !== 0) {
       const before = classOf(previous);
       // A capital after lower case starts a camelCase word: not a switch by itself.
@@ -111,7 +126,13 @@ export function looksGenerated(run: string): boolean {
     }
     previous = code;
   }
+  if (upperPiece >= UPPER_PIECE) longUpperPiece = true;
   if (alnum < MIN_RUN) return false;
+  if (longUpperPiece) return true;
+  // Both cases in bulk: camelCase names have one capital a word (`MyApplicationController`: 3 of
+  // 23), random base64 about half.
+  const letters = lower + upper;
+  if (letters >= MIN_RUN && upper >= 0.3 * letters && lower >= 0.3 * letters) return true;
   if (switches / alnum >= 0.25) return true;
   if (digits >= 10) return true;
   return pairs >= 10 && common / pairs < 0.55;
