@@ -20160,15 +20160,25 @@ function looksGenerated(run) {
   let pairs = 0;
   let common = 0;
   let previous = 0;
+  let upperPiece = 0;
+  let longUpperPiece = false;
+  let lower = 0;
+  let upper = 0;
   for (let i = 0; i < run.length; i++) {
     const code = run.charCodeAt(i);
     const cls = classOf(code);
+    if (cls === 0 || cls === 1) {
+      if (upperPiece >= UPPER_PIECE) longUpperPiece = true;
+      upperPiece = 0;
+    } else upperPiece++;
     if (cls === 0) {
       previous = 0;
       continue;
     }
     alnum++;
     if (cls === 3) digits++;
+    else if (cls === 1) lower++;
+    else upper++;
     if (previous !== 0) {
       const before = classOf(previous);
       if (before !== cls && !(before === 1 && cls === 2)) switches++;
@@ -20179,7 +20189,11 @@ function looksGenerated(run) {
     }
     previous = code;
   }
+  if (upperPiece >= UPPER_PIECE) longUpperPiece = true;
   if (alnum < MIN_RUN) return false;
+  if (longUpperPiece) return true;
+  const letters = lower + upper;
+  if (letters >= MIN_RUN && upper >= 0.3 * letters && lower >= 0.3 * letters) return true;
   if (switches / alnum >= 0.25) return true;
   if (digits >= 10) return true;
   return pairs >= 10 && common / pairs < 0.55;
@@ -20306,7 +20320,7 @@ function looseSecrets(text2) {
   tokenRuns(text2, out);
   return out;
 }
-var PROVIDER_TOKENS, KEY_BLOCK, KEY_BLOCK_END, SENSITIVE_WORD, AUTH_SCHEME, NAME2, RUN, VALUE_END, MIN_RUN, COMMON;
+var PROVIDER_TOKENS, KEY_BLOCK, KEY_BLOCK_END, SENSITIVE_WORD, AUTH_SCHEME, NAME2, RUN, VALUE_END, MIN_RUN, UPPER_PIECE, COMMON;
 var init_loose_secrets = __esm({
   "src/engine/loose-secrets.ts"() {
     "use strict";
@@ -20341,6 +20355,7 @@ var init_loose_secrets = __esm({
     RUN = charSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/%\\_.-");
     VALUE_END = charSet(" 	\r\n,;&)}]\"'`<>|");
     MIN_RUN = 16;
+    UPPER_PIECE = 20;
     COMMON = new Set(
       "TH HE IN ER AN RE ON AT EN ND TI ES OR TE OF ED IS IT AL AR ST TO NT NG SE HA AS OU IO LE VE CO ME DE HI RI RO IC NE EA RA CE LI CH LL BE MA SI OM UR CA EL TA LA NS DI FO HO PE EC PR NO CT US AC OT IL TR LY NC ET UT SS SO RS UN LO WA GE IE WH EE WI EM AD OL RT PO WE NA UL NI TS MO OW PA IM MI AI SH IR SU ID OS IV IA AM FI CI VI PL IG TU EV LD RY MP FE BL AB GH TY OP WO SA AY EX KE FR OO AV AG IF AP GR OD BO SP RD DO UC BU EI OV BY RM EP TT OC FA EF CU RN SC GI DA CR CL DU GA QU UE FF BA UM PP UP LU GO HT RU UG DS LT PI RC RR EG AU CK MU BR BI PT AK PU UI RG IB TL KI RK OB MM FU PH OG MS MB IP UB OI RL GU DR HR CC TW FT WN NU AF HU NN EO VO RV NF XP AW SM".split(" ")
     );
