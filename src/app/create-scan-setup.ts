@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/load-config.js';
+import { ENCODED_KEYWORDS } from '../engine/decode/encoded-keywords.js';
 import type { ResolvedConfig } from '../model/config.js';
 import type { CompiledPack } from '../model/rule.js';
 import { BUILTIN_PACK, BUILTIN_PACK_FILE } from '../rules/builtin-pack.js';
@@ -59,10 +60,13 @@ export function compileSetup(config: ResolvedConfig, user: readonly PackSource[]
  * match. A rule without keywords could match anything: then everything is decoded.
  */
 export function packByteFilter(pack: CompiledPack): ByteFilter {
-  return createByteFilter(
-    pack.rules.map((r) => ({
-      keywords: r.keywords,
-      ...(r.spec.minValueRun === undefined ? {} : { minRun: r.spec.minValueRun }),
-    })),
-  );
+  const rules = pack.rules.map((r) => ({
+    keywords: r.keywords,
+    ...(r.spec.minValueRun === undefined ? {} : { minRun: r.spec.minValueRun }),
+  }));
+  // Encoded key IDs (base64, escapes) hold none of the rules' keywords: their own let them in.
+  const encoded = pack.rules.some((r) => r.spec.kind === 'key-id')
+    ? ENCODED_KEYWORDS.map((k) => ({ keywords: k.words, minRun: k.minRun, asciiOnly: true }))
+    : [];
+  return createByteFilter([...rules, ...encoded]);
 }

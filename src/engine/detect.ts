@@ -9,6 +9,7 @@ import type {
 } from '../model/finding.js';
 import type { CompiledPack, CompiledRule, RuleSpec } from '../model/rule.js';
 import type { CredentialCollector } from './collect-credentials.js';
+import { scanDecoded } from './decode/scan-decoded.js';
 import { gluedKeyIds, gluedSecrets, isPacked } from './glued-values.js';
 import { markerLines } from './inline-markers.js';
 import { keyFactsFor } from './key-facts.js';
@@ -31,6 +32,8 @@ interface Emit {
   readonly partner?: RawMatch;
   readonly allowedBy?: SuppressionReason;
   readonly pairedBy?: PairBasis;
+  /** Found in encoded text: how it was decoded (the matches stand at the encoded run). */
+  readonly decoded?: string;
 }
 
 function builtinReason(pack: CompiledPack, value: string): SuppressionReason | undefined {
@@ -182,6 +185,40 @@ function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; in
   return index === undefined ? { raw } : { raw, index };
 }
 
+/** Matches of one text and what they are reported as: plausibility, allowlisted examples, pairs. */
+function emitsOf(
+  text: string,
+  pack: CompiledPack,
+): { emits: Emit[]; raw: RawMatch[]; index?: LineIndex } {
+  const { raw, index } = findAllMatches(text, pack);
+  if (raw.length === 0 || index === undefined) return { emits: [], raw };
+  const emits: Emit[] = [];
+  const live: RawMatch[] = [];
+  for (const m of raw) {
+    if (!isPlausibleValue(m.rule.kind, m.value, m.rule.minEntropy)) continue;
+    const builtin = builtinReason(pack, m.value);
+    if (builtin === undefined) live.push(m);
+    else if (reportsAlone(m.rule, m, index)) {
+      emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m, allowedBy: builtin });
+    }
+  }
+  const { pairs, unpaired } = pairMatches(live, pack.pairs, index, (m) => namingOf(m, index), text);
+  for (const p of pairs) {
+    emits.push({
+      spec: p.pair.spec,
+      kind: 'credential-pair',
+      primary: p.keyId,
+      partner: p.secret,
+      pairedBy: p.basis,
+    });
+  }
+  for (const m of unpaired) {
+    if (reportsAlone(m.rule, m, index))
+      emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m });
+  }
+  return { emits, raw, index };
+}
+
 /**
  * The commit a chunk's findings name. For a commit message, its subject masked like any shown
  * line (every candidate value, and whatever else looks secret) and trimmed to a window: the raw
@@ -224,44 +261,34 @@ export function detectChunk(
   collector?: CredentialCollector,
 ): Finding[] {
   const text = chunk.text;
-  const { raw, index } = findAllMatches(text, pack);
-  if (raw.length === 0 || index === undefined) return [];
-
-  const emits: Emit[] = [];
-  const live: RawMatch[] = [];
-  for (const m of raw) {
-    if (!isPlausibleValue(m.rule.kind, m.value, m.rule.minEntropy)) continue;
-    const builtin = builtinReason(pack, m.value);
-    if (builtin === undefined) live.push(m);
-    else if (reportsAlone(m.rule, m, index)) {
-      emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m, allowedBy: builtin });
-    }
-  }
-  const { pairs, unpaired } = pairMatches(live, pack.pairs, index, (m) => namingOf(m, index), text);
-  for (const p of pairs) {
-    emits.push({
-      spec: p.pair.spec,
-      kind: 'credential-pair',
-      primary: p.keyId,
-      partner: p.secret,
-      pairedBy: p.basis,
-    });
-  }
-  for (const m of unpaired) {
-    if (reportsAlone(m.rule, m, index))
-      emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m });
-  }
+  const plain = emitsOf(text, pack);
+  // Keys in encoded text (base64, escapes): decoded where a cheap search says one may hide, and
+  // scanned by this same engine; their findings stand at the encoded run.
+  const decoded = scanDecoded(text, pack, plain.raw, (view) => emitsOf(view, pack));
+  const raw = decoded === undefined ? plain.raw : [...plain.raw, ...decoded.raw];
+  const emits =
+    decoded === undefined
+      ? plain.emits
+      : [
+          ...plain.emits.filter(
+            (e) => e.partner !== undefined || !decoded.partnered.has(e.primary),
+          ),
+          ...decoded.emits,
+        ];
   if (emits.length === 0) return [];
+  const index = plain.index ?? createLineIndex(text);
 
-  const masks = prepareMasks(
-    raw.map(
+  // An encoded run that held a match is shown as its encoding (`[base64]`), whole.
+  const masks = prepareMasks([
+    ...(decoded?.masks ?? []),
+    ...raw.map(
       (m): MaskSpan => ({
         start: m.start,
         end: m.end,
         replacement: redactValue(m.rule.kind, m.value),
       }),
     ),
-  );
+  ]);
   const lineOffset = (chunk.firstLine ?? 1) - 1;
   // A window cut mid-line: columns on its first line continue the line's count.
   const columnOffset = (chunk.firstColumn ?? 1) - 1;
@@ -355,6 +382,7 @@ export function detectChunk(
       ...(commit === undefined ? {} : { commit }),
       ...(pragma === undefined ? {} : { pragma }),
       ...(e.pairedBy === undefined ? {} : { pairedBy: e.pairedBy }),
+      ...(e.decoded === undefined ? {} : { decoded: e.decoded }),
       ...(keyFacts === undefined ? {} : { keyFacts }),
       ...(allowedBy === undefined ? {} : { allowedBy }),
     });

@@ -106,6 +106,11 @@ export interface Finding {
    * (no name, on the key ID's line: call arguments, a CSV row) or `adjacent` (no name, a nearby line).
    */
   readonly pairedBy?: PairBasis;
+  /**
+   * Found in encoded text: how it was decoded, outermost first (`base64`, `jwt`, `url`,
+   * `escapes`, `html entities`, `base64 → url`). The location is the encoded run's.
+   */
+  readonly decoded?: string;
   /** Set by the engine when a value-level allowlist entry matched; the filter stage suppresses it. */
   readonly allowedBy?: SuppressionReason;
 }

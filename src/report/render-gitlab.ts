@@ -42,6 +42,7 @@ function vulnerability(f: Finding, key: string, ctx: RenderContext): Record<stri
   const account = accountText(f);
   const description = [
     spec?.description,
+    f.decoded === undefined ? undefined : `Found inside encoded text (decoded: ${f.decoded}).`,
     account === undefined
       ? undefined
       : `AWS account ${account}${f.keyFacts?.canary === true ? ' (likely canary token: do not use it)' : ''}.`,

@@ -40,6 +40,10 @@ function renderFinding(c: Colors, f: Finding, pack: CompiledPack): string[] {
     `${c.bold(where(f.location))}  ${severityLabel(c, f.severity)} ${safe(f.title)} ${c.dim(`[${safe(f.ruleId)}]`)}`,
   ];
   lines.push(`    ${c.dim('│')} ${safe(f.lineText)}`);
+  if (f.decoded !== undefined)
+    lines.push(
+      `    ${c.dim('│')} ${c.dim('decoded')} ${safe(f.decoded)} ${c.dim('(the key is inside encoded text)')}`,
+    );
   if (f.partner !== undefined) {
     lines.push(
       `    ${c.dim('│')} ${c.dim('paired with')} ${safe(f.partnerRedacted ?? '')} ${c.dim('at')} ${where(f.partner)}${f.pairedBy === undefined ? '' : c.dim(` (${pairingText(f.pairedBy)})`)}`,

@@ -38,6 +38,7 @@ function row(f: Finding): string {
       : `${markdownCode(f.redacted)} + ${markdownCode(f.partnerRedacted ?? '')} (line ${f.partner.line})`;
   const account = accountText(f);
   const facts = [
+    ...(f.decoded === undefined ? [] : [`decoded ${markdownText(f.decoded)}`]),
     ...(account === undefined ? [] : [`account ${markdownCode(account)}`]),
     ...(f.keyFacts?.canary === true ? ['likely canary token'] : []),
     ...(f.verification === undefined

@@ -99,6 +99,8 @@ function messageText(f: Finding, pack: CompiledPack): string {
     parts.push(` paired with ${f.partnerRedacted ?? 'its secret'} at [${escapeMessage(where)}](1)`);
   }
   parts.push('.');
+  if (f.decoded !== undefined)
+    parts.push(` Found inside encoded text (decoded: ${escapeMessage(f.decoded)}).`);
   if (f.commit !== undefined) parts.push(` Introduced in commit ${f.commit.sha.slice(0, 12)}.`);
   const account = accountText(f);
   if (account !== undefined) parts.push(` AWS account ${account}.`);
@@ -145,6 +147,7 @@ function result(
       severity: f.severity,
       kind: f.kind,
       redacted: f.redacted,
+      ...(f.decoded === undefined ? {} : { decoded: f.decoded }),
       ...(f.secretHash === undefined ? {} : { secretHash: f.secretHash }),
       ...(f.secretHmac === undefined ? {} : { secretHmac: f.secretHmac }),
       ...(f.commit === undefined

@@ -56,6 +56,8 @@ function anyOf(words: readonly Buffer[], buf: Buffer, start: number, end: number
 export interface FilterRule {
   readonly keywords: readonly string[];
   readonly minRun?: number;
+  /** Looked for as ASCII only (encoded forms: their UTF-16 forms would take scanner bits for nothing). */
+  readonly asciiOnly?: boolean;
 }
 
 /**
@@ -68,7 +70,16 @@ export function createByteFilter(rules: readonly FilterRule[] | undefined): Byte
   const unique = [...new Set(rules.flatMap((r) => r.keywords))].filter((k) => k !== '');
   const index = new Map(unique.map((k, i) => [k, i]));
   const ascii = unique.map((k) => Buffer.from(k, 'utf8'));
-  const utf16 = unique.map(utf16Form).filter((b) => b.length > 0);
+  const wide = new Set(rules.filter((r) => r.asciiOnly !== true).flatMap((r) => r.keywords));
+  const asciiOnly = new Set(
+    rules
+      .filter((r) => r.asciiOnly === true)
+      .flatMap((r) => r.keywords.filter((k) => !wide.has(k))),
+  );
+  const utf16 = unique
+    .filter((k) => !asciiOnly.has(k))
+    .map(utf16Form)
+    .filter((b) => b.length > 0);
   // The scanner looks for both forms in one pass, the UTF-16 ones after the ASCII ones, when they
   // fit in its 30 keyword bits; otherwise UTF-16 is searched for only where a NUL byte occurs.
   const both = ascii.length + utf16.length <= 30;

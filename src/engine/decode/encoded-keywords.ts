@@ -1,0 +1,19 @@
+/**
+ * What the reader's byte prefilter looks for so that encoded keys reach the engine: the fixed
+ * base64 characters of `AKIA` and `ASIA` at each alignment (`QUtJ`/`QVNJ`, `FLSU`/`FTSU`, and
+ * `0lB`, shared by both at the third), and an escaped `A` as URL, JSON and HTML write it.
+ * Few on purpose, and ASCII only: each is one of the SIMD scanner's 30 keyword bits. Other
+ * prefixes, `\u{41}` and nested encodings are decoded when some other keyword lets the
+ * bytes through (see docs/design.md).
+ */
+export const ENCODED_KEYWORDS: readonly {
+  readonly words: readonly string[];
+  readonly minRun: number;
+}[] = [
+  // An encoded key ID is a run of at least 26 base64 characters.
+  { words: ['QUtJ', 'QVNJ', 'FLSU', 'FTSU', '0lB'], minRun: 24 },
+  // `%41KIA…` and `\u0041KIA…` are runs of the scanner's class (escapes included) too.
+  { words: ['%41', 'u0041'], minRun: 16 },
+  // Entities break every run (`&#65;&#75;…`).
+  { words: ['&#65', '&#x41'], minRun: 0 },
+];
