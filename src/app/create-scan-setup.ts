@@ -66,7 +66,7 @@ export function packByteFilter(pack: CompiledPack): ByteFilter {
   }));
   // Encoded key IDs (base64, escapes) hold none of the rules' keywords: their own let them in.
   const encoded = pack.rules.some((r) => r.spec.kind === 'key-id')
-    ? ENCODED_KEYWORDS.map((k) => ({ keywords: k.words, minRun: k.minRun, asciiOnly: true }))
+    ? ENCODED_KEYWORDS.map((k) => ({ keywords: k.words, minRun: k.minRun, encoded: true }))
     : [];
   return createByteFilter([...rules, ...encoded]);
 }

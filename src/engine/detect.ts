@@ -140,7 +140,10 @@ function namingOf(m: RawMatch, index: LineIndex): SecretNaming {
  * inside the pairing window of a key ID found. That keeps the 40-character scan, the engine's
  * costliest step, off the bulk of every file.
  */
-function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; index?: LineIndex } {
+function findAllMatches(
+  text: string,
+  pack: CompiledPack,
+): { raw: RawMatch[]; index?: LineIndex; labels: number[] } {
   const hits = findKeywords(text, pack.rules);
   const selected = hits.selected;
   const raw = selected
@@ -154,6 +157,8 @@ function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; in
     }
   }
   let index: LineIndex | undefined;
+  // Where a secret's label keyword sits: the value after it may be base64 (see decode/).
+  const labels: number[] = [];
   for (const rule of pack.rules) {
     if (rule.report !== 'labelled') continue;
     const anchors: Anchor[] = [];
@@ -173,6 +178,7 @@ function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; in
     if (selected.includes(rule)) {
       for (const offset of labelAnchorOffsets(text, rule, hits)) {
         anchors.push({ offset, linesBefore: 0, linesAfter: 2, chars: LABEL_WINDOW });
+        if (rule.kind === 'secret') labels.push(offset);
       }
     }
     if (anchors.length === 0) continue;
@@ -182,16 +188,16 @@ function findAllMatches(text: string, pack: CompiledPack): { raw: RawMatch[]; in
     if (packed) for (const m of gluedSecrets(text, rule, pack, raw)) raw.push(m);
   }
   if (raw.length > 0) index ??= createLineIndex(text);
-  return index === undefined ? { raw } : { raw, index };
+  return index === undefined ? { raw, labels } : { raw, index, labels };
 }
 
 /** Matches of one text and what they are reported as: plausibility, allowlisted examples, pairs. */
 function emitsOf(
   text: string,
   pack: CompiledPack,
-): { emits: Emit[]; raw: RawMatch[]; index?: LineIndex } {
-  const { raw, index } = findAllMatches(text, pack);
-  if (raw.length === 0 || index === undefined) return { emits: [], raw };
+): { emits: Emit[]; raw: RawMatch[]; index?: LineIndex; labels: number[] } {
+  const { raw, index, labels } = findAllMatches(text, pack);
+  if (raw.length === 0 || index === undefined) return { emits: [], raw, labels };
   const emits: Emit[] = [];
   const live: RawMatch[] = [];
   for (const m of raw) {
@@ -216,7 +222,7 @@ function emitsOf(
     if (reportsAlone(m.rule, m, index))
       emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m });
   }
-  return { emits, raw, index };
+  return { emits, raw, index, labels };
 }
 
 /**
@@ -264,7 +270,9 @@ export function detectChunk(
   const plain = emitsOf(text, pack);
   // Keys in encoded text (base64, escapes): decoded where a cheap search says one may hide, and
   // scanned by this same engine; their findings stand at the encoded run.
-  const decoded = scanDecoded(text, pack, plain.raw, (view) => emitsOf(view, pack));
+  const decoded = scanDecoded(text, pack, plain, chunk.plainOnly === true, (view) =>
+    emitsOf(view, pack),
+  );
   const raw = decoded === undefined ? plain.raw : [...plain.raw, ...decoded.raw];
   const emits =
     decoded === undefined

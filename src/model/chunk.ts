@@ -52,6 +52,11 @@ export interface Chunk {
   readonly commitMessage?: boolean;
   /** When set, only findings touching these lines are reported (staged: added lines). */
   readonly reportable?: readonly LineRange[];
+  /**
+   * The reader's byte scan saw no sign of an encoded key ID (base64 or escaped `AKIA`/`ASIA`):
+   * the engine decodes only values after a secret's label. Absent: the engine looks everywhere.
+   */
+  readonly plainOnly?: boolean;
   /** Bytes of the original content this chunk stands for (0 when it repeats another view). */
   readonly size?: number;
 }

@@ -25,6 +25,11 @@ export interface ByteFilter {
    * Absent when the UTF-16 forms did not fit in the scanner: then they are searched where NULs are.
    */
   readonly wants16?: (scan: ByteScan) => boolean;
+  /**
+   * From one scanner pass: a keyword of an encoded key occurs (a base64 or escaped key ID may be
+   * there, see FilterRule.encoded). Absent when no such keywords were given or they did not fit.
+   */
+  readonly encoded?: (scan: ByteScan) => boolean;
   /** Without a scanner: some keyword occurs as ASCII/UTF-8 bytes in [start, end). */
   ascii(buf: Buffer, start: number, end: number): boolean;
   /** Some keyword occurs as UTF-16 text (`A\0K\0I\0A` matches both byte orders) in [start, end). */
@@ -56,8 +61,11 @@ function anyOf(words: readonly Buffer[], buf: Buffer, start: number, end: number
 export interface FilterRule {
   readonly keywords: readonly string[];
   readonly minRun?: number;
-  /** Looked for as ASCII only (encoded forms: their UTF-16 forms would take scanner bits for nothing). */
-  readonly asciiOnly?: boolean;
+  /**
+   * The keywords of an encoded key (base64 or escaped key IDs): looked for as ASCII only (their
+   * UTF-16 forms would take scanner bits for nothing), and reported by `ByteFilter.encoded`.
+   */
+  readonly encoded?: boolean;
 }
 
 /**
@@ -70,11 +78,9 @@ export function createByteFilter(rules: readonly FilterRule[] | undefined): Byte
   const unique = [...new Set(rules.flatMap((r) => r.keywords))].filter((k) => k !== '');
   const index = new Map(unique.map((k, i) => [k, i]));
   const ascii = unique.map((k) => Buffer.from(k, 'utf8'));
-  const wide = new Set(rules.filter((r) => r.asciiOnly !== true).flatMap((r) => r.keywords));
+  const wide = new Set(rules.filter((r) => r.encoded !== true).flatMap((r) => r.keywords));
   const asciiOnly = new Set(
-    rules
-      .filter((r) => r.asciiOnly === true)
-      .flatMap((r) => r.keywords.filter((k) => !wide.has(k))),
+    rules.filter((r) => r.encoded === true).flatMap((r) => r.keywords.filter((k) => !wide.has(k))),
   );
   const utf16 = unique
     .filter((k) => !asciiOnly.has(k))
@@ -92,11 +98,20 @@ export function createByteFilter(rules: readonly FilterRule[] | undefined): Byte
     }, 0),
     minRun: r.minRun ?? 0,
   }));
+  // Encoded keywords are told apart only when each has its own bit.
+  const encodedRules = byteRules.filter((_, i) => rules[i]?.encoded === true);
+  const encodedKnown = encodedRules.length > 0 && encodedRules.every((r) => r.mask > 0);
   return {
     words: both ? [...ascii, ...utf16] : ascii,
     rules: byteRules,
     wants: (scan) => byteRules.some((r) => (scan.words & r.mask) !== 0 && scan.maxRun >= r.minRun),
     ...(both ? { wants16: (scan: ByteScan) => (scan.words & utf16Mask) !== 0 } : {}),
+    ...(encodedKnown
+      ? {
+          encoded: (scan: ByteScan) =>
+            encodedRules.some((r) => (scan.words & r.mask) !== 0 && scan.maxRun >= r.minRun),
+        }
+      : {}),
     ascii: (buf, start, end) => anyOf(ascii, buf, start, end),
     utf16: (buf, start, end) => anyOf(utf16, buf, start, end),
   };

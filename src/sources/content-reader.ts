@@ -72,6 +72,8 @@ const SMALL_ROOM = 256 * 1024;
 const ASCII_HIT = 1;
 const MAY_BE_UTF16 = 2;
 const UTF16_HIT = 4;
+/** The scanner saw no keyword of an encoded key: the engine need not look for one. */
+const PLAIN_ONLY = 8;
 
 /** Content arriving in pieces, scanned window by window as they come. */
 interface PieceWindows {
@@ -216,7 +218,9 @@ export class ContentReader {
     const filter = this.options.filter;
     if (scanner !== undefined) {
       const scan = scanner.scanBytes(buf, start, end);
-      const ascii = filter.wants(scan) ? ASCII_HIT : 0;
+      const ascii =
+        (filter.wants(scan) ? ASCII_HIT : 0) |
+        (filter.encoded !== undefined && !filter.encoded(scan) ? PLAIN_ONLY : 0);
       if (filter.wants16 === undefined) return ascii | (scan.nul ? MAY_BE_UTF16 : 0);
       return ascii | (filter.wants16(scan) ? UTF16_HIT : 0);
     }
@@ -746,7 +750,7 @@ export class ContentReader {
     const flags = known ?? this.inspect(buf, start, end);
     if ((flags & ASCII_HIT) !== 0) {
       p.candidate = true;
-      this.emitUtf8(p, buf, start, end, ownFrom, ownTo);
+      this.emitUtf8(p, buf, start, end, ownFrom, ownTo, (flags & PLAIN_ONLY) !== 0);
     }
     // UTF-16 views only where UTF-16 text can be: a NUL byte, or a byte-order mark up front.
     const b0 = buf[start];
@@ -794,6 +798,7 @@ export class ContentReader {
     end: number,
     ownFrom: number,
     ownTo: number,
+    plainOnly: boolean,
   ): void {
     // A UTF-8 byte-order mark is not text: columns count from after it.
     const from =
@@ -810,6 +815,7 @@ export class ContentReader {
       ...(p.line === 1 ? {} : { firstLine: p.line }),
       ...(p.column === 1 ? {} : { firstColumn: p.column }),
       ...(whole ? {} : { ownFrom: pre.length, ownTo: pre.length + mid.length }),
+      ...(plainOnly ? { plainOnly: true } : {}),
       size: ownTo - Math.max(from, ownFrom),
     });
   }

@@ -168,10 +168,10 @@ const CASES: Case[] = [
     name: 'base64 of base64',
     file: 'nested.yaml',
     make: (p) => {
-      const run = b64(b64(`aws_access_key_id = ${p.id}\naws_secret_access_key = ${p.secret}\n`));
-      return { text: `kind: Secret\ndata:\n  credentials: ${run}\n`, run };
+      const run = b64(b64(p.secret));
+      return { text: `kind: Secret\ndata:\n  aws_secret_access_key: ${run}\n`, run };
     },
-    ruleId: 'aws-access-key-pair',
+    ruleId: 'aws-secret-access-key',
     decoded: 'base64 → base64',
   },
 ];

@@ -28,6 +28,9 @@ const LABELLED_MIN = 52;
 /** How far after a secret's label its base64 value may start (the label's line and the next). */
 const LABELLED_REACH = 240;
 const PRINTABLE = /^[\t\n\r\x20-\x7e]*$/;
+const LONG_RUN = new RegExp(`[A-Za-z0-9+/_-]{${LABELLED_MIN}}`);
+/** Decoded text that is base64 itself, whole: base64 of base64 (a value encoded twice). */
+const WHOLE_BASE64 = /^\s*[A-Za-z0-9+/_-]{24,}={0,2}\s*$/;
 const ESCAPE_NAMES: Readonly<Record<EscapeFamily, string>> = {
   url: 'url',
   escape: 'escapes',
@@ -76,21 +79,35 @@ function base64Text(run: Base64Run): string {
 }
 
 /** Base64 values written right after a secret's label (a Kubernetes Secret's `data:`). */
-function labelledRuns(text: string, ctx: DecodeContext): Base64Run[] {
+function labelledRuns(
+  text: string,
+  ctx: DecodeContext,
+  known: readonly number[] | undefined,
+): Base64Run[] {
   const runs: Base64Run[] = [];
+  let offsets = known;
+  if (offsets === undefined) {
+    const found: number[] = [];
+    for (const word of ctx.labelWords) {
+      for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length))
+        found.push(at);
+    }
+    offsets = found;
+  }
+  if (offsets.length === 0) return runs;
   let done = 0;
-  for (const word of ctx.labelWords) {
-    for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
-      const from = Math.max(done, at + word.length);
-      let to = Math.min(text.length, at + LABELLED_REACH);
-      const firstBreak = text.indexOf('\n', from);
-      const secondBreak = firstBreak === -1 ? -1 : text.indexOf('\n', firstBreak + 1);
-      if (secondBreak !== -1) to = Math.min(to, secondBreak);
-      if (from >= to) continue;
-      for (const run of base64RunsIn(text, from, to, LABELLED_MIN)) {
-        if (PRINTABLE.test(base64Text(run))) runs.push(run);
-        done = Math.max(done, run.end);
-      }
+  for (const at of [...offsets].sort((a, b) => a - b)) {
+    const from = Math.max(done, at);
+    // The label's line and the next, within reach: never a search past it (a line may be 1 MB).
+    const window = text.slice(from, Math.min(text.length, at + LABELLED_REACH));
+    const firstBreak = window.indexOf('\n');
+    const secondBreak = firstBreak === -1 ? -1 : window.indexOf('\n', firstBreak + 1);
+    const cut = secondBreak === -1 ? window : window.slice(0, secondBreak);
+    // Most labels hold no long run after them: one native test of the window settles those.
+    if (!LONG_RUN.test(cut)) continue;
+    for (const run of base64RunsIn(text, from, from + cut.length, LABELLED_MIN)) {
+      if (PRINTABLE.test(base64Text(run))) runs.push(run);
+      done = Math.max(done, run.end);
     }
   }
   return runs;
@@ -125,20 +142,34 @@ function replaceRuns(text: string, runs: readonly EncodedRun[]): string {
  * to is searched again, `depth` levels deep. Every decoding shrinks its input, so the decoded
  * text is never longer than the text.
  */
-export function findEncodedRuns(text: string, ctx: DecodeContext, depth = MAX_DEPTH): EncodedRun[] {
+export function findEncodedRuns(
+  text: string,
+  ctx: DecodeContext,
+  depth = MAX_DEPTH,
+  /** false: only values after a secret's label (the reader saw no encoded key ID's trace). */
+  everywhere = true,
+  /** Offsets of the secret label keywords in `text`, when the caller has them. */
+  labels?: readonly number[],
+): EncodedRun[] {
   const runs: EncodedRun[] = [];
-  const b64 = [...findBase64Runs(text, ctx.finder, ctx.phases), ...labelledRuns(text, ctx)];
+  const b64 = labelledRuns(text, ctx, labels);
+  if (everywhere) for (const r of findBase64Runs(text, ctx.finder, ctx.phases)) b64.push(r);
   for (const r of b64) {
     runs.push({ start: r.start, end: r.end, text: base64Text(r), how: r.jwt ? 'jwt' : 'base64' });
   }
-  for (const r of findEscapedRuns(text)) {
-    runs.push({ start: r.start, end: r.end, text: r.text, how: ESCAPE_NAMES[r.family] });
+  if (everywhere) {
+    for (const r of findEscapedRuns(text)) {
+      runs.push({ start: r.start, end: r.end, text: r.text, how: ESCAPE_NAMES[r.family] });
+    }
   }
   const found = disjoint(runs);
   if (depth <= 1) return found;
   return found.map((r) => {
     const inner = findEncodedRuns(r.text, ctx, depth - 1);
-    if (inner.length === 0) return r;
-    return { ...r, text: replaceRuns(r.text, inner), how: `${r.how} → ${inner[0]?.how ?? ''}` };
+    if (inner.length > 0)
+      return { ...r, text: replaceRuns(r.text, inner), how: `${r.how} → ${inner[0]?.how ?? ''}` };
+    if (!WHOLE_BASE64.test(r.text)) return r;
+    const again = Buffer.from(r.text, 'base64').toString('utf8');
+    return PRINTABLE.test(again) ? { ...r, text: again, how: `${r.how} → base64` } : r;
   });
 }

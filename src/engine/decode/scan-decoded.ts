@@ -2,7 +2,7 @@ import type { CompiledPack } from '../../model/rule.js';
 import type { MaskSpan } from '../mask-line.js';
 import type { RawMatch } from '../match.js';
 import { LABELLED_CHARS, LABELLED_LINES } from '../pair.js';
-import { decodeContext, type EncodedRun, findEncodedRuns } from './find-encoded.js';
+import { decodeContext, type EncodedRun, findEncodedRuns, MAX_DEPTH } from './find-encoded.js';
 
 /** What the engine makes of one text: its matches and what they are reported as. */
 export interface Emitted {
@@ -174,12 +174,16 @@ function lowerBound(sorted: readonly number[], value: number): number {
 export function scanDecoded<E extends Emitted>(
   text: string,
   pack: CompiledPack,
-  plainRaw: readonly RawMatch[],
+  /** The chunk's own scan: its matches, and where its secret label keywords are. */
+  plain: { readonly raw: readonly RawMatch[]; readonly labels: readonly number[] },
+  /** The reader saw no trace of an encoded key ID: only values after a secret's label are decoded. */
+  plainOnly: boolean,
   scan: (view: string) => { emits: readonly E[]; raw: readonly RawMatch[] },
 ): DecodedScan<E> | undefined {
   const ctx = decodeContext(pack);
   if (ctx === undefined) return undefined;
-  const runs = findEncodedRuns(text, ctx);
+  const runs = findEncodedRuns(text, ctx, MAX_DEPTH, !plainOnly, plain.labels);
+  const plainRaw = plain.raw;
   if (runs.length === 0) return undefined;
   const emits: E[] = [];
   const raw: RawMatch[] = [];
