@@ -5270,7 +5270,7 @@ function fillFrom(fd, buf, from) {
   }
   return filled;
 }
-var WINDOW_BYTES, OVERLAP_BYTES, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF2, ContentReader;
+var WINDOW_BYTES, OVERLAP_BYTES, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF2, ContentReader;
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
@@ -5286,6 +5286,7 @@ var init_content_reader = __esm({
     ASCII_HIT = 1;
     MAY_BE_UTF16 = 2;
     UTF16_HIT = 4;
+    PLAIN_ONLY = 8;
     NOFOLLOW = constants2.O_NOFOLLOW ?? 0;
     NONBLOCK = constants2.O_NONBLOCK ?? 0;
     OPEN_FLAGS = constants2.O_RDONLY | NOFOLLOW | NONBLOCK;
@@ -5325,7 +5326,7 @@ var init_content_reader = __esm({
         const filter = this.options.filter;
         if (scanner !== void 0) {
           const scan3 = scanner.scanBytes(buf, start, end);
-          const ascii2 = filter.wants(scan3) ? ASCII_HIT : 0;
+          const ascii2 = (filter.wants(scan3) ? ASCII_HIT : 0) | (filter.encoded !== void 0 && !filter.encoded(scan3) ? PLAIN_ONLY : 0);
           if (filter.wants16 === void 0) return ascii2 | (scan3.nul ? MAY_BE_UTF16 : 0);
           return ascii2 | (filter.wants16(scan3) ? UTF16_HIT : 0);
         }
@@ -5768,7 +5769,7 @@ var init_content_reader = __esm({
         const flags = known ?? this.inspect(buf, start, end);
         if ((flags & ASCII_HIT) !== 0) {
           p.candidate = true;
-          this.emitUtf8(p, buf, start, end, ownFrom, ownTo);
+          this.emitUtf8(p, buf, start, end, ownFrom, ownTo, (flags & PLAIN_ONLY) !== 0);
         }
         const b0 = buf[start];
         const b1 = buf[start + 1];
@@ -5804,7 +5805,7 @@ var init_content_reader = __esm({
           ...fields
         });
       }
-      emitUtf8(p, buf, start, end, ownFrom, ownTo) {
+      emitUtf8(p, buf, start, end, ownFrom, ownTo, plainOnly) {
         const from = p.base === 0 && buf[start] === 239 && buf[start + 1] === 187 && buf[start + 2] === 191 ? start + 3 : start;
         const whole = ownFrom <= from && ownTo === end;
         const encoding = isAscii(buf.subarray(from, end)) ? "latin1" : "utf8";
@@ -5815,6 +5816,7 @@ var init_content_reader = __esm({
           ...p.line === 1 ? {} : { firstLine: p.line },
           ...p.column === 1 ? {} : { firstColumn: p.column },
           ...whole ? {} : { ownFrom: pre.length, ownTo: pre.length + mid.length },
+          ...plainOnly ? { plainOnly: true } : {},
           size: ownTo - Math.max(from, ownFrom)
         });
       }
@@ -19539,6 +19541,757 @@ var init_aws = __esm({
   }
 });
 
+// src/engine/pair.ts
+function breaksBetween(isBreak, a, b) {
+  let breaks = 0;
+  for (let l = Math.min(a, b) + 1; l < Math.max(a, b); l++) if (isBreak(l)) breaks++;
+  return breaks;
+}
+function breakLines(index) {
+  const known = /* @__PURE__ */ new Map();
+  return (line) => {
+    let hit = known.get(line);
+    if (hit === void 0) {
+      const start = index.contentStart(line);
+      hit = start >= index.lineEnd(line) || index.text.charCodeAt(start) === 91 && INI_HEADER.test(index.lineText(line));
+      known.set(line, hit);
+    }
+    return hit;
+  };
+}
+function headerLines(text2, index) {
+  const lines = [];
+  for (const m of text2.matchAll(/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/gm))
+    lines.push(index.lineOf(m.index));
+  return lines;
+}
+function lowerBound2(sorted, value) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function sameSection(headers, a, b) {
+  const top = Math.min(a, b);
+  const bottom = Math.max(a, b);
+  const above = lowerBound2(headers, top + 1) - 1;
+  const header = headers[above];
+  if (header === void 0 || top - header > SECTION_LINES) return false;
+  return (headers[above + 1] ?? Number.POSITIVE_INFINITY) > bottom;
+}
+function reaches(pair, naming, lines, chars, wide) {
+  if (lines <= pair.withinLines && chars <= pair.withinChars) return true;
+  if (naming !== "labelled") return false;
+  if (lines <= Math.max(pair.withinLines, LABELLED_LINES)) {
+    return chars <= Math.max(pair.withinChars, LABELLED_CHARS);
+  }
+  return wide && lines <= SECTION_LINES && chars <= SECTION_CHARS;
+}
+function basisOf(c) {
+  if (c.naming === "labelled") return "label";
+  if (c.naming === "credential") return "credential-name";
+  return c.lines === 0 ? "same-statement" : "adjacent";
+}
+function keyTable(keys, index) {
+  const lines = [];
+  const firstKey = [];
+  keys.forEach((k, i) => {
+    const line = index.lineOf(k.start);
+    if (lines.at(-1) !== line) {
+      lines.push(line);
+      firstKey.push(i);
+    }
+  });
+  firstKey.push(keys.length);
+  return { keys, lines, firstKey };
+}
+function nearestOnLine(table, at, secret, limit, accept) {
+  const from = table.firstKey[at] ?? 0;
+  const to = table.firstKey[at + 1] ?? from;
+  let split = from;
+  let hi = to;
+  while (split < hi) {
+    const mid = split + hi >> 1;
+    if (table.keys[mid].start < secret.start) split = mid + 1;
+    else hi = mid;
+  }
+  const out = [];
+  let left = split - 1;
+  let right = split;
+  const charsOf = (i, after) => {
+    const k = table.keys[i];
+    return Math.max(0, after ? secret.start - k.end : k.start - secret.end);
+  };
+  while (out.length < limit) {
+    const l = left >= from ? charsOf(left, true) : Number.POSITIVE_INFINITY;
+    const r = right < to ? charsOf(right, false) : Number.POSITIVE_INFINITY;
+    const takeLeft = l <= r;
+    const chars = takeLeft ? l : r;
+    if (chars === Number.POSITIVE_INFINITY || !accept(chars)) break;
+    out.push({
+      keyId: table.keys[takeLeft ? left-- : right++],
+      chars,
+      after: takeLeft
+    });
+  }
+  return out;
+}
+function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
+  const candidates = [];
+  const namings = /* @__PURE__ */ new Map();
+  const isBreak = breakLines(index);
+  let headers;
+  const inSection = (a, b) => {
+    headers ??= text2 === void 0 ? [] : headerLines(text2, index);
+    return sameSection(headers, a, b);
+  };
+  for (const pair of pairs) {
+    const keyIds = matches.filter((m) => m.rule.id === pair.keyId).sort((a, b) => a.start - b.start);
+    const secrets = matches.filter((m) => m.rule.id === pair.secret);
+    if (keyIds.length === 0 || secrets.length === 0) continue;
+    const table = keyTable(keyIds, index);
+    for (const secret of secrets) {
+      let naming = namings.get(secret);
+      if (naming === void 0) {
+        naming = namingOf2(secret);
+        namings.set(secret, naming);
+      }
+      if (naming === "other" || naming === "named") continue;
+      const secretLine = index.lineOf(secret.start);
+      const within = (span, wide) => {
+        const near2 = [];
+        let below = lowerBound2(table.lines, secretLine);
+        let above = below - 1;
+        const lineAt = (i) => table.lines[i];
+        while (near2.length < PER_SECRET) {
+          const up = above >= 0 ? secretLine - lineAt(above) : Number.POSITIVE_INFINITY;
+          const down = below < table.lines.length ? lineAt(below) - secretLine : Number.POSITIVE_INFINITY;
+          const lines = Math.min(up, down);
+          if (lines > span) break;
+          const level = [];
+          for (const at of up === lines && down === lines ? [above, below] : [up === lines ? above : below]) {
+            const keyLine = lineAt(at);
+            if (wide && !inSection(keyLine, secretLine)) continue;
+            const accept = (chars) => reaches(pair, naming, lines, chars, wide);
+            for (const hit of nearestOnLine(table, at, secret, PER_SECRET, accept)) {
+              const plain = naming === "labelled" ? 0 : 1;
+              const before = hit.after ? 0 : 1;
+              level.push({
+                pair,
+                keyId: hit.keyId,
+                secret,
+                naming,
+                lines,
+                breaks: 0,
+                plain,
+                before,
+                chars: hit.chars
+              });
+            }
+          }
+          if (up === lines) above--;
+          if (down === lines) below++;
+          level.sort((a, b) => a.chars - b.chars || a.keyId.start - b.keyId.start);
+          for (const c of level) near2.push(c);
+        }
+        return near2;
+      };
+      let near = within(
+        Math.max(pair.withinLines, naming === "labelled" ? LABELLED_LINES : 0),
+        false
+      );
+      if (near.length === 0 && naming === "labelled") near = within(SECTION_LINES, true);
+      for (const c of near.slice(0, PER_SECRET)) {
+        const keyLine = index.lineOf(c.keyId.start);
+        candidates.push({ ...c, breaks: breaksBetween(isBreak, keyLine, secretLine) });
+      }
+    }
+  }
+  candidates.sort(
+    (a, b) => a.lines - b.lines || a.breaks - b.breaks || a.plain - b.plain || a.before - b.before || a.chars - b.chars || a.secret.start - b.secret.start
+  );
+  const used = /* @__PURE__ */ new Set();
+  const paired = [];
+  for (const c of candidates) {
+    if (used.has(c.keyId) || used.has(c.secret)) continue;
+    used.add(c.keyId);
+    used.add(c.secret);
+    paired.push({ pair: c.pair, keyId: c.keyId, secret: c.secret, basis: basisOf(c) });
+  }
+  return { pairs: paired, unpaired: matches.filter((m) => !used.has(m)) };
+}
+var LABELLED_LINES, LABELLED_CHARS, SECTION_LINES, INI_HEADER, PER_SECRET, SECTION_CHARS;
+var init_pair = __esm({
+  "src/engine/pair.ts"() {
+    "use strict";
+    LABELLED_LINES = 20;
+    LABELLED_CHARS = 3e3;
+    SECTION_LINES = 120;
+    INI_HEADER = /^\s*\[[^\]\n]+\]\s*$/;
+    PER_SECRET = 8;
+    SECTION_CHARS = 16e3;
+  }
+});
+
+// src/engine/decode/base64-fingerprints.ts
+function base64Fingerprints(word) {
+  const bytes = Buffer.from(word, "utf8");
+  const out = [];
+  for (let align = 0; align < 3; align++) {
+    const padded = Buffer.concat([Buffer.alloc(align), bytes, Buffer.alloc(3)]);
+    const encoded = padded.toString("base64");
+    const first = Math.ceil(8 * align / 6);
+    const last = Math.floor(8 * (align + bytes.length) / 6);
+    const text2 = encoded.slice(first, last);
+    if (text2.length === 0) continue;
+    out.push({ text: text2, phase: first % 4 });
+    const url = text2.replace(/\+/g, "-").replace(/\//g, "_");
+    if (url !== text2) out.push({ text: url, phase: first % 4 });
+  }
+  return out;
+}
+var init_base64_fingerprints = __esm({
+  "src/engine/decode/base64-fingerprints.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/decode/find-base64.ts
+function skipBreakForward(text2, at) {
+  let i = at;
+  if (text2.charCodeAt(i) === 13) i++;
+  if (text2.charCodeAt(i) !== 10) return at;
+  i++;
+  while (text2.charCodeAt(i) === 32 || text2.charCodeAt(i) === 9) i++;
+  return i;
+}
+function wholeLine(text2, at, limit) {
+  let i = at;
+  while (i < limit && isB64(text2, i)) i++;
+  if (i >= limit) return true;
+  while (i < text2.length && text2.charCodeAt(i) === 61) i++;
+  const c = text2.charCodeAt(i);
+  return i > at && (i === text2.length || c === 10 || c === 13);
+}
+function runStart(text2, from, limit) {
+  let at = from;
+  for (; ; ) {
+    while (at > limit && isB64(text2, at - 1)) at--;
+    if (at <= limit) return at;
+    let i = at;
+    while (i > 0 && (text2.charCodeAt(i - 1) === 32 || text2.charCodeAt(i - 1) === 9)) i--;
+    if (i === 0 || text2.charCodeAt(i - 1) !== 10) return at;
+    let j = i - 1;
+    if (j > 0 && text2.charCodeAt(j - 1) === 13) j--;
+    let k = j;
+    while (k > limit && isB64(text2, k - 1)) k--;
+    if (j - k < WRAPPED_LINE) return at;
+    at = j;
+  }
+}
+function runEnd(text2, start, from, limit) {
+  let at = from;
+  let lineFrom = from;
+  while (lineFrom > start && isB64(text2, lineFrom - 1)) lineFrom--;
+  for (; ; ) {
+    while (at < limit && isB64(text2, at)) at++;
+    const next = skipBreakForward(text2, at);
+    if (next === at || next >= limit || at - lineFrom < WRAPPED_LINE || !wholeLine(text2, next, limit))
+      break;
+    at = next;
+    lineFrom = next;
+  }
+  for (let n = 0; n < 2 && at < text2.length && text2.charCodeAt(at) === 61; n++) at++;
+  return at;
+}
+function b64Chars(text2, start, end) {
+  const slice = text2.slice(start, end);
+  return /[\s]/.test(slice) ? slice.replace(/\s+/g, "") : slice;
+}
+function isJwtPayload(text2, at) {
+  if (at < 5 || text2.charCodeAt(at - 1) !== 46) return false;
+  let i = at - 1;
+  while (i > 0 && at - i < 4096 && isB64(text2, i - 1)) i--;
+  return text2.startsWith("eyJ", i);
+}
+function findBase64Runs(text2, finder, phases) {
+  const runs = [];
+  let done = 0;
+  finder.lastIndex = 0;
+  for (let m = finder.exec(text2); m !== null; m = finder.exec(text2)) {
+    const at = m.index;
+    if (at < done) continue;
+    const phase = phases.get(m[0]) ?? 0;
+    const lo = Math.max(done, at - BASE64_REACH);
+    const start = runStart(text2, at, lo);
+    const end = runEnd(text2, start, at, Math.min(text2.length, at + BASE64_REACH));
+    const before = b64Chars(text2, start, at).length;
+    const drop = ((before - phase) % 4 + 4) % 4;
+    const chars = b64Chars(text2, start, end).slice(drop);
+    runs.push({
+      start,
+      end,
+      bytes: Buffer.from(chars, "base64"),
+      jwt: isJwtPayload(text2, start)
+    });
+    done = end;
+    finder.lastIndex = Math.max(finder.lastIndex, end);
+  }
+  return runs;
+}
+function base64Finder(fingerprints) {
+  const phases = /* @__PURE__ */ new Map();
+  for (const f of fingerprints) if (!phases.has(f.text)) phases.set(f.text, f.phase);
+  const words = [...phases.keys()].sort((a, b) => b.length - a.length);
+  const escaped = words.map((w) => w.replace(/[+/]/g, "\\$&"));
+  return { finder: new RegExp(escaped.join("|"), "g"), phases };
+}
+function base64RunsIn(text2, from, to, min) {
+  const runs = [];
+  let at = from;
+  while (at < to) {
+    while (at < to && !isB64(text2, at)) at++;
+    if (at >= to) break;
+    if (at > 0 && isB64(text2, at - 1)) {
+      while (at < text2.length && isB64(text2, at)) at++;
+      continue;
+    }
+    const end = runEnd(text2, at, at, Math.min(text2.length, at + BASE64_REACH));
+    const chars = b64Chars(text2, at, end);
+    if (chars.length >= min) {
+      runs.push({
+        start: at,
+        end,
+        bytes: Buffer.from(chars, "base64"),
+        jwt: isJwtPayload(text2, at)
+      });
+    }
+    at = end;
+  }
+  return runs;
+}
+var B642, isB64, BASE64_REACH, WRAPPED_LINE;
+var init_find_base64 = __esm({
+  "src/engine/decode/find-base64.ts"() {
+    "use strict";
+    B642 = new Uint8Array(128);
+    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
+      B642[c.charCodeAt(0)] = 1;
+    isB64 = (text2, at) => B642[text2.charCodeAt(at)] === 1;
+    BASE64_REACH = 6144;
+    WRAPPED_LINE = 60;
+  }
+});
+
+// src/engine/decode/find-escaped.ts
+function familyOf(trigger) {
+  return trigger.startsWith("%") ? "url" : trigger.startsWith("\\") ? "escape" : "entity";
+}
+function endsRun(family, code) {
+  if (code <= 32 || code === 34 || code === 39 || code === 96) return true;
+  if (family === "escape") return false;
+  if (code === 60 || code === 62) return true;
+  return family === "url" && code === 92;
+}
+function fromCode(code) {
+  return code >= 0 && code <= 1114111 ? String.fromCodePoint(code) : void 0;
+}
+function decodeUrl(text2) {
+  const bytes = [];
+  for (let i = 0; i < text2.length; i++) {
+    const hex2 = text2.slice(i + 1, i + 3);
+    if (text2.charCodeAt(i) === 37 && hex2.length === 2 && HEX.test(hex2)) {
+      bytes.push(Number.parseInt(hex2, 16));
+      i += 2;
+    } else {
+      const code = text2.charCodeAt(i);
+      if (code < 128) bytes.push(code);
+      else for (const b of Buffer.from(text2.charAt(i), "utf8")) bytes.push(b);
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function decodeBackslash(text2) {
+  return text2.replace(
+    /\\(?:u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|x([0-9A-Fa-f]{2})|([nrt/\\"']))/g,
+    (whole, brace, u4, x2, simple) => {
+      const hex2 = brace ?? u4 ?? x2;
+      if (hex2 !== void 0) return fromCode(Number.parseInt(hex2, 16)) ?? whole;
+      return SIMPLE[simple ?? ""] ?? whole;
+    }
+  );
+}
+function decodeEntities(text2) {
+  return text2.replace(
+    /&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos));/g,
+    (whole, dec, hex2, named) => {
+      if (named !== void 0) return NAMED[named] ?? whole;
+      const code = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
+      return fromCode(code) ?? whole;
+    }
+  );
+}
+function decodeEscapes(text2, family) {
+  if (family === "url") return decodeUrl(text2);
+  if (family === "escape") return decodeBackslash(text2);
+  return decodeEntities(text2);
+}
+function runAround(text2, at, family, floor) {
+  let start = at;
+  const lo = Math.max(floor, at - ESCAPE_REACH);
+  while (start > lo && !endsRun(family, text2.charCodeAt(start - 1))) start--;
+  let end = at;
+  const hi = Math.min(text2.length, at + ESCAPE_REACH);
+  while (end < hi && !endsRun(family, text2.charCodeAt(end))) {
+    end += family === "escape" && text2.charCodeAt(end) === 92 ? 2 : 1;
+  }
+  end = Math.min(end, text2.length);
+  return { start, end, text: decodeEscapes(text2.slice(start, end), family), family };
+}
+function escapedRunIn(text2, from, window, floor) {
+  const m = ANY_ESCAPE.exec(window);
+  if (m === null) return void 0;
+  return runAround(text2, from + m.index, familyOf(m[0]), floor);
+}
+function findEscapedRuns(text2) {
+  const runs = [];
+  let done = 0;
+  TRIGGER.lastIndex = 0;
+  for (let m = TRIGGER.exec(text2); m !== null; m = TRIGGER.exec(text2)) {
+    if (m.index < done) continue;
+    const run = runAround(text2, m.index, familyOf(m[0]), done);
+    runs.push(run);
+    done = run.end;
+    TRIGGER.lastIndex = Math.max(TRIGGER.lastIndex, run.end);
+  }
+  return runs;
+}
+var TRIGGER, ESCAPE_REACH, HEX, NAMED, SIMPLE, ANY_ESCAPE;
+var init_find_escaped = __esm({
+  "src/engine/decode/find-escaped.ts"() {
+    "use strict";
+    TRIGGER = /%(?:41|25(?:2[BbFf]|3[Dd]|41))|\\(?:u0041|u\{0*41\}|x41)|&#(?:0*65|[xX]0*41);/g;
+    ESCAPE_REACH = 4096;
+    HEX = /^[0-9A-Fa-f]+$/;
+    NAMED = {
+      amp: "&",
+      lt: "<",
+      gt: ">",
+      quot: '"',
+      apos: "'"
+    };
+    SIMPLE = {
+      n: "\n",
+      r: "\r",
+      t: "	",
+      "/": "/",
+      "\\": "\\",
+      '"': '"',
+      "'": "'"
+    };
+    ANY_ESCAPE = /%[0-9A-Fa-f]{2}|\\(?:u[0-9A-Fa-f{]|x[0-9A-Fa-f])|&#[0-9xX]/;
+  }
+});
+
+// src/engine/decode/find-encoded.ts
+function keyIdPrefixes(pack) {
+  const words = pack.rules.filter((r) => r.spec.kind === "key-id").flatMap((r) => r.keywords).filter((k) => /^[A-Z0-9]{4,}$/.test(k));
+  return [...new Set(words)];
+}
+function decodeContext(pack) {
+  let ctx = CONTEXTS.get(pack);
+  if (ctx === void 0) {
+    const prefixes = keyIdPrefixes(pack);
+    const first = prefixes.flatMap(base64Fingerprints);
+    const escaped = prefixes.flatMap((p) => [
+      `%41${p.charAt(1)}`,
+      `%41%${p.charCodeAt(1).toString(16).toUpperCase()}`
+    ]);
+    const second = [...first.map((f) => f.text), ...escaped, "\\u0041", "&#65;", "&#x41;"].flatMap(base64Fingerprints).filter((f) => f.text.length >= 4);
+    const labelWords = pack.rules.filter((r) => r.spec.kind === "secret" && r.report === "labelled").flatMap((r) => r.keywords);
+    ctx = first.length === 0 ? null : { ...base64Finder([...first, ...second]), labelWords: [...new Set(labelWords)] };
+    CONTEXTS.set(pack, ctx);
+  }
+  return ctx ?? void 0;
+}
+function base64Text(run) {
+  return run.bytes.toString("utf8");
+}
+function encodedOf(run, text2 = base64Text(run)) {
+  return { start: run.start, end: run.end, text: text2, how: run.jwt ? "jwt" : "base64" };
+}
+function labelledRuns(text2, ctx, known) {
+  const runs = [];
+  let offsets = known;
+  if (offsets === void 0) {
+    const found = [];
+    for (const word of ctx.labelWords) {
+      for (let at = text2.indexOf(word); at !== -1; at = text2.indexOf(word, at + word.length))
+        found.push(at);
+    }
+    offsets = found;
+  }
+  if (offsets.length === 0) return runs;
+  let done = 0;
+  for (const at of [...offsets].sort((a, b) => a - b)) {
+    const from = Math.max(done, at);
+    const window = text2.slice(from, Math.min(text2.length, at + LABELLED_REACH));
+    const firstBreak = window.indexOf("\n");
+    const secondBreak = firstBreak === -1 ? -1 : window.indexOf("\n", firstBreak + 1);
+    const cut = secondBreak === -1 ? window : window.slice(0, secondBreak);
+    const escaped = escapedRunIn(text2, from, cut, done);
+    if (escaped !== void 0) {
+      runs.push({ ...escaped, how: ESCAPE_NAMES[escaped.family] });
+      done = Math.max(done, escaped.end);
+    }
+    if (!LONG_RUN.test(cut)) continue;
+    for (const run of base64RunsIn(text2, Math.max(from, done), from + cut.length, LABELLED_MIN)) {
+      const decoded = base64Text(run);
+      if (PRINTABLE.test(decoded)) runs.push(encodedOf(run, decoded));
+      done = Math.max(done, run.end);
+    }
+  }
+  return runs;
+}
+function disjoint(runs) {
+  runs.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out = [];
+  for (const r of runs) {
+    const last = out.at(-1);
+    if (last === void 0 || r.start >= last.end) out.push(r);
+  }
+  return out;
+}
+function replaceRuns(text2, runs) {
+  let out = "";
+  let at = 0;
+  for (const r of runs) {
+    out += text2.slice(at, r.start) + r.text;
+    at = r.end;
+  }
+  return out + text2.slice(at);
+}
+function findEncodedRuns(text2, ctx, depth = MAX_DEPTH, everywhere = true, labels) {
+  const runs = labelledRuns(text2, ctx, labels);
+  if (everywhere) {
+    for (const r of findBase64Runs(text2, ctx.finder, ctx.phases)) runs.push(encodedOf(r));
+    for (const r of findEscapedRuns(text2)) {
+      runs.push({ start: r.start, end: r.end, text: r.text, how: ESCAPE_NAMES[r.family] });
+    }
+  }
+  const found = disjoint(runs);
+  if (depth <= 1) return found;
+  return found.map((r) => {
+    const inner = findEncodedRuns(r.text, ctx, depth - 1);
+    if (inner.length > 0)
+      return { ...r, text: replaceRuns(r.text, inner), how: `${r.how} \u2192 ${inner[0]?.how ?? ""}` };
+    if (!WHOLE_BASE64.test(r.text)) return r;
+    const again = Buffer.from(r.text, "base64").toString("utf8");
+    return PRINTABLE.test(again) ? { ...r, text: again, how: `${r.how} \u2192 base64` } : r;
+  });
+}
+var MAX_DEPTH, LABELLED_MIN, LABELLED_REACH, PRINTABLE, LONG_RUN, WHOLE_BASE64, ESCAPE_NAMES, CONTEXTS;
+var init_find_encoded = __esm({
+  "src/engine/decode/find-encoded.ts"() {
+    "use strict";
+    init_base64_fingerprints();
+    init_find_base64();
+    init_find_escaped();
+    MAX_DEPTH = 2;
+    LABELLED_MIN = 52;
+    LABELLED_REACH = 240;
+    PRINTABLE = /^[\t\n\r\x20-\x7e]*$/;
+    LONG_RUN = new RegExp(`[A-Za-z0-9+/_-]{${LABELLED_MIN}}`);
+    WHOLE_BASE64 = /^\s*[A-Za-z0-9+/_-]{24,}={0,2}\s*$/;
+    ESCAPE_NAMES = {
+      url: "url",
+      escape: "escapes",
+      entity: "html entities"
+    };
+    CONTEXTS = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/engine/decode/scan-decoded.ts
+function linesBack(text2, at, n, cap) {
+  const floor = Math.max(0, at - cap);
+  let i = at;
+  for (let k = 0; k <= n; k++) {
+    const nl = text2.lastIndexOf("\n", i - 1);
+    if (nl < floor) return floor;
+    i = nl;
+  }
+  return i + 1;
+}
+function linesForward(text2) {
+  let from = -1;
+  let found = -1;
+  const firstBreak = (at) => {
+    if (from < 0 || at < from || found !== -1 && found < at) {
+      from = at;
+      found = text2.indexOf("\n", at);
+    }
+    return found;
+  };
+  return (at, n, cap) => {
+    const ceiling = Math.min(text2.length, at + cap);
+    let nl = firstBreak(at);
+    for (let k = 0; k < n && nl !== -1 && nl < ceiling; k++) nl = text2.indexOf("\n", nl + 1);
+    return nl === -1 || nl >= ceiling ? ceiling : nl;
+  };
+}
+function viewsOf(text2, runs) {
+  const views = [];
+  const forward = linesForward(text2);
+  let i = 0;
+  while (i < runs.length) {
+    const first = runs[i];
+    const start = linesBack(text2, first.start, LABELLED_LINES, LABELLED_CHARS);
+    let end = forward(first.end, LABELLED_LINES, LABELLED_CHARS);
+    const members = [first];
+    i++;
+    while (i < runs.length && runs[i].start < end) {
+      const r = runs[i];
+      members.push(r);
+      end = Math.max(end, forward(r.end, LABELLED_LINES, LABELLED_CHARS));
+      i++;
+    }
+    let out = "";
+    let at = start;
+    const segments = [];
+    for (const r of members) {
+      out += text2.slice(at, r.start);
+      segments.push({ viewStart: out.length, viewEnd: out.length + r.text.length, run: r });
+      out += r.text;
+      at = r.end;
+    }
+    out += text2.slice(at, Math.max(at, end));
+    views.push({ start, text: out, segments });
+  }
+  return views;
+}
+function firstEndingAfter(segments, offset) {
+  let lo = 0;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (segments[mid].viewEnd <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function plainOffset(view, offset) {
+  const before = view.segments[firstEndingAfter(view.segments, offset) - 1];
+  return before === void 0 ? view.start + offset : offset + before.run.end - before.viewEnd;
+}
+function mapMatch(view, m) {
+  const runs = [];
+  let first;
+  let last;
+  for (let i = firstEndingAfter(view.segments, m.start); i < view.segments.length; i++) {
+    const s = view.segments[i];
+    if (s.viewStart >= Math.max(m.end, m.start + 1)) break;
+    first ??= s;
+    last = s;
+    runs.push(s.run);
+  }
+  if (first === void 0 || last === void 0) {
+    return {
+      match: { ...m, start: plainOffset(view, m.start), end: plainOffset(view, m.end) },
+      runs
+    };
+  }
+  const start = m.start < first.viewStart ? plainOffset(view, m.start) : first.run.start;
+  const end = m.end > last.viewEnd ? plainOffset(view, m.end) : last.run.end;
+  return { match: { ...m, start, end }, runs };
+}
+function lowerBound3(sorted, value) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function scanDecoded(text2, pack, plain, plainOnly, scan3) {
+  const ctx = decodeContext(pack);
+  if (ctx === void 0) return void 0;
+  const runs = findEncodedRuns(text2, ctx, MAX_DEPTH, !plainOnly, plain.labels);
+  const plainRaw = plain.raw;
+  if (runs.length === 0) return void 0;
+  const emits = [];
+  const raw = [];
+  const held = /* @__PURE__ */ new Set();
+  const partnered = /* @__PURE__ */ new Set();
+  const plainAt = /* @__PURE__ */ new Map();
+  const plainStarts = /* @__PURE__ */ new Map();
+  for (const m of plainRaw) {
+    plainAt.set(`${m.rule.id}@${m.start}`, m);
+    const key = `${m.rule.id}
+${m.value}`;
+    const list = plainStarts.get(key);
+    if (list === void 0) plainStarts.set(key, [m.start]);
+    else list.push(m.start);
+  }
+  for (const list of plainStarts.values()) list.sort((a, b) => a - b);
+  const plainOf = (x) => {
+    if (x.runs.length === 0) return plainAt.get(`${x.match.rule.id}@${x.match.start}`);
+    const starts = plainStarts.get(`${x.match.rule.id}
+${x.match.value}`);
+    if (starts === void 0) return void 0;
+    const i = lowerBound3(starts, x.match.start);
+    const at = starts[i];
+    return at !== void 0 && at < x.match.end ? plainAt.get(`${x.match.rule.id}@${at}`) : void 0;
+  };
+  const known = (x) => x.runs.length === 0 || plainOf(x) !== void 0;
+  const own = (x) => {
+    const p = plainOf(x);
+    if (p === void 0) return x.match;
+    partnered.add(p);
+    return p;
+  };
+  for (const view of viewsOf(text2, runs)) {
+    const found = scan3(view.text);
+    const mapped = /* @__PURE__ */ new Map();
+    for (const m of found.raw) {
+      const x = mapMatch(view, m);
+      mapped.set(m, x);
+      if (x.runs.length === 0) continue;
+      raw.push(x.match);
+      for (const r of x.runs) held.add(r);
+    }
+    for (const e of found.emits) {
+      const primary = mapped.get(e.primary) ?? mapMatch(view, e.primary);
+      const partner = e.partner === void 0 ? void 0 : mapped.get(e.partner) ?? mapMatch(view, e.partner);
+      const run = primary.runs[0] ?? partner?.runs[0];
+      if (run === void 0 || known(primary) && (partner === void 0 || known(partner)))
+        continue;
+      emits.push({
+        ...e,
+        primary: own(primary),
+        ...partner === void 0 ? {} : { partner: own(partner) },
+        decoded: run.how
+      });
+    }
+  }
+  if (emits.length === 0 && held.size === 0) return void 0;
+  const masks = [...held].map((r) => ({ start: r.start, end: r.end, replacement: `[${r.how}]` }));
+  return { emits, raw, masks, partnered };
+}
+var init_scan_decoded = __esm({
+  "src/engine/decode/scan-decoded.ts"() {
+    "use strict";
+    init_pair();
+    init_find_encoded();
+  }
+});
+
 // src/engine/match.ts
 function normalizeValue(raw) {
   if (!raw.includes("\\") && !raw.includes("%")) return raw;
@@ -19733,10 +20486,10 @@ function gluedSecrets(text2, rule2, pack, raw) {
         at++;
         continue;
       }
-      const runStart = at;
+      const runStart2 = at;
       while (at < text2.length && isRunChar2(text2.charCodeAt(at))) at++;
-      if (at - runStart > length && at - runStart <= MAX_RUN) {
-        starts.add(runStart);
+      if (at - runStart2 > length && at - runStart2 <= MAX_RUN) {
+        starts.add(runStart2);
         starts.add(at - length);
       }
     }
@@ -20378,7 +21131,7 @@ function prepareMasks(spans) {
   }
   return out;
 }
-function firstEndingAfter(masks, offset) {
+function firstEndingAfter2(masks, offset) {
   let lo = 0;
   let hi = masks.length;
   while (lo < hi) {
@@ -20394,7 +21147,7 @@ function looseSpans(text2, from, to, masks) {
     const start = from + l.start;
     const end = from + l.end;
     let at = start;
-    for (let i = firstEndingAfter(masks, start); i < masks.length; i++) {
+    for (let i = firstEndingAfter2(masks, start); i < masks.length; i++) {
       const m = masks[i];
       if (m.start >= end) break;
       if (m.start > at) pieces.push({ start: at, end: m.start, keep: at === start ? l.keep : 0 });
@@ -20435,20 +21188,20 @@ function looseOfLine(text2, line, masks) {
 function maskLine(text2, line, focusStart, focusEnd, masks) {
   let a = Math.max(line.start, Math.min(focusStart, line.end) - CONTEXT);
   let b = Math.min(line.end, Math.max(focusEnd, line.start) + CONTEXT);
-  const atA = masks[firstEndingAfter(masks, a)];
+  const atA = masks[firstEndingAfter2(masks, a)];
   if (atA !== void 0 && atA.start < a) a = Math.max(line.start, atA.start);
-  const atB = masks[firstEndingAfter(masks, b)];
+  const atB = masks[firstEndingAfter2(masks, b)];
   if (atB !== void 0 && atB.start < b) b = Math.min(line.end, atB.end);
   for (let n = 0; n < RUN_EXTEND && a > line.start && RUN_CHAR2.test(text2.charAt(a - 1)); n++) a--;
   for (let n = 0; n < RUN_EXTEND && b < line.end && RUN_CHAR2.test(text2.charAt(b)); n++) b++;
   const loose = looseOfLine(text2, line, masks);
-  const looseA = loose[firstEndingAfter(loose, a)];
+  const looseA = loose[firstEndingAfter2(loose, a)];
   if (looseA !== void 0 && looseA.start < a) a = looseA.start;
-  const looseB = loose[firstEndingAfter(loose, b)];
+  const looseB = loose[firstEndingAfter2(loose, b)];
   if (looseB !== void 0 && looseB.start < b) b = looseB.end;
   const shown = [];
   for (const list of [masks, loose]) {
-    for (let i = firstEndingAfter(list, a); i < list.length; i++) {
+    for (let i = firstEndingAfter2(list, a); i < list.length; i++) {
       const s = list[i];
       if (s.start >= b) break;
       shown.push(s);
@@ -20476,202 +21229,6 @@ var init_mask_line = __esm({
     RUN_CHAR2 = /[A-Za-z0-9+/=%\\]/;
     MAX_STARS = 32;
     LOOSE = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/engine/pair.ts
-function breaksBetween(isBreak, a, b) {
-  let breaks = 0;
-  for (let l = Math.min(a, b) + 1; l < Math.max(a, b); l++) if (isBreak(l)) breaks++;
-  return breaks;
-}
-function breakLines(index) {
-  const known = /* @__PURE__ */ new Map();
-  return (line) => {
-    let hit = known.get(line);
-    if (hit === void 0) {
-      const start = index.contentStart(line);
-      hit = start >= index.lineEnd(line) || index.text.charCodeAt(start) === 91 && INI_HEADER.test(index.lineText(line));
-      known.set(line, hit);
-    }
-    return hit;
-  };
-}
-function headerLines(text2, index) {
-  const lines = [];
-  for (const m of text2.matchAll(/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/gm))
-    lines.push(index.lineOf(m.index));
-  return lines;
-}
-function lowerBound2(sorted, value) {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-function sameSection(headers, a, b) {
-  const top = Math.min(a, b);
-  const bottom = Math.max(a, b);
-  const above = lowerBound2(headers, top + 1) - 1;
-  const header = headers[above];
-  if (header === void 0 || top - header > SECTION_LINES) return false;
-  return (headers[above + 1] ?? Number.POSITIVE_INFINITY) > bottom;
-}
-function reaches(pair, naming, lines, chars, wide) {
-  if (lines <= pair.withinLines && chars <= pair.withinChars) return true;
-  if (naming !== "labelled") return false;
-  if (lines <= Math.max(pair.withinLines, LABELLED_LINES)) {
-    return chars <= Math.max(pair.withinChars, LABELLED_CHARS);
-  }
-  return wide && lines <= SECTION_LINES && chars <= SECTION_CHARS;
-}
-function basisOf(c) {
-  if (c.naming === "labelled") return "label";
-  if (c.naming === "credential") return "credential-name";
-  return c.lines === 0 ? "same-statement" : "adjacent";
-}
-function keyTable(keys, index) {
-  const lines = [];
-  const firstKey = [];
-  keys.forEach((k, i) => {
-    const line = index.lineOf(k.start);
-    if (lines.at(-1) !== line) {
-      lines.push(line);
-      firstKey.push(i);
-    }
-  });
-  firstKey.push(keys.length);
-  return { keys, lines, firstKey };
-}
-function nearestOnLine(table, at, secret, limit, accept) {
-  const from = table.firstKey[at] ?? 0;
-  const to = table.firstKey[at + 1] ?? from;
-  let split = from;
-  let hi = to;
-  while (split < hi) {
-    const mid = split + hi >> 1;
-    if (table.keys[mid].start < secret.start) split = mid + 1;
-    else hi = mid;
-  }
-  const out = [];
-  let left = split - 1;
-  let right = split;
-  const charsOf = (i, after) => {
-    const k = table.keys[i];
-    return Math.max(0, after ? secret.start - k.end : k.start - secret.end);
-  };
-  while (out.length < limit) {
-    const l = left >= from ? charsOf(left, true) : Number.POSITIVE_INFINITY;
-    const r = right < to ? charsOf(right, false) : Number.POSITIVE_INFINITY;
-    const takeLeft = l <= r;
-    const chars = takeLeft ? l : r;
-    if (chars === Number.POSITIVE_INFINITY || !accept(chars)) break;
-    out.push({
-      keyId: table.keys[takeLeft ? left-- : right++],
-      chars,
-      after: takeLeft
-    });
-  }
-  return out;
-}
-function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
-  const candidates = [];
-  const namings = /* @__PURE__ */ new Map();
-  const isBreak = breakLines(index);
-  let headers;
-  const inSection = (a, b) => {
-    headers ??= text2 === void 0 ? [] : headerLines(text2, index);
-    return sameSection(headers, a, b);
-  };
-  for (const pair of pairs) {
-    const keyIds = matches.filter((m) => m.rule.id === pair.keyId).sort((a, b) => a.start - b.start);
-    const secrets = matches.filter((m) => m.rule.id === pair.secret);
-    if (keyIds.length === 0 || secrets.length === 0) continue;
-    const table = keyTable(keyIds, index);
-    for (const secret of secrets) {
-      let naming = namings.get(secret);
-      if (naming === void 0) {
-        naming = namingOf2(secret);
-        namings.set(secret, naming);
-      }
-      if (naming === "other" || naming === "named") continue;
-      const secretLine = index.lineOf(secret.start);
-      const within = (span, wide) => {
-        const near2 = [];
-        let below = lowerBound2(table.lines, secretLine);
-        let above = below - 1;
-        const lineAt = (i) => table.lines[i];
-        while (near2.length < PER_SECRET) {
-          const up = above >= 0 ? secretLine - lineAt(above) : Number.POSITIVE_INFINITY;
-          const down = below < table.lines.length ? lineAt(below) - secretLine : Number.POSITIVE_INFINITY;
-          const lines = Math.min(up, down);
-          if (lines > span) break;
-          const level = [];
-          for (const at of up === lines && down === lines ? [above, below] : [up === lines ? above : below]) {
-            const keyLine = lineAt(at);
-            if (wide && !inSection(keyLine, secretLine)) continue;
-            const accept = (chars) => reaches(pair, naming, lines, chars, wide);
-            for (const hit of nearestOnLine(table, at, secret, PER_SECRET, accept)) {
-              const plain = naming === "labelled" ? 0 : 1;
-              const before = hit.after ? 0 : 1;
-              level.push({
-                pair,
-                keyId: hit.keyId,
-                secret,
-                naming,
-                lines,
-                breaks: 0,
-                plain,
-                before,
-                chars: hit.chars
-              });
-            }
-          }
-          if (up === lines) above--;
-          if (down === lines) below++;
-          level.sort((a, b) => a.chars - b.chars || a.keyId.start - b.keyId.start);
-          for (const c of level) near2.push(c);
-        }
-        return near2;
-      };
-      let near = within(
-        Math.max(pair.withinLines, naming === "labelled" ? LABELLED_LINES : 0),
-        false
-      );
-      if (near.length === 0 && naming === "labelled") near = within(SECTION_LINES, true);
-      for (const c of near.slice(0, PER_SECRET)) {
-        const keyLine = index.lineOf(c.keyId.start);
-        candidates.push({ ...c, breaks: breaksBetween(isBreak, keyLine, secretLine) });
-      }
-    }
-  }
-  candidates.sort(
-    (a, b) => a.lines - b.lines || a.breaks - b.breaks || a.plain - b.plain || a.before - b.before || a.chars - b.chars || a.secret.start - b.secret.start
-  );
-  const used = /* @__PURE__ */ new Set();
-  const paired = [];
-  for (const c of candidates) {
-    if (used.has(c.keyId) || used.has(c.secret)) continue;
-    used.add(c.keyId);
-    used.add(c.secret);
-    paired.push({ pair: c.pair, keyId: c.keyId, secret: c.secret, basis: basisOf(c) });
-  }
-  return { pairs: paired, unpaired: matches.filter((m) => !used.has(m)) };
-}
-var LABELLED_LINES, LABELLED_CHARS, SECTION_LINES, INI_HEADER, PER_SECRET, SECTION_CHARS;
-var init_pair = __esm({
-  "src/engine/pair.ts"() {
-    "use strict";
-    LABELLED_LINES = 20;
-    LABELLED_CHARS = 3e3;
-    SECTION_LINES = 120;
-    INI_HEADER = /^\s*\[[^\]\n]+\]\s*$/;
-    PER_SECRET = 8;
-    SECTION_CHARS = 16e3;
   }
 });
 
@@ -20863,6 +21420,7 @@ function findAllMatches(text2, pack) {
     }
   }
   let index;
+  const labels = [];
   for (const rule2 of pack.rules) {
     if (rule2.report !== "labelled") continue;
     const anchors = [];
@@ -20882,6 +21440,7 @@ function findAllMatches(text2, pack) {
     if (selected.includes(rule2)) {
       for (const offset of labelAnchorOffsets(text2, rule2, hits)) {
         anchors.push({ offset, linesBefore: 0, linesAfter: 2, chars: LABEL_WINDOW });
+        if (rule2.kind === "secret") labels.push(offset);
       }
     }
     if (anchors.length === 0) continue;
@@ -20890,20 +21449,11 @@ function findAllMatches(text2, pack) {
     if (packed) for (const m of gluedSecrets(text2, rule2, pack, raw)) raw.push(m);
   }
   if (raw.length > 0) index ??= createLineIndex(text2);
-  return index === void 0 ? { raw } : { raw, index };
+  return index === void 0 ? { raw, labels } : { raw, index, labels };
 }
-function commitOf(chunk, index, masks) {
-  if (chunk.commit === void 0) return void 0;
-  const { message: _raw, ...rest } = chunk.commit;
-  const startsMessage = (chunk.firstLine ?? 1) === 1 && (chunk.firstColumn ?? 1) === 1 && (chunk.view ?? "utf-8") === "utf-8";
-  if (chunk.commitMessage !== true || !startsMessage) return rest;
-  const subject = { start: index.lineStart(1), end: index.lineEnd(1) };
-  return { ...rest, message: maskLine(index.text, subject, subject.start, subject.start, masks) };
-}
-function detectChunk(chunk, pack, allow, collector) {
-  const text2 = chunk.text;
-  const { raw, index } = findAllMatches(text2, pack);
-  if (raw.length === 0 || index === void 0) return [];
+function emitsOf(text2, pack) {
+  const { raw, index, labels } = findAllMatches(text2, pack);
+  if (raw.length === 0 || index === void 0) return { emits: [], raw, labels };
   const emits = [];
   const live2 = [];
   for (const m of raw) {
@@ -20928,16 +21478,45 @@ function detectChunk(chunk, pack, allow, collector) {
     if (reportsAlone(m.rule, m, index))
       emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m });
   }
+  return { emits, raw, index, labels };
+}
+function commitOf(chunk, index, masks) {
+  if (chunk.commit === void 0) return void 0;
+  const { message: _raw, ...rest } = chunk.commit;
+  const startsMessage = (chunk.firstLine ?? 1) === 1 && (chunk.firstColumn ?? 1) === 1 && (chunk.view ?? "utf-8") === "utf-8";
+  if (chunk.commitMessage !== true || !startsMessage) return rest;
+  const subject = { start: index.lineStart(1), end: index.lineEnd(1) };
+  return { ...rest, message: maskLine(index.text, subject, subject.start, subject.start, masks) };
+}
+function detectChunk(chunk, pack, allow, collector) {
+  const text2 = chunk.text;
+  const plain = emitsOf(text2, pack);
+  const decoded = scanDecoded(
+    text2,
+    pack,
+    plain,
+    chunk.plainOnly === true,
+    (view) => emitsOf(view, pack)
+  );
+  const raw = decoded === void 0 ? plain.raw : [...plain.raw, ...decoded.raw];
+  const emits = decoded === void 0 ? plain.emits : [
+    ...plain.emits.filter(
+      (e) => e.partner !== void 0 || !decoded.partnered.has(e.primary)
+    ),
+    ...decoded.emits
+  ];
   if (emits.length === 0) return [];
-  const masks = prepareMasks(
-    raw.map(
+  const index = plain.index ?? createLineIndex(text2);
+  const masks = prepareMasks([
+    ...decoded?.masks ?? [],
+    ...raw.map(
       (m) => ({
         start: m.start,
         end: m.end,
         replacement: redactValue(m.rule.kind, m.value)
       })
     )
-  );
+  ]);
   const lineOffset = (chunk.firstLine ?? 1) - 1;
   const columnOffset = (chunk.firstColumn ?? 1) - 1;
   const column = (offset, line) => index.columnOf(offset) + (line === 1 ? columnOffset : 0);
@@ -21018,6 +21597,7 @@ ${identityText}`).slice(0, 32),
       ...commit === void 0 ? {} : { commit },
       ...pragma === void 0 ? {} : { pragma },
       ...e.pairedBy === void 0 ? {} : { pairedBy: e.pairedBy },
+      ...e.decoded === void 0 ? {} : { decoded: e.decoded },
       ...keyFacts === void 0 ? {} : { keyFacts },
       ...allowedBy === void 0 ? {} : { allowedBy }
     });
@@ -21031,6 +21611,7 @@ var LABEL_WINDOW, AWS_KEY_ID_SHAPE;
 var init_detect = __esm({
   "src/engine/detect.ts"() {
     "use strict";
+    init_scan_decoded();
     init_glued_values();
     init_inline_markers();
     init_key_facts();
@@ -24794,6 +25375,16 @@ async function configFromText(text2, file, today, reader = DISK_READER) {
   return fromLayers(layers, file, today);
 }
 
+// src/engine/decode/encoded-keywords.ts
+var ENCODED_KEYWORDS = [
+  // An encoded key ID is a run of at least 26 base64 characters.
+  { words: ["QUtJ", "QVNJ", "FLSU", "FTSU", "0lB"], minRun: 24 },
+  // `%41KIA…` and `\u0041KIA…` are runs of the scanner's class (escapes included) too.
+  { words: ["%41", "u0041"], minRun: 16 },
+  // Entities and `\u{…}` break every run (`&#65;&#75;…`, `\u{41}\u{4b}…`).
+  { words: ["&#65", "&#x41", "u{41"], minRun: 0 }
+];
+
 // src/rules/builtin-pack.ts
 init_aws();
 var BUILTIN_PACK = aws_default;
@@ -26386,7 +26977,11 @@ function createByteFilter(rules) {
   const unique = [...new Set(rules.flatMap((r) => r.keywords))].filter((k) => k !== "");
   const index = new Map(unique.map((k, i) => [k, i]));
   const ascii = unique.map((k) => Buffer.from(k, "utf8"));
-  const utf16 = unique.map(utf16Form).filter((b) => b.length > 0);
+  const wide = new Set(rules.filter((r) => r.encoded !== true).flatMap((r) => r.keywords));
+  const asciiOnly = new Set(
+    rules.filter((r) => r.encoded === true).flatMap((r) => r.keywords.filter((k) => !wide.has(k)))
+  );
+  const utf16 = unique.filter((k) => !asciiOnly.has(k)).map(utf16Form).filter((b) => b.length > 0);
   const both = ascii.length + utf16.length <= 30;
   const utf16Mask = both ? utf16.reduce((m, _, i) => m | 1 << ascii.length + i, 0) : 0;
   const byteRules = rules.map((r) => ({
@@ -26397,11 +26992,16 @@ function createByteFilter(rules) {
     }, 0),
     minRun: r.minRun ?? 0
   }));
+  const encodedRules = byteRules.filter((_, i) => rules[i]?.encoded === true);
+  const encodedKnown = encodedRules.length > 0 && encodedRules.every((r) => r.mask > 0);
   return {
     words: both ? [...ascii, ...utf16] : ascii,
     rules: byteRules,
     wants: (scan3) => byteRules.some((r) => (scan3.words & r.mask) !== 0 && scan3.maxRun >= r.minRun),
     ...both ? { wants16: (scan3) => (scan3.words & utf16Mask) !== 0 } : {},
+    ...encodedKnown ? {
+      encoded: (scan3) => encodedRules.some((r) => (scan3.words & r.mask) !== 0 && scan3.maxRun >= r.minRun)
+    } : {},
     ascii: (buf, start, end) => anyOf(ascii, buf, start, end),
     utf16: (buf, start, end) => anyOf(utf16, buf, start, end)
   };
@@ -26431,12 +27031,12 @@ function compileSetup(config, user) {
   return { pack, config, packSources, compileOptions };
 }
 function packByteFilter(pack) {
-  return createByteFilter(
-    pack.rules.map((r) => ({
-      keywords: r.keywords,
-      ...r.spec.minValueRun === void 0 ? {} : { minRun: r.spec.minValueRun }
-    }))
-  );
+  const rules = pack.rules.map((r) => ({
+    keywords: r.keywords,
+    ...r.spec.minValueRun === void 0 ? {} : { minRun: r.spec.minValueRun }
+  }));
+  const encoded = pack.rules.some((r) => r.spec.kind === "key-id") ? ENCODED_KEYWORDS.map((k) => ({ keywords: k.words, minRun: k.minRun, encoded: true })) : [];
+  return createByteFilter([...rules, ...encoded]);
 }
 
 // src/app/history-cache.ts
@@ -26923,9 +27523,9 @@ init_finding();
 function isControl(code) {
   return code < 32 || code >= 127 && code <= 159 || code === 1564 || code === 8206 || code === 8207 || code === 8232 || code === 8233 || code >= 8234 && code <= 8238 || code >= 8294 && code <= 8297;
 }
-var NAMED = { 9: "\\t", 10: "\\n", 13: "\\r" };
+var NAMED2 = { 9: "\\t", 10: "\\n", 13: "\\r" };
 function escapeCode(code) {
-  const named = NAMED[code];
+  const named = NAMED2[code];
   if (named !== void 0) return named;
   return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
 }
@@ -27274,6 +27874,7 @@ function message(f, pack) {
     lines.push(
       `paired with ${f.partnerRedacted ?? "its secret"} at ${f.partner.path}:${f.partner.line}`
     );
+  if (f.decoded !== void 0) lines.push(`found inside encoded text (decoded: ${f.decoded})`);
   if (f.commit !== void 0) lines.push(`commit ${f.commit.sha.slice(0, 12)}`);
   const account = accountText(f);
   if (account !== void 0)
@@ -27444,6 +28045,10 @@ function renderFinding(c, f, pack) {
     `${c.bold(where(f.location))}  ${severityLabel(c, f.severity)} ${escapeControl(f.title)} ${c.dim(`[${escapeControl(f.ruleId)}]`)}`
   ];
   lines.push(`    ${c.dim("\u2502")} ${escapeControl(f.lineText)}`);
+  if (f.decoded !== void 0)
+    lines.push(
+      `    ${c.dim("\u2502")} ${c.dim("decoded")} ${escapeControl(f.decoded)} ${c.dim("(the key is inside encoded text)")}`
+    );
   if (f.partner !== void 0) {
     lines.push(
       `    ${c.dim("\u2502")} ${c.dim("paired with")} ${escapeControl(f.partnerRedacted ?? "")} ${c.dim("at")} ${where(f.partner)}${f.pairedBy === void 0 ? "" : c.dim(` (${pairingText(f.pairedBy)})`)}`
@@ -27596,6 +28201,7 @@ function row(f) {
   const value = f.partner === void 0 ? markdownCode(f.redacted) : `${markdownCode(f.redacted)} + ${markdownCode(f.partnerRedacted ?? "")} (line ${f.partner.line})`;
   const account = accountText(f);
   const facts = [
+    ...f.decoded === void 0 ? [] : [`decoded ${markdownText(f.decoded)}`],
     ...account === void 0 ? [] : [`account ${markdownCode(account)}`],
     ...f.keyFacts?.canary === true ? ["likely canary token"] : [],
     ...f.verification === void 0 ? [] : [`verified ${markdownText(verificationText(f.verification))}`],
@@ -27781,6 +28387,8 @@ function messageText(f, pack) {
     parts.push(` paired with ${f.partnerRedacted ?? "its secret"} at [${escapeMessage(where2)}](1)`);
   }
   parts.push(".");
+  if (f.decoded !== void 0)
+    parts.push(` Found inside encoded text (decoded: ${escapeMessage(f.decoded)}).`);
   if (f.commit !== void 0) parts.push(` Introduced in commit ${f.commit.sha.slice(0, 12)}.`);
   const account = accountText(f);
   if (account !== void 0) parts.push(` AWS account ${account}.`);
@@ -27817,6 +28425,7 @@ function result(f, key, ruleIndex, pack) {
       severity: f.severity,
       kind: f.kind,
       redacted: f.redacted,
+      ...f.decoded === void 0 ? {} : { decoded: f.decoded },
       ...f.secretHash === void 0 ? {} : { secretHash: f.secretHash },
       ...f.secretHmac === void 0 ? {} : { secretHmac: f.secretHmac },
       ...f.commit === void 0 ? {} : {

@@ -49,6 +49,7 @@ function runStart(text: string, from: number, limit: number): number {
   let at = from;
   for (;;) {
     while (at > limit && isB64(text, at - 1)) at--;
+    if (at <= limit) return at;
     // At a wrapped line's start: continue on the line above when it ends with a full-width run.
     let i = at;
     while (i > 0 && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) i--;
@@ -57,7 +58,7 @@ function runStart(text: string, from: number, limit: number): number {
     if (j > 0 && text.charCodeAt(j - 1) === 13) j--;
     let k = j;
     while (k > limit && isB64(text, k - 1)) k--;
-    if (j - k < WRAPPED_LINE || k <= limit) return at;
+    if (j - k < WRAPPED_LINE) return at;
     at = j;
   }
 }

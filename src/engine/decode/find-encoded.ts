@@ -1,7 +1,7 @@
 import type { CompiledPack } from '../../model/rule.js';
 import { base64Fingerprints } from './base64-fingerprints.js';
 import { type Base64Run, base64Finder, base64RunsIn, findBase64Runs } from './find-base64.js';
-import { type EscapeFamily, findEscapedRuns } from './find-escaped.js';
+import { type EscapeFamily, escapedRunIn, findEscapedRuns } from './find-escaped.js';
 
 /** A run of encoded text in a chunk, decoded (nested encodings inside it decoded too). */
 export interface EncodedRun {
@@ -78,13 +78,21 @@ function base64Text(run: Base64Run): string {
   return run.bytes.toString('utf8');
 }
 
-/** Base64 values written right after a secret's label (a Kubernetes Secret's `data:`). */
+function encodedOf(run: Base64Run, text = base64Text(run)): EncodedRun {
+  return { start: run.start, end: run.end, text, how: run.jwt ? 'jwt' : 'base64' };
+}
+
+/**
+ * Values written right after a secret's label in base64 (a Kubernetes Secret's `data:`) or with
+ * escapes (`"aws_secret_access_key": "\u0077…"`, `%252F`): the label says a secret follows, so no
+ * key-ID trace is needed.
+ */
 function labelledRuns(
   text: string,
   ctx: DecodeContext,
   known: readonly number[] | undefined,
-): Base64Run[] {
-  const runs: Base64Run[] = [];
+): EncodedRun[] {
+  const runs: EncodedRun[] = [];
   let offsets = known;
   if (offsets === undefined) {
     const found: number[] = [];
@@ -103,10 +111,17 @@ function labelledRuns(
     const firstBreak = window.indexOf('\n');
     const secondBreak = firstBreak === -1 ? -1 : window.indexOf('\n', firstBreak + 1);
     const cut = secondBreak === -1 ? window : window.slice(0, secondBreak);
+    // The run may begin before the label (a URL whose query holds it): read back to the last run.
+    const escaped = escapedRunIn(text, from, cut, done);
+    if (escaped !== undefined) {
+      runs.push({ ...escaped, how: ESCAPE_NAMES[escaped.family] });
+      done = Math.max(done, escaped.end);
+    }
     // Most labels hold no long run after them: one native test of the window settles those.
     if (!LONG_RUN.test(cut)) continue;
-    for (const run of base64RunsIn(text, from, from + cut.length, LABELLED_MIN)) {
-      if (PRINTABLE.test(base64Text(run))) runs.push(run);
+    for (const run of base64RunsIn(text, Math.max(from, done), from + cut.length, LABELLED_MIN)) {
+      const decoded = base64Text(run);
+      if (PRINTABLE.test(decoded)) runs.push(encodedOf(run, decoded));
       done = Math.max(done, run.end);
     }
   }
@@ -151,13 +166,9 @@ export function findEncodedRuns(
   /** Offsets of the secret label keywords in `text`, when the caller has them. */
   labels?: readonly number[],
 ): EncodedRun[] {
-  const runs: EncodedRun[] = [];
-  const b64 = labelledRuns(text, ctx, labels);
-  if (everywhere) for (const r of findBase64Runs(text, ctx.finder, ctx.phases)) b64.push(r);
-  for (const r of b64) {
-    runs.push({ start: r.start, end: r.end, text: base64Text(r), how: r.jwt ? 'jwt' : 'base64' });
-  }
+  const runs = labelledRuns(text, ctx, labels);
   if (everywhere) {
+    for (const r of findBase64Runs(text, ctx.finder, ctx.phases)) runs.push(encodedOf(r));
     for (const r of findEscapedRuns(text)) {
       runs.push({ start: r.start, end: r.end, text: r.text, how: ESCAPE_NAMES[r.family] });
     }

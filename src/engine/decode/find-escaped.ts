@@ -101,6 +101,39 @@ export function decodeEscapes(text: string, family: EscapeFamily): string {
   return decodeEntities(text);
 }
 
+/** The run of `family` around text[at], read at most ESCAPE_REACH either side (not before `lo`). */
+function runAround(text: string, at: number, family: EscapeFamily, floor: number): EscapedRun {
+  let start = at;
+  const lo = Math.max(floor, at - ESCAPE_REACH);
+  while (start > lo && !endsRun(family, text.charCodeAt(start - 1))) start--;
+  let end = at;
+  const hi = Math.min(text.length, at + ESCAPE_REACH);
+  while (end < hi && !endsRun(family, text.charCodeAt(end))) {
+    // A backslash escape is read as a pair, so `\"` does not end a string's run.
+    end += family === 'escape' && text.charCodeAt(end) === 92 ? 2 : 1;
+  }
+  end = Math.min(end, text.length);
+  return { start, end, text: decodeEscapes(text.slice(start, end), family), family };
+}
+
+/** Any escape: in a secret's value, whatever letter it escapes. */
+const ANY_ESCAPE = /%[0-9A-Fa-f]{2}|\\(?:u[0-9A-Fa-f{]|x[0-9A-Fa-f])|&#[0-9xX]/;
+
+/**
+ * The escaped run around the first escape in `window` (the text at `from`: a value after a secret's label),
+ * if any: escapes there are read whatever they encode, since the label says a secret follows.
+ */
+export function escapedRunIn(
+  text: string,
+  from: number,
+  window: string,
+  floor: number,
+): EscapedRun | undefined {
+  const m = ANY_ESCAPE.exec(window);
+  if (m === null) return undefined;
+  return runAround(text, from + m.index, familyOf(m[0]), floor);
+}
+
 /**
  * The escaped runs of `text` that may hold a key: around each trigger, the run of characters its
  * family allows (a URL's query, a string's content, an attribute's value), read at most
@@ -113,20 +146,10 @@ export function findEscapedRuns(text: string): EscapedRun[] {
   TRIGGER.lastIndex = 0;
   for (let m = TRIGGER.exec(text); m !== null; m = TRIGGER.exec(text)) {
     if (m.index < done) continue;
-    const family = familyOf(m[0]);
-    let start = m.index;
-    const lo = Math.max(done, m.index - ESCAPE_REACH);
-    while (start > lo && !endsRun(family, text.charCodeAt(start - 1))) start--;
-    let end = m.index;
-    const hi = Math.min(text.length, m.index + ESCAPE_REACH);
-    while (end < hi && !endsRun(family, text.charCodeAt(end))) {
-      // A backslash escape is read as a pair, so `\"` does not end a string's run.
-      end += family === 'escape' && text.charCodeAt(end) === 92 ? 2 : 1;
-    }
-    end = Math.min(end, text.length);
-    runs.push({ start, end, text: decodeEscapes(text.slice(start, end), family), family });
-    done = end;
-    TRIGGER.lastIndex = Math.max(TRIGGER.lastIndex, end);
+    const run = runAround(text, m.index, familyOf(m[0]), done);
+    runs.push(run);
+    done = run.end;
+    TRIGGER.lastIndex = Math.max(TRIGGER.lastIndex, run.end);
   }
   return runs;
 }
