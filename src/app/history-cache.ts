@@ -3,6 +3,7 @@ import {
   closeSync,
   constants,
   fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readSync,
@@ -285,6 +286,9 @@ export function openHistoryCache(options: HistoryCacheOptions): HistoryCache {
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         }
+        // A planted link in place of the folder would carry the file to wherever it points.
+        if (lstatSync(dir).isSymbolicLink())
+          throw new Error('its folder is a symbolic link, which keyguard does not follow');
         // A new file, never one that was there (a planted link is not followed): then renamed
         // over the old one, so a reader sees the old file or the new, never half of one.
         writeFileSync(temp, bytes, { flag: 'wx', mode: 0o600 });

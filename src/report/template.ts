@@ -5,6 +5,7 @@ import { escapeControl } from './escape-control.js';
 import { FINDING_FIELDS, findingFields } from './finding-fields.js';
 import { headline, scanSubject, verdictOf } from './headline.js';
 import type { RenderContext } from './render-context.js';
+import { wellFormed } from './well-formed.js';
 import { xmlText } from './xml-text.js';
 
 /** Placeholders anywhere in a template: the scan as a whole. */
@@ -33,7 +34,8 @@ const FILTERS: Readonly<Record<string, (value: string) => string>> = {
   html: xmlText,
   xml: xmlText,
   csv: csvCell,
-  url: encodeURIComponent,
+  // A lone surrogate (a UTF-16 file's broken pair) would make encodeURIComponent throw: U+FFFD.
+  url: (v) => encodeURIComponent(wellFormed(v)),
 };
 
 type Node =

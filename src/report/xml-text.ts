@@ -1,4 +1,5 @@
 import { escapeControl } from './escape-control.js';
+import { wellFormed } from './well-formed.js';
 
 /**
  * Text for an XML 1.0 attribute or element from what may come from a scanned file: control
@@ -7,11 +8,8 @@ import { escapeControl } from './escape-control.js';
  * characters either) replaced by U+FFFD, and the five markup characters as entities.
  */
 export function xmlText(text: string): string {
-  return escapeControl(text)
-    .replace(
-      /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\ufffe\uffff]/g,
-      '\ufffd',
-    )
+  return wellFormed(escapeControl(text))
+    .replace(/[\ufffe\uffff]/g, '\ufffd')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -234,3 +234,18 @@ describe('bounded time on the built CLI', () => {
     }
   });
 });
+
+describe('a hostile line in a template report', () => {
+  it('a broken UTF-16 pair on the key line is written by --template … | url, never a crash', () => {
+    const r = tempRepo();
+    const p = fakePair();
+    const text = `aws_access_key_id = ${p.id} \ud800 x\naws_secret_access_key = ${p.secret}\n`;
+    r.write('creds.txt', Buffer.from(`\ufeff${text}`, 'utf16le'));
+    r.write('t.tpl', '{{#findings}}{{lineText | url}} {{path | url}}\n{{/findings}}');
+    const ran = r.keyguard(['tree', 'creds.txt', '--format', 'template', '--template', 't.tpl']);
+    expect(ran.stderr).not.toMatch(/internal error|URIError|at .*\.js:\d+/);
+    expect(ran.code, ran.stderr).toBe(1);
+    expectNoLeak(ran, [p], 'template url');
+    expect(decodeURIComponent(ran.stdout)).toMatch(/aws_access_key_id = AKIA\*+\w{4} \ufffd x/);
+  });
+});

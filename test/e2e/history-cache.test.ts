@@ -341,6 +341,22 @@ describe('history cache: a cache nobody can trust is ignored, never believed', (
     expect(res.report.coverage.blobs).toBe(3);
   });
 
+  it('a link planted in place of the cache folder is not followed: nothing is written where it points', () => {
+    const r = repo();
+    plainFiles(r, 3, 'l');
+    r.commitAll('l');
+    const elsewhere = join(r.dir, '..', 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, join(r.dir, '.git', 'keyguard'));
+    const res = history(r);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(
+      /^keyguard: warning: could not save the history cache \(its folder is a symbolic link, which keyguard does not follow\): the next run reads every blob again$/m,
+    );
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(res.report.coverage.blobs).toBe(3);
+  });
+
   it('runs at the same time leave a cache that verifies and holds both runs', async () => {
     const r = repo();
     plainFiles(r, 40, 'p');

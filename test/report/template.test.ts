@@ -57,6 +57,23 @@ describe('template output', () => {
     expect(out('')).toContain('{{summary}}');
   });
 
+  it('a lone surrogate from a broken UTF-16 line is written as U+FFFD by every filter, never thrown', () => {
+    const f = sampleOutcome().outcome.findings[0] as Finding;
+    const outcome = outcomeOf([{ ...f, lineText: 'key = AKIA**** \ud800 x \udc00' }]);
+    for (const filter of ['', ' | url', ' | json', ' | html', ' | csv']) {
+      const t = compileTemplate(`{{#findings}}{{lineText${filter}}}{{/findings}}`, 't');
+      const text = renderTemplate(outcome, CTX, t);
+      const shown = filter === ' | url' ? decodeURIComponent(text) : text;
+      expect(shown, filter).toMatch(/key = AKIA\*{4} (\ufffd|\\ud800|\ud800) x/);
+    }
+    const url = renderTemplate(
+      outcome,
+      CTX,
+      compileTemplate('{{#findings}}{{lineText | url}}{{/findings}}', 't'),
+    );
+    expect(decodeURIComponent(url)).toBe('key = AKIA**** \ufffd x \ufffd');
+  });
+
   it('names no code and no object: unknown placeholders, filters and sections are errors naming them', () => {
     expect(errorOf('a\n{{constructor}}')).toMatch(
       /^--template t\.txt: line 2: unknown placeholder 'constructor'/,
