@@ -27045,6 +27045,7 @@ import {
   closeSync as closeSync4,
   constants as constants4,
   fstatSync as fstatSync4,
+  lstatSync as lstatSync3,
   mkdirSync,
   openSync as openSync4,
   readSync as readSync2,
@@ -27223,6 +27224,8 @@ function openHistoryCache(options2) {
         } catch (error) {
           if (error.code !== "EEXIST") throw error;
         }
+        if (lstatSync3(dir).isSymbolicLink())
+          throw new Error("its folder is a symbolic link, which keyguard does not follow");
         writeFileSync(temp, bytes, { flag: "wx", mode: 384 });
         renameSync(temp, file);
         return void 0;
@@ -28509,7 +28512,7 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 import {
   closeSync as closeSync5,
   fchmodSync,
-  lstatSync as lstatSync3,
+  lstatSync as lstatSync4,
   mkdirSync as mkdirSync2,
   openSync as openSync5,
   realpathSync,
@@ -28551,7 +28554,7 @@ function fail(label, why, cause) {
 }
 function lstatOrUndefined(path) {
   try {
-    return lstatSync3(path);
+    return lstatSync4(path);
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
