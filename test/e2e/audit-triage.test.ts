@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -199,4 +199,33 @@ describe('keyguard audit', () => {
       expect(res.out).not.toContain('\u001b[2J');
     },
   );
+});
+
+describe('keyguard audit in a hostile clone', () => {
+  it('a committed link to a folder outside the repository is not written through', () => {
+    const r = repo();
+    const outside = join(r.dir, '..', 'outside');
+    mkdirSync(outside);
+    // The config names a baseline inside a folder of the repository that is a link out of it.
+    symlinkSync(outside, join(r.dir, 'meta'));
+    r.write('.keyguard.json', '{"baseline": "meta/baseline.json"}\n');
+    r.write('notes.txt', `aws_access_key_id = ${lone.keyId}\n`);
+    r.git('add', '-A');
+    const [found] = list(r);
+    expect(found).toBeDefined();
+    const res = r.keyguard([
+      'audit',
+      '--mark',
+      `${found?.fingerprint}=baseline`,
+      '--reason',
+      'fixture',
+    ]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/meta.*symbolic link leading outside/);
+    expect(res.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(readdirSync(outside)).toEqual([]);
+    const baseline = r.keyguard(['baseline']);
+    expect(baseline.code).toBe(2);
+    expect(readdirSync(outside)).toEqual([]);
+  });
 });

@@ -110,7 +110,13 @@ interface Written {
 async function save(
   findings: readonly Finding[],
   decisions: ReadonlyMap<string, Decision>,
-  files: { config: string; baseline: string; previous: Baseline | undefined; key: string },
+  files: {
+    root: string;
+    config: string;
+    baseline: string;
+    previous: Baseline | undefined;
+    key: string;
+  },
 ): Promise<Written> {
   const secrets: { sha256: string; reason: string }[] = [];
   const accepted: BaselineEntry[] = [];
@@ -149,12 +155,15 @@ async function save(
     // JSON.stringify escapes every quote, backslash and control character of a reason.
     writeReportFile(files.config, `${JSON.stringify(doc, null, 2)}\n`, {
       label: `the config ${files.config}`,
+      within: files.root,
     });
   }
   if (accepted.length > 0) {
     const entries = baselineEntries([], [...(files.previous?.entries ?? []), ...accepted]);
     writeReportFile(files.baseline, formatBaseline(entries, files.key), {
       label: `the baseline ${files.baseline}`,
+      // A folder of the repository that is a link out of it (a hostile clone's) is not followed.
+      within: files.root,
     });
   }
   return { allowlisted, baselined: accepted.length - fallback, fallback };
@@ -337,6 +346,7 @@ export async function runAudit(io: CommandIo): Promise<number> {
     ({ decisions, real, skipped } = await interactive(io, findings));
   }
   const written = await save(findings, decisions, {
+    root,
     config: configFile,
     baseline: baselineFile,
     previous,

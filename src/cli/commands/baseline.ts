@@ -130,7 +130,11 @@ export async function runBaseline(io: CommandIo): Promise<number> {
     for (const id of ids) matched.add(id);
   }
   const removed = old.filter((e) => !matched.has(entryId(e))).length;
-  writeReportFile(target, formatBaseline(entries, key), { label: `the baseline ${shown}` });
+  // A folder of the repository that is a link out of it (a hostile clone's) is not written through.
+  writeReportFile(target, formatBaseline(entries, key), {
+    label: `the baseline ${shown}`,
+    within: root,
+  });
   if (previous !== undefined && previous.version === 1) {
     const kept = outside.length;
     io.stderr.write(
