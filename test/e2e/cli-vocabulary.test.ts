@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/command-table.js';
@@ -85,5 +85,27 @@ describe('colour everywhere or nowhere', () => {
       expect(piped.stdout, args.join(' ')).not.toContain(ESC);
       expect(off.stdout).toBe(none.stdout.replace(/\d+ ms/, off.stdout.match(/\d+ ms/)?.[0] ?? ''));
     }
+  });
+});
+
+describe('-o/--output where a command prints a report', () => {
+  it.each([
+    [['tree', '-f', 'json']],
+    [['rules', 'list']],
+    [['explain', 'aws-access-key-pair']],
+    [['audit-aws-config', join('creds.ini')]],
+  ])('%j -o writes the same text to a file, never coloured', (args) => {
+    const shown = runCli(args, { cwd: dir.path });
+    const out = join(dir.path, `out-${args[0]}.txt`);
+    const written = runCli([...args, '-o', out], {
+      cwd: dir.path,
+      env: { NO_COLOR: undefined, FORCE_COLOR: '1' },
+    });
+    expect(written.code).toBe(shown.code);
+    const text = readFileSync(out, 'utf8');
+    expect(text).not.toContain(ESC);
+    expect(text.replace(/"durationMs": \d+/, '')).toBe(
+      shown.stdout.replace(/"durationMs": \d+/, ''),
+    );
   });
 });

@@ -5,6 +5,7 @@ import { findingVerification } from '../../app/assess-findings.js';
 import { KeyguardError } from '../../model/errors.js';
 import type { FindingVerification } from '../../model/finding.js';
 import { escapeControl } from '../../report/escape-control.js';
+import { writeReportFile } from '../../report/write-report-file.js';
 import {
   type AuditCredential,
   type AwsConfigAudit,
@@ -29,6 +30,7 @@ move to (IAM Identity Center, roles, aws-vault). Secrets are never printed.
 
 Options:
   -f, --format <name>  human (default) or json
+  -o, --output <file>  write the report to a file
       --verify         ask AWS (STS GetCallerIdentity) whether each key is live and whose it is
                        (a root-user key is critical). Opt-in: it is an authenticated call made
                        with the key, and it shows in the account's CloudTrail.
@@ -153,6 +155,7 @@ export async function runAuditAwsConfig(io: CommandIo): Promise<number> {
     io.argv,
     {
       format: { type: 'string', short: 'f' },
+      output: { type: 'string', short: 'o' },
       verify: { type: 'boolean' },
       ...COLOR_OPTIONS,
       help: { type: 'boolean', short: 'h' },
@@ -193,6 +196,11 @@ export async function runAuditAwsConfig(io: CommandIo): Promise<number> {
     return v === undefined ? p : { ...p, verification: v };
   });
   for (const w of result.warnings) io.stderr.write(`keyguard: warning: ${w}\n`);
+  const output = stringOption(values, 'output');
+  const write = (text: string) =>
+    output === undefined
+      ? io.stdout.write(text)
+      : writeReportFile(resolve(io.cwd, output), text, { label: `--output ${output}` });
   if (format === 'json') {
     const report = {
       version: 1,
@@ -207,9 +215,9 @@ export async function runAuditAwsConfig(io: CommandIo): Promise<number> {
       },
       warnings: result.warnings,
     };
-    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    io.stdout.write(human(result, profiles, useColor(io, values)));
+    write(human(result, profiles, useColor(io, values, output !== undefined)));
   }
   return result.summary.longTermKeys > 0 ? 1 : 0;
 }

@@ -5,6 +5,7 @@ import { KeyguardError } from '../../model/errors.js';
 import type { RuleSpec } from '../../model/rule.js';
 import { markdownForTerminal } from '../../report/markdown-terminal.js';
 import { remediationFor, remediationTopicForRule } from '../../report/remediation.js';
+import { writeReportFile } from '../../report/write-report-file.js';
 import { BUILTIN_PACK } from '../../rules/builtin-pack.js';
 import { COLOR_OPTIONS, COLOR_OPTIONS_HELP, useColor } from '../color-choice.js';
 import type { CommandIo } from '../command-io.js';
@@ -20,6 +21,7 @@ those of the rule packs your .keyguard.json or --rules names).
 Options:
   -c, --config <file>       configuration file (default: .keyguard.json at the repository root)
       --rules <file>        also explain the rules of this pack (repeatable)
+  -o, --output <file>       write the guidance to a file (plain text, no colour)
 ${COLOR_OPTIONS_HELP}
   -h, --help                this help
 `;
@@ -46,6 +48,7 @@ function explain(spec: RuleSpec, byId: ReadonlyMap<string, RuleSpec>): string {
 export const EXPLAIN_OPTIONS = {
   config: { type: 'string', short: 'c' },
   rules: { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o' },
   ...COLOR_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -77,6 +80,9 @@ export async function runExplain(io: CommandIo): Promise<number> {
     );
   }
   // A user rule pack's text is shown as written, minus anything that would drive the terminal.
-  io.stdout.write(markdownForTerminal(explain(spec, byId), useColor(io, values)));
+  const output = stringOption(values, 'output');
+  const text = markdownForTerminal(explain(spec, byId), useColor(io, values, output !== undefined));
+  if (output === undefined) io.stdout.write(text);
+  else writeReportFile(resolve(io.cwd, output), text, { label: `--output ${output}` });
   return 0;
 }
