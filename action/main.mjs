@@ -11570,7 +11570,7 @@ var init_build = __esm({
         }
       }
     };
-    hashState = (pcs, flag, ids) => {
+    hashState = (pcs, flag, ids2) => {
       let h = -2128831035;
       for (let i = 0; i < pcs.length; i++) {
         h ^= pcs[i];
@@ -11578,8 +11578,8 @@ var init_build = __esm({
       }
       h ^= flag;
       h = Math.imul(h, 16777619);
-      for (let i = 0; i < ids.length; i++) {
-        h ^= ids[i];
+      for (let i = 0; i < ids2.length; i++) {
+        h ^= ids2[i];
         h = Math.imul(h, 16777619);
       }
       return h;
@@ -11589,7 +11589,7 @@ var init_build = __esm({
       for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
       return true;
     };
-    isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
+    isState = (state, pcs, flag, ids2) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids2);
     NO_IDS = [];
     END_TEXT = -1;
     DFAState = class {
@@ -11710,38 +11710,38 @@ var init_build = __esm({
           needflags
         };
       }
-      getState(pcs, flag, ids) {
-        const hash = hashState(pcs, flag, ids);
+      getState(pcs, flag, ids2) {
+        const hash = hashState(pcs, flag, ids2);
         const cached = this.stateCache.get(hash);
         if (cached instanceof DFAState) {
-          if (isState(cached, pcs, flag, ids)) return cached;
+          if (isState(cached, pcs, flag, ids2)) return cached;
         } else if (cached !== void 0) {
-          for (let i = 0; i < cached.length; i++) if (isState(cached[i], pcs, flag, ids)) return cached[i];
+          for (let i = 0; i < cached.length; i++) if (isState(cached[i], pcs, flag, ids2)) return cached[i];
         }
-        const cost = DFA2.stateCost(pcs, ids);
+        const cost = DFA2.stateCost(pcs, ids2);
         if (this.memBudget < cost) return null;
         this.memBudget -= cost;
-        const state = new DFAState(pcs, flag, ids);
+        const state = new DFAState(pcs, flag, ids2);
         if (cached === void 0) this.stateCache.set(hash, state);
         else if (cached instanceof DFAState) this.stateCache.set(hash, [cached, state]);
         else cached.push(state);
         this.stateCount++;
         return state;
       }
-      static stateCost(pcs, ids) {
-        const idsCost = ids.length === 0 ? 0 : DFA2.ARRAY_OVERHEAD + DFA2.ELEMENT_SIZE * ids.length;
+      static stateCost(pcs, ids2) {
+        const idsCost = ids2.length === 0 ? 0 : DFA2.ARRAY_OVERHEAD + DFA2.ELEMENT_SIZE * ids2.length;
         return DFA2.STATE_OVERHEAD + DFA2.ELEMENT_SIZE * pcs.length + idsCost;
       }
       *cachedStates() {
         for (const cached of this.stateCache.values()) if (cached instanceof DFAState) yield cached;
         else yield* cached;
       }
-      makeState(pcs, flag, ids) {
+      makeState(pcs, flag, ids2) {
         const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
         let stateFlag = flag;
         if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
         stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
-        return this.getState(closure.pcs, stateFlag, ids);
+        return this.getState(closure.pcs, stateFlag, ids2);
       }
       allocTable(state, anchor) {
         const size = this.numClasses + 1;
@@ -11788,23 +11788,23 @@ var init_build = __esm({
         if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
         const nextPCs = [];
         let ismatch = false;
-        let ids = NO_IDS;
+        let ids2 = NO_IDS;
         for (let i = 0; i < pcs.length; i++) {
           const inst = this.prog.getInst(pcs[i]);
           if (inst.op === Inst.MATCH) {
             if (!ismatch) {
               ismatch = true;
-              ids = [];
+              ids2 = [];
             }
-            ids.push(inst.arg);
+            ids2.push(inst.arg);
           } else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
         }
-        if (ids.length > 1) ids.sort((a, b) => a - b);
+        if (ids2.length > 1) ids2.sort((a, b) => a - b);
         if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
         let flag = afterflag;
         if (ismatch) flag |= DFA2.FLAG_MATCH;
         if (isword) flag |= DFA2.FLAG_LAST_WORD;
-        const nextState = this.makeState(nextPCs, flag, ids);
+        const nextState = this.makeState(nextPCs, flag, ids2);
         if (nextState === null) return null;
         table[cls] = nextState;
         return nextState;
@@ -22588,6 +22588,96 @@ async function gitCommonDir(cwd) {
   return isAbsolute(dir) ? dir : resolve(cwd, dir);
 }
 
+// src/git/rev-list.ts
+init_errors();
+
+// src/git/revision-args.ts
+init_errors();
+
+// src/git/history-args.ts
+init_errors();
+var LONG = {
+  since: { arity: "value", role: "date" },
+  after: { arity: "value", role: "date" },
+  until: { arity: "value", role: "date" },
+  before: { arity: "value", role: "date" },
+  "max-age": { arity: "value", role: "number" },
+  "min-age": { arity: "value", role: "number" },
+  author: { arity: "value", role: "filter" },
+  committer: { arity: "value", role: "filter" },
+  grep: { arity: "value", role: "filter" },
+  "all-match": { arity: "none", role: "filter" },
+  "invert-grep": { arity: "none", role: "filter" },
+  "regexp-ignore-case": { arity: "none", role: "filter" },
+  "basic-regexp": { arity: "none", role: "filter" },
+  "extended-regexp": { arity: "none", role: "filter" },
+  "fixed-strings": { arity: "none", role: "filter" },
+  merges: { arity: "none", role: "filter" },
+  "no-merges": { arity: "none", role: "filter" },
+  "min-parents": { arity: "value", role: "number" },
+  "max-parents": { arity: "value", role: "number" },
+  "no-min-parents": { arity: "none", role: "filter" },
+  "no-max-parents": { arity: "none", role: "filter" },
+  "first-parent": { arity: "none", role: "filter" },
+  "ancestry-path": { arity: "none", role: "filter" },
+  "full-history": { arity: "none", role: "filter" },
+  "max-count": { arity: "value", role: "count" },
+  all: { arity: "none", role: "refs" },
+  branches: { arity: "optional", role: "refs" },
+  tags: { arity: "optional", role: "refs" },
+  remotes: { arity: "optional", role: "refs" },
+  glob: { arity: "value", role: "refs" },
+  reflog: { arity: "none", role: "refs" },
+  exclude: { arity: "value", role: "exclude" },
+  not: { arity: "none", role: "not" }
+};
+function isSelectingOption(token) {
+  if (!token.startsWith("--")) return false;
+  const eq = token.indexOf("=");
+  const spec = LONG[eq === -1 ? token.slice(2) : token.slice(2, eq)];
+  if (spec === void 0) return false;
+  if (spec.arity === "none") return eq === -1;
+  if (spec.arity === "value") return eq !== -1;
+  return true;
+}
+
+// src/git/revision-args.ts
+function revisionArgs(revisions) {
+  for (const r of revisions) {
+    if (r === "--end-of-options") break;
+    if (r === "--stdin") continue;
+    if (r.startsWith("-") && !isSelectingOption(r)) {
+      throw new KeyguardError(
+        "USAGE",
+        `'${r}' is not a revision: a revision never starts with '-'`
+      );
+    }
+  }
+  return [...revisions];
+}
+
+// src/git/rev-list.ts
+function firstLine(stderr) {
+  return stderr.trim().split("\n").find((l) => l.trim() !== "")?.replace(/^fatal: /, "") ?? "";
+}
+function ids(out) {
+  return out.toString("utf8").split("\n").filter((l) => l !== "");
+}
+async function listParentsFirst(cwd, walk, pathspecs, label) {
+  const r = await runGit(
+    ["rev-list", "--topo-order", "--reverse", ...revisionArgs(walk.args), "--", ...pathspecs],
+    cwd,
+    { input: walk.input }
+  );
+  if (r.code !== 0) {
+    throw new KeyguardError(
+      "GIT_FAILED",
+      `cannot resolve revision range '${label}': ${firstLine(r.stderr)}`
+    );
+  }
+  return ids(r.stdout);
+}
+
 // src/app/scan.ts
 init_errors();
 
@@ -22787,11 +22877,11 @@ var BlobReader = class {
     }
   }
   /** Asks for `ids` and yields their records in the same order. */
-  async *read(ids) {
-    if (ids.length === 0) return;
-    this.child.stdin.write(`${ids.join("\n")}
+  async *read(ids2) {
+    if (ids2.length === 0) return;
+    this.child.stdin.write(`${ids2.join("\n")}
 `);
-    for (let i = 0; i < ids.length; i++) yield await this.next();
+    for (let i = 0; i < ids2.length; i++) yield await this.next();
   }
   /** Ends git's input and waits for it to exit; a failure after all answers is still reported. */
   async close() {
@@ -22813,71 +22903,6 @@ var BlobReader = class {
 // src/git/commit-log.ts
 init_errors();
 init_path_text();
-
-// src/git/revision-args.ts
-init_errors();
-
-// src/git/history-args.ts
-init_errors();
-var LONG = {
-  since: { arity: "value", role: "date" },
-  after: { arity: "value", role: "date" },
-  until: { arity: "value", role: "date" },
-  before: { arity: "value", role: "date" },
-  "max-age": { arity: "value", role: "number" },
-  "min-age": { arity: "value", role: "number" },
-  author: { arity: "value", role: "filter" },
-  committer: { arity: "value", role: "filter" },
-  grep: { arity: "value", role: "filter" },
-  "all-match": { arity: "none", role: "filter" },
-  "invert-grep": { arity: "none", role: "filter" },
-  "regexp-ignore-case": { arity: "none", role: "filter" },
-  "basic-regexp": { arity: "none", role: "filter" },
-  "extended-regexp": { arity: "none", role: "filter" },
-  "fixed-strings": { arity: "none", role: "filter" },
-  merges: { arity: "none", role: "filter" },
-  "no-merges": { arity: "none", role: "filter" },
-  "min-parents": { arity: "value", role: "number" },
-  "max-parents": { arity: "value", role: "number" },
-  "no-min-parents": { arity: "none", role: "filter" },
-  "no-max-parents": { arity: "none", role: "filter" },
-  "first-parent": { arity: "none", role: "filter" },
-  "ancestry-path": { arity: "none", role: "filter" },
-  "full-history": { arity: "none", role: "filter" },
-  "max-count": { arity: "value", role: "count" },
-  all: { arity: "none", role: "refs" },
-  branches: { arity: "optional", role: "refs" },
-  tags: { arity: "optional", role: "refs" },
-  remotes: { arity: "optional", role: "refs" },
-  glob: { arity: "value", role: "refs" },
-  reflog: { arity: "none", role: "refs" },
-  exclude: { arity: "value", role: "exclude" },
-  not: { arity: "none", role: "not" }
-};
-function isSelectingOption(token) {
-  if (!token.startsWith("--")) return false;
-  const eq = token.indexOf("=");
-  const spec = LONG[eq === -1 ? token.slice(2) : token.slice(2, eq)];
-  if (spec === void 0) return false;
-  if (spec.arity === "none") return eq === -1;
-  if (spec.arity === "value") return eq !== -1;
-  return true;
-}
-
-// src/git/revision-args.ts
-function revisionArgs(revisions) {
-  for (const r of revisions) {
-    if (r === "--end-of-options") break;
-    if (r === "--stdin") continue;
-    if (r.startsWith("-") && !isSelectingOption(r)) {
-      throw new KeyguardError(
-        "USAGE",
-        `'${r}' is not a revision: a revision never starts with '-'`
-      );
-    }
-  }
-  return [...revisions];
-}
 
 // src/git/commit-log.ts
 var FIELDS = 5;
@@ -23242,9 +23267,10 @@ function createHistorySource(options2) {
       { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true },
       quiet
     );
-    if (!r.candidate) return;
+    if (!r.candidate) return !r.skipped;
     intro.set(key, { rank, commits: 1 });
     chunkKeys.set(`${commit.sha}\0${COMMIT_MESSAGE_PATH}`, key);
+    return false;
   }
   function skipOnce(sink, path, reason, detail, bytes) {
     const id = `${reason}\0${path}`;
@@ -23316,17 +23342,20 @@ function createHistorySource(options2) {
     const byBlob = /* @__PURE__ */ new Map();
     const repeats = [];
     const batchKeys = /* @__PURE__ */ new Set();
+    const candidates = [];
     let rank = firstRank;
     for (const commit of batch) {
-      scanMessage(commit, rank, sink);
+      let whole = scanMessage(commit, rank, sink);
       const ref = commitRef(commit);
       for (const file of commit.files) {
         if (file.mode === GITLINK_MODE) {
           counts.submoduleEntries++;
+          whole = false;
           continue;
         }
         if (file.mode === SYMLINK_MODE) {
           counts.symlinkEntries++;
+          whole = false;
           continue;
         }
         if (clean.has(file.blob) || skippedBlobs.has(file.blob)) continue;
@@ -23351,6 +23380,7 @@ function createHistorySource(options2) {
         if (list === void 0) byBlob.set(file.blob, [request]);
         else list.push(request);
       }
+      if (whole) candidates.push(commit);
       rank++;
     }
     for await (const record3 of blobs.read([...byBlob.keys()])) {
@@ -23388,6 +23418,12 @@ function createHistorySource(options2) {
     for (const key of repeats) {
       const known = intro.get(key);
       if (known !== void 0) known.commits++;
+    }
+    if (remembered !== void 0 && (options2.pathspecs ?? []).length === 0) {
+      for (const commit of candidates) {
+        if (commit.files.every((f) => remembered.has(f.blob)))
+          remembered.rememberCommit(commit.sha);
+      }
     }
   }
   async function scanObjects(blobs, sink) {
@@ -25495,11 +25531,11 @@ function compilePacks(sources, options2 = {}) {
     }
   }
   const config = options2.configFile ?? "configuration";
-  for (const [list, ids] of [
+  for (const [list, ids2] of [
     ["enableRules", options2.enable ?? []],
     ["disableRules", options2.disable ?? []]
   ]) {
-    ids.forEach((id, i) => {
+    ids2.forEach((id, i) => {
       if (!byId.has(id))
         throw new KeyguardError("CONFIG_INVALID", `${config}#/${list}/${i}: no rule has this id`);
     });
@@ -26903,12 +26939,12 @@ function regexProblem(source, flags, builtin) {
 function semanticProblems(spec, file) {
   const problems = [];
   const builtin = isBuiltinPack(spec);
-  const ids = /* @__PURE__ */ new Map();
+  const ids2 = /* @__PURE__ */ new Map();
   spec.rules.forEach((rule2, i) => {
     const at = `${file}#/rules/${i}`;
-    const first = ids.get(rule2.id);
+    const first = ids2.get(rule2.id);
     if (first !== void 0) problems.push(`${at}/id: duplicate rule id (as /rules/${first}/id)`);
-    else ids.set(rule2.id, i);
+    else ids2.set(rule2.id, i);
     const checks = [
       ["pattern", rule2.pattern, "dg"],
       ["labels/strong", rule2.labels?.strong, ""],
@@ -27052,8 +27088,8 @@ import {
 } from "node:fs";
 import { join as join3 } from "node:path";
 var MAGIC = Buffer.from("KGHC", "latin1");
-var FORMAT = 1;
-var HEADER = MAGIC.length + 1 + 1 + 32 + 4;
+var FORMAT = 2;
+var HEADER = MAGIC.length + 1 + 1 + 32 + 4 + 4;
 var MAC = 32;
 var MAX_BYTES = 5e7 * 32;
 function historySetupHash(setup, settings2) {
@@ -27118,25 +27154,28 @@ function load(file, hmacKey) {
   const format = buf[MAGIC.length];
   const idLength = buf[MAGIC.length + 1] ?? 0;
   const count = buf.readUInt32BE(MAGIC.length + 2 + 32);
-  if (format !== FORMAT || idLength !== 20 && idLength !== 32 || body.length !== HEADER + count * idLength) {
+  const commits = buf.readUInt32BE(MAGIC.length + 2 + 32 + 4);
+  if (format !== FORMAT || idLength !== 20 && idLength !== 32 || body.length !== HEADER + (count + commits) * idLength) {
     return { kind: "bad", why: "damaged (its length does not add up)" };
   }
+  const split = HEADER + count * idLength;
   return {
     kind: "ok",
     loaded: {
       idLength,
       setupHash: Buffer.from(buf.subarray(MAGIC.length + 2, MAGIC.length + 2 + 32)),
-      ids: body.subarray(HEADER)
+      ids: body.subarray(HEADER, split),
+      commits: body.subarray(split)
     }
   };
 }
-function contains(ids, idLength, id) {
+function contains(ids2, idLength, id) {
   let lo = 0;
-  let hi = ids.length / idLength - 1;
+  let hi = ids2.length / idLength - 1;
   while (lo <= hi) {
     const mid = lo + hi >>> 1;
     const at = mid * idLength;
-    const c = ids.compare(id, 0, idLength, at, at + idLength);
+    const c = ids2.compare(id, 0, idLength, at, at + idLength);
     if (c === 0) return true;
     if (c > 0) hi = mid - 1;
     else lo = mid + 1;
@@ -27179,8 +27218,9 @@ function encode(loaded2, hmacKey) {
   head[MAGIC.length + 1] = loaded2.idLength;
   loaded2.setupHash.copy(head, MAGIC.length + 2);
   head.writeUInt32BE(loaded2.ids.length / loaded2.idLength, MAGIC.length + 2 + 32);
-  const mac = createHmac2("sha256", hmacKey).update(head).update(loaded2.ids).digest();
-  return Buffer.concat([head, loaded2.ids, mac]);
+  head.writeUInt32BE(loaded2.commits.length / loaded2.idLength, MAGIC.length + 2 + 32 + 4);
+  const mac = createHmac2("sha256", hmacKey).update(head).update(loaded2.ids).update(loaded2.commits).digest();
+  return Buffer.concat([head, loaded2.ids, loaded2.commits, mac]);
 }
 function errorCode(error) {
   const e = error;
@@ -27192,27 +27232,48 @@ function openHistoryCache(options2) {
   const usable = first.kind === "ok" && first.loaded.setupHash.equals(options2.setupHash) ? first.loaded : void 0;
   const state = first.kind === "missing" ? "new" : first.kind === "bad" ? "ignored" : usable === void 0 ? "restarted" : "used";
   const added = /* @__PURE__ */ new Set();
+  const addedCommits = /* @__PURE__ */ new Set();
+  const lookup = (ids2, id) => {
+    if (usable === void 0 || ids2 === void 0 || id.length !== usable.idLength * 2)
+      return false;
+    return contains(ids2, usable.idLength, Buffer.from(id, "hex"));
+  };
   return {
     state,
     ...first.kind === "bad" ? { problem: `history cache ${first.why}: every blob is read` } : {},
     size: usable === void 0 ? 0 : usable.ids.length / usable.idLength,
+    commits: usable === void 0 ? 0 : usable.commits.length / usable.idLength,
     has(id) {
-      if (usable === void 0 || id.length !== usable.idLength * 2) return false;
-      return contains(usable.ids, usable.idLength, Buffer.from(id, "hex"));
+      return added.has(id) || lookup(usable?.ids, id);
+    },
+    hasCommit(id) {
+      return lookup(usable?.commits, id);
     },
     remember(id) {
       added.add(id);
     },
+    rememberCommit(id) {
+      addedCommits.add(id);
+    },
     save() {
-      if (added.size === 0 && state === "used") return void 0;
-      const idLength = usable?.idLength ?? (added.values().next().value?.length === 64 ? 32 : 20);
-      let ids = sortedIds(added, idLength);
-      if (usable !== void 0) ids = merge(usable.ids, ids, idLength);
+      if (added.size === 0 && addedCommits.size === 0 && state === "used") return void 0;
+      const first2 = added.values().next().value ?? addedCommits.values().next().value;
+      const idLength = usable?.idLength ?? (first2?.length === 64 ? 32 : 20);
+      let ids2 = sortedIds(added, idLength);
+      let commits = sortedIds(addedCommits, idLength);
+      if (usable !== void 0) {
+        ids2 = merge(usable.ids, ids2, idLength);
+        commits = merge(usable.commits, commits, idLength);
+      }
       const now = load(file, options2.hmacKey);
       if (now.kind === "ok" && now.loaded.setupHash.equals(options2.setupHash) && now.loaded.idLength === idLength) {
-        ids = merge(ids, now.loaded.ids, idLength);
+        ids2 = merge(ids2, now.loaded.ids, idLength);
+        commits = merge(commits, now.loaded.commits, idLength);
       }
-      const bytes = encode({ idLength, setupHash: options2.setupHash, ids }, options2.hmacKey);
+      const bytes = encode(
+        { idLength, setupHash: options2.setupHash, ids: ids2, commits },
+        options2.hmacKey
+      );
       const dir = join3(options2.gitDir, "keyguard");
       const temp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
       try {
@@ -27330,7 +27391,22 @@ function sourceFor(target, root, read, allowPartial, cleanBlobs) {
     case "history": {
       const listed = target.commits;
       const objects = target.objects ?? [];
+      const fromCache = Number(target.extraCoverage?.commitsFromCache ?? 0) > 0;
       const noCommits = target.total === 0 || (listed === void 0 ? target.revisions.length === 0 : listed.length === 0);
+      if (noCommits && objects.length === 0 && fromCache) {
+        return {
+          source: createHistorySource({
+            cwd: target.cwd,
+            revisions: [],
+            commits: [],
+            rangeLabel: target.rangeLabel,
+            total: target.total,
+            read,
+            ...cleanBlobs === void 0 ? {} : { cleanBlobs },
+            ...target.extraCoverage === void 0 ? {} : { extraCoverage: target.extraCoverage }
+          })
+        };
+      }
       if (noCommits && objects.length === 0) {
         const coverage = {
           range: target.rangeLabel,
@@ -27377,6 +27453,26 @@ async function openCache(cwd, settings2, setup, facts) {
     })
   });
 }
+async function skipKnownCommits(target, cache) {
+  const nothing = target.commits === void 0 && target.revisions.length === 0;
+  let commits = target.commits;
+  let fromCache = 0;
+  if (cache.commits > 0 && target.total > 0 && !nothing) {
+    const all = target.commits ?? await listParentsFirst(
+      target.cwd,
+      { args: target.revisions, input: target.input ?? "" },
+      target.pathspecs ?? [],
+      target.rangeLabel
+    );
+    commits = all.filter((id) => !cache.hasCommit(id));
+    fromCache = all.length - commits.length;
+  }
+  return {
+    ...target,
+    ...commits === void 0 ? {} : { commits },
+    extraCoverage: { ...target.extraCoverage, cache: cache.state, commitsFromCache: fromCache }
+  };
+}
 function finishHistory(result2, history) {
   if (history === void 0) return result2;
   const merged = mergeHistoryFindings(result2, (sha2, path) => history.attribution(sha2, path));
@@ -27422,7 +27518,7 @@ async function scan(target, options2) {
     ...maxFileSize === void 0 ? {} : { maxFileSize }
   };
   const cache = target.mode === "history" && options2.historyCache !== void 0 ? await openCache(target.cwd, options2.historyCache, setup, { maxFileSize, otherMarkers }) : void 0;
-  const aimed = target.mode === "history" && cache !== void 0 ? { ...target, extraCoverage: { ...target.extraCoverage, cache: cache.state } } : target;
+  const aimed = target.mode === "history" && cache !== void 0 ? await skipKnownCommits(target, cache) : target;
   const { source, history } = sourceFor(aimed, options2.root, read, allowPartial, cache);
   const collector = options2.verify === void 0 ? void 0 : createCredentialCollector();
   const threads = options2.threads;
@@ -27476,7 +27572,7 @@ async function scan(target, options2) {
 }
 
 // src/git/fetch-history.ts
-function firstLine(text2) {
+function firstLine2(text2) {
   return text2.trim().split("\n").find((l) => l.trim() !== "")?.replace(/^fatal: /, "") ?? "";
 }
 function gitHistory(cwd) {
@@ -27505,7 +27601,7 @@ function gitHistory(cwd) {
       const r = await runGit([...args, "--end-of-options", remote, ...refspecs], cwd, {
         use: "fetch"
       });
-      return r.code === 0 ? { ok: true } : { ok: false, error: firstLine(r.stderr) };
+      return r.code === 0 ? { ok: true } : { ok: false, error: firstLine2(r.stderr) };
     },
     async countCommits(revisions) {
       const r = await runGit(["rev-list", "--count", ...revisionArgs(revisions), "--"], cwd);

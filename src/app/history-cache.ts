@@ -20,19 +20,20 @@ import type { LoadedSetup } from './create-scan-setup.js';
  * engine one character (no keyword of any rule, no archive entry that had one) and without
  * skipping any part of them. Such a blob cannot hold a finding under the same rules, whatever its
  * path, the baseline or the allowlists: those only ever remove findings. Blobs that reached the
- * engine are read again on every run, so their findings are reported every time.
+ * engine are read again on every run, so their findings are reported every time. Likewise the ids
+ * of commits whose message and every blob they bring in were so: the walk need not list them again.
  *
  * The file lives under the repository's common git folder (`keyguard/history-<key id>.cache`),
  * which a clone or a commit cannot write, but a copied folder or another local program can. So it
  * is authenticated with an HMAC under a key kept in the user's private folder: a file that does
  * not verify is ignored (every blob is read, and the run says so), never trusted.
  *
- * Layout: "KGHC" | format (1 byte) | id length (1) | setup hash (32) | count (u32 BE) | sorted ids
- * | HMAC-SHA256 of everything before it (32).
+ * Layout: "KGHC" | format (1 byte) | id length (1) | setup hash (32) | blob count (u32 BE) |
+ * commit count (u32 BE) | sorted blob ids | sorted commit ids | HMAC-SHA256 of all before it (32).
  */
 const MAGIC = Buffer.from('KGHC', 'latin1');
-const FORMAT = 1;
-const HEADER = MAGIC.length + 1 + 1 + 32 + 4;
+const FORMAT = 2;
+const HEADER = MAGIC.length + 1 + 1 + 32 + 4 + 4;
 const MAC = 32;
 /** A file larger than this is not ours (50 million SHA-256 ids): ignored, not read. */
 const MAX_BYTES = 50_000_000 * 32;
@@ -53,6 +54,10 @@ export interface HistoryCache extends CleanBlobs {
   readonly state: 'used' | 'new' | 'restarted' | 'ignored';
   /** Blob ids the file held when the scan started. */
   readonly size: number;
+  /** Commit ids the file held when the scan started. */
+  readonly commits: number;
+  /** The commit was walked by an earlier scan with the same rules, and nothing in it reached the engine. */
+  hasCommit(id: string): boolean;
   /** Writes what was loaded plus what this scan read clean; a problem is returned, never thrown. */
   save(): string | undefined;
 }
@@ -101,6 +106,7 @@ interface Loaded {
   readonly setupHash: Buffer;
   /** count × idLength bytes, sorted. */
   readonly ids: Buffer;
+  readonly commits: Buffer;
 }
 
 type LoadResult =
@@ -153,19 +159,22 @@ function load(file: string, hmacKey: Buffer): LoadResult {
   const format = buf[MAGIC.length];
   const idLength = buf[MAGIC.length + 1] ?? 0;
   const count = buf.readUInt32BE(MAGIC.length + 2 + 32);
+  const commits = buf.readUInt32BE(MAGIC.length + 2 + 32 + 4);
   if (
     format !== FORMAT ||
     (idLength !== 20 && idLength !== 32) ||
-    body.length !== HEADER + count * idLength
+    body.length !== HEADER + (count + commits) * idLength
   ) {
     return { kind: 'bad', why: 'damaged (its length does not add up)' };
   }
+  const split = HEADER + count * idLength;
   return {
     kind: 'ok',
     loaded: {
       idLength,
       setupHash: Buffer.from(buf.subarray(MAGIC.length + 2, MAGIC.length + 2 + 32)),
-      ids: body.subarray(HEADER),
+      ids: body.subarray(HEADER, split),
+      commits: body.subarray(split),
     },
   };
 }
@@ -226,8 +235,13 @@ function encode(loaded: Loaded, hmacKey: Buffer): Buffer {
   head[MAGIC.length + 1] = loaded.idLength;
   loaded.setupHash.copy(head, MAGIC.length + 2);
   head.writeUInt32BE(loaded.ids.length / loaded.idLength, MAGIC.length + 2 + 32);
-  const mac = createHmac('sha256', hmacKey).update(head).update(loaded.ids).digest();
-  return Buffer.concat([head, loaded.ids, mac]);
+  head.writeUInt32BE(loaded.commits.length / loaded.idLength, MAGIC.length + 2 + 32 + 4);
+  const mac = createHmac('sha256', hmacKey)
+    .update(head)
+    .update(loaded.ids)
+    .update(loaded.commits)
+    .digest();
+  return Buffer.concat([head, loaded.ids, loaded.commits, mac]);
 }
 
 function errorCode(error: unknown): string {
@@ -252,22 +266,39 @@ export function openHistoryCache(options: HistoryCacheOptions): HistoryCache {
           ? 'restarted'
           : 'used';
   const added = new Set<string>();
+  const addedCommits = new Set<string>();
+  const lookup = (ids: Buffer | undefined, id: string): boolean => {
+    if (usable === undefined || ids === undefined || id.length !== usable.idLength * 2)
+      return false;
+    return contains(ids, usable.idLength, Buffer.from(id, 'hex'));
+  };
   return {
     state,
     ...(first.kind === 'bad' ? { problem: `history cache ${first.why}: every blob is read` } : {}),
     size: usable === undefined ? 0 : usable.ids.length / usable.idLength,
+    commits: usable === undefined ? 0 : usable.commits.length / usable.idLength,
     has(id) {
-      if (usable === undefined || id.length !== usable.idLength * 2) return false;
-      return contains(usable.ids, usable.idLength, Buffer.from(id, 'hex'));
+      return added.has(id) || lookup(usable?.ids, id);
+    },
+    hasCommit(id) {
+      return lookup(usable?.commits, id);
     },
     remember(id) {
       added.add(id);
     },
+    rememberCommit(id) {
+      addedCommits.add(id);
+    },
     save() {
-      if (added.size === 0 && state === 'used') return undefined;
-      const idLength = usable?.idLength ?? (added.values().next().value?.length === 64 ? 32 : 20);
+      if (added.size === 0 && addedCommits.size === 0 && state === 'used') return undefined;
+      const first = added.values().next().value ?? addedCommits.values().next().value;
+      const idLength = usable?.idLength ?? (first?.length === 64 ? 32 : 20);
       let ids = sortedIds(added, idLength);
-      if (usable !== undefined) ids = merge(usable.ids, ids, idLength);
+      let commits = sortedIds(addedCommits, idLength);
+      if (usable !== undefined) {
+        ids = merge(usable.ids, ids, idLength);
+        commits = merge(usable.commits, commits, idLength);
+      }
       // Another run may have saved meanwhile: keep what it learnt too, if it verifies.
       const now = load(file, options.hmacKey);
       if (
@@ -276,8 +307,12 @@ export function openHistoryCache(options: HistoryCacheOptions): HistoryCache {
         now.loaded.idLength === idLength
       ) {
         ids = merge(ids, now.loaded.ids, idLength);
+        commits = merge(commits, now.loaded.commits, idLength);
       }
-      const bytes = encode({ idLength, setupHash: options.setupHash, ids }, options.hmacKey);
+      const bytes = encode(
+        { idLength, setupHash: options.setupHash, ids, commits },
+        options.hmacKey,
+      );
       const dir = join(options.gitDir, 'keyguard');
       const temp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
       try {

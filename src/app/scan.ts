@@ -5,6 +5,7 @@ import { createCredentialCollector } from '../engine/collect-credentials.js';
 import { baselineHashing } from '../filters/baseline-hashing.js';
 import { keepVerified } from '../filters/only-verified.js';
 import { gitCommonDir } from '../git/git-common-dir.js';
+import { listParentsFirst } from '../git/rev-list.js';
 import type { StagedChange } from '../git/staged-changes.js';
 import type { SourceKind } from '../model/chunk.js';
 import type { CleanBlobs } from '../model/clean-blobs.js';
@@ -211,9 +212,25 @@ function sourceFor(
     case 'history': {
       const listed = target.commits;
       const objects = target.objects ?? [];
+      // Every commit remembered by the history cache: walked as none, but reported as a history.
+      const fromCache = Number(target.extraCoverage?.commitsFromCache ?? 0) > 0;
       const noCommits =
         target.total === 0 ||
         (listed === undefined ? target.revisions.length === 0 : listed.length === 0);
+      if (noCommits && objects.length === 0 && fromCache) {
+        return {
+          source: createHistorySource({
+            cwd: target.cwd,
+            revisions: [],
+            commits: [],
+            rangeLabel: target.rangeLabel,
+            total: target.total,
+            read,
+            ...(cleanBlobs === undefined ? {} : { cleanBlobs }),
+            ...(target.extraCoverage === undefined ? {} : { extraCoverage: target.extraCoverage }),
+          }),
+        };
+      }
       if (noCommits && objects.length === 0) {
         // Nothing to walk, and the report says so: a range of no commits, fully covered.
         const coverage = {
@@ -267,6 +284,37 @@ async function openCache(
       otherMarkers: facts.otherMarkers,
     }),
   });
+}
+
+/**
+ * The history target without the commits the cache remembers (their message and every blob they
+ * bring in reached nothing): the walk lists only the rest. Nothing is listed when the cache
+ * remembers no commit: then git log streams the selection as it always does.
+ */
+async function skipKnownCommits(
+  target: Extract<ScanTarget, { mode: 'history' }>,
+  cache: HistoryCache,
+): Promise<Extract<ScanTarget, { mode: 'history' }>> {
+  const nothing = target.commits === undefined && target.revisions.length === 0;
+  let commits = target.commits;
+  let fromCache = 0;
+  if (cache.commits > 0 && target.total > 0 && !nothing) {
+    const all =
+      target.commits ??
+      (await listParentsFirst(
+        target.cwd,
+        { args: target.revisions, input: target.input ?? '' },
+        target.pathspecs ?? [],
+        target.rangeLabel,
+      ));
+    commits = all.filter((id) => !cache.hasCommit(id));
+    fromCache = all.length - commits.length;
+  }
+  return {
+    ...target,
+    ...(commits === undefined ? {} : { commits }),
+    extraCoverage: { ...target.extraCoverage, cache: cache.state, commitsFromCache: fromCache },
+  };
 }
 
 /** History findings once per secret and path, attributed to the commit that introduced it. */
@@ -329,7 +377,7 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
       : undefined;
   const aimed =
     target.mode === 'history' && cache !== undefined
-      ? { ...target, extraCoverage: { ...target.extraCoverage, cache: cache.state } }
+      ? await skipKnownCommits(target, cache)
       : target;
   const { source, history } = sourceFor(aimed, options.root, read, allowPartial, cache);
   // --verify: raw pairs are collected on this thread (workers cannot hand them back).

@@ -41,6 +41,27 @@ export async function listCommits(
   return ids(r.stdout);
 }
 
+/** The commits `git log <args> -- <pathspecs>` walks, in the history walk's order: parents first. */
+export async function listParentsFirst(
+  cwd: string,
+  walk: { readonly args: readonly string[]; readonly input: string },
+  pathspecs: readonly string[],
+  label: string,
+): Promise<string[]> {
+  const r = await runGit(
+    ['rev-list', '--topo-order', '--reverse', ...revisionArgs(walk.args), '--', ...pathspecs],
+    cwd,
+    { input: walk.input },
+  );
+  if (r.code !== 0) {
+    throw new KeyguardError(
+      'GIT_FAILED',
+      `cannot resolve revision range '${label}': ${firstLine(r.stderr)}`,
+    );
+  }
+  return ids(r.stdout);
+}
+
 /** How many commits `git rev-list <args> -- <pathspecs>` selects (the check that they resolve). */
 export async function countSelected(
   cwd: string,

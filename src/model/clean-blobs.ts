@@ -5,8 +5,13 @@
  * part of it.
  */
 export interface CleanBlobs {
-  /** The blob was read clean by an earlier scan with the same rules and settings. */
+  /** The blob was read clean by an earlier scan with the same rules and settings (or this one). */
   has(id: string): boolean;
   /** The blob was read whole, nothing of it reached the engine, and nothing of it was skipped. */
   remember(id: string): void;
+  /**
+   * The commit's message and every blob it brings in (its whole diff, no pathspec) are clean as
+   * `has` means it: a later walk need not list it again.
+   */
+  rememberCommit(id: string): void;
 }

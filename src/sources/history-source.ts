@@ -116,7 +116,8 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
   const remembered = options.cleanBlobs;
   const reader = new ContentReader({ ...options.read, source: 'history' });
 
-  function scanMessage(commit: LoggedCommit, rank: number, sink: ScanSink): void {
+  /** Scans a commit's message; true when none of it reached the engine. */
+  function scanMessage(commit: LoggedCommit, rank: number, sink: ScanSink): boolean {
     counts.messages++;
     const key = `\0message\0${commit.sha}`;
     // The message is scanned text: it reaches reports only as the engine's masked subject.
@@ -128,9 +129,10 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true },
       quiet,
     );
-    if (!r.candidate) return;
+    if (!r.candidate) return !r.skipped;
     intro.set(key, { rank, commits: 1 });
     chunkKeys.set(`${commit.sha}\0${COMMIT_MESSAGE_PATH}`, key);
+    return false;
   }
 
   function skipOnce(
@@ -223,17 +225,21 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     const byBlob = new Map<string, Request[]>();
     const repeats: string[] = [];
     const batchKeys = new Set<string>();
+    // Commits that may be remembered once their blobs are read: message clean, no entry skipped.
+    const candidates: LoggedCommit[] = [];
     let rank = firstRank;
     for (const commit of batch) {
-      scanMessage(commit, rank, sink);
+      let whole = scanMessage(commit, rank, sink);
       const ref = commitRef(commit);
       for (const file of commit.files) {
         if (file.mode === GITLINK_MODE) {
           counts.submoduleEntries++;
+          whole = false;
           continue;
         }
         if (file.mode === SYMLINK_MODE) {
           counts.symlinkEntries++;
+          whole = false;
           continue;
         }
         if (clean.has(file.blob) || skippedBlobs.has(file.blob)) continue;
@@ -259,6 +265,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
         if (list === undefined) byBlob.set(file.blob, [request]);
         else list.push(request);
       }
+      if (whole) candidates.push(commit);
       rank++;
     }
     for await (const record of blobs.read([...byBlob.keys()])) {
@@ -296,6 +303,13 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     for (const key of repeats) {
       const known = intro.get(key);
       if (known !== undefined) known.commits++;
+    }
+    // A commit whose whole diff (no pathspec narrowed it) is remembered blobs need not be walked again.
+    if (remembered !== undefined && (options.pathspecs ?? []).length === 0) {
+      for (const commit of candidates) {
+        if (commit.files.every((f) => remembered.has(f.blob)))
+          remembered.rememberCommit(commit.sha);
+      }
     }
   }
 

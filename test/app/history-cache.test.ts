@@ -43,6 +43,24 @@ describe('openHistoryCache', () => {
     expect(c.has('not hex')).toBe(false);
   });
 
+  it('remembers commits apart from blobs', () => {
+    const where = place();
+    const blobs = ids(20);
+    const commits = ids(30);
+    const a = openHistoryCache(where);
+    for (const id of blobs) a.remember(id);
+    for (const id of commits) a.rememberCommit(id);
+    // What this run learnt about blobs counts at once; commits are for the next walk.
+    expect(a.has(blobs[0] ?? '')).toBe(true);
+    expect(a.hasCommit(commits[0] ?? '')).toBe(false);
+    a.save();
+    const b = openHistoryCache(where);
+    expect([b.size, b.commits]).toEqual([20, 30]);
+    for (const id of commits) expect(b.hasCommit(id)).toBe(true);
+    for (const id of commits) expect(b.has(id)).toBe(false);
+    for (const id of blobs) expect(b.hasCommit(id)).toBe(false);
+  });
+
   it('keeps what a run that saved meanwhile learnt', () => {
     const where = place();
     const one = openHistoryCache(where);

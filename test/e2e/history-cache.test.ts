@@ -69,15 +69,21 @@ function onlyCache(r: TempRepo): string {
 }
 
 /** A cache file in keyguard's layout, signed with a key that is not the user's. */
-function forgedCache(ids: readonly string[], setupHash: Buffer): Buffer {
+function forgedCache(
+  ids: readonly string[],
+  commits: readonly string[],
+  setupHash: Buffer,
+): Buffer {
   const sorted = ids.map((h) => Buffer.from(h, 'hex')).sort(Buffer.compare);
-  const head = Buffer.alloc(4 + 1 + 1 + 32 + 4);
+  const walked = commits.map((h) => Buffer.from(h, 'hex')).sort(Buffer.compare);
+  const head = Buffer.alloc(4 + 1 + 1 + 32 + 4 + 4);
   head.write('KGHC', 0, 'latin1');
-  head[4] = 1;
+  head[4] = 2;
   head[5] = 20;
   setupHash.copy(head, 6);
   head.writeUInt32BE(sorted.length, 38);
-  const body = Buffer.concat([head, ...sorted]);
+  head.writeUInt32BE(walked.length, 42);
+  const body = Buffer.concat([head, ...sorted, ...walked]);
   return Buffer.concat([body, createHmac('sha256', randomBytes(32)).update(body).digest()]);
 }
 
@@ -102,25 +108,78 @@ describe('history cache: rescans read only what is new', () => {
     r.commitAll('first');
     const one = history(r);
     expect(one.code).toBe(0);
-    expect(one.report.coverage).toMatchObject({ blobs: 30, blobsFromCache: 0, cache: 'new' });
+    expect(one.report.coverage).toMatchObject({
+      commits: 1,
+      commitsFromCache: 0,
+      blobs: 30,
+      blobsFromCache: 0,
+      cache: 'new',
+    });
     expect(statSync(onlyCache(r)).mode & 0o077).toBe(0);
 
+    // Nothing new: the one commit is remembered whole, so not even listed with its blobs.
     const same = history(r);
-    expect(same.report.coverage).toMatchObject({ blobs: 0, blobsFromCache: 30, cache: 'used' });
+    expect(same.report.coverage).toMatchObject({
+      commits: 0,
+      commitsFromCache: 1,
+      commitsInRange: 1,
+      blobs: 0,
+      cache: 'used',
+    });
 
     plainFiles(r, 4, 'second');
     r.commitAll('second');
     r.write('src/first-0.ts', 'export const changed = 1;\n');
+    // A file brought back with content seen before: its blob comes from the cache.
+    r.write('src/copy.ts', readFileSync(join(r.dir, 'src/first-1.ts')));
     r.commitAll('third');
     const two = history(r);
     expect(two.code).toBe(0);
-    // 4 new files and 1 changed one: nothing else is read.
-    expect(two.report.coverage).toMatchObject({ blobs: 5, blobsFromCache: 30, cache: 'used' });
+    // 4 new files and 1 changed one are read; the copy is known; the first commit is not walked.
+    expect(two.report.coverage).toMatchObject({
+      commits: 2,
+      commitsFromCache: 1,
+      blobs: 5,
+      blobsFromCache: 1,
+      cache: 'used',
+    });
     expect(two.stderr).toBe('');
     // The human summary shows the same counts.
     const human = r.keyguard(['history']);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/blobs: 0, blobs from cache: 35,.* cache: used/);
+    expect(human.stdout).toMatch(
+      /commits: 0, commits in range: 3, .*blobs: 0,.* cache: used, commits from cache: 3/,
+    );
+  });
+
+  it('aimed scans skip remembered commits; a pathspec scan remembers blobs, never commits', () => {
+    const r = repo();
+    plainFiles(r, 5, 'one');
+    const c1 = r.commitAll('one');
+    const key = keyCommit(r, fakeCredentials(12));
+    plainFiles(r, 2, 'three');
+    const c3 = r.commitAll('three');
+    const narrowed = history(r, ['--', 'src/']);
+    expect(narrowed.report.coverage).toMatchObject({ commits: 2, commitsFromCache: 0, blobs: 7 });
+    // The narrowed walk saw part of each commit: no commit is remembered, every blob is.
+    const full = history(r);
+    expect(full.code).toBe(1);
+    expect(full.report.coverage).toMatchObject({
+      commits: 3,
+      commitsFromCache: 0,
+      blobs: 1,
+      blobsFromCache: 7,
+    });
+    const range = history(r, [`${key}..${c3}`]);
+    expect(range.code).toBe(0);
+    expect(range.report.coverage).toMatchObject({ commits: 0, commitsFromCache: 1, blobs: 0 });
+    const union = history(r, [`${c1}..${key}`, `${key}..${c3}`]);
+    expect(union.code).toBe(1);
+    expect(union.report.findings.some((f) => f.commit?.sha === key)).toBe(true);
+    expect(union.report.coverage).toMatchObject({ commits: 1, commitsFromCache: 1, blobs: 1 });
+    const single = history(r, [`${key}^!`]);
+    expect(single.code).toBe(1);
+    expect(single.report.coverage).toMatchObject({ commits: 1, commitsFromCache: 0 });
   });
 
   it('findings are reported on every rerun: blobs that reached the engine are never remembered', () => {
@@ -137,7 +196,9 @@ describe('history cache: rescans read only what is new', () => {
       const pairs = res.report.findings.filter((f) => f.kind === 'credential-pair');
       expect(pairs.map((f) => f.commit?.sha)).toEqual([sha]);
       // The key's blob is read every time; the plain ones only the first time.
-      if (run > 0) expect(res.report.coverage).toMatchObject({ blobs: 1, blobsFromCache: 11 });
+      if (run > 0) {
+        expect(res.report.coverage).toMatchObject({ commits: 1, commitsFromCache: 2, blobs: 1 });
+      }
     }
   });
 
@@ -186,7 +247,7 @@ describe('history cache: rescans read only what is new', () => {
     const plain = history(r);
     expect(plain.code).toBe(0);
     expect(plain.report.coverage).toMatchObject({ blobs: 6, blobsFromCache: 0 });
-    expect(history(r).report.coverage).toMatchObject({ blobs: 0, blobsFromCache: 6 });
+    expect(history(r).report.coverage).toMatchObject({ blobs: 0, commitsFromCache: 1 });
 
     const withPack = history(r, ['--rules', PACK]);
     expect(withPack.code).toBe(1);
@@ -236,7 +297,7 @@ describe('history cache: rescans read only what is new', () => {
     const back = history(r);
     expect(back.code).toBe(1);
     expect(back.report.findings.length).toBeGreaterThan(0);
-    expect(back.report.coverage).toMatchObject({ cache: 'used', blobsFromCache: 3 });
+    expect(back.report.coverage).toMatchObject({ cache: 'used', commits: 1, commitsFromCache: 1 });
   });
 });
 
@@ -254,7 +315,8 @@ describe('history cache: a cache nobody can trust is ignored, never believed', (
     const { r, sha, file } = keyRepo();
     const genuine = readFileSync(file);
     const setupHash = genuine.subarray(6, 38);
-    writeFileSync(file, forgedCache(blobsOf(r), Buffer.from(setupHash)));
+    const commits = r.git('rev-list', '--all').trim().split('\n');
+    writeFileSync(file, forgedCache(blobsOf(r), commits, Buffer.from(setupHash)));
     const res = history(r);
     expect(res.code).toBe(1);
     expect(res.report.findings.some((f) => f.commit?.sha === sha)).toBe(true);
@@ -264,7 +326,7 @@ describe('history cache: a cache nobody can trust is ignored, never believed', (
     ]);
     expect(res.stderr).toMatch(/^keyguard: warning: history cache did not verify/m);
     // Rewritten with the user's key: the next run trusts it again.
-    expect(history(r).report.coverage).toMatchObject({ cache: 'used', blobsFromCache: 6 });
+    expect(history(r).report.coverage).toMatchObject({ cache: 'used', commitsFromCache: 1 });
   });
 
   it('an edited byte, a truncated file, garbage, a folder or a link: one warning, every blob read', () => {
@@ -309,7 +371,7 @@ describe('history cache: a cache nobody can trust is ignored, never believed', (
       return JSON.parse(res.stdout) as JsonReport;
     };
     expect(run().coverage).toMatchObject({ cache: 'new', blobsFromCache: 0 });
-    expect(run().coverage).toMatchObject({ cache: 'used', blobsFromCache: 6 });
+    expect(run().coverage).toMatchObject({ cache: 'used', commitsFromCache: 1 });
     expect(cacheFiles(r)).toHaveLength(2);
     expect(cacheFiles(r)).toContain(file);
   });
@@ -376,7 +438,7 @@ describe('history cache: a cache nobody can trust is ignored, never believed', (
     );
     expect(runs).toEqual([0, 0, 0]);
     const after = history(r);
-    expect(after.report.coverage).toMatchObject({ cache: 'used', blobs: 0, blobsFromCache: 40 });
+    expect(after.report.coverage).toMatchObject({ cache: 'used', blobs: 0, commitsFromCache: 1 });
     expect(after.stderr).toBe('');
     // No temporary file is left behind.
     expect(readdirSync(join(r.dir, '.git', 'keyguard')).filter((n) => n.endsWith('.tmp'))).toEqual(
@@ -394,7 +456,7 @@ describe('history cache: where it lives', () => {
     const wt = join(r.dir, '..', 'wt');
     r.git('worktree', 'add', '-q', wt, '-b', 'side');
     const fromWorktree = history(r, [], wt);
-    expect(fromWorktree.report.coverage).toMatchObject({ cache: 'used', blobsFromCache: 5 });
+    expect(fromWorktree.report.coverage).toMatchObject({ cache: 'used', commitsFromCache: 1 });
     expect(cacheFiles(r)).toHaveLength(1);
     expect(readdirSync(join(r.dir, '.git', 'worktrees', 'wt'))).not.toContain('keyguard');
   });
