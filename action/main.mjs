@@ -22903,8 +22903,6 @@ var BlobReader = class {
 // src/git/commit-log.ts
 init_errors();
 init_path_text();
-
-// src/git/commit-log.ts
 var FIELDS = 5;
 var NULL_ID = /^0+$/;
 function commitLogArgs(revisions, pathspecs = [], listed = false) {
