@@ -23469,7 +23469,8 @@ function createHistorySource(options2) {
     },
     coverage: () => ({
       range: options2.rangeLabel,
-      commits: counts.commits,
+      // Commits the scan covers: walked, or remembered whole by the cache (commitsFromCache).
+      commits: counts.commits + (options2.commitsFromCache ?? 0),
       commitsInRange: options2.total,
       files: paths.size,
       blobs: counts.blobs,
@@ -27401,6 +27402,7 @@ function sourceFor(target, root, read, allowPartial, cleanBlobs) {
             total: target.total,
             read,
             ...cleanBlobs === void 0 ? {} : { cleanBlobs },
+            commitsFromCache: Number(target.extraCoverage?.commitsFromCache ?? 0),
             ...target.extraCoverage === void 0 ? {} : { extraCoverage: target.extraCoverage }
           })
         };
@@ -27427,6 +27429,7 @@ function sourceFor(target, root, read, allowPartial, cleanBlobs) {
         read,
         allowPartial,
         ...cleanBlobs === void 0 ? {} : { cleanBlobs },
+        commitsFromCache: Number(target.extraCoverage?.commitsFromCache ?? 0),
         ...target.onProgress === void 0 ? {} : { onProgress: target.onProgress },
         ...target.extraCoverage === void 0 ? {} : { extraCoverage: target.extraCoverage }
       });

@@ -227,6 +227,7 @@ function sourceFor(
             total: target.total,
             read,
             ...(cleanBlobs === undefined ? {} : { cleanBlobs }),
+            commitsFromCache: Number(target.extraCoverage?.commitsFromCache ?? 0),
             ...(target.extraCoverage === undefined ? {} : { extraCoverage: target.extraCoverage }),
           }),
         };
@@ -254,6 +255,7 @@ function sourceFor(
         read,
         allowPartial,
         ...(cleanBlobs === undefined ? {} : { cleanBlobs }),
+        commitsFromCache: Number(target.extraCoverage?.commitsFromCache ?? 0),
         ...(target.onProgress === undefined ? {} : { onProgress: target.onProgress }),
         ...(target.extraCoverage === undefined ? {} : { extraCoverage: target.extraCoverage }),
       });

@@ -47,6 +47,8 @@ export interface HistorySourceOptions {
   readonly cleanIdsKept?: number;
   /** Blobs earlier scans read clean (the history cache): not read again; told what reads clean now. */
   readonly cleanBlobs?: CleanBlobs;
+  /** Commits of the selection left out of the walk because the history cache remembers them whole. */
+  readonly commitsFromCache?: number;
 }
 
 /** Where a finding's content was first seen, and how many commits brought it in. */
@@ -361,7 +363,8 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     },
     coverage: () => ({
       range: options.rangeLabel,
-      commits: counts.commits,
+      // Commits the scan covers: walked, or remembered whole by the cache (commitsFromCache).
+      commits: counts.commits + (options.commitsFromCache ?? 0),
       commitsInRange: options.total,
       files: paths.size,
       blobs: counts.blobs,
