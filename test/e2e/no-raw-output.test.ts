@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeAccountId } from '../../src/engine/decode-account.js';
 import { FINDING_FIELDS } from '../../src/report/finding-fields.js';
+import { FORMATS } from '../../src/report/render.js';
 import { SCAN_FIELDS } from '../../src/report/template.js';
 import { fakePair } from '../helpers/fake-keys.js';
 import { fakeCredentials, useTempRepos } from '../helpers/git-repo.js';
@@ -13,18 +14,6 @@ import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
 
 assertBuilt();
 const tempRepo = useTempRepos();
-
-const FORMATS = [
-  'human',
-  'json',
-  'sarif',
-  'github',
-  'markdown',
-  'gitlab',
-  'csv',
-  'junit',
-  'template',
-] as const;
 
 // The template output with every placeholder it has, so every field it can show is searched.
 const templateDir = tempDir();

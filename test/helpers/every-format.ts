@@ -1,20 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FINDING_FIELDS } from '../../src/report/finding-fields.js';
+import { FORMATS } from '../../src/report/render.js';
 import { SCAN_FIELDS } from '../../src/report/template.js';
 import { type CliResult, runCli, tempDir } from './run-cli.js';
 
-export const FORMATS = [
-  'human',
-  'json',
-  'sarif',
-  'github',
-  'markdown',
-  'gitlab',
-  'csv',
-  'junit',
-  'template',
-] as const;
+// Every format the CLI has: a new one is searched here without anyone remembering to add it.
+export { FORMATS };
 
 /**
  * Runs `args` once per report format (the template one with every field it can show) and returns
