@@ -19377,7 +19377,10 @@ var init_aws = __esm({
           minValueRun: 100,
           report: "labelled",
           labels: {
-            strong: "sessiontoken|securitytoken",
+            strong: "sessiontoken|securitytoken|(?:aws|sts)(?:session|token)",
+            weak: "^(?:temp|temporary)?(?:session|token|sessionkey)$",
+            context: "(?:^|[^a-z])(?:aws|amazon|boto|iam|sts)|(?:^|[^a-z0-9])s3(?:a|n|client|bucket)?(?![a-z0-9])|(?:^|[^a-z0-9])asia[a-z2-7]{16}",
+            contextLines: 8,
             carrier: "^(?:value|val|values|data|default|defaultvalue|parametervalue|stringvalue|plaintext|text|content|string|str)?$"
           },
           severity: "medium",
@@ -19391,11 +19394,16 @@ var init_aws = __esm({
               '"SessionToken": "{{TOKEN}}",',
               "X-Amz-Security-Token: {{TOKEN}}",
               "- name: AWS_SESSION_TOKEN\n  value: {{TOKEN}}",
-              "aws_session_token = FwoGZXIvYXdzE{{B64_40}}{{B64_40#2}}{{B64_40#3}}"
+              "aws_session_token = FwoGZXIvYXdzE{{B64_40}}{{B64_40#2}}{{B64_40#3}}",
+              'provider "aws" {\n  token      = "{{TOKEN}}"\n}',
+              "<accessKey>{{ASIA}}</accessKey>\n<session>{{TOKEN}}</session>",
+              '  "Type" : "AWS-HMAC",\n  "Token" : "{{TOKEN}}",'
             ],
             noMatch: [
               "aws_session_token = ${AWS_SESSION_TOKEN}",
               '"token": "{{TOKEN}}"',
+              "refresh_token = {{TOKEN}}",
+              "timezone: Asia/Tokyo\nsession: {{TOKEN}}",
               "aws_session_token = AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==",
               '"sessionToken": "{{B64_40}}{{B64_40#2}}{{B64_40#3}}"'
             ]
@@ -21229,6 +21237,34 @@ var init_mask_line = __esm({
   }
 });
 
+// src/engine/positional-token.ts
+function positionalTokens(pairs, tokens, text2) {
+  const found = /* @__PURE__ */ new Set();
+  if (pairs.length === 0 || tokens.length === 0) return found;
+  const ends = pairs.map((p) => p.secret.end).sort((a, b) => a - b);
+  for (const t of tokens) {
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (ends[mid] <= t.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const end = ends[lo - 1];
+    if (end === void 0 || t.start - end > MAX_GAP) continue;
+    if (ARGUMENT_GAP.test(text2.slice(end, t.start))) found.add(t);
+  }
+  return found;
+}
+var ARGUMENT_GAP, MAX_GAP;
+var init_positional_token = __esm({
+  "src/engine/positional-token.ts"() {
+    "use strict";
+    ARGUMENT_GAP = /^["'`]?\s*,\s*(?:[A-Za-z_][\w.:]*\s*\(\s*)?(?:[A-Za-z_]\w*\s*[=:]\s*)?[@$]?["'`]?$/;
+    MAX_GAP = 80;
+  }
+});
+
 // src/engine/prefilter.ts
 function searchFor(rules) {
   let search = SEARCHES.get(rules);
@@ -21471,8 +21507,14 @@ function emitsOf(text2, pack) {
       pairedBy: p.basis
     });
   }
+  const alone = new Set(unpaired.filter((m) => reportsAlone(m.rule, m, index)));
+  const positional = positionalTokens(
+    pairs,
+    unpaired.filter((m) => m.rule.kind === "session-token" && !alone.has(m)),
+    text2
+  );
   for (const m of unpaired) {
-    if (reportsAlone(m.rule, m, index))
+    if (alone.has(m) || positional.has(m))
       emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m });
   }
   return { emits, raw, index, labels };
@@ -21618,6 +21660,7 @@ var init_detect = __esm({
     init_mask_line();
     init_match();
     init_pair();
+    init_positional_token();
     init_prefilter();
     init_redact();
     init_scan_regions();

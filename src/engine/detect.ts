@@ -19,6 +19,7 @@ import { createLineIndex, type LineIndex } from './line-index.js';
 import { type MaskSpan, maskLine, prepareMasks } from './mask-line.js';
 import { findMatches, type RawMatch } from './match.js';
 import { pairMatches, type SecretNaming } from './pair.js';
+import { positionalTokens } from './positional-token.js';
 import { findKeywords } from './prefilter.js';
 import { redactValue, sha256Hex } from './redact.js';
 import { type Anchor, regionsAround } from './scan-regions.js';
@@ -218,8 +219,15 @@ function emitsOf(
       pairedBy: p.basis,
     });
   }
+  const alone = new Set(unpaired.filter((m) => reportsAlone(m.rule, m, index)));
+  // A session token passed as the argument after a pair's secret is named by the statement.
+  const positional = positionalTokens(
+    pairs,
+    unpaired.filter((m) => m.rule.kind === 'session-token' && !alone.has(m)),
+    text,
+  );
   for (const m of unpaired) {
-    if (reportsAlone(m.rule, m, index))
+    if (alone.has(m) || positional.has(m))
       emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m });
   }
   return { emits, raw, index, labels };

@@ -1,7 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRandom, fakeSecret } from '../../src/rules/expand-placeholders.js';
+import {
+  createRandom,
+  fakeKeyId,
+  fakeSecret,
+  fakeSessionToken,
+} from '../../src/rules/expand-placeholders.js';
 import { inEveryFormat, rawPieces } from '../helpers/every-format.js';
 import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
 
@@ -60,5 +65,31 @@ describe('secrets labelled without the word secret', () => {
     ]);
     for (const { format, out } of inEveryFormat(['tree', dir]))
       expect(rawPieces(out, s), format).toEqual([]);
+  });
+});
+
+describe('session tokens in every format', () => {
+  it('are found beside their ASIA pair, positional or under session/token names, redacted', () => {
+    const r = createRandom(seed++);
+    const id = fakeKeyId(r, 'ASIA');
+    const s = fakeSecret(r);
+    const t = fakeSessionToken(r);
+    const dir = folder({
+      'main.go': `credentials.NewStaticCredentials("${id}", "${s}", "${t}")\n`,
+      'creds.xml': `<accessKey>${id}</accessKey>\n<secretKey>${s}</secretKey>\n<session>${t}</session>\n`,
+      'main.tf': `provider "aws" {\n  access_key = "${id}"\n  secret_key = "${s}"\n  token = "${t}"\n}\n`,
+      'imds.json': `{\n  "AccessKeyId" : "${id}",\n  "SecretAccessKey" : "${s}",\n  "Token" : "${t}"\n}\n`,
+    });
+    const res = runCli(['tree', dir, '-f', 'json']);
+    expect(res.code, res.stderr).toBe(1);
+    const tokens = findingsOf(res.stdout).filter((f) => f.startsWith('aws-session-token'));
+    expect(tokens.sort()).toEqual([
+      'aws-session-token medium creds.xml:3:10',
+      'aws-session-token medium imds.json:4:14',
+      `aws-session-token medium main.go:1:${id.length + s.length + 43}`,
+      'aws-session-token medium main.tf:4:12',
+    ]);
+    for (const { format, out } of inEveryFormat(['tree', dir]))
+      expect(rawPieces(out, [id, s, t]), format).toEqual([]);
   });
 });
