@@ -21399,10 +21399,13 @@ function userReason(allow, values, lines, lineReason) {
   }
   return void 0;
 }
-function lineReasons(allow, index) {
+function lineReasons(allow, index, chunk) {
   const known = /* @__PURE__ */ new Map();
+  const firstCut = (chunk.firstColumn ?? 1) > 1;
+  const lastCut = chunk.ownTo !== void 0 && chunk.ownTo < chunk.text.length && !chunk.text.endsWith("\n");
   return (line) => {
     if (allow.lineRegexes.length === 0) return void 0;
+    if (firstCut && line === 1 || lastCut && line === index.lineCount) return void 0;
     let reason = known.get(line);
     if (reason === void 0) {
       const text2 = index.lineText(line);
@@ -21574,7 +21577,7 @@ function detectChunk(chunk, pack, allow, collector) {
   };
   const touches = reportableTest(chunk.reportable);
   const commit = commitOf(chunk, index, masks);
-  const lineReason = lineReasons(allow, index);
+  const lineReason = lineReasons(allow, index, chunk);
   const markers = markerLines(text2, index, allow.otherMarkers !== false);
   const ownFrom = chunk.ownFrom ?? 0;
   const ownTo = chunk.ownTo ?? text2.length;

@@ -78,10 +78,19 @@ function userReason(
 function lineReasons(
   allow: EngineAllowlist,
   index: LineIndex,
+  chunk: Chunk,
 ): (line: number) => SuppressionReason | undefined {
   const known = new Map<number, SuppressionReason | null>();
+  // A line a window edge cut (longer than the reader's window) is seen only in part here: an
+  // anchored pattern (`x$`) could match the part and hide a key, so such a line is never allowed
+  // by a line pattern. The first line is cut when the window starts mid-line; the last when the
+  // window ends before the file does (its own part stops short of its text) without a newline.
+  const firstCut = (chunk.firstColumn ?? 1) > 1;
+  const lastCut =
+    chunk.ownTo !== undefined && chunk.ownTo < chunk.text.length && !chunk.text.endsWith('\n');
   return (line) => {
     if (allow.lineRegexes.length === 0) return undefined;
+    if ((firstCut && line === 1) || (lastCut && line === index.lineCount)) return undefined;
     let reason = known.get(line);
     if (reason === undefined) {
       const text = index.lineText(line);
@@ -325,7 +334,7 @@ export function detectChunk(
   };
   const touches = reportableTest(chunk.reportable);
   const commit = commitOf(chunk, index, masks);
-  const lineReason = lineReasons(allow, index);
+  const lineReason = lineReasons(allow, index, chunk);
   const markers = markerLines(text, index, allow.otherMarkers !== false);
   // A window of a large file answers only for findings that start in its own part.
   const ownFrom = chunk.ownFrom ?? 0;

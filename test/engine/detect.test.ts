@@ -135,6 +135,23 @@ describe('detectChunk', () => {
     expect(byLine.findings).toHaveLength(1);
   });
 
+  it('never lets a line pattern allow a line a window edge cut (it sees only part of it)', () => {
+    // `padding$` matches the window's part of the line; the whole line goes on past the edge.
+    const allow = {
+      ...EMPTY_ENGINE_ALLOWLIST,
+      lineRegexes: [{ regex: /padding$/, entry: 'regex:padding$', reason: 'test' }],
+    };
+    const line = 'AWS_ACCESS_KEY_ID={{AKIA}} AWS_SECRET_ACCESS_KEY={{SECRET}} padding';
+    const whole = scanText(`${line}\n`, { allow });
+    expect(whole.reported).toEqual([]);
+    // The window ends mid-line: its own part stops short of its text, no newline at its end.
+    const endCut = scanText(line, { allow, chunk: { ownFrom: 0, ownTo: 40 } });
+    expect(endCut.reported.length).toBeGreaterThan(0);
+    // The window starts mid-line (first column past 1).
+    const startCut = scanText(`${line}\n`, { allow, chunk: { firstColumn: 9000 } });
+    expect(startCut.reported.length).toBeGreaterThan(0);
+  });
+
   it('returns nothing, fast, on text with no rule keyword', () => {
     const text = 'lorem ipsum dolor sit amet, consectetur adipiscing elit\n'.repeat(150_000);
     const started = performance.now();
