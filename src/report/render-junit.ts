@@ -21,6 +21,7 @@ function details(f: Finding, ctx: RenderContext, failOn: Parameters<typeof fails
     `at ${d.path}:${d.line}:${d.column}`,
     `value ${d.redacted}`,
     `line ${d.lineText}`,
+    d.decoded === '' ? '' : `decoded ${d.decoded} (the key is inside encoded text)`,
     d.partnerPath === ''
       ? ''
       : `paired with ${d.partnerRedacted} at ${d.partnerPath}:${d.partnerLine}`,

@@ -110,6 +110,13 @@ describe('renderCsv', () => {
     expect(rows[1]?.length).toBe(FINDING_FIELDS.length);
   });
 
+  it('says how a key inside encoded text was decoded', () => {
+    const { outcome } = sampleOutcome();
+    const f = outcome.findings[0] as Finding;
+    const rows = parseCsv(renderCsv(outcomeOf([{ ...f, decoded: 'base64 → url' }]), CTX));
+    expect(rows[1]?.[FINDING_FIELDS.indexOf('decoded')]).toBe('base64 → url');
+  });
+
   it('a clean scan is the header alone', () => {
     expect(renderCsv(outcomeOf([]), CTX)).toBe(`${FINDING_FIELDS.join(',')}\r\n`);
   });
