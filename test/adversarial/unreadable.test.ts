@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, cpSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeak, planted } from '../helpers/adversarial.js';
 import { assertBuilt, BIN, tempDir } from '../helpers/run-cli.js';
@@ -9,8 +9,23 @@ import { assertBuilt, BIN, tempDir } from '../helpers/run-cli.js';
 // unless the user opted out explicitly (a flag and a config key; the summary then says how much
 // was skipped). A run with a skip never shows a green tick."
 
-beforeAll(() => assertBuilt());
 const cleanups: (() => void)[] = [];
+/**
+ * The CLI `nobody` runs: under root, a copy of the built package in a folder anyone can read,
+ * because the checkout itself may sit in a private folder (a `mktemp -d` clone, /root).
+ */
+let userBin = BIN;
+beforeAll(() => {
+  assertBuilt();
+  if (process.getuid?.() !== 0) return;
+  const copy = tempDir('kg-cli-');
+  chmodSync(copy.path, 0o755);
+  for (const part of ['bin', 'dist', 'rules', 'schemas', 'package.json']) {
+    cpSync(join(dirname(dirname(BIN)), part), join(copy.path, part), { recursive: true });
+  }
+  userBin = join(copy.path, 'bin/keyguard.js');
+  return copy.cleanup;
+});
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
@@ -30,7 +45,7 @@ function asUser(args: readonly string[], cwd: string) {
   const command = root ? 'setpriv' : process.execPath;
   const prefix = root ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [];
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NO_COLOR: '1', HOME: cwd };
-  const r = spawnSync(command, [...prefix, BIN, ...args], {
+  const r = spawnSync(command, [...prefix, userBin, ...args], {
     cwd,
     env,
     input: '',
