@@ -72,6 +72,26 @@ var init_errors = __esm({
   }
 });
 
+// src/engine/first-index.ts
+function firstIndex(length, reached) {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (reached(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+function lowerBound(sorted, value) {
+  return firstIndex(sorted.length, (i) => sorted[i] >= value);
+}
+var init_first_index = __esm({
+  "src/engine/first-index.ts"() {
+    "use strict";
+  }
+});
+
 // src/engine/entropy.ts
 function shannonEntropy(value) {
   if (value.length === 0) return 0;
@@ -19570,20 +19590,10 @@ function headerLines(text2, index) {
     lines.push(index.lineOf(m.index));
   return lines;
 }
-function lowerBound2(sorted, value) {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 function sameSection(headers, a, b) {
   const top = Math.min(a, b);
   const bottom = Math.max(a, b);
-  const above = lowerBound2(headers, top + 1) - 1;
+  const above = lowerBound(headers, top + 1) - 1;
   const header = headers[above];
   if (header === void 0 || top - header > SECTION_LINES) return false;
   return (headers[above + 1] ?? Number.POSITIVE_INFINITY) > bottom;
@@ -19669,7 +19679,7 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
       const secretLine = index.lineOf(secret.start);
       const within = (span, wide) => {
         const near2 = [];
-        let below = lowerBound2(table.lines, secretLine);
+        let below = lowerBound(table.lines, secretLine);
         let above = below - 1;
         const lineAt = (i) => table.lines[i];
         while (near2.length < PER_SECRET) {
@@ -19733,6 +19743,7 @@ var LABELLED_LINES, LABELLED_CHARS, SECTION_LINES, INI_HEADER, PER_SECRET, SECTI
 var init_pair = __esm({
   "src/engine/pair.ts"() {
     "use strict";
+    init_first_index();
     LABELLED_LINES = 20;
     LABELLED_CHARS = 3e3;
     SECTION_LINES = 120;
@@ -20180,14 +20191,7 @@ function viewsOf(text2, runs) {
   return views;
 }
 function firstEndingAfter(segments, offset) {
-  let lo = 0;
-  let hi = segments.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (segments[mid].viewEnd <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndex(segments.length, (i) => segments[i].viewEnd > offset);
 }
 function plainOffset(view, offset) {
   const before = view.segments[firstEndingAfter(view.segments, offset) - 1];
@@ -20213,16 +20217,6 @@ function mapMatch(view, m) {
   const start = m.start < first.viewStart ? plainOffset(view, m.start) : first.run.start;
   const end = m.end > last.viewEnd ? plainOffset(view, m.end) : last.run.end;
   return { match: { ...m, start, end }, runs };
-}
-function lowerBound3(sorted, value) {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 function scanDecoded(text2, pack, plain, plainOnly, scan3) {
   const ctx = decodeContext(pack);
@@ -20250,7 +20244,7 @@ ${m.value}`;
     const starts = plainStarts.get(`${x.match.rule.id}
 ${x.match.value}`);
     if (starts === void 0) return void 0;
-    const i = lowerBound3(starts, x.match.start);
+    const i = lowerBound(starts, x.match.start);
     const at = starts[i];
     return at !== void 0 && at < x.match.end ? plainAt.get(`${x.match.rule.id}@${at}`) : void 0;
   };
@@ -20292,6 +20286,7 @@ ${x.match.value}`);
 var init_scan_decoded = __esm({
   "src/engine/decode/scan-decoded.ts"() {
     "use strict";
+    init_first_index();
     init_pair();
     init_find_encoded();
   }
@@ -20442,13 +20437,7 @@ function sortedByStart(list) {
   return [...list].sort((a, b) => a.start - b.start);
 }
 function overlapsAny(sorted, start, end) {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (sorted[mid].start < end) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstIndex(sorted.length, (i) => sorted[i].start >= end);
   return lo > 0 && sorted[lo - 1].end > start;
 }
 function gluedKeyIds(text2, rule2, found) {
@@ -20516,6 +20505,7 @@ var GLUE_REACH, MAX_RUN, isCapital, fixedLength;
 var init_glued_values = __esm({
   "src/engine/glued-values.ts"() {
     "use strict";
+    init_first_index();
     init_match();
     init_scan_regions();
     GLUE_REACH = 512;
@@ -21137,14 +21127,7 @@ function prepareMasks(spans) {
   return out;
 }
 function firstEndingAfter2(masks, offset) {
-  let lo = 0;
-  let hi = masks.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (masks[mid].end <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndex(masks.length, (i) => masks[i].end > offset);
 }
 function looseSpans(text2, from, to, masks) {
   const pieces = [];
@@ -21228,6 +21211,7 @@ var CONTEXT, RUN_EXTEND, RUN_CHAR2, MAX_STARS, LOOSE;
 var init_mask_line = __esm({
   "src/engine/mask-line.ts"() {
     "use strict";
+    init_first_index();
     init_loose_secrets();
     CONTEXT = 80;
     RUN_EXTEND = 120;
@@ -21243,14 +21227,7 @@ function positionalTokens(pairs, tokens, text2) {
   if (pairs.length === 0 || tokens.length === 0) return found;
   const ends = pairs.map((p) => p.secret.end).sort((a, b) => a - b);
   for (const t of tokens) {
-    let lo = 0;
-    let hi = ends.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (ends[mid] <= t.start) lo = mid + 1;
-      else hi = mid;
-    }
-    const end = ends[lo - 1];
+    const end = ends[firstIndex(ends.length, (i) => ends[i] > t.start) - 1];
     if (end === void 0 || t.start - end > MAX_GAP) continue;
     if (ARGUMENT_GAP.test(text2.slice(end, t.start))) found.add(t);
   }
@@ -21260,6 +21237,7 @@ var ARGUMENT_GAP, MAX_GAP;
 var init_positional_token = __esm({
   "src/engine/positional-token.ts"() {
     "use strict";
+    init_first_index();
     ARGUMENT_GAP = /^["'`]?\s*,\s*(?:[A-Za-z_][\w.:]*\s*\(\s*)?(?:[A-Za-z_]\w*\s*[=:]\s*)?[@$]?["'`]?$/;
     MAX_GAP = 80;
   }
@@ -21422,13 +21400,7 @@ function reportableTest(ranges2) {
   const maxEnd = [];
   for (const r of sorted) maxEnd.push(Math.max(maxEnd.at(-1) ?? Number.NEGATIVE_INFINITY, r.end));
   return (loc) => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (sorted[mid].start <= loc.endLine) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstIndex(sorted.length, (i) => sorted[i].start > loc.endLine);
     return lo > 0 && maxEnd[lo - 1] >= loc.line;
   };
 }
@@ -21654,6 +21626,7 @@ var init_detect = __esm({
   "src/engine/detect.ts"() {
     "use strict";
     init_scan_decoded();
+    init_first_index();
     init_glued_values();
     init_inline_markers();
     init_key_facts();
@@ -22456,6 +22429,7 @@ function baselineFromData(raw, file) {
 }
 
 // src/engine/collect-credentials.ts
+init_first_index();
 init_value_checks();
 var TOKENS = /* @__PURE__ */ new WeakMap();
 function tokenTable(matches, index) {
@@ -22472,16 +22446,6 @@ function tokenTable(matches, index) {
     TOKENS.set(matches, table);
   }
   return table;
-}
-function lowerBound(sorted, value) {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 function nearestToken(keyId, matches, index, withinLines) {
   const { tokens, starts, lines } = tokenTable(matches, index);

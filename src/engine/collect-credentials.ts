@@ -1,4 +1,5 @@
 import type { Finding } from '../model/finding.js';
+import { lowerBound } from './first-index.js';
 import type { LineIndex } from './line-index.js';
 import type { RawMatch } from './match.js';
 import { isPlausibleValue } from './value-checks.js';
@@ -67,17 +68,6 @@ function tokenTable(matches: readonly RawMatch[], index: LineIndex): TokenTable 
     TOKENS.set(matches, table);
   }
   return table;
-}
-
-function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -10,6 +10,7 @@ import type {
 import type { CompiledPack, CompiledRule, RuleSpec } from '../model/rule.js';
 import type { CredentialCollector } from './collect-credentials.js';
 import { scanDecoded } from './decode/scan-decoded.js';
+import { firstIndex } from './first-index.js';
 import { gluedKeyIds, gluedSecrets, isPacked } from './glued-values.js';
 import { markerLines } from './inline-markers.js';
 import { keyFactsFor } from './key-facts.js';
@@ -111,13 +112,7 @@ function reportableTest(ranges: readonly LineRange[] | undefined): (loc: Locatio
   for (const r of sorted) maxEnd.push(Math.max(maxEnd.at(-1) ?? Number.NEGATIVE_INFINITY, r.end));
   return (loc) => {
     // The last range starting at or before loc.endLine; some range up to it must end >= loc.line.
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((sorted[mid] as LineRange).start <= loc.endLine) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstIndex(sorted.length, (i) => (sorted[i] as LineRange).start > loc.endLine);
     return lo > 0 && (maxEnd[lo - 1] as number) >= loc.line;
   };
 }

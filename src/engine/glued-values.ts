@@ -1,4 +1,5 @@
 import type { CompiledPack, CompiledRule } from '../model/rule.js';
+import { firstIndex } from './first-index.js';
 import { findMatches, type RawMatch } from './match.js';
 import { keywordOffsets } from './scan-regions.js';
 
@@ -96,13 +97,7 @@ function sortedByStart(list: readonly RawMatch[]): RawMatch[] {
 }
 
 function overlapsAny(sorted: readonly RawMatch[], start: number, end: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as RawMatch).start < end) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstIndex(sorted.length, (i) => (sorted[i] as RawMatch).start >= end);
   // The last match starting before `end` is the only one that can reach past `start`.
   return lo > 0 && (sorted[lo - 1] as RawMatch).end > start;
 }

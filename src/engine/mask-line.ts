@@ -1,3 +1,4 @@
+import { firstIndex } from './first-index.js';
 import { looseSecrets } from './loose-secrets.js';
 
 /** A span of the chunk text to replace by its redacted form when the line is shown. */
@@ -40,14 +41,7 @@ export function prepareMasks(spans: readonly MaskSpan[]): MaskSpan[] {
 
 /** Index of the first span ending after `offset`, in disjoint spans sorted by start. */
 function firstEndingAfter(masks: readonly MaskSpan[], offset: number): number {
-  let lo = 0;
-  let hi = masks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((masks[mid] as MaskSpan).end <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndex(masks.length, (i) => (masks[i] as MaskSpan).end > offset);
 }
 
 /**

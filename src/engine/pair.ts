@@ -1,5 +1,6 @@
 import type { PairBasis } from '../model/finding.js';
 import type { CompiledPair } from '../model/rule.js';
+import { lowerBound } from './first-index.js';
 import type { LineIndex } from './line-index.js';
 import type { RawMatch } from './match.js';
 
@@ -81,18 +82,6 @@ function headerLines(text: string, index: LineIndex): number[] {
   for (const m of text.matchAll(/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/gm))
     lines.push(index.lineOf(m.index));
   return lines;
-}
-
-/** Index of the first element of a sorted array that is >= value. */
-function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** True when both lines sit in one INI section: the same header above them, none in between. */

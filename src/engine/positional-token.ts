@@ -1,3 +1,4 @@
+import { firstIndex } from './first-index.js';
 import type { RawMatch } from './match.js';
 import type { PairedMatch } from './pair.js';
 
@@ -30,14 +31,7 @@ export function positionalTokens(
   const ends = pairs.map((p) => p.secret.end).sort((a, b) => a - b);
   for (const t of tokens) {
     // The last secret end at or before the token's start.
-    let lo = 0;
-    let hi = ends.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((ends[mid] as number) <= t.start) lo = mid + 1;
-      else hi = mid;
-    }
-    const end = ends[lo - 1];
+    const end = ends[firstIndex(ends.length, (i) => (ends[i] as number) > t.start) - 1];
     if (end === undefined || t.start - end > MAX_GAP) continue;
     if (ARGUMENT_GAP.test(text.slice(end, t.start))) found.add(t);
   }

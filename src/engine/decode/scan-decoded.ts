@@ -1,4 +1,5 @@
 import type { CompiledPack } from '../../model/rule.js';
+import { firstIndex, lowerBound } from '../first-index.js';
 import type { MaskSpan } from '../mask-line.js';
 import type { RawMatch } from '../match.js';
 import { LABELLED_CHARS, LABELLED_LINES } from '../pair.js';
@@ -109,14 +110,7 @@ function viewsOf(text: string, runs: readonly EncodedRun[]): View[] {
 
 /** Index of the first segment ending after `offset` (segments are sorted and disjoint). */
 function firstEndingAfter(segments: readonly Segment[], offset: number): number {
-  let lo = 0;
-  let hi = segments.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((segments[mid] as Segment).viewEnd <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndex(segments.length, (i) => (segments[i] as Segment).viewEnd > offset);
 }
 
 /** A view offset outside every run, at chunk offsets: shifted by the runs before it. */
@@ -152,17 +146,6 @@ function mapMatch(view: View, m: RawMatch): Mapped {
   const start = m.start < first.viewStart ? plainOffset(view, m.start) : first.run.start;
   const end = m.end > last.viewEnd ? plainOffset(view, m.end) : last.run.end;
   return { match: { ...m, start, end }, runs };
-}
-
-function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
