@@ -1,8 +1,8 @@
-import type { ByteScan } from './byte-scan.js';
+import { type ByteScan, MAX_BITS, MAX_WORDS } from './byte-scan.js';
 
 /** What one rule needs to find in the bytes before its regex can match. */
 export interface ByteRule {
-  /** The rule's keywords, as bits of `ByteFilter.words`: one of them must occur. */
+  /** The output bits of the rule's keywords (see `ByteFilter.bits`): one of them must occur. */
   readonly mask: number;
   /** Every value of the rule holds a run of this many base64-like bytes (0: no such promise). */
   readonly minRun: number;
@@ -17,6 +17,8 @@ export interface ByteRule {
 export interface ByteFilter {
   /** The keywords as ASCII/UTF-8 bytes, then as UTF-16; undefined when every window must be decoded. */
   readonly words?: readonly Buffer[];
+  /** The scanner output bit of each of `words` (keywords with the same meaning share one). */
+  readonly bits?: readonly number[];
   readonly rules?: readonly ByteRule[];
   /** From one scanner pass: some rule can match in these bytes' UTF-8 view. */
   wants(scan: ByteScan): boolean;
@@ -63,9 +65,20 @@ export interface FilterRule {
   readonly minRun?: number;
   /**
    * The keywords of an encoded key (base64 or escaped key IDs): looked for as ASCII only (their
-   * UTF-16 forms would take scanner bits for nothing), and reported by `ByteFilter.encoded`.
+   * UTF-16 forms would take scanner slots for nothing), and reported by `ByteFilter.encoded`.
    */
   readonly encoded?: boolean;
+}
+
+/**
+ * Output bits for keyword forms: forms with the same meaning (the same rules, the same form: ASCII
+ * or UTF-16) share one, since `wants`, `wants16` and `encoded` only ask which rules' keywords
+ * occur. Past MAX_BITS meanings, bits are shared further (a rule is then wanted for another's
+ * keyword too: more windows decoded, never fewer).
+ */
+function bitsOf(meanings: readonly string[]): number[] {
+  const distinct = [...new Set(meanings)];
+  return meanings.map((m) => 2 ** (distinct.indexOf(m) % MAX_BITS));
 }
 
 /**
@@ -76,33 +89,39 @@ export function createByteFilter(rules: readonly FilterRule[] | undefined): Byte
   if (rules === undefined || rules.some((r) => r.keywords.filter((k) => k !== '').length === 0))
     return DECODE_EVERYTHING;
   const unique = [...new Set(rules.flatMap((r) => r.keywords))].filter((k) => k !== '');
-  const index = new Map(unique.map((k, i) => [k, i]));
   const ascii = unique.map((k) => Buffer.from(k, 'utf8'));
   const wide = new Set(rules.filter((r) => r.encoded !== true).flatMap((r) => r.keywords));
   const asciiOnly = new Set(
     rules.filter((r) => r.encoded === true).flatMap((r) => r.keywords.filter((k) => !wide.has(k))),
   );
-  const utf16 = unique
-    .filter((k) => !asciiOnly.has(k))
-    .map(utf16Form)
-    .filter((b) => b.length > 0);
+  const wideWords = unique.filter((k) => !asciiOnly.has(k) && utf16Form(k).length > 0);
+  const utf16 = wideWords.map(utf16Form);
+  // What a keyword means: the rules it belongs to.
+  const owners = (k: string) =>
+    rules.flatMap((r, i) => (r.keywords.includes(k) ? [i] : [])).join(',');
   // The scanner looks for both forms in one pass, the UTF-16 ones after the ASCII ones, when they
-  // fit in its 30 keyword bits; otherwise UTF-16 is searched for only where a NUL byte occurs.
-  const both = ascii.length + utf16.length <= 30;
-  const utf16Mask = both ? utf16.reduce((m, _, i) => m | (1 << (ascii.length + i)), 0) : 0;
+  // fit in its keyword slots and their meanings in its bits; otherwise UTF-16 is searched for only
+  // where a NUL byte occurs.
+  const asciiMeanings = unique.map((k) => `a${owners(k)}`);
+  const wideMeanings = wideWords.map((k) => `w${owners(k)}`);
+  const both =
+    ascii.length + utf16.length <= MAX_WORDS &&
+    new Set([...asciiMeanings, ...wideMeanings]).size <= MAX_BITS;
+  const bits = bitsOf(both ? [...asciiMeanings, ...wideMeanings] : asciiMeanings);
+  const bitOf = new Map(unique.map((k, i) => [k, bits[i] as number]));
+  const utf16Mask = both ? bits.slice(ascii.length).reduce((m, b) => m | b, 0) : 0;
   const byteRules = rules.map((r) => ({
-    // Keywords past bit 30 cannot be told apart: such a rule is wanted whenever any word occurs.
-    mask: r.keywords.reduce((m, k) => {
-      const i = index.get(k);
-      return i === undefined ? m : i < 30 ? m | (1 << i) : -1;
-    }, 0),
+    mask: r.keywords.reduce((m, k) => m | (bitOf.get(k) ?? 0), 0),
     minRun: r.minRun ?? 0,
   }));
-  // Encoded keywords are told apart only when each has its own bit.
+  // Encoded keywords are told apart only when their bits are theirs alone.
   const encodedRules = byteRules.filter((_, i) => rules[i]?.encoded === true);
-  const encodedKnown = encodedRules.length > 0 && encodedRules.every((r) => r.mask > 0);
+  const plainMask = byteRules.reduce((m, r, i) => (rules[i]?.encoded === true ? m : m | r.mask), 0);
+  const encodedKnown =
+    encodedRules.length > 0 && encodedRules.every((r) => r.mask > 0 && (r.mask & plainMask) === 0);
   return {
     words: both ? [...ascii, ...utf16] : ascii,
+    bits,
     rules: byteRules,
     wants: (scan) => byteRules.some((r) => (scan.words & r.mask) !== 0 && scan.maxRun >= r.minRun),
     ...(both ? { wants16: (scan: ByteScan) => (scan.words & utf16Mask) !== 0 } : {}),

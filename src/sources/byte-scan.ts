@@ -2,7 +2,7 @@ import { BYTE_SCAN_WASM } from './byte-scan.generated.js';
 
 /** What one pass over some bytes found (see byte-scan.wat). */
 export interface ByteScan {
-  /** Bit w set when keyword w occurs. */
+  /** The output bits (bits 0–29) of the keywords that occur: bit w for keyword w unless told otherwise. */
   readonly words: number;
   /** A NUL byte occurs (the bytes may hold UTF-16 text). */
   readonly nul: boolean;
@@ -23,8 +23,10 @@ export interface ByteScanner {
   scanBytes(buf: Buffer, start: number, end: number): ByteScan;
 }
 
-/** Keywords one scanner tracks at most (one bit each, beside the NUL bit). */
-export const MAX_WORDS = 30;
+/** Keywords one scanner tracks at most. */
+export const MAX_WORDS = 64;
+/** Output bits, beside the NUL bit: keywords beyond this many must share bits. */
+export const MAX_BITS = 30;
 const MAX_WORD_BYTES = 31;
 const ARENA_OFFSET = 65536;
 /** Room for one read window and a little slack: the scanner reads one byte past a block. */
@@ -76,19 +78,31 @@ const TABLES: readonly (readonly [number, number])[] = [
   [112, 128],
 ];
 
+/** Buckets kept for the UTF-16 forms when there are any (see bucketsOf). */
+const WIDE_BUCKETS = 2;
+
 /**
  * Buckets group keywords that share a first byte and whether their second is NUL (the UTF-16
  * forms): within a bucket the nibble tables mix, so similar keywords together keep false
- * candidates rare.
+ * candidates rare. UTF-16 forms get buckets of their own: a bucket whose keywords all have a NUL
+ * second byte yields no candidate in text without NULs (most files), however its first bytes mix.
+ * The ASCII keys are spread in byte order, so neighbours (`A`/`C`, `_`/`a`) share a bucket.
  */
 function bucketsOf(words: readonly Buffer[]): number[] {
-  const keys = words.map((w) => `${w[0]}:${w[1] === 0 ? 0 : 1}`);
-  const distinct = [...new Set(keys)];
-  return keys.map((k) => distinct.indexOf(k) % BUCKETS);
+  const keys = words.map((w) => `${w[1] === 0 ? 'w' : 'a'}${String.fromCharCode(w[0] as number)}`);
+  const wide = [...new Set(keys.filter((k) => k.startsWith('w')))].sort();
+  const narrow = [...new Set(keys.filter((k) => k.startsWith('a')))].sort();
+  const wideBuckets = wide.length === 0 ? 0 : WIDE_BUCKETS;
+  const narrowBuckets = BUCKETS - wideBuckets;
+  return keys.map((k) =>
+    k.startsWith('w')
+      ? narrowBuckets + (wide.indexOf(k) % wideBuckets)
+      : Math.floor((narrow.indexOf(k) * narrowBuckets) / narrow.length),
+  );
 }
 
 /** Writes the bucket tables for `words` (see the memory map in byte-scan.wat). */
-function writeTables(mem: Uint8Array, words: readonly Buffer[]): void {
+function writeTables(mem: Uint8Array, words: readonly Buffer[], bits: readonly number[]): void {
   const view = new DataView(mem.buffer);
   mem.fill(0, 0, ARENA_OFFSET);
   mem.set(RUN_LO, 80);
@@ -106,25 +120,40 @@ function writeTables(mem: Uint8Array, words: readonly Buffer[]): void {
         if (byte === undefined || byte >> 4 === n) mem[hi + n] = (mem[hi + n] as number) | bit;
       }
     });
-    view.setInt32(256 + b * 4, view.getInt32(256 + b * 4, true) | (1 << index), true);
+    view.setBigUint64(
+      256 + b * 8,
+      view.getBigUint64(256 + b * 8, true) | (1n << BigInt(index)),
+      true,
+    );
     mem[512 + index * 32] = w.length;
     mem.set(w, 512 + index * 32 + 1);
+    view.setInt32(2560 + index * 4, bits[index] as number, true);
   });
 }
 
 /**
  * A scanner for these keywords, or undefined when WebAssembly SIMD is not available or the keywords
- * do not fit (more than MAX_WORDS, an empty one, or one longer than 31 bytes).
+ * do not fit (more than MAX_WORDS, an empty one, one longer than 31 bytes, or an output bit
+ * outside bits 0–29). `bits[w]` is what keyword w reports (default: bit w, so at most MAX_BITS).
  */
-export function createByteScanner(words: readonly Buffer[]): ByteScanner | undefined {
+export function createByteScanner(
+  words: readonly Buffer[],
+  bits: readonly number[] = words.map((_, i) => 2 ** i),
+): ByteScanner | undefined {
   if (words.length > MAX_WORDS || words.some((w) => w.length === 0 || w.length > MAX_WORD_BYTES))
+    return undefined;
+  const allBits = 2 ** MAX_BITS - 1;
+  if (
+    bits.length !== words.length ||
+    bits.some((b) => !Number.isInteger(b) || b <= 0 || (b & allBits) !== b)
+  )
     return undefined;
   const module = wasmModule();
   if (module === undefined) return undefined;
   const exports = new (wasm as Wasm).Instance(module).exports as ScanExports;
   // The memory never grows, so these views stay valid.
   const mem = new Uint8Array(exports.memory.buffer);
-  writeTables(mem, words);
+  writeTables(mem, words, bits);
   const arena = Buffer.from(exports.memory.buffer, ARENA_OFFSET, ARENA_BYTES);
   const scan = (start: number, end: number): ByteScan => {
     const hits = exports.scan(ARENA_OFFSET + start, ARENA_OFFSET + end);

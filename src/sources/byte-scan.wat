@@ -6,7 +6,9 @@
 ;; Keywords are found with 3-byte fingerprints in up to 8 buckets (the "Teddy" idea): the low and
 ;; high nibbles of each byte and of the two after it look up bucket bits in six 16-entry tables;
 ;; a lane whose six lookups share a bucket is a candidate, verified byte by byte against that
-;; bucket's keywords. The cost per 16 bytes does not depend on how many keywords there are.
+;; bucket's keywords. The cost per 16 bytes does not depend on how many keywords there are. Up to
+;; 64 keywords; each reports the output bit it was given, so keywords whose presence means the
+;; same thing to the caller can share one of the 30 bits.
 ;;
 ;; Memory: tables in the first 64 KiB (written by byte-scan.ts), the data arena from 65536.
 ;;   0   T0lo  bucket bits by the low nibble of a keyword's first byte   (16 bytes)
@@ -17,8 +19,9 @@
 ;;   112 T2lo, 128 T2hi: the same for a keyword's third byte (every bucket when it has none)
 ;;   80  run class bits by low nibble, 96 by high nibble (see RUN_LO/RUN_HI in byte-scan.ts)
 ;;   160 nwords (i32)
-;;   256 bucket b's keywords as a bitmask of keyword indexes (i32 × 8)
-;;   512 keyword w: its length (1 byte), then its bytes (up to 31)       (32 bytes each)
+;;   256 bucket b's keywords as a bitmask of keyword indexes (i64 × 8)
+;;   512 keyword w: its length (1 byte), then its bytes (up to 31)       (32 bytes each, w < 64)
+;;   2560 keyword w's output bits (i32 each): keywords may share a bit (see byte-filter.ts)
 (module
   (memory (export "memory") 100)
   (global $maxRun (export "maxRun") (mut i32) (i32.const 0))
@@ -42,22 +45,25 @@
         (br $each)))
     (i32.const 1))
 
-  ;; Keywords of the buckets in $bits occurring at $p, as a bitmask of keyword indexes.
+  ;; The output bits of the keywords of the buckets in $bits occurring at $p.
   (func $verify (param $bits i32) (param $p i32) (param $end i32) (result i32)
-    (local $b i32) (local $words i32) (local $w i32) (local $hits i32)
+    (local $b i32) (local $words i64) (local $w i32) (local $hits i32)
     (block $done
       (loop $buckets
         (br_if $done (i32.eqz (local.get $bits)))
         (local.set $b (i32.ctz (local.get $bits)))
         (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
-        (local.set $words (i32.load (i32.add (i32.const 256) (i32.shl (local.get $b) (i32.const 2)))))
+        (local.set $words (i64.load (i32.add (i32.const 256) (i32.shl (local.get $b) (i32.const 3)))))
         (block $next
           (loop $each
-            (br_if $next (i32.eqz (local.get $words)))
-            (local.set $w (i32.ctz (local.get $words)))
-            (local.set $words (i32.and (local.get $words) (i32.sub (local.get $words) (i32.const 1))))
+            (br_if $next (i64.eqz (local.get $words)))
+            (local.set $w (i32.wrap_i64 (i64.ctz (local.get $words))))
+            (local.set $words (i64.and (local.get $words) (i64.sub (local.get $words) (i64.const 1))))
             (if (call $matchAt (local.get $w) (local.get $p) (local.get $end))
-              (then (local.set $hits (i32.or (local.get $hits) (i32.shl (i32.const 1) (local.get $w))))))
+              (then
+                (local.set $hits
+                  (i32.or (local.get $hits)
+                    (i32.load (i32.add (i32.const 2560) (i32.shl (local.get $w) (i32.const 2))))))))
             (br $each)))
         (br $buckets)))
     (local.get $hits))
@@ -74,7 +80,7 @@
           (i32.or (i32.eq (local.get $c) (i32.const 43)) (i32.eq (local.get $c) (i32.const 47)))
           (i32.or (i32.eq (local.get $c) (i32.const 92)) (i32.eq (local.get $c) (i32.const 37)))))))
 
-  ;; Scans [$start, $end): returns the keywords found (bit w for keyword w, up to 30) and bit 30
+  ;; Scans [$start, $end): returns the output bits of the keywords found (bits 0–29) and bit 30
   ;; when a NUL byte occurs; sets maxRun to the longest run of base64-like bytes.
   (func (export "scan") (param $start i32) (param $end i32) (result i32)
     (local $i i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $c v128) (local $nul v128)

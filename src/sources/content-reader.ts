@@ -188,7 +188,7 @@ export class ContentReader {
     const overlap = options.overlapBytes ?? OVERLAP_BYTES;
     this.half = Math.max(1, Math.floor(Math.min(overlap, this.window / 4) / 2));
     const words = options.filter.words;
-    this.scanner = words === undefined ? undefined : createByteScanner(words);
+    this.scanner = words === undefined ? undefined : createByteScanner(words, options.filter.bits);
   }
 
   /** The reused read buffer: the scanner's own memory when there is one (read once, scanned in place). */

@@ -51,6 +51,27 @@ describe('detectChunk', () => {
     }
   });
 
+  it('reports a lone secret under a camelCase, kebab, dotted or phrase label', () => {
+    const { reported } = scanText(
+      'awsKey: "{{SECRET}}"\n\n\nAwsAccessKey = "{{SECRET#2}}"\n\n\naws-key: {{SECRET#3}}\n' +
+        '\n\n\nAWS Access Key: {{SECRET#4}}\n\n\naws.access.key={{SECRET#5}}\n',
+    );
+    expect(reported.map(brief)).toEqual([
+      'aws-secret-access-key@1:10',
+      'aws-secret-access-key@4:17',
+      'aws-secret-access-key@7:10',
+      'aws-secret-access-key@11:17',
+      'aws-secret-access-key@14:16',
+    ]);
+  });
+
+  it('does not take a camelCase AWS name that holds no secret for a label', () => {
+    const text =
+      'awsKeyName: "my-key-pair"\nawsKey: "{{HEX40}}"\nawsRequestSignature: "{{B64_40}}"\n' +
+      'AwsRegion = "{{B64_40#2}}"\nawsAccessKey: "aws-key-id-placeholder"\n';
+    expect(scanText(text).findings).toEqual([]);
+  });
+
   it('does not take a key name that is no AWS label for one', () => {
     const text =
       'aws_region = "us-east-1"\nCACHE_KEY = "{{B64_40}}"\napi_key: {{B64_40#2}}\n' +

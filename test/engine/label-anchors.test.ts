@@ -30,6 +30,28 @@ describe('labelAnchorOffsets', () => {
     }
   });
 
+  it('keeps a camelCase, kebab, dotted or spaced AWS name (the `aws` words)', () => {
+    for (const name of [
+      'awsKey',
+      'AwsAccessKey',
+      'AWSKEY',
+      'AWSAccessKey',
+      'aws-key',
+      'AWS-ACCESS-KEY',
+      'aws.access.key',
+      'aws access key',
+      'AWS Access Key',
+    ]) {
+      expect(anchors(`${name}: v`, SECRET).length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('drops an `aws` word whose name says no key or secret', () => {
+    for (const text of ['AwsRegion: v', 'awsAccount = v', 'aws-amplify: v', 'AWS Account: v']) {
+      expect(anchors(text, SECRET), text).toEqual([]);
+    }
+  });
+
   it('reads a phrase around the keyword, as label reading does', () => {
     expect(anchors('AWS Secret Access Key [None]: v', SECRET)).toEqual(['cret']);
     expect(anchors('the AWS signing _key: v', SECRET)).toEqual(['_key']);

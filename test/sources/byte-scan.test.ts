@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleByteScan } from '../../scripts/wasm.mjs';
 import { createByteFilter } from '../../src/sources/byte-filter.js';
-import { ARENA_BYTES, createByteScanner } from '../../src/sources/byte-scan.js';
+import {
+  ARENA_BYTES,
+  createByteScanner,
+  MAX_BITS,
+  MAX_WORDS,
+} from '../../src/sources/byte-scan.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const WORDS = [
@@ -97,11 +102,36 @@ describe('the SIMD byte scanner (byte-scan.wat)', () => {
     expect(() => scanner.scanBytes(Buffer.alloc(ARENA_BYTES + 1), 0, ARENA_BYTES + 1)).toThrow();
   });
 
-  it('declines what it cannot track: too many keywords, or keywords too long', () => {
-    expect(
-      createByteScanner(Array.from({ length: 31 }, (_, i) => Buffer.from(`w${i}`))),
-    ).toBeUndefined();
+  it('declines what it cannot track: too many keywords, keywords too long, bits out of range', () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => Buffer.from(`w${i}`));
+    expect(createByteScanner(many(MAX_WORDS + 1), Array(MAX_WORDS + 1).fill(1))).toBeUndefined();
+    // Without bits of their own choosing, each keyword needs its own bit.
+    expect(createByteScanner(many(MAX_BITS + 1))).toBeUndefined();
     expect(createByteScanner([Buffer.alloc(32, 0x41)])).toBeUndefined();
+    expect(createByteScanner([Buffer.from('AKIA')], [2 ** MAX_BITS])).toBeUndefined();
+    expect(createByteScanner([Buffer.from('AKIA')], [0])).toBeUndefined();
+  });
+
+  it('reports the bit each keyword was given: up to MAX_WORDS keywords sharing bits', () => {
+    // Every keyword of 64 distinct ones, each reporting bit (index % 7): the reference again.
+    const words = Array.from({ length: MAX_WORDS }, (_, i) =>
+      Buffer.from(
+        `${'AKISBCcretCRET_kYXdzJpZ2lu'[i % 26]}${String.fromCharCode(97 + (i % 23))}${i}`,
+      ),
+    );
+    const bits = words.map((_, i) => 2 ** (i % 7));
+    const scanner = createByteScanner(words, bits);
+    if (scanner === undefined) throw new Error('no scanner');
+    for (let seed = 1; seed <= 200; seed++) {
+      const buf = randomBuffer(seed, 300);
+      // Plant a few keywords at random places.
+      for (let k = 0; k < 3; k++) {
+        const w = words[(seed * 7 + k * 13) % words.length] as Buffer;
+        w.copy(buf, (seed * 31 + k * 97) % (buf.length - w.length));
+      }
+      const want = words.reduce((m, w, i) => (buf.includes(w) ? m | (bits[i] as number) : m), 0);
+      expect(scanner.scanBytes(buf, 0, buf.length).words, `seed ${seed}`).toBe(want);
+    }
   });
 
   it('wants a rule only with one of its keywords and the value run it promises', () => {
@@ -111,5 +141,34 @@ describe('the SIMD byte scanner (byte-scan.wat)', () => {
     expect(scan(0b10, 39)).toBe(false);
     expect(scan(0b10, 40)).toBe(true);
     expect(scan(0, 400)).toBe(false);
+  });
+
+  it('gives keywords of the same rules one bit, so more keywords fit in the scanner', () => {
+    const filter = createByteFilter([
+      { keywords: ['AKIA', 'ABIA'] },
+      { keywords: ['cret', 'aws', 'AWS'], minRun: 40 },
+      { keywords: ['QUtJ', 'FLSU'], minRun: 24, encoded: true },
+    ]);
+    const ascii = filter.bits?.slice(0, 7);
+    expect(ascii?.[0]).toBe(ascii?.[1]);
+    expect(new Set(ascii?.slice(2, 5)).size).toBe(1);
+    expect(ascii?.[5]).toBe(ascii?.[6]);
+    expect(new Set(ascii).size).toBe(3);
+    // UTF-16 forms report their own bits (encoded keywords have none).
+    expect(filter.words?.length).toBe(12);
+    expect(filter.wants16).toBeDefined();
+    const awsBit = filter.bits?.[3] as number;
+    expect(filter.wants({ words: awsBit, nul: false, maxRun: 40 })).toBe(true);
+    expect(filter.encoded?.({ words: awsBit, nul: false, maxRun: 40 })).toBe(false);
+    expect(filter.wants16?.({ words: awsBit, nul: false, maxRun: 40 })).toBe(false);
+  });
+
+  it('shares bits further past 30 meanings, wanting more windows, never fewer', () => {
+    const rules = Array.from({ length: 40 }, (_, i) => ({ keywords: [`k${i}x`] }));
+    const filter = createByteFilter(rules);
+    expect(filter.wants16).toBeUndefined();
+    filter.bits?.forEach((bit, i) => {
+      expect(filter.wants({ words: bit, nul: false, maxRun: 0 }), `keyword ${i}`).toBe(true);
+    });
   });
 });

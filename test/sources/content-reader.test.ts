@@ -11,6 +11,7 @@ import type { ScanStats, Skipped } from '../../src/model/outcome.js';
 import { BUILTIN_PACK, BUILTIN_PACK_FILE } from '../../src/rules/builtin-pack.js';
 import { compilePacks } from '../../src/rules/compile-pack.js';
 import { createByteFilter } from '../../src/sources/byte-filter.js';
+import { MAX_WORDS } from '../../src/sources/byte-scan.js';
 import { ContentReader, type ReaderOptions } from '../../src/sources/content-reader.js';
 import { fakePair } from '../helpers/fake-keys.js';
 
@@ -48,8 +49,8 @@ const builtinRules = pack.rules.map((r) => ({
 }));
 const FILTERS = {
   scanner: packByteFilter(pack),
-  'scanner, ASCII only': createByteFilter([...builtinRules, dummy(8)]),
-  'no scanner': createByteFilter([...builtinRules, dummy(25)]),
+  'scanner, ASCII only': createByteFilter([...builtinRules, dummy(MAX_WORDS / 2)]),
+  'no scanner': createByteFilter([...builtinRules, dummy(MAX_WORDS)]),
 };
 let filter = FILTERS.scanner;
 
@@ -115,6 +116,22 @@ for (const [name, chosen] of Object.entries(FILTERS)) {
           const { found } = scanBytes(encode(text(p)));
           expect(where(found)).toEqual(['aws-access-key-pair@2:21']);
         });
+      }
+
+      // The byte filter must let these lines in by their `aws` word: none says "secret" or `_key`.
+      const labelled = ['awsKey: "%s"', 'AwsAccessKey = "%s"', 'aws-key: %s', 'AWS Access Key: %s'];
+      for (const shape of labelled) {
+        for (const [name, encode] of [
+          ...cases.slice(0, 4),
+          ['UTF-8', (s: string) => Buffer.from(s)],
+        ] as const) {
+          it(`finds a secret under ${shape.split(/[:=]/)[0]} alone, in ${name}`, () => {
+            const line = shape.replace('%s', fakePair().secret);
+            const { found } = scanBytes(encode(`# settings\n${line}\nregion: us-east-1\n`));
+            const column = line.search(/[A-Za-z0-9+/]{40}/) + 1;
+            expect(where(found)).toEqual([`aws-secret-access-key@2:${column}`]);
+          });
+        }
       }
 
       it('never throws on any short prefix of a BOM (nothing to decode is nothing found)', () => {
@@ -238,9 +255,9 @@ for (const [name, chosen] of Object.entries(FILTERS)) {
 describe('the reader configurations under test', () => {
   it('really differ: UTF-16 in the scanner, ASCII only, and too many keywords for it', () => {
     expect(FILTERS.scanner.wants16).toBeDefined();
-    expect(FILTERS.scanner.words?.length).toBeLessThanOrEqual(30);
+    expect(FILTERS.scanner.words?.length).toBeLessThanOrEqual(MAX_WORDS);
     expect(FILTERS['scanner, ASCII only'].wants16).toBeUndefined();
-    expect(FILTERS['scanner, ASCII only'].words?.length).toBeLessThanOrEqual(30);
-    expect(FILTERS['no scanner'].words?.length).toBeGreaterThan(30);
+    expect(FILTERS['scanner, ASCII only'].words?.length).toBeLessThanOrEqual(MAX_WORDS);
+    expect(FILTERS['no scanner'].words?.length).toBeGreaterThan(MAX_WORDS);
   });
 });

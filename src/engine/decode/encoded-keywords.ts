@@ -2,7 +2,7 @@
  * What the reader's byte prefilter looks for so that encoded keys reach the engine: the fixed
  * base64 characters of `AKIA` and `ASIA` at each alignment (`QUtJ`/`QVNJ`, `FLSU`/`FTSU`, and
  * `0lB`, shared by both at the third), and an escaped `A` as URL, JSON/JS and HTML write it.
- * Few on purpose, and ASCII only: each is one of the SIMD scanner's 30 keyword bits. A chunk
+ * Few on purpose, and ASCII only: each takes one of the SIMD scanner's 64 keyword slots. A chunk
  * whose bytes hold none of them is marked `plainOnly`: there only base64 values after a secret's
  * label are decoded. Other prefixes (`ABIA`, `ACCA`) and base64 of base64 are found where one of
  * these occurs too (see docs/design.md).
