@@ -140,4 +140,95 @@ describe('archives and compressed files are opened, whatever their names', () =>
       'artifacts/bundle.zip!deploy/keys.env',
     );
   });
+
+  it('finds a key the editor cut into runs in Word, Excel, PowerPoint and OpenDocument files', () => {
+    const [w, x, pp, o] = [fakePair(), fakePair(), fakePair(), fakePair()];
+    // How editors store text typed in several sittings: each piece its own run.
+    const runs = (v: string, tag: string) =>
+      [v.slice(0, 5), v.slice(5, 13), v.slice(13)]
+        .map((piece) => `<${tag}>${piece}</${tag}>`)
+        .join('<w:proofErr w:type="spellEnd"/>');
+    const docx = zipBuffer([
+      { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+      {
+        name: 'word/document.xml',
+        data: Buffer.from(
+          `<?xml version="1.0"?>\r\n<w:document><w:body>\n  <w:p><w:r><w:t xml:space="preserve">Access key: </w:t></w:r><w:r>${runs(w.id, 'w:t')}</w:r></w:p>\n  <w:p><w:r><w:t>Secret key: </w:t></w:r><w:r>${runs(w.secret, 'w:t')}</w:r></w:p></w:body></w:document>`,
+        ),
+      },
+    ]);
+    const xlsx = zipBuffer([
+      {
+        name: 'xl/sharedStrings.xml',
+        data: Buffer.from(
+          `<sst><si><r><t>aws_access_key_id=</t></r><r>${runs(x.id, 't')}</r></si><si><r><t>aws_secret_access_key=</t></r><r>${runs(x.secret, 't')}</r></si></sst>`,
+        ),
+      },
+    ]);
+    const pptx = zipBuffer([
+      {
+        name: 'ppt/slides/slide2.xml',
+        data: Buffer.from(
+          `<p:sld><a:p><a:r><a:t>AWS_ACCESS_KEY_ID </a:t></a:r><a:r>${runs(pp.id, 'a:t')}</a:r></a:p><a:p><a:r><a:t>AWS_SECRET_ACCESS_KEY </a:t></a:r>${runs(pp.secret, 'a:t')}</a:p></p:sld>`,
+        ),
+      },
+    ]);
+    const odt = zipBuffer([
+      { name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.text'), method: 0 },
+      {
+        name: 'content.xml',
+        data: Buffer.from(
+          `<office:document-content><text:p>key id <text:span>${o.id.slice(0, 9)}</text:span>${o.id.slice(9)}</text:p><text:p>secret access key <text:span text:style-name="T1">${o.secret.slice(0, 20)}</text:span>${o.secret.slice(20)}</text:p></office:document-content>`,
+        ),
+      },
+    ]);
+    const dir = folder({
+      'notes.docx': docx,
+      'keys.xlsx': xlsx,
+      'deck.pptx': pptx,
+      'memo.odt': odt,
+    });
+    const { code, report, stdout, stderr } = scan(dir);
+    expect(code, stderr).toBe(1);
+    expect(
+      report.findings
+        .filter((f) => f.ruleId === 'aws-access-key-pair')
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual([
+      'deck.pptx!ppt/slides/slide2.xml!text',
+      'keys.xlsx!xl/sharedStrings.xml!text',
+      'memo.odt!content.xml!text',
+      'notes.docx!word/document.xml!text',
+    ]);
+    expect(report.incomplete).toBeUndefined();
+    expect(leaks(stdout, [w, x, pp, o])).toEqual([]);
+
+    // The same in the pre-commit gate, where the document arrives as a blob.
+    const r = repo();
+    r.write('docs/notes.docx', docx);
+    r.git('add', '.');
+    const staged = runCli(['staged', '-f', 'json'], { cwd: r.dir, env: r.env });
+    expect(staged.code, staged.stderr).toBe(1);
+    expect((JSON.parse(staged.stdout) as Report).findings.map((f) => f.path)).toContain(
+      'docs/notes.docx!word/document.xml!text',
+    );
+  });
+
+  it('a key left whole in an Office part is reported once, from its text', () => {
+    const p = fakePair();
+    const docx = zipBuffer([
+      {
+        name: 'word/document.xml',
+        data: Buffer.from(
+          `<w:document><w:p><w:r><w:t>aws_access_key_id = ${p.id}</w:t></w:r></w:p><w:p><w:r><w:t>aws_secret_access_key = ${p.secret}</w:t></w:r></w:p></w:document>`,
+        ),
+      },
+    ]);
+    const { code, report, stderr } = scan(folder({ 'a.docx': docx }));
+    expect(code, stderr).toBe(1);
+    expect(report.findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual([
+      'aws-access-key-pair a.docx!word/document.xml!text',
+    ]);
+  });
 });

@@ -24,6 +24,8 @@ export type ContainerEvent =
       readonly kind: 'member';
       readonly name: string;
       readonly open: (scope: MemberScope) => AsyncIterable<Buffer>;
+      /** True when `open` may be called again to read the member once more (a zip's random access). */
+      readonly reopens?: boolean;
     }
   | {
       readonly kind: 'skipped';

@@ -4,6 +4,7 @@ import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './archive-limits.js'
 import type { ContainerEvent, ContainerPlace } from './container-event.js';
 import { ExpansionBudget } from './expansion-budget.js';
 import { MemberScope } from './member-scope.js';
+import { isOfficeTextPart, officeText } from './office-text.js';
 import { peekHead } from './peek-head.js';
 import { readGzip } from './read-gzip.js';
 import { readTar } from './read-tar.js';
@@ -84,6 +85,9 @@ async function* expandContainer(
       };
     } else {
       yield* expandMember(event.name, event.open, place);
+      if (event.reopens === true && isOfficeTextPart(event.name) && !place.budget.halted) {
+        yield* officeTextView(event.name, event.open, place);
+      }
     }
     if (place.budget.halted) return;
   }
@@ -130,6 +134,29 @@ async function* expandMember(
     if (!MemberScope.isStop(error)) throw error;
   } finally {
     await leave(all);
+  }
+  if (scope.skip !== undefined) yield scope.skip;
+}
+
+/**
+ * An Office part read a second time with its markup taken out (office-text.ts), as
+ * `part.xml!text`: a key cut into runs by the editor is whole there. A finding in it stands for
+ * the raw part's own, which the report drops as an echo of the same key (apply-filters.ts).
+ */
+async function* officeTextView(
+  name: string,
+  open: (scope: MemberScope) => AsyncIterable<Buffer>,
+  place: ContainerPlace,
+): AsyncGenerator<ArchiveItem> {
+  const path = join(join(place.path, name), 'text');
+  const scope = new MemberScope(path, place.scope);
+  const text = officeText(open(scope));
+  const data = new EntryData(text);
+  try {
+    yield { kind: 'entry', path, data };
+  } finally {
+    data.close();
+    await leave(text);
   }
   if (scope.skip !== undefined) yield scope.skip;
 }

@@ -155,20 +155,25 @@ async function* readEntries(zip: ZipFile, place: ContainerPlace): AsyncGenerator
     }
     // The ratio is taken against the compressed bytes read so far, not the entry's declared
     // size: a bomb's kernel is a small part of a large entry, or the declared size may lie.
-    let consumed = 0;
-    const raw = rawEntry(zip, dataStart, entry.compressedSize, (n) => {
-      consumed += n;
-    });
+    // Each `open` reads the entry afresh (random access): an Office part is read twice, once as
+    // it is and once as text (office-text.ts).
+    const { compressedSize } = entry;
     yield {
       kind: 'member',
       name,
-      open: (scope) =>
-        meteredData(
+      reopens: true,
+      open: (scope) => {
+        let consumed = 0;
+        const raw = rawEntry(zip, dataStart, compressedSize, (n) => {
+          consumed += n;
+        });
+        return meteredData(
           method === DEFLATED
             ? pipeThrough(raw, createInflateRaw({ chunkSize: PIECE_BYTES }))
             : raw,
           { scope, budget: place.budget, compressedBytes: () => consumed, what: 'zip entry' },
-        ),
+        );
+      },
     };
   }
 }
