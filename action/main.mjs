@@ -350,7 +350,7 @@ var BYTE_SCAN_WASM;
 var init_byte_scan_generated = __esm({
   "src/sources/byte-scan.generated.ts"() {
     "use strict";
-    BYTE_SCAN_WASM = "AGFzbQEAAAABEwNgA39/fwF/YAF/AX9gAn9/AX8DBQQAAAECBQMBAGQGBgF/AUEACwcaAwZtZW1vcnkCAAZtYXhSdW4DAARzY2FuAAMKzQYEWgEDf0GABCAAQQV0aiEDIAMtAAAhBCABIARqIAJLBEBBAA8LQQAhBQJAA0AgBSAETw0BIAEgBWotAAAgA0EBaiAFai0AAEcEQEEADwsgBUEBaiEFDAALC0EBC2EBBH8CQANAIABFDQEgAGghAyAAIABBAWtxIQBBgAIgA0ECdGooAgAhBAJAA0AgBEUNASAEaCEFIAQgBEEBa3EhBCAFIAEgAhAABEAgBkEBIAV0ciEGCwwACwsMAAsLIAYLNwAgAEHBAGtBGkkgAEHhAGtBGklyIABBMGtBCkkgAEErRiAAQS9GciAAQdwARiAAQSVGcnJycgvVBAQBfwZ7B38DeyAAIQL9DAAAAAAAAAAAAAAAAAAAAAAhBwJAA0AgAkEQaiABSw0BIAL9AAQAIQMgAkEBav0ABAAhBCACQQJq/QAEACEFIAcgA/0MAAAAAAAAAAAAAAAAAAAAAP0j/VAhB/0MDw8PDw8PDw8PDw8PDw8PDyEQIAMgEP1OIREgA0EE/a0BIBD9TiESQQD9AAQAIBH9DkEQ/QAEACAS/Q79TkEg/QAEACAEIBD9Tv0OQTD9AAQAIARBBP2tASAQ/U79Dv1OQfAA/QAEACAFIBD9Tv0OQYAB/QAEACAFQQT9rQEgEP1O/Q79Tv1O/U4hBiAG/VMEQEHAACAG/QsEACAG/QwAAAAAAAAAAAAAAAAAAAAA/ST9ZCENAkADQCANRQ0BIA1oIQ4gDSANQQFrcSENIAxBwAAgDmotAAAgAiAOaiABEAFyIQwMAAsLC0HQAP0ABAAgEf0OQeAA/QAEACAS/Q79Tv0MAAAAAAAAAAAAAAAAAAAAAP0kIQggCP1kIQkgCUH//wNGBEAgCkEQaiEKBSAKIAlBf3NoaiEKIAogC0sEQCAKIQsLIAlB//8DcyEPIA9nQRBrIQoLIAogC0sEQCAKIQsLIAJBEGohAgwACwsCQANAIAIgAU8NASACLQAAIQ8gD0UEQP0M/////////////////////yEHCyAPEAIEQCAKQQFqIQogCiALSwRAIAohCwsFQQAhCgsgDEH/ASACIAEQAXIhDCACQQFqIQIMAAsLIAskACAH/VMEQCAMQYCAgIAEciEMCyAMCw==";
+    BYTE_SCAN_WASM = "AGFzbQEAAAABEwNgA39/fwF/YAF/AX9gAn9/AX8DBQQAAAECBQMBAGQGBgF/AUEACwcaAwZtZW1vcnkCAAZtYXhSdW4DAARzY2FuAAMK2QYEWgEDf0GABCAAQQV0aiEDIAMtAAAhBCABIARqIAJLBEBBAA8LQQAhBQJAA0AgBSAETw0BIAEgBWotAAAgA0EBaiAFai0AAEcEQEEADwsgBUEBaiEFDAALC0EBC20DAX8BfgJ/AkADQCAARQ0BIABoIQMgACAAQQFrcSEAQYACIANBA3RqKQMAIQQCQANAIARQDQEgBHqnIQUgBCAEQgF9gyEEIAUgASACEAAEQCAGQYAUIAVBAnRqKAIAciEGCwwACwsMAAsLIAYLNwAgAEHBAGtBGkkgAEHhAGtBGklyIABBMGtBCkkgAEErRiAAQS9GciAAQdwARiAAQSVGcnJycgvVBAQBfwZ7B38DeyAAIQL9DAAAAAAAAAAAAAAAAAAAAAAhBwJAA0AgAkEQaiABSw0BIAL9AAQAIQMgAkEBav0ABAAhBCACQQJq/QAEACEFIAcgA/0MAAAAAAAAAAAAAAAAAAAAAP0j/VAhB/0MDw8PDw8PDw8PDw8PDw8PDyEQIAMgEP1OIREgA0EE/a0BIBD9TiESQQD9AAQAIBH9DkEQ/QAEACAS/Q79TkEg/QAEACAEIBD9Tv0OQTD9AAQAIARBBP2tASAQ/U79Dv1OQfAA/QAEACAFIBD9Tv0OQYAB/QAEACAFQQT9rQEgEP1O/Q79Tv1O/U4hBiAG/VMEQEHAACAG/QsEACAG/QwAAAAAAAAAAAAAAAAAAAAA/ST9ZCENAkADQCANRQ0BIA1oIQ4gDSANQQFrcSENIAxBwAAgDmotAAAgAiAOaiABEAFyIQwMAAsLC0HQAP0ABAAgEf0OQeAA/QAEACAS/Q79Tv0MAAAAAAAAAAAAAAAAAAAAAP0kIQggCP1kIQkgCUH//wNGBEAgCkEQaiEKBSAKIAlBf3NoaiEKIAogC0sEQCAKIQsLIAlB//8DcyEPIA9nQRBrIQoLIAogC0sEQCAKIQsLIAJBEGohAgwACwsCQANAIAIgAU8NASACLQAAIQ8gD0UEQP0M/////////////////////yEHCyAPEAIEQCAKQQFqIQogCiALSwRAIAohCwsFQQAhCgsgDEH/ASACIAEQAXIhDCACQQFqIQIMAAsLIAskACAH/VMEQCAMQYCAgIAEciEMCyAMCw==";
   }
 });
 
@@ -367,11 +367,16 @@ function wasmModule() {
   return compiled ?? void 0;
 }
 function bucketsOf(words) {
-  const keys = words.map((w) => `${w[0]}:${w[1] === 0 ? 0 : 1}`);
-  const distinct = [...new Set(keys)];
-  return keys.map((k) => distinct.indexOf(k) % BUCKETS);
+  const keys = words.map((w) => `${w[1] === 0 ? "w" : "a"}${String.fromCharCode(w[0])}`);
+  const wide = [...new Set(keys.filter((k) => k.startsWith("w")))].sort();
+  const narrow = [...new Set(keys.filter((k) => k.startsWith("a")))].sort();
+  const wideBuckets = wide.length === 0 ? 0 : WIDE_BUCKETS;
+  const narrowBuckets = BUCKETS - wideBuckets;
+  return keys.map(
+    (k) => k.startsWith("w") ? narrowBuckets + wide.indexOf(k) % wideBuckets : Math.floor(narrow.indexOf(k) * narrowBuckets / narrow.length)
+  );
 }
-function writeTables(mem, words) {
+function writeTables(mem, words, bits) {
   const view = new DataView(mem.buffer);
   mem.fill(0, 0, ARENA_OFFSET);
   mem.set(RUN_LO, 80);
@@ -388,19 +393,27 @@ function writeTables(mem, words) {
         if (byte === void 0 || byte >> 4 === n) mem[hi + n] = mem[hi + n] | bit;
       }
     });
-    view.setInt32(256 + b * 4, view.getInt32(256 + b * 4, true) | 1 << index, true);
+    view.setBigUint64(
+      256 + b * 8,
+      view.getBigUint64(256 + b * 8, true) | 1n << BigInt(index),
+      true
+    );
     mem[512 + index * 32] = w.length;
     mem.set(w, 512 + index * 32 + 1);
+    view.setInt32(2560 + index * 4, bits[index], true);
   });
 }
-function createByteScanner(words) {
+function createByteScanner(words, bits = words.map((_, i) => 2 ** i)) {
   if (words.length > MAX_WORDS || words.some((w) => w.length === 0 || w.length > MAX_WORD_BYTES))
+    return void 0;
+  const allBits = 2 ** MAX_BITS - 1;
+  if (bits.length !== words.length || bits.some((b) => !Number.isInteger(b) || b <= 0 || (b & allBits) !== b))
     return void 0;
   const module = wasmModule();
   if (module === void 0) return void 0;
   const exports = new wasm.Instance(module).exports;
   const mem = new Uint8Array(exports.memory.buffer);
-  writeTables(mem, words);
+  writeTables(mem, words, bits);
   const arena = Buffer.from(exports.memory.buffer, ARENA_OFFSET, ARENA_BYTES);
   const scan3 = (start, end) => {
     const hits = exports.scan(ARENA_OFFSET + start, ARENA_OFFSET + end);
@@ -423,12 +436,13 @@ function createByteScanner(words) {
     }
   };
 }
-var MAX_WORDS, MAX_WORD_BYTES, ARENA_OFFSET, ARENA_BYTES, NUL_BIT, BUCKETS, wasm, compiled, RUN_LO, RUN_HI, TABLES;
+var MAX_WORDS, MAX_BITS, MAX_WORD_BYTES, ARENA_OFFSET, ARENA_BYTES, NUL_BIT, BUCKETS, wasm, compiled, RUN_LO, RUN_HI, TABLES, WIDE_BUCKETS;
 var init_byte_scan = __esm({
   "src/sources/byte-scan.ts"() {
     "use strict";
     init_byte_scan_generated();
-    MAX_WORDS = 30;
+    MAX_WORDS = 64;
+    MAX_BITS = 30;
     MAX_WORD_BYTES = 31;
     ARENA_OFFSET = 65536;
     ARENA_BYTES = 4 * 1024 * 1024;
@@ -442,6 +456,7 @@ var init_byte_scan = __esm({
       [32, 48],
       [112, 128]
     ];
+    WIDE_BUCKETS = 2;
   }
 });
 
@@ -535,6 +550,295 @@ var init_member_scope = __esm({
       }
       static isStop(error) {
         return error instanceof ArchiveStop;
+      }
+    };
+  }
+});
+
+// src/sources/archive/office-text.ts
+function isOfficeTextPart(name) {
+  return TEXT_PART.test(name) && !NO_TEXT.test(name);
+}
+async function* officeText(source) {
+  const view = new TextView();
+  for await (const piece of source) {
+    view.feed(piece);
+    yield* view.take();
+  }
+  view.end();
+  yield* view.take();
+}
+function nextOf(piece, from, a, b, c = a) {
+  let i = from;
+  while (i < piece.length) {
+    const byte = piece[i];
+    if (byte === a || byte === b || byte === c) break;
+    i++;
+  }
+  return i;
+}
+function endMatch(matched, b, dash) {
+  if (b === dash) return matched >= 2 ? 2 : matched + 1;
+  if (b === GT && matched === 2) return 3;
+  return 0;
+}
+function decodeEntity(name) {
+  const named = NAMED[name];
+  if (named !== void 0) return String.fromCharCode(named);
+  if (!name.startsWith("#")) return void 0;
+  const hex2 = name[1] === "x" || name[1] === "X";
+  const digits = name.slice(hex2 ? 2 : 1);
+  if (digits === "" || !(hex2 ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits)) return void 0;
+  const code = Number.parseInt(digits, hex2 ? 16 : 10);
+  if (code < 32 || code > 1114111 || code >= 55296 && code <= 57343) return void 0;
+  return String.fromCodePoint(code);
+}
+var TEXT_PART, NO_TEXT, LT, GT, AMP, SEMI, LF2, TAB, SPACE, QUOTE, APOS, LINE_BREAKS, TABS, SPACES, MAX_NAME, MAX_ENTITY, OUT_BYTES, MAX_BLANK, State, NAMED, TextView;
+var init_office_text = __esm({
+  "src/sources/archive/office-text.ts"() {
+    "use strict";
+    TEXT_PART = /^(?:(?:word|xl|ppt)\/(?:[^/]+\/)*[^/]+\.xml|content\.xml|styles\.xml)$/;
+    NO_TEXT = /^(?:word|xl|ppt)\/(?:theme|styles|fontTable|settings|webSettings)/;
+    LT = 60;
+    GT = 62;
+    AMP = 38;
+    SEMI = 59;
+    LF2 = 10;
+    TAB = 9;
+    SPACE = 32;
+    QUOTE = 34;
+    APOS = 39;
+    LINE_BREAKS = /* @__PURE__ */ new Set(["p", "h", "br", "cr", "si", "tr", "row", "line-break", "list-item"]);
+    TABS = /* @__PURE__ */ new Set(["tab", "tc", "c", "table-cell"]);
+    SPACES = /* @__PURE__ */ new Set(["s"]);
+    MAX_NAME = 32;
+    MAX_ENTITY = 10;
+    OUT_BYTES = 64 * 1024;
+    MAX_BLANK = 256;
+    State = {
+      Text: 0,
+      TagName: 1,
+      TagRest: 2,
+      Markup: 3,
+      Comment: 4,
+      CData: 5,
+      Entity: 6
+    };
+    NAMED = {
+      amp: 38,
+      lt: 60,
+      gt: 62,
+      quot: 34,
+      apos: 39
+    };
+    TextView = class {
+      #state = State.Text;
+      #name = "";
+      #closing = false;
+      #quote = 0;
+      /** Markup seen so far of a `<!…` or `<?…` construct, enough to tell a comment or CDATA. */
+      #markup = "";
+      /** How many bytes of a terminator (`-->`, `]]>`) have been seen. */
+      #matched = 0;
+      #entity = "";
+      #out = Buffer.allocUnsafe(OUT_BYTES);
+      #length = 0;
+      #ready = [];
+      /** Whitespace bytes at the start of the current text node, held back; -1 once it has text. */
+      #blank = 0;
+      #heldBlank = "";
+      feed(piece) {
+        for (let i = 0; i < piece.length; i++) {
+          const b = piece[i];
+          switch (this.#state) {
+            case State.Text:
+              if (b === LT) {
+                this.#state = State.TagName;
+                this.#name = "";
+                this.#closing = false;
+                this.#blank = 0;
+                this.#heldBlank = "";
+              } else if (b === AMP) {
+                this.#state = State.Entity;
+                this.#entity = "";
+                this.#inText();
+              } else if (this.#blank !== -1 && (b === SPACE || b === TAB || b === LF2 || b === 13)) {
+                this.#blank += 1;
+                this.#heldBlank += String.fromCharCode(b);
+                if (this.#blank > MAX_BLANK) this.#inText();
+              } else {
+                this.#inText();
+                const stop = nextOf(piece, i, LT, AMP);
+                this.#putRange(piece, i, stop);
+                i = stop - 1;
+              }
+              break;
+            case State.TagName:
+              this.#tagName(b);
+              break;
+            case State.TagRest:
+              if (this.#quote !== 0) {
+                if (b === this.#quote) this.#quote = 0;
+              } else if (b === QUOTE || b === APOS) {
+                this.#quote = b;
+              } else if (b === GT) {
+                this.#state = State.Text;
+                this.#tagEnd();
+              } else {
+                i = nextOf(piece, i, GT, QUOTE, APOS) - 1;
+              }
+              break;
+            case State.Markup:
+              this.#markupByte(b);
+              break;
+            case State.Comment:
+              this.#matched = endMatch(this.#matched, b, 45);
+              if (this.#matched === 3) this.#state = State.Text;
+              break;
+            case State.CData:
+              this.#cdata(b);
+              break;
+            case State.Entity:
+              this.#entityByte(b);
+              break;
+          }
+        }
+      }
+      end() {
+        if (this.#state === State.Entity) this.#putText(`&${this.#entity}`);
+        if (this.#length > 0) this.#flush();
+      }
+      /** Text has started in this node: the whitespace held back so far was part of it. */
+      #inText() {
+        if (this.#blank === -1) return;
+        const held = this.#heldBlank;
+        this.#blank = -1;
+        this.#heldBlank = "";
+        this.#putText(held);
+      }
+      /** The pieces filled so far, handed over once. */
+      take() {
+        const ready = this.#ready;
+        this.#ready = [];
+        return ready;
+      }
+      #tagName(b) {
+        if (this.#name === "" && !this.#closing) {
+          if (b === 47) {
+            this.#closing = true;
+            return;
+          }
+          if (b === 33 || b === 63) {
+            this.#state = State.Markup;
+            this.#markup = String.fromCharCode(b);
+            return;
+          }
+        }
+        if (b === GT) {
+          this.#state = State.Text;
+          this.#tagEnd();
+        } else if (b === SPACE || b === TAB || b === LF2 || b === 13 || b === 47) {
+          this.#state = State.TagRest;
+          this.#quote = 0;
+        } else if (this.#name.length < MAX_NAME) {
+          this.#name += String.fromCharCode(b);
+        }
+      }
+      #tagEnd() {
+        const colon = this.#name.lastIndexOf(":");
+        const local = colon === -1 ? this.#name : this.#name.slice(colon + 1);
+        if (LINE_BREAKS.has(local) && (this.#closing || local === "br" || local === "cr" || local === "line-break")) {
+          this.#put(LF2);
+        } else if (TABS.has(local) && (this.#closing || local === "tab")) {
+          this.#put(TAB);
+        } else if (SPACES.has(local) && !this.#closing) {
+          this.#put(SPACE);
+        }
+      }
+      #markupByte(b) {
+        if (this.#markup === "!d") {
+          if (b === GT) this.#state = State.Text;
+          return;
+        }
+        if (this.#markup === "!-" && b === 45) {
+          this.#state = State.Comment;
+          this.#matched = 0;
+          return;
+        }
+        if ("![CDATA[".startsWith(this.#markup + String.fromCharCode(b))) {
+          this.#markup += String.fromCharCode(b);
+          if (this.#markup === "![CDATA[") {
+            this.#state = State.CData;
+            this.#matched = 0;
+          }
+          return;
+        }
+        if (this.#markup.startsWith("?")) {
+          if (b === GT && this.#markup === "??") this.#state = State.Text;
+          this.#markup = b === 63 ? "??" : "?";
+          return;
+        }
+        if (this.#markup === "!" && b === 45) {
+          this.#markup = "!-";
+          return;
+        }
+        this.#markup = "!d";
+        if (b === GT) this.#state = State.Text;
+      }
+      #cdata(b) {
+        if (b === 93 && this.#matched < 2) {
+          this.#matched += 1;
+          return;
+        }
+        if (b === GT && this.#matched === 2) {
+          this.#state = State.Text;
+          this.#matched = 0;
+          return;
+        }
+        this.#inText();
+        for (; this.#matched > 0; this.#matched--) this.#put(93);
+        if (b === 93) {
+          this.#matched = 1;
+          return;
+        }
+        this.#put(b);
+      }
+      #entityByte(b) {
+        if (b === SEMI) {
+          this.#state = State.Text;
+          const decoded = decodeEntity(this.#entity);
+          this.#putText(decoded ?? `&${this.#entity};`);
+          return;
+        }
+        const word = b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 35;
+        if (!word || this.#entity.length >= MAX_ENTITY) {
+          this.#state = State.Text;
+          this.#putText(`&${this.#entity}`);
+          this.feed(Buffer.of(b));
+          return;
+        }
+        this.#entity += String.fromCharCode(b);
+      }
+      #putText(text2) {
+        for (const b of Buffer.from(text2, "utf8")) this.#put(b);
+      }
+      #putRange(piece, from, to) {
+        while (from < to) {
+          const n = Math.min(to - from, OUT_BYTES - this.#length);
+          piece.copy(this.#out, this.#length, from, from + n);
+          this.#length += n;
+          from += n;
+          if (this.#length === OUT_BYTES) this.#flush();
+        }
+      }
+      #put(b) {
+        this.#out[this.#length++] = b;
+        if (this.#length === OUT_BYTES) this.#flush();
+      }
+      #flush() {
+        this.#ready.push(this.#out.subarray(0, this.#length));
+        this.#out = Buffer.allocUnsafe(OUT_BYTES);
+        this.#length = 0;
       }
     };
   }
@@ -4972,17 +5276,21 @@ async function* readEntries(zip, place) {
       };
       continue;
     }
-    let consumed = 0;
-    const raw = rawEntry(zip, dataStart, entry.compressedSize, (n) => {
-      consumed += n;
-    });
+    const { compressedSize } = entry;
     yield {
       kind: "member",
       name,
-      open: (scope) => meteredData(
-        method === DEFLATED ? pipeThrough(raw, createInflateRaw({ chunkSize: PIECE_BYTES })) : raw,
-        { scope, budget: place.budget, compressedBytes: () => consumed, what: "zip entry" }
-      )
+      reopens: true,
+      open: (scope) => {
+        let consumed = 0;
+        const raw = rawEntry(zip, dataStart, compressedSize, (n) => {
+          consumed += n;
+        });
+        return meteredData(
+          method === DEFLATED ? pipeThrough(raw, createInflateRaw({ chunkSize: PIECE_BYTES })) : raw,
+          { scope, budget: place.budget, compressedBytes: () => consumed, what: "zip entry" }
+        );
+      }
     };
   }
 }
@@ -5139,6 +5447,9 @@ async function* expandContainer(format, input, place) {
       };
     } else {
       yield* expandMember(event.name, event.open, place);
+      if (event.reopens === true && isOfficeTextPart(event.name) && !place.budget.halted) {
+        yield* officeTextView(event.name, event.open, place);
+      }
     }
     if (place.budget.halted) return;
   }
@@ -5180,6 +5491,19 @@ async function* expandMember(name, open, place) {
   }
   if (scope.skip !== void 0) yield scope.skip;
 }
+async function* officeTextView(name, open, place) {
+  const path = join(join(place.path, name), "text");
+  const scope = new MemberScope(path, place.scope);
+  const text2 = officeText(open(scope));
+  const data = new EntryData(text2);
+  try {
+    yield { kind: "entry", path, data };
+  } finally {
+    data.close();
+    await leave(text2);
+  }
+  if (scope.skip !== void 0) yield scope.skip;
+}
 async function leave(all) {
   try {
     await all?.return(void 0);
@@ -5206,6 +5530,7 @@ var init_expand_archive = __esm({
     init_archive_limits();
     init_expansion_budget();
     init_member_scope();
+    init_office_text();
     init_peek_head();
     init_read_gzip();
     init_read_tar();
@@ -5290,7 +5615,7 @@ function fillFrom(fd, buf, from) {
   }
   return filled;
 }
-var WINDOW_BYTES, OVERLAP_BYTES, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF2, ContentReader;
+var WINDOW_BYTES, OVERLAP_BYTES, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF3, ContentReader;
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
@@ -5310,7 +5635,7 @@ var init_content_reader = __esm({
     NOFOLLOW = constants2.O_NOFOLLOW ?? 0;
     NONBLOCK = constants2.O_NONBLOCK ?? 0;
     OPEN_FLAGS = constants2.O_RDONLY | NOFOLLOW | NONBLOCK;
-    LF2 = 10;
+    LF3 = 10;
     ContentReader = class {
       options;
       window;
@@ -5326,7 +5651,7 @@ var init_content_reader = __esm({
         const overlap = options2.overlapBytes ?? OVERLAP_BYTES;
         this.half = Math.max(1, Math.floor(Math.min(overlap, this.window / 4) / 2));
         const words = options2.filter.words;
-        this.scanner = words === void 0 ? void 0 : createByteScanner(words);
+        this.scanner = words === void 0 ? void 0 : createByteScanner(words, options2.filter.bits);
       }
       /** The reused read buffer: the scanner's own memory when there is one (read once, scanned in place). */
       scratch() {
@@ -5778,7 +6103,7 @@ var init_content_reader = __esm({
         let next = end;
         if (!last) {
           ownTo = utf8Boundary(buf, end - this.half, ownFrom);
-          const lineStart = buf.lastIndexOf(LF2, ownTo - this.half - 1);
+          const lineStart = buf.lastIndexOf(LF3, ownTo - this.half - 1);
           next = lineStart >= ownTo - 2 * this.half && lineStart >= start ? lineStart + 1 : utf8Boundary(buf, ownTo - this.half, start + 1);
           if (next <= start) next = Math.max(start + 1, ownTo - this.half);
         }
@@ -5869,7 +6194,7 @@ var init_content_reader = __esm({
       advance(p, buf, start, next) {
         let lines = 0;
         let last = -1;
-        for (let at = buf.indexOf(LF2, start); at !== -1 && at < next; at = buf.indexOf(LF2, at + 1)) {
+        for (let at = buf.indexOf(LF3, start); at !== -1 && at < next; at = buf.indexOf(LF3, at + 1)) {
           lines++;
           last = at;
           if (buf[at + 1] === 0) p.line16[p.base + at - start & 1]++;
@@ -5966,7 +6291,7 @@ var require_ignore = __commonJS({
     }
     var UNDEFINED = void 0;
     var EMPTY2 = "";
-    var SPACE = " ";
+    var SPACE2 = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
     var BOM = "\uFEFF";
@@ -6100,7 +6425,7 @@ var require_ignore = __commonJS({
           const escaped = pattern[index + 1];
           if (escaped === SLASH4 && index + 2 === length) {
             out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
             out += pattern.slice(index, index + 2);
           } else {
             out += hold(
@@ -6146,8 +6471,8 @@ var require_ignore = __commonJS({
         //   ever starts again inside it -- `(\\+?) ` did, which made a long run
         //   quadratic.
         /(\\+)( ?)/g,
-        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
-        ESCAPE + SPACE
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE2 : run,
+        ESCAPE + SPACE2
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
       //   whenever the run fills a path segment: it starts the pattern or follows
@@ -6538,7 +6863,7 @@ var require_ignore = __commonJS({
           lineEnd--;
         }
         end = lineEnd;
-        while (body[end - 1] === SPACE) {
+        while (body[end - 1] === SPACE2) {
           end--;
         }
         if (!stripLineEnd || body[end - 1] !== "\n") {
@@ -6553,7 +6878,7 @@ var require_ignore = __commonJS({
       while (body[end - backslashes - 1] === ESCAPE) {
         backslashes++;
       }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
     };
     var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
       let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
@@ -6566,7 +6891,7 @@ var require_ignore = __commonJS({
         body = body.slice(1);
       }
       const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
         body = trimEnd(body, stripLineEnd);
       }
       if (!body || hasTrailingBackslash(body)) {
@@ -19328,7 +19653,28 @@ var init_aws = __esm({
           description: "A 40-character AWS secret access key, recognised by its AWS label or by a key ID nearby. With its key ID it signs requests as the key's owner.",
           pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9+/_\\-])(?<![A-Za-z0-9_\\-]\\.)((?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){40})(?![A-Za-z0-9+/=_\\-]|%2[BbFf]|%3[Dd]|\\.[A-Za-z0-9_\\-])",
           secretGroup: 1,
-          keywords: ["cret", "CRET", "_key", "_KEY"],
+          keywords: [
+            "cret",
+            "CRET",
+            "_key",
+            "_KEY",
+            "awsK",
+            "awsA",
+            "AwsK",
+            "AwsA",
+            "AWSK",
+            "AWSA",
+            "aws-k",
+            "aws-a",
+            "AWS-K",
+            "AWS-A",
+            "aws.k",
+            "aws.a",
+            "aws k",
+            "aws a",
+            "AWS K",
+            "AWS A"
+          ],
           minEntropy: 4,
           minValueRun: 40,
           report: "labelled",
@@ -19945,7 +20291,7 @@ function decodeEntities(text2) {
   return text2.replace(
     /&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos));/g,
     (whole, dec, hex2, named) => {
-      if (named !== void 0) return NAMED[named] ?? whole;
+      if (named !== void 0) return NAMED2[named] ?? whole;
       const code = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
       return fromCode(code) ?? whole;
     }
@@ -19986,14 +20332,14 @@ function findEscapedRuns(text2) {
   }
   return runs;
 }
-var TRIGGER, ESCAPE_REACH, HEX, NAMED, SIMPLE, ANY_ESCAPE;
+var TRIGGER, ESCAPE_REACH, HEX, NAMED2, SIMPLE, ANY_ESCAPE;
 var init_find_escaped = __esm({
   "src/engine/decode/find-escaped.ts"() {
     "use strict";
     TRIGGER = /%(?:41|25(?:2[BbFf]|3[Dd]|41))|\\(?:u0041|u\{0*41\}|x41)|&#(?:0*65|[xX]0*41);/g;
     ESCAPE_REACH = 4096;
     HEX = /^[0-9A-Fa-f]+$/;
-    NAMED = {
+    NAMED2 = {
       amp: "&",
       lt: "<",
       gt: ">",
@@ -23725,7 +24071,7 @@ async function findRepoRoot(dir) {
 }
 
 // src/git/list-tree-files.ts
-var TAB = 9;
+var TAB2 = 9;
 var SLASH2 = 47;
 var ZERO = 48;
 var FILE = 0;
@@ -23768,7 +24114,7 @@ function parseStagedListing(out) {
   while (at < out.length) {
     let end = out.indexOf(0, at);
     if (end === -1) end = out.length;
-    const tab = out.indexOf(TAB, at);
+    const tab = out.indexOf(TAB2, at);
     if (tab !== -1 && tab < end) {
       const start = tab + 1;
       const again = n > 0 && out[tab - 1] !== ZERO && out.compare(out, list.starts[n - 1], list.ends[n - 1], start, end) === 0;
@@ -26998,6 +27344,7 @@ async function rulePackFromData(data, file) {
 }
 
 // src/sources/byte-filter.ts
+init_byte_scan();
 var DECODE_EVERYTHING = {
   wants: () => true,
   wants16: () => true,
@@ -27013,31 +27360,38 @@ function anyOf(words, buf, start, end) {
   for (const w of words) if (view.includes(w)) return true;
   return false;
 }
+function bitsOf(meanings) {
+  const distinct = [...new Set(meanings)];
+  return meanings.map((m) => 2 ** (distinct.indexOf(m) % MAX_BITS));
+}
 function createByteFilter(rules) {
   if (rules === void 0 || rules.some((r) => r.keywords.filter((k) => k !== "").length === 0))
     return DECODE_EVERYTHING;
   const unique = [...new Set(rules.flatMap((r) => r.keywords))].filter((k) => k !== "");
-  const index = new Map(unique.map((k, i) => [k, i]));
   const ascii = unique.map((k) => Buffer.from(k, "utf8"));
   const wide = new Set(rules.filter((r) => r.encoded !== true).flatMap((r) => r.keywords));
   const asciiOnly = new Set(
     rules.filter((r) => r.encoded === true).flatMap((r) => r.keywords.filter((k) => !wide.has(k)))
   );
-  const utf16 = unique.filter((k) => !asciiOnly.has(k)).map(utf16Form).filter((b) => b.length > 0);
-  const both = ascii.length + utf16.length <= 30;
-  const utf16Mask = both ? utf16.reduce((m, _, i) => m | 1 << ascii.length + i, 0) : 0;
+  const wideWords = unique.filter((k) => !asciiOnly.has(k) && utf16Form(k).length > 0);
+  const utf16 = wideWords.map(utf16Form);
+  const owners = (k) => rules.flatMap((r, i) => r.keywords.includes(k) ? [i] : []).join(",");
+  const asciiMeanings = unique.map((k) => `a${owners(k)}`);
+  const wideMeanings = wideWords.map((k) => `w${owners(k)}`);
+  const both = ascii.length + utf16.length <= MAX_WORDS && (/* @__PURE__ */ new Set([...asciiMeanings, ...wideMeanings])).size <= MAX_BITS;
+  const bits = bitsOf(both ? [...asciiMeanings, ...wideMeanings] : asciiMeanings);
+  const bitOf = new Map(unique.map((k, i) => [k, bits[i]]));
+  const utf16Mask = both ? bits.slice(ascii.length).reduce((m, b) => m | b, 0) : 0;
   const byteRules = rules.map((r) => ({
-    // Keywords past bit 30 cannot be told apart: such a rule is wanted whenever any word occurs.
-    mask: r.keywords.reduce((m, k) => {
-      const i = index.get(k);
-      return i === void 0 ? m : i < 30 ? m | 1 << i : -1;
-    }, 0),
+    mask: r.keywords.reduce((m, k) => m | (bitOf.get(k) ?? 0), 0),
     minRun: r.minRun ?? 0
   }));
   const encodedRules = byteRules.filter((_, i) => rules[i]?.encoded === true);
-  const encodedKnown = encodedRules.length > 0 && encodedRules.every((r) => r.mask > 0);
+  const plainMask = byteRules.reduce((m, r, i) => rules[i]?.encoded === true ? m : m | r.mask, 0);
+  const encodedKnown = encodedRules.length > 0 && encodedRules.every((r) => r.mask > 0 && (r.mask & plainMask) === 0);
   return {
     words: both ? [...ascii, ...utf16] : ascii,
+    bits,
     rules: byteRules,
     wants: (scan3) => byteRules.some((r) => (scan3.words & r.mask) !== 0 && scan3.maxRun >= r.minRun),
     ...both ? { wants16: (scan3) => (scan3.words & utf16Mask) !== 0 } : {},
@@ -27630,9 +27984,9 @@ init_finding();
 function isControl(code) {
   return code < 32 || code >= 127 && code <= 159 || code === 1564 || code === 8206 || code === 8207 || code === 8232 || code === 8233 || code >= 8234 && code <= 8238 || code >= 8294 && code <= 8297;
 }
-var NAMED2 = { 9: "\\t", 10: "\\n", 13: "\\r" };
+var NAMED3 = { 9: "\\t", 10: "\\n", 13: "\\r" };
 function escapeCode(code) {
-  const named = NAMED2[code];
+  const named = NAMED3[code];
   if (named !== void 0) return named;
   return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
 }

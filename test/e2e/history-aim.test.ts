@@ -244,5 +244,6 @@ describe('keyguard history: aiming', () => {
       expect(res.stderr, bad).toMatch(/--log-opts/);
     }
     expect(existsSync(join(r.dir, 'x'))).toBe(false);
-  });
+    // About 30 runs of the CLI: the ceiling catches a hang, not a slow machine.
+  }, 120_000);
 });
