@@ -5623,7 +5623,7 @@ var init_content_reader = __esm({
     init_sniff_archive();
     init_sniff_unopened();
     init_byte_scan();
-    WINDOW_BYTES = ARENA_BYTES;
+    WINDOW_BYTES = 1024 * 1024;
     OVERLAP_BYTES = 128 * 1024;
     SMALL_PIECES = 64 * 1024;
     SPARE_BUFFERS = 4;
@@ -5640,6 +5640,8 @@ var init_content_reader = __esm({
       options;
       window;
       half;
+      /** A stream up to this size is held until its end, in case that end shows a zip. */
+      holdBytes;
       buffer;
       /** Buffers of finished piece-by-piece reads, for the next ones. */
       spare = [];
@@ -5648,6 +5650,7 @@ var init_content_reader = __esm({
       constructor(options2) {
         this.options = options2;
         this.window = Math.min(options2.windowBytes ?? WINDOW_BYTES, WINDOW_BYTES);
+        this.holdBytes = Math.min(options2.windowBytes ?? ARENA_BYTES, ARENA_BYTES);
         const overlap = options2.overlapBytes ?? OVERLAP_BYTES;
         this.half = Math.max(1, Math.floor(Math.min(overlap, this.window / 4) / 2));
         const words = options2.filter.words;
@@ -5953,7 +5956,7 @@ var init_content_reader = __esm({
           windows.push(next.value);
           if (held === void 0) continue;
           heldBytes += next.value.length;
-          if (heldBytes <= this.window) held.push(Buffer.from(next.value));
+          if (heldBytes <= this.holdBytes) held.push(Buffer.from(next.value));
           else held = void 0;
         }
         if (tailed && endsAsZip(windows.tail())) {
