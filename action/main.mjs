@@ -5623,7 +5623,7 @@ var init_content_reader = __esm({
     init_sniff_archive();
     init_sniff_unopened();
     init_byte_scan();
-    WINDOW_BYTES = 1024 * 1024;
+    WINDOW_BYTES = 960 * 1024;
     OVERLAP_BYTES = 128 * 1024;
     SMALL_PIECES = 64 * 1024;
     SPARE_BUFFERS = 4;
@@ -6153,7 +6153,18 @@ var init_content_reader = __esm({
       emitUtf8(p, buf, start, end, ownFrom, ownTo, plainOnly) {
         const from = p.base === 0 && buf[start] === 239 && buf[start + 1] === 187 && buf[start + 2] === 191 ? start + 3 : start;
         const whole = ownFrom <= from && ownTo === end;
-        const encoding = isAscii(buf.subarray(from, end)) ? "latin1" : "utf8";
+        if (isAscii(buf.subarray(from, end))) {
+          const own = Math.max(from, ownFrom);
+          this.chunk(p, buf.toString("latin1", from, end), {
+            ...p.line === 1 ? {} : { firstLine: p.line },
+            ...p.column === 1 ? {} : { firstColumn: p.column },
+            ...whole ? {} : { ownFrom: own - from, ownTo: ownTo - from },
+            ...plainOnly ? { plainOnly: true } : {},
+            size: ownTo - own
+          });
+          return;
+        }
+        const encoding = "utf8";
         const pre = whole ? "" : buf.toString(encoding, from, Math.max(from, ownFrom));
         const mid = buf.toString(encoding, Math.max(from, ownFrom), ownTo);
         const post = ownTo === end ? "" : buf.toString(encoding, ownTo, end);

@@ -50,10 +50,13 @@ export interface ReadResult {
 /**
  * Files are read in windows of this size (the start of the scanner's arena); almost every file
  * fits in one. A window becomes a string of up to twice its size, and the engine's indexes over
- * it: 1 MiB windows instead of 4 MiB took the bench tree's peak RSS from ~205 to ~141 MiB at the
- * same CPU time (the 128 KiB overlap is re-read once per MiB of a large file).
+ * it: 1 MiB windows instead of 4 MiB took the bench tree's peak RSS from ~182 to ~131 MiB (the
+ * 128 KiB overlap is re-read once per window of a large file). Just under 1 MiB: Node makes a
+ * Latin-1 or UTF-16 string of more than ~1,000,000 bytes outside V8's heap, where dead window
+ * strings piled up (~20 MiB on a large JSON file) until a full collection; below it V8 counts
+ * them and frees them in step.
  */
-const WINDOW_BYTES = 1024 * 1024;
+const WINDOW_BYTES = 960 * 1024;
 /**
  * Consecutive windows overlap by this much, and each owns the findings that start in its middle
  * part: every owned finding has at least half of this as context on both sides, more than any
@@ -806,8 +809,22 @@ export class ContentReader {
         ? start + 3
         : start;
     const whole = ownFrom <= from && ownTo === end;
-    // Plain ASCII (most source) decodes as Latin-1: the same characters, copied, not validated.
-    const encoding = isAscii(buf.subarray(from, end)) ? 'latin1' : 'utf8';
+    // Plain ASCII (most source) decodes as Latin-1: the same characters, copied, not validated,
+    // one per byte, so the owned part is found by offset and the text is made once (three pieces
+    // joined are copied again when the engine first searches them).
+    if (isAscii(buf.subarray(from, end))) {
+      const own = Math.max(from, ownFrom);
+      this.chunk(p, buf.toString('latin1', from, end), {
+        ...(p.line === 1 ? {} : { firstLine: p.line }),
+        ...(p.column === 1 ? {} : { firstColumn: p.column }),
+        ...(whole ? {} : { ownFrom: own - from, ownTo: ownTo - from }),
+        ...(plainOnly ? { plainOnly: true } : {}),
+        size: ownTo - own,
+      });
+      return;
+    }
+    // UTF-8 in pieces: each piece's length in characters is where the owned part starts and ends.
+    const encoding = 'utf8';
     const pre = whole ? '' : buf.toString(encoding, from, Math.max(from, ownFrom));
     const mid = buf.toString(encoding, Math.max(from, ownFrom), ownTo);
     const post = ownTo === end ? '' : buf.toString(encoding, ownTo, end);

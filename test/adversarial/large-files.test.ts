@@ -8,7 +8,7 @@ import { assertBuilt, BIN, tempDir } from '../helpers/run-cli.js';
 
 // Issue 10, "no default size cap: large files are read in bounded chunks (overlapping so a key
 // across a chunk edge is found), memory stays flat whatever the file size", on the built CLI:
-// a ~300 MB file with keys cut by the reader's 1 MiB window edges, and the process's peak
+// a ~300 MB file with keys cut by the reader's 960 KiB window edges, and the process's peak
 // resident memory measured from inside it (a preloaded module reports getrusage at exit).
 
 beforeAll(() => assertBuilt());
@@ -18,7 +18,7 @@ afterEach(() => {
 });
 
 const MiB = 1024 * 1024;
-const WINDOW = MiB;
+const WINDOW = 960 * 1024;
 
 interface Report {
   findings: { ruleId: string; line: number; column: number }[];
@@ -31,7 +31,7 @@ describe('a ~300 MB file', () => {
     const t = tempDir('kg-large-');
     cleanups.push(t.cleanup);
     const file = join(t.path, 'huge.log');
-    // 100-byte lines; every key line is placed so that a window edge (a multiple of 1 MiB, where
+    // 100-byte lines; every key line is placed so that a window edge (a multiple of 960 KiB, where
     // the first read ends, and others further in) falls inside its key ID or secret.
     const line = Buffer.from(`${'filler text of an ordinary log line '.repeat(3).slice(0, 99)}\n`);
     const block = Buffer.alloc(MiB, line);
@@ -48,7 +48,7 @@ describe('a ~300 MB file', () => {
       lines += b === block ? blockLines : newlines(b);
       lastByte = b[b.length - 1] ?? lastByte;
     };
-    // The first read ends exactly at 1 MiB: the key ID planted there is cut by it. Later windows
+    // The first read ends exactly at 960 KiB: the key ID planted there is cut by it. Later windows
     // start on a line start near their predecessor's end, so the other keys sit at or near edges.
     const edges = [1, 2, 37, 60].map((k) => k * WINDOW);
     try {
