@@ -20492,6 +20492,311 @@ var init_find_encoded = __esm({
   }
 });
 
+// src/engine/decode/find-split.ts
+function readPiece(text2, at, limit) {
+  const q = text2.charAt(at);
+  let i = at + 1;
+  if (q !== "`") {
+    while (i < limit && i - at <= MAX_PIECE && isValue(text2, i)) i++;
+    if (i === at + 1 || text2.charAt(i) !== q) return void 0;
+    return { start: at + 1, end: i, value: text2.slice(at + 1, i), parts: 1, next: i + 1 };
+  }
+  let value = "";
+  let parts = 0;
+  let literal = false;
+  while (i < limit && value.length <= MAX_PIECE) {
+    if (isValue(text2, i)) {
+      value += text2.charAt(i++);
+      if (!literal) parts++;
+      literal = true;
+      continue;
+    }
+    if (text2.charAt(i) === "`") {
+      if (value === "") return void 0;
+      return { start: at + 1, end: i, value, parts, next: i + 1 };
+    }
+    if (!text2.startsWith("${", i)) return void 0;
+    let j = i + 2;
+    while (text2.charAt(j) === " ") j++;
+    const inner = text2.charAt(j);
+    if (inner !== '"' && inner !== "'") return void 0;
+    const piece = readPiece(text2, j, limit);
+    if (piece === void 0) return void 0;
+    j = piece.next;
+    while (text2.charAt(j) === " ") j++;
+    if (text2.charAt(j) !== "}") return void 0;
+    value += piece.value;
+    parts++;
+    literal = false;
+    i = j + 1;
+  }
+  return void 0;
+}
+function nextOpening(text2, at, limit, commas, breaks) {
+  const skip = (from) => {
+    let i2 = from;
+    while (i2 < limit) {
+      const c2 = text2.charAt(i2);
+      if (c2 === "\n") {
+        if (++breaks.n > MAX_BREAKS) return -1;
+      } else if (c2 === "\\" && (text2.charAt(i2 + 1) === "\n" || text2.charAt(i2 + 1) === "\r")) {
+      } else if (c2 !== " " && c2 !== "	" && c2 !== "\r") return i2;
+      i2++;
+    }
+    return -1;
+  };
+  let i = skip(at);
+  if (i === -1) return -1;
+  const two = text2.slice(i, i + 2);
+  const c = text2.charAt(i);
+  if (two === ".." || two === "||" || two === "<<") {
+    if (text2.charAt(i + 2) === "." || text2.charAt(i + 2) === "=") return -1;
+    i += 2;
+  } else if (c === "+" || c === "." || c === "&" || c === "^" || c === "~" || commas && c === ",") {
+    const after = text2.charAt(i + 1);
+    if (after === "=" || after === c) return -1;
+    i += 1;
+  } else if (!isQuote(c)) return -1;
+  i = skip(i);
+  if (i === -1) return -1;
+  for (let k = 0; k < 2 && /[rRbBuUL@]/.test(text2.charAt(i)); k++) i++;
+  return isQuote(text2.charAt(i)) ? i : -1;
+}
+function readChain(text2, open) {
+  const limit = Math.min(text2.length, open + MAX_SPAN);
+  const first = readPiece(text2, open, limit);
+  if (first === void 0) return void 0;
+  const breaks = { n: 0 };
+  let value = first.value;
+  let pieces = first.parts;
+  let last = first;
+  let commaAt = -1;
+  let atComma;
+  for (; ; ) {
+    const at = nextOpening(text2, last.next, limit, true, breaks);
+    if (at === -1) break;
+    const piece = readPiece(text2, at, limit);
+    if (piece === void 0) break;
+    if (pieces + piece.parts > MAX_PIECES) return { ...NOT_A_KEY, next: piece.next };
+    if (commaAt === -1 && text2.slice(last.next, at).includes(",")) {
+      commaAt = value.length;
+      atComma = last;
+    }
+    value += piece.value;
+    pieces += piece.parts;
+    last = piece;
+  }
+  if (commaAt !== -1 && !JOIN_BEFORE.test(text2.slice(Math.max(0, open - 48), open)) && !JOIN_AFTER.test(text2.slice(last.next, last.next + 24))) {
+    if (atComma === void 0 || atComma === first) {
+      return first.parts > 1 ? chainOf(first, first, first.value, first.parts) : void 0;
+    }
+    return rechain(text2, open, atComma);
+  }
+  return pieces > 1 ? chainOf(first, last, value, pieces) : void 0;
+}
+function rechain(text2, open, stop) {
+  const limit = stop.next;
+  const first = readPiece(text2, open, limit);
+  if (first === void 0) return void 0;
+  const breaks = { n: 0 };
+  let value = first.value;
+  let pieces = first.parts;
+  let last = first;
+  while (last.next < limit) {
+    const at = nextOpening(text2, last.next, limit, false, breaks);
+    const piece = at === -1 ? void 0 : readPiece(text2, at, limit);
+    if (piece === void 0) break;
+    value += piece.value;
+    pieces += piece.parts;
+    last = piece;
+  }
+  return pieces > 1 ? chainOf(first, last, value, pieces) : void 0;
+}
+function chainOf(first, last, value, pieces) {
+  return { start: first.start, end: last.end, value, pieces, next: last.next };
+}
+function lineStartOf(text2, at) {
+  for (let i = at; i > at - YAML_LINE; i--) if (i === 0 || text2.charAt(i - 1) === "\n") return i;
+  return -1;
+}
+function indentOf(text2, lineStart) {
+  let i = lineStart;
+  while (i - lineStart < YAML_LINE && (text2.charAt(i) === " " || text2.charAt(i) === "	")) i++;
+  return i - lineStart;
+}
+function lineEndOf(text2, at) {
+  const window = text2.slice(at, at + YAML_LINE);
+  const nl = window.indexOf("\n");
+  if (nl === -1 && at + YAML_LINE < text2.length) return -1;
+  const end = nl === -1 ? text2.length : at + nl;
+  return text2.charAt(end - 1) === "\r" ? end - 1 : end;
+}
+function readYamlChain(text2, at, ownerIndent) {
+  let end = lineEndOf(text2, at);
+  if (end === -1) return void 0;
+  let i = at;
+  while (i < end && isValue(text2, i)) i++;
+  if (i === at || i - at > MAX_PIECE || text2.slice(i, end).trim() !== "") return void 0;
+  let value = text2.slice(at, i);
+  let last = i;
+  let pieces = 1;
+  const limit = Math.min(text2.length, at + MAX_SPAN);
+  while (end + 1 < limit) {
+    const lineStart = end + (text2.charAt(end) === "\r" ? 2 : 1);
+    const indent = indentOf(text2, lineStart);
+    if (indent <= ownerIndent) break;
+    const from = lineStart + indent;
+    const lineEnd = lineEndOf(text2, lineStart);
+    if (lineEnd === -1) break;
+    let j = from;
+    while (j < lineEnd && isValue(text2, j)) j++;
+    if (j === from || j - from > MAX_PIECE || text2.slice(j, lineEnd).trim() !== "") break;
+    if (pieces === MAX_PIECES) return { ...NOT_A_KEY, next: j };
+    value += text2.slice(from, j);
+    last = j;
+    pieces++;
+    end = lineEnd;
+  }
+  return pieces > 1 ? { start: at, end: last, value, pieces, next: last } : void 0;
+}
+function runOf(chain) {
+  return { start: chain.start, end: chain.end, text: chain.value, how: HOW, assembled: true };
+}
+function keyIdChain(text2, at, prefixLength) {
+  let e = at + prefixLength;
+  while (e < text2.length && e - at < 20 && isValue(text2, e)) e++;
+  if (e - at >= 20) return void 0;
+  const before = text2.charAt(at - 1);
+  if (isQuote(before)) {
+    const after = text2.charAt(e);
+    if (after !== before && !(before === "`" && text2.startsWith("${", e))) return void 0;
+    return readChain(text2, at - 1);
+  }
+  const lineStart = lineStartOf(text2, at);
+  if (lineStart === -1) return void 0;
+  const head = text2.slice(lineStart, at);
+  if (YAML_PLAIN.test(head)) return readYamlChain(text2, at, indentOf(text2, lineStart));
+  if (head.trim() !== "" || lineStart === 0) return void 0;
+  const prevStart = lineStartOf(text2, lineStart - 1);
+  if (prevStart === -1) return void 0;
+  const prev = text2.slice(prevStart, lineStart - 1);
+  if (!YAML_BLOCK.test(prev)) return void 0;
+  return readYamlChain(text2, at, indentOf(text2, prevStart));
+}
+function secretChains(text2, from, to, out) {
+  let i = from;
+  let done = from;
+  while (i < to) {
+    let q = -1;
+    for (let k = i; k < to; k++) {
+      if (isQuote(text2.charAt(k))) {
+        q = k;
+        break;
+      }
+    }
+    if (q === -1) break;
+    SECRET_START.lastIndex = q;
+    const chain = SECRET_START.test(text2) ? readChain(text2, q) : void 0;
+    if (chain !== void 0) {
+      if (chain.value.length === SECRET_LENGTH && /^[A-Za-z0-9+/]+$/.test(chain.value))
+        out.push(chain);
+      i = chain.next;
+      done = chain.next;
+    } else i = q + 1;
+  }
+  return Math.max(done, i);
+}
+function reachEnd(text2, at, n, cap) {
+  const window = text2.slice(at, at + cap);
+  let nl = window.indexOf("\n");
+  for (let k = 0; k < n && nl !== -1; k++) nl = window.indexOf("\n", nl + 1);
+  return nl === -1 ? at + window.length : at + nl;
+}
+function yamlSecretChain(text2, label) {
+  const lineStart = lineStartOf(text2, label);
+  const lineEnd = lineEndOf(text2, label);
+  if (lineStart === -1 || lineEnd === -1) return void 0;
+  const line = text2.slice(label, lineEnd);
+  const ownerIndent = indentOf(text2, lineStart);
+  if (YAML_BLOCK.test(line)) {
+    const next = lineEnd + (text2.charAt(lineEnd) === "\r" ? 2 : 1);
+    if (next >= text2.length) return void 0;
+    const first = next + indentOf(text2, next);
+    return readYamlChain(text2, first, ownerIndent);
+  }
+  const m = /:\s+(?=[A-Za-z0-9+/=]+\s*$)/.exec(line);
+  if (m === null || !YAML_PLAIN.test(text2.slice(lineStart, label + m.index + m[0].length)))
+    return void 0;
+  return readYamlChain(text2, label + m.index + m[0].length, ownerIndent);
+}
+function findSplitRuns(text2, prefixes, labels, keyIds) {
+  const chains = [];
+  const labelled = new Set(labels);
+  const secretFrom = [...labels, ...keyIds];
+  let done = 0;
+  for (const p of [...prefixes].sort((a, b) => a.at - b.at)) {
+    if (p.at < done) continue;
+    const chain = keyIdChain(text2, p.at, p.length);
+    if (chain === void 0) continue;
+    done = chain.next;
+    if (chain.value.length < KEY_ID_MIN || chain.value.length > KEY_ID_MAX) continue;
+    chains.push(chain);
+    secretFrom.push(chain.next);
+  }
+  done = 0;
+  for (const at of secretFrom.sort((a, b) => a - b)) {
+    if (labelled.has(at)) {
+      const line = text2.slice(at, at + YAML_LINE);
+      const nl = line.indexOf("\n");
+      const yaml = YAML_HINT.test(nl === -1 ? line : line.slice(0, nl)) ? yamlSecretChain(text2, at) : void 0;
+      if (yaml !== void 0 && yaml.value.length === SECRET_LENGTH) {
+        chains.push(yaml);
+        done = Math.max(done, yaml.next);
+        continue;
+      }
+    }
+    const from = Math.max(done, at);
+    const to = reachEnd(text2, from, SECRET_LINES, SECRET_REACH);
+    if (from >= to) continue;
+    if (!SECRET_HINT.test(text2.slice(from, to))) {
+      done = to;
+      continue;
+    }
+    done = secretChains(text2, from, to, chains);
+  }
+  return chains.map(runOf);
+}
+var MAX_PIECES, MAX_SPAN, MAX_BREAKS, KEY_ID_MIN, KEY_ID_MAX, SECRET_LENGTH, MAX_PIECE, SECRET_REACH, SECRET_LINES, VALUE, isValue, isQuote, JOIN_BEFORE, JOIN_AFTER, NOT_A_KEY, YAML_LINE, YAML_PLAIN, YAML_BLOCK, HOW, SECRET_HINT, YAML_HINT, SECRET_START;
+var init_find_split = __esm({
+  "src/engine/decode/find-split.ts"() {
+    "use strict";
+    MAX_PIECES = 12;
+    MAX_SPAN = 640;
+    MAX_BREAKS = 12;
+    KEY_ID_MIN = 16;
+    KEY_ID_MAX = 64;
+    SECRET_LENGTH = 40;
+    MAX_PIECE = 40;
+    SECRET_REACH = 400;
+    SECRET_LINES = 2;
+    VALUE = new Uint8Array(128);
+    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+      VALUE[c.charCodeAt(0)] = 1;
+    isValue = (text2, i) => VALUE[text2.charCodeAt(i)] === 1;
+    isQuote = (c) => c === '"' || c === "'" || c === "`";
+    JOIN_BEFORE = /(?:(?:""|'')\s*\.\s*join\s*\(\s*[[(]?|\b(?:String\.join|implode|join)\s*\(\s*(?:""|'')\s*,\s*(?:\[|array\s*\()?|\bimplode\s*\(\s*(?:\[|array\s*\()|\bconcat!?\s*\(\s*\[?|\bstrings\.Join\s*\(\s*\[\]string\s*\{|\bstring\.(?:Concat|Join\s*\(\s*""\s*,)\s*\(?\s*(?:new\s*(?:string)?\s*\[\s*\]\s*\{)?)\s*$/;
+    JOIN_AFTER = /^\s*(?:[\])]\s*\.\s*(?:join\s*\(\s*(?:""|''|``)?\s*\)|join\b(?!\s*\()|concat\s*\(\s*\))|\}\s*,\s*""\s*\))/;
+    NOT_A_KEY = { start: 0, end: 0, value: "", pieces: 0, next: 0 };
+    YAML_LINE = 240;
+    YAML_PLAIN = /^\s*(?:-\s+)?[\w.$-]+\s*:\s+$/;
+    YAML_BLOCK = /:\s*[>|][-+]?[1-9]?\s*$/;
+    HOW = "concatenated";
+    SECRET_HINT = /["'`][A-Za-z0-9+/=]{1,40}(?:["'`][ \t]*(?:[+.&|^~<,\\"'`@rRbBuUL]|\r?$)|\$\{)/m;
+    YAML_HINT = /:\s*(?:[>|][-+]?[1-9]?|[A-Za-z0-9+/=]{1,40})\s*$/;
+    SECRET_START = /["'`][A-Za-z0-9+/=]{1,39}["'`$]/y;
+  }
+});
+
 // src/engine/decode/scan-decoded.ts
 function linesBack(text2, at, n, cap) {
   const floor = Math.max(0, at - cap);
@@ -20581,7 +20886,10 @@ function mapMatch(view, m) {
 function scanDecoded(text2, pack, plain, plainOnly, scan3) {
   const ctx = decodeContext(pack);
   if (ctx === void 0) return void 0;
-  const runs = findEncodedRuns(text2, ctx, MAX_DEPTH, !plainOnly, plain.labels);
+  const encoded = findEncodedRuns(text2, ctx, MAX_DEPTH, !plainOnly, plain.labels);
+  const keyIdEnds = plain.raw.filter((m) => m.rule.kind === "key-id").map((m) => m.end);
+  const split = plain.prefixes.length === 0 && plain.labels.length === 0 ? [] : findSplitRuns(text2, plain.prefixes, plain.labels, keyIdEnds);
+  const runs = split.length === 0 ? encoded : disjoint([...encoded, ...split]);
   const plainRaw = plain.raw;
   if (runs.length === 0) return void 0;
   const emits = [];
@@ -20635,7 +20943,7 @@ ${x.match.value}`);
         ...e,
         primary: own(primary),
         ...partner === void 0 ? {} : { partner: own(partner) },
-        decoded: run.how
+        ...run.assembled === true ? { assembled: run.how } : { decoded: run.how }
       });
     }
   }
@@ -20649,6 +20957,7 @@ var init_scan_decoded = __esm({
     init_first_index();
     init_pair();
     init_find_encoded();
+    init_find_split();
   }
 });
 
@@ -21780,6 +22089,12 @@ function namingOf(m, index) {
 function findAllMatches(text2, pack) {
   const hits = findKeywords(text2, pack.rules);
   const selected = hits.selected;
+  const prefixes = [];
+  for (const rule2 of selected) {
+    if (rule2.spec.kind !== "key-id") continue;
+    for (const k of rule2.keywords)
+      for (const at of hits.offsetsOf(k)) prefixes.push({ at, length: k.length });
+  }
   const raw = selected.filter((r) => r.report !== "labelled").flatMap((rule2) => findMatches(text2, rule2));
   const packed = selected.length > 0 && isPacked(text2);
   if (packed) {
@@ -21817,11 +22132,11 @@ function findAllMatches(text2, pack) {
     if (packed) for (const m of gluedSecrets(text2, rule2, pack, raw)) raw.push(m);
   }
   if (raw.length > 0) index ??= createLineIndex(text2);
-  return index === void 0 ? { raw, labels } : { raw, index, labels };
+  return index === void 0 ? { raw, labels, prefixes } : { raw, index, labels, prefixes };
 }
 function emitsOf(text2, pack) {
-  const { raw, index, labels } = findAllMatches(text2, pack);
-  if (raw.length === 0 || index === void 0) return { emits: [], raw, labels };
+  const { raw, index, labels, prefixes } = findAllMatches(text2, pack);
+  if (raw.length === 0 || index === void 0) return { emits: [], raw, labels, prefixes };
   const emits = [];
   const live2 = [];
   for (const m of raw) {
@@ -21852,7 +22167,7 @@ function emitsOf(text2, pack) {
     if (alone.has(m) || positional.has(m))
       emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m });
   }
-  return { emits, raw, index, labels };
+  return { emits, raw, index, labels, prefixes };
 }
 function commitOf(chunk, index, masks) {
   if (chunk.commit === void 0) return void 0;
@@ -21972,6 +22287,7 @@ ${identityText}`).slice(0, 32),
       ...pragma === void 0 ? {} : { pragma },
       ...e.pairedBy === void 0 ? {} : { pairedBy: e.pairedBy },
       ...e.decoded === void 0 ? {} : { decoded: e.decoded },
+      ...e.assembled === void 0 ? {} : { assembled: e.assembled },
       ...keyFacts === void 0 ? {} : { keyFacts },
       ...allowedBy === void 0 ? {} : { allowedBy }
     });
@@ -27446,7 +27762,8 @@ function packByteFilter(pack) {
     ...r.spec.minValueRun === void 0 ? {} : { minRun: r.spec.minValueRun }
   }));
   const encoded = pack.rules.some((r) => r.spec.kind === "key-id") ? ENCODED_KEYWORDS.map((k) => ({ keywords: k.words, minRun: k.minRun, encoded: true })) : [];
-  return createByteFilter([...rules, ...encoded]);
+  const split = pack.rules.filter((r) => r.spec.kind === "key-id" && r.keywords.length > 0).map((r) => ({ keywords: r.keywords }));
+  return createByteFilter([...rules, ...encoded, ...split]);
 }
 
 // src/app/history-cache.ts
@@ -28350,6 +28667,8 @@ function message(f, pack) {
       `paired with ${f.partnerRedacted ?? "its secret"} at ${f.partner.path}:${f.partner.line}`
     );
   if (f.decoded !== void 0) lines.push(`found inside encoded text (decoded: ${f.decoded})`);
+  if (f.assembled !== void 0)
+    lines.push(`written in pieces joined by the code (assembled: ${f.assembled})`);
   if (f.commit !== void 0) lines.push(`commit ${f.commit.sha.slice(0, 12)}`);
   const account = accountText(f);
   if (account !== void 0)
@@ -28524,6 +28843,10 @@ function renderFinding(c, f, pack) {
     lines.push(
       `    ${c.dim("\u2502")} ${c.dim("decoded")} ${escapeControl(f.decoded)} ${c.dim("(the key is inside encoded text)")}`
     );
+  if (f.assembled !== void 0)
+    lines.push(
+      `    ${c.dim("\u2502")} ${c.dim("assembled")} ${escapeControl(f.assembled)} ${c.dim("(the key is written in pieces, joined by the code)")}`
+    );
   if (f.partner !== void 0) {
     lines.push(
       `    ${c.dim("\u2502")} ${c.dim("paired with")} ${escapeControl(f.partnerRedacted ?? "")} ${c.dim("at")} ${where(f.partner)}${f.pairedBy === void 0 ? "" : c.dim(` (${pairingText(f.pairedBy)})`)}`
@@ -28677,6 +29000,7 @@ function row(f) {
   const account = accountText(f);
   const facts = [
     ...f.decoded === void 0 ? [] : [`decoded ${markdownText(f.decoded)}`],
+    ...f.assembled === void 0 ? [] : [`assembled ${markdownText(f.assembled)}`],
     ...account === void 0 ? [] : [`account ${markdownCode(account)}`],
     ...f.keyFacts?.canary === true ? ["likely canary token"] : [],
     ...f.verification === void 0 ? [] : [`verified ${markdownText(verificationText(f.verification))}`],
@@ -28864,6 +29188,10 @@ function messageText(f, pack) {
   parts.push(".");
   if (f.decoded !== void 0)
     parts.push(` Found inside encoded text (decoded: ${escapeMessage(f.decoded)}).`);
+  if (f.assembled !== void 0)
+    parts.push(
+      ` Written in pieces joined by the code (assembled: ${escapeMessage(f.assembled)}); the location is the first piece.`
+    );
   if (f.commit !== void 0) parts.push(` Introduced in commit ${f.commit.sha.slice(0, 12)}.`);
   const account = accountText(f);
   if (account !== void 0) parts.push(` AWS account ${account}.`);
@@ -28901,6 +29229,7 @@ function result(f, key, ruleIndex, pack) {
       kind: f.kind,
       redacted: f.redacted,
       ...f.decoded === void 0 ? {} : { decoded: f.decoded },
+      ...f.assembled === void 0 ? {} : { assembled: f.assembled },
       ...f.secretHash === void 0 ? {} : { secretHash: f.secretHash },
       ...f.secretHmac === void 0 ? {} : { secretHmac: f.secretHmac },
       ...f.commit === void 0 ? {} : {

@@ -68,5 +68,10 @@ export function packByteFilter(pack: CompiledPack): ByteFilter {
   const encoded = pack.rules.some((r) => r.spec.kind === 'key-id')
     ? ENCODED_KEYWORDS.map((k) => ({ keywords: k.words, minRun: k.minRun, encoded: true }))
     : [];
-  return createByteFilter([...rules, ...encoded]);
+  // A key ID split in pieces (`"AKIA" + "…"`) holds its prefix but no run as long as a key ID:
+  // the prefixes let bytes in without a run (the same keywords: no scanner bit more).
+  const split = pack.rules
+    .filter((r) => r.spec.kind === 'key-id' && r.keywords.length > 0)
+    .map((r) => ({ keywords: r.keywords }));
+  return createByteFilter([...rules, ...encoded, ...split]);
 }

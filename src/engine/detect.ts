@@ -27,6 +27,12 @@ import { type Anchor, regionsAround } from './scan-regions.js';
 import { isPlausibleValue } from './value-checks.js';
 import { isUnguessable, valueHashes } from './value-hashes.js';
 
+/** A key-ID keyword's offset and length. */
+interface KeyPrefix {
+  readonly at: number;
+  readonly length: number;
+}
+
 interface Emit {
   readonly spec: RuleSpec;
   readonly kind: FindingKind;
@@ -36,6 +42,8 @@ interface Emit {
   readonly pairedBy?: PairBasis;
   /** Found in encoded text: how it was decoded (the matches stand at the encoded run). */
   readonly decoded?: string;
+  /** Written in pieces: how they were joined (the matches stand at the pieces). */
+  readonly assembled?: string;
 }
 
 function builtinReason(pack: CompiledPack, value: string): SuppressionReason | undefined {
@@ -148,9 +156,16 @@ function namingOf(m: RawMatch, index: LineIndex): SecretNaming {
 function findAllMatches(
   text: string,
   pack: CompiledPack,
-): { raw: RawMatch[]; index?: LineIndex; labels: number[] } {
+): { raw: RawMatch[]; index?: LineIndex; labels: number[]; prefixes: KeyPrefix[] } {
   const hits = findKeywords(text, pack.rules);
   const selected = hits.selected;
+  // Where a key-ID keyword sits: a split key's first piece starts there (see decode/find-split).
+  const prefixes: KeyPrefix[] = [];
+  for (const rule of selected) {
+    if (rule.spec.kind !== 'key-id') continue;
+    for (const k of rule.keywords)
+      for (const at of hits.offsetsOf(k)) prefixes.push({ at, length: k.length });
+  }
   const raw = selected
     .filter((r) => r.report !== 'labelled')
     .flatMap((rule) => findMatches(text, rule));
@@ -193,16 +208,16 @@ function findAllMatches(
     if (packed) for (const m of gluedSecrets(text, rule, pack, raw)) raw.push(m);
   }
   if (raw.length > 0) index ??= createLineIndex(text);
-  return index === undefined ? { raw, labels } : { raw, index, labels };
+  return index === undefined ? { raw, labels, prefixes } : { raw, index, labels, prefixes };
 }
 
 /** Matches of one text and what they are reported as: plausibility, allowlisted examples, pairs. */
 function emitsOf(
   text: string,
   pack: CompiledPack,
-): { emits: Emit[]; raw: RawMatch[]; index?: LineIndex; labels: number[] } {
-  const { raw, index, labels } = findAllMatches(text, pack);
-  if (raw.length === 0 || index === undefined) return { emits: [], raw, labels };
+): { emits: Emit[]; raw: RawMatch[]; index?: LineIndex; labels: number[]; prefixes: KeyPrefix[] } {
+  const { raw, index, labels, prefixes } = findAllMatches(text, pack);
+  if (raw.length === 0 || index === undefined) return { emits: [], raw, labels, prefixes };
   const emits: Emit[] = [];
   const live: RawMatch[] = [];
   for (const m of raw) {
@@ -234,7 +249,7 @@ function emitsOf(
     if (alone.has(m) || positional.has(m))
       emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m });
   }
-  return { emits, raw, index, labels };
+  return { emits, raw, index, labels, prefixes };
 }
 
 /**
@@ -403,6 +418,7 @@ export function detectChunk(
       ...(pragma === undefined ? {} : { pragma }),
       ...(e.pairedBy === undefined ? {} : { pairedBy: e.pairedBy }),
       ...(e.decoded === undefined ? {} : { decoded: e.decoded }),
+      ...(e.assembled === undefined ? {} : { assembled: e.assembled }),
       ...(keyFacts === undefined ? {} : { keyFacts }),
       ...(allowedBy === undefined ? {} : { allowedBy }),
     });

@@ -111,6 +111,11 @@ export interface Finding {
    * `escapes`, `html entities`, `base64 → url`). The location is the encoded run's.
    */
   readonly decoded?: string;
+  /**
+   * Written in pieces that the code joins (`"AKIA" + "…"`, a YAML scalar folded over lines): how
+   * they were joined (`concatenated`). The location is the first piece's; the value is the whole.
+   */
+  readonly assembled?: string;
   /** Set by the engine when a value-level allowlist entry matched; the filter stage suppresses it. */
   readonly allowedBy?: SuppressionReason;
 }

@@ -26,6 +26,8 @@ function message(f: Finding, pack: CompiledPack): string {
       `paired with ${f.partnerRedacted ?? 'its secret'} at ${f.partner.path}:${f.partner.line}`,
     );
   if (f.decoded !== undefined) lines.push(`found inside encoded text (decoded: ${f.decoded})`);
+  if (f.assembled !== undefined)
+    lines.push(`written in pieces joined by the code (assembled: ${f.assembled})`);
   if (f.commit !== undefined) lines.push(`commit ${f.commit.sha.slice(0, 12)}`);
   const account = accountText(f);
   if (account !== undefined)

@@ -43,6 +43,9 @@ function vulnerability(f: Finding, key: string, ctx: RenderContext): Record<stri
   const description = [
     spec?.description,
     f.decoded === undefined ? undefined : `Found inside encoded text (decoded: ${f.decoded}).`,
+    f.assembled === undefined
+      ? undefined
+      : `Written in pieces joined by the code (assembled: ${f.assembled}); the location is the first piece.`,
     account === undefined
       ? undefined
       : `AWS account ${account}${f.keyFacts?.canary === true ? ' (likely canary token: do not use it)' : ''}.`,

@@ -44,6 +44,10 @@ function renderFinding(c: Colors, f: Finding, pack: CompiledPack): string[] {
     lines.push(
       `    ${c.dim('│')} ${c.dim('decoded')} ${safe(f.decoded)} ${c.dim('(the key is inside encoded text)')}`,
     );
+  if (f.assembled !== undefined)
+    lines.push(
+      `    ${c.dim('│')} ${c.dim('assembled')} ${safe(f.assembled)} ${c.dim('(the key is written in pieces, joined by the code)')}`,
+    );
   if (f.partner !== undefined) {
     lines.push(
       `    ${c.dim('│')} ${c.dim('paired with')} ${safe(f.partnerRedacted ?? '')} ${c.dim('at')} ${where(f.partner)}${f.pairedBy === undefined ? '' : c.dim(` (${pairingText(f.pairedBy)})`)}`,

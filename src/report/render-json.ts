@@ -32,6 +32,7 @@ function finding(f: Finding, pack: CompiledPack): Record<string, unknown> {
       : { partner: { ...location(f.partner), redacted: f.partnerRedacted } }),
     ...(f.pairedBy === undefined ? {} : { pairedBy: f.pairedBy }),
     ...(f.decoded === undefined ? {} : { decoded: f.decoded }),
+    ...(f.assembled === undefined ? {} : { assembled: f.assembled }),
     lineText: f.lineText,
     fingerprint: f.fingerprint,
     ...(f.secretHash === undefined ? {} : { secretHash: f.secretHash }),

@@ -22,6 +22,9 @@ function details(f: Finding, ctx: RenderContext, failOn: Parameters<typeof fails
     `value ${d.redacted}`,
     `line ${d.lineText}`,
     d.decoded === '' ? '' : `decoded ${d.decoded} (the key is inside encoded text)`,
+    d.assembled === ''
+      ? ''
+      : `assembled ${d.assembled} (the key is written in pieces, joined by the code)`,
     d.partnerPath === ''
       ? ''
       : `paired with ${d.partnerRedacted} at ${d.partnerPath}:${d.partnerLine}`,

@@ -39,6 +39,7 @@ function row(f: Finding): string {
   const account = accountText(f);
   const facts = [
     ...(f.decoded === undefined ? [] : [`decoded ${markdownText(f.decoded)}`]),
+    ...(f.assembled === undefined ? [] : [`assembled ${markdownText(f.assembled)}`]),
     ...(account === undefined ? [] : [`account ${markdownCode(account)}`]),
     ...(f.keyFacts?.canary === true ? ['likely canary token'] : []),
     ...(f.verification === undefined

@@ -101,6 +101,10 @@ function messageText(f: Finding, pack: CompiledPack): string {
   parts.push('.');
   if (f.decoded !== undefined)
     parts.push(` Found inside encoded text (decoded: ${escapeMessage(f.decoded)}).`);
+  if (f.assembled !== undefined)
+    parts.push(
+      ` Written in pieces joined by the code (assembled: ${escapeMessage(f.assembled)}); the location is the first piece.`,
+    );
   if (f.commit !== undefined) parts.push(` Introduced in commit ${f.commit.sha.slice(0, 12)}.`);
   const account = accountText(f);
   if (account !== undefined) parts.push(` AWS account ${account}.`);
@@ -148,6 +152,7 @@ function result(
       kind: f.kind,
       redacted: f.redacted,
       ...(f.decoded === undefined ? {} : { decoded: f.decoded }),
+      ...(f.assembled === undefined ? {} : { assembled: f.assembled }),
       ...(f.secretHash === undefined ? {} : { secretHash: f.secretHash }),
       ...(f.secretHmac === undefined ? {} : { secretHmac: f.secretHmac }),
       ...(f.commit === undefined

@@ -36,7 +36,7 @@ function positives(): { name: string; text: string }[] {
     })),
   );
   for (const dir of readdirSync(CORPUS).filter((d) => d.startsWith('ng.'))) {
-    const input = readdirSync(join(CORPUS, dir)).find((f) => f.startsWith('input'));
+    const input = readdirSync(join(CORPUS, dir)).find((f) => f !== 'expected.json');
     if (input === undefined) continue;
     out.push({
       name: dir,

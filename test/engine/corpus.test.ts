@@ -47,6 +47,11 @@ describe('detection corpus', () => {
         const shown = [f.lineText, f.redacted, f.partnerRedacted ?? ''].join('\n');
         for (const v of secrets)
           expect(shown.includes(v), `${name}: raw value in output`).toBe(false);
+        // A split key's pieces are each part of a value: no 8 characters of one may show either.
+        if (c.category === 'split')
+          for (const v of secrets)
+            for (let i = 0; i + 8 <= v.length; i++)
+              expect(shown.includes(v.slice(i, i + 8)), `${name}: piece in output`).toBe(false);
       }
     }
   });

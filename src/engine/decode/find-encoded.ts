@@ -11,6 +11,8 @@ export interface EncodedRun {
   readonly text: string;
   /** How it was decoded, outermost first: `base64`, `jwt`, `url`, `base64 → url`… */
   readonly how: string;
+  /** A split key: pieces joined (see find-split.ts), not an encoding. */
+  readonly assembled?: boolean;
 }
 
 /** What a pack lets the decoder look for, computed once per pack. */
@@ -129,7 +131,7 @@ function labelledRuns(
 }
 
 /** Keeps the earliest of overlapping runs (sorted by start). */
-function disjoint(runs: EncodedRun[]): EncodedRun[] {
+export function disjoint(runs: EncodedRun[]): EncodedRun[] {
   runs.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: EncodedRun[] = [];
   for (const r of runs) {

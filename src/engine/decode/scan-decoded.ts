@@ -3,7 +3,14 @@ import { firstIndex, lowerBound } from '../first-index.js';
 import type { MaskSpan } from '../mask-line.js';
 import type { RawMatch } from '../match.js';
 import { LABELLED_CHARS, LABELLED_LINES } from '../pair.js';
-import { decodeContext, type EncodedRun, findEncodedRuns, MAX_DEPTH } from './find-encoded.js';
+import {
+  decodeContext,
+  disjoint,
+  type EncodedRun,
+  findEncodedRuns,
+  MAX_DEPTH,
+} from './find-encoded.js';
+import { findSplitRuns } from './find-split.js';
 
 /** What the engine makes of one text: its matches and what they are reported as. */
 export interface Emitted {
@@ -11,6 +18,17 @@ export interface Emitted {
   readonly partner?: RawMatch;
   /** For a finding inside encoded text: how it was decoded (`base64`, `base64 → url`…). */
   readonly decoded?: string;
+  /** For a key written in pieces that the code joins: how they were joined (`concatenated`). */
+  readonly assembled?: string;
+}
+
+/** What the chunk's own scan tells the decoder. */
+export interface PlainScan {
+  readonly raw: readonly RawMatch[];
+  /** Where its secret label keywords are. */
+  readonly labels: readonly number[];
+  /** Where its key-ID keywords (`AKIA`…) are: a split key's first piece starts with one. */
+  readonly prefixes: readonly { readonly at: number; readonly length: number }[];
 }
 
 export interface DecodedScan<E extends Emitted> {
@@ -149,7 +167,8 @@ function mapMatch(view: View, m: RawMatch): Mapped {
 }
 
 /**
- * Keys hidden in encoded text (base64, JWT payloads, URL, JSON/JS and HTML escapes): the runs a
+ * Keys hidden in encoded text (base64, JWT payloads, URL, JSON/JS and HTML escapes) or written in
+ * pieces (split keys, see find-split.ts): the runs a
  * cheap search selects are decoded, each with the lines around it, and that text is scanned by
  * the same engine (`scan`). What is found inside a run is placed at the run; what the chunk's own
  * scan found already is left to it. Undefined when nothing in the chunk looks encoded.
@@ -157,15 +176,23 @@ function mapMatch(view: View, m: RawMatch): Mapped {
 export function scanDecoded<E extends Emitted>(
   text: string,
   pack: CompiledPack,
-  /** The chunk's own scan: its matches, and where its secret label keywords are. */
-  plain: { readonly raw: readonly RawMatch[]; readonly labels: readonly number[] },
+  /** The chunk's own scan: its matches, where its secret label and key-ID keywords are. */
+  plain: PlainScan,
   /** The reader saw no trace of an encoded key ID: only values after a secret's label are decoded. */
   plainOnly: boolean,
   scan: (view: string) => { emits: readonly E[]; raw: readonly RawMatch[] },
 ): DecodedScan<E> | undefined {
   const ctx = decodeContext(pack);
   if (ctx === undefined) return undefined;
-  const runs = findEncodedRuns(text, ctx, MAX_DEPTH, !plainOnly, plain.labels);
+  const encoded = findEncodedRuns(text, ctx, MAX_DEPTH, !plainOnly, plain.labels);
+  // Split keys are looked for wherever a key-ID prefix or a secret's label is: the reader's
+  // encoded-key trace says nothing about them.
+  const keyIdEnds = plain.raw.filter((m) => m.rule.kind === 'key-id').map((m) => m.end);
+  const split =
+    plain.prefixes.length === 0 && plain.labels.length === 0
+      ? []
+      : findSplitRuns(text, plain.prefixes, plain.labels, keyIdEnds);
+  const runs = split.length === 0 ? encoded : disjoint([...encoded, ...split]);
   const plainRaw = plain.raw;
   if (runs.length === 0) return undefined;
   const emits: E[] = [];
@@ -224,7 +251,7 @@ export function scanDecoded<E extends Emitted>(
         ...e,
         primary: own(primary),
         ...(partner === undefined ? {} : { partner: own(partner) }),
-        decoded: run.how,
+        ...(run.assembled === true ? { assembled: run.how } : { decoded: run.how }),
       });
     }
   }
