@@ -228,11 +228,12 @@ describe('bounded time on the built CLI', () => {
     for (const format of ['json', 'human']) {
       const { ms, value: res } = timed(() => r.keyguard(['tree', 'min.js', '-f', format]));
       expect(res.code, res.stderr).toBe(1);
-      // A second or two here; the quadratic engine took minutes.
-      expect(ms).toBeLessThan(15_000);
+      // A second or two here; the quadratic engine took minutes. The ceiling catches that, not a
+      // slow machine.
+      expect(ms).toBeLessThan(60_000);
       expectNoLeak(res, [p]);
     }
-  });
+  }, 150_000);
 });
 
 describe('a hostile line in a template report', () => {
