@@ -19,8 +19,8 @@ import { Script } from 'node:vm';
 import { enableNodeCompileCache, isOwn, privateCacheDir } from './code-cache.js';
 
 /**
- * `keyguard staged` boots here (dist/staged.cjs) and runs the hook bundle (dist/staged-scan.cjs)
- * with a code cache: most of the hook's own time is compiling JavaScript that runs once. Node's
+ * `keyguard staged` and `keyguard tree` boot here (dist/staged.cjs) and run the hook bundle
+ * (dist/staged-scan.cjs, which serves both) with a code cache: most of the hook's own time is compiling JavaScript that runs once. Node's
  * own compile cache is used where Node has one (>= 22.1); on Node 20 a V8 code cache of our own,
  * written after a run, holds every function that run compiled, so later runs skip compiling them.
  *
@@ -30,7 +30,11 @@ import { enableNodeCompileCache, isOwn, privateCacheDir } from './code-cache.js'
  * as a regular file (not a link) of that user's that nobody else can write.
  */
 const SCRIPT = fileURLToPath(new URL('./staged-scan.cjs', import.meta.url));
-const PREFIX = 'staged-';
+/**
+ * One cache per command: a cache holds what its first run compiled and is not rewritten while V8
+ * accepts it, so a cache made by `staged` would leave `tree` compiling its own part on every run.
+ */
+const PREFIX = process.argv[2] === 'tree' ? 'tree-' : 'staged-';
 /** Caches kept per Node: a few keyguard versions used in turn (one per project) keep theirs. */
 const KEEP = 4;
 
