@@ -8230,8 +8230,8 @@ var require_utils = __commonJS({
     exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
+        const platform2 = navigator.platform.toLowerCase();
+        return platform2 === "win32" || platform2 === "windows";
       }
       if (typeof process !== "undefined" && process.platform) {
         return process.platform === "win32";
@@ -22834,6 +22834,9 @@ var inherited;
 function setGitEnvironment(env) {
   inherited = env;
 }
+function gitEnvironment() {
+  return inherited;
+}
 function additions(use) {
   switch (use) {
     case "scan":
@@ -22870,12 +22873,12 @@ function gitCommand(use, args, env) {
 }
 
 // src/action/run-action.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import { relative as relative5, resolve as resolve7 } from "node:path";
 
 // src/app/scan.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/config/load-baseline.ts
 init_errors();
@@ -24365,7 +24368,7 @@ function createStdinSource(input, read, path = "<stdin>") {
 }
 
 // src/sources/tree-source.ts
-import { statSync } from "node:fs";
+import { statSync as statSync2 } from "node:fs";
 import { isAbsolute as isAbsolute2, relative, resolve as resolve2, sep } from "node:path";
 
 // src/git/list-tree-files.ts
@@ -24373,10 +24376,69 @@ import { isUtf8 as isUtf83 } from "node:buffer";
 
 // src/git/find-repo-root.ts
 init_errors();
+
+// src/git/plain-work-tree-top.ts
+import { lstatSync as lstatSync2, readFileSync as readFileSync3, realpathSync, statSync } from "node:fs";
+import { platform, userInfo } from "node:os";
+import { join as join2 } from "node:path";
+var MOVED_BY = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_COMMON_DIR",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_CONFIG_PARAMETERS",
+  "GIT_CONFIG_COUNT"
+];
+var CONFIG_LIMIT = 64 * 1024;
+function statOrUndefined(path, follow) {
+  try {
+    return follow ? statSync(path) : lstatSync2(path);
+  } catch {
+    return void 0;
+  }
+}
+function mayMoveWorkTree(config) {
+  if (/worktree/i.test(config) || /^\s*\[\s*include/im.test(config)) return true;
+  for (const m of config.matchAll(/^\s*bare\b\s*(?:=\s*([^\s;#]*))?/gim)) {
+    if ((m[1] ?? "").toLowerCase() !== "false") return true;
+  }
+  return false;
+}
+function isPlainWorkTreeTop(dir, env) {
+  if (platform() === "win32") return false;
+  if (MOVED_BY.some((name) => env[name] !== void 0)) return false;
+  const gitDir = join2(dir, ".git");
+  const top = statOrUndefined(dir, true);
+  const git = statOrUndefined(gitDir, false);
+  if (top === void 0 || git === void 0 || !git.isDirectory()) return false;
+  if (!statOrUndefined(join2(gitDir, "HEAD"), false)?.isFile()) return false;
+  if (!statOrUndefined(join2(gitDir, "objects"), false)?.isDirectory()) return false;
+  if (!statOrUndefined(join2(gitDir, "refs"), false)?.isDirectory()) return false;
+  if (statOrUndefined(join2(gitDir, "commondir"), false) !== void 0) return false;
+  if (statOrUndefined(join2(gitDir, "config.worktree"), false) !== void 0) return false;
+  const config = statOrUndefined(join2(gitDir, "config"), false);
+  if (config === void 0 || !config.isFile() || config.size > CONFIG_LIMIT) return false;
+  try {
+    const uid = userInfo().uid;
+    if (top.uid !== uid || git.uid !== uid) return false;
+    if (realpathSync.native(dir) !== dir) return false;
+    return !mayMoveWorkTree(readFileSync3(join2(gitDir, "config"), "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+// src/git/find-repo-root.ts
 var asked = /* @__PURE__ */ new Map();
 function workTreeOf(dir) {
   let answer = asked.get(dir);
   if (answer === void 0) {
+    const env = gitEnvironment();
+    if (env !== void 0 && isPlainWorkTreeTop(dir, env)) {
+      answer = Promise.resolve({ root: dir, prefix: "" });
+      asked.set(dir, answer);
+      return answer;
+    }
     answer = runGit(["rev-parse", "--show-toplevel", "--show-prefix"], dir).then((r) => {
       if (r.code !== 0) {
         if (/not a git repository/i.test(r.stderr)) return void 0;
@@ -24503,10 +24565,10 @@ import {
   closeSync as closeSync3,
   constants as constants3,
   fstatSync as fstatSync3,
-  lstatSync as lstatSync2,
+  lstatSync as lstatSync3,
   openSync as openSync3,
   readdirSync,
-  readFileSync as readFileSync3
+  readFileSync as readFileSync4
 } from "node:fs";
 var SLASH3 = Buffer.from("/");
 var GIT = Buffer.from(".git");
@@ -24517,7 +24579,7 @@ function kindOf(entry, abs) {
   if (entry.isSymbolicLink()) return "symlink";
   if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice())
     return "special";
-  const s = lstatSync2(abs);
+  const s = lstatSync3(abs);
   if (s.isFile()) return "file";
   if (s.isDirectory()) return "dir";
   return s.isSymbolicLink() ? "symlink" : "special";
@@ -24531,7 +24593,7 @@ function readIgnoreFile(path) {
     return void 0;
   }
   try {
-    return fstatSync3(fd).isFile() ? readFileSync3(fd, "utf8") : void 0;
+    return fstatSync3(fd).isFile() ? readFileSync4(fd, "utf8") : void 0;
   } catch {
     return void 0;
   } finally {
@@ -24615,7 +24677,7 @@ async function targetsOf(path, options2, into) {
   const abs = resolve2(cwd, path);
   let isDir;
   try {
-    isDir = statSync(abs).isDirectory();
+    isDir = statSync2(abs).isDirectory();
   } catch (error) {
     const code = error.code;
     throw new KeyguardError(
@@ -24817,7 +24879,7 @@ async function assessScan(outcome, options2) {
 var import_picomatch = __toESM(require_picomatch2(), 1);
 init_errors();
 import { existsSync } from "node:fs";
-import { dirname as dirname2, isAbsolute as isAbsolute3, join as join2, relative as relative2, resolve as resolve4 } from "node:path";
+import { dirname as dirname2, isAbsolute as isAbsolute3, join as join3, relative as relative2, resolve as resolve4 } from "node:path";
 
 // src/schema/user-regex.ts
 init_errors();
@@ -25964,8 +26026,8 @@ function isFilePath(spec) {
 function findPackage(name, from) {
   let dir = from;
   for (; ; ) {
-    const candidate = join2(dir, "node_modules", name);
-    if (existsSync(join2(candidate, "package.json")) || existsSync(candidate)) return candidate;
+    const candidate = join3(dir, "node_modules", name);
+    if (existsSync(join3(candidate, "package.json")) || existsSync(candidate)) return candidate;
     const up = dirname2(dir);
     if (up === dir) return void 0;
     dir = up;
@@ -25993,8 +26055,8 @@ async function resolveExtends(spec, from, reader, at) {
       "CONFIG_INVALID",
       `${at}: no package '${name}' in node_modules (a file path starts with ./ or ../)`
     );
-  if (inner !== "") return join2(dir, inner);
-  const manifest = await reader.read(join2(dir, "package.json"));
+  if (inner !== "") return join3(dir, inner);
+  const manifest = await reader.read(join3(dir, "package.json"));
   let main;
   try {
     main = manifest === void 0 ? void 0 : JSON.parse(manifest).main;
@@ -26006,7 +26068,7 @@ async function resolveExtends(spec, from, reader, at) {
     const rel = relative2(dir, file);
     if (!rel.startsWith("..") && !isAbsolute3(rel)) return file;
   }
-  return join2(dir, "keyguard.json");
+  return join3(dir, "keyguard.json");
 }
 async function collectLayers(file, text2, reader, chain, kind) {
   const label = reader.label(file);
@@ -26073,7 +26135,7 @@ async function fromLayers(layers, file, today) {
 async function loadConfig(options2) {
   let file = options2.explicit === void 0 ? void 0 : resolve4(options2.explicit);
   if (file === void 0) {
-    const candidate = join2(options2.root, CONFIG_FILE_NAME);
+    const candidate = join3(options2.root, CONFIG_FILE_NAME);
     if (existsSync(candidate)) file = candidate;
   }
   const layers = [];
@@ -27772,7 +27834,7 @@ import {
   closeSync as closeSync4,
   constants as constants4,
   fstatSync as fstatSync4,
-  lstatSync as lstatSync3,
+  lstatSync as lstatSync4,
   mkdirSync,
   openSync as openSync4,
   readSync as readSync2,
@@ -27780,7 +27842,7 @@ import {
   unlinkSync,
   writeFileSync
 } from "node:fs";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 var MAGIC = Buffer.from("KGHC", "latin1");
 var FORMAT = 2;
 var HEADER = MAGIC.length + 1 + 1 + 32 + 4 + 4;
@@ -27802,7 +27864,7 @@ function historySetupHash(setup, settings2) {
 }
 function cacheFile(options2) {
   const id = createHash4("sha256").update("keyguard history cache\0").update(options2.hmacKey).digest("hex").slice(0, 16);
-  return join3(options2.gitDir, "keyguard", `history-${id}.cache`);
+  return join4(options2.gitDir, "keyguard", `history-${id}.cache`);
 }
 function readWhole(file) {
   let fd;
@@ -27968,7 +28030,7 @@ function openHistoryCache(options2) {
         { idLength, setupHash: options2.setupHash, ids: ids2, commits },
         options2.hmacKey
       );
-      const dir = join3(options2.gitDir, "keyguard");
+      const dir = join4(options2.gitDir, "keyguard");
       const temp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
       try {
         try {
@@ -27976,7 +28038,7 @@ function openHistoryCache(options2) {
         } catch (error) {
           if (error.code !== "EEXIST") throw error;
         }
-        if (lstatSync3(dir).isSymbolicLink())
+        if (lstatSync4(dir).isSymbolicLink())
           throw new Error("its folder is a symbolic link, which keyguard does not follow");
         writeFileSync(temp, bytes, { flag: "wx", mode: 384 });
         renameSync(temp, file);
@@ -28054,7 +28116,7 @@ async function baselineFor(choice, root, configured) {
   }
   if (choice.kind === "file") return loadBaseline(choice.file);
   if (configured !== void 0) return loadBaseline(configured);
-  const fallback = join4(root, BASELINE_FILE_NAME);
+  const fallback = join5(root, BASELINE_FILE_NAME);
   return existsSync2(fallback) ? loadBaseline(fallback) : void 0;
 }
 function incompleteOf(result2, accepted) {
@@ -29313,16 +29375,16 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 import {
   closeSync as closeSync5,
   fchmodSync,
-  lstatSync as lstatSync4,
+  lstatSync as lstatSync5,
   mkdirSync as mkdirSync2,
   openSync as openSync5,
-  realpathSync,
+  realpathSync as realpathSync2,
   renameSync as renameSync2,
   unlinkSync as unlinkSync2,
   writeFileSync as writeFileSync2,
   writeSync
 } from "node:fs";
-import { basename, dirname as dirname3, isAbsolute as isAbsolute4, join as join5, relative as relative3, resolve as resolve5, sep as sep2 } from "node:path";
+import { basename, dirname as dirname3, isAbsolute as isAbsolute4, join as join6, relative as relative3, resolve as resolve5, sep as sep2 } from "node:path";
 
 // src/report/describe-write-error.ts
 var REASONS = {
@@ -29355,7 +29417,7 @@ function fail(label, why, cause) {
 }
 function lstatOrUndefined(path) {
   try {
-    return lstatSync4(path);
+    return lstatSync5(path);
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
@@ -29367,22 +29429,22 @@ function isInside(folder, path) {
 }
 function realTarget(link) {
   try {
-    return realpathSync(link);
+    return realpathSync2(link);
   } catch {
     return "\0dangling";
   }
 }
 function escapingLink(root, folder) {
-  const realRoot = realpathSync(root);
+  const realRoot = realpathSync2(root);
   let at = root;
   for (const part of relative3(root, folder).split(sep2).filter((p) => p !== "")) {
-    at = join5(at, part);
+    at = join6(at, part);
     const stat = lstatOrUndefined(at);
     if (stat === void 0) return void 0;
     if (stat.isSymbolicLink() && !isInside(realRoot, realTarget(at))) return at;
     if (!stat.isSymbolicLink() && !stat.isDirectory()) return void 0;
   }
-  return isInside(realRoot, realpathSync(folder)) ? void 0 : folder;
+  return isInside(realRoot, realpathSync2(folder)) ? void 0 : folder;
 }
 function writeNew(path, content2, keepMode) {
   const fd = openSync5(path, "wx", 438);
@@ -29419,7 +29481,7 @@ function writeReportFile(target, content2, options2) {
       writeFileSync2(path, content2);
       return;
     }
-    const temp = join5(folder, `.${basename(path)}.${randomBytes2(6).toString("hex")}.tmp`);
+    const temp = join6(folder, `.${basename(path)}.${randomBytes2(6).toString("hex")}.tmp`);
     try {
       writeNew(temp, content2, existing === void 0 ? void 0 : existing.mode & 4095);
       renameSync2(temp, path);
@@ -29453,7 +29515,7 @@ async function configChanges(base, head, paths) {
 }
 
 // src/app/load-committed-setup.ts
-import { isAbsolute as isAbsolute5, join as join6, relative as relative4, resolve as resolve6, sep as sep3 } from "node:path";
+import { isAbsolute as isAbsolute5, join as join7, relative as relative4, resolve as resolve6, sep as sep3 } from "node:path";
 init_errors();
 function inRepository(root, file) {
   const rel = relative4(root, file);
@@ -29490,7 +29552,7 @@ async function loadCommittedSetup(options2) {
     if (text2 === void 0) throw new KeyguardError(code, `${label(file)}: file not found`);
     return text2;
   };
-  const configFile = options2.configFile ?? join6(root, CONFIG_FILE_NAME);
+  const configFile = options2.configFile ?? join7(root, CONFIG_FILE_NAME);
   const configText = options2.configFile === void 0 ? await read(configFile) : await must(configFile, "CONFIG_INVALID");
   const config = configText === void 0 ? resolveConfig({}, void 0, options2.today) : await configFromText(configText, configFile, options2.today, {
     // What it extends is read like the config itself: from the commit when in the repository.
@@ -29505,7 +29567,7 @@ async function loadCommittedSetup(options2) {
       file
     });
   const named = options2.baselineFile ?? config.baseline;
-  const baselineFile = named ?? join6(root, BASELINE_FILE_NAME);
+  const baselineFile = named ?? join7(root, BASELINE_FILE_NAME);
   const baselineText = named === void 0 ? await read(baselineFile) : await must(baselineFile, "BASELINE_INVALID");
   const baseline = baselineText === void 0 ? void 0 : baselineFromText(baselineText, label(baselineFile));
   return {
@@ -29913,7 +29975,7 @@ function readPayload(env) {
   const file = env.GITHUB_EVENT_PATH;
   if (file === void 0 || file === "") return {};
   try {
-    return JSON.parse(readFileSync4(file, "utf8"));
+    return JSON.parse(readFileSync5(file, "utf8"));
   } catch (error) {
     throw new KeyguardError(
       "USAGE",

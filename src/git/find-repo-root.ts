@@ -1,4 +1,6 @@
 import { KeyguardError } from '../model/errors.js';
+import { gitEnvironment } from './git-command.js';
+import { isPlainWorkTreeTop } from './plain-work-tree-top.js';
 import { runGit } from './run-git.js';
 
 /** Where a folder sits in its work tree. */
@@ -20,6 +22,14 @@ const asked = new Map<string, Promise<WorkTreePlace | undefined>>();
 export function workTreeOf(dir: string): Promise<WorkTreePlace | undefined> {
   let answer = asked.get(dir);
   if (answer === undefined) {
+    // The usual case (a scan run at the top of a repository) needs no git process. Before an entry
+    // has handed over the environment git would inherit, nothing can be ruled out: ask git.
+    const env = gitEnvironment();
+    if (env !== undefined && isPlainWorkTreeTop(dir, env)) {
+      answer = Promise.resolve({ root: dir, prefix: '' });
+      asked.set(dir, answer);
+      return answer;
+    }
     answer = runGit(['rev-parse', '--show-toplevel', '--show-prefix'], dir).then((r) => {
       if (r.code !== 0) {
         if (/not a git repository/i.test(r.stderr)) return undefined;

@@ -154,6 +154,11 @@ export function setGitEnvironment(env: Env): void {
   inherited = env;
 }
 
+/** The environment git inherits, once an entry has handed it over (undefined before). */
+export function gitEnvironment(): Env | undefined {
+  return inherited;
+}
+
 /**
  * Variables added to the environment:
  * - GIT_NO_LAZY_FETCH=1 (`scan`, `hooks-path`): a partial clone does not even try to fetch a
