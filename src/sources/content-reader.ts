@@ -78,6 +78,13 @@ const UTF16_HIT = 4;
 /** The scanner saw no keyword of an encoded key: the engine need not look for one. */
 const PLAIN_ONLY = 8;
 
+const ZTXT = Buffer.from('zTXt');
+const ITXT = Buffer.from('iTXt');
+
+function holdsCompressedText(png: Buffer): boolean {
+  return png.indexOf(ZTXT) !== -1 || png.indexOf(ITXT) !== -1;
+}
+
 /** Content arriving in pieces, scanned window by window as they come. */
 interface PieceWindows {
   push(piece: Buffer): void;
@@ -648,6 +655,9 @@ export class ContentReader {
     if (this.options.archives === false || end - start < 2) return undefined;
     const head = buf.subarray(start, Math.min(end, start + SNIFF_BYTES));
     const format = sniffArchive(head);
+    // A PNG opens only for its compressed text chunks: most images have none, and need no more.
+    if (format === 'png' && whole && !holdsCompressedText(buf.subarray(start, end)))
+      return undefined;
     if (format !== undefined) return format;
     const unopened = sniffUnopened(head);
     if (unopened !== undefined) {

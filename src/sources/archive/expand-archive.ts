@@ -7,6 +7,8 @@ import { MemberScope } from './member-scope.js';
 import { isOfficeTextPart, officeText } from './office-text.js';
 import { peekHead } from './peek-head.js';
 import { readGzip } from './read-gzip.js';
+import { readPdf } from './read-pdf.js';
+import { readPng } from './read-png.js';
 import { readTar } from './read-tar.js';
 import { readZip } from './read-zip.js';
 import { type ArchiveFormat, SNIFF_BYTES, sniffArchive } from './sniff-archive.js';
@@ -67,6 +69,10 @@ function openContainer(
       return readTar(input, place);
     case 'gzip':
       return readGzip(input, place);
+    case 'pdf':
+      return readPdf(input, place);
+    case 'png':
+      return readPng(input, place);
   }
 }
 

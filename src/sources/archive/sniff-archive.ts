@@ -1,5 +1,10 @@
-/** The containers keyguard opens. A tar inside gzip is two layers: gzip, then tar. */
-export type ArchiveFormat = 'zip' | 'tar' | 'gzip';
+/**
+ * The containers keyguard opens. A tar inside gzip is two layers: gzip, then tar. A PDF and a PNG
+ * are containers too: of decoded streams and text, of compressed text chunks.
+ */
+export type ArchiveFormat = 'zip' | 'tar' | 'gzip' | 'pdf' | 'png';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Enough bytes for every check below: a tar header block is 512 bytes. */
 export const SNIFF_BYTES = 512;
@@ -17,6 +22,9 @@ const TAR_CHECKSUM_OFFSET = 148;
  *   by its end instead (`endsAsZip`).
  * - gzip: `1f 8b`, method 8 (deflate) and no reserved flag bits, which rules out most chance
  *   matches in binary files.
+ * - pdf: `%PDF-` and a digit at the very start (a text file that only mentions the header is
+ *   not one; a PDF with bytes before its header is scanned as plain bytes).
+ * - png: its eight-byte signature.
  * - tar: `ustar` at offset 257 (POSIX and GNU) and a valid header checksum, so a text file that
  *   happens to hold "ustar" there is not mistaken for an archive (and then reported unreadable).
  */
@@ -29,6 +37,11 @@ export function sniffArchive(head: Buffer): ArchiveFormat | undefined {
   if (head.length >= 10 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) {
     if (((head[3] ?? 0) & 0xe0) === 0) return 'gzip';
   }
+  if (head.length >= 6 && head.toString('latin1', 0, 5) === '%PDF-') {
+    const digit = head[5] ?? 0;
+    if (digit >= 0x30 && digit <= 0x39) return 'pdf';
+  }
+  if (head.length >= 8 && head.subarray(0, 8).equals(PNG_SIGNATURE)) return 'png';
   if (head.length >= SNIFF_BYTES && isTarHeader(head)) return 'tar';
   return undefined;
 }
