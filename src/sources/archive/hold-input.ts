@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import { type ArchiveInput, inputPieces } from './archive-input.js';
 import type { ContainerEvent, ContainerPlace } from './container-event.js';
 import { describeError } from './describe-error.js';
@@ -24,34 +23,17 @@ export async function holdInput(
 ): Promise<Held> {
   const { budget } = place;
   if (input.kind === 'buffer') return { kind: 'held', data: input.data, counted: 0 };
-  if (input.kind === 'file') {
-    try {
-      const handle = await open(input.path, 'r');
-      try {
-        const { size } = await handle.stat();
-        if (size > fileCap) return { kind: 'skip', event: tooBig(what, size, fileCap) };
-        return { kind: 'held', data: await handle.readFile(), counted: 0 };
-      } finally {
-        await handle.close();
-      }
-    } catch (error) {
-      return { kind: 'skip', event: unreadable(`${what}: ${describeError(error)}`) };
-    }
-  }
+  // A file on disk is held apart from the buffering budget, which is for members of other containers.
+  const onDisk = input.kind === 'file';
+  const cap = onDisk ? fileCap : budget.limits.maxBufferedBytes - budget.buffered;
   const pieces: Buffer[] = [];
   let size = 0;
   try {
     for await (const piece of inputPieces(input)) {
       size += piece.length;
-      if (budget.buffered + size > budget.limits.maxBufferedBytes) {
-        return {
-          kind: 'skip',
-          event: tooBig(
-            `${what} inside another archive`,
-            size,
-            budget.limits.maxBufferedBytes - budget.buffered,
-          ),
-        };
+      if (size > cap) {
+        const where = onDisk ? what : `${what} inside another archive`;
+        return { kind: 'skip', event: tooBig(where, Math.max(0, cap)) };
       }
       pieces.push(piece);
     }
@@ -59,16 +41,17 @@ export async function holdInput(
     if (place.scope.stopped) return { kind: 'stopped' };
     return { kind: 'skip', event: unreadable(`${what}: ${describeError(error)}`) };
   }
-  budget.buffered += size;
-  return { kind: 'held', data: Buffer.concat(pieces, size), counted: size };
+  const counted = onDisk ? 0 : size;
+  budget.buffered += counted;
+  return { kind: 'held', data: Buffer.concat(pieces, size), counted };
 }
 
-function tooBig(what: string, size: number, cap: number): ContainerEvent {
+function tooBig(what: string, cap: number): ContainerEvent {
   return {
     kind: 'skipped',
     name: '',
     reason: 'archive-limit',
-    detail: `a ${what} is read whole into memory, and this one (${size > cap ? 'over ' : ''}${formatSize(size)}) is over the ${formatSize(Math.max(0, cap))} it may take; what it holds was not opened (its raw bytes were scanned)`,
+    detail: `a ${what} is read whole into memory, and this one is over the ${formatSize(cap)} it may take; what it holds was not opened (its raw bytes were scanned)`,
   };
 }
 

@@ -13,7 +13,9 @@
  *
  * Formats: zip (and jar, war, whl, Office files: any zip, by magic), tar (POSIX, GNU, pax), gzip
  * (so `.tgz`), nested in any order up to `maxDepth`. zip goes through yauzl, tar through
- * tar-stream, gzip and deflate through node:zlib (docs/design.md, "Archives", says why).
+ * tar-stream, gzip and deflate through node:zlib (docs/design.md, "Archives", says why). A PDF
+ * (`%PDF-`) is a container of its pages' text (`page 1!text`), decoded streams and strings; a PNG of
+ * its compressed text chunks (`zTXt:Comment`): see read-pdf.ts and read-png.ts.
  *
  * The contract:
  * - Items come one at a time. An `entry` is a leaf (not itself an archive) with bytes; consume its
