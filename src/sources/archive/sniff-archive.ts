@@ -4,6 +4,7 @@
  */
 export type ArchiveFormat = 'zip' | 'tar' | 'gzip' | 'pdf' | 'png';
 
+const PDF_HEADER = Buffer.from('%PDF-');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Enough bytes for every check below: a tar header block is 512 bytes. */
@@ -37,11 +38,12 @@ export function sniffArchive(head: Buffer): ArchiveFormat | undefined {
   if (head.length >= 10 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) {
     if (((head[3] ?? 0) & 0xe0) === 0) return 'gzip';
   }
-  if (head.length >= 6 && head.toString('latin1', 0, 5) === '%PDF-') {
+  if (head[0] === 0x25 && head.length >= 6 && head.subarray(0, 5).equals(PDF_HEADER)) {
     const digit = head[5] ?? 0;
     if (digit >= 0x30 && digit <= 0x39) return 'pdf';
   }
-  if (head.length >= 8 && head.subarray(0, 8).equals(PNG_SIGNATURE)) return 'png';
+  if (head[0] === 0x89 && head.length >= 8 && head.subarray(0, 8).equals(PNG_SIGNATURE))
+    return 'png';
   if (head.length >= SNIFF_BYTES && isTarHeader(head)) return 'tar';
   return undefined;
 }
