@@ -10,6 +10,7 @@ import { pdfPages } from './pdf/pdf-pages.js';
 import { PdfParser } from './pdf/pdf-parser.js';
 import { collectStrings } from './pdf/pdf-strings.js';
 import { isDict, nameOf, numberOf, type PdfDict, type PdfValue } from './pdf/pdf-value.js';
+import type { ToUnicodeCMap } from './pdf/to-unicode-cmap.js';
 
 const MiB = 1024 * 1024;
 /** A PDF on disk is read whole (it needs random access): up to this, or the expanded-size limit if lower. */
@@ -76,11 +77,16 @@ async function* readDocument(
     reason: d.reason,
     detail: d.detail,
   });
+  const collected = new Set<PdfValue>();
   const objectStrings = (nums: Iterable<number>): string[] => {
     const out: string[] = [];
     for (const n of nums) {
       const o = doc.objects.get(n);
-      if (o !== undefined) collectStrings(o.stream?.dict ?? o.value, out);
+      const value = o?.stream?.dict ?? o?.value;
+      // Objects that share one value (offsets named twice) give their strings once.
+      if (value === undefined || collected.has(value)) continue;
+      collected.add(value);
+      collectStrings(value, out);
     }
     return out;
   };
@@ -110,6 +116,7 @@ async function* readDocument(
   if (strings.length > 0) yield member('strings', text(strings.join('\n')));
 
   const fonts = new Map<PdfDict, FontText>();
+  const cmaps = new Map<number, ToUnicodeCMap | undefined>();
   const fontsOf =
     (resources: PdfDict | undefined) =>
     (name: string): FontText => {
@@ -117,7 +124,7 @@ async function* readDocument(
       if (!isDict(font)) return PLAIN_FONT;
       let f = fonts.get(font);
       if (f === undefined) {
-        f = fontText(doc, font, budget);
+        f = fontText(doc, font, budget, cmaps);
         fonts.set(font, f);
       }
       return f;
@@ -129,7 +136,8 @@ async function* readDocument(
     const parts: Buffer[] = [];
     const name = `page ${i + 1}`;
     for (const c of page.contents) {
-      if (c.stream === undefined) continue;
+      // A stream shared by many pages is read once: otherwise its cost multiplies by the pages.
+      if (c.stream === undefined || done.has(c.num)) continue;
       done.add(c.num);
       if (!budget.countEntry()) {
         yield entryLimitSkip(place);
@@ -204,14 +212,32 @@ function readObjectStream(doc: PdfDocument, o: PdfObject, data: Buffer): number[
   );
   const first = Math.max(0, Math.floor(numberOf(doc.get(dict, 'First')) ?? 0));
   const header = new PdfParser(data, 0, Math.min(first, data.length));
-  const nums: number[] = [];
+  const entries: [number, number][] = [];
   for (let i = 0; i < n; i++) {
     const num = header.value();
     const offset = header.value();
     if (typeof num !== 'number' || typeof offset !== 'number') break;
     const at = first + offset;
-    if (!Number.isInteger(num) || num < 0 || at < 0 || at >= data.length) continue;
-    const value = new PdfParser(data, at).value();
+    if (
+      !Number.isInteger(num) ||
+      num < 0 ||
+      !Number.isInteger(at) ||
+      at < first ||
+      at >= data.length
+    )
+      continue;
+    entries.push([num, at]);
+  }
+  // Each object is read within its own bytes, up to the next offset, and an offset named twice is
+  // read once: hostile offsets (all pointing at one huge array) then cost one pass over the data.
+  const starts = [...new Set(entries.map(([, at]) => at))].sort((a, b) => a - b);
+  const values = new Map<number, PdfValue | undefined>();
+  starts.forEach((at, i) => {
+    values.set(at, new PdfParser(data, at, starts[i + 1] ?? data.length).value());
+  });
+  const nums: number[] = [];
+  for (const [num, at] of entries) {
+    const value = values.get(at);
     if (value === undefined) continue;
     doc.addCompressed(num, value, o.offset);
     nums.push(num);

@@ -348,3 +348,54 @@ function lzwEncode(data: Buffer): Buffer {
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(bits.slice(i * 8, i * 8 + 8), 2);
   return out;
 }
+
+describe('PDF: work stays linear whatever the structure claims', () => {
+  it('an unclosed trailer repeated, object-stream offsets all at one huge array, one content stream on every page', async () => {
+    // Each would cost its size times its count if read naively: a few seconds here means linear.
+    const trailers = Buffer.from('trailer << /A [ '.repeat(20_000));
+    const items = 'AKIA '.repeat(50_000);
+    let header = '';
+    for (let i = 0; i < 5000; i++) header += `${10 + i} 0 `;
+    const packed = flateObject(
+      3,
+      `/Type /ObjStm /N 5000 /First ${header.length + 1}`,
+      `${header}\n[ ${items} (s) ]`,
+    );
+    const kids: string[] = [];
+    const pages: { num: number; body: string }[] = [];
+    for (let i = 0; i < 3000; i++) {
+      kids.push(`${20_000 + i} 0 R`);
+      pages.push({
+        num: 20_000 + i,
+        body: '<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>',
+      });
+    }
+    const content = streamObject(4, '', Buffer.from(`BT ${'(word) Tj '.repeat(20_000)} ET`));
+    const pdf = Buffer.concat([
+      pdfFile(
+        [
+          { num: 1, body: '<< /Type /Catalog /Pages 2 0 R >>' },
+          { num: 2, body: `<< /Type /Pages /Kids [${kids.join(' ')}] /Count 3000 >>` },
+          packed,
+          content,
+          ...pages,
+        ],
+        '/Root 1 0 R',
+      ),
+      trailers,
+    ]);
+    const started = performance.now();
+    const out = await countArchive(expandArchive('pdf', { kind: 'buffer', data: pdf }));
+    // A generous ceiling for a loaded machine: the quadratic forms take minutes.
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(skipsOf(out)).toEqual([]);
+    // The shared content stream is read once, for the first page that shows it.
+    expect(
+      entriesOf(out)
+        .filter((e) => e.path.startsWith('page'))
+        .map((e) => e.path),
+    ).toEqual(['page 1', 'page 1!text']);
+    const strings = entriesOf(out).find((e) => e.path === 'obj 3!strings');
+    expect(strings?.bytes).toBe(1);
+  }, 60_000);
+});

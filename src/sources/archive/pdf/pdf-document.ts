@@ -86,11 +86,17 @@ export class PdfDocument {
         from = Math.max(from, parser.pos);
       }
     }
-    for (let at = buf.indexOf(TRAILER); at !== -1; at = buf.indexOf(TRAILER, at + 7)) {
-      if (this.inStream(at)) continue;
-      parser.seek(at + 7);
-      const value = parser.value();
-      if (isDict(value)) this.trailers.push(value);
+    // Each search goes on after the dictionary just read: an unclosed `trailer <<` repeated
+    // through a file is then read once, not once per occurrence.
+    for (let at = buf.indexOf(TRAILER); at !== -1; ) {
+      let next = at + 7;
+      if (!this.inStream(at)) {
+        parser.seek(at + 7);
+        const value = parser.value();
+        if (isDict(value)) this.trailers.push(value);
+        next = Math.max(next, parser.pos);
+      }
+      at = buf.indexOf(TRAILER, next);
     }
     for (const o of this.objects.values()) {
       if (o.stream !== undefined && nameOf(o.stream.dict.get('Type')) === 'XRef')

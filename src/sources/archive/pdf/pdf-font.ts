@@ -21,13 +21,23 @@ export const PLAIN_FONT: FontText = {
  * fonts the encoding's /Differences glyph names over Latin-1. A composite font (Type0) without a
  * ToUnicode CMap has codes that are glyph ids only: they give no text.
  */
-export function fontText(doc: PdfDocument, font: PdfDict, budget: ExpansionBudget): FontText {
+export function fontText(
+  doc: PdfDocument,
+  font: PdfDict,
+  budget: ExpansionBudget,
+  /** CMaps read so far, by object: many fonts may name one, and it is read once. */
+  cmaps: Map<number, ToUnicodeCMap | undefined>,
+): FontText {
   const composite = nameOf(doc.get(font, 'Subtype')) === 'Type0';
   let cmap: ToUnicodeCMap | undefined;
   const toUnicode = doc.target(font.get('ToUnicode'));
   if (toUnicode?.stream !== undefined) {
-    const decoded = decodePdfStream(doc, toUnicode.stream, budget);
-    if (decoded.kind === 'data') cmap = ToUnicodeCMap.parse(decoded.data);
+    if (cmaps.has(toUnicode.num)) cmap = cmaps.get(toUnicode.num);
+    else {
+      const decoded = decodePdfStream(doc, toUnicode.stream, budget);
+      if (decoded.kind === 'data') cmap = ToUnicodeCMap.parse(decoded.data);
+      cmaps.set(toUnicode.num, cmap);
+    }
   }
   const differences = composite ? undefined : differencesOf(doc, font);
   return {
