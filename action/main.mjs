@@ -62,10 +62,10 @@ var init_errors = __esm({
       /** Extra lines (every validation error, say) shown after the message. */
       details;
       [BRAND] = true;
-      constructor(code, message2, options2) {
+      constructor(code18, message2, options2) {
         super(message2, options2?.cause === void 0 ? void 0 : { cause: options2.cause });
         this.name = "KeyguardError";
-        this.code = code;
+        this.code = code18;
         this.details = options2?.details ?? [];
       }
     };
@@ -97,8 +97,8 @@ function shannonEntropy(value) {
   if (value.length === 0) return 0;
   const counts = /* @__PURE__ */ new Map();
   for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    counts.set(code, (counts.get(code) ?? 0) + 1);
+    const code18 = value.charCodeAt(i);
+    counts.set(code18, (counts.get(code18) ?? 0) + 1);
   }
   let bits = 0;
   for (const count of counts.values()) {
@@ -282,6 +282,12 @@ function sniffArchive(head) {
   if (head.length >= 10 && head[0] === 31 && head[1] === 139 && head[2] === 8) {
     if (((head[3] ?? 0) & 224) === 0) return "gzip";
   }
+  if (head[0] === 37 && head.length >= 6 && head.subarray(0, 5).equals(PDF_HEADER)) {
+    const digit = head[5] ?? 0;
+    if (digit >= 48 && digit <= 57) return "pdf";
+  }
+  if (head[0] === 137 && head.length >= 8 && head.subarray(0, 8).equals(PNG_SIGNATURE))
+    return "png";
   if (head.length >= SNIFF_BYTES && isTarHeader(head)) return "tar";
   return void 0;
 }
@@ -300,13 +306,15 @@ function isTarHeader(block) {
   return recorded === unsigned || recorded === signed;
 }
 function readOctal(block, offset, length) {
-  const text2 = block.toString("latin1", offset, offset + length).replace(/[\0 ]+$/, "").replace(/^[ ]+/, "");
-  return /^[0-7]{1,7}$/.test(text2) ? Number.parseInt(text2, 8) : void 0;
+  const text3 = block.toString("latin1", offset, offset + length).replace(/[\0 ]+$/, "").replace(/^[ ]+/, "");
+  return /^[0-7]{1,7}$/.test(text3) ? Number.parseInt(text3, 8) : void 0;
 }
-var SNIFF_BYTES, TAR_MAGIC_OFFSET, TAR_CHECKSUM_OFFSET;
+var PDF_HEADER, PNG_SIGNATURE, SNIFF_BYTES, TAR_MAGIC_OFFSET, TAR_CHECKSUM_OFFSET;
 var init_sniff_archive = __esm({
   "src/sources/archive/sniff-archive.ts"() {
     "use strict";
+    PDF_HEADER = Buffer.from("%PDF-");
+    PNG_SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
     SNIFF_BYTES = 512;
     TAR_MAGIC_OFFSET = 257;
     TAR_CHECKSUM_OFFSET = 148;
@@ -589,9 +597,9 @@ function decodeEntity(name) {
   const hex2 = name[1] === "x" || name[1] === "X";
   const digits = name.slice(hex2 ? 2 : 1);
   if (digits === "" || !(hex2 ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits)) return void 0;
-  const code = Number.parseInt(digits, hex2 ? 16 : 10);
-  if (code < 32 || code > 1114111 || code >= 55296 && code <= 57343) return void 0;
-  return String.fromCodePoint(code);
+  const code18 = Number.parseInt(digits, hex2 ? 16 : 10);
+  if (code18 < 32 || code18 > 1114111 || code18 >= 55296 && code18 <= 57343) return void 0;
+  return String.fromCodePoint(code18);
 }
 var TEXT_PART, NO_TEXT, LT, GT, AMP, SEMI, LF2, TAB, SPACE, QUOTE, APOS, LINE_BREAKS, TABS, SPACES, MAX_NAME, MAX_ENTITY, OUT_BYTES, MAX_BLANK, State, NAMED, TextView;
 var init_office_text = __esm({
@@ -819,8 +827,8 @@ var init_office_text = __esm({
         }
         this.#entity += String.fromCharCode(b);
       }
-      #putText(text2) {
-        for (const b of Buffer.from(text2, "utf8")) this.#put(b);
+      #putText(text3) {
+        for (const b of Buffer.from(text3, "utf8")) this.#put(b);
       }
       #putRange(piece, from, to) {
         while (from < to) {
@@ -922,10 +930,10 @@ var init_archive_input = __esm({
 // src/sources/archive/describe-error.ts
 function describeError(error) {
   if (!(error instanceof Error)) return "unknown error";
-  const code = error.code;
-  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
-  const text2 = error.message.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
-  return text2.length > 160 ? `${text2.slice(0, 157)}...` : text2 || "unknown error";
+  const code18 = error.code;
+  if (typeof code18 === "string" && /^E[A-Z]+$/.test(code18)) return code18;
+  const text3 = error.message.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+  return text3.length > 160 ? `${text3.slice(0, 157)}...` : text3 || "unknown error";
 }
 var init_describe_error = __esm({
   "src/sources/archive/describe-error.ts"() {
@@ -1155,6 +1163,1755 @@ var init_read_gzip = __esm({
     SYNC_INPUT_BYTES = 4 * 1024 * 1024;
     SYNC_OUTPUT_BYTES = 16 * 1024 * 1024;
     HEADER_BYTES = 4096;
+  }
+});
+
+// src/sources/archive/hold-input.ts
+async function holdInput(input, place, what, fileCap) {
+  const { budget } = place;
+  if (input.kind === "buffer") return { kind: "held", data: input.data, counted: 0 };
+  const onDisk = input.kind === "file";
+  const cap = onDisk ? fileCap : budget.limits.maxBufferedBytes - budget.buffered;
+  const pieces = [];
+  let size = 0;
+  try {
+    for await (const piece of inputPieces(input)) {
+      size += piece.length;
+      if (size > cap) {
+        const where2 = onDisk ? what : `${what} inside another archive`;
+        return { kind: "skip", event: tooBig(where2, Math.max(0, cap)) };
+      }
+      pieces.push(piece);
+    }
+  } catch (error) {
+    if (place.scope.stopped) return { kind: "stopped" };
+    return { kind: "skip", event: unreadable(`${what}: ${describeError(error)}`) };
+  }
+  const counted = onDisk ? 0 : size;
+  budget.buffered += counted;
+  return { kind: "held", data: Buffer.concat(pieces, size), counted };
+}
+function tooBig(what, cap) {
+  return {
+    kind: "skipped",
+    name: "",
+    reason: "archive-limit",
+    detail: `a ${what} is read whole into memory, and this one is over the ${formatSize(cap)} it may take; what it holds was not opened (its raw bytes were scanned)`
+  };
+}
+function unreadable(detail) {
+  return { kind: "skipped", name: "", reason: "archive-unreadable", detail };
+}
+var init_hold_input = __esm({
+  "src/sources/archive/hold-input.ts"() {
+    "use strict";
+    init_archive_input();
+    init_describe_error();
+    init_format_size();
+  }
+});
+
+// src/sources/archive/pdf/pdf-lexer.ts
+function isRegular(b) {
+  return b !== void 0 && CLASS[b] === 0;
+}
+function isSpace(b) {
+  return b !== void 0 && CLASS[b] === SPACE2;
+}
+function hexValue(b) {
+  if (b >= 48 && b <= 57) return b - 48;
+  if (b >= 65 && b <= 70) return b - 55;
+  if (b >= 97 && b <= 102) return b - 87;
+  return -1;
+}
+var EOF_TOKEN, CLASS, SPACE2, DELIMITER, PdfLexer;
+var init_pdf_lexer = __esm({
+  "src/sources/archive/pdf/pdf-lexer.ts"() {
+    "use strict";
+    EOF_TOKEN = { kind: "eof" };
+    CLASS = new Uint8Array(256);
+    SPACE2 = 1;
+    DELIMITER = 2;
+    for (const b of [0, 9, 10, 12, 13, 32]) CLASS[b] = SPACE2;
+    for (const c of "()<>[]{}/%") CLASS[c.charCodeAt(0)] = DELIMITER;
+    PdfLexer = class {
+      buf;
+      pos;
+      end;
+      constructor(buf, pos = 0, end = buf.length) {
+        this.buf = buf;
+        this.pos = pos;
+        this.end = end;
+      }
+      next() {
+        const { buf, end } = this;
+        for (; ; ) {
+          while (this.pos < end && CLASS[buf[this.pos]] === SPACE2) this.pos++;
+          if (this.pos >= end) return EOF_TOKEN;
+          const b = buf[this.pos];
+          if (b === 37) {
+            while (this.pos < end && buf[this.pos] !== 10 && buf[this.pos] !== 13) this.pos++;
+            continue;
+          }
+          if (b === 40) return { kind: "string", value: this.literal() };
+          if (b === 60) {
+            if (buf[this.pos + 1] === 60) {
+              this.pos += 2;
+              return { kind: "open-dict" };
+            }
+            return { kind: "string", value: this.hex() };
+          }
+          if (b === 62) {
+            this.pos += buf[this.pos + 1] === 62 ? 2 : 1;
+            return { kind: "close-dict" };
+          }
+          if (b === 91) {
+            this.pos++;
+            return { kind: "open-array" };
+          }
+          if (b === 93) {
+            this.pos++;
+            return { kind: "close-array" };
+          }
+          if (b === 47) return { kind: "name", value: this.name() };
+          if (CLASS[b] === DELIMITER) {
+            this.pos++;
+            continue;
+          }
+          const start = this.pos;
+          while (this.pos < end && CLASS[buf[this.pos]] === 0) this.pos++;
+          const word = buf.toString("latin1", start, this.pos);
+          const c = word.charCodeAt(0);
+          if (c >= 48 && c <= 57 || c === 43 || c === 45 || c === 46) {
+            const value = Number(word);
+            if (Number.isFinite(value))
+              return { kind: "number", value, integer: /^[+-]?\d+$/.test(word) };
+            const loose = Number.parseFloat(word.replace(/^[+-]+/, (s) => s.slice(-1)));
+            return { kind: "number", value: Number.isFinite(loose) ? loose : 0, integer: false };
+          }
+          return { kind: "keyword", value: word };
+        }
+      }
+      /** A literal string from its '(' (PDF 32000-1, 7.3.4.2): nested parentheses, escapes, octal. */
+      literal() {
+        const { buf, end } = this;
+        const out = [];
+        let depth = 1;
+        let at = this.pos + 1;
+        while (at < end) {
+          const b = buf[at++];
+          if (b === 92) {
+            if (at >= end) break;
+            const e = buf[at++];
+            switch (e) {
+              case 110:
+                out.push(10);
+                break;
+              case 114:
+                out.push(13);
+                break;
+              case 116:
+                out.push(9);
+                break;
+              case 98:
+                out.push(8);
+                break;
+              case 102:
+                out.push(12);
+                break;
+              case 13:
+                if (buf[at] === 10) at++;
+                break;
+              case 10:
+                break;
+              default:
+                if (e >= 48 && e <= 55) {
+                  let code18 = e - 48;
+                  for (let i = 0; i < 2 && at < end; i++) {
+                    const d = buf[at];
+                    if (d < 48 || d > 55) break;
+                    code18 = code18 * 8 + (d - 48);
+                    at++;
+                  }
+                  out.push(code18 & 255);
+                } else out.push(e);
+            }
+            continue;
+          }
+          if (b === 40) depth++;
+          else if (b === 41 && --depth === 0) break;
+          if (b === 13) {
+            if (buf[at] === 10) at++;
+            out.push(10);
+            continue;
+          }
+          out.push(b);
+        }
+        this.pos = at;
+        return Buffer.from(out);
+      }
+      /** A hex string from its '<': whitespace ignored, an odd last digit padded with 0. */
+      hex() {
+        const { buf, end } = this;
+        const out = [];
+        let high = -1;
+        let at = this.pos + 1;
+        while (at < end) {
+          const b = buf[at++];
+          if (b === 62) break;
+          const v = hexValue(b);
+          if (v < 0) continue;
+          if (high < 0) high = v;
+          else {
+            out.push(high * 16 + v);
+            high = -1;
+          }
+        }
+        if (high >= 0) out.push(high * 16);
+        this.pos = at;
+        return Buffer.from(out);
+      }
+      /** A name from its '/', `#xx` escapes decoded (latin1: names are bytes). */
+      name() {
+        const { buf, end } = this;
+        let at = this.pos + 1;
+        const start = at;
+        while (at < end && CLASS[buf[at]] === 0) at++;
+        this.pos = at;
+        const raw = buf.toString("latin1", start, at);
+        if (!raw.includes("#")) return raw;
+        return raw.replace(
+          /#([0-9A-Fa-f]{2})/g,
+          (_, h) => String.fromCharCode(Number.parseInt(h, 16))
+        );
+      }
+    };
+  }
+});
+
+// src/sources/archive/pdf/pdf-value.ts
+function isDict(v) {
+  return v instanceof Map;
+}
+function nameOf(v) {
+  return v instanceof PdfName ? v.name : void 0;
+}
+function numberOf(v) {
+  return typeof v === "number" && Number.isFinite(v) ? v : void 0;
+}
+var PdfName, PdfRef;
+var init_pdf_value = __esm({
+  "src/sources/archive/pdf/pdf-value.ts"() {
+    "use strict";
+    PdfName = class {
+      name;
+      constructor(name) {
+        this.name = name;
+      }
+    };
+    PdfRef = class {
+      num;
+      gen;
+      constructor(num, gen) {
+        this.num = num;
+        this.gen = gen;
+      }
+    };
+  }
+});
+
+// src/sources/archive/pdf/pdf-parser.ts
+var MAX_NESTING, PdfParser;
+var init_pdf_parser = __esm({
+  "src/sources/archive/pdf/pdf-parser.ts"() {
+    "use strict";
+    init_pdf_lexer();
+    init_pdf_value();
+    MAX_NESTING = 64;
+    PdfParser = class {
+      lexer;
+      #ahead = [];
+      constructor(buf, pos = 0, end = buf.length) {
+        this.lexer = new PdfLexer(buf, pos, end);
+      }
+      /** Where the next token not yet peeked starts (after any looked-ahead tokens are taken). */
+      get pos() {
+        return this.lexer.pos;
+      }
+      /** Drops looked-ahead tokens and goes on from `pos`. */
+      seek(pos) {
+        this.#ahead = [];
+        this.lexer.pos = pos;
+      }
+      token() {
+        return this.#ahead.shift() ?? this.lexer.next();
+      }
+      peek(i = 0) {
+        while (this.#ahead.length <= i) this.#ahead.push(this.lexer.next());
+        return this.#ahead[i];
+      }
+      /** The next value; a keyword that is not a value (`stream`, `endobj`, an operator) is left unread and gives undefined. */
+      value(depth = 0) {
+        const t = this.peek();
+        switch (t.kind) {
+          case "eof":
+          case "close-array":
+          case "close-dict":
+            return void 0;
+          case "number": {
+            this.token();
+            if (t.integer && t.value >= 0) {
+              const g = this.peek();
+              const r = this.peek(1);
+              if (g.kind === "number" && g.integer && r.kind === "keyword" && r.value === "R") {
+                this.token();
+                this.token();
+                return new PdfRef(t.value, g.value);
+              }
+            }
+            return t.value;
+          }
+          case "name":
+            this.token();
+            return new PdfName(t.value);
+          case "string":
+            this.token();
+            return t.value;
+          case "open-array":
+            this.token();
+            return this.array(depth + 1);
+          case "open-dict":
+            this.token();
+            return this.dict(depth + 1);
+          case "keyword":
+            if (t.value === "true" || t.value === "false") {
+              this.token();
+              return t.value === "true";
+            }
+            if (t.value === "null") {
+              this.token();
+              return null;
+            }
+            return void 0;
+        }
+      }
+      array(depth) {
+        const out = [];
+        for (; ; ) {
+          const t = this.peek();
+          if (t.kind === "eof") return out;
+          if (t.kind === "close-array") {
+            this.token();
+            return out;
+          }
+          if (depth > MAX_NESTING) {
+            this.token();
+            continue;
+          }
+          const v = this.value(depth);
+          if (v === void 0) {
+            if (t.kind === "keyword" && (t.value === "endobj" || t.value === "stream")) return out;
+            this.token();
+            continue;
+          }
+          out.push(v);
+        }
+      }
+      dict(depth) {
+        const out = /* @__PURE__ */ new Map();
+        for (; ; ) {
+          const t = this.peek();
+          if (t.kind === "eof") return out;
+          if (t.kind === "close-dict") {
+            this.token();
+            return out;
+          }
+          if (t.kind !== "name") {
+            if (t.kind === "keyword" && (t.value === "endobj" || t.value === "stream")) return out;
+            this.token();
+            continue;
+          }
+          this.token();
+          if (depth > MAX_NESTING) continue;
+          const v = this.value(depth);
+          if (v !== void 0) out.set(t.value, v);
+        }
+      }
+    };
+  }
+});
+
+// src/sources/archive/pdf/content-text.ts
+function contentText(data, font) {
+  const parser = new PdfParser(data);
+  const out = [];
+  let operands = [];
+  let current;
+  let y = 0;
+  let lineY = 0;
+  let shownY;
+  let moved = false;
+  let newline = false;
+  const show = (text3) => {
+    if (text3.length === 0) return;
+    if (out.length > 0) {
+      if (newline || shownY !== void 0 && Math.abs(y - shownY) > 0.01) out.push("\n");
+      else if (moved) out.push(" ");
+    }
+    moved = false;
+    newline = false;
+    shownY = y;
+    out.push(text3);
+  };
+  const decode = (s) => Buffer.isBuffer(s) ? (current ?? fallback).decode(s) : "";
+  for (; ; ) {
+    const v = parser.value();
+    if (v !== void 0) {
+      if (operands.length >= MAX_OPERANDS) operands = operands.slice(-MAX_OPERANDS / 2);
+      operands.push(v);
+      continue;
+    }
+    const t = parser.token();
+    if (t.kind === "eof") break;
+    if (t.kind !== "keyword") {
+      operands = [];
+      continue;
+    }
+    const n = (i) => numberOf(operands[operands.length - i]) ?? 0;
+    switch (t.value) {
+      case "BT":
+        y = 0;
+        lineY = 0;
+        moved = true;
+        break;
+      case "Tf": {
+        const name = operands[operands.length - 2];
+        if (name instanceof PdfName) current = font(name.name);
+        break;
+      }
+      case "Td":
+      case "TD":
+        lineY += n(1);
+        y = lineY;
+        if (n(2) !== 0) moved = true;
+        break;
+      case "Tm":
+        lineY = n(1);
+        y = lineY;
+        moved = true;
+        break;
+      case "T*":
+        newline = true;
+        break;
+      case "Tj":
+        show(decode(operands[operands.length - 1]));
+        break;
+      case "'":
+        newline = true;
+        show(decode(operands[operands.length - 1]));
+        break;
+      case '"':
+        newline = true;
+        show(decode(operands[operands.length - 1]));
+        break;
+      case "TJ": {
+        const items = operands[operands.length - 1];
+        if (!Array.isArray(items)) break;
+        let text3 = "";
+        for (const item of items) {
+          if (Buffer.isBuffer(item)) text3 += decode(item);
+          else if (typeof item === "number" && item <= SPACE_ADJUSTMENT && text3.length > 0)
+            text3 += " ";
+        }
+        show(text3);
+        break;
+      }
+      case "ID":
+        skipInlineImage(parser, data);
+        break;
+    }
+    operands = [];
+  }
+  return out.join("");
+}
+function skipInlineImage(parser, data) {
+  let at = parser.pos + 1;
+  for (; ; ) {
+    const found = data.indexOf(EI, at);
+    if (found === -1) {
+      parser.seek(data.length);
+      return;
+    }
+    if (isSpace(data[found - 1]) && (found + 2 >= data.length || isSpace(data[found + 2]))) {
+      parser.seek(found + 2);
+      return;
+    }
+    at = found + 1;
+  }
+}
+var SPACE_ADJUSTMENT, MAX_OPERANDS, EI, fallback;
+var init_content_text = __esm({
+  "src/sources/archive/pdf/content-text.ts"() {
+    "use strict";
+    init_pdf_lexer();
+    init_pdf_parser();
+    init_pdf_value();
+    SPACE_ADJUSTMENT = -180;
+    MAX_OPERANDS = 32;
+    EI = Buffer.from("EI");
+    fallback = { decode: (b) => b.toString("latin1") };
+  }
+});
+
+// src/sources/archive/decode-cap.ts
+function decodeCap(budget, encoded, what) {
+  const { maxTotalBytes, maxRatio, ratioFloorBytes, maxBufferedBytes } = budget.limits;
+  const byTotal = Math.max(0, maxTotalBytes - budget.expanded);
+  const byRatio = Math.max(ratioFloorBytes, maxRatio * Math.max(1, encoded));
+  const bytes = Math.min(byTotal, byRatio, maxBufferedBytes);
+  return {
+    bytes,
+    over() {
+      if (bytes === byTotal) {
+        budget.halted = true;
+        return {
+          reason: "archive-limit",
+          detail: `expanded-size limit ${formatSize(maxTotalBytes)} per file reached at this ${what}; the rest of the file was not read`
+        };
+      }
+      if (bytes === byRatio) {
+        return {
+          reason: "archive-limit",
+          detail: `expansion-ratio limit ${maxRatio}:1 reached: over ${formatSize(bytes)} from ${formatSize(encoded)} encoded; this ${what} was not read`
+        };
+      }
+      return {
+        reason: "archive-limit",
+        detail: `a ${what} is decoded in memory, and this one is over the ${formatSize(maxBufferedBytes)} limit; it was not read`
+      };
+    }
+  };
+}
+var init_decode_cap = __esm({
+  "src/sources/archive/decode-cap.ts"() {
+    "use strict";
+    init_format_size();
+  }
+});
+
+// src/sources/archive/pdf/decode-filters.ts
+import { constants as constants2, inflateSync } from "node:zlib";
+function flate(data, parms, cap) {
+  let out;
+  try {
+    out = inflateSync(data, { maxOutputLength: cap + 1, finishFlush: constants2.Z_SYNC_FLUSH });
+  } catch (error) {
+    if (error.code === "ERR_BUFFER_TOO_LARGE") throw new OverCap();
+    throw error;
+  }
+  if (out.length > cap) throw new OverCap();
+  return unpredict(out, parms);
+}
+function unpredict(data, parms) {
+  const predictor = numberOf(parms?.get("Predictor")) ?? 1;
+  if (predictor < 10) return data;
+  const colors = clampInt(numberOf(parms?.get("Colors")) ?? 1, 1, 32);
+  const bits = clampInt(numberOf(parms?.get("BitsPerComponent")) ?? 8, 1, 16);
+  const columns = clampInt(numberOf(parms?.get("Columns")) ?? 1, 1, 1 << 24);
+  const bpp = Math.max(1, Math.ceil(colors * bits / 8));
+  const rowBytes = Math.ceil(colors * bits * columns / 8);
+  const rows = Math.floor(data.length / (rowBytes + 1));
+  const out = Buffer.alloc(rows * rowBytes);
+  for (let r = 0; r < rows; r++) {
+    const type = data[r * (rowBytes + 1)];
+    const src = r * (rowBytes + 1) + 1;
+    const dst = r * rowBytes;
+    const up = dst - rowBytes;
+    for (let i = 0; i < rowBytes; i++) {
+      const raw = data[src + i];
+      const left = i >= bpp ? out[dst + i - bpp] : 0;
+      const above = r > 0 ? out[up + i] : 0;
+      const corner = r > 0 && i >= bpp ? out[up + i - bpp] : 0;
+      let v = raw;
+      if (type === 1) v = raw + left;
+      else if (type === 2) v = raw + above;
+      else if (type === 3) v = raw + (left + above >> 1);
+      else if (type === 4) v = raw + paeth(left, above, corner);
+      out[dst + i] = v & 255;
+    }
+  }
+  return out;
+}
+function paeth(a, b, c) {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc2 = Math.abs(p - c);
+  return pa <= pb && pa <= pc2 ? a : pb <= pc2 ? b : c;
+}
+function clampInt(v, lo, hi) {
+  return Math.min(hi, Math.max(lo, Math.floor(v)));
+}
+function asciiHex(data, _parms, cap) {
+  const out = Buffer.allocUnsafe(Math.min(cap + 1, Math.ceil(data.length / 2)));
+  let n = 0;
+  let high = -1;
+  for (const b of data) {
+    if (b === 62) break;
+    const v = hexDigit(b);
+    if (v < 0) continue;
+    if (high < 0) high = v;
+    else {
+      out[n++] = high * 16 + v;
+      high = -1;
+    }
+  }
+  if (high >= 0) out[n++] = high * 16;
+  if (n > cap) throw new OverCap();
+  return out.subarray(0, n);
+}
+function hexDigit(b) {
+  if (b >= 48 && b <= 57) return b - 48;
+  if (b >= 65 && b <= 70) return b - 55;
+  if (b >= 97 && b <= 102) return b - 87;
+  return -1;
+}
+function ascii85(data, _parms, cap) {
+  const out = Buffer.allocUnsafe(Math.min(cap + 4, data.length * 4));
+  let n = 0;
+  let group2 = 0;
+  let count = 0;
+  const put = (bytes) => {
+    if (n + bytes > cap) throw new OverCap();
+    for (let i = 0; i < bytes; i++) out[n++] = group2 >>> 24 - 8 * i & 255;
+  };
+  let at = 0;
+  if (data[0] === 60 && data[1] === 126) at = 2;
+  for (; at < data.length; at++) {
+    const b = data[at];
+    if (b === 126) break;
+    if (b === 122 && count === 0) {
+      group2 = 0;
+      put(4);
+      continue;
+    }
+    if (b < 33 || b > 117) continue;
+    group2 = group2 * 85 + (b - 33);
+    if (++count === 5) {
+      group2 >>>= 0;
+      put(4);
+      group2 = 0;
+      count = 0;
+    }
+  }
+  if (count > 1) {
+    for (let i = count; i < 5; i++) group2 = group2 * 85 + 84;
+    group2 >>>= 0;
+    put(count - 1);
+  }
+  return out.subarray(0, n);
+}
+function runLength(data, _parms, cap) {
+  const parts = [];
+  let total = 0;
+  let at = 0;
+  while (at < data.length) {
+    const len = data[at++];
+    if (len === 128) break;
+    let piece;
+    if (len < 128) {
+      piece = data.subarray(at, at + len + 1);
+      at += len + 1;
+    } else {
+      piece = Buffer.alloc(257 - len, data[at++] ?? 0);
+    }
+    total += piece.length;
+    if (total > cap) throw new OverCap();
+    parts.push(piece);
+  }
+  return Buffer.concat(parts, total);
+}
+function lzw(data, parms, cap) {
+  const early = (numberOf(parms?.get("EarlyChange")) ?? 1) === 1 ? 1 : 0;
+  const prefix = new Int32Array(4096);
+  const suffix = new Uint8Array(4096);
+  const length = new Uint16Array(4096);
+  for (let i = 0; i < 256; i++) {
+    prefix[i] = -1;
+    suffix[i] = i;
+    length[i] = 1;
+  }
+  const parts = [];
+  let chunk = Buffer.allocUnsafe(64 * 1024);
+  let n = 0;
+  let total = 0;
+  let next = 258;
+  let width = 9;
+  let previous = -1;
+  let bitBuf = 0;
+  let bitCount = 0;
+  const emit = (code18) => {
+    const len = length[code18];
+    total += len;
+    if (total > cap) throw new OverCap();
+    if (n + len > chunk.length) {
+      parts.push(chunk.subarray(0, n));
+      chunk = Buffer.allocUnsafe(Math.max(64 * 1024, len));
+      n = 0;
+    }
+    let c = code18;
+    for (let i = len - 1; i >= 0; i--) {
+      chunk[n + i] = suffix[c];
+      c = prefix[c];
+    }
+    n += len;
+  };
+  const first = (code18) => {
+    let c = code18;
+    while (prefix[c] >= 0) c = prefix[c];
+    return suffix[c];
+  };
+  for (const byte of data) {
+    bitBuf = (bitBuf << 8 | byte) & 16777215;
+    bitCount += 8;
+    while (bitCount >= width) {
+      const code18 = bitBuf >>> bitCount - width & (1 << width) - 1;
+      bitCount -= width;
+      if (code18 === 256) {
+        next = 258;
+        width = 9;
+        previous = -1;
+        continue;
+      }
+      if (code18 === 257) return finish();
+      if (previous === -1) {
+        if (code18 > 255) return finish();
+        emit(code18);
+        previous = code18;
+        continue;
+      }
+      if (code18 > next || next >= 4096) return finish();
+      const known = code18 < next;
+      if (next < 4096) {
+        prefix[next] = previous;
+        suffix[next] = known ? first(code18) : first(previous);
+        length[next] = length[previous] + 1;
+        next++;
+      }
+      emit(code18);
+      previous = code18;
+      if (next + early >= 1 << width && width < 12) width++;
+    }
+  }
+  return finish();
+  function finish() {
+    parts.push(chunk.subarray(0, n));
+    return Buffer.concat(parts, total);
+  }
+}
+var OverCap, IMAGE_FILTERS, DECODERS;
+var init_decode_filters = __esm({
+  "src/sources/archive/pdf/decode-filters.ts"() {
+    "use strict";
+    init_pdf_value();
+    OverCap = class extends Error {
+      constructor() {
+        super("decoded data over the cap");
+        this.name = "OverCap";
+      }
+    };
+    IMAGE_FILTERS = /* @__PURE__ */ new Set([
+      "DCTDecode",
+      "DCT",
+      "JPXDecode",
+      "CCITTFaxDecode",
+      "CCF",
+      "JBIG2Decode"
+    ]);
+    DECODERS = {
+      FlateDecode: flate,
+      Fl: flate,
+      ASCIIHexDecode: asciiHex,
+      AHx: asciiHex,
+      ASCII85Decode: ascii85,
+      A85: ascii85,
+      RunLengthDecode: runLength,
+      RL: runLength,
+      LZWDecode: lzw,
+      LZW: lzw
+    };
+  }
+});
+
+// src/sources/archive/pdf/decode-pdf-stream.ts
+function decodePdfStream(doc, stream, budget) {
+  const raw = doc.buf.subarray(stream.start, stream.end);
+  const filters = list(doc.get(stream.dict, "Filter"), doc).map((f) => nameOf(f));
+  const parms = list(doc.get(stream.dict, "DecodeParms") ?? doc.get(stream.dict, "DP"), doc);
+  if (filters.length === 0) return { kind: "data", data: raw, filtered: false };
+  if (filters.some((f) => f !== void 0 && IMAGE_FILTERS.has(f))) return { kind: "image" };
+  if (filters.length > MAX_FILTERS) {
+    return {
+      kind: "skip",
+      reason: "archive-unreadable",
+      detail: `${filters.length} filters in one chain, not decoded`
+    };
+  }
+  const cap = decodeCap(budget, raw.length, "PDF stream");
+  let data = raw;
+  for (let i = 0; i < filters.length; i++) {
+    const name = filters[i];
+    if (name === "Crypt") {
+      const crypt = nameOf(doc.resolve(dictAt(parms, i, doc)?.get("Name")));
+      if (crypt === void 0 || crypt === "Identity") continue;
+    }
+    const decode = name === void 0 ? void 0 : DECODERS[name];
+    if (decode === void 0) {
+      return {
+        kind: "skip",
+        reason: "archive-unreadable",
+        detail: `PDF stream filter ${name === void 0 ? "(not a name)" : safeName(name)} is not decoded, so this stream was not read`
+      };
+    }
+    try {
+      data = decode(data, dictAt(parms, i, doc), cap.bytes);
+    } catch (error) {
+      if (error instanceof OverCap) return { kind: "skip", ...cap.over() };
+      return {
+        kind: "skip",
+        reason: "archive-unreadable",
+        detail: `PDF stream (${safeName(name ?? "")}) unreadable: ${describeError(error)}`
+      };
+    }
+  }
+  budget.expanded += data.length;
+  return { kind: "data", data, filtered: true };
+}
+function list(v, doc) {
+  if (v === void 0 || v === null) return [];
+  if (Array.isArray(v)) return v.slice(0, MAX_FILTERS + 1).map((x) => doc.resolve(x) ?? null);
+  return [v];
+}
+function dictAt(parms, i, doc) {
+  const p = doc.resolve(parms[i]);
+  return isDict(p) ? p : void 0;
+}
+function safeName(name) {
+  const clean = name.replace(/[^A-Za-z0-9._-]/g, "?");
+  return clean.length > 40 ? `${clean.slice(0, 37)}...` : clean;
+}
+var MAX_FILTERS;
+var init_decode_pdf_stream = __esm({
+  "src/sources/archive/pdf/decode-pdf-stream.ts"() {
+    "use strict";
+    init_decode_cap();
+    init_describe_error();
+    init_decode_filters();
+    init_pdf_value();
+    MAX_FILTERS = 8;
+  }
+});
+
+// src/sources/archive/pdf/pdf-document.ts
+function isDigit(b) {
+  return b !== void 0 && b >= 48 && b <= 57;
+}
+function dataStart(buf, afterKeyword) {
+  let at = afterKeyword;
+  if (buf[at] === 13) at++;
+  if (buf[at] === 10) at++;
+  return at;
+}
+var MAX_HOPS, OBJ, ENDSTREAM, TRAILER, PdfDocument;
+var init_pdf_document = __esm({
+  "src/sources/archive/pdf/pdf-document.ts"() {
+    "use strict";
+    init_pdf_lexer();
+    init_pdf_parser();
+    init_pdf_value();
+    MAX_HOPS = 16;
+    OBJ = Buffer.from("obj");
+    ENDSTREAM = Buffer.from("endstream");
+    TRAILER = Buffer.from("trailer");
+    PdfDocument = class {
+      buf;
+      objects = /* @__PURE__ */ new Map();
+      /** Trailer dictionaries, and cross-reference stream dictionaries (which serve as trailers). */
+      trailers = [];
+      /** Stream data ranges, in file order: a `trailer` inside one is content, not the file's. */
+      #spans = [];
+      constructor(buf) {
+        this.buf = buf;
+        this.scan();
+      }
+      /** A value with references followed (a bounded number of hops); undefined for a dangling one. */
+      resolve(v) {
+        let value = v;
+        for (let hops = 0; value instanceof PdfRef; hops++) {
+          if (hops >= MAX_HOPS) return void 0;
+          value = this.objects.get(value.num)?.value;
+        }
+        return value;
+      }
+      /** `dict[key]`, resolved. */
+      get(dict, key) {
+        return dict === void 0 ? void 0 : this.resolve(dict.get(key));
+      }
+      /** The object a value refers to, if it is a reference. */
+      target(v) {
+        return v instanceof PdfRef ? this.objects.get(v.num) : void 0;
+      }
+      /** Adds an object held in an object stream, unless the file defines that number itself. */
+      addCompressed(num, value, offset) {
+        if (!this.objects.has(num)) this.objects.set(num, { num, value, offset });
+      }
+      scan() {
+        const { buf } = this;
+        const parser = new PdfParser(buf);
+        let from = 0;
+        for (; ; ) {
+          const at = buf.indexOf(OBJ, from);
+          if (at === -1) break;
+          from = at + 3;
+          const num = this.header(at);
+          if (num === void 0 || isRegular(buf[at + 3])) continue;
+          parser.seek(at + 3);
+          const value = parser.value() ?? null;
+          const next = parser.peek();
+          if (next.kind === "keyword" && next.value === "stream" && isDict(value)) {
+            const start = dataStart(buf, parser.pos);
+            const end = this.streamEnd(value, start);
+            this.objects.set(num, { num, value, stream: { dict: value, start, end }, offset: at });
+            this.#spans.push(start, end);
+            from = end;
+          } else {
+            this.objects.set(num, { num, value, offset: at });
+            from = Math.max(from, parser.pos);
+          }
+        }
+        for (let at = buf.indexOf(TRAILER); at !== -1; ) {
+          let next = at + 7;
+          if (!this.inStream(at)) {
+            parser.seek(at + 7);
+            const value = parser.value();
+            if (isDict(value)) this.trailers.push(value);
+            next = Math.max(next, parser.pos);
+          }
+          at = buf.indexOf(TRAILER, next);
+        }
+        for (const o of this.objects.values()) {
+          if (o.stream !== void 0 && nameOf(o.stream.dict.get("Type")) === "XRef")
+            this.trailers.push(o.stream.dict);
+        }
+      }
+      inStream(at) {
+        const spans = this.#spans;
+        let lo = 0;
+        let hi = spans.length / 2 - 1;
+        while (lo <= hi) {
+          const mid = lo + hi >> 1;
+          if (spans[2 * mid] > at) hi = mid - 1;
+          else if (spans[2 * mid + 1] <= at) lo = mid + 1;
+          else return true;
+        }
+        return false;
+      }
+      /** The object number of `N G obj` whose `obj` is at `at`, when what precedes it is that. */
+      header(at) {
+        const { buf } = this;
+        let i = at - 1;
+        if (!isSpace(buf[i])) return void 0;
+        while (i >= 0 && isSpace(buf[i])) i--;
+        const genEnd = i + 1;
+        while (i >= 0 && isDigit(buf[i])) i--;
+        if (i + 1 === genEnd || genEnd - (i + 1) > 5 || !isSpace(buf[i])) return void 0;
+        while (i >= 0 && isSpace(buf[i])) i--;
+        const numEnd = i + 1;
+        while (i >= 0 && isDigit(buf[i])) i--;
+        const numStart = i + 1;
+        if (numStart === numEnd || numEnd - numStart > 10) return void 0;
+        if (i >= 0 && isRegular(buf[i])) return void 0;
+        return Number(buf.toString("latin1", numStart, numEnd));
+      }
+      /**
+       * Where a stream's data ends: its direct /Length when `endstream` follows it there, else the
+       * next `endstream` (what readers fall back to when /Length is indirect or wrong).
+       */
+      streamEnd(dict, start) {
+        const { buf } = this;
+        const length = numberOf(dict.get("Length"));
+        if (length !== void 0 && Number.isInteger(length) && length >= 0 && start + length <= buf.length) {
+          let at = start + length;
+          while (at < buf.length && isSpace(buf[at])) at++;
+          if (buf.subarray(at, at + ENDSTREAM.length).equals(ENDSTREAM)) return start + length;
+        }
+        const found = buf.indexOf(ENDSTREAM, start);
+        let end = found === -1 ? buf.length : found;
+        if (end > start && buf[end - 1] === 10) end--;
+        if (end > start && buf[end - 1] === 13) end--;
+        return end;
+      }
+    };
+  }
+});
+
+// src/sources/archive/pdf/glyph-name-text.ts
+function glyphNameText(glyph) {
+  const base = glyph.split(".")[0] ?? "";
+  if (/^[A-Za-z]$/.test(base)) return base;
+  const named = NAMED2[base];
+  if (named !== void 0) return named;
+  const uni = /^uni((?:[0-9A-F]{4})+)$/.exec(base);
+  if (uni !== null) {
+    let s = "";
+    for (let i = 0; i < uni[1].length; i += 4)
+      s += String.fromCharCode(Number.parseInt(uni[1].slice(i, i + 4), 16));
+    return s;
+  }
+  const u = /^u([0-9A-F]{4,6})$/.exec(base);
+  if (u !== null) {
+    const cp = Number.parseInt(u[1], 16);
+    return cp <= 1114111 ? String.fromCodePoint(cp) : void 0;
+  }
+  if (base.includes("_")) {
+    const parts = base.split("_").map(glyphNameText);
+    return parts.every((p) => p !== void 0) ? parts.join("") : void 0;
+  }
+  return void 0;
+}
+var NAMED2;
+var init_glyph_name_text = __esm({
+  "src/sources/archive/pdf/glyph-name-text.ts"() {
+    "use strict";
+    NAMED2 = {
+      space: " ",
+      exclam: "!",
+      quotedbl: '"',
+      numbersign: "#",
+      dollar: "$",
+      percent: "%",
+      ampersand: "&",
+      quotesingle: "'",
+      quoteright: "\u2019",
+      quoteleft: "\u2018",
+      parenleft: "(",
+      parenright: ")",
+      asterisk: "*",
+      plus: "+",
+      comma: ",",
+      hyphen: "-",
+      minus: "-",
+      period: ".",
+      slash: "/",
+      zero: "0",
+      one: "1",
+      two: "2",
+      three: "3",
+      four: "4",
+      five: "5",
+      six: "6",
+      seven: "7",
+      eight: "8",
+      nine: "9",
+      colon: ":",
+      semicolon: ";",
+      less: "<",
+      equal: "=",
+      greater: ">",
+      question: "?",
+      at: "@",
+      bracketleft: "[",
+      backslash: "\\",
+      bracketright: "]",
+      asciicircum: "^",
+      underscore: "_",
+      grave: "`",
+      braceleft: "{",
+      bar: "|",
+      braceright: "}",
+      asciitilde: "~",
+      ff: "ff",
+      fi: "fi",
+      fl: "fl",
+      ffi: "ffi",
+      ffl: "ffl"
+    };
+  }
+});
+
+// src/sources/archive/pdf/to-unicode-cmap.ts
+function readCode(buf, at, bytes) {
+  let c = 0;
+  for (let i = 0; i < bytes; i++) c = c * 256 + buf[at + i];
+  return c;
+}
+function code(b) {
+  return readCode(b, 0, b.length);
+}
+function utf16be(b) {
+  let s = "";
+  for (let i = 0; i + 1 < b.length; i += 2)
+    s += String.fromCharCode(b[i] << 8 | b[i + 1]);
+  if (b.length === 1) s = String.fromCharCode(b[0]);
+  return s;
+}
+var MAX_MAPPINGS, ToUnicodeCMap;
+var init_to_unicode_cmap = __esm({
+  "src/sources/archive/pdf/to-unicode-cmap.ts"() {
+    "use strict";
+    init_pdf_lexer();
+    MAX_MAPPINGS = 2e5;
+    ToUnicodeCMap = class _ToUnicodeCMap {
+      /** Code space ranges: [bytes, lo, hi]. */
+      space = [];
+      #single = /* @__PURE__ */ new Map();
+      #ranges = [];
+      static parse(data) {
+        const cmap = new _ToUnicodeCMap();
+        cmap.read(new PdfLexer(data));
+        cmap.#ranges.sort((a, b) => a.bytes - b.bytes || a.lo - b.lo);
+        return cmap;
+      }
+      get size() {
+        return this.#single.size + this.#ranges.length;
+      }
+      /** How many bytes the code at buf[at] takes, per the code space (undefined: none declared matches). */
+      codeLength(buf, at) {
+        for (const [bytes, lo, hi] of this.space) {
+          if (at + bytes > buf.length) continue;
+          const code18 = readCode(buf, at, bytes);
+          if (code18 >= lo && code18 <= hi) return bytes;
+        }
+        return void 0;
+      }
+      /** The text of a code of `bytes` bytes, or undefined. */
+      lookup(code18, bytes) {
+        const single = this.#single.get(bytes * 4294967296 + code18);
+        if (single !== void 0) return single;
+        const ranges2 = this.#ranges;
+        let lo = 0;
+        let hi = ranges2.length - 1;
+        let found = -1;
+        while (lo <= hi) {
+          const mid = lo + hi >> 1;
+          const r2 = ranges2[mid];
+          if (r2.bytes < bytes || r2.bytes === bytes && r2.lo <= code18) {
+            found = mid;
+            lo = mid + 1;
+          } else hi = mid - 1;
+        }
+        const r = ranges2[found];
+        if (r === void 0 || r.bytes !== bytes || code18 > r.hi) return void 0;
+        if (r.list !== void 0) return r.list[code18 - r.lo];
+        const base = r.base ?? "";
+        if (base.length === 0) return void 0;
+        const last = base.charCodeAt(base.length - 1) + (code18 - r.lo);
+        return base.slice(0, -1) + String.fromCharCode(last & 65535);
+      }
+      read(lexer) {
+        const strings = [];
+        let mode;
+        let pendingArray;
+        let mapped = 0;
+        for (let t = lexer.next(); t.kind !== "eof"; t = lexer.next()) {
+          if (t.kind === "keyword") {
+            strings.length = 0;
+            if (t.value === "begincodespacerange") mode = "space";
+            else if (t.value === "beginbfchar") mode = "char";
+            else if (t.value === "beginbfrange") mode = "range";
+            else if (t.value.startsWith("end")) mode = void 0;
+            continue;
+          }
+          if (mode === void 0 || mapped >= MAX_MAPPINGS) continue;
+          if (t.kind === "open-array" && mode === "range") {
+            pendingArray = [];
+            continue;
+          }
+          if (t.kind === "close-array" && pendingArray !== void 0) {
+            const [lo, hi] = strings;
+            if (lo !== void 0 && hi !== void 0 && lo.length === hi.length && lo.length <= 4) {
+              this.#ranges.push({ lo: code(lo), hi: code(hi), bytes: lo.length, list: pendingArray });
+              mapped++;
+            }
+            pendingArray = void 0;
+            strings.length = 0;
+            continue;
+          }
+          if (t.kind !== "string" && t.kind !== "name") continue;
+          const s = t.kind === "string" ? t.value : Buffer.alloc(0);
+          if (pendingArray !== void 0) {
+            if (pendingArray.length < 65536) pendingArray.push(utf16be(s));
+            continue;
+          }
+          strings.push(s);
+          if (mode === "space" && strings.length === 2) {
+            const [lo, hi] = strings;
+            if (lo.length === hi.length && lo.length >= 1 && lo.length <= 4)
+              this.space.push([lo.length, code(lo), code(hi)]);
+            strings.length = 0;
+          } else if (mode === "char" && strings.length === 2) {
+            const [src, dst] = strings;
+            if (src.length >= 1 && src.length <= 4) {
+              this.#single.set(src.length * 4294967296 + code(src), utf16be(dst));
+              mapped++;
+            }
+            strings.length = 0;
+          } else if (mode === "range" && strings.length === 3) {
+            const [lo, hi, dst] = strings;
+            if (lo.length === hi.length && lo.length >= 1 && lo.length <= 4) {
+              this.#ranges.push({ lo: code(lo), hi: code(hi), bytes: lo.length, base: utf16be(dst) });
+              mapped++;
+            }
+            strings.length = 0;
+          }
+        }
+        if (this.space.length === 0) {
+          const lengths = /* @__PURE__ */ new Set();
+          for (const key of this.#single.keys()) lengths.add(Math.floor(key / 4294967296));
+          for (const r of this.#ranges) lengths.add(r.bytes);
+          for (const bytes of lengths) this.space.push([bytes, 0, 2 ** (8 * bytes) - 1]);
+        }
+        this.space.sort((a, b) => a[0] - b[0]);
+      }
+    };
+  }
+});
+
+// src/sources/archive/pdf/pdf-font.ts
+function fontText(doc, font, budget, cmaps) {
+  const composite = nameOf(doc.get(font, "Subtype")) === "Type0";
+  let cmap;
+  const toUnicode = doc.target(font.get("ToUnicode"));
+  if (toUnicode?.stream !== void 0) {
+    if (cmaps.has(toUnicode.num)) cmap = cmaps.get(toUnicode.num);
+    else {
+      const decoded = decodePdfStream(doc, toUnicode.stream, budget);
+      if (decoded.kind === "data") cmap = ToUnicodeCMap.parse(decoded.data);
+      cmaps.set(toUnicode.num, cmap);
+    }
+  }
+  const differences = composite ? void 0 : differencesOf(doc, font);
+  return {
+    decode(bytes) {
+      let out = "";
+      let at = 0;
+      while (at < bytes.length) {
+        const len = cmap?.codeLength(bytes, at) ?? (composite ? 2 : 1);
+        const n = Math.min(len, bytes.length - at);
+        const code18 = readCode(bytes, at, n);
+        at += n;
+        const mapped = cmap?.lookup(code18, n);
+        if (mapped !== void 0) out += mapped;
+        else if (!composite) out += differences?.get(code18) ?? String.fromCharCode(code18);
+        else out += "\uFFFD";
+      }
+      return out;
+    }
+  };
+}
+function differencesOf(doc, font) {
+  const encoding = doc.get(font, "Encoding");
+  if (!isDict(encoding)) return void 0;
+  const diffs = doc.get(encoding, "Differences");
+  if (!Array.isArray(diffs)) return void 0;
+  const out = /* @__PURE__ */ new Map();
+  let code18 = 0;
+  for (const d of diffs.slice(0, 4096)) {
+    const n = numberOf(d);
+    if (n !== void 0) {
+      code18 = Math.floor(n);
+      continue;
+    }
+    const name = nameOf(d);
+    if (name === void 0) continue;
+    const text3 = glyphNameText(name);
+    if (text3 !== void 0 && code18 >= 0 && code18 < 256) out.set(code18, text3);
+    code18++;
+  }
+  return out;
+}
+var PLAIN_FONT;
+var init_pdf_font = __esm({
+  "src/sources/archive/pdf/pdf-font.ts"() {
+    "use strict";
+    init_decode_pdf_stream();
+    init_glyph_name_text();
+    init_pdf_value();
+    init_to_unicode_cmap();
+    PLAIN_FONT = {
+      decode: (bytes) => bytes.toString("latin1")
+    };
+  }
+});
+
+// src/sources/archive/pdf/pdf-pages.ts
+function pdfPages(doc, limit) {
+  const pages = [];
+  const seen = /* @__PURE__ */ new Set();
+  const root = rootPages(doc);
+  if (root !== void 0) {
+    const stack = [
+      { node: root, resources: void 0, depth: 0 }
+    ];
+    while (stack.length > 0 && pages.length < limit) {
+      const { node, resources, depth } = stack.pop();
+      const key = node instanceof PdfRef ? node.num : node;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const dict = doc.resolve(node);
+      if (!isDict(dict) || depth > MAX_TREE_DEPTH) continue;
+      const own = doc.get(dict, "Resources");
+      const res = isDict(own) ? own : resources;
+      const kids = doc.get(dict, "Kids");
+      if (Array.isArray(kids) && nameOf(doc.get(dict, "Type")) !== "Page") {
+        for (let i = kids.length - 1; i >= 0; i--)
+          stack.push({ node: kids[i] ?? null, resources: res, depth: depth + 1 });
+      } else {
+        pages.push({ contents: contentsOf(doc, dict), resources: res });
+      }
+    }
+  }
+  if (pages.length > 0) return pages;
+  const nums = [...doc.objects.keys()].sort((a, b) => a - b);
+  for (const num of nums) {
+    if (pages.length >= limit) break;
+    const value = doc.objects.get(num)?.value;
+    if (!isDict(value) || nameOf(doc.get(value, "Type")) !== "Page") continue;
+    pages.push({ contents: contentsOf(doc, value), resources: inherited2(doc, value) });
+  }
+  return pages;
+}
+function rootPages(doc) {
+  for (let i = doc.trailers.length - 1; i >= 0; i--) {
+    const root = doc.get(doc.trailers[i], "Root");
+    if (isDict(root) && root.has("Pages")) return root.get("Pages");
+  }
+  for (const o of doc.objects.values()) {
+    if (isDict(o.value) && nameOf(doc.get(o.value, "Type")) === "Catalog")
+      return o.value.get("Pages");
+  }
+  return void 0;
+}
+function contentsOf(doc, page) {
+  const c = page.get("Contents");
+  const refs = Array.isArray(doc.resolve(c)) ? doc.resolve(c) : [c];
+  const out = [];
+  for (const r of refs.slice(0, 1e4)) {
+    const o = doc.target(r);
+    if (o?.stream !== void 0) out.push(o);
+  }
+  return out;
+}
+function inherited2(doc, page) {
+  let node = page;
+  for (let depth = 0; node !== void 0 && depth < MAX_TREE_DEPTH; depth++) {
+    const res = doc.get(node, "Resources");
+    if (isDict(res)) return res;
+    const parent = doc.get(node, "Parent");
+    node = isDict(parent) ? parent : void 0;
+  }
+  return void 0;
+}
+var MAX_TREE_DEPTH;
+var init_pdf_pages = __esm({
+  "src/sources/archive/pdf/pdf-pages.ts"() {
+    "use strict";
+    init_pdf_value();
+    MAX_TREE_DEPTH = 64;
+  }
+});
+
+// src/sources/archive/pdf/pdf-strings.ts
+function collectStrings(value, out, depth = 0) {
+  if (Buffer.isBuffer(value)) {
+    if (value.length > 0) out.push(textString(value));
+    return;
+  }
+  if (depth > MAX_DEPTH) return;
+  if (Array.isArray(value)) for (const v of value) collectStrings(v, out, depth + 1);
+  else if (isDict(value)) for (const v of value.values()) collectStrings(v, out, depth + 1);
+}
+function textString(b) {
+  if (b[0] === 254 && b[1] === 255) {
+    const body = Buffer.from(b.subarray(2, 2 + (b.length - 2 & ~1)));
+    return body.swap16().toString("utf16le");
+  }
+  if (b[0] === 239 && b[1] === 187 && b[2] === 191) return b.subarray(3).toString("utf8");
+  return b.toString("latin1");
+}
+var MAX_DEPTH;
+var init_pdf_strings = __esm({
+  "src/sources/archive/pdf/pdf-strings.ts"() {
+    "use strict";
+    init_pdf_value();
+    MAX_DEPTH = 64;
+  }
+});
+
+// src/sources/archive/read-pdf.ts
+async function* readPdf(input, place) {
+  const { budget } = place;
+  const fileCap = Math.min(PDF_FILE_BYTES, budget.limits.maxTotalBytes);
+  const held = await holdInput(input, place, "PDF", fileCap);
+  if (held.kind === "stopped") return;
+  if (held.kind === "skip") {
+    yield held.event;
+    return;
+  }
+  try {
+    yield* readDocument(new PdfDocument(held.data), place);
+  } finally {
+    budget.buffered -= held.counted;
+  }
+}
+async function* readDocument(doc, place) {
+  const { budget } = place;
+  if (doc.trailers.some((t) => isDict(doc.get(t, "Encrypt")))) {
+    yield {
+      kind: "skipped",
+      name: "",
+      reason: "archive-unreadable",
+      detail: "encrypted PDF: its streams and strings were not decrypted, so what they hold was not read (its raw bytes were scanned)"
+    };
+    return;
+  }
+  const done = /* @__PURE__ */ new Set();
+  const member = (name, data) => ({
+    kind: "member",
+    name,
+    open: () => once(data)
+  });
+  const skip = (name, d) => ({
+    kind: "skipped",
+    name,
+    reason: d.reason,
+    detail: d.detail
+  });
+  const collected = /* @__PURE__ */ new Set();
+  const objectStrings = (nums) => {
+    const out = [];
+    for (const n of nums) {
+      const o = doc.objects.get(n);
+      const value = o?.stream?.dict ?? o?.value;
+      if (value === void 0 || collected.has(value)) continue;
+      collected.add(value);
+      collectStrings(value, out);
+    }
+    return out;
+  };
+  const direct = [...doc.objects.keys()];
+  for (const o of [...doc.objects.values()]) {
+    if (o.stream === void 0 || nameOf(doc.get(o.stream.dict, "Type")) !== "ObjStm") continue;
+    done.add(o.num);
+    if (!budget.countEntry()) {
+      yield entryLimitSkip(place);
+      return;
+    }
+    const d = decodePdfStream(doc, o.stream, budget);
+    if (d.kind === "skip") {
+      yield skip(`obj ${o.num}`, d);
+      if (budget.halted) return;
+      continue;
+    }
+    if (d.kind !== "data") continue;
+    const nums = readObjectStream(doc, o, d.data);
+    yield member(`obj ${o.num}`, d.data);
+    const strings2 = objectStrings(nums);
+    if (strings2.length > 0) yield member(`obj ${o.num}!strings`, text(strings2.join("\n")));
+  }
+  const strings = objectStrings(direct);
+  if (strings.length > 0) yield member("strings", text(strings.join("\n")));
+  const fonts = /* @__PURE__ */ new Map();
+  const cmaps = /* @__PURE__ */ new Map();
+  const fontsOf = (resources) => (name) => {
+    const font = doc.get(asDict(doc.get(resources, "Font")), name);
+    if (!isDict(font)) return PLAIN_FONT;
+    let f = fonts.get(font);
+    if (f === void 0) {
+      f = fontText(doc, font, budget, cmaps);
+      fonts.set(font, f);
+    }
+    return f;
+  };
+  const pages = pdfPages(doc, budget.limits.maxEntries);
+  for (let i = 0; i < pages.length; i++) {
+    const page = pages[i];
+    const parts = [];
+    const name = `page ${i + 1}`;
+    for (const c of page.contents) {
+      if (c.stream === void 0 || done.has(c.num)) continue;
+      done.add(c.num);
+      if (!budget.countEntry()) {
+        yield entryLimitSkip(place);
+        return;
+      }
+      const d = decodePdfStream(doc, c.stream, budget);
+      if (d.kind === "skip") {
+        yield skip(name, d);
+        if (budget.halted) return;
+      } else if (d.kind === "data") parts.push(d.data);
+    }
+    if (parts.length === 0) continue;
+    const content2 = Buffer.concat(parts.flatMap((p) => [p, NEWLINE]));
+    yield member(name, content2);
+    const shown = contentText(content2, fontsOf(page.resources));
+    if (shown.length > 0) yield member(`${name}!text`, text(shown));
+    if (budget.halted) return;
+  }
+  for (const o of [...doc.objects.values()]) {
+    if (o.stream === void 0 || done.has(o.num)) continue;
+    const dict = o.stream.dict;
+    const type = nameOf(doc.get(dict, "Type"));
+    if (type === "XRef" || nameOf(doc.get(dict, "Subtype")) === "Image") continue;
+    if (!budget.countEntry()) {
+      yield entryLimitSkip(place);
+      return;
+    }
+    const d = decodePdfStream(doc, o.stream, budget);
+    const name = `obj ${o.num}`;
+    if (d.kind === "skip") {
+      yield skip(name, d);
+      if (budget.halted) return;
+      continue;
+    }
+    if (d.kind !== "data") continue;
+    if (d.filtered) yield member(name, d.data);
+    if (nameOf(doc.get(dict, "Subtype")) === "Form") {
+      const shown = contentText(d.data, fontsOf(asDict(doc.get(dict, "Resources"))));
+      if (shown.length > 0) yield member(`${name}!text`, text(shown));
+    }
+    if (budget.halted) return;
+  }
+}
+function text(s) {
+  return Buffer.from(s, "utf8");
+}
+function asDict(v) {
+  return isDict(v) ? v : void 0;
+}
+async function* once(data) {
+  if (data.length > 0) yield data;
+}
+function readObjectStream(doc, o, data) {
+  const dict = o.stream?.dict;
+  const n = Math.min(
+    MAX_STREAM_OBJECTS,
+    Math.max(0, Math.floor(numberOf(doc.get(dict, "N")) ?? 0))
+  );
+  const first = Math.max(0, Math.floor(numberOf(doc.get(dict, "First")) ?? 0));
+  const header = new PdfParser(data, 0, Math.min(first, data.length));
+  const entries = [];
+  for (let i = 0; i < n; i++) {
+    const num = header.value();
+    const offset = header.value();
+    if (typeof num !== "number" || typeof offset !== "number") break;
+    const at = first + offset;
+    if (!Number.isInteger(num) || num < 0 || !Number.isInteger(at) || at < first || at >= data.length)
+      continue;
+    entries.push([num, at]);
+  }
+  const starts = [...new Set(entries.map(([, at]) => at))].sort((a, b) => a - b);
+  const values = /* @__PURE__ */ new Map();
+  starts.forEach((at, i) => {
+    values.set(at, new PdfParser(data, at, starts[i + 1] ?? data.length).value());
+  });
+  const nums = [];
+  for (const [num, at] of entries) {
+    const value = values.get(at);
+    if (value === void 0) continue;
+    doc.addCompressed(num, value, o.offset);
+    nums.push(num);
+  }
+  return nums;
+}
+var MiB2, PDF_FILE_BYTES, MAX_STREAM_OBJECTS, NEWLINE;
+var init_read_pdf = __esm({
+  "src/sources/archive/read-pdf.ts"() {
+    "use strict";
+    init_entry_limit_skip();
+    init_hold_input();
+    init_content_text();
+    init_decode_pdf_stream();
+    init_pdf_document();
+    init_pdf_font();
+    init_pdf_pages();
+    init_pdf_parser();
+    init_pdf_strings();
+    init_pdf_value();
+    MiB2 = 1024 * 1024;
+    PDF_FILE_BYTES = 256 * MiB2;
+    MAX_STREAM_OBJECTS = 1e5;
+    NEWLINE = Buffer.from("\n");
+  }
+});
+
+// src/sources/archive/read-png.ts
+import { inflateSync as inflateSync2 } from "node:zlib";
+async function* readPng(input, place) {
+  const reader = new ChunkReader(inputPieces(input));
+  try {
+    if (await reader.read(SIGNATURE_BYTES) === void 0) return;
+    for (; ; ) {
+      const header = await reader.read(8);
+      if (header === void 0) return;
+      const length = header.readUInt32BE(0);
+      const type = header.toString("latin1", 4, 8);
+      if (type !== "zTXt" && type !== "iTXt") {
+        if (!await reader.skip(length + 4) || type === "IEND") return;
+        continue;
+      }
+      const cap = decodeCap(place.budget, length, "PNG text chunk");
+      if (length > place.budget.limits.maxBufferedBytes) {
+        yield { kind: "skipped", name: type, ...cap.over() };
+        if (!await reader.skip(length + 4)) return;
+        continue;
+      }
+      const data = await reader.read(length);
+      if (data === void 0 || !await reader.skip(4)) {
+        yield {
+          kind: "skipped",
+          name: type,
+          reason: "archive-unreadable",
+          detail: `PNG ${type} chunk cut short: the file ends inside it`
+        };
+        return;
+      }
+      if (!place.budget.countEntry()) {
+        yield entryLimitSkip(place);
+        return;
+      }
+      yield* textChunk(type, data, place);
+      if (place.budget.halted) return;
+    }
+  } catch (error) {
+    if (place.scope.stopped) return;
+    yield {
+      kind: "skipped",
+      name: "",
+      reason: "archive-unreadable",
+      detail: `PNG: ${describeError(error)}`
+    };
+  } finally {
+    await reader.close();
+  }
+}
+function* textChunk(type, data, place) {
+  const keywordEnd = data.indexOf(0);
+  const keyword = data.toString(
+    "latin1",
+    0,
+    keywordEnd === -1 ? Math.min(79, data.length) : Math.min(79, keywordEnd)
+  );
+  const name = `${type}:${keyword}`;
+  let compressed;
+  if (keywordEnd === -1) compressed = void 0;
+  else if (type === "zTXt") compressed = data.subarray(keywordEnd + 2);
+  else if (data[keywordEnd + 1] === 1) {
+    const langEnd = data.indexOf(0, keywordEnd + 3);
+    const transEnd = langEnd === -1 ? -1 : data.indexOf(0, langEnd + 1);
+    compressed = transEnd === -1 ? void 0 : data.subarray(transEnd + 1);
+  } else return;
+  if (compressed === void 0) {
+    yield {
+      kind: "skipped",
+      name,
+      reason: "archive-unreadable",
+      detail: `PNG ${type} chunk malformed: its fields are not all there`
+    };
+    return;
+  }
+  const cap = decodeCap(place.budget, compressed.length, "PNG text chunk");
+  let text3;
+  try {
+    text3 = inflateSync2(compressed, { maxOutputLength: cap.bytes + 1 });
+  } catch (error) {
+    if (error.code === "ERR_BUFFER_TOO_LARGE") {
+      yield { kind: "skipped", name, ...cap.over() };
+    } else {
+      yield {
+        kind: "skipped",
+        name,
+        reason: "archive-unreadable",
+        detail: `PNG ${type} chunk does not inflate: ${describeError(error)}`
+      };
+    }
+    return;
+  }
+  if (text3.length > cap.bytes) {
+    yield { kind: "skipped", name, ...cap.over() };
+    return;
+  }
+  place.budget.expanded += text3.length;
+  if (text3.length === 0) return;
+  yield { kind: "member", name, open: () => once2(text3) };
+}
+async function* once2(data) {
+  yield data;
+}
+var SIGNATURE_BYTES, ChunkReader;
+var init_read_png = __esm({
+  "src/sources/archive/read-png.ts"() {
+    "use strict";
+    init_archive_input();
+    init_decode_cap();
+    init_describe_error();
+    init_entry_limit_skip();
+    SIGNATURE_BYTES = 8;
+    ChunkReader = class {
+      #source;
+      #buffered = [];
+      #size = 0;
+      #ended = false;
+      constructor(pieces) {
+        this.#source = pieces[Symbol.asyncIterator]();
+      }
+      /** `n` bytes, or undefined when the input ends first. */
+      async read(n) {
+        if (!await this.fill(n)) return void 0;
+        const all = this.#buffered.length === 1 ? this.#buffered[0] : Buffer.concat(this.#buffered);
+        this.#buffered = all.length > n ? [all.subarray(n)] : [];
+        this.#size -= n;
+        return all.subarray(0, n);
+      }
+      /** Steps over `n` bytes without holding them; false when the input ends first. */
+      async skip(n) {
+        let left = n;
+        for (; ; ) {
+          while (left > 0 && this.#buffered.length > 0) {
+            const first = this.#buffered[0];
+            if (first.length <= left) {
+              left -= first.length;
+              this.#size -= first.length;
+              this.#buffered.shift();
+            } else {
+              this.#buffered[0] = first.subarray(left);
+              this.#size -= left;
+              left = 0;
+            }
+          }
+          if (left === 0) return true;
+          if (!await this.pull()) return false;
+        }
+      }
+      async close() {
+        await this.#source.return?.();
+      }
+      async fill(n) {
+        while (this.#size < n) if (!await this.pull()) return false;
+        return true;
+      }
+      async pull() {
+        if (this.#ended) return false;
+        const next = await this.#source.next();
+        if (next.done === true) {
+          this.#ended = true;
+          return false;
+        }
+        this.#buffered.push(next.value);
+        this.#size += next.value.length;
+        return true;
+      }
+    };
   }
 });
 
@@ -1647,9 +3404,9 @@ var require_text_decoder = __commonJS({
 var require_errors = __commonJS({
   "node_modules/streamx/lib/errors.js"(exports, module) {
     module.exports = class StreamError extends Error {
-      constructor(msg, code, fn = StreamError) {
+      constructor(msg, code18, fn = StreamError) {
         super(msg);
-        this.code = code;
+        this.code = code18;
         if (Error.captureStackTrace) {
           Error.captureStackTrace(this, fn);
         }
@@ -3325,7 +5082,7 @@ var require_extract = __commonJS({
 // node_modules/tar-stream/constants.js
 var require_constants = __commonJS({
   "node_modules/tar-stream/constants.js"(exports, module) {
-    var constants5 = {
+    var constants6 = {
       // just for envs without fs
       S_IFMT: 61440,
       S_IFDIR: 16384,
@@ -3335,9 +5092,9 @@ var require_constants = __commonJS({
       S_IFLNK: 40960
     };
     try {
-      module.exports = __require("fs").constants || constants5;
+      module.exports = __require("fs").constants || constants6;
     } catch {
-      module.exports = constants5;
+      module.exports = constants6;
     }
   }
 });
@@ -3347,7 +5104,7 @@ var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
     var { Readable: Readable2, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
-    var constants5 = require_constants();
+    var constants6 = require_constants();
     var headers = require_headers();
     var DMODE = 493;
     var FMODE = 420;
@@ -3550,16 +5307,16 @@ var require_pack = __commonJS({
       return new Pack(opts);
     };
     function modeToType(mode) {
-      switch (mode & constants5.S_IFMT) {
-        case constants5.S_IFBLK:
+      switch (mode & constants6.S_IFMT) {
+        case constants6.S_IFBLK:
           return "block-device";
-        case constants5.S_IFCHR:
+        case constants6.S_IFCHR:
           return "character-device";
-        case constants5.S_IFDIR:
+        case constants6.S_IFDIR:
           return "directory";
-        case constants5.S_IFIFO:
+        case constants6.S_IFIFO:
           return "fifo";
-        case constants5.S_IFLNK:
+        case constants6.S_IFLNK:
           return "symlink";
       }
       return "file";
@@ -4877,10 +6634,10 @@ var require_yauzl = __commonJS({
       while (i < extraFieldBuffer.length - 3) {
         var headerId = extraFieldBuffer.readUInt16LE(i + 0);
         var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
-        var dataStart = i + 4;
-        var dataEnd = dataStart + dataSize;
+        var dataStart2 = i + 4;
+        var dataEnd = dataStart2 + dataSize;
         if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
-        var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
+        var dataBuffer = extraFieldBuffer.subarray(dataStart2, dataEnd);
         extraFields.push({
           id: headerId,
           data: dataBuffer
@@ -5202,7 +6959,7 @@ async function* readZip(input, place) {
         }
       } catch (error) {
         if (place.scope.stopped) return;
-        yield unreadable(`zip: ${describeError(error)}`);
+        yield unreadable2(`zip: ${describeError(error)}`);
         return;
       }
       budget.buffered += size;
@@ -5215,7 +6972,7 @@ async function* readZip(input, place) {
     }
   } catch (error) {
     budget.buffered -= held;
-    yield unreadable(`zip: ${describeError(error)}`);
+    yield unreadable2(`zip: ${describeError(error)}`);
     return;
   }
   try {
@@ -5234,7 +6991,7 @@ async function* readEntries(zip, place) {
     try {
       entry = await cursor.next();
     } catch (error) {
-      yield unreadable(
+      yield unreadable2(
         `zip central directory unreadable after ${count} entries: ${describeError(error)}`
       );
       return;
@@ -5260,14 +7017,14 @@ async function* readEntries(zip, place) {
       );
       continue;
     }
-    let dataStart;
+    let dataStart2;
     try {
-      dataStart = (await zip.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
+      dataStart2 = (await zip.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
     } catch (error) {
       yield memberUnreadable(name, `zip local header unreadable: ${describeError(error)}`);
       continue;
     }
-    if (!spans.add(entry.relativeOffsetOfLocalHeader, dataStart + entry.compressedSize)) {
+    if (!spans.add(entry.relativeOffsetOfLocalHeader, dataStart2 + entry.compressedSize)) {
       yield {
         kind: "skipped",
         name,
@@ -5283,7 +7040,7 @@ async function* readEntries(zip, place) {
       reopens: true,
       open: (scope) => {
         let consumed = 0;
-        const raw = rawEntry(zip, dataStart, compressedSize, (n) => {
+        const raw = rawEntry(zip, dataStart2, compressedSize, (n) => {
           consumed += n;
         });
         return meteredData(
@@ -5317,7 +7074,7 @@ async function* rawEntry(zip, start, size, count) {
     stream.destroy();
   }
 }
-function unreadable(detail) {
+function unreadable2(detail) {
   return { kind: "skipped", name: "", reason: "archive-unreadable", detail };
 }
 function memberUnreadable(name, detail) {
@@ -5434,6 +7191,10 @@ function openContainer(format, input, place) {
       return readTar(input, place);
     case "gzip":
       return readGzip(input, place);
+    case "pdf":
+      return readPdf(input, place);
+    case "png":
+      return readPng(input, place);
   }
 }
 async function* expandContainer(format, input, place) {
@@ -5494,13 +7255,13 @@ async function* expandMember(name, open, place) {
 async function* officeTextView(name, open, place) {
   const path = join(join(place.path, name), "text");
   const scope = new MemberScope(path, place.scope);
-  const text2 = officeText(open(scope));
-  const data = new EntryData(text2);
+  const text3 = officeText(open(scope));
+  const data = new EntryData(text3);
   try {
     yield { kind: "entry", path, data };
   } finally {
     data.close();
-    await leave(text2);
+    await leave(text3);
   }
   if (scope.skip !== void 0) yield scope.skip;
 }
@@ -5533,6 +7294,8 @@ var init_expand_archive = __esm({
     init_office_text();
     init_peek_head();
     init_read_gzip();
+    init_read_pdf();
+    init_read_png();
     init_read_tar();
     init_read_zip();
     init_sniff_archive();
@@ -5570,7 +7333,10 @@ __export(content_reader_exports, {
   ContentReader: () => ContentReader
 });
 import { isAscii } from "node:buffer";
-import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readSync } from "node:fs";
+import { closeSync as closeSync2, constants as constants3, fstatSync as fstatSync2, openSync as openSync2, readSync } from "node:fs";
+function holdsCompressedText(png) {
+  return png.indexOf(ZTXT) !== -1 || png.indexOf(ITXT) !== -1;
+}
 function replayThenRest(first, source, tap) {
   let replayed = false;
   return {
@@ -5598,11 +7364,11 @@ function utf8Boundary(buf, at, floor) {
   for (let n = 0; n < 3 && p > floor && isUtf8Continuation(buf[p]); n++) p--;
   return p;
 }
-function readError(code, target) {
-  if (code === "ENOENT" || code === "ENOTDIR") return "deleted";
-  if (code === "ELOOP" || code === "EMLINK") return "symlink";
-  if (code === "EISDIR") return target.kind === "gitlink" ? "submodule" : "not-regular";
-  if (code === "EAGAIN" || code === "EWOULDBLOCK" || code === "ENXIO" || code === "EOPNOTSUPP")
+function readError(code18, target) {
+  if (code18 === "ENOENT" || code18 === "ENOTDIR") return "deleted";
+  if (code18 === "ELOOP" || code18 === "EMLINK") return "symlink";
+  if (code18 === "EISDIR") return target.kind === "gitlink" ? "submodule" : "not-regular";
+  if (code18 === "EAGAIN" || code18 === "EWOULDBLOCK" || code18 === "ENXIO" || code18 === "EOPNOTSUPP")
     return target.explicit === true ? "special" : "not-regular";
   return "unreadable";
 }
@@ -5615,7 +7381,7 @@ function fillFrom(fd, buf, from) {
   }
   return filled;
 }
-var WINDOW_BYTES, OVERLAP_BYTES, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF3, ContentReader;
+var WINDOW_BYTES, OVERLAP_BYTES, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF3, ContentReader;
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
@@ -5632,9 +7398,11 @@ var init_content_reader = __esm({
     MAY_BE_UTF16 = 2;
     UTF16_HIT = 4;
     PLAIN_ONLY = 8;
-    NOFOLLOW = constants2.O_NOFOLLOW ?? 0;
-    NONBLOCK = constants2.O_NONBLOCK ?? 0;
-    OPEN_FLAGS = constants2.O_RDONLY | NOFOLLOW | NONBLOCK;
+    ZTXT = Buffer.from("zTXt");
+    ITXT = Buffer.from("iTXt");
+    NOFOLLOW = constants3.O_NOFOLLOW ?? 0;
+    NONBLOCK = constants3.O_NONBLOCK ?? 0;
+    OPEN_FLAGS = constants3.O_RDONLY | NOFOLLOW | NONBLOCK;
     LF3 = 10;
     ContentReader = class {
       options;
@@ -5749,10 +7517,10 @@ var init_content_reader = __esm({
             pending.push({ label, start: from, end });
             fill = end;
           } catch (error) {
-            const code = error.code;
-            if (code === void 0) throw error;
-            const reason = readError(code, target);
-            this.skip(label, sink, reason, reason === "unreadable" ? code : void 0);
+            const code18 = error.code;
+            if (code18 === void 0) throw error;
+            const reason = readError(code18, target);
+            this.skip(label, sink, reason, reason === "unreadable" ? code18 : void 0);
           } finally {
             closeSync2(fd);
           }
@@ -5778,9 +7546,9 @@ var init_content_reader = __esm({
         try {
           fd = openSync2(target.abs, OPEN_FLAGS);
         } catch (error) {
-          const code = error.code;
-          const reason = readError(code, target);
-          this.skip(label, sink, reason, reason === "unreadable" ? code ?? "open failed" : void 0);
+          const code18 = error.code;
+          const reason = readError(code18, target);
+          this.skip(label, sink, reason, reason === "unreadable" ? code18 ?? "open failed" : void 0);
           return void 0;
         }
         if (target.explicit === true) {
@@ -6033,6 +7801,8 @@ var init_content_reader = __esm({
         if (this.options.archives === false || end - start < 2) return void 0;
         const head = buf.subarray(start, Math.min(end, start + SNIFF_BYTES));
         const format = sniffArchive(head);
+        if (format === "png" && whole && !holdsCompressedText(buf.subarray(start, end)))
+          return void 0;
         if (format !== void 0) return format;
         const unopened = sniffUnopened(head);
         if (unopened !== void 0) {
@@ -6136,13 +7906,13 @@ var init_content_reader = __esm({
        * its own lines, so a staged file's added-line ranges say nothing about it: all of it is
        * reported (a UTF-16 key appended to a text file would otherwise fall outside the ranges).
        */
-      chunk(p, text2, fields, gitLines = true) {
+      chunk(p, text3, fields, gitLines = true) {
         const l = p.label;
         p.sink.chunk({
           source: this.options.source,
           path: l.path,
           ...l.pathBytes === void 0 ? {} : { pathBytes: l.pathBytes },
-          text: text2,
+          text: text3,
           ...l.blobId === void 0 ? {} : { blobId: l.blobId },
           ...l.commit === void 0 ? {} : { commit: l.commit },
           ...l.commitMessage === true ? { commitMessage: true } : {},
@@ -6188,12 +7958,12 @@ var init_content_reader = __esm({
         if (to <= from) return;
         const o1 = Math.min(to, Math.max(from, align(ownFrom)));
         const o2 = Math.min(to, Math.max(o1, align(ownTo)));
-        const text2 = buf.toString("utf16le", from, whole) + (dangling ? String.fromCharCode(buf[whole]) : "");
+        const text3 = buf.toString("utf16le", from, whole) + (dangling ? String.fromCharCode(buf[whole]) : "");
         const view = parity === 0 ? "utf-16le" : "utf-16be";
         const line = p.line16[parity];
         this.chunk(
           p,
-          text2,
+          text3,
           {
             view,
             ...line === 1 ? {} : { firstLine: line },
@@ -6251,8 +8021,8 @@ function asBuffer(bytes) {
 function packedTarget(pack, bytes, i) {
   const start = pack.starts[i];
   const end = pack.ends[i];
-  const code = pack.kinds[i];
-  const kind = code === 0 ? void 0 : FILE_KINDS[code];
+  const code18 = pack.kinds[i];
+  const kind = code18 === 0 ? void 0 : FILE_KINDS[code18];
   if (pack.utf8) {
     const path = bytes.toString("utf8", start, end);
     const base = pack.base;
@@ -6305,7 +8075,7 @@ var require_ignore = __commonJS({
     }
     var UNDEFINED = void 0;
     var EMPTY2 = "";
-    var SPACE2 = " ";
+    var SPACE3 = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
     var BOM = "\uFEFF";
@@ -6439,7 +8209,7 @@ var require_ignore = __commonJS({
           const escaped = pattern[index + 1];
           if (escaped === SLASH4 && index + 2 === length) {
             out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE3) {
             out += pattern.slice(index, index + 2);
           } else {
             out += hold(
@@ -6485,8 +8255,8 @@ var require_ignore = __commonJS({
         //   ever starts again inside it -- `(\\+?) ` did, which made a long run
         //   quadratic.
         /(\\+)( ?)/g,
-        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE2 : run,
-        ESCAPE + SPACE2
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE3 : run,
+        ESCAPE + SPACE3
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
       //   whenever the run fills a path segment: it starts the pattern or follows
@@ -6877,7 +8647,7 @@ var require_ignore = __commonJS({
           lineEnd--;
         }
         end = lineEnd;
-        while (body[end - 1] === SPACE2) {
+        while (body[end - 1] === SPACE3) {
           end--;
         }
         if (!stripLineEnd || body[end - 1] !== "\n") {
@@ -6892,7 +8662,7 @@ var require_ignore = __commonJS({
       while (body[end - backslashes - 1] === ESCAPE) {
         backslashes++;
       }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE3 : body.slice(0, end);
     };
     var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
       let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
@@ -6905,7 +8675,7 @@ var require_ignore = __commonJS({
         body = body.slice(1);
       }
       const last = body[body.length - 1];
-      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
+      if (last === SPACE3 || stripLineEnd && (last === "\r" || last === "\n")) {
         body = trimEnd(body, stripLineEnd);
       }
       if (!body || hasTrailingBackslash(body)) {
@@ -7415,11 +9185,11 @@ function fetchClient(fetchImpl) {
       // A redirect would carry signed headers (and a session token) to another host.
       redirect: "manual"
     });
-    const text2 = await response.text();
+    const text3 = await response.text();
     return {
       status: response.status,
       contentType: response.headers.get("content-type") ?? "",
-      body: text2.slice(0, MAX_BODY)
+      body: text3.slice(0, MAX_BODY)
     };
   };
 }
@@ -7578,9 +9348,9 @@ function canonicalHeaders(headers) {
   for (const [name, value] of headers) {
     const key = name.toLowerCase().trim();
     const clean = value.trim().replace(/\s+/g, " ");
-    const list = merged.get(key);
-    if (list === void 0) merged.set(key, [clean]);
-    else list.push(clean);
+    const list2 = merged.get(key);
+    if (list2 === void 0) merged.set(key, [clean]);
+    else list2.push(clean);
   }
   const names = [...merged.keys()].sort();
   const canonical = names.map((n) => `${n}:${(merged.get(n) ?? []).join(",")}
@@ -7713,8 +9483,8 @@ var init_sts_endpoint = __esm({
 });
 
 // src/verify/sts-response.ts
-function decodeXml(text2) {
-  return text2.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (whole, name) => {
+function decodeXml(text3) {
+  return text3.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (whole, name) => {
     if (name.startsWith("#x")) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
     if (name.startsWith("#")) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
     return ENTITIES[name] ?? whole;
@@ -7750,8 +9520,8 @@ function fromJson(body) {
   const error = record(root.Error) ?? record(record(root.ErrorResponse)?.Error) ?? root;
   const rawCode = str(error.Code) ?? str(error.code) ?? str(root.__type);
   if (rawCode === void 0) return { kind: "unparsed" };
-  const code = rawCode.replace(/^.*[#:]/, "");
-  return { kind: "error", code, message: str(error.Message) ?? str(error.message) ?? "" };
+  const code18 = rawCode.replace(/^.*[#:]/, "");
+  return { kind: "error", code: code18, message: str(error.Message) ?? str(error.message) ?? "" };
 }
 function fromXml(body) {
   const account = xmlText(body, "Account");
@@ -7759,8 +9529,8 @@ function fromXml(body) {
   if (account !== void 0 && arn !== void 0) {
     return { kind: "identity", account, arn, userId: xmlText(body, "UserId") ?? "" };
   }
-  const code = xmlText(body, "Code");
-  if (code !== void 0) return { kind: "error", code, message: xmlText(body, "Message") ?? "" };
+  const code18 = xmlText(body, "Code");
+  if (code18 !== void 0) return { kind: "error", code: code18, message: xmlText(body, "Message") ?? "" };
   return { kind: "unparsed" };
 }
 function parseStsResponse(body, contentType = "") {
@@ -7809,20 +9579,20 @@ function classify(response) {
     };
   }
   if (answer.kind === "error") {
-    const { code, message: message2 } = answer;
-    if (INACTIVE.has(code)) return { status: "inactive", code: code.replace(/Exception$/, "") };
-    if (code === "SignatureDoesNotMatch") {
+    const { code: code18, message: message2 } = answer;
+    if (INACTIVE.has(code18)) return { status: "inactive", code: code18.replace(/Exception$/, "") };
+    if (code18 === "SignatureDoesNotMatch") {
       if (/signature (?:expired|not yet current)/i.test(message2)) {
-        return { status: "unknown", reason: "clock-skew", code, httpStatus: response.status };
+        return { status: "unknown", reason: "clock-skew", code: code18, httpStatus: response.status };
       }
       if (/scoped to a valid region|should be scoped/i.test(message2)) {
-        return { status: "unknown", reason: "wrong-region", code, httpStatus: response.status };
+        return { status: "unknown", reason: "wrong-region", code: code18, httpStatus: response.status };
       }
-      return { status: "inactive", code };
+      return { status: "inactive", code: code18 };
     }
-    if (THROTTLED.has(code))
-      return { status: "unknown", reason: "throttled", code, httpStatus: response.status };
-    return { status: "unknown", reason: "http-status", code, httpStatus: response.status };
+    if (THROTTLED.has(code18))
+      return { status: "unknown", reason: "throttled", code: code18, httpStatus: response.status };
+    return { status: "unknown", reason: "http-status", code: code18, httpStatus: response.status };
   }
   return {
     status: "unknown",
@@ -8314,8 +10084,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants2();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code18) => {
+      return code18 === CHAR_FORWARD_SLASH || code18 === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -8345,38 +10115,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code;
+      let code18;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str2.charCodeAt(index + 1);
       const advance = () => {
-        prev = code;
+        prev = code18;
         return str2.charCodeAt(++index);
       };
       while (index < length) {
-        code = advance();
+        code18 = advance();
         let next;
-        if (code === CHAR_BACKWARD_SLASH) {
+        if (code18 === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
+          code18 = advance();
+          if (code18 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code18 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code18 = advance())) {
+            if (code18 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
+            if (code18 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code18 === CHAR_DOT && (code18 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -8385,7 +10155,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
+            if (braceEscaped !== true && code18 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -8394,7 +10164,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
+            if (code18 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -8409,7 +10179,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_FORWARD_SLASH) {
+        if (code18 === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -8422,27 +10192,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code18 === CHAR_PLUS || code18 === CHAR_AT || code18 === CHAR_ASTERISK || code18 === CHAR_QUESTION_MARK || code18 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code18 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code18 = advance())) {
+                if (code18 === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code === CHAR_LEFT_PARENTHESES) {
+                if (code18 === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code18 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -8452,7 +10222,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code === CHAR_ASTERISK) {
+        if (code18 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -8461,7 +10231,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_QUESTION_MARK) {
+        if (code18 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -8469,7 +10239,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code18 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -8488,26 +10258,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code18 === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code18 === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code18 = advance())) {
+              if (code18 === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code === CHAR_LEFT_PARENTHESES) {
+              if (code18 === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code18 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -8572,7 +10342,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
+        if (!isPathSeparator(code18)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -8619,7 +10389,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -8627,7 +10397,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants5;
+    } = constants6;
     var expandRange = (args, options2) => {
       if (typeof options2.expandRange === "function") {
         return options2.expandRange(...args, options2);
@@ -8836,7 +10606,7 @@ var require_parse = __commonJS({
       if (options2.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -8882,8 +10652,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants5.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants6.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -9579,7 +11349,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants5.globChars(opts.windows);
+      } = constants6.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -9637,7 +11407,7 @@ var require_picomatch = __commonJS({
     var scan3 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options2, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -9765,7 +11535,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants5;
+    picomatch2.constants = constants6;
     module.exports = picomatch2;
   }
 });
@@ -11265,7 +13035,7 @@ var init_build = __esm({
       * @private
       */
       appendReplacementInternalJs(replacement) {
-        const isDigit = (c) => c >= 48 && c <= 57;
+        const isDigit2 = (c) => c >= 48 && c <= 57;
         const groupCount = this.patternGroupCount;
         let res = "";
         let i = 0;
@@ -11287,11 +13057,11 @@ var init_build = __esm({
           } else if (c === Codepoint.CODES["'"]) {
             res += this.substring(this.end(0), this.matcherInputLength);
             i += 2;
-          } else if (isDigit(c)) {
+          } else if (isDigit2(c)) {
             let digits = 1;
             let index = c - 48;
             const c2 = replacement.charCodeAt(i + 2);
-            if (isDigit(c2) && index * 10 + c2 - 48 <= groupCount) {
+            if (isDigit2(c2) && index * 10 + c2 - 48 <= groupCount) {
               digits = 2;
               index = index * 10 + c2 - 48;
             }
@@ -15995,9 +17765,9 @@ var init_build = __esm({
                   continue;
                 case "c":
                   if (i + 2 < size) {
-                    let code = data[i + 2].charCodeAt(0);
-                    if (code >= 65 && code <= 90 || code >= 97 && code <= 122) {
-                      let val = code % 32;
+                    let code18 = data[i + 2].charCodeAt(0);
+                    if (code18 >= 65 && code18 <= 90 || code18 >= 97 && code18 <= 122) {
+                      let val = code18 % 32;
                       result2 += "\\x";
                       result2 += (val >> 4).toString(16).toUpperCase();
                       result2 += (val & 15).toString(16).toUpperCase();
@@ -16567,38 +18337,38 @@ function isValidLoneUnicodeProperty(version, value) {
 function isValidLoneUnicodePropertyOfString(version, value) {
   return version >= 2024 && binPropertyOfStringsSets.es2024.has(value);
 }
-function isLatinLetter(code) {
-  return code >= LATIN_CAPITAL_LETTER_A && code <= LATIN_CAPITAL_LETTER_Z || code >= LATIN_SMALL_LETTER_A && code <= LATIN_SMALL_LETTER_Z;
+function isLatinLetter(code18) {
+  return code18 >= LATIN_CAPITAL_LETTER_A && code18 <= LATIN_CAPITAL_LETTER_Z || code18 >= LATIN_SMALL_LETTER_A && code18 <= LATIN_SMALL_LETTER_Z;
 }
-function isDecimalDigit(code) {
-  return code >= DIGIT_ZERO && code <= DIGIT_NINE;
+function isDecimalDigit(code18) {
+  return code18 >= DIGIT_ZERO && code18 <= DIGIT_NINE;
 }
-function isOctalDigit(code) {
-  return code >= DIGIT_ZERO && code <= DIGIT_SEVEN;
+function isOctalDigit(code18) {
+  return code18 >= DIGIT_ZERO && code18 <= DIGIT_SEVEN;
 }
-function isHexDigit(code) {
-  return code >= DIGIT_ZERO && code <= DIGIT_NINE || code >= LATIN_CAPITAL_LETTER_A && code <= LATIN_CAPITAL_LETTER_F || code >= LATIN_SMALL_LETTER_A && code <= LATIN_SMALL_LETTER_F;
+function isHexDigit(code18) {
+  return code18 >= DIGIT_ZERO && code18 <= DIGIT_NINE || code18 >= LATIN_CAPITAL_LETTER_A && code18 <= LATIN_CAPITAL_LETTER_F || code18 >= LATIN_SMALL_LETTER_A && code18 <= LATIN_SMALL_LETTER_F;
 }
-function isLineTerminator(code) {
-  return code === LINE_FEED || code === CARRIAGE_RETURN || code === LINE_SEPARATOR || code === PARAGRAPH_SEPARATOR;
+function isLineTerminator(code18) {
+  return code18 === LINE_FEED || code18 === CARRIAGE_RETURN || code18 === LINE_SEPARATOR || code18 === PARAGRAPH_SEPARATOR;
 }
-function isValidUnicode(code) {
-  return code >= MIN_CODE_POINT && code <= MAX_CODE_POINT;
+function isValidUnicode(code18) {
+  return code18 >= MIN_CODE_POINT && code18 <= MAX_CODE_POINT;
 }
-function digitToInt(code) {
-  if (code >= LATIN_SMALL_LETTER_A && code <= LATIN_SMALL_LETTER_F) {
-    return code - LATIN_SMALL_LETTER_A + 10;
+function digitToInt(code18) {
+  if (code18 >= LATIN_SMALL_LETTER_A && code18 <= LATIN_SMALL_LETTER_F) {
+    return code18 - LATIN_SMALL_LETTER_A + 10;
   }
-  if (code >= LATIN_CAPITAL_LETTER_A && code <= LATIN_CAPITAL_LETTER_F) {
-    return code - LATIN_CAPITAL_LETTER_A + 10;
+  if (code18 >= LATIN_CAPITAL_LETTER_A && code18 <= LATIN_CAPITAL_LETTER_F) {
+    return code18 - LATIN_CAPITAL_LETTER_A + 10;
   }
-  return code - DIGIT_ZERO;
+  return code18 - DIGIT_ZERO;
 }
-function isLeadSurrogate(code) {
-  return code >= 55296 && code <= 56319;
+function isLeadSurrogate(code18) {
+  return code18 >= 55296 && code18 <= 56319;
 }
-function isTrailSurrogate(code) {
-  return code >= 56320 && code <= 57343;
+function isTrailSurrogate(code18) {
+  return code18 >= 56320 && code18 <= 57343;
 }
 function combineSurrogatePair(lead, trail) {
   return (lead - 55296) * 1024 + (trail - 56320) + 65536;
@@ -19371,13 +21141,13 @@ var init_user_regex_engine = __esm({
 });
 
 // src/schema/re2-source.ts
-function ranges(list) {
-  return list.map(([a, b]) => a === b ? hex(a) : `${hex(a)}-${hex(b)}`).join("");
+function ranges(list2) {
+  return list2.map(([a, b]) => a === b ? hex(a) : `${hex(a)}-${hex(b)}`).join("");
 }
-function complement(list) {
+function complement(list2) {
   const out = [];
   let next = 0;
-  for (const [a, b] of list) {
+  for (const [a, b] of list2) {
     if (a > next) out.push([next, a - 1]);
     next = b + 1;
   }
@@ -19558,11 +21328,11 @@ var init_linear_regexp = __esm({
         result2.index = m.start();
         result2.input = input;
         const names = this.#compiled.pattern.groupNames;
-        const named = (list) => {
+        const named = (list2) => {
           if (names === void 0) return void 0;
           const groups = /* @__PURE__ */ Object.create(null);
           names.forEach((name, i) => {
-            if (name !== void 0) groups[name] = list[i + 1];
+            if (name !== void 0) groups[name] = list2[i + 1];
           });
           return groups;
         };
@@ -19944,9 +21714,9 @@ function breakLines(index) {
     return hit;
   };
 }
-function headerLines(text2, index) {
+function headerLines(text3, index) {
   const lines = [];
-  for (const m of text2.matchAll(/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/gm))
+  for (const m of text3.matchAll(/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/gm))
     lines.push(index.lineOf(m.index));
   return lines;
 }
@@ -20015,13 +21785,13 @@ function nearestOnLine(table, at, secret, limit, accept) {
   }
   return out;
 }
-function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text2) {
+function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text3) {
   const candidates = [];
   const namings = /* @__PURE__ */ new Map();
   const isBreak = breakLines(index);
   let headers;
   const inSection = (a, b) => {
-    headers ??= text2 === void 0 ? [] : headerLines(text2, index);
+    headers ??= text3 === void 0 ? [] : headerLines(text3, index);
     return sameSection(headers, a, b);
   };
   for (const pair of pairs) {
@@ -20122,11 +21892,11 @@ function base64Fingerprints(word) {
     const encoded = padded.toString("base64");
     const first = Math.ceil(8 * align / 6);
     const last = Math.floor(8 * (align + bytes.length) / 6);
-    const text2 = encoded.slice(first, last);
-    if (text2.length === 0) continue;
-    out.push({ text: text2, phase: first % 4 });
-    const url = text2.replace(/\+/g, "-").replace(/\//g, "_");
-    if (url !== text2) out.push({ text: url, phase: first % 4 });
+    const text3 = encoded.slice(first, last);
+    if (text3.length === 0) continue;
+    out.push({ text: text3, phase: first % 4 });
+    const url = text3.replace(/\+/g, "-").replace(/\//g, "_");
+    if (url !== text3) out.push({ text: url, phase: first % 4 });
   }
   return out;
 }
@@ -20137,82 +21907,82 @@ var init_base64_fingerprints = __esm({
 });
 
 // src/engine/decode/find-base64.ts
-function skipBreakForward(text2, at) {
+function skipBreakForward(text3, at) {
   let i = at;
-  if (text2.charCodeAt(i) === 13) i++;
-  if (text2.charCodeAt(i) !== 10) return at;
+  if (text3.charCodeAt(i) === 13) i++;
+  if (text3.charCodeAt(i) !== 10) return at;
   i++;
-  while (text2.charCodeAt(i) === 32 || text2.charCodeAt(i) === 9) i++;
+  while (text3.charCodeAt(i) === 32 || text3.charCodeAt(i) === 9) i++;
   return i;
 }
-function wholeLine(text2, at, limit) {
+function wholeLine(text3, at, limit) {
   let i = at;
-  while (i < limit && isB64(text2, i)) i++;
+  while (i < limit && isB64(text3, i)) i++;
   if (i >= limit) return true;
-  while (i < text2.length && text2.charCodeAt(i) === 61) i++;
-  const c = text2.charCodeAt(i);
-  return i > at && (i === text2.length || c === 10 || c === 13);
+  while (i < text3.length && text3.charCodeAt(i) === 61) i++;
+  const c = text3.charCodeAt(i);
+  return i > at && (i === text3.length || c === 10 || c === 13);
 }
-function runStart(text2, from, limit) {
+function runStart(text3, from, limit) {
   let at = from;
   for (; ; ) {
-    while (at > limit && isB64(text2, at - 1)) at--;
+    while (at > limit && isB64(text3, at - 1)) at--;
     if (at <= limit) return at;
     let i = at;
-    while (i > 0 && (text2.charCodeAt(i - 1) === 32 || text2.charCodeAt(i - 1) === 9)) i--;
-    if (i === 0 || text2.charCodeAt(i - 1) !== 10) return at;
+    while (i > 0 && (text3.charCodeAt(i - 1) === 32 || text3.charCodeAt(i - 1) === 9)) i--;
+    if (i === 0 || text3.charCodeAt(i - 1) !== 10) return at;
     let j = i - 1;
-    if (j > 0 && text2.charCodeAt(j - 1) === 13) j--;
+    if (j > 0 && text3.charCodeAt(j - 1) === 13) j--;
     let k = j;
-    while (k > limit && isB64(text2, k - 1)) k--;
+    while (k > limit && isB64(text3, k - 1)) k--;
     if (j - k < WRAPPED_LINE) return at;
     at = j;
   }
 }
-function runEnd(text2, start, from, limit) {
+function runEnd(text3, start, from, limit) {
   let at = from;
   let lineFrom = from;
-  while (lineFrom > start && isB64(text2, lineFrom - 1)) lineFrom--;
+  while (lineFrom > start && isB64(text3, lineFrom - 1)) lineFrom--;
   for (; ; ) {
-    while (at < limit && isB64(text2, at)) at++;
-    const next = skipBreakForward(text2, at);
-    if (next === at || next >= limit || at - lineFrom < WRAPPED_LINE || !wholeLine(text2, next, limit))
+    while (at < limit && isB64(text3, at)) at++;
+    const next = skipBreakForward(text3, at);
+    if (next === at || next >= limit || at - lineFrom < WRAPPED_LINE || !wholeLine(text3, next, limit))
       break;
     at = next;
     lineFrom = next;
   }
-  for (let n = 0; n < 2 && at < text2.length && text2.charCodeAt(at) === 61; n++) at++;
+  for (let n = 0; n < 2 && at < text3.length && text3.charCodeAt(at) === 61; n++) at++;
   return at;
 }
-function b64Chars(text2, start, end) {
-  const slice = text2.slice(start, end);
+function b64Chars(text3, start, end) {
+  const slice = text3.slice(start, end);
   return /[\s]/.test(slice) ? slice.replace(/\s+/g, "") : slice;
 }
-function isJwtPayload(text2, at) {
-  if (at < 5 || text2.charCodeAt(at - 1) !== 46) return false;
+function isJwtPayload(text3, at) {
+  if (at < 5 || text3.charCodeAt(at - 1) !== 46) return false;
   let i = at - 1;
-  while (i > 0 && at - i < 4096 && isB64(text2, i - 1)) i--;
-  return text2.startsWith("eyJ", i);
+  while (i > 0 && at - i < 4096 && isB64(text3, i - 1)) i--;
+  return text3.startsWith("eyJ", i);
 }
-function findBase64Runs(text2, finder, phases) {
+function findBase64Runs(text3, finder, phases) {
   const runs = [];
   let done = 0;
   finder.lastIndex = 0;
-  for (let m = finder.exec(text2); m !== null; m = finder.exec(text2)) {
+  for (let m = finder.exec(text3); m !== null; m = finder.exec(text3)) {
     const at = m.index;
     if (at < done) continue;
     const phase = phases.get(m[0]) ?? 0;
     const lo = Math.max(done, at - BASE64_REACH);
-    const start = runStart(text2, at, lo);
-    const end = runEnd(text2, start, at, Math.min(text2.length, at + BASE64_REACH));
-    const before = b64Chars(text2, start, at).length;
+    const start = runStart(text3, at, lo);
+    const end = runEnd(text3, start, at, Math.min(text3.length, at + BASE64_REACH));
+    const before = b64Chars(text3, start, at).length;
     const drop = ((before - phase) % 4 + 4) % 4;
-    const chars = b64Chars(text2, start, end).slice(drop);
+    const chars = b64Chars(text3, start, end).slice(drop);
     runs.push({
       start,
       end,
       bytes: Buffer.from(chars, "base64"),
-      jwt: isJwtPayload(text2, start)
+      jwt: isJwtPayload(text3, start)
     });
     done = end;
     finder.lastIndex = Math.max(finder.lastIndex, end);
@@ -20226,24 +21996,24 @@ function base64Finder(fingerprints) {
   const escaped = words.map((w) => w.replace(/[+/]/g, "\\$&"));
   return { finder: new RegExp(escaped.join("|"), "g"), phases };
 }
-function base64RunsIn(text2, from, to, min) {
+function base64RunsIn(text3, from, to, min) {
   const runs = [];
   let at = from;
   while (at < to) {
-    while (at < to && !isB64(text2, at)) at++;
+    while (at < to && !isB64(text3, at)) at++;
     if (at >= to) break;
-    if (at > 0 && isB64(text2, at - 1)) {
-      while (at < text2.length && isB64(text2, at)) at++;
+    if (at > 0 && isB64(text3, at - 1)) {
+      while (at < text3.length && isB64(text3, at)) at++;
       continue;
     }
-    const end = runEnd(text2, at, at, Math.min(text2.length, at + BASE64_REACH));
-    const chars = b64Chars(text2, at, end);
+    const end = runEnd(text3, at, at, Math.min(text3.length, at + BASE64_REACH));
+    const chars = b64Chars(text3, at, end);
     if (chars.length >= min) {
       runs.push({
         start: at,
         end,
         bytes: Buffer.from(chars, "base64"),
-        jwt: isJwtPayload(text2, at)
+        jwt: isJwtPayload(text3, at)
       });
     }
     at = end;
@@ -20257,7 +22027,7 @@ var init_find_base64 = __esm({
     B642 = new Uint8Array(128);
     for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
       B642[c.charCodeAt(0)] = 1;
-    isB64 = (text2, at) => B642[text2.charCodeAt(at)] === 1;
+    isB64 = (text3, at) => B642[text3.charCodeAt(at)] === 1;
     BASE64_REACH = 6144;
     WRAPPED_LINE = 60;
   }
@@ -20267,32 +22037,32 @@ var init_find_base64 = __esm({
 function familyOf(trigger) {
   return trigger.startsWith("%") ? "url" : trigger.startsWith("\\") ? "escape" : "entity";
 }
-function endsRun(family, code) {
-  if (code <= 32 || code === 34 || code === 39 || code === 96) return true;
+function endsRun(family, code18) {
+  if (code18 <= 32 || code18 === 34 || code18 === 39 || code18 === 96) return true;
   if (family === "escape") return false;
-  if (code === 60 || code === 62) return true;
-  return family === "url" && code === 92;
+  if (code18 === 60 || code18 === 62) return true;
+  return family === "url" && code18 === 92;
 }
-function fromCode(code) {
-  return code >= 0 && code <= 1114111 ? String.fromCodePoint(code) : void 0;
+function fromCode(code18) {
+  return code18 >= 0 && code18 <= 1114111 ? String.fromCodePoint(code18) : void 0;
 }
-function decodeUrl(text2) {
+function decodeUrl(text3) {
   const bytes = [];
-  for (let i = 0; i < text2.length; i++) {
-    const hex2 = text2.slice(i + 1, i + 3);
-    if (text2.charCodeAt(i) === 37 && hex2.length === 2 && HEX.test(hex2)) {
+  for (let i = 0; i < text3.length; i++) {
+    const hex2 = text3.slice(i + 1, i + 3);
+    if (text3.charCodeAt(i) === 37 && hex2.length === 2 && HEX.test(hex2)) {
       bytes.push(Number.parseInt(hex2, 16));
       i += 2;
     } else {
-      const code = text2.charCodeAt(i);
-      if (code < 128) bytes.push(code);
-      else for (const b of Buffer.from(text2.charAt(i), "utf8")) bytes.push(b);
+      const code18 = text3.charCodeAt(i);
+      if (code18 < 128) bytes.push(code18);
+      else for (const b of Buffer.from(text3.charAt(i), "utf8")) bytes.push(b);
     }
   }
   return Buffer.from(bytes).toString("utf8");
 }
-function decodeBackslash(text2) {
-  return text2.replace(
+function decodeBackslash(text3) {
+  return text3.replace(
     /\\(?:u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|x([0-9A-Fa-f]{2})|([nrt/\\"']))/g,
     (whole, brace, u4, x2, simple) => {
       const hex2 = brace ?? u4 ?? x2;
@@ -20301,59 +22071,59 @@ function decodeBackslash(text2) {
     }
   );
 }
-function decodeEntities(text2) {
-  return text2.replace(
+function decodeEntities(text3) {
+  return text3.replace(
     /&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos));/g,
     (whole, dec, hex2, named) => {
-      if (named !== void 0) return NAMED2[named] ?? whole;
-      const code = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
-      return fromCode(code) ?? whole;
+      if (named !== void 0) return NAMED3[named] ?? whole;
+      const code18 = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
+      return fromCode(code18) ?? whole;
     }
   );
 }
-function decodeEscapes(text2, family) {
-  if (family === "url") return decodeUrl(text2);
-  if (family === "escape") return decodeBackslash(text2);
-  return decodeEntities(text2);
+function decodeEscapes(text3, family) {
+  if (family === "url") return decodeUrl(text3);
+  if (family === "escape") return decodeBackslash(text3);
+  return decodeEntities(text3);
 }
-function runAround(text2, at, family, floor) {
+function runAround(text3, at, family, floor) {
   let start = at;
   const lo = Math.max(floor, at - ESCAPE_REACH);
-  while (start > lo && !endsRun(family, text2.charCodeAt(start - 1))) start--;
+  while (start > lo && !endsRun(family, text3.charCodeAt(start - 1))) start--;
   let end = at;
-  const hi = Math.min(text2.length, at + ESCAPE_REACH);
-  while (end < hi && !endsRun(family, text2.charCodeAt(end))) {
-    end += family === "escape" && text2.charCodeAt(end) === 92 ? 2 : 1;
+  const hi = Math.min(text3.length, at + ESCAPE_REACH);
+  while (end < hi && !endsRun(family, text3.charCodeAt(end))) {
+    end += family === "escape" && text3.charCodeAt(end) === 92 ? 2 : 1;
   }
-  end = Math.min(end, text2.length);
-  return { start, end, text: decodeEscapes(text2.slice(start, end), family), family };
+  end = Math.min(end, text3.length);
+  return { start, end, text: decodeEscapes(text3.slice(start, end), family), family };
 }
-function escapedRunIn(text2, from, window, floor) {
+function escapedRunIn(text3, from, window, floor) {
   const m = ANY_ESCAPE.exec(window);
   if (m === null) return void 0;
-  return runAround(text2, from + m.index, familyOf(m[0]), floor);
+  return runAround(text3, from + m.index, familyOf(m[0]), floor);
 }
-function findEscapedRuns(text2) {
+function findEscapedRuns(text3) {
   const runs = [];
   let done = 0;
   TRIGGER.lastIndex = 0;
-  for (let m = TRIGGER.exec(text2); m !== null; m = TRIGGER.exec(text2)) {
+  for (let m = TRIGGER.exec(text3); m !== null; m = TRIGGER.exec(text3)) {
     if (m.index < done) continue;
-    const run = runAround(text2, m.index, familyOf(m[0]), done);
+    const run = runAround(text3, m.index, familyOf(m[0]), done);
     runs.push(run);
     done = run.end;
     TRIGGER.lastIndex = Math.max(TRIGGER.lastIndex, run.end);
   }
   return runs;
 }
-var TRIGGER, ESCAPE_REACH, HEX, NAMED2, SIMPLE, ANY_ESCAPE;
+var TRIGGER, ESCAPE_REACH, HEX, NAMED3, SIMPLE, ANY_ESCAPE;
 var init_find_escaped = __esm({
   "src/engine/decode/find-escaped.ts"() {
     "use strict";
     TRIGGER = /%(?:41|25(?:2[BbFf]|3[Dd]|41))|\\(?:u0041|u\{0*41\}|x41)|&#(?:0*65|[xX]0*41);/g;
     ESCAPE_REACH = 4096;
     HEX = /^[0-9A-Fa-f]+$/;
-    NAMED2 = {
+    NAMED3 = {
       amp: "&",
       lt: "<",
       gt: ">",
@@ -20397,16 +22167,16 @@ function decodeContext(pack) {
 function base64Text(run) {
   return run.bytes.toString("utf8");
 }
-function encodedOf(run, text2 = base64Text(run)) {
-  return { start: run.start, end: run.end, text: text2, how: run.jwt ? "jwt" : "base64" };
+function encodedOf(run, text3 = base64Text(run)) {
+  return { start: run.start, end: run.end, text: text3, how: run.jwt ? "jwt" : "base64" };
 }
-function labelledRuns(text2, ctx, known) {
+function labelledRuns(text3, ctx, known) {
   const runs = [];
   let offsets = known;
   if (offsets === void 0) {
     const found = [];
     for (const word of ctx.labelWords) {
-      for (let at = text2.indexOf(word); at !== -1; at = text2.indexOf(word, at + word.length))
+      for (let at = text3.indexOf(word); at !== -1; at = text3.indexOf(word, at + word.length))
         found.push(at);
     }
     offsets = found;
@@ -20415,17 +22185,17 @@ function labelledRuns(text2, ctx, known) {
   let done = 0;
   for (const at of [...offsets].sort((a, b) => a - b)) {
     const from = Math.max(done, at);
-    const window = text2.slice(from, Math.min(text2.length, at + LABELLED_REACH));
+    const window = text3.slice(from, Math.min(text3.length, at + LABELLED_REACH));
     const firstBreak = window.indexOf("\n");
     const secondBreak = firstBreak === -1 ? -1 : window.indexOf("\n", firstBreak + 1);
     const cut = secondBreak === -1 ? window : window.slice(0, secondBreak);
-    const escaped = escapedRunIn(text2, from, cut, done);
+    const escaped = escapedRunIn(text3, from, cut, done);
     if (escaped !== void 0) {
       runs.push({ ...escaped, how: ESCAPE_NAMES[escaped.family] });
       done = Math.max(done, escaped.end);
     }
     if (!LONG_RUN.test(cut)) continue;
-    for (const run of base64RunsIn(text2, Math.max(from, done), from + cut.length, LABELLED_MIN)) {
+    for (const run of base64RunsIn(text3, Math.max(from, done), from + cut.length, LABELLED_MIN)) {
       const decoded = base64Text(run);
       if (PRINTABLE.test(decoded)) runs.push(encodedOf(run, decoded));
       done = Math.max(done, run.end);
@@ -20442,20 +22212,20 @@ function disjoint(runs) {
   }
   return out;
 }
-function replaceRuns(text2, runs) {
+function replaceRuns(text3, runs) {
   let out = "";
   let at = 0;
   for (const r of runs) {
-    out += text2.slice(at, r.start) + r.text;
+    out += text3.slice(at, r.start) + r.text;
     at = r.end;
   }
-  return out + text2.slice(at);
+  return out + text3.slice(at);
 }
-function findEncodedRuns(text2, ctx, depth = MAX_DEPTH, everywhere = true, labels) {
-  const runs = labelledRuns(text2, ctx, labels);
+function findEncodedRuns(text3, ctx, depth = MAX_DEPTH2, everywhere = true, labels) {
+  const runs = labelledRuns(text3, ctx, labels);
   if (everywhere) {
-    for (const r of findBase64Runs(text2, ctx.finder, ctx.phases)) runs.push(encodedOf(r));
-    for (const r of findEscapedRuns(text2)) {
+    for (const r of findBase64Runs(text3, ctx.finder, ctx.phases)) runs.push(encodedOf(r));
+    for (const r of findEscapedRuns(text3)) {
       runs.push({ start: r.start, end: r.end, text: r.text, how: ESCAPE_NAMES[r.family] });
     }
   }
@@ -20470,14 +22240,14 @@ function findEncodedRuns(text2, ctx, depth = MAX_DEPTH, everywhere = true, label
     return PRINTABLE.test(again) ? { ...r, text: again, how: `${r.how} \u2192 base64` } : r;
   });
 }
-var MAX_DEPTH, LABELLED_MIN, LABELLED_REACH, PRINTABLE, LONG_RUN, WHOLE_BASE64, ESCAPE_NAMES, CONTEXTS;
+var MAX_DEPTH2, LABELLED_MIN, LABELLED_REACH, PRINTABLE, LONG_RUN, WHOLE_BASE64, ESCAPE_NAMES, CONTEXTS;
 var init_find_encoded = __esm({
   "src/engine/decode/find-encoded.ts"() {
     "use strict";
     init_base64_fingerprints();
     init_find_base64();
     init_find_escaped();
-    MAX_DEPTH = 2;
+    MAX_DEPTH2 = 2;
     LABELLED_MIN = 52;
     LABELLED_REACH = 240;
     PRINTABLE = /^[\t\n\r\x20-\x7e]*$/;
@@ -20493,38 +22263,38 @@ var init_find_encoded = __esm({
 });
 
 // src/engine/decode/find-split.ts
-function readPiece(text2, at, limit) {
-  const q = text2.charAt(at);
+function readPiece(text3, at, limit) {
+  const q = text3.charAt(at);
   let i = at + 1;
   if (q !== "`") {
-    while (i < limit && i - at <= MAX_PIECE && isValue(text2, i)) i++;
-    if (i === at + 1 || text2.charAt(i) !== q) return void 0;
-    return { start: at + 1, end: i, value: text2.slice(at + 1, i), parts: 1, next: i + 1 };
+    while (i < limit && i - at <= MAX_PIECE && isValue(text3, i)) i++;
+    if (i === at + 1 || text3.charAt(i) !== q) return void 0;
+    return { start: at + 1, end: i, value: text3.slice(at + 1, i), parts: 1, next: i + 1 };
   }
   let value = "";
   let parts = 0;
   let literal = false;
   while (i < limit && value.length <= MAX_PIECE) {
-    if (isValue(text2, i)) {
-      value += text2.charAt(i++);
+    if (isValue(text3, i)) {
+      value += text3.charAt(i++);
       if (!literal) parts++;
       literal = true;
       continue;
     }
-    if (text2.charAt(i) === "`") {
+    if (text3.charAt(i) === "`") {
       if (value === "") return void 0;
       return { start: at + 1, end: i, value, parts, next: i + 1 };
     }
-    if (!text2.startsWith("${", i)) return void 0;
+    if (!text3.startsWith("${", i)) return void 0;
     let j = i + 2;
-    while (text2.charAt(j) === " ") j++;
-    const inner = text2.charAt(j);
+    while (text3.charAt(j) === " ") j++;
+    const inner = text3.charAt(j);
     if (inner !== '"' && inner !== "'") return void 0;
-    const piece = readPiece(text2, j, limit);
+    const piece = readPiece(text3, j, limit);
     if (piece === void 0) return void 0;
     j = piece.next;
-    while (text2.charAt(j) === " ") j++;
-    if (text2.charAt(j) !== "}") return void 0;
+    while (text3.charAt(j) === " ") j++;
+    if (text3.charAt(j) !== "}") return void 0;
     value += piece.value;
     parts++;
     literal = false;
@@ -20532,14 +22302,14 @@ function readPiece(text2, at, limit) {
   }
   return void 0;
 }
-function nextOpening(text2, at, limit, commas, breaks) {
+function nextOpening(text3, at, limit, commas, breaks) {
   const skip = (from) => {
     let i2 = from;
     while (i2 < limit) {
-      const c2 = text2.charAt(i2);
+      const c2 = text3.charAt(i2);
       if (c2 === "\n") {
         if (++breaks.n > MAX_BREAKS) return -1;
-      } else if (c2 === "\\" && (text2.charAt(i2 + 1) === "\n" || text2.charAt(i2 + 1) === "\r")) {
+      } else if (c2 === "\\" && (text3.charAt(i2 + 1) === "\n" || text3.charAt(i2 + 1) === "\r")) {
       } else if (c2 !== " " && c2 !== "	" && c2 !== "\r") return i2;
       i2++;
     }
@@ -20547,24 +22317,24 @@ function nextOpening(text2, at, limit, commas, breaks) {
   };
   let i = skip(at);
   if (i === -1) return -1;
-  const two = text2.slice(i, i + 2);
-  const c = text2.charAt(i);
+  const two = text3.slice(i, i + 2);
+  const c = text3.charAt(i);
   if (two === ".." || two === "||" || two === "<<") {
-    if (text2.charAt(i + 2) === "." || text2.charAt(i + 2) === "=") return -1;
+    if (text3.charAt(i + 2) === "." || text3.charAt(i + 2) === "=") return -1;
     i += 2;
   } else if (c === "+" || c === "." || c === "&" || c === "^" || c === "~" || commas && c === ",") {
-    const after = text2.charAt(i + 1);
+    const after = text3.charAt(i + 1);
     if (after === "=" || after === c) return -1;
     i += 1;
   } else if (!isQuote(c)) return -1;
   i = skip(i);
   if (i === -1) return -1;
-  for (let k = 0; k < 2 && /[rRbBuUL@]/.test(text2.charAt(i)); k++) i++;
-  return isQuote(text2.charAt(i)) ? i : -1;
+  for (let k = 0; k < 2 && /[rRbBuUL@]/.test(text3.charAt(i)); k++) i++;
+  return isQuote(text3.charAt(i)) ? i : -1;
 }
-function readChain(text2, open) {
-  const limit = Math.min(text2.length, open + MAX_SPAN);
-  const first = readPiece(text2, open, limit);
+function readChain(text3, open) {
+  const limit = Math.min(text3.length, open + MAX_SPAN);
+  const first = readPiece(text3, open, limit);
   if (first === void 0) return void 0;
   const breaks = { n: 0 };
   let value = first.value;
@@ -20573,12 +22343,12 @@ function readChain(text2, open) {
   let commaAt = -1;
   let atComma;
   for (; ; ) {
-    const at = nextOpening(text2, last.next, limit, true, breaks);
+    const at = nextOpening(text3, last.next, limit, true, breaks);
     if (at === -1) break;
-    const piece = readPiece(text2, at, limit);
+    const piece = readPiece(text3, at, limit);
     if (piece === void 0) break;
     if (pieces + piece.parts > MAX_PIECES) return { ...NOT_A_KEY, next: piece.next };
-    if (commaAt === -1 && text2.slice(last.next, at).includes(",")) {
+    if (commaAt === -1 && text3.slice(last.next, at).includes(",")) {
       commaAt = value.length;
       atComma = last;
     }
@@ -20586,25 +22356,25 @@ function readChain(text2, open) {
     pieces += piece.parts;
     last = piece;
   }
-  if (commaAt !== -1 && !JOIN_BEFORE.test(text2.slice(Math.max(0, open - 48), open)) && !JOIN_AFTER.test(text2.slice(last.next, last.next + 24))) {
+  if (commaAt !== -1 && !JOIN_BEFORE.test(text3.slice(Math.max(0, open - 48), open)) && !JOIN_AFTER.test(text3.slice(last.next, last.next + 24))) {
     if (atComma === void 0 || atComma === first) {
       return first.parts > 1 ? chainOf(first, first, first.value, first.parts) : void 0;
     }
-    return rechain(text2, open, atComma);
+    return rechain(text3, open, atComma);
   }
   return pieces > 1 ? chainOf(first, last, value, pieces) : void 0;
 }
-function rechain(text2, open, stop) {
+function rechain(text3, open, stop) {
   const limit = stop.next;
-  const first = readPiece(text2, open, limit);
+  const first = readPiece(text3, open, limit);
   if (first === void 0) return void 0;
   const breaks = { n: 0 };
   let value = first.value;
   let pieces = first.parts;
   let last = first;
   while (last.next < limit) {
-    const at = nextOpening(text2, last.next, limit, false, breaks);
-    const piece = at === -1 ? void 0 : readPiece(text2, at, limit);
+    const at = nextOpening(text3, last.next, limit, false, breaks);
+    const piece = at === -1 ? void 0 : readPiece(text3, at, limit);
     if (piece === void 0) break;
     value += piece.value;
     pieces += piece.parts;
@@ -20615,44 +22385,44 @@ function rechain(text2, open, stop) {
 function chainOf(first, last, value, pieces) {
   return { start: first.start, end: last.end, value, pieces, next: last.next };
 }
-function lineStartOf(text2, at) {
-  for (let i = at; i > at - YAML_LINE; i--) if (i === 0 || text2.charAt(i - 1) === "\n") return i;
+function lineStartOf(text3, at) {
+  for (let i = at; i > at - YAML_LINE; i--) if (i === 0 || text3.charAt(i - 1) === "\n") return i;
   return -1;
 }
-function indentOf(text2, lineStart) {
+function indentOf(text3, lineStart) {
   let i = lineStart;
-  while (i - lineStart < YAML_LINE && (text2.charAt(i) === " " || text2.charAt(i) === "	")) i++;
+  while (i - lineStart < YAML_LINE && (text3.charAt(i) === " " || text3.charAt(i) === "	")) i++;
   return i - lineStart;
 }
-function lineEndOf(text2, at) {
-  const window = text2.slice(at, at + YAML_LINE);
+function lineEndOf(text3, at) {
+  const window = text3.slice(at, at + YAML_LINE);
   const nl = window.indexOf("\n");
-  if (nl === -1 && at + YAML_LINE < text2.length) return -1;
-  const end = nl === -1 ? text2.length : at + nl;
-  return text2.charAt(end - 1) === "\r" ? end - 1 : end;
+  if (nl === -1 && at + YAML_LINE < text3.length) return -1;
+  const end = nl === -1 ? text3.length : at + nl;
+  return text3.charAt(end - 1) === "\r" ? end - 1 : end;
 }
-function readYamlChain(text2, at, ownerIndent) {
-  let end = lineEndOf(text2, at);
+function readYamlChain(text3, at, ownerIndent) {
+  let end = lineEndOf(text3, at);
   if (end === -1) return void 0;
   let i = at;
-  while (i < end && isValue(text2, i)) i++;
-  if (i === at || i - at > MAX_PIECE || text2.slice(i, end).trim() !== "") return void 0;
-  let value = text2.slice(at, i);
+  while (i < end && isValue(text3, i)) i++;
+  if (i === at || i - at > MAX_PIECE || text3.slice(i, end).trim() !== "") return void 0;
+  let value = text3.slice(at, i);
   let last = i;
   let pieces = 1;
-  const limit = Math.min(text2.length, at + MAX_SPAN);
+  const limit = Math.min(text3.length, at + MAX_SPAN);
   while (end + 1 < limit) {
-    const lineStart = end + (text2.charAt(end) === "\r" ? 2 : 1);
-    const indent = indentOf(text2, lineStart);
+    const lineStart = end + (text3.charAt(end) === "\r" ? 2 : 1);
+    const indent = indentOf(text3, lineStart);
     if (indent <= ownerIndent) break;
     const from = lineStart + indent;
-    const lineEnd = lineEndOf(text2, lineStart);
+    const lineEnd = lineEndOf(text3, lineStart);
     if (lineEnd === -1) break;
     let j = from;
-    while (j < lineEnd && isValue(text2, j)) j++;
-    if (j === from || j - from > MAX_PIECE || text2.slice(j, lineEnd).trim() !== "") break;
+    while (j < lineEnd && isValue(text3, j)) j++;
+    if (j === from || j - from > MAX_PIECE || text3.slice(j, lineEnd).trim() !== "") break;
     if (pieces === MAX_PIECES) return { ...NOT_A_KEY, next: j };
-    value += text2.slice(from, j);
+    value += text3.slice(from, j);
     last = j;
     pieces++;
     end = lineEnd;
@@ -20662,41 +22432,41 @@ function readYamlChain(text2, at, ownerIndent) {
 function runOf(chain) {
   return { start: chain.start, end: chain.end, text: chain.value, how: HOW, assembled: true };
 }
-function keyIdChain(text2, at, prefixLength) {
+function keyIdChain(text3, at, prefixLength) {
   let e = at + prefixLength;
-  while (e < text2.length && e - at < 20 && isValue(text2, e)) e++;
+  while (e < text3.length && e - at < 20 && isValue(text3, e)) e++;
   if (e - at >= 20) return void 0;
-  const before = text2.charAt(at - 1);
+  const before = text3.charAt(at - 1);
   if (isQuote(before)) {
-    const after = text2.charAt(e);
-    if (after !== before && !(before === "`" && text2.startsWith("${", e))) return void 0;
-    return readChain(text2, at - 1);
+    const after = text3.charAt(e);
+    if (after !== before && !(before === "`" && text3.startsWith("${", e))) return void 0;
+    return readChain(text3, at - 1);
   }
-  const lineStart = lineStartOf(text2, at);
+  const lineStart = lineStartOf(text3, at);
   if (lineStart === -1) return void 0;
-  const head = text2.slice(lineStart, at);
-  if (YAML_PLAIN.test(head)) return readYamlChain(text2, at, indentOf(text2, lineStart));
+  const head = text3.slice(lineStart, at);
+  if (YAML_PLAIN.test(head)) return readYamlChain(text3, at, indentOf(text3, lineStart));
   if (head.trim() !== "" || lineStart === 0) return void 0;
-  const prevStart = lineStartOf(text2, lineStart - 1);
+  const prevStart = lineStartOf(text3, lineStart - 1);
   if (prevStart === -1) return void 0;
-  const prev = text2.slice(prevStart, lineStart - 1);
+  const prev = text3.slice(prevStart, lineStart - 1);
   if (!YAML_BLOCK.test(prev)) return void 0;
-  return readYamlChain(text2, at, indentOf(text2, prevStart));
+  return readYamlChain(text3, at, indentOf(text3, prevStart));
 }
-function secretChains(text2, from, to, out) {
+function secretChains(text3, from, to, out) {
   let i = from;
   let done = from;
   while (i < to) {
     let q = -1;
     for (let k = i; k < to; k++) {
-      if (isQuote(text2.charAt(k))) {
+      if (isQuote(text3.charAt(k))) {
         q = k;
         break;
       }
     }
     if (q === -1) break;
     SECRET_START.lastIndex = q;
-    const chain = SECRET_START.test(text2) ? readChain(text2, q) : void 0;
+    const chain = SECRET_START.test(text3) ? readChain(text3, q) : void 0;
     if (chain !== void 0) {
       if (chain.value.length === SECRET_LENGTH && /^[A-Za-z0-9+/]+$/.test(chain.value))
         out.push(chain);
@@ -20706,37 +22476,37 @@ function secretChains(text2, from, to, out) {
   }
   return Math.max(done, i);
 }
-function reachEnd(text2, at, n, cap) {
-  const window = text2.slice(at, at + cap);
+function reachEnd(text3, at, n, cap) {
+  const window = text3.slice(at, at + cap);
   let nl = window.indexOf("\n");
   for (let k = 0; k < n && nl !== -1; k++) nl = window.indexOf("\n", nl + 1);
   return nl === -1 ? at + window.length : at + nl;
 }
-function yamlSecretChain(text2, label) {
-  const lineStart = lineStartOf(text2, label);
-  const lineEnd = lineEndOf(text2, label);
+function yamlSecretChain(text3, label) {
+  const lineStart = lineStartOf(text3, label);
+  const lineEnd = lineEndOf(text3, label);
   if (lineStart === -1 || lineEnd === -1) return void 0;
-  const line = text2.slice(label, lineEnd);
-  const ownerIndent = indentOf(text2, lineStart);
+  const line = text3.slice(label, lineEnd);
+  const ownerIndent = indentOf(text3, lineStart);
   if (YAML_BLOCK.test(line)) {
-    const next = lineEnd + (text2.charAt(lineEnd) === "\r" ? 2 : 1);
-    if (next >= text2.length) return void 0;
-    const first = next + indentOf(text2, next);
-    return readYamlChain(text2, first, ownerIndent);
+    const next = lineEnd + (text3.charAt(lineEnd) === "\r" ? 2 : 1);
+    if (next >= text3.length) return void 0;
+    const first = next + indentOf(text3, next);
+    return readYamlChain(text3, first, ownerIndent);
   }
   const m = /:\s+(?=[A-Za-z0-9+/=]+\s*$)/.exec(line);
-  if (m === null || !YAML_PLAIN.test(text2.slice(lineStart, label + m.index + m[0].length)))
+  if (m === null || !YAML_PLAIN.test(text3.slice(lineStart, label + m.index + m[0].length)))
     return void 0;
-  return readYamlChain(text2, label + m.index + m[0].length, ownerIndent);
+  return readYamlChain(text3, label + m.index + m[0].length, ownerIndent);
 }
-function findSplitRuns(text2, prefixes, labels, keyIds) {
+function findSplitRuns(text3, prefixes, labels, keyIds) {
   const chains = [];
   const labelled = new Set(labels);
   const secretFrom = [...labels, ...keyIds];
   let done = 0;
   for (const p of [...prefixes].sort((a, b) => a.at - b.at)) {
     if (p.at < done) continue;
-    const chain = keyIdChain(text2, p.at, p.length);
+    const chain = keyIdChain(text3, p.at, p.length);
     if (chain === void 0) continue;
     done = chain.next;
     if (chain.value.length < KEY_ID_MIN || chain.value.length > KEY_ID_MAX) continue;
@@ -20746,9 +22516,9 @@ function findSplitRuns(text2, prefixes, labels, keyIds) {
   done = 0;
   for (const at of secretFrom.sort((a, b) => a - b)) {
     if (labelled.has(at)) {
-      const line = text2.slice(at, at + YAML_LINE);
+      const line = text3.slice(at, at + YAML_LINE);
       const nl = line.indexOf("\n");
-      const yaml = YAML_HINT.test(nl === -1 ? line : line.slice(0, nl)) ? yamlSecretChain(text2, at) : void 0;
+      const yaml = YAML_HINT.test(nl === -1 ? line : line.slice(0, nl)) ? yamlSecretChain(text3, at) : void 0;
       if (yaml !== void 0 && yaml.value.length === SECRET_LENGTH) {
         chains.push(yaml);
         done = Math.max(done, yaml.next);
@@ -20756,13 +22526,13 @@ function findSplitRuns(text2, prefixes, labels, keyIds) {
       }
     }
     const from = Math.max(done, at);
-    const to = reachEnd(text2, from, SECRET_LINES, SECRET_REACH);
+    const to = reachEnd(text3, from, SECRET_LINES, SECRET_REACH);
     if (from >= to) continue;
-    if (!SECRET_HINT.test(text2.slice(from, to))) {
+    if (!SECRET_HINT.test(text3.slice(from, to))) {
       done = to;
       continue;
     }
-    done = secretChains(text2, from, to, chains);
+    done = secretChains(text3, from, to, chains);
   }
   return chains.map(runOf);
 }
@@ -20782,7 +22552,7 @@ var init_find_split = __esm({
     VALUE = new Uint8Array(128);
     for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
       VALUE[c.charCodeAt(0)] = 1;
-    isValue = (text2, i) => VALUE[text2.charCodeAt(i)] === 1;
+    isValue = (text3, i) => VALUE[text3.charCodeAt(i)] === 1;
     isQuote = (c) => c === '"' || c === "'" || c === "`";
     JOIN_BEFORE = /(?:(?:""|'')\s*\.\s*join\s*\(\s*[[(]?|\b(?:String\.join|implode|join)\s*\(\s*(?:""|'')\s*,\s*(?:\[|array\s*\()?|\bimplode\s*\(\s*(?:\[|array\s*\()|\bconcat!?\s*\(\s*\[?|\bstrings\.Join\s*\(\s*\[\]string\s*\{|\bstring\.(?:Concat|Join\s*\(\s*""\s*,)\s*\(?\s*(?:new\s*(?:string)?\s*\[\s*\]\s*\{)?)\s*$/;
     JOIN_AFTER = /^\s*(?:[\])]\s*\.\s*(?:join\s*\(\s*(?:""|''|``)?\s*\)|join\b(?!\s*\()|concat\s*\(\s*\))|\}\s*,\s*""\s*\))/;
@@ -20798,40 +22568,40 @@ var init_find_split = __esm({
 });
 
 // src/engine/decode/scan-decoded.ts
-function linesBack(text2, at, n, cap) {
+function linesBack(text3, at, n, cap) {
   const floor = Math.max(0, at - cap);
   let i = at;
   for (let k = 0; k <= n; k++) {
-    const nl = text2.lastIndexOf("\n", i - 1);
+    const nl = text3.lastIndexOf("\n", i - 1);
     if (nl < floor) return floor;
     i = nl;
   }
   return i + 1;
 }
-function linesForward(text2) {
+function linesForward(text3) {
   let from = -1;
   let found = -1;
   const firstBreak = (at) => {
     if (from < 0 || at < from || found !== -1 && found < at) {
       from = at;
-      found = text2.indexOf("\n", at);
+      found = text3.indexOf("\n", at);
     }
     return found;
   };
   return (at, n, cap) => {
-    const ceiling = Math.min(text2.length, at + cap);
+    const ceiling = Math.min(text3.length, at + cap);
     let nl = firstBreak(at);
-    for (let k = 0; k < n && nl !== -1 && nl < ceiling; k++) nl = text2.indexOf("\n", nl + 1);
+    for (let k = 0; k < n && nl !== -1 && nl < ceiling; k++) nl = text3.indexOf("\n", nl + 1);
     return nl === -1 || nl >= ceiling ? ceiling : nl;
   };
 }
-function viewsOf(text2, runs) {
+function viewsOf(text3, runs) {
   const views = [];
-  const forward = linesForward(text2);
+  const forward = linesForward(text3);
   let i = 0;
   while (i < runs.length) {
     const first = runs[i];
-    const start = linesBack(text2, first.start, LABELLED_LINES, LABELLED_CHARS);
+    const start = linesBack(text3, first.start, LABELLED_LINES, LABELLED_CHARS);
     let end = forward(first.end, LABELLED_LINES, LABELLED_CHARS);
     const members = [first];
     i++;
@@ -20845,12 +22615,12 @@ function viewsOf(text2, runs) {
     let at = start;
     const segments = [];
     for (const r of members) {
-      out += text2.slice(at, r.start);
+      out += text3.slice(at, r.start);
       segments.push({ viewStart: out.length, viewEnd: out.length + r.text.length, run: r });
       out += r.text;
       at = r.end;
     }
-    out += text2.slice(at, Math.max(at, end));
+    out += text3.slice(at, Math.max(at, end));
     views.push({ start, text: out, segments });
   }
   return views;
@@ -20883,12 +22653,12 @@ function mapMatch(view, m) {
   const end = m.end > last.viewEnd ? plainOffset(view, m.end) : last.run.end;
   return { match: { ...m, start, end }, runs };
 }
-function scanDecoded(text2, pack, plain, plainOnly, scan3) {
+function scanDecoded(text3, pack, plain, plainOnly, scan3) {
   const ctx = decodeContext(pack);
   if (ctx === void 0) return void 0;
-  const encoded = findEncodedRuns(text2, ctx, MAX_DEPTH, !plainOnly, plain.labels);
+  const encoded = findEncodedRuns(text3, ctx, MAX_DEPTH2, !plainOnly, plain.labels);
   const keyIdEnds = plain.raw.filter((m) => m.rule.kind === "key-id").map((m) => m.end);
-  const split = plain.prefixes.length === 0 && plain.labels.length === 0 ? [] : findSplitRuns(text2, plain.prefixes, plain.labels, keyIdEnds);
+  const split = plain.prefixes.length === 0 && plain.labels.length === 0 ? [] : findSplitRuns(text3, plain.prefixes, plain.labels, keyIdEnds);
   const runs = split.length === 0 ? encoded : disjoint([...encoded, ...split]);
   const plainRaw = plain.raw;
   if (runs.length === 0) return void 0;
@@ -20902,11 +22672,11 @@ function scanDecoded(text2, pack, plain, plainOnly, scan3) {
     plainAt.set(`${m.rule.id}@${m.start}`, m);
     const key = `${m.rule.id}
 ${m.value}`;
-    const list = plainStarts.get(key);
-    if (list === void 0) plainStarts.set(key, [m.start]);
-    else list.push(m.start);
+    const list2 = plainStarts.get(key);
+    if (list2 === void 0) plainStarts.set(key, [m.start]);
+    else list2.push(m.start);
   }
-  for (const list of plainStarts.values()) list.sort((a, b) => a - b);
+  for (const list2 of plainStarts.values()) list2.sort((a, b) => a - b);
   const plainOf = (x) => {
     if (x.runs.length === 0) return plainAt.get(`${x.match.rule.id}@${x.match.start}`);
     const starts = plainStarts.get(`${x.match.rule.id}
@@ -20923,7 +22693,7 @@ ${x.match.value}`);
     partnered.add(p);
     return p;
   };
-  for (const view of viewsOf(text2, runs)) {
+  for (const view of viewsOf(text3, runs)) {
     const found = scan3(view.text);
     const mapped = /* @__PURE__ */ new Map();
     for (const m of found.raw) {
@@ -20966,12 +22736,12 @@ function normalizeValue(raw) {
   if (!raw.includes("\\") && !raw.includes("%")) return raw;
   return raw.replace(/\\\//g, "/").replace(/%(2[bBfF]|3[dD])/g, (_, hex2) => URL_ESCAPES[hex2.toLowerCase()] ?? "");
 }
-function findMatches(text2, rule2, regions) {
+function findMatches(text3, rule2, regions) {
   const regex = rule2.regex;
   if (regex === void 0) return [];
   const matches = [];
-  for (const region of regions ?? [{ start: 0, end: text2.length }]) {
-    const slice = region.start === 0 && region.end === text2.length ? text2 : text2.slice(region.start, region.end);
+  for (const region of regions ?? [{ start: 0, end: text3.length }]) {
+    const slice = region.start === 0 && region.end === text3.length ? text3 : text3.slice(region.start, region.end);
     for (const m of slice.matchAll(regex)) {
       const span = m.indices?.[rule2.secretGroup];
       const raw = m[rule2.secretGroup];
@@ -20995,17 +22765,17 @@ var init_match = __esm({
 });
 
 // src/engine/scan-regions.ts
-function isRunChar(text2, at) {
-  return RUN_CHAR[text2.charCodeAt(at)] === 1;
+function isRunChar(text3, at) {
+  return RUN_CHAR[text3.charCodeAt(at)] === 1;
 }
-function widenStart(text2, start) {
+function widenStart(text3, start) {
   let s = start;
-  for (let n = 0; n < MAX_RUN_STEP && s > 0 && isRunChar(text2, s - 1); n++) s--;
+  for (let n = 0; n < MAX_RUN_STEP && s > 0 && isRunChar(text3, s - 1); n++) s--;
   return s;
 }
-function widenEnd(text2, end) {
+function widenEnd(text3, end) {
   let e = end;
-  for (let n = 0; n < MAX_RUN_STEP && e < text2.length && isRunChar(text2, e); n++) e++;
+  for (let n = 0; n < MAX_RUN_STEP && e < text3.length && isRunChar(text3, e); n++) e++;
   return e;
 }
 function merge2(sorted) {
@@ -21024,15 +22794,15 @@ function merge2(sorted) {
   return merged;
 }
 function regionsAround(index, anchors) {
-  const text2 = index.text;
+  const text3 = index.text;
   const spans = [];
   const window = (a) => ({
     start: Math.max(0, a.offset - a.chars),
-    end: Math.min(text2.length, a.offset + a.chars),
+    end: Math.min(text3.length, a.offset + a.chars),
     softStart: true,
     softEnd: true
   });
-  const endAfter = (line) => line >= index.lineCount ? text2.length : index.lineStart(line + 1);
+  const endAfter = (line) => line >= index.lineCount ? text3.length : index.lineStart(line + 1);
   for (const a of anchors) {
     const line = index.lineOf(a.offset);
     const lineStart = index.lineStart(line);
@@ -21048,17 +22818,17 @@ function regionsAround(index, anchors) {
   }
   spans.sort((x, y) => x.start - y.start);
   const widened = merge2(spans).map((s) => ({
-    start: s.softStart ? widenStart(text2, s.start) : s.start,
-    end: s.softEnd ? widenEnd(text2, s.end) : s.end,
+    start: s.softStart ? widenStart(text3, s.start) : s.start,
+    end: s.softEnd ? widenEnd(text3, s.end) : s.end,
     softStart: false,
     softEnd: false
   }));
   return merge2(widened).map((s) => ({ start: s.start, end: s.end }));
 }
-function keywordOffsets(text2, keywords) {
+function keywordOffsets(text3, keywords) {
   const offsets = [];
   for (const k of keywords) {
-    for (let at = text2.indexOf(k); at !== -1; at = text2.indexOf(k, at + k.length)) offsets.push(at);
+    for (let at = text3.indexOf(k); at !== -1; at = text3.indexOf(k, at + k.length)) offsets.push(at);
   }
   return offsets;
 }
@@ -21075,58 +22845,58 @@ var init_scan_regions = __esm({
 });
 
 // src/engine/glued-values.ts
-function isPacked(text2) {
-  return text2.includes("\0");
+function isPacked(text3) {
+  return text3.includes("\0");
 }
 function isRunChar2(c) {
   return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47 || c === 61 || c === 37 || c === 92 || c === 95 || c === 45;
 }
-function inShortRun(text2, start, end, cache) {
+function inShortRun(text3, start, end, cache) {
   if (start < cache.from || end > cache.to) {
     let from = start;
-    while (from > 0 && start - from <= MAX_RUN && isRunChar2(text2.charCodeAt(from - 1))) from--;
+    while (from > 0 && start - from <= MAX_RUN && isRunChar2(text3.charCodeAt(from - 1))) from--;
     let to = end;
-    while (to < text2.length && to - from <= MAX_RUN && isRunChar2(text2.charCodeAt(to))) to++;
+    while (to < text3.length && to - from <= MAX_RUN && isRunChar2(text3.charCodeAt(to))) to++;
     cache.from = from;
     cache.to = to;
   }
   return cache.to - cache.from <= MAX_RUN;
 }
-function inCapitalWords(text2, start, end) {
-  return isCapital(text2.charCodeAt(start - 1)) && isCapital(text2.charCodeAt(end)) && !/[0-9]/.test(text2.slice(start, end));
+function inCapitalWords(text3, start, end) {
+  return isCapital(text3.charCodeAt(start - 1)) && isCapital(text3.charCodeAt(end)) && !/[0-9]/.test(text3.slice(start, end));
 }
-function isolated(text2, rule2, start, length) {
-  if (start < 0 || start + length > text2.length) return [];
-  const m = findMatches(text2.slice(start, start + length), rule2).find(
+function isolated(text3, rule2, start, length) {
+  if (start < 0 || start + length > text3.length) return [];
+  const m = findMatches(text3.slice(start, start + length), rule2).find(
     (x) => x.start === 0 && x.end === length
   );
   return m === void 0 ? [] : [{ ...m, start, end: start + length }];
 }
-function sortedByStart(list) {
-  return [...list].sort((a, b) => a.start - b.start);
+function sortedByStart(list2) {
+  return [...list2].sort((a, b) => a.start - b.start);
 }
 function overlapsAny(sorted, start, end) {
   const lo = firstIndex(sorted.length, (i) => sorted[i].start >= end);
   return lo > 0 && sorted[lo - 1].end > start;
 }
-function gluedKeyIds(text2, rule2, found) {
+function gluedKeyIds(text3, rule2, found) {
   const length = fixedLength(rule2);
   if (rule2.kind !== "key-id" || length === void 0) return [];
   const own = sortedByStart(found.filter((m) => m.rule === rule2));
   const out = [];
   let lastEnd = -1;
   const run = { from: 0, to: 0 };
-  for (const at of keywordOffsets(text2, rule2.keywords).sort((a, b) => a - b)) {
+  for (const at of keywordOffsets(text3, rule2.keywords).sort((a, b) => a - b)) {
     if (at < lastEnd || overlapsAny(own, at, at + length)) continue;
-    for (const m of isolated(text2, rule2, at, length)) {
-      if (!inShortRun(text2, m.start, m.end, run) || inCapitalWords(text2, m.start, m.end)) continue;
+    for (const m of isolated(text3, rule2, at, length)) {
+      if (!inShortRun(text3, m.start, m.end, run) || inCapitalWords(text3, m.start, m.end)) continue;
       out.push(m);
       lastEnd = m.end;
     }
   }
   return out;
 }
-function gluedSecrets(text2, rule2, pack, raw) {
+function gluedSecrets(text3, rule2, pack, raw) {
   const length = fixedLength(rule2);
   if (rule2.kind !== "secret" || length === void 0) return [];
   const keyRules = new Set(pack.pairs.filter((p) => p.secret === rule2.id).map((p) => p.keyId));
@@ -21143,14 +22913,14 @@ function gluedSecrets(text2, rule2, pack, raw) {
     starts.add(k.end);
     starts.add(k.start - length);
     let at = Math.max(scannedTo, k.start - reach);
-    const to = Math.min(text2.length, k.end + reach);
+    const to = Math.min(text3.length, k.end + reach);
     while (at < to) {
-      if (!isRunChar2(text2.charCodeAt(at))) {
+      if (!isRunChar2(text3.charCodeAt(at))) {
         at++;
         continue;
       }
       const runStart2 = at;
-      while (at < text2.length && isRunChar2(text2.charCodeAt(at))) at++;
+      while (at < text3.length && isRunChar2(text3.charCodeAt(at))) at++;
       if (at - runStart2 > length && at - runStart2 <= MAX_RUN) {
         starts.add(runStart2);
         starts.add(at - length);
@@ -21163,7 +22933,7 @@ function gluedSecrets(text2, rule2, pack, raw) {
   for (const s of [...starts].sort((a, b) => a - b)) {
     if (s < lastEnd || overlapsAny(own, s, s + length) || overlapsAny(keys, s, s + length))
       continue;
-    for (const m of isolated(text2, rule2, s, length)) {
+    for (const m of isolated(text3, rule2, s, length)) {
       out.push(m);
       lastEnd = m.end;
     }
@@ -21185,9 +22955,9 @@ var init_glued_values = __esm({
 });
 
 // src/engine/inline-markers.ts
-function markerLines(text2, index, others = true) {
+function markerLines(text3, index, others = true) {
   const lines = /* @__PURE__ */ new Map();
-  for (const m of text2.matchAll(others ? ANY_MARKER : OWN_MARKER)) {
+  for (const m of text3.matchAll(others ? ANY_MARKER : OWN_MARKER)) {
     const which = others ? m.findIndex((g, i) => i > 0 && g !== void 0) - 1 : 0;
     const marker = MARKERS[which];
     if (marker === void 0) continue;
@@ -21330,8 +23100,8 @@ function namedAs(name) {
 function readLabel(index, offset, labels) {
   const line = index.lineOf(offset);
   const start = index.lineStart(line);
-  const text2 = index.text;
-  const prefix = text2.slice(Math.max(start, offset - PREFIX_WINDOW), offset);
+  const text3 = index.text;
+  const prefix = text3.slice(Math.max(start, offset - PREFIX_WINDOW), offset);
   if (ENCRYPTED.test(prefix)) return { strength: "none", other: true, line };
   const names = namesBefore(prefix, MAX_NAMES);
   let skip = 0;
@@ -21352,7 +23122,7 @@ function readLabel(index, offset, labels) {
   }
   const first = names[0];
   const bare = first === void 0 || (labels.carrier?.test(normalizeName(first.text)) ?? false);
-  const tail2 = text2.slice(offset, Math.min(index.lineEnd(line), offset + SUFFIX_WINDOW));
+  const tail2 = text3.slice(offset, Math.min(index.lineEnd(line), offset + SUFFIX_WINDOW));
   if (found !== "none" || !bare) return { strength: found, other: false, line };
   if (skip < names.length) {
     const strength = strongAfter(tail2, labels);
@@ -21367,13 +23137,13 @@ function readLabel(index, offset, labels) {
   let previous = nonBlankAtOrAbove(index, line - 1);
   for (let comments = 0; previous >= 1 && found === "none" && comments <= MAX_COMMENTS; ) {
     const end = index.lineEnd(previous);
-    const before = text2.slice(Math.max(index.lineStart(previous), end - PREFIX_WINDOW), end);
+    const before = text3.slice(Math.max(index.lineStart(previous), end - PREFIX_WINDOW), end);
     const names2 = namesBefore(before, LINE_BEFORE_NAMES);
     for (let i = 0; i < names2.length; i++) {
       found = strongest(found, strengthOf(phraseOf(names2, i), labels));
     }
     const head = index.contentStart(previous);
-    if (!COMMENT_START.test(text2.slice(head, Math.min(end, head + 4)))) break;
+    if (!COMMENT_START.test(text3.slice(head, Math.min(end, head + 4)))) break;
     comments++;
     previous = nonBlankAtOrAbove(index, previous - 1);
   }
@@ -21415,23 +23185,23 @@ var init_label = __esm({
 });
 
 // src/engine/label-anchors.ts
-function phraseAround(text2, at, end) {
+function phraseAround(text3, at, end) {
   let nameStart = at;
-  while (nameStart > 0 && at - nameStart < PHRASE_REACH && isName(text2.charCodeAt(nameStart - 1)))
+  while (nameStart > 0 && at - nameStart < PHRASE_REACH && isName(text3.charCodeAt(nameStart - 1)))
     nameStart--;
   let nameEnd = end;
-  while (nameEnd < text2.length && nameEnd - end < PHRASE_REACH && isName(text2.charCodeAt(nameEnd)))
+  while (nameEnd < text3.length && nameEnd - end < PHRASE_REACH && isName(text3.charCodeAt(nameEnd)))
     nameEnd++;
   let start = nameStart;
   for (; ; ) {
     let s = start;
     let gap = 0;
-    while (s > 0 && gap < 3 && isGap(text2.charCodeAt(s - 1))) {
+    while (s > 0 && gap < 3 && isGap(text3.charCodeAt(s - 1))) {
       s--;
       gap++;
     }
-    if (gap === 0 || gap > 2 || s === 0 || !isName(text2.charCodeAt(s - 1))) break;
-    while (s > 0 && at - s < PHRASE_REACH && isName(text2.charCodeAt(s - 1))) s--;
+    if (gap === 0 || gap > 2 || s === 0 || !isName(text3.charCodeAt(s - 1))) break;
+    while (s > 0 && at - s < PHRASE_REACH && isName(text3.charCodeAt(s - 1))) s--;
     if (at - s >= PHRASE_REACH) break;
     start = s;
   }
@@ -21439,29 +23209,29 @@ function phraseAround(text2, at, end) {
   for (; ; ) {
     let e = stop;
     let gap = 0;
-    while (e < text2.length && gap < 3 && isGap(text2.charCodeAt(e))) {
+    while (e < text3.length && gap < 3 && isGap(text3.charCodeAt(e))) {
       e++;
       gap++;
     }
-    if (gap === 0 || gap > 2 || e >= text2.length || !isName(text2.charCodeAt(e))) break;
-    while (e < text2.length && e - end < PHRASE_REACH && isName(text2.charCodeAt(e))) e++;
+    if (gap === 0 || gap > 2 || e >= text3.length || !isName(text3.charCodeAt(e))) break;
+    while (e < text3.length && e - end < PHRASE_REACH && isName(text3.charCodeAt(e))) e++;
     if (e - end >= PHRASE_REACH) break;
     stop = e;
   }
   const normalise = (s) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
   return {
-    phrase: normalise(text2.slice(start, stop)),
-    name: normalise(text2.slice(nameStart, nameEnd))
+    phrase: normalise(text3.slice(start, stop)),
+    name: normalise(text3.slice(nameStart, nameEnd))
   };
 }
-function insideValue(text2, at, end, min) {
+function insideValue(text3, at, end, min) {
   let s = at;
-  while (s > 0 && end - s < min && VALUE_CHAR[text2.charCodeAt(s - 1)] === 1) s--;
+  while (s > 0 && end - s < min && VALUE_CHAR[text3.charCodeAt(s - 1)] === 1) s--;
   let e = end;
-  while (e < text2.length && e - s < min && VALUE_CHAR[text2.charCodeAt(e)] === 1) e++;
+  while (e < text3.length && e - s < min && VALUE_CHAR[text3.charCodeAt(e)] === 1) e++;
   return e - s >= min;
 }
-function labelAnchorOffsets(text2, rule2, hits) {
+function labelAnchorOffsets(text3, rule2, hits) {
   const offsets = [];
   const labels = rule2.labels;
   const minRun = rule2.spec.minValueRun;
@@ -21472,11 +23242,11 @@ function labelAnchorOffsets(text2, rule2, hits) {
         continue;
       }
       const end = at + k.length;
-      if (insideValue(text2, at, end, minRun)) {
+      if (insideValue(text3, at, end, minRun)) {
         offsets.push(at);
         continue;
       }
-      const { phrase, name } = phraseAround(text2, at, end);
+      const { phrase, name } = phraseAround(text3, at, end);
       if (labels.strong.test(phrase) || labels.strong.test(name) || labels.weak?.test(name))
         offsets.push(at);
     }
@@ -21494,21 +23264,21 @@ var init_label_anchors = __esm({
     for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%\\_-")
       VALUE_CHAR[c.charCodeAt(0)] = 1;
     PHRASE_REACH = 64;
-    isName = (code) => NAME_CHAR2[code] === 1;
-    isGap = (code) => code === 32 || code === 9;
+    isName = (code18) => NAME_CHAR2[code18] === 1;
+    isGap = (code18) => code18 === 32 || code18 === 9;
   }
 });
 
 // src/engine/line-index.ts
-function isSpace(code) {
-  return code === 32 || code >= 9 && code <= 13 || code === 160 || code === 5760 || code >= 8192 && code <= 8202 || code === 8232 || code === 8233 || code === 8239 || code === 8287 || code === 12288 || code === 65279;
+function isSpace2(code18) {
+  return code18 === 32 || code18 >= 9 && code18 <= 13 || code18 === 160 || code18 === 5760 || code18 >= 8192 && code18 <= 8202 || code18 === 8232 || code18 === 8233 || code18 === 8239 || code18 === 8287 || code18 === 12288 || code18 === 65279;
 }
-function createLineIndex(text2) {
+function createLineIndex(text3) {
   const starts = [0];
-  let at = text2.indexOf("\n");
+  let at = text3.indexOf("\n");
   while (at !== -1) {
     starts.push(at + 1);
-    at = text2.indexOf("\n", at + 1);
+    at = text3.indexOf("\n", at + 1);
   }
   const lineOf = (offset) => {
     let lo = 0;
@@ -21520,11 +23290,11 @@ function createLineIndex(text2) {
     }
     return lo + 1;
   };
-  const lineStart = (line) => starts[line - 1] ?? text2.length;
+  const lineStart = (line) => starts[line - 1] ?? text3.length;
   const lineEnd = (line) => {
     const start = lineStart(line);
-    let end = line < starts.length ? lineStart(line + 1) - 1 : text2.length;
-    if (end > start && text2.charCodeAt(end - 1) === 13) end--;
+    let end = line < starts.length ? lineStart(line + 1) - 1 : text3.length;
+    if (end > start && text3.charCodeAt(end - 1) === 13) end--;
     return Math.max(start, end);
   };
   const contents = /* @__PURE__ */ new Map();
@@ -21533,19 +23303,19 @@ function createLineIndex(text2) {
     if (at2 === void 0) {
       const end = lineEnd(line);
       at2 = lineStart(line);
-      while (at2 < end && isSpace(text2.charCodeAt(at2))) at2++;
+      while (at2 < end && isSpace2(text3.charCodeAt(at2))) at2++;
       contents.set(line, at2);
     }
     return at2;
   };
   return {
-    text: text2,
+    text: text3,
     lineCount: starts.length,
     lineOf,
     columnOf: (offset) => offset - lineStart(lineOf(offset)) + 1,
     lineStart,
     lineEnd,
-    lineText: (line) => text2.slice(lineStart(line), lineEnd(line)),
+    lineText: (line) => text3.slice(lineStart(line), lineEnd(line)),
     contentStart
   };
 }
@@ -21561,13 +23331,13 @@ function charSet(chars) {
   for (const c of chars) set[c.charCodeAt(0)] = 1;
   return set;
 }
-function has(set, text2, at) {
-  return set[text2.charCodeAt(at)] === 1;
+function has(set, text3, at) {
+  return set[text3.charCodeAt(at)] === 1;
 }
-function classOf(code) {
-  if (code >= 97 && code <= 122) return 1;
-  if (code >= 65 && code <= 90) return 2;
-  if (code >= 48 && code <= 57) return 3;
+function classOf(code18) {
+  if (code18 >= 97 && code18 <= 122) return 1;
+  if (code18 >= 65 && code18 <= 90) return 2;
+  if (code18 >= 48 && code18 <= 57) return 3;
   return 0;
 }
 function looksGenerated(run) {
@@ -21582,8 +23352,8 @@ function looksGenerated(run) {
   let lower = 0;
   let upper = 0;
   for (let i = 0; i < run.length; i++) {
-    const code = run.charCodeAt(i);
-    const cls = classOf(code);
+    const code18 = run.charCodeAt(i);
+    const cls = classOf(code18);
     if (cls === 0 || cls === 1) {
       if (upperPiece >= UPPER_PIECE) longUpperPiece = true;
       upperPiece = 0;
@@ -21601,10 +23371,10 @@ function looksGenerated(run) {
       if (before !== cls && !(before === 1 && cls === 2)) switches++;
       if (before !== 3 && cls !== 3) {
         pairs++;
-        if (COMMON.has(String.fromCharCode(previous, code).toUpperCase())) common++;
+        if (COMMON.has(String.fromCharCode(previous, code18).toUpperCase())) common++;
       }
     }
-    previous = code;
+    previous = code18;
   }
   if (upperPiece >= UPPER_PIECE) longUpperPiece = true;
   if (alnum < MIN_RUN) return false;
@@ -21615,126 +23385,126 @@ function looksGenerated(run) {
   if (digits >= 10) return true;
   return pairs >= 10 && common / pairs < 0.55;
 }
-function atWordEdge(text2, start, end) {
-  const first = classOf(text2.charCodeAt(start));
-  const last = classOf(text2.charCodeAt(end - 1));
-  const before = start > 0 ? classOf(text2.charCodeAt(start - 1)) : 0;
-  const after = end < text2.length ? classOf(text2.charCodeAt(end)) : 0;
+function atWordEdge(text3, start, end) {
+  const first = classOf(text3.charCodeAt(start));
+  const last = classOf(text3.charCodeAt(end - 1));
+  const before = start > 0 ? classOf(text3.charCodeAt(start - 1)) : 0;
+  const after = end < text3.length ? classOf(text3.charCodeAt(end)) : 0;
   if (first === 1 && before === 1) return false;
   if (last === 1 && after === 1) return false;
   if (last === 2 && after === 2) return false;
   return true;
 }
-function valueAfter(text2, at, flag, tag) {
+function valueAfter(text3, at, flag, tag) {
   let i = at;
-  while (i < text2.length && (text2[i] === '"' || text2[i] === "'" || text2[i] === "]")) i++;
+  while (i < text3.length && (text3[i] === '"' || text3[i] === "'" || text3[i] === "]")) i++;
   let j = i;
-  while (j < text2.length && (text2[j] === " " || text2[j] === "	")) j++;
-  const sep4 = text2.slice(j, j + 2);
+  while (j < text3.length && (text3[j] === " " || text3[j] === "	")) j++;
+  const sep4 = text3.slice(j, j + 2);
   let xml = false;
   if (sep4.startsWith("=>") || sep4.startsWith(":=") || sep4.startsWith("==")) j += 2;
   else if (sep4.startsWith("=") || sep4.startsWith(":")) j += 1;
-  else if (tag && sep4.startsWith(">") && text2[at] === ">") {
+  else if (tag && sep4.startsWith(">") && text3[at] === ">") {
     xml = true;
     j += 1;
   } else if (!(flag && j > i)) return void 0;
-  while (j < text2.length && (text2[j] === " " || text2[j] === "	")) j++;
-  const quote = text2[j];
+  while (j < text3.length && (text3[j] === " " || text3[j] === "	")) j++;
+  const quote = text3[j];
   if (quote === '"' || quote === "'" || quote === "`") {
     let k2 = j + 1;
-    while (k2 < text2.length && text2[k2] !== quote) k2 += text2[k2] === "\\" ? 2 : 1;
-    return schemeAware(text2, j + 1, Math.min(k2, text2.length));
+    while (k2 < text3.length && text3[k2] !== quote) k2 += text3[k2] === "\\" ? 2 : 1;
+    return schemeAware(text3, j + 1, Math.min(k2, text3.length));
   }
   let k = j;
   const stop = xml ? charSet("<\r\n") : VALUE_END;
-  while (k < text2.length && !has(stop, text2, k)) k++;
+  while (k < text3.length && !has(stop, text3, k)) k++;
   if (k === j) return void 0;
-  if (AUTH_SCHEME.test(text2.slice(j, k)) && text2[k] === " ") {
+  if (AUTH_SCHEME.test(text3.slice(j, k)) && text3[k] === " ") {
     let m = k + 1;
-    while (m < text2.length && !has(VALUE_END, text2, m)) m++;
+    while (m < text3.length && !has(VALUE_END, text3, m)) m++;
     return m > k + 1 ? { start: k + 1, end: m, keep: 0 } : void 0;
   }
   return { start: j, end: k, keep: 0 };
 }
-function schemeAware(text2, start, end) {
+function schemeAware(text3, start, end) {
   if (end <= start) return void 0;
-  const space = text2.indexOf(" ", start);
-  if (space !== -1 && space < end && AUTH_SCHEME.test(text2.slice(start, space))) {
+  const space = text3.indexOf(" ", start);
+  if (space !== -1 && space < end && AUTH_SCHEME.test(text3.slice(start, space))) {
     return space + 1 < end ? { start: space + 1, end, keep: 0 } : void 0;
   }
   return { start, end, keep: 0 };
 }
-function namedValues(text2, out) {
+function namedValues(text3, out) {
   let doneUntil = 0;
-  for (const m of text2.matchAll(SENSITIVE_WORD)) {
+  for (const m of text3.matchAll(SENSITIVE_WORD)) {
     const at = m.index;
-    if (at < doneUntil || !atWordEdge(text2, at, at + m[0].length)) continue;
+    if (at < doneUntil || !atWordEdge(text3, at, at + m[0].length)) continue;
     let start = at;
-    while (start > 0 && has(NAME2, text2, start - 1)) start--;
+    while (start > 0 && has(NAME2, text3, start - 1)) start--;
     let end = at + m[0].length;
-    while (end < text2.length && has(NAME2, text2, end)) end++;
+    while (end < text3.length && has(NAME2, text3, end)) end++;
     doneUntil = end;
-    const flag = text2[start] === "-";
-    const tag = start > 0 && text2[start - 1] === "<";
-    const value = valueAfter(text2, end, flag, tag);
+    const flag = text3[start] === "-";
+    const tag = start > 0 && text3[start - 1] === "<";
+    const value = valueAfter(text3, end, flag, tag);
     if (value !== void 0) {
       out.push(value);
       doneUntil = Math.max(doneUntil, value.end);
     }
   }
 }
-function urlPasswords(text2, out) {
-  for (let at = text2.indexOf("://"); at !== -1; at = text2.indexOf("://", at + 3)) {
+function urlPasswords(text3, out) {
+  for (let at = text3.indexOf("://"); at !== -1; at = text3.indexOf("://", at + 3)) {
     let colon = -1;
     let i = at + 3;
-    for (; i < text2.length; i++) {
-      const c = text2[i];
+    for (; i < text3.length; i++) {
+      const c = text3[i];
       if (c === "@") break;
       if (c === ":" && colon === -1) colon = i;
-      if (c === "/" || c === "?" || c === "#" || has(VALUE_END, text2, i)) {
+      if (c === "/" || c === "?" || c === "#" || has(VALUE_END, text3, i)) {
         i = -1;
         break;
       }
     }
-    if (i > 0 && i < text2.length && colon !== -1 && i > colon + 1)
+    if (i > 0 && i < text3.length && colon !== -1 && i > colon + 1)
       out.push({ start: colon + 1, end: i, keep: 0 });
   }
 }
-function keyBlocks(text2, out) {
+function keyBlocks(text3, out) {
   let doneUntil = 0;
-  for (const m of text2.matchAll(KEY_BLOCK)) {
+  for (const m of text3.matchAll(KEY_BLOCK)) {
     const start = m.index + m[0].length;
     if (start < doneUntil) continue;
-    const end = text2.indexOf(KEY_BLOCK_END, start);
-    doneUntil = end === -1 ? text2.length : end;
+    const end = text3.indexOf(KEY_BLOCK_END, start);
+    doneUntil = end === -1 ? text3.length : end;
     out.push({ start, end: doneUntil, keep: 0 });
   }
 }
-function tokenRuns(text2, out) {
+function tokenRuns(text3, out) {
   let i = 0;
-  while (i < text2.length) {
-    if (!has(RUN, text2, i)) {
+  while (i < text3.length) {
+    if (!has(RUN, text3, i)) {
       i++;
       continue;
     }
     let end = i;
-    while (end < text2.length && has(RUN, text2, end)) end++;
-    const run = text2.slice(i, end);
+    while (end < text3.length && has(RUN, text3, end)) end++;
+    const run = text3.slice(i, end);
     const provider = PROVIDER_TOKENS.find((p) => p.regex.test(run));
     if (provider !== void 0 || run.length >= MIN_RUN && looksGenerated(run)) {
       let padded = end;
-      while (padded < text2.length && padded < end + 2 && text2[padded] === "=") padded++;
+      while (padded < text3.length && padded < end + 2 && text3[padded] === "=") padded++;
       out.push({ start: i, end: padded, keep: provider?.keep ?? 0 });
     }
     i = end;
   }
 }
-function looseSecrets(text2) {
+function looseSecrets(text3) {
   const out = [];
-  keyBlocks(text2, out);
-  namedValues(text2, out);
-  urlPasswords(text2, out);
-  tokenRuns(text2, out);
+  keyBlocks(text3, out);
+  namedValues(text3, out);
+  urlPasswords(text3, out);
+  tokenRuns(text3, out);
   return out;
 }
 var PROVIDER_TOKENS, KEY_BLOCK, KEY_BLOCK_END, SENSITIVE_WORD, AUTH_SCHEME, NAME2, RUN, VALUE_END, MIN_RUN, UPPER_PIECE, COMMON;
@@ -21798,9 +23568,9 @@ function prepareMasks(spans) {
 function firstEndingAfter2(masks, offset) {
   return firstIndex(masks.length, (i) => masks[i].end > offset);
 }
-function looseSpans(text2, from, to, masks) {
+function looseSpans(text3, from, to, masks) {
   const pieces = [];
-  for (const l of looseSecrets(text2.slice(from, to))) {
+  for (const l of looseSecrets(text3.slice(from, to))) {
     const start = from + l.start;
     const end = from + l.end;
     let at = start;
@@ -21825,11 +23595,11 @@ function looseSpans(text2, from, to, masks) {
     return {
       start: p.start,
       end: p.end,
-      replacement: text2.slice(p.start, p.start + keep) + "*".repeat(stars)
+      replacement: text3.slice(p.start, p.start + keep) + "*".repeat(stars)
     };
   });
 }
-function looseOfLine(text2, line, masks) {
+function looseOfLine(text3, line, masks) {
   let byLine = LOOSE.get(masks);
   if (byLine === void 0) {
     byLine = /* @__PURE__ */ new Map();
@@ -21837,29 +23607,29 @@ function looseOfLine(text2, line, masks) {
   }
   let loose = byLine.get(line.start);
   if (loose === void 0) {
-    loose = looseSpans(text2, line.start, line.end, masks);
+    loose = looseSpans(text3, line.start, line.end, masks);
     byLine.set(line.start, loose);
   }
   return loose;
 }
-function maskLine(text2, line, focusStart, focusEnd, masks) {
+function maskLine(text3, line, focusStart, focusEnd, masks) {
   let a = Math.max(line.start, Math.min(focusStart, line.end) - CONTEXT);
   let b = Math.min(line.end, Math.max(focusEnd, line.start) + CONTEXT);
   const atA = masks[firstEndingAfter2(masks, a)];
   if (atA !== void 0 && atA.start < a) a = Math.max(line.start, atA.start);
   const atB = masks[firstEndingAfter2(masks, b)];
   if (atB !== void 0 && atB.start < b) b = Math.min(line.end, atB.end);
-  for (let n = 0; n < RUN_EXTEND && a > line.start && RUN_CHAR2.test(text2.charAt(a - 1)); n++) a--;
-  for (let n = 0; n < RUN_EXTEND && b < line.end && RUN_CHAR2.test(text2.charAt(b)); n++) b++;
-  const loose = looseOfLine(text2, line, masks);
+  for (let n = 0; n < RUN_EXTEND && a > line.start && RUN_CHAR2.test(text3.charAt(a - 1)); n++) a--;
+  for (let n = 0; n < RUN_EXTEND && b < line.end && RUN_CHAR2.test(text3.charAt(b)); n++) b++;
+  const loose = looseOfLine(text3, line, masks);
   const looseA = loose[firstEndingAfter2(loose, a)];
   if (looseA !== void 0 && looseA.start < a) a = looseA.start;
   const looseB = loose[firstEndingAfter2(loose, b)];
   if (looseB !== void 0 && looseB.start < b) b = looseB.end;
   const shown = [];
-  for (const list of [masks, loose]) {
-    for (let i = firstEndingAfter2(list, a); i < list.length; i++) {
-      const s = list[i];
+  for (const list2 of [masks, loose]) {
+    for (let i = firstEndingAfter2(list2, a); i < list2.length; i++) {
+      const s = list2[i];
       if (s.start >= b) break;
       shown.push(s);
     }
@@ -21868,10 +23638,10 @@ function maskLine(text2, line, focusStart, focusEnd, masks) {
   let out = "";
   let at = a;
   for (const s of shown) {
-    out += text2.slice(at, Math.max(at, s.start)) + s.replacement;
+    out += text3.slice(at, Math.max(at, s.start)) + s.replacement;
     at = Math.max(at, Math.min(s.end, b));
   }
-  out += text2.slice(at, b);
+  out += text3.slice(at, b);
   if (a > line.start) out = `\u2026${out}`;
   if (b < line.end) out = `${out}\u2026`;
   return out.trim();
@@ -21891,14 +23661,14 @@ var init_mask_line = __esm({
 });
 
 // src/engine/positional-token.ts
-function positionalTokens(pairs, tokens, text2) {
+function positionalTokens(pairs, tokens, text3) {
   const found = /* @__PURE__ */ new Set();
   if (pairs.length === 0 || tokens.length === 0) return found;
   const ends = pairs.map((p) => p.secret.end).sort((a, b) => a - b);
   for (const t of tokens) {
     const end = ends[firstIndex(ends.length, (i) => ends[i] > t.start) - 1];
     if (end === void 0 || t.start - end > MAX_GAP) continue;
-    if (ARGUMENT_GAP.test(text2.slice(end, t.start))) found.add(t);
+    if (ARGUMENT_GAP.test(text3.slice(end, t.start))) found.add(t);
   }
   return found;
 }
@@ -21928,18 +23698,18 @@ function searchFor(rules) {
   }
   return search;
 }
-function findKeywords(text2, rules) {
+function findKeywords(text3, rules) {
   const { regex, byFirst } = searchFor(rules);
   const offsets = /* @__PURE__ */ new Map();
   if (regex !== null) {
     const re2 = new RegExp(regex);
-    for (let m = re2.exec(text2); m !== null; m = re2.exec(text2)) {
+    for (let m = re2.exec(text3); m !== null; m = re2.exec(text3)) {
       const at = m.index;
-      for (const w of byFirst.get(text2.charCodeAt(at)) ?? []) {
-        if (!text2.startsWith(w, at)) continue;
-        const list = offsets.get(w);
-        if (list === void 0) offsets.set(w, [at]);
-        else list.push(at);
+      for (const w of byFirst.get(text3.charCodeAt(at)) ?? []) {
+        if (!text3.startsWith(w, at)) continue;
+        const list2 = offsets.get(w);
+        if (list2 === void 0) offsets.set(w, [at]);
+        else list2.push(at);
       }
       re2.lastIndex = at + 1;
     }
@@ -22055,8 +23825,8 @@ function lineReasons(allow, index, chunk) {
     if (firstCut && line === 1 || lastCut && line === index.lineCount) return void 0;
     let reason = known.get(line);
     if (reason === void 0) {
-      const text2 = index.lineText(line);
-      const r = allow.lineRegexes.find((x) => x.regex.test(text2));
+      const text3 = index.lineText(line);
+      const r = allow.lineRegexes.find((x) => x.regex.test(text3));
       reason = r === void 0 ? null : { by: "allowlist", entry: r.entry, reason: r.reason };
       known.set(line, reason);
     }
@@ -22086,8 +23856,8 @@ function namingOf(m, index) {
   if (reading.other) return "other";
   return reading.named === void 0 ? "plain" : reading.named === "credential" ? "credential" : "named";
 }
-function findAllMatches(text2, pack) {
-  const hits = findKeywords(text2, pack.rules);
+function findAllMatches(text3, pack) {
+  const hits = findKeywords(text3, pack.rules);
   const selected = hits.selected;
   const prefixes = [];
   for (const rule2 of selected) {
@@ -22095,11 +23865,11 @@ function findAllMatches(text2, pack) {
     for (const k of rule2.keywords)
       for (const at of hits.offsetsOf(k)) prefixes.push({ at, length: k.length });
   }
-  const raw = selected.filter((r) => r.report !== "labelled").flatMap((rule2) => findMatches(text2, rule2));
-  const packed = selected.length > 0 && isPacked(text2);
+  const raw = selected.filter((r) => r.report !== "labelled").flatMap((rule2) => findMatches(text3, rule2));
+  const packed = selected.length > 0 && isPacked(text3);
   if (packed) {
     for (const rule2 of selected) {
-      if (rule2.report !== "labelled") for (const m of gluedKeyIds(text2, rule2, raw)) raw.push(m);
+      if (rule2.report !== "labelled") for (const m of gluedKeyIds(text3, rule2, raw)) raw.push(m);
     }
   }
   let index;
@@ -22121,21 +23891,21 @@ function findAllMatches(text2, pack) {
       }
     }
     if (selected.includes(rule2)) {
-      for (const offset of labelAnchorOffsets(text2, rule2, hits)) {
+      for (const offset of labelAnchorOffsets(text3, rule2, hits)) {
         anchors.push({ offset, linesBefore: 0, linesAfter: 2, chars: LABEL_WINDOW });
         if (rule2.kind === "secret") labels.push(offset);
       }
     }
     if (anchors.length === 0) continue;
-    index ??= createLineIndex(text2);
-    for (const m of findMatches(text2, rule2, regionsAround(index, anchors))) raw.push(m);
-    if (packed) for (const m of gluedSecrets(text2, rule2, pack, raw)) raw.push(m);
+    index ??= createLineIndex(text3);
+    for (const m of findMatches(text3, rule2, regionsAround(index, anchors))) raw.push(m);
+    if (packed) for (const m of gluedSecrets(text3, rule2, pack, raw)) raw.push(m);
   }
-  if (raw.length > 0) index ??= createLineIndex(text2);
+  if (raw.length > 0) index ??= createLineIndex(text3);
   return index === void 0 ? { raw, labels, prefixes } : { raw, index, labels, prefixes };
 }
-function emitsOf(text2, pack) {
-  const { raw, index, labels, prefixes } = findAllMatches(text2, pack);
+function emitsOf(text3, pack) {
+  const { raw, index, labels, prefixes } = findAllMatches(text3, pack);
   if (raw.length === 0 || index === void 0) return { emits: [], raw, labels, prefixes };
   const emits = [];
   const live2 = [];
@@ -22147,7 +23917,7 @@ function emitsOf(text2, pack) {
       emits.push({ spec: m.rule.spec, kind: m.rule.findingKind, primary: m, allowedBy: builtin });
     }
   }
-  const { pairs, unpaired } = pairMatches(live2, pack.pairs, index, (m) => namingOf(m, index), text2);
+  const { pairs, unpaired } = pairMatches(live2, pack.pairs, index, (m) => namingOf(m, index), text3);
   for (const p of pairs) {
     emits.push({
       spec: p.pair.spec,
@@ -22161,7 +23931,7 @@ function emitsOf(text2, pack) {
   const positional = positionalTokens(
     pairs,
     unpaired.filter((m) => m.rule.kind === "session-token" && !alone.has(m)),
-    text2
+    text3
   );
   for (const m of unpaired) {
     if (alone.has(m) || positional.has(m))
@@ -22178,10 +23948,10 @@ function commitOf(chunk, index, masks) {
   return { ...rest, message: maskLine(index.text, subject, subject.start, subject.start, masks) };
 }
 function detectChunk(chunk, pack, allow, collector) {
-  const text2 = chunk.text;
-  const plain = emitsOf(text2, pack);
+  const text3 = chunk.text;
+  const plain = emitsOf(text3, pack);
   const decoded = scanDecoded(
-    text2,
+    text3,
     pack,
     plain,
     chunk.plainOnly === true,
@@ -22195,7 +23965,7 @@ function detectChunk(chunk, pack, allow, collector) {
     ...decoded.emits
   ];
   if (emits.length === 0) return [];
-  const index = plain.index ?? createLineIndex(text2);
+  const index = plain.index ?? createLineIndex(text3);
   const masks = prepareMasks([
     ...decoded?.masks ?? [],
     ...raw.map(
@@ -22225,9 +23995,9 @@ function detectChunk(chunk, pack, allow, collector) {
   const touches = reportableTest(chunk.reportable);
   const commit = commitOf(chunk, index, masks);
   const lineReason = lineReasons(allow, index, chunk);
-  const markers = markerLines(text2, index, allow.otherMarkers !== false);
+  const markers = markerLines(text3, index, allow.otherMarkers !== false);
   const ownFrom = chunk.ownFrom ?? 0;
-  const ownTo = chunk.ownTo ?? text2.length;
+  const ownTo = chunk.ownTo ?? text3.length;
   const split = [];
   for (const e of emits) {
     const partner = e.partner;
@@ -22262,7 +24032,7 @@ ${partnerRedacted ?? ""}
 ${keyFacts?.account ?? ""}`;
     const line = index.lineOf(e.primary.start);
     const bounds = { start: index.lineStart(line), end: index.lineEnd(line) };
-    const lineText = maskLine(text2, bounds, e.primary.start, e.primary.end, masks);
+    const lineText = maskLine(text3, bounds, e.primary.start, e.primary.end, masks);
     const values = e.partner === void 0 ? [e.primary] : [e.partner, e.primary];
     const lines = [line];
     if (e.partner !== void 0) lines.push(index.lineOf(e.partner.start));
@@ -22501,8 +24271,8 @@ async function scanInParallel(targets, plan, setup, into) {
         void worker.terminate();
       });
       worker.once("error", reject);
-      worker.once("exit", (code) => {
-        reject(new Error(`scan worker exited with code ${code} before answering`));
+      worker.once("exit", (code18) => {
+        reject(new Error(`scan worker exited with code ${code18} before answering`));
       });
     });
   });
@@ -22890,7 +24660,7 @@ init_errors();
 var NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 var HEX4 = /^[0-9a-fA-F]{4}$/;
 var ESCAPES = /* @__PURE__ */ new Set(['"', "\\", "/", "b", "f", "n", "r", "t"]);
-function findJsonSyntaxError(text2) {
+function findJsonSyntaxError(text3) {
   const stack = [];
   let i = 0;
   let expect = "value";
@@ -22904,17 +24674,17 @@ function findJsonSyntaxError(text2) {
     const start = i;
     i++;
     for (; ; ) {
-      if (i >= text2.length) return { index: start, reason: "unterminated string" };
-      const c = text2.charCodeAt(i);
+      if (i >= text3.length) return { index: start, reason: "unterminated string" };
+      const c = text3.charCodeAt(i);
       if (c === 34) {
         i++;
         return void 0;
       }
       if (c < 32) return { index: i, reason: "control character inside a string" };
       if (c === 92) {
-        const next = text2[i + 1] ?? "";
+        const next = text3[i + 1] ?? "";
         if (ESCAPES.has(next)) i += 2;
-        else if (next === "u" && HEX4.test(text2.slice(i + 2, i + 6))) i += 6;
+        else if (next === "u" && HEX4.test(text3.slice(i + 2, i + 6))) i += 6;
         else return { index: i, reason: "invalid escape sequence in a string" };
       } else {
         i++;
@@ -22922,11 +24692,11 @@ function findJsonSyntaxError(text2) {
     }
   };
   for (; ; ) {
-    while (i < text2.length && " 	\n\r".includes(text2[i])) i++;
-    if (i >= text2.length) {
+    while (i < text3.length && " 	\n\r".includes(text3[i])) i++;
+    if (i >= text3.length) {
       return expect === "end" ? void 0 : { index: i, reason: "unexpected end of input" };
     }
-    const c = text2[i];
+    const c = text3[i];
     const top = stack.at(-1);
     switch (expect) {
       case "end":
@@ -22984,12 +24754,12 @@ function findJsonSyntaxError(text2) {
           expect = after();
         } else if (c === "-" || c >= "0" && c <= "9") {
           NUMBER.lastIndex = i;
-          const m = NUMBER.exec(text2);
+          const m = NUMBER.exec(text3);
           if (m === null) return { index: i, reason: "invalid number" };
           i += m[0].length;
           expect = after();
         } else {
-          const literal = ["true", "false", "null"].find((l) => text2.startsWith(l, i));
+          const literal = ["true", "false", "null"].find((l) => text3.startsWith(l, i));
           if (literal === void 0) {
             return {
               index: i,
@@ -23017,35 +24787,35 @@ function readRegularFile(file) {
 }
 
 // src/schema/parse-json-file.ts
-function positionToLineColumn(text2, position) {
-  const before = text2.slice(0, position);
+function positionToLineColumn(text3, position) {
+  const before = text3.slice(0, position);
   const line = before.split("\n").length;
   const column = position - before.lastIndexOf("\n");
   return `line ${line}, column ${column}`;
 }
-async function parseJsonFile(file, code) {
-  let text2;
+async function parseJsonFile(file, code18) {
+  let text3;
   try {
-    text2 = readRegularFile(file);
+    text3 = readRegularFile(file);
   } catch (error) {
     const reason = error.code === "ENOENT" ? "file not found" : "cannot be read";
-    throw new KeyguardError(code, `${file}: ${reason}`, { cause: error });
+    throw new KeyguardError(code18, `${file}: ${reason}`, { cause: error });
   }
-  if (text2 === void 0)
+  if (text3 === void 0)
     throw new KeyguardError(
-      code,
+      code18,
       `${file}: not a regular file (a FIFO, socket or device): not read`
     );
-  return parseJsonText(text2, file, code);
+  return parseJsonText(text3, file, code18);
 }
-function parseJsonText(text2, file, code) {
-  const body = text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2;
+function parseJsonText(text3, file, code18) {
+  const body = text3.charCodeAt(0) === 65279 ? text3.slice(1) : text3;
   try {
     return JSON.parse(body);
   } catch {
     const found = findJsonSyntaxError(body);
     const where2 = found === void 0 ? "" : ` at ${positionToLineColumn(body, found.index)} (${found.reason})`;
-    throw new KeyguardError(code, `${file}: invalid JSON${where2}`);
+    throw new KeyguardError(code18, `${file}: invalid JSON${where2}`);
   }
 }
 
@@ -23076,8 +24846,8 @@ function entryOf(e, version) {
 async function loadBaseline(file) {
   return baselineFromData(await parseJsonFile(file, "BASELINE_INVALID"), file);
 }
-function baselineFromText(text2, file) {
-  return baselineFromData(parseJsonText(text2, file, "BASELINE_INVALID"), file);
+function baselineFromText(text3, file) {
+  return baselineFromData(parseJsonText(text3, file, "BASELINE_INVALID"), file);
 }
 function baselineFromData(raw, file) {
   const data = raw;
@@ -23230,8 +25000,8 @@ function spawnGit(use, args, options2) {
 
 // src/git/run-git.ts
 var STDERR_TAIL_LINES = 20;
-function tail(text2) {
-  return text2.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
+function tail(text3) {
+  return text3.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
 }
 function runGit(args, cwd, options2 = {}) {
   return new Promise((resolvePromise, reject) => {
@@ -23248,8 +25018,8 @@ function runGit(args, cwd, options2 = {}) {
     child.on("error", (error) => {
       reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }));
     });
-    child.on("close", (code) => {
-      resolvePromise({ stdout: Buffer.concat(out), stderr: err, code: code ?? 1 });
+    child.on("close", (code18) => {
+      resolvePromise({ stdout: Buffer.concat(out), stderr: err, code: code18 ?? 1 });
     });
     child.stdin.on("error", () => {
     });
@@ -23437,13 +25207,13 @@ var BlobReader = class {
       });
       this.poke();
     });
-    this.child.on("close", (code) => {
+    this.child.on("close", (code18) => {
       this.exited = true;
-      if (code !== 0 && code !== null && this.failure === void 0) {
+      if (code18 !== 0 && code18 !== null && this.failure === void 0) {
         const first = this.stderr.trim().split("\n")[0] ?? "";
         this.failure = new KeyguardError(
           "GIT_FAILED",
-          `git cat-file --batch failed (exit ${code}): ${first}`
+          `git cat-file --batch failed (exit ${code18}): ${first}`
         );
       }
       this.poke();
@@ -23633,7 +25403,7 @@ async function* streamCommitLog(cwd, walk) {
       "error",
       (error) => reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }))
     );
-    child.on("close", (code) => resolve8(code ?? 1));
+    child.on("close", (code18) => resolve8(code18 ?? 1));
   });
   closed.catch(() => {
   });
@@ -23704,11 +25474,11 @@ async function* streamCommitLog(cwd, walk) {
       const done = take(rest);
       if (done !== void 0) yield done;
     }
-    const code = await closed;
-    if (code !== 0) {
+    const code18 = await closed;
+    if (code18 !== 0) {
       throw new KeyguardError(
         "GIT_FAILED",
-        `git log failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`
+        `git log failed (exit ${code18}): ${stderr.trim().split("\n")[0] ?? ""}`
       );
     }
     const last = finish();
@@ -23973,7 +25743,7 @@ function createHistorySource(options2) {
   async function scanBlob(record3, requests, sink) {
     let counted = false;
     let engaged = false;
-    const once = {
+    const once3 = {
       chunk: (chunk) => {
         engaged = true;
         sink.chunk(chunk);
@@ -23998,9 +25768,9 @@ function createHistorySource(options2) {
         commit: r.commit
       };
       let result2;
-      if (record3.data !== void 0) result2 = await reader.readBytes(record3.data, label, once);
+      if (record3.data !== void 0) result2 = await reader.readBytes(record3.data, label, once3);
       else if (record3.pieces !== void 0) {
-        result2 = await reader.readPieces(record3.pieces, label, once);
+        result2 = await reader.readPieces(record3.pieces, label, once3);
         if (result2.candidate) {
           paths.add(r.file.path);
           intro.set(r.key, { rank: r.rank, commits: 1 });
@@ -24062,10 +25832,10 @@ function createHistorySource(options2) {
           continue;
         }
         batchKeys.add(key);
-        const list = byBlob.get(file.blob);
+        const list2 = byBlob.get(file.blob);
         const request = { commit: ref, rank, file, key };
-        if (list === void 0) byBlob.set(file.blob, [request]);
-        else list.push(request);
+        if (list2 === void 0) byBlob.set(file.blob, [request]);
+        else list2.push(request);
       }
       if (whole) candidates.push(commit);
       rank++;
@@ -24131,7 +25901,7 @@ function createHistorySource(options2) {
         continue;
       }
       const label = { path, blobId: record3.id };
-      const once = {
+      const once3 = {
         ...sink,
         read: (bytes) => {
           counts.blobs++;
@@ -24139,8 +25909,8 @@ function createHistorySource(options2) {
           sink.read(bytes);
         }
       };
-      if (record3.data !== void 0) await reader.readBytes(record3.data, label, once);
-      else if (record3.pieces !== void 0) await reader.readPieces(record3.pieces, label, once);
+      if (record3.data !== void 0) await reader.readBytes(record3.data, label, once3);
+      else if (record3.pieces !== void 0) await reader.readPieces(record3.pieces, label, once3);
       else {
         counts.largeBlobs++;
         skipOnce(sink, path, "too-large", `${record3.size} bytes, over the size limit`, record3.size);
@@ -24490,17 +26260,17 @@ function records(out) {
   for (let at = out.indexOf(0); at !== -1; at = out.indexOf(0, at + 1)) n++;
   return out.length > 0 && out[out.length - 1] !== 0 ? n + 1 : n;
 }
-function trimmed(list, n) {
+function trimmed(list2, n) {
   return {
-    bytes: list.bytes,
-    starts: list.starts.subarray(0, n),
-    ends: list.ends.subarray(0, n),
-    kinds: list.kinds.subarray(0, n),
-    utf8: list.utf8
+    bytes: list2.bytes,
+    starts: list2.starts.subarray(0, n),
+    ends: list2.ends.subarray(0, n),
+    kinds: list2.kinds.subarray(0, n),
+    utf8: list2.utf8
   };
 }
 function parseStagedListing(out) {
-  const list = listOf(out, records(out));
+  const list2 = listOf(out, records(out));
   let n = 0;
   let at = 0;
   while (at < out.length) {
@@ -24509,20 +26279,20 @@ function parseStagedListing(out) {
     const tab = out.indexOf(TAB2, at);
     if (tab !== -1 && tab < end) {
       const start = tab + 1;
-      const again = n > 0 && out[tab - 1] !== ZERO && out.compare(out, list.starts[n - 1], list.ends[n - 1], start, end) === 0;
+      const again = n > 0 && out[tab - 1] !== ZERO && out.compare(out, list2.starts[n - 1], list2.ends[n - 1], start, end) === 0;
       if (!again) {
-        list.starts[n] = start;
-        list.ends[n] = end;
-        list.kinds[n] = kindOfMode(out, at);
+        list2.starts[n] = start;
+        list2.ends[n] = end;
+        list2.kinds[n] = kindOfMode(out, at);
         n++;
       }
     }
     at = end + 1;
   }
-  return trimmed(list, n);
+  return trimmed(list2, n);
 }
 function parseOthersListing(out) {
-  const list = listOf(out, records(out));
+  const list2 = listOf(out, records(out));
   let n = 0;
   let at = 0;
   while (at < out.length) {
@@ -24530,14 +26300,14 @@ function parseOthersListing(out) {
     if (end === -1) end = out.length;
     if (end > at) {
       const nested = out[end - 1] === SLASH2;
-      list.starts[n] = at;
-      list.ends[n] = nested ? end - 1 : end;
-      list.kinds[n] = nested ? GITLINK : FILE;
+      list2.starts[n] = at;
+      list2.ends[n] = nested ? end - 1 : end;
+      list2.kinds[n] = nested ? GITLINK : FILE;
       n++;
     }
     at = end + 1;
   }
-  return trimmed(list, n);
+  return trimmed(list2, n);
 }
 async function listTreeFiles(dir) {
   const place = await workTreeOf(dir);
@@ -24563,7 +26333,7 @@ init_target_set();
 var import_ignore = __toESM(require_ignore(), 1);
 import {
   closeSync as closeSync3,
-  constants as constants3,
+  constants as constants4,
   fstatSync as fstatSync3,
   lstatSync as lstatSync3,
   openSync as openSync3,
@@ -24584,7 +26354,7 @@ function kindOf(entry, abs) {
   if (s.isDirectory()) return "dir";
   return s.isSymbolicLink() ? "symlink" : "special";
 }
-var NO_WAIT = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
+var NO_WAIT = constants4.O_RDONLY | (constants4.O_NOFOLLOW ?? 0) | (constants4.O_NONBLOCK ?? 0);
 function readIgnoreFile(path) {
   let fd;
   try {
@@ -24612,7 +26382,7 @@ function ignoredBy(chain, rel, isDir) {
 }
 function walkFolder(root) {
   const files = [];
-  const unreadable2 = [];
+  const unreadable3 = [];
   const rootBytes = Buffer.from(root);
   const visit = (rel, chain) => {
     const abs = rel.length === 0 ? rootBytes : Buffer.concat([rootBytes, SLASH3, rel]);
@@ -24620,29 +26390,29 @@ function walkFolder(root) {
     try {
       entries = readdirSync(abs, { withFileTypes: true, encoding: "buffer" });
     } catch (error) {
-      unreadable2.push({ bytes: rel, code: error.code ?? "EIO" });
+      unreadable3.push({ bytes: rel, code: error.code ?? "EIO" });
       return;
     }
     let rules = chain;
     const listed = entries.find((e) => e.name.equals(GITIGNORE));
     if (listed !== void 0 && kindOf(listed, Buffer.concat([abs, SLASH3, GITIGNORE])) === "file") {
-      const text2 = readIgnoreFile(Buffer.concat([abs, SLASH3, GITIGNORE]));
-      if (text2 !== void 0)
-        rules = [...chain, { dir: rel.toString("utf8"), rules: (0, import_ignore.default)().add(text2) }];
+      const text3 = readIgnoreFile(Buffer.concat([abs, SLASH3, GITIGNORE]));
+      if (text3 !== void 0)
+        rules = [...chain, { dir: rel.toString("utf8"), rules: (0, import_ignore.default)().add(text3) }];
     }
     entries.sort((a, b) => Buffer.compare(a.name, b.name));
     for (const entry of entries) {
       if (entry.name.equals(GIT)) continue;
       const path = rel.length === 0 ? entry.name : Buffer.concat([rel, SLASH3, entry.name]);
       const kind = kindOf(entry, Buffer.concat([abs, SLASH3, entry.name]));
-      const text2 = path.toString("utf8");
-      if (rules.length > 0 && ignoredBy(rules, text2, kind === "dir")) continue;
+      const text3 = path.toString("utf8");
+      if (rules.length > 0 && ignoredBy(rules, text3, kind === "dir")) continue;
       if (kind === "dir") visit(path, rules);
       else files.push({ bytes: path, kind });
     }
   };
   visit(Buffer.alloc(0), []);
-  return { files, unreadable: unreadable2 };
+  return { files, unreadable: unreadable3 };
 }
 
 // src/sources/tree-source.ts
@@ -24679,10 +26449,10 @@ async function targetsOf(path, options2, into) {
   try {
     isDir = statSync2(abs).isDirectory();
   } catch (error) {
-    const code = error.code;
+    const code18 = error.code;
     throw new KeyguardError(
       "IO",
-      `${path}: ${code === "ENOENT" ? "no such file or directory" : `cannot read (${code})`}`,
+      `${path}: ${code18 === "ENOENT" ? "no such file or directory" : `cannot read (${code18})`}`,
       { cause: error }
     );
   }
@@ -24706,10 +26476,10 @@ async function targetsOf(path, options2, into) {
     });
   }
   for (const u of walked.unreadable) {
-    const text2 = pathText(prefixBytes(base, u.bytes));
+    const text3 = pathText(prefixBytes(base, u.bytes));
     into.skipped.push({
-      ...text2,
-      path: text2.path === "" ? "." : text2.path,
+      ...text3,
+      path: text3.path === "" ? "." : text3.path,
       reason: "unreadable",
       detail: `folder cannot be listed (${u.code})`
     });
@@ -24749,15 +26519,15 @@ async function listTargets(options2) {
 var BATCH = 256;
 function createTreeSource(options2) {
   let listed;
-  const list = () => {
+  const list2 = () => {
     listed ??= listTargets(options2);
     return listed;
   };
   return {
-    targets: list,
+    targets: list2,
     async read(sink) {
       const reader = new ContentReader({ ...options2.read, source: "tree" });
-      let listing = await list();
+      let listing = await list2();
       while (listing !== void 0) {
         for (const s of listing.skipped) sink.skip(s);
         const count = targetCount(listing.targets);
@@ -24912,9 +26682,9 @@ function userRegexProblem(source, flags) {
     return `${known?.[1] ?? "not supported"}: ${linear}`;
   }
 }
-function compileUserRegex(source, flags, at, code) {
+function compileUserRegex(source, flags, at, code18) {
   const problem = userRegexProblem(source, flags);
-  if (problem !== void 0) throw new KeyguardError(code, `${at}: ${problem}`);
+  if (problem !== void 0) throw new KeyguardError(code18, `${at}: ${problem}`);
   return new LinearRegExp(source, flags);
 }
 
@@ -25835,13 +27605,13 @@ function describe(error) {
   }
   return error.message ?? error.keyword;
 }
-function validateJson(data, validate3, file, code, what) {
+function validateJson(data, validate3, file, code18, what) {
   if (validate3(data)) return data;
   const errors = validate3.errors ?? [];
   const useful = errors.filter((e) => e.keyword !== "if");
   const lines = [...new Set(useful.map((e) => `${file}#${e.instancePath}: ${describe(e)}`))];
   throw new KeyguardError(
-    code,
+    code18,
     `${file}: invalid ${what} (${lines.length} error${lines.length === 1 ? "" : "s"})`,
     {
       details: lines
@@ -25873,10 +27643,10 @@ function mergeLayers(layers) {
       origins.set(`/rules/${rules.length}`, layer.file);
       rules.push(resolve3(base, r));
     }
-    for (const list of LISTS)
-      for (const id of c[list] ?? []) {
-        origins.set(`/${list}/${lists[list].length}`, layer.file);
-        lists[list].push(id);
+    for (const list2 of LISTS)
+      for (const id of c[list2] ?? []) {
+        origins.set(`/${list2}/${lists[list2].length}`, layer.file);
+        lists[list2].push(id);
       }
     for (const kind of ALLOW)
       for (const e of c.allowlist?.[kind] ?? []) {
@@ -25904,7 +27674,7 @@ function mergeLayers(layers) {
     }
   }
   if (rules.length > 0) out.rules = rules;
-  for (const list of LISTS) if (lists[list].length > 0) out[list] = lists[list];
+  for (const list2 of LISTS) if (lists[list2].length > 0) out[list2] = lists[list2];
   const allowlist = Object.fromEntries(
     ALLOW.filter((k) => (allow[k]?.length ?? 0) > 0).map((k) => [k, allow[k]])
   );
@@ -25956,11 +27726,11 @@ function resolveConfig(config, file, today) {
     (l) => l.entry
   );
   const regexes = live(allow.regexes, today, "/allowlist/regexes", warnings, name);
-  for (const list of ["allow", "own"]) {
-    (config.accounts?.[list] ?? []).forEach((e, i) => {
+  for (const list2 of ["allow", "own"]) {
+    (config.accounts?.[list2] ?? []).forEach((e, i) => {
       if (e.expires !== void 0 && e.expires < today)
         warnings.push(
-          `${name}#/accounts/${list}/${i}: account entry expired on ${e.expires} and no longer applies`
+          `${name}#/accounts/${list2}/${i}: account entry expired on ${e.expires} and no longer applies`
         );
     });
   }
@@ -26002,19 +27772,19 @@ function resolveConfig(config, file, today) {
 }
 var DISK_READER = {
   async read(file) {
-    let text2;
+    let text3;
     try {
-      text2 = readRegularFile(file);
+      text3 = readRegularFile(file);
     } catch (error) {
       if (error.code === "ENOENT") return void 0;
       throw new KeyguardError("CONFIG_INVALID", `${file}: cannot be read`, { cause: error });
     }
-    if (text2 === void 0)
+    if (text3 === void 0)
       throw new KeyguardError(
         "CONFIG_INVALID",
         `${file}: not a regular file (a FIFO, socket or device): not read`
       );
-    return text2;
+    return text3;
   },
   label: (file) => file
 };
@@ -26070,10 +27840,10 @@ async function resolveExtends(spec, from, reader, at) {
   }
   return join3(dir, "keyguard.json");
 }
-async function collectLayers(file, text2, reader, chain, kind) {
+async function collectLayers(file, text3, reader, chain, kind) {
   const label = reader.label(file);
   const config = validateJson(
-    parseJsonText(text2, label, "CONFIG_INVALID"),
+    parseJsonText(text3, label, "CONFIG_INVALID"),
     validate,
     label,
     "CONFIG_INVALID",
@@ -26104,10 +27874,10 @@ async function collectLayers(file, text2, reader, chain, kind) {
   return layers;
 }
 async function userLayer(file, reader) {
-  const text2 = await reader.read(file);
-  if (text2 === void 0) return void 0;
+  const text3 = await reader.read(file);
+  if (text3 === void 0) return void 0;
   const config = validateJson(
-    parseJsonText(text2, reader.label(file), "CONFIG_INVALID"),
+    parseJsonText(text3, reader.label(file), "CONFIG_INVALID"),
     validate,
     reader.label(file),
     "CONFIG_INVALID",
@@ -26140,9 +27910,9 @@ async function loadConfig(options2) {
   }
   const layers = [];
   if (file !== void 0) {
-    const text2 = await DISK_READER.read(file);
-    if (text2 === void 0) throw new KeyguardError("CONFIG_INVALID", `${file}: file not found`);
-    layers.push(...await collectLayers(file, text2, DISK_READER, [file], "repository"));
+    const text3 = await DISK_READER.read(file);
+    if (text3 === void 0) throw new KeyguardError("CONFIG_INVALID", `${file}: file not found`);
+    layers.push(...await collectLayers(file, text3, DISK_READER, [file], "repository"));
   }
   if (options2.userConfig !== void 0) {
     const user = await userLayer(options2.userConfig, DISK_READER);
@@ -26150,8 +27920,8 @@ async function loadConfig(options2) {
   }
   return fromLayers(layers, file, options2.today);
 }
-async function configFromText(text2, file, today, reader = DISK_READER) {
-  const layers = await collectLayers(file, text2, reader, [file], "repository");
+async function configFromText(text3, file, today, reader = DISK_READER) {
+  const layers = await collectLayers(file, text3, reader, [file], "repository");
   return fromLayers(layers, file, today);
 }
 
@@ -26278,13 +28048,13 @@ function compilePacks(sources, options2 = {}) {
     }
   }
   const config = options2.configFile ?? "configuration";
-  for (const [list, ids2] of [
+  for (const [list2, ids2] of [
     ["enableRules", options2.enable ?? []],
     ["disableRules", options2.disable ?? []]
   ]) {
     ids2.forEach((id, i) => {
       if (!byId.has(id))
-        throw new KeyguardError("CONFIG_INVALID", `${config}#/${list}/${i}: no rule has this id`);
+        throw new KeyguardError("CONFIG_INVALID", `${config}#/${list2}/${i}: no rule has this id`);
     });
   }
   return {
@@ -27715,8 +29485,8 @@ function semanticProblems(spec, file) {
 async function loadRulePack(file) {
   return rulePackFromData(await parseJsonFile(file, "RULE_PACK_INVALID"), file);
 }
-async function rulePackFromText(text2, file) {
-  return rulePackFromData(parseJsonText(text2, file, "RULE_PACK_INVALID"), file);
+async function rulePackFromText(text3, file) {
+  return rulePackFromData(parseJsonText(text3, file, "RULE_PACK_INVALID"), file);
 }
 async function rulePackFromData(data, file) {
   const spec = validateJson(data, validate2, file, "RULE_PACK_INVALID", "rule pack");
@@ -27832,7 +29602,7 @@ function packByteFilter(pack) {
 import { createHash as createHash4, createHmac as createHmac2, randomBytes, timingSafeEqual } from "node:crypto";
 import {
   closeSync as closeSync4,
-  constants as constants4,
+  constants as constants5,
   fstatSync as fstatSync4,
   lstatSync as lstatSync4,
   mkdirSync,
@@ -27869,7 +29639,7 @@ function cacheFile(options2) {
 function readWhole(file) {
   let fd;
   try {
-    fd = openSync4(file, constants4.O_RDONLY | constants4.O_NOFOLLOW | constants4.O_NONBLOCK);
+    fd = openSync4(file, constants5.O_RDONLY | constants5.O_NOFOLLOW | constants5.O_NONBLOCK);
   } catch (error) {
     if (error.code === "ENOENT") return "missing";
     throw error;
@@ -27962,10 +29732,10 @@ function merge(a, b, idLength) {
   return out.subarray(0, o);
 }
 function sortedIds(hex2, idLength) {
-  const list = [];
-  for (const h of hex2) if (h.length === idLength * 2) list.push(Buffer.from(h, "hex"));
-  list.sort(Buffer.compare);
-  return merge(Buffer.concat(list), Buffer.alloc(0), idLength);
+  const list2 = [];
+  for (const h of hex2) if (h.length === idLength * 2) list2.push(Buffer.from(h, "hex"));
+  list2.sort(Buffer.compare);
+  return merge(Buffer.concat(list2), Buffer.alloc(0), idLength);
 }
 function encode(loaded2, hmacKey) {
   const head = Buffer.alloc(HEADER);
@@ -28116,8 +29886,8 @@ async function baselineFor(choice, root, configured) {
   }
   if (choice.kind === "file") return loadBaseline(choice.file);
   if (configured !== void 0) return loadBaseline(configured);
-  const fallback = join5(root, BASELINE_FILE_NAME);
-  return existsSync2(fallback) ? loadBaseline(fallback) : void 0;
+  const fallback2 = join5(root, BASELINE_FILE_NAME);
+  return existsSync2(fallback2) ? loadBaseline(fallback2) : void 0;
 }
 function incompleteOf(result2, accepted) {
   const unread = result2.skipped.filter((s) => UNREAD_REASONS.has(s.reason));
@@ -28330,8 +30100,8 @@ async function scan(target, options2) {
 }
 
 // src/git/fetch-history.ts
-function firstLine2(text2) {
-  return text2.trim().split("\n").find((l) => l.trim() !== "")?.replace(/^fatal: /, "") ?? "";
+function firstLine2(text3) {
+  return text3.trim().split("\n").find((l) => l.trim() !== "")?.replace(/^fatal: /, "") ?? "";
 }
 function gitHistory(cwd) {
   return {
@@ -28374,35 +30144,35 @@ init_errors();
 init_finding();
 
 // src/report/escape-control.ts
-function isControl(code) {
-  return code < 32 || code >= 127 && code <= 159 || code === 1564 || code === 8206 || code === 8207 || code === 8232 || code === 8233 || code >= 8234 && code <= 8238 || code >= 8294 && code <= 8297;
+function isControl(code18) {
+  return code18 < 32 || code18 >= 127 && code18 <= 159 || code18 === 1564 || code18 === 8206 || code18 === 8207 || code18 === 8232 || code18 === 8233 || code18 >= 8234 && code18 <= 8238 || code18 >= 8294 && code18 <= 8297;
 }
-var NAMED3 = { 9: "\\t", 10: "\\n", 13: "\\r" };
-function escapeCode(code) {
-  const named = NAMED3[code];
+var NAMED4 = { 9: "\\t", 10: "\\n", 13: "\\r" };
+function escapeCode(code18) {
+  const named = NAMED4[code18];
   if (named !== void 0) return named;
-  return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  return code18 <= 255 ? `\\x${code18.toString(16).padStart(2, "0")}` : `\\u${code18.toString(16).padStart(4, "0")}`;
 }
-function escapeControl(text2) {
+function escapeControl(text3) {
   let out = "";
   let from = 0;
-  for (let i = 0; i < text2.length; i++) {
-    const code = text2.charCodeAt(i);
-    if (!isControl(code)) continue;
-    out += text2.slice(from, i) + escapeCode(code);
+  for (let i = 0; i < text3.length; i++) {
+    const code18 = text3.charCodeAt(i);
+    if (!isControl(code18)) continue;
+    out += text3.slice(from, i) + escapeCode(code18);
     from = i + 1;
   }
-  return from === 0 ? text2 : out + text2.slice(from);
+  return from === 0 ? text3 : out + text3.slice(from);
 }
 
 // src/report/escape-markdown.ts
 var SPECIAL_IN_CODE = /[`|<>&[\]\\]/;
-function markdownText(text2) {
-  return escapeControl(text2).replace(/[\\`|*_~[\]]/g, (c) => `\\${c}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function markdownText(text3) {
+  return escapeControl(text3).replace(/[\\`|*_~[\]]/g, (c) => `\\${c}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
-function markdownCode(text2) {
-  const plain = text2 !== "" && text2.trim() === text2 && !SPECIAL_IN_CODE.test(text2) && escapeControl(text2) === text2;
-  return plain ? `\`${text2}\`` : `<code>${markdownText(text2)}</code>`;
+function markdownCode(text3) {
+  const plain = text3 !== "" && text3.trim() === text3 && !SPECIAL_IN_CODE.test(text3) && escapeControl(text3) === text3;
+  return plain ? `\`${text3}\`` : `<code>${markdownText(text3)}</code>`;
 }
 
 // src/engine/stale-hash.ts
@@ -28464,8 +30234,8 @@ var PREVENT = [
   "- Grant least privilege, rotate remaining long-term keys at least every 90 days, and delete",
   "  keys nobody uses."
 ].join("\n");
-function references(list) {
-  return ["### References", "", ...list.map((url) => `- <${url}>`)].join("\n");
+function references(list2) {
+  return ["### References", "", ...list2.map((url) => `- <${url}>`)].join("\n");
 }
 var TOPICS = {
   "root-key": {
@@ -28705,11 +30475,11 @@ function verificationText(v) {
 }
 
 // src/report/workflow-command.ts
-function escapeCommandData(text2) {
-  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function escapeCommandData(text3) {
+  return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function escapeCommandProperty(text2) {
-  return escapeCommandData(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeCommandProperty(text3) {
+  return escapeCommandData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function workflowCommand(name, properties, message2) {
   const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`).join(",");
@@ -28879,11 +30649,11 @@ function pairingText(basis) {
 
 // src/report/render-human.ts
 function severityLabel(c, s) {
-  const text2 = s.toUpperCase().padEnd(8);
-  if (s === "critical" || s === "high") return c.bold(c.red(text2));
-  if (s === "medium") return c.yellow(text2);
-  if (s === "low") return c.cyan(text2);
-  return c.dim(text2);
+  const text3 = s.toUpperCase().padEnd(8);
+  if (s === "critical" || s === "high") return c.bold(c.red(text3));
+  if (s === "medium") return c.yellow(text3);
+  if (s === "low") return c.cyan(text3);
+  return c.dim(text3);
 }
 function where(f) {
   return `${escapeControl(f.path)}:${f.line}:${f.column}`;
@@ -28920,9 +30690,9 @@ function renderFinding(c, f, pack) {
     lines.push(`    ${c.dim("\u2502")} ${c.dim("account")} ${escapeControl(account)}${canary}`);
   }
   if (f.verification !== void 0) {
-    const text2 = escapeControl(verificationText(f.verification));
+    const text3 = escapeControl(verificationText(f.verification));
     lines.push(
-      `    ${c.dim("\u2502")} ${c.dim("verified")} ${f.verification.status === "live" ? c.bold(c.red(text2)) : text2}`
+      `    ${c.dim("\u2502")} ${c.dim("verified")} ${f.verification.status === "live" ? c.bold(c.red(text3)) : text3}`
     );
   }
   if (f.severityReason !== void 0)
@@ -28965,8 +30735,8 @@ var ICON = {
   note: "\u2139",
   pass: "\u2714"
 };
-function toned(c, tone, text2) {
-  const line = `${ICON[tone]} ${text2}`;
+function toned(c, tone, text3) {
+  const line = `${ICON[tone]} ${text3}`;
   if (tone === "fail") return c.red(c.bold(line));
   if (tone === "warn") return c.yellow(c.bold(line));
   if (tone === "note") return c.cyan(line);
@@ -29184,8 +30954,8 @@ function sarifLevel(severity) {
 function pathUri(path) {
   return path.split("/").map(encodeURIComponent).join("/");
 }
-function escapeMessage(text2) {
-  return text2.replace(/[[\]\\]/g, (c) => `\\${c}`);
+function escapeMessage(text3) {
+  return text3.replace(/[[\]\\]/g, (c) => `\\${c}`);
 }
 function physicalLocation(l) {
   return {
@@ -29198,8 +30968,8 @@ function physicalLocation(l) {
     }
   };
 }
-function markdownEscape(text2) {
-  return text2.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
+function markdownEscape(text3) {
+  return text3.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
 }
 function helpText(spec) {
   const refs = (spec.references ?? []).map((r) => `See: ${r}`);
@@ -29403,10 +31173,10 @@ var REASONS = {
   EBADF: "the output is closed"
 };
 function describeWriteError(error) {
-  const code = error?.code;
-  if (code === void 0) return "write failed";
-  const reason = REASONS[code];
-  return reason === void 0 ? code : `${reason} (${code})`;
+  const code18 = error?.code;
+  if (code18 === void 0) return "write failed";
+  const reason = REASONS[code18];
+  return reason === void 0 ? code18 : `${reason} (${code18})`;
 }
 
 // src/report/write-report-file.ts
@@ -29534,10 +31304,10 @@ async function loadCommittedSetup(options2) {
     const rel = inRepository(root, file);
     if (rel === void 0) {
       try {
-        const text2 = readRegularFile(file);
-        if (text2 === void 0)
+        const text3 = readRegularFile(file);
+        if (text3 === void 0)
           throw new KeyguardError("CONFIG_INVALID", `${file}: not a regular file: not read`);
-        return text2;
+        return text3;
       } catch (error) {
         if (isKeyguardError(error)) throw error;
         if (error.code === "ENOENT") return void 0;
@@ -29547,10 +31317,10 @@ async function loadCommittedSetup(options2) {
     if (!paths.includes(rel)) paths.push(rel);
     return (await options2.files.read(rel))?.toString("utf8");
   };
-  const must = async (file, code) => {
-    const text2 = await read(file);
-    if (text2 === void 0) throw new KeyguardError(code, `${label(file)}: file not found`);
-    return text2;
+  const must = async (file, code18) => {
+    const text3 = await read(file);
+    if (text3 === void 0) throw new KeyguardError(code18, `${label(file)}: file not found`);
+    return text3;
   };
   const configFile = options2.configFile ?? join7(root, CONFIG_FILE_NAME);
   const configText = options2.configFile === void 0 ? await read(configFile) : await must(configFile, "CONFIG_INVALID");
@@ -29665,8 +31435,8 @@ function createActionLog(stdout) {
     stopped = false;
   };
   return {
-    text(text2) {
-      const lines = text2.endsWith("\n") ? text2.slice(0, -1).split("\n") : text2.split("\n");
+    text(text3) {
+      const lines = text3.endsWith("\n") ? text3.slice(0, -1).split("\n") : text3.split("\n");
       if (!stopped) {
         stdout.write(`::stop-commands::${token}
 `);
@@ -29825,7 +31595,7 @@ function sha(value, what) {
     `the event payload has no valid ${what} (GITHUB_EVENT_PATH): cannot tell which commits to scan`
   );
 }
-function text(value) {
+function text2(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
 }
 function revisionProblem(value) {
@@ -29849,7 +31619,7 @@ function refName(value, what) {
   return value;
 }
 function branchOf(ref, what) {
-  const r = text(ref);
+  const r = text2(ref);
   return r?.startsWith("refs/heads/") === true ? refName(r.slice("refs/heads/".length), what) : void 0;
 }
 function optional(key, value) {
@@ -29861,7 +31631,7 @@ function scanRequest(eventName, payload, inputs = {}) {
     throw new KeyguardError("USAGE", `input 'scan' takes auto or tree, not '${inputs.scan}'`);
   const event = record2(payload) ?? {};
   const repository = record2(event.repository);
-  const defaultBranch = refName(text(repository?.default_branch), "repository.default_branch");
+  const defaultBranch = refName(text2(repository?.default_branch), "repository.default_branch");
   if (inputs.base !== void 0 || inputs.head !== void 0) {
     if (inputs.base === void 0 || inputs.head === void 0)
       throw new KeyguardError("USAGE", "inputs 'base' and 'head' go together: set both or neither");
@@ -29882,7 +31652,7 @@ function scanRequest(eventName, payload, inputs = {}) {
       base: sha(record2(pr.base)?.sha, "pull_request.base.sha"),
       head: sha(record2(pr.head)?.sha, "pull_request.head.sha"),
       baseMayBeGone: false,
-      ...optional("branch", refName(text(record2(pr.head)?.ref), "pull_request.head.ref")),
+      ...optional("branch", refName(text2(record2(pr.head)?.ref), "pull_request.head.ref")),
       ...optional("defaultBranch", defaultBranch)
     };
   }
@@ -29898,11 +31668,11 @@ function scanRequest(eventName, payload, inputs = {}) {
   }
   if (eventName === "push") {
     const branch = branchOf(event.ref, "ref");
-    const after = text(event.after);
+    const after = text2(event.after);
     if (event.deleted === true || after !== void 0 && ZERO2.test(after))
-      return { kind: "nothing", reason: `${text(event.ref) ?? "the ref"} was deleted` };
+      return { kind: "nothing", reason: `${text2(event.ref) ?? "the ref"} was deleted` };
     const head = sha(event.after, "after");
-    const before = text(event.before);
+    const before = text2(event.before);
     if (before === void 0 || ZERO2.test(before) || event.created === true) {
       return {
         kind: "branch",
@@ -30165,17 +31935,17 @@ setGitEnvironment(process2.env);
 runAction({
   env: process2.env,
   cwd: process2.cwd(),
-  stdout: { write: (text2) => void process2.stdout.write(text2) },
+  stdout: { write: (text3) => void process2.stdout.write(text3) },
   today: (/* @__PURE__ */ new Date()).toISOString().slice(0, 10),
   version: package_default.version
 }).then(
-  (code) => {
-    process2.exitCode = outputFailed ? 2 : code;
+  (code18) => {
+    process2.exitCode = outputFailed ? 2 : code18;
   },
   (error) => {
-    const text2 = error instanceof Error ? error.stack ?? error.message : String(error);
+    const text3 = error instanceof Error ? error.stack ?? error.message : String(error);
     process2.stdout.write(
-      `::error title=keyguard::internal error (please report it): ${text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A")}
+      `::error title=keyguard::internal error (please report it): ${text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A")}
 `
     );
     process2.exitCode = 2;
