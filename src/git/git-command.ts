@@ -211,11 +211,18 @@ export interface GitCommand {
  * GIT_EXTERNAL_DIFF, GIT_SSH_COMMAND…) is the user's own choice, not the repository's; the flags
  * below switch off the ones a scan could reach anyway.
  */
-export function gitCommand(use: GitUse, args: readonly string[], env?: Env): GitCommand {
+export function gitCommand(
+  use: GitUse,
+  args: readonly string[],
+  env?: Env,
+  /** A caller's own `-c` settings: placed first, so none can undo the policy's below. */
+  extra: readonly string[] = [],
+): GitCommand {
   const [command = '', ...rest] = args;
   check(use, command, rest);
   // --no-pager: core.pager, pager.<cmd> and GIT_PAGER never start, even on a terminal.
   const out = ['--no-pager'];
+  for (const s of extra) out.push('-c', s);
   for (const s of settings(use)) out.push('-c', s);
   out.push(command, ...subcommandFlags(command), ...rest);
   const base = env ?? inherited;

@@ -20,6 +20,13 @@ export interface RunGitOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** What the process is for (see GitUse); a scan unless said otherwise. */
   readonly use?: GitUse;
+  /**
+   * Receives standard output as it arrives instead of collecting it (`stdout` is then empty): for
+   * output as large as the repository's content, which must not be held whole.
+   */
+  readonly onStdout?: (piece: Buffer) => void;
+  /** Extra `-c` settings (see SpawnGitOptions.settings). */
+  readonly settings?: readonly string[];
 }
 
 /**
@@ -36,10 +43,15 @@ export function runGit(
     const child = spawnGit(options.use ?? 'scan', args, {
       cwd,
       ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.settings === undefined ? {} : { settings: options.settings }),
     });
     const out: Buffer[] = [];
     let err = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
+    const onStdout = options.onStdout;
+    child.stdout.on('data', (d: Buffer) => {
+      if (onStdout === undefined) out.push(d);
+      else onStdout(d);
+    });
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString('utf8');
     });

@@ -5,6 +5,8 @@ export interface SpawnGitOptions {
   readonly cwd: string;
   /** Replaces the inherited environment (only `keyguard doctor`'s scratch repository needs it). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Extra `-c` settings for this process (the policy's own come after them and win). */
+  readonly settings?: readonly string[];
 }
 
 /** git processes still running: an interrupted keyguard stops them before removing their files. */
@@ -29,7 +31,7 @@ export function spawnGit(
   args: readonly string[],
   options: SpawnGitOptions,
 ): ChildProcessWithoutNullStreams {
-  const command = gitCommand(use, args, options.env);
+  const command = gitCommand(use, args, options.env, options.settings);
   const child = spawn('git', command.args, {
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],

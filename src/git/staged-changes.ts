@@ -86,69 +86,132 @@ interface Section {
   binary: boolean;
 }
 
-/** Added line ranges per patch section, in the order git printed the sections. */
-function parseHunks(patch: string): Section[] {
-  const sections: Section[] = [];
-  let current: Section | undefined;
-  let start = 0;
-  while (start < patch.length) {
-    let end = patch.indexOf('\n', start);
-    if (end === -1) end = patch.length;
-    const c = patch.charCodeAt(start);
-    // Only headers start with 'd', '@' or '*': content lines start with '+', '-', ' ' or '\'.
-    if (c === 0x64 && patch.startsWith('diff --', start)) {
-      current = { added: [], binary: false };
-      sections.push(current);
-    } else if (c === 0x2a && patch.startsWith('* Unmerged path ', start)) {
-      current = { added: [], binary: false };
-      sections.push(current);
-    } else if (c === 0x42 && current !== undefined && patch.startsWith('Binary files ', start)) {
-      current.binary = true;
-    } else if (c === 0x40 && current !== undefined) {
-      const m = HUNK.exec(patch.slice(start, Math.min(end, start + 200)));
+/** Only this much of a patch line is kept: enough for any header the parser reads. */
+const HEAD_BYTES = 200;
+const NUL = 0;
+const LF = 0x0a;
+
+/**
+ * Reads `--raw -z -p` output as it arrives, keeping only what it needs: the raw records, and of
+ * the patch the section and hunk headers. Content lines are passed over unkept, so memory does not
+ * grow with the size of the change (a 300 MB staged file is 300 MB of `+` lines).
+ */
+class StagedDiffParser {
+  private readonly tokens: Buffer[] = [];
+  /** The raw part ends with an empty field (two NULs) before the first patch. */
+  private inPatch = false;
+  /** The unfinished NUL-terminated token (raw part) or the kept head of the current line (patch). */
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  readonly sections: Section[] = [];
+  private current: Section | undefined;
+
+  push(piece: Buffer): void {
+    let pos = 0;
+    while (pos < piece.length && !this.inPatch) {
+      const nul = piece.indexOf(NUL, pos);
+      if (nul === -1) {
+        this.keep(piece.subarray(pos));
+        return;
+      }
+      const token = this.take(piece.subarray(pos, nul));
+      pos = nul + 1;
+      if (token.length === 0) this.inPatch = true;
+      else this.tokens.push(token);
+    }
+    while (pos < piece.length) {
+      const nl = piece.indexOf(LF, pos);
+      if (nl === -1) {
+        this.keepHead(piece.subarray(pos));
+        return;
+      }
+      this.keepHead(piece.subarray(pos, nl));
+      this.line(this.take(Buffer.alloc(0)).toString('utf8'));
+      pos = nl + 1;
+    }
+  }
+
+  finish(): { raw: Buffer[]; sections: Section[] } {
+    if (!this.inPatch && this.partialBytes > 0) this.tokens.push(this.take(Buffer.alloc(0)));
+    else if (this.inPatch && this.partialBytes > 0)
+      this.line(this.take(Buffer.alloc(0)).toString('utf8'));
+    return { raw: this.tokens, sections: this.sections };
+  }
+
+  private keep(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.partial.push(Buffer.from(bytes));
+    this.partialBytes += bytes.length;
+  }
+
+  /** Keeps a patch line's first HEAD_BYTES only. */
+  private keepHead(bytes: Buffer): void {
+    const room = HEAD_BYTES - this.partialBytes;
+    if (room > 0) this.keep(bytes.subarray(0, room));
+  }
+
+  /** What was kept, then `last`, as one buffer; the kept part is cleared. */
+  private take(last: Buffer): Buffer {
+    if (this.partialBytes === 0) return last;
+    const out = Buffer.concat([...this.partial, last]);
+    this.partial = [];
+    this.partialBytes = 0;
+    return out;
+  }
+
+  /** One patch line (its head). Only headers start with 'd', '@', '*' or 'B' at a section's top. */
+  private line(text: string): void {
+    const c = text.charCodeAt(0);
+    if (c === 0x64 && text.startsWith('diff --')) {
+      this.current = { added: [], binary: false };
+      this.sections.push(this.current);
+    } else if (c === 0x2a && text.startsWith('* Unmerged path ')) {
+      this.current = { added: [], binary: false };
+      this.sections.push(this.current);
+    } else if (c === 0x42 && this.current !== undefined && text.startsWith('Binary files ')) {
+      this.current.binary = true;
+    } else if (c === 0x40 && this.current !== undefined) {
+      const m = HUNK.exec(text);
       if (m !== null) {
         const first = Number(m[1]);
         const count = m[2] === undefined ? 1 : Number(m[2]);
-        if (count > 0) current.added.push({ start: first, end: first + count - 1 });
+        if (count > 0) this.current.added.push({ start: first, end: first + count - 1 });
       }
     }
-    start = end + 1;
   }
-  return sections;
 }
 
-/** Splits `--raw -z -p` output into its raw part and its patch part. */
-function splitOutput(out: Buffer): { raw: Buffer[]; patch: string } {
-  // The raw records end with an empty field (two NULs) before the first patch.
-  const tokens: Buffer[] = [];
-  let pos = 0;
-  while (pos < out.length) {
-    const nul = out.indexOf(0, pos);
-    if (nul === -1) break;
-    if (nul === pos) {
-      pos++;
-      break;
-    }
-    tokens.push(out.subarray(pos, nul));
-    pos = nul + 1;
-  }
-  return { raw: tokens, patch: out.toString('utf8', pos) };
-}
+/**
+ * A staged file larger than this gets no line diff: git treats it as binary
+ * (`core.bigFileThreshold`), and every line of it counts as new, as for any file git diffs as
+ * binary. A line diff holds both versions whole and more (300 MB took git ~500 MB), so memory
+ * would grow with the file; the blob itself is read in pieces like any large one.
+ */
+export const LINE_DIFF_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
  * What the next commit changes: one `git diff --cached` against HEAD (or the empty tree), read with
  * the hook's environment so GIT_INDEX_FILE (`commit -a`, `commit <paths>`) and GIT_DIR apply.
  */
 export async function readStagedChanges(cwd: string): Promise<StagedChange[]> {
-  const out = await runGitChecked(DIFF_FLAGS, cwd);
-  return parseStagedDiff(out);
+  const parser = new StagedDiffParser();
+  await runGitChecked(DIFF_FLAGS, cwd, {
+    settings: [`core.bigFileThreshold=${LINE_DIFF_MAX_BYTES}`],
+    onStdout: (piece) => parser.push(piece),
+  });
+  return changesOf(parser);
 }
 
-/** Parses the output of the diff above (exported for tests). */
-export function parseStagedDiff(out: Buffer): StagedChange[] {
-  const { raw, patch } = splitOutput(out);
+/** Parses the output of the diff above, whole or in the pieces it arrived in (exported for tests). */
+export function parseStagedDiff(out: Buffer | readonly Buffer[]): StagedChange[] {
+  const parser = new StagedDiffParser();
+  for (const piece of Buffer.isBuffer(out) ? [out] : out) parser.push(piece);
+  return changesOf(parser);
+}
+
+function changesOf(parser: StagedDiffParser): StagedChange[] {
+  const { raw, sections: hunks } = parser.finish();
   const changes = parseRaw(raw);
-  const hunks = parseHunks(patch);
   if (hunks.length !== changes.length) {
     throw new KeyguardError(
       'GIT_FAILED',

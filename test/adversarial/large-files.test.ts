@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeak } from '../helpers/adversarial.js';
 import { type FakePair, fakePair } from '../helpers/fake-keys.js';
+import { createRepo } from '../helpers/git-repo.js';
 import { assertBuilt, BIN, tempDir } from '../helpers/run-cli.js';
 
 // Issue 10, "no default size cap: large files are read in bounded chunks (overlapping so a key
@@ -106,3 +107,51 @@ function newlines(b: Buffer): number {
   for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1)) n++;
   return n;
 }
+
+describe('a ~100 MB staged file', () => {
+  it('keyguard staged finds the key in it, and its peak memory does not grow with the file', () => {
+    // The staged diff once held the whole patch (every line of a new file, as `+` lines) in
+    // memory, then as a string: ~1 GB for 300 MB. Now git gives no line diff over 8 MiB and the
+    // patch is read as it arrives, keeping only headers.
+    const r = createRepo();
+    cleanups.push(() => r.cleanup());
+    const file = join(r.dir, 'big.txt');
+    const line = Buffer.from(
+      `${'ordinary staged text, nothing secret in it '.repeat(3).slice(0, 99)}\n`,
+    );
+    const block = Buffer.alloc(MiB, line);
+    const pair = fakePair();
+    const fd = openSync(file, 'w');
+    try {
+      for (let i = 0; i < 100; i++) writeSync(fd, block);
+      writeSync(fd, `aws_access_key_id = ${pair.id}\naws_secret_access_key = ${pair.secret}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    r.git('add', 'big.txt');
+    const rssFile = join(r.dir, '..', 'rss');
+    const hook = join(r.dir, '..', 'rss.mjs');
+    writeFileSync(
+      hook,
+      `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`,
+    );
+    const res = spawnSync(process.execPath, ['--import', hook, BIN, 'staged', '-f', 'json'], {
+      cwd: r.dir,
+      encoding: 'utf8',
+      timeout: 120_000,
+      killSignal: 'SIGKILL',
+      env: r.env,
+    });
+    expect(res.signal, 'the scan hung').toBeNull();
+    expect(res.status, res.stderr).toBe(1);
+    const report = JSON.parse(res.stdout) as Report;
+    expect(report.findings.map((f) => `${f.ruleId}@${f.line}`)).toEqual([
+      `aws-access-key-pair@${100 * newlines(block) + 1}`,
+    ]);
+    expectNoLeak({ code: 1, stdout: res.stdout, stderr: res.stderr }, [pair]);
+    // The file is 100 MiB; the patch of it took ~3 times that. Node alone is ~50 MiB.
+    const peak = Number(readFileSync(rssFile, 'utf8')) * 1024;
+    expect(peak).toBeGreaterThan(10 * MiB);
+    expect(peak).toBeLessThan(170 * MiB);
+  }, 180_000);
+});

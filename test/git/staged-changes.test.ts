@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseStagedDiff } from '../../src/git/staged-changes.js';
+import {
+  LINE_DIFF_MAX_BYTES,
+  parseStagedDiff,
+  readStagedChanges,
+} from '../../src/git/staged-changes.js';
+import { useTempRepos } from '../helpers/git-repo.js';
 
 const Z = '0'.repeat(40);
 const A = 'a'.repeat(40);
@@ -99,5 +104,58 @@ describe('parseStagedDiff', () => {
 
   it('an empty diff is no change', () => {
     expect(parseStagedDiff(Buffer.alloc(0))).toEqual([]);
+  });
+});
+
+describe('parseStagedDiff in pieces', () => {
+  it('reads the same whatever the pieces, even one byte at a time', () => {
+    const long = `+${'x'.repeat(5000)}`;
+    const out = diff(
+      [`:100644 100644 ${A} ${B} M`, 'a b', `:000000 100644 ${Z} ${A} A`, 'new'],
+      [
+        'diff --git a/a b b/a b',
+        '@@ -3 +3,2 @@',
+        long,
+        '+@@ -1 +99 @@ content, not a header',
+        'diff --git a/new b/new',
+        '@@ -0,0 +1 @@',
+        long,
+        '',
+      ].join('\n'),
+    );
+    const whole = parseStagedDiff(out);
+    expect(whole.map((c) => [c.path, c.added])).toEqual([
+      ['a b', [{ start: 3, end: 4 }]],
+      ['new', [{ start: 1, end: 1 }]],
+    ]);
+    const bytes = Array.from({ length: out.length }, (_, i) => out.subarray(i, i + 1));
+    expect(parseStagedDiff(bytes)).toEqual(whole);
+    for (const size of [2, 7, 199, 200, 201, 4096]) {
+      const pieces: Buffer[] = [];
+      for (let i = 0; i < out.length; i += size) pieces.push(out.subarray(i, i + size));
+      expect(parseStagedDiff(pieces), `pieces of ${size}`).toEqual(whole);
+    }
+  });
+});
+
+describe('readStagedChanges', () => {
+  const tempRepo = useTempRepos();
+
+  it('gives a staged file over 8 MiB no line diff: every line of it counts as new', async () => {
+    // A line diff holds both versions whole (git took ~500 MB for a 300 MB file): above the
+    // limit git calls the file binary, and the scan reads all of it (fail closed).
+    const r = tempRepo();
+    const big = Buffer.alloc(LINE_DIFF_MAX_BYTES + 1024, 'line of text\n');
+    r.write('big.txt', big);
+    r.write('small.txt', 'one\n');
+    r.commitAll('base');
+    r.write('big.txt', Buffer.concat([big, Buffer.from('added\n')]));
+    r.write('small.txt', 'one\ntwo\n');
+    r.git('add', '-A');
+    const changes = await readStagedChanges(r.dir);
+    expect(changes.map((c) => [c.path, c.binaryDiff, c.added])).toEqual([
+      ['big.txt', true, []],
+      ['small.txt', false, [{ start: 2, end: 2 }]],
+    ]);
   });
 });
