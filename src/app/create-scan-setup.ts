@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, placeText } from '../config/load-config.js';
 import { ENCODED_KEYWORDS } from '../engine/decode/encoded-keywords.js';
 import type { ResolvedConfig } from '../model/config.js';
 import type { CompiledPack } from '../model/rule.js';
@@ -36,7 +36,12 @@ export async function createScanSetup(options: SetupOptions): Promise<LoadedSetu
   });
   const files = [...config.rulePacks, ...(options.rulePacks ?? [])];
   const user: PackSource[] = [];
-  for (const file of files) user.push({ spec: await loadRulePack(file), file });
+  for (const [i, file] of files.entries()) {
+    // A pack the config names is named by its place there; one from --rules by its path.
+    const place = config.rulePackPlaces?.[i];
+    const named = place === undefined ? undefined : { at: placeText(place), what: 'rule pack' };
+    user.push({ spec: await loadRulePack(file, named), file });
+  }
   return compileSetup(config, user);
 }
 

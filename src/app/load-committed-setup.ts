@@ -1,7 +1,13 @@
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BASELINE_FILE_NAME, baselineFromText } from '../config/load-baseline.js';
-import { CONFIG_FILE_NAME, configFromText, resolveConfig } from '../config/load-config.js';
+import {
+  CONFIG_FILE_NAME,
+  configFromText,
+  placeText,
+  resolveConfig,
+} from '../config/load-config.js';
 import type { CommitFiles } from '../git/commit-files.js';
+import type { ValuePlace } from '../model/config.js';
 import { isKeyguardError, KeyguardError } from '../model/errors.js';
 import type { Baseline } from '../model/finding.js';
 import type { PackSource } from '../rules/compile-pack.js';
@@ -78,11 +84,21 @@ export async function loadCommittedSetup(options: CommittedSetupOptions): Promis
   const must = async (
     file: string,
     code: 'CONFIG_INVALID' | 'RULE_PACK_INVALID' | 'BASELINE_INVALID',
+    /** Where the config names the file, and what it is: named instead of the path (a config value). */
+    named?: { place: ValuePlace; what: string },
   ) => {
     const text = await read(file);
-    if (text === undefined) throw new KeyguardError(code, `${label(file)}: file not found`);
+    if (text === undefined)
+      throw new KeyguardError(
+        code,
+        named === undefined
+          ? `${label(file)}: file not found`
+          : `${placeText(named.place, label)}: ${named.what} file not found`,
+      );
     return text;
   };
+  const placed = (place: ValuePlace | undefined, what: string) =>
+    place === undefined ? undefined : { place, what };
 
   const configFile = options.configFile ?? join(root, CONFIG_FILE_NAME);
   const configText =
@@ -100,16 +116,25 @@ export async function loadCommittedSetup(options: CommittedSetupOptions): Promis
         });
 
   const user: PackSource[] = [];
-  for (const file of [...config.rulePacks, ...(options.rulePacks ?? [])])
+  for (const [i, file] of [...config.rulePacks, ...(options.rulePacks ?? [])].entries()) {
+    const named = placed(config.rulePackPlaces?.[i], 'rule pack');
     user.push({
-      spec: await rulePackFromText(await must(file, 'RULE_PACK_INVALID'), label(file)),
+      spec: await rulePackFromText(await must(file, 'RULE_PACK_INVALID', named), label(file)),
       file,
     });
+  }
 
   const named = options.baselineFile ?? config.baseline;
   const baselineFile = named ?? join(root, BASELINE_FILE_NAME);
   const baselineText =
-    named === undefined ? await read(baselineFile) : await must(baselineFile, 'BASELINE_INVALID');
+    named === undefined
+      ? await read(baselineFile)
+      : await must(
+          baselineFile,
+          'BASELINE_INVALID',
+          // --baseline is the user's own path; only the config's is a config value.
+          options.baselineFile === undefined ? placed(config.baselinePlace, 'baseline') : undefined,
+        );
   const baseline =
     baselineText === undefined ? undefined : baselineFromText(baselineText, label(baselineFile));
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASELINE_FILE_NAME, loadBaseline } from '../config/load-baseline.js';
+import { placeText } from '../config/load-config.js';
 import { createCredentialCollector } from '../engine/collect-credentials.js';
 import { baselineHashing } from '../filters/baseline-hashing.js';
 import { keepVerified } from '../filters/only-verified.js';
@@ -9,7 +10,7 @@ import { listParentsFirst } from '../git/rev-list.js';
 import type { StagedChange } from '../git/staged-changes.js';
 import type { SourceKind } from '../model/chunk.js';
 import type { CleanBlobs } from '../model/clean-blobs.js';
-import type { EngineHashing } from '../model/config.js';
+import type { EngineHashing, ValuePlace } from '../model/config.js';
 import { KeyguardError } from '../model/errors.js';
 import type { Baseline, BaselineEntry, Severity } from '../model/finding.js';
 import { type Incomplete, UNREAD_REASONS } from '../model/outcome.js';
@@ -163,6 +164,8 @@ async function baselineFor(
   choice: BaselineChoice,
   root: string,
   configured: string | undefined,
+  /** Where the config names it: messages name that place, not the path. */
+  place: ValuePlace | undefined,
 ): Promise<Baseline | undefined> {
   if (choice.kind === 'none') return undefined;
   if (choice.kind === 'entries') {
@@ -171,7 +174,11 @@ async function baselineFor(
       : { version: 2, key: choice.key, entries: choice.entries };
   }
   if (choice.kind === 'file') return loadBaseline(choice.file);
-  if (configured !== undefined) return loadBaseline(configured);
+  if (configured !== undefined)
+    return loadBaseline(
+      configured,
+      place === undefined ? undefined : { at: placeText(place), what: 'baseline' },
+    );
   const fallback = join(root, BASELINE_FILE_NAME);
   return existsSync(fallback) ? loadBaseline(fallback) : undefined;
 }
@@ -368,6 +375,7 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
     options.baseline ?? { kind: 'default' },
     options.configRoot ?? options.root,
     setup.config.baseline,
+    setup.config.baselinePlace,
   );
   const read = {
     filter: packByteFilter(setup.pack),

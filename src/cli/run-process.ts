@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, fstatSync } from 'node:fs';
 import process from 'node:process';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
@@ -46,13 +46,32 @@ function onInterrupt(cleanup: () => void): () => void {
   return () => cleanups.delete(cleanup);
 }
 
+/**
+ * Standard output: open; `quit`, a pipe whose reader closed it (`keyguard tree | head`); `failed`,
+ * any other write error (a full disk, /dev/full, a socket or connection that closed).
+ */
+let stdoutState: 'open' | 'quit' | 'failed' = 'open';
+
+/** Standard output is a pipe (not a socket, file or terminal). */
+function stdoutIsPipe(): boolean {
+  try {
+    return fstatSync(1).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
 /** The command's view of this process: its arguments after the command name, cwd, env, streams. */
 export function processIo(argv: readonly string[]): CommandIo {
   return {
     argv,
     cwd: process.cwd(),
     env: process.env,
-    stdout: { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true },
+    stdout: {
+      // Once the reader has quit or a write failed, the rest of the report goes nowhere.
+      write: (t) => void (stdoutState === 'open' && process.stdout.write(t)),
+      isTTY: process.stdout.isTTY === true,
+    },
     stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true },
     // isatty(0), not process.stdin.isTTY: asking must not create the stream.
     stdinIsTTY: isatty(0),
@@ -74,13 +93,18 @@ export function processIo(argv: readonly string[]): CommandIo {
  */
 export function runProcess(main: () => Promise<number>): void {
   setGitEnvironment(process.env);
-  let outputFailed = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    // A reader that quit (`keyguard tree | head`) is not an error.
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    // Anything else (a full disk, /dev/full, a broken connection) lost part of the report.
-    if (outputFailed) return;
-    outputFailed = true;
+    if (stdoutState !== 'open') return;
+    // A reader that quit (`keyguard tree | head`, a pipe closed before anything was read) chose
+    // not to read the rest: no message, and the exit code is still the scan's verdict (1 with
+    // findings, 2 incomplete), set when the command ends. Exiting here instead would end the run
+    // before its verdict is known: with a key found, exit 0.
+    if (error.code === 'EPIPE' && stdoutIsPipe()) {
+      stdoutState = 'quit';
+      return;
+    }
+    // Anything else (a full disk, /dev/full, a socket whose peer closed) lost part of the report.
+    stdoutState = 'failed';
     process.stderr.write(
       `keyguard: cannot write the report to standard output: ${describeWriteError(error)}\n`,
     );
@@ -91,7 +115,7 @@ export function runProcess(main: () => Promise<number>): void {
   });
   main().then(
     (code) => {
-      process.exitCode = outputFailed ? 2 : code;
+      process.exitCode = stdoutState === 'failed' ? 2 : code;
     },
     (error: unknown) => {
       if (isKeyguardError(error)) {

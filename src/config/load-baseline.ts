@@ -1,6 +1,6 @@
 import { KeyguardError } from '../model/errors.js';
 import type { Baseline, BaselineEntry } from '../model/finding.js';
-import { parseJsonFile, parseJsonText } from '../schema/parse-json-file.js';
+import { type NamedFile, parseJsonFile, parseJsonText } from '../schema/parse-json-file.js';
 
 export const BASELINE_FILE_NAME = '.keyguard-baseline.json';
 
@@ -36,8 +36,8 @@ function entryOf(e: unknown, version: 1 | 2): BaselineEntry | undefined {
  * with its HMAC key, or version 1 (plain sha256 entries, still honoured until rewritten).
  * Messages name the file and the entry, never a value from it.
  */
-export async function loadBaseline(file: string): Promise<Baseline> {
-  return baselineFromData(await parseJsonFile(file, 'BASELINE_INVALID'), file);
+export async function loadBaseline(file: string, named?: NamedFile): Promise<Baseline> {
+  return baselineFromData(await parseJsonFile(file, 'BASELINE_INVALID', named), file);
 }
 
 /** The same checks for a baseline read elsewhere (a commit); `file` names it in errors. */

@@ -7,6 +7,7 @@ import type {
   PathAllowEntry,
   ResolvedConfig,
   UserConfig,
+  ValuePlace,
 } from '../model/config.js';
 import { KeyguardError } from '../model/errors.js';
 import { parseJsonText } from '../schema/parse-json-file.js';
@@ -253,7 +254,8 @@ async function collectLayers(
       );
     const body = await reader.read(target);
     if (body === undefined)
-      throw new KeyguardError('CONFIG_INVALID', `${at}: ${reader.label(target)}: file not found`);
+      // The place, not the path: a path in a config is a config value (see placeText).
+      throw new KeyguardError('CONFIG_INVALID', `${at}: file not found`);
     layers.push(...(await collectLayers(target, body, reader, [...chain, target], 'extends')));
   }
   layers.push({ file, kind, config });
@@ -290,13 +292,15 @@ async function fromLayers(
   today: string,
 ): Promise<ResolvedConfig> {
   if (layers.length === 0) return resolveConfig({}, undefined, today);
-  const { config, origins } = mergeLayers(layers);
+  const { config, origins, places } = mergeLayers(layers);
   // Allowlist regexes run on the linear-time engine: loaded only when there are some.
   if ((config.allowlist?.regexes?.length ?? 0) > 0) await loadUserRegexEngine();
   return {
     ...resolveConfig(config, file ?? layers[layers.length - 1]?.file, today),
     layers: layers.map(({ file: f, kind }) => ({ file: f, kind })),
     origins,
+    rulePackPlaces: places.rules,
+    ...(places.baseline === undefined ? {} : { baselinePlace: places.baseline }),
   };
 }
 
@@ -338,4 +342,13 @@ export async function configFromText(
 ): Promise<ResolvedConfig> {
   const layers = await collectLayers(file, text, reader, [file], 'repository');
   return fromLayers(layers, file, today);
+}
+
+/**
+ * How a message names a file a config names (a rule pack, the baseline): the config file and the
+ * JSON pointer, never the path written there. Config values are never quoted (a careless colleague
+ * pastes a key anywhere, and CI prints the error).
+ */
+export function placeText(place: ValuePlace, label: (file: string) => string = (f) => f): string {
+  return `${label(place.file)}#${place.pointer}`;
 }

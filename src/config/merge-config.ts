@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import type { ConfigLayer, UserConfig } from '../model/config.js';
+import type { ConfigLayer, UserConfig, ValuePlace } from '../model/config.js';
 import { SEVERITIES, type Severity } from '../model/finding.js';
 
 /** A validated layer: its file, its kind and what it says. */
@@ -30,18 +30,22 @@ function stricter(a: Severity, b: Severity): Severity {
 export function mergeLayers(layers: readonly LayerConfig[]): {
   config: UserConfig;
   origins: Map<string, string>;
+  /** Where each merged rule pack, and the baseline, is named: its file and its own pointer there. */
+  places: { rules: ValuePlace[]; baseline?: ValuePlace };
 } {
   const out: Mutable<UserConfig> = {};
   const origins = new Map<string, string>();
   const rules: string[] = [];
+  const places: { rules: ValuePlace[]; baseline?: ValuePlace } = { rules: [] };
   const lists: Record<(typeof LISTS)[number], string[]> = { enableRules: [], disableRules: [] };
   const allow: Record<string, unknown[]> = { paths: [], secrets: [], regexes: [] };
   const accounts: Record<string, unknown[]> = { own: [], allow: [] };
   for (const layer of layers) {
     const c = layer.config;
     const base = dirname(layer.file);
-    for (const r of c.rules ?? []) {
+    for (const [i, r] of (c.rules ?? []).entries()) {
       origins.set(`/rules/${rules.length}`, layer.file);
+      places.rules.push({ file: layer.file, pointer: `/rules/${i}` });
       rules.push(resolve(base, r));
     }
     for (const list of LISTS)
@@ -72,6 +76,7 @@ export function mergeLayers(layers: readonly LayerConfig[]): {
     if (c.baseline !== undefined) {
       out.baseline = resolve(base, c.baseline);
       origins.set('/baseline', layer.file);
+      places.baseline = { file: layer.file, pointer: '/baseline' };
     }
   }
   if (rules.length > 0) out.rules = rules;
@@ -85,7 +90,7 @@ export function mergeLayers(layers: readonly LayerConfig[]): {
     ACCOUNTS.filter((k) => (accounts[k]?.length ?? 0) > 0).map((k) => [k, accounts[k]]),
   );
   if (Object.keys(acc).length > 0) out.accounts = acc as NonNullable<UserConfig['accounts']>;
-  return { config: out as UserConfig, origins };
+  return { config: out as UserConfig, origins, places };
 }
 
 /** What a user-level config may set: only what adds detection or tightens the gate. */

@@ -109,6 +109,16 @@ export interface ResolvedConfig {
   readonly layers?: readonly ConfigLayer[];
   /** JSON pointer of each merged value (`/failOn`, `/rules/0`) → the file it came from. */
   readonly origins?: ReadonlyMap<string, string>;
+  /** Where each of `rulePacks` is named (same order): messages name the place, never the path. */
+  readonly rulePackPlaces?: readonly ValuePlace[];
+  /** Where `baseline` is named. */
+  readonly baselinePlace?: ValuePlace;
+}
+
+/** A value's place in a configuration file: the file and the JSON pointer within it. */
+export interface ValuePlace {
+  readonly file: string;
+  readonly pointer: string;
 }
 
 /** One file of a layered configuration. */

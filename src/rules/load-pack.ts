@@ -1,6 +1,6 @@
 import { KeyguardError } from '../model/errors.js';
 import type { RulePackSpec } from '../model/rule.js';
-import { parseJsonFile, parseJsonText } from '../schema/parse-json-file.js';
+import { type NamedFile, parseJsonFile, parseJsonText } from '../schema/parse-json-file.js';
 import { userRegexProblem } from '../schema/user-regex.js';
 import { loadUserRegexEngine } from '../schema/user-regex-engine.js';
 import { validateJson } from '../schema/validate-json.js';
@@ -57,8 +57,8 @@ function semanticProblems(spec: RulePackSpec, file: string): string[] {
 }
 
 /** Reads a user rule pack and validates it (schema, ids, regexes), reporting every error at once. */
-export async function loadRulePack(file: string): Promise<RulePackSpec> {
-  return rulePackFromData(await parseJsonFile(file, 'RULE_PACK_INVALID'), file);
+export async function loadRulePack(file: string, named?: NamedFile): Promise<RulePackSpec> {
+  return rulePackFromData(await parseJsonFile(file, 'RULE_PACK_INVALID', named), file);
 }
 
 /** The same validation for a rule pack read elsewhere (a commit); `file` names it in errors. */

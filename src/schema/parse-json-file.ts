@@ -9,21 +9,40 @@ function positionToLineColumn(text: string, position: number): string {
   return `line ${line}, column ${column}`;
 }
 
-/** Reads and parses a JSON file; every failure is one line naming the file. */
-export async function parseJsonFile(file: string, code: ErrorCode): Promise<unknown> {
+/**
+ * A file another file names: the place that names it (`.keyguard.json#/rules/0`) and what it is
+ * (`rule pack`). Read failures then name that place instead of the path, a config value.
+ */
+export interface NamedFile {
+  readonly at: string;
+  readonly what: string;
+}
+
+/** Reads and parses a JSON file; every failure is one line naming the file (or where it is named). */
+export async function parseJsonFile(
+  file: string,
+  code: ErrorCode,
+  named?: NamedFile,
+): Promise<unknown> {
+  const fail = (reason: string, cause?: unknown): never => {
+    throw new KeyguardError(
+      code,
+      named === undefined ? `${file}: ${reason}` : `${named.at}: ${named.what} ${reason}`,
+      cause === undefined ? {} : { cause },
+    );
+  };
   let text: string | undefined;
   try {
     // Synchronous: a config is small, and fs/promises would load more of Node on every start.
     text = readRegularFile(file);
   } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
-    throw new KeyguardError(code, `${file}: ${reason}`, { cause: error });
+    const errno = (error as NodeJS.ErrnoException).code;
+    const missing = errno === 'ENOENT' || errno === 'ENOTDIR';
+    fail(missing ? 'file not found' : `${named === undefined ? '' : 'file '}cannot be read`, error);
   }
   if (text === undefined)
-    throw new KeyguardError(
-      code,
-      `${file}: not a regular file (a FIFO, socket or device): not read`,
+    return fail(
+      `${named === undefined ? '' : 'file is '}not a regular file (a FIFO, socket or device): not read`,
     );
   return parseJsonText(text, file, code);
 }

@@ -141,7 +141,7 @@ describe('loadCommittedSetup', () => {
           today: '2025-06-01',
         }),
       ),
-    ).toBe(`packs/missing.json (base commit ${bad.slice(0, 12)}): file not found`);
+    ).toBe(`.keyguard.json (base commit ${bad.slice(0, 12)})#/rules/0: rule pack file not found`);
     const invalid = s.commit({ '.keyguard.json': '{ "failOn": "often" }' }, 'c2');
     expect(
       await failure(async () =>

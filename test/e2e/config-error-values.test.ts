@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/rules/expand-placeholders.js';
@@ -173,5 +173,39 @@ describe('error messages never quote config or rule-pack values', () => {
     );
     const names = runCli(['tree', dir.path, '--config', file('n.json', json({ maxFilesize: 1 }))]);
     expect(names.stderr).toContain("#: unknown property 'maxFilesize'");
+  });
+});
+
+describe('files a config names that are not there', () => {
+  // A path in a config is a config value like any other: a colleague pastes a key where the
+  // baseline's name goes, or a pull request names a file with escape sequences. The message names
+  // the config file and the key that holds the path, on one line, and never the path.
+  const hostile = `${key.id}/${key.secret}\u001b]0;pwned\u0007\n${token}.json`;
+  const CASES: [string, Record<string, unknown>, string, number][] = [
+    [
+      'a rule pack',
+      { rules: ['packs/real.json', hostile] },
+      '#/rules/1: rule pack file not found',
+      2,
+    ],
+    ['the baseline', { baseline: hostile }, '#/baseline: baseline file not found', 2],
+    ['an extended file', { extends: [`./${hostile}`] }, '#/extends/0: file not found', 2],
+  ];
+
+  it.each(CASES)('%s', (_label, config, problem, code) => {
+    const root = join(dir.path, `named-${n++}`);
+    mkdirSync(join(root, 'packs'), { recursive: true });
+    writeFileSync(join(root, 'packs', 'real.json'), pack([rule('widget')]));
+    writeFileSync(join(root, '.keyguard.json'), json(config));
+    writeFileSync(join(root, 'scan.txt'), 'nothing to see\n');
+    for (const args of [
+      ['tree', 'scan.txt'],
+      ['tree', 'scan.txt', '--format', 'json'],
+    ]) {
+      const r = runCli(args, { cwd: root });
+      expect(r.code, r.stderr).toBe(code);
+      expect(r.stderr).toBe(`keyguard: ${join(root, '.keyguard.json')}${problem}\n`);
+      expect(leaked(r.stdout + r.stderr)).toEqual([]);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -160,6 +160,62 @@ describe('writing the report', () => {
     );
     expect(res.stderr).toBe('');
     expect(res.stdout.trim()).toBe('1');
+  });
+
+  it('a pipe closed before anything is read: quiet, and the exit code is still the verdict', () => {
+    const r = tempRepo();
+    r.write('creds.ini', credentialsFile(fakeCredentials(107)));
+    r.write('clean.txt', 'nothing here\n');
+    r.git('add', '-A');
+    // `true` exits at once: every write of the report meets a pipe with no reader.
+    const run = (args: string) =>
+      spawnSync('bash', ['-c', `node "${CLI}" ${args} | true; echo "\${PIPESTATUS[0]}"`], {
+        cwd: r.dir,
+        env: r.env,
+        encoding: 'utf8',
+      });
+    for (const format of ['human', 'json', 'sarif']) {
+      const found = run(`tree . --format ${format}`);
+      expect(found.stderr, format).toBe('');
+      expect(found.stdout.trim(), format).toBe('1');
+    }
+    const clean = run('tree clean.txt');
+    expect(clean.stderr).toBe('');
+    expect(clean.stdout.trim()).toBe('0');
+  });
+
+  it('a socket whose reader closed it is a lost report: one line, exit 2, even when clean', async () => {
+    // Only a pipe's reader can quit on purpose (| head). A socket on standard output (a log
+    // collector, a service) that closes has not received the report: the gate must not pass.
+    const r = tempRepo();
+    r.write('creds.ini', credentialsFile(fakeCredentials(108)));
+    r.write('clean.txt', 'nothing here\n');
+    r.git('add', '-A');
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((done) => {
+        // Node's 'pipe' stdio is a socket pair; its reading end is closed before the scan writes.
+        const child = spawn(process.execPath, [CLI, ...args], {
+          cwd: r.dir,
+          env: r.env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout.destroy();
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString('utf8');
+        });
+        child.on('close', (code) => done({ code, stderr }));
+      });
+    for (const args of [
+      ['tree', 'creds.ini'],
+      ['tree', 'clean.txt'],
+    ]) {
+      const res = await run(args);
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.stderr).toBe(
+        'keyguard: cannot write the report to standard output: the reader closed the pipe (EPIPE)\n',
+      );
+    }
   });
 
   it('--output and baseline --output refuse a symbolic link (its target untouched)', () => {
