@@ -72,9717 +72,8 @@ var init_errors = __esm({
   }
 });
 
-// src/engine/first-index.ts
-function firstIndex(length, reached) {
-  let lo = 0;
-  let hi = length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (reached(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-function lowerBound(sorted, value) {
-  return firstIndex(sorted.length, (i) => sorted[i] >= value);
-}
-var init_first_index = __esm({
-  "src/engine/first-index.ts"() {
-    "use strict";
-  }
-});
-
-// src/engine/entropy.ts
-function shannonEntropy(value) {
-  if (value.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (let i = 0; i < value.length; i++) {
-    const code18 = value.charCodeAt(i);
-    counts.set(code18, (counts.get(code18) ?? 0) + 1);
-  }
-  let bits = 0;
-  for (const count of counts.values()) {
-    const p = count / value.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
-var init_entropy = __esm({
-  "src/engine/entropy.ts"() {
-    "use strict";
-  }
-});
-
-// src/engine/value-checks.ts
-function isSequential(value) {
-  if (value.length < 8) return false;
-  const folded = value.toLowerCase();
-  let steps = 0;
-  for (let i = 1; i < folded.length; i++) {
-    const d = folded.charCodeAt(i) - folded.charCodeAt(i - 1);
-    if (d === 1 || d === -1) steps++;
-  }
-  if (steps / (folded.length - 1) > 0.5) return true;
-  const repeated = /^(.{1,8}?)\1+/.exec(folded);
-  if (repeated !== null && repeated[0].length >= folded.length * 0.75) return true;
-  const head = folded.slice(0, 12);
-  const tail2 = folded.slice(-12);
-  return [BASE32.toLowerCase(), ALPHABET, DIGITS, KEYBOARD].some(
-    (run) => run.includes(head) || run.includes(tail2)
-  );
-}
-function isWordLike(body) {
-  if (!/^[A-Z]+$/.test(body)) return false;
-  let common = 0;
-  for (let i = 1; i < body.length; i++) {
-    if (COMMON_BIGRAMS.has(body.slice(i - 1, i + 1))) common++;
-  }
-  return common >= body.length - 3;
-}
-function isWordy(value) {
-  const folded = value.toUpperCase();
-  let common = 0;
-  for (let i = 1; i < folded.length; i++) {
-    if (COMMON_BIGRAMS.has(folded.slice(i - 1, i + 1))) common++;
-  }
-  return common >= (folded.length - 1) * 0.7;
-}
-function isPlausibleValue(kind, value, minEntropy) {
-  if (shannonEntropy(value) < minEntropy) return false;
-  switch (kind) {
-    case "key-id":
-    case "identifier": {
-      const body = value.slice(4);
-      return !isSequential(body) && !isWordLike(body);
-    }
-    case "secret":
-      if (HEX_ONLY.test(value)) return false;
-      if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9+/]/.test(value)) return false;
-      return !isSequential(value) && !isWordy(value);
-    case "session-token":
-      return /[a-z]/.test(value) && /[A-Z]/.test(value) && AWS_TOKEN_MARK.test(value.slice(0, 64));
-    case "pair":
-      return true;
-  }
-}
-var HEX_ONLY, AWS_TOKEN_MARK, BASE32, ALPHABET, DIGITS, KEYBOARD, COMMON_BIGRAMS;
-var init_value_checks = __esm({
-  "src/engine/value-checks.ts"() {
-    "use strict";
-    init_entropy();
-    HEX_ONLY = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
-    AWS_TOKEN_MARK = /YXdz|b3JpZ2lu/;
-    BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    ALPHABET = "abcdefghijklmnopqrstuvwxyz";
-    DIGITS = "0123456789";
-    KEYBOARD = "qwertyuiopasdfghjklzxcvbnm";
-    COMMON_BIGRAMS = new Set(
-      "TH HE IN ER AN RE ON AT EN ND TI ES OR TE OF ED IS IT AL AR ST TO NT NG SE HA AS OU IO LE VE CO ME DE HI RI RO IC NE EA RA CE LI CH LL BE MA SI OM UR CA EL TA LA NS DI FO HO PE EC PR NO CT US AC OT IL TR LY NC ET UT SS SO RS UN LO WA GE IE WH EE WI EM AD OL RT PO WE NA UL NI TS MO OW PA IM MI AI SH IR SU ID OS IV IA AM FI CI VI PL IG TU EV LD RY MP FE BL AB GH TY OP WO SA AY EX KE FR OO AV AG IF AP GR OD BO SP RD DO UC BU EI OV BY RM EP TT OC FA EF CU RN SC GI DA CR CL DU GA QU UE FF BA UM PP UP LU GO HT RU UG DS LT PI RC RR EG AU CK MU BR BI PT AK PU UI RG IB TL KI RK OB MM FU PH OG MS MB IP UB OI RL GU DR HR CC TW FT WN NU AF HU NN EO VO RV NF XP AW SM".split(" ")
-    );
-  }
-});
-
-// src/filters/baseline-hashing.ts
-function legacyTokens(entries) {
-  const tokens = /* @__PURE__ */ new Map();
-  for (const e of entries) {
-    if (e.secretHash !== void 0 && !tokens.has(e.secretHash))
-      tokens.set(e.secretHash, `legacy:${tokens.size}`);
-  }
-  return tokens;
-}
-function baselineHashing(baseline, key) {
-  const legacy = baseline === void 0 ? /* @__PURE__ */ new Map() : legacyTokens(baseline.entries);
-  const k = key ?? baseline?.key;
-  return { ...k === void 0 ? {} : { key: k }, ...legacy.size === 0 ? {} : { legacy } };
-}
-var init_baseline_hashing = __esm({
-  "src/filters/baseline-hashing.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/finding.ts
-var SEVERITIES;
-var init_finding = __esm({
-  "src/model/finding.ts"() {
-    "use strict";
-    SEVERITIES = ["critical", "high", "medium", "low", "info"];
-  }
-});
-
-// src/model/path-text.ts
-import { isUtf8 } from "node:buffer";
-function sequenceLength(b, i) {
-  const c = b[i] ?? 0;
-  if (c < 128) return 1;
-  const cont = (k) => ((b[i + k] ?? 0) & 192) === 128;
-  const next = b[i + 1] ?? 0;
-  if (c >= 194 && c <= 223) return cont(1) ? 2 : 0;
-  if (c >= 224 && c <= 239) {
-    if (c === 224 && next < 160 || c === 237 && next > 159) return 0;
-    return cont(1) && cont(2) ? 3 : 0;
-  }
-  if (c >= 240 && c <= 244) {
-    if (c === 240 && next < 144 || c === 244 && next > 143) return 0;
-    return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  }
-  return 0;
-}
-function pathText(bytes) {
-  if (isUtf8(bytes)) return { path: bytes.toString("utf8") };
-  let path = "";
-  let i = 0;
-  while (i < bytes.length) {
-    const n = sequenceLength(bytes, i);
-    if (n === 0) {
-      path += `\\x${(bytes[i] ?? 0).toString(16).padStart(2, "0")}`;
-      i++;
-    } else {
-      path += bytes.toString("utf8", i, i + n);
-      i += n;
-    }
-  }
-  return { path, pathBytes: bytes.toString("base64") };
-}
-var init_path_text = __esm({
-  "src/model/path-text.ts"() {
-    "use strict";
-  }
-});
-
-// src/sources/archive/ends-as-zip.ts
-function endsAsZip(tail2) {
-  const floor = Math.max(0, tail2.length - ZIP_TAIL_BYTES);
-  let at = tail2.length - 22;
-  while (at >= floor) {
-    at = tail2.lastIndexOf(END_RECORD, at);
-    if (at < floor) return false;
-    if (at + 22 + tail2.readUInt16LE(at + 20) === tail2.length) return true;
-    at--;
-  }
-  return false;
-}
-var ZIP_TAIL_BYTES, END_RECORD;
-var init_ends_as_zip = __esm({
-  "src/sources/archive/ends-as-zip.ts"() {
-    "use strict";
-    ZIP_TAIL_BYTES = 22 + 65535;
-    END_RECORD = Buffer.from([80, 75, 5, 6]);
-  }
-});
-
-// src/sources/archive/sniff-archive.ts
-function sniffArchive(head) {
-  if (head.length >= 4 && head[0] === 80 && head[1] === 75) {
-    if (head[2] === 3 && head[3] === 4 || head[2] === 5 && head[3] === 6) {
-      return "zip";
-    }
-  }
-  if (head.length >= 10 && head[0] === 31 && head[1] === 139 && head[2] === 8) {
-    if (((head[3] ?? 0) & 224) === 0) return "gzip";
-  }
-  if (head[0] === 37 && head.length >= 6 && head.subarray(0, 5).equals(PDF_HEADER)) {
-    const digit = head[5] ?? 0;
-    if (digit >= 48 && digit <= 57) return "pdf";
-  }
-  if (head[0] === 137 && head.length >= 8 && head.subarray(0, 8).equals(PNG_SIGNATURE))
-    return "png";
-  if (head.length >= SNIFF_BYTES && isTarHeader(head)) return "tar";
-  return void 0;
-}
-function isTarHeader(block) {
-  if (block.toString("latin1", TAR_MAGIC_OFFSET, TAR_MAGIC_OFFSET + 5) !== "ustar") return false;
-  const recorded = readOctal(block, TAR_CHECKSUM_OFFSET, 8);
-  if (recorded === void 0) return false;
-  let unsigned = 8 * 32;
-  let signed = 8 * 32;
-  for (let i = 0; i < 512; i++) {
-    if (i >= TAR_CHECKSUM_OFFSET && i < TAR_CHECKSUM_OFFSET + 8) continue;
-    const b = block[i] ?? 0;
-    unsigned += b;
-    signed += b > 127 ? b - 256 : b;
-  }
-  return recorded === unsigned || recorded === signed;
-}
-function readOctal(block, offset, length) {
-  const text3 = block.toString("latin1", offset, offset + length).replace(/[\0 ]+$/, "").replace(/^[ ]+/, "");
-  return /^[0-7]{1,7}$/.test(text3) ? Number.parseInt(text3, 8) : void 0;
-}
-var PDF_HEADER, PNG_SIGNATURE, SNIFF_BYTES, TAR_MAGIC_OFFSET, TAR_CHECKSUM_OFFSET;
-var init_sniff_archive = __esm({
-  "src/sources/archive/sniff-archive.ts"() {
-    "use strict";
-    PDF_HEADER = Buffer.from("%PDF-");
-    PNG_SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-    SNIFF_BYTES = 512;
-    TAR_MAGIC_OFFSET = 257;
-    TAR_CHECKSUM_OFFSET = 148;
-  }
-});
-
-// src/sources/archive/sniff-unopened.ts
-function sniffUnopened(head) {
-  for (const f of UNOPENED) {
-    if (head.length < f.magic.length || f.magic.some((b, i) => head[i] !== b)) continue;
-    if (f.name === "bzip2") {
-      const level = head[3] ?? 0;
-      const block = head.toString("latin1", 4, 10);
-      if (level < 49 || level > 57 || block !== "1AY&SY" && block !== "rE8P\x90")
-        continue;
-    }
-    return f.name;
-  }
-  return void 0;
-}
-function unopenedDetail(format) {
-  return `${format} compressed data: keyguard does not open this format, so what it holds was not read (its raw bytes were scanned)`;
-}
-var UNOPENED;
-var init_sniff_unopened = __esm({
-  "src/sources/archive/sniff-unopened.ts"() {
-    "use strict";
-    UNOPENED = [
-      { name: "bzip2", magic: [66, 90, 104] },
-      { name: "xz", magic: [253, 55, 122, 88, 90, 0] },
-      { name: "zstd", magic: [40, 181, 47, 253] },
-      { name: "7z", magic: [55, 122, 188, 175, 39, 28] },
-      { name: "rar", magic: [82, 97, 114, 33, 26, 7] },
-      { name: "lz4", magic: [4, 34, 77, 24] }
-    ];
-  }
-});
-
-// src/sources/byte-scan.generated.ts
-var BYTE_SCAN_WASM;
-var init_byte_scan_generated = __esm({
-  "src/sources/byte-scan.generated.ts"() {
-    "use strict";
-    BYTE_SCAN_WASM = "AGFzbQEAAAABEwNgA39/fwF/YAF/AX9gAn9/AX8DBQQAAAECBQMBAGQGBgF/AUEACwcaAwZtZW1vcnkCAAZtYXhSdW4DAARzY2FuAAMK2QYEWgEDf0GABCAAQQV0aiEDIAMtAAAhBCABIARqIAJLBEBBAA8LQQAhBQJAA0AgBSAETw0BIAEgBWotAAAgA0EBaiAFai0AAEcEQEEADwsgBUEBaiEFDAALC0EBC20DAX8BfgJ/AkADQCAARQ0BIABoIQMgACAAQQFrcSEAQYACIANBA3RqKQMAIQQCQANAIARQDQEgBHqnIQUgBCAEQgF9gyEEIAUgASACEAAEQCAGQYAUIAVBAnRqKAIAciEGCwwACwsMAAsLIAYLNwAgAEHBAGtBGkkgAEHhAGtBGklyIABBMGtBCkkgAEErRiAAQS9GciAAQdwARiAAQSVGcnJycgvVBAQBfwZ7B38DeyAAIQL9DAAAAAAAAAAAAAAAAAAAAAAhBwJAA0AgAkEQaiABSw0BIAL9AAQAIQMgAkEBav0ABAAhBCACQQJq/QAEACEFIAcgA/0MAAAAAAAAAAAAAAAAAAAAAP0j/VAhB/0MDw8PDw8PDw8PDw8PDw8PDyEQIAMgEP1OIREgA0EE/a0BIBD9TiESQQD9AAQAIBH9DkEQ/QAEACAS/Q79TkEg/QAEACAEIBD9Tv0OQTD9AAQAIARBBP2tASAQ/U79Dv1OQfAA/QAEACAFIBD9Tv0OQYAB/QAEACAFQQT9rQEgEP1O/Q79Tv1O/U4hBiAG/VMEQEHAACAG/QsEACAG/QwAAAAAAAAAAAAAAAAAAAAA/ST9ZCENAkADQCANRQ0BIA1oIQ4gDSANQQFrcSENIAxBwAAgDmotAAAgAiAOaiABEAFyIQwMAAsLC0HQAP0ABAAgEf0OQeAA/QAEACAS/Q79Tv0MAAAAAAAAAAAAAAAAAAAAAP0kIQggCP1kIQkgCUH//wNGBEAgCkEQaiEKBSAKIAlBf3NoaiEKIAogC0sEQCAKIQsLIAlB//8DcyEPIA9nQRBrIQoLIAogC0sEQCAKIQsLIAJBEGohAgwACwsCQANAIAIgAU8NASACLQAAIQ8gD0UEQP0M/////////////////////yEHCyAPEAIEQCAKQQFqIQogCiALSwRAIAohCwsFQQAhCgsgDEH/ASACIAEQAXIhDCACQQFqIQIMAAsLIAskACAH/VMEQCAMQYCAgIAEciEMCyAMCw==";
-  }
-});
-
-// src/sources/byte-scan.ts
-function wasmModule() {
-  if (compiled === void 0) {
-    try {
-      if (wasm === void 0) throw new Error("no WebAssembly");
-      compiled = new wasm.Module(Buffer.from(BYTE_SCAN_WASM, "base64"));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled ?? void 0;
-}
-function bucketsOf(words) {
-  const keys = words.map((w) => `${w[1] === 0 ? "w" : "a"}${String.fromCharCode(w[0])}`);
-  const wide = [...new Set(keys.filter((k) => k.startsWith("w")))].sort();
-  const narrow = [...new Set(keys.filter((k) => k.startsWith("a")))].sort();
-  const wideBuckets = wide.length === 0 ? 0 : WIDE_BUCKETS;
-  const narrowBuckets = BUCKETS - wideBuckets;
-  return keys.map(
-    (k) => k.startsWith("w") ? narrowBuckets + wide.indexOf(k) % wideBuckets : Math.floor(narrow.indexOf(k) * narrowBuckets / narrow.length)
-  );
-}
-function writeTables(mem, words, bits) {
-  const view = new DataView(mem.buffer);
-  mem.fill(0, 0, ARENA_OFFSET);
-  mem.set(RUN_LO, 80);
-  mem.set(RUN_HI, 96);
-  view.setInt32(160, words.length, true);
-  const buckets = bucketsOf(words);
-  words.forEach((w, index) => {
-    const b = buckets[index];
-    const bit = 1 << b;
-    TABLES.forEach(([lo, hi], k) => {
-      const byte = w[k];
-      for (let n = 0; n < 16; n++) {
-        if (byte === void 0 || (byte & 15) === n) mem[lo + n] = mem[lo + n] | bit;
-        if (byte === void 0 || byte >> 4 === n) mem[hi + n] = mem[hi + n] | bit;
-      }
-    });
-    view.setBigUint64(
-      256 + b * 8,
-      view.getBigUint64(256 + b * 8, true) | 1n << BigInt(index),
-      true
-    );
-    mem[512 + index * 32] = w.length;
-    mem.set(w, 512 + index * 32 + 1);
-    view.setInt32(2560 + index * 4, bits[index], true);
-  });
-}
-function createByteScanner(words, bits = words.map((_, i) => 2 ** i)) {
-  if (words.length > MAX_WORDS || words.some((w) => w.length === 0 || w.length > MAX_WORD_BYTES))
-    return void 0;
-  const allBits = 2 ** MAX_BITS - 1;
-  if (bits.length !== words.length || bits.some((b) => !Number.isInteger(b) || b <= 0 || (b & allBits) !== b))
-    return void 0;
-  const module = wasmModule();
-  if (module === void 0) return void 0;
-  const exports = new wasm.Instance(module).exports;
-  const mem = new Uint8Array(exports.memory.buffer);
-  writeTables(mem, words, bits);
-  const arena = Buffer.from(exports.memory.buffer, ARENA_OFFSET, ARENA_BYTES);
-  const scan3 = (start, end) => {
-    const hits = exports.scan(ARENA_OFFSET + start, ARENA_OFFSET + end);
-    return {
-      words: hits & ~NUL_BIT,
-      nul: (hits & NUL_BIT) !== 0,
-      maxRun: exports.maxRun.value
-    };
-  };
-  return {
-    arena,
-    scan: scan3,
-    scanBytes(buf, start, end) {
-      if (buf.buffer === exports.memory.buffer) {
-        return scan3(buf.byteOffset - ARENA_OFFSET + start, buf.byteOffset - ARENA_OFFSET + end);
-      }
-      if (end - start > ARENA_BYTES) throw new RangeError("scanBytes: more than one arena");
-      buf.copy(arena, 0, start, end);
-      return scan3(0, end - start);
-    }
-  };
-}
-var MAX_WORDS, MAX_BITS, MAX_WORD_BYTES, ARENA_OFFSET, ARENA_BYTES, NUL_BIT, BUCKETS, wasm, compiled, RUN_LO, RUN_HI, TABLES, WIDE_BUCKETS;
-var init_byte_scan = __esm({
-  "src/sources/byte-scan.ts"() {
-    "use strict";
-    init_byte_scan_generated();
-    MAX_WORDS = 64;
-    MAX_BITS = 30;
-    MAX_WORD_BYTES = 31;
-    ARENA_OFFSET = 65536;
-    ARENA_BYTES = 4 * 1024 * 1024;
-    NUL_BIT = 1073741824;
-    BUCKETS = 8;
-    wasm = globalThis.WebAssembly;
-    RUN_LO = [10, 14, 14, 14, 14, 15, 14, 14, 14, 14, 12, 5, 20, 4, 4, 5];
-    RUN_HI = [0, 0, 1, 2, 4, 24, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0];
-    TABLES = [
-      [0, 16],
-      [32, 48],
-      [112, 128]
-    ];
-    WIDE_BUCKETS = 2;
-  }
-});
-
-// src/sources/archive/archive-limits.ts
-var MiB, DEFAULT_ARCHIVE_LIMITS;
-var init_archive_limits = __esm({
-  "src/sources/archive/archive-limits.ts"() {
-    "use strict";
-    MiB = 1024 * 1024;
-    DEFAULT_ARCHIVE_LIMITS = Object.freeze({
-      maxDepth: 8,
-      maxEntries: 1e5,
-      maxTotalBytes: 1024 * MiB,
-      maxRatio: 200,
-      ratioFloorBytes: 16 * MiB,
-      maxBufferedBytes: 64 * MiB
-    });
-  }
-});
-
-// src/sources/archive/expansion-budget.ts
-var ExpansionBudget;
-var init_expansion_budget = __esm({
-  "src/sources/archive/expansion-budget.ts"() {
-    "use strict";
-    ExpansionBudget = class {
-      limits;
-      /** Members seen in every container. */
-      entries = 0;
-      /** Bytes produced by decompression. */
-      expanded = 0;
-      /** Bytes of stream-fed zips held in memory right now. */
-      buffered = 0;
-      /** Set when a per-file bound is reached: nothing more of this file is read. */
-      halted = false;
-      constructor(limits) {
-        this.limits = limits;
-      }
-      /** Counts one member; false (and halted) once there are more than `maxEntries`. */
-      countEntry() {
-        this.entries += 1;
-        if (this.entries > this.limits.maxEntries) this.halted = true;
-        return !this.halted;
-      }
-    };
-  }
-});
-
-// src/sources/archive/member-scope.ts
-var ArchiveStop, MemberScope;
-var init_member_scope = __esm({
-  "src/sources/archive/member-scope.ts"() {
-    "use strict";
-    ArchiveStop = class extends Error {
-      constructor() {
-        super("archive member stopped");
-        this.name = "ArchiveStop";
-      }
-    };
-    MemberScope = class {
-      path;
-      parent;
-      #stopped = false;
-      #skip;
-      constructor(path, parent) {
-        this.path = path;
-        this.parent = parent;
-      }
-      /** The skip to report for this member once it has been handled, if it stopped for a reason of its own. */
-      get skip() {
-        return this.#skip;
-      }
-      /** True when this member, or any member it is read from, has stopped. */
-      get stopped() {
-        for (let scope = this; scope !== void 0; scope = scope.parent) {
-          if (scope.#stopped) return true;
-        }
-        return false;
-      }
-      /**
-       * Marks the member stopped and returns the error to throw. With a reason, this member's skip is
-       * reported after it; without one, the container reports the fault itself (a tar broken inside
-       * an entry breaks the whole tar, so the tar says so once).
-       */
-      stop(reason, detail) {
-        this.#stopped = true;
-        if (reason !== void 0 && this.#skip === void 0) {
-          this.#skip = { kind: "skipped", path: this.path, reason, detail: detail ?? "" };
-        }
-        return new ArchiveStop();
-      }
-      static isStop(error) {
-        return error instanceof ArchiveStop;
-      }
-    };
-  }
-});
-
-// src/sources/archive/office-text.ts
-function isOfficeTextPart(name) {
-  return TEXT_PART.test(name) && !NO_TEXT.test(name);
-}
-async function* officeText(source) {
-  const view = new TextView();
-  for await (const piece of source) {
-    view.feed(piece);
-    yield* view.take();
-  }
-  view.end();
-  yield* view.take();
-}
-function nextOf(piece, from, a, b, c = a) {
-  let i = from;
-  while (i < piece.length) {
-    const byte = piece[i];
-    if (byte === a || byte === b || byte === c) break;
-    i++;
-  }
-  return i;
-}
-function endMatch(matched, b, dash) {
-  if (b === dash) return matched >= 2 ? 2 : matched + 1;
-  if (b === GT && matched === 2) return 3;
-  return 0;
-}
-function decodeEntity(name) {
-  const named = NAMED[name];
-  if (named !== void 0) return String.fromCharCode(named);
-  if (!name.startsWith("#")) return void 0;
-  const hex2 = name[1] === "x" || name[1] === "X";
-  const digits = name.slice(hex2 ? 2 : 1);
-  if (digits === "" || !(hex2 ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits)) return void 0;
-  const code18 = Number.parseInt(digits, hex2 ? 16 : 10);
-  if (code18 < 32 || code18 > 1114111 || code18 >= 55296 && code18 <= 57343) return void 0;
-  return String.fromCodePoint(code18);
-}
-var TEXT_PART, NO_TEXT, LT, GT, AMP, SEMI, LF2, TAB, SPACE, QUOTE, APOS, LINE_BREAKS, TABS, SPACES, MAX_NAME, MAX_ENTITY, OUT_BYTES, MAX_BLANK, State, NAMED, TextView;
-var init_office_text = __esm({
-  "src/sources/archive/office-text.ts"() {
-    "use strict";
-    TEXT_PART = /^(?:(?:word|xl|ppt)\/(?:[^/]+\/)*[^/]+\.xml|content\.xml|styles\.xml)$/;
-    NO_TEXT = /^(?:word|xl|ppt)\/(?:theme|styles|fontTable|settings|webSettings)/;
-    LT = 60;
-    GT = 62;
-    AMP = 38;
-    SEMI = 59;
-    LF2 = 10;
-    TAB = 9;
-    SPACE = 32;
-    QUOTE = 34;
-    APOS = 39;
-    LINE_BREAKS = /* @__PURE__ */ new Set(["p", "h", "br", "cr", "si", "tr", "row", "line-break", "list-item"]);
-    TABS = /* @__PURE__ */ new Set(["tab", "tc", "c", "table-cell"]);
-    SPACES = /* @__PURE__ */ new Set(["s"]);
-    MAX_NAME = 32;
-    MAX_ENTITY = 10;
-    OUT_BYTES = 64 * 1024;
-    MAX_BLANK = 256;
-    State = {
-      Text: 0,
-      TagName: 1,
-      TagRest: 2,
-      Markup: 3,
-      Comment: 4,
-      CData: 5,
-      Entity: 6
-    };
-    NAMED = {
-      amp: 38,
-      lt: 60,
-      gt: 62,
-      quot: 34,
-      apos: 39
-    };
-    TextView = class {
-      #state = State.Text;
-      #name = "";
-      #closing = false;
-      #quote = 0;
-      /** Markup seen so far of a `<!…` or `<?…` construct, enough to tell a comment or CDATA. */
-      #markup = "";
-      /** How many bytes of a terminator (`-->`, `]]>`) have been seen. */
-      #matched = 0;
-      #entity = "";
-      #out = Buffer.allocUnsafe(OUT_BYTES);
-      #length = 0;
-      #ready = [];
-      /** Whitespace bytes at the start of the current text node, held back; -1 once it has text. */
-      #blank = 0;
-      #heldBlank = "";
-      feed(piece) {
-        for (let i = 0; i < piece.length; i++) {
-          const b = piece[i];
-          switch (this.#state) {
-            case State.Text:
-              if (b === LT) {
-                this.#state = State.TagName;
-                this.#name = "";
-                this.#closing = false;
-                this.#blank = 0;
-                this.#heldBlank = "";
-              } else if (b === AMP) {
-                this.#state = State.Entity;
-                this.#entity = "";
-                this.#inText();
-              } else if (this.#blank !== -1 && (b === SPACE || b === TAB || b === LF2 || b === 13)) {
-                this.#blank += 1;
-                this.#heldBlank += String.fromCharCode(b);
-                if (this.#blank > MAX_BLANK) this.#inText();
-              } else {
-                this.#inText();
-                const stop = nextOf(piece, i, LT, AMP);
-                this.#putRange(piece, i, stop);
-                i = stop - 1;
-              }
-              break;
-            case State.TagName:
-              this.#tagName(b);
-              break;
-            case State.TagRest:
-              if (this.#quote !== 0) {
-                if (b === this.#quote) this.#quote = 0;
-              } else if (b === QUOTE || b === APOS) {
-                this.#quote = b;
-              } else if (b === GT) {
-                this.#state = State.Text;
-                this.#tagEnd();
-              } else {
-                i = nextOf(piece, i, GT, QUOTE, APOS) - 1;
-              }
-              break;
-            case State.Markup:
-              this.#markupByte(b);
-              break;
-            case State.Comment:
-              this.#matched = endMatch(this.#matched, b, 45);
-              if (this.#matched === 3) this.#state = State.Text;
-              break;
-            case State.CData:
-              this.#cdata(b);
-              break;
-            case State.Entity:
-              this.#entityByte(b);
-              break;
-          }
-        }
-      }
-      end() {
-        if (this.#state === State.Entity) this.#putText(`&${this.#entity}`);
-        if (this.#length > 0) this.#flush();
-      }
-      /** Text has started in this node: the whitespace held back so far was part of it. */
-      #inText() {
-        if (this.#blank === -1) return;
-        const held = this.#heldBlank;
-        this.#blank = -1;
-        this.#heldBlank = "";
-        this.#putText(held);
-      }
-      /** The pieces filled so far, handed over once. */
-      take() {
-        const ready = this.#ready;
-        this.#ready = [];
-        return ready;
-      }
-      #tagName(b) {
-        if (this.#name === "" && !this.#closing) {
-          if (b === 47) {
-            this.#closing = true;
-            return;
-          }
-          if (b === 33 || b === 63) {
-            this.#state = State.Markup;
-            this.#markup = String.fromCharCode(b);
-            return;
-          }
-        }
-        if (b === GT) {
-          this.#state = State.Text;
-          this.#tagEnd();
-        } else if (b === SPACE || b === TAB || b === LF2 || b === 13 || b === 47) {
-          this.#state = State.TagRest;
-          this.#quote = 0;
-        } else if (this.#name.length < MAX_NAME) {
-          this.#name += String.fromCharCode(b);
-        }
-      }
-      #tagEnd() {
-        const colon = this.#name.lastIndexOf(":");
-        const local = colon === -1 ? this.#name : this.#name.slice(colon + 1);
-        if (LINE_BREAKS.has(local) && (this.#closing || local === "br" || local === "cr" || local === "line-break")) {
-          this.#put(LF2);
-        } else if (TABS.has(local) && (this.#closing || local === "tab")) {
-          this.#put(TAB);
-        } else if (SPACES.has(local) && !this.#closing) {
-          this.#put(SPACE);
-        }
-      }
-      #markupByte(b) {
-        if (this.#markup === "!d") {
-          if (b === GT) this.#state = State.Text;
-          return;
-        }
-        if (this.#markup === "!-" && b === 45) {
-          this.#state = State.Comment;
-          this.#matched = 0;
-          return;
-        }
-        if ("![CDATA[".startsWith(this.#markup + String.fromCharCode(b))) {
-          this.#markup += String.fromCharCode(b);
-          if (this.#markup === "![CDATA[") {
-            this.#state = State.CData;
-            this.#matched = 0;
-          }
-          return;
-        }
-        if (this.#markup.startsWith("?")) {
-          if (b === GT && this.#markup === "??") this.#state = State.Text;
-          this.#markup = b === 63 ? "??" : "?";
-          return;
-        }
-        if (this.#markup === "!" && b === 45) {
-          this.#markup = "!-";
-          return;
-        }
-        this.#markup = "!d";
-        if (b === GT) this.#state = State.Text;
-      }
-      #cdata(b) {
-        if (b === 93 && this.#matched < 2) {
-          this.#matched += 1;
-          return;
-        }
-        if (b === GT && this.#matched === 2) {
-          this.#state = State.Text;
-          this.#matched = 0;
-          return;
-        }
-        this.#inText();
-        for (; this.#matched > 0; this.#matched--) this.#put(93);
-        if (b === 93) {
-          this.#matched = 1;
-          return;
-        }
-        this.#put(b);
-      }
-      #entityByte(b) {
-        if (b === SEMI) {
-          this.#state = State.Text;
-          const decoded = decodeEntity(this.#entity);
-          this.#putText(decoded ?? `&${this.#entity};`);
-          return;
-        }
-        const word = b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 35;
-        if (!word || this.#entity.length >= MAX_ENTITY) {
-          this.#state = State.Text;
-          this.#putText(`&${this.#entity}`);
-          this.feed(Buffer.of(b));
-          return;
-        }
-        this.#entity += String.fromCharCode(b);
-      }
-      #putText(text3) {
-        for (const b of Buffer.from(text3, "utf8")) this.#put(b);
-      }
-      #putRange(piece, from, to) {
-        while (from < to) {
-          const n = Math.min(to - from, OUT_BYTES - this.#length);
-          piece.copy(this.#out, this.#length, from, from + n);
-          this.#length += n;
-          from += n;
-          if (this.#length === OUT_BYTES) this.#flush();
-        }
-      }
-      #put(b) {
-        this.#out[this.#length++] = b;
-        if (this.#length === OUT_BYTES) this.#flush();
-      }
-      #flush() {
-        this.#ready.push(this.#out.subarray(0, this.#length));
-        this.#out = Buffer.allocUnsafe(OUT_BYTES);
-        this.#length = 0;
-      }
-    };
-  }
-});
-
-// src/sources/archive/peek-head.ts
-async function peekHead(source, size) {
-  const iterator = source[Symbol.asyncIterator]();
-  const parts = [];
-  let length = 0;
-  try {
-    while (length < size) {
-      const next = await iterator.next();
-      if (next.done === true) break;
-      parts.push(next.value);
-      length += next.value.length;
-    }
-  } catch (error) {
-    await iterator.return?.();
-    throw error;
-  }
-  const head = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-  return { head, all: replay(head, iterator) };
-}
-async function* replay(head, rest) {
-  try {
-    if (head.length > 0) yield head;
-    for (; ; ) {
-      const next = await rest.next();
-      if (next.done === true) return;
-      yield next.value;
-    }
-  } finally {
-    await rest.return?.();
-  }
-}
-var init_peek_head = __esm({
-  "src/sources/archive/peek-head.ts"() {
-    "use strict";
-  }
-});
-
-// src/sources/archive/archive-input.ts
-import { createReadStream } from "node:fs";
-function inputPieces(input) {
-  switch (input.kind) {
-    case "file":
-      return fileSlices(input.path);
-    case "buffer":
-      return slices(input.data);
-    case "stream":
-      return input.pieces;
-  }
-}
-async function* fileSlices(path) {
-  const stream = createReadStream(path, { highWaterMark: PIECE_BYTES });
-  try {
-    yield* stream;
-  } finally {
-    stream.destroy();
-  }
-}
-async function* slices(data) {
-  yield* bounded(data);
-}
-function* bounded(piece) {
-  if (piece.length <= PIECE_BYTES) {
-    yield piece;
-    return;
-  }
-  for (let at = 0; at < piece.length; at += PIECE_BYTES) yield piece.subarray(at, at + PIECE_BYTES);
-}
-var PIECE_BYTES;
-var init_archive_input = __esm({
-  "src/sources/archive/archive-input.ts"() {
-    "use strict";
-    PIECE_BYTES = 64 * 1024;
-  }
-});
-
-// src/sources/archive/describe-error.ts
-function describeError(error) {
-  if (!(error instanceof Error)) return "unknown error";
-  const code18 = error.code;
-  if (typeof code18 === "string" && /^E[A-Z]+$/.test(code18)) return code18;
-  const text3 = error.message.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
-  return text3.length > 160 ? `${text3.slice(0, 157)}...` : text3 || "unknown error";
-}
-var init_describe_error = __esm({
-  "src/sources/archive/describe-error.ts"() {
-    "use strict";
-  }
-});
-
-// src/sources/archive/entry-limit-skip.ts
-function entryLimitSkip(place) {
-  const { maxEntries } = place.budget.limits;
-  return {
-    kind: "skipped",
-    name: "",
-    reason: "archive-limit",
-    detail: `entry limit ${maxEntries} per file reached (counted across nested archives); the rest of the file was not read`
-  };
-}
-var init_entry_limit_skip = __esm({
-  "src/sources/archive/entry-limit-skip.ts"() {
-    "use strict";
-  }
-});
-
-// src/sources/archive/gzip-member-name.ts
-function gzipMemberName(head, outerName) {
-  const stored = storedName(head);
-  if (stored !== void 0) return stored;
-  const base = outerName.slice(outerName.lastIndexOf("/") + 1);
-  const tar = /^(.+)\.t(?:gz|az)$/i.exec(base);
-  if (tar !== null) return `${tar[1]}.tar`;
-  const plain = /^(.+)\.(?:gz|gzip|z)$/i.exec(base);
-  if (plain !== null) return plain[1];
-  return base === "" ? "gzip-data" : base;
-}
-function storedName(head) {
-  if (head.length < 10) return void 0;
-  const flags = head[3] ?? 0;
-  if ((flags & FNAME) === 0) return void 0;
-  let at = 10;
-  if ((flags & FEXTRA) !== 0) {
-    if (head.length < at + 2) return void 0;
-    at += 2 + head.readUInt16LE(at);
-  }
-  if (at >= head.length) return void 0;
-  const end = head.indexOf(0, at);
-  if (end <= at) return void 0;
-  const bytes = head.subarray(at, end);
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return bytes.toString("latin1");
-  }
-}
-var FEXTRA, FNAME, utf8;
-var init_gzip_member_name = __esm({
-  "src/sources/archive/gzip-member-name.ts"() {
-    "use strict";
-    FEXTRA = 4;
-    FNAME = 8;
-    utf8 = new TextDecoder("utf-8", { fatal: true });
-  }
-});
-
-// src/sources/archive/format-size.ts
-function formatSize(bytes) {
-  if (!Number.isFinite(bytes)) return "unlimited";
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  if (bytes < 1024) return `${bytes} bytes`;
-  let value = bytes;
-  let unit = "bytes";
-  for (const next of units) {
-    if (value < 1024) break;
-    value /= 1024;
-    unit = next;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
-}
-var init_format_size = __esm({
-  "src/sources/archive/format-size.ts"() {
-    "use strict";
-  }
-});
-
-// src/sources/archive/metered-data.ts
-async function* meteredData(source, meter) {
-  const { scope, budget } = meter;
-  const { maxTotalBytes, maxRatio, ratioFloorBytes } = budget.limits;
-  let passed = 0;
-  try {
-    for await (const piece of source) {
-      const produced = passed + piece.length;
-      if (budget.expanded + piece.length > maxTotalBytes) {
-        budget.halted = true;
-        throw scope.stop(
-          "archive-limit",
-          `expanded-size limit ${formatSize(maxTotalBytes)} per file reached after ${formatSize(passed)} of this ${meter.what}; the rest of the file was not read`
-        );
-      }
-      const compressed = Math.max(1, meter.compressedBytes());
-      if (produced > ratioFloorBytes && produced > maxRatio * compressed) {
-        throw scope.stop(
-          "archive-limit",
-          `expansion-ratio limit ${maxRatio}:1 reached: ${formatSize(produced)} from ${formatSize(compressed)} compressed; the rest of this ${meter.what} was not read`
-        );
-      }
-      budget.expanded += piece.length;
-      passed = produced;
-      yield piece;
-    }
-  } catch (error) {
-    if (MemberScope.isStop(error)) throw error;
-    if (scope.stopped) throw scope.stop();
-    throw scope.stop(
-      "archive-unreadable",
-      `${meter.what} unreadable after ${formatSize(passed)}: ${describeError(error)}`
-    );
-  }
-}
-var init_metered_data = __esm({
-  "src/sources/archive/metered-data.ts"() {
-    "use strict";
-    init_describe_error();
-    init_format_size();
-    init_member_scope();
-  }
-});
-
-// src/sources/archive/pipe-through.ts
-import { pipeline, Readable } from "node:stream";
-async function* pipeThrough(source, transform) {
-  const input = Readable.from(source, { objectMode: false });
-  pipeline(input, transform, () => {
-  });
-  try {
-    for await (const piece of transform) yield piece;
-  } finally {
-    transform.destroy();
-    input.destroy();
-  }
-}
-var init_pipe_through = __esm({
-  "src/sources/archive/pipe-through.ts"() {
-    "use strict";
-  }
-});
-
-// src/sources/archive/read-gzip.ts
-import { createGunzip, gunzipSync } from "node:zlib";
-function inflateSmall(data, place) {
-  if (data.length > SYNC_INPUT_BYTES) return void 0;
-  const { maxTotalBytes, maxRatio, ratioFloorBytes } = place.budget.limits;
-  const allowed = Math.min(
-    SYNC_OUTPUT_BYTES,
-    maxTotalBytes - place.budget.expanded,
-    Math.max(ratioFloorBytes, maxRatio * data.length)
-  );
-  if (allowed <= 0) return void 0;
-  try {
-    const out = gunzipSync(data, { maxOutputLength: allowed + 1 });
-    return out.length > allowed ? void 0 : out;
-  } catch {
-    return void 0;
-  }
-}
-async function* piecesOf(data) {
-  for (let at = 0; at < data.length; at += PIECE_BYTES) yield data.subarray(at, at + PIECE_BYTES);
-}
-async function* readGzip(input, place) {
-  let peeked;
-  try {
-    peeked = await peekHead(inputPieces(input), HEADER_BYTES);
-  } catch (error) {
-    if (place.scope.stopped) return;
-    yield {
-      kind: "skipped",
-      name: "",
-      reason: "archive-unreadable",
-      detail: `gzip: ${describeError(error)}`
-    };
-    return;
-  }
-  const { head, all } = peeked;
-  try {
-    if (!place.budget.countEntry()) {
-      yield entryLimitSkip(place);
-      return;
-    }
-    let compressed = 0;
-    async function* counted() {
-      for await (const piece of all) {
-        for (const part of bounded(piece)) {
-          compressed += part.length;
-          yield part;
-        }
-      }
-    }
-    const inflated = input.kind === "buffer" ? inflateSmall(input.data, place) : void 0;
-    if (inflated !== void 0) compressed = input.kind === "buffer" ? input.data.length : 0;
-    yield {
-      kind: "member",
-      name: gzipMemberName(head, place.name),
-      open: (scope) => meteredData(
-        inflated === void 0 ? pipeThrough(counted(), createGunzip({ chunkSize: PIECE_BYTES })) : piecesOf(inflated),
-        {
-          scope,
-          budget: place.budget,
-          compressedBytes: () => compressed,
-          what: "gzip stream"
-        }
-      )
-    };
-  } finally {
-    await all.return(void 0);
-  }
-}
-var SYNC_INPUT_BYTES, SYNC_OUTPUT_BYTES, HEADER_BYTES;
-var init_read_gzip = __esm({
-  "src/sources/archive/read-gzip.ts"() {
-    "use strict";
-    init_archive_input();
-    init_describe_error();
-    init_entry_limit_skip();
-    init_gzip_member_name();
-    init_metered_data();
-    init_peek_head();
-    init_pipe_through();
-    SYNC_INPUT_BYTES = 4 * 1024 * 1024;
-    SYNC_OUTPUT_BYTES = 16 * 1024 * 1024;
-    HEADER_BYTES = 4096;
-  }
-});
-
-// src/sources/archive/hold-input.ts
-async function holdInput(input, place, what, fileCap) {
-  const { budget } = place;
-  if (input.kind === "buffer") return { kind: "held", data: input.data, counted: 0 };
-  const onDisk = input.kind === "file";
-  const cap = onDisk ? fileCap : budget.limits.maxBufferedBytes - budget.buffered;
-  const pieces = [];
-  let size = 0;
-  try {
-    for await (const piece of inputPieces(input)) {
-      size += piece.length;
-      if (size > cap) {
-        const where2 = onDisk ? what : `${what} inside another archive`;
-        return { kind: "skip", event: tooBig(where2, Math.max(0, cap)) };
-      }
-      pieces.push(piece);
-    }
-  } catch (error) {
-    if (place.scope.stopped) return { kind: "stopped" };
-    return { kind: "skip", event: unreadable(`${what}: ${describeError(error)}`) };
-  }
-  const counted = onDisk ? 0 : size;
-  budget.buffered += counted;
-  return { kind: "held", data: Buffer.concat(pieces, size), counted };
-}
-function tooBig(what, cap) {
-  return {
-    kind: "skipped",
-    name: "",
-    reason: "archive-limit",
-    detail: `a ${what} is read whole into memory, and this one is over the ${formatSize(cap)} it may take; what it holds was not opened (its raw bytes were scanned)`
-  };
-}
-function unreadable(detail) {
-  return { kind: "skipped", name: "", reason: "archive-unreadable", detail };
-}
-var init_hold_input = __esm({
-  "src/sources/archive/hold-input.ts"() {
-    "use strict";
-    init_archive_input();
-    init_describe_error();
-    init_format_size();
-  }
-});
-
-// src/sources/archive/pdf/pdf-lexer.ts
-function isRegular(b) {
-  return b !== void 0 && CLASS[b] === 0;
-}
-function isSpace(b) {
-  return b !== void 0 && CLASS[b] === SPACE2;
-}
-function hexValue(b) {
-  if (b >= 48 && b <= 57) return b - 48;
-  if (b >= 65 && b <= 70) return b - 55;
-  if (b >= 97 && b <= 102) return b - 87;
-  return -1;
-}
-var EOF_TOKEN, CLASS, SPACE2, DELIMITER, PdfLexer;
-var init_pdf_lexer = __esm({
-  "src/sources/archive/pdf/pdf-lexer.ts"() {
-    "use strict";
-    EOF_TOKEN = { kind: "eof" };
-    CLASS = new Uint8Array(256);
-    SPACE2 = 1;
-    DELIMITER = 2;
-    for (const b of [0, 9, 10, 12, 13, 32]) CLASS[b] = SPACE2;
-    for (const c of "()<>[]{}/%") CLASS[c.charCodeAt(0)] = DELIMITER;
-    PdfLexer = class {
-      buf;
-      pos;
-      end;
-      constructor(buf, pos = 0, end = buf.length) {
-        this.buf = buf;
-        this.pos = pos;
-        this.end = end;
-      }
-      next() {
-        const { buf, end } = this;
-        for (; ; ) {
-          while (this.pos < end && CLASS[buf[this.pos]] === SPACE2) this.pos++;
-          if (this.pos >= end) return EOF_TOKEN;
-          const b = buf[this.pos];
-          if (b === 37) {
-            while (this.pos < end && buf[this.pos] !== 10 && buf[this.pos] !== 13) this.pos++;
-            continue;
-          }
-          if (b === 40) return { kind: "string", value: this.literal() };
-          if (b === 60) {
-            if (buf[this.pos + 1] === 60) {
-              this.pos += 2;
-              return { kind: "open-dict" };
-            }
-            return { kind: "string", value: this.hex() };
-          }
-          if (b === 62) {
-            this.pos += buf[this.pos + 1] === 62 ? 2 : 1;
-            return { kind: "close-dict" };
-          }
-          if (b === 91) {
-            this.pos++;
-            return { kind: "open-array" };
-          }
-          if (b === 93) {
-            this.pos++;
-            return { kind: "close-array" };
-          }
-          if (b === 47) return { kind: "name", value: this.name() };
-          if (CLASS[b] === DELIMITER) {
-            this.pos++;
-            continue;
-          }
-          const start = this.pos;
-          while (this.pos < end && CLASS[buf[this.pos]] === 0) this.pos++;
-          const word = buf.toString("latin1", start, this.pos);
-          const c = word.charCodeAt(0);
-          if (c >= 48 && c <= 57 || c === 43 || c === 45 || c === 46) {
-            const value = Number(word);
-            if (Number.isFinite(value))
-              return { kind: "number", value, integer: /^[+-]?\d+$/.test(word) };
-            const loose = Number.parseFloat(word.replace(/^[+-]+/, (s) => s.slice(-1)));
-            return { kind: "number", value: Number.isFinite(loose) ? loose : 0, integer: false };
-          }
-          return { kind: "keyword", value: word };
-        }
-      }
-      /** A literal string from its '(' (PDF 32000-1, 7.3.4.2): nested parentheses, escapes, octal. */
-      literal() {
-        const { buf, end } = this;
-        const out = [];
-        let depth = 1;
-        let at = this.pos + 1;
-        while (at < end) {
-          const b = buf[at++];
-          if (b === 92) {
-            if (at >= end) break;
-            const e = buf[at++];
-            switch (e) {
-              case 110:
-                out.push(10);
-                break;
-              case 114:
-                out.push(13);
-                break;
-              case 116:
-                out.push(9);
-                break;
-              case 98:
-                out.push(8);
-                break;
-              case 102:
-                out.push(12);
-                break;
-              case 13:
-                if (buf[at] === 10) at++;
-                break;
-              case 10:
-                break;
-              default:
-                if (e >= 48 && e <= 55) {
-                  let code18 = e - 48;
-                  for (let i = 0; i < 2 && at < end; i++) {
-                    const d = buf[at];
-                    if (d < 48 || d > 55) break;
-                    code18 = code18 * 8 + (d - 48);
-                    at++;
-                  }
-                  out.push(code18 & 255);
-                } else out.push(e);
-            }
-            continue;
-          }
-          if (b === 40) depth++;
-          else if (b === 41 && --depth === 0) break;
-          if (b === 13) {
-            if (buf[at] === 10) at++;
-            out.push(10);
-            continue;
-          }
-          out.push(b);
-        }
-        this.pos = at;
-        return Buffer.from(out);
-      }
-      /** A hex string from its '<': whitespace ignored, an odd last digit padded with 0. */
-      hex() {
-        const { buf, end } = this;
-        const out = [];
-        let high = -1;
-        let at = this.pos + 1;
-        while (at < end) {
-          const b = buf[at++];
-          if (b === 62) break;
-          const v = hexValue(b);
-          if (v < 0) continue;
-          if (high < 0) high = v;
-          else {
-            out.push(high * 16 + v);
-            high = -1;
-          }
-        }
-        if (high >= 0) out.push(high * 16);
-        this.pos = at;
-        return Buffer.from(out);
-      }
-      /** A name from its '/', `#xx` escapes decoded (latin1: names are bytes). */
-      name() {
-        const { buf, end } = this;
-        let at = this.pos + 1;
-        const start = at;
-        while (at < end && CLASS[buf[at]] === 0) at++;
-        this.pos = at;
-        const raw = buf.toString("latin1", start, at);
-        if (!raw.includes("#")) return raw;
-        return raw.replace(
-          /#([0-9A-Fa-f]{2})/g,
-          (_, h) => String.fromCharCode(Number.parseInt(h, 16))
-        );
-      }
-    };
-  }
-});
-
-// src/sources/archive/pdf/pdf-value.ts
-function isDict(v) {
-  return v instanceof Map;
-}
-function nameOf(v) {
-  return v instanceof PdfName ? v.name : void 0;
-}
-function numberOf(v) {
-  return typeof v === "number" && Number.isFinite(v) ? v : void 0;
-}
-var PdfName, PdfRef;
-var init_pdf_value = __esm({
-  "src/sources/archive/pdf/pdf-value.ts"() {
-    "use strict";
-    PdfName = class {
-      name;
-      constructor(name) {
-        this.name = name;
-      }
-    };
-    PdfRef = class {
-      num;
-      gen;
-      constructor(num, gen) {
-        this.num = num;
-        this.gen = gen;
-      }
-    };
-  }
-});
-
-// src/sources/archive/pdf/pdf-parser.ts
-var MAX_NESTING, PdfParser;
-var init_pdf_parser = __esm({
-  "src/sources/archive/pdf/pdf-parser.ts"() {
-    "use strict";
-    init_pdf_lexer();
-    init_pdf_value();
-    MAX_NESTING = 64;
-    PdfParser = class {
-      lexer;
-      #ahead = [];
-      constructor(buf, pos = 0, end = buf.length) {
-        this.lexer = new PdfLexer(buf, pos, end);
-      }
-      /** Where the next token not yet peeked starts (after any looked-ahead tokens are taken). */
-      get pos() {
-        return this.lexer.pos;
-      }
-      /** Drops looked-ahead tokens and goes on from `pos`. */
-      seek(pos) {
-        this.#ahead = [];
-        this.lexer.pos = pos;
-      }
-      token() {
-        return this.#ahead.shift() ?? this.lexer.next();
-      }
-      peek(i = 0) {
-        while (this.#ahead.length <= i) this.#ahead.push(this.lexer.next());
-        return this.#ahead[i];
-      }
-      /** The next value; a keyword that is not a value (`stream`, `endobj`, an operator) is left unread and gives undefined. */
-      value(depth = 0) {
-        const t = this.peek();
-        switch (t.kind) {
-          case "eof":
-          case "close-array":
-          case "close-dict":
-            return void 0;
-          case "number": {
-            this.token();
-            if (t.integer && t.value >= 0) {
-              const g = this.peek();
-              const r = this.peek(1);
-              if (g.kind === "number" && g.integer && r.kind === "keyword" && r.value === "R") {
-                this.token();
-                this.token();
-                return new PdfRef(t.value, g.value);
-              }
-            }
-            return t.value;
-          }
-          case "name":
-            this.token();
-            return new PdfName(t.value);
-          case "string":
-            this.token();
-            return t.value;
-          case "open-array":
-            this.token();
-            return this.array(depth + 1);
-          case "open-dict":
-            this.token();
-            return this.dict(depth + 1);
-          case "keyword":
-            if (t.value === "true" || t.value === "false") {
-              this.token();
-              return t.value === "true";
-            }
-            if (t.value === "null") {
-              this.token();
-              return null;
-            }
-            return void 0;
-        }
-      }
-      array(depth) {
-        const out = [];
-        for (; ; ) {
-          const t = this.peek();
-          if (t.kind === "eof") return out;
-          if (t.kind === "close-array") {
-            this.token();
-            return out;
-          }
-          if (depth > MAX_NESTING) {
-            this.token();
-            continue;
-          }
-          const v = this.value(depth);
-          if (v === void 0) {
-            if (t.kind === "keyword" && (t.value === "endobj" || t.value === "stream")) return out;
-            this.token();
-            continue;
-          }
-          out.push(v);
-        }
-      }
-      dict(depth) {
-        const out = /* @__PURE__ */ new Map();
-        for (; ; ) {
-          const t = this.peek();
-          if (t.kind === "eof") return out;
-          if (t.kind === "close-dict") {
-            this.token();
-            return out;
-          }
-          if (t.kind !== "name") {
-            if (t.kind === "keyword" && (t.value === "endobj" || t.value === "stream")) return out;
-            this.token();
-            continue;
-          }
-          this.token();
-          if (depth > MAX_NESTING) continue;
-          const v = this.value(depth);
-          if (v !== void 0) out.set(t.value, v);
-        }
-      }
-    };
-  }
-});
-
-// src/sources/archive/pdf/content-text.ts
-function contentText(data, font) {
-  const parser = new PdfParser(data);
-  const out = [];
-  let operands = [];
-  let current;
-  let y = 0;
-  let lineY = 0;
-  let shownY;
-  let moved = false;
-  let newline = false;
-  const show = (text3) => {
-    if (text3.length === 0) return;
-    if (out.length > 0) {
-      if (newline || shownY !== void 0 && Math.abs(y - shownY) > 0.01) out.push("\n");
-      else if (moved) out.push(" ");
-    }
-    moved = false;
-    newline = false;
-    shownY = y;
-    out.push(text3);
-  };
-  const decode = (s) => Buffer.isBuffer(s) ? (current ?? fallback).decode(s) : "";
-  for (; ; ) {
-    const v = parser.value();
-    if (v !== void 0) {
-      if (operands.length >= MAX_OPERANDS) operands = operands.slice(-MAX_OPERANDS / 2);
-      operands.push(v);
-      continue;
-    }
-    const t = parser.token();
-    if (t.kind === "eof") break;
-    if (t.kind !== "keyword") {
-      operands = [];
-      continue;
-    }
-    const n = (i) => numberOf(operands[operands.length - i]) ?? 0;
-    switch (t.value) {
-      case "BT":
-        y = 0;
-        lineY = 0;
-        moved = true;
-        break;
-      case "Tf": {
-        const name = operands[operands.length - 2];
-        if (name instanceof PdfName) current = font(name.name);
-        break;
-      }
-      case "Td":
-      case "TD":
-        lineY += n(1);
-        y = lineY;
-        if (n(2) !== 0) moved = true;
-        break;
-      case "Tm":
-        lineY = n(1);
-        y = lineY;
-        moved = true;
-        break;
-      case "T*":
-        newline = true;
-        break;
-      case "Tj":
-        show(decode(operands[operands.length - 1]));
-        break;
-      case "'":
-        newline = true;
-        show(decode(operands[operands.length - 1]));
-        break;
-      case '"':
-        newline = true;
-        show(decode(operands[operands.length - 1]));
-        break;
-      case "TJ": {
-        const items = operands[operands.length - 1];
-        if (!Array.isArray(items)) break;
-        let text3 = "";
-        for (const item of items) {
-          if (Buffer.isBuffer(item)) text3 += decode(item);
-          else if (typeof item === "number" && item <= SPACE_ADJUSTMENT && text3.length > 0)
-            text3 += " ";
-        }
-        show(text3);
-        break;
-      }
-      case "ID":
-        skipInlineImage(parser, data);
-        break;
-    }
-    operands = [];
-  }
-  return out.join("");
-}
-function skipInlineImage(parser, data) {
-  let at = parser.pos + 1;
-  for (; ; ) {
-    const found = data.indexOf(EI, at);
-    if (found === -1) {
-      parser.seek(data.length);
-      return;
-    }
-    if (isSpace(data[found - 1]) && (found + 2 >= data.length || isSpace(data[found + 2]))) {
-      parser.seek(found + 2);
-      return;
-    }
-    at = found + 1;
-  }
-}
-var SPACE_ADJUSTMENT, MAX_OPERANDS, EI, fallback;
-var init_content_text = __esm({
-  "src/sources/archive/pdf/content-text.ts"() {
-    "use strict";
-    init_pdf_lexer();
-    init_pdf_parser();
-    init_pdf_value();
-    SPACE_ADJUSTMENT = -180;
-    MAX_OPERANDS = 32;
-    EI = Buffer.from("EI");
-    fallback = { decode: (b) => b.toString("latin1") };
-  }
-});
-
-// src/sources/archive/decode-cap.ts
-function decodeCap(budget, encoded, what) {
-  const { maxTotalBytes, maxRatio, ratioFloorBytes, maxBufferedBytes } = budget.limits;
-  const byTotal = Math.max(0, maxTotalBytes - budget.expanded);
-  const byRatio = Math.max(ratioFloorBytes, maxRatio * Math.max(1, encoded));
-  const bytes = Math.min(byTotal, byRatio, maxBufferedBytes);
-  return {
-    bytes,
-    over() {
-      if (bytes === byTotal) {
-        budget.halted = true;
-        return {
-          reason: "archive-limit",
-          detail: `expanded-size limit ${formatSize(maxTotalBytes)} per file reached at this ${what}; the rest of the file was not read`
-        };
-      }
-      if (bytes === byRatio) {
-        return {
-          reason: "archive-limit",
-          detail: `expansion-ratio limit ${maxRatio}:1 reached: over ${formatSize(bytes)} from ${formatSize(encoded)} encoded; this ${what} was not read`
-        };
-      }
-      return {
-        reason: "archive-limit",
-        detail: `a ${what} is decoded in memory, and this one is over the ${formatSize(maxBufferedBytes)} limit; it was not read`
-      };
-    }
-  };
-}
-var init_decode_cap = __esm({
-  "src/sources/archive/decode-cap.ts"() {
-    "use strict";
-    init_format_size();
-  }
-});
-
-// src/sources/archive/pdf/decode-filters.ts
-import { constants as constants2, inflateSync } from "node:zlib";
-function flate(data, parms, cap) {
-  let out;
-  try {
-    out = inflateSync(data, { maxOutputLength: cap + 1, finishFlush: constants2.Z_SYNC_FLUSH });
-  } catch (error) {
-    if (error.code === "ERR_BUFFER_TOO_LARGE") throw new OverCap();
-    throw error;
-  }
-  if (out.length > cap) throw new OverCap();
-  return unpredict(out, parms);
-}
-function unpredict(data, parms) {
-  const predictor = numberOf(parms?.get("Predictor")) ?? 1;
-  if (predictor < 10) return data;
-  const colors = clampInt(numberOf(parms?.get("Colors")) ?? 1, 1, 32);
-  const bits = clampInt(numberOf(parms?.get("BitsPerComponent")) ?? 8, 1, 16);
-  const columns = clampInt(numberOf(parms?.get("Columns")) ?? 1, 1, 1 << 24);
-  const bpp = Math.max(1, Math.ceil(colors * bits / 8));
-  const rowBytes = Math.ceil(colors * bits * columns / 8);
-  const rows = Math.floor(data.length / (rowBytes + 1));
-  const out = Buffer.alloc(rows * rowBytes);
-  for (let r = 0; r < rows; r++) {
-    const type = data[r * (rowBytes + 1)];
-    const src = r * (rowBytes + 1) + 1;
-    const dst = r * rowBytes;
-    const up = dst - rowBytes;
-    for (let i = 0; i < rowBytes; i++) {
-      const raw = data[src + i];
-      const left = i >= bpp ? out[dst + i - bpp] : 0;
-      const above = r > 0 ? out[up + i] : 0;
-      const corner = r > 0 && i >= bpp ? out[up + i - bpp] : 0;
-      let v = raw;
-      if (type === 1) v = raw + left;
-      else if (type === 2) v = raw + above;
-      else if (type === 3) v = raw + (left + above >> 1);
-      else if (type === 4) v = raw + paeth(left, above, corner);
-      out[dst + i] = v & 255;
-    }
-  }
-  return out;
-}
-function paeth(a, b, c) {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc2 = Math.abs(p - c);
-  return pa <= pb && pa <= pc2 ? a : pb <= pc2 ? b : c;
-}
-function clampInt(v, lo, hi) {
-  return Math.min(hi, Math.max(lo, Math.floor(v)));
-}
-function asciiHex(data, _parms, cap) {
-  const out = Buffer.allocUnsafe(Math.min(cap + 1, Math.ceil(data.length / 2)));
-  let n = 0;
-  let high = -1;
-  for (const b of data) {
-    if (b === 62) break;
-    const v = hexDigit(b);
-    if (v < 0) continue;
-    if (high < 0) high = v;
-    else {
-      out[n++] = high * 16 + v;
-      high = -1;
-    }
-  }
-  if (high >= 0) out[n++] = high * 16;
-  if (n > cap) throw new OverCap();
-  return out.subarray(0, n);
-}
-function hexDigit(b) {
-  if (b >= 48 && b <= 57) return b - 48;
-  if (b >= 65 && b <= 70) return b - 55;
-  if (b >= 97 && b <= 102) return b - 87;
-  return -1;
-}
-function ascii85(data, _parms, cap) {
-  const out = Buffer.allocUnsafe(Math.min(cap + 4, data.length * 4));
-  let n = 0;
-  let group2 = 0;
-  let count = 0;
-  const put = (bytes) => {
-    if (n + bytes > cap) throw new OverCap();
-    for (let i = 0; i < bytes; i++) out[n++] = group2 >>> 24 - 8 * i & 255;
-  };
-  let at = 0;
-  if (data[0] === 60 && data[1] === 126) at = 2;
-  for (; at < data.length; at++) {
-    const b = data[at];
-    if (b === 126) break;
-    if (b === 122 && count === 0) {
-      group2 = 0;
-      put(4);
-      continue;
-    }
-    if (b < 33 || b > 117) continue;
-    group2 = group2 * 85 + (b - 33);
-    if (++count === 5) {
-      group2 >>>= 0;
-      put(4);
-      group2 = 0;
-      count = 0;
-    }
-  }
-  if (count > 1) {
-    for (let i = count; i < 5; i++) group2 = group2 * 85 + 84;
-    group2 >>>= 0;
-    put(count - 1);
-  }
-  return out.subarray(0, n);
-}
-function runLength(data, _parms, cap) {
-  const parts = [];
-  let total = 0;
-  let at = 0;
-  while (at < data.length) {
-    const len = data[at++];
-    if (len === 128) break;
-    let piece;
-    if (len < 128) {
-      piece = data.subarray(at, at + len + 1);
-      at += len + 1;
-    } else {
-      piece = Buffer.alloc(257 - len, data[at++] ?? 0);
-    }
-    total += piece.length;
-    if (total > cap) throw new OverCap();
-    parts.push(piece);
-  }
-  return Buffer.concat(parts, total);
-}
-function lzw(data, parms, cap) {
-  const early = (numberOf(parms?.get("EarlyChange")) ?? 1) === 1 ? 1 : 0;
-  const prefix = new Int32Array(4096);
-  const suffix = new Uint8Array(4096);
-  const length = new Uint16Array(4096);
-  for (let i = 0; i < 256; i++) {
-    prefix[i] = -1;
-    suffix[i] = i;
-    length[i] = 1;
-  }
-  const parts = [];
-  let chunk = Buffer.allocUnsafe(64 * 1024);
-  let n = 0;
-  let total = 0;
-  let next = 258;
-  let width = 9;
-  let previous = -1;
-  let bitBuf = 0;
-  let bitCount = 0;
-  const emit = (code18) => {
-    const len = length[code18];
-    total += len;
-    if (total > cap) throw new OverCap();
-    if (n + len > chunk.length) {
-      parts.push(chunk.subarray(0, n));
-      chunk = Buffer.allocUnsafe(Math.max(64 * 1024, len));
-      n = 0;
-    }
-    let c = code18;
-    for (let i = len - 1; i >= 0; i--) {
-      chunk[n + i] = suffix[c];
-      c = prefix[c];
-    }
-    n += len;
-  };
-  const first = (code18) => {
-    let c = code18;
-    while (prefix[c] >= 0) c = prefix[c];
-    return suffix[c];
-  };
-  for (const byte of data) {
-    bitBuf = (bitBuf << 8 | byte) & 16777215;
-    bitCount += 8;
-    while (bitCount >= width) {
-      const code18 = bitBuf >>> bitCount - width & (1 << width) - 1;
-      bitCount -= width;
-      if (code18 === 256) {
-        next = 258;
-        width = 9;
-        previous = -1;
-        continue;
-      }
-      if (code18 === 257) return finish();
-      if (previous === -1) {
-        if (code18 > 255) return finish();
-        emit(code18);
-        previous = code18;
-        continue;
-      }
-      if (code18 > next || next >= 4096) return finish();
-      const known = code18 < next;
-      if (next < 4096) {
-        prefix[next] = previous;
-        suffix[next] = known ? first(code18) : first(previous);
-        length[next] = length[previous] + 1;
-        next++;
-      }
-      emit(code18);
-      previous = code18;
-      if (next + early >= 1 << width && width < 12) width++;
-    }
-  }
-  return finish();
-  function finish() {
-    parts.push(chunk.subarray(0, n));
-    return Buffer.concat(parts, total);
-  }
-}
-var OverCap, IMAGE_FILTERS, DECODERS;
-var init_decode_filters = __esm({
-  "src/sources/archive/pdf/decode-filters.ts"() {
-    "use strict";
-    init_pdf_value();
-    OverCap = class extends Error {
-      constructor() {
-        super("decoded data over the cap");
-        this.name = "OverCap";
-      }
-    };
-    IMAGE_FILTERS = /* @__PURE__ */ new Set([
-      "DCTDecode",
-      "DCT",
-      "JPXDecode",
-      "CCITTFaxDecode",
-      "CCF",
-      "JBIG2Decode"
-    ]);
-    DECODERS = {
-      FlateDecode: flate,
-      Fl: flate,
-      ASCIIHexDecode: asciiHex,
-      AHx: asciiHex,
-      ASCII85Decode: ascii85,
-      A85: ascii85,
-      RunLengthDecode: runLength,
-      RL: runLength,
-      LZWDecode: lzw,
-      LZW: lzw
-    };
-  }
-});
-
-// src/sources/archive/pdf/decode-pdf-stream.ts
-function decodePdfStream(doc, stream, budget) {
-  const raw = doc.buf.subarray(stream.start, stream.end);
-  const filters = list(doc.get(stream.dict, "Filter"), doc).map((f) => nameOf(f));
-  const parms = list(doc.get(stream.dict, "DecodeParms") ?? doc.get(stream.dict, "DP"), doc);
-  if (filters.length === 0) return { kind: "data", data: raw, filtered: false };
-  if (filters.some((f) => f !== void 0 && IMAGE_FILTERS.has(f))) return { kind: "image" };
-  if (filters.length > MAX_FILTERS) {
-    return {
-      kind: "skip",
-      reason: "archive-unreadable",
-      detail: `${filters.length} filters in one chain, not decoded`
-    };
-  }
-  const cap = decodeCap(budget, raw.length, "PDF stream");
-  let data = raw;
-  for (let i = 0; i < filters.length; i++) {
-    const name = filters[i];
-    if (name === "Crypt") {
-      const crypt = nameOf(doc.resolve(dictAt(parms, i, doc)?.get("Name")));
-      if (crypt === void 0 || crypt === "Identity") continue;
-    }
-    const decode = name === void 0 ? void 0 : DECODERS[name];
-    if (decode === void 0) {
-      return {
-        kind: "skip",
-        reason: "archive-unreadable",
-        detail: `PDF stream filter ${name === void 0 ? "(not a name)" : safeName(name)} is not decoded, so this stream was not read`
-      };
-    }
-    try {
-      data = decode(data, dictAt(parms, i, doc), cap.bytes);
-    } catch (error) {
-      if (error instanceof OverCap) return { kind: "skip", ...cap.over() };
-      return {
-        kind: "skip",
-        reason: "archive-unreadable",
-        detail: `PDF stream (${safeName(name ?? "")}) unreadable: ${describeError(error)}`
-      };
-    }
-  }
-  budget.expanded += data.length;
-  return { kind: "data", data, filtered: true };
-}
-function list(v, doc) {
-  if (v === void 0 || v === null) return [];
-  if (Array.isArray(v)) return v.slice(0, MAX_FILTERS + 1).map((x) => doc.resolve(x) ?? null);
-  return [v];
-}
-function dictAt(parms, i, doc) {
-  const p = doc.resolve(parms[i]);
-  return isDict(p) ? p : void 0;
-}
-function safeName(name) {
-  const clean = name.replace(/[^A-Za-z0-9._-]/g, "?");
-  return clean.length > 40 ? `${clean.slice(0, 37)}...` : clean;
-}
-var MAX_FILTERS;
-var init_decode_pdf_stream = __esm({
-  "src/sources/archive/pdf/decode-pdf-stream.ts"() {
-    "use strict";
-    init_decode_cap();
-    init_describe_error();
-    init_decode_filters();
-    init_pdf_value();
-    MAX_FILTERS = 8;
-  }
-});
-
-// src/sources/archive/pdf/pdf-document.ts
-function isDigit(b) {
-  return b !== void 0 && b >= 48 && b <= 57;
-}
-function dataStart(buf, afterKeyword) {
-  let at = afterKeyword;
-  if (buf[at] === 13) at++;
-  if (buf[at] === 10) at++;
-  return at;
-}
-var MAX_HOPS, OBJ, ENDSTREAM, TRAILER, PdfDocument;
-var init_pdf_document = __esm({
-  "src/sources/archive/pdf/pdf-document.ts"() {
-    "use strict";
-    init_pdf_lexer();
-    init_pdf_parser();
-    init_pdf_value();
-    MAX_HOPS = 16;
-    OBJ = Buffer.from("obj");
-    ENDSTREAM = Buffer.from("endstream");
-    TRAILER = Buffer.from("trailer");
-    PdfDocument = class {
-      buf;
-      objects = /* @__PURE__ */ new Map();
-      /** Trailer dictionaries, and cross-reference stream dictionaries (which serve as trailers). */
-      trailers = [];
-      /** Stream data ranges, in file order: a `trailer` inside one is content, not the file's. */
-      #spans = [];
-      constructor(buf) {
-        this.buf = buf;
-        this.scan();
-      }
-      /** A value with references followed (a bounded number of hops); undefined for a dangling one. */
-      resolve(v) {
-        let value = v;
-        for (let hops = 0; value instanceof PdfRef; hops++) {
-          if (hops >= MAX_HOPS) return void 0;
-          value = this.objects.get(value.num)?.value;
-        }
-        return value;
-      }
-      /** `dict[key]`, resolved. */
-      get(dict, key) {
-        return dict === void 0 ? void 0 : this.resolve(dict.get(key));
-      }
-      /** The object a value refers to, if it is a reference. */
-      target(v) {
-        return v instanceof PdfRef ? this.objects.get(v.num) : void 0;
-      }
-      /** Adds an object held in an object stream, unless the file defines that number itself. */
-      addCompressed(num, value, offset) {
-        if (!this.objects.has(num)) this.objects.set(num, { num, value, offset });
-      }
-      scan() {
-        const { buf } = this;
-        const parser = new PdfParser(buf);
-        let from = 0;
-        for (; ; ) {
-          const at = buf.indexOf(OBJ, from);
-          if (at === -1) break;
-          from = at + 3;
-          const num = this.header(at);
-          if (num === void 0 || isRegular(buf[at + 3])) continue;
-          parser.seek(at + 3);
-          const value = parser.value() ?? null;
-          const next = parser.peek();
-          if (next.kind === "keyword" && next.value === "stream" && isDict(value)) {
-            const start = dataStart(buf, parser.pos);
-            const end = this.streamEnd(value, start);
-            this.objects.set(num, { num, value, stream: { dict: value, start, end }, offset: at });
-            this.#spans.push(start, end);
-            from = end;
-          } else {
-            this.objects.set(num, { num, value, offset: at });
-            from = Math.max(from, parser.pos);
-          }
-        }
-        for (let at = buf.indexOf(TRAILER); at !== -1; ) {
-          let next = at + 7;
-          if (!this.inStream(at)) {
-            parser.seek(at + 7);
-            const value = parser.value();
-            if (isDict(value)) this.trailers.push(value);
-            next = Math.max(next, parser.pos);
-          }
-          at = buf.indexOf(TRAILER, next);
-        }
-        for (const o of this.objects.values()) {
-          if (o.stream !== void 0 && nameOf(o.stream.dict.get("Type")) === "XRef")
-            this.trailers.push(o.stream.dict);
-        }
-      }
-      inStream(at) {
-        const spans = this.#spans;
-        let lo = 0;
-        let hi = spans.length / 2 - 1;
-        while (lo <= hi) {
-          const mid = lo + hi >> 1;
-          if (spans[2 * mid] > at) hi = mid - 1;
-          else if (spans[2 * mid + 1] <= at) lo = mid + 1;
-          else return true;
-        }
-        return false;
-      }
-      /** The object number of `N G obj` whose `obj` is at `at`, when what precedes it is that. */
-      header(at) {
-        const { buf } = this;
-        let i = at - 1;
-        if (!isSpace(buf[i])) return void 0;
-        while (i >= 0 && isSpace(buf[i])) i--;
-        const genEnd = i + 1;
-        while (i >= 0 && isDigit(buf[i])) i--;
-        if (i + 1 === genEnd || genEnd - (i + 1) > 5 || !isSpace(buf[i])) return void 0;
-        while (i >= 0 && isSpace(buf[i])) i--;
-        const numEnd = i + 1;
-        while (i >= 0 && isDigit(buf[i])) i--;
-        const numStart = i + 1;
-        if (numStart === numEnd || numEnd - numStart > 10) return void 0;
-        if (i >= 0 && isRegular(buf[i])) return void 0;
-        return Number(buf.toString("latin1", numStart, numEnd));
-      }
-      /**
-       * Where a stream's data ends: its direct /Length when `endstream` follows it there, else the
-       * next `endstream` (what readers fall back to when /Length is indirect or wrong).
-       */
-      streamEnd(dict, start) {
-        const { buf } = this;
-        const length = numberOf(dict.get("Length"));
-        if (length !== void 0 && Number.isInteger(length) && length >= 0 && start + length <= buf.length) {
-          let at = start + length;
-          while (at < buf.length && isSpace(buf[at])) at++;
-          if (buf.subarray(at, at + ENDSTREAM.length).equals(ENDSTREAM)) return start + length;
-        }
-        const found = buf.indexOf(ENDSTREAM, start);
-        let end = found === -1 ? buf.length : found;
-        if (end > start && buf[end - 1] === 10) end--;
-        if (end > start && buf[end - 1] === 13) end--;
-        return end;
-      }
-    };
-  }
-});
-
-// src/sources/archive/pdf/glyph-name-text.ts
-function glyphNameText(glyph) {
-  const base = glyph.split(".")[0] ?? "";
-  if (/^[A-Za-z]$/.test(base)) return base;
-  const named = NAMED2[base];
-  if (named !== void 0) return named;
-  const uni = /^uni((?:[0-9A-F]{4})+)$/.exec(base);
-  if (uni !== null) {
-    let s = "";
-    for (let i = 0; i < uni[1].length; i += 4)
-      s += String.fromCharCode(Number.parseInt(uni[1].slice(i, i + 4), 16));
-    return s;
-  }
-  const u = /^u([0-9A-F]{4,6})$/.exec(base);
-  if (u !== null) {
-    const cp = Number.parseInt(u[1], 16);
-    return cp <= 1114111 ? String.fromCodePoint(cp) : void 0;
-  }
-  if (base.includes("_")) {
-    const parts = base.split("_").map(glyphNameText);
-    return parts.every((p) => p !== void 0) ? parts.join("") : void 0;
-  }
-  return void 0;
-}
-var NAMED2;
-var init_glyph_name_text = __esm({
-  "src/sources/archive/pdf/glyph-name-text.ts"() {
-    "use strict";
-    NAMED2 = {
-      space: " ",
-      exclam: "!",
-      quotedbl: '"',
-      numbersign: "#",
-      dollar: "$",
-      percent: "%",
-      ampersand: "&",
-      quotesingle: "'",
-      quoteright: "\u2019",
-      quoteleft: "\u2018",
-      parenleft: "(",
-      parenright: ")",
-      asterisk: "*",
-      plus: "+",
-      comma: ",",
-      hyphen: "-",
-      minus: "-",
-      period: ".",
-      slash: "/",
-      zero: "0",
-      one: "1",
-      two: "2",
-      three: "3",
-      four: "4",
-      five: "5",
-      six: "6",
-      seven: "7",
-      eight: "8",
-      nine: "9",
-      colon: ":",
-      semicolon: ";",
-      less: "<",
-      equal: "=",
-      greater: ">",
-      question: "?",
-      at: "@",
-      bracketleft: "[",
-      backslash: "\\",
-      bracketright: "]",
-      asciicircum: "^",
-      underscore: "_",
-      grave: "`",
-      braceleft: "{",
-      bar: "|",
-      braceright: "}",
-      asciitilde: "~",
-      ff: "ff",
-      fi: "fi",
-      fl: "fl",
-      ffi: "ffi",
-      ffl: "ffl"
-    };
-  }
-});
-
-// src/sources/archive/pdf/to-unicode-cmap.ts
-function readCode(buf, at, bytes) {
-  let c = 0;
-  for (let i = 0; i < bytes; i++) c = c * 256 + buf[at + i];
-  return c;
-}
-function code(b) {
-  return readCode(b, 0, b.length);
-}
-function utf16be(b) {
-  let s = "";
-  for (let i = 0; i + 1 < b.length; i += 2)
-    s += String.fromCharCode(b[i] << 8 | b[i + 1]);
-  if (b.length === 1) s = String.fromCharCode(b[0]);
-  return s;
-}
-var MAX_MAPPINGS, ToUnicodeCMap;
-var init_to_unicode_cmap = __esm({
-  "src/sources/archive/pdf/to-unicode-cmap.ts"() {
-    "use strict";
-    init_pdf_lexer();
-    MAX_MAPPINGS = 2e5;
-    ToUnicodeCMap = class _ToUnicodeCMap {
-      /** Code space ranges: [bytes, lo, hi]. */
-      space = [];
-      #single = /* @__PURE__ */ new Map();
-      #ranges = [];
-      static parse(data) {
-        const cmap = new _ToUnicodeCMap();
-        cmap.read(new PdfLexer(data));
-        cmap.#ranges.sort((a, b) => a.bytes - b.bytes || a.lo - b.lo);
-        return cmap;
-      }
-      get size() {
-        return this.#single.size + this.#ranges.length;
-      }
-      /** How many bytes the code at buf[at] takes, per the code space (undefined: none declared matches). */
-      codeLength(buf, at) {
-        for (const [bytes, lo, hi] of this.space) {
-          if (at + bytes > buf.length) continue;
-          const code18 = readCode(buf, at, bytes);
-          if (code18 >= lo && code18 <= hi) return bytes;
-        }
-        return void 0;
-      }
-      /** The text of a code of `bytes` bytes, or undefined. */
-      lookup(code18, bytes) {
-        const single = this.#single.get(bytes * 4294967296 + code18);
-        if (single !== void 0) return single;
-        const ranges2 = this.#ranges;
-        let lo = 0;
-        let hi = ranges2.length - 1;
-        let found = -1;
-        while (lo <= hi) {
-          const mid = lo + hi >> 1;
-          const r2 = ranges2[mid];
-          if (r2.bytes < bytes || r2.bytes === bytes && r2.lo <= code18) {
-            found = mid;
-            lo = mid + 1;
-          } else hi = mid - 1;
-        }
-        const r = ranges2[found];
-        if (r === void 0 || r.bytes !== bytes || code18 > r.hi) return void 0;
-        if (r.list !== void 0) return r.list[code18 - r.lo];
-        const base = r.base ?? "";
-        if (base.length === 0) return void 0;
-        const last = base.charCodeAt(base.length - 1) + (code18 - r.lo);
-        return base.slice(0, -1) + String.fromCharCode(last & 65535);
-      }
-      read(lexer) {
-        const strings = [];
-        let mode;
-        let pendingArray;
-        let mapped = 0;
-        for (let t = lexer.next(); t.kind !== "eof"; t = lexer.next()) {
-          if (t.kind === "keyword") {
-            strings.length = 0;
-            if (t.value === "begincodespacerange") mode = "space";
-            else if (t.value === "beginbfchar") mode = "char";
-            else if (t.value === "beginbfrange") mode = "range";
-            else if (t.value.startsWith("end")) mode = void 0;
-            continue;
-          }
-          if (mode === void 0 || mapped >= MAX_MAPPINGS) continue;
-          if (t.kind === "open-array" && mode === "range") {
-            pendingArray = [];
-            continue;
-          }
-          if (t.kind === "close-array" && pendingArray !== void 0) {
-            const [lo, hi] = strings;
-            if (lo !== void 0 && hi !== void 0 && lo.length === hi.length && lo.length <= 4) {
-              this.#ranges.push({ lo: code(lo), hi: code(hi), bytes: lo.length, list: pendingArray });
-              mapped++;
-            }
-            pendingArray = void 0;
-            strings.length = 0;
-            continue;
-          }
-          if (t.kind !== "string" && t.kind !== "name") continue;
-          const s = t.kind === "string" ? t.value : Buffer.alloc(0);
-          if (pendingArray !== void 0) {
-            if (pendingArray.length < 65536) pendingArray.push(utf16be(s));
-            continue;
-          }
-          strings.push(s);
-          if (mode === "space" && strings.length === 2) {
-            const [lo, hi] = strings;
-            if (lo.length === hi.length && lo.length >= 1 && lo.length <= 4)
-              this.space.push([lo.length, code(lo), code(hi)]);
-            strings.length = 0;
-          } else if (mode === "char" && strings.length === 2) {
-            const [src, dst] = strings;
-            if (src.length >= 1 && src.length <= 4) {
-              this.#single.set(src.length * 4294967296 + code(src), utf16be(dst));
-              mapped++;
-            }
-            strings.length = 0;
-          } else if (mode === "range" && strings.length === 3) {
-            const [lo, hi, dst] = strings;
-            if (lo.length === hi.length && lo.length >= 1 && lo.length <= 4) {
-              this.#ranges.push({ lo: code(lo), hi: code(hi), bytes: lo.length, base: utf16be(dst) });
-              mapped++;
-            }
-            strings.length = 0;
-          }
-        }
-        if (this.space.length === 0) {
-          const lengths = /* @__PURE__ */ new Set();
-          for (const key of this.#single.keys()) lengths.add(Math.floor(key / 4294967296));
-          for (const r of this.#ranges) lengths.add(r.bytes);
-          for (const bytes of lengths) this.space.push([bytes, 0, 2 ** (8 * bytes) - 1]);
-        }
-        this.space.sort((a, b) => a[0] - b[0]);
-      }
-    };
-  }
-});
-
-// src/sources/archive/pdf/pdf-font.ts
-function fontText(doc, font, budget, cmaps) {
-  const composite = nameOf(doc.get(font, "Subtype")) === "Type0";
-  let cmap;
-  const toUnicode = doc.target(font.get("ToUnicode"));
-  if (toUnicode?.stream !== void 0) {
-    if (cmaps.has(toUnicode.num)) cmap = cmaps.get(toUnicode.num);
-    else {
-      const decoded = decodePdfStream(doc, toUnicode.stream, budget);
-      if (decoded.kind === "data") cmap = ToUnicodeCMap.parse(decoded.data);
-      cmaps.set(toUnicode.num, cmap);
-    }
-  }
-  const differences = composite ? void 0 : differencesOf(doc, font);
-  return {
-    decode(bytes) {
-      let out = "";
-      let at = 0;
-      while (at < bytes.length) {
-        const len = cmap?.codeLength(bytes, at) ?? (composite ? 2 : 1);
-        const n = Math.min(len, bytes.length - at);
-        const code18 = readCode(bytes, at, n);
-        at += n;
-        const mapped = cmap?.lookup(code18, n);
-        if (mapped !== void 0) out += mapped;
-        else if (!composite) out += differences?.get(code18) ?? String.fromCharCode(code18);
-        else out += "\uFFFD";
-      }
-      return out;
-    }
-  };
-}
-function differencesOf(doc, font) {
-  const encoding = doc.get(font, "Encoding");
-  if (!isDict(encoding)) return void 0;
-  const diffs = doc.get(encoding, "Differences");
-  if (!Array.isArray(diffs)) return void 0;
-  const out = /* @__PURE__ */ new Map();
-  let code18 = 0;
-  for (const d of diffs.slice(0, 4096)) {
-    const n = numberOf(d);
-    if (n !== void 0) {
-      code18 = Math.floor(n);
-      continue;
-    }
-    const name = nameOf(d);
-    if (name === void 0) continue;
-    const text3 = glyphNameText(name);
-    if (text3 !== void 0 && code18 >= 0 && code18 < 256) out.set(code18, text3);
-    code18++;
-  }
-  return out;
-}
-var PLAIN_FONT;
-var init_pdf_font = __esm({
-  "src/sources/archive/pdf/pdf-font.ts"() {
-    "use strict";
-    init_decode_pdf_stream();
-    init_glyph_name_text();
-    init_pdf_value();
-    init_to_unicode_cmap();
-    PLAIN_FONT = {
-      decode: (bytes) => bytes.toString("latin1")
-    };
-  }
-});
-
-// src/sources/archive/pdf/pdf-pages.ts
-function pdfPages(doc, limit) {
-  const pages = [];
-  const seen = /* @__PURE__ */ new Set();
-  const root = rootPages(doc);
-  if (root !== void 0) {
-    const stack = [
-      { node: root, resources: void 0, depth: 0 }
-    ];
-    while (stack.length > 0 && pages.length < limit) {
-      const { node, resources, depth } = stack.pop();
-      const key = node instanceof PdfRef ? node.num : node;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const dict = doc.resolve(node);
-      if (!isDict(dict) || depth > MAX_TREE_DEPTH) continue;
-      const own = doc.get(dict, "Resources");
-      const res = isDict(own) ? own : resources;
-      const kids = doc.get(dict, "Kids");
-      if (Array.isArray(kids) && nameOf(doc.get(dict, "Type")) !== "Page") {
-        for (let i = kids.length - 1; i >= 0; i--)
-          stack.push({ node: kids[i] ?? null, resources: res, depth: depth + 1 });
-      } else {
-        pages.push({ contents: contentsOf(doc, dict), resources: res });
-      }
-    }
-  }
-  if (pages.length > 0) return pages;
-  const nums = [...doc.objects.keys()].sort((a, b) => a - b);
-  for (const num of nums) {
-    if (pages.length >= limit) break;
-    const value = doc.objects.get(num)?.value;
-    if (!isDict(value) || nameOf(doc.get(value, "Type")) !== "Page") continue;
-    pages.push({ contents: contentsOf(doc, value), resources: inherited2(doc, value) });
-  }
-  return pages;
-}
-function rootPages(doc) {
-  for (let i = doc.trailers.length - 1; i >= 0; i--) {
-    const root = doc.get(doc.trailers[i], "Root");
-    if (isDict(root) && root.has("Pages")) return root.get("Pages");
-  }
-  for (const o of doc.objects.values()) {
-    if (isDict(o.value) && nameOf(doc.get(o.value, "Type")) === "Catalog")
-      return o.value.get("Pages");
-  }
-  return void 0;
-}
-function contentsOf(doc, page) {
-  const c = page.get("Contents");
-  const refs = Array.isArray(doc.resolve(c)) ? doc.resolve(c) : [c];
-  const out = [];
-  for (const r of refs.slice(0, 1e4)) {
-    const o = doc.target(r);
-    if (o?.stream !== void 0) out.push(o);
-  }
-  return out;
-}
-function inherited2(doc, page) {
-  let node = page;
-  for (let depth = 0; node !== void 0 && depth < MAX_TREE_DEPTH; depth++) {
-    const res = doc.get(node, "Resources");
-    if (isDict(res)) return res;
-    const parent = doc.get(node, "Parent");
-    node = isDict(parent) ? parent : void 0;
-  }
-  return void 0;
-}
-var MAX_TREE_DEPTH;
-var init_pdf_pages = __esm({
-  "src/sources/archive/pdf/pdf-pages.ts"() {
-    "use strict";
-    init_pdf_value();
-    MAX_TREE_DEPTH = 64;
-  }
-});
-
-// src/sources/archive/pdf/pdf-strings.ts
-function collectStrings(value, out, depth = 0) {
-  if (Buffer.isBuffer(value)) {
-    if (value.length > 0) out.push(textString(value));
-    return;
-  }
-  if (depth > MAX_DEPTH) return;
-  if (Array.isArray(value)) for (const v of value) collectStrings(v, out, depth + 1);
-  else if (isDict(value)) for (const v of value.values()) collectStrings(v, out, depth + 1);
-}
-function textString(b) {
-  if (b[0] === 254 && b[1] === 255) {
-    const body = Buffer.from(b.subarray(2, 2 + (b.length - 2 & ~1)));
-    return body.swap16().toString("utf16le");
-  }
-  if (b[0] === 239 && b[1] === 187 && b[2] === 191) return b.subarray(3).toString("utf8");
-  return b.toString("latin1");
-}
-var MAX_DEPTH;
-var init_pdf_strings = __esm({
-  "src/sources/archive/pdf/pdf-strings.ts"() {
-    "use strict";
-    init_pdf_value();
-    MAX_DEPTH = 64;
-  }
-});
-
-// src/sources/archive/read-pdf.ts
-async function* readPdf(input, place) {
-  const { budget } = place;
-  const fileCap = Math.min(PDF_FILE_BYTES, budget.limits.maxTotalBytes);
-  const held = await holdInput(input, place, "PDF", fileCap);
-  if (held.kind === "stopped") return;
-  if (held.kind === "skip") {
-    yield held.event;
-    return;
-  }
-  try {
-    yield* readDocument(new PdfDocument(held.data), place);
-  } finally {
-    budget.buffered -= held.counted;
-  }
-}
-async function* readDocument(doc, place) {
-  const { budget } = place;
-  if (doc.trailers.some((t) => isDict(doc.get(t, "Encrypt")))) {
-    yield {
-      kind: "skipped",
-      name: "",
-      reason: "archive-unreadable",
-      detail: "encrypted PDF: its streams and strings were not decrypted, so what they hold was not read (its raw bytes were scanned)"
-    };
-    return;
-  }
-  const done = /* @__PURE__ */ new Set();
-  const member = (name, data) => ({
-    kind: "member",
-    name,
-    open: () => once(data)
-  });
-  const skip = (name, d) => ({
-    kind: "skipped",
-    name,
-    reason: d.reason,
-    detail: d.detail
-  });
-  const collected = /* @__PURE__ */ new Set();
-  const objectStrings = (nums) => {
-    const out = [];
-    for (const n of nums) {
-      const o = doc.objects.get(n);
-      const value = o?.stream?.dict ?? o?.value;
-      if (value === void 0 || collected.has(value)) continue;
-      collected.add(value);
-      collectStrings(value, out);
-    }
-    return out;
-  };
-  const direct = [...doc.objects.keys()];
-  for (const o of [...doc.objects.values()]) {
-    if (o.stream === void 0 || nameOf(doc.get(o.stream.dict, "Type")) !== "ObjStm") continue;
-    done.add(o.num);
-    if (!budget.countEntry()) {
-      yield entryLimitSkip(place);
-      return;
-    }
-    const d = decodePdfStream(doc, o.stream, budget);
-    if (d.kind === "skip") {
-      yield skip(`obj ${o.num}`, d);
-      if (budget.halted) return;
-      continue;
-    }
-    if (d.kind !== "data") continue;
-    const nums = readObjectStream(doc, o, d.data);
-    yield member(`obj ${o.num}`, d.data);
-    const strings2 = objectStrings(nums);
-    if (strings2.length > 0) yield member(`obj ${o.num}!strings`, text(strings2.join("\n")));
-  }
-  const strings = objectStrings(direct);
-  if (strings.length > 0) yield member("strings", text(strings.join("\n")));
-  const fonts = /* @__PURE__ */ new Map();
-  const cmaps = /* @__PURE__ */ new Map();
-  const fontsOf = (resources) => (name) => {
-    const font = doc.get(asDict(doc.get(resources, "Font")), name);
-    if (!isDict(font)) return PLAIN_FONT;
-    let f = fonts.get(font);
-    if (f === void 0) {
-      f = fontText(doc, font, budget, cmaps);
-      fonts.set(font, f);
-    }
-    return f;
-  };
-  const pages = pdfPages(doc, budget.limits.maxEntries);
-  for (let i = 0; i < pages.length; i++) {
-    const page = pages[i];
-    const parts = [];
-    const name = `page ${i + 1}`;
-    for (const c of page.contents) {
-      if (c.stream === void 0 || done.has(c.num)) continue;
-      done.add(c.num);
-      if (!budget.countEntry()) {
-        yield entryLimitSkip(place);
-        return;
-      }
-      const d = decodePdfStream(doc, c.stream, budget);
-      if (d.kind === "skip") {
-        yield skip(name, d);
-        if (budget.halted) return;
-      } else if (d.kind === "data") parts.push(d.data);
-    }
-    if (parts.length === 0) continue;
-    const content2 = Buffer.concat(parts.flatMap((p) => [p, NEWLINE]));
-    yield member(name, content2);
-    const shown = contentText(content2, fontsOf(page.resources));
-    if (shown.length > 0) yield member(`${name}!text`, text(shown));
-    if (budget.halted) return;
-  }
-  for (const o of [...doc.objects.values()]) {
-    if (o.stream === void 0 || done.has(o.num)) continue;
-    const dict = o.stream.dict;
-    const type = nameOf(doc.get(dict, "Type"));
-    if (type === "XRef" || nameOf(doc.get(dict, "Subtype")) === "Image") continue;
-    if (!budget.countEntry()) {
-      yield entryLimitSkip(place);
-      return;
-    }
-    const d = decodePdfStream(doc, o.stream, budget);
-    const name = `obj ${o.num}`;
-    if (d.kind === "skip") {
-      yield skip(name, d);
-      if (budget.halted) return;
-      continue;
-    }
-    if (d.kind !== "data") continue;
-    if (d.filtered) yield member(name, d.data);
-    if (nameOf(doc.get(dict, "Subtype")) === "Form") {
-      const shown = contentText(d.data, fontsOf(asDict(doc.get(dict, "Resources"))));
-      if (shown.length > 0) yield member(`${name}!text`, text(shown));
-    }
-    if (budget.halted) return;
-  }
-}
-function text(s) {
-  return Buffer.from(s, "utf8");
-}
-function asDict(v) {
-  return isDict(v) ? v : void 0;
-}
-async function* once(data) {
-  if (data.length > 0) yield data;
-}
-function readObjectStream(doc, o, data) {
-  const dict = o.stream?.dict;
-  const n = Math.min(
-    MAX_STREAM_OBJECTS,
-    Math.max(0, Math.floor(numberOf(doc.get(dict, "N")) ?? 0))
-  );
-  const first = Math.max(0, Math.floor(numberOf(doc.get(dict, "First")) ?? 0));
-  const header = new PdfParser(data, 0, Math.min(first, data.length));
-  const entries = [];
-  for (let i = 0; i < n; i++) {
-    const num = header.value();
-    const offset = header.value();
-    if (typeof num !== "number" || typeof offset !== "number") break;
-    const at = first + offset;
-    if (!Number.isInteger(num) || num < 0 || !Number.isInteger(at) || at < first || at >= data.length)
-      continue;
-    entries.push([num, at]);
-  }
-  const starts = [...new Set(entries.map(([, at]) => at))].sort((a, b) => a - b);
-  const values = /* @__PURE__ */ new Map();
-  starts.forEach((at, i) => {
-    values.set(at, new PdfParser(data, at, starts[i + 1] ?? data.length).value());
-  });
-  const nums = [];
-  for (const [num, at] of entries) {
-    const value = values.get(at);
-    if (value === void 0) continue;
-    doc.addCompressed(num, value, o.offset);
-    nums.push(num);
-  }
-  return nums;
-}
-var MiB2, PDF_FILE_BYTES, MAX_STREAM_OBJECTS, NEWLINE;
-var init_read_pdf = __esm({
-  "src/sources/archive/read-pdf.ts"() {
-    "use strict";
-    init_entry_limit_skip();
-    init_hold_input();
-    init_content_text();
-    init_decode_pdf_stream();
-    init_pdf_document();
-    init_pdf_font();
-    init_pdf_pages();
-    init_pdf_parser();
-    init_pdf_strings();
-    init_pdf_value();
-    MiB2 = 1024 * 1024;
-    PDF_FILE_BYTES = 256 * MiB2;
-    MAX_STREAM_OBJECTS = 1e5;
-    NEWLINE = Buffer.from("\n");
-  }
-});
-
-// src/sources/archive/read-png.ts
-import { inflateSync as inflateSync2 } from "node:zlib";
-async function* readPng(input, place) {
-  const reader = new ChunkReader(inputPieces(input));
-  try {
-    if (await reader.read(SIGNATURE_BYTES) === void 0) return;
-    for (; ; ) {
-      const header = await reader.read(8);
-      if (header === void 0) return;
-      const length = header.readUInt32BE(0);
-      const type = header.toString("latin1", 4, 8);
-      if (type !== "zTXt" && type !== "iTXt") {
-        if (!await reader.skip(length + 4) || type === "IEND") return;
-        continue;
-      }
-      const cap = decodeCap(place.budget, length, "PNG text chunk");
-      if (length > place.budget.limits.maxBufferedBytes) {
-        yield { kind: "skipped", name: type, ...cap.over() };
-        if (!await reader.skip(length + 4)) return;
-        continue;
-      }
-      const data = await reader.read(length);
-      if (data === void 0 || !await reader.skip(4)) {
-        yield {
-          kind: "skipped",
-          name: type,
-          reason: "archive-unreadable",
-          detail: `PNG ${type} chunk cut short: the file ends inside it`
-        };
-        return;
-      }
-      if (!place.budget.countEntry()) {
-        yield entryLimitSkip(place);
-        return;
-      }
-      yield* textChunk(type, data, place);
-      if (place.budget.halted) return;
-    }
-  } catch (error) {
-    if (place.scope.stopped) return;
-    yield {
-      kind: "skipped",
-      name: "",
-      reason: "archive-unreadable",
-      detail: `PNG: ${describeError(error)}`
-    };
-  } finally {
-    await reader.close();
-  }
-}
-function* textChunk(type, data, place) {
-  const keywordEnd = data.indexOf(0);
-  const keyword = data.toString(
-    "latin1",
-    0,
-    keywordEnd === -1 ? Math.min(79, data.length) : Math.min(79, keywordEnd)
-  );
-  const name = `${type}:${keyword}`;
-  let compressed;
-  if (keywordEnd === -1) compressed = void 0;
-  else if (type === "zTXt") compressed = data.subarray(keywordEnd + 2);
-  else if (data[keywordEnd + 1] === 1) {
-    const langEnd = data.indexOf(0, keywordEnd + 3);
-    const transEnd = langEnd === -1 ? -1 : data.indexOf(0, langEnd + 1);
-    compressed = transEnd === -1 ? void 0 : data.subarray(transEnd + 1);
-  } else return;
-  if (compressed === void 0) {
-    yield {
-      kind: "skipped",
-      name,
-      reason: "archive-unreadable",
-      detail: `PNG ${type} chunk malformed: its fields are not all there`
-    };
-    return;
-  }
-  const cap = decodeCap(place.budget, compressed.length, "PNG text chunk");
-  let text3;
-  try {
-    text3 = inflateSync2(compressed, { maxOutputLength: cap.bytes + 1 });
-  } catch (error) {
-    if (error.code === "ERR_BUFFER_TOO_LARGE") {
-      yield { kind: "skipped", name, ...cap.over() };
-    } else {
-      yield {
-        kind: "skipped",
-        name,
-        reason: "archive-unreadable",
-        detail: `PNG ${type} chunk does not inflate: ${describeError(error)}`
-      };
-    }
-    return;
-  }
-  if (text3.length > cap.bytes) {
-    yield { kind: "skipped", name, ...cap.over() };
-    return;
-  }
-  place.budget.expanded += text3.length;
-  if (text3.length === 0) return;
-  yield { kind: "member", name, open: () => once2(text3) };
-}
-async function* once2(data) {
-  yield data;
-}
-var SIGNATURE_BYTES, ChunkReader;
-var init_read_png = __esm({
-  "src/sources/archive/read-png.ts"() {
-    "use strict";
-    init_archive_input();
-    init_decode_cap();
-    init_describe_error();
-    init_entry_limit_skip();
-    SIGNATURE_BYTES = 8;
-    ChunkReader = class {
-      #source;
-      #buffered = [];
-      #size = 0;
-      #ended = false;
-      constructor(pieces) {
-        this.#source = pieces[Symbol.asyncIterator]();
-      }
-      /** `n` bytes, or undefined when the input ends first. */
-      async read(n) {
-        if (!await this.fill(n)) return void 0;
-        const all = this.#buffered.length === 1 ? this.#buffered[0] : Buffer.concat(this.#buffered);
-        this.#buffered = all.length > n ? [all.subarray(n)] : [];
-        this.#size -= n;
-        return all.subarray(0, n);
-      }
-      /** Steps over `n` bytes without holding them; false when the input ends first. */
-      async skip(n) {
-        let left = n;
-        for (; ; ) {
-          while (left > 0 && this.#buffered.length > 0) {
-            const first = this.#buffered[0];
-            if (first.length <= left) {
-              left -= first.length;
-              this.#size -= first.length;
-              this.#buffered.shift();
-            } else {
-              this.#buffered[0] = first.subarray(left);
-              this.#size -= left;
-              left = 0;
-            }
-          }
-          if (left === 0) return true;
-          if (!await this.pull()) return false;
-        }
-      }
-      async close() {
-        await this.#source.return?.();
-      }
-      async fill(n) {
-        while (this.#size < n) if (!await this.pull()) return false;
-        return true;
-      }
-      async pull() {
-        if (this.#ended) return false;
-        const next = await this.#source.next();
-        if (next.done === true) {
-          this.#ended = true;
-          return false;
-        }
-        this.#buffered.push(next.value);
-        this.#size += next.value.length;
-        return true;
-      }
-    };
-  }
-});
-
-// node_modules/events-universal/default.js
-var require_default = __commonJS({
-  "node_modules/events-universal/default.js"(exports, module) {
-    module.exports = __require("events");
-  }
-});
-
-// node_modules/fast-fifo/fixed-size.js
-var require_fixed_size = __commonJS({
-  "node_modules/fast-fifo/fixed-size.js"(exports, module) {
-    module.exports = class FixedFIFO {
-      constructor(hwm) {
-        if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
-        this.buffer = new Array(hwm);
-        this.mask = hwm - 1;
-        this.top = 0;
-        this.btm = 0;
-        this.next = null;
-      }
-      clear() {
-        this.top = this.btm = 0;
-        this.next = null;
-        this.buffer.fill(void 0);
-      }
-      push(data) {
-        if (this.buffer[this.top] !== void 0) return false;
-        this.buffer[this.top] = data;
-        this.top = this.top + 1 & this.mask;
-        return true;
-      }
-      shift() {
-        const last = this.buffer[this.btm];
-        if (last === void 0) return void 0;
-        this.buffer[this.btm] = void 0;
-        this.btm = this.btm + 1 & this.mask;
-        return last;
-      }
-      peek() {
-        return this.buffer[this.btm];
-      }
-      isEmpty() {
-        return this.buffer[this.btm] === void 0;
-      }
-    };
-  }
-});
-
-// node_modules/fast-fifo/index.js
-var require_fast_fifo = __commonJS({
-  "node_modules/fast-fifo/index.js"(exports, module) {
-    var FixedFIFO = require_fixed_size();
-    module.exports = class FastFIFO {
-      constructor(hwm) {
-        this.hwm = hwm || 16;
-        this.head = new FixedFIFO(this.hwm);
-        this.tail = this.head;
-        this.length = 0;
-      }
-      clear() {
-        this.head = this.tail;
-        this.head.clear();
-        this.length = 0;
-      }
-      push(val) {
-        this.length++;
-        if (!this.head.push(val)) {
-          const prev = this.head;
-          this.head = prev.next = new FixedFIFO(2 * this.head.buffer.length);
-          this.head.push(val);
-        }
-      }
-      shift() {
-        if (this.length !== 0) this.length--;
-        const val = this.tail.shift();
-        if (val === void 0 && this.tail.next) {
-          const next = this.tail.next;
-          this.tail.next = null;
-          this.tail = next;
-          return this.tail.shift();
-        }
-        return val;
-      }
-      peek() {
-        const val = this.tail.peek();
-        if (val === void 0 && this.tail.next) return this.tail.next.peek();
-        return val;
-      }
-      isEmpty() {
-        return this.length === 0;
-      }
-    };
-  }
-});
-
-// node_modules/b4a/index.js
-var require_b4a = __commonJS({
-  "node_modules/b4a/index.js"(exports, module) {
-    function isBuffer(value) {
-      return Buffer.isBuffer(value) || value instanceof Uint8Array;
-    }
-    function isEncoding(encoding) {
-      return Buffer.isEncoding(encoding);
-    }
-    function alloc(size, fill2, encoding) {
-      return Buffer.alloc(size, fill2, encoding);
-    }
-    function allocUnsafe(size) {
-      return Buffer.allocUnsafe(size);
-    }
-    function allocUnsafeSlow(size) {
-      return Buffer.allocUnsafeSlow(size);
-    }
-    function byteLength(string, encoding) {
-      return Buffer.byteLength(string, encoding);
-    }
-    function compare(a, b) {
-      return Buffer.compare(a, b);
-    }
-    function concat(buffers, totalLength) {
-      return Buffer.concat(buffers, totalLength);
-    }
-    function copy(source, target, targetStart, start, end) {
-      return toBuffer(source).copy(target, targetStart, start, end);
-    }
-    function equals(a, b) {
-      return toBuffer(a).equals(b);
-    }
-    function fill(buffer, value, offset, end, encoding) {
-      return toBuffer(buffer).fill(value, offset, end, encoding);
-    }
-    function from(value, encodingOrOffset, length) {
-      return Buffer.from(value, encodingOrOffset, length);
-    }
-    function includes(buffer, value, byteOffset, encoding) {
-      return toBuffer(buffer).includes(value, byteOffset, encoding);
-    }
-    function indexOf(buffer, value, byfeOffset, encoding) {
-      return toBuffer(buffer).indexOf(value, byfeOffset, encoding);
-    }
-    function lastIndexOf(buffer, value, byteOffset, encoding) {
-      return toBuffer(buffer).lastIndexOf(value, byteOffset, encoding);
-    }
-    function swap16(buffer) {
-      return toBuffer(buffer).swap16();
-    }
-    function swap32(buffer) {
-      return toBuffer(buffer).swap32();
-    }
-    function swap64(buffer) {
-      return toBuffer(buffer).swap64();
-    }
-    function toBuffer(buffer) {
-      if (Buffer.isBuffer(buffer)) return buffer;
-      return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    }
-    function toString(buffer, encoding, start, end) {
-      return toBuffer(buffer).toString(encoding, start, end);
-    }
-    function toHex(buffer, start, end) {
-      return toBuffer(buffer).toString("hex", start, end);
-    }
-    function write(buffer, string, offset, length, encoding) {
-      return toBuffer(buffer).write(string, offset, length, encoding);
-    }
-    function readDoubleBE(buffer, offset) {
-      return toBuffer(buffer).readDoubleBE(offset);
-    }
-    function readDoubleLE(buffer, offset) {
-      return toBuffer(buffer).readDoubleLE(offset);
-    }
-    function readFloatBE(buffer, offset) {
-      return toBuffer(buffer).readFloatBE(offset);
-    }
-    function readFloatLE(buffer, offset) {
-      return toBuffer(buffer).readFloatLE(offset);
-    }
-    function readInt32BE(buffer, offset) {
-      return toBuffer(buffer).readInt32BE(offset);
-    }
-    function readInt32LE(buffer, offset) {
-      return toBuffer(buffer).readInt32LE(offset);
-    }
-    function readUInt32BE(buffer, offset) {
-      return toBuffer(buffer).readUInt32BE(offset);
-    }
-    function readUInt32LE(buffer, offset) {
-      return toBuffer(buffer).readUInt32LE(offset);
-    }
-    function writeDoubleBE(buffer, value, offset) {
-      return toBuffer(buffer).writeDoubleBE(value, offset);
-    }
-    function writeDoubleLE(buffer, value, offset) {
-      return toBuffer(buffer).writeDoubleLE(value, offset);
-    }
-    function writeFloatBE(buffer, value, offset) {
-      return toBuffer(buffer).writeFloatBE(value, offset);
-    }
-    function writeFloatLE(buffer, value, offset) {
-      return toBuffer(buffer).writeFloatLE(value, offset);
-    }
-    function writeInt32BE(buffer, value, offset) {
-      return toBuffer(buffer).writeInt32BE(value, offset);
-    }
-    function writeInt32LE(buffer, value, offset) {
-      return toBuffer(buffer).writeInt32LE(value, offset);
-    }
-    function writeUInt32BE(buffer, value, offset) {
-      return toBuffer(buffer).writeUInt32BE(value, offset);
-    }
-    function writeUInt32LE(buffer, value, offset) {
-      return toBuffer(buffer).writeUInt32LE(value, offset);
-    }
-    module.exports = {
-      isBuffer,
-      isEncoding,
-      alloc,
-      allocUnsafe,
-      allocUnsafeSlow,
-      byteLength,
-      compare,
-      concat,
-      copy,
-      equals,
-      fill,
-      from,
-      includes,
-      indexOf,
-      lastIndexOf,
-      swap16,
-      swap32,
-      swap64,
-      toBuffer,
-      toString,
-      toHex,
-      write,
-      readDoubleBE,
-      readDoubleLE,
-      readFloatBE,
-      readFloatLE,
-      readInt32BE,
-      readInt32LE,
-      readUInt32BE,
-      readUInt32LE,
-      writeDoubleBE,
-      writeDoubleLE,
-      writeFloatBE,
-      writeFloatLE,
-      writeInt32BE,
-      writeInt32LE,
-      writeUInt32BE,
-      writeUInt32LE
-    };
-  }
-});
-
-// node_modules/text-decoder/lib/pass-through-decoder.js
-var require_pass_through_decoder = __commonJS({
-  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
-    var b4a = require_b4a();
-    module.exports = class PassThroughDecoder {
-      constructor(encoding) {
-        this.encoding = encoding;
-      }
-      get remaining() {
-        return 0;
-      }
-      decode(data) {
-        return b4a.toString(data, this.encoding);
-      }
-      flush() {
-        return "";
-      }
-    };
-  }
-});
-
-// node_modules/text-decoder/lib/utf8-decoder.js
-var require_utf8_decoder = __commonJS({
-  "node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
-    var b4a = require_b4a();
-    module.exports = class UTF8Decoder {
-      constructor() {
-        this._reset();
-      }
-      get remaining() {
-        return this.bytesSeen;
-      }
-      decode(data) {
-        if (data.byteLength === 0) return "";
-        if (this.bytesNeeded === 0 && trailingIncomplete(data, 0) === 0) {
-          this.bytesSeen = trailingBytesSeen(data);
-          return b4a.toString(data, "utf8");
-        }
-        let result2 = "";
-        let start = 0;
-        if (this.bytesNeeded > 0) {
-          while (start < data.byteLength) {
-            const byte = data[start];
-            if (byte < this.lowerBoundary || byte > this.upperBoundary) {
-              result2 += "\uFFFD";
-              this._reset();
-              break;
-            }
-            this.lowerBoundary = 128;
-            this.upperBoundary = 191;
-            this.codePoint = this.codePoint << 6 | byte & 63;
-            this.bytesSeen++;
-            start++;
-            if (this.bytesSeen === this.bytesNeeded) {
-              result2 += String.fromCodePoint(this.codePoint);
-              this._reset();
-              break;
-            }
-          }
-          if (this.bytesNeeded > 0) return result2;
-        }
-        const trailing = trailingIncomplete(data, start);
-        const end = data.byteLength - trailing;
-        if (end > start) result2 += b4a.toString(data, "utf8", start, end);
-        for (let i = end; i < data.byteLength; i++) {
-          const byte = data[i];
-          if (this.bytesNeeded === 0) {
-            if (byte <= 127) {
-              this.bytesSeen = 0;
-              result2 += String.fromCharCode(byte);
-            } else if (byte >= 194 && byte <= 223) {
-              this.bytesNeeded = 2;
-              this.bytesSeen = 1;
-              this.codePoint = byte & 31;
-            } else if (byte >= 224 && byte <= 239) {
-              if (byte === 224) this.lowerBoundary = 160;
-              else if (byte === 237) this.upperBoundary = 159;
-              this.bytesNeeded = 3;
-              this.bytesSeen = 1;
-              this.codePoint = byte & 15;
-            } else if (byte >= 240 && byte <= 244) {
-              if (byte === 240) this.lowerBoundary = 144;
-              else if (byte === 244) this.upperBoundary = 143;
-              this.bytesNeeded = 4;
-              this.bytesSeen = 1;
-              this.codePoint = byte & 7;
-            } else {
-              this.bytesSeen = 1;
-              result2 += "\uFFFD";
-            }
-            continue;
-          }
-          if (byte < this.lowerBoundary || byte > this.upperBoundary) {
-            result2 += "\uFFFD";
-            i--;
-            this._reset();
-            continue;
-          }
-          this.lowerBoundary = 128;
-          this.upperBoundary = 191;
-          this.codePoint = this.codePoint << 6 | byte & 63;
-          this.bytesSeen++;
-          if (this.bytesSeen === this.bytesNeeded) {
-            result2 += String.fromCodePoint(this.codePoint);
-            this._reset();
-          }
-        }
-        return result2;
-      }
-      flush() {
-        const result2 = this.bytesNeeded > 0 ? "\uFFFD" : "";
-        this._reset();
-        return result2;
-      }
-      _reset() {
-        this.codePoint = 0;
-        this.bytesNeeded = 0;
-        this.bytesSeen = 0;
-        this.lowerBoundary = 128;
-        this.upperBoundary = 191;
-      }
-    };
-    function trailingIncomplete(data, start) {
-      const len = data.byteLength;
-      if (len <= start) return 0;
-      const limit = Math.max(start, len - 4);
-      let i = len - 1;
-      while (i > limit && (data[i] & 192) === 128) i--;
-      if (i < start) return 0;
-      const byte = data[i];
-      let needed;
-      if (byte <= 127) return 0;
-      if (byte >= 194 && byte <= 223) needed = 2;
-      else if (byte >= 224 && byte <= 239) needed = 3;
-      else if (byte >= 240 && byte <= 244) needed = 4;
-      else return 0;
-      const available = len - i;
-      return available < needed ? available : 0;
-    }
-    function trailingBytesSeen(data) {
-      const len = data.byteLength;
-      if (len === 0) return 0;
-      const last = data[len - 1];
-      if (last <= 127) return 0;
-      if ((last & 192) !== 128) return 1;
-      const limit = Math.max(0, len - 4);
-      let i = len - 2;
-      while (i >= limit && (data[i] & 192) === 128) i--;
-      if (i < 0) return 1;
-      const first = data[i];
-      let needed;
-      if (first >= 194 && first <= 223) needed = 2;
-      else if (first >= 224 && first <= 239) needed = 3;
-      else if (first >= 240 && first <= 244) needed = 4;
-      else return 1;
-      if (len - i !== needed) return 1;
-      if (needed >= 3) {
-        const second = data[i + 1];
-        if (first === 224 && second < 160) return 1;
-        if (first === 237 && second > 159) return 1;
-        if (first === 240 && second < 144) return 1;
-        if (first === 244 && second > 143) return 1;
-      }
-      return 0;
-    }
-  }
-});
-
-// node_modules/text-decoder/index.js
-var require_text_decoder = __commonJS({
-  "node_modules/text-decoder/index.js"(exports, module) {
-    var PassThroughDecoder = require_pass_through_decoder();
-    var UTF8Decoder = require_utf8_decoder();
-    module.exports = class TextDecoder {
-      constructor(encoding = "utf8") {
-        this.encoding = normalizeEncoding(encoding);
-        switch (this.encoding) {
-          case "utf8":
-            this.decoder = new UTF8Decoder();
-            break;
-          case "utf16le":
-          case "base64":
-            throw new Error("Unsupported encoding: " + this.encoding);
-          default:
-            this.decoder = new PassThroughDecoder(this.encoding);
-        }
-      }
-      get remaining() {
-        return this.decoder.remaining;
-      }
-      push(data) {
-        if (typeof data === "string") return data;
-        return this.decoder.decode(data);
-      }
-      // For Node.js compatibility
-      write(data) {
-        return this.push(data);
-      }
-      end(data) {
-        let result2 = "";
-        if (data) result2 = this.push(data);
-        result2 += this.decoder.flush();
-        return result2;
-      }
-    };
-    function normalizeEncoding(encoding) {
-      encoding = encoding.toLowerCase();
-      switch (encoding) {
-        case "utf8":
-        case "utf-8":
-          return "utf8";
-        case "ucs2":
-        case "ucs-2":
-        case "utf16le":
-        case "utf-16le":
-          return "utf16le";
-        case "latin1":
-        case "binary":
-          return "latin1";
-        case "base64":
-        case "ascii":
-        case "hex":
-          return encoding;
-        default:
-          throw new Error("Unknown encoding: " + encoding);
-      }
-    }
-  }
-});
-
-// node_modules/streamx/lib/errors.js
-var require_errors = __commonJS({
-  "node_modules/streamx/lib/errors.js"(exports, module) {
-    module.exports = class StreamError extends Error {
-      constructor(msg, code18, fn = StreamError) {
-        super(msg);
-        this.code = code18;
-        if (Error.captureStackTrace) {
-          Error.captureStackTrace(this, fn);
-        }
-      }
-      static isStreamDestroyed(err) {
-        return err && err.code === "STREAM_DESTROYED";
-      }
-      static isPrematureClose(err) {
-        return err && err.code === "PREMATURE_CLOSE";
-      }
-      static isAborted(err) {
-        return err && err.code === "ABORTED";
-      }
-      static isBadArgument(err) {
-        return err && err.code === "BAD_ARGUMENT";
-      }
-      get name() {
-        return "StreamError";
-      }
-      static STREAM_DESTROYED() {
-        return new StreamError("Stream was destroyed", "STREAM_DESTROYED", StreamError.STREAM_DESTROYED);
-      }
-      static PREMATURE_CLOSE(msg = "Premature close") {
-        return new StreamError(msg, "PREMATURE_CLOSE", StreamError.PREMATURE_CLOSE);
-      }
-      static ABORTED() {
-        return new StreamError("Stream aborted", "ABORTED", StreamError.ABORTED);
-      }
-      static BAD_ARGUMENT(msg = "Bad argument") {
-        return new StreamError(msg, "BAD_ARGUMENT", StreamError.BAD_ARGUMENT);
-      }
-    };
-  }
-});
-
-// node_modules/streamx/index.js
-var require_streamx = __commonJS({
-  "node_modules/streamx/index.js"(exports, module) {
-    var { EventEmitter } = require_default();
-    var FIFO = require_fast_fifo();
-    var TextDecoder2 = require_text_decoder();
-    var StreamError = require_errors();
-    var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
-    var MAX = (1 << 29) - 1;
-    var OPENING = 1;
-    var PREDESTROYING = 2;
-    var DESTROYING = 4;
-    var DESTROYED = 8;
-    var NOT_OPENING = MAX ^ OPENING;
-    var NOT_PREDESTROYING = MAX ^ PREDESTROYING;
-    var READ_ACTIVE = 1 << 4;
-    var READ_UPDATING = 2 << 4;
-    var READ_PRIMARY = 4 << 4;
-    var READ_QUEUED = 8 << 4;
-    var READ_RESUMED = 16 << 4;
-    var READ_PIPE_DRAINED = 32 << 4;
-    var READ_ENDING = 64 << 4;
-    var READ_EMIT_DATA = 128 << 4;
-    var READ_EMIT_READABLE = 256 << 4;
-    var READ_EMITTED_READABLE = 512 << 4;
-    var READ_DONE = 1024 << 4;
-    var READ_NEXT_TICK = 2048 << 4;
-    var READ_NEEDS_PUSH = 4096 << 4;
-    var READ_READ_AHEAD = 8192 << 4;
-    var READ_FLOWING = READ_RESUMED | READ_PIPE_DRAINED;
-    var READ_ACTIVE_AND_NEEDS_PUSH = READ_ACTIVE | READ_NEEDS_PUSH;
-    var READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE;
-    var READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED;
-    var READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD;
-    var READ_NOT_ACTIVE = MAX ^ READ_ACTIVE;
-    var READ_NON_PRIMARY = MAX ^ READ_PRIMARY;
-    var READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH);
-    var READ_PUSHED = MAX ^ READ_NEEDS_PUSH;
-    var READ_PAUSED = MAX ^ READ_RESUMED;
-    var READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE);
-    var READ_NOT_ENDING = MAX ^ READ_ENDING;
-    var READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING;
-    var READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK;
-    var READ_NOT_UPDATING = MAX ^ READ_UPDATING;
-    var READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD;
-    var READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD;
-    var WRITE_ACTIVE = 1 << 18;
-    var WRITE_UPDATING = 2 << 18;
-    var WRITE_PRIMARY = 4 << 18;
-    var WRITE_QUEUED = 8 << 18;
-    var WRITE_UNDRAINED = 16 << 18;
-    var WRITE_DONE = 32 << 18;
-    var WRITE_EMIT_DRAIN = 64 << 18;
-    var WRITE_NEXT_TICK = 128 << 18;
-    var WRITE_WRITING = 256 << 18;
-    var WRITE_FINISHING = 512 << 18;
-    var WRITE_CORKED = 1024 << 18;
-    var WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING);
-    var WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY;
-    var WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING);
-    var WRITE_DRAINED = MAX ^ WRITE_UNDRAINED;
-    var WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED;
-    var WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK;
-    var WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING;
-    var WRITE_NOT_CORKED = MAX ^ WRITE_CORKED;
-    var ACTIVE = READ_ACTIVE | WRITE_ACTIVE;
-    var NOT_ACTIVE = MAX ^ ACTIVE;
-    var DONE = READ_DONE | WRITE_DONE;
-    var DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING;
-    var OPEN_STATUS = DESTROY_STATUS | OPENING;
-    var AUTO_DESTROY = DESTROY_STATUS | DONE;
-    var NON_PRIMARY = WRITE_NON_PRIMARY & READ_NON_PRIMARY;
-    var ACTIVE_OR_TICKING = WRITE_NEXT_TICK | READ_NEXT_TICK;
-    var TICKING = ACTIVE_OR_TICKING & NOT_ACTIVE;
-    var IS_OPENING = OPEN_STATUS | TICKING;
-    var READ_PRIMARY_STATUS = OPEN_STATUS | READ_ENDING | READ_DONE;
-    var READ_STATUS = OPEN_STATUS | READ_DONE | READ_QUEUED;
-    var READ_ENDING_STATUS = OPEN_STATUS | READ_ENDING | READ_QUEUED;
-    var READ_READABLE_STATUS = OPEN_STATUS | READ_EMIT_READABLE | READ_QUEUED | READ_EMITTED_READABLE;
-    var SHOULD_NOT_READ = OPEN_STATUS | READ_ACTIVE | READ_ENDING | READ_DONE | READ_NEEDS_PUSH | READ_READ_AHEAD;
-    var READ_BACKPRESSURE_STATUS = DESTROY_STATUS | READ_ENDING | READ_DONE;
-    var READ_UPDATE_SYNC_STATUS = READ_UPDATING | OPEN_STATUS | READ_NEXT_TICK | READ_PRIMARY;
-    var READ_NEXT_TICK_OR_OPENING = READ_NEXT_TICK | OPENING;
-    var WRITE_PRIMARY_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_DONE;
-    var WRITE_QUEUED_AND_UNDRAINED = WRITE_QUEUED | WRITE_UNDRAINED;
-    var WRITE_QUEUED_AND_ACTIVE = WRITE_QUEUED | WRITE_ACTIVE;
-    var WRITE_DRAIN_STATUS = WRITE_QUEUED | WRITE_UNDRAINED | OPEN_STATUS | WRITE_ACTIVE;
-    var WRITE_STATUS = OPEN_STATUS | WRITE_ACTIVE | WRITE_QUEUED | WRITE_CORKED;
-    var WRITE_PRIMARY_AND_ACTIVE = WRITE_PRIMARY | WRITE_ACTIVE;
-    var WRITE_ACTIVE_AND_WRITING = WRITE_ACTIVE | WRITE_WRITING;
-    var WRITE_FINISHING_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_QUEUED_AND_ACTIVE | WRITE_DONE;
-    var WRITE_BACKPRESSURE_STATUS = WRITE_UNDRAINED | DESTROY_STATUS | WRITE_FINISHING | WRITE_DONE;
-    var WRITE_UPDATE_SYNC_STATUS = WRITE_UPDATING | OPEN_STATUS | WRITE_NEXT_TICK | WRITE_PRIMARY;
-    var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
-    var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
-    var WritableState = class {
-      constructor(stream, { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}) {
-        this.stream = stream;
-        this.queue = new FIFO();
-        this.highWaterMark = highWaterMark;
-        this.buffered = 0;
-        this.error = null;
-        this.pipeline = null;
-        this.drains = null;
-        this.byteLength = byteLengthWritable || byteLength || defaultByteLength;
-        this.map = mapWritable || map;
-        this.afterWrite = afterWrite.bind(this);
-        this.afterUpdateNextTick = updateWriteNT.bind(this);
-      }
-      get ending() {
-        return (this.stream._duplexState & WRITE_FINISHING) !== 0;
-      }
-      get ended() {
-        return (this.stream._duplexState & WRITE_DONE) !== 0;
-      }
-      push(data) {
-        if ((this.stream._duplexState & WRITE_DROP_DATA) !== 0) return false;
-        if (this.map !== null) data = this.map(data);
-        this.buffered += this.byteLength(data);
-        this.queue.push(data);
-        if (this.buffered < this.highWaterMark) {
-          this.stream._duplexState |= WRITE_QUEUED;
-          return true;
-        }
-        this.stream._duplexState |= WRITE_QUEUED_AND_UNDRAINED;
-        return false;
-      }
-      shift() {
-        const data = this.queue.shift();
-        this.buffered -= this.byteLength(data);
-        if (this.buffered === 0) this.stream._duplexState &= WRITE_NOT_QUEUED;
-        return data;
-      }
-      end(data) {
-        if (typeof data === "function") {
-          this.stream.once("finish", data);
-        } else if (data !== void 0 && data !== null) {
-          this.push(data);
-        }
-        this.stream._duplexState = (this.stream._duplexState | WRITE_FINISHING) & WRITE_NON_PRIMARY;
-      }
-      autoBatch(data, cb) {
-        const buffer = [];
-        const stream = this.stream;
-        buffer.push(data);
-        while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
-          buffer.push(stream._writableState.shift());
-        }
-        if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null);
-        stream._writev(buffer, cb);
-      }
-      update() {
-        const stream = this.stream;
-        stream._duplexState |= WRITE_UPDATING;
-        do {
-          while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
-            const data = this.shift();
-            stream._duplexState |= WRITE_ACTIVE_AND_WRITING;
-            stream._write(data, this.afterWrite);
-          }
-          if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
-        } while (this.continueUpdate() === true);
-        stream._duplexState &= WRITE_NOT_UPDATING;
-      }
-      updateNonPrimary() {
-        const stream = this.stream;
-        if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
-          stream._duplexState = stream._duplexState | WRITE_ACTIVE;
-          stream._final(afterFinal.bind(this));
-          return;
-        }
-        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
-          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
-            stream._duplexState |= ACTIVE;
-            stream._destroy(afterDestroy.bind(this));
-          }
-          return;
-        }
-        if ((stream._duplexState & IS_OPENING) === OPENING) {
-          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
-          stream._open(afterOpen.bind(this));
-        }
-      }
-      continueUpdate() {
-        if ((this.stream._duplexState & WRITE_NEXT_TICK) === 0) return false;
-        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
-        return true;
-      }
-      updateCallback() {
-        if ((this.stream._duplexState & WRITE_UPDATE_SYNC_STATUS) === WRITE_PRIMARY) {
-          this.update();
-        } else {
-          this.updateNextTick();
-        }
-      }
-      updateNextTick() {
-        if ((this.stream._duplexState & WRITE_NEXT_TICK) !== 0) return;
-        this.stream._duplexState |= WRITE_NEXT_TICK;
-        if ((this.stream._duplexState & WRITE_UPDATING) === 0) qmt(this.afterUpdateNextTick);
-      }
-    };
-    var ReadableState = class {
-      constructor(stream, { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}) {
-        this.stream = stream;
-        this.queue = new FIFO();
-        this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark;
-        this.buffered = 0;
-        this.readAhead = highWaterMark > 0;
-        this.error = null;
-        this.pipeline = null;
-        this.byteLength = byteLengthReadable || byteLength || defaultByteLength;
-        this.map = mapReadable || map;
-        this.pipeTo = null;
-        this.afterRead = afterRead.bind(this);
-        this.afterUpdateNextTick = updateReadNT.bind(this);
-      }
-      get ending() {
-        return (this.stream._duplexState & READ_ENDING) !== 0;
-      }
-      get ended() {
-        return (this.stream._duplexState & READ_DONE) !== 0;
-      }
-      pipe(pipeTo, cb) {
-        if (this.pipeTo !== null) throw StreamError.BAD_ARGUMENT("Can only pipe to one destination");
-        if (typeof cb !== "function") cb = null;
-        this.stream._duplexState |= READ_PIPE_DRAINED;
-        this.pipeTo = pipeTo;
-        this.pipeline = new Pipeline(this.stream, pipeTo, cb);
-        if (cb) this.stream.on("error", noop);
-        if (isStreamx(pipeTo)) {
-          pipeTo._writableState.pipeline = this.pipeline;
-          if (cb) pipeTo.on("error", noop);
-          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
-        } else {
-          const onerror = this.pipeline.done.bind(this.pipeline, pipeTo);
-          const onclose = this.pipeline.done.bind(this.pipeline, pipeTo, null);
-          pipeTo.on("error", onerror);
-          pipeTo.on("close", onclose);
-          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
-        }
-        pipeTo.on("drain", afterDrain.bind(this));
-        this.stream.emit("piping", pipeTo);
-        pipeTo.emit("pipe", this.stream);
-      }
-      push(data) {
-        const stream = this.stream;
-        if (data === null) {
-          this.highWaterMark = 0;
-          stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
-          return false;
-        }
-        if (this.map !== null) {
-          data = this.map(data);
-          if (data === null) {
-            stream._duplexState &= READ_PUSHED;
-            return this.buffered < this.highWaterMark;
-          }
-        }
-        this.buffered += this.byteLength(data);
-        this.queue.push(data);
-        stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED;
-        return this.buffered < this.highWaterMark;
-      }
-      shift() {
-        const data = this.queue.shift();
-        this.buffered -= this.byteLength(data);
-        if (this.buffered === 0) {
-          this.stream._duplexState &= READ_NOT_QUEUED;
-        }
-        return data;
-      }
-      unshift(data) {
-        const pending = [this.map !== null ? this.map(data) : data];
-        while (this.buffered > 0) pending.push(this.shift());
-        for (let i = 0; i < pending.length - 1; i++) {
-          const data2 = pending[i];
-          this.buffered += this.byteLength(data2);
-          this.queue.push(data2);
-        }
-        this.push(pending[pending.length - 1]);
-      }
-      read() {
-        const stream = this.stream;
-        if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
-          const data = this.shift();
-          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
-            stream._duplexState &= READ_PIPE_NOT_DRAINED;
-          }
-          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
-            stream.emit("data", data);
-          }
-          return data;
-        }
-        if (this.readAhead === false) {
-          stream._duplexState |= READ_READ_AHEAD;
-          this.updateNextTick();
-        }
-        return null;
-      }
-      drain() {
-        const stream = this.stream;
-        while ((stream._duplexState & READ_STATUS) === READ_QUEUED && (stream._duplexState & READ_FLOWING) !== 0) {
-          const data = this.shift();
-          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
-            stream._duplexState &= READ_PIPE_NOT_DRAINED;
-          }
-          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
-            stream.emit("data", data);
-          }
-        }
-      }
-      update() {
-        const stream = this.stream;
-        stream._duplexState |= READ_UPDATING;
-        do {
-          this.drain();
-          while (this.buffered < this.highWaterMark && (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
-            stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
-            stream._read(this.afterRead);
-            this.drain();
-          }
-          if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
-            stream._duplexState |= READ_EMITTED_READABLE;
-            stream.emit("readable");
-          }
-          if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
-            this.updateNonPrimary();
-          }
-        } while (this.continueUpdate() === true);
-        stream._duplexState &= READ_NOT_UPDATING;
-      }
-      updateNonPrimary() {
-        const stream = this.stream;
-        if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
-          stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING;
-          stream.emit("end");
-          if ((stream._duplexState & AUTO_DESTROY) === DONE) {
-            stream._duplexState |= DESTROYING;
-          }
-          if (this.pipeTo !== null) {
-            this.pipeTo.end();
-          }
-        }
-        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
-          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
-            stream._duplexState |= ACTIVE;
-            stream._destroy(afterDestroy.bind(this));
-          }
-          return;
-        }
-        if ((stream._duplexState & IS_OPENING) === OPENING) {
-          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
-          stream._open(afterOpen.bind(this));
-        }
-      }
-      continueUpdate() {
-        if ((this.stream._duplexState & READ_NEXT_TICK) === 0) return false;
-        this.stream._duplexState &= READ_NOT_NEXT_TICK;
-        return true;
-      }
-      updateCallback() {
-        if ((this.stream._duplexState & READ_UPDATE_SYNC_STATUS) === READ_PRIMARY) {
-          this.update();
-        } else {
-          this.updateNextTick();
-        }
-      }
-      updateNextTickIfOpen() {
-        if ((this.stream._duplexState & READ_NEXT_TICK_OR_OPENING) !== 0) return;
-        this.stream._duplexState |= READ_NEXT_TICK;
-        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
-      }
-      updateNextTick() {
-        if ((this.stream._duplexState & READ_NEXT_TICK) !== 0) return;
-        this.stream._duplexState |= READ_NEXT_TICK;
-        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
-      }
-    };
-    var TransformState = class {
-      constructor(stream) {
-        this.data = null;
-        this.afterTransform = afterTransform.bind(stream);
-        this.afterFinal = null;
-      }
-    };
-    var Pipeline = class {
-      constructor(src, dst, cb) {
-        this.from = src;
-        this.to = dst;
-        this.afterPipe = cb;
-        this.error = null;
-        this.pipeToFinished = false;
-      }
-      finished() {
-        this.pipeToFinished = true;
-      }
-      done(stream, err) {
-        if (err) this.error = err;
-        if (stream === this.to) {
-          this.to = null;
-          if (this.from !== null) {
-            if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
-              this.from.destroy(this.error || StreamError.PREMATURE_CLOSE("Writable stream closed"));
-            }
-            return;
-          }
-        }
-        if (stream === this.from) {
-          this.from = null;
-          if (this.to !== null) {
-            if ((stream._duplexState & READ_DONE) === 0) {
-              this.to.destroy(this.error || StreamError.PREMATURE_CLOSE("Readable stream closed"));
-            }
-            return;
-          }
-        }
-        if (this.afterPipe !== null) this.afterPipe(this.error);
-        this.to = this.from = this.afterPipe = null;
-      }
-    };
-    function afterDrain() {
-      this.stream._duplexState |= READ_PIPE_DRAINED;
-      this.updateCallback();
-    }
-    function afterFinal(err) {
-      const stream = this.stream;
-      if (err) stream.destroy(err);
-      if ((stream._duplexState & DESTROY_STATUS) === 0) {
-        stream._duplexState |= WRITE_DONE;
-        stream.emit("finish");
-      }
-      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
-        stream._duplexState |= DESTROYING;
-      }
-      stream._duplexState &= WRITE_NOT_FINISHING;
-      if ((stream._duplexState & WRITE_UPDATING) === 0) {
-        this.update();
-      } else {
-        this.updateNextTick();
-      }
-    }
-    function afterDestroy(err) {
-      const stream = this.stream;
-      if (!err && !StreamError.isStreamDestroyed(this.error)) err = this.error;
-      if (err) stream.emit("error", err);
-      stream._duplexState |= DESTROYED;
-      stream.emit("close");
-      const rs = stream._readableState;
-      const ws = stream._writableState;
-      if (rs !== null && rs.pipeline !== null) {
-        rs.pipeline.done(stream, err);
-      }
-      if (ws !== null) {
-        while (ws.drains !== null && ws.drains.length > 0) {
-          ws.drains.shift().resolve(false);
-        }
-        if (ws.pipeline !== null) {
-          ws.pipeline.done(stream, err);
-        }
-      }
-    }
-    function afterWrite(err) {
-      const stream = this.stream;
-      if (err) stream.destroy(err);
-      stream._duplexState &= WRITE_NOT_ACTIVE;
-      if (this.drains !== null) tickDrains(this.drains);
-      if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
-        stream._duplexState &= WRITE_DRAINED;
-        if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
-          stream.emit("drain");
-        }
-      }
-      this.updateCallback();
-    }
-    function afterRead(err) {
-      if (err) this.stream.destroy(err);
-      this.stream._duplexState &= READ_NOT_ACTIVE;
-      if (this.readAhead === false && (this.stream._duplexState & READ_RESUMED) === 0) {
-        this.stream._duplexState &= READ_NO_READ_AHEAD;
-      }
-      this.updateCallback();
-    }
-    function updateReadNT() {
-      if ((this.stream._duplexState & READ_UPDATING) === 0) {
-        this.stream._duplexState &= READ_NOT_NEXT_TICK;
-        this.update();
-      }
-    }
-    function updateWriteNT() {
-      if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
-        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
-        this.update();
-      }
-    }
-    function tickDrains(drains) {
-      for (let i = 0; i < drains.length; i++) {
-        if (--drains[i].writes === 0) {
-          drains.shift().resolve(true);
-          i--;
-        }
-      }
-    }
-    function afterOpen(err) {
-      const stream = this.stream;
-      if (err) stream.destroy(err);
-      if ((stream._duplexState & DESTROYING) === 0) {
-        if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
-          stream._duplexState |= READ_PRIMARY;
-        }
-        if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
-          stream._duplexState |= WRITE_PRIMARY;
-        }
-        stream.emit("open");
-      }
-      stream._duplexState &= NOT_ACTIVE;
-      if (stream._writableState !== null) {
-        stream._writableState.updateCallback();
-      }
-      if (stream._readableState !== null) {
-        stream._readableState.updateCallback();
-      }
-    }
-    function afterTransform(err, data) {
-      if (data !== void 0 && data !== null) this.push(data);
-      this._writableState.afterWrite(err);
-    }
-    function newListener(name) {
-      if (this._readableState !== null) {
-        if (name === "data") {
-          this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD;
-          this._readableState.updateNextTick();
-        }
-        if (name === "readable") {
-          this._duplexState |= READ_EMIT_READABLE;
-          this._readableState.updateNextTick();
-        }
-      }
-      if (this._writableState !== null) {
-        if (name === "drain") {
-          this._duplexState |= WRITE_EMIT_DRAIN;
-          this._writableState.updateNextTick();
-        }
-      }
-    }
-    var Stream = class extends EventEmitter {
-      constructor(opts) {
-        super();
-        this._duplexState = 0;
-        this._readableState = null;
-        this._writableState = null;
-        if (opts) {
-          if (opts.open) this._open = opts.open;
-          if (opts.destroy) this._destroy = opts.destroy;
-          if (opts.predestroy) this._predestroy = opts.predestroy;
-          if (opts.signal) opts.signal.addEventListener("abort", abort.bind(this));
-        }
-        this.on("newListener", newListener);
-      }
-      _open(cb) {
-        cb(null);
-      }
-      _destroy(cb) {
-        cb(null);
-      }
-      _predestroy() {
-      }
-      get readable() {
-        return this._readableState !== null ? true : void 0;
-      }
-      get writable() {
-        return this._writableState !== null ? true : void 0;
-      }
-      get destroyed() {
-        return (this._duplexState & DESTROYED) !== 0;
-      }
-      get destroying() {
-        return (this._duplexState & DESTROY_STATUS) !== 0;
-      }
-      destroy(err) {
-        if ((this._duplexState & DESTROY_STATUS) === 0) {
-          if (!err) err = StreamError.STREAM_DESTROYED();
-          this._duplexState = (this._duplexState | DESTROYING) & NON_PRIMARY;
-          if (this._readableState !== null) {
-            this._readableState.highWaterMark = 0;
-            this._readableState.error = err;
-          }
-          if (this._writableState !== null) {
-            this._writableState.highWaterMark = 0;
-            this._writableState.error = err;
-          }
-          this._duplexState |= PREDESTROYING;
-          this._predestroy();
-          this._duplexState &= NOT_PREDESTROYING;
-          if (this._readableState !== null) {
-            this._readableState.updateNextTick();
-          }
-          if (this._writableState !== null) {
-            this._writableState.updateNextTick();
-          }
-        }
-      }
-    };
-    var Readable2 = class _Readable extends Stream {
-      constructor(opts) {
-        super(opts);
-        this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
-        this._readableState = new ReadableState(this, opts);
-        if (opts) {
-          if (this._readableState.readAhead === false) this._duplexState &= READ_NO_READ_AHEAD;
-          if (opts.read) this._read = opts.read;
-          if (opts.eagerOpen) this._readableState.updateNextTick();
-          if (opts.encoding) this.setEncoding(opts.encoding);
-        }
-      }
-      static deferred(fn, opts) {
-        const out = new PassThrough2(opts);
-        fn().then((src) => {
-          if (src === null) return out.end();
-          if (out.destroying) return;
-          pipeline2(src, out, noop);
-        }).catch((err) => out.destroy(err));
-        return out;
-      }
-      setEncoding(encoding) {
-        const dec = new TextDecoder2(encoding);
-        const map = this._readableState.map || echo;
-        this._readableState.map = mapOrSkip;
-        return this;
-        function mapOrSkip(data) {
-          const next = dec.push(data);
-          return next === "" && (data.byteLength !== 0 || dec.remaining > 0) ? null : map(next);
-        }
-      }
-      _read(cb) {
-        cb(null);
-      }
-      pipe(dest, cb) {
-        this._readableState.updateNextTick();
-        this._readableState.pipe(dest, cb);
-        return dest;
-      }
-      read() {
-        this._readableState.updateNextTick();
-        return this._readableState.read();
-      }
-      push(data) {
-        this._readableState.updateNextTickIfOpen();
-        return this._readableState.push(data);
-      }
-      unshift(data) {
-        this._readableState.updateNextTickIfOpen();
-        return this._readableState.unshift(data);
-      }
-      resume() {
-        this._duplexState |= READ_RESUMED_READ_AHEAD;
-        this._readableState.updateNextTick();
-        return this;
-      }
-      pause() {
-        this._duplexState &= this._readableState.readAhead === false ? READ_PAUSED_NO_READ_AHEAD : READ_PAUSED;
-        return this;
-      }
-      static _fromAsyncIterator(ite, opts) {
-        let destroy;
-        const rs = new _Readable({
-          ...opts,
-          read(cb) {
-            ite.next().then(push).then(cb.bind(null, null)).catch(cb);
-          },
-          predestroy() {
-            destroy = ite.return();
-          },
-          destroy(cb) {
-            if (!destroy) return cb(null);
-            destroy.then(cb.bind(null, null)).catch(cb);
-          }
-        });
-        return rs;
-        function push(data) {
-          if (data.done) rs.push(null);
-          else rs.push(data.value);
-        }
-      }
-      static from(data, opts) {
-        if (isReadStreamx(data)) return data;
-        if (data[asyncIterator]) return this._fromAsyncIterator(data[asyncIterator](), opts);
-        if (!Array.isArray(data)) data = data === void 0 ? [] : [data];
-        let i = 0;
-        return new _Readable({
-          ...opts,
-          read(cb) {
-            this.push(i === data.length ? null : data[i++]);
-            cb(null);
-          }
-        });
-      }
-      static isBackpressured(rs) {
-        return (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs._readableState.buffered >= rs._readableState.highWaterMark;
-      }
-      static isPaused(rs) {
-        return (rs._duplexState & READ_RESUMED) === 0;
-      }
-      [asyncIterator]() {
-        const stream = this;
-        let error = null;
-        let promiseResolve = null;
-        let promiseReject = null;
-        this.on("error", (err) => {
-          error = err;
-        });
-        this.on("readable", onreadable);
-        this.on("close", onclose);
-        return {
-          [asyncIterator]() {
-            return this;
-          },
-          next() {
-            return new Promise(function(resolve8, reject) {
-              promiseResolve = resolve8;
-              promiseReject = reject;
-              const data = stream.read();
-              if (data !== null) ondata(data);
-              else if ((stream._duplexState & DESTROYED) !== 0) ondata(null);
-            });
-          },
-          return() {
-            return destroy(null);
-          },
-          throw(err) {
-            return destroy(err);
-          }
-        };
-        function onreadable() {
-          if (promiseResolve !== null) ondata(stream.read());
-        }
-        function onclose() {
-          if (promiseResolve !== null) ondata(null);
-        }
-        function ondata(data) {
-          if (promiseReject === null) return;
-          if (error) {
-            promiseReject(error);
-          } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
-            promiseReject(StreamError.STREAM_DESTROYED());
-          } else {
-            promiseResolve({ value: data, done: data === null });
-          }
-          promiseReject = promiseResolve = null;
-        }
-        function destroy(err) {
-          stream.destroy(err);
-          return new Promise((resolve8, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve8({ value: void 0, done: true });
-            stream.once("close", function() {
-              if (err) reject(err);
-              else resolve8({ value: void 0, done: true });
-            });
-          });
-        }
-      }
-    };
-    var Writable = class extends Stream {
-      constructor(opts) {
-        super(opts);
-        this._duplexState |= OPENING | READ_DONE;
-        this._writableState = new WritableState(this, opts);
-        if (opts) {
-          if (opts.writev) this._writev = opts.writev;
-          if (opts.write) this._write = opts.write;
-          if (opts.final) this._final = opts.final;
-          if (opts.eagerOpen) this._writableState.updateNextTick();
-        }
-      }
-      cork() {
-        this._duplexState |= WRITE_CORKED;
-      }
-      uncork() {
-        this._duplexState &= WRITE_NOT_CORKED;
-        this._writableState.updateNextTick();
-      }
-      _writev(batch, cb) {
-        cb(null);
-      }
-      _write(data, cb) {
-        this._writableState.autoBatch(data, cb);
-      }
-      _final(cb) {
-        cb(null);
-      }
-      static isBackpressured(ws) {
-        return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
-      }
-      static drained(ws) {
-        if (ws.destroyed) return Promise.resolve(false);
-        const state = ws._writableState;
-        const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length;
-        const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
-        if (writes === 0) return Promise.resolve(true);
-        if (state.drains === null) state.drains = [];
-        return new Promise((resolve8) => {
-          state.drains.push({ writes, resolve: resolve8 });
-        });
-      }
-      write(data) {
-        this._writableState.updateNextTick();
-        return this._writableState.push(data);
-      }
-      end(data) {
-        this._writableState.updateNextTick();
-        this._writableState.end(data);
-        return this;
-      }
-    };
-    var Duplex = class extends Readable2 {
-      // and Writable
-      constructor(opts) {
-        super(opts);
-        this._duplexState = OPENING | this._duplexState & READ_READ_AHEAD;
-        this._writableState = new WritableState(this, opts);
-        if (opts) {
-          if (opts.writev) this._writev = opts.writev;
-          if (opts.write) this._write = opts.write;
-          if (opts.final) this._final = opts.final;
-        }
-      }
-      cork() {
-        this._duplexState |= WRITE_CORKED;
-      }
-      uncork() {
-        this._duplexState &= WRITE_NOT_CORKED;
-        this._writableState.updateNextTick();
-      }
-      _writev(batch, cb) {
-        cb(null);
-      }
-      _write(data, cb) {
-        this._writableState.autoBatch(data, cb);
-      }
-      _final(cb) {
-        cb(null);
-      }
-      write(data) {
-        this._writableState.updateNextTick();
-        return this._writableState.push(data);
-      }
-      end(data) {
-        this._writableState.updateNextTick();
-        this._writableState.end(data);
-        return this;
-      }
-    };
-    var Transform = class extends Duplex {
-      constructor(opts) {
-        super(opts);
-        this._transformState = new TransformState(this);
-        if (opts) {
-          if (opts.transform) this._transform = opts.transform;
-          if (opts.flush) this._flush = opts.flush;
-        }
-      }
-      _write(data, cb) {
-        if (this._readableState.buffered >= this._readableState.highWaterMark) {
-          this._transformState.data = data;
-        } else {
-          this._transform(data, this._transformState.afterTransform);
-        }
-      }
-      _read(cb) {
-        if (this._transformState.data !== null) {
-          const data = this._transformState.data;
-          this._transformState.data = null;
-          cb(null);
-          this._transform(data, this._transformState.afterTransform);
-        } else {
-          cb(null);
-        }
-      }
-      destroy(err) {
-        super.destroy(err);
-        if (this._transformState.data !== null) {
-          this._transformState.data = null;
-          this._transformState.afterTransform();
-        }
-      }
-      _transform(data, cb) {
-        cb(null, data);
-      }
-      _flush(cb) {
-        cb(null);
-      }
-      _final(cb) {
-        this._transformState.afterFinal = cb;
-        this._flush(transformAfterFlush.bind(this));
-      }
-    };
-    var PassThrough2 = class extends Transform {
-    };
-    function transformAfterFlush(err, data) {
-      const cb = this._transformState.afterFinal;
-      if (err) return cb(err);
-      if (data !== null && data !== void 0) this.push(data);
-      this.push(null);
-      cb(null);
-    }
-    function pipelinePromise(...streams) {
-      return new Promise((resolve8, reject) => {
-        return pipeline2(...streams, (err) => {
-          if (err) return reject(err);
-          resolve8();
-        });
-      });
-    }
-    function pipeline2(stream, ...streams) {
-      const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
-      const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
-      if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
-      let src = all[0];
-      let dest = null;
-      let error = null;
-      for (let i = 1; i < all.length; i++) {
-        dest = all[i];
-        if (isStreamx(src)) {
-          src.pipe(dest, onerror);
-        } else {
-          errorHandle(src, true, i > 1, onerror);
-          src.pipe(dest);
-        }
-        src = dest;
-      }
-      if (done) {
-        let fin = false;
-        const autoDestroy = isStreamx(dest) || !!(dest._writableState && dest._writableState.autoDestroy);
-        dest.on("error", (err) => {
-          if (error === null) error = err;
-        });
-        dest.on("finish", () => {
-          fin = true;
-          if (!autoDestroy) done(error);
-        });
-        if (autoDestroy) {
-          dest.on("close", () => done(error || (fin ? null : StreamError.PREMATURE_CLOSE())));
-        }
-      }
-      return dest;
-      function errorHandle(s, rd, wr, onerror2) {
-        s.on("error", onerror2);
-        s.on("close", onclose);
-        function onclose() {
-          if (rd && s._readableState && !s._readableState.ended) {
-            return onerror2(StreamError.PREMATURE_CLOSE());
-          }
-          if (wr && s._writableState && !s._writableState.ended) {
-            return onerror2(StreamError.PREMATURE_CLOSE());
-          }
-        }
-      }
-      function onerror(err) {
-        if (!err || error) return;
-        error = err;
-        for (const s of all) {
-          s.destroy(err);
-        }
-      }
-    }
-    function echo(s) {
-      return s;
-    }
-    function isStream(stream) {
-      return !!stream._readableState || !!stream._writableState;
-    }
-    function isStreamx(stream) {
-      return typeof stream._duplexState === "number" && isStream(stream);
-    }
-    function isEnding(stream) {
-      return !!stream._readableState && stream._readableState.ending;
-    }
-    function isEnded(stream) {
-      return !!stream._readableState && stream._readableState.ended;
-    }
-    function isFinishing(stream) {
-      return !!stream._writableState && stream._writableState.ending;
-    }
-    function isFinished(stream) {
-      return !!stream._writableState && stream._writableState.ended;
-    }
-    function getStreamError(stream, opts = {}) {
-      const err = stream._readableState && stream._readableState.error || stream._writableState && stream._writableState.error;
-      return !opts.all && StreamError.isStreamDestroyed(err) ? null : err;
-    }
-    function isReadStreamx(stream) {
-      return isStreamx(stream) && stream.readable;
-    }
-    function isDisturbed(stream) {
-      return (stream._duplexState & OPENING) !== OPENING || (stream._duplexState & DESTROYING) === DESTROYING || (stream._duplexState & ACTIVE_OR_TICKING) !== 0;
-    }
-    function isTypedArray(data) {
-      return typeof data === "object" && data !== null && typeof data.byteLength === "number";
-    }
-    function defaultByteLength(data) {
-      return isTypedArray(data) ? data.byteLength : 1024;
-    }
-    function noop() {
-    }
-    function abort() {
-      this.destroy(StreamError.ABORTED());
-    }
-    function isWritev(s) {
-      return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
-    }
-    module.exports = {
-      pipeline: pipeline2,
-      pipelinePromise,
-      isStream,
-      isStreamx,
-      isEnding,
-      isEnded,
-      isFinishing,
-      isFinished,
-      isDisturbed,
-      getStreamError,
-      Stream,
-      Writable,
-      Readable: Readable2,
-      Duplex,
-      Transform,
-      // Export PassThrough for compatibility with Node.js core's stream module
-      PassThrough: PassThrough2
-    };
-  }
-});
-
-// node_modules/tar-stream/headers.js
-var require_headers = __commonJS({
-  "node_modules/tar-stream/headers.js"(exports) {
-    var b4a = require_b4a();
-    var ZEROS = "0000000000000000000";
-    var SEVENS = "7777777777777777777";
-    var ZERO_OFFSET = "0".charCodeAt(0);
-    var USTAR_MAGIC = b4a.from([117, 115, 116, 97, 114, 0]);
-    var USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET]);
-    var GNU_MAGIC = b4a.from([117, 115, 116, 97, 114, 32]);
-    var GNU_VER = b4a.from([32, 0]);
-    var MASK = 4095;
-    var MAGIC_OFFSET = 257;
-    var VERSION_OFFSET = 263;
-    exports.decodeLongPath = function decodeLongPath(buf, encoding) {
-      return decodeStr(buf, 0, buf.length, encoding);
-    };
-    exports.encodePax = function encodePax(opts) {
-      let result2 = "";
-      if (opts.name) result2 += addLength(" path=" + opts.name + "\n");
-      if (opts.linkname) result2 += addLength(" linkpath=" + opts.linkname + "\n");
-      const pax = opts.pax;
-      if (pax) {
-        for (const key in pax) {
-          result2 += addLength(" " + key + "=" + pax[key] + "\n");
-        }
-      }
-      return b4a.from(result2);
-    };
-    exports.decodePax = function decodePax(buf) {
-      const result2 = {};
-      while (buf.length) {
-        let i = 0;
-        while (i < buf.length && buf[i] !== 32) i++;
-        const len = parseInt(b4a.toString(buf.subarray(0, i)), 10);
-        if (!len) return result2;
-        const b = b4a.toString(buf.subarray(i + 1, len - 1));
-        const keyIndex = b.indexOf("=");
-        if (keyIndex === -1) return result2;
-        result2[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
-        buf = buf.subarray(len);
-      }
-      return result2;
-    };
-    exports.encode = function encode2(opts) {
-      const buf = b4a.alloc(512);
-      let name = opts.name;
-      let prefix = "";
-      if (opts.typeflag === 5 && name[name.length - 1] !== "/") name += "/";
-      if (b4a.byteLength(name) !== name.length) return null;
-      while (b4a.byteLength(name) > 100) {
-        const i = name.indexOf("/");
-        if (i === -1) return null;
-        prefix += prefix ? "/" + name.slice(0, i) : name.slice(0, i);
-        name = name.slice(i + 1);
-      }
-      if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null;
-      if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
-      b4a.write(buf, name);
-      b4a.write(buf, encodeOct(opts.mode & MASK, 6), 100);
-      b4a.write(buf, encodeOct(opts.uid, 6), 108);
-      b4a.write(buf, encodeOct(opts.gid, 6), 116);
-      encodeSize(opts.size, buf, 124);
-      b4a.write(buf, encodeOct(opts.mtime.getTime() / 1e3 | 0, 11), 136);
-      buf[156] = ZERO_OFFSET + toTypeflag(opts.type);
-      if (opts.linkname) b4a.write(buf, opts.linkname, 157);
-      b4a.copy(USTAR_MAGIC, buf, MAGIC_OFFSET);
-      b4a.copy(USTAR_VER, buf, VERSION_OFFSET);
-      if (opts.uname) b4a.write(buf, opts.uname, 265);
-      if (opts.gname) b4a.write(buf, opts.gname, 297);
-      b4a.write(buf, encodeOct(opts.devmajor || 0, 6), 329);
-      b4a.write(buf, encodeOct(opts.devminor || 0, 6), 337);
-      if (prefix) b4a.write(buf, prefix, 345);
-      b4a.write(buf, encodeOct(cksum(buf), 6), 148);
-      return buf;
-    };
-    exports.decode = function decode(buf, filenameEncoding, allowUnknownFormat) {
-      let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
-      let name = decodeStr(buf, 0, 100, filenameEncoding);
-      const mode = decodeOct(buf, 100, 8);
-      const uid = decodeOct(buf, 108, 8);
-      const gid = decodeOct(buf, 116, 8);
-      const size = decodeOct(buf, 124, 12);
-      const mtime = decodeOct(buf, 136, 12);
-      const type = toType(typeflag);
-      const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
-      const uname = decodeStr(buf, 265, 32);
-      const gname = decodeStr(buf, 297, 32);
-      const devmajor = decodeOct(buf, 329, 8);
-      const devminor = decodeOct(buf, 337, 8);
-      const c = cksum(buf);
-      if (c === 8 * 32) return null;
-      if (c !== decodeOct(buf, 148, 8)) throw new Error("Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?");
-      if (isUSTAR(buf)) {
-        if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name;
-      } else if (isGNU(buf)) {
-      } else {
-        if (!allowUnknownFormat) {
-          throw new Error("Invalid tar header: unknown format.");
-        }
-      }
-      if (typeflag === 0 && name && name[name.length - 1] === "/") typeflag = 5;
-      return {
-        name,
-        mode,
-        uid,
-        gid,
-        size,
-        byteOffset: 0,
-        mtime: new Date(1e3 * mtime),
-        type,
-        linkname,
-        uname,
-        gname,
-        devmajor,
-        devminor,
-        pax: null
-      };
-    };
-    function isUSTAR(buf) {
-      return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6));
-    }
-    function isGNU(buf) {
-      return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) && b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2));
-    }
-    function clamp(index, len, defaultValue) {
-      if (typeof index !== "number") return defaultValue;
-      index = ~~index;
-      if (index >= len) return len;
-      if (index >= 0) return index;
-      index += len;
-      if (index >= 0) return index;
-      return 0;
-    }
-    function toType(flag) {
-      switch (flag) {
-        case 0:
-          return "file";
-        case 1:
-          return "link";
-        case 2:
-          return "symlink";
-        case 3:
-          return "character-device";
-        case 4:
-          return "block-device";
-        case 5:
-          return "directory";
-        case 6:
-          return "fifo";
-        case 7:
-          return "contiguous-file";
-        case 72:
-          return "pax-header";
-        case 55:
-          return "pax-global-header";
-        case 27:
-          return "gnu-long-link-path";
-        case 28:
-        case 30:
-          return "gnu-long-path";
-      }
-      return null;
-    }
-    function toTypeflag(flag) {
-      switch (flag) {
-        case "file":
-          return 0;
-        case "link":
-          return 1;
-        case "symlink":
-          return 2;
-        case "character-device":
-          return 3;
-        case "block-device":
-          return 4;
-        case "directory":
-          return 5;
-        case "fifo":
-          return 6;
-        case "contiguous-file":
-          return 7;
-        case "pax-header":
-          return 72;
-      }
-      return 0;
-    }
-    function indexOf(block, num, offset, end) {
-      for (; offset < end; offset++) {
-        if (block[offset] === num) return offset;
-      }
-      return end;
-    }
-    function cksum(block) {
-      let sum = 8 * 32;
-      for (let i = 0; i < 148; i++) sum += block[i];
-      for (let j = 156; j < 512; j++) sum += block[j];
-      return sum;
-    }
-    function encodeOct(val, n) {
-      val = val.toString(8);
-      if (val.length > n) return SEVENS.slice(0, n) + " ";
-      return ZEROS.slice(0, n - val.length) + val + " ";
-    }
-    function encodeSizeBin(num, buf, off) {
-      buf[off] = 128;
-      for (let i = 11; i > 0; i--) {
-        buf[off + i] = num & 255;
-        num = Math.floor(num / 256);
-      }
-    }
-    function encodeSize(num, buf, off) {
-      if (num.toString(8).length > 11) {
-        encodeSizeBin(num, buf, off);
-      } else {
-        b4a.write(buf, encodeOct(num, 11), off);
-      }
-    }
-    function parse256(buf) {
-      let positive;
-      if (buf[0] === 128) positive = true;
-      else if (buf[0] === 255) positive = false;
-      else return null;
-      const tuple = [];
-      let i;
-      for (i = buf.length - 1; i > 0; i--) {
-        const byte = buf[i];
-        if (positive) tuple.push(byte);
-        else tuple.push(255 - byte);
-      }
-      let sum = 0;
-      const l = tuple.length;
-      for (i = 0; i < l; i++) {
-        sum += tuple[i] * Math.pow(256, i);
-      }
-      return positive ? sum : -1 * sum;
-    }
-    function decodeOct(val, offset, length) {
-      val = val.subarray(offset, offset + length);
-      offset = 0;
-      if (val[offset] & 128) {
-        return parse256(val);
-      } else {
-        while (offset < val.length && val[offset] === 32) offset++;
-        const end = clamp(indexOf(val, 32, offset, val.length), val.length, val.length);
-        while (offset < end && val[offset] === 0) offset++;
-        if (end === offset) return 0;
-        return parseInt(b4a.toString(val.subarray(offset, end)), 8);
-      }
-    }
-    function decodeStr(val, offset, length, encoding) {
-      return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding);
-    }
-    function addLength(str2) {
-      const len = b4a.byteLength(str2);
-      let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
-      if (len + digits >= Math.pow(10, digits)) digits++;
-      return len + digits + str2;
-    }
-  }
-});
-
-// node_modules/tar-stream/extract.js
-var require_extract = __commonJS({
-  "node_modules/tar-stream/extract.js"(exports, module) {
-    var { Writable, Readable: Readable2, getStreamError } = require_streamx();
-    var FIFO = require_fast_fifo();
-    var b4a = require_b4a();
-    var headers = require_headers();
-    var EMPTY2 = b4a.alloc(0);
-    var MAX_HEADER_SIZE = 4 * 1024 * 1024;
-    var BufferList = class {
-      constructor() {
-        this.buffered = 0;
-        this.shifted = 0;
-        this.queue = new FIFO();
-        this._offset = 0;
-      }
-      push(buffer) {
-        this.buffered += buffer.byteLength;
-        this.queue.push(buffer);
-      }
-      shiftFirst(size) {
-        return this.buffered === 0 ? null : this._next(size);
-      }
-      shift(size) {
-        if (size > this.buffered) return null;
-        if (size === 0) return EMPTY2;
-        let chunk = this._next(size);
-        if (size === chunk.byteLength) return chunk;
-        const chunks = [chunk];
-        while ((size -= chunk.byteLength) > 0) {
-          chunk = this._next(size);
-          chunks.push(chunk);
-        }
-        return b4a.concat(chunks);
-      }
-      _next(size) {
-        const buf = this.queue.peek();
-        const rem = buf.byteLength - this._offset;
-        if (size >= rem) {
-          const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
-          this.queue.shift();
-          this._offset = 0;
-          this.buffered -= rem;
-          this.shifted += rem;
-          return sub;
-        }
-        this.buffered -= size;
-        this.shifted += size;
-        return buf.subarray(this._offset, this._offset += size);
-      }
-    };
-    var Source = class extends Readable2 {
-      constructor(self, header, offset) {
-        super();
-        this.header = header;
-        this.offset = offset;
-        this._parent = self;
-      }
-      _read(cb) {
-        if (this.header.size === 0) {
-          this.push(null);
-        }
-        if (this._parent._stream === this) {
-          this._parent._update();
-        }
-        cb(null);
-      }
-      _predestroy() {
-        this._parent.destroy(getStreamError(this));
-      }
-      _detach() {
-        if (this._parent._stream === this) {
-          this._parent._stream = null;
-          this._parent._missing = overflow(this.header.size);
-          this._parent._update();
-        }
-      }
-      _destroy(cb) {
-        this._detach();
-        cb(null);
-      }
-    };
-    var Extract = class extends Writable {
-      constructor(opts) {
-        super(opts);
-        if (!opts) opts = {};
-        this._buffer = new BufferList();
-        this._offset = 0;
-        this._header = null;
-        this._stream = null;
-        this._missing = 0;
-        this._longHeader = false;
-        this._callback = noop;
-        this._locked = false;
-        this._finished = false;
-        this._pax = null;
-        this._paxGlobal = null;
-        this._gnuLongPath = null;
-        this._gnuLongLinkPath = null;
-        this._filenameEncoding = opts.filenameEncoding || "utf-8";
-        this._allowUnknownFormat = !!opts.allowUnknownFormat;
-        this._unlockBound = this._unlock.bind(this);
-      }
-      _unlock(err) {
-        this._locked = false;
-        if (err) {
-          this.destroy(err);
-          this._continueWrite(err);
-          return;
-        }
-        this._update();
-      }
-      _consumeHeader() {
-        if (this._locked) return false;
-        this._offset = this._buffer.shifted;
-        try {
-          this._header = headers.decode(this._buffer.shift(512), this._filenameEncoding, this._allowUnknownFormat);
-        } catch (err) {
-          this._continueWrite(err);
-          return false;
-        }
-        if (!this._header) return true;
-        this._header.byteOffset = this._buffer.shifted;
-        switch (this._header.type) {
-          case "gnu-long-path":
-          case "gnu-long-link-path":
-          case "pax-global-header":
-          case "pax-header":
-            this._longHeader = true;
-            this._missing = this._header.size;
-            if (this._missing > MAX_HEADER_SIZE) {
-              this._continueWrite(new Error("Header exceeds max size"));
-              return false;
-            }
-            return true;
-        }
-        this._locked = true;
-        this._applyLongHeaders();
-        if (!(this._header.size >= 0)) {
-          this._continueWrite(new Error("Invalid header"));
-          return false;
-        }
-        if (this._header.size === 0 || this._header.type === "directory") {
-          this.emit("entry", this._header, this._createStream(), this._unlockBound);
-          return true;
-        }
-        this._stream = this._createStream();
-        this._missing = this._header.size;
-        this.emit("entry", this._header, this._stream, this._unlockBound);
-        return true;
-      }
-      _applyLongHeaders() {
-        if (this._gnuLongPath) {
-          this._header.name = this._gnuLongPath;
-          this._gnuLongPath = null;
-        }
-        if (this._gnuLongLinkPath) {
-          this._header.linkname = this._gnuLongLinkPath;
-          this._gnuLongLinkPath = null;
-        }
-        if (this._pax) {
-          if (this._pax.path) this._header.name = this._pax.path;
-          if (this._pax.linkpath) this._header.linkname = this._pax.linkpath;
-          if (this._pax.size) this._header.size = parseInt(this._pax.size, 10);
-          this._header.pax = this._pax;
-          this._pax = null;
-        }
-      }
-      _decodeLongHeader(buf) {
-        switch (this._header.type) {
-          case "gnu-long-path":
-            this._gnuLongPath = headers.decodeLongPath(buf, this._filenameEncoding);
-            break;
-          case "gnu-long-link-path":
-            this._gnuLongLinkPath = headers.decodeLongPath(buf, this._filenameEncoding);
-            break;
-          case "pax-global-header":
-            this._paxGlobal = headers.decodePax(buf);
-            break;
-          case "pax-header":
-            this._pax = this._paxGlobal === null ? headers.decodePax(buf) : Object.assign({}, this._paxGlobal, headers.decodePax(buf));
-            break;
-        }
-      }
-      _consumeLongHeader() {
-        this._longHeader = false;
-        this._missing = overflow(this._header.size);
-        const buf = this._buffer.shift(this._header.size);
-        try {
-          this._decodeLongHeader(buf);
-        } catch (err) {
-          this._continueWrite(err);
-          return false;
-        }
-        return true;
-      }
-      _consumeStream() {
-        const buf = this._buffer.shiftFirst(this._missing);
-        if (buf === null) return false;
-        this._missing -= buf.byteLength;
-        const drained = this._stream.push(buf);
-        if (this._missing === 0) {
-          this._stream.push(null);
-          if (drained) this._stream._detach();
-          return drained && this._locked === false;
-        }
-        return drained;
-      }
-      _createStream() {
-        return new Source(this, this._header, this._offset);
-      }
-      _update() {
-        while (this._buffer.buffered > 0 && !this.destroying) {
-          if (this._missing > 0) {
-            if (this._stream !== null) {
-              if (this._consumeStream() === false) return;
-              continue;
-            }
-            if (this._longHeader === true) {
-              if (this._missing > this._buffer.buffered) break;
-              if (this._consumeLongHeader() === false) return false;
-              continue;
-            }
-            const ignore2 = this._buffer.shiftFirst(this._missing);
-            if (ignore2 !== null) this._missing -= ignore2.byteLength;
-            continue;
-          }
-          if (this._buffer.buffered < 512) break;
-          if (this._stream !== null || this._consumeHeader() === false) return;
-        }
-        this._continueWrite(null);
-      }
-      _continueWrite(err) {
-        const cb = this._callback;
-        this._callback = noop;
-        cb(err);
-      }
-      _write(data, cb) {
-        this._callback = cb;
-        this._buffer.push(data);
-        this._update();
-      }
-      _final(cb) {
-        this._finished = this._missing === 0 && this._buffer.buffered === 0;
-        cb(this._finished ? null : new Error("Unexpected end of data"));
-      }
-      _predestroy() {
-        this._continueWrite(null);
-      }
-      _destroy(cb) {
-        if (this._stream) this._stream.destroy(getStreamError(this));
-        cb(null);
-      }
-      [Symbol.asyncIterator]() {
-        let error = null;
-        let promiseResolve = null;
-        let promiseReject = null;
-        let entryStream = null;
-        let entryCallback = null;
-        const extract = this;
-        this.on("entry", onentry);
-        this.on("error", (err) => {
-          error = err;
-        });
-        this.on("close", onclose);
-        return {
-          [Symbol.asyncIterator]() {
-            return this;
-          },
-          next() {
-            return new Promise(onnext);
-          },
-          return() {
-            return destroy(null);
-          },
-          throw(err) {
-            return destroy(err);
-          }
-        };
-        function consumeCallback(err) {
-          if (!entryCallback) return;
-          const cb = entryCallback;
-          entryCallback = null;
-          cb(err);
-        }
-        function onnext(resolve8, reject) {
-          if (error) {
-            return reject(error);
-          }
-          if (entryStream) {
-            resolve8({ value: entryStream, done: false });
-            entryStream = null;
-            return;
-          }
-          promiseResolve = resolve8;
-          promiseReject = reject;
-          consumeCallback(null);
-          if (extract._finished && promiseResolve) {
-            promiseResolve({ value: void 0, done: true });
-            promiseResolve = promiseReject = null;
-          }
-        }
-        function onentry(header, stream, callback) {
-          entryCallback = callback;
-          stream.on("error", noop);
-          if (promiseResolve) {
-            promiseResolve({ value: stream, done: false });
-            promiseResolve = promiseReject = null;
-          } else {
-            entryStream = stream;
-          }
-        }
-        function onclose() {
-          consumeCallback(error);
-          if (!promiseResolve) return;
-          if (error) promiseReject(error);
-          else promiseResolve({ value: void 0, done: true });
-          promiseResolve = promiseReject = null;
-        }
-        function destroy(err) {
-          extract.destroy(err);
-          consumeCallback(err);
-          return new Promise((resolve8, reject) => {
-            if (extract.destroyed) return resolve8({ value: void 0, done: true });
-            extract.once("close", function() {
-              if (err) reject(err);
-              else resolve8({ value: void 0, done: true });
-            });
-          });
-        }
-      }
-    };
-    module.exports = function extract(opts) {
-      return new Extract(opts);
-    };
-    function noop() {
-    }
-    function overflow(size) {
-      size &= 511;
-      return size && 512 - size;
-    }
-  }
-});
-
-// node_modules/tar-stream/constants.js
-var require_constants = __commonJS({
-  "node_modules/tar-stream/constants.js"(exports, module) {
-    var constants6 = {
-      // just for envs without fs
-      S_IFMT: 61440,
-      S_IFDIR: 16384,
-      S_IFCHR: 8192,
-      S_IFBLK: 24576,
-      S_IFIFO: 4096,
-      S_IFLNK: 40960
-    };
-    try {
-      module.exports = __require("fs").constants || constants6;
-    } catch {
-      module.exports = constants6;
-    }
-  }
-});
-
-// node_modules/tar-stream/pack.js
-var require_pack = __commonJS({
-  "node_modules/tar-stream/pack.js"(exports, module) {
-    var { Readable: Readable2, Writable, getStreamError } = require_streamx();
-    var b4a = require_b4a();
-    var constants6 = require_constants();
-    var headers = require_headers();
-    var DMODE = 493;
-    var FMODE = 420;
-    var END_OF_TAR = b4a.alloc(1024);
-    var Sink = class extends Writable {
-      constructor(pack, header, callback) {
-        super({ mapWritable, eagerOpen: true });
-        this.written = 0;
-        this.header = header;
-        this._callback = callback;
-        this._linkname = null;
-        this._isLinkname = header.type === "symlink" && !header.linkname;
-        this._isVoid = header.type !== "file" && header.type !== "contiguous-file";
-        this._finished = false;
-        this._pack = pack;
-        this._openCallback = null;
-        if (this._pack._stream === null) this._pack._stream = this;
-        else this._pack._pending.push(this);
-      }
-      _open(cb) {
-        this._openCallback = cb;
-        if (this._pack._stream === this) this._continueOpen();
-      }
-      _continuePack(err) {
-        if (this._callback === null) return;
-        const callback = this._callback;
-        this._callback = null;
-        callback(err);
-      }
-      _continueOpen() {
-        if (this._pack._stream === null) this._pack._stream = this;
-        const cb = this._openCallback;
-        this._openCallback = null;
-        if (cb === null) return;
-        if (this._pack.destroying) return cb(new Error("pack stream destroyed"));
-        if (this._pack._finalized) return cb(new Error("pack stream is already finalized"));
-        this._pack._stream = this;
-        if (!this._isLinkname) {
-          this._pack._encode(this.header);
-        }
-        if (this._isVoid) {
-          this._finish();
-          this._continuePack(null);
-        }
-        cb(null);
-      }
-      _write(data, cb) {
-        if (this._isLinkname) {
-          this._linkname = this._linkname ? b4a.concat([this._linkname, data]) : data;
-          return cb(null);
-        }
-        if (this._isVoid) {
-          if (data.byteLength > 0) {
-            return cb(new Error("No body allowed for this entry"));
-          }
-          return cb();
-        }
-        this.written += data.byteLength;
-        if (this._pack.push(data)) return cb();
-        this._pack._drain = cb;
-      }
-      _finish() {
-        if (this._finished) return;
-        this._finished = true;
-        if (this._isLinkname) {
-          this.header.linkname = this._linkname ? b4a.toString(this._linkname, "utf-8") : "";
-          this._pack._encode(this.header);
-        }
-        overflow(this._pack, this.header.size);
-        this._pack._done(this);
-      }
-      _final(cb) {
-        if (this.written !== this.header.size) {
-          return cb(new Error("Size mismatch"));
-        }
-        this._finish();
-        cb(null);
-      }
-      _getError() {
-        return getStreamError(this) || new Error("tar entry destroyed");
-      }
-      _predestroy() {
-        this._pack.destroy(this._getError());
-      }
-      _destroy(cb) {
-        this._pack._done(this);
-        this._continuePack(this._finished ? null : this._getError());
-        cb();
-      }
-    };
-    var Pack = class extends Readable2 {
-      constructor(opts) {
-        super(opts);
-        this._drain = noop;
-        this._finalized = false;
-        this._finalizing = false;
-        this._pending = [];
-        this._stream = null;
-      }
-      entry(header, buffer, callback) {
-        if (this._finalized || this.destroying) throw new Error("already finalized or destroyed");
-        if (typeof buffer === "function") {
-          callback = buffer;
-          buffer = null;
-        }
-        if (!callback) callback = noop;
-        if (!header.size || header.type === "symlink") header.size = 0;
-        if (!header.type) header.type = modeToType(header.mode);
-        if (!header.mode) header.mode = header.type === "directory" ? DMODE : FMODE;
-        if (!header.uid) header.uid = 0;
-        if (!header.gid) header.gid = 0;
-        if (!header.mtime) header.mtime = /* @__PURE__ */ new Date();
-        if (typeof buffer === "string") buffer = b4a.from(buffer);
-        const sink = new Sink(this, header, callback);
-        if (b4a.isBuffer(buffer)) {
-          header.size = buffer.byteLength;
-          sink.write(buffer);
-          sink.end();
-          return sink;
-        }
-        if (sink._isVoid) {
-          return sink;
-        }
-        return sink;
-      }
-      finalize() {
-        if (this._stream || this._pending.length > 0) {
-          this._finalizing = true;
-          return;
-        }
-        if (this._finalized) return;
-        this._finalized = true;
-        this.push(END_OF_TAR);
-        this.push(null);
-      }
-      _done(stream) {
-        if (stream !== this._stream) return;
-        this._stream = null;
-        if (this._finalizing) this.finalize();
-        if (this._pending.length) this._pending.shift()._continueOpen();
-      }
-      _encode(header) {
-        if (!header.pax) {
-          const buf = headers.encode(header);
-          if (buf) {
-            this.push(buf);
-            return;
-          }
-        }
-        this._encodePax(header);
-      }
-      _encodePax(header) {
-        const paxHeader = headers.encodePax({
-          name: header.name,
-          linkname: header.linkname,
-          pax: header.pax
-        });
-        const newHeader = {
-          name: "PaxHeader",
-          mode: header.mode,
-          uid: header.uid,
-          gid: header.gid,
-          size: paxHeader.byteLength,
-          mtime: header.mtime,
-          type: "pax-header",
-          linkname: header.linkname && "PaxHeader",
-          uname: header.uname,
-          gname: header.gname,
-          devmajor: header.devmajor,
-          devminor: header.devminor
-        };
-        this.push(headers.encode(newHeader));
-        this.push(paxHeader);
-        overflow(this, paxHeader.byteLength);
-        newHeader.size = header.size;
-        newHeader.type = header.type;
-        this.push(headers.encode(newHeader));
-      }
-      _doDrain() {
-        const drain = this._drain;
-        this._drain = noop;
-        drain();
-      }
-      _predestroy() {
-        const err = getStreamError(this);
-        if (this._stream) this._stream.destroy(err);
-        while (this._pending.length) {
-          const stream = this._pending.shift();
-          stream.destroy(err);
-          stream._continueOpen();
-        }
-        this._doDrain();
-      }
-      _read(cb) {
-        this._doDrain();
-        cb();
-      }
-    };
-    module.exports = function pack(opts) {
-      return new Pack(opts);
-    };
-    function modeToType(mode) {
-      switch (mode & constants6.S_IFMT) {
-        case constants6.S_IFBLK:
-          return "block-device";
-        case constants6.S_IFCHR:
-          return "character-device";
-        case constants6.S_IFDIR:
-          return "directory";
-        case constants6.S_IFIFO:
-          return "fifo";
-        case constants6.S_IFLNK:
-          return "symlink";
-      }
-      return "file";
-    }
-    function noop() {
-    }
-    function overflow(self, size) {
-      size &= 511;
-      if (size) self.push(END_OF_TAR.subarray(0, 512 - size));
-    }
-    function mapWritable(buf) {
-      return b4a.isBuffer(buf) ? buf : b4a.from(buf);
-    }
-  }
-});
-
-// node_modules/tar-stream/index.js
-var require_tar_stream = __commonJS({
-  "node_modules/tar-stream/index.js"(exports) {
-    exports.extract = require_extract();
-    exports.pack = require_pack();
-  }
-});
-
-// src/sources/archive/stream-puller.ts
-var StreamPuller;
-var init_stream_puller = __esm({
-  "src/sources/archive/stream-puller.ts"() {
-    "use strict";
-    StreamPuller = class {
-      #stream;
-      #ended = false;
-      #error;
-      #wake;
-      constructor(stream) {
-        this.#stream = stream;
-        stream.on("readable", () => this.#notify());
-        stream.on("end", () => {
-          this.#ended = true;
-          this.#notify();
-        });
-        stream.on("error", (error) => {
-          this.#error ??= error;
-          this.#notify();
-        });
-        stream.on("close", () => {
-          if (!this.#ended) this.#error ??= new Error("stream closed before its end");
-          this.#notify();
-        });
-      }
-      /** The next piece, or undefined at the end. */
-      async next() {
-        for (; ; ) {
-          const piece = this.#stream.read();
-          if (piece !== null && piece !== void 0) return piece;
-          if (this.#error !== void 0) throw this.#error;
-          if (this.#ended) return void 0;
-          await new Promise((resolve8) => {
-            this.#wake = resolve8;
-          });
-        }
-      }
-      #notify() {
-        const wake = this.#wake;
-        this.#wake = void 0;
-        wake?.();
-      }
-    };
-  }
-});
-
-// src/sources/archive/read-tar.ts
-async function* readTar(input, place) {
-  const parser = (0, import_tar_stream.extract)({ allowUnknownFormat: true });
-  parser.on("error", () => {
-  });
-  const feeding = feed(inputPieces(input), parser);
-  const entries = parser[Symbol.asyncIterator]();
-  let count = 0;
-  try {
-    for (; ; ) {
-      const next = await entries.next();
-      if (next.done === true) return;
-      count += 1;
-      if (!place.budget.countEntry()) {
-        yield entryLimitSkip(place);
-        return;
-      }
-      const entry = next.value;
-      if (entry.header.type === "directory" || !(entry.header.size > 0)) continue;
-      const puller = new StreamPuller(entry);
-      yield {
-        kind: "member",
-        name: entry.header.name,
-        open: (scope) => entryData(puller, scope)
-      };
-      while (await puller.next() !== void 0) {
-      }
-    }
-  } catch (error) {
-    if (place.scope.stopped) return;
-    yield {
-      kind: "skipped",
-      name: "",
-      reason: "archive-unreadable",
-      detail: `tar unreadable after ${count} entries: ${describeError(error)}`
-    };
-  } finally {
-    parser.destroy();
-    await feeding;
-  }
-}
-async function* entryData(puller, scope) {
-  for (; ; ) {
-    let piece;
-    try {
-      piece = await puller.next();
-    } catch {
-      throw scope.stop();
-    }
-    if (piece === void 0) return;
-    yield piece;
-  }
-}
-async function feed(pieces, parser) {
-  try {
-    for await (const piece of pieces) {
-      if (parser.destroyed) return;
-      if (!parser.write(piece)) {
-        await new Promise((resolve8) => {
-          const done = () => {
-            parser.off("drain", done);
-            parser.off("close", done);
-            resolve8();
-          };
-          parser.on("drain", done);
-          parser.on("close", done);
-        });
-      }
-    }
-    if (!parser.destroyed) parser.end(void 0);
-  } catch (error) {
-    parser.destroy(error);
-  }
-}
-var import_tar_stream;
-var init_read_tar = __esm({
-  "src/sources/archive/read-tar.ts"() {
-    "use strict";
-    import_tar_stream = __toESM(require_tar_stream(), 1);
-    init_archive_input();
-    init_describe_error();
-    init_entry_limit_skip();
-    init_stream_puller();
-  }
-});
-
-// node_modules/pend/index.js
-var require_pend = __commonJS({
-  "node_modules/pend/index.js"(exports, module) {
-    module.exports = Pend;
-    function Pend() {
-      this.pending = 0;
-      this.max = Infinity;
-      this.listeners = [];
-      this.waiting = [];
-      this.error = null;
-    }
-    Pend.prototype.go = function(fn) {
-      if (this.pending < this.max) {
-        pendGo(this, fn);
-      } else {
-        this.waiting.push(fn);
-      }
-    };
-    Pend.prototype.wait = function(cb) {
-      if (this.pending === 0) {
-        cb(this.error);
-      } else {
-        this.listeners.push(cb);
-      }
-    };
-    Pend.prototype.hold = function() {
-      return pendHold(this);
-    };
-    function pendHold(self) {
-      self.pending += 1;
-      var called = false;
-      return onCb;
-      function onCb(err) {
-        if (called) throw new Error("callback called twice");
-        called = true;
-        self.error = self.error || err;
-        self.pending -= 1;
-        if (self.waiting.length > 0 && self.pending < self.max) {
-          pendGo(self, self.waiting.shift());
-        } else if (self.pending === 0) {
-          var listeners = self.listeners;
-          self.listeners = [];
-          listeners.forEach(cbListener);
-        }
-      }
-      function cbListener(listener) {
-        listener(self.error);
-      }
-    }
-    function pendGo(self, fn) {
-      fn(pendHold(self));
-    }
-  }
-});
-
-// node_modules/yauzl/fd-slicer.js
-var require_fd_slicer = __commonJS({
-  "node_modules/yauzl/fd-slicer.js"(exports) {
-    var fs = __require("fs");
-    var util = __require("util");
-    var stream = __require("stream");
-    var Readable2 = stream.Readable;
-    var PassThrough2 = stream.PassThrough;
-    var Pend = require_pend();
-    var EventEmitter = __require("events").EventEmitter;
-    exports.BufferSlicer = BufferSlicer;
-    exports.FdSlicer = FdSlicer;
-    util.inherits(FdSlicer, EventEmitter);
-    function FdSlicer(fd) {
-      EventEmitter.call(this);
-      this.fd = fd;
-      this.pend = new Pend();
-      this.pend.max = 1;
-      this.refCount = 0;
-    }
-    FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
-      var self = this;
-      self.pend.go(function(cb) {
-        fs.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer2) {
-          cb();
-          callback(err, bytesRead, buffer2);
-        });
-      });
-    };
-    FdSlicer.prototype.createReadStream = function(options2) {
-      return new ReadStream(this, options2);
-    };
-    FdSlicer.prototype.ref = function() {
-      this.refCount += 1;
-    };
-    FdSlicer.prototype.unref = function() {
-      var self = this;
-      self.refCount -= 1;
-      if (self.refCount < 0) throw new Error("invalid unref");
-      if (self.refCount > 0) return;
-      fs.close(self.fd, onCloseDone);
-      function onCloseDone(err) {
-        if (err) {
-          self.emit("error", err);
-        } else {
-          self.emit("close");
-        }
-      }
-    };
-    util.inherits(ReadStream, Readable2);
-    function ReadStream(context2, options2) {
-      options2 = options2 || {};
-      Readable2.call(this, options2);
-      this.context = context2;
-      this.context.ref();
-      this.start = options2.start || 0;
-      this.endOffset = options2.end;
-      this.pos = this.start;
-    }
-    ReadStream.prototype._read = function(n) {
-      var self = this;
-      var toRead = Math.min(self._readableState.highWaterMark, n);
-      if (self.endOffset != null) {
-        toRead = Math.min(toRead, self.endOffset - self.pos);
-      }
-      if (toRead <= 0) {
-        self.push(null);
-        this._cleanup();
-        return;
-      }
-      self.context.pend.go(function(cb) {
-        var buffer = Buffer.allocUnsafe(toRead);
-        fs.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
-          if (err) {
-            self.destroy(err);
-          } else if (bytesRead === 0) {
-            self.push(null);
-            self._cleanup();
-          } else {
-            self.pos += bytesRead;
-            self.push(buffer.slice(0, bytesRead));
-          }
-          cb();
-        });
-      });
-    };
-    ReadStream.prototype._destroy = function(err, cb) {
-      this._cleanup();
-      cb(err);
-    };
-    ReadStream.prototype._cleanup = function() {
-      if (this.context != null) {
-        this.context.unref();
-        this.context = null;
-      }
-    };
-    util.inherits(BufferSlicer, EventEmitter);
-    function BufferSlicer(buffer) {
-      EventEmitter.call(this);
-      this.refCount = 0;
-      this.buffer = buffer;
-    }
-    BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
-      if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
-      if (position < 0) throw new RangeError("position is negative: " + position);
-      if (offset + length > buffer.length) {
-        length = buffer.length - offset;
-      }
-      if (position + length > this.buffer.length) {
-        length = this.buffer.length - position;
-      }
-      if (length <= 0) {
-        setImmediate(function() {
-          callback(null, 0);
-        });
-        return;
-      }
-      this.buffer.copy(buffer, offset, position, position + length);
-      setImmediate(function() {
-        callback(null, length);
-      });
-    };
-    BufferSlicer.prototype.createReadStream = function(options2) {
-      options2 = options2 || {};
-      var readStream = new PassThrough2(options2);
-      readStream.start = options2.start || 0;
-      readStream.endOffset = options2.end;
-      readStream.pos = readStream.endOffset || this.buffer.length;
-      var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
-      var maxChunkSize = 65536;
-      var offset = 0;
-      while (true) {
-        var nextOffset = offset + maxChunkSize;
-        if (nextOffset >= entireSlice.length) {
-          if (offset < entireSlice.length) {
-            readStream.write(entireSlice.slice(offset, entireSlice.length));
-          }
-          break;
-        }
-        readStream.write(entireSlice.slice(offset, nextOffset));
-        offset = nextOffset;
-      }
-      readStream.end();
-      return readStream;
-    };
-    BufferSlicer.prototype.ref = function() {
-      this.refCount += 1;
-    };
-    BufferSlicer.prototype.unref = function() {
-      this.refCount -= 1;
-      if (this.refCount < 0) {
-        throw new Error("invalid unref");
-      }
-    };
-  }
-});
-
-// node_modules/yauzl/crc32.js
-var require_crc32 = __commonJS({
-  "node_modules/yauzl/crc32.js"(exports, module) {
-    var CRC_TABLE = new Int32Array([
-      0,
-      1996959894,
-      3993919788,
-      2567524794,
-      124634137,
-      1886057615,
-      3915621685,
-      2657392035,
-      249268274,
-      2044508324,
-      3772115230,
-      2547177864,
-      162941995,
-      2125561021,
-      3887607047,
-      2428444049,
-      498536548,
-      1789927666,
-      4089016648,
-      2227061214,
-      450548861,
-      1843258603,
-      4107580753,
-      2211677639,
-      325883990,
-      1684777152,
-      4251122042,
-      2321926636,
-      335633487,
-      1661365465,
-      4195302755,
-      2366115317,
-      997073096,
-      1281953886,
-      3579855332,
-      2724688242,
-      1006888145,
-      1258607687,
-      3524101629,
-      2768942443,
-      901097722,
-      1119000684,
-      3686517206,
-      2898065728,
-      853044451,
-      1172266101,
-      3705015759,
-      2882616665,
-      651767980,
-      1373503546,
-      3369554304,
-      3218104598,
-      565507253,
-      1454621731,
-      3485111705,
-      3099436303,
-      671266974,
-      1594198024,
-      3322730930,
-      2970347812,
-      795835527,
-      1483230225,
-      3244367275,
-      3060149565,
-      1994146192,
-      31158534,
-      2563907772,
-      4023717930,
-      1907459465,
-      112637215,
-      2680153253,
-      3904427059,
-      2013776290,
-      251722036,
-      2517215374,
-      3775830040,
-      2137656763,
-      141376813,
-      2439277719,
-      3865271297,
-      1802195444,
-      476864866,
-      2238001368,
-      4066508878,
-      1812370925,
-      453092731,
-      2181625025,
-      4111451223,
-      1706088902,
-      314042704,
-      2344532202,
-      4240017532,
-      1658658271,
-      366619977,
-      2362670323,
-      4224994405,
-      1303535960,
-      984961486,
-      2747007092,
-      3569037538,
-      1256170817,
-      1037604311,
-      2765210733,
-      3554079995,
-      1131014506,
-      879679996,
-      2909243462,
-      3663771856,
-      1141124467,
-      855842277,
-      2852801631,
-      3708648649,
-      1342533948,
-      654459306,
-      3188396048,
-      3373015174,
-      1466479909,
-      544179635,
-      3110523913,
-      3462522015,
-      1591671054,
-      702138776,
-      2966460450,
-      3352799412,
-      1504918807,
-      783551873,
-      3082640443,
-      3233442989,
-      3988292384,
-      2596254646,
-      62317068,
-      1957810842,
-      3939845945,
-      2647816111,
-      81470997,
-      1943803523,
-      3814918930,
-      2489596804,
-      225274430,
-      2053790376,
-      3826175755,
-      2466906013,
-      167816743,
-      2097651377,
-      4027552580,
-      2265490386,
-      503444072,
-      1762050814,
-      4150417245,
-      2154129355,
-      426522225,
-      1852507879,
-      4275313526,
-      2312317920,
-      282753626,
-      1742555852,
-      4189708143,
-      2394877945,
-      397917763,
-      1622183637,
-      3604390888,
-      2714866558,
-      953729732,
-      1340076626,
-      3518719985,
-      2797360999,
-      1068828381,
-      1219638859,
-      3624741850,
-      2936675148,
-      906185462,
-      1090812512,
-      3747672003,
-      2825379669,
-      829329135,
-      1181335161,
-      3412177804,
-      3160834842,
-      628085408,
-      1382605366,
-      3423369109,
-      3138078467,
-      570562233,
-      1426400815,
-      3317316542,
-      2998733608,
-      733239954,
-      1555261956,
-      3268935591,
-      3050360625,
-      752459403,
-      1541320221,
-      2607071920,
-      3965973030,
-      1969922972,
-      40735498,
-      2617837225,
-      3943577151,
-      1913087877,
-      83908371,
-      2512341634,
-      3803740692,
-      2075208622,
-      213261112,
-      2463272603,
-      3855990285,
-      2094854071,
-      198958881,
-      2262029012,
-      4057260610,
-      1759359992,
-      534414190,
-      2176718541,
-      4139329115,
-      1873836001,
-      414664567,
-      2282248934,
-      4279200368,
-      1711684554,
-      285281116,
-      2405801727,
-      4167216745,
-      1634467795,
-      376229701,
-      2685067896,
-      3608007406,
-      1308918612,
-      956543938,
-      2808555105,
-      3495958263,
-      1231636301,
-      1047427035,
-      2932959818,
-      3654703836,
-      1088359270,
-      936918e3,
-      2847714899,
-      3736837829,
-      1202900863,
-      817233897,
-      3183342108,
-      3401237130,
-      1404277552,
-      615818150,
-      3134207493,
-      3453421203,
-      1423857449,
-      601450431,
-      3009837614,
-      3294710456,
-      1567103746,
-      711928724,
-      3020668471,
-      3272380065,
-      1510334235,
-      755167117
-    ]);
-    function crc32(buf) {
-      let crc = -1;
-      for (let x of buf) {
-        crc = CRC_TABLE[(crc ^ x) & 255] ^ crc >>> 8;
-      }
-      return (crc ^ -1) >>> 0;
-    }
-    module.exports = crc32;
-  }
-});
-
-// node_modules/yauzl/index.js
-var require_yauzl = __commonJS({
-  "node_modules/yauzl/index.js"(exports) {
-    var fs = __require("fs");
-    var zlib = __require("zlib");
-    var fd_slicer = require_fd_slicer();
-    var util = __require("util");
-    var EventEmitter = __require("events").EventEmitter;
-    var Transform = __require("stream").Transform;
-    var PassThrough2 = __require("stream").PassThrough;
-    var Writable = __require("stream").Writable;
-    var crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
-    exports.open = open;
-    exports.fromFd = fromFd;
-    exports.fromBuffer = fromBuffer;
-    exports.fromRandomAccessReader = fromRandomAccessReader;
-    exports.openPromise = openPromise2;
-    exports.fromFdPromise = fromFdPromise;
-    exports.fromBufferPromise = fromBufferPromise2;
-    exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise2;
-    exports.dosDateTimeToDate = dosDateTimeToDate;
-    exports.getFileNameLowLevel = getFileNameLowLevel2;
-    exports.validateFileName = validateFileName;
-    exports.parseExtraFields = parseExtraFields;
-    exports.ZipFile = ZipFile;
-    exports.Entry = Entry;
-    exports.LocalFileHeader = LocalFileHeader;
-    exports.RandomAccessReader = RandomAccessReader2;
-    function openPromise2(path, options2) {
-      return new Promise((resolve8, reject) => {
-        open(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
-          if (err) return reject(err);
-          resolve8(zipfile);
-        });
-      });
-    }
-    function fromFdPromise(fd, options2) {
-      return new Promise((resolve8, reject) => {
-        fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
-          if (err) return reject(err);
-          resolve8(zipfile);
-        });
-      });
-    }
-    function fromBufferPromise2(buffer, options2) {
-      return new Promise((resolve8, reject) => {
-        fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err, zipfile) {
-          if (err) return reject(err);
-          resolve8(zipfile);
-        });
-      });
-    }
-    function fromRandomAccessReaderPromise2(reader, totalSize, options2) {
-      return new Promise((resolve8, reject) => {
-        fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
-          if (err) return reject(err);
-          resolve8(zipfile);
-        });
-      });
-    }
-    function open(path, options2, callback) {
-      if (typeof options2 === "function") {
-        callback = options2;
-        options2 = null;
-      }
-      if (options2 == null) options2 = {};
-      if (options2.autoClose == null) options2.autoClose = true;
-      if (options2.lazyEntries == null) options2.lazyEntries = false;
-      if (options2.decodeStrings == null) options2.decodeStrings = true;
-      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
-      if (options2.strictFileNames == null) options2.strictFileNames = false;
-      if (callback == null) callback = defaultCallback;
-      fs.open(path, "r", function(err, fd) {
-        if (err) return callback(err);
-        fromFd(fd, options2, function(err2, zipfile) {
-          if (err2) fs.close(fd, defaultCallback);
-          callback(err2, zipfile);
-        });
-      });
-    }
-    function fromFd(fd, options2, callback) {
-      if (typeof options2 === "function") {
-        callback = options2;
-        options2 = null;
-      }
-      if (options2 == null) options2 = {};
-      if (options2.autoClose == null) options2.autoClose = false;
-      if (options2.lazyEntries == null) options2.lazyEntries = false;
-      if (options2.decodeStrings == null) options2.decodeStrings = true;
-      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
-      if (options2.strictFileNames == null) options2.strictFileNames = false;
-      if (callback == null) callback = defaultCallback;
-      fs.fstat(fd, function(err, stats) {
-        if (err) return callback(err);
-        var reader = new fd_slicer.FdSlicer(fd);
-        fromRandomAccessReader(reader, stats.size, options2, callback);
-      });
-    }
-    function fromBuffer(buffer, options2, callback) {
-      if (typeof options2 === "function") {
-        callback = options2;
-        options2 = null;
-      }
-      if (options2 == null) options2 = {};
-      options2.autoClose = false;
-      if (options2.lazyEntries == null) options2.lazyEntries = false;
-      if (options2.decodeStrings == null) options2.decodeStrings = true;
-      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
-      if (options2.strictFileNames == null) options2.strictFileNames = false;
-      var reader = new fd_slicer.BufferSlicer(buffer);
-      fromRandomAccessReader(reader, buffer.length, options2, callback);
-    }
-    function fromRandomAccessReader(reader, totalSize, options2, callback) {
-      if (typeof options2 === "function") {
-        callback = options2;
-        options2 = null;
-      }
-      if (options2 == null) options2 = {};
-      if (options2.autoClose == null) options2.autoClose = true;
-      if (options2.lazyEntries == null) options2.lazyEntries = false;
-      if (options2.decodeStrings == null) options2.decodeStrings = true;
-      var decodeStrings = !!options2.decodeStrings;
-      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
-      if (options2.strictFileNames == null) options2.strictFileNames = false;
-      if (callback == null) callback = defaultCallback;
-      if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
-      if (totalSize > Number.MAX_SAFE_INTEGER) {
-        throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
-      }
-      reader.ref();
-      var eocdrWithoutCommentSize = 22;
-      var zip64EocdlSize = 20;
-      var maxCommentSize = 65535;
-      var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
-      var buffer = newBuffer(bufferSize);
-      var bufferReadStart = totalSize - buffer.length;
-      readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err) {
-        if (err) return callback(err);
-        for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1) {
-          if (buffer.readUInt32LE(i) !== 101010256) continue;
-          var eocdrBuffer = buffer.subarray(i);
-          var diskNumber = eocdrBuffer.readUInt16LE(4);
-          var entryCount = eocdrBuffer.readUInt16LE(10);
-          var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
-          var commentLength = eocdrBuffer.readUInt16LE(20);
-          var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
-          if (commentLength !== expectedCommentLength) {
-            return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK\u263A\u263B` in the comment?"));
-          }
-          var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false) : eocdrBuffer.subarray(22);
-          if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 117853008) {
-            var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
-            var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
-            var zip64EocdrBuffer = newBuffer(56);
-            return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err2) {
-              if (err2) return callback(err2);
-              if (zip64EocdrBuffer.readUInt32LE(0) !== 101075792) {
-                return callback(new Error("invalid zip64 end of central directory record signature"));
-              }
-              diskNumber = zip64EocdrBuffer.readUInt32LE(16);
-              if (diskNumber !== 0) {
-                return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
-              }
-              entryCount = readUInt64LE(zip64EocdrBuffer, 32);
-              centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
-              return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
-            });
-          }
-          if (diskNumber !== 0) {
-            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
-          }
-          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
-        }
-        callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
-      });
-    }
-    util.inherits(ZipFile, EventEmitter);
-    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
-      var self = this;
-      EventEmitter.call(self);
-      self.reader = reader;
-      self.reader.on("error", function(err) {
-        emitError(self, err);
-      });
-      self.reader.once("close", function() {
-        self.emit("close");
-      });
-      self.readEntryCursor = centralDirectoryOffset;
-      self.fileSize = fileSize;
-      self.entryCount = entryCount;
-      self.comment = comment;
-      self.entriesRead = 0;
-      self.autoClose = !!autoClose;
-      self.lazyEntries = !!lazyEntries;
-      self.decodeStrings = !!decodeStrings;
-      self.validateEntrySizes = !!validateEntrySizes;
-      self.strictFileNames = !!strictFileNames;
-      self.isOpen = true;
-      self.emittedError = false;
-      self.hasEachEntryBeenCalled = false;
-      if (!self.lazyEntries) self._readEntry();
-    }
-    ZipFile.prototype.close = function() {
-      if (!this.isOpen) return;
-      this.isOpen = false;
-      this.reader.unref();
-    };
-    function emitErrorAndAutoClose(self, err) {
-      if (self.autoClose) self.close();
-      emitError(self, err);
-    }
-    function emitError(self, err) {
-      if (self.emittedError) return;
-      self.emittedError = true;
-      self.emit("error", err);
-    }
-    ZipFile.prototype.readEntry = function() {
-      if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
-      this._readEntry();
-    };
-    ZipFile.prototype._readEntry = function() {
-      var self = this;
-      if (self.entryCount === self.entriesRead) {
-        setImmediate(function() {
-          if (self.autoClose) self.close();
-          if (self.emittedError) return;
-          self.emit("end");
-        });
-        return;
-      }
-      if (self.emittedError) return;
-      var buffer = newBuffer(46);
-      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
-        if (err) return emitErrorAndAutoClose(self, err);
-        if (self.emittedError) return;
-        var entry = new Entry();
-        var signature = buffer.readUInt32LE(0);
-        if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
-        entry.versionMadeBy = buffer.readUInt16LE(4);
-        entry.versionNeededToExtract = buffer.readUInt16LE(6);
-        entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
-        entry.compressionMethod = buffer.readUInt16LE(10);
-        entry.lastModFileTime = buffer.readUInt16LE(12);
-        entry.lastModFileDate = buffer.readUInt16LE(14);
-        entry.crc32 = buffer.readUInt32LE(16);
-        entry.compressedSize = buffer.readUInt32LE(20);
-        entry.uncompressedSize = buffer.readUInt32LE(24);
-        entry.fileNameLength = buffer.readUInt16LE(28);
-        entry.extraFieldLength = buffer.readUInt16LE(30);
-        entry.fileCommentLength = buffer.readUInt16LE(32);
-        entry.internalFileAttributes = buffer.readUInt16LE(36);
-        entry.externalFileAttributes = buffer.readUInt32LE(38);
-        entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42);
-        if (entry.generalPurposeBitFlag & 64) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
-        self.readEntryCursor += 46;
-        buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
-        readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err2) {
-          if (err2) return emitErrorAndAutoClose(self, err2);
-          if (self.emittedError) return;
-          entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
-          var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
-          entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart);
-          entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
-          try {
-            entry.extraFields = parseExtraFields(entry.extraFieldRaw);
-          } catch (err3) {
-            return emitErrorAndAutoClose(self, err3);
-          }
-          if (self.decodeStrings) {
-            var isUtf84 = (entry.generalPurposeBitFlag & 2048) !== 0;
-            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf84);
-            entry.fileName = getFileNameLowLevel2(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
-            var errorMessage = validateFileName(entry.fileName);
-            if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
-          } else {
-            entry.fileComment = entry.fileCommentRaw;
-            entry.fileName = entry.fileNameRaw;
-          }
-          entry.comment = entry.fileComment;
-          self.readEntryCursor += buffer.length;
-          self.entriesRead += 1;
-          for (var i = 0; i < entry.extraFields.length; i++) {
-            var extraField = entry.extraFields[i];
-            if (extraField.id !== 1) continue;
-            var zip64EiefBuffer = extraField.data;
-            var index = 0;
-            if (entry.uncompressedSize === 4294967295) {
-              if (index + 8 > zip64EiefBuffer.length) {
-                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
-              }
-              entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
-              index += 8;
-            }
-            if (entry.compressedSize === 4294967295) {
-              if (index + 8 > zip64EiefBuffer.length) {
-                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
-              }
-              entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
-              index += 8;
-            }
-            if (entry.relativeOffsetOfLocalHeader === 4294967295) {
-              if (index + 8 > zip64EiefBuffer.length) {
-                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
-              }
-              entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
-              index += 8;
-            }
-            break;
-          }
-          if (self.validateEntrySizes && entry.compressionMethod === 0) {
-            var expectedCompressedSize = entry.uncompressedSize;
-            if (entry.isEncrypted()) {
-              expectedCompressedSize += 12;
-            }
-            if (entry.compressedSize !== expectedCompressedSize) {
-              var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
-              return emitErrorAndAutoClose(self, new Error(msg));
-            }
-          }
-          self.emit("entry", entry);
-          if (!self.lazyEntries) self._readEntry();
-        });
-      });
-    };
-    ZipFile.prototype.eachEntry = function() {
-      const self = this;
-      if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
-      if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
-      self.hasEachEntryBeenCalled = true;
-      let pendingResolveReject = null;
-      self.on("entry", onEntry);
-      self.on("end", onEnd);
-      self.on("error", onError);
-      function cleanup() {
-        self.removeListener("entry", onEntry);
-        self.removeListener("end", onEnd);
-        self.removeListener("error", onError);
-        if (self.autoClose) self.close();
-      }
-      function onEntry(entry) {
-        let { resolve: resolve8 } = pendingResolveReject;
-        pendingResolveReject = null;
-        resolve8({ value: entry });
-      }
-      function onEnd() {
-        let { resolve: resolve8 } = pendingResolveReject;
-        pendingResolveReject = null;
-        cleanup();
-        resolve8({ done: true });
-      }
-      function onError(err) {
-        let { reject } = pendingResolveReject;
-        pendingResolveReject = null;
-        cleanup();
-        reject(err);
-      }
-      return {
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-        next() {
-          const promise = new Promise((resolve8, reject) => {
-            if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
-            pendingResolveReject = { resolve: resolve8, reject };
-          });
-          self.readEntry();
-          return promise;
-        },
-        return(value) {
-          cleanup();
-          return Promise.resolve({ done: true, value });
-        },
-        throw(value) {
-          cleanup();
-          return Promise.reject(value);
-        }
-      };
-    };
-    ZipFile.prototype.openReadStream = function(entry, options2, callback) {
-      var self = this;
-      var relativeStart = 0;
-      var relativeEnd = entry.compressedSize;
-      if (callback == null) {
-        callback = options2;
-        options2 = null;
-      }
-      if (options2 == null) {
-        options2 = {};
-      } else {
-        if (options2.decodeFileData === false) {
-          if (options2.decrypt != null) {
-            throw new Error("cannot use options.decrypt when options.decodeFileData === false");
-          }
-          if (options2.decompress != null) {
-            throw new Error("cannot use options.decompress when options.decodeFileData === false");
-          }
-        } else {
-          if (options2.decrypt != null) {
-            if (!entry.isEncrypted()) {
-              throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
-            }
-            if (options2.decrypt !== false) throw new Error("invalid options.decrypt value: " + options2.decrypt);
-            if (entry.isCompressed()) {
-              if (options2.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
-            }
-          }
-          if (options2.decompress != null) {
-            if (!entry.isCompressed()) {
-              throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
-            }
-            if (!(options2.decompress === false || options2.decompress === true)) {
-              throw new Error("invalid options.decompress value: " + options2.decompress);
-            }
-            decompress = options2.decompress;
-          }
-        }
-        if (options2.start != null) {
-          relativeStart = options2.start;
-          if (relativeStart < 0) throw new Error("options.start < 0");
-          if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
-        }
-        if (options2.end != null) {
-          relativeEnd = options2.end;
-          if (relativeEnd < 0) throw new Error("options.end < 0");
-          if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
-          if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
-        }
-      }
-      var rawMode = options2.decodeFileData === false || // Explicitly requested raw.
-      (entry.compressionMethod === 0 || // Naturally without compression.
-      entry.compressionMethod === 8 && options2.decompress === false) && (!entry.isEncrypted() || // Naturally without encryption.
-      options2.decrypt === false);
-      if (options2.start != null || options2.end != null) {
-        if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
-      }
-      if (!self.isOpen) return callback(new Error("closed"));
-      if (entry.isEncrypted() && !rawMode) {
-        if (options2.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
-      }
-      var decompress;
-      if (rawMode) {
-        decompress = false;
-      } else if (entry.compressionMethod === 8) {
-        decompress = options2.decodeFileData !== true;
-      } else {
-        return callback(new Error("unsupported compression method: " + entry.compressionMethod));
-      }
-      self.readLocalFileHeader(entry, { minimal: true }, function(err, localFileHeader) {
-        if (err) return callback(err);
-        self.openReadStreamLowLevel(
-          localFileHeader.fileDataStart,
-          entry.compressedSize,
-          relativeStart,
-          relativeEnd,
-          decompress,
-          entry.uncompressedSize,
-          callback
-        );
-      });
-    };
-    ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, callback) {
-      var self = this;
-      var fileDataEnd = fileDataStart + compressedSize;
-      var readStream = self.reader.createReadStream({
-        start: fileDataStart + relativeStart,
-        end: fileDataStart + relativeEnd
-      });
-      var endpointStream = readStream;
-      if (decompress) {
-        var destroyed = false;
-        var inflateFilter = zlib.createInflateRaw();
-        readStream.on("error", function(err) {
-          setImmediate(function() {
-            if (!destroyed) inflateFilter.emit("error", err);
-          });
-        });
-        readStream.pipe(inflateFilter);
-        if (self.validateEntrySizes) {
-          endpointStream = new AssertByteCountStream(uncompressedSize);
-          inflateFilter.on("error", function(err) {
-            setImmediate(function() {
-              if (!destroyed) endpointStream.emit("error", err);
-            });
-          });
-          inflateFilter.pipe(endpointStream);
-        } else {
-          endpointStream = inflateFilter;
-        }
-        installDestroyFn(endpointStream, function() {
-          destroyed = true;
-          if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
-          readStream.unpipe(inflateFilter);
-          readStream.destroy();
-        });
-      }
-      callback(null, endpointStream);
-    };
-    ZipFile.prototype.readLocalFileHeader = function(entry, options2, callback) {
-      var self = this;
-      if (callback == null) {
-        callback = options2;
-        options2 = null;
-      }
-      if (options2 == null) options2 = {};
-      self.reader.ref();
-      var buffer = newBuffer(30);
-      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err) {
-        try {
-          if (err) return callback(err);
-          var signature = buffer.readUInt32LE(0);
-          if (signature !== 67324752) {
-            return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
-          }
-          var fileNameLength = buffer.readUInt16LE(26);
-          var extraFieldLength = buffer.readUInt16LE(28);
-          var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
-          if (fileDataStart + entry.compressedSize > self.fileSize) {
-            return callback(new Error("file data overflows file bounds: " + fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
-          }
-          if (options2.minimal) {
-            return callback(null, { fileDataStart });
-          }
-          var localFileHeader = new LocalFileHeader();
-          localFileHeader.fileDataStart = fileDataStart;
-          localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4);
-          localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6);
-          localFileHeader.compressionMethod = buffer.readUInt16LE(8);
-          localFileHeader.lastModFileTime = buffer.readUInt16LE(10);
-          localFileHeader.lastModFileDate = buffer.readUInt16LE(12);
-          localFileHeader.crc32 = buffer.readUInt32LE(14);
-          localFileHeader.compressedSize = buffer.readUInt32LE(18);
-          localFileHeader.uncompressedSize = buffer.readUInt32LE(22);
-          localFileHeader.fileNameLength = fileNameLength;
-          localFileHeader.extraFieldLength = extraFieldLength;
-          buffer = newBuffer(fileNameLength + extraFieldLength);
-          self.reader.ref();
-          readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err2) {
-            try {
-              if (err2) return callback(err2);
-              localFileHeader.fileName = buffer.subarray(0, fileNameLength);
-              localFileHeader.extraField = buffer.subarray(fileNameLength);
-              return callback(null, localFileHeader);
-            } finally {
-              self.reader.unref();
-            }
-          });
-        } finally {
-          self.reader.unref();
-        }
-      });
-    };
-    ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
-      return new Promise((resolve8, reject) => {
-        this.openReadStream(entry, options2, function(err, readStream) {
-          if (err) return reject(err);
-          resolve8(readStream);
-        });
-      });
-    };
-    ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
-      return new Promise((resolve8, reject) => {
-        this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
-          if (err) return reject(err);
-          resolve8(readStream);
-        });
-      });
-    };
-    ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
-      return new Promise((resolve8, reject) => {
-        this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
-          if (err) return reject(err);
-          resolve8(localFileHeader);
-        });
-      });
-    };
-    function Entry() {
-    }
-    Entry.prototype.getLastModDate = function(options2) {
-      if (options2 == null) options2 = {};
-      if (!options2.forceDosFormat) {
-        for (var i = 0; i < this.extraFields.length; i++) {
-          var extraField = this.extraFields[i];
-          if (extraField.id === 21589) {
-            var data = extraField.data;
-            if (data.length < 5) continue;
-            var flags = data[0];
-            var HAS_MTIME = 1;
-            if (!(flags & HAS_MTIME)) continue;
-            var posixTimestamp = data.readInt32LE(1);
-            return new Date(posixTimestamp * 1e3);
-          } else if (extraField.id === 10) {
-            var data = extraField.data;
-            if (data.length !== 32) continue;
-            if (data.readUInt16LE(4) !== 1) continue;
-            if (data.readUInt16LE(6) !== 24) continue;
-            var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
-            var millisecondsSince1970 = hundredNanoSecondsSince1601 / 1e4 - 116444736e5;
-            return new Date(millisecondsSince1970);
-          }
-        }
-      }
-      return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
-    };
-    Entry.prototype.canDecodeFileData = function() {
-      return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
-    };
-    Entry.prototype.isEncrypted = function() {
-      return (this.generalPurposeBitFlag & 1) !== 0;
-    };
-    Entry.prototype.isCompressed = function() {
-      return this.compressionMethod === 8;
-    };
-    function LocalFileHeader() {
-    }
-    function dosDateTimeToDate(date, time, timezone) {
-      var day = date & 31;
-      var month = (date >> 5 & 15) - 1;
-      var year = (date >> 9 & 127) + 1980;
-      var millisecond = 0;
-      var second = (time & 31) * 2;
-      var minute = time >> 5 & 63;
-      var hour = time >> 11 & 31;
-      if (timezone == null || timezone === "local") {
-        return new Date(year, month, day, hour, minute, second, millisecond);
-      } else if (timezone === "UTC") {
-        return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
-      } else {
-        throw new Error("unrecognized options.timezone: " + options.timezone);
-      }
-    }
-    function getFileNameLowLevel2(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
-      var fileName = null;
-      for (var i = 0; i < extraFields.length; i++) {
-        var extraField = extraFields[i];
-        if (extraField.id === 28789) {
-          if (extraField.data.length < 6) {
-            continue;
-          }
-          if (extraField.data.readUInt8(0) !== 1) {
-            continue;
-          }
-          var oldNameCrc32 = extraField.data.readUInt32LE(1);
-          if (crc32(fileNameBuffer) !== oldNameCrc32) {
-            continue;
-          }
-          fileName = decodeBuffer(extraField.data.subarray(5), true);
-          break;
-        }
-      }
-      if (fileName == null) {
-        var isUtf84 = (generalPurposeBitFlag & 2048) !== 0;
-        fileName = decodeBuffer(fileNameBuffer, isUtf84);
-      }
-      if (!strictFileNames) {
-        fileName = fileName.replace(/\\/g, "/");
-      }
-      return fileName;
-    }
-    function validateFileName(fileName) {
-      if (fileName.indexOf("\\") !== -1) {
-        return "invalid characters in fileName: " + fileName;
-      }
-      if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
-        return "absolute path: " + fileName;
-      }
-      if (fileName.split("/").indexOf("..") !== -1) {
-        return "invalid relative path: " + fileName;
-      }
-      return null;
-    }
-    function parseExtraFields(extraFieldBuffer) {
-      var extraFields = [];
-      var i = 0;
-      while (i < extraFieldBuffer.length - 3) {
-        var headerId = extraFieldBuffer.readUInt16LE(i + 0);
-        var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
-        var dataStart2 = i + 4;
-        var dataEnd = dataStart2 + dataSize;
-        if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
-        var dataBuffer = extraFieldBuffer.subarray(dataStart2, dataEnd);
-        extraFields.push({
-          id: headerId,
-          data: dataBuffer
-        });
-        i = dataEnd;
-      }
-      return extraFields;
-    }
-    function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
-      if (length === 0) {
-        return setImmediate(function() {
-          callback(null, newBuffer(0));
-        });
-      }
-      reader.read(buffer, offset, length, position, function(err, bytesRead) {
-        if (err) return callback(err);
-        if (bytesRead < length) {
-          return callback(new Error("unexpected EOF"));
-        }
-        callback();
-      });
-    }
-    util.inherits(AssertByteCountStream, Transform);
-    function AssertByteCountStream(byteCount) {
-      Transform.call(this);
-      this.actualByteCount = 0;
-      this.expectedByteCount = byteCount;
-    }
-    AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
-      this.actualByteCount += chunk.length;
-      if (this.actualByteCount > this.expectedByteCount) {
-        var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
-        return cb(new Error(msg));
-      }
-      cb(null, chunk);
-    };
-    AssertByteCountStream.prototype._flush = function(cb) {
-      if (this.actualByteCount < this.expectedByteCount) {
-        var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
-        return cb(new Error(msg));
-      }
-      cb();
-    };
-    util.inherits(RandomAccessReader2, EventEmitter);
-    function RandomAccessReader2() {
-      EventEmitter.call(this);
-      this.refCount = 0;
-    }
-    RandomAccessReader2.prototype.ref = function() {
-      this.refCount += 1;
-    };
-    RandomAccessReader2.prototype.unref = function() {
-      var self = this;
-      self.refCount -= 1;
-      if (self.refCount > 0) return;
-      if (self.refCount < 0) throw new Error("invalid unref");
-      self.close(onCloseDone);
-      function onCloseDone(err) {
-        if (err) return self.emit("error", err);
-        self.emit("close");
-      }
-    };
-    RandomAccessReader2.prototype.createReadStream = function(options2) {
-      if (options2 == null) options2 = {};
-      var start = options2.start;
-      var end = options2.end;
-      if (start === end) {
-        var emptyStream = new PassThrough2();
-        setImmediate(function() {
-          emptyStream.end();
-        });
-        return emptyStream;
-      }
-      var stream = this._readStreamForRange(start, end);
-      var destroyed = false;
-      var refUnrefFilter = new RefUnrefFilter(this);
-      stream.on("error", function(err) {
-        setImmediate(function() {
-          if (!destroyed) refUnrefFilter.emit("error", err);
-        });
-      });
-      installDestroyFn(refUnrefFilter, function() {
-        stream.unpipe(refUnrefFilter);
-        refUnrefFilter.unref();
-        stream.destroy();
-      });
-      var byteCounter = new AssertByteCountStream(end - start);
-      refUnrefFilter.on("error", function(err) {
-        setImmediate(function() {
-          if (!destroyed) byteCounter.emit("error", err);
-        });
-      });
-      installDestroyFn(byteCounter, function() {
-        destroyed = true;
-        refUnrefFilter.unpipe(byteCounter);
-        refUnrefFilter.destroy();
-      });
-      return stream.pipe(refUnrefFilter).pipe(byteCounter);
-    };
-    RandomAccessReader2.prototype._readStreamForRange = function(start, end) {
-      throw new Error("not implemented");
-    };
-    RandomAccessReader2.prototype.read = function(buffer, offset, length, position, callback) {
-      var readStream = this.createReadStream({ start: position, end: position + length });
-      var writeStream = new Writable();
-      var written = 0;
-      writeStream._write = function(chunk, encoding, cb) {
-        chunk.copy(buffer, offset + written, 0, chunk.length);
-        written += chunk.length;
-        cb();
-      };
-      writeStream.on("finish", callback);
-      readStream.on("error", function(error) {
-        callback(error);
-      });
-      readStream.pipe(writeStream);
-    };
-    RandomAccessReader2.prototype.close = function(callback) {
-      setImmediate(callback);
-    };
-    util.inherits(RefUnrefFilter, PassThrough2);
-    function RefUnrefFilter(context2) {
-      PassThrough2.call(this);
-      this.context = context2;
-      this.context.ref();
-      this.unreffedYet = false;
-    }
-    RefUnrefFilter.prototype._flush = function(cb) {
-      this.unref();
-      cb();
-    };
-    RefUnrefFilter.prototype.unref = function(cb) {
-      if (this.unreffedYet) return;
-      this.unreffedYet = true;
-      this.context.unref();
-    };
-    var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
-    function decodeBuffer(buffer, isUtf84) {
-      if (isUtf84) {
-        return buffer.toString("utf8");
-      } else {
-        var result2 = "";
-        for (var i = 0; i < buffer.length; i++) {
-          result2 += cp437[buffer[i]];
-        }
-        return result2;
-      }
-    }
-    function readUInt64LE(buffer, offset) {
-      var lower32 = buffer.readUInt32LE(offset);
-      var upper32 = buffer.readUInt32LE(offset + 4);
-      return upper32 * 4294967296 + lower32;
-    }
-    var newBuffer;
-    if (typeof Buffer.allocUnsafe === "function") {
-      newBuffer = function(len) {
-        return Buffer.allocUnsafe(len);
-      };
-    } else {
-      newBuffer = function(len) {
-        return new Buffer(len);
-      };
-    }
-    function installDestroyFn(stream, fn) {
-      if (typeof stream.destroy === "function") {
-        stream._destroy = function(err, cb) {
-          fn();
-          if (cb != null) cb(err);
-        };
-      } else {
-        stream.destroy = fn;
-      }
-    }
-    function defaultCallback(err) {
-      if (err) throw err;
-    }
-  }
-});
-
-// src/sources/archive/span-set.ts
-var SpanSet;
-var init_span_set = __esm({
-  "src/sources/archive/span-set.ts"() {
-    "use strict";
-    SpanSet = class {
-      #starts = [];
-      #ends = [];
-      /** Adds the range, or returns false (adding nothing) when it overlaps one already added. */
-      add(start, end) {
-        const starts = this.#starts;
-        const ends = this.#ends;
-        let lo = 0;
-        let hi = starts.length;
-        if (hi > 0 && starts[hi - 1] < start) lo = hi;
-        while (lo < hi) {
-          const mid = lo + hi >>> 1;
-          if (starts[mid] < start) lo = mid + 1;
-          else hi = mid;
-        }
-        if (lo > 0 && ends[lo - 1] > start) return false;
-        if (lo < starts.length && starts[lo] < end) return false;
-        starts.splice(lo, 0, start);
-        ends.splice(lo, 0, end);
-        return true;
-      }
-    };
-  }
-});
-
-// src/sources/archive/zip-entry-name.ts
-function zipEntryName(entry) {
-  const raw = entry.fileNameRaw;
-  const flagged = (entry.generalPurposeBitFlag & UTF8_FLAG) !== 0;
-  if (flagged || entry.extraFields.some((field) => field.id === UNICODE_PATH_FIELD)) {
-    const decoded = (0, import_yauzl.getFileNameLowLevel)(entry.generalPurposeBitFlag, raw, entry.extraFields, true);
-    if (flagged || decoded !== (0, import_yauzl.getFileNameLowLevel)(0, raw, [], true)) return decoded;
-  }
-  try {
-    return utf82.decode(raw);
-  } catch {
-    let name = "";
-    for (const byte of raw)
-      name += byte < 128 ? String.fromCharCode(byte) : CP437_HIGH[byte - 128];
-    return name;
-  }
-}
-var import_yauzl, UTF8_FLAG, UNICODE_PATH_FIELD, utf82, CP437_HIGH;
-var init_zip_entry_name = __esm({
-  "src/sources/archive/zip-entry-name.ts"() {
-    "use strict";
-    import_yauzl = __toESM(require_yauzl(), 1);
-    UTF8_FLAG = 2048;
-    UNICODE_PATH_FIELD = 28789;
-    utf82 = new TextDecoder("utf-8", { fatal: true });
-    CP437_HIGH = "\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
-  }
-});
-
-// src/sources/archive/zip-pieces-reader.ts
-import { PassThrough } from "node:stream";
-var import_yauzl2, ZipPiecesReader;
-var init_zip_pieces_reader = __esm({
-  "src/sources/archive/zip-pieces-reader.ts"() {
-    "use strict";
-    import_yauzl2 = __toESM(require_yauzl(), 1);
-    ZipPiecesReader = class extends import_yauzl2.RandomAccessReader {
-      #pieces;
-      /** Offset of each piece in the whole. */
-      #offsets;
-      constructor(pieces) {
-        super();
-        this.#pieces = pieces;
-        const offsets = [];
-        let at = 0;
-        for (const piece of pieces) {
-          offsets.push(at);
-          at += piece.length;
-        }
-        this.#offsets = offsets;
-      }
-      _readStreamForRange(start, end) {
-        const stream = new PassThrough();
-        for (const slice of this.#slices(start, end)) stream.write(slice);
-        stream.end();
-        return stream;
-      }
-      /** Headers are read with many small reads: copy directly rather than through three streams each. */
-      read(buffer, offset, length, position, callback) {
-        let copied = 0;
-        for (const slice of this.#slices(position, position + length)) {
-          copied += slice.copy(buffer, offset + copied);
-        }
-        setImmediate(() => callback(null, copied));
-      }
-      *#slices(start, end) {
-        const offsets = this.#offsets;
-        let lo = 0;
-        let hi = offsets.length - 1;
-        while (lo < hi) {
-          const mid = lo + hi + 1 >>> 1;
-          if (offsets[mid] <= start) lo = mid;
-          else hi = mid - 1;
-        }
-        for (let i = lo; i < this.#pieces.length; i++) {
-          const from = offsets[i];
-          if (from >= end) return;
-          const piece = this.#pieces[i];
-          const slice = piece.subarray(Math.max(0, start - from), Math.min(piece.length, end - from));
-          if (slice.length > 0) yield slice;
-        }
-      }
-    };
-  }
-});
-
-// src/sources/archive/read-zip.ts
-import { createInflateRaw } from "node:zlib";
-async function* readZip(input, place) {
-  const { budget } = place;
-  let held = 0;
-  let zip;
-  try {
-    if (input.kind === "stream") {
-      const pieces = [];
-      let size = 0;
-      try {
-        for await (const piece of input.pieces) {
-          size += piece.length;
-          if (budget.buffered + size > budget.limits.maxBufferedBytes) {
-            yield {
-              kind: "skipped",
-              name: "",
-              reason: "archive-limit",
-              detail: `a zip inside another archive is read in memory, and this one is over the ${formatSize(budget.limits.maxBufferedBytes - budget.buffered)} left of the ${formatSize(budget.limits.maxBufferedBytes)} limit (read ${formatSize(size)})`
-            };
-            return;
-          }
-          pieces.push(piece);
-        }
-      } catch (error) {
-        if (place.scope.stopped) return;
-        yield unreadable2(`zip: ${describeError(error)}`);
-        return;
-      }
-      budget.buffered += size;
-      held = size;
-      zip = await (0, import_yauzl3.fromRandomAccessReaderPromise)(new ZipPiecesReader(pieces), size, ZIP_OPTIONS);
-    } else if (input.kind === "buffer") {
-      zip = await (0, import_yauzl3.fromBufferPromise)(input.data, ZIP_OPTIONS);
-    } else {
-      zip = await (0, import_yauzl3.openPromise)(input.path, ZIP_OPTIONS);
-    }
-  } catch (error) {
-    budget.buffered -= held;
-    yield unreadable2(`zip: ${describeError(error)}`);
-    return;
-  }
-  try {
-    yield* readEntries(zip, place);
-  } finally {
-    zip.close();
-    budget.buffered -= held;
-  }
-}
-async function* readEntries(zip, place) {
-  const cursor = new EntryCursor(zip);
-  const spans = new SpanSet();
-  let count = 0;
-  for (; ; ) {
-    let entry;
-    try {
-      entry = await cursor.next();
-    } catch (error) {
-      yield unreadable2(
-        `zip central directory unreadable after ${count} entries: ${describeError(error)}`
-      );
-      return;
-    }
-    if (entry === void 0) return;
-    count += 1;
-    if (!place.budget.countEntry()) {
-      yield entryLimitSkip(place);
-      return;
-    }
-    if (entry.compressedSize === 0) continue;
-    const name = zipEntryName(entry);
-    if ((entry.generalPurposeBitFlag & ENCRYPTED_FLAG) !== 0) {
-      yield memberUnreadable(name, "encrypted zip entry: its content cannot be read");
-      continue;
-    }
-    const method = entry.compressionMethod;
-    if (method !== STORED && method !== DEFLATED) {
-      const known = METHOD_NAMES[method];
-      yield memberUnreadable(
-        name,
-        `zip compression method ${method}${known === void 0 ? "" : ` (${known})`} is not supported`
-      );
-      continue;
-    }
-    let dataStart2;
-    try {
-      dataStart2 = (await zip.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
-    } catch (error) {
-      yield memberUnreadable(name, `zip local header unreadable: ${describeError(error)}`);
-      continue;
-    }
-    if (!spans.add(entry.relativeOffsetOfLocalHeader, dataStart2 + entry.compressedSize)) {
-      yield {
-        kind: "skipped",
-        name,
-        reason: "archive-limit",
-        detail: "zip entry whose data overlaps another entry (a zip-bomb construction); it was not read"
-      };
-      continue;
-    }
-    const { compressedSize } = entry;
-    yield {
-      kind: "member",
-      name,
-      reopens: true,
-      open: (scope) => {
-        let consumed = 0;
-        const raw = rawEntry(zip, dataStart2, compressedSize, (n) => {
-          consumed += n;
-        });
-        return meteredData(
-          method === DEFLATED ? pipeThrough(raw, createInflateRaw({ chunkSize: PIECE_BYTES })) : raw,
-          { scope, budget: place.budget, compressedBytes: () => consumed, what: "zip entry" }
-        );
-      }
-    };
-  }
-}
-async function* rawEntry(zip, start, size, count) {
-  const stream = await new Promise((resolve8, reject) => {
-    zip.openReadStreamLowLevel(
-      start,
-      size,
-      0,
-      size,
-      false,
-      null,
-      (error, opened) => error === null ? resolve8(opened) : reject(error)
-    );
-  });
-  try {
-    for await (const piece of stream) {
-      for (const part of bounded(piece)) {
-        count(part.length);
-        yield part;
-      }
-    }
-  } finally {
-    stream.destroy();
-  }
-}
-function unreadable2(detail) {
-  return { kind: "skipped", name: "", reason: "archive-unreadable", detail };
-}
-function memberUnreadable(name, detail) {
-  return { kind: "skipped", name, reason: "archive-unreadable", detail };
-}
-var import_yauzl3, ZIP_OPTIONS, STORED, DEFLATED, ENCRYPTED_FLAG, METHOD_NAMES, EntryCursor;
-var init_read_zip = __esm({
-  "src/sources/archive/read-zip.ts"() {
-    "use strict";
-    import_yauzl3 = __toESM(require_yauzl(), 1);
-    init_archive_input();
-    init_describe_error();
-    init_entry_limit_skip();
-    init_format_size();
-    init_metered_data();
-    init_pipe_through();
-    init_span_set();
-    init_zip_entry_name();
-    init_zip_pieces_reader();
-    ZIP_OPTIONS = {
-      lazyEntries: true,
-      autoClose: true,
-      // Raw names: yauzl's own check fails the whole zip on a name with '../' or a leading '/', and
-      // such names are only labels to us.
-      decodeStrings: false,
-      // One entry whose sizes disagree would otherwise end the whole zip; our own limits bound the work.
-      validateEntrySizes: false
-    };
-    STORED = 0;
-    DEFLATED = 8;
-    ENCRYPTED_FLAG = 1;
-    METHOD_NAMES = {
-      9: "deflate64",
-      12: "bzip2",
-      14: "lzma",
-      93: "zstd",
-      95: "xz",
-      98: "ppmd"
-    };
-    EntryCursor = class {
-      #zip;
-      #failure;
-      #failed = false;
-      constructor(zip) {
-        this.#zip = zip;
-        zip.on("error", (error) => {
-          if (this.#failed) return;
-          this.#failed = true;
-          this.#failure = error;
-        });
-      }
-      next() {
-        if (this.#failed) return Promise.reject(this.#failure);
-        const zip = this.#zip;
-        return new Promise((resolve8, reject) => {
-          const settle = () => {
-            zip.off("entry", onEntry);
-            zip.off("end", onEnd);
-            zip.off("error", onError);
-          };
-          const onEntry = (entry) => {
-            settle();
-            resolve8(entry);
-          };
-          const onEnd = () => {
-            settle();
-            resolve8(void 0);
-          };
-          const onError = (error) => {
-            settle();
-            reject(error);
-          };
-          zip.on("entry", onEntry);
-          zip.on("end", onEnd);
-          zip.on("error", onError);
-          zip.readEntry();
-        });
-      }
-    };
-  }
-});
-
-// src/sources/archive/expand-archive.ts
-var expand_archive_exports = {};
-__export(expand_archive_exports, {
-  expandArchive: () => expandArchive
-});
-async function* expandArchive(format, input, options2 = {}) {
-  const limits = resolveLimits(options2.limits);
-  const budget = new ExpansionBudget(limits);
-  const root = new MemberScope("", void 0);
-  yield* expandContainer(format, input, {
-    path: "",
-    name: options2.name ?? "",
-    depth: 1,
-    scope: root,
-    budget
-  });
-}
-function resolveLimits(overrides) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...overrides };
-  for (const [key, value] of Object.entries(limits)) {
-    if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
-      throw new RangeError(`archive limit ${key} must be a positive number`);
-    }
-  }
-  return limits;
-}
-function openContainer(format, input, place) {
-  switch (format) {
-    case "zip":
-      return readZip(input, place);
-    case "tar":
-      return readTar(input, place);
-    case "gzip":
-      return readGzip(input, place);
-    case "pdf":
-      return readPdf(input, place);
-    case "png":
-      return readPng(input, place);
-  }
-}
-async function* expandContainer(format, input, place) {
-  for await (const event of openContainer(format, input, place)) {
-    if (event.kind === "skipped") {
-      yield {
-        kind: "skipped",
-        path: join(place.path, event.name),
-        reason: event.reason,
-        detail: event.detail
-      };
-    } else {
-      yield* expandMember(event.name, event.open, place);
-      if (event.reopens === true && isOfficeTextPart(event.name) && !place.budget.halted) {
-        yield* officeTextView(event.name, event.open, place);
-      }
-    }
-    if (place.budget.halted) return;
-  }
-}
-async function* expandMember(name, open, place) {
-  const path = join(place.path, name);
-  const scope = new MemberScope(path, place.scope);
-  let all;
-  try {
-    const peeked = await peekHead(open(scope), SNIFF_BYTES);
-    all = peeked.all;
-    const nested = peeked.head.length === 0 ? void 0 : sniffArchive(peeked.head);
-    if (peeked.head.length === 0) {
-    } else if (nested === void 0) {
-      const data = new EntryData(all);
-      yield { kind: "entry", path, data };
-      data.close();
-      const unopened = sniffUnopened(peeked.head);
-      if (unopened !== void 0)
-        yield {
-          kind: "skipped",
-          path,
-          reason: "archive-unreadable",
-          detail: unopenedDetail(unopened)
-        };
-    } else if (place.depth >= place.budget.limits.maxDepth) {
-      yield depthSkip(path, nested, place);
-    } else {
-      yield* expandContainer(
-        nested,
-        { kind: "stream", pieces: all },
-        { path, name, depth: place.depth + 1, scope, budget: place.budget }
-      );
-    }
-  } catch (error) {
-    if (!MemberScope.isStop(error)) throw error;
-  } finally {
-    await leave(all);
-  }
-  if (scope.skip !== void 0) yield scope.skip;
-}
-async function* officeTextView(name, open, place) {
-  const path = join(join(place.path, name), "text");
-  const scope = new MemberScope(path, place.scope);
-  const text3 = officeText(open(scope));
-  const data = new EntryData(text3);
-  try {
-    yield { kind: "entry", path, data };
-  } finally {
-    data.close();
-    await leave(text3);
-  }
-  if (scope.skip !== void 0) yield scope.skip;
-}
-async function leave(all) {
-  try {
-    await all?.return(void 0);
-  } catch (error) {
-    if (!MemberScope.isStop(error)) throw error;
-  }
-}
-function depthSkip(path, format, place) {
-  return {
-    kind: "skipped",
-    path,
-    reason: "archive-limit",
-    detail: `nesting limit ${place.budget.limits.maxDepth} reached: this ${format} archive would be level ${place.depth + 1}; it was not opened`
-  };
-}
-function join(prefix, name) {
-  if (name === "") return prefix;
-  return prefix === "" ? name : `${prefix}!${name}`;
-}
-var EntryData;
-var init_expand_archive = __esm({
-  "src/sources/archive/expand-archive.ts"() {
-    "use strict";
-    init_archive_limits();
-    init_expansion_budget();
-    init_member_scope();
-    init_office_text();
-    init_peek_head();
-    init_read_gzip();
-    init_read_pdf();
-    init_read_png();
-    init_read_tar();
-    init_read_zip();
-    init_sniff_archive();
-    init_sniff_unopened();
-    EntryData = class {
-      #source;
-      #closed = false;
-      constructor(source) {
-        this.#source = source;
-      }
-      close() {
-        this.#closed = true;
-        this.#source = void 0;
-      }
-      async *[Symbol.asyncIterator]() {
-        const source = this.#source;
-        this.#source = void 0;
-        if (source === void 0) return;
-        try {
-          for await (const piece of source) {
-            if (this.#closed) return;
-            yield piece;
-          }
-        } catch (error) {
-          if (!MemberScope.isStop(error)) throw error;
-        }
-      }
-    };
-  }
-});
-
-// src/sources/content-reader.ts
-var content_reader_exports = {};
-__export(content_reader_exports, {
-  ContentReader: () => ContentReader
-});
-import { isAscii } from "node:buffer";
-import { closeSync as closeSync2, constants as constants3, fstatSync as fstatSync2, openSync as openSync2, readSync } from "node:fs";
-function holdsCompressedText(png) {
-  return png.indexOf(ZTXT) !== -1 || png.indexOf(ITXT) !== -1;
-}
-function replayThenRest(first, source, tap) {
-  let replayed = false;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        if (!replayed) {
-          replayed = true;
-          return { done: false, value: first };
-        }
-        const next = await source.next();
-        if (next.done !== true) tap(next.value);
-        return next;
-      },
-      async return() {
-        return { done: true, value: void 0 };
-      }
-    })
-  };
-}
-function isUtf8Continuation(byte) {
-  return byte !== void 0 && (byte & 192) === 128;
-}
-function utf8Boundary(buf, at, floor) {
-  let p = at;
-  for (let n = 0; n < 3 && p > floor && isUtf8Continuation(buf[p]); n++) p--;
-  return p;
-}
-function readError(code18, target) {
-  if (code18 === "ENOENT" || code18 === "ENOTDIR") return "deleted";
-  if (code18 === "ELOOP" || code18 === "EMLINK") return "symlink";
-  if (code18 === "EISDIR") return target.kind === "gitlink" ? "submodule" : "not-regular";
-  if (code18 === "EAGAIN" || code18 === "EWOULDBLOCK" || code18 === "ENXIO" || code18 === "EOPNOTSUPP")
-    return target.explicit === true ? "special" : "not-regular";
-  return "unreadable";
-}
-function fillFrom(fd, buf, from) {
-  let filled = from;
-  while (filled < buf.length) {
-    const n = readSync(fd, buf, filled, buf.length - filled, null);
-    if (n === 0) break;
-    filled += n;
-  }
-  return filled;
-}
-var WINDOW_BYTES, OVERLAP_BYTES, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF3, ContentReader;
-var init_content_reader = __esm({
-  "src/sources/content-reader.ts"() {
-    "use strict";
-    init_ends_as_zip();
-    init_sniff_archive();
-    init_sniff_unopened();
-    init_byte_scan();
-    WINDOW_BYTES = 960 * 1024;
-    OVERLAP_BYTES = 128 * 1024;
-    SMALL_PIECES = 64 * 1024;
-    SPARE_BUFFERS = 4;
-    SMALL_ROOM = 256 * 1024;
-    ASCII_HIT = 1;
-    MAY_BE_UTF16 = 2;
-    UTF16_HIT = 4;
-    PLAIN_ONLY = 8;
-    ZTXT = Buffer.from("zTXt");
-    ITXT = Buffer.from("iTXt");
-    NOFOLLOW = constants3.O_NOFOLLOW ?? 0;
-    NONBLOCK = constants3.O_NONBLOCK ?? 0;
-    OPEN_FLAGS = constants3.O_RDONLY | NOFOLLOW | NONBLOCK;
-    LF3 = 10;
-    ContentReader = class {
-      options;
-      window;
-      half;
-      /** A stream up to this size is held until its end, in case that end shows a zip. */
-      holdBytes;
-      buffer;
-      /** Buffers of finished piece-by-piece reads, for the next ones. */
-      spare = [];
-      /** One SIMD pass per file for every keyword, NUL and value runs; undefined without WebAssembly SIMD. */
-      scanner;
-      constructor(options2) {
-        this.options = options2;
-        this.window = Math.min(options2.windowBytes ?? WINDOW_BYTES, WINDOW_BYTES);
-        this.holdBytes = Math.min(options2.windowBytes ?? ARENA_BYTES, ARENA_BYTES);
-        const overlap = options2.overlapBytes ?? OVERLAP_BYTES;
-        this.half = Math.max(1, Math.floor(Math.min(overlap, this.window / 4) / 2));
-        const words = options2.filter.words;
-        this.scanner = words === void 0 ? void 0 : createByteScanner(words, options2.filter.bits);
-      }
-      /** The reused read buffer: the scanner's own memory when there is one (read once, scanned in place). */
-      scratch() {
-        this.buffer ??= this.scanner === void 0 ? Buffer.allocUnsafe(this.window) : this.scanner.arena.subarray(0, this.window);
-        return this.buffer;
-      }
-      /**
-       * ASCII_HIT when some rule can match the UTF-8 view of buf[start, end); UTF16_HIT when a keyword
-       * occurs as UTF-16 (the scanner looks for both forms at once). Without a scanner: MAY_BE_UTF16
-       * for a NUL byte, and the UTF-16 keywords are searched later.
-       */
-      inspect(buf, start, end) {
-        const scanner = this.scanner;
-        const filter = this.options.filter;
-        if (scanner !== void 0) {
-          const scan3 = scanner.scanBytes(buf, start, end);
-          const ascii2 = (filter.wants(scan3) ? ASCII_HIT : 0) | (filter.encoded !== void 0 && !filter.encoded(scan3) ? PLAIN_ONLY : 0);
-          if (filter.wants16 === void 0) return ascii2 | (scan3.nul ? MAY_BE_UTF16 : 0);
-          return ascii2 | (filter.wants16(scan3) ? UTF16_HIT : 0);
-        }
-        const ascii = filter.ascii(buf, start, end) ? ASCII_HIT : 0;
-        return ascii | (buf.subarray(start, end).includes(0) ? MAY_BE_UTF16 : 0);
-      }
-      skip(label, sink, reason, detail, bytes) {
-        sink.skip({
-          path: label.path,
-          ...label.pathBytes === void 0 ? {} : { pathBytes: label.pathBytes },
-          reason,
-          ...detail === void 0 ? {} : { detail },
-          ...bytes === void 0 ? {} : { bytes }
-        });
-      }
-      overLimit(size) {
-        const max = this.options.maxFileSize;
-        return max !== void 0 && size > max;
-      }
-      /** A file on disk. Links are never followed; FIFOs and devices are never waited on. */
-      readFile(target, sink) {
-        return this.readFiles([target], sink);
-      }
-      /**
-       * Files on disk, read into one buffer side by side and checked for keywords together: most
-       * files hold none, and one search over many small files costs far less than one per file. A
-       * keyword found across two files' boundary only makes the first one be decoded for nothing.
-       */
-      async readFiles(targets, sink) {
-        const arena = this.scratch();
-        const pending = [];
-        const archives = [];
-        let fill = 0;
-        for (const target of targets) {
-          if (arena.length - fill < SMALL_ROOM) {
-            this.scanBatch(arena, fill, pending, sink, archives);
-            fill = 0;
-          }
-          const label = {
-            path: target.path,
-            ...target.pathBytes === void 0 ? {} : { pathBytes: target.pathBytes }
-          };
-          const fd = this.open(target, label, sink);
-          if (fd === void 0) continue;
-          const start = fill;
-          try {
-            let end = fillFrom(fd, arena, start);
-            if (end === arena.length && start > 0) {
-              this.scanBatch(arena, start, pending, sink, archives);
-              arena.copyWithin(0, start, end);
-              end = fillFrom(fd, arena, end - start);
-              fill = 0;
-            }
-            if (end === arena.length) {
-              const head = this.containerOf(arena, 0, end, false, label, sink);
-              if (this.readLarge(fd, arena, end, label, sink)) {
-                const format = head ?? (this.zipTail(fd) ? "zip" : void 0);
-                if (format !== void 0)
-                  archives.push({ format, input: { kind: "file", path: target.abs }, label });
-              }
-              fill = 0;
-              continue;
-            }
-            const from = fill;
-            if (this.overLimit(end - from)) {
-              this.skip(
-                label,
-                sink,
-                "too-large",
-                `${end - from} bytes, over the size limit`,
-                end - from
-              );
-              continue;
-            }
-            pending.push({ label, start: from, end });
-            fill = end;
-          } catch (error) {
-            const code18 = error.code;
-            if (code18 === void 0) throw error;
-            const reason = readError(code18, target);
-            this.skip(label, sink, reason, reason === "unreadable" ? code18 : void 0);
-          } finally {
-            closeSync2(fd);
-          }
-        }
-        this.scanBatch(arena, fill, pending, sink, archives);
-        for (const a of archives) await this.expand(a.format, a.input, a.label, sink);
-      }
-      /** Opens a file to read, or says why not (links, submodules, FIFOs, devices, errors). */
-      open(target, label, sink) {
-        if (target.kind === "symlink") {
-          this.skip(label, sink, "symlink");
-          return void 0;
-        }
-        if (target.kind === "gitlink") {
-          this.skip(label, sink, "submodule", "a commit of another repository");
-          return void 0;
-        }
-        if (target.kind === "special") {
-          this.skip(label, sink, target.explicit === true ? "special" : "not-regular");
-          return void 0;
-        }
-        let fd;
-        try {
-          fd = openSync2(target.abs, OPEN_FLAGS);
-        } catch (error) {
-          const code18 = error.code;
-          const reason = readError(code18, target);
-          this.skip(label, sink, reason, reason === "unreadable" ? code18 ?? "open failed" : void 0);
-          return void 0;
-        }
-        if (target.explicit === true) {
-          let s;
-          try {
-            s = fstatSync2(fd);
-          } catch (error) {
-            closeSync2(fd);
-            this.skip(
-              label,
-              sink,
-              "unreadable",
-              error.code ?? "fstat failed"
-            );
-            return void 0;
-          }
-          if (!s.isFile()) {
-            closeSync2(fd);
-            if (s.isDirectory()) this.skip(label, sink, "not-regular");
-            else this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
-            return void 0;
-          }
-        }
-        return fd;
-      }
-      /** One search per keyword over files read side by side; only files with a hit are decoded. */
-      scanBatch(arena, fill, pending, sink, archives) {
-        if (pending.length === 0) return;
-        const flags = new Uint8Array(pending.length);
-        const region = arena.subarray(0, fill);
-        const fileAt = (offset) => {
-          let lo = 0;
-          let hi = pending.length - 1;
-          while (lo < hi) {
-            const mid = lo + hi + 1 >> 1;
-            if (pending[mid].start <= offset) lo = mid;
-            else hi = mid - 1;
-          }
-          return lo;
-        };
-        const mark = (needle, flag) => {
-          let at = region.indexOf(needle, 0);
-          while (at !== -1) {
-            const f = fileAt(at);
-            flags[f] = flags[f] | flag;
-            const next = pending[f].end;
-            at = next >= fill ? -1 : region.indexOf(needle, next);
-          }
-        };
-        const words = this.options.filter.words;
-        if (this.scanner !== void 0) {
-          for (let i = 0; i < pending.length; i++) {
-            const f = pending[i];
-            flags[i] = this.inspect(arena, f.start, f.end);
-          }
-        } else {
-          if (words === void 0) flags.fill(ASCII_HIT);
-          else for (const w of words) mark(w, ASCII_HIT);
-          mark(0, MAY_BE_UTF16);
-        }
-        for (let i = 0; i < pending.length; i++) {
-          const f = pending[i];
-          const b0 = arena[f.start];
-          const b1 = arena[f.start + 1];
-          if (f.end - f.start >= 2 && (b0 === 255 && b1 === 254 || b0 === 254 && b1 === 255))
-            flags[i] = flags[i] | MAY_BE_UTF16;
-        }
-        for (let i = 0; i < pending.length; i++) {
-          const f = pending[i];
-          const flag = flags[i];
-          if (flag !== 0) {
-            const p = this.start(f.label, sink);
-            this.scanWindow(p, arena, f.start, f.end, true, flag);
-          }
-          sink.read(f.end - f.start);
-          const format = this.containerOf(arena, f.start, f.end, true, f.label, sink);
-          if (format !== void 0) {
-            const data = Buffer.from(arena.subarray(f.start, f.end));
-            archives.push({ format, input: { kind: "buffer", data }, label: f.label });
-          }
-        }
-        pending.length = 0;
-      }
-      /** A file larger than the buffer: read in overlapping windows (its first `filled` bytes are in). */
-      readLarge(fd, buf, first, label, sink) {
-        const s = fstatSync2(fd);
-        if (!s.isFile()) {
-          this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
-          return false;
-        }
-        if (this.overLimit(s.size)) {
-          this.skip(label, sink, "too-large", `${s.size} bytes, over the size limit`, s.size);
-          return false;
-        }
-        const p = this.start(label, sink);
-        let filled = first;
-        let total = filled;
-        for (; ; ) {
-          const next = this.scanWindow(p, buf, 0, filled, false);
-          buf.copyWithin(0, next, filled);
-          const kept = filled - next;
-          const got = fillFrom(fd, buf, kept);
-          total += got - kept;
-          filled = got;
-          if (filled < buf.length) break;
-        }
-        this.scanWindow(p, buf, 0, filled, true);
-        sink.read(total);
-        return true;
-      }
-      /**
-       * Bytes already in memory, known not to need opening as an archive (a rule's examples). Never
-       * copied.
-       */
-      readText(data, label, sink) {
-        if (this.overLimit(data.length)) {
-          this.skip(label, sink, "too-large", `${data.length} bytes, over the size limit`, data.length);
-          return { bytes: 0, candidate: false, skipped: true };
-        }
-        const p = this.start(label, sink);
-        let at = 0;
-        while (data.length - at > this.window) {
-          at = this.scanWindow(p, data, at, at + this.window, false);
-        }
-        this.scanWindow(p, data, at, data.length, true);
-        sink.read(data.length);
-        return { bytes: data.length, candidate: p.candidate, skipped: false };
-      }
-      /** Bytes already in memory (a git blob, a small standard input); an archive is opened too. */
-      async readBytes(data, label, sink) {
-        const result2 = this.readText(data, label, sink);
-        const format = result2.skipped ? void 0 : this.containerOf(data, 0, data.length, true, label, sink);
-        if (format !== void 0) {
-          await this.expand(format, { kind: "buffer", data }, label, sink);
-        }
-        return result2;
-      }
-      /**
-       * Content that arrives in pieces (standard input, a large blob, an archive entry). An archive is
-       * opened as the pieces pass, and its bytes are scanned as they are too (content outside its
-       * entries, such as data after a tar's end, is not lost).
-       */
-      async readPieces(pieces, label, sink, expand = true) {
-        const source = pieces[Symbol.asyncIterator]();
-        const windows = this.pieceWindows(label, sink);
-        const head = [];
-        let headBytes = 0;
-        let ended = false;
-        while (expand && this.options.archives !== false && headBytes < SNIFF_BYTES) {
-          const next = await source.next();
-          if (next.done === true) {
-            ended = true;
-            break;
-          }
-          head.push(next.value);
-          headBytes += next.value.length;
-        }
-        const first = Buffer.concat(head);
-        const format = expand ? this.containerOf(first, 0, first.length, ended, label, sink) : void 0;
-        for (const piece of head) windows.push(piece);
-        if (format !== void 0 && !ended) {
-          const replayed = replayThenRest(first, source, (piece) => windows.push(piece));
-          await this.expand(format, { kind: "stream", pieces: replayed }, label, sink);
-        } else if (format !== void 0) {
-          await this.expand(format, { kind: "buffer", data: first }, label, sink);
-        }
-        const tailed = format === void 0 && !ended && this.options.archives !== false;
-        let held = tailed && expand ? [first] : void 0;
-        let heldBytes = first.length;
-        while (!ended) {
-          const next = await source.next();
-          if (next.done === true) break;
-          windows.push(next.value);
-          if (held === void 0) continue;
-          heldBytes += next.value.length;
-          if (heldBytes <= this.holdBytes) held.push(Buffer.from(next.value));
-          else held = void 0;
-        }
-        if (tailed && endsAsZip(windows.tail())) {
-          if (held !== void 0) {
-            await this.expand("zip", { kind: "buffer", data: Buffer.concat(held) }, label, sink);
-          } else {
-            this.skip(
-              label,
-              sink,
-              "archive-unreadable",
-              "a zip with other bytes before it (an executable jar, a self-extracting archive) in a stream too large to hold or inside another archive: its entries were not opened"
-            );
-          }
-        }
-        return windows.finish();
-      }
-      /** Windows over content that arrives in pieces, in a buffer of its own (reads may interleave). */
-      pieceWindows(label, sink) {
-        let buf = this.spare.pop() ?? Buffer.allocUnsafe(SMALL_PIECES);
-        const p = this.start(label, sink);
-        let filled = 0;
-        let total = 0;
-        let over = false;
-        return {
-          push: (piece) => {
-            if (over) return;
-            let from = 0;
-            while (from < piece.length) {
-              const take = Math.min(piece.length - from, buf.length - filled);
-              piece.copy(buf, filled, from, from + take);
-              filled += take;
-              from += take;
-              total += take;
-              if (this.overLimit(total)) {
-                over = true;
-                this.skip(
-                  label,
-                  sink,
-                  "too-large",
-                  `over the size limit; the first ${total - take} bytes were scanned`
-                );
-                return;
-              }
-              if (filled === buf.length && buf.length < this.window) {
-                const bigger = Buffer.allocUnsafe(Math.min(this.window, buf.length * 4));
-                buf.copy(bigger, 0, 0, filled);
-                buf = bigger;
-              } else if (filled === buf.length) {
-                const next = this.scanWindow(p, buf, 0, filled, false);
-                buf.copyWithin(0, next, filled);
-                filled -= next;
-              }
-            }
-          },
-          tail: () => buf.subarray(Math.max(0, filled - ZIP_TAIL_BYTES), filled),
-          finish: () => {
-            const done = (result2) => {
-              if (this.spare.length < SPARE_BUFFERS) this.spare.push(buf);
-              return result2;
-            };
-            if (over) return done({ bytes: total, candidate: p.candidate, skipped: true });
-            this.scanWindow(p, buf, 0, filled, true);
-            sink.read(total);
-            return done({ bytes: total, candidate: p.candidate, skipped: false });
-          }
-        };
-      }
-      /**
-       * The archive format to open content starting at buf[start] as, when archives are opened at
-       * all. `whole`: buf[start, end) is all of the content, so a zip is also known by its end. A
-       * format keyguard does not open (xz, zstd, 7z…) is a skip: what it holds was not read.
-       */
-      containerOf(buf, start, end, whole, label, sink) {
-        if (this.options.archives === false || end - start < 2) return void 0;
-        const head = buf.subarray(start, Math.min(end, start + SNIFF_BYTES));
-        const format = sniffArchive(head);
-        if (format === "png" && whole && !holdsCompressedText(buf.subarray(start, end)))
-          return void 0;
-        if (format !== void 0) return format;
-        const unopened = sniffUnopened(head);
-        if (unopened !== void 0) {
-          this.skip(label, sink, "archive-unreadable", unopenedDetail(unopened));
-          return void 0;
-        }
-        if (whole && endsAsZip(buf.subarray(Math.max(start, end - ZIP_TAIL_BYTES), end))) return "zip";
-        return void 0;
-      }
-      /** Whether an open file ends as a zip does (its last bytes, read again). */
-      zipTail(fd) {
-        if (this.options.archives === false) return false;
-        const size = fstatSync2(fd).size;
-        const length = Math.min(size, ZIP_TAIL_BYTES);
-        const tail2 = Buffer.allocUnsafe(length);
-        let got = 0;
-        while (got < length) {
-          const n = readSync(fd, tail2, got, length - got, size - length + got);
-          if (n === 0) break;
-          got += n;
-        }
-        return endsAsZip(tail2.subarray(0, got));
-      }
-      /** Every entry of an archive, scanned under `archive!entry`; what could not be opened, listed. */
-      async expand(format, input, label, sink) {
-        const { expandArchive: expandArchive2 } = await Promise.resolve().then(() => (init_expand_archive(), expand_archive_exports));
-        const name = label.path.slice(label.path.lastIndexOf("/") + 1);
-        const limits = this.options.archives === false ? void 0 : this.options.archives;
-        const inner = (path) => path === "" ? label.path : `${label.path}!${path}`;
-        for await (const item of expandArchive2(format, input, {
-          name,
-          ...limits === void 0 ? {} : { limits }
-        })) {
-          if (item.kind === "skipped") {
-            const rawOnly = format === "tar" && item.path === "" && item.reason === "archive-unreadable";
-            sink.skip({
-              path: inner(item.path),
-              reason: rawOnly ? "raw-only" : item.reason,
-              detail: rawOnly ? `${item.detail}; every byte was scanned as it is` : item.detail
-            });
-            continue;
-          }
-          const entry = {
-            path: inner(item.path),
-            ...label.blobId === void 0 ? {} : { blobId: label.blobId },
-            ...label.commit === void 0 ? {} : { commit: label.commit }
-          };
-          await this.readPieces(item.data, entry, sink, false);
-        }
-      }
-      start(label, sink) {
-        return {
-          label,
-          sink,
-          base: 0,
-          line: 1,
-          column: 1,
-          line16: [1, 1],
-          ownedUntil: 0,
-          candidate: false
-        };
-      }
-      /**
-       * Scans the window buf[start, end) (absolute offset p.base). Unless it is the last, it owns only
-       * up to `end - half` and the next window starts at least `half` before that (on a line start
-       * when there is one): returns where the next window starts, and moves `p` there.
-       */
-      scanWindow(p, buf, start, end, last, known) {
-        const ownFrom = Math.min(end, start + Math.max(0, p.ownedUntil - p.base));
-        let ownTo = end;
-        let next = end;
-        if (!last) {
-          ownTo = utf8Boundary(buf, end - this.half, ownFrom);
-          const lineStart = buf.lastIndexOf(LF3, ownTo - this.half - 1);
-          next = lineStart >= ownTo - 2 * this.half && lineStart >= start ? lineStart + 1 : utf8Boundary(buf, ownTo - this.half, start + 1);
-          if (next <= start) next = Math.max(start + 1, ownTo - this.half);
-        }
-        const filter = this.options.filter;
-        const flags = known ?? this.inspect(buf, start, end);
-        if ((flags & ASCII_HIT) !== 0) {
-          p.candidate = true;
-          this.emitUtf8(p, buf, start, end, ownFrom, ownTo, (flags & PLAIN_ONLY) !== 0);
-        }
-        const b0 = buf[start];
-        const b1 = buf[start + 1];
-        const bom = p.base === 0 && (b0 === 255 && b1 === 254 || b0 === 254 && b1 === 255);
-        const utf16 = (flags & UTF16_HIT) !== 0 || (bom || (flags & MAY_BE_UTF16) !== 0) && filter.utf16(buf, start, end);
-        if (utf16) {
-          p.candidate = true;
-          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 0, last);
-          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 1, last);
-        }
-        if (!last) {
-          p.ownedUntil = p.base + (ownTo - start);
-          this.advance(p, buf, start, next);
-        }
-        return next;
-      }
-      /**
-       * `gitLines`: the chunk's line numbers are git's (lines end at LF bytes). A UTF-16 view counts
-       * its own lines, so a staged file's added-line ranges say nothing about it: all of it is
-       * reported (a UTF-16 key appended to a text file would otherwise fall outside the ranges).
-       */
-      chunk(p, text3, fields, gitLines = true) {
-        const l = p.label;
-        p.sink.chunk({
-          source: this.options.source,
-          path: l.path,
-          ...l.pathBytes === void 0 ? {} : { pathBytes: l.pathBytes },
-          text: text3,
-          ...l.blobId === void 0 ? {} : { blobId: l.blobId },
-          ...l.commit === void 0 ? {} : { commit: l.commit },
-          ...l.commitMessage === true ? { commitMessage: true } : {},
-          ...l.reportable === void 0 || !gitLines ? {} : { reportable: l.reportable },
-          ...fields
-        });
-      }
-      emitUtf8(p, buf, start, end, ownFrom, ownTo, plainOnly) {
-        const from = p.base === 0 && buf[start] === 239 && buf[start + 1] === 187 && buf[start + 2] === 191 ? start + 3 : start;
-        const whole = ownFrom <= from && ownTo === end;
-        if (isAscii(buf.subarray(from, end))) {
-          const own = Math.max(from, ownFrom);
-          this.chunk(p, buf.toString("latin1", from, end), {
-            ...p.line === 1 ? {} : { firstLine: p.line },
-            ...p.column === 1 ? {} : { firstColumn: p.column },
-            ...whole ? {} : { ownFrom: own - from, ownTo: ownTo - from },
-            ...plainOnly ? { plainOnly: true } : {},
-            size: ownTo - own
-          });
-          return;
-        }
-        const encoding = "utf8";
-        const pre = whole ? "" : buf.toString(encoding, from, Math.max(from, ownFrom));
-        const mid = buf.toString(encoding, Math.max(from, ownFrom), ownTo);
-        const post = ownTo === end ? "" : buf.toString(encoding, ownTo, end);
-        this.chunk(p, whole ? mid : pre + mid + post, {
-          ...p.line === 1 ? {} : { firstLine: p.line },
-          ...p.column === 1 ? {} : { firstColumn: p.column },
-          ...whole ? {} : { ownFrom: pre.length, ownTo: pre.length + mid.length },
-          ...plainOnly ? { plainOnly: true } : {},
-          size: ownTo - Math.max(from, ownFrom)
-        });
-      }
-      /** One UTF-16 view: code units at even (`parity` 0, little-endian) or odd absolute offsets. */
-      emitUtf16(p, buf, start, end, ownFrom, ownTo, parity, last) {
-        const align = (i) => (p.base + i - start & 1) === parity ? i : i + 1;
-        let from = align(start);
-        if (p.base === 0 && parity === 0 && buf[start] === 255 && buf[start + 1] === 254) from += 2;
-        if (p.base === 0 && parity === 1 && buf[start] === 254 && buf[start + 1] === 255) from += 2;
-        const whole = from + Math.floor(Math.max(0, end - from) / 2) * 2;
-        const dangling = last && end - whole === 1;
-        const to = dangling ? end + 1 : whole;
-        if (to <= from) return;
-        const o1 = Math.min(to, Math.max(from, align(ownFrom)));
-        const o2 = Math.min(to, Math.max(o1, align(ownTo)));
-        const text3 = buf.toString("utf16le", from, whole) + (dangling ? String.fromCharCode(buf[whole]) : "");
-        const view = parity === 0 ? "utf-16le" : "utf-16be";
-        const line = p.line16[parity];
-        this.chunk(
-          p,
-          text3,
-          {
-            view,
-            ...line === 1 ? {} : { firstLine: line },
-            ...o1 === from && o2 === to ? {} : { ownFrom: (o1 - from) / 2, ownTo: (o2 - from) / 2 },
-            // The UTF-8 view stands for these bytes in the counts.
-            size: 0
-          },
-          false
-        );
-      }
-      /** Moves the line and column counts from `start` to `next` (the next window's start). */
-      advance(p, buf, start, next) {
-        let lines = 0;
-        let last = -1;
-        for (let at = buf.indexOf(LF3, start); at !== -1 && at < next; at = buf.indexOf(LF3, at + 1)) {
-          lines++;
-          last = at;
-          if (buf[at + 1] === 0) p.line16[p.base + at - start & 1]++;
-        }
-        if (lines > 0) {
-          p.line += lines;
-          p.column = 1 + buf.toString("utf8", last + 1, next).length;
-        } else {
-          p.column += buf.toString("utf8", start, next).length;
-        }
-        p.base += next - start;
-      }
-    };
-  }
-});
-
-// src/model/source.ts
-var FILE_KINDS;
-var init_source = __esm({
-  "src/model/source.ts"() {
-    "use strict";
-    FILE_KINDS = ["file", "symlink", "gitlink", "special"];
-  }
-});
-
-// src/sources/target-set.ts
-import { isUtf8 as isUtf82 } from "node:buffer";
-function joinBytes(folder, rel) {
-  if (isUtf82(rel)) return `${folder}${folder.endsWith("/") ? "" : "/"}${rel.toString("utf8")}`;
-  return Buffer.concat([Buffer.from(folder), folder.endsWith("/") ? Buffer.alloc(0) : SLASH, rel]);
-}
-function targetCount(set) {
-  let n = set.files.length;
-  for (const p of set.packs) n += p.starts.length;
-  return n;
-}
-function asBuffer(bytes) {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-}
-function packedTarget(pack, bytes, i) {
-  const start = pack.starts[i];
-  const end = pack.ends[i];
-  const code18 = pack.kinds[i];
-  const kind = code18 === 0 ? void 0 : FILE_KINDS[code18];
-  if (pack.utf8) {
-    const path = bytes.toString("utf8", start, end);
-    const base = pack.base;
-    const abs = `${base}${base.endsWith("/") ? "" : "/"}${path}`;
-    return kind === void 0 ? { abs, path } : { abs, path, kind };
-  }
-  const name = bytes.subarray(start, end);
-  return {
-    abs: joinBytes(pack.base, name),
-    ...pathText(name),
-    ...kind === void 0 ? {} : { kind }
-  };
-}
-function targetsIn(set, from, to) {
-  const out = [];
-  let offset = 0;
-  const take = (count, make) => {
-    const lo = Math.max(from, offset);
-    const hi = Math.min(to, offset + count);
-    for (let i = lo; i < hi; i++) out.push(make(i - offset));
-    offset += count;
-  };
-  const files = set.files;
-  take(files.length, (i) => files[i]);
-  for (const pack of set.packs) {
-    if (offset >= to) break;
-    const bytes = asBuffer(pack.bytes);
-    take(pack.starts.length, (i) => packedTarget(pack, bytes, i));
-  }
-  return out;
-}
-function allTargets(set) {
-  return targetsIn(set, 0, targetCount(set));
-}
-var SLASH;
-var init_target_set = __esm({
-  "src/sources/target-set.ts"() {
-    "use strict";
-    init_path_text();
-    init_source();
-    SLASH = Buffer.from("/");
-  }
-});
-
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY2 = "";
-    var SPACE3 = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH4 = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index = start + 1;
-      let negated = EMPTY2;
-      const lead = pattern[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body = EMPTY2;
-      let prev = EMPTY2;
-      for (; ; ) {
-        const char = pattern[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern[++index];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
-          index++;
-          let to = pattern[index];
-          if (to === ESCAPE) {
-            to = pattern[index += 1];
-          }
-          if (prev <= to) {
-            body += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY2;
-        } else if (char === "[" && pattern[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name];
-            prev = EMPTY2;
-            index = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "\uE000";
-    var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern;
-      let out = EMPTY2;
-      let index = 0;
-      while (index < length) {
-        const char = pattern[index];
-        if (char === ESCAPE) {
-          const escaped = pattern[index + 1];
-          if (escaped === SLASH4 && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE3) {
-            out += pattern.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE3 : run,
-        ESCAPE + SPACE3
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH4
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH4
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH4 ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run, at) => {
-      let separator = EMPTY2;
-      for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
-        separator += run[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY2;
-      let run = [];
-      const flush = () => {
-        let lastWildcard;
-        run.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at)})[^\\/])*`;
-        });
-        run = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH4) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH4);
-      return index < 0 || index === body.length - 1;
-    };
-    var basenameOf = (path) => {
-      const end = path.length - 1;
-      const index = path.lastIndexOf(
-        SLASH4,
-        path[end] === SLASH4 ? end - 1 : end
-      );
-      return index < 0 ? path : path.slice(index + 1);
-    };
-    var parentOf = (path) => {
-      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices2 = path.split(SLASH4).filter(Boolean);
-        slices2.pop();
-        return slices2.length ? slices2.join(SLASH4) + SLASH4 : EMPTY2;
-      }
-      const end = path.length - 1;
-      const cut = path.lastIndexOf(
-        SLASH4,
-        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY2 : path.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark;
-        this.negative = negative;
-        define(this, "body", body);
-        define(this, "ignoreCase", ignoreCase);
-        define(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str2 = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
-        return define(this, key, regex);
-      }
-    };
-    var hasTrailingBackslash = (str2) => {
-      let count = 0;
-      while (str2[str2.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE3) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE3 : body.slice(0, end);
-    };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE3 || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern,
-        mark,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule2 = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule2) {
-          this._added = true;
-          this._rules.push(rule2);
-          if (matchesBasename(rule2.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH4 ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule2 = rules[index];
-          if (rule2.checkRegex.test(path)) {
-            ignored = !rule2.negative;
-            unignored = rule2.negative;
-            matchedRule = rule2.negative ? UNDEFINED : rule2;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path) : path;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule2 = rules[index];
-          if (rule2[mode].test(
-            shortcut && rule2._basenameOnly ? basename2 : path
-          )) {
-            const { negative } = rule2;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule2;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message2, Ctor) => {
-      throw new Ctor(message2);
-    };
-    var checkPath = (path, originalPath, doThrow) => {
-      if (!isString(path)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path) => {
-      const first = path.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path.length === 1) {
-        return true;
-      }
-      const second = path.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path) {
-        checkPath(
-          path,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path ? this._t(path, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path = convertPath(target);
-        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path);
-        }
-        const dir = this._t(path, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path, cache) {
-        const cached = cache[path];
-        if (cached) {
-          return cached;
-        }
-        const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
-      }
-      ignores(path) {
-        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
-      }
-      createFilter() {
-        return (path) => !this.ignores(path);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path) {
-        return this._test(path, this._testCache, convertPath(path));
-      }
-    };
-    var factory = (options2) => new Ignore(options2);
-    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
-// src/engine/assess-severity.ts
-function principalOf(arn) {
-  const m = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(.+)$/.exec(arn);
-  const service = m?.[1];
-  const resource = m?.[2] ?? "";
-  let type = "other";
-  if (service === "iam" && resource === "root") type = "root";
-  else if (service === "iam" && resource.startsWith("user/")) type = "user";
-  else if (service === "sts" && resource.startsWith("assumed-role/")) type = "assumed-role";
-  else if (service === "sts" && resource.startsWith("federated-user/")) type = "federated-user";
-  return { type, severity: PRINCIPAL_SEVERITY[type] };
-}
-function activeEntry(entries, account, today) {
-  return entries?.find((e) => e.id === account && (e.expires === void 0 || e.expires >= today));
-}
-function escalate(severity) {
-  const i = SEVERITIES.indexOf(severity);
-  return severity === "info" || i <= 0 ? severity : SEVERITIES[i - 1] ?? severity;
-}
-function assessSeverity(finding, context2 = {}) {
-  const today = context2.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
-  const verification = context2.verification;
-  const verifiedAccount = verification?.status === "live" ? verification.account : void 0;
-  const account = verifiedAccount ?? finding.keyFacts?.account;
-  const withAccount = account === void 0 ? {} : { account };
-  if (finding.keyFacts?.canary === true) {
-    return {
-      severity: "info",
-      reason: "likely canary (decoy) token: do not use it",
-      ...withAccount
-    };
-  }
-  if (finding.kind === "identifier") {
-    return { severity: "info", reason: "identifier, not a credential", ...withAccount };
-  }
-  if (account !== void 0) {
-    const allowed = activeEntry(context2.accounts?.allow, account, today);
-    if (allowed !== void 0) {
-      return {
-        severity: "info",
-        reason: `account ${account} is allowed: ${allowed.reason}`,
-        account,
-        accountMatch: { list: "allow", entry: allowed }
-      };
-    }
-  }
-  let severity;
-  let reason;
-  if (verification?.status === "live" && verification.arn !== void 0) {
-    const principal = principalOf(verification.arn);
-    severity = principal.severity;
-    reason = principal.type === "root" ? "verified live root-user key" : `verified live (${principal.type === "other" ? "principal" : principal.type})`;
-  } else if (verification?.status === "inactive") {
-    severity = "low";
-    reason = `verified not usable (${verification.code ?? "inactive"})`;
-  } else if (finding.kind === "credential-pair" && finding.keyFacts?.prefix === "ASIA") {
-    severity = context2.hasSessionToken === false ? "low" : finding.severity;
-    reason = context2.hasSessionToken === false ? "temporary credentials without their session token" : "temporary credentials (usable until the session expires)";
-  } else {
-    severity = finding.severity;
-    reason = finding.kind === "credential-pair" ? "key ID with its secret: treat as live" : finding.kind === "access-key-id" ? "key ID alone: not usable, but names the account" : finding.kind === "secret-access-key" ? "secret access key" : "session token";
-  }
-  if (account !== void 0) {
-    const own = activeEntry(context2.accounts?.own, account, today);
-    if (own !== void 0) {
-      return {
-        severity: escalate(severity),
-        reason: `${reason}; account ${account} is one of ours (${own.reason})`,
-        account,
-        accountMatch: { list: "own", entry: own }
-      };
-    }
-  }
-  return { severity, reason, ...withAccount };
-}
-var PRINCIPAL_SEVERITY;
-var init_assess_severity = __esm({
-  "src/engine/assess-severity.ts"() {
-    "use strict";
-    init_finding();
-    PRINCIPAL_SEVERITY = {
-      root: "critical",
-      user: "high",
-      "assumed-role": "medium",
-      "federated-user": "medium",
-      // An ARN we do not recognise still signs requests: treat it like a long-term key.
-      other: "high"
-    };
-  }
-});
-
-// rules/aws-accounts.json
-var aws_accounts_default;
-var init_aws_accounts = __esm({
-  "rules/aws-accounts.json"() {
-    aws_accounts_default = {
-      $schema: "./aws-accounts.schema.json",
-      version: 1,
-      description: "AWS accounts known to issue canary (decoy) access keys. A key from one of them was planted to detect whoever uses it: report it as a likely canary and never call AWS with it.",
-      groups: [
-        {
-          id: "thinkst-canarytokens",
-          kind: "canary",
-          title: "Thinkst canarytokens.org",
-          description: "Accounts behind the AWS API key tokens of canarytokens.org (Thinkst Canary).",
-          accounts: [
-            "052310077262",
-            "171436882533",
-            "266735846894",
-            "534261010715",
-            "595918472158",
-            "717712589309",
-            "730335385048",
-            "819147034852",
-            "893192397702",
-            "992382622183"
-          ]
-        },
-        {
-          id: "off-brand-canaries",
-          kind: "canary",
-          title: "Off-brand canary accounts",
-          description: "Accounts seen issuing decoy keys outside canarytokens.org (list kept by trufflehog's AWS detector).",
-          accounts: [
-            "044858866125",
-            "251535659677",
-            "344043088457",
-            "351906852752",
-            "390477818340",
-            "426127672474",
-            "427150556519",
-            "439872796651",
-            "445142720921",
-            "465867158099",
-            "637958123769",
-            "693412236332",
-            "732624840810",
-            "735421457923",
-            "959235150393",
-            "982842642351"
-          ]
-        }
-      ]
-    };
-  }
-});
-
-// src/engine/decode-account.ts
-function decodeAccountId(keyId) {
-  if (!MODERN.test(keyId)) return void 0;
-  const fifth = keyId.charAt(PREFIX_LENGTH);
-  if (fifth === "I" || fifth === "J") return void 0;
-  let bits = 0n;
-  for (const c of keyId.slice(PREFIX_LENGTH, PREFIX_LENGTH + 10)) {
-    bits = bits << 5n | BigInt(BASE322.indexOf(c));
-  }
-  const first48 = bits >> 2n;
-  const account = (first48 & ACCOUNT_MASK) >> 7n;
-  if (account > MAX_ACCOUNT) return void 0;
-  return account.toString().padStart(12, "0");
-}
-var BASE322, MODERN, PREFIX_LENGTH, ACCOUNT_MASK, MAX_ACCOUNT;
-var init_decode_account = __esm({
-  "src/engine/decode-account.ts"() {
-    "use strict";
-    BASE322 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    MODERN = /^[A-Z]{4}[A-Z2-7]{16}$/;
-    PREFIX_LENGTH = 4;
-    ACCOUNT_MASK = 0x7fffffffff80n;
-    MAX_ACCOUNT = 999999999999n;
-  }
-});
-
-// src/engine/key-facts.ts
-function keyFactsFor(keyId) {
-  const prefix = keyId.slice(0, 4);
-  const account = decodeAccountId(keyId);
-  if (account === void 0) return { prefix };
-  return CANARY.has(account) ? { prefix, account, canary: true } : { prefix, account };
-}
-var GROUPS, CANARY;
-var init_key_facts = __esm({
-  "src/engine/key-facts.ts"() {
-    "use strict";
-    init_aws_accounts();
-    init_decode_account();
-    GROUPS = aws_accounts_default.groups;
-    CANARY = /* @__PURE__ */ new Map();
-    for (const group2 of GROUPS) {
-      if (group2.kind === "canary") for (const account of group2.accounts) CANARY.set(account, group2);
-    }
-  }
-});
-
-// src/verify/http-client.ts
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { isIP } from "node:net";
-import { connect as tlsConnect } from "node:tls";
-function nonEmpty(value) {
-  return value === void 0 || value.trim() === "" ? void 0 : value.trim();
-}
-function defaultPort(url) {
-  return url.port !== "" ? url.port : url.protocol === "https:" ? "443" : "80";
-}
-function bypassesProxy(url, noProxy) {
-  if (noProxy === void 0) return false;
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  const port = defaultPort(url);
-  for (const raw of noProxy.split(/[\s,]+/)) {
-    const entry = raw.trim().toLowerCase();
-    if (entry === "") continue;
-    if (entry === "*") return true;
-    const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(entry);
-    if (m === null) continue;
-    const name = (m[1] ?? m[2] ?? "").replace(/^\*?\./, "");
-    if (m[3] !== void 0 && m[3] !== port) continue;
-    if (host === name || host.endsWith(`.${name}`)) return true;
-  }
-  return false;
-}
-function proxyUrl(settings2, name) {
-  const raw = nonEmpty(settings2[name]);
-  if (raw === void 0) return void 0;
-  let url;
-  try {
-    url = new URL(raw.includes("://") ? raw : `http://${raw}`);
-  } catch (error) {
-    throw new KeyguardError("USAGE", `${name}: not a URL`, { cause: error });
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new KeyguardError("USAGE", `${name}: only http:// and https:// proxies are supported`);
-  }
-  return url;
-}
-function proxyFor(url, settings2) {
-  if (settings2 === void 0) return void 0;
-  const http = proxyUrl(settings2, "http_proxy") ?? proxyUrl(settings2, "HTTP_PROXY");
-  const https = proxyUrl(settings2, "https_proxy") ?? proxyUrl(settings2, "HTTPS_PROXY") ?? http;
-  if (bypassesProxy(url, nonEmpty(settings2.no_proxy) ?? nonEmpty(settings2.NO_PROXY)))
-    return void 0;
-  return url.protocol === "https:" ? https : http;
-}
-function fetchClient(fetchImpl) {
-  return async (req) => {
-    const response = await fetchImpl(req.url, {
-      method: req.method,
-      headers: req.headers,
-      ...req.body === void 0 ? {} : { body: req.body },
-      signal: req.signal,
-      // A redirect would carry signed headers (and a session token) to another host.
-      redirect: "manual"
-    });
-    const text3 = await response.text();
-    return {
-      status: response.status,
-      contentType: response.headers.get("content-type") ?? "",
-      body: text3.slice(0, MAX_BODY)
-    };
-  };
-}
-function openTunnel(proxy, target, signal) {
-  const authority = `${target.hostname}:${defaultPort(target)}`;
-  const headers = { host: authority };
-  if (proxy.username !== "") {
-    const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-    headers["proxy-authorization"] = `Basic ${Buffer.from(user, "utf8").toString("base64")}`;
-  }
-  const send = proxy.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve8, reject) => {
-    const connect = send({
-      host: proxy.hostname.replace(/^\[|\]$/g, ""),
-      port: defaultPort(proxy),
-      method: "CONNECT",
-      path: authority,
-      headers,
-      signal
-    });
-    connect.once("connect", (res, socket) => {
-      if (res.statusCode !== 200) {
-        socket.destroy();
-        reject(new Error(`proxy refused the tunnel (HTTP ${res.statusCode ?? 0})`));
-        return;
-      }
-      resolve8(socket);
-    });
-    connect.once("error", reject);
-    connect.end();
-  });
-}
-function tunnelClient(proxy, ca) {
-  return async (req) => {
-    const socket = await openTunnel(proxy, req.url, req.signal);
-    let stream = socket;
-    if (req.url.protocol === "https:") {
-      const host = req.url.hostname.replace(/^\[|\]$/g, "");
-      stream = tlsConnect({
-        socket,
-        ...isIP(host) === 0 ? { servername: host } : { host },
-        ...ca === void 0 ? {} : { ca: typeof ca === "string" ? ca : [...ca] }
-      });
-    }
-    try {
-      return await new Promise((resolve8, reject) => {
-        const out = httpRequest({
-          method: req.method,
-          path: `${req.url.pathname}${req.url.search}`,
-          headers: { ...req.headers, host: req.url.host, connection: "close" },
-          createConnection: () => stream,
-          signal: req.signal
-        });
-        out.once("response", (res) => {
-          let body = "";
-          res.setEncoding("utf8");
-          res.on("data", (chunk) => {
-            if (body.length < MAX_BODY) body += chunk;
-          });
-          res.once(
-            "end",
-            () => resolve8({
-              status: res.statusCode ?? 0,
-              contentType: String(res.headers["content-type"] ?? ""),
-              body: body.slice(0, MAX_BODY)
-            })
-          );
-          res.once("error", reject);
-        });
-        out.once("error", reject);
-        out.end(req.body);
-      });
-    } finally {
-      stream.destroy();
-    }
-  };
-}
-function createHttpClient(options2 = {}) {
-  proxyFor(new URL("https://sts.amazonaws.com"), options2.proxy);
-  const direct = fetchClient(options2.fetch ?? globalThis.fetch);
-  const tunnels = /* @__PURE__ */ new Map();
-  return (req) => {
-    const proxy = proxyFor(req.url, options2.proxy);
-    if (proxy === void 0) return direct(req);
-    let client = tunnels.get(proxy.href);
-    if (client === void 0) {
-      client = tunnelClient(proxy, options2.ca);
-      tunnels.set(proxy.href, client);
-    }
-    return client(req);
-  };
-}
-var MAX_BODY;
-var init_http_client = __esm({
-  "src/verify/http-client.ts"() {
-    "use strict";
-    init_errors();
-    MAX_BODY = 64 * 1024;
-  }
-});
-
-// src/verify/sign-v4.ts
-import { createHash as createHash2, createHmac } from "node:crypto";
-function sha256Hex(data) {
-  return createHash2("sha256").update(data).digest("hex");
-}
-function hmac(key, data) {
-  return createHmac("sha256", key).update(data, "utf8").digest();
-}
-function deriveSigningKey(secret, date, region, service) {
-  const kDate = hmac(`AWS4${secret}`, date);
-  const kRegion = hmac(kDate, region);
-  const kService = hmac(kRegion, service);
-  return hmac(kService, "aws4_request");
-}
-function uriEncode(value) {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
-  );
-}
-function safeDecode(value) {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-function canonicalUri(path, normalize = true) {
-  if (!normalize) return path === "" ? "/" : path;
-  const segments = [];
-  for (const segment of path.split("/")) {
-    if (segment === "" || segment === ".") continue;
-    if (segment === "..") segments.pop();
-    else segments.push(uriEncode(segment));
-  }
-  const trailing = path.endsWith("/") && segments.length > 0 ? "/" : "";
-  return `/${segments.join("/")}${trailing}`;
-}
-function canonicalQuery(query) {
-  const q = query.startsWith("?") ? query.slice(1) : query;
-  if (q === "") return "";
-  const pairs = [];
-  for (const part of q.split("&")) {
-    if (part === "") continue;
-    const eq = part.indexOf("=");
-    const name = eq === -1 ? part : part.slice(0, eq);
-    const value = eq === -1 ? "" : part.slice(eq + 1);
-    pairs.push([uriEncode(safeDecode(name)), uriEncode(safeDecode(value))]);
-  }
-  pairs.sort(([an, av], [bn, bv]) => an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0);
-  return pairs.map(([n, v]) => `${n}=${v}`).join("&");
-}
-function canonicalHeaders(headers) {
-  const merged = /* @__PURE__ */ new Map();
-  for (const [name, value] of headers) {
-    const key = name.toLowerCase().trim();
-    const clean = value.trim().replace(/\s+/g, " ");
-    const list2 = merged.get(key);
-    if (list2 === void 0) merged.set(key, [clean]);
-    else list2.push(clean);
-  }
-  const names = [...merged.keys()].sort();
-  const canonical = names.map((n) => `${n}:${(merged.get(n) ?? []).join(",")}
-`).join("");
-  return { canonical, signedHeaders: names.join(";") };
-}
-function buildCanonicalRequest(parts) {
-  const { canonical, signedHeaders } = canonicalHeaders(parts.headers);
-  const canonicalRequest = [
-    parts.method.toUpperCase(),
-    canonicalUri(parts.path, parts.normalizePath ?? true),
-    canonicalQuery(parts.query),
-    canonical,
-    signedHeaders,
-    parts.payloadHash
-  ].join("\n");
-  return { canonicalRequest, signedHeaders };
-}
-function amzDate(date) {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-}
-function credentialScope(date8, region, service) {
-  return `${date8}/${region}/${service}/aws4_request`;
-}
-function buildStringToSign(timestamp, scope, canonicalRequest) {
-  return [SIGV4_ALGORITHM, timestamp, scope, sha256Hex(canonicalRequest)].join("\n");
-}
-function computeSignature(signingKey, stringToSign) {
-  return createHmac("sha256", signingKey).update(stringToSign, "utf8").digest("hex");
-}
-function headerPairs(headers) {
-  if (headers === void 0) return [];
-  return Array.isArray(headers) ? [...headers] : Object.entries(headers);
-}
-function signV4(request, credentials, options2) {
-  const timestamp = amzDate(options2.date ?? /* @__PURE__ */ new Date());
-  const date8 = timestamp.slice(0, 8);
-  const replaced = /* @__PURE__ */ new Set(["host", "x-amz-date", "x-amz-security-token", "authorization"]);
-  const given = headerPairs(request.headers).filter(([n]) => !replaced.has(n.toLowerCase()));
-  const added = [
-    ["host", request.url.host],
-    ["x-amz-date", timestamp]
-  ];
-  if (credentials.sessionToken !== void 0)
-    added.push(["x-amz-security-token", credentials.sessionToken]);
-  const all = [...given, ...added];
-  const toSign = all.filter(([n]) => !UNSIGNED.has(n.toLowerCase()));
-  const body = request.body ?? "";
-  const { canonicalRequest, signedHeaders } = buildCanonicalRequest({
-    method: request.method,
-    path: request.url.pathname,
-    query: request.url.search,
-    headers: toSign,
-    payloadHash: sha256Hex(body),
-    normalizePath: options2.normalizePath ?? true
-  });
-  const scope = credentialScope(date8, options2.region, options2.service);
-  const stringToSign = buildStringToSign(timestamp, scope, canonicalRequest);
-  const signingKey = deriveSigningKey(
-    credentials.secretAccessKey,
-    date8,
-    options2.region,
-    options2.service
-  );
-  const signature = computeSignature(signingKey, stringToSign);
-  const headers = {};
-  for (const [name, value] of all) {
-    const key = name.toLowerCase();
-    headers[key] = headers[key] === void 0 ? value : `${headers[key]},${value}`;
-  }
-  headers.authorization = `${SIGV4_ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
-  return { headers, signature, signedHeaders, canonicalRequest, stringToSign };
-}
-var SIGV4_ALGORITHM, UNSIGNED;
-var init_sign_v4 = __esm({
-  "src/verify/sign-v4.ts"() {
-    "use strict";
-    SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
-    UNSIGNED = /* @__PURE__ */ new Set([
-      "authorization",
-      "user-agent",
-      "expect",
-      "connection",
-      "x-amzn-trace-id"
-    ]);
-  }
-});
-
-// src/verify/sts-endpoint.ts
-function isLoopbackHost(hostname) {
-  return LOOPBACK.test(hostname);
-}
-function resolveStsEndpoint(settings2 = {}) {
-  const pick = (value) => value === void 0 || value.trim() === "" ? void 0 : value.trim();
-  const sts = pick(settings2.AWS_ENDPOINT_URL_STS);
-  const general = pick(settings2.AWS_ENDPOINT_URL);
-  const source = sts !== void 0 ? "AWS_ENDPOINT_URL_STS" : general !== void 0 ? "AWS_ENDPOINT_URL" : "default";
-  const raw = sts ?? general ?? GLOBAL_STS_ENDPOINT;
-  let url;
-  try {
-    url = new URL(raw);
-  } catch (error) {
-    throw new KeyguardError("USAGE", `${source}: not a URL`, { cause: error });
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    throw new KeyguardError(
-      "USAGE",
-      `${source}: must be an https:// URL (plain http only to localhost)`
-    );
-  }
-  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
-    throw new KeyguardError(
-      "USAGE",
-      `${source}: must not carry credentials, a query or a fragment`
-    );
-  }
-  const regional = REGIONAL.exec(url.hostname)?.[1];
-  const region = regional ?? pick(settings2.AWS_REGION) ?? pick(settings2.AWS_DEFAULT_REGION) ?? "us-east-1";
-  return { url, region: source === "default" ? "us-east-1" : region, source };
-}
-var GLOBAL_STS_ENDPOINT, REGIONAL, LOOPBACK;
-var init_sts_endpoint = __esm({
-  "src/verify/sts-endpoint.ts"() {
-    "use strict";
-    init_errors();
-    GLOBAL_STS_ENDPOINT = "https://sts.amazonaws.com";
-    REGIONAL = /^sts(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/;
-    LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
-  }
-});
-
-// src/verify/sts-response.ts
-function decodeXml(text3) {
-  return text3.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (whole, name) => {
-    if (name.startsWith("#x")) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-    if (name.startsWith("#")) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
-    return ENTITIES[name] ?? whole;
-  });
-}
-function xmlText(xml, tag) {
-  const m = new RegExp(
-    `<(?:[A-Za-z0-9_-]+:)?${tag}(?:\\s[^>]*)?>([^<]*)</(?:[A-Za-z0-9_-]+:)?${tag}>`
-  ).exec(xml);
-  return m?.[1] === void 0 ? void 0 : decodeXml(m[1]).trim();
-}
-function record(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
-}
-function str(value) {
-  return typeof value === "string" ? value : void 0;
-}
-function fromJson(body) {
-  let data;
-  try {
-    data = JSON.parse(body);
-  } catch {
-    return { kind: "unparsed" };
-  }
-  const root = record(data);
-  if (root === void 0) return { kind: "unparsed" };
-  const result2 = record(record(root.GetCallerIdentityResponse)?.GetCallerIdentityResult) ?? root;
-  const account = str(result2.Account);
-  const arn = str(result2.Arn);
-  const userId = str(result2.UserId);
-  if (account !== void 0 && arn !== void 0)
-    return { kind: "identity", account, arn, userId: userId ?? "" };
-  const error = record(root.Error) ?? record(record(root.ErrorResponse)?.Error) ?? root;
-  const rawCode = str(error.Code) ?? str(error.code) ?? str(root.__type);
-  if (rawCode === void 0) return { kind: "unparsed" };
-  const code18 = rawCode.replace(/^.*[#:]/, "");
-  return { kind: "error", code: code18, message: str(error.Message) ?? str(error.message) ?? "" };
-}
-function fromXml(body) {
-  const account = xmlText(body, "Account");
-  const arn = xmlText(body, "Arn");
-  if (account !== void 0 && arn !== void 0) {
-    return { kind: "identity", account, arn, userId: xmlText(body, "UserId") ?? "" };
-  }
-  const code18 = xmlText(body, "Code");
-  if (code18 !== void 0) return { kind: "error", code: code18, message: xmlText(body, "Message") ?? "" };
-  return { kind: "unparsed" };
-}
-function parseStsResponse(body, contentType = "") {
-  const trimmed2 = body.trimStart();
-  if (contentType.includes("json") || trimmed2.startsWith("{")) return fromJson(trimmed2);
-  if (trimmed2.startsWith("<")) return fromXml(trimmed2);
-  return { kind: "unparsed" };
-}
-var ENTITIES;
-var init_sts_response = __esm({
-  "src/verify/sts-response.ts"() {
-    "use strict";
-    ENTITIES = {
-      amp: "&",
-      lt: "<",
-      gt: ">",
-      quot: '"',
-      apos: "'"
-    };
-  }
-});
-
-// src/verify/verify-credential.ts
-function refusalReason(credential) {
-  const { keyId, secret, sessionToken } = credential;
-  if ([keyId, secret, sessionToken ?? ""].some((v) => v.includes("EXAMPLE"))) return "example";
-  if (!KEY_SHAPE.test(keyId))
-    return keyId.startsWith("AKIA") || keyId.startsWith("ASIA") ? "malformed" : "unsupported-prefix";
-  if (keyFactsFor(keyId).canary === true) return "canary";
-  if (!SECRET_SHAPE.test(secret)) return "malformed";
-  if (keyId.startsWith("ASIA") && (sessionToken === void 0 || sessionToken === ""))
-    return "missing-session-token";
-  return void 0;
-}
-function classify(response) {
-  const answer = parseStsResponse(response.body, response.contentType);
-  if (answer.kind === "identity" && response.status === 200) {
-    const principal = principalOf(answer.arn);
-    return {
-      status: "live",
-      account: answer.account,
-      arn: answer.arn,
-      userId: answer.userId,
-      principal: principal.type,
-      severity: principal.severity
-    };
-  }
-  if (answer.kind === "error") {
-    const { code: code18, message: message2 } = answer;
-    if (INACTIVE.has(code18)) return { status: "inactive", code: code18.replace(/Exception$/, "") };
-    if (code18 === "SignatureDoesNotMatch") {
-      if (/signature (?:expired|not yet current)/i.test(message2)) {
-        return { status: "unknown", reason: "clock-skew", code: code18, httpStatus: response.status };
-      }
-      if (/scoped to a valid region|should be scoped/i.test(message2)) {
-        return { status: "unknown", reason: "wrong-region", code: code18, httpStatus: response.status };
-      }
-      return { status: "inactive", code: code18 };
-    }
-    if (THROTTLED.has(code18))
-      return { status: "unknown", reason: "throttled", code: code18, httpStatus: response.status };
-    return { status: "unknown", reason: "http-status", code: code18, httpStatus: response.status };
-  }
-  return {
-    status: "unknown",
-    reason: response.status === 200 ? "unparsed" : "http-status",
-    httpStatus: response.status
-  };
-}
-function context(options2) {
-  return {
-    endpoint: options2.endpoint ?? resolveStsEndpoint(),
-    http: options2.http ?? createHttpClient(),
-    timeoutMs: options2.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    userAgent: options2.userAgent ?? "keyguard",
-    accept: options2.responseFormat === "xml" ? "text/xml" : "application/json",
-    signal: options2.signal,
-    now: options2.now ?? (() => /* @__PURE__ */ new Date())
-  };
-}
-async function callSts(credential, ctx) {
-  const cancelled = () => ctx.signal?.aborted === true;
-  if (cancelled()) return { status: "unknown", reason: "aborted" };
-  const url = new URL("/", ctx.endpoint.url);
-  const signed = signV4(
-    {
-      method: "POST",
-      url,
-      headers: {
-        "content-type": "application/x-www-form-urlencoded; charset=utf-8",
-        accept: ctx.accept,
-        "user-agent": ctx.userAgent
-      },
-      body: FORM
-    },
-    {
-      accessKeyId: credential.keyId,
-      secretAccessKey: credential.secret,
-      ...credential.sessionToken === void 0 ? {} : { sessionToken: credential.sessionToken }
-    },
-    { service: "sts", region: ctx.endpoint.region, date: ctx.now() }
-  );
-  const { host: _host, ...headers } = signed.headers;
-  const timeout = AbortSignal.timeout(ctx.timeoutMs);
-  const signal = ctx.signal === void 0 ? timeout : AbortSignal.any([timeout, ctx.signal]);
-  const startedAt = Date.now();
-  try {
-    const response = await ctx.http({ url, method: "POST", headers, body: FORM, signal });
-    return classify(response);
-  } catch {
-    if (cancelled()) return { status: "unknown", reason: "aborted" };
-    if (timeout.aborted)
-      return { status: "unknown", reason: "timeout", elapsedMs: Date.now() - startedAt };
-    return { status: "unknown", reason: "network" };
-  }
-}
-function better(a, b) {
-  return a === void 0 || RANK[b.status] < RANK[a.status] ? b : a;
-}
-function wait(ms, signal) {
-  return new Promise((resolve8) => {
-    if (ms <= 0 || signal?.aborted === true) {
-      resolve8();
-      return;
-    }
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve8();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-async function verifyCredentials(credentials, options2 = {}) {
-  const ctx = context(options2);
-  const windowMs = options2.quirkWindowMs ?? DEFAULT_QUIRK_WINDOW_MS;
-  const results = /* @__PURE__ */ new Map();
-  const settle = (credential, result2) => {
-    const merged = better(results.get(credential.fingerprint), result2);
-    results.set(credential.fingerprint, merged);
-    options2.onResult?.(credential.fingerprint, result2);
-  };
-  const groups = /* @__PURE__ */ new Map();
-  for (const credential of credentials) {
-    const refusal = refusalReason(credential);
-    if (refusal !== void 0) {
-      settle(credential, { status: "skipped", reason: refusal });
-      continue;
-    }
-    const group2 = groups.get(credential.keyId) ?? [];
-    group2.push(credential);
-    groups.set(credential.keyId, group2);
-  }
-  const runGroup = async (group2) => {
-    const tried = [];
-    for (const credential of group2) {
-      const same = tried.find(
-        (t) => t.secret === credential.secret && t.token === credential.sessionToken
-      );
-      if (same !== void 0) {
-        settle(credential, same.result);
-        continue;
-      }
-      const sentAt = Date.now();
-      let result2 = await callSts(credential, ctx);
-      if (result2.status === "inactive" && result2.code === "SignatureDoesNotMatch") {
-        const other = tried.filter((t) => t.secret !== credential.secret && sentAt - t.doneAt < windowMs).at(-1);
-        const otherLive = tried.some((t) => t.result.status === "live");
-        if (other !== void 0 && !otherLive) {
-          await wait(other.doneAt + windowMs - Date.now(), ctx.signal);
-          result2 = await callSts(credential, ctx);
-        }
-      }
-      tried.push({
-        secret: credential.secret,
-        token: credential.sessionToken,
-        doneAt: Date.now(),
-        result: result2
-      });
-      settle(credential, result2);
-    }
-  };
-  const queue = [...groups.values()];
-  const workers = Math.max(1, Math.min(options2.concurrency ?? DEFAULT_CONCURRENCY, queue.length));
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (let group2 = queue.shift(); group2 !== void 0; group2 = queue.shift())
-        await runGroup(group2);
-    })
-  );
-  return results;
-}
-var DEFAULT_TIMEOUT_MS, DEFAULT_CONCURRENCY, DEFAULT_QUIRK_WINDOW_MS, FORM, INACTIVE, THROTTLED, SECRET_SHAPE, KEY_SHAPE, RANK;
-var init_verify_credential = __esm({
-  "src/verify/verify-credential.ts"() {
-    "use strict";
-    init_assess_severity();
-    init_key_facts();
-    init_http_client();
-    init_sign_v4();
-    init_sts_endpoint();
-    init_sts_response();
-    DEFAULT_TIMEOUT_MS = 1e4;
-    DEFAULT_CONCURRENCY = 4;
-    DEFAULT_QUIRK_WINDOW_MS = 5500;
-    FORM = "Action=GetCallerIdentity&Version=2011-06-15";
-    INACTIVE = /* @__PURE__ */ new Set([
-      "InvalidClientTokenId",
-      "UnrecognizedClientException",
-      "ExpiredToken",
-      "ExpiredTokenException"
-    ]);
-    THROTTLED = /* @__PURE__ */ new Set([
-      "Throttling",
-      "ThrottlingException",
-      "RequestLimitExceeded",
-      "TooManyRequestsException"
-    ]);
-    SECRET_SHAPE = /^[A-Za-z0-9+/]{40}$/;
-    KEY_SHAPE = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
-    RANK = {
-      live: 0,
-      unknown: 1,
-      inactive: 2,
-      skipped: 3
-    };
-  }
-});
-
-// src/app/verify-findings.ts
-var verify_findings_exports = {};
-__export(verify_findings_exports, {
-  verifyFindings: () => verifyFindings
-});
-async function verifyFindings(findings, credentials, options2 = {}) {
-  const wanted = new Set(
-    findings.filter((f) => f.keyFacts?.canary !== true).map((f) => f.fingerprint)
-  );
-  const send = credentials.filter((c) => wanted.has(c.fingerprint));
-  if (send.length === 0) return /* @__PURE__ */ new Map();
-  return verifyCredentials(send, options2);
-}
-var init_verify_findings = __esm({
-  "src/app/verify-findings.ts"() {
-    "use strict";
-    init_verify_credential();
-  }
-});
-
 // node_modules/picomatch/lib/constants.js
-var require_constants2 = __commonJS({
+var require_constants = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
@@ -9992,7 +283,7 @@ var require_utils = __commonJS({
       REGEX_REMOVE_BACKSLASH,
       REGEX_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants2();
+    } = require_constants();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
     exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
     exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
@@ -10083,7 +374,7 @@ var require_scan = __commonJS({
       /* ) */
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
-    } = require_constants2();
+    } = require_constants();
     var isPathSeparator = (code18) => {
       return code18 === CHAR_FORWARD_SLASH || code18 === CHAR_BACKWARD_SLASH;
     };
@@ -10389,7 +680,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants6 = require_constants2();
+    var constants6 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -11407,7 +1698,7 @@ var require_picomatch = __commonJS({
     var scan3 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants6 = require_constants2();
+    var constants6 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options2, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -21353,6 +11644,9715 @@ var init_linear_regexp = __esm({
   }
 });
 
+// src/model/finding.ts
+var SEVERITIES;
+var init_finding = __esm({
+  "src/model/finding.ts"() {
+    "use strict";
+    SEVERITIES = ["critical", "high", "medium", "low", "info"];
+  }
+});
+
+// src/engine/first-index.ts
+function firstIndex(length, reached) {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (reached(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+function lowerBound(sorted, value) {
+  return firstIndex(sorted.length, (i) => sorted[i] >= value);
+}
+var init_first_index = __esm({
+  "src/engine/first-index.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/entropy.ts
+function shannonEntropy(value) {
+  if (value.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (let i = 0; i < value.length; i++) {
+    const code18 = value.charCodeAt(i);
+    counts.set(code18, (counts.get(code18) ?? 0) + 1);
+  }
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+var init_entropy = __esm({
+  "src/engine/entropy.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/value-checks.ts
+function isSequential(value) {
+  if (value.length < 8) return false;
+  const folded = value.toLowerCase();
+  let steps = 0;
+  for (let i = 1; i < folded.length; i++) {
+    const d = folded.charCodeAt(i) - folded.charCodeAt(i - 1);
+    if (d === 1 || d === -1) steps++;
+  }
+  if (steps / (folded.length - 1) > 0.5) return true;
+  const repeated = /^(.{1,8}?)\1+/.exec(folded);
+  if (repeated !== null && repeated[0].length >= folded.length * 0.75) return true;
+  const head = folded.slice(0, 12);
+  const tail2 = folded.slice(-12);
+  return [BASE32.toLowerCase(), ALPHABET, DIGITS, KEYBOARD].some(
+    (run) => run.includes(head) || run.includes(tail2)
+  );
+}
+function isWordLike(body) {
+  if (!/^[A-Z]+$/.test(body)) return false;
+  let common = 0;
+  for (let i = 1; i < body.length; i++) {
+    if (COMMON_BIGRAMS.has(body.slice(i - 1, i + 1))) common++;
+  }
+  return common >= body.length - 3;
+}
+function isWordy(value) {
+  const folded = value.toUpperCase();
+  let common = 0;
+  for (let i = 1; i < folded.length; i++) {
+    if (COMMON_BIGRAMS.has(folded.slice(i - 1, i + 1))) common++;
+  }
+  return common >= (folded.length - 1) * 0.7;
+}
+function isPlausibleValue(kind, value, minEntropy) {
+  if (shannonEntropy(value) < minEntropy) return false;
+  switch (kind) {
+    case "key-id":
+    case "identifier": {
+      const body = value.slice(4);
+      return !isSequential(body) && !isWordLike(body);
+    }
+    case "secret":
+      if (HEX_ONLY.test(value)) return false;
+      if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9+/]/.test(value)) return false;
+      return !isSequential(value) && !isWordy(value);
+    case "session-token":
+      return /[a-z]/.test(value) && /[A-Z]/.test(value) && AWS_TOKEN_MARK.test(value.slice(0, 64));
+    case "pair":
+      return true;
+  }
+}
+var HEX_ONLY, AWS_TOKEN_MARK, BASE32, ALPHABET, DIGITS, KEYBOARD, COMMON_BIGRAMS;
+var init_value_checks = __esm({
+  "src/engine/value-checks.ts"() {
+    "use strict";
+    init_entropy();
+    HEX_ONLY = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
+    AWS_TOKEN_MARK = /YXdz|b3JpZ2lu/;
+    BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    ALPHABET = "abcdefghijklmnopqrstuvwxyz";
+    DIGITS = "0123456789";
+    KEYBOARD = "qwertyuiopasdfghjklzxcvbnm";
+    COMMON_BIGRAMS = new Set(
+      "TH HE IN ER AN RE ON AT EN ND TI ES OR TE OF ED IS IT AL AR ST TO NT NG SE HA AS OU IO LE VE CO ME DE HI RI RO IC NE EA RA CE LI CH LL BE MA SI OM UR CA EL TA LA NS DI FO HO PE EC PR NO CT US AC OT IL TR LY NC ET UT SS SO RS UN LO WA GE IE WH EE WI EM AD OL RT PO WE NA UL NI TS MO OW PA IM MI AI SH IR SU ID OS IV IA AM FI CI VI PL IG TU EV LD RY MP FE BL AB GH TY OP WO SA AY EX KE FR OO AV AG IF AP GR OD BO SP RD DO UC BU EI OV BY RM EP TT OC FA EF CU RN SC GI DA CR CL DU GA QU UE FF BA UM PP UP LU GO HT RU UG DS LT PI RC RR EG AU CK MU BR BI PT AK PU UI RG IB TL KI RK OB MM FU PH OG MS MB IP UB OI RL GU DR HR CC TW FT WN NU AF HU NN EO VO RV NF XP AW SM".split(" ")
+    );
+  }
+});
+
+// src/filters/baseline-hashing.ts
+function legacyTokens(entries) {
+  const tokens = /* @__PURE__ */ new Map();
+  for (const e of entries) {
+    if (e.secretHash !== void 0 && !tokens.has(e.secretHash))
+      tokens.set(e.secretHash, `legacy:${tokens.size}`);
+  }
+  return tokens;
+}
+function baselineHashing(baseline, key) {
+  const legacy = baseline === void 0 ? /* @__PURE__ */ new Map() : legacyTokens(baseline.entries);
+  const k = key ?? baseline?.key;
+  return { ...k === void 0 ? {} : { key: k }, ...legacy.size === 0 ? {} : { legacy } };
+}
+var init_baseline_hashing = __esm({
+  "src/filters/baseline-hashing.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/path-text.ts
+import { isUtf8 } from "node:buffer";
+function sequenceLength(b, i) {
+  const c = b[i] ?? 0;
+  if (c < 128) return 1;
+  const cont = (k) => ((b[i + k] ?? 0) & 192) === 128;
+  const next = b[i + 1] ?? 0;
+  if (c >= 194 && c <= 223) return cont(1) ? 2 : 0;
+  if (c >= 224 && c <= 239) {
+    if (c === 224 && next < 160 || c === 237 && next > 159) return 0;
+    return cont(1) && cont(2) ? 3 : 0;
+  }
+  if (c >= 240 && c <= 244) {
+    if (c === 240 && next < 144 || c === 244 && next > 143) return 0;
+    return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+function pathText(bytes) {
+  if (isUtf8(bytes)) return { path: bytes.toString("utf8") };
+  let path = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const n = sequenceLength(bytes, i);
+    if (n === 0) {
+      path += `\\x${(bytes[i] ?? 0).toString(16).padStart(2, "0")}`;
+      i++;
+    } else {
+      path += bytes.toString("utf8", i, i + n);
+      i += n;
+    }
+  }
+  return { path, pathBytes: bytes.toString("base64") };
+}
+var init_path_text = __esm({
+  "src/model/path-text.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/ends-as-zip.ts
+function endsAsZip(tail2) {
+  const floor = Math.max(0, tail2.length - ZIP_TAIL_BYTES);
+  let at = tail2.length - 22;
+  while (at >= floor) {
+    at = tail2.lastIndexOf(END_RECORD, at);
+    if (at < floor) return false;
+    if (at + 22 + tail2.readUInt16LE(at + 20) === tail2.length) return true;
+    at--;
+  }
+  return false;
+}
+var ZIP_TAIL_BYTES, END_RECORD;
+var init_ends_as_zip = __esm({
+  "src/sources/archive/ends-as-zip.ts"() {
+    "use strict";
+    ZIP_TAIL_BYTES = 22 + 65535;
+    END_RECORD = Buffer.from([80, 75, 5, 6]);
+  }
+});
+
+// src/sources/archive/sniff-archive.ts
+function sniffArchive(head) {
+  if (head.length >= 4 && head[0] === 80 && head[1] === 75) {
+    if (head[2] === 3 && head[3] === 4 || head[2] === 5 && head[3] === 6) {
+      return "zip";
+    }
+  }
+  if (head.length >= 10 && head[0] === 31 && head[1] === 139 && head[2] === 8) {
+    if (((head[3] ?? 0) & 224) === 0) return "gzip";
+  }
+  if (head[0] === 37 && head.length >= 6 && head.subarray(0, 5).equals(PDF_HEADER)) {
+    const digit = head[5] ?? 0;
+    if (digit >= 48 && digit <= 57) return "pdf";
+  }
+  if (head[0] === 137 && head.length >= 8 && head.subarray(0, 8).equals(PNG_SIGNATURE))
+    return "png";
+  if (head.length >= SNIFF_BYTES && isTarHeader(head)) return "tar";
+  return void 0;
+}
+function isTarHeader(block) {
+  if (block.toString("latin1", TAR_MAGIC_OFFSET, TAR_MAGIC_OFFSET + 5) !== "ustar") return false;
+  const recorded = readOctal(block, TAR_CHECKSUM_OFFSET, 8);
+  if (recorded === void 0) return false;
+  let unsigned = 8 * 32;
+  let signed = 8 * 32;
+  for (let i = 0; i < 512; i++) {
+    if (i >= TAR_CHECKSUM_OFFSET && i < TAR_CHECKSUM_OFFSET + 8) continue;
+    const b = block[i] ?? 0;
+    unsigned += b;
+    signed += b > 127 ? b - 256 : b;
+  }
+  return recorded === unsigned || recorded === signed;
+}
+function readOctal(block, offset, length) {
+  const text3 = block.toString("latin1", offset, offset + length).replace(/[\0 ]+$/, "").replace(/^[ ]+/, "");
+  return /^[0-7]{1,7}$/.test(text3) ? Number.parseInt(text3, 8) : void 0;
+}
+var PDF_HEADER, PNG_SIGNATURE, SNIFF_BYTES, TAR_MAGIC_OFFSET, TAR_CHECKSUM_OFFSET;
+var init_sniff_archive = __esm({
+  "src/sources/archive/sniff-archive.ts"() {
+    "use strict";
+    PDF_HEADER = Buffer.from("%PDF-");
+    PNG_SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+    SNIFF_BYTES = 512;
+    TAR_MAGIC_OFFSET = 257;
+    TAR_CHECKSUM_OFFSET = 148;
+  }
+});
+
+// src/sources/archive/sniff-unopened.ts
+function sniffUnopened(head) {
+  for (const f of UNOPENED) {
+    if (head.length < f.magic.length || f.magic.some((b, i) => head[i] !== b)) continue;
+    if (f.name === "bzip2") {
+      const level = head[3] ?? 0;
+      const block = head.toString("latin1", 4, 10);
+      if (level < 49 || level > 57 || block !== "1AY&SY" && block !== "rE8P\x90")
+        continue;
+    }
+    return f.name;
+  }
+  return void 0;
+}
+function unopenedDetail(format) {
+  return `${format} compressed data: keyguard does not open this format, so what it holds was not read (its raw bytes were scanned)`;
+}
+var UNOPENED;
+var init_sniff_unopened = __esm({
+  "src/sources/archive/sniff-unopened.ts"() {
+    "use strict";
+    UNOPENED = [
+      { name: "bzip2", magic: [66, 90, 104] },
+      { name: "xz", magic: [253, 55, 122, 88, 90, 0] },
+      { name: "zstd", magic: [40, 181, 47, 253] },
+      { name: "7z", magic: [55, 122, 188, 175, 39, 28] },
+      { name: "rar", magic: [82, 97, 114, 33, 26, 7] },
+      { name: "lz4", magic: [4, 34, 77, 24] }
+    ];
+  }
+});
+
+// src/sources/byte-scan.generated.ts
+var BYTE_SCAN_WASM;
+var init_byte_scan_generated = __esm({
+  "src/sources/byte-scan.generated.ts"() {
+    "use strict";
+    BYTE_SCAN_WASM = "AGFzbQEAAAABEwNgA39/fwF/YAF/AX9gAn9/AX8DBQQAAAECBQMBAGQGBgF/AUEACwcaAwZtZW1vcnkCAAZtYXhSdW4DAARzY2FuAAMK2QYEWgEDf0GABCAAQQV0aiEDIAMtAAAhBCABIARqIAJLBEBBAA8LQQAhBQJAA0AgBSAETw0BIAEgBWotAAAgA0EBaiAFai0AAEcEQEEADwsgBUEBaiEFDAALC0EBC20DAX8BfgJ/AkADQCAARQ0BIABoIQMgACAAQQFrcSEAQYACIANBA3RqKQMAIQQCQANAIARQDQEgBHqnIQUgBCAEQgF9gyEEIAUgASACEAAEQCAGQYAUIAVBAnRqKAIAciEGCwwACwsMAAsLIAYLNwAgAEHBAGtBGkkgAEHhAGtBGklyIABBMGtBCkkgAEErRiAAQS9GciAAQdwARiAAQSVGcnJycgvVBAQBfwZ7B38DeyAAIQL9DAAAAAAAAAAAAAAAAAAAAAAhBwJAA0AgAkEQaiABSw0BIAL9AAQAIQMgAkEBav0ABAAhBCACQQJq/QAEACEFIAcgA/0MAAAAAAAAAAAAAAAAAAAAAP0j/VAhB/0MDw8PDw8PDw8PDw8PDw8PDyEQIAMgEP1OIREgA0EE/a0BIBD9TiESQQD9AAQAIBH9DkEQ/QAEACAS/Q79TkEg/QAEACAEIBD9Tv0OQTD9AAQAIARBBP2tASAQ/U79Dv1OQfAA/QAEACAFIBD9Tv0OQYAB/QAEACAFQQT9rQEgEP1O/Q79Tv1O/U4hBiAG/VMEQEHAACAG/QsEACAG/QwAAAAAAAAAAAAAAAAAAAAA/ST9ZCENAkADQCANRQ0BIA1oIQ4gDSANQQFrcSENIAxBwAAgDmotAAAgAiAOaiABEAFyIQwMAAsLC0HQAP0ABAAgEf0OQeAA/QAEACAS/Q79Tv0MAAAAAAAAAAAAAAAAAAAAAP0kIQggCP1kIQkgCUH//wNGBEAgCkEQaiEKBSAKIAlBf3NoaiEKIAogC0sEQCAKIQsLIAlB//8DcyEPIA9nQRBrIQoLIAogC0sEQCAKIQsLIAJBEGohAgwACwsCQANAIAIgAU8NASACLQAAIQ8gD0UEQP0M/////////////////////yEHCyAPEAIEQCAKQQFqIQogCiALSwRAIAohCwsFQQAhCgsgDEH/ASACIAEQAXIhDCACQQFqIQIMAAsLIAskACAH/VMEQCAMQYCAgIAEciEMCyAMCw==";
+  }
+});
+
+// src/sources/byte-scan.ts
+function wasmModule() {
+  if (compiled === void 0) {
+    try {
+      if (wasm === void 0) throw new Error("no WebAssembly");
+      compiled = new wasm.Module(Buffer.from(BYTE_SCAN_WASM, "base64"));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled ?? void 0;
+}
+function bucketsOf(words) {
+  const keys = words.map((w) => `${w[1] === 0 ? "w" : "a"}${String.fromCharCode(w[0])}`);
+  const wide = [...new Set(keys.filter((k) => k.startsWith("w")))].sort();
+  const narrow = [...new Set(keys.filter((k) => k.startsWith("a")))].sort();
+  const wideBuckets = wide.length === 0 ? 0 : WIDE_BUCKETS;
+  const narrowBuckets = BUCKETS - wideBuckets;
+  return keys.map(
+    (k) => k.startsWith("w") ? narrowBuckets + wide.indexOf(k) % wideBuckets : Math.floor(narrow.indexOf(k) * narrowBuckets / narrow.length)
+  );
+}
+function writeTables(mem, words, bits) {
+  const view = new DataView(mem.buffer);
+  mem.fill(0, 0, ARENA_OFFSET);
+  mem.set(RUN_LO, 80);
+  mem.set(RUN_HI, 96);
+  view.setInt32(160, words.length, true);
+  const buckets = bucketsOf(words);
+  words.forEach((w, index) => {
+    const b = buckets[index];
+    const bit = 1 << b;
+    TABLES.forEach(([lo, hi], k) => {
+      const byte = w[k];
+      for (let n = 0; n < 16; n++) {
+        if (byte === void 0 || (byte & 15) === n) mem[lo + n] = mem[lo + n] | bit;
+        if (byte === void 0 || byte >> 4 === n) mem[hi + n] = mem[hi + n] | bit;
+      }
+    });
+    view.setBigUint64(
+      256 + b * 8,
+      view.getBigUint64(256 + b * 8, true) | 1n << BigInt(index),
+      true
+    );
+    mem[512 + index * 32] = w.length;
+    mem.set(w, 512 + index * 32 + 1);
+    view.setInt32(2560 + index * 4, bits[index], true);
+  });
+}
+function createByteScanner(words, bits = words.map((_, i) => 2 ** i)) {
+  if (words.length > MAX_WORDS || words.some((w) => w.length === 0 || w.length > MAX_WORD_BYTES))
+    return void 0;
+  const allBits = 2 ** MAX_BITS - 1;
+  if (bits.length !== words.length || bits.some((b) => !Number.isInteger(b) || b <= 0 || (b & allBits) !== b))
+    return void 0;
+  const module = wasmModule();
+  if (module === void 0) return void 0;
+  const exports = new wasm.Instance(module).exports;
+  const mem = new Uint8Array(exports.memory.buffer);
+  writeTables(mem, words, bits);
+  const arena = Buffer.from(exports.memory.buffer, ARENA_OFFSET, ARENA_BYTES);
+  const scan3 = (start, end) => {
+    const hits = exports.scan(ARENA_OFFSET + start, ARENA_OFFSET + end);
+    return {
+      words: hits & ~NUL_BIT,
+      nul: (hits & NUL_BIT) !== 0,
+      maxRun: exports.maxRun.value
+    };
+  };
+  return {
+    arena,
+    scan: scan3,
+    scanBytes(buf, start, end) {
+      if (buf.buffer === exports.memory.buffer) {
+        return scan3(buf.byteOffset - ARENA_OFFSET + start, buf.byteOffset - ARENA_OFFSET + end);
+      }
+      if (end - start > ARENA_BYTES) throw new RangeError("scanBytes: more than one arena");
+      buf.copy(arena, 0, start, end);
+      return scan3(0, end - start);
+    }
+  };
+}
+var MAX_WORDS, MAX_BITS, MAX_WORD_BYTES, ARENA_OFFSET, ARENA_BYTES, NUL_BIT, BUCKETS, wasm, compiled, RUN_LO, RUN_HI, TABLES, WIDE_BUCKETS;
+var init_byte_scan = __esm({
+  "src/sources/byte-scan.ts"() {
+    "use strict";
+    init_byte_scan_generated();
+    MAX_WORDS = 64;
+    MAX_BITS = 30;
+    MAX_WORD_BYTES = 31;
+    ARENA_OFFSET = 65536;
+    ARENA_BYTES = 4 * 1024 * 1024;
+    NUL_BIT = 1073741824;
+    BUCKETS = 8;
+    wasm = globalThis.WebAssembly;
+    RUN_LO = [10, 14, 14, 14, 14, 15, 14, 14, 14, 14, 12, 5, 20, 4, 4, 5];
+    RUN_HI = [0, 0, 1, 2, 4, 24, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0];
+    TABLES = [
+      [0, 16],
+      [32, 48],
+      [112, 128]
+    ];
+    WIDE_BUCKETS = 2;
+  }
+});
+
+// src/sources/archive/archive-limits.ts
+var MiB, DEFAULT_ARCHIVE_LIMITS;
+var init_archive_limits = __esm({
+  "src/sources/archive/archive-limits.ts"() {
+    "use strict";
+    MiB = 1024 * 1024;
+    DEFAULT_ARCHIVE_LIMITS = Object.freeze({
+      maxDepth: 8,
+      maxEntries: 1e5,
+      maxTotalBytes: 1024 * MiB,
+      maxRatio: 200,
+      ratioFloorBytes: 16 * MiB,
+      maxBufferedBytes: 64 * MiB
+    });
+  }
+});
+
+// src/sources/archive/expansion-budget.ts
+var ExpansionBudget;
+var init_expansion_budget = __esm({
+  "src/sources/archive/expansion-budget.ts"() {
+    "use strict";
+    ExpansionBudget = class {
+      limits;
+      /** Members seen in every container. */
+      entries = 0;
+      /** Bytes produced by decompression. */
+      expanded = 0;
+      /** Bytes of stream-fed zips held in memory right now. */
+      buffered = 0;
+      /** Set when a per-file bound is reached: nothing more of this file is read. */
+      halted = false;
+      constructor(limits) {
+        this.limits = limits;
+      }
+      /** Counts one member; false (and halted) once there are more than `maxEntries`. */
+      countEntry() {
+        this.entries += 1;
+        if (this.entries > this.limits.maxEntries) this.halted = true;
+        return !this.halted;
+      }
+    };
+  }
+});
+
+// src/sources/archive/member-scope.ts
+var ArchiveStop, MemberScope;
+var init_member_scope = __esm({
+  "src/sources/archive/member-scope.ts"() {
+    "use strict";
+    ArchiveStop = class extends Error {
+      constructor() {
+        super("archive member stopped");
+        this.name = "ArchiveStop";
+      }
+    };
+    MemberScope = class {
+      path;
+      parent;
+      #stopped = false;
+      #skip;
+      constructor(path, parent) {
+        this.path = path;
+        this.parent = parent;
+      }
+      /** The skip to report for this member once it has been handled, if it stopped for a reason of its own. */
+      get skip() {
+        return this.#skip;
+      }
+      /** True when this member, or any member it is read from, has stopped. */
+      get stopped() {
+        for (let scope = this; scope !== void 0; scope = scope.parent) {
+          if (scope.#stopped) return true;
+        }
+        return false;
+      }
+      /**
+       * Marks the member stopped and returns the error to throw. With a reason, this member's skip is
+       * reported after it; without one, the container reports the fault itself (a tar broken inside
+       * an entry breaks the whole tar, so the tar says so once).
+       */
+      stop(reason, detail) {
+        this.#stopped = true;
+        if (reason !== void 0 && this.#skip === void 0) {
+          this.#skip = { kind: "skipped", path: this.path, reason, detail: detail ?? "" };
+        }
+        return new ArchiveStop();
+      }
+      static isStop(error) {
+        return error instanceof ArchiveStop;
+      }
+    };
+  }
+});
+
+// src/sources/archive/office-text.ts
+function isOfficeTextPart(name) {
+  return TEXT_PART.test(name) && !NO_TEXT.test(name);
+}
+async function* officeText(source) {
+  const view = new TextView();
+  for await (const piece of source) {
+    view.feed(piece);
+    yield* view.take();
+  }
+  view.end();
+  yield* view.take();
+}
+function nextOf(piece, from, a, b, c = a) {
+  let i = from;
+  while (i < piece.length) {
+    const byte = piece[i];
+    if (byte === a || byte === b || byte === c) break;
+    i++;
+  }
+  return i;
+}
+function endMatch(matched, b, dash) {
+  if (b === dash) return matched >= 2 ? 2 : matched + 1;
+  if (b === GT && matched === 2) return 3;
+  return 0;
+}
+function decodeEntity(name) {
+  const named = NAMED[name];
+  if (named !== void 0) return String.fromCharCode(named);
+  if (!name.startsWith("#")) return void 0;
+  const hex2 = name[1] === "x" || name[1] === "X";
+  const digits = name.slice(hex2 ? 2 : 1);
+  if (digits === "" || !(hex2 ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits)) return void 0;
+  const code18 = Number.parseInt(digits, hex2 ? 16 : 10);
+  if (code18 < 32 || code18 > 1114111 || code18 >= 55296 && code18 <= 57343) return void 0;
+  return String.fromCodePoint(code18);
+}
+var TEXT_PART, NO_TEXT, LT, GT, AMP, SEMI, LF3, TAB, SPACE, QUOTE, APOS, LINE_BREAKS, TABS, SPACES, MAX_NAME, MAX_ENTITY, OUT_BYTES, MAX_BLANK, State, NAMED, TextView;
+var init_office_text = __esm({
+  "src/sources/archive/office-text.ts"() {
+    "use strict";
+    TEXT_PART = /^(?:(?:word|xl|ppt)\/(?:[^/]+\/)*[^/]+\.xml|content\.xml|styles\.xml)$/;
+    NO_TEXT = /^(?:word|xl|ppt)\/(?:theme|styles|fontTable|settings|webSettings)/;
+    LT = 60;
+    GT = 62;
+    AMP = 38;
+    SEMI = 59;
+    LF3 = 10;
+    TAB = 9;
+    SPACE = 32;
+    QUOTE = 34;
+    APOS = 39;
+    LINE_BREAKS = /* @__PURE__ */ new Set(["p", "h", "br", "cr", "si", "tr", "row", "line-break", "list-item"]);
+    TABS = /* @__PURE__ */ new Set(["tab", "tc", "c", "table-cell"]);
+    SPACES = /* @__PURE__ */ new Set(["s"]);
+    MAX_NAME = 32;
+    MAX_ENTITY = 10;
+    OUT_BYTES = 64 * 1024;
+    MAX_BLANK = 256;
+    State = {
+      Text: 0,
+      TagName: 1,
+      TagRest: 2,
+      Markup: 3,
+      Comment: 4,
+      CData: 5,
+      Entity: 6
+    };
+    NAMED = {
+      amp: 38,
+      lt: 60,
+      gt: 62,
+      quot: 34,
+      apos: 39
+    };
+    TextView = class {
+      #state = State.Text;
+      #name = "";
+      #closing = false;
+      #quote = 0;
+      /** Markup seen so far of a `<!…` or `<?…` construct, enough to tell a comment or CDATA. */
+      #markup = "";
+      /** How many bytes of a terminator (`-->`, `]]>`) have been seen. */
+      #matched = 0;
+      #entity = "";
+      #out = Buffer.allocUnsafe(OUT_BYTES);
+      #length = 0;
+      #ready = [];
+      /** Whitespace bytes at the start of the current text node, held back; -1 once it has text. */
+      #blank = 0;
+      #heldBlank = "";
+      feed(piece) {
+        for (let i = 0; i < piece.length; i++) {
+          const b = piece[i];
+          switch (this.#state) {
+            case State.Text:
+              if (b === LT) {
+                this.#state = State.TagName;
+                this.#name = "";
+                this.#closing = false;
+                this.#blank = 0;
+                this.#heldBlank = "";
+              } else if (b === AMP) {
+                this.#state = State.Entity;
+                this.#entity = "";
+                this.#inText();
+              } else if (this.#blank !== -1 && (b === SPACE || b === TAB || b === LF3 || b === 13)) {
+                this.#blank += 1;
+                this.#heldBlank += String.fromCharCode(b);
+                if (this.#blank > MAX_BLANK) this.#inText();
+              } else {
+                this.#inText();
+                const stop = nextOf(piece, i, LT, AMP);
+                this.#putRange(piece, i, stop);
+                i = stop - 1;
+              }
+              break;
+            case State.TagName:
+              this.#tagName(b);
+              break;
+            case State.TagRest:
+              if (this.#quote !== 0) {
+                if (b === this.#quote) this.#quote = 0;
+              } else if (b === QUOTE || b === APOS) {
+                this.#quote = b;
+              } else if (b === GT) {
+                this.#state = State.Text;
+                this.#tagEnd();
+              } else {
+                i = nextOf(piece, i, GT, QUOTE, APOS) - 1;
+              }
+              break;
+            case State.Markup:
+              this.#markupByte(b);
+              break;
+            case State.Comment:
+              this.#matched = endMatch(this.#matched, b, 45);
+              if (this.#matched === 3) this.#state = State.Text;
+              break;
+            case State.CData:
+              this.#cdata(b);
+              break;
+            case State.Entity:
+              this.#entityByte(b);
+              break;
+          }
+        }
+      }
+      end() {
+        if (this.#state === State.Entity) this.#putText(`&${this.#entity}`);
+        if (this.#length > 0) this.#flush();
+      }
+      /** Text has started in this node: the whitespace held back so far was part of it. */
+      #inText() {
+        if (this.#blank === -1) return;
+        const held = this.#heldBlank;
+        this.#blank = -1;
+        this.#heldBlank = "";
+        this.#putText(held);
+      }
+      /** The pieces filled so far, handed over once. */
+      take() {
+        const ready = this.#ready;
+        this.#ready = [];
+        return ready;
+      }
+      #tagName(b) {
+        if (this.#name === "" && !this.#closing) {
+          if (b === 47) {
+            this.#closing = true;
+            return;
+          }
+          if (b === 33 || b === 63) {
+            this.#state = State.Markup;
+            this.#markup = String.fromCharCode(b);
+            return;
+          }
+        }
+        if (b === GT) {
+          this.#state = State.Text;
+          this.#tagEnd();
+        } else if (b === SPACE || b === TAB || b === LF3 || b === 13 || b === 47) {
+          this.#state = State.TagRest;
+          this.#quote = 0;
+        } else if (this.#name.length < MAX_NAME) {
+          this.#name += String.fromCharCode(b);
+        }
+      }
+      #tagEnd() {
+        const colon = this.#name.lastIndexOf(":");
+        const local = colon === -1 ? this.#name : this.#name.slice(colon + 1);
+        if (LINE_BREAKS.has(local) && (this.#closing || local === "br" || local === "cr" || local === "line-break")) {
+          this.#put(LF3);
+        } else if (TABS.has(local) && (this.#closing || local === "tab")) {
+          this.#put(TAB);
+        } else if (SPACES.has(local) && !this.#closing) {
+          this.#put(SPACE);
+        }
+      }
+      #markupByte(b) {
+        if (this.#markup === "!d") {
+          if (b === GT) this.#state = State.Text;
+          return;
+        }
+        if (this.#markup === "!-" && b === 45) {
+          this.#state = State.Comment;
+          this.#matched = 0;
+          return;
+        }
+        if ("![CDATA[".startsWith(this.#markup + String.fromCharCode(b))) {
+          this.#markup += String.fromCharCode(b);
+          if (this.#markup === "![CDATA[") {
+            this.#state = State.CData;
+            this.#matched = 0;
+          }
+          return;
+        }
+        if (this.#markup.startsWith("?")) {
+          if (b === GT && this.#markup === "??") this.#state = State.Text;
+          this.#markup = b === 63 ? "??" : "?";
+          return;
+        }
+        if (this.#markup === "!" && b === 45) {
+          this.#markup = "!-";
+          return;
+        }
+        this.#markup = "!d";
+        if (b === GT) this.#state = State.Text;
+      }
+      #cdata(b) {
+        if (b === 93 && this.#matched < 2) {
+          this.#matched += 1;
+          return;
+        }
+        if (b === GT && this.#matched === 2) {
+          this.#state = State.Text;
+          this.#matched = 0;
+          return;
+        }
+        this.#inText();
+        for (; this.#matched > 0; this.#matched--) this.#put(93);
+        if (b === 93) {
+          this.#matched = 1;
+          return;
+        }
+        this.#put(b);
+      }
+      #entityByte(b) {
+        if (b === SEMI) {
+          this.#state = State.Text;
+          const decoded = decodeEntity(this.#entity);
+          this.#putText(decoded ?? `&${this.#entity};`);
+          return;
+        }
+        const word = b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 35;
+        if (!word || this.#entity.length >= MAX_ENTITY) {
+          this.#state = State.Text;
+          this.#putText(`&${this.#entity}`);
+          this.feed(Buffer.of(b));
+          return;
+        }
+        this.#entity += String.fromCharCode(b);
+      }
+      #putText(text3) {
+        for (const b of Buffer.from(text3, "utf8")) this.#put(b);
+      }
+      #putRange(piece, from, to) {
+        while (from < to) {
+          const n = Math.min(to - from, OUT_BYTES - this.#length);
+          piece.copy(this.#out, this.#length, from, from + n);
+          this.#length += n;
+          from += n;
+          if (this.#length === OUT_BYTES) this.#flush();
+        }
+      }
+      #put(b) {
+        this.#out[this.#length++] = b;
+        if (this.#length === OUT_BYTES) this.#flush();
+      }
+      #flush() {
+        this.#ready.push(this.#out.subarray(0, this.#length));
+        this.#out = Buffer.allocUnsafe(OUT_BYTES);
+        this.#length = 0;
+      }
+    };
+  }
+});
+
+// src/sources/archive/peek-head.ts
+async function peekHead(source, size) {
+  const iterator = source[Symbol.asyncIterator]();
+  const parts = [];
+  let length = 0;
+  try {
+    while (length < size) {
+      const next = await iterator.next();
+      if (next.done === true) break;
+      parts.push(next.value);
+      length += next.value.length;
+    }
+  } catch (error) {
+    await iterator.return?.();
+    throw error;
+  }
+  const head = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  return { head, all: replay(head, iterator) };
+}
+async function* replay(head, rest) {
+  try {
+    if (head.length > 0) yield head;
+    for (; ; ) {
+      const next = await rest.next();
+      if (next.done === true) return;
+      yield next.value;
+    }
+  } finally {
+    await rest.return?.();
+  }
+}
+var init_peek_head = __esm({
+  "src/sources/archive/peek-head.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/archive-input.ts
+import { createReadStream } from "node:fs";
+function inputPieces(input) {
+  switch (input.kind) {
+    case "file":
+      return fileSlices(input.path);
+    case "buffer":
+      return slices(input.data);
+    case "stream":
+      return input.pieces;
+  }
+}
+async function* fileSlices(path) {
+  const stream = createReadStream(path, { highWaterMark: PIECE_BYTES });
+  try {
+    yield* stream;
+  } finally {
+    stream.destroy();
+  }
+}
+async function* slices(data) {
+  yield* bounded(data);
+}
+function* bounded(piece) {
+  if (piece.length <= PIECE_BYTES) {
+    yield piece;
+    return;
+  }
+  for (let at = 0; at < piece.length; at += PIECE_BYTES) yield piece.subarray(at, at + PIECE_BYTES);
+}
+var PIECE_BYTES;
+var init_archive_input = __esm({
+  "src/sources/archive/archive-input.ts"() {
+    "use strict";
+    PIECE_BYTES = 64 * 1024;
+  }
+});
+
+// src/sources/archive/describe-error.ts
+function describeError(error) {
+  if (!(error instanceof Error)) return "unknown error";
+  const code18 = error.code;
+  if (typeof code18 === "string" && /^E[A-Z]+$/.test(code18)) return code18;
+  const text3 = error.message.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+  return text3.length > 160 ? `${text3.slice(0, 157)}...` : text3 || "unknown error";
+}
+var init_describe_error = __esm({
+  "src/sources/archive/describe-error.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/entry-limit-skip.ts
+function entryLimitSkip(place) {
+  const { maxEntries } = place.budget.limits;
+  return {
+    kind: "skipped",
+    name: "",
+    reason: "archive-limit",
+    detail: `entry limit ${maxEntries} per file reached (counted across nested archives); the rest of the file was not read`
+  };
+}
+var init_entry_limit_skip = __esm({
+  "src/sources/archive/entry-limit-skip.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/gzip-member-name.ts
+function gzipMemberName(head, outerName) {
+  const stored = storedName(head);
+  if (stored !== void 0) return stored;
+  const base = outerName.slice(outerName.lastIndexOf("/") + 1);
+  const tar = /^(.+)\.t(?:gz|az)$/i.exec(base);
+  if (tar !== null) return `${tar[1]}.tar`;
+  const plain = /^(.+)\.(?:gz|gzip|z)$/i.exec(base);
+  if (plain !== null) return plain[1];
+  return base === "" ? "gzip-data" : base;
+}
+function storedName(head) {
+  if (head.length < 10) return void 0;
+  const flags = head[3] ?? 0;
+  if ((flags & FNAME) === 0) return void 0;
+  let at = 10;
+  if ((flags & FEXTRA) !== 0) {
+    if (head.length < at + 2) return void 0;
+    at += 2 + head.readUInt16LE(at);
+  }
+  if (at >= head.length) return void 0;
+  const end = head.indexOf(0, at);
+  if (end <= at) return void 0;
+  const bytes = head.subarray(at, end);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return bytes.toString("latin1");
+  }
+}
+var FEXTRA, FNAME, utf8;
+var init_gzip_member_name = __esm({
+  "src/sources/archive/gzip-member-name.ts"() {
+    "use strict";
+    FEXTRA = 4;
+    FNAME = 8;
+    utf8 = new TextDecoder("utf-8", { fatal: true });
+  }
+});
+
+// src/sources/archive/format-size.ts
+function formatSize(bytes) {
+  if (!Number.isFinite(bytes)) return "unlimited";
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  if (bytes < 1024) return `${bytes} bytes`;
+  let value = bytes;
+  let unit = "bytes";
+  for (const next of units) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+}
+var init_format_size = __esm({
+  "src/sources/archive/format-size.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/metered-data.ts
+async function* meteredData(source, meter) {
+  const { scope, budget } = meter;
+  const { maxTotalBytes, maxRatio, ratioFloorBytes } = budget.limits;
+  let passed = 0;
+  try {
+    for await (const piece of source) {
+      const produced = passed + piece.length;
+      if (budget.expanded + piece.length > maxTotalBytes) {
+        budget.halted = true;
+        throw scope.stop(
+          "archive-limit",
+          `expanded-size limit ${formatSize(maxTotalBytes)} per file reached after ${formatSize(passed)} of this ${meter.what}; the rest of the file was not read`
+        );
+      }
+      const compressed = Math.max(1, meter.compressedBytes());
+      if (produced > ratioFloorBytes && produced > maxRatio * compressed) {
+        throw scope.stop(
+          "archive-limit",
+          `expansion-ratio limit ${maxRatio}:1 reached: ${formatSize(produced)} from ${formatSize(compressed)} compressed; the rest of this ${meter.what} was not read`
+        );
+      }
+      budget.expanded += piece.length;
+      passed = produced;
+      yield piece;
+    }
+  } catch (error) {
+    if (MemberScope.isStop(error)) throw error;
+    if (scope.stopped) throw scope.stop();
+    throw scope.stop(
+      "archive-unreadable",
+      `${meter.what} unreadable after ${formatSize(passed)}: ${describeError(error)}`
+    );
+  }
+}
+var init_metered_data = __esm({
+  "src/sources/archive/metered-data.ts"() {
+    "use strict";
+    init_describe_error();
+    init_format_size();
+    init_member_scope();
+  }
+});
+
+// src/sources/archive/pipe-through.ts
+import { pipeline, Readable } from "node:stream";
+async function* pipeThrough(source, transform) {
+  const input = Readable.from(source, { objectMode: false });
+  pipeline(input, transform, () => {
+  });
+  try {
+    for await (const piece of transform) yield piece;
+  } finally {
+    transform.destroy();
+    input.destroy();
+  }
+}
+var init_pipe_through = __esm({
+  "src/sources/archive/pipe-through.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/read-gzip.ts
+import { createGunzip, gunzipSync } from "node:zlib";
+function inflateSmall(data, place) {
+  if (data.length > SYNC_INPUT_BYTES) return void 0;
+  const { maxTotalBytes, maxRatio, ratioFloorBytes } = place.budget.limits;
+  const allowed = Math.min(
+    SYNC_OUTPUT_BYTES,
+    maxTotalBytes - place.budget.expanded,
+    Math.max(ratioFloorBytes, maxRatio * data.length)
+  );
+  if (allowed <= 0) return void 0;
+  try {
+    const out = gunzipSync(data, { maxOutputLength: allowed + 1 });
+    return out.length > allowed ? void 0 : out;
+  } catch {
+    return void 0;
+  }
+}
+async function* piecesOf(data) {
+  for (let at = 0; at < data.length; at += PIECE_BYTES) yield data.subarray(at, at + PIECE_BYTES);
+}
+async function* readGzip(input, place) {
+  let peeked;
+  try {
+    peeked = await peekHead(inputPieces(input), HEADER_BYTES);
+  } catch (error) {
+    if (place.scope.stopped) return;
+    yield {
+      kind: "skipped",
+      name: "",
+      reason: "archive-unreadable",
+      detail: `gzip: ${describeError(error)}`
+    };
+    return;
+  }
+  const { head, all } = peeked;
+  try {
+    if (!place.budget.countEntry()) {
+      yield entryLimitSkip(place);
+      return;
+    }
+    let compressed = 0;
+    async function* counted() {
+      for await (const piece of all) {
+        for (const part of bounded(piece)) {
+          compressed += part.length;
+          yield part;
+        }
+      }
+    }
+    const inflated = input.kind === "buffer" ? inflateSmall(input.data, place) : void 0;
+    if (inflated !== void 0) compressed = input.kind === "buffer" ? input.data.length : 0;
+    yield {
+      kind: "member",
+      name: gzipMemberName(head, place.name),
+      open: (scope) => meteredData(
+        inflated === void 0 ? pipeThrough(counted(), createGunzip({ chunkSize: PIECE_BYTES })) : piecesOf(inflated),
+        {
+          scope,
+          budget: place.budget,
+          compressedBytes: () => compressed,
+          what: "gzip stream"
+        }
+      )
+    };
+  } finally {
+    await all.return(void 0);
+  }
+}
+var SYNC_INPUT_BYTES, SYNC_OUTPUT_BYTES, HEADER_BYTES;
+var init_read_gzip = __esm({
+  "src/sources/archive/read-gzip.ts"() {
+    "use strict";
+    init_archive_input();
+    init_describe_error();
+    init_entry_limit_skip();
+    init_gzip_member_name();
+    init_metered_data();
+    init_peek_head();
+    init_pipe_through();
+    SYNC_INPUT_BYTES = 4 * 1024 * 1024;
+    SYNC_OUTPUT_BYTES = 16 * 1024 * 1024;
+    HEADER_BYTES = 4096;
+  }
+});
+
+// src/sources/archive/hold-input.ts
+async function holdInput(input, place, what, fileCap) {
+  const { budget } = place;
+  if (input.kind === "buffer") return { kind: "held", data: input.data, counted: 0 };
+  const onDisk = input.kind === "file";
+  const cap = onDisk ? fileCap : budget.limits.maxBufferedBytes - budget.buffered;
+  const pieces = [];
+  let size = 0;
+  try {
+    for await (const piece of inputPieces(input)) {
+      size += piece.length;
+      if (size > cap) {
+        const where2 = onDisk ? what : `${what} inside another archive`;
+        return { kind: "skip", event: tooBig(where2, Math.max(0, cap)) };
+      }
+      pieces.push(piece);
+    }
+  } catch (error) {
+    if (place.scope.stopped) return { kind: "stopped" };
+    return { kind: "skip", event: unreadable(`${what}: ${describeError(error)}`) };
+  }
+  const counted = onDisk ? 0 : size;
+  budget.buffered += counted;
+  return { kind: "held", data: Buffer.concat(pieces, size), counted };
+}
+function tooBig(what, cap) {
+  return {
+    kind: "skipped",
+    name: "",
+    reason: "archive-limit",
+    detail: `a ${what} is read whole into memory, and this one is over the ${formatSize(cap)} it may take; what it holds was not opened (its raw bytes were scanned)`
+  };
+}
+function unreadable(detail) {
+  return { kind: "skipped", name: "", reason: "archive-unreadable", detail };
+}
+var init_hold_input = __esm({
+  "src/sources/archive/hold-input.ts"() {
+    "use strict";
+    init_archive_input();
+    init_describe_error();
+    init_format_size();
+  }
+});
+
+// src/sources/archive/pdf/pdf-lexer.ts
+function isRegular(b) {
+  return b !== void 0 && CLASS[b] === 0;
+}
+function isSpace(b) {
+  return b !== void 0 && CLASS[b] === SPACE2;
+}
+function hexValue(b) {
+  if (b >= 48 && b <= 57) return b - 48;
+  if (b >= 65 && b <= 70) return b - 55;
+  if (b >= 97 && b <= 102) return b - 87;
+  return -1;
+}
+var EOF_TOKEN, CLASS, SPACE2, DELIMITER, PdfLexer;
+var init_pdf_lexer = __esm({
+  "src/sources/archive/pdf/pdf-lexer.ts"() {
+    "use strict";
+    EOF_TOKEN = { kind: "eof" };
+    CLASS = new Uint8Array(256);
+    SPACE2 = 1;
+    DELIMITER = 2;
+    for (const b of [0, 9, 10, 12, 13, 32]) CLASS[b] = SPACE2;
+    for (const c of "()<>[]{}/%") CLASS[c.charCodeAt(0)] = DELIMITER;
+    PdfLexer = class {
+      buf;
+      pos;
+      end;
+      constructor(buf, pos = 0, end = buf.length) {
+        this.buf = buf;
+        this.pos = pos;
+        this.end = end;
+      }
+      next() {
+        const { buf, end } = this;
+        for (; ; ) {
+          while (this.pos < end && CLASS[buf[this.pos]] === SPACE2) this.pos++;
+          if (this.pos >= end) return EOF_TOKEN;
+          const b = buf[this.pos];
+          if (b === 37) {
+            while (this.pos < end && buf[this.pos] !== 10 && buf[this.pos] !== 13) this.pos++;
+            continue;
+          }
+          if (b === 40) return { kind: "string", value: this.literal() };
+          if (b === 60) {
+            if (buf[this.pos + 1] === 60) {
+              this.pos += 2;
+              return { kind: "open-dict" };
+            }
+            return { kind: "string", value: this.hex() };
+          }
+          if (b === 62) {
+            this.pos += buf[this.pos + 1] === 62 ? 2 : 1;
+            return { kind: "close-dict" };
+          }
+          if (b === 91) {
+            this.pos++;
+            return { kind: "open-array" };
+          }
+          if (b === 93) {
+            this.pos++;
+            return { kind: "close-array" };
+          }
+          if (b === 47) return { kind: "name", value: this.name() };
+          if (CLASS[b] === DELIMITER) {
+            this.pos++;
+            continue;
+          }
+          const start = this.pos;
+          while (this.pos < end && CLASS[buf[this.pos]] === 0) this.pos++;
+          const word = buf.toString("latin1", start, this.pos);
+          const c = word.charCodeAt(0);
+          if (c >= 48 && c <= 57 || c === 43 || c === 45 || c === 46) {
+            const value = Number(word);
+            if (Number.isFinite(value))
+              return { kind: "number", value, integer: /^[+-]?\d+$/.test(word) };
+            const loose = Number.parseFloat(word.replace(/^[+-]+/, (s) => s.slice(-1)));
+            return { kind: "number", value: Number.isFinite(loose) ? loose : 0, integer: false };
+          }
+          return { kind: "keyword", value: word };
+        }
+      }
+      /** A literal string from its '(' (PDF 32000-1, 7.3.4.2): nested parentheses, escapes, octal. */
+      literal() {
+        const { buf, end } = this;
+        const out = [];
+        let depth = 1;
+        let at = this.pos + 1;
+        while (at < end) {
+          const b = buf[at++];
+          if (b === 92) {
+            if (at >= end) break;
+            const e = buf[at++];
+            switch (e) {
+              case 110:
+                out.push(10);
+                break;
+              case 114:
+                out.push(13);
+                break;
+              case 116:
+                out.push(9);
+                break;
+              case 98:
+                out.push(8);
+                break;
+              case 102:
+                out.push(12);
+                break;
+              case 13:
+                if (buf[at] === 10) at++;
+                break;
+              case 10:
+                break;
+              default:
+                if (e >= 48 && e <= 55) {
+                  let code18 = e - 48;
+                  for (let i = 0; i < 2 && at < end; i++) {
+                    const d = buf[at];
+                    if (d < 48 || d > 55) break;
+                    code18 = code18 * 8 + (d - 48);
+                    at++;
+                  }
+                  out.push(code18 & 255);
+                } else out.push(e);
+            }
+            continue;
+          }
+          if (b === 40) depth++;
+          else if (b === 41 && --depth === 0) break;
+          if (b === 13) {
+            if (buf[at] === 10) at++;
+            out.push(10);
+            continue;
+          }
+          out.push(b);
+        }
+        this.pos = at;
+        return Buffer.from(out);
+      }
+      /** A hex string from its '<': whitespace ignored, an odd last digit padded with 0. */
+      hex() {
+        const { buf, end } = this;
+        const out = [];
+        let high = -1;
+        let at = this.pos + 1;
+        while (at < end) {
+          const b = buf[at++];
+          if (b === 62) break;
+          const v = hexValue(b);
+          if (v < 0) continue;
+          if (high < 0) high = v;
+          else {
+            out.push(high * 16 + v);
+            high = -1;
+          }
+        }
+        if (high >= 0) out.push(high * 16);
+        this.pos = at;
+        return Buffer.from(out);
+      }
+      /** A name from its '/', `#xx` escapes decoded (latin1: names are bytes). */
+      name() {
+        const { buf, end } = this;
+        let at = this.pos + 1;
+        const start = at;
+        while (at < end && CLASS[buf[at]] === 0) at++;
+        this.pos = at;
+        const raw = buf.toString("latin1", start, at);
+        if (!raw.includes("#")) return raw;
+        return raw.replace(
+          /#([0-9A-Fa-f]{2})/g,
+          (_, h) => String.fromCharCode(Number.parseInt(h, 16))
+        );
+      }
+    };
+  }
+});
+
+// src/sources/archive/pdf/pdf-value.ts
+function isDict(v) {
+  return v instanceof Map;
+}
+function nameOf(v) {
+  return v instanceof PdfName ? v.name : void 0;
+}
+function numberOf(v) {
+  return typeof v === "number" && Number.isFinite(v) ? v : void 0;
+}
+var PdfName, PdfRef;
+var init_pdf_value = __esm({
+  "src/sources/archive/pdf/pdf-value.ts"() {
+    "use strict";
+    PdfName = class {
+      name;
+      constructor(name) {
+        this.name = name;
+      }
+    };
+    PdfRef = class {
+      num;
+      gen;
+      constructor(num, gen) {
+        this.num = num;
+        this.gen = gen;
+      }
+    };
+  }
+});
+
+// src/sources/archive/pdf/pdf-parser.ts
+var MAX_NESTING, PdfParser;
+var init_pdf_parser = __esm({
+  "src/sources/archive/pdf/pdf-parser.ts"() {
+    "use strict";
+    init_pdf_lexer();
+    init_pdf_value();
+    MAX_NESTING = 64;
+    PdfParser = class {
+      lexer;
+      #ahead = [];
+      constructor(buf, pos = 0, end = buf.length) {
+        this.lexer = new PdfLexer(buf, pos, end);
+      }
+      /** Where the next token not yet peeked starts (after any looked-ahead tokens are taken). */
+      get pos() {
+        return this.lexer.pos;
+      }
+      /** Drops looked-ahead tokens and goes on from `pos`. */
+      seek(pos) {
+        this.#ahead = [];
+        this.lexer.pos = pos;
+      }
+      token() {
+        return this.#ahead.shift() ?? this.lexer.next();
+      }
+      peek(i = 0) {
+        while (this.#ahead.length <= i) this.#ahead.push(this.lexer.next());
+        return this.#ahead[i];
+      }
+      /** The next value; a keyword that is not a value (`stream`, `endobj`, an operator) is left unread and gives undefined. */
+      value(depth = 0) {
+        const t = this.peek();
+        switch (t.kind) {
+          case "eof":
+          case "close-array":
+          case "close-dict":
+            return void 0;
+          case "number": {
+            this.token();
+            if (t.integer && t.value >= 0) {
+              const g = this.peek();
+              const r = this.peek(1);
+              if (g.kind === "number" && g.integer && r.kind === "keyword" && r.value === "R") {
+                this.token();
+                this.token();
+                return new PdfRef(t.value, g.value);
+              }
+            }
+            return t.value;
+          }
+          case "name":
+            this.token();
+            return new PdfName(t.value);
+          case "string":
+            this.token();
+            return t.value;
+          case "open-array":
+            this.token();
+            return this.array(depth + 1);
+          case "open-dict":
+            this.token();
+            return this.dict(depth + 1);
+          case "keyword":
+            if (t.value === "true" || t.value === "false") {
+              this.token();
+              return t.value === "true";
+            }
+            if (t.value === "null") {
+              this.token();
+              return null;
+            }
+            return void 0;
+        }
+      }
+      array(depth) {
+        const out = [];
+        for (; ; ) {
+          const t = this.peek();
+          if (t.kind === "eof") return out;
+          if (t.kind === "close-array") {
+            this.token();
+            return out;
+          }
+          if (depth > MAX_NESTING) {
+            this.token();
+            continue;
+          }
+          const v = this.value(depth);
+          if (v === void 0) {
+            if (t.kind === "keyword" && (t.value === "endobj" || t.value === "stream")) return out;
+            this.token();
+            continue;
+          }
+          out.push(v);
+        }
+      }
+      dict(depth) {
+        const out = /* @__PURE__ */ new Map();
+        for (; ; ) {
+          const t = this.peek();
+          if (t.kind === "eof") return out;
+          if (t.kind === "close-dict") {
+            this.token();
+            return out;
+          }
+          if (t.kind !== "name") {
+            if (t.kind === "keyword" && (t.value === "endobj" || t.value === "stream")) return out;
+            this.token();
+            continue;
+          }
+          this.token();
+          if (depth > MAX_NESTING) continue;
+          const v = this.value(depth);
+          if (v !== void 0) out.set(t.value, v);
+        }
+      }
+    };
+  }
+});
+
+// src/sources/archive/pdf/content-text.ts
+function contentText(data, font) {
+  const parser = new PdfParser(data);
+  const out = [];
+  let operands = [];
+  let current;
+  let y = 0;
+  let lineY = 0;
+  let shownY;
+  let moved = false;
+  let newline = false;
+  const show = (text3) => {
+    if (text3.length === 0) return;
+    if (out.length > 0) {
+      if (newline || shownY !== void 0 && Math.abs(y - shownY) > 0.01) out.push("\n");
+      else if (moved) out.push(" ");
+    }
+    moved = false;
+    newline = false;
+    shownY = y;
+    out.push(text3);
+  };
+  const decode = (s) => Buffer.isBuffer(s) ? (current ?? fallback).decode(s) : "";
+  for (; ; ) {
+    const v = parser.value();
+    if (v !== void 0) {
+      if (operands.length >= MAX_OPERANDS) operands = operands.slice(-MAX_OPERANDS / 2);
+      operands.push(v);
+      continue;
+    }
+    const t = parser.token();
+    if (t.kind === "eof") break;
+    if (t.kind !== "keyword") {
+      operands = [];
+      continue;
+    }
+    const n = (i) => numberOf(operands[operands.length - i]) ?? 0;
+    switch (t.value) {
+      case "BT":
+        y = 0;
+        lineY = 0;
+        moved = true;
+        break;
+      case "Tf": {
+        const name = operands[operands.length - 2];
+        if (name instanceof PdfName) current = font(name.name);
+        break;
+      }
+      case "Td":
+      case "TD":
+        lineY += n(1);
+        y = lineY;
+        if (n(2) !== 0) moved = true;
+        break;
+      case "Tm":
+        lineY = n(1);
+        y = lineY;
+        moved = true;
+        break;
+      case "T*":
+        newline = true;
+        break;
+      case "Tj":
+        show(decode(operands[operands.length - 1]));
+        break;
+      case "'":
+        newline = true;
+        show(decode(operands[operands.length - 1]));
+        break;
+      case '"':
+        newline = true;
+        show(decode(operands[operands.length - 1]));
+        break;
+      case "TJ": {
+        const items = operands[operands.length - 1];
+        if (!Array.isArray(items)) break;
+        let text3 = "";
+        for (const item of items) {
+          if (Buffer.isBuffer(item)) text3 += decode(item);
+          else if (typeof item === "number" && item <= SPACE_ADJUSTMENT && text3.length > 0)
+            text3 += " ";
+        }
+        show(text3);
+        break;
+      }
+      case "ID":
+        skipInlineImage(parser, data);
+        break;
+    }
+    operands = [];
+  }
+  return out.join("");
+}
+function skipInlineImage(parser, data) {
+  let at = parser.pos + 1;
+  for (; ; ) {
+    const found = data.indexOf(EI, at);
+    if (found === -1) {
+      parser.seek(data.length);
+      return;
+    }
+    if (isSpace(data[found - 1]) && (found + 2 >= data.length || isSpace(data[found + 2]))) {
+      parser.seek(found + 2);
+      return;
+    }
+    at = found + 1;
+  }
+}
+var SPACE_ADJUSTMENT, MAX_OPERANDS, EI, fallback;
+var init_content_text = __esm({
+  "src/sources/archive/pdf/content-text.ts"() {
+    "use strict";
+    init_pdf_lexer();
+    init_pdf_parser();
+    init_pdf_value();
+    SPACE_ADJUSTMENT = -180;
+    MAX_OPERANDS = 32;
+    EI = Buffer.from("EI");
+    fallback = { decode: (b) => b.toString("latin1") };
+  }
+});
+
+// src/sources/archive/decode-cap.ts
+function decodeCap(budget, encoded, what) {
+  const { maxTotalBytes, maxRatio, ratioFloorBytes, maxBufferedBytes } = budget.limits;
+  const byTotal = Math.max(0, maxTotalBytes - budget.expanded);
+  const byRatio = Math.max(ratioFloorBytes, maxRatio * Math.max(1, encoded));
+  const bytes = Math.min(byTotal, byRatio, maxBufferedBytes);
+  return {
+    bytes,
+    over() {
+      if (bytes === byTotal) {
+        budget.halted = true;
+        return {
+          reason: "archive-limit",
+          detail: `expanded-size limit ${formatSize(maxTotalBytes)} per file reached at this ${what}; the rest of the file was not read`
+        };
+      }
+      if (bytes === byRatio) {
+        return {
+          reason: "archive-limit",
+          detail: `expansion-ratio limit ${maxRatio}:1 reached: over ${formatSize(bytes)} from ${formatSize(encoded)} encoded; this ${what} was not read`
+        };
+      }
+      return {
+        reason: "archive-limit",
+        detail: `a ${what} is decoded in memory, and this one is over the ${formatSize(maxBufferedBytes)} limit; it was not read`
+      };
+    }
+  };
+}
+var init_decode_cap = __esm({
+  "src/sources/archive/decode-cap.ts"() {
+    "use strict";
+    init_format_size();
+  }
+});
+
+// src/sources/archive/pdf/decode-filters.ts
+import { constants as constants2, inflateSync } from "node:zlib";
+function flate(data, parms, cap) {
+  let out;
+  try {
+    out = inflateSync(data, { maxOutputLength: cap + 1, finishFlush: constants2.Z_SYNC_FLUSH });
+  } catch (error) {
+    if (error.code === "ERR_BUFFER_TOO_LARGE") throw new OverCap();
+    throw error;
+  }
+  if (out.length > cap) throw new OverCap();
+  return unpredict(out, parms);
+}
+function unpredict(data, parms) {
+  const predictor = numberOf(parms?.get("Predictor")) ?? 1;
+  if (predictor < 10) return data;
+  const colors = clampInt(numberOf(parms?.get("Colors")) ?? 1, 1, 32);
+  const bits = clampInt(numberOf(parms?.get("BitsPerComponent")) ?? 8, 1, 16);
+  const columns = clampInt(numberOf(parms?.get("Columns")) ?? 1, 1, 1 << 24);
+  const bpp = Math.max(1, Math.ceil(colors * bits / 8));
+  const rowBytes = Math.ceil(colors * bits * columns / 8);
+  const rows = Math.floor(data.length / (rowBytes + 1));
+  const out = Buffer.alloc(rows * rowBytes);
+  for (let r = 0; r < rows; r++) {
+    const type = data[r * (rowBytes + 1)];
+    const src = r * (rowBytes + 1) + 1;
+    const dst = r * rowBytes;
+    const up = dst - rowBytes;
+    for (let i = 0; i < rowBytes; i++) {
+      const raw = data[src + i];
+      const left = i >= bpp ? out[dst + i - bpp] : 0;
+      const above = r > 0 ? out[up + i] : 0;
+      const corner = r > 0 && i >= bpp ? out[up + i - bpp] : 0;
+      let v = raw;
+      if (type === 1) v = raw + left;
+      else if (type === 2) v = raw + above;
+      else if (type === 3) v = raw + (left + above >> 1);
+      else if (type === 4) v = raw + paeth(left, above, corner);
+      out[dst + i] = v & 255;
+    }
+  }
+  return out;
+}
+function paeth(a, b, c) {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc2 = Math.abs(p - c);
+  return pa <= pb && pa <= pc2 ? a : pb <= pc2 ? b : c;
+}
+function clampInt(v, lo, hi) {
+  return Math.min(hi, Math.max(lo, Math.floor(v)));
+}
+function asciiHex(data, _parms, cap) {
+  const out = Buffer.allocUnsafe(Math.min(cap + 1, Math.ceil(data.length / 2)));
+  let n = 0;
+  let high = -1;
+  for (const b of data) {
+    if (b === 62) break;
+    const v = hexDigit(b);
+    if (v < 0) continue;
+    if (high < 0) high = v;
+    else {
+      out[n++] = high * 16 + v;
+      high = -1;
+    }
+  }
+  if (high >= 0) out[n++] = high * 16;
+  if (n > cap) throw new OverCap();
+  return out.subarray(0, n);
+}
+function hexDigit(b) {
+  if (b >= 48 && b <= 57) return b - 48;
+  if (b >= 65 && b <= 70) return b - 55;
+  if (b >= 97 && b <= 102) return b - 87;
+  return -1;
+}
+function ascii85(data, _parms, cap) {
+  const out = Buffer.allocUnsafe(Math.min(cap + 4, data.length * 4));
+  let n = 0;
+  let group2 = 0;
+  let count = 0;
+  const put = (bytes) => {
+    if (n + bytes > cap) throw new OverCap();
+    for (let i = 0; i < bytes; i++) out[n++] = group2 >>> 24 - 8 * i & 255;
+  };
+  let at = 0;
+  if (data[0] === 60 && data[1] === 126) at = 2;
+  for (; at < data.length; at++) {
+    const b = data[at];
+    if (b === 126) break;
+    if (b === 122 && count === 0) {
+      group2 = 0;
+      put(4);
+      continue;
+    }
+    if (b < 33 || b > 117) continue;
+    group2 = group2 * 85 + (b - 33);
+    if (++count === 5) {
+      group2 >>>= 0;
+      put(4);
+      group2 = 0;
+      count = 0;
+    }
+  }
+  if (count > 1) {
+    for (let i = count; i < 5; i++) group2 = group2 * 85 + 84;
+    group2 >>>= 0;
+    put(count - 1);
+  }
+  return out.subarray(0, n);
+}
+function runLength(data, _parms, cap) {
+  const parts = [];
+  let total = 0;
+  let at = 0;
+  while (at < data.length) {
+    const len = data[at++];
+    if (len === 128) break;
+    let piece;
+    if (len < 128) {
+      piece = data.subarray(at, at + len + 1);
+      at += len + 1;
+    } else {
+      piece = Buffer.alloc(257 - len, data[at++] ?? 0);
+    }
+    total += piece.length;
+    if (total > cap) throw new OverCap();
+    parts.push(piece);
+  }
+  return Buffer.concat(parts, total);
+}
+function lzw(data, parms, cap) {
+  const early = (numberOf(parms?.get("EarlyChange")) ?? 1) === 1 ? 1 : 0;
+  const prefix = new Int32Array(4096);
+  const suffix = new Uint8Array(4096);
+  const length = new Uint16Array(4096);
+  for (let i = 0; i < 256; i++) {
+    prefix[i] = -1;
+    suffix[i] = i;
+    length[i] = 1;
+  }
+  const parts = [];
+  let chunk = Buffer.allocUnsafe(64 * 1024);
+  let n = 0;
+  let total = 0;
+  let next = 258;
+  let width = 9;
+  let previous = -1;
+  let bitBuf = 0;
+  let bitCount = 0;
+  const emit = (code18) => {
+    const len = length[code18];
+    total += len;
+    if (total > cap) throw new OverCap();
+    if (n + len > chunk.length) {
+      parts.push(chunk.subarray(0, n));
+      chunk = Buffer.allocUnsafe(Math.max(64 * 1024, len));
+      n = 0;
+    }
+    let c = code18;
+    for (let i = len - 1; i >= 0; i--) {
+      chunk[n + i] = suffix[c];
+      c = prefix[c];
+    }
+    n += len;
+  };
+  const first = (code18) => {
+    let c = code18;
+    while (prefix[c] >= 0) c = prefix[c];
+    return suffix[c];
+  };
+  for (const byte of data) {
+    bitBuf = (bitBuf << 8 | byte) & 16777215;
+    bitCount += 8;
+    while (bitCount >= width) {
+      const code18 = bitBuf >>> bitCount - width & (1 << width) - 1;
+      bitCount -= width;
+      if (code18 === 256) {
+        next = 258;
+        width = 9;
+        previous = -1;
+        continue;
+      }
+      if (code18 === 257) return finish();
+      if (previous === -1) {
+        if (code18 > 255) return finish();
+        emit(code18);
+        previous = code18;
+        continue;
+      }
+      if (code18 > next || next >= 4096) return finish();
+      const known = code18 < next;
+      if (next < 4096) {
+        prefix[next] = previous;
+        suffix[next] = known ? first(code18) : first(previous);
+        length[next] = length[previous] + 1;
+        next++;
+      }
+      emit(code18);
+      previous = code18;
+      if (next + early >= 1 << width && width < 12) width++;
+    }
+  }
+  return finish();
+  function finish() {
+    parts.push(chunk.subarray(0, n));
+    return Buffer.concat(parts, total);
+  }
+}
+var OverCap, IMAGE_FILTERS, DECODERS;
+var init_decode_filters = __esm({
+  "src/sources/archive/pdf/decode-filters.ts"() {
+    "use strict";
+    init_pdf_value();
+    OverCap = class extends Error {
+      constructor() {
+        super("decoded data over the cap");
+        this.name = "OverCap";
+      }
+    };
+    IMAGE_FILTERS = /* @__PURE__ */ new Set([
+      "DCTDecode",
+      "DCT",
+      "JPXDecode",
+      "CCITTFaxDecode",
+      "CCF",
+      "JBIG2Decode"
+    ]);
+    DECODERS = {
+      FlateDecode: flate,
+      Fl: flate,
+      ASCIIHexDecode: asciiHex,
+      AHx: asciiHex,
+      ASCII85Decode: ascii85,
+      A85: ascii85,
+      RunLengthDecode: runLength,
+      RL: runLength,
+      LZWDecode: lzw,
+      LZW: lzw
+    };
+  }
+});
+
+// src/sources/archive/pdf/decode-pdf-stream.ts
+function decodePdfStream(doc, stream, budget) {
+  const raw = doc.buf.subarray(stream.start, stream.end);
+  const filters = list(doc.get(stream.dict, "Filter"), doc).map((f) => nameOf(f));
+  const parms = list(doc.get(stream.dict, "DecodeParms") ?? doc.get(stream.dict, "DP"), doc);
+  if (filters.length === 0) return { kind: "data", data: raw, filtered: false };
+  if (filters.some((f) => f !== void 0 && IMAGE_FILTERS.has(f))) return { kind: "image" };
+  if (filters.length > MAX_FILTERS) {
+    return {
+      kind: "skip",
+      reason: "archive-unreadable",
+      detail: `${filters.length} filters in one chain, not decoded`
+    };
+  }
+  const cap = decodeCap(budget, raw.length, "PDF stream");
+  let data = raw;
+  for (let i = 0; i < filters.length; i++) {
+    const name = filters[i];
+    if (name === "Crypt") {
+      const crypt = nameOf(doc.resolve(dictAt(parms, i, doc)?.get("Name")));
+      if (crypt === void 0 || crypt === "Identity") continue;
+    }
+    const decode = name === void 0 ? void 0 : DECODERS[name];
+    if (decode === void 0) {
+      return {
+        kind: "skip",
+        reason: "archive-unreadable",
+        detail: `PDF stream filter ${name === void 0 ? "(not a name)" : safeName(name)} is not decoded, so this stream was not read`
+      };
+    }
+    try {
+      data = decode(data, dictAt(parms, i, doc), cap.bytes);
+    } catch (error) {
+      if (error instanceof OverCap) return { kind: "skip", ...cap.over() };
+      return {
+        kind: "skip",
+        reason: "archive-unreadable",
+        detail: `PDF stream (${safeName(name ?? "")}) unreadable: ${describeError(error)}`
+      };
+    }
+  }
+  budget.expanded += data.length;
+  return { kind: "data", data, filtered: true };
+}
+function list(v, doc) {
+  if (v === void 0 || v === null) return [];
+  if (Array.isArray(v)) return v.slice(0, MAX_FILTERS + 1).map((x) => doc.resolve(x) ?? null);
+  return [v];
+}
+function dictAt(parms, i, doc) {
+  const p = doc.resolve(parms[i]);
+  return isDict(p) ? p : void 0;
+}
+function safeName(name) {
+  const clean = name.replace(/[^A-Za-z0-9._-]/g, "?");
+  return clean.length > 40 ? `${clean.slice(0, 37)}...` : clean;
+}
+var MAX_FILTERS;
+var init_decode_pdf_stream = __esm({
+  "src/sources/archive/pdf/decode-pdf-stream.ts"() {
+    "use strict";
+    init_decode_cap();
+    init_describe_error();
+    init_decode_filters();
+    init_pdf_value();
+    MAX_FILTERS = 8;
+  }
+});
+
+// src/sources/archive/pdf/pdf-document.ts
+function isDigit(b) {
+  return b !== void 0 && b >= 48 && b <= 57;
+}
+function dataStart(buf, afterKeyword) {
+  let at = afterKeyword;
+  if (buf[at] === 13) at++;
+  if (buf[at] === 10) at++;
+  return at;
+}
+var MAX_HOPS, OBJ, ENDSTREAM, TRAILER, PdfDocument;
+var init_pdf_document = __esm({
+  "src/sources/archive/pdf/pdf-document.ts"() {
+    "use strict";
+    init_pdf_lexer();
+    init_pdf_parser();
+    init_pdf_value();
+    MAX_HOPS = 16;
+    OBJ = Buffer.from("obj");
+    ENDSTREAM = Buffer.from("endstream");
+    TRAILER = Buffer.from("trailer");
+    PdfDocument = class {
+      buf;
+      objects = /* @__PURE__ */ new Map();
+      /** Trailer dictionaries, and cross-reference stream dictionaries (which serve as trailers). */
+      trailers = [];
+      /** Stream data ranges, in file order: a `trailer` inside one is content, not the file's. */
+      #spans = [];
+      constructor(buf) {
+        this.buf = buf;
+        this.scan();
+      }
+      /** A value with references followed (a bounded number of hops); undefined for a dangling one. */
+      resolve(v) {
+        let value = v;
+        for (let hops = 0; value instanceof PdfRef; hops++) {
+          if (hops >= MAX_HOPS) return void 0;
+          value = this.objects.get(value.num)?.value;
+        }
+        return value;
+      }
+      /** `dict[key]`, resolved. */
+      get(dict, key) {
+        return dict === void 0 ? void 0 : this.resolve(dict.get(key));
+      }
+      /** The object a value refers to, if it is a reference. */
+      target(v) {
+        return v instanceof PdfRef ? this.objects.get(v.num) : void 0;
+      }
+      /** Adds an object held in an object stream, unless the file defines that number itself. */
+      addCompressed(num, value, offset) {
+        if (!this.objects.has(num)) this.objects.set(num, { num, value, offset });
+      }
+      scan() {
+        const { buf } = this;
+        const parser = new PdfParser(buf);
+        let from = 0;
+        for (; ; ) {
+          const at = buf.indexOf(OBJ, from);
+          if (at === -1) break;
+          from = at + 3;
+          const num = this.header(at);
+          if (num === void 0 || isRegular(buf[at + 3])) continue;
+          parser.seek(at + 3);
+          const value = parser.value() ?? null;
+          const next = parser.peek();
+          if (next.kind === "keyword" && next.value === "stream" && isDict(value)) {
+            const start = dataStart(buf, parser.pos);
+            const end = this.streamEnd(value, start);
+            this.objects.set(num, { num, value, stream: { dict: value, start, end }, offset: at });
+            this.#spans.push(start, end);
+            from = end;
+          } else {
+            this.objects.set(num, { num, value, offset: at });
+            from = Math.max(from, parser.pos);
+          }
+        }
+        for (let at = buf.indexOf(TRAILER); at !== -1; ) {
+          let next = at + 7;
+          if (!this.inStream(at)) {
+            parser.seek(at + 7);
+            const value = parser.value();
+            if (isDict(value)) this.trailers.push(value);
+            next = Math.max(next, parser.pos);
+          }
+          at = buf.indexOf(TRAILER, next);
+        }
+        for (const o of this.objects.values()) {
+          if (o.stream !== void 0 && nameOf(o.stream.dict.get("Type")) === "XRef")
+            this.trailers.push(o.stream.dict);
+        }
+      }
+      inStream(at) {
+        const spans = this.#spans;
+        let lo = 0;
+        let hi = spans.length / 2 - 1;
+        while (lo <= hi) {
+          const mid = lo + hi >> 1;
+          if (spans[2 * mid] > at) hi = mid - 1;
+          else if (spans[2 * mid + 1] <= at) lo = mid + 1;
+          else return true;
+        }
+        return false;
+      }
+      /** The object number of `N G obj` whose `obj` is at `at`, when what precedes it is that. */
+      header(at) {
+        const { buf } = this;
+        let i = at - 1;
+        if (!isSpace(buf[i])) return void 0;
+        while (i >= 0 && isSpace(buf[i])) i--;
+        const genEnd = i + 1;
+        while (i >= 0 && isDigit(buf[i])) i--;
+        if (i + 1 === genEnd || genEnd - (i + 1) > 5 || !isSpace(buf[i])) return void 0;
+        while (i >= 0 && isSpace(buf[i])) i--;
+        const numEnd = i + 1;
+        while (i >= 0 && isDigit(buf[i])) i--;
+        const numStart = i + 1;
+        if (numStart === numEnd || numEnd - numStart > 10) return void 0;
+        if (i >= 0 && isRegular(buf[i])) return void 0;
+        return Number(buf.toString("latin1", numStart, numEnd));
+      }
+      /**
+       * Where a stream's data ends: its direct /Length when `endstream` follows it there, else the
+       * next `endstream` (what readers fall back to when /Length is indirect or wrong).
+       */
+      streamEnd(dict, start) {
+        const { buf } = this;
+        const length = numberOf(dict.get("Length"));
+        if (length !== void 0 && Number.isInteger(length) && length >= 0 && start + length <= buf.length) {
+          let at = start + length;
+          while (at < buf.length && isSpace(buf[at])) at++;
+          if (buf.subarray(at, at + ENDSTREAM.length).equals(ENDSTREAM)) return start + length;
+        }
+        const found = buf.indexOf(ENDSTREAM, start);
+        let end = found === -1 ? buf.length : found;
+        if (end > start && buf[end - 1] === 10) end--;
+        if (end > start && buf[end - 1] === 13) end--;
+        return end;
+      }
+    };
+  }
+});
+
+// src/sources/archive/pdf/glyph-name-text.ts
+function glyphNameText(glyph) {
+  const base = glyph.split(".")[0] ?? "";
+  if (/^[A-Za-z]$/.test(base)) return base;
+  const named = NAMED2[base];
+  if (named !== void 0) return named;
+  const uni = /^uni((?:[0-9A-F]{4})+)$/.exec(base);
+  if (uni !== null) {
+    let s = "";
+    for (let i = 0; i < uni[1].length; i += 4)
+      s += String.fromCharCode(Number.parseInt(uni[1].slice(i, i + 4), 16));
+    return s;
+  }
+  const u = /^u([0-9A-F]{4,6})$/.exec(base);
+  if (u !== null) {
+    const cp = Number.parseInt(u[1], 16);
+    return cp <= 1114111 ? String.fromCodePoint(cp) : void 0;
+  }
+  if (base.includes("_")) {
+    const parts = base.split("_").map(glyphNameText);
+    return parts.every((p) => p !== void 0) ? parts.join("") : void 0;
+  }
+  return void 0;
+}
+var NAMED2;
+var init_glyph_name_text = __esm({
+  "src/sources/archive/pdf/glyph-name-text.ts"() {
+    "use strict";
+    NAMED2 = {
+      space: " ",
+      exclam: "!",
+      quotedbl: '"',
+      numbersign: "#",
+      dollar: "$",
+      percent: "%",
+      ampersand: "&",
+      quotesingle: "'",
+      quoteright: "\u2019",
+      quoteleft: "\u2018",
+      parenleft: "(",
+      parenright: ")",
+      asterisk: "*",
+      plus: "+",
+      comma: ",",
+      hyphen: "-",
+      minus: "-",
+      period: ".",
+      slash: "/",
+      zero: "0",
+      one: "1",
+      two: "2",
+      three: "3",
+      four: "4",
+      five: "5",
+      six: "6",
+      seven: "7",
+      eight: "8",
+      nine: "9",
+      colon: ":",
+      semicolon: ";",
+      less: "<",
+      equal: "=",
+      greater: ">",
+      question: "?",
+      at: "@",
+      bracketleft: "[",
+      backslash: "\\",
+      bracketright: "]",
+      asciicircum: "^",
+      underscore: "_",
+      grave: "`",
+      braceleft: "{",
+      bar: "|",
+      braceright: "}",
+      asciitilde: "~",
+      ff: "ff",
+      fi: "fi",
+      fl: "fl",
+      ffi: "ffi",
+      ffl: "ffl"
+    };
+  }
+});
+
+// src/sources/archive/pdf/to-unicode-cmap.ts
+function readCode(buf, at, bytes) {
+  let c = 0;
+  for (let i = 0; i < bytes; i++) c = c * 256 + buf[at + i];
+  return c;
+}
+function code(b) {
+  return readCode(b, 0, b.length);
+}
+function utf16be(b) {
+  let s = "";
+  for (let i = 0; i + 1 < b.length; i += 2)
+    s += String.fromCharCode(b[i] << 8 | b[i + 1]);
+  if (b.length === 1) s = String.fromCharCode(b[0]);
+  return s;
+}
+var MAX_MAPPINGS, ToUnicodeCMap;
+var init_to_unicode_cmap = __esm({
+  "src/sources/archive/pdf/to-unicode-cmap.ts"() {
+    "use strict";
+    init_pdf_lexer();
+    MAX_MAPPINGS = 2e5;
+    ToUnicodeCMap = class _ToUnicodeCMap {
+      /** Code space ranges: [bytes, lo, hi]. */
+      space = [];
+      #single = /* @__PURE__ */ new Map();
+      #ranges = [];
+      static parse(data) {
+        const cmap = new _ToUnicodeCMap();
+        cmap.read(new PdfLexer(data));
+        cmap.#ranges.sort((a, b) => a.bytes - b.bytes || a.lo - b.lo);
+        return cmap;
+      }
+      get size() {
+        return this.#single.size + this.#ranges.length;
+      }
+      /** How many bytes the code at buf[at] takes, per the code space (undefined: none declared matches). */
+      codeLength(buf, at) {
+        for (const [bytes, lo, hi] of this.space) {
+          if (at + bytes > buf.length) continue;
+          const code18 = readCode(buf, at, bytes);
+          if (code18 >= lo && code18 <= hi) return bytes;
+        }
+        return void 0;
+      }
+      /** The text of a code of `bytes` bytes, or undefined. */
+      lookup(code18, bytes) {
+        const single = this.#single.get(bytes * 4294967296 + code18);
+        if (single !== void 0) return single;
+        const ranges2 = this.#ranges;
+        let lo = 0;
+        let hi = ranges2.length - 1;
+        let found = -1;
+        while (lo <= hi) {
+          const mid = lo + hi >> 1;
+          const r2 = ranges2[mid];
+          if (r2.bytes < bytes || r2.bytes === bytes && r2.lo <= code18) {
+            found = mid;
+            lo = mid + 1;
+          } else hi = mid - 1;
+        }
+        const r = ranges2[found];
+        if (r === void 0 || r.bytes !== bytes || code18 > r.hi) return void 0;
+        if (r.list !== void 0) return r.list[code18 - r.lo];
+        const base = r.base ?? "";
+        if (base.length === 0) return void 0;
+        const last = base.charCodeAt(base.length - 1) + (code18 - r.lo);
+        return base.slice(0, -1) + String.fromCharCode(last & 65535);
+      }
+      read(lexer) {
+        const strings = [];
+        let mode;
+        let pendingArray;
+        let mapped = 0;
+        for (let t = lexer.next(); t.kind !== "eof"; t = lexer.next()) {
+          if (t.kind === "keyword") {
+            strings.length = 0;
+            if (t.value === "begincodespacerange") mode = "space";
+            else if (t.value === "beginbfchar") mode = "char";
+            else if (t.value === "beginbfrange") mode = "range";
+            else if (t.value.startsWith("end")) mode = void 0;
+            continue;
+          }
+          if (mode === void 0 || mapped >= MAX_MAPPINGS) continue;
+          if (t.kind === "open-array" && mode === "range") {
+            pendingArray = [];
+            continue;
+          }
+          if (t.kind === "close-array" && pendingArray !== void 0) {
+            const [lo, hi] = strings;
+            if (lo !== void 0 && hi !== void 0 && lo.length === hi.length && lo.length <= 4) {
+              this.#ranges.push({ lo: code(lo), hi: code(hi), bytes: lo.length, list: pendingArray });
+              mapped++;
+            }
+            pendingArray = void 0;
+            strings.length = 0;
+            continue;
+          }
+          if (t.kind !== "string" && t.kind !== "name") continue;
+          const s = t.kind === "string" ? t.value : Buffer.alloc(0);
+          if (pendingArray !== void 0) {
+            if (pendingArray.length < 65536) pendingArray.push(utf16be(s));
+            continue;
+          }
+          strings.push(s);
+          if (mode === "space" && strings.length === 2) {
+            const [lo, hi] = strings;
+            if (lo.length === hi.length && lo.length >= 1 && lo.length <= 4)
+              this.space.push([lo.length, code(lo), code(hi)]);
+            strings.length = 0;
+          } else if (mode === "char" && strings.length === 2) {
+            const [src, dst] = strings;
+            if (src.length >= 1 && src.length <= 4) {
+              this.#single.set(src.length * 4294967296 + code(src), utf16be(dst));
+              mapped++;
+            }
+            strings.length = 0;
+          } else if (mode === "range" && strings.length === 3) {
+            const [lo, hi, dst] = strings;
+            if (lo.length === hi.length && lo.length >= 1 && lo.length <= 4) {
+              this.#ranges.push({ lo: code(lo), hi: code(hi), bytes: lo.length, base: utf16be(dst) });
+              mapped++;
+            }
+            strings.length = 0;
+          }
+        }
+        if (this.space.length === 0) {
+          const lengths = /* @__PURE__ */ new Set();
+          for (const key of this.#single.keys()) lengths.add(Math.floor(key / 4294967296));
+          for (const r of this.#ranges) lengths.add(r.bytes);
+          for (const bytes of lengths) this.space.push([bytes, 0, 2 ** (8 * bytes) - 1]);
+        }
+        this.space.sort((a, b) => a[0] - b[0]);
+      }
+    };
+  }
+});
+
+// src/sources/archive/pdf/pdf-font.ts
+function fontText(doc, font, budget, cmaps) {
+  const composite = nameOf(doc.get(font, "Subtype")) === "Type0";
+  let cmap;
+  const toUnicode = doc.target(font.get("ToUnicode"));
+  if (toUnicode?.stream !== void 0) {
+    if (cmaps.has(toUnicode.num)) cmap = cmaps.get(toUnicode.num);
+    else {
+      const decoded = decodePdfStream(doc, toUnicode.stream, budget);
+      if (decoded.kind === "data") cmap = ToUnicodeCMap.parse(decoded.data);
+      cmaps.set(toUnicode.num, cmap);
+    }
+  }
+  const differences = composite ? void 0 : differencesOf(doc, font);
+  return {
+    decode(bytes) {
+      let out = "";
+      let at = 0;
+      while (at < bytes.length) {
+        const len = cmap?.codeLength(bytes, at) ?? (composite ? 2 : 1);
+        const n = Math.min(len, bytes.length - at);
+        const code18 = readCode(bytes, at, n);
+        at += n;
+        const mapped = cmap?.lookup(code18, n);
+        if (mapped !== void 0) out += mapped;
+        else if (!composite) out += differences?.get(code18) ?? String.fromCharCode(code18);
+        else out += "\uFFFD";
+      }
+      return out;
+    }
+  };
+}
+function differencesOf(doc, font) {
+  const encoding = doc.get(font, "Encoding");
+  if (!isDict(encoding)) return void 0;
+  const diffs = doc.get(encoding, "Differences");
+  if (!Array.isArray(diffs)) return void 0;
+  const out = /* @__PURE__ */ new Map();
+  let code18 = 0;
+  for (const d of diffs.slice(0, 4096)) {
+    const n = numberOf(d);
+    if (n !== void 0) {
+      code18 = Math.floor(n);
+      continue;
+    }
+    const name = nameOf(d);
+    if (name === void 0) continue;
+    const text3 = glyphNameText(name);
+    if (text3 !== void 0 && code18 >= 0 && code18 < 256) out.set(code18, text3);
+    code18++;
+  }
+  return out;
+}
+var PLAIN_FONT;
+var init_pdf_font = __esm({
+  "src/sources/archive/pdf/pdf-font.ts"() {
+    "use strict";
+    init_decode_pdf_stream();
+    init_glyph_name_text();
+    init_pdf_value();
+    init_to_unicode_cmap();
+    PLAIN_FONT = {
+      decode: (bytes) => bytes.toString("latin1")
+    };
+  }
+});
+
+// src/sources/archive/pdf/pdf-pages.ts
+function pdfPages(doc, limit) {
+  const pages = [];
+  const seen = /* @__PURE__ */ new Set();
+  const root = rootPages(doc);
+  if (root !== void 0) {
+    const stack = [
+      { node: root, resources: void 0, depth: 0 }
+    ];
+    while (stack.length > 0 && pages.length < limit) {
+      const { node, resources, depth } = stack.pop();
+      const key = node instanceof PdfRef ? node.num : node;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const dict = doc.resolve(node);
+      if (!isDict(dict) || depth > MAX_TREE_DEPTH) continue;
+      const own = doc.get(dict, "Resources");
+      const res = isDict(own) ? own : resources;
+      const kids = doc.get(dict, "Kids");
+      if (Array.isArray(kids) && nameOf(doc.get(dict, "Type")) !== "Page") {
+        for (let i = kids.length - 1; i >= 0; i--)
+          stack.push({ node: kids[i] ?? null, resources: res, depth: depth + 1 });
+      } else {
+        pages.push({ contents: contentsOf(doc, dict), resources: res });
+      }
+    }
+  }
+  if (pages.length > 0) return pages;
+  const nums = [...doc.objects.keys()].sort((a, b) => a - b);
+  for (const num of nums) {
+    if (pages.length >= limit) break;
+    const value = doc.objects.get(num)?.value;
+    if (!isDict(value) || nameOf(doc.get(value, "Type")) !== "Page") continue;
+    pages.push({ contents: contentsOf(doc, value), resources: inherited2(doc, value) });
+  }
+  return pages;
+}
+function rootPages(doc) {
+  for (let i = doc.trailers.length - 1; i >= 0; i--) {
+    const root = doc.get(doc.trailers[i], "Root");
+    if (isDict(root) && root.has("Pages")) return root.get("Pages");
+  }
+  for (const o of doc.objects.values()) {
+    if (isDict(o.value) && nameOf(doc.get(o.value, "Type")) === "Catalog")
+      return o.value.get("Pages");
+  }
+  return void 0;
+}
+function contentsOf(doc, page) {
+  const c = page.get("Contents");
+  const refs = Array.isArray(doc.resolve(c)) ? doc.resolve(c) : [c];
+  const out = [];
+  for (const r of refs.slice(0, 1e4)) {
+    const o = doc.target(r);
+    if (o?.stream !== void 0) out.push(o);
+  }
+  return out;
+}
+function inherited2(doc, page) {
+  let node = page;
+  for (let depth = 0; node !== void 0 && depth < MAX_TREE_DEPTH; depth++) {
+    const res = doc.get(node, "Resources");
+    if (isDict(res)) return res;
+    const parent = doc.get(node, "Parent");
+    node = isDict(parent) ? parent : void 0;
+  }
+  return void 0;
+}
+var MAX_TREE_DEPTH;
+var init_pdf_pages = __esm({
+  "src/sources/archive/pdf/pdf-pages.ts"() {
+    "use strict";
+    init_pdf_value();
+    MAX_TREE_DEPTH = 64;
+  }
+});
+
+// src/sources/archive/pdf/pdf-strings.ts
+function collectStrings(value, out, depth = 0) {
+  if (Buffer.isBuffer(value)) {
+    if (value.length > 0) out.push(textString(value));
+    return;
+  }
+  if (depth > MAX_DEPTH) return;
+  if (Array.isArray(value)) for (const v of value) collectStrings(v, out, depth + 1);
+  else if (isDict(value)) for (const v of value.values()) collectStrings(v, out, depth + 1);
+}
+function textString(b) {
+  if (b[0] === 254 && b[1] === 255) {
+    const body = Buffer.from(b.subarray(2, 2 + (b.length - 2 & ~1)));
+    return body.swap16().toString("utf16le");
+  }
+  if (b[0] === 239 && b[1] === 187 && b[2] === 191) return b.subarray(3).toString("utf8");
+  return b.toString("latin1");
+}
+var MAX_DEPTH;
+var init_pdf_strings = __esm({
+  "src/sources/archive/pdf/pdf-strings.ts"() {
+    "use strict";
+    init_pdf_value();
+    MAX_DEPTH = 64;
+  }
+});
+
+// src/sources/archive/read-pdf.ts
+async function* readPdf(input, place) {
+  const { budget } = place;
+  const fileCap = Math.min(PDF_FILE_BYTES, budget.limits.maxTotalBytes);
+  const held = await holdInput(input, place, "PDF", fileCap);
+  if (held.kind === "stopped") return;
+  if (held.kind === "skip") {
+    yield held.event;
+    return;
+  }
+  try {
+    yield* readDocument(new PdfDocument(held.data), place);
+  } finally {
+    budget.buffered -= held.counted;
+  }
+}
+async function* readDocument(doc, place) {
+  const { budget } = place;
+  if (doc.trailers.some((t) => isDict(doc.get(t, "Encrypt")))) {
+    yield {
+      kind: "skipped",
+      name: "",
+      reason: "archive-unreadable",
+      detail: "encrypted PDF: its streams and strings were not decrypted, so what they hold was not read (its raw bytes were scanned)"
+    };
+    return;
+  }
+  const done = /* @__PURE__ */ new Set();
+  const member = (name, data) => ({
+    kind: "member",
+    name,
+    open: () => once(data)
+  });
+  const skip = (name, d) => ({
+    kind: "skipped",
+    name,
+    reason: d.reason,
+    detail: d.detail
+  });
+  const collected = /* @__PURE__ */ new Set();
+  const objectStrings = (nums) => {
+    const out = [];
+    for (const n of nums) {
+      const o = doc.objects.get(n);
+      const value = o?.stream?.dict ?? o?.value;
+      if (value === void 0 || collected.has(value)) continue;
+      collected.add(value);
+      collectStrings(value, out);
+    }
+    return out;
+  };
+  const direct = [...doc.objects.keys()];
+  for (const o of [...doc.objects.values()]) {
+    if (o.stream === void 0 || nameOf(doc.get(o.stream.dict, "Type")) !== "ObjStm") continue;
+    done.add(o.num);
+    if (!budget.countEntry()) {
+      yield entryLimitSkip(place);
+      return;
+    }
+    const d = decodePdfStream(doc, o.stream, budget);
+    if (d.kind === "skip") {
+      yield skip(`obj ${o.num}`, d);
+      if (budget.halted) return;
+      continue;
+    }
+    if (d.kind !== "data") continue;
+    const nums = readObjectStream(doc, o, d.data);
+    yield member(`obj ${o.num}`, d.data);
+    const strings2 = objectStrings(nums);
+    if (strings2.length > 0) yield member(`obj ${o.num}!strings`, text(strings2.join("\n")));
+  }
+  const strings = objectStrings(direct);
+  if (strings.length > 0) yield member("strings", text(strings.join("\n")));
+  const fonts = /* @__PURE__ */ new Map();
+  const cmaps = /* @__PURE__ */ new Map();
+  const fontsOf = (resources) => (name) => {
+    const font = doc.get(asDict(doc.get(resources, "Font")), name);
+    if (!isDict(font)) return PLAIN_FONT;
+    let f = fonts.get(font);
+    if (f === void 0) {
+      f = fontText(doc, font, budget, cmaps);
+      fonts.set(font, f);
+    }
+    return f;
+  };
+  const pages = pdfPages(doc, budget.limits.maxEntries);
+  for (let i = 0; i < pages.length; i++) {
+    const page = pages[i];
+    const parts = [];
+    const name = `page ${i + 1}`;
+    for (const c of page.contents) {
+      if (c.stream === void 0 || done.has(c.num)) continue;
+      done.add(c.num);
+      if (!budget.countEntry()) {
+        yield entryLimitSkip(place);
+        return;
+      }
+      const d = decodePdfStream(doc, c.stream, budget);
+      if (d.kind === "skip") {
+        yield skip(name, d);
+        if (budget.halted) return;
+      } else if (d.kind === "data") parts.push(d.data);
+    }
+    if (parts.length === 0) continue;
+    const content2 = Buffer.concat(parts.flatMap((p) => [p, NEWLINE]));
+    yield member(name, content2);
+    const shown = contentText(content2, fontsOf(page.resources));
+    if (shown.length > 0) yield member(`${name}!text`, text(shown));
+    if (budget.halted) return;
+  }
+  for (const o of [...doc.objects.values()]) {
+    if (o.stream === void 0 || done.has(o.num)) continue;
+    const dict = o.stream.dict;
+    const type = nameOf(doc.get(dict, "Type"));
+    if (type === "XRef" || nameOf(doc.get(dict, "Subtype")) === "Image") continue;
+    if (!budget.countEntry()) {
+      yield entryLimitSkip(place);
+      return;
+    }
+    const d = decodePdfStream(doc, o.stream, budget);
+    const name = `obj ${o.num}`;
+    if (d.kind === "skip") {
+      yield skip(name, d);
+      if (budget.halted) return;
+      continue;
+    }
+    if (d.kind !== "data") continue;
+    if (d.filtered) yield member(name, d.data);
+    if (nameOf(doc.get(dict, "Subtype")) === "Form") {
+      const shown = contentText(d.data, fontsOf(asDict(doc.get(dict, "Resources"))));
+      if (shown.length > 0) yield member(`${name}!text`, text(shown));
+    }
+    if (budget.halted) return;
+  }
+}
+function text(s) {
+  return Buffer.from(s, "utf8");
+}
+function asDict(v) {
+  return isDict(v) ? v : void 0;
+}
+async function* once(data) {
+  if (data.length > 0) yield data;
+}
+function readObjectStream(doc, o, data) {
+  const dict = o.stream?.dict;
+  const n = Math.min(
+    MAX_STREAM_OBJECTS,
+    Math.max(0, Math.floor(numberOf(doc.get(dict, "N")) ?? 0))
+  );
+  const first = Math.max(0, Math.floor(numberOf(doc.get(dict, "First")) ?? 0));
+  const header = new PdfParser(data, 0, Math.min(first, data.length));
+  const entries = [];
+  for (let i = 0; i < n; i++) {
+    const num = header.value();
+    const offset = header.value();
+    if (typeof num !== "number" || typeof offset !== "number") break;
+    const at = first + offset;
+    if (!Number.isInteger(num) || num < 0 || !Number.isInteger(at) || at < first || at >= data.length)
+      continue;
+    entries.push([num, at]);
+  }
+  const starts = [...new Set(entries.map(([, at]) => at))].sort((a, b) => a - b);
+  const values = /* @__PURE__ */ new Map();
+  starts.forEach((at, i) => {
+    values.set(at, new PdfParser(data, at, starts[i + 1] ?? data.length).value());
+  });
+  const nums = [];
+  for (const [num, at] of entries) {
+    const value = values.get(at);
+    if (value === void 0) continue;
+    doc.addCompressed(num, value, o.offset);
+    nums.push(num);
+  }
+  return nums;
+}
+var MiB2, PDF_FILE_BYTES, MAX_STREAM_OBJECTS, NEWLINE;
+var init_read_pdf = __esm({
+  "src/sources/archive/read-pdf.ts"() {
+    "use strict";
+    init_entry_limit_skip();
+    init_hold_input();
+    init_content_text();
+    init_decode_pdf_stream();
+    init_pdf_document();
+    init_pdf_font();
+    init_pdf_pages();
+    init_pdf_parser();
+    init_pdf_strings();
+    init_pdf_value();
+    MiB2 = 1024 * 1024;
+    PDF_FILE_BYTES = 256 * MiB2;
+    MAX_STREAM_OBJECTS = 1e5;
+    NEWLINE = Buffer.from("\n");
+  }
+});
+
+// src/sources/archive/read-png.ts
+import { inflateSync as inflateSync2 } from "node:zlib";
+async function* readPng(input, place) {
+  const reader = new ChunkReader(inputPieces(input));
+  try {
+    if (await reader.read(SIGNATURE_BYTES) === void 0) return;
+    for (; ; ) {
+      const header = await reader.read(8);
+      if (header === void 0) return;
+      const length = header.readUInt32BE(0);
+      const type = header.toString("latin1", 4, 8);
+      if (type !== "zTXt" && type !== "iTXt") {
+        if (!await reader.skip(length + 4) || type === "IEND") return;
+        continue;
+      }
+      const cap = decodeCap(place.budget, length, "PNG text chunk");
+      if (length > place.budget.limits.maxBufferedBytes) {
+        yield { kind: "skipped", name: type, ...cap.over() };
+        if (!await reader.skip(length + 4)) return;
+        continue;
+      }
+      const data = await reader.read(length);
+      if (data === void 0 || !await reader.skip(4)) {
+        yield {
+          kind: "skipped",
+          name: type,
+          reason: "archive-unreadable",
+          detail: `PNG ${type} chunk cut short: the file ends inside it`
+        };
+        return;
+      }
+      if (!place.budget.countEntry()) {
+        yield entryLimitSkip(place);
+        return;
+      }
+      yield* textChunk(type, data, place);
+      if (place.budget.halted) return;
+    }
+  } catch (error) {
+    if (place.scope.stopped) return;
+    yield {
+      kind: "skipped",
+      name: "",
+      reason: "archive-unreadable",
+      detail: `PNG: ${describeError(error)}`
+    };
+  } finally {
+    await reader.close();
+  }
+}
+function* textChunk(type, data, place) {
+  const keywordEnd = data.indexOf(0);
+  const keyword = data.toString(
+    "latin1",
+    0,
+    keywordEnd === -1 ? Math.min(79, data.length) : Math.min(79, keywordEnd)
+  );
+  const name = `${type}:${keyword}`;
+  let compressed;
+  if (keywordEnd === -1) compressed = void 0;
+  else if (type === "zTXt") compressed = data.subarray(keywordEnd + 2);
+  else if (data[keywordEnd + 1] === 1) {
+    const langEnd = data.indexOf(0, keywordEnd + 3);
+    const transEnd = langEnd === -1 ? -1 : data.indexOf(0, langEnd + 1);
+    compressed = transEnd === -1 ? void 0 : data.subarray(transEnd + 1);
+  } else return;
+  if (compressed === void 0) {
+    yield {
+      kind: "skipped",
+      name,
+      reason: "archive-unreadable",
+      detail: `PNG ${type} chunk malformed: its fields are not all there`
+    };
+    return;
+  }
+  const cap = decodeCap(place.budget, compressed.length, "PNG text chunk");
+  let text3;
+  try {
+    text3 = inflateSync2(compressed, { maxOutputLength: cap.bytes + 1 });
+  } catch (error) {
+    if (error.code === "ERR_BUFFER_TOO_LARGE") {
+      yield { kind: "skipped", name, ...cap.over() };
+    } else {
+      yield {
+        kind: "skipped",
+        name,
+        reason: "archive-unreadable",
+        detail: `PNG ${type} chunk does not inflate: ${describeError(error)}`
+      };
+    }
+    return;
+  }
+  if (text3.length > cap.bytes) {
+    yield { kind: "skipped", name, ...cap.over() };
+    return;
+  }
+  place.budget.expanded += text3.length;
+  if (text3.length === 0) return;
+  yield { kind: "member", name, open: () => once2(text3) };
+}
+async function* once2(data) {
+  yield data;
+}
+var SIGNATURE_BYTES, ChunkReader;
+var init_read_png = __esm({
+  "src/sources/archive/read-png.ts"() {
+    "use strict";
+    init_archive_input();
+    init_decode_cap();
+    init_describe_error();
+    init_entry_limit_skip();
+    SIGNATURE_BYTES = 8;
+    ChunkReader = class {
+      #source;
+      #buffered = [];
+      #size = 0;
+      #ended = false;
+      constructor(pieces) {
+        this.#source = pieces[Symbol.asyncIterator]();
+      }
+      /** `n` bytes, or undefined when the input ends first. */
+      async read(n) {
+        if (!await this.fill(n)) return void 0;
+        const all = this.#buffered.length === 1 ? this.#buffered[0] : Buffer.concat(this.#buffered);
+        this.#buffered = all.length > n ? [all.subarray(n)] : [];
+        this.#size -= n;
+        return all.subarray(0, n);
+      }
+      /** Steps over `n` bytes without holding them; false when the input ends first. */
+      async skip(n) {
+        let left = n;
+        for (; ; ) {
+          while (left > 0 && this.#buffered.length > 0) {
+            const first = this.#buffered[0];
+            if (first.length <= left) {
+              left -= first.length;
+              this.#size -= first.length;
+              this.#buffered.shift();
+            } else {
+              this.#buffered[0] = first.subarray(left);
+              this.#size -= left;
+              left = 0;
+            }
+          }
+          if (left === 0) return true;
+          if (!await this.pull()) return false;
+        }
+      }
+      async close() {
+        await this.#source.return?.();
+      }
+      async fill(n) {
+        while (this.#size < n) if (!await this.pull()) return false;
+        return true;
+      }
+      async pull() {
+        if (this.#ended) return false;
+        const next = await this.#source.next();
+        if (next.done === true) {
+          this.#ended = true;
+          return false;
+        }
+        this.#buffered.push(next.value);
+        this.#size += next.value.length;
+        return true;
+      }
+    };
+  }
+});
+
+// node_modules/events-universal/default.js
+var require_default = __commonJS({
+  "node_modules/events-universal/default.js"(exports, module) {
+    module.exports = __require("events");
+  }
+});
+
+// node_modules/fast-fifo/fixed-size.js
+var require_fixed_size = __commonJS({
+  "node_modules/fast-fifo/fixed-size.js"(exports, module) {
+    module.exports = class FixedFIFO {
+      constructor(hwm) {
+        if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
+        this.buffer = new Array(hwm);
+        this.mask = hwm - 1;
+        this.top = 0;
+        this.btm = 0;
+        this.next = null;
+      }
+      clear() {
+        this.top = this.btm = 0;
+        this.next = null;
+        this.buffer.fill(void 0);
+      }
+      push(data) {
+        if (this.buffer[this.top] !== void 0) return false;
+        this.buffer[this.top] = data;
+        this.top = this.top + 1 & this.mask;
+        return true;
+      }
+      shift() {
+        const last = this.buffer[this.btm];
+        if (last === void 0) return void 0;
+        this.buffer[this.btm] = void 0;
+        this.btm = this.btm + 1 & this.mask;
+        return last;
+      }
+      peek() {
+        return this.buffer[this.btm];
+      }
+      isEmpty() {
+        return this.buffer[this.btm] === void 0;
+      }
+    };
+  }
+});
+
+// node_modules/fast-fifo/index.js
+var require_fast_fifo = __commonJS({
+  "node_modules/fast-fifo/index.js"(exports, module) {
+    var FixedFIFO = require_fixed_size();
+    module.exports = class FastFIFO {
+      constructor(hwm) {
+        this.hwm = hwm || 16;
+        this.head = new FixedFIFO(this.hwm);
+        this.tail = this.head;
+        this.length = 0;
+      }
+      clear() {
+        this.head = this.tail;
+        this.head.clear();
+        this.length = 0;
+      }
+      push(val) {
+        this.length++;
+        if (!this.head.push(val)) {
+          const prev = this.head;
+          this.head = prev.next = new FixedFIFO(2 * this.head.buffer.length);
+          this.head.push(val);
+        }
+      }
+      shift() {
+        if (this.length !== 0) this.length--;
+        const val = this.tail.shift();
+        if (val === void 0 && this.tail.next) {
+          const next = this.tail.next;
+          this.tail.next = null;
+          this.tail = next;
+          return this.tail.shift();
+        }
+        return val;
+      }
+      peek() {
+        const val = this.tail.peek();
+        if (val === void 0 && this.tail.next) return this.tail.next.peek();
+        return val;
+      }
+      isEmpty() {
+        return this.length === 0;
+      }
+    };
+  }
+});
+
+// node_modules/b4a/index.js
+var require_b4a = __commonJS({
+  "node_modules/b4a/index.js"(exports, module) {
+    function isBuffer(value) {
+      return Buffer.isBuffer(value) || value instanceof Uint8Array;
+    }
+    function isEncoding(encoding) {
+      return Buffer.isEncoding(encoding);
+    }
+    function alloc(size, fill2, encoding) {
+      return Buffer.alloc(size, fill2, encoding);
+    }
+    function allocUnsafe(size) {
+      return Buffer.allocUnsafe(size);
+    }
+    function allocUnsafeSlow(size) {
+      return Buffer.allocUnsafeSlow(size);
+    }
+    function byteLength(string, encoding) {
+      return Buffer.byteLength(string, encoding);
+    }
+    function compare(a, b) {
+      return Buffer.compare(a, b);
+    }
+    function concat(buffers, totalLength) {
+      return Buffer.concat(buffers, totalLength);
+    }
+    function copy(source, target, targetStart, start, end) {
+      return toBuffer(source).copy(target, targetStart, start, end);
+    }
+    function equals(a, b) {
+      return toBuffer(a).equals(b);
+    }
+    function fill(buffer, value, offset, end, encoding) {
+      return toBuffer(buffer).fill(value, offset, end, encoding);
+    }
+    function from(value, encodingOrOffset, length) {
+      return Buffer.from(value, encodingOrOffset, length);
+    }
+    function includes(buffer, value, byteOffset, encoding) {
+      return toBuffer(buffer).includes(value, byteOffset, encoding);
+    }
+    function indexOf(buffer, value, byfeOffset, encoding) {
+      return toBuffer(buffer).indexOf(value, byfeOffset, encoding);
+    }
+    function lastIndexOf(buffer, value, byteOffset, encoding) {
+      return toBuffer(buffer).lastIndexOf(value, byteOffset, encoding);
+    }
+    function swap16(buffer) {
+      return toBuffer(buffer).swap16();
+    }
+    function swap32(buffer) {
+      return toBuffer(buffer).swap32();
+    }
+    function swap64(buffer) {
+      return toBuffer(buffer).swap64();
+    }
+    function toBuffer(buffer) {
+      if (Buffer.isBuffer(buffer)) return buffer;
+      return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    }
+    function toString(buffer, encoding, start, end) {
+      return toBuffer(buffer).toString(encoding, start, end);
+    }
+    function toHex(buffer, start, end) {
+      return toBuffer(buffer).toString("hex", start, end);
+    }
+    function write(buffer, string, offset, length, encoding) {
+      return toBuffer(buffer).write(string, offset, length, encoding);
+    }
+    function readDoubleBE(buffer, offset) {
+      return toBuffer(buffer).readDoubleBE(offset);
+    }
+    function readDoubleLE(buffer, offset) {
+      return toBuffer(buffer).readDoubleLE(offset);
+    }
+    function readFloatBE(buffer, offset) {
+      return toBuffer(buffer).readFloatBE(offset);
+    }
+    function readFloatLE(buffer, offset) {
+      return toBuffer(buffer).readFloatLE(offset);
+    }
+    function readInt32BE(buffer, offset) {
+      return toBuffer(buffer).readInt32BE(offset);
+    }
+    function readInt32LE(buffer, offset) {
+      return toBuffer(buffer).readInt32LE(offset);
+    }
+    function readUInt32BE(buffer, offset) {
+      return toBuffer(buffer).readUInt32BE(offset);
+    }
+    function readUInt32LE(buffer, offset) {
+      return toBuffer(buffer).readUInt32LE(offset);
+    }
+    function writeDoubleBE(buffer, value, offset) {
+      return toBuffer(buffer).writeDoubleBE(value, offset);
+    }
+    function writeDoubleLE(buffer, value, offset) {
+      return toBuffer(buffer).writeDoubleLE(value, offset);
+    }
+    function writeFloatBE(buffer, value, offset) {
+      return toBuffer(buffer).writeFloatBE(value, offset);
+    }
+    function writeFloatLE(buffer, value, offset) {
+      return toBuffer(buffer).writeFloatLE(value, offset);
+    }
+    function writeInt32BE(buffer, value, offset) {
+      return toBuffer(buffer).writeInt32BE(value, offset);
+    }
+    function writeInt32LE(buffer, value, offset) {
+      return toBuffer(buffer).writeInt32LE(value, offset);
+    }
+    function writeUInt32BE(buffer, value, offset) {
+      return toBuffer(buffer).writeUInt32BE(value, offset);
+    }
+    function writeUInt32LE(buffer, value, offset) {
+      return toBuffer(buffer).writeUInt32LE(value, offset);
+    }
+    module.exports = {
+      isBuffer,
+      isEncoding,
+      alloc,
+      allocUnsafe,
+      allocUnsafeSlow,
+      byteLength,
+      compare,
+      concat,
+      copy,
+      equals,
+      fill,
+      from,
+      includes,
+      indexOf,
+      lastIndexOf,
+      swap16,
+      swap32,
+      swap64,
+      toBuffer,
+      toString,
+      toHex,
+      write,
+      readDoubleBE,
+      readDoubleLE,
+      readFloatBE,
+      readFloatLE,
+      readInt32BE,
+      readInt32LE,
+      readUInt32BE,
+      readUInt32LE,
+      writeDoubleBE,
+      writeDoubleLE,
+      writeFloatBE,
+      writeFloatLE,
+      writeInt32BE,
+      writeInt32LE,
+      writeUInt32BE,
+      writeUInt32LE
+    };
+  }
+});
+
+// node_modules/text-decoder/lib/pass-through-decoder.js
+var require_pass_through_decoder = __commonJS({
+  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
+    var b4a = require_b4a();
+    module.exports = class PassThroughDecoder {
+      constructor(encoding) {
+        this.encoding = encoding;
+      }
+      get remaining() {
+        return 0;
+      }
+      decode(data) {
+        return b4a.toString(data, this.encoding);
+      }
+      flush() {
+        return "";
+      }
+    };
+  }
+});
+
+// node_modules/text-decoder/lib/utf8-decoder.js
+var require_utf8_decoder = __commonJS({
+  "node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
+    var b4a = require_b4a();
+    module.exports = class UTF8Decoder {
+      constructor() {
+        this._reset();
+      }
+      get remaining() {
+        return this.bytesSeen;
+      }
+      decode(data) {
+        if (data.byteLength === 0) return "";
+        if (this.bytesNeeded === 0 && trailingIncomplete(data, 0) === 0) {
+          this.bytesSeen = trailingBytesSeen(data);
+          return b4a.toString(data, "utf8");
+        }
+        let result2 = "";
+        let start = 0;
+        if (this.bytesNeeded > 0) {
+          while (start < data.byteLength) {
+            const byte = data[start];
+            if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+              result2 += "\uFFFD";
+              this._reset();
+              break;
+            }
+            this.lowerBoundary = 128;
+            this.upperBoundary = 191;
+            this.codePoint = this.codePoint << 6 | byte & 63;
+            this.bytesSeen++;
+            start++;
+            if (this.bytesSeen === this.bytesNeeded) {
+              result2 += String.fromCodePoint(this.codePoint);
+              this._reset();
+              break;
+            }
+          }
+          if (this.bytesNeeded > 0) return result2;
+        }
+        const trailing = trailingIncomplete(data, start);
+        const end = data.byteLength - trailing;
+        if (end > start) result2 += b4a.toString(data, "utf8", start, end);
+        for (let i = end; i < data.byteLength; i++) {
+          const byte = data[i];
+          if (this.bytesNeeded === 0) {
+            if (byte <= 127) {
+              this.bytesSeen = 0;
+              result2 += String.fromCharCode(byte);
+            } else if (byte >= 194 && byte <= 223) {
+              this.bytesNeeded = 2;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 31;
+            } else if (byte >= 224 && byte <= 239) {
+              if (byte === 224) this.lowerBoundary = 160;
+              else if (byte === 237) this.upperBoundary = 159;
+              this.bytesNeeded = 3;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 15;
+            } else if (byte >= 240 && byte <= 244) {
+              if (byte === 240) this.lowerBoundary = 144;
+              else if (byte === 244) this.upperBoundary = 143;
+              this.bytesNeeded = 4;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 7;
+            } else {
+              this.bytesSeen = 1;
+              result2 += "\uFFFD";
+            }
+            continue;
+          }
+          if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+            result2 += "\uFFFD";
+            i--;
+            this._reset();
+            continue;
+          }
+          this.lowerBoundary = 128;
+          this.upperBoundary = 191;
+          this.codePoint = this.codePoint << 6 | byte & 63;
+          this.bytesSeen++;
+          if (this.bytesSeen === this.bytesNeeded) {
+            result2 += String.fromCodePoint(this.codePoint);
+            this._reset();
+          }
+        }
+        return result2;
+      }
+      flush() {
+        const result2 = this.bytesNeeded > 0 ? "\uFFFD" : "";
+        this._reset();
+        return result2;
+      }
+      _reset() {
+        this.codePoint = 0;
+        this.bytesNeeded = 0;
+        this.bytesSeen = 0;
+        this.lowerBoundary = 128;
+        this.upperBoundary = 191;
+      }
+    };
+    function trailingIncomplete(data, start) {
+      const len = data.byteLength;
+      if (len <= start) return 0;
+      const limit = Math.max(start, len - 4);
+      let i = len - 1;
+      while (i > limit && (data[i] & 192) === 128) i--;
+      if (i < start) return 0;
+      const byte = data[i];
+      let needed;
+      if (byte <= 127) return 0;
+      if (byte >= 194 && byte <= 223) needed = 2;
+      else if (byte >= 224 && byte <= 239) needed = 3;
+      else if (byte >= 240 && byte <= 244) needed = 4;
+      else return 0;
+      const available = len - i;
+      return available < needed ? available : 0;
+    }
+    function trailingBytesSeen(data) {
+      const len = data.byteLength;
+      if (len === 0) return 0;
+      const last = data[len - 1];
+      if (last <= 127) return 0;
+      if ((last & 192) !== 128) return 1;
+      const limit = Math.max(0, len - 4);
+      let i = len - 2;
+      while (i >= limit && (data[i] & 192) === 128) i--;
+      if (i < 0) return 1;
+      const first = data[i];
+      let needed;
+      if (first >= 194 && first <= 223) needed = 2;
+      else if (first >= 224 && first <= 239) needed = 3;
+      else if (first >= 240 && first <= 244) needed = 4;
+      else return 1;
+      if (len - i !== needed) return 1;
+      if (needed >= 3) {
+        const second = data[i + 1];
+        if (first === 224 && second < 160) return 1;
+        if (first === 237 && second > 159) return 1;
+        if (first === 240 && second < 144) return 1;
+        if (first === 244 && second > 143) return 1;
+      }
+      return 0;
+    }
+  }
+});
+
+// node_modules/text-decoder/index.js
+var require_text_decoder = __commonJS({
+  "node_modules/text-decoder/index.js"(exports, module) {
+    var PassThroughDecoder = require_pass_through_decoder();
+    var UTF8Decoder = require_utf8_decoder();
+    module.exports = class TextDecoder {
+      constructor(encoding = "utf8") {
+        this.encoding = normalizeEncoding(encoding);
+        switch (this.encoding) {
+          case "utf8":
+            this.decoder = new UTF8Decoder();
+            break;
+          case "utf16le":
+          case "base64":
+            throw new Error("Unsupported encoding: " + this.encoding);
+          default:
+            this.decoder = new PassThroughDecoder(this.encoding);
+        }
+      }
+      get remaining() {
+        return this.decoder.remaining;
+      }
+      push(data) {
+        if (typeof data === "string") return data;
+        return this.decoder.decode(data);
+      }
+      // For Node.js compatibility
+      write(data) {
+        return this.push(data);
+      }
+      end(data) {
+        let result2 = "";
+        if (data) result2 = this.push(data);
+        result2 += this.decoder.flush();
+        return result2;
+      }
+    };
+    function normalizeEncoding(encoding) {
+      encoding = encoding.toLowerCase();
+      switch (encoding) {
+        case "utf8":
+        case "utf-8":
+          return "utf8";
+        case "ucs2":
+        case "ucs-2":
+        case "utf16le":
+        case "utf-16le":
+          return "utf16le";
+        case "latin1":
+        case "binary":
+          return "latin1";
+        case "base64":
+        case "ascii":
+        case "hex":
+          return encoding;
+        default:
+          throw new Error("Unknown encoding: " + encoding);
+      }
+    }
+  }
+});
+
+// node_modules/streamx/lib/errors.js
+var require_errors = __commonJS({
+  "node_modules/streamx/lib/errors.js"(exports, module) {
+    module.exports = class StreamError extends Error {
+      constructor(msg, code18, fn = StreamError) {
+        super(msg);
+        this.code = code18;
+        if (Error.captureStackTrace) {
+          Error.captureStackTrace(this, fn);
+        }
+      }
+      static isStreamDestroyed(err) {
+        return err && err.code === "STREAM_DESTROYED";
+      }
+      static isPrematureClose(err) {
+        return err && err.code === "PREMATURE_CLOSE";
+      }
+      static isAborted(err) {
+        return err && err.code === "ABORTED";
+      }
+      static isBadArgument(err) {
+        return err && err.code === "BAD_ARGUMENT";
+      }
+      get name() {
+        return "StreamError";
+      }
+      static STREAM_DESTROYED() {
+        return new StreamError("Stream was destroyed", "STREAM_DESTROYED", StreamError.STREAM_DESTROYED);
+      }
+      static PREMATURE_CLOSE(msg = "Premature close") {
+        return new StreamError(msg, "PREMATURE_CLOSE", StreamError.PREMATURE_CLOSE);
+      }
+      static ABORTED() {
+        return new StreamError("Stream aborted", "ABORTED", StreamError.ABORTED);
+      }
+      static BAD_ARGUMENT(msg = "Bad argument") {
+        return new StreamError(msg, "BAD_ARGUMENT", StreamError.BAD_ARGUMENT);
+      }
+    };
+  }
+});
+
+// node_modules/streamx/index.js
+var require_streamx = __commonJS({
+  "node_modules/streamx/index.js"(exports, module) {
+    var { EventEmitter } = require_default();
+    var FIFO = require_fast_fifo();
+    var TextDecoder2 = require_text_decoder();
+    var StreamError = require_errors();
+    var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
+    var MAX = (1 << 29) - 1;
+    var OPENING = 1;
+    var PREDESTROYING = 2;
+    var DESTROYING = 4;
+    var DESTROYED = 8;
+    var NOT_OPENING = MAX ^ OPENING;
+    var NOT_PREDESTROYING = MAX ^ PREDESTROYING;
+    var READ_ACTIVE = 1 << 4;
+    var READ_UPDATING = 2 << 4;
+    var READ_PRIMARY = 4 << 4;
+    var READ_QUEUED = 8 << 4;
+    var READ_RESUMED = 16 << 4;
+    var READ_PIPE_DRAINED = 32 << 4;
+    var READ_ENDING = 64 << 4;
+    var READ_EMIT_DATA = 128 << 4;
+    var READ_EMIT_READABLE = 256 << 4;
+    var READ_EMITTED_READABLE = 512 << 4;
+    var READ_DONE = 1024 << 4;
+    var READ_NEXT_TICK = 2048 << 4;
+    var READ_NEEDS_PUSH = 4096 << 4;
+    var READ_READ_AHEAD = 8192 << 4;
+    var READ_FLOWING = READ_RESUMED | READ_PIPE_DRAINED;
+    var READ_ACTIVE_AND_NEEDS_PUSH = READ_ACTIVE | READ_NEEDS_PUSH;
+    var READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE;
+    var READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED;
+    var READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD;
+    var READ_NOT_ACTIVE = MAX ^ READ_ACTIVE;
+    var READ_NON_PRIMARY = MAX ^ READ_PRIMARY;
+    var READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH);
+    var READ_PUSHED = MAX ^ READ_NEEDS_PUSH;
+    var READ_PAUSED = MAX ^ READ_RESUMED;
+    var READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE);
+    var READ_NOT_ENDING = MAX ^ READ_ENDING;
+    var READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING;
+    var READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK;
+    var READ_NOT_UPDATING = MAX ^ READ_UPDATING;
+    var READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD;
+    var READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD;
+    var WRITE_ACTIVE = 1 << 18;
+    var WRITE_UPDATING = 2 << 18;
+    var WRITE_PRIMARY = 4 << 18;
+    var WRITE_QUEUED = 8 << 18;
+    var WRITE_UNDRAINED = 16 << 18;
+    var WRITE_DONE = 32 << 18;
+    var WRITE_EMIT_DRAIN = 64 << 18;
+    var WRITE_NEXT_TICK = 128 << 18;
+    var WRITE_WRITING = 256 << 18;
+    var WRITE_FINISHING = 512 << 18;
+    var WRITE_CORKED = 1024 << 18;
+    var WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING);
+    var WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY;
+    var WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING);
+    var WRITE_DRAINED = MAX ^ WRITE_UNDRAINED;
+    var WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED;
+    var WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK;
+    var WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING;
+    var WRITE_NOT_CORKED = MAX ^ WRITE_CORKED;
+    var ACTIVE = READ_ACTIVE | WRITE_ACTIVE;
+    var NOT_ACTIVE = MAX ^ ACTIVE;
+    var DONE = READ_DONE | WRITE_DONE;
+    var DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING;
+    var OPEN_STATUS = DESTROY_STATUS | OPENING;
+    var AUTO_DESTROY = DESTROY_STATUS | DONE;
+    var NON_PRIMARY = WRITE_NON_PRIMARY & READ_NON_PRIMARY;
+    var ACTIVE_OR_TICKING = WRITE_NEXT_TICK | READ_NEXT_TICK;
+    var TICKING = ACTIVE_OR_TICKING & NOT_ACTIVE;
+    var IS_OPENING = OPEN_STATUS | TICKING;
+    var READ_PRIMARY_STATUS = OPEN_STATUS | READ_ENDING | READ_DONE;
+    var READ_STATUS = OPEN_STATUS | READ_DONE | READ_QUEUED;
+    var READ_ENDING_STATUS = OPEN_STATUS | READ_ENDING | READ_QUEUED;
+    var READ_READABLE_STATUS = OPEN_STATUS | READ_EMIT_READABLE | READ_QUEUED | READ_EMITTED_READABLE;
+    var SHOULD_NOT_READ = OPEN_STATUS | READ_ACTIVE | READ_ENDING | READ_DONE | READ_NEEDS_PUSH | READ_READ_AHEAD;
+    var READ_BACKPRESSURE_STATUS = DESTROY_STATUS | READ_ENDING | READ_DONE;
+    var READ_UPDATE_SYNC_STATUS = READ_UPDATING | OPEN_STATUS | READ_NEXT_TICK | READ_PRIMARY;
+    var READ_NEXT_TICK_OR_OPENING = READ_NEXT_TICK | OPENING;
+    var WRITE_PRIMARY_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_DONE;
+    var WRITE_QUEUED_AND_UNDRAINED = WRITE_QUEUED | WRITE_UNDRAINED;
+    var WRITE_QUEUED_AND_ACTIVE = WRITE_QUEUED | WRITE_ACTIVE;
+    var WRITE_DRAIN_STATUS = WRITE_QUEUED | WRITE_UNDRAINED | OPEN_STATUS | WRITE_ACTIVE;
+    var WRITE_STATUS = OPEN_STATUS | WRITE_ACTIVE | WRITE_QUEUED | WRITE_CORKED;
+    var WRITE_PRIMARY_AND_ACTIVE = WRITE_PRIMARY | WRITE_ACTIVE;
+    var WRITE_ACTIVE_AND_WRITING = WRITE_ACTIVE | WRITE_WRITING;
+    var WRITE_FINISHING_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_QUEUED_AND_ACTIVE | WRITE_DONE;
+    var WRITE_BACKPRESSURE_STATUS = WRITE_UNDRAINED | DESTROY_STATUS | WRITE_FINISHING | WRITE_DONE;
+    var WRITE_UPDATE_SYNC_STATUS = WRITE_UPDATING | OPEN_STATUS | WRITE_NEXT_TICK | WRITE_PRIMARY;
+    var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
+    var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
+    var WritableState = class {
+      constructor(stream, { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}) {
+        this.stream = stream;
+        this.queue = new FIFO();
+        this.highWaterMark = highWaterMark;
+        this.buffered = 0;
+        this.error = null;
+        this.pipeline = null;
+        this.drains = null;
+        this.byteLength = byteLengthWritable || byteLength || defaultByteLength;
+        this.map = mapWritable || map;
+        this.afterWrite = afterWrite.bind(this);
+        this.afterUpdateNextTick = updateWriteNT.bind(this);
+      }
+      get ending() {
+        return (this.stream._duplexState & WRITE_FINISHING) !== 0;
+      }
+      get ended() {
+        return (this.stream._duplexState & WRITE_DONE) !== 0;
+      }
+      push(data) {
+        if ((this.stream._duplexState & WRITE_DROP_DATA) !== 0) return false;
+        if (this.map !== null) data = this.map(data);
+        this.buffered += this.byteLength(data);
+        this.queue.push(data);
+        if (this.buffered < this.highWaterMark) {
+          this.stream._duplexState |= WRITE_QUEUED;
+          return true;
+        }
+        this.stream._duplexState |= WRITE_QUEUED_AND_UNDRAINED;
+        return false;
+      }
+      shift() {
+        const data = this.queue.shift();
+        this.buffered -= this.byteLength(data);
+        if (this.buffered === 0) this.stream._duplexState &= WRITE_NOT_QUEUED;
+        return data;
+      }
+      end(data) {
+        if (typeof data === "function") {
+          this.stream.once("finish", data);
+        } else if (data !== void 0 && data !== null) {
+          this.push(data);
+        }
+        this.stream._duplexState = (this.stream._duplexState | WRITE_FINISHING) & WRITE_NON_PRIMARY;
+      }
+      autoBatch(data, cb) {
+        const buffer = [];
+        const stream = this.stream;
+        buffer.push(data);
+        while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
+          buffer.push(stream._writableState.shift());
+        }
+        if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null);
+        stream._writev(buffer, cb);
+      }
+      update() {
+        const stream = this.stream;
+        stream._duplexState |= WRITE_UPDATING;
+        do {
+          while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
+            const data = this.shift();
+            stream._duplexState |= WRITE_ACTIVE_AND_WRITING;
+            stream._write(data, this.afterWrite);
+          }
+          if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
+        } while (this.continueUpdate() === true);
+        stream._duplexState &= WRITE_NOT_UPDATING;
+      }
+      updateNonPrimary() {
+        const stream = this.stream;
+        if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
+          stream._duplexState = stream._duplexState | WRITE_ACTIVE;
+          stream._final(afterFinal.bind(this));
+          return;
+        }
+        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream._duplexState |= ACTIVE;
+            stream._destroy(afterDestroy.bind(this));
+          }
+          return;
+        }
+        if ((stream._duplexState & IS_OPENING) === OPENING) {
+          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+          stream._open(afterOpen.bind(this));
+        }
+      }
+      continueUpdate() {
+        if ((this.stream._duplexState & WRITE_NEXT_TICK) === 0) return false;
+        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
+        return true;
+      }
+      updateCallback() {
+        if ((this.stream._duplexState & WRITE_UPDATE_SYNC_STATUS) === WRITE_PRIMARY) {
+          this.update();
+        } else {
+          this.updateNextTick();
+        }
+      }
+      updateNextTick() {
+        if ((this.stream._duplexState & WRITE_NEXT_TICK) !== 0) return;
+        this.stream._duplexState |= WRITE_NEXT_TICK;
+        if ((this.stream._duplexState & WRITE_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+    };
+    var ReadableState = class {
+      constructor(stream, { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}) {
+        this.stream = stream;
+        this.queue = new FIFO();
+        this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark;
+        this.buffered = 0;
+        this.readAhead = highWaterMark > 0;
+        this.error = null;
+        this.pipeline = null;
+        this.byteLength = byteLengthReadable || byteLength || defaultByteLength;
+        this.map = mapReadable || map;
+        this.pipeTo = null;
+        this.afterRead = afterRead.bind(this);
+        this.afterUpdateNextTick = updateReadNT.bind(this);
+      }
+      get ending() {
+        return (this.stream._duplexState & READ_ENDING) !== 0;
+      }
+      get ended() {
+        return (this.stream._duplexState & READ_DONE) !== 0;
+      }
+      pipe(pipeTo, cb) {
+        if (this.pipeTo !== null) throw StreamError.BAD_ARGUMENT("Can only pipe to one destination");
+        if (typeof cb !== "function") cb = null;
+        this.stream._duplexState |= READ_PIPE_DRAINED;
+        this.pipeTo = pipeTo;
+        this.pipeline = new Pipeline(this.stream, pipeTo, cb);
+        if (cb) this.stream.on("error", noop);
+        if (isStreamx(pipeTo)) {
+          pipeTo._writableState.pipeline = this.pipeline;
+          if (cb) pipeTo.on("error", noop);
+          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
+        } else {
+          const onerror = this.pipeline.done.bind(this.pipeline, pipeTo);
+          const onclose = this.pipeline.done.bind(this.pipeline, pipeTo, null);
+          pipeTo.on("error", onerror);
+          pipeTo.on("close", onclose);
+          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
+        }
+        pipeTo.on("drain", afterDrain.bind(this));
+        this.stream.emit("piping", pipeTo);
+        pipeTo.emit("pipe", this.stream);
+      }
+      push(data) {
+        const stream = this.stream;
+        if (data === null) {
+          this.highWaterMark = 0;
+          stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
+          return false;
+        }
+        if (this.map !== null) {
+          data = this.map(data);
+          if (data === null) {
+            stream._duplexState &= READ_PUSHED;
+            return this.buffered < this.highWaterMark;
+          }
+        }
+        this.buffered += this.byteLength(data);
+        this.queue.push(data);
+        stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED;
+        return this.buffered < this.highWaterMark;
+      }
+      shift() {
+        const data = this.queue.shift();
+        this.buffered -= this.byteLength(data);
+        if (this.buffered === 0) {
+          this.stream._duplexState &= READ_NOT_QUEUED;
+        }
+        return data;
+      }
+      unshift(data) {
+        const pending = [this.map !== null ? this.map(data) : data];
+        while (this.buffered > 0) pending.push(this.shift());
+        for (let i = 0; i < pending.length - 1; i++) {
+          const data2 = pending[i];
+          this.buffered += this.byteLength(data2);
+          this.queue.push(data2);
+        }
+        this.push(pending[pending.length - 1]);
+      }
+      read() {
+        const stream = this.stream;
+        if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
+          const data = this.shift();
+          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+            stream._duplexState &= READ_PIPE_NOT_DRAINED;
+          }
+          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+            stream.emit("data", data);
+          }
+          return data;
+        }
+        if (this.readAhead === false) {
+          stream._duplexState |= READ_READ_AHEAD;
+          this.updateNextTick();
+        }
+        return null;
+      }
+      drain() {
+        const stream = this.stream;
+        while ((stream._duplexState & READ_STATUS) === READ_QUEUED && (stream._duplexState & READ_FLOWING) !== 0) {
+          const data = this.shift();
+          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+            stream._duplexState &= READ_PIPE_NOT_DRAINED;
+          }
+          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+            stream.emit("data", data);
+          }
+        }
+      }
+      update() {
+        const stream = this.stream;
+        stream._duplexState |= READ_UPDATING;
+        do {
+          this.drain();
+          while (this.buffered < this.highWaterMark && (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
+            stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
+            stream._read(this.afterRead);
+            this.drain();
+          }
+          if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
+            stream._duplexState |= READ_EMITTED_READABLE;
+            stream.emit("readable");
+          }
+          if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
+            this.updateNonPrimary();
+          }
+        } while (this.continueUpdate() === true);
+        stream._duplexState &= READ_NOT_UPDATING;
+      }
+      updateNonPrimary() {
+        const stream = this.stream;
+        if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
+          stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING;
+          stream.emit("end");
+          if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+            stream._duplexState |= DESTROYING;
+          }
+          if (this.pipeTo !== null) {
+            this.pipeTo.end();
+          }
+        }
+        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream._duplexState |= ACTIVE;
+            stream._destroy(afterDestroy.bind(this));
+          }
+          return;
+        }
+        if ((stream._duplexState & IS_OPENING) === OPENING) {
+          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+          stream._open(afterOpen.bind(this));
+        }
+      }
+      continueUpdate() {
+        if ((this.stream._duplexState & READ_NEXT_TICK) === 0) return false;
+        this.stream._duplexState &= READ_NOT_NEXT_TICK;
+        return true;
+      }
+      updateCallback() {
+        if ((this.stream._duplexState & READ_UPDATE_SYNC_STATUS) === READ_PRIMARY) {
+          this.update();
+        } else {
+          this.updateNextTick();
+        }
+      }
+      updateNextTickIfOpen() {
+        if ((this.stream._duplexState & READ_NEXT_TICK_OR_OPENING) !== 0) return;
+        this.stream._duplexState |= READ_NEXT_TICK;
+        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+      updateNextTick() {
+        if ((this.stream._duplexState & READ_NEXT_TICK) !== 0) return;
+        this.stream._duplexState |= READ_NEXT_TICK;
+        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+    };
+    var TransformState = class {
+      constructor(stream) {
+        this.data = null;
+        this.afterTransform = afterTransform.bind(stream);
+        this.afterFinal = null;
+      }
+    };
+    var Pipeline = class {
+      constructor(src, dst, cb) {
+        this.from = src;
+        this.to = dst;
+        this.afterPipe = cb;
+        this.error = null;
+        this.pipeToFinished = false;
+      }
+      finished() {
+        this.pipeToFinished = true;
+      }
+      done(stream, err) {
+        if (err) this.error = err;
+        if (stream === this.to) {
+          this.to = null;
+          if (this.from !== null) {
+            if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
+              this.from.destroy(this.error || StreamError.PREMATURE_CLOSE("Writable stream closed"));
+            }
+            return;
+          }
+        }
+        if (stream === this.from) {
+          this.from = null;
+          if (this.to !== null) {
+            if ((stream._duplexState & READ_DONE) === 0) {
+              this.to.destroy(this.error || StreamError.PREMATURE_CLOSE("Readable stream closed"));
+            }
+            return;
+          }
+        }
+        if (this.afterPipe !== null) this.afterPipe(this.error);
+        this.to = this.from = this.afterPipe = null;
+      }
+    };
+    function afterDrain() {
+      this.stream._duplexState |= READ_PIPE_DRAINED;
+      this.updateCallback();
+    }
+    function afterFinal(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      if ((stream._duplexState & DESTROY_STATUS) === 0) {
+        stream._duplexState |= WRITE_DONE;
+        stream.emit("finish");
+      }
+      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+        stream._duplexState |= DESTROYING;
+      }
+      stream._duplexState &= WRITE_NOT_FINISHING;
+      if ((stream._duplexState & WRITE_UPDATING) === 0) {
+        this.update();
+      } else {
+        this.updateNextTick();
+      }
+    }
+    function afterDestroy(err) {
+      const stream = this.stream;
+      if (!err && !StreamError.isStreamDestroyed(this.error)) err = this.error;
+      if (err) stream.emit("error", err);
+      stream._duplexState |= DESTROYED;
+      stream.emit("close");
+      const rs = stream._readableState;
+      const ws = stream._writableState;
+      if (rs !== null && rs.pipeline !== null) {
+        rs.pipeline.done(stream, err);
+      }
+      if (ws !== null) {
+        while (ws.drains !== null && ws.drains.length > 0) {
+          ws.drains.shift().resolve(false);
+        }
+        if (ws.pipeline !== null) {
+          ws.pipeline.done(stream, err);
+        }
+      }
+    }
+    function afterWrite(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      stream._duplexState &= WRITE_NOT_ACTIVE;
+      if (this.drains !== null) tickDrains(this.drains);
+      if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
+        stream._duplexState &= WRITE_DRAINED;
+        if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
+          stream.emit("drain");
+        }
+      }
+      this.updateCallback();
+    }
+    function afterRead(err) {
+      if (err) this.stream.destroy(err);
+      this.stream._duplexState &= READ_NOT_ACTIVE;
+      if (this.readAhead === false && (this.stream._duplexState & READ_RESUMED) === 0) {
+        this.stream._duplexState &= READ_NO_READ_AHEAD;
+      }
+      this.updateCallback();
+    }
+    function updateReadNT() {
+      if ((this.stream._duplexState & READ_UPDATING) === 0) {
+        this.stream._duplexState &= READ_NOT_NEXT_TICK;
+        this.update();
+      }
+    }
+    function updateWriteNT() {
+      if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
+        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
+        this.update();
+      }
+    }
+    function tickDrains(drains) {
+      for (let i = 0; i < drains.length; i++) {
+        if (--drains[i].writes === 0) {
+          drains.shift().resolve(true);
+          i--;
+        }
+      }
+    }
+    function afterOpen(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      if ((stream._duplexState & DESTROYING) === 0) {
+        if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
+          stream._duplexState |= READ_PRIMARY;
+        }
+        if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
+          stream._duplexState |= WRITE_PRIMARY;
+        }
+        stream.emit("open");
+      }
+      stream._duplexState &= NOT_ACTIVE;
+      if (stream._writableState !== null) {
+        stream._writableState.updateCallback();
+      }
+      if (stream._readableState !== null) {
+        stream._readableState.updateCallback();
+      }
+    }
+    function afterTransform(err, data) {
+      if (data !== void 0 && data !== null) this.push(data);
+      this._writableState.afterWrite(err);
+    }
+    function newListener(name) {
+      if (this._readableState !== null) {
+        if (name === "data") {
+          this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD;
+          this._readableState.updateNextTick();
+        }
+        if (name === "readable") {
+          this._duplexState |= READ_EMIT_READABLE;
+          this._readableState.updateNextTick();
+        }
+      }
+      if (this._writableState !== null) {
+        if (name === "drain") {
+          this._duplexState |= WRITE_EMIT_DRAIN;
+          this._writableState.updateNextTick();
+        }
+      }
+    }
+    var Stream = class extends EventEmitter {
+      constructor(opts) {
+        super();
+        this._duplexState = 0;
+        this._readableState = null;
+        this._writableState = null;
+        if (opts) {
+          if (opts.open) this._open = opts.open;
+          if (opts.destroy) this._destroy = opts.destroy;
+          if (opts.predestroy) this._predestroy = opts.predestroy;
+          if (opts.signal) opts.signal.addEventListener("abort", abort.bind(this));
+        }
+        this.on("newListener", newListener);
+      }
+      _open(cb) {
+        cb(null);
+      }
+      _destroy(cb) {
+        cb(null);
+      }
+      _predestroy() {
+      }
+      get readable() {
+        return this._readableState !== null ? true : void 0;
+      }
+      get writable() {
+        return this._writableState !== null ? true : void 0;
+      }
+      get destroyed() {
+        return (this._duplexState & DESTROYED) !== 0;
+      }
+      get destroying() {
+        return (this._duplexState & DESTROY_STATUS) !== 0;
+      }
+      destroy(err) {
+        if ((this._duplexState & DESTROY_STATUS) === 0) {
+          if (!err) err = StreamError.STREAM_DESTROYED();
+          this._duplexState = (this._duplexState | DESTROYING) & NON_PRIMARY;
+          if (this._readableState !== null) {
+            this._readableState.highWaterMark = 0;
+            this._readableState.error = err;
+          }
+          if (this._writableState !== null) {
+            this._writableState.highWaterMark = 0;
+            this._writableState.error = err;
+          }
+          this._duplexState |= PREDESTROYING;
+          this._predestroy();
+          this._duplexState &= NOT_PREDESTROYING;
+          if (this._readableState !== null) {
+            this._readableState.updateNextTick();
+          }
+          if (this._writableState !== null) {
+            this._writableState.updateNextTick();
+          }
+        }
+      }
+    };
+    var Readable2 = class _Readable extends Stream {
+      constructor(opts) {
+        super(opts);
+        this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
+        this._readableState = new ReadableState(this, opts);
+        if (opts) {
+          if (this._readableState.readAhead === false) this._duplexState &= READ_NO_READ_AHEAD;
+          if (opts.read) this._read = opts.read;
+          if (opts.eagerOpen) this._readableState.updateNextTick();
+          if (opts.encoding) this.setEncoding(opts.encoding);
+        }
+      }
+      static deferred(fn, opts) {
+        const out = new PassThrough2(opts);
+        fn().then((src) => {
+          if (src === null) return out.end();
+          if (out.destroying) return;
+          pipeline2(src, out, noop);
+        }).catch((err) => out.destroy(err));
+        return out;
+      }
+      setEncoding(encoding) {
+        const dec = new TextDecoder2(encoding);
+        const map = this._readableState.map || echo;
+        this._readableState.map = mapOrSkip;
+        return this;
+        function mapOrSkip(data) {
+          const next = dec.push(data);
+          return next === "" && (data.byteLength !== 0 || dec.remaining > 0) ? null : map(next);
+        }
+      }
+      _read(cb) {
+        cb(null);
+      }
+      pipe(dest, cb) {
+        this._readableState.updateNextTick();
+        this._readableState.pipe(dest, cb);
+        return dest;
+      }
+      read() {
+        this._readableState.updateNextTick();
+        return this._readableState.read();
+      }
+      push(data) {
+        this._readableState.updateNextTickIfOpen();
+        return this._readableState.push(data);
+      }
+      unshift(data) {
+        this._readableState.updateNextTickIfOpen();
+        return this._readableState.unshift(data);
+      }
+      resume() {
+        this._duplexState |= READ_RESUMED_READ_AHEAD;
+        this._readableState.updateNextTick();
+        return this;
+      }
+      pause() {
+        this._duplexState &= this._readableState.readAhead === false ? READ_PAUSED_NO_READ_AHEAD : READ_PAUSED;
+        return this;
+      }
+      static _fromAsyncIterator(ite, opts) {
+        let destroy;
+        const rs = new _Readable({
+          ...opts,
+          read(cb) {
+            ite.next().then(push).then(cb.bind(null, null)).catch(cb);
+          },
+          predestroy() {
+            destroy = ite.return();
+          },
+          destroy(cb) {
+            if (!destroy) return cb(null);
+            destroy.then(cb.bind(null, null)).catch(cb);
+          }
+        });
+        return rs;
+        function push(data) {
+          if (data.done) rs.push(null);
+          else rs.push(data.value);
+        }
+      }
+      static from(data, opts) {
+        if (isReadStreamx(data)) return data;
+        if (data[asyncIterator]) return this._fromAsyncIterator(data[asyncIterator](), opts);
+        if (!Array.isArray(data)) data = data === void 0 ? [] : [data];
+        let i = 0;
+        return new _Readable({
+          ...opts,
+          read(cb) {
+            this.push(i === data.length ? null : data[i++]);
+            cb(null);
+          }
+        });
+      }
+      static isBackpressured(rs) {
+        return (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs._readableState.buffered >= rs._readableState.highWaterMark;
+      }
+      static isPaused(rs) {
+        return (rs._duplexState & READ_RESUMED) === 0;
+      }
+      [asyncIterator]() {
+        const stream = this;
+        let error = null;
+        let promiseResolve = null;
+        let promiseReject = null;
+        this.on("error", (err) => {
+          error = err;
+        });
+        this.on("readable", onreadable);
+        this.on("close", onclose);
+        return {
+          [asyncIterator]() {
+            return this;
+          },
+          next() {
+            return new Promise(function(resolve8, reject) {
+              promiseResolve = resolve8;
+              promiseReject = reject;
+              const data = stream.read();
+              if (data !== null) ondata(data);
+              else if ((stream._duplexState & DESTROYED) !== 0) ondata(null);
+            });
+          },
+          return() {
+            return destroy(null);
+          },
+          throw(err) {
+            return destroy(err);
+          }
+        };
+        function onreadable() {
+          if (promiseResolve !== null) ondata(stream.read());
+        }
+        function onclose() {
+          if (promiseResolve !== null) ondata(null);
+        }
+        function ondata(data) {
+          if (promiseReject === null) return;
+          if (error) {
+            promiseReject(error);
+          } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
+            promiseReject(StreamError.STREAM_DESTROYED());
+          } else {
+            promiseResolve({ value: data, done: data === null });
+          }
+          promiseReject = promiseResolve = null;
+        }
+        function destroy(err) {
+          stream.destroy(err);
+          return new Promise((resolve8, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve8({ value: void 0, done: true });
+            stream.once("close", function() {
+              if (err) reject(err);
+              else resolve8({ value: void 0, done: true });
+            });
+          });
+        }
+      }
+    };
+    var Writable = class extends Stream {
+      constructor(opts) {
+        super(opts);
+        this._duplexState |= OPENING | READ_DONE;
+        this._writableState = new WritableState(this, opts);
+        if (opts) {
+          if (opts.writev) this._writev = opts.writev;
+          if (opts.write) this._write = opts.write;
+          if (opts.final) this._final = opts.final;
+          if (opts.eagerOpen) this._writableState.updateNextTick();
+        }
+      }
+      cork() {
+        this._duplexState |= WRITE_CORKED;
+      }
+      uncork() {
+        this._duplexState &= WRITE_NOT_CORKED;
+        this._writableState.updateNextTick();
+      }
+      _writev(batch, cb) {
+        cb(null);
+      }
+      _write(data, cb) {
+        this._writableState.autoBatch(data, cb);
+      }
+      _final(cb) {
+        cb(null);
+      }
+      static isBackpressured(ws) {
+        return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
+      }
+      static drained(ws) {
+        if (ws.destroyed) return Promise.resolve(false);
+        const state = ws._writableState;
+        const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length;
+        const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
+        if (writes === 0) return Promise.resolve(true);
+        if (state.drains === null) state.drains = [];
+        return new Promise((resolve8) => {
+          state.drains.push({ writes, resolve: resolve8 });
+        });
+      }
+      write(data) {
+        this._writableState.updateNextTick();
+        return this._writableState.push(data);
+      }
+      end(data) {
+        this._writableState.updateNextTick();
+        this._writableState.end(data);
+        return this;
+      }
+    };
+    var Duplex = class extends Readable2 {
+      // and Writable
+      constructor(opts) {
+        super(opts);
+        this._duplexState = OPENING | this._duplexState & READ_READ_AHEAD;
+        this._writableState = new WritableState(this, opts);
+        if (opts) {
+          if (opts.writev) this._writev = opts.writev;
+          if (opts.write) this._write = opts.write;
+          if (opts.final) this._final = opts.final;
+        }
+      }
+      cork() {
+        this._duplexState |= WRITE_CORKED;
+      }
+      uncork() {
+        this._duplexState &= WRITE_NOT_CORKED;
+        this._writableState.updateNextTick();
+      }
+      _writev(batch, cb) {
+        cb(null);
+      }
+      _write(data, cb) {
+        this._writableState.autoBatch(data, cb);
+      }
+      _final(cb) {
+        cb(null);
+      }
+      write(data) {
+        this._writableState.updateNextTick();
+        return this._writableState.push(data);
+      }
+      end(data) {
+        this._writableState.updateNextTick();
+        this._writableState.end(data);
+        return this;
+      }
+    };
+    var Transform = class extends Duplex {
+      constructor(opts) {
+        super(opts);
+        this._transformState = new TransformState(this);
+        if (opts) {
+          if (opts.transform) this._transform = opts.transform;
+          if (opts.flush) this._flush = opts.flush;
+        }
+      }
+      _write(data, cb) {
+        if (this._readableState.buffered >= this._readableState.highWaterMark) {
+          this._transformState.data = data;
+        } else {
+          this._transform(data, this._transformState.afterTransform);
+        }
+      }
+      _read(cb) {
+        if (this._transformState.data !== null) {
+          const data = this._transformState.data;
+          this._transformState.data = null;
+          cb(null);
+          this._transform(data, this._transformState.afterTransform);
+        } else {
+          cb(null);
+        }
+      }
+      destroy(err) {
+        super.destroy(err);
+        if (this._transformState.data !== null) {
+          this._transformState.data = null;
+          this._transformState.afterTransform();
+        }
+      }
+      _transform(data, cb) {
+        cb(null, data);
+      }
+      _flush(cb) {
+        cb(null);
+      }
+      _final(cb) {
+        this._transformState.afterFinal = cb;
+        this._flush(transformAfterFlush.bind(this));
+      }
+    };
+    var PassThrough2 = class extends Transform {
+    };
+    function transformAfterFlush(err, data) {
+      const cb = this._transformState.afterFinal;
+      if (err) return cb(err);
+      if (data !== null && data !== void 0) this.push(data);
+      this.push(null);
+      cb(null);
+    }
+    function pipelinePromise(...streams) {
+      return new Promise((resolve8, reject) => {
+        return pipeline2(...streams, (err) => {
+          if (err) return reject(err);
+          resolve8();
+        });
+      });
+    }
+    function pipeline2(stream, ...streams) {
+      const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
+      const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
+      if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
+      let src = all[0];
+      let dest = null;
+      let error = null;
+      for (let i = 1; i < all.length; i++) {
+        dest = all[i];
+        if (isStreamx(src)) {
+          src.pipe(dest, onerror);
+        } else {
+          errorHandle(src, true, i > 1, onerror);
+          src.pipe(dest);
+        }
+        src = dest;
+      }
+      if (done) {
+        let fin = false;
+        const autoDestroy = isStreamx(dest) || !!(dest._writableState && dest._writableState.autoDestroy);
+        dest.on("error", (err) => {
+          if (error === null) error = err;
+        });
+        dest.on("finish", () => {
+          fin = true;
+          if (!autoDestroy) done(error);
+        });
+        if (autoDestroy) {
+          dest.on("close", () => done(error || (fin ? null : StreamError.PREMATURE_CLOSE())));
+        }
+      }
+      return dest;
+      function errorHandle(s, rd, wr, onerror2) {
+        s.on("error", onerror2);
+        s.on("close", onclose);
+        function onclose() {
+          if (rd && s._readableState && !s._readableState.ended) {
+            return onerror2(StreamError.PREMATURE_CLOSE());
+          }
+          if (wr && s._writableState && !s._writableState.ended) {
+            return onerror2(StreamError.PREMATURE_CLOSE());
+          }
+        }
+      }
+      function onerror(err) {
+        if (!err || error) return;
+        error = err;
+        for (const s of all) {
+          s.destroy(err);
+        }
+      }
+    }
+    function echo(s) {
+      return s;
+    }
+    function isStream(stream) {
+      return !!stream._readableState || !!stream._writableState;
+    }
+    function isStreamx(stream) {
+      return typeof stream._duplexState === "number" && isStream(stream);
+    }
+    function isEnding(stream) {
+      return !!stream._readableState && stream._readableState.ending;
+    }
+    function isEnded(stream) {
+      return !!stream._readableState && stream._readableState.ended;
+    }
+    function isFinishing(stream) {
+      return !!stream._writableState && stream._writableState.ending;
+    }
+    function isFinished(stream) {
+      return !!stream._writableState && stream._writableState.ended;
+    }
+    function getStreamError(stream, opts = {}) {
+      const err = stream._readableState && stream._readableState.error || stream._writableState && stream._writableState.error;
+      return !opts.all && StreamError.isStreamDestroyed(err) ? null : err;
+    }
+    function isReadStreamx(stream) {
+      return isStreamx(stream) && stream.readable;
+    }
+    function isDisturbed(stream) {
+      return (stream._duplexState & OPENING) !== OPENING || (stream._duplexState & DESTROYING) === DESTROYING || (stream._duplexState & ACTIVE_OR_TICKING) !== 0;
+    }
+    function isTypedArray(data) {
+      return typeof data === "object" && data !== null && typeof data.byteLength === "number";
+    }
+    function defaultByteLength(data) {
+      return isTypedArray(data) ? data.byteLength : 1024;
+    }
+    function noop() {
+    }
+    function abort() {
+      this.destroy(StreamError.ABORTED());
+    }
+    function isWritev(s) {
+      return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
+    }
+    module.exports = {
+      pipeline: pipeline2,
+      pipelinePromise,
+      isStream,
+      isStreamx,
+      isEnding,
+      isEnded,
+      isFinishing,
+      isFinished,
+      isDisturbed,
+      getStreamError,
+      Stream,
+      Writable,
+      Readable: Readable2,
+      Duplex,
+      Transform,
+      // Export PassThrough for compatibility with Node.js core's stream module
+      PassThrough: PassThrough2
+    };
+  }
+});
+
+// node_modules/tar-stream/headers.js
+var require_headers = __commonJS({
+  "node_modules/tar-stream/headers.js"(exports) {
+    var b4a = require_b4a();
+    var ZEROS = "0000000000000000000";
+    var SEVENS = "7777777777777777777";
+    var ZERO_OFFSET = "0".charCodeAt(0);
+    var USTAR_MAGIC = b4a.from([117, 115, 116, 97, 114, 0]);
+    var USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET]);
+    var GNU_MAGIC = b4a.from([117, 115, 116, 97, 114, 32]);
+    var GNU_VER = b4a.from([32, 0]);
+    var MASK = 4095;
+    var MAGIC_OFFSET = 257;
+    var VERSION_OFFSET = 263;
+    exports.decodeLongPath = function decodeLongPath(buf, encoding) {
+      return decodeStr(buf, 0, buf.length, encoding);
+    };
+    exports.encodePax = function encodePax(opts) {
+      let result2 = "";
+      if (opts.name) result2 += addLength(" path=" + opts.name + "\n");
+      if (opts.linkname) result2 += addLength(" linkpath=" + opts.linkname + "\n");
+      const pax = opts.pax;
+      if (pax) {
+        for (const key in pax) {
+          result2 += addLength(" " + key + "=" + pax[key] + "\n");
+        }
+      }
+      return b4a.from(result2);
+    };
+    exports.decodePax = function decodePax(buf) {
+      const result2 = {};
+      while (buf.length) {
+        let i = 0;
+        while (i < buf.length && buf[i] !== 32) i++;
+        const len = parseInt(b4a.toString(buf.subarray(0, i)), 10);
+        if (!len) return result2;
+        const b = b4a.toString(buf.subarray(i + 1, len - 1));
+        const keyIndex = b.indexOf("=");
+        if (keyIndex === -1) return result2;
+        result2[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
+        buf = buf.subarray(len);
+      }
+      return result2;
+    };
+    exports.encode = function encode2(opts) {
+      const buf = b4a.alloc(512);
+      let name = opts.name;
+      let prefix = "";
+      if (opts.typeflag === 5 && name[name.length - 1] !== "/") name += "/";
+      if (b4a.byteLength(name) !== name.length) return null;
+      while (b4a.byteLength(name) > 100) {
+        const i = name.indexOf("/");
+        if (i === -1) return null;
+        prefix += prefix ? "/" + name.slice(0, i) : name.slice(0, i);
+        name = name.slice(i + 1);
+      }
+      if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null;
+      if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
+      b4a.write(buf, name);
+      b4a.write(buf, encodeOct(opts.mode & MASK, 6), 100);
+      b4a.write(buf, encodeOct(opts.uid, 6), 108);
+      b4a.write(buf, encodeOct(opts.gid, 6), 116);
+      encodeSize(opts.size, buf, 124);
+      b4a.write(buf, encodeOct(opts.mtime.getTime() / 1e3 | 0, 11), 136);
+      buf[156] = ZERO_OFFSET + toTypeflag(opts.type);
+      if (opts.linkname) b4a.write(buf, opts.linkname, 157);
+      b4a.copy(USTAR_MAGIC, buf, MAGIC_OFFSET);
+      b4a.copy(USTAR_VER, buf, VERSION_OFFSET);
+      if (opts.uname) b4a.write(buf, opts.uname, 265);
+      if (opts.gname) b4a.write(buf, opts.gname, 297);
+      b4a.write(buf, encodeOct(opts.devmajor || 0, 6), 329);
+      b4a.write(buf, encodeOct(opts.devminor || 0, 6), 337);
+      if (prefix) b4a.write(buf, prefix, 345);
+      b4a.write(buf, encodeOct(cksum(buf), 6), 148);
+      return buf;
+    };
+    exports.decode = function decode(buf, filenameEncoding, allowUnknownFormat) {
+      let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
+      let name = decodeStr(buf, 0, 100, filenameEncoding);
+      const mode = decodeOct(buf, 100, 8);
+      const uid = decodeOct(buf, 108, 8);
+      const gid = decodeOct(buf, 116, 8);
+      const size = decodeOct(buf, 124, 12);
+      const mtime = decodeOct(buf, 136, 12);
+      const type = toType(typeflag);
+      const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
+      const uname = decodeStr(buf, 265, 32);
+      const gname = decodeStr(buf, 297, 32);
+      const devmajor = decodeOct(buf, 329, 8);
+      const devminor = decodeOct(buf, 337, 8);
+      const c = cksum(buf);
+      if (c === 8 * 32) return null;
+      if (c !== decodeOct(buf, 148, 8)) throw new Error("Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?");
+      if (isUSTAR(buf)) {
+        if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name;
+      } else if (isGNU(buf)) {
+      } else {
+        if (!allowUnknownFormat) {
+          throw new Error("Invalid tar header: unknown format.");
+        }
+      }
+      if (typeflag === 0 && name && name[name.length - 1] === "/") typeflag = 5;
+      return {
+        name,
+        mode,
+        uid,
+        gid,
+        size,
+        byteOffset: 0,
+        mtime: new Date(1e3 * mtime),
+        type,
+        linkname,
+        uname,
+        gname,
+        devmajor,
+        devminor,
+        pax: null
+      };
+    };
+    function isUSTAR(buf) {
+      return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6));
+    }
+    function isGNU(buf) {
+      return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) && b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2));
+    }
+    function clamp(index, len, defaultValue) {
+      if (typeof index !== "number") return defaultValue;
+      index = ~~index;
+      if (index >= len) return len;
+      if (index >= 0) return index;
+      index += len;
+      if (index >= 0) return index;
+      return 0;
+    }
+    function toType(flag) {
+      switch (flag) {
+        case 0:
+          return "file";
+        case 1:
+          return "link";
+        case 2:
+          return "symlink";
+        case 3:
+          return "character-device";
+        case 4:
+          return "block-device";
+        case 5:
+          return "directory";
+        case 6:
+          return "fifo";
+        case 7:
+          return "contiguous-file";
+        case 72:
+          return "pax-header";
+        case 55:
+          return "pax-global-header";
+        case 27:
+          return "gnu-long-link-path";
+        case 28:
+        case 30:
+          return "gnu-long-path";
+      }
+      return null;
+    }
+    function toTypeflag(flag) {
+      switch (flag) {
+        case "file":
+          return 0;
+        case "link":
+          return 1;
+        case "symlink":
+          return 2;
+        case "character-device":
+          return 3;
+        case "block-device":
+          return 4;
+        case "directory":
+          return 5;
+        case "fifo":
+          return 6;
+        case "contiguous-file":
+          return 7;
+        case "pax-header":
+          return 72;
+      }
+      return 0;
+    }
+    function indexOf(block, num, offset, end) {
+      for (; offset < end; offset++) {
+        if (block[offset] === num) return offset;
+      }
+      return end;
+    }
+    function cksum(block) {
+      let sum = 8 * 32;
+      for (let i = 0; i < 148; i++) sum += block[i];
+      for (let j = 156; j < 512; j++) sum += block[j];
+      return sum;
+    }
+    function encodeOct(val, n) {
+      val = val.toString(8);
+      if (val.length > n) return SEVENS.slice(0, n) + " ";
+      return ZEROS.slice(0, n - val.length) + val + " ";
+    }
+    function encodeSizeBin(num, buf, off) {
+      buf[off] = 128;
+      for (let i = 11; i > 0; i--) {
+        buf[off + i] = num & 255;
+        num = Math.floor(num / 256);
+      }
+    }
+    function encodeSize(num, buf, off) {
+      if (num.toString(8).length > 11) {
+        encodeSizeBin(num, buf, off);
+      } else {
+        b4a.write(buf, encodeOct(num, 11), off);
+      }
+    }
+    function parse256(buf) {
+      let positive;
+      if (buf[0] === 128) positive = true;
+      else if (buf[0] === 255) positive = false;
+      else return null;
+      const tuple = [];
+      let i;
+      for (i = buf.length - 1; i > 0; i--) {
+        const byte = buf[i];
+        if (positive) tuple.push(byte);
+        else tuple.push(255 - byte);
+      }
+      let sum = 0;
+      const l = tuple.length;
+      for (i = 0; i < l; i++) {
+        sum += tuple[i] * Math.pow(256, i);
+      }
+      return positive ? sum : -1 * sum;
+    }
+    function decodeOct(val, offset, length) {
+      val = val.subarray(offset, offset + length);
+      offset = 0;
+      if (val[offset] & 128) {
+        return parse256(val);
+      } else {
+        while (offset < val.length && val[offset] === 32) offset++;
+        const end = clamp(indexOf(val, 32, offset, val.length), val.length, val.length);
+        while (offset < end && val[offset] === 0) offset++;
+        if (end === offset) return 0;
+        return parseInt(b4a.toString(val.subarray(offset, end)), 8);
+      }
+    }
+    function decodeStr(val, offset, length, encoding) {
+      return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding);
+    }
+    function addLength(str2) {
+      const len = b4a.byteLength(str2);
+      let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
+      if (len + digits >= Math.pow(10, digits)) digits++;
+      return len + digits + str2;
+    }
+  }
+});
+
+// node_modules/tar-stream/extract.js
+var require_extract = __commonJS({
+  "node_modules/tar-stream/extract.js"(exports, module) {
+    var { Writable, Readable: Readable2, getStreamError } = require_streamx();
+    var FIFO = require_fast_fifo();
+    var b4a = require_b4a();
+    var headers = require_headers();
+    var EMPTY2 = b4a.alloc(0);
+    var MAX_HEADER_SIZE = 4 * 1024 * 1024;
+    var BufferList = class {
+      constructor() {
+        this.buffered = 0;
+        this.shifted = 0;
+        this.queue = new FIFO();
+        this._offset = 0;
+      }
+      push(buffer) {
+        this.buffered += buffer.byteLength;
+        this.queue.push(buffer);
+      }
+      shiftFirst(size) {
+        return this.buffered === 0 ? null : this._next(size);
+      }
+      shift(size) {
+        if (size > this.buffered) return null;
+        if (size === 0) return EMPTY2;
+        let chunk = this._next(size);
+        if (size === chunk.byteLength) return chunk;
+        const chunks = [chunk];
+        while ((size -= chunk.byteLength) > 0) {
+          chunk = this._next(size);
+          chunks.push(chunk);
+        }
+        return b4a.concat(chunks);
+      }
+      _next(size) {
+        const buf = this.queue.peek();
+        const rem = buf.byteLength - this._offset;
+        if (size >= rem) {
+          const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
+          this.queue.shift();
+          this._offset = 0;
+          this.buffered -= rem;
+          this.shifted += rem;
+          return sub;
+        }
+        this.buffered -= size;
+        this.shifted += size;
+        return buf.subarray(this._offset, this._offset += size);
+      }
+    };
+    var Source = class extends Readable2 {
+      constructor(self, header, offset) {
+        super();
+        this.header = header;
+        this.offset = offset;
+        this._parent = self;
+      }
+      _read(cb) {
+        if (this.header.size === 0) {
+          this.push(null);
+        }
+        if (this._parent._stream === this) {
+          this._parent._update();
+        }
+        cb(null);
+      }
+      _predestroy() {
+        this._parent.destroy(getStreamError(this));
+      }
+      _detach() {
+        if (this._parent._stream === this) {
+          this._parent._stream = null;
+          this._parent._missing = overflow(this.header.size);
+          this._parent._update();
+        }
+      }
+      _destroy(cb) {
+        this._detach();
+        cb(null);
+      }
+    };
+    var Extract = class extends Writable {
+      constructor(opts) {
+        super(opts);
+        if (!opts) opts = {};
+        this._buffer = new BufferList();
+        this._offset = 0;
+        this._header = null;
+        this._stream = null;
+        this._missing = 0;
+        this._longHeader = false;
+        this._callback = noop;
+        this._locked = false;
+        this._finished = false;
+        this._pax = null;
+        this._paxGlobal = null;
+        this._gnuLongPath = null;
+        this._gnuLongLinkPath = null;
+        this._filenameEncoding = opts.filenameEncoding || "utf-8";
+        this._allowUnknownFormat = !!opts.allowUnknownFormat;
+        this._unlockBound = this._unlock.bind(this);
+      }
+      _unlock(err) {
+        this._locked = false;
+        if (err) {
+          this.destroy(err);
+          this._continueWrite(err);
+          return;
+        }
+        this._update();
+      }
+      _consumeHeader() {
+        if (this._locked) return false;
+        this._offset = this._buffer.shifted;
+        try {
+          this._header = headers.decode(this._buffer.shift(512), this._filenameEncoding, this._allowUnknownFormat);
+        } catch (err) {
+          this._continueWrite(err);
+          return false;
+        }
+        if (!this._header) return true;
+        this._header.byteOffset = this._buffer.shifted;
+        switch (this._header.type) {
+          case "gnu-long-path":
+          case "gnu-long-link-path":
+          case "pax-global-header":
+          case "pax-header":
+            this._longHeader = true;
+            this._missing = this._header.size;
+            if (this._missing > MAX_HEADER_SIZE) {
+              this._continueWrite(new Error("Header exceeds max size"));
+              return false;
+            }
+            return true;
+        }
+        this._locked = true;
+        this._applyLongHeaders();
+        if (!(this._header.size >= 0)) {
+          this._continueWrite(new Error("Invalid header"));
+          return false;
+        }
+        if (this._header.size === 0 || this._header.type === "directory") {
+          this.emit("entry", this._header, this._createStream(), this._unlockBound);
+          return true;
+        }
+        this._stream = this._createStream();
+        this._missing = this._header.size;
+        this.emit("entry", this._header, this._stream, this._unlockBound);
+        return true;
+      }
+      _applyLongHeaders() {
+        if (this._gnuLongPath) {
+          this._header.name = this._gnuLongPath;
+          this._gnuLongPath = null;
+        }
+        if (this._gnuLongLinkPath) {
+          this._header.linkname = this._gnuLongLinkPath;
+          this._gnuLongLinkPath = null;
+        }
+        if (this._pax) {
+          if (this._pax.path) this._header.name = this._pax.path;
+          if (this._pax.linkpath) this._header.linkname = this._pax.linkpath;
+          if (this._pax.size) this._header.size = parseInt(this._pax.size, 10);
+          this._header.pax = this._pax;
+          this._pax = null;
+        }
+      }
+      _decodeLongHeader(buf) {
+        switch (this._header.type) {
+          case "gnu-long-path":
+            this._gnuLongPath = headers.decodeLongPath(buf, this._filenameEncoding);
+            break;
+          case "gnu-long-link-path":
+            this._gnuLongLinkPath = headers.decodeLongPath(buf, this._filenameEncoding);
+            break;
+          case "pax-global-header":
+            this._paxGlobal = headers.decodePax(buf);
+            break;
+          case "pax-header":
+            this._pax = this._paxGlobal === null ? headers.decodePax(buf) : Object.assign({}, this._paxGlobal, headers.decodePax(buf));
+            break;
+        }
+      }
+      _consumeLongHeader() {
+        this._longHeader = false;
+        this._missing = overflow(this._header.size);
+        const buf = this._buffer.shift(this._header.size);
+        try {
+          this._decodeLongHeader(buf);
+        } catch (err) {
+          this._continueWrite(err);
+          return false;
+        }
+        return true;
+      }
+      _consumeStream() {
+        const buf = this._buffer.shiftFirst(this._missing);
+        if (buf === null) return false;
+        this._missing -= buf.byteLength;
+        const drained = this._stream.push(buf);
+        if (this._missing === 0) {
+          this._stream.push(null);
+          if (drained) this._stream._detach();
+          return drained && this._locked === false;
+        }
+        return drained;
+      }
+      _createStream() {
+        return new Source(this, this._header, this._offset);
+      }
+      _update() {
+        while (this._buffer.buffered > 0 && !this.destroying) {
+          if (this._missing > 0) {
+            if (this._stream !== null) {
+              if (this._consumeStream() === false) return;
+              continue;
+            }
+            if (this._longHeader === true) {
+              if (this._missing > this._buffer.buffered) break;
+              if (this._consumeLongHeader() === false) return false;
+              continue;
+            }
+            const ignore2 = this._buffer.shiftFirst(this._missing);
+            if (ignore2 !== null) this._missing -= ignore2.byteLength;
+            continue;
+          }
+          if (this._buffer.buffered < 512) break;
+          if (this._stream !== null || this._consumeHeader() === false) return;
+        }
+        this._continueWrite(null);
+      }
+      _continueWrite(err) {
+        const cb = this._callback;
+        this._callback = noop;
+        cb(err);
+      }
+      _write(data, cb) {
+        this._callback = cb;
+        this._buffer.push(data);
+        this._update();
+      }
+      _final(cb) {
+        this._finished = this._missing === 0 && this._buffer.buffered === 0;
+        cb(this._finished ? null : new Error("Unexpected end of data"));
+      }
+      _predestroy() {
+        this._continueWrite(null);
+      }
+      _destroy(cb) {
+        if (this._stream) this._stream.destroy(getStreamError(this));
+        cb(null);
+      }
+      [Symbol.asyncIterator]() {
+        let error = null;
+        let promiseResolve = null;
+        let promiseReject = null;
+        let entryStream = null;
+        let entryCallback = null;
+        const extract = this;
+        this.on("entry", onentry);
+        this.on("error", (err) => {
+          error = err;
+        });
+        this.on("close", onclose);
+        return {
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+          next() {
+            return new Promise(onnext);
+          },
+          return() {
+            return destroy(null);
+          },
+          throw(err) {
+            return destroy(err);
+          }
+        };
+        function consumeCallback(err) {
+          if (!entryCallback) return;
+          const cb = entryCallback;
+          entryCallback = null;
+          cb(err);
+        }
+        function onnext(resolve8, reject) {
+          if (error) {
+            return reject(error);
+          }
+          if (entryStream) {
+            resolve8({ value: entryStream, done: false });
+            entryStream = null;
+            return;
+          }
+          promiseResolve = resolve8;
+          promiseReject = reject;
+          consumeCallback(null);
+          if (extract._finished && promiseResolve) {
+            promiseResolve({ value: void 0, done: true });
+            promiseResolve = promiseReject = null;
+          }
+        }
+        function onentry(header, stream, callback) {
+          entryCallback = callback;
+          stream.on("error", noop);
+          if (promiseResolve) {
+            promiseResolve({ value: stream, done: false });
+            promiseResolve = promiseReject = null;
+          } else {
+            entryStream = stream;
+          }
+        }
+        function onclose() {
+          consumeCallback(error);
+          if (!promiseResolve) return;
+          if (error) promiseReject(error);
+          else promiseResolve({ value: void 0, done: true });
+          promiseResolve = promiseReject = null;
+        }
+        function destroy(err) {
+          extract.destroy(err);
+          consumeCallback(err);
+          return new Promise((resolve8, reject) => {
+            if (extract.destroyed) return resolve8({ value: void 0, done: true });
+            extract.once("close", function() {
+              if (err) reject(err);
+              else resolve8({ value: void 0, done: true });
+            });
+          });
+        }
+      }
+    };
+    module.exports = function extract(opts) {
+      return new Extract(opts);
+    };
+    function noop() {
+    }
+    function overflow(size) {
+      size &= 511;
+      return size && 512 - size;
+    }
+  }
+});
+
+// node_modules/tar-stream/constants.js
+var require_constants2 = __commonJS({
+  "node_modules/tar-stream/constants.js"(exports, module) {
+    var constants6 = {
+      // just for envs without fs
+      S_IFMT: 61440,
+      S_IFDIR: 16384,
+      S_IFCHR: 8192,
+      S_IFBLK: 24576,
+      S_IFIFO: 4096,
+      S_IFLNK: 40960
+    };
+    try {
+      module.exports = __require("fs").constants || constants6;
+    } catch {
+      module.exports = constants6;
+    }
+  }
+});
+
+// node_modules/tar-stream/pack.js
+var require_pack = __commonJS({
+  "node_modules/tar-stream/pack.js"(exports, module) {
+    var { Readable: Readable2, Writable, getStreamError } = require_streamx();
+    var b4a = require_b4a();
+    var constants6 = require_constants2();
+    var headers = require_headers();
+    var DMODE = 493;
+    var FMODE = 420;
+    var END_OF_TAR = b4a.alloc(1024);
+    var Sink = class extends Writable {
+      constructor(pack, header, callback) {
+        super({ mapWritable, eagerOpen: true });
+        this.written = 0;
+        this.header = header;
+        this._callback = callback;
+        this._linkname = null;
+        this._isLinkname = header.type === "symlink" && !header.linkname;
+        this._isVoid = header.type !== "file" && header.type !== "contiguous-file";
+        this._finished = false;
+        this._pack = pack;
+        this._openCallback = null;
+        if (this._pack._stream === null) this._pack._stream = this;
+        else this._pack._pending.push(this);
+      }
+      _open(cb) {
+        this._openCallback = cb;
+        if (this._pack._stream === this) this._continueOpen();
+      }
+      _continuePack(err) {
+        if (this._callback === null) return;
+        const callback = this._callback;
+        this._callback = null;
+        callback(err);
+      }
+      _continueOpen() {
+        if (this._pack._stream === null) this._pack._stream = this;
+        const cb = this._openCallback;
+        this._openCallback = null;
+        if (cb === null) return;
+        if (this._pack.destroying) return cb(new Error("pack stream destroyed"));
+        if (this._pack._finalized) return cb(new Error("pack stream is already finalized"));
+        this._pack._stream = this;
+        if (!this._isLinkname) {
+          this._pack._encode(this.header);
+        }
+        if (this._isVoid) {
+          this._finish();
+          this._continuePack(null);
+        }
+        cb(null);
+      }
+      _write(data, cb) {
+        if (this._isLinkname) {
+          this._linkname = this._linkname ? b4a.concat([this._linkname, data]) : data;
+          return cb(null);
+        }
+        if (this._isVoid) {
+          if (data.byteLength > 0) {
+            return cb(new Error("No body allowed for this entry"));
+          }
+          return cb();
+        }
+        this.written += data.byteLength;
+        if (this._pack.push(data)) return cb();
+        this._pack._drain = cb;
+      }
+      _finish() {
+        if (this._finished) return;
+        this._finished = true;
+        if (this._isLinkname) {
+          this.header.linkname = this._linkname ? b4a.toString(this._linkname, "utf-8") : "";
+          this._pack._encode(this.header);
+        }
+        overflow(this._pack, this.header.size);
+        this._pack._done(this);
+      }
+      _final(cb) {
+        if (this.written !== this.header.size) {
+          return cb(new Error("Size mismatch"));
+        }
+        this._finish();
+        cb(null);
+      }
+      _getError() {
+        return getStreamError(this) || new Error("tar entry destroyed");
+      }
+      _predestroy() {
+        this._pack.destroy(this._getError());
+      }
+      _destroy(cb) {
+        this._pack._done(this);
+        this._continuePack(this._finished ? null : this._getError());
+        cb();
+      }
+    };
+    var Pack = class extends Readable2 {
+      constructor(opts) {
+        super(opts);
+        this._drain = noop;
+        this._finalized = false;
+        this._finalizing = false;
+        this._pending = [];
+        this._stream = null;
+      }
+      entry(header, buffer, callback) {
+        if (this._finalized || this.destroying) throw new Error("already finalized or destroyed");
+        if (typeof buffer === "function") {
+          callback = buffer;
+          buffer = null;
+        }
+        if (!callback) callback = noop;
+        if (!header.size || header.type === "symlink") header.size = 0;
+        if (!header.type) header.type = modeToType(header.mode);
+        if (!header.mode) header.mode = header.type === "directory" ? DMODE : FMODE;
+        if (!header.uid) header.uid = 0;
+        if (!header.gid) header.gid = 0;
+        if (!header.mtime) header.mtime = /* @__PURE__ */ new Date();
+        if (typeof buffer === "string") buffer = b4a.from(buffer);
+        const sink = new Sink(this, header, callback);
+        if (b4a.isBuffer(buffer)) {
+          header.size = buffer.byteLength;
+          sink.write(buffer);
+          sink.end();
+          return sink;
+        }
+        if (sink._isVoid) {
+          return sink;
+        }
+        return sink;
+      }
+      finalize() {
+        if (this._stream || this._pending.length > 0) {
+          this._finalizing = true;
+          return;
+        }
+        if (this._finalized) return;
+        this._finalized = true;
+        this.push(END_OF_TAR);
+        this.push(null);
+      }
+      _done(stream) {
+        if (stream !== this._stream) return;
+        this._stream = null;
+        if (this._finalizing) this.finalize();
+        if (this._pending.length) this._pending.shift()._continueOpen();
+      }
+      _encode(header) {
+        if (!header.pax) {
+          const buf = headers.encode(header);
+          if (buf) {
+            this.push(buf);
+            return;
+          }
+        }
+        this._encodePax(header);
+      }
+      _encodePax(header) {
+        const paxHeader = headers.encodePax({
+          name: header.name,
+          linkname: header.linkname,
+          pax: header.pax
+        });
+        const newHeader = {
+          name: "PaxHeader",
+          mode: header.mode,
+          uid: header.uid,
+          gid: header.gid,
+          size: paxHeader.byteLength,
+          mtime: header.mtime,
+          type: "pax-header",
+          linkname: header.linkname && "PaxHeader",
+          uname: header.uname,
+          gname: header.gname,
+          devmajor: header.devmajor,
+          devminor: header.devminor
+        };
+        this.push(headers.encode(newHeader));
+        this.push(paxHeader);
+        overflow(this, paxHeader.byteLength);
+        newHeader.size = header.size;
+        newHeader.type = header.type;
+        this.push(headers.encode(newHeader));
+      }
+      _doDrain() {
+        const drain = this._drain;
+        this._drain = noop;
+        drain();
+      }
+      _predestroy() {
+        const err = getStreamError(this);
+        if (this._stream) this._stream.destroy(err);
+        while (this._pending.length) {
+          const stream = this._pending.shift();
+          stream.destroy(err);
+          stream._continueOpen();
+        }
+        this._doDrain();
+      }
+      _read(cb) {
+        this._doDrain();
+        cb();
+      }
+    };
+    module.exports = function pack(opts) {
+      return new Pack(opts);
+    };
+    function modeToType(mode) {
+      switch (mode & constants6.S_IFMT) {
+        case constants6.S_IFBLK:
+          return "block-device";
+        case constants6.S_IFCHR:
+          return "character-device";
+        case constants6.S_IFDIR:
+          return "directory";
+        case constants6.S_IFIFO:
+          return "fifo";
+        case constants6.S_IFLNK:
+          return "symlink";
+      }
+      return "file";
+    }
+    function noop() {
+    }
+    function overflow(self, size) {
+      size &= 511;
+      if (size) self.push(END_OF_TAR.subarray(0, 512 - size));
+    }
+    function mapWritable(buf) {
+      return b4a.isBuffer(buf) ? buf : b4a.from(buf);
+    }
+  }
+});
+
+// node_modules/tar-stream/index.js
+var require_tar_stream = __commonJS({
+  "node_modules/tar-stream/index.js"(exports) {
+    exports.extract = require_extract();
+    exports.pack = require_pack();
+  }
+});
+
+// src/sources/archive/stream-puller.ts
+var StreamPuller;
+var init_stream_puller = __esm({
+  "src/sources/archive/stream-puller.ts"() {
+    "use strict";
+    StreamPuller = class {
+      #stream;
+      #ended = false;
+      #error;
+      #wake;
+      constructor(stream) {
+        this.#stream = stream;
+        stream.on("readable", () => this.#notify());
+        stream.on("end", () => {
+          this.#ended = true;
+          this.#notify();
+        });
+        stream.on("error", (error) => {
+          this.#error ??= error;
+          this.#notify();
+        });
+        stream.on("close", () => {
+          if (!this.#ended) this.#error ??= new Error("stream closed before its end");
+          this.#notify();
+        });
+      }
+      /** The next piece, or undefined at the end. */
+      async next() {
+        for (; ; ) {
+          const piece = this.#stream.read();
+          if (piece !== null && piece !== void 0) return piece;
+          if (this.#error !== void 0) throw this.#error;
+          if (this.#ended) return void 0;
+          await new Promise((resolve8) => {
+            this.#wake = resolve8;
+          });
+        }
+      }
+      #notify() {
+        const wake = this.#wake;
+        this.#wake = void 0;
+        wake?.();
+      }
+    };
+  }
+});
+
+// src/sources/archive/read-tar.ts
+async function* readTar(input, place) {
+  const parser = (0, import_tar_stream.extract)({ allowUnknownFormat: true });
+  parser.on("error", () => {
+  });
+  const feeding = feed(inputPieces(input), parser);
+  const entries = parser[Symbol.asyncIterator]();
+  let count = 0;
+  try {
+    for (; ; ) {
+      const next = await entries.next();
+      if (next.done === true) return;
+      count += 1;
+      if (!place.budget.countEntry()) {
+        yield entryLimitSkip(place);
+        return;
+      }
+      const entry = next.value;
+      if (entry.header.type === "directory" || !(entry.header.size > 0)) continue;
+      const puller = new StreamPuller(entry);
+      yield {
+        kind: "member",
+        name: entry.header.name,
+        open: (scope) => entryData(puller, scope)
+      };
+      while (await puller.next() !== void 0) {
+      }
+    }
+  } catch (error) {
+    if (place.scope.stopped) return;
+    yield {
+      kind: "skipped",
+      name: "",
+      reason: "archive-unreadable",
+      detail: `tar unreadable after ${count} entries: ${describeError(error)}`
+    };
+  } finally {
+    parser.destroy();
+    await feeding;
+  }
+}
+async function* entryData(puller, scope) {
+  for (; ; ) {
+    let piece;
+    try {
+      piece = await puller.next();
+    } catch {
+      throw scope.stop();
+    }
+    if (piece === void 0) return;
+    yield piece;
+  }
+}
+async function feed(pieces, parser) {
+  try {
+    for await (const piece of pieces) {
+      if (parser.destroyed) return;
+      if (!parser.write(piece)) {
+        await new Promise((resolve8) => {
+          const done = () => {
+            parser.off("drain", done);
+            parser.off("close", done);
+            resolve8();
+          };
+          parser.on("drain", done);
+          parser.on("close", done);
+        });
+      }
+    }
+    if (!parser.destroyed) parser.end(void 0);
+  } catch (error) {
+    parser.destroy(error);
+  }
+}
+var import_tar_stream;
+var init_read_tar = __esm({
+  "src/sources/archive/read-tar.ts"() {
+    "use strict";
+    import_tar_stream = __toESM(require_tar_stream(), 1);
+    init_archive_input();
+    init_describe_error();
+    init_entry_limit_skip();
+    init_stream_puller();
+  }
+});
+
+// node_modules/pend/index.js
+var require_pend = __commonJS({
+  "node_modules/pend/index.js"(exports, module) {
+    module.exports = Pend;
+    function Pend() {
+      this.pending = 0;
+      this.max = Infinity;
+      this.listeners = [];
+      this.waiting = [];
+      this.error = null;
+    }
+    Pend.prototype.go = function(fn) {
+      if (this.pending < this.max) {
+        pendGo(this, fn);
+      } else {
+        this.waiting.push(fn);
+      }
+    };
+    Pend.prototype.wait = function(cb) {
+      if (this.pending === 0) {
+        cb(this.error);
+      } else {
+        this.listeners.push(cb);
+      }
+    };
+    Pend.prototype.hold = function() {
+      return pendHold(this);
+    };
+    function pendHold(self) {
+      self.pending += 1;
+      var called = false;
+      return onCb;
+      function onCb(err) {
+        if (called) throw new Error("callback called twice");
+        called = true;
+        self.error = self.error || err;
+        self.pending -= 1;
+        if (self.waiting.length > 0 && self.pending < self.max) {
+          pendGo(self, self.waiting.shift());
+        } else if (self.pending === 0) {
+          var listeners = self.listeners;
+          self.listeners = [];
+          listeners.forEach(cbListener);
+        }
+      }
+      function cbListener(listener) {
+        listener(self.error);
+      }
+    }
+    function pendGo(self, fn) {
+      fn(pendHold(self));
+    }
+  }
+});
+
+// node_modules/yauzl/fd-slicer.js
+var require_fd_slicer = __commonJS({
+  "node_modules/yauzl/fd-slicer.js"(exports) {
+    var fs = __require("fs");
+    var util = __require("util");
+    var stream = __require("stream");
+    var Readable2 = stream.Readable;
+    var PassThrough2 = stream.PassThrough;
+    var Pend = require_pend();
+    var EventEmitter = __require("events").EventEmitter;
+    exports.BufferSlicer = BufferSlicer;
+    exports.FdSlicer = FdSlicer;
+    util.inherits(FdSlicer, EventEmitter);
+    function FdSlicer(fd) {
+      EventEmitter.call(this);
+      this.fd = fd;
+      this.pend = new Pend();
+      this.pend.max = 1;
+      this.refCount = 0;
+    }
+    FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      var self = this;
+      self.pend.go(function(cb) {
+        fs.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer2) {
+          cb();
+          callback(err, bytesRead, buffer2);
+        });
+      });
+    };
+    FdSlicer.prototype.createReadStream = function(options2) {
+      return new ReadStream(this, options2);
+    };
+    FdSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    FdSlicer.prototype.unref = function() {
+      var self = this;
+      self.refCount -= 1;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      if (self.refCount > 0) return;
+      fs.close(self.fd, onCloseDone);
+      function onCloseDone(err) {
+        if (err) {
+          self.emit("error", err);
+        } else {
+          self.emit("close");
+        }
+      }
+    };
+    util.inherits(ReadStream, Readable2);
+    function ReadStream(context2, options2) {
+      options2 = options2 || {};
+      Readable2.call(this, options2);
+      this.context = context2;
+      this.context.ref();
+      this.start = options2.start || 0;
+      this.endOffset = options2.end;
+      this.pos = this.start;
+    }
+    ReadStream.prototype._read = function(n) {
+      var self = this;
+      var toRead = Math.min(self._readableState.highWaterMark, n);
+      if (self.endOffset != null) {
+        toRead = Math.min(toRead, self.endOffset - self.pos);
+      }
+      if (toRead <= 0) {
+        self.push(null);
+        this._cleanup();
+        return;
+      }
+      self.context.pend.go(function(cb) {
+        var buffer = Buffer.allocUnsafe(toRead);
+        fs.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
+          if (err) {
+            self.destroy(err);
+          } else if (bytesRead === 0) {
+            self.push(null);
+            self._cleanup();
+          } else {
+            self.pos += bytesRead;
+            self.push(buffer.slice(0, bytesRead));
+          }
+          cb();
+        });
+      });
+    };
+    ReadStream.prototype._destroy = function(err, cb) {
+      this._cleanup();
+      cb(err);
+    };
+    ReadStream.prototype._cleanup = function() {
+      if (this.context != null) {
+        this.context.unref();
+        this.context = null;
+      }
+    };
+    util.inherits(BufferSlicer, EventEmitter);
+    function BufferSlicer(buffer) {
+      EventEmitter.call(this);
+      this.refCount = 0;
+      this.buffer = buffer;
+    }
+    BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
+      if (position < 0) throw new RangeError("position is negative: " + position);
+      if (offset + length > buffer.length) {
+        length = buffer.length - offset;
+      }
+      if (position + length > this.buffer.length) {
+        length = this.buffer.length - position;
+      }
+      if (length <= 0) {
+        setImmediate(function() {
+          callback(null, 0);
+        });
+        return;
+      }
+      this.buffer.copy(buffer, offset, position, position + length);
+      setImmediate(function() {
+        callback(null, length);
+      });
+    };
+    BufferSlicer.prototype.createReadStream = function(options2) {
+      options2 = options2 || {};
+      var readStream = new PassThrough2(options2);
+      readStream.start = options2.start || 0;
+      readStream.endOffset = options2.end;
+      readStream.pos = readStream.endOffset || this.buffer.length;
+      var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
+      var maxChunkSize = 65536;
+      var offset = 0;
+      while (true) {
+        var nextOffset = offset + maxChunkSize;
+        if (nextOffset >= entireSlice.length) {
+          if (offset < entireSlice.length) {
+            readStream.write(entireSlice.slice(offset, entireSlice.length));
+          }
+          break;
+        }
+        readStream.write(entireSlice.slice(offset, nextOffset));
+        offset = nextOffset;
+      }
+      readStream.end();
+      return readStream;
+    };
+    BufferSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    BufferSlicer.prototype.unref = function() {
+      this.refCount -= 1;
+      if (this.refCount < 0) {
+        throw new Error("invalid unref");
+      }
+    };
+  }
+});
+
+// node_modules/yauzl/crc32.js
+var require_crc32 = __commonJS({
+  "node_modules/yauzl/crc32.js"(exports, module) {
+    var CRC_TABLE = new Int32Array([
+      0,
+      1996959894,
+      3993919788,
+      2567524794,
+      124634137,
+      1886057615,
+      3915621685,
+      2657392035,
+      249268274,
+      2044508324,
+      3772115230,
+      2547177864,
+      162941995,
+      2125561021,
+      3887607047,
+      2428444049,
+      498536548,
+      1789927666,
+      4089016648,
+      2227061214,
+      450548861,
+      1843258603,
+      4107580753,
+      2211677639,
+      325883990,
+      1684777152,
+      4251122042,
+      2321926636,
+      335633487,
+      1661365465,
+      4195302755,
+      2366115317,
+      997073096,
+      1281953886,
+      3579855332,
+      2724688242,
+      1006888145,
+      1258607687,
+      3524101629,
+      2768942443,
+      901097722,
+      1119000684,
+      3686517206,
+      2898065728,
+      853044451,
+      1172266101,
+      3705015759,
+      2882616665,
+      651767980,
+      1373503546,
+      3369554304,
+      3218104598,
+      565507253,
+      1454621731,
+      3485111705,
+      3099436303,
+      671266974,
+      1594198024,
+      3322730930,
+      2970347812,
+      795835527,
+      1483230225,
+      3244367275,
+      3060149565,
+      1994146192,
+      31158534,
+      2563907772,
+      4023717930,
+      1907459465,
+      112637215,
+      2680153253,
+      3904427059,
+      2013776290,
+      251722036,
+      2517215374,
+      3775830040,
+      2137656763,
+      141376813,
+      2439277719,
+      3865271297,
+      1802195444,
+      476864866,
+      2238001368,
+      4066508878,
+      1812370925,
+      453092731,
+      2181625025,
+      4111451223,
+      1706088902,
+      314042704,
+      2344532202,
+      4240017532,
+      1658658271,
+      366619977,
+      2362670323,
+      4224994405,
+      1303535960,
+      984961486,
+      2747007092,
+      3569037538,
+      1256170817,
+      1037604311,
+      2765210733,
+      3554079995,
+      1131014506,
+      879679996,
+      2909243462,
+      3663771856,
+      1141124467,
+      855842277,
+      2852801631,
+      3708648649,
+      1342533948,
+      654459306,
+      3188396048,
+      3373015174,
+      1466479909,
+      544179635,
+      3110523913,
+      3462522015,
+      1591671054,
+      702138776,
+      2966460450,
+      3352799412,
+      1504918807,
+      783551873,
+      3082640443,
+      3233442989,
+      3988292384,
+      2596254646,
+      62317068,
+      1957810842,
+      3939845945,
+      2647816111,
+      81470997,
+      1943803523,
+      3814918930,
+      2489596804,
+      225274430,
+      2053790376,
+      3826175755,
+      2466906013,
+      167816743,
+      2097651377,
+      4027552580,
+      2265490386,
+      503444072,
+      1762050814,
+      4150417245,
+      2154129355,
+      426522225,
+      1852507879,
+      4275313526,
+      2312317920,
+      282753626,
+      1742555852,
+      4189708143,
+      2394877945,
+      397917763,
+      1622183637,
+      3604390888,
+      2714866558,
+      953729732,
+      1340076626,
+      3518719985,
+      2797360999,
+      1068828381,
+      1219638859,
+      3624741850,
+      2936675148,
+      906185462,
+      1090812512,
+      3747672003,
+      2825379669,
+      829329135,
+      1181335161,
+      3412177804,
+      3160834842,
+      628085408,
+      1382605366,
+      3423369109,
+      3138078467,
+      570562233,
+      1426400815,
+      3317316542,
+      2998733608,
+      733239954,
+      1555261956,
+      3268935591,
+      3050360625,
+      752459403,
+      1541320221,
+      2607071920,
+      3965973030,
+      1969922972,
+      40735498,
+      2617837225,
+      3943577151,
+      1913087877,
+      83908371,
+      2512341634,
+      3803740692,
+      2075208622,
+      213261112,
+      2463272603,
+      3855990285,
+      2094854071,
+      198958881,
+      2262029012,
+      4057260610,
+      1759359992,
+      534414190,
+      2176718541,
+      4139329115,
+      1873836001,
+      414664567,
+      2282248934,
+      4279200368,
+      1711684554,
+      285281116,
+      2405801727,
+      4167216745,
+      1634467795,
+      376229701,
+      2685067896,
+      3608007406,
+      1308918612,
+      956543938,
+      2808555105,
+      3495958263,
+      1231636301,
+      1047427035,
+      2932959818,
+      3654703836,
+      1088359270,
+      936918e3,
+      2847714899,
+      3736837829,
+      1202900863,
+      817233897,
+      3183342108,
+      3401237130,
+      1404277552,
+      615818150,
+      3134207493,
+      3453421203,
+      1423857449,
+      601450431,
+      3009837614,
+      3294710456,
+      1567103746,
+      711928724,
+      3020668471,
+      3272380065,
+      1510334235,
+      755167117
+    ]);
+    function crc32(buf) {
+      let crc = -1;
+      for (let x of buf) {
+        crc = CRC_TABLE[(crc ^ x) & 255] ^ crc >>> 8;
+      }
+      return (crc ^ -1) >>> 0;
+    }
+    module.exports = crc32;
+  }
+});
+
+// node_modules/yauzl/index.js
+var require_yauzl = __commonJS({
+  "node_modules/yauzl/index.js"(exports) {
+    var fs = __require("fs");
+    var zlib = __require("zlib");
+    var fd_slicer = require_fd_slicer();
+    var util = __require("util");
+    var EventEmitter = __require("events").EventEmitter;
+    var Transform = __require("stream").Transform;
+    var PassThrough2 = __require("stream").PassThrough;
+    var Writable = __require("stream").Writable;
+    var crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
+    exports.open = open;
+    exports.fromFd = fromFd;
+    exports.fromBuffer = fromBuffer;
+    exports.fromRandomAccessReader = fromRandomAccessReader;
+    exports.openPromise = openPromise2;
+    exports.fromFdPromise = fromFdPromise;
+    exports.fromBufferPromise = fromBufferPromise2;
+    exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise2;
+    exports.dosDateTimeToDate = dosDateTimeToDate;
+    exports.getFileNameLowLevel = getFileNameLowLevel2;
+    exports.validateFileName = validateFileName;
+    exports.parseExtraFields = parseExtraFields;
+    exports.ZipFile = ZipFile;
+    exports.Entry = Entry;
+    exports.LocalFileHeader = LocalFileHeader;
+    exports.RandomAccessReader = RandomAccessReader2;
+    function openPromise2(path, options2) {
+      return new Promise((resolve8, reject) => {
+        open(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve8(zipfile);
+        });
+      });
+    }
+    function fromFdPromise(fd, options2) {
+      return new Promise((resolve8, reject) => {
+        fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve8(zipfile);
+        });
+      });
+    }
+    function fromBufferPromise2(buffer, options2) {
+      return new Promise((resolve8, reject) => {
+        fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve8(zipfile);
+        });
+      });
+    }
+    function fromRandomAccessReaderPromise2(reader, totalSize, options2) {
+      return new Promise((resolve8, reject) => {
+        fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve8(zipfile);
+        });
+      });
+    }
+    function open(path, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs.open(path, "r", function(err, fd) {
+        if (err) return callback(err);
+        fromFd(fd, options2, function(err2, zipfile) {
+          if (err2) fs.close(fd, defaultCallback);
+          callback(err2, zipfile);
+        });
+      });
+    }
+    function fromFd(fd, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs.fstat(fd, function(err, stats) {
+        if (err) return callback(err);
+        var reader = new fd_slicer.FdSlicer(fd);
+        fromRandomAccessReader(reader, stats.size, options2, callback);
+      });
+    }
+    function fromBuffer(buffer, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      var reader = new fd_slicer.BufferSlicer(buffer);
+      fromRandomAccessReader(reader, buffer.length, options2, callback);
+    }
+    function fromRandomAccessReader(reader, totalSize, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      var decodeStrings = !!options2.decodeStrings;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
+      if (totalSize > Number.MAX_SAFE_INTEGER) {
+        throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
+      }
+      reader.ref();
+      var eocdrWithoutCommentSize = 22;
+      var zip64EocdlSize = 20;
+      var maxCommentSize = 65535;
+      var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
+      var buffer = newBuffer(bufferSize);
+      var bufferReadStart = totalSize - buffer.length;
+      readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err) {
+        if (err) return callback(err);
+        for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1) {
+          if (buffer.readUInt32LE(i) !== 101010256) continue;
+          var eocdrBuffer = buffer.subarray(i);
+          var diskNumber = eocdrBuffer.readUInt16LE(4);
+          var entryCount = eocdrBuffer.readUInt16LE(10);
+          var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
+          var commentLength = eocdrBuffer.readUInt16LE(20);
+          var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
+          if (commentLength !== expectedCommentLength) {
+            return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK\u263A\u263B` in the comment?"));
+          }
+          var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false) : eocdrBuffer.subarray(22);
+          if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 117853008) {
+            var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
+            var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
+            var zip64EocdrBuffer = newBuffer(56);
+            return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err2) {
+              if (err2) return callback(err2);
+              if (zip64EocdrBuffer.readUInt32LE(0) !== 101075792) {
+                return callback(new Error("invalid zip64 end of central directory record signature"));
+              }
+              diskNumber = zip64EocdrBuffer.readUInt32LE(16);
+              if (diskNumber !== 0) {
+                return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+              }
+              entryCount = readUInt64LE(zip64EocdrBuffer, 32);
+              centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
+              return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+            });
+          }
+          if (diskNumber !== 0) {
+            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+          }
+          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+        }
+        callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
+      });
+    }
+    util.inherits(ZipFile, EventEmitter);
+    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
+      var self = this;
+      EventEmitter.call(self);
+      self.reader = reader;
+      self.reader.on("error", function(err) {
+        emitError(self, err);
+      });
+      self.reader.once("close", function() {
+        self.emit("close");
+      });
+      self.readEntryCursor = centralDirectoryOffset;
+      self.fileSize = fileSize;
+      self.entryCount = entryCount;
+      self.comment = comment;
+      self.entriesRead = 0;
+      self.autoClose = !!autoClose;
+      self.lazyEntries = !!lazyEntries;
+      self.decodeStrings = !!decodeStrings;
+      self.validateEntrySizes = !!validateEntrySizes;
+      self.strictFileNames = !!strictFileNames;
+      self.isOpen = true;
+      self.emittedError = false;
+      self.hasEachEntryBeenCalled = false;
+      if (!self.lazyEntries) self._readEntry();
+    }
+    ZipFile.prototype.close = function() {
+      if (!this.isOpen) return;
+      this.isOpen = false;
+      this.reader.unref();
+    };
+    function emitErrorAndAutoClose(self, err) {
+      if (self.autoClose) self.close();
+      emitError(self, err);
+    }
+    function emitError(self, err) {
+      if (self.emittedError) return;
+      self.emittedError = true;
+      self.emit("error", err);
+    }
+    ZipFile.prototype.readEntry = function() {
+      if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
+      this._readEntry();
+    };
+    ZipFile.prototype._readEntry = function() {
+      var self = this;
+      if (self.entryCount === self.entriesRead) {
+        setImmediate(function() {
+          if (self.autoClose) self.close();
+          if (self.emittedError) return;
+          self.emit("end");
+        });
+        return;
+      }
+      if (self.emittedError) return;
+      var buffer = newBuffer(46);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+        if (err) return emitErrorAndAutoClose(self, err);
+        if (self.emittedError) return;
+        var entry = new Entry();
+        var signature = buffer.readUInt32LE(0);
+        if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+        entry.versionMadeBy = buffer.readUInt16LE(4);
+        entry.versionNeededToExtract = buffer.readUInt16LE(6);
+        entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
+        entry.compressionMethod = buffer.readUInt16LE(10);
+        entry.lastModFileTime = buffer.readUInt16LE(12);
+        entry.lastModFileDate = buffer.readUInt16LE(14);
+        entry.crc32 = buffer.readUInt32LE(16);
+        entry.compressedSize = buffer.readUInt32LE(20);
+        entry.uncompressedSize = buffer.readUInt32LE(24);
+        entry.fileNameLength = buffer.readUInt16LE(28);
+        entry.extraFieldLength = buffer.readUInt16LE(30);
+        entry.fileCommentLength = buffer.readUInt16LE(32);
+        entry.internalFileAttributes = buffer.readUInt16LE(36);
+        entry.externalFileAttributes = buffer.readUInt32LE(38);
+        entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42);
+        if (entry.generalPurposeBitFlag & 64) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
+        self.readEntryCursor += 46;
+        buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
+        readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err2) {
+          if (err2) return emitErrorAndAutoClose(self, err2);
+          if (self.emittedError) return;
+          entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
+          var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
+          entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart);
+          entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
+          try {
+            entry.extraFields = parseExtraFields(entry.extraFieldRaw);
+          } catch (err3) {
+            return emitErrorAndAutoClose(self, err3);
+          }
+          if (self.decodeStrings) {
+            var isUtf84 = (entry.generalPurposeBitFlag & 2048) !== 0;
+            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf84);
+            entry.fileName = getFileNameLowLevel2(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
+            var errorMessage = validateFileName(entry.fileName);
+            if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
+          } else {
+            entry.fileComment = entry.fileCommentRaw;
+            entry.fileName = entry.fileNameRaw;
+          }
+          entry.comment = entry.fileComment;
+          self.readEntryCursor += buffer.length;
+          self.entriesRead += 1;
+          for (var i = 0; i < entry.extraFields.length; i++) {
+            var extraField = entry.extraFields[i];
+            if (extraField.id !== 1) continue;
+            var zip64EiefBuffer = extraField.data;
+            var index = 0;
+            if (entry.uncompressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
+              }
+              entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.compressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
+              }
+              entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.relativeOffsetOfLocalHeader === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
+              }
+              entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            break;
+          }
+          if (self.validateEntrySizes && entry.compressionMethod === 0) {
+            var expectedCompressedSize = entry.uncompressedSize;
+            if (entry.isEncrypted()) {
+              expectedCompressedSize += 12;
+            }
+            if (entry.compressedSize !== expectedCompressedSize) {
+              var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+              return emitErrorAndAutoClose(self, new Error(msg));
+            }
+          }
+          self.emit("entry", entry);
+          if (!self.lazyEntries) self._readEntry();
+        });
+      });
+    };
+    ZipFile.prototype.eachEntry = function() {
+      const self = this;
+      if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
+      if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
+      self.hasEachEntryBeenCalled = true;
+      let pendingResolveReject = null;
+      self.on("entry", onEntry);
+      self.on("end", onEnd);
+      self.on("error", onError);
+      function cleanup() {
+        self.removeListener("entry", onEntry);
+        self.removeListener("end", onEnd);
+        self.removeListener("error", onError);
+        if (self.autoClose) self.close();
+      }
+      function onEntry(entry) {
+        let { resolve: resolve8 } = pendingResolveReject;
+        pendingResolveReject = null;
+        resolve8({ value: entry });
+      }
+      function onEnd() {
+        let { resolve: resolve8 } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        resolve8({ done: true });
+      }
+      function onError(err) {
+        let { reject } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        reject(err);
+      }
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        next() {
+          const promise = new Promise((resolve8, reject) => {
+            if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
+            pendingResolveReject = { resolve: resolve8, reject };
+          });
+          self.readEntry();
+          return promise;
+        },
+        return(value) {
+          cleanup();
+          return Promise.resolve({ done: true, value });
+        },
+        throw(value) {
+          cleanup();
+          return Promise.reject(value);
+        }
+      };
+    };
+    ZipFile.prototype.openReadStream = function(entry, options2, callback) {
+      var self = this;
+      var relativeStart = 0;
+      var relativeEnd = entry.compressedSize;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) {
+        options2 = {};
+      } else {
+        if (options2.decodeFileData === false) {
+          if (options2.decrypt != null) {
+            throw new Error("cannot use options.decrypt when options.decodeFileData === false");
+          }
+          if (options2.decompress != null) {
+            throw new Error("cannot use options.decompress when options.decodeFileData === false");
+          }
+        } else {
+          if (options2.decrypt != null) {
+            if (!entry.isEncrypted()) {
+              throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
+            }
+            if (options2.decrypt !== false) throw new Error("invalid options.decrypt value: " + options2.decrypt);
+            if (entry.isCompressed()) {
+              if (options2.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
+            }
+          }
+          if (options2.decompress != null) {
+            if (!entry.isCompressed()) {
+              throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
+            }
+            if (!(options2.decompress === false || options2.decompress === true)) {
+              throw new Error("invalid options.decompress value: " + options2.decompress);
+            }
+            decompress = options2.decompress;
+          }
+        }
+        if (options2.start != null) {
+          relativeStart = options2.start;
+          if (relativeStart < 0) throw new Error("options.start < 0");
+          if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
+        }
+        if (options2.end != null) {
+          relativeEnd = options2.end;
+          if (relativeEnd < 0) throw new Error("options.end < 0");
+          if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
+          if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
+        }
+      }
+      var rawMode = options2.decodeFileData === false || // Explicitly requested raw.
+      (entry.compressionMethod === 0 || // Naturally without compression.
+      entry.compressionMethod === 8 && options2.decompress === false) && (!entry.isEncrypted() || // Naturally without encryption.
+      options2.decrypt === false);
+      if (options2.start != null || options2.end != null) {
+        if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
+      }
+      if (!self.isOpen) return callback(new Error("closed"));
+      if (entry.isEncrypted() && !rawMode) {
+        if (options2.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
+      }
+      var decompress;
+      if (rawMode) {
+        decompress = false;
+      } else if (entry.compressionMethod === 8) {
+        decompress = options2.decodeFileData !== true;
+      } else {
+        return callback(new Error("unsupported compression method: " + entry.compressionMethod));
+      }
+      self.readLocalFileHeader(entry, { minimal: true }, function(err, localFileHeader) {
+        if (err) return callback(err);
+        self.openReadStreamLowLevel(
+          localFileHeader.fileDataStart,
+          entry.compressedSize,
+          relativeStart,
+          relativeEnd,
+          decompress,
+          entry.uncompressedSize,
+          callback
+        );
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, callback) {
+      var self = this;
+      var fileDataEnd = fileDataStart + compressedSize;
+      var readStream = self.reader.createReadStream({
+        start: fileDataStart + relativeStart,
+        end: fileDataStart + relativeEnd
+      });
+      var endpointStream = readStream;
+      if (decompress) {
+        var destroyed = false;
+        var inflateFilter = zlib.createInflateRaw();
+        readStream.on("error", function(err) {
+          setImmediate(function() {
+            if (!destroyed) inflateFilter.emit("error", err);
+          });
+        });
+        readStream.pipe(inflateFilter);
+        if (self.validateEntrySizes) {
+          endpointStream = new AssertByteCountStream(uncompressedSize);
+          inflateFilter.on("error", function(err) {
+            setImmediate(function() {
+              if (!destroyed) endpointStream.emit("error", err);
+            });
+          });
+          inflateFilter.pipe(endpointStream);
+        } else {
+          endpointStream = inflateFilter;
+        }
+        installDestroyFn(endpointStream, function() {
+          destroyed = true;
+          if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
+          readStream.unpipe(inflateFilter);
+          readStream.destroy();
+        });
+      }
+      callback(null, endpointStream);
+    };
+    ZipFile.prototype.readLocalFileHeader = function(entry, options2, callback) {
+      var self = this;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      self.reader.ref();
+      var buffer = newBuffer(30);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err) {
+        try {
+          if (err) return callback(err);
+          var signature = buffer.readUInt32LE(0);
+          if (signature !== 67324752) {
+            return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+          }
+          var fileNameLength = buffer.readUInt16LE(26);
+          var extraFieldLength = buffer.readUInt16LE(28);
+          var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
+          if (fileDataStart + entry.compressedSize > self.fileSize) {
+            return callback(new Error("file data overflows file bounds: " + fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
+          }
+          if (options2.minimal) {
+            return callback(null, { fileDataStart });
+          }
+          var localFileHeader = new LocalFileHeader();
+          localFileHeader.fileDataStart = fileDataStart;
+          localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4);
+          localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6);
+          localFileHeader.compressionMethod = buffer.readUInt16LE(8);
+          localFileHeader.lastModFileTime = buffer.readUInt16LE(10);
+          localFileHeader.lastModFileDate = buffer.readUInt16LE(12);
+          localFileHeader.crc32 = buffer.readUInt32LE(14);
+          localFileHeader.compressedSize = buffer.readUInt32LE(18);
+          localFileHeader.uncompressedSize = buffer.readUInt32LE(22);
+          localFileHeader.fileNameLength = fileNameLength;
+          localFileHeader.extraFieldLength = extraFieldLength;
+          buffer = newBuffer(fileNameLength + extraFieldLength);
+          self.reader.ref();
+          readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err2) {
+            try {
+              if (err2) return callback(err2);
+              localFileHeader.fileName = buffer.subarray(0, fileNameLength);
+              localFileHeader.extraField = buffer.subarray(fileNameLength);
+              return callback(null, localFileHeader);
+            } finally {
+              self.reader.unref();
+            }
+          });
+        } finally {
+          self.reader.unref();
+        }
+      });
+    };
+    ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
+      return new Promise((resolve8, reject) => {
+        this.openReadStream(entry, options2, function(err, readStream) {
+          if (err) return reject(err);
+          resolve8(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
+      return new Promise((resolve8, reject) => {
+        this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
+          if (err) return reject(err);
+          resolve8(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
+      return new Promise((resolve8, reject) => {
+        this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
+          if (err) return reject(err);
+          resolve8(localFileHeader);
+        });
+      });
+    };
+    function Entry() {
+    }
+    Entry.prototype.getLastModDate = function(options2) {
+      if (options2 == null) options2 = {};
+      if (!options2.forceDosFormat) {
+        for (var i = 0; i < this.extraFields.length; i++) {
+          var extraField = this.extraFields[i];
+          if (extraField.id === 21589) {
+            var data = extraField.data;
+            if (data.length < 5) continue;
+            var flags = data[0];
+            var HAS_MTIME = 1;
+            if (!(flags & HAS_MTIME)) continue;
+            var posixTimestamp = data.readInt32LE(1);
+            return new Date(posixTimestamp * 1e3);
+          } else if (extraField.id === 10) {
+            var data = extraField.data;
+            if (data.length !== 32) continue;
+            if (data.readUInt16LE(4) !== 1) continue;
+            if (data.readUInt16LE(6) !== 24) continue;
+            var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
+            var millisecondsSince1970 = hundredNanoSecondsSince1601 / 1e4 - 116444736e5;
+            return new Date(millisecondsSince1970);
+          }
+        }
+      }
+      return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
+    };
+    Entry.prototype.canDecodeFileData = function() {
+      return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
+    };
+    Entry.prototype.isEncrypted = function() {
+      return (this.generalPurposeBitFlag & 1) !== 0;
+    };
+    Entry.prototype.isCompressed = function() {
+      return this.compressionMethod === 8;
+    };
+    function LocalFileHeader() {
+    }
+    function dosDateTimeToDate(date, time, timezone) {
+      var day = date & 31;
+      var month = (date >> 5 & 15) - 1;
+      var year = (date >> 9 & 127) + 1980;
+      var millisecond = 0;
+      var second = (time & 31) * 2;
+      var minute = time >> 5 & 63;
+      var hour = time >> 11 & 31;
+      if (timezone == null || timezone === "local") {
+        return new Date(year, month, day, hour, minute, second, millisecond);
+      } else if (timezone === "UTC") {
+        return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
+      } else {
+        throw new Error("unrecognized options.timezone: " + options.timezone);
+      }
+    }
+    function getFileNameLowLevel2(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
+      var fileName = null;
+      for (var i = 0; i < extraFields.length; i++) {
+        var extraField = extraFields[i];
+        if (extraField.id === 28789) {
+          if (extraField.data.length < 6) {
+            continue;
+          }
+          if (extraField.data.readUInt8(0) !== 1) {
+            continue;
+          }
+          var oldNameCrc32 = extraField.data.readUInt32LE(1);
+          if (crc32(fileNameBuffer) !== oldNameCrc32) {
+            continue;
+          }
+          fileName = decodeBuffer(extraField.data.subarray(5), true);
+          break;
+        }
+      }
+      if (fileName == null) {
+        var isUtf84 = (generalPurposeBitFlag & 2048) !== 0;
+        fileName = decodeBuffer(fileNameBuffer, isUtf84);
+      }
+      if (!strictFileNames) {
+        fileName = fileName.replace(/\\/g, "/");
+      }
+      return fileName;
+    }
+    function validateFileName(fileName) {
+      if (fileName.indexOf("\\") !== -1) {
+        return "invalid characters in fileName: " + fileName;
+      }
+      if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
+        return "absolute path: " + fileName;
+      }
+      if (fileName.split("/").indexOf("..") !== -1) {
+        return "invalid relative path: " + fileName;
+      }
+      return null;
+    }
+    function parseExtraFields(extraFieldBuffer) {
+      var extraFields = [];
+      var i = 0;
+      while (i < extraFieldBuffer.length - 3) {
+        var headerId = extraFieldBuffer.readUInt16LE(i + 0);
+        var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
+        var dataStart2 = i + 4;
+        var dataEnd = dataStart2 + dataSize;
+        if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
+        var dataBuffer = extraFieldBuffer.subarray(dataStart2, dataEnd);
+        extraFields.push({
+          id: headerId,
+          data: dataBuffer
+        });
+        i = dataEnd;
+      }
+      return extraFields;
+    }
+    function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
+      if (length === 0) {
+        return setImmediate(function() {
+          callback(null, newBuffer(0));
+        });
+      }
+      reader.read(buffer, offset, length, position, function(err, bytesRead) {
+        if (err) return callback(err);
+        if (bytesRead < length) {
+          return callback(new Error("unexpected EOF"));
+        }
+        callback();
+      });
+    }
+    util.inherits(AssertByteCountStream, Transform);
+    function AssertByteCountStream(byteCount) {
+      Transform.call(this);
+      this.actualByteCount = 0;
+      this.expectedByteCount = byteCount;
+    }
+    AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
+      this.actualByteCount += chunk.length;
+      if (this.actualByteCount > this.expectedByteCount) {
+        var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb(null, chunk);
+    };
+    AssertByteCountStream.prototype._flush = function(cb) {
+      if (this.actualByteCount < this.expectedByteCount) {
+        var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb();
+    };
+    util.inherits(RandomAccessReader2, EventEmitter);
+    function RandomAccessReader2() {
+      EventEmitter.call(this);
+      this.refCount = 0;
+    }
+    RandomAccessReader2.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    RandomAccessReader2.prototype.unref = function() {
+      var self = this;
+      self.refCount -= 1;
+      if (self.refCount > 0) return;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      self.close(onCloseDone);
+      function onCloseDone(err) {
+        if (err) return self.emit("error", err);
+        self.emit("close");
+      }
+    };
+    RandomAccessReader2.prototype.createReadStream = function(options2) {
+      if (options2 == null) options2 = {};
+      var start = options2.start;
+      var end = options2.end;
+      if (start === end) {
+        var emptyStream = new PassThrough2();
+        setImmediate(function() {
+          emptyStream.end();
+        });
+        return emptyStream;
+      }
+      var stream = this._readStreamForRange(start, end);
+      var destroyed = false;
+      var refUnrefFilter = new RefUnrefFilter(this);
+      stream.on("error", function(err) {
+        setImmediate(function() {
+          if (!destroyed) refUnrefFilter.emit("error", err);
+        });
+      });
+      installDestroyFn(refUnrefFilter, function() {
+        stream.unpipe(refUnrefFilter);
+        refUnrefFilter.unref();
+        stream.destroy();
+      });
+      var byteCounter = new AssertByteCountStream(end - start);
+      refUnrefFilter.on("error", function(err) {
+        setImmediate(function() {
+          if (!destroyed) byteCounter.emit("error", err);
+        });
+      });
+      installDestroyFn(byteCounter, function() {
+        destroyed = true;
+        refUnrefFilter.unpipe(byteCounter);
+        refUnrefFilter.destroy();
+      });
+      return stream.pipe(refUnrefFilter).pipe(byteCounter);
+    };
+    RandomAccessReader2.prototype._readStreamForRange = function(start, end) {
+      throw new Error("not implemented");
+    };
+    RandomAccessReader2.prototype.read = function(buffer, offset, length, position, callback) {
+      var readStream = this.createReadStream({ start: position, end: position + length });
+      var writeStream = new Writable();
+      var written = 0;
+      writeStream._write = function(chunk, encoding, cb) {
+        chunk.copy(buffer, offset + written, 0, chunk.length);
+        written += chunk.length;
+        cb();
+      };
+      writeStream.on("finish", callback);
+      readStream.on("error", function(error) {
+        callback(error);
+      });
+      readStream.pipe(writeStream);
+    };
+    RandomAccessReader2.prototype.close = function(callback) {
+      setImmediate(callback);
+    };
+    util.inherits(RefUnrefFilter, PassThrough2);
+    function RefUnrefFilter(context2) {
+      PassThrough2.call(this);
+      this.context = context2;
+      this.context.ref();
+      this.unreffedYet = false;
+    }
+    RefUnrefFilter.prototype._flush = function(cb) {
+      this.unref();
+      cb();
+    };
+    RefUnrefFilter.prototype.unref = function(cb) {
+      if (this.unreffedYet) return;
+      this.unreffedYet = true;
+      this.context.unref();
+    };
+    var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
+    function decodeBuffer(buffer, isUtf84) {
+      if (isUtf84) {
+        return buffer.toString("utf8");
+      } else {
+        var result2 = "";
+        for (var i = 0; i < buffer.length; i++) {
+          result2 += cp437[buffer[i]];
+        }
+        return result2;
+      }
+    }
+    function readUInt64LE(buffer, offset) {
+      var lower32 = buffer.readUInt32LE(offset);
+      var upper32 = buffer.readUInt32LE(offset + 4);
+      return upper32 * 4294967296 + lower32;
+    }
+    var newBuffer;
+    if (typeof Buffer.allocUnsafe === "function") {
+      newBuffer = function(len) {
+        return Buffer.allocUnsafe(len);
+      };
+    } else {
+      newBuffer = function(len) {
+        return new Buffer(len);
+      };
+    }
+    function installDestroyFn(stream, fn) {
+      if (typeof stream.destroy === "function") {
+        stream._destroy = function(err, cb) {
+          fn();
+          if (cb != null) cb(err);
+        };
+      } else {
+        stream.destroy = fn;
+      }
+    }
+    function defaultCallback(err) {
+      if (err) throw err;
+    }
+  }
+});
+
+// src/sources/archive/span-set.ts
+var SpanSet;
+var init_span_set = __esm({
+  "src/sources/archive/span-set.ts"() {
+    "use strict";
+    SpanSet = class {
+      #starts = [];
+      #ends = [];
+      /** Adds the range, or returns false (adding nothing) when it overlaps one already added. */
+      add(start, end) {
+        const starts = this.#starts;
+        const ends = this.#ends;
+        let lo = 0;
+        let hi = starts.length;
+        if (hi > 0 && starts[hi - 1] < start) lo = hi;
+        while (lo < hi) {
+          const mid = lo + hi >>> 1;
+          if (starts[mid] < start) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo > 0 && ends[lo - 1] > start) return false;
+        if (lo < starts.length && starts[lo] < end) return false;
+        starts.splice(lo, 0, start);
+        ends.splice(lo, 0, end);
+        return true;
+      }
+    };
+  }
+});
+
+// src/sources/archive/zip-entry-name.ts
+function zipEntryName(entry) {
+  const raw = entry.fileNameRaw;
+  const flagged = (entry.generalPurposeBitFlag & UTF8_FLAG) !== 0;
+  if (flagged || entry.extraFields.some((field) => field.id === UNICODE_PATH_FIELD)) {
+    const decoded = (0, import_yauzl.getFileNameLowLevel)(entry.generalPurposeBitFlag, raw, entry.extraFields, true);
+    if (flagged || decoded !== (0, import_yauzl.getFileNameLowLevel)(0, raw, [], true)) return decoded;
+  }
+  try {
+    return utf82.decode(raw);
+  } catch {
+    let name = "";
+    for (const byte of raw)
+      name += byte < 128 ? String.fromCharCode(byte) : CP437_HIGH[byte - 128];
+    return name;
+  }
+}
+var import_yauzl, UTF8_FLAG, UNICODE_PATH_FIELD, utf82, CP437_HIGH;
+var init_zip_entry_name = __esm({
+  "src/sources/archive/zip-entry-name.ts"() {
+    "use strict";
+    import_yauzl = __toESM(require_yauzl(), 1);
+    UTF8_FLAG = 2048;
+    UNICODE_PATH_FIELD = 28789;
+    utf82 = new TextDecoder("utf-8", { fatal: true });
+    CP437_HIGH = "\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
+  }
+});
+
+// src/sources/archive/zip-pieces-reader.ts
+import { PassThrough } from "node:stream";
+var import_yauzl2, ZipPiecesReader;
+var init_zip_pieces_reader = __esm({
+  "src/sources/archive/zip-pieces-reader.ts"() {
+    "use strict";
+    import_yauzl2 = __toESM(require_yauzl(), 1);
+    ZipPiecesReader = class extends import_yauzl2.RandomAccessReader {
+      #pieces;
+      /** Offset of each piece in the whole. */
+      #offsets;
+      constructor(pieces) {
+        super();
+        this.#pieces = pieces;
+        const offsets = [];
+        let at = 0;
+        for (const piece of pieces) {
+          offsets.push(at);
+          at += piece.length;
+        }
+        this.#offsets = offsets;
+      }
+      _readStreamForRange(start, end) {
+        const stream = new PassThrough();
+        for (const slice of this.#slices(start, end)) stream.write(slice);
+        stream.end();
+        return stream;
+      }
+      /** Headers are read with many small reads: copy directly rather than through three streams each. */
+      read(buffer, offset, length, position, callback) {
+        let copied = 0;
+        for (const slice of this.#slices(position, position + length)) {
+          copied += slice.copy(buffer, offset + copied);
+        }
+        setImmediate(() => callback(null, copied));
+      }
+      *#slices(start, end) {
+        const offsets = this.#offsets;
+        let lo = 0;
+        let hi = offsets.length - 1;
+        while (lo < hi) {
+          const mid = lo + hi + 1 >>> 1;
+          if (offsets[mid] <= start) lo = mid;
+          else hi = mid - 1;
+        }
+        for (let i = lo; i < this.#pieces.length; i++) {
+          const from = offsets[i];
+          if (from >= end) return;
+          const piece = this.#pieces[i];
+          const slice = piece.subarray(Math.max(0, start - from), Math.min(piece.length, end - from));
+          if (slice.length > 0) yield slice;
+        }
+      }
+    };
+  }
+});
+
+// src/sources/archive/read-zip.ts
+import { createInflateRaw } from "node:zlib";
+async function* readZip(input, place) {
+  const { budget } = place;
+  let held = 0;
+  let zip;
+  try {
+    if (input.kind === "stream") {
+      const pieces = [];
+      let size = 0;
+      try {
+        for await (const piece of input.pieces) {
+          size += piece.length;
+          if (budget.buffered + size > budget.limits.maxBufferedBytes) {
+            yield {
+              kind: "skipped",
+              name: "",
+              reason: "archive-limit",
+              detail: `a zip inside another archive is read in memory, and this one is over the ${formatSize(budget.limits.maxBufferedBytes - budget.buffered)} left of the ${formatSize(budget.limits.maxBufferedBytes)} limit (read ${formatSize(size)})`
+            };
+            return;
+          }
+          pieces.push(piece);
+        }
+      } catch (error) {
+        if (place.scope.stopped) return;
+        yield unreadable2(`zip: ${describeError(error)}`);
+        return;
+      }
+      budget.buffered += size;
+      held = size;
+      zip = await (0, import_yauzl3.fromRandomAccessReaderPromise)(new ZipPiecesReader(pieces), size, ZIP_OPTIONS);
+    } else if (input.kind === "buffer") {
+      zip = await (0, import_yauzl3.fromBufferPromise)(input.data, ZIP_OPTIONS);
+    } else {
+      zip = await (0, import_yauzl3.openPromise)(input.path, ZIP_OPTIONS);
+    }
+  } catch (error) {
+    budget.buffered -= held;
+    yield unreadable2(`zip: ${describeError(error)}`);
+    return;
+  }
+  try {
+    yield* readEntries(zip, place);
+  } finally {
+    zip.close();
+    budget.buffered -= held;
+  }
+}
+async function* readEntries(zip, place) {
+  const cursor = new EntryCursor(zip);
+  const spans = new SpanSet();
+  let count = 0;
+  for (; ; ) {
+    let entry;
+    try {
+      entry = await cursor.next();
+    } catch (error) {
+      yield unreadable2(
+        `zip central directory unreadable after ${count} entries: ${describeError(error)}`
+      );
+      return;
+    }
+    if (entry === void 0) return;
+    count += 1;
+    if (!place.budget.countEntry()) {
+      yield entryLimitSkip(place);
+      return;
+    }
+    if (entry.compressedSize === 0) continue;
+    const name = zipEntryName(entry);
+    if ((entry.generalPurposeBitFlag & ENCRYPTED_FLAG) !== 0) {
+      yield memberUnreadable(name, "encrypted zip entry: its content cannot be read");
+      continue;
+    }
+    const method = entry.compressionMethod;
+    if (method !== STORED && method !== DEFLATED) {
+      const known = METHOD_NAMES[method];
+      yield memberUnreadable(
+        name,
+        `zip compression method ${method}${known === void 0 ? "" : ` (${known})`} is not supported`
+      );
+      continue;
+    }
+    let dataStart2;
+    try {
+      dataStart2 = (await zip.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
+    } catch (error) {
+      yield memberUnreadable(name, `zip local header unreadable: ${describeError(error)}`);
+      continue;
+    }
+    if (!spans.add(entry.relativeOffsetOfLocalHeader, dataStart2 + entry.compressedSize)) {
+      yield {
+        kind: "skipped",
+        name,
+        reason: "archive-limit",
+        detail: "zip entry whose data overlaps another entry (a zip-bomb construction); it was not read"
+      };
+      continue;
+    }
+    const { compressedSize } = entry;
+    yield {
+      kind: "member",
+      name,
+      reopens: true,
+      open: (scope) => {
+        let consumed = 0;
+        const raw = rawEntry(zip, dataStart2, compressedSize, (n) => {
+          consumed += n;
+        });
+        return meteredData(
+          method === DEFLATED ? pipeThrough(raw, createInflateRaw({ chunkSize: PIECE_BYTES })) : raw,
+          { scope, budget: place.budget, compressedBytes: () => consumed, what: "zip entry" }
+        );
+      }
+    };
+  }
+}
+async function* rawEntry(zip, start, size, count) {
+  const stream = await new Promise((resolve8, reject) => {
+    zip.openReadStreamLowLevel(
+      start,
+      size,
+      0,
+      size,
+      false,
+      null,
+      (error, opened) => error === null ? resolve8(opened) : reject(error)
+    );
+  });
+  try {
+    for await (const piece of stream) {
+      for (const part of bounded(piece)) {
+        count(part.length);
+        yield part;
+      }
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+function unreadable2(detail) {
+  return { kind: "skipped", name: "", reason: "archive-unreadable", detail };
+}
+function memberUnreadable(name, detail) {
+  return { kind: "skipped", name, reason: "archive-unreadable", detail };
+}
+var import_yauzl3, ZIP_OPTIONS, STORED, DEFLATED, ENCRYPTED_FLAG, METHOD_NAMES, EntryCursor;
+var init_read_zip = __esm({
+  "src/sources/archive/read-zip.ts"() {
+    "use strict";
+    import_yauzl3 = __toESM(require_yauzl(), 1);
+    init_archive_input();
+    init_describe_error();
+    init_entry_limit_skip();
+    init_format_size();
+    init_metered_data();
+    init_pipe_through();
+    init_span_set();
+    init_zip_entry_name();
+    init_zip_pieces_reader();
+    ZIP_OPTIONS = {
+      lazyEntries: true,
+      autoClose: true,
+      // Raw names: yauzl's own check fails the whole zip on a name with '../' or a leading '/', and
+      // such names are only labels to us.
+      decodeStrings: false,
+      // One entry whose sizes disagree would otherwise end the whole zip; our own limits bound the work.
+      validateEntrySizes: false
+    };
+    STORED = 0;
+    DEFLATED = 8;
+    ENCRYPTED_FLAG = 1;
+    METHOD_NAMES = {
+      9: "deflate64",
+      12: "bzip2",
+      14: "lzma",
+      93: "zstd",
+      95: "xz",
+      98: "ppmd"
+    };
+    EntryCursor = class {
+      #zip;
+      #failure;
+      #failed = false;
+      constructor(zip) {
+        this.#zip = zip;
+        zip.on("error", (error) => {
+          if (this.#failed) return;
+          this.#failed = true;
+          this.#failure = error;
+        });
+      }
+      next() {
+        if (this.#failed) return Promise.reject(this.#failure);
+        const zip = this.#zip;
+        return new Promise((resolve8, reject) => {
+          const settle = () => {
+            zip.off("entry", onEntry);
+            zip.off("end", onEnd);
+            zip.off("error", onError);
+          };
+          const onEntry = (entry) => {
+            settle();
+            resolve8(entry);
+          };
+          const onEnd = () => {
+            settle();
+            resolve8(void 0);
+          };
+          const onError = (error) => {
+            settle();
+            reject(error);
+          };
+          zip.on("entry", onEntry);
+          zip.on("end", onEnd);
+          zip.on("error", onError);
+          zip.readEntry();
+        });
+      }
+    };
+  }
+});
+
+// src/sources/archive/expand-archive.ts
+var expand_archive_exports = {};
+__export(expand_archive_exports, {
+  expandArchive: () => expandArchive
+});
+async function* expandArchive(format, input, options2 = {}) {
+  const limits = resolveLimits(options2.limits);
+  const budget = new ExpansionBudget(limits);
+  const root = new MemberScope("", void 0);
+  yield* expandContainer(format, input, {
+    path: "",
+    name: options2.name ?? "",
+    depth: 1,
+    scope: root,
+    budget
+  });
+}
+function resolveLimits(overrides) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...overrides };
+  for (const [key, value] of Object.entries(limits)) {
+    if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
+      throw new RangeError(`archive limit ${key} must be a positive number`);
+    }
+  }
+  return limits;
+}
+function openContainer(format, input, place) {
+  switch (format) {
+    case "zip":
+      return readZip(input, place);
+    case "tar":
+      return readTar(input, place);
+    case "gzip":
+      return readGzip(input, place);
+    case "pdf":
+      return readPdf(input, place);
+    case "png":
+      return readPng(input, place);
+  }
+}
+async function* expandContainer(format, input, place) {
+  for await (const event of openContainer(format, input, place)) {
+    if (event.kind === "skipped") {
+      yield {
+        kind: "skipped",
+        path: join2(place.path, event.name),
+        reason: event.reason,
+        detail: event.detail
+      };
+    } else {
+      yield* expandMember(event.name, event.open, place);
+      if (event.reopens === true && isOfficeTextPart(event.name) && !place.budget.halted) {
+        yield* officeTextView(event.name, event.open, place);
+      }
+    }
+    if (place.budget.halted) return;
+  }
+}
+async function* expandMember(name, open, place) {
+  const path = join2(place.path, name);
+  const scope = new MemberScope(path, place.scope);
+  let all;
+  try {
+    const peeked = await peekHead(open(scope), SNIFF_BYTES);
+    all = peeked.all;
+    const nested = peeked.head.length === 0 ? void 0 : sniffArchive(peeked.head);
+    if (peeked.head.length === 0) {
+    } else if (nested === void 0) {
+      const data = new EntryData(all);
+      yield { kind: "entry", path, data };
+      data.close();
+      const unopened = sniffUnopened(peeked.head);
+      if (unopened !== void 0)
+        yield {
+          kind: "skipped",
+          path,
+          reason: "archive-unreadable",
+          detail: unopenedDetail(unopened)
+        };
+    } else if (place.depth >= place.budget.limits.maxDepth) {
+      yield depthSkip(path, nested, place);
+    } else {
+      yield* expandContainer(
+        nested,
+        { kind: "stream", pieces: all },
+        { path, name, depth: place.depth + 1, scope, budget: place.budget }
+      );
+    }
+  } catch (error) {
+    if (!MemberScope.isStop(error)) throw error;
+  } finally {
+    await leave(all);
+  }
+  if (scope.skip !== void 0) yield scope.skip;
+}
+async function* officeTextView(name, open, place) {
+  const path = join2(join2(place.path, name), "text");
+  const scope = new MemberScope(path, place.scope);
+  const text3 = officeText(open(scope));
+  const data = new EntryData(text3);
+  try {
+    yield { kind: "entry", path, data };
+  } finally {
+    data.close();
+    await leave(text3);
+  }
+  if (scope.skip !== void 0) yield scope.skip;
+}
+async function leave(all) {
+  try {
+    await all?.return(void 0);
+  } catch (error) {
+    if (!MemberScope.isStop(error)) throw error;
+  }
+}
+function depthSkip(path, format, place) {
+  return {
+    kind: "skipped",
+    path,
+    reason: "archive-limit",
+    detail: `nesting limit ${place.budget.limits.maxDepth} reached: this ${format} archive would be level ${place.depth + 1}; it was not opened`
+  };
+}
+function join2(prefix, name) {
+  if (name === "") return prefix;
+  return prefix === "" ? name : `${prefix}!${name}`;
+}
+var EntryData;
+var init_expand_archive = __esm({
+  "src/sources/archive/expand-archive.ts"() {
+    "use strict";
+    init_archive_limits();
+    init_expansion_budget();
+    init_member_scope();
+    init_office_text();
+    init_peek_head();
+    init_read_gzip();
+    init_read_pdf();
+    init_read_png();
+    init_read_tar();
+    init_read_zip();
+    init_sniff_archive();
+    init_sniff_unopened();
+    EntryData = class {
+      #source;
+      #closed = false;
+      constructor(source) {
+        this.#source = source;
+      }
+      close() {
+        this.#closed = true;
+        this.#source = void 0;
+      }
+      async *[Symbol.asyncIterator]() {
+        const source = this.#source;
+        this.#source = void 0;
+        if (source === void 0) return;
+        try {
+          for await (const piece of source) {
+            if (this.#closed) return;
+            yield piece;
+          }
+        } catch (error) {
+          if (!MemberScope.isStop(error)) throw error;
+        }
+      }
+    };
+  }
+});
+
+// src/sources/content-reader.ts
+var content_reader_exports = {};
+__export(content_reader_exports, {
+  ContentReader: () => ContentReader
+});
+import { isAscii } from "node:buffer";
+import { closeSync as closeSync2, constants as constants3, fstatSync as fstatSync2, openSync as openSync2, readSync } from "node:fs";
+function holdsCompressedText(png) {
+  return png.indexOf(ZTXT) !== -1 || png.indexOf(ITXT) !== -1;
+}
+function replayThenRest(first, source, tap) {
+  let replayed = false;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!replayed) {
+          replayed = true;
+          return { done: false, value: first };
+        }
+        const next = await source.next();
+        if (next.done !== true) tap(next.value);
+        return next;
+      },
+      async return() {
+        return { done: true, value: void 0 };
+      }
+    })
+  };
+}
+function isUtf8Continuation(byte) {
+  return byte !== void 0 && (byte & 192) === 128;
+}
+function utf8Boundary(buf, at, floor) {
+  let p = at;
+  for (let n = 0; n < 3 && p > floor && isUtf8Continuation(buf[p]); n++) p--;
+  return p;
+}
+function readError(code18, target) {
+  if (code18 === "ENOENT" || code18 === "ENOTDIR") return "deleted";
+  if (code18 === "ELOOP" || code18 === "EMLINK") return "symlink";
+  if (code18 === "EISDIR") return target.kind === "gitlink" ? "submodule" : "not-regular";
+  if (code18 === "EAGAIN" || code18 === "EWOULDBLOCK" || code18 === "ENXIO" || code18 === "EOPNOTSUPP")
+    return target.explicit === true ? "special" : "not-regular";
+  return "unreadable";
+}
+function fillFrom(fd, buf, from) {
+  let filled = from;
+  while (filled < buf.length) {
+    const n = readSync(fd, buf, filled, buf.length - filled, null);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled;
+}
+var WINDOW_BYTES, OVERLAP_BYTES, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF4, ContentReader;
+var init_content_reader = __esm({
+  "src/sources/content-reader.ts"() {
+    "use strict";
+    init_ends_as_zip();
+    init_sniff_archive();
+    init_sniff_unopened();
+    init_byte_scan();
+    WINDOW_BYTES = 960 * 1024;
+    OVERLAP_BYTES = 128 * 1024;
+    SMALL_PIECES = 64 * 1024;
+    SPARE_BUFFERS = 4;
+    SMALL_ROOM = 256 * 1024;
+    ASCII_HIT = 1;
+    MAY_BE_UTF16 = 2;
+    UTF16_HIT = 4;
+    PLAIN_ONLY = 8;
+    ZTXT = Buffer.from("zTXt");
+    ITXT = Buffer.from("iTXt");
+    NOFOLLOW = constants3.O_NOFOLLOW ?? 0;
+    NONBLOCK = constants3.O_NONBLOCK ?? 0;
+    OPEN_FLAGS = constants3.O_RDONLY | NOFOLLOW | NONBLOCK;
+    LF4 = 10;
+    ContentReader = class {
+      options;
+      window;
+      half;
+      /** A stream up to this size is held until its end, in case that end shows a zip. */
+      holdBytes;
+      buffer;
+      /** Buffers of finished piece-by-piece reads, for the next ones. */
+      spare = [];
+      /** One SIMD pass per file for every keyword, NUL and value runs; undefined without WebAssembly SIMD. */
+      scanner;
+      constructor(options2) {
+        this.options = options2;
+        this.window = Math.min(options2.windowBytes ?? WINDOW_BYTES, WINDOW_BYTES);
+        this.holdBytes = Math.min(options2.windowBytes ?? ARENA_BYTES, ARENA_BYTES);
+        const overlap = options2.overlapBytes ?? OVERLAP_BYTES;
+        this.half = Math.max(1, Math.floor(Math.min(overlap, this.window / 4) / 2));
+        const words = options2.filter.words;
+        this.scanner = words === void 0 ? void 0 : createByteScanner(words, options2.filter.bits);
+      }
+      /** The reused read buffer: the scanner's own memory when there is one (read once, scanned in place). */
+      scratch() {
+        this.buffer ??= this.scanner === void 0 ? Buffer.allocUnsafe(this.window) : this.scanner.arena.subarray(0, this.window);
+        return this.buffer;
+      }
+      /**
+       * ASCII_HIT when some rule can match the UTF-8 view of buf[start, end); UTF16_HIT when a keyword
+       * occurs as UTF-16 (the scanner looks for both forms at once). Without a scanner: MAY_BE_UTF16
+       * for a NUL byte, and the UTF-16 keywords are searched later.
+       */
+      inspect(buf, start, end) {
+        const scanner = this.scanner;
+        const filter = this.options.filter;
+        if (scanner !== void 0) {
+          const scan3 = scanner.scanBytes(buf, start, end);
+          const ascii2 = (filter.wants(scan3) ? ASCII_HIT : 0) | (filter.encoded !== void 0 && !filter.encoded(scan3) ? PLAIN_ONLY : 0);
+          if (filter.wants16 === void 0) return ascii2 | (scan3.nul ? MAY_BE_UTF16 : 0);
+          return ascii2 | (filter.wants16(scan3) ? UTF16_HIT : 0);
+        }
+        const ascii = filter.ascii(buf, start, end) ? ASCII_HIT : 0;
+        return ascii | (buf.subarray(start, end).includes(0) ? MAY_BE_UTF16 : 0);
+      }
+      skip(label, sink, reason, detail, bytes) {
+        sink.skip({
+          path: label.path,
+          ...label.pathBytes === void 0 ? {} : { pathBytes: label.pathBytes },
+          reason,
+          ...detail === void 0 ? {} : { detail },
+          ...bytes === void 0 ? {} : { bytes }
+        });
+      }
+      overLimit(size) {
+        const max = this.options.maxFileSize;
+        return max !== void 0 && size > max;
+      }
+      /** A file on disk. Links are never followed; FIFOs and devices are never waited on. */
+      readFile(target, sink) {
+        return this.readFiles([target], sink);
+      }
+      /**
+       * Files on disk, read into one buffer side by side and checked for keywords together: most
+       * files hold none, and one search over many small files costs far less than one per file. A
+       * keyword found across two files' boundary only makes the first one be decoded for nothing.
+       */
+      async readFiles(targets, sink) {
+        const arena = this.scratch();
+        const pending = [];
+        const archives = [];
+        let fill = 0;
+        for (const target of targets) {
+          if (arena.length - fill < SMALL_ROOM) {
+            this.scanBatch(arena, fill, pending, sink, archives);
+            fill = 0;
+          }
+          const label = {
+            path: target.path,
+            ...target.pathBytes === void 0 ? {} : { pathBytes: target.pathBytes }
+          };
+          const fd = this.open(target, label, sink);
+          if (fd === void 0) continue;
+          const start = fill;
+          try {
+            let end = fillFrom(fd, arena, start);
+            if (end === arena.length && start > 0) {
+              this.scanBatch(arena, start, pending, sink, archives);
+              arena.copyWithin(0, start, end);
+              end = fillFrom(fd, arena, end - start);
+              fill = 0;
+            }
+            if (end === arena.length) {
+              const head = this.containerOf(arena, 0, end, false, label, sink);
+              if (this.readLarge(fd, arena, end, label, sink)) {
+                const format = head ?? (this.zipTail(fd) ? "zip" : void 0);
+                if (format !== void 0)
+                  archives.push({ format, input: { kind: "file", path: target.abs }, label });
+              }
+              fill = 0;
+              continue;
+            }
+            const from = fill;
+            if (this.overLimit(end - from)) {
+              this.skip(
+                label,
+                sink,
+                "too-large",
+                `${end - from} bytes, over the size limit`,
+                end - from
+              );
+              continue;
+            }
+            pending.push({ label, start: from, end });
+            fill = end;
+          } catch (error) {
+            const code18 = error.code;
+            if (code18 === void 0) throw error;
+            const reason = readError(code18, target);
+            this.skip(label, sink, reason, reason === "unreadable" ? code18 : void 0);
+          } finally {
+            closeSync2(fd);
+          }
+        }
+        this.scanBatch(arena, fill, pending, sink, archives);
+        for (const a of archives) await this.expand(a.format, a.input, a.label, sink);
+      }
+      /** Opens a file to read, or says why not (links, submodules, FIFOs, devices, errors). */
+      open(target, label, sink) {
+        if (target.kind === "symlink") {
+          this.skip(label, sink, "symlink");
+          return void 0;
+        }
+        if (target.kind === "gitlink") {
+          this.skip(label, sink, "submodule", "a commit of another repository");
+          return void 0;
+        }
+        if (target.kind === "special") {
+          this.skip(label, sink, target.explicit === true ? "special" : "not-regular");
+          return void 0;
+        }
+        let fd;
+        try {
+          fd = openSync2(target.abs, OPEN_FLAGS);
+        } catch (error) {
+          const code18 = error.code;
+          const reason = readError(code18, target);
+          this.skip(label, sink, reason, reason === "unreadable" ? code18 ?? "open failed" : void 0);
+          return void 0;
+        }
+        if (target.explicit === true) {
+          let s;
+          try {
+            s = fstatSync2(fd);
+          } catch (error) {
+            closeSync2(fd);
+            this.skip(
+              label,
+              sink,
+              "unreadable",
+              error.code ?? "fstat failed"
+            );
+            return void 0;
+          }
+          if (!s.isFile()) {
+            closeSync2(fd);
+            if (s.isDirectory()) this.skip(label, sink, "not-regular");
+            else this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
+            return void 0;
+          }
+        }
+        return fd;
+      }
+      /** One search per keyword over files read side by side; only files with a hit are decoded. */
+      scanBatch(arena, fill, pending, sink, archives) {
+        if (pending.length === 0) return;
+        const flags = new Uint8Array(pending.length);
+        const region = arena.subarray(0, fill);
+        const fileAt = (offset) => {
+          let lo = 0;
+          let hi = pending.length - 1;
+          while (lo < hi) {
+            const mid = lo + hi + 1 >> 1;
+            if (pending[mid].start <= offset) lo = mid;
+            else hi = mid - 1;
+          }
+          return lo;
+        };
+        const mark = (needle, flag) => {
+          let at = region.indexOf(needle, 0);
+          while (at !== -1) {
+            const f = fileAt(at);
+            flags[f] = flags[f] | flag;
+            const next = pending[f].end;
+            at = next >= fill ? -1 : region.indexOf(needle, next);
+          }
+        };
+        const words = this.options.filter.words;
+        if (this.scanner !== void 0) {
+          for (let i = 0; i < pending.length; i++) {
+            const f = pending[i];
+            flags[i] = this.inspect(arena, f.start, f.end);
+          }
+        } else {
+          if (words === void 0) flags.fill(ASCII_HIT);
+          else for (const w of words) mark(w, ASCII_HIT);
+          mark(0, MAY_BE_UTF16);
+        }
+        for (let i = 0; i < pending.length; i++) {
+          const f = pending[i];
+          const b0 = arena[f.start];
+          const b1 = arena[f.start + 1];
+          if (f.end - f.start >= 2 && (b0 === 255 && b1 === 254 || b0 === 254 && b1 === 255))
+            flags[i] = flags[i] | MAY_BE_UTF16;
+        }
+        for (let i = 0; i < pending.length; i++) {
+          const f = pending[i];
+          const flag = flags[i];
+          if (flag !== 0) {
+            const p = this.start(f.label, sink);
+            this.scanWindow(p, arena, f.start, f.end, true, flag);
+          }
+          sink.read(f.end - f.start);
+          const format = this.containerOf(arena, f.start, f.end, true, f.label, sink);
+          if (format !== void 0) {
+            const data = Buffer.from(arena.subarray(f.start, f.end));
+            archives.push({ format, input: { kind: "buffer", data }, label: f.label });
+          }
+        }
+        pending.length = 0;
+      }
+      /** A file larger than the buffer: read in overlapping windows (its first `filled` bytes are in). */
+      readLarge(fd, buf, first, label, sink) {
+        const s = fstatSync2(fd);
+        if (!s.isFile()) {
+          this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
+          return false;
+        }
+        if (this.overLimit(s.size)) {
+          this.skip(label, sink, "too-large", `${s.size} bytes, over the size limit`, s.size);
+          return false;
+        }
+        const p = this.start(label, sink);
+        let filled = first;
+        let total = filled;
+        for (; ; ) {
+          const next = this.scanWindow(p, buf, 0, filled, false);
+          buf.copyWithin(0, next, filled);
+          const kept = filled - next;
+          const got = fillFrom(fd, buf, kept);
+          total += got - kept;
+          filled = got;
+          if (filled < buf.length) break;
+        }
+        this.scanWindow(p, buf, 0, filled, true);
+        sink.read(total);
+        return true;
+      }
+      /**
+       * Bytes already in memory, known not to need opening as an archive (a rule's examples). Never
+       * copied.
+       */
+      readText(data, label, sink) {
+        if (this.overLimit(data.length)) {
+          this.skip(label, sink, "too-large", `${data.length} bytes, over the size limit`, data.length);
+          return { bytes: 0, candidate: false, skipped: true };
+        }
+        const p = this.start(label, sink);
+        let at = 0;
+        while (data.length - at > this.window) {
+          at = this.scanWindow(p, data, at, at + this.window, false);
+        }
+        this.scanWindow(p, data, at, data.length, true);
+        sink.read(data.length);
+        return { bytes: data.length, candidate: p.candidate, skipped: false };
+      }
+      /** Bytes already in memory (a git blob, a small standard input); an archive is opened too. */
+      async readBytes(data, label, sink) {
+        const result2 = this.readText(data, label, sink);
+        const format = result2.skipped ? void 0 : this.containerOf(data, 0, data.length, true, label, sink);
+        if (format !== void 0) {
+          await this.expand(format, { kind: "buffer", data }, label, sink);
+        }
+        return result2;
+      }
+      /**
+       * Content that arrives in pieces (standard input, a large blob, an archive entry). An archive is
+       * opened as the pieces pass, and its bytes are scanned as they are too (content outside its
+       * entries, such as data after a tar's end, is not lost).
+       */
+      async readPieces(pieces, label, sink, expand = true) {
+        const source = pieces[Symbol.asyncIterator]();
+        const windows = this.pieceWindows(label, sink);
+        const head = [];
+        let headBytes = 0;
+        let ended = false;
+        while (expand && this.options.archives !== false && headBytes < SNIFF_BYTES) {
+          const next = await source.next();
+          if (next.done === true) {
+            ended = true;
+            break;
+          }
+          head.push(next.value);
+          headBytes += next.value.length;
+        }
+        const first = Buffer.concat(head);
+        const format = expand ? this.containerOf(first, 0, first.length, ended, label, sink) : void 0;
+        for (const piece of head) windows.push(piece);
+        if (format !== void 0 && !ended) {
+          const replayed = replayThenRest(first, source, (piece) => windows.push(piece));
+          await this.expand(format, { kind: "stream", pieces: replayed }, label, sink);
+        } else if (format !== void 0) {
+          await this.expand(format, { kind: "buffer", data: first }, label, sink);
+        }
+        const tailed = format === void 0 && !ended && this.options.archives !== false;
+        let held = tailed && expand ? [first] : void 0;
+        let heldBytes = first.length;
+        while (!ended) {
+          const next = await source.next();
+          if (next.done === true) break;
+          windows.push(next.value);
+          if (held === void 0) continue;
+          heldBytes += next.value.length;
+          if (heldBytes <= this.holdBytes) held.push(Buffer.from(next.value));
+          else held = void 0;
+        }
+        if (tailed && endsAsZip(windows.tail())) {
+          if (held !== void 0) {
+            await this.expand("zip", { kind: "buffer", data: Buffer.concat(held) }, label, sink);
+          } else {
+            this.skip(
+              label,
+              sink,
+              "archive-unreadable",
+              "a zip with other bytes before it (an executable jar, a self-extracting archive) in a stream too large to hold or inside another archive: its entries were not opened"
+            );
+          }
+        }
+        return windows.finish();
+      }
+      /** Windows over content that arrives in pieces, in a buffer of its own (reads may interleave). */
+      pieceWindows(label, sink) {
+        let buf = this.spare.pop() ?? Buffer.allocUnsafe(SMALL_PIECES);
+        const p = this.start(label, sink);
+        let filled = 0;
+        let total = 0;
+        let over = false;
+        return {
+          push: (piece) => {
+            if (over) return;
+            let from = 0;
+            while (from < piece.length) {
+              const take = Math.min(piece.length - from, buf.length - filled);
+              piece.copy(buf, filled, from, from + take);
+              filled += take;
+              from += take;
+              total += take;
+              if (this.overLimit(total)) {
+                over = true;
+                this.skip(
+                  label,
+                  sink,
+                  "too-large",
+                  `over the size limit; the first ${total - take} bytes were scanned`
+                );
+                return;
+              }
+              if (filled === buf.length && buf.length < this.window) {
+                const bigger = Buffer.allocUnsafe(Math.min(this.window, buf.length * 4));
+                buf.copy(bigger, 0, 0, filled);
+                buf = bigger;
+              } else if (filled === buf.length) {
+                const next = this.scanWindow(p, buf, 0, filled, false);
+                buf.copyWithin(0, next, filled);
+                filled -= next;
+              }
+            }
+          },
+          tail: () => buf.subarray(Math.max(0, filled - ZIP_TAIL_BYTES), filled),
+          finish: () => {
+            const done = (result2) => {
+              if (this.spare.length < SPARE_BUFFERS) this.spare.push(buf);
+              return result2;
+            };
+            if (over) return done({ bytes: total, candidate: p.candidate, skipped: true });
+            this.scanWindow(p, buf, 0, filled, true);
+            sink.read(total);
+            return done({ bytes: total, candidate: p.candidate, skipped: false });
+          }
+        };
+      }
+      /**
+       * The archive format to open content starting at buf[start] as, when archives are opened at
+       * all. `whole`: buf[start, end) is all of the content, so a zip is also known by its end. A
+       * format keyguard does not open (xz, zstd, 7z…) is a skip: what it holds was not read.
+       */
+      containerOf(buf, start, end, whole, label, sink) {
+        if (this.options.archives === false || end - start < 2) return void 0;
+        const head = buf.subarray(start, Math.min(end, start + SNIFF_BYTES));
+        const format = sniffArchive(head);
+        if (format === "png" && whole && !holdsCompressedText(buf.subarray(start, end)))
+          return void 0;
+        if (format !== void 0) return format;
+        const unopened = sniffUnopened(head);
+        if (unopened !== void 0) {
+          this.skip(label, sink, "archive-unreadable", unopenedDetail(unopened));
+          return void 0;
+        }
+        if (whole && endsAsZip(buf.subarray(Math.max(start, end - ZIP_TAIL_BYTES), end))) return "zip";
+        return void 0;
+      }
+      /** Whether an open file ends as a zip does (its last bytes, read again). */
+      zipTail(fd) {
+        if (this.options.archives === false) return false;
+        const size = fstatSync2(fd).size;
+        const length = Math.min(size, ZIP_TAIL_BYTES);
+        const tail2 = Buffer.allocUnsafe(length);
+        let got = 0;
+        while (got < length) {
+          const n = readSync(fd, tail2, got, length - got, size - length + got);
+          if (n === 0) break;
+          got += n;
+        }
+        return endsAsZip(tail2.subarray(0, got));
+      }
+      /** Every entry of an archive, scanned under `archive!entry`; what could not be opened, listed. */
+      async expand(format, input, label, sink) {
+        const { expandArchive: expandArchive2 } = await Promise.resolve().then(() => (init_expand_archive(), expand_archive_exports));
+        const name = label.path.slice(label.path.lastIndexOf("/") + 1);
+        const limits = this.options.archives === false ? void 0 : this.options.archives;
+        const inner = (path) => path === "" ? label.path : `${label.path}!${path}`;
+        for await (const item of expandArchive2(format, input, {
+          name,
+          ...limits === void 0 ? {} : { limits }
+        })) {
+          if (item.kind === "skipped") {
+            const rawOnly = format === "tar" && item.path === "" && item.reason === "archive-unreadable";
+            sink.skip({
+              path: inner(item.path),
+              reason: rawOnly ? "raw-only" : item.reason,
+              detail: rawOnly ? `${item.detail}; every byte was scanned as it is` : item.detail
+            });
+            continue;
+          }
+          const entry = {
+            path: inner(item.path),
+            ...label.blobId === void 0 ? {} : { blobId: label.blobId },
+            ...label.commit === void 0 ? {} : { commit: label.commit }
+          };
+          await this.readPieces(item.data, entry, sink, false);
+        }
+      }
+      start(label, sink) {
+        return {
+          label,
+          sink,
+          base: 0,
+          line: 1,
+          column: 1,
+          line16: [1, 1],
+          ownedUntil: 0,
+          candidate: false
+        };
+      }
+      /**
+       * Scans the window buf[start, end) (absolute offset p.base). Unless it is the last, it owns only
+       * up to `end - half` and the next window starts at least `half` before that (on a line start
+       * when there is one): returns where the next window starts, and moves `p` there.
+       */
+      scanWindow(p, buf, start, end, last, known) {
+        const ownFrom = Math.min(end, start + Math.max(0, p.ownedUntil - p.base));
+        let ownTo = end;
+        let next = end;
+        if (!last) {
+          ownTo = utf8Boundary(buf, end - this.half, ownFrom);
+          const lineStart = buf.lastIndexOf(LF4, ownTo - this.half - 1);
+          next = lineStart >= ownTo - 2 * this.half && lineStart >= start ? lineStart + 1 : utf8Boundary(buf, ownTo - this.half, start + 1);
+          if (next <= start) next = Math.max(start + 1, ownTo - this.half);
+        }
+        const filter = this.options.filter;
+        const flags = known ?? this.inspect(buf, start, end);
+        if ((flags & ASCII_HIT) !== 0) {
+          p.candidate = true;
+          this.emitUtf8(p, buf, start, end, ownFrom, ownTo, (flags & PLAIN_ONLY) !== 0);
+        }
+        const b0 = buf[start];
+        const b1 = buf[start + 1];
+        const bom = p.base === 0 && (b0 === 255 && b1 === 254 || b0 === 254 && b1 === 255);
+        const utf16 = (flags & UTF16_HIT) !== 0 || (bom || (flags & MAY_BE_UTF16) !== 0) && filter.utf16(buf, start, end);
+        if (utf16) {
+          p.candidate = true;
+          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 0, last);
+          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 1, last);
+        }
+        if (!last) {
+          p.ownedUntil = p.base + (ownTo - start);
+          this.advance(p, buf, start, next);
+        }
+        return next;
+      }
+      /**
+       * `gitLines`: the chunk's line numbers are git's (lines end at LF bytes). A UTF-16 view counts
+       * its own lines, so a staged file's added-line ranges say nothing about it: all of it is
+       * reported (a UTF-16 key appended to a text file would otherwise fall outside the ranges).
+       */
+      chunk(p, text3, fields, gitLines = true) {
+        const l = p.label;
+        p.sink.chunk({
+          source: this.options.source,
+          path: l.path,
+          ...l.pathBytes === void 0 ? {} : { pathBytes: l.pathBytes },
+          text: text3,
+          ...l.blobId === void 0 ? {} : { blobId: l.blobId },
+          ...l.commit === void 0 ? {} : { commit: l.commit },
+          ...l.commitMessage === true ? { commitMessage: true } : {},
+          ...l.reportable === void 0 || !gitLines ? {} : { reportable: l.reportable },
+          ...fields
+        });
+      }
+      emitUtf8(p, buf, start, end, ownFrom, ownTo, plainOnly) {
+        const from = p.base === 0 && buf[start] === 239 && buf[start + 1] === 187 && buf[start + 2] === 191 ? start + 3 : start;
+        const whole = ownFrom <= from && ownTo === end;
+        if (isAscii(buf.subarray(from, end))) {
+          const own = Math.max(from, ownFrom);
+          this.chunk(p, buf.toString("latin1", from, end), {
+            ...p.line === 1 ? {} : { firstLine: p.line },
+            ...p.column === 1 ? {} : { firstColumn: p.column },
+            ...whole ? {} : { ownFrom: own - from, ownTo: ownTo - from },
+            ...plainOnly ? { plainOnly: true } : {},
+            size: ownTo - own
+          });
+          return;
+        }
+        const encoding = "utf8";
+        const pre = whole ? "" : buf.toString(encoding, from, Math.max(from, ownFrom));
+        const mid = buf.toString(encoding, Math.max(from, ownFrom), ownTo);
+        const post = ownTo === end ? "" : buf.toString(encoding, ownTo, end);
+        this.chunk(p, whole ? mid : pre + mid + post, {
+          ...p.line === 1 ? {} : { firstLine: p.line },
+          ...p.column === 1 ? {} : { firstColumn: p.column },
+          ...whole ? {} : { ownFrom: pre.length, ownTo: pre.length + mid.length },
+          ...plainOnly ? { plainOnly: true } : {},
+          size: ownTo - Math.max(from, ownFrom)
+        });
+      }
+      /** One UTF-16 view: code units at even (`parity` 0, little-endian) or odd absolute offsets. */
+      emitUtf16(p, buf, start, end, ownFrom, ownTo, parity, last) {
+        const align = (i) => (p.base + i - start & 1) === parity ? i : i + 1;
+        let from = align(start);
+        if (p.base === 0 && parity === 0 && buf[start] === 255 && buf[start + 1] === 254) from += 2;
+        if (p.base === 0 && parity === 1 && buf[start] === 254 && buf[start + 1] === 255) from += 2;
+        const whole = from + Math.floor(Math.max(0, end - from) / 2) * 2;
+        const dangling = last && end - whole === 1;
+        const to = dangling ? end + 1 : whole;
+        if (to <= from) return;
+        const o1 = Math.min(to, Math.max(from, align(ownFrom)));
+        const o2 = Math.min(to, Math.max(o1, align(ownTo)));
+        const text3 = buf.toString("utf16le", from, whole) + (dangling ? String.fromCharCode(buf[whole]) : "");
+        const view = parity === 0 ? "utf-16le" : "utf-16be";
+        const line = p.line16[parity];
+        this.chunk(
+          p,
+          text3,
+          {
+            view,
+            ...line === 1 ? {} : { firstLine: line },
+            ...o1 === from && o2 === to ? {} : { ownFrom: (o1 - from) / 2, ownTo: (o2 - from) / 2 },
+            // The UTF-8 view stands for these bytes in the counts.
+            size: 0
+          },
+          false
+        );
+      }
+      /** Moves the line and column counts from `start` to `next` (the next window's start). */
+      advance(p, buf, start, next) {
+        let lines = 0;
+        let last = -1;
+        for (let at = buf.indexOf(LF4, start); at !== -1 && at < next; at = buf.indexOf(LF4, at + 1)) {
+          lines++;
+          last = at;
+          if (buf[at + 1] === 0) p.line16[p.base + at - start & 1]++;
+        }
+        if (lines > 0) {
+          p.line += lines;
+          p.column = 1 + buf.toString("utf8", last + 1, next).length;
+        } else {
+          p.column += buf.toString("utf8", start, next).length;
+        }
+        p.base += next - start;
+      }
+    };
+  }
+});
+
+// src/model/source.ts
+var FILE_KINDS;
+var init_source = __esm({
+  "src/model/source.ts"() {
+    "use strict";
+    FILE_KINDS = ["file", "symlink", "gitlink", "special"];
+  }
+});
+
+// src/sources/target-set.ts
+import { isUtf8 as isUtf82 } from "node:buffer";
+function joinBytes(folder, rel) {
+  if (isUtf82(rel)) return `${folder}${folder.endsWith("/") ? "" : "/"}${rel.toString("utf8")}`;
+  return Buffer.concat([Buffer.from(folder), folder.endsWith("/") ? Buffer.alloc(0) : SLASH, rel]);
+}
+function targetCount(set) {
+  let n = set.files.length;
+  for (const p of set.packs) n += p.starts.length;
+  return n;
+}
+function asBuffer(bytes) {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+function packedTarget(pack, bytes, i) {
+  const start = pack.starts[i];
+  const end = pack.ends[i];
+  const code18 = pack.kinds[i];
+  const kind = code18 === 0 ? void 0 : FILE_KINDS[code18];
+  if (pack.utf8) {
+    const path = bytes.toString("utf8", start, end);
+    const base = pack.base;
+    const abs = `${base}${base.endsWith("/") ? "" : "/"}${path}`;
+    return kind === void 0 ? { abs, path } : { abs, path, kind };
+  }
+  const name = bytes.subarray(start, end);
+  return {
+    abs: joinBytes(pack.base, name),
+    ...pathText(name),
+    ...kind === void 0 ? {} : { kind }
+  };
+}
+function targetsIn(set, from, to) {
+  const out = [];
+  let offset = 0;
+  const take = (count, make) => {
+    const lo = Math.max(from, offset);
+    const hi = Math.min(to, offset + count);
+    for (let i = lo; i < hi; i++) out.push(make(i - offset));
+    offset += count;
+  };
+  const files = set.files;
+  take(files.length, (i) => files[i]);
+  for (const pack of set.packs) {
+    if (offset >= to) break;
+    const bytes = asBuffer(pack.bytes);
+    take(pack.starts.length, (i) => packedTarget(pack, bytes, i));
+  }
+  return out;
+}
+function allTargets(set) {
+  return targetsIn(set, 0, targetCount(set));
+}
+var SLASH;
+var init_target_set = __esm({
+  "src/sources/target-set.ts"() {
+    "use strict";
+    init_path_text();
+    init_source();
+    SLASH = Buffer.from("/");
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY2 = "";
+    var SPACE3 = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH4 = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY2;
+      const lead = pattern[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY2;
+      let prev = EMPTY2;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY2;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY2;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern;
+      let out = EMPTY2;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH4 && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE3) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE3 : run,
+        ESCAPE + SPACE3
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH4
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH4
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH4 ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run, at) => {
+      let separator = EMPTY2;
+      for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
+        separator += run[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY2;
+      let run = [];
+      const flush = () => {
+        let lastWildcard;
+        run.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at)})[^\\/])*`;
+        });
+        run = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH4) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH4);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path) => {
+      const end = path.length - 1;
+      const index = path.lastIndexOf(
+        SLASH4,
+        path[end] === SLASH4 ? end - 1 : end
+      );
+      return index < 0 ? path : path.slice(index + 1);
+    };
+    var parentOf = (path) => {
+      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices2 = path.split(SLASH4).filter(Boolean);
+        slices2.pop();
+        return slices2.length ? slices2.join(SLASH4) + SLASH4 : EMPTY2;
+      }
+      const end = path.length - 1;
+      const cut = path.lastIndexOf(
+        SLASH4,
+        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY2 : path.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define(this, "body", body);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str2 = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
+        return define(this, key, regex);
+      }
+    };
+    var hasTrailingBackslash = (str2) => {
+      let count = 0;
+      while (str2[str2.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE3) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE3 : body.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE3 || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule2 = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule2) {
+          this._added = true;
+          this._rules.push(rule2);
+          if (matchesBasename(rule2.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH4 ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule2 = rules[index];
+          if (rule2.checkRegex.test(path)) {
+            ignored = !rule2.negative;
+            unignored = rule2.negative;
+            matchedRule = rule2.negative ? UNDEFINED : rule2;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename2 = shortcut ? basenameOf(path) : path;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule2 = rules[index];
+          if (rule2[mode].test(
+            shortcut && rule2._basenameOnly ? basename2 : path
+          )) {
+            const { negative } = rule2;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule2;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message2, Ctor) => {
+      throw new Ctor(message2);
+    };
+    var checkPath = (path, originalPath, doThrow) => {
+      if (!isString(path)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path) => {
+      const first = path.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path.length === 1) {
+        return true;
+      }
+      const second = path.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path) {
+        checkPath(
+          path,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path ? this._t(path, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path = convertPath(target);
+        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path);
+        }
+        const dir = this._t(path, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path, cache) {
+        const cached = cache[path];
+        if (cached) {
+          return cached;
+        }
+        const parentPath = parentOf(path);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+      }
+      ignores(path) {
+        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
+      }
+      createFilter() {
+        return (path) => !this.ignores(path);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path) {
+        return this._test(path, this._testCache, convertPath(path));
+      }
+    };
+    var factory = (options2) => new Ignore(options2);
+    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/engine/assess-severity.ts
+function principalOf(arn) {
+  const m = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(.+)$/.exec(arn);
+  const service = m?.[1];
+  const resource = m?.[2] ?? "";
+  let type = "other";
+  if (service === "iam" && resource === "root") type = "root";
+  else if (service === "iam" && resource.startsWith("user/")) type = "user";
+  else if (service === "sts" && resource.startsWith("assumed-role/")) type = "assumed-role";
+  else if (service === "sts" && resource.startsWith("federated-user/")) type = "federated-user";
+  return { type, severity: PRINCIPAL_SEVERITY[type] };
+}
+function activeEntry(entries, account, today) {
+  return entries?.find((e) => e.id === account && (e.expires === void 0 || e.expires >= today));
+}
+function escalate(severity) {
+  const i = SEVERITIES.indexOf(severity);
+  return severity === "info" || i <= 0 ? severity : SEVERITIES[i - 1] ?? severity;
+}
+function assessSeverity(finding, context2 = {}) {
+  const today = context2.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+  const verification = context2.verification;
+  const verifiedAccount = verification?.status === "live" ? verification.account : void 0;
+  const account = verifiedAccount ?? finding.keyFacts?.account;
+  const withAccount = account === void 0 ? {} : { account };
+  if (finding.keyFacts?.canary === true) {
+    return {
+      severity: "info",
+      reason: "likely canary (decoy) token: do not use it",
+      ...withAccount
+    };
+  }
+  if (finding.kind === "identifier") {
+    return { severity: "info", reason: "identifier, not a credential", ...withAccount };
+  }
+  if (account !== void 0) {
+    const allowed = activeEntry(context2.accounts?.allow, account, today);
+    if (allowed !== void 0) {
+      return {
+        severity: "info",
+        reason: `account ${account} is allowed: ${allowed.reason}`,
+        account,
+        accountMatch: { list: "allow", entry: allowed }
+      };
+    }
+  }
+  let severity;
+  let reason;
+  if (verification?.status === "live" && verification.arn !== void 0) {
+    const principal = principalOf(verification.arn);
+    severity = principal.severity;
+    reason = principal.type === "root" ? "verified live root-user key" : `verified live (${principal.type === "other" ? "principal" : principal.type})`;
+  } else if (verification?.status === "inactive") {
+    severity = "low";
+    reason = `verified not usable (${verification.code ?? "inactive"})`;
+  } else if (finding.kind === "credential-pair" && finding.keyFacts?.prefix === "ASIA") {
+    severity = context2.hasSessionToken === false ? "low" : finding.severity;
+    reason = context2.hasSessionToken === false ? "temporary credentials without their session token" : "temporary credentials (usable until the session expires)";
+  } else {
+    severity = finding.severity;
+    reason = finding.kind === "credential-pair" ? "key ID with its secret: treat as live" : finding.kind === "access-key-id" ? "key ID alone: not usable, but names the account" : finding.kind === "secret-access-key" ? "secret access key" : "session token";
+  }
+  if (account !== void 0) {
+    const own = activeEntry(context2.accounts?.own, account, today);
+    if (own !== void 0) {
+      return {
+        severity: escalate(severity),
+        reason: `${reason}; account ${account} is one of ours (${own.reason})`,
+        account,
+        accountMatch: { list: "own", entry: own }
+      };
+    }
+  }
+  return { severity, reason, ...withAccount };
+}
+var PRINCIPAL_SEVERITY;
+var init_assess_severity = __esm({
+  "src/engine/assess-severity.ts"() {
+    "use strict";
+    init_finding();
+    PRINCIPAL_SEVERITY = {
+      root: "critical",
+      user: "high",
+      "assumed-role": "medium",
+      "federated-user": "medium",
+      // An ARN we do not recognise still signs requests: treat it like a long-term key.
+      other: "high"
+    };
+  }
+});
+
+// rules/aws-accounts.json
+var aws_accounts_default;
+var init_aws_accounts = __esm({
+  "rules/aws-accounts.json"() {
+    aws_accounts_default = {
+      $schema: "./aws-accounts.schema.json",
+      version: 1,
+      description: "AWS accounts known to issue canary (decoy) access keys. A key from one of them was planted to detect whoever uses it: report it as a likely canary and never call AWS with it.",
+      groups: [
+        {
+          id: "thinkst-canarytokens",
+          kind: "canary",
+          title: "Thinkst canarytokens.org",
+          description: "Accounts behind the AWS API key tokens of canarytokens.org (Thinkst Canary).",
+          accounts: [
+            "052310077262",
+            "171436882533",
+            "266735846894",
+            "534261010715",
+            "595918472158",
+            "717712589309",
+            "730335385048",
+            "819147034852",
+            "893192397702",
+            "992382622183"
+          ]
+        },
+        {
+          id: "off-brand-canaries",
+          kind: "canary",
+          title: "Off-brand canary accounts",
+          description: "Accounts seen issuing decoy keys outside canarytokens.org (list kept by trufflehog's AWS detector).",
+          accounts: [
+            "044858866125",
+            "251535659677",
+            "344043088457",
+            "351906852752",
+            "390477818340",
+            "426127672474",
+            "427150556519",
+            "439872796651",
+            "445142720921",
+            "465867158099",
+            "637958123769",
+            "693412236332",
+            "732624840810",
+            "735421457923",
+            "959235150393",
+            "982842642351"
+          ]
+        }
+      ]
+    };
+  }
+});
+
+// src/engine/decode-account.ts
+function decodeAccountId(keyId) {
+  if (!MODERN.test(keyId)) return void 0;
+  const fifth = keyId.charAt(PREFIX_LENGTH);
+  if (fifth === "I" || fifth === "J") return void 0;
+  let bits = 0n;
+  for (const c of keyId.slice(PREFIX_LENGTH, PREFIX_LENGTH + 10)) {
+    bits = bits << 5n | BigInt(BASE322.indexOf(c));
+  }
+  const first48 = bits >> 2n;
+  const account = (first48 & ACCOUNT_MASK) >> 7n;
+  if (account > MAX_ACCOUNT) return void 0;
+  return account.toString().padStart(12, "0");
+}
+var BASE322, MODERN, PREFIX_LENGTH, ACCOUNT_MASK, MAX_ACCOUNT;
+var init_decode_account = __esm({
+  "src/engine/decode-account.ts"() {
+    "use strict";
+    BASE322 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    MODERN = /^[A-Z]{4}[A-Z2-7]{16}$/;
+    PREFIX_LENGTH = 4;
+    ACCOUNT_MASK = 0x7fffffffff80n;
+    MAX_ACCOUNT = 999999999999n;
+  }
+});
+
+// src/engine/key-facts.ts
+function keyFactsFor(keyId) {
+  const prefix = keyId.slice(0, 4);
+  const account = decodeAccountId(keyId);
+  if (account === void 0) return { prefix };
+  return CANARY.has(account) ? { prefix, account, canary: true } : { prefix, account };
+}
+var GROUPS, CANARY;
+var init_key_facts = __esm({
+  "src/engine/key-facts.ts"() {
+    "use strict";
+    init_aws_accounts();
+    init_decode_account();
+    GROUPS = aws_accounts_default.groups;
+    CANARY = /* @__PURE__ */ new Map();
+    for (const group2 of GROUPS) {
+      if (group2.kind === "canary") for (const account of group2.accounts) CANARY.set(account, group2);
+    }
+  }
+});
+
+// src/verify/http-client.ts
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { isIP } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+function nonEmpty(value) {
+  return value === void 0 || value.trim() === "" ? void 0 : value.trim();
+}
+function defaultPort(url) {
+  return url.port !== "" ? url.port : url.protocol === "https:" ? "443" : "80";
+}
+function bypassesProxy(url, noProxy) {
+  if (noProxy === void 0) return false;
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const port = defaultPort(url);
+  for (const raw of noProxy.split(/[\s,]+/)) {
+    const entry = raw.trim().toLowerCase();
+    if (entry === "") continue;
+    if (entry === "*") return true;
+    const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(entry);
+    if (m === null) continue;
+    const name = (m[1] ?? m[2] ?? "").replace(/^\*?\./, "");
+    if (m[3] !== void 0 && m[3] !== port) continue;
+    if (host === name || host.endsWith(`.${name}`)) return true;
+  }
+  return false;
+}
+function proxyUrl(settings2, name) {
+  const raw = nonEmpty(settings2[name]);
+  if (raw === void 0) return void 0;
+  let url;
+  try {
+    url = new URL(raw.includes("://") ? raw : `http://${raw}`);
+  } catch (error) {
+    throw new KeyguardError("USAGE", `${name}: not a URL`, { cause: error });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new KeyguardError("USAGE", `${name}: only http:// and https:// proxies are supported`);
+  }
+  return url;
+}
+function proxyFor(url, settings2) {
+  if (settings2 === void 0) return void 0;
+  const http = proxyUrl(settings2, "http_proxy") ?? proxyUrl(settings2, "HTTP_PROXY");
+  const https = proxyUrl(settings2, "https_proxy") ?? proxyUrl(settings2, "HTTPS_PROXY") ?? http;
+  if (bypassesProxy(url, nonEmpty(settings2.no_proxy) ?? nonEmpty(settings2.NO_PROXY)))
+    return void 0;
+  return url.protocol === "https:" ? https : http;
+}
+function fetchClient(fetchImpl) {
+  return async (req) => {
+    const response = await fetchImpl(req.url, {
+      method: req.method,
+      headers: req.headers,
+      ...req.body === void 0 ? {} : { body: req.body },
+      signal: req.signal,
+      // A redirect would carry signed headers (and a session token) to another host.
+      redirect: "manual"
+    });
+    const text3 = await response.text();
+    return {
+      status: response.status,
+      contentType: response.headers.get("content-type") ?? "",
+      body: text3.slice(0, MAX_BODY)
+    };
+  };
+}
+function openTunnel(proxy, target, signal) {
+  const authority = `${target.hostname}:${defaultPort(target)}`;
+  const headers = { host: authority };
+  if (proxy.username !== "") {
+    const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+    headers["proxy-authorization"] = `Basic ${Buffer.from(user, "utf8").toString("base64")}`;
+  }
+  const send = proxy.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve8, reject) => {
+    const connect = send({
+      host: proxy.hostname.replace(/^\[|\]$/g, ""),
+      port: defaultPort(proxy),
+      method: "CONNECT",
+      path: authority,
+      headers,
+      signal
+    });
+    connect.once("connect", (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        reject(new Error(`proxy refused the tunnel (HTTP ${res.statusCode ?? 0})`));
+        return;
+      }
+      resolve8(socket);
+    });
+    connect.once("error", reject);
+    connect.end();
+  });
+}
+function tunnelClient(proxy, ca) {
+  return async (req) => {
+    const socket = await openTunnel(proxy, req.url, req.signal);
+    let stream = socket;
+    if (req.url.protocol === "https:") {
+      const host = req.url.hostname.replace(/^\[|\]$/g, "");
+      stream = tlsConnect({
+        socket,
+        ...isIP(host) === 0 ? { servername: host } : { host },
+        ...ca === void 0 ? {} : { ca: typeof ca === "string" ? ca : [...ca] }
+      });
+    }
+    try {
+      return await new Promise((resolve8, reject) => {
+        const out = httpRequest({
+          method: req.method,
+          path: `${req.url.pathname}${req.url.search}`,
+          headers: { ...req.headers, host: req.url.host, connection: "close" },
+          createConnection: () => stream,
+          signal: req.signal
+        });
+        out.once("response", (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk) => {
+            if (body.length < MAX_BODY) body += chunk;
+          });
+          res.once(
+            "end",
+            () => resolve8({
+              status: res.statusCode ?? 0,
+              contentType: String(res.headers["content-type"] ?? ""),
+              body: body.slice(0, MAX_BODY)
+            })
+          );
+          res.once("error", reject);
+        });
+        out.once("error", reject);
+        out.end(req.body);
+      });
+    } finally {
+      stream.destroy();
+    }
+  };
+}
+function createHttpClient(options2 = {}) {
+  proxyFor(new URL("https://sts.amazonaws.com"), options2.proxy);
+  const direct = fetchClient(options2.fetch ?? globalThis.fetch);
+  const tunnels = /* @__PURE__ */ new Map();
+  return (req) => {
+    const proxy = proxyFor(req.url, options2.proxy);
+    if (proxy === void 0) return direct(req);
+    let client = tunnels.get(proxy.href);
+    if (client === void 0) {
+      client = tunnelClient(proxy, options2.ca);
+      tunnels.set(proxy.href, client);
+    }
+    return client(req);
+  };
+}
+var MAX_BODY;
+var init_http_client = __esm({
+  "src/verify/http-client.ts"() {
+    "use strict";
+    init_errors();
+    MAX_BODY = 64 * 1024;
+  }
+});
+
+// src/verify/sign-v4.ts
+import { createHash as createHash2, createHmac } from "node:crypto";
+function sha256Hex(data) {
+  return createHash2("sha256").update(data).digest("hex");
+}
+function hmac(key, data) {
+  return createHmac("sha256", key).update(data, "utf8").digest();
+}
+function deriveSigningKey(secret, date, region, service) {
+  const kDate = hmac(`AWS4${secret}`, date);
+  const kRegion = hmac(kDate, region);
+  const kService = hmac(kRegion, service);
+  return hmac(kService, "aws4_request");
+}
+function uriEncode(value) {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
+  );
+}
+function safeDecode(value) {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+function canonicalUri(path, normalize = true) {
+  if (!normalize) return path === "" ? "/" : path;
+  const segments = [];
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(uriEncode(segment));
+  }
+  const trailing = path.endsWith("/") && segments.length > 0 ? "/" : "";
+  return `/${segments.join("/")}${trailing}`;
+}
+function canonicalQuery(query) {
+  const q = query.startsWith("?") ? query.slice(1) : query;
+  if (q === "") return "";
+  const pairs = [];
+  for (const part of q.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    const name = eq === -1 ? part : part.slice(0, eq);
+    const value = eq === -1 ? "" : part.slice(eq + 1);
+    pairs.push([uriEncode(safeDecode(name)), uriEncode(safeDecode(value))]);
+  }
+  pairs.sort(([an, av], [bn, bv]) => an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0);
+  return pairs.map(([n, v]) => `${n}=${v}`).join("&");
+}
+function canonicalHeaders(headers) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase().trim();
+    const clean = value.trim().replace(/\s+/g, " ");
+    const list2 = merged.get(key);
+    if (list2 === void 0) merged.set(key, [clean]);
+    else list2.push(clean);
+  }
+  const names = [...merged.keys()].sort();
+  const canonical = names.map((n) => `${n}:${(merged.get(n) ?? []).join(",")}
+`).join("");
+  return { canonical, signedHeaders: names.join(";") };
+}
+function buildCanonicalRequest(parts) {
+  const { canonical, signedHeaders } = canonicalHeaders(parts.headers);
+  const canonicalRequest = [
+    parts.method.toUpperCase(),
+    canonicalUri(parts.path, parts.normalizePath ?? true),
+    canonicalQuery(parts.query),
+    canonical,
+    signedHeaders,
+    parts.payloadHash
+  ].join("\n");
+  return { canonicalRequest, signedHeaders };
+}
+function amzDate(date) {
+  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+}
+function credentialScope(date8, region, service) {
+  return `${date8}/${region}/${service}/aws4_request`;
+}
+function buildStringToSign(timestamp, scope, canonicalRequest) {
+  return [SIGV4_ALGORITHM, timestamp, scope, sha256Hex(canonicalRequest)].join("\n");
+}
+function computeSignature(signingKey, stringToSign) {
+  return createHmac("sha256", signingKey).update(stringToSign, "utf8").digest("hex");
+}
+function headerPairs(headers) {
+  if (headers === void 0) return [];
+  return Array.isArray(headers) ? [...headers] : Object.entries(headers);
+}
+function signV4(request, credentials, options2) {
+  const timestamp = amzDate(options2.date ?? /* @__PURE__ */ new Date());
+  const date8 = timestamp.slice(0, 8);
+  const replaced = /* @__PURE__ */ new Set(["host", "x-amz-date", "x-amz-security-token", "authorization"]);
+  const given = headerPairs(request.headers).filter(([n]) => !replaced.has(n.toLowerCase()));
+  const added = [
+    ["host", request.url.host],
+    ["x-amz-date", timestamp]
+  ];
+  if (credentials.sessionToken !== void 0)
+    added.push(["x-amz-security-token", credentials.sessionToken]);
+  const all = [...given, ...added];
+  const toSign = all.filter(([n]) => !UNSIGNED.has(n.toLowerCase()));
+  const body = request.body ?? "";
+  const { canonicalRequest, signedHeaders } = buildCanonicalRequest({
+    method: request.method,
+    path: request.url.pathname,
+    query: request.url.search,
+    headers: toSign,
+    payloadHash: sha256Hex(body),
+    normalizePath: options2.normalizePath ?? true
+  });
+  const scope = credentialScope(date8, options2.region, options2.service);
+  const stringToSign = buildStringToSign(timestamp, scope, canonicalRequest);
+  const signingKey = deriveSigningKey(
+    credentials.secretAccessKey,
+    date8,
+    options2.region,
+    options2.service
+  );
+  const signature = computeSignature(signingKey, stringToSign);
+  const headers = {};
+  for (const [name, value] of all) {
+    const key = name.toLowerCase();
+    headers[key] = headers[key] === void 0 ? value : `${headers[key]},${value}`;
+  }
+  headers.authorization = `${SIGV4_ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  return { headers, signature, signedHeaders, canonicalRequest, stringToSign };
+}
+var SIGV4_ALGORITHM, UNSIGNED;
+var init_sign_v4 = __esm({
+  "src/verify/sign-v4.ts"() {
+    "use strict";
+    SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
+    UNSIGNED = /* @__PURE__ */ new Set([
+      "authorization",
+      "user-agent",
+      "expect",
+      "connection",
+      "x-amzn-trace-id"
+    ]);
+  }
+});
+
+// src/verify/sts-endpoint.ts
+function isLoopbackHost(hostname) {
+  return LOOPBACK.test(hostname);
+}
+function resolveStsEndpoint(settings2 = {}) {
+  const pick = (value) => value === void 0 || value.trim() === "" ? void 0 : value.trim();
+  const sts = pick(settings2.AWS_ENDPOINT_URL_STS);
+  const general = pick(settings2.AWS_ENDPOINT_URL);
+  const source = sts !== void 0 ? "AWS_ENDPOINT_URL_STS" : general !== void 0 ? "AWS_ENDPOINT_URL" : "default";
+  const raw = sts ?? general ?? GLOBAL_STS_ENDPOINT;
+  let url;
+  try {
+    url = new URL(raw);
+  } catch (error) {
+    throw new KeyguardError("USAGE", `${source}: not a URL`, { cause: error });
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+    throw new KeyguardError(
+      "USAGE",
+      `${source}: must be an https:// URL (plain http only to localhost)`
+    );
+  }
+  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
+    throw new KeyguardError(
+      "USAGE",
+      `${source}: must not carry credentials, a query or a fragment`
+    );
+  }
+  const regional = REGIONAL.exec(url.hostname)?.[1];
+  const region = regional ?? pick(settings2.AWS_REGION) ?? pick(settings2.AWS_DEFAULT_REGION) ?? "us-east-1";
+  return { url, region: source === "default" ? "us-east-1" : region, source };
+}
+var GLOBAL_STS_ENDPOINT, REGIONAL, LOOPBACK;
+var init_sts_endpoint = __esm({
+  "src/verify/sts-endpoint.ts"() {
+    "use strict";
+    init_errors();
+    GLOBAL_STS_ENDPOINT = "https://sts.amazonaws.com";
+    REGIONAL = /^sts(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/;
+    LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
+  }
+});
+
+// src/verify/sts-response.ts
+function decodeXml(text3) {
+  return text3.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (whole, name) => {
+    if (name.startsWith("#x")) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+    if (name.startsWith("#")) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
+    return ENTITIES[name] ?? whole;
+  });
+}
+function xmlText(xml, tag) {
+  const m = new RegExp(
+    `<(?:[A-Za-z0-9_-]+:)?${tag}(?:\\s[^>]*)?>([^<]*)</(?:[A-Za-z0-9_-]+:)?${tag}>`
+  ).exec(xml);
+  return m?.[1] === void 0 ? void 0 : decodeXml(m[1]).trim();
+}
+function record(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+}
+function str(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function fromJson(body) {
+  let data;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    return { kind: "unparsed" };
+  }
+  const root = record(data);
+  if (root === void 0) return { kind: "unparsed" };
+  const result2 = record(record(root.GetCallerIdentityResponse)?.GetCallerIdentityResult) ?? root;
+  const account = str(result2.Account);
+  const arn = str(result2.Arn);
+  const userId = str(result2.UserId);
+  if (account !== void 0 && arn !== void 0)
+    return { kind: "identity", account, arn, userId: userId ?? "" };
+  const error = record(root.Error) ?? record(record(root.ErrorResponse)?.Error) ?? root;
+  const rawCode = str(error.Code) ?? str(error.code) ?? str(root.__type);
+  if (rawCode === void 0) return { kind: "unparsed" };
+  const code18 = rawCode.replace(/^.*[#:]/, "");
+  return { kind: "error", code: code18, message: str(error.Message) ?? str(error.message) ?? "" };
+}
+function fromXml(body) {
+  const account = xmlText(body, "Account");
+  const arn = xmlText(body, "Arn");
+  if (account !== void 0 && arn !== void 0) {
+    return { kind: "identity", account, arn, userId: xmlText(body, "UserId") ?? "" };
+  }
+  const code18 = xmlText(body, "Code");
+  if (code18 !== void 0) return { kind: "error", code: code18, message: xmlText(body, "Message") ?? "" };
+  return { kind: "unparsed" };
+}
+function parseStsResponse(body, contentType = "") {
+  const trimmed2 = body.trimStart();
+  if (contentType.includes("json") || trimmed2.startsWith("{")) return fromJson(trimmed2);
+  if (trimmed2.startsWith("<")) return fromXml(trimmed2);
+  return { kind: "unparsed" };
+}
+var ENTITIES;
+var init_sts_response = __esm({
+  "src/verify/sts-response.ts"() {
+    "use strict";
+    ENTITIES = {
+      amp: "&",
+      lt: "<",
+      gt: ">",
+      quot: '"',
+      apos: "'"
+    };
+  }
+});
+
+// src/verify/verify-credential.ts
+function refusalReason(credential) {
+  const { keyId, secret, sessionToken } = credential;
+  if ([keyId, secret, sessionToken ?? ""].some((v) => v.includes("EXAMPLE"))) return "example";
+  if (!KEY_SHAPE.test(keyId))
+    return keyId.startsWith("AKIA") || keyId.startsWith("ASIA") ? "malformed" : "unsupported-prefix";
+  if (keyFactsFor(keyId).canary === true) return "canary";
+  if (!SECRET_SHAPE.test(secret)) return "malformed";
+  if (keyId.startsWith("ASIA") && (sessionToken === void 0 || sessionToken === ""))
+    return "missing-session-token";
+  return void 0;
+}
+function classify(response) {
+  const answer = parseStsResponse(response.body, response.contentType);
+  if (answer.kind === "identity" && response.status === 200) {
+    const principal = principalOf(answer.arn);
+    return {
+      status: "live",
+      account: answer.account,
+      arn: answer.arn,
+      userId: answer.userId,
+      principal: principal.type,
+      severity: principal.severity
+    };
+  }
+  if (answer.kind === "error") {
+    const { code: code18, message: message2 } = answer;
+    if (INACTIVE.has(code18)) return { status: "inactive", code: code18.replace(/Exception$/, "") };
+    if (code18 === "SignatureDoesNotMatch") {
+      if (/signature (?:expired|not yet current)/i.test(message2)) {
+        return { status: "unknown", reason: "clock-skew", code: code18, httpStatus: response.status };
+      }
+      if (/scoped to a valid region|should be scoped/i.test(message2)) {
+        return { status: "unknown", reason: "wrong-region", code: code18, httpStatus: response.status };
+      }
+      return { status: "inactive", code: code18 };
+    }
+    if (THROTTLED.has(code18))
+      return { status: "unknown", reason: "throttled", code: code18, httpStatus: response.status };
+    return { status: "unknown", reason: "http-status", code: code18, httpStatus: response.status };
+  }
+  return {
+    status: "unknown",
+    reason: response.status === 200 ? "unparsed" : "http-status",
+    httpStatus: response.status
+  };
+}
+function context(options2) {
+  return {
+    endpoint: options2.endpoint ?? resolveStsEndpoint(),
+    http: options2.http ?? createHttpClient(),
+    timeoutMs: options2.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    userAgent: options2.userAgent ?? "keyguard",
+    accept: options2.responseFormat === "xml" ? "text/xml" : "application/json",
+    signal: options2.signal,
+    now: options2.now ?? (() => /* @__PURE__ */ new Date())
+  };
+}
+async function callSts(credential, ctx) {
+  const cancelled = () => ctx.signal?.aborted === true;
+  if (cancelled()) return { status: "unknown", reason: "aborted" };
+  const url = new URL("/", ctx.endpoint.url);
+  const signed = signV4(
+    {
+      method: "POST",
+      url,
+      headers: {
+        "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+        accept: ctx.accept,
+        "user-agent": ctx.userAgent
+      },
+      body: FORM
+    },
+    {
+      accessKeyId: credential.keyId,
+      secretAccessKey: credential.secret,
+      ...credential.sessionToken === void 0 ? {} : { sessionToken: credential.sessionToken }
+    },
+    { service: "sts", region: ctx.endpoint.region, date: ctx.now() }
+  );
+  const { host: _host, ...headers } = signed.headers;
+  const timeout = AbortSignal.timeout(ctx.timeoutMs);
+  const signal = ctx.signal === void 0 ? timeout : AbortSignal.any([timeout, ctx.signal]);
+  const startedAt = Date.now();
+  try {
+    const response = await ctx.http({ url, method: "POST", headers, body: FORM, signal });
+    return classify(response);
+  } catch {
+    if (cancelled()) return { status: "unknown", reason: "aborted" };
+    if (timeout.aborted)
+      return { status: "unknown", reason: "timeout", elapsedMs: Date.now() - startedAt };
+    return { status: "unknown", reason: "network" };
+  }
+}
+function better(a, b) {
+  return a === void 0 || RANK[b.status] < RANK[a.status] ? b : a;
+}
+function wait(ms, signal) {
+  return new Promise((resolve8) => {
+    if (ms <= 0 || signal?.aborted === true) {
+      resolve8();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve8();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+async function verifyCredentials(credentials, options2 = {}) {
+  const ctx = context(options2);
+  const windowMs = options2.quirkWindowMs ?? DEFAULT_QUIRK_WINDOW_MS;
+  const results = /* @__PURE__ */ new Map();
+  const settle = (credential, result2) => {
+    const merged = better(results.get(credential.fingerprint), result2);
+    results.set(credential.fingerprint, merged);
+    options2.onResult?.(credential.fingerprint, result2);
+  };
+  const groups = /* @__PURE__ */ new Map();
+  for (const credential of credentials) {
+    const refusal = refusalReason(credential);
+    if (refusal !== void 0) {
+      settle(credential, { status: "skipped", reason: refusal });
+      continue;
+    }
+    const group2 = groups.get(credential.keyId) ?? [];
+    group2.push(credential);
+    groups.set(credential.keyId, group2);
+  }
+  const runGroup = async (group2) => {
+    const tried = [];
+    for (const credential of group2) {
+      const same = tried.find(
+        (t) => t.secret === credential.secret && t.token === credential.sessionToken
+      );
+      if (same !== void 0) {
+        settle(credential, same.result);
+        continue;
+      }
+      const sentAt = Date.now();
+      let result2 = await callSts(credential, ctx);
+      if (result2.status === "inactive" && result2.code === "SignatureDoesNotMatch") {
+        const other = tried.filter((t) => t.secret !== credential.secret && sentAt - t.doneAt < windowMs).at(-1);
+        const otherLive = tried.some((t) => t.result.status === "live");
+        if (other !== void 0 && !otherLive) {
+          await wait(other.doneAt + windowMs - Date.now(), ctx.signal);
+          result2 = await callSts(credential, ctx);
+        }
+      }
+      tried.push({
+        secret: credential.secret,
+        token: credential.sessionToken,
+        doneAt: Date.now(),
+        result: result2
+      });
+      settle(credential, result2);
+    }
+  };
+  const queue = [...groups.values()];
+  const workers = Math.max(1, Math.min(options2.concurrency ?? DEFAULT_CONCURRENCY, queue.length));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let group2 = queue.shift(); group2 !== void 0; group2 = queue.shift())
+        await runGroup(group2);
+    })
+  );
+  return results;
+}
+var DEFAULT_TIMEOUT_MS, DEFAULT_CONCURRENCY, DEFAULT_QUIRK_WINDOW_MS, FORM, INACTIVE, THROTTLED, SECRET_SHAPE, KEY_SHAPE, RANK;
+var init_verify_credential = __esm({
+  "src/verify/verify-credential.ts"() {
+    "use strict";
+    init_assess_severity();
+    init_key_facts();
+    init_http_client();
+    init_sign_v4();
+    init_sts_endpoint();
+    init_sts_response();
+    DEFAULT_TIMEOUT_MS = 1e4;
+    DEFAULT_CONCURRENCY = 4;
+    DEFAULT_QUIRK_WINDOW_MS = 5500;
+    FORM = "Action=GetCallerIdentity&Version=2011-06-15";
+    INACTIVE = /* @__PURE__ */ new Set([
+      "InvalidClientTokenId",
+      "UnrecognizedClientException",
+      "ExpiredToken",
+      "ExpiredTokenException"
+    ]);
+    THROTTLED = /* @__PURE__ */ new Set([
+      "Throttling",
+      "ThrottlingException",
+      "RequestLimitExceeded",
+      "TooManyRequestsException"
+    ]);
+    SECRET_SHAPE = /^[A-Za-z0-9+/]{40}$/;
+    KEY_SHAPE = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+    RANK = {
+      live: 0,
+      unknown: 1,
+      inactive: 2,
+      skipped: 3
+    };
+  }
+});
+
+// src/app/verify-findings.ts
+var verify_findings_exports = {};
+__export(verify_findings_exports, {
+  verifyFindings: () => verifyFindings
+});
+async function verifyFindings(findings, credentials, options2 = {}) {
+  const wanted = new Set(
+    findings.filter((f) => f.keyFacts?.canary !== true).map((f) => f.fingerprint)
+  );
+  const send = credentials.filter((c) => wanted.has(c.fingerprint));
+  if (send.length === 0) return /* @__PURE__ */ new Map();
+  return verifyCredentials(send, options2);
+}
+var init_verify_findings = __esm({
+  "src/app/verify-findings.ts"() {
+    "use strict";
+    init_verify_credential();
+  }
+});
+
 // rules/aws.json
 var aws_default;
 var init_aws = __esm({
@@ -24632,10 +24632,11 @@ function settings(use) {
       return [...NO_PROGRAMS];
   }
 }
-function gitCommand(use, args, env) {
+function gitCommand(use, args, env, extra = []) {
   const [command = "", ...rest] = args;
   check(use, command, rest);
   const out = ["--no-pager"];
+  for (const s of extra) out.push("-c", s);
   for (const s of settings(use)) out.push("-c", s);
   out.push(command, ...subcommandFlags(command), ...rest);
   const base = env ?? inherited;
@@ -24793,18 +24794,25 @@ function positionToLineColumn(text3, position) {
   const column = position - before.lastIndexOf("\n");
   return `line ${line}, column ${column}`;
 }
-async function parseJsonFile(file, code18) {
+async function parseJsonFile(file, code18, named) {
+  const fail2 = (reason, cause) => {
+    throw new KeyguardError(
+      code18,
+      named === void 0 ? `${file}: ${reason}` : `${named.at}: ${named.what} ${reason}`,
+      cause === void 0 ? {} : { cause }
+    );
+  };
   let text3;
   try {
     text3 = readRegularFile(file);
   } catch (error) {
-    const reason = error.code === "ENOENT" ? "file not found" : "cannot be read";
-    throw new KeyguardError(code18, `${file}: ${reason}`, { cause: error });
+    const errno = error.code;
+    const missing = errno === "ENOENT" || errno === "ENOTDIR";
+    fail2(missing ? "file not found" : `${named === void 0 ? "" : "file "}cannot be read`, error);
   }
   if (text3 === void 0)
-    throw new KeyguardError(
-      code18,
-      `${file}: not a regular file (a FIFO, socket or device): not read`
+    return fail2(
+      `${named === void 0 ? "" : "file is "}not a regular file (a FIFO, socket or device): not read`
     );
   return parseJsonText(text3, file, code18);
 }
@@ -24843,8 +24851,8 @@ function entryOf(e, version) {
     ...version === 1 || r.legacy === true ? { legacy: true } : {}
   };
 }
-async function loadBaseline(file) {
-  return baselineFromData(await parseJsonFile(file, "BASELINE_INVALID"), file);
+async function loadBaseline(file, named) {
+  return baselineFromData(await parseJsonFile(file, "BASELINE_INVALID", named), file);
 }
 function baselineFromText(text3, file) {
   return baselineFromData(parseJsonText(text3, file, "BASELINE_INVALID"), file);
@@ -24877,1779 +24885,11 @@ function baselineFromData(raw, file) {
   return version === 2 ? { version, key, entries: parsed } : { version, entries: parsed };
 }
 
-// src/engine/collect-credentials.ts
-init_first_index();
-init_value_checks();
-var TOKENS = /* @__PURE__ */ new WeakMap();
-function tokenTable(matches, index) {
-  let table = TOKENS.get(matches);
-  if (table === void 0) {
-    const tokens = matches.filter(
-      (m) => m.rule.kind === "session-token" && isPlausibleValue(m.rule.kind, m.value, m.rule.minEntropy)
-    ).sort((a, b) => a.start - b.start);
-    table = {
-      tokens,
-      starts: tokens.map((t) => t.start),
-      lines: tokens.map((t) => index.lineOf(t.start))
-    };
-    TOKENS.set(matches, table);
-  }
-  return table;
-}
-function nearestToken(keyId, matches, index, withinLines) {
-  const { tokens, starts, lines } = tokenTable(matches, index);
-  const keyLine = index.lineOf(keyId.start);
-  let best;
-  const consider = (i) => {
-    const m = tokens[i];
-    if (m === void 0) return;
-    const distance = Math.abs(lines[i] - keyLine);
-    if (distance > withinLines) return;
-    const chars = Math.abs(m.start - keyId.start);
-    if (best === void 0 || distance < best.lines || distance === best.lines && (chars < best.chars || chars === best.chars && m.start < best.start)) {
-      best = { value: m.value, lines: distance, chars, start: m.start };
-    }
-  };
-  for (let line = keyLine - withinLines; line <= keyLine + withinLines; line++) {
-    const from = lowerBound(lines, line);
-    const to = lowerBound(lines, line + 1);
-    if (from === to) continue;
-    const around = Math.min(Math.max(lowerBound(starts, keyId.start), from), to);
-    if (around - 1 >= from) consider(around - 1);
-    if (around < to) consider(around);
-  }
-  return best?.value;
-}
-function createCredentialCollector(options2 = {}) {
-  const withinLines = options2.tokenWithinLines ?? 8;
-  const byIdentity = /* @__PURE__ */ new Map();
-  return {
-    add(finding, keyId, secret, matches, index) {
-      if (finding === void 0 || finding.kind !== "credential-pair" || finding.allowedBy !== void 0)
-        return;
-      const token = keyId.value.startsWith("ASIA") ? nearestToken(keyId, matches, index, withinLines) : void 0;
-      const credential = {
-        fingerprint: finding.fingerprint,
-        keyId: keyId.value,
-        secret: secret.value,
-        ...token === void 0 ? {} : { sessionToken: token }
-      };
-      const identity = [
-        credential.fingerprint,
-        credential.keyId,
-        credential.secret,
-        token ?? ""
-      ].join("\n");
-      if (!byIdentity.has(identity)) byIdentity.set(identity, credential);
-    },
-    credentials() {
-      return [...byIdentity.values()];
-    },
-    clear() {
-      byIdentity.clear();
-    }
-  };
-}
-
-// src/app/scan.ts
-init_baseline_hashing();
-
-// src/filters/only-verified.ts
-function keepVerified(outcome) {
-  const findings = [];
-  const suppressed = [...outcome.suppressed];
-  for (const f of outcome.findings) {
-    const status = f.verification?.status;
-    if (status === "live" || status === "unknown") {
-      findings.push(f);
-      continue;
-    }
-    suppressed.push({
-      finding: f,
-      reason: {
-        by: "unverified",
-        entry: `verification:${status ?? "none"}`,
-        reason: status === void 0 ? "--only-verified: nothing to verify (no key pair)" : `--only-verified: ${status === "inactive" ? "not live" : "not checked"} (${f.verification?.reason ?? status})`
-      }
-    });
-  }
-  return { ...outcome, findings, suppressed };
-}
-
-// src/git/git-common-dir.ts
-import { isAbsolute, resolve } from "node:path";
-
-// src/git/run-git.ts
-init_errors();
-
-// src/git/spawn-git.ts
-import { spawn } from "node:child_process";
-var running = /* @__PURE__ */ new Set();
-function spawnGit(use, args, options2) {
-  const command = gitCommand(use, args, options2.env);
-  const child = spawn("git", command.args, {
-    cwd: options2.cwd,
-    stdio: ["pipe", "pipe", "pipe"],
-    ...command.env === void 0 ? {} : { env: command.env }
-  });
-  running.add(child);
-  child.once("exit", () => running.delete(child));
-  child.once("error", () => running.delete(child));
-  return child;
-}
-
-// src/git/run-git.ts
-var STDERR_TAIL_LINES = 20;
-function tail(text3) {
-  return text3.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
-}
-function runGit(args, cwd, options2 = {}) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawnGit(options2.use ?? "scan", args, {
-      cwd,
-      ...options2.env === void 0 ? {} : { env: options2.env }
-    });
-    const out = [];
-    let err = "";
-    child.stdout.on("data", (d) => out.push(d));
-    child.stderr.on("data", (d) => {
-      err += d.toString("utf8");
-    });
-    child.on("error", (error) => {
-      reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }));
-    });
-    child.on("close", (code18) => {
-      resolvePromise({ stdout: Buffer.concat(out), stderr: err, code: code18 ?? 1 });
-    });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(options2.input);
-  });
-}
-async function runGitChecked(args, cwd, options2 = {}) {
-  const result2 = await runGit(args, cwd, options2);
-  if (result2.code !== 0) {
-    throw new KeyguardError(
-      "GIT_FAILED",
-      `git ${args.join(" ")} failed (exit ${result2.code}): ${tail(result2.stderr).split("\n")[0] ?? ""}`,
-      {
-        details: tail(result2.stderr).split("\n").slice(1)
-      }
-    );
-  }
-  return result2.stdout;
-}
-
-// src/git/git-common-dir.ts
-async function gitCommonDir(cwd) {
-  const out = (await runGitChecked(["rev-parse", "--git-common-dir"], cwd)).toString("utf8");
-  const dir = out.replace(/\n$/, "");
-  return isAbsolute(dir) ? dir : resolve(cwd, dir);
-}
-
-// src/git/rev-list.ts
-init_errors();
-
-// src/git/revision-args.ts
-init_errors();
-
-// src/git/history-args.ts
-init_errors();
-var LONG = {
-  since: { arity: "value", role: "date" },
-  after: { arity: "value", role: "date" },
-  until: { arity: "value", role: "date" },
-  before: { arity: "value", role: "date" },
-  "max-age": { arity: "value", role: "number" },
-  "min-age": { arity: "value", role: "number" },
-  author: { arity: "value", role: "filter" },
-  committer: { arity: "value", role: "filter" },
-  grep: { arity: "value", role: "filter" },
-  "all-match": { arity: "none", role: "filter" },
-  "invert-grep": { arity: "none", role: "filter" },
-  "regexp-ignore-case": { arity: "none", role: "filter" },
-  "basic-regexp": { arity: "none", role: "filter" },
-  "extended-regexp": { arity: "none", role: "filter" },
-  "fixed-strings": { arity: "none", role: "filter" },
-  merges: { arity: "none", role: "filter" },
-  "no-merges": { arity: "none", role: "filter" },
-  "min-parents": { arity: "value", role: "number" },
-  "max-parents": { arity: "value", role: "number" },
-  "no-min-parents": { arity: "none", role: "filter" },
-  "no-max-parents": { arity: "none", role: "filter" },
-  "first-parent": { arity: "none", role: "filter" },
-  "ancestry-path": { arity: "none", role: "filter" },
-  "full-history": { arity: "none", role: "filter" },
-  "max-count": { arity: "value", role: "count" },
-  all: { arity: "none", role: "refs" },
-  branches: { arity: "optional", role: "refs" },
-  tags: { arity: "optional", role: "refs" },
-  remotes: { arity: "optional", role: "refs" },
-  glob: { arity: "value", role: "refs" },
-  reflog: { arity: "none", role: "refs" },
-  exclude: { arity: "value", role: "exclude" },
-  not: { arity: "none", role: "not" }
-};
-function isSelectingOption(token) {
-  if (!token.startsWith("--")) return false;
-  const eq = token.indexOf("=");
-  const spec = LONG[eq === -1 ? token.slice(2) : token.slice(2, eq)];
-  if (spec === void 0) return false;
-  if (spec.arity === "none") return eq === -1;
-  if (spec.arity === "value") return eq !== -1;
-  return true;
-}
-
-// src/git/revision-args.ts
-function revisionArgs(revisions) {
-  for (const r of revisions) {
-    if (r === "--end-of-options") break;
-    if (r === "--stdin") continue;
-    if (r.startsWith("-") && !isSelectingOption(r)) {
-      throw new KeyguardError(
-        "USAGE",
-        `'${r}' is not a revision: a revision never starts with '-'`
-      );
-    }
-  }
-  return [...revisions];
-}
-
-// src/git/rev-list.ts
-function firstLine(stderr) {
-  return stderr.trim().split("\n").find((l) => l.trim() !== "")?.replace(/^fatal: /, "") ?? "";
-}
-function ids(out) {
-  return out.toString("utf8").split("\n").filter((l) => l !== "");
-}
-async function listParentsFirst(cwd, walk, pathspecs, label) {
-  const r = await runGit(
-    ["rev-list", "--topo-order", "--reverse", ...revisionArgs(walk.args), "--", ...pathspecs],
-    cwd,
-    { input: walk.input }
-  );
-  if (r.code !== 0) {
-    throw new KeyguardError(
-      "GIT_FAILED",
-      `cannot resolve revision range '${label}': ${firstLine(r.stderr)}`
-    );
-  }
-  return ids(r.stdout);
-}
-
-// src/app/scan.ts
-init_errors();
-
-// src/model/outcome.ts
-var UNREAD_REASONS = /* @__PURE__ */ new Set([
-  "unreadable",
-  "too-large",
-  "special",
-  "archive-limit",
-  "archive-unreadable",
-  "missing"
-]);
-
-// src/model/verdict.ts
-init_finding();
-var DEFAULT_GATE = { failOn: "low", failOnStale: false };
-function failsAt(severity, failOn) {
-  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
-}
-function decideVerdict(outcome, gate) {
-  const failing = outcome.findings.filter((f) => failsAt(f.severity, gate.failOn)).length;
-  const stale = outcome.staleBaseline?.length ?? 0;
-  const inc = outcome.incomplete;
-  const staleFails = gate.failOnStale && stale > 0;
-  const reason = inc !== void 0 && !inc.accepted ? "incomplete" : failing > 0 ? "findings" : staleFails ? "stale" : outcome.findings.length > 0 ? "below-gate" : "clean";
-  return {
-    exitCode: reason === "incomplete" ? 2 : reason === "findings" || reason === "stale" ? 1 : 0,
-    reason,
-    failOn: gate.failOn,
-    failing,
-    belowGate: outcome.findings.length - failing,
-    stale,
-    staleFails,
-    partial: inc?.accepted === true
-  };
-}
-
-// src/git/blob-reader.ts
-init_errors();
-var STREAM_ABOVE = 8 * 1024 * 1024;
-var HIGH_WATER = 8 * 1024 * 1024;
-var LF = 10;
-var BlobReader = class {
-  child;
-  maxSize;
-  ready = [];
-  readyBytes = 0;
-  wake;
-  pending = Buffer.alloc(0);
-  header;
-  body = [];
-  bodyLeft = 0;
-  keep = true;
-  streaming;
-  exited = false;
-  stderr = "";
-  failure;
-  constructor(cwd, maxSize) {
-    this.maxSize = maxSize;
-    this.child = spawnGit("scan", ["cat-file", "--batch"], { cwd });
-    this.child.stdout.on("data", (d) => this.feed(d));
-    this.child.stderr.on("data", (d) => {
-      this.stderr += d.toString("utf8");
-    });
-    this.child.on("error", (error) => {
-      this.failure = new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, {
-        cause: error
-      });
-      this.poke();
-    });
-    this.child.on("close", (code18) => {
-      this.exited = true;
-      if (code18 !== 0 && code18 !== null && this.failure === void 0) {
-        const first = this.stderr.trim().split("\n")[0] ?? "";
-        this.failure = new KeyguardError(
-          "GIT_FAILED",
-          `git cat-file --batch failed (exit ${code18}): ${first}`
-        );
-      }
-      this.poke();
-    });
-    this.child.stdin.on("error", () => {
-    });
-  }
-  poke() {
-    const w = this.wake;
-    this.wake = void 0;
-    w?.();
-    const s = this.streaming?.wake;
-    if (s !== void 0 && this.streaming !== void 0) this.streaming.wake = void 0;
-    s?.();
-  }
-  push(record3) {
-    this.ready.push(record3);
-    this.readyBytes += record3.data?.length ?? 0;
-    if (this.readyBytes > HIGH_WATER) this.child.stdout.pause();
-    this.poke();
-  }
-  feed(chunk) {
-    let buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    this.pending = Buffer.alloc(0);
-    while (buf.length > 0) {
-      if (this.header === void 0) {
-        const nl = buf.indexOf(LF);
-        if (nl === -1) break;
-        const line = buf.toString("utf8", 0, nl);
-        buf = buf.subarray(nl + 1);
-        const [id = "", type = "", size = ""] = line.split(" ");
-        if (type === "missing" || size === "") {
-          this.push({ id, type: "missing", size: 0 });
-          continue;
-        }
-        const n = Number(size);
-        this.header = { id, type, size: n };
-        this.bodyLeft = n + 1;
-        this.keep = n <= this.maxSize;
-        this.body = [];
-        if (this.keep && n > STREAM_ABOVE) {
-          const streaming2 = { queue: [], done: false, wake: void 0 };
-          this.streaming = streaming2;
-          this.push({ id, type, size: n, pieces: this.piecesOf(streaming2) });
-        }
-        continue;
-      }
-      const take = Math.min(this.bodyLeft, buf.length);
-      const streaming = this.streaming;
-      if (streaming !== void 0) {
-        const content2 = Math.min(take, this.bodyLeft - 1);
-        if (content2 > 0) {
-          streaming.queue.push(Buffer.from(buf.subarray(0, content2)));
-          this.readyBytes += content2;
-          if (this.readyBytes > HIGH_WATER) this.child.stdout.pause();
-        }
-      } else if (this.keep) this.body.push(buf.subarray(0, take));
-      this.bodyLeft -= take;
-      buf = buf.subarray(take);
-      if (streaming !== void 0) {
-        if (this.bodyLeft === 0) {
-          streaming.done = true;
-          this.streaming = void 0;
-          this.header = void 0;
-        }
-        const w = streaming.wake;
-        streaming.wake = void 0;
-        w?.();
-        continue;
-      }
-      if (this.bodyLeft === 0) {
-        const h = this.header;
-        this.header = void 0;
-        if (this.keep) {
-          const all = this.body.length === 1 ? this.body[0] : Buffer.concat(this.body);
-          this.push({ ...h, data: all.subarray(0, h.size) });
-        } else {
-          this.push(h);
-        }
-        this.body = [];
-      }
-    }
-    if (buf.length > 0) this.pending = Buffer.from(buf);
-  }
-  /** The pieces of a streamed object, as the consumer drains them. */
-  async *piecesOf(streaming) {
-    for (; ; ) {
-      const piece = streaming.queue.shift();
-      if (piece !== void 0) {
-        this.readyBytes -= piece.length;
-        if (this.readyBytes <= HIGH_WATER && this.child.stdout.isPaused())
-          this.child.stdout.resume();
-        yield piece;
-        continue;
-      }
-      if (streaming.done) return;
-      if (this.failure !== void 0) throw this.failure;
-      if (this.exited) throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended early");
-      await new Promise((resolve8) => {
-        streaming.wake = resolve8;
-      });
-    }
-  }
-  async next() {
-    for (; ; ) {
-      const record3 = this.ready.shift();
-      if (record3 !== void 0) {
-        this.readyBytes -= record3.data?.length ?? 0;
-        if (this.readyBytes <= HIGH_WATER && this.child.stdout.isPaused())
-          this.child.stdout.resume();
-        return record3;
-      }
-      if (this.failure !== void 0) throw this.failure;
-      if (this.exited) {
-        throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended before answering");
-      }
-      await new Promise((resolve8) => {
-        this.wake = resolve8;
-      });
-    }
-  }
-  /** Asks for `ids` and yields their records in the same order. */
-  async *read(ids2) {
-    if (ids2.length === 0) return;
-    this.child.stdin.write(`${ids2.join("\n")}
-`);
-    for (let i = 0; i < ids2.length; i++) yield await this.next();
-  }
-  /** Ends git's input and waits for it to exit; a failure after all answers is still reported. */
-  async close() {
-    this.child.stdin.end();
-    if (!this.exited) {
-      await new Promise((resolve8) => {
-        this.child.once("close", () => resolve8());
-        if (this.exited) resolve8();
-      });
-    }
-    if (this.failure !== void 0) throw this.failure;
-  }
-  /** Stops git at once (the scan failed elsewhere). */
-  kill() {
-    if (!this.exited) this.child.kill();
-  }
-};
-
-// src/git/commit-log.ts
-init_errors();
-init_path_text();
-var FIELDS = 5;
-var NULL_ID = /^0+$/;
-function commitLogArgs(revisions, pathspecs = [], listed = false) {
-  return [
-    "log",
-    "--root",
-    // A listed walk is already in order: --reverse would flip it, and git does not re-sort it.
-    ...listed ? ["--no-walk=unsorted", "--stdin"] : ["--topo-order", "--reverse"],
-    "--raw",
-    "-z",
-    "--no-abbrev",
-    "--no-renames",
-    "--diff-merges=first-parent",
-    "--no-ext-diff",
-    "--no-textconv",
-    "--no-color",
-    "--format=%H%x00%an%x00%ae%x00%aI%x00%B",
-    ...revisionArgs(revisions),
-    "--",
-    ...pathspecs
-  ];
-}
-async function* streamCommitLog(cwd, walk) {
-  const w = Array.isArray(walk) ? { revisions: walk } : walk;
-  const listed = w.commits;
-  if (listed !== void 0 && listed.length === 0) return;
-  const args = listed === void 0 ? commitLogArgs(w.revisions, w.pathspecs) : commitLogArgs([], w.pathspecs, true);
-  const child = spawnGit("scan", args, { cwd });
-  child.stdin.on("error", () => {
-  });
-  child.stdin.end(listed === void 0 ? w.input ?? "" : `${listed.join("\n")}
-`);
-  let stderr = "";
-  child.stderr.on("data", (d) => {
-    stderr += d.toString("utf8");
-  });
-  const closed = new Promise((resolve8, reject) => {
-    child.on(
-      "error",
-      (error) => reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }))
-    );
-    child.on("close", (code18) => resolve8(code18 ?? 1));
-  });
-  closed.catch(() => {
-  });
-  let rest = Buffer.alloc(0);
-  let header = [];
-  let files = [];
-  let meta;
-  let current;
-  const finish = () => {
-    if (current === void 0) return void 0;
-    const done = { ...current, files };
-    current = void 0;
-    files = [];
-    return done;
-  };
-  const take = (bytes) => {
-    if (current !== void 0 && header.length === 0 && meta !== void 0) {
-      const [, mode = "", , blob = ""] = meta.slice(1).split(" ");
-      meta = void 0;
-      if (!NULL_ID.test(blob)) files.push({ ...pathText(bytes), mode, blob });
-      return void 0;
-    }
-    const token = bytes.toString("utf8");
-    if (current !== void 0 && header.length === 0) {
-      const t = token.startsWith("\n") ? token.slice(1) : token;
-      if (t.startsWith(":")) {
-        meta = t;
-        return void 0;
-      }
-    }
-    if (header.length === 0) {
-      const done = finish();
-      header.push(token.startsWith("\n") ? token.slice(1) : token);
-      return done;
-    }
-    header.push(token);
-    if (header.length === FIELDS) {
-      const [sha2 = "", author = "", email = "", date = "", message2 = ""] = header;
-      current = { sha: sha2, author, email, date, message: message2 };
-      header = [];
-    }
-    return void 0;
-  };
-  try {
-    for await (const chunk of child.stdout) {
-      let pos = 0;
-      if (rest.length > 0) {
-        const nul = chunk.indexOf(0);
-        if (nul === -1) {
-          rest = Buffer.concat([rest, chunk]);
-          continue;
-        }
-        const done = take(Buffer.concat([rest, chunk.subarray(0, nul)]));
-        rest = Buffer.alloc(0);
-        pos = nul + 1;
-        if (done !== void 0) yield done;
-      }
-      for (; ; ) {
-        const nul = chunk.indexOf(0, pos);
-        if (nul === -1) break;
-        const done = take(chunk.subarray(pos, nul));
-        pos = nul + 1;
-        if (done !== void 0) yield done;
-      }
-      if (pos < chunk.length) rest = Buffer.from(chunk.subarray(pos));
-    }
-    if (rest.length > 0) {
-      const done = take(rest);
-      if (done !== void 0) yield done;
-    }
-    const code18 = await closed;
-    if (code18 !== 0) {
-      throw new KeyguardError(
-        "GIT_FAILED",
-        `git log failed (exit ${code18}): ${stderr.trim().split("\n")[0] ?? ""}`
-      );
-    }
-    const last = finish();
-    if (last !== void 0) yield last;
-  } finally {
-    if (child.exitCode === null) child.kill();
-  }
-}
-
-// src/git/staged-changes.ts
-init_errors();
-init_path_text();
-var GITLINK_MODE = "160000";
-var SYMLINK_MODE = "120000";
-var ZERO_ID = /^0+$/;
-var DIFF_FLAGS = [
-  "diff",
-  "--cached",
-  "--raw",
-  "-p",
-  "-U0",
-  "-z",
-  "-M",
-  "--no-abbrev",
-  "--no-ext-diff",
-  "--no-textconv",
-  "--no-color",
-  "--no-relative",
-  "--ignore-submodules=none",
-  "--submodule=short"
-];
-var HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
-var EMPTY = Buffer.alloc(0);
-function parseRaw(tokens) {
-  const changes = [];
-  let i = 0;
-  while (i < tokens.length) {
-    const meta = (tokens[i++] ?? EMPTY).toString("latin1");
-    if (!meta.startsWith(":"))
-      throw new KeyguardError("GIT_FAILED", "unexpected git diff --raw output");
-    const [oldMode = "", newMode = "", , blob = "", statusField = ""] = meta.slice(1).split(" ");
-    const status = statusField.charAt(0);
-    const from = status === "R" || status === "C" ? pathText(tokens[i++] ?? EMPTY).path : void 0;
-    const pathBuffer = tokens[i++] ?? EMPTY;
-    changes.push({
-      ...pathText(pathBuffer),
-      pathBuffer,
-      ...from === void 0 ? {} : { from },
-      status,
-      oldMode,
-      newMode,
-      blob
-    });
-  }
-  return changes;
-}
-function parseHunks(patch) {
-  const sections = [];
-  let current;
-  let start = 0;
-  while (start < patch.length) {
-    let end = patch.indexOf("\n", start);
-    if (end === -1) end = patch.length;
-    const c = patch.charCodeAt(start);
-    if (c === 100 && patch.startsWith("diff --", start)) {
-      current = { added: [], binary: false };
-      sections.push(current);
-    } else if (c === 42 && patch.startsWith("* Unmerged path ", start)) {
-      current = { added: [], binary: false };
-      sections.push(current);
-    } else if (c === 66 && current !== void 0 && patch.startsWith("Binary files ", start)) {
-      current.binary = true;
-    } else if (c === 64 && current !== void 0) {
-      const m = HUNK.exec(patch.slice(start, Math.min(end, start + 200)));
-      if (m !== null) {
-        const first = Number(m[1]);
-        const count = m[2] === void 0 ? 1 : Number(m[2]);
-        if (count > 0) current.added.push({ start: first, end: first + count - 1 });
-      }
-    }
-    start = end + 1;
-  }
-  return sections;
-}
-function splitOutput(out) {
-  const tokens = [];
-  let pos = 0;
-  while (pos < out.length) {
-    const nul = out.indexOf(0, pos);
-    if (nul === -1) break;
-    if (nul === pos) {
-      pos++;
-      break;
-    }
-    tokens.push(out.subarray(pos, nul));
-    pos = nul + 1;
-  }
-  return { raw: tokens, patch: out.toString("utf8", pos) };
-}
-async function readStagedChanges(cwd) {
-  const out = await runGitChecked(DIFF_FLAGS, cwd);
-  return parseStagedDiff(out);
-}
-function parseStagedDiff(out) {
-  const { raw, patch } = splitOutput(out);
-  const changes = parseRaw(raw);
-  const hunks = parseHunks(patch);
-  if (hunks.length !== changes.length) {
-    throw new KeyguardError(
-      "GIT_FAILED",
-      `git diff --cached listed ${changes.length} paths but ${hunks.length} patches; refusing to guess which lines are new`
-    );
-  }
-  return changes.map((c, i) => ({
-    ...c,
-    added: hunks[i]?.added ?? [],
-    binaryDiff: hunks[i]?.binary ?? false
-  }));
-}
-function isNullId(id) {
-  return ZERO_ID.test(id);
-}
-
-// src/sources/history-source.ts
-init_errors();
-init_content_reader();
-
-// src/sources/read-ahead.ts
-async function* readAhead(source, ahead) {
-  const queue = [];
-  let done = false;
-  let stopped = false;
-  let failure;
-  let wake;
-  let room;
-  const signal = () => {
-    const w = wake;
-    wake = void 0;
-    w?.();
-  };
-  const pump = (async () => {
-    try {
-      for await (const item of source) {
-        queue.push(item);
-        signal();
-        while (queue.length >= ahead && !stopped) {
-          await new Promise((resolve8) => {
-            room = resolve8;
-          });
-        }
-        if (stopped) break;
-      }
-    } catch (error) {
-      failure = { error };
-    } finally {
-      done = true;
-      signal();
-    }
-  })();
-  try {
-    for (; ; ) {
-      const next = queue.shift();
-      if (next !== void 0) {
-        const r = room;
-        room = void 0;
-        r?.();
-        yield next;
-        continue;
-      }
-      if (failure !== void 0) throw failure.error;
-      if (done) break;
-      await new Promise((resolve8) => {
-        wake = resolve8;
-      });
-    }
-  } finally {
-    stopped = true;
-    const r = room;
-    room = void 0;
-    r?.();
-    await pump;
-  }
-}
-
-// src/sources/recent-ids.ts
-var RecentIds = class {
-  capacity;
-  newer = /* @__PURE__ */ new Set();
-  older = /* @__PURE__ */ new Set();
-  constructor(capacity) {
-    this.capacity = capacity;
-  }
-  has(id) {
-    return this.newer.has(id) || this.older.has(id);
-  }
-  add(id) {
-    if (this.newer.size >= this.capacity) {
-      this.older = this.newer;
-      this.newer = /* @__PURE__ */ new Set();
-    }
-    this.newer.add(id);
-  }
-};
-
-// src/sources/history-source.ts
-var COMMIT_MESSAGE_PATH = "<commit message>";
-var BATCH_COMMITS = 256;
-var BATCH_FILES = 2048;
-var READ_AHEAD_COMMITS = 4096;
-var CLEAN_IDS_KEPT = 1 << 18;
-function commitRef(c) {
-  return { sha: c.sha, author: c.author, email: c.email, date: c.date };
-}
-function createHistorySource(options2) {
-  const kept = options2.cleanIdsKept ?? CLEAN_IDS_KEPT;
-  const clean = new RecentIds(kept);
-  const skippedBlobs = new RecentIds(kept);
-  const intro = /* @__PURE__ */ new Map();
-  const chunkKeys = /* @__PURE__ */ new Map();
-  const skippedPaths = /* @__PURE__ */ new Set();
-  const paths = /* @__PURE__ */ new Set();
-  const counts = {
-    commits: 0,
-    blobs: 0,
-    bytes: 0,
-    largeBlobs: 0,
-    missingBlobs: 0,
-    submoduleEntries: 0,
-    symlinkEntries: 0,
-    messages: 0,
-    objects: 0,
-    cachedBlobs: 0
-  };
-  const remembered = options2.cleanBlobs;
-  const reader = new ContentReader({ ...options2.read, source: "history" });
-  function scanMessage(commit, rank, sink) {
-    counts.messages++;
-    const key = `\0message\0${commit.sha}`;
-    const ref = commitRef(commit);
-    const quiet = { ...sink, read: () => void 0 };
-    const r = reader.readText(
-      Buffer.from(commit.message, "utf8"),
-      { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true },
-      quiet
-    );
-    if (!r.candidate) return !r.skipped;
-    intro.set(key, { rank, commits: 1 });
-    chunkKeys.set(`${commit.sha}\0${COMMIT_MESSAGE_PATH}`, key);
-    return false;
-  }
-  function skipOnce(sink, path, reason, detail, bytes) {
-    const id = `${reason}\0${path}`;
-    if (skippedPaths.has(id)) return;
-    skippedPaths.add(id);
-    sink.skip({
-      path,
-      reason,
-      ...detail === void 0 ? {} : { detail },
-      ...bytes === void 0 ? {} : { bytes }
-    });
-  }
-  async function scanBlob(record3, requests, sink) {
-    let counted = false;
-    let engaged = false;
-    const once3 = {
-      chunk: (chunk) => {
-        engaged = true;
-        sink.chunk(chunk);
-      },
-      skip: (skipped) => {
-        engaged = true;
-        sink.skip(skipped);
-      },
-      read: (bytes) => {
-        if (counted) return;
-        counted = true;
-        counts.blobs++;
-        counts.bytes += bytes;
-        sink.read(bytes);
-      }
-    };
-    for (const r of requests) {
-      const label = {
-        path: r.file.path,
-        ...r.file.pathBytes === void 0 ? {} : { pathBytes: r.file.pathBytes },
-        blobId: record3.id,
-        commit: r.commit
-      };
-      let result2;
-      if (record3.data !== void 0) result2 = await reader.readBytes(record3.data, label, once3);
-      else if (record3.pieces !== void 0) {
-        result2 = await reader.readPieces(record3.pieces, label, once3);
-        if (result2.candidate) {
-          paths.add(r.file.path);
-          intro.set(r.key, { rank: r.rank, commits: 1 });
-          chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
-        } else if (!result2.skipped) {
-          clean.add(record3.id);
-          if (!engaged) remembered?.remember(record3.id);
-        }
-        return;
-      } else return;
-      if (result2.skipped) {
-        skippedBlobs.add(record3.id);
-        return;
-      }
-      paths.add(r.file.path);
-      if (!result2.candidate) {
-        clean.add(record3.id);
-        if (!engaged) remembered?.remember(record3.id);
-        return;
-      }
-      intro.set(r.key, { rank: r.rank, commits: 1 });
-      chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
-    }
-  }
-  async function flush(batch, firstRank, blobs, sink) {
-    const byBlob = /* @__PURE__ */ new Map();
-    const repeats = [];
-    const batchKeys = /* @__PURE__ */ new Set();
-    const candidates = [];
-    let rank = firstRank;
-    for (const commit of batch) {
-      let whole = scanMessage(commit, rank, sink);
-      const ref = commitRef(commit);
-      for (const file of commit.files) {
-        if (file.mode === GITLINK_MODE) {
-          counts.submoduleEntries++;
-          whole = false;
-          continue;
-        }
-        if (file.mode === SYMLINK_MODE) {
-          counts.symlinkEntries++;
-          whole = false;
-          continue;
-        }
-        if (clean.has(file.blob) || skippedBlobs.has(file.blob)) continue;
-        if (remembered?.has(file.blob) === true) {
-          clean.add(file.blob);
-          counts.cachedBlobs++;
-          continue;
-        }
-        const key = `${file.path}\0${file.blob}`;
-        const known = intro.get(key);
-        if (known !== void 0) {
-          known.commits++;
-          continue;
-        }
-        if (batchKeys.has(key)) {
-          repeats.push(key);
-          continue;
-        }
-        batchKeys.add(key);
-        const list2 = byBlob.get(file.blob);
-        const request = { commit: ref, rank, file, key };
-        if (list2 === void 0) byBlob.set(file.blob, [request]);
-        else list2.push(request);
-      }
-      if (whole) candidates.push(commit);
-      rank++;
-    }
-    for await (const record3 of blobs.read([...byBlob.keys()])) {
-      const requests = byBlob.get(record3.id) ?? [];
-      if (record3.type === "missing") {
-        const first = requests[0];
-        const where2 = first === void 0 ? "" : ` (${first.file.path} in ${first.commit.sha})`;
-        if (options2.allowPartial !== true) {
-          throw new KeyguardError(
-            "GIT_FAILED",
-            `blob ${record3.id}${where2} is missing from the repository (a partial or damaged clone?); fetch it or pass --allow-partial`
-          );
-        }
-        skippedBlobs.add(record3.id);
-        counts.missingBlobs++;
-        for (const r of requests)
-          skipOnce(sink, r.file.path, "missing", "object not in the repository");
-        continue;
-      }
-      if (record3.data === void 0 && record3.pieces === void 0) {
-        skippedBlobs.add(record3.id);
-        counts.largeBlobs++;
-        for (const r of requests)
-          skipOnce(
-            sink,
-            r.file.path,
-            "too-large",
-            `${record3.size} bytes, over the size limit`,
-            record3.size
-          );
-        continue;
-      }
-      await scanBlob(record3, requests, sink);
-    }
-    for (const key of repeats) {
-      const known = intro.get(key);
-      if (known !== void 0) known.commits++;
-    }
-    if (remembered !== void 0 && (options2.pathspecs ?? []).length === 0) {
-      for (const commit of candidates) {
-        if (commit.files.every((f) => remembered.has(f.blob)))
-          remembered.rememberCommit(commit.sha);
-      }
-    }
-  }
-  async function scanObjects(blobs, sink) {
-    const byId = /* @__PURE__ */ new Map();
-    for (const o of options2.objects ?? []) if (!byId.has(o.id)) byId.set(o.id, o.path);
-    for await (const record3 of blobs.read([...byId.keys()])) {
-      const path = byId.get(record3.id) ?? record3.id;
-      counts.objects++;
-      if (record3.type === "missing") {
-        if (options2.allowPartial !== true) {
-          throw new KeyguardError(
-            "GIT_FAILED",
-            `object ${record3.id} (${path}) is missing from the repository; fetch it or pass --allow-partial`
-          );
-        }
-        counts.missingBlobs++;
-        skipOnce(sink, path, "missing", "object not in the repository");
-        continue;
-      }
-      const label = { path, blobId: record3.id };
-      const once3 = {
-        ...sink,
-        read: (bytes) => {
-          counts.blobs++;
-          counts.bytes += bytes;
-          sink.read(bytes);
-        }
-      };
-      if (record3.data !== void 0) await reader.readBytes(record3.data, label, once3);
-      else if (record3.pieces !== void 0) await reader.readPieces(record3.pieces, label, once3);
-      else {
-        counts.largeBlobs++;
-        skipOnce(sink, path, "too-large", `${record3.size} bytes, over the size limit`, record3.size);
-        continue;
-      }
-      paths.add(path);
-    }
-  }
-  return {
-    attribution(sha2, path) {
-      const key = chunkKeys.get(`${sha2}\0${path}`);
-      if (key === void 0) return void 0;
-      const info = intro.get(key);
-      return info === void 0 ? void 0 : { rank: info.rank, key, commits: info.commits };
-    },
-    coverage: () => ({
-      range: options2.rangeLabel,
-      // Commits the scan covers: walked, or remembered whole by the cache (commitsFromCache).
-      commits: counts.commits + (options2.commitsFromCache ?? 0),
-      commitsInRange: options2.total,
-      files: paths.size,
-      blobs: counts.blobs,
-      ...remembered === void 0 ? {} : { blobsFromCache: counts.cachedBlobs },
-      bytes: counts.bytes,
-      commitMessages: counts.messages,
-      largeBlobsSkipped: counts.largeBlobs,
-      ...counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs },
-      ...options2.objects === void 0 ? {} : { pushedObjects: counts.objects },
-      submoduleEntriesSkipped: counts.submoduleEntries,
-      symlinkEntriesSkipped: counts.symlinkEntries,
-      ...options2.extraCoverage,
-      ...counts.missingBlobs === 0 ? {} : {
-        partial: true,
-        partialReason: [
-          options2.extraCoverage?.partialReason,
-          `${counts.missingBlobs} blob(s) missing from the repository were not scanned`
-        ].filter((x) => x !== void 0).join("; ")
-      }
-    }),
-    async read(sink) {
-      const blobs = new BlobReader(
-        options2.cwd,
-        options2.read.maxFileSize ?? Number.POSITIVE_INFINITY
-      );
-      let finished = false;
-      try {
-        let batch = [];
-        let files = 0;
-        const report = () => options2.onProgress?.({
-          commits: counts.commits,
-          total: options2.total,
-          blobs: counts.blobs,
-          bytes: counts.bytes
-        });
-        const log = streamCommitLog(options2.cwd, {
-          revisions: options2.revisions,
-          ...options2.input === void 0 ? {} : { input: options2.input },
-          ...options2.commits === void 0 ? {} : { commits: options2.commits },
-          ...options2.pathspecs === void 0 ? {} : { pathspecs: options2.pathspecs }
-        });
-        for await (const commit of readAhead(log, READ_AHEAD_COMMITS)) {
-          batch.push(commit);
-          files += commit.files.length;
-          if (batch.length >= BATCH_COMMITS || files >= BATCH_FILES) {
-            await flush(batch, counts.commits, blobs, sink);
-            counts.commits += batch.length;
-            batch = [];
-            files = 0;
-            report();
-          }
-        }
-        if (batch.length > 0) {
-          await flush(batch, counts.commits, blobs, sink);
-          counts.commits += batch.length;
-          report();
-        }
-        if (options2.objects !== void 0) await scanObjects(blobs, sink);
-        finished = true;
-      } catch (error) {
-        if (isKeyguardError(error)) {
-          throw new KeyguardError(
-            error.code,
-            `${error.message} (after ${counts.commits} of ${options2.total} commits; the rest were not scanned)`,
-            { details: error.details, cause: error }
-          );
-        }
-        throw error;
-      } finally {
-        if (!finished) blobs.kill();
-      }
-      await blobs.close();
-    }
-  };
-}
-
-// src/sources/staged-source.ts
-import { lstatSync, readFileSync as readFileSync2 } from "node:fs";
-
-// src/git/blob-id.ts
-import { createHash } from "node:crypto";
-function gitBlobId(data, idLength) {
-  return createHash(idLength === 64 ? "sha256" : "sha1").update(`blob ${data.length}\0`).update(data).digest("hex");
-}
-
-// src/sources/staged-source.ts
-init_content_reader();
-init_target_set();
-function readIfStaged(top, change) {
-  try {
-    const abs = joinBytes(top, change.pathBuffer);
-    const stat = lstatSync(abs);
-    if (!stat.isFile() || stat.size > STREAM_ABOVE) return void 0;
-    const data = readFileSync2(abs);
-    return gitBlobId(data, change.blob.length) === change.blob ? data : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function createStagedSource(options2) {
-  const counts = { paths: 0, scanned: 0, deleted: 0, skipped: 0 };
-  return {
-    coverage: () => ({
-      target: "index",
-      stagedPaths: counts.paths,
-      blobsScanned: counts.scanned,
-      deletions: counts.deleted,
-      skipped: counts.skipped
-    }),
-    async read(sink) {
-      const changes = options2.changes ?? await readStagedChanges(options2.cwd);
-      counts.paths = changes.length;
-      const reader = new ContentReader({ ...options2.read, source: "staged" });
-      const wanted = [];
-      const where2 = (c) => ({
-        path: c.path,
-        ...c.pathBytes === void 0 ? {} : { pathBytes: c.pathBytes }
-      });
-      for (const c of changes) {
-        if (c.status === "U") {
-          counts.skipped++;
-          sink.skip({ ...where2(c), reason: "unreadable", detail: "unmerged" });
-          continue;
-        }
-        if (c.status === "D" || isNullId(c.blob)) {
-          counts.deleted++;
-          continue;
-        }
-        if (c.newMode === GITLINK_MODE) {
-          counts.skipped++;
-          sink.skip({ ...where2(c), reason: "submodule", detail: "a commit of another repository" });
-          continue;
-        }
-        if (c.newMode === SYMLINK_MODE) {
-          counts.skipped++;
-          sink.skip({ ...where2(c), reason: "symlink" });
-          continue;
-        }
-        wanted.push(c);
-      }
-      const label = (c) => ({
-        ...where2(c),
-        blobId: c.blob,
-        ...c.binaryDiff ? {} : { reportable: c.added }
-      });
-      const fromGit = [];
-      for (const change of wanted) {
-        const data = options2.workTree === void 0 ? void 0 : readIfStaged(options2.workTree, change);
-        if (data === void 0) {
-          fromGit.push(change);
-          continue;
-        }
-        const r = await reader.readBytes(data, label(change), sink);
-        if (r.skipped) counts.skipped++;
-        else counts.scanned++;
-      }
-      if (fromGit.length === 0) return;
-      const blobs = new BlobReader(
-        options2.cwd,
-        options2.read.maxFileSize ?? Number.POSITIVE_INFINITY
-      );
-      let finished = false;
-      try {
-        let i = 0;
-        for await (const record3 of blobs.read(fromGit.map((c) => c.blob))) {
-          const change = fromGit[i++];
-          if (change === void 0) break;
-          let skipped = false;
-          if (record3.data !== void 0) {
-            skipped = (await reader.readBytes(record3.data, label(change), sink)).skipped;
-          } else if (record3.pieces !== void 0) {
-            skipped = (await reader.readPieces(record3.pieces, label(change), sink)).skipped;
-          } else {
-            skipped = true;
-            sink.skip(
-              record3.type === "missing" ? { ...where2(change), reason: "missing", detail: "blob not in the repository" } : {
-                ...where2(change),
-                reason: "too-large",
-                detail: `${record3.size} bytes, over the size limit`,
-                bytes: record3.size
-              }
-            );
-          }
-          if (skipped) counts.skipped++;
-          else counts.scanned++;
-        }
-        finished = true;
-      } finally {
-        if (!finished) blobs.kill();
-      }
-      await blobs.close();
-    }
-  };
-}
-
-// src/sources/stdin-source.ts
-init_content_reader();
-function createStdinSource(input, read, path = "<stdin>") {
-  return {
-    async read(sink) {
-      const reader = new ContentReader({ ...read, source: "stdin" });
-      if (Buffer.isBuffer(input)) await reader.readBytes(input, { path }, sink);
-      else await reader.readPieces(input, { path }, sink);
-    }
-  };
-}
-
-// src/sources/tree-source.ts
-import { statSync as statSync2 } from "node:fs";
-import { isAbsolute as isAbsolute2, relative, resolve as resolve2, sep } from "node:path";
-
-// src/git/list-tree-files.ts
-import { isUtf8 as isUtf83 } from "node:buffer";
-
-// src/git/find-repo-root.ts
-init_errors();
-
-// src/git/plain-work-tree-top.ts
-import { lstatSync as lstatSync2, readFileSync as readFileSync3, realpathSync, statSync } from "node:fs";
-import { platform, userInfo } from "node:os";
-import { join as join2 } from "node:path";
-var MOVED_BY = [
-  "GIT_DIR",
-  "GIT_WORK_TREE",
-  "GIT_COMMON_DIR",
-  "GIT_OBJECT_DIRECTORY",
-  "GIT_CONFIG_PARAMETERS",
-  "GIT_CONFIG_COUNT"
-];
-var CONFIG_LIMIT = 64 * 1024;
-function statOrUndefined(path, follow) {
-  try {
-    return follow ? statSync(path) : lstatSync2(path);
-  } catch {
-    return void 0;
-  }
-}
-function mayMoveWorkTree(config) {
-  if (/worktree/i.test(config) || /^\s*\[\s*include/im.test(config)) return true;
-  for (const m of config.matchAll(/^\s*bare\b\s*(?:=\s*([^\s;#]*))?/gim)) {
-    if ((m[1] ?? "").toLowerCase() !== "false") return true;
-  }
-  return false;
-}
-function isPlainWorkTreeTop(dir, env) {
-  if (platform() === "win32") return false;
-  if (MOVED_BY.some((name) => env[name] !== void 0)) return false;
-  const gitDir = join2(dir, ".git");
-  const top = statOrUndefined(dir, true);
-  const git = statOrUndefined(gitDir, false);
-  if (top === void 0 || git === void 0 || !git.isDirectory()) return false;
-  if (!statOrUndefined(join2(gitDir, "HEAD"), false)?.isFile()) return false;
-  if (!statOrUndefined(join2(gitDir, "objects"), false)?.isDirectory()) return false;
-  if (!statOrUndefined(join2(gitDir, "refs"), false)?.isDirectory()) return false;
-  if (statOrUndefined(join2(gitDir, "commondir"), false) !== void 0) return false;
-  if (statOrUndefined(join2(gitDir, "config.worktree"), false) !== void 0) return false;
-  const config = statOrUndefined(join2(gitDir, "config"), false);
-  if (config === void 0 || !config.isFile() || config.size > CONFIG_LIMIT) return false;
-  try {
-    const uid = userInfo().uid;
-    if (top.uid !== uid || git.uid !== uid) return false;
-    if (realpathSync.native(dir) !== dir) return false;
-    return !mayMoveWorkTree(readFileSync3(join2(gitDir, "config"), "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-// src/git/find-repo-root.ts
-var asked = /* @__PURE__ */ new Map();
-function workTreeOf(dir) {
-  let answer = asked.get(dir);
-  if (answer === void 0) {
-    const env = gitEnvironment();
-    if (env !== void 0 && isPlainWorkTreeTop(dir, env)) {
-      answer = Promise.resolve({ root: dir, prefix: "" });
-      asked.set(dir, answer);
-      return answer;
-    }
-    answer = runGit(["rev-parse", "--show-toplevel", "--show-prefix"], dir).then((r) => {
-      if (r.code !== 0) {
-        if (/not a git repository/i.test(r.stderr)) return void 0;
-        throw new KeyguardError(
-          "GIT_FAILED",
-          `git cannot read the repository at ${dir}: ${r.stderr.trim().split("\n")[0] ?? ""}`
-        );
-      }
-      const [root = "", prefix = ""] = r.stdout.toString("utf8").split("\n");
-      return root === "" ? void 0 : { root, prefix };
-    });
-    asked.set(dir, answer);
-  }
-  return answer;
-}
-async function findRepoRoot(dir) {
-  try {
-    return (await workTreeOf(dir))?.root;
-  } catch {
-    return void 0;
-  }
-}
-
-// src/git/list-tree-files.ts
-var TAB2 = 9;
-var SLASH2 = 47;
-var ZERO = 48;
-var FILE = 0;
-var SYMLINK = 1;
-var GITLINK = 2;
-function kindOfMode(out, at) {
-  if (out[at] === 49 && out[at + 2] === ZERO && out[at + 3] === ZERO && out[at + 4] === ZERO) {
-    if (out[at + 1] === 50 && out[at + 5] === ZERO && out[at + 6] === 32) return SYMLINK;
-    if (out[at + 1] === 54 && out[at + 5] === ZERO && out[at + 6] === 32) return GITLINK;
-  }
-  return FILE;
-}
-function listOf(out, n) {
-  return {
-    bytes: out,
-    starts: new Int32Array(n),
-    ends: new Int32Array(n),
-    kinds: new Uint8Array(n),
-    utf8: isUtf83(out)
-  };
-}
-function records(out) {
-  let n = 0;
-  for (let at = out.indexOf(0); at !== -1; at = out.indexOf(0, at + 1)) n++;
-  return out.length > 0 && out[out.length - 1] !== 0 ? n + 1 : n;
-}
-function trimmed(list2, n) {
-  return {
-    bytes: list2.bytes,
-    starts: list2.starts.subarray(0, n),
-    ends: list2.ends.subarray(0, n),
-    kinds: list2.kinds.subarray(0, n),
-    utf8: list2.utf8
-  };
-}
-function parseStagedListing(out) {
-  const list2 = listOf(out, records(out));
-  let n = 0;
-  let at = 0;
-  while (at < out.length) {
-    let end = out.indexOf(0, at);
-    if (end === -1) end = out.length;
-    const tab = out.indexOf(TAB2, at);
-    if (tab !== -1 && tab < end) {
-      const start = tab + 1;
-      const again = n > 0 && out[tab - 1] !== ZERO && out.compare(out, list2.starts[n - 1], list2.ends[n - 1], start, end) === 0;
-      if (!again) {
-        list2.starts[n] = start;
-        list2.ends[n] = end;
-        list2.kinds[n] = kindOfMode(out, at);
-        n++;
-      }
-    }
-    at = end + 1;
-  }
-  return trimmed(list2, n);
-}
-function parseOthersListing(out) {
-  const list2 = listOf(out, records(out));
-  let n = 0;
-  let at = 0;
-  while (at < out.length) {
-    let end = out.indexOf(0, at);
-    if (end === -1) end = out.length;
-    if (end > at) {
-      const nested = out[end - 1] === SLASH2;
-      list2.starts[n] = at;
-      list2.ends[n] = nested ? end - 1 : end;
-      list2.kinds[n] = nested ? GITLINK : FILE;
-      n++;
-    }
-    at = end + 1;
-  }
-  return trimmed(list2, n);
-}
-async function listTreeFiles(dir) {
-  const place = await workTreeOf(dir);
-  if (place === void 0) return void 0;
-  const untracked = runGitChecked(
-    ["ls-files", "-z", "--others", "--exclude-standard", "--full-name"],
-    dir
-  ).then(parseOthersListing);
-  untracked.catch(() => void 0);
-  const ignored = place.prefix === "" ? void 0 : runGit(["check-ignore", "-q", "--no-index", "."], dir).then((r) => r.code === 0);
-  const tracked = await runGitChecked(["ls-files", "-z", "-s", "--cached", "--full-name"], dir);
-  if (ignored !== void 0 && await ignored) return void 0;
-  return { root: place.root, files: parseStagedListing(tracked), untracked };
-}
-
-// src/sources/tree-source.ts
-init_errors();
-init_path_text();
-init_content_reader();
-init_target_set();
-
-// src/sources/walk-folder.ts
-var import_ignore = __toESM(require_ignore(), 1);
-import {
-  closeSync as closeSync3,
-  constants as constants4,
-  fstatSync as fstatSync3,
-  lstatSync as lstatSync3,
-  openSync as openSync3,
-  readdirSync,
-  readFileSync as readFileSync4
-} from "node:fs";
-var SLASH3 = Buffer.from("/");
-var GIT = Buffer.from(".git");
-var GITIGNORE = Buffer.from(".gitignore");
-function kindOf(entry, abs) {
-  if (entry.isFile()) return "file";
-  if (entry.isDirectory()) return "dir";
-  if (entry.isSymbolicLink()) return "symlink";
-  if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice())
-    return "special";
-  const s = lstatSync3(abs);
-  if (s.isFile()) return "file";
-  if (s.isDirectory()) return "dir";
-  return s.isSymbolicLink() ? "symlink" : "special";
-}
-var NO_WAIT = constants4.O_RDONLY | (constants4.O_NOFOLLOW ?? 0) | (constants4.O_NONBLOCK ?? 0);
-function readIgnoreFile(path) {
-  let fd;
-  try {
-    fd = openSync3(path, NO_WAIT);
-  } catch {
-    return void 0;
-  }
-  try {
-    return fstatSync3(fd).isFile() ? readFileSync4(fd, "utf8") : void 0;
-  } catch {
-    return void 0;
-  } finally {
-    closeSync3(fd);
-  }
-}
-function ignoredBy(chain, rel, isDir) {
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const r = chain[i];
-    const local = r.dir === "" ? rel : rel.slice(r.dir.length + 1);
-    const verdict = r.rules.test(isDir ? `${local}/` : local);
-    if (verdict.ignored) return true;
-    if (verdict.unignored) return false;
-  }
-  return false;
-}
-function walkFolder(root) {
-  const files = [];
-  const unreadable3 = [];
-  const rootBytes = Buffer.from(root);
-  const visit = (rel, chain) => {
-    const abs = rel.length === 0 ? rootBytes : Buffer.concat([rootBytes, SLASH3, rel]);
-    let entries;
-    try {
-      entries = readdirSync(abs, { withFileTypes: true, encoding: "buffer" });
-    } catch (error) {
-      unreadable3.push({ bytes: rel, code: error.code ?? "EIO" });
-      return;
-    }
-    let rules = chain;
-    const listed = entries.find((e) => e.name.equals(GITIGNORE));
-    if (listed !== void 0 && kindOf(listed, Buffer.concat([abs, SLASH3, GITIGNORE])) === "file") {
-      const text3 = readIgnoreFile(Buffer.concat([abs, SLASH3, GITIGNORE]));
-      if (text3 !== void 0)
-        rules = [...chain, { dir: rel.toString("utf8"), rules: (0, import_ignore.default)().add(text3) }];
-    }
-    entries.sort((a, b) => Buffer.compare(a.name, b.name));
-    for (const entry of entries) {
-      if (entry.name.equals(GIT)) continue;
-      const path = rel.length === 0 ? entry.name : Buffer.concat([rel, SLASH3, entry.name]);
-      const kind = kindOf(entry, Buffer.concat([abs, SLASH3, entry.name]));
-      const text3 = path.toString("utf8");
-      if (rules.length > 0 && ignoredBy(rules, text3, kind === "dir")) continue;
-      if (kind === "dir") visit(path, rules);
-      else files.push({ bytes: path, kind });
-    }
-  };
-  visit(Buffer.alloc(0), []);
-  return { files, unreadable: unreadable3 };
-}
-
-// src/sources/tree-source.ts
-function toPosix(path) {
-  return sep === "/" ? path : path.split(sep).join("/");
-}
-function inside(rel) {
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute2(rel);
-}
-function displayFor(abs, cwd, folder, root) {
-  if (root !== void 0) {
-    const fromRoot = relative(root, abs);
-    if (inside(fromRoot)) return toPosix(fromRoot);
-  }
-  const fromCwd = relative(cwd, abs);
-  if (inside(fromCwd)) return toPosix(fromCwd);
-  return toPosix(relative(folder, abs)) || toPosix(abs);
-}
-function folderPrefix(abs, cwd, root) {
-  if (root !== void 0) {
-    const fromRoot = relative(root, abs);
-    if (fromRoot === "" || inside(fromRoot)) return toPosix(fromRoot);
-  }
-  const fromCwd = relative(cwd, abs);
-  return fromCwd === "" || inside(fromCwd) ? toPosix(fromCwd) : "";
-}
-function prefixBytes(prefix, rel) {
-  return prefix === "" ? rel : Buffer.concat([Buffer.from(`${prefix}/`), rel]);
-}
-async function targetsOf(path, options2, into) {
-  const { cwd, root } = options2;
-  const abs = resolve2(cwd, path);
-  let isDir;
-  try {
-    isDir = statSync2(abs).isDirectory();
-  } catch (error) {
-    const code18 = error.code;
-    throw new KeyguardError(
-      "IO",
-      `${path}: ${code18 === "ENOENT" ? "no such file or directory" : `cannot read (${code18})`}`,
-      { cause: error }
-    );
-  }
-  if (!isDir) {
-    into.files.push({ abs, path: displayFor(abs, cwd, cwd, root), explicit: true });
-    return;
-  }
-  const git = await listTreeFiles(abs);
-  if (git !== void 0) {
-    into.packs.push({ ...git.files, base: git.root });
-    into.later.push(git.untracked.then((files) => ({ ...files, base: git.root })));
-    return;
-  }
-  const walked = walkFolder(abs);
-  const base = folderPrefix(abs, cwd, root);
-  for (const f of walked.files) {
-    into.files.push({
-      abs: joinBytes(abs, f.bytes),
-      ...pathText(prefixBytes(base, f.bytes)),
-      ...f.kind === "file" ? {} : { kind: f.kind }
-    });
-  }
-  for (const u of walked.unreadable) {
-    const text3 = pathText(prefixBytes(base, u.bytes));
-    into.skipped.push({
-      ...text3,
-      path: text3.path === "" ? "." : text3.path,
-      reason: "unreadable",
-      detail: `folder cannot be listed (${u.code})`
-    });
-  }
-}
-async function listTargets(options2) {
-  const paths = options2.paths.length === 0 ? ["."] : options2.paths;
-  const into = { files: [], packs: [], skipped: [], later: [] };
-  for (const path of paths) await targetsOf(path, options2, into);
-  const listed = { files: into.files, packs: into.packs };
-  const laterSet = (packs) => ({ files: [], packs });
-  if (paths.length === 1) {
-    if (into.later.length === 0) return { targets: listed, skipped: into.skipped };
-    const later2 = Promise.all(into.later).then((packs) => ({
-      targets: laterSet(packs),
-      skipped: []
-    }));
-    return { targets: listed, skipped: into.skipped, later: later2 };
-  }
-  const keyOf = (t) => typeof t.abs === "string" ? t.abs : `\0${t.abs.toString("base64")}`;
-  const named = new Set(into.files.filter((t) => t.explicit === true).map(keyOf));
-  const seen = /* @__PURE__ */ new Set();
-  const fresh = (t) => {
-    const key = keyOf(t);
-    if (seen.has(key) || t.explicit !== true && named.has(key)) return false;
-    seen.add(key);
-    return true;
-  };
-  const now = { files: allTargets(listed).filter(fresh), packs: [] };
-  if (into.later.length === 0) return { targets: now, skipped: into.skipped };
-  const later = Promise.all(into.later).then((packs) => ({
-    targets: { files: allTargets(laterSet(packs)).filter(fresh), packs: [] },
-    skipped: []
-  }));
-  return { targets: now, skipped: into.skipped, later };
-}
-var BATCH = 256;
-function createTreeSource(options2) {
-  let listed;
-  const list2 = () => {
-    listed ??= listTargets(options2);
-    return listed;
-  };
-  return {
-    targets: list2,
-    async read(sink) {
-      const reader = new ContentReader({ ...options2.read, source: "tree" });
-      let listing = await list2();
-      while (listing !== void 0) {
-        for (const s of listing.skipped) sink.skip(s);
-        const count = targetCount(listing.targets);
-        for (let at = 0; at < count; at += BATCH) {
-          await reader.readFiles(targetsIn(listing.targets, at, at + BATCH), sink);
-        }
-        listing = await listing.later;
-      }
-    }
-  };
-}
-
-// src/app/assess-scan.ts
-import { createHash as createHash3 } from "node:crypto";
-
-// src/app/assess-findings.ts
-init_assess_severity();
-function findingVerification(result2) {
-  switch (result2.status) {
-    case "live":
-      return {
-        status: "live",
-        account: result2.account,
-        arn: result2.arn,
-        principal: result2.principal
-      };
-    case "inactive":
-      return { status: "inactive", reason: result2.code };
-    case "unknown":
-      return {
-        status: "unknown",
-        // A timeout says how long it really waited (the limit is --verify-timeout).
-        reason: result2.reason === "timeout" && result2.elapsedMs !== void 0 ? `timeout after ${(result2.elapsedMs / 1e3).toFixed(1)} s` : result2.code ?? result2.reason
-      };
-    case "skipped":
-      return { status: "skipped", reason: result2.reason };
-  }
-}
-function summary(v) {
-  return {
-    status: v.status,
-    ...v.arn === void 0 ? {} : { arn: v.arn },
-    ...v.account === void 0 ? {} : { account: v.account },
-    ...v.reason === void 0 ? {} : { code: v.reason }
-  };
-}
-function assessFindings(outcome, options2) {
-  const findings = [];
-  const suppressed = [...outcome.suppressed];
-  for (const f of outcome.findings) {
-    const result2 = options2.verification?.get(f.fingerprint);
-    const verification = result2 === void 0 ? void 0 : findingVerification(result2);
-    const hasSessionToken = options2.sessionTokens?.get(f.fingerprint);
-    const assessed = assessSeverity(f, {
-      today: options2.today,
-      ...options2.accounts === void 0 ? {} : { accounts: options2.accounts },
-      ...verification === void 0 ? {} : { verification: summary(verification) },
-      ...hasSessionToken === void 0 ? {} : { hasSessionToken }
-    });
-    if (assessed.accountMatch?.list === "allow") {
-      suppressed.push({
-        finding: f,
-        reason: {
-          by: "allowlist",
-          entry: `account:${assessed.accountMatch.entry.id}`,
-          reason: assessed.accountMatch.entry.reason
-        }
-      });
-      continue;
-    }
-    const explain = assessed.severity !== f.severity || assessed.accountMatch !== void 0 || verification?.status === "live" || verification?.status === "inactive";
-    findings.push({
-      ...f,
-      severity: assessed.severity,
-      ...verification === void 0 ? {} : { verification },
-      ...explain ? { severityReason: assessed.reason } : {}
-    });
-  }
-  return { ...outcome, findings, suppressed };
-}
-
-// src/app/assess-scan.ts
-async function assessScan(outcome, options2) {
-  const base = {
-    today: options2.today,
-    ...options2.accounts === void 0 ? {} : { accounts: options2.accounts }
-  };
-  const verify = options2.verify;
-  if (verify === void 0) return assessFindings(outcome, base);
-  try {
-    const credentials = verify.collector.credentials();
-    const sessionTokens = /* @__PURE__ */ new Map();
-    for (const c of credentials) {
-      if (!c.keyId.startsWith("ASIA")) continue;
-      const has2 = c.sessionToken !== void 0 && c.sessionToken !== "";
-      sessionTokens.set(c.fingerprint, (sessionTokens.get(c.fingerprint) ?? false) || has2);
-    }
-    const survivors = assessFindings(outcome, base).findings;
-    const { verifyFindings: verifyFindings2 } = await Promise.resolve().then(() => (init_verify_findings(), verify_findings_exports));
-    const verification = await verifyFindings2(survivors, credentials, verify.options);
-    const pairOfToken = /* @__PURE__ */ new Map();
-    for (const c of credentials) {
-      if (c.sessionToken === void 0 || !verification.has(c.fingerprint)) continue;
-      pairOfToken.set(createHash3("sha256").update(c.sessionToken).digest("hex"), c.fingerprint);
-    }
-    for (const f of survivors) {
-      const pair = f.kind === "session-token" && f.secretHash !== void 0 ? pairOfToken.get(f.secretHash) : void 0;
-      const result2 = pair === void 0 ? void 0 : verification.get(pair);
-      if (result2 !== void 0 && !verification.has(f.fingerprint))
-        verification.set(f.fingerprint, result2);
-    }
-    return assessFindings(outcome, { ...base, verification, sessionTokens });
-  } finally {
-    verify.collector.clear();
-  }
-}
-
 // src/config/load-config.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 init_errors();
 import { existsSync } from "node:fs";
-import { dirname as dirname2, isAbsolute as isAbsolute3, join as join3, relative as relative2, resolve as resolve4 } from "node:path";
+import { dirname as dirname2, isAbsolute, join, relative, resolve as resolve2 } from "node:path";
 
 // src/schema/user-regex.ts
 init_errors();
@@ -27621,7 +25861,7 @@ function validateJson(data, validate3, file, code18, what) {
 
 // src/config/merge-config.ts
 init_finding();
-import { dirname, resolve as resolve3 } from "node:path";
+import { dirname, resolve } from "node:path";
 var SCALARS = ["maxFileSize", "allowPartial", "otherMarkers", "failOn"];
 var LISTS = ["enableRules", "disableRules"];
 var ALLOW = ["paths", "secrets", "regexes"];
@@ -27633,15 +25873,17 @@ function mergeLayers(layers) {
   const out = {};
   const origins = /* @__PURE__ */ new Map();
   const rules = [];
+  const places = { rules: [] };
   const lists = { enableRules: [], disableRules: [] };
   const allow = { paths: [], secrets: [], regexes: [] };
   const accounts = { own: [], allow: [] };
   for (const layer of layers) {
     const c = layer.config;
     const base = dirname(layer.file);
-    for (const r of c.rules ?? []) {
+    for (const [i, r] of (c.rules ?? []).entries()) {
       origins.set(`/rules/${rules.length}`, layer.file);
-      rules.push(resolve3(base, r));
+      places.rules.push({ file: layer.file, pointer: `/rules/${i}` });
+      rules.push(resolve(base, r));
     }
     for (const list2 of LISTS)
       for (const id of c[list2] ?? []) {
@@ -27669,8 +25911,9 @@ function mergeLayers(layers) {
       origins.set(`/${key}`, layer.file);
     }
     if (c.baseline !== void 0) {
-      out.baseline = resolve3(base, c.baseline);
+      out.baseline = resolve(base, c.baseline);
       origins.set("/baseline", layer.file);
+      places.baseline = { file: layer.file, pointer: "/baseline" };
     }
   }
   if (rules.length > 0) out.rules = rules;
@@ -27684,7 +25927,7 @@ function mergeLayers(layers) {
     ACCOUNTS.filter((k) => (accounts[k]?.length ?? 0) > 0).map((k) => [k, accounts[k]])
   );
   if (Object.keys(acc).length > 0) out.accounts = acc;
-  return { config: out, origins };
+  return { config: out, origins, places };
 }
 var USER_KEYS = /* @__PURE__ */ new Set([
   "$schema",
@@ -27759,14 +26002,14 @@ function resolveConfig(config, file, today) {
   return {
     ...file === void 0 ? {} : { file },
     config,
-    rulePacks: (config.rules ?? []).map((r) => resolve4(base, r)),
+    rulePacks: (config.rules ?? []).map((r) => resolve2(base, r)),
     engineAllow: {
       hashes: new Map(secrets.map((s) => [s.sha256, s.reason])),
       secretRegexes: compiled2.filter((c) => c.target === "secret"),
       lineRegexes: compiled2.filter((c) => c.target === "line")
     },
     pathAllow,
-    ...config.baseline === void 0 ? {} : { baseline: resolve4(base, config.baseline) },
+    ...config.baseline === void 0 ? {} : { baseline: resolve2(base, config.baseline) },
     warnings
   };
 }
@@ -27791,20 +26034,20 @@ var DISK_READER = {
 var MAX_EXTENDS_DEPTH = 8;
 var PACKAGE = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w.@-]+)*$/i;
 function isFilePath(spec) {
-  return spec.startsWith("./") || spec.startsWith("../") || isAbsolute3(spec);
+  return spec.startsWith("./") || spec.startsWith("../") || isAbsolute(spec);
 }
 function findPackage(name, from) {
   let dir = from;
   for (; ; ) {
-    const candidate = join3(dir, "node_modules", name);
-    if (existsSync(join3(candidate, "package.json")) || existsSync(candidate)) return candidate;
+    const candidate = join(dir, "node_modules", name);
+    if (existsSync(join(candidate, "package.json")) || existsSync(candidate)) return candidate;
     const up = dirname2(dir);
     if (up === dir) return void 0;
     dir = up;
   }
 }
 async function resolveExtends(spec, from, reader, at) {
-  if (isFilePath(spec)) return resolve4(dirname2(from), spec);
+  if (isFilePath(spec)) return resolve2(dirname2(from), spec);
   if (!PACKAGE.test(spec) || spec.split("/").includes(".."))
     throw new KeyguardError(
       "CONFIG_INVALID",
@@ -27825,8 +26068,8 @@ async function resolveExtends(spec, from, reader, at) {
       "CONFIG_INVALID",
       `${at}: no package '${name}' in node_modules (a file path starts with ./ or ../)`
     );
-  if (inner !== "") return join3(dir, inner);
-  const manifest = await reader.read(join3(dir, "package.json"));
+  if (inner !== "") return join(dir, inner);
+  const manifest = await reader.read(join(dir, "package.json"));
   let main;
   try {
     main = manifest === void 0 ? void 0 : JSON.parse(manifest).main;
@@ -27834,11 +26077,11 @@ async function resolveExtends(spec, from, reader, at) {
     main = void 0;
   }
   if (typeof main === "string" && main.endsWith(".json")) {
-    const file = resolve4(dir, main);
-    const rel = relative2(dir, file);
-    if (!rel.startsWith("..") && !isAbsolute3(rel)) return file;
+    const file = resolve2(dir, main);
+    const rel = relative(dir, file);
+    if (!rel.startsWith("..") && !isAbsolute(rel)) return file;
   }
-  return join3(dir, "keyguard.json");
+  return join(dir, "keyguard.json");
 }
 async function collectLayers(file, text3, reader, chain, kind) {
   const label = reader.label(file);
@@ -27867,7 +26110,7 @@ async function collectLayers(file, text3, reader, chain, kind) {
       );
     const body = await reader.read(target);
     if (body === void 0)
-      throw new KeyguardError("CONFIG_INVALID", `${at}: ${reader.label(target)}: file not found`);
+      throw new KeyguardError("CONFIG_INVALID", `${at}: file not found`);
     layers.push(...await collectLayers(target, body, reader, [...chain, target], "extends"));
   }
   layers.push({ file, kind, config });
@@ -27894,18 +26137,20 @@ async function userLayer(file, reader) {
 }
 async function fromLayers(layers, file, today) {
   if (layers.length === 0) return resolveConfig({}, void 0, today);
-  const { config, origins } = mergeLayers(layers);
+  const { config, origins, places } = mergeLayers(layers);
   if ((config.allowlist?.regexes?.length ?? 0) > 0) await loadUserRegexEngine();
   return {
     ...resolveConfig(config, file ?? layers[layers.length - 1]?.file, today),
     layers: layers.map(({ file: f, kind }) => ({ file: f, kind })),
-    origins
+    origins,
+    rulePackPlaces: places.rules,
+    ...places.baseline === void 0 ? {} : { baselinePlace: places.baseline }
   };
 }
 async function loadConfig(options2) {
-  let file = options2.explicit === void 0 ? void 0 : resolve4(options2.explicit);
+  let file = options2.explicit === void 0 ? void 0 : resolve2(options2.explicit);
   if (file === void 0) {
-    const candidate = join3(options2.root, CONFIG_FILE_NAME);
+    const candidate = join(options2.root, CONFIG_FILE_NAME);
     if (existsSync(candidate)) file = candidate;
   }
   const layers = [];
@@ -27923,6 +26168,1824 @@ async function loadConfig(options2) {
 async function configFromText(text3, file, today, reader = DISK_READER) {
   const layers = await collectLayers(file, text3, reader, [file], "repository");
   return fromLayers(layers, file, today);
+}
+function placeText(place, label = (f) => f) {
+  return `${label(place.file)}#${place.pointer}`;
+}
+
+// src/engine/collect-credentials.ts
+init_first_index();
+init_value_checks();
+var TOKENS = /* @__PURE__ */ new WeakMap();
+function tokenTable(matches, index) {
+  let table = TOKENS.get(matches);
+  if (table === void 0) {
+    const tokens = matches.filter(
+      (m) => m.rule.kind === "session-token" && isPlausibleValue(m.rule.kind, m.value, m.rule.minEntropy)
+    ).sort((a, b) => a.start - b.start);
+    table = {
+      tokens,
+      starts: tokens.map((t) => t.start),
+      lines: tokens.map((t) => index.lineOf(t.start))
+    };
+    TOKENS.set(matches, table);
+  }
+  return table;
+}
+function nearestToken(keyId, matches, index, withinLines) {
+  const { tokens, starts, lines } = tokenTable(matches, index);
+  const keyLine = index.lineOf(keyId.start);
+  let best;
+  const consider = (i) => {
+    const m = tokens[i];
+    if (m === void 0) return;
+    const distance = Math.abs(lines[i] - keyLine);
+    if (distance > withinLines) return;
+    const chars = Math.abs(m.start - keyId.start);
+    if (best === void 0 || distance < best.lines || distance === best.lines && (chars < best.chars || chars === best.chars && m.start < best.start)) {
+      best = { value: m.value, lines: distance, chars, start: m.start };
+    }
+  };
+  for (let line = keyLine - withinLines; line <= keyLine + withinLines; line++) {
+    const from = lowerBound(lines, line);
+    const to = lowerBound(lines, line + 1);
+    if (from === to) continue;
+    const around = Math.min(Math.max(lowerBound(starts, keyId.start), from), to);
+    if (around - 1 >= from) consider(around - 1);
+    if (around < to) consider(around);
+  }
+  return best?.value;
+}
+function createCredentialCollector(options2 = {}) {
+  const withinLines = options2.tokenWithinLines ?? 8;
+  const byIdentity = /* @__PURE__ */ new Map();
+  return {
+    add(finding, keyId, secret, matches, index) {
+      if (finding === void 0 || finding.kind !== "credential-pair" || finding.allowedBy !== void 0)
+        return;
+      const token = keyId.value.startsWith("ASIA") ? nearestToken(keyId, matches, index, withinLines) : void 0;
+      const credential = {
+        fingerprint: finding.fingerprint,
+        keyId: keyId.value,
+        secret: secret.value,
+        ...token === void 0 ? {} : { sessionToken: token }
+      };
+      const identity = [
+        credential.fingerprint,
+        credential.keyId,
+        credential.secret,
+        token ?? ""
+      ].join("\n");
+      if (!byIdentity.has(identity)) byIdentity.set(identity, credential);
+    },
+    credentials() {
+      return [...byIdentity.values()];
+    },
+    clear() {
+      byIdentity.clear();
+    }
+  };
+}
+
+// src/app/scan.ts
+init_baseline_hashing();
+
+// src/filters/only-verified.ts
+function keepVerified(outcome) {
+  const findings = [];
+  const suppressed = [...outcome.suppressed];
+  for (const f of outcome.findings) {
+    const status = f.verification?.status;
+    if (status === "live" || status === "unknown") {
+      findings.push(f);
+      continue;
+    }
+    suppressed.push({
+      finding: f,
+      reason: {
+        by: "unverified",
+        entry: `verification:${status ?? "none"}`,
+        reason: status === void 0 ? "--only-verified: nothing to verify (no key pair)" : `--only-verified: ${status === "inactive" ? "not live" : "not checked"} (${f.verification?.reason ?? status})`
+      }
+    });
+  }
+  return { ...outcome, findings, suppressed };
+}
+
+// src/git/git-common-dir.ts
+import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
+
+// src/git/run-git.ts
+init_errors();
+
+// src/git/spawn-git.ts
+import { spawn } from "node:child_process";
+var running = /* @__PURE__ */ new Set();
+function spawnGit(use, args, options2) {
+  const command = gitCommand(use, args, options2.env, options2.settings);
+  const child = spawn("git", command.args, {
+    cwd: options2.cwd,
+    stdio: ["pipe", "pipe", "pipe"],
+    ...command.env === void 0 ? {} : { env: command.env }
+  });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  child.once("error", () => running.delete(child));
+  return child;
+}
+
+// src/git/run-git.ts
+var STDERR_TAIL_LINES = 20;
+function tail(text3) {
+  return text3.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
+}
+function runGit(args, cwd, options2 = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawnGit(options2.use ?? "scan", args, {
+      cwd,
+      ...options2.env === void 0 ? {} : { env: options2.env },
+      ...options2.settings === void 0 ? {} : { settings: options2.settings }
+    });
+    const out = [];
+    let err = "";
+    const onStdout = options2.onStdout;
+    child.stdout.on("data", (d) => {
+      if (onStdout === void 0) out.push(d);
+      else onStdout(d);
+    });
+    child.stderr.on("data", (d) => {
+      err += d.toString("utf8");
+    });
+    child.on("error", (error) => {
+      reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }));
+    });
+    child.on("close", (code18) => {
+      resolvePromise({ stdout: Buffer.concat(out), stderr: err, code: code18 ?? 1 });
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(options2.input);
+  });
+}
+async function runGitChecked(args, cwd, options2 = {}) {
+  const result2 = await runGit(args, cwd, options2);
+  if (result2.code !== 0) {
+    throw new KeyguardError(
+      "GIT_FAILED",
+      `git ${args.join(" ")} failed (exit ${result2.code}): ${tail(result2.stderr).split("\n")[0] ?? ""}`,
+      {
+        details: tail(result2.stderr).split("\n").slice(1)
+      }
+    );
+  }
+  return result2.stdout;
+}
+
+// src/git/git-common-dir.ts
+async function gitCommonDir(cwd) {
+  const out = (await runGitChecked(["rev-parse", "--git-common-dir"], cwd)).toString("utf8");
+  const dir = out.replace(/\n$/, "");
+  return isAbsolute2(dir) ? dir : resolve3(cwd, dir);
+}
+
+// src/git/rev-list.ts
+init_errors();
+
+// src/git/revision-args.ts
+init_errors();
+
+// src/git/history-args.ts
+init_errors();
+var LONG = {
+  since: { arity: "value", role: "date" },
+  after: { arity: "value", role: "date" },
+  until: { arity: "value", role: "date" },
+  before: { arity: "value", role: "date" },
+  "max-age": { arity: "value", role: "number" },
+  "min-age": { arity: "value", role: "number" },
+  author: { arity: "value", role: "filter" },
+  committer: { arity: "value", role: "filter" },
+  grep: { arity: "value", role: "filter" },
+  "all-match": { arity: "none", role: "filter" },
+  "invert-grep": { arity: "none", role: "filter" },
+  "regexp-ignore-case": { arity: "none", role: "filter" },
+  "basic-regexp": { arity: "none", role: "filter" },
+  "extended-regexp": { arity: "none", role: "filter" },
+  "fixed-strings": { arity: "none", role: "filter" },
+  merges: { arity: "none", role: "filter" },
+  "no-merges": { arity: "none", role: "filter" },
+  "min-parents": { arity: "value", role: "number" },
+  "max-parents": { arity: "value", role: "number" },
+  "no-min-parents": { arity: "none", role: "filter" },
+  "no-max-parents": { arity: "none", role: "filter" },
+  "first-parent": { arity: "none", role: "filter" },
+  "ancestry-path": { arity: "none", role: "filter" },
+  "full-history": { arity: "none", role: "filter" },
+  "max-count": { arity: "value", role: "count" },
+  all: { arity: "none", role: "refs" },
+  branches: { arity: "optional", role: "refs" },
+  tags: { arity: "optional", role: "refs" },
+  remotes: { arity: "optional", role: "refs" },
+  glob: { arity: "value", role: "refs" },
+  reflog: { arity: "none", role: "refs" },
+  exclude: { arity: "value", role: "exclude" },
+  not: { arity: "none", role: "not" }
+};
+function isSelectingOption(token) {
+  if (!token.startsWith("--")) return false;
+  const eq = token.indexOf("=");
+  const spec = LONG[eq === -1 ? token.slice(2) : token.slice(2, eq)];
+  if (spec === void 0) return false;
+  if (spec.arity === "none") return eq === -1;
+  if (spec.arity === "value") return eq !== -1;
+  return true;
+}
+
+// src/git/revision-args.ts
+function revisionArgs(revisions) {
+  for (const r of revisions) {
+    if (r === "--end-of-options") break;
+    if (r === "--stdin") continue;
+    if (r.startsWith("-") && !isSelectingOption(r)) {
+      throw new KeyguardError(
+        "USAGE",
+        `'${r}' is not a revision: a revision never starts with '-'`
+      );
+    }
+  }
+  return [...revisions];
+}
+
+// src/git/rev-list.ts
+function firstLine(stderr) {
+  return stderr.trim().split("\n").find((l) => l.trim() !== "")?.replace(/^fatal: /, "") ?? "";
+}
+function ids(out) {
+  return out.toString("utf8").split("\n").filter((l) => l !== "");
+}
+async function listParentsFirst(cwd, walk, pathspecs, label) {
+  const r = await runGit(
+    ["rev-list", "--topo-order", "--reverse", ...revisionArgs(walk.args), "--", ...pathspecs],
+    cwd,
+    { input: walk.input }
+  );
+  if (r.code !== 0) {
+    throw new KeyguardError(
+      "GIT_FAILED",
+      `cannot resolve revision range '${label}': ${firstLine(r.stderr)}`
+    );
+  }
+  return ids(r.stdout);
+}
+
+// src/app/scan.ts
+init_errors();
+
+// src/model/outcome.ts
+var UNREAD_REASONS = /* @__PURE__ */ new Set([
+  "unreadable",
+  "too-large",
+  "special",
+  "archive-limit",
+  "archive-unreadable",
+  "missing"
+]);
+
+// src/model/verdict.ts
+init_finding();
+var DEFAULT_GATE = { failOn: "low", failOnStale: false };
+function failsAt(severity, failOn) {
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
+}
+function decideVerdict(outcome, gate) {
+  const failing = outcome.findings.filter((f) => failsAt(f.severity, gate.failOn)).length;
+  const stale = outcome.staleBaseline?.length ?? 0;
+  const inc = outcome.incomplete;
+  const staleFails = gate.failOnStale && stale > 0;
+  const reason = inc !== void 0 && !inc.accepted ? "incomplete" : failing > 0 ? "findings" : staleFails ? "stale" : outcome.findings.length > 0 ? "below-gate" : "clean";
+  return {
+    exitCode: reason === "incomplete" ? 2 : reason === "findings" || reason === "stale" ? 1 : 0,
+    reason,
+    failOn: gate.failOn,
+    failing,
+    belowGate: outcome.findings.length - failing,
+    stale,
+    staleFails,
+    partial: inc?.accepted === true
+  };
+}
+
+// src/git/blob-reader.ts
+init_errors();
+var STREAM_ABOVE = 8 * 1024 * 1024;
+var HIGH_WATER = 8 * 1024 * 1024;
+var LF = 10;
+var BlobReader = class {
+  child;
+  maxSize;
+  ready = [];
+  readyBytes = 0;
+  wake;
+  pending = Buffer.alloc(0);
+  header;
+  body = [];
+  bodyLeft = 0;
+  keep = true;
+  streaming;
+  exited = false;
+  stderr = "";
+  failure;
+  constructor(cwd, maxSize) {
+    this.maxSize = maxSize;
+    this.child = spawnGit("scan", ["cat-file", "--batch"], { cwd });
+    this.child.stdout.on("data", (d) => this.feed(d));
+    this.child.stderr.on("data", (d) => {
+      this.stderr += d.toString("utf8");
+    });
+    this.child.on("error", (error) => {
+      this.failure = new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, {
+        cause: error
+      });
+      this.poke();
+    });
+    this.child.on("close", (code18) => {
+      this.exited = true;
+      if (code18 !== 0 && code18 !== null && this.failure === void 0) {
+        const first = this.stderr.trim().split("\n")[0] ?? "";
+        this.failure = new KeyguardError(
+          "GIT_FAILED",
+          `git cat-file --batch failed (exit ${code18}): ${first}`
+        );
+      }
+      this.poke();
+    });
+    this.child.stdin.on("error", () => {
+    });
+  }
+  poke() {
+    const w = this.wake;
+    this.wake = void 0;
+    w?.();
+    const s = this.streaming?.wake;
+    if (s !== void 0 && this.streaming !== void 0) this.streaming.wake = void 0;
+    s?.();
+  }
+  push(record3) {
+    this.ready.push(record3);
+    this.readyBytes += record3.data?.length ?? 0;
+    if (this.readyBytes > HIGH_WATER) this.child.stdout.pause();
+    this.poke();
+  }
+  feed(chunk) {
+    let buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending = Buffer.alloc(0);
+    while (buf.length > 0) {
+      if (this.header === void 0) {
+        const nl = buf.indexOf(LF);
+        if (nl === -1) break;
+        const line = buf.toString("utf8", 0, nl);
+        buf = buf.subarray(nl + 1);
+        const [id = "", type = "", size = ""] = line.split(" ");
+        if (type === "missing" || size === "") {
+          this.push({ id, type: "missing", size: 0 });
+          continue;
+        }
+        const n = Number(size);
+        this.header = { id, type, size: n };
+        this.bodyLeft = n + 1;
+        this.keep = n <= this.maxSize;
+        this.body = [];
+        if (this.keep && n > STREAM_ABOVE) {
+          const streaming2 = { queue: [], done: false, wake: void 0 };
+          this.streaming = streaming2;
+          this.push({ id, type, size: n, pieces: this.piecesOf(streaming2) });
+        }
+        continue;
+      }
+      const take = Math.min(this.bodyLeft, buf.length);
+      const streaming = this.streaming;
+      if (streaming !== void 0) {
+        const content2 = Math.min(take, this.bodyLeft - 1);
+        if (content2 > 0) {
+          streaming.queue.push(Buffer.from(buf.subarray(0, content2)));
+          this.readyBytes += content2;
+          if (this.readyBytes > HIGH_WATER) this.child.stdout.pause();
+        }
+      } else if (this.keep) this.body.push(buf.subarray(0, take));
+      this.bodyLeft -= take;
+      buf = buf.subarray(take);
+      if (streaming !== void 0) {
+        if (this.bodyLeft === 0) {
+          streaming.done = true;
+          this.streaming = void 0;
+          this.header = void 0;
+        }
+        const w = streaming.wake;
+        streaming.wake = void 0;
+        w?.();
+        continue;
+      }
+      if (this.bodyLeft === 0) {
+        const h = this.header;
+        this.header = void 0;
+        if (this.keep) {
+          const all = this.body.length === 1 ? this.body[0] : Buffer.concat(this.body);
+          this.push({ ...h, data: all.subarray(0, h.size) });
+        } else {
+          this.push(h);
+        }
+        this.body = [];
+      }
+    }
+    if (buf.length > 0) this.pending = Buffer.from(buf);
+  }
+  /** The pieces of a streamed object, as the consumer drains them. */
+  async *piecesOf(streaming) {
+    for (; ; ) {
+      const piece = streaming.queue.shift();
+      if (piece !== void 0) {
+        this.readyBytes -= piece.length;
+        if (this.readyBytes <= HIGH_WATER && this.child.stdout.isPaused())
+          this.child.stdout.resume();
+        yield piece;
+        continue;
+      }
+      if (streaming.done) return;
+      if (this.failure !== void 0) throw this.failure;
+      if (this.exited) throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended early");
+      await new Promise((resolve8) => {
+        streaming.wake = resolve8;
+      });
+    }
+  }
+  async next() {
+    for (; ; ) {
+      const record3 = this.ready.shift();
+      if (record3 !== void 0) {
+        this.readyBytes -= record3.data?.length ?? 0;
+        if (this.readyBytes <= HIGH_WATER && this.child.stdout.isPaused())
+          this.child.stdout.resume();
+        return record3;
+      }
+      if (this.failure !== void 0) throw this.failure;
+      if (this.exited) {
+        throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended before answering");
+      }
+      await new Promise((resolve8) => {
+        this.wake = resolve8;
+      });
+    }
+  }
+  /** Asks for `ids` and yields their records in the same order. */
+  async *read(ids2) {
+    if (ids2.length === 0) return;
+    this.child.stdin.write(`${ids2.join("\n")}
+`);
+    for (let i = 0; i < ids2.length; i++) yield await this.next();
+  }
+  /** Ends git's input and waits for it to exit; a failure after all answers is still reported. */
+  async close() {
+    this.child.stdin.end();
+    if (!this.exited) {
+      await new Promise((resolve8) => {
+        this.child.once("close", () => resolve8());
+        if (this.exited) resolve8();
+      });
+    }
+    if (this.failure !== void 0) throw this.failure;
+  }
+  /** Stops git at once (the scan failed elsewhere). */
+  kill() {
+    if (!this.exited) this.child.kill();
+  }
+};
+
+// src/git/commit-log.ts
+init_errors();
+init_path_text();
+var FIELDS = 5;
+var NULL_ID = /^0+$/;
+function commitLogArgs(revisions, pathspecs = [], listed = false) {
+  return [
+    "log",
+    "--root",
+    // A listed walk is already in order: --reverse would flip it, and git does not re-sort it.
+    ...listed ? ["--no-walk=unsorted", "--stdin"] : ["--topo-order", "--reverse"],
+    "--raw",
+    "-z",
+    "--no-abbrev",
+    "--no-renames",
+    "--diff-merges=first-parent",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-color",
+    "--format=%H%x00%an%x00%ae%x00%aI%x00%B",
+    ...revisionArgs(revisions),
+    "--",
+    ...pathspecs
+  ];
+}
+async function* streamCommitLog(cwd, walk) {
+  const w = Array.isArray(walk) ? { revisions: walk } : walk;
+  const listed = w.commits;
+  if (listed !== void 0 && listed.length === 0) return;
+  const args = listed === void 0 ? commitLogArgs(w.revisions, w.pathspecs) : commitLogArgs([], w.pathspecs, true);
+  const child = spawnGit("scan", args, { cwd });
+  child.stdin.on("error", () => {
+  });
+  child.stdin.end(listed === void 0 ? w.input ?? "" : `${listed.join("\n")}
+`);
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    stderr += d.toString("utf8");
+  });
+  const closed = new Promise((resolve8, reject) => {
+    child.on(
+      "error",
+      (error) => reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }))
+    );
+    child.on("close", (code18) => resolve8(code18 ?? 1));
+  });
+  closed.catch(() => {
+  });
+  let rest = Buffer.alloc(0);
+  let header = [];
+  let files = [];
+  let meta;
+  let current;
+  const finish = () => {
+    if (current === void 0) return void 0;
+    const done = { ...current, files };
+    current = void 0;
+    files = [];
+    return done;
+  };
+  const take = (bytes) => {
+    if (current !== void 0 && header.length === 0 && meta !== void 0) {
+      const [, mode = "", , blob = ""] = meta.slice(1).split(" ");
+      meta = void 0;
+      if (!NULL_ID.test(blob)) files.push({ ...pathText(bytes), mode, blob });
+      return void 0;
+    }
+    const token = bytes.toString("utf8");
+    if (current !== void 0 && header.length === 0) {
+      const t = token.startsWith("\n") ? token.slice(1) : token;
+      if (t.startsWith(":")) {
+        meta = t;
+        return void 0;
+      }
+    }
+    if (header.length === 0) {
+      const done = finish();
+      header.push(token.startsWith("\n") ? token.slice(1) : token);
+      return done;
+    }
+    header.push(token);
+    if (header.length === FIELDS) {
+      const [sha2 = "", author = "", email = "", date = "", message2 = ""] = header;
+      current = { sha: sha2, author, email, date, message: message2 };
+      header = [];
+    }
+    return void 0;
+  };
+  try {
+    for await (const chunk of child.stdout) {
+      let pos = 0;
+      if (rest.length > 0) {
+        const nul = chunk.indexOf(0);
+        if (nul === -1) {
+          rest = Buffer.concat([rest, chunk]);
+          continue;
+        }
+        const done = take(Buffer.concat([rest, chunk.subarray(0, nul)]));
+        rest = Buffer.alloc(0);
+        pos = nul + 1;
+        if (done !== void 0) yield done;
+      }
+      for (; ; ) {
+        const nul = chunk.indexOf(0, pos);
+        if (nul === -1) break;
+        const done = take(chunk.subarray(pos, nul));
+        pos = nul + 1;
+        if (done !== void 0) yield done;
+      }
+      if (pos < chunk.length) rest = Buffer.from(chunk.subarray(pos));
+    }
+    if (rest.length > 0) {
+      const done = take(rest);
+      if (done !== void 0) yield done;
+    }
+    const code18 = await closed;
+    if (code18 !== 0) {
+      throw new KeyguardError(
+        "GIT_FAILED",
+        `git log failed (exit ${code18}): ${stderr.trim().split("\n")[0] ?? ""}`
+      );
+    }
+    const last = finish();
+    if (last !== void 0) yield last;
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}
+
+// src/git/staged-changes.ts
+init_errors();
+init_path_text();
+var GITLINK_MODE = "160000";
+var SYMLINK_MODE = "120000";
+var ZERO_ID = /^0+$/;
+var DIFF_FLAGS = [
+  "diff",
+  "--cached",
+  "--raw",
+  "-p",
+  "-U0",
+  "-z",
+  "-M",
+  "--no-abbrev",
+  "--no-ext-diff",
+  "--no-textconv",
+  "--no-color",
+  "--no-relative",
+  "--ignore-submodules=none",
+  "--submodule=short"
+];
+var HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
+var EMPTY = Buffer.alloc(0);
+function parseRaw(tokens) {
+  const changes = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const meta = (tokens[i++] ?? EMPTY).toString("latin1");
+    if (!meta.startsWith(":"))
+      throw new KeyguardError("GIT_FAILED", "unexpected git diff --raw output");
+    const [oldMode = "", newMode = "", , blob = "", statusField = ""] = meta.slice(1).split(" ");
+    const status = statusField.charAt(0);
+    const from = status === "R" || status === "C" ? pathText(tokens[i++] ?? EMPTY).path : void 0;
+    const pathBuffer = tokens[i++] ?? EMPTY;
+    changes.push({
+      ...pathText(pathBuffer),
+      pathBuffer,
+      ...from === void 0 ? {} : { from },
+      status,
+      oldMode,
+      newMode,
+      blob
+    });
+  }
+  return changes;
+}
+var HEAD_BYTES = 200;
+var NUL = 0;
+var LF2 = 10;
+var StagedDiffParser = class {
+  tokens = [];
+  /** The raw part ends with an empty field (two NULs) before the first patch. */
+  inPatch = false;
+  /** The unfinished NUL-terminated token (raw part) or the kept head of the current line (patch). */
+  partial = [];
+  partialBytes = 0;
+  sections = [];
+  current;
+  push(piece) {
+    let pos = 0;
+    while (pos < piece.length && !this.inPatch) {
+      const nul = piece.indexOf(NUL, pos);
+      if (nul === -1) {
+        this.keep(piece.subarray(pos));
+        return;
+      }
+      const token = this.take(piece.subarray(pos, nul));
+      pos = nul + 1;
+      if (token.length === 0) this.inPatch = true;
+      else this.tokens.push(token);
+    }
+    while (pos < piece.length) {
+      const nl = piece.indexOf(LF2, pos);
+      if (nl === -1) {
+        this.keepHead(piece.subarray(pos));
+        return;
+      }
+      this.keepHead(piece.subarray(pos, nl));
+      this.line(this.take(Buffer.alloc(0)).toString("utf8"));
+      pos = nl + 1;
+    }
+  }
+  finish() {
+    if (!this.inPatch && this.partialBytes > 0) this.tokens.push(this.take(Buffer.alloc(0)));
+    else if (this.inPatch && this.partialBytes > 0)
+      this.line(this.take(Buffer.alloc(0)).toString("utf8"));
+    return { raw: this.tokens, sections: this.sections };
+  }
+  keep(bytes) {
+    if (bytes.length === 0) return;
+    this.partial.push(Buffer.from(bytes));
+    this.partialBytes += bytes.length;
+  }
+  /** Keeps a patch line's first HEAD_BYTES only. */
+  keepHead(bytes) {
+    const room = HEAD_BYTES - this.partialBytes;
+    if (room > 0) this.keep(bytes.subarray(0, room));
+  }
+  /** What was kept, then `last`, as one buffer; the kept part is cleared. */
+  take(last) {
+    if (this.partialBytes === 0) return last;
+    const out = Buffer.concat([...this.partial, last]);
+    this.partial = [];
+    this.partialBytes = 0;
+    return out;
+  }
+  /** One patch line (its head). Only headers start with 'd', '@', '*' or 'B' at a section's top. */
+  line(text3) {
+    const c = text3.charCodeAt(0);
+    if (c === 100 && text3.startsWith("diff --")) {
+      this.current = { added: [], binary: false };
+      this.sections.push(this.current);
+    } else if (c === 42 && text3.startsWith("* Unmerged path ")) {
+      this.current = { added: [], binary: false };
+      this.sections.push(this.current);
+    } else if (c === 66 && this.current !== void 0 && text3.startsWith("Binary files ")) {
+      this.current.binary = true;
+    } else if (c === 64 && this.current !== void 0) {
+      const m = HUNK.exec(text3);
+      if (m !== null) {
+        const first = Number(m[1]);
+        const count = m[2] === void 0 ? 1 : Number(m[2]);
+        if (count > 0) this.current.added.push({ start: first, end: first + count - 1 });
+      }
+    }
+  }
+};
+var LINE_DIFF_MAX_BYTES = 8 * 1024 * 1024;
+async function readStagedChanges(cwd) {
+  const parser = new StagedDiffParser();
+  await runGitChecked(DIFF_FLAGS, cwd, {
+    settings: [`core.bigFileThreshold=${LINE_DIFF_MAX_BYTES}`],
+    onStdout: (piece) => parser.push(piece)
+  });
+  return changesOf(parser);
+}
+function changesOf(parser) {
+  const { raw, sections: hunks } = parser.finish();
+  const changes = parseRaw(raw);
+  if (hunks.length !== changes.length) {
+    throw new KeyguardError(
+      "GIT_FAILED",
+      `git diff --cached listed ${changes.length} paths but ${hunks.length} patches; refusing to guess which lines are new`
+    );
+  }
+  return changes.map((c, i) => ({
+    ...c,
+    added: hunks[i]?.added ?? [],
+    binaryDiff: hunks[i]?.binary ?? false
+  }));
+}
+function isNullId(id) {
+  return ZERO_ID.test(id);
+}
+
+// src/sources/history-source.ts
+init_errors();
+init_content_reader();
+
+// src/sources/read-ahead.ts
+async function* readAhead(source, ahead) {
+  const queue = [];
+  let done = false;
+  let stopped = false;
+  let failure;
+  let wake;
+  let room;
+  const signal = () => {
+    const w = wake;
+    wake = void 0;
+    w?.();
+  };
+  const pump = (async () => {
+    try {
+      for await (const item of source) {
+        queue.push(item);
+        signal();
+        while (queue.length >= ahead && !stopped) {
+          await new Promise((resolve8) => {
+            room = resolve8;
+          });
+        }
+        if (stopped) break;
+      }
+    } catch (error) {
+      failure = { error };
+    } finally {
+      done = true;
+      signal();
+    }
+  })();
+  try {
+    for (; ; ) {
+      const next = queue.shift();
+      if (next !== void 0) {
+        const r = room;
+        room = void 0;
+        r?.();
+        yield next;
+        continue;
+      }
+      if (failure !== void 0) throw failure.error;
+      if (done) break;
+      await new Promise((resolve8) => {
+        wake = resolve8;
+      });
+    }
+  } finally {
+    stopped = true;
+    const r = room;
+    room = void 0;
+    r?.();
+    await pump;
+  }
+}
+
+// src/sources/recent-ids.ts
+var RecentIds = class {
+  capacity;
+  newer = /* @__PURE__ */ new Set();
+  older = /* @__PURE__ */ new Set();
+  constructor(capacity) {
+    this.capacity = capacity;
+  }
+  has(id) {
+    return this.newer.has(id) || this.older.has(id);
+  }
+  add(id) {
+    if (this.newer.size >= this.capacity) {
+      this.older = this.newer;
+      this.newer = /* @__PURE__ */ new Set();
+    }
+    this.newer.add(id);
+  }
+};
+
+// src/sources/history-source.ts
+var COMMIT_MESSAGE_PATH = "<commit message>";
+var BATCH_COMMITS = 256;
+var BATCH_FILES = 2048;
+var READ_AHEAD_COMMITS = 4096;
+var CLEAN_IDS_KEPT = 1 << 18;
+function commitRef(c) {
+  return { sha: c.sha, author: c.author, email: c.email, date: c.date };
+}
+function createHistorySource(options2) {
+  const kept = options2.cleanIdsKept ?? CLEAN_IDS_KEPT;
+  const clean = new RecentIds(kept);
+  const skippedBlobs = new RecentIds(kept);
+  const intro = /* @__PURE__ */ new Map();
+  const chunkKeys = /* @__PURE__ */ new Map();
+  const skippedPaths = /* @__PURE__ */ new Set();
+  const paths = /* @__PURE__ */ new Set();
+  const counts = {
+    commits: 0,
+    blobs: 0,
+    bytes: 0,
+    largeBlobs: 0,
+    missingBlobs: 0,
+    submoduleEntries: 0,
+    symlinkEntries: 0,
+    messages: 0,
+    objects: 0,
+    cachedBlobs: 0
+  };
+  const remembered = options2.cleanBlobs;
+  const reader = new ContentReader({ ...options2.read, source: "history" });
+  function scanMessage(commit, rank, sink) {
+    counts.messages++;
+    const key = `\0message\0${commit.sha}`;
+    const ref = commitRef(commit);
+    const quiet = { ...sink, read: () => void 0 };
+    const r = reader.readText(
+      Buffer.from(commit.message, "utf8"),
+      { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true },
+      quiet
+    );
+    if (!r.candidate) return !r.skipped;
+    intro.set(key, { rank, commits: 1 });
+    chunkKeys.set(`${commit.sha}\0${COMMIT_MESSAGE_PATH}`, key);
+    return false;
+  }
+  function skipOnce(sink, path, reason, detail, bytes) {
+    const id = `${reason}\0${path}`;
+    if (skippedPaths.has(id)) return;
+    skippedPaths.add(id);
+    sink.skip({
+      path,
+      reason,
+      ...detail === void 0 ? {} : { detail },
+      ...bytes === void 0 ? {} : { bytes }
+    });
+  }
+  async function scanBlob(record3, requests, sink) {
+    let counted = false;
+    let engaged = false;
+    const once3 = {
+      chunk: (chunk) => {
+        engaged = true;
+        sink.chunk(chunk);
+      },
+      skip: (skipped) => {
+        engaged = true;
+        sink.skip(skipped);
+      },
+      read: (bytes) => {
+        if (counted) return;
+        counted = true;
+        counts.blobs++;
+        counts.bytes += bytes;
+        sink.read(bytes);
+      }
+    };
+    for (const r of requests) {
+      const label = {
+        path: r.file.path,
+        ...r.file.pathBytes === void 0 ? {} : { pathBytes: r.file.pathBytes },
+        blobId: record3.id,
+        commit: r.commit
+      };
+      let result2;
+      if (record3.data !== void 0) result2 = await reader.readBytes(record3.data, label, once3);
+      else if (record3.pieces !== void 0) {
+        result2 = await reader.readPieces(record3.pieces, label, once3);
+        if (result2.candidate) {
+          paths.add(r.file.path);
+          intro.set(r.key, { rank: r.rank, commits: 1 });
+          chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
+        } else if (!result2.skipped) {
+          clean.add(record3.id);
+          if (!engaged) remembered?.remember(record3.id);
+        }
+        return;
+      } else return;
+      if (result2.skipped) {
+        skippedBlobs.add(record3.id);
+        return;
+      }
+      paths.add(r.file.path);
+      if (!result2.candidate) {
+        clean.add(record3.id);
+        if (!engaged) remembered?.remember(record3.id);
+        return;
+      }
+      intro.set(r.key, { rank: r.rank, commits: 1 });
+      chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
+    }
+  }
+  async function flush(batch, firstRank, blobs, sink) {
+    const byBlob = /* @__PURE__ */ new Map();
+    const repeats = [];
+    const batchKeys = /* @__PURE__ */ new Set();
+    const candidates = [];
+    let rank = firstRank;
+    for (const commit of batch) {
+      let whole = scanMessage(commit, rank, sink);
+      const ref = commitRef(commit);
+      for (const file of commit.files) {
+        if (file.mode === GITLINK_MODE) {
+          counts.submoduleEntries++;
+          whole = false;
+          continue;
+        }
+        if (file.mode === SYMLINK_MODE) {
+          counts.symlinkEntries++;
+          whole = false;
+          continue;
+        }
+        if (clean.has(file.blob) || skippedBlobs.has(file.blob)) continue;
+        if (remembered?.has(file.blob) === true) {
+          clean.add(file.blob);
+          counts.cachedBlobs++;
+          continue;
+        }
+        const key = `${file.path}\0${file.blob}`;
+        const known = intro.get(key);
+        if (known !== void 0) {
+          known.commits++;
+          continue;
+        }
+        if (batchKeys.has(key)) {
+          repeats.push(key);
+          continue;
+        }
+        batchKeys.add(key);
+        const list2 = byBlob.get(file.blob);
+        const request = { commit: ref, rank, file, key };
+        if (list2 === void 0) byBlob.set(file.blob, [request]);
+        else list2.push(request);
+      }
+      if (whole) candidates.push(commit);
+      rank++;
+    }
+    for await (const record3 of blobs.read([...byBlob.keys()])) {
+      const requests = byBlob.get(record3.id) ?? [];
+      if (record3.type === "missing") {
+        const first = requests[0];
+        const where2 = first === void 0 ? "" : ` (${first.file.path} in ${first.commit.sha})`;
+        if (options2.allowPartial !== true) {
+          throw new KeyguardError(
+            "GIT_FAILED",
+            `blob ${record3.id}${where2} is missing from the repository (a partial or damaged clone?); fetch it or pass --allow-partial`
+          );
+        }
+        skippedBlobs.add(record3.id);
+        counts.missingBlobs++;
+        for (const r of requests)
+          skipOnce(sink, r.file.path, "missing", "object not in the repository");
+        continue;
+      }
+      if (record3.data === void 0 && record3.pieces === void 0) {
+        skippedBlobs.add(record3.id);
+        counts.largeBlobs++;
+        for (const r of requests)
+          skipOnce(
+            sink,
+            r.file.path,
+            "too-large",
+            `${record3.size} bytes, over the size limit`,
+            record3.size
+          );
+        continue;
+      }
+      await scanBlob(record3, requests, sink);
+    }
+    for (const key of repeats) {
+      const known = intro.get(key);
+      if (known !== void 0) known.commits++;
+    }
+    if (remembered !== void 0 && (options2.pathspecs ?? []).length === 0) {
+      for (const commit of candidates) {
+        if (commit.files.every((f) => remembered.has(f.blob)))
+          remembered.rememberCommit(commit.sha);
+      }
+    }
+  }
+  async function scanObjects(blobs, sink) {
+    const byId = /* @__PURE__ */ new Map();
+    for (const o of options2.objects ?? []) if (!byId.has(o.id)) byId.set(o.id, o.path);
+    for await (const record3 of blobs.read([...byId.keys()])) {
+      const path = byId.get(record3.id) ?? record3.id;
+      counts.objects++;
+      if (record3.type === "missing") {
+        if (options2.allowPartial !== true) {
+          throw new KeyguardError(
+            "GIT_FAILED",
+            `object ${record3.id} (${path}) is missing from the repository; fetch it or pass --allow-partial`
+          );
+        }
+        counts.missingBlobs++;
+        skipOnce(sink, path, "missing", "object not in the repository");
+        continue;
+      }
+      const label = { path, blobId: record3.id };
+      const once3 = {
+        ...sink,
+        read: (bytes) => {
+          counts.blobs++;
+          counts.bytes += bytes;
+          sink.read(bytes);
+        }
+      };
+      if (record3.data !== void 0) await reader.readBytes(record3.data, label, once3);
+      else if (record3.pieces !== void 0) await reader.readPieces(record3.pieces, label, once3);
+      else {
+        counts.largeBlobs++;
+        skipOnce(sink, path, "too-large", `${record3.size} bytes, over the size limit`, record3.size);
+        continue;
+      }
+      paths.add(path);
+    }
+  }
+  return {
+    attribution(sha2, path) {
+      const key = chunkKeys.get(`${sha2}\0${path}`);
+      if (key === void 0) return void 0;
+      const info = intro.get(key);
+      return info === void 0 ? void 0 : { rank: info.rank, key, commits: info.commits };
+    },
+    coverage: () => ({
+      range: options2.rangeLabel,
+      // Commits the scan covers: walked, or remembered whole by the cache (commitsFromCache).
+      commits: counts.commits + (options2.commitsFromCache ?? 0),
+      commitsInRange: options2.total,
+      files: paths.size,
+      blobs: counts.blobs,
+      ...remembered === void 0 ? {} : { blobsFromCache: counts.cachedBlobs },
+      bytes: counts.bytes,
+      commitMessages: counts.messages,
+      largeBlobsSkipped: counts.largeBlobs,
+      ...counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs },
+      ...options2.objects === void 0 ? {} : { pushedObjects: counts.objects },
+      submoduleEntriesSkipped: counts.submoduleEntries,
+      symlinkEntriesSkipped: counts.symlinkEntries,
+      ...options2.extraCoverage,
+      ...counts.missingBlobs === 0 ? {} : {
+        partial: true,
+        partialReason: [
+          options2.extraCoverage?.partialReason,
+          `${counts.missingBlobs} blob(s) missing from the repository were not scanned`
+        ].filter((x) => x !== void 0).join("; ")
+      }
+    }),
+    async read(sink) {
+      const blobs = new BlobReader(
+        options2.cwd,
+        options2.read.maxFileSize ?? Number.POSITIVE_INFINITY
+      );
+      let finished = false;
+      try {
+        let batch = [];
+        let files = 0;
+        const report = () => options2.onProgress?.({
+          commits: counts.commits,
+          total: options2.total,
+          blobs: counts.blobs,
+          bytes: counts.bytes
+        });
+        const log = streamCommitLog(options2.cwd, {
+          revisions: options2.revisions,
+          ...options2.input === void 0 ? {} : { input: options2.input },
+          ...options2.commits === void 0 ? {} : { commits: options2.commits },
+          ...options2.pathspecs === void 0 ? {} : { pathspecs: options2.pathspecs }
+        });
+        for await (const commit of readAhead(log, READ_AHEAD_COMMITS)) {
+          batch.push(commit);
+          files += commit.files.length;
+          if (batch.length >= BATCH_COMMITS || files >= BATCH_FILES) {
+            await flush(batch, counts.commits, blobs, sink);
+            counts.commits += batch.length;
+            batch = [];
+            files = 0;
+            report();
+          }
+        }
+        if (batch.length > 0) {
+          await flush(batch, counts.commits, blobs, sink);
+          counts.commits += batch.length;
+          report();
+        }
+        if (options2.objects !== void 0) await scanObjects(blobs, sink);
+        finished = true;
+      } catch (error) {
+        if (isKeyguardError(error)) {
+          throw new KeyguardError(
+            error.code,
+            `${error.message} (after ${counts.commits} of ${options2.total} commits; the rest were not scanned)`,
+            { details: error.details, cause: error }
+          );
+        }
+        throw error;
+      } finally {
+        if (!finished) blobs.kill();
+      }
+      await blobs.close();
+    }
+  };
+}
+
+// src/sources/staged-source.ts
+import { lstatSync, readFileSync as readFileSync2 } from "node:fs";
+
+// src/git/blob-id.ts
+import { createHash } from "node:crypto";
+function gitBlobId(data, idLength) {
+  return createHash(idLength === 64 ? "sha256" : "sha1").update(`blob ${data.length}\0`).update(data).digest("hex");
+}
+
+// src/sources/staged-source.ts
+init_content_reader();
+init_target_set();
+function readIfStaged(top, change) {
+  try {
+    const abs = joinBytes(top, change.pathBuffer);
+    const stat = lstatSync(abs);
+    if (!stat.isFile() || stat.size > STREAM_ABOVE) return void 0;
+    const data = readFileSync2(abs);
+    return gitBlobId(data, change.blob.length) === change.blob ? data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function createStagedSource(options2) {
+  const counts = { paths: 0, scanned: 0, deleted: 0, skipped: 0 };
+  return {
+    coverage: () => ({
+      target: "index",
+      stagedPaths: counts.paths,
+      blobsScanned: counts.scanned,
+      deletions: counts.deleted,
+      skipped: counts.skipped
+    }),
+    async read(sink) {
+      const changes = options2.changes ?? await readStagedChanges(options2.cwd);
+      counts.paths = changes.length;
+      const reader = new ContentReader({ ...options2.read, source: "staged" });
+      const wanted = [];
+      const where2 = (c) => ({
+        path: c.path,
+        ...c.pathBytes === void 0 ? {} : { pathBytes: c.pathBytes }
+      });
+      for (const c of changes) {
+        if (c.status === "U") {
+          counts.skipped++;
+          sink.skip({ ...where2(c), reason: "unreadable", detail: "unmerged" });
+          continue;
+        }
+        if (c.status === "D" || isNullId(c.blob)) {
+          counts.deleted++;
+          continue;
+        }
+        if (c.newMode === GITLINK_MODE) {
+          counts.skipped++;
+          sink.skip({ ...where2(c), reason: "submodule", detail: "a commit of another repository" });
+          continue;
+        }
+        if (c.newMode === SYMLINK_MODE) {
+          counts.skipped++;
+          sink.skip({ ...where2(c), reason: "symlink" });
+          continue;
+        }
+        wanted.push(c);
+      }
+      const label = (c) => ({
+        ...where2(c),
+        blobId: c.blob,
+        ...c.binaryDiff ? {} : { reportable: c.added }
+      });
+      const fromGit = [];
+      for (const change of wanted) {
+        const data = options2.workTree === void 0 ? void 0 : readIfStaged(options2.workTree, change);
+        if (data === void 0) {
+          fromGit.push(change);
+          continue;
+        }
+        const r = await reader.readBytes(data, label(change), sink);
+        if (r.skipped) counts.skipped++;
+        else counts.scanned++;
+      }
+      if (fromGit.length === 0) return;
+      const blobs = new BlobReader(
+        options2.cwd,
+        options2.read.maxFileSize ?? Number.POSITIVE_INFINITY
+      );
+      let finished = false;
+      try {
+        let i = 0;
+        for await (const record3 of blobs.read(fromGit.map((c) => c.blob))) {
+          const change = fromGit[i++];
+          if (change === void 0) break;
+          let skipped = false;
+          if (record3.data !== void 0) {
+            skipped = (await reader.readBytes(record3.data, label(change), sink)).skipped;
+          } else if (record3.pieces !== void 0) {
+            skipped = (await reader.readPieces(record3.pieces, label(change), sink)).skipped;
+          } else {
+            skipped = true;
+            sink.skip(
+              record3.type === "missing" ? { ...where2(change), reason: "missing", detail: "blob not in the repository" } : {
+                ...where2(change),
+                reason: "too-large",
+                detail: `${record3.size} bytes, over the size limit`,
+                bytes: record3.size
+              }
+            );
+          }
+          if (skipped) counts.skipped++;
+          else counts.scanned++;
+        }
+        finished = true;
+      } finally {
+        if (!finished) blobs.kill();
+      }
+      await blobs.close();
+    }
+  };
+}
+
+// src/sources/stdin-source.ts
+init_content_reader();
+function createStdinSource(input, read, path = "<stdin>") {
+  return {
+    async read(sink) {
+      const reader = new ContentReader({ ...read, source: "stdin" });
+      if (Buffer.isBuffer(input)) await reader.readBytes(input, { path }, sink);
+      else await reader.readPieces(input, { path }, sink);
+    }
+  };
+}
+
+// src/sources/tree-source.ts
+import { statSync as statSync2 } from "node:fs";
+import { isAbsolute as isAbsolute3, relative as relative2, resolve as resolve4, sep } from "node:path";
+
+// src/git/list-tree-files.ts
+import { isUtf8 as isUtf83 } from "node:buffer";
+
+// src/git/find-repo-root.ts
+init_errors();
+
+// src/git/plain-work-tree-top.ts
+import { lstatSync as lstatSync2, readFileSync as readFileSync3, realpathSync, statSync } from "node:fs";
+import { platform, userInfo } from "node:os";
+import { join as join3 } from "node:path";
+var MOVED_BY = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_COMMON_DIR",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_CONFIG_PARAMETERS",
+  "GIT_CONFIG_COUNT"
+];
+var CONFIG_LIMIT = 64 * 1024;
+function statOrUndefined(path, follow) {
+  try {
+    return follow ? statSync(path) : lstatSync2(path);
+  } catch {
+    return void 0;
+  }
+}
+function mayMoveWorkTree(config) {
+  if (/worktree/i.test(config) || /^\s*\[\s*include/im.test(config)) return true;
+  for (const m of config.matchAll(/^\s*bare\b\s*(?:=\s*([^\s;#]*))?/gim)) {
+    if ((m[1] ?? "").toLowerCase() !== "false") return true;
+  }
+  return false;
+}
+function isPlainWorkTreeTop(dir, env) {
+  if (platform() === "win32") return false;
+  if (MOVED_BY.some((name) => env[name] !== void 0)) return false;
+  const gitDir = join3(dir, ".git");
+  const top = statOrUndefined(dir, true);
+  const git = statOrUndefined(gitDir, false);
+  if (top === void 0 || git === void 0 || !git.isDirectory()) return false;
+  if (!statOrUndefined(join3(gitDir, "HEAD"), false)?.isFile()) return false;
+  if (!statOrUndefined(join3(gitDir, "objects"), false)?.isDirectory()) return false;
+  if (!statOrUndefined(join3(gitDir, "refs"), false)?.isDirectory()) return false;
+  if (statOrUndefined(join3(gitDir, "commondir"), false) !== void 0) return false;
+  if (statOrUndefined(join3(gitDir, "config.worktree"), false) !== void 0) return false;
+  const config = statOrUndefined(join3(gitDir, "config"), false);
+  if (config === void 0 || !config.isFile() || config.size > CONFIG_LIMIT) return false;
+  try {
+    const uid = userInfo().uid;
+    if (top.uid !== uid || git.uid !== uid) return false;
+    if (realpathSync.native(dir) !== dir) return false;
+    return !mayMoveWorkTree(readFileSync3(join3(gitDir, "config"), "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+// src/git/find-repo-root.ts
+var asked = /* @__PURE__ */ new Map();
+function workTreeOf(dir) {
+  let answer = asked.get(dir);
+  if (answer === void 0) {
+    const env = gitEnvironment();
+    if (env !== void 0 && isPlainWorkTreeTop(dir, env)) {
+      answer = Promise.resolve({ root: dir, prefix: "" });
+      asked.set(dir, answer);
+      return answer;
+    }
+    answer = runGit(["rev-parse", "--show-toplevel", "--show-prefix"], dir).then((r) => {
+      if (r.code !== 0) {
+        if (/not a git repository/i.test(r.stderr)) return void 0;
+        throw new KeyguardError(
+          "GIT_FAILED",
+          `git cannot read the repository at ${dir}: ${r.stderr.trim().split("\n")[0] ?? ""}`
+        );
+      }
+      const [root = "", prefix = ""] = r.stdout.toString("utf8").split("\n");
+      return root === "" ? void 0 : { root, prefix };
+    });
+    asked.set(dir, answer);
+  }
+  return answer;
+}
+async function findRepoRoot(dir) {
+  try {
+    return (await workTreeOf(dir))?.root;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/git/list-tree-files.ts
+var TAB2 = 9;
+var SLASH2 = 47;
+var ZERO = 48;
+var FILE = 0;
+var SYMLINK = 1;
+var GITLINK = 2;
+function kindOfMode(out, at) {
+  if (out[at] === 49 && out[at + 2] === ZERO && out[at + 3] === ZERO && out[at + 4] === ZERO) {
+    if (out[at + 1] === 50 && out[at + 5] === ZERO && out[at + 6] === 32) return SYMLINK;
+    if (out[at + 1] === 54 && out[at + 5] === ZERO && out[at + 6] === 32) return GITLINK;
+  }
+  return FILE;
+}
+function listOf(out, n) {
+  return {
+    bytes: out,
+    starts: new Int32Array(n),
+    ends: new Int32Array(n),
+    kinds: new Uint8Array(n),
+    utf8: isUtf83(out)
+  };
+}
+function records(out) {
+  let n = 0;
+  for (let at = out.indexOf(0); at !== -1; at = out.indexOf(0, at + 1)) n++;
+  return out.length > 0 && out[out.length - 1] !== 0 ? n + 1 : n;
+}
+function trimmed(list2, n) {
+  return {
+    bytes: list2.bytes,
+    starts: list2.starts.subarray(0, n),
+    ends: list2.ends.subarray(0, n),
+    kinds: list2.kinds.subarray(0, n),
+    utf8: list2.utf8
+  };
+}
+function parseStagedListing(out) {
+  const list2 = listOf(out, records(out));
+  let n = 0;
+  let at = 0;
+  while (at < out.length) {
+    let end = out.indexOf(0, at);
+    if (end === -1) end = out.length;
+    const tab = out.indexOf(TAB2, at);
+    if (tab !== -1 && tab < end) {
+      const start = tab + 1;
+      const again = n > 0 && out[tab - 1] !== ZERO && out.compare(out, list2.starts[n - 1], list2.ends[n - 1], start, end) === 0;
+      if (!again) {
+        list2.starts[n] = start;
+        list2.ends[n] = end;
+        list2.kinds[n] = kindOfMode(out, at);
+        n++;
+      }
+    }
+    at = end + 1;
+  }
+  return trimmed(list2, n);
+}
+function parseOthersListing(out) {
+  const list2 = listOf(out, records(out));
+  let n = 0;
+  let at = 0;
+  while (at < out.length) {
+    let end = out.indexOf(0, at);
+    if (end === -1) end = out.length;
+    if (end > at) {
+      const nested = out[end - 1] === SLASH2;
+      list2.starts[n] = at;
+      list2.ends[n] = nested ? end - 1 : end;
+      list2.kinds[n] = nested ? GITLINK : FILE;
+      n++;
+    }
+    at = end + 1;
+  }
+  return trimmed(list2, n);
+}
+async function listTreeFiles(dir) {
+  const place = await workTreeOf(dir);
+  if (place === void 0) return void 0;
+  const untracked = runGitChecked(
+    ["ls-files", "-z", "--others", "--exclude-standard", "--full-name"],
+    dir
+  ).then(parseOthersListing);
+  untracked.catch(() => void 0);
+  const ignored = place.prefix === "" ? void 0 : runGit(["check-ignore", "-q", "--no-index", "."], dir).then((r) => r.code === 0);
+  const tracked = await runGitChecked(["ls-files", "-z", "-s", "--cached", "--full-name"], dir);
+  if (ignored !== void 0 && await ignored) return void 0;
+  return { root: place.root, files: parseStagedListing(tracked), untracked };
+}
+
+// src/sources/tree-source.ts
+init_errors();
+init_path_text();
+init_content_reader();
+init_target_set();
+
+// src/sources/walk-folder.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import {
+  closeSync as closeSync3,
+  constants as constants4,
+  fstatSync as fstatSync3,
+  lstatSync as lstatSync3,
+  openSync as openSync3,
+  readdirSync,
+  readFileSync as readFileSync4
+} from "node:fs";
+var SLASH3 = Buffer.from("/");
+var GIT = Buffer.from(".git");
+var GITIGNORE = Buffer.from(".gitignore");
+function kindOf(entry, abs) {
+  if (entry.isFile()) return "file";
+  if (entry.isDirectory()) return "dir";
+  if (entry.isSymbolicLink()) return "symlink";
+  if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice())
+    return "special";
+  const s = lstatSync3(abs);
+  if (s.isFile()) return "file";
+  if (s.isDirectory()) return "dir";
+  return s.isSymbolicLink() ? "symlink" : "special";
+}
+var NO_WAIT = constants4.O_RDONLY | (constants4.O_NOFOLLOW ?? 0) | (constants4.O_NONBLOCK ?? 0);
+function readIgnoreFile(path) {
+  let fd;
+  try {
+    fd = openSync3(path, NO_WAIT);
+  } catch {
+    return void 0;
+  }
+  try {
+    return fstatSync3(fd).isFile() ? readFileSync4(fd, "utf8") : void 0;
+  } catch {
+    return void 0;
+  } finally {
+    closeSync3(fd);
+  }
+}
+function ignoredBy(chain, rel, isDir) {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const r = chain[i];
+    const local = r.dir === "" ? rel : rel.slice(r.dir.length + 1);
+    const verdict = r.rules.test(isDir ? `${local}/` : local);
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
+  }
+  return false;
+}
+function walkFolder(root) {
+  const files = [];
+  const unreadable3 = [];
+  const rootBytes = Buffer.from(root);
+  const visit = (rel, chain) => {
+    const abs = rel.length === 0 ? rootBytes : Buffer.concat([rootBytes, SLASH3, rel]);
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true, encoding: "buffer" });
+    } catch (error) {
+      unreadable3.push({ bytes: rel, code: error.code ?? "EIO" });
+      return;
+    }
+    let rules = chain;
+    const listed = entries.find((e) => e.name.equals(GITIGNORE));
+    if (listed !== void 0 && kindOf(listed, Buffer.concat([abs, SLASH3, GITIGNORE])) === "file") {
+      const text3 = readIgnoreFile(Buffer.concat([abs, SLASH3, GITIGNORE]));
+      if (text3 !== void 0)
+        rules = [...chain, { dir: rel.toString("utf8"), rules: (0, import_ignore.default)().add(text3) }];
+    }
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    for (const entry of entries) {
+      if (entry.name.equals(GIT)) continue;
+      const path = rel.length === 0 ? entry.name : Buffer.concat([rel, SLASH3, entry.name]);
+      const kind = kindOf(entry, Buffer.concat([abs, SLASH3, entry.name]));
+      const text3 = path.toString("utf8");
+      if (rules.length > 0 && ignoredBy(rules, text3, kind === "dir")) continue;
+      if (kind === "dir") visit(path, rules);
+      else files.push({ bytes: path, kind });
+    }
+  };
+  visit(Buffer.alloc(0), []);
+  return { files, unreadable: unreadable3 };
+}
+
+// src/sources/tree-source.ts
+function toPosix(path) {
+  return sep === "/" ? path : path.split(sep).join("/");
+}
+function inside(rel) {
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute3(rel);
+}
+function displayFor(abs, cwd, folder, root) {
+  if (root !== void 0) {
+    const fromRoot = relative2(root, abs);
+    if (inside(fromRoot)) return toPosix(fromRoot);
+  }
+  const fromCwd = relative2(cwd, abs);
+  if (inside(fromCwd)) return toPosix(fromCwd);
+  return toPosix(relative2(folder, abs)) || toPosix(abs);
+}
+function folderPrefix(abs, cwd, root) {
+  if (root !== void 0) {
+    const fromRoot = relative2(root, abs);
+    if (fromRoot === "" || inside(fromRoot)) return toPosix(fromRoot);
+  }
+  const fromCwd = relative2(cwd, abs);
+  return fromCwd === "" || inside(fromCwd) ? toPosix(fromCwd) : "";
+}
+function prefixBytes(prefix, rel) {
+  return prefix === "" ? rel : Buffer.concat([Buffer.from(`${prefix}/`), rel]);
+}
+async function targetsOf(path, options2, into) {
+  const { cwd, root } = options2;
+  const abs = resolve4(cwd, path);
+  let isDir;
+  try {
+    isDir = statSync2(abs).isDirectory();
+  } catch (error) {
+    const code18 = error.code;
+    throw new KeyguardError(
+      "IO",
+      `${path}: ${code18 === "ENOENT" ? "no such file or directory" : `cannot read (${code18})`}`,
+      { cause: error }
+    );
+  }
+  if (!isDir) {
+    into.files.push({ abs, path: displayFor(abs, cwd, cwd, root), explicit: true });
+    return;
+  }
+  const git = await listTreeFiles(abs);
+  if (git !== void 0) {
+    into.packs.push({ ...git.files, base: git.root });
+    into.later.push(git.untracked.then((files) => ({ ...files, base: git.root })));
+    return;
+  }
+  const walked = walkFolder(abs);
+  const base = folderPrefix(abs, cwd, root);
+  for (const f of walked.files) {
+    into.files.push({
+      abs: joinBytes(abs, f.bytes),
+      ...pathText(prefixBytes(base, f.bytes)),
+      ...f.kind === "file" ? {} : { kind: f.kind }
+    });
+  }
+  for (const u of walked.unreadable) {
+    const text3 = pathText(prefixBytes(base, u.bytes));
+    into.skipped.push({
+      ...text3,
+      path: text3.path === "" ? "." : text3.path,
+      reason: "unreadable",
+      detail: `folder cannot be listed (${u.code})`
+    });
+  }
+}
+async function listTargets(options2) {
+  const paths = options2.paths.length === 0 ? ["."] : options2.paths;
+  const into = { files: [], packs: [], skipped: [], later: [] };
+  for (const path of paths) await targetsOf(path, options2, into);
+  const listed = { files: into.files, packs: into.packs };
+  const laterSet = (packs) => ({ files: [], packs });
+  if (paths.length === 1) {
+    if (into.later.length === 0) return { targets: listed, skipped: into.skipped };
+    const later2 = Promise.all(into.later).then((packs) => ({
+      targets: laterSet(packs),
+      skipped: []
+    }));
+    return { targets: listed, skipped: into.skipped, later: later2 };
+  }
+  const keyOf = (t) => typeof t.abs === "string" ? t.abs : `\0${t.abs.toString("base64")}`;
+  const named = new Set(into.files.filter((t) => t.explicit === true).map(keyOf));
+  const seen = /* @__PURE__ */ new Set();
+  const fresh = (t) => {
+    const key = keyOf(t);
+    if (seen.has(key) || t.explicit !== true && named.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+  const now = { files: allTargets(listed).filter(fresh), packs: [] };
+  if (into.later.length === 0) return { targets: now, skipped: into.skipped };
+  const later = Promise.all(into.later).then((packs) => ({
+    targets: { files: allTargets(laterSet(packs)).filter(fresh), packs: [] },
+    skipped: []
+  }));
+  return { targets: now, skipped: into.skipped, later };
+}
+var BATCH = 256;
+function createTreeSource(options2) {
+  let listed;
+  const list2 = () => {
+    listed ??= listTargets(options2);
+    return listed;
+  };
+  return {
+    targets: list2,
+    async read(sink) {
+      const reader = new ContentReader({ ...options2.read, source: "tree" });
+      let listing = await list2();
+      while (listing !== void 0) {
+        for (const s of listing.skipped) sink.skip(s);
+        const count = targetCount(listing.targets);
+        for (let at = 0; at < count; at += BATCH) {
+          await reader.readFiles(targetsIn(listing.targets, at, at + BATCH), sink);
+        }
+        listing = await listing.later;
+      }
+    }
+  };
+}
+
+// src/app/assess-scan.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// src/app/assess-findings.ts
+init_assess_severity();
+function findingVerification(result2) {
+  switch (result2.status) {
+    case "live":
+      return {
+        status: "live",
+        account: result2.account,
+        arn: result2.arn,
+        principal: result2.principal
+      };
+    case "inactive":
+      return { status: "inactive", reason: result2.code };
+    case "unknown":
+      return {
+        status: "unknown",
+        // A timeout says how long it really waited (the limit is --verify-timeout).
+        reason: result2.reason === "timeout" && result2.elapsedMs !== void 0 ? `timeout after ${(result2.elapsedMs / 1e3).toFixed(1)} s` : result2.code ?? result2.reason
+      };
+    case "skipped":
+      return { status: "skipped", reason: result2.reason };
+  }
+}
+function summary(v) {
+  return {
+    status: v.status,
+    ...v.arn === void 0 ? {} : { arn: v.arn },
+    ...v.account === void 0 ? {} : { account: v.account },
+    ...v.reason === void 0 ? {} : { code: v.reason }
+  };
+}
+function assessFindings(outcome, options2) {
+  const findings = [];
+  const suppressed = [...outcome.suppressed];
+  for (const f of outcome.findings) {
+    const result2 = options2.verification?.get(f.fingerprint);
+    const verification = result2 === void 0 ? void 0 : findingVerification(result2);
+    const hasSessionToken = options2.sessionTokens?.get(f.fingerprint);
+    const assessed = assessSeverity(f, {
+      today: options2.today,
+      ...options2.accounts === void 0 ? {} : { accounts: options2.accounts },
+      ...verification === void 0 ? {} : { verification: summary(verification) },
+      ...hasSessionToken === void 0 ? {} : { hasSessionToken }
+    });
+    if (assessed.accountMatch?.list === "allow") {
+      suppressed.push({
+        finding: f,
+        reason: {
+          by: "allowlist",
+          entry: `account:${assessed.accountMatch.entry.id}`,
+          reason: assessed.accountMatch.entry.reason
+        }
+      });
+      continue;
+    }
+    const explain = assessed.severity !== f.severity || assessed.accountMatch !== void 0 || verification?.status === "live" || verification?.status === "inactive";
+    findings.push({
+      ...f,
+      severity: assessed.severity,
+      ...verification === void 0 ? {} : { verification },
+      ...explain ? { severityReason: assessed.reason } : {}
+    });
+  }
+  return { ...outcome, findings, suppressed };
+}
+
+// src/app/assess-scan.ts
+async function assessScan(outcome, options2) {
+  const base = {
+    today: options2.today,
+    ...options2.accounts === void 0 ? {} : { accounts: options2.accounts }
+  };
+  const verify = options2.verify;
+  if (verify === void 0) return assessFindings(outcome, base);
+  try {
+    const credentials = verify.collector.credentials();
+    const sessionTokens = /* @__PURE__ */ new Map();
+    for (const c of credentials) {
+      if (!c.keyId.startsWith("ASIA")) continue;
+      const has2 = c.sessionToken !== void 0 && c.sessionToken !== "";
+      sessionTokens.set(c.fingerprint, (sessionTokens.get(c.fingerprint) ?? false) || has2);
+    }
+    const survivors = assessFindings(outcome, base).findings;
+    const { verifyFindings: verifyFindings2 } = await Promise.resolve().then(() => (init_verify_findings(), verify_findings_exports));
+    const verification = await verifyFindings2(survivors, credentials, verify.options);
+    const pairOfToken = /* @__PURE__ */ new Map();
+    for (const c of credentials) {
+      if (c.sessionToken === void 0 || !verification.has(c.fingerprint)) continue;
+      pairOfToken.set(createHash3("sha256").update(c.sessionToken).digest("hex"), c.fingerprint);
+    }
+    for (const f of survivors) {
+      const pair = f.kind === "session-token" && f.secretHash !== void 0 ? pairOfToken.get(f.secretHash) : void 0;
+      const result2 = pair === void 0 ? void 0 : verification.get(pair);
+      if (result2 !== void 0 && !verification.has(f.fingerprint))
+        verification.set(f.fingerprint, result2);
+    }
+    return assessFindings(outcome, { ...base, verification, sessionTokens });
+  } finally {
+    verify.collector.clear();
+  }
 }
 
 // src/engine/decode/encoded-keywords.ts
@@ -29482,8 +29545,8 @@ function semanticProblems(spec, file) {
   });
   return problems;
 }
-async function loadRulePack(file) {
-  return rulePackFromData(await parseJsonFile(file, "RULE_PACK_INVALID"), file);
+async function loadRulePack(file, named) {
+  return rulePackFromData(await parseJsonFile(file, "RULE_PACK_INVALID", named), file);
 }
 async function rulePackFromText(text3, file) {
   return rulePackFromData(parseJsonText(text3, file, "RULE_PACK_INVALID"), file);
@@ -29575,7 +29638,11 @@ async function createScanSetup(options2) {
   });
   const files = [...config.rulePacks, ...options2.rulePacks ?? []];
   const user = [];
-  for (const file of files) user.push({ spec: await loadRulePack(file), file });
+  for (const [i, file] of files.entries()) {
+    const place = config.rulePackPlaces?.[i];
+    const named = place === void 0 ? void 0 : { at: placeText(place), what: "rule pack" };
+    user.push({ spec: await loadRulePack(file, named), file });
+  }
   return compileSetup(config, user);
 }
 function compileSetup(config, user) {
@@ -29879,13 +29946,17 @@ var EMPTY_SOURCE = {
   async read() {
   }
 };
-async function baselineFor(choice, root, configured) {
+async function baselineFor(choice, root, configured, place) {
   if (choice.kind === "none") return void 0;
   if (choice.kind === "entries") {
     return choice.key === void 0 ? { version: 1, entries: choice.entries } : { version: 2, key: choice.key, entries: choice.entries };
   }
   if (choice.kind === "file") return loadBaseline(choice.file);
-  if (configured !== void 0) return loadBaseline(configured);
+  if (configured !== void 0)
+    return loadBaseline(
+      configured,
+      place === void 0 ? void 0 : { at: placeText(place), what: "baseline" }
+    );
   const fallback2 = join5(root, BASELINE_FILE_NAME);
   return existsSync2(fallback2) ? loadBaseline(fallback2) : void 0;
 }
@@ -30039,7 +30110,8 @@ async function scan(target, options2) {
   const baseline = await baselineFor(
     options2.baseline ?? { kind: "default" },
     options2.configRoot ?? options2.root,
-    setup.config.baseline
+    setup.config.baseline,
+    setup.config.baselinePlace
   );
   const read = {
     filter: packByteFilter(setup.pack),
@@ -31317,11 +31389,16 @@ async function loadCommittedSetup(options2) {
     if (!paths.includes(rel)) paths.push(rel);
     return (await options2.files.read(rel))?.toString("utf8");
   };
-  const must = async (file, code18) => {
+  const must = async (file, code18, named2) => {
     const text3 = await read(file);
-    if (text3 === void 0) throw new KeyguardError(code18, `${label(file)}: file not found`);
+    if (text3 === void 0)
+      throw new KeyguardError(
+        code18,
+        named2 === void 0 ? `${label(file)}: file not found` : `${placeText(named2.place, label)}: ${named2.what} file not found`
+      );
     return text3;
   };
+  const placed = (place, what) => place === void 0 ? void 0 : { place, what };
   const configFile = options2.configFile ?? join7(root, CONFIG_FILE_NAME);
   const configText = options2.configFile === void 0 ? await read(configFile) : await must(configFile, "CONFIG_INVALID");
   const config = configText === void 0 ? resolveConfig({}, void 0, options2.today) : await configFromText(configText, configFile, options2.today, {
@@ -31331,14 +31408,21 @@ async function loadCommittedSetup(options2) {
     committed: true
   });
   const user = [];
-  for (const file of [...config.rulePacks, ...options2.rulePacks ?? []])
+  for (const [i, file] of [...config.rulePacks, ...options2.rulePacks ?? []].entries()) {
+    const named2 = placed(config.rulePackPlaces?.[i], "rule pack");
     user.push({
-      spec: await rulePackFromText(await must(file, "RULE_PACK_INVALID"), label(file)),
+      spec: await rulePackFromText(await must(file, "RULE_PACK_INVALID", named2), label(file)),
       file
     });
+  }
   const named = options2.baselineFile ?? config.baseline;
   const baselineFile = named ?? join7(root, BASELINE_FILE_NAME);
-  const baselineText = named === void 0 ? await read(baselineFile) : await must(baselineFile, "BASELINE_INVALID");
+  const baselineText = named === void 0 ? await read(baselineFile) : await must(
+    baselineFile,
+    "BASELINE_INVALID",
+    // --baseline is the user's own path; only the config's is a config value.
+    options2.baselineFile === void 0 ? placed(config.baselinePlace, "baseline") : void 0
+  );
   const baseline = baselineText === void 0 ? void 0 : baselineFromText(baselineText, label(baselineFile));
   return {
     setup: compileSetup(config, user),
