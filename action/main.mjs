@@ -11930,7 +11930,7 @@ var BYTE_SCAN_WASM;
 var init_byte_scan_generated = __esm({
   "src/sources/byte-scan.generated.ts"() {
     "use strict";
-    BYTE_SCAN_WASM = "AGFzbQEAAAABEwNgA39/fwF/YAF/AX9gAn9/AX8DBQQAAAECBQMBAGQGBgF/AUEACwcaAwZtZW1vcnkCAAZtYXhSdW4DAARzY2FuAAMK2QYEWgEDf0GABCAAQQV0aiEDIAMtAAAhBCABIARqIAJLBEBBAA8LQQAhBQJAA0AgBSAETw0BIAEgBWotAAAgA0EBaiAFai0AAEcEQEEADwsgBUEBaiEFDAALC0EBC20DAX8BfgJ/AkADQCAARQ0BIABoIQMgACAAQQFrcSEAQYACIANBA3RqKQMAIQQCQANAIARQDQEgBHqnIQUgBCAEQgF9gyEEIAUgASACEAAEQCAGQYAUIAVBAnRqKAIAciEGCwwACwsMAAsLIAYLNwAgAEHBAGtBGkkgAEHhAGtBGklyIABBMGtBCkkgAEErRiAAQS9GciAAQdwARiAAQSVGcnJycgvVBAQBfwZ7B38DeyAAIQL9DAAAAAAAAAAAAAAAAAAAAAAhBwJAA0AgAkEQaiABSw0BIAL9AAQAIQMgAkEBav0ABAAhBCACQQJq/QAEACEFIAcgA/0MAAAAAAAAAAAAAAAAAAAAAP0j/VAhB/0MDw8PDw8PDw8PDw8PDw8PDyEQIAMgEP1OIREgA0EE/a0BIBD9TiESQQD9AAQAIBH9DkEQ/QAEACAS/Q79TkEg/QAEACAEIBD9Tv0OQTD9AAQAIARBBP2tASAQ/U79Dv1OQfAA/QAEACAFIBD9Tv0OQYAB/QAEACAFQQT9rQEgEP1O/Q79Tv1O/U4hBiAG/VMEQEHAACAG/QsEACAG/QwAAAAAAAAAAAAAAAAAAAAA/ST9ZCENAkADQCANRQ0BIA1oIQ4gDSANQQFrcSENIAxBwAAgDmotAAAgAiAOaiABEAFyIQwMAAsLC0HQAP0ABAAgEf0OQeAA/QAEACAS/Q79Tv0MAAAAAAAAAAAAAAAAAAAAAP0kIQggCP1kIQkgCUH//wNGBEAgCkEQaiEKBSAKIAlBf3NoaiEKIAogC0sEQCAKIQsLIAlB//8DcyEPIA9nQRBrIQoLIAogC0sEQCAKIQsLIAJBEGohAgwACwsCQANAIAIgAU8NASACLQAAIQ8gD0UEQP0M/////////////////////yEHCyAPEAIEQCAKQQFqIQogCiALSwRAIAohCwsFQQAhCgsgDEH/ASACIAEQAXIhDCACQQFqIQIMAAsLIAskACAH/VMEQCAMQYCAgIAEciEMCyAMCw==";
+    BYTE_SCAN_WASM = "AGFzbQEAAAABEwNgA39/fwF/YAF/AX9gAn9/AX8DBQQAAAECBQMBAGQGBgF/AUEACwcaAwZtZW1vcnkCAAZtYXhSdW4DAARzY2FuAAMK+wYEWgEDf0GABCAAQQV0aiEDIAMtAAAhBCABIARqIAJLBEBBAA8LQQAhBQJAA0AgBSAETw0BIAEgBWotAAAgA0EBaiAFai0AAEcEQEEADwsgBUEBaiEFDAALC0EBC44BAwJ/AX4CfwJAA0AgAEUNASAAaCEDIAAgAEEBa3EhAEEAIQQDQEGAAiADQQR0IARBA3RqaikDACEFAkADQCAFUA0BIAV6pyAEQQZ0aiEGIAUgBUIBfYMhBSAGIAEgAhAABEAgB0GAJCAGQQJ0aigCAHIhBwsMAAsLIARBAWohBCAEQQJJDQALDAALCyAHCzcAIABBwQBrQRpJIABB4QBrQRpJciAAQTBrQQpJIABBK0YgAEEvRnIgAEHcAEYgAEElRnJycnIL1QQEAX8Gewd/A3sgACEC/QwAAAAAAAAAAAAAAAAAAAAAIQcCQANAIAJBEGogAUsNASAC/QAEACEDIAJBAWr9AAQAIQQgAkECav0ABAAhBSAHIAP9DAAAAAAAAAAAAAAAAAAAAAD9I/1QIQf9DA8PDw8PDw8PDw8PDw8PDw8hECADIBD9TiERIANBBP2tASAQ/U4hEkEA/QAEACAR/Q5BEP0ABAAgEv0O/U5BIP0ABAAgBCAQ/U79DkEw/QAEACAEQQT9rQEgEP1O/Q79TkHwAP0ABAAgBSAQ/U79DkGAAf0ABAAgBUEE/a0BIBD9Tv0O/U79Tv1OIQYgBv1TBEBBwAAgBv0LBAAgBv0MAAAAAAAAAAAAAAAAAAAAAP0k/WQhDQJAA0AgDUUNASANaCEOIA0gDUEBa3EhDSAMQcAAIA5qLQAAIAIgDmogARABciEMDAALCwtB0AD9AAQAIBH9DkHgAP0ABAAgEv0O/U79DAAAAAAAAAAAAAAAAAAAAAD9JCEIIAj9ZCEJIAlB//8DRgRAIApBEGohCgUgCiAJQX9zaGohCiAKIAtLBEAgCiELCyAJQf//A3MhDyAPZ0EQayEKCyAKIAtLBEAgCiELCyACQRBqIQIMAAsLAkADQCACIAFPDQEgAi0AACEPIA9FBED9DP////////////////////8hBwsgDxACBEAgCkEBaiEKIAogC0sEQCAKIQsLBUEAIQoLIAxB/wEgAiABEAFyIQwgAkEBaiECDAALCyALJAAgB/1TBEAgDEGAgICABHIhDAsgDAs=";
   }
 });
 
@@ -11973,14 +11973,11 @@ function writeTables(mem, words, bits) {
         if (byte === void 0 || byte >> 4 === n) mem[hi + n] = mem[hi + n] | bit;
       }
     });
-    view.setBigUint64(
-      256 + b * 8,
-      view.getBigUint64(256 + b * 8, true) | 1n << BigInt(index),
-      true
-    );
+    const mask = 256 + b * 16 + (index >> 6) * 8;
+    view.setBigUint64(mask, view.getBigUint64(mask, true) | 1n << BigInt(index & 63), true);
     mem[512 + index * 32] = w.length;
     mem.set(w, 512 + index * 32 + 1);
-    view.setInt32(2560 + index * 4, bits[index], true);
+    view.setInt32(4608 + index * 4, bits[index], true);
   });
 }
 function createByteScanner(words, bits = words.map((_, i) => 2 ** i)) {
@@ -12021,7 +12018,7 @@ var init_byte_scan = __esm({
   "src/sources/byte-scan.ts"() {
     "use strict";
     init_byte_scan_generated();
-    MAX_WORDS = 64;
+    MAX_WORDS = 128;
     MAX_BITS = 30;
     MAX_WORD_BYTES = 31;
     ARENA_OFFSET = 65536;
@@ -21353,6 +21350,390 @@ var init_verify_findings = __esm({
   }
 });
 
+// src/engine/decode/base64-fingerprints.ts
+function base64Fingerprints(word) {
+  const bytes = Buffer.from(word, "utf8");
+  const out = [];
+  for (let align = 0; align < 3; align++) {
+    const padded = Buffer.concat([Buffer.alloc(align), bytes, Buffer.alloc(3)]);
+    const encoded = padded.toString("base64");
+    const first = Math.ceil(8 * align / 6);
+    const last = Math.floor(8 * (align + bytes.length) / 6);
+    const text3 = encoded.slice(first, last);
+    if (text3.length === 0) continue;
+    out.push({ text: text3, phase: first % 4 });
+    const url = text3.replace(/\+/g, "-").replace(/\//g, "_");
+    if (url !== text3) out.push({ text: url, phase: first % 4 });
+  }
+  return out;
+}
+var init_base64_fingerprints = __esm({
+  "src/engine/decode/base64-fingerprints.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/decode/find-base64.ts
+function skipBreakForward(text3, at) {
+  let i = at;
+  if (text3.charCodeAt(i) === 13) i++;
+  if (text3.charCodeAt(i) !== 10) return at;
+  i++;
+  while (text3.charCodeAt(i) === 32 || text3.charCodeAt(i) === 9) i++;
+  return i;
+}
+function wholeLine(text3, at, limit) {
+  let i = at;
+  while (i < limit && isB64(text3, i)) i++;
+  if (i >= limit) return true;
+  while (i < text3.length && text3.charCodeAt(i) === 61) i++;
+  const c = text3.charCodeAt(i);
+  return i > at && (i === text3.length || c === 10 || c === 13);
+}
+function runStart(text3, from, limit) {
+  let at = from;
+  for (; ; ) {
+    while (at > limit && isB64(text3, at - 1)) at--;
+    if (at <= limit) return at;
+    let i = at;
+    while (i > 0 && (text3.charCodeAt(i - 1) === 32 || text3.charCodeAt(i - 1) === 9)) i--;
+    if (i === 0 || text3.charCodeAt(i - 1) !== 10) return at;
+    let j = i - 1;
+    if (j > 0 && text3.charCodeAt(j - 1) === 13) j--;
+    let k = j;
+    while (k > limit && isB64(text3, k - 1)) k--;
+    if (j - k < WRAPPED_LINE) return at;
+    at = j;
+  }
+}
+function runEnd(text3, start, from, limit) {
+  let at = from;
+  let lineFrom = from;
+  while (lineFrom > start && isB64(text3, lineFrom - 1)) lineFrom--;
+  for (; ; ) {
+    while (at < limit && isB64(text3, at)) at++;
+    const next = skipBreakForward(text3, at);
+    if (next === at || next >= limit || at - lineFrom < WRAPPED_LINE || !wholeLine(text3, next, limit))
+      break;
+    at = next;
+    lineFrom = next;
+  }
+  for (let n = 0; n < 2 && at < text3.length && text3.charCodeAt(at) === 61; n++) at++;
+  return at;
+}
+function b64Chars(text3, start, end) {
+  const slice = text3.slice(start, end);
+  return /[\s]/.test(slice) ? slice.replace(/\s+/g, "") : slice;
+}
+function isJwtPayload(text3, at) {
+  if (at < 5 || text3.charCodeAt(at - 1) !== 46) return false;
+  let i = at - 1;
+  while (i > 0 && at - i < 4096 && isB64(text3, i - 1)) i--;
+  return text3.startsWith("eyJ", i);
+}
+function findBase64Runs(text3, finder, phases) {
+  const runs = [];
+  let done = 0;
+  finder.lastIndex = 0;
+  for (let m = finder.exec(text3); m !== null; m = finder.exec(text3)) {
+    const at = m.index;
+    if (at < done) continue;
+    const phase = phases.get(m[0]) ?? 0;
+    const lo = Math.max(done, at - BASE64_REACH);
+    const start = runStart(text3, at, lo);
+    const end = runEnd(text3, start, at, Math.min(text3.length, at + BASE64_REACH));
+    const before = b64Chars(text3, start, at).length;
+    const drop = ((before - phase) % 4 + 4) % 4;
+    const chars = b64Chars(text3, start, end).slice(drop);
+    runs.push({
+      start,
+      end,
+      bytes: Buffer.from(chars, "base64"),
+      jwt: isJwtPayload(text3, start)
+    });
+    done = end;
+    finder.lastIndex = Math.max(finder.lastIndex, end);
+  }
+  return runs;
+}
+function base64Finder(fingerprints) {
+  const phases = /* @__PURE__ */ new Map();
+  for (const f of fingerprints) if (!phases.has(f.text)) phases.set(f.text, f.phase);
+  const words = [...phases.keys()].sort((a, b) => b.length - a.length);
+  const escaped = words.map((w) => w.replace(/[+/]/g, "\\$&"));
+  return { finder: new RegExp(escaped.join("|"), "g"), phases };
+}
+function base64RunsIn(text3, from, to, min) {
+  const runs = [];
+  let at = from;
+  while (at < to) {
+    while (at < to && !isB64(text3, at)) at++;
+    if (at >= to) break;
+    if (at > 0 && isB64(text3, at - 1)) {
+      while (at < text3.length && isB64(text3, at)) at++;
+      continue;
+    }
+    const end = runEnd(text3, at, at, Math.min(text3.length, at + BASE64_REACH));
+    const chars = b64Chars(text3, at, end);
+    if (chars.length >= min) {
+      runs.push({
+        start: at,
+        end,
+        bytes: Buffer.from(chars, "base64"),
+        jwt: isJwtPayload(text3, at)
+      });
+    }
+    at = end;
+  }
+  return runs;
+}
+var B642, isB64, BASE64_REACH, WRAPPED_LINE;
+var init_find_base64 = __esm({
+  "src/engine/decode/find-base64.ts"() {
+    "use strict";
+    B642 = new Uint8Array(128);
+    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
+      B642[c.charCodeAt(0)] = 1;
+    isB64 = (text3, at) => B642[text3.charCodeAt(at)] === 1;
+    BASE64_REACH = 6144;
+    WRAPPED_LINE = 60;
+  }
+});
+
+// src/engine/decode/find-escaped.ts
+function triggers(text3, at, match) {
+  if (!/^%(?:4[2-9A-Fa-f]|5[0-9Aa])$/.test(match)) return true;
+  const before = text3.charCodeAt(at - 1);
+  return before >= 65 && before <= 90;
+}
+function familyOf(trigger) {
+  return trigger.startsWith("%") ? "url" : trigger.startsWith("\\") ? "escape" : "entity";
+}
+function endsRun(family, code18) {
+  if (code18 <= 32 || code18 === 34 || code18 === 39 || code18 === 96) return true;
+  if (family === "escape") return false;
+  if (code18 === 60 || code18 === 62) return true;
+  return family === "url" && code18 === 92;
+}
+function fromCode(code18) {
+  return code18 >= 0 && code18 <= 1114111 ? String.fromCodePoint(code18) : void 0;
+}
+function decodeUrl(text3) {
+  const bytes = [];
+  for (let i = 0; i < text3.length; i++) {
+    const hex2 = text3.slice(i + 1, i + 3);
+    if (text3.charCodeAt(i) === 37 && hex2.length === 2 && HEX.test(hex2)) {
+      bytes.push(Number.parseInt(hex2, 16));
+      i += 2;
+    } else {
+      const code18 = text3.charCodeAt(i);
+      if (code18 < 128) bytes.push(code18);
+      else for (const b of Buffer.from(text3.charAt(i), "utf8")) bytes.push(b);
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function decodeBackslash(text3) {
+  return text3.replace(
+    /\\(?:u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|x([0-9A-Fa-f]{2})|([nrt/\\"']))/g,
+    (whole, brace, u4, x2, simple) => {
+      const hex2 = brace ?? u4 ?? x2;
+      if (hex2 !== void 0) return fromCode(Number.parseInt(hex2, 16)) ?? whole;
+      return SIMPLE[simple ?? ""] ?? whole;
+    }
+  );
+}
+function decodeEntities(text3) {
+  return text3.replace(
+    /&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos));/g,
+    (whole, dec, hex2, named) => {
+      if (named !== void 0) return NAMED3[named] ?? whole;
+      const code18 = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
+      return fromCode(code18) ?? whole;
+    }
+  );
+}
+function decodeEscapes(text3, family) {
+  if (family === "url") return decodeUrl(text3);
+  if (family === "escape") return decodeBackslash(text3);
+  return decodeEntities(text3);
+}
+function runAround(text3, at, family, floor) {
+  let start = at;
+  const lo = Math.max(floor, at - ESCAPE_REACH);
+  while (start > lo && !endsRun(family, text3.charCodeAt(start - 1))) start--;
+  let end = at;
+  const hi = Math.min(text3.length, at + ESCAPE_REACH);
+  while (end < hi && !endsRun(family, text3.charCodeAt(end))) {
+    end += family === "escape" && text3.charCodeAt(end) === 92 ? 2 : 1;
+  }
+  end = Math.min(end, text3.length);
+  return { start, end, text: decodeEscapes(text3.slice(start, end), family), family };
+}
+function escapedRunIn(text3, from, window, floor) {
+  const m = ANY_ESCAPE.exec(window);
+  if (m === null) return void 0;
+  return runAround(text3, from + m.index, familyOf(m[0]), floor);
+}
+function findEscapedRuns(text3) {
+  const runs = [];
+  let done = 0;
+  TRIGGER.lastIndex = 0;
+  for (let m = TRIGGER.exec(text3); m !== null; m = TRIGGER.exec(text3)) {
+    if (m.index < done || !triggers(text3, m.index, m[0])) continue;
+    const run = runAround(text3, m.index, familyOf(m[0]), done);
+    runs.push(run);
+    done = run.end;
+    TRIGGER.lastIndex = Math.max(TRIGGER.lastIndex, run.end);
+  }
+  return runs;
+}
+var TRIGGER, ESCAPE_REACH, HEX, NAMED3, SIMPLE, ANY_ESCAPE;
+var init_find_escaped = __esm({
+  "src/engine/decode/find-escaped.ts"() {
+    "use strict";
+    TRIGGER = /%(?:41|25(?:2[BbFf]|3[Dd]|41)|4[2-9A-Fa-f]|5[0-9Aa])|\\(?:u0041|u\{0*41\}|x41)|&#(?:0*65|[xX]0*41);/g;
+    ESCAPE_REACH = 4096;
+    HEX = /^[0-9A-Fa-f]+$/;
+    NAMED3 = {
+      amp: "&",
+      lt: "<",
+      gt: ">",
+      quot: '"',
+      apos: "'"
+    };
+    SIMPLE = {
+      n: "\n",
+      r: "\r",
+      t: "	",
+      "/": "/",
+      "\\": "\\",
+      '"': '"',
+      "'": "'"
+    };
+    ANY_ESCAPE = /%[0-9A-Fa-f]{2}|\\(?:u[0-9A-Fa-f{]|x[0-9A-Fa-f])|&#[0-9xX]/;
+  }
+});
+
+// src/engine/decode/find-encoded.ts
+function keyIdPrefixes(pack) {
+  const words = pack.rules.filter((r) => r.spec.kind === "key-id").flatMap((r) => r.keywords).filter((k) => /^[A-Z0-9]{4,}$/.test(k));
+  return [...new Set(words)];
+}
+function decodeContext(pack) {
+  let ctx = CONTEXTS.get(pack);
+  if (ctx === void 0) {
+    const prefixes = keyIdPrefixes(pack);
+    const first = prefixes.flatMap(base64Fingerprints);
+    const escaped = prefixes.flatMap((p) => [
+      `%41${p.charAt(1)}`,
+      `%41%${p.charCodeAt(1).toString(16).toUpperCase()}`
+    ]);
+    const second = [...first.map((f) => f.text), ...escaped, "\\u0041", "&#65;", "&#x41;"].flatMap(base64Fingerprints).filter((f) => f.text.length >= 4);
+    const labelWords = pack.rules.filter((r) => r.spec.kind === "secret" && r.report === "labelled").flatMap((r) => r.keywords);
+    ctx = first.length === 0 ? null : { ...base64Finder([...first, ...second]), labelWords: [...new Set(labelWords)] };
+    CONTEXTS.set(pack, ctx);
+  }
+  return ctx ?? void 0;
+}
+function base64Text(run) {
+  return run.bytes.toString("utf8");
+}
+function encodedOf(run, text3 = base64Text(run)) {
+  return { start: run.start, end: run.end, text: text3, how: run.jwt ? "jwt" : "base64" };
+}
+function labelledRuns(text3, ctx, known) {
+  const runs = [];
+  let offsets = known;
+  if (offsets === void 0) {
+    const found = [];
+    for (const word of ctx.labelWords) {
+      for (let at = text3.indexOf(word); at !== -1; at = text3.indexOf(word, at + word.length))
+        found.push(at);
+    }
+    offsets = found;
+  }
+  if (offsets.length === 0) return runs;
+  let done = 0;
+  for (const at of [...offsets].sort((a, b) => a - b)) {
+    const from = Math.max(done, at);
+    const window = text3.slice(from, Math.min(text3.length, at + LABELLED_REACH));
+    const firstBreak = window.indexOf("\n");
+    const secondBreak = firstBreak === -1 ? -1 : window.indexOf("\n", firstBreak + 1);
+    const cut = secondBreak === -1 ? window : window.slice(0, secondBreak);
+    const escaped = escapedRunIn(text3, from, cut, done);
+    if (escaped !== void 0) {
+      runs.push({ ...escaped, how: ESCAPE_NAMES[escaped.family] });
+      done = Math.max(done, escaped.end);
+    }
+    if (!LONG_RUN.test(cut)) continue;
+    for (const run of base64RunsIn(text3, Math.max(from, done), from + cut.length, LABELLED_MIN)) {
+      const decoded = base64Text(run);
+      if (PRINTABLE.test(decoded)) runs.push(encodedOf(run, decoded));
+      done = Math.max(done, run.end);
+    }
+  }
+  return runs;
+}
+function disjoint(runs) {
+  runs.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out = [];
+  for (const r of runs) {
+    const last = out.at(-1);
+    if (last === void 0 || r.start >= last.end) out.push(r);
+  }
+  return out;
+}
+function replaceRuns(text3, runs) {
+  let out = "";
+  let at = 0;
+  for (const r of runs) {
+    out += text3.slice(at, r.start) + r.text;
+    at = r.end;
+  }
+  return out + text3.slice(at);
+}
+function findEncodedRuns(text3, ctx, depth = MAX_DEPTH2, everywhere = true, labels) {
+  const runs = labelledRuns(text3, ctx, labels);
+  if (everywhere) {
+    for (const r of findBase64Runs(text3, ctx.finder, ctx.phases)) runs.push(encodedOf(r));
+    for (const r of findEscapedRuns(text3)) {
+      runs.push({ start: r.start, end: r.end, text: r.text, how: ESCAPE_NAMES[r.family] });
+    }
+  }
+  const found = disjoint(runs);
+  if (depth <= 1) return found;
+  return found.map((r) => {
+    const inner = findEncodedRuns(r.text, ctx, depth - 1);
+    if (inner.length > 0)
+      return { ...r, text: replaceRuns(r.text, inner), how: `${r.how} \u2192 ${inner[0]?.how ?? ""}` };
+    if (!WHOLE_BASE64.test(r.text)) return r;
+    const again = Buffer.from(r.text, "base64").toString("utf8");
+    return PRINTABLE.test(again) ? { ...r, text: again, how: `${r.how} \u2192 base64` } : r;
+  });
+}
+var MAX_DEPTH2, LABELLED_MIN, LABELLED_REACH, PRINTABLE, LONG_RUN, WHOLE_BASE64, ESCAPE_NAMES, CONTEXTS;
+var init_find_encoded = __esm({
+  "src/engine/decode/find-encoded.ts"() {
+    "use strict";
+    init_base64_fingerprints();
+    init_find_base64();
+    init_find_escaped();
+    MAX_DEPTH2 = 2;
+    LABELLED_MIN = 52;
+    LABELLED_REACH = 240;
+    PRINTABLE = /^[\t\n\r\x20-\x7e]*$/;
+    LONG_RUN = new RegExp(`[A-Za-z0-9+/_-]{${LABELLED_MIN}}`);
+    WHOLE_BASE64 = /^\s*[A-Za-z0-9+/_-]{24,}={0,2}\s*$/;
+    ESCAPE_NAMES = {
+      url: "url",
+      escape: "escapes",
+      entity: "html entities"
+    };
+    CONTEXTS = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // rules/aws.json
 var aws_default;
 var init_aws = __esm({
@@ -21880,385 +22261,6 @@ var init_pair = __esm({
     INI_HEADER = /^\s*\[[^\]\n]+\]\s*$/;
     PER_SECRET = 8;
     SECTION_CHARS = 16e3;
-  }
-});
-
-// src/engine/decode/base64-fingerprints.ts
-function base64Fingerprints(word) {
-  const bytes = Buffer.from(word, "utf8");
-  const out = [];
-  for (let align = 0; align < 3; align++) {
-    const padded = Buffer.concat([Buffer.alloc(align), bytes, Buffer.alloc(3)]);
-    const encoded = padded.toString("base64");
-    const first = Math.ceil(8 * align / 6);
-    const last = Math.floor(8 * (align + bytes.length) / 6);
-    const text3 = encoded.slice(first, last);
-    if (text3.length === 0) continue;
-    out.push({ text: text3, phase: first % 4 });
-    const url = text3.replace(/\+/g, "-").replace(/\//g, "_");
-    if (url !== text3) out.push({ text: url, phase: first % 4 });
-  }
-  return out;
-}
-var init_base64_fingerprints = __esm({
-  "src/engine/decode/base64-fingerprints.ts"() {
-    "use strict";
-  }
-});
-
-// src/engine/decode/find-base64.ts
-function skipBreakForward(text3, at) {
-  let i = at;
-  if (text3.charCodeAt(i) === 13) i++;
-  if (text3.charCodeAt(i) !== 10) return at;
-  i++;
-  while (text3.charCodeAt(i) === 32 || text3.charCodeAt(i) === 9) i++;
-  return i;
-}
-function wholeLine(text3, at, limit) {
-  let i = at;
-  while (i < limit && isB64(text3, i)) i++;
-  if (i >= limit) return true;
-  while (i < text3.length && text3.charCodeAt(i) === 61) i++;
-  const c = text3.charCodeAt(i);
-  return i > at && (i === text3.length || c === 10 || c === 13);
-}
-function runStart(text3, from, limit) {
-  let at = from;
-  for (; ; ) {
-    while (at > limit && isB64(text3, at - 1)) at--;
-    if (at <= limit) return at;
-    let i = at;
-    while (i > 0 && (text3.charCodeAt(i - 1) === 32 || text3.charCodeAt(i - 1) === 9)) i--;
-    if (i === 0 || text3.charCodeAt(i - 1) !== 10) return at;
-    let j = i - 1;
-    if (j > 0 && text3.charCodeAt(j - 1) === 13) j--;
-    let k = j;
-    while (k > limit && isB64(text3, k - 1)) k--;
-    if (j - k < WRAPPED_LINE) return at;
-    at = j;
-  }
-}
-function runEnd(text3, start, from, limit) {
-  let at = from;
-  let lineFrom = from;
-  while (lineFrom > start && isB64(text3, lineFrom - 1)) lineFrom--;
-  for (; ; ) {
-    while (at < limit && isB64(text3, at)) at++;
-    const next = skipBreakForward(text3, at);
-    if (next === at || next >= limit || at - lineFrom < WRAPPED_LINE || !wholeLine(text3, next, limit))
-      break;
-    at = next;
-    lineFrom = next;
-  }
-  for (let n = 0; n < 2 && at < text3.length && text3.charCodeAt(at) === 61; n++) at++;
-  return at;
-}
-function b64Chars(text3, start, end) {
-  const slice = text3.slice(start, end);
-  return /[\s]/.test(slice) ? slice.replace(/\s+/g, "") : slice;
-}
-function isJwtPayload(text3, at) {
-  if (at < 5 || text3.charCodeAt(at - 1) !== 46) return false;
-  let i = at - 1;
-  while (i > 0 && at - i < 4096 && isB64(text3, i - 1)) i--;
-  return text3.startsWith("eyJ", i);
-}
-function findBase64Runs(text3, finder, phases) {
-  const runs = [];
-  let done = 0;
-  finder.lastIndex = 0;
-  for (let m = finder.exec(text3); m !== null; m = finder.exec(text3)) {
-    const at = m.index;
-    if (at < done) continue;
-    const phase = phases.get(m[0]) ?? 0;
-    const lo = Math.max(done, at - BASE64_REACH);
-    const start = runStart(text3, at, lo);
-    const end = runEnd(text3, start, at, Math.min(text3.length, at + BASE64_REACH));
-    const before = b64Chars(text3, start, at).length;
-    const drop = ((before - phase) % 4 + 4) % 4;
-    const chars = b64Chars(text3, start, end).slice(drop);
-    runs.push({
-      start,
-      end,
-      bytes: Buffer.from(chars, "base64"),
-      jwt: isJwtPayload(text3, start)
-    });
-    done = end;
-    finder.lastIndex = Math.max(finder.lastIndex, end);
-  }
-  return runs;
-}
-function base64Finder(fingerprints) {
-  const phases = /* @__PURE__ */ new Map();
-  for (const f of fingerprints) if (!phases.has(f.text)) phases.set(f.text, f.phase);
-  const words = [...phases.keys()].sort((a, b) => b.length - a.length);
-  const escaped = words.map((w) => w.replace(/[+/]/g, "\\$&"));
-  return { finder: new RegExp(escaped.join("|"), "g"), phases };
-}
-function base64RunsIn(text3, from, to, min) {
-  const runs = [];
-  let at = from;
-  while (at < to) {
-    while (at < to && !isB64(text3, at)) at++;
-    if (at >= to) break;
-    if (at > 0 && isB64(text3, at - 1)) {
-      while (at < text3.length && isB64(text3, at)) at++;
-      continue;
-    }
-    const end = runEnd(text3, at, at, Math.min(text3.length, at + BASE64_REACH));
-    const chars = b64Chars(text3, at, end);
-    if (chars.length >= min) {
-      runs.push({
-        start: at,
-        end,
-        bytes: Buffer.from(chars, "base64"),
-        jwt: isJwtPayload(text3, at)
-      });
-    }
-    at = end;
-  }
-  return runs;
-}
-var B642, isB64, BASE64_REACH, WRAPPED_LINE;
-var init_find_base64 = __esm({
-  "src/engine/decode/find-base64.ts"() {
-    "use strict";
-    B642 = new Uint8Array(128);
-    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
-      B642[c.charCodeAt(0)] = 1;
-    isB64 = (text3, at) => B642[text3.charCodeAt(at)] === 1;
-    BASE64_REACH = 6144;
-    WRAPPED_LINE = 60;
-  }
-});
-
-// src/engine/decode/find-escaped.ts
-function familyOf(trigger) {
-  return trigger.startsWith("%") ? "url" : trigger.startsWith("\\") ? "escape" : "entity";
-}
-function endsRun(family, code18) {
-  if (code18 <= 32 || code18 === 34 || code18 === 39 || code18 === 96) return true;
-  if (family === "escape") return false;
-  if (code18 === 60 || code18 === 62) return true;
-  return family === "url" && code18 === 92;
-}
-function fromCode(code18) {
-  return code18 >= 0 && code18 <= 1114111 ? String.fromCodePoint(code18) : void 0;
-}
-function decodeUrl(text3) {
-  const bytes = [];
-  for (let i = 0; i < text3.length; i++) {
-    const hex2 = text3.slice(i + 1, i + 3);
-    if (text3.charCodeAt(i) === 37 && hex2.length === 2 && HEX.test(hex2)) {
-      bytes.push(Number.parseInt(hex2, 16));
-      i += 2;
-    } else {
-      const code18 = text3.charCodeAt(i);
-      if (code18 < 128) bytes.push(code18);
-      else for (const b of Buffer.from(text3.charAt(i), "utf8")) bytes.push(b);
-    }
-  }
-  return Buffer.from(bytes).toString("utf8");
-}
-function decodeBackslash(text3) {
-  return text3.replace(
-    /\\(?:u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|x([0-9A-Fa-f]{2})|([nrt/\\"']))/g,
-    (whole, brace, u4, x2, simple) => {
-      const hex2 = brace ?? u4 ?? x2;
-      if (hex2 !== void 0) return fromCode(Number.parseInt(hex2, 16)) ?? whole;
-      return SIMPLE[simple ?? ""] ?? whole;
-    }
-  );
-}
-function decodeEntities(text3) {
-  return text3.replace(
-    /&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos));/g,
-    (whole, dec, hex2, named) => {
-      if (named !== void 0) return NAMED3[named] ?? whole;
-      const code18 = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
-      return fromCode(code18) ?? whole;
-    }
-  );
-}
-function decodeEscapes(text3, family) {
-  if (family === "url") return decodeUrl(text3);
-  if (family === "escape") return decodeBackslash(text3);
-  return decodeEntities(text3);
-}
-function runAround(text3, at, family, floor) {
-  let start = at;
-  const lo = Math.max(floor, at - ESCAPE_REACH);
-  while (start > lo && !endsRun(family, text3.charCodeAt(start - 1))) start--;
-  let end = at;
-  const hi = Math.min(text3.length, at + ESCAPE_REACH);
-  while (end < hi && !endsRun(family, text3.charCodeAt(end))) {
-    end += family === "escape" && text3.charCodeAt(end) === 92 ? 2 : 1;
-  }
-  end = Math.min(end, text3.length);
-  return { start, end, text: decodeEscapes(text3.slice(start, end), family), family };
-}
-function escapedRunIn(text3, from, window, floor) {
-  const m = ANY_ESCAPE.exec(window);
-  if (m === null) return void 0;
-  return runAround(text3, from + m.index, familyOf(m[0]), floor);
-}
-function findEscapedRuns(text3) {
-  const runs = [];
-  let done = 0;
-  TRIGGER.lastIndex = 0;
-  for (let m = TRIGGER.exec(text3); m !== null; m = TRIGGER.exec(text3)) {
-    if (m.index < done) continue;
-    const run = runAround(text3, m.index, familyOf(m[0]), done);
-    runs.push(run);
-    done = run.end;
-    TRIGGER.lastIndex = Math.max(TRIGGER.lastIndex, run.end);
-  }
-  return runs;
-}
-var TRIGGER, ESCAPE_REACH, HEX, NAMED3, SIMPLE, ANY_ESCAPE;
-var init_find_escaped = __esm({
-  "src/engine/decode/find-escaped.ts"() {
-    "use strict";
-    TRIGGER = /%(?:41|25(?:2[BbFf]|3[Dd]|41))|\\(?:u0041|u\{0*41\}|x41)|&#(?:0*65|[xX]0*41);/g;
-    ESCAPE_REACH = 4096;
-    HEX = /^[0-9A-Fa-f]+$/;
-    NAMED3 = {
-      amp: "&",
-      lt: "<",
-      gt: ">",
-      quot: '"',
-      apos: "'"
-    };
-    SIMPLE = {
-      n: "\n",
-      r: "\r",
-      t: "	",
-      "/": "/",
-      "\\": "\\",
-      '"': '"',
-      "'": "'"
-    };
-    ANY_ESCAPE = /%[0-9A-Fa-f]{2}|\\(?:u[0-9A-Fa-f{]|x[0-9A-Fa-f])|&#[0-9xX]/;
-  }
-});
-
-// src/engine/decode/find-encoded.ts
-function keyIdPrefixes(pack) {
-  const words = pack.rules.filter((r) => r.spec.kind === "key-id").flatMap((r) => r.keywords).filter((k) => /^[A-Z0-9]{4,}$/.test(k));
-  return [...new Set(words)];
-}
-function decodeContext(pack) {
-  let ctx = CONTEXTS.get(pack);
-  if (ctx === void 0) {
-    const prefixes = keyIdPrefixes(pack);
-    const first = prefixes.flatMap(base64Fingerprints);
-    const escaped = prefixes.flatMap((p) => [
-      `%41${p.charAt(1)}`,
-      `%41%${p.charCodeAt(1).toString(16).toUpperCase()}`
-    ]);
-    const second = [...first.map((f) => f.text), ...escaped, "\\u0041", "&#65;", "&#x41;"].flatMap(base64Fingerprints).filter((f) => f.text.length >= 4);
-    const labelWords = pack.rules.filter((r) => r.spec.kind === "secret" && r.report === "labelled").flatMap((r) => r.keywords);
-    ctx = first.length === 0 ? null : { ...base64Finder([...first, ...second]), labelWords: [...new Set(labelWords)] };
-    CONTEXTS.set(pack, ctx);
-  }
-  return ctx ?? void 0;
-}
-function base64Text(run) {
-  return run.bytes.toString("utf8");
-}
-function encodedOf(run, text3 = base64Text(run)) {
-  return { start: run.start, end: run.end, text: text3, how: run.jwt ? "jwt" : "base64" };
-}
-function labelledRuns(text3, ctx, known) {
-  const runs = [];
-  let offsets = known;
-  if (offsets === void 0) {
-    const found = [];
-    for (const word of ctx.labelWords) {
-      for (let at = text3.indexOf(word); at !== -1; at = text3.indexOf(word, at + word.length))
-        found.push(at);
-    }
-    offsets = found;
-  }
-  if (offsets.length === 0) return runs;
-  let done = 0;
-  for (const at of [...offsets].sort((a, b) => a - b)) {
-    const from = Math.max(done, at);
-    const window = text3.slice(from, Math.min(text3.length, at + LABELLED_REACH));
-    const firstBreak = window.indexOf("\n");
-    const secondBreak = firstBreak === -1 ? -1 : window.indexOf("\n", firstBreak + 1);
-    const cut = secondBreak === -1 ? window : window.slice(0, secondBreak);
-    const escaped = escapedRunIn(text3, from, cut, done);
-    if (escaped !== void 0) {
-      runs.push({ ...escaped, how: ESCAPE_NAMES[escaped.family] });
-      done = Math.max(done, escaped.end);
-    }
-    if (!LONG_RUN.test(cut)) continue;
-    for (const run of base64RunsIn(text3, Math.max(from, done), from + cut.length, LABELLED_MIN)) {
-      const decoded = base64Text(run);
-      if (PRINTABLE.test(decoded)) runs.push(encodedOf(run, decoded));
-      done = Math.max(done, run.end);
-    }
-  }
-  return runs;
-}
-function disjoint(runs) {
-  runs.sort((a, b) => a.start - b.start || b.end - a.end);
-  const out = [];
-  for (const r of runs) {
-    const last = out.at(-1);
-    if (last === void 0 || r.start >= last.end) out.push(r);
-  }
-  return out;
-}
-function replaceRuns(text3, runs) {
-  let out = "";
-  let at = 0;
-  for (const r of runs) {
-    out += text3.slice(at, r.start) + r.text;
-    at = r.end;
-  }
-  return out + text3.slice(at);
-}
-function findEncodedRuns(text3, ctx, depth = MAX_DEPTH2, everywhere = true, labels) {
-  const runs = labelledRuns(text3, ctx, labels);
-  if (everywhere) {
-    for (const r of findBase64Runs(text3, ctx.finder, ctx.phases)) runs.push(encodedOf(r));
-    for (const r of findEscapedRuns(text3)) {
-      runs.push({ start: r.start, end: r.end, text: r.text, how: ESCAPE_NAMES[r.family] });
-    }
-  }
-  const found = disjoint(runs);
-  if (depth <= 1) return found;
-  return found.map((r) => {
-    const inner = findEncodedRuns(r.text, ctx, depth - 1);
-    if (inner.length > 0)
-      return { ...r, text: replaceRuns(r.text, inner), how: `${r.how} \u2192 ${inner[0]?.how ?? ""}` };
-    if (!WHOLE_BASE64.test(r.text)) return r;
-    const again = Buffer.from(r.text, "base64").toString("utf8");
-    return PRINTABLE.test(again) ? { ...r, text: again, how: `${r.how} \u2192 base64` } : r;
-  });
-}
-var MAX_DEPTH2, LABELLED_MIN, LABELLED_REACH, PRINTABLE, LONG_RUN, WHOLE_BASE64, ESCAPE_NAMES, CONTEXTS;
-var init_find_encoded = __esm({
-  "src/engine/decode/find-encoded.ts"() {
-    "use strict";
-    init_base64_fingerprints();
-    init_find_base64();
-    init_find_escaped();
-    MAX_DEPTH2 = 2;
-    LABELLED_MIN = 52;
-    LABELLED_REACH = 240;
-    PRINTABLE = /^[\t\n\r\x20-\x7e]*$/;
-    LONG_RUN = new RegExp(`[A-Za-z0-9+/_-]{${LABELLED_MIN}}`);
-    WHOLE_BASE64 = /^\s*[A-Za-z0-9+/_-]{24,}={0,2}\s*$/;
-    ESCAPE_NAMES = {
-      url: "url",
-      escape: "escapes",
-      entity: "html entities"
-    };
-    CONTEXTS = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -27989,14 +27991,33 @@ async function assessScan(outcome, options2) {
 }
 
 // src/engine/decode/encoded-keywords.ts
-var ENCODED_KEYWORDS = [
-  // An encoded key ID is a run of at least 26 base64 characters.
-  { words: ["QUtJ", "QVNJ", "FLSU", "FTSU", "0lB"], minRun: 24 },
-  // `%41KIA…` and `\u0041KIA…` are runs of the scanner's class (escapes included) too.
-  { words: ["%41", "u0041"], minRun: 16 },
-  // Entities and `\u{…}` break every run (`&#65;&#75;…`, `\u{41}\u{4b}…`).
-  { words: ["&#65", "&#x41", "u{41"], minRun: 0 }
-];
+init_base64_fingerprints();
+function encodedKeywords(prefixes) {
+  const once3 = [...new Set(prefixes.flatMap(base64Fingerprints).map((f) => f.text))];
+  const twice = [...new Set(once3.flatMap(base64Fingerprints).map((f) => f.text))].filter(
+    (t) => t.length >= 4
+  );
+  const mixed = prefixes.flatMap(
+    (p) => [1, 2].flatMap((i) => {
+      const hex2 = p.charCodeAt(i).toString(16);
+      return [`${p.charAt(i - 1)}%${hex2.toUpperCase()}`, `${p.charAt(i - 1)}%${hex2}`];
+    })
+  );
+  return [
+    // An encoded key ID is a run of at least 26 base64 characters.
+    { words: once3, minRun: 24 },
+    // Encoded twice: at least 36.
+    { words: twice, minRun: 32 },
+    // `%41KIA…`, `\u0041KIA…`, `\x41KIA…`, `A%4BIA…` are runs of the scanner's class (escapes
+    // included) too.
+    { words: ["%41", "u0041", "\\x41", ...new Set(mixed)], minRun: 16 },
+    // Entities and `\u{…}` break every run (`&#65;&#75;…`, `\u{41}\u{4b}…`).
+    { words: ["&#65", "&#x41", "u{41"], minRun: 0 }
+  ];
+}
+
+// src/app/create-scan-setup.ts
+init_find_encoded();
 
 // src/rules/builtin-pack.ts
 init_aws();
@@ -29660,7 +29681,12 @@ function packByteFilter(pack) {
     keywords: r.keywords,
     ...r.spec.minValueRun === void 0 ? {} : { minRun: r.spec.minValueRun }
   }));
-  const encoded = pack.rules.some((r) => r.spec.kind === "key-id") ? ENCODED_KEYWORDS.map((k) => ({ keywords: k.words, minRun: k.minRun, encoded: true })) : [];
+  const prefixes = keyIdPrefixes(pack);
+  const encoded = prefixes.length === 0 ? [] : encodedKeywords(prefixes).map((k) => ({
+    keywords: k.words,
+    minRun: k.minRun,
+    encoded: true
+  }));
   const split = pack.rules.filter((r) => r.spec.kind === "key-id" && r.keywords.length > 0).map((r) => ({ keywords: r.keywords }));
   return createByteFilter([...rules, ...encoded, ...split]);
 }

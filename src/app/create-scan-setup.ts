@@ -1,5 +1,6 @@
 import { loadConfig, placeText } from '../config/load-config.js';
-import { ENCODED_KEYWORDS } from '../engine/decode/encoded-keywords.js';
+import { encodedKeywords } from '../engine/decode/encoded-keywords.js';
+import { keyIdPrefixes } from '../engine/decode/find-encoded.js';
 import type { ResolvedConfig } from '../model/config.js';
 import type { CompiledPack } from '../model/rule.js';
 import { BUILTIN_PACK, BUILTIN_PACK_FILE } from '../rules/builtin-pack.js';
@@ -70,9 +71,15 @@ export function packByteFilter(pack: CompiledPack): ByteFilter {
     ...(r.spec.minValueRun === undefined ? {} : { minRun: r.spec.minValueRun }),
   }));
   // Encoded key IDs (base64, escapes) hold none of the rules' keywords: their own let them in.
-  const encoded = pack.rules.some((r) => r.spec.kind === 'key-id')
-    ? ENCODED_KEYWORDS.map((k) => ({ keywords: k.words, minRun: k.minRun, encoded: true }))
-    : [];
+  const prefixes = keyIdPrefixes(pack);
+  const encoded =
+    prefixes.length === 0
+      ? []
+      : encodedKeywords(prefixes).map((k) => ({
+          keywords: k.words,
+          minRun: k.minRun,
+          encoded: true,
+        }));
   // A key ID split in pieces (`"AKIA" + "…"`) holds its prefix but no run as long as a key ID:
   // the prefixes let bytes in without a run (the same keywords: no scanner bit more).
   const split = pack.rules

@@ -24,7 +24,7 @@ export interface ByteScanner {
 }
 
 /** Keywords one scanner tracks at most. */
-export const MAX_WORDS = 64;
+export const MAX_WORDS = 128;
 /** Output bits, beside the NUL bit: keywords beyond this many must share bits. */
 export const MAX_BITS = 30;
 const MAX_WORD_BYTES = 31;
@@ -120,14 +120,11 @@ function writeTables(mem: Uint8Array, words: readonly Buffer[], bits: readonly n
         if (byte === undefined || byte >> 4 === n) mem[hi + n] = (mem[hi + n] as number) | bit;
       }
     });
-    view.setBigUint64(
-      256 + b * 8,
-      view.getBigUint64(256 + b * 8, true) | (1n << BigInt(index)),
-      true,
-    );
+    const mask = 256 + b * 16 + (index >> 6) * 8;
+    view.setBigUint64(mask, view.getBigUint64(mask, true) | (1n << BigInt(index & 63)), true);
     mem[512 + index * 32] = w.length;
     mem.set(w, 512 + index * 32 + 1);
-    view.setInt32(2560 + index * 4, bits[index] as number, true);
+    view.setInt32(4608 + index * 4, bits[index] as number, true);
   });
 }
 

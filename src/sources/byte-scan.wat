@@ -7,7 +7,7 @@
 ;; high nibbles of each byte and of the two after it look up bucket bits in six 16-entry tables;
 ;; a lane whose six lookups share a bucket is a candidate, verified byte by byte against that
 ;; bucket's keywords. The cost per 16 bytes does not depend on how many keywords there are. Up to
-;; 64 keywords; each reports the output bit it was given, so keywords whose presence means the
+;; 128 keywords; each reports the output bit it was given, so keywords whose presence means the
 ;; same thing to the caller can share one of the 30 bits.
 ;;
 ;; Memory: tables in the first 64 KiB (written by byte-scan.ts), the data arena from 65536.
@@ -19,9 +19,9 @@
 ;;   112 T2lo, 128 T2hi: the same for a keyword's third byte (every bucket when it has none)
 ;;   80  run class bits by low nibble, 96 by high nibble (see RUN_LO/RUN_HI in byte-scan.ts)
 ;;   160 nwords (i32)
-;;   256 bucket b's keywords as a bitmask of keyword indexes (i64 × 8)
-;;   512 keyword w: its length (1 byte), then its bytes (up to 31)       (32 bytes each, w < 64)
-;;   2560 keyword w's output bits (i32 each): keywords may share a bit (see byte-filter.ts)
+;;   256 bucket b's keywords as a bitmask of keyword indexes (2 × i64 each: 0–63, 64–127)
+;;   512 keyword w: its length (1 byte), then its bytes (up to 31)       (32 bytes each, w < 128)
+;;   4608 keyword w's output bits (i32 each): keywords may share a bit (see byte-filter.ts)
 (module
   (memory (export "memory") 100)
   (global $maxRun (export "maxRun") (mut i32) (i32.const 0))
@@ -47,24 +47,33 @@
 
   ;; The output bits of the keywords of the buckets in $bits occurring at $p.
   (func $verify (param $bits i32) (param $p i32) (param $end i32) (result i32)
-    (local $b i32) (local $words i64) (local $w i32) (local $hits i32)
+    (local $b i32) (local $half i32) (local $words i64) (local $w i32) (local $hits i32)
     (block $done
       (loop $buckets
         (br_if $done (i32.eqz (local.get $bits)))
         (local.set $b (i32.ctz (local.get $bits)))
         (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
-        (local.set $words (i64.load (i32.add (i32.const 256) (i32.shl (local.get $b) (i32.const 3)))))
-        (block $next
-          (loop $each
-            (br_if $next (i64.eqz (local.get $words)))
-            (local.set $w (i32.wrap_i64 (i64.ctz (local.get $words))))
-            (local.set $words (i64.and (local.get $words) (i64.sub (local.get $words) (i64.const 1))))
-            (if (call $matchAt (local.get $w) (local.get $p) (local.get $end))
-              (then
-                (local.set $hits
-                  (i32.or (local.get $hits)
-                    (i32.load (i32.add (i32.const 2560) (i32.shl (local.get $w) (i32.const 2))))))))
-            (br $each)))
+        ;; Keywords 0-63 in the bucket's first i64, 64-127 in its second.
+        (local.set $half (i32.const 0))
+        (loop $halves
+          (local.set $words
+            (i64.load
+              (i32.add (i32.const 256)
+                (i32.add (i32.shl (local.get $b) (i32.const 4)) (i32.shl (local.get $half) (i32.const 3))))))
+          (block $next
+            (loop $each
+              (br_if $next (i64.eqz (local.get $words)))
+              (local.set $w
+                (i32.add (i32.wrap_i64 (i64.ctz (local.get $words))) (i32.shl (local.get $half) (i32.const 6))))
+              (local.set $words (i64.and (local.get $words) (i64.sub (local.get $words) (i64.const 1))))
+              (if (call $matchAt (local.get $w) (local.get $p) (local.get $end))
+                (then
+                  (local.set $hits
+                    (i32.or (local.get $hits)
+                      (i32.load (i32.add (i32.const 4608) (i32.shl (local.get $w) (i32.const 2))))))))
+              (br $each)))
+          (local.set $half (i32.add (local.get $half) (i32.const 1)))
+          (br_if $halves (i32.lt_u (local.get $half) (i32.const 2))))
         (br $buckets)))
     (local.get $hits))
 

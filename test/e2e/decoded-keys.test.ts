@@ -165,6 +165,50 @@ const CASES: Case[] = [
     decoded: 'jwt',
   },
   {
+    name: 'a C string with a hex-escaped first letter, no other trace',
+    file: 'key.c',
+    make: (p) => {
+      const run = `\\x41${p.id.slice(1)}`;
+      return { text: `static const char *key = "${run}";\n`, run };
+    },
+    ruleId: 'aws-access-key-id',
+    decoded: 'escapes',
+  },
+  {
+    name: 'a plain first letter and a percent-encoded second (A%4BIA…)',
+    file: 'links.md',
+    make: (p) => {
+      const run = `https://example.com/cb?id=A%4B${p.id.slice(2)}&ok=1`;
+      return { text: `See ${run} for details.\n`, run };
+    },
+    ruleId: 'aws-access-key-id',
+    decoded: 'url',
+  },
+  {
+    name: 'an ABIA key pair in base64, no label',
+    file: 'token.yml',
+    make: (p) => {
+      const run = b64(`ABIA${p.id.slice(4)}:${p.secret}`);
+      return { text: `token: ${run}\n`, run };
+    },
+    ruleId: 'aws-access-key-pair',
+    decoded: 'base64',
+  },
+  {
+    name: 'a .dockerconfigjson auth inside a Secret data value (base64 of base64, no label)',
+    file: 'secret.yaml',
+    make: (p) => {
+      const auth = b64(`${p.id}:${p.secret}`);
+      const run = b64(JSON.stringify({ auths: { 'registry.example.com': { auth } } }));
+      return {
+        text: `apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: ${run}\n`,
+        run,
+      };
+    },
+    ruleId: 'aws-access-key-pair',
+    decoded: 'base64 → base64',
+  },
+  {
     name: 'base64 of base64',
     file: 'nested.yaml',
     make: (p) => {

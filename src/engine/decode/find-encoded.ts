@@ -42,7 +42,7 @@ const ESCAPE_NAMES: Readonly<Record<EscapeFamily, string>> = {
 const CONTEXTS = new WeakMap<CompiledPack, DecodeContext | null>();
 
 /** Four-letter key-ID prefixes (`AKIA`, `ASIA`…): the keywords of the pack's key-ID rules. */
-function keyIdPrefixes(pack: CompiledPack): string[] {
+export function keyIdPrefixes(pack: CompiledPack): string[] {
   const words = pack.rules
     .filter((r) => r.spec.kind === 'key-id')
     .flatMap((r) => r.keywords)

@@ -11,11 +11,23 @@ export interface EscapedRun {
 
 /**
  * Where an escaped key may start: an escaped `A` (every AWS key ID starts with one, so `%41KIA…`,
- * `\u0041KIA…`, `&#65;KIA…` and a fully escaped ID all hold it), and URL escapes of an escape
- * (`%25`: a double-encoded value). Plain escapes elsewhere (`%2F` in a secret, `\/`) are the
- * rules' own business: they are matched as written.
+ * `\u0041KIA…`, `&#65;KIA…` and a fully escaped ID all hold it), a capital letter before a
+ * URL-escaped capital (`A%4BIA…`: nothing a URL encoder writes, so only someone hiding a key), and
+ * URL escapes of an escape (`%25`: a double-encoded value). Plain escapes elsewhere (`%2F` in a
+ * secret, `\/`) are the rules' own business: they are matched as written.
  */
-const TRIGGER = /%(?:41|25(?:2[BbFf]|3[Dd]|41))|\\(?:u0041|u\{0*41\}|x41)|&#(?:0*65|[xX]0*41);/g;
+const TRIGGER =
+  /%(?:41|25(?:2[BbFf]|3[Dd]|41)|4[2-9A-Fa-f]|5[0-9Aa])|\\(?:u0041|u\{0*41\}|x41)|&#(?:0*65|[xX]0*41);/g;
+
+/**
+ * A trigger match that starts a run: an escaped capital other than `A` counts only after a plain
+ * capital (checked here, not by a lookbehind, which would make the search try every position).
+ */
+function triggers(text: string, at: number, match: string): boolean {
+  if (!/^%(?:4[2-9A-Fa-f]|5[0-9Aa])$/.test(match)) return true;
+  const before = text.charCodeAt(at - 1);
+  return before >= 65 && before <= 90;
+}
 
 /** How far a run is read on each side of its trigger. */
 export const ESCAPE_REACH = 4096;
@@ -145,7 +157,7 @@ export function findEscapedRuns(text: string): EscapedRun[] {
   let done = 0;
   TRIGGER.lastIndex = 0;
   for (let m = TRIGGER.exec(text); m !== null; m = TRIGGER.exec(text)) {
-    if (m.index < done) continue;
+    if (m.index < done || !triggers(text, m.index, m[0])) continue;
     const run = runAround(text, m.index, familyOf(m[0]), done);
     runs.push(run);
     done = run.end;
