@@ -12037,6 +12037,77 @@ var init_byte_scan = __esm({
   }
 });
 
+// src/sources/decode-utf16.ts
+function isText(b) {
+  return b >= 32 && b <= 126 || b === 9 || b === 10 || b === 13;
+}
+function decodeUtf16(buf, from, end, own, dangling) {
+  const out = Buffer.allocUnsafe(Math.max(0, end - from) * 4 + 4);
+  let k = 0;
+  const put = (lo, hi = 0) => {
+    out[k++] = lo;
+    out[k++] = hi;
+  };
+  let ownFrom = -1;
+  let ownTo = -1;
+  let wide = false;
+  let i = from;
+  while (i < end) {
+    if (ownFrom < 0 && i >= own.from) ownFrom = k;
+    if (ownTo < 0 && i >= own.to) ownTo = k;
+    const x = buf[i];
+    if (i + 1 >= end) {
+      if (dangling) put(x);
+      break;
+    }
+    const y = buf[i + 1];
+    if (y === 0 && x !== 0) {
+      put(x);
+      wide = true;
+      i += 2;
+      continue;
+    }
+    const z = i + 2 < end ? buf[i + 2] : -1;
+    if (x === 0) {
+      if (y !== 0 && z === 0) {
+        i += 1;
+        continue;
+      }
+      put(x, y);
+      wide = true;
+      i += 2;
+      continue;
+    }
+    if (z === 0) {
+      if (isText(x)) put(x);
+      put(REPLACEMENT & 255, REPLACEMENT >> 8);
+      wide = false;
+      i += 1;
+      continue;
+    }
+    if (isText(x) && isText(y)) {
+      if (wide) put(REPLACEMENT & 255, REPLACEMENT >> 8);
+      wide = false;
+      put(x);
+      i += 1;
+      continue;
+    }
+    put(x, y);
+    wide = true;
+    i += 2;
+  }
+  if (ownFrom < 0) ownFrom = k;
+  if (ownTo < 0) ownTo = k;
+  return { text: out.toString("utf16le", 0, k), ownFrom: ownFrom / 2, ownTo: ownTo / 2 };
+}
+var REPLACEMENT;
+var init_decode_utf16 = __esm({
+  "src/sources/decode-utf16.ts"() {
+    "use strict";
+    REPLACEMENT = 65533;
+  }
+});
+
 // src/sources/archive/archive-limits.ts
 var MiB, DEFAULT_ARCHIVE_LIMITS;
 var init_archive_limits = __esm({
@@ -18958,6 +19029,7 @@ var init_content_reader = __esm({
     init_sniff_archive();
     init_sniff_unopened();
     init_byte_scan();
+    init_decode_utf16();
     WINDOW_BYTES = 960 * 1024;
     OVERLAP_BYTES = 128 * 1024;
     SMALL_PIECES = 64 * 1024;
@@ -19429,7 +19501,6 @@ var init_content_reader = __esm({
           base: 0,
           line: 1,
           column: 1,
-          line16: [1, 1],
           ownedUntil: 0,
           candidate: false
         };
@@ -19461,8 +19532,9 @@ var init_content_reader = __esm({
         const utf16 = (flags & UTF16_HIT) !== 0 || (bom || (flags & MAY_BE_UTF16) !== 0) && filter.utf16(buf, start, end);
         if (utf16) {
           p.candidate = true;
-          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 0, last);
-          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 1, last);
+          this.emitUtf16(p, buf, start, end, ownFrom, ownTo, last);
+          if (last && (p.base + end - start) % 2 === 1 && end - start >= 2)
+            this.emitUtf16(p, buf, start, end - 1, ownFrom, Math.min(ownTo, end - 1), true);
         }
         if (!last) {
           p.ownedUntil = p.base + (ownTo - start);
@@ -19515,28 +19587,27 @@ var init_content_reader = __esm({
           size: ownTo - Math.max(from, ownFrom)
         });
       }
-      /** One UTF-16 view: code units at even (`parity` 0, little-endian) or odd absolute offsets. */
-      emitUtf16(p, buf, start, end, ownFrom, ownTo, parity, last) {
-        const align = (i) => (p.base + i - start & 1) === parity ? i : i + 1;
-        let from = align(start);
-        if (p.base === 0 && parity === 0 && buf[start] === 255 && buf[start + 1] === 254) from += 2;
-        if (p.base === 0 && parity === 1 && buf[start] === 254 && buf[start + 1] === 255) from += 2;
-        const whole = from + Math.floor(Math.max(0, end - from) / 2) * 2;
-        const dangling = last && end - whole === 1;
-        const to = dangling ? end + 1 : whole;
-        if (to <= from) return;
-        const o1 = Math.min(to, Math.max(from, align(ownFrom)));
-        const o2 = Math.min(to, Math.max(o1, align(ownTo)));
-        const text3 = buf.toString("utf16le", from, whole) + (dangling ? String.fromCharCode(buf[whole]) : "");
-        const view = parity === 0 ? "utf-16le" : "utf-16be";
-        const line = p.line16[parity];
+      /**
+       * The UTF-16 view: UTF-16 text at either byte alignment, and the ASCII around it, read as one
+       * text (see decodeUtf16), so a key ID and a secret at different alignments can be paired. Its
+       * lines are counted like the UTF-8 view's (a newline is an LF byte either way).
+       */
+      emitUtf16(p, buf, start, end, ownFrom, ownTo, last) {
+        let from = start;
+        const b0 = buf[start];
+        const b1 = buf[start + 1];
+        if (p.base === 0 && (b0 === 255 && b1 === 254 || b0 === 254 && b1 === 255)) from += 2;
+        if (end <= from) return;
+        const decoded = decodeUtf16(buf, from, end, { from: ownFrom, to: ownTo }, last);
+        if (decoded.text.length === 0) return;
+        const whole = decoded.ownFrom === 0 && decoded.ownTo === decoded.text.length;
         this.chunk(
           p,
-          text3,
+          decoded.text,
           {
-            view,
-            ...line === 1 ? {} : { firstLine: line },
-            ...o1 === from && o2 === to ? {} : { ownFrom: (o1 - from) / 2, ownTo: (o2 - from) / 2 },
+            view: "utf-16",
+            ...p.line === 1 ? {} : { firstLine: p.line },
+            ...whole ? {} : { ownFrom: decoded.ownFrom, ownTo: decoded.ownTo },
             // The UTF-8 view stands for these bytes in the counts.
             size: 0
           },
@@ -19550,7 +19621,6 @@ var init_content_reader = __esm({
         for (let at = buf.indexOf(LF4, start); at !== -1 && at < next; at = buf.indexOf(LF4, at + 1)) {
           lines++;
           last = at;
-          if (buf[at + 1] === 0) p.line16[p.base + at - start & 1]++;
         }
         if (lines > 0) {
           p.line += lines;
@@ -24133,7 +24203,25 @@ ${f.location.column}
 ${f.commit?.sha ?? ""}`;
     if (!seen.has(key)) seen.set(key, f);
   }
-  return dropContainerEchoes([...seen.values()]);
+  return dropPairedHalves(dropContainerEchoes([...seen.values()]));
+}
+function dropPairedHalves(findings) {
+  const at = (f, l, shown) => `${l.path}
+${l.line}
+${shown}
+${f.commit?.sha ?? ""}`;
+  const halves = /* @__PURE__ */ new Set();
+  for (const f of findings) {
+    if (f.kind !== "credential-pair") continue;
+    halves.add(`access-key-id
+${at(f, f.location, f.redacted)}`);
+    if (f.partner !== void 0 && f.partnerRedacted !== void 0)
+      halves.add(`secret-access-key
+${at(f, f.partner, f.partnerRedacted)}`);
+  }
+  if (halves.size === 0) return [...findings];
+  return findings.filter((f) => !halves.has(`${f.kind}
+${at(f, f.location, f.redacted)}`));
 }
 function dropContainerEchoes(findings) {
   const inside2 = /* @__PURE__ */ new Set();

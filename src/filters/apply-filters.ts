@@ -1,5 +1,11 @@
 import type { PathAllowEntry } from '../model/config.js';
-import type { BaselineEntry, Finding, Suppression, SuppressionReason } from '../model/finding.js';
+import type {
+  BaselineEntry,
+  Finding,
+  Location,
+  Suppression,
+  SuppressionReason,
+} from '../model/finding.js';
 import { legacyTokens } from './baseline-hashing.js';
 
 export interface FilterContext {
@@ -58,7 +64,28 @@ function dedupe(findings: readonly Finding[]): Finding[] {
     const key = `${f.fingerprint}\n${f.location.line}\n${f.location.column}\n${f.commit?.sha ?? ''}`;
     if (!seen.has(key)) seen.set(key, f);
   }
-  return dropContainerEchoes([...seen.values()]);
+  return dropPairedHalves(dropContainerEchoes([...seen.values()]));
+}
+
+/**
+ * The same bytes are read more than one way (a UTF-8 and a UTF-16 view; an odd-length UTF-16
+ * file with and without its last byte), and one reading can pair a key ID that another sees
+ * alone (its secret sits at another alignment, or was spoilt by a stray byte). The pair says
+ * everything the lone half would: a half found on the line of a pair's half, shown the same way,
+ * is dropped. (Lines count LF bytes in every view; columns do not: UTF-16 drops its NULs.)
+ */
+function dropPairedHalves(findings: readonly Finding[]): Finding[] {
+  const at = (f: Finding, l: Location, shown: string) =>
+    `${l.path}\n${l.line}\n${shown}\n${f.commit?.sha ?? ''}`;
+  const halves = new Set<string>();
+  for (const f of findings) {
+    if (f.kind !== 'credential-pair') continue;
+    halves.add(`access-key-id\n${at(f, f.location, f.redacted)}`);
+    if (f.partner !== undefined && f.partnerRedacted !== undefined)
+      halves.add(`secret-access-key\n${at(f, f.partner, f.partnerRedacted)}`);
+  }
+  if (halves.size === 0) return [...findings];
+  return findings.filter((f) => !halves.has(`${f.kind}\n${at(f, f.location, f.redacted)}`));
 }
 
 /**

@@ -18,10 +18,11 @@ export interface CommitRef {
 
 /**
  * How the bytes were turned into text. `utf-8` is the primary view of every byte sequence (ASCII
- * survives any invalid byte around it); `utf-16le` and `utf-16be` are extra views of content that
- * holds UTF-16 text (with or without a byte-order mark), so a key written in UTF-16 is found too.
+ * survives any invalid byte around it); `utf-16` is an extra view of content that holds UTF-16
+ * text (either byte order, any alignment, with or without a byte-order mark, ASCII around it), so
+ * a key written in UTF-16 is found too.
  */
-export type TextView = 'utf-8' | 'utf-16le' | 'utf-16be';
+export type TextView = 'utf-8' | 'utf-16';
 
 /** The unit of content every source yields and the engine scans. */
 export interface Chunk {

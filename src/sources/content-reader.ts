@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import type { Chunk, CommitRef, LineRange, SourceKind, TextView } from '../model/chunk.js';
+import type { Chunk, CommitRef, LineRange, SourceKind } from '../model/chunk.js';
 import type { SkipReason } from '../model/outcome.js';
 import type { FileTarget, ScanSink } from '../model/source.js';
 import type { ArchiveInput } from './archive/archive-input.js';
@@ -10,6 +10,7 @@ import { type ArchiveFormat, SNIFF_BYTES, sniffArchive } from './archive/sniff-a
 import { sniffUnopened, unopenedDetail } from './archive/sniff-unopened.js';
 import type { ByteFilter } from './byte-filter.js';
 import { ARENA_BYTES, type ByteScanner, createByteScanner } from './byte-scan.js';
+import { decodeUtf16 } from './decode-utf16.js';
 
 /** What a chunk says about where its content came from. */
 export interface ReadLabel {
@@ -149,8 +150,6 @@ interface Progress {
   /** Line and column (UTF-8 view) of the current window's first byte. */
   line: number;
   column: number;
-  /** The same for the two UTF-16 views: [even offsets (LE), odd offsets (BE)]. */
-  line16: [number, number];
   /** Absolute offset up to which earlier windows answered for findings. */
   ownedUntil: number;
   candidate: boolean;
@@ -727,7 +726,6 @@ export class ContentReader {
       base: 0,
       line: 1,
       column: 1,
-      line16: [1, 1],
       ownedUntil: 0,
       candidate: false,
     };
@@ -774,8 +772,14 @@ export class ContentReader {
       ((bom || (flags & MAY_BE_UTF16) !== 0) && filter.utf16(buf, start, end));
     if (utf16) {
       p.candidate = true;
-      this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 0, last);
-      this.emitUtf16(p, buf, start, end, ownFrom, ownTo, 1, last);
+      this.emitUtf16(p, buf, start, end, ownFrom, ownTo, last);
+      // Content of odd length ends in a byte with no partner: the last character of big-endian
+      // text read one byte late, or a stray byte after little-endian text (then read as part of
+      // the text it would spoil the value it touches). Both readings are scanned; the same
+      // finding in both is reported once, and a pair in one wins over its key ID alone in the
+      // other (apply-filters.ts).
+      if (last && (p.base + end - start) % 2 === 1 && end - start >= 2)
+        this.emitUtf16(p, buf, start, end - 1, ownFrom, Math.min(ownTo, end - 1), true);
     }
     if (!last) {
       p.ownedUntil = p.base + (ownTo - start);
@@ -847,7 +851,11 @@ export class ContentReader {
     });
   }
 
-  /** One UTF-16 view: code units at even (`parity` 0, little-endian) or odd absolute offsets. */
+  /**
+   * The UTF-16 view: UTF-16 text at either byte alignment, and the ASCII around it, read as one
+   * text (see decodeUtf16), so a key ID and a secret at different alignments can be paired. Its
+   * lines are counted like the UTF-8 view's (a newline is an LF byte either way).
+   */
   private emitUtf16(
     p: Progress,
     buf: Buffer,
@@ -855,35 +863,24 @@ export class ContentReader {
     end: number,
     ownFrom: number,
     ownTo: number,
-    parity: 0 | 1,
     last: boolean,
   ): void {
-    const align = (i: number) => (((p.base + i - start) & 1) === parity ? i : i + 1);
-    let from = align(start);
-    // Skip a byte-order mark: FF FE before little-endian text, FE FF before big-endian.
-    if (p.base === 0 && parity === 0 && buf[start] === 0xff && buf[start + 1] === 0xfe) from += 2;
-    if (p.base === 0 && parity === 1 && buf[start] === 0xfe && buf[start + 1] === 0xff) from += 2;
-    const whole = from + Math.floor(Math.max(0, end - from) / 2) * 2;
-    // The content's last byte with no partner: big-endian text at odd offsets (or little-endian
-    // text of odd length) ends with a character whose other byte would lie past the end. Read as
-    // if that byte were 0, or a key ending the file would lose its last character.
-    const dangling = last && end - whole === 1;
-    const to = dangling ? end + 1 : whole;
-    if (to <= from) return;
-    const o1 = Math.min(to, Math.max(from, align(ownFrom)));
-    const o2 = Math.min(to, Math.max(o1, align(ownTo)));
-    const text =
-      buf.toString('utf16le', from, whole) +
-      (dangling ? String.fromCharCode(buf[whole] as number) : '');
-    const view: TextView = parity === 0 ? 'utf-16le' : 'utf-16be';
-    const line = p.line16[parity];
+    let from = start;
+    // A byte-order mark (FF FE or FE FF) is not text.
+    const b0 = buf[start];
+    const b1 = buf[start + 1];
+    if (p.base === 0 && ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff))) from += 2;
+    if (end <= from) return;
+    const decoded = decodeUtf16(buf, from, end, { from: ownFrom, to: ownTo }, last);
+    if (decoded.text.length === 0) return;
+    const whole = decoded.ownFrom === 0 && decoded.ownTo === decoded.text.length;
     this.chunk(
       p,
-      text,
+      decoded.text,
       {
-        view,
-        ...(line === 1 ? {} : { firstLine: line }),
-        ...(o1 === from && o2 === to ? {} : { ownFrom: (o1 - from) / 2, ownTo: (o2 - from) / 2 }),
+        view: 'utf-16',
+        ...(p.line === 1 ? {} : { firstLine: p.line }),
+        ...(whole ? {} : { ownFrom: decoded.ownFrom, ownTo: decoded.ownTo }),
         // The UTF-8 view stands for these bytes in the counts.
         size: 0,
       },
@@ -898,9 +895,6 @@ export class ContentReader {
     for (let at = buf.indexOf(LF, start); at !== -1 && at < next; at = buf.indexOf(LF, at + 1)) {
       lines++;
       last = at;
-      // A UTF-16 newline is `0A 00` read from the 0A's offset: little-endian text at even
-      // offsets, big-endian text (`00 0A`, then the next character's high byte) at odd ones.
-      if (buf[at + 1] === 0) p.line16[((p.base + at - start) & 1) as 0 | 1]++;
     }
     if (lines > 0) {
       p.line += lines;

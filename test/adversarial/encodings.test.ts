@@ -129,19 +129,92 @@ describe('byte-order marks that lie, odd lengths, invalid UTF-8', () => {
     ).toEqual(['be-bom.txt aws-access-key-id', 'be.txt aws-access-key-id']);
   });
 
-  it('a stray byte right after the secret at the end of a UTF-16 file: the key is still found', () => {
-    // The stray byte is read as part of the last character (or glued to it): the secret's 40
-    // characters are lost, and the key ID is what fails the scan.
+  it('a stray byte right after the secret at the end of a UTF-16 file: the pair is found', () => {
+    // An odd length's last byte is either the last character of big-endian text read one byte
+    // late or a stray after little-endian text; read as text it spoils the secret (41
+    // characters, or its last one merged into a code unit). Both readings are scanned.
     const r = tempRepo();
-    const p = fakePair();
-    r.write('le-odd.ini', bytes([0xff, 0xfe], le(body(p, '\n')), [0x41]));
-    r.write('be-odd.ini', bytes([0xfe, 0xff], be(body(p, '\n')), [0x41]));
-    const res = r.keyguard(['tree', '.', '-f', 'json']);
-    expect(res.code, res.stderr).toBe(1);
-    const paths = json(res.stdout).findings.map((f) => f.path);
-    expect([...new Set(paths)].sort()).toEqual(['be-odd.ini', 'le-odd.ini']);
-    expectNoLeak(res, [p]);
+    const pairs: FakePair[] = [];
+    const files: Record<string, (p: FakePair) => Buffer> = {
+      'le-odd.ini': (p) => bytes([0xff, 0xfe], le(body(p, '\n')), [0x41]),
+      'be-odd.ini': (p) => bytes([0xfe, 0xff], be(body(p, '\n')), [0x41]),
+      'le-odd-no-bom.ini': (p) => bytes(le(body(p, '\r\n')), [0x7a]),
+      'be-odd-no-bom.ini': (p) => bytes(be(body(p, '\n')), [0x39]),
+    };
+    for (const [name, make] of Object.entries(files)) {
+      const p = fakePair();
+      pairs.push(p);
+      r.write(name, make(p));
+    }
+    const tree = r.keyguard(['tree', '.', '-f', 'json']);
+    r.git('add', '-A');
+    const staged = r.keyguard(['staged', '-f', 'json']);
+    for (const res of [tree, staged]) {
+      expect(res.code, res.stderr).toBe(1);
+      expect(
+        json(res.stdout)
+          .findings.map((f) => `${f.path} ${f.ruleId}`)
+          .sort(),
+      ).toEqual(
+        Object.keys(files)
+          .map((f) => `${f} aws-access-key-pair`)
+          .sort(),
+      );
+    }
+    expectNoLeak([tree, staged], pairs);
   });
+
+  it('a key ID and its secret at different UTF-16 alignments, or one of them in ASCII: paired', () => {
+    // A database or a log that writes UTF-16 records after a header of odd length, or a stray byte
+    // between two UTF-16 runs, puts the key ID and the secret at different byte parity: each
+    // was in a different view and neither view could pair them.
+    const r = tempRepo();
+    const pairs: FakePair[] = [];
+    const id = (p: FakePair) => `aws_access_key_id = ${p.id}\n`;
+    const secret = (p: FakePair) => `aws_secret_access_key = ${p.secret}\n`;
+    const files: Record<string, (p: FakePair) => Buffer> = {
+      'two-le-runs.ini': (p) => bytes(le(id(p)), [7], le(secret(p))),
+      'le-then-be.ini': (p) => bytes(le(id(p)), be(secret(p))),
+      'be-then-le-odd.ini': (p) => bytes([0xfe, 0xff], be(id(p)), [0x20], le(secret(p))),
+      'ascii-id-then-le.ini': (p) => bytes(id(p), le(secret(p))),
+      'odd-header-then-le.ini': (p) => bytes('# v1\n', le('[x]\n'), [0], id(p), le(secret(p))),
+      'le-id-then-ascii.ini': (p) => bytes(le(id(p)), secret(p)),
+    };
+    for (const [name, make] of Object.entries(files)) {
+      const p = fakePair();
+      pairs.push(p);
+      r.write(name, make(p));
+    }
+    const tree = r.keyguard(['tree', '.', '-f', 'json']);
+    r.git('add', '-A');
+    const staged = r.keyguard(['staged', '-f', 'json']);
+    r.commitAll('alignments');
+    const history = r.keyguard(['history', '-f', 'json']);
+    for (const res of [tree, staged, history]) {
+      expect(res.code, res.stderr).toBe(1);
+      expect(
+        json(res.stdout)
+          .findings.map((f) => `${f.path} ${f.ruleId}`)
+          .sort(),
+      ).toEqual(
+        Object.keys(files)
+          .map((f) => `${f} aws-access-key-pair`)
+          .sort(),
+      );
+    }
+    const stdin = Object.entries(files).map(([name, make]) => {
+      const p = fakePair();
+      pairs.push(p);
+      const ran = runCli(['stdin', '--path', name, '-f', 'json'], { input: make(p) });
+      expect(ran.code, name).toBe(1);
+      expect(
+        json(ran.stdout).findings.map((f) => f.ruleId),
+        name,
+      ).toEqual(['aws-access-key-pair']);
+      return ran;
+    });
+    expectNoLeak([tree, staged, history, ...stdin], pairs);
+  }, 120_000);
 
   it('history keeps working past an odd-length FE FF blob: later keys are still found', () => {
     const r = tempRepo();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packByteFilter } from '../../src/app/create-scan-setup.js';
 import { collectingSink } from '../../src/app/run-scan.js';
+import { applyFilters } from '../../src/filters/apply-filters.js';
 import { EMPTY_ENGINE_ALLOWLIST, type ResolvedConfig } from '../../src/model/config.js';
 import type { Finding } from '../../src/model/finding.js';
 import type { ScanStats, Skipped } from '../../src/model/outcome.js';
@@ -114,7 +115,11 @@ for (const [name, chosen] of Object.entries(FILTERS)) {
         it(`finds the pair, at the right line, in ${name}`, () => {
           const p = fakePair();
           const { found } = scanBytes(encode(text(p)));
-          expect(where(found)).toEqual(['aws-access-key-pair@2:21']);
+          // Odd-length content is read with and without its last byte: the filters report the
+          // same finding once, and a pair rather than its key ID alone.
+          expect(where(applyFilters(found, { pathAllow: [] }).kept)).toEqual([
+            'aws-access-key-pair@2:21',
+          ]);
         });
       }
 
