@@ -26156,7 +26156,8 @@ async function resolveExtends(spec, from, reader, at) {
   if (dir === void 0)
     throw new KeyguardError(
       "CONFIG_INVALID",
-      `${at}: no package '${name}' in node_modules (a file path starts with ./ or ../)`
+      // The place, not the name: what a config says is never quoted back (see placeText).
+      `${at}: no such package in node_modules (a file path starts with ./ or ../)`
     );
   if (inner !== "") return join(dir, inner);
   const manifest = await reader.read(join(dir, "package.json"));

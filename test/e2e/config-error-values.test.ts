@@ -190,6 +190,13 @@ describe('files a config names that are not there', () => {
     ],
     ['the baseline', { baseline: hostile }, '#/baseline: baseline file not found', 2],
     ['an extended file', { extends: [`./${hostile}`] }, '#/extends/0: file not found', 2],
+    // A key ID is a valid npm package name: pasted there, it must not come back in the message.
+    [
+      'an npm package',
+      { extends: key.id },
+      '#/extends: no such package in node_modules (a file path starts with ./ or ../)',
+      2,
+    ],
   ];
 
   it.each(CASES)('%s', (_label, config, problem, code) => {
