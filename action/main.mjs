@@ -12720,6 +12720,16 @@ var init_pipe_through = __esm({
   }
 });
 
+// src/sources/archive/unreadable-event.ts
+function unreadable(detail, name = "") {
+  return { kind: "skipped", name, reason: "archive-unreadable", detail };
+}
+var init_unreadable_event = __esm({
+  "src/sources/archive/unreadable-event.ts"() {
+    "use strict";
+  }
+});
+
 // src/sources/archive/read-gzip.ts
 import { createGunzip, gunzipSync } from "node:zlib";
 function inflateSmall(data, place) {
@@ -12747,12 +12757,7 @@ async function* readGzip(input, place) {
     peeked = await peekHead(inputPieces(input), HEADER_BYTES);
   } catch (error) {
     if (place.scope.stopped) return;
-    yield {
-      kind: "skipped",
-      name: "",
-      reason: "archive-unreadable",
-      detail: `gzip: ${describeError(error)}`
-    };
+    yield unreadable(`gzip: ${describeError(error)}`);
     return;
   }
   const { head, all } = peeked;
@@ -12800,6 +12805,7 @@ var init_read_gzip = __esm({
     init_metered_data();
     init_peek_head();
     init_pipe_through();
+    init_unreadable_event();
     SYNC_INPUT_BYTES = 4 * 1024 * 1024;
     SYNC_OUTPUT_BYTES = 16 * 1024 * 1024;
     HEADER_BYTES = 4096;
@@ -12839,15 +12845,13 @@ function tooBig(what, cap) {
     detail: `a ${what} is read whole into memory, and this one is over the ${formatSize(cap)} it may take; what it holds was not opened (its raw bytes were scanned)`
   };
 }
-function unreadable(detail) {
-  return { kind: "skipped", name: "", reason: "archive-unreadable", detail };
-}
 var init_hold_input = __esm({
   "src/sources/archive/hold-input.ts"() {
     "use strict";
     init_archive_input();
     init_describe_error();
     init_format_size();
+    init_unreadable_event();
   }
 });
 
@@ -14207,12 +14211,9 @@ async function* readPdf(input, place) {
 async function* readDocument(doc, place) {
   const { budget } = place;
   if (doc.trailers.some((t) => isDict(doc.get(t, "Encrypt")))) {
-    yield {
-      kind: "skipped",
-      name: "",
-      reason: "archive-unreadable",
-      detail: "encrypted PDF: its streams and strings were not decrypted, so what they hold was not read (its raw bytes were scanned)"
-    };
+    yield unreadable(
+      "encrypted PDF: its streams and strings were not decrypted, so what they hold was not read (its raw bytes were scanned)"
+    );
     return;
   }
   const done = /* @__PURE__ */ new Set();
@@ -14378,6 +14379,7 @@ var init_read_pdf = __esm({
     init_pdf_parser();
     init_pdf_strings();
     init_pdf_value();
+    init_unreadable_event();
     MiB2 = 1024 * 1024;
     PDF_FILE_BYTES = 256 * MiB2;
     MAX_STREAM_OBJECTS = 1e5;
@@ -14408,12 +14410,7 @@ async function* readPng(input, place) {
       }
       const data = await reader.read(length);
       if (data === void 0 || !await reader.skip(4)) {
-        yield {
-          kind: "skipped",
-          name: type,
-          reason: "archive-unreadable",
-          detail: `PNG ${type} chunk cut short: the file ends inside it`
-        };
+        yield unreadable(`PNG ${type} chunk cut short: the file ends inside it`, type);
         return;
       }
       if (!place.budget.countEntry()) {
@@ -14425,12 +14422,7 @@ async function* readPng(input, place) {
     }
   } catch (error) {
     if (place.scope.stopped) return;
-    yield {
-      kind: "skipped",
-      name: "",
-      reason: "archive-unreadable",
-      detail: `PNG: ${describeError(error)}`
-    };
+    yield unreadable(`PNG: ${describeError(error)}`);
   } finally {
     await reader.close();
   }
@@ -14452,12 +14444,7 @@ function* textChunk(type, data, place) {
     compressed = transEnd === -1 ? void 0 : data.subarray(transEnd + 1);
   } else return;
   if (compressed === void 0) {
-    yield {
-      kind: "skipped",
-      name,
-      reason: "archive-unreadable",
-      detail: `PNG ${type} chunk malformed: its fields are not all there`
-    };
+    yield unreadable(`PNG ${type} chunk malformed: its fields are not all there`, name);
     return;
   }
   const cap = decodeCap(place.budget, compressed.length, "PNG text chunk");
@@ -14468,12 +14455,7 @@ function* textChunk(type, data, place) {
     if (error.code === "ERR_BUFFER_TOO_LARGE") {
       yield { kind: "skipped", name, ...cap.over() };
     } else {
-      yield {
-        kind: "skipped",
-        name,
-        reason: "archive-unreadable",
-        detail: `PNG ${type} chunk does not inflate: ${describeError(error)}`
-      };
+      yield unreadable(`PNG ${type} chunk does not inflate: ${describeError(error)}`, name);
     }
     return;
   }
@@ -14496,6 +14478,7 @@ var init_read_png = __esm({
     init_decode_cap();
     init_describe_error();
     init_entry_limit_skip();
+    init_unreadable_event();
     SIGNATURE_BYTES = 8;
     ChunkReader = class {
       #source;
@@ -17058,12 +17041,7 @@ async function* readTar(input, place) {
     }
   } catch (error) {
     if (place.scope.stopped) return;
-    yield {
-      kind: "skipped",
-      name: "",
-      reason: "archive-unreadable",
-      detail: `tar unreadable after ${count} entries: ${describeError(error)}`
-    };
+    yield unreadable(`tar unreadable after ${count} entries: ${describeError(error)}`);
   } finally {
     parser.destroy();
     await feeding;
@@ -17111,6 +17089,7 @@ var init_read_tar = __esm({
     init_describe_error();
     init_entry_limit_skip();
     init_stream_puller();
+    init_unreadable_event();
   }
 });
 
@@ -18599,7 +18578,7 @@ async function* readZip(input, place) {
         }
       } catch (error) {
         if (place.scope.stopped) return;
-        yield unreadable2(`zip: ${describeError(error)}`);
+        yield unreadable(`zip: ${describeError(error)}`);
         return;
       }
       budget.buffered += size;
@@ -18612,7 +18591,7 @@ async function* readZip(input, place) {
     }
   } catch (error) {
     budget.buffered -= held;
-    yield unreadable2(`zip: ${describeError(error)}`);
+    yield unreadable(`zip: ${describeError(error)}`);
     return;
   }
   try {
@@ -18631,7 +18610,7 @@ async function* readEntries(zip, place) {
     try {
       entry = await cursor.next();
     } catch (error) {
-      yield unreadable2(
+      yield unreadable(
         `zip central directory unreadable after ${count} entries: ${describeError(error)}`
       );
       return;
@@ -18645,15 +18624,15 @@ async function* readEntries(zip, place) {
     if (entry.compressedSize === 0) continue;
     const name = zipEntryName(entry);
     if ((entry.generalPurposeBitFlag & ENCRYPTED_FLAG) !== 0) {
-      yield memberUnreadable(name, "encrypted zip entry: its content cannot be read");
+      yield unreadable("encrypted zip entry: its content cannot be read", name);
       continue;
     }
     const method = entry.compressionMethod;
     if (method !== STORED && method !== DEFLATED) {
       const known = METHOD_NAMES[method];
-      yield memberUnreadable(
-        name,
-        `zip compression method ${method}${known === void 0 ? "" : ` (${known})`} is not supported`
+      yield unreadable(
+        `zip compression method ${method}${known === void 0 ? "" : ` (${known})`} is not supported`,
+        name
       );
       continue;
     }
@@ -18661,7 +18640,7 @@ async function* readEntries(zip, place) {
     try {
       dataStart2 = (await zip.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
     } catch (error) {
-      yield memberUnreadable(name, `zip local header unreadable: ${describeError(error)}`);
+      yield unreadable(`zip local header unreadable: ${describeError(error)}`, name);
       continue;
     }
     if (!spans.add(entry.relativeOffsetOfLocalHeader, dataStart2 + entry.compressedSize)) {
@@ -18714,12 +18693,6 @@ async function* rawEntry(zip, start, size, count) {
     stream.destroy();
   }
 }
-function unreadable2(detail) {
-  return { kind: "skipped", name: "", reason: "archive-unreadable", detail };
-}
-function memberUnreadable(name, detail) {
-  return { kind: "skipped", name, reason: "archive-unreadable", detail };
-}
 var import_yauzl3, ZIP_OPTIONS, STORED, DEFLATED, ENCRYPTED_FLAG, METHOD_NAMES, EntryCursor;
 var init_read_zip = __esm({
   "src/sources/archive/read-zip.ts"() {
@@ -18732,6 +18705,7 @@ var init_read_zip = __esm({
     init_metered_data();
     init_pipe_through();
     init_span_set();
+    init_unreadable_event();
     init_zip_entry_name();
     init_zip_pieces_reader();
     ZIP_OPTIONS = {
@@ -27816,7 +27790,7 @@ function ignoredBy(chain, rel, isDir) {
 }
 function walkFolder(root) {
   const files = [];
-  const unreadable3 = [];
+  const unreadable2 = [];
   const rootBytes = Buffer.from(root);
   const visit = (rel, chain) => {
     const abs = rel.length === 0 ? rootBytes : Buffer.concat([rootBytes, SLASH3, rel]);
@@ -27824,7 +27798,7 @@ function walkFolder(root) {
     try {
       entries = readdirSync(abs, { withFileTypes: true, encoding: "buffer" });
     } catch (error) {
-      unreadable3.push({ bytes: rel, code: error.code ?? "EIO" });
+      unreadable2.push({ bytes: rel, code: error.code ?? "EIO" });
       return;
     }
     let rules = chain;
@@ -27846,7 +27820,7 @@ function walkFolder(root) {
     }
   };
   visit(Buffer.alloc(0), []);
-  return { files, unreadable: unreadable3 };
+  return { files, unreadable: unreadable2 };
 }
 
 // src/sources/tree-source.ts

@@ -2,6 +2,7 @@ import { type ArchiveInput, inputPieces } from './archive-input.js';
 import type { ContainerEvent, ContainerPlace } from './container-event.js';
 import { describeError } from './describe-error.js';
 import { formatSize } from './format-size.js';
+import { unreadable } from './unreadable-event.js';
 
 /** A container read whole into memory, and how much of the buffering budget it holds. */
 export type Held =
@@ -53,8 +54,4 @@ function tooBig(what: string, cap: number): ContainerEvent {
     reason: 'archive-limit',
     detail: `a ${what} is read whole into memory, and this one is over the ${formatSize(cap)} it may take; what it holds was not opened (its raw bytes were scanned)`,
   };
-}
-
-function unreadable(detail: string): ContainerEvent {
-  return { kind: 'skipped', name: '', reason: 'archive-unreadable', detail };
 }

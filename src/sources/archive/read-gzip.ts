@@ -7,6 +7,7 @@ import { gzipMemberName } from './gzip-member-name.js';
 import { meteredData } from './metered-data.js';
 import { type Peeked, peekHead } from './peek-head.js';
 import { pipeThrough } from './pipe-through.js';
+import { unreadable } from './unreadable-event.js';
 
 /**
  * A small gzip held in memory inflates in one synchronous call: a stream would hop to the thread
@@ -56,12 +57,7 @@ export async function* readGzip(
     peeked = await peekHead(inputPieces(input), HEADER_BYTES);
   } catch (error) {
     if (place.scope.stopped) return;
-    yield {
-      kind: 'skipped',
-      name: '',
-      reason: 'archive-unreadable',
-      detail: `gzip: ${describeError(error)}`,
-    };
+    yield unreadable(`gzip: ${describeError(error)}`);
     return;
   }
   const { head, all } = peeked;

@@ -11,6 +11,7 @@ import { PdfParser } from './pdf/pdf-parser.js';
 import { collectStrings } from './pdf/pdf-strings.js';
 import { isDict, nameOf, numberOf, type PdfDict, type PdfValue } from './pdf/pdf-value.js';
 import type { ToUnicodeCMap } from './pdf/to-unicode-cmap.js';
+import { unreadable } from './unreadable-event.js';
 
 const MiB = 1024 * 1024;
 /** A PDF on disk is read whole (it needs random access): up to this, or the expanded-size limit if lower. */
@@ -56,13 +57,9 @@ async function* readDocument(
   const { budget } = place;
   // An encryption dictionary, not just the word: a broken reference encrypts nothing.
   if (doc.trailers.some((t) => isDict(doc.get(t, 'Encrypt')))) {
-    yield {
-      kind: 'skipped',
-      name: '',
-      reason: 'archive-unreadable',
-      detail:
-        'encrypted PDF: its streams and strings were not decrypted, so what they hold was not read (its raw bytes were scanned)',
-    };
+    yield unreadable(
+      'encrypted PDF: its streams and strings were not decrypted, so what they hold was not read (its raw bytes were scanned)',
+    );
     return;
   }
   const done = new Set<number>();

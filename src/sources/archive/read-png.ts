@@ -4,6 +4,7 @@ import type { ContainerEvent, ContainerPlace } from './container-event.js';
 import { decodeCap } from './decode-cap.js';
 import { describeError } from './describe-error.js';
 import { entryLimitSkip } from './entry-limit-skip.js';
+import { unreadable } from './unreadable-event.js';
 
 const SIGNATURE_BYTES = 8;
 
@@ -39,12 +40,7 @@ export async function* readPng(
       }
       const data = await reader.read(length);
       if (data === undefined || !(await reader.skip(4))) {
-        yield {
-          kind: 'skipped',
-          name: type,
-          reason: 'archive-unreadable',
-          detail: `PNG ${type} chunk cut short: the file ends inside it`,
-        };
+        yield unreadable(`PNG ${type} chunk cut short: the file ends inside it`, type);
         return;
       }
       if (!place.budget.countEntry()) {
@@ -56,12 +52,7 @@ export async function* readPng(
     }
   } catch (error) {
     if (place.scope.stopped) return;
-    yield {
-      kind: 'skipped',
-      name: '',
-      reason: 'archive-unreadable',
-      detail: `PNG: ${describeError(error)}`,
-    };
+    yield unreadable(`PNG: ${describeError(error)}`);
   } finally {
     await reader.close();
   }
@@ -85,12 +76,7 @@ function* textChunk(type: string, data: Buffer, place: ContainerPlace): Generato
     compressed = transEnd === -1 ? undefined : data.subarray(transEnd + 1);
   } else return; // Uncompressed iTXt: its text is in the raw bytes.
   if (compressed === undefined) {
-    yield {
-      kind: 'skipped',
-      name,
-      reason: 'archive-unreadable',
-      detail: `PNG ${type} chunk malformed: its fields are not all there`,
-    };
+    yield unreadable(`PNG ${type} chunk malformed: its fields are not all there`, name);
     return;
   }
   const cap = decodeCap(place.budget, compressed.length, 'PNG text chunk');
@@ -101,12 +87,7 @@ function* textChunk(type: string, data: Buffer, place: ContainerPlace): Generato
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       yield { kind: 'skipped', name, ...cap.over() };
     } else {
-      yield {
-        kind: 'skipped',
-        name,
-        reason: 'archive-unreadable',
-        detail: `PNG ${type} chunk does not inflate: ${describeError(error)}`,
-      };
+      yield unreadable(`PNG ${type} chunk does not inflate: ${describeError(error)}`, name);
     }
     return;
   }

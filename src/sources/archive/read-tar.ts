@@ -5,6 +5,7 @@ import { describeError } from './describe-error.js';
 import { entryLimitSkip } from './entry-limit-skip.js';
 import type { MemberScope } from './member-scope.js';
 import { StreamPuller } from './stream-puller.js';
+import { unreadable } from './unreadable-event.js';
 
 /**
  * A tar stream (POSIX, GNU, pax) parsed by tar-stream, one entry at a time. Every entry that
@@ -46,12 +47,7 @@ export async function* readTar(
     }
   } catch (error) {
     if (place.scope.stopped) return;
-    yield {
-      kind: 'skipped',
-      name: '',
-      reason: 'archive-unreadable',
-      detail: `tar unreadable after ${count} entries: ${describeError(error)}`,
-    };
+    yield unreadable(`tar unreadable after ${count} entries: ${describeError(error)}`);
   } finally {
     parser.destroy();
     await feeding;

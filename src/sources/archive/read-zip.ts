@@ -16,6 +16,7 @@ import { formatSize } from './format-size.js';
 import { meteredData } from './metered-data.js';
 import { pipeThrough } from './pipe-through.js';
 import { SpanSet } from './span-set.js';
+import { unreadable } from './unreadable-event.js';
 import { zipEntryName } from './zip-entry-name.js';
 import { ZipPiecesReader } from './zip-pieces-reader.js';
 
@@ -124,15 +125,15 @@ async function* readEntries(zip: ZipFile, place: ContainerPlace): AsyncGenerator
     if (entry.compressedSize === 0) continue;
     const name = zipEntryName(entry);
     if ((entry.generalPurposeBitFlag & ENCRYPTED_FLAG) !== 0) {
-      yield memberUnreadable(name, 'encrypted zip entry: its content cannot be read');
+      yield unreadable('encrypted zip entry: its content cannot be read', name);
       continue;
     }
     const method = entry.compressionMethod;
     if (method !== STORED && method !== DEFLATED) {
       const known = METHOD_NAMES[method];
-      yield memberUnreadable(
-        name,
+      yield unreadable(
         `zip compression method ${method}${known === undefined ? '' : ` (${known})`} is not supported`,
+        name,
       );
       continue;
     }
@@ -140,7 +141,7 @@ async function* readEntries(zip: ZipFile, place: ContainerPlace): AsyncGenerator
     try {
       dataStart = (await zip.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
     } catch (error) {
-      yield memberUnreadable(name, `zip local header unreadable: ${describeError(error)}`);
+      yield unreadable(`zip local header unreadable: ${describeError(error)}`, name);
       continue;
     }
     if (!spans.add(entry.relativeOffsetOfLocalHeader, dataStart + entry.compressedSize)) {
@@ -247,12 +248,4 @@ class EntryCursor {
       zip.readEntry();
     });
   }
-}
-
-function unreadable(detail: string): ContainerEvent {
-  return { kind: 'skipped', name: '', reason: 'archive-unreadable', detail };
-}
-
-function memberUnreadable(name: string, detail: string): ContainerEvent {
-  return { kind: 'skipped', name, reason: 'archive-unreadable', detail };
 }
