@@ -12292,8 +12292,7 @@ var init_office_text = __esm({
       #out = Buffer.allocUnsafe(OUT_BYTES);
       #length = 0;
       #ready = [];
-      /** Whitespace bytes at the start of the current text node, held back; -1 once it has text. */
-      #blank = 0;
+      /** Whitespace at the start of the current text node, held back; undefined once it has text. */
       #heldBlank = "";
       feed(piece) {
         for (let i = 0; i < piece.length; i++) {
@@ -12304,16 +12303,14 @@ var init_office_text = __esm({
                 this.#state = State.TagName;
                 this.#name = "";
                 this.#closing = false;
-                this.#blank = 0;
                 this.#heldBlank = "";
               } else if (b === AMP) {
                 this.#state = State.Entity;
                 this.#entity = "";
                 this.#inText();
-              } else if (this.#blank !== -1 && (b === SPACE || b === TAB || b === LF3 || b === 13)) {
-                this.#blank += 1;
+              } else if (this.#heldBlank !== void 0 && (b === SPACE || b === TAB || b === LF3 || b === 13)) {
                 this.#heldBlank += String.fromCharCode(b);
-                if (this.#blank > MAX_BLANK) this.#inText();
+                if (this.#heldBlank.length > MAX_BLANK) this.#inText();
               } else {
                 this.#inText();
                 const stop = nextOf(piece, i, LT, AMP);
@@ -12358,10 +12355,9 @@ var init_office_text = __esm({
       }
       /** Text has started in this node: the whitespace held back so far was part of it. */
       #inText() {
-        if (this.#blank === -1) return;
         const held = this.#heldBlank;
-        this.#blank = -1;
-        this.#heldBlank = "";
+        if (held === void 0) return;
+        this.#heldBlank = void 0;
         this.#putText(held);
       }
       /** The pieces filled so far, handed over once. */
@@ -26488,9 +26484,9 @@ function firstLine(stderr) {
 function ids(out) {
   return out.toString("utf8").split("\n").filter((l) => l !== "");
 }
-async function listParentsFirst(cwd, walk, pathspecs, label) {
+async function revList(cwd, options2, walk, pathspecs, label) {
   const r = await runGit(
-    ["rev-list", "--topo-order", "--reverse", ...revisionArgs(walk.args), "--", ...pathspecs],
+    ["rev-list", ...options2, ...revisionArgs(walk.args), "--", ...pathspecs],
     cwd,
     { input: walk.input }
   );
@@ -26500,7 +26496,10 @@ async function listParentsFirst(cwd, walk, pathspecs, label) {
       `cannot resolve revision range '${label}': ${firstLine(r.stderr)}`
     );
   }
-  return ids(r.stdout);
+  return r.stdout;
+}
+async function listParentsFirst(cwd, walk, pathspecs, label) {
+  return ids(await revList(cwd, ["--topo-order", "--reverse"], walk, pathspecs, label));
 }
 
 // src/app/scan.ts

@@ -20,6 +20,31 @@ function ids(out: Buffer): string[] {
 }
 
 /**
+ * `git rev-list <options> <args> -- <pathspecs>`, revision names on standard input. A revision git
+ * cannot resolve is an error naming `label` (exit 2), never an empty selection.
+ */
+async function revList(
+  cwd: string,
+  options: readonly string[],
+  walk: { readonly args: readonly string[]; readonly input: string },
+  pathspecs: readonly string[],
+  label: string,
+): Promise<Buffer> {
+  const r = await runGit(
+    ['rev-list', ...options, ...revisionArgs(walk.args), '--', ...pathspecs],
+    cwd,
+    { input: walk.input },
+  );
+  if (r.code !== 0) {
+    throw new KeyguardError(
+      'GIT_FAILED',
+      `cannot resolve revision range '${label}': ${firstLine(r.stderr)}`,
+    );
+  }
+  return r.stdout;
+}
+
+/**
  * The commit ids `git rev-list <args> -- <pathspecs>` (revision names on standard input) selects, newest first. A revision git cannot
  * resolve is an error naming `label` (exit 2), never an empty selection.
  */
@@ -29,16 +54,7 @@ export async function listCommits(
   pathspecs: readonly string[],
   label: string,
 ): Promise<string[]> {
-  const r = await runGit(['rev-list', ...revisionArgs(walk.args), '--', ...pathspecs], cwd, {
-    input: walk.input,
-  });
-  if (r.code !== 0) {
-    throw new KeyguardError(
-      'GIT_FAILED',
-      `cannot resolve revision range '${label}': ${firstLine(r.stderr)}`,
-    );
-  }
-  return ids(r.stdout);
+  return ids(await revList(cwd, [], walk, pathspecs, label));
 }
 
 /** The commits `git log <args> -- <pathspecs>` walks, in the history walk's order: parents first. */
@@ -48,18 +64,7 @@ export async function listParentsFirst(
   pathspecs: readonly string[],
   label: string,
 ): Promise<string[]> {
-  const r = await runGit(
-    ['rev-list', '--topo-order', '--reverse', ...revisionArgs(walk.args), '--', ...pathspecs],
-    cwd,
-    { input: walk.input },
-  );
-  if (r.code !== 0) {
-    throw new KeyguardError(
-      'GIT_FAILED',
-      `cannot resolve revision range '${label}': ${firstLine(r.stderr)}`,
-    );
-  }
-  return ids(r.stdout);
+  return ids(await revList(cwd, ['--topo-order', '--reverse'], walk, pathspecs, label));
 }
 
 /** How many commits `git rev-list <args> -- <pathspecs>` selects (the check that they resolve). */
@@ -69,18 +74,8 @@ export async function countSelected(
   pathspecs: readonly string[],
   label: string,
 ): Promise<number> {
-  const r = await runGit(
-    ['rev-list', '--count', ...revisionArgs(walk.args), '--', ...pathspecs],
-    cwd,
-    { input: walk.input },
-  );
-  if (r.code !== 0) {
-    throw new KeyguardError(
-      'GIT_FAILED',
-      `cannot resolve revision range '${label}': ${firstLine(r.stderr)}`,
-    );
-  }
-  return Number(r.stdout.toString('utf8').trim());
+  const out = await revList(cwd, ['--count'], walk, pathspecs, label);
+  return Number(out.toString('utf8').trim());
 }
 
 /**
