@@ -88,9 +88,8 @@ class TextView {
   #out = Buffer.allocUnsafe(OUT_BYTES);
   #length = 0;
   #ready: Buffer[] = [];
-  /** Whitespace bytes at the start of the current text node, held back; -1 once it has text. */
-  #blank = 0;
-  #heldBlank = '';
+  /** Whitespace at the start of the current text node, held back; undefined once it has text. */
+  #heldBlank: string | undefined = '';
 
   feed(piece: Buffer): void {
     for (let i = 0; i < piece.length; i++) {
@@ -102,17 +101,18 @@ class TextView {
             this.#name = '';
             this.#closing = false;
             // Whitespace that is all of a text node is the XML's indentation, not document text.
-            this.#blank = 0;
             this.#heldBlank = '';
           } else if (b === AMP) {
             this.#state = State.Entity;
             this.#entity = '';
             this.#inText();
-          } else if (this.#blank !== -1 && (b === SPACE || b === TAB || b === LF || b === 0x0d)) {
-            this.#blank += 1;
+          } else if (
+            this.#heldBlank !== undefined &&
+            (b === SPACE || b === TAB || b === LF || b === 0x0d)
+          ) {
             this.#heldBlank += String.fromCharCode(b);
             // Past this many, it is held no longer: memory stays bounded.
-            if (this.#blank > MAX_BLANK) this.#inText();
+            if (this.#heldBlank.length > MAX_BLANK) this.#inText();
           } else {
             this.#inText();
             // The rest of the text node in one copy: most of a part's bytes are text or tags.
@@ -161,10 +161,9 @@ class TextView {
 
   /** Text has started in this node: the whitespace held back so far was part of it. */
   #inText(): void {
-    if (this.#blank === -1) return;
     const held = this.#heldBlank;
-    this.#blank = -1;
-    this.#heldBlank = '';
+    if (held === undefined) return;
+    this.#heldBlank = undefined;
     this.#putText(held);
   }
 
