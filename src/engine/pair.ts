@@ -94,6 +94,12 @@ function sameSection(headers: readonly number[], a: number, b: number): boolean 
   return (headers[above + 1] ?? Number.POSITIVE_INFINITY) > bottom;
 }
 
+/** True when an INI section header sits strictly between the two lines. */
+function headerBetween(headers: readonly number[], a: number, b: number): boolean {
+  const next = headers[lowerBound(headers, Math.min(a, b) + 1)];
+  return next !== undefined && next < Math.max(a, b);
+}
+
 /**
  * Whether a secret at `lines`/`chars` from a key ID may pair with it: the pack's window; for a
  * labelled secret LABELLED_LINES/CHARS, or (`wide`) anywhere in the same INI section.
@@ -204,10 +210,11 @@ export function pairMatches(
   const namings = new Map<RawMatch, SecretNaming>();
   const isBreak = breakLines(index);
   let headers: number[] | undefined;
-  const inSection = (a: number, b: number) => {
+  const sections = () => {
     headers ??= text === undefined ? [] : headerLines(text, index);
-    return sameSection(headers, a, b);
+    return headers;
   };
+  const inSection = (a: number, b: number) => sameSection(sections(), a, b);
   for (const pair of pairs) {
     const keyIds = matches
       .filter((m) => m.rule.id === pair.keyId)
@@ -242,7 +249,14 @@ export function pairMatches(
             ? [above, below]
             : [up === lines ? above : below]) {
             const keyLine = lineAt(at);
-            if (wide && !inSection(keyLine, secretLine)) continue;
+            // A labelled secret never pairs with a key ID of another INI section, however near:
+            // with long sections, the next profile's key ID is nearer than its own.
+            if (
+              wide
+                ? !inSection(keyLine, secretLine)
+                : naming === 'labelled' && headerBetween(sections(), keyLine, secretLine)
+            )
+              continue;
             const accept = (chars: number) => reaches(pair, naming, lines, chars, wide);
             for (const hit of nearestOnLine(table, at, secret, PER_SECRET, accept)) {
               const plain = naming === 'labelled' ? 0 : 1;

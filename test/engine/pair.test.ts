@@ -75,6 +75,17 @@ describe('pairMatches', () => {
     expect(pairsIn(`[a]\nK1${'\nx = 1'.repeat(30)}\n[b]\nS1`, { S1: 'labelled' })).toEqual([]);
   });
 
+  it('pairs each labelled secret in its own section when sections are long', () => {
+    // The next profile's key ID is 3 lines below S1, its own 21 lines above: its own wins.
+    const filler = '\nx = 1'.repeat(19);
+    const text = `[a]\nK1${filler}\nS1\n\n[b]\nK2${filler}\nS2\n`;
+    const labelled = { S1: 'labelled', S2: 'labelled' } as const;
+    expect(pairsIn(text, labelled)).toEqual([
+      'aws-access-key-pair:K1+S1',
+      'aws-access-key-pair:K2+S2',
+    ]);
+  });
+
   it('never pairs a secret whose name says it is something else', () => {
     expect(pairsIn('K1\nS1\n', { S1: 'other' })).toEqual([]);
   });
