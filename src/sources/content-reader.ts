@@ -66,6 +66,25 @@ const WINDOW_BYTES = 960 * 1024;
  */
 const OVERLAP_BYTES = 128 * 1024;
 
+/**
+ * Longer ASCII text is handed to the engine in parts of at most this many characters: V8 keeps a
+ * string (and an array) under 128 KiB in its young generation, where making and dropping one
+ * costs little, and gives a larger one pages of its own, which the kernel must zero and map on
+ * every window (on the bench tree, a 960 KiB window's string cost 3.4 ms to make, 64 KiB ones
+ * ~0.3 ms per MB; the engine's per-window arrays behave the same).
+ */
+const PART_CHARS = 120 * 1024;
+/**
+ * Each part answers for its middle and sees this much of the window on each side: more than the
+ * farthest any finding reaches from its start (a labelled secret pairs across an INI section of
+ * up to 16,000 characters; encoded and split values reach less).
+ */
+const PART_CONTEXT = 20 * 1024;
+/** A part's edge moves to a line's edge when one is this near (whole lines, as the engine prefers). */
+const PART_SLACK = 4 * 1024;
+/** The middle each part answers for, so that middle, context and slack fit in PART_CHARS. */
+const PART_STEP = PART_CHARS - 2 * (PART_CONTEXT + PART_SLACK);
+
 /** A piece-by-piece read starts with a buffer this size, and grows it to a window if it must. */
 const SMALL_PIECES = 64 * 1024;
 /** Finished piece buffers kept for reuse. */
@@ -828,6 +847,10 @@ export class ContentReader {
     // joined are copied again when the engine first searches them).
     if (isAscii(buf.subarray(from, end))) {
       const own = Math.max(from, ownFrom);
+      if (end - from > PART_CHARS) {
+        this.emitAsciiParts(p, buf, from, end, own, ownTo);
+        return;
+      }
       this.chunk(p, buf.toString('latin1', from, end), {
         ...(p.line === 1 ? {} : { firstLine: p.line }),
         ...(p.column === 1 ? {} : { firstColumn: p.column }),
@@ -849,6 +872,66 @@ export class ContentReader {
       ...(plainOnly ? { plainOnly: true } : {}),
       size: ownTo - Math.max(from, ownFrom),
     });
+  }
+
+  /**
+   * A long ASCII window as parts of at most PART_CHARS characters: each answers for a piece of
+   * the window's own span [own, ownTo) with PART_CONTEXT characters of the window around it, so
+   * every finding is found in the part that owns its start as it would be in the whole window.
+   * Each part is searched for keywords on its own; one without any is clean, as a file without
+   * any is, and is never decoded.
+   */
+  private emitAsciiParts(
+    p: Progress,
+    buf: Buffer,
+    from: number,
+    end: number,
+    own: number,
+    ownTo: number,
+  ): void {
+    // Line and column of `at`, moved forward part by part (ASCII: one column per byte).
+    let at = from;
+    let line = p.line;
+    let column = p.column;
+    const moveTo = (to: number): void => {
+      let last = -1;
+      for (let lf = buf.indexOf(LF, at); lf !== -1 && lf < to; lf = buf.indexOf(LF, lf + 1)) {
+        line++;
+        last = lf;
+      }
+      column = last === -1 ? column + (to - at) : to - last;
+      at = to;
+    };
+    for (let a = own; a < ownTo; ) {
+      let b = ownTo;
+      if (ownTo - a > PART_STEP) {
+        b = a + PART_STEP;
+        const lf = buf.lastIndexOf(LF, b - 1);
+        if (lf >= b - PART_SLACK) b = lf + 1;
+      }
+      let s = Math.max(from, a - PART_CONTEXT);
+      if (s > from) {
+        const lf = buf.lastIndexOf(LF, s - 1);
+        if (lf >= from && lf >= s - PART_SLACK) s = lf + 1;
+      }
+      let e = Math.min(end, b + PART_CONTEXT);
+      if (e < end) {
+        const lf = buf.indexOf(LF, e);
+        if (lf !== -1 && lf < end && lf < e + PART_SLACK) e = lf + 1;
+      }
+      const flags = this.inspect(buf, s, e);
+      if ((flags & ASCII_HIT) !== 0) {
+        moveTo(s);
+        this.chunk(p, buf.toString('latin1', s, e), {
+          ...(line === 1 ? {} : { firstLine: line }),
+          ...(column === 1 ? {} : { firstColumn: column }),
+          ...(a === s && b === e ? {} : { ownFrom: a - s, ownTo: b - s }),
+          ...((flags & PLAIN_ONLY) !== 0 ? { plainOnly: true } : {}),
+          size: b - a,
+        });
+      }
+      a = b;
+    }
   }
 
   /**

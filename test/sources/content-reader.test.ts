@@ -206,6 +206,43 @@ for (const [name, chosen] of Object.entries(FILTERS)) {
         expect(where(found)).toEqual([`aws-access-key-id@1:${at + 5}`]);
       });
 
+      // Long ASCII windows reach the engine in parts of ~120 KiB, each with context around it.
+      it('pairs across an INI section wherever a part edge falls, once, at its line', () => {
+        let random = 7;
+        const next = () => {
+          random = (random * 1103515245 + 12345) % 2147483648;
+          return random;
+        };
+        const lines: string[] = [];
+        const expected: string[] = [];
+        for (let section = 0; section < 70; section++) {
+          const p = fakePair();
+          lines.push(`[profile p${section}]`);
+          expected.push(`aws-access-key-pair@${lines.length + 1}:21`);
+          lines.push(`aws_access_key_id = ${p.id}`);
+          // 10,500 to 14,000 characters between the key ID and its labelled secret: the widest reach
+          // the engine pairs over (an INI section), so a part must see all of it.
+          const filler = 95 + (next() % 15);
+          for (let k = 0; k < filler; k++) lines.push(`s${k} = ${'v'.repeat(100 + (next() % 20))}`);
+          lines.push(`aws_secret_access_key = ${p.secret}`, '');
+        }
+        const data = Buffer.from(`${lines.join('\n')}\n`);
+        expect(data.length).toBeGreaterThan(6 * 120 * 1024);
+        expect(where(scanBytes(data).found)).toEqual(expected.sort());
+        expect(where(scanBytes(data, small).found)).toEqual(expected.sort());
+      });
+
+      it('keeps lines and columns right in every part of a long ASCII window', () => {
+        const p = fakePair();
+        const filler = 'filler text, nothing to see here\n'.repeat(20_000);
+        const long = `${'x '.repeat(150_000)}key ${p.id} tail\n`;
+        const data = Buffer.from(`${filler}${long}${filler}id: ${p.id}\n`);
+        expect(where(scanBytes(data).found)).toEqual([
+          'aws-access-key-id@20001:300005',
+          'aws-access-key-id@40002:5',
+        ]);
+      });
+
       it('finds a UTF-16 pair past the first window', () => {
         const p = fakePair();
         const filler = 'filler line\n'.repeat(30_000);
