@@ -22,6 +22,7 @@
 ;;   256 bucket b's keywords as a bitmask of keyword indexes (2 × i64 each: 0–63, 64–127)
 ;;   512 keyword w: its length (1 byte), then its bytes (up to 31)       (32 bytes each, w < 128)
 ;;   4608 keyword w's output bits (i32 each): keywords may share a bit (see byte-filter.ts)
+;;   8192 the last 1-15 bytes of a scan, padded with 0xFF to a block and its two next bytes (32)
 (module
   (memory (export "memory") 100)
   (global $maxRun (export "maxRun") (mut i32) (i32.const 0))
@@ -78,29 +79,34 @@
     (local.get $hits))
 
   ;; 1 for a base64-like byte: A-Z a-z 0-9 + / \ %
-  (func $isRunByte (param $c i32) (result i32)
-    (i32.or
-      (i32.or
-        (i32.lt_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26))
-        (i32.lt_u (i32.sub (local.get $c) (i32.const 97)) (i32.const 26)))
-      (i32.or
-        (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
-        (i32.or
-          (i32.or (i32.eq (local.get $c) (i32.const 43)) (i32.eq (local.get $c) (i32.const 47)))
-          (i32.or (i32.eq (local.get $c) (i32.const 92)) (i32.eq (local.get $c) (i32.const 37)))))))
-
   ;; Scans [$start, $end): returns the output bits of the keywords found (bits 0–29) and bit 30
   ;; when a NUL byte occurs; sets maxRun to the longest run of base64-like bytes.
   (func (export "scan") (param $start i32) (param $end i32) (result i32)
     (local $i i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $c v128) (local $nul v128)
     (local $cls v128) (local $m i32) (local $run i32) (local $best i32) (local $hits i32)
     (local $lanes i32) (local $j i32) (local $t i32) (local $lo v128)
-    (local $n0lo v128) (local $n0hi v128)
+    (local $n0lo v128) (local $n0hi v128) (local $tail i32)
     (local.set $i (local.get $start))
     (local.set $nul (v128.const i64x2 0 0))
     (block $blocks
       (loop $block
-        (br_if $blocks (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
+        (if (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end))
+          (then
+            (br_if $blocks (i32.or (local.get $tail) (i32.ge_u (local.get $i) (local.get $end))))
+            ;; The last 1-15 bytes: copied into a block of 0xFF (no keyword byte, not NUL, not
+            ;; a run byte) and scanned like any block, once. A keyword that starts in them and
+            ;; runs past the end is cut short by $end, as anywhere.
+            (v128.store (i32.const 8192) (v128.const i64x2 -1 -1))
+            (v128.store (i32.const 8208) (v128.const i64x2 -1 -1))
+            (local.set $tail (i32.sub (local.get $end) (local.get $i)))
+            (local.set $j (i32.const 0))
+            (loop $copy
+              (i32.store8 (i32.add (i32.const 8192) (local.get $j))
+                (i32.load8_u (i32.add (local.get $i) (local.get $j))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br_if $copy (i32.lt_u (local.get $j) (local.get $tail))))
+            (local.set $i (i32.const 8192))
+            (local.set $end (i32.add (i32.const 8192) (local.get $tail)))))
         (local.set $v0 (v128.load (local.get $i)))
         (local.set $v1 (v128.load (i32.add (local.get $i) (i32.const 1))))
         (local.set $v2 (v128.load (i32.add (local.get $i) (i32.const 2))))
@@ -159,23 +165,6 @@
         (if (i32.gt_u (local.get $run) (local.get $best)) (then (local.set $best (local.get $run))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $block)))
-    ;; The last bytes, one at a time.
-    (block $tail
-      (loop $byte
-        (br_if $tail (i32.ge_u (local.get $i) (local.get $end)))
-        (local.set $t (i32.load8_u (local.get $i)))
-        (if (i32.eqz (local.get $t))
-          (then (local.set $nul (v128.const i64x2 -1 -1))))
-        (if (call $isRunByte (local.get $t))
-          (then
-            (local.set $run (i32.add (local.get $run) (i32.const 1)))
-            (if (i32.gt_u (local.get $run) (local.get $best)) (then (local.set $best (local.get $run)))))
-          (else (local.set $run (i32.const 0))))
-        (local.set $hits
-          (i32.or (local.get $hits)
-            (call $verify (i32.const 255) (local.get $i) (local.get $end))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $byte)))
     (global.set $maxRun (local.get $best))
     (if (v128.any_true (local.get $nul))
       (then (local.set $hits (i32.or (local.get $hits) (i32.const 0x40000000)))))
