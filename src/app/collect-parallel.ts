@@ -9,9 +9,53 @@ import { targetCount, targetsIn } from '../sources/target-set.js';
 import type { LoadedSetup } from './create-scan-setup.js';
 import { collectingSink, type ScanSetup } from './run-scan.js';
 
+/**
+ * Worker threads started before they have work: a worker's start (Node's own modules, ours, the
+ * scanner's WebAssembly) takes as long as listing a large tree, so the two overlap. Each waits for
+ * its WorkerInit message. Unreferenced until given work: an idle worker never keeps the process.
+ */
+export interface WorkerPool {
+  readonly workers: readonly PooledWorker[];
+  /** Ends every worker (idempotent): the plan changed, or the scan failed before using them. */
+  close(): void;
+}
+
+export interface PooledWorker {
+  readonly worker: Worker;
+  /** Rejects when the worker fails or exits: watched from its start, so nothing is missed. */
+  readonly ended: Promise<never>;
+}
+
+export function startWorkers(workerScript: string, count: number): WorkerPool {
+  const workers = Array.from({ length: Math.max(0, count) }, (): PooledWorker => {
+    const worker = new Worker(workerScript);
+    worker.unref();
+    const ended = new Promise<never>((_, reject) => {
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        reject(new Error(`scan worker exited with code ${code} before answering`));
+      });
+    });
+    // Settled later (or never looked at, when the pool closes unused).
+    ended.catch(() => undefined);
+    return { worker, ended };
+  });
+  let closed = false;
+  return {
+    workers,
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const w of workers) void w.worker.terminate();
+    },
+  };
+}
+
 /** How to scan files on several threads; the CLI decides (the worker script ships in dist/). */
 export interface ParallelPlan extends Pick<LoadedSetup, 'packSources' | 'compileOptions'> {
   readonly workerScript: string;
+  /** Workers started early (see WorkerPool); otherwise they start when the files are listed. */
+  readonly pool?: WorkerPool;
   /** Threads in all, this one included. */
   readonly jobs: number;
   /** Fewer files than this are read on this thread alone. */
@@ -144,18 +188,17 @@ export async function scanInParallel(
     targets,
     counter,
   };
-  const workers = Array.from({ length: Math.max(0, plan.jobs - 1) }, () => {
-    const worker = new Worker(plan.workerScript, { workerData: init });
-    return new Promise<WorkerResult>((resolve, reject) => {
+  const pool = plan.pool ?? startWorkers(plan.workerScript, plan.jobs - 1);
+  const workers = pool.workers.map(({ worker, ended }) => {
+    worker.ref();
+    worker.postMessage(init);
+    const answered = new Promise<WorkerResult>((resolve) => {
       worker.once('message', (result: WorkerResult) => {
         resolve(result);
         void worker.terminate();
       });
-      worker.once('error', reject);
-      worker.once('exit', (code) => {
-        reject(new Error(`scan worker exited with code ${code} before answering`));
-      });
     });
+    return Promise.race([answered, ended]);
   });
   // Settled later; a failure here must not become an unhandled rejection meanwhile.
   for (const w of workers) w.catch(() => undefined);

@@ -85,6 +85,8 @@ export async function runScan(
       }
     }
   } else {
+    // Workers started early for a tree that turned out small (or not listable) are not needed.
+    parallel?.pool?.close();
     await source.read(collectingSink(setup, into));
   }
   const filtered = applyFilters(found, {

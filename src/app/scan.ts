@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BASELINE_FILE_NAME, loadBaseline } from '../config/load-baseline.js';
 import { placeText } from '../config/load-config.js';
 import { createCredentialCollector } from '../engine/collect-credentials.js';
@@ -28,7 +28,7 @@ import { createStdinSource } from '../sources/stdin-source.js';
 import { createTreeSource } from '../sources/tree-source.js';
 import type { VerifyOptions } from '../verify/verify-credential.js';
 import { assessScan } from './assess-scan.js';
-import type { ParallelPlan } from './collect-parallel.js';
+import type { ParallelPlan, WorkerPool } from './collect-parallel.js';
 import { createScanSetup, type LoadedSetup, packByteFilter } from './create-scan-setup.js';
 import { type HistoryCache, historySetupHash, openHistoryCache } from './history-cache.js';
 import { mergeHistoryFindings } from './merge-history-findings.js';
@@ -139,6 +139,8 @@ export interface ScanOptions {
     readonly workerScript: string;
     readonly jobs: number;
     readonly force: boolean;
+    /** Files git's index lists at `root`, when the CLI could tell: a large tree starts workers early. */
+    readonly indexedFiles?: number;
   };
 }
 
@@ -350,6 +352,39 @@ function finishHistory(result: ScanResult, history: HistorySource | undefined): 
  * decide the exit code. Callers parse their input and render the outcome; nothing else.
  */
 export async function scan(target: ScanTarget, options: ScanOptions): Promise<ScanReport> {
+  const pool = await earlyWorkers(target, options);
+  try {
+    return await scanWith(target, options, pool);
+  } finally {
+    pool?.close();
+  }
+}
+
+/**
+ * Workers for a whole large tree, started before the config is read and the files are listed, so
+ * their start overlaps both. Only when the tree will be read on several threads anyway: `--jobs`
+ * given, or git's index at the root (the whole tree is scanned) listing enough files.
+ */
+async function earlyWorkers(
+  target: ScanTarget,
+  options: ScanOptions,
+): Promise<WorkerPool | undefined> {
+  const threads = options.threads;
+  if (target.mode !== 'tree' || threads === undefined || threads.jobs < 2) return undefined;
+  if (options.verify !== undefined) return undefined;
+  const whole =
+    target.paths.length <= 1 && resolve(target.cwd, target.paths[0] ?? '.') === options.root;
+  if (!threads.force && !(whole && (threads.indexedFiles ?? 0) >= PARALLEL_MIN_FILES))
+    return undefined;
+  const { startWorkers } = await import('./collect-parallel.js');
+  return startWorkers(threads.workerScript, threads.jobs - 1);
+}
+
+async function scanWith(
+  target: ScanTarget,
+  options: ScanOptions,
+  pool: WorkerPool | undefined,
+): Promise<ScanReport> {
   const started = Date.now();
   const setup =
     options.setup ??
@@ -397,6 +432,7 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
     target.mode === 'tree' && threads !== undefined && threads.jobs > 1 && collector === undefined
       ? {
           workerScript: threads.workerScript,
+          ...(pool === undefined ? {} : { pool }),
           jobs: threads.jobs,
           minFiles: threads.force ? 0 : PARALLEL_MIN_FILES,
           read,

@@ -8,6 +8,7 @@ import {
   scan,
 } from '../app/scan.js';
 import { userConfigFile } from '../config/user-config-file.js';
+import { indexEntryCount } from '../git/index-entry-count.js';
 import { KeyguardError } from '../model/errors.js';
 import { SEVERITIES, type Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
@@ -48,13 +49,19 @@ function baselineChoice(io: CommandIo, values: Parsed['values']): BaselineChoice
 }
 
 /** Worker threads for big trees, unless `--jobs 1` or the worker script is not built. */
-function threads(io: CommandIo, values: Parsed['values']): ScanOptions['threads'] {
+function threads(io: CommandIo, values: Parsed['values'], root: string): ScanOptions['threads'] {
   const flag = stringOption(values, 'jobs');
   const jobs = flag === undefined ? availableParallelism() : Number(flag);
   if (!Number.isInteger(jobs) || jobs < 1)
     throw new KeyguardError('USAGE', `option '--jobs' takes a whole number from 1, not '${flag}'`);
   if (jobs === 1 || io.workerScript === undefined) return undefined;
-  return { workerScript: io.workerScript, jobs, force: flag !== undefined };
+  const indexedFiles = indexEntryCount(root, io.env);
+  return {
+    workerScript: io.workerScript,
+    jobs,
+    force: flag !== undefined,
+    ...(indexedFiles === undefined ? {} : { indexedFiles }),
+  };
 }
 
 /** The command line's scan flags as the app's scan options. */
@@ -76,7 +83,7 @@ export async function scanOptionsFrom(
   const configFile = stringOption(values, 'config') ?? io.env.KEYGUARD_CONFIG;
   const sizeFlag = stringOption(values, 'max-file-size');
   const failFlag = stringOption(values, 'fail-on');
-  const workers = threads(io, values);
+  const workers = threads(io, values, cli.root);
   const userConfig = userConfigFile(io.env);
   return {
     root: cli.root,

@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import {
   allowlistFromData,
   BATCH,
@@ -12,12 +12,18 @@ import type { ResolvedConfig } from '../model/config.js';
 import { isBuiltinPack } from '../rules/builtin-pack.js';
 import { compilePacks } from '../rules/compile-pack.js';
 import { loadUserRegexEngine } from '../schema/user-regex-engine.js';
+import { prepareByteScanner } from '../sources/byte-scan.js';
 import { ContentReader } from '../sources/content-reader.js';
 import { targetCount, targetsIn } from '../sources/target-set.js';
 
 // A scan worker: compiles the same packs as the main thread, then takes batches of files from the
 // shared counter until none are left, and answers once with redacted findings, skips and counts.
-const init = workerData as WorkerInit;
+// It may start before the files are listed: its work arrives as one message. The scanner's
+// WebAssembly compiles meanwhile.
+prepareByteScanner();
+const init = await new Promise<WorkerInit>((resolve) => {
+  parentPort?.once('message', resolve);
+});
 // User packs and config regexes run on the linear-time engine, loaded per thread, and only for
 // them: parsing it costs a worker more than its first batch of files.
 const allow = init.allow;

@@ -63,6 +63,11 @@ function wasmModule(): object | undefined {
   return compiled ?? undefined;
 }
 
+/** Compiles the scanner's WebAssembly now (a worker waiting for its work), not at the first scan. */
+export function prepareByteScanner(): void {
+  wasmModule();
+}
+
 /**
  * Base64-like bytes ([A-Za-z0-9+/\%]) by nibble: a byte belongs when the bits its low and its high
  * nibble look up share one. Groups: 1 = `%` `+` `/` (0x25 0x2B 0x2F), 2 = digits (0x30–0x39),

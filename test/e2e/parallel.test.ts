@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakePair, leaks } from '../helpers/fake-keys.js';
+import { createRepo } from '../helpers/git-repo.js';
 import { runCli, tempDir } from '../helpers/run-cli.js';
 
 const dir = tempDir();
@@ -41,6 +42,40 @@ describe('parallel tree scan', () => {
     expect(strip(multi.stdout)).toEqual(strip(single.stdout));
     expect((JSON.parse(multi.stdout) as { findings: unknown[] }).findings).toHaveLength(13);
     expect(leaks(multi.stdout + multi.stderr, pairs)).toEqual([]);
+  });
+
+  it('starts workers before listing a large repository, and finds the same', () => {
+    // Over 1,000 files in the index: the workers start before the config is read.
+    const repo = createRepo();
+    try {
+      const pairs = Array.from({ length: 4 }, () => fakePair());
+      for (let i = 0; i < 1100; i++) {
+        const pair = i % 300 === 7 ? pairs[(i - 7) / 300] : undefined;
+        repo.write(
+          `src/m${i % 11}/f${i}.txt`,
+          pair === undefined
+            ? `value ${i}\n`
+            : `aws_access_key_id = ${pair.id}\naws_secret_access_key = ${pair.secret}\n`,
+        );
+      }
+      repo.commitAll('many files');
+      const single = repo.keyguard(['tree', '-f', 'json', '--jobs', '1']);
+      const early = repo.keyguard(['tree', '-f', 'json']);
+      expect(single.code).toBe(1);
+      expect(early.code).toBe(1);
+      const findings = (s: string) => (JSON.parse(s) as { findings: unknown[] }).findings;
+      expect(findings(early.stdout)).toEqual(findings(single.stdout));
+      expect(findings(early.stdout)).toHaveLength(4);
+      // A config error after the workers started: one line, exit 2, and the process ends.
+      repo.write('.keyguard.json', '{ broken');
+      const broken = repo.keyguard(['tree']);
+      expect(broken.code).toBe(2);
+      expect(broken.stderr.trim().split('\n')).toHaveLength(1);
+      expect(broken.stderr).toContain('.keyguard.json');
+      expect(leaks(early.stdout + early.stderr + broken.stderr, pairs)).toEqual([]);
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('rejects a --jobs value that is not a whole number', () => {
