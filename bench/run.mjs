@@ -10,13 +10,32 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
-const { values } = parseArgs({
-  options: {
-    files: { type: 'string', default: '40000' },
-    runs: { type: 'string', default: '5' },
-    keep: { type: 'boolean' },
-  },
-});
+const USAGE = 'usage: node bench/run.mjs [--files N] [--runs N] [--keep]';
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      files: { type: 'string', default: '40000' },
+      runs: { type: 'string', default: '5' },
+      keep: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  }));
+} catch (error) {
+  // One line naming the flag (parseArgs says which), never a stack trace.
+  console.error(`bench: ${error.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+for (const flag of ['files', 'runs']) {
+  if (!/^[1-9][0-9]*$/.test(values[flag])) {
+    console.error(`bench: --${flag} takes a whole number from 1, not '${values[flag]}'`);
+    process.exit(2);
+  }
+}
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/keyguard.js');
 const TREE = join(ROOT, '.bench/real-shaped');
