@@ -12,10 +12,15 @@ import { collectingSink, type ScanSetup } from './run-scan.js';
 /**
  * Worker threads started before they have work: a worker's start (Node's own modules, ours, the
  * scanner's WebAssembly) takes as long as listing a large tree, so the two overlap. Each waits for
- * its WorkerInit message. Unreferenced until given work: an idle worker never keeps the process.
+ * its WorkerSetup message, compiles, then waits for its WorkerWork. Unreferenced until given work: an idle worker never keeps the process.
  */
 export interface WorkerPool {
   readonly workers: readonly PooledWorker[];
+  /**
+   * Hands every worker what it compiles (packs, allowlist, reader options), once: posted as soon
+   * as the config is loaded, so the workers compile while the files are still being listed.
+   */
+  prepare(setup: WorkerSetup): void;
   /** Ends every worker (idempotent): the plan changed, or the scan failed before using them. */
   close(): void;
 }
@@ -41,8 +46,14 @@ export function startWorkers(workerScript: string, count: number): WorkerPool {
     return { worker, ended };
   });
   let closed = false;
+  let prepared = false;
   return {
     workers,
+    prepare(setup) {
+      if (prepared) return;
+      prepared = true;
+      for (const w of workers) w.worker.postMessage(setup);
+    },
     close() {
       if (closed) return;
       closed = true;
@@ -85,15 +96,31 @@ export interface AllowlistData {
   readonly otherMarkers?: boolean;
 }
 
-export interface WorkerInit {
+/** A worker's first message: what it compiles before any file is listed. */
+export interface WorkerSetup {
   readonly packSources: LoadedSetup['packSources'];
   readonly compileOptions: LoadedSetup['compileOptions'];
   readonly read: Omit<ReaderOptions, 'source' | 'filter'>;
   readonly allow: AllowlistData;
+}
+
+/** A worker's second message: the files, and where the threads stand in them. */
+export interface WorkerWork {
   /** Packed names cross as typed arrays (one copy each), not one clone per file. */
   readonly targets: TargetSet;
   /** One Int32: the index of the next file to take, shared by every thread. */
   readonly counter: SharedArrayBuffer;
+}
+
+/** What a pool's workers compile, from the plan and the scan's setup. */
+export function workerSetup(plan: ParallelPlan, setup: ScanSetup): WorkerSetup {
+  const { filter: _filter, ...read } = plan.read;
+  return {
+    packSources: plan.packSources,
+    compileOptions: plan.compileOptions,
+    read,
+    allow: allowlistToData(setup.config.engineAllow),
+  };
 }
 
 /** What a worker answers when the counter runs out. */
@@ -179,19 +206,12 @@ export async function scanInParallel(
 ): Promise<void> {
   const counter = new SharedArrayBuffer(4);
   const next = new Int32Array(counter);
-  const { filter: _filter, ...read } = plan.read;
-  const init: WorkerInit = {
-    packSources: plan.packSources,
-    compileOptions: plan.compileOptions,
-    read,
-    allow: allowlistToData(setup.config.engineAllow),
-    targets,
-    counter,
-  };
+  const work: WorkerWork = { targets, counter };
   const pool = plan.pool ?? startWorkers(plan.workerScript, plan.jobs - 1);
+  pool.prepare(workerSetup(plan, setup));
   const workers = pool.workers.map(({ worker, ended }) => {
     worker.ref();
-    worker.postMessage(init);
+    worker.postMessage(work);
     const answered = new Promise<WorkerResult>((resolve) => {
       worker.once('message', (result: WorkerResult) => {
         resolve(result);

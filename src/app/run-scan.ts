@@ -62,6 +62,11 @@ export async function runScan(
   const found: Finding[] = [];
   const skipped: Skipped[] = [];
   const into = { found, skipped, stats };
+  // Workers started early compile the packs while the files are listed.
+  if (parallel?.pool !== undefined) {
+    const { workerSetup } = await import('./collect-parallel.js');
+    parallel.pool.prepare(workerSetup(parallel, setup));
+  }
   const listed = parallel === undefined ? undefined : await source.targets?.();
   if (
     parallel !== undefined &&

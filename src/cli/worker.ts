@@ -3,8 +3,9 @@ import {
   allowlistFromData,
   BATCH,
   revivedTargets,
-  type WorkerInit,
   type WorkerResult,
+  type WorkerSetup,
+  type WorkerWork,
 } from '../app/collect-parallel.js';
 import { packByteFilter } from '../app/create-scan-setup.js';
 import { collectingSink } from '../app/run-scan.js';
@@ -18,12 +19,23 @@ import { targetCount, targetsIn } from '../sources/target-set.js';
 
 // A scan worker: compiles the same packs as the main thread, then takes batches of files from the
 // shared counter until none are left, and answers once with redacted findings, skips and counts.
-// It may start before the files are listed: its work arrives as one message. The scanner's
-// WebAssembly compiles meanwhile.
+// It may start before the config is read and the files are listed: what it compiles arrives as
+// one message, the files as a second. The scanner's WebAssembly compiles meanwhile.
 prepareByteScanner();
-const init = await new Promise<WorkerInit>((resolve) => {
-  parentPort?.once('message', resolve);
+// One listener for the worker's life: a message that arrives while it compiles waits here.
+const inbox: unknown[] = [];
+let waiting: ((message: unknown) => void) | undefined;
+parentPort?.on('message', (message: unknown) => {
+  if (waiting === undefined) inbox.push(message);
+  else waiting(message);
+  waiting = undefined;
 });
+const receive = <T>() =>
+  new Promise<T>((resolve) => {
+    if (inbox.length > 0) resolve(inbox.shift() as T);
+    else waiting = resolve as (message: unknown) => void;
+  });
+const init = await receive<WorkerSetup>();
 // User packs and config regexes run on the linear-time engine, loaded per thread, and only for
 // them: parsing it costs a worker more than its first batch of files.
 const allow = init.allow;
@@ -44,10 +56,11 @@ const result: WorkerResult = {
   stats: { files: 0, bytes: 0, chunks: 0, durationMs: 0 },
 };
 const sink = collectingSink({ pack, config }, result);
-const next = new Int32Array(init.counter);
-const targets = revivedTargets(init.targets);
+const work = await receive<WorkerWork>();
+const next = new Int32Array(work.counter);
+const targets = revivedTargets(work.targets);
 const count = targetCount(targets);
-async function work(): Promise<void> {
+async function scanFiles(): Promise<void> {
   for (let at = Atomics.add(next, 0, BATCH); at < count; at = Atomics.add(next, 0, BATCH)) {
     await reader.readFiles(targetsIn(targets, at, at + BATCH), sink);
   }
@@ -55,6 +68,6 @@ async function work(): Promise<void> {
 }
 
 // A failure ends the worker with an 'error' the main thread turns into a failed scan.
-void work().catch((error: unknown) => {
+void scanFiles().catch((error: unknown) => {
   throw error;
 });
