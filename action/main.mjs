@@ -11930,7 +11930,7 @@ var BYTE_SCAN_WASM;
 var init_byte_scan_generated = __esm({
   "src/sources/byte-scan.generated.ts"() {
     "use strict";
-    BYTE_SCAN_WASM = "AGFzbQEAAAABEwNgA39/fwF/YAF/AX9gAn9/AX8DBQQAAAECBQMBAGQGBgF/AUEACwcaAwZtZW1vcnkCAAZtYXhSdW4DAARzY2FuAAMK+wYEWgEDf0GABCAAQQV0aiEDIAMtAAAhBCABIARqIAJLBEBBAA8LQQAhBQJAA0AgBSAETw0BIAEgBWotAAAgA0EBaiAFai0AAEcEQEEADwsgBUEBaiEFDAALC0EBC44BAwJ/AX4CfwJAA0AgAEUNASAAaCEDIAAgAEEBa3EhAEEAIQQDQEGAAiADQQR0IARBA3RqaikDACEFAkADQCAFUA0BIAV6pyAEQQZ0aiEGIAUgBUIBfYMhBSAGIAEgAhAABEAgB0GAJCAGQQJ0aigCAHIhBwsMAAsLIARBAWohBCAEQQJJDQALDAALCyAHCzcAIABBwQBrQRpJIABB4QBrQRpJciAAQTBrQQpJIABBK0YgAEEvRnIgAEHcAEYgAEElRnJycnIL1QQEAX8Gewd/A3sgACEC/QwAAAAAAAAAAAAAAAAAAAAAIQcCQANAIAJBEGogAUsNASAC/QAEACEDIAJBAWr9AAQAIQQgAkECav0ABAAhBSAHIAP9DAAAAAAAAAAAAAAAAAAAAAD9I/1QIQf9DA8PDw8PDw8PDw8PDw8PDw8hECADIBD9TiERIANBBP2tASAQ/U4hEkEA/QAEACAR/Q5BEP0ABAAgEv0O/U5BIP0ABAAgBCAQ/U79DkEw/QAEACAEQQT9rQEgEP1O/Q79TkHwAP0ABAAgBSAQ/U79DkGAAf0ABAAgBUEE/a0BIBD9Tv0O/U79Tv1OIQYgBv1TBEBBwAAgBv0LBAAgBv0MAAAAAAAAAAAAAAAAAAAAAP0k/WQhDQJAA0AgDUUNASANaCEOIA0gDUEBa3EhDSAMQcAAIA5qLQAAIAIgDmogARABciEMDAALCwtB0AD9AAQAIBH9DkHgAP0ABAAgEv0O/U79DAAAAAAAAAAAAAAAAAAAAAD9JCEIIAj9ZCEJIAlB//8DRgRAIApBEGohCgUgCiAJQX9zaGohCiAKIAtLBEAgCiELCyAJQf//A3MhDyAPZ0EQayEKCyAKIAtLBEAgCiELCyACQRBqIQIMAAsLAkADQCACIAFPDQEgAi0AACEPIA9FBED9DP////////////////////8hBwsgDxACBEAgCkEBaiEKIAogC0sEQCAKIQsLBUEAIQoLIAxB/wEgAiABEAFyIQwgAkEBaiECDAALCyALJAAgB/1TBEAgDEGAgICABHIhDAsgDAs=";
+    BYTE_SCAN_WASM = "AGFzbQEAAAABDgJgA39/fwF/YAJ/fwF/AwQDAAABBQMBAGQGBgF/AUEACwcaAwZtZW1vcnkCAAZtYXhSdW4DAARzY2FuAAIK3QYDWgEDf0GABCAAQQV0aiEDIAMtAAAhBCABIARqIAJLBEBBAA8LQQAhBQJAA0AgBSAETw0BIAEgBWotAAAgA0EBaiAFai0AAEcEQEEADwsgBUEBaiEFDAALC0EBC44BAwJ/AX4CfwJAA0AgAEUNASAAaCEDIAAgAEEBa3EhAEEAIQQDQEGAAiADQQR0IARBA3RqaikDACEFAkADQCAFUA0BIAV6pyAEQQZ0aiEGIAUgBUIBfYMhBSAGIAEgAhAABEAgB0GAJCAGQQJ0aigCAHIhBwsMAAsLIARBAWohBCAEQQJJDQALDAALCyAHC+8EBQF/BnsHfwN7AX8gACEC/QwAAAAAAAAAAAAAAAAAAAAAIQcCQANAIAJBEGogAUsEQCATIAIgAU9yDQJBgMAA/Qz//////////////////////QsEAEGQwAD9DP/////////////////////9CwQAIAEgAmshE0EAIQ4DQEGAwAAgDmogAiAOai0AADoAACAOQQFqIQ4gDiATSQ0AC0GAwAAhAkGAwAAgE2ohAQsgAv0ABAAhAyACQQFq/QAEACEEIAJBAmr9AAQAIQUgByAD/QwAAAAAAAAAAAAAAAAAAAAA/SP9UCEH/QwPDw8PDw8PDw8PDw8PDw8PIRAgAyAQ/U4hESADQQT9rQEgEP1OIRJBAP0ABAAgEf0OQRD9AAQAIBL9Dv1OQSD9AAQAIAQgEP1O/Q5BMP0ABAAgBEEE/a0BIBD9Tv0O/U5B8AD9AAQAIAUgEP1O/Q5BgAH9AAQAIAVBBP2tASAQ/U79Dv1O/U79TiEGIAb9UwRAQcAAIAb9CwQAIAb9DAAAAAAAAAAAAAAAAAAAAAD9JP1kIQ0CQANAIA1FDQEgDWghDiANIA1BAWtxIQ0gDEHAACAOai0AACACIA5qIAEQAXIhDAwACwsLQdAA/QAEACAR/Q5B4AD9AAQAIBL9Dv1O/QwAAAAAAAAAAAAAAAAAAAAA/SQhCCAI/WQhCSAJQf//A0YEQCAKQRBqIQoFIAogCUF/c2hqIQogCiALSwRAIAohCwsgCUH//wNzIQ8gD2dBEGshCgsgCiALSwRAIAohCwsgAkEQaiECDAALCyALJAAgB/1TBEAgDEGAgICABHIhDAsgDAs=";
   }
 });
 
@@ -15778,8 +15778,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve8, reject) {
-              promiseResolve = resolve8;
+            return new Promise(function(resolve9, reject) {
+              promiseResolve = resolve9;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -15812,11 +15812,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve8, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve8({ value: void 0, done: true });
+          return new Promise((resolve9, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve9({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve8({ value: void 0, done: true });
+              else resolve9({ value: void 0, done: true });
             });
           });
         }
@@ -15860,8 +15860,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve8) => {
-          state.drains.push({ writes, resolve: resolve8 });
+        return new Promise((resolve9) => {
+          state.drains.push({ writes, resolve: resolve9 });
         });
       }
       write(data) {
@@ -15966,10 +15966,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve9, reject) => {
         return pipeline2(...streams, (err) => {
           if (err) return reject(err);
-          resolve8();
+          resolve9();
         });
       });
     }
@@ -16639,16 +16639,16 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err);
         }
-        function onnext(resolve8, reject) {
+        function onnext(resolve9, reject) {
           if (error) {
             return reject(error);
           }
           if (entryStream) {
-            resolve8({ value: entryStream, done: false });
+            resolve9({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve8;
+          promiseResolve = resolve9;
           promiseReject = reject;
           consumeCallback(null);
           if (extract._finished && promiseResolve) {
@@ -16676,11 +16676,11 @@ var require_extract = __commonJS({
         function destroy(err) {
           extract.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve8, reject) => {
-            if (extract.destroyed) return resolve8({ value: void 0, done: true });
+          return new Promise((resolve9, reject) => {
+            if (extract.destroyed) return resolve9({ value: void 0, done: true });
             extract.once("close", function() {
               if (err) reject(err);
-              else resolve8({ value: void 0, done: true });
+              else resolve9({ value: void 0, done: true });
             });
           });
         }
@@ -16993,8 +16993,8 @@ var init_stream_puller = __esm({
           if (piece !== null && piece !== void 0) return piece;
           if (this.#error !== void 0) throw this.#error;
           if (this.#ended) return void 0;
-          await new Promise((resolve8) => {
-            this.#wake = resolve8;
+          await new Promise((resolve9) => {
+            this.#wake = resolve9;
           });
         }
       }
@@ -17060,11 +17060,11 @@ async function feed(pieces, parser) {
     for await (const piece of pieces) {
       if (parser.destroyed) return;
       if (!parser.write(piece)) {
-        await new Promise((resolve8) => {
+        await new Promise((resolve9) => {
           const done = () => {
             parser.off("drain", done);
             parser.off("close", done);
-            resolve8();
+            resolve9();
           };
           parser.on("drain", done);
           parser.on("close", done);
@@ -17602,34 +17602,34 @@ var require_yauzl = __commonJS({
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader2;
     function openPromise2(path, options2) {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve9, reject) => {
         open(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve8(zipfile);
+          resolve9(zipfile);
         });
       });
     }
     function fromFdPromise(fd, options2) {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve9, reject) => {
         fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve8(zipfile);
+          resolve9(zipfile);
         });
       });
     }
     function fromBufferPromise2(buffer, options2) {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve9, reject) => {
         fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve8(zipfile);
+          resolve9(zipfile);
         });
       });
     }
     function fromRandomAccessReaderPromise2(reader, totalSize, options2) {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve9, reject) => {
         fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve8(zipfile);
+          resolve9(zipfile);
         });
       });
     }
@@ -17913,15 +17913,15 @@ var require_yauzl = __commonJS({
         if (self.autoClose) self.close();
       }
       function onEntry(entry) {
-        let { resolve: resolve8 } = pendingResolveReject;
+        let { resolve: resolve9 } = pendingResolveReject;
         pendingResolveReject = null;
-        resolve8({ value: entry });
+        resolve9({ value: entry });
       }
       function onEnd() {
-        let { resolve: resolve8 } = pendingResolveReject;
+        let { resolve: resolve9 } = pendingResolveReject;
         pendingResolveReject = null;
         cleanup();
-        resolve8({ done: true });
+        resolve9({ done: true });
       }
       function onError(err) {
         let { reject } = pendingResolveReject;
@@ -17934,9 +17934,9 @@ var require_yauzl = __commonJS({
           return this;
         },
         next() {
-          const promise = new Promise((resolve8, reject) => {
+          const promise = new Promise((resolve9, reject) => {
             if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
-            pendingResolveReject = { resolve: resolve8, reject };
+            pendingResolveReject = { resolve: resolve9, reject };
           });
           self.readEntry();
           return promise;
@@ -18125,26 +18125,26 @@ var require_yauzl = __commonJS({
       });
     };
     ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve9, reject) => {
         this.openReadStream(entry, options2, function(err, readStream) {
           if (err) return reject(err);
-          resolve8(readStream);
+          resolve9(readStream);
         });
       });
     };
     ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve9, reject) => {
         this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
           if (err) return reject(err);
-          resolve8(readStream);
+          resolve9(readStream);
         });
       });
     };
     ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve9, reject) => {
         this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
           if (err) return reject(err);
-          resolve8(localFileHeader);
+          resolve9(localFileHeader);
         });
       });
     };
@@ -18667,7 +18667,7 @@ async function* readEntries(zip, place) {
   }
 }
 async function* rawEntry(zip, start, size, count) {
-  const stream = await new Promise((resolve8, reject) => {
+  const stream = await new Promise((resolve9, reject) => {
     zip.openReadStreamLowLevel(
       start,
       size,
@@ -18675,7 +18675,7 @@ async function* rawEntry(zip, start, size, count) {
       size,
       false,
       null,
-      (error, opened) => error === null ? resolve8(opened) : reject(error)
+      (error, opened) => error === null ? resolve9(opened) : reject(error)
     );
   });
   try {
@@ -18739,7 +18739,7 @@ var init_read_zip = __esm({
       next() {
         if (this.#failed) return Promise.reject(this.#failure);
         const zip = this.#zip;
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve9, reject) => {
           const settle = () => {
             zip.off("entry", onEntry);
             zip.off("end", onEnd);
@@ -18747,11 +18747,11 @@ var init_read_zip = __esm({
           };
           const onEntry = (entry) => {
             settle();
-            resolve8(entry);
+            resolve9(entry);
           };
           const onEnd = () => {
             settle();
-            resolve8(void 0);
+            resolve9(void 0);
           };
           const onError = (error) => {
             settle();
@@ -18991,7 +18991,7 @@ function fillFrom(fd, buf, from) {
   }
   return filled;
 }
-var WINDOW_BYTES, OVERLAP_BYTES, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF4, ContentReader;
+var WINDOW_BYTES, OVERLAP_BYTES, PART_CHARS, PART_CONTEXT, PART_SLACK, PART_STEP, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF4, ContentReader;
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
@@ -19002,6 +19002,10 @@ var init_content_reader = __esm({
     init_decode_utf16();
     WINDOW_BYTES = 960 * 1024;
     OVERLAP_BYTES = 128 * 1024;
+    PART_CHARS = 120 * 1024;
+    PART_CONTEXT = 20 * 1024;
+    PART_SLACK = 4 * 1024;
+    PART_STEP = PART_CHARS - 2 * (PART_CONTEXT + PART_SLACK);
     SMALL_PIECES = 64 * 1024;
     SPARE_BUFFERS = 4;
     SMALL_ROOM = 256 * 1024;
@@ -19536,6 +19540,10 @@ var init_content_reader = __esm({
         const whole = ownFrom <= from && ownTo === end;
         if (isAscii(buf.subarray(from, end))) {
           const own = Math.max(from, ownFrom);
+          if (end - from > PART_CHARS) {
+            this.emitAsciiParts(p, buf, from, end, own, ownTo);
+            return;
+          }
           this.chunk(p, buf.toString("latin1", from, end), {
             ...p.line === 1 ? {} : { firstLine: p.line },
             ...p.column === 1 ? {} : { firstColumn: p.column },
@@ -19556,6 +19564,57 @@ var init_content_reader = __esm({
           ...plainOnly ? { plainOnly: true } : {},
           size: ownTo - Math.max(from, ownFrom)
         });
+      }
+      /**
+       * A long ASCII window as parts of at most PART_CHARS characters: each answers for a piece of
+       * the window's own span [own, ownTo) with PART_CONTEXT characters of the window around it, so
+       * every finding is found in the part that owns its start as it would be in the whole window.
+       * Each part is searched for keywords on its own; one without any is clean, as a file without
+       * any is, and is never decoded.
+       */
+      emitAsciiParts(p, buf, from, end, own, ownTo) {
+        let at = from;
+        let line = p.line;
+        let column = p.column;
+        const moveTo = (to) => {
+          let last = -1;
+          for (let lf = buf.indexOf(LF4, at); lf !== -1 && lf < to; lf = buf.indexOf(LF4, lf + 1)) {
+            line++;
+            last = lf;
+          }
+          column = last === -1 ? column + (to - at) : to - last;
+          at = to;
+        };
+        for (let a = own; a < ownTo; ) {
+          let b = ownTo;
+          if (ownTo - a > PART_STEP) {
+            b = a + PART_STEP;
+            const lf = buf.lastIndexOf(LF4, b - 1);
+            if (lf >= b - PART_SLACK) b = lf + 1;
+          }
+          let s = Math.max(from, a - PART_CONTEXT);
+          if (s > from) {
+            const lf = buf.lastIndexOf(LF4, s - 1);
+            if (lf >= from && lf >= s - PART_SLACK) s = lf + 1;
+          }
+          let e = Math.min(end, b + PART_CONTEXT);
+          if (e < end) {
+            const lf = buf.indexOf(LF4, e);
+            if (lf !== -1 && lf < end && lf < e + PART_SLACK) e = lf + 1;
+          }
+          const flags = this.inspect(buf, s, e);
+          if ((flags & ASCII_HIT) !== 0) {
+            moveTo(s);
+            this.chunk(p, buf.toString("latin1", s, e), {
+              ...line === 1 ? {} : { firstLine: line },
+              ...column === 1 ? {} : { firstColumn: column },
+              ...a === s && b === e ? {} : { ownFrom: a - s, ownTo: b - s },
+              ...(flags & PLAIN_ONLY) !== 0 ? { plainOnly: true } : {},
+              size: b - a
+            });
+          }
+          a = b;
+        }
       }
       /**
        * The UTF-16 view: UTF-16 text at either byte alignment, and the ASCII around it, read as one
@@ -20810,7 +20869,7 @@ function openTunnel(proxy, target, signal) {
     headers["proxy-authorization"] = `Basic ${Buffer.from(user, "utf8").toString("base64")}`;
   }
   const send = proxy.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve9, reject) => {
     const connect = send({
       host: proxy.hostname.replace(/^\[|\]$/g, ""),
       port: defaultPort(proxy),
@@ -20825,7 +20884,7 @@ function openTunnel(proxy, target, signal) {
         reject(new Error(`proxy refused the tunnel (HTTP ${res.statusCode ?? 0})`));
         return;
       }
-      resolve8(socket);
+      resolve9(socket);
     });
     connect.once("error", reject);
     connect.end();
@@ -20844,7 +20903,7 @@ function tunnelClient(proxy, ca) {
       });
     }
     try {
-      return await new Promise((resolve8, reject) => {
+      return await new Promise((resolve9, reject) => {
         const out = httpRequest({
           method: req.method,
           path: `${req.url.pathname}${req.url.search}`,
@@ -20860,7 +20919,7 @@ function tunnelClient(proxy, ca) {
           });
           res.once(
             "end",
-            () => resolve8({
+            () => resolve9({
               status: res.statusCode ?? 0,
               contentType: String(res.headers["content-type"] ?? ""),
               body: body.slice(0, MAX_BODY)
@@ -21260,15 +21319,15 @@ function better(a, b) {
   return a === void 0 || RANK[b.status] < RANK[a.status] ? b : a;
 }
 function wait(ms, signal) {
-  return new Promise((resolve8) => {
+  return new Promise((resolve9) => {
     if (ms <= 0 || signal?.aborted === true) {
-      resolve8();
+      resolve9();
       return;
     }
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
-      resolve8();
+      resolve9();
     };
     const timer = setTimeout(done, ms);
     signal?.addEventListener("abort", done, { once: true });
@@ -22149,6 +22208,10 @@ function sameSection(headers, a, b) {
   if (header === void 0 || top - header > SECTION_LINES) return false;
   return (headers[above + 1] ?? Number.POSITIVE_INFINITY) > bottom;
 }
+function headerBetween(headers, a, b) {
+  const next = headers[lowerBound(headers, Math.min(a, b) + 1)];
+  return next !== void 0 && next < Math.max(a, b);
+}
 function reaches(pair, naming, lines, chars, wide) {
   if (lines <= pair.withinLines && chars <= pair.withinChars) return true;
   if (naming !== "labelled") return false;
@@ -22211,10 +22274,11 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text3) {
   const namings = /* @__PURE__ */ new Map();
   const isBreak = breakLines(index);
   let headers;
-  const inSection = (a, b) => {
+  const sections = () => {
     headers ??= text3 === void 0 ? [] : headerLines(text3, index);
-    return sameSection(headers, a, b);
+    return headers;
   };
+  const inSection = (a, b) => sameSection(sections(), a, b);
   for (const pair of pairs) {
     const keyIds = matches.filter((m) => m.rule.id === pair.keyId).sort((a, b) => a.start - b.start);
     const secrets = matches.filter((m) => m.rule.id === pair.secret);
@@ -22241,7 +22305,8 @@ function pairMatches(matches, pairs, index, namingOf2 = () => "plain", text3) {
           const level = [];
           for (const at of up === lines && down === lines ? [above, below] : [up === lines ? above : below]) {
             const keyLine = lineAt(at);
-            if (wide && !inSection(keyLine, secretLine)) continue;
+            if (wide ? !inSection(keyLine, secretLine) : naming === "labelled" && headerBetween(sections(), keyLine, secretLine))
+              continue;
             const accept = (chars) => reaches(pair, naming, lines, chars, wide);
             for (const hit of nearestOnLine(table, at, secret, PER_SECRET, accept)) {
               const plain = naming === "labelled" ? 0 : 1;
@@ -24258,9 +24323,49 @@ __export(collect_parallel_exports, {
   allowlistFromData: () => allowlistFromData,
   allowlistToData: () => allowlistToData,
   revivedTargets: () => revivedTargets,
-  scanInParallel: () => scanInParallel
+  scanInParallel: () => scanInParallel,
+  startWorkers: () => startWorkers,
+  workerSetup: () => workerSetup
 });
 import { Worker } from "node:worker_threads";
+function startWorkers(workerScript, count) {
+  const workers = Array.from({ length: Math.max(0, count) }, () => {
+    const worker = new Worker(workerScript);
+    worker.unref();
+    const ended = new Promise((_, reject) => {
+      worker.once("error", reject);
+      worker.once("exit", (code18) => {
+        reject(new Error(`scan worker exited with code ${code18} before answering`));
+      });
+    });
+    ended.catch(() => void 0);
+    return { worker, ended };
+  });
+  let closed = false;
+  let prepared = false;
+  return {
+    workers,
+    prepare(setup) {
+      if (prepared) return;
+      prepared = true;
+      for (const w of workers) w.worker.postMessage(setup);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const w of workers) void w.worker.terminate();
+    }
+  };
+}
+function workerSetup(plan, setup) {
+  const { filter: _filter, ...read } = plan.read;
+  return {
+    packSources: plan.packSources,
+    compileOptions: plan.compileOptions,
+    read,
+    allow: allowlistToData(setup.config.engineAllow)
+  };
+}
 function allowlistToData(allow) {
   const regex = (r) => ({
     source: r.regex.source,
@@ -24314,27 +24419,19 @@ function revivedTargets(set) {
 async function scanInParallel(targets, plan, setup, into) {
   const counter = new SharedArrayBuffer(4);
   const next = new Int32Array(counter);
-  const { filter: _filter, ...read } = plan.read;
-  const init = {
-    packSources: plan.packSources,
-    compileOptions: plan.compileOptions,
-    read,
-    allow: allowlistToData(setup.config.engineAllow),
-    targets,
-    counter
-  };
-  const workers = Array.from({ length: Math.max(0, plan.jobs - 1) }, () => {
-    const worker = new Worker(plan.workerScript, { workerData: init });
-    return new Promise((resolve8, reject) => {
+  const work = { targets, counter };
+  const pool = plan.pool ?? startWorkers(plan.workerScript, plan.jobs - 1);
+  pool.prepare(workerSetup(plan, setup));
+  const workers = pool.workers.map(({ worker, ended }) => {
+    worker.ref();
+    worker.postMessage(work);
+    const answered = new Promise((resolve9) => {
       worker.once("message", (result2) => {
-        resolve8(result2);
+        resolve9(result2);
         void worker.terminate();
       });
-      worker.once("error", reject);
-      worker.once("exit", (code18) => {
-        reject(new Error(`scan worker exited with code ${code18} before answering`));
-      });
     });
+    return Promise.race([answered, ended]);
   });
   for (const w of workers) w.catch(() => void 0);
   const reader = new ContentReader({ ...plan.read, source: "tree" });
@@ -24392,6 +24489,10 @@ async function runScan(source, mode, setup, parallel) {
   const found = [];
   const skipped = [];
   const into = { found, skipped, stats };
+  if (parallel?.pool !== void 0) {
+    const { workerSetup: workerSetup2 } = await Promise.resolve().then(() => (init_collect_parallel(), collect_parallel_exports));
+    parallel.pool.prepare(workerSetup2(parallel, setup));
+  }
   const listed = parallel === void 0 ? void 0 : await source.targets?.();
   if (parallel !== void 0 && listed !== void 0 && targetCount(listed.targets) >= parallel.minFiles) {
     const { scanInParallel: scanInParallel2 } = await Promise.resolve().then(() => (init_collect_parallel(), collect_parallel_exports));
@@ -24409,6 +24510,7 @@ async function runScan(source, mode, setup, parallel) {
       }
     }
   } else {
+    parallel?.pool?.close();
     await source.read(collectingSink(setup, into));
   }
   const filtered = applyFilters(found, {
@@ -24705,11 +24807,11 @@ function gitCommand(use, args, env, extra = []) {
 
 // src/action/run-action.ts
 import { readFileSync as readFileSync5 } from "node:fs";
-import { relative as relative5, resolve as resolve7 } from "node:path";
+import { relative as relative5, resolve as resolve8 } from "node:path";
 
 // src/app/scan.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { join as join5 } from "node:path";
+import { join as join5, resolve as resolve5 } from "node:path";
 
 // src/config/load-baseline.ts
 init_errors();
@@ -26677,8 +26779,8 @@ var BlobReader = class {
       if (streaming.done) return;
       if (this.failure !== void 0) throw this.failure;
       if (this.exited) throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended early");
-      await new Promise((resolve8) => {
-        streaming.wake = resolve8;
+      await new Promise((resolve9) => {
+        streaming.wake = resolve9;
       });
     }
   }
@@ -26695,8 +26797,8 @@ var BlobReader = class {
       if (this.exited) {
         throw new KeyguardError("GIT_FAILED", "git cat-file --batch ended before answering");
       }
-      await new Promise((resolve8) => {
-        this.wake = resolve8;
+      await new Promise((resolve9) => {
+        this.wake = resolve9;
       });
     }
   }
@@ -26711,9 +26813,9 @@ var BlobReader = class {
   async close() {
     this.child.stdin.end();
     if (!this.exited) {
-      await new Promise((resolve8) => {
-        this.child.once("close", () => resolve8());
-        if (this.exited) resolve8();
+      await new Promise((resolve9) => {
+        this.child.once("close", () => resolve9());
+        if (this.exited) resolve9();
       });
     }
     if (this.failure !== void 0) throw this.failure;
@@ -26763,12 +26865,12 @@ async function* streamCommitLog(cwd, walk) {
   child.stderr.on("data", (d) => {
     stderr += d.toString("utf8");
   });
-  const closed = new Promise((resolve8, reject) => {
+  const closed = new Promise((resolve9, reject) => {
     child.on(
       "error",
       (error) => reject(new KeyguardError("GIT_FAILED", `cannot run git: ${error.message}`, { cause: error }))
     );
-    child.on("close", (code18) => resolve8(code18 ?? 1));
+    child.on("close", (code18) => resolve9(code18 ?? 1));
   });
   closed.catch(() => {
   });
@@ -27032,8 +27134,8 @@ async function* readAhead(source, ahead) {
         queue.push(item);
         signal();
         while (queue.length >= ahead && !stopped) {
-          await new Promise((resolve8) => {
-            room = resolve8;
+          await new Promise((resolve9) => {
+            room = resolve9;
           });
         }
         if (stopped) break;
@@ -27057,8 +27159,8 @@ async function* readAhead(source, ahead) {
       }
       if (failure !== void 0) throw failure.error;
       if (done) break;
-      await new Promise((resolve8) => {
-        wake = resolve8;
+      await new Promise((resolve9) => {
+        wake = resolve9;
       });
     }
   } finally {
@@ -30176,6 +30278,24 @@ function finishHistory(result2, history) {
   };
 }
 async function scan(target, options2) {
+  const pool = await earlyWorkers(target, options2);
+  try {
+    return await scanWith(target, options2, pool);
+  } finally {
+    pool?.close();
+  }
+}
+async function earlyWorkers(target, options2) {
+  const threads = options2.threads;
+  if (target.mode !== "tree" || threads === void 0 || threads.jobs < 2) return void 0;
+  if (options2.verify !== void 0) return void 0;
+  const whole = target.paths.length <= 1 && resolve5(target.cwd, target.paths[0] ?? ".") === options2.root;
+  if (!threads.force && !(whole && (threads.indexedFiles ?? 0) >= PARALLEL_MIN_FILES))
+    return void 0;
+  const { startWorkers: startWorkers2 } = await Promise.resolve().then(() => (init_collect_parallel(), collect_parallel_exports));
+  return startWorkers2(threads.workerScript, threads.jobs - 1);
+}
+async function scanWith(target, options2, pool) {
   const started = Date.now();
   const setup = options2.setup ?? await createScanSetup({
     root: options2.configRoot ?? options2.root,
@@ -30212,6 +30332,7 @@ async function scan(target, options2) {
   const threads = options2.threads;
   const parallel = target.mode === "tree" && threads !== void 0 && threads.jobs > 1 && collector === void 0 ? {
     workerScript: threads.workerScript,
+    ...pool === void 0 ? {} : { pool },
     jobs: threads.jobs,
     minFiles: threads.force ? 0 : PARALLEL_MIN_FILES,
     read,
@@ -31314,7 +31435,7 @@ import {
   writeFileSync as writeFileSync2,
   writeSync
 } from "node:fs";
-import { basename, dirname as dirname3, isAbsolute as isAbsolute4, join as join6, relative as relative3, resolve as resolve5, sep as sep2 } from "node:path";
+import { basename, dirname as dirname3, isAbsolute as isAbsolute4, join as join6, relative as relative3, resolve as resolve6, sep as sep2 } from "node:path";
 
 // src/report/describe-write-error.ts
 var REASONS = {
@@ -31387,16 +31508,16 @@ function writeNew(path, content2, keepMode) {
   }
 }
 function writeReportFile(target, content2, options2) {
-  const path = resolve5(target);
+  const path = resolve6(target);
   const folder = dirname3(path);
   const { label } = options2;
   try {
-    if (options2.within !== void 0 && isInside(resolve5(options2.within), path)) {
-      const link = escapingLink(resolve5(options2.within), folder);
+    if (options2.within !== void 0 && isInside(resolve6(options2.within), path)) {
+      const link = escapingLink(resolve6(options2.within), folder);
       if (link !== void 0)
         throw fail(
           label,
-          `its folder ${escapeControl(relative3(resolve5(options2.within), link) || link)} is a symbolic link leading outside ${escapeControl(options2.within)}; keyguard does not follow it`
+          `its folder ${escapeControl(relative3(resolve6(options2.within), link) || link)} is a symbolic link leading outside ${escapeControl(options2.within)}; keyguard does not follow it`
         );
     }
     if (options2.makeParents === true) mkdirSync2(folder, { recursive: true });
@@ -31445,7 +31566,7 @@ async function configChanges(base, head, paths) {
 }
 
 // src/app/load-committed-setup.ts
-import { isAbsolute as isAbsolute5, join as join7, relative as relative4, resolve as resolve6, sep as sep3 } from "node:path";
+import { isAbsolute as isAbsolute5, join as join7, relative as relative4, resolve as resolve7, sep as sep3 } from "node:path";
 init_errors();
 function inRepository(root, file) {
   const rel = relative4(root, file);
@@ -31453,7 +31574,7 @@ function inRepository(root, file) {
   return rel.split(sep3).join("/");
 }
 async function loadCommittedSetup(options2) {
-  const root = resolve6(options2.root);
+  const root = resolve7(options2.root);
   const short2 = options2.files.commit.slice(0, 12);
   const paths = [];
   const label = (file) => {
@@ -31953,7 +32074,7 @@ function summaryHeader(target, eventName, config) {
 `;
 }
 async function scan2(io, log) {
-  const workspace = resolve7(io.cwd, actionInput(io.env, "working-directory") ?? ".");
+  const workspace = resolve8(io.cwd, actionInput(io.env, "working-directory") ?? ".");
   const root = await findRepoRoot(workspace) ?? workspace;
   const eventName = io.env.GITHUB_EVENT_NAME ?? "";
   const base = actionInput(io.env, "base");
@@ -31976,8 +32097,8 @@ async function scan2(io, log) {
     request,
     target,
     configFrom: configFromInput(io.env),
-    ...configInput === void 0 ? {} : { configFile: resolve7(io.cwd, configInput) },
-    ...baselineInput === void 0 ? {} : { baselineFile: resolve7(io.cwd, baselineInput) }
+    ...configInput === void 0 ? {} : { configFile: resolve8(io.cwd, configInput) },
+    ...baselineInput === void 0 ? {} : { baselineFile: resolve8(io.cwd, baselineInput) }
   });
   log.text(`keyguard: configuration from ${config.from}`);
   const changed = notAppliedLines(config.notApplied, eventName);
@@ -32004,8 +32125,8 @@ async function scan2(io, log) {
     root,
     today: io.today,
     ...committed === void 0 ? {
-      ...configInput === void 0 ? {} : { configFile: resolve7(io.cwd, configInput) },
-      ...baselineInput === void 0 ? {} : { baseline: { kind: "file", file: resolve7(io.cwd, baselineInput) } }
+      ...configInput === void 0 ? {} : { configFile: resolve8(io.cwd, configInput) },
+      ...baselineInput === void 0 ? {} : { baseline: { kind: "file", file: resolve8(io.cwd, baselineInput) } }
     } : {
       // Read from the base (or head) commit: the checkout's files are not consulted.
       setup: committed.setup,
@@ -32034,7 +32155,7 @@ async function scan2(io, log) {
     verbose: false
   };
   const sarifInput = actionInput(io.env, "sarif-file") ?? DEFAULT_SARIF;
-  const sarifPath = resolve7(io.cwd, sarifInput);
+  const sarifPath = resolve8(io.cwd, sarifInput);
   writeReportFile(sarifPath, renderSarif(outcome, ctx), {
     label: `sarif-file ${sarifInput}`,
     within: io.env.GITHUB_WORKSPACE || io.cwd,
