@@ -24328,9 +24328,9 @@ __export(collect_parallel_exports, {
   workerSetup: () => workerSetup
 });
 import { Worker } from "node:worker_threads";
-function startWorkers(workerScript, count) {
+function startWorkers(workerScript, count, argv = []) {
   const workers = Array.from({ length: Math.max(0, count) }, () => {
-    const worker = new Worker(workerScript);
+    const worker = new Worker(workerScript, { argv: [...argv] });
     worker.unref();
     const ended = new Promise((_, reject) => {
       worker.once("error", reject);
@@ -24420,7 +24420,7 @@ async function scanInParallel(targets, plan, setup, into) {
   const counter = new SharedArrayBuffer(4);
   const next = new Int32Array(counter);
   const work = { targets, counter };
-  const pool = plan.pool ?? startWorkers(plan.workerScript, plan.jobs - 1);
+  const pool = plan.pool ?? startWorkers(plan.workerScript, plan.jobs - 1, plan.workerArgv);
   pool.prepare(workerSetup(plan, setup));
   const workers = pool.workers.map(({ worker, ended }) => {
     worker.ref();
@@ -30293,7 +30293,7 @@ async function earlyWorkers(target, options2) {
   if (!threads.force && !(whole && (threads.indexedFiles ?? 0) >= PARALLEL_MIN_FILES))
     return void 0;
   const { startWorkers: startWorkers2 } = await Promise.resolve().then(() => (init_collect_parallel(), collect_parallel_exports));
-  return startWorkers2(threads.workerScript, threads.jobs - 1);
+  return startWorkers2(threads.workerScript, threads.jobs - 1, threads.workerArgv);
 }
 async function scanWith(target, options2, pool) {
   const started = Date.now();
@@ -30332,6 +30332,7 @@ async function scanWith(target, options2, pool) {
   const threads = options2.threads;
   const parallel = target.mode === "tree" && threads !== void 0 && threads.jobs > 1 && collector === void 0 ? {
     workerScript: threads.workerScript,
+    ...threads.workerArgv === void 0 ? {} : { workerArgv: threads.workerArgv },
     ...pool === void 0 ? {} : { pool },
     jobs: threads.jobs,
     minFiles: threads.force ? 0 : PARALLEL_MIN_FILES,

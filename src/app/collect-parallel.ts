@@ -31,9 +31,13 @@ export interface PooledWorker {
   readonly ended: Promise<never>;
 }
 
-export function startWorkers(workerScript: string, count: number): WorkerPool {
+export function startWorkers(
+  workerScript: string,
+  count: number,
+  argv: readonly string[] = [],
+): WorkerPool {
   const workers = Array.from({ length: Math.max(0, count) }, (): PooledWorker => {
-    const worker = new Worker(workerScript);
+    const worker = new Worker(workerScript, { argv: [...argv] });
     worker.unref();
     const ended = new Promise<never>((_, reject) => {
       worker.once('error', reject);
@@ -65,6 +69,8 @@ export function startWorkers(workerScript: string, count: number): WorkerPool {
 /** How to scan files on several threads; the CLI decides (the worker script ships in dist/). */
 export interface ParallelPlan extends Pick<LoadedSetup, 'packSources' | 'compileOptions'> {
   readonly workerScript: string;
+  /** Arguments for the worker entry (the hook bundle's loader runs a worker only when told). */
+  readonly workerArgv?: readonly string[];
   /** Workers started early (see WorkerPool); otherwise they start when the files are listed. */
   readonly pool?: WorkerPool;
   /** Threads in all, this one included. */
@@ -207,7 +213,7 @@ export async function scanInParallel(
   const counter = new SharedArrayBuffer(4);
   const next = new Int32Array(counter);
   const work: WorkerWork = { targets, counter };
-  const pool = plan.pool ?? startWorkers(plan.workerScript, plan.jobs - 1);
+  const pool = plan.pool ?? startWorkers(plan.workerScript, plan.jobs - 1, plan.workerArgv);
   pool.prepare(workerSetup(plan, setup));
   const workers = pool.workers.map(({ worker, ended }) => {
     worker.ref();

@@ -137,6 +137,8 @@ export interface ScanOptions {
   /** Threads for tree scans, when the worker script is built. */
   readonly threads?: {
     readonly workerScript: string;
+    /** Arguments for the worker entry (see WorkerPool). */
+    readonly workerArgv?: readonly string[];
     readonly jobs: number;
     readonly force: boolean;
     /** Files git's index lists at `root`, when the CLI could tell: a large tree starts workers early. */
@@ -377,7 +379,7 @@ async function earlyWorkers(
   if (!threads.force && !(whole && (threads.indexedFiles ?? 0) >= PARALLEL_MIN_FILES))
     return undefined;
   const { startWorkers } = await import('./collect-parallel.js');
-  return startWorkers(threads.workerScript, threads.jobs - 1);
+  return startWorkers(threads.workerScript, threads.jobs - 1, threads.workerArgv);
 }
 
 async function scanWith(
@@ -432,6 +434,7 @@ async function scanWith(
     target.mode === 'tree' && threads !== undefined && threads.jobs > 1 && collector === undefined
       ? {
           workerScript: threads.workerScript,
+          ...(threads.workerArgv === undefined ? {} : { workerArgv: threads.workerArgv }),
           ...(pool === undefined ? {} : { pool }),
           jobs: threads.jobs,
           minFiles: threads.force ? 0 : PARALLEL_MIN_FILES,

@@ -19,6 +19,8 @@ export interface CommandIo {
   readonly version: string;
   /** The built worker-thread entry (dist/worker.js), when there is one. */
   readonly workerScript?: string;
+  /** Arguments the worker entry is given (the hook bundle's loader needs one to run a worker). */
+  readonly workerArgv?: readonly string[];
   /**
    * Registers a synchronous cleanup (removing a temporary clone) that also runs when the process
    * is interrupted (Ctrl-C, SIGTERM, SIGHUP); returns a function that unregisters it.

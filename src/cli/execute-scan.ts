@@ -58,6 +58,7 @@ function threads(io: CommandIo, values: Parsed['values'], root: string): ScanOpt
   const indexedFiles = indexEntryCount(root, io.env);
   return {
     workerScript: io.workerScript,
+    ...(io.workerArgv === undefined ? {} : { workerArgv: io.workerArgv }),
     jobs,
     force: flag !== undefined,
     ...(indexedFiles === undefined ? {} : { indexedFiles }),

@@ -17,6 +17,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { enableNodeCompileCache, isOwn, privateCacheDir } from './code-cache.js';
+import { SCAN_WORKER_ARG } from './scan-worker-arg.js';
 
 /**
  * `keyguard staged` and `keyguard tree` boot here (dist/staged.cjs) and run the hook bundle
@@ -34,7 +35,8 @@ const SCRIPT = fileURLToPath(new URL('./staged-scan.cjs', import.meta.url));
  * One cache per command: a cache holds what its first run compiled and is not rewritten while V8
  * accepts it, so a cache made by `staged` would leave `tree` compiling its own part on every run.
  */
-const PREFIX = process.argv[2] === 'tree' ? 'tree-' : 'staged-';
+const WORKER = process.argv[2] === SCAN_WORKER_ARG;
+const PREFIX = process.argv[2] === 'tree' || WORKER ? 'tree-' : 'staged-';
 /** Caches kept per Node: a few keyguard versions used in turn (one per project) keep theirs. */
 const KEEP = 4;
 
@@ -97,7 +99,13 @@ export function runStagedScan(): void {
     `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
     { filename: SCRIPT, ...(cached === undefined ? {} : { cachedData: cached }) },
   );
-  if (cache !== undefined && (cached === undefined || script.cachedDataRejected === true)) {
+  // A tree scan's worker reads the cache its main thread keeps, and never writes it: two threads
+  // of one process would write the same temporary file.
+  if (
+    !WORKER &&
+    cache !== undefined &&
+    (cached === undefined || script.cachedDataRejected === true)
+  ) {
     process.once('exit', () => {
       try {
         save(cache.dir, cache.runtime, cache.name, () => script.createCachedData());

@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import process from 'node:process';
-import type { Command } from './command-io.js';
+import type { Command, CommandIo } from './command-io.js';
 import { runStaged } from './commands/staged.js';
 import { runTree } from './commands/tree.js';
 import { processIo, runProcess } from './run-process.js';
+import { runScanWorker } from './scan-worker.js';
+import { SCAN_WORKER_ARG } from './scan-worker-arg.js';
 
 /**
  * The entry of the two commands whose whole run is often shorter than loading the split CLI: the
@@ -15,5 +19,21 @@ import { processIo, runProcess } from './run-process.js';
  */
 const ENTRIES: Readonly<Record<string, Command>> = { staged: runStaged, tree: runTree };
 
-const command = ENTRIES[process.argv[2] ?? ''] ?? runStaged;
-runProcess(() => command(processIo(process.argv.slice(3))));
+/** The loader beside this bundle (dist/staged.cjs): workers start from it, not from dist/worker.js. */
+function bundleIo(io: CommandIo): CommandIo {
+  if (io.workerScript === undefined) return io;
+  const loader = join(dirname(io.workerScript), 'staged.cjs');
+  return existsSync(loader) ? { ...io, workerScript: loader, workerArgv: [SCAN_WORKER_ARG] } : io;
+}
+
+// `tree`'s worker threads run this same bundle, through the same loader and code cache.
+if (process.argv[2] === SCAN_WORKER_ARG) {
+  void runScanWorker().catch((error: unknown) => {
+    throw error;
+  });
+} else {
+  const command = ENTRIES[process.argv[2] ?? ''] ?? runStaged;
+  // Only tree starts workers: the pre-commit gate is spared even the look for the loader.
+  const io = () => processIo(process.argv.slice(3));
+  runProcess(() => command(command === runTree ? bundleIo(io()) : io()));
+}

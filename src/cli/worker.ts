@@ -1,73 +1,7 @@
-import { parentPort } from 'node:worker_threads';
-import {
-  allowlistFromData,
-  BATCH,
-  revivedTargets,
-  type WorkerResult,
-  type WorkerSetup,
-  type WorkerWork,
-} from '../app/collect-parallel.js';
-import { packByteFilter } from '../app/create-scan-setup.js';
-import { collectingSink } from '../app/run-scan.js';
-import type { ResolvedConfig } from '../model/config.js';
-import { isBuiltinPack } from '../rules/builtin-pack.js';
-import { compilePacks } from '../rules/compile-pack.js';
-import { loadUserRegexEngine } from '../schema/user-regex-engine.js';
-import { prepareByteScanner } from '../sources/byte-scan.js';
-import { ContentReader } from '../sources/content-reader.js';
-import { targetCount, targetsIn } from '../sources/target-set.js';
+import { runScanWorker } from './scan-worker.js';
 
-// A scan worker: compiles the same packs as the main thread, then takes batches of files from the
-// shared counter until none are left, and answers once with redacted findings, skips and counts.
-// It may start before the config is read and the files are listed: what it compiles arrives as
-// one message, the files as a second. The scanner's WebAssembly compiles meanwhile.
-prepareByteScanner();
-// One listener for the worker's life: a message that arrives while it compiles waits here.
-const inbox: unknown[] = [];
-let waiting: ((message: unknown) => void) | undefined;
-parentPort?.on('message', (message: unknown) => {
-  if (waiting === undefined) inbox.push(message);
-  else waiting(message);
-  waiting = undefined;
-});
-const receive = <T>() =>
-  new Promise<T>((resolve) => {
-    if (inbox.length > 0) resolve(inbox.shift() as T);
-    else waiting = resolve as (message: unknown) => void;
-  });
-const init = await receive<WorkerSetup>();
-// User packs and config regexes run on the linear-time engine, loaded per thread, and only for
-// them: parsing it costs a worker more than its first batch of files.
-const allow = init.allow;
-if (
-  init.packSources.some((s) => !isBuiltinPack(s.spec)) ||
-  allow.secretRegexes.length > 0 ||
-  allow.lineRegexes.length > 0
-)
-  await loadUserRegexEngine();
-const pack = compilePacks(init.packSources, init.compileOptions);
-const config = {
-  engineAllow: allowlistFromData(init.allow),
-} as Pick<ResolvedConfig, 'engineAllow'> as ResolvedConfig;
-const reader = new ContentReader({ ...init.read, filter: packByteFilter(pack), source: 'tree' });
-const result: WorkerResult = {
-  found: [],
-  skipped: [],
-  stats: { files: 0, bytes: 0, chunks: 0, durationMs: 0 },
-};
-const sink = collectingSink({ pack, config }, result);
-const work = await receive<WorkerWork>();
-const next = new Int32Array(work.counter);
-const targets = revivedTargets(work.targets);
-const count = targetCount(targets);
-async function scanFiles(): Promise<void> {
-  for (let at = Atomics.add(next, 0, BATCH); at < count; at = Atomics.add(next, 0, BATCH)) {
-    await reader.readFiles(targetsIn(targets, at, at + BATCH), sink);
-  }
-  parentPort?.postMessage(result);
-}
-
-// A failure ends the worker with an 'error' the main thread turns into a failed scan.
-void scanFiles().catch((error: unknown) => {
+// The ES module worker entry (dist/worker.js), for commands the split CLI runs. A failure ends
+// the worker with an 'error' the main thread turns into a failed scan.
+void runScanWorker().catch((error: unknown) => {
   throw error;
 });

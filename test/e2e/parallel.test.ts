@@ -1,9 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakePair, leaks } from '../helpers/fake-keys.js';
 import { createRepo } from '../helpers/git-repo.js';
-import { runCli, tempDir } from '../helpers/run-cli.js';
+import { BIN, runCli, tempDir } from '../helpers/run-cli.js';
+
+const BIN_DIR = dirname(BIN);
 
 const dir = tempDir();
 afterAll(dir.cleanup);
@@ -75,6 +79,67 @@ describe('parallel tree scan', () => {
       expect(leaks(early.stdout + early.stderr + broken.stderr, pairs)).toEqual([]);
     } finally {
       repo.cleanup();
+    }
+  });
+
+  it("runs tree's workers from the hook bundle's loader, which a worker never writes a cache for", () => {
+    const pairs = Array.from({ length: 3 }, () => fakePair());
+    const work = mkdtempSync(join(tmpdir(), 'kg-wboot-'));
+    try {
+      const tree = join(work, 'tree');
+      for (let i = 0; i < 300; i++) {
+        const pair = i % 100 === 5 ? pairs[(i - 5) / 100] : undefined;
+        mkdirSync(join(tree, `d${i % 7}`), { recursive: true });
+        writeFileSync(
+          join(tree, `d${i % 7}`, `f${i}.txt`),
+          pair === undefined
+            ? `value ${i}\n`
+            : `aws_access_key_id = ${pair.id}\naws_secret_access_key = ${pair.secret}\n`,
+        );
+      }
+      // A copy of the package whose ES module worker fails at once: the scan passes only if its
+      // workers start from dist/staged.cjs, as a tree scan from the bundle does.
+      const pkg = join(work, 'pkg');
+      const root = join(BIN_DIR, '..');
+      for (const d of ['bin', 'dist', 'rules', 'schemas'])
+        cpSync(join(root, d), join(pkg, d), { recursive: true });
+      cpSync(join(root, 'package.json'), join(pkg, 'package.json'));
+      writeFileSync(
+        join(pkg, 'dist', 'worker.js'),
+        "throw new Error('the ES module worker ran');\n",
+      );
+      const cache = join(work, 'cache');
+      const run = (jobs: string) =>
+        spawnSync(
+          process.execPath,
+          [join(pkg, 'bin', 'keyguard.js'), 'tree', tree, '-f', 'json', '--jobs', jobs],
+          {
+            encoding: 'utf8',
+            env: { ...process.env, XDG_CACHE_HOME: cache },
+          },
+        );
+      const single = run('1');
+      const multi = run('2');
+      expect(single.status, single.stderr).toBe(1);
+      expect(multi.status, multi.stderr).toBe(1);
+      const findings = (s: string) => (JSON.parse(s) as { findings: unknown[] }).findings;
+      expect(findings(multi.stdout)).toEqual(findings(single.stdout));
+      expect(findings(multi.stdout)).toHaveLength(3);
+      // Only the main thread writes the code cache (Node 20's own; Node >= 22.1 keeps its own).
+      const names = readdirSync(join(cache, 'keyguard'));
+      expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+      // Run by hand, the worker entry says what it is for, and fails.
+      const hand = spawnSync(
+        process.execPath,
+        [join(pkg, 'dist', 'staged.cjs'), '--keyguard-scan-worker'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(hand.status).toBe(2);
+      expect(hand.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
   });
 
