@@ -680,7 +680,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants6 = require_constants();
+    var constants7 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -688,7 +688,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants6;
+    } = constants7;
     var expandRange = (args, options2) => {
       if (typeof options2.expandRange === "function") {
         return options2.expandRange(...args, options2);
@@ -897,7 +897,7 @@ var require_parse = __commonJS({
       if (options2.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -943,8 +943,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants6.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants7.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1640,7 +1640,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants6.globChars(opts.windows);
+      } = constants7.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1698,7 +1698,7 @@ var require_picomatch = __commonJS({
     var scan3 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants6 = require_constants();
+    var constants7 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options2, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -1826,7 +1826,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants6;
+    picomatch2.constants = constants7;
     module.exports = picomatch2;
   }
 });
@@ -16701,7 +16701,7 @@ var require_extract = __commonJS({
 // node_modules/tar-stream/constants.js
 var require_constants2 = __commonJS({
   "node_modules/tar-stream/constants.js"(exports, module) {
-    var constants6 = {
+    var constants7 = {
       // just for envs without fs
       S_IFMT: 61440,
       S_IFDIR: 16384,
@@ -16711,9 +16711,9 @@ var require_constants2 = __commonJS({
       S_IFLNK: 40960
     };
     try {
-      module.exports = __require("fs").constants || constants6;
+      module.exports = __require("fs").constants || constants7;
     } catch {
-      module.exports = constants6;
+      module.exports = constants7;
     }
   }
 });
@@ -16723,7 +16723,7 @@ var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
     var { Readable: Readable2, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
-    var constants6 = require_constants2();
+    var constants7 = require_constants2();
     var headers = require_headers();
     var DMODE = 493;
     var FMODE = 420;
@@ -16926,16 +16926,16 @@ var require_pack = __commonJS({
       return new Pack(opts);
     };
     function modeToType(mode) {
-      switch (mode & constants6.S_IFMT) {
-        case constants6.S_IFBLK:
+      switch (mode & constants7.S_IFMT) {
+        case constants7.S_IFBLK:
           return "block-device";
-        case constants6.S_IFCHR:
+        case constants7.S_IFCHR:
           return "character-device";
-        case constants6.S_IFDIR:
+        case constants7.S_IFDIR:
           return "directory";
-        case constants6.S_IFIFO:
+        case constants7.S_IFIFO:
           return "fifo";
-        case constants6.S_IFLNK:
+        case constants7.S_IFLNK:
           return "symlink";
       }
       return "file";
@@ -17842,8 +17842,8 @@ var require_yauzl = __commonJS({
             return emitErrorAndAutoClose(self, err3);
           }
           if (self.decodeStrings) {
-            var isUtf84 = (entry.generalPurposeBitFlag & 2048) !== 0;
-            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf84);
+            var isUtf85 = (entry.generalPurposeBitFlag & 2048) !== 0;
+            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf85);
             entry.fileName = getFileNameLowLevel2(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
             var errorMessage = validateFileName(entry.fileName);
             if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
@@ -18223,8 +18223,8 @@ var require_yauzl = __commonJS({
         }
       }
       if (fileName == null) {
-        var isUtf84 = (generalPurposeBitFlag & 2048) !== 0;
-        fileName = decodeBuffer(fileNameBuffer, isUtf84);
+        var isUtf85 = (generalPurposeBitFlag & 2048) !== 0;
+        fileName = decodeBuffer(fileNameBuffer, isUtf85);
       }
       if (!strictFileNames) {
         fileName = fileName.replace(/\\/g, "/");
@@ -18390,8 +18390,8 @@ var require_yauzl = __commonJS({
       this.context.unref();
     };
     var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
-    function decodeBuffer(buffer, isUtf84) {
-      if (isUtf84) {
+    function decodeBuffer(buffer, isUtf85) {
+      if (isUtf85) {
         return buffer.toString("utf8");
       } else {
         var result2 = "";
@@ -20960,9 +20960,9 @@ var init_http_client = __esm({
 });
 
 // src/verify/sign-v4.ts
-import { createHash as createHash2, createHmac } from "node:crypto";
+import { createHash as createHash3, createHmac } from "node:crypto";
 function sha256Hex(data) {
-  return createHash2("sha256").update(data).digest("hex");
+  return createHash3("sha256").update(data).digest("hex");
 }
 function hmac(key, data) {
   return createHmac("sha256", key).update(data, "utf8").digest();
@@ -23836,9 +23836,9 @@ var init_prefilter = __esm({
 });
 
 // src/engine/redact.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 function sha256Hex2(value) {
-  return createHash5("sha256").update(value, "utf8").digest("hex");
+  return createHash6("sha256").update(value, "utf8").digest("hex");
 }
 function redactValue(kind, value) {
   if (value.length <= KEEP * 2) return "*".repeat(value.length);
@@ -24811,7 +24811,7 @@ import { relative as relative5, resolve as resolve8 } from "node:path";
 
 // src/app/scan.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { join as join5, resolve as resolve5 } from "node:path";
+import { join as join7, resolve as resolve5 } from "node:path";
 
 // src/config/load-baseline.ts
 init_errors();
@@ -27651,7 +27651,8 @@ import { statSync as statSync2 } from "node:fs";
 import { isAbsolute as isAbsolute3, relative as relative2, resolve as resolve4, sep } from "node:path";
 
 // src/git/list-tree-files.ts
-import { isUtf8 as isUtf83 } from "node:buffer";
+import { isUtf8 as isUtf84 } from "node:buffer";
+import { join as join5 } from "node:path";
 
 // src/git/find-repo-root.ts
 init_errors();
@@ -27714,7 +27715,8 @@ function workTreeOf(dir) {
   if (answer === void 0) {
     const env = gitEnvironment();
     if (env !== void 0 && isPlainWorkTreeTop(dir, env)) {
-      answer = Promise.resolve({ root: dir, prefix: "" });
+      const plain = env.GIT_INDEX_FILE === void 0;
+      answer = Promise.resolve({ root: dir, prefix: "", ...plain ? { plain } : {} });
       asked.set(dir, answer);
       return answer;
     }
@@ -27741,19 +27743,200 @@ async function findRepoRoot(dir) {
   }
 }
 
+// src/git/read-index-names.ts
+import { closeSync as closeSync3, constants as constants4, fstatSync as fstatSync3, openSync as openSync3, readSync as readSync2 } from "node:fs";
+import { join as join4 } from "node:path";
+
+// src/git/parse-index.ts
+import { isUtf8 as isUtf83 } from "node:buffer";
+import { createHash as createHash2 } from "node:crypto";
+var SIGNATURE = 1145655875;
+var HEADER_BYTES2 = 12;
+var STAT_BYTES = 40;
+var MODE_AT = 24;
+var FLAG_EXTENDED = 16384;
+var STAGE_MASK = 12288;
+var NAME_MASK = 4095;
+var KNOWN_EXTENDED = 24576;
+var NAMES_PER_BYTE = 4;
+var NAMES_SLACK = 1 << 20;
+var FILE = 0;
+var SYMLINK = 1;
+var GITLINK = 2;
+function hashBytes(index) {
+  for (const [algorithm, size] of [
+    ["sha1", 20],
+    ["sha256", 32]
+  ]) {
+    if (index.length < HEADER_BYTES2 + size) continue;
+    const end = index.length - size;
+    const sum = createHash2(algorithm).update(index.subarray(0, end)).digest();
+    if (sum.equals(index.subarray(end))) return size;
+  }
+  return void 0;
+}
+function kindOf(mode) {
+  switch (mode >>> 12) {
+    case 8:
+      return FILE;
+    case 10:
+      return SYMLINK;
+    case 14:
+      return GITLINK;
+    default:
+      return void 0;
+  }
+}
+function varint(buf, at, end) {
+  if (at >= end) return void 0;
+  let c = buf[at++];
+  let value = c & 127;
+  while ((c & 128) !== 0) {
+    if (at >= end || value >= 2 ** 24) return void 0;
+    c = buf[at++];
+    value = (value + 1) * 128 + (c & 127);
+  }
+  return { value, next: at };
+}
+function parseIndex(index) {
+  if (index.length < HEADER_BYTES2 || index.readUInt32BE(0) !== SIGNATURE) return void 0;
+  const version = index.readUInt32BE(4);
+  if (version < 2 || version > 4) return void 0;
+  const count = index.readUInt32BE(8);
+  const hash = hashBytes(index);
+  if (hash === void 0) return void 0;
+  const end = index.length - hash;
+  if (count > (end - HEADER_BYTES2) / (STAT_BYTES + hash + 3)) return void 0;
+  let fill = 0;
+  const limit = NAMES_PER_BYTE * (end - HEADER_BYTES2) + NAMES_SLACK;
+  let names = Buffer.allocUnsafe(Math.max(1, end - HEADER_BYTES2));
+  const room = (more) => {
+    if (fill + more <= names.length) return true;
+    const size = Math.max(fill + more, 2 * names.length);
+    if (size > limit) return false;
+    const grown = Buffer.allocUnsafe(size);
+    names.copy(grown, 0, 0, fill);
+    names = grown;
+    return true;
+  };
+  const starts = new Int32Array(count);
+  const ends = new Int32Array(count);
+  const kinds = new Uint8Array(count);
+  let n = 0;
+  let at = HEADER_BYTES2;
+  let previous = -1;
+  let previousLength = 0;
+  for (let i = 0; i < count; i++) {
+    const fixed = at + STAT_BYTES + hash;
+    if (fixed + 2 > end) return void 0;
+    const kind = kindOf(index.readUInt32BE(at + MODE_AT));
+    if (kind === void 0) return void 0;
+    const flags = index.readUInt16BE(fixed);
+    let nameAt = fixed + 2;
+    if ((flags & FLAG_EXTENDED) !== 0) {
+      if (version < 3 || nameAt + 2 > end) return void 0;
+      if ((index.readUInt16BE(nameAt) & ~KNOWN_EXTENDED) !== 0) return void 0;
+      nameAt += 2;
+    }
+    const start = fill;
+    let nul;
+    if (version === 4) {
+      const strip = varint(index, nameAt, end);
+      if (strip === void 0 || strip.value > previousLength) return void 0;
+      nul = index.indexOf(0, strip.next);
+      if (nul === -1 || nul >= end) return void 0;
+      const kept = previousLength - strip.value;
+      if (!room(kept + nul - strip.next + 1)) return void 0;
+      if (kept > 0) names.copyWithin(fill, previous, previous + kept);
+      fill += kept;
+      fill += index.copy(names, fill, strip.next, nul);
+      at = nul + 1;
+    } else {
+      nul = index.indexOf(0, nameAt);
+      if (nul === -1 || nul >= end) return void 0;
+      fill += index.copy(names, fill, nameAt, nul);
+      at = at + (nameAt - at + (nul - nameAt) + 8 & ~7);
+      if (at > end) return void 0;
+    }
+    const length = fill - start;
+    if (length === 0 || Math.min(length, NAME_MASK) !== (flags & NAME_MASK)) return void 0;
+    names[fill++] = 0;
+    previous = start;
+    previousLength = length;
+    const again = n > 0 && (flags & STAGE_MASK) !== 0 && names.compare(
+      names,
+      starts[n - 1],
+      ends[n - 1],
+      start,
+      start + length
+    ) === 0;
+    if (again) {
+      fill = start;
+      previous = starts[n - 1];
+      continue;
+    }
+    starts[n] = start;
+    ends[n] = start + length;
+    kinds[n] = kind;
+    n++;
+  }
+  while (at < end) {
+    if (at + 8 > end) return void 0;
+    const first = index[at];
+    if (first < 65 || first > 90) return void 0;
+    at += 8 + index.readUInt32BE(at + 4);
+  }
+  if (at !== end) return void 0;
+  const bytes = new Uint8Array(new SharedArrayBuffer(Math.max(1, fill)), 0, fill);
+  bytes.set(names.subarray(0, fill));
+  return {
+    bytes,
+    starts: starts.subarray(0, n),
+    ends: ends.subarray(0, n),
+    kinds: kinds.subarray(0, n),
+    utf8: isUtf83(bytes)
+  };
+}
+
+// src/git/read-index-names.ts
+var OPEN_FLAGS2 = constants4.O_RDONLY | (constants4.O_NOFOLLOW ?? 0) | (constants4.O_NONBLOCK ?? 0);
+var MAX_INDEX_BYTES = 1 << 30;
+function readIndexNames(gitDir) {
+  let fd;
+  try {
+    fd = openSync3(join4(gitDir, "index"), OPEN_FLAGS2);
+    const stat = fstatSync3(fd);
+    const size = stat.size;
+    if (!stat.isFile() || size > MAX_INDEX_BYTES) return void 0;
+    const data = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = readSync2(fd, data, filled, size - filled, null);
+      if (n === 0) return void 0;
+      filled += n;
+    }
+    if (readSync2(fd, Buffer.allocUnsafe(1), 0, 1, null) !== 0) return void 0;
+    return parseIndex(data);
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) closeSync3(fd);
+  }
+}
+
 // src/git/list-tree-files.ts
 var TAB2 = 9;
 var SLASH2 = 47;
 var ZERO = 48;
-var FILE = 0;
-var SYMLINK = 1;
-var GITLINK = 2;
+var FILE2 = 0;
+var SYMLINK2 = 1;
+var GITLINK2 = 2;
 function kindOfMode(out, at) {
   if (out[at] === 49 && out[at + 2] === ZERO && out[at + 3] === ZERO && out[at + 4] === ZERO) {
-    if (out[at + 1] === 50 && out[at + 5] === ZERO && out[at + 6] === 32) return SYMLINK;
-    if (out[at + 1] === 54 && out[at + 5] === ZERO && out[at + 6] === 32) return GITLINK;
+    if (out[at + 1] === 50 && out[at + 5] === ZERO && out[at + 6] === 32) return SYMLINK2;
+    if (out[at + 1] === 54 && out[at + 5] === ZERO && out[at + 6] === 32) return GITLINK2;
   }
-  return FILE;
+  return FILE2;
 }
 function listOf(out, n) {
   return {
@@ -27761,7 +27944,7 @@ function listOf(out, n) {
     starts: new Int32Array(n),
     ends: new Int32Array(n),
     kinds: new Uint8Array(n),
-    utf8: isUtf83(out)
+    utf8: isUtf84(out)
   };
 }
 function records(out) {
@@ -27811,7 +27994,7 @@ function parseOthersListing(out) {
       const nested = out[end - 1] === SLASH2;
       list2.starts[n] = at;
       list2.ends[n] = nested ? end - 1 : end;
-      list2.kinds[n] = nested ? GITLINK : FILE;
+      list2.kinds[n] = nested ? GITLINK2 : FILE2;
       n++;
     }
     at = end + 1;
@@ -27827,6 +28010,8 @@ async function listTreeFiles(dir) {
   ).then(parseOthersListing);
   untracked.catch(() => void 0);
   const ignored = place.prefix === "" ? void 0 : runGit(["check-ignore", "-q", "--no-index", "."], dir).then((r) => r.code === 0);
+  const fromIndex = place.plain === true ? readIndexNames(join5(place.root, ".git")) : void 0;
+  if (fromIndex !== void 0) return { root: place.root, files: fromIndex, untracked };
   const tracked = await runGitChecked(["ls-files", "-z", "-s", "--cached", "--full-name"], dir);
   if (ignored !== void 0 && await ignored) return void 0;
   return { root: place.root, files: parseStagedListing(tracked), untracked };
@@ -27841,18 +28026,18 @@ init_target_set();
 // src/sources/walk-folder.ts
 var import_ignore = __toESM(require_ignore(), 1);
 import {
-  closeSync as closeSync3,
-  constants as constants4,
-  fstatSync as fstatSync3,
+  closeSync as closeSync4,
+  constants as constants5,
+  fstatSync as fstatSync4,
   lstatSync as lstatSync3,
-  openSync as openSync3,
+  openSync as openSync4,
   readdirSync,
   readFileSync as readFileSync4
 } from "node:fs";
 var SLASH3 = Buffer.from("/");
 var GIT = Buffer.from(".git");
 var GITIGNORE = Buffer.from(".gitignore");
-function kindOf(entry, abs) {
+function kindOf2(entry, abs) {
   if (entry.isFile()) return "file";
   if (entry.isDirectory()) return "dir";
   if (entry.isSymbolicLink()) return "symlink";
@@ -27863,20 +28048,20 @@ function kindOf(entry, abs) {
   if (s.isDirectory()) return "dir";
   return s.isSymbolicLink() ? "symlink" : "special";
 }
-var NO_WAIT = constants4.O_RDONLY | (constants4.O_NOFOLLOW ?? 0) | (constants4.O_NONBLOCK ?? 0);
+var NO_WAIT = constants5.O_RDONLY | (constants5.O_NOFOLLOW ?? 0) | (constants5.O_NONBLOCK ?? 0);
 function readIgnoreFile(path) {
   let fd;
   try {
-    fd = openSync3(path, NO_WAIT);
+    fd = openSync4(path, NO_WAIT);
   } catch {
     return void 0;
   }
   try {
-    return fstatSync3(fd).isFile() ? readFileSync4(fd, "utf8") : void 0;
+    return fstatSync4(fd).isFile() ? readFileSync4(fd, "utf8") : void 0;
   } catch {
     return void 0;
   } finally {
-    closeSync3(fd);
+    closeSync4(fd);
   }
 }
 function ignoredBy(chain, rel, isDir) {
@@ -27904,7 +28089,7 @@ function walkFolder(root) {
     }
     let rules = chain;
     const listed = entries.find((e) => e.name.equals(GITIGNORE));
-    if (listed !== void 0 && kindOf(listed, Buffer.concat([abs, SLASH3, GITIGNORE])) === "file") {
+    if (listed !== void 0 && kindOf2(listed, Buffer.concat([abs, SLASH3, GITIGNORE])) === "file") {
       const text3 = readIgnoreFile(Buffer.concat([abs, SLASH3, GITIGNORE]));
       if (text3 !== void 0)
         rules = [...chain, { dir: rel.toString("utf8"), rules: (0, import_ignore.default)().add(text3) }];
@@ -27913,7 +28098,7 @@ function walkFolder(root) {
     for (const entry of entries) {
       if (entry.name.equals(GIT)) continue;
       const path = rel.length === 0 ? entry.name : Buffer.concat([rel, SLASH3, entry.name]);
-      const kind = kindOf(entry, Buffer.concat([abs, SLASH3, entry.name]));
+      const kind = kindOf2(entry, Buffer.concat([abs, SLASH3, entry.name]));
       const text3 = path.toString("utf8");
       if (rules.length > 0 && ignoredBy(rules, text3, kind === "dir")) continue;
       if (kind === "dir") visit(path, rules);
@@ -28050,7 +28235,7 @@ function createTreeSource(options2) {
 }
 
 // src/app/assess-scan.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/app/assess-findings.ts
 init_assess_severity();
@@ -28140,7 +28325,7 @@ async function assessScan(outcome, options2) {
     const pairOfToken = /* @__PURE__ */ new Map();
     for (const c of credentials) {
       if (c.sessionToken === void 0 || !verification.has(c.fingerprint)) continue;
-      pairOfToken.set(createHash3("sha256").update(c.sessionToken).digest("hex"), c.fingerprint);
+      pairOfToken.set(createHash4("sha256").update(c.sessionToken).digest("hex"), c.fingerprint);
     }
     for (const f of survivors) {
       const pair = f.kind === "session-token" && f.secretHash !== void 0 ? pairOfToken.get(f.secretHash) : void 0;
@@ -29856,20 +30041,20 @@ function packByteFilter(pack) {
 }
 
 // src/app/history-cache.ts
-import { createHash as createHash4, createHmac as createHmac2, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash as createHash5, createHmac as createHmac2, randomBytes, timingSafeEqual } from "node:crypto";
 import {
-  closeSync as closeSync4,
-  constants as constants5,
-  fstatSync as fstatSync4,
+  closeSync as closeSync5,
+  constants as constants6,
+  fstatSync as fstatSync5,
   lstatSync as lstatSync4,
   mkdirSync,
-  openSync as openSync4,
-  readSync as readSync2,
+  openSync as openSync5,
+  readSync as readSync3,
   renameSync,
   unlinkSync,
   writeFileSync
 } from "node:fs";
-import { join as join4 } from "node:path";
+import { join as join6 } from "node:path";
 var MAGIC = Buffer.from("KGHC", "latin1");
 var FORMAT = 2;
 var HEADER = MAGIC.length + 1 + 1 + 32 + 4 + 4;
@@ -29877,7 +30062,7 @@ var MAC = 32;
 var MAX_BYTES = 5e7 * 32;
 function historySetupHash(setup, settings2) {
   const { configFile: _file, ...compile2 } = setup.compileOptions;
-  return createHash4("sha256").update(
+  return createHash5("sha256").update(
     JSON.stringify({
       format: FORMAT,
       build: settings2.build,
@@ -29890,31 +30075,31 @@ function historySetupHash(setup, settings2) {
   ).digest();
 }
 function cacheFile(options2) {
-  const id = createHash4("sha256").update("keyguard history cache\0").update(options2.hmacKey).digest("hex").slice(0, 16);
-  return join4(options2.gitDir, "keyguard", `history-${id}.cache`);
+  const id = createHash5("sha256").update("keyguard history cache\0").update(options2.hmacKey).digest("hex").slice(0, 16);
+  return join6(options2.gitDir, "keyguard", `history-${id}.cache`);
 }
 function readWhole(file) {
   let fd;
   try {
-    fd = openSync4(file, constants5.O_RDONLY | constants5.O_NOFOLLOW | constants5.O_NONBLOCK);
+    fd = openSync5(file, constants6.O_RDONLY | constants6.O_NOFOLLOW | constants6.O_NONBLOCK);
   } catch (error) {
     if (error.code === "ENOENT") return "missing";
     throw error;
   }
   try {
-    const s = fstatSync4(fd);
+    const s = fstatSync5(fd);
     if (!s.isFile()) throw new Error("not a regular file");
     if (s.size > MAX_BYTES) throw new Error("too large");
     const buf = Buffer.allocUnsafe(s.size);
     let at = 0;
     while (at < buf.length) {
-      const n = readSync2(fd, buf, at, buf.length - at, at);
+      const n = readSync3(fd, buf, at, buf.length - at, at);
       if (n === 0) break;
       at += n;
     }
     return buf.subarray(0, at);
   } finally {
-    closeSync4(fd);
+    closeSync5(fd);
   }
 }
 function load(file, hmacKey) {
@@ -30057,7 +30242,7 @@ function openHistoryCache(options2) {
         { idLength, setupHash: options2.setupHash, ids: ids2, commits },
         options2.hmacKey
       );
-      const dir = join4(options2.gitDir, "keyguard");
+      const dir = join6(options2.gitDir, "keyguard");
       const temp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
       try {
         try {
@@ -30147,7 +30332,7 @@ async function baselineFor(choice, root, configured, place) {
       configured,
       place === void 0 ? void 0 : { at: placeText(place), what: "baseline" }
     );
-  const fallback2 = join5(root, BASELINE_FILE_NAME);
+  const fallback2 = join7(root, BASELINE_FILE_NAME);
   return existsSync2(fallback2) ? loadBaseline(fallback2) : void 0;
 }
 function incompleteOf(result2, accepted) {
@@ -31425,18 +31610,18 @@ function renderSarif(outcome, ctx, guidance = defaultGuidance) {
 init_errors();
 import { randomBytes as randomBytes2 } from "node:crypto";
 import {
-  closeSync as closeSync5,
+  closeSync as closeSync6,
   fchmodSync,
   lstatSync as lstatSync5,
   mkdirSync as mkdirSync2,
-  openSync as openSync5,
+  openSync as openSync6,
   realpathSync as realpathSync2,
   renameSync as renameSync2,
   unlinkSync as unlinkSync2,
   writeFileSync as writeFileSync2,
   writeSync
 } from "node:fs";
-import { basename, dirname as dirname3, isAbsolute as isAbsolute4, join as join6, relative as relative3, resolve as resolve6, sep as sep2 } from "node:path";
+import { basename, dirname as dirname3, isAbsolute as isAbsolute4, join as join8, relative as relative3, resolve as resolve6, sep as sep2 } from "node:path";
 
 // src/report/describe-write-error.ts
 var REASONS = {
@@ -31490,7 +31675,7 @@ function escapingLink(root, folder) {
   const realRoot = realpathSync2(root);
   let at = root;
   for (const part of relative3(root, folder).split(sep2).filter((p) => p !== "")) {
-    at = join6(at, part);
+    at = join8(at, part);
     const stat = lstatOrUndefined(at);
     if (stat === void 0) return void 0;
     if (stat.isSymbolicLink() && !isInside(realRoot, realTarget(at))) return at;
@@ -31499,13 +31684,13 @@ function escapingLink(root, folder) {
   return isInside(realRoot, realpathSync2(folder)) ? void 0 : folder;
 }
 function writeNew(path, content2, keepMode) {
-  const fd = openSync5(path, "wx", 438);
+  const fd = openSync6(path, "wx", 438);
   try {
     const data = Buffer.from(content2);
     for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
     if (keepMode !== void 0) fchmodSync(fd, keepMode);
   } finally {
-    closeSync5(fd);
+    closeSync6(fd);
   }
 }
 function writeReportFile(target, content2, options2) {
@@ -31533,7 +31718,7 @@ function writeReportFile(target, content2, options2) {
       writeFileSync2(path, content2);
       return;
     }
-    const temp = join6(folder, `.${basename(path)}.${randomBytes2(6).toString("hex")}.tmp`);
+    const temp = join8(folder, `.${basename(path)}.${randomBytes2(6).toString("hex")}.tmp`);
     try {
       writeNew(temp, content2, existing === void 0 ? void 0 : existing.mode & 4095);
       renameSync2(temp, path);
@@ -31567,7 +31752,7 @@ async function configChanges(base, head, paths) {
 }
 
 // src/app/load-committed-setup.ts
-import { isAbsolute as isAbsolute5, join as join7, relative as relative4, resolve as resolve7, sep as sep3 } from "node:path";
+import { isAbsolute as isAbsolute5, join as join9, relative as relative4, resolve as resolve7, sep as sep3 } from "node:path";
 init_errors();
 function inRepository(root, file) {
   const rel = relative4(root, file);
@@ -31609,7 +31794,7 @@ async function loadCommittedSetup(options2) {
     return text3;
   };
   const placed = (place, what) => place === void 0 ? void 0 : { place, what };
-  const configFile = options2.configFile ?? join7(root, CONFIG_FILE_NAME);
+  const configFile = options2.configFile ?? join9(root, CONFIG_FILE_NAME);
   const configText = options2.configFile === void 0 ? await read(configFile) : await must(configFile, "CONFIG_INVALID");
   const config = configText === void 0 ? resolveConfig({}, void 0, options2.today) : await configFromText(configText, configFile, options2.today, {
     // What it extends is read like the config itself: from the commit when in the repository.
@@ -31626,7 +31811,7 @@ async function loadCommittedSetup(options2) {
     });
   }
   const named = options2.baselineFile ?? config.baseline;
-  const baselineFile = named ?? join7(root, BASELINE_FILE_NAME);
+  const baselineFile = named ?? join9(root, BASELINE_FILE_NAME);
   const baselineText = named === void 0 ? await read(baselineFile) : await must(
     baselineFile,
     "BASELINE_INVALID",

@@ -9,6 +9,11 @@ export interface WorkTreePlace {
   readonly root: string;
   /** The folder's path below it (`sub/dir/`), empty at the top. */
   readonly prefix: string;
+  /**
+   * `root/.git` is, beyond doubt, the repository git uses there (see isPlainWorkTreeTop), and no
+   * variable names another index: its index may be read without asking git.
+   */
+  readonly plain?: boolean;
 }
 
 /** Asked once per folder and process: the config lookup and the listing both need it. */
@@ -26,7 +31,8 @@ export function workTreeOf(dir: string): Promise<WorkTreePlace | undefined> {
     // has handed over the environment git would inherit, nothing can be ruled out: ask git.
     const env = gitEnvironment();
     if (env !== undefined && isPlainWorkTreeTop(dir, env)) {
-      answer = Promise.resolve({ root: dir, prefix: '' });
+      const plain = env.GIT_INDEX_FILE === undefined;
+      answer = Promise.resolve({ root: dir, prefix: '', ...(plain ? { plain } : {}) });
       asked.set(dir, answer);
       return answer;
     }

@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
+import { join } from 'node:path';
 import type { NameList } from '../model/source.js';
 import { workTreeOf } from './find-repo-root.js';
+import { readIndexNames } from './read-index-names.js';
 import { runGit, runGitChecked } from './run-git.js';
 
 export interface GitFileList {
@@ -125,6 +127,9 @@ export async function listTreeFiles(dir: string): Promise<GitFileList | undefine
     place.prefix === ''
       ? undefined
       : runGit(['check-ignore', '-q', '--no-index', '.'], dir).then((r) => r.code === 0);
+  // In the plain case, the index is read straight from its file (see readIndexNames).
+  const fromIndex = place.plain === true ? readIndexNames(join(place.root, '.git')) : undefined;
+  if (fromIndex !== undefined) return { root: place.root, files: fromIndex, untracked };
   const tracked = await runGitChecked(['ls-files', '-z', '-s', '--cached', '--full-name'], dir);
   // A folder the user named but git ignores (build/, .cache/) would list nothing: scanning it as a
   // plain folder beats a vacuous pass.

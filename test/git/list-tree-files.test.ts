@@ -1,6 +1,7 @@
-import { symlinkSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { setGitEnvironment } from '../../src/git/git-command.js';
 import { listTreeFiles } from '../../src/git/list-tree-files.js';
 import type { FileTarget } from '../../src/model/source.js';
 import { allTargets } from '../../src/sources/target-set.js';
@@ -10,6 +11,7 @@ let repo: TempRepo | undefined;
 afterEach(() => {
   repo?.cleanup();
   repo = undefined;
+  setGitEnvironment(process.env);
 });
 
 const byPath = (targets: readonly FileTarget[]) =>
@@ -59,5 +61,61 @@ describe('listTreeFiles: packed names from git, one object per file only when ta
       'new.txt': { abs: join(r.dir, 'new.txt'), path: 'new.txt' },
       'nested/repo': { abs: join(r.dir, 'nested/repo'), path: 'nested/repo', kind: 'gitlink' },
     });
+  });
+
+  it('reads the index file itself at a plain repository’s top, as git would list it', async () => {
+    repo = createRepo();
+    const r = repo;
+    for (let i = 0; i < 50; i++) r.write(`d${i % 4}/f${i}.txt`, `${i}\n`);
+    symlinkSync('d0', join(r.dir, 'link'));
+    r.commitAll('files');
+    r.git('update-index', '--add', '--cacheinfo', `160000,${'1'.repeat(40)},sub`);
+    const expected = r.git('ls-files').trim().split('\n').sort();
+    // Git is out of reach: the tracked names can only have come from the file.
+    setGitEnvironment({ ...r.env, PATH: join(r.dir, 'no-such-folder') });
+    const listed = await listTreeFiles(r.dir);
+    if (listed === undefined) throw new Error('not listed as a work tree');
+    listed.untracked.catch(() => undefined);
+    const tracked = allTargets({ files: [], packs: [{ ...listed.files, base: r.dir }] });
+    expect(tracked.map((t) => t.path).sort()).toEqual(expected);
+    expect(byPath(tracked).link?.kind).toBe('symlink');
+    expect(byPath(tracked).sub?.kind).toBe('gitlink');
+  });
+
+  it('asks git when a variable names another index, or the file is damaged (git then refuses)', async () => {
+    repo = createRepo();
+    const r = repo;
+    r.write('a.txt', 'a\n');
+    r.write('b.txt', 'b\n');
+    r.commitAll('two');
+    // Another index that lists only a.txt.
+    const other = join(r.dir, '.git', 'other-index');
+    r.git('read-tree', `--index-output=${other}`, 'HEAD');
+    r.git('update-index', '--force-remove', 'b.txt');
+    writeFileSync(other, readFileSync(join(r.dir, '.git', 'index')));
+    r.git('reset', '-q');
+    setGitEnvironment({ ...r.env, GIT_INDEX_FILE: other });
+    const moved = await listTreeFiles(r.dir);
+    moved?.untracked.catch(() => undefined);
+    const names = allTargets({ files: [], packs: [{ ...moved!.files, base: r.dir }] });
+    expect(names.map((t) => t.path)).toEqual(['a.txt']);
+
+    repo.cleanup();
+    repo = createRepo();
+    const d = repo;
+    d.write('a.txt', 'a\n');
+    d.commitAll('one');
+    const index = readFileSync(join(d.dir, '.git', 'index'));
+    // A wrong checksum: this reader leaves the file to git, which reads it without checking.
+    index[index.length - 1] = (index[index.length - 1] as number) ^ 0xff;
+    writeFileSync(join(d.dir, '.git', 'index'), index);
+    setGitEnvironment(d.env);
+    const unchecked = await listTreeFiles(d.dir);
+    unchecked?.untracked.catch(() => undefined);
+    expect(unchecked?.files.starts).toHaveLength(1);
+    // A wrong signature: git refuses the index, and so does the listing.
+    index.write('XIRC', 0, 'latin1');
+    writeFileSync(join(d.dir, '.git', 'index'), index);
+    await expect(listTreeFiles(d.dir)).rejects.toThrow(/git ls-files .*signature/);
   });
 });

@@ -32,7 +32,11 @@ describe('isPlainWorkTreeTop: the top of a work tree without starting git, only 
     expect(gitTop(r.dir, r.env)).toBe(r.dir);
     // No git on PATH: the answer cannot have come from a git process.
     setGitEnvironment({ ...r.env, PATH: join(r.dir, 'no-such-folder') });
-    await expect(workTreeOf(r.dir)).resolves.toEqual({ root: r.dir, prefix: '' });
+    await expect(workTreeOf(r.dir)).resolves.toEqual({ root: r.dir, prefix: '', plain: true });
+    // A variable naming another index: the top is still plain, its `.git/index` not the one used.
+    const other = fresh();
+    setGitEnvironment({ ...other.env, GIT_INDEX_FILE: join(other.dir, 'elsewhere') });
+    await expect(workTreeOf(other.dir)).resolves.toEqual({ root: other.dir, prefix: '' });
   });
 
   it('leaves every other case to git: subfolders, moved work trees, bare, includes, links', () => {

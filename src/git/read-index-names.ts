@@ -1,0 +1,40 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NameList } from '../model/source.js';
+import { parseIndex } from './parse-index.js';
+
+/** Never a link, and never waited on: `.git/index` may be a FIFO in a folder someone else made. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+/** Larger indexes (millions of files) are left to git. */
+const MAX_INDEX_BYTES = 1 << 30;
+
+/**
+ * What `git ls-files --cached` would list from the index in `gitDir`, read without starting git
+ * (on a large tree, the process and its output cost more than reading the file: ~0.1 s of a
+ * whole scan); undefined when the index is missing, not a regular file, changed while read, or
+ * anything parseIndex leaves to git. The caller decides that `gitDir` is plainly the repository
+ * git would use, with no variable naming another index.
+ */
+export function readIndexNames(gitDir: string): NameList | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(join(gitDir, 'index'), OPEN_FLAGS);
+    const stat = fstatSync(fd);
+    const size = stat.size;
+    if (!stat.isFile() || size > MAX_INDEX_BYTES) return undefined;
+    const data = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = readSync(fd, data, filled, size - filled, null);
+      if (n === 0) return undefined;
+      filled += n;
+    }
+    // Longer than it was: git is writing a new one (by rename, so this is a stale inode); ask git.
+    if (readSync(fd, Buffer.allocUnsafe(1), 0, 1, null) !== 0) return undefined;
+    return parseIndex(data);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
