@@ -96,8 +96,9 @@ describe('listTreeFiles: packed names from git, one object per file only when ta
     r.git('reset', '-q');
     setGitEnvironment({ ...r.env, GIT_INDEX_FILE: other });
     const moved = await listTreeFiles(r.dir);
-    moved?.untracked.catch(() => undefined);
-    const names = allTargets({ files: [], packs: [{ ...moved!.files, base: r.dir }] });
+    if (moved === undefined) throw new Error('not listed as a work tree');
+    moved.untracked.catch(() => undefined);
+    const names = allTargets({ files: [], packs: [{ ...moved.files, base: r.dir }] });
     expect(names.map((t) => t.path)).toEqual(['a.txt']);
 
     repo.cleanup();
