@@ -27900,11 +27900,23 @@ function parseIndex(index) {
 
 // src/git/read-index-names.ts
 var OPEN_FLAGS2 = constants4.O_RDONLY | (constants4.O_NOFOLLOW ?? 0) | (constants4.O_NONBLOCK ?? 0);
+var NO_NAMES = {
+  bytes: new Uint8Array(0),
+  starts: new Int32Array(0),
+  ends: new Int32Array(0),
+  kinds: new Uint8Array(0),
+  utf8: true
+};
 var MAX_INDEX_BYTES = 1 << 30;
 function readIndexNames(gitDir) {
   let fd;
   try {
-    fd = openSync3(join4(gitDir, "index"), OPEN_FLAGS2);
+    try {
+      fd = openSync3(join4(gitDir, "index"), OPEN_FLAGS2);
+    } catch (error) {
+      if (error.code === "ENOENT") return NO_NAMES;
+      return void 0;
+    }
     const stat = fstatSync3(fd);
     const size = stat.size;
     if (!stat.isFile() || size > MAX_INDEX_BYTES) return void 0;

@@ -5,20 +5,33 @@ import { parseIndex } from './parse-index.js';
 
 /** Never a link, and never waited on: `.git/index` may be a FIFO in a folder someone else made. */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+const NO_NAMES: NameList = {
+  bytes: new Uint8Array(0),
+  starts: new Int32Array(0),
+  ends: new Int32Array(0),
+  kinds: new Uint8Array(0),
+  utf8: true,
+};
 /** Larger indexes (millions of files) are left to git. */
 const MAX_INDEX_BYTES = 1 << 30;
 
 /**
  * What `git ls-files --cached` would list from the index in `gitDir`, read without starting git
  * (on a large tree, the process and its output cost more than reading the file: ~0.1 s of a
- * whole scan); undefined when the index is missing, not a regular file, changed while read, or
+ * whole scan), nothing when there is no index yet; undefined when the index is not a regular file, changed while read, or
  * anything parseIndex leaves to git. The caller decides that `gitDir` is plainly the repository
  * git would use, with no variable naming another index.
  */
 export function readIndexNames(gitDir: string): NameList | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(join(gitDir, 'index'), OPEN_FLAGS);
+    try {
+      fd = openSync(join(gitDir, 'index'), OPEN_FLAGS);
+    } catch (error) {
+      // No index yet (a new repository): git lists nothing tracked, and so does this.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return NO_NAMES;
+      return undefined;
+    }
     const stat = fstatSync(fd);
     const size = stat.size;
     if (!stat.isFile() || size > MAX_INDEX_BYTES) return undefined;

@@ -1,4 +1,4 @@
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setGitEnvironment } from '../../src/git/git-command.js';
@@ -80,6 +80,19 @@ describe('listTreeFiles: packed names from git, one object per file only when ta
     expect(tracked.map((t) => t.path).sort()).toEqual(expected);
     expect(byPath(tracked).link?.kind).toBe('symlink');
     expect(byPath(tracked).sub?.kind).toBe('gitlink');
+  });
+
+  it('a new repository without an index lists no tracked file, and its files as untracked', async () => {
+    repo = createRepo();
+    const r = repo;
+    r.write('README.md', 'hello\n');
+    expect(existsSync(join(r.dir, '.git', 'index'))).toBe(false);
+    setGitEnvironment(r.env);
+    const listed = await listTreeFiles(r.dir);
+    if (listed === undefined) throw new Error('not listed as a work tree');
+    expect(listed.files.starts).toHaveLength(0);
+    const others = allTargets({ files: [], packs: [{ ...(await listed.untracked), base: r.dir }] });
+    expect(others.map((t) => t.path)).toEqual(['README.md']);
   });
 
   it('asks git when a variable names another index, or the file is damaged (git then refuses)', async () => {
