@@ -27763,6 +27763,16 @@ var NAMES_SLACK = 1 << 20;
 var FILE = 0;
 var SYMLINK = 1;
 var GITLINK = 2;
+function u32(b, at) {
+  return (b[at] << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3]) >>> 0;
+}
+function u16(b, at) {
+  return b[at] << 8 | b[at + 1];
+}
+function nulIn(b, at, end) {
+  for (let i = at; i < end; i++) if (b[i] === 0) return i;
+  return -1;
+}
 function hashBytes(index) {
   for (const [algorithm, size] of [
     ["sha1", 20],
@@ -27798,6 +27808,31 @@ function varint(buf, at, end) {
   }
   return { value, next: at };
 }
+var ExpandedNames = class {
+  bytes;
+  fill = 0;
+  limit;
+  constructor(room) {
+    this.limit = NAMES_PER_BYTE * room + NAMES_SLACK;
+    this.bytes = Buffer.allocUnsafe(Math.max(1, room));
+  }
+  /** Appends previous[0, kept) and tail[from, to), then a NUL; false past the bound. */
+  add(previous, kept, tail2, from, to) {
+    const more = kept + to - from + 1;
+    if (this.fill + more > this.bytes.length) {
+      const size = Math.max(this.fill + more, 2 * this.bytes.length);
+      if (size > this.limit) return false;
+      const grown = Buffer.allocUnsafe(size);
+      grown.set(this.bytes.subarray(0, this.fill));
+      this.bytes = grown;
+    }
+    this.bytes.copyWithin(this.fill, previous, previous + kept);
+    this.bytes.set(tail2.subarray(from, to), this.fill + kept);
+    this.fill += more;
+    this.bytes[this.fill - 1] = 0;
+    return true;
+  }
+};
 function parseIndex(index) {
   if (index.length < HEADER_BYTES2 || index.readUInt32BE(0) !== SIGNATURE) return void 0;
   const version = index.readUInt32BE(4);
@@ -27807,72 +27842,64 @@ function parseIndex(index) {
   if (hash === void 0) return void 0;
   const end = index.length - hash;
   if (count > (end - HEADER_BYTES2) / (STAT_BYTES + hash + 3)) return void 0;
-  let fill = 0;
-  const limit = NAMES_PER_BYTE * (end - HEADER_BYTES2) + NAMES_SLACK;
-  let names = Buffer.allocUnsafe(Math.max(1, end - HEADER_BYTES2));
-  const room = (more) => {
-    if (fill + more <= names.length) return true;
-    const size = Math.max(fill + more, 2 * names.length);
-    if (size > limit) return false;
-    const grown = Buffer.allocUnsafe(size);
-    names.copy(grown, 0, 0, fill);
-    names = grown;
-    return true;
-  };
+  const expanded = version === 4 ? new ExpandedNames(end - HEADER_BYTES2) : void 0;
+  const names = expanded === void 0 ? index : void 0;
   const starts = new Int32Array(count);
   const ends = new Int32Array(count);
   const kinds = new Uint8Array(count);
   let n = 0;
   let at = HEADER_BYTES2;
-  let previous = -1;
+  let previous = 0;
   let previousLength = 0;
   for (let i = 0; i < count; i++) {
     const fixed = at + STAT_BYTES + hash;
     if (fixed + 2 > end) return void 0;
-    const kind = kindOf(index.readUInt32BE(at + MODE_AT));
+    const kind = kindOf(u32(index, at + MODE_AT));
     if (kind === void 0) return void 0;
-    const flags = index.readUInt16BE(fixed);
+    const flags = u16(index, fixed);
     let nameAt = fixed + 2;
     if ((flags & FLAG_EXTENDED) !== 0) {
       if (version < 3 || nameAt + 2 > end) return void 0;
-      if ((index.readUInt16BE(nameAt) & ~KNOWN_EXTENDED) !== 0) return void 0;
+      if ((u16(index, nameAt) & ~KNOWN_EXTENDED) !== 0) return void 0;
       nameAt += 2;
     }
-    const start = fill;
-    let nul;
-    if (version === 4) {
+    let start;
+    let length;
+    if (expanded !== void 0) {
       const strip = varint(index, nameAt, end);
       if (strip === void 0 || strip.value > previousLength) return void 0;
-      nul = index.indexOf(0, strip.next);
-      if (nul === -1 || nul >= end) return void 0;
-      const kept = previousLength - strip.value;
-      if (!room(kept + nul - strip.next + 1)) return void 0;
-      if (kept > 0) names.copyWithin(fill, previous, previous + kept);
-      fill += kept;
-      fill += index.copy(names, fill, strip.next, nul);
+      const nul = nulIn(index, strip.next, end);
+      if (nul === -1) return void 0;
+      start = expanded.fill;
+      if (!expanded.add(previous, previousLength - strip.value, index, strip.next, nul))
+        return void 0;
+      length = expanded.fill - 1 - start;
       at = nul + 1;
     } else {
-      nul = index.indexOf(0, nameAt);
-      if (nul === -1 || nul >= end) return void 0;
-      fill += index.copy(names, fill, nameAt, nul);
-      at = at + (nameAt - at + (nul - nameAt) + 8 & ~7);
+      const told = flags & NAME_MASK;
+      const nul = told < NAME_MASK ? nameAt + told : nulIn(index, nameAt, end);
+      if (nul === -1 || nul >= end || index[nul] !== 0) return void 0;
+      start = nameAt;
+      length = nul - nameAt;
+      at += nameAt - at + length + 8 & ~7;
       if (at > end) return void 0;
     }
-    const length = fill - start;
     if (length === 0 || Math.min(length, NAME_MASK) !== (flags & NAME_MASK)) return void 0;
-    names[fill++] = 0;
-    previous = start;
-    previousLength = length;
-    const again = n > 0 && (flags & STAGE_MASK) !== 0 && names.compare(
-      names,
+    const bytes2 = expanded?.bytes ?? names;
+    const again = n > 0 && (flags & STAGE_MASK) !== 0 && bytes2.compare(
+      bytes2,
       starts[n - 1],
       ends[n - 1],
       start,
       start + length
     ) === 0;
+    previous = start;
+    previousLength = length;
     if (again) {
-      fill = start;
-      previous = starts[n - 1];
+      if (expanded !== void 0) {
+        expanded.fill = start;
+        previous = starts[n - 1];
+      }
       continue;
     }
     starts[n] = start;
@@ -27887,15 +27914,35 @@ function parseIndex(index) {
     at += 8 + index.readUInt32BE(at + 4);
   }
   if (at !== end) return void 0;
-  const bytes = new Uint8Array(new SharedArrayBuffer(Math.max(1, fill)), 0, fill);
-  bytes.set(names.subarray(0, fill));
+  const bytes = expanded === void 0 ? index : shared(expanded.bytes.subarray(0, expanded.fill));
+  const utf83 = checkedNames(bytes, starts.subarray(0, n), ends.subarray(0, n));
+  if (utf83 === void 0) return void 0;
   return {
     bytes,
     starts: starts.subarray(0, n),
     ends: ends.subarray(0, n),
     kinds: kinds.subarray(0, n),
-    utf8: isUtf83(bytes)
+    utf8: utf83
   };
+}
+function shared(bytes) {
+  const copy = Buffer.from(new SharedArrayBuffer(Math.max(1, bytes.length)), 0, bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+function checkedNames(bytes, starts, ends) {
+  let utf83 = true;
+  for (let i = 0; i < starts.length; i++) {
+    const end = ends[i];
+    let wide = false;
+    for (let at = starts[i]; at < end; at++) {
+      const b = bytes[at];
+      if (b === 0) return void 0;
+      if (b >= 128) wide = true;
+    }
+    if (wide && utf83 && !isUtf83(bytes.subarray(starts[i], end))) utf83 = false;
+  }
+  return utf83;
 }
 
 // src/git/read-index-names.ts
@@ -27920,7 +27967,7 @@ function readIndexNames(gitDir) {
     const stat = fstatSync3(fd);
     const size = stat.size;
     if (!stat.isFile() || size > MAX_INDEX_BYTES) return void 0;
-    const data = Buffer.allocUnsafe(size);
+    const data = Buffer.from(new SharedArrayBuffer(Math.max(1, size)), 0, size);
     let filled = 0;
     while (filled < size) {
       const n = readSync2(fd, data, filled, size - filled, null);

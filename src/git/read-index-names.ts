@@ -35,7 +35,8 @@ export function readIndexNames(gitDir: string): NameList | undefined {
     const stat = fstatSync(fd);
     const size = stat.size;
     if (!stat.isFile() || size > MAX_INDEX_BYTES) return undefined;
-    const data = Buffer.allocUnsafe(size);
+    // Shared memory: the names stay in it (see parseIndex), and a worker receives them uncopied.
+    const data = Buffer.from(new SharedArrayBuffer(Math.max(1, size)), 0, size);
     let filled = 0;
     while (filled < size) {
       const n = readSync(fd, data, filled, size - filled, null);

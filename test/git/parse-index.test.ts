@@ -165,6 +165,10 @@ describe('parseIndex: the index as git ls-files lists it, without starting git',
     const length = Buffer.from(good);
     length.writeUInt16BE(length.readUInt16BE(12 + 40 + 20) + 1, 12 + 40 + 20);
     expect(parseIndex(resealed(length))).toBeUndefined();
+    // A NUL inside entry 0's name (git would read it shorter than its recorded length).
+    const inner = Buffer.from(good);
+    inner[12 + 40 + 20 + 2 + 1] = 0;
+    expect(parseIndex(resealed(inner))).toBeUndefined();
     const count = Buffer.from(good);
     count.writeUInt32BE(0xffffffff, 8);
     expect(parseIndex(resealed(count))).toBeUndefined();
