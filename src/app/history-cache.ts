@@ -221,11 +221,16 @@ function merge(a: Buffer, b: Buffer, idLength: number): Buffer {
   return out.subarray(0, o);
 }
 
+const LOWER_HEX = /^[0-9a-f]+$/;
+
 function sortedIds(hex: Iterable<string>, idLength: number): Buffer {
-  const list: Buffer[] = [];
-  for (const h of hex) if (h.length === idLength * 2) list.push(Buffer.from(h, 'hex'));
-  list.sort(Buffer.compare);
-  return merge(Buffer.concat(list), Buffer.alloc(0), idLength);
+  // Sorted as text, decoded once: lowercase hex sorts as its bytes do, and comparing 60,000
+  // strings takes a tenth of comparing as many Buffers (the save was ~0.4 s of a 30,000-commit
+  // run, after the scan). Anything but lowercase hex of the right length is not an id git gave.
+  const list: string[] = [];
+  for (const h of hex) if (h.length === idLength * 2 && LOWER_HEX.test(h)) list.push(h);
+  list.sort();
+  return merge(Buffer.from(list.join(''), 'hex'), Buffer.alloc(0), idLength);
 }
 
 function encode(loaded: Loaded, hmacKey: Buffer): Buffer {

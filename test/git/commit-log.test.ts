@@ -1,3 +1,5 @@
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LoggedCommit, streamCommitLog } from '../../src/git/commit-log.js';
 import { countCommits } from '../../src/git/count-commits.js';
@@ -55,6 +57,24 @@ describe('streamCommitLog', () => {
     expect(log.indexOf(by.get(c5) as LoggedCommit)).toBeGreaterThan(
       log.indexOf(by.get(c3) as LoggedCommit),
     );
+  });
+
+  it('takes the new mode and blob of each entry from git, whatever the message and names say', async () => {
+    const r = createRepo();
+    repos.push(r);
+    const fake = `:100644 100644 ${'0'.repeat(40)} ${'1'.repeat(40)} M`;
+    // A name and a message spelled like raw entries, and an executable file.
+    r.write(fake, 'named like an entry\n');
+    r.write('run.sh', '#!/bin/sh\n');
+    chmodSync(join(r.dir, 'run.sh'), 0o755);
+    const c1 = r.commitAll(`subject\n\n${fake}\n`);
+    const log = await all(r, ['--all']);
+    expect(log.map((c) => c.sha)).toEqual([c1]);
+    const blobOf = (path: string) => r.git('rev-parse', `${c1}:${path}`).trim();
+    expect(log[0]?.files).toEqual([
+      { path: fake, mode: '100644', blob: blobOf(fake) },
+      { path: 'run.sh', mode: '100755', blob: blobOf('run.sh') },
+    ]);
   });
 
   it('countCommits resolves ranges and fails on bad ones', async () => {

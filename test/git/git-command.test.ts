@@ -84,6 +84,17 @@ describe('gitCommand', () => {
     });
   });
 
+  it('buffers the output of what is read to the end, never of what answers requests', () => {
+    const env = { PATH: '/bin', GIT_FLUSH: '1' };
+    expect(gitCommand('scan', ['log', '--raw'], env).env?.GIT_FLUSH).toBe('0');
+    expect(gitCommand('scan', ['rev-list', '--all'], env).env?.GIT_FLUSH).toBe('0');
+    // cat-file --batch answers id by id: its own flushes are left as the environment has them.
+    expect(gitCommand('scan', ['cat-file', '--batch'], env).env?.GIT_FLUSH).toBe('1');
+    expect(gitCommand('scan', ['cat-file', '--batch'], { PATH: '/bin' }).env).not.toHaveProperty(
+      'GIT_FLUSH',
+    );
+  });
+
   it('refuses, in a scan, subcommands and flags that would run filters or merge drivers', () => {
     expect(() => gitCommand('scan', ['add', '-A'])).toThrow(/not known to be read-only/);
     expect(() => gitCommand('scan', ['diff', 'HEAD'])).toThrow(/only --cached/);
