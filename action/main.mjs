@@ -12241,7 +12241,7 @@ function decodeEntity(name) {
   if (code18 < 32 || code18 > 1114111 || code18 >= 55296 && code18 <= 57343) return void 0;
   return String.fromCodePoint(code18);
 }
-var TEXT_PART, NO_TEXT, LT, GT, AMP, SEMI, LF3, TAB, SPACE, QUOTE, APOS, LINE_BREAKS, TABS, SPACES, MAX_NAME, MAX_ENTITY, OUT_BYTES, MAX_BLANK, State, NAMED, TextView;
+var TEXT_PART, NO_TEXT, LT, GT, AMP, SEMI, LF4, TAB, SPACE2, QUOTE, APOS, LINE_BREAKS, TABS, SPACES, MAX_NAME, MAX_ENTITY, OUT_BYTES, MAX_BLANK, State, NAMED, TextView;
 var init_office_text = __esm({
   "src/sources/archive/office-text.ts"() {
     "use strict";
@@ -12251,9 +12251,9 @@ var init_office_text = __esm({
     GT = 62;
     AMP = 38;
     SEMI = 59;
-    LF3 = 10;
+    LF4 = 10;
     TAB = 9;
-    SPACE = 32;
+    SPACE2 = 32;
     QUOTE = 34;
     APOS = 39;
     LINE_BREAKS = /* @__PURE__ */ new Set(["p", "h", "br", "cr", "si", "tr", "row", "line-break", "list-item"]);
@@ -12308,7 +12308,7 @@ var init_office_text = __esm({
                 this.#state = State.Entity;
                 this.#entity = "";
                 this.#inText();
-              } else if (this.#heldBlank !== void 0 && (b === SPACE || b === TAB || b === LF3 || b === 13)) {
+              } else if (this.#heldBlank !== void 0 && (b === SPACE2 || b === TAB || b === LF4 || b === 13)) {
                 this.#heldBlank += String.fromCharCode(b);
                 if (this.#heldBlank.length > MAX_BLANK) this.#inText();
               } else {
@@ -12381,7 +12381,7 @@ var init_office_text = __esm({
         if (b === GT) {
           this.#state = State.Text;
           this.#tagEnd();
-        } else if (b === SPACE || b === TAB || b === LF3 || b === 13 || b === 47) {
+        } else if (b === SPACE2 || b === TAB || b === LF4 || b === 13 || b === 47) {
           this.#state = State.TagRest;
           this.#quote = 0;
         } else if (this.#name.length < MAX_NAME) {
@@ -12392,11 +12392,11 @@ var init_office_text = __esm({
         const colon = this.#name.lastIndexOf(":");
         const local = colon === -1 ? this.#name : this.#name.slice(colon + 1);
         if (LINE_BREAKS.has(local) && (this.#closing || local === "br" || local === "cr" || local === "line-break")) {
-          this.#put(LF3);
+          this.#put(LF4);
         } else if (TABS.has(local) && (this.#closing || local === "tab")) {
           this.#put(TAB);
         } else if (SPACES.has(local) && !this.#closing) {
-          this.#put(SPACE);
+          this.#put(SPACE2);
         }
       }
       #markupByte(b) {
@@ -12856,7 +12856,7 @@ function isRegular(b) {
   return b !== void 0 && CLASS[b] === 0;
 }
 function isSpace(b) {
-  return b !== void 0 && CLASS[b] === SPACE2;
+  return b !== void 0 && CLASS[b] === SPACE3;
 }
 function hexValue(b) {
   if (b >= 48 && b <= 57) return b - 48;
@@ -12864,15 +12864,15 @@ function hexValue(b) {
   if (b >= 97 && b <= 102) return b - 87;
   return -1;
 }
-var EOF_TOKEN, CLASS, SPACE2, DELIMITER, PdfLexer;
+var EOF_TOKEN, CLASS, SPACE3, DELIMITER, PdfLexer;
 var init_pdf_lexer = __esm({
   "src/sources/archive/pdf/pdf-lexer.ts"() {
     "use strict";
     EOF_TOKEN = { kind: "eof" };
     CLASS = new Uint8Array(256);
-    SPACE2 = 1;
+    SPACE3 = 1;
     DELIMITER = 2;
-    for (const b of [0, 9, 10, 12, 13, 32]) CLASS[b] = SPACE2;
+    for (const b of [0, 9, 10, 12, 13, 32]) CLASS[b] = SPACE3;
     for (const c of "()<>[]{}/%") CLASS[c.charCodeAt(0)] = DELIMITER;
     PdfLexer = class {
       buf;
@@ -12886,7 +12886,7 @@ var init_pdf_lexer = __esm({
       next() {
         const { buf, end } = this;
         for (; ; ) {
-          while (this.pos < end && CLASS[buf[this.pos]] === SPACE2) this.pos++;
+          while (this.pos < end && CLASS[buf[this.pos]] === SPACE3) this.pos++;
           if (this.pos >= end) return EOF_TOKEN;
           const b = buf[this.pos];
           if (b === 37) {
@@ -18991,7 +18991,7 @@ function fillFrom(fd, buf, from) {
   }
   return filled;
 }
-var WINDOW_BYTES, OVERLAP_BYTES, PART_CHARS, PART_CONTEXT, PART_SLACK, PART_STEP, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF4, ContentReader;
+var WINDOW_BYTES, OVERLAP_BYTES, PART_CHARS, PART_CONTEXT, PART_SLACK, PART_STEP, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF5, ContentReader;
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
@@ -19018,7 +19018,7 @@ var init_content_reader = __esm({
     NOFOLLOW = constants3.O_NOFOLLOW ?? 0;
     NONBLOCK = constants3.O_NONBLOCK ?? 0;
     OPEN_FLAGS = constants3.O_RDONLY | NOFOLLOW | NONBLOCK;
-    LF4 = 10;
+    LF5 = 10;
     ContentReader = class {
       options;
       window;
@@ -19490,7 +19490,7 @@ var init_content_reader = __esm({
         let next = end;
         if (!last) {
           ownTo = utf8Boundary(buf, end - this.half, ownFrom);
-          const lineStart = buf.lastIndexOf(LF4, ownTo - this.half - 1);
+          const lineStart = buf.lastIndexOf(LF5, ownTo - this.half - 1);
           next = lineStart >= ownTo - 2 * this.half && lineStart >= start ? lineStart + 1 : utf8Boundary(buf, ownTo - this.half, start + 1);
           if (next <= start) next = Math.max(start + 1, ownTo - this.half);
         }
@@ -19578,7 +19578,7 @@ var init_content_reader = __esm({
         let column = p.column;
         const moveTo = (to) => {
           let last = -1;
-          for (let lf = buf.indexOf(LF4, at); lf !== -1 && lf < to; lf = buf.indexOf(LF4, lf + 1)) {
+          for (let lf = buf.indexOf(LF5, at); lf !== -1 && lf < to; lf = buf.indexOf(LF5, lf + 1)) {
             line++;
             last = lf;
           }
@@ -19589,17 +19589,17 @@ var init_content_reader = __esm({
           let b = ownTo;
           if (ownTo - a > PART_STEP) {
             b = a + PART_STEP;
-            const lf = buf.lastIndexOf(LF4, b - 1);
+            const lf = buf.lastIndexOf(LF5, b - 1);
             if (lf >= b - PART_SLACK) b = lf + 1;
           }
           let s = Math.max(from, a - PART_CONTEXT);
           if (s > from) {
-            const lf = buf.lastIndexOf(LF4, s - 1);
+            const lf = buf.lastIndexOf(LF5, s - 1);
             if (lf >= from && lf >= s - PART_SLACK) s = lf + 1;
           }
           let e = Math.min(end, b + PART_CONTEXT);
           if (e < end) {
-            const lf = buf.indexOf(LF4, e);
+            const lf = buf.indexOf(LF5, e);
             if (lf !== -1 && lf < end && lf < e + PART_SLACK) e = lf + 1;
           }
           const flags = this.inspect(buf, s, e);
@@ -19647,7 +19647,7 @@ var init_content_reader = __esm({
       advance(p, buf, start, next) {
         let lines = 0;
         let last = -1;
-        for (let at = buf.indexOf(LF4, start); at !== -1 && at < next; at = buf.indexOf(LF4, at + 1)) {
+        for (let at = buf.indexOf(LF5, start); at !== -1 && at < next; at = buf.indexOf(LF5, at + 1)) {
           lines++;
           last = at;
         }
@@ -19743,7 +19743,7 @@ var require_ignore = __commonJS({
     }
     var UNDEFINED = void 0;
     var EMPTY2 = "";
-    var SPACE3 = " ";
+    var SPACE4 = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
     var BOM = "\uFEFF";
@@ -19877,7 +19877,7 @@ var require_ignore = __commonJS({
           const escaped = pattern[index + 1];
           if (escaped === SLASH4 && index + 2 === length) {
             out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE3) {
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE4) {
             out += pattern.slice(index, index + 2);
           } else {
             out += hold(
@@ -19923,8 +19923,8 @@ var require_ignore = __commonJS({
         //   ever starts again inside it -- `(\\+?) ` did, which made a long run
         //   quadratic.
         /(\\+)( ?)/g,
-        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE3 : run,
-        ESCAPE + SPACE3
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE4 : run,
+        ESCAPE + SPACE4
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
       //   whenever the run fills a path segment: it starts the pattern or follows
@@ -20315,7 +20315,7 @@ var require_ignore = __commonJS({
           lineEnd--;
         }
         end = lineEnd;
-        while (body[end - 1] === SPACE3) {
+        while (body[end - 1] === SPACE4) {
           end--;
         }
         if (!stripLineEnd || body[end - 1] !== "\n") {
@@ -20330,7 +20330,7 @@ var require_ignore = __commonJS({
       while (body[end - backslashes - 1] === ESCAPE) {
         backslashes++;
       }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE3 : body.slice(0, end);
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE4 : body.slice(0, end);
     };
     var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
       let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
@@ -20343,7 +20343,7 @@ var require_ignore = __commonJS({
         body = body.slice(1);
       }
       const last = body[body.length - 1];
-      if (last === SPACE3 || stripLineEnd && (last === "\r" || last === "\n")) {
+      if (last === SPACE4 || stripLineEnd && (last === "\r" || last === "\n")) {
         body = trimEnd(body, stripLineEnd);
       }
       if (!body || hasTrailingBackslash(body)) {
@@ -24781,6 +24781,7 @@ function additions(use) {
       return {};
   }
 }
+var READ_TO_THE_END = /* @__PURE__ */ new Set(["log", "rev-list"]);
 function settings(use) {
   switch (use) {
     case "scan":
@@ -24802,7 +24803,9 @@ function gitCommand(use, args, env, extra = []) {
   for (const s of settings(use)) out.push("-c", s);
   out.push(command, ...subcommandFlags(command), ...rest);
   const base = env ?? inherited;
-  return base === void 0 ? { args: out } : { args: out, env: { ...base, ...additions(use) } };
+  if (base === void 0) return { args: out };
+  const buffered = READ_TO_THE_END.has(command) ? { GIT_FLUSH: "0" } : {};
+  return { args: out, env: { ...base, ...additions(use), ...buffered } };
 }
 
 // src/action/run-action.ts
@@ -26830,7 +26833,13 @@ var BlobReader = class {
 init_errors();
 init_path_text();
 var FIELDS = 5;
-var NULL_ID = /^0+$/;
+var COLON2 = 58;
+var LF2 = 10;
+var SPACE = 32;
+function isNullId(bytes, start, end) {
+  for (let i = start; i < end; i++) if (bytes[i] !== 48) return false;
+  return end > start;
+}
 function commitLogArgs(revisions, pathspecs = [], listed = false) {
   return [
     "log",
@@ -26888,19 +26897,28 @@ async function* streamCommitLog(cwd, walk) {
   };
   const take = (bytes) => {
     if (current !== void 0 && header.length === 0 && meta !== void 0) {
-      const [, mode = "", , blob = ""] = meta.slice(1).split(" ");
+      if (meta !== null) files.push({ ...pathText(bytes), mode: meta.mode, blob: meta.blob });
       meta = void 0;
-      if (!NULL_ID.test(blob)) files.push({ ...pathText(bytes), mode, blob });
       return void 0;
     }
-    const token = bytes.toString("utf8");
     if (current !== void 0 && header.length === 0) {
-      const t = token.startsWith("\n") ? token.slice(1) : token;
-      if (t.startsWith(":")) {
-        meta = t;
+      const at = bytes[0] === LF2 ? 1 : 0;
+      if (bytes[at] === COLON2) {
+        const s1 = bytes.indexOf(SPACE, at);
+        const s2 = bytes.indexOf(SPACE, s1 + 1);
+        const s3 = bytes.indexOf(SPACE, s2 + 1);
+        const s4 = bytes.indexOf(SPACE, s3 + 1);
+        const end = s4 === -1 ? bytes.length : s4;
+        if (s3 === -1)
+          throw new KeyguardError("GIT_FAILED", "git log printed a change it did not finish");
+        meta = isNullId(bytes, s3 + 1, end) ? null : {
+          mode: bytes.toString("latin1", s1 + 1, s2),
+          blob: bytes.toString("latin1", s3 + 1, end)
+        };
         return void 0;
       }
     }
+    const token = bytes.toString("utf8");
     if (header.length === 0) {
       const done = finish();
       header.push(token.startsWith("\n") ? token.slice(1) : token);
@@ -27004,7 +27022,7 @@ function parseRaw(tokens) {
 }
 var HEAD_BYTES = 200;
 var NUL = 0;
-var LF2 = 10;
+var LF3 = 10;
 var StagedDiffParser = class {
   tokens = [];
   /** The raw part ends with an empty field (two NULs) before the first patch. */
@@ -27028,7 +27046,7 @@ var StagedDiffParser = class {
       else this.tokens.push(token);
     }
     while (pos < piece.length) {
-      const nl = piece.indexOf(LF2, pos);
+      const nl = piece.indexOf(LF3, pos);
       if (nl === -1) {
         this.keepHead(piece.subarray(pos));
         return;
@@ -27107,7 +27125,7 @@ function changesOf(parser) {
     binaryDiff: hunks[i]?.binary ?? false
   }));
 }
-function isNullId(id) {
+function isNullId2(id) {
   return ZERO_ID.test(id);
 }
 
@@ -27563,7 +27581,7 @@ function createStagedSource(options2) {
           sink.skip({ ...where2(c), reason: "unreadable", detail: "unmerged" });
           continue;
         }
-        if (c.status === "D" || isNullId(c.blob)) {
+        if (c.status === "D" || isNullId2(c.blob)) {
           counts.deleted++;
           continue;
         }
@@ -30232,11 +30250,12 @@ function merge(a, b, idLength) {
   for (; j < b.length; j += idLength) push(b, j);
   return out.subarray(0, o);
 }
+var LOWER_HEX = /^[0-9a-f]+$/;
 function sortedIds(hex2, idLength) {
   const list2 = [];
-  for (const h of hex2) if (h.length === idLength * 2) list2.push(Buffer.from(h, "hex"));
-  list2.sort(Buffer.compare);
-  return merge(Buffer.concat(list2), Buffer.alloc(0), idLength);
+  for (const h of hex2) if (h.length === idLength * 2 && LOWER_HEX.test(h)) list2.push(h);
+  list2.sort();
+  return merge(Buffer.from(list2.join(""), "hex"), Buffer.alloc(0), idLength);
 }
 function encode(loaded2, hmacKey) {
   const head = Buffer.alloc(HEADER);
