@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LoggedCommit, streamCommitLog } from '../../src/git/commit-log.js';
 import { countCommits } from '../../src/git/count-commits.js';
+import { setGitEnvironment } from '../../src/git/git-command.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 
 const repos: TempRepo[] = [];
@@ -75,6 +77,40 @@ describe('streamCommitLog', () => {
       { path: fake, mode: '100644', blob: blobOf(fake) },
       { path: 'run.sh', mode: '100755', blob: blobOf('run.sh') },
     ]);
+  });
+
+  it('reads a buffered log whole: every commit once and in order, tokens cut between reads', async () => {
+    const r = createRepo();
+    repos.push(r);
+    const blob = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+    let stream = '';
+    // Long messages and names: ~250 KB of log, so tokens are cut between git's writes and reads.
+    for (let n = 1; n <= 800; n++) {
+      stream += `commit refs/heads/main\nmark :${n}\ncommitter T <t@example.invalid> ${1_700_000_000 + n} +0000\n`;
+      stream += blob(`change ${n}\n\n${'x'.repeat(n % 700)}\n`);
+      if (n > 1) stream += `from :${n - 1}\n`;
+      stream += `M 100644 inline ${'d/'.repeat(n % 40)}f${n}.txt\n${blob(`v${n}\n`)}`;
+    }
+    const imported = spawnSync('git', ['fast-import', '--quiet'], {
+      cwd: r.dir,
+      env: r.env,
+      input: stream,
+    });
+    expect(imported.status, String(imported.stderr)).toBe(0);
+    // As the CLI runs it: the environment handed over, so git buffers the log (GIT_FLUSH=0).
+    setGitEnvironment(r.env);
+    const log: LoggedCommit[] = [];
+    try {
+      for await (const c of streamCommitLog(r.dir, ['--all'])) log.push(c);
+    } finally {
+      setGitEnvironment(process.env);
+    }
+    expect(log.map((c) => c.message.split('\n')[0])).toEqual(
+      Array.from({ length: 800 }, (_, i) => `change ${i + 1}`),
+    );
+    expect(log.map((c) => c.files.map((f) => f.path).join())).toEqual(
+      Array.from({ length: 800 }, (_, i) => `${'d/'.repeat((i + 1) % 40)}f${i + 1}.txt`),
+    );
   });
 
   it('countCommits resolves ranges and fails on bad ones', async () => {
