@@ -19663,6 +19663,19 @@ var init_content_reader = __esm({
   }
 });
 
+// src/model/node-crypto.ts
+import { createRequire } from "node:module";
+function nodeCrypto() {
+  loaded2 ??= createRequire(import.meta.url)("node:crypto");
+  return loaded2;
+}
+var loaded2;
+var init_node_crypto = __esm({
+  "src/model/node-crypto.ts"() {
+    "use strict";
+  }
+});
+
 // src/model/source.ts
 var FILE_KINDS;
 var init_source = __esm({
@@ -20960,12 +20973,11 @@ var init_http_client = __esm({
 });
 
 // src/verify/sign-v4.ts
-import { createHash as createHash3, createHmac } from "node:crypto";
 function sha256Hex(data) {
-  return createHash3("sha256").update(data).digest("hex");
+  return nodeCrypto().createHash("sha256").update(data).digest("hex");
 }
 function hmac(key, data) {
-  return createHmac("sha256", key).update(data, "utf8").digest();
+  return nodeCrypto().createHmac("sha256", key).update(data, "utf8").digest();
 }
 function deriveSigningKey(secret, date, region, service) {
   const kDate = hmac(`AWS4${secret}`, date);
@@ -21047,7 +21059,7 @@ function buildStringToSign(timestamp, scope, canonicalRequest) {
   return [SIGV4_ALGORITHM, timestamp, scope, sha256Hex(canonicalRequest)].join("\n");
 }
 function computeSignature(signingKey, stringToSign) {
-  return createHmac("sha256", signingKey).update(stringToSign, "utf8").digest("hex");
+  return nodeCrypto().createHmac("sha256", signingKey).update(stringToSign, "utf8").digest("hex");
 }
 function headerPairs(headers) {
   if (headers === void 0) return [];
@@ -21096,6 +21108,7 @@ var SIGV4_ALGORITHM, UNSIGNED;
 var init_sign_v4 = __esm({
   "src/verify/sign-v4.ts"() {
     "use strict";
+    init_node_crypto();
     SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
     UNSIGNED = /* @__PURE__ */ new Set([
       "authorization",
@@ -23836,9 +23849,8 @@ var init_prefilter = __esm({
 });
 
 // src/engine/redact.ts
-import { createHash as createHash6 } from "node:crypto";
 function sha256Hex2(value) {
-  return createHash6("sha256").update(value, "utf8").digest("hex");
+  return nodeCrypto().createHash("sha256").update(value, "utf8").digest("hex");
 }
 function redactValue(kind, value) {
   if (value.length <= KEEP * 2) return "*".repeat(value.length);
@@ -23850,13 +23862,13 @@ var KEEP, MAX_STARS2;
 var init_redact = __esm({
   "src/engine/redact.ts"() {
     "use strict";
+    init_node_crypto();
     KEEP = 4;
     MAX_STARS2 = 32;
   }
 });
 
 // src/engine/value-hashes.ts
-import { createHmac as createHmac3 } from "node:crypto";
 function isUnguessable(rule2, value) {
   let generated = GENERATED_RULE.get(rule2);
   if (generated === void 0) {
@@ -23874,7 +23886,7 @@ function valueHashes(rule2, value, hashing) {
   const legacyRef = legacy === void 0 || legacy.size === 0 ? void 0 : legacy.get(sha256Hex2(value));
   return {
     ...key === void 0 ? {} : {
-      secretHmac: createHmac3("sha256", Buffer.from(key, "hex")).update(value, "utf8").digest("hex")
+      secretHmac: nodeCrypto().createHmac("sha256", Buffer.from(key, "hex")).update(value, "utf8").digest("hex")
     },
     ...legacyRef === void 0 ? {} : { legacyRef }
   };
@@ -23884,6 +23896,7 @@ var init_value_hashes = __esm({
   "src/engine/value-hashes.ts"() {
     "use strict";
     init_aws();
+    init_node_crypto();
     init_entropy();
     init_redact();
     GENERATED_RULE = /* @__PURE__ */ new WeakMap();
@@ -27537,9 +27550,9 @@ function createHistorySource(options2) {
 import { lstatSync, readFileSync as readFileSync2 } from "node:fs";
 
 // src/git/blob-id.ts
-import { createHash } from "node:crypto";
+init_node_crypto();
 function gitBlobId(data, idLength) {
-  return createHash(idLength === 64 ? "sha256" : "sha1").update(`blob ${data.length}\0`).update(data).digest("hex");
+  return nodeCrypto().createHash(idLength === 64 ? "sha256" : "sha1").update(`blob ${data.length}\0`).update(data).digest("hex");
 }
 
 // src/sources/staged-source.ts
@@ -27767,7 +27780,7 @@ import { join as join4 } from "node:path";
 
 // src/git/parse-index.ts
 import { isUtf8 as isUtf83 } from "node:buffer";
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 var SIGNATURE = 1145655875;
 var HEADER_BYTES2 = 12;
 var STAT_BYTES = 40;
@@ -27798,7 +27811,7 @@ function hashBytes(index) {
   ]) {
     if (index.length < HEADER_BYTES2 + size) continue;
     const end = index.length - size;
-    const sum = createHash2(algorithm).update(index.subarray(0, end)).digest();
+    const sum = createHash(algorithm).update(index.subarray(0, end)).digest();
     if (sum.equals(index.subarray(end))) return size;
   }
   return void 0;
@@ -28312,7 +28325,7 @@ function createTreeSource(options2) {
 }
 
 // src/app/assess-scan.ts
-import { createHash as createHash4 } from "node:crypto";
+init_node_crypto();
 
 // src/app/assess-findings.ts
 init_assess_severity();
@@ -28402,7 +28415,10 @@ async function assessScan(outcome, options2) {
     const pairOfToken = /* @__PURE__ */ new Map();
     for (const c of credentials) {
       if (c.sessionToken === void 0 || !verification.has(c.fingerprint)) continue;
-      pairOfToken.set(createHash4("sha256").update(c.sessionToken).digest("hex"), c.fingerprint);
+      pairOfToken.set(
+        nodeCrypto().createHash("sha256").update(c.sessionToken).digest("hex"),
+        c.fingerprint
+      );
     }
     for (const f of survivors) {
       const pair = f.kind === "session-token" && f.secretHash !== void 0 ? pairOfToken.get(f.secretHash) : void 0;
@@ -30118,7 +30134,7 @@ function packByteFilter(pack) {
 }
 
 // src/app/history-cache.ts
-import { createHash as createHash5, createHmac as createHmac2, randomBytes, timingSafeEqual } from "node:crypto";
+init_node_crypto();
 import {
   closeSync as closeSync5,
   constants as constants6,
@@ -30139,7 +30155,7 @@ var MAC = 32;
 var MAX_BYTES = 5e7 * 32;
 function historySetupHash(setup, settings2) {
   const { configFile: _file, ...compile2 } = setup.compileOptions;
-  return createHash5("sha256").update(
+  return nodeCrypto().createHash("sha256").update(
     JSON.stringify({
       format: FORMAT,
       build: settings2.build,
@@ -30152,7 +30168,7 @@ function historySetupHash(setup, settings2) {
   ).digest();
 }
 function cacheFile(options2) {
-  const id = createHash5("sha256").update("keyguard history cache\0").update(options2.hmacKey).digest("hex").slice(0, 16);
+  const id = nodeCrypto().createHash("sha256").update("keyguard history cache\0").update(options2.hmacKey).digest("hex").slice(0, 16);
   return join6(options2.gitDir, "keyguard", `history-${id}.cache`);
 }
 function readWhole(file) {
@@ -30192,8 +30208,8 @@ function load(file, hmacKey) {
     return { kind: "bad", why: "not a keyguard history cache" };
   }
   const body = buf.subarray(0, buf.length - MAC);
-  const mac = createHmac2("sha256", hmacKey).update(body).digest();
-  if (!timingSafeEqual(mac, buf.subarray(buf.length - MAC))) {
+  const mac = nodeCrypto().createHmac("sha256", hmacKey).update(body).digest();
+  if (!nodeCrypto().timingSafeEqual(mac, buf.subarray(buf.length - MAC))) {
     return { kind: "bad", why: "did not verify (edited, damaged, or made by someone else)" };
   }
   const format = buf[MAGIC.length];
@@ -30257,16 +30273,16 @@ function sortedIds(hex2, idLength) {
   list2.sort();
   return merge(Buffer.from(list2.join(""), "hex"), Buffer.alloc(0), idLength);
 }
-function encode(loaded2, hmacKey) {
+function encode(loaded3, hmacKey) {
   const head = Buffer.alloc(HEADER);
   MAGIC.copy(head, 0);
   head[MAGIC.length] = FORMAT;
-  head[MAGIC.length + 1] = loaded2.idLength;
-  loaded2.setupHash.copy(head, MAGIC.length + 2);
-  head.writeUInt32BE(loaded2.ids.length / loaded2.idLength, MAGIC.length + 2 + 32);
-  head.writeUInt32BE(loaded2.commits.length / loaded2.idLength, MAGIC.length + 2 + 32 + 4);
-  const mac = createHmac2("sha256", hmacKey).update(head).update(loaded2.ids).update(loaded2.commits).digest();
-  return Buffer.concat([head, loaded2.ids, loaded2.commits, mac]);
+  head[MAGIC.length + 1] = loaded3.idLength;
+  loaded3.setupHash.copy(head, MAGIC.length + 2);
+  head.writeUInt32BE(loaded3.ids.length / loaded3.idLength, MAGIC.length + 2 + 32);
+  head.writeUInt32BE(loaded3.commits.length / loaded3.idLength, MAGIC.length + 2 + 32 + 4);
+  const mac = nodeCrypto().createHmac("sha256", hmacKey).update(head).update(loaded3.ids).update(loaded3.commits).digest();
+  return Buffer.concat([head, loaded3.ids, loaded3.commits, mac]);
 }
 function errorCode(error) {
   const e = error;
@@ -30321,7 +30337,7 @@ function openHistoryCache(options2) {
         options2.hmacKey
       );
       const dir = join6(options2.gitDir, "keyguard");
-      const temp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
+      const temp = `${file}.${nodeCrypto().randomBytes(8).toString("hex")}.tmp`;
       try {
         try {
           mkdirSync(dir, { mode: 448 });
@@ -31686,7 +31702,7 @@ function renderSarif(outcome, ctx, guidance = defaultGuidance) {
 
 // src/report/write-report-file.ts
 init_errors();
-import { randomBytes as randomBytes2 } from "node:crypto";
+init_node_crypto();
 import {
   closeSync as closeSync6,
   fchmodSync,
@@ -31796,7 +31812,10 @@ function writeReportFile(target, content2, options2) {
       writeFileSync2(path, content2);
       return;
     }
-    const temp = join8(folder, `.${basename(path)}.${randomBytes2(6).toString("hex")}.tmp`);
+    const temp = join8(
+      folder,
+      `.${basename(path)}.${nodeCrypto().randomBytes(6).toString("hex")}.tmp`
+    );
     try {
       writeNew(temp, content2, existing === void 0 ? void 0 : existing.mode & 4095);
       renameSync2(temp, path);
@@ -31958,11 +31977,11 @@ async function loadActionConfig(options2) {
     ...options2.configFile === void 0 ? {} : { configFile: options2.configFile },
     ...options2.baselineFile === void 0 ? {} : { baselineFile: options2.baselineFile }
   };
-  const loaded2 = await loadCommittedSetup({ ...common, files, role });
+  const loaded3 = await loadCommittedSetup({ ...common, files, role });
   const from = `the ${role} ${files.commit.slice(0, 12)} (config-from: ${options2.configFrom})`;
   const committed = {
-    setup: loaded2.setup,
-    ...loaded2.baseline === void 0 ? {} : { baseline: loaded2.baseline }
+    setup: loaded3.setup,
+    ...loaded3.baseline === void 0 ? {} : { baseline: loaded3.baseline }
   };
   if (useHead || target.commits === 0) return { committed, from, notApplied: [] };
   const head = await commitFiles(options2.root, request.head);
@@ -31970,12 +31989,12 @@ async function loadActionConfig(options2) {
     (h) => h.paths,
     () => []
   );
-  const notApplied = await configChanges(files, head, [...loaded2.paths, ...headPaths]);
+  const notApplied = await configChanges(files, head, [...loaded3.paths, ...headPaths]);
   return { committed, from, notApplied };
 }
 
 // src/action/action-log.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes } from "node:crypto";
 function inertLine(line) {
   const shown = escapeControl(line).replace(/##\[/g, "##\\x5b");
   const lead = /^\s*/.exec(shown)?.[0] ?? "";
@@ -31983,7 +32002,7 @@ function inertLine(line) {
   return rest.startsWith("::") ? `${lead}\\x3a${rest.slice(1)}` : shown;
 }
 function createActionLog(stdout) {
-  const token = `keyguard-${randomBytes3(16).toString("hex")}`;
+  const token = `keyguard-${randomBytes(16).toString("hex")}`;
   let stopped = false;
   const resume = () => {
     if (!stopped) return;
@@ -32251,13 +32270,13 @@ function scanRequest(eventName, payload, inputs = {}) {
 }
 
 // src/action/workflow-files.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 import { appendFileSync } from "node:fs";
 function formatOutput(name, value) {
   if (!/[\r\n]/.test(value)) return `${name}=${value}
 `;
-  let delimiter = `ghadelimiter_${randomBytes4(8).toString("hex")}`;
-  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes4(8).toString("hex")}`;
+  let delimiter = `ghadelimiter_${randomBytes2(8).toString("hex")}`;
+  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes2(8).toString("hex")}`;
   return `${name}<<${delimiter}
 ${value}
 ${delimiter}

@@ -1,5 +1,6 @@
 // Bundles the CLI: an ES module entry split into chunks that load on demand, and the pre-commit
 // gate as one CommonJS file (see docs/design.md, "Start-up").
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -43,13 +44,6 @@ await build({
   ...commonJs,
   entryPoints: { 'compile-cache': 'src/cli/compile-cache-main.ts' },
   outfile: 'dist/compile-cache.cjs',
-});
-
-// `keyguard staged`: a small loader that runs the hook bundle with a V8 code cache.
-await build({
-  ...commonJs,
-  entryPoints: { staged: 'src/cli/staged-loader.ts' },
-  outfile: 'dist/staged.cjs',
 });
 
 /**
@@ -117,3 +111,17 @@ await build({
   if (heavy.length > 0) throw new Error(`dist/staged-scan.cjs must not bundle ${heavy.join(', ')}`);
 });
 asciiComments('dist/staged-scan.cjs');
+
+// `keyguard staged` and `tree`: a small loader that runs the hook bundle with a V8 code cache. The
+// bundle's hash is written into it here, so that no run has to load node:crypto to name its cache.
+await build({
+  ...commonJs,
+  entryPoints: { staged: 'src/cli/staged-loader.ts' },
+  outfile: 'dist/staged.cjs',
+  define: {
+    ...commonJs.define,
+    KEYGUARD_BUNDLE_SHA256: JSON.stringify(
+      createHash('sha256').update(readFileSync('dist/staged-scan.cjs')).digest('hex'),
+    ),
+  },
+});

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { CredentialCollector } from '../engine/collect-credentials.js';
 import type { UserConfig } from '../model/config.js';
+import { nodeCrypto } from '../model/node-crypto.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import type { VerifyOptions } from '../verify/verify-credential.js';
 import { assessFindings } from './assess-findings.js';
@@ -46,7 +46,10 @@ export async function assessScan<T extends ScanOutcome>(
     const pairOfToken = new Map<string, string>();
     for (const c of credentials) {
       if (c.sessionToken === undefined || !verification.has(c.fingerprint)) continue;
-      pairOfToken.set(createHash('sha256').update(c.sessionToken).digest('hex'), c.fingerprint);
+      pairOfToken.set(
+        nodeCrypto().createHash('sha256').update(c.sessionToken).digest('hex'),
+        c.fingerprint,
+      );
     }
     for (const f of survivors) {
       const pair =

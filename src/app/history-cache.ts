@@ -1,4 +1,3 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -13,6 +12,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { CleanBlobs } from '../model/clean-blobs.js';
+import { nodeCrypto } from '../model/node-crypto.js';
 import type { LoadedSetup } from './create-scan-setup.js';
 
 /**
@@ -76,7 +76,8 @@ export function historySetupHash(
   },
 ): Buffer {
   const { configFile: _file, ...compile } = setup.compileOptions;
-  return createHash('sha256')
+  return nodeCrypto()
+    .createHash('sha256')
     .update(
       JSON.stringify({
         format: FORMAT,
@@ -93,7 +94,8 @@ export function historySetupHash(
 
 /** Names the file after the key, so two users of one repository keep a file each. */
 function cacheFile(options: HistoryCacheOptions): string {
-  const id = createHash('sha256')
+  const id = nodeCrypto()
+    .createHash('sha256')
     .update('keyguard history cache\0')
     .update(options.hmacKey)
     .digest('hex')
@@ -152,8 +154,8 @@ function load(file: string, hmacKey: Buffer): LoadResult {
     return { kind: 'bad', why: 'not a keyguard history cache' };
   }
   const body = buf.subarray(0, buf.length - MAC);
-  const mac = createHmac('sha256', hmacKey).update(body).digest();
-  if (!timingSafeEqual(mac, buf.subarray(buf.length - MAC))) {
+  const mac = nodeCrypto().createHmac('sha256', hmacKey).update(body).digest();
+  if (!nodeCrypto().timingSafeEqual(mac, buf.subarray(buf.length - MAC))) {
     return { kind: 'bad', why: 'did not verify (edited, damaged, or made by someone else)' };
   }
   const format = buf[MAGIC.length];
@@ -241,7 +243,8 @@ function encode(loaded: Loaded, hmacKey: Buffer): Buffer {
   loaded.setupHash.copy(head, MAGIC.length + 2);
   head.writeUInt32BE(loaded.ids.length / loaded.idLength, MAGIC.length + 2 + 32);
   head.writeUInt32BE(loaded.commits.length / loaded.idLength, MAGIC.length + 2 + 32 + 4);
-  const mac = createHmac('sha256', hmacKey)
+  const mac = nodeCrypto()
+    .createHmac('sha256', hmacKey)
     .update(head)
     .update(loaded.ids)
     .update(loaded.commits)
@@ -319,7 +322,7 @@ export function openHistoryCache(options: HistoryCacheOptions): HistoryCache {
         options.hmacKey,
       );
       const dir = join(options.gitDir, 'keyguard');
-      const temp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+      const temp = `${file}.${nodeCrypto().randomBytes(8).toString('hex')}.tmp`;
       try {
         try {
           mkdirSync(dir, { mode: 0o700 });

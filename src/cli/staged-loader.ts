@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { isAscii } from 'node:buffer';
 import {
   closeSync,
   constants,
@@ -26,8 +26,8 @@ import { SCAN_WORKER_ARG } from './scan-worker-arg.js';
  * written after a run, holds every function that run compiled, so later runs skip compiling them.
  *
  * A code cache is code: V8 checks only that it was made by the same V8 from source of the same
- * length. So the file is named after a hash of the source, and only read from, and written to, a
- * folder given by an absolute path that belongs to this user and that nobody else can write,
+ * length. So the file holds a copy of the source it was made from and is used only for that
+ * source, byte for byte; it is only read from, and written to, a folder given by an absolute path that belongs to this user and that nobody else can write,
  * as a regular file (not a link) of that user's that nobody else can write.
  */
 const SCRIPT = fileURLToPath(new URL('./staged-scan.cjs', import.meta.url));
@@ -70,13 +70,43 @@ function save(dir: string, runtime: string, name: string, make: () => Buffer): v
   for (const { f } of mine.slice(KEEP)) rmSync(join(dir, f), { force: true });
 }
 
-/** The cache file for this source and this Node, and whether a usable one was there. */
-function openCache(dir: string, source: string) {
+/**
+ * A SHA-256 of the hook bundle, written into this loader at build time (scripts/build.mjs): it names
+ * the cache file, so builds used in turn keep theirs apart. It proves nothing about the bundle on
+ * disk (which may have been changed since), and needs no hashing, nor node:crypto, at start.
+ */
+declare const KEYGUARD_BUNDLE_SHA256: string;
+
+/** "KGC1", the bundle's length (32-bit LE), the bundle, then V8's data. */
+const MAGIC = 0x3143474b;
+const HEAD = 8;
+
+/**
+ * V8 checks only a cache's V8 version, flags and source length: the file keeps a copy of the
+ * bundle it was made from, and its data is used only when that copy is the bundle now on disk,
+ * byte for byte (a memcmp, far cheaper than loading node:crypto and hashing 600 KB every start).
+ */
+function cachedDataFor(file: Buffer | undefined, source: Buffer): Buffer | undefined {
+  if (file === undefined || file.length <= HEAD + source.length) return undefined;
+  if (file.readUInt32LE(0) !== MAGIC || file.readUInt32LE(4) !== source.length) return undefined;
+  if (!file.subarray(HEAD, HEAD + source.length).equals(source)) return undefined;
+  return file.subarray(HEAD + source.length);
+}
+
+function cacheFileOf(source: Buffer, data: Buffer): Buffer {
+  const head = Buffer.alloc(HEAD);
+  head.writeUInt32LE(MAGIC, 0);
+  head.writeUInt32LE(source.length, 4);
+  return Buffer.concat([head, source, data]);
+}
+
+/** The cache file for this bundle and this Node, and its V8 data when a usable one was there. */
+function openCache(dir: string, source: Buffer) {
   const runtime = `${PREFIX}${process.version}-${process.arch}-`;
-  const name = `${runtime}${createHash('sha256').update(source).digest('hex').slice(0, 32)}.v8`;
+  const name = `${runtime}${KEYGUARD_BUNDLE_SHA256.slice(0, 32)}.v8`;
   let cached: Buffer | undefined;
   try {
-    cached = readCache(dir, name);
+    cached = cachedDataFor(readCache(dir, name), source);
   } catch {
     // No cache yet, or none to trust: compile from source.
   }
@@ -90,9 +120,11 @@ export function runStagedScan(): void {
     createRequire(SCRIPT)(SCRIPT);
     return;
   }
-  const source = readFileSync(SCRIPT, 'utf8');
+  const bytes = readFileSync(SCRIPT);
+  // The build keeps the bundle ASCII, where latin1 is the same text and a plain copy to make.
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   const dir = privateCacheDir(process.env);
-  const cache = dir === undefined ? undefined : openCache(dir, source);
+  const cache = dir === undefined ? undefined : openCache(dir, bytes);
   const cached = cache?.cached;
   // The CommonJS wrapper, on the first line so positions in stack traces stay right.
   const script = new Script(
@@ -108,7 +140,9 @@ export function runStagedScan(): void {
   ) {
     process.once('exit', () => {
       try {
-        save(cache.dir, cache.runtime, cache.name, () => script.createCachedData());
+        save(cache.dir, cache.runtime, cache.name, () =>
+          cacheFileOf(bytes, script.createCachedData()),
+        );
       } catch {
         // A cache is an optimisation: never a reason to fail or to print.
       }

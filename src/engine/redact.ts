@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../model/node-crypto.js';
 import type { RuleKind } from '../model/rule.js';
 
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return nodeCrypto().createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
 const KEEP = 4;

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import builtinPack from '../../rules/aws.json' with { type: 'json' };
 import type { EngineHashing } from '../model/config.js';
+import { nodeCrypto } from '../model/node-crypto.js';
 import type { CompiledRule } from '../model/rule.js';
 import { shannonEntropy } from './entropy.js';
 import { sha256Hex } from './redact.js';
@@ -68,7 +68,8 @@ export function valueHashes(
     ...(key === undefined
       ? {}
       : {
-          secretHmac: createHmac('sha256', Buffer.from(key, 'hex'))
+          secretHmac: nodeCrypto()
+            .createHmac('sha256', Buffer.from(key, 'hex'))
             .update(value, 'utf8')
             .digest('hex'),
         }),

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../model/finding.js';
+import { nodeCrypto } from '../model/node-crypto.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import { accountText } from './account-text.js';
 import { occurrenceKeys } from './occurrence-keys.js';
@@ -23,7 +23,7 @@ const NO_COMMIT = '0000000';
 
 /** A UUID-shaped id derived from the finding's stable key, so it is the same on every run. */
 function stableId(key: string): string {
-  const h = createHash('sha256').update(key).digest('hex');
+  const h = nodeCrypto().createHash('sha256').update(key).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

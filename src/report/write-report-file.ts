@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fchmodSync,
@@ -14,6 +13,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isKeyguardError, KeyguardError } from '../model/errors.js';
+import { nodeCrypto } from '../model/node-crypto.js';
 import { describeWriteError } from './describe-write-error.js';
 import { escapeControl } from './escape-control.js';
 
@@ -131,7 +131,10 @@ export function writeReportFile(
       writeFileSync(path, content);
       return;
     }
-    const temp = join(folder, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    const temp = join(
+      folder,
+      `.${basename(path)}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`,
+    );
     try {
       writeNew(temp, content, existing === undefined ? undefined : existing.mode & 0o7777);
       renameSync(temp, path);

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { nodeCrypto } from '../model/node-crypto.js';
 
 /** Key material for one signature. Only this module and the verifier ever hold it. */
 export interface SigningCredentials {
@@ -66,11 +66,11 @@ const UNSIGNED = new Set([
 ]);
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return nodeCrypto().createHash('sha256').update(data).digest('hex');
 }
 
 function hmac(key: string | Uint8Array, data: string): Buffer {
-  return createHmac('sha256', key).update(data, 'utf8').digest();
+  return nodeCrypto().createHmac('sha256', key).update(data, 'utf8').digest();
 }
 
 /** The HMAC chain `"AWS4"+secret → date → region → service → "aws4_request"`. */
@@ -186,7 +186,7 @@ export function buildStringToSign(
 }
 
 export function computeSignature(signingKey: Uint8Array, stringToSign: string): string {
-  return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
+  return nodeCrypto().createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
 }
 
 function headerPairs(headers: HeaderInput | undefined): (readonly [string, string])[] {

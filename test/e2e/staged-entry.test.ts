@@ -129,22 +129,34 @@ describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
         const dir = join(home, 'keyguard');
         const file = join(dir, readdirSync(dir)[0] as string);
 
-        // Same name, other source: the name carries the source's hash, so the planted bytes are only
-        // used when planted under the real name in our own folder. That is what makes the rest a test.
+        // The file keeps a copy of the bundle it was made for ("KGC1", its length, the bundle, then
+        // V8's data): the altered bundle's cache under the real name is refused, copy and all.
         writeFileSync(file, planted);
+        expect(run(BIN, home)).toContain('no AWS credentials found');
+        // A forged one, our bundle's bytes in front of the altered bundle's V8 data, is only used
+        // when planted under the real name in our own folder. That is what makes the rest a test.
+        const real = readFileSync(join(realDist, 'staged-scan.cjs'));
+        expect(planted.readUInt32LE(4)).toBe(real.length);
+        const forged = Buffer.concat([
+          planted.subarray(0, 8),
+          real,
+          planted.subarray(8 + real.length),
+        ]);
+        writeFileSync(file, forged);
         expect(run(BIN, home)).toContain('no AWS CREDENTIALS found');
 
-        writeFileSync(file, planted);
+        writeFileSync(file, forged);
         chmodSync(dir, 0o777);
         expect(run(BIN, home)).toContain('no AWS credentials found');
         chmodSync(dir, 0o700);
 
-        writeFileSync(file, planted);
+        writeFileSync(file, forged);
         chmodSync(file, 0o666);
         expect(run(BIN, home)).toContain('no AWS credentials found');
 
         rmSync(file);
-        symlinkSync(join(evilDir, readdirSync(evilDir)[0] as string), file);
+        writeFileSync(join(evilDir, 'forged.v8'), forged);
+        symlinkSync(join(evilDir, 'forged.v8'), file);
         expect(run(BIN, home)).toContain('no AWS credentials found');
         expect(run(join(fakeDist, 'staged.cjs'), home)).toContain('no AWS CREDENTIALS found');
       } finally {
