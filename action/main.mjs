@@ -11963,22 +11963,29 @@ function writeTables(mem, words, bits) {
   mem.set(RUN_HI, 96);
   view.setInt32(160, words.length, true);
   const buckets = bucketsOf(words);
-  words.forEach((w, index) => {
+  for (let index = 0; index < words.length; index++) {
+    const w = words[index];
     const b = buckets[index];
     const bit = 1 << b;
-    TABLES.forEach(([lo, hi], k) => {
+    for (let k = 0; k < TABLES.length; k++) {
+      const [lo, hi] = TABLES[k];
       const byte = w[k];
-      for (let n = 0; n < 16; n++) {
-        if (byte === void 0 || (byte & 15) === n) mem[lo + n] = mem[lo + n] | bit;
-        if (byte === void 0 || byte >> 4 === n) mem[hi + n] = mem[hi + n] | bit;
+      if (byte === void 0) {
+        for (let n = 0; n < 16; n++) {
+          mem[lo + n] = mem[lo + n] | bit;
+          mem[hi + n] = mem[hi + n] | bit;
+        }
+      } else {
+        mem[lo + (byte & 15)] = mem[lo + (byte & 15)] | bit;
+        mem[hi + (byte >> 4)] = mem[hi + (byte >> 4)] | bit;
       }
-    });
-    const mask = 256 + b * 16 + (index >> 6) * 8;
-    view.setBigUint64(mask, view.getBigUint64(mask, true) | 1n << BigInt(index & 63), true);
+    }
+    const half = 256 + b * 16 + (index >> 6) * 8 + ((index & 32) >> 3);
+    view.setUint32(half, (view.getUint32(half, true) | 1 << (index & 31)) >>> 0, true);
     mem[512 + index * 32] = w.length;
     mem.set(w, 512 + index * 32 + 1);
     view.setInt32(4608 + index * 4, bits[index], true);
-  });
+  }
 }
 function createByteScanner(words, bits = words.map((_, i) => 2 ** i)) {
   if (words.length > MAX_WORDS || words.some((w) => w.length === 0 || w.length > MAX_WORD_BYTES))

@@ -114,23 +114,33 @@ function writeTables(mem: Uint8Array, words: readonly Buffer[], bits: readonly n
   mem.set(RUN_HI, 96);
   view.setInt32(160, words.length, true);
   const buckets = bucketsOf(words);
-  words.forEach((w, index) => {
+  for (let index = 0; index < words.length; index++) {
+    const w = words[index] as Buffer;
     const b = buckets[index] as number;
     const bit = 1 << b;
-    TABLES.forEach(([lo, hi], k) => {
+    // One entry per nibble table for each fingerprint byte: this runs at every start (115
+    // keywords), where testing all 16 entries of each table cost a few milliseconds.
+    for (let k = 0; k < TABLES.length; k++) {
+      const [lo, hi] = TABLES[k] as readonly [number, number];
       const byte = w[k];
-      for (let n = 0; n < 16; n++) {
+      if (byte === undefined) {
         // A keyword shorter than the fingerprint: any byte may follow.
-        if (byte === undefined || (byte & 15) === n) mem[lo + n] = (mem[lo + n] as number) | bit;
-        if (byte === undefined || byte >> 4 === n) mem[hi + n] = (mem[hi + n] as number) | bit;
+        for (let n = 0; n < 16; n++) {
+          mem[lo + n] = (mem[lo + n] as number) | bit;
+          mem[hi + n] = (mem[hi + n] as number) | bit;
+        }
+      } else {
+        mem[lo + (byte & 15)] = (mem[lo + (byte & 15)] as number) | bit;
+        mem[hi + (byte >> 4)] = (mem[hi + (byte >> 4)] as number) | bit;
       }
-    });
-    const mask = 256 + b * 16 + (index >> 6) * 8;
-    view.setBigUint64(mask, view.getBigUint64(mask, true) | (1n << BigInt(index & 63)), true);
+    }
+    // Bit (index & 63) of the bucket's 64-bit mask, written as the 32-bit half that holds it.
+    const half = 256 + b * 16 + (index >> 6) * 8 + ((index & 32) >> 3);
+    view.setUint32(half, (view.getUint32(half, true) | (1 << (index & 31))) >>> 0, true);
     mem[512 + index * 32] = w.length;
     mem.set(w, 512 + index * 32 + 1);
     view.setInt32(4608 + index * 4, bits[index] as number, true);
-  });
+  }
 }
 
 /**
