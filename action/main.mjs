@@ -27043,6 +27043,7 @@ function parseRaw(tokens) {
 var HEAD_BYTES = 200;
 var NUL = 0;
 var LF3 = 10;
+var HEADER_START = /* @__PURE__ */ new Set([100, 64, 42, 66]);
 var StagedDiffParser = class {
   tokens = [];
   /** The raw part ends with an empty field (two NULs) before the first patch. */
@@ -27050,6 +27051,8 @@ var StagedDiffParser = class {
   /** The unfinished NUL-terminated token (raw part) or the kept head of the current line (patch). */
   partial = [];
   partialBytes = 0;
+  /** In the patch, inside a line that cannot be a header, until its end. */
+  skipping = false;
   sections = [];
   current;
   push(piece) {
@@ -27067,18 +27070,28 @@ var StagedDiffParser = class {
     }
     while (pos < piece.length) {
       const nl = piece.indexOf(LF3, pos);
+      if (this.skipping || this.partialBytes === 0 && !HEADER_START.has(piece[pos])) {
+        this.skipping = nl === -1;
+        if (nl === -1) return;
+        pos = nl + 1;
+        continue;
+      }
       if (nl === -1) {
         this.keepHead(piece.subarray(pos));
         return;
       }
-      this.keepHead(piece.subarray(pos, nl));
-      this.line(this.take(Buffer.alloc(0)).toString("utf8"));
+      if (this.partialBytes === 0)
+        this.line(piece.toString("utf8", pos, Math.min(nl, pos + HEAD_BYTES)));
+      else {
+        this.keepHead(piece.subarray(pos, nl));
+        this.line(this.take(Buffer.alloc(0)).toString("utf8"));
+      }
       pos = nl + 1;
     }
   }
   finish() {
     if (!this.inPatch && this.partialBytes > 0) this.tokens.push(this.take(Buffer.alloc(0)));
-    else if (this.inPatch && this.partialBytes > 0)
+    else if (this.inPatch && this.partialBytes > 0 && !this.skipping)
       this.line(this.take(Buffer.alloc(0)).toString("utf8"));
     return { raw: this.tokens, sections: this.sections };
   }

@@ -90,6 +90,8 @@ interface Section {
 const HEAD_BYTES = 200;
 const NUL = 0;
 const LF = 0x0a;
+/** First bytes of the only lines the parser reads: `diff --`, `@@`, `* Unmerged path`, `Binary files`. */
+const HEADER_START = new Set([0x64, 0x40, 0x2a, 0x42]);
 
 /**
  * Reads `--raw -z -p` output as it arrives, keeping only what it needs: the raw records, and of
@@ -103,6 +105,8 @@ class StagedDiffParser {
   /** The unfinished NUL-terminated token (raw part) or the kept head of the current line (patch). */
   private partial: Buffer[] = [];
   private partialBytes = 0;
+  /** In the patch, inside a line that cannot be a header, until its end. */
+  private skipping = false;
   readonly sections: Section[] = [];
   private current: Section | undefined;
 
@@ -121,19 +125,32 @@ class StagedDiffParser {
     }
     while (pos < piece.length) {
       const nl = piece.indexOf(LF, pos);
+      // A content line (`+`, `-`, ` `, `\`) or any other line no header starts like is passed
+      // over where it lies: most of a patch is content, and copying its heads cost more than the
+      // rest of the parse.
+      if (this.skipping || (this.partialBytes === 0 && !HEADER_START.has(piece[pos] as number))) {
+        this.skipping = nl === -1;
+        if (nl === -1) return;
+        pos = nl + 1;
+        continue;
+      }
       if (nl === -1) {
         this.keepHead(piece.subarray(pos));
         return;
       }
-      this.keepHead(piece.subarray(pos, nl));
-      this.line(this.take(Buffer.alloc(0)).toString('utf8'));
+      if (this.partialBytes === 0)
+        this.line(piece.toString('utf8', pos, Math.min(nl, pos + HEAD_BYTES)));
+      else {
+        this.keepHead(piece.subarray(pos, nl));
+        this.line(this.take(Buffer.alloc(0)).toString('utf8'));
+      }
       pos = nl + 1;
     }
   }
 
   finish(): { raw: Buffer[]; sections: Section[] } {
     if (!this.inPatch && this.partialBytes > 0) this.tokens.push(this.take(Buffer.alloc(0)));
-    else if (this.inPatch && this.partialBytes > 0)
+    else if (this.inPatch && this.partialBytes > 0 && !this.skipping)
       this.line(this.take(Buffer.alloc(0)).toString('utf8'));
     return { raw: this.tokens, sections: this.sections };
   }
