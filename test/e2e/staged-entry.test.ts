@@ -96,6 +96,44 @@ describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
   );
 
   it.skipIf(NODE_CACHE)(
+    'remakes a cache made by a clean run once a run reports findings, and only then',
+    () => {
+      const r = tempRepo();
+      r.write('a.txt', 'nothing to see\n');
+      r.git('add', 'a.txt');
+      const cacheHome = mkdtempSync(join(tmpdir(), 'kg-cache-'));
+      try {
+        const dir = join(cacheHome, 'keyguard');
+        const run = () =>
+          spawnSync(process.execPath, [BIN, 'staged'], {
+            cwd: r.dir,
+            env: { ...r.env, XDG_CACHE_HOME: cacheHome },
+            encoding: 'utf8',
+          });
+        const cacheFile = () => readFileSync(join(dir, readdirSync(dir)[0] as string));
+        expect(run().status).toBe(0);
+        const clean = cacheFile();
+        expect(clean.readUInt32LE(8)).toBe(0);
+        expect(run().status).toBe(0);
+        expect(cacheFile().equals(clean)).toBe(true);
+        r.write('creds.ini', credentialsFile(fakeCredentials(17)));
+        r.git('add', 'creds.ini');
+        expect(run().status).toBe(1);
+        const found = cacheFile();
+        expect(found.readUInt32LE(8)).toBe(1);
+        expect(found.length).toBeGreaterThan(clean.length);
+        expect(run().status).toBe(1);
+        expect(cacheFile().equals(found)).toBe(true);
+        r.git('rm', '-q', '--cached', 'creds.ini');
+        expect(run().status).toBe(0);
+        expect(cacheFile().equals(found)).toBe(true);
+      } finally {
+        rmSync(cacheHome, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf(NODE_CACHE)(
     'never loads a planted cache: other source, a folder or file others can write, a link',
     () => {
       // V8 checks only the source's length. A cache compiled from a same-length bundle that says
@@ -129,8 +167,8 @@ describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
         const dir = join(home, 'keyguard');
         const file = join(dir, readdirSync(dir)[0] as string);
 
-        // The file keeps a copy of the bundle it was made for ("KGC1", its length, the bundle, then
-        // V8's data): the altered bundle's cache under the real name is refused, copy and all.
+        // The file keeps a copy of the bundle it was made for ("KGC1", its length, flags, the
+        // bundle, then V8's data): the altered bundle's cache under the real name is refused, copy and all.
         writeFileSync(file, planted);
         expect(run(BIN, home)).toContain('no AWS credentials found');
         // A forged one, our bundle's bytes in front of the altered bundle's V8 data, is only used
@@ -138,9 +176,9 @@ describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
         const real = readFileSync(join(realDist, 'staged-scan.cjs'));
         expect(planted.readUInt32LE(4)).toBe(real.length);
         const forged = Buffer.concat([
-          planted.subarray(0, 8),
+          planted.subarray(0, 12),
           real,
-          planted.subarray(8 + real.length),
+          planted.subarray(12 + real.length),
         ]);
         writeFileSync(file, forged);
         expect(run(BIN, home)).toContain('no AWS CREDENTIALS found');
