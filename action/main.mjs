@@ -24347,10 +24347,15 @@ __export(collect_parallel_exports, {
   startWorkers: () => startWorkers,
   workerSetup: () => workerSetup
 });
-import { Worker } from "node:worker_threads";
+import { createRequire as createRequire2 } from "node:module";
 function startWorkers(workerScript, count, argv = []) {
+  const threads = count > 0 ? createRequire2(import.meta.url)(
+    "node:worker_threads"
+  ) : void 0;
   const workers = Array.from({ length: Math.max(0, count) }, () => {
-    const worker = new Worker(workerScript, { argv: [...argv] });
+    const worker = new threads.Worker(workerScript, {
+      argv: [...argv]
+    });
     worker.unref();
     const ended = new Promise((_, reject) => {
       worker.once("error", reject);

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import type { EngineAllowlist } from '../model/config.js';
 import type { Finding } from '../model/finding.js';
 import type { ScanStats, Skipped } from '../model/outcome.js';
@@ -36,8 +37,18 @@ export function startWorkers(
   count: number,
   argv: readonly string[] = [],
 ): WorkerPool {
+  // Loaded here, not at the top: the hook and small trees never start a worker, and node's
+  // worker modules are five more to compile at every start.
+  const threads =
+    count > 0
+      ? (createRequire(import.meta.url)(
+          'node:worker_threads',
+        ) as typeof import('node:worker_threads'))
+      : undefined;
   const workers = Array.from({ length: Math.max(0, count) }, (): PooledWorker => {
-    const worker = new Worker(workerScript, { argv: [...argv] });
+    const worker = new (threads as typeof import('node:worker_threads')).Worker(workerScript, {
+      argv: [...argv],
+    });
     worker.unref();
     const ended = new Promise<never>((_, reject) => {
       worker.once('error', reject);
