@@ -27805,7 +27805,6 @@ import { join as join4 } from "node:path";
 
 // src/git/parse-index.ts
 import { isUtf8 as isUtf83 } from "node:buffer";
-import { createHash } from "node:crypto";
 var SIGNATURE = 1145655875;
 var HEADER_BYTES2 = 12;
 var STAT_BYTES = 40;
@@ -27828,18 +27827,6 @@ function u16(b, at) {
 function nulIn(b, at, end) {
   for (let i = at; i < end; i++) if (b[i] === 0) return i;
   return -1;
-}
-function hashBytes(index) {
-  for (const [algorithm, size] of [
-    ["sha1", 20],
-    ["sha256", 32]
-  ]) {
-    if (index.length < HEADER_BYTES2 + size) continue;
-    const end = index.length - size;
-    const sum = createHash(algorithm).update(index.subarray(0, end)).digest();
-    if (sum.equals(index.subarray(end))) return size;
-  }
-  return void 0;
 }
 function kindOf(mode) {
   switch (mode >>> 12) {
@@ -27889,13 +27876,23 @@ var ExpandedNames = class {
     return true;
   }
 };
+var HASH_SIZES = [20, 32];
 function parseIndex(index) {
+  let found;
+  for (const hash of HASH_SIZES) {
+    const list2 = parseWith(index, hash);
+    if (list2 === void 0) continue;
+    if (found !== void 0) return void 0;
+    found = list2;
+  }
+  return found;
+}
+function parseWith(index, hash) {
   if (index.length < HEADER_BYTES2 || index.readUInt32BE(0) !== SIGNATURE) return void 0;
   const version = index.readUInt32BE(4);
   if (version < 2 || version > 4) return void 0;
   const count = index.readUInt32BE(8);
-  const hash = hashBytes(index);
-  if (hash === void 0) return void 0;
+  if (index.length < HEADER_BYTES2 + hash) return void 0;
   const end = index.length - hash;
   if (count > (end - HEADER_BYTES2) / (STAT_BYTES + hash + 3)) return void 0;
   const expanded = version === 4 ? new ExpandedNames(end - HEADER_BYTES2) : void 0;

@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import type { NameList } from '../model/source.js';
 
 /** "DIRC": the index's signature. */
@@ -43,20 +42,6 @@ function u16(b: Uint8Array, at: number): number {
 function nulIn(b: Uint8Array, at: number, end: number): number {
   for (let i = at; i < end; i++) if (b[i] === 0) return i;
   return -1;
-}
-
-/** The object format whose checksum ends the index (SHA-1 or SHA-256), or undefined: none matches. */
-function hashBytes(index: Buffer): number | undefined {
-  for (const [algorithm, size] of [
-    ['sha1', 20],
-    ['sha256', 32],
-  ] as const) {
-    if (index.length < HEADER_BYTES + size) continue;
-    const end = index.length - size;
-    const sum = createHash(algorithm).update(index.subarray(0, end)).digest();
-    if (sum.equals(index.subarray(end))) return size;
-  }
-  return undefined;
 }
 
 /** A file's kind by its index mode, or undefined for a mode only git should interpret. */
@@ -118,24 +103,42 @@ class ExpandedNames {
   }
 }
 
+/** Bytes of an object id: SHA-1 and SHA-256 repositories. */
+const HASH_SIZES = [20, 32] as const;
+
 /**
  * The names `git ls-files --cached` lists (each path once, however many conflict stages it has),
  * with their kinds, read from the bytes of an index file (versions 2, 3 and 4); undefined whenever
- * this reader cannot be sure it sees what git would: a checksum that does not match (a damaged or
- * a hash-less index), a split or a sparse index (the entries are partly elsewhere), an extension
- * git requires and this reader does not know, flags or modes git itself would refuse or expand,
- * anything out of bounds. The caller then asks git, whose answer (or refusal) stands.
+ * this reader cannot be sure it sees what git would. The entries are laid out for SHA-1 or for
+ * SHA-256 object ids, which the file does not say (the repository's config does): the list stands
+ * only when exactly one layout reads the whole file (a file read wrongly fails within an entry or
+ * two, so trying both costs nothing), and needs no checksum (git does not check it on every read
+ * either). Refused as well, and so left to git: a split or a sparse index (the entries are partly
+ * elsewhere), an extension git requires and this reader does not know, flags or modes git would
+ * refuse or expand, names that hold a NUL or outgrow the file, anything out of bounds. Whatever
+ * git then says, or its refusal, stands; and an index git refuses fails the untracked listing too.
  *
  * Version 2 and 3 names are left where they are, in `index` (read it into shared memory, and a
  * worker thread receives the list without a copy); version 4 names are made whole in a new buffer.
  */
 export function parseIndex(index: Buffer): NameList | undefined {
+  let found: NameList | undefined;
+  for (const hash of HASH_SIZES) {
+    const list = parseWith(index, hash);
+    if (list === undefined) continue;
+    if (found !== undefined) return undefined;
+    found = list;
+  }
+  return found;
+}
+
+function parseWith(index: Buffer, hash: number): NameList | undefined {
   if (index.length < HEADER_BYTES || index.readUInt32BE(0) !== SIGNATURE) return undefined;
   const version = index.readUInt32BE(4);
   if (version < 2 || version > 4) return undefined;
   const count = index.readUInt32BE(8);
-  const hash = hashBytes(index);
-  if (hash === undefined) return undefined;
+  if (index.length < HEADER_BYTES + hash) return undefined;
+  // The file ends with a checksum as long as an object id.
   const end = index.length - hash;
   // Every entry takes more bytes than this: a count beyond it is a lie.
   if (count > (end - HEADER_BYTES) / (STAT_BYTES + hash + 3)) return undefined;

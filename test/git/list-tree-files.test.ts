@@ -95,7 +95,7 @@ describe('listTreeFiles: packed names from git, one object per file only when ta
     expect(others.map((t) => t.path)).toEqual(['README.md']);
   });
 
-  it('asks git when a variable names another index, or the file is damaged (git then refuses)', async () => {
+  it('asks git when a variable names another index; a damaged index git refuses fails the listing', async () => {
     repo = createRepo();
     const r = repo;
     r.write('a.txt', 'a\n');
@@ -120,7 +120,7 @@ describe('listTreeFiles: packed names from git, one object per file only when ta
     d.write('a.txt', 'a\n');
     d.commitAll('one');
     const index = readFileSync(join(d.dir, '.git', 'index'));
-    // A wrong checksum: this reader leaves the file to git, which reads it without checking.
+    // A wrong checksum: git reads the index without checking it, and so does this reader.
     index[index.length - 1] = (index[index.length - 1] as number) ^ 0xff;
     writeFileSync(join(d.dir, '.git', 'index'), index);
     setGitEnvironment(d.env);

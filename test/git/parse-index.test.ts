@@ -131,20 +131,25 @@ describe('parseIndex: the index as git ls-files lists it, without starting git',
     expect(parseIndex(indexOf(sparse))).toBeUndefined();
   });
 
-  it('refuses a damaged, truncated, hash-less or foreign file, and an unknown required extension', () => {
+  it('reads what git reads of a damaged file, and refuses a truncated or foreign one', () => {
     const r = withFiles(30);
     const good = indexOf(r);
     expect(parseIndex(good)).toBeDefined();
-    const flipped = Buffer.from(good);
-    flipped[200] = (flipped[200] as number) ^ 1;
-    expect(parseIndex(flipped)).toBeUndefined();
+    // Git does not check the checksum when it reads: neither does this reader (a hash-less index,
+    // as git writes with index.skipHash, is read too). A changed stat field, checksum or not,
+    // lists what git lists.
+    const path = join(r.dir, '.git', 'index');
+    const stat = Buffer.from(good);
+    stat[12 + 8] = (stat[12 + 8] as number) ^ 1;
+    stat.fill(0, good.length - 20);
+    writeFileSync(path, stat);
+    expect(entries(parseIndex(stat))).toEqual(gitListing(r));
+    writeFileSync(path, good);
     expect(parseIndex(good.subarray(0, good.length - 7))).toBeUndefined();
-    const noHash = Buffer.from(good);
-    noHash.fill(0, good.length - 20);
-    expect(parseIndex(noHash)).toBeUndefined();
+    expect(parseIndex(good.subarray(0, 200))).toBeUndefined();
     expect(parseIndex(Buffer.from('not an index at all'))).toBeUndefined();
     expect(parseIndex(Buffer.alloc(0))).toBeUndefined();
-    // A lower-case extension is one git must understand: appended and resealed, still refused.
+    // A lower-case extension is one git must understand: still refused.
     const body = good.subarray(0, good.length - 20);
     const ext = Buffer.concat([body, Buffer.from('zzzz\0\0\0\0', 'latin1')]);
     expect(parseIndex(resealed(Buffer.concat([ext, Buffer.alloc(20)])))).toBeUndefined();
@@ -152,6 +157,31 @@ describe('parseIndex: the index as git ls-files lists it, without starting git',
     expect(entries(parseIndex(resealed(Buffer.concat([optional, Buffer.alloc(20)]))))).toEqual(
       gitListing(r),
     );
+  });
+
+  it('never takes a file that reads both as a SHA-1 and as a SHA-256 index', () => {
+    // One entry and two optional extensions laid out so that both layouts read the whole file:
+    // as SHA-1, flags at 72 and the name "abcdefghij" from 74; as SHA-256 (a 32-byte id), flags
+    // at 84 (the NUL after that name, then 1) and the name "x" from 86. Both entries end at 92;
+    // an extension there ends SHA-256's entries at 100 (its 32-byte trailer), and one more at 100
+    // ends SHA-1's at 112.
+    const both = Buffer.alloc(132);
+    both.write('DIRC', 0, 'latin1');
+    both.writeUInt32BE(2, 4);
+    both.writeUInt32BE(1, 8);
+    both.writeUInt32BE(0o100644, 12 + 24);
+    both.writeUInt16BE(10, 72);
+    both.write('abcdefghij', 74, 'latin1');
+    both.writeUInt16BE(1, 84);
+    both.write('x', 86, 'latin1');
+    both.write('ZZZZ', 92, 'latin1');
+    both.write('YYYY', 100, 'latin1');
+    both.writeUInt32BE(4, 104);
+    expect(parseIndex(both)).toBeUndefined();
+    // Spoil the SHA-256 reading (its name no longer ends): the SHA-1 one alone stands.
+    const one = Buffer.from(both);
+    one.write('y', 87, 'latin1');
+    expect(entries(parseIndex(one))).toEqual([`0 ${Buffer.from('abcdefghij').toString('hex')}`]);
   });
 
   it('refuses crafted entries it cannot vouch for, and never throws on any bytes', () => {
