@@ -123,13 +123,7 @@ describe('keyguard history', () => {
     const r = repo();
     r.write('conf.ini', 'x = 0\n');
     r.commitAll('init');
-    r.git('checkout', '-q', '-b', 'side');
-    r.write('conf.ini', 'x = side\n');
-    r.commitAll('side');
-    r.git('checkout', '-q', 'main');
-    r.write('conf.ini', 'x = main\n');
-    r.commitAll('main');
-    expect(r.tryGit('merge', '-q', 'side').code).not.toBe(0);
+    r.conflict('conf.ini');
     const c = fakeCredentials(14);
     r.write('conf.ini', `x = merged\n${credentialsFile(c)}`);
     const merge = r.commitAll('merge side');

@@ -91,13 +91,7 @@ describe('parseIndex: the index as git ls-files lists it, without starting git',
     execFileSync('ln', ['-s', 'd0', join(r.dir, 'link')]);
     writeFileSync(Buffer.from(join(r.dir, 'caf\xe9.txt'), 'latin1'), 'bytes\n');
     r.commitAll('base');
-    r.git('checkout', '-q', '-b', 'other');
-    r.write('d0/sub0/file-0.txt', 'theirs\n');
-    r.commitAll('theirs');
-    r.git('checkout', '-q', '-');
-    r.write('d0/sub0/file-0.txt', 'ours\n');
-    r.commitAll('ours');
-    expect(r.tryGit('merge', '-q', 'other').code).not.toBe(0);
+    r.conflict('d0/sub0/file-0.txt');
     // Entries for paths not on disk (added after the commits, which stage every deletion).
     const blob = r.git('hash-object', '-w', join(r.dir, 'd1/sub1/file-1.txt')).trim();
     const commit = r.git('rev-parse', 'HEAD').trim();

@@ -41,6 +41,11 @@ export interface TempRepo {
   write(path: string, text: string | Buffer): void;
   /** Stages everything and commits, bypassing hooks (history set-up). */
   commitAll(message: string): string;
+  /**
+   * Makes committed `path` conflict: changed on a new branch `side`, changed otherwise on the
+   * current branch, then merged (which fails, leaving stages 1, 2 and 3 in the index).
+   */
+  conflict(path: string): void;
   keyguard(args: readonly string[], cwd?: string): RunResult;
   cleanup(): void;
 }
@@ -117,20 +122,32 @@ export function createRepo(options: { init?: boolean } = {}): TempRepo {
     git('init', '-q', '-b', 'main');
     git('config', 'commit.gpgsign', 'false');
   }
+  const write = (path: string, text: string | Buffer): void => {
+    const abs = join(dir, path);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, text);
+  };
+  const commitAll = (message: string): string => {
+    git('add', '-A');
+    git('commit', '-q', '--no-verify', '--allow-empty', '-m', message);
+    return git('rev-parse', 'HEAD').trim();
+  };
   return {
     dir,
     env,
     git,
     tryGit,
-    write(path, text) {
-      const abs = join(dir, path);
-      mkdirSync(dirname(abs), { recursive: true });
-      writeFileSync(abs, text);
-    },
-    commitAll(message) {
-      git('add', '-A');
-      git('commit', '-q', '--no-verify', '--allow-empty', '-m', message);
-      return git('rev-parse', 'HEAD').trim();
+    write,
+    commitAll,
+    conflict(path) {
+      const here = git('symbolic-ref', '--short', 'HEAD').trim();
+      git('checkout', '-q', '-b', 'side');
+      write(path, 'side\n');
+      commitAll('side');
+      git('checkout', '-q', here);
+      write(path, `${here}\n`);
+      commitAll(here);
+      if (tryGit('merge', '-q', 'side').code === 0) throw new Error(`${path}: merged cleanly`);
     },
     keyguard(args, cwd = dir) {
       const r = spawnSync('node', [CLI, ...args], { cwd, env, encoding: 'utf8' });
