@@ -24349,13 +24349,11 @@ __export(collect_parallel_exports, {
 });
 import { createRequire as createRequire2 } from "node:module";
 function startWorkers(workerScript, count, argv = []) {
-  const threads = count > 0 ? createRequire2(import.meta.url)(
+  const { Worker } = createRequire2(import.meta.url)(
     "node:worker_threads"
-  ) : void 0;
+  );
   const workers = Array.from({ length: Math.max(0, count) }, () => {
-    const worker = new threads.Worker(workerScript, {
-      argv: [...argv]
-    });
+    const worker = new Worker(workerScript, { argv: [...argv] });
     worker.unref();
     const ended = new Promise((_, reject) => {
       worker.once("error", reject);
@@ -27878,25 +27876,24 @@ var ExpandedNames = class {
 };
 var HASH_SIZES = [20, 32];
 function parseIndex(index) {
+  if (index.length < HEADER_BYTES2 || index.readUInt32BE(0) !== SIGNATURE) return void 0;
+  const version = index.readUInt32BE(4);
+  if (version < 2 || version > 4) return void 0;
   let found;
   for (const hash of HASH_SIZES) {
-    const list2 = parseWith(index, hash);
+    const list2 = parseWith(index, version, hash);
     if (list2 === void 0) continue;
     if (found !== void 0) return void 0;
     found = list2;
   }
   return found;
 }
-function parseWith(index, hash) {
-  if (index.length < HEADER_BYTES2 || index.readUInt32BE(0) !== SIGNATURE) return void 0;
-  const version = index.readUInt32BE(4);
-  if (version < 2 || version > 4) return void 0;
+function parseWith(index, version, hash) {
   const count = index.readUInt32BE(8);
   if (index.length < HEADER_BYTES2 + hash) return void 0;
   const end = index.length - hash;
   if (count > (end - HEADER_BYTES2) / (STAT_BYTES + hash + 3)) return void 0;
   const expanded = version === 4 ? new ExpandedNames(end - HEADER_BYTES2) : void 0;
-  const names = expanded === void 0 ? index : void 0;
   const starts = new Int32Array(count);
   const ends = new Int32Array(count);
   const kinds = new Uint8Array(count);
@@ -27938,9 +27935,9 @@ function parseWith(index, hash) {
       if (at > end) return void 0;
     }
     if (length === 0 || Math.min(length, NAME_MASK) !== (flags & NAME_MASK)) return void 0;
-    const bytes2 = expanded?.bytes ?? names;
-    const again = n > 0 && (flags & STAGE_MASK) !== 0 && bytes2.compare(
-      bytes2,
+    const names = expanded?.bytes ?? index;
+    const again = n > 0 && (flags & STAGE_MASK) !== 0 && names.compare(
+      names,
       starts[n - 1],
       ends[n - 1],
       start,

@@ -39,16 +39,11 @@ export function startWorkers(
 ): WorkerPool {
   // Loaded here, not at the top: the hook and small trees never start a worker, and node's
   // worker modules are five more to compile at every start.
-  const threads =
-    count > 0
-      ? (createRequire(import.meta.url)(
-          'node:worker_threads',
-        ) as typeof import('node:worker_threads'))
-      : undefined;
+  const { Worker } = createRequire(import.meta.url)(
+    'node:worker_threads',
+  ) as typeof import('node:worker_threads');
   const workers = Array.from({ length: Math.max(0, count) }, (): PooledWorker => {
-    const worker = new (threads as typeof import('node:worker_threads')).Worker(workerScript, {
-      argv: [...argv],
-    });
+    const worker = new Worker(workerScript, { argv: [...argv] });
     worker.unref();
     const ended = new Promise<never>((_, reject) => {
       worker.once('error', reject);

@@ -21,14 +21,16 @@ import { SCAN_WORKER_ARG } from './scan-worker-arg.js';
 
 /**
  * `keyguard staged` and `keyguard tree` boot here (dist/staged.cjs) and run the hook bundle
- * (dist/staged-scan.cjs, which serves both) with a code cache: most of the hook's own time is compiling JavaScript that runs once. Node's
- * own compile cache is used where Node has one (>= 22.1); on Node 20 a V8 code cache of our own,
- * written after a run, holds every function that run compiled, so later runs skip compiling them.
+ * (dist/staged-scan.cjs, which serves both) with a code cache: most of the hook's own time is
+ * compiling JavaScript that runs once. Node's own compile cache is used where Node has one
+ * (>= 22.1); on Node 20 a V8 code cache of our own, written after a run, holds every function that
+ * run compiled, so later runs skip compiling them.
  *
  * A code cache is code: V8 checks only that it was made by the same V8 from source of the same
  * length. So the file holds a copy of the source it was made from and is used only for that
- * source, byte for byte; it is only read from, and written to, a folder given by an absolute path that belongs to this user and that nobody else can write,
- * as a regular file (not a link) of that user's that nobody else can write.
+ * source, byte for byte; it is only read from, and written to, a folder given by an absolute
+ * path that belongs to this user and that nobody else can write, as a regular file (not a link)
+ * of that user's that nobody else can write.
  */
 const SCRIPT = fileURLToPath(new URL('./staged-scan.cjs', import.meta.url));
 /**

@@ -122,9 +122,12 @@ const HASH_SIZES = [20, 32] as const;
  * worker thread receives the list without a copy); version 4 names are made whole in a new buffer.
  */
 export function parseIndex(index: Buffer): NameList | undefined {
+  if (index.length < HEADER_BYTES || index.readUInt32BE(0) !== SIGNATURE) return undefined;
+  const version = index.readUInt32BE(4);
+  if (version < 2 || version > 4) return undefined;
   let found: NameList | undefined;
   for (const hash of HASH_SIZES) {
-    const list = parseWith(index, hash);
+    const list = parseWith(index, version, hash);
     if (list === undefined) continue;
     if (found !== undefined) return undefined;
     found = list;
@@ -132,10 +135,7 @@ export function parseIndex(index: Buffer): NameList | undefined {
   return found;
 }
 
-function parseWith(index: Buffer, hash: number): NameList | undefined {
-  if (index.length < HEADER_BYTES || index.readUInt32BE(0) !== SIGNATURE) return undefined;
-  const version = index.readUInt32BE(4);
-  if (version < 2 || version > 4) return undefined;
+function parseWith(index: Buffer, version: number, hash: number): NameList | undefined {
   const count = index.readUInt32BE(8);
   if (index.length < HEADER_BYTES + hash) return undefined;
   // The file ends with a checksum as long as an object id.
@@ -143,7 +143,6 @@ function parseWith(index: Buffer, hash: number): NameList | undefined {
   // Every entry takes more bytes than this: a count beyond it is a lie.
   if (count > (end - HEADER_BYTES) / (STAT_BYTES + hash + 3)) return undefined;
   const expanded = version === 4 ? new ExpandedNames(end - HEADER_BYTES) : undefined;
-  const names = expanded === undefined ? index : undefined;
   const starts = new Int32Array(count);
   const ends = new Int32Array(count);
   const kinds = new Uint8Array(count);
@@ -189,13 +188,13 @@ function parseWith(index: Buffer, hash: number): NameList | undefined {
     }
     // The flags hold the name's length up to 0xFFF (longer names say 0xFFF).
     if (length === 0 || Math.min(length, NAME_MASK) !== (flags & NAME_MASK)) return undefined;
-    const bytes = expanded?.bytes ?? (names as Buffer);
+    const names = expanded?.bytes ?? index;
     // Unmerged paths come once per stage (other than 0), one after another: listed once.
     const again =
       n > 0 &&
       (flags & STAGE_MASK) !== 0 &&
-      bytes.compare(
-        bytes,
+      names.compare(
+        names,
         starts[n - 1] as number,
         ends[n - 1] as number,
         start,

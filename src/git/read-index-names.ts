@@ -18,9 +18,9 @@ const MAX_INDEX_BYTES = 1 << 30;
 /**
  * What `git ls-files --cached` would list from the index in `gitDir`, read without starting git
  * (on a large tree, the process and its output cost more than reading the file: ~0.1 s of a
- * whole scan), nothing when there is no index yet; undefined when the index is not a regular file, changed while read, or
- * anything parseIndex leaves to git. The caller decides that `gitDir` is plainly the repository
- * git would use, with no variable naming another index.
+ * whole scan); nothing when there is no index yet; undefined when the index is not a regular
+ * file, changed while read, or anything parseIndex leaves to git. The caller decides that
+ * `gitDir` is plainly the repository git would use, with no variable naming another index.
  */
 export function readIndexNames(gitDir: string): NameList | undefined {
   let fd: number | undefined;
