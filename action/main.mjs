@@ -27798,6 +27798,7 @@ async function findRepoRoot(dir) {
 }
 
 // src/git/read-index-names.ts
+init_errors();
 import { closeSync as closeSync3, constants as constants4, fstatSync as fstatSync3, openSync as openSync3, readSync as readSync2 } from "node:fs";
 import { join as join4 } from "node:path";
 
@@ -28015,8 +28016,14 @@ function readIndexNames(gitDir) {
       return void 0;
     }
     const stat = fstatSync3(fd);
+    if (!stat.isFile()) {
+      throw new KeyguardError(
+        "GIT_FAILED",
+        `${join4(gitDir, "index")} is not a regular file: git cannot read it as an index`
+      );
+    }
     const size = stat.size;
-    if (!stat.isFile() || size > MAX_INDEX_BYTES) return void 0;
+    if (size > MAX_INDEX_BYTES) return void 0;
     const data = Buffer.from(new SharedArrayBuffer(Math.max(1, size)), 0, size);
     let filled = 0;
     while (filled < size) {
@@ -28026,7 +28033,8 @@ function readIndexNames(gitDir) {
     }
     if (readSync2(fd, Buffer.allocUnsafe(1), 0, 1, null) !== 0) return void 0;
     return parseIndex(data);
-  } catch {
+  } catch (error) {
+    if (error instanceof KeyguardError) throw error;
     return void 0;
   } finally {
     if (fd !== void 0) closeSync3(fd);
@@ -28113,13 +28121,13 @@ function parseOthersListing(out) {
 async function listTreeFiles(dir) {
   const place = await workTreeOf(dir);
   if (place === void 0) return void 0;
+  const fromIndex = place.plain === true ? readIndexNames(join5(place.root, ".git")) : void 0;
   const untracked = runGitChecked(
     ["ls-files", "-z", "--others", "--exclude-standard", "--full-name"],
     dir
   ).then(parseOthersListing);
   untracked.catch(() => void 0);
   const ignored = place.prefix === "" ? void 0 : runGit(["check-ignore", "-q", "--no-index", "."], dir).then((r) => r.code === 0);
-  const fromIndex = place.plain === true ? readIndexNames(join5(place.root, ".git")) : void 0;
   if (fromIndex !== void 0) return { root: place.root, files: fromIndex, untracked };
   const tracked = await runGitChecked(["ls-files", "-z", "-s", "--cached", "--full-name"], dir);
   if (ignored !== void 0 && await ignored) return void 0;

@@ -117,6 +117,9 @@ export function parseOthersListing(out: Buffer): NameList {
 export async function listTreeFiles(dir: string): Promise<GitFileList | undefined> {
   const place = await workTreeOf(dir);
   if (place === undefined) return undefined;
+  // In the plain case, the index is read straight from its file (see readIndexNames), before any
+  // git starts: an index that is not a regular file (a planted FIFO git would wait on) ends here.
+  const fromIndex = place.plain === true ? readIndexNames(join(place.root, '.git')) : undefined;
   const untracked = runGitChecked(
     ['ls-files', '-z', '--others', '--exclude-standard', '--full-name'],
     dir,
@@ -127,8 +130,6 @@ export async function listTreeFiles(dir: string): Promise<GitFileList | undefine
     place.prefix === ''
       ? undefined
       : runGit(['check-ignore', '-q', '--no-index', '.'], dir).then((r) => r.code === 0);
-  // In the plain case, the index is read straight from its file (see readIndexNames).
-  const fromIndex = place.plain === true ? readIndexNames(join(place.root, '.git')) : undefined;
   if (fromIndex !== undefined) return { root: place.root, files: fromIndex, untracked };
   const tracked = await runGitChecked(['ls-files', '-z', '-s', '--cached', '--full-name'], dir);
   // A folder the user named but git ignores (build/, .cache/) would list nothing: scanning it as a

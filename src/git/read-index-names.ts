@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { KeyguardError } from '../model/errors.js';
 import type { NameList } from '../model/source.js';
 import { parseIndex } from './parse-index.js';
 
@@ -18,8 +19,9 @@ const MAX_INDEX_BYTES = 1 << 30;
 /**
  * What `git ls-files --cached` would list from the index in `gitDir`, read without starting git
  * (on a large tree, the process and its output cost more than reading the file: ~0.1 s of a
- * whole scan); nothing when there is no index yet; undefined when the index is not a regular
- * file, changed while read, or anything parseIndex leaves to git. The caller decides that
+ * whole scan); nothing when there is no index yet; undefined when the index changed while read,
+ * or for anything parseIndex leaves to git. An index that is not a regular file is an error: git
+ * would wait on a FIFO for ever, or refuse anything else. The caller decides that
  * `gitDir` is plainly the repository git would use, with no variable naming another index.
  */
 export function readIndexNames(gitDir: string): NameList | undefined {
@@ -33,8 +35,14 @@ export function readIndexNames(gitDir: string): NameList | undefined {
       return undefined;
     }
     const stat = fstatSync(fd);
+    if (!stat.isFile()) {
+      throw new KeyguardError(
+        'GIT_FAILED',
+        `${join(gitDir, 'index')} is not a regular file: git cannot read it as an index`,
+      );
+    }
     const size = stat.size;
-    if (!stat.isFile() || size > MAX_INDEX_BYTES) return undefined;
+    if (size > MAX_INDEX_BYTES) return undefined;
     // Shared memory: the names stay in it (see parseIndex), and a worker receives them uncopied.
     const data = Buffer.from(new SharedArrayBuffer(Math.max(1, size)), 0, size);
     let filled = 0;
@@ -46,7 +54,8 @@ export function readIndexNames(gitDir: string): NameList | undefined {
     // Longer than it was: git is writing a new one (by rename, so this is a stale inode); ask git.
     if (readSync(fd, Buffer.allocUnsafe(1), 0, 1, null) !== 0) return undefined;
     return parseIndex(data);
-  } catch {
+  } catch (error) {
+    if (error instanceof KeyguardError) throw error;
     return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);

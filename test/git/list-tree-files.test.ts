@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -87,6 +88,15 @@ describe('listTreeFiles: packed names from git, one object per file only when ta
     expect(listed.files.starts).toHaveLength(0);
     const others = allTargets({ files: [], packs: [{ ...(await listed.untracked), base: r.dir }] });
     expect(others.map((t) => t.path)).toEqual(['README.md']);
+  });
+
+  it('a FIFO planted as the index ends the listing at once, before any git waits on it', async () => {
+    repo = createRepo();
+    const r = repo;
+    r.write('a.txt', 'a\n');
+    execFileSync('mkfifo', [join(r.dir, '.git', 'index')]);
+    setGitEnvironment({ ...r.env, PATH: join(r.dir, 'no-such-folder') });
+    await expect(listTreeFiles(r.dir)).rejects.toThrow(/index is not a regular file/);
   });
 
   it('asks git when a variable names another index; a damaged index git refuses fails the listing', async () => {
