@@ -7,6 +7,7 @@ const HEADER_BYTES = 12;
 /** Ten 32-bit fields before the object id: ctime, mtime (seconds, nanoseconds), dev, ino, mode, uid, gid, size. */
 const STAT_BYTES = 40;
 const MODE_AT = 24;
+const SIZE_AT = 36;
 const FLAG_EXTENDED = 0x4000;
 const STAGE_MASK = 0x3000;
 const NAME_MASK = 0x0fff;
@@ -146,11 +147,13 @@ function parseWith(index: Buffer, version: number, hash: number): NameList | und
   const starts = new Int32Array(count);
   const ends = new Int32Array(count);
   const kinds = new Uint8Array(count);
+  const sizes = new Uint32Array(count);
   let n = 0;
   let at = HEADER_BYTES;
   let previous = 0;
   let previousLength = 0;
   for (let i = 0; i < count; i++) {
+    const entry = at;
     const fixed = at + STAT_BYTES + hash;
     if (fixed + 2 > end) return undefined;
     const kind = kindOf(u32(index, at + MODE_AT));
@@ -212,6 +215,7 @@ function parseWith(index: Buffer, version: number, hash: number): NameList | und
     starts[n] = start;
     ends[n] = start + length;
     kinds[n] = kind;
+    sizes[n] = u32(index, entry + SIZE_AT);
     n++;
   }
   // Extensions: a signature and a size each. An upper-case first letter marks one git may ignore;
@@ -231,6 +235,7 @@ function parseWith(index: Buffer, version: number, hash: number): NameList | und
     starts: starts.subarray(0, n),
     ends: ends.subarray(0, n),
     kinds: kinds.subarray(0, n),
+    sizes: sizes.subarray(0, n),
     utf8,
   };
 }

@@ -16,6 +16,11 @@ export interface FileTarget {
   readonly kind?: FileKind;
   /** Named on the command line: a FIFO or device there is reported, not passed over. */
   readonly explicit?: boolean;
+  /**
+   * The size the listing recorded (git's index: the low 32 bits of the size when it last looked;
+   * 0 when git doubted it). Only a hint to read less: see the reader's fillFrom.
+   */
+  readonly size?: number;
 }
 
 /** Where a source hands what it read; the engine runs on each chunk as it arrives. */
@@ -40,6 +45,8 @@ export interface NameList {
   readonly starts: Int32Array;
   readonly ends: Int32Array;
   readonly kinds: Uint8Array;
+  /** Each file's recorded size (see FileTarget.size), when the list came from git's index. */
+  readonly sizes?: Uint32Array;
   /** Every name is valid UTF-8 (checked once for the whole buffer). */
   readonly utf8: boolean;
 }

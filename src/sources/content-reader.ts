@@ -305,12 +305,13 @@ export class ContentReader {
       if (fd === undefined) continue;
       const start = fill;
       try {
-        let end = fillFrom(fd, arena, start);
+        const size = target.size ?? -1;
+        let end = fillFrom(fd, arena, start, size < 0 ? -1 : start + size);
         if (end === arena.length && start > 0) {
           // Out of room beside the files already read: scan those, then carry on alone.
           this.scanBatch(arena, start, pending, sink, archives);
           arena.copyWithin(0, start, end);
-          end = fillFrom(fd, arena, end - start);
+          end = fillFrom(fd, arena, end - start, size);
           fill = 0;
         }
         if (end === arena.length) {
@@ -989,13 +990,21 @@ export class ContentReader {
   }
 }
 
-/** Reads until the buffer is full or the file ends; returns how much of the buffer holds data. */
-function fillFrom(fd: number, buf: Buffer, from: number): number {
+/**
+ * Reads until the buffer is full or the file ends; returns how much of the buffer holds data.
+ * `endsAt`: where in `buf` the file ends if its listed size is right (-1: unknown).
+ */
+function fillFrom(fd: number, buf: Buffer, from: number, endsAt = -1): number {
   let filled = from;
   while (filled < buf.length) {
     const n = readSync(fd, buf, filled, buf.length - filled, null);
     if (n === 0) break;
     filled += n;
+    // A read that stopped short of the room given, exactly where the listing said the file ends,
+    // has met that end: a regular file reads short only there. One read call per file instead of
+    // two (40,000 fewer on a tree that size). A file that grew since reads on past that point,
+    // one that shrank reads short elsewhere, and both then read until a read returns nothing.
+    if (filled === endsAt && filled < buf.length) break;
   }
   return filled;
 }

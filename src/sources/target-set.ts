@@ -1,6 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import { pathText } from '../model/path-text.js';
-import { FILE_KINDS, type FileTarget, type PackedFiles, type TargetSet } from '../model/source.js';
+import {
+  FILE_KINDS,
+  type FileKind,
+  type FileTarget,
+  type PackedFiles,
+  type TargetSet,
+} from '../model/source.js';
 
 const SLASH = Buffer.from('/');
 
@@ -22,25 +28,26 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
+type Target = { -readonly [K in keyof FileTarget]: FileTarget[K] };
+
 /** File `i` of a pack, as the reader takes it. */
 function packedTarget(pack: PackedFiles, bytes: Buffer, i: number): FileTarget {
   const start = pack.starts[i] as number;
   const end = pack.ends[i] as number;
   const code = pack.kinds[i] as number;
-  const kind = code === 0 ? undefined : FILE_KINDS[code];
+  let t: Target;
   if (pack.utf8) {
     // Valid UTF-8 (the common case, checked once for the whole list): strings straight away.
     const path = bytes.toString('utf8', start, end);
     const base = pack.base;
-    const abs = `${base}${base.endsWith('/') ? '' : '/'}${path}`;
-    return kind === undefined ? { abs, path } : { abs, path, kind };
+    t = { abs: `${base}${base.endsWith('/') ? '' : '/'}${path}`, path };
+  } else {
+    const name = bytes.subarray(start, end);
+    t = { abs: joinBytes(pack.base, name), ...pathText(name) };
   }
-  const name = bytes.subarray(start, end);
-  return {
-    abs: joinBytes(pack.base, name),
-    ...pathText(name),
-    ...(kind === undefined ? {} : { kind }),
-  };
+  if (code !== 0) t.kind = FILE_KINDS[code] as FileKind;
+  if (pack.sizes !== undefined) t.size = pack.sizes[i] as number;
+  return t;
 }
 
 /**

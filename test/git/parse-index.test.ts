@@ -69,6 +69,32 @@ describe('parseIndex: the index as git ls-files lists it, without starting git',
     expect(entries(parseIndex(indexOf(r)))).toEqual(gitListing(r));
   });
 
+  it('gives each file the size git recorded, in versions 2 and 4 (a hint the reader checks)', () => {
+    const r = withFiles(40);
+    r.write('empty.txt', '');
+    r.write('big.bin', Buffer.alloc(70_000, 7));
+    r.git('add', '-A');
+    const recorded = (): string[] => {
+      const out = r.git('ls-files', '--debug');
+      const names = out.split('\n').filter((l) => l !== '' && !l.startsWith('  '));
+      const sizes = [...out.matchAll(/^ {2}size: (\d+)/gm)].map((m) => m[1]);
+      return names.map((n, i) => `${n} ${sizes[i]}`);
+    };
+    const parsed = (): string[] => {
+      const list = parseIndex(indexOf(r));
+      const bytes = Buffer.from(list?.bytes ?? []);
+      return Array.from(
+        list?.starts ?? [],
+        (s, i) => `${bytes.toString('utf8', s, list?.ends[i])} ${list?.sizes?.[i]}`,
+      );
+    };
+    expect(recorded()).toContain('big.bin 70000');
+    expect(recorded()).toContain('empty.txt 0');
+    expect(parsed()).toEqual(recorded());
+    r.git('update-index', '--index-version', '4');
+    expect(parsed()).toEqual(recorded());
+  });
+
   it('follows version 4 names across the blocks of an offset table (each starts afresh)', () => {
     const r = withFiles(120);
     r.git(

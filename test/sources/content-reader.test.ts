@@ -263,6 +263,40 @@ for (const [name, chosen] of Object.entries(FILTERS)) {
       });
     });
 
+    describe('the reader: a listed size is only a hint', () => {
+      it('reads every byte whether the size the listing gave is right, short, long or zero', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'kg-reader-'));
+        dirs.push(dir);
+        // The second file starts beside the first and outgrows the 512 KiB buffer: it is read on
+        // after the first is scanned, with its size hint carried along. Each ends with a pair.
+        const files = [200 * 1024, 400 * 1024, 10].map((filler, i) => {
+          const abs = join(dir, `f${i}.ini`);
+          const text = `${'#'.repeat(filler)}\n${creds(fakePair())}`;
+          writeFileSync(abs, text);
+          return { abs, path: `f${i}.ini`, bytes: Buffer.byteLength(text) };
+        });
+        const read = async (size: (bytes: number) => number | undefined) => {
+          const { into, sink } = collector();
+          const targets = files.map((f) => {
+            const hint = size(f.bytes);
+            return hint === undefined ? { abs: f.abs, path: f.path } : { ...f, size: hint };
+          });
+          await reader({ windowBytes: 512 * 1024 }).readFiles(targets, sink);
+          return { found: where(into.found), bytes: into.stats.bytes };
+        };
+        const plain = await read(() => undefined);
+        expect(plain.found).toHaveLength(files.length);
+        expect(plain.bytes).toBe(files.reduce((n, f) => n + f.bytes, 0));
+        for (const size of [
+          (b: number) => b,
+          (b: number) => b - 40,
+          (b: number) => b + 40,
+          () => 0,
+        ])
+          expect(await read(size)).toEqual(plain);
+      });
+    });
+
     describe('the reader: what cannot be read is said', () => {
       it('reports a FIFO named on the command line as special, and never waits on it', () => {
         const dir = mkdtempSync(join(tmpdir(), 'kg-reader-'));
