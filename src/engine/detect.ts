@@ -156,8 +156,9 @@ function namingOf(m: RawMatch, index: LineIndex): SecretNaming {
 function findAllMatches(
   text: string,
   pack: CompiledPack,
+  keywordAt?: Int32Array,
 ): { raw: RawMatch[]; index?: LineIndex; labels: number[]; prefixes: KeyPrefix[] } {
-  const hits = findKeywords(text, pack.rules);
+  const hits = findKeywords(text, pack.rules, keywordAt);
   const selected = hits.selected;
   // Where a key-ID keyword sits: a split key's first piece starts there (see decode/find-split).
   const prefixes: KeyPrefix[] = [];
@@ -215,8 +216,9 @@ function findAllMatches(
 function emitsOf(
   text: string,
   pack: CompiledPack,
+  keywordAt?: Int32Array,
 ): { emits: Emit[]; raw: RawMatch[]; index?: LineIndex; labels: number[]; prefixes: KeyPrefix[] } {
-  const { raw, index, labels, prefixes } = findAllMatches(text, pack);
+  const { raw, index, labels, prefixes } = findAllMatches(text, pack, keywordAt);
   if (raw.length === 0 || index === undefined) return { emits: [], raw, labels, prefixes };
   const emits: Emit[] = [];
   const live: RawMatch[] = [];
@@ -294,7 +296,7 @@ export function detectChunk(
   collector?: CredentialCollector,
 ): Finding[] {
   const text = chunk.text;
-  const plain = emitsOf(text, pack);
+  const plain = emitsOf(text, pack, chunk.keywordAt);
   // Keys in encoded text (base64, escapes): decoded where a cheap search says one may hide, and
   // scanned by this same engine; their findings stand at the encoded run.
   const decoded = scanDecoded(text, pack, plain, chunk.plainOnly === true, (view) =>

@@ -40,10 +40,25 @@ const NONE: readonly number[] = [];
  * without reading the text again. Linear: each match moves the search on by at least one character
  * and records only the keywords starting there.
  */
-export function findKeywords(text: string, rules: readonly CompiledRule[]): KeywordHits {
+export function findKeywords(
+  text: string,
+  rules: readonly CompiledRule[],
+  /** Where keywords may start (see Chunk.keywordAt): only these offsets are looked at. */
+  starts?: Int32Array,
+): KeywordHits {
   const { regex, byFirst } = searchFor(rules);
   const offsets = new Map<string, number[]>();
-  if (regex !== null) {
+  if (regex !== null && starts !== undefined) {
+    for (let i = 0; i < starts.length; i++) {
+      const at = starts[i] as number;
+      for (const w of byFirst.get(text.charCodeAt(at)) ?? []) {
+        if (!text.startsWith(w, at)) continue;
+        const list = offsets.get(w);
+        if (list === undefined) offsets.set(w, [at]);
+        else list.push(at);
+      }
+    }
+  } else if (regex !== null) {
     // A private copy: the shared instance keeps lastIndex 0 for other callers.
     const re = new RegExp(regex);
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {

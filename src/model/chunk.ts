@@ -58,6 +58,12 @@ export interface Chunk {
    * the engine decodes only values after a secret's label. Absent: the engine looks everywhere.
    */
   readonly plainOnly?: boolean;
+  /**
+   * Offsets in `text` where the reader's byte scan saw a keyword start (ascending; every start of
+   * every keyword of the pack is among them): the engine reads these instead of searching the text
+   * for its keywords again. Absent: the engine searches.
+   */
+  readonly keywordAt?: Int32Array;
   /** Bytes of the original content this chunk stands for (0 when it repeats another view). */
   readonly size?: number;
 }

@@ -21,6 +21,12 @@ export interface ByteScanner {
   scan(start: number, end: number): ByteScan;
   /** Scans bytes held elsewhere (copied into the arena in parts; at most one arena at a time). */
   scanBytes(buf: Buffer, start: number, end: number): ByteScan;
+  /**
+   * Where the last scan found a keyword starting, as offsets from the start of what it scanned,
+   * ascending, each once: every start of every keyword is there. Undefined when there were more
+   * than MAX_STARTS (the caller then searches the text itself).
+   */
+  keywordStarts(): Int32Array | undefined;
 }
 
 /** Keywords one scanner tracks at most. */
@@ -28,6 +34,9 @@ export const MAX_WORDS = 128;
 /** Output bits, beside the NUL bit: keywords beyond this many must share bits. */
 export const MAX_BITS = 30;
 const MAX_WORD_BYTES = 31;
+/** Keyword starts one scan records at most (see byte-scan.wat). */
+export const MAX_STARTS = 12288;
+const STARTS_OFFSET = 16384;
 const ARENA_OFFSET = 65536;
 /** Room for one read window and a little slack: the scanner reads one byte past a block. */
 export const ARENA_BYTES = 4 * 1024 * 1024;
@@ -44,6 +53,7 @@ const wasm = (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
 interface ScanExports {
   readonly memory: { readonly buffer: ArrayBuffer };
   readonly maxRun: { readonly value: number };
+  readonly starts: { readonly value: number };
   scan(start: number, end: number): number;
 }
 
@@ -167,7 +177,11 @@ export function createByteScanner(
   const mem = new Uint8Array(exports.memory.buffer);
   writeTables(mem, words, bits);
   const arena = Buffer.from(exports.memory.buffer, ARENA_OFFSET, ARENA_BYTES);
+  const starts = new Int32Array(exports.memory.buffer, STARTS_OFFSET, MAX_STARTS);
+  /** Where the last scan began, as a memory address (its starts are addresses too). */
+  let scanned = 0;
   const scan = (start: number, end: number): ByteScan => {
+    scanned = ARENA_OFFSET + start;
     const hits = exports.scan(ARENA_OFFSET + start, ARENA_OFFSET + end);
     return {
       words: hits & ~NUL_BIT,
@@ -185,6 +199,13 @@ export function createByteScanner(
       if (end - start > ARENA_BYTES) throw new RangeError('scanBytes: more than one arena');
       buf.copy(arena, 0, start, end);
       return scan(0, end - start);
+    },
+    keywordStarts() {
+      const n = exports.starts.value;
+      if (n > MAX_STARTS) return undefined;
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = (starts[i] as number) - scanned;
+      return out;
     },
   };
 }

@@ -23,9 +23,13 @@
 ;;   512 keyword w: its length (1 byte), then its bytes (up to 31)       (32 bytes each, w < 128)
 ;;   4608 keyword w's output bits (i32 each): keywords may share a bit (see byte-filter.ts)
 ;;   8192 the last 1-15 bytes of a scan, padded with 0xFF to a block and its two next bytes (32)
+;;   16384 where keywords start (i32 addresses, ascending, one per position), up to MAX_STARTS
 (module
   (memory (export "memory") 100)
   (global $maxRun (export "maxRun") (mut i32) (i32.const 0))
+  ;; Keyword starts the last scan recorded at 16384: the engine reads them instead of searching
+  ;; the text for its keywords again. One more than the room (12,288) says some were not kept.
+  (global $starts (export "starts") (mut i32) (i32.const 0))
 
   ;; 1 when keyword $w occurs at $p (within [$p, $end)).
   (func $matchAt (param $w i32) (param $p i32) (param $end i32) (result i32)
@@ -85,8 +89,9 @@
     (local $i i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $c v128) (local $nul v128)
     (local $cls v128) (local $m i32) (local $run i32) (local $best i32) (local $hits i32)
     (local $lanes i32) (local $j i32) (local $t i32) (local $lo v128)
-    (local $n0lo v128) (local $n0hi v128) (local $tail i32)
+    (local $n0lo v128) (local $n0hi v128) (local $tail i32) (local $found i32) (local $shift i32)
     (local.set $i (local.get $start))
+    (global.set $starts (i32.const 0))
     (local.set $nul (v128.const i64x2 0 0))
     (block $blocks
       (loop $block
@@ -99,6 +104,8 @@
             (v128.store (i32.const 8192) (v128.const i64x2 -1 -1))
             (v128.store (i32.const 8208) (v128.const i64x2 -1 -1))
             (local.set $tail (i32.sub (local.get $end) (local.get $i)))
+            ;; Positions in the copy are recorded as where those bytes really are.
+            (local.set $shift (i32.sub (local.get $i) (i32.const 8192)))
             (local.set $j (i32.const 0))
             (loop $copy
               (i32.store8 (i32.add (i32.const 8192) (local.get $j))
@@ -138,12 +145,21 @@
                 (br_if $verified (i32.eqz (local.get $lanes)))
                 (local.set $j (i32.ctz (local.get $lanes)))
                 (local.set $lanes (i32.and (local.get $lanes) (i32.sub (local.get $lanes) (i32.const 1))))
-                (local.set $hits
-                  (i32.or (local.get $hits)
-                    (call $verify
-                      (i32.load8_u (i32.add (i32.const 64) (local.get $j)))
-                      (i32.add (local.get $i) (local.get $j))
-                      (local.get $end))))
+                (local.set $found
+                  (call $verify
+                    (i32.load8_u (i32.add (i32.const 64) (local.get $j)))
+                    (i32.add (local.get $i) (local.get $j))
+                    (local.get $end)))
+                (if (local.get $found)
+                  (then
+                    (local.set $hits (i32.or (local.get $hits) (local.get $found)))
+                    (if (i32.lt_u (global.get $starts) (i32.const 12288))
+                      (then
+                        (i32.store
+                          (i32.add (i32.const 16384) (i32.shl (global.get $starts) (i32.const 2)))
+                          (i32.add (i32.add (local.get $i) (local.get $j)) (local.get $shift)))
+                        (global.set $starts (i32.add (global.get $starts) (i32.const 1))))
+                      (else (global.set $starts (i32.const 12289))))))
                 (br $lane)))))
         ;; Runs of base64-like bytes, carried across blocks: class bits by nibble, as for keywords.
         (local.set $cls

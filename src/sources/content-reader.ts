@@ -178,6 +178,14 @@ function isUtf8Continuation(byte: number | undefined): boolean {
   return byte !== undefined && (byte & 0xc0) === 0x80;
 }
 
+/** Keyword starts counted from `shift` bytes later (a byte-order mark left out), those before it dropped. */
+function startsFrom(starts: Int32Array | undefined, shift: number): Int32Array | undefined {
+  if (starts === undefined) return undefined;
+  const kept = starts.filter((at) => at >= shift);
+  for (let i = 0; i < kept.length; i++) kept[i] = (kept[i] as number) - shift;
+  return kept;
+}
+
 /** Moves a cut point back onto a UTF-8 character boundary. */
 function utf8Boundary(buf: Buffer, at: number, floor: number): number {
   let p = at;
@@ -433,10 +441,15 @@ export class ContentReader {
       }
     };
     const words = this.options.filter.words;
-    if (this.scanner !== undefined) {
+    // Where the scan saw keywords start, per file with a hit: the engine need not search again.
+    const starts: (Int32Array | undefined)[] = [];
+    const scanner = this.scanner;
+    if (scanner !== undefined) {
       for (let i = 0; i < pending.length; i++) {
         const f = pending[i] as Pending;
-        flags[i] = this.inspect(arena, f.start, f.end);
+        const flag = this.inspect(arena, f.start, f.end);
+        flags[i] = flag;
+        if ((flag & ASCII_HIT) !== 0) starts[i] = scanner.keywordStarts();
       }
     } else {
       if (words === undefined) flags.fill(ASCII_HIT);
@@ -456,7 +469,7 @@ export class ContentReader {
       const flag = flags[i] as number;
       if (flag !== 0) {
         const p = this.start(f.label, sink);
-        this.scanWindow(p, arena, f.start, f.end, true, flag);
+        this.scanWindow(p, arena, f.start, f.end, true, flag, starts[i]);
       }
       sink.read(f.end - f.start);
       const format = this.containerOf(arena, f.start, f.end, true, f.label, sink);
@@ -764,6 +777,8 @@ export class ContentReader {
     last: boolean,
     /** What a batch search already found (ASCII_HIT, MAY_BE_UTF16); searched here when absent. */
     known?: number,
+    /** Where that search saw keywords start (see ByteScanner.keywordStarts), with `known`. */
+    knownStarts?: Int32Array,
   ): number {
     const ownFrom = Math.min(end, start + Math.max(0, p.ownedUntil - p.base));
     let ownTo = end;
@@ -781,7 +796,8 @@ export class ContentReader {
     const flags = known ?? this.inspect(buf, start, end);
     if ((flags & ASCII_HIT) !== 0) {
       p.candidate = true;
-      this.emitUtf8(p, buf, start, end, ownFrom, ownTo, (flags & PLAIN_ONLY) !== 0);
+      const starts = known === undefined ? this.scanner?.keywordStarts() : knownStarts;
+      this.emitUtf8(p, buf, start, end, ownFrom, ownTo, (flags & PLAIN_ONLY) !== 0, starts);
     }
     // UTF-16 views only where UTF-16 text can be: a NUL byte, or a byte-order mark up front.
     const b0 = buf[start];
@@ -836,6 +852,8 @@ export class ContentReader {
     ownFrom: number,
     ownTo: number,
     plainOnly: boolean,
+    /** Keyword starts in buf[start, end), from `start` (see ByteScanner.keywordStarts). */
+    starts: Int32Array | undefined,
   ): void {
     // A UTF-8 byte-order mark is not text: columns count from after it.
     const from =
@@ -852,11 +870,13 @@ export class ContentReader {
         this.emitAsciiParts(p, buf, from, end, own, ownTo);
         return;
       }
+      const keywordAt = from === start ? starts : startsFrom(starts, from - start);
       this.chunk(p, buf.toString('latin1', from, end), {
         ...(p.line === 1 ? {} : { firstLine: p.line }),
         ...(p.column === 1 ? {} : { firstColumn: p.column }),
         ...(whole ? {} : { ownFrom: own - from, ownTo: ownTo - from }),
         ...(plainOnly ? { plainOnly: true } : {}),
+        ...(keywordAt === undefined ? {} : { keywordAt }),
         size: ownTo - own,
       });
       return;
@@ -923,7 +943,9 @@ export class ContentReader {
       const flags = this.inspect(buf, s, e);
       if ((flags & ASCII_HIT) !== 0) {
         moveTo(s);
+        const keywordAt = this.scanner?.keywordStarts();
         this.chunk(p, buf.toString('latin1', s, e), {
+          ...(keywordAt === undefined ? {} : { keywordAt }),
           ...(line === 1 ? {} : { firstLine: line }),
           ...(column === 1 ? {} : { firstColumn: column }),
           ...(a === s && b === e ? {} : { ownFrom: a - s, ownTo: b - s }),

@@ -40,6 +40,22 @@ describe('findKeywords', () => {
     expect(hits.selected.map((r) => r.id)).toEqual(selectRules(text, PACK.rules).map((r) => r.id));
   });
 
+  it('reads given keyword starts instead of searching: the same hits from any superset of them', () => {
+    const text = 'AKIASIA cret secret AWS_KEY aws_key YXdz';
+    const searched = findKeywords(text, PACK.rules);
+    const words = [...new Set(PACK.rules.flatMap((r) => r.keywords))];
+    const all = Array.from(text, (_, i) => i);
+    const exact = all.filter((i) => words.some((w) => text.startsWith(w, i)));
+    for (const starts of [exact, all]) {
+      const read = findKeywords(text, PACK.rules, Int32Array.from(starts));
+      for (const w of words) expect(read.offsetsOf(w), w).toEqual(searched.offsetsOf(w));
+      expect(read.selected).toEqual(searched.selected);
+    }
+    // Only the starts given are looked at: the scan that made them answers for finding them all.
+    expect(findKeywords(text, PACK.rules, Int32Array.from([8])).offsetsOf('AKIA')).toEqual([]);
+    expect(findKeywords(text, PACK.rules, Int32Array.from([8])).offsetsOf('cret')).toEqual([8]);
+  });
+
   it('selects the secret rule on a label that does not say secret', () => {
     expect(ids('AWS_KEY=')).toEqual(['aws-secret-access-key']);
     expect(ids('aws_access_key =')).toEqual(['aws-secret-access-key']);

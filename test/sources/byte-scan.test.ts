@@ -7,6 +7,7 @@ import {
   ARENA_BYTES,
   createByteScanner,
   MAX_BITS,
+  MAX_STARTS,
   MAX_WORDS,
 } from '../../src/sources/byte-scan.js';
 
@@ -38,6 +39,16 @@ function reference(buf: Buffer, words: readonly Buffer[]) {
     nul: buf.includes(0),
     maxRun,
   };
+}
+
+/** Every offset where some keyword starts and fits before the end, ascending, each once. */
+function referenceStarts(buf: Buffer, words: readonly Buffer[]): number[] {
+  const out: number[] = [];
+  for (let at = 0; at < buf.length; at++) {
+    if (words.some((w) => at + w.length <= buf.length && buf.subarray(at, at + w.length).equals(w)))
+      out.push(at);
+  }
+  return out;
 }
 
 /** Deterministic pseudo-random bytes drawn from a small alphabet, so keywords and runs occur. */
@@ -91,6 +102,35 @@ describe('the SIMD byte scanner (byte-scan.wat)', () => {
       // Cut inside the keyword: not found.
       expect(scanner.scanBytes(buf, 0, at + 3).words, `cut at ${at}`).toBe(0);
     }
+  });
+
+  it('records where every keyword starts, at every length and offset of the arena', () => {
+    const words = WORDS.map((w) => Buffer.from(w));
+    const scanner = createByteScanner(words);
+    if (scanner === undefined) throw new Error('no scanner');
+    for (let seed = 1; seed <= 400; seed++) {
+      const buf = randomBuffer(seed, seed % 3 === 0 ? seed * 7 : seed % 97);
+      const want = referenceStarts(buf, words);
+      // Bytes elsewhere (copied in), and in place at an offset that moves the block edges.
+      scanner.scanBytes(buf, 0, buf.length);
+      expect(Array.from(scanner.keywordStarts() ?? [-1]), `seed ${seed}`).toEqual(want);
+      const at = seed % 37;
+      buf.copy(scanner.arena, at);
+      scanner.scanBytes(scanner.arena, at, at + buf.length);
+      expect(Array.from(scanner.keywordStarts() ?? [-1]), `seed ${seed} at ${at}`).toEqual(want);
+    }
+  });
+
+  it('says when more keywords start than it keeps, and keeps exactly that many', () => {
+    const scanner = createByteScanner([Buffer.from('k')]);
+    if (scanner === undefined) throw new Error('no scanner');
+    scanner.scanBytes(Buffer.alloc(MAX_STARTS, 'k'), 0, MAX_STARTS);
+    expect(scanner.keywordStarts()?.length).toBe(MAX_STARTS);
+    scanner.scanBytes(Buffer.alloc(MAX_STARTS + 1, 'k'), 0, MAX_STARTS + 1);
+    expect(scanner.keywordStarts()).toBeUndefined();
+    // Each scan starts its own count.
+    scanner.scanBytes(Buffer.from('..k..'), 0, 5);
+    expect(Array.from(scanner.keywordStarts() ?? [])).toEqual([2]);
   });
 
   it('scans the arena in place, and bytes elsewhere up to one arena', () => {

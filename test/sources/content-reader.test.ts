@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packByteFilter } from '../../src/app/create-scan-setup.js';
 import { collectingSink } from '../../src/app/run-scan.js';
+import { findKeywords } from '../../src/engine/prefilter.js';
 import { applyFilters } from '../../src/filters/apply-filters.js';
+import type { Chunk } from '../../src/model/chunk.js';
 import { EMPTY_ENGINE_ALLOWLIST, type ResolvedConfig } from '../../src/model/config.js';
 import type { Finding } from '../../src/model/finding.js';
 import type { ScanStats, Skipped } from '../../src/model/outcome.js';
@@ -294,6 +296,55 @@ for (const [name, chosen] of Object.entries(FILTERS)) {
           () => 0,
         ])
           expect(await read(size)).toEqual(plain);
+      });
+    });
+
+    describe('the reader: keyword starts handed to the engine', () => {
+      it('are where the engine would find its keywords, in small files, windows and parts', async () => {
+        const words = [...new Set(pack.rules.flatMap((r) => r.keywords))];
+        const chunks: Chunk[] = [];
+        const sink = { chunk: (c: Chunk) => chunks.push(c), skip: () => {}, read: () => {} };
+        let seed = 7;
+        const next = () => {
+          seed = (seed * 1103515245 + 12345) % 2147483648;
+          return seed;
+        };
+        // Keywords among plain code, sparse enough that every part keeps its starts (a part with
+        // more than the scanner keeps is searched by the engine, as byte-scan.test.ts shows).
+        const words0 = ['secret', 'AKIA', 'aws_key', 'AWS-A', '_KEY', 'crete', 'ASIAX'];
+        const plain = ['const value = compute(item);', ' a', '\n', 'return x;', '  '];
+        const text = (n: number) => {
+          let t = '';
+          while (t.length < n) {
+            const r = next();
+            t += r % 12 === 0 ? words0[(r >> 4) % words0.length] : plain[(r >> 4) % plain.length];
+          }
+          return t;
+        };
+        const dir = mkdtempSync(join(tmpdir(), 'kg-reader-'));
+        dirs.push(dir);
+        const sizes = [5, 63, 4000, 130 * 1024, 400 * 1024];
+        const files = sizes.map((n, i) => {
+          const abs = join(dir, `f${i}.txt`);
+          // One with a UTF-8 byte-order mark, whose starts move by its three bytes.
+          writeFileSync(abs, i === 2 ? `\ufeff${text(n)}` : text(n));
+          return { abs, path: `f${i}.txt` };
+        });
+        await reader({ windowBytes: 256 * 1024 }).readFiles(files, sink);
+        for (const n of sizes) reader().readBytes(Buffer.from(text(n)), { path: 'b' }, sink);
+        expect(chunks.length).toBeGreaterThan(2 * sizes.length);
+        for (const c of chunks) {
+          if (c.keywordAt === undefined) continue;
+          const read = findKeywords(c.text, pack.rules, c.keywordAt);
+          const searched = findKeywords(c.text, pack.rules);
+          for (const w of words)
+            expect(read.offsetsOf(w), `${c.path} ${w}`).toEqual(searched.offsetsOf(w));
+        }
+        // With the scanner, every ASCII chunk comes with them; without it, none does.
+        const given = chunks.filter((c) => c.keywordAt !== undefined).length;
+        expect(given).toBe(
+          filter.words !== undefined && filter.words.length <= MAX_WORDS ? chunks.length : 0,
+        );
       });
     });
 
