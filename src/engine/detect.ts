@@ -23,7 +23,7 @@ import { pairMatches, type SecretNaming } from './pair.js';
 import { positionalTokens } from './positional-token.js';
 import { findKeywords } from './prefilter.js';
 import { redactValue, sha256Hex } from './redact.js';
-import { type Anchor, regionsAround } from './scan-regions.js';
+import { type Anchor, lineRegionsAround, regionsAround } from './scan-regions.js';
 import { isPlausibleValue } from './value-checks.js';
 import { isUnguessable, valueHashes } from './value-hashes.js';
 
@@ -203,9 +203,13 @@ function findAllMatches(
       }
     }
     if (anchors.length === 0) continue;
-    index ??= createLineIndex(text);
+    // A label's anchors need no index over the whole text (see lineRegionsAround); pairs' do.
+    const local = index === undefined && anchors.every((a) => a.linesBefore === 0);
+    if (!local) index ??= createLineIndex(text);
+    const regions =
+      index === undefined ? lineRegionsAround(text, anchors) : regionsAround(index, anchors);
     // A loop, not push(...spread): a large file can hold more matches than call arguments allowed.
-    for (const m of findMatches(text, rule, regionsAround(index, anchors))) raw.push(m);
+    for (const m of findMatches(text, rule, regions)) raw.push(m);
     if (packed) for (const m of gluedSecrets(text, rule, pack, raw)) raw.push(m);
   }
   if (raw.length > 0) index ??= createLineIndex(text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLineIndex } from '../../src/engine/line-index.js';
-import { keywordOffsets, regionsAround } from '../../src/engine/scan-regions.js';
+import { keywordOffsets, lineRegionsAround, regionsAround } from '../../src/engine/scan-regions.js';
 
 describe('keywordOffsets', () => {
   it('finds every occurrence of every keyword', () => {
@@ -42,5 +42,75 @@ describe('regionsAround', () => {
     const slice = long.slice(region?.start, region?.end);
     expect(slice.length).toBeLessThan(200);
     expect(slice).toContain(`secret=${'B'.repeat(60)}`);
+  });
+});
+
+describe('lineRegionsAround: the same regions without a line index', () => {
+  let seed = 11;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  /** Lines of every kind: empty, short, long (past the long-line limit), base64-like runs, CRLF. */
+  const line = () => {
+    const kind = next(10);
+    if (kind === 0) return '';
+    if (kind === 1) return 'x'.repeat(3000 + next(3000));
+    if (kind === 2) return `k=${'A'.repeat(next(60))} secret ${'b '.repeat(next(40))}\r`;
+    return 'ab cd '.repeat(next(12));
+  };
+
+  it('agrees with regionsAround on random texts and label anchors', () => {
+    for (let round = 0; round < 400; round++) {
+      const lines = Array.from({ length: 1 + next(30) }, line);
+      const text = lines.join('\n') + (next(2) === 0 ? '\n' : '');
+      if (text.length === 0) continue;
+      const anchors = Array.from({ length: 1 + next(8) }, () => ({
+        offset: next(text.length),
+        linesBefore: 0,
+        linesAfter: next(4),
+        chars: next(2) === 0 ? 400 : 1 + next(50),
+      }));
+      expect(lineRegionsAround(text, anchors), `round ${round}`).toEqual(
+        regionsAround(createLineIndex(text), anchors),
+      );
+    }
+  });
+
+  it('agrees where long lines after the anchor bring the span near its limit', () => {
+    for (const n of [3000, 4000, 5000, 5400, 6000]) {
+      const text = ['key secret', 'y'.repeat(n), 'z'.repeat(n), 'w'.repeat(n), 'end'].join('\n');
+      for (const linesAfter of [1, 2, 3, 4]) {
+        const anchors = [{ offset: 4, linesBefore: 0, linesAfter, chars: 400 }];
+        expect(lineRegionsAround(text, anchors), `${n} ${linesAfter}`).toEqual(
+          regionsAround(createLineIndex(text), anchors),
+        );
+      }
+    }
+  });
+
+  it('stays linear on hostile input: 100,000 anchors on one long line and on short lines', () => {
+    const long = 'secret '.repeat(100_000);
+    const onLong = Array.from({ length: 100_000 }, (_, i) => ({
+      offset: i * 7,
+      linesBefore: 0,
+      linesAfter: 2,
+      chars: 400,
+    }));
+    const short = 'secret\n'.repeat(100_000);
+    const onShort = onLong.map((a) => ({ ...a, offset: a.offset }));
+    const started = Date.now();
+    expect(lineRegionsAround(long, onLong)).toEqual(regionsAround(createLineIndex(long), onLong));
+    expect(lineRegionsAround(short, onShort)).toEqual(
+      regionsAround(createLineIndex(short), onShort),
+    );
+    // A ceiling that only a quadratic scan reaches (the two calls take milliseconds).
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('refuses an anchor that reaches lines before its own (pairs use the index)', () => {
+    expect(() =>
+      lineRegionsAround('a\nb', [{ offset: 2, linesBefore: 1, linesAfter: 0, chars: 9 }]),
+    ).toThrow(RangeError);
   });
 });
