@@ -11930,7 +11930,7 @@ var BYTE_SCAN_WASM;
 var init_byte_scan_generated = __esm({
   "src/sources/byte-scan.generated.ts"() {
     "use strict";
-    BYTE_SCAN_WASM = "AGFzbQEAAAABDgJgA39/fwF/YAJ/fwF/AwQDAAABBQMBAGQGBgF/AUEACwcaAwZtZW1vcnkCAAZtYXhSdW4DAARzY2FuAAIK3QYDWgEDf0GABCAAQQV0aiEDIAMtAAAhBCABIARqIAJLBEBBAA8LQQAhBQJAA0AgBSAETw0BIAEgBWotAAAgA0EBaiAFai0AAEcEQEEADwsgBUEBaiEFDAALC0EBC44BAwJ/AX4CfwJAA0AgAEUNASAAaCEDIAAgAEEBa3EhAEEAIQQDQEGAAiADQQR0IARBA3RqaikDACEFAkADQCAFUA0BIAV6pyAEQQZ0aiEGIAUgBUIBfYMhBSAGIAEgAhAABEAgB0GAJCAGQQJ0aigCAHIhBwsMAAsLIARBAWohBCAEQQJJDQALDAALCyAHC+8EBQF/BnsHfwN7AX8gACEC/QwAAAAAAAAAAAAAAAAAAAAAIQcCQANAIAJBEGogAUsEQCATIAIgAU9yDQJBgMAA/Qz//////////////////////QsEAEGQwAD9DP/////////////////////9CwQAIAEgAmshE0EAIQ4DQEGAwAAgDmogAiAOai0AADoAACAOQQFqIQ4gDiATSQ0AC0GAwAAhAkGAwAAgE2ohAQsgAv0ABAAhAyACQQFq/QAEACEEIAJBAmr9AAQAIQUgByAD/QwAAAAAAAAAAAAAAAAAAAAA/SP9UCEH/QwPDw8PDw8PDw8PDw8PDw8PIRAgAyAQ/U4hESADQQT9rQEgEP1OIRJBAP0ABAAgEf0OQRD9AAQAIBL9Dv1OQSD9AAQAIAQgEP1O/Q5BMP0ABAAgBEEE/a0BIBD9Tv0O/U5B8AD9AAQAIAUgEP1O/Q5BgAH9AAQAIAVBBP2tASAQ/U79Dv1O/U79TiEGIAb9UwRAQcAAIAb9CwQAIAb9DAAAAAAAAAAAAAAAAAAAAAD9JP1kIQ0CQANAIA1FDQEgDWghDiANIA1BAWtxIQ0gDEHAACAOai0AACACIA5qIAEQAXIhDAwACwsLQdAA/QAEACAR/Q5B4AD9AAQAIBL9Dv1O/QwAAAAAAAAAAAAAAAAAAAAA/SQhCCAI/WQhCSAJQf//A0YEQCAKQRBqIQoFIAogCUF/c2hqIQogCiALSwRAIAohCwsgCUH//wNzIQ8gD2dBEGshCgsgCiALSwRAIAohCwsgAkEQaiECDAALCyALJAAgB/1TBEAgDEGAgICABHIhDAsgDAs=";
+    BYTE_SCAN_WASM = "AGFzbQEAAAABDgJgA39/fwF/YAJ/fwF/AwQDAAABBQMBAGQGCwJ/AUEAC38BQQALByMEBm1lbW9yeQIABm1heFJ1bgMABnN0YXJ0cwMBBHNjYW4AAgqgBwNaAQN/QYAEIABBBXRqIQMgAy0AACEEIAEgBGogAksEQEEADwtBACEFAkADQCAFIARPDQEgASAFai0AACADQQFqIAVqLQAARwRAQQAPCyAFQQFqIQUMAAsLQQELjgEDAn8BfgJ/AkADQCAARQ0BIABoIQMgACAAQQFrcSEAQQAhBANAQYACIANBBHQgBEEDdGpqKQMAIQUCQANAIAVQDQEgBXqnIARBBnRqIQYgBSAFQgF9gyEFIAYgASACEAAEQCAHQYAkIAZBAnRqKAIAciEHCwwACwsgBEEBaiEEIARBAkkNAAsMAAsLIAcLsgUFAX8Gewd/A3sDfyAAIQJBACQB/QwAAAAAAAAAAAAAAAAAAAAAIQcCQANAIAJBEGogAUsEQCATIAIgAU9yDQJBgMAA/Qz//////////////////////QsEAEGQwAD9DP/////////////////////9CwQAIAEgAmshEyACQYDAAGshFUEAIQ4DQEGAwAAgDmogAiAOai0AADoAACAOQQFqIQ4gDiATSQ0AC0GAwAAhAkGAwAAgE2ohAQsgAv0ABAAhAyACQQFq/QAEACEEIAJBAmr9AAQAIQUgByAD/QwAAAAAAAAAAAAAAAAAAAAA/SP9UCEH/QwPDw8PDw8PDw8PDw8PDw8PIRAgAyAQ/U4hESADQQT9rQEgEP1OIRJBAP0ABAAgEf0OQRD9AAQAIBL9Dv1OQSD9AAQAIAQgEP1O/Q5BMP0ABAAgBEEE/a0BIBD9Tv0O/U5B8AD9AAQAIAUgEP1O/Q5BgAH9AAQAIAVBBP2tASAQ/U79Dv1O/U79TiEGIAb9UwRAQcAAIAb9CwQAIAb9DAAAAAAAAAAAAAAAAAAAAAD9JP1kIQ0CQANAIA1FDQEgDWghDiANIA1BAWtxIQ1BwAAgDmotAAAgAiAOaiABEAEhFCAUBEAgDCAUciEMIwFBgOAASQRAQYCAASMBQQJ0aiACIA5qIBVqNgIAIwFBAWokAQVBgeAAJAELCwwACwsLQdAA/QAEACAR/Q5B4AD9AAQAIBL9Dv1O/QwAAAAAAAAAAAAAAAAAAAAA/SQhCCAI/WQhCSAJQf//A0YEQCAKQRBqIQoFIAogCUF/c2hqIQogCiALSwRAIAohCwsgCUH//wNzIQ8gD2dBEGshCgsgCiALSwRAIAohCwsgAkEQaiECDAALCyALJAAgB/1TBEAgDEGAgICABHIhDAsgDAs=";
   }
 });
 
@@ -11999,7 +11999,10 @@ function createByteScanner(words, bits = words.map((_, i) => 2 ** i)) {
   const mem = new Uint8Array(exports.memory.buffer);
   writeTables(mem, words, bits);
   const arena = Buffer.from(exports.memory.buffer, ARENA_OFFSET, ARENA_BYTES);
+  const starts = new Int32Array(exports.memory.buffer, STARTS_OFFSET, MAX_STARTS);
+  let scanned = 0;
   const scan3 = (start, end) => {
+    scanned = ARENA_OFFSET + start;
     const hits = exports.scan(ARENA_OFFSET + start, ARENA_OFFSET + end);
     return {
       words: hits & ~NUL_BIT,
@@ -12017,10 +12020,17 @@ function createByteScanner(words, bits = words.map((_, i) => 2 ** i)) {
       if (end - start > ARENA_BYTES) throw new RangeError("scanBytes: more than one arena");
       buf.copy(arena, 0, start, end);
       return scan3(0, end - start);
+    },
+    keywordStarts() {
+      const n = exports.starts.value;
+      if (n > MAX_STARTS) return void 0;
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = starts[i] - scanned;
+      return out;
     }
   };
 }
-var MAX_WORDS, MAX_BITS, MAX_WORD_BYTES, ARENA_OFFSET, ARENA_BYTES, NUL_BIT, BUCKETS, wasm, compiled, RUN_LO, RUN_HI, TABLES, WIDE_BUCKETS;
+var MAX_WORDS, MAX_BITS, MAX_WORD_BYTES, MAX_STARTS, STARTS_OFFSET, ARENA_OFFSET, ARENA_BYTES, NUL_BIT, BUCKETS, wasm, compiled, RUN_LO, RUN_HI, TABLES, WIDE_BUCKETS;
 var init_byte_scan = __esm({
   "src/sources/byte-scan.ts"() {
     "use strict";
@@ -12028,6 +12038,8 @@ var init_byte_scan = __esm({
     MAX_WORDS = 128;
     MAX_BITS = 30;
     MAX_WORD_BYTES = 31;
+    MAX_STARTS = 12288;
+    STARTS_OFFSET = 16384;
     ARENA_OFFSET = 65536;
     ARENA_BYTES = 4 * 1024 * 1024;
     NUL_BIT = 1073741824;
@@ -18976,6 +18988,12 @@ function replayThenRest(first, source, tap) {
 function isUtf8Continuation(byte) {
   return byte !== void 0 && (byte & 192) === 128;
 }
+function startsFrom(starts, shift) {
+  if (starts === void 0) return void 0;
+  const kept = starts.filter((at) => at >= shift);
+  for (let i = 0; i < kept.length; i++) kept[i] = kept[i] - shift;
+  return kept;
+}
 function utf8Boundary(buf, at, floor) {
   let p = at;
   for (let n = 0; n < 3 && p > floor && isUtf8Continuation(buf[p]); n++) p--;
@@ -18989,12 +19007,13 @@ function readError(code18, target) {
     return target.explicit === true ? "special" : "not-regular";
   return "unreadable";
 }
-function fillFrom(fd, buf, from) {
+function fillFrom(fd, buf, from, endsAt = -1) {
   let filled = from;
   while (filled < buf.length) {
     const n = readSync(fd, buf, filled, buf.length - filled, null);
     if (n === 0) break;
     filled += n;
+    if (filled === endsAt && filled < buf.length) break;
   }
   return filled;
 }
@@ -19108,11 +19127,12 @@ var init_content_reader = __esm({
           if (fd === void 0) continue;
           const start = fill;
           try {
-            let end = fillFrom(fd, arena, start);
+            const size = target.size ?? -1;
+            let end = fillFrom(fd, arena, start, size < 0 ? -1 : start + size);
             if (end === arena.length && start > 0) {
               this.scanBatch(arena, start, pending, sink, archives);
               arena.copyWithin(0, start, end);
-              end = fillFrom(fd, arena, end - start);
+              end = fillFrom(fd, arena, end - start, size);
               fill = 0;
             }
             if (end === arena.length) {
@@ -19221,10 +19241,14 @@ var init_content_reader = __esm({
           }
         };
         const words = this.options.filter.words;
-        if (this.scanner !== void 0) {
+        const starts = [];
+        const scanner = this.scanner;
+        if (scanner !== void 0) {
           for (let i = 0; i < pending.length; i++) {
             const f = pending[i];
-            flags[i] = this.inspect(arena, f.start, f.end);
+            const flag = this.inspect(arena, f.start, f.end);
+            flags[i] = flag;
+            if ((flag & ASCII_HIT) !== 0) starts[i] = scanner.keywordStarts();
           }
         } else {
           if (words === void 0) flags.fill(ASCII_HIT);
@@ -19243,7 +19267,7 @@ var init_content_reader = __esm({
           const flag = flags[i];
           if (flag !== 0) {
             const p = this.start(f.label, sink);
-            this.scanWindow(p, arena, f.start, f.end, true, flag);
+            this.scanWindow(p, arena, f.start, f.end, true, flag, starts[i]);
           }
           sink.read(f.end - f.start);
           const format = this.containerOf(arena, f.start, f.end, true, f.label, sink);
@@ -19491,7 +19515,7 @@ var init_content_reader = __esm({
        * up to `end - half` and the next window starts at least `half` before that (on a line start
        * when there is one): returns where the next window starts, and moves `p` there.
        */
-      scanWindow(p, buf, start, end, last, known) {
+      scanWindow(p, buf, start, end, last, known, knownStarts) {
         const ownFrom = Math.min(end, start + Math.max(0, p.ownedUntil - p.base));
         let ownTo = end;
         let next = end;
@@ -19505,7 +19529,8 @@ var init_content_reader = __esm({
         const flags = known ?? this.inspect(buf, start, end);
         if ((flags & ASCII_HIT) !== 0) {
           p.candidate = true;
-          this.emitUtf8(p, buf, start, end, ownFrom, ownTo, (flags & PLAIN_ONLY) !== 0);
+          const starts = known === void 0 ? this.scanner?.keywordStarts() : knownStarts;
+          this.emitUtf8(p, buf, start, end, ownFrom, ownTo, (flags & PLAIN_ONLY) !== 0, starts);
         }
         const b0 = buf[start];
         const b1 = buf[start + 1];
@@ -19542,7 +19567,7 @@ var init_content_reader = __esm({
           ...fields
         });
       }
-      emitUtf8(p, buf, start, end, ownFrom, ownTo, plainOnly) {
+      emitUtf8(p, buf, start, end, ownFrom, ownTo, plainOnly, starts) {
         const from = p.base === 0 && buf[start] === 239 && buf[start + 1] === 187 && buf[start + 2] === 191 ? start + 3 : start;
         const whole = ownFrom <= from && ownTo === end;
         if (isAscii(buf.subarray(from, end))) {
@@ -19551,11 +19576,13 @@ var init_content_reader = __esm({
             this.emitAsciiParts(p, buf, from, end, own, ownTo);
             return;
           }
+          const keywordAt = from === start ? starts : startsFrom(starts, from - start);
           this.chunk(p, buf.toString("latin1", from, end), {
             ...p.line === 1 ? {} : { firstLine: p.line },
             ...p.column === 1 ? {} : { firstColumn: p.column },
             ...whole ? {} : { ownFrom: own - from, ownTo: ownTo - from },
             ...plainOnly ? { plainOnly: true } : {},
+            ...keywordAt === void 0 ? {} : { keywordAt },
             size: ownTo - own
           });
           return;
@@ -19612,7 +19639,9 @@ var init_content_reader = __esm({
           const flags = this.inspect(buf, s, e);
           if ((flags & ASCII_HIT) !== 0) {
             moveTo(s);
+            const keywordAt = this.scanner?.keywordStarts();
             this.chunk(p, buf.toString("latin1", s, e), {
+              ...keywordAt === void 0 ? {} : { keywordAt },
               ...line === 1 ? {} : { firstLine: line },
               ...column === 1 ? {} : { firstColumn: column },
               ...a === s && b === e ? {} : { ownFrom: a - s, ownTo: b - s },
@@ -19710,19 +19739,18 @@ function packedTarget(pack, bytes, i) {
   const start = pack.starts[i];
   const end = pack.ends[i];
   const code18 = pack.kinds[i];
-  const kind = code18 === 0 ? void 0 : FILE_KINDS[code18];
+  let t;
   if (pack.utf8) {
     const path = bytes.toString("utf8", start, end);
     const base = pack.base;
-    const abs = `${base}${base.endsWith("/") ? "" : "/"}${path}`;
-    return kind === void 0 ? { abs, path } : { abs, path, kind };
+    t = { abs: `${base}${base.endsWith("/") ? "" : "/"}${path}`, path };
+  } else {
+    const name = bytes.subarray(start, end);
+    t = { abs: joinBytes(pack.base, name), ...pathText(name) };
   }
-  const name = bytes.subarray(start, end);
-  return {
-    abs: joinBytes(pack.base, name),
-    ...pathText(name),
-    ...kind === void 0 ? {} : { kind }
-  };
+  if (code18 !== 0) t.kind = FILE_KINDS[code18];
+  if (pack.sizes !== void 0) t.size = pack.sizes[i];
+  return t;
 }
 function targetsIn(set, from, to) {
   const out = [];
@@ -22923,26 +22951,63 @@ function merge2(sorted) {
 function regionsAround(index, anchors) {
   const text3 = index.text;
   const spans = [];
-  const window = (a) => ({
-    start: Math.max(0, a.offset - a.chars),
-    end: Math.min(text3.length, a.offset + a.chars),
-    softStart: true,
-    softEnd: true
-  });
   const endAfter = (line) => line >= index.lineCount ? text3.length : index.lineStart(line + 1);
   for (const a of anchors) {
     const line = index.lineOf(a.offset);
     const lineStart = index.lineStart(line);
-    if (endAfter(line) - lineStart > LONG_LINE && a.linesBefore === 0) {
-      spans.push(window(a));
-      continue;
-    }
     const start = index.lineStart(Math.max(1, line - a.linesBefore));
-    const end = endAfter(line + a.linesAfter);
     spans.push(
-      end - start > LONG_LINE * 4 ? window(a) : { start, end, softStart: false, softEnd: false }
+      spanOf(text3, a, start, endAfter(line) - lineStart, () => endAfter(line + a.linesAfter))
     );
   }
+  return mergedRegions(text3, spans);
+}
+function lineRegionsAround(text3, anchors) {
+  const sorted = [...anchors].sort((x, y) => x.offset - y.offset);
+  const spans = [];
+  let knownStart = 0;
+  let knownEnd = 0;
+  for (const a of sorted) {
+    if (a.linesBefore !== 0) throw new RangeError("lineRegionsAround: an anchor reaches back");
+    if (a.offset >= knownEnd) {
+      let s = a.offset;
+      while (s > knownEnd && text3.charCodeAt(s - 1) !== LF6) s--;
+      knownStart = s;
+      knownEnd = nextLineStart(text3, a.offset);
+    }
+    const lineStart = knownStart;
+    const lineEnd = knownEnd;
+    spans.push(
+      spanOf(text3, a, lineStart, lineEnd - lineStart, () => {
+        let end = lineEnd;
+        for (let n = 0; n < a.linesAfter && end < text3.length; n++) {
+          if (end - lineStart > LONG_LINE * 4) break;
+          end = nextLineStart(text3, end);
+        }
+        return end;
+      })
+    );
+  }
+  return mergedRegions(text3, spans);
+}
+function nextLineStart(text3, at) {
+  const lf = text3.indexOf("\n", at);
+  return lf === -1 ? text3.length : lf + 1;
+}
+function spanOf(text3, a, start, lineLength, end) {
+  if (lineLength > LONG_LINE && a.linesBefore === 0) return windowOf(text3, a);
+  const e = end();
+  return e - start > LONG_LINE * 4 ? windowOf(text3, a) : { start, end: e, softStart: false, softEnd: false };
+}
+function windowOf(text3, a) {
+  return {
+    start: Math.max(0, a.offset - a.chars),
+    end: Math.min(text3.length, a.offset + a.chars),
+    softStart: true,
+    softEnd: true
+  };
+}
+function mergedRegions(text3, spans) {
   spans.sort((x, y) => x.start - y.start);
   const widened = merge2(spans).map((s) => ({
     start: s.softStart ? widenStart(text3, s.start) : s.start,
@@ -22959,7 +23024,7 @@ function keywordOffsets(text3, keywords) {
   }
   return offsets;
 }
-var LONG_LINE, MAX_RUN_STEP, RUN_CHAR;
+var LONG_LINE, MAX_RUN_STEP, RUN_CHAR, LF6;
 var init_scan_regions = __esm({
   "src/engine/scan-regions.ts"() {
     "use strict";
@@ -22968,6 +23033,7 @@ var init_scan_regions = __esm({
     RUN_CHAR = new Uint8Array(128);
     for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%\\_-")
       RUN_CHAR[c.charCodeAt(0)] = 1;
+    LF6 = 10;
   }
 });
 
@@ -23825,10 +23891,20 @@ function searchFor(rules) {
   }
   return search;
 }
-function findKeywords(text3, rules) {
+function findKeywords(text3, rules, starts) {
   const { regex, byFirst } = searchFor(rules);
   const offsets = /* @__PURE__ */ new Map();
-  if (regex !== null) {
+  if (regex !== null && starts !== void 0) {
+    for (let i = 0; i < starts.length; i++) {
+      const at = starts[i];
+      for (const w of byFirst.get(text3.charCodeAt(at)) ?? []) {
+        if (!text3.startsWith(w, at)) continue;
+        const list2 = offsets.get(w);
+        if (list2 === void 0) offsets.set(w, [at]);
+        else list2.push(at);
+      }
+    }
+  } else if (regex !== null) {
     const re2 = new RegExp(regex);
     for (let m = re2.exec(text3); m !== null; m = re2.exec(text3)) {
       const at = m.index;
@@ -23983,8 +24059,8 @@ function namingOf(m, index) {
   if (reading.other) return "other";
   return reading.named === void 0 ? "plain" : reading.named === "credential" ? "credential" : "named";
 }
-function findAllMatches(text3, pack) {
-  const hits = findKeywords(text3, pack.rules);
+function findAllMatches(text3, pack, keywordAt) {
+  const hits = findKeywords(text3, pack.rules, keywordAt);
   const selected = hits.selected;
   const prefixes = [];
   for (const rule2 of selected) {
@@ -24024,15 +24100,17 @@ function findAllMatches(text3, pack) {
       }
     }
     if (anchors.length === 0) continue;
-    index ??= createLineIndex(text3);
-    for (const m of findMatches(text3, rule2, regionsAround(index, anchors))) raw.push(m);
+    const local = index === void 0 && anchors.every((a) => a.linesBefore === 0);
+    if (!local) index ??= createLineIndex(text3);
+    const regions = index === void 0 ? lineRegionsAround(text3, anchors) : regionsAround(index, anchors);
+    for (const m of findMatches(text3, rule2, regions)) raw.push(m);
     if (packed) for (const m of gluedSecrets(text3, rule2, pack, raw)) raw.push(m);
   }
   if (raw.length > 0) index ??= createLineIndex(text3);
   return index === void 0 ? { raw, labels, prefixes } : { raw, index, labels, prefixes };
 }
-function emitsOf(text3, pack) {
-  const { raw, index, labels, prefixes } = findAllMatches(text3, pack);
+function emitsOf(text3, pack, keywordAt) {
+  const { raw, index, labels, prefixes } = findAllMatches(text3, pack, keywordAt);
   if (raw.length === 0 || index === void 0) return { emits: [], raw, labels, prefixes };
   const emits = [];
   const live2 = [];
@@ -24076,7 +24154,7 @@ function commitOf(chunk, index, masks) {
 }
 function detectChunk(chunk, pack, allow, collector) {
   const text3 = chunk.text;
-  const plain = emitsOf(text3, pack);
+  const plain = emitsOf(text3, pack, chunk.keywordAt);
   const decoded = scanDecoded(
     text3,
     pack,
@@ -27808,6 +27886,7 @@ var SIGNATURE = 1145655875;
 var HEADER_BYTES2 = 12;
 var STAT_BYTES = 40;
 var MODE_AT = 24;
+var SIZE_AT = 36;
 var FLAG_EXTENDED = 16384;
 var STAGE_MASK = 12288;
 var NAME_MASK = 4095;
@@ -27898,11 +27977,13 @@ function parseWith(index, version, hash) {
   const starts = new Int32Array(count);
   const ends = new Int32Array(count);
   const kinds = new Uint8Array(count);
+  const sizes = new Uint32Array(count);
   let n = 0;
   let at = HEADER_BYTES2;
   let previous = 0;
   let previousLength = 0;
   for (let i = 0; i < count; i++) {
+    const entry = at;
     const fixed = at + STAT_BYTES + hash;
     if (fixed + 2 > end) return void 0;
     const kind = kindOf(u32(index, at + MODE_AT));
@@ -27956,6 +28037,7 @@ function parseWith(index, version, hash) {
     starts[n] = start;
     ends[n] = start + length;
     kinds[n] = kind;
+    sizes[n] = u32(index, entry + SIZE_AT);
     n++;
   }
   while (at < end) {
@@ -27973,6 +28055,7 @@ function parseWith(index, version, hash) {
     starts: starts.subarray(0, n),
     ends: ends.subarray(0, n),
     kinds: kinds.subarray(0, n),
+    sizes: sizes.subarray(0, n),
     utf8: utf83
   };
 }
