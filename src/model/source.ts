@@ -21,6 +21,13 @@ export interface FileTarget {
    * 0 when git doubted it). Only a hint to read less: see the reader's fillFrom.
    */
   readonly size?: number;
+  /**
+   * The folder a listed name is relative to (git's work tree): the name must not climb out of it
+   * (`..`), and no folder between it and the file may be a symbolic link (git itself then lists
+   * the file as deleted; reading through the link would read some other file). Absent for paths
+   * named on the command line and for folder walks (which never follow a link).
+   */
+  readonly root?: string;
 }
 
 /** Where a source hands what it read; the engine runs on each chunk as it arrives. */

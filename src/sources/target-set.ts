@@ -46,6 +46,7 @@ function packedTarget(pack: PackedFiles, bytes: Buffer, i: number): FileTarget {
     t = { abs: joinBytes(pack.base, name), ...pathText(name) };
   }
   if (code !== 0) t.kind = FILE_KINDS[code] as FileKind;
+  t.root = pack.base;
   if (pack.sizes !== undefined) t.size = pack.sizes[i] as number;
   return t;
 }

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeak, planted } from '../helpers/adversarial.js';
@@ -99,4 +100,68 @@ describe('configuration, baseline and rule packs named by a hostile folder', () 
       expect(res.stderr).toMatch(/^keyguard: .*not a regular file/);
     });
   }
+});
+
+describe('a work tree git did not write: tracked names that lead out of it', () => {
+  /** A repository tracking `<dir>/creds.ini`, and a planted pair outside it. */
+  function repoWithOutside(dir = 'sub') {
+    const top = folder();
+    const repo = join(top, 'repo');
+    const outside = join(top, 'outside');
+    mkdirSync(join(repo, dir), { recursive: true });
+    mkdirSync(outside);
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: repo, env: cleanEnv(), encoding: 'utf8' });
+    git('init', '-q', '.');
+    writeFileSync(join(repo, dir, 'creds.ini'), 'nothing here\n');
+    git('add', `${dir}/creds.ini`);
+    const { pair, text } = planted();
+    writeFileSync(join(outside, 'creds.ini'), text);
+    writeFileSync(join(top, 'creds.ini'), text);
+    return { repo, outside, git, pair };
+  }
+
+  it('a tracked file under a folder replaced by a link is not read through it (git: deleted)', () => {
+    const { repo, outside, git, pair } = repoWithOutside();
+    rmSync(join(repo, 'sub'), { recursive: true });
+    symlinkSync(outside, join(repo, 'sub'));
+    expect(git('status', '--porcelain')).toContain('D sub/creds.ini');
+    const res = bounded(['tree', '.', '-f', 'json'], repo);
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout);
+    expect(report.findings).toEqual([]);
+    expect(report.skipped.items).toContainEqual({
+      path: 'sub/creds.ini',
+      reason: 'symlink',
+      detail: 'a folder on its path is a symbolic link',
+    });
+    expectNoLeak(res, [pair]);
+  });
+
+  it("a crafted index naming '../creds.ini' is refused, not read outside the tree: exit 2", () => {
+    const { repo, pair } = repoWithOutside('ab');
+    // The name `ab/creds.ini` made `../creds.ini` (same length) and the checksum made anew, as
+    // git never writes it: git refuses such a name on every command that adds one.
+    const index = readFileSync(join(repo, '.git', 'index'));
+    const at = index.indexOf('ab/creds.ini');
+    index.write('../', at, 'latin1');
+    const body = index.subarray(0, index.length - 20);
+    writeFileSync(
+      join(repo, '.git', 'index'),
+      Buffer.concat([body, createHash('sha1').update(body).digest()]),
+    );
+    rmSync(join(repo, 'ab'), { recursive: true });
+    // `..` from the top of the repository is where a pair waits.
+    const res = bounded(['tree', '.', '-f', 'json', '--allow-partial'], repo);
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout);
+    expect(report.findings).toEqual([]);
+    expect(report.skipped.items).toContainEqual({
+      path: '../creds.ini',
+      reason: 'unreadable',
+      detail: "its name climbs out of the work tree ('..')",
+    });
+    expect(bounded(['tree', '.'], repo).code).toBe(2);
+    expectNoLeak(res, [pair]);
+  });
 });

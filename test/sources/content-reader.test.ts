@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { compilePacks } from '../../src/rules/compile-pack.js';
 import { createByteFilter } from '../../src/sources/byte-filter.js';
 import { MAX_WORDS } from '../../src/sources/byte-scan.js';
 import { ContentReader, type ReaderOptions } from '../../src/sources/content-reader.js';
+import { zipBuffer } from '../helpers/archive-writers.js';
 import { fakePair } from '../helpers/fake-keys.js';
 
 const pack = compilePacks([{ spec: BUILTIN_PACK, file: BUILTIN_PACK_FILE }]);
@@ -345,6 +346,114 @@ for (const [name, chosen] of Object.entries(FILTERS)) {
         expect(given).toBe(
           filter.words !== undefined && filter.words.length <= MAX_WORDS ? chunks.length : 0,
         );
+      });
+    });
+
+    describe('the reader: names listed under a folder', () => {
+      it('never reads through a linked folder or out of the listed folder', async () => {
+        const top = mkdtempSync(join(tmpdir(), 'kg-reader-'));
+        dirs.push(top);
+        const root = join(top, 'root');
+        const outside = join(top, 'outside');
+        for (const d of [join(root, 'real', 'deep'), outside]) mkdirSync(d, { recursive: true });
+        const pairs = [fakePair(), fakePair(), fakePair()];
+        const write = (at: string, i: number) =>
+          writeFileSync(at, creds(pairs[i] as { id: string; secret: string }));
+        write(join(root, 'real', 'a.ini'), 0);
+        write(join(root, 'real', 'deep', 'b.ini'), 1);
+        write(join(outside, 'c.ini'), 2);
+        write(join(top, 'd.ini'), 2);
+        symlinkSync(outside, join(root, 'link'));
+        symlinkSync(outside, join(root, 'real', 'deeplink'));
+        const names = [
+          'real/a.ini',
+          'link/c.ini',
+          'real/deep/b.ini',
+          'real/deeplink/c.ini',
+          '../d.ini',
+        ];
+        const read = async (listed: boolean) => {
+          const { into, sink } = collector();
+          const targets = names.map((path) => ({
+            abs: `${root}/${path}`,
+            path,
+            ...(listed ? { root } : {}),
+          }));
+          await reader().readFiles(targets, sink);
+          return into;
+        };
+        const listed = await read(true);
+        expect(listed.found.map((f) => f.location.path).sort()).toEqual([
+          'real/a.ini',
+          'real/deep/b.ini',
+        ]);
+        expect(listed.skipped.map((k) => `${k.path} ${k.reason}`).sort()).toEqual([
+          '../d.ini unreadable',
+          'link/c.ini symlink',
+          'real/deeplink/c.ini symlink',
+        ]);
+        // Paths named by the user (no listing folder) are read as named.
+        expect((await read(false)).found).toHaveLength(5);
+      });
+
+      it('reports nothing of a large file or an archive behind a linked folder', async () => {
+        const top = mkdtempSync(join(tmpdir(), 'kg-reader-'));
+        dirs.push(top);
+        const root = join(top, 'root');
+        const outside = join(top, 'outside');
+        for (const d of [root, outside]) mkdirSync(d);
+        const pair = fakePair();
+        // Larger than the reader's window, and a zip holding a pair (which has no keyword itself).
+        writeFileSync(join(outside, 'big.ini'), `${'#'.repeat(2 << 20)}\n${creds(pair)}`);
+        writeFileSync(
+          join(outside, 'pack.zip'),
+          zipBuffer([{ name: 'creds.ini', data: Buffer.from(creds(fakePair())) }]),
+        );
+        symlinkSync(outside, join(root, 'link'));
+        const { into, sink } = collector();
+        await reader().readFiles(
+          ['link/big.ini', 'link/pack.zip'].map((path) => ({ abs: `${root}/${path}`, path, root })),
+          sink,
+        );
+        expect(into.found).toEqual([]);
+        expect(into.skipped.map((k) => `${k.path} ${k.reason}`)).toEqual([
+          'link/big.ini symlink',
+          'link/pack.zip symlink',
+        ]);
+        // The same files named by the user are read, the zip opened.
+        const named = collector();
+        await reader().readFiles(
+          ['link/big.ini', 'link/pack.zip'].map((path) => ({ abs: `${root}/${path}`, path })),
+          named.sink,
+        );
+        expect(named.into.found).toHaveLength(2);
+      });
+
+      it('keeps a UTF-8 folder and a link whose bytes read as the same Latin-1 text apart', async () => {
+        const top = mkdtempSync(join(tmpdir(), 'kg-reader-'));
+        dirs.push(top);
+        // A listing folder whose own name is not ASCII, and the names a folder below it.
+        const root = join(top, 'root-é');
+        mkdirSync(join(root, 'sub', 'café'), { recursive: true });
+        mkdirSync(join(top, 'outside'));
+        const pairs = [fakePair(), fakePair()];
+        const write = (at: string, i: number) =>
+          writeFileSync(at, creds(pairs[i] as { id: string; secret: string }));
+        write(join(root, 'sub', 'café', 'a.ini'), 0);
+        write(join(top, 'outside', 'b.ini'), 1);
+        // `caf` and the byte E9: not UTF-8, and `café` when read as Latin-1.
+        const link = Buffer.concat([Buffer.from(`${root}/sub/caf`), Buffer.from([0xe9])]);
+        symlinkSync(join(top, 'outside'), link);
+        const { into, sink } = collector();
+        await reader().readFiles(
+          [
+            { abs: `${root}/sub/café/a.ini`, path: 'sub/café/a.ini', root },
+            { abs: Buffer.concat([link, Buffer.from('/b.ini')]), path: 'sub/caf\\xe9/b.ini', root },
+          ],
+          sink,
+        );
+        expect(into.found.map((f) => f.location.path)).toEqual(['sub/café/a.ini']);
+        expect(into.skipped.map((k) => k.reason)).toEqual(['symlink']);
       });
     });
 
