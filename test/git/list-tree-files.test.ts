@@ -48,13 +48,19 @@ describe('listTreeFiles: packed names from git, one object per file only when ta
       'sub',
     ]);
     const at = byPath(tracked);
-    expect(at['a.txt']).toEqual({ abs: join(r.dir, 'a.txt'), path: 'a.txt' });
+    // Each listed file knows the folder its name is under (see FileTarget.root).
+    expect(at['a.txt']).toEqual({ abs: join(r.dir, 'a.txt'), path: 'a.txt', root: r.dir });
     expect(at.link?.kind).toBe('symlink');
     expect(at.sub?.kind).toBe('gitlink');
     const others = allTargets({ files: [], packs: [{ ...(await listed.untracked), base: r.dir }] });
     expect(byPath(others)).toEqual({
-      'new.txt': { abs: join(r.dir, 'new.txt'), path: 'new.txt' },
-      'nested/repo': { abs: join(r.dir, 'nested/repo'), path: 'nested/repo', kind: 'gitlink' },
+      'new.txt': { abs: join(r.dir, 'new.txt'), path: 'new.txt', root: r.dir },
+      'nested/repo': {
+        abs: join(r.dir, 'nested/repo'),
+        path: 'nested/repo',
+        kind: 'gitlink',
+        root: r.dir,
+      },
     });
   });
 
