@@ -462,7 +462,7 @@ export class ContentReader {
   private lastFolder: { root: string; dir: string; latin1: boolean; real: boolean } | undefined;
   /** Per listing folder: folders below it that are folders (true) or links and others (false). */
   private readonly folders = new Map<string, Map<string, boolean>>();
-  /** Per listing folder: each parent folder's entries that are folders, listed once. */
+  /** Per listing folder: the names of each parent folder's entries that are links, listed once. */
   private readonly listed = new Map<string, Map<string, Set<string> | undefined>>();
 
   /**
