@@ -460,7 +460,7 @@ export class ContentReader {
 
   /** The folder of the last listed file looked at, and what it is. */
   private lastFolder: { root: string; dir: string; latin1: boolean; real: boolean } | undefined;
-  /** Per listing folder: folders below it that are no links on the way (true) or are (false). */
+  /** Per listing folder: whether each folder below it has no link on its way (true) or has one. */
   private readonly folders = new Map<string, Map<string, boolean>>();
   /** Per listing folder: the names of each parent folder's entries that are links, listed once. */
   private readonly listed = new Map<string, Map<string, Set<string> | undefined>>();
