@@ -19245,9 +19245,9 @@ var init_content_reader = __esm({
       }
       /** The folder of the last listed file looked at, and what it is. */
       lastFolder;
-      /** Per listing folder: folders below it that are folders (true) or links and others (false). */
+      /** Per listing folder: whether each folder below it has no link on its way (true) or has one. */
       folders = /* @__PURE__ */ new Map();
-      /** Per listing folder: each parent folder's entries that are folders, listed once. */
+      /** Per listing folder: the names of each parent folder's entries that are links, listed once. */
       listed = /* @__PURE__ */ new Map();
       /**
        * Whether `dir` (a name's folder, below `root`) and every folder above it are folders and not
