@@ -19017,6 +19017,9 @@ function linksIn(dir, latin1) {
     return void 0;
   }
 }
+function pathUnder(root, rel, latin1) {
+  return latin1 ? Buffer.concat([Buffer.from(root), Buffer.from(`/${rel}`, "latin1")]) : `${root}/${rel}`;
+}
 function isLink(path) {
   try {
     return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
@@ -19275,14 +19278,12 @@ var init_content_reader = __esm({
             this.listed.set(space, listed);
           }
           if (!listed.has(parent)) {
-            const where2 = parent === "" ? root : latin1 ? Buffer.concat([Buffer.from(root), Buffer.from(`/${parent}`, "latin1")]) : `${root}/${parent}`;
-            listed.set(parent, linksIn(where2, latin1));
+            listed.set(parent, linksIn(parent === "" ? root : pathUnder(root, parent, latin1), latin1));
           }
           const base = dir.slice(up + 1);
           const links = listed.get(parent);
           if (links === void 0 || links.has(base)) {
-            const exact = latin1 ? Buffer.concat([Buffer.from(root), Buffer.from(`/${dir}`, "latin1")]) : `${root}/${dir}`;
-            real = !isLink(exact);
+            real = !isLink(pathUnder(root, dir, latin1));
           }
         }
         folders.set(dir, real);
@@ -24021,27 +24022,21 @@ function searchFor(rules) {
 function findKeywords(text3, rules, starts) {
   const { regex, byFirst } = searchFor(rules);
   const offsets = /* @__PURE__ */ new Map();
-  if (regex !== null && starts !== void 0) {
-    for (let i = 0; i < starts.length; i++) {
-      const at = starts[i];
-      for (const w of byFirst.get(text3.charCodeAt(at)) ?? []) {
-        if (!text3.startsWith(w, at)) continue;
-        const list2 = offsets.get(w);
-        if (list2 === void 0) offsets.set(w, [at]);
-        else list2.push(at);
-      }
+  const recordAt = (at) => {
+    for (const w of byFirst.get(text3.charCodeAt(at)) ?? []) {
+      if (!text3.startsWith(w, at)) continue;
+      const list2 = offsets.get(w);
+      if (list2 === void 0) offsets.set(w, [at]);
+      else list2.push(at);
     }
+  };
+  if (regex !== null && starts !== void 0) {
+    for (let i = 0; i < starts.length; i++) recordAt(starts[i]);
   } else if (regex !== null) {
     const re2 = new RegExp(regex);
     for (let m = re2.exec(text3); m !== null; m = re2.exec(text3)) {
-      const at = m.index;
-      for (const w of byFirst.get(text3.charCodeAt(at)) ?? []) {
-        if (!text3.startsWith(w, at)) continue;
-        const list2 = offsets.get(w);
-        if (list2 === void 0) offsets.set(w, [at]);
-        else list2.push(at);
-      }
-      re2.lastIndex = at + 1;
+      recordAt(m.index);
+      re2.lastIndex = m.index + 1;
     }
   }
   const selected = rules.filter(

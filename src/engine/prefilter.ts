@@ -48,28 +48,23 @@ export function findKeywords(
 ): KeywordHits {
   const { regex, byFirst } = searchFor(rules);
   const offsets = new Map<string, number[]>();
-  if (regex !== null && starts !== undefined) {
-    for (let i = 0; i < starts.length; i++) {
-      const at = starts[i] as number;
-      for (const w of byFirst.get(text.charCodeAt(at)) ?? []) {
-        if (!text.startsWith(w, at)) continue;
-        const list = offsets.get(w);
-        if (list === undefined) offsets.set(w, [at]);
-        else list.push(at);
-      }
+  /** Records every keyword that starts at `at`. */
+  const recordAt = (at: number): void => {
+    for (const w of byFirst.get(text.charCodeAt(at)) ?? []) {
+      if (!text.startsWith(w, at)) continue;
+      const list = offsets.get(w);
+      if (list === undefined) offsets.set(w, [at]);
+      else list.push(at);
     }
+  };
+  if (regex !== null && starts !== undefined) {
+    for (let i = 0; i < starts.length; i++) recordAt(starts[i] as number);
   } else if (regex !== null) {
     // A private copy: the shared instance keeps lastIndex 0 for other callers.
     const re = new RegExp(regex);
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const at = m.index;
-      for (const w of byFirst.get(text.charCodeAt(at)) ?? []) {
-        if (!text.startsWith(w, at)) continue;
-        const list = offsets.get(w);
-        if (list === undefined) offsets.set(w, [at]);
-        else list.push(at);
-      }
-      re.lastIndex = at + 1;
+      recordAt(m.index);
+      re.lastIndex = m.index + 1;
     }
   }
   const selected = rules.filter(

@@ -219,6 +219,16 @@ function linksIn(dir: string | Buffer, latin1: boolean): Set<string> | undefined
   }
 }
 
+/**
+ * `rel` below `root`: the root as its UTF-8 bytes, and `rel` as the bytes its Latin-1 text stands
+ * for when `latin1` (a name that is not UTF-8).
+ */
+function pathUnder(root: string, rel: string, latin1: boolean): string | Buffer {
+  return latin1
+    ? Buffer.concat([Buffer.from(root), Buffer.from(`/${rel}`, 'latin1')])
+    : `${root}/${rel}`;
+}
+
 /** Whether this exact path is a symbolic link (anything else, missing included, is not). */
 function isLink(path: string | Buffer): boolean {
   try {
@@ -491,14 +501,7 @@ export class ContentReader {
         this.listed.set(space, listed);
       }
       if (!listed.has(parent)) {
-        // The root as its UTF-8 bytes, the name's part as the bytes its Latin-1 text stands for.
-        const where =
-          parent === ''
-            ? root
-            : latin1
-              ? Buffer.concat([Buffer.from(root), Buffer.from(`/${parent}`, 'latin1')])
-              : `${root}/${parent}`;
-        listed.set(parent, linksIn(where, latin1));
+        listed.set(parent, linksIn(parent === '' ? root : pathUnder(root, parent, latin1), latin1));
       }
       const base = dir.slice(up + 1);
       const links = listed.get(parent);
@@ -506,10 +509,7 @@ export class ContentReader {
       // same text as some that are: only the exact name's answer counts), and so is every name
       // in a folder that cannot be listed but may still be passed through.
       if (links === undefined || links.has(base)) {
-        const exact = latin1
-          ? Buffer.concat([Buffer.from(root), Buffer.from(`/${dir}`, 'latin1')])
-          : `${root}/${dir}`;
-        real = !isLink(exact);
+        real = !isLink(pathUnder(root, dir, latin1));
       }
     }
     folders.set(dir, real);
