@@ -48,12 +48,19 @@ function baselineChoice(io: CommandIo, values: Parsed['values']): BaselineChoice
     : { kind: 'file', file: resolve(io.cwd, explicit) };
 }
 
-/** Worker threads for big trees, unless `--jobs 1` or the worker script is not built. */
+/**
+ * Worker threads for big trees, unless `--jobs 1` or the worker script is not built. Never more
+ * than the machine's cores: each thread is a whole JavaScript engine (~30 MB and ~0.1 s to start),
+ * and threads beyond the cores only compete for them, so `--jobs 1000000` must not start a
+ * million of them (it once did, and took the machine's memory with it).
+ */
 function threads(io: CommandIo, values: Parsed['values'], root: string): ScanOptions['threads'] {
   const flag = stringOption(values, 'jobs');
-  const jobs = flag === undefined ? availableParallelism() : Number(flag);
-  if (!Number.isInteger(jobs) || jobs < 1)
+  const cores = availableParallelism();
+  const asked = flag === undefined ? cores : Number(flag);
+  if (!Number.isInteger(asked) || asked < 1)
     throw new KeyguardError('USAGE', `option '--jobs' takes a whole number from 1, not '${flag}'`);
+  const jobs = Math.min(asked, cores);
   if (jobs === 1 || io.workerScript === undefined) return undefined;
   const indexedFiles = indexEntryCount(root, io.env);
   return {

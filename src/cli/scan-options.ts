@@ -40,7 +40,7 @@ export const SCAN_OPTIONS_HELP = `Options:
       --allow-partial       accept an incomplete scan (files that could not be read, archive
                             limits, a shallow clone): the exit code then follows the findings,
                             and every report says what was not read (config: "allowPartial")
-  -j, --jobs <n>            threads for large tree scans (default: one per core; 1 = no workers)
+  -j, --jobs <n>            threads for large tree scans (default and most: one per core; 1 = no workers)
       --baseline <file>     accepted findings (default: .keyguard-baseline.json when present)
       --no-baseline         ignore any baseline
       --fail-on-stale       exit 1 when baseline entries match nothing any more

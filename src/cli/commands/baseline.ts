@@ -40,7 +40,7 @@ Options:
       --max-file-size <n>   skip larger files (a skipped file makes the scan incomplete:
                             the baseline is not written unless --allow-partial)
       --allow-partial       write the baseline from an incomplete scan
-  -j, --jobs <n>            threads for large tree scans (default: one per core)
+  -j, --jobs <n>            threads for large tree scans (default and most: one per core)
       --no-other-markers    honour only keyguard:allow, not other scanners' inline markers
   -h, --help                this help
 `;
