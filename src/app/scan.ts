@@ -6,6 +6,7 @@ import { createCredentialCollector } from '../engine/collect-credentials.js';
 import { baselineHashing } from '../filters/baseline-hashing.js';
 import { keepVerified } from '../filters/only-verified.js';
 import { gitCommonDir } from '../git/git-common-dir.js';
+import { startUntracked, type UntrackedListing } from '../git/list-tree-files.js';
 import { listParentsFirst } from '../git/rev-list.js';
 import type { StagedChange } from '../git/staged-changes.js';
 import type { SourceKind } from '../model/chunk.js';
@@ -205,10 +206,19 @@ function sourceFor(
   read: Omit<ReaderOptions, 'source'>,
   allowPartial: boolean,
   cleanBlobs: CleanBlobs | undefined,
+  untracked: UntrackedListing | undefined,
 ): { source: Source; history?: HistorySource } {
   switch (target.mode) {
     case 'tree':
-      return { source: createTreeSource({ paths: target.paths, cwd: target.cwd, root, read }) };
+      return {
+        source: createTreeSource({
+          paths: target.paths,
+          cwd: target.cwd,
+          root,
+          read,
+          ...(untracked === undefined ? {} : { untracked }),
+        }),
+      };
     case 'stdin':
       return { source: createStdinSource(target.input, read, target.path) };
     case 'staged':
@@ -354,12 +364,19 @@ function finishHistory(result: ScanResult, history: HistorySource | undefined): 
  * decide the exit code. Callers parse their input and render the outcome; nothing else.
  */
 export async function scan(target: ScanTarget, options: ScanOptions): Promise<ScanReport> {
-  const pool = await earlyWorkers(target, options);
+  const early = await earlyStart(target, options);
   try {
-    return await scanWith(target, options, pool);
+    return await scanWith(target, options, early);
   } finally {
-    pool?.close();
+    early?.pool.close();
   }
+}
+
+/** What a whole large tree's scan starts before its config is read and its files are listed. */
+interface EarlyStart {
+  readonly pool: WorkerPool;
+  /** Git's untracked listing, forked before the workers exist (see startUntracked). */
+  readonly untracked?: UntrackedListing;
 }
 
 /**
@@ -367,26 +384,32 @@ export async function scan(target: ScanTarget, options: ScanOptions): Promise<Sc
  * their start overlaps both. Only when the tree will be read on several threads anyway: `--jobs`
  * given, or git's index at the root (the whole tree is scanned) listing enough files.
  */
-async function earlyWorkers(
+async function earlyStart(
   target: ScanTarget,
   options: ScanOptions,
-): Promise<WorkerPool | undefined> {
+): Promise<EarlyStart | undefined> {
   const threads = options.threads;
   if (target.mode !== 'tree' || threads === undefined || threads.jobs < 2) return undefined;
   if (options.verify !== undefined) return undefined;
-  const whole =
-    target.paths.length <= 1 && resolve(target.cwd, target.paths[0] ?? '.') === options.root;
-  if (!threads.force && !(whole && (threads.indexedFiles ?? 0) >= PARALLEL_MIN_FILES))
-    return undefined;
+  const dir = resolve(target.cwd, target.paths[0] ?? '.');
+  // The index's header was read as a regular file (not a FIFO git would wait on) to count these.
+  const indexed =
+    target.paths.length <= 1 &&
+    dir === options.root &&
+    (threads.indexedFiles ?? 0) >= PARALLEL_MIN_FILES;
+  if (!threads.force && !indexed) return undefined;
+  const untracked = indexed ? startUntracked(dir) : undefined;
   const { startWorkers } = await import('./collect-parallel.js');
-  return startWorkers(threads.workerScript, threads.jobs - 1, threads.workerArgv);
+  const pool = startWorkers(threads.workerScript, threads.jobs - 1, threads.workerArgv);
+  return { pool, ...(untracked === undefined ? {} : { untracked }) };
 }
 
 async function scanWith(
   target: ScanTarget,
   options: ScanOptions,
-  pool: WorkerPool | undefined,
+  early: EarlyStart | undefined,
 ): Promise<ScanReport> {
+  const pool = early?.pool;
   const started = Date.now();
   const setup =
     options.setup ??
@@ -426,7 +449,14 @@ async function scanWith(
     target.mode === 'history' && cache !== undefined
       ? await skipKnownCommits(target, cache)
       : target;
-  const { source, history } = sourceFor(aimed, options.root, read, allowPartial, cache);
+  const { source, history } = sourceFor(
+    aimed,
+    options.root,
+    read,
+    allowPartial,
+    cache,
+    early?.untracked,
+  );
   // --verify: raw pairs are collected on this thread (workers cannot hand them back).
   const collector = options.verify === undefined ? undefined : createCredentialCollector();
   const threads = options.threads;

@@ -108,24 +108,47 @@ export function parseOthersListing(out: Buffer): NameList {
   return trimmed(list, n);
 }
 
+/** Git's untracked listing of one folder, started before it is needed (see startUntracked). */
+export interface UntrackedListing {
+  /** The folder it lists, absolute. */
+  readonly dir: string;
+  readonly files: Promise<NameList>;
+}
+
+/**
+ * `git ls-files --others` under `dir`, started now. A whole-tree scan starts it before its worker
+ * threads: forking a process marks every page it has written copy-on-write, and each page written
+ * after that faults once (~15 µs each in a VM), so a fork before the workers' heaps exist spares
+ * them (bench tree: ~700 fewer faults, ~30 ms of CPU). Runs the same command listTreeFiles would.
+ */
+export function startUntracked(dir: string): UntrackedListing {
+  const files = runGitChecked(
+    ['ls-files', '-z', '--others', '--exclude-standard', '--full-name'],
+    dir,
+  ).then(parseOthersListing);
+  // Not left unhandled while the tracked files are read (or when the scan ends before it is
+  // wanted: a broken config); the caller awaits it later.
+  files.catch(() => undefined);
+  return { dir, files };
+}
+
 /**
  * The files git tracks or would track under `dir` (.gitignore, .git/info/exclude and global
  * excludes applied by git itself), or undefined when `dir` is not inside a work tree. Tracked files
  * come first; the untracked listing (several times slower: git walks the folders) is still running
  * when they arrive, so reading can start at once. Kinds come from the index: no file needs a stat.
  */
-export async function listTreeFiles(dir: string): Promise<GitFileList | undefined> {
+export async function listTreeFiles(
+  dir: string,
+  early?: UntrackedListing,
+): Promise<GitFileList | undefined> {
   const place = await workTreeOf(dir);
   if (place === undefined) return undefined;
   // In the plain case, the index is read straight from its file (see readIndexNames), before any
   // git starts: an index that is not a regular file (a planted FIFO git would wait on) ends here.
   const fromIndex = place.plain === true ? readIndexNames(join(place.root, '.git')) : undefined;
-  const untracked = runGitChecked(
-    ['ls-files', '-z', '--others', '--exclude-standard', '--full-name'],
-    dir,
-  ).then(parseOthersListing);
-  // Not left unhandled while the tracked files are read; the caller awaits it later.
-  untracked.catch(() => undefined);
+  // A listing started early serves only the folder it lists (a scan of `sub/` lists `sub/`).
+  const untracked = (early?.dir === dir ? early : startUntracked(dir)).files;
   const ignored =
     place.prefix === ''
       ? undefined

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { listTreeFiles } from '../git/list-tree-files.js';
+import { listTreeFiles, type UntrackedListing } from '../git/list-tree-files.js';
 import { KeyguardError } from '../model/errors.js';
 import type { Skipped } from '../model/outcome.js';
 import { pathText } from '../model/path-text.js';
@@ -23,6 +23,8 @@ export interface TreeSourceOptions {
   /** The repository's top folder, when inside one: every path is reported relative to it. */
   readonly root?: string;
   readonly read: Omit<ReaderOptions, 'source'>;
+  /** Git's untracked listing of a folder among `paths`, already started (see startUntracked). */
+  readonly untracked?: UntrackedListing;
 }
 
 function toPosix(path: string): string {
@@ -82,7 +84,7 @@ async function targetsOf(path: string, options: TreeSourceOptions, into: Listing
     into.files.push({ abs, path: displayFor(abs, cwd, cwd, root), explicit: true });
     return;
   }
-  const git = await listTreeFiles(abs);
+  const git = await listTreeFiles(abs, options.untracked);
   if (git !== undefined) {
     // Repository-relative names, opened under the top folder: packed as git gave them.
     into.packs.push({ ...git.files, base: git.root });

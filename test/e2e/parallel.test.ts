@@ -63,13 +63,21 @@ describe('parallel tree scan', () => {
         );
       }
       repo.commitAll('many files');
+      // Untracked, so found only through git's untracked listing (started before the workers).
+      const untracked = fakePair();
+      pairs.push(untracked);
+      repo.write(
+        'new/creds.ini',
+        `aws_access_key_id = ${untracked.id}\naws_secret_access_key = ${untracked.secret}\n`,
+      );
       const single = repo.keyguard(['tree', '-f', 'json', '--jobs', '1']);
       const early = repo.keyguard(['tree', '-f', 'json']);
       expect(single.code).toBe(1);
       expect(early.code).toBe(1);
       const findings = (s: string) => (JSON.parse(s) as { findings: unknown[] }).findings;
       expect(findings(early.stdout)).toEqual(findings(single.stdout));
-      expect(findings(early.stdout)).toHaveLength(4);
+      expect(findings(early.stdout)).toHaveLength(5);
+      expect(early.stdout).toContain('new/creds.ini');
       // A config error after the workers started: one line, exit 2, and the process ends.
       repo.write('.keyguard.json', '{ broken');
       const broken = repo.keyguard(['tree']);

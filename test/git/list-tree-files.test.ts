@@ -3,7 +3,7 @@ import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setGitEnvironment } from '../../src/git/git-command.js';
-import { listTreeFiles } from '../../src/git/list-tree-files.js';
+import { listTreeFiles, startUntracked } from '../../src/git/list-tree-files.js';
 import type { FileTarget } from '../../src/model/source.js';
 import { allTargets } from '../../src/sources/target-set.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
@@ -81,6 +81,28 @@ describe('listTreeFiles: packed names from git, one object per file only when ta
     expect(tracked.map((t) => t.path).sort()).toEqual(expected);
     expect(byPath(tracked).link?.kind).toBe('symlink');
     expect(byPath(tracked).sub?.kind).toBe('gitlink');
+  });
+
+  it('takes an untracked listing started early only for the folder it lists', async () => {
+    repo = createRepo();
+    const r = repo;
+    r.write('kept.txt', 'k\n');
+    r.commitAll('one');
+    r.write('top.txt', 't\n');
+    r.write('sub/inner.txt', 'i\n');
+    setGitEnvironment(r.env);
+    const untrackedOf = async (dir: string, early?: ReturnType<typeof startUntracked>) => {
+      const listed = await listTreeFiles(dir, early);
+      if (listed === undefined) throw new Error('not listed as a work tree');
+      const packs = [{ ...(await listed.untracked), base: r.dir }];
+      return allTargets({ files: [], packs }).map((t) => t.path);
+    };
+    // The same names as a listing started by listTreeFiles itself.
+    expect(await untrackedOf(r.dir, startUntracked(r.dir))).toEqual(['sub/inner.txt', 'top.txt']);
+    expect(await untrackedOf(r.dir)).toEqual(['sub/inner.txt', 'top.txt']);
+    // Started for the top, asked for a subfolder: the subfolder's own listing, not the top's.
+    const sub = join(r.dir, 'sub');
+    expect(await untrackedOf(sub, startUntracked(r.dir))).toEqual(['sub/inner.txt']);
   });
 
   it('a new repository without an index lists no tracked file, and its files as untracked', async () => {
