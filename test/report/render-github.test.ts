@@ -50,6 +50,29 @@ describe('renderGithub', () => {
     expect(text).toContain('file=a%2Cb%3Ac.ini,');
   });
 
+  it('shows control characters in file names as escapes, in every annotation', () => {
+    const p = fakePair();
+    const q = fakePair();
+    // A title sequence, a screen clear and a colour, in a name git and the disk both allow.
+    const name = 'evil\u001b]0;owned\u0007\u001b[2J\u009b31mred.env';
+    const findings = findingsOf({ [name]: credentials(p), [`${name}.ts`]: `x = '${q.id}'\n` });
+    expect(findings).toHaveLength(2);
+    const text = renderGithub(
+      outcomeOf(findings, {
+        staleBaseline: [{ ruleId: 'aws-access-key-id', path: name, secretHash: 'a'.repeat(64) }],
+      }),
+      CTX,
+    );
+    const raw = [...text].filter((c) => {
+      const code = c.charCodeAt(0);
+      return (code < 0x20 && c !== '\n') || (code >= 0x7f && code <= 0x9f);
+    });
+    expect(raw).toEqual([]);
+    expect(text.trimEnd().split('\n')).toHaveLength(3);
+    expect(text).toContain('file=evil\\x1b]0;owned\\x07\\x1b[2J\\x9b31mred.env,');
+    expect(leaks(text, [p, q])).toEqual([]);
+  });
+
   it('maps severities to annotation levels', () => {
     expect(annotationLevel('critical')).toBe('error');
     expect(annotationLevel('high')).toBe('error');
