@@ -35,16 +35,40 @@ const ANY_MARKER = new RegExp(MARKERS.map((m) => `(${m.pattern})`).join('|'), 'g
 const OWN_MARKER = new RegExp(PRAGMA, 'gi');
 
 /**
+ * Breaks that editors and diff viewers show as a new line but that are not `\n`: a CR not before
+ * LF (old Mac files), vertical tab, form feed, and the Unicode line and paragraph separators.
+ */
+const HIDDEN_BREAK = /\r(?!\n)|[\v\f\u2028\u2029]/;
+
+/**
  * The lines that carry an inline marker, with the marker's name (keyguard's own before any other
  * on the line): one pass over the chunk. `others` false: only keyguard's own counts.
+ *
+ * A marker on a line holding a hidden break counts for nothing. Lines are counted by `\n`, so in
+ * a file with CR-only line ends the whole file is one line: a marker at its top would have
+ * silenced every key below it, on lines a reviewer sees as unmarked. Such a line's keys are
+ * reported (an allowlist path still accepts the file).
  */
 export function markerLines(text: string, index: LineIndex, others = true): Map<number, string> {
   const lines = new Map<number, string>();
+  const hidden = new Map<number, boolean>();
+  const plain = (line: number): boolean => {
+    let known = hidden.get(line);
+    if (known === undefined) {
+      known = HIDDEN_BREAK.test(text.slice(index.lineStart(line), index.lineEnd(line)));
+      hidden.set(line, known);
+    }
+    return !known;
+  };
   for (const m of text.matchAll(others ? ANY_MARKER : OWN_MARKER)) {
     const which = others ? m.findIndex((g, i) => i > 0 && g !== undefined) - 1 : 0;
     const marker = MARKERS[which];
     if (marker === undefined) continue;
-    const line = index.lineOf(m.index) + (marker.nextLine === true ? 1 : 0);
+    const own = index.lineOf(m.index);
+    if (!plain(own)) continue;
+    const line = own + (marker.nextLine === true ? 1 : 0);
+    // The line a next-line marker points at must be one line too.
+    if (line > index.lineCount || !plain(line)) continue;
     const known = lines.get(line);
     if (known === undefined || (marker.name === PRAGMA && known !== PRAGMA))
       lines.set(line, marker.name);

@@ -38,6 +38,16 @@ describe('inline markers', () => {
     expect(markersOf('gosec nosecurity nosec_mode\n')).toEqual([]);
   });
 
+  it('counts no marker on a line that a viewer shows as several (a CR alone, VT, FF, U+2028/9)', () => {
+    for (const brk of ['\r', '\v', '\f', '\u2028', '\u2029']) {
+      expect(markersOf(`# keyguard:allow${brk}x = 1\n`), JSON.stringify(brk)).toEqual([]);
+      // A next-line marker whose next line holds such a break marks nothing either.
+      expect(markersOf(`# pragma: allowlist nextline secret\na${brk}b\n`)).toEqual([]);
+    }
+    // CRLF line ends are ordinary lines.
+    expect(markersOf('a\r\nx # keyguard:allow\r\nb\r\n')).toEqual([[2, 'keyguard:allow']]);
+  });
+
   it('names keyguard’s own marker when a line carries several', () => {
     expect(markersOf('x # gitleaks:allow keyguard:allow\n')).toEqual([[1, 'keyguard:allow']]);
   });
@@ -78,6 +88,15 @@ describe('markers on the findings of a pair', () => {
       expect(kept).toEqual([]);
       expect(suppressed).toHaveLength(1);
     }
+  });
+
+  it('never silence a file with CR-only line ends from a marker at its top', () => {
+    // Shown as five lines by editors and diff viewers; one line to a count of LF.
+    const text =
+      '# keyguard:allow\rname = x\raws_access_key_id = {{AKIA}}\raws_secret_access_key = {{SECRET}}\rend\n';
+    const { findings } = scanText(text);
+    expect(findings.map((f) => [f.kind, f.pragma])).toEqual([['credential-pair', undefined]]);
+    expect(applyFilters(findings, { pathAllow: [] }).kept).toHaveLength(1);
   });
 
   it('count other scanners’ markers only while they are honoured', () => {
