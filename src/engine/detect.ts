@@ -25,7 +25,7 @@ import { findKeywords } from './prefilter.js';
 import { redactValue, sha256Hex } from './redact.js';
 import { type Anchor, lineRegionsAround, regionsAround } from './scan-regions.js';
 import { isPlausibleValue } from './value-checks.js';
-import { isUnguessable, valueHashes } from './value-hashes.js';
+import { isUnguessable, valueHashes, valueRef } from './value-hashes.js';
 
 /** A key-ID keyword's offset and length. */
 interface KeyPrefix {
@@ -418,6 +418,7 @@ export function detectChunk(
       ...(partnerRedacted === undefined ? {} : { partnerRedacted }),
       lineText,
       ...hashes,
+      valueRef: valueRef(values.map((v) => v.value)),
       fingerprint: sha256Hex(`${e.spec.id}\n${chunk.path}\n${identityText}`).slice(0, 32),
       source: chunk.source,
       ...(commit === undefined ? {} : { commit }),

@@ -76,3 +76,18 @@ export function valueHashes(
     ...(legacyRef === undefined ? {} : { legacyRef }),
   };
 }
+
+/** valueRef's key: random, made on first use in each thread, never written anywhere. */
+let refKey: Buffer | undefined;
+
+/**
+ * An opaque token for these raw values, in order (see Finding.valueRef). Each value is preceded
+ * by its length, so no two different lists join to the same text.
+ */
+export function valueRef(values: readonly string[]): string {
+  const crypto = nodeCrypto();
+  refKey ??= crypto.randomBytes(32);
+  const hmac = crypto.createHmac('sha256', refKey);
+  for (const v of values) hmac.update(`${v.length}:${v}`, 'utf8');
+  return hmac.digest('hex');
+}

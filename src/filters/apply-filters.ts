@@ -64,7 +64,7 @@ function dedupe(findings: readonly Finding[]): Finding[] {
     const key = `${f.fingerprint}\n${f.location.line}\n${f.location.column}\n${f.commit?.sha ?? ''}`;
     if (!seen.has(key)) seen.set(key, f);
   }
-  return dropPairedHalves(dropContainerEchoes([...seen.values()]));
+  return dropPairedHalves([...seen.values()]);
 }
 
 /**
@@ -88,63 +88,100 @@ function dropPairedHalves(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => !halves.has(`${f.kind}\n${at(f, f.location, f.redacted)}`));
 }
 
-/**
- * An archive's raw bytes are scanned as well as its entries (nothing outside the entries is lost),
- * so a key in a stored zip entry or a tar is seen twice: as `a.zip` and as `a.zip!x.env`. The
- * entry's finding is the one that says where the key is.
- */
-function dropContainerEchoes(findings: readonly Finding[]): Finding[] {
-  const inside = new Set<string>();
-  for (const f of findings) {
-    const bang = f.location.path.indexOf('!');
-    if (bang === -1) continue;
-    // Every enclosing level: `a.zip` for `a.zip!b.jar!c.env`, and `a.zip!b.jar`.
-    for (let at = bang; at !== -1; at = f.location.path.indexOf('!', at + 1)) {
-      inside.add(
-        `${f.location.path.slice(0, at)}\n${f.ruleId}\n${f.secretHash}\n${f.commit?.sha ?? ''}`,
-      );
-    }
-  }
-  if (inside.size === 0) return [...findings];
-  return findings.filter(
-    (f) => !inside.has(`${f.location.path}\n${f.ruleId}\n${f.secretHash}\n${f.commit?.sha ?? ''}`),
-  );
+/** A finding and what the suppression chain made of it. */
+interface Judged {
+  readonly finding: Finding;
+  readonly reason?: SuppressionReason;
+  /** Suppressed by a path allowlist entry or a baseline entry: both name the finding's path. */
+  readonly byPath: boolean;
+}
+
+/** The same credential (rule and raw values) at `path`, in the same commit. */
+function echoKey(path: string, f: Finding): string {
+  return `${path}\n${f.ruleId}\n${f.valueRef}\n${f.commit?.sha ?? ''}`;
 }
 
 /**
- * The suppression chain, in order: allowlists (value entries marked by the engine, then paths),
- * inline pragma, baseline, then dedupe. Pure: findings in, kept and suppressed out.
+ * An archive's raw bytes are scanned as well as its entries (nothing outside the entries is lost),
+ * so a key in a stored zip entry or a tar is seen twice: as `a.zip` and as `a.zip!x.env`. The
+ * entry's finding is the one that says where the key is, so the raw one is dropped.
+ *
+ * Only the same credential is an echo: the same rule and the same raw values (valueRef), never
+ * just the same secret hash, which a key ID alone does not have. A finding without a valueRef is
+ * never dropped.
+ *
+ * This runs after the suppression chain, because what became of the entry's finding decides.
+ * Reported: the raw one goes, the entry's says it all. Suppressed by a path or baseline entry:
+ * those name the entry's path (a baseline is written from a report, which never held the echo),
+ * so the raw one goes too. Suppressed by its line or value (inline marker, line or value
+ * allowlist): a true echo holds the same line and value and is suppressed on its own; a raw one
+ * that is not is the key again somewhere else in the archive (its comment, a pax header),
+ * unmarked, and it stays, judged like any other finding.
+ */
+function dropContainerEchoes(judged: readonly Judged[]): Judged[] {
+  // Per enclosing archive: whether an entry's finding of the credential lets the raw one go.
+  const inside = new Map<string, boolean>();
+  for (const { finding: f, reason, byPath } of judged) {
+    if (f.valueRef === undefined) continue;
+    const bang = f.location.path.indexOf('!');
+    if (bang === -1) continue;
+    const covers = reason === undefined || byPath;
+    // Every enclosing level: `a.zip` for `a.zip!b.jar!c.env`, and `a.zip!b.jar`.
+    for (let at = bang; at !== -1; at = f.location.path.indexOf('!', at + 1)) {
+      const key = echoKey(f.location.path.slice(0, at), f);
+      inside.set(key, (inside.get(key) ?? false) || covers);
+    }
+  }
+  if (inside.size === 0) return [...judged];
+  return judged.filter(({ finding: f, reason }) => {
+    if (f.valueRef === undefined) return true;
+    const covered = inside.get(echoKey(f.location.path, f));
+    return covered === undefined || (!covered && reason === undefined);
+  });
+}
+
+/**
+ * Dedupe, then the suppression chain, in order: allowlists (value entries marked by the engine,
+ * then paths), inline pragma, baseline; then archives' raw-byte echoes of their entries' findings
+ * are dropped. Pure: findings in, kept and suppressed out.
  */
 export function applyFilters(findings: readonly Finding[], ctx: FilterContext): FilterResult {
-  const kept: Finding[] = [];
-  const suppressed: Suppression[] = [];
   const entries = ctx.baseline ?? [];
   const baseline = new Map(entries.map((e) => [entryKey(e), e]));
   const legacyHash = new Map([...legacyTokens(entries)].map(([hash, token]) => [token, hash]));
   const used = new Set<string>();
+  const judged: Judged[] = [];
   for (const f of dedupe(findings)) {
     const byValue = f.allowedBy;
+    const byPath = byValue === undefined ? pathReason(f, ctx.pathAllow) : undefined;
     const reason =
       byValue ??
-      pathReason(f, ctx.pathAllow) ??
+      byPath ??
       (f.pragma !== undefined
         ? { by: 'pragma' as const, entry: f.pragma, reason: `inline ${f.pragma}` }
         : undefined);
     if (reason !== undefined) {
-      suppressed.push({ finding: f, reason });
+      judged.push({ finding: f, reason, byPath: byPath !== undefined });
       continue;
     }
     const key = findingKeys(f, legacyHash).find((k) => baseline.has(k));
     const entry = key === undefined ? undefined : baseline.get(key);
     if (key !== undefined && entry !== undefined) {
       used.add(key);
-      suppressed.push({
+      judged.push({
         finding: f,
         reason: { by: 'baseline', entry: entryLabel(entry), reason: 'accepted in baseline' },
+        byPath: true,
       });
       continue;
     }
-    kept.push(f);
+    judged.push({ finding: f, byPath: false });
+  }
+  const kept: Finding[] = [];
+  const suppressed: Suppression[] = [];
+  for (const { finding, reason } of dropContainerEchoes(judged)) {
+    if (reason === undefined) kept.push(finding);
+    else suppressed.push({ finding, reason });
   }
   const staleBaseline = [...baseline].filter(([k]) => !used.has(k)).map(([, e]) => e);
   return { kept, suppressed, staleBaseline };

@@ -81,6 +81,14 @@ export interface Finding {
    */
   readonly legacyRef?: string;
   /**
+   * Which raw values the finding names (the key ID; for a pair, the key ID and the secret): an
+   * opaque token, HMAC-SHA256 under a random key that each engine thread makes and never writes
+   * out, so equal only for the same values seen by the same thread. Internal: not reported. The
+   * filters use it to tell the same credential read twice (an archive's raw bytes and its entry)
+   * from two different ones: a key ID alone has no other exact identity without a baseline key.
+   */
+  readonly valueRef?: string;
+  /**
    * Content identity, no line numbers: ruleId + path + secretHash; for guessable values, ruleId +
    * path + what is shown of the value (never a function of the raw value alone).
    */

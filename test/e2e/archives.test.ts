@@ -7,7 +7,7 @@ import { useTempRepos } from '../helpers/git-repo.js';
 import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
 
 interface Report {
-  findings: { ruleId: string; path: string; line: number }[];
+  findings: { ruleId: string; path: string; line: number; redacted: string }[];
   skipped: { items: { path: string; reason: string; detail?: string }[] };
   incomplete?: { unread: number; accepted: boolean };
 }
@@ -75,6 +75,58 @@ describe('archives and compressed files are opened, whatever their names', () =>
     ]);
     expect(report.incomplete).toBeUndefined();
     expect(leaks(stdout, [a, b, c, d, e])).toEqual([]);
+  });
+
+  it("reports a key ID in a zip comment that differs from an entry's, even when the entry's is marked", () => {
+    const inEntry = fakePair().id;
+    const inComment = fakePair().id;
+    const comment = Buffer.from(`deploy key: ${inComment}\n`);
+    const shown = (report: Report) => report.findings.map((f) => `${f.path} ${f.redacted}`).sort();
+    const redacted = (id: string) => `${id.slice(0, 4)}${'*'.repeat(12)}${id.slice(-4)}`;
+    const plain = scan(
+      folder({
+        'plain.zip': zipBuffer([{ name: 't.env', data: Buffer.from(`id = ${inEntry}\n`) }], {
+          comment,
+        }),
+      }),
+    );
+    expect(plain.code, plain.stderr).toBe(1);
+    expect(shown(plain.report)).toEqual([
+      `plain.zip ${redacted(inComment)}`,
+      `plain.zip!t.env ${redacted(inEntry)}`,
+    ]);
+    const marked = scan(
+      folder({
+        'marked.zip': zipBuffer(
+          [{ name: 't.env', data: Buffer.from(`id = ${inEntry} # keyguard:allow\n`) }],
+          { comment },
+        ),
+      }),
+    );
+    expect(marked.code, marked.stderr).toBe(1);
+    expect(shown(marked.report)).toEqual([`marked.zip ${redacted(inComment)}`]);
+    const out = plain.stdout + marked.stdout;
+    for (const raw of [inEntry, inComment, 'valueRef']) expect(out).not.toContain(raw);
+  });
+
+  it('reports the same key once when an entry and the raw bytes both hold it', () => {
+    const p = fakePair();
+    const { code, report, stderr } = scan(
+      folder({
+        // Stored: the raw bytes hold the entry's pair as it is. Deflated: the comment repeats its key ID.
+        'stored.zip': zipBuffer([{ name: 'k.ini', data: creds(p), method: 0 }]),
+        'commented.zip': zipBuffer([{ name: 'k.ini', data: Buffer.from(`id = ${p.id}\n`) }], {
+          comment: Buffer.from(`id = ${p.id}\n`),
+        }),
+        'a.tar': tarBuffer([{ name: 'k.ini', data: creds(p) }]),
+      }),
+    );
+    expect(code, stderr).toBe(1);
+    expect(report.findings.map((f) => `${f.path} ${f.ruleId}`).sort()).toEqual([
+      'a.tar!k.ini aws-access-key-pair',
+      'commented.zip!k.ini aws-access-key-id',
+      'stored.zip!k.ini aws-access-key-pair',
+    ]);
   });
 
   it('a bomb is stopped and listed, and makes the scan incomplete (exit 2) unless accepted', () => {

@@ -123,6 +123,8 @@ export interface ZipLayout {
   readonly prefix?: Buffer;
   /** Entries written as local records before the listed ones, but left out of the directory. */
   readonly unlisted?: readonly ZipEntrySpec[];
+  /** The archive comment, after the end record (what `zip -z` writes). */
+  readonly comment?: Buffer;
 }
 
 /** A zip with these entries, in this order. */
@@ -148,7 +150,11 @@ export function zipBuffer(entries: readonly ZipEntrySpec[], layout: ZipLayout = 
     offset += local.length + p.stored.length;
   }
   const cd = Buffer.concat(central);
-  return Buffer.concat([...parts, cd, endRecord(entries.length, cd.length, offset)]);
+  const end = endRecord(entries.length, cd.length, offset);
+  const comment = layout.comment ?? Buffer.alloc(0);
+  // The comment length is the end record's last field.
+  end.writeUInt16LE(comment.length, end.length - 2);
+  return Buffer.concat([...parts, cd, end, comment]);
 }
 
 /**
