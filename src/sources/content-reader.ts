@@ -893,9 +893,22 @@ export class ContentReader {
     const name = label.path.slice(label.path.lastIndexOf('/') + 1);
     const limits = this.options.archives === false ? undefined : this.options.archives;
     const inner = (path: string) => (path === '' ? label.path : `${label.path}!${path}`);
+    // An entry's lines are all new to a commit that adds the archive: no `reportable` here.
+    const within = (path: string): ReadLabel => ({
+      path: inner(path),
+      ...(label.blobId === undefined ? {} : { blobId: label.blobId }),
+      ...(label.commit === undefined ? {} : { commit: label.commit }),
+    });
     for await (const item of expandArchive(format, input, {
       name,
       ...(limits === undefined ? {} : { limits }),
+      // A nested container's own bytes are scanned under its own label, as a top-level file's
+      // are: a key outside its entries (a pax header, a zip comment) is found, and one inside an
+      // entry is reported from the entry (apply-filters.ts drops the container's echo).
+      containerBytes: (path) => {
+        const windows = this.pieceWindows(within(path), sink);
+        return { push: (piece) => windows.push(piece), finish: () => void windows.finish() };
+      },
     })) {
       if (item.kind === 'skipped') {
         // A tar is stored, not compressed: its raw bytes, scanned already, are all of its content.
@@ -908,13 +921,7 @@ export class ContentReader {
         });
         continue;
       }
-      // An entry's lines are all new to a commit that adds the archive: no `reportable` here.
-      const entry: ReadLabel = {
-        path: inner(item.path),
-        ...(label.blobId === undefined ? {} : { blobId: label.blobId }),
-        ...(label.commit === undefined ? {} : { commit: label.commit }),
-      };
-      await this.readPieces(item.data, entry, sink, false);
+      await this.readPieces(item.data, within(item.path), sink, false);
     }
   }
 

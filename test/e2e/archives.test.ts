@@ -1,7 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deflatedZeros, gzipBuffer, tarBuffer, zipBuffer } from '../helpers/archive-writers.js';
+import {
+  deflatedZeros,
+  gzipBuffer,
+  paxRecord,
+  tarBuffer,
+  tarRecord,
+  zipBuffer,
+} from '../helpers/archive-writers.js';
 import { type FakePair, fakePair, leaks } from '../helpers/fake-keys.js';
 import { useTempRepos } from '../helpers/git-repo.js';
 import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
@@ -281,6 +288,55 @@ describe('archives and compressed files are opened, whatever their names', () =>
     expect(code, stderr).toBe(1);
     expect(report.findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual([
       'aws-access-key-pair a.docx!word/document.xml!text',
+    ]);
+  });
+
+  it("a nested container's own bytes are scanned: pax and GNU records in a tgz, a zip's comment in a .gz", () => {
+    const [x, g, n, z] = [fakePair(), fakePair(), fakePair(), fakePair()];
+    const line = (p: FakePair) => `aws_access_key_id=${p.id} aws_secret_access_key=${p.secret}`;
+    const withRecord = (record: Buffer) =>
+      gzipBuffer(
+        Buffer.concat([record, tarBuffer([{ name: 'ok.txt', data: Buffer.from('hi\n') }])]),
+      );
+    const zip = zipBuffer([{ name: 'b.txt', data: Buffer.from('hi\n') }], {
+      comment: Buffer.from(line(z)),
+    });
+    const dir = folder({
+      // What `tar --pax-option comment=...` writes, then gzip.
+      'pax-x.tgz': withRecord(tarRecord('x', paxRecord('comment', line(x)))),
+      'pax-g.tgz': withRecord(tarRecord('g', paxRecord('comment', line(g)))),
+      'gnu-n.tgz': withRecord(tarRecord('N', creds(n))),
+      'c.zip.gz': gzipBuffer(zip, { name: 'c.zip' }),
+    });
+    const { code, report, stdout, stderr } = scan(dir);
+    expect(code, stderr).toBe(1);
+    expect(
+      report.findings
+        .filter((f) => f.ruleId === 'aws-access-key-pair')
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual([
+      'c.zip.gz!c.zip',
+      'gnu-n.tgz!gnu-n.tar',
+      'pax-g.tgz!pax-g.tar',
+      'pax-x.tgz!pax-x.tar',
+    ]);
+    expect(report.incomplete).toBeUndefined();
+    expect(leaks(stdout, [x, g, n, z])).toEqual([]);
+    const text = runCli(['tree', dir]);
+    expect(text.code).toBe(1);
+    expect(leaks(text.stdout + text.stderr, [x, g, n, z])).toEqual([]);
+  });
+
+  it("a key in a nested tar's entry is reported once, from the entry, not again from the tar", () => {
+    const p = fakePair();
+    const tgz = gzipBuffer(tarBuffer([{ name: 'etc/credentials', data: creds(p) }]));
+    const war = zipBuffer([{ name: 'WEB-INF/lib/conf.tgz', data: tgz, method: 0 }]);
+    const { code, report, stderr } = scan(folder({ 'x.tgz': tgz, 'app.war': war }));
+    expect(code, stderr).toBe(1);
+    expect(report.findings.map((f) => `${f.ruleId} ${f.path}`).sort()).toEqual([
+      'aws-access-key-pair app.war!WEB-INF/lib/conf.tgz!conf.tar!etc/credentials',
+      'aws-access-key-pair x.tgz!x.tar!etc/credentials',
     ]);
   });
 });

@@ -309,6 +309,26 @@ function paxHeader(name: Buffer): Buffer[] {
   return [tarHeader(Buffer.from('PaxHeader'), record.length, 'x'), record, padding(record.length)];
 }
 
+/**
+ * A tar entry of any type flag with `data` as its content, padded: metadata entries tar-stream
+ * reads as headers and never hands out (`x` pax extended, `g` pax global, `L`/`N` GNU names).
+ */
+export function tarRecord(type: string, data: Buffer, name = 'meta'): Buffer {
+  return Buffer.concat([
+    tarHeader(Buffer.from(name), data.length, type),
+    data,
+    padding(data.length),
+  ]);
+}
+
+/** A pax record (`<length> <key>=<value>\n`), its length counting itself. */
+export function paxRecord(key: string, value: string): Buffer {
+  const body = (len: number): string => `${len} ${key}=${value}\n`;
+  let length = Buffer.byteLength(body(0));
+  while (Buffer.byteLength(body(length)) !== length) length = Buffer.byteLength(body(length));
+  return Buffer.from(body(length));
+}
+
 /** A tar with these entries and the two zero blocks that end it. */
 export function tarBuffer(entries: readonly TarEntrySpec[], { end = true } = {}): Buffer {
   const parts: Buffer[] = [];

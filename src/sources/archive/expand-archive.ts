@@ -22,6 +22,21 @@ export interface ExpandOptions {
    * it holds when its header stores no name: `logs.tgz` → `logs.tar`, `app.log.gz` → `app.log`.
    */
   readonly name?: string;
+  /**
+   * Where the raw bytes of a container nested in another go (the tar in a `.tgz`, a zip in a
+   * `.gz` or a jar in a war), by the container's path. A top-level file's raw bytes are scanned
+   * before it is expanded; a nested one's exist only as they are decompressed from its parent, so
+   * they are handed over piece by piece as its reader pulls them, and the rest after it. Without
+   * this, what lies outside a nested container's entries (a pax header, a zip comment, data after
+   * a tar's end) is never seen.
+   */
+  readonly containerBytes?: (path: string) => ContainerBytes;
+}
+
+/** A nested container's raw bytes, pushed as they are read; `finish` once there are no more. */
+export interface ContainerBytes {
+  push(piece: Buffer): void;
+  finish(): void;
 }
 
 /**
@@ -37,13 +52,18 @@ export async function* expandArchive(
   const limits = resolveLimits(options.limits);
   const budget = new ExpansionBudget(limits);
   const root = new MemberScope('', undefined);
-  yield* expandContainer(format, input, {
-    path: '',
-    name: options.name ?? '',
-    depth: 1,
-    scope: root,
-    budget,
-  });
+  yield* expandContainer(
+    format,
+    input,
+    {
+      path: '',
+      name: options.name ?? '',
+      depth: 1,
+      scope: root,
+      budget,
+    },
+    options.containerBytes,
+  );
 }
 
 function resolveLimits(overrides: Partial<ArchiveLimits> | undefined): ArchiveLimits {
@@ -80,6 +100,7 @@ async function* expandContainer(
   format: ArchiveFormat,
   input: ArchiveInput,
   place: ContainerPlace,
+  bytes: ExpandOptions['containerBytes'],
 ): AsyncGenerator<ArchiveItem> {
   for await (const event of openContainer(format, input, place)) {
     if (event.kind === 'skipped') {
@@ -90,7 +111,7 @@ async function* expandContainer(
         detail: event.detail,
       };
     } else {
-      yield* expandMember(event.name, event.open, place);
+      yield* expandMember(event.name, event.open, place, bytes);
       if (event.reopens === true && isOfficeTextPart(event.name) && !place.budget.halted) {
         yield* officeTextView(event.name, event.open, place);
       }
@@ -104,6 +125,7 @@ async function* expandMember(
   name: string,
   open: (scope: MemberScope) => AsyncIterable<Buffer>,
   place: ContainerPlace,
+  bytes: ExpandOptions['containerBytes'],
 ): AsyncGenerator<ArchiveItem> {
   const path = join(place.path, name);
   const scope = new MemberScope(path, place.scope);
@@ -130,11 +152,8 @@ async function* expandMember(
     } else if (place.depth >= place.budget.limits.maxDepth) {
       yield depthSkip(path, nested, place);
     } else {
-      yield* expandContainer(
-        nested,
-        { kind: 'stream', pieces: all },
-        { path, name, depth: place.depth + 1, scope, budget: place.budget },
-      );
+      const inner = { path, name, depth: place.depth + 1, scope, budget: place.budget };
+      yield* expandNested(nested, all, inner, bytes);
     }
   } catch (error) {
     if (!MemberScope.isStop(error)) throw error;
@@ -142,6 +161,40 @@ async function* expandMember(
     await leave(all);
   }
   if (scope.skip !== undefined) yield scope.skip;
+}
+
+/**
+ * A container met as a member: its raw bytes go to `bytes` as its reader pulls them, then what
+ * the reader left unread (data after a tar's end, a zip too large to hold), under the same limits.
+ */
+async function* expandNested(
+  format: ArchiveFormat,
+  all: AsyncGenerator<Buffer>,
+  place: ContainerPlace,
+  bytes: ExpandOptions['containerBytes'],
+): AsyncGenerator<ArchiveItem> {
+  const raw = bytes?.(place.path);
+  if (raw === undefined) {
+    yield* expandContainer(format, { kind: 'stream', pieces: all }, place, bytes);
+    return;
+  }
+  let open = true;
+  // A piece a reader asked for just before it ended can arrive after `finish`: dropped then.
+  const tap = (piece: Buffer): void => {
+    if (open) raw.push(piece);
+  };
+  try {
+    yield* expandContainer(format, { kind: 'stream', pieces: tapped(all, tap) }, place, bytes);
+    // A halt (a per-file limit) or a stop (this member's limit or fault) reads no more.
+    while (!place.budget.halted && !place.scope.stopped) {
+      const next = await all.next();
+      if (next.done === true) break;
+      tap(next.value);
+    }
+  } finally {
+    open = false;
+    raw.finish();
+  }
 }
 
 /**
@@ -165,6 +218,28 @@ async function* officeTextView(
     await leave(text);
   }
   if (scope.skip !== undefined) yield scope.skip;
+}
+
+/**
+ * A member's pieces as a nested reader pulls them, each handed to `tap` on the way. Leaving early
+ * does not close the member: what the reader left is read after it.
+ */
+function tapped(
+  source: AsyncIterator<Buffer>,
+  tap: (piece: Buffer) => void,
+): AsyncIterable<Buffer> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next(): Promise<IteratorResult<Buffer>> {
+        const next = await source.next();
+        if (next.done !== true) tap(next.value);
+        return next;
+      },
+      async return(): Promise<IteratorResult<Buffer>> {
+        return { done: true, value: undefined };
+      },
+    }),
+  };
 }
 
 /** Closes a member's stream; a stop raised while closing is already recorded on its scope. */

@@ -33,6 +33,9 @@
  *   truncated data, an encrypted entry, an unsupported method, an I/O error), with a one-line
  *   detail. It comes right after the part that stopped, so an entry cut short is followed by a
  *   skip with the same path. Path '' is the top-level file itself (e.g. not a zip after all).
+ * - A container nested in another has raw bytes of its own that no entry holds (a pax header, a
+ *   zip comment, data after a tar's end): with `containerBytes`, they are pushed to the consumer,
+ *   by the container's path, as they are read (see expand-archive.ts).
  * - Entry and total limits stop the whole top-level file; the ratio stops one member; depth and
  *   buffering skip one nested archive.
  * - Memory is bounded whatever the sizes: entries are streamed; only a zip that arrives as a stream

@@ -9,7 +9,14 @@ import {
   expandArchive,
   sniffArchive,
 } from '../../../src/sources/archive/index.js';
-import { gzipBuffer, piecesOf, tarBuffer, zipBuffer } from '../../helpers/archive-writers.js';
+import {
+  gzipBuffer,
+  paxRecord,
+  piecesOf,
+  tarBuffer,
+  tarRecord,
+  zipBuffer,
+} from '../../helpers/archive-writers.js';
 import { collectArchive, entriesOf, skipsOf } from '../../helpers/collect-archive.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kg-archive-'));
@@ -213,5 +220,106 @@ describe('expandArchive: inputs', () => {
       ]);
       expect(skipsOf(items)[0]?.detail).not.toContain(dir);
     }
+  });
+});
+
+/** Expands `data`, keeping each nested container's raw bytes as they are handed over. */
+async function expandWithRaw(
+  data: Buffer,
+  name: string,
+  limits: Parameters<typeof expandArchive>[2] = {},
+): Promise<{ items: Awaited<ReturnType<typeof collectArchive>>; raw: Map<string, string> }> {
+  const format = sniffArchive(data.subarray(0, 512));
+  if (format === undefined) throw new Error('not an archive');
+  const raw = new Map<string, string>();
+  const finished: string[] = [];
+  const items = await collectArchive(
+    expandArchive(
+      format,
+      { kind: 'buffer', data },
+      {
+        name,
+        ...limits,
+        containerBytes: (path) => {
+          const parts: Buffer[] = [];
+          return {
+            push: (piece) => parts.push(Buffer.from(piece)),
+            finish: () => {
+              expect(finished).not.toContain(path);
+              finished.push(path);
+              raw.set(path, Buffer.concat(parts).toString('latin1'));
+            },
+          };
+        },
+      },
+    ),
+  );
+  expect([...raw.keys()].sort()).toEqual([...finished].sort());
+  return { items, raw };
+}
+
+describe("expandArchive: a nested container's own bytes", () => {
+  it('the tar in a tgz hands over its pax and GNU metadata records, which are no entries', async () => {
+    const tar = Buffer.concat([
+      tarRecord('x', paxRecord('comment', 'in-pax-x')),
+      tarRecord('g', paxRecord('comment', 'in-pax-g')),
+      tarRecord('N', Buffer.from('in-gnu-n\n')),
+      tarBuffer([{ name: 'a.txt', data: text('hello\n') }]),
+    ]);
+    const { items, raw } = await expandWithRaw(gzipSync(tar), 'x.tgz');
+    // tar-stream reads them as headers (an old GNU 'N' record even renames the next entry).
+    expect(entriesOf(items).map((e) => e.text)).toEqual(['hello\n']);
+    expect([...raw.keys()]).toEqual(['x.tar']);
+    // Every byte, as it is: the whole tar.
+    expect(raw.get('x.tar')).toBe(tar.toString('latin1'));
+  });
+
+  it("a zip's comment, nested in a gzip and in a zip, is handed over with the zip", async () => {
+    const inner = zipBuffer([{ name: 'b.txt', data: text('hi\n') }], {
+      comment: text('a comment outside every entry'),
+    });
+    const gz = await expandWithRaw(gzipBuffer(inner, { name: 'c.zip' }), 'c.zip.gz');
+    expect(entriesOf(gz.items).map((e) => e.path)).toEqual(['c.zip!b.txt']);
+    expect(gz.raw.get('c.zip')).toBe(inner.toString('latin1'));
+    const outer = zipBuffer([{ name: 'lib/c.jar', data: inner }]);
+    const zipped = await expandWithRaw(outer, 'outer.zip');
+    expect(entriesOf(zipped.items).map((e) => e.path)).toEqual(['lib/c.jar!b.txt']);
+    expect(zipped.raw.get('lib/c.jar')).toContain('a comment outside every entry');
+  });
+
+  it("bytes a nested reader leaves (after a tar's end, a zip too large to hold) are handed over too", async () => {
+    const tar = Buffer.concat([
+      tarBuffer([{ name: 'a.txt', data: text('hello\n') }]),
+      text('trailing text after the end blocks'),
+    ]);
+    const tgz = await expandWithRaw(gzipSync(tar), 'x.tgz');
+    expect(tgz.raw.get('x.tar')).toBe(tar.toString('latin1'));
+    const zip = zipBuffer([{ name: 'big.txt', data: Buffer.alloc(50_000, 'z'), method: 0 }]);
+    const held = await expandWithRaw(gzipSync(zip), 'big.zip.gz', {
+      limits: { maxBufferedBytes: 10_000 },
+    });
+    expect(skipsOf(held.items)).toEqual([
+      expect.objectContaining({ path: 'big.zip', reason: 'archive-limit' }),
+    ]);
+    expect(held.raw.get('big.zip')).toBe(zip.toString('latin1'));
+  });
+
+  it('the limits still hold: total bytes stop the reading, depth leaves a container unopened', async () => {
+    const tar = tarBuffer([{ name: 'a.bin', data: Buffer.alloc(300_000, 'a') }]);
+    const capped = await expandWithRaw(gzipSync(tar), 'x.tgz', {
+      limits: { maxTotalBytes: 100_000 },
+    });
+    expect(skipsOf(capped.items)).toEqual([
+      expect.objectContaining({ path: 'x.tar', reason: 'archive-limit' }),
+    ]);
+    expect(capped.raw.get('x.tar')?.length).toBeLessThanOrEqual(100_000);
+    const deep = await expandWithRaw(gzipSync(gzipSync(tar)), 'x.tgz.gz', {
+      limits: { maxDepth: 2 },
+    });
+    expect(skipsOf(deep.items)).toEqual([
+      expect.objectContaining({ path: 'x.tgz!x.tar', reason: 'archive-limit' }),
+    ]);
+    // Level 2 (the inner gzip) was opened and read; level 3 (the tar) was not.
+    expect([...deep.raw.keys()]).toEqual(['x.tgz']);
   });
 });
