@@ -26,7 +26,6 @@ export interface StagedChange {
 }
 
 export const GITLINK_MODE = '160000';
-export const SYMLINK_MODE = '120000';
 const ZERO_ID = /^0+$/;
 
 /**

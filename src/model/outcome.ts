@@ -9,7 +9,8 @@ import type { Verdict } from './verdict.js';
  *   `special` (a FIFO, socket or device named on the command line), `archive-limit` (an archive
  *   expanded past a bomb limit), `archive-unreadable` (a corrupt, truncated or encrypted archive or
  *   entry), `missing` (an object git should have but does not);
- * - nothing left unread: `symlink` (a link is not followed; its target is scanned where it lives),
+ * - nothing left unread: `symlink` (a file behind a folder that is a link, which is not followed;
+ *   a link's own text is read, and the file it points to is scanned where it lives),
  *   `submodule` (another repository's commit), `deleted` (tracked, but gone from the work tree),
  *   `not-regular` (a FIFO or socket met while walking a folder), `raw-only` (an uncompressed tar
  *   that could not be listed entry by entry: every byte of it was scanned as it is).

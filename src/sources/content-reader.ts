@@ -6,6 +6,7 @@ import {
   lstatSync,
   openSync,
   readdirSync,
+  readlinkSync,
   readSync,
 } from 'node:fs';
 import type { Chunk, CommitRef, LineRange, SourceKind } from '../model/chunk.js';
@@ -164,6 +165,8 @@ interface Pending {
   readonly end: number;
 }
 
+/** readlink's answer for a name that is not a symbolic link. */
+const NOT_A_LINK = Symbol('not a link');
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const NONBLOCK = constants.O_NONBLOCK ?? 0;
 const OPEN_FLAGS = constants.O_RDONLY | NOFOLLOW | NONBLOCK;
@@ -361,8 +364,13 @@ export class ContentReader {
         path: target.path,
         ...(target.pathBytes === undefined ? {} : { pathBytes: target.pathBytes }),
       };
-      const fd = this.open(target, label, sink);
-      if (fd === undefined) continue;
+      const opened = this.open(target, label, sink);
+      if (opened === undefined) continue;
+      if (typeof opened !== 'number') {
+        fill = await this.pendLink(opened, target, label, sink, fill, pending, archives);
+        continue;
+      }
+      const fd = opened;
       const start = fill;
       try {
         const size = target.size ?? -1;
@@ -414,6 +422,68 @@ export class ContentReader {
     }
     this.scanBatch(arena, fill, pending, sink, archives);
     for (const a of archives) await this.expand(a.format, a.input, a.label, sink);
+  }
+
+  /**
+   * A link's text joins the batch like a small file: the same keyword search, and the same check
+   * that no folder on its path is a link before anything is reported. Returns the new fill.
+   */
+  private async pendLink(
+    text: Buffer,
+    target: FileTarget,
+    label: ReadLabel,
+    sink: ReadSink,
+    fill: number,
+    pending: Pending[],
+    archives: Deferred[],
+  ): Promise<number> {
+    if (this.overLimit(text.length)) {
+      this.skip(label, sink, 'too-large', `${text.length} bytes, over the size limit`, text.length);
+      return fill;
+    }
+    const arena = this.scratch();
+    let at = fill;
+    if (arena.length - at < text.length) {
+      this.scanBatch(arena, at, pending, sink, archives);
+      at = 0;
+    }
+    if (text.length > arena.length) {
+      // Only a window made smaller than a path (tests) gets here: the batch is scanned, so the
+      // arena is free for the reader's own use.
+      if (!this.behindLink(target, label, sink)) await this.readBytes(text, label, sink);
+      return 0;
+    }
+    const end = at + text.copy(arena, at);
+    pending.push({ target, label, start: at, end });
+    return end;
+  }
+
+  /**
+   * A symbolic link's own text (what git stores as its blob, and a push or a clone carries), or
+   * why it could not be read (undefined), or NOT_A_LINK. readlink reads the link itself: what it
+   * points to is never opened, so a link to /dev/zero or to a file outside the tree reads as the
+   * few bytes of its name.
+   */
+  private linkText(
+    target: FileTarget,
+    label: ReadLabel,
+    sink: ReadSink,
+  ): Buffer | typeof NOT_A_LINK | undefined {
+    try {
+      return readlinkSync(target.abs, { encoding: 'buffer' });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EINVAL') return NOT_A_LINK;
+      // ELOOP here: too many links among the folders on its path (a 'symlink' skip).
+      const reason = readError(code, target);
+      this.skip(
+        label,
+        sink,
+        reason,
+        reason === 'unreadable' ? (code ?? 'readlink failed') : undefined,
+      );
+      return undefined;
+    }
   }
 
   /** A listed name, as text to look at (never the joined path, which stays unflattened). */
@@ -516,12 +586,13 @@ export class ContentReader {
     return real;
   }
 
-  /** Opens a file to read, or says why not (links, submodules, FIFOs, devices, errors). */
-  private open(target: FileTarget, label: ReadLabel, sink: ReadSink): number | undefined {
-    if (target.kind === 'symlink') {
-      this.skip(label, sink, 'symlink');
-      return undefined;
-    }
+  /**
+   * Opens a file to read; a symbolic link gives its own text instead (see linkText); otherwise
+   * says why not (submodules, FIFOs, devices, errors). A name listed as a link that is not one is
+   * opened like a file: where git could not make links (core.symlinks=false) the file holds the
+   * link's text, and a link replaced by a file holds whatever was written.
+   */
+  private open(target: FileTarget, label: ReadLabel, sink: ReadSink): number | Buffer | undefined {
     if (target.kind === 'gitlink') {
       this.skip(label, sink, 'submodule', 'a commit of another repository');
       return undefined;
@@ -535,11 +606,23 @@ export class ContentReader {
       this.skip(label, sink, 'unreadable', "its name climbs out of the work tree ('..')");
       return undefined;
     }
+    if (target.kind === 'symlink') {
+      // Asked as a link first: where the system has no O_NOFOLLOW, opening one would follow it.
+      const text = this.linkText(target, label, sink);
+      if (text !== NOT_A_LINK) return text;
+    }
     let fd: number;
     try {
       fd = openSync(target.abs, OPEN_FLAGS);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP' || code === 'EMLINK') {
+        const text = this.linkText(target, label, sink);
+        if (text !== NOT_A_LINK) return text;
+        // A link when opened, something else a moment later: say so rather than guess.
+        this.skip(label, sink, 'unreadable', 'changed while being read');
+        return undefined;
+      }
       const reason = readError(code, target);
       this.skip(label, sink, reason, reason === 'unreadable' ? (code ?? 'open failed') : undefined);
       return undefined;

@@ -6,7 +6,6 @@ import {
   isNullId,
   readStagedChanges,
   type StagedChange,
-  SYMLINK_MODE,
 } from '../git/staged-changes.js';
 import type { ScanSink, Source } from '../model/source.js';
 import { ContentReader, type ReaderOptions, type ReadLabel } from './content-reader.js';
@@ -76,14 +75,11 @@ export function createStagedSource(options: StagedSourceOptions): Source {
           counts.deleted++;
           continue;
         }
+        // A symbolic link (120000) is not passed over: its blob is the link's text, pushed and
+        // cloned like any file's, and read below like one. Nothing it points to is ever opened.
         if (c.newMode === GITLINK_MODE) {
           counts.skipped++;
           sink.skip({ ...where(c), reason: 'submodule', detail: 'a commit of another repository' });
-          continue;
-        }
-        if (c.newMode === SYMLINK_MODE) {
-          counts.skipped++;
-          sink.skip({ ...where(c), reason: 'symlink' });
           continue;
         }
         wanted.push(c);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -76,6 +76,29 @@ describe('keyguard history', () => {
     noLeak(raw, c);
     // The working tree is clean: only history has it.
     expect(r.keyguard(['tree']).code).toBe(0);
+  });
+
+  it('finds a key pair written into a symbolic link, naming the link, nothing raw shown', () => {
+    const r = repo();
+    r.write('README.md', 'hi\n');
+    r.commitAll('init');
+    const c = fakeCredentials(19);
+    symlinkSync(
+      `aws_access_key_id=${c.keyId} aws_secret_access_key=${c.secret}`,
+      join(r.dir, 'link'),
+    );
+    const added = r.commitAll('add link');
+    r.git('rm', '-q', 'link');
+    r.commitAll('remove link');
+    const { code, report, raw } = history(r, '--no-cache');
+    expect(code).toBe(1);
+    expect(pairs(report).map((f) => [f.path, f.commit?.sha])).toEqual([['link', added]]);
+    expect(report.coverage).not.toHaveProperty('symlinkEntriesSkipped');
+    noLeak(raw, c);
+    const human = r.keyguard(['history', '--no-cache']);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toMatch(/^link:1:\d+ +HIGH +AWS access key pair/m);
+    noLeak(human.stdout + human.stderr, c);
   });
 
   it('reports the same secret kept across edits once, with the number of commits', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -119,6 +119,21 @@ describe('keyguard pre-receive (real pushes into a bare repository)', () => {
     leak(s.r, 302);
     expectRejected(s.push('origin', 'fresh'));
     expect(s.ref('fresh')).toBeUndefined();
+  });
+
+  it('a key pair written into a symbolic link is rejected, naming the link, nothing raw shown', () => {
+    const s = server();
+    const before = s.ref('main');
+    const c = fakeCredentials(303);
+    symlinkSync(
+      `aws_access_key_id=${c.keyId} aws_secret_access_key=${c.secret}`,
+      join(s.r.dir, 'link'),
+    );
+    s.r.commitAll('link');
+    const res = s.push('origin', 'main');
+    expectRejected(res, c);
+    expect(res.stderr).toMatch(/link:1 {2}AWS access key pair/);
+    expect(s.ref('main')).toBe(before);
   });
 
   it('force push: a rewrite with a key is rejected, a clean one accepted', () => {

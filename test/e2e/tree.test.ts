@@ -155,15 +155,32 @@ describe('keyguard tree', () => {
     expect(accepted.stderr).toContain('PARTIAL scan (accepted)');
   });
 
-  it('never follows a symlink out of the scanned root', () => {
+  it('never follows a symlink out of the scanned root; reads its own text, in git and outside', () => {
     const p = fakePair();
+    const inLink = fakePair();
     const outside = folder({ 'leak.env': creds(p) });
-    const dir = folder({ 'a.txt': 'nothing' });
-    symlinkSync(join(outside, 'leak.env'), join(dir, 'link.env'));
-    symlinkSync(outside, join(dir, 'linkdir'));
-    const j = json(runCli(['tree', dir, '-f', 'json']).stdout);
-    expect(j.findings).toEqual([]);
-    expect(j.skipped.items.map((s) => s.reason)).toContain('symlink');
+    for (const inGit of [false, true]) {
+      const dir = folder({ 'a.txt': 'nothing' });
+      symlinkSync(join(outside, 'leak.env'), join(dir, 'link.env'));
+      symlinkSync(outside, join(dir, 'linkdir'));
+      // What git stores for a link, and a clone gets back: its text, here a key pair.
+      symlinkSync(
+        `aws_access_key_id=${inLink.id} aws_secret_access_key=${inLink.secret}`,
+        join(dir, 'pair'),
+      );
+      if (inGit) {
+        git(dir, 'init', '-q');
+        git(dir, 'add', '-A');
+      }
+      const res = runCli(['tree', dir, '-f', 'json']);
+      const j = json(res.stdout);
+      expect(
+        j.findings.map((f) => `${f.ruleId} ${f.path}`),
+        String(inGit),
+      ).toEqual(['aws-access-key-pair pair']);
+      expect(j.skipped.items, String(inGit)).toEqual([]);
+      expect(leaks(res.stdout + res.stderr, [p, inLink])).toEqual([]);
+    }
   });
 
   it('handles odd file names: spaces, unicode and newlines, in git and outside', () => {

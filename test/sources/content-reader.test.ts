@@ -429,6 +429,62 @@ for (const [name, chosen] of Object.entries(FILTERS)) {
         expect(named.into.found).toHaveLength(2);
       });
 
+      it("reads a link's own text, never what it points to, and nothing behind a linked folder", async () => {
+        const top = mkdtempSync(join(tmpdir(), 'kg-reader-'));
+        dirs.push(top);
+        const root = join(top, 'root');
+        const outside = join(top, 'outside');
+        for (const d of [join(root, 'real'), outside]) mkdirSync(d, { recursive: true });
+        const [inText, inTarget, behind] = [fakePair(), fakePair(), fakePair()];
+        const pairText = (p: { id: string; secret: string }) =>
+          `aws_access_key_id=${p.id} aws_secret_access_key=${p.secret}`;
+        writeFileSync(join(outside, 'c.ini'), creds(inTarget));
+        symlinkSync(pairText(inText), join(root, 'real', 'pair'));
+        symlinkSync(join(outside, 'c.ini'), join(root, 'real', 'out'));
+        // Followed, these would never end or would wait: read as links, they are a few bytes.
+        symlinkSync('/dev/zero', join(root, 'real', 'zero'));
+        symlinkSync(join(top, 'no-such-fifo'), join(root, 'real', 'dangling'));
+        symlinkSync(pairText(behind), join(outside, 'pair'));
+        symlinkSync(outside, join(root, 'link'));
+        const names = ['real/pair', 'real/out', 'real/zero', 'real/dangling', 'link/pair'];
+        // As git's index lists links (kind `symlink`), and as a listing that did not say.
+        for (const kind of ['symlink', undefined] as const) {
+          const { into, sink } = collector();
+          await reader().readFiles(
+            names.map((path) => ({
+              abs: `${root}/${path}`,
+              path,
+              root,
+              ...(kind === undefined ? {} : { kind }),
+            })),
+            sink,
+          );
+          expect(
+            into.found.map((f) => `${f.ruleId} ${f.location.path}`),
+            String(kind),
+          ).toEqual(['aws-access-key-pair real/pair']);
+          expect(into.skipped.map((k) => `${k.path} ${k.reason} ${k.detail}`)).toEqual([
+            'link/pair symlink a folder on its path is a symbolic link',
+          ]);
+          // Four links' texts count as read; the one behind a linked folder reports nothing.
+          expect(into.stats.files).toBe(4);
+        }
+      });
+
+      it('a name listed as a link that is a file on disk (core.symlinks=false) is read', async () => {
+        const root = mkdtempSync(join(tmpdir(), 'kg-reader-'));
+        dirs.push(root);
+        const p = fakePair();
+        writeFileSync(join(root, 'link'), creds(p));
+        const { into, sink } = collector();
+        await reader().readFiles(
+          [{ abs: `${root}/link`, path: 'link', root, kind: 'symlink' }],
+          sink,
+        );
+        expect(into.found.map((f) => f.location.path)).toEqual(['link']);
+        expect(into.skipped).toEqual([]);
+      });
+
       it('keeps a UTF-8 folder and a link whose bytes read as the same Latin-1 text apart', async () => {
         const top = mkdtempSync(join(tmpdir(), 'kg-reader-'));
         dirs.push(top);

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Chunk } from '../../src/model/chunk.js';
 import { createByteFilter } from '../../src/sources/byte-filter.js';
@@ -108,5 +110,28 @@ describe('history source', () => {
       blobs: 7,
       files: 3,
     });
+  });
+
+  it("reads a symbolic link's blob, its text, like a file's; a submodule's commit is left out", async () => {
+    const r = createRepo();
+    repos.push(r);
+    const sub = createRepo();
+    repos.push(sub);
+    sub.write('s.txt', 's\n');
+    sub.commitAll('sub');
+    r.write('a.txt', 'a\n');
+    r.commitAll('init');
+    const c = fakeCredentials(42);
+    const text = `aws_access_key_id=${c.keyId} aws_secret_access_key=${c.secret}`;
+    symlinkSync(text, join(r.dir, 'link'));
+    r.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/sub');
+    const added = r.commitAll('link');
+    const { chunks, source } = await walk(r, { total: 2 });
+    const files = chunks.filter((ch) => ch.path !== '<commit message>');
+    expect(files.map((ch) => [ch.path, ch.text, ch.commit?.sha])).toEqual([['link', text, added]]);
+    const coverage = source.coverage?.();
+    // a.txt, .gitmodules and the link's blob; the submodule's commit is another repository's.
+    expect(coverage).toMatchObject({ blobs: 3, files: 3, submoduleEntriesSkipped: 1 });
+    expect(coverage).not.toHaveProperty('symlinkEntriesSkipped');
   });
 });

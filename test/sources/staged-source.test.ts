@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStagedDiff } from '../../src/git/staged-changes.js';
@@ -157,6 +157,28 @@ describe('staged source', () => {
     expect(chunks.find((ch) => ch.path === 'img.bin')?.text).toContain(c.keyId);
   });
 
+  it("a symbolic link's blob, its text, is read like a file's; what it points to never is", async () => {
+    const r = repo();
+    const c = fakeCredentials(26);
+    const outside = join(r.dir, '..', 'outside.ini');
+    writeFileSync(outside, credentialsFile(fakeCredentials(27)));
+    const text = `aws_access_key_id=${c.keyId} aws_secret_access_key=${c.secret}`;
+    symlinkSync(text, join(r.dir, 'link'));
+    symlinkSync(outside, join(r.dir, 'out'));
+    r.git('add', '.');
+    // With the work tree and without: a link is never a regular file there, git gives its blob.
+    for (const extra of [{}, { workTree: r.dir }]) {
+      const { chunks, skipped, coverage } = await collect(r, {}, extra);
+      // Every blob reaches the engine here (no keyword filter): the link out is its path's text.
+      expect(chunks.map((ch) => [ch.path, ch.text, ch.reportable])).toEqual([
+        ['link', text, [{ start: 1, end: 1 }]],
+        ['out', outside, [{ start: 1, end: 1 }]],
+      ]);
+      expect(skipped).toEqual([]);
+      expect(coverage).toMatchObject({ stagedPaths: 2, blobsScanned: 2, skipped: 0 });
+    }
+  });
+
   it('honours GIT_INDEX_FILE (the temporary index of commit -a / commit <paths>)', async () => {
     const r = repo();
     r.write('a.txt', 'a\n');
@@ -206,6 +228,29 @@ describe('keyguard staged', () => {
     expect([pair?.line, pair?.partner?.line].sort()).toEqual([2, 4]);
     expect(report.findings.filter((f) => f.kind === 'access-key-id')).toHaveLength(0);
     expect(res.stdout).not.toContain(c.secret);
+  });
+
+  it('blocks a key pair written into a symbolic link, naming the link, nothing raw shown', () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    r.commitAll('init');
+    const c = fakeCredentials(28);
+    symlinkSync(
+      `aws_access_key_id=${c.keyId} aws_secret_access_key=${c.secret}`,
+      join(r.dir, 'link'),
+    );
+    r.git('add', 'link');
+    const res = r.keyguard(['staged', '--format', 'json']);
+    expect(res.code, res.stderr).toBe(1);
+    const report = JSON.parse(res.stdout) as { findings: { kind: string; path: string }[] };
+    expect(report.findings.map((f) => `${f.kind} ${f.path}`)).toEqual(['credential-pair link']);
+    const human = r.keyguard(['staged']);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toMatch(/^link:1:\d+ +HIGH +AWS access key pair/m);
+    for (const out of [res, human]) {
+      expect(out.stdout + out.stderr).not.toContain(c.secret);
+      expect(out.stdout + out.stderr).not.toContain(c.keyId);
+    }
   });
 
   it('an old key untouched by the change is not reported', () => {

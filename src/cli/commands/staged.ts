@@ -13,8 +13,9 @@ const HELP = `Usage: keyguard staged [options]
 The pre-commit gate: scan exactly what the next commit will contain: the staged blobs of the index
 (GIT_INDEX_FILE is honoured, so \`git commit -a\` and \`git commit <paths>\` are covered), never
 edits made in the working tree since. Only findings on added or changed lines are reported, but a new secret
-is paired with a key ID anywhere in the same staged file. Deletions add nothing; submodules and
-symlinks are listed with --verbose. Binary files and every encoding are read like any other.
+is paired with a key ID anywhere in the same staged file. Deletions add nothing; submodules are
+listed with --verbose. A symlink's text (its blob) is read; what it points to never is. Binary
+files and every encoding are read like any other.
 
 Install it as a hook with 'keyguard install'; check the hook with 'keyguard doctor'.
 

@@ -16,8 +16,9 @@ const HELP = `Usage: keyguard tree [paths...] [options]
 Scan a working tree or any folder (default: the current folder). In a git repository the files
 git tracks or would track are scanned (.gitignore honoured); elsewhere every file not excluded by
 a .gitignore. Every byte is read: binary files, any encoding (UTF-8, UTF-16 with or without a
-byte-order mark), files of any size. Symlinks are not followed (their targets are scanned where
-they live). A file that cannot be read makes the scan incomplete (exit 2) and is listed.
+byte-order mark), files of any size. Symlinks are never followed (their targets are scanned where
+they live); a link's own text is read, as git stores it. A file that cannot be read makes the scan
+incomplete (exit 2) and is listed.
 
 A URL (https://…, ssh://…, file://…, git@host:org/repo.git) is cloned into a temporary folder
 (one branch, its tip only: --branch, default the remote's default branch), scanned, and removed,
