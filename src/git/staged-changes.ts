@@ -225,20 +225,39 @@ export function parseStagedDiff(out: Buffer | readonly Buffer[]): StagedChange[]
   return changesOf(parser);
 }
 
+/** The file type bits of an octal mode (regular file, symbolic link, submodule). */
+function typeOf(mode: string): number {
+  return Number.parseInt(mode, 8) & 0o170000;
+}
+
+/**
+ * Patches git writes for one change: two when both sides exist with different types (a file that
+ * became a symbolic link or back: git shows the old side deleted, then the new side created),
+ * else one.
+ */
+function patchesOf(c: RawChange): number {
+  const from = typeOf(c.oldMode);
+  const to = typeOf(c.newMode);
+  return from !== 0 && to !== 0 && from !== to ? 2 : 1;
+}
+
 function changesOf(parser: StagedDiffParser): StagedChange[] {
   const { raw, sections: hunks } = parser.finish();
   const changes = parseRaw(raw);
-  if (hunks.length !== changes.length) {
+  const expected = changes.reduce((n, c) => n + patchesOf(c), 0);
+  if (hunks.length !== expected) {
     throw new KeyguardError(
       'GIT_FAILED',
       `git diff --cached listed ${changes.length} paths but ${hunks.length} patches; refusing to guess which lines are new`,
     );
   }
-  return changes.map((c, i) => ({
-    ...c,
-    added: hunks[i]?.added ?? [],
-    binaryDiff: hunks[i]?.binary ?? false,
-  }));
+  let at = 0;
+  return changes.map((c) => {
+    // A type change's last patch is the new side's: every line of it is new.
+    at += patchesOf(c);
+    const hunk = hunks[at - 1];
+    return { ...c, added: hunk?.added ?? [], binaryDiff: hunk?.binary ?? false };
+  });
 }
 
 /** True when the object id is git's null id (a deletion's new side). */

@@ -1,3 +1,5 @@
+import { rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   LINE_DIFF_MAX_BYTES,
@@ -102,6 +104,46 @@ describe('parseStagedDiff', () => {
     expect(() => parseStagedDiff(bad)).toThrow(/2 paths but 1 patches/);
   });
 
+  it('a type change (file to symbolic link and back) is two patches: the new side is the second', () => {
+    const out = diff(
+      [
+        `:100644 120000 ${A} ${B} T`,
+        'f',
+        `:120000 100644 ${B} ${A} T`,
+        'g',
+        `:000000 100644 ${Z} ${A} A`,
+        'h',
+      ],
+      [
+        'diff --git a/f b/f',
+        'deleted file mode 100644',
+        '@@ -1 +0,0 @@',
+        '-hello',
+        'diff --git a/f b/f',
+        'new file mode 120000',
+        '@@ -0,0 +1 @@',
+        '+target',
+        'diff --git a/g b/g',
+        'deleted file mode 120000',
+        '@@ -1 +0,0 @@',
+        '-target',
+        'diff --git a/g b/g',
+        'new file mode 100644',
+        '@@ -0,0 +1,3 @@',
+        '+a',
+        'diff --git a/h b/h',
+        '@@ -0,0 +1 @@',
+        '+h',
+        '',
+      ].join('\n'),
+    );
+    expect(parseStagedDiff(out).map((c) => [c.path, c.status, c.added])).toEqual([
+      ['f', 'T', [{ start: 1, end: 1 }]],
+      ['g', 'T', [{ start: 1, end: 3 }]],
+      ['h', 'A', [{ start: 1, end: 1 }]],
+    ]);
+  });
+
   it('an empty diff is no change', () => {
     expect(parseStagedDiff(Buffer.alloc(0))).toEqual([]);
   });
@@ -142,6 +184,25 @@ describe('parseStagedDiff in pieces', () => {
 
 describe('readStagedChanges', () => {
   const tempRepo = useTempRepos();
+
+  it('reads a staged type change from git itself: a file become a symbolic link, a link a file', async () => {
+    const r = tempRepo();
+    r.write('f', 'hello\n');
+    symlinkSync('some target', join(r.dir, 'g'));
+    r.commitAll('init');
+    rmSync(join(r.dir, 'f'));
+    symlinkSync('a target', join(r.dir, 'f'));
+    rmSync(join(r.dir, 'g'));
+    r.write('g', 'one\ntwo\n');
+    r.write('h', 'plain\n');
+    r.git('add', '-A');
+    const changes = await readStagedChanges(r.dir);
+    expect(changes.map((c) => [c.path, c.status, c.newMode, c.added])).toEqual([
+      ['f', 'T', '120000', [{ start: 1, end: 1 }]],
+      ['g', 'T', '100644', [{ start: 1, end: 2 }]],
+      ['h', 'A', '100644', [{ start: 1, end: 1 }]],
+    ]);
+  });
 
   it('gives a staged file over 8 MiB no line diff: every line of it counts as new', async () => {
     // A line diff holds both versions whole (git took ~500 MB for a 300 MB file): above the

@@ -253,6 +253,24 @@ describe('keyguard staged', () => {
     }
   });
 
+  it('blocks a key pair in a file that became a symbolic link (a type change), naming it', () => {
+    const r = repo();
+    r.write('conf', 'plain\n');
+    r.commitAll('init');
+    const c = fakeCredentials(29);
+    unlinkSync(join(r.dir, 'conf'));
+    symlinkSync(
+      `aws_access_key_id=${c.keyId} aws_secret_access_key=${c.secret}`,
+      join(r.dir, 'conf'),
+    );
+    r.git('add', 'conf');
+    const res = r.keyguard(['staged', '--format', 'json']);
+    expect(res.code, res.stderr).toBe(1);
+    const report = JSON.parse(res.stdout) as { findings: { kind: string; path: string }[] };
+    expect(report.findings.map((f) => `${f.kind} ${f.path}`)).toEqual(['credential-pair conf']);
+    expect(res.stdout + res.stderr).not.toContain(c.secret);
+  });
+
   it('an old key untouched by the change is not reported', () => {
     const r = repo();
     const c = fakeCredentials(23);
