@@ -3,28 +3,72 @@ import {
   chmodSync,
   copyFileSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeContext } from '../../src/engine/decode/find-encoded.js';
 import { detectChunk } from '../../src/engine/detect.js';
 import { EMPTY_ENGINE_ALLOWLIST } from '../../src/model/config.js';
 import { BUILTIN_PACK, BUILTIN_PACK_FILE } from '../../src/rules/builtin-pack.js';
 import { compilePacks } from '../../src/rules/compile-pack.js';
-import { expandPlaceholders } from '../../src/rules/expand-placeholders.js';
-import { fakePair } from '../helpers/fake-keys.js';
+import { createRandom, expandPlaceholders } from '../../src/rules/expand-placeholders.js';
+import { type FakePair, fakePair } from '../helpers/fake-keys.js';
 import { createRepo } from '../helpers/git-repo.js';
 
 const SCRIPT = resolve(import.meta.dirname, '../../bin/keyguard-pre-commit');
 const CORPUS = resolve(import.meta.dirname, '../../fixtures/corpus');
 
-/** The script's own added-line pattern (POSIX ERE; the same syntax in JavaScript here). */
+/**
+ * The script's own added-line pattern (POSIX ERE; the same syntax in JavaScript here): the `-e`
+ * argument that starts `^\+.*(`, its `$name` parts filled in from the script's `name='…'` lines.
+ */
+function prefilterSource(): string {
+  const script = readFileSync(SCRIPT, 'utf8');
+  const parts = new Map<string, string>();
+  for (const m of script.matchAll(/^([a-z0-9_]+)='([^']*)'$/gm)) parts.set(m[1] ?? '', m[2] ?? '');
+  const quoted = /-e '(\^\\\+\.\*\([^']+)'/.exec(script)?.[1];
+  const double = /-e "(\^\\\\\+\.\*\([^"]+)"/.exec(script)?.[1];
+  const pattern =
+    quoted ??
+    double?.replace(/\\\\/g, '\\').replace(/\$([a-z0-9_]+)/g, (whole, name: string) => {
+      const part = parts.get(name);
+      if (part === undefined) throw new Error(`${whole} is not set in bin/keyguard-pre-commit`);
+      return part;
+    });
+  if (pattern === undefined) throw new Error('pattern not found in bin/keyguard-pre-commit');
+  return pattern;
+}
+
 function prefilter(): RegExp {
-  const m = /-e '(\^\\\+[^']+)'/.exec(readFileSync(SCRIPT, 'utf8'));
-  if (m?.[1] === undefined) throw new Error('pattern not found in bin/keyguard-pre-commit');
-  return new RegExp(m[1]);
+  return new RegExp(prefilterSource());
+}
+
+/** The lines that grep itself, run as the script runs it, does not match. */
+function grepMisses(lines: readonly string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'kg-prefilter-'));
+  try {
+    const file = join(dir, 'added');
+    writeFileSync(file, lines.map((l) => `+${l}\n`).join(''));
+    const r = spawnSync('grep', ['-vE', '-e', prefilterSource(), file], {
+      env: { ...process.env, LC_ALL: 'C' },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0 && r.status !== 1) throw new Error(r.stderr);
+    return r.stdout === ''
+      ? []
+      : r.stdout
+          .slice(0, -1)
+          .split('\n')
+          .map((l) => l.slice(1));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Every text the engine is known to find something in: rule examples and the corpus positives. */
@@ -44,6 +88,172 @@ function positives(): { name: string; text: string }[] {
     });
   }
   return out;
+}
+
+const hex = (c: string, width: number) =>
+  c.charCodeAt(0).toString(16).toUpperCase().padStart(width, '0');
+const urlEscape = (c: string) => `%${hex(c, 2)}`;
+
+/**
+ * Every way the engine's decoders (src/engine/decode/find-escaped.ts) write one character, and
+ * escapes of those escapes (decoding goes two levels deep).
+ */
+const ESCAPES: Readonly<Record<string, (c: string) => string>> = {
+  url: urlEscape,
+  'url, lower-case hex': (c) => `%${hex(c, 2).toLowerCase()}`,
+  '\\u': (c) => `\\u${hex(c, 4)}`,
+  '\\u{}': (c) => `\\u{${hex(c, 1)}}`,
+  '\\x': (c) => `\\x${hex(c, 2).toLowerCase()}`,
+  'decimal entity': (c) => `&#${c.charCodeAt(0)};`,
+  'hex entity': (c) => `&#x${hex(c, 1).toLowerCase()};`,
+  'url of url': (c) => `%25${hex(c, 2)}`,
+  'url of \\u': (c) => `%5Cu${hex(c, 4)}`,
+  '\\u of JSON': (c) => `\\\\u${hex(c, 4)}`,
+  'entity of entity': (c) => `&amp;#${c.charCodeAt(0)};`,
+  'numeric entity of entity': (c) => `&#38;#${c.charCodeAt(0)};`,
+  '\\u of entity': (c) => `\\u0026#${c.charCodeAt(0)};`,
+  'entity of url': (c) => `&#37;${hex(c, 2)}`,
+};
+
+/** Where an encoded key ID is written: anywhere at all, or after a secret's label. */
+const ID_CONTEXTS: Readonly<Record<string, (v: string) => string>> = {
+  json: (v) => `{"AccessKeyId": "${v}"}`,
+  url: (v) => `https://example.com/upload?key=${v}&x=1`,
+  env: (v) => `AWS_ACCESS_KEY_ID=${v}`,
+  html: (v) => `<input name="key" value="${v}">`,
+  labelled: (v) => `aws_secret_access_key = "${v}"`,
+  'labelled, bare': (v) => `aws_secret_access_key=${v}`,
+  'label above': (v) => `aws_secret_access_key:\n  ${v}`,
+};
+/** A secret alone is reported only after its label. */
+const SECRET_CONTEXTS: Readonly<Record<string, (v: string) => string>> = {
+  labelled: (v) => `aws_secret_access_key = "${v}"`,
+  'labelled, bare': (v) => `aws_secret_access_key=${v}`,
+  'label above': (v) => `aws_secret_access_key:\n  ${v}`,
+};
+
+/** base64 (or base64url) of `value` with `before` bytes ahead of it: each alignment in a run. */
+function base64(value: string, before: number, after: number, url = false, pad = true): string {
+  // Not letters or digits, which would make the key ID part of a longer word.
+  const text = `${':'.repeat(before)}${value}${';'.repeat(after)}`;
+  const out = Buffer.from(text).toString(url ? 'base64url' : 'base64');
+  return pad ? out : out.replace(/=+$/, '');
+}
+
+/** The key-shaped values the tests encode: a pair for each key-ID prefix, made at test time. */
+function pairs(): FakePair[] {
+  return ['AKIA', 'ASIA', 'ABIA', 'ACCA'].map((p) => fakePair(p));
+}
+
+/** Encoded texts, by name, for every encoding of a key ID or secret the engine decodes. */
+function encodedCases(): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  const add = (name: string, contexts: Record<string, (v: string) => string>, v: string) => {
+    for (const [where, put] of Object.entries(contexts))
+      out.push({ name: `${name} (${where})`, text: put(v) });
+  };
+  for (const { id, secret } of pairs()) {
+    const p = id.slice(0, 4);
+    for (const [how, write] of Object.entries(ESCAPES)) {
+      // Each of the prefix's letters escaped (any later one leaves the prefix readable), and all.
+      for (let i = 0; i < 4; i++) {
+        add(
+          `${p}: letter ${i} as ${how}`,
+          ID_CONTEXTS,
+          id.slice(0, i) + write(id.charAt(i)) + id.slice(i + 1),
+        );
+      }
+      add(`${p}: every letter as ${how}`, ID_CONTEXTS, [...id].map(write).join(''));
+      // A secret with one character escaped (which breaks a run of plain characters), and all.
+      for (const i of [0, 19, 39]) {
+        add(
+          `secret: character ${i} as ${how}`,
+          SECRET_CONTEXTS,
+          secret.slice(0, i) + write(secret.charAt(i)) + secret.slice(i + 1),
+        );
+      }
+      add(`secret: every character as ${how}`, SECRET_CONTEXTS, [...secret].map(write).join(''));
+    }
+    for (let before = 0; before < 3; before++) {
+      for (const after of [0, 1, 2, 9]) {
+        for (const url of [false, true]) {
+          for (const pad of [true, false]) {
+            const shape = `${url ? 'base64url' : 'base64'} at offset ${before}+${after}${pad ? '' : ', unpadded'}`;
+            add(`${p}: ${shape}`, ID_CONTEXTS, base64(id, before, after, url, pad));
+            // Encoded twice (a .dockerconfigjson inside a Secret's data), each layer at each offset.
+            add(
+              `${p}: ${shape}, twice`,
+              ID_CONTEXTS,
+              base64(base64(id, before, 0), after % 3, 0, url, pad),
+            );
+            // An escaped first letter, then base64.
+            for (const escaped of [
+              `%41${id.slice(1)}`,
+              `%41%${hex(id.charAt(1), 2)}${id.slice(2)}`,
+              `\\u0041${id.slice(1)}`,
+              `&#65;${id.slice(1)}`,
+              `&#x41;${id.slice(1)}`,
+            ]) {
+              add(
+                `${p}: ${shape} of ${escaped.slice(0, 6)}`,
+                ID_CONTEXTS,
+                base64(escaped, before, after, url, pad),
+              );
+            }
+          }
+        }
+        // A secret's label, then base64 of what holds the key (what a Kubernetes Secret writes).
+        add(
+          `secret: base64 at offset ${before}+${after}`,
+          SECRET_CONTEXTS,
+          base64(secret, before, after),
+        );
+        // base64url of text whose `?` and `~` come out as `_` and `-`, cutting every plain run.
+        const cut = `${'?~'.repeat(before + 1)}\\x41${id.slice(1)}${'?~>'.repeat(after + 4)}`;
+        add(
+          `${p}: base64url of \\x41… cut by ?~ at ${before}+${after}`,
+          SECRET_CONTEXTS,
+          base64(cut, before, 0, true),
+        );
+      }
+      // base64 with one of its first characters URL-escaped (a token in a query string).
+      const b = base64(id, before, 3);
+      for (let i = 0; i < 6; i++) {
+        add(
+          `${p}: base64 at offset ${before}, character ${i} as url`,
+          ID_CONTEXTS,
+          b.slice(0, i) + urlEscape(b.charAt(i)) + b.slice(i + 1),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** Findings of the engine in `text` whose lines (the value's and its partner's) the pattern misses. */
+function misses(
+  pack: ReturnType<typeof compilePacks>,
+  pattern: RegExp,
+  name: string,
+  text: string,
+): { found: boolean; missed: string[]; lines: string[] } {
+  const lines = text.split('\n');
+  const missed: string[] = [];
+  const own: string[] = [];
+  const findings = detectChunk(
+    { source: 'staged', path: name, text },
+    pack,
+    EMPTY_ENGINE_ALLOWLIST,
+  );
+  for (const f of findings) {
+    // A staged finding needs an added line holding one of its values: the primary or the partner.
+    const at = [f.location, ...(f.partner === undefined ? [] : [f.partner])].map(
+      (l) => lines[l.line - 1] ?? '',
+    );
+    own.push(...at);
+    if (!at.some((l) => pattern.test(`+${l}`))) missed.push(`${name}:${f.location.line}`);
+  }
+  return { found: findings.length > 0, missed, lines: own };
 }
 
 describe('bin/keyguard-pre-commit', () => {
@@ -70,6 +280,82 @@ describe('bin/keyguard-pre-commit', () => {
       }
     }
     expect(missed).toEqual([]);
+  });
+
+  it('lets through no encoding of a key ID or secret that the engine decodes, at any offset', () => {
+    const found = new Set<string>();
+    const missed: string[] = [];
+    const lines: string[] = [];
+    for (const c of encodedCases()) {
+      const r = misses(pack, pattern, c.name, c.text);
+      if (r.found) found.add(c.name);
+      missed.push(...r.missed);
+      lines.push(...r.lines);
+    }
+    expect(missed).toEqual([]);
+    // grep itself, not only its JavaScript reading, lets none of them through.
+    expect(grepMisses(lines)).toEqual([]);
+    // The engine does decode these (else the check above would prove nothing): what an attacker's
+    // review found the prefilter letting through, base64 of a key ID at each offset in a run,
+    // `\u0041KIA…` and `%41KIA…`.
+    for (const p of ['AKIA', 'ASIA', 'ABIA', 'ACCA']) {
+      for (let before = 0; before < 3; before++) {
+        expect(found).toContain(`${p}: base64 at offset ${before}+0 (env)`);
+        expect(found).toContain(`${p}: base64 at offset ${before}+9 (env)`);
+        expect(found).toContain(`${p}: base64url at offset ${before}+2, unpadded (json)`);
+        expect(found).toContain(`${p}: base64 at offset ${before}+0, twice (env)`);
+        expect(found).toContain(`${p}: base64 at offset ${before}+0 of \\u0041 (json)`);
+        expect(found).toContain(`${p}: base64url of \\x41… cut by ?~ at ${before}+1 (labelled)`);
+      }
+      expect(found).toContain(`${p}: letter 0 as \\u (json)`);
+      expect(found).toContain(`${p}: letter 0 as url (url)`);
+      expect(found).toContain(`${p}: letter 0 as url of url (url)`);
+      expect(found).toContain(`${p}: letter 1 as url, lower-case hex (labelled)`);
+      expect(found).toContain(`${p}: letter 2 as \\x (labelled)`);
+      expect(found).toContain(`${p}: letter 0 as decimal entity (html)`);
+      expect(found).toContain(`${p}: letter 3 as hex entity (labelled)`);
+      expect(found).toContain(`${p}: letter 1 as \\u of entity (labelled, bare)`);
+      expect(found).toContain(`${p}: every letter as \\u{} (json)`);
+    }
+    expect(found).toContain('secret: character 19 as decimal entity (labelled)');
+    expect(found).toContain('secret: character 19 as \\u{} (labelled)');
+    expect(found).toContain('secret: base64 at offset 1+9 (label above)');
+  });
+
+  it('lets through every base64 fingerprint the engine looks for, alone on a line', () => {
+    const ctx = decodeContext(pack);
+    expect(ctx).toBeDefined();
+    const words = [...(ctx?.phases.keys() ?? [])];
+    expect(words.length).toBeGreaterThan(40);
+    expect(words.filter((w) => !pattern.test(`+${w}`))).toEqual([]);
+    expect(grepMisses(words)).toEqual([]);
+  });
+
+  it('lets through no key ID or secret with escapes mixed at random, one or two layers deep', () => {
+    const random = createRandom(20_240_611);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    const escapes = Object.values(ESCAPES);
+    const mix = (s: string, p: number) =>
+      [...s].map((c) => (random() < p ? pick(escapes)(c) : c)).join('');
+    const contexts = [...Object.values(ID_CONTEXTS)];
+    let found = 0;
+    const missed: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const { id, secret } = pick(pairs());
+      let value = random() < 0.6 ? id : secret;
+      const layers = 1 + Math.floor(random() * 2);
+      for (let k = 0; k < layers; k++) {
+        value =
+          random() < 0.7
+            ? mix(value, pick([0.05, 0.2, 0.5, 1]))
+            : base64(value, Math.floor(random() * 3), Math.floor(random() * 4), random() < 0.5);
+      }
+      const r = misses(pack, pattern, `mix ${i}`, pick(contexts)(value));
+      if (r.found) found++;
+      missed.push(...r.missed);
+    }
+    expect(missed).toEqual([]);
+    expect(found).toBeGreaterThan(200);
   });
 
   it('answers alone for a clean change, and hands anything suspicious to the full scan', () => {
@@ -110,6 +396,32 @@ describe('bin/keyguard-pre-commit', () => {
       // A 40-character run reached the full scan, which found it unlabelled and unpaired: clean.
       expect(full.status).toBe(0);
       expect(full.stdout).toMatch(/no AWS credentials found/);
+    } finally {
+      r.cleanup();
+    }
+  });
+
+  it('blocks, as the hook, the encoded key IDs it once let through without starting Node', () => {
+    const r = createRepo();
+    try {
+      const { id } = fakePair();
+      const lines = [
+        `AWS_ACCESS_KEY_ID: ${Buffer.from(id).toString('base64')}`,
+        `{"k": "\\u0041${id.slice(1)}"}`,
+        `https://example.com/?k=%41${id.slice(1)}`,
+      ];
+      for (const [i, line] of lines.entries()) {
+        r.write(`t${i}.txt`, `${line}\n`);
+        r.git('add', `t${i}.txt`);
+        const res = spawnSync('keyguard-pre-commit', [], {
+          cwd: r.dir,
+          env: r.env,
+          encoding: 'utf8',
+        });
+        expect(res.status, line).toBe(1);
+        expect(res.stdout).not.toContain(id);
+        r.git('rm', '-q', '--cached', `t${i}.txt`);
+      }
     } finally {
       r.cleanup();
     }
