@@ -401,6 +401,34 @@ describe('bin/keyguard-pre-commit', () => {
     }
   });
 
+  it("hands every change to the full scan while the user's own config exists (it may add rules)", () => {
+    const r = createRepo();
+    try {
+      r.write('a.txt', 'one\n');
+      r.git('add', 'a.txt');
+      const hook = (env: Record<string, string>) =>
+        spawnSync('keyguard-pre-commit', [], { cwd: r.dir, env, encoding: 'utf8' });
+      expect(hook(r.env).status).toBe(0);
+      // A broken config stops the commit only if the full scan reads it.
+      const home = r.env.HOME as string;
+      const xdg = join(home, 'elsewhere');
+      mkdirSync(join(xdg, 'keyguard'), { recursive: true });
+      writeFileSync(join(xdg, 'keyguard', 'config.json'), '{ broken');
+      const viaXdg = hook({ ...r.env, XDG_CONFIG_HOME: xdg });
+      expect(viaXdg.status).toBe(2);
+      expect(viaXdg.stderr).toContain('config.json');
+      expect(hook(r.env).status).toBe(0);
+      // Without XDG_CONFIG_HOME (or with a relative one), the home folder's .config.
+      mkdirSync(join(home, '.config', 'keyguard'), { recursive: true });
+      writeFileSync(join(home, '.config', 'keyguard', 'config.json'), '{ broken');
+      const { XDG_CONFIG_HOME: _, ...noXdg } = r.env;
+      expect(hook(noXdg).status).toBe(2);
+      expect(hook({ ...noXdg, XDG_CONFIG_HOME: 'relative' }).status).toBe(2);
+    } finally {
+      r.cleanup();
+    }
+  });
+
   it('blocks, as the hook, the encoded key IDs it once let through without starting Node', () => {
     const r = createRepo();
     try {
