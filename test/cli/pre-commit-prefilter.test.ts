@@ -322,6 +322,28 @@ describe('bin/keyguard-pre-commit', () => {
     expect(found).toContain('secret: base64 at offset 1+9 (label above)');
   });
 
+  it('lets through a secret written in pieces when its label is on an added line', () => {
+    const { secret } = fakePair();
+    const [a, b] = [secret.slice(0, 20), secret.slice(20)];
+    const texts = [
+      `aws_secret_access_key = "${a}" + "${b}"\n`,
+      `AWS_SECRET_ACCESS_KEY: >-\n  ${a}\n  ${b}\n`,
+      `creds = {"secret": "${a}" "${b}", "cloud": "aws"}\n`,
+    ];
+    for (const text of texts) {
+      const found = detectChunk(
+        { source: 'staged', path: 'x.txt', text },
+        pack,
+        EMPTY_ENGINE_ALLOWLIST,
+      );
+      // The engine reports it: otherwise this test would prove nothing.
+      expect(found.length, text).toBeGreaterThan(0);
+      // Every line is added, as in the commit that adds the text: one of them must hand over.
+      const lines = text.split('\n').filter((l) => l !== '');
+      expect(grepMisses(lines).length, text).toBeLessThan(lines.length);
+    }
+  });
+
   it('lets through every base64 fingerprint the engine looks for, alone on a line', () => {
     const ctx = decodeContext(pack);
     expect(ctx).toBeDefined();
