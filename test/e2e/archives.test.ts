@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -5,8 +6,10 @@ import {
   deflatedZeros,
   gzipBuffer,
   paxRecord,
+  streamedZipBuffer,
   tarBuffer,
   tarRecord,
+  zeroSizesListed,
   zipBuffer,
 } from '../helpers/archive-writers.js';
 import { type FakePair, fakePair, leaks } from '../helpers/fake-keys.js';
@@ -338,5 +341,84 @@ describe('archives and compressed files are opened, whatever their names', () =>
       'aws-access-key-pair app.war!WEB-INF/lib/conf.tgz!conf.tar!etc/credentials',
       'aws-access-key-pair x.tgz!x.tar!etc/credentials',
     ]);
+  });
+
+  it('a zip entry a streaming reader would extract but the central directory hides is unread: exit 2', () => {
+    const [h, z, l] = [fakePair(), fakePair(), fakePair()];
+    const readme = { name: 'readme.txt', data: Buffer.from('hello\n') };
+    const hidden = zipBuffer([readme], { unlisted: [{ name: 'secret.ini', data: creds(h) }] });
+    const dir = folder({
+      // Left out of the central directory; listed with sizes 0 there (its local header has them);
+      // sizes 0 in both, its deflate data still after its header. A .gz around one changes nothing.
+      'hidden.zip': hidden,
+      'zero.zip': zeroSizesListed(zipBuffer([{ name: 'secret.ini', data: creds(z) }])),
+      'zero-local.zip': zeroSizesListed(zipBuffer([{ name: 'secret.ini', data: creds(l) }]), 0, {
+        local: true,
+      }),
+      'hidden.zip.gz': gzipBuffer(hidden, { name: 'hidden.zip' }),
+    });
+    const { code, report, stdout, stderr } = scan(dir);
+    expect(code, stderr).toBe(2);
+    expect(report.findings).toEqual([]);
+    const skips = report.skipped.items.map((s) => `${s.path} ${s.reason}`).sort();
+    expect(skips).toEqual([
+      'hidden.zip archive-unreadable',
+      'hidden.zip.gz!hidden.zip archive-unreadable',
+      'zero-local.zip!secret.ini archive-unreadable',
+      'zero.zip!secret.ini archive-unreadable',
+    ]);
+    const detail = (path: string) => report.skipped.items.find((s) => s.path === path)?.detail;
+    expect(detail('hidden.zip')).toMatch(/^zip local entry outside the central directory/);
+    expect(detail('zero.zip!secret.ini')).toMatch(/listed as empty in the central directory/);
+    expect(leaks(stdout + stderr, [h, z, l])).toEqual([]);
+    const verbose = runCli(['tree', dir, '--verbose']);
+    expect(verbose.code).toBe(2);
+    expect(verbose.stdout + verbose.stderr).toContain('outside the central directory');
+    expect(leaks(verbose.stdout + verbose.stderr, [h, z, l])).toEqual([]);
+    const accepted = scan(dir, '--allow-partial');
+    expect(accepted.code).toBe(0);
+    expect(accepted.report.incomplete).toEqual(expect.objectContaining({ accepted: true }));
+  });
+
+  it('zips as zip, jar, Python and streaming writers make them scan clean: no skip, the key found', () => {
+    const p = fakePair();
+    const entries = [
+      { name: 'META-INF/', data: Buffer.alloc(0) },
+      { name: 'dir/', method: 0 },
+      { name: 'empty.txt', method: 0 },
+      { name: 'conf/keys.env', data: creds(p) },
+    ];
+    const files: Record<string, Buffer | string> = {
+      'made.zip': zipBuffer(entries),
+      'streamed.jar': streamedZipBuffer(entries),
+      'streamed64.zip': streamedZipBuffer(entries, { signature: false, zip64: true }),
+      'conf/keys.env': creds(p),
+    };
+    const dir = folder(files);
+    const tool = (cmd: string, args: string[]) =>
+      spawnSync(cmd, args, { cwd: dir, encoding: 'utf8' }).status === 0;
+    const made = ['made.zip', 'streamed.jar', 'streamed64.zip'];
+    // The real writers, where the machine has them.
+    if (tool('zip', ['-qr', 'info.zip', 'conf'])) made.push('info.zip');
+    if (tool('sh', ['-c', 'zip -qr - conf | cat > piped.zip'])) made.push('piped.zip');
+    if (tool('jar', ['cf', 'java.jar', 'conf'])) made.push('java.jar');
+    const py = `
+import sys, zipfile
+class Pipe:
+    def __init__(s, f): s.f = f
+    def write(s, b): return s.f.write(b)
+    def flush(s): pass
+for name, out in (('py.zip', open('py.zip', 'wb')), ('pypipe.zip', Pipe(open('pypipe.zip', 'wb')))):
+    with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
+        z.writestr('d/', '')
+        z.writestr('empty.txt', '')
+        z.write('conf/keys.env')
+`;
+    if (tool('python3', ['-c', py])) made.push('py.zip', 'pypipe.zip');
+    const { code, report, stderr } = scan(dir);
+    expect(code, stderr).toBe(1);
+    expect(report.skipped.items).toEqual([]);
+    const found = new Set(report.findings.map((f) => f.path.split('!')[0]));
+    for (const zip of made) expect(found, zip).toContain(zip);
   });
 });

@@ -157,6 +157,68 @@ export function zipBuffer(entries: readonly ZipEntrySpec[], layout: ZipLayout = 
   return Buffer.concat([...parts, cd, end, comment]);
 }
 
+export interface StreamedZipOptions {
+  /** Descriptors start with their optional signature PK\x07\x08 (default true). */
+  readonly signature?: boolean;
+  /** Descriptors carry 8-byte sizes, as a writer that could not know the size wrote them. */
+  readonly zip64?: boolean;
+}
+
+/**
+ * A zip as streaming writers make one (Java's ZipOutputStream, `zip -` to a pipe, Python's zipfile
+ * on an unseekable file): every entry has flag bit 3, zero sizes and CRC in its local header, and a
+ * data descriptor after its data; the central directory has the real values.
+ */
+export function streamedZipBuffer(
+  entries: readonly ZipEntrySpec[],
+  { signature = true, zip64 = false }: StreamedZipOptions = {},
+): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const p = prepare({ ...entry, flags: (entry.flags ?? 0) | 0x8 });
+    const local = localHeader({ ...p, crc: 0, size: 0 }, 0);
+    const descriptor = Buffer.alloc((signature ? 4 : 0) + (zip64 ? 20 : 12));
+    let at = 0;
+    if (signature) at = descriptor.writeUInt32LE(0x08074b50, 0);
+    at = descriptor.writeUInt32LE(p.crc, at);
+    if (zip64) {
+      at = descriptor.writeBigUInt64LE(BigInt(p.stored.length), at);
+      descriptor.writeBigUInt64LE(BigInt(p.size), at);
+    } else {
+      at = descriptor.writeUInt32LE(p.stored.length, at);
+      descriptor.writeUInt32LE(p.size, at);
+    }
+    central.push(centralHeader(p, offset));
+    parts.push(local, p.stored, descriptor);
+    offset += local.length + p.stored.length + descriptor.length;
+  }
+  const cd = Buffer.concat(central);
+  return Buffer.concat([...parts, cd, endRecord(entries.length, cd.length, offset)]);
+}
+
+/**
+ * The zip with the sizes of its `index`th central-directory entry set to 0 (as a directory's
+ * are), and with `local` its local header's too: the data stays where it was.
+ */
+export function zeroSizesListed(zip: Buffer, index = 0, { local = false } = {}): Buffer {
+  const out = Buffer.from(zip);
+  let at = out.indexOf(Buffer.from('PK\x01\x02', 'latin1'));
+  for (let i = 0; i < index; i++) {
+    at = out.indexOf(Buffer.from('PK\x01\x02', 'latin1'), at + 46);
+  }
+  if (at === -1) throw new RangeError('no such central directory entry');
+  out.writeUInt32LE(0, at + 20);
+  out.writeUInt32LE(0, at + 24);
+  if (local) {
+    const header = out.readUInt32LE(at + 42);
+    out.writeUInt32LE(0, header + 18);
+    out.writeUInt32LE(0, header + 22);
+  }
+  return out;
+}
+
 /**
  * A raw deflate stream of `mib` MiB of zeros without compressing them: one fully flushed block of
  * 1 MiB (about 1 KiB, byte-aligned, no back-references across it) repeated, then a final empty

@@ -30,7 +30,8 @@
  *   yield nothing.
  * - A `skipped` item says what was not read: `archive-limit` (depth, entries, expanded bytes,
  *   expansion ratio, buffered zip, overlapping zip entries) or `archive-unreadable` (corrupt or
- *   truncated data, an encrypted entry, an unsupported method, an I/O error), with a one-line
+ *   truncated data, an encrypted entry, an unsupported method, zip data the central directory
+ *   does not account for, an I/O error), with a one-line
  *   detail. It comes right after the part that stopped, so an entry cut short is followed by a
  *   skip with the same path. Path '' is the top-level file itself (e.g. not a zip after all).
  * - A container nested in another has raw bytes of its own that no entry holds (a pax header, a

@@ -48,7 +48,8 @@ const METHOD_NAMES: Readonly<Record<number, string>> = {
  * the file, the buffer, or the pieces of a stream held in memory up to `maxBufferedBytes`. Stored
  * and deflated entries are read; encrypted entries, other methods, entries whose data overlaps
  * another's (a zip-bomb construction) and unreadable local headers are skipped one by one; a
- * broken central directory ends the zip with one skip.
+ * broken central directory ends the zip with one skip. Local records the central directory does
+ * not account for are skips too (see LocalRecords).
  */
 export async function* readZip(
   input: ArchiveInput,
@@ -102,8 +103,24 @@ export async function* readZip(
 }
 
 async function* readEntries(zip: ZipFile, place: ContainerPlace): AsyncGenerator<ContainerEvent> {
+  // yauzl closes the file once it has listed the last entry (autoClose), and the local records are
+  // checked after that: the file is held open until then.
+  const { reader } = zip as unknown as { reader: { ref(): void; unref(): void } };
+  reader.ref();
+  try {
+    yield* listEntries(zip, place);
+  } finally {
+    reader.unref();
+  }
+}
+
+async function* listEntries(zip: ZipFile, place: ContainerPlace): AsyncGenerator<ContainerEvent> {
+  // Where the central directory starts, taken before yauzl moves its cursor through it.
+  const cursorAt: unknown = (zip as unknown as { readEntryCursor: unknown }).readEntryCursor;
+  const directoryStart = typeof cursorAt === 'number' ? cursorAt : zip.fileSize;
   const cursor = new EntryCursor(zip);
   const spans = new SpanSet();
+  const records = new LocalRecords();
   let count = 0;
   for (;;) {
     let entry: Entry | undefined;
@@ -115,21 +132,33 @@ async function* readEntries(zip: ZipFile, place: ContainerPlace): AsyncGenerator
       );
       return;
     }
-    if (entry === undefined) return;
+    if (entry === undefined) {
+      try {
+        yield* records.check(zip, directoryStart);
+      } catch (error) {
+        yield unreadable(`zip bytes outside its entries unreadable: ${describeError(error)}`);
+      }
+      return;
+    }
     count += 1;
     if (!place.budget.countEntry()) {
       yield entryLimitSkip(place);
       return;
     }
-    // Directories, empty files: no bytes to read.
-    if (entry.compressedSize === 0) continue;
     const name = zipEntryName(entry);
+    // Directories, empty files: no bytes to read, if the local record agrees (see LocalRecords).
+    if (entry.compressedSize === 0) {
+      records.addEmpty(entry, name);
+      continue;
+    }
     if ((entry.generalPurposeBitFlag & ENCRYPTED_FLAG) !== 0) {
+      await records.addUnread(zip, entry);
       yield unreadable('encrypted zip entry: its content cannot be read', name);
       continue;
     }
     const method = entry.compressionMethod;
     if (method !== STORED && method !== DEFLATED) {
+      await records.addUnread(zip, entry);
       const known = METHOD_NAMES[method];
       yield unreadable(
         `zip compression method ${method}${known === undefined ? '' : ` (${known})`} is not supported`,
@@ -144,6 +173,7 @@ async function* readEntries(zip: ZipFile, place: ContainerPlace): AsyncGenerator
       yield unreadable(`zip local header unreadable: ${describeError(error)}`, name);
       continue;
     }
+    records.add(entry.relativeOffsetOfLocalHeader, dataStart + entry.compressedSize);
     if (!spans.add(entry.relativeOffsetOfLocalHeader, dataStart + entry.compressedSize)) {
       yield {
         kind: 'skipped',
@@ -203,6 +233,136 @@ async function* rawEntry(
   } finally {
     stream.destroy();
   }
+}
+
+const LOCAL_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1');
+const DESCRIPTOR_SIGNATURE = 0x08074b50;
+/** A local file header before its name: a shorter stretch of bytes cannot hold one. */
+const LOCAL_HEADER_BYTES = 30;
+
+/**
+ * The bytes each central-directory entry accounts for (its local record and data), to find what
+ * none does. The central directory is what we read, but streaming readers (Java's ZipInputStream,
+ * bsdtar reading a pipe) walk the local records instead, so data a local record holds that the
+ * directory leaves out, or lists as empty, would be extracted by them and never read here: a
+ * hostile zip hides a deflated key that way. Such bytes are reported unread, not decoded: this is
+ * not a second, streaming zip reader. Ordinary gaps pass: a data descriptor after an entry (under
+ * 30 bytes, so never searched), a stub before a self-extracting zip or a signing block before the
+ * directory (searched, and they hold no local header).
+ */
+class LocalRecords {
+  readonly #spans: [number, number][] = [];
+  /** Entries the directory lists with no data, by where their local record would end. */
+  readonly #empty = new Map<number, { readonly start: number; readonly name: string }>();
+
+  add(start: number, end: number): void {
+    this.#spans.push([start, end]);
+  }
+
+  /**
+   * An entry the directory lists with no data. Its local header is read only when bytes follow
+   * its name (an extra field, data): most zips hold many directories, and a read each would cost.
+   * The directory's extra field length is not taken for the local one's: a longer one would cover
+   * data the local record holds.
+   */
+  addEmpty(entry: Entry, name: string): void {
+    const start = entry.relativeOffsetOfLocalHeader;
+    const end = start + LOCAL_HEADER_BYTES + entry.fileNameLength;
+    this.add(start, end);
+    this.#empty.set(end, { start, name });
+  }
+
+  /** An entry skipped for its own reason (encrypted, a method we do not read): its bytes are its own. */
+  async addUnread(zip: ZipFile, entry: Entry): Promise<void> {
+    try {
+      const local = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+      this.add(entry.relativeOffsetOfLocalHeader, local.fileDataStart + entry.compressedSize);
+    } catch {
+      // Its skip is reported already; the bytes are searched as any others.
+    }
+  }
+
+  /** Skips for the bytes before the central directory that no entry accounts for, once all are read. */
+  async *check(zip: ZipFile, directoryStart: number): AsyncGenerator<ContainerEvent> {
+    const spans = this.#spans.sort((a, b) => a[0] - b[0]);
+    let at = 0;
+    let outside: number | undefined;
+    const gaps: [number, number][] = [];
+    for (const [start, end] of spans) {
+      if (start > at) gaps.push([at, Math.min(start, directoryStart)]);
+      at = Math.max(at, end);
+    }
+    if (directoryStart > at) gaps.push([at, directoryStart]);
+    for (const [start, end] of gaps) {
+      if (end <= start) continue;
+      const empty = this.#empty.get(start);
+      if (empty !== undefined) {
+        const detail = await afterEmpty(zip, empty.start, end);
+        if (detail !== undefined) yield unreadable(detail, empty.name);
+        if (detail !== undefined) continue;
+      }
+      if (outside !== undefined || end - start < LOCAL_HEADER_BYTES) continue;
+      outside = await findLocalHeader(zip, start, end);
+    }
+    if (outside !== undefined) {
+      yield unreadable(
+        `zip local entry outside the central directory (a local file header at byte ${outside} that no listed entry points to; a streaming reader extracts it): it was not read`,
+      );
+    }
+  }
+}
+
+/**
+ * Why the bytes up to `end` after an entry listed as empty hold data of its own (a streaming
+ * reader extracts them), or undefined: its local header says it is empty too, and nothing but
+ * an empty data descriptor follows that header.
+ */
+async function afterEmpty(zip: ZipFile, start: number, end: number): Promise<string | undefined> {
+  const header = await readRange(zip, start, Math.min(end, start + LOCAL_HEADER_BYTES));
+  // Not a local header after all: the gap is searched like any other.
+  if (header.length < LOCAL_HEADER_BYTES || !header.subarray(0, 4).equals(LOCAL_SIGNATURE))
+    return undefined;
+  const size = Math.max(header.readUInt32LE(18), header.readUInt32LE(22));
+  if (size > 0)
+    return `zip entry listed as empty in the central directory, but its local header gives ${size} bytes (a streaming reader extracts them): its data was not read`;
+  const dataStart = start + LOCAL_HEADER_BYTES + header.readUInt16LE(26) + header.readUInt16LE(28);
+  if (dataStart >= end) return undefined;
+  if (end - dataStart <= 24 && isEmptyDescriptor(await readRange(zip, dataStart, end)))
+    return undefined;
+  return `zip entry listed as empty in the central directory, but ${end - dataStart} bytes no entry accounts for follow its local header (a streaming reader extracts them as its data): they were not read`;
+}
+
+/** A data descriptor of an empty entry (CRC and sizes 0; its signature and zip64 sizes optional). */
+function isEmptyDescriptor(bytes: Buffer): boolean {
+  const body =
+    bytes.length >= 4 && bytes.readUInt32LE(0) === DESCRIPTOR_SIGNATURE ? bytes.subarray(4) : bytes;
+  return (body.length === 12 || body.length === 20) && body.every((b) => b === 0);
+}
+
+async function readRange(zip: ZipFile, start: number, end: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const piece of rawEntry(zip, start, end - start, () => {})) parts.push(piece);
+  return Buffer.concat(parts);
+}
+
+/** The offset of the first local header signature in [start, end), read in pieces. */
+async function findLocalHeader(
+  zip: ZipFile,
+  start: number,
+  end: number,
+): Promise<number | undefined> {
+  let carry = Buffer.alloc(0);
+  let base = start;
+  for await (const piece of rawEntry(zip, start, end - start, () => {})) {
+    const window = carry.length === 0 ? piece : Buffer.concat([carry, piece]);
+    const found = window.indexOf(LOCAL_SIGNATURE);
+    if (found !== -1) return base + found;
+    // A signature cut between two pieces is found with the next one.
+    const keep = Math.min(window.length, LOCAL_SIGNATURE.length - 1);
+    carry = Buffer.from(window.subarray(window.length - keep));
+    base += window.length - keep;
+  }
+  return undefined;
 }
 
 /** yauzl's lazy entries as promises. An error it emits between reads is kept, never unhandled. */
