@@ -11784,7 +11784,7 @@ var init_baseline_hashing = __esm({
 });
 
 // src/model/path-text.ts
-import { isUtf8 } from "node:buffer";
+import { isUtf8 as isUtf83 } from "node:buffer";
 function sequenceLength(b, i) {
   const c = b[i] ?? 0;
   if (c < 128) return 1;
@@ -11802,7 +11802,7 @@ function sequenceLength(b, i) {
   return 0;
 }
 function pathText(bytes) {
-  if (isUtf8(bytes)) return { path: bytes.toString("utf8") };
+  if (isUtf83(bytes)) return { path: bytes.toString("utf8") };
   let path = "";
   let i = 0;
   while (i < bytes.length) {
@@ -12260,7 +12260,7 @@ function decodeEntity(name) {
   if (code18 < 32 || code18 > 1114111 || code18 >= 55296 && code18 <= 57343) return void 0;
   return String.fromCodePoint(code18);
 }
-var TEXT_PART, NO_TEXT, LT, GT, AMP, SEMI, LF4, TAB, SPACE2, QUOTE, APOS, LINE_BREAKS, TABS, SPACES, MAX_NAME, MAX_ENTITY, OUT_BYTES, MAX_BLANK, State, NAMED, TextView;
+var TEXT_PART, NO_TEXT, LT, GT, AMP, SEMI, LF4, TAB2, SPACE2, QUOTE, APOS, LINE_BREAKS, TABS, SPACES, MAX_NAME, MAX_ENTITY, OUT_BYTES, MAX_BLANK, State, NAMED, TextView;
 var init_office_text = __esm({
   "src/sources/archive/office-text.ts"() {
     "use strict";
@@ -12271,7 +12271,7 @@ var init_office_text = __esm({
     AMP = 38;
     SEMI = 59;
     LF4 = 10;
-    TAB = 9;
+    TAB2 = 9;
     SPACE2 = 32;
     QUOTE = 34;
     APOS = 39;
@@ -12327,7 +12327,7 @@ var init_office_text = __esm({
                 this.#state = State.Entity;
                 this.#entity = "";
                 this.#inText();
-              } else if (this.#heldBlank !== void 0 && (b === SPACE2 || b === TAB || b === LF4 || b === 13)) {
+              } else if (this.#heldBlank !== void 0 && (b === SPACE2 || b === TAB2 || b === LF4 || b === 13)) {
                 this.#heldBlank += String.fromCharCode(b);
                 if (this.#heldBlank.length > MAX_BLANK) this.#inText();
               } else {
@@ -12400,7 +12400,7 @@ var init_office_text = __esm({
         if (b === GT) {
           this.#state = State.Text;
           this.#tagEnd();
-        } else if (b === SPACE2 || b === TAB || b === LF4 || b === 13 || b === 47) {
+        } else if (b === SPACE2 || b === TAB2 || b === LF4 || b === 13 || b === 47) {
           this.#state = State.TagRest;
           this.#quote = 0;
         } else if (this.#name.length < MAX_NAME) {
@@ -12413,7 +12413,7 @@ var init_office_text = __esm({
         if (LINE_BREAKS.has(local) && (this.#closing || local === "br" || local === "cr" || local === "line-break")) {
           this.#put(LF4);
         } else if (TABS.has(local) && (this.#closing || local === "tab")) {
-          this.#put(TAB);
+          this.#put(TAB2);
         } else if (SPACES.has(local) && !this.#closing) {
           this.#put(SPACE2);
         }
@@ -12769,7 +12769,7 @@ async function* piecesOf(data) {
 async function* readGzip(input, place) {
   let peeked;
   try {
-    peeked = await peekHead(inputPieces(input), HEADER_BYTES);
+    peeked = await peekHead(inputPieces(input), HEADER_BYTES2);
   } catch (error) {
     if (place.scope.stopped) return;
     yield unreadable(`gzip: ${describeError(error)}`);
@@ -12809,7 +12809,7 @@ async function* readGzip(input, place) {
     await all.return(void 0);
   }
 }
-var SYNC_INPUT_BYTES, SYNC_OUTPUT_BYTES, HEADER_BYTES;
+var SYNC_INPUT_BYTES, SYNC_OUTPUT_BYTES, HEADER_BYTES2;
 var init_read_gzip = __esm({
   "src/sources/archive/read-gzip.ts"() {
     "use strict";
@@ -12823,7 +12823,7 @@ var init_read_gzip = __esm({
     init_unreadable_event();
     SYNC_INPUT_BYTES = 4 * 1024 * 1024;
     SYNC_OUTPUT_BYTES = 16 * 1024 * 1024;
-    HEADER_BYTES = 4096;
+    HEADER_BYTES2 = 4096;
   }
 });
 
@@ -13359,11 +13359,11 @@ var init_decode_cap = __esm({
 });
 
 // src/sources/archive/pdf/decode-filters.ts
-import { constants as constants2, inflateSync } from "node:zlib";
+import { constants as constants3, inflateSync } from "node:zlib";
 function flate(data, parms, cap) {
   let out;
   try {
-    out = inflateSync(data, { maxOutputLength: cap + 1, finishFlush: constants2.Z_SYNC_FLUSH });
+    out = inflateSync(data, { maxOutputLength: cap + 1, finishFlush: constants3.Z_SYNC_FLUSH });
   } catch (error) {
     if (error.code === "ERR_BUFFER_TOO_LARGE") throw new OverCap();
     throw error;
@@ -18617,8 +18617,20 @@ async function* readZip(input, place) {
   }
 }
 async function* readEntries(zip, place) {
+  const { reader } = zip;
+  reader.ref();
+  try {
+    yield* listEntries(zip, place);
+  } finally {
+    reader.unref();
+  }
+}
+async function* listEntries(zip, place) {
+  const cursorAt = zip.readEntryCursor;
+  const directoryStart = typeof cursorAt === "number" ? cursorAt : zip.fileSize;
   const cursor = new EntryCursor(zip);
   const spans = new SpanSet();
+  const records2 = new LocalRecords();
   let count = 0;
   for (; ; ) {
     let entry;
@@ -18630,20 +18642,32 @@ async function* readEntries(zip, place) {
       );
       return;
     }
-    if (entry === void 0) return;
+    if (entry === void 0) {
+      try {
+        yield* records2.check(zip, directoryStart);
+      } catch (error) {
+        yield unreadable(`zip bytes outside its entries unreadable: ${describeError(error)}`);
+      }
+      return;
+    }
     count += 1;
     if (!place.budget.countEntry()) {
       yield entryLimitSkip(place);
       return;
     }
-    if (entry.compressedSize === 0) continue;
     const name = zipEntryName(entry);
+    if (entry.compressedSize === 0) {
+      records2.addEmpty(entry, name);
+      continue;
+    }
     if ((entry.generalPurposeBitFlag & ENCRYPTED_FLAG) !== 0) {
+      await records2.addUnread(zip, entry);
       yield unreadable("encrypted zip entry: its content cannot be read", name);
       continue;
     }
     const method = entry.compressionMethod;
     if (method !== STORED && method !== DEFLATED) {
+      await records2.addUnread(zip, entry);
       const known = METHOD_NAMES[method];
       yield unreadable(
         `zip compression method ${method}${known === void 0 ? "" : ` (${known})`} is not supported`,
@@ -18658,6 +18682,7 @@ async function* readEntries(zip, place) {
       yield unreadable(`zip local header unreadable: ${describeError(error)}`, name);
       continue;
     }
+    records2.add(entry.relativeOffsetOfLocalHeader, dataStart2 + entry.compressedSize);
     if (!spans.add(entry.relativeOffsetOfLocalHeader, dataStart2 + entry.compressedSize)) {
       yield {
         kind: "skipped",
@@ -18708,7 +18733,44 @@ async function* rawEntry(zip, start, size, count) {
     stream.destroy();
   }
 }
-var import_yauzl3, ZIP_OPTIONS, STORED, DEFLATED, ENCRYPTED_FLAG, METHOD_NAMES, EntryCursor;
+async function afterEmpty(zip, start, end) {
+  const header = await readRange(zip, start, Math.min(end, start + LOCAL_HEADER_BYTES));
+  if (header.length < LOCAL_HEADER_BYTES || !header.subarray(0, 4).equals(LOCAL_SIGNATURE))
+    return void 0;
+  const size = Math.max(header.readUInt32LE(18), header.readUInt32LE(22));
+  if (size > 0)
+    return `zip entry listed as empty in the central directory, but its local header gives ${size} bytes (a streaming reader extracts them): its data was not read`;
+  const dataStart2 = start + LOCAL_HEADER_BYTES + header.readUInt16LE(26) + header.readUInt16LE(28);
+  if (dataStart2 >= end) return void 0;
+  if (end - dataStart2 <= 24 && isEmptyDescriptor(await readRange(zip, dataStart2, end)))
+    return void 0;
+  return `zip entry listed as empty in the central directory, but ${end - dataStart2} bytes no entry accounts for follow its local header (a streaming reader extracts them as its data): they were not read`;
+}
+function isEmptyDescriptor(bytes) {
+  const body = bytes.length >= 4 && bytes.readUInt32LE(0) === DESCRIPTOR_SIGNATURE ? bytes.subarray(4) : bytes;
+  return (body.length === 12 || body.length === 20) && body.every((b) => b === 0);
+}
+async function readRange(zip, start, end) {
+  const parts = [];
+  for await (const piece of rawEntry(zip, start, end - start, () => {
+  })) parts.push(piece);
+  return Buffer.concat(parts);
+}
+async function findLocalHeader(zip, start, end) {
+  let carry = Buffer.alloc(0);
+  let base = start;
+  for await (const piece of rawEntry(zip, start, end - start, () => {
+  })) {
+    const window = carry.length === 0 ? piece : Buffer.concat([carry, piece]);
+    const found = window.indexOf(LOCAL_SIGNATURE);
+    if (found !== -1) return base + found;
+    const keep = Math.min(window.length, LOCAL_SIGNATURE.length - 1);
+    carry = Buffer.from(window.subarray(window.length - keep));
+    base += window.length - keep;
+  }
+  return void 0;
+}
+var import_yauzl3, ZIP_OPTIONS, STORED, DEFLATED, ENCRYPTED_FLAG, METHOD_NAMES, LOCAL_SIGNATURE, DESCRIPTOR_SIGNATURE, LOCAL_HEADER_BYTES, LocalRecords, EntryCursor;
 var init_read_zip = __esm({
   "src/sources/archive/read-zip.ts"() {
     "use strict";
@@ -18742,6 +18804,65 @@ var init_read_zip = __esm({
       93: "zstd",
       95: "xz",
       98: "ppmd"
+    };
+    LOCAL_SIGNATURE = Buffer.from("PK", "latin1");
+    DESCRIPTOR_SIGNATURE = 134695760;
+    LOCAL_HEADER_BYTES = 30;
+    LocalRecords = class {
+      #spans = [];
+      /** Entries the directory lists with no data, by where their local record would end. */
+      #empty = /* @__PURE__ */ new Map();
+      add(start, end) {
+        this.#spans.push([start, end]);
+      }
+      /**
+       * An entry the directory lists with no data. Its local header is read only when bytes follow
+       * its name (an extra field, data): most zips hold many directories, and a read each would cost.
+       * The directory's extra field length is not taken for the local one's: a longer one would cover
+       * data the local record holds.
+       */
+      addEmpty(entry, name) {
+        const start = entry.relativeOffsetOfLocalHeader;
+        const end = start + LOCAL_HEADER_BYTES + entry.fileNameLength;
+        this.add(start, end);
+        this.#empty.set(end, { start, name });
+      }
+      /** An entry skipped for its own reason (encrypted, a method we do not read): its bytes are its own. */
+      async addUnread(zip, entry) {
+        try {
+          const local = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+          this.add(entry.relativeOffsetOfLocalHeader, local.fileDataStart + entry.compressedSize);
+        } catch {
+        }
+      }
+      /** Skips for the bytes before the central directory that no entry accounts for, once all are read. */
+      async *check(zip, directoryStart) {
+        const spans = this.#spans.sort((a, b) => a[0] - b[0]);
+        let at = 0;
+        let outside;
+        const gaps = [];
+        for (const [start, end] of spans) {
+          if (start > at) gaps.push([at, Math.min(start, directoryStart)]);
+          at = Math.max(at, end);
+        }
+        if (directoryStart > at) gaps.push([at, directoryStart]);
+        for (const [start, end] of gaps) {
+          if (end <= start) continue;
+          const empty = this.#empty.get(start);
+          if (empty !== void 0) {
+            const detail = await afterEmpty(zip, empty.start, end);
+            if (detail !== void 0) yield unreadable(detail, empty.name);
+            if (detail !== void 0) continue;
+          }
+          if (outside !== void 0 || end - start < LOCAL_HEADER_BYTES) continue;
+          outside = await findLocalHeader(zip, start, end);
+        }
+        if (outside !== void 0) {
+          yield unreadable(
+            `zip local entry outside the central directory (a local file header at byte ${outside} that no listed entry points to; a streaming reader extracts it): it was not read`
+          );
+        }
+      }
     };
     EntryCursor = class {
       #zip;
@@ -18795,13 +18916,18 @@ async function* expandArchive(format, input, options2 = {}) {
   const limits = resolveLimits(options2.limits);
   const budget = new ExpansionBudget(limits);
   const root = new MemberScope("", void 0);
-  yield* expandContainer(format, input, {
-    path: "",
-    name: options2.name ?? "",
-    depth: 1,
-    scope: root,
-    budget
-  });
+  yield* expandContainer(
+    format,
+    input,
+    {
+      path: "",
+      name: options2.name ?? "",
+      depth: 1,
+      scope: root,
+      budget
+    },
+    options2.containerBytes
+  );
 }
 function resolveLimits(overrides) {
   const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...overrides };
@@ -18826,17 +18952,17 @@ function openContainer(format, input, place) {
       return readPng(input, place);
   }
 }
-async function* expandContainer(format, input, place) {
+async function* expandContainer(format, input, place, bytes) {
   for await (const event of openContainer(format, input, place)) {
     if (event.kind === "skipped") {
       yield {
         kind: "skipped",
-        path: join2(place.path, event.name),
+        path: join5(place.path, event.name),
         reason: event.reason,
         detail: event.detail
       };
     } else {
-      yield* expandMember(event.name, event.open, place);
+      yield* expandMember(event.name, event.open, place, bytes);
       if (event.reopens === true && isOfficeTextPart(event.name) && !place.budget.halted) {
         yield* officeTextView(event.name, event.open, place);
       }
@@ -18844,8 +18970,8 @@ async function* expandContainer(format, input, place) {
     if (place.budget.halted) return;
   }
 }
-async function* expandMember(name, open, place) {
-  const path = join2(place.path, name);
+async function* expandMember(name, open, place, bytes) {
+  const path = join5(place.path, name);
   const scope = new MemberScope(path, place.scope);
   let all;
   try {
@@ -18868,11 +18994,8 @@ async function* expandMember(name, open, place) {
     } else if (place.depth >= place.budget.limits.maxDepth) {
       yield depthSkip(path, nested, place);
     } else {
-      yield* expandContainer(
-        nested,
-        { kind: "stream", pieces: all },
-        { path, name, depth: place.depth + 1, scope, budget: place.budget }
-      );
+      const inner = { path, name, depth: place.depth + 1, scope, budget: place.budget };
+      yield* expandNested(nested, all, inner, bytes);
     }
   } catch (error) {
     if (!MemberScope.isStop(error)) throw error;
@@ -18881,8 +19004,30 @@ async function* expandMember(name, open, place) {
   }
   if (scope.skip !== void 0) yield scope.skip;
 }
+async function* expandNested(format, all, place, bytes) {
+  const raw = bytes?.(place.path);
+  if (raw === void 0) {
+    yield* expandContainer(format, { kind: "stream", pieces: all }, place, bytes);
+    return;
+  }
+  let open = true;
+  const tap = (piece) => {
+    if (open) raw.push(piece);
+  };
+  try {
+    yield* expandContainer(format, { kind: "stream", pieces: tapped(all, tap) }, place, bytes);
+    while (!place.budget.halted && !place.scope.stopped) {
+      const next = await all.next();
+      if (next.done === true) break;
+      tap(next.value);
+    }
+  } finally {
+    open = false;
+    raw.finish();
+  }
+}
 async function* officeTextView(name, open, place) {
-  const path = join2(join2(place.path, name), "text");
+  const path = join5(join5(place.path, name), "text");
   const scope = new MemberScope(path, place.scope);
   const text3 = officeText(open(scope));
   const data = new EntryData(text3);
@@ -18893,6 +19038,20 @@ async function* officeTextView(name, open, place) {
     await leave(text3);
   }
   if (scope.skip !== void 0) yield scope.skip;
+}
+function tapped(source, tap) {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        const next = await source.next();
+        if (next.done !== true) tap(next.value);
+        return next;
+      },
+      async return() {
+        return { done: true, value: void 0 };
+      }
+    })
+  };
 }
 async function leave(all) {
   try {
@@ -18909,7 +19068,7 @@ function depthSkip(path, format, place) {
     detail: `nesting limit ${place.budget.limits.maxDepth} reached: this ${format} archive would be level ${place.depth + 1}; it was not opened`
   };
 }
-function join2(prefix, name) {
+function join5(prefix, name) {
   if (name === "") return prefix;
   return prefix === "" ? name : `${prefix}!${name}`;
 }
@@ -18963,13 +19122,14 @@ __export(content_reader_exports, {
 });
 import { isAscii } from "node:buffer";
 import {
-  closeSync as closeSync2,
-  constants as constants3,
-  fstatSync as fstatSync2,
-  lstatSync,
-  openSync as openSync2,
+  closeSync as closeSync3,
+  constants as constants4,
+  fstatSync as fstatSync3,
+  lstatSync as lstatSync2,
+  openSync as openSync3,
   readdirSync,
-  readSync
+  readlinkSync,
+  readSync as readSync2
 } from "node:fs";
 function holdsCompressedText(png) {
   return png.indexOf(ZTXT) !== -1 || png.indexOf(ITXT) !== -1;
@@ -19022,7 +19182,7 @@ function pathUnder(root, rel, latin1) {
 }
 function isLink(path) {
   try {
-    return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+    return lstatSync2(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
   } catch {
     return false;
   }
@@ -19043,14 +19203,14 @@ function readError(code18, target) {
 function fillFrom(fd, buf, from, endsAt = -1) {
   let filled = from;
   while (filled < buf.length) {
-    const n = readSync(fd, buf, filled, buf.length - filled, null);
+    const n = readSync2(fd, buf, filled, buf.length - filled, null);
     if (n === 0) break;
     filled += n;
     if (filled === endsAt && filled < buf.length) break;
   }
   return filled;
 }
-var WINDOW_BYTES, OVERLAP_BYTES, PART_CHARS, PART_CONTEXT, PART_SLACK, PART_STEP, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, NOFOLLOW, NONBLOCK, OPEN_FLAGS, LF5, CLIMBS, ContentReader;
+var WINDOW_BYTES, OVERLAP_BYTES, PART_CHARS, PART_CONTEXT, PART_SLACK, PART_STEP, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, NOT_A_LINK, NOFOLLOW, NONBLOCK, OPEN_FLAGS2, LF5, CLIMBS, ContentReader;
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
@@ -19074,9 +19234,10 @@ var init_content_reader = __esm({
     PLAIN_ONLY = 8;
     ZTXT = Buffer.from("zTXt");
     ITXT = Buffer.from("iTXt");
-    NOFOLLOW = constants3.O_NOFOLLOW ?? 0;
-    NONBLOCK = constants3.O_NONBLOCK ?? 0;
-    OPEN_FLAGS = constants3.O_RDONLY | NOFOLLOW | NONBLOCK;
+    NOT_A_LINK = /* @__PURE__ */ Symbol("not a link");
+    NOFOLLOW = constants4.O_NOFOLLOW ?? 0;
+    NONBLOCK = constants4.O_NONBLOCK ?? 0;
+    OPEN_FLAGS2 = constants4.O_RDONLY | NOFOLLOW | NONBLOCK;
     LF5 = 10;
     CLIMBS = /(?:^|\/)\.\.(?:\/|$)/;
     ContentReader = class {
@@ -19157,8 +19318,13 @@ var init_content_reader = __esm({
             path: target.path,
             ...target.pathBytes === void 0 ? {} : { pathBytes: target.pathBytes }
           };
-          const fd = this.open(target, label, sink);
-          if (fd === void 0) continue;
+          const opened = this.open(target, label, sink);
+          if (opened === void 0) continue;
+          if (typeof opened !== "number") {
+            fill = await this.pendLink(opened, target, label, sink, fill, pending, archives);
+            continue;
+          }
+          const fd = opened;
           const start = fill;
           try {
             const size = target.size ?? -1;
@@ -19202,11 +19368,56 @@ var init_content_reader = __esm({
             const reason = readError(code18, target);
             this.skip(label, sink, reason, reason === "unreadable" ? code18 : void 0);
           } finally {
-            closeSync2(fd);
+            closeSync3(fd);
           }
         }
         this.scanBatch(arena, fill, pending, sink, archives);
         for (const a of archives) await this.expand(a.format, a.input, a.label, sink);
+      }
+      /**
+       * A link's text joins the batch like a small file: the same keyword search, and the same check
+       * that no folder on its path is a link before anything is reported. Returns the new fill.
+       */
+      async pendLink(text3, target, label, sink, fill, pending, archives) {
+        if (this.overLimit(text3.length)) {
+          this.skip(label, sink, "too-large", `${text3.length} bytes, over the size limit`, text3.length);
+          return fill;
+        }
+        const arena = this.scratch();
+        let at = fill;
+        if (arena.length - at < text3.length) {
+          this.scanBatch(arena, at, pending, sink, archives);
+          at = 0;
+        }
+        if (text3.length > arena.length) {
+          if (!this.behindLink(target, label, sink)) await this.readBytes(text3, label, sink);
+          return 0;
+        }
+        const end = at + text3.copy(arena, at);
+        pending.push({ target, label, start: at, end });
+        return end;
+      }
+      /**
+       * A symbolic link's own text (what git stores as its blob, and a push or a clone carries), or
+       * why it could not be read (undefined), or NOT_A_LINK. readlink reads the link itself: what it
+       * points to is never opened, so a link to /dev/zero or to a file outside the tree reads as the
+       * few bytes of its name.
+       */
+      linkText(target, label, sink) {
+        try {
+          return readlinkSync(target.abs, { encoding: "buffer" });
+        } catch (error) {
+          const code18 = error.code;
+          if (code18 === "EINVAL") return NOT_A_LINK;
+          const reason = readError(code18, target);
+          this.skip(
+            label,
+            sink,
+            reason,
+            reason === "unreadable" ? code18 ?? "readlink failed" : void 0
+          );
+          return void 0;
+        }
       }
       /** A listed name, as text to look at (never the joined path, which stays unflattened). */
       nameOf(target, root) {
@@ -19289,12 +19500,13 @@ var init_content_reader = __esm({
         folders.set(dir, real);
         return real;
       }
-      /** Opens a file to read, or says why not (links, submodules, FIFOs, devices, errors). */
+      /**
+       * Opens a file to read; a symbolic link gives its own text instead (see linkText); otherwise
+       * says why not (submodules, FIFOs, devices, errors). A name listed as a link that is not one is
+       * opened like a file: where git could not make links (core.symlinks=false) the file holds the
+       * link's text, and a link replaced by a file holds whatever was written.
+       */
       open(target, label, sink) {
-        if (target.kind === "symlink") {
-          this.skip(label, sink, "symlink");
-          return void 0;
-        }
         if (target.kind === "gitlink") {
           this.skip(label, sink, "submodule", "a commit of another repository");
           return void 0;
@@ -19307,11 +19519,21 @@ var init_content_reader = __esm({
           this.skip(label, sink, "unreadable", "its name climbs out of the work tree ('..')");
           return void 0;
         }
+        if (target.kind === "symlink") {
+          const text3 = this.linkText(target, label, sink);
+          if (text3 !== NOT_A_LINK) return text3;
+        }
         let fd;
         try {
-          fd = openSync2(target.abs, OPEN_FLAGS);
+          fd = openSync3(target.abs, OPEN_FLAGS2);
         } catch (error) {
           const code18 = error.code;
+          if (code18 === "ELOOP" || code18 === "EMLINK") {
+            const text3 = this.linkText(target, label, sink);
+            if (text3 !== NOT_A_LINK) return text3;
+            this.skip(label, sink, "unreadable", "changed while being read");
+            return void 0;
+          }
           const reason = readError(code18, target);
           this.skip(label, sink, reason, reason === "unreadable" ? code18 ?? "open failed" : void 0);
           return void 0;
@@ -19319,9 +19541,9 @@ var init_content_reader = __esm({
         if (target.explicit === true) {
           let s;
           try {
-            s = fstatSync2(fd);
+            s = fstatSync3(fd);
           } catch (error) {
-            closeSync2(fd);
+            closeSync3(fd);
             this.skip(
               label,
               sink,
@@ -19331,7 +19553,7 @@ var init_content_reader = __esm({
             return void 0;
           }
           if (!s.isFile()) {
-            closeSync2(fd);
+            closeSync3(fd);
             if (s.isDirectory()) this.skip(label, sink, "not-regular");
             else this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
             return void 0;
@@ -19404,7 +19626,7 @@ var init_content_reader = __esm({
       }
       /** A file larger than the buffer: read in overlapping windows (its first `filled` bytes are in). */
       readLarge(fd, buf, first, label, sink) {
-        const s = fstatSync2(fd);
+        const s = fstatSync3(fd);
         if (!s.isFile()) {
           this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
           return false;
@@ -19588,12 +19810,12 @@ var init_content_reader = __esm({
       /** Whether an open file ends as a zip does (its last bytes, read again). */
       zipTail(fd) {
         if (this.options.archives === false) return false;
-        const size = fstatSync2(fd).size;
+        const size = fstatSync3(fd).size;
         const length = Math.min(size, ZIP_TAIL_BYTES);
         const tail2 = Buffer.allocUnsafe(length);
         let got = 0;
         while (got < length) {
-          const n = readSync(fd, tail2, got, length - got, size - length + got);
+          const n = readSync2(fd, tail2, got, length - got, size - length + got);
           if (n === 0) break;
           got += n;
         }
@@ -19605,9 +19827,21 @@ var init_content_reader = __esm({
         const name = label.path.slice(label.path.lastIndexOf("/") + 1);
         const limits = this.options.archives === false ? void 0 : this.options.archives;
         const inner = (path) => path === "" ? label.path : `${label.path}!${path}`;
+        const within = (path) => ({
+          path: inner(path),
+          ...label.blobId === void 0 ? {} : { blobId: label.blobId },
+          ...label.commit === void 0 ? {} : { commit: label.commit }
+        });
         for await (const item of expandArchive2(format, input, {
           name,
-          ...limits === void 0 ? {} : { limits }
+          ...limits === void 0 ? {} : { limits },
+          // A nested container's own bytes are scanned under its own label, as a top-level file's
+          // are: a key outside its entries (a pax header, a zip comment) is found, and one inside an
+          // entry is reported from the entry (apply-filters.ts drops the container's echo).
+          containerBytes: (path) => {
+            const windows = this.pieceWindows(within(path), sink);
+            return { push: (piece) => windows.push(piece), finish: () => void windows.finish() };
+          }
         })) {
           if (item.kind === "skipped") {
             const rawOnly = format === "tar" && item.path === "" && item.reason === "archive-unreadable";
@@ -19618,12 +19852,7 @@ var init_content_reader = __esm({
             });
             continue;
           }
-          const entry = {
-            path: inner(item.path),
-            ...label.blobId === void 0 ? {} : { blobId: label.blobId },
-            ...label.commit === void 0 ? {} : { commit: label.commit }
-          };
-          await this.readPieces(item.data, entry, sink, false);
+          await this.readPieces(item.data, within(item.path), sink, false);
         }
       }
       start(label, sink) {
@@ -19849,10 +20078,10 @@ var init_source = __esm({
 });
 
 // src/sources/target-set.ts
-import { isUtf8 as isUtf82 } from "node:buffer";
+import { isUtf8 as isUtf84 } from "node:buffer";
 function joinBytes(folder, rel) {
-  if (isUtf82(rel)) return `${folder}${folder.endsWith("/") ? "" : "/"}${rel.toString("utf8")}`;
-  return Buffer.concat([Buffer.from(folder), folder.endsWith("/") ? Buffer.alloc(0) : SLASH, rel]);
+  if (isUtf84(rel)) return `${folder}${folder.endsWith("/") ? "" : "/"}${rel.toString("utf8")}`;
+  return Buffer.concat([Buffer.from(folder), folder.endsWith("/") ? Buffer.alloc(0) : SLASH2, rel]);
 }
 function targetCount(set) {
   let n = set.files.length;
@@ -19901,13 +20130,13 @@ function targetsIn(set, from, to) {
 function allTargets(set) {
   return targetsIn(set, 0, targetCount(set));
 }
-var SLASH;
+var SLASH2;
 var init_target_set = __esm({
   "src/sources/target-set.ts"() {
     "use strict";
     init_path_text();
     init_source();
-    SLASH = Buffer.from("/");
+    SLASH2 = Buffer.from("/");
   }
 });
 
@@ -23278,18 +23507,30 @@ var init_glued_values = __esm({
 // src/engine/inline-markers.ts
 function markerLines(text3, index, others = true) {
   const lines = /* @__PURE__ */ new Map();
+  const hidden = /* @__PURE__ */ new Map();
+  const plain = (line) => {
+    let known = hidden.get(line);
+    if (known === void 0) {
+      known = HIDDEN_BREAK.test(text3.slice(index.lineStart(line), index.lineEnd(line)));
+      hidden.set(line, known);
+    }
+    return !known;
+  };
   for (const m of text3.matchAll(others ? ANY_MARKER : OWN_MARKER)) {
     const which = others ? m.findIndex((g, i) => i > 0 && g !== void 0) - 1 : 0;
     const marker = MARKERS[which];
     if (marker === void 0) continue;
-    const line = index.lineOf(m.index) + (marker.nextLine === true ? 1 : 0);
+    const own = index.lineOf(m.index);
+    if (!plain(own)) continue;
+    const line = own + (marker.nextLine === true ? 1 : 0);
+    if (line > index.lineCount || !plain(line)) continue;
     const known = lines.get(line);
     if (known === void 0 || marker.name === PRAGMA && known !== PRAGMA)
       lines.set(line, marker.name);
   }
   return lines;
 }
-var PRAGMA, MARKERS, ANY_MARKER, OWN_MARKER;
+var PRAGMA, MARKERS, ANY_MARKER, OWN_MARKER, HIDDEN_BREAK;
 var init_inline_markers = __esm({
   "src/engine/inline-markers.ts"() {
     "use strict";
@@ -23312,6 +23553,7 @@ var init_inline_markers = __esm({
     ];
     ANY_MARKER = new RegExp(MARKERS.map((m) => `(${m.pattern})`).join("|"), "gi");
     OWN_MARKER = new RegExp(PRAGMA, "gi");
+    HIDDEN_BREAK = /\r(?!\n)|[\v\f\u2028\u2029]/;
   }
 });
 
@@ -24096,7 +24338,14 @@ function valueHashes(rule2, value, hashing) {
     ...legacyRef === void 0 ? {} : { legacyRef }
   };
 }
-var GENERATED_RULE, MIN_UNKNOWN_BITS, SHOWN, GENERATED;
+function valueRef(values) {
+  const crypto = nodeCrypto();
+  refKey ??= crypto.randomBytes(32);
+  const hmac2 = crypto.createHmac("sha256", refKey);
+  for (const v of values) hmac2.update(`${v.length}:${v}`, "utf8");
+  return hmac2.digest("hex");
+}
+var GENERATED_RULE, MIN_UNKNOWN_BITS, SHOWN, GENERATED, refKey;
 var init_value_hashes = __esm({
   "src/engine/value-hashes.ts"() {
     "use strict";
@@ -24376,6 +24625,7 @@ ${keyFacts?.account ?? ""}`;
       ...partnerRedacted === void 0 ? {} : { partnerRedacted },
       lineText,
       ...hashes,
+      valueRef: valueRef(values.map((v) => v.value)),
       fingerprint: sha256Hex2(`${e.spec.id}
 ${chunk.path}
 ${identityText}`).slice(0, 32),
@@ -24458,7 +24708,7 @@ ${f.location.column}
 ${f.commit?.sha ?? ""}`;
     if (!seen.has(key)) seen.set(key, f);
   }
-  return dropPairedHalves(dropContainerEchoes([...seen.values()]));
+  return dropPairedHalves([...seen.values()]);
 }
 function dropPairedHalves(findings) {
   const at = (f, l, shown) => `${l.path}
@@ -24478,53 +24728,63 @@ ${at(f, f.partner, f.partnerRedacted)}`);
   return findings.filter((f) => !halves.has(`${f.kind}
 ${at(f, f.location, f.redacted)}`));
 }
-function dropContainerEchoes(findings) {
-  const inside2 = /* @__PURE__ */ new Set();
-  for (const f of findings) {
+function echoKey(path, f) {
+  return `${path}
+${f.ruleId}
+${f.valueRef}
+${f.commit?.sha ?? ""}`;
+}
+function dropContainerEchoes(judged) {
+  const inside2 = /* @__PURE__ */ new Map();
+  for (const { finding: f, reason, byPath } of judged) {
+    if (f.valueRef === void 0) continue;
     const bang = f.location.path.indexOf("!");
     if (bang === -1) continue;
+    const covers = reason === void 0 || byPath;
     for (let at = bang; at !== -1; at = f.location.path.indexOf("!", at + 1)) {
-      inside2.add(
-        `${f.location.path.slice(0, at)}
-${f.ruleId}
-${f.secretHash}
-${f.commit?.sha ?? ""}`
-      );
+      const key = echoKey(f.location.path.slice(0, at), f);
+      inside2.set(key, (inside2.get(key) ?? false) || covers);
     }
   }
-  if (inside2.size === 0) return [...findings];
-  return findings.filter(
-    (f) => !inside2.has(`${f.location.path}
-${f.ruleId}
-${f.secretHash}
-${f.commit?.sha ?? ""}`)
-  );
+  if (inside2.size === 0) return [...judged];
+  return judged.filter(({ finding: f, reason }) => {
+    if (f.valueRef === void 0) return true;
+    const covered = inside2.get(echoKey(f.location.path, f));
+    return covered === void 0 || !covered && reason === void 0;
+  });
 }
 function applyFilters(findings, ctx) {
-  const kept = [];
-  const suppressed = [];
   const entries = ctx.baseline ?? [];
   const baseline = new Map(entries.map((e) => [entryKey(e), e]));
   const legacyHash = new Map([...legacyTokens(entries)].map(([hash, token]) => [token, hash]));
   const used = /* @__PURE__ */ new Set();
+  const judged = [];
   for (const f of dedupe(findings)) {
     const byValue = f.allowedBy;
-    const reason = byValue ?? pathReason(f, ctx.pathAllow) ?? (f.pragma !== void 0 ? { by: "pragma", entry: f.pragma, reason: `inline ${f.pragma}` } : void 0);
+    const byPath = byValue === void 0 ? pathReason(f, ctx.pathAllow) : void 0;
+    const reason = byValue ?? byPath ?? (f.pragma !== void 0 ? { by: "pragma", entry: f.pragma, reason: `inline ${f.pragma}` } : void 0);
     if (reason !== void 0) {
-      suppressed.push({ finding: f, reason });
+      judged.push({ finding: f, reason, byPath: byPath !== void 0 });
       continue;
     }
     const key = findingKeys(f, legacyHash).find((k) => baseline.has(k));
     const entry = key === void 0 ? void 0 : baseline.get(key);
     if (key !== void 0 && entry !== void 0) {
       used.add(key);
-      suppressed.push({
+      judged.push({
         finding: f,
-        reason: { by: "baseline", entry: entryLabel(entry), reason: "accepted in baseline" }
+        reason: { by: "baseline", entry: entryLabel(entry), reason: "accepted in baseline" },
+        byPath: true
       });
       continue;
     }
-    kept.push(f);
+    judged.push({ finding: f, byPath: false });
+  }
+  const kept = [];
+  const suppressed = [];
+  for (const { finding, reason } of dropContainerEchoes(judged)) {
+    if (reason === void 0) kept.push(finding);
+    else suppressed.push({ finding, reason });
   }
   const staleBaseline = [...baseline].filter(([k]) => !used.has(k)).map(([, e]) => e);
   return { kept, suppressed, staleBaseline };
@@ -26737,6 +26997,445 @@ async function gitCommonDir(cwd) {
   return isAbsolute2(dir) ? dir : resolve3(cwd, dir);
 }
 
+// src/git/list-tree-files.ts
+import { isUtf8 as isUtf82 } from "node:buffer";
+import { join as join4 } from "node:path";
+
+// src/git/find-repo-root.ts
+init_errors();
+
+// src/git/plain-work-tree-top.ts
+import { lstatSync, readFileSync as readFileSync2, realpathSync, statSync } from "node:fs";
+import { platform, userInfo } from "node:os";
+import { join as join2 } from "node:path";
+var MOVED_BY = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_COMMON_DIR",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_CONFIG_PARAMETERS",
+  "GIT_CONFIG_COUNT"
+];
+var CONFIG_LIMIT = 64 * 1024;
+function statOrUndefined(path, follow) {
+  try {
+    return follow ? statSync(path) : lstatSync(path);
+  } catch {
+    return void 0;
+  }
+}
+function mayMoveWorkTree(config) {
+  if (/worktree/i.test(config) || /^\s*\[\s*include/im.test(config)) return true;
+  for (const m of config.matchAll(/^\s*bare\b\s*(?:=\s*([^\s;#]*))?/gim)) {
+    if ((m[1] ?? "").toLowerCase() !== "false") return true;
+  }
+  return false;
+}
+function isPlainWorkTreeTop(dir, env) {
+  if (platform() === "win32") return false;
+  if (MOVED_BY.some((name) => env[name] !== void 0)) return false;
+  const gitDir = join2(dir, ".git");
+  const top = statOrUndefined(dir, true);
+  const git = statOrUndefined(gitDir, false);
+  if (top === void 0 || git === void 0 || !git.isDirectory()) return false;
+  if (!statOrUndefined(join2(gitDir, "HEAD"), false)?.isFile()) return false;
+  if (!statOrUndefined(join2(gitDir, "objects"), false)?.isDirectory()) return false;
+  if (!statOrUndefined(join2(gitDir, "refs"), false)?.isDirectory()) return false;
+  if (statOrUndefined(join2(gitDir, "commondir"), false) !== void 0) return false;
+  if (statOrUndefined(join2(gitDir, "config.worktree"), false) !== void 0) return false;
+  const config = statOrUndefined(join2(gitDir, "config"), false);
+  if (config === void 0 || !config.isFile() || config.size > CONFIG_LIMIT) return false;
+  try {
+    const uid = userInfo().uid;
+    if (top.uid !== uid || git.uid !== uid) return false;
+    if (realpathSync.native(dir) !== dir) return false;
+    return !mayMoveWorkTree(readFileSync2(join2(gitDir, "config"), "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+// src/git/find-repo-root.ts
+var asked = /* @__PURE__ */ new Map();
+function workTreeOf(dir) {
+  let answer = asked.get(dir);
+  if (answer === void 0) {
+    const env = gitEnvironment();
+    if (env !== void 0 && isPlainWorkTreeTop(dir, env)) {
+      const plain = env.GIT_INDEX_FILE === void 0;
+      answer = Promise.resolve({ root: dir, prefix: "", ...plain ? { plain } : {} });
+      asked.set(dir, answer);
+      return answer;
+    }
+    answer = runGit(["rev-parse", "--show-toplevel", "--show-prefix"], dir).then((r) => {
+      if (r.code !== 0) {
+        if (/not a git repository/i.test(r.stderr)) return void 0;
+        throw new KeyguardError(
+          "GIT_FAILED",
+          `git cannot read the repository at ${dir}: ${r.stderr.trim().split("\n")[0] ?? ""}`
+        );
+      }
+      const [root = "", prefix = ""] = r.stdout.toString("utf8").split("\n");
+      return root === "" ? void 0 : { root, prefix };
+    });
+    asked.set(dir, answer);
+  }
+  return answer;
+}
+async function findRepoRoot(dir) {
+  try {
+    return (await workTreeOf(dir))?.root;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/git/read-index-names.ts
+init_errors();
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readSync } from "node:fs";
+import { join as join3 } from "node:path";
+
+// src/git/parse-index.ts
+import { isUtf8 } from "node:buffer";
+var SIGNATURE = 1145655875;
+var HEADER_BYTES = 12;
+var STAT_BYTES = 40;
+var MODE_AT = 24;
+var SIZE_AT = 36;
+var FLAG_EXTENDED = 16384;
+var STAGE_MASK = 12288;
+var NAME_MASK = 4095;
+var KNOWN_EXTENDED = 24576;
+var NAMES_PER_BYTE = 4;
+var NAMES_SLACK = 1 << 20;
+var FILE = 0;
+var SYMLINK = 1;
+var GITLINK = 2;
+function u32(b, at) {
+  return (b[at] << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3]) >>> 0;
+}
+function u16(b, at) {
+  return b[at] << 8 | b[at + 1];
+}
+function nulIn(b, at, end) {
+  for (let i = at; i < end; i++) if (b[i] === 0) return i;
+  return -1;
+}
+function kindOf(mode) {
+  switch (mode >>> 12) {
+    case 8:
+      return FILE;
+    case 10:
+      return SYMLINK;
+    case 14:
+      return GITLINK;
+    default:
+      return void 0;
+  }
+}
+function varint(buf, at, end) {
+  if (at >= end) return void 0;
+  let c = buf[at++];
+  let value = c & 127;
+  while ((c & 128) !== 0) {
+    if (at >= end || value >= 2 ** 24) return void 0;
+    c = buf[at++];
+    value = (value + 1) * 128 + (c & 127);
+  }
+  return { value, next: at };
+}
+var ExpandedNames = class {
+  bytes;
+  fill = 0;
+  limit;
+  constructor(room) {
+    this.limit = NAMES_PER_BYTE * room + NAMES_SLACK;
+    this.bytes = Buffer.allocUnsafe(Math.max(1, room));
+  }
+  /** Appends previous[0, kept) and tail[from, to), then a NUL; false past the bound. */
+  add(previous, kept, tail2, from, to) {
+    const more = kept + to - from + 1;
+    if (this.fill + more > this.bytes.length) {
+      const size = Math.max(this.fill + more, 2 * this.bytes.length);
+      if (size > this.limit) return false;
+      const grown = Buffer.allocUnsafe(size);
+      grown.set(this.bytes.subarray(0, this.fill));
+      this.bytes = grown;
+    }
+    this.bytes.copyWithin(this.fill, previous, previous + kept);
+    this.bytes.set(tail2.subarray(from, to), this.fill + kept);
+    this.fill += more;
+    this.bytes[this.fill - 1] = 0;
+    return true;
+  }
+};
+var HASH_SIZES = [20, 32];
+function parseIndex(index) {
+  if (index.length < HEADER_BYTES || index.readUInt32BE(0) !== SIGNATURE) return void 0;
+  const version = index.readUInt32BE(4);
+  if (version < 2 || version > 4) return void 0;
+  let found;
+  for (const hash of HASH_SIZES) {
+    const list2 = parseWith(index, version, hash);
+    if (list2 === void 0) continue;
+    if (found !== void 0) return void 0;
+    found = list2;
+  }
+  return found;
+}
+function parseWith(index, version, hash) {
+  const count = index.readUInt32BE(8);
+  if (index.length < HEADER_BYTES + hash) return void 0;
+  const end = index.length - hash;
+  if (count > (end - HEADER_BYTES) / (STAT_BYTES + hash + 3)) return void 0;
+  const expanded = version === 4 ? new ExpandedNames(end - HEADER_BYTES) : void 0;
+  const starts = new Int32Array(count);
+  const ends = new Int32Array(count);
+  const kinds = new Uint8Array(count);
+  const sizes = new Uint32Array(count);
+  let n = 0;
+  let at = HEADER_BYTES;
+  let previous = 0;
+  let previousLength = 0;
+  for (let i = 0; i < count; i++) {
+    const entry = at;
+    const fixed = at + STAT_BYTES + hash;
+    if (fixed + 2 > end) return void 0;
+    const kind = kindOf(u32(index, at + MODE_AT));
+    if (kind === void 0) return void 0;
+    const flags = u16(index, fixed);
+    let nameAt = fixed + 2;
+    if ((flags & FLAG_EXTENDED) !== 0) {
+      if (version < 3 || nameAt + 2 > end) return void 0;
+      if ((u16(index, nameAt) & ~KNOWN_EXTENDED) !== 0) return void 0;
+      nameAt += 2;
+    }
+    let start;
+    let length;
+    if (expanded !== void 0) {
+      const strip = varint(index, nameAt, end);
+      if (strip === void 0 || strip.value > previousLength) return void 0;
+      const nul = nulIn(index, strip.next, end);
+      if (nul === -1) return void 0;
+      start = expanded.fill;
+      if (!expanded.add(previous, previousLength - strip.value, index, strip.next, nul))
+        return void 0;
+      length = expanded.fill - 1 - start;
+      at = nul + 1;
+    } else {
+      const told = flags & NAME_MASK;
+      const nul = told < NAME_MASK ? nameAt + told : nulIn(index, nameAt, end);
+      if (nul === -1 || nul >= end || index[nul] !== 0) return void 0;
+      start = nameAt;
+      length = nul - nameAt;
+      at += nameAt - at + length + 8 & ~7;
+      if (at > end) return void 0;
+    }
+    if (length === 0 || Math.min(length, NAME_MASK) !== (flags & NAME_MASK)) return void 0;
+    const names = expanded?.bytes ?? index;
+    const again = n > 0 && (flags & STAGE_MASK) !== 0 && names.compare(
+      names,
+      starts[n - 1],
+      ends[n - 1],
+      start,
+      start + length
+    ) === 0;
+    previous = start;
+    previousLength = length;
+    if (again) {
+      if (expanded !== void 0) {
+        expanded.fill = start;
+        previous = starts[n - 1];
+      }
+      continue;
+    }
+    starts[n] = start;
+    ends[n] = start + length;
+    kinds[n] = kind;
+    sizes[n] = u32(index, entry + SIZE_AT);
+    n++;
+  }
+  while (at < end) {
+    if (at + 8 > end) return void 0;
+    const first = index[at];
+    if (first < 65 || first > 90) return void 0;
+    at += 8 + index.readUInt32BE(at + 4);
+  }
+  if (at !== end) return void 0;
+  const bytes = expanded === void 0 ? index : shared(expanded.bytes.subarray(0, expanded.fill));
+  const utf83 = checkedNames(bytes, starts.subarray(0, n), ends.subarray(0, n));
+  if (utf83 === void 0) return void 0;
+  return {
+    bytes,
+    starts: starts.subarray(0, n),
+    ends: ends.subarray(0, n),
+    kinds: kinds.subarray(0, n),
+    sizes: sizes.subarray(0, n),
+    utf8: utf83
+  };
+}
+function shared(bytes) {
+  const copy = Buffer.from(new SharedArrayBuffer(Math.max(1, bytes.length)), 0, bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+function checkedNames(bytes, starts, ends) {
+  let utf83 = true;
+  for (let i = 0; i < starts.length; i++) {
+    const end = ends[i];
+    let wide = false;
+    for (let at = starts[i]; at < end; at++) {
+      const b = bytes[at];
+      if (b === 0) return void 0;
+      if (b >= 128) wide = true;
+    }
+    if (wide && utf83 && !isUtf8(bytes.subarray(starts[i], end))) utf83 = false;
+  }
+  return utf83;
+}
+
+// src/git/read-index-names.ts
+var OPEN_FLAGS = constants2.O_RDONLY | (constants2.O_NOFOLLOW ?? 0) | (constants2.O_NONBLOCK ?? 0);
+var NO_NAMES = {
+  bytes: new Uint8Array(0),
+  starts: new Int32Array(0),
+  ends: new Int32Array(0),
+  kinds: new Uint8Array(0),
+  utf8: true
+};
+var MAX_INDEX_BYTES = 1 << 30;
+function readIndexNames(gitDir) {
+  let fd;
+  try {
+    try {
+      fd = openSync2(join3(gitDir, "index"), OPEN_FLAGS);
+    } catch (error) {
+      if (error.code === "ENOENT") return NO_NAMES;
+      return void 0;
+    }
+    const stat = fstatSync2(fd);
+    if (!stat.isFile()) {
+      throw new KeyguardError(
+        "GIT_FAILED",
+        `${join3(gitDir, "index")} is not a regular file: git cannot read it as an index`
+      );
+    }
+    const size = stat.size;
+    if (size > MAX_INDEX_BYTES) return void 0;
+    const data = Buffer.from(new SharedArrayBuffer(Math.max(1, size)), 0, size);
+    let filled = 0;
+    while (filled < size) {
+      const n = readSync(fd, data, filled, size - filled, null);
+      if (n === 0) return void 0;
+      filled += n;
+    }
+    if (readSync(fd, Buffer.allocUnsafe(1), 0, 1, null) !== 0) return void 0;
+    return parseIndex(data);
+  } catch (error) {
+    if (error instanceof KeyguardError) throw error;
+    return void 0;
+  } finally {
+    if (fd !== void 0) closeSync2(fd);
+  }
+}
+
+// src/git/list-tree-files.ts
+var TAB = 9;
+var SLASH = 47;
+var ZERO = 48;
+var FILE2 = 0;
+var SYMLINK2 = 1;
+var GITLINK2 = 2;
+function kindOfMode(out, at) {
+  if (out[at] === 49 && out[at + 2] === ZERO && out[at + 3] === ZERO && out[at + 4] === ZERO) {
+    if (out[at + 1] === 50 && out[at + 5] === ZERO && out[at + 6] === 32) return SYMLINK2;
+    if (out[at + 1] === 54 && out[at + 5] === ZERO && out[at + 6] === 32) return GITLINK2;
+  }
+  return FILE2;
+}
+function listOf(out, n) {
+  return {
+    bytes: out,
+    starts: new Int32Array(n),
+    ends: new Int32Array(n),
+    kinds: new Uint8Array(n),
+    utf8: isUtf82(out)
+  };
+}
+function records(out) {
+  let n = 0;
+  for (let at = out.indexOf(0); at !== -1; at = out.indexOf(0, at + 1)) n++;
+  return out.length > 0 && out[out.length - 1] !== 0 ? n + 1 : n;
+}
+function trimmed(list2, n) {
+  return {
+    bytes: list2.bytes,
+    starts: list2.starts.subarray(0, n),
+    ends: list2.ends.subarray(0, n),
+    kinds: list2.kinds.subarray(0, n),
+    utf8: list2.utf8
+  };
+}
+function parseStagedListing(out) {
+  const list2 = listOf(out, records(out));
+  let n = 0;
+  let at = 0;
+  while (at < out.length) {
+    let end = out.indexOf(0, at);
+    if (end === -1) end = out.length;
+    const tab = out.indexOf(TAB, at);
+    if (tab !== -1 && tab < end) {
+      const start = tab + 1;
+      const again = n > 0 && out[tab - 1] !== ZERO && out.compare(out, list2.starts[n - 1], list2.ends[n - 1], start, end) === 0;
+      if (!again) {
+        list2.starts[n] = start;
+        list2.ends[n] = end;
+        list2.kinds[n] = kindOfMode(out, at);
+        n++;
+      }
+    }
+    at = end + 1;
+  }
+  return trimmed(list2, n);
+}
+function parseOthersListing(out) {
+  const list2 = listOf(out, records(out));
+  let n = 0;
+  let at = 0;
+  while (at < out.length) {
+    let end = out.indexOf(0, at);
+    if (end === -1) end = out.length;
+    if (end > at) {
+      const nested = out[end - 1] === SLASH;
+      list2.starts[n] = at;
+      list2.ends[n] = nested ? end - 1 : end;
+      list2.kinds[n] = nested ? GITLINK2 : FILE2;
+      n++;
+    }
+    at = end + 1;
+  }
+  return trimmed(list2, n);
+}
+function startUntracked(dir) {
+  const files = runGitChecked(
+    ["ls-files", "-z", "--others", "--exclude-standard", "--full-name"],
+    dir
+  ).then(parseOthersListing);
+  files.catch(() => void 0);
+  return { dir, files };
+}
+async function listTreeFiles(dir, early) {
+  const place = await workTreeOf(dir);
+  if (place === void 0) return void 0;
+  const fromIndex = place.plain === true ? readIndexNames(join4(place.root, ".git")) : void 0;
+  const untracked = (early?.dir === dir ? early : startUntracked(dir)).files;
+  const ignored = place.prefix === "" ? void 0 : runGit(["check-ignore", "-q", "--no-index", "."], dir).then((r) => r.code === 0);
+  if (fromIndex !== void 0) return { root: place.root, files: fromIndex, untracked };
+  const tracked = await runGitChecked(["ls-files", "-z", "-s", "--cached", "--full-name"], dir);
+  if (ignored !== void 0 && await ignored) return void 0;
+  return { root: place.root, files: parseStagedListing(tracked), untracked };
+}
+
 // src/git/rev-list.ts
 init_errors();
 
@@ -27200,7 +27899,6 @@ async function* streamCommitLog(cwd, walk) {
 init_errors();
 init_path_text();
 var GITLINK_MODE = "160000";
-var SYMLINK_MODE = "120000";
 var ZERO_ID = /^0+$/;
 var DIFF_FLAGS = [
   "diff",
@@ -27346,20 +28044,30 @@ async function readStagedChanges(cwd) {
   });
   return changesOf(parser);
 }
+function typeOf(mode) {
+  return Number.parseInt(mode, 8) & 61440;
+}
+function patchesOf(c) {
+  const from = typeOf(c.oldMode);
+  const to = typeOf(c.newMode);
+  return from !== 0 && to !== 0 && from !== to ? 2 : 1;
+}
 function changesOf(parser) {
   const { raw, sections: hunks } = parser.finish();
   const changes = parseRaw(raw);
-  if (hunks.length !== changes.length) {
+  const expected = changes.reduce((n, c) => n + patchesOf(c), 0);
+  if (hunks.length !== expected) {
     throw new KeyguardError(
       "GIT_FAILED",
       `git diff --cached listed ${changes.length} paths but ${hunks.length} patches; refusing to guess which lines are new`
     );
   }
-  return changes.map((c, i) => ({
-    ...c,
-    added: hunks[i]?.added ?? [],
-    binaryDiff: hunks[i]?.binary ?? false
-  }));
+  let at = 0;
+  return changes.map((c) => {
+    at += patchesOf(c);
+    const hunk = hunks[at - 1];
+    return { ...c, added: hunk?.added ?? [], binaryDiff: hunk?.binary ?? false };
+  });
 }
 function isNullId2(id) {
   return ZERO_ID.test(id);
@@ -27470,7 +28178,6 @@ function createHistorySource(options2) {
     largeBlobs: 0,
     missingBlobs: 0,
     submoduleEntries: 0,
-    symlinkEntries: 0,
     messages: 0,
     objects: 0,
     cachedBlobs: 0
@@ -27570,11 +28277,6 @@ function createHistorySource(options2) {
       for (const file of commit.files) {
         if (file.mode === GITLINK_MODE) {
           counts.submoduleEntries++;
-          whole = false;
-          continue;
-        }
-        if (file.mode === SYMLINK_MODE) {
-          counts.symlinkEntries++;
           whole = false;
           continue;
         }
@@ -27703,7 +28405,6 @@ function createHistorySource(options2) {
       ...counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs },
       ...options2.objects === void 0 ? {} : { pushedObjects: counts.objects },
       submoduleEntriesSkipped: counts.submoduleEntries,
-      symlinkEntriesSkipped: counts.symlinkEntries,
       ...options2.extraCoverage,
       ...counts.missingBlobs === 0 ? {} : {
         partial: true,
@@ -27770,7 +28471,7 @@ function createHistorySource(options2) {
 }
 
 // src/sources/staged-source.ts
-import { lstatSync as lstatSync2, readFileSync as readFileSync2 } from "node:fs";
+import { lstatSync as lstatSync3, readFileSync as readFileSync3 } from "node:fs";
 
 // src/git/blob-id.ts
 init_node_crypto();
@@ -27784,9 +28485,9 @@ init_target_set();
 function readIfStaged(top, change) {
   try {
     const abs = joinBytes(top, change.pathBuffer);
-    const stat = lstatSync2(abs);
+    const stat = lstatSync3(abs);
     if (!stat.isFile() || stat.size > STREAM_ABOVE) return void 0;
-    const data = readFileSync2(abs);
+    const data = readFileSync3(abs);
     return gitBlobId(data, change.blob.length) === change.blob ? data : void 0;
   } catch {
     return void 0;
@@ -27824,11 +28525,6 @@ function createStagedSource(options2) {
         if (c.newMode === GITLINK_MODE) {
           counts.skipped++;
           sink.skip({ ...where2(c), reason: "submodule", detail: "a commit of another repository" });
-          continue;
-        }
-        if (c.newMode === SYMLINK_MODE) {
-          counts.skipped++;
-          sink.skip({ ...where2(c), reason: "symlink" });
           continue;
         }
         wanted.push(c);
@@ -27903,443 +28599,6 @@ function createStdinSource(input, read, path = "<stdin>") {
 // src/sources/tree-source.ts
 import { statSync as statSync2 } from "node:fs";
 import { isAbsolute as isAbsolute3, relative as relative2, resolve as resolve4, sep } from "node:path";
-
-// src/git/list-tree-files.ts
-import { isUtf8 as isUtf84 } from "node:buffer";
-import { join as join5 } from "node:path";
-
-// src/git/find-repo-root.ts
-init_errors();
-
-// src/git/plain-work-tree-top.ts
-import { lstatSync as lstatSync3, readFileSync as readFileSync3, realpathSync, statSync } from "node:fs";
-import { platform, userInfo } from "node:os";
-import { join as join3 } from "node:path";
-var MOVED_BY = [
-  "GIT_DIR",
-  "GIT_WORK_TREE",
-  "GIT_COMMON_DIR",
-  "GIT_OBJECT_DIRECTORY",
-  "GIT_CONFIG_PARAMETERS",
-  "GIT_CONFIG_COUNT"
-];
-var CONFIG_LIMIT = 64 * 1024;
-function statOrUndefined(path, follow) {
-  try {
-    return follow ? statSync(path) : lstatSync3(path);
-  } catch {
-    return void 0;
-  }
-}
-function mayMoveWorkTree(config) {
-  if (/worktree/i.test(config) || /^\s*\[\s*include/im.test(config)) return true;
-  for (const m of config.matchAll(/^\s*bare\b\s*(?:=\s*([^\s;#]*))?/gim)) {
-    if ((m[1] ?? "").toLowerCase() !== "false") return true;
-  }
-  return false;
-}
-function isPlainWorkTreeTop(dir, env) {
-  if (platform() === "win32") return false;
-  if (MOVED_BY.some((name) => env[name] !== void 0)) return false;
-  const gitDir = join3(dir, ".git");
-  const top = statOrUndefined(dir, true);
-  const git = statOrUndefined(gitDir, false);
-  if (top === void 0 || git === void 0 || !git.isDirectory()) return false;
-  if (!statOrUndefined(join3(gitDir, "HEAD"), false)?.isFile()) return false;
-  if (!statOrUndefined(join3(gitDir, "objects"), false)?.isDirectory()) return false;
-  if (!statOrUndefined(join3(gitDir, "refs"), false)?.isDirectory()) return false;
-  if (statOrUndefined(join3(gitDir, "commondir"), false) !== void 0) return false;
-  if (statOrUndefined(join3(gitDir, "config.worktree"), false) !== void 0) return false;
-  const config = statOrUndefined(join3(gitDir, "config"), false);
-  if (config === void 0 || !config.isFile() || config.size > CONFIG_LIMIT) return false;
-  try {
-    const uid = userInfo().uid;
-    if (top.uid !== uid || git.uid !== uid) return false;
-    if (realpathSync.native(dir) !== dir) return false;
-    return !mayMoveWorkTree(readFileSync3(join3(gitDir, "config"), "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-// src/git/find-repo-root.ts
-var asked = /* @__PURE__ */ new Map();
-function workTreeOf(dir) {
-  let answer = asked.get(dir);
-  if (answer === void 0) {
-    const env = gitEnvironment();
-    if (env !== void 0 && isPlainWorkTreeTop(dir, env)) {
-      const plain = env.GIT_INDEX_FILE === void 0;
-      answer = Promise.resolve({ root: dir, prefix: "", ...plain ? { plain } : {} });
-      asked.set(dir, answer);
-      return answer;
-    }
-    answer = runGit(["rev-parse", "--show-toplevel", "--show-prefix"], dir).then((r) => {
-      if (r.code !== 0) {
-        if (/not a git repository/i.test(r.stderr)) return void 0;
-        throw new KeyguardError(
-          "GIT_FAILED",
-          `git cannot read the repository at ${dir}: ${r.stderr.trim().split("\n")[0] ?? ""}`
-        );
-      }
-      const [root = "", prefix = ""] = r.stdout.toString("utf8").split("\n");
-      return root === "" ? void 0 : { root, prefix };
-    });
-    asked.set(dir, answer);
-  }
-  return answer;
-}
-async function findRepoRoot(dir) {
-  try {
-    return (await workTreeOf(dir))?.root;
-  } catch {
-    return void 0;
-  }
-}
-
-// src/git/read-index-names.ts
-init_errors();
-import { closeSync as closeSync3, constants as constants4, fstatSync as fstatSync3, openSync as openSync3, readSync as readSync2 } from "node:fs";
-import { join as join4 } from "node:path";
-
-// src/git/parse-index.ts
-import { isUtf8 as isUtf83 } from "node:buffer";
-var SIGNATURE = 1145655875;
-var HEADER_BYTES2 = 12;
-var STAT_BYTES = 40;
-var MODE_AT = 24;
-var SIZE_AT = 36;
-var FLAG_EXTENDED = 16384;
-var STAGE_MASK = 12288;
-var NAME_MASK = 4095;
-var KNOWN_EXTENDED = 24576;
-var NAMES_PER_BYTE = 4;
-var NAMES_SLACK = 1 << 20;
-var FILE = 0;
-var SYMLINK = 1;
-var GITLINK = 2;
-function u32(b, at) {
-  return (b[at] << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3]) >>> 0;
-}
-function u16(b, at) {
-  return b[at] << 8 | b[at + 1];
-}
-function nulIn(b, at, end) {
-  for (let i = at; i < end; i++) if (b[i] === 0) return i;
-  return -1;
-}
-function kindOf(mode) {
-  switch (mode >>> 12) {
-    case 8:
-      return FILE;
-    case 10:
-      return SYMLINK;
-    case 14:
-      return GITLINK;
-    default:
-      return void 0;
-  }
-}
-function varint(buf, at, end) {
-  if (at >= end) return void 0;
-  let c = buf[at++];
-  let value = c & 127;
-  while ((c & 128) !== 0) {
-    if (at >= end || value >= 2 ** 24) return void 0;
-    c = buf[at++];
-    value = (value + 1) * 128 + (c & 127);
-  }
-  return { value, next: at };
-}
-var ExpandedNames = class {
-  bytes;
-  fill = 0;
-  limit;
-  constructor(room) {
-    this.limit = NAMES_PER_BYTE * room + NAMES_SLACK;
-    this.bytes = Buffer.allocUnsafe(Math.max(1, room));
-  }
-  /** Appends previous[0, kept) and tail[from, to), then a NUL; false past the bound. */
-  add(previous, kept, tail2, from, to) {
-    const more = kept + to - from + 1;
-    if (this.fill + more > this.bytes.length) {
-      const size = Math.max(this.fill + more, 2 * this.bytes.length);
-      if (size > this.limit) return false;
-      const grown = Buffer.allocUnsafe(size);
-      grown.set(this.bytes.subarray(0, this.fill));
-      this.bytes = grown;
-    }
-    this.bytes.copyWithin(this.fill, previous, previous + kept);
-    this.bytes.set(tail2.subarray(from, to), this.fill + kept);
-    this.fill += more;
-    this.bytes[this.fill - 1] = 0;
-    return true;
-  }
-};
-var HASH_SIZES = [20, 32];
-function parseIndex(index) {
-  if (index.length < HEADER_BYTES2 || index.readUInt32BE(0) !== SIGNATURE) return void 0;
-  const version = index.readUInt32BE(4);
-  if (version < 2 || version > 4) return void 0;
-  let found;
-  for (const hash of HASH_SIZES) {
-    const list2 = parseWith(index, version, hash);
-    if (list2 === void 0) continue;
-    if (found !== void 0) return void 0;
-    found = list2;
-  }
-  return found;
-}
-function parseWith(index, version, hash) {
-  const count = index.readUInt32BE(8);
-  if (index.length < HEADER_BYTES2 + hash) return void 0;
-  const end = index.length - hash;
-  if (count > (end - HEADER_BYTES2) / (STAT_BYTES + hash + 3)) return void 0;
-  const expanded = version === 4 ? new ExpandedNames(end - HEADER_BYTES2) : void 0;
-  const starts = new Int32Array(count);
-  const ends = new Int32Array(count);
-  const kinds = new Uint8Array(count);
-  const sizes = new Uint32Array(count);
-  let n = 0;
-  let at = HEADER_BYTES2;
-  let previous = 0;
-  let previousLength = 0;
-  for (let i = 0; i < count; i++) {
-    const entry = at;
-    const fixed = at + STAT_BYTES + hash;
-    if (fixed + 2 > end) return void 0;
-    const kind = kindOf(u32(index, at + MODE_AT));
-    if (kind === void 0) return void 0;
-    const flags = u16(index, fixed);
-    let nameAt = fixed + 2;
-    if ((flags & FLAG_EXTENDED) !== 0) {
-      if (version < 3 || nameAt + 2 > end) return void 0;
-      if ((u16(index, nameAt) & ~KNOWN_EXTENDED) !== 0) return void 0;
-      nameAt += 2;
-    }
-    let start;
-    let length;
-    if (expanded !== void 0) {
-      const strip = varint(index, nameAt, end);
-      if (strip === void 0 || strip.value > previousLength) return void 0;
-      const nul = nulIn(index, strip.next, end);
-      if (nul === -1) return void 0;
-      start = expanded.fill;
-      if (!expanded.add(previous, previousLength - strip.value, index, strip.next, nul))
-        return void 0;
-      length = expanded.fill - 1 - start;
-      at = nul + 1;
-    } else {
-      const told = flags & NAME_MASK;
-      const nul = told < NAME_MASK ? nameAt + told : nulIn(index, nameAt, end);
-      if (nul === -1 || nul >= end || index[nul] !== 0) return void 0;
-      start = nameAt;
-      length = nul - nameAt;
-      at += nameAt - at + length + 8 & ~7;
-      if (at > end) return void 0;
-    }
-    if (length === 0 || Math.min(length, NAME_MASK) !== (flags & NAME_MASK)) return void 0;
-    const names = expanded?.bytes ?? index;
-    const again = n > 0 && (flags & STAGE_MASK) !== 0 && names.compare(
-      names,
-      starts[n - 1],
-      ends[n - 1],
-      start,
-      start + length
-    ) === 0;
-    previous = start;
-    previousLength = length;
-    if (again) {
-      if (expanded !== void 0) {
-        expanded.fill = start;
-        previous = starts[n - 1];
-      }
-      continue;
-    }
-    starts[n] = start;
-    ends[n] = start + length;
-    kinds[n] = kind;
-    sizes[n] = u32(index, entry + SIZE_AT);
-    n++;
-  }
-  while (at < end) {
-    if (at + 8 > end) return void 0;
-    const first = index[at];
-    if (first < 65 || first > 90) return void 0;
-    at += 8 + index.readUInt32BE(at + 4);
-  }
-  if (at !== end) return void 0;
-  const bytes = expanded === void 0 ? index : shared(expanded.bytes.subarray(0, expanded.fill));
-  const utf83 = checkedNames(bytes, starts.subarray(0, n), ends.subarray(0, n));
-  if (utf83 === void 0) return void 0;
-  return {
-    bytes,
-    starts: starts.subarray(0, n),
-    ends: ends.subarray(0, n),
-    kinds: kinds.subarray(0, n),
-    sizes: sizes.subarray(0, n),
-    utf8: utf83
-  };
-}
-function shared(bytes) {
-  const copy = Buffer.from(new SharedArrayBuffer(Math.max(1, bytes.length)), 0, bytes.length);
-  copy.set(bytes);
-  return copy;
-}
-function checkedNames(bytes, starts, ends) {
-  let utf83 = true;
-  for (let i = 0; i < starts.length; i++) {
-    const end = ends[i];
-    let wide = false;
-    for (let at = starts[i]; at < end; at++) {
-      const b = bytes[at];
-      if (b === 0) return void 0;
-      if (b >= 128) wide = true;
-    }
-    if (wide && utf83 && !isUtf83(bytes.subarray(starts[i], end))) utf83 = false;
-  }
-  return utf83;
-}
-
-// src/git/read-index-names.ts
-var OPEN_FLAGS2 = constants4.O_RDONLY | (constants4.O_NOFOLLOW ?? 0) | (constants4.O_NONBLOCK ?? 0);
-var NO_NAMES = {
-  bytes: new Uint8Array(0),
-  starts: new Int32Array(0),
-  ends: new Int32Array(0),
-  kinds: new Uint8Array(0),
-  utf8: true
-};
-var MAX_INDEX_BYTES = 1 << 30;
-function readIndexNames(gitDir) {
-  let fd;
-  try {
-    try {
-      fd = openSync3(join4(gitDir, "index"), OPEN_FLAGS2);
-    } catch (error) {
-      if (error.code === "ENOENT") return NO_NAMES;
-      return void 0;
-    }
-    const stat = fstatSync3(fd);
-    if (!stat.isFile()) {
-      throw new KeyguardError(
-        "GIT_FAILED",
-        `${join4(gitDir, "index")} is not a regular file: git cannot read it as an index`
-      );
-    }
-    const size = stat.size;
-    if (size > MAX_INDEX_BYTES) return void 0;
-    const data = Buffer.from(new SharedArrayBuffer(Math.max(1, size)), 0, size);
-    let filled = 0;
-    while (filled < size) {
-      const n = readSync2(fd, data, filled, size - filled, null);
-      if (n === 0) return void 0;
-      filled += n;
-    }
-    if (readSync2(fd, Buffer.allocUnsafe(1), 0, 1, null) !== 0) return void 0;
-    return parseIndex(data);
-  } catch (error) {
-    if (error instanceof KeyguardError) throw error;
-    return void 0;
-  } finally {
-    if (fd !== void 0) closeSync3(fd);
-  }
-}
-
-// src/git/list-tree-files.ts
-var TAB2 = 9;
-var SLASH2 = 47;
-var ZERO = 48;
-var FILE2 = 0;
-var SYMLINK2 = 1;
-var GITLINK2 = 2;
-function kindOfMode(out, at) {
-  if (out[at] === 49 && out[at + 2] === ZERO && out[at + 3] === ZERO && out[at + 4] === ZERO) {
-    if (out[at + 1] === 50 && out[at + 5] === ZERO && out[at + 6] === 32) return SYMLINK2;
-    if (out[at + 1] === 54 && out[at + 5] === ZERO && out[at + 6] === 32) return GITLINK2;
-  }
-  return FILE2;
-}
-function listOf(out, n) {
-  return {
-    bytes: out,
-    starts: new Int32Array(n),
-    ends: new Int32Array(n),
-    kinds: new Uint8Array(n),
-    utf8: isUtf84(out)
-  };
-}
-function records(out) {
-  let n = 0;
-  for (let at = out.indexOf(0); at !== -1; at = out.indexOf(0, at + 1)) n++;
-  return out.length > 0 && out[out.length - 1] !== 0 ? n + 1 : n;
-}
-function trimmed(list2, n) {
-  return {
-    bytes: list2.bytes,
-    starts: list2.starts.subarray(0, n),
-    ends: list2.ends.subarray(0, n),
-    kinds: list2.kinds.subarray(0, n),
-    utf8: list2.utf8
-  };
-}
-function parseStagedListing(out) {
-  const list2 = listOf(out, records(out));
-  let n = 0;
-  let at = 0;
-  while (at < out.length) {
-    let end = out.indexOf(0, at);
-    if (end === -1) end = out.length;
-    const tab = out.indexOf(TAB2, at);
-    if (tab !== -1 && tab < end) {
-      const start = tab + 1;
-      const again = n > 0 && out[tab - 1] !== ZERO && out.compare(out, list2.starts[n - 1], list2.ends[n - 1], start, end) === 0;
-      if (!again) {
-        list2.starts[n] = start;
-        list2.ends[n] = end;
-        list2.kinds[n] = kindOfMode(out, at);
-        n++;
-      }
-    }
-    at = end + 1;
-  }
-  return trimmed(list2, n);
-}
-function parseOthersListing(out) {
-  const list2 = listOf(out, records(out));
-  let n = 0;
-  let at = 0;
-  while (at < out.length) {
-    let end = out.indexOf(0, at);
-    if (end === -1) end = out.length;
-    if (end > at) {
-      const nested = out[end - 1] === SLASH2;
-      list2.starts[n] = at;
-      list2.ends[n] = nested ? end - 1 : end;
-      list2.kinds[n] = nested ? GITLINK2 : FILE2;
-      n++;
-    }
-    at = end + 1;
-  }
-  return trimmed(list2, n);
-}
-async function listTreeFiles(dir) {
-  const place = await workTreeOf(dir);
-  if (place === void 0) return void 0;
-  const fromIndex = place.plain === true ? readIndexNames(join5(place.root, ".git")) : void 0;
-  const untracked = runGitChecked(
-    ["ls-files", "-z", "--others", "--exclude-standard", "--full-name"],
-    dir
-  ).then(parseOthersListing);
-  untracked.catch(() => void 0);
-  const ignored = place.prefix === "" ? void 0 : runGit(["check-ignore", "-q", "--no-index", "."], dir).then((r) => r.code === 0);
-  if (fromIndex !== void 0) return { root: place.root, files: fromIndex, untracked };
-  const tracked = await runGitChecked(["ls-files", "-z", "-s", "--cached", "--full-name"], dir);
-  if (ignored !== void 0 && await ignored) return void 0;
-  return { root: place.root, files: parseStagedListing(tracked), untracked };
-}
-
-// src/sources/tree-source.ts
 init_errors();
 init_path_text();
 init_content_reader();
@@ -28476,7 +28735,7 @@ async function targetsOf(path, options2, into) {
     into.files.push({ abs, path: displayFor(abs, cwd, cwd, root), explicit: true });
     return;
   }
-  const git = await listTreeFiles(abs);
+  const git = await listTreeFiles(abs, options2.untracked);
   if (git !== void 0) {
     into.packs.push({ ...git.files, base: git.root });
     into.later.push(git.untracked.then((files) => ({ ...files, base: git.root })));
@@ -30671,10 +30930,18 @@ function incompleteOf(result2, accepted) {
     accepted
   };
 }
-function sourceFor(target, root, read, allowPartial, cleanBlobs) {
+function sourceFor(target, root, read, allowPartial, cleanBlobs, untracked) {
   switch (target.mode) {
     case "tree":
-      return { source: createTreeSource({ paths: target.paths, cwd: target.cwd, root, read }) };
+      return {
+        source: createTreeSource({
+          paths: target.paths,
+          cwd: target.cwd,
+          root,
+          read,
+          ...untracked === void 0 ? {} : { untracked }
+        })
+      };
     case "stdin":
       return { source: createStdinSource(target.input, read, target.path) };
     case "staged":
@@ -30789,24 +31056,27 @@ function finishHistory(result2, history) {
   };
 }
 async function scan(target, options2) {
-  const pool = await earlyWorkers(target, options2);
+  const early = await earlyStart(target, options2);
   try {
-    return await scanWith(target, options2, pool);
+    return await scanWith(target, options2, early);
   } finally {
-    pool?.close();
+    early?.pool.close();
   }
 }
-async function earlyWorkers(target, options2) {
+async function earlyStart(target, options2) {
   const threads = options2.threads;
   if (target.mode !== "tree" || threads === void 0 || threads.jobs < 2) return void 0;
   if (options2.verify !== void 0) return void 0;
-  const whole = target.paths.length <= 1 && resolve5(target.cwd, target.paths[0] ?? ".") === options2.root;
-  if (!threads.force && !(whole && (threads.indexedFiles ?? 0) >= PARALLEL_MIN_FILES))
-    return void 0;
+  const dir = resolve5(target.cwd, target.paths[0] ?? ".");
+  const indexed = target.paths.length <= 1 && dir === options2.root && (threads.indexedFiles ?? 0) >= PARALLEL_MIN_FILES;
+  if (!threads.force && !indexed) return void 0;
+  const untracked = indexed ? startUntracked(dir) : void 0;
   const { startWorkers: startWorkers2 } = await Promise.resolve().then(() => (init_collect_parallel(), collect_parallel_exports));
-  return startWorkers2(threads.workerScript, threads.jobs - 1, threads.workerArgv);
+  const pool = startWorkers2(threads.workerScript, threads.jobs - 1, threads.workerArgv);
+  return { pool, ...untracked === void 0 ? {} : { untracked } };
 }
-async function scanWith(target, options2, pool) {
+async function scanWith(target, options2, early) {
+  const pool = early?.pool;
   const started = Date.now();
   const setup = options2.setup ?? await createScanSetup({
     root: options2.configRoot ?? options2.root,
@@ -30838,7 +31108,14 @@ async function scanWith(target, options2, pool) {
   };
   const cache = target.mode === "history" && options2.historyCache !== void 0 ? await openCache(target.cwd, options2.historyCache, setup, { maxFileSize, otherMarkers }) : void 0;
   const aimed = target.mode === "history" && cache !== void 0 ? await skipKnownCommits(target, cache) : target;
-  const { source, history } = sourceFor(aimed, options2.root, read, allowPartial, cache);
+  const { source, history } = sourceFor(
+    aimed,
+    options2.root,
+    read,
+    allowPartial,
+    cache,
+    early?.untracked
+  );
   const collector = options2.verify === void 0 ? void 0 : createCredentialCollector();
   const threads = options2.threads;
   const parallel = target.mode === "tree" && threads !== void 0 && threads.jobs > 1 && collector === void 0 ? {
@@ -31275,7 +31552,7 @@ function escapeCommandProperty(text3) {
   return escapeCommandData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function workflowCommand(name, properties, message2) {
-  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`).join(",");
+  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([k, v]) => `${k}=${escapeCommandProperty(escapeControl(String(v)))}`).join(",");
   return `::${name}${props === "" ? "" : ` ${props}`}::${escapeCommandData(message2)}`;
 }
 
