@@ -24626,6 +24626,7 @@ ${keyFacts?.account ?? ""}`;
       lineText,
       ...hashes,
       valueRef: valueRef(values.map((v) => v.value)),
+      ...e.partner === void 0 ? {} : { partRefs: [valueRef([e.primary.value]), valueRef([e.partner.value])] },
       fingerprint: sha256Hex2(`${e.spec.id}
 ${chunk.path}
 ${identityText}`).slice(0, 32),
@@ -24711,22 +24712,24 @@ ${f.commit?.sha ?? ""}`;
   return dropPairedHalves([...seen.values()]);
 }
 function dropPairedHalves(findings) {
-  const at = (f, l, shown) => `${l.path}
+  const at = (f, l, ref) => `${l.path}
 ${l.line}
-${shown}
+${ref}
 ${f.commit?.sha ?? ""}`;
   const halves = /* @__PURE__ */ new Set();
   for (const f of findings) {
-    if (f.kind !== "credential-pair") continue;
+    if (f.kind !== "credential-pair" || f.partRefs === void 0) continue;
     halves.add(`access-key-id
-${at(f, f.location, f.redacted)}`);
-    if (f.partner !== void 0 && f.partnerRedacted !== void 0)
+${at(f, f.location, f.partRefs[0])}`);
+    if (f.partner !== void 0)
       halves.add(`secret-access-key
-${at(f, f.partner, f.partnerRedacted)}`);
+${at(f, f.partner, f.partRefs[1])}`);
   }
   if (halves.size === 0) return [...findings];
-  return findings.filter((f) => !halves.has(`${f.kind}
-${at(f, f.location, f.redacted)}`));
+  return findings.filter(
+    (f) => f.valueRef === void 0 || !halves.has(`${f.kind}
+${at(f, f.location, f.valueRef)}`)
+  );
 }
 function echoKey(path, f) {
   return `${path}

@@ -419,6 +419,9 @@ export function detectChunk(
       lineText,
       ...hashes,
       valueRef: valueRef(values.map((v) => v.value)),
+      ...(e.partner === undefined
+        ? {}
+        : { partRefs: [valueRef([e.primary.value]), valueRef([e.partner.value])] as const }),
       fingerprint: sha256Hex(`${e.spec.id}\n${chunk.path}\n${identityText}`).slice(0, 32),
       source: chunk.source,
       ...(commit === undefined ? {} : { commit }),

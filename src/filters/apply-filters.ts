@@ -71,21 +71,25 @@ function dedupe(findings: readonly Finding[]): Finding[] {
  * The same bytes are read more than one way (a UTF-8 and a UTF-16 view; an odd-length UTF-16
  * file with and without its last byte), and one reading can pair a key ID that another sees
  * alone (its secret sits at another alignment, or was spoilt by a stray byte). The pair says
- * everything the lone half would: a half found on the line of a pair's half, shown the same way,
- * is dropped. (Lines count LF bytes in every view; columns do not: UTF-16 drops its NULs.)
+ * everything the lone half would: a half found on the line of a pair's half, with the same raw
+ * value (partRefs), is dropped. Shown the same is not enough: a made-up key ID with a real one's
+ * prefix and last four characters, beside an allowlisted pair, was dropped with it, unjudged.
+ * (Lines count LF bytes in every view; columns do not: UTF-16 drops its NULs.)
  */
 function dropPairedHalves(findings: readonly Finding[]): Finding[] {
-  const at = (f: Finding, l: Location, shown: string) =>
-    `${l.path}\n${l.line}\n${shown}\n${f.commit?.sha ?? ''}`;
+  const at = (f: Finding, l: Location, ref: string) =>
+    `${l.path}\n${l.line}\n${ref}\n${f.commit?.sha ?? ''}`;
   const halves = new Set<string>();
   for (const f of findings) {
-    if (f.kind !== 'credential-pair') continue;
-    halves.add(`access-key-id\n${at(f, f.location, f.redacted)}`);
-    if (f.partner !== undefined && f.partnerRedacted !== undefined)
-      halves.add(`secret-access-key\n${at(f, f.partner, f.partnerRedacted)}`);
+    if (f.kind !== 'credential-pair' || f.partRefs === undefined) continue;
+    halves.add(`access-key-id\n${at(f, f.location, f.partRefs[0])}`);
+    if (f.partner !== undefined)
+      halves.add(`secret-access-key\n${at(f, f.partner, f.partRefs[1])}`);
   }
   if (halves.size === 0) return [...findings];
-  return findings.filter((f) => !halves.has(`${f.kind}\n${at(f, f.location, f.redacted)}`));
+  return findings.filter(
+    (f) => f.valueRef === undefined || !halves.has(`${f.kind}\n${at(f, f.location, f.valueRef)}`),
+  );
 }
 
 /** A finding and what the suppression chain made of it. */

@@ -89,6 +89,12 @@ export interface Finding {
    */
   readonly valueRef?: string;
   /**
+   * A pair's halves alone: the valueRef of its key ID, then of its secret. Internal: not reported.
+   * A lone half that another reading of the same bytes found is dropped only when it is one of
+   * these (not merely shown the same: a made-up key ID can share a real one's prefix and end).
+   */
+  readonly partRefs?: readonly [string, string];
+  /**
    * Content identity, no line numbers: ruleId + path + secretHash; for guessable values, ruleId +
    * path + what is shown of the value (never a function of the raw value alone).
    */

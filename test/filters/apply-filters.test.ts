@@ -130,3 +130,31 @@ describe('an archive raw bytes echo of its entry (applyFilters)', () => {
     expect(a?.valueRef).not.toContain(p.id.slice(4));
   });
 });
+
+describe('a lone half that another reading found beside a pair (applyFilters)', () => {
+  const read = (text: string) =>
+    detectChunk({ source: 'tree', path: 'x.env', text }, PACK, EMPTY_ENGINE_ALLOWLIST);
+  const pairLine = (p: { id: string; secret: string }) =>
+    `aws_access_key_id=${p.id} aws_secret_access_key=${p.secret}\n`;
+
+  it('drops the same key ID seen alone on the pair line, as one reading of the same bytes', () => {
+    const p = fakePair();
+    const found = [...read(pairLine(p)), ...read(`${p.id}\n`)];
+    expect(found.map((f) => f.kind).sort()).toEqual(['access-key-id', 'credential-pair']);
+    expect(applyFilters(found, { pathAllow: [] }).kept.map((f) => f.kind)).toEqual([
+      'credential-pair',
+    ]);
+  });
+
+  it('keeps a different key ID shown the same way (same prefix and last four characters)', () => {
+    const p = fakePair();
+    const forged = `${p.id.slice(0, 4)}${fakePair().id.slice(4, 16)}${p.id.slice(-4)}`;
+    expect(forged).not.toBe(p.id);
+    const found = [...read(pairLine(p)), ...read(`${forged}\n`)];
+    const lone = found.find((f) => f.kind === 'access-key-id');
+    const pair = found.find((f) => f.kind === 'credential-pair');
+    expect(lone?.redacted).toBe(pair?.redacted);
+    const kinds = applyFilters(found, { pathAllow: [] }).kept.map((f) => f.kind);
+    expect(kinds.sort()).toEqual(['access-key-id', 'credential-pair']);
+  });
+});
