@@ -31554,8 +31554,11 @@ function escapeCommandData(text3) {
 function escapeCommandProperty(text3) {
   return escapeCommandData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
+function shownProperty(text3) {
+  return text3.split(/([\t\n\r])/).map((part, i) => i % 2 === 1 ? part : escapeControl(part)).join("");
+}
 function workflowCommand(name, properties, message2) {
-  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([k, v]) => `${k}=${escapeCommandProperty(escapeControl(String(v)))}`).join(",");
+  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([k, v]) => `${k}=${escapeCommandProperty(shownProperty(String(v)))}`).join(",");
   return `::${name}${props === "" ? "" : ` ${props}`}::${escapeCommandData(message2)}`;
 }
 

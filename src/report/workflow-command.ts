@@ -11,10 +11,21 @@ export function escapeCommandProperty(text: string): string {
 }
 
 /**
- * `::name key=value,…::message`, with every part escaped. Property values (a file name from the
- * scan, a title) are also shown with their control characters as escapes: the runner decodes only
- * the toolkit's escapes and prints the rest raw, so an ESC in a file name would reach the log as a
- * terminal sequence. The message is the caller's to escape: its own line breaks are kept.
+ * A property value with its control characters shown as escapes, but for tab, CR and LF: the
+ * runner decodes `%0D` and `%0A` back (a file name holding a line break still names its file) and
+ * prints the rest raw, so an ESC in a file name would reach the log as a terminal sequence.
+ */
+function shownProperty(text: string): string {
+  return text
+    .split(/([\t\n\r])/)
+    .map((part, i) => (i % 2 === 1 ? part : escapeControl(part)))
+    .join('');
+}
+
+/**
+ * `::name key=value,…::message`, with every part escaped, and control characters in property
+ * values shown (see shownProperty). The message is the caller's to escape: its own line breaks
+ * are kept.
  */
 export function workflowCommand(
   name: string,
@@ -23,7 +34,7 @@ export function workflowCommand(
 ): string {
   const props = Object.entries(properties)
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-    .map(([k, v]) => `${k}=${escapeCommandProperty(escapeControl(String(v)))}`)
+    .map(([k, v]) => `${k}=${escapeCommandProperty(shownProperty(String(v)))}`)
     .join(',');
   return `::${name}${props === '' ? '' : ` ${props}`}::${escapeCommandData(message)}`;
 }

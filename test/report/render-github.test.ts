@@ -71,6 +71,10 @@ describe('renderGithub', () => {
     expect(text.trimEnd().split('\n')).toHaveLength(3);
     expect(text).toContain('file=evil\\x1b]0;owned\\x07\\x1b[2J\\x9b31mred.env,');
     expect(leaks(text, [p, q])).toEqual([]);
+    // CR and LF keep the toolkit's escapes, which the runner decodes back to the file's name.
+    expect(workflowCommand('error', { file: 'a\r\n\u001bb' }, 'm')).toBe(
+      '::error file=a%0D%0A\\x1bb::m',
+    );
   });
 
   it('maps severities to annotation levels', () => {
