@@ -39,6 +39,14 @@ function folder(files: Record<string, Buffer | string>): string {
   return t.path;
 }
 
+/** Where the report found key pairs, sorted. */
+function pairPaths(report: Report): string[] {
+  return report.findings
+    .filter((f) => f.ruleId === 'aws-access-key-pair')
+    .map((f) => f.path)
+    .sort();
+}
+
 function creds(p: FakePair): Buffer {
   return Buffer.from(
     `[default]\naws_access_key_id = ${p.id}\naws_secret_access_key = ${p.secret}\n`,
@@ -72,10 +80,7 @@ describe('archives and compressed files are opened, whatever their names', () =>
     });
     const { code, report, stdout, stderr } = scan(dir);
     expect(code, stderr).toBe(1);
-    const pairs = report.findings
-      .filter((f) => f.ruleId === 'aws-access-key-pair')
-      .map((f) => f.path)
-      .sort();
+    const pairs = pairPaths(report);
     expect(pairs).toEqual([
       'backup.tgz!backup.tar!etc/aws/credentials',
       'logs/app.log.gz!app.log',
@@ -252,12 +257,7 @@ describe('archives and compressed files are opened, whatever their names', () =>
     });
     const { code, report, stdout, stderr } = scan(dir);
     expect(code, stderr).toBe(1);
-    expect(
-      report.findings
-        .filter((f) => f.ruleId === 'aws-access-key-pair')
-        .map((f) => f.path)
-        .sort(),
-    ).toEqual([
+    expect(pairPaths(report)).toEqual([
       'deck.pptx!ppt/slides/slide2.xml!text',
       'keys.xlsx!xl/sharedStrings.xml!text',
       'memo.odt!content.xml!text',
@@ -313,12 +313,7 @@ describe('archives and compressed files are opened, whatever their names', () =>
     });
     const { code, report, stdout, stderr } = scan(dir);
     expect(code, stderr).toBe(1);
-    expect(
-      report.findings
-        .filter((f) => f.ruleId === 'aws-access-key-pair')
-        .map((f) => f.path)
-        .sort(),
-    ).toEqual([
+    expect(pairPaths(report)).toEqual([
       'c.zip.gz!c.zip',
       'gnu-n.tgz!gnu-n.tar',
       'pax-g.tgz!pax-g.tar',

@@ -35,19 +35,23 @@ async function readAllWays(zip: Buffer) {
 const secret = { name: 'secret.ini', data: text('hidden=deflated\n'.repeat(20)) };
 const readme = { name: 'readme.txt', data: text('hello\n') };
 
+/** The one skip a zip with hidden data gives: unreadable, at `path` ('' for the zip itself). */
+const unreadable = (path: string, detail: RegExp) => ({
+  kind: 'skipped',
+  path,
+  reason: 'archive-unreadable',
+  detail: expect.stringMatching(detail),
+});
+
 describe('zip: bytes the central directory does not account for are reported, not passed', () => {
   it('a local entry the central directory leaves out: one unreadable skip for the zip', async () => {
     const items = await readAllWays(zipBuffer([readme], { unlisted: [secret] }));
     expect(entriesOf(items).map((e) => e.path)).toEqual(['readme.txt']);
     expect(skipsOf(items)).toEqual([
-      {
-        kind: 'skipped',
-        path: '',
-        reason: 'archive-unreadable',
-        detail: expect.stringMatching(
-          /^zip local entry outside the central directory \(a local file header at byte 0 /,
-        ),
-      },
+      unreadable(
+        '',
+        /^zip local entry outside the central directory \(a local file header at byte 0 /,
+      ),
     ]);
     // Between listed entries and after the last one too.
     const between = zipBuffer([readme, secret, { ...readme, name: 'last.txt' }]);
@@ -65,14 +69,10 @@ describe('zip: bytes the central directory does not account for are reported, no
     const items = await readAllWays(zeroSizesListed(zipBuffer([secret, readme])));
     expect(entriesOf(items).map((e) => e.path)).toEqual(['readme.txt']);
     expect(skipsOf(items)).toEqual([
-      {
-        kind: 'skipped',
-        path: 'secret.ini',
-        reason: 'archive-unreadable',
-        detail: expect.stringMatching(
-          /^zip entry listed as empty in the central directory, but its local header gives \d+ bytes/,
-        ),
-      },
+      unreadable(
+        'secret.ini',
+        /^zip entry listed as empty in the central directory, but its local header gives \d+ bytes/,
+      ),
     ]);
   });
 
@@ -90,14 +90,10 @@ describe('zip: bytes the central directory does not account for are reported, no
       const items = await readAllWays(zip);
       expect(entriesOf(items).map((e) => e.path)).toEqual(['readme.txt']);
       expect(skipsOf(items)).toEqual([
-        {
-          kind: 'skipped',
-          path: 'secret.ini',
-          reason: 'archive-unreadable',
-          detail: expect.stringMatching(
-            /^zip entry listed as empty in the central directory, but \d+ bytes no entry accounts for follow its local header/,
-          ),
-        },
+        unreadable(
+          'secret.ini',
+          /^zip entry listed as empty in the central directory, but \d+ bytes no entry accounts for follow its local header/,
+        ),
       ]);
     }
   });
