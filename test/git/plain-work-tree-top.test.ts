@@ -7,15 +7,16 @@ import { setGitEnvironment } from '../../src/git/git-command.js';
 import { isPlainWorkTreeTop } from '../../src/git/plain-work-tree-top.js';
 import { createRepo, type TempRepo } from '../helpers/git-repo.js';
 
-let repo: TempRepo | undefined;
+// Every repository a test makes is removed after it (a test may make two).
+const repos: TempRepo[] = [];
 afterEach(() => {
-  repo?.cleanup();
-  repo = undefined;
+  for (const r of repos.splice(0)) r.cleanup();
   setGitEnvironment(process.env);
 });
 
 function fresh(): TempRepo {
-  repo = createRepo();
+  const repo = createRepo();
+  repos.push(repo);
   repo.write('a.txt', 'a\n');
   repo.commitAll('one');
   return repo;
