@@ -18702,13 +18702,24 @@ async function* listEntries(zip, place) {
         const raw = rawEntry(zip, dataStart2, compressedSize, (n) => {
           consumed += n;
         });
-        return meteredData(
-          method === DEFLATED ? pipeThrough(raw, createInflateRaw({ chunkSize: PIECE_BYTES })) : raw,
-          { scope, budget: place.budget, compressedBytes: () => consumed, what: "zip entry" }
-        );
+        return meteredData(method === DEFLATED ? inflatedWhole(raw, () => consumed) : raw, {
+          scope,
+          budget: place.budget,
+          compressedBytes: () => consumed,
+          what: "zip entry"
+        });
       }
     };
   }
+}
+async function* inflatedWhole(raw, given) {
+  const inflater = createInflateRaw({ chunkSize: PIECE_BYTES });
+  yield* pipeThrough(raw, inflater);
+  const left = given() - inflater.bytesWritten;
+  if (left > 0)
+    throw new Error(
+      `${left} bytes follow its deflate stream, within its compressed size (hidden data)`
+    );
 }
 async function* rawEntry(zip, start, size, count) {
   const stream = await new Promise((resolve9, reject) => {

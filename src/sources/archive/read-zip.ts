@@ -198,15 +198,35 @@ async function* listEntries(zip: ZipFile, place: ContainerPlace): AsyncGenerator
         const raw = rawEntry(zip, dataStart, compressedSize, (n) => {
           consumed += n;
         });
-        return meteredData(
-          method === DEFLATED
-            ? pipeThrough(raw, createInflateRaw({ chunkSize: PIECE_BYTES }))
-            : raw,
-          { scope, budget: place.budget, compressedBytes: () => consumed, what: 'zip entry' },
-        );
+        return meteredData(method === DEFLATED ? inflatedWhole(raw, () => consumed) : raw, {
+          scope,
+          budget: place.budget,
+          compressedBytes: () => consumed,
+          what: 'zip entry',
+        });
       },
     };
   }
+}
+
+/**
+ * A deflated entry's data, and an error when bytes are left after its deflate stream within the
+ * entry's compressed size. Node's inflater stops at the stream's end and drops what follows
+ * without a word, and a hostile zip hides a second local record there (a deflated key): a
+ * streaming reader that walks local records extracts it. Only when the whole entry was read (a
+ * reader that stops early never gets here).
+ */
+async function* inflatedWhole(
+  raw: AsyncIterable<Buffer>,
+  given: () => number,
+): AsyncGenerator<Buffer> {
+  const inflater = createInflateRaw({ chunkSize: PIECE_BYTES });
+  yield* pipeThrough(raw, inflater);
+  const left = given() - inflater.bytesWritten;
+  if (left > 0)
+    throw new Error(
+      `${left} bytes follow its deflate stream, within its compressed size (hidden data)`,
+    );
 }
 
 /** An entry's stored bytes, opened when first read and closed when left. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ArchiveInput, expandArchive } from '../../../src/sources/archive/index.js';
 import {
@@ -96,6 +97,23 @@ describe('zip: bytes the central directory does not account for are reported, no
         ),
       ]);
     }
+  });
+
+  it("bytes after an entry's deflate stream, within its compressed size: that entry is skipped", async () => {
+    // A second local record (a deflated file) hidden behind the first entry's stream.
+    const hidden = zipBuffer([secret]);
+    const stored = Buffer.concat([deflateRawSync(text('hello\n')), hidden]);
+    const items = await readAllWays(
+      zipBuffer([{ name: 'a.txt', data: text('hello\n'), stored }, readme]),
+    );
+    // The entry is reported as not read whole (exit 2); the others are read.
+    expect(entriesOf(items).map((e) => e.path)).toContain('readme.txt');
+    expect(skipsOf(items)).toEqual([
+      unreadable('a.txt', new RegExp(`${hidden.length} bytes follow its deflate stream`)),
+    ]);
+    // A stream that fills its entry exactly, in many pieces, passes.
+    const big = text('line of text\n'.repeat(50_000));
+    expect(skipsOf(await readAllWays(zipBuffer([{ name: 'big.txt', data: big }])))).toEqual([]);
   });
 
   it('ordinary zips pass with no skip: data descriptors, empty entries, stubs, stored zips inside', async () => {
