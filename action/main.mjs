@@ -18862,8 +18862,10 @@ var init_read_zip = __esm({
           const empty = this.#empty.get(start);
           if (empty !== void 0) {
             const detail = await afterEmpty(zip, empty.start, end);
-            if (detail !== void 0) yield unreadable(detail, empty.name);
-            if (detail !== void 0) continue;
+            if (detail !== void 0) {
+              yield unreadable(detail, empty.name);
+              continue;
+            }
           }
           if (outside !== void 0 || end - start < LOCAL_HEADER_BYTES) continue;
           outside = await findLocalHeader(zip, start, end);
@@ -19849,10 +19851,7 @@ var init_content_reader = __esm({
           // A nested container's own bytes are scanned under its own label, as a top-level file's
           // are: a key outside its entries (a pax header, a zip comment) is found, and one inside an
           // entry is reported from the entry (apply-filters.ts drops the container's echo).
-          containerBytes: (path) => {
-            const windows = this.pieceWindows(within(path), sink);
-            return { push: (piece) => windows.push(piece), finish: () => void windows.finish() };
-          }
+          containerBytes: (path) => this.pieceWindows(within(path), sink)
         })) {
           if (item.kind === "skipped") {
             const rawOnly = format === "tar" && item.path === "" && item.reason === "archive-unreadable";

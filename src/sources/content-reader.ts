@@ -988,10 +988,7 @@ export class ContentReader {
       // A nested container's own bytes are scanned under its own label, as a top-level file's
       // are: a key outside its entries (a pax header, a zip comment) is found, and one inside an
       // entry is reported from the entry (apply-filters.ts drops the container's echo).
-      containerBytes: (path) => {
-        const windows = this.pieceWindows(within(path), sink);
-        return { push: (piece) => windows.push(piece), finish: () => void windows.finish() };
-      },
+      containerBytes: (path) => this.pieceWindows(within(path), sink),
     })) {
       if (item.kind === 'skipped') {
         // A tar is stored, not compressed: its raw bytes, scanned already, are all of its content.

@@ -318,8 +318,10 @@ class LocalRecords {
       const empty = this.#empty.get(start);
       if (empty !== undefined) {
         const detail = await afterEmpty(zip, empty.start, end);
-        if (detail !== undefined) yield unreadable(detail, empty.name);
-        if (detail !== undefined) continue;
+        if (detail !== undefined) {
+          yield unreadable(detail, empty.name);
+          continue;
+        }
       }
       if (outside !== undefined || end - start < LOCAL_HEADER_BYTES) continue;
       outside = await findLocalHeader(zip, start, end);
