@@ -25200,6 +25200,7 @@ var FETCH_ONLY = [
   "core.alternateRefsCommand=exit 0"
 ];
 var READ_ONLY = /* @__PURE__ */ new Set([
+  "version",
   "rev-parse",
   "rev-list",
   "log",
@@ -27579,6 +27580,24 @@ function decideVerdict(outcome, gate) {
   };
 }
 
+// src/git/batch-command-support.ts
+var FIRST = [2, 36];
+function versionHasBatchCommand(text3) {
+  const m = /^git version (\d+)\.(\d+)/.exec(text3.trim());
+  if (m === null) return false;
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  return major > FIRST[0] || major === FIRST[0] && minor >= FIRST[1];
+}
+async function gitHasBatchCommand(cwd) {
+  try {
+    const r = await runGit(["version"], cwd);
+    return r.code === 0 && versionHasBatchCommand(r.stdout.toString("utf8"));
+  } catch {
+    return false;
+  }
+}
+
 // src/git/blob-reader.ts
 init_errors();
 var STREAM_ABOVE = 8 * 1024 * 1024;
@@ -27599,9 +27618,21 @@ var BlobReader = class {
   exited = false;
   stderr = "";
   failure;
-  constructor(cwd, maxSize) {
+  buffered;
+  /**
+   * `buffered` (git 2.36 or later, see gitHasBatchCommand): ids go in as `--batch-command`
+   * requests under `--buffer`, and each `read` ends with a `flush`. Plain `--batch` flushes its
+   * output after every object: three writes per object, each waking this reader (on the 30,000
+   * commits of the bench history, ~0.4 s of system time).
+   */
+  constructor(cwd, maxSize, options2 = {}) {
     this.maxSize = maxSize;
-    this.child = spawnGit("scan", ["cat-file", "--batch"], { cwd });
+    this.buffered = options2.buffered === true;
+    this.child = spawnGit(
+      "scan",
+      this.buffered ? ["cat-file", "--batch-command", "--buffer"] : ["cat-file", "--batch"],
+      { cwd }
+    );
     this.child.stdout.on("data", (d) => this.feed(d));
     this.child.stderr.on("data", (d) => {
       this.stderr += d.toString("utf8");
@@ -27743,8 +27774,12 @@ var BlobReader = class {
   /** Asks for `ids` and yields their records in the same order. */
   async *read(ids2) {
     if (ids2.length === 0) return;
-    this.child.stdin.write(`${ids2.join("\n")}
-`);
+    this.child.stdin.write(
+      this.buffered ? `contents ${ids2.join("\ncontents ")}
+flush
+` : `${ids2.join("\n")}
+`
+    );
     for (let i = 0; i < ids2.length; i++) yield await this.next();
   }
   /** Ends git's input and waits for it to exit; a failure after all answers is still reported. */
@@ -27789,7 +27824,10 @@ function commitLogArgs(revisions, pathspecs = [], listed = false) {
     "--no-ext-diff",
     "--no-textconv",
     "--no-color",
-    "--format=%H%x00%an%x00%ae%x00%aI%x00%B",
+    // No message (%B): the history source reads each commit's object, which holds it whole (git
+    // prints a message only up to a NUL, and no header beyond author and committer). The fifth
+    // field stays, empty, so a commit's fields end as they always did.
+    "--format=%H%x00%an%x00%ae%x00%aI%x00",
     ...revisionArgs(revisions),
     "--",
     ...pathspecs
@@ -27861,8 +27899,8 @@ async function* streamCommitLog(cwd, walk) {
     }
     header.push(token);
     if (header.length === FIELDS) {
-      const [sha2 = "", author = "", email = "", date = "", message2 = ""] = header;
-      current = { sha: sha2, author, email, date, message: message2 };
+      const [sha2 = "", author = "", email = "", date = ""] = header;
+      current = { sha: sha2, author, email, date };
       header = [];
     }
     return void 0;
@@ -28169,6 +28207,7 @@ var RecentIds = class {
 
 // src/sources/history-source.ts
 var COMMIT_MESSAGE_PATH = "<commit message>";
+var COMMIT_OBJECT_PATH = "<commit object>";
 var BATCH_COMMITS = 256;
 var BATCH_FILES = 2048;
 var READ_AHEAD_COMMITS = 4096;
@@ -28197,20 +28236,55 @@ function createHistorySource(options2) {
   };
   const remembered = options2.cleanBlobs;
   const reader = new ContentReader({ ...options2.read, source: "history" });
-  function scanMessage(commit, rank, sink) {
+  async function scanCommit(record3, commit, rank, sink) {
+    if (record3.type !== "commit") {
+      throw new KeyguardError(
+        "GIT_FAILED",
+        `commit ${commit.sha} could not be read as a commit object (${record3.type})`
+      );
+    }
     counts.messages++;
-    const key = `\0message\0${commit.sha}`;
     const ref = commitRef(commit);
     const quiet = { ...sink, read: () => void 0 };
-    const r = reader.readText(
-      Buffer.from(commit.message, "utf8"),
-      { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true },
-      quiet
-    );
-    if (!r.candidate) return !r.skipped;
-    intro.set(key, { rank, commits: 1 });
-    chunkKeys.set(`${commit.sha}\0${COMMIT_MESSAGE_PATH}`, key);
-    return false;
+    const object = { path: COMMIT_OBJECT_PATH, commit: ref };
+    const results = [];
+    if (record3.data !== void 0) {
+      const data = record3.data;
+      const blank = data.indexOf("\n\n");
+      const headerEnd = blank === -1 ? data.length : blank + 1;
+      const body = blank === -1 ? data.length : blank + 2;
+      const nul = data.indexOf(0, body);
+      const message2 = { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true };
+      results.push([
+        COMMIT_MESSAGE_PATH,
+        reader.readText(data.subarray(body, nul === -1 ? data.length : nul), message2, quiet)
+      ]);
+      results.push([
+        COMMIT_OBJECT_PATH,
+        reader.readText(data.subarray(0, nul === -1 ? headerEnd : data.length), object, quiet)
+      ]);
+    } else if (record3.pieces !== void 0) {
+      results.push([COMMIT_OBJECT_PATH, await reader.readPieces(record3.pieces, object, quiet)]);
+    } else {
+      skipOnce(
+        sink,
+        `${COMMIT_OBJECT_PATH} ${commit.sha}`,
+        "too-large",
+        `${record3.size} bytes, over the size limit`,
+        record3.size
+      );
+      return false;
+    }
+    let clean2 = true;
+    for (const [path, result2] of results) {
+      if (result2.skipped) clean2 = false;
+      if (!result2.candidate) continue;
+      clean2 = false;
+      const key = `\0${path}\0${commit.sha}`;
+      intro.set(key, { rank, commits: 1 });
+      chunkKeys.set(`${commit.sha}\0${path}`, key);
+    }
+    return clean2;
   }
   function skipOnce(sink, path, reason, detail, bytes) {
     const id = `${reason}\0${path}`;
@@ -28285,7 +28359,7 @@ function createHistorySource(options2) {
     const candidates = [];
     let rank = firstRank;
     for (const commit of batch) {
-      let whole = scanMessage(commit, rank, sink);
+      let whole = true;
       const ref = commitRef(commit);
       for (const file of commit.files) {
         if (file.mode === GITLINK_MODE) {
@@ -28318,7 +28392,15 @@ function createHistorySource(options2) {
       if (whole) candidates.push(commit);
       rank++;
     }
-    for await (const record3 of blobs.read([...byBlob.keys()])) {
+    const unclean = /* @__PURE__ */ new Set();
+    let nth = 0;
+    for await (const record3 of blobs.read([...batch.map((c) => c.sha), ...byBlob.keys()])) {
+      if (nth < batch.length) {
+        const commit = batch[nth];
+        if (!await scanCommit(record3, commit, firstRank + nth, sink)) unclean.add(commit.sha);
+        nth++;
+        continue;
+      }
       const requests = byBlob.get(record3.id) ?? [];
       if (record3.type === "missing") {
         const first = requests[0];
@@ -28356,7 +28438,7 @@ function createHistorySource(options2) {
     }
     if (remembered !== void 0 && (options2.pathspecs ?? []).length === 0) {
       for (const commit of candidates) {
-        if (commit.files.every((f) => remembered.has(f.blob)))
+        if (!unclean.has(commit.sha) && commit.files.every((f) => remembered.has(f.blob)))
           remembered.rememberCommit(commit.sha);
       }
     }
@@ -28430,7 +28512,8 @@ function createHistorySource(options2) {
     async read(sink) {
       const blobs = new BlobReader(
         options2.cwd,
-        options2.read.maxFileSize ?? Number.POSITIVE_INFINITY
+        options2.read.maxFileSize ?? Number.POSITIVE_INFINITY,
+        { buffered: await gitHasBatchCommand(options2.cwd) }
       );
       let finished = false;
       try {

@@ -54,9 +54,22 @@ export class BlobReader {
   private stderr = '';
   private failure: Error | undefined;
 
-  constructor(cwd: string, maxSize: number) {
+  private readonly buffered: boolean;
+
+  /**
+   * `buffered` (git 2.36 or later, see gitHasBatchCommand): ids go in as `--batch-command`
+   * requests under `--buffer`, and each `read` ends with a `flush`. Plain `--batch` flushes its
+   * output after every object: three writes per object, each waking this reader (on the 30,000
+   * commits of the bench history, ~0.4 s of system time).
+   */
+  constructor(cwd: string, maxSize: number, options: { readonly buffered?: boolean } = {}) {
     this.maxSize = maxSize;
-    this.child = spawnGit('scan', ['cat-file', '--batch'], { cwd });
+    this.buffered = options.buffered === true;
+    this.child = spawnGit(
+      'scan',
+      this.buffered ? ['cat-file', '--batch-command', '--buffer'] : ['cat-file', '--batch'],
+      { cwd },
+    );
     this.child.stdout.on('data', (d: Buffer) => this.feed(d));
     this.child.stderr.on('data', (d: Buffer) => {
       this.stderr += d.toString('utf8');
@@ -209,7 +222,9 @@ export class BlobReader {
   /** Asks for `ids` and yields their records in the same order. */
   async *read(ids: readonly string[]): AsyncGenerator<BlobRecord> {
     if (ids.length === 0) return;
-    this.child.stdin.write(`${ids.join('\n')}\n`);
+    this.child.stdin.write(
+      this.buffered ? `contents ${ids.join('\ncontents ')}\nflush\n` : `${ids.join('\n')}\n`,
+    );
     for (let i = 0; i < ids.length; i++) yield await this.next();
   }
 

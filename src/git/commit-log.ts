@@ -19,7 +19,6 @@ export interface LoggedCommit {
   readonly email: string;
   /** Author date, strict ISO 8601. */
   readonly date: string;
-  readonly message: string;
   readonly files: readonly CommitFile[];
 }
 
@@ -61,7 +60,10 @@ export function commitLogArgs(
     '--no-ext-diff',
     '--no-textconv',
     '--no-color',
-    '--format=%H%x00%an%x00%ae%x00%aI%x00%B',
+    // No message (%B): the history source reads each commit's object, which holds it whole (git
+    // prints a message only up to a NUL, and no header beyond author and committer). The fifth
+    // field stays, empty, so a commit's fields end as they always did.
+    '--format=%H%x00%an%x00%ae%x00%aI%x00',
     ...revisionArgs(revisions),
     '--',
     ...pathspecs,
@@ -164,8 +166,8 @@ export async function* streamCommitLog(
     }
     header.push(token);
     if (header.length === FIELDS) {
-      const [sha = '', author = '', email = '', date = '', message = ''] = header;
-      current = { sha, author, email, date, message };
+      const [sha = '', author = '', email = '', date = ''] = header;
+      current = { sha, author, email, date };
       header = [];
     }
     return undefined;

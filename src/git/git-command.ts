@@ -72,6 +72,7 @@ const FETCH_ONLY = [
  * only once it is known to do none of that.
  */
 const READ_ONLY = new Set([
+  'version',
   'rev-parse',
   'rev-list',
   'log',

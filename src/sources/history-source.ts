@@ -1,3 +1,4 @@
+import { gitHasBatchCommand } from '../git/batch-command-support.js';
 import { BlobReader, type BlobRecord } from '../git/blob-reader.js';
 import { type CommitFile, type LoggedCommit, streamCommitLog } from '../git/commit-log.js';
 import { GITLINK_MODE } from '../git/staged-changes.js';
@@ -13,6 +14,12 @@ import { RecentIds } from './recent-ids.js';
 
 /** The path findings in commit messages are reported under. */
 export const COMMIT_MESSAGE_PATH = '<commit message>';
+/**
+ * The path findings in the rest of a commit object are reported under: its header lines (author,
+ * committer, any extra header, an embedded merge tag) and a message's text after a NUL, which
+ * `git log` does not print but a push carries. Lines count as in `git cat-file commit <id>`.
+ */
+export const COMMIT_OBJECT_PATH = '<commit object>';
 
 export interface HistoryProgress {
   readonly commits: number;
@@ -117,23 +124,70 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
   const remembered = options.cleanBlobs;
   const reader = new ContentReader({ ...options.read, source: 'history' });
 
-  /** Scans a commit's message; true when none of it reached the engine. */
-  function scanMessage(commit: LoggedCommit, rank: number, sink: ScanSink): boolean {
+  /**
+   * Scans a commit's own object: its message (up to a NUL, all `git log` would print) as the
+   * commit message, and what `git log` never shows as the commit object: the header block
+   * (author, committer, extra headers, an embedded merge tag) and, when the message holds a NUL,
+   * the whole object. True when none of it reached the engine and nothing was skipped.
+   */
+  async function scanCommit(
+    record: BlobRecord,
+    commit: LoggedCommit,
+    rank: number,
+    sink: ScanSink,
+  ): Promise<boolean> {
+    if (record.type !== 'commit') {
+      // git log just listed this commit: an unreadable object is a damaged repository, never a pass.
+      throw new KeyguardError(
+        'GIT_FAILED',
+        `commit ${commit.sha} could not be read as a commit object (${record.type})`,
+      );
+    }
     counts.messages++;
-    const key = `\0message\0${commit.sha}`;
-    // The message is scanned text: it reaches reports only as the engine's masked subject.
-    const ref: CommitRef = commitRef(commit);
-    // Not counted as a file: the sink's counts are for content, and messages have their own.
+    const ref = commitRef(commit);
+    // Not counted as files: the sink's counts are for content, and messages have their own.
     const quiet: ScanSink = { ...sink, read: () => undefined };
-    const r = reader.readText(
-      Buffer.from(commit.message, 'utf8'),
-      { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true },
-      quiet,
-    );
-    if (!r.candidate) return !r.skipped;
-    intro.set(key, { rank, commits: 1 });
-    chunkKeys.set(`${commit.sha}\0${COMMIT_MESSAGE_PATH}`, key);
-    return false;
+    const object = { path: COMMIT_OBJECT_PATH, commit: ref };
+    const results: [string, ReadResult][] = [];
+    if (record.data !== undefined) {
+      const data = record.data;
+      const blank = data.indexOf('\n\n');
+      const headerEnd = blank === -1 ? data.length : blank + 1;
+      const body = blank === -1 ? data.length : blank + 2;
+      const nul = data.indexOf(0, body);
+      // The message is scanned text: it reaches reports only as the engine's masked subject.
+      const message = { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true };
+      results.push([
+        COMMIT_MESSAGE_PATH,
+        reader.readText(data.subarray(body, nul === -1 ? data.length : nul), message, quiet),
+      ]);
+      results.push([
+        COMMIT_OBJECT_PATH,
+        reader.readText(data.subarray(0, nul === -1 ? headerEnd : data.length), object, quiet),
+      ]);
+    } else if (record.pieces !== undefined) {
+      // A commit object over the streaming size (hostile, or a tool's dump): read whole, once.
+      results.push([COMMIT_OBJECT_PATH, await reader.readPieces(record.pieces, object, quiet)]);
+    } else {
+      skipOnce(
+        sink,
+        `${COMMIT_OBJECT_PATH} ${commit.sha}`,
+        'too-large',
+        `${record.size} bytes, over the size limit`,
+        record.size,
+      );
+      return false;
+    }
+    let clean = true;
+    for (const [path, result] of results) {
+      if (result.skipped) clean = false;
+      if (!result.candidate) continue;
+      clean = false;
+      const key = `\0${path}\0${commit.sha}`;
+      intro.set(key, { rank, commits: 1 });
+      chunkKeys.set(`${commit.sha}\0${path}`, key);
+    }
+    return clean;
   }
 
   function skipOnce(
@@ -230,7 +284,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     const candidates: LoggedCommit[] = [];
     let rank = firstRank;
     for (const commit of batch) {
-      let whole = scanMessage(commit, rank, sink);
+      let whole = true;
       const ref = commitRef(commit);
       for (const file of commit.files) {
         // A symbolic link (120000) is read like a file: its blob is the link's text, which a
@@ -266,7 +320,16 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       if (whole) candidates.push(commit);
       rank++;
     }
-    for await (const record of blobs.read([...byBlob.keys()])) {
+    // Each commit's own object first (its headers, any text after a NUL), then the blobs.
+    const unclean = new Set<string>();
+    let nth = 0;
+    for await (const record of blobs.read([...batch.map((c) => c.sha), ...byBlob.keys()])) {
+      if (nth < batch.length) {
+        const commit = batch[nth] as LoggedCommit;
+        if (!(await scanCommit(record, commit, firstRank + nth, sink))) unclean.add(commit.sha);
+        nth++;
+        continue;
+      }
       const requests = byBlob.get(record.id) ?? [];
       if (record.type === 'missing') {
         const first = requests[0];
@@ -305,7 +368,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     // A commit whose whole diff (no pathspec narrowed it) is remembered blobs need not be walked again.
     if (remembered !== undefined && (options.pathspecs ?? []).length === 0) {
       for (const commit of candidates) {
-        if (commit.files.every((f) => remembered.has(f.blob)))
+        if (!unclean.has(commit.sha) && commit.files.every((f) => remembered.has(f.blob)))
           remembered.rememberCommit(commit.sha);
       }
     }
@@ -388,6 +451,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       const blobs = new BlobReader(
         options.cwd,
         options.read.maxFileSize ?? Number.POSITIVE_INFINITY,
+        { buffered: await gitHasBatchCommand(options.cwd) },
       );
       let finished = false;
       try {

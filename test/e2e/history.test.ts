@@ -7,6 +7,7 @@ import {
   credentialsFile,
   type FakeCredentials,
   fakeCredentials,
+  literalCommit,
   type TempRepo,
   useTempRepos,
 } from '../helpers/git-repo.js';
@@ -170,6 +171,43 @@ describe('keyguard history', () => {
     expect(found[0]?.path).toBe('<commit message>');
     expect(found[0]?.commit?.sha).toBe(sha);
     noLeak(raw, c);
+  });
+
+  it('finds a key in commit-object text git log does not print: an extra header, text after a NUL', () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    r.commitAll('init');
+    const who =
+      'author a <a@b.invalid> 1700000000 +0000\ncommitter a <a@b.invalid> 1700000000 +0000\n';
+    const header = fakeCredentials(16);
+    const headerSha = literalCommit(
+      r,
+      `${who}x-deploy aws_access_key_id=${header.keyId} aws_secret_access_key=${header.secret}\n\nsubject\n`,
+    );
+    const tail = fakeCredentials(17);
+    const tailSha = literalCommit(r, `${who}\nsubject\0\n${credentialsFile(tail)}`);
+    // git's own view: neither key is in what git log prints, so only the object holds them.
+    const shown = r.git('log', '--format=%B%n%an%n%ae', 'HEAD');
+    expect(shown).not.toContain(header.keyId);
+    expect(shown).not.toContain(tail.keyId);
+    const { code, report, raw } = history(r);
+    expect(code).toBe(1);
+    const found = pairs(report).map((f) => [f.path, f.line, f.commit?.sha]);
+    // Lines as `git cat-file commit <id>` numbers them: tree, parent, author, committer, x-deploy;
+    // then a blank line, `subject` and its NUL, `[default]`, and the key ID on the 8th.
+    expect(found).toEqual([
+      ['<commit object>', 5, headerSha],
+      ['<commit object>', 8, tailSha],
+    ]);
+    noLeak(raw, header);
+    noLeak(raw, tail);
+    // The history cache never remembers such a commit as clean: a second run finds both again.
+    expect(pairs(history(r).report).map((f) => f.commit?.sha)).toEqual([headerSha, tailSha]);
+    // An ordinary commit's object adds nothing: a message key is one finding, at the message.
+    r.git('update-ref', 'HEAD', r.git('rev-parse', 'HEAD~2').trim());
+    const c = fakeCredentials(18);
+    r.commitAll(`creds\n\n${credentialsFile(c)}`);
+    expect(pairs(history(r).report).map((f) => f.path)).toEqual(['<commit message>']);
   });
 
   it('fails closed on a shallow clone (exit 2), and --allow-partial says partial', () => {

@@ -7,6 +7,7 @@ import {
   credentialsFile,
   type FakeCredentials,
   fakeCredentials,
+  literalCommit,
   type RunResult,
   type TempRepo,
   useTempRepos,
@@ -133,6 +134,20 @@ describe('keyguard pre-receive (real pushes into a bare repository)', () => {
     const res = s.push('origin', 'main');
     expectRejected(res, c);
     expect(res.stderr).toMatch(/link:1 {2}AWS access key pair/);
+    expect(s.ref('main')).toBe(before);
+  });
+
+  it('a key in a commit header that git log does not print is rejected', () => {
+    const s = server();
+    const before = s.ref('main');
+    const c = fakeCredentials(304);
+    literalCommit(
+      s.r,
+      `author a <a@b.invalid> 1700000000 +0000\ncommitter a <a@b.invalid> 1700000000 +0000\nx-deploy aws_access_key_id=${c.keyId} aws_secret_access_key=${c.secret}\n\nsubject\n`,
+    );
+    const res = s.push('origin', 'main');
+    expectRejected(res, c);
+    expect(res.stderr).toMatch(/<commit object>:5 {2}AWS access key pair/);
     expect(s.ref('main')).toBe(before);
   });
 

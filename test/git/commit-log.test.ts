@@ -47,7 +47,8 @@ describe('streamCommitLog', () => {
     expect(log).toHaveLength(6);
     const by = new Map(log.map((c) => [c.sha, c]));
     expect(log.indexOf(by.get(c1) as LoggedCommit)).toBe(0);
-    expect(by.get(c1)?.message).toBe('first\n\nbody with: colon\n');
+    // The message is not logged: the history source reads it from the commit object.
+    expect(by.get(c1)).not.toHaveProperty('message');
     expect(by.get(c1)?.author).toBe('Test Author');
     expect(by.get(c1)?.files.map((f) => f.path)).toEqual(['a b.txt']);
     expect(by.get(c2)?.files).toEqual([]);
@@ -84,9 +85,10 @@ describe('streamCommitLog', () => {
     repos.push(r);
     const blob = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
     let stream = '';
-    // Long messages and names: ~250 KB of log, so tokens are cut between git's writes and reads.
+    // Long names (the author is the committer here): ~280 KB of log, so tokens are cut between
+    // git's writes and reads.
     for (let n = 1; n <= 800; n++) {
-      stream += `commit refs/heads/main\nmark :${n}\ncommitter T <t@example.invalid> ${1_700_000_000 + n} +0000\n`;
+      stream += `commit refs/heads/main\nmark :${n}\ncommitter ${'N'.repeat(n % 700)}T <t@example.invalid> ${1_700_000_000 + n} +0000\n`;
       stream += blob(`change ${n}\n\n${'x'.repeat(n % 700)}\n`);
       if (n > 1) stream += `from :${n - 1}\n`;
       stream += `M 100644 inline ${'d/'.repeat(n % 40)}f${n}.txt\n${blob(`v${n}\n`)}`;
@@ -105,8 +107,8 @@ describe('streamCommitLog', () => {
     } finally {
       setGitEnvironment(process.env);
     }
-    expect(log.map((c) => c.message.split('\n')[0])).toEqual(
-      Array.from({ length: 800 }, (_, i) => `change ${i + 1}`),
+    expect(log.map((c) => c.author.length)).toEqual(
+      Array.from({ length: 800 }, (_, i) => ((i + 1) % 700) + 1),
     );
     expect(log.map((c) => c.files.map((f) => f.path).join())).toEqual(
       Array.from({ length: 800 }, (_, i) => `${'d/'.repeat((i + 1) % 40)}f${i + 1}.txt`),

@@ -171,3 +171,23 @@ export function useTempRepos(options: { init?: boolean } = {}): () => TempRepo {
     return r;
   };
 }
+
+/**
+ * Writes a commit object exactly as given after its tree and parent lines (git's own commit
+ * command refuses extra headers and NULs; `hash-object --literally` stores what a hostile push
+ * could), and moves the current branch to it. Returns its id.
+ */
+export function literalCommit(r: TempRepo, rest: string): string {
+  const tree = r.git('write-tree').trim();
+  const parent = r.git('rev-parse', 'HEAD').trim();
+  const made = spawnSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], {
+    cwd: r.dir,
+    env: r.env,
+    input: `tree ${tree}\nparent ${parent}\n${rest}`,
+    encoding: 'utf8',
+  });
+  if (made.status !== 0) throw new Error(made.stderr);
+  const sha = made.stdout.trim();
+  r.git('update-ref', 'HEAD', sha);
+  return sha;
+}
