@@ -28751,7 +28751,7 @@ function ignoredBy(chain, rel, isDir) {
   }
   return false;
 }
-function walkFolder(root) {
+function walkFolder(root, options2) {
   const files = [];
   const unreadable2 = [];
   const rootBytes = Buffer.from(root);
@@ -28765,7 +28765,7 @@ function walkFolder(root) {
       return;
     }
     let rules = chain;
-    const listed = entries.find((e) => e.name.equals(GITIGNORE));
+    const listed = options2.gitignore ? entries.find((e) => e.name.equals(GITIGNORE)) : void 0;
     if (listed !== void 0 && kindOf2(listed, Buffer.concat([abs, SLASH3, GITIGNORE])) === "file") {
       const text3 = readIgnoreFile(Buffer.concat([abs, SLASH3, GITIGNORE]));
       if (text3 !== void 0)
@@ -28837,7 +28837,7 @@ async function targetsOf(path, options2, into) {
     into.later.push(git.untracked.then((files) => ({ ...files, base: git.root })));
     return;
   }
-  const walked = walkFolder(abs);
+  const walked = walkFolder(abs, { gitignore: options2.gitignore === true });
   const base = folderPrefix(abs, cwd, root);
   for (const f of walked.files) {
     into.files.push({
@@ -31035,7 +31035,8 @@ function sourceFor(target, root, read, allowPartial, cleanBlobs, untracked) {
           cwd: target.cwd,
           root,
           read,
-          ...untracked === void 0 ? {} : { untracked }
+          ...untracked === void 0 ? {} : { untracked },
+          ...target.gitignore === true ? { gitignore: true } : {}
         })
       };
     case "stdin":

@@ -42,6 +42,11 @@ export type ScanTarget =
       readonly cwd: string;
       /** Files and folders as the user named them (default: the current folder). */
       readonly paths: readonly string[];
+      /**
+       * `--respect-gitignore`: a folder outside git skips what its `.gitignore` files exclude.
+       * Off by default: outside git nothing protects an ignored file (a build context ships it).
+       */
+      readonly gitignore?: boolean;
     }
   | {
       readonly mode: 'stdin';
@@ -217,6 +222,7 @@ function sourceFor(
           root,
           read,
           ...(untracked === undefined ? {} : { untracked }),
+          ...(target.gitignore === true ? { gitignore: true } : {}),
         }),
       };
     case 'stdin':

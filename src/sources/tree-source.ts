@@ -25,6 +25,8 @@ export interface TreeSourceOptions {
   readonly read: Omit<ReaderOptions, 'source'>;
   /** Git's untracked listing of a folder among `paths`, already started (see startUntracked). */
   readonly untracked?: UntrackedListing;
+  /** A folder outside git skips what its `.gitignore` files exclude (see walkFolder). */
+  readonly gitignore?: boolean;
 }
 
 function toPosix(path: string): string {
@@ -91,9 +93,10 @@ async function targetsOf(path: string, options: TreeSourceOptions, into: Listing
     into.later.push(git.untracked.then((files) => ({ ...files, base: git.root })));
     return;
   }
-  // Outside git (or a folder git ignores): paths relative to the repository or the current
+  // Outside git (or a folder git ignores, named on the command line): every file, unless the user
+  // asked for .gitignore files to apply. Paths relative to the repository or the current
   // folder when the folder is inside them, else relative to the folder.
-  const walked = walkFolder(abs);
+  const walked = walkFolder(abs, { gitignore: options.gitignore === true });
   const base = folderPrefix(abs, cwd, root);
   for (const f of walked.files) {
     into.files.push({
@@ -156,7 +159,7 @@ async function listTargets(options: TreeSourceOptions): Promise<TargetList> {
 /** Files taken at a time from a listing: a few objects alive at once, not one per listed file. */
 const BATCH = 256;
 
-/** The working-tree source: every file git tracks or would track, or a .gitignore-aware walk. */
+/** The working-tree source: every file git tracks or would track, or every file of a folder. */
 export function createTreeSource(options: TreeSourceOptions): Source {
   // Listed once: the app may ask for targets to share among threads, or read them here.
   let listed: Promise<TargetList> | undefined;

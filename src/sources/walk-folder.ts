@@ -78,12 +78,16 @@ function ignoredBy(chain: readonly Rules[], rel: string, isDir: boolean): boolea
 }
 
 /**
- * Files under a folder that is not a git work tree, honouring every `.gitignore` on the way (an
- * excluded folder hides everything below it, as in git). Names are kept as bytes, so a name that
- * is not valid UTF-8 is scanned like any other; kinds come from the directory entries, so no file
- * needs a stat. Links are listed, never followed; a folder that cannot be listed is reported.
+ * Files under a folder that is not a git work tree: all of them, or with `gitignore` those that
+ * no `.gitignore` on the way excludes (an excluded folder hides everything below it, as in git).
+ * Outside git a `.gitignore` protects nothing: the folder may be a stranger's tarball whose `*`
+ * would hide every file, or a build context that ships the `.env` git never sees. So it applies
+ * only when the user asks (ripgrep likewise honours it only inside a repository). Names are kept
+ * as bytes, so a name that is not valid UTF-8 is scanned like any other; kinds come from the
+ * directory entries, so no file needs a stat. Links are listed, never followed; a folder that
+ * cannot be listed is reported.
  */
-export function walkFolder(root: string): WalkResult {
+export function walkFolder(root: string, options: { readonly gitignore: boolean }): WalkResult {
   const files: WalkedFile[] = [];
   const unreadable: { bytes: Buffer; code: string }[] = [];
   const rootBytes = Buffer.from(root);
@@ -97,7 +101,7 @@ export function walkFolder(root: string): WalkResult {
       return;
     }
     let rules = chain;
-    const listed = entries.find((e) => e.name.equals(GITIGNORE));
+    const listed = options.gitignore ? entries.find((e) => e.name.equals(GITIGNORE)) : undefined;
     if (listed !== undefined && kindOf(listed, Buffer.concat([abs, SLASH, GITIGNORE])) === 'file') {
       // A .gitignore that is a link, a FIFO or a device is not read, as git does not: one that
       // never ends would stall the walk. An unreadable one ignores nothing (scanning more is safe).

@@ -99,7 +99,7 @@ describe('keyguard tree', () => {
     expect(r.stdout).toMatch(/no AWS credentials found · 2 files/);
   });
 
-  it('honours .gitignore files outside git, at every level', () => {
+  it('outside git reads every file whatever a .gitignore says; --respect-gitignore applies them all', () => {
     const [a, b, c] = [fakePair(), fakePair(), fakePair()];
     const dir = folder({
       '.gitignore': 'build/\n*.log\n',
@@ -109,8 +109,20 @@ describe('keyguard tree', () => {
       'sub/keep.log': creds(c),
       'app.log': creds(a),
     });
-    const j = json(runCli(['tree', dir, '-f', 'json']).stdout);
-    expect(j.findings.map((f) => f.path)).toEqual(['sub/keep.log']);
+    // A stranger's folder (a tarball, a build context): its .gitignore protects nothing there.
+    const all = runCli(['tree', dir, '-f', 'json']);
+    expect(all.code).toBe(1);
+    expect(
+      json(all.stdout)
+        .findings.map((f) => f.path)
+        .sort(),
+    ).toEqual(['app.log', 'build/out.env', 'sub/keep.log', 'sub/secret.txt']);
+    // One line `*` cannot hide the folder any more.
+    writeFileSync(join(dir, '.gitignore'), '*\n');
+    expect(runCli(['tree', dir, '-f', 'json']).code).toBe(1);
+    writeFileSync(join(dir, '.gitignore'), 'build/\n*.log\n');
+    const asked = json(runCli(['tree', dir, '-f', 'json', '--respect-gitignore']).stdout);
+    expect(asked.findings.map((f) => f.path)).toEqual(['sub/keep.log']);
   });
 
   it('in a git repository scans tracked and untracked files, never ignored ones', () => {

@@ -14,8 +14,8 @@ const HELP = `Usage: keyguard tree [paths...] [options]
        keyguard tree <url> [--branch <name>] [options]
 
 Scan a working tree or any folder (default: the current folder). In a git repository the files
-git tracks or would track are scanned (.gitignore honoured); elsewhere every file not excluded by
-a .gitignore. Every byte is read: binary files, any encoding (UTF-8, UTF-16 with or without a
+git tracks or would track are scanned (.gitignore honoured); elsewhere every file, whatever a
+.gitignore there says (--respect-gitignore to skip what it excludes). Every byte is read: binary files, any encoding (UTF-8, UTF-16 with or without a
 byte-order mark), files of any size. Symlinks are never followed (their targets are scanned where
 they live); a link's own text is read, as git stores it. A file that cannot be read makes the scan
 incomplete (exit 2) and is listed.
@@ -26,6 +26,9 @@ also on failure and on Ctrl-C. Credentials come from git's credential helpers on
 user:password is never printed. The clone's own .keyguard.json and baseline are not used.
 
       --branch <name>       with a URL: the branch to scan
+      --respect-gitignore   outside git, skip what .gitignore files exclude (default: read
+                            every file: there a .gitignore keeps nothing out of a tarball,
+                            an image or a build context)
 ${SCAN_OPTIONS_HELP}
 `;
 
@@ -86,7 +89,7 @@ async function runRemoteTree(
 export async function runTree(io: CommandIo): Promise<number> {
   const { values, positionals } = parseOptions(
     io.argv,
-    { ...SCAN_OPTIONS, branch: { type: 'string' } },
+    { ...SCAN_OPTIONS, branch: { type: 'string' }, 'respect-gitignore': { type: 'boolean' } },
     'tree',
   );
   if (values.help === true) {
@@ -109,7 +112,12 @@ export async function runTree(io: CommandIo): Promise<number> {
   }
   const root = await configRoot(io, positionals[0]);
   return executeScan(io, values, {
-    target: { mode: 'tree', cwd: io.cwd, paths: positionals },
+    target: {
+      mode: 'tree',
+      cwd: io.cwd,
+      paths: positionals,
+      ...(values['respect-gitignore'] === true ? { gitignore: true } : {}),
+    },
     root,
     covers: coveredBy(io, root, positionals),
   });
