@@ -25269,6 +25269,12 @@ function gitEnvironment() {
 function additions(use) {
   switch (use) {
     case "scan":
+      return {
+        GIT_NO_LAZY_FETCH: "1",
+        GIT_OPTIONAL_LOCKS: "0",
+        GIT_NO_REPLACE_OBJECTS: "1",
+        GIT_GRAFT_FILE: "/dev/null"
+      };
     case "hooks-path":
       return { GIT_NO_LAZY_FETCH: "1", GIT_OPTIONAL_LOCKS: "0" };
     case "fetch":

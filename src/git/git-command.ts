@@ -167,12 +167,22 @@ export function gitEnvironment(): Env | undefined {
  *   while handing the failed fetch its list): the object is reported missing.
  * - GIT_OPTIONAL_LOCKS=0: a scan never writes to the repository it reads (no index refresh
  *   racing the commit that runs the hook).
+ * - GIT_NO_REPLACE_OBJECTS=1 and GIT_GRAFT_FILE=/dev/null (`scan`): objects are read as they are.
+ *   A `refs/replace/<id>` ref (which a push can bring) makes git hand out another object for
+ *   `<id>`: a pushed commit holding a key read as a clean one, a staged blob as another blob. A
+ *   grafts file rewrites parents, hiding history from the walk. Neither is what a clone carries.
  * - GIT_TERMINAL_PROMPT=0 (`fetch`): a CI fetch without credentials fails instead of waiting.
  * - GIT_FLUSH=0 for the subcommands in READ_TO_THE_END, whatever the use.
  */
 function additions(use: GitUse): Record<string, string> {
   switch (use) {
     case 'scan':
+      return {
+        GIT_NO_LAZY_FETCH: '1',
+        GIT_OPTIONAL_LOCKS: '0',
+        GIT_NO_REPLACE_OBJECTS: '1',
+        GIT_GRAFT_FILE: '/dev/null',
+      };
     case 'hooks-path':
       return { GIT_NO_LAZY_FETCH: '1', GIT_OPTIONAL_LOCKS: '0' };
     case 'fetch':

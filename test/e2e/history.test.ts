@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -208,6 +208,27 @@ describe('keyguard history', () => {
     const c = fakeCredentials(18);
     r.commitAll(`creds\n\n${credentialsFile(c)}`);
     expect(pairs(history(r).report).map((f) => f.path)).toEqual(['<commit message>']);
+  });
+
+  it('reads objects as they are: a replace ref or a grafts file cannot hide a commit', () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    const clean = r.commitAll('init');
+    const c = fakeCredentials(19);
+    r.write('k.ini', credentialsFile(c));
+    const keyed = r.commitAll('key');
+    r.git('rm', '-q', 'k.ini');
+    const after = r.commitAll('gone');
+    // A grafts file makes `after` a child of `clean`: git's walk no longer reaches `keyed`.
+    writeFileSync(join(r.dir, '.git', 'info', 'grafts'), `${after} ${clean}\n`);
+    expect(r.git('rev-list', '--all')).not.toContain(keyed);
+    expect(pairs(history(r, '--no-cache').report).map((f) => f.commit?.sha)).toEqual([keyed]);
+    unlinkSync(join(r.dir, '.git', 'info', 'grafts'));
+    // A replace ref hands out a clean commit for `keyed`.
+    const stand = r.git('commit-tree', '-p', clean, '-m', 'key', `${clean}^{tree}`).trim();
+    r.git('replace', keyed, stand);
+    expect(r.git('show', '--stat', '--format=', keyed)).not.toContain('k.ini');
+    expect(pairs(history(r, '--no-cache').report).map((f) => f.commit?.sha)).toEqual([keyed]);
   });
 
   it('fails closed on a shallow clone (exit 2), and --allow-partial says partial', () => {

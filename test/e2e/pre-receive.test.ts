@@ -151,6 +151,21 @@ describe('keyguard pre-receive (real pushes into a bare repository)', () => {
     expect(s.ref('main')).toBe(before);
   });
 
+  it('a replace ref pushed first cannot stand in for a commit that holds a key', () => {
+    const s = server();
+    const before = s.ref('main') as string;
+    const c = leak(s.r, 305);
+    const keyed = s.r.git('rev-parse', 'HEAD').trim();
+    const stand = s.r.git('commit-tree', '-p', before, '-m', 'clean', `${before}^{tree}`).trim();
+    s.r.git('replace', keyed, stand);
+    const replaced = s.push('origin', `refs/replace/${keyed}`);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    const res = s.push('origin', 'main');
+    expectRejected(res, c);
+    expect(res.stderr).toMatch(/k305\.ini:2 {2}AWS access key pair/);
+    expect(s.ref('main')).toBe(before);
+  });
+
   it('force push: a rewrite with a key is rejected, a clean one accepted', () => {
     const s = server();
     s.r.write('a.txt', '1\n');
