@@ -4300,11 +4300,11 @@ var init_build = __esm({
         const startState = this.start(input, pos);
         if (startState === null) return null;
         const matches = /* @__PURE__ */ new Set();
-        const collect = (state, atEnd) => {
+        const collect2 = (state, atEnd) => {
           if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches.add(state.matchIDs[k]);
           return false;
         };
-        if (this.run(input, pos, anchor, startState, collect) === null) return null;
+        if (this.run(input, pos, anchor, startState, collect2) === null) return null;
         return Array.from(matches).sort((a, b) => a - b);
       }
     };
@@ -16922,9 +16922,9 @@ var require_pack = __commonJS({
         this.push(headers.encode(newHeader));
       }
       _doDrain() {
-        const drain = this._drain;
+        const drain2 = this._drain;
         this._drain = noop;
-        drain();
+        drain2();
       }
       _predestroy() {
         const err = getStreamError(this);
@@ -19685,11 +19685,17 @@ var init_content_reader = __esm({
       /** Bytes already in memory (a git blob, a small standard input); an archive is opened too. */
       async readBytes(data, label, sink) {
         const result2 = this.readText(data, label, sink);
-        const format = result2.skipped ? void 0 : this.containerOf(data, 0, data.length, true, label, sink);
-        if (format !== void 0) {
-          await this.expand(format, { kind: "buffer", data }, label, sink);
-        }
+        if (!result2.skipped) await this.openContainer(data, label, sink);
         return result2;
+      }
+      /**
+       * Opens bytes in memory as the archive they start as, if they do (an unopenable format is
+       * reported unread); their own text is the caller's to scan. For content that holds an archive
+       * after a known point, such as a commit message's bytes after a NUL.
+       */
+      async openContainer(data, label, sink) {
+        const format = this.containerOf(data, 0, data.length, true, label, sink);
+        if (format !== void 0) await this.expand(format, { kind: "buffer", data }, label, sink);
       }
       /**
        * Content that arrives in pieces (standard input, a large blob, an archive entry). An archive is
@@ -24122,6 +24128,65 @@ var init_loose_secrets = __esm({
   }
 });
 
+// src/engine/redact.ts
+function sha256Hex2(value) {
+  return nodeCrypto().createHash("sha256").update(value, "utf8").digest("hex");
+}
+function redactValue(kind, value) {
+  if (value.length <= KEEP * 2) return "*".repeat(value.length);
+  const head = kind === "key-id" || kind === "identifier" ? value.slice(0, KEEP) : "";
+  const stars = Math.min(value.length - head.length - KEEP, MAX_STARS);
+  return `${head}${"*".repeat(stars)}${value.slice(-KEEP)}`;
+}
+var KEEP, MAX_STARS;
+var init_redact = __esm({
+  "src/engine/redact.ts"() {
+    "use strict";
+    init_node_crypto();
+    KEEP = 4;
+    MAX_STARS = 32;
+  }
+});
+
+// src/engine/mask-free-text.ts
+function maskFreeText(text3) {
+  const spans = [];
+  for (const m of text3.matchAll(KEY_ID)) {
+    spans.push({ start: m.index, end: m.index + m[0].length, shown: redactValue("key-id", m[0]) });
+  }
+  for (const s of looseSecrets(text3)) {
+    const kept = text3.slice(s.start, s.start + s.keep);
+    spans.push({
+      start: s.start,
+      end: s.end,
+      shown: `${kept}${"*".repeat(s.end - s.start - s.keep)}`
+    });
+  }
+  if (spans.length === 0) return text3;
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  let out = "";
+  let at = 0;
+  for (const s of spans) {
+    if (s.end <= at) continue;
+    if (s.start < at) {
+      out += "*".repeat(s.end - at);
+    } else {
+      out += text3.slice(at, s.start) + s.shown;
+    }
+    at = s.end;
+  }
+  return out + text3.slice(at);
+}
+var KEY_ID;
+var init_mask_free_text = __esm({
+  "src/engine/mask-free-text.ts"() {
+    "use strict";
+    init_loose_secrets();
+    init_redact();
+    KEY_ID = /A[A-Z]{3}[A-Z0-9]{16}/g;
+  }
+});
+
 // src/engine/mask-line.ts
 function prepareMasks(spans) {
   const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
@@ -24164,7 +24229,7 @@ function looseSpans(text3, from, to, masks) {
   }
   return merged.map((p) => {
     const keep = Math.min(p.keep, p.end - p.start - 1);
-    const stars = Math.min(p.end - p.start - keep, MAX_STARS);
+    const stars = Math.min(p.end - p.start - keep, MAX_STARS2);
     return {
       start: p.start,
       end: p.end,
@@ -24219,7 +24284,7 @@ function maskLine(text3, line, focusStart, focusEnd, masks) {
   if (b < line.end) out = `${out}\u2026`;
   return out.trim();
 }
-var CONTEXT, RUN_EXTEND, RUN_CHAR2, MAX_STARS, LOOSE;
+var CONTEXT, RUN_EXTEND, RUN_CHAR2, MAX_STARS2, LOOSE;
 var init_mask_line = __esm({
   "src/engine/mask-line.ts"() {
     "use strict";
@@ -24228,7 +24293,7 @@ var init_mask_line = __esm({
     CONTEXT = 80;
     RUN_EXTEND = 120;
     RUN_CHAR2 = /[A-Za-z0-9+/=%\\]/;
-    MAX_STARS = 32;
+    MAX_STARS2 = 32;
     LOOSE = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -24302,26 +24367,6 @@ var init_prefilter = __esm({
     "use strict";
     SEARCHES = /* @__PURE__ */ new WeakMap();
     NONE = [];
-  }
-});
-
-// src/engine/redact.ts
-function sha256Hex2(value) {
-  return nodeCrypto().createHash("sha256").update(value, "utf8").digest("hex");
-}
-function redactValue(kind, value) {
-  if (value.length <= KEEP * 2) return "*".repeat(value.length);
-  const head = kind === "key-id" || kind === "identifier" ? value.slice(0, KEEP) : "";
-  const stars = Math.min(value.length - head.length - KEEP, MAX_STARS2);
-  return `${head}${"*".repeat(stars)}${value.slice(-KEEP)}`;
-}
-var KEEP, MAX_STARS2;
-var init_redact = __esm({
-  "src/engine/redact.ts"() {
-    "use strict";
-    init_node_crypto();
-    KEEP = 4;
-    MAX_STARS2 = 32;
   }
 });
 
@@ -24527,7 +24572,12 @@ function emitsOf(text3, pack, keywordAt) {
 }
 function commitOf(chunk, index, masks) {
   if (chunk.commit === void 0) return void 0;
-  const { message: _raw, ...rest } = chunk.commit;
+  const { message: _raw, ...ref } = chunk.commit;
+  const rest = {
+    ...ref,
+    ...ref.author === void 0 ? {} : { author: maskFreeText(ref.author) },
+    ...ref.email === void 0 ? {} : { email: maskFreeText(ref.email) }
+  };
   const startsMessage = (chunk.firstLine ?? 1) === 1 && (chunk.firstColumn ?? 1) === 1 && (chunk.view ?? "utf-8") === "utf-8";
   if (chunk.commitMessage !== true || !startsMessage) return rest;
   const subject = { start: index.lineStart(1), end: index.lineEnd(1) };
@@ -24667,6 +24717,7 @@ var init_detect = __esm({
     init_label();
     init_label_anchors();
     init_line_index();
+    init_mask_free_text();
     init_mask_line();
     init_match();
     init_pair();
@@ -27952,6 +28003,21 @@ async function* streamCommitLog(cwd, walk) {
   }
 }
 
+// src/git/shown-messages.ts
+async function shownMessages(cwd, commits) {
+  const shown = /* @__PURE__ */ new Map();
+  if (commits.length === 0) return shown;
+  const out = await runGitChecked(
+    ["log", "--no-walk=unsorted", "--stdin", "-z", "--no-color", "--format=%H%x00%B"],
+    cwd,
+    { input: `${commits.join("\n")}
+` }
+  );
+  const parts = out.toString("utf8").split("\0");
+  for (let i = 0; i + 1 < parts.length; i += 2) shown.set(parts[i] ?? "", parts[i + 1] ?? "");
+  return shown;
+}
+
 // src/git/staged-changes.ts
 init_errors();
 init_path_text();
@@ -28214,6 +28280,22 @@ var RecentIds = class {
 // src/sources/history-source.ts
 var COMMIT_MESSAGE_PATH = "<commit message>";
 var COMMIT_OBJECT_PATH = "<commit object>";
+var COMMIT_OBJECT_MAX = 64 * 1024 * 1024;
+async function collect(pieces) {
+  const out = [];
+  for await (const piece of pieces) out.push(piece);
+  return out;
+}
+async function drain(pieces) {
+  for await (const piece of pieces) void piece;
+}
+function convertedByGit(header) {
+  const at = header.indexOf("\nencoding ");
+  if (at === -1) return false;
+  const end = header.indexOf(10, at + 1);
+  const name = header.toString("latin1", at + 10, end === -1 ? header.length : end).trim();
+  return !/^utf-?8$/i.test(name);
+}
 var BATCH_COMMITS = 256;
 var BATCH_FILES = 2048;
 var READ_AHEAD_COMMITS = 4096;
@@ -28242,7 +28324,28 @@ function createHistorySource(options2) {
   };
   const remembered = options2.cleanBlobs;
   const reader = new ContentReader({ ...options2.read, source: "history" });
-  async function scanCommit(record3, commit, rank, sink) {
+  function introduced(commit, path, rank) {
+    const key = `\0${path}\0${commit.sha}`;
+    intro.set(key, { rank, commits: 1 });
+    chunkKeys.set(`${commit.sha}\0${path}`, key);
+  }
+  function commitSink(sink, engaged) {
+    return {
+      chunk: (chunk) => {
+        engaged();
+        sink.chunk(chunk);
+      },
+      skip: (skipped) => {
+        engaged();
+        sink.skip(skipped);
+      },
+      read: () => void 0
+    };
+  }
+  function messageLabel(commit) {
+    return { path: COMMIT_MESSAGE_PATH, commit: commitRef(commit), commitMessage: true };
+  }
+  async function scanCommit(record3, commit, rank, sink, converted) {
     if (record3.type !== "commit") {
       throw new KeyguardError(
         "GIT_FAILED",
@@ -28250,47 +28353,66 @@ function createHistorySource(options2) {
       );
     }
     counts.messages++;
-    const ref = commitRef(commit);
-    const quiet = { ...sink, read: () => void 0 };
-    const object = { path: COMMIT_OBJECT_PATH, commit: ref };
+    let engaged = false;
+    const quiet = commitSink(sink, () => {
+      engaged = true;
+    });
+    const object = { path: COMMIT_OBJECT_PATH, commit: commitRef(commit) };
     const results = [];
-    if (record3.data !== void 0) {
-      const data = record3.data;
-      const blank = data.indexOf("\n\n");
-      const headerEnd = blank === -1 ? data.length : blank + 1;
-      const body = blank === -1 ? data.length : blank + 2;
-      const nul = data.indexOf(0, body);
-      const message2 = { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true };
-      results.push([
-        COMMIT_MESSAGE_PATH,
-        reader.readText(data.subarray(body, nul === -1 ? data.length : nul), message2, quiet)
-      ]);
-      results.push([
-        COMMIT_OBJECT_PATH,
-        reader.readText(data.subarray(0, nul === -1 ? headerEnd : data.length), object, quiet)
-      ]);
-    } else if (record3.pieces !== void 0) {
-      results.push([COMMIT_OBJECT_PATH, await reader.readPieces(record3.pieces, object, quiet)]);
-    } else {
+    const data = record3.data ?? (record3.pieces !== void 0 && record3.size <= COMMIT_OBJECT_MAX ? Buffer.concat(await collect(record3.pieces)) : void 0);
+    if (data === void 0) {
+      if (record3.pieces !== void 0) await drain(record3.pieces);
+      const why = record3.pieces === void 0 ? "over the size limit" : `over the ${COMMIT_OBJECT_MAX / 1024 / 1024} MiB up to which a commit object is read`;
       skipOnce(
         sink,
         `${COMMIT_OBJECT_PATH} ${commit.sha}`,
         "too-large",
-        `${record3.size} bytes, over the size limit`,
+        `${record3.size} bytes, ${why}`,
         record3.size
       );
       return false;
     }
-    let clean2 = true;
+    const blank = data.indexOf("\n\n");
+    const headerEnd = blank === -1 ? data.length : blank + 1;
+    const body = blank === -1 ? data.length : blank + 2;
+    const nul = data.indexOf(0, headerEnd);
+    if (convertedByGit(data.subarray(0, headerEnd))) converted.push(commit);
+    else {
+      const message2 = data.subarray(body, nul === -1 ? data.length : Math.max(body, nul));
+      results.push([COMMIT_MESSAGE_PATH, reader.readText(message2, messageLabel(commit), quiet)]);
+    }
+    results.push([
+      COMMIT_OBJECT_PATH,
+      reader.readText(data.subarray(0, nul === -1 ? headerEnd : data.length), object, quiet)
+    ]);
+    if (nul !== -1) await reader.openContainer(data.subarray(nul + 1), object, quiet);
+    let clean2 = !engaged;
     for (const [path, result2] of results) {
       if (result2.skipped) clean2 = false;
       if (!result2.candidate) continue;
       clean2 = false;
-      const key = `\0${path}\0${commit.sha}`;
-      intro.set(key, { rank, commits: 1 });
-      chunkKeys.set(`${commit.sha}\0${path}`, key);
+      introduced(commit, path, rank);
     }
     return clean2;
+  }
+  async function scanConverted(commits, sink, unclean) {
+    const shown = await shownMessages(
+      options2.cwd,
+      commits.map((c) => c.commit.sha)
+    );
+    for (const { commit, rank } of commits) {
+      const text3 = shown.get(commit.sha);
+      if (text3 === void 0) {
+        throw new KeyguardError("GIT_FAILED", `git log did not show commit ${commit.sha}`);
+      }
+      let engaged = false;
+      const quiet = commitSink(sink, () => {
+        engaged = true;
+      });
+      const r = reader.readText(Buffer.from(text3, "utf8"), messageLabel(commit), quiet);
+      if (r.candidate) introduced(commit, COMMIT_MESSAGE_PATH, rank);
+      if (engaged || r.skipped || r.candidate) unclean.add(commit.sha);
+    }
   }
   function skipOnce(sink, path, reason, detail, bytes) {
     const id = `${reason}\0${path}`;
@@ -28399,11 +28521,13 @@ function createHistorySource(options2) {
       rank++;
     }
     const unclean = /* @__PURE__ */ new Set();
+    const converted = [];
     let nth = 0;
     for await (const record3 of blobs.read([...batch.map((c) => c.sha), ...byBlob.keys()])) {
       if (nth < batch.length) {
         const commit = batch[nth];
-        if (!await scanCommit(record3, commit, firstRank + nth, sink)) unclean.add(commit.sha);
+        if (!await scanCommit(record3, commit, firstRank + nth, sink, converted))
+          unclean.add(commit.sha);
         nth++;
         continue;
       }
@@ -28437,6 +28561,14 @@ function createHistorySource(options2) {
         continue;
       }
       await scanBlob(record3, requests, sink);
+    }
+    if (converted.length > 0) {
+      const ranks = new Map(batch.map((c, i) => [c.sha, firstRank + i]));
+      await scanConverted(
+        converted.map((commit) => ({ commit, rank: ranks.get(commit.sha) ?? firstRank })),
+        sink,
+        unclean
+      );
     }
     for (const key of repeats) {
       const known = intro.get(key);

@@ -17,6 +17,7 @@ import { keyFactsFor } from './key-facts.js';
 import { labelOf, readLabel } from './label.js';
 import { labelAnchorOffsets } from './label-anchors.js';
 import { createLineIndex, type LineIndex } from './line-index.js';
+import { maskFreeText } from './mask-free-text.js';
 import { type MaskSpan, maskLine, prepareMasks } from './mask-line.js';
 import { findMatches, type RawMatch } from './match.js';
 import { pairMatches, type SecretNaming } from './pair.js';
@@ -270,7 +271,13 @@ function commitOf(
 ): CommitRef | undefined {
   if (chunk.commit === undefined) return undefined;
   // Whatever message text a source attached is dropped: only the engine's masked subject is shown.
-  const { message: _raw, ...rest } = chunk.commit;
+  // Author and email are anyone's to write (a key pair in a name): masked like free text.
+  const { message: _raw, ...ref } = chunk.commit;
+  const rest: CommitRef = {
+    ...ref,
+    ...(ref.author === undefined ? {} : { author: maskFreeText(ref.author) }),
+    ...(ref.email === undefined ? {} : { email: maskFreeText(ref.email) }),
+  };
   // Only a chunk that starts the message as UTF-8 text holds its subject (a window further into
   // a huge message, or a UTF-16 view of it, does not): those findings name the commit alone.
   const startsMessage =

@@ -783,13 +783,18 @@ export class ContentReader {
   /** Bytes already in memory (a git blob, a small standard input); an archive is opened too. */
   async readBytes(data: Buffer, label: ReadLabel, sink: ReadSink): Promise<ReadResult> {
     const result = this.readText(data, label, sink);
-    const format = result.skipped
-      ? undefined
-      : this.containerOf(data, 0, data.length, true, label, sink);
-    if (format !== undefined) {
-      await this.expand(format, { kind: 'buffer', data }, label, sink);
-    }
+    if (!result.skipped) await this.openContainer(data, label, sink);
     return result;
+  }
+
+  /**
+   * Opens bytes in memory as the archive they start as, if they do (an unopenable format is
+   * reported unread); their own text is the caller's to scan. For content that holds an archive
+   * after a known point, such as a commit message's bytes after a NUL.
+   */
+  async openContainer(data: Buffer, label: ReadLabel, sink: ReadSink): Promise<void> {
+    const format = this.containerOf(data, 0, data.length, true, label, sink);
+    if (format !== undefined) await this.expand(format, { kind: 'buffer', data }, label, sink);
   }
 
   /**

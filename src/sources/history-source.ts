@@ -1,6 +1,7 @@
 import { gitHasBatchCommand } from '../git/batch-command-support.js';
 import { BlobReader, type BlobRecord } from '../git/blob-reader.js';
 import { type CommitFile, type LoggedCommit, streamCommitLog } from '../git/commit-log.js';
+import { shownMessages } from '../git/shown-messages.js';
 import { GITLINK_MODE } from '../git/staged-changes.js';
 import type { CommitRef } from '../model/chunk.js';
 import type { CleanBlobs } from '../model/clean-blobs.js';
@@ -73,6 +74,35 @@ export interface HistorySource extends Source {
   attribution(sha: string, path: string): Attribution | undefined;
 }
 
+/**
+ * A commit object is held whole to find its header's end and any NUL in its message: git's own
+ * are a few hundred bytes. A larger one (hostile, or a tool's dump) is a skip, never a pass.
+ */
+const COMMIT_OBJECT_MAX = 64 * 1024 * 1024;
+
+async function collect(pieces: AsyncIterable<Buffer>): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for await (const piece of pieces) out.push(piece);
+  return out;
+}
+
+async function drain(pieces: AsyncIterable<Buffer>): Promise<void> {
+  for await (const piece of pieces) void piece;
+}
+
+/**
+ * Whether git converts this commit's message for display: its header block names an encoding
+ * other than UTF-8 (git then re-encodes with iconv, so the object's bytes, EBCDIC say, need not
+ * show a key that `git log` prints). Rare: such commits' messages are asked of git.
+ */
+function convertedByGit(header: Buffer): boolean {
+  const at = header.indexOf('\nencoding ');
+  if (at === -1) return false;
+  const end = header.indexOf(0x0a, at + 1);
+  const name = header.toString('latin1', at + 10, end === -1 ? header.length : end).trim();
+  return !/^utf-?8$/i.test(name);
+}
+
 /** Commits handed to git cat-file at a time: bounds memory, keeps git busy. */
 const BATCH_COMMITS = 256;
 const BATCH_FILES = 2048;
@@ -124,17 +154,47 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
   const remembered = options.cleanBlobs;
   const reader = new ContentReader({ ...options.read, source: 'history' });
 
+  /** Records what of a commit reached the engine: its findings are attributed to it. */
+  function introduced(commit: LoggedCommit, path: string, rank: number): void {
+    const key = `\0${path}\0${commit.sha}`;
+    intro.set(key, { rank, commits: 1 });
+    chunkKeys.set(`${commit.sha}\0${path}`, key);
+  }
+
+  /** Not counted as files: the sink's counts are for content, and messages have their own. */
+  function commitSink(sink: ScanSink, engaged: () => void): ScanSink {
+    return {
+      chunk: (chunk) => {
+        engaged();
+        sink.chunk(chunk);
+      },
+      skip: (skipped) => {
+        engaged();
+        sink.skip(skipped);
+      },
+      read: () => undefined,
+    };
+  }
+
+  /** The label of a commit's message: it reaches reports only as the engine's masked subject. */
+  function messageLabel(commit: LoggedCommit) {
+    return { path: COMMIT_MESSAGE_PATH, commit: commitRef(commit), commitMessage: true };
+  }
+
   /**
-   * Scans a commit's own object: its message (up to a NUL, all `git log` would print) as the
+   * Scans a commit from its own object: the message, up to a NUL (all `git log` shows), as the
    * commit message, and what `git log` never shows as the commit object: the header block
    * (author, committer, extra headers, an embedded merge tag) and, when the message holds a NUL,
-   * the whole object. True when none of it reached the engine and nothing was skipped.
+   * the whole object, with whatever archive starts after the NUL opened as a blob's would be. A
+   * message in another encoding is left to `converted`, to be read as git shows it. True when
+   * none of it reached the engine and nothing was skipped.
    */
   async function scanCommit(
     record: BlobRecord,
     commit: LoggedCommit,
     rank: number,
     sink: ScanSink,
+    converted: LoggedCommit[],
   ): Promise<boolean> {
     if (record.type !== 'commit') {
       // git log just listed this commit: an unreadable object is a damaged repository, never a pass.
@@ -144,50 +204,81 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       );
     }
     counts.messages++;
-    const ref = commitRef(commit);
-    // Not counted as files: the sink's counts are for content, and messages have their own.
-    const quiet: ScanSink = { ...sink, read: () => undefined };
-    const object = { path: COMMIT_OBJECT_PATH, commit: ref };
+    // Whether anything reached the engine or was skipped (an archive's entries included).
+    let engaged = false;
+    const quiet = commitSink(sink, () => {
+      engaged = true;
+    });
+    const object = { path: COMMIT_OBJECT_PATH, commit: commitRef(commit) };
     const results: [string, ReadResult][] = [];
-    if (record.data !== undefined) {
-      const data = record.data;
-      const blank = data.indexOf('\n\n');
-      const headerEnd = blank === -1 ? data.length : blank + 1;
-      const body = blank === -1 ? data.length : blank + 2;
-      const nul = data.indexOf(0, body);
-      // The message is scanned text: it reaches reports only as the engine's masked subject.
-      const message = { path: COMMIT_MESSAGE_PATH, commit: ref, commitMessage: true };
-      results.push([
-        COMMIT_MESSAGE_PATH,
-        reader.readText(data.subarray(body, nul === -1 ? data.length : nul), message, quiet),
-      ]);
-      results.push([
-        COMMIT_OBJECT_PATH,
-        reader.readText(data.subarray(0, nul === -1 ? headerEnd : data.length), object, quiet),
-      ]);
-    } else if (record.pieces !== undefined) {
-      // A commit object over the streaming size (hostile, or a tool's dump): read whole, once.
-      results.push([COMMIT_OBJECT_PATH, await reader.readPieces(record.pieces, object, quiet)]);
-    } else {
+    const data =
+      record.data ??
+      (record.pieces !== undefined && record.size <= COMMIT_OBJECT_MAX
+        ? Buffer.concat(await collect(record.pieces))
+        : undefined);
+    if (data === undefined) {
+      // Drained, never held: the stream must be read to the end before the next object.
+      if (record.pieces !== undefined) await drain(record.pieces);
+      const why =
+        record.pieces === undefined
+          ? 'over the size limit'
+          : `over the ${COMMIT_OBJECT_MAX / 1024 / 1024} MiB up to which a commit object is read`;
       skipOnce(
         sink,
         `${COMMIT_OBJECT_PATH} ${commit.sha}`,
         'too-large',
-        `${record.size} bytes, over the size limit`,
+        `${record.size} bytes, ${why}`,
         record.size,
       );
       return false;
     }
-    let clean = true;
+    const blank = data.indexOf('\n\n');
+    const headerEnd = blank === -1 ? data.length : blank + 1;
+    const body = blank === -1 ? data.length : blank + 2;
+    const nul = data.indexOf(0, headerEnd);
+    if (convertedByGit(data.subarray(0, headerEnd))) converted.push(commit);
+    else {
+      const message = data.subarray(body, nul === -1 ? data.length : Math.max(body, nul));
+      results.push([COMMIT_MESSAGE_PATH, reader.readText(message, messageLabel(commit), quiet)]);
+    }
+    results.push([
+      COMMIT_OBJECT_PATH,
+      reader.readText(data.subarray(0, nul === -1 ? headerEnd : data.length), object, quiet),
+    ]);
+    if (nul !== -1) await reader.openContainer(data.subarray(nul + 1), object, quiet);
+    let clean = !engaged;
     for (const [path, result] of results) {
       if (result.skipped) clean = false;
       if (!result.candidate) continue;
       clean = false;
-      const key = `\0${path}\0${commit.sha}`;
-      intro.set(key, { rank, commits: 1 });
-      chunkKeys.set(`${commit.sha}\0${path}`, key);
+      introduced(commit, path, rank);
     }
     return clean;
+  }
+
+  /** Messages in another encoding, read as `git log` shows them (converted to UTF-8). */
+  async function scanConverted(
+    commits: readonly { readonly commit: LoggedCommit; readonly rank: number }[],
+    sink: ScanSink,
+    unclean: Set<string>,
+  ): Promise<void> {
+    const shown = await shownMessages(
+      options.cwd,
+      commits.map((c) => c.commit.sha),
+    );
+    for (const { commit, rank } of commits) {
+      const text = shown.get(commit.sha);
+      if (text === undefined) {
+        throw new KeyguardError('GIT_FAILED', `git log did not show commit ${commit.sha}`);
+      }
+      let engaged = false;
+      const quiet = commitSink(sink, () => {
+        engaged = true;
+      });
+      const r = reader.readText(Buffer.from(text, 'utf8'), messageLabel(commit), quiet);
+      if (r.candidate) introduced(commit, COMMIT_MESSAGE_PATH, rank);
+      if (engaged || r.skipped || r.candidate) unclean.add(commit.sha);
+    }
   }
 
   function skipOnce(
@@ -320,13 +411,15 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       if (whole) candidates.push(commit);
       rank++;
     }
-    // Each commit's own object first (its headers, any text after a NUL), then the blobs.
+    // Each commit's own object first (its message, headers, any text after a NUL), then the blobs.
     const unclean = new Set<string>();
+    const converted: LoggedCommit[] = [];
     let nth = 0;
     for await (const record of blobs.read([...batch.map((c) => c.sha), ...byBlob.keys()])) {
       if (nth < batch.length) {
         const commit = batch[nth] as LoggedCommit;
-        if (!(await scanCommit(record, commit, firstRank + nth, sink))) unclean.add(commit.sha);
+        if (!(await scanCommit(record, commit, firstRank + nth, sink, converted)))
+          unclean.add(commit.sha);
         nth++;
         continue;
       }
@@ -360,6 +453,14 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
         continue;
       }
       await scanBlob(record, requests, sink);
+    }
+    if (converted.length > 0) {
+      const ranks = new Map(batch.map((c, i) => [c.sha, firstRank + i]));
+      await scanConverted(
+        converted.map((commit) => ({ commit, rank: ranks.get(commit.sha) ?? firstRank })),
+        sink,
+        unclean,
+      );
     }
     for (const key of repeats) {
       const known = intro.get(key);

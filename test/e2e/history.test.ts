@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   CLI,
@@ -208,6 +209,101 @@ describe('keyguard history', () => {
     const c = fakeCredentials(18);
     r.commitAll(`creds\n\n${credentialsFile(c)}`);
     expect(pairs(history(r).report).map((f) => f.path)).toEqual(['<commit message>']);
+  });
+
+  it('a key pair in an author name is found, and shown masked in every format', () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    r.commitAll('init');
+    const c = fakeCredentials(20);
+    const sha = literalCommit(
+      r,
+      `author aws_access_key_id = ${c.keyId} aws_secret_access_key = ${c.secret} <${c.keyId}@x.invalid> 1700000000 +0000\ncommitter a <a@b.invalid> 1700000000 +0000\n\nhello\n`,
+    );
+    for (const format of [
+      'human',
+      'json',
+      'sarif',
+      'csv',
+      'gitlab',
+      'junit',
+      'markdown',
+      'github',
+    ]) {
+      const res = r.keyguard(['history', '--no-cache', '-f', format]);
+      expect(res.code, `${format}: ${res.stderr}`).toBe(1);
+      noLeak(res.stdout + res.stderr, c);
+    }
+    const found = pairs(history(r, '--no-cache').report);
+    expect(found.map((f) => [f.path, f.line, f.commit?.sha])).toEqual([
+      ['<commit object>', 3, sha],
+    ]);
+    expect(found[0]?.commit?.author).toContain(
+      `${c.keyId.slice(0, 4)}************${c.keyId.slice(-4)}`,
+    );
+  });
+
+  it('reads a message in another encoding as git log shows it, and opens an archive after a NUL', () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    r.commitAll('init');
+    const who =
+      'author a <a@b.invalid> 1700000000 +0000\ncommitter a <a@b.invalid> 1700000000 +0000\n';
+    // EBCDIC (IBM037), in which no byte of the object reads as ASCII: git log re-encodes it.
+    const ranges: [string, number, number][] = [
+      ['a', 0x81, 9],
+      ['j', 0x91, 9],
+      ['s', 0xa2, 8],
+      ['A', 0xc1, 9],
+      ['J', 0xd1, 9],
+      ['S', 0xe2, 8],
+      ['0', 0xf0, 10],
+    ];
+    const others: Record<string, number> = {
+      ' ': 0x40,
+      '=': 0x7e,
+      _: 0x6d,
+      '/': 0x61,
+      '+': 0x4e,
+      '\n': 0x25,
+    };
+    const ebcdic = (text: string) =>
+      Buffer.from(
+        [...text].map((ch) => {
+          for (const [first, code, count] of ranges) {
+            const at = ch.charCodeAt(0) - first.charCodeAt(0);
+            if (at >= 0 && at < count) return code + at;
+          }
+          const code = others[ch];
+          if (code === undefined) throw new Error(`no EBCDIC for ${ch}`);
+          return code;
+        }),
+      );
+    const encoded = fakeCredentials(21);
+    const body = `subject\n\naws_access_key_id = ${encoded.keyId}\naws_secret_access_key = ${encoded.secret}\n`;
+    const encodedSha = literalCommit(
+      r,
+      Buffer.concat([Buffer.from(`${who}encoding IBM037\n\n`), ebcdic(body)]),
+    );
+    // The setup holds only if git itself shows the key: the object's bytes never do.
+    expect(r.git('log', '-1', '--format=%B', encodedSha)).toContain(encoded.keyId);
+    const zipped = fakeCredentials(22);
+    const zippedSha = literalCommit(
+      r,
+      Buffer.concat([
+        Buffer.from(`${who}\nsubject\n\0`),
+        gzipSync(Buffer.from(credentialsFile(zipped))),
+      ]),
+    );
+    const { code, report, raw } = history(r, '--no-cache');
+    expect(code).toBe(1);
+    const found = pairs(report).map((f) => [f.path.replace(/!.*/, '!'), f.commit?.sha]);
+    expect(found).toEqual([
+      ['<commit message>', encodedSha],
+      ['<commit object>!', zippedSha],
+    ]);
+    noLeak(raw, encoded);
+    noLeak(raw, zipped);
   });
 
   it('reads objects as they are: a replace ref or a grafts file cannot hide a commit', () => {

@@ -177,17 +177,17 @@ export function useTempRepos(options: { init?: boolean } = {}): () => TempRepo {
  * command refuses extra headers and NULs; `hash-object --literally` stores what a hostile push
  * could), and moves the current branch to it. Returns its id.
  */
-export function literalCommit(r: TempRepo, rest: string): string {
+export function literalCommit(r: TempRepo, rest: string | Buffer): string {
   const tree = r.git('write-tree').trim();
   const parent = r.git('rev-parse', 'HEAD').trim();
+  const input = Buffer.concat([Buffer.from(`tree ${tree}\nparent ${parent}\n`), Buffer.from(rest)]);
   const made = spawnSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], {
     cwd: r.dir,
     env: r.env,
-    input: `tree ${tree}\nparent ${parent}\n${rest}`,
-    encoding: 'utf8',
+    input,
   });
-  if (made.status !== 0) throw new Error(made.stderr);
-  const sha = made.stdout.trim();
+  if (made.status !== 0) throw new Error(String(made.stderr));
+  const sha = String(made.stdout).trim();
   r.git('update-ref', 'HEAD', sha);
   return sha;
 }
