@@ -28850,7 +28850,6 @@ import {
   readFileSync as readFileSync4
 } from "node:fs";
 var SLASH3 = Buffer.from("/");
-var GIT = Buffer.from(".git");
 var GITIGNORE = Buffer.from(".gitignore");
 function kindOf2(entry, abs) {
   if (entry.isFile()) return "file";
@@ -28911,7 +28910,6 @@ function walkFolder(root, options2) {
     }
     entries.sort((a, b) => Buffer.compare(a.name, b.name));
     for (const entry of entries) {
-      if (entry.name.equals(GIT)) continue;
       const path = rel.length === 0 ? entry.name : Buffer.concat([rel, SLASH3, entry.name]);
       const kind = kindOf2(entry, Buffer.concat([abs, SLASH3, entry.name]));
       const text3 = path.toString("utf8");

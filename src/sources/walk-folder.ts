@@ -24,7 +24,6 @@ export interface WalkResult {
 }
 
 const SLASH = Buffer.from('/');
-const GIT = Buffer.from('.git');
 const GITIGNORE = Buffer.from('.gitignore');
 
 interface Rules {
@@ -82,7 +81,10 @@ function ignoredBy(chain: readonly Rules[], rel: string, isDir: boolean): boolea
  * no `.gitignore` on the way excludes (an excluded folder hides everything below it, as in git).
  * Outside git a `.gitignore` protects nothing: the folder may be a stranger's tarball whose `*`
  * would hide every file, or a build context that ships the `.env` git never sees. So it applies
- * only when the user asks (ripgrep likewise honours it only inside a repository). Names are kept
+ * only when the user asks (ripgrep likewise honours it only inside a repository). A `.git` below
+ * the folder is read like anything else: a file of that name, a folder of that name that is no
+ * repository, and a nested repository's own folder (its config, its packs) are all files here.
+ * Names are kept
  * as bytes, so a name that is not valid UTF-8 is scanned like any other; kinds come from the
  * directory entries, so no file needs a stat. Links are listed, never followed; a folder that
  * cannot be listed is reported.
@@ -111,7 +113,6 @@ export function walkFolder(root: string, options: { readonly gitignore: boolean 
     }
     entries.sort((a, b) => Buffer.compare(a.name, b.name));
     for (const entry of entries) {
-      if (entry.name.equals(GIT)) continue;
       const path = rel.length === 0 ? entry.name : Buffer.concat([rel, SLASH, entry.name]);
       const kind = kindOf(entry, Buffer.concat([abs, SLASH, entry.name]));
       const text = path.toString('utf8');

@@ -125,6 +125,18 @@ describe('keyguard tree', () => {
     expect(asked.findings.map((f) => f.path)).toEqual(['sub/keep.log']);
   });
 
+  it('outside git reads whatever is named .git below the folder, a file or a folder', () => {
+    const [a, b] = [fakePair(), fakePair()];
+    const dir = folder({ 'sub/.git': creds(a), 'other/.git/creds': creds(b), 'ok.txt': 'fine\n' });
+    const r = runCli(['tree', dir, '-f', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(
+      json(r.stdout)
+        .findings.map((f) => f.path)
+        .sort(),
+    ).toEqual(['other/.git/creds', 'sub/.git']);
+  });
+
   it('in a git repository scans tracked and untracked files, never ignored ones', () => {
     const [a, b, c] = [fakePair(), fakePair(), fakePair()];
     const dir = folder({
