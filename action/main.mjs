@@ -18751,6 +18751,7 @@ async function afterEmpty(zip, start, end) {
   const size = Math.max(header.readUInt32LE(18), header.readUInt32LE(22));
   if (size > 0)
     return `zip entry listed as empty in the central directory, but its local header gives ${size} bytes (a streaming reader extracts them): its data was not read`;
+  if (header.readUInt16LE(8) === 0 && (header.readUInt16LE(6) & 8) === 0) return void 0;
   const dataStart2 = start + LOCAL_HEADER_BYTES + header.readUInt16LE(26) + header.readUInt16LE(28);
   if (dataStart2 >= end) return void 0;
   if (end - dataStart2 <= 24 && isEmptyDescriptor(await readRange(zip, dataStart2, end)))

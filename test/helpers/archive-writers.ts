@@ -199,6 +199,19 @@ export function streamedZipBuffer(
 }
 
 /**
+ * The zip with `block` between its last local record and its central directory, the end record's
+ * directory offset moved past it: where an APK keeps its signing block.
+ */
+export function blockBeforeDirectory(zip: Buffer, block: Buffer): Buffer {
+  const end = zip.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
+  if (end === -1) throw new RangeError('no end record');
+  const directory = zip.readUInt32LE(end + 16);
+  const out = Buffer.concat([zip.subarray(0, directory), block, zip.subarray(directory)]);
+  out.writeUInt32LE(directory + block.length, end + block.length + 16);
+  return out;
+}
+
+/**
  * The zip with the sizes of its `index`th central-directory entry set to 0 (as a directory's
  * are), and with `local` its local header's too: the data stays where it was.
  */

@@ -347,6 +347,11 @@ async function afterEmpty(zip: ZipFile, start: number, end: number): Promise<str
   const size = Math.max(header.readUInt32LE(18), header.readUInt32LE(22));
   if (size > 0)
     return `zip entry listed as empty in the central directory, but its local header gives ${size} bytes (a streaming reader extracts them): its data was not read`;
+  // Stored, with its sizes in its header (no data descriptor): a streaming reader takes no byte
+  // after it as its data, and looks for the next header there. So the gap is searched like any
+  // other: an APK's signing block after an empty last entry is not data. A deflated entry is
+  // inflated until its stream ends whatever its sizes say, so what follows it is its data.
+  if (header.readUInt16LE(8) === 0 && (header.readUInt16LE(6) & 0x8) === 0) return undefined;
   const dataStart = start + LOCAL_HEADER_BYTES + header.readUInt16LE(26) + header.readUInt16LE(28);
   if (dataStart >= end) return undefined;
   if (end - dataStart <= 24 && isEmptyDescriptor(await readRange(zip, dataStart, end)))

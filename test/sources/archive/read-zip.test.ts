@@ -5,6 +5,7 @@ import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ArchiveInput, expandArchive } from '../../../src/sources/archive/index.js';
 import {
+  blockBeforeDirectory,
   piecesOf,
   streamedZipBuffer,
   zeroSizesListed,
@@ -97,6 +98,37 @@ describe('zip: bytes the central directory does not account for are reported, no
         ),
       ]);
     }
+  });
+
+  it('a block before the directory after an empty stored last entry (an APK) is searched, not data', async () => {
+    // An APK signing block: sizes around pairs of ids and values, and its magic at its end.
+    const pairs = Buffer.concat([Buffer.alloc(8), Buffer.from('random-looking signature bytes')]);
+    const size = Buffer.alloc(8);
+    size.writeBigUInt64LE(BigInt(pairs.length + 24));
+    const block = Buffer.concat([size, pairs, size, Buffer.from('APK Sig Block 42')]);
+    const apk = (last: { name: string; method?: number; data?: Buffer }) =>
+      blockBeforeDirectory(zipBuffer([readme, last]), block);
+    const empty = await readAllWays(apk({ name: 'res/empty.txt', method: 0 }));
+    expect(skipsOf(empty)).toEqual([]);
+    expect(entriesOf(empty).map((e) => e.path)).toContain('readme.txt');
+    // A local record hidden in the block is still found: the gap is searched as any other.
+    const hidden = blockBeforeDirectory(
+      zipBuffer([readme, { name: 'res/empty.txt', method: 0 }]),
+      Buffer.concat([block, zipBuffer([secret])]),
+    );
+    expect(skipsOf(await readAllWays(hidden))).toEqual([
+      expect.objectContaining({ detail: expect.stringContaining('outside the central directory') }),
+    ]);
+    // An empty entry that is deflated: a streaming reader inflates what follows, so it is data.
+    const deflated = await readAllWays(
+      blockBeforeDirectory(zeroSizesListed(zipBuffer([readme, secret]), 1, { local: true }), block),
+    );
+    expect(skipsOf(deflated)).toEqual([
+      unreadable(
+        'secret.ini',
+        /^zip entry listed as empty in the central directory, but \d+ bytes/,
+      ),
+    ]);
   });
 
   it("bytes after an entry's deflate stream, within its compressed size: that entry is skipped", async () => {
