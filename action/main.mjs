@@ -25240,6 +25240,7 @@ var NO_PROGRAMS = [
   "sequence.editor=:"
 ];
 var NO_HOOKS = "core.hooksPath=/dev/null";
+var OBJECTS_AS_THEY_ARE = "core.commitGraph=false";
 var NO_TRANSPORT = [
   "protocol.allow=never",
   ...["file", "git", "ssh", "http", "https", "ftp", "ftps", "ext", "fd"].map(
@@ -25325,7 +25326,7 @@ function additions(use) {
         GIT_NO_LAZY_FETCH: "1",
         GIT_OPTIONAL_LOCKS: "0",
         GIT_NO_REPLACE_OBJECTS: "1",
-        GIT_GRAFT_FILE: "/dev/null"
+        GIT_GRAFT_FILE: "/dev/null/none"
       };
     case "hooks-path":
       return { GIT_NO_LAZY_FETCH: "1", GIT_OPTIONAL_LOCKS: "0" };
@@ -25340,7 +25341,7 @@ var READ_TO_THE_END = /* @__PURE__ */ new Set(["log", "rev-list"]);
 function settings(use) {
   switch (use) {
     case "scan":
-      return [...NO_PROGRAMS, NO_HOOKS, ...NO_TRANSPORT];
+      return [...NO_PROGRAMS, NO_HOOKS, OBJECTS_AS_THEY_ARE, ...NO_TRANSPORT];
     case "hooks-path":
       return [...NO_PROGRAMS, ...NO_TRANSPORT];
     case "fetch":
@@ -28378,10 +28379,8 @@ function createHistorySource(options2) {
     const body = blank === -1 ? data.length : blank + 2;
     const nul = data.indexOf(0, headerEnd);
     if (convertedByGit(data.subarray(0, headerEnd))) converted.push(commit);
-    else {
-      const message2 = data.subarray(body, nul === -1 ? data.length : Math.max(body, nul));
-      results.push([COMMIT_MESSAGE_PATH, reader.readText(message2, messageLabel(commit), quiet)]);
-    }
+    const message2 = data.subarray(body, nul === -1 ? data.length : Math.max(body, nul));
+    results.push([COMMIT_MESSAGE_PATH, reader.readText(message2, messageLabel(commit), quiet)]);
     results.push([
       COMMIT_OBJECT_PATH,
       reader.readText(data.subarray(0, nul === -1 ? headerEnd : data.length), object, quiet)

@@ -37,6 +37,12 @@ const NO_PROGRAMS = [
   'sequence.editor=:',
 ] as const;
 const NO_HOOKS = 'core.hooksPath=/dev/null';
+/**
+ * A scan walks commits as their objects say, not as a commit-graph file says: the file is a cache
+ * anyone with the folder can rewrite, and git trusts it (a parent left out hides a commit from
+ * the walk, which a clone of the same repository would carry).
+ */
+const OBJECTS_AS_THEY_ARE = 'core.commitGraph=false';
 
 /**
  * No transport may open while scanning: a partial clone fetches missing objects on demand from
@@ -167,10 +173,12 @@ export function gitEnvironment(): Env | undefined {
  *   while handing the failed fetch its list): the object is reported missing.
  * - GIT_OPTIONAL_LOCKS=0: a scan never writes to the repository it reads (no index refresh
  *   racing the commit that runs the hook).
- * - GIT_NO_REPLACE_OBJECTS=1 and GIT_GRAFT_FILE=/dev/null (`scan`): objects are read as they are.
+ * - GIT_NO_REPLACE_OBJECTS=1 and GIT_GRAFT_FILE=/dev/null/none (`scan`): objects are read as they are.
  *   A `refs/replace/<id>` ref (which a push can bring) makes git hand out another object for
  *   `<id>`: a pushed commit holding a key read as a clean one, a staged blob as another blob. A
  *   grafts file rewrites parents, hiding history from the walk. Neither is what a clone carries.
+ *   The grafts path can never exist (/dev/null is no folder): git warns about any grafts file
+ *   that does, /dev/null included, and its warning would hide the cause of every git error.
  * - GIT_TERMINAL_PROMPT=0 (`fetch`): a CI fetch without credentials fails instead of waiting.
  * - GIT_FLUSH=0 for the subcommands in READ_TO_THE_END, whatever the use.
  */
@@ -181,7 +189,7 @@ function additions(use: GitUse): Record<string, string> {
         GIT_NO_LAZY_FETCH: '1',
         GIT_OPTIONAL_LOCKS: '0',
         GIT_NO_REPLACE_OBJECTS: '1',
-        GIT_GRAFT_FILE: '/dev/null',
+        GIT_GRAFT_FILE: '/dev/null/none',
       };
     case 'hooks-path':
       return { GIT_NO_LAZY_FETCH: '1', GIT_OPTIONAL_LOCKS: '0' };
@@ -206,7 +214,7 @@ const READ_TO_THE_END = new Set(['log', 'rev-list']);
 function settings(use: GitUse): string[] {
   switch (use) {
     case 'scan':
-      return [...NO_PROGRAMS, NO_HOOKS, ...NO_TRANSPORT];
+      return [...NO_PROGRAMS, NO_HOOKS, OBJECTS_AS_THEY_ARE, ...NO_TRANSPORT];
     case 'hooks-path':
       return [...NO_PROGRAMS, ...NO_TRANSPORT];
     case 'fetch':

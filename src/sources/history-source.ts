@@ -186,8 +186,8 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
    * commit message, and what `git log` never shows as the commit object: the header block
    * (author, committer, extra headers, an embedded merge tag) and, when the message holds a NUL,
    * the whole object, with whatever archive starts after the NUL opened as a blob's would be. A
-   * message in another encoding is left to `converted`, to be read as git shows it. True when
-   * none of it reached the engine and nothing was skipped.
+   * message in another encoding is also left to `converted`, to be read as git shows it. True
+   * when none of it reached the engine and nothing was skipped.
    */
   async function scanCommit(
     record: BlobRecord,
@@ -236,11 +236,11 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     const headerEnd = blank === -1 ? data.length : blank + 1;
     const body = blank === -1 ? data.length : blank + 2;
     const nul = data.indexOf(0, headerEnd);
+    // A converted message is read both ways: its bytes as they are (ASCII under a header that
+    // says UTF-16 is a key in any clone) and as git shows them (EBCDIC shows none as bytes).
     if (convertedByGit(data.subarray(0, headerEnd))) converted.push(commit);
-    else {
-      const message = data.subarray(body, nul === -1 ? data.length : Math.max(body, nul));
-      results.push([COMMIT_MESSAGE_PATH, reader.readText(message, messageLabel(commit), quiet)]);
-    }
+    const message = data.subarray(body, nul === -1 ? data.length : Math.max(body, nul));
+    results.push([COMMIT_MESSAGE_PATH, reader.readText(message, messageLabel(commit), quiet)]);
     results.push([
       COMMIT_OBJECT_PATH,
       reader.readText(data.subarray(0, nul === -1 ? headerEnd : data.length), object, quiet),

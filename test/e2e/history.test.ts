@@ -1,5 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -325,6 +332,71 @@ describe('keyguard history', () => {
     r.git('replace', keyed, stand);
     expect(r.git('show', '--stat', '--format=', keyed)).not.toContain('k.ini');
     expect(pairs(history(r, '--no-cache').report).map((f) => f.commit?.sha)).toEqual([keyed]);
+  });
+
+  it('a commit-graph file that leaves a parent out cannot hide a commit', () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    const root = r.commitAll('init');
+    const c = fakeCredentials(23);
+    r.write('k.ini', credentialsFile(c));
+    const keyed = r.commitAll('key');
+    r.git('rm', '-q', 'k.ini');
+    const tip = r.commitAll('gone');
+    r.git('commit-graph', 'write', '--reachable');
+    // The graph's record of `tip` names `root` as its parent (CDAT: tree id, parent positions).
+    const file = join(r.dir, '.git', 'objects', 'info', 'commit-graph');
+    const graph = readFileSync(file);
+    const chunk = (id: string) => {
+      for (let i = 0; i < (graph[6] ?? 0); i++) {
+        const at = 8 + 12 * i;
+        if (graph.toString('latin1', at, at + 4) === id)
+          return Number(graph.readBigUInt64BE(at + 4));
+      }
+      throw new Error(`no ${id} chunk`);
+    };
+    const [ids, data] = [chunk('OIDL'), chunk('CDAT')];
+    const position = (sha: string) => {
+      for (let i = 0; ids + i * 20 < data; i++) {
+        if (graph.toString('hex', ids + i * 20, ids + i * 20 + 20) === sha) return i;
+      }
+      throw new Error(`${sha} not in the graph`);
+    };
+    graph.writeUInt32BE(position(root), data + position(tip) * 36 + 20);
+    chmodSync(file, 0o644);
+    writeFileSync(file, graph);
+    expect(r.git('rev-list', 'HEAD')).not.toContain(keyed);
+    expect(pairs(history(r, '--no-cache').report).map((f) => f.commit?.sha)).toEqual([keyed]);
+  });
+
+  it("a git error names git's own cause, not a warning about grafts", () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    r.commitAll('init');
+    const tree = r.git('rev-parse', 'HEAD^{tree}').trim();
+    unlinkSync(join(r.dir, '.git', 'objects', tree.slice(0, 2), tree.slice(2)));
+    const res = r.keyguard(['history', '--no-cache']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(tree);
+    expect(res.stderr).not.toMatch(/grafts/);
+  });
+
+  it('a message under an encoding git converts is read as its bytes too', () => {
+    const r = repo();
+    r.write('a.txt', 'a\n');
+    r.commitAll('init');
+    const c = fakeCredentials(24);
+    // Plain ASCII under a header that says UTF-16: git log shows other characters, a clone the key.
+    let body = `aws_access_key_id = ${c.keyId}\naws_secret_access_key = ${c.secret}\n`;
+    if (body.length % 2 === 1) body += ' ';
+    const sha = literalCommit(
+      r,
+      `author a <a@b.invalid> 1700000000 +0000\ncommitter a <a@b.invalid> 1700000000 +0000\nencoding UTF-16LE\n\n${body}`,
+    );
+    expect(r.git('log', '-1', '--format=%B', sha)).not.toContain(c.keyId);
+    expect(pairs(history(r, '--no-cache').report).map((f) => [f.path, f.commit?.sha])).toEqual([
+      ['<commit message>', sha],
+    ]);
   });
 
   it('fails closed on a shallow clone (exit 2), and --allow-partial says partial', () => {
