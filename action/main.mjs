@@ -24155,6 +24155,10 @@ function maskFreeText(text3) {
   for (const m of text3.matchAll(KEY_ID)) {
     spans.push({ start: m.index, end: m.index + m[0].length, shown: redactValue("key-id", m[0]) });
   }
+  for (const m of text3.matchAll(RUNS)) {
+    if (m[0].length < 16 && !VALUE_LIKE2.test(m[0])) continue;
+    spans.push({ start: m.index, end: m.index + m[0].length, shown: "*".repeat(m[0].length) });
+  }
   for (const s of looseSecrets(text3)) {
     const kept = text3.slice(s.start, s.start + s.keep);
     spans.push({
@@ -24178,13 +24182,15 @@ function maskFreeText(text3) {
   }
   return out + text3.slice(at);
 }
-var KEY_ID;
+var KEY_ID, RUNS, VALUE_LIKE2;
 var init_mask_free_text = __esm({
   "src/engine/mask-free-text.ts"() {
     "use strict";
     init_loose_secrets();
     init_redact();
     KEY_ID = /A[A-Z]{3}[A-Z0-9]{16}/g;
+    RUNS = /[A-Za-z0-9+/=&#;%\\]{8,}/g;
+    VALUE_LIKE2 = /[+/=&#;%\\]|^[A-Z0-9]+$/;
   }
 });
 

@@ -8,6 +8,9 @@ describe('maskFreeText', () => {
       'Ada Lovelace',
       'ada@example.invalid',
       'Renée Ø. Łukasz-Smith',
+      'Jean-Christophe Oppenheimer-Dupont',
+      'john.smith1987@example.invalid',
+      'dependabot[bot]',
       '',
       'AKIA',
     ]) {
@@ -24,10 +27,15 @@ describe('maskFreeText', () => {
         `name${c.keyId}${c.secret}`,
         `${c.keyId}@example.invalid`,
         `x ${c.secret} y`,
+        // In pieces, escaped, or with a secret's letters joined by its punctuation.
+        `"${c.keyId.slice(0, 4)}" + "${c.keyId.slice(4)}"@x.invalid`,
+        `&#65;${c.keyId.slice(1)} ${c.secret.toLowerCase().replace(/[^a-z]/g, '/')}`,
       ]) {
         const masked = maskFreeText(text);
         expect(masked).not.toContain(c.keyId);
+        expect(masked).not.toContain(c.keyId.slice(4));
         expect(masked).not.toContain(c.secret);
+        expect(masked).not.toContain(c.secret.toLowerCase().replace(/[^a-z]/g, '/'));
         // No run of 12 characters of the secret survives.
         for (let i = 0; i + 12 <= c.secret.length; i++) {
           expect(masked).not.toContain(c.secret.slice(i, i + 12));
