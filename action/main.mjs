@@ -28973,13 +28973,15 @@ async function targetsOf(path, options2, into) {
     into.files.push({ abs, path: displayFor(abs, cwd, cwd, root), explicit: true });
     return;
   }
-  const git = await listTreeFiles(abs, options2.untracked);
+  const git = options2.noIgnore === true ? void 0 : await listTreeFiles(abs, options2.untracked);
   if (git !== void 0) {
     into.packs.push({ ...git.files, base: git.root });
     into.later.push(git.untracked.then((files) => ({ ...files, base: git.root })));
     return;
   }
-  const walked = walkFolder(abs, { gitignore: options2.gitignore === true });
+  const walked = walkFolder(abs, {
+    gitignore: options2.gitignore === true && options2.noIgnore !== true
+  });
   const base = folderPrefix(abs, cwd, root);
   for (const f of walked.files) {
     into.files.push({
@@ -31178,7 +31180,8 @@ function sourceFor(target, root, read, allowPartial, cleanBlobs, untracked) {
           root,
           read,
           ...untracked === void 0 ? {} : { untracked },
-          ...target.gitignore === true ? { gitignore: true } : {}
+          ...target.gitignore === true ? { gitignore: true } : {},
+          ...target.noIgnore === true ? { noIgnore: true } : {}
         })
       };
     case "stdin":
@@ -31309,7 +31312,7 @@ async function earlyStart(target, options2) {
   const dir = resolve5(target.cwd, target.paths[0] ?? ".");
   const indexed = target.paths.length <= 1 && dir === options2.root && (threads.indexedFiles ?? 0) >= PARALLEL_MIN_FILES;
   if (!threads.force && !indexed) return void 0;
-  const untracked = indexed ? startUntracked(dir) : void 0;
+  const untracked = indexed && target.noIgnore !== true ? startUntracked(dir) : void 0;
   const { startWorkers: startWorkers2 } = await Promise.resolve().then(() => (init_collect_parallel(), collect_parallel_exports));
   const pool = startWorkers2(threads.workerScript, threads.jobs - 1, threads.workerArgv);
   return { pool, ...untracked === void 0 ? {} : { untracked } };

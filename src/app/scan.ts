@@ -47,6 +47,11 @@ export type ScanTarget =
        * Off by default: outside git nothing protects an ignored file (a build context ships it).
        */
       readonly gitignore?: boolean;
+      /**
+       * `--no-ignore`: every file under the paths, as outside git, inside a repository too: no
+       * listing by git, no ignore rule (a folder can carry a `.git` whose exclude file hides all).
+       */
+      readonly noIgnore?: boolean;
     }
   | {
       readonly mode: 'stdin';
@@ -223,6 +228,7 @@ function sourceFor(
           read,
           ...(untracked === undefined ? {} : { untracked }),
           ...(target.gitignore === true ? { gitignore: true } : {}),
+          ...(target.noIgnore === true ? { noIgnore: true } : {}),
         }),
       };
     case 'stdin':
@@ -404,7 +410,7 @@ async function earlyStart(
     dir === options.root &&
     (threads.indexedFiles ?? 0) >= PARALLEL_MIN_FILES;
   if (!threads.force && !indexed) return undefined;
-  const untracked = indexed ? startUntracked(dir) : undefined;
+  const untracked = indexed && target.noIgnore !== true ? startUntracked(dir) : undefined;
   const { startWorkers } = await import('./collect-parallel.js');
   const pool = startWorkers(threads.workerScript, threads.jobs - 1, threads.workerArgv);
   return { pool, ...(untracked === undefined ? {} : { untracked }) };

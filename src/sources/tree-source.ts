@@ -27,6 +27,8 @@ export interface TreeSourceOptions {
   readonly untracked?: UntrackedListing;
   /** A folder outside git skips what its `.gitignore` files exclude (see walkFolder). */
   readonly gitignore?: boolean;
+  /** Every folder is walked as outside git, a repository's too (`--no-ignore`). */
+  readonly noIgnore?: boolean;
 }
 
 function toPosix(path: string): string {
@@ -86,7 +88,7 @@ async function targetsOf(path: string, options: TreeSourceOptions, into: Listing
     into.files.push({ abs, path: displayFor(abs, cwd, cwd, root), explicit: true });
     return;
   }
-  const git = await listTreeFiles(abs, options.untracked);
+  const git = options.noIgnore === true ? undefined : await listTreeFiles(abs, options.untracked);
   if (git !== undefined) {
     // Repository-relative names, opened under the top folder: packed as git gave them.
     into.packs.push({ ...git.files, base: git.root });
@@ -96,7 +98,9 @@ async function targetsOf(path: string, options: TreeSourceOptions, into: Listing
   // Outside git (or a folder git ignores, named on the command line): every file, unless the user
   // asked for .gitignore files to apply. Paths relative to the repository or the current
   // folder when the folder is inside them, else relative to the folder.
-  const walked = walkFolder(abs, { gitignore: options.gitignore === true });
+  const walked = walkFolder(abs, {
+    gitignore: options.gitignore === true && options.noIgnore !== true,
+  });
   const base = folderPrefix(abs, cwd, root);
   for (const f of walked.files) {
     into.files.push({

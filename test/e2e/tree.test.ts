@@ -137,6 +137,25 @@ describe('keyguard tree', () => {
     ).toEqual(['other/.git/creds', 'sub/.git']);
   });
 
+  it('--no-ignore reads every file of a repository, whatever git ignores, its .git folder too', () => {
+    const [a, b] = [fakePair(), fakePair()];
+    // A tarball that carries a bare-bones .git whose exclude file hides everything.
+    const dir = folder({ 'creds.ini': creds(a), 'src/app.js': 'ok\n' });
+    git(dir, 'init', '-q');
+    writeFileSync(join(dir, '.git', 'info', 'exclude'), '*\n');
+    writeFileSync(join(dir, '.git', 'deploy.ini'), creds(b));
+    const hidden = runCli(['tree', '-f', 'json'], { cwd: dir });
+    expect(hidden.code, hidden.stderr).toBe(0);
+    expect(json(hidden.stdout).findings).toEqual([]);
+    const all = runCli(['tree', '--no-ignore', '-f', 'json'], { cwd: dir });
+    expect(all.code, all.stderr).toBe(1);
+    expect(
+      json(all.stdout)
+        .findings.map((f) => f.path)
+        .sort(),
+    ).toEqual(['.git/deploy.ini', 'creds.ini']);
+  });
+
   it('in a git repository scans tracked and untracked files, never ignored ones', () => {
     const [a, b, c] = [fakePair(), fakePair(), fakePair()];
     const dir = folder({

@@ -29,6 +29,9 @@ user:password is never printed. The clone's own .keyguard.json and baseline are 
       --respect-gitignore   outside git, skip what .gitignore files exclude (default: read
                             every file: there a .gitignore keeps nothing out of a tarball,
                             an image or a build context)
+      --no-ignore           read every file under the paths, inside a repository too (its
+                            .git folder included): nothing git ignores or would not track is
+                            left out. For auditing a checkout or tarball someone handed you
 ${SCAN_OPTIONS_HELP}
 `;
 
@@ -89,7 +92,12 @@ async function runRemoteTree(
 export async function runTree(io: CommandIo): Promise<number> {
   const { values, positionals } = parseOptions(
     io.argv,
-    { ...SCAN_OPTIONS, branch: { type: 'string' }, 'respect-gitignore': { type: 'boolean' } },
+    {
+      ...SCAN_OPTIONS,
+      branch: { type: 'string' },
+      'respect-gitignore': { type: 'boolean' },
+      'no-ignore': { type: 'boolean' },
+    },
     'tree',
   );
   if (values.help === true) {
@@ -117,6 +125,7 @@ export async function runTree(io: CommandIo): Promise<number> {
       cwd: io.cwd,
       paths: positionals,
       ...(values['respect-gitignore'] === true ? { gitignore: true } : {}),
+      ...(values['no-ignore'] === true ? { noIgnore: true } : {}),
     },
     root,
     covers: coveredBy(io, root, positionals),
