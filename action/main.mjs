@@ -28012,17 +28012,22 @@ async function* streamCommitLog(cwd, walk) {
 }
 
 // src/git/shown-messages.ts
+import { randomBytes } from "node:crypto";
 async function shownMessages(cwd, commits) {
   const shown = /* @__PURE__ */ new Map();
   if (commits.length === 0) return shown;
+  const marker = `keyguard-${randomBytes(12).toString("hex")}`;
   const out = await runGitChecked(
-    ["log", "--no-walk=unsorted", "--stdin", "-z", "--no-color", "--format=%H%x00%B"],
+    ["log", "--no-walk=unsorted", "--stdin", "--no-color", `--format=${marker}%H%n%B`],
     cwd,
     { input: `${commits.join("\n")}
 ` }
   );
-  const parts = out.toString("utf8").split("\0");
-  for (let i = 0; i + 1 < parts.length; i += 2) shown.set(parts[i] ?? "", parts[i + 1] ?? "");
+  for (const part of out.toString("utf8").split(marker)) {
+    const nl = part.indexOf("\n");
+    if (nl === -1) continue;
+    shown.set(part.slice(0, nl), part.slice(nl + 1));
+  }
   return shown;
 }
 
@@ -32748,7 +32753,7 @@ async function loadActionConfig(options2) {
 }
 
 // src/action/action-log.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 function inertLine(line) {
   const shown = escapeControl(line).replace(/##\[/g, "##\\x5b");
   const lead = /^\s*/.exec(shown)?.[0] ?? "";
@@ -32756,7 +32761,7 @@ function inertLine(line) {
   return rest.startsWith("::") ? `${lead}\\x3a${rest.slice(1)}` : shown;
 }
 function createActionLog(stdout) {
-  const token = `keyguard-${randomBytes(16).toString("hex")}`;
+  const token = `keyguard-${randomBytes2(16).toString("hex")}`;
   let stopped = false;
   const resume = () => {
     if (!stopped) return;
@@ -33024,13 +33029,13 @@ function scanRequest(eventName, payload, inputs = {}) {
 }
 
 // src/action/workflow-files.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 import { appendFileSync } from "node:fs";
 function formatOutput(name, value) {
   if (!/[\r\n]/.test(value)) return `${name}=${value}
 `;
-  let delimiter = `ghadelimiter_${randomBytes2(8).toString("hex")}`;
-  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes2(8).toString("hex")}`;
+  let delimiter = `ghadelimiter_${randomBytes3(8).toString("hex")}`;
+  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes3(8).toString("hex")}`;
   return `${name}<<${delimiter}
 ${value}
 ${delimiter}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { runGitChecked } from './run-git.js';
 
 /**
@@ -11,13 +12,19 @@ export async function shownMessages(
 ): Promise<Map<string, string>> {
   const shown = new Map<string, string>();
   if (commits.length === 0) return shown;
+  // Each commit starts with a marker no message can hold (a fresh random one): git's conversion
+  // has been seen to print stray bytes, NULs among them, so NULs alone cannot be trusted to
+  // separate commits.
+  const marker = `\u0001keyguard-${randomBytes(12).toString('hex')}\u0001`;
   const out = await runGitChecked(
-    ['log', '--no-walk=unsorted', '--stdin', '-z', '--no-color', '--format=%H%x00%B'],
+    ['log', '--no-walk=unsorted', '--stdin', '--no-color', `--format=${marker}%H%n%B`],
     cwd,
     { input: `${commits.join('\n')}\n` },
   );
-  // -z ends each commit with a NUL: id, NUL, message, NUL (git prints a message up to a NUL).
-  const parts = out.toString('utf8').split('\0');
-  for (let i = 0; i + 1 < parts.length; i += 2) shown.set(parts[i] ?? '', parts[i + 1] ?? '');
+  for (const part of out.toString('utf8').split(marker)) {
+    const nl = part.indexOf('\n');
+    if (nl === -1) continue;
+    shown.set(part.slice(0, nl), part.slice(nl + 1));
+  }
   return shown;
 }
