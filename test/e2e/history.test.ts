@@ -57,6 +57,16 @@ function pairs(report: JsonReport): JsonFinding[] {
   return report.findings.filter((f) => f.kind === 'credential-pair');
 }
 
+/** Three commits: a clean one, one adding a key pair in k.ini, one removing it again. */
+function keyAddedThenRemoved(r: TempRepo, seed: number) {
+  r.write('a.txt', 'a\n');
+  const first = r.commitAll('init');
+  r.write('k.ini', credentialsFile(fakeCredentials(seed)));
+  const keyed = r.commitAll('key');
+  r.git('rm', '-q', 'k.ini');
+  return { first, keyed, last: r.commitAll('gone') };
+}
+
 function noLeak(raw: string, c: FakeCredentials): void {
   expect(raw).not.toContain(c.secret);
   expect(raw).not.toContain(c.keyId);
@@ -315,13 +325,7 @@ describe('keyguard history', () => {
 
   it('reads objects as they are: a replace ref or a grafts file cannot hide a commit', () => {
     const r = repo();
-    r.write('a.txt', 'a\n');
-    const clean = r.commitAll('init');
-    const c = fakeCredentials(19);
-    r.write('k.ini', credentialsFile(c));
-    const keyed = r.commitAll('key');
-    r.git('rm', '-q', 'k.ini');
-    const after = r.commitAll('gone');
+    const { first: clean, keyed, last: after } = keyAddedThenRemoved(r, 19);
     // A grafts file makes `after` a child of `clean`: git's walk no longer reaches `keyed`.
     writeFileSync(join(r.dir, '.git', 'info', 'grafts'), `${after} ${clean}\n`);
     expect(r.git('rev-list', '--all')).not.toContain(keyed);
@@ -336,13 +340,7 @@ describe('keyguard history', () => {
 
   it('a commit-graph file that leaves a parent out cannot hide a commit', () => {
     const r = repo();
-    r.write('a.txt', 'a\n');
-    const root = r.commitAll('init');
-    const c = fakeCredentials(23);
-    r.write('k.ini', credentialsFile(c));
-    const keyed = r.commitAll('key');
-    r.git('rm', '-q', 'k.ini');
-    const tip = r.commitAll('gone');
+    const { first: root, keyed, last: tip } = keyAddedThenRemoved(r, 23);
     r.git('commit-graph', 'write', '--reachable');
     // The graph's record of `tip` names `root` as its parent (CDAT: tree id, parent positions).
     const file = join(r.dir, '.git', 'objects', 'info', 'commit-graph');

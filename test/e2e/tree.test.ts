@@ -66,6 +66,13 @@ function json(stdout: string): JsonReport {
   return JSON.parse(stdout) as JsonReport;
 }
 
+/** The paths of a JSON report's findings, sorted. */
+function pathsFound(stdout: string): string[] {
+  return json(stdout)
+    .findings.map((f) => f.path)
+    .sort();
+}
+
 beforeAll(() => {
   assertBuilt();
 });
@@ -112,11 +119,12 @@ describe('keyguard tree', () => {
     // A stranger's folder (a tarball, a build context): its .gitignore protects nothing there.
     const all = runCli(['tree', dir, '-f', 'json']);
     expect(all.code).toBe(1);
-    expect(
-      json(all.stdout)
-        .findings.map((f) => f.path)
-        .sort(),
-    ).toEqual(['app.log', 'build/out.env', 'sub/keep.log', 'sub/secret.txt']);
+    expect(pathsFound(all.stdout)).toEqual([
+      'app.log',
+      'build/out.env',
+      'sub/keep.log',
+      'sub/secret.txt',
+    ]);
     // One line `*` cannot hide the folder any more.
     writeFileSync(join(dir, '.gitignore'), '*\n');
     expect(runCli(['tree', dir, '-f', 'json']).code).toBe(1);
@@ -130,11 +138,7 @@ describe('keyguard tree', () => {
     const dir = folder({ 'sub/.git': creds(a), 'other/.git/creds': creds(b), 'ok.txt': 'fine\n' });
     const r = runCli(['tree', dir, '-f', 'json']);
     expect(r.code, r.stderr).toBe(1);
-    expect(
-      json(r.stdout)
-        .findings.map((f) => f.path)
-        .sort(),
-    ).toEqual(['other/.git/creds', 'sub/.git']);
+    expect(pathsFound(r.stdout)).toEqual(['other/.git/creds', 'sub/.git']);
   });
 
   it('--no-ignore reads every file of a repository, whatever git ignores, its .git folder too', () => {
@@ -149,11 +153,7 @@ describe('keyguard tree', () => {
     expect(json(hidden.stdout).findings).toEqual([]);
     const all = runCli(['tree', '--no-ignore', '-f', 'json'], { cwd: dir });
     expect(all.code, all.stderr).toBe(1);
-    expect(
-      json(all.stdout)
-        .findings.map((f) => f.path)
-        .sort(),
-    ).toEqual(['.git/deploy.ini', 'creds.ini']);
+    expect(pathsFound(all.stdout)).toEqual(['.git/deploy.ini', 'creds.ini']);
   });
 
   it('in a git repository scans tracked and untracked files, never ignored ones', () => {
@@ -240,11 +240,7 @@ describe('keyguard tree', () => {
     git(repo, 'init', '-q');
     git(repo, 'add', '.');
     const r = runCli(['tree', '-f', 'json'], { cwd: repo });
-    expect(
-      json(r.stdout)
-        .findings.map((f) => f.path)
-        .sort(),
-    ).toEqual([...names].sort());
+    expect(pathsFound(r.stdout)).toEqual([...names].sort());
     expect(leaks(r.stdout, pairs)).toEqual([]);
   });
 
