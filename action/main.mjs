@@ -11823,6 +11823,19 @@ var init_path_text = __esm({
   }
 });
 
+// src/model/node-crypto.ts
+import { createRequire } from "node:module";
+function nodeCrypto() {
+  loaded2 ??= createRequire(import.meta.url)("node:crypto");
+  return loaded2;
+}
+var loaded2;
+var init_node_crypto = __esm({
+  "src/model/node-crypto.ts"() {
+    "use strict";
+  }
+});
+
 // src/sources/archive/ends-as-zip.ts
 function endsAsZip(tail2) {
   const floor = Math.max(0, tail2.length - ZIP_TAIL_BYTES);
@@ -20072,19 +20085,6 @@ var init_content_reader = __esm({
   }
 });
 
-// src/model/node-crypto.ts
-import { createRequire } from "node:module";
-function nodeCrypto() {
-  loaded2 ??= createRequire(import.meta.url)("node:crypto");
-  return loaded2;
-}
-var loaded2;
-var init_node_crypto = __esm({
-  "src/model/node-crypto.ts"() {
-    "use strict";
-  }
-});
-
 // src/model/source.ts
 var FILE_KINDS;
 var init_source = __esm({
@@ -28012,11 +28012,11 @@ async function* streamCommitLog(cwd, walk) {
 }
 
 // src/git/shown-messages.ts
-import { randomBytes } from "node:crypto";
+init_node_crypto();
 async function shownMessages(cwd, commits) {
   const shown = /* @__PURE__ */ new Map();
   if (commits.length === 0) return shown;
-  const marker = `keyguard-${randomBytes(12).toString("hex")}`;
+  const marker = `keyguard-${nodeCrypto().randomBytes(12).toString("hex")}`;
   const out = await runGitChecked(
     ["log", "--no-walk=unsorted", "--stdin", "--no-color", `--format=${marker}%H%n%B`],
     cwd,
@@ -32753,7 +32753,7 @@ async function loadActionConfig(options2) {
 }
 
 // src/action/action-log.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes } from "node:crypto";
 function inertLine(line) {
   const shown = escapeControl(line).replace(/##\[/g, "##\\x5b");
   const lead = /^\s*/.exec(shown)?.[0] ?? "";
@@ -32761,7 +32761,7 @@ function inertLine(line) {
   return rest.startsWith("::") ? `${lead}\\x3a${rest.slice(1)}` : shown;
 }
 function createActionLog(stdout) {
-  const token = `keyguard-${randomBytes2(16).toString("hex")}`;
+  const token = `keyguard-${randomBytes(16).toString("hex")}`;
   let stopped = false;
   const resume = () => {
     if (!stopped) return;
@@ -33029,13 +33029,13 @@ function scanRequest(eventName, payload, inputs = {}) {
 }
 
 // src/action/workflow-files.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 import { appendFileSync } from "node:fs";
 function formatOutput(name, value) {
   if (!/[\r\n]/.test(value)) return `${name}=${value}
 `;
-  let delimiter = `ghadelimiter_${randomBytes3(8).toString("hex")}`;
-  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes3(8).toString("hex")}`;
+  let delimiter = `ghadelimiter_${randomBytes2(8).toString("hex")}`;
+  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes2(8).toString("hex")}`;
   return `${name}<<${delimiter}
 ${value}
 ${delimiter}

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../model/node-crypto.js';
 import { runGitChecked } from './run-git.js';
 
 /**
@@ -15,7 +15,7 @@ export async function shownMessages(
   // Each commit starts with a marker no message can hold (a fresh random one): git's conversion
   // has been seen to print stray bytes, NULs among them, so NULs alone cannot be trusted to
   // separate commits.
-  const marker = `\u0001keyguard-${randomBytes(12).toString('hex')}\u0001`;
+  const marker = `\u0001keyguard-${nodeCrypto().randomBytes(12).toString('hex')}\u0001`;
   const out = await runGitChecked(
     ['log', '--no-walk=unsorted', '--stdin', '--no-color', `--format=${marker}%H%n%B`],
     cwd,

@@ -37,6 +37,10 @@ describe('keyguard staged: the pre-commit bundle and its hand-over', () => {
       expect(existsSync(join(dist, file)), file).toBe(true);
     // No second copy of the pipeline for the hook: no hand-over bundle any more.
     expect(existsSync(join(dist, 'execute-scan.cjs'))).toBe(false);
+    // node:crypto costs ~5 ms of every start: the hook loads it only to hash (src/model/node-crypto.ts).
+    expect(readFileSync(join(dist, 'staged-scan.cjs'), 'utf8')).not.toMatch(
+      /require\("(?:node:)?crypto"\)/,
+    );
   });
 
   it.skipIf(NODE_CACHE)(
