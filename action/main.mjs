@@ -28309,6 +28309,7 @@ function convertedByGit(header) {
   const name = header.toString("latin1", at + 10, end === -1 ? header.length : end).trim();
   return !/^utf-?8$/i.test(name);
 }
+var BUFFERED_FROM_COMMITS = 1024;
 var BATCH_COMMITS = 256;
 var BATCH_FILES = 2048;
 var READ_AHEAD_COMMITS = 4096;
@@ -28370,8 +28371,6 @@ function createHistorySource(options2) {
     const quiet = commitSink(sink, () => {
       engaged = true;
     });
-    const object = { path: COMMIT_OBJECT_PATH, commit: commitRef(commit) };
-    const results = [];
     const data = record3.data ?? (record3.pieces !== void 0 && record3.size <= COMMIT_OBJECT_MAX ? Buffer.concat(await collect(record3.pieces)) : void 0);
     if (data === void 0) {
       if (record3.pieces !== void 0) await drain(record3.pieces);
@@ -28389,22 +28388,22 @@ function createHistorySource(options2) {
     const headerEnd = blank === -1 ? data.length : blank + 1;
     const body = blank === -1 ? data.length : blank + 2;
     const nul = data.indexOf(0, headerEnd);
-    if (convertedByGit(data.subarray(0, headerEnd))) converted.push(commit);
-    const message2 = data.subarray(body, nul === -1 ? data.length : Math.max(body, nul));
-    results.push([COMMIT_MESSAGE_PATH, reader.readText(message2, messageLabel(commit), quiet)]);
-    results.push([
-      COMMIT_OBJECT_PATH,
-      reader.readText(data.subarray(0, nul === -1 ? headerEnd : data.length), object, quiet)
-    ]);
+    if (convertedByGit(data.subarray(0, headerEnd))) converted.push({ commit, rank });
+    const message2 = reader.readText(
+      data.subarray(body, nul === -1 ? data.length : Math.max(body, nul)),
+      messageLabel(commit),
+      quiet
+    );
+    if (message2.candidate) introduced(commit, COMMIT_MESSAGE_PATH, rank);
+    const object = { path: COMMIT_OBJECT_PATH, commit: commitRef(commit) };
+    const rest = reader.readText(
+      data.subarray(0, nul === -1 ? headerEnd : data.length),
+      object,
+      quiet
+    );
+    if (rest.candidate) introduced(commit, COMMIT_OBJECT_PATH, rank);
     if (nul !== -1) await reader.openContainer(data.subarray(nul + 1), object, quiet);
-    let clean2 = !engaged;
-    for (const [path, result2] of results) {
-      if (result2.skipped) clean2 = false;
-      if (!result2.candidate) continue;
-      clean2 = false;
-      introduced(commit, path, rank);
-    }
-    return clean2;
+    return !engaged && !message2.candidate && !rest.candidate;
   }
   async function scanConverted(commits, sink, unclean) {
     const shown = await shownMessages(
@@ -28422,7 +28421,7 @@ function createHistorySource(options2) {
       });
       const r = reader.readText(Buffer.from(text3, "utf8"), messageLabel(commit), quiet);
       if (r.candidate) introduced(commit, COMMIT_MESSAGE_PATH, rank);
-      if (engaged || r.skipped || r.candidate) unclean.add(commit.sha);
+      if (engaged || r.candidate) unclean.add(commit.sha);
     }
   }
   function skipOnce(sink, path, reason, detail, bytes) {
@@ -28573,14 +28572,7 @@ function createHistorySource(options2) {
       }
       await scanBlob(record3, requests, sink);
     }
-    if (converted.length > 0) {
-      const ranks = new Map(batch.map((c, i) => [c.sha, firstRank + i]));
-      await scanConverted(
-        converted.map((commit) => ({ commit, rank: ranks.get(commit.sha) ?? firstRank })),
-        sink,
-        unclean
-      );
-    }
+    if (converted.length > 0) await scanConverted(converted, sink, unclean);
     for (const key of repeats) {
       const known = intro.get(key);
       if (known !== void 0) known.commits++;
@@ -28662,7 +28654,9 @@ function createHistorySource(options2) {
       const blobs = new BlobReader(
         options2.cwd,
         options2.read.maxFileSize ?? Number.POSITIVE_INFINITY,
-        { buffered: await gitHasBatchCommand(options2.cwd) }
+        {
+          buffered: options2.total >= BUFFERED_FROM_COMMITS && await gitHasBatchCommand(options2.cwd)
+        }
       );
       let finished = false;
       try {

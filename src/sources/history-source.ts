@@ -103,6 +103,19 @@ function convertedByGit(header: Buffer): boolean {
   return !/^utf-?8$/i.test(name);
 }
 
+/** A commit whose message git converts for display, and its place in the walk. */
+interface Converted {
+  readonly commit: LoggedCommit;
+  readonly rank: number;
+}
+
+/**
+ * Walks shorter than this read objects through plain `cat-file --batch`: its flush per object
+ * costs little on a few hundred, and a hook (pre-push, pre-receive) spares the `git version` it
+ * takes to know whether `--batch-command` is there (a fork of this process, ~10 ms).
+ */
+const BUFFERED_FROM_COMMITS = 1024;
+
 /** Commits handed to git cat-file at a time: bounds memory, keeps git busy. */
 const BATCH_COMMITS = 256;
 const BATCH_FILES = 2048;
@@ -194,7 +207,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     commit: LoggedCommit,
     rank: number,
     sink: ScanSink,
-    converted: LoggedCommit[],
+    converted: Converted[],
   ): Promise<boolean> {
     if (record.type !== 'commit') {
       // git log just listed this commit: an unreadable object is a damaged repository, never a pass.
@@ -209,8 +222,6 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     const quiet = commitSink(sink, () => {
       engaged = true;
     });
-    const object = { path: COMMIT_OBJECT_PATH, commit: commitRef(commit) };
-    const results: [string, ReadResult][] = [];
     const data =
       record.data ??
       (record.pieces !== undefined && record.size <= COMMIT_OBJECT_MAX
@@ -238,27 +249,28 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     const nul = data.indexOf(0, headerEnd);
     // A converted message is read both ways: its bytes as they are (ASCII under a header that
     // says UTF-16 is a key in any clone) and as git shows them (EBCDIC shows none as bytes).
-    if (convertedByGit(data.subarray(0, headerEnd))) converted.push(commit);
-    const message = data.subarray(body, nul === -1 ? data.length : Math.max(body, nul));
-    results.push([COMMIT_MESSAGE_PATH, reader.readText(message, messageLabel(commit), quiet)]);
-    results.push([
-      COMMIT_OBJECT_PATH,
-      reader.readText(data.subarray(0, nul === -1 ? headerEnd : data.length), object, quiet),
-    ]);
+    if (convertedByGit(data.subarray(0, headerEnd))) converted.push({ commit, rank });
+    const message = reader.readText(
+      data.subarray(body, nul === -1 ? data.length : Math.max(body, nul)),
+      messageLabel(commit),
+      quiet,
+    );
+    if (message.candidate) introduced(commit, COMMIT_MESSAGE_PATH, rank);
+    const object = { path: COMMIT_OBJECT_PATH, commit: commitRef(commit) };
+    const rest = reader.readText(
+      data.subarray(0, nul === -1 ? headerEnd : data.length),
+      object,
+      quiet,
+    );
+    if (rest.candidate) introduced(commit, COMMIT_OBJECT_PATH, rank);
     if (nul !== -1) await reader.openContainer(data.subarray(nul + 1), object, quiet);
-    let clean = !engaged;
-    for (const [path, result] of results) {
-      if (result.skipped) clean = false;
-      if (!result.candidate) continue;
-      clean = false;
-      introduced(commit, path, rank);
-    }
-    return clean;
+    // A skip reaches the sink too, so `engaged` covers it.
+    return !engaged && !message.candidate && !rest.candidate;
   }
 
   /** Messages in another encoding, read as `git log` shows them (converted to UTF-8). */
   async function scanConverted(
-    commits: readonly { readonly commit: LoggedCommit; readonly rank: number }[],
+    commits: readonly Converted[],
     sink: ScanSink,
     unclean: Set<string>,
   ): Promise<void> {
@@ -277,7 +289,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       });
       const r = reader.readText(Buffer.from(text, 'utf8'), messageLabel(commit), quiet);
       if (r.candidate) introduced(commit, COMMIT_MESSAGE_PATH, rank);
-      if (engaged || r.skipped || r.candidate) unclean.add(commit.sha);
+      if (engaged || r.candidate) unclean.add(commit.sha);
     }
   }
 
@@ -413,7 +425,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     }
     // Each commit's own object first (its message, headers, any text after a NUL), then the blobs.
     const unclean = new Set<string>();
-    const converted: LoggedCommit[] = [];
+    const converted: Converted[] = [];
     let nth = 0;
     for await (const record of blobs.read([...batch.map((c) => c.sha), ...byBlob.keys()])) {
       if (nth < batch.length) {
@@ -454,14 +466,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       }
       await scanBlob(record, requests, sink);
     }
-    if (converted.length > 0) {
-      const ranks = new Map(batch.map((c, i) => [c.sha, firstRank + i]));
-      await scanConverted(
-        converted.map((commit) => ({ commit, rank: ranks.get(commit.sha) ?? firstRank })),
-        sink,
-        unclean,
-      );
-    }
+    if (converted.length > 0) await scanConverted(converted, sink, unclean);
     for (const key of repeats) {
       const known = intro.get(key);
       if (known !== undefined) known.commits++;
@@ -552,7 +557,10 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       const blobs = new BlobReader(
         options.cwd,
         options.read.maxFileSize ?? Number.POSITIVE_INFINITY,
-        { buffered: await gitHasBatchCommand(options.cwd) },
+        {
+          buffered:
+            options.total >= BUFFERED_FROM_COMMITS && (await gitHasBatchCommand(options.cwd)),
+        },
       );
       let finished = false;
       try {

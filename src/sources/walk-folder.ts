@@ -84,10 +84,9 @@ function ignoredBy(chain: readonly Rules[], rel: string, isDir: boolean): boolea
  * only when the user asks (ripgrep likewise honours it only inside a repository). A `.git` below
  * the folder is read like anything else: a file of that name, a folder of that name that is no
  * repository, and a nested repository's own folder (its config, its packs) are all files here.
- * Names are kept
- * as bytes, so a name that is not valid UTF-8 is scanned like any other; kinds come from the
- * directory entries, so no file needs a stat. Links are listed, never followed; a folder that
- * cannot be listed is reported.
+ * Names are kept as bytes, so a name that is not valid UTF-8 is scanned like any other; kinds come
+ * from the directory entries, so no file needs a stat. Links are listed, never followed; a folder
+ * that cannot be listed is reported.
  */
 export function walkFolder(root: string, options: { readonly gitignore: boolean }): WalkResult {
   const files: WalkedFile[] = [];

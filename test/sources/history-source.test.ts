@@ -74,6 +74,41 @@ describe('history source', () => {
     expect(tight.source.coverage?.()).toMatchObject({ commits: 300, blobs: 300 });
   });
 
+  it('a walk long enough for buffered object reads finds the same: a blob, text after a NUL', async () => {
+    // Over BUFFERED_FROM_COMMITS (1,024): on git 2.36 or later, cat-file answers in batches.
+    const r = createRepo();
+    repos.push(r);
+    const [inBlob, inMessage] = [fakeCredentials(43), fakeCredentials(44)];
+    const data = (bytes: Buffer) => Buffer.concat([Buffer.from(`data ${bytes.length}\n`), bytes]);
+    const parts: Buffer[] = [];
+    for (let n = 1; n <= 1100; n++) {
+      const message =
+        n === 1000 ? Buffer.from(`c${n}\n\0${credentialsFile(inMessage)}`) : Buffer.from(`c${n}`);
+      const body = n === 900 ? credentialsFile(inBlob) : `v${n}\n`;
+      parts.push(
+        Buffer.from(
+          `commit refs/heads/main\ncommitter T <t@example.invalid> ${1_700_000_000 + n} +0000\n`,
+        ),
+        data(message),
+        Buffer.from(`\nM 100644 inline ${n === 900 ? 'k.ini' : 'a.txt'}\n`),
+        data(Buffer.from(body)),
+        Buffer.from('\n'),
+      );
+    }
+    const imported = spawnSync('git', ['fast-import', '--quiet'], {
+      cwd: r.dir,
+      env: r.env,
+      input: Buffer.concat(parts),
+    });
+    expect(imported.status, String(imported.stderr)).toBe(0);
+    const { chunks, source } = await walk(r, { total: 1100 });
+    const found = chunks.filter((ch) => ch.path !== '<commit message>');
+    expect(found.map((ch) => ch.path)).toEqual(['<commit object>', 'k.ini']);
+    expect(found[0]?.text).toContain(inMessage.keyId);
+    expect(found[1]?.text).toContain(inBlob.keyId);
+    expect(source.coverage?.()).toMatchObject({ commits: 1100, commitMessages: 1100 });
+  });
+
   it('reads each blob once, reports progress and attributes candidate content', async () => {
     const r = createRepo();
     repos.push(r);
