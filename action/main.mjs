@@ -11836,6 +11836,44 @@ var init_node_crypto = __esm({
   }
 });
 
+// src/sources/archive/archive-input.ts
+import { createReadStream } from "node:fs";
+function inputPieces(input) {
+  switch (input.kind) {
+    case "file":
+      return fileFrom(input.path, 0);
+    case "buffer":
+      return slices(input.data);
+    case "stream":
+      return input.pieces;
+  }
+}
+async function* fileFrom(path, start) {
+  const stream = createReadStream(path, { highWaterMark: PIECE_BYTES, start });
+  try {
+    yield* stream;
+  } finally {
+    stream.destroy();
+  }
+}
+async function* slices(data) {
+  yield* bounded(data);
+}
+function* bounded(piece) {
+  if (piece.length <= PIECE_BYTES) {
+    yield piece;
+    return;
+  }
+  for (let at = 0; at < piece.length; at += PIECE_BYTES) yield piece.subarray(at, at + PIECE_BYTES);
+}
+var PIECE_BYTES;
+var init_archive_input = __esm({
+  "src/sources/archive/archive-input.ts"() {
+    "use strict";
+    PIECE_BYTES = 64 * 1024;
+  }
+});
+
 // src/sources/archive/ends-as-zip.ts
 function endsAsZip(tail2) {
   const floor = Math.max(0, tail2.length - ZIP_TAIL_BYTES);
@@ -11935,6 +11973,36 @@ var init_sniff_unopened = __esm({
       { name: "rar", magic: [82, 97, 114, 33, 26, 7] },
       { name: "lz4", magic: [4, 34, 77, 24] }
     ];
+  }
+});
+
+// src/sources/archive/script-payload.ts
+function scriptPayload(buf, start, end) {
+  if (end - start < 4 || buf[start] !== 35 || buf[start + 1] !== 33) return void 0;
+  const region = buf.subarray(start, end);
+  let first;
+  for (const needle of AFTER_LINE) {
+    let at = region.indexOf(needle);
+    while (at !== -1 && (first === void 0 || at + 1 < first.at)) {
+      const head = region.subarray(at + 1, Math.min(region.length, at + 1 + 16));
+      const opened = sniffArchive(head) === "gzip" ? "gzip" : void 0;
+      const format = opened ?? sniffUnopened(head);
+      if (format !== void 0) {
+        first = { at: at + 1, format, opens: opened !== void 0 };
+        break;
+      }
+      at = region.indexOf(needle, at + 1);
+    }
+  }
+  return first;
+}
+var AFTER_LINE;
+var init_script_payload = __esm({
+  "src/sources/archive/script-payload.ts"() {
+    "use strict";
+    init_sniff_archive();
+    init_sniff_unopened();
+    AFTER_LINE = [31, 66, 253, 40, 55, 82, 4].map((b) => Buffer.from([10, b]));
   }
 });
 
@@ -12554,44 +12622,6 @@ async function* replay(head, rest) {
 var init_peek_head = __esm({
   "src/sources/archive/peek-head.ts"() {
     "use strict";
-  }
-});
-
-// src/sources/archive/archive-input.ts
-import { createReadStream } from "node:fs";
-function inputPieces(input) {
-  switch (input.kind) {
-    case "file":
-      return fileSlices(input.path);
-    case "buffer":
-      return slices(input.data);
-    case "stream":
-      return input.pieces;
-  }
-}
-async function* fileSlices(path) {
-  const stream = createReadStream(path, { highWaterMark: PIECE_BYTES });
-  try {
-    yield* stream;
-  } finally {
-    stream.destroy();
-  }
-}
-async function* slices(data) {
-  yield* bounded(data);
-}
-function* bounded(piece) {
-  if (piece.length <= PIECE_BYTES) {
-    yield piece;
-    return;
-  }
-  for (let at = 0; at < piece.length; at += PIECE_BYTES) yield piece.subarray(at, at + PIECE_BYTES);
-}
-var PIECE_BYTES;
-var init_archive_input = __esm({
-  "src/sources/archive/archive-input.ts"() {
-    "use strict";
-    PIECE_BYTES = 64 * 1024;
   }
 });
 
@@ -19237,11 +19267,13 @@ function fillFrom(fd, buf, from, endsAt = -1) {
   }
   return filled;
 }
-var WINDOW_BYTES, OVERLAP_BYTES, PART_CHARS, PART_CONTEXT, PART_SLACK, PART_STEP, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, NOT_A_LINK, NOFOLLOW, NONBLOCK, OPEN_FLAGS2, LF5, CLIMBS, ContentReader;
+var WINDOW_BYTES, OVERLAP_BYTES, PART_CHARS, PART_CONTEXT, PART_SLACK, PART_STEP, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, PAYLOAD_NAME, NOT_A_LINK, NOFOLLOW, NONBLOCK, OPEN_FLAGS2, LF5, CLIMBS, ContentReader;
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
+    init_archive_input();
     init_ends_as_zip();
+    init_script_payload();
     init_sniff_archive();
     init_sniff_unopened();
     init_byte_scan();
@@ -19261,6 +19293,7 @@ var init_content_reader = __esm({
     PLAIN_ONLY = 8;
     ZTXT = Buffer.from("zTXt");
     ITXT = Buffer.from("iTXt");
+    PAYLOAD_NAME = "payload";
     NOT_A_LINK = /* @__PURE__ */ Symbol("not a link");
     NOFOLLOW = constants4.O_NOFOLLOW ?? 0;
     NONBLOCK = constants4.O_NONBLOCK ?? 0;
@@ -19368,10 +19401,18 @@ var init_content_reader = __esm({
                 continue;
               }
               const head = this.containerOf(arena, 0, end, false, label, sink);
+              const payload = head === void 0 ? scriptPayload(arena, 0, end) : void 0;
               if (this.readLarge(fd, arena, end, label, sink)) {
                 const format = head ?? (this.zipTail(fd) ? "zip" : void 0);
                 if (format !== void 0)
                   archives.push({ format, input: { kind: "file", path: target.abs }, label });
+                else if (payload !== void 0 && this.openablePayload(payload, label, sink))
+                  archives.push({
+                    format: "gzip",
+                    input: { kind: "stream", pieces: fileFrom(target.abs, payload.at) },
+                    label,
+                    name: PAYLOAD_NAME
+                  });
               }
               fill = 0;
               continue;
@@ -19399,7 +19440,7 @@ var init_content_reader = __esm({
           }
         }
         this.scanBatch(arena, fill, pending, sink, archives);
-        for (const a of archives) await this.expand(a.format, a.input, a.label, sink);
+        for (const a of archives) await this.expand(a.format, a.input, a.label, sink, a.name);
       }
       /**
        * A link's text joins the batch like a small file: the same keyword search, and the same check
@@ -19644,9 +19685,15 @@ var init_content_reader = __esm({
           }
           sink.read(f.end - f.start);
           const format = this.containerOf(arena, f.start, f.end, true, f.label, sink, f.target);
-          if (format !== void 0) {
-            const data = Buffer.from(arena.subarray(f.start, f.end));
-            archives.push({ format, input: { kind: "buffer", data }, label: f.label });
+          const payload = format === void 0 ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target) : void 0;
+          if (format !== void 0 || payload !== void 0) {
+            const data = Buffer.from(arena.subarray(f.start + (payload ?? 0), f.end));
+            archives.push({
+              format: format ?? "gzip",
+              input: { kind: "buffer", data },
+              label: f.label,
+              ...payload === void 0 ? {} : { name: PAYLOAD_NAME }
+            });
           }
         }
         pending.length = 0;
@@ -19709,7 +19756,19 @@ var init_content_reader = __esm({
        */
       async openContainer(data, label, sink) {
         const format = this.containerOf(data, 0, data.length, true, label, sink);
-        if (format !== void 0) await this.expand(format, { kind: "buffer", data }, label, sink);
+        if (format !== void 0) {
+          await this.expand(format, { kind: "buffer", data }, label, sink);
+          return;
+        }
+        const payload = this.payloadOf(data, 0, data.length, label, sink);
+        if (payload !== void 0)
+          await this.expand(
+            "gzip",
+            { kind: "buffer", data: data.subarray(payload) },
+            label,
+            sink,
+            PAYLOAD_NAME
+          );
       }
       /**
        * Content that arrives in pieces (standard input, a large blob, an archive entry). An archive is
@@ -19743,6 +19802,8 @@ var init_content_reader = __esm({
         const tailed = format === void 0 && !ended && this.options.archives !== false;
         let held = tailed && expand ? [first] : void 0;
         let heldBytes = first.length;
+        let unheld;
+        const whole = ended;
         while (!ended) {
           const next = await source.next();
           if (next.done === true) break;
@@ -19750,7 +19811,13 @@ var init_content_reader = __esm({
           if (held === void 0) continue;
           heldBytes += next.value.length;
           if (heldBytes <= this.holdBytes) held.push(Buffer.from(next.value));
-          else held = void 0;
+          else {
+            if (first[0] === 35 && first[1] === 33) {
+              const prefix = Buffer.concat(held);
+              unheld = scriptPayload(prefix, 0, prefix.length);
+            }
+            held = void 0;
+          }
         }
         if (tailed && endsAsZip(windows.tail())) {
           if (held !== void 0) {
@@ -19761,6 +19828,25 @@ var init_content_reader = __esm({
               sink,
               "archive-unreadable",
               "a zip with other bytes before it (an executable jar, a self-extracting archive) in a stream too large to hold or inside another archive: its entries were not opened"
+            );
+          }
+        } else if (expand && format === void 0) {
+          const content2 = whole ? first : held === void 0 ? void 0 : Buffer.concat(held);
+          const at = content2 === void 0 ? void 0 : this.payloadOf(content2, 0, content2.length, label, sink);
+          if (content2 !== void 0 && at !== void 0) {
+            await this.expand(
+              "gzip",
+              { kind: "buffer", data: content2.subarray(at) },
+              label,
+              sink,
+              PAYLOAD_NAME
+            );
+          } else if (unheld !== void 0 && this.openablePayload(unheld, label, sink)) {
+            this.skip(
+              label,
+              sink,
+              "archive-unreadable",
+              `a script with gzip data appended at byte ${unheld.at} (a self-extracting installer) in a stream too large to hold: what it holds was not opened`
             );
           }
         }
@@ -19840,6 +19926,29 @@ var init_content_reader = __esm({
           return target !== void 0 && this.behindLink(target, label, sink) ? void 0 : "zip";
         return void 0;
       }
+      /**
+       * Where to open a gzip payload appended to a script's text in buf[start, end) (see
+       * scriptPayload), or undefined; a payload keyguard does not open is a skip, as at the start.
+       */
+      payloadOf(buf, start, end, label, sink, target) {
+        if (this.options.archives === false) return void 0;
+        const payload = scriptPayload(buf, start, end);
+        if (payload === void 0) return void 0;
+        if (target !== void 0 && this.behindLink(target, label, sink)) return void 0;
+        return this.openablePayload(payload, label, sink) ? payload.at : void 0;
+      }
+      /** Whether a script's payload is gzip, to be opened; any other format is a skip. */
+      openablePayload(payload, label, sink) {
+        if (this.options.archives === false) return false;
+        if (payload.opens) return true;
+        this.skip(
+          label,
+          sink,
+          "archive-unreadable",
+          `a script with ${payload.format} compressed data appended at byte ${payload.at} (a self-extracting installer): keyguard does not open this format, so what it holds was not read (its raw bytes were scanned)`
+        );
+        return false;
+      }
       /** Whether an open file ends as a zip does (its last bytes, read again). */
       zipTail(fd) {
         if (this.options.archives === false) return false;
@@ -19855,9 +19964,9 @@ var init_content_reader = __esm({
         return endsAsZip(tail2.subarray(0, got));
       }
       /** Every entry of an archive, scanned under `archive!entry`; what could not be opened, listed. */
-      async expand(format, input, label, sink) {
+      async expand(format, input, label, sink, ownName) {
         const { expandArchive: expandArchive2 } = await Promise.resolve().then(() => (init_expand_archive(), expand_archive_exports));
-        const name = label.path.slice(label.path.lastIndexOf("/") + 1);
+        const name = ownName ?? label.path.slice(label.path.lastIndexOf("/") + 1);
         const limits = this.options.archives === false ? void 0 : this.options.archives;
         const inner = (path) => path === "" ? label.path : `${label.path}!${path}`;
         const within = (path) => ({

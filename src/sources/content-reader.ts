@@ -12,9 +12,10 @@ import {
 import type { Chunk, CommitRef, LineRange, SourceKind } from '../model/chunk.js';
 import type { SkipReason } from '../model/outcome.js';
 import type { FileTarget, ScanSink } from '../model/source.js';
-import type { ArchiveInput } from './archive/archive-input.js';
+import { type ArchiveInput, fileFrom } from './archive/archive-input.js';
 import type { ArchiveLimits } from './archive/archive-limits.js';
 import { endsAsZip, ZIP_TAIL_BYTES } from './archive/ends-as-zip.js';
+import { type ScriptPayload, scriptPayload } from './archive/script-payload.js';
 import { type ArchiveFormat, SNIFF_BYTES, sniffArchive } from './archive/sniff-archive.js';
 import { sniffUnopened, unopenedDetail } from './archive/sniff-unopened.js';
 import type { ByteFilter } from './byte-filter.js';
@@ -155,7 +156,12 @@ interface Deferred {
   readonly format: ArchiveFormat;
   readonly input: ArchiveInput;
   readonly label: ReadLabel;
+  /** What a gzip payload after a script's text is called (it has no file name of its own). */
+  readonly name?: string;
 }
+
+/** The label of a script's compressed payload when its gzip header stores no name. */
+const PAYLOAD_NAME = 'payload';
 
 /** A file read into the shared buffer, waiting for its batch's keyword search. */
 interface Pending {
@@ -388,12 +394,21 @@ export class ContentReader {
             continue;
           }
           const head = this.containerOf(arena, 0, end, false, label, sink);
+          // Looked for in the first window only: a script's text is far shorter than that.
+          const payload = head === undefined ? scriptPayload(arena, 0, end) : undefined;
           // An archive too large to hold is opened again by path, after its raw bytes are read;
           // a zip is also known by its end (one behind a launch script or a stub).
           if (this.readLarge(fd, arena, end, label, sink)) {
             const format = head ?? (this.zipTail(fd) ? 'zip' : undefined);
             if (format !== undefined)
               archives.push({ format, input: { kind: 'file', path: target.abs }, label });
+            else if (payload !== undefined && this.openablePayload(payload, label, sink))
+              archives.push({
+                format: 'gzip',
+                input: { kind: 'stream', pieces: fileFrom(target.abs, payload.at) },
+                label,
+                name: PAYLOAD_NAME,
+              });
           }
           fill = 0;
           continue;
@@ -421,7 +436,7 @@ export class ContentReader {
       }
     }
     this.scanBatch(arena, fill, pending, sink, archives);
-    for (const a of archives) await this.expand(a.format, a.input, a.label, sink);
+    for (const a of archives) await this.expand(a.format, a.input, a.label, sink, a.name);
   }
 
   /**
@@ -717,10 +732,19 @@ export class ContentReader {
       }
       sink.read(f.end - f.start);
       const format = this.containerOf(arena, f.start, f.end, true, f.label, sink, f.target);
+      const payload =
+        format === undefined
+          ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target)
+          : undefined;
       // Copied: the buffer is reused for the next files before archives are opened.
-      if (format !== undefined) {
-        const data = Buffer.from(arena.subarray(f.start, f.end));
-        archives.push({ format, input: { kind: 'buffer', data }, label: f.label });
+      if (format !== undefined || payload !== undefined) {
+        const data = Buffer.from(arena.subarray(f.start + (payload ?? 0), f.end));
+        archives.push({
+          format: format ?? 'gzip',
+          input: { kind: 'buffer', data },
+          label: f.label,
+          ...(payload === undefined ? {} : { name: PAYLOAD_NAME }),
+        });
       }
     }
     pending.length = 0;
@@ -794,7 +818,19 @@ export class ContentReader {
    */
   async openContainer(data: Buffer, label: ReadLabel, sink: ReadSink): Promise<void> {
     const format = this.containerOf(data, 0, data.length, true, label, sink);
-    if (format !== undefined) await this.expand(format, { kind: 'buffer', data }, label, sink);
+    if (format !== undefined) {
+      await this.expand(format, { kind: 'buffer', data }, label, sink);
+      return;
+    }
+    const payload = this.payloadOf(data, 0, data.length, label, sink);
+    if (payload !== undefined)
+      await this.expand(
+        'gzip',
+        { kind: 'buffer', data: data.subarray(payload) },
+        label,
+        sink,
+        PAYLOAD_NAME,
+      );
   }
 
   /**
@@ -841,6 +877,9 @@ export class ContentReader {
     const tailed = format === undefined && !ended && this.options.archives !== false;
     let held: Buffer[] | undefined = tailed && expand ? [first] : undefined;
     let heldBytes = first.length;
+    /** A script's payload seen in what was held, when the stream then grew too large to hold. */
+    let unheld: ScriptPayload | undefined;
+    const whole = ended;
     while (!ended) {
       const next = await source.next();
       if (next.done === true) break;
@@ -848,7 +887,13 @@ export class ContentReader {
       if (held === undefined) continue;
       heldBytes += next.value.length;
       if (heldBytes <= this.holdBytes) held.push(Buffer.from(next.value));
-      else held = undefined;
+      else {
+        if (first[0] === 0x23 && first[1] === 0x21) {
+          const prefix = Buffer.concat(held);
+          unheld = scriptPayload(prefix, 0, prefix.length);
+        }
+        held = undefined;
+      }
     }
     if (tailed && endsAsZip(windows.tail())) {
       if (held !== undefined) {
@@ -860,6 +905,27 @@ export class ContentReader {
           sink,
           'archive-unreadable',
           'a zip with other bytes before it (an executable jar, a self-extracting archive) in a stream too large to hold or inside another archive: its entries were not opened',
+        );
+      }
+    } else if (expand && format === undefined) {
+      // A payload appended to a script (see scriptPayload), in content that came whole.
+      const content = whole ? first : held === undefined ? undefined : Buffer.concat(held);
+      const at =
+        content === undefined ? undefined : this.payloadOf(content, 0, content.length, label, sink);
+      if (content !== undefined && at !== undefined) {
+        await this.expand(
+          'gzip',
+          { kind: 'buffer', data: content.subarray(at) },
+          label,
+          sink,
+          PAYLOAD_NAME,
+        );
+      } else if (unheld !== undefined && this.openablePayload(unheld, label, sink)) {
+        this.skip(
+          label,
+          sink,
+          'archive-unreadable',
+          `a script with gzip data appended at byte ${unheld.at} (a self-extracting installer) in a stream too large to hold: what it holds was not opened`,
         );
       }
     }
@@ -954,6 +1020,39 @@ export class ContentReader {
     return undefined;
   }
 
+  /**
+   * Where to open a gzip payload appended to a script's text in buf[start, end) (see
+   * scriptPayload), or undefined; a payload keyguard does not open is a skip, as at the start.
+   */
+  private payloadOf(
+    buf: Buffer,
+    start: number,
+    end: number,
+    label: ReadLabel,
+    sink: ReadSink,
+    /** A listed file that has not reported yet: one behind a linked folder reports nothing. */
+    target?: FileTarget,
+  ): number | undefined {
+    if (this.options.archives === false) return undefined;
+    const payload = scriptPayload(buf, start, end);
+    if (payload === undefined) return undefined;
+    if (target !== undefined && this.behindLink(target, label, sink)) return undefined;
+    return this.openablePayload(payload, label, sink) ? payload.at : undefined;
+  }
+
+  /** Whether a script's payload is gzip, to be opened; any other format is a skip. */
+  private openablePayload(payload: ScriptPayload, label: ReadLabel, sink: ReadSink): boolean {
+    if (this.options.archives === false) return false;
+    if (payload.opens) return true;
+    this.skip(
+      label,
+      sink,
+      'archive-unreadable',
+      `a script with ${payload.format} compressed data appended at byte ${payload.at} (a self-extracting installer): keyguard does not open this format, so what it holds was not read (its raw bytes were scanned)`,
+    );
+    return false;
+  }
+
   /** Whether an open file ends as a zip does (its last bytes, read again). */
   private zipTail(fd: number): boolean {
     if (this.options.archives === false) return false;
@@ -975,10 +1074,12 @@ export class ContentReader {
     input: ArchiveInput,
     label: ReadLabel,
     sink: ReadSink,
+    /** The container's own name, for gzip's member label: the file's name unless given. */
+    ownName?: string,
   ): Promise<void> {
     // Loaded on first use: the zip and tar readers stay out of scans that meet no archive.
     const { expandArchive } = await import('./archive/expand-archive.js');
-    const name = label.path.slice(label.path.lastIndexOf('/') + 1);
+    const name = ownName ?? label.path.slice(label.path.lastIndexOf('/') + 1);
     const limits = this.options.archives === false ? undefined : this.options.archives;
     const inner = (path: string) => (path === '' ? label.path : `${label.path}!${path}`);
     // An entry's lines are all new to a commit that adds the archive: no `reportable` here.

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeak, planted } from '../helpers/adversarial.js';
-import { gzipWithoutNul, tarBuffer, zipBuffer } from '../helpers/archive-writers.js';
+import { gzipBuffer, gzipWithoutNul, tarBuffer, zipBuffer } from '../helpers/archive-writers.js';
 import { type TempRepo, useTempRepos } from '../helpers/git-repo.js';
 import { assertBuilt, runCli } from '../helpers/run-cli.js';
 
@@ -64,7 +64,72 @@ describe('the pre-commit gate: what git diffs as text but the engine numbers oth
   });
 });
 
+/** A self-extracting installer as makeself builds one: a script, then a tar.gz to the end. */
+function installer(entries: { name: string; data: Buffer }[]): Buffer {
+  const script = Buffer.from('#!/bin/sh\n# self-extracting\ntail -n +5 "$0" | tar xz\nexit 0\n');
+  return Buffer.concat([script, gzipBuffer(tarBuffer(entries))]);
+}
+
 describe('archives a scanner could pass over', () => {
+  it('a self-extracting script (a tar.gz after its text) is opened in tree, stdin, staged and history', () => {
+    const r = hooked();
+    const { pair, text } = planted();
+    const run = installer([{ name: 'home/.aws/credentials', data: Buffer.from(text) }]);
+    r.write('install.run', run);
+    const inner = 'install.run!payload!home/.aws/credentials';
+    const paths = (out: string) => json(out).findings.map((f) => f.path);
+    const tree = r.keyguard(['tree', '.', '-f', 'json']);
+    expect(tree.code, tree.stderr).toBe(1);
+    expect(paths(tree.stdout)).toContain(inner);
+    const stdin = runCli(['stdin', '--path', 'install.run', '-f', 'json'], { input: run });
+    expect(stdin.code, stdin.stderr).toBe(1);
+    expect(paths(stdin.stdout)).toContain(inner);
+    r.git('add', 'install.run');
+    const staged = r.keyguard(['staged', '-f', 'json']);
+    expect(staged.code, staged.stderr).toBe(1);
+    expect(paths(staged.stdout)).toContain(inner);
+    const commit = r.tryGit('commit', '-q', '-m', 'installer');
+    expect(commit.code).not.toBe(0);
+    r.commitAll('installer, past the hook');
+    const history = r.keyguard(['history', '-f', 'json']);
+    expect(history.code, history.stderr).toBe(1);
+    expect(paths(history.stdout)).toContain(inner);
+    expectNoLeak([tree, stdin, staged, commit, history], [pair]);
+  });
+
+  it('a large self-extracting script is opened from its payload; one in a format keyguard does not open fails the scan', () => {
+    const r = tempRepo();
+    const { pair, text } = planted();
+    // Stored random bytes: the payload, and the file, outgrow a read window (4 MiB).
+    const big = installer([
+      { name: 'lib/blob.bin', data: randomBytes(5 * 1024 * 1024) },
+      { name: 'etc/app.env', data: Buffer.from(text) },
+    ]);
+    r.write('big.run', big);
+    const tree = r.keyguard(['tree', '.', '-f', 'json']);
+    expect(tree.code, tree.stderr).toBe(1);
+    expect(json(tree.stdout).findings.map((f) => f.path)).toContain('big.run!payload!etc/app.env');
+    expect(json(tree.stdout).skipped.items).toEqual([]);
+    // Too large for standard input to hold: listed, never passed over.
+    const stdin = runCli(['stdin', '--path', 'big.run', '-f', 'json'], { input: big });
+    expect(stdin.code, stdin.stderr).toBe(2);
+    expect(json(stdin.stdout).skipped.items).toContainEqual(
+      expect.objectContaining({ path: 'big.run', reason: 'archive-unreadable' }),
+    );
+    const xz = Buffer.concat([
+      Buffer.from('#!/bin/sh\nexit 0\n'),
+      Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
+      randomBytes(500),
+    ]);
+    r.write('big.run', xz);
+    const unopened = r.keyguard(['tree', '.', '-f', 'json']);
+    expect(unopened.code, unopened.stderr).toBe(2);
+    expect(json(unopened.stdout).skipped.items).toContainEqual(
+      expect.objectContaining({ path: 'big.run', reason: 'archive-unreadable' }),
+    );
+    expectNoLeak([tree, stdin, unopened], [pair]);
+  });
+
   it('an executable jar (a zip after a launch script) is opened in tree, stdin, staged and history', () => {
     const r = hooked();
     const { pair, text } = planted();

@@ -20,7 +20,7 @@ export const PIECE_BYTES = 64 * 1024;
 export function inputPieces(input: ArchiveInput): AsyncIterable<Buffer> {
   switch (input.kind) {
     case 'file':
-      return fileSlices(input.path);
+      return fileFrom(input.path, 0);
     case 'buffer':
       return slices(input.data);
     case 'stream':
@@ -28,9 +28,12 @@ export function inputPieces(input: ArchiveInput): AsyncIterable<Buffer> {
   }
 }
 
-/** Opened on first read, so an input that is never read leaves no stream (and no stray error event). */
-async function* fileSlices(path: string | Buffer): AsyncGenerator<Buffer> {
-  const stream = createReadStream(path, { highWaterMark: PIECE_BYTES });
+/**
+ * A file's bytes from `start` on (a payload after a script's text), opened on first read, so an
+ * input that is never read leaves no stream (and no stray error event).
+ */
+export async function* fileFrom(path: string | Buffer, start: number): AsyncGenerator<Buffer> {
+  const stream = createReadStream(path, { highWaterMark: PIECE_BYTES, start });
   try {
     yield* stream;
   } finally {
