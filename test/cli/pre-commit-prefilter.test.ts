@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeContext } from '../../src/engine/decode/find-encoded.js';
+import { SECRET_CHAIN_LINES } from '../../src/engine/decode/find-split.js';
 import { detectChunk } from '../../src/engine/detect.js';
 import { EMPTY_ENGINE_ALLOWLIST } from '../../src/model/config.js';
 import { BUILTIN_PACK, BUILTIN_PACK_FILE } from '../../src/rules/builtin-pack.js';
@@ -472,6 +473,49 @@ describe('bin/keyguard-pre-commit', () => {
         expect(res.stdout).not.toContain(id);
         r.git('rm', '-q', '--cached', `t${i}.txt`);
       }
+    } finally {
+      r.cleanup();
+    }
+  });
+
+  it('shows as many unchanged lines around a change as a secret in pieces reaches below its label', () => {
+    expect(readFileSync(SCRIPT, 'utf8')).toMatch(
+      new RegExp(`^context=${SECRET_CHAIN_LINES}$`, 'm'),
+    );
+  });
+
+  it('blocks pieces of a secret added under a key ID and label already committed', () => {
+    const r = createRepo();
+    try {
+      const { id, secret } = fakePair();
+      const hook = () =>
+        spawnSync('keyguard-pre-commit', [], { cwd: r.dir, env: r.env, encoding: 'utf8' });
+      const filler = Array.from({ length: 40 }, (_, i) => `x${i} = ${i}`).join('\n');
+      const before = `AWS_ACCESS_KEY_ID = "${id}"\nAWS_SECRET_ACCESS_KEY = (\n)\n${filler}\n`;
+      r.write('settings.py', before);
+      r.git('add', 'settings.py');
+      r.git('commit', '-q', '--no-verify', '-m', 'an ID, and a secret to come');
+      // A change far below the label (more lines than any chain reaches) still answers alone.
+      r.write('settings.py', `${before}x_last = 1\n`);
+      r.git('add', 'settings.py');
+      const far = hook();
+      expect(far.status, far.stderr).toBe(0);
+      expect(far.stdout + far.stderr).toBe('');
+      // Twenty characters a line: no 40-character run, no label, no key ID on an added line.
+      const pieces = `AWS_SECRET_ACCESS_KEY = (\n    "${secret.slice(0, 20)}"\n    "${secret.slice(20)}"\n)\n`;
+      r.write('settings.py', before.replace('AWS_SECRET_ACCESS_KEY = (\n)\n', pieces));
+      r.git('add', 'settings.py');
+      // The full scan finds the pair (at the key ID's unchanged line): otherwise this proves nothing.
+      const staged = spawnSync('keyguard', ['staged', '-f', 'json'], {
+        cwd: r.dir,
+        env: r.env,
+        encoding: 'utf8',
+      });
+      expect(staged.status, staged.stderr).toBe(1);
+      const res = hook();
+      expect(res.status, res.stdout).toBe(1);
+      expect(res.stdout).toContain('aws-access-key-pair');
+      expect(res.stdout + res.stderr).not.toContain(secret);
     } finally {
       r.cleanup();
     }
