@@ -19760,15 +19760,19 @@ var init_content_reader = __esm({
           await this.expand(format, { kind: "buffer", data }, label, sink);
           return;
         }
-        const payload = this.payloadOf(data, 0, data.length, label, sink);
-        if (payload !== void 0)
-          await this.expand(
-            "gzip",
-            { kind: "buffer", data: data.subarray(payload) },
-            label,
-            sink,
-            PAYLOAD_NAME
-          );
+        await this.openPayload(data, label, sink);
+      }
+      /** Opens a gzip payload appended to a script's text in content held whole (see scriptPayload). */
+      async openPayload(data, label, sink) {
+        const at = this.payloadOf(data, 0, data.length, label, sink);
+        if (at === void 0) return;
+        await this.expand(
+          "gzip",
+          { kind: "buffer", data: data.subarray(at) },
+          label,
+          sink,
+          PAYLOAD_NAME
+        );
       }
       /**
        * Content that arrives in pieces (standard input, a large blob, an archive entry). An archive is
@@ -19832,16 +19836,8 @@ var init_content_reader = __esm({
           }
         } else if (expand && format === void 0) {
           const content2 = whole ? first : held === void 0 ? void 0 : Buffer.concat(held);
-          const at = content2 === void 0 ? void 0 : this.payloadOf(content2, 0, content2.length, label, sink);
-          if (content2 !== void 0 && at !== void 0) {
-            await this.expand(
-              "gzip",
-              { kind: "buffer", data: content2.subarray(at) },
-              label,
-              sink,
-              PAYLOAD_NAME
-            );
-          } else if (unheld !== void 0 && this.openablePayload(unheld, label, sink)) {
+          if (content2 !== void 0) await this.openPayload(content2, label, sink);
+          else if (unheld !== void 0 && this.openablePayload(unheld, label, sink)) {
             this.skip(
               label,
               sink,

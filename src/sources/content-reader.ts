@@ -822,15 +822,20 @@ export class ContentReader {
       await this.expand(format, { kind: 'buffer', data }, label, sink);
       return;
     }
-    const payload = this.payloadOf(data, 0, data.length, label, sink);
-    if (payload !== undefined)
-      await this.expand(
-        'gzip',
-        { kind: 'buffer', data: data.subarray(payload) },
-        label,
-        sink,
-        PAYLOAD_NAME,
-      );
+    await this.openPayload(data, label, sink);
+  }
+
+  /** Opens a gzip payload appended to a script's text in content held whole (see scriptPayload). */
+  private async openPayload(data: Buffer, label: ReadLabel, sink: ReadSink): Promise<void> {
+    const at = this.payloadOf(data, 0, data.length, label, sink);
+    if (at === undefined) return;
+    await this.expand(
+      'gzip',
+      { kind: 'buffer', data: data.subarray(at) },
+      label,
+      sink,
+      PAYLOAD_NAME,
+    );
   }
 
   /**
@@ -910,17 +915,8 @@ export class ContentReader {
     } else if (expand && format === undefined) {
       // A payload appended to a script (see scriptPayload), in content that came whole.
       const content = whole ? first : held === undefined ? undefined : Buffer.concat(held);
-      const at =
-        content === undefined ? undefined : this.payloadOf(content, 0, content.length, label, sink);
-      if (content !== undefined && at !== undefined) {
-        await this.expand(
-          'gzip',
-          { kind: 'buffer', data: content.subarray(at) },
-          label,
-          sink,
-          PAYLOAD_NAME,
-        );
-      } else if (unheld !== undefined && this.openablePayload(unheld, label, sink)) {
+      if (content !== undefined) await this.openPayload(content, label, sink);
+      else if (unheld !== undefined && this.openablePayload(unheld, label, sink)) {
         this.skip(
           label,
           sink,
