@@ -11948,6 +11948,11 @@ var init_sniff_archive = __esm({
 function sniffUnopened(head) {
   for (const f of UNOPENED) {
     if (head.length < f.magic.length || f.magic.some((b, i) => head[i] !== b)) continue;
+    if (f.name === "compress (.Z)") {
+      const flags = head[2];
+      if (flags === void 0 || (flags & 96) !== 0 || (flags & 31) < 9 || (flags & 31) > 16)
+        continue;
+    }
     if (f.name === "bzip2") {
       const level = head[3] ?? 0;
       const block = head.toString("latin1", 4, 10);
@@ -11971,38 +11976,94 @@ var init_sniff_unopened = __esm({
       { name: "zstd", magic: [40, 181, 47, 253] },
       { name: "7z", magic: [55, 122, 188, 175, 39, 28] },
       { name: "rar", magic: [82, 97, 114, 33, 26, 7] },
-      { name: "lz4", magic: [4, 34, 77, 24] }
+      { name: "lz4", magic: [4, 34, 77, 24] },
+      { name: "lzop", magic: [137, 76, 90, 79, 0, 13, 10, 26, 10] },
+      { name: "compress (.Z)", magic: [31, 157] }
     ];
   }
 });
 
 // src/sources/archive/script-payload.ts
-function scriptPayload(buf, start, end) {
-  if (end - start < 4 || buf[start] !== 35 || buf[start + 1] !== 33) return void 0;
+function isScript(buf, start, end) {
+  const bom = UTF8_BOM.every((b, i) => buf[start + i] === b) ? 3 : 0;
+  return end - start >= bom + 2 && buf[start + bom] === 35 && buf[start + bom + 1] === 33;
+}
+function startsAScript(bytes) {
+  const starts = (prefix) => bytes.length < prefix.length && bytes.every((b, i) => b === prefix[i]);
+  return starts([35, 33]) || starts([...UTF8_BOM, 35, 33]);
+}
+function holdsBinary(bytes) {
+  for (const b of bytes) if (b < 32 && b !== 9 && b !== 10 && b !== 13) return true;
+  return false;
+}
+function payloadIn(buf, start, end) {
   const region = buf.subarray(start, end);
   let first;
-  for (const needle of AFTER_LINE) {
-    let at = region.indexOf(needle);
-    while (at !== -1 && (first === void 0 || at + 1 < first.at)) {
-      const head = region.subarray(at + 1, Math.min(region.length, at + 1 + 16));
+  for (const magic of MAGICS) {
+    let at = region.indexOf(magic);
+    while (at !== -1 && (first === void 0 || at < first.at)) {
+      const head = region.subarray(at, Math.min(region.length, at + PAYLOAD_HEAD_BYTES));
       const opened = sniffArchive(head) === "gzip" ? "gzip" : void 0;
       const format = opened ?? sniffUnopened(head);
-      if (format !== void 0) {
-        first = { at: at + 1, format, opens: opened !== void 0 };
+      if (format !== void 0 && holdsBinary(head)) {
+        first = { at, format, opens: opened !== void 0 };
         break;
       }
-      at = region.indexOf(needle, at + 1);
+      at = region.indexOf(magic, at + 1);
     }
   }
   return first;
 }
-var AFTER_LINE;
+function scriptPayload(buf, start, end) {
+  return isScript(buf, start, end) ? payloadIn(buf, start, end) : void 0;
+}
+var MAGICS, PAYLOAD_HEAD_BYTES, UTF8_BOM, PayloadWatch;
 var init_script_payload = __esm({
   "src/sources/archive/script-payload.ts"() {
     "use strict";
     init_sniff_archive();
     init_sniff_unopened();
-    AFTER_LINE = [31, 66, 253, 40, 55, 82, 4].map((b) => Buffer.from([10, b]));
+    MAGICS = [
+      [31, 139, 8],
+      [66, 90, 104],
+      [253, 55, 122, 88, 90, 0],
+      [40, 181, 47, 253],
+      [31, 157],
+      [4, 34, 77, 24],
+      [137, 76, 90, 79, 0],
+      [55, 122, 188, 175, 39, 28],
+      [82, 97, 114, 33, 26, 7]
+    ].map((m) => Buffer.from(m));
+    PAYLOAD_HEAD_BYTES = 64;
+    UTF8_BOM = [239, 187, 191];
+    PayloadWatch = class {
+      /** The first payload seen, its offset counted from the start of the content. */
+      found;
+      script;
+      carry = Buffer.alloc(0);
+      /** Where `carry` starts in the content. */
+      offset = 0;
+      push(piece) {
+        if (this.found !== void 0 || this.script === false || piece.length === 0) return;
+        const region = this.carry.length === 0 ? piece : Buffer.concat([this.carry, piece]);
+        if (this.script === void 0) {
+          if (!isScript(region, 0, region.length) && startsAScript(region)) {
+            this.carry = Buffer.from(region);
+            return;
+          }
+          this.script = isScript(region, 0, region.length);
+          if (!this.script) return;
+        }
+        const payload = payloadIn(region, 0, region.length);
+        if (payload !== void 0) {
+          this.found = { ...payload, at: this.offset + payload.at };
+          return;
+        }
+        const keep = Math.min(region.length, PAYLOAD_HEAD_BYTES);
+        this.offset += region.length - keep;
+        this.carry = Buffer.from(region.subarray(region.length - keep));
+      }
+    };
   }
 });
 
@@ -12800,10 +12861,57 @@ function inflateSmall(data, place) {
   );
   if (allowed <= 0) return void 0;
   try {
-    const out = gunzipSync(data, { maxOutputLength: allowed + 1 });
-    return out.length > allowed ? void 0 : out;
+    const { buffer: out, engine } = gunzipSync(data, {
+      maxOutputLength: allowed + 1,
+      info: true
+    });
+    if (out.length > allowed) return void 0;
+    return afterPadding(data, engine.bytesWritten) === -1 ? out : void 0;
   } catch {
     return void 0;
+  }
+}
+function afterPadding(data, from) {
+  for (let at = from; at < data.length; at++) if (data[at] !== 0) return at;
+  return -1;
+}
+async function* inflateToEnd(source) {
+  const gunzip = createGunzip({ chunkSize: PIECE_BYTES });
+  const kept = [];
+  let keptFrom = 0;
+  async function* fed() {
+    for (; ; ) {
+      const next = await source.next();
+      if (next.done === true) return;
+      while (kept.length > 0 && keptFrom + kept[0].length <= gunzip.bytesWritten)
+        keptFrom += kept.shift().length;
+      kept.push(next.value);
+      yield next.value;
+    }
+  }
+  try {
+    yield* pipeThrough(fed(), gunzip);
+    let at = keptFrom;
+    const unread = (piece, from) => {
+      const found = afterPadding(piece, from);
+      if (found !== -1) {
+        throw new Error(
+          `bytes after the gzip data's end (at byte ${at + found}) that are not zero padding were not read`
+        );
+      }
+    };
+    for (const piece of kept) {
+      unread(piece, Math.max(0, gunzip.bytesWritten - at));
+      at += piece.length;
+    }
+    for (; ; ) {
+      const next = await source.next();
+      if (next.done === true) break;
+      unread(next.value, 0);
+      at += next.value.length;
+    }
+  } finally {
+    await source.return?.(void 0);
   }
 }
 async function* piecesOf(data) {
@@ -12839,7 +12947,7 @@ async function* readGzip(input, place) {
       kind: "member",
       name: gzipMemberName(head, place.name),
       open: (scope) => meteredData(
-        inflated === void 0 ? pipeThrough(counted(), createGunzip({ chunkSize: PIECE_BYTES })) : piecesOf(inflated),
+        inflated === void 0 ? inflateToEnd(counted()[Symbol.asyncIterator]()) : piecesOf(inflated),
         {
           scope,
           budget: place.budget,
@@ -19401,9 +19509,10 @@ var init_content_reader = __esm({
                 continue;
               }
               const head = this.containerOf(arena, 0, end, false, label, sink);
-              const payload = head === void 0 ? scriptPayload(arena, 0, end) : void 0;
-              if (this.readLarge(fd, arena, end, label, sink)) {
+              const found = head === void 0 && this.options.archives !== false && isScript(arena, 0, end) ? {} : void 0;
+              if (this.readLarge(fd, arena, end, label, sink, found)) {
                 const format = head ?? (this.zipTail(fd) ? "zip" : void 0);
+                const payload = found?.payload;
                 if (format !== void 0)
                   archives.push({ format, input: { kind: "file", path: target.abs }, label });
                 else if (payload !== void 0 && this.openablePayload(payload, label, sink))
@@ -19699,7 +19808,7 @@ var init_content_reader = __esm({
         pending.length = 0;
       }
       /** A file larger than the buffer: read in overlapping windows (its first `filled` bytes are in). */
-      readLarge(fd, buf, first, label, sink) {
+      readLarge(fd, buf, first, label, sink, found) {
         const s = fstatSync3(fd);
         if (!s.isFile()) {
           this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
@@ -19712,15 +19821,24 @@ var init_content_reader = __esm({
         const p = this.start(label, sink);
         let filled = first;
         let total = filled;
+        let base = 0;
+        const look = () => {
+          if (found === void 0 || found.payload !== void 0) return;
+          const payload = payloadIn(buf, 0, filled);
+          if (payload !== void 0) found.payload = { ...payload, at: base + payload.at };
+        };
         for (; ; ) {
+          look();
           const next = this.scanWindow(p, buf, 0, filled, false);
           buf.copyWithin(0, next, filled);
+          base += next;
           const kept = filled - next;
           const got = fillFrom(fd, buf, kept);
           total += got - kept;
           filled = got;
           if (filled < buf.length) break;
         }
+        look();
         this.scanWindow(p, buf, 0, filled, true);
         sink.read(total);
         return true;
@@ -19806,22 +19924,18 @@ var init_content_reader = __esm({
         const tailed = format === void 0 && !ended && this.options.archives !== false;
         let held = tailed && expand ? [first] : void 0;
         let heldBytes = first.length;
-        let unheld;
+        const watch = format === void 0 && this.options.archives !== false ? new PayloadWatch() : void 0;
+        watch?.push(first);
         const whole = ended;
         while (!ended) {
           const next = await source.next();
           if (next.done === true) break;
           windows.push(next.value);
+          watch?.push(next.value);
           if (held === void 0) continue;
           heldBytes += next.value.length;
           if (heldBytes <= this.holdBytes) held.push(Buffer.from(next.value));
-          else {
-            if (first[0] === 35 && first[1] === 33) {
-              const prefix = Buffer.concat(held);
-              unheld = scriptPayload(prefix, 0, prefix.length);
-            }
-            held = void 0;
-          }
+          else held = void 0;
         }
         if (tailed && endsAsZip(windows.tail())) {
           if (held !== void 0) {
@@ -19834,15 +19948,15 @@ var init_content_reader = __esm({
               "a zip with other bytes before it (an executable jar, a self-extracting archive) in a stream too large to hold or inside another archive: its entries were not opened"
             );
           }
-        } else if (expand && format === void 0) {
-          const content2 = whole ? first : held === void 0 ? void 0 : Buffer.concat(held);
+        } else if (watch?.found !== void 0) {
+          const content2 = !expand ? void 0 : whole ? first : held === void 0 ? void 0 : Buffer.concat(held);
           if (content2 !== void 0) await this.openPayload(content2, label, sink);
-          else if (unheld !== void 0 && this.openablePayload(unheld, label, sink)) {
+          else if (this.openablePayload(watch.found, label, sink)) {
             this.skip(
               label,
               sink,
               "archive-unreadable",
-              `a script with gzip data appended at byte ${unheld.at} (a self-extracting installer) in a stream too large to hold: what it holds was not opened`
+              `a script with gzip data appended at byte ${watch.found.at} (a self-extracting installer) ${expand ? "in a stream too large to hold" : "inside another archive"}: what it holds was not opened`
             );
           }
         }

@@ -15,7 +15,13 @@ import type { FileTarget, ScanSink } from '../model/source.js';
 import { type ArchiveInput, fileFrom } from './archive/archive-input.js';
 import type { ArchiveLimits } from './archive/archive-limits.js';
 import { endsAsZip, ZIP_TAIL_BYTES } from './archive/ends-as-zip.js';
-import { type ScriptPayload, scriptPayload } from './archive/script-payload.js';
+import {
+  isScript,
+  PayloadWatch,
+  payloadIn,
+  type ScriptPayload,
+  scriptPayload,
+} from './archive/script-payload.js';
 import { type ArchiveFormat, SNIFF_BYTES, sniffArchive } from './archive/sniff-archive.js';
 import { sniffUnopened, unopenedDetail } from './archive/sniff-unopened.js';
 import type { ByteFilter } from './byte-filter.js';
@@ -158,6 +164,11 @@ interface Deferred {
   readonly label: ReadLabel;
   /** What a gzip payload after a script's text is called (it has no file name of its own). */
   readonly name?: string;
+}
+
+/** What a large file's read found on the way: a script's payload. */
+interface Found {
+  payload?: ScriptPayload;
 }
 
 /** The label of a script's compressed payload when its gzip header stores no name. */
@@ -394,12 +405,16 @@ export class ContentReader {
             continue;
           }
           const head = this.containerOf(arena, 0, end, false, label, sink);
-          // Looked for in the first window only: a script's text is far shorter than that.
-          const payload = head === undefined ? scriptPayload(arena, 0, end) : undefined;
+          // A script's payload is looked for in every window as they pass (see readLarge).
+          const found: Found | undefined =
+            head === undefined && this.options.archives !== false && isScript(arena, 0, end)
+              ? {}
+              : undefined;
           // An archive too large to hold is opened again by path, after its raw bytes are read;
           // a zip is also known by its end (one behind a launch script or a stub).
-          if (this.readLarge(fd, arena, end, label, sink)) {
+          if (this.readLarge(fd, arena, end, label, sink, found)) {
             const format = head ?? (this.zipTail(fd) ? 'zip' : undefined);
+            const payload = found?.payload;
             if (format !== undefined)
               archives.push({ format, input: { kind: 'file', path: target.abs }, label });
             else if (payload !== undefined && this.openablePayload(payload, label, sink))
@@ -757,6 +772,8 @@ export class ContentReader {
     first: number,
     label: ReadLabel,
     sink: ReadSink,
+    /** Given for a script: receives the first payload after its text, wherever it starts. */
+    found?: Found,
   ): boolean {
     // A window's worth and more: make sure this is a file and not a device that never ends.
     const s = fstatSync(fd);
@@ -771,15 +788,27 @@ export class ContentReader {
     const p = this.start(label, sink);
     let filled = first;
     let total = filled;
+    /** Where buf[0] lies in the file. */
+    let base = 0;
+    // Windows overlap by far more than a payload's head, so one cut by a window's end is whole in
+    // the next.
+    const look = (): void => {
+      if (found === undefined || found.payload !== undefined) return;
+      const payload = payloadIn(buf, 0, filled);
+      if (payload !== undefined) found.payload = { ...payload, at: base + payload.at };
+    };
     for (;;) {
+      look();
       const next = this.scanWindow(p, buf, 0, filled, false);
       buf.copyWithin(0, next, filled);
+      base += next;
       const kept = filled - next;
       const got = fillFrom(fd, buf, kept);
       total += got - kept;
       filled = got;
       if (filled < buf.length) break;
     }
+    look();
     this.scanWindow(p, buf, 0, filled, true);
     sink.read(total);
     return true;
@@ -882,23 +911,21 @@ export class ContentReader {
     const tailed = format === undefined && !ended && this.options.archives !== false;
     let held: Buffer[] | undefined = tailed && expand ? [first] : undefined;
     let heldBytes = first.length;
-    /** A script's payload seen in what was held, when the stream then grew too large to hold. */
-    let unheld: ScriptPayload | undefined;
+    // A script's payload, wherever it starts: opened from what was held when all of it was, else
+    // listed (a stream too large to hold, an archive's entry).
+    const watch =
+      format === undefined && this.options.archives !== false ? new PayloadWatch() : undefined;
+    watch?.push(first);
     const whole = ended;
     while (!ended) {
       const next = await source.next();
       if (next.done === true) break;
       windows.push(next.value);
+      watch?.push(next.value);
       if (held === undefined) continue;
       heldBytes += next.value.length;
       if (heldBytes <= this.holdBytes) held.push(Buffer.from(next.value));
-      else {
-        if (first[0] === 0x23 && first[1] === 0x21) {
-          const prefix = Buffer.concat(held);
-          unheld = scriptPayload(prefix, 0, prefix.length);
-        }
-        held = undefined;
-      }
+      else held = undefined;
     }
     if (tailed && endsAsZip(windows.tail())) {
       if (held !== undefined) {
@@ -912,16 +939,21 @@ export class ContentReader {
           'a zip with other bytes before it (an executable jar, a self-extracting archive) in a stream too large to hold or inside another archive: its entries were not opened',
         );
       }
-    } else if (expand && format === undefined) {
-      // A payload appended to a script (see scriptPayload), in content that came whole.
-      const content = whole ? first : held === undefined ? undefined : Buffer.concat(held);
+    } else if (watch?.found !== undefined) {
+      const content = !expand
+        ? undefined
+        : whole
+          ? first
+          : held === undefined
+            ? undefined
+            : Buffer.concat(held);
       if (content !== undefined) await this.openPayload(content, label, sink);
-      else if (unheld !== undefined && this.openablePayload(unheld, label, sink)) {
+      else if (this.openablePayload(watch.found, label, sink)) {
         this.skip(
           label,
           sink,
           'archive-unreadable',
-          `a script with gzip data appended at byte ${unheld.at} (a self-extracting installer) in a stream too large to hold: what it holds was not opened`,
+          `a script with gzip data appended at byte ${watch.found.at} (a self-extracting installer) ${expand ? 'in a stream too large to hold' : 'inside another archive'}: what it holds was not opened`,
         );
       }
     }

@@ -130,6 +130,72 @@ describe('archives a scanner could pass over', () => {
     expectNoLeak([tree, stdin, unopened], [pair]);
   });
 
+  it('self-extracting scripts as they come: a BOM, no last line end, long text, a stream, inside an archive', () => {
+    const r = tempRepo();
+    const { pair, text } = planted();
+    const payload = gzipBuffer(tarBuffer([{ name: 'creds', data: Buffer.from(text) }]));
+    const script = '#!/bin/sh\ntail -c +NNN "$0" | tar xz; exit 0';
+    const license = `#${'x'.repeat(79)}\n`.repeat(13_000);
+    const files: Record<string, Buffer> = {
+      'bom.run': Buffer.concat([Buffer.from(`\ufeff${script}\n`), payload]),
+      'joined.run': Buffer.concat([Buffer.from(script), payload]),
+      // Over a megabyte of text first (a license makeself puts in the header): past one window.
+      'licensed.run': Buffer.concat([Buffer.from(`${script}\n${license}`), payload]),
+    };
+    for (const [name, data] of Object.entries(files)) r.write(name, data);
+    // An installer that writes a bzip2 file's magic as text is no payload.
+    r.write('writes-bz2.sh', '#!/bin/sh\ncat > t.bz2 <<EOF\nBZh91AY&SY\nEOF\n');
+    const tree = r.keyguard(['tree', '.', '-f', 'json']);
+    expect(tree.code, tree.stderr).toBe(1);
+    const found = json(tree.stdout).findings.map((f) => f.path);
+    for (const name of Object.keys(files)) expect(found).toContain(`${name}!payload!creds`);
+    expect(json(tree.stdout).skipped.items).toEqual([]);
+    // Standard input over 4 MiB, the payload after what it holds; a script inside a tar.
+    const long = Buffer.concat([Buffer.from(`${script}\n${license.repeat(5)}`), payload]);
+    const stdin = runCli(['stdin', '--path', 'long.run', '-f', 'json'], { input: long });
+    expect(stdin.code, stdin.stderr).toBe(2);
+    expect(json(stdin.stdout).skipped.items).toContainEqual(
+      expect.objectContaining({ path: 'long.run', reason: 'archive-unreadable' }),
+    );
+    const bundle = tarBuffer([{ name: 'install.run', data: files['joined.run'] as Buffer }]);
+    const inTar = runCli(['stdin', '--path', 'bundle.tar', '-f', 'json'], { input: bundle });
+    expect(inTar.code, inTar.stderr).toBe(2);
+    expect(json(inTar.stdout).skipped.items).toContainEqual(
+      expect.objectContaining({ path: 'bundle.tar!install.run', reason: 'archive-unreadable' }),
+    );
+    expectNoLeak([tree, stdin, inTar], [pair]);
+  });
+
+  it('gzip data after zero padding is never passed over: small or streamed, it fails the scan', () => {
+    const r = tempRepo();
+    const { pair, text } = planted();
+    const benign = gzipBuffer(Buffer.from('nothing here\n'));
+    const keyed = gzipBuffer(Buffer.from(text));
+    // Node's gunzip takes the zeros for padding and stops reading there.
+    r.write('logs.gz', Buffer.concat([benign, Buffer.alloc(512), keyed]));
+    // Over 4 MiB of input: streamed through zlib rather than inflated at once.
+    const filler = gzipBuffer(randomBytes(5 * 1024 * 1024));
+    r.write('big.gz', Buffer.concat([filler, Buffer.alloc(512), keyed]));
+    // Padding alone is fine.
+    r.write('padded.gz', Buffer.concat([keyed, Buffer.alloc(512)]));
+    const tree = r.keyguard(['tree', '.', '-f', 'json']);
+    expect(tree.code, tree.stderr).toBe(2);
+    const report = json(tree.stdout);
+    for (const name of ['logs.gz', 'big.gz']) {
+      expect(report.skipped.items, name).toContainEqual(
+        expect.objectContaining({
+          reason: 'archive-unreadable',
+          path: expect.stringMatching(`^${name}`),
+        }),
+      );
+    }
+    expect(report.findings.map((f) => f.path)).toContain('padded.gz!padded');
+    expect(report.skipped.items.map((i) => i.path)).not.toContainEqual(
+      expect.stringMatching(/^padded/),
+    );
+    expectNoLeak(tree, [pair]);
+  });
+
   it('an executable jar (a zip after a launch script) is opened in tree, stdin, staged and history', () => {
     const r = hooked();
     const { pair, text } = planted();
@@ -213,6 +279,9 @@ describe('archives a scanner could pass over', () => {
       'a.7z': Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]),
       'a.rar': Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'),
       'a.lz4': Buffer.from([0x04, 0x22, 0x4d, 0x18]),
+      // makeself --compress and --lzo.
+      'a.Z': Buffer.from([0x1f, 0x9d, 0x90]),
+      'a.lzo': Buffer.from([0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a, 0x0a]),
     };
     const r = tempRepo();
     for (const [name, magic] of Object.entries(magics)) {

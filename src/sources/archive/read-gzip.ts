@@ -27,11 +27,72 @@ function inflateSmall(data: Buffer, place: ContainerPlace): Buffer | undefined {
   );
   if (allowed <= 0) return undefined;
   try {
-    const out = gunzipSync(data, { maxOutputLength: allowed + 1 });
-    return out.length > allowed ? undefined : out;
+    // `info` gives the engine, whose bytesWritten is the input zlib read: see afterPadding.
+    const { buffer: out, engine } = gunzipSync(data, {
+      maxOutputLength: allowed + 1,
+      info: true,
+    }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    if (out.length > allowed) return undefined;
+    return afterPadding(data, engine.bytesWritten) === -1 ? out : undefined;
   } catch {
     // Too big for this path, damaged, or trailing bytes: the stream says which, precisely.
     return undefined;
+  }
+}
+
+/**
+ * Where a byte that is not zero lies in `data` from `from` on, or -1. Node's gunzip takes a zero
+ * byte after a member for padding and stops reading there, without a word: whatever follows the
+ * padding (another member holding a key) would go unread. Zeros alone are padding indeed.
+ */
+function afterPadding(data: Buffer, from: number): number {
+  for (let at = from; at < data.length; at++) if (data[at] !== 0) return at;
+  return -1;
+}
+
+/**
+ * `source` inflated, then checked to its end: bytes that zlib did not read (it stops at a zero
+ * byte after a member) must all be zero padding, else the member ends with an error and the scan
+ * lists the file as unreadable. The source is pulled by hand, so ending the inflater does not
+ * close it, and every piece is kept until zlib is known to have read past it.
+ */
+async function* inflateToEnd(source: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip({ chunkSize: PIECE_BYTES });
+  const kept: Buffer[] = [];
+  let keptFrom = 0;
+  async function* fed(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const next = await source.next();
+      if (next.done === true) return;
+      while (kept.length > 0 && keptFrom + (kept[0] as Buffer).length <= gunzip.bytesWritten)
+        keptFrom += (kept.shift() as Buffer).length;
+      kept.push(next.value);
+      yield next.value;
+    }
+  }
+  try {
+    yield* pipeThrough(fed(), gunzip);
+    let at = keptFrom;
+    const unread = (piece: Buffer, from: number): void => {
+      const found = afterPadding(piece, from);
+      if (found !== -1) {
+        throw new Error(
+          `bytes after the gzip data's end (at byte ${at + found}) that are not zero padding were not read`,
+        );
+      }
+    };
+    for (const piece of kept) {
+      unread(piece, Math.max(0, gunzip.bytesWritten - at));
+      at += piece.length;
+    }
+    for (;;) {
+      const next = await source.next();
+      if (next.done === true) break;
+      unread(next.value, 0);
+      at += next.value.length;
+    }
+  } finally {
+    await source.return?.(undefined);
   }
 }
 
@@ -83,7 +144,7 @@ export async function* readGzip(
       open: (scope) =>
         meteredData(
           inflated === undefined
-            ? pipeThrough(counted(), createGunzip({ chunkSize: PIECE_BYTES }))
+            ? inflateToEnd(counted()[Symbol.asyncIterator]())
             : piecesOf(inflated),
           {
             scope,

@@ -6,6 +6,8 @@ const UNOPENED: readonly { readonly name: string; readonly magic: readonly numbe
   { name: '7z', magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
   { name: 'rar', magic: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07] },
   { name: 'lz4', magic: [0x04, 0x22, 0x4d, 0x18] },
+  { name: 'lzop', magic: [0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { name: 'compress (.Z)', magic: [0x1f, 0x9d] },
 ];
 
 /**
@@ -16,6 +18,13 @@ const UNOPENED: readonly { readonly name: string; readonly magic: readonly numbe
 export function sniffUnopened(head: Buffer): string | undefined {
   for (const f of UNOPENED) {
     if (head.length < f.magic.length || f.magic.some((b, i) => head[i] !== b)) continue;
+    if (f.name === 'compress (.Z)') {
+      // Two bytes alone start binary files by chance: the flags byte must be valid too (9 to 16
+      // bits a code, no reserved bit).
+      const flags = head[2];
+      if (flags === undefined || (flags & 0x60) !== 0 || (flags & 0x1f) < 9 || (flags & 0x1f) > 16)
+        continue;
+    }
     if (f.name === 'bzip2') {
       const level = head[3] ?? 0;
       const block = head.toString('latin1', 4, 10);
