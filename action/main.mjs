@@ -11912,6 +11912,12 @@ function sniffArchive(head) {
   if (head[0] === 137 && head.length >= 8 && head.subarray(0, 8).equals(PNG_SIGNATURE))
     return "png";
   if (head.length >= SNIFF_BYTES && isTarHeader(head)) return "tar";
+  if (head.length >= 12 && head.toString("latin1", 0, 4) === "PACK" && head.readUInt32BE(4) >= 2) {
+    if (head.readUInt32BE(4) <= 3) return "git-pack";
+  }
+  const flg = head[1] ?? 32;
+  if (head.length >= 8 && head[0] === 120 && (flg & 32) === 0 && (120 << 8 | flg) % 31 === 0)
+    return "zlib";
   return void 0;
 }
 function isTarHeader(block) {
@@ -12686,6 +12692,62 @@ var init_peek_head = __esm({
   }
 });
 
+// src/sources/archive/format-size.ts
+function formatSize(bytes) {
+  if (!Number.isFinite(bytes)) return "unlimited";
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  if (bytes < 1024) return `${bytes} bytes`;
+  let value = bytes;
+  let unit = "bytes";
+  for (const next of units) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+}
+var init_format_size = __esm({
+  "src/sources/archive/format-size.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/decode-cap.ts
+function decodeCap(budget, encoded, what) {
+  const { maxTotalBytes, maxRatio, ratioFloorBytes, maxBufferedBytes } = budget.limits;
+  const byTotal = Math.max(0, maxTotalBytes - budget.expanded);
+  const byRatio = Math.max(ratioFloorBytes, maxRatio * Math.max(1, encoded));
+  const bytes = Math.min(byTotal, byRatio, maxBufferedBytes);
+  return {
+    bytes,
+    over() {
+      if (bytes === byTotal) {
+        budget.halted = true;
+        return {
+          reason: "archive-limit",
+          detail: `expanded-size limit ${formatSize(maxTotalBytes)} per file reached at this ${what}; the rest of the file was not read`
+        };
+      }
+      if (bytes === byRatio) {
+        return {
+          reason: "archive-limit",
+          detail: `expansion-ratio limit ${maxRatio}:1 reached: over ${formatSize(bytes)} from ${formatSize(encoded)} encoded; this ${what} was not read`
+        };
+      }
+      return {
+        reason: "archive-limit",
+        detail: `a ${what} is decoded in memory, and this one is over the ${formatSize(maxBufferedBytes)} limit; it was not read`
+      };
+    }
+  };
+}
+var init_decode_cap = __esm({
+  "src/sources/archive/decode-cap.ts"() {
+    "use strict";
+    init_format_size();
+  }
+});
+
 // src/sources/archive/describe-error.ts
 function describeError(error) {
   if (!(error instanceof Error)) return "unknown error";
@@ -12713,6 +12775,270 @@ function entryLimitSkip(place) {
 var init_entry_limit_skip = __esm({
   "src/sources/archive/entry-limit-skip.ts"() {
     "use strict";
+  }
+});
+
+// src/sources/archive/unreadable-event.ts
+function unreadable(detail, name = "") {
+  return { kind: "skipped", name, reason: "archive-unreadable", detail };
+}
+var init_unreadable_event = __esm({
+  "src/sources/archive/unreadable-event.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/archive/hold-input.ts
+async function holdInput(input, place, what, fileCap) {
+  const { budget } = place;
+  if (input.kind === "buffer") return { kind: "held", data: input.data, counted: 0 };
+  const onDisk = input.kind === "file";
+  const cap = onDisk ? fileCap : budget.limits.maxBufferedBytes - budget.buffered;
+  const pieces = [];
+  let size = 0;
+  try {
+    for await (const piece of inputPieces(input)) {
+      size += piece.length;
+      if (size > cap) {
+        const where2 = onDisk ? what : `${what} inside another archive`;
+        return { kind: "skip", event: tooBig(where2, Math.max(0, cap)) };
+      }
+      pieces.push(piece);
+    }
+  } catch (error) {
+    if (place.scope.stopped) return { kind: "stopped" };
+    return { kind: "skip", event: unreadable(`${what}: ${describeError(error)}`) };
+  }
+  const counted = onDisk ? 0 : size;
+  budget.buffered += counted;
+  return { kind: "held", data: Buffer.concat(pieces, size), counted };
+}
+function tooBig(what, cap) {
+  return {
+    kind: "skipped",
+    name: "",
+    reason: "archive-limit",
+    detail: `a ${what} is read whole into memory, and this one is over the ${formatSize(cap)} it may take; what it holds was not opened (its raw bytes were scanned)`
+  };
+}
+var init_hold_input = __esm({
+  "src/sources/archive/hold-input.ts"() {
+    "use strict";
+    init_archive_input();
+    init_describe_error();
+    init_format_size();
+    init_unreadable_event();
+  }
+});
+
+// src/sources/archive/read-git-objects.ts
+import { inflateSync } from "node:zlib";
+function zlibHeaderAt(data, at) {
+  const cmf = data[at];
+  const flg = data[at + 1];
+  return cmf === 120 && flg !== void 0 && (cmf << 8 | flg) % 31 === 0;
+}
+function inflateAt(data, at, place, what, expected) {
+  const cap = decodeCap(place.budget, data.length - at, what);
+  const bound = expected === void 0 ? cap.bytes : Math.min(cap.bytes, expected);
+  try {
+    const { buffer, engine } = inflateSync(data.subarray(at), {
+      maxOutputLength: bound + 1,
+      info: true
+    });
+    if (buffer.length > cap.bytes) return { skip: cap.over() };
+    return { out: buffer, used: engine.bytesWritten };
+  } catch (error) {
+    if (error.code === "ERR_BUFFER_TOO_LARGE") {
+      if (expected === void 0 || expected > cap.bytes) return { skip: cap.over() };
+      return {
+        skip: {
+          reason: "archive-unreadable",
+          detail: `${what} inflates to more than the ${expected} bytes its header says`
+        }
+      };
+    }
+    return {
+      skip: {
+        reason: "archive-unreadable",
+        detail: `${what} does not inflate: ${describeError(error)}`
+      }
+    };
+  }
+}
+async function* once(data) {
+  yield data;
+}
+async function* readGitPack(input, place) {
+  const { budget } = place;
+  const held = await holdInput(
+    input,
+    place,
+    "git pack",
+    Math.min(OBJECTS_FILE_BYTES, budget.limits.maxTotalBytes)
+  );
+  if (held.kind === "stopped") return;
+  if (held.kind === "skip") {
+    yield held.event;
+    return;
+  }
+  try {
+    yield* packObjects(held.data, place);
+  } finally {
+    budget.buffered -= held.counted;
+  }
+}
+function* packObjects(data, place) {
+  const count = data.readUInt32BE(8);
+  let at = 12;
+  for (let index = 0; index < count; index++) {
+    const start = at;
+    const cut = () => unreadable(`git pack cut short: object ${index + 1} of ${count} at byte ${start}`);
+    if (at >= data.length) {
+      yield cut();
+      return;
+    }
+    let byte = data[at++];
+    const type = byte >> 4 & 7;
+    let size = byte & 15;
+    let scale = 16;
+    while (byte & 128) {
+      if (at >= data.length || at - start > 8) {
+        yield cut();
+        return;
+      }
+      byte = data[at++];
+      size += (byte & 127) * scale;
+      scale *= 128;
+    }
+    if (type === OFS_DELTA) {
+      do {
+        if (at >= data.length || at - start > 20) {
+          yield cut();
+          return;
+        }
+        byte = data[at++];
+      } while (byte & 128);
+    } else if (type === REF_DELTA) {
+      at += zlibHeaderAt(data, at + 20) ? 20 : 32;
+    } else if (type === 0 || type === 5) {
+      yield unreadable(
+        `git pack object ${index + 1} at byte ${start} has an unknown type (${type})`
+      );
+      return;
+    }
+    if (!place.budget.countEntry()) {
+      yield entryLimitSkip(place);
+      return;
+    }
+    const name = `${TYPES[type]}@${start}`;
+    const inflated = inflateAt(data, at, place, "git object", size);
+    if ("skip" in inflated) {
+      yield { kind: "skipped", name, ...inflated.skip };
+      yield unreadable(
+        `git pack: objects after byte ${start} were not read (an object's end is known only by inflating it)`
+      );
+      return;
+    }
+    if (inflated.out.length !== size) {
+      yield unreadable(
+        `git object at byte ${start} inflates to ${inflated.out.length} bytes, not the ${size} its header says`,
+        name
+      );
+    }
+    at += inflated.used;
+    place.budget.expanded += inflated.out.length;
+    const content2 = type === OFS_DELTA || type === REF_DELTA ? inserted(inflated.out) : inflated.out;
+    if (content2 === void 0) {
+      yield unreadable(`git pack delta at byte ${start} is malformed`, name);
+      continue;
+    }
+    if (content2.length > 0) yield { kind: "member", name, open: () => once(content2) };
+    if (place.budget.halted) return;
+  }
+  if (data.length - at !== TRAILER_BYTES && data.length - at !== 32) {
+    yield unreadable(
+      `git pack: ${data.length - at} bytes after its last object, where a checksum of 20 or 32 is`
+    );
+  }
+}
+function inserted(delta) {
+  let at = 0;
+  for (let n = 0; n < 2; n++) {
+    while (at < delta.length && delta[at] & 128) at++;
+    at++;
+  }
+  const parts = [];
+  let copied = false;
+  while (at < delta.length) {
+    const op = delta[at++];
+    if (op & 128) {
+      for (let bit = 0; bit < 7; bit++) if (op & 1 << bit) at++;
+      copied = true;
+    } else if (op === 0) {
+      return void 0;
+    } else {
+      if (at + op > delta.length) return void 0;
+      if (copied && parts.length > 0) parts.push(Buffer.from("\n"));
+      parts.push(delta.subarray(at, at + op));
+      at += op;
+      copied = false;
+    }
+  }
+  return at > delta.length ? void 0 : Buffer.concat(parts);
+}
+async function* readZlib(input, place) {
+  const { budget } = place;
+  const held = await holdInput(
+    input,
+    place,
+    "zlib stream",
+    Math.min(OBJECTS_FILE_BYTES, budget.limits.maxTotalBytes)
+  );
+  if (held.kind === "stopped") return;
+  if (held.kind === "skip") {
+    yield held.event;
+    return;
+  }
+  try {
+    if (!budget.countEntry()) {
+      yield entryLimitSkip(place);
+      return;
+    }
+    const inflated = inflateAt(held.data, 0, place, "zlib stream");
+    if ("skip" in inflated) {
+      if (inflated.skip.reason === "archive-limit")
+        yield { kind: "skipped", name: "", ...inflated.skip };
+      return;
+    }
+    budget.expanded += inflated.out.length;
+    const out = inflated.out;
+    const header = /^(blob|tree|commit|tag) (\d+)\0/.exec(out.toString("latin1", 0, 32));
+    const content2 = header === null ? out : out.subarray(header[0].length);
+    const name = header === null ? "zlib-data" : header[1];
+    if (content2.length > 0) yield { kind: "member", name, open: () => once(content2) };
+  } catch (error) {
+    if (place.scope.stopped) return;
+    yield unreadable(`zlib stream: ${describeError(error)}`);
+  } finally {
+    budget.buffered -= held.counted;
+  }
+}
+var MiB2, OBJECTS_FILE_BYTES, TYPES, OFS_DELTA, REF_DELTA, TRAILER_BYTES;
+var init_read_git_objects = __esm({
+  "src/sources/archive/read-git-objects.ts"() {
+    "use strict";
+    init_decode_cap();
+    init_describe_error();
+    init_entry_limit_skip();
+    init_hold_input();
+    init_unreadable_event();
+    MiB2 = 1024 * 1024;
+    OBJECTS_FILE_BYTES = 64 * MiB2;
+    TYPES = ["", "commit", "tree", "blob", "tag", "", "delta", "delta"];
+    OFS_DELTA = 6;
+    REF_DELTA = 7;
+    TRAILER_BYTES = 20;
   }
 });
 
@@ -12753,26 +13079,6 @@ var init_gzip_member_name = __esm({
     FEXTRA = 4;
     FNAME = 8;
     utf8 = new TextDecoder("utf-8", { fatal: true });
-  }
-});
-
-// src/sources/archive/format-size.ts
-function formatSize(bytes) {
-  if (!Number.isFinite(bytes)) return "unlimited";
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  if (bytes < 1024) return `${bytes} bytes`;
-  let value = bytes;
-  let unit = "bytes";
-  for (const next of units) {
-    if (value < 1024) break;
-    value /= 1024;
-    unit = next;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
-}
-var init_format_size = __esm({
-  "src/sources/archive/format-size.ts"() {
-    "use strict";
   }
 });
 
@@ -12835,16 +13141,6 @@ async function* pipeThrough(source, transform) {
 }
 var init_pipe_through = __esm({
   "src/sources/archive/pipe-through.ts"() {
-    "use strict";
-  }
-});
-
-// src/sources/archive/unreadable-event.ts
-function unreadable(detail, name = "") {
-  return { kind: "skipped", name, reason: "archive-unreadable", detail };
-}
-var init_unreadable_event = __esm({
-  "src/sources/archive/unreadable-event.ts"() {
     "use strict";
   }
 });
@@ -12975,49 +13271,6 @@ var init_read_gzip = __esm({
     SYNC_INPUT_BYTES = 4 * 1024 * 1024;
     SYNC_OUTPUT_BYTES = 16 * 1024 * 1024;
     HEADER_BYTES2 = 4096;
-  }
-});
-
-// src/sources/archive/hold-input.ts
-async function holdInput(input, place, what, fileCap) {
-  const { budget } = place;
-  if (input.kind === "buffer") return { kind: "held", data: input.data, counted: 0 };
-  const onDisk = input.kind === "file";
-  const cap = onDisk ? fileCap : budget.limits.maxBufferedBytes - budget.buffered;
-  const pieces = [];
-  let size = 0;
-  try {
-    for await (const piece of inputPieces(input)) {
-      size += piece.length;
-      if (size > cap) {
-        const where2 = onDisk ? what : `${what} inside another archive`;
-        return { kind: "skip", event: tooBig(where2, Math.max(0, cap)) };
-      }
-      pieces.push(piece);
-    }
-  } catch (error) {
-    if (place.scope.stopped) return { kind: "stopped" };
-    return { kind: "skip", event: unreadable(`${what}: ${describeError(error)}`) };
-  }
-  const counted = onDisk ? 0 : size;
-  budget.buffered += counted;
-  return { kind: "held", data: Buffer.concat(pieces, size), counted };
-}
-function tooBig(what, cap) {
-  return {
-    kind: "skipped",
-    name: "",
-    reason: "archive-limit",
-    detail: `a ${what} is read whole into memory, and this one is over the ${formatSize(cap)} it may take; what it holds was not opened (its raw bytes were scanned)`
-  };
-}
-var init_hold_input = __esm({
-  "src/sources/archive/hold-input.ts"() {
-    "use strict";
-    init_archive_input();
-    init_describe_error();
-    init_format_size();
-    init_unreadable_event();
   }
 });
 
@@ -13473,48 +13726,12 @@ var init_content_text = __esm({
   }
 });
 
-// src/sources/archive/decode-cap.ts
-function decodeCap(budget, encoded, what) {
-  const { maxTotalBytes, maxRatio, ratioFloorBytes, maxBufferedBytes } = budget.limits;
-  const byTotal = Math.max(0, maxTotalBytes - budget.expanded);
-  const byRatio = Math.max(ratioFloorBytes, maxRatio * Math.max(1, encoded));
-  const bytes = Math.min(byTotal, byRatio, maxBufferedBytes);
-  return {
-    bytes,
-    over() {
-      if (bytes === byTotal) {
-        budget.halted = true;
-        return {
-          reason: "archive-limit",
-          detail: `expanded-size limit ${formatSize(maxTotalBytes)} per file reached at this ${what}; the rest of the file was not read`
-        };
-      }
-      if (bytes === byRatio) {
-        return {
-          reason: "archive-limit",
-          detail: `expansion-ratio limit ${maxRatio}:1 reached: over ${formatSize(bytes)} from ${formatSize(encoded)} encoded; this ${what} was not read`
-        };
-      }
-      return {
-        reason: "archive-limit",
-        detail: `a ${what} is decoded in memory, and this one is over the ${formatSize(maxBufferedBytes)} limit; it was not read`
-      };
-    }
-  };
-}
-var init_decode_cap = __esm({
-  "src/sources/archive/decode-cap.ts"() {
-    "use strict";
-    init_format_size();
-  }
-});
-
 // src/sources/archive/pdf/decode-filters.ts
-import { constants as constants3, inflateSync } from "node:zlib";
+import { constants as constants3, inflateSync as inflateSync2 } from "node:zlib";
 function flate(data, parms, cap) {
   let out;
   try {
-    out = inflateSync(data, { maxOutputLength: cap + 1, finishFlush: constants3.Z_SYNC_FLUSH });
+    out = inflateSync2(data, { maxOutputLength: cap + 1, finishFlush: constants3.Z_SYNC_FLUSH });
   } catch (error) {
     if (error.code === "ERR_BUFFER_TOO_LARGE") throw new OverCap();
     throw error;
@@ -14386,7 +14603,7 @@ async function* readDocument(doc, place) {
   const member = (name, data) => ({
     kind: "member",
     name,
-    open: () => once(data)
+    open: () => once2(data)
   });
   const skip = (name, d) => ({
     kind: "skipped",
@@ -14496,7 +14713,7 @@ function text(s) {
 function asDict(v) {
   return isDict(v) ? v : void 0;
 }
-async function* once(data) {
+async function* once2(data) {
   if (data.length > 0) yield data;
 }
 function readObjectStream(doc, o, data) {
@@ -14531,7 +14748,7 @@ function readObjectStream(doc, o, data) {
   }
   return nums;
 }
-var MiB2, PDF_FILE_BYTES, MAX_STREAM_OBJECTS, NEWLINE;
+var MiB3, PDF_FILE_BYTES, MAX_STREAM_OBJECTS, NEWLINE;
 var init_read_pdf = __esm({
   "src/sources/archive/read-pdf.ts"() {
     "use strict";
@@ -14546,15 +14763,15 @@ var init_read_pdf = __esm({
     init_pdf_strings();
     init_pdf_value();
     init_unreadable_event();
-    MiB2 = 1024 * 1024;
-    PDF_FILE_BYTES = 256 * MiB2;
+    MiB3 = 1024 * 1024;
+    PDF_FILE_BYTES = 256 * MiB3;
     MAX_STREAM_OBJECTS = 1e5;
     NEWLINE = Buffer.from("\n");
   }
 });
 
 // src/sources/archive/read-png.ts
-import { inflateSync as inflateSync2 } from "node:zlib";
+import { inflateSync as inflateSync3 } from "node:zlib";
 async function* readPng(input, place) {
   const reader = new ChunkReader(inputPieces(input));
   try {
@@ -14616,7 +14833,7 @@ function* textChunk(type, data, place) {
   const cap = decodeCap(place.budget, compressed.length, "PNG text chunk");
   let text3;
   try {
-    text3 = inflateSync2(compressed, { maxOutputLength: cap.bytes + 1 });
+    text3 = inflateSync3(compressed, { maxOutputLength: cap.bytes + 1 });
   } catch (error) {
     if (error.code === "ERR_BUFFER_TOO_LARGE") {
       yield { kind: "skipped", name, ...cap.over() };
@@ -14631,9 +14848,9 @@ function* textChunk(type, data, place) {
   }
   place.budget.expanded += text3.length;
   if (text3.length === 0) return;
-  yield { kind: "member", name, open: () => once2(text3) };
+  yield { kind: "member", name, open: () => once3(text3) };
 }
-async function* once2(data) {
+async function* once3(data) {
   yield data;
 }
 var SIGNATURE_BYTES, ChunkReader;
@@ -19115,6 +19332,10 @@ function openContainer(format, input, place) {
       return readPdf(input, place);
     case "png":
       return readPng(input, place);
+    case "git-pack":
+      return readGitPack(input, place);
+    case "zlib":
+      return readZlib(input, place);
   }
 }
 async function* expandContainer(format, input, place, bytes) {
@@ -19246,6 +19467,7 @@ var init_expand_archive = __esm({
     init_member_scope();
     init_office_text();
     init_peek_head();
+    init_read_git_objects();
     init_read_gzip();
     init_read_pdf();
     init_read_png();
@@ -28658,7 +28880,7 @@ function createHistorySource(options2) {
   async function scanBlob(record3, requests, sink) {
     let counted = false;
     let engaged = false;
-    const once3 = {
+    const once4 = {
       chunk: (chunk) => {
         engaged = true;
         sink.chunk(chunk);
@@ -28683,9 +28905,9 @@ function createHistorySource(options2) {
         commit: r.commit
       };
       let result2;
-      if (record3.data !== void 0) result2 = await reader.readBytes(record3.data, label, once3);
+      if (record3.data !== void 0) result2 = await reader.readBytes(record3.data, label, once4);
       else if (record3.pieces !== void 0) {
-        result2 = await reader.readPieces(record3.pieces, label, once3);
+        result2 = await reader.readPieces(record3.pieces, label, once4);
         if (result2.candidate) {
           paths.add(r.file.path);
           intro.set(r.key, { rank: r.rank, commits: 1 });
@@ -28822,7 +29044,7 @@ function createHistorySource(options2) {
         continue;
       }
       const label = { path, blobId: record3.id };
-      const once3 = {
+      const once4 = {
         ...sink,
         read: (bytes) => {
           counts.blobs++;
@@ -28830,8 +29052,8 @@ function createHistorySource(options2) {
           sink.read(bytes);
         }
       };
-      if (record3.data !== void 0) await reader.readBytes(record3.data, label, once3);
-      else if (record3.pieces !== void 0) await reader.readPieces(record3.pieces, label, once3);
+      if (record3.data !== void 0) await reader.readBytes(record3.data, label, once4);
+      else if (record3.pieces !== void 0) await reader.readPieces(record3.pieces, label, once4);
       else {
         counts.largeBlobs++;
         skipOnce(sink, path, "too-large", `${record3.size} bytes, over the size limit`, record3.size);
@@ -29385,8 +29607,8 @@ async function assessScan(outcome, options2) {
 // src/engine/decode/encoded-keywords.ts
 init_base64_fingerprints();
 function encodedKeywords(prefixes) {
-  const once3 = [...new Set(prefixes.flatMap(base64Fingerprints).map((f) => f.text))];
-  const twice = [...new Set(once3.flatMap(base64Fingerprints).map((f) => f.text))].filter(
+  const once4 = [...new Set(prefixes.flatMap(base64Fingerprints).map((f) => f.text))];
+  const twice = [...new Set(once4.flatMap(base64Fingerprints).map((f) => f.text))].filter(
     (t) => t.length >= 4
   );
   const mixed = prefixes.flatMap(
@@ -29397,7 +29619,7 @@ function encodedKeywords(prefixes) {
   );
   return [
     // An encoded key ID is a run of at least 26 base64 characters.
-    { words: once3, minRun: 24 },
+    { words: once4, minRun: 24 },
     // Encoded twice: at least 36.
     { words: twice, minRun: 32 },
     // `%41KIA…`, `\u0041KIA…`, `\x41KIA…`, `A%4BIA…` are runs of the scanner's class (escapes

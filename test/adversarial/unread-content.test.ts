@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeak, planted } from '../helpers/adversarial.js';
 import { gzipBuffer, gzipWithoutNul, tarBuffer, zipBuffer } from '../helpers/archive-writers.js';
 import { type TempRepo, useTempRepos } from '../helpers/git-repo.js';
-import { assertBuilt, runCli } from '../helpers/run-cli.js';
+import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
 
 // Issue 10, "every byte is read, or the run says it could not look": content that a scanner
 // could pass over while it looks like it read it. Each case is built for real and run through
@@ -308,6 +308,39 @@ describe('archives a scanner could pass over', () => {
 });
 
 describe('a plain folder holds the same traps', () => {
+  it("a repository inside a plain folder: its history's objects are read, loose and packed", () => {
+    const r = tempRepo();
+    const { pair, text } = planted();
+    r.write('notes.txt', 'nothing yet\n');
+    r.commitAll('one');
+    r.write('notes.txt', text);
+    r.commitAll('key');
+    r.write('notes.txt', 'nothing now\n');
+    r.commitAll('no key');
+    const folder = tempDir();
+    try {
+      // A downloaded project, its .git with it; once as git left it, once packed.
+      cpSync(r.dir, join(folder.path, 'loose'), { recursive: true });
+      r.git('gc', '-q');
+      cpSync(r.dir, join(folder.path, 'packed'), { recursive: true });
+      const res = runCli(['tree', folder.path, '-f', 'json']);
+      expect(res.code, res.stderr).toBe(1);
+      const paths = json(res.stdout).findings.map((f) => f.path);
+      expect(paths).toContainEqual(
+        expect.stringMatching(/^loose\/\.git\/objects\/[0-9a-f]{2}\/[0-9a-f]{38}!blob$/),
+      );
+      expect(paths).toContainEqual(
+        expect.stringMatching(
+          /^packed\/\.git\/objects\/pack\/pack-[0-9a-f]+\.pack!(blob|delta)@\d+$/,
+        ),
+      );
+      expect(json(res.stdout).skipped.items).toEqual([]);
+      expectNoLeak(res, [pair]);
+    } finally {
+      folder.cleanup();
+    }
+  });
+
   it('an executable jar outside git is opened too', () => {
     const r = tempRepo();
     const { pair, text } = planted();

@@ -6,6 +6,7 @@ import { ExpansionBudget } from './expansion-budget.js';
 import { MemberScope } from './member-scope.js';
 import { isOfficeTextPart, officeText } from './office-text.js';
 import { peekHead } from './peek-head.js';
+import { readGitPack, readZlib } from './read-git-objects.js';
 import { readGzip } from './read-gzip.js';
 import { readPdf } from './read-pdf.js';
 import { readPng } from './read-png.js';
@@ -93,6 +94,10 @@ function openContainer(
       return readPdf(input, place);
     case 'png':
       return readPng(input, place);
+    case 'git-pack':
+      return readGitPack(input, place);
+    case 'zlib':
+      return readZlib(input, place);
   }
 }
 

@@ -2,7 +2,7 @@
  * The containers keyguard opens. A tar inside gzip is two layers: gzip, then tar. A PDF and a PNG
  * are containers too: of decoded streams and text, of compressed text chunks.
  */
-export type ArchiveFormat = 'zip' | 'tar' | 'gzip' | 'pdf' | 'png';
+export type ArchiveFormat = 'zip' | 'tar' | 'gzip' | 'pdf' | 'png' | 'git-pack' | 'zlib';
 
 const PDF_HEADER = Buffer.from('%PDF-');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -28,6 +28,9 @@ const TAR_CHECKSUM_OFFSET = 148;
  * - png: its eight-byte signature.
  * - tar: `ustar` at offset 257 (POSIX and GNU) and a valid header checksum, so a text file that
  *   happens to hold "ustar" there is not mistaken for an archive (and then reported unreadable).
+ * - git-pack: `PACK` and version 2 or 3 (a repository's packed objects, found in folder scans).
+ * - zlib: a zlib header without a preset dictionary (a loose git object, a `.zz` file). Two bytes
+ *   prove little (`x^` starts text too): the reader opens it only if it inflates whole.
  */
 export function sniffArchive(head: Buffer): ArchiveFormat | undefined {
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) {
@@ -45,6 +48,13 @@ export function sniffArchive(head: Buffer): ArchiveFormat | undefined {
   if (head[0] === 0x89 && head.length >= 8 && head.subarray(0, 8).equals(PNG_SIGNATURE))
     return 'png';
   if (head.length >= SNIFF_BYTES && isTarHeader(head)) return 'tar';
+  if (head.length >= 12 && head.toString('latin1', 0, 4) === 'PACK' && head.readUInt32BE(4) >= 2) {
+    if (head.readUInt32BE(4) <= 3) return 'git-pack';
+  }
+  // Last: `x^` also starts text. No preset dictionary (git and zlib never write one).
+  const flg = head[1] ?? 0x20;
+  if (head.length >= 8 && head[0] === 0x78 && (flg & 0x20) === 0 && ((0x78 << 8) | flg) % 31 === 0)
+    return 'zlib';
   return undefined;
 }
 

@@ -1,0 +1,263 @@
+import { inflateSync } from 'node:zlib';
+import type { ArchiveInput } from './archive-input.js';
+import type { ContainerEvent, ContainerPlace } from './container-event.js';
+import { decodeCap } from './decode-cap.js';
+import { describeError } from './describe-error.js';
+import { entryLimitSkip } from './entry-limit-skip.js';
+import { holdInput } from './hold-input.js';
+import { unreadable } from './unreadable-event.js';
+
+const MiB = 1024 * 1024;
+/**
+ * A pack or zlib file on disk is read whole (an object's end is known only by inflating it): up
+ * to this, or the expanded-size limit if lower. A larger pack is an `archive-limit` skip: its
+ * repository's history is `keyguard history`'s to read, with flat memory.
+ */
+const OBJECTS_FILE_BYTES = 64 * MiB;
+const TYPES = ['', 'commit', 'tree', 'blob', 'tag', '', 'delta', 'delta'] as const;
+const OFS_DELTA = 6;
+const REF_DELTA = 7;
+/** A pack ends with the checksum of what comes before it (SHA-1; SHA-256 repositories: 32). */
+const TRAILER_BYTES = 20;
+
+/** A zlib stream's two header bytes: deflate, a window git and zlib write, the check bits right. */
+function zlibHeaderAt(data: Buffer, at: number): boolean {
+  const cmf = data[at];
+  const flg = data[at + 1];
+  return cmf === 0x78 && flg !== undefined && ((cmf << 8) | flg) % 31 === 0;
+}
+
+/**
+ * One zlib stream inflated whole from `at`, within the file's limits: the output and how many
+ * input bytes it took, or why not.
+ */
+function inflateAt(
+  data: Buffer,
+  at: number,
+  place: ContainerPlace,
+  what: string,
+  expected?: number,
+):
+  | { readonly out: Buffer; readonly used: number }
+  | { readonly skip: { reason: 'archive-limit' | 'archive-unreadable'; detail: string } } {
+  const cap = decodeCap(place.budget, data.length - at, what);
+  const bound = expected === undefined ? cap.bytes : Math.min(cap.bytes, expected);
+  try {
+    const { buffer, engine } = inflateSync(data.subarray(at), {
+      maxOutputLength: bound + 1,
+      info: true,
+    }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    if (buffer.length > cap.bytes) return { skip: cap.over() };
+    return { out: buffer, used: engine.bytesWritten };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      if (expected === undefined || expected > cap.bytes) return { skip: cap.over() };
+      return {
+        skip: {
+          reason: 'archive-unreadable',
+          detail: `${what} inflates to more than the ${expected} bytes its header says`,
+        },
+      };
+    }
+    return {
+      skip: {
+        reason: 'archive-unreadable',
+        detail: `${what} does not inflate: ${describeError(error)}`,
+      },
+    };
+  }
+}
+
+async function* once(data: Buffer): AsyncGenerator<Buffer> {
+  yield data;
+}
+
+/**
+ * A git pack (`.git/objects/pack/*.pack`, or a bundle's pack) as members: each object inflated,
+ * `blob@<offset>` (commit, tree, tag alike). A delta holds, beside instructions to copy ranges of
+ * its base, the bytes it inserts: those are what a change added, handed out joined
+ * (`delta@<offset>`; a line break where a copy came between), so a key a later version added is
+ * found whole however git cut the inserts. Bases are not applied: a key assembled from copied and
+ * inserted bytes is not. Any object that cannot be read is a skip, and so is the rest of the pack,
+ * since where an object ends is known only by inflating it.
+ */
+export async function* readGitPack(
+  input: ArchiveInput,
+  place: ContainerPlace,
+): AsyncGenerator<ContainerEvent> {
+  const { budget } = place;
+  const held = await holdInput(
+    input,
+    place,
+    'git pack',
+    Math.min(OBJECTS_FILE_BYTES, budget.limits.maxTotalBytes),
+  );
+  if (held.kind === 'stopped') return;
+  if (held.kind === 'skip') {
+    yield held.event;
+    return;
+  }
+  try {
+    yield* packObjects(held.data, place);
+  } finally {
+    budget.buffered -= held.counted;
+  }
+}
+
+function* packObjects(data: Buffer, place: ContainerPlace): Generator<ContainerEvent> {
+  const count = data.readUInt32BE(8);
+  let at = 12;
+  for (let index = 0; index < count; index++) {
+    const start = at;
+    const cut = () =>
+      unreadable(`git pack cut short: object ${index + 1} of ${count} at byte ${start}`);
+    if (at >= data.length) {
+      yield cut();
+      return;
+    }
+    let byte = data[at++] as number;
+    const type = (byte >> 4) & 7;
+    let size = byte & 15;
+    let scale = 16;
+    while (byte & 0x80) {
+      if (at >= data.length || at - start > 8) {
+        yield cut();
+        return;
+      }
+      byte = data[at++] as number;
+      size += (byte & 0x7f) * scale;
+      scale *= 128;
+    }
+    if (type === OFS_DELTA) {
+      do {
+        if (at >= data.length || at - start > 20) {
+          yield cut();
+          return;
+        }
+        byte = data[at++] as number;
+      } while (byte & 0x80);
+    } else if (type === REF_DELTA) {
+      // The base's id: 20 bytes, or 32 in a SHA-256 repository (the pack does not say which).
+      at += zlibHeaderAt(data, at + 20) ? 20 : 32;
+    } else if (type === 0 || type === 5) {
+      yield unreadable(
+        `git pack object ${index + 1} at byte ${start} has an unknown type (${type})`,
+      );
+      return;
+    }
+    if (!place.budget.countEntry()) {
+      yield entryLimitSkip(place);
+      return;
+    }
+    const name = `${TYPES[type]}@${start}`;
+    const inflated = inflateAt(data, at, place, 'git object', size);
+    if ('skip' in inflated) {
+      yield { kind: 'skipped', name, ...inflated.skip };
+      yield unreadable(
+        `git pack: objects after byte ${start} were not read (an object's end is known only by inflating it)`,
+      );
+      return;
+    }
+    if (inflated.out.length !== size) {
+      yield unreadable(
+        `git object at byte ${start} inflates to ${inflated.out.length} bytes, not the ${size} its header says`,
+        name,
+      );
+    }
+    at += inflated.used;
+    place.budget.expanded += inflated.out.length;
+    const content =
+      type === OFS_DELTA || type === REF_DELTA ? inserted(inflated.out) : inflated.out;
+    if (content === undefined) {
+      yield unreadable(`git pack delta at byte ${start} is malformed`, name);
+      continue;
+    }
+    if (content.length > 0) yield { kind: 'member', name, open: () => once(content) };
+    if (place.budget.halted) return;
+  }
+  if (data.length - at !== TRAILER_BYTES && data.length - at !== 32) {
+    yield unreadable(
+      `git pack: ${data.length - at} bytes after its last object, where a checksum of 20 or 32 is`,
+    );
+  }
+}
+
+/**
+ * The bytes a delta inserts, joined; a line feed stands for each run of copied bytes between two
+ * inserts. Undefined when the instructions run past their end (a malformed delta).
+ */
+function inserted(delta: Buffer): Buffer | undefined {
+  let at = 0;
+  // The base's size and the result's size, as varints.
+  for (let n = 0; n < 2; n++) {
+    while (at < delta.length && (delta[at] as number) & 0x80) at++;
+    at++;
+  }
+  const parts: Buffer[] = [];
+  let copied = false;
+  while (at < delta.length) {
+    const op = delta[at++] as number;
+    if (op & 0x80) {
+      // A copy: one byte each for the offset and size parts its bits name.
+      for (let bit = 0; bit < 7; bit++) if (op & (1 << bit)) at++;
+      copied = true;
+    } else if (op === 0) {
+      return undefined;
+    } else {
+      if (at + op > delta.length) return undefined;
+      if (copied && parts.length > 0) parts.push(Buffer.from('\n'));
+      parts.push(delta.subarray(at, at + op));
+      at += op;
+      copied = false;
+    }
+  }
+  return at > delta.length ? undefined : Buffer.concat(parts);
+}
+
+/**
+ * A zlib stream (a loose git object, or any `.zz`-style file): opened only when it inflates whole
+ * with its checksum right, since its two header bytes alone start ordinary text (`x^`). A git
+ * object's content is handed out after its header (`blob`, `commit`…), anything else as
+ * `zlib-data`. A stream that does not inflate is no container, and no skip; one over the limits
+ * is a skip.
+ */
+export async function* readZlib(
+  input: ArchiveInput,
+  place: ContainerPlace,
+): AsyncGenerator<ContainerEvent> {
+  const { budget } = place;
+  const held = await holdInput(
+    input,
+    place,
+    'zlib stream',
+    Math.min(OBJECTS_FILE_BYTES, budget.limits.maxTotalBytes),
+  );
+  if (held.kind === 'stopped') return;
+  if (held.kind === 'skip') {
+    yield held.event;
+    return;
+  }
+  try {
+    if (!budget.countEntry()) {
+      yield entryLimitSkip(place);
+      return;
+    }
+    const inflated = inflateAt(held.data, 0, place, 'zlib stream');
+    if ('skip' in inflated) {
+      if (inflated.skip.reason === 'archive-limit')
+        yield { kind: 'skipped', name: '', ...inflated.skip };
+      return;
+    }
+    budget.expanded += inflated.out.length;
+    const out = inflated.out;
+    const header = /^(blob|tree|commit|tag) (\d+)\0/.exec(out.toString('latin1', 0, 32));
+    const content = header === null ? out : out.subarray((header[0] as string).length);
+    const name = header === null ? 'zlib-data' : (header[1] as string);
+    if (content.length > 0) yield { kind: 'member', name, open: () => once(content) };
+  } catch (error) {
+    if (place.scope.stopped) return;
+    yield unreadable(`zlib stream: ${describeError(error)}`);
+  } finally {
+    budget.buffered -= held.counted;
+  }
+}

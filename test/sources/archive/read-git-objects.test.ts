@@ -1,0 +1,94 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expandArchive } from '../../../src/sources/archive/expand-archive.js';
+import { sniffArchive } from '../../../src/sources/archive/sniff-archive.js';
+import { collectArchive } from '../../helpers/collect-archive.js';
+import { fakePair } from '../../helpers/fake-keys.js';
+import { createRepo } from '../../helpers/git-repo.js';
+
+/** Lines that make a file worth a delta; random enough that git keeps them apart. */
+function body(lines: number, tag: string): string {
+  let out = '';
+  for (let i = 0; i < lines; i++) out += `${tag} line ${i}: ${fakePair().secret.slice(0, 20)}\n`;
+  return out;
+}
+
+const repo = createRepo();
+afterAll(() => repo.cleanup());
+const pair = fakePair();
+const keyLines = `aws_access_key_id = ${pair.id}\naws_secret_access_key = ${pair.secret}\n`;
+const base = body(300, 'base');
+// The version with the key is not the largest: git stores it as a delta against a later one.
+repo.write('conf.txt', base);
+repo.commitAll('one');
+repo.write('conf.txt', base.replace('base line 150:', `${keyLines}base line 150:`));
+repo.commitAll('key');
+const keyedBlob = repo.git('rev-parse', 'HEAD:conf.txt').trim();
+repo.write('conf.txt', base + body(100, 'extra'));
+repo.commitAll('larger');
+const loose = readFileSync(
+  join(repo.dir, '.git/objects', keyedBlob.slice(0, 2), keyedBlob.slice(2)),
+);
+repo.git('gc', '-q', '--aggressive');
+const packDir = join(repo.dir, '.git/objects/pack');
+const packName = readdirSync(packDir).find((n) => n.endsWith('.pack')) as string;
+const pack = readFileSync(join(packDir, packName));
+
+const expand = (format: 'git-pack' | 'zlib', data: Buffer) =>
+  collectArchive(expandArchive(format, { kind: 'buffer', data }));
+
+describe('git objects', () => {
+  it('sniffs a pack by PACK and its version, a zlib stream by its header', () => {
+    expect(sniffArchive(pack)).toBe('git-pack');
+    expect(sniffArchive(loose)).toBe('zlib');
+    expect(sniffArchive(Buffer.from('PACK of cards, version 2\n'))).toBeUndefined();
+  });
+
+  it('hands out what a delta inserts, so a key a version added is whole', async () => {
+    const verified = repo.git(
+      'verify-pack',
+      '-v',
+      join(packDir, packName.replace('.pack', '.idx')),
+    );
+    // The keyed blob is a delta here: otherwise this test proves nothing about deltas.
+    expect(verified).toMatch(new RegExp(`^${keyedBlob} blob +\\d+ \\d+ \\d+ 1 `, 'm'));
+    const items = await expand('git-pack', pack);
+    expect(items.filter((i) => i.kind === 'skipped')).toEqual([]);
+    const holding = items.filter((i) => i.kind === 'entry' && i.text.includes(keyLines));
+    expect(holding.map((i) => i.path)).toEqual([expect.stringMatching(/^delta@\d+$/)]);
+    expect(items.filter((i) => i.path.startsWith('commit@'))).toHaveLength(3);
+  });
+
+  it('opens a loose object after its header, and any zlib stream that inflates whole', async () => {
+    const items = await expand('zlib', loose);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ kind: 'entry', path: 'blob' });
+    expect(items[0]?.kind === 'entry' && items[0].text.startsWith('base line 0:')).toBe(true);
+    const plain = await expand('zlib', deflateSync(Buffer.from(keyLines)));
+    expect(plain).toEqual([
+      { kind: 'entry', path: 'zlib-data', text: keyLines, bytes: keyLines.length },
+    ]);
+  });
+
+  it('takes text that starts like zlib for text: no member, no skip', async () => {
+    const text = Buffer.from('x^2 + y^2 = r^2, a circle of radius r\n');
+    expect(sniffArchive(text)).toBe('zlib');
+    expect(await expand('zlib', text)).toEqual([]);
+  });
+
+  it('lists a pack cut short or damaged, and the objects after a fault', async () => {
+    const cut = await expand('git-pack', pack.subarray(0, pack.length >> 1));
+    expect(cut.filter((i) => i.kind === 'skipped').map((i) => i.reason)).toContain(
+      'archive-unreadable',
+    );
+    const damaged = Buffer.from(pack);
+    // The first object's data: its zlib header, two bytes after its one-byte type and size.
+    damaged.writeUInt16BE(0xffff, 14);
+    const items = await expand('git-pack', damaged);
+    expect(items.filter((i) => i.kind === 'skipped').map((i) => i.detail)).toContainEqual(
+      expect.stringMatching(/objects after byte \d+ were not read/),
+    );
+  });
+});
