@@ -23506,7 +23506,7 @@ function findSplitRuns(text3, prefixes, labels, keyIds) {
   }
   return chains.map(runOf);
 }
-var MAX_PIECES, MAX_SPAN, MAX_BREAKS, KEY_ID_MIN, KEY_ID_MAX, SECRET_LENGTH, MAX_PIECE, SECRET_REACH, SECRET_LINES, SECRET_CHAIN_LINES, VALUE, isValue, isQuote, JOIN_BEFORE, JOIN_AFTER, NOT_A_KEY, YAML_LINE, YAML_PLAIN, YAML_BLOCK, HOW, SECRET_HINT, YAML_HINT, SECRET_START;
+var MAX_PIECES, MAX_SPAN, MAX_BREAKS, KEY_ID_MIN, KEY_ID_MAX, SECRET_LENGTH, MAX_PIECE, SECRET_REACH, SECRET_LINES, CHAIN_REACH_LINES, VALUE, isValue, isQuote, JOIN_BEFORE, JOIN_AFTER, NOT_A_KEY, YAML_LINE, YAML_PLAIN, YAML_BLOCK, HOW, SECRET_HINT, YAML_HINT, SECRET_START;
 var init_find_split = __esm({
   "src/engine/decode/find-split.ts"() {
     "use strict";
@@ -23519,7 +23519,7 @@ var init_find_split = __esm({
     MAX_PIECE = 40;
     SECRET_REACH = 400;
     SECRET_LINES = 2;
-    SECRET_CHAIN_LINES = SECRET_LINES + MAX_BREAKS;
+    CHAIN_REACH_LINES = MAX_BREAKS + SECRET_LINES + MAX_BREAKS;
     VALUE = new Uint8Array(128);
     for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
       VALUE[c.charCodeAt(0)] = 1;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeContext } from '../../src/engine/decode/find-encoded.js';
-import { SECRET_CHAIN_LINES } from '../../src/engine/decode/find-split.js';
+import { CHAIN_REACH_LINES } from '../../src/engine/decode/find-split.js';
 import { detectChunk } from '../../src/engine/detect.js';
 import { EMPTY_ENGINE_ALLOWLIST } from '../../src/model/config.js';
 import { BUILTIN_PACK, BUILTIN_PACK_FILE } from '../../src/rules/builtin-pack.js';
@@ -48,6 +48,15 @@ function prefilterSource(): string {
 
 function prefilter(): RegExp {
   return new RegExp(prefilterSource());
+}
+
+/** Cuts `text` into consecutive pieces: map over the lengths, in order. */
+function cut(text: string): (length: number) => string {
+  let at = 0;
+  return (length) => {
+    at += length;
+    return text.slice(at - length, at);
+  };
 }
 
 /** The lines that grep itself, run as the script runs it, does not match. */
@@ -479,9 +488,7 @@ describe('bin/keyguard-pre-commit', () => {
   });
 
   it('shows as many unchanged lines around a change as a secret in pieces reaches below its label', () => {
-    expect(readFileSync(SCRIPT, 'utf8')).toMatch(
-      new RegExp(`^context=${SECRET_CHAIN_LINES}$`, 'm'),
-    );
+    expect(readFileSync(SCRIPT, 'utf8')).toMatch(new RegExp(`^context=${CHAIN_REACH_LINES}$`, 'm'));
   });
 
   it('blocks pieces of a secret added under a key ID and label already committed', () => {
@@ -516,8 +523,39 @@ describe('bin/keyguard-pre-commit', () => {
       expect(res.status, res.stdout).toBe(1);
       expect(res.stdout).toContain('aws-access-key-pair');
       expect(res.stdout + res.stderr).not.toContain(secret);
+      // As far as a chain reaches: a key ID in pieces over 12 lines, then a secret in 12 pieces,
+      // its last piece changed 24 lines below the key ID's first.
+      r.git('reset', '-q', '--hard');
+      const idPieces = ['AKIA', ...[2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1].map(cut(id.slice(4)))];
+      const secretPieces = [4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3].map(cut(secret));
+      const chained = (last: string) =>
+        `id: ${idPieces[0]}\n${idPieces
+          .slice(1)
+          .map((p) => `  ${p}\n`)
+          .join('')}s = ${secretPieces
+          .slice(0, -1)
+          .map((p) => `"${p}" +\n`)
+          .join('  ')}  "${last}"\n`;
+      r.write('chained.yml', chained('zzz'));
+      r.git('add', 'chained.yml');
+      r.git('commit', '-q', '--no-verify', '-m', 'a chain, its last piece wrong');
+      r.write('chained.yml', chained(secretPieces.at(-1) as string));
+      r.git('add', 'chained.yml');
+      const chain = spawnSync('keyguard', ['staged', '-f', 'json'], {
+        cwd: r.dir,
+        env: r.env,
+        encoding: 'utf8',
+      });
+      expect(chain.status, chain.stderr).toBe(1);
+      expect(hook().status).toBe(1);
     } finally {
       r.cleanup();
+    }
+  });
+
+  it('reads labels as the engine does, without separators between their letters', () => {
+    for (const label of ['A_WS_KEY', 'SE_CRET', 'Se.cret', 'aws-access.key', 'Amazon.Api.Key']) {
+      expect(grepMisses([`${label} = "abcd" + "efgh"`]), label).toEqual([]);
     }
   });
 

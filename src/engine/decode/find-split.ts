@@ -31,10 +31,11 @@ const SECRET_REACH = 400;
 /** ...and on how many lines after the one that holds the label or key ID. */
 const SECRET_LINES = 2;
 /**
- * How many lines below a secret's label or a key ID a secret chain's last piece can be: the
+ * How many lines below the first line of a secret's label or key ID a secret chain's last piece
+ * can be: a key ID chain's breaks, the lines to the secret's first piece, its chain's breaks. The
  * pre-commit prefilter shows that many unchanged lines around a change (bin/keyguard-pre-commit).
  */
-export const SECRET_CHAIN_LINES = SECRET_LINES + MAX_BREAKS;
+export const CHAIN_REACH_LINES = MAX_BREAKS + SECRET_LINES + MAX_BREAKS;
 
 /** Characters of a key ID or secret: what a piece may hold. */
 const VALUE = new Uint8Array(128);
