@@ -11959,6 +11959,12 @@ function sniffUnopened(head) {
       if (flags === void 0 || (flags & 96) !== 0 || (flags & 31) < 9 || (flags & 31) > 16)
         continue;
     }
+    if (f.name === "lzma") {
+      if (head.length < 13) continue;
+      const dict = head.readUInt32LE(1);
+      const top = 2 ** Math.floor(Math.log2(Math.max(1, dict)));
+      if (dict < 4096 || dict !== top && dict !== top + top / 2) continue;
+    }
     if (f.name === "bzip2") {
       const level = head[3] ?? 0;
       const block = head.toString("latin1", 4, 10);
@@ -11984,7 +11990,8 @@ var init_sniff_unopened = __esm({
       { name: "rar", magic: [82, 97, 114, 33, 26, 7] },
       { name: "lz4", magic: [4, 34, 77, 24] },
       { name: "lzop", magic: [137, 76, 90, 79, 0, 13, 10, 26, 10] },
-      { name: "compress (.Z)", magic: [31, 157] }
+      { name: "compress (.Z)", magic: [31, 157] },
+      { name: "lzma", magic: [93, 0, 0] }
     ];
   }
 });
@@ -11994,63 +12001,72 @@ function isScript(buf, start, end) {
   const bom = UTF8_BOM.every((b, i) => buf[start + i] === b) ? 3 : 0;
   return end - start >= bom + 2 && buf[start + bom] === 35 && buf[start + bom + 1] === 33;
 }
+function textEnd(buf, from, end) {
+  for (let i = from; i < end; i++) if (BINARY[buf[i]] === 1) return i;
+  return -1;
+}
+function payloadAt(buf, start, end, binary) {
+  for (let at = binary; at >= Math.max(start, binary - PAYLOAD_HEAD_BYTES); at--) {
+    const head = buf.subarray(at, Math.min(end, at + SNIFF_BYTES));
+    const opens = sniffArchive(head);
+    if (opens === "gzip" || opens === "zlib") return { at: at - start, format: opens, opens };
+    const unopened = sniffUnopened(head);
+    if (unopened !== void 0) return { at: at - start, format: unopened };
+  }
+  const near = buf.subarray(binary, Math.min(end, binary + TAR_MAGIC_OFFSET2 + 5));
+  const ustar = near.indexOf("ustar");
+  const header = binary + ustar - TAR_MAGIC_OFFSET2;
+  if (ustar !== -1 && header >= Math.max(start, binary - TAR_NAME_BYTES) && header <= binary) {
+    if (sniffArchive(buf.subarray(header, Math.min(end, header + SNIFF_BYTES))) === "tar")
+      return { at: header - start, format: "tar", opens: "tar" };
+  }
+  return void 0;
+}
+function scriptPayload(buf, start, end) {
+  if (!isScript(buf, start, end)) return void 0;
+  const binary = textEnd(buf, start, end);
+  return binary === -1 ? void 0 : payloadAt(buf, start, end, binary);
+}
 function startsAScript(bytes) {
   const starts = (prefix) => bytes.length < prefix.length && bytes.every((b, i) => b === prefix[i]);
   return starts([35, 33]) || starts([...UTF8_BOM, 35, 33]);
 }
-function holdsBinary(bytes) {
-  for (const b of bytes) if (b < 32 && b !== 9 && b !== 10 && b !== 13) return true;
-  return false;
-}
-function payloadIn(buf, start, end) {
-  const region = buf.subarray(start, end);
-  let first;
-  for (const magic of MAGICS) {
-    let at = region.indexOf(magic);
-    while (at !== -1 && (first === void 0 || at < first.at)) {
-      const head = region.subarray(at, Math.min(region.length, at + PAYLOAD_HEAD_BYTES));
-      const opened = sniffArchive(head) === "gzip" ? "gzip" : void 0;
-      const format = opened ?? sniffUnopened(head);
-      if (format !== void 0 && holdsBinary(head)) {
-        first = { at, format, opens: opened !== void 0 };
-        break;
-      }
-      at = region.indexOf(magic, at + 1);
-    }
-  }
-  return first;
-}
-function scriptPayload(buf, start, end) {
-  return isScript(buf, start, end) ? payloadIn(buf, start, end) : void 0;
-}
-var MAGICS, PAYLOAD_HEAD_BYTES, UTF8_BOM, PayloadWatch;
+var PAYLOAD_HEAD_BYTES, TAR_MAGIC_OFFSET2, TAR_NAME_BYTES, UTF8_BOM, BINARY, PayloadWatch;
 var init_script_payload = __esm({
   "src/sources/archive/script-payload.ts"() {
     "use strict";
     init_sniff_archive();
     init_sniff_unopened();
-    MAGICS = [
-      [31, 139, 8],
-      [66, 90, 104],
-      [253, 55, 122, 88, 90, 0],
-      [40, 181, 47, 253],
-      [31, 157],
-      [4, 34, 77, 24],
-      [137, 76, 90, 79, 0],
-      [55, 122, 188, 175, 39, 28],
-      [82, 97, 114, 33, 26, 7]
-    ].map((m) => Buffer.from(m));
     PAYLOAD_HEAD_BYTES = 64;
+    TAR_MAGIC_OFFSET2 = 257;
+    TAR_NAME_BYTES = 100;
     UTF8_BOM = [239, 187, 191];
+    BINARY = new Uint8Array(256);
+    for (let b = 0; b < 32; b++) BINARY[b] = 1;
+    for (const b of [9, 10, 11, 12, 13, 27]) BINARY[b] = 0;
+    BINARY[127] = 1;
     PayloadWatch = class {
-      /** The first payload seen, its offset counted from the start of the content. */
+      /** The payload, its offset counted from the start of the content. */
       found;
+      /** No more to look for: not a script, or its text has ended. */
+      done = false;
       script;
       carry = Buffer.alloc(0);
       /** Where `carry` starts in the content. */
       offset = 0;
+      /** A binary byte seen, and the bytes after it awaited to tell the payload. */
+      binary = -1;
       push(piece) {
-        if (this.found !== void 0 || this.script === false || piece.length === 0) return;
+        if (this.done || piece.length === 0) return;
+        if (this.script === true && this.binary === -1 && piece.length > PAYLOAD_HEAD_BYTES) {
+          if (textEnd(piece, 0, piece.length) === -1) {
+            const keep2 = PAYLOAD_HEAD_BYTES + TAR_NAME_BYTES;
+            const tail2 = Buffer.concat([this.carry, piece.subarray(Math.max(0, piece.length - keep2))]);
+            this.offset += this.carry.length + piece.length - Math.min(tail2.length, keep2);
+            this.carry = Buffer.from(tail2.subarray(Math.max(0, tail2.length - keep2)));
+            return;
+          }
+        }
         const region = this.carry.length === 0 ? piece : Buffer.concat([this.carry, piece]);
         if (this.script === void 0) {
           if (!isScript(region, 0, region.length) && startsAScript(region)) {
@@ -12058,16 +12074,32 @@ var init_script_payload = __esm({
             return;
           }
           this.script = isScript(region, 0, region.length);
-          if (!this.script) return;
+          if (!this.script) {
+            this.done = true;
+            return;
+          }
         }
-        const payload = payloadIn(region, 0, region.length);
-        if (payload !== void 0) {
-          this.found = { ...payload, at: this.offset + payload.at };
+        if (this.binary === -1) {
+          const binary = textEnd(region, 0, region.length);
+          if (binary !== -1) this.binary = this.offset + binary;
+        }
+        if (this.binary !== -1 && this.offset + region.length >= this.binary + SNIFF_BYTES) {
+          this.decide(region);
           return;
         }
-        const keep = Math.min(region.length, PAYLOAD_HEAD_BYTES);
+        const keep = this.binary === -1 ? Math.min(region.length, PAYLOAD_HEAD_BYTES + TAR_NAME_BYTES) : region.length;
         this.offset += region.length - keep;
         this.carry = Buffer.from(region.subarray(region.length - keep));
+      }
+      /** The content has ended: what was seen is all there is. */
+      finish() {
+        if (this.done || this.binary === -1) return;
+        this.decide(this.carry);
+      }
+      decide(region) {
+        const payload = payloadAt(region, 0, region.length, this.binary - this.offset);
+        if (payload !== void 0) this.found = { ...payload, at: this.offset + payload.at };
+        this.done = true;
       }
     };
   }
@@ -19731,15 +19763,15 @@ var init_content_reader = __esm({
                 continue;
               }
               const head = this.containerOf(arena, 0, end, false, label, sink);
-              const found = head === void 0 && this.options.archives !== false && isScript(arena, 0, end) ? {} : void 0;
-              if (this.readLarge(fd, arena, end, label, sink, found)) {
+              const watch = head === void 0 && this.options.archives !== false && isScript(arena, 0, end) ? new PayloadWatch() : void 0;
+              if (this.readLarge(fd, arena, end, label, sink, watch)) {
                 const format = head ?? (this.zipTail(fd) ? "zip" : void 0);
-                const payload = found?.payload;
+                const payload = watch?.found;
                 if (format !== void 0)
                   archives.push({ format, input: { kind: "file", path: target.abs }, label });
-                else if (payload !== void 0 && this.openablePayload(payload, label, sink))
+                else if (payload !== void 0 && this.openablePayload(payload, label, sink) && payload.opens !== void 0)
                   archives.push({
-                    format: "gzip",
+                    format: payload.opens,
                     input: { kind: "stream", pieces: fileFrom(target.abs, payload.at) },
                     label,
                     name: PAYLOAD_NAME
@@ -20018,9 +20050,9 @@ var init_content_reader = __esm({
           const format = this.containerOf(arena, f.start, f.end, true, f.label, sink, f.target);
           const payload = format === void 0 ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target) : void 0;
           if (format !== void 0 || payload !== void 0) {
-            const data = Buffer.from(arena.subarray(f.start + (payload ?? 0), f.end));
+            const data = Buffer.from(arena.subarray(f.start + (payload?.at ?? 0), f.end));
             archives.push({
-              format: format ?? "gzip",
+              format: format ?? payload?.format,
               input: { kind: "buffer", data },
               label: f.label,
               ...payload === void 0 ? {} : { name: PAYLOAD_NAME }
@@ -20030,7 +20062,7 @@ var init_content_reader = __esm({
         pending.length = 0;
       }
       /** A file larger than the buffer: read in overlapping windows (its first `filled` bytes are in). */
-      readLarge(fd, buf, first, label, sink, found) {
+      readLarge(fd, buf, first, label, sink, watch) {
         const s = fstatSync3(fd);
         if (!s.isFile()) {
           this.skip(label, sink, "special", "not a regular file (FIFO, socket or device)");
@@ -20043,24 +20075,18 @@ var init_content_reader = __esm({
         const p = this.start(label, sink);
         let filled = first;
         let total = filled;
-        let base = 0;
-        const look = () => {
-          if (found === void 0 || found.payload !== void 0) return;
-          const payload = payloadIn(buf, 0, filled);
-          if (payload !== void 0) found.payload = { ...payload, at: base + payload.at };
-        };
+        watch?.push(buf.subarray(0, filled));
         for (; ; ) {
-          look();
           const next = this.scanWindow(p, buf, 0, filled, false);
           buf.copyWithin(0, next, filled);
-          base += next;
           const kept = filled - next;
           const got = fillFrom(fd, buf, kept);
+          if (watch !== void 0 && !watch.done) watch.push(buf.subarray(kept, got));
           total += got - kept;
           filled = got;
           if (filled < buf.length) break;
         }
-        look();
+        watch?.finish();
         this.scanWindow(p, buf, 0, filled, true);
         sink.read(total);
         return true;
@@ -20102,12 +20128,13 @@ var init_content_reader = __esm({
         }
         await this.openPayload(data, label, sink);
       }
-      /** Opens a gzip payload appended to a script's text in content held whole (see scriptPayload). */
+      /** Opens a payload appended to a script's text in content held whole (see scriptPayload). */
       async openPayload(data, label, sink) {
-        const at = this.payloadOf(data, 0, data.length, label, sink);
-        if (at === void 0) return;
+        const payload = this.payloadOf(data, 0, data.length, label, sink);
+        if (payload === void 0) return;
+        const { format, at } = payload;
         await this.expand(
-          "gzip",
+          format,
           { kind: "buffer", data: data.subarray(at) },
           label,
           sink,
@@ -20159,7 +20186,9 @@ var init_content_reader = __esm({
           if (heldBytes <= this.holdBytes) held.push(Buffer.from(next.value));
           else held = void 0;
         }
-        if (tailed && endsAsZip(windows.tail())) {
+        watch?.finish();
+        const zipAtEnd = tailed && endsAsZip(windows.tail());
+        if (zipAtEnd) {
           if (held !== void 0) {
             await this.expand("zip", { kind: "buffer", data: Buffer.concat(held) }, label, sink);
           } else {
@@ -20170,7 +20199,7 @@ var init_content_reader = __esm({
               "a zip with other bytes before it (an executable jar, a self-extracting archive) in a stream too large to hold or inside another archive: its entries were not opened"
             );
           }
-        } else if (watch?.found !== void 0) {
+        } else if (format === void 0 && watch?.found !== void 0) {
           const content2 = !expand ? void 0 : whole ? first : held === void 0 ? void 0 : Buffer.concat(held);
           if (content2 !== void 0) await this.openPayload(content2, label, sink);
           else if (this.openablePayload(watch.found, label, sink)) {
@@ -20178,7 +20207,7 @@ var init_content_reader = __esm({
               label,
               sink,
               "archive-unreadable",
-              `a script with gzip data appended at byte ${watch.found.at} (a self-extracting installer) ${expand ? "in a stream too large to hold" : "inside another archive"}: what it holds was not opened`
+              `a script with ${watch.found.format} data appended at byte ${watch.found.at} (a self-extracting installer) ${expand ? "in a stream too large to hold" : "inside another archive"}: what it holds was not opened`
             );
           }
         }
@@ -20259,20 +20288,22 @@ var init_content_reader = __esm({
         return void 0;
       }
       /**
-       * Where to open a gzip payload appended to a script's text in buf[start, end) (see
-       * scriptPayload), or undefined; a payload keyguard does not open is a skip, as at the start.
+       * What to open a payload appended to a script's text in buf[start, end) as, and from where
+       * (see scriptPayload), or undefined; a payload keyguard does not open is a skip.
        */
       payloadOf(buf, start, end, label, sink, target) {
         if (this.options.archives === false) return void 0;
         const payload = scriptPayload(buf, start, end);
         if (payload === void 0) return void 0;
         if (target !== void 0 && this.behindLink(target, label, sink)) return void 0;
-        return this.openablePayload(payload, label, sink) ? payload.at : void 0;
+        if (!this.openablePayload(payload, label, sink) || payload.opens === void 0)
+          return void 0;
+        return { format: payload.opens, at: payload.at };
       }
       /** Whether a script's payload is gzip, to be opened; any other format is a skip. */
       openablePayload(payload, label, sink) {
         if (this.options.archives === false) return false;
-        if (payload.opens) return true;
+        if (payload.opens !== void 0) return true;
         this.skip(
           label,
           sink,

@@ -18,7 +18,6 @@ import { endsAsZip, ZIP_TAIL_BYTES } from './archive/ends-as-zip.js';
 import {
   isScript,
   PayloadWatch,
-  payloadIn,
   type ScriptPayload,
   scriptPayload,
 } from './archive/script-payload.js';
@@ -164,11 +163,6 @@ interface Deferred {
   readonly label: ReadLabel;
   /** What a gzip payload after a script's text is called (it has no file name of its own). */
   readonly name?: string;
-}
-
-/** What a large file's read found on the way: a script's payload. */
-interface Found {
-  payload?: ScriptPayload;
 }
 
 /** The label of a script's compressed payload when its gzip header stores no name. */
@@ -405,21 +399,25 @@ export class ContentReader {
             continue;
           }
           const head = this.containerOf(arena, 0, end, false, label, sink);
-          // A script's payload is looked for in every window as they pass (see readLarge).
-          const found: Found | undefined =
+          // A script's payload is looked for as the windows pass (see readLarge).
+          const watch =
             head === undefined && this.options.archives !== false && isScript(arena, 0, end)
-              ? {}
+              ? new PayloadWatch()
               : undefined;
           // An archive too large to hold is opened again by path, after its raw bytes are read;
           // a zip is also known by its end (one behind a launch script or a stub).
-          if (this.readLarge(fd, arena, end, label, sink, found)) {
+          if (this.readLarge(fd, arena, end, label, sink, watch)) {
             const format = head ?? (this.zipTail(fd) ? 'zip' : undefined);
-            const payload = found?.payload;
+            const payload = watch?.found;
             if (format !== undefined)
               archives.push({ format, input: { kind: 'file', path: target.abs }, label });
-            else if (payload !== undefined && this.openablePayload(payload, label, sink))
+            else if (
+              payload !== undefined &&
+              this.openablePayload(payload, label, sink) &&
+              payload.opens !== undefined
+            )
               archives.push({
-                format: 'gzip',
+                format: payload.opens,
                 input: { kind: 'stream', pieces: fileFrom(target.abs, payload.at) },
                 label,
                 name: PAYLOAD_NAME,
@@ -753,9 +751,9 @@ export class ContentReader {
           : undefined;
       // Copied: the buffer is reused for the next files before archives are opened.
       if (format !== undefined || payload !== undefined) {
-        const data = Buffer.from(arena.subarray(f.start + (payload ?? 0), f.end));
+        const data = Buffer.from(arena.subarray(f.start + (payload?.at ?? 0), f.end));
         archives.push({
-          format: format ?? 'gzip',
+          format: format ?? (payload?.format as ArchiveFormat),
           input: { kind: 'buffer', data },
           label: f.label,
           ...(payload === undefined ? {} : { name: PAYLOAD_NAME }),
@@ -772,8 +770,8 @@ export class ContentReader {
     first: number,
     label: ReadLabel,
     sink: ReadSink,
-    /** Given for a script: receives the first payload after its text, wherever it starts. */
-    found?: Found,
+    /** Given for a script: sees every byte read, to find the payload after its text. */
+    watch?: PayloadWatch,
   ): boolean {
     // A window's worth and more: make sure this is a file and not a device that never ends.
     const s = fstatSync(fd);
@@ -788,27 +786,18 @@ export class ContentReader {
     const p = this.start(label, sink);
     let filled = first;
     let total = filled;
-    /** Where buf[0] lies in the file. */
-    let base = 0;
-    // Windows overlap by far more than a payload's head, so one cut by a window's end is whole in
-    // the next.
-    const look = (): void => {
-      if (found === undefined || found.payload !== undefined) return;
-      const payload = payloadIn(buf, 0, filled);
-      if (payload !== undefined) found.payload = { ...payload, at: base + payload.at };
-    };
+    watch?.push(buf.subarray(0, filled));
     for (;;) {
-      look();
       const next = this.scanWindow(p, buf, 0, filled, false);
       buf.copyWithin(0, next, filled);
-      base += next;
       const kept = filled - next;
       const got = fillFrom(fd, buf, kept);
+      if (watch !== undefined && !watch.done) watch.push(buf.subarray(kept, got));
       total += got - kept;
       filled = got;
       if (filled < buf.length) break;
     }
-    look();
+    watch?.finish();
     this.scanWindow(p, buf, 0, filled, true);
     sink.read(total);
     return true;
@@ -854,12 +843,13 @@ export class ContentReader {
     await this.openPayload(data, label, sink);
   }
 
-  /** Opens a gzip payload appended to a script's text in content held whole (see scriptPayload). */
+  /** Opens a payload appended to a script's text in content held whole (see scriptPayload). */
   private async openPayload(data: Buffer, label: ReadLabel, sink: ReadSink): Promise<void> {
-    const at = this.payloadOf(data, 0, data.length, label, sink);
-    if (at === undefined) return;
+    const payload = this.payloadOf(data, 0, data.length, label, sink);
+    if (payload === undefined) return;
+    const { format, at } = payload;
     await this.expand(
-      'gzip',
+      format,
       { kind: 'buffer', data: data.subarray(at) },
       label,
       sink,
@@ -927,7 +917,9 @@ export class ContentReader {
       if (heldBytes <= this.holdBytes) held.push(Buffer.from(next.value));
       else held = undefined;
     }
-    if (tailed && endsAsZip(windows.tail())) {
+    watch?.finish();
+    const zipAtEnd = tailed && endsAsZip(windows.tail());
+    if (zipAtEnd) {
       if (held !== undefined) {
         await this.expand('zip', { kind: 'buffer', data: Buffer.concat(held) }, label, sink);
       } else {
@@ -939,7 +931,7 @@ export class ContentReader {
           'a zip with other bytes before it (an executable jar, a self-extracting archive) in a stream too large to hold or inside another archive: its entries were not opened',
         );
       }
-    } else if (watch?.found !== undefined) {
+    } else if (format === undefined && watch?.found !== undefined) {
       const content = !expand
         ? undefined
         : whole
@@ -953,7 +945,7 @@ export class ContentReader {
           label,
           sink,
           'archive-unreadable',
-          `a script with gzip data appended at byte ${watch.found.at} (a self-extracting installer) ${expand ? 'in a stream too large to hold' : 'inside another archive'}: what it holds was not opened`,
+          `a script with ${watch.found.format} data appended at byte ${watch.found.at} (a self-extracting installer) ${expand ? 'in a stream too large to hold' : 'inside another archive'}: what it holds was not opened`,
         );
       }
     }
@@ -1049,8 +1041,8 @@ export class ContentReader {
   }
 
   /**
-   * Where to open a gzip payload appended to a script's text in buf[start, end) (see
-   * scriptPayload), or undefined; a payload keyguard does not open is a skip, as at the start.
+   * What to open a payload appended to a script's text in buf[start, end) as, and from where
+   * (see scriptPayload), or undefined; a payload keyguard does not open is a skip.
    */
   private payloadOf(
     buf: Buffer,
@@ -1060,18 +1052,20 @@ export class ContentReader {
     sink: ReadSink,
     /** A listed file that has not reported yet: one behind a linked folder reports nothing. */
     target?: FileTarget,
-  ): number | undefined {
+  ): { readonly format: ArchiveFormat; readonly at: number } | undefined {
     if (this.options.archives === false) return undefined;
     const payload = scriptPayload(buf, start, end);
     if (payload === undefined) return undefined;
     if (target !== undefined && this.behindLink(target, label, sink)) return undefined;
-    return this.openablePayload(payload, label, sink) ? payload.at : undefined;
+    if (!this.openablePayload(payload, label, sink) || payload.opens === undefined)
+      return undefined;
+    return { format: payload.opens, at: payload.at };
   }
 
   /** Whether a script's payload is gzip, to be opened; any other format is a skip. */
   private openablePayload(payload: ScriptPayload, label: ReadLabel, sink: ReadSink): boolean {
     if (this.options.archives === false) return false;
-    if (payload.opens) return true;
+    if (payload.opens !== undefined) return true;
     this.skip(
       label,
       sink,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeak, planted } from '../helpers/adversarial.js';
 import { gzipBuffer, gzipWithoutNul, tarBuffer, zipBuffer } from '../helpers/archive-writers.js';
@@ -143,12 +144,32 @@ describe('archives a scanner could pass over', () => {
       'licensed.run': Buffer.concat([Buffer.from(`${script}\n${license}`), payload]),
     };
     for (const [name, data] of Object.entries(files)) r.write(name, data);
-    // An installer that writes a bzip2 file's magic as text is no payload.
+    // makeself --nocomp: a tar, a .gz in it; a zlib stream.
+    const tar = tarBuffer([
+      { name: 'data.gz', data: gzipBuffer(Buffer.from(text)) },
+      { name: 'readme.txt', data: Buffer.from('hi\n') },
+    ]);
+    r.write('nocomp.run', Buffer.concat([Buffer.from(`${script}\n`), tar]));
+    r.write(
+      'zlib.run',
+      Buffer.concat([Buffer.from(`${script}\n`), deflateSync(Buffer.from(text))]),
+    );
+    // An installer that writes a bzip2 file's magic as text is no payload; nor is what follows
+    // a recording's '#!AMR' header (audio frames hold a '.Z' magic by chance).
     r.write('writes-bz2.sh', '#!/bin/sh\ncat > t.bz2 <<EOF\nBZh91AY&SY\nEOF\n');
+    r.write(
+      'memo.amr',
+      Buffer.concat([
+        Buffer.from('#!AMR\n'),
+        Buffer.from([0x3c, 0x91, 0x17, 0x00, 0x1f, 0x9d, 0x90]),
+      ]),
+    );
     const tree = r.keyguard(['tree', '.', '-f', 'json']);
     expect(tree.code, tree.stderr).toBe(1);
     const found = json(tree.stdout).findings.map((f) => f.path);
     for (const name of Object.keys(files)) expect(found).toContain(`${name}!payload!creds`);
+    expect(found).toContain('nocomp.run!data.gz!data');
+    expect(found).toContain('zlib.run!zlib-data');
     expect(json(tree.stdout).skipped.items).toEqual([]);
     // Standard input over 4 MiB, the payload after what it holds; a script inside a tar.
     const long = Buffer.concat([Buffer.from(`${script}\n${license.repeat(5)}`), payload]);

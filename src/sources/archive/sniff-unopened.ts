@@ -8,6 +8,7 @@ const UNOPENED: readonly { readonly name: string; readonly magic: readonly numbe
   { name: 'lz4', magic: [0x04, 0x22, 0x4d, 0x18] },
   { name: 'lzop', magic: [0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a, 0x0a] },
   { name: 'compress (.Z)', magic: [0x1f, 0x9d] },
+  { name: 'lzma', magic: [0x5d, 0x00, 0x00] },
 ];
 
 /**
@@ -24,6 +25,14 @@ export function sniffUnopened(head: Buffer): string | undefined {
       const flags = head[2];
       if (flags === undefined || (flags & 0x60) !== 0 || (flags & 0x1f) < 9 || (flags & 0x1f) > 16)
         continue;
+    }
+    if (f.name === 'lzma') {
+      // The legacy .lzma header (xz --format=lzma): no magic, but its dictionary size is a power
+      // of two, or one and a half of one, from 4 KiB up.
+      if (head.length < 13) continue;
+      const dict = head.readUInt32LE(1);
+      const top = 2 ** Math.floor(Math.log2(Math.max(1, dict)));
+      if (dict < 4096 || (dict !== top && dict !== top + top / 2)) continue;
     }
     if (f.name === 'bzip2') {
       const level = head[3] ?? 0;

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   isScript,
   PayloadWatch,
-  payloadIn,
   scriptPayload,
 } from '../../../src/sources/archive/script-payload.js';
-import { gzipBuffer } from '../../helpers/archive-writers.js';
+import { gzipBuffer, tarBuffer } from '../../helpers/archive-writers.js';
 
 const SCRIPT = Buffer.from('#!/bin/sh\n# self-extracting\ntail -n +5 "$0" | tar xz\nexit 0\n');
 const gzip = gzipBuffer(Buffer.from('hello\n'));
@@ -20,9 +20,44 @@ describe('scriptPayload', () => {
       expect(scriptPayload(file, 0, file.length)).toEqual({
         at: script.length,
         format: 'gzip',
-        opens: true,
+        opens: 'gzip',
       });
     }
+  });
+
+  it('opens a zlib stream or an uncompressed tar after a script (makeself --nocomp)', () => {
+    const zlib = Buffer.concat([SCRIPT, deflateSync(Buffer.from('hello '.repeat(50)))]);
+    expect(scriptPayload(zlib, 0, zlib.length)).toEqual({
+      at: SCRIPT.length,
+      format: 'zlib',
+      opens: 'zlib',
+    });
+    const tar = Buffer.concat([
+      SCRIPT,
+      tarBuffer([
+        { name: 'data.gz', data: gzip },
+        { name: 'readme.txt', data: Buffer.from('hi\n') },
+      ]),
+    ]);
+    expect(scriptPayload(tar, 0, tar.length)).toEqual({
+      at: SCRIPT.length,
+      format: 'tar',
+      opens: 'tar',
+    });
+  });
+
+  it('looks only where the text ends: no payload past binary that starts none (an AMR recording)', () => {
+    const frames = Buffer.from([0x3c, 0x91, 0x17, 0x16, 0xbe, 0x66, 0x78, 0x00, 0x01]);
+    const amr = Buffer.concat([
+      Buffer.from('#!AMR\n'),
+      frames,
+      Buffer.from([0x1f, 0x9d, 0x90]),
+      gzip,
+    ]);
+    expect(scriptPayload(amr, 0, amr.length)).toBeUndefined();
+    // `x^` in the text just before a payload is no zlib stream: the nearest magic wins.
+    const math = Buffer.concat([Buffer.from('#!/bin/sh\n# y = x^'), gzip]);
+    expect(scriptPayload(math, 0, math.length)?.format).toBe('gzip');
   });
 
   it('names a payload in a format keyguard does not open, to be listed', () => {
@@ -38,7 +73,6 @@ describe('scriptPayload', () => {
       expect(scriptPayload(file, 0, file.length), name).toEqual({
         at: SCRIPT.length,
         format: name,
-        opens: false,
       });
     }
   });
@@ -79,20 +113,21 @@ describe('scriptPayload', () => {
     }
     // compress (.Z) needs a valid flags byte: 1f 9d then text is not one.
     const z = Buffer.concat([SCRIPT, Buffer.from([0x1f, 0x9d, 0x41, 0x01, 0x02])]);
-    expect(payloadIn(z, 0, z.length)).toBeUndefined();
+    expect(scriptPayload(z, 0, z.length)).toBeUndefined();
   });
 });
 
 describe('PayloadWatch', () => {
   it('finds a payload cut between pieces, at its offset in the content, pieces of any size', () => {
     const file = Buffer.concat([SCRIPT, Buffer.from('#'.repeat(5000)), gzip]);
-    for (const size of [1, 3, 7, 64, 4096]) {
+    for (const size of [1, 3, 7, 64, 100, 165, 1000, 4096]) {
       const watch = new PayloadWatch();
       for (let at = 0; at < file.length; at += size) watch.push(file.subarray(at, at + size));
+      watch.finish();
       expect(watch.found, `pieces of ${size}`).toEqual({
         at: SCRIPT.length + 5000,
         format: 'gzip',
-        opens: true,
+        opens: 'gzip',
       });
     }
   });
@@ -100,6 +135,8 @@ describe('PayloadWatch', () => {
   it('watches scripts only', () => {
     const watch = new PayloadWatch();
     watch.push(Buffer.concat([Buffer.from('text\n'), gzip]));
+    watch.finish();
     expect(watch.found).toBeUndefined();
+    expect(watch.done).toBe(true);
   });
 });
