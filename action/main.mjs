@@ -11836,6 +11836,27 @@ var init_node_crypto = __esm({
   }
 });
 
+// src/model/member-name.ts
+function memberName(name) {
+  const secrets = name.replace(
+    SECRET_RUN,
+    (run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run) ? `${"*".repeat(run.length - KEEP)}${run.slice(-KEEP)}` : run
+  );
+  return secrets.replace(
+    KEY_ID,
+    (id) => `${id.slice(0, KEEP)}${"*".repeat(id.length - 2 * KEEP)}${id.slice(-KEEP)}`
+  );
+}
+var KEY_ID, SECRET_RUN, KEEP;
+var init_member_name = __esm({
+  "src/model/member-name.ts"() {
+    "use strict";
+    KEY_ID = /A[A-Z]{3}[A-Z0-9]{16}/g;
+    SECRET_RUN = /[A-Za-z0-9+/]{40,}/g;
+    KEEP = 4;
+  }
+});
+
 // src/sources/archive/archive-input.ts
 import { createReadStream } from "node:fs";
 function inputPieces(input) {
@@ -19633,6 +19654,7 @@ var WINDOW_BYTES, OVERLAP_BYTES, PART_CHARS, PART_CONTEXT, PART_SLACK, PART_STEP
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
+    init_member_name();
     init_archive_input();
     init_ends_as_zip();
     init_script_payload();
@@ -20331,7 +20353,7 @@ var init_content_reader = __esm({
         const { expandArchive: expandArchive2 } = await Promise.resolve().then(() => (init_expand_archive(), expand_archive_exports));
         const name = ownName ?? label.path.slice(label.path.lastIndexOf("/") + 1);
         const limits = this.options.archives === false ? void 0 : this.options.archives;
-        const inner = (path) => path === "" ? label.path : `${label.path}!${path}`;
+        const inner = (path) => path === "" ? label.path : `${label.path}!${memberName(path)}`;
         const within = (path) => ({
           path: inner(path),
           ...label.blobId === void 0 ? {} : { blobId: label.blobId },
@@ -24607,17 +24629,17 @@ function sha256Hex2(value) {
   return nodeCrypto().createHash("sha256").update(value, "utf8").digest("hex");
 }
 function redactValue(kind, value) {
-  if (value.length <= KEEP * 2) return "*".repeat(value.length);
-  const head = kind === "key-id" || kind === "identifier" ? value.slice(0, KEEP) : "";
-  const stars = Math.min(value.length - head.length - KEEP, MAX_STARS);
-  return `${head}${"*".repeat(stars)}${value.slice(-KEEP)}`;
+  if (value.length <= KEEP2 * 2) return "*".repeat(value.length);
+  const head = kind === "key-id" || kind === "identifier" ? value.slice(0, KEEP2) : "";
+  const stars = Math.min(value.length - head.length - KEEP2, MAX_STARS);
+  return `${head}${"*".repeat(stars)}${value.slice(-KEEP2)}`;
 }
-var KEEP, MAX_STARS;
+var KEEP2, MAX_STARS;
 var init_redact = __esm({
   "src/engine/redact.ts"() {
     "use strict";
     init_node_crypto();
-    KEEP = 4;
+    KEEP2 = 4;
     MAX_STARS = 32;
   }
 });
@@ -24625,7 +24647,7 @@ var init_redact = __esm({
 // src/engine/mask-free-text.ts
 function maskFreeText(text3) {
   const spans = [];
-  for (const m of text3.matchAll(KEY_ID)) {
+  for (const m of text3.matchAll(KEY_ID2)) {
     spans.push({ start: m.index, end: m.index + m[0].length, shown: redactValue("key-id", m[0]) });
   }
   for (const m of text3.matchAll(RUNS)) {
@@ -24655,13 +24677,13 @@ function maskFreeText(text3) {
   }
   return out + text3.slice(at);
 }
-var KEY_ID, RUNS, VALUE_LIKE2;
+var KEY_ID2, RUNS, VALUE_LIKE2;
 var init_mask_free_text = __esm({
   "src/engine/mask-free-text.ts"() {
     "use strict";
     init_loose_secrets();
     init_redact();
-    KEY_ID = /A[A-Z]{3}[A-Z0-9]{16}/g;
+    KEY_ID2 = /A[A-Z]{3}[A-Z0-9]{16}/g;
     RUNS = /[A-Za-z0-9+/=&#;%\\]{8,}/g;
     VALUE_LIKE2 = /[+/=&#;%\\]|^[A-Z0-9]+$/;
   }

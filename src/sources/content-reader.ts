@@ -10,6 +10,7 @@ import {
   readSync,
 } from 'node:fs';
 import type { Chunk, CommitRef, LineRange, SourceKind } from '../model/chunk.js';
+import { memberName } from '../model/member-name.js';
 import type { SkipReason } from '../model/outcome.js';
 import type { FileTarget, ScanSink } from '../model/source.js';
 import { type ArchiveInput, fileFrom } from './archive/archive-input.js';
@@ -1103,7 +1104,9 @@ export class ContentReader {
     const { expandArchive } = await import('./archive/expand-archive.js');
     const name = ownName ?? label.path.slice(label.path.lastIndexOf('/') + 1);
     const limits = this.options.archives === false ? undefined : this.options.archives;
-    const inner = (path: string) => (path === '' ? label.path : `${label.path}!${path}`);
+    // Member names come from the content (zip entries, a gzip header's name): shown masked.
+    const inner = (path: string) =>
+      path === '' ? label.path : `${label.path}!${memberName(path)}`;
     // An entry's lines are all new to a commit that adds the archive: no `reportable` here.
     const within = (path: string): ReadLabel => ({
       path: inner(path),

@@ -3,7 +3,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectNoLeak, planted } from '../helpers/adversarial.js';
+import { everyFormat, expectNoLeak, planted } from '../helpers/adversarial.js';
 import { gzipBuffer, gzipWithoutNul, tarBuffer, zipBuffer } from '../helpers/archive-writers.js';
 import { type TempRepo, useTempRepos } from '../helpers/git-repo.js';
 import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
@@ -325,6 +325,29 @@ describe('archives a scanner could pass over', () => {
     r.commitAll('compressed');
     const history = r.keyguard(['history', '-f', 'json']);
     expect(history.code, history.stderr).toBe(2);
+  });
+});
+
+describe('names inside files', () => {
+  it('a key pair in a gzip header or a zip entry name is shown masked, in findings and skips, every format', () => {
+    const r = tempRepo();
+    const { pair, text } = planted();
+    const name = `aws_access_key_id=${pair.id} aws_secret_access_key=${pair.secret}`;
+    // A stored name, then bytes after the member that are not padding: a skip names it.
+    r.write(
+      'named.gz',
+      Buffer.concat([gzipBuffer(Buffer.from(text), { name }), Buffer.from('xx')]),
+    );
+    r.write('named.zip', zipBuffer([{ name: `${name}.txt`, data: Buffer.from(text) }]));
+    const runs = everyFormat((args) => r.keyguard(args), ['tree', '.', '--verbose']);
+    for (const { format, ran } of runs) {
+      expect(ran.code, `${format}: ${ran.stderr}`).toBe(2);
+      expectNoLeak(ran, [pair], format);
+    }
+    const report = json(runs.find((x) => x.format === 'json')?.ran.stdout ?? '');
+    expect(report.findings.map((f) => f.path)).toContainEqual(
+      expect.stringMatching(/^named\.zip!aws_access_key_id=AKIA\*{12}/),
+    );
   });
 });
 
