@@ -11907,12 +11907,47 @@ function endsAsZip(tail2) {
   }
   return false;
 }
-var ZIP_TAIL_BYTES, END_RECORD;
+function zipSpan(buf, start, end) {
+  const floor = Math.max(start, end - ZIP_TAIL_BYTES);
+  let found;
+  let at = end - 22;
+  while (at >= floor) {
+    at = buf.lastIndexOf(END_RECORD, at);
+    if (at < floor) break;
+    const recordEnd = at + 22 + buf.readUInt16LE(at + 20);
+    if (recordEnd === end) return { start: zipStart(buf, start, at) ?? start, end };
+    if (found === void 0 && recordEnd < end && plausibleEnd(buf, start, at))
+      found = { start: zipStart(buf, start, at) ?? start, end: recordEnd };
+    at--;
+  }
+  return found;
+}
+function plausibleEnd(buf, start, at) {
+  const entries = buf.readUInt16LE(at + 10);
+  if (buf.readUInt16LE(at + 4) !== 0 || buf.readUInt16LE(at + 6) !== 0) return false;
+  if (buf.readUInt16LE(at + 8) !== entries) return false;
+  const size = buf.readUInt32LE(at + 12);
+  if (entries === 0) return size === 0;
+  if (entries === 65535 || size === 4294967295) return true;
+  const directory = at - size;
+  return directory >= start && buf.readUInt32LE(directory) === CENTRAL_HEADER;
+}
+function zipStart(buf, start, at) {
+  const size = buf.readUInt32LE(at + 12);
+  const offset = buf.readUInt32LE(at + 16);
+  if (size === 4294967295 || offset === 4294967295) return void 0;
+  const shifted = at - size - offset;
+  if (shifted <= start || shifted + 4 > at) return void 0;
+  return buf.readUInt32LE(shifted) === LOCAL_HEADER ? shifted : void 0;
+}
+var ZIP_TAIL_BYTES, END_RECORD, CENTRAL_HEADER, LOCAL_HEADER;
 var init_ends_as_zip = __esm({
   "src/sources/archive/ends-as-zip.ts"() {
     "use strict";
     ZIP_TAIL_BYTES = 22 + 65535;
     END_RECORD = Buffer.from([80, 75, 5, 6]);
+    CENTRAL_HEADER = 33639248;
+    LOCAL_HEADER = 67324752;
   }
 });
 
@@ -19787,7 +19822,16 @@ var init_content_reader = __esm({
               const head = this.containerOf(arena, 0, end, false, label, sink);
               const watch = head === void 0 && this.options.archives !== false && isScript(arena, 0, end) ? new PayloadWatch() : void 0;
               if (this.readLarge(fd, arena, end, label, sink, watch)) {
-                const format = head ?? (this.zipTail(fd) ? "zip" : void 0);
+                const tail2 = head === void 0 ? this.zipTail(fd) : void 0;
+                const format = head ?? (tail2 === "end" ? "zip" : void 0);
+                if (format === void 0 && tail2 === "trailing" && watch?.found === void 0) {
+                  this.skip(
+                    label,
+                    sink,
+                    "archive-unreadable",
+                    "a zip with other bytes after it, in a file too large to hold: its entries were not opened"
+                  );
+                }
                 const payload = watch?.found;
                 if (format !== void 0)
                   archives.push({ format, input: { kind: "file", path: target.abs }, label });
@@ -20069,10 +20113,13 @@ var init_content_reader = __esm({
             this.scanWindow(p, arena, f.start, f.end, true, flag, starts[i]);
           }
           sink.read(f.end - f.start);
-          const format = this.containerOf(arena, f.start, f.end, true, f.label, sink, f.target);
-          const payload = format === void 0 ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target) : void 0;
+          const seen = {};
+          const format = this.containerOf(arena, f.start, f.end, true, f.label, sink, f.target, seen);
+          const payload = format === void 0 ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target, seen.zip) : void 0;
           if (format !== void 0 || payload !== void 0) {
-            const data = Buffer.from(arena.subarray(f.start + (payload?.at ?? 0), f.end));
+            const from = f.start + (payload?.at ?? 0);
+            const to = payload?.end === void 0 ? f.end : f.start + payload.end;
+            const data = Buffer.from(arena.subarray(from, to));
             archives.push({
               format: format ?? payload?.format,
               input: { kind: "buffer", data },
@@ -20143,25 +20190,21 @@ var init_content_reader = __esm({
        * after a known point, such as a commit message's bytes after a NUL.
        */
       async openContainer(data, label, sink) {
-        const format = this.containerOf(data, 0, data.length, true, label, sink);
+        const seen = {};
+        const format = this.containerOf(data, 0, data.length, true, label, sink, void 0, seen);
         if (format !== void 0) {
           await this.expand(format, { kind: "buffer", data }, label, sink);
           return;
         }
-        await this.openPayload(data, label, sink);
+        await this.openPayload(data, label, sink, seen.zip);
       }
       /** Opens a payload appended to a script's text in content held whole (see scriptPayload). */
-      async openPayload(data, label, sink) {
-        const payload = this.payloadOf(data, 0, data.length, label, sink);
+      async openPayload(data, label, sink, zip = zipSpan(data, 0, data.length)) {
+        const payload = this.payloadOf(data, 0, data.length, label, sink, void 0, zip);
         if (payload === void 0) return;
-        const { format, at } = payload;
-        await this.expand(
-          format,
-          { kind: "buffer", data: data.subarray(at) },
-          label,
-          sink,
-          PAYLOAD_NAME
-        );
+        const { format, at, end } = payload;
+        const inner = data.subarray(at, end);
+        await this.expand(format, { kind: "buffer", data: inner }, label, sink, PAYLOAD_NAME);
       }
       /**
        * Content that arrives in pieces (standard input, a large blob, an archive entry). An archive is
@@ -20221,17 +20264,22 @@ var init_content_reader = __esm({
               "a zip with other bytes before it (an executable jar, a self-extracting archive) in a stream too large to hold or inside another archive: its entries were not opened"
             );
           }
-        } else if (format === void 0 && watch?.found !== void 0) {
-          const content2 = !expand ? void 0 : whole ? first : held === void 0 ? void 0 : Buffer.concat(held);
+        } else if (format === void 0 && expand && this.options.archives !== false) {
+          const content2 = whole ? first : held === void 0 ? void 0 : Buffer.concat(held);
+          const tail2 = windows.tail();
           if (content2 !== void 0) await this.openPayload(content2, label, sink);
-          else if (this.openablePayload(watch.found, label, sink)) {
+          else if (watch?.found !== void 0)
+            this.payloadUnopened(watch.found, "in a stream too large to hold", label, sink);
+          else if (tailed && zipSpan(tail2, 0, tail2.length) !== void 0) {
             this.skip(
               label,
               sink,
               "archive-unreadable",
-              `a script with ${watch.found.format} data appended at byte ${watch.found.at} (a self-extracting installer) ${expand ? "in a stream too large to hold" : "inside another archive"}: what it holds was not opened`
+              "a zip with other bytes after it in a stream too large to hold: its entries were not opened"
             );
           }
+        } else if (format === void 0 && watch?.found !== void 0) {
+          this.payloadUnopened(watch.found, "inside another archive", label, sink);
         }
         return windows.finish();
       }
@@ -20291,7 +20339,7 @@ var init_content_reader = __esm({
        * all. `whole`: buf[start, end) is all of the content, so a zip is also known by its end. A
        * format keyguard does not open (xz, zstd, 7z…) is a skip: what it holds was not read.
        */
-      containerOf(buf, start, end, whole, label, sink, target) {
+      containerOf(buf, start, end, whole, label, sink, target, seen) {
         if (this.options.archives === false || end - start < 2) return void 0;
         const head = buf.subarray(start, Math.min(end, start + SNIFF_BYTES));
         const format = sniffArchive(head);
@@ -20305,24 +20353,43 @@ var init_content_reader = __esm({
             this.skip(label, sink, "archive-unreadable", unopenedDetail(unopened));
           return void 0;
         }
-        if (whole && endsAsZip(buf.subarray(Math.max(start, end - ZIP_TAIL_BYTES), end)))
+        if (!whole) return void 0;
+        const zip = zipSpan(buf, start, end);
+        if (zip?.end === end && zip.start === start)
           return target !== void 0 && this.behindLink(target, label, sink) ? void 0 : "zip";
+        if (seen !== void 0 && zip !== void 0)
+          seen.zip = { start: zip.start - start, end: zip.end - start };
         return void 0;
       }
       /**
-       * What to open a payload appended to a script's text in buf[start, end) as, and from where
-       * (see scriptPayload), or undefined; a payload keyguard does not open is a skip.
+       * What to open inside buf[start, end) that does not start there: a payload appended to a
+       * script's text (see scriptPayload; one keyguard does not open is a skip), or a zip with other
+       * bytes after its end. Offsets count from `start`.
        */
-      payloadOf(buf, start, end, label, sink, target) {
+      payloadOf(buf, start, end, label, sink, target, zip) {
         if (this.options.archives === false) return void 0;
         const payload = scriptPayload(buf, start, end);
-        if (payload === void 0) return void 0;
+        if (payload === void 0) {
+          if (zip === void 0 || zip.start === 0 && zip.end >= end - start) return void 0;
+          if (target !== void 0 && this.behindLink(target, label, sink)) return void 0;
+          return { format: "zip", at: zip.start, end: zip.end };
+        }
         if (target !== void 0 && this.behindLink(target, label, sink)) return void 0;
         if (!this.openablePayload(payload, label, sink) || payload.opens === void 0)
           return void 0;
         return { format: payload.opens, at: payload.at };
       }
-      /** Whether a script's payload is gzip, to be opened; any other format is a skip. */
+      /** A script's payload that cannot be opened where it is (a stream gone by): a skip. */
+      payloadUnopened(payload, where2, label, sink) {
+        if (!this.openablePayload(payload, label, sink)) return;
+        this.skip(
+          label,
+          sink,
+          "archive-unreadable",
+          `a script with ${payload.format} data appended at byte ${payload.at} (a self-extracting installer) ${where2}: what it holds was not opened`
+        );
+      }
+      /** Whether a script's payload is one keyguard opens; any other format is a skip. */
       openablePayload(payload, label, sink) {
         if (this.options.archives === false) return false;
         if (payload.opens !== void 0) return true;
@@ -20334,9 +20401,12 @@ var init_content_reader = __esm({
         );
         return false;
       }
-      /** Whether an open file ends as a zip does (its last bytes, read again). */
+      /**
+       * Whether an open file ends as a zip does ('end'), or holds a zip's end record with other bytes
+       * after it ('trailing'): its last bytes, read again.
+       */
       zipTail(fd) {
-        if (this.options.archives === false) return false;
+        if (this.options.archives === false) return void 0;
         const size = fstatSync3(fd).size;
         const length = Math.min(size, ZIP_TAIL_BYTES);
         const tail2 = Buffer.allocUnsafe(length);
@@ -20346,7 +20416,8 @@ var init_content_reader = __esm({
           if (n === 0) break;
           got += n;
         }
-        return endsAsZip(tail2.subarray(0, got));
+        const zip = zipSpan(tail2, 0, got);
+        return zip === void 0 ? void 0 : zip.end === got ? "end" : "trailing";
       }
       /** Every entry of an archive, scanned under `archive!entry`; what could not be opened, listed. */
       async expand(format, input, label, sink, ownName) {

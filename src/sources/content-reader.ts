@@ -15,7 +15,7 @@ import type { SkipReason } from '../model/outcome.js';
 import type { FileTarget, ScanSink } from '../model/source.js';
 import { type ArchiveInput, fileFrom } from './archive/archive-input.js';
 import type { ArchiveLimits } from './archive/archive-limits.js';
-import { endsAsZip, ZIP_TAIL_BYTES } from './archive/ends-as-zip.js';
+import { endsAsZip, ZIP_TAIL_BYTES, type ZipSpan, zipSpan } from './archive/ends-as-zip.js';
 import {
   isScript,
   PayloadWatch,
@@ -164,6 +164,13 @@ interface Deferred {
   readonly label: ReadLabel;
   /** What a gzip payload after a script's text is called (it has no file name of its own). */
   readonly name?: string;
+}
+
+/** Something to open inside content, from `at` to `end` (the content's end when not given). */
+interface Embedded {
+  readonly format: ArchiveFormat;
+  readonly at: number;
+  readonly end?: number;
 }
 
 /** The label of a script's compressed payload when its gzip header stores no name. */
@@ -408,7 +415,16 @@ export class ContentReader {
           // An archive too large to hold is opened again by path, after its raw bytes are read;
           // a zip is also known by its end (one behind a launch script or a stub).
           if (this.readLarge(fd, arena, end, label, sink, watch)) {
-            const format = head ?? (this.zipTail(fd) ? 'zip' : undefined);
+            const tail = head === undefined ? this.zipTail(fd) : undefined;
+            const format = head ?? (tail === 'end' ? 'zip' : undefined);
+            if (format === undefined && tail === 'trailing' && watch?.found === undefined) {
+              this.skip(
+                label,
+                sink,
+                'archive-unreadable',
+                'a zip with other bytes after it, in a file too large to hold: its entries were not opened',
+              );
+            }
             const payload = watch?.found;
             if (format !== undefined)
               archives.push({ format, input: { kind: 'file', path: target.abs }, label });
@@ -745,14 +761,17 @@ export class ContentReader {
         this.scanWindow(p, arena, f.start, f.end, true, flag, starts[i]);
       }
       sink.read(f.end - f.start);
-      const format = this.containerOf(arena, f.start, f.end, true, f.label, sink, f.target);
+      const seen: { zip?: ZipSpan } = {};
+      const format = this.containerOf(arena, f.start, f.end, true, f.label, sink, f.target, seen);
       const payload =
         format === undefined
-          ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target)
+          ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target, seen.zip)
           : undefined;
       // Copied: the buffer is reused for the next files before archives are opened.
       if (format !== undefined || payload !== undefined) {
-        const data = Buffer.from(arena.subarray(f.start + (payload?.at ?? 0), f.end));
+        const from = f.start + (payload?.at ?? 0);
+        const to = payload?.end === undefined ? f.end : f.start + payload.end;
+        const data = Buffer.from(arena.subarray(from, to));
         archives.push({
           format: format ?? (payload?.format as ArchiveFormat),
           input: { kind: 'buffer', data },
@@ -836,26 +855,27 @@ export class ContentReader {
    * after a known point, such as a commit message's bytes after a NUL.
    */
   async openContainer(data: Buffer, label: ReadLabel, sink: ReadSink): Promise<void> {
-    const format = this.containerOf(data, 0, data.length, true, label, sink);
+    const seen: { zip?: ZipSpan } = {};
+    const format = this.containerOf(data, 0, data.length, true, label, sink, undefined, seen);
     if (format !== undefined) {
       await this.expand(format, { kind: 'buffer', data }, label, sink);
       return;
     }
-    await this.openPayload(data, label, sink);
+    await this.openPayload(data, label, sink, seen.zip);
   }
 
   /** Opens a payload appended to a script's text in content held whole (see scriptPayload). */
-  private async openPayload(data: Buffer, label: ReadLabel, sink: ReadSink): Promise<void> {
-    const payload = this.payloadOf(data, 0, data.length, label, sink);
+  private async openPayload(
+    data: Buffer,
+    label: ReadLabel,
+    sink: ReadSink,
+    zip = zipSpan(data, 0, data.length),
+  ): Promise<void> {
+    const payload = this.payloadOf(data, 0, data.length, label, sink, undefined, zip);
     if (payload === undefined) return;
-    const { format, at } = payload;
-    await this.expand(
-      format,
-      { kind: 'buffer', data: data.subarray(at) },
-      label,
-      sink,
-      PAYLOAD_NAME,
-    );
+    const { format, at, end } = payload;
+    const inner = data.subarray(at, end);
+    await this.expand(format, { kind: 'buffer', data: inner }, label, sink, PAYLOAD_NAME);
   }
 
   /**
@@ -932,23 +952,23 @@ export class ContentReader {
           'a zip with other bytes before it (an executable jar, a self-extracting archive) in a stream too large to hold or inside another archive: its entries were not opened',
         );
       }
-    } else if (format === undefined && watch?.found !== undefined) {
-      const content = !expand
-        ? undefined
-        : whole
-          ? first
-          : held === undefined
-            ? undefined
-            : Buffer.concat(held);
+    } else if (format === undefined && expand && this.options.archives !== false) {
+      // Held whole: a script's payload, or a zip with bytes after it, opened from memory.
+      const content = whole ? first : held === undefined ? undefined : Buffer.concat(held);
+      const tail = windows.tail();
       if (content !== undefined) await this.openPayload(content, label, sink);
-      else if (this.openablePayload(watch.found, label, sink)) {
+      else if (watch?.found !== undefined)
+        this.payloadUnopened(watch.found, 'in a stream too large to hold', label, sink);
+      else if (tailed && zipSpan(tail, 0, tail.length) !== undefined) {
         this.skip(
           label,
           sink,
           'archive-unreadable',
-          `a script with ${watch.found.format} data appended at byte ${watch.found.at} (a self-extracting installer) ${expand ? 'in a stream too large to hold' : 'inside another archive'}: what it holds was not opened`,
+          'a zip with other bytes after it in a stream too large to hold: its entries were not opened',
         );
       }
+    } else if (format === undefined && watch?.found !== undefined) {
+      this.payloadUnopened(watch.found, 'inside another archive', label, sink);
     }
     return windows.finish();
   }
@@ -1021,6 +1041,8 @@ export class ContentReader {
     sink: ReadSink,
     /** A listed file that has not reported yet: one behind a linked folder reports nothing. */
     target?: FileTarget,
+    /** Receives where a zip lies that is not the whole content (from `start`), for payloadOf. */
+    seen?: { zip?: ZipSpan },
   ): ArchiveFormat | undefined {
     if (this.options.archives === false || end - start < 2) return undefined;
     const head = buf.subarray(start, Math.min(end, start + SNIFF_BYTES));
@@ -1036,14 +1058,19 @@ export class ContentReader {
         this.skip(label, sink, 'archive-unreadable', unopenedDetail(unopened));
       return undefined;
     }
-    if (whole && endsAsZip(buf.subarray(Math.max(start, end - ZIP_TAIL_BYTES), end)))
+    if (!whole) return undefined;
+    const zip = zipSpan(buf, start, end);
+    if (zip?.end === end && zip.start === start)
       return target !== undefined && this.behindLink(target, label, sink) ? undefined : 'zip';
+    if (seen !== undefined && zip !== undefined)
+      seen.zip = { start: zip.start - start, end: zip.end - start };
     return undefined;
   }
 
   /**
-   * What to open a payload appended to a script's text in buf[start, end) as, and from where
-   * (see scriptPayload), or undefined; a payload keyguard does not open is a skip.
+   * What to open inside buf[start, end) that does not start there: a payload appended to a
+   * script's text (see scriptPayload; one keyguard does not open is a skip), or a zip with other
+   * bytes after its end. Offsets count from `start`.
    */
   private payloadOf(
     buf: Buffer,
@@ -1053,17 +1080,40 @@ export class ContentReader {
     sink: ReadSink,
     /** A listed file that has not reported yet: one behind a linked folder reports nothing. */
     target?: FileTarget,
-  ): { readonly format: ArchiveFormat; readonly at: number } | undefined {
+    /** Where a zip lies that is not the whole content, as containerOf saw it. */
+    zip?: ZipSpan,
+  ): Embedded | undefined {
     if (this.options.archives === false) return undefined;
     const payload = scriptPayload(buf, start, end);
-    if (payload === undefined) return undefined;
+    if (payload === undefined) {
+      // A zip with bytes after its end record: opened up to there, as unzip would open it.
+      if (zip === undefined || (zip.start === 0 && zip.end >= end - start)) return undefined;
+      if (target !== undefined && this.behindLink(target, label, sink)) return undefined;
+      return { format: 'zip', at: zip.start, end: zip.end };
+    }
     if (target !== undefined && this.behindLink(target, label, sink)) return undefined;
     if (!this.openablePayload(payload, label, sink) || payload.opens === undefined)
       return undefined;
     return { format: payload.opens, at: payload.at };
   }
 
-  /** Whether a script's payload is gzip, to be opened; any other format is a skip. */
+  /** A script's payload that cannot be opened where it is (a stream gone by): a skip. */
+  private payloadUnopened(
+    payload: ScriptPayload,
+    where: string,
+    label: ReadLabel,
+    sink: ReadSink,
+  ): void {
+    if (!this.openablePayload(payload, label, sink)) return;
+    this.skip(
+      label,
+      sink,
+      'archive-unreadable',
+      `a script with ${payload.format} data appended at byte ${payload.at} (a self-extracting installer) ${where}: what it holds was not opened`,
+    );
+  }
+
+  /** Whether a script's payload is one keyguard opens; any other format is a skip. */
   private openablePayload(payload: ScriptPayload, label: ReadLabel, sink: ReadSink): boolean {
     if (this.options.archives === false) return false;
     if (payload.opens !== undefined) return true;
@@ -1076,9 +1126,12 @@ export class ContentReader {
     return false;
   }
 
-  /** Whether an open file ends as a zip does (its last bytes, read again). */
-  private zipTail(fd: number): boolean {
-    if (this.options.archives === false) return false;
+  /**
+   * Whether an open file ends as a zip does ('end'), or holds a zip's end record with other bytes
+   * after it ('trailing'): its last bytes, read again.
+   */
+  private zipTail(fd: number): 'end' | 'trailing' | undefined {
+    if (this.options.archives === false) return undefined;
     const size = fstatSync(fd).size;
     const length = Math.min(size, ZIP_TAIL_BYTES);
     const tail = Buffer.allocUnsafe(length);
@@ -1088,7 +1141,8 @@ export class ContentReader {
       if (n === 0) break;
       got += n;
     }
-    return endsAsZip(tail.subarray(0, got));
+    const zip = zipSpan(tail, 0, got);
+    return zip === undefined ? undefined : zip.end === got ? 'end' : 'trailing';
   }
 
   /** Every entry of an archive, scanned under `archive!entry`; what could not be opened, listed. */

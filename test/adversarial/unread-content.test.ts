@@ -246,6 +246,39 @@ describe('archives a scanner could pass over', () => {
     expectNoLeak([tree, stdin, streamed, staged, commit, history], [pair]);
   });
 
+  it('a zip with bytes after its end (unzip still opens it) is opened, or listed when too large', () => {
+    const r = tempRepo();
+    const { pair, text } = planted();
+    const trailed = Buffer.concat([
+      Buffer.from('#!/bin/sh\necho installing\nexit 0\n'),
+      zipBuffer([{ name: 'key.txt', data: Buffer.from(text) }]),
+      Buffer.from('\n# trailer\n'),
+    ]);
+    r.write('zs.run', trailed);
+    const big = Buffer.concat([
+      zipBuffer([
+        { name: 'blob.bin', data: randomBytes(2 * 1024 * 1024), method: 0 },
+        { name: 'key.txt', data: Buffer.from(text) },
+      ]),
+      Buffer.from('xx'),
+    ]);
+    r.write('big.bin', big);
+    const tree = r.keyguard(['tree', '.', '-f', 'json']);
+    expect(tree.code, tree.stderr).toBe(2);
+    const report = json(tree.stdout);
+    expect(report.findings.map((f) => f.path)).toContain('zs.run!key.txt');
+    expect(report.skipped.items).toContainEqual(
+      expect.objectContaining({ path: 'big.bin', reason: 'archive-unreadable' }),
+    );
+    const stdin = runCli(['stdin', '--path', 'zs.run', '-f', 'json'], { input: trailed });
+    expect(stdin.code, stdin.stderr).toBe(1);
+    r.git('add', 'zs.run');
+    const staged = r.keyguard(['staged', '-f', 'json']);
+    expect(staged.code, staged.stderr).toBe(1);
+    expect(json(staged.stdout).findings.map((f) => f.path)).toContain('zs.run!key.txt');
+    expectNoLeak([tree, stdin, staged], [pair]);
+  });
+
   it('a large executable jar (read in windows) is opened by its end; text that starts like bzip2 is not a skip', () => {
     const r = tempRepo();
     const { pair, text } = planted();

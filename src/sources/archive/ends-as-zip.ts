@@ -21,3 +21,64 @@ export function endsAsZip(tail: Buffer): boolean {
   }
   return false;
 }
+
+const CENTRAL_HEADER = 0x02014b50;
+const LOCAL_HEADER = 0x04034b50;
+
+/** Where a zip lies in some content: from its first local header to the end of its end record. */
+export interface ZipSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Where a zip lies in buf[start, end). It ends at `end` when its end record runs exactly to the end
+ * (see endsAsZip), else where the last real-looking end record ends when other bytes follow it (a
+ * zip with something appended, which unzip and Python's zipfile still open). It starts where its
+ * central directory says, counted back from the record: after a script or stub that was put in
+ * front of it without its offsets being shifted (`cat stub.sh app.zip`), or at `start` when they
+ * were (an executable jar). The record of a zip with bytes after it must look real, since its four
+ * bytes occur in binary by chance: one disk, as many entries on it as in all, and a central
+ * directory header where the record says the directory starts (zip64 sizes are left to the
+ * reader). One search from the end, for both.
+ */
+export function zipSpan(buf: Buffer, start: number, end: number): ZipSpan | undefined {
+  const floor = Math.max(start, end - ZIP_TAIL_BYTES);
+  let found: ZipSpan | undefined;
+  let at = end - 22;
+  while (at >= floor) {
+    at = buf.lastIndexOf(END_RECORD, at);
+    if (at < floor) break;
+    const recordEnd = at + 22 + buf.readUInt16LE(at + 20);
+    if (recordEnd === end) return { start: zipStart(buf, start, at) ?? start, end };
+    if (found === undefined && recordEnd < end && plausibleEnd(buf, start, at))
+      found = { start: zipStart(buf, start, at) ?? start, end: recordEnd };
+    at--;
+  }
+  return found;
+}
+
+function plausibleEnd(buf: Buffer, start: number, at: number): boolean {
+  const entries = buf.readUInt16LE(at + 10);
+  if (buf.readUInt16LE(at + 4) !== 0 || buf.readUInt16LE(at + 6) !== 0) return false;
+  if (buf.readUInt16LE(at + 8) !== entries) return false;
+  const size = buf.readUInt32LE(at + 12);
+  if (entries === 0) return size === 0;
+  if (entries === 0xffff || size === 0xffffffff) return true;
+  const directory = at - size;
+  return directory >= start && buf.readUInt32LE(directory) === CENTRAL_HEADER;
+}
+
+/**
+ * Where the zip whose end record is at `at` starts, when its offsets count from a point after
+ * `start` (bytes put in front of it): the directory's place less its recorded offset, where a
+ * local header is. Undefined when its offsets already count from `start`, or cannot tell.
+ */
+function zipStart(buf: Buffer, start: number, at: number): number | undefined {
+  const size = buf.readUInt32LE(at + 12);
+  const offset = buf.readUInt32LE(at + 16);
+  if (size === 0xffffffff || offset === 0xffffffff) return undefined;
+  const shifted = at - size - offset;
+  if (shifted <= start || shifted + 4 > at) return undefined;
+  return buf.readUInt32LE(shifted) === LOCAL_HEADER ? shifted : undefined;
+}
