@@ -680,7 +680,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants7 = require_constants();
+    var constants8 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -688,7 +688,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants7;
+    } = constants8;
     var expandRange = (args, options2) => {
       if (typeof options2.expandRange === "function") {
         return options2.expandRange(...args, options2);
@@ -897,7 +897,7 @@ var require_parse = __commonJS({
       if (options2.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants8.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -943,8 +943,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants7.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants8.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants8.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1640,7 +1640,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants7.globChars(opts.windows);
+      } = constants8.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1698,7 +1698,7 @@ var require_picomatch = __commonJS({
     var scan3 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants7 = require_constants();
+    var constants8 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options2, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -1826,7 +1826,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants7;
+    picomatch2.constants = constants8;
     module.exports = picomatch2;
   }
 });
@@ -11838,13 +11838,13 @@ var init_node_crypto = __esm({
 
 // src/model/member-name.ts
 function memberName(name) {
-  const secrets = name.replace(
-    SECRET_RUN,
-    (run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run) ? `${"*".repeat(run.length - KEEP)}${run.slice(-KEEP)}` : run
-  );
-  return secrets.replace(
+  const ids2 = name.replace(
     KEY_ID,
     (id) => `${id.slice(0, KEEP)}${"*".repeat(id.length - 2 * KEEP)}${id.slice(-KEEP)}`
+  );
+  return ids2.replace(
+    SECRET_RUN,
+    (run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9+]/.test(run) ? `${"*".repeat(run.length - KEEP)}${run.slice(-KEEP)}` : run
   );
 }
 var KEY_ID, SECRET_RUN, KEEP;
@@ -11852,7 +11852,7 @@ var init_member_name = __esm({
   "src/model/member-name.ts"() {
     "use strict";
     KEY_ID = /A[A-Z]{3}[A-Z0-9]{16}/g;
-    SECRET_RUN = /[A-Za-z0-9+/]{40,}/g;
+    SECRET_RUN = /[A-Za-z0-9+/]{16,}/g;
     KEEP = 4;
   }
 });
@@ -12920,7 +12920,7 @@ var init_hold_input = __esm({
 });
 
 // src/sources/archive/read-git-objects.ts
-import { inflateSync } from "node:zlib";
+import { constants as constants3, inflateSync } from "node:zlib";
 function zlibHeaderAt(data, at) {
   const cmf = data[at];
   const flg = data[at + 1];
@@ -12952,6 +12952,14 @@ function inflateAt(data, at, place, what, expected) {
         detail: `${what} does not inflate: ${describeError(error)}`
       }
     };
+  }
+}
+function startsInflating(head) {
+  try {
+    inflateSync(head, { finishFlush: constants3.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 });
+    return true;
+  } catch (error) {
+    return error.code === "ERR_BUFFER_TOO_LARGE";
   }
 }
 async function* once(data) {
@@ -13077,8 +13085,25 @@ function inserted(delta) {
 }
 async function* readZlib(input, place) {
   const { budget } = place;
+  let source = input;
+  if (input.kind !== "buffer") {
+    let peeked;
+    try {
+      peeked = await peekHead(inputPieces(input), PROBE_BYTES);
+    } catch (error) {
+      if (place.scope.stopped) return;
+      yield unreadable(`zlib stream: ${describeError(error)}`);
+      return;
+    }
+    if (!startsInflating(peeked.head)) {
+      await peeked.all.return(void 0);
+      return;
+    }
+    if (input.kind === "stream") source = { kind: "stream", pieces: peeked.all };
+    else await peeked.all.return(void 0);
+  }
   const held = await holdInput(
-    input,
+    source,
     place,
     "zlib stream",
     Math.min(OBJECTS_FILE_BYTES, budget.limits.maxTotalBytes)
@@ -13112,14 +13137,16 @@ async function* readZlib(input, place) {
     budget.buffered -= held.counted;
   }
 }
-var MiB2, OBJECTS_FILE_BYTES, TYPES, OFS_DELTA, REF_DELTA, TRAILER_BYTES;
+var MiB2, OBJECTS_FILE_BYTES, TYPES, OFS_DELTA, REF_DELTA, TRAILER_BYTES, PROBE_BYTES;
 var init_read_git_objects = __esm({
   "src/sources/archive/read-git-objects.ts"() {
     "use strict";
+    init_archive_input();
     init_decode_cap();
     init_describe_error();
     init_entry_limit_skip();
     init_hold_input();
+    init_peek_head();
     init_unreadable_event();
     MiB2 = 1024 * 1024;
     OBJECTS_FILE_BYTES = 64 * MiB2;
@@ -13127,6 +13154,7 @@ var init_read_git_objects = __esm({
     OFS_DELTA = 6;
     REF_DELTA = 7;
     TRAILER_BYTES = 20;
+    PROBE_BYTES = 64 * 1024;
   }
 });
 
@@ -13815,11 +13843,11 @@ var init_content_text = __esm({
 });
 
 // src/sources/archive/pdf/decode-filters.ts
-import { constants as constants3, inflateSync as inflateSync2 } from "node:zlib";
+import { constants as constants4, inflateSync as inflateSync2 } from "node:zlib";
 function flate(data, parms, cap) {
   let out;
   try {
-    out = inflateSync2(data, { maxOutputLength: cap + 1, finishFlush: constants3.Z_SYNC_FLUSH });
+    out = inflateSync2(data, { maxOutputLength: cap + 1, finishFlush: constants4.Z_SYNC_FLUSH });
   } catch (error) {
     if (error.code === "ERR_BUFFER_TOO_LARGE") throw new OverCap();
     throw error;
@@ -17176,7 +17204,7 @@ var require_extract = __commonJS({
 // node_modules/tar-stream/constants.js
 var require_constants2 = __commonJS({
   "node_modules/tar-stream/constants.js"(exports, module) {
-    var constants7 = {
+    var constants8 = {
       // just for envs without fs
       S_IFMT: 61440,
       S_IFDIR: 16384,
@@ -17186,9 +17214,9 @@ var require_constants2 = __commonJS({
       S_IFLNK: 40960
     };
     try {
-      module.exports = __require("fs").constants || constants7;
+      module.exports = __require("fs").constants || constants8;
     } catch {
-      module.exports = constants7;
+      module.exports = constants8;
     }
   }
 });
@@ -17198,7 +17226,7 @@ var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
     var { Readable: Readable2, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
-    var constants7 = require_constants2();
+    var constants8 = require_constants2();
     var headers = require_headers();
     var DMODE = 493;
     var FMODE = 420;
@@ -17401,16 +17429,16 @@ var require_pack = __commonJS({
       return new Pack(opts);
     };
     function modeToType(mode) {
-      switch (mode & constants7.S_IFMT) {
-        case constants7.S_IFBLK:
+      switch (mode & constants8.S_IFMT) {
+        case constants8.S_IFBLK:
           return "block-device";
-        case constants7.S_IFCHR:
+        case constants8.S_IFCHR:
           return "character-device";
-        case constants7.S_IFDIR:
+        case constants8.S_IFDIR:
           return "directory";
-        case constants7.S_IFIFO:
+        case constants8.S_IFIFO:
           return "fifo";
-        case constants7.S_IFLNK:
+        case constants8.S_IFLNK:
           return "symlink";
       }
       return "file";
@@ -19598,7 +19626,7 @@ __export(content_reader_exports, {
 import { isAscii } from "node:buffer";
 import {
   closeSync as closeSync3,
-  constants as constants4,
+  constants as constants5,
   fstatSync as fstatSync3,
   lstatSync as lstatSync2,
   openSync as openSync3,
@@ -19714,9 +19742,9 @@ var init_content_reader = __esm({
     ITXT = Buffer.from("iTXt");
     PAYLOAD_NAME = "payload";
     NOT_A_LINK = /* @__PURE__ */ Symbol("not a link");
-    NOFOLLOW = constants4.O_NOFOLLOW ?? 0;
-    NONBLOCK = constants4.O_NONBLOCK ?? 0;
-    OPEN_FLAGS2 = constants4.O_RDONLY | NOFOLLOW | NONBLOCK;
+    NOFOLLOW = constants5.O_NOFOLLOW ?? 0;
+    NONBLOCK = constants5.O_NONBLOCK ?? 0;
+    OPEN_FLAGS2 = constants5.O_RDONLY | NOFOLLOW | NONBLOCK;
     LF5 = 10;
     CLIMBS = /(?:^|\/)\.\.(?:\/|$)/;
     ContentReader = class {
@@ -20115,16 +20143,19 @@ var init_content_reader = __esm({
           sink.read(f.end - f.start);
           const seen = {};
           const format = this.containerOf(arena, f.start, f.end, true, f.label, sink, f.target, seen);
-          const payload = format === void 0 ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target, seen.zip) : void 0;
-          if (format !== void 0 || payload !== void 0) {
-            const from = f.start + (payload?.at ?? 0);
-            const to = payload?.end === void 0 ? f.end : f.start + payload.end;
-            const data = Buffer.from(arena.subarray(from, to));
+          if (format !== void 0) {
+            const data = Buffer.from(arena.subarray(f.start, f.end));
+            archives.push({ format, input: { kind: "buffer", data }, label: f.label });
+          }
+          const payload = format === void 0 || format === "zlib" ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target, seen.zip) : void 0;
+          if (payload !== void 0) {
+            const to = payload.end === void 0 ? f.end : f.start + payload.end;
+            const data = Buffer.from(arena.subarray(f.start + payload.at, to));
             archives.push({
-              format: format ?? payload?.format,
+              format: payload.format,
               input: { kind: "buffer", data },
               label: f.label,
-              ...payload === void 0 ? {} : { name: PAYLOAD_NAME }
+              name: PAYLOAD_NAME
             });
           }
         }
@@ -20192,11 +20223,9 @@ var init_content_reader = __esm({
       async openContainer(data, label, sink) {
         const seen = {};
         const format = this.containerOf(data, 0, data.length, true, label, sink, void 0, seen);
-        if (format !== void 0) {
-          await this.expand(format, { kind: "buffer", data }, label, sink);
-          return;
-        }
-        await this.openPayload(data, label, sink, seen.zip);
+        if (format !== void 0) await this.expand(format, { kind: "buffer", data }, label, sink);
+        if (format === void 0 || format === "zlib")
+          await this.openPayload(data, label, sink, seen.zip);
       }
       /** Opens a payload appended to a script's text in content held whole (see scriptPayload). */
       async openPayload(data, label, sink, zip = zipSpan(data, 0, data.length)) {
@@ -20345,8 +20374,15 @@ var init_content_reader = __esm({
         const format = sniffArchive(head);
         if (format === "png" && whole && !holdsCompressedText(buf.subarray(start, end)))
           return void 0;
-        if (format !== void 0)
-          return target !== void 0 && this.behindLink(target, label, sink) ? void 0 : format;
+        let sniffed = format;
+        if (format === "zlib" && whole) {
+          const zip2 = zipSpan(buf, start, end);
+          if (zip2?.start === start && zip2.end === end) sniffed = "zip";
+          else if (zip2 !== void 0 && seen !== void 0)
+            seen.zip = { start: zip2.start - start, end: zip2.end - start };
+        }
+        if (sniffed !== void 0)
+          return target !== void 0 && this.behindLink(target, label, sink) ? void 0 : sniffed;
         const unopened = sniffUnopened(head);
         if (unopened !== void 0) {
           if (target === void 0 || !this.behindLink(target, label, sink))
@@ -29413,7 +29449,7 @@ init_target_set();
 var import_ignore = __toESM(require_ignore(), 1);
 import {
   closeSync as closeSync4,
-  constants as constants5,
+  constants as constants6,
   fstatSync as fstatSync4,
   lstatSync as lstatSync4,
   openSync as openSync4,
@@ -29433,7 +29469,7 @@ function kindOf2(entry, abs) {
   if (s.isDirectory()) return "dir";
   return s.isSymbolicLink() ? "symlink" : "special";
 }
-var NO_WAIT = constants5.O_RDONLY | (constants5.O_NOFOLLOW ?? 0) | (constants5.O_NONBLOCK ?? 0);
+var NO_WAIT = constants6.O_RDONLY | (constants6.O_NOFOLLOW ?? 0) | (constants6.O_NONBLOCK ?? 0);
 function readIgnoreFile(path) {
   let fd;
   try {
@@ -31433,7 +31469,7 @@ function packByteFilter(pack) {
 init_node_crypto();
 import {
   closeSync as closeSync5,
-  constants as constants6,
+  constants as constants7,
   fstatSync as fstatSync5,
   lstatSync as lstatSync5,
   mkdirSync,
@@ -31470,7 +31506,7 @@ function cacheFile(options2) {
 function readWhole(file) {
   let fd;
   try {
-    fd = openSync5(file, constants6.O_RDONLY | constants6.O_NOFOLLOW | constants6.O_NONBLOCK);
+    fd = openSync5(file, constants7.O_RDONLY | constants7.O_NOFOLLOW | constants7.O_NONBLOCK);
   } catch (error) {
     if (error.code === "ENOENT") return "missing";
     throw error;

@@ -763,20 +763,24 @@ export class ContentReader {
       sink.read(f.end - f.start);
       const seen: { zip?: ZipSpan } = {};
       const format = this.containerOf(arena, f.start, f.end, true, f.label, sink, f.target, seen);
+      // Copied: the buffer is reused for the next files before archives are opened.
+      if (format !== undefined) {
+        const data = Buffer.from(arena.subarray(f.start, f.end));
+        archives.push({ format, input: { kind: 'buffer', data }, label: f.label });
+      }
+      // A zlib header is two bytes that also start text (`x^`) and stubs: a zip may lie after it.
       const payload =
-        format === undefined
+        format === undefined || format === 'zlib'
           ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target, seen.zip)
           : undefined;
-      // Copied: the buffer is reused for the next files before archives are opened.
-      if (format !== undefined || payload !== undefined) {
-        const from = f.start + (payload?.at ?? 0);
-        const to = payload?.end === undefined ? f.end : f.start + payload.end;
-        const data = Buffer.from(arena.subarray(from, to));
+      if (payload !== undefined) {
+        const to = payload.end === undefined ? f.end : f.start + payload.end;
+        const data = Buffer.from(arena.subarray(f.start + payload.at, to));
         archives.push({
-          format: format ?? (payload?.format as ArchiveFormat),
+          format: payload.format,
           input: { kind: 'buffer', data },
           label: f.label,
-          ...(payload === undefined ? {} : { name: PAYLOAD_NAME }),
+          name: PAYLOAD_NAME,
         });
       }
     }
@@ -857,11 +861,10 @@ export class ContentReader {
   async openContainer(data: Buffer, label: ReadLabel, sink: ReadSink): Promise<void> {
     const seen: { zip?: ZipSpan } = {};
     const format = this.containerOf(data, 0, data.length, true, label, sink, undefined, seen);
-    if (format !== undefined) {
-      await this.expand(format, { kind: 'buffer', data }, label, sink);
-      return;
-    }
-    await this.openPayload(data, label, sink, seen.zip);
+    if (format !== undefined) await this.expand(format, { kind: 'buffer', data }, label, sink);
+    // A zlib header is two bytes that also start text (`x^`) and stubs: a zip may lie after it.
+    if (format === undefined || format === 'zlib')
+      await this.openPayload(data, label, sink, seen.zip);
   }
 
   /** Opens a payload appended to a script's text in content held whole (see scriptPayload). */
@@ -1050,8 +1053,16 @@ export class ContentReader {
     // A PNG opens only for its compressed text chunks: most images have none, and need no more.
     if (format === 'png' && whole && !holdsCompressedText(buf.subarray(start, end)))
       return undefined;
-    if (format !== undefined)
-      return target !== undefined && this.behindLink(target, label, sink) ? undefined : format;
+    let sniffed = format;
+    if (format === 'zlib' && whole) {
+      // A zip behind a stub that starts `x^` (or behind a zlib stream): the zip, found by its end.
+      const zip = zipSpan(buf, start, end);
+      if (zip?.start === start && zip.end === end) sniffed = 'zip';
+      else if (zip !== undefined && seen !== undefined)
+        seen.zip = { start: zip.start - start, end: zip.end - start };
+    }
+    if (sniffed !== undefined)
+      return target !== undefined && this.behindLink(target, label, sink) ? undefined : sniffed;
     const unopened = sniffUnopened(head);
     if (unopened !== undefined) {
       if (target === undefined || !this.behindLink(target, label, sink))

@@ -263,10 +263,15 @@ describe('archives a scanner could pass over', () => {
       Buffer.from('xx'),
     ]);
     r.write('big.bin', big);
+    // Behind a stub that starts like a zlib stream (`x^`), or behind a real one.
+    const zip = zipBuffer([{ name: 'key.txt', data: Buffer.from(text) }]);
+    r.write('xstub.bin', Buffer.concat([Buffer.from('x^ readme stub\n'), zip]));
+    r.write('zstub.bin', Buffer.concat([deflateSync(Buffer.from('stub')), zip]));
     const tree = r.keyguard(['tree', '.', '-f', 'json']);
     expect(tree.code, tree.stderr).toBe(2);
     const report = json(tree.stdout);
-    expect(report.findings.map((f) => f.path)).toContain('zs.run!key.txt');
+    for (const name of ['zs.run', 'xstub.bin', 'zstub.bin'])
+      expect(report.findings.map((f) => f.path)).toContain(`${name}!key.txt`);
     expect(report.skipped.items).toContainEqual(
       expect.objectContaining({ path: 'big.bin', reason: 'archive-unreadable' }),
     );

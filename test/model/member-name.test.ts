@@ -13,6 +13,12 @@ describe('memberName', () => {
     expect(shown.startsWith('backup/')).toBe(true);
   });
 
+  it('masks a secret without digits, and a secret cut at one of its slashes', () => {
+    const noDigit = 'AbcdEfghIjkl+nopQrstUvwxYzabCdefGhijKlmn';
+    expect(memberName(`s=${noDigit}`)).toBe(`s=${'*'.repeat(36)}Klmn`);
+    expect(memberName('c.gz!Vb6Nm5Hj0Kl2Qw8Er4')).toBe(`c.gz!${'*'.repeat(14)}8Er4`);
+  });
+
   it('leaves ordinary names, hashes and long paths as they are', () => {
     for (const name of [
       'BOOT-INF/classes/application.properties',
@@ -20,6 +26,7 @@ describe('memberName', () => {
       'node_modules/.pnpm/lodash@4.17.21/node_modules/lodash/lodash.js',
       'META-INF/MANIFEST.MF',
       'AKIA-is-how-a-key-ID-starts.md',
+      'com/example/ApplicationConfigurationLoader.class',
     ]) {
       expect(memberName(name)).toBe(name);
     }

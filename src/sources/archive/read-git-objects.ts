@@ -1,10 +1,11 @@
-import { inflateSync } from 'node:zlib';
-import type { ArchiveInput } from './archive-input.js';
+import { constants, inflateSync } from 'node:zlib';
+import { type ArchiveInput, inputPieces } from './archive-input.js';
 import type { ContainerEvent, ContainerPlace } from './container-event.js';
 import { decodeCap } from './decode-cap.js';
 import { describeError } from './describe-error.js';
 import { entryLimitSkip } from './entry-limit-skip.js';
 import { holdInput } from './hold-input.js';
+import { type Peeked, peekHead } from './peek-head.js';
 import { unreadable } from './unreadable-event.js';
 
 const MiB = 1024 * 1024;
@@ -65,6 +66,19 @@ function inflateAt(
         detail: `${what} does not inflate: ${describeError(error)}`,
       },
     };
+  }
+}
+
+/** Bytes looked at to tell a zlib stream from text that starts like one. */
+const PROBE_BYTES = 64 * 1024;
+
+/** Whether bytes inflate as the start of a zlib stream (cut short is fine, wrong is not). */
+function startsInflating(head: Buffer): boolean {
+  try {
+    inflateSync(head, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 });
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
   }
 }
 
@@ -226,8 +240,28 @@ export async function* readZlib(
   place: ContainerPlace,
 ): AsyncGenerator<ContainerEvent> {
   const { budget } = place;
+  // Text that starts `x^` is no stream: told by its first bytes, before holding it (a large log
+  // that starts so would otherwise be a skip for its size).
+  let source: ArchiveInput = input;
+  if (input.kind !== 'buffer') {
+    let peeked: Peeked;
+    try {
+      peeked = await peekHead(inputPieces(input), PROBE_BYTES);
+    } catch (error) {
+      if (place.scope.stopped) return;
+      yield unreadable(`zlib stream: ${describeError(error)}`);
+      return;
+    }
+    if (!startsInflating(peeked.head)) {
+      await peeked.all.return(undefined);
+      return;
+    }
+    // A file is still held as a file (its own cap); a member's stream as a stream.
+    if (input.kind === 'stream') source = { kind: 'stream', pieces: peeked.all };
+    else await peeked.all.return(undefined);
+  }
   const held = await holdInput(
-    input,
+    source,
     place,
     'zlib stream',
     Math.min(OBJECTS_FILE_BYTES, budget.limits.maxTotalBytes),

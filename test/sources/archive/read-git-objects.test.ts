@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandArchive } from '../../../src/sources/archive/expand-archive.js';
 import { sniffArchive } from '../../../src/sources/archive/sniff-archive.js';
+import { piecesOf } from '../../helpers/archive-writers.js';
 import { collectArchive } from '../../helpers/collect-archive.js';
 import { fakePair } from '../../helpers/fake-keys.js';
 import { createRepo } from '../../helpers/git-repo.js';
@@ -72,10 +74,30 @@ describe('git objects', () => {
     ]);
   });
 
-  it('takes text that starts like zlib for text: no member, no skip', async () => {
+  it('takes text that starts like zlib for text: no member, no skip, however large', async () => {
     const text = Buffer.from('x^2 + y^2 = r^2, a circle of radius r\n');
     expect(sniffArchive(text)).toBe('zlib');
     expect(await expand('zlib', text)).toEqual([]);
+    // Larger than may be held: told by its first bytes, not a skip for its size.
+    const log = Buffer.from(`x^ log start\n${'a line of the log\n'.repeat(1000)}`);
+    const items = await collectArchive(
+      expandArchive(
+        'zlib',
+        { kind: 'stream', pieces: piecesOf(log) },
+        { limits: { maxBufferedBytes: 1024 } },
+      ),
+    );
+    expect(items).toEqual([]);
+    // A real stream that large is a skip, though.
+    const real = deflateSync(randomBytes(8192));
+    const over = await collectArchive(
+      expandArchive(
+        'zlib',
+        { kind: 'stream', pieces: piecesOf(real) },
+        { limits: { maxBufferedBytes: 1024 } },
+      ),
+    );
+    expect(over.map((i) => i.kind === 'skipped' && i.reason)).toEqual(['archive-limit']);
   });
 
   it('lists a pack cut short or damaged, and the objects after a fault', async () => {
