@@ -12965,12 +12965,15 @@ function startsInflating(head) {
 async function* once(data) {
   yield data;
 }
-async function* readGitPack(input, place) {
+function readGitPack(input, place) {
+  return whileHeld(input, place, "git pack", (data) => packObjects(data, place));
+}
+async function* whileHeld(input, place, what, read) {
   const { budget } = place;
   const held = await holdInput(
     input,
     place,
-    "git pack",
+    what,
     Math.min(OBJECTS_FILE_BYTES, budget.limits.maxTotalBytes)
   );
   if (held.kind === "stopped") return;
@@ -12979,7 +12982,7 @@ async function* readGitPack(input, place) {
     return;
   }
   try {
-    yield* packObjects(held.data, place);
+    yield* read(held.data);
   } finally {
     budget.buffered -= held.counted;
   }
@@ -13084,7 +13087,6 @@ function inserted(delta) {
   return at > delta.length ? void 0 : Buffer.concat(parts);
 }
 async function* readZlib(input, place) {
-  const { budget } = place;
   let source = input;
   if (input.kind !== "buffer") {
     let peeked;
@@ -13102,40 +13104,26 @@ async function* readZlib(input, place) {
     if (input.kind === "stream") source = { kind: "stream", pieces: peeked.all };
     else await peeked.all.return(void 0);
   }
-  const held = await holdInput(
-    source,
-    place,
-    "zlib stream",
-    Math.min(OBJECTS_FILE_BYTES, budget.limits.maxTotalBytes)
-  );
-  if (held.kind === "stopped") return;
-  if (held.kind === "skip") {
-    yield held.event;
+  yield* whileHeld(source, place, "zlib stream", (data) => zlibMembers(data, place));
+}
+function* zlibMembers(data, place) {
+  const { budget } = place;
+  if (!budget.countEntry()) {
+    yield entryLimitSkip(place);
     return;
   }
-  try {
-    if (!budget.countEntry()) {
-      yield entryLimitSkip(place);
-      return;
-    }
-    const inflated = inflateAt(held.data, 0, place, "zlib stream");
-    if ("skip" in inflated) {
-      if (inflated.skip.reason === "archive-limit")
-        yield { kind: "skipped", name: "", ...inflated.skip };
-      return;
-    }
-    budget.expanded += inflated.out.length;
-    const out = inflated.out;
-    const header = /^(blob|tree|commit|tag) (\d+)\0/.exec(out.toString("latin1", 0, 32));
-    const content2 = header === null ? out : out.subarray(header[0].length);
-    const name = header === null ? "zlib-data" : header[1];
-    if (content2.length > 0) yield { kind: "member", name, open: () => once(content2) };
-  } catch (error) {
-    if (place.scope.stopped) return;
-    yield unreadable(`zlib stream: ${describeError(error)}`);
-  } finally {
-    budget.buffered -= held.counted;
+  const inflated = inflateAt(data, 0, place, "zlib stream");
+  if ("skip" in inflated) {
+    if (inflated.skip.reason === "archive-limit")
+      yield { kind: "skipped", name: "", ...inflated.skip };
+    return;
   }
+  budget.expanded += inflated.out.length;
+  const out = inflated.out;
+  const header = /^(blob|tree|commit|tag) (\d+)\0/.exec(out.toString("latin1", 0, 32));
+  const content2 = header === null ? out : out.subarray(header[0].length);
+  const name = header === null ? "zlib-data" : header[1];
+  if (content2.length > 0) yield { kind: "member", name, open: () => once(content2) };
 }
 var MiB2, OBJECTS_FILE_BYTES, TYPES, OFS_DELTA, REF_DELTA, TRAILER_BYTES, PROBE_BYTES;
 var init_read_git_objects = __esm({

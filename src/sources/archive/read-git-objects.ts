@@ -95,15 +95,25 @@ async function* once(data: Buffer): AsyncGenerator<Buffer> {
  * inserted bytes is not. Any object that cannot be read is a skip, and so is the rest of the pack,
  * since where an object ends is known only by inflating it.
  */
-export async function* readGitPack(
+export function readGitPack(
   input: ArchiveInput,
   place: ContainerPlace,
+): AsyncGenerator<ContainerEvent> {
+  return whileHeld(input, place, 'git pack', (data) => packObjects(data, place));
+}
+
+/** `input` held whole (up to OBJECTS_FILE_BYTES) while `read` reads it; a hold it cannot take is a skip. */
+async function* whileHeld(
+  input: ArchiveInput,
+  place: ContainerPlace,
+  what: string,
+  read: (data: Buffer) => Iterable<ContainerEvent>,
 ): AsyncGenerator<ContainerEvent> {
   const { budget } = place;
   const held = await holdInput(
     input,
     place,
-    'git pack',
+    what,
     Math.min(OBJECTS_FILE_BYTES, budget.limits.maxTotalBytes),
   );
   if (held.kind === 'stopped') return;
@@ -112,7 +122,7 @@ export async function* readGitPack(
     return;
   }
   try {
-    yield* packObjects(held.data, place);
+    yield* read(held.data);
   } finally {
     budget.buffered -= held.counted;
   }
@@ -239,7 +249,6 @@ export async function* readZlib(
   input: ArchiveInput,
   place: ContainerPlace,
 ): AsyncGenerator<ContainerEvent> {
-  const { budget } = place;
   // Text that starts `x^` is no stream: told by its first bytes, before holding it (a large log
   // that starts so would otherwise be a skip for its size).
   let source: ArchiveInput = input;
@@ -260,38 +269,26 @@ export async function* readZlib(
     if (input.kind === 'stream') source = { kind: 'stream', pieces: peeked.all };
     else await peeked.all.return(undefined);
   }
-  const held = await holdInput(
-    source,
-    place,
-    'zlib stream',
-    Math.min(OBJECTS_FILE_BYTES, budget.limits.maxTotalBytes),
-  );
-  if (held.kind === 'stopped') return;
-  if (held.kind === 'skip') {
-    yield held.event;
+  yield* whileHeld(source, place, 'zlib stream', (data) => zlibMembers(data, place));
+}
+
+/** A zlib stream held whole, inflated: a git object's content, or the data as it is. */
+function* zlibMembers(data: Buffer, place: ContainerPlace): Generator<ContainerEvent> {
+  const { budget } = place;
+  if (!budget.countEntry()) {
+    yield entryLimitSkip(place);
     return;
   }
-  try {
-    if (!budget.countEntry()) {
-      yield entryLimitSkip(place);
-      return;
-    }
-    const inflated = inflateAt(held.data, 0, place, 'zlib stream');
-    if ('skip' in inflated) {
-      if (inflated.skip.reason === 'archive-limit')
-        yield { kind: 'skipped', name: '', ...inflated.skip };
-      return;
-    }
-    budget.expanded += inflated.out.length;
-    const out = inflated.out;
-    const header = /^(blob|tree|commit|tag) (\d+)\0/.exec(out.toString('latin1', 0, 32));
-    const content = header === null ? out : out.subarray((header[0] as string).length);
-    const name = header === null ? 'zlib-data' : (header[1] as string);
-    if (content.length > 0) yield { kind: 'member', name, open: () => once(content) };
-  } catch (error) {
-    if (place.scope.stopped) return;
-    yield unreadable(`zlib stream: ${describeError(error)}`);
-  } finally {
-    budget.buffered -= held.counted;
+  const inflated = inflateAt(data, 0, place, 'zlib stream');
+  if ('skip' in inflated) {
+    if (inflated.skip.reason === 'archive-limit')
+      yield { kind: 'skipped', name: '', ...inflated.skip };
+    return;
   }
+  budget.expanded += inflated.out.length;
+  const out = inflated.out;
+  const header = /^(blob|tree|commit|tag) (\d+)\0/.exec(out.toString('latin1', 0, 32));
+  const content = header === null ? out : out.subarray((header[0] as string).length);
+  const name = header === null ? 'zlib-data' : (header[1] as string);
+  if (content.length > 0) yield { kind: 'member', name, open: () => once(content) };
 }
