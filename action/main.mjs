@@ -11971,6 +11971,7 @@ function sniffArchive(head) {
   if (head.length >= 12 && head.toString("latin1", 0, 4) === "PACK" && head.readUInt32BE(4) >= 2) {
     if (head.readUInt32BE(4) <= 3) return "git-pack";
   }
+  if (/^# v[23] git bundle\n/.test(head.toString("latin1", 0, 16))) return "git-pack";
   const flg = head[1] ?? 32;
   if (head.length >= 8 && head[0] === 120 && (flg & 32) === 0 && (120 << 8 | flg) % 31 === 0)
     return "zlib";
@@ -12966,7 +12967,20 @@ async function* once(data) {
   yield data;
 }
 function readGitPack(input, place) {
-  return whileHeld(input, place, "git pack", (data) => packObjects(data, place));
+  return whileHeld(input, place, "git pack", (data) => packOrBundle(data, place));
+}
+function* packOrBundle(data, place) {
+  if (data.toString("latin1", 0, 4) === "PACK") {
+    yield* packObjects(data, place);
+    return;
+  }
+  const blank = data.indexOf("\n\n");
+  const pack = blank === -1 ? -1 : blank + 2;
+  if (pack === -1 || data.toString("latin1", pack, pack + 4) !== "PACK" || data.length < pack + 12) {
+    yield unreadable("git bundle: no pack after its header");
+    return;
+  }
+  yield* packObjects(data.subarray(pack), place);
 }
 async function* whileHeld(input, place, what, read) {
   const { budget } = place;
@@ -19701,7 +19715,7 @@ function fillFrom(fd, buf, from, endsAt = -1) {
   }
   return filled;
 }
-var WINDOW_BYTES, OVERLAP_BYTES, PART_CHARS, PART_CONTEXT, PART_SLACK, PART_STEP, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, PAYLOAD_NAME, NOT_A_LINK, NOFOLLOW, NONBLOCK, OPEN_FLAGS2, LF5, CLIMBS, ContentReader;
+var WINDOW_BYTES, OVERLAP_BYTES, PART_CHARS, PART_CONTEXT, PART_SLACK, PART_STEP, SMALL_PIECES, SPARE_BUFFERS, SMALL_ROOM, ASCII_HIT, MAY_BE_UTF16, UTF16_HIT, PLAIN_ONLY, ZTXT, ITXT, BEFORE_A_ZIP, PAYLOAD_NAME, NOT_A_LINK, NOFOLLOW, NONBLOCK, OPEN_FLAGS2, LF5, CLIMBS, ContentReader;
 var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
@@ -19728,6 +19742,7 @@ var init_content_reader = __esm({
     PLAIN_ONLY = 8;
     ZTXT = Buffer.from("zTXt");
     ITXT = Buffer.from("iTXt");
+    BEFORE_A_ZIP = /* @__PURE__ */ new Set(["zlib", "png", "pdf"]);
     PAYLOAD_NAME = "payload";
     NOT_A_LINK = /* @__PURE__ */ Symbol("not a link");
     NOFOLLOW = constants5.O_NOFOLLOW ?? 0;
@@ -20135,7 +20150,7 @@ var init_content_reader = __esm({
             const data = Buffer.from(arena.subarray(f.start, f.end));
             archives.push({ format, input: { kind: "buffer", data }, label: f.label });
           }
-          const payload = format === void 0 || format === "zlib" ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target, seen.zip) : void 0;
+          const payload = format === void 0 || BEFORE_A_ZIP.has(format) ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target, seen.zip) : void 0;
           if (payload !== void 0) {
             const to = payload.end === void 0 ? f.end : f.start + payload.end;
             const data = Buffer.from(arena.subarray(f.start + payload.at, to));
@@ -20212,7 +20227,7 @@ var init_content_reader = __esm({
         const seen = {};
         const format = this.containerOf(data, 0, data.length, true, label, sink, void 0, seen);
         if (format !== void 0) await this.expand(format, { kind: "buffer", data }, label, sink);
-        if (format === void 0 || format === "zlib")
+        if (format === void 0 || BEFORE_A_ZIP.has(format))
           await this.openPayload(data, label, sink, seen.zip);
       }
       /** Opens a payload appended to a script's text in content held whole (see scriptPayload). */
@@ -20360,15 +20375,15 @@ var init_content_reader = __esm({
         if (this.options.archives === false || end - start < 2) return void 0;
         const head = buf.subarray(start, Math.min(end, start + SNIFF_BYTES));
         const format = sniffArchive(head);
-        if (format === "png" && whole && !holdsCompressedText(buf.subarray(start, end)))
-          return void 0;
         let sniffed = format;
-        if (format === "zlib" && whole) {
+        if (format !== void 0 && BEFORE_A_ZIP.has(format) && whole) {
           const zip2 = zipSpan(buf, start, end);
           if (zip2?.start === start && zip2.end === end) sniffed = "zip";
           else if (zip2 !== void 0 && seen !== void 0)
             seen.zip = { start: zip2.start - start, end: zip2.end - start };
         }
+        if (sniffed === "png" && whole && !holdsCompressedText(buf.subarray(start, end)))
+          return void 0;
         if (sniffed !== void 0)
           return target !== void 0 && this.behindLink(target, label, sink) ? void 0 : sniffed;
         const unopened = sniffUnopened(head);

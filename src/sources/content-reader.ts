@@ -173,6 +173,9 @@ interface Embedded {
   readonly end?: number;
 }
 
+/** What content may start as with a zip appended after it (see containerOf). */
+const BEFORE_A_ZIP: ReadonlySet<ArchiveFormat> = new Set(['zlib', 'png', 'pdf']);
+
 /** The label of a script's compressed payload when its gzip header stores no name. */
 const PAYLOAD_NAME = 'payload';
 
@@ -768,9 +771,9 @@ export class ContentReader {
         const data = Buffer.from(arena.subarray(f.start, f.end));
         archives.push({ format, input: { kind: 'buffer', data }, label: f.label });
       }
-      // A zlib header is two bytes that also start text (`x^`) and stubs: a zip may lie after it.
+      // A zip may lie after what content starts as (BEFORE_A_ZIP), or after a stub.
       const payload =
-        format === undefined || format === 'zlib'
+        format === undefined || BEFORE_A_ZIP.has(format)
           ? this.payloadOf(arena, f.start, f.end, f.label, sink, f.target, seen.zip)
           : undefined;
       if (payload !== undefined) {
@@ -862,8 +865,8 @@ export class ContentReader {
     const seen: { zip?: ZipSpan } = {};
     const format = this.containerOf(data, 0, data.length, true, label, sink, undefined, seen);
     if (format !== undefined) await this.expand(format, { kind: 'buffer', data }, label, sink);
-    // A zlib header is two bytes that also start text (`x^`) and stubs: a zip may lie after it.
-    if (format === undefined || format === 'zlib')
+    // A zip may lie after what content starts as (BEFORE_A_ZIP), or after a stub.
+    if (format === undefined || BEFORE_A_ZIP.has(format))
       await this.openPayload(data, label, sink, seen.zip);
   }
 
@@ -1050,17 +1053,18 @@ export class ContentReader {
     if (this.options.archives === false || end - start < 2) return undefined;
     const head = buf.subarray(start, Math.min(end, start + SNIFF_BYTES));
     const format = sniffArchive(head);
-    // A PNG opens only for its compressed text chunks: most images have none, and need no more.
-    if (format === 'png' && whole && !holdsCompressedText(buf.subarray(start, end)))
-      return undefined;
     let sniffed = format;
-    if (format === 'zlib' && whole) {
-      // A zip behind a stub that starts `x^` (or behind a zlib stream): the zip, found by its end.
+    if (format !== undefined && BEFORE_A_ZIP.has(format) && whole) {
+      // A zip found by its end behind what these start like: a stub that starts `x^`, a zlib
+      // stream, an image or a document with a zip appended (a polyglot unzip opens).
       const zip = zipSpan(buf, start, end);
       if (zip?.start === start && zip.end === end) sniffed = 'zip';
       else if (zip !== undefined && seen !== undefined)
         seen.zip = { start: zip.start - start, end: zip.end - start };
     }
+    // A PNG opens only for its compressed text chunks: most images have none, and need no more.
+    if (sniffed === 'png' && whole && !holdsCompressedText(buf.subarray(start, end)))
+      return undefined;
     if (sniffed !== undefined)
       return target !== undefined && this.behindLink(target, label, sink) ? undefined : sniffed;
     const unopened = sniffUnopened(head);

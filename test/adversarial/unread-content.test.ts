@@ -267,10 +267,14 @@ describe('archives a scanner could pass over', () => {
     const zip = zipBuffer([{ name: 'key.txt', data: Buffer.from(text) }]);
     r.write('xstub.bin', Buffer.concat([Buffer.from('x^ readme stub\n'), zip]));
     r.write('zstub.bin', Buffer.concat([deflateSync(Buffer.from('stub')), zip]));
+    // An image or a document with a zip appended (a polyglot unzip opens).
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    r.write('pic.png', Buffer.concat([png, zip]));
+    r.write('doc.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n%%EOF\n'), zip]));
     const tree = r.keyguard(['tree', '.', '-f', 'json']);
     expect(tree.code, tree.stderr).toBe(2);
     const report = json(tree.stdout);
-    for (const name of ['zs.run', 'xstub.bin', 'zstub.bin'])
+    for (const name of ['zs.run', 'xstub.bin', 'zstub.bin', 'pic.png', 'doc.pdf'])
       expect(report.findings.map((f) => f.path)).toContain(`${name}!key.txt`);
     expect(report.skipped.items).toContainEqual(
       expect.objectContaining({ path: 'big.bin', reason: 'archive-unreadable' }),

@@ -99,7 +99,26 @@ export function readGitPack(
   input: ArchiveInput,
   place: ContainerPlace,
 ): AsyncGenerator<ContainerEvent> {
-  return whileHeld(input, place, 'git pack', (data) => packObjects(data, place));
+  return whileHeld(input, place, 'git pack', (data) => packOrBundle(data, place));
+}
+
+/** A pack, or a bundle's pack after its header (ref lines, then a blank line). */
+function* packOrBundle(data: Buffer, place: ContainerPlace): Generator<ContainerEvent> {
+  if (data.toString('latin1', 0, 4) === 'PACK') {
+    yield* packObjects(data, place);
+    return;
+  }
+  const blank = data.indexOf('\n\n');
+  const pack = blank === -1 ? -1 : blank + 2;
+  if (
+    pack === -1 ||
+    data.toString('latin1', pack, pack + 4) !== 'PACK' ||
+    data.length < pack + 12
+  ) {
+    yield unreadable('git bundle: no pack after its header');
+    return;
+  }
+  yield* packObjects(data.subarray(pack), place);
 }
 
 /** `input` held whole (up to OBJECTS_FILE_BYTES) while `read` reads it; a hold it cannot take is a skip. */

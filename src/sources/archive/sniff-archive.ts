@@ -28,7 +28,8 @@ const TAR_CHECKSUM_OFFSET = 148;
  * - png: its eight-byte signature.
  * - tar: `ustar` at offset 257 (POSIX and GNU) and a valid header checksum, so a text file that
  *   happens to hold "ustar" there is not mistaken for an archive (and then reported unreadable).
- * - git-pack: `PACK` and version 2 or 3 (a repository's packed objects, found in folder scans).
+ * - git-pack: `PACK` and version 2 or 3 (a repository's packed objects, found in folder scans),
+ *   or a bundle's `# v2 git bundle` header before one.
  * - zlib: a zlib header without a preset dictionary (a loose git object, a `.zz` file). Two bytes
  *   prove little (`x^` starts text too): the reader opens it only if it inflates whole.
  */
@@ -51,6 +52,8 @@ export function sniffArchive(head: Buffer): ArchiveFormat | undefined {
   if (head.length >= 12 && head.toString('latin1', 0, 4) === 'PACK' && head.readUInt32BE(4) >= 2) {
     if (head.readUInt32BE(4) <= 3) return 'git-pack';
   }
+  // A bundle (`git bundle create`): its refs, a blank line, then a pack.
+  if (/^# v[23] git bundle\n/.test(head.toString('latin1', 0, 16))) return 'git-pack';
   // Last: `x^` also starts text. No preset dictionary (git and zlib never write one).
   const flg = head[1] ?? 0x20;
   if (head.length >= 8 && head[0] === 0x78 && (flg & 0x20) === 0 && ((0x78 << 8) | flg) % 31 === 0)

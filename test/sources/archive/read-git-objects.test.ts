@@ -63,6 +63,15 @@ describe('git objects', () => {
     expect(items.filter((i) => i.path.startsWith('commit@'))).toHaveLength(3);
   });
 
+  it('opens a bundle: its pack after the ref lines', async () => {
+    repo.git('bundle', 'create', 'all.bundle', '--all');
+    const bundle = readFileSync(join(repo.dir, 'all.bundle'));
+    expect(sniffArchive(bundle)).toBe('git-pack');
+    const items = await expand('git-pack', bundle);
+    expect(items.filter((i) => i.kind === 'skipped')).toEqual([]);
+    expect(items.some((i) => i.kind === 'entry' && i.text.includes(keyLines))).toBe(true);
+  });
+
   it('opens a loose object after its header, and any zlib stream that inflates whole', async () => {
     const items = await expand('zlib', loose);
     expect(items).toHaveLength(1);
