@@ -13003,6 +13003,7 @@ async function* whileHeld(input, place, what, read) {
 }
 function* packObjects(data, place) {
   const count = data.readUInt32BE(8);
+  const resolved = new Remembered(REMEMBERED_BYTES);
   let at = 12;
   for (let index = 0; index < count; index++) {
     const start = at;
@@ -13024,14 +13025,18 @@ function* packObjects(data, place) {
       size += (byte & 127) * scale;
       scale *= 128;
     }
+    let base = -1;
     if (type === OFS_DELTA) {
+      let back = -1;
       do {
         if (at >= data.length || at - start > 20) {
           yield cut();
           return;
         }
         byte = data[at++];
+        back = (back + 1) * 128 + (byte & 127);
       } while (byte & 128);
+      base = start - back;
     } else if (type === REF_DELTA) {
       at += zlibHeaderAt(data, at + 20) ? 20 : 32;
     } else if (type === 0 || type === 5) {
@@ -13044,7 +13049,7 @@ function* packObjects(data, place) {
       yield entryLimitSkip(place);
       return;
     }
-    const name = `${TYPES[type]}@${start}`;
+    let name = `${TYPES[type]}@${start}`;
     const inflated = inflateAt(data, at, place, "git object", size);
     if ("skip" in inflated) {
       yield { kind: "skipped", name, ...inflated.skip };
@@ -13060,13 +13065,33 @@ function* packObjects(data, place) {
       );
     }
     at += inflated.used;
-    place.budget.expanded += inflated.out.length;
-    const content2 = type === OFS_DELTA || type === REF_DELTA ? inserted(inflated.out) : inflated.out;
+    let content2 = inflated.out;
+    if (type === OFS_DELTA || type === REF_DELTA) {
+      const from = resolved.get(base);
+      const whole = from === void 0 ? void 0 : applyDelta(from.content, inflated.out, place);
+      if (from !== void 0 && whole !== void 0) {
+        content2 = whole;
+        name = `${TYPES[from.type]}@${start}`;
+        resolved.remember(start, from.type, whole);
+      } else content2 = inserted(inflated.out);
+    } else resolved.remember(start, type, inflated.out);
     if (content2 === void 0) {
       yield unreadable(`git pack delta at byte ${start} is malformed`, name);
       continue;
     }
-    if (content2.length > 0) yield { kind: "member", name, open: () => once(content2) };
+    if (place.budget.expanded + content2.length > place.budget.limits.maxTotalBytes) {
+      place.budget.halted = true;
+      yield {
+        kind: "skipped",
+        name,
+        reason: "archive-limit",
+        detail: `expanded-size limit ${place.budget.limits.maxTotalBytes} bytes per file reached at this git object; the rest of the pack was not read`
+      };
+      return;
+    }
+    place.budget.expanded += content2.length;
+    const out = content2;
+    if (out.length > 0) yield { kind: "member", name, open: () => once(out) };
     if (place.budget.halted) return;
   }
   if (data.length - at !== TRAILER_BYTES && data.length - at !== 32) {
@@ -13074,6 +13099,50 @@ function* packObjects(data, place) {
       `git pack: ${data.length - at} bytes after its last object, where a checksum of 20 or 32 is`
     );
   }
+}
+function deltaSize(delta, at) {
+  let value = 0;
+  let scale = 1;
+  for (let i = at; i < delta.length && i < at + 8; i++) {
+    const byte = delta[i];
+    value += (byte & 127) * scale;
+    scale *= 128;
+    if ((byte & 128) === 0) return { value, next: i + 1 };
+  }
+  return void 0;
+}
+function applyDelta(base, delta, place) {
+  const baseSize = deltaSize(delta, 0);
+  const resultSize = baseSize === void 0 ? void 0 : deltaSize(delta, baseSize.next);
+  if (baseSize === void 0 || resultSize === void 0 || baseSize.value !== base.length)
+    return void 0;
+  if (resultSize.value > place.budget.limits.maxBufferedBytes) return void 0;
+  const out = Buffer.allocUnsafe(resultSize.value);
+  let written = 0;
+  let at = resultSize.next;
+  while (at < delta.length) {
+    const op = delta[at++];
+    if (op & 128) {
+      let offset = 0;
+      let size = 0;
+      for (let bit = 0; bit < 4; bit++)
+        if (op & 1 << bit) offset += (delta[at++] ?? 0) * 2 ** (8 * bit);
+      for (let bit = 0; bit < 3; bit++)
+        if (op & 16 << bit) size += (delta[at++] ?? 0) * 2 ** (8 * bit);
+      if (size === 0) size = 65536;
+      if (offset + size > base.length || written + size > out.length) return void 0;
+      base.copy(out, written, offset, offset + size);
+      written += size;
+    } else if (op === 0) {
+      return void 0;
+    } else {
+      if (at + op > delta.length || written + op > out.length) return void 0;
+      delta.copy(out, written, at, at + op);
+      written += op;
+      at += op;
+    }
+  }
+  return written === out.length ? out : void 0;
 }
 function inserted(delta) {
   let at = 0;
@@ -13139,7 +13208,7 @@ function* zlibMembers(data, place) {
   const name = header === null ? "zlib-data" : header[1];
   if (content2.length > 0) yield { kind: "member", name, open: () => once(content2) };
 }
-var MiB2, OBJECTS_FILE_BYTES, TYPES, OFS_DELTA, REF_DELTA, TRAILER_BYTES, PROBE_BYTES;
+var MiB2, OBJECTS_FILE_BYTES, TYPES, OFS_DELTA, REF_DELTA, TRAILER_BYTES, PROBE_BYTES, REMEMBERED_BYTES, Remembered;
 var init_read_git_objects = __esm({
   "src/sources/archive/read-git-objects.ts"() {
     "use strict";
@@ -13157,6 +13226,28 @@ var init_read_git_objects = __esm({
     REF_DELTA = 7;
     TRAILER_BYTES = 20;
     PROBE_BYTES = 64 * 1024;
+    REMEMBERED_BYTES = 64 * 1024 * 1024;
+    Remembered = class {
+      #objects = /* @__PURE__ */ new Map();
+      #bytes = 0;
+      #limit;
+      constructor(limit) {
+        this.#limit = limit;
+      }
+      get(offset) {
+        return this.#objects.get(offset);
+      }
+      remember(offset, type, content2) {
+        if (content2.length > this.#limit) return;
+        this.#objects.set(offset, { type, content: content2 });
+        this.#bytes += content2.length;
+        for (const [old, object] of this.#objects) {
+          if (this.#bytes <= this.#limit) break;
+          this.#objects.delete(old);
+          this.#bytes -= object.content.length;
+        }
+      }
+    };
   }
 });
 

@@ -88,12 +88,13 @@ async function* once(data: Buffer): AsyncGenerator<Buffer> {
 
 /**
  * A git pack (`.git/objects/pack/*.pack`, or a bundle's pack) as members: each object inflated,
- * `blob@<offset>` (commit, tree, tag alike). A delta holds, beside instructions to copy ranges of
- * its base, the bytes it inserts: those are what a change added, handed out joined
- * (`delta@<offset>`; a line break where a copy came between), so a key a later version added is
- * found whole however git cut the inserts. Bases are not applied: a key assembled from copied and
- * inserted bytes is not. Any object that cannot be read is a skip, and so is the rest of the pack,
- * since where an object ends is known only by inflating it.
+ * `blob@<offset>` (commit, tree, tag alike). A delta (instructions to copy ranges of a base and
+ * insert bytes) is applied to its base when that is an earlier object still remembered (the last
+ * 64 MiB of content; git writes bases first): the whole version, `blob@<offset>`, so a key whose
+ * label the delta copies from a redacted version is whole. Otherwise (a base by id, one forgotten)
+ * the bytes it inserts are handed out joined (`delta@<offset>`; a line break where a copy came
+ * between). Any object that cannot be read is a skip, and so is the rest of the pack, since where
+ * an object ends is known only by inflating it.
  */
 export function readGitPack(
   input: ArchiveInput,
@@ -149,6 +150,7 @@ async function* whileHeld(
 
 function* packObjects(data: Buffer, place: ContainerPlace): Generator<ContainerEvent> {
   const count = data.readUInt32BE(8);
+  const resolved = new Remembered(REMEMBERED_BYTES);
   let at = 12;
   for (let index = 0; index < count; index++) {
     const start = at;
@@ -171,14 +173,19 @@ function* packObjects(data: Buffer, place: ContainerPlace): Generator<ContainerE
       size += (byte & 0x7f) * scale;
       scale *= 128;
     }
+    let base = -1;
     if (type === OFS_DELTA) {
+      // How far back the base starts: big-endian 7-bit groups, each continuation adding one.
+      let back = -1;
       do {
         if (at >= data.length || at - start > 20) {
           yield cut();
           return;
         }
         byte = data[at++] as number;
+        back = (back + 1) * 128 + (byte & 0x7f);
       } while (byte & 0x80);
+      base = start - back;
     } else if (type === REF_DELTA) {
       // The base's id: 20 bytes, or 32 in a SHA-256 repository (the pack does not say which).
       at += zlibHeaderAt(data, at + 20) ? 20 : 32;
@@ -192,7 +199,7 @@ function* packObjects(data: Buffer, place: ContainerPlace): Generator<ContainerE
       yield entryLimitSkip(place);
       return;
     }
-    const name = `${TYPES[type]}@${start}`;
+    let name = `${TYPES[type]}@${start}`;
     const inflated = inflateAt(data, at, place, 'git object', size);
     if ('skip' in inflated) {
       yield { kind: 'skipped', name, ...inflated.skip };
@@ -208,14 +215,35 @@ function* packObjects(data: Buffer, place: ContainerPlace): Generator<ContainerE
       );
     }
     at += inflated.used;
-    place.budget.expanded += inflated.out.length;
-    const content =
-      type === OFS_DELTA || type === REF_DELTA ? inserted(inflated.out) : inflated.out;
+    let content: Buffer | undefined = inflated.out;
+    if (type === OFS_DELTA || type === REF_DELTA) {
+      // Applied to its base when that is at hand (an earlier object, still remembered): the whole
+      // version, so a key whose label the delta copies is whole. Else the bytes it inserts.
+      const from = resolved.get(base);
+      const whole = from === undefined ? undefined : applyDelta(from.content, inflated.out, place);
+      if (from !== undefined && whole !== undefined) {
+        content = whole;
+        name = `${TYPES[from.type]}@${start}`;
+        resolved.remember(start, from.type, whole);
+      } else content = inserted(inflated.out);
+    } else resolved.remember(start, type, inflated.out);
     if (content === undefined) {
       yield unreadable(`git pack delta at byte ${start} is malformed`, name);
       continue;
     }
-    if (content.length > 0) yield { kind: 'member', name, open: () => once(content) };
+    if (place.budget.expanded + content.length > place.budget.limits.maxTotalBytes) {
+      place.budget.halted = true;
+      yield {
+        kind: 'skipped',
+        name,
+        reason: 'archive-limit',
+        detail: `expanded-size limit ${place.budget.limits.maxTotalBytes} bytes per file reached at this git object; the rest of the pack was not read`,
+      };
+      return;
+    }
+    place.budget.expanded += content.length;
+    const out = content;
+    if (out.length > 0) yield { kind: 'member', name, open: () => once(out) };
     if (place.budget.halted) return;
   }
   if (data.length - at !== TRAILER_BYTES && data.length - at !== 32) {
@@ -223,6 +251,86 @@ function* packObjects(data: Buffer, place: ContainerPlace): Generator<ContainerE
       `git pack: ${data.length - at} bytes after its last object, where a checksum of 20 or 32 is`,
     );
   }
+}
+
+/** Objects a delta may name as its base remember this much content, the latest kept. */
+const REMEMBERED_BYTES = 64 * 1024 * 1024;
+
+/** Objects' content by their offset in the pack, the oldest forgotten past a total size. */
+class Remembered {
+  readonly #objects = new Map<number, { type: number; content: Buffer }>();
+  #bytes = 0;
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  get(offset: number): { type: number; content: Buffer } | undefined {
+    return this.#objects.get(offset);
+  }
+
+  remember(offset: number, type: number, content: Buffer): void {
+    if (content.length > this.#limit) return;
+    this.#objects.set(offset, { type, content });
+    this.#bytes += content.length;
+    for (const [old, object] of this.#objects) {
+      if (this.#bytes <= this.#limit) break;
+      this.#objects.delete(old);
+      this.#bytes -= object.content.length;
+    }
+  }
+}
+
+/** A varint of a delta's header (little-endian 7-bit groups): its value and where it ends. */
+function deltaSize(delta: Buffer, at: number): { value: number; next: number } | undefined {
+  let value = 0;
+  let scale = 1;
+  for (let i = at; i < delta.length && i < at + 8; i++) {
+    const byte = delta[i] as number;
+    value += (byte & 0x7f) * scale;
+    scale *= 128;
+    if ((byte & 0x80) === 0) return { value, next: i + 1 };
+  }
+  return undefined;
+}
+
+/**
+ * A delta applied to its base: the version it describes, or undefined when the two do not fit
+ * (a base of another size, a copy out of its bounds, a result over what may be held).
+ */
+function applyDelta(base: Buffer, delta: Buffer, place: ContainerPlace): Buffer | undefined {
+  const baseSize = deltaSize(delta, 0);
+  const resultSize = baseSize === undefined ? undefined : deltaSize(delta, baseSize.next);
+  if (baseSize === undefined || resultSize === undefined || baseSize.value !== base.length)
+    return undefined;
+  if (resultSize.value > place.budget.limits.maxBufferedBytes) return undefined;
+  const out = Buffer.allocUnsafe(resultSize.value);
+  let written = 0;
+  let at = resultSize.next;
+  while (at < delta.length) {
+    const op = delta[at++] as number;
+    if (op & 0x80) {
+      let offset = 0;
+      let size = 0;
+      for (let bit = 0; bit < 4; bit++)
+        if (op & (1 << bit)) offset += (delta[at++] ?? 0) * 2 ** (8 * bit);
+      for (let bit = 0; bit < 3; bit++)
+        if (op & (16 << bit)) size += (delta[at++] ?? 0) * 2 ** (8 * bit);
+      if (size === 0) size = 0x10000;
+      if (offset + size > base.length || written + size > out.length) return undefined;
+      base.copy(out, written, offset, offset + size);
+      written += size;
+    } else if (op === 0) {
+      return undefined;
+    } else {
+      if (at + op > delta.length || written + op > out.length) return undefined;
+      delta.copy(out, written, at, at + op);
+      written += op;
+      at += op;
+    }
+  }
+  return written === out.length ? out : undefined;
 }
 
 /**
