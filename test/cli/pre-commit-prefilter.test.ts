@@ -497,6 +497,13 @@ describe('bin/keyguard-pre-commit', () => {
       const { id, secret } = fakePair();
       const hook = () =>
         spawnSync('keyguard-pre-commit', [], { cwd: r.dir, env: r.env, encoding: 'utf8' });
+      // What the hook hands over to, run by hand: it must find the pair, or the test proves nothing.
+      const fullScan = () =>
+        spawnSync('keyguard', ['staged', '-f', 'json'], {
+          cwd: r.dir,
+          env: r.env,
+          encoding: 'utf8',
+        });
       const filler = Array.from({ length: 40 }, (_, i) => `x${i} = ${i}`).join('\n');
       const before = `AWS_ACCESS_KEY_ID = "${id}"\nAWS_SECRET_ACCESS_KEY = (\n)\n${filler}\n`;
       r.write('settings.py', before);
@@ -513,11 +520,7 @@ describe('bin/keyguard-pre-commit', () => {
       r.write('settings.py', before.replace('AWS_SECRET_ACCESS_KEY = (\n)\n', pieces));
       r.git('add', 'settings.py');
       // The full scan finds the pair (at the key ID's unchanged line): otherwise this proves nothing.
-      const staged = spawnSync('keyguard', ['staged', '-f', 'json'], {
-        cwd: r.dir,
-        env: r.env,
-        encoding: 'utf8',
-      });
+      const staged = fullScan();
       expect(staged.status, staged.stderr).toBe(1);
       const res = hook();
       expect(res.status, res.stdout).toBe(1);
@@ -541,11 +544,7 @@ describe('bin/keyguard-pre-commit', () => {
       r.git('commit', '-q', '--no-verify', '-m', 'a chain, its last piece wrong');
       r.write('chained.yml', chained(secretPieces.at(-1) as string));
       r.git('add', 'chained.yml');
-      const chain = spawnSync('keyguard', ['staged', '-f', 'json'], {
-        cwd: r.dir,
-        env: r.env,
-        encoding: 'utf8',
-      });
+      const chain = fullScan();
       expect(chain.status, chain.stderr).toBe(1);
       expect(hook().status).toBe(1);
     } finally {
