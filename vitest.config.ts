@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+// Node 20 reads and parses the bundle NODE_EXTRA_CA_CERTS names at every start (~50 ms for a
+// system bundle, as CI machines set): the suite starts the built CLI thousands of times, and no
+// test needs the system's certificates (TLS tests pass their own CA; npm runs offline). Dropped
+// here, before any worker starts, a test file that spawns the CLI runs ~20% faster on Node 20.
+delete process.env.NODE_EXTRA_CA_CERTS;
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
