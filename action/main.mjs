@@ -11909,16 +11909,18 @@ function endsAsZip(tail2) {
 }
 function zipSpan(buf, start, end) {
   const floor = Math.max(start, end - ZIP_TAIL_BYTES);
+  const tail2 = buf.subarray(floor, end);
   let found;
-  let at = end - 22;
-  while (at >= floor) {
-    at = buf.lastIndexOf(END_RECORD, at);
-    if (at < floor) break;
+  let from = tail2.length - 22;
+  while (from >= 0) {
+    from = tail2.lastIndexOf(END_RECORD, from);
+    if (from < 0) break;
+    const at = floor + from;
+    from--;
     const recordEnd = at + 22 + buf.readUInt16LE(at + 20);
     if (recordEnd === end) return { start: zipStart(buf, start, at) ?? start, end };
     if (found === void 0 && recordEnd < end && plausibleEnd(buf, start, at))
       found = { start: zipStart(buf, start, at) ?? start, end: recordEnd };
-    at--;
   }
   return found;
 }

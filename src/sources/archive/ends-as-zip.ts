@@ -44,16 +44,20 @@ export interface ZipSpan {
  */
 export function zipSpan(buf: Buffer, start: number, end: number): ZipSpan | undefined {
   const floor = Math.max(start, end - ZIP_TAIL_BYTES);
+  // Searched in a view of the tail: on the whole buffer the search would go on backwards through
+  // every file read before this one into the same buffer.
+  const tail = buf.subarray(floor, end);
   let found: ZipSpan | undefined;
-  let at = end - 22;
-  while (at >= floor) {
-    at = buf.lastIndexOf(END_RECORD, at);
-    if (at < floor) break;
+  let from = tail.length - 22;
+  while (from >= 0) {
+    from = tail.lastIndexOf(END_RECORD, from);
+    if (from < 0) break;
+    const at = floor + from;
+    from--;
     const recordEnd = at + 22 + buf.readUInt16LE(at + 20);
     if (recordEnd === end) return { start: zipStart(buf, start, at) ?? start, end };
     if (found === undefined && recordEnd < end && plausibleEnd(buf, start, at))
       found = { start: zipStart(buf, start, at) ?? start, end: recordEnd };
-    at--;
   }
   return found;
 }
