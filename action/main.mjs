@@ -11897,15 +11897,7 @@ var init_archive_input = __esm({
 
 // src/sources/archive/ends-as-zip.ts
 function endsAsZip(tail2) {
-  const floor = Math.max(0, tail2.length - ZIP_TAIL_BYTES);
-  let at = tail2.length - 22;
-  while (at >= floor) {
-    at = tail2.lastIndexOf(END_RECORD, at);
-    if (at < floor) return false;
-    if (at + 22 + tail2.readUInt16LE(at + 20) === tail2.length) return true;
-    at--;
-  }
-  return false;
+  return zipSpan(tail2, 0, tail2.length)?.end === tail2.length;
 }
 function zipSpan(buf, start, end) {
   const floor = Math.max(start, end - ZIP_TAIL_BYTES);

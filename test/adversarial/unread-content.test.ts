@@ -23,6 +23,14 @@ interface Report {
 
 const json = (stdout: string): Report => JSON.parse(stdout) as Report;
 
+/** A run that exit 2s and lists `path` as unread. */
+function expectUnread(ran: { code: number; stdout: string; stderr: string }, path: string): void {
+  expect(ran.code, ran.stderr).toBe(2);
+  expect(json(ran.stdout).skipped.items).toContainEqual(
+    expect.objectContaining({ path, reason: 'archive-unreadable' }),
+  );
+}
+
 /** A repository with the pre-commit gate installed (the shell prefilter in front). */
 function hooked(): TempRepo {
   const r = tempRepo();
@@ -113,10 +121,7 @@ describe('archives a scanner could pass over', () => {
     expect(json(tree.stdout).skipped.items).toEqual([]);
     // Too large for standard input to hold: listed, never passed over.
     const stdin = runCli(['stdin', '--path', 'big.run', '-f', 'json'], { input: big });
-    expect(stdin.code, stdin.stderr).toBe(2);
-    expect(json(stdin.stdout).skipped.items).toContainEqual(
-      expect.objectContaining({ path: 'big.run', reason: 'archive-unreadable' }),
-    );
+    expectUnread(stdin, 'big.run');
     const xz = Buffer.concat([
       Buffer.from('#!/bin/sh\nexit 0\n'),
       Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
@@ -124,10 +129,7 @@ describe('archives a scanner could pass over', () => {
     ]);
     r.write('big.run', xz);
     const unopened = r.keyguard(['tree', '.', '-f', 'json']);
-    expect(unopened.code, unopened.stderr).toBe(2);
-    expect(json(unopened.stdout).skipped.items).toContainEqual(
-      expect.objectContaining({ path: 'big.run', reason: 'archive-unreadable' }),
-    );
+    expectUnread(unopened, 'big.run');
     expectNoLeak([tree, stdin, unopened], [pair]);
   });
 
@@ -174,16 +176,10 @@ describe('archives a scanner could pass over', () => {
     // Standard input over 4 MiB, the payload after what it holds; a script inside a tar.
     const long = Buffer.concat([Buffer.from(`${script}\n${license.repeat(5)}`), payload]);
     const stdin = runCli(['stdin', '--path', 'long.run', '-f', 'json'], { input: long });
-    expect(stdin.code, stdin.stderr).toBe(2);
-    expect(json(stdin.stdout).skipped.items).toContainEqual(
-      expect.objectContaining({ path: 'long.run', reason: 'archive-unreadable' }),
-    );
+    expectUnread(stdin, 'long.run');
     const bundle = tarBuffer([{ name: 'install.run', data: files['joined.run'] as Buffer }]);
     const inTar = runCli(['stdin', '--path', 'bundle.tar', '-f', 'json'], { input: bundle });
-    expect(inTar.code, inTar.stderr).toBe(2);
-    expect(json(inTar.stdout).skipped.items).toContainEqual(
-      expect.objectContaining({ path: 'bundle.tar!install.run', reason: 'archive-unreadable' }),
-    );
+    expectUnread(inTar, 'bundle.tar!install.run');
     expectNoLeak([tree, stdin, inTar], [pair]);
   });
 

@@ -10,16 +10,7 @@ const END_RECORD = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
  * zip readers find a zip, so a zip behind a launch script or a stub is still a zip to them.
  */
 export function endsAsZip(tail: Buffer): boolean {
-  // Searched natively from the end (a byte-by-byte loop here cost more than reading the file).
-  const floor = Math.max(0, tail.length - ZIP_TAIL_BYTES);
-  let at = tail.length - 22;
-  while (at >= floor) {
-    at = tail.lastIndexOf(END_RECORD, at);
-    if (at < floor) return false;
-    if (at + 22 + tail.readUInt16LE(at + 20) === tail.length) return true;
-    at--;
-  }
-  return false;
+  return zipSpan(tail, 0, tail.length)?.end === tail.length;
 }
 
 const CENTRAL_HEADER = 0x02014b50;
@@ -44,8 +35,9 @@ export interface ZipSpan {
  */
 export function zipSpan(buf: Buffer, start: number, end: number): ZipSpan | undefined {
   const floor = Math.max(start, end - ZIP_TAIL_BYTES);
-  // Searched in a view of the tail: on the whole buffer the search would go on backwards through
-  // every file read before this one into the same buffer.
+  // Searched natively from the end (a byte-by-byte loop cost more than reading the file), in a view
+  // of the tail: on the whole buffer the search would go on backwards through every file read
+  // before this one into the same buffer.
   const tail = buf.subarray(floor, end);
   let found: ZipSpan | undefined;
   let from = tail.length - 22;
