@@ -187,11 +187,19 @@ const have = (cmd, args) => spawnSync(cmd, args, { encoding: 'utf8' }).status ==
 const HAS_GIT_SECRETS = have('git-secrets', ['--list']) || have('which', ['git-secrets']);
 const HAS_RG = have('rg', ['--version']);
 
+/**
+ * Every timed command runs without NODE_EXTRA_CA_CERTS: where a machine sets it, Node 20 parses
+ * that certificate bundle at every start (~50 ms), which would add the same time to keyguard and
+ * to the `node -e 0` floor and flatter the ratios. A user's shell rarely has it.
+ */
+const { NODE_EXTRA_CA_CERTS: _certs, ...TIMED_ENV } = process.env;
+
 /** One whole-process run: wall time, peak RSS (GNU time) and output. */
 function timed(cmd, args, cwd) {
   const started = process.hrtime.bigint();
   const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
     cwd,
+    env: TIMED_ENV,
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
   });
