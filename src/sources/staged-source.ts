@@ -84,11 +84,15 @@ export function createStagedSource(options: StagedSourceOptions): Source {
         }
         wanted.push(c);
       }
-      // Without a line diff (binary attribute on text) every line counts as new: fail closed.
+      // Without a line diff (binary attribute on text) every line counts as new: fail closed. So
+      // does every line of a renamed or copied file: a key that an allowlist or baseline accepted
+      // at its old path (a test fixture) is not accepted at the new one (production config), and
+      // tree, history and pre-push all report it there; the hook must not pass it as "unchanged".
+      const everyLine = (c: StagedChange) => c.binaryDiff || c.status === 'R' || c.status === 'C';
       const label = (c: StagedChange): ReadLabel => ({
         ...where(c),
         blobId: c.blob,
-        ...(c.binaryDiff ? {} : { reportable: c.added }),
+        ...(everyLine(c) ? {} : { reportable: c.added }),
       });
       const fromGit: StagedChange[] = [];
       for (const change of wanted) {

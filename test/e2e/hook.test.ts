@@ -117,18 +117,36 @@ describe('pre-commit hook, end to end', () => {
     expectBlocked(r, r.tryGit('commit', '-m', 'blocked'), c);
   });
 
-  it('rename: an old key moved unchanged is not new; a key added while renaming is', () => {
+  it('rename: a key moved to a new path is reported there, as tree and pre-push report it', () => {
     const r = repo();
     const old = fakeCredentials(6);
     r.write('old.ini', credentialsFile(old));
     r.commitAll('legacy key (committed before the gate)');
     r.git('mv', 'old.ini', 'new name.ini');
-    expectAllowed(r.tryGit('commit', '-m', 'pure rename'));
+    expectBlocked(r, r.tryGit('commit', '-m', 'pure rename'), old);
     const c = fakeCredentials(7);
-    r.git('mv', 'new name.ini', 'renamed.ini');
-    r.write('renamed.ini', `${credentialsFile(old)}\n${credentialsFile(c)}`);
-    r.git('add', 'renamed.ini');
+    r.write('new name.ini', `${credentialsFile(old)}\n${credentialsFile(c)}`);
+    r.git('add', 'new name.ini');
     expectBlocked(r, r.tryGit('commit', '-m', 'rename with a new key'), c);
+  });
+
+  it('rename: a key an allowlisted path accepted is blocked once moved out of it', () => {
+    const r = repo();
+    const c = fakeCredentials(8);
+    r.write(
+      '.keyguard.json',
+      JSON.stringify({
+        allowlist: { paths: [{ glob: 'test/fixtures/**', reason: 'fake keys for tests' }] },
+      }),
+    );
+    r.write('test/fixtures/creds.env', credentialsFile(c));
+    r.commitAll('fixtures');
+    r.git('mv', 'test/fixtures/creds.env', 'prod.env');
+    expectBlocked(r, r.tryGit('commit', '-m', 'fixture promoted'), c);
+    // Moved within the allowlisted folder: still accepted.
+    r.git('reset', '-q', '--hard');
+    r.git('mv', 'test/fixtures/creds.env', 'test/fixtures/renamed.env');
+    expectAllowed(r.tryGit('commit', '-m', 'fixture renamed'));
   });
 
   it('merge: a key merged in from a branch is blocked; a clean merge is allowed', () => {

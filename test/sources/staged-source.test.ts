@@ -120,7 +120,7 @@ describe('staged source', () => {
     expect(chunks.map((c) => c.path).sort()).toEqual([...names].sort());
   });
 
-  it('deletions add nothing; a pure rename or mode change has no reportable line', async () => {
+  it('deletions add nothing; a mode change has no reportable line, a rename all its lines', async () => {
     const r = repo();
     r.write('gone.txt', 'bye\n');
     r.write('old.txt', 'same\n');
@@ -134,7 +134,8 @@ describe('staged source', () => {
     expect(coverage?.deletions).toBe(1);
     expect(chunks.map((c) => [c.path, c.reportable])).toEqual(
       expect.arrayContaining([
-        ['moved.txt', []],
+        // Renamed: every line is reported (see staged-source.ts); a mode change adds none.
+        ['moved.txt', undefined],
         ['run.sh', []],
       ]),
     );
