@@ -29458,10 +29458,11 @@ function createStagedSource(options2) {
         }
         wanted.push(c);
       }
+      const everyLine = (c) => c.binaryDiff || c.status === "R" || c.status === "C";
       const label = (c) => ({
         ...where2(c),
         blobId: c.blob,
-        ...c.binaryDiff ? {} : { reportable: c.added }
+        ...everyLine(c) ? {} : { reportable: c.added }
       });
       const fromGit = [];
       for (const change of wanted) {
