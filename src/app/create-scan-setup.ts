@@ -9,8 +9,8 @@ import { loadRulePack } from '../rules/load-pack.js';
 import { type ByteFilter, createByteFilter } from '../sources/byte-filter.js';
 
 export interface SetupOptions {
-  /** Where `.keyguard.json` is looked for. */
-  readonly root: string;
+  /** Where `.keyguard.json` is looked for; none: no folder configures this scan. */
+  readonly root?: string;
   readonly configFile?: string;
   /** `--rules` files, on top of the config's. */
   readonly rulePacks?: readonly string[];
@@ -30,7 +30,7 @@ export interface LoadedSetup {
 /** Config, then every rule pack it and the command line name, compiled into one pack. */
 export async function createScanSetup(options: SetupOptions): Promise<LoadedSetup> {
   const config = await loadConfig({
-    root: options.root,
+    ...(options.root === undefined ? {} : { root: options.root }),
     today: options.today,
     ...(options.configFile === undefined ? {} : { explicit: options.configFile }),
     ...(options.userConfig === undefined ? {} : { userConfig: options.userConfig }),

@@ -102,10 +102,11 @@ export interface ScanOptions {
   /** Where `.keyguard.json` and the default baseline are looked for (the repository's top). */
   readonly root: string;
   /**
-   * Where `.keyguard.json` and the default baseline are looked for, when not `root`: a scanned
-   * clone of someone else's repository does not get to configure (or allowlist) its own scan.
+   * Where `.keyguard.json` and the default baseline are looked for, when not `root`; `false`: in no
+   * folder. Someone else's repository (a clone, a checkout scanned from outside it, an audit)
+   * does not get to configure, allowlist or baseline its own scan.
    */
-  readonly configRoot?: string;
+  readonly configRoot?: string | false;
   /** Today as YYYY-MM-DD (allowlist expiry). */
   readonly today: string;
   readonly configFile?: string;
@@ -177,7 +178,7 @@ const EMPTY_SOURCE: Source = {
 
 async function baselineFor(
   choice: BaselineChoice,
-  root: string,
+  root: string | undefined,
   configured: string | undefined,
   /** Where the config names it: messages name that place, not the path. */
   place: ValuePlace | undefined,
@@ -194,6 +195,7 @@ async function baselineFor(
       configured,
       place === undefined ? undefined : { at: placeText(place), what: 'baseline' },
     );
+  if (root === undefined) return undefined;
   const fallback = join(root, BASELINE_FILE_NAME);
   return existsSync(fallback) ? loadBaseline(fallback) : undefined;
 }
@@ -423,10 +425,12 @@ async function scanWith(
 ): Promise<ScanReport> {
   const pool = early?.pool;
   const started = Date.now();
+  const configHome =
+    options.configRoot === false ? undefined : (options.configRoot ?? options.root);
   const setup =
     options.setup ??
     (await createScanSetup({
-      root: options.configRoot ?? options.root,
+      ...(configHome === undefined ? {} : { root: configHome }),
       today: options.today,
       ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
       ...(options.rulePacks === undefined ? {} : { rulePacks: options.rulePacks }),
@@ -445,7 +449,7 @@ async function scanWith(
   }
   const baseline = await baselineFor(
     options.baseline ?? { kind: 'default' },
-    options.configRoot ?? options.root,
+    configHome,
     setup.config.baseline,
     setup.config.baselinePlace,
   );

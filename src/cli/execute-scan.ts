@@ -29,8 +29,8 @@ export interface CliScan {
   readonly root: string;
   /** The repository paths the scan covers (stale baseline entries); undefined: cannot tell. */
   readonly covers?: (path: string) => boolean;
-  /** Where configuration is looked for instead of `root` (a clone must not configure its scan). */
-  readonly configRoot?: string;
+  /** Where configuration is looked for instead of `root`; `false`: nowhere (see ScanOptions). */
+  readonly configRoot?: string | false;
   /** A local `history` scan's cache (see history-cache-settings.ts); gates never pass one. */
   readonly historyCache?: ScanOptions['historyCache'];
 }

@@ -23,8 +23,11 @@ export const CONFIG_FILE_NAME = '.keyguard.json';
 export interface LoadConfigOptions {
   /** `--config` (or the KEYGUARD_CONFIG variable): must exist. */
   readonly explicit?: string;
-  /** Where to look for `.keyguard.json` (the repository root, or the scanned folder). */
-  readonly root: string;
+  /**
+   * Where to look for `.keyguard.json` (the repository root, or the scanned folder); none when the
+   * scanned folder does not configure its own scan (someone else's checkout or clone).
+   */
+  readonly root?: string;
   /** Today as YYYY-MM-DD; entries that expired before it stop applying. */
   readonly today: string;
   /** The user's own configuration file (it may not exist): it can only tighten the gate. */
@@ -312,7 +315,7 @@ async function fromLayers(
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedConfig> {
   let file = options.explicit === undefined ? undefined : resolve(options.explicit);
-  if (file === undefined) {
+  if (file === undefined && options.root !== undefined) {
     const candidate = join(options.root, CONFIG_FILE_NAME);
     if (existsSync(candidate)) file = candidate;
   }

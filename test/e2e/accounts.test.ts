@@ -72,7 +72,7 @@ describe('accounts in .keyguard.json', () => {
         },
       }),
     });
-    const r = runCli(['tree', dir, '--format', 'json']);
+    const r = runCli(['tree', dir, '--format', 'json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as Report;
     const byPath = new Map(report.findings.map((f) => [f.path, f]));
@@ -100,14 +100,14 @@ describe('accounts in .keyguard.json', () => {
       reason: 'LocalStack sandbox',
     });
 
-    const human = runCli(['tree', dir, '--verbose']);
+    const human = runCli(['tree', dir, '--verbose'], { cwd: dir });
     expect(human.stdout).toMatch(/prod\/\.env:\d+:\d+ +CRITICAL/);
     expect(human.stdout).toContain(
       `severity critical: key ID with its secret: treat as live; account ${OURS} is one of ours (production)`,
     );
     expect(human.stdout).toContain(`by allowlist account:${SANDBOX} (LocalStack sandbox)`);
     expect(human.stdout).toMatch(/1 suppressed/);
-    const sarif = runCli(['tree', dir, '--format', 'sarif']);
+    const sarif = runCli(['tree', dir, '--format', 'sarif'], { cwd: dir });
     expect(sarif.stdout).toContain(`one of ours (production)`);
     const all = [r, human, sarif].map((x) => x.stdout + x.stderr).join('\n');
     expect(leaks(all, [ours, sandbox, other, loneOurs])).toEqual([]);
@@ -124,7 +124,7 @@ describe('accounts in .keyguard.json', () => {
         },
       }),
     });
-    const r = runCli(['tree', dir, '--format', 'json']);
+    const r = runCli(['tree', dir, '--format', 'json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as Report;
     expect(report.findings.map((f) => [f.path, f.severity])).toEqual([
@@ -144,11 +144,11 @@ describe('accounts in .keyguard.json', () => {
     // A fifth character of I or J marks the legacy format that carries no account.
     const legacy = { id: `AKIAI${pairIn(OTHER).id.slice(5)}`, secret: fakeSecret(random) };
     const dir = folder({ 'old.env': creds(legacy) });
-    const human = runCli(['tree', dir]);
+    const human = runCli(['tree', dir], { cwd: dir });
     expect(human.stdout).toContain('account not decodable (legacy key ID)');
-    const sarif = runCli(['tree', dir, '--format', 'sarif']);
+    const sarif = runCli(['tree', dir, '--format', 'sarif'], { cwd: dir });
     expect(sarif.stdout).toContain('AWS account not decodable (legacy key ID).');
-    const md = runCli(['tree', dir, '--format', 'markdown']);
+    const md = runCli(['tree', dir, '--format', 'markdown'], { cwd: dir });
     expect(md.stdout).toContain('not decodable (legacy key ID)');
     expect(leaks(human.stdout + sarif.stdout + md.stdout, [legacy])).toEqual([]);
   });

@@ -40,13 +40,13 @@ describe('what a finding says about how it was found', () => {
       'creds.ini': `[default]\naws_access_key_id = ${p.id}\naws_secret_access_key = ${p.secret}\n`,
       'App.java': `new BasicAWSCredentials("${p.id}", "${p.secret}");\n`,
     });
-    const r = runCli(['tree', dir, '-f', 'json']);
+    const r = runCli(['tree', dir, '-f', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(json(r.stdout).findings.map((f) => [f.ruleId, f.pairedBy])).toEqual([
       ['aws-access-key-pair', 'same-statement'],
       ['aws-access-key-pair', 'label'],
     ]);
-    const human = runCli(['tree', dir]);
+    const human = runCli(['tree', dir], { cwd: dir });
     expect(human.stdout).toContain('(the secret is named as an AWS secret)');
     expect(human.stdout).toContain('(the secret follows the key ID in the same statement)');
     expect(leaks(r.stdout + human.stdout, [p])).toEqual([]);
@@ -61,7 +61,7 @@ describe('inline markers of other scanners', () => {
       'b.py': `SECRET = "${p.secret}"  # pragma: allowlist secret\nKEY = "${fakePair().id}"\n`,
     };
     const dir = folder(files);
-    const r = runCli(['tree', dir, '-f', 'json']);
+    const r = runCli(['tree', dir, '-f', 'json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(1);
     const j = json(r.stdout);
     expect(j.findings.map((f) => `${f.ruleId}@${f.line}`)).toEqual(['aws-access-key-id@2']);
@@ -72,19 +72,25 @@ describe('inline markers of other scanners', () => {
       'pragma: allowlist secret',
     ]);
 
-    const strict = json(runCli(['tree', dir, '-f', 'json', '--no-other-markers']).stdout);
+    const strict = json(
+      runCli(['tree', dir, '-f', 'json', '--no-other-markers'], { cwd: dir }).stdout,
+    );
     expect(strict.findings.map((f) => `${f.ruleId}@${f.line}`)).toEqual([
       'aws-access-key-id@1',
       'aws-access-key-pair@2',
     ]);
     expect(strict.suppressed.count).toBe(0);
     // Worker threads are told too.
-    const threaded = runCli(['tree', dir, '-f', 'json', '--no-other-markers', '--jobs', '2']);
+    const threaded = runCli(['tree', dir, '-f', 'json', '--no-other-markers', '--jobs', '2'], {
+      cwd: dir,
+    });
     expect(json(threaded.stdout)).toMatchObject({
       findings: strict.findings,
       suppressed: { count: 0 },
     });
     const configured = folder({ ...files, '.keyguard.json': '{ "otherMarkers": false }\n' });
-    expect(json(runCli(['tree', configured, '-f', 'json']).stdout).suppressed.count).toBe(0);
+    expect(
+      json(runCli(['tree', configured, '-f', 'json'], { cwd: configured }).stdout).suppressed.count,
+    ).toBe(0);
   });
 });

@@ -81,11 +81,11 @@ describe('keyguard tree', () => {
   it('reports a key pair as one finding with both locations, exit 1, nothing raw in any format', () => {
     const p = fakePair();
     const dir = folder({ 'config/.env': `# app\n${creds(p)}` });
-    const human = runCli(['tree', dir]);
+    const human = runCli(['tree', dir], { cwd: dir });
     expect(human.code).toBe(1);
     expect(human.stdout).toMatch(/\.env:3:21 +HIGH +AWS access key pair/);
     expect(human.stdout).toContain('paired with');
-    const report = runCli(['tree', dir, '--format', 'json']);
+    const report = runCli(['tree', dir, '--format', 'json'], { cwd: dir });
     expect(report.code).toBe(1);
     const j = json(report.stdout);
     expect(j.version).toBe(1);
@@ -101,7 +101,7 @@ describe('keyguard tree', () => {
 
   it('exits 0 on a clean tree and says how much it scanned', () => {
     const dir = folder({ 'a.txt': 'hello', 'b/c.py': 'print(1)\n' });
-    const r = runCli(['tree', dir]);
+    const r = runCli(['tree', dir], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/no AWS credentials found · 2 files/);
   });
@@ -117,7 +117,7 @@ describe('keyguard tree', () => {
       'app.log': creds(a),
     });
     // A stranger's folder (a tarball, a build context): its .gitignore protects nothing there.
-    const all = runCli(['tree', dir, '-f', 'json']);
+    const all = runCli(['tree', dir, '-f', 'json'], { cwd: dir });
     expect(all.code).toBe(1);
     expect(pathsFound(all.stdout)).toEqual([
       'app.log',
@@ -127,16 +127,18 @@ describe('keyguard tree', () => {
     ]);
     // One line `*` cannot hide the folder any more.
     writeFileSync(join(dir, '.gitignore'), '*\n');
-    expect(runCli(['tree', dir, '-f', 'json']).code).toBe(1);
+    expect(runCli(['tree', dir, '-f', 'json'], { cwd: dir }).code).toBe(1);
     writeFileSync(join(dir, '.gitignore'), 'build/\n*.log\n');
-    const asked = json(runCli(['tree', dir, '-f', 'json', '--respect-gitignore']).stdout);
+    const asked = json(
+      runCli(['tree', dir, '-f', 'json', '--respect-gitignore'], { cwd: dir }).stdout,
+    );
     expect(asked.findings.map((f) => f.path)).toEqual(['sub/keep.log']);
   });
 
   it('outside git reads whatever is named .git below the folder, a file or a folder', () => {
     const [a, b] = [fakePair(), fakePair()];
     const dir = folder({ 'sub/.git': creds(a), 'other/.git/creds': creds(b), 'ok.txt': 'fine\n' });
-    const r = runCli(['tree', dir, '-f', 'json']);
+    const r = runCli(['tree', dir, '-f', 'json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(1);
     expect(pathsFound(r.stdout)).toEqual(['other/.git/creds', 'sub/.git']);
   });
@@ -182,18 +184,20 @@ describe('keyguard tree', () => {
       'big.txt': `${'x'.repeat(2000)}\n${creds(p)}`,
       'ok.txt': 'fine',
     });
-    const r = runCli(['tree', dir, '-f', 'json', '--max-file-size', '1k']);
+    const r = runCli(['tree', dir, '-f', 'json', '--max-file-size', '1k'], { cwd: dir });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/incomplete scan: 1 item could not be read.*--allow-partial/);
     const j = json(r.stdout);
     expect(j.skipped.byReason).toEqual({ 'too-large': 1 });
     expect(j.findings.map((f) => f.path)).toEqual(['img.png']);
-    const human = runCli(['tree', dir, '--max-file-size', '1k', '-v']);
+    const human = runCli(['tree', dir, '--max-file-size', '1k', '-v'], { cwd: dir });
     expect(human.code).toBe(2);
     expect(human.stdout).toContain('1 skipped (1 too-large)');
     expect(human.stdout).toMatch(/skipped big\.txt: too-large/);
     expect(human.stdout).not.toContain('✔');
-    const accepted = runCli(['tree', dir, '--max-file-size', '1k', '--allow-partial']);
+    const accepted = runCli(['tree', dir, '--max-file-size', '1k', '--allow-partial'], {
+      cwd: dir,
+    });
     expect(accepted.code).toBe(1);
     expect(accepted.stderr).toContain('PARTIAL scan (accepted)');
   });
@@ -215,7 +219,7 @@ describe('keyguard tree', () => {
         git(dir, 'init', '-q');
         git(dir, 'add', '-A');
       }
-      const res = runCli(['tree', dir, '-f', 'json']);
+      const res = runCli(['tree', dir, '-f', 'json'], { cwd: dir });
       const j = json(res.stdout);
       expect(
         j.findings.map((f) => `${f.ruleId} ${f.path}`),
@@ -251,7 +255,7 @@ describe('keyguard tree', () => {
       'utf16.ini': Buffer.from(text, 'utf16le'),
       'crlf.ini': text.slice(1).replace(/\n/g, '\n'),
     });
-    const j = json(runCli(['tree', dir, '-f', 'json']).stdout);
+    const j = json(runCli(['tree', dir, '-f', 'json'], { cwd: dir }).stdout);
     expect(j.findings.map((f) => [f.path, f.line, f.column])).toEqual([
       ['crlf.ini', 2, 21],
       ['utf16.ini', 2, 21],
@@ -264,7 +268,7 @@ describe('keyguard tree', () => {
     const dir = folder({
       'bundle.min.js': `${prefix}c={accessKeyId:"${p.id}",secretAccessKey:"${p.secret}"}}();`,
     });
-    const r = runCli(['tree', dir, '-f', 'json']);
+    const r = runCli(['tree', dir, '-f', 'json'], { cwd: dir });
     const f = json(r.stdout).findings[0];
     expect(f?.line).toBe(1);
     expect(f?.column).toBe(prefix.length + 'c={accessKeyId:"'.length + 1);
@@ -274,7 +278,7 @@ describe('keyguard tree', () => {
   it('allowlists per value: a real key on the same line as the documentation example is still reported', () => {
     const p = fakePair();
     const dir = folder({ 'mixed.txt': `ids: AKIAIOSFODNN7EXAMPLE ${p.id}\n` });
-    const j = json(runCli(['tree', dir, '-f', 'json']).stdout);
+    const j = json(runCli(['tree', dir, '-f', 'json'], { cwd: dir }).stdout);
     expect(j.findings).toHaveLength(1);
     expect(j.findings[0]?.column).toBe(27);
     expect(j.suppressed.items.map((s) => s.by)).toEqual(['builtin']);
@@ -283,7 +287,7 @@ describe('keyguard tree', () => {
   it('suppresses inline keyguard:allow lines and counts them', () => {
     const p = fakePair();
     const dir = folder({ 'a.py': `KEY_ID = "${p.id}"  # keyguard:allow test fixture\n` });
-    const r = runCli(['tree', dir, '-f', 'json']);
+    const r = runCli(['tree', dir, '-f', 'json'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(json(r.stdout).suppressed).toMatchObject({ count: 1, items: [{ by: 'pragma' }] });
   });
@@ -291,9 +295,9 @@ describe('keyguard tree', () => {
   it('fails only at or above --fail-on', () => {
     const p = fakePair();
     const dir = folder({ 'id.txt': `key ${p.id}\n` });
-    expect(runCli(['tree', dir]).code).toBe(1);
-    expect(runCli(['tree', dir, '--fail-on', 'high']).code).toBe(0);
-    const bad = runCli(['tree', dir, '--fail-on', 'severe']);
+    expect(runCli(['tree', dir], { cwd: dir }).code).toBe(1);
+    expect(runCli(['tree', dir, '--fail-on', 'high'], { cwd: dir }).code).toBe(0);
+    const bad = runCli(['tree', dir, '--fail-on', 'severe'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("'--fail-on'");
   });
@@ -302,7 +306,7 @@ describe('keyguard tree', () => {
     const p = fakePair();
     const dir = folder({ 'k.env': creds(p) });
     const out = join(dir, 'report.json');
-    const r = runCli(['tree', dir, '-f', 'json', '-o', out]);
+    const r = runCli(['tree', dir, '-f', 'json', '-o', out], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('1 finding written to');
@@ -322,6 +326,37 @@ describe('configuration', () => {
     return folder({ '.keyguard.json': JSON.stringify(config), ...files });
   }
 
+  it("someone else's checkout does not configure its own scan: scanned from outside, or audited", () => {
+    const p = fakePair();
+    const dir = withConfig(
+      { allowlist: { paths: [{ glob: '**', reason: 'vendored' }] }, allowPartial: true },
+      { 'prod.env': creds(p) },
+    );
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'handed over');
+    const elsewhere = folder({});
+    for (const args of [
+      ['tree', dir],
+      ['tree', '--no-ignore', dir],
+    ]) {
+      const r = runCli([...args, '-f', 'json'], { cwd: elsewhere });
+      expect(r.code, r.stderr).toBe(1);
+      // (--no-ignore also reads .git: the loose object that holds the committed file.)
+      expect(json(r.stdout).findings.map((f: { path: string }) => f.path)).toContain('prod.env');
+      expect(r.stderr).toMatch(/\.keyguard\.json not applied: /);
+      expect(leaks(r.stdout + r.stderr, [p])).toEqual([]);
+    }
+    // Audited from inside it too; run there without --no-ignore, or named by --config, it applies.
+    expect(runCli(['tree', '--no-ignore'], { cwd: dir }).code).toBe(1);
+    expect(runCli(['tree'], { cwd: dir }).code).toBe(0);
+    const named = runCli(['tree', dir, '--config', join(dir, '.keyguard.json')], {
+      cwd: elsewhere,
+    });
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stderr).not.toContain('not applied');
+  });
+
   it('suppresses allowlisted paths, hashes and regexes, counting each suppression', () => {
     const [a, b, c, d] = [fakePair(), fakePair(), fakePair(), fakePair()];
     const sha = createHash('sha256').update(b.secret).digest('hex');
@@ -340,7 +375,7 @@ describe('configuration', () => {
         'real.env': creds(d),
       },
     );
-    const r = runCli(['tree', dir, '-f', 'json']);
+    const r = runCli(['tree', dir, '-f', 'json'], { cwd: dir });
     const j = json(r.stdout);
     expect(j.findings.map((f) => f.path)).toEqual(['real.env']);
     expect(j.suppressed.items.map((s) => s.entry).sort()).toEqual([
@@ -348,7 +383,7 @@ describe('configuration', () => {
       'regex:sandbox-account',
       `sha256:${sha}`,
     ]);
-    const verbose = runCli(['tree', dir, '-v']);
+    const verbose = runCli(['tree', dir, '-v'], { cwd: dir });
     expect(verbose.stdout).toMatch(
       /suppressed fixtures\/x\.env:2:21 .* by allowlist path:fixtures\/\*\* \(test data\)/,
     );
@@ -360,7 +395,7 @@ describe('configuration', () => {
       { allowlist: { paths: [{ glob: '**', reason: 'old', expires: '2020-01-01' }] } },
       { 'k.env': creds(p) },
     );
-    const r = runCli(['tree', dir]);
+    const r = runCli(['tree', dir], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       '.keyguard.json#/allowlist/paths/0: allowlist entry expired on 2020-01-01',
@@ -369,14 +404,14 @@ describe('configuration', () => {
 
   it('rejects a broken config with exit 2, naming the file and every problem', () => {
     const dir = withConfig({ allowlist: { paths: [{ glob: 1 }] }, bogus: true }, {});
-    const r = runCli(['tree', dir]);
+    const r = runCli(['tree', dir], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('.keyguard.json: invalid configuration (3 errors)');
     expect(r.stderr).toContain("#: unknown property 'bogus'");
     expect(r.stderr).toContain('#/allowlist/paths/0: must have required property');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const syntax = folder({ '.keyguard.json': '{\n  "allowlist": ,\n}' });
-    const s = runCli(['tree', syntax]);
+    const s = runCli(['tree', syntax], { cwd: syntax });
     expect(s.code).toBe(2);
     expect(s.stderr.trim()).toMatch(
       /^keyguard: \S+\.keyguard\.json: invalid JSON at line 2, column 16 \(expected a value/,

@@ -138,7 +138,10 @@ describe('keyguard tree --verify against a local STS', () => {
     const dir = folder({ 'deploy/.env': creds(user) });
     const outputs: string[] = [];
     for (const format of ['human', 'json', 'sarif', 'github', 'markdown', 'gitlab']) {
-      const r = await runCliAsync(['tree', dir, '--verify', '--format', format], { env: env() });
+      const r = await runCliAsync(['tree', dir, '--verify', '--format', format], {
+        cwd: dir,
+        env: env(),
+      });
       expect(r.code, `${format}: ${r.stderr}`).toBe(1);
       outputs.push(r.stdout, r.stderr);
       expect(r.stdout, format).toContain(user.arn);
@@ -167,27 +170,37 @@ describe('keyguard tree --verify against a local STS', () => {
   it('makes a live root key critical, failing even with --fail-on critical', async () => {
     const dir = folder({ 'ops/credentials': creds(root) });
     const r = await runCliAsync(['tree', dir, '--verify', '--fail-on', 'critical'], {
+      cwd: dir,
       env: env(),
     });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/CRITICAL +AWS access key pair/);
     expect(r.stdout).toContain('verified live: root user');
     expect(r.stdout).toMatch(/fix: Root-user key: delete it now/);
-    const j = await runCliAsync(['tree', dir, '--verify', '--format', 'json'], { env: env() });
+    const j = await runCliAsync(['tree', dir, '--verify', '--format', 'json'], {
+      cwd: dir,
+      env: env(),
+    });
     expect(findings(j.stdout)[0]).toMatchObject({
       severity: 'critical',
       severityReason: 'verified live root-user key',
       verification: { status: 'live', principal: 'root', arn: root.arn },
     });
     // Without --verify the same pair is high: --fail-on critical lets it through.
-    const plain = await runCliAsync(['tree', dir, '--fail-on', 'critical'], { env: env() });
+    const plain = await runCliAsync(['tree', dir, '--fail-on', 'critical'], {
+      cwd: dir,
+      env: env(),
+    });
     expect(plain.code, plain.stderr).toBe(0);
     expect(leaks(r.stdout + r.stderr + j.stdout + plain.stdout, everyValue)).toEqual([]);
   });
 
   it('drops an inactive key to low and an expired session token to low', async () => {
     const dir = folder({ 'a/credentials': creds(dead), 'b/credentials': creds(expired) });
-    const r = await runCliAsync(['tree', dir, '--verify', '--format', 'json'], { env: env() });
+    const r = await runCliAsync(['tree', dir, '--verify', '--format', 'json'], {
+      cwd: dir,
+      env: env(),
+    });
     expect(r.code, r.stderr).toBe(1);
     const pairs = findings(r.stdout).filter((f) => f.ruleId.endsWith('-pair'));
     const byPath = new Map(pairs.map((f) => [f.path, f]));
@@ -214,6 +227,7 @@ describe('keyguard tree --verify against a local STS', () => {
     expect(sts.requests.find((q) => q.keyId === expired.keyId)?.hadToken).toBe(true);
     // --fail-on medium: nothing usable is left, nothing fails.
     const gate = await runCliAsync(['tree', dir, '--verify', '--fail-on', 'medium'], {
+      cwd: dir,
       env: env(),
     });
     expect(gate.code, gate.stderr).toBe(0);
@@ -223,7 +237,10 @@ describe('keyguard tree --verify against a local STS', () => {
 
   it('verifies a live role session (medium) with its session token', async () => {
     const dir = folder({ 'session.ini': creds(role) });
-    const r = await runCliAsync(['tree', dir, '--verify', '--format', 'json'], { env: env() });
+    const r = await runCliAsync(['tree', dir, '--verify', '--format', 'json'], {
+      cwd: dir,
+      env: env(),
+    });
     expect(findings(r.stdout)[0]).toMatchObject({
       ruleId: 'aws-temporary-credential-pair',
       severity: 'medium',
@@ -235,12 +252,15 @@ describe('keyguard tree --verify against a local STS', () => {
   it('reports a canary key as info, never contacting STS, and does not fail the gate', async () => {
     const before = sts.requests.length;
     const dir = folder({ 'bait/credentials': creds(canary) });
-    const r = await runCliAsync(['tree', dir, '--verify'], { env: env() });
+    const r = await runCliAsync(['tree', dir, '--verify'], { cwd: dir, env: env() });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/INFO +AWS access key pair/);
     expect(r.stdout).toContain('account 052310077262 (likely canary token: do not use it)');
     expect(r.stdout).toMatch(/fix: Likely a canary/);
-    const j = await runCliAsync(['tree', dir, '--verify', '--format', 'json'], { env: env() });
+    const j = await runCliAsync(['tree', dir, '--verify', '--format', 'json'], {
+      cwd: dir,
+      env: env(),
+    });
     const [f] = findings(j.stdout);
     expect(f).toMatchObject({ severity: 'info', keyFacts: { canary: true } });
     expect(f?.verification).toBeUndefined();
@@ -258,11 +278,14 @@ describe('keyguard tree --verify against a local STS', () => {
       }),
     });
     const before = sts.requests.length;
-    const plain = await runCliAsync(['tree', dir, '--format', 'json'], { env: env() });
+    const plain = await runCliAsync(['tree', dir, '--format', 'json'], { cwd: dir, env: env() });
     expect(plain.code, plain.stderr).toBe(1);
     expect(findings(plain.stdout)[0]?.verification).toBeUndefined();
     expect(sts.requests.length).toBe(before);
-    const r = await runCliAsync(['tree', dir, '--verify', '--format', 'json'], { env: env() });
+    const r = await runCliAsync(['tree', dir, '--verify', '--format', 'json'], {
+      cwd: dir,
+      env: env(),
+    });
     const sent = sts.requests.slice(before).map((q) => q.keyId);
     expect(sent).toContain(user.keyId);
     expect(sent).not.toContain(root.keyId);
@@ -272,6 +295,7 @@ describe('keyguard tree --verify against a local STS', () => {
   it('verifies on one thread when --jobs asks for workers', async () => {
     const dir = folder({ 'a/.env': creds(user), 'b/.env': creds(dead), 'c.txt': 'hello\n' });
     const r = await runCliAsync(['tree', dir, '--verify', '--jobs', '4', '--format', 'json'], {
+      cwd: dir,
       env: env(),
     });
     const statuses = findings(r.stdout).map((f) => f.verification?.status);
@@ -307,6 +331,7 @@ describe('keyguard tree --verify against a local STS', () => {
   it('rejects a plain-http STS endpoint that is not on this machine (exit 2, one line)', async () => {
     const dir = folder({ '.env': creds(user) });
     const r = await runCliAsync(['tree', dir, '--verify'], {
+      cwd: dir,
       env: { AWS_ENDPOINT_URL_STS: 'http://sts.example.com' },
     });
     expect(r.code, r.stderr).toBe(2);

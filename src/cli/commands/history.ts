@@ -251,7 +251,7 @@ interface Walked {
   readonly cwd: string;
   readonly shallow: boolean;
   readonly root: string;
-  readonly configRoot?: string;
+  readonly configRoot?: string | false;
   /** A local repository's cache (never a temporary clone's: it is removed after the scan). */
   readonly historyCache?: ReturnType<typeof historyCacheSettings>;
 }
@@ -331,7 +331,7 @@ export async function runHistory(io: CommandIo): Promise<number> {
         cwd: clone.dir,
         shallow: false,
         root: clone.dir,
-        configRoot: clone.home,
+        configRoot: false,
       });
     } finally {
       clone.remove();

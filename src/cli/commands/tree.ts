@@ -1,10 +1,13 @@
-import { statSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { cloneForScan } from '../../app/clone-for-scan.js';
+import { BASELINE_FILE_NAME } from '../../config/load-baseline.js';
+import { CONFIG_FILE_NAME } from '../../config/load-config.js';
 import { baselineScope } from '../../filters/baseline-scope.js';
 import { findRepoRoot } from '../../git/find-repo-root.js';
 import { isRepositoryUrl } from '../../git/repo-location.js';
 import { KeyguardError } from '../../model/errors.js';
+import { escapeControl } from '../../report/escape-control.js';
 import type { CommandIo } from '../command-io.js';
 import { executeScan } from '../execute-scan.js';
 import { type Parsed, parseOptions, stringOption } from '../parse-options.js';
@@ -31,7 +34,8 @@ user:password is never printed. The clone's own .keyguard.json and baseline are 
                             an image or a build context)
       --no-ignore           read every file under the paths, inside a repository too (its
                             .git folder included): nothing git ignores or would not track is
-                            left out. For auditing a checkout or tarball someone handed you
+                            left out, and its .keyguard.json and baseline are not applied.
+                            For auditing a checkout or tarball someone handed you
 ${SCAN_OPTIONS_HELP}
 `;
 
@@ -45,6 +49,37 @@ export async function configRoot(io: CommandIo, first: string | undefined): Prom
     return io.cwd;
   }
   return (await findRepoRoot(dir)) ?? dir;
+}
+
+/**
+ * Whether the scanned folder's own `.keyguard.json` and baseline configure this scan: only when
+ * keyguard runs in that repository (or folder) itself. A checkout scanned from outside it, or
+ * audited with --no-ignore, is someone else's: its config could allowlist `**` and pass a key
+ * with a green tick. `--config` and `--baseline` still apply; a file left out is named.
+ */
+async function ownsItsScan(
+  io: CommandIo,
+  values: Parsed['values'],
+  root: string,
+): Promise<boolean> {
+  const audit = values['no-ignore'] === true;
+  const here = root === io.cwd ? root : await configRoot(io, undefined);
+  if (!audit && here === root) return true;
+  const explicitConfig = stringOption(values, 'config') ?? io.env.KEYGUARD_CONFIG;
+  const explicitBaseline = values.baseline !== undefined || values['no-baseline'] === true;
+  const leftOut = [
+    ...(explicitConfig === undefined ? [CONFIG_FILE_NAME] : []),
+    ...(explicitBaseline ? [] : [BASELINE_FILE_NAME]),
+  ].filter((name) => existsSync(join(root, name)));
+  if (leftOut.length > 0) {
+    const why = audit
+      ? 'an audit (--no-ignore) uses only the files named by --config and --baseline'
+      : 'keyguard runs outside the scanned repository (run it there, or name the files with --config and --baseline)';
+    io.stderr.write(
+      `keyguard: ${escapeControl(root)}: ${leftOut.join(' and ')} not applied: ${why}\n`,
+    );
+  }
+  return false;
 }
 
 /**
@@ -80,7 +115,7 @@ async function runRemoteTree(
         target: { mode: 'tree', cwd: clone.dir, paths: ['.'] },
         root: clone.dir,
         // A repository being audited does not get to allowlist itself.
-        configRoot: clone.home,
+        configRoot: false,
       },
     );
   } finally {
@@ -119,7 +154,9 @@ export async function runTree(io: CommandIo): Promise<number> {
     throw new KeyguardError('USAGE', "'--branch' is for 'keyguard tree <url>'");
   }
   const root = await configRoot(io, positionals[0]);
+  const own = await ownsItsScan(io, values, root);
   return executeScan(io, values, {
+    ...(own ? {} : { configRoot: false }),
     target: {
       mode: 'tree',
       cwd: io.cwd,
