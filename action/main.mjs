@@ -27567,7 +27567,7 @@ async function fromLayers(layers, file, today) {
 }
 async function loadConfig(options2) {
   let file = options2.explicit === void 0 ? void 0 : resolve2(options2.explicit);
-  if (file === void 0) {
+  if (file === void 0 && options2.root !== void 0) {
     const candidate = join(options2.root, CONFIG_FILE_NAME);
     if (existsSync(candidate)) file = candidate;
   }
@@ -31515,7 +31515,7 @@ function createByteFilter(rules) {
 // src/app/create-scan-setup.ts
 async function createScanSetup(options2) {
   const config = await loadConfig({
-    root: options2.root,
+    ...options2.root === void 0 ? {} : { root: options2.root },
     today: options2.today,
     ...options2.configFile === void 0 ? {} : { explicit: options2.configFile },
     ...options2.userConfig === void 0 ? {} : { userConfig: options2.userConfig }
@@ -31847,6 +31847,7 @@ async function baselineFor(choice, root, configured, place) {
       configured,
       place === void 0 ? void 0 : { at: placeText(place), what: "baseline" }
     );
+  if (root === void 0) return void 0;
   const fallback2 = join7(root, BASELINE_FILE_NAME);
   return existsSync2(fallback2) ? loadBaseline(fallback2) : void 0;
 }
@@ -32010,8 +32011,9 @@ async function earlyStart(target, options2) {
 async function scanWith(target, options2, early) {
   const pool = early?.pool;
   const started = Date.now();
+  const configHome = options2.configRoot === false ? void 0 : options2.configRoot ?? options2.root;
   const setup = options2.setup ?? await createScanSetup({
-    root: options2.configRoot ?? options2.root,
+    ...configHome === void 0 ? {} : { root: configHome },
     today: options2.today,
     ...options2.configFile === void 0 ? {} : { configFile: options2.configFile },
     ...options2.rulePacks === void 0 ? {} : { rulePacks: options2.rulePacks },
@@ -32030,7 +32032,7 @@ async function scanWith(target, options2, early) {
   }
   const baseline = await baselineFor(
     options2.baseline ?? { kind: "default" },
-    options2.configRoot ?? options2.root,
+    configHome,
     setup.config.baseline,
     setup.config.baselinePlace
   );
