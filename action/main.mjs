@@ -12861,6 +12861,119 @@ var init_entry_limit_skip = __esm({
   }
 });
 
+// src/sources/archive/git-pack-bases.ts
+import { createHash } from "node:crypto";
+function objectId(object, algorithm) {
+  return createHash(algorithm).update(`${TYPE_NAMES[object.type] ?? "unknown"} ${object.content.length}\0`).update(object.content).digest("hex");
+}
+var TYPE_NAMES, Remembered, WaitingDeltas;
+var init_git_pack_bases = __esm({
+  "src/sources/archive/git-pack-bases.ts"() {
+    "use strict";
+    TYPE_NAMES = {
+      1: "commit",
+      2: "tree",
+      3: "blob",
+      4: "tag"
+    };
+    Remembered = class {
+      #objects = /* @__PURE__ */ new Map();
+      #ids = /* @__PURE__ */ new Map();
+      #bytes = 0;
+      #limit;
+      #algorithm;
+      /** Whether any object was forgotten: a base named by id and not found may have been one. */
+      forgot = false;
+      constructor(limit) {
+        this.#limit = limit;
+      }
+      get(offset) {
+        return this.#objects.get(offset);
+      }
+      byId(id) {
+        const offset = this.#ids.get(id);
+        return offset === void 0 ? void 0 : this.#objects.get(offset);
+      }
+      /** Keeps ids from now on (the first algorithm named stays), naming what is remembered now. */
+      keepIds(algorithm) {
+        if (this.#algorithm !== void 0) return;
+        this.#algorithm = algorithm;
+        for (const [offset, object] of this.#objects) this.#name(offset, object);
+      }
+      /** Remembers an object (unless it alone is over the limit); its id when ids are kept. */
+      remember(offset, object) {
+        const id = this.#algorithm === void 0 ? void 0 : objectId(object, this.#algorithm);
+        if (object.content.length > this.#limit) {
+          this.forgot = true;
+          return id;
+        }
+        const entry = { ...object, id };
+        this.#objects.set(offset, entry);
+        if (id !== void 0) this.#ids.set(id, offset);
+        this.#bytes += object.content.length;
+        for (const [old, forgotten] of this.#objects) {
+          if (this.#bytes <= this.#limit) break;
+          this.#objects.delete(old);
+          this.#bytes -= forgotten.content.length;
+          if (forgotten.id !== void 0 && this.#ids.get(forgotten.id) === old)
+            this.#ids.delete(forgotten.id);
+          this.forgot = true;
+        }
+        return id;
+      }
+      #name(offset, object) {
+        if (this.#algorithm === void 0) return;
+        object.id = objectId(object, this.#algorithm);
+        this.#ids.set(object.id, offset);
+      }
+    };
+    WaitingDeltas = class {
+      #byBase = /* @__PURE__ */ new Map();
+      #starts = /* @__PURE__ */ new Set();
+      #bytes = 0;
+      #limit;
+      constructor(limit) {
+        this.#limit = limit;
+      }
+      get size() {
+        return this.#starts.size;
+      }
+      /** Whether the delta at `start` is waiting (a delta on it by offset waits too). */
+      has(start) {
+        return this.#starts.has(start);
+      }
+      /** Holds a delta until its base is read; false when that would pass the total. */
+      add(waiting) {
+        if (this.#bytes + waiting.delta.length > this.#limit) return false;
+        this.#bytes += waiting.delta.length;
+        this.#starts.add(waiting.start);
+        const list2 = this.#byBase.get(waiting.on);
+        if (list2 === void 0) this.#byBase.set(waiting.on, [waiting]);
+        else list2.push(waiting);
+        return true;
+      }
+      /** The deltas waiting for `on`, no longer held. */
+      take(on) {
+        const list2 = this.#byBase.get(on) ?? [];
+        this.#byBase.delete(on);
+        for (const waiting of list2) this.#release(waiting);
+        return list2;
+      }
+      /** Every delta still waiting, by offset, no longer held. */
+      drain() {
+        const all = [...this.#byBase.values()].flat().sort((a, b) => a.start - b.start);
+        this.#byBase.clear();
+        for (const waiting of all) this.#release(waiting);
+        return all;
+      }
+      #release(waiting) {
+        this.#bytes -= waiting.delta.length;
+        this.#starts.delete(waiting.start);
+      }
+    };
+  }
+});
+
 // src/sources/archive/unreadable-event.ts
 function unreadable(detail, name = "") {
   return { kind: "skipped", name, reason: "archive-unreadable", detail };
@@ -12995,104 +13108,42 @@ async function* whileHeld(input, place, what, read) {
     budget.buffered -= held.counted;
   }
 }
-function* packObjects(data, place) {
-  const count = data.readUInt32BE(8);
-  const resolved = new Remembered(REMEMBERED_BYTES);
-  let at = 12;
-  for (let index = 0; index < count; index++) {
-    const start = at;
-    const cut = () => unreadable(`git pack cut short: object ${index + 1} of ${count} at byte ${start}`);
-    if (at >= data.length) {
-      yield cut();
-      return;
-    }
-    let byte = data[at++];
-    const type = byte >> 4 & 7;
-    let size = byte & 15;
-    let scale = 16;
-    while (byte & 128) {
-      if (at >= data.length || at - start > 8) {
-        yield cut();
-        return;
-      }
+function objectHead(data, start, where2) {
+  const cut = { fault: unreadable(`git pack cut short: ${where2}`) };
+  let at = start;
+  if (at >= data.length) return cut;
+  let byte = data[at++];
+  const type = byte >> 4 & 7;
+  let size = byte & 15;
+  let scale = 16;
+  while (byte & 128) {
+    if (at >= data.length || at - start > 8) return cut;
+    byte = data[at++];
+    size += (byte & 127) * scale;
+    scale *= 128;
+  }
+  if (type === OFS_DELTA) {
+    let back = -1;
+    do {
+      if (at >= data.length || at - start > 20) return cut;
       byte = data[at++];
-      size += (byte & 127) * scale;
-      scale *= 128;
-    }
-    let base = -1;
-    if (type === OFS_DELTA) {
-      let back = -1;
-      do {
-        if (at >= data.length || at - start > 20) {
-          yield cut();
-          return;
-        }
-        byte = data[at++];
-        back = (back + 1) * 128 + (byte & 127);
-      } while (byte & 128);
-      base = start - back;
-    } else if (type === REF_DELTA) {
-      at += zlibHeaderAt(data, at + 20) ? 20 : 32;
-    } else if (type === 0 || type === 5) {
-      yield unreadable(
-        `git pack object ${index + 1} at byte ${start} has an unknown type (${type})`
-      );
-      return;
-    }
-    if (!place.budget.countEntry()) {
-      yield entryLimitSkip(place);
-      return;
-    }
-    let name = `${TYPES[type]}@${start}`;
-    const inflated = inflateAt(data, at, place, "git object", size);
-    if ("skip" in inflated) {
-      yield { kind: "skipped", name, ...inflated.skip };
-      yield unreadable(
-        `git pack: objects after byte ${start} were not read (an object's end is known only by inflating it)`
-      );
-      return;
-    }
-    if (inflated.out.length !== size) {
-      yield unreadable(
-        `git object at byte ${start} inflates to ${inflated.out.length} bytes, not the ${size} its header says`,
-        name
-      );
-    }
-    at += inflated.used;
-    let content2 = inflated.out;
-    if (type === OFS_DELTA || type === REF_DELTA) {
-      const from = resolved.get(base);
-      const whole = from === void 0 ? void 0 : applyDelta(from.content, inflated.out, place);
-      if (from !== void 0 && whole !== void 0) {
-        content2 = whole;
-        name = `${TYPES[from.type]}@${start}`;
-        resolved.remember(start, from.type, whole);
-      } else content2 = inserted(inflated.out);
-    } else resolved.remember(start, type, inflated.out);
-    if (content2 === void 0) {
-      yield unreadable(`git pack delta at byte ${start} is malformed`, name);
-      continue;
-    }
-    if (place.budget.expanded + content2.length > place.budget.limits.maxTotalBytes) {
-      place.budget.halted = true;
-      yield {
-        kind: "skipped",
-        name,
-        reason: "archive-limit",
-        detail: `expanded-size limit ${place.budget.limits.maxTotalBytes} bytes per file reached at this git object; the rest of the pack was not read`
-      };
-      return;
-    }
-    place.budget.expanded += content2.length;
-    const out = content2;
-    if (out.length > 0) yield { kind: "member", name, open: () => once(out) };
-    if (place.budget.halted) return;
+      back = (back + 1) * 128 + (byte & 127);
+    } while (byte & 128);
+    return { type, size, data: at, base: { offset: start - back } };
   }
-  if (data.length - at !== TRAILER_BYTES && data.length - at !== 32) {
-    yield unreadable(
-      `git pack: ${data.length - at} bytes after its last object, where a checksum of 20 or 32 is`
-    );
+  if (type === REF_DELTA) {
+    const idBytes = zlibHeaderAt(data, at + 20) ? 20 : 32;
+    if (at + idBytes > data.length) return cut;
+    return { type, size, data: at + idBytes, base: { id: data.toString("hex", at, at + idBytes) } };
   }
+  if (type === 0 || type === 5)
+    return { fault: unreadable(`git pack object ${where2} has an unknown type (${type})`) };
+  return { type, size, data: at };
+}
+function* packObjects(data, place) {
+  const reader = new PackReader(data, place);
+  yield* reader.objects();
+  yield* reader.leftOver();
 }
 function deltaSize(delta, at) {
   let value = 0;
@@ -13202,7 +13253,7 @@ function* zlibMembers(data, place) {
   const name = header === null ? "zlib-data" : header[1];
   if (content2.length > 0) yield { kind: "member", name, open: () => once(content2) };
 }
-var MiB2, OBJECTS_FILE_BYTES, TYPES, OFS_DELTA, REF_DELTA, TRAILER_BYTES, PROBE_BYTES, REMEMBERED_BYTES, Remembered;
+var MiB2, OBJECTS_FILE_BYTES, TYPES, OFS_DELTA, REF_DELTA, TRAILER_BYTES, PROBE_BYTES, REMEMBERED_BYTES, PackReader;
 var init_read_git_objects = __esm({
   "src/sources/archive/read-git-objects.ts"() {
     "use strict";
@@ -13210,6 +13261,7 @@ var init_read_git_objects = __esm({
     init_decode_cap();
     init_describe_error();
     init_entry_limit_skip();
+    init_git_pack_bases();
     init_hold_input();
     init_peek_head();
     init_unreadable_event();
@@ -13221,25 +13273,168 @@ var init_read_git_objects = __esm({
     TRAILER_BYTES = 20;
     PROBE_BYTES = 64 * 1024;
     REMEMBERED_BYTES = 64 * 1024 * 1024;
-    Remembered = class {
-      #objects = /* @__PURE__ */ new Map();
-      #bytes = 0;
-      #limit;
-      constructor(limit) {
-        this.#limit = limit;
+    PackReader = class {
+      #data;
+      #place;
+      #remembered = new Remembered(REMEMBERED_BYTES);
+      #waiting;
+      constructor(data, place) {
+        this.#data = data;
+        this.#place = place;
+        this.#waiting = new WaitingDeltas(
+          Math.min(REMEMBERED_BYTES, place.budget.limits.maxBufferedBytes)
+        );
       }
-      get(offset) {
-        return this.#objects.get(offset);
-      }
-      remember(offset, type, content2) {
-        if (content2.length > this.#limit) return;
-        this.#objects.set(offset, { type, content: content2 });
-        this.#bytes += content2.length;
-        for (const [old, object] of this.#objects) {
-          if (this.#bytes <= this.#limit) break;
-          this.#objects.delete(old);
-          this.#bytes -= object.content.length;
+      /** Every object in order; stops at the first one that cannot be read (its end is unknown). */
+      *objects() {
+        const data = this.#data;
+        const count = data.readUInt32BE(8);
+        let at = 12;
+        for (let index = 0; index < count; index++) {
+          const start = at;
+          const head = objectHead(data, start, `object ${index + 1} of ${count} at byte ${start}`);
+          if ("fault" in head) {
+            yield head.fault;
+            return;
+          }
+          if (!this.#place.budget.countEntry()) {
+            yield entryLimitSkip(this.#place);
+            return;
+          }
+          const name = `${TYPES[head.type]}@${start}`;
+          const inflated = inflateAt(data, head.data, this.#place, "git object", head.size);
+          if ("skip" in inflated) {
+            yield { kind: "skipped", name, ...inflated.skip };
+            yield unreadable(
+              `git pack: objects after byte ${start} were not read (an object's end is known only by inflating it)`
+            );
+            return;
+          }
+          if (inflated.out.length !== head.size) {
+            yield unreadable(
+              `git object at byte ${start} inflates to ${inflated.out.length} bytes, not the ${head.size} its header says`,
+              name
+            );
+          }
+          at = head.data + inflated.used;
+          const going = head.base === void 0 ? yield* this.#settle(start, { type: head.type, content: inflated.out }) : yield* this.#delta(start, inflated.out, head.base);
+          if (!going) return;
         }
+        if (data.length - at !== TRAILER_BYTES && data.length - at !== 32) {
+          yield unreadable(
+            `git pack: ${data.length - at} bytes after its last object, where a checksum of 20 or 32 is`
+          );
+        }
+      }
+      /** The deltas whose bases never came: each read as the bytes it inserts, and listed. */
+      *leftOver() {
+        const left = this.#waiting.drain();
+        if (left.length === 0) return;
+        if (this.#place.budget.halted) {
+          yield unreadable(
+            `git pack: ${left.length} deltas read before the limit waited for their bases and were not read`
+          );
+          return;
+        }
+        for (const waiting of left) {
+          const why = waiting.on.startsWith("#") ? `its base (object ${waiting.on.slice(1)}) is not in this pack${this.#remembered.forgot ? ` or was forgotten (the last ${REMEMBERED_BYTES / MiB2} MiB read are kept)` : ""}` : `its base, the delta at byte ${waiting.on.slice(1)}, was not resolved`;
+          if (!(yield* this.#unresolved(waiting.start, waiting.delta, why))) return;
+        }
+      }
+      /** A delta: applied to its base if that was read, held if it may come, else its inserts. */
+      *#delta(start, delta, base) {
+        let from;
+        let on;
+        if ("id" in base) {
+          this.#remembered.keepIds(base.id.length === 64 ? "sha256" : "sha1");
+          from = this.#remembered.byId(base.id);
+          on = `#${base.id}`;
+        } else {
+          from = this.#remembered.get(base.offset);
+          if (from === void 0 && !this.#waiting.has(base.offset)) {
+            const why = base.offset < 12 || base.offset >= start ? `its base offset (byte ${base.offset}) is not an earlier object` : `its base at byte ${base.offset} was forgotten (the last ${REMEMBERED_BYTES / MiB2} MiB read are kept) or was not read whole`;
+            return yield* this.#unresolved(start, delta, why);
+          }
+          on = `@${base.offset}`;
+        }
+        if (from !== void 0) return yield* this.#apply(start, delta, from);
+        if (this.#waiting.add({ start, delta, on })) return true;
+        return yield* this.#unresolved(
+          start,
+          delta,
+          `its base is not read yet, and the deltas waiting for theirs hold all the memory they may`
+        );
+      }
+      /** A delta applied to its base read whole: the whole version, or its inserts if they do not fit. */
+      *#apply(start, delta, base) {
+        const whole = applyDelta(base.content, delta, this.#place);
+        if (whole === void 0)
+          return yield* this.#unresolved(start, delta, "it does not fit its base (a damaged delta)");
+        return yield* this.#settle(start, { type: base.type, content: whole });
+      }
+      /**
+       * An object read whole: handed out and remembered, then the deltas waiting for it applied, and
+       * those waiting for them (a loop, not recursion: a chain may be as long as the pack).
+       */
+      *#settle(start, object) {
+        if (!(yield* this.#member(`${TYPES[object.type]}@${start}`, object.content))) return false;
+        const settled = [
+          { start, id: this.#remembered.remember(start, object), held: object }
+        ];
+        for (let next = settled.pop(); next !== void 0; next = settled.pop()) {
+          const base = next.held ?? this.#remembered.get(next.start);
+          const woken = this.#waiting.take(`@${next.start}`);
+          if (next.id !== void 0) woken.push(...this.#waiting.take(`#${next.id}`));
+          for (const waiting of woken) {
+            const whole = base === void 0 ? void 0 : applyDelta(base.content, waiting.delta, this.#place);
+            if (base === void 0 || whole === void 0) {
+              const why = base === void 0 ? `its base at byte ${next.start} was forgotten before it could be applied` : "it does not fit its base (a damaged delta)";
+              if (!(yield* this.#unresolved(waiting.start, waiting.delta, why))) return false;
+              continue;
+            }
+            const result2 = { type: base.type, content: whole };
+            if (!(yield* this.#member(`${TYPES[base.type]}@${waiting.start}`, whole))) return false;
+            settled.push({
+              start: waiting.start,
+              id: this.#remembered.remember(waiting.start, result2)
+            });
+          }
+        }
+        return true;
+      }
+      /**
+       * A delta whose base cannot be had: the bytes it inserts handed out (`delta@<offset>`), and a
+       * skip saying why, since a key whose start it copies from the base is not among them.
+       */
+      *#unresolved(start, delta, why) {
+        const name = `delta@${start}`;
+        const content2 = inserted(delta);
+        if (content2 === void 0) {
+          yield unreadable(`git pack delta at byte ${start} is malformed`, name);
+          return true;
+        }
+        yield unreadable(
+          `git pack delta at byte ${start}: ${why}; only the bytes it inserts were read`,
+          name
+        );
+        return yield* this.#member(name, content2);
+      }
+      /** Content handed out, within the file's expanded-size limit; false once that is reached. */
+      *#member(name, content2) {
+        const { budget } = this.#place;
+        if (budget.expanded + content2.length > budget.limits.maxTotalBytes) {
+          budget.halted = true;
+          yield {
+            kind: "skipped",
+            name,
+            reason: "archive-limit",
+            detail: `expanded-size limit ${budget.limits.maxTotalBytes} bytes per file reached at this git object; the rest of the pack was not read`
+          };
+          return false;
+        }
+        budget.expanded += content2.length;
+        if (content2.length > 0) yield { kind: "member", name, open: () => once(content2) };
+        return !budget.halted;
       }
     };
   }

@@ -5,6 +5,16 @@ import { deflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { everyFormat, expectNoLeak, planted } from '../helpers/adversarial.js';
 import { gzipBuffer, gzipWithoutNul, tarBuffer, zipBuffer } from '../helpers/archive-writers.js';
+import {
+  basesAfter,
+  fetchThin,
+  gitId,
+  insertOnly,
+  packObject,
+  packOf,
+  redactedInPlace,
+  refDelta,
+} from '../helpers/git-packs.js';
 import { type TempRepo, useTempRepos } from '../helpers/git-repo.js';
 import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
 
@@ -418,6 +428,88 @@ describe('a plain folder holds the same traps', () => {
       );
       expect(json(res.stdout).skipped.items).toEqual([]);
       expectNoLeak(res, [pair]);
+    } finally {
+      folder.cleanup();
+    }
+  });
+
+  it("a repository's fetched thin pack: a delta on a base index-pack appended at its end is applied", () => {
+    const a = tempRepo();
+    const b = tempRepo();
+    const { pair, text } = planted();
+    const at = (block: string) => prose(200).replace('line 100 ', `${block}line 100 `);
+    // The keyed version that follows copies `aws_access_key_id = AKIA` from it and inserts only
+    // the rest: no key is in its inserted bytes alone.
+    const redacted = redactedInPlace(text, pair);
+    const pack = fetchThin(a, b, 'notes.txt', at(redacted), [at(text)]);
+    expect(basesAfter(pack)).not.toEqual([]);
+    const folder = tempDir();
+    try {
+      cpSync(b.dir, join(folder.path, 'project'), { recursive: true });
+      const res = runCli(['tree', folder.path, '-f', 'json']);
+      expect(res.code, res.stderr).toBe(1);
+      expect(json(res.stdout).findings.map((f) => f.path)).toContainEqual(
+        expect.stringMatching(/^project\/\.git\/objects\/pack\/pack-[0-9a-f]+\.pack!blob@\d+$/),
+      );
+      expect(json(res.stdout).skipped.items).toEqual([]);
+      expectNoLeak(res, [pair]);
+    } finally {
+      folder.cleanup();
+    }
+  });
+
+  it('a bundle with prerequisites: a delta on a base it lacks fails the scan, its inserted key still found', () => {
+    const r = tempRepo();
+    const kept = planted();
+    const added = planted();
+    const at = (block: string) => prose(200).replace('line 100 ', `${block}line 100 `);
+    const redacted = redactedInPlace(kept.text, kept.pair);
+    r.write('conf.txt', at(redacted));
+    r.write('notes.txt', prose(150));
+    r.commitAll('redacted');
+    r.write('conf.txt', at(kept.text));
+    r.write('notes.txt', prose(150).replace('line 70 ', `${added.text}line 70 `));
+    r.commitAll('keys');
+    const folder = tempDir();
+    try {
+      r.git('bundle', 'create', join(folder.path, 'thin.bundle'), 'main~1..main');
+      const res = runCli(['tree', folder.path, '-f', 'json']);
+      const report = json(res.stdout);
+      const unread = report.skipped.items.filter((i) => /^thin\.bundle!delta@\d+$/.test(i.path));
+      expect(unread).toHaveLength(2);
+      for (const item of unread) expectUnread(res, item.path);
+      expect(unread.map((i) => i.detail)).toContainEqual(
+        expect.stringMatching(/its base \(object [0-9a-f]{40}\) is not in this pack/),
+      );
+      // The key the notes' delta inserts whole is still found.
+      expect(report.findings.map((f) => f.path)).toContainEqual(
+        expect.stringMatching(/^thin\.bundle!delta@\d+$/),
+      );
+      expectNoLeak(res, [kept.pair, added.pair]);
+    } finally {
+      folder.cleanup();
+    }
+  });
+
+  it('a hostile pack whose deltas name their own results or each other ends, listed (exit 2)', () => {
+    const one = Buffer.from('one of a cycle\n');
+    const other = Buffer.from('the other one\n');
+    const self = Buffer.from('a delta naming its own result\n');
+    const pack = packOf([
+      packObject(3, Buffer.from('a plain blob\n')),
+      refDelta(gitId('blob', self), insertOnly(self.length, self)),
+      refDelta(gitId('blob', other), insertOnly(other.length, one)),
+      refDelta(gitId('blob', one), insertOnly(one.length, other)),
+    ]);
+    const folder = tempDir();
+    try {
+      writeFileSync(join(folder.path, 'objects.pack'), pack);
+      const res = runCli(['tree', folder.path, '-f', 'json']);
+      const unread = json(res.stdout).skipped.items.filter((i) =>
+        i.path.startsWith('objects.pack!delta@'),
+      );
+      expect(unread).toHaveLength(3);
+      for (const item of unread) expectUnread(res, item.path);
     } finally {
       folder.cleanup();
     }

@@ -4,6 +4,7 @@ import type { ContainerEvent, ContainerPlace } from './container-event.js';
 import { decodeCap } from './decode-cap.js';
 import { describeError } from './describe-error.js';
 import { entryLimitSkip } from './entry-limit-skip.js';
+import { type Known, Remembered, WaitingDeltas } from './git-pack-bases.js';
 import { holdInput } from './hold-input.js';
 import { type Peeked, peekHead } from './peek-head.js';
 import { unreadable } from './unreadable-event.js';
@@ -89,12 +90,14 @@ async function* once(data: Buffer): AsyncGenerator<Buffer> {
 /**
  * A git pack (`.git/objects/pack/*.pack`, or a bundle's pack) as members: each object inflated,
  * `blob@<offset>` (commit, tree, tag alike). A delta (instructions to copy ranges of a base and
- * insert bytes) is applied to its base when that is an earlier object still remembered (the last
- * 64 MiB of content; git writes bases first): the whole version, `blob@<offset>`, so a key whose
- * label the delta copies from a redacted version is whole. Otherwise (a base by id, one forgotten)
- * the bytes it inserts are handed out joined (`delta@<offset>`; a line break where a copy came
- * between). Any object that cannot be read is a skip, and so is the rest of the pack, since where
- * an object ends is known only by inflating it.
+ * insert bytes) is applied to its base, so the whole version is scanned (`blob@<offset>`) and a key
+ * whose label the delta copies from a redacted version is whole: a base read before it and still
+ * remembered (the last 64 MiB of content), by offset or by id (ids are computed as git does once a
+ * delta names one), or a base read after it (a fetched thin pack has the bases it lacked appended
+ * at its end), the delta held until then. A delta whose base never comes (a bundle made with
+ * prerequisites), was forgotten, or does not fit is a skip, its inserted bytes still handed out
+ * joined (`delta@<offset>`; a line break where a copy came between). Any object that cannot be read
+ * is a skip, and so is the rest of the pack, since where an object ends is known only by inflating it.
  */
 export function readGitPack(
   input: ArchiveInput,
@@ -148,137 +151,258 @@ async function* whileHeld(
   }
 }
 
-function* packObjects(data: Buffer, place: ContainerPlace): Generator<ContainerEvent> {
-  const count = data.readUInt32BE(8);
-  const resolved = new Remembered(REMEMBERED_BYTES);
-  let at = 12;
-  for (let index = 0; index < count; index++) {
-    const start = at;
-    const cut = () =>
-      unreadable(`git pack cut short: object ${index + 1} of ${count} at byte ${start}`);
-    if (at >= data.length) {
-      yield cut();
-      return;
+/** Objects a delta may name as its base remember this much content, the latest kept. */
+const REMEMBERED_BYTES = 64 * 1024 * 1024;
+
+/** What one object's header says: its type, size, where its zlib data starts, and its base. */
+type ObjectHead =
+  | {
+      readonly type: number;
+      readonly size: number;
+      readonly data: number;
+      /** A delta's base: where it starts (OFS_DELTA), or its id (REF_DELTA). */
+      readonly base?: { readonly offset: number } | { readonly id: string };
     }
-    let byte = data[at++] as number;
-    const type = (byte >> 4) & 7;
-    let size = byte & 15;
-    let scale = 16;
-    while (byte & 0x80) {
-      if (at >= data.length || at - start > 8) {
-        yield cut();
+  | { readonly fault: ContainerEvent };
+
+/** The header of the object at `start`: a type-and-size varint, then a delta's base. */
+function objectHead(data: Buffer, start: number, where: string): ObjectHead {
+  const cut = { fault: unreadable(`git pack cut short: ${where}`) };
+  let at = start;
+  if (at >= data.length) return cut;
+  let byte = data[at++] as number;
+  const type = (byte >> 4) & 7;
+  let size = byte & 15;
+  let scale = 16;
+  while (byte & 0x80) {
+    if (at >= data.length || at - start > 8) return cut;
+    byte = data[at++] as number;
+    size += (byte & 0x7f) * scale;
+    scale *= 128;
+  }
+  if (type === OFS_DELTA) {
+    // How far back the base starts: big-endian 7-bit groups, each continuation adding one.
+    let back = -1;
+    do {
+      if (at >= data.length || at - start > 20) return cut;
+      byte = data[at++] as number;
+      back = (back + 1) * 128 + (byte & 0x7f);
+    } while (byte & 0x80);
+    return { type, size, data: at, base: { offset: start - back } };
+  }
+  if (type === REF_DELTA) {
+    // The base's id: 20 bytes, or 32 in a SHA-256 repository (the pack does not say which).
+    const idBytes = zlibHeaderAt(data, at + 20) ? 20 : 32;
+    if (at + idBytes > data.length) return cut;
+    return { type, size, data: at + idBytes, base: { id: data.toString('hex', at, at + idBytes) } };
+  }
+  if (type === 0 || type === 5)
+    return { fault: unreadable(`git pack object ${where} has an unknown type (${type})`) };
+  return { type, size, data: at };
+}
+
+function* packObjects(data: Buffer, place: ContainerPlace): Generator<ContainerEvent> {
+  const reader = new PackReader(data, place);
+  yield* reader.objects();
+  yield* reader.leftOver();
+}
+
+/**
+ * A pack's objects read in order, each delta applied to its base: one read before it (by offset,
+ * or by id among those remembered), or one read after it (a fetched thin pack has the bases it
+ * lacked appended at its end), the delta held until then. A delta whose base never comes is read
+ * as the bytes it inserts, and listed.
+ */
+class PackReader {
+  readonly #data: Buffer;
+  readonly #place: ContainerPlace;
+  readonly #remembered = new Remembered(REMEMBERED_BYTES);
+  readonly #waiting: WaitingDeltas;
+
+  constructor(data: Buffer, place: ContainerPlace) {
+    this.#data = data;
+    this.#place = place;
+    // Held like what is remembered, and in memory like a buffered zip: the lower bound of the two.
+    this.#waiting = new WaitingDeltas(
+      Math.min(REMEMBERED_BYTES, place.budget.limits.maxBufferedBytes),
+    );
+  }
+
+  /** Every object in order; stops at the first one that cannot be read (its end is unknown). */
+  *objects(): Generator<ContainerEvent> {
+    const data = this.#data;
+    const count = data.readUInt32BE(8);
+    let at = 12;
+    for (let index = 0; index < count; index++) {
+      const start = at;
+      const head = objectHead(data, start, `object ${index + 1} of ${count} at byte ${start}`);
+      if ('fault' in head) {
+        yield head.fault;
         return;
       }
-      byte = data[at++] as number;
-      size += (byte & 0x7f) * scale;
-      scale *= 128;
+      if (!this.#place.budget.countEntry()) {
+        yield entryLimitSkip(this.#place);
+        return;
+      }
+      const name = `${TYPES[head.type]}@${start}`;
+      const inflated = inflateAt(data, head.data, this.#place, 'git object', head.size);
+      if ('skip' in inflated) {
+        yield { kind: 'skipped', name, ...inflated.skip };
+        yield unreadable(
+          `git pack: objects after byte ${start} were not read (an object's end is known only by inflating it)`,
+        );
+        return;
+      }
+      if (inflated.out.length !== head.size) {
+        yield unreadable(
+          `git object at byte ${start} inflates to ${inflated.out.length} bytes, not the ${head.size} its header says`,
+          name,
+        );
+      }
+      at = head.data + inflated.used;
+      const going =
+        head.base === undefined
+          ? yield* this.#settle(start, { type: head.type, content: inflated.out })
+          : yield* this.#delta(start, inflated.out, head.base);
+      if (!going) return;
     }
-    let base = -1;
-    if (type === OFS_DELTA) {
-      // How far back the base starts: big-endian 7-bit groups, each continuation adding one.
-      let back = -1;
-      do {
-        if (at >= data.length || at - start > 20) {
-          yield cut();
-          return;
+    if (data.length - at !== TRAILER_BYTES && data.length - at !== 32) {
+      yield unreadable(
+        `git pack: ${data.length - at} bytes after its last object, where a checksum of 20 or 32 is`,
+      );
+    }
+  }
+
+  /** The deltas whose bases never came: each read as the bytes it inserts, and listed. */
+  *leftOver(): Generator<ContainerEvent> {
+    const left = this.#waiting.drain();
+    if (left.length === 0) return;
+    if (this.#place.budget.halted) {
+      yield unreadable(
+        `git pack: ${left.length} deltas read before the limit waited for their bases and were not read`,
+      );
+      return;
+    }
+    for (const waiting of left) {
+      const why = waiting.on.startsWith('#')
+        ? `its base (object ${waiting.on.slice(1)}) is not in this pack${this.#remembered.forgot ? ` or was forgotten (the last ${REMEMBERED_BYTES / MiB} MiB read are kept)` : ''}`
+        : `its base, the delta at byte ${waiting.on.slice(1)}, was not resolved`;
+      if (!(yield* this.#unresolved(waiting.start, waiting.delta, why))) return;
+    }
+  }
+
+  /** A delta: applied to its base if that was read, held if it may come, else its inserts. */
+  *#delta(
+    start: number,
+    delta: Buffer,
+    base: { readonly offset: number } | { readonly id: string },
+  ): Generator<ContainerEvent, boolean> {
+    let from: Known | undefined;
+    let on: string;
+    if ('id' in base) {
+      this.#remembered.keepIds(base.id.length === 64 ? 'sha256' : 'sha1');
+      from = this.#remembered.byId(base.id);
+      on = `#${base.id}`;
+    } else {
+      from = this.#remembered.get(base.offset);
+      // A base by offset is earlier: it can still come only if it is a delta that waits itself.
+      if (from === undefined && !this.#waiting.has(base.offset)) {
+        const why =
+          base.offset < 12 || base.offset >= start
+            ? `its base offset (byte ${base.offset}) is not an earlier object`
+            : `its base at byte ${base.offset} was forgotten (the last ${REMEMBERED_BYTES / MiB} MiB read are kept) or was not read whole`;
+        return yield* this.#unresolved(start, delta, why);
+      }
+      on = `@${base.offset}`;
+    }
+    if (from !== undefined) return yield* this.#apply(start, delta, from);
+    if (this.#waiting.add({ start, delta, on })) return true;
+    return yield* this.#unresolved(
+      start,
+      delta,
+      `its base is not read yet, and the deltas waiting for theirs hold all the memory they may`,
+    );
+  }
+
+  /** A delta applied to its base read whole: the whole version, or its inserts if they do not fit. */
+  *#apply(start: number, delta: Buffer, base: Known): Generator<ContainerEvent, boolean> {
+    const whole = applyDelta(base.content, delta, this.#place);
+    if (whole === undefined)
+      return yield* this.#unresolved(start, delta, 'it does not fit its base (a damaged delta)');
+    return yield* this.#settle(start, { type: base.type, content: whole });
+  }
+
+  /**
+   * An object read whole: handed out and remembered, then the deltas waiting for it applied, and
+   * those waiting for them (a loop, not recursion: a chain may be as long as the pack).
+   */
+  *#settle(start: number, object: Known): Generator<ContainerEvent, boolean> {
+    if (!(yield* this.#member(`${TYPES[object.type]}@${start}`, object.content))) return false;
+    // The first is at hand even if it alone is over what is remembered; the others are looked up,
+    // so the stack holds offsets, not content.
+    const settled: { start: number; id: string | undefined; held?: Known }[] = [
+      { start, id: this.#remembered.remember(start, object), held: object },
+    ];
+    for (let next = settled.pop(); next !== undefined; next = settled.pop()) {
+      const base = next.held ?? this.#remembered.get(next.start);
+      const woken = this.#waiting.take(`@${next.start}`);
+      if (next.id !== undefined) woken.push(...this.#waiting.take(`#${next.id}`));
+      for (const waiting of woken) {
+        const whole =
+          base === undefined ? undefined : applyDelta(base.content, waiting.delta, this.#place);
+        if (base === undefined || whole === undefined) {
+          const why =
+            base === undefined
+              ? `its base at byte ${next.start} was forgotten before it could be applied`
+              : 'it does not fit its base (a damaged delta)';
+          if (!(yield* this.#unresolved(waiting.start, waiting.delta, why))) return false;
+          continue;
         }
-        byte = data[at++] as number;
-        back = (back + 1) * 128 + (byte & 0x7f);
-      } while (byte & 0x80);
-      base = start - back;
-    } else if (type === REF_DELTA) {
-      // The base's id: 20 bytes, or 32 in a SHA-256 repository (the pack does not say which).
-      at += zlibHeaderAt(data, at + 20) ? 20 : 32;
-    } else if (type === 0 || type === 5) {
-      yield unreadable(
-        `git pack object ${index + 1} at byte ${start} has an unknown type (${type})`,
-      );
-      return;
+        const result = { type: base.type, content: whole };
+        if (!(yield* this.#member(`${TYPES[base.type]}@${waiting.start}`, whole))) return false;
+        settled.push({
+          start: waiting.start,
+          id: this.#remembered.remember(waiting.start, result),
+        });
+      }
     }
-    if (!place.budget.countEntry()) {
-      yield entryLimitSkip(place);
-      return;
-    }
-    let name = `${TYPES[type]}@${start}`;
-    const inflated = inflateAt(data, at, place, 'git object', size);
-    if ('skip' in inflated) {
-      yield { kind: 'skipped', name, ...inflated.skip };
-      yield unreadable(
-        `git pack: objects after byte ${start} were not read (an object's end is known only by inflating it)`,
-      );
-      return;
-    }
-    if (inflated.out.length !== size) {
-      yield unreadable(
-        `git object at byte ${start} inflates to ${inflated.out.length} bytes, not the ${size} its header says`,
-        name,
-      );
-    }
-    at += inflated.used;
-    let content: Buffer | undefined = inflated.out;
-    if (type === OFS_DELTA || type === REF_DELTA) {
-      // Applied to its base when that is at hand (an earlier object, still remembered): the whole
-      // version, so a key whose label the delta copies is whole. Else the bytes it inserts.
-      const from = resolved.get(base);
-      const whole = from === undefined ? undefined : applyDelta(from.content, inflated.out, place);
-      if (from !== undefined && whole !== undefined) {
-        content = whole;
-        name = `${TYPES[from.type]}@${start}`;
-        resolved.remember(start, from.type, whole);
-      } else content = inserted(inflated.out);
-    } else resolved.remember(start, type, inflated.out);
+    return true;
+  }
+
+  /**
+   * A delta whose base cannot be had: the bytes it inserts handed out (`delta@<offset>`), and a
+   * skip saying why, since a key whose start it copies from the base is not among them.
+   */
+  *#unresolved(start: number, delta: Buffer, why: string): Generator<ContainerEvent, boolean> {
+    const name = `delta@${start}`;
+    const content = inserted(delta);
     if (content === undefined) {
       yield unreadable(`git pack delta at byte ${start} is malformed`, name);
-      continue;
+      return true;
     }
-    if (place.budget.expanded + content.length > place.budget.limits.maxTotalBytes) {
-      place.budget.halted = true;
+    yield unreadable(
+      `git pack delta at byte ${start}: ${why}; only the bytes it inserts were read`,
+      name,
+    );
+    return yield* this.#member(name, content);
+  }
+
+  /** Content handed out, within the file's expanded-size limit; false once that is reached. */
+  *#member(name: string, content: Buffer): Generator<ContainerEvent, boolean> {
+    const { budget } = this.#place;
+    if (budget.expanded + content.length > budget.limits.maxTotalBytes) {
+      budget.halted = true;
       yield {
         kind: 'skipped',
         name,
         reason: 'archive-limit',
-        detail: `expanded-size limit ${place.budget.limits.maxTotalBytes} bytes per file reached at this git object; the rest of the pack was not read`,
+        detail: `expanded-size limit ${budget.limits.maxTotalBytes} bytes per file reached at this git object; the rest of the pack was not read`,
       };
-      return;
+      return false;
     }
-    place.budget.expanded += content.length;
-    const out = content;
-    if (out.length > 0) yield { kind: 'member', name, open: () => once(out) };
-    if (place.budget.halted) return;
-  }
-  if (data.length - at !== TRAILER_BYTES && data.length - at !== 32) {
-    yield unreadable(
-      `git pack: ${data.length - at} bytes after its last object, where a checksum of 20 or 32 is`,
-    );
-  }
-}
-
-/** Objects a delta may name as its base remember this much content, the latest kept. */
-const REMEMBERED_BYTES = 64 * 1024 * 1024;
-
-/** Objects' content by their offset in the pack, the oldest forgotten past a total size. */
-class Remembered {
-  readonly #objects = new Map<number, { type: number; content: Buffer }>();
-  #bytes = 0;
-  readonly #limit: number;
-
-  constructor(limit: number) {
-    this.#limit = limit;
-  }
-
-  get(offset: number): { type: number; content: Buffer } | undefined {
-    return this.#objects.get(offset);
-  }
-
-  remember(offset: number, type: number, content: Buffer): void {
-    if (content.length > this.#limit) return;
-    this.#objects.set(offset, { type, content });
-    this.#bytes += content.length;
-    for (const [old, object] of this.#objects) {
-      if (this.#bytes <= this.#limit) break;
-      this.#objects.delete(old);
-      this.#bytes -= object.content.length;
-    }
+    budget.expanded += content.length;
+    if (content.length > 0) yield { kind: 'member', name, open: () => once(content) };
+    return !budget.halted;
   }
 }
 
