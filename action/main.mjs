@@ -33673,130 +33673,6 @@ function createActionLog(stdout) {
 
 // src/action/resolve-range.ts
 init_errors();
-var FIX = "check out with 'fetch-depth: 0' (actions/checkout) so the history is present";
-function short(sha2) {
-  return sha2.slice(0, 12);
-}
-async function ensureCommit(git, remote, sha2, notes) {
-  if (await git.hasCommit(sha2)) return true;
-  const fetched = await git.fetch(remote, [sha2]);
-  if (fetched.ok && await git.hasCommit(sha2)) {
-    notes.push(`fetched ${short(sha2)} from ${remote}`);
-    return true;
-  }
-  return false;
-}
-async function ensureConnected(git, remote, base, head, steps, notes) {
-  if (!await git.isShallow()) return;
-  if (await git.mergeBase(base, head) !== void 0) return;
-  for (const depth of steps) {
-    const r = await git.fetch(remote, [base, head], { deepen: depth });
-    if (!r.ok) break;
-    notes.push(`shallow clone: deepened by ${depth}`);
-    if (await git.mergeBase(base, head) !== void 0) return;
-  }
-  const full = await git.fetch(remote, [base, head], { unshallow: true });
-  if (full.ok) {
-    notes.push("shallow clone: fetched the complete history");
-    return;
-  }
-  throw new KeyguardError(
-    "GIT_FAILED",
-    `the checkout is shallow and the history between ${short(base)} and ${short(head)} could not be fetched (${full.error ?? "fetch failed"}): ${FIX}`
-  );
-}
-async function branchTarget(git, remote, head, branch, defaultBranch, notes) {
-  if (await git.isShallow()) {
-    const full = await git.fetch(remote, [head], { unshallow: true });
-    if (!full.ok || await git.isShallow())
-      throw new KeyguardError(
-        "GIT_FAILED",
-        `the checkout is shallow and its complete history could not be fetched (${full.error ?? "still shallow"}): ${FIX}`
-      );
-    notes.push("shallow clone: fetched the complete history");
-  }
-  const remoteRefs = `refs/remotes/${remote}`;
-  if (defaultBranch !== void 0 && defaultBranch !== branch) {
-    const ref = `${remoteRefs}/${defaultBranch}`;
-    if (!await git.hasRef(ref)) {
-      const r = await git.fetch(remote, [`+refs/heads/${defaultBranch}:${ref}`]);
-      if (r.ok) notes.push(`fetched the default branch ${defaultBranch}`);
-    }
-  }
-  const defaultRef = defaultBranch === void 0 ? void 0 : `${remoteRefs}/${defaultBranch}`;
-  const configBase = defaultRef !== void 0 && defaultBranch !== branch && await git.hasRef(defaultRef) ? defaultRef : void 0;
-  const exclude = branch === void 0 ? [] : [`--exclude=${remoteRefs}/${branch}`];
-  const revisions = [
-    "--not",
-    ...exclude,
-    `--glob=${remoteRefs}/*`,
-    "--not",
-    "--end-of-options",
-    head
-  ];
-  const commits = await git.countCommits(revisions);
-  if (commits === void 0)
-    throw new KeyguardError("GIT_FAILED", `cannot list the commits of ${short(head)}`);
-  const what = branch === void 0 ? short(head) : `branch ${branch}`;
-  return {
-    kind: "history",
-    revisions,
-    commits,
-    description: `${what}: commits not on any other branch of ${remote}`,
-    notes,
-    ...configBase === void 0 ? {} : { configBase }
-  };
-}
-async function resolveRange(request, git, options2 = {}) {
-  const remote = options2.remote ?? "origin";
-  const steps = options2.deepenSteps ?? [50, 500];
-  const notes = [];
-  if (request.kind === "tree" || request.kind === "nothing") return request;
-  if (!await ensureCommit(git, remote, request.head, notes))
-    throw new KeyguardError(
-      "GIT_FAILED",
-      `head commit ${short(request.head)} is not in the checkout and could not be fetched from ${remote}: ${FIX}`
-    );
-  if (request.kind === "branch")
-    return branchTarget(git, remote, request.head, request.branch, request.defaultBranch, notes);
-  if (request.base === request.head)
-    return {
-      kind: "history",
-      revisions: [],
-      commits: 0,
-      description: `base and head are the same commit (${short(request.head)}): no new commits`,
-      notes,
-      configBase: request.base
-    };
-  if (!await ensureCommit(git, remote, request.base, notes)) {
-    if (request.baseMayBeGone) {
-      notes.push(
-        `before ${short(request.base)} is gone (force push): scanning the branch's own commits`
-      );
-      return branchTarget(git, remote, request.head, request.branch, request.defaultBranch, notes);
-    }
-    throw new KeyguardError(
-      "GIT_FAILED",
-      `base commit ${short(request.base)} is not in the checkout and could not be fetched from ${remote}: ${FIX}`
-    );
-  }
-  await ensureConnected(git, remote, request.base, request.head, steps, notes);
-  const revisions = ["--end-of-options", `${request.base}..${request.head}`];
-  const commits = await git.countCommits(revisions);
-  if (commits === void 0)
-    throw new KeyguardError(
-      "GIT_FAILED",
-      `cannot list the commits ${short(request.base)}..${short(request.head)}`
-    );
-  return {
-    kind: "history",
-    revisions,
-    commits,
-    description: `${short(request.base)}..${short(request.head)}`,
-    notes,
-    configBase: request.base
-  };
-}
 
 // src/action/scan-request.ts
 init_errors();
@@ -33829,9 +33705,12 @@ function revisionInput(value, name) {
   if (problem === void 0) return value;
   throw new KeyguardError("USAGE", `input '${name}' must name one commit: ${problem}`);
 }
+function isPlainBranchName(value) {
+  return value !== "" && revisionProblem(value) === void 0 && !/[~^]|@\{|\/\/|^\/|\/$|\.lock$|\.$/.test(value);
+}
 function refName(value, what) {
   if (value === void 0) return void 0;
-  if (revisionProblem(value) !== void 0 || /[~^]|@\{|\/\/|^\/|\/$|\.lock$|\.$/.test(value))
+  if (!isPlainBranchName(value))
     throw new KeyguardError("USAGE", `the event payload's ${what} is not a valid branch name`);
   return value;
 }
@@ -33908,6 +33787,140 @@ function scanRequest(eventName, payload, inputs = {}) {
     };
   }
   return { kind: "tree" };
+}
+
+// src/action/resolve-range.ts
+var FIX = "check out with 'fetch-depth: 0' (actions/checkout) so the history is present";
+function short(sha2) {
+  return sha2.slice(0, 12);
+}
+async function ensureCommit(git, remote, sha2, notes) {
+  if (await git.hasCommit(sha2)) return true;
+  const fetched = await git.fetch(remote, [sha2]);
+  if (fetched.ok && await git.hasCommit(sha2)) {
+    notes.push(`fetched ${short(sha2)} from ${remote}`);
+    return true;
+  }
+  return false;
+}
+async function ensureConnected(git, remote, base, head, steps, notes) {
+  if (!await git.isShallow()) return;
+  if (await git.mergeBase(base, head) !== void 0) return;
+  for (const depth of steps) {
+    const r = await git.fetch(remote, [base, head], { deepen: depth });
+    if (!r.ok) break;
+    notes.push(`shallow clone: deepened by ${depth}`);
+    if (await git.mergeBase(base, head) !== void 0) return;
+  }
+  const full = await git.fetch(remote, [base, head], { unshallow: true });
+  if (full.ok) {
+    notes.push("shallow clone: fetched the complete history");
+    return;
+  }
+  throw new KeyguardError(
+    "GIT_FAILED",
+    `the checkout is shallow and the history between ${short(base)} and ${short(head)} could not be fetched (${full.error ?? "fetch failed"}): ${FIX}`
+  );
+}
+function remoteBranchRef(remote, name) {
+  if (!isPlainBranchName(name))
+    throw new KeyguardError(
+      "USAGE",
+      "the default branch named by the event is not a valid branch name"
+    );
+  return `refs/remotes/${remote}/${name}`;
+}
+async function comparison(git, remote, branch, defaultBranch, notes) {
+  if (defaultBranch === void 0) return { none: "the default branch is not known" };
+  if (defaultBranch === branch) return { none: "it is the default branch" };
+  const ref = remoteBranchRef(remote, defaultBranch);
+  if (await git.hasRef(ref)) return { ref, name: defaultBranch };
+  const r = await git.fetch(remote, [`+refs/heads/${defaultBranch}:${ref}`]);
+  if (r.ok && await git.hasRef(ref)) {
+    notes.push(`fetched the default branch ${defaultBranch}`);
+    return { ref, name: defaultBranch };
+  }
+  notes.push(
+    `the default branch ${defaultBranch} could not be fetched from ${remote} (${r.error ?? "not found"}): every commit is scanned`
+  );
+  return { none: `no ${defaultBranch} on ${remote} to compare with` };
+}
+async function branchTarget(git, remote, head, branch, defaultBranch, notes) {
+  if (await git.isShallow()) {
+    const full = await git.fetch(remote, [head], { unshallow: true });
+    if (!full.ok || await git.isShallow())
+      throw new KeyguardError(
+        "GIT_FAILED",
+        `the checkout is shallow and its complete history could not be fetched (${full.error ?? "still shallow"}): ${FIX}`
+      );
+    notes.push("shallow clone: fetched the complete history");
+  }
+  const against = await comparison(git, remote, branch, defaultBranch, notes);
+  const revisions = [
+    "--end-of-options",
+    against.ref === void 0 ? head : `${against.ref}..${head}`
+  ];
+  const commits = await git.countCommits(revisions);
+  if (commits === void 0)
+    throw new KeyguardError("GIT_FAILED", `cannot list the commits of ${short(head)}`);
+  const what = branch === void 0 ? short(head) : `branch ${branch}`;
+  return {
+    kind: "history",
+    revisions,
+    commits,
+    description: against.ref === void 0 ? `${what}: its whole history (${against.none})` : `${what}: commits not on ${against.name}`,
+    notes,
+    // A branch's own commits have no base: the default branch's configuration applies to them.
+    ...against.ref === void 0 ? {} : { configBase: against.ref }
+  };
+}
+async function resolveRange(request, git, options2 = {}) {
+  const remote = options2.remote ?? "origin";
+  const steps = options2.deepenSteps ?? [50, 500];
+  const notes = [];
+  if (request.kind === "tree" || request.kind === "nothing") return request;
+  if (!await ensureCommit(git, remote, request.head, notes))
+    throw new KeyguardError(
+      "GIT_FAILED",
+      `head commit ${short(request.head)} is not in the checkout and could not be fetched from ${remote}: ${FIX}`
+    );
+  if (request.kind === "branch")
+    return branchTarget(git, remote, request.head, request.branch, request.defaultBranch, notes);
+  if (request.base === request.head)
+    return {
+      kind: "history",
+      revisions: [],
+      commits: 0,
+      description: `base and head are the same commit (${short(request.head)}): no new commits`,
+      notes,
+      configBase: request.base
+    };
+  if (!await ensureCommit(git, remote, request.base, notes)) {
+    if (request.baseMayBeGone) {
+      notes.push(`before ${short(request.base)} is gone (force push): scanning it as a new branch`);
+      return branchTarget(git, remote, request.head, request.branch, request.defaultBranch, notes);
+    }
+    throw new KeyguardError(
+      "GIT_FAILED",
+      `base commit ${short(request.base)} is not in the checkout and could not be fetched from ${remote}: ${FIX}`
+    );
+  }
+  await ensureConnected(git, remote, request.base, request.head, steps, notes);
+  const revisions = ["--end-of-options", `${request.base}..${request.head}`];
+  const commits = await git.countCommits(revisions);
+  if (commits === void 0)
+    throw new KeyguardError(
+      "GIT_FAILED",
+      `cannot list the commits ${short(request.base)}..${short(request.head)}`
+    );
+  return {
+    kind: "history",
+    revisions,
+    commits,
+    description: `${short(request.base)}..${short(request.head)}`,
+    notes,
+    configBase: request.base
+  };
 }
 
 // src/action/workflow-files.ts

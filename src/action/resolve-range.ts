@@ -1,6 +1,6 @@
 import type { GitHistory } from '../git/fetch-history.js';
 import { KeyguardError } from '../model/errors.js';
-import type { ScanRequest } from './scan-request.js';
+import { isPlainBranchName, type ScanRequest } from './scan-request.js';
 
 /** What will actually be scanned, after making sure the history is present. */
 export type ResolvedTarget =
@@ -17,7 +17,8 @@ export type ResolvedTarget =
       readonly notes: readonly string[];
       /**
        * The commit whose configuration applies by default: the range's base, or for a branch's
-       * own commits the default branch's tip. Undefined when there is none (a new default branch).
+       * own commits the default branch's tip. Undefined when there is none (the default branch
+       * itself, or one origin does not have).
        */
       readonly configBase?: string;
     };
@@ -82,6 +83,55 @@ async function ensureConnected(
   );
 }
 
+/** The remote-tracking ref of a branch of `remote`, for a name that can only mean that branch. */
+function remoteBranchRef(remote: string, name: string): string {
+  // The name comes from the event payload and becomes a ref, a refspec and a revision: scanRequest
+  // refuses odd names already; checked again here, where it meets git, so no caller can skip it.
+  if (!isPlainBranchName(name))
+    throw new KeyguardError(
+      'USAGE',
+      'the default branch named by the event is not a valid branch name',
+    );
+  return `refs/remotes/${remote}/${name}`;
+}
+
+/** The branch a new branch is compared with, or why there is none (all its history is new). */
+type Comparison =
+  | { readonly ref: string; readonly name: string }
+  | { readonly ref?: undefined; readonly none: string };
+
+/**
+ * The default branch as `remote` has it, fetched when the checkout lacks it. Only the default
+ * branch vouches for commits: any other branch may have been created by this very push (`git push
+ * origin HEAD:a HEAD:b`, a new repository's main and develop) and never been scanned.
+ */
+async function comparison(
+  git: GitHistory,
+  remote: string,
+  branch: string | undefined,
+  defaultBranch: string | undefined,
+  notes: string[],
+): Promise<Comparison> {
+  if (defaultBranch === undefined) return { none: 'the default branch is not known' };
+  if (defaultBranch === branch) return { none: 'it is the default branch' };
+  const ref = remoteBranchRef(remote, defaultBranch);
+  if (await git.hasRef(ref)) return { ref, name: defaultBranch };
+  const r = await git.fetch(remote, [`+refs/heads/${defaultBranch}:${ref}`]);
+  if (r.ok && (await git.hasRef(ref))) {
+    notes.push(`fetched the default branch ${defaultBranch}`);
+    return { ref, name: defaultBranch };
+  }
+  // Absent (a new repository) or unreachable: nothing vouches for any commit, so all are scanned.
+  notes.push(
+    `the default branch ${defaultBranch} could not be fetched from ${remote} (${r.error ?? 'not found'}): every commit is scanned`,
+  );
+  return { none: `no ${defaultBranch} on ${remote} to compare with` };
+}
+
+/**
+ * A branch with no usable `before` (new, or force-pushed over a commit that is gone): its commits
+ * the default branch lacks, or its whole history when it is the default branch or there is none.
+ */
 async function branchTarget(
   git: GitHistory,
   remote: string,
@@ -100,29 +150,11 @@ async function branchTarget(
       );
     notes.push('shallow clone: fetched the complete history');
   }
-  const remoteRefs = `refs/remotes/${remote}`;
-  if (defaultBranch !== undefined && defaultBranch !== branch) {
-    const ref = `${remoteRefs}/${defaultBranch}`;
-    if (!(await git.hasRef(ref))) {
-      const r = await git.fetch(remote, [`+refs/heads/${defaultBranch}:${ref}`]);
-      if (r.ok) notes.push(`fetched the default branch ${defaultBranch}`);
-    }
-  }
-  // A branch's own commits have no base: the default branch's configuration applies to them.
-  const defaultRef = defaultBranch === undefined ? undefined : `${remoteRefs}/${defaultBranch}`;
-  const configBase =
-    defaultRef !== undefined && defaultBranch !== branch && (await git.hasRef(defaultRef))
-      ? defaultRef
-      : undefined;
-  const exclude = branch === undefined ? [] : [`--exclude=${remoteRefs}/${branch}`];
-  // Options first; after --end-of-options git reads `head` as a revision whatever it looks like.
+  const against = await comparison(git, remote, branch, defaultBranch, notes);
+  // After --end-of-options git reads every word as a revision, whatever it looks like.
   const revisions = [
-    '--not',
-    ...exclude,
-    `--glob=${remoteRefs}/*`,
-    '--not',
     '--end-of-options',
-    head,
+    against.ref === undefined ? head : `${against.ref}..${head}`,
   ];
   const commits = await git.countCommits(revisions);
   if (commits === undefined)
@@ -132,9 +164,13 @@ async function branchTarget(
     kind: 'history',
     revisions,
     commits,
-    description: `${what}: commits not on any other branch of ${remote}`,
+    description:
+      against.ref === undefined
+        ? `${what}: its whole history (${against.none})`
+        : `${what}: commits not on ${against.name}`,
     notes,
-    ...(configBase === undefined ? {} : { configBase }),
+    // A branch's own commits have no base: the default branch's configuration applies to them.
+    ...(against.ref === undefined ? {} : { configBase: against.ref }),
   };
 }
 
@@ -170,9 +206,7 @@ export async function resolveRange(
     };
   if (!(await ensureCommit(git, remote, request.base, notes))) {
     if (request.baseMayBeGone) {
-      notes.push(
-        `before ${short(request.base)} is gone (force push): scanning the branch's own commits`,
-      );
+      notes.push(`before ${short(request.base)} is gone (force push): scanning it as a new branch`);
       return branchTarget(git, remote, request.head, request.branch, request.defaultBranch, notes);
     }
     throw new KeyguardError(

@@ -13,7 +13,7 @@ export type ScanRequest =
       readonly branch?: string;
       readonly defaultBranch?: string;
     }
-  /** A new branch: its commits that no other branch of the remote has. */
+  /** A new branch (or tag): its commits that the default branch does not have. */
   | {
       readonly kind: 'branch';
       readonly head: string;
@@ -73,12 +73,24 @@ function revisionInput(value: string, name: string): string {
 }
 
 /**
+ * Whether `value` is a plain branch name: one that can go into git arguments, a fetch refspec or
+ * `refs/remotes/<remote>/<name>` and mean only that branch (no option, range, pattern or suffix).
+ */
+export function isPlainBranchName(value: string): boolean {
+  return (
+    value !== '' &&
+    revisionProblem(value) === undefined &&
+    !/[~^]|@\{|\/\/|^\/|\/$|\.lock$|\.$/.test(value)
+  );
+}
+
+/**
  * A branch name from the payload (a pull request's head ref is the author's choice): kept only
  * when it is a plain ref name, since it ends up in git arguments and fetch refspecs.
  */
 function refName(value: string | undefined, what: string): string | undefined {
   if (value === undefined) return undefined;
-  if (revisionProblem(value) !== undefined || /[~^]|@\{|\/\/|^\/|\/$|\.lock$|\.$/.test(value))
+  if (!isPlainBranchName(value))
     throw new KeyguardError('USAGE', `the event payload's ${what} is not a valid branch name`);
   return value;
 }
@@ -100,7 +112,8 @@ function optional<K extends string>(
 /**
  * pull_request(_target) → `base.sha..head.sha` (the PR's own commits, not the merge commit the
  * checkout made); merge_group → `base_sha..head_sha`; push → `before..after`, or the new branch's
- * own commits when `before` is all zeros; a deleted branch → nothing; anything else → the tree.
+ * commits the default branch lacks when `before` is all zeros; a deleted branch → nothing;
+ * anything else → the tree.
  */
 export function scanRequest(
   eventName: string,

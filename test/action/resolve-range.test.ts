@@ -85,7 +85,7 @@ describe('resolveRange (real git, shallow checkouts)', () => {
     expect(message).toContain('fetch-depth: 0');
   });
 
-  it('new branch: only commits that no other remote branch has', async () => {
+  it('new branch (shallow checkout): only the commits the default branch lacks', async () => {
     const { s, head } = repo(4, 3);
     const ws = s.checkout('ws', 'feature', 1);
     const target = await resolveRange(
@@ -113,15 +113,87 @@ describe('resolveRange (real git, shallow checkouts)', () => {
     expect((await git.fetch('origin', [base])).ok).toBe(true);
   });
 
-  it('new branch: the head comes after --end-of-options, the exclusions before it', async () => {
+  it('new branch: every revision comes after --end-of-options, compared with the default branch', async () => {
     const { s, head } = repo(2, 2);
     const ws = s.checkout('ws', 'feature', 0);
     const target = await resolveRange(
       { kind: 'branch', head, branch: 'feature', defaultBranch: 'main' },
       gitHistory(ws),
     );
-    expect(target).toMatchObject({ kind: 'history', commits: 2 });
-    const revisions = target.kind === 'history' ? target.revisions : [];
-    expect(revisions.slice(-2)).toEqual(['--end-of-options', head]);
+    expect(target).toMatchObject({
+      kind: 'history',
+      commits: 2,
+      revisions: ['--end-of-options', `refs/remotes/origin/main..${head}`],
+      description: 'branch feature: commits not on main',
+      configBase: 'refs/remotes/origin/main',
+    });
+  });
+
+  it('new branch: a branch created by the same push vouches for nothing', async () => {
+    const { s, head } = repo(2, 3);
+    // `git push origin feature:feature-backup` too: the full checkout holds both branches.
+    s.git(s.author, 'push', '--quiet', 'origin', 'feature:feature-backup');
+    const ws = s.checkout('ws', 'feature', 0);
+    for (const branch of ['feature', 'feature-backup']) {
+      const target = await resolveRange(
+        { kind: 'branch', head, branch, defaultBranch: 'main' },
+        gitHistory(ws),
+      );
+      expect(target, branch).toMatchObject({ kind: 'history', commits: 3 });
+    }
+  });
+
+  it('new branch: its whole history when it is the default branch, or there is no default branch to compare with', async () => {
+    const { s, head } = repo(2, 3);
+    const ws = s.checkout('ws', 'feature', 0);
+    const cases = [
+      { defaultBranch: 'feature', why: 'it is the default branch' },
+      { defaultBranch: undefined, why: 'the default branch is not known' },
+      { defaultBranch: 'trunk', why: 'no trunk on origin to compare with' },
+    ];
+    for (const { defaultBranch, why } of cases) {
+      const target = await resolveRange(
+        { kind: 'branch', head, branch: 'feature', ...(defaultBranch ? { defaultBranch } : {}) },
+        gitHistory(ws),
+      );
+      expect(target, why).toMatchObject({
+        kind: 'history',
+        commits: 5,
+        revisions: ['--end-of-options', head],
+        description: `branch feature: its whole history (${why})`,
+      });
+      // No default branch's tip to take the configuration from.
+      expect(target.kind === 'history' ? target.configBase : 'none', why).toBeUndefined();
+    }
+  });
+
+  it('new branch: a default branch name that is not plain never reaches git', async () => {
+    const { s, head } = repo(1, 1);
+    const ws = s.checkout('ws', 'feature', 1);
+    const marker = join(s.root, 'pwned');
+    const names = [
+      `--upload-pack=touch ${marker}; git-upload-pack`,
+      '-main',
+      'main..feature',
+      'ma*',
+      'main:refs/remotes/origin/feature',
+      'main^',
+      'main@{1}',
+      '',
+    ];
+    for (const defaultBranch of names) {
+      let code = '';
+      try {
+        await resolveRange(
+          { kind: 'branch', head, branch: 'feature', defaultBranch },
+          gitHistory(ws),
+        );
+      } catch (e) {
+        if (!isKeyguardError(e)) throw e;
+        code = e.code;
+      }
+      expect(code, defaultBranch).toBe('USAGE');
+    }
+    expect(existsSync(marker)).toBe(false);
   });
 });

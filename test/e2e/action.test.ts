@@ -250,7 +250,7 @@ describe('GitHub Action: push', () => {
     expect(sarifErrors(r.sarif)).toEqual([]);
   });
 
-  it('new branch (all-zero before): scans the commits no other branch has', () => {
+  it('new branch (all-zero before): scans the commits the default branch does not have', () => {
     const h = prHistory();
     const topicKey = fakePair();
     h.s.git(h.s.author, 'checkout', '--quiet', '-b', 'topic', h.c1);
@@ -334,6 +334,189 @@ describe('GitHub Action: push', () => {
     expect(r.code).toBe(0);
     expect(r.outputs.findings).toBe('0');
     expect(r.summary).toContain('nothing to scan (refs/heads/feature was deleted)');
+  });
+});
+
+describe('GitHub Action: a push that creates branches', () => {
+  /** The event GitHub sends for one ref of a push that creates it; null: no default branch. */
+  function created(branch: string, after: string, defaultBranch: string | null = 'main') {
+    return {
+      name: 'push',
+      payload: {
+        ref: `refs/heads/${branch}`,
+        before: ZERO,
+        after,
+        created: true,
+        ...(defaultBranch === null ? {} : { repository: { default_branch: defaultBranch } }),
+      },
+    };
+  }
+
+  function flagged(r: { stdout: string }): (string | undefined)[] {
+    return errorLines(r.stdout).map((l) => /file=([^,]+)/.exec(l)?.[1]);
+  }
+
+  /** A sandbox whose origin has main (two clean commits) and nothing else. */
+  function cleanMain(): Sandbox {
+    const s = createSandbox();
+    sandboxes.push(s);
+    s.commit({ 'README.md': 'hello\n' }, 'c0');
+    s.commit({ 'src/app.ts': 'export const x = 1;\n' }, 'c1');
+    s.git(s.author, 'push', '--quiet', 'origin', 'main');
+    return s;
+  }
+
+  it('two new branches at one new commit, pushed together: each run scans it and fails', () => {
+    const s = cleanMain();
+    const key = fakePair();
+    s.git(s.author, 'checkout', '--quiet', '-b', 'feature');
+    const head = s.commit({ 'prod.env': creds(key) }, 'add creds');
+    // One push, two push events; the full checkout of each run holds the other branch too.
+    s.git(s.author, 'push', '--quiet', 'origin', 'HEAD:feature', 'HEAD:feature-backup');
+    for (const branch of ['feature', 'feature-backup']) {
+      const ws = s.checkout(`ws-${branch}`, branch, 0);
+      const r = runAction(s, ws, created(branch, head));
+      expect(r.code, branch).toBe(1);
+      expect(flagged(r), branch).toEqual(['prod.env']);
+      expect(r.outputs, branch).toMatchObject({ findings: '1', commits: '1' });
+      expect(r.outputs.scope).toBe(`push: branch ${branch}: commits not on main (1 commit)`);
+      expect(leaks(r.stdout + r.summary, [key])).toEqual([]);
+    }
+  });
+
+  it('a new branch whose commits are all on the default branch: 0 new commits, clean, says so', () => {
+    const h = prHistory();
+    // release starts at main's tip, which holds an old secret (c1): nothing in it is new.
+    h.s.git(h.s.author, 'push', '--quiet', 'origin', `${h.c5}:refs/heads/release`);
+    const ws = h.s.checkout('ws', 'release', 0);
+    const r = runAction(h.s, ws, created('release', h.c5));
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ findings: '0', commits: '0' });
+    expect(r.outputs.scope).toBe('push: branch release: commits not on main (0 commits)');
+  });
+
+  it('a new repository pushed with main and develop at once: the default branch scans its whole history', () => {
+    const s = createSandbox();
+    sandboxes.push(s);
+    const key = fakePair();
+    s.commit({ 'README.md': 'hello\n' }, 'c0');
+    s.commit({ 'config.ini': creds(key) }, 'c1: a key');
+    const head = s.commit({ 'src/app.ts': 'export const x = 1;\n' }, 'c2');
+    s.git(s.author, 'branch', 'develop');
+    s.git(s.author, 'push', '--quiet', 'origin', 'main', 'develop');
+
+    const main = runAction(s, s.checkout('ws-main', 'main', 0), created('main', head));
+    expect(main.code).toBe(1);
+    expect(flagged(main)).toEqual(['config.ini']);
+    expect(main.outputs.commits).toBe('3');
+    expect(main.outputs.scope).toContain(
+      'branch main: its whole history (it is the default branch)',
+    );
+
+    // develop brings nothing main lacks: main's own run is the one that fails.
+    const ws = s.checkout('ws-develop', 'develop', 0);
+    const develop = runAction(s, ws, created('develop', head));
+    expect(develop.code).toBe(0);
+    expect(develop.outputs.commits).toBe('0');
+
+    // A payload that names no default branch vouches for nothing: every commit is scanned.
+    const unknown = runAction(s, ws, created('develop', head, null));
+    expect(unknown.code).toBe(1);
+    expect(unknown.outputs.commits).toBe('3');
+    expect(unknown.outputs.scope).toContain('its whole history (the default branch is not known)');
+  });
+
+  it('force push whose before is gone, plus a backup branch in the same push: still scanned', () => {
+    const s = cleanMain();
+    s.git(s.author, 'checkout', '--quiet', '-b', 'topic');
+    // A commit that never reached the remote: after the force push nobody can fetch it.
+    const lost = s.commit({ 'lost.md': 'x\n' }, 'lost');
+    s.git(s.author, 'reset', '--quiet', '--hard', 'main');
+    const key = fakePair();
+    const f1 = s.commit({ 'force.ini': creds(key) }, 'f1');
+    s.git(s.author, 'push', '--quiet', '--force', 'origin', 'topic', 'topic:topic-backup');
+    const ws = s.checkout('ws', 'topic', 0);
+    const r = runAction(s, ws, {
+      name: 'push',
+      payload: {
+        ref: 'refs/heads/topic',
+        before: lost,
+        after: f1,
+        forced: true,
+        repository: { default_branch: 'main' },
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('is gone (force push): scanning it as a new branch');
+    expect(flagged(r)).toEqual(['force.ini']);
+    expect(r.outputs.commits).toBe('1');
+    expect(r.outputs.scope).toContain('branch topic: commits not on main');
+  });
+
+  it('the default branch force-pushed with a copy in the same push: its own run scans the new commits', () => {
+    const s = cleanMain();
+    const old = s.git(s.author, 'rev-parse', 'HEAD');
+    const lost = s.commit({ 'lost.md': 'x\n' }, 'never pushed');
+    s.git(s.author, 'reset', '--quiet', '--hard', `${old}~1`);
+    const key = fakePair();
+    const rewritten = s.commit({ 'rewrite.ini': creds(key) }, 'rewrite main');
+    s.git(s.author, 'push', '--quiet', '--force', 'origin', 'main', 'main:refs/heads/copy');
+    const ws = s.checkout('ws', 'main', 0);
+    const forced = (before: string) => ({
+      name: 'push',
+      payload: {
+        ref: 'refs/heads/main',
+        before,
+        after: rewritten,
+        forced: true,
+        repository: { default_branch: 'main' },
+      },
+    });
+    // before gone: nothing vouches for the default branch's commits, the copy least of all.
+    const gone = runAction(s, ws, forced(lost));
+    expect(gone.code).toBe(1);
+    expect(flagged(gone)).toEqual(['rewrite.ini']);
+    expect(gone.outputs.commits).toBe('2');
+    expect(gone.outputs.scope).toContain('its whole history (it is the default branch)');
+    // before still there: before..after holds the rewritten commit.
+    const kept = runAction(s, ws, forced(old));
+    expect(kept.code).toBe(1);
+    expect(flagged(kept)).toEqual(['rewrite.ini']);
+    // The copy brings nothing the default branch lacks: the key is the default branch's run's.
+    const copy = runAction(s, s.checkout('ws-copy', 'copy', 0), created('copy', rewritten));
+    expect(copy.code).toBe(0);
+    expect(copy.outputs.commits).toBe('0');
+  });
+
+  it('the default branch from the event: an odd name fails the run, one origin lacks scans everything', () => {
+    const s = cleanMain();
+    const key = fakePair();
+    s.git(s.author, 'checkout', '--quiet', '-b', 'feature');
+    const head = s.commit({ 'prod.env': creds(key) }, 'add creds');
+    s.git(s.author, 'push', '--quiet', 'origin', 'HEAD:feature', 'HEAD:feature-backup');
+    const ws = s.checkout('ws', 'feature', 0);
+    const marker = join(s.root, 'pwned');
+    for (const name of [
+      `--upload-pack=touch ${marker}; git-upload-pack`,
+      '-main',
+      'main..feature-backup',
+      'feature-*',
+      'main:refs/remotes/origin/main',
+      'main~1',
+      'ma in',
+    ]) {
+      const r = runAction(s, ws, created('feature', head, name));
+      expect(r.code, name).toBe(2);
+      expect(r.stdout, name).toContain('repository.default_branch is not a valid branch name');
+      expect(r.outputs.sarif, name).toBe('');
+    }
+    expect(existsSync(marker)).toBe(false);
+    // A default branch origin does not have (a new repository's) vouches for nothing.
+    const r = runAction(s, ws, created('feature', head, 'trunk'));
+    expect(r.code).toBe(1);
+    expect(flagged(r)).toEqual(['prod.env']);
+    expect(r.outputs.commits).toBe('3');
+    expect(r.stdout).toContain('the default branch trunk could not be fetched from origin');
   });
 });
 
