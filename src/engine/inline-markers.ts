@@ -36,9 +36,13 @@ const OWN_MARKER = new RegExp(PRAGMA, 'gi');
 
 /**
  * Breaks that editors and diff viewers show as a new line but that are not `\n`: a CR not before
- * LF (old Mac files), vertical tab, form feed, and the Unicode line and paragraph separators.
+ * LF (old Mac files), vertical tab, form feed, the Unicode line and paragraph separators, and
+ * what some tools split lines on as well (NEL U+0085, and the file, group and record separators
+ * 0x1C-0x1E, which Python's splitlines breaks at). Counting one too many costs a finding that a
+ * marker would have hidden; one too few lets a marker hide a key on a line a reader sees apart.
  */
-const HIDDEN_BREAK = /\r(?!\n)|[\v\f\u2028\u2029]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these separators are what is looked for
+const HIDDEN_BREAK = /\r(?!\n)|[\v\f\x1c-\x1e\u0085\u2028\u2029]/;
 
 /**
  * The lines that carry an inline marker, with the marker's name (keyguard's own before any other

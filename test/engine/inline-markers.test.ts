@@ -38,8 +38,8 @@ describe('inline markers', () => {
     expect(markersOf('gosec nosecurity nosec_mode\n')).toEqual([]);
   });
 
-  it('counts no marker on a line that a viewer shows as several (a CR alone, VT, FF, U+2028/9)', () => {
-    for (const brk of ['\r', '\v', '\f', '\u2028', '\u2029']) {
+  it('counts no marker on a line that a viewer shows as several (a CR alone, VT, FF, NEL, FS/GS/RS, U+2028/9)', () => {
+    for (const brk of ['\r', '\v', '\f', '\x1c', '\x1d', '\x1e', '\u0085', '\u2028', '\u2029']) {
       expect(markersOf(`# keyguard:allow${brk}x = 1\n`), JSON.stringify(brk)).toEqual([]);
       // A next-line marker whose next line holds such a break marks nothing either.
       expect(markersOf(`# pragma: allowlist nextline secret\na${brk}b\n`)).toEqual([]);
