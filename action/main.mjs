@@ -24455,7 +24455,7 @@ var init_inline_markers = __esm({
     ];
     ANY_MARKER = new RegExp(MARKERS.map((m) => `(${m.pattern})`).join("|"), "gi");
     OWN_MARKER = new RegExp(PRAGMA, "gi");
-    HIDDEN_BREAK = /\r(?!\n)|[\v\f\u2028\u2029]/;
+    HIDDEN_BREAK = /\r(?!\n)|[\v\f\x1c-\x1e\u0085\u2028\u2029]/;
   }
 });
 
