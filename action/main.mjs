@@ -29206,6 +29206,7 @@ function createHistorySource(options2) {
   const kept = options2.cleanIdsKept ?? CLEAN_IDS_KEPT;
   const clean = new RecentIds(kept);
   const skippedBlobs = new RecentIds(kept);
+  const engagedBlobs = /* @__PURE__ */ new Set();
   const intro = /* @__PURE__ */ new Map();
   const chunkKeys = /* @__PURE__ */ new Map();
   const skippedPaths = /* @__PURE__ */ new Set();
@@ -29353,6 +29354,7 @@ function createHistorySource(options2) {
         result2 = await reader.readPieces(record3.pieces, label, once4);
         if (result2.candidate) {
           paths.add(r.file.path);
+          engagedBlobs.add(record3.id);
           intro.set(r.key, { rank: r.rank, commits: 1 });
           chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
         } else if (!result2.skipped) {
@@ -29371,6 +29373,7 @@ function createHistorySource(options2) {
         if (!engaged) remembered?.remember(record3.id);
         return;
       }
+      engagedBlobs.add(record3.id);
       intro.set(r.key, { rank: r.rank, commits: 1 });
       chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
     }
@@ -29469,12 +29472,19 @@ function createHistorySource(options2) {
       }
     }
   }
+  function readBefore(id) {
+    if (clean.has(id) || skippedBlobs.has(id) || engagedBlobs.has(id)) return true;
+    if (remembered?.has(id) !== true) return false;
+    counts.cachedBlobs++;
+    return true;
+  }
   async function scanObjects(blobs, sink) {
     const byId = /* @__PURE__ */ new Map();
     for (const o of options2.objects ?? []) if (!byId.has(o.id)) byId.set(o.id, o.path);
-    for await (const record3 of blobs.read([...byId.keys()])) {
+    counts.objects += byId.size;
+    const unread = [...byId.keys()].filter((id) => !readBefore(id));
+    for await (const record3 of blobs.read(unread)) {
       const path = byId.get(record3.id) ?? record3.id;
-      counts.objects++;
       if (record3.type === "missing") {
         if (options2.allowPartial !== true) {
           throw new KeyguardError(
@@ -29483,26 +29493,44 @@ function createHistorySource(options2) {
           );
         }
         counts.missingBlobs++;
+        skippedBlobs.add(record3.id);
         skipOnce(sink, path, "missing", "object not in the repository");
         continue;
       }
       const label = { path, blobId: record3.id };
+      let engaged = false;
       const once4 = {
-        ...sink,
+        chunk: (chunk) => {
+          engaged = true;
+          sink.chunk(chunk);
+        },
+        skip: (skipped) => {
+          engaged = true;
+          sink.skip(skipped);
+        },
         read: (bytes) => {
           counts.blobs++;
           counts.bytes += bytes;
           sink.read(bytes);
         }
       };
-      if (record3.data !== void 0) await reader.readBytes(record3.data, label, once4);
-      else if (record3.pieces !== void 0) await reader.readPieces(record3.pieces, label, once4);
+      let result2;
+      if (record3.data !== void 0) result2 = await reader.readBytes(record3.data, label, once4);
+      else if (record3.pieces !== void 0)
+        result2 = await reader.readPieces(record3.pieces, label, once4);
       else {
         counts.largeBlobs++;
+        skippedBlobs.add(record3.id);
         skipOnce(sink, path, "too-large", `${record3.size} bytes, over the size limit`, record3.size);
         continue;
       }
       paths.add(path);
+      if (result2.skipped) skippedBlobs.add(record3.id);
+      else if (result2.candidate) engagedBlobs.add(record3.id);
+      else {
+        clean.add(record3.id);
+        if (!engaged) remembered?.remember(record3.id);
+      }
     }
   }
   return {
@@ -29524,7 +29552,7 @@ function createHistorySource(options2) {
       commitMessages: counts.messages,
       largeBlobsSkipped: counts.largeBlobs,
       ...counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs },
-      ...options2.objects === void 0 ? {} : { pushedObjects: counts.objects },
+      ...options2.objects === void 0 ? {} : { refObjects: counts.objects },
       submoduleEntriesSkipped: counts.submoduleEntries,
       ...options2.extraCoverage,
       ...counts.missingBlobs === 0 ? {} : {

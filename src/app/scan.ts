@@ -15,7 +15,7 @@ import type { EngineHashing, ValuePlace } from '../model/config.js';
 import { KeyguardError } from '../model/errors.js';
 import type { Baseline, BaselineEntry, Severity } from '../model/finding.js';
 import { type Incomplete, UNREAD_REASONS } from '../model/outcome.js';
-import type { PushedObject } from '../model/pushed-object.js';
+import type { RefObject } from '../model/ref-object.js';
 import type { Source } from '../model/source.js';
 import { decideVerdict, type Verdict } from '../model/verdict.js';
 import type { ReaderOptions } from '../sources/content-reader.js';
@@ -76,8 +76,8 @@ export type ScanTarget =
       readonly commits?: readonly string[];
       /** Only changes under these paths. */
       readonly pathspecs?: readonly string[];
-      /** Objects a push brings in outside any commit's changes (annotated tags, bare blobs). */
-      readonly objects?: readonly PushedObject[];
+      /** Objects refs bring in outside any commit's changes (annotated tags, bare blobs). */
+      readonly objects?: readonly RefObject[];
       readonly rangeLabel: string;
       /** Commits the revisions select, for progress. */
       readonly total: number;

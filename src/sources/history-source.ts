@@ -7,7 +7,7 @@ import type { CommitRef } from '../model/chunk.js';
 import type { CleanBlobs } from '../model/clean-blobs.js';
 import { isKeyguardError, KeyguardError } from '../model/errors.js';
 import type { SkipReason } from '../model/outcome.js';
-import type { PushedObject } from '../model/pushed-object.js';
+import type { RefObject } from '../model/ref-object.js';
 import type { ScanSink, Source } from '../model/source.js';
 import { ContentReader, type ReaderOptions, type ReadResult } from './content-reader.js';
 import { readAhead } from './read-ahead.js';
@@ -39,8 +39,8 @@ export interface HistorySourceOptions {
   readonly commits?: readonly string[];
   /** Only changes under these paths (`history main -- src/`). */
   readonly pathspecs?: readonly string[];
-  /** Objects a push brings in outside any commit's changes (annotated tags, blobs a ref points at). */
-  readonly objects?: readonly PushedObject[];
+  /** Objects refs bring in outside any commit's changes (annotated tags, blobs a ref names). */
+  readonly objects?: readonly RefObject[];
   /** Human description of the range for the coverage summary. */
   readonly rangeLabel: string;
   /** Commits the range selects (from `git rev-list --count`), for progress. */
@@ -139,8 +139,9 @@ function commitRef(c: LoggedCommit): CommitRef {
  * Every commit of a range (default: all refs), oldest first. Each blob is read once through one
  * `git cat-file --batch`; a blob no keyword matches is never read again, and content that could
  * hold a secret is scanned once per path, attributed to the commit that introduced it, with a count
- * of the later commits that brought the same content back. Commit messages are scanned too.
- * Memory holds object ids (clean ones for a bounded window), never the history's content.
+ * of the later commits that brought the same content back. Commit messages are scanned too, and
+ * after the walk what refs name outside any commit (annotated tags' text, blobs), each blob still
+ * read once. Memory holds object ids (clean ones for a bounded window), never the history's content.
  */
 export function createHistorySource(options: HistorySourceOptions): HistorySource {
   // Blobs with no keyword, and blobs skipped as too large or missing: not read again while
@@ -149,6 +150,9 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
   const kept = options.cleanIdsKept ?? CLEAN_IDS_KEPT;
   const clean = new RecentIds(kept);
   const skippedBlobs = new RecentIds(kept);
+  // Blobs whose text reached the engine at a commit's path (reported there), so a ref naming one
+  // again does not report it twice: no more ids than `intro` already holds for them.
+  const engagedBlobs = new Set<string>();
   const intro = new Map<string, { rank: number; commits: number }>();
   const chunkKeys = new Map<string, string>();
   const skippedPaths = new Set<string>();
@@ -350,6 +354,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
         result = await reader.readPieces(record.pieces, label, once);
         if (result.candidate) {
           paths.add(r.file.path);
+          engagedBlobs.add(record.id);
           intro.set(r.key, { rank: r.rank, commits: 1 });
           chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
         } else if (!result.skipped) {
@@ -369,6 +374,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
         if (!engaged) remembered?.remember(record.id);
         return;
       }
+      engagedBlobs.add(record.id);
       intro.set(r.key, { rank: r.rank, commits: 1 });
       chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
     }
@@ -480,13 +486,31 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     }
   }
 
-  /** Each pushed object once (the first path it was pushed under names it); no commit to blame. */
+  /**
+   * Whether an object a ref names was read already: by the walk (clean, skipped and listed, or
+   * handed to the engine at a commit's path, where its findings are reported) or, clean, by an
+   * earlier scan (the history cache). Each blob is read once, however many refs and commits name it.
+   */
+  function readBefore(id: string): boolean {
+    if (clean.has(id) || skippedBlobs.has(id) || engagedBlobs.has(id)) return true;
+    if (remembered?.has(id) !== true) return false;
+    counts.cachedBlobs++;
+    return true;
+  }
+
+  /**
+   * Each object a ref names outside any commit's changes once (the first path given names it): an
+   * annotated tag's whole text (its header and message, lines as in `git cat-file tag`), a blob.
+   * No commit to blame; read like any blob, with the same size limit and skips. A tag read clean is
+   * remembered by the history cache like a blob: its id names its bytes.
+   */
   async function scanObjects(blobs: BlobReader, sink: ScanSink): Promise<void> {
     const byId = new Map<string, string>();
     for (const o of options.objects ?? []) if (!byId.has(o.id)) byId.set(o.id, o.path);
-    for await (const record of blobs.read([...byId.keys()])) {
+    counts.objects += byId.size;
+    const unread = [...byId.keys()].filter((id) => !readBefore(id));
+    for await (const record of blobs.read(unread)) {
       const path = byId.get(record.id) ?? record.id;
-      counts.objects++;
       if (record.type === 'missing') {
         if (options.allowPartial !== true) {
           throw new KeyguardError(
@@ -495,27 +519,46 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
           );
         }
         counts.missingBlobs++;
+        skippedBlobs.add(record.id);
         skipOnce(sink, path, 'missing', 'object not in the repository');
         continue;
       }
       const label = { path, blobId: record.id };
+      // As for a commit's blob: only an object none of whose text reached the engine is remembered.
+      let engaged = false;
       const once: ScanSink = {
-        ...sink,
+        chunk: (chunk) => {
+          engaged = true;
+          sink.chunk(chunk);
+        },
+        skip: (skipped) => {
+          engaged = true;
+          sink.skip(skipped);
+        },
         read: (bytes) => {
           counts.blobs++;
           counts.bytes += bytes;
           sink.read(bytes);
         },
       };
+      let result: ReadResult;
       // Awaited: an archive's entries are read after its raw bytes, and must be before the scan ends.
-      if (record.data !== undefined) await reader.readBytes(record.data, label, once);
-      else if (record.pieces !== undefined) await reader.readPieces(record.pieces, label, once);
+      if (record.data !== undefined) result = await reader.readBytes(record.data, label, once);
+      else if (record.pieces !== undefined)
+        result = await reader.readPieces(record.pieces, label, once);
       else {
         counts.largeBlobs++;
+        skippedBlobs.add(record.id);
         skipOnce(sink, path, 'too-large', `${record.size} bytes, over the size limit`, record.size);
         continue;
       }
       paths.add(path);
+      if (result.skipped) skippedBlobs.add(record.id);
+      else if (result.candidate) engagedBlobs.add(record.id);
+      else {
+        clean.add(record.id);
+        if (!engaged) remembered?.remember(record.id);
+      }
     }
   }
 
@@ -538,7 +581,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       commitMessages: counts.messages,
       largeBlobsSkipped: counts.largeBlobs,
       ...(counts.missingBlobs === 0 ? {} : { missingBlobsSkipped: counts.missingBlobs }),
-      ...(options.objects === undefined ? {} : { pushedObjects: counts.objects }),
+      ...(options.objects === undefined ? {} : { refObjects: counts.objects }),
       submoduleEntriesSkipped: counts.submoduleEntries,
       ...options.extraCoverage,
       ...(counts.missingBlobs === 0

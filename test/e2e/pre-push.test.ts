@@ -152,7 +152,7 @@ describe('keyguard pre-push (real pushes to a bare remote)', () => {
     p.r.git('tag', '-a', 'v2', '-m', `release two\n\n${credentialsFile(c)}`);
     const v2 = p.push('origin', 'v2');
     expect(v2.code).not.toBe(0);
-    expect(v2.stdout + v2.stderr).toMatch(/<tag refs\/tags\/v2>/);
+    expect(v2.stdout + v2.stderr).toMatch(/<tag refs\/tags\/v2 [0-9a-f]{12}>/);
     expect(v2.stdout + v2.stderr).not.toContain(c.secret);
     // A tag of a tag of a commit with a key: followed through both.
     p.r.git('tag', '-a', 'inner', '-m', 'inner', k);

@@ -194,7 +194,7 @@ describe('keyguard pre-receive (real pushes into a bare repository)', () => {
     s.r.git('tag', '-a', 'v2', '-m', `two\n\n${credentialsFile(c)}`);
     const res = s.push('origin', 'v2');
     expectRejected(res, c);
-    expect(res.stderr).toMatch(/<tag refs\/tags\/v2>/);
+    expect(res.stderr).toMatch(/<tag refs\/tags\/v2 [0-9a-f]{12}>/);
     expect(s.ref('refs/tags/v2')).toBeUndefined();
   });
 

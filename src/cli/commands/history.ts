@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cloneForScan } from '../../app/clone-for-scan.js';
+import { historyRefObjects } from '../../app/history-ref-objects.js';
 import { resolveHistory } from '../../app/resolve-history.js';
 import { workTreeOf } from '../../git/find-repo-root.js';
 import { parseHistorySelection } from '../../git/history-args.js';
@@ -24,7 +25,10 @@ const HELP = `Usage: keyguard history [<repository>] [<revision>...] [options] [
 
 Scan every commit reachable from any ref (default), or the commits you aim it at, with what you
 would type into git log. Each blob is read once; each finding names the commit that introduced it
-and says how many commits carry it. Commit messages are scanned too.
+and says how many commits carry it. Commit messages are scanned too, and so is what the selected
+refs name outside any commit, as a clone carries it: annotated tags' text (findings under
+<tag refs/tags/v1 1a2b3c4d5e6f>) and blobs or trees a ref names. A range reads the tags at its
+including end only (B of A..B); a scan narrowed to paths reads none.
 
   keyguard history main..feature              what feature adds over main
   keyguard history A..B C..D                  several ranges: their UNION (git would intersect)
@@ -269,7 +273,8 @@ async function scanSelection(
       'shallow clone: commits before the shallow boundary are missing and were not scanned';
   }
   const resolved = await resolveHistory(where.cwd, selection);
-  if (resolved.total === 0) {
+  const objects = await historyRefObjects(where.cwd, selection);
+  if (resolved.total === 0 && objects.length === 0) {
     io.stderr.write(
       `keyguard: warning: '${escapeControl(selection.label)}' selects no commits: nothing was scanned\n`,
     );
@@ -284,6 +289,7 @@ async function scanSelection(
         ...(resolved.input === undefined ? {} : { input: resolved.input }),
         ...(resolved.commits === undefined ? {} : { commits: resolved.commits }),
         pathspecs: resolved.pathspecs,
+        ...(objects.length === 0 ? {} : { objects }),
         rangeLabel: selection.label,
         total: resolved.total,
         shallow: where.shallow,
