@@ -23153,7 +23153,7 @@ var init_aws = __esm({
           kind: "key-id",
           title: "AWS access key ID",
           description: "A long-term AWS access key ID (AKIA), or an STS bearer-token (ABIA) or context-specific (ACCA) credential ID. Alone it cannot sign a request, but it names the account and is half of a credential.",
-          pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9_])((?:AKIA|ABIA|ACCA)(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15}))\\b",
+          pattern: "((?:AKIA|ABIA|ACCA)(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15})(?<=(?:^|[^A-Za-z0-9_]|\\\\[A-Za-z0-9_]|%[0-9A-Fa-f]{2}|\\\\x[0-9A-Fa-f]{2}|\\\\u[0-9A-Fa-f]{4}|=3[Dd]|=[0-9A-F]{2}=[89AB][0-9A-F])(?<emphasis>_{0,3}?)[A-Z0-9]{20}))(?=\\k<emphasis>(?![A-Za-z0-9_]))",
           secretGroup: 1,
           keywords: ["AKIA", "ABIA", "ACCA"],
           minEntropy: 2.8,
@@ -23172,7 +23172,10 @@ var init_aws = __esm({
               "{{ABIA}}",
               "key={{ACCA}}&x=1",
               '"text": "creds:\\n{{AKIA}}\\n"',
-              "X-Amz-Credential%3D{{AKIA}}%2F20260101"
+              "X-Amz-Credential%3D{{AKIA}}%2F20260101",
+              "- aws_access_key_id: __{{AKIA}}__",
+              "aws_access_key_id=3D{{AKIA}}",
+              '"aws_access_key_id\\x3d{{AKIA}}"'
             ],
             noMatch: [
               "AKIAIOSFODNN7EXAMPLE",
@@ -23181,7 +23184,10 @@ var init_aws = __esm({
               "AKIAABCDEFGHIJKLMNOP",
               "XAKIAQWERTYUIOPASDFGH",
               "akiaqwertyuiopasdfgh",
-              "AKIA{{BASE32_15}}"
+              "AKIA{{BASE32_15}}",
+              "MY_{{AKIA}}_SUFFIX",
+              "_{{AKIA}} = None",
+              "id=AB{{AKIA}}"
             ]
           }
         },
@@ -23190,7 +23196,7 @@ var init_aws = __esm({
           kind: "key-id",
           title: "AWS temporary access key ID",
           description: "An access key ID issued by AWS STS (ASIA). It is usable with its secret and session token until the session expires (at most 36 hours).",
-          pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9_])(ASIA(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15}))\\b",
+          pattern: "(ASIA(?:[A-Z2-7]{16}|[IJ][A-Z0-9]{15})(?<=(?:^|[^A-Za-z0-9_]|\\\\[A-Za-z0-9_]|%[0-9A-Fa-f]{2}|\\\\x[0-9A-Fa-f]{2}|\\\\u[0-9A-Fa-f]{4}|=3[Dd]|=[0-9A-F]{2}=[89AB][0-9A-F])(?<emphasis>_{0,3}?)[A-Z0-9]{20}))(?=\\k<emphasis>(?![A-Za-z0-9_]))",
           secretGroup: 1,
           keywords: ["ASIA"],
           minEntropy: 2.8,
@@ -23221,7 +23227,7 @@ var init_aws = __esm({
           kind: "secret",
           title: "AWS secret access key",
           description: "A 40-character AWS secret access key, recognised by its AWS label or by a key ID nearby. With its key ID it signs requests as the key's owner.",
-          pattern: "(?<!(?<!\\\\|%[0-9A-Fa-f])[A-Za-z0-9+/_\\-])(?<![A-Za-z0-9_\\-]\\.)((?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){40})(?![A-Za-z0-9+/=_\\-]|%2[BbFf]|%3[Dd]|\\.[A-Za-z0-9_\\-])",
+          pattern: "((?<=(?:^|[^A-Za-z0-9+/_.\\-]|(?<![A-Za-z0-9_\\-])\\.|\\\\[A-Za-z0-9+/_\\-]|%[0-9A-Fa-f]{2}|\\\\x[0-9A-Fa-f]{2}|\\\\u[0-9A-Fa-f]{4}|=3[Dd]|=[0-9A-F]{2}=[89AB][0-9A-F])(?<emphasis>_{0,3}?))(?:[A-Za-z0-9+]|\\\\?/|%2[BbFf]){40})(?=\\k<emphasis>(?![A-Za-z0-9+/_\\-]|=(?!20|09|[C-F][0-9A-F]=[89AB][0-9A-F])|%2[BbFf]|%3[Dd]|\\.[A-Za-z0-9_\\-]))",
           secretGroup: 1,
           keywords: [
             "cret",
@@ -23280,7 +23286,10 @@ var init_aws = __esm({
               "AWS_KEY={{SECRET}}",
               "  aws_key: '{{SECRET}}',",
               "AWS_ACCESS_KEY: {{SECRET}}",
-              "export AWS_SEC_KEY={{SECRET}}"
+              "export AWS_SEC_KEY={{SECRET}}",
+              "- aws_secret_access_key: _{{SECRET}}_",
+              "aws_secret_access_key=3D{{SECRET}}",
+              "aws_secret_access_key: =E2=80=9C{{SECRET}}=E2=80=9D"
             ],
             noMatch: [
               "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -23297,7 +23306,9 @@ var init_aws = __esm({
               "AWS_SECRET_ACCESS_KEY=ThisIsNotARealSecretKeyJustAPlaceholder1",
               "aws_token = eyJhbGciOiJIUzI1NiJ9.{{B64_40}}.sig",
               "AWS_REGION=us-east-1\nrequest_signature={{SECRET}}",
-              "aws_request_id = {{SECRET}}"
+              "aws_request_id = {{SECRET}}",
+              "aws_secret_access_key = x_{{SECRET}}",
+              "aws_secret_access_key = _{{SECRET}}"
             ]
           }
         },
@@ -23390,6 +23401,8 @@ var init_aws = __esm({
               'new BasicAWSCredentials("{{AKIA}}", "{{SECRET}}")',
               '{"AccessKeyId":"{{AKIA}}","SecretAccessKey":"{{SECRET}}"}',
               '{"ticket": "vendor creds\\n{{AKIA}}\\n{{SECRET}}"}',
+              "The deploy key is __{{AKIA}}__, its secret __{{SECRET}}__.",
+              "[default]\naws_access_key_id=3D{{AKIA}}\naws_secret_access_key=3D{{SECRET}}",
               "[default]\naws_access_key_id = {{AKIA}}\nregion = us-east-1\noutput = json\ncli_pager =\nretry_mode = standard\nmax_attempts = 5\nca_bundle = /etc/ssl/corp.pem\nduration_seconds = 3600\nparameter_validation = true\ns3 =\n  addressing_style = path\naws_secret_access_key = {{SECRET}}"
             ],
             noMatch: [
@@ -24624,7 +24637,7 @@ var TRAILING_SEPARATORS, NAME_CHAR, NAME, PROMPT_DEFAULT, PHRASE_GAP, PREFIX_WIN
 var init_label = __esm({
   "src/engine/label.ts"() {
     "use strict";
-    TRAILING_SEPARATORS = /(?:[\s"'`:=<>,;(){}[\]\\|&*?!\u2018\u2019\u201c\u201d\u00ab\u00bb]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
+    TRAILING_SEPARATORS = /(?:[\s"'`:=<>,;(){}[\]\\|&*?!\u2018\u2019\u201c\u201d\u00ab\u00bb]|\\[nrt]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2}|=[0-9A-F]{2}|(?<![A-Za-z0-9_])_{1,3}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
     NAME_CHAR = new Uint8Array(128);
     for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-:/@$")
       NAME_CHAR[c.charCodeAt(0)] = 1;

@@ -3,10 +3,12 @@ import type { LineIndex } from './line-index.js';
 
 export type LabelStrength = 'strong' | 'weak' | 'none';
 
-// Between a name and its value: quotes (typographic too), assignment, brackets, escapes (`\"`, `\n`, `%3D`), XML
-// entities, closing tags and the inline HTML tags of tables (`</td><td>`).
+// Between a name and its value: quotes (typographic too), assignment, brackets, escapes (`\"`, `\n`, `%3D`,
+// `\x3d`, `\u003d`, quoted-printable `=3D`), Markdown emphasis (`**`, and `_`/`__` after a non-name
+// character: `key: __value__`), XML entities, closing tags and the inline HTML tags of tables
+// (`</td><td>`).
 const TRAILING_SEPARATORS =
-  /(?:[\s"'`:=<>,;(){}[\]\\|&*?!\u2018\u2019\u201c\u201d\u00ab\u00bb]|\\[nrt]|%[0-9A-Fa-f]{2}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
+  /(?:[\s"'`:=<>,;(){}[\]\\|&*?!\u2018\u2019\u201c\u201d\u00ab\u00bb]|\\[nrt]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2}|=[0-9A-F]{2}|(?<![A-Za-z0-9_])_{1,3}|&(?:quot|#34|#39|apos|gt);|<\/[A-Za-z][\w:.-]*>|<(?:td|th|tr|span|div|code|pre|p|b|strong|em|li|dd|dt|kbd|tt)(?:\s[^<>]*)?>)+$/;
 /** Characters of a name (`[A-Za-z0-9_.\-:/@$]`): read backwards from a cut point, one lookup each. */
 const NAME_CHAR = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-:/@$')

@@ -354,6 +354,29 @@ describe('bin/keyguard-pre-commit', () => {
     }
   });
 
+  // A key ID glued to `_` or to an escaped `=` still holds its prefix, and a secret is still a run
+  // of 40: the script's pattern needs no change for these shapes, and this keeps it so.
+  it('lets through a key pair in underscore emphasis or glued to an escaped "="', () => {
+    const { id, secret } = fakePair();
+    const texts = [
+      `The deploy key is __${id}__, its secret __${secret}__.\n`,
+      `- aws_access_key_id: _${id}_\n- aws_secret_access_key: _${secret}_\n`,
+      `aws_access_key_id=3D${id}\naws_secret_access_key=3D${secret}\n`,
+      `"aws_access_key_id\\x3d${id}\\naws_secret_access_key\\x3D${secret}"\n`,
+      `"aws_access_key_id\\u003d${id}\\naws_secret_access_key\\u003d${secret}"\n`,
+      `<h2>AWS</h2>\n<p>Key: =E2=80=9C${id}=E2=80=9D</p>\n<p>Secret: =E2=80=9C${secret}=E2=80=9D</p>\n`,
+    ];
+    const lines: string[] = [];
+    for (const text of texts) {
+      const r = misses(pack, pattern, 'notes.md', text);
+      // The engine reports it: otherwise this test would prove nothing.
+      expect(r.found, text).toBe(true);
+      expect(r.missed, text).toEqual([]);
+      lines.push(...r.lines);
+    }
+    expect(grepMisses(lines)).toEqual([]);
+  });
+
   it('lets through every base64 fingerprint the engine looks for, alone on a line', () => {
     const ctx = decodeContext(pack);
     expect(ctx).toBeDefined();

@@ -93,3 +93,30 @@ describe('session tokens in every format', () => {
       expect(rawPieces(out, [id, s, t]), format).toEqual([]);
   });
 });
+
+// A security review found both hidden from every rule: `_` counted as part of a word, and `=3D`
+// glued to a value was no escape the boundaries knew.
+describe('keys in Markdown underscore emphasis and in quoted-printable e-mail', () => {
+  it('are found as pairs on the built CLI and shown redacted in every format', () => {
+    const r = createRandom(seed++);
+    const [id, s, id2, s2] = [
+      fakeKeyId(r, 'AKIA'),
+      fakeSecret(r),
+      fakeKeyId(r, 'AKIA'),
+      fakeSecret(r),
+    ];
+    const dir = folder({
+      'RUNBOOK.md': `# Deploy runbook\n\nThe deploy bot uses access key __${id}__ and secret __${s}__.\n\n- aws_access_key_id: _${id}_\n- aws_secret_access_key: _${s}_\n`,
+      'handover.eml': `From: ops@example.org\nSubject: deploy creds\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n[default]\naws_access_key_id=3D${id2}\naws_secret_access_key=3D${s2}\n`,
+    });
+    const res = runCli(['tree', dir, '-f', 'json']);
+    expect(res.code, res.stderr).toBe(1);
+    expect(findingsOf(res.stdout).sort()).toEqual([
+      'aws-access-key-pair high RUNBOOK.md:3:34',
+      'aws-access-key-pair high RUNBOOK.md:5:23',
+      'aws-access-key-pair high handover.eml:7:21',
+    ]);
+    for (const { format, out } of inEveryFormat(['tree', dir]))
+      expect(rawPieces(out, [id, s, id2, s2]), format).toEqual([]);
+  });
+});

@@ -48,6 +48,15 @@ describe('labelOf', () => {
   });
 
   it.each([
+    `aws_secret_access_key=3D${V}`,
+    `aws_secret_access_key: =E2=80=9C${V}=E2=80=9D`,
+    `aws_secret_access_key\\x3d${V}`,
+    `"aws_secret_access_key\\u003d${V}"`,
+  ])('reads a strong label through an escaped "=" or quote: %s', (line) => {
+    expect(labelIn(line)).toBe('strong');
+  });
+
+  it.each([
     `- name: AWS_SECRET_ACCESS_KEY\n  value: ${V}`,
     `{\n  "name": "AWS_SECRET_ACCESS_KEY",\n  "value": "${V}"\n}`,
     `<name>fs.s3a.secret.key</name>\n<value>${V}</value>`,
@@ -102,6 +111,16 @@ describe('readLabel', () => {
       expect(read(`${name}: ${V}`), name).toMatchObject({ strength: 'none', other: true });
     }
     expect(read(`value: ${V}`).other).toBe(false);
+  });
+
+  // `_x_` is Markdown for `*x*`: the name before it must say the same (a weak label, a digest's
+  // name that keeps a value from pairing), not vanish behind an empty `__` name.
+  it('reads the name before underscore emphasis as before **', () => {
+    for (const mark of ['_', '__']) {
+      expect(labelIn(`AWS deploy user\nits secret ${mark}${V}${mark}`), mark).toBe('weak');
+      expect(read(`checksum: ${mark}${V}${mark}`), mark).toMatchObject({ other: true });
+      expect(read(`password: ${mark}${V}${mark}`), mark).toMatchObject({ named: 'credential' });
+    }
   });
 
   it('marks encrypted values (SOPS, jasypt) as other, whatever the name', () => {
