@@ -26,6 +26,11 @@ export interface WriteReportOptions {
    * (an absolute path the workflow chose) is the caller's business.
    */
   readonly within?: string;
+  /**
+   * The target must lie inside `within`: a file a repository's own config names (its baseline).
+   * A hostile clone's config could name `../../.bash_profile`, and a baseline holds file names.
+   */
+  readonly insideOnly?: boolean;
   /** Creates missing parent folders (after the `within` check). */
   readonly makeParents?: boolean;
 }
@@ -110,6 +115,15 @@ export function writeReportFile(
   const folder = dirname(path);
   const { label } = options;
   try {
+    if (
+      options.within !== undefined &&
+      options.insideOnly === true &&
+      !isInside(resolve(options.within), path)
+    )
+      throw fail(
+        label,
+        `it is outside ${escapeControl(options.within)}, and the repository's configuration may only name files inside it (name one with a flag to write elsewhere)`,
+      );
     if (options.within !== undefined && isInside(resolve(options.within), path)) {
       const link = escapingLink(resolve(options.within), folder);
       if (link !== undefined)

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../helpers/action-repos.js';
@@ -39,6 +39,35 @@ function report(stdout: string): Report {
 }
 
 describe('keyguard baseline', () => {
+  it('writes only inside the repository the config belongs to, and only from inside it', () => {
+    const home = tempDir();
+    cleanups.push(home.cleanup);
+    const repo = join(home.path, 'src', 'hostile');
+    mkdirSync(repo, { recursive: true });
+    const a = fakePair();
+    // A hostile clone's config names a file two folders up: a login shell's profile.
+    writeFileSync(join(repo, '.keyguard.json'), '{ "baseline": "../../.bash_profile" }\n');
+    writeFileSync(join(repo, 'x.ini'), creds(a));
+    const inside = runCli(['baseline'], { cwd: repo });
+    expect(inside.code, inside.stderr).toBe(2);
+    expect(inside.stderr).toMatch(/outside .*may only name files inside it/);
+    expect(existsSync(join(home.path, '.bash_profile'))).toBe(false);
+    // From outside the folder, baseline and audit refuse to edit someone else's files at all.
+    for (const args of [
+      ['baseline', repo],
+      ['audit', repo, '--list'],
+    ]) {
+      const r = runCli(args, { cwd: home.path });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/edits a repository's own files: run it inside/);
+    }
+    expect(existsSync(join(home.path, '.bash_profile'))).toBe(false);
+    // A file the user names with a flag is theirs to place.
+    const named = runCli(['baseline', '--output', join(home.path, 'kept.json')], { cwd: repo });
+    expect(named.code, named.stderr).toBe(0);
+    expect(existsSync(join(home.path, 'kept.json'))).toBe(true);
+  });
+
   it('writes a sorted, line-free, secret-free baseline that every later scan honours', () => {
     const a = fakePair();
     const b = fakePair();

@@ -16,7 +16,7 @@ import type { CommandIo } from '../command-io.js';
 import { scanOptionsFrom } from '../execute-scan.js';
 import { listOption, parseOptions, stringOption } from '../parse-options.js';
 import { lineReader } from '../read-lines.js';
-import { configRoot } from './tree.js';
+import { configRoot, requireInside } from './tree.js';
 
 const HELP = `Usage: keyguard audit [paths...] [options]
 
@@ -114,6 +114,8 @@ async function save(
     root: string;
     config: string;
     baseline: string;
+    /** The baseline's path came from the config, not a flag: it must stay in the repository. */
+    configuredBaseline: boolean;
     previous: Baseline | undefined;
     key: string;
   },
@@ -164,6 +166,7 @@ async function save(
       label: `the baseline ${files.baseline}`,
       // A folder of the repository that is a link out of it (a hostile clone's) is not followed.
       within: files.root,
+      insideOnly: files.configuredBaseline,
     });
   }
   return { allowlisted, baselined: accepted.length - fallback, fallback };
@@ -276,6 +279,7 @@ export async function runAudit(io: CommandIo): Promise<number> {
   }
 
   const root = await configRoot(io, positionals[0]);
+  await requireInside(io, root, 'audit');
   const options = await scanOptionsFrom(io, values, { root });
   const setup = await createScanSetup({
     root,
@@ -349,6 +353,7 @@ export async function runAudit(io: CommandIo): Promise<number> {
     root,
     config: configFile,
     baseline: baselineFile,
+    configuredBaseline: flag === undefined,
     previous,
     key,
   });

@@ -19,7 +19,7 @@ import type { CommandIo } from '../command-io.js';
 import { scanOptionsFrom } from '../execute-scan.js';
 import { parseOptions, stringOption } from '../parse-options.js';
 import { SCAN_OPTIONS } from '../scan-options.js';
-import { configRoot, coveredBy } from './tree.js';
+import { configRoot, coveredBy, requireInside } from './tree.js';
 
 const HELP = `Usage: keyguard baseline [paths...] [options]
 
@@ -70,6 +70,7 @@ export async function runBaseline(io: CommandIo): Promise<number> {
     return 0;
   }
   const root = await configRoot(io, positionals[0]);
+  await requireInside(io, root, 'baseline');
   const covers = coveredBy(io, root, positionals);
   const options = {
     ...(await scanOptionsFrom(io, values, { root })),
@@ -131,9 +132,12 @@ export async function runBaseline(io: CommandIo): Promise<number> {
   }
   const removed = old.filter((e) => !matched.has(entryId(e))).length;
   // A folder of the repository that is a link out of it (a hostile clone's) is not written through.
+  // A file the config names must stay in the repository; one the user named on the command line
+  // is theirs to place.
   writeReportFile(target, formatBaseline(entries, key), {
     label: `the baseline ${shown}`,
     within: root,
+    insideOnly: flag === undefined,
   });
   if (previous !== undefined && previous.version === 1) {
     const kept = outside.length;

@@ -57,14 +57,30 @@ export async function configRoot(io: CommandIo, first: string | undefined): Prom
  * audited with --no-ignore, is someone else's: its config could allowlist `**` and pass a key
  * with a green tick. `--config` and `--baseline` still apply; a file left out is named.
  */
+/** Whether keyguard runs inside the repository (or folder) `root`: where its own files apply. */
+export async function runsInside(io: CommandIo, root: string): Promise<boolean> {
+  return (root === io.cwd ? root : await configRoot(io, undefined)) === root;
+}
+
+/**
+ * `keyguard baseline` and `audit` write a repository's own config and baseline, read from that
+ * repository's config: only from inside it (a hostile checkout's config names where they write).
+ */
+export async function requireInside(io: CommandIo, root: string, command: string): Promise<void> {
+  if (await runsInside(io, root)) return;
+  throw new KeyguardError(
+    'USAGE',
+    `'keyguard ${command}' edits a repository's own files: run it inside ${escapeControl(root)}`,
+  );
+}
+
 async function ownsItsScan(
   io: CommandIo,
   values: Parsed['values'],
   root: string,
 ): Promise<boolean> {
   const audit = values['no-ignore'] === true;
-  const here = root === io.cwd ? root : await configRoot(io, undefined);
-  if (!audit && here === root) return true;
+  if (!audit && (await runsInside(io, root))) return true;
   const explicitConfig = stringOption(values, 'config') ?? io.env.KEYGUARD_CONFIG;
   const explicitBaseline = values.baseline !== undefined || values['no-baseline'] === true;
   const leftOut = [
