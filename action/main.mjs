@@ -33474,6 +33474,11 @@ function writeReportFile(target, content2, options2) {
   const folder = dirname3(path);
   const { label } = options2;
   try {
+    if (options2.within !== void 0 && options2.insideOnly === true && !isInside(resolve6(options2.within), path))
+      throw fail(
+        label,
+        `it is outside ${escapeControl(options2.within)}, and the repository's configuration may only name files inside it (name one with a flag to write elsewhere)`
+      );
     if (options2.within !== void 0 && isInside(resolve6(options2.within), path)) {
       const link = escapingLink(resolve6(options2.within), folder);
       if (link !== void 0)
