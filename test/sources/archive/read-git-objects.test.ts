@@ -396,4 +396,32 @@ describe('git pack deltas on a base named by id, read later, or never', () => {
     expect(items.filter((i) => i.kind === 'entry')).toHaveLength(3000);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+  it('checks a delta before it copies: 64 MiB declared, filled by copies, then overflowing, costs nothing', async () => {
+    const base = Buffer.alloc(0x10000);
+    // Declared 64 MiB - 1; 1,024 one-byte copies of 64 KiB fill it, and the last runs over.
+    const varint = (n: number) => {
+      const out: number[] = [];
+      for (let rest = n; ; ) {
+        const low = rest & 127;
+        rest = Math.floor(rest / 128);
+        out.push(rest > 0 ? 0x80 | low : low);
+        if (rest === 0) return out;
+      }
+    };
+    const delta = Buffer.from([...varint(base.length), ...varint(64 * 2 ** 20 - 1)]);
+    const hostile = Buffer.concat([delta, Buffer.alloc(1024, 0x80)]);
+    const blob = packObject(3, base);
+    const objects = [blob];
+    let at = 12 + blob.length;
+    for (let i = 0; i < 400; i++) {
+      const next = ofsDelta(at - 12, hostile);
+      objects.push(next);
+      at += next.length;
+    }
+    const started = Date.now();
+    const items = await expand('git-pack', packOf(objects));
+    expect(skipsOf(items).length).toBeGreaterThanOrEqual(400);
+    // A ceiling that catches the old cost (each delta allocated and copied 64 MiB: ~30 s here).
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });
