@@ -13161,33 +13161,39 @@ function applyDelta(base, delta, place) {
   const resultSize = baseSize === void 0 ? void 0 : deltaSize(delta, baseSize.next);
   if (baseSize === void 0 || resultSize === void 0 || baseSize.value !== base.length)
     return void 0;
-  if (resultSize.value > place.budget.limits.maxBufferedBytes) return void 0;
+  const { budget } = place;
+  if (resultSize.value > budget.limits.maxBufferedBytes) return void 0;
+  if (budget.expanded + resultSize.value > budget.limits.maxTotalBytes) return void 0;
+  if (!runDelta(base, delta, resultSize.next, resultSize.value, void 0)) return void 0;
   const out = Buffer.allocUnsafe(resultSize.value);
+  return runDelta(base, delta, resultSize.next, resultSize.value, out) ? out : void 0;
+}
+function runDelta(base, delta, from, size, out) {
   let written = 0;
-  let at = resultSize.next;
+  let at = from;
   while (at < delta.length) {
     const op = delta[at++];
     if (op & 128) {
       let offset = 0;
-      let size = 0;
+      let length = 0;
       for (let bit = 0; bit < 4; bit++)
         if (op & 1 << bit) offset += (delta[at++] ?? 0) * 2 ** (8 * bit);
       for (let bit = 0; bit < 3; bit++)
-        if (op & 16 << bit) size += (delta[at++] ?? 0) * 2 ** (8 * bit);
-      if (size === 0) size = 65536;
-      if (offset + size > base.length || written + size > out.length) return void 0;
-      base.copy(out, written, offset, offset + size);
-      written += size;
+        if (op & 16 << bit) length += (delta[at++] ?? 0) * 2 ** (8 * bit);
+      if (length === 0) length = 65536;
+      if (offset + length > base.length || written + length > size) return false;
+      out?.set(base.subarray(offset, offset + length), written);
+      written += length;
     } else if (op === 0) {
-      return void 0;
+      return false;
     } else {
-      if (at + op > delta.length || written + op > out.length) return void 0;
-      delta.copy(out, written, at, at + op);
+      if (at + op > delta.length || written + op > size) return false;
+      out?.set(delta.subarray(at, at + op), written);
       written += op;
       at += op;
     }
   }
-  return written === out.length ? out : void 0;
+  return written === size;
 }
 function inserted(delta) {
   let at = 0;
