@@ -166,6 +166,28 @@ describe('keyguard pre-receive (real pushes into a bare repository)', () => {
     expect(s.ref('main')).toBe(before);
   });
 
+  it('a ref the host wrote without the hook (a merge-request head) does not vouch for its commits', () => {
+    const s = server();
+    const before = s.ref('main') as string;
+    const c = leak(s.r, 306);
+    const keyed = s.r.git('rev-parse', 'HEAD').trim();
+    // What a host does for a fork's merge request: the objects fetched in, a ref written, no hook.
+    const fetched = spawnSync(
+      'git',
+      ['fetch', '-q', s.r.dir, `${keyed}:refs/merge-requests/1/head`],
+      {
+        cwd: s.dir,
+        env: s.r.env,
+        encoding: 'utf8',
+      },
+    );
+    expect(fetched.status, fetched.stderr).toBe(0);
+    const res = s.push('origin', 'main');
+    expectRejected(res, c);
+    expect(res.stderr).toMatch(/k306\.ini:2 {2}AWS access key pair/);
+    expect(s.ref('main')).toBe(before);
+  });
+
   it('force push: a rewrite with a key is rejected, a clean one accepted', () => {
     const s = server();
     s.r.write('a.txt', '1\n');

@@ -113,7 +113,10 @@ async function judge(
     branchSetup,
     planPushScan(io.cwd, pushed, {
       hook: 'pre-receive',
-      known: ['--all'],
+      // Only what came through a gate vouches for its commits: branches and tags. A host writes
+      // other refs without running this hook (a fork's merge-request or pull-request head, a
+      // keep-around ref), and a commit they hold must still be scanned when a branch takes it.
+      known: ['--branches', '--tags'],
       remote: 'this repository',
     }),
   ]);
