@@ -33659,7 +33659,8 @@ async function loadActionConfig(options2) {
   if (target.kind !== "history" || request.kind !== "range" && request.kind !== "branch")
     return { from: "the checkout", notApplied: [] };
   const useHead = options2.configFrom === "head";
-  const revision = useHead ? request.head : target.configBase;
+  const headCommit = target.configHead ?? request.head;
+  const revision = useHead ? headCommit : target.configBase;
   if (revision === void 0)
     return { from: "the checkout (this event has no base commit)", notApplied: [] };
   const files = await commitFiles(options2.root, revision);
@@ -33677,7 +33678,7 @@ async function loadActionConfig(options2) {
     ...loaded3.baseline === void 0 ? {} : { baseline: loaded3.baseline }
   };
   if (useHead || target.commits === 0) return { committed, from, notApplied: [] };
-  const head = await commitFiles(options2.root, request.head);
+  const head = await commitFiles(options2.root, headCommit);
   const headPaths = await loadCommittedSetup({ ...common, files: head, role: "head commit" }).then(
     (h) => h.paths,
     () => []
@@ -33770,6 +33771,14 @@ function branchOf(ref, what) {
   const r = text2(ref);
   return r?.startsWith("refs/heads/") === true ? refName(r.slice("refs/heads/".length), what) : void 0;
 }
+function tagOf(ref) {
+  const r = text2(ref);
+  if (r?.startsWith("refs/tags/") !== true) return void 0;
+  const name = r.slice("refs/tags/".length);
+  if (!isPlainBranchName(name))
+    throw new KeyguardError("USAGE", "the event payload's ref is not a valid tag name");
+  return name;
+}
 function optional(key, value) {
   return value === void 0 ? {} : { [key]: value };
 }
@@ -33819,6 +33828,7 @@ function scanRequest(eventName, payload, inputs = {}) {
     const after = text2(event.after);
     if (event.deleted === true || after !== void 0 && ZERO2.test(after))
       return { kind: "nothing", reason: `${text2(event.ref) ?? "the ref"} was deleted` };
+    const tag = tagOf(event.ref);
     const head = sha(event.after, "after");
     const before = text2(event.before);
     if (before === void 0 || ZERO2.test(before) || event.created === true) {
@@ -33826,6 +33836,7 @@ function scanRequest(eventName, payload, inputs = {}) {
         kind: "branch",
         head,
         ...optional("branch", branch),
+        ...optional("tag", tag),
         ...optional("defaultBranch", defaultBranch)
       };
     }
@@ -33835,6 +33846,7 @@ function scanRequest(eventName, payload, inputs = {}) {
       head,
       baseMayBeGone: true,
       ...optional("branch", branch),
+      ...optional("tag", tag),
       ...optional("defaultBranch", defaultBranch)
     };
   }
@@ -33897,7 +33909,7 @@ async function comparison(git, remote, branch, defaultBranch, notes) {
   );
   return { none: `no ${defaultBranch} on ${remote} to compare with` };
 }
-async function branchTarget(git, remote, head, branch, defaultBranch, notes) {
+async function branchTarget(git, remote, head, branch, defaultBranch, notes, tag) {
   if (await git.isShallow()) {
     const full = await git.fetch(remote, [head], { unshallow: true });
     if (!full.ok || await git.isShallow())
@@ -33915,7 +33927,7 @@ async function branchTarget(git, remote, head, branch, defaultBranch, notes) {
   const commits = await git.countCommits(revisions);
   if (commits === void 0)
     throw new KeyguardError("GIT_FAILED", `cannot list the commits of ${short(head)}`);
-  const what = branch === void 0 ? short(head) : `branch ${branch}`;
+  const what = tag !== void 0 ? `tag ${tag}` : branch === void 0 ? short(head) : `branch ${branch}`;
   return {
     kind: "history",
     revisions,
@@ -33927,17 +33939,61 @@ async function branchTarget(git, remote, head, branch, defaultBranch, notes) {
   };
 }
 async function resolveRange(request, git, options2 = {}) {
+  if (request.kind === "tree" || request.kind === "nothing") return request;
+  if (request.tag === void 0) return resolveCommits(request, git, options2, []);
+  return resolveTag(request, request.tag, git, options2);
+}
+async function resolveTag(request, tag, git, options2) {
+  if (options2.readTag === void 0)
+    throw new KeyguardError("USAGE", `tag ${tag}: this run cannot read tag objects`);
+  const notes = [];
+  const contents = await options2.readTag(tag, request.head, notes);
+  const counted = countObjects(contents);
+  if (counted !== "") notes.push(`tag ${tag}: also reading ${counted}`);
+  if (contents.commit === void 0) {
+    const remote = options2.remote ?? "origin";
+    const against = await comparison(git, remote, void 0, request.defaultBranch, notes);
+    return {
+      kind: "history",
+      revisions: [],
+      commits: 0,
+      description: `tag ${tag}: no commits (it names a blob or a tree)`,
+      notes,
+      objects: contents.objects,
+      ...against.ref === void 0 ? {} : { configBase: against.ref, configHead: against.ref }
+    };
+  }
+  const target = await resolveCommits({ ...request, head: contents.commit }, git, options2, notes);
+  return target.kind === "history" ? { ...target, objects: contents.objects, configHead: contents.commit } : target;
+}
+function countObjects(contents) {
+  const tags = contents.objects.filter((o) => o.path.startsWith("<tag ")).length;
+  const blobs = contents.objects.length - tags;
+  const parts = [
+    ...tags === 0 ? [] : [`${tags} annotated tag${tags === 1 ? "" : "s"}`],
+    ...blobs === 0 ? [] : [`${blobs} blob${blobs === 1 ? "" : "s"}`]
+  ];
+  return parts.length === 0 ? "" : `${parts.join(" and ")} outside any commit`;
+}
+async function resolveCommits(request, git, options2, notes) {
   const remote = options2.remote ?? "origin";
   const steps = options2.deepenSteps ?? [50, 500];
-  const notes = [];
-  if (request.kind === "tree" || request.kind === "nothing") return request;
+  const tag = request.tag;
   if (!await ensureCommit(git, remote, request.head, notes))
     throw new KeyguardError(
       "GIT_FAILED",
       `head commit ${short(request.head)} is not in the checkout and could not be fetched from ${remote}: ${FIX}`
     );
   if (request.kind === "branch")
-    return branchTarget(git, remote, request.head, request.branch, request.defaultBranch, notes);
+    return branchTarget(
+      git,
+      remote,
+      request.head,
+      request.branch,
+      request.defaultBranch,
+      notes,
+      tag
+    );
   if (request.base === request.head)
     return {
       kind: "history",
@@ -33950,7 +34006,15 @@ async function resolveRange(request, git, options2 = {}) {
   if (!await ensureCommit(git, remote, request.base, notes)) {
     if (request.baseMayBeGone) {
       notes.push(`before ${short(request.base)} is gone (force push): scanning it as a new branch`);
-      return branchTarget(git, remote, request.head, request.branch, request.defaultBranch, notes);
+      return branchTarget(
+        git,
+        remote,
+        request.head,
+        request.branch,
+        request.defaultBranch,
+        notes,
+        tag
+      );
     }
     throw new KeyguardError(
       "GIT_FAILED",
@@ -33969,9 +34033,212 @@ async function resolveRange(request, git, options2 = {}) {
     kind: "history",
     revisions,
     commits,
-    description: `${short(request.base)}..${short(request.head)}`,
+    description: `${tag === void 0 ? "" : `tag ${tag}: `}${short(request.base)}..${short(request.head)}`,
     notes,
     configBase: request.base
+  };
+}
+
+// src/git/peel.ts
+init_errors();
+
+// src/git/object-types.ts
+init_errors();
+var FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+async function objectTypes(cwd, ids2) {
+  const asked2 = [...new Set(ids2)];
+  for (const id of asked2) {
+    if (!FULL_ID.test(id)) throw new KeyguardError("USAGE", `'${id}' is not a full object id`);
+  }
+  const types = /* @__PURE__ */ new Map();
+  if (asked2.length === 0) return types;
+  const r = await runGit(["cat-file", "--batch-check=%(objectname) %(objecttype)"], cwd, {
+    input: `${asked2.join("\n")}
+`
+  });
+  if (r.code !== 0) {
+    const why = r.stderr.trim().split("\n")[0] ?? "";
+    throw new KeyguardError("GIT_FAILED", `git cat-file --batch-check failed: ${why}`);
+  }
+  const answers = r.stdout.toString("utf8").split("\n");
+  asked2.forEach((id, i) => {
+    const [name = "", type = ""] = (answers[i] ?? "").split(" ");
+    const known = type === "commit" || type === "tag" || type === "tree" || type === "blob";
+    types.set(id, name === id && known ? type : "missing");
+  });
+  return types;
+}
+
+// src/git/peel.ts
+var MAX_TAG_DEPTH = 64;
+var TAG_HEADER = /^object ([0-9a-f]{40,64})\ntype (commit|tag|tree|blob)\n/;
+var HEADER_BYTES3 = 256;
+function shortId(id) {
+  return id.slice(0, 12);
+}
+async function headOf(record3) {
+  if (record3.data !== void 0) return record3.data.toString("utf8", 0, HEADER_BYTES3);
+  if (record3.pieces === void 0) return "";
+  const head = [];
+  let held = 0;
+  for await (const piece of record3.pieces) {
+    if (held >= HEADER_BYTES3) continue;
+    head.push(piece.subarray(0, HEADER_BYTES3 - held));
+    held += Math.min(piece.length, HEADER_BYTES3 - held);
+  }
+  return Buffer.concat(head).toString("utf8");
+}
+async function peel(cwd, ids2, what) {
+  const types = await objectTypes(cwd, ids2);
+  const out = /* @__PURE__ */ new Map();
+  let frontier = [];
+  for (const id of new Set(ids2)) {
+    const type = types.get(id) ?? "missing";
+    if (type === "missing") {
+      throw new KeyguardError("GIT_FAILED", `${what(id)} is not in the repository`);
+    }
+    if (type === "tag") frontier.push({ start: id, at: id, tags: [] });
+    else out.set(id, { [type]: id, tags: [] });
+  }
+  if (frontier.length === 0) return out;
+  const reader = new BlobReader(cwd, Number.POSITIVE_INFINITY);
+  try {
+    for (let depth = 0; frontier.length > 0; depth++) {
+      if (depth > MAX_TAG_DEPTH) {
+        throw new KeyguardError(
+          "GIT_FAILED",
+          `${what(frontier[0]?.start ?? "")} is a tag chain deeper than ${MAX_TAG_DEPTH}`
+        );
+      }
+      const next = [];
+      let i = 0;
+      for await (const record3 of reader.read(frontier.map((f) => f.at))) {
+        const f = frontier[i++];
+        if (f === void 0) break;
+        const header = record3.type === "tag" ? TAG_HEADER.exec(await headOf(record3)) : null;
+        if (header === null) {
+          throw new KeyguardError(
+            "GIT_FAILED",
+            `${what(f.start)}: tag ${shortId(f.at)} cannot be read (${record3.type})`
+          );
+        }
+        const [, target = "", type = ""] = header;
+        const tags = [...f.tags, f.at];
+        if (type === "tag") next.push({ start: f.start, at: target, tags });
+        else out.set(f.start, { [type]: target, tags });
+      }
+      frontier = next;
+    }
+    await reader.close();
+  } finally {
+    reader.kill();
+  }
+  return out;
+}
+
+// src/git/tree-blobs.ts
+init_errors();
+async function treeBlobs(cwd, tree) {
+  const r = await runGit(["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", tree], cwd);
+  if (r.code !== 0) {
+    const why = r.stderr.trim().split("\n")[0] ?? "";
+    throw new KeyguardError("GIT_FAILED", `cannot list tree ${tree}: ${why}`);
+  }
+  const out = [];
+  for (const entry of r.stdout.toString("utf8").split("\0")) {
+    if (entry === "") continue;
+    const tab = entry.indexOf("	");
+    const [mode = "", type = "", blob = ""] = entry.slice(0, tab).split(" ");
+    if (type === "blob") out.push({ path: entry.slice(tab + 1), mode, blob });
+  }
+  return out;
+}
+
+// src/app/ref-contents.ts
+function tagPath(ref, tag) {
+  return ref === tag ? `<tag ${shortId(tag)}>` : `<tag ${ref} ${shortId(tag)}>`;
+}
+async function refContents(cwd, tips, what) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const t of tips) if (!byId.has(t.id)) byId.set(t.id, t);
+  const peeled = await peel(cwd, [...byId.keys()], (id) => {
+    const tip = byId.get(id);
+    return tip === void 0 ? shortId(id) : what(tip);
+  });
+  const commits = /* @__PURE__ */ new Set();
+  const objects = [];
+  const listed = /* @__PURE__ */ new Set();
+  const add = (id, path) => {
+    if (listed.has(id)) return;
+    listed.add(id);
+    objects.push({ id, path });
+  };
+  for (const t of tips) {
+    const p = peeled.get(t.id);
+    if (p === void 0) continue;
+    for (const tag of p.tags) add(tag, tagPath(t.ref, tag));
+    if (p.commit !== void 0) commits.add(p.commit);
+    if (p.blob !== void 0) add(p.blob, t.ref);
+    if (p.tree !== void 0 && !listed.has(p.tree)) {
+      listed.add(p.tree);
+      for (const b of await treeBlobs(cwd, p.tree)) add(b.blob, `${t.ref}:${b.path}`);
+    }
+  }
+  return { commits, objects };
+}
+
+// src/action/tag-contents.ts
+init_errors();
+var FETCHED_TAG = "refs/keyguard/action-tag";
+var FIX2 = "the run needs origin reachable with the tag (actions/checkout does this by default)";
+function tagRef(tag) {
+  if (!isPlainBranchName(tag))
+    throw new KeyguardError("USAGE", "the tag named by the event is not a valid tag name");
+  return `refs/tags/${tag}`;
+}
+async function typeOf2(cwd, id) {
+  return (await objectTypes(cwd, [id])).get(id) ?? "missing";
+}
+async function ensureObject(cwd, git, remote, tag, id, notes) {
+  if (await typeOf2(cwd, id) !== "missing") return;
+  const r = await git.fetch(remote, [id]);
+  if (r.ok && await typeOf2(cwd, id) !== "missing") {
+    notes.push(`fetched ${shortId(id)} (tag ${tag}) from ${remote}`);
+    return;
+  }
+  throw new KeyguardError(
+    "GIT_FAILED",
+    `tag ${tag}: its object ${shortId(id)} is not in the checkout and could not be fetched from ${remote} (${r.error ?? "not found"}): ${FIX2}`
+  );
+}
+async function originTag(cwd, git, remote, tag, notes) {
+  const r = await git.fetch(remote, [`+${tagRef(tag)}:${FETCHED_TAG}`]);
+  const id = r.ok ? (await runGit(["rev-parse", "--verify", "--quiet", "--end-of-options", FETCHED_TAG], cwd)).stdout.toString("utf8").trim() : "";
+  if (id === "")
+    throw new KeyguardError(
+      "GIT_FAILED",
+      `tag ${tag}: ${tagRef(tag)} could not be fetched from ${remote} (${r.error ?? "not found"}), so whether it is an annotated tag whose message must be scanned is unknown: ${FIX2}`
+    );
+  notes.push(`fetched ${tagRef(tag)} from ${remote} (${shortId(id)})`);
+  return id;
+}
+function tagReader(cwd, git, remote) {
+  return async (tag, id, notes) => {
+    const ref = tagRef(tag);
+    await ensureObject(cwd, git, remote, tag, id, notes);
+    const type = await typeOf2(cwd, id);
+    const tips = [{ ref, id }];
+    if (type !== "tag") {
+      const current = await originTag(cwd, git, remote, tag, notes);
+      if (current !== id) tips.push({ ref, id: current });
+    }
+    const { commits, objects } = await refContents(
+      cwd,
+      tips,
+      (tip) => `tag ${tag} (${shortId(tip.id)})`
+    );
+    const commit = type === "commit" ? id : type === "tag" ? [...commits][0] : void 0;
+    return { ...commit === void 0 ? {} : { commit }, objects };
   };
 }
 
@@ -34074,7 +34341,8 @@ async function scan2(io, log) {
     ...head === void 0 ? {} : { head },
     ...scanInput === void 0 ? {} : { scan: scanInput }
   });
-  const target = await resolveRange(request, gitHistory(root));
+  const git = gitHistory(root);
+  const target = await resolveRange(request, git, { readTag: tagReader(root, git, "origin") });
   log.text(`keyguard: scanning ${scopeLine(target, eventName)}`);
   if (target.kind === "history") for (const n of target.notes) log.text(`keyguard: ${n}`);
   const configInput = actionInput(io.env, "config");
@@ -34108,6 +34376,8 @@ async function scan2(io, log) {
     revisions: target.kind === "history" ? target.revisions : [],
     rangeLabel: target.kind === "history" ? target.description : "nothing",
     total: target.kind === "history" ? target.commits : 0,
+    // A pushed tag's text and the blobs it names: read as the CLI reads a tag it pushes.
+    ...target.kind === "history" && target.objects !== void 0 ? { objects: target.objects } : {},
     extraCoverage: { event: eventName }
   };
   const report = await scan(scanTarget, {

@@ -44,7 +44,9 @@ export async function loadActionConfig(options: ActionConfigOptions): Promise<Ac
   if (target.kind !== 'history' || (request.kind !== 'range' && request.kind !== 'branch'))
     return { from: 'the checkout', notApplied: [] };
   const useHead = options.configFrom === 'head';
-  const revision = useHead ? request.head : target.configBase;
+  // A pushed tag's head may be a tag object or a blob: the commit it stands for, if any.
+  const headCommit = target.configHead ?? request.head;
+  const revision = useHead ? headCommit : target.configBase;
   if (revision === undefined)
     return { from: 'the checkout (this event has no base commit)', notApplied: [] };
   const files = await commitFiles(options.root, revision);
@@ -67,7 +69,7 @@ export async function loadActionConfig(options: ActionConfigOptions): Promise<Ac
   };
   if (useHead || target.commits === 0) return { committed, from, notApplied: [] };
   // What the head would have used: its own configuration and whatever that one names.
-  const head = await commitFiles(options.root, request.head);
+  const head = await commitFiles(options.root, headCommit);
   const headPaths = await loadCommittedSetup({ ...common, files: head, role: 'head commit' }).then(
     (h) => h.paths,
     () => [],

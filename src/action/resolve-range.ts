@@ -1,6 +1,8 @@
 import type { GitHistory } from '../git/fetch-history.js';
 import { KeyguardError } from '../model/errors.js';
+import type { RefObject } from '../model/ref-object.js';
 import { isPlainBranchName, type ScanRequest } from './scan-request.js';
+import type { TagContents, TagReader } from './tag-contents.js';
 
 /** What will actually be scanned, after making sure the history is present. */
 export type ResolvedTarget =
@@ -21,12 +23,21 @@ export type ResolvedTarget =
        * itself, or one origin does not have).
        */
       readonly configBase?: string;
+      /**
+       * The commit whose configuration `config-from: head` applies, when it is not the request's
+       * head (a pushed tag object peels to it; a tag of a blob or tree has none of its own).
+       */
+      readonly configHead?: string;
+      /** A pushed tag's content outside any commit: its annotated tags' text, blobs it names. */
+      readonly objects?: readonly RefObject[];
     };
 
 export interface ResolveOptions {
   readonly remote?: string;
   /** Successive `--deepen` steps tried before `--unshallow`. */
   readonly deepenSteps?: readonly number[];
+  /** Reads a pushed tag; a tag push without one is refused rather than read as commits only. */
+  readonly readTag?: TagReader;
 }
 
 const FIX = "check out with 'fetch-depth: 0' (actions/checkout) so the history is present";
@@ -139,6 +150,7 @@ async function branchTarget(
   branch: string | undefined,
   defaultBranch: string | undefined,
   notes: string[],
+  tag?: string,
 ): Promise<ResolvedTarget> {
   // Which commits are new cannot be told from a cut history: get all of it.
   if (await git.isShallow()) {
@@ -159,7 +171,8 @@ async function branchTarget(
   const commits = await git.countCommits(revisions);
   if (commits === undefined)
     throw new KeyguardError('GIT_FAILED', `cannot list the commits of ${short(head)}`);
-  const what = branch === undefined ? short(head) : `branch ${branch}`;
+  const what =
+    tag !== undefined ? `tag ${tag}` : branch === undefined ? short(head) : `branch ${branch}`;
   return {
     kind: 'history',
     revisions,
@@ -178,23 +191,91 @@ async function branchTarget(
  * Turns a scan request into revisions whose history is really present: fetches missing commits,
  * deepens or unshallows shallow clones, falls back from a force-pushed-away `before` to the
  * branch's own commits, and fails (GIT_FAILED, with the fix) rather than pass on missing history.
+ * A pushed tag also brings what it names outside commits (see resolveTag).
  */
 export async function resolveRange(
   request: ScanRequest,
   git: GitHistory,
   options: ResolveOptions = {},
 ): Promise<ResolvedTarget> {
+  if (request.kind === 'tree' || request.kind === 'nothing') return request;
+  if (request.tag === undefined) return resolveCommits(request, git, options, []);
+  return resolveTag(request, request.tag, git, options);
+}
+
+type CommitRequest = Exclude<ScanRequest, { kind: 'tree' } | { kind: 'nothing' }>;
+
+/**
+ * A pushed tag: what it names outside commits (read by `options.readTag`), plus the commits its
+ * value peels to, resolved as a branch's are. A tag of a blob or tree brings no commits: only its
+ * content, with the default branch's configuration.
+ */
+async function resolveTag(
+  request: CommitRequest,
+  tag: string,
+  git: GitHistory,
+  options: ResolveOptions,
+): Promise<ResolvedTarget> {
+  if (options.readTag === undefined)
+    throw new KeyguardError('USAGE', `tag ${tag}: this run cannot read tag objects`);
+  const notes: string[] = [];
+  const contents = await options.readTag(tag, request.head, notes);
+  const counted = countObjects(contents);
+  if (counted !== '') notes.push(`tag ${tag}: also reading ${counted}`);
+  if (contents.commit === undefined) {
+    const remote = options.remote ?? 'origin';
+    const against = await comparison(git, remote, undefined, request.defaultBranch, notes);
+    return {
+      kind: 'history',
+      revisions: [],
+      commits: 0,
+      description: `tag ${tag}: no commits (it names a blob or a tree)`,
+      notes,
+      objects: contents.objects,
+      ...(against.ref === undefined ? {} : { configBase: against.ref, configHead: against.ref }),
+    };
+  }
+  const target = await resolveCommits({ ...request, head: contents.commit }, git, options, notes);
+  return target.kind === 'history'
+    ? { ...target, objects: contents.objects, configHead: contents.commit }
+    : target;
+}
+
+/** `1 annotated tag and 2 blobs outside any commit`, or '' when there is nothing. */
+function countObjects(contents: TagContents): string {
+  const tags = contents.objects.filter((o) => o.path.startsWith('<tag ')).length;
+  const blobs = contents.objects.length - tags;
+  const parts = [
+    ...(tags === 0 ? [] : [`${tags} annotated tag${tags === 1 ? '' : 's'}`]),
+    ...(blobs === 0 ? [] : [`${blobs} blob${blobs === 1 ? '' : 's'}`]),
+  ];
+  return parts.length === 0 ? '' : `${parts.join(' and ')} outside any commit`;
+}
+
+async function resolveCommits(
+  request: CommitRequest,
+  git: GitHistory,
+  options: ResolveOptions,
+  notes: string[],
+): Promise<ResolvedTarget> {
   const remote = options.remote ?? 'origin';
   const steps = options.deepenSteps ?? [50, 500];
-  const notes: string[] = [];
-  if (request.kind === 'tree' || request.kind === 'nothing') return request;
+  const tag = request.tag;
   if (!(await ensureCommit(git, remote, request.head, notes)))
     throw new KeyguardError(
       'GIT_FAILED',
       `head commit ${short(request.head)} is not in the checkout and could not be fetched from ${remote}: ${FIX}`,
     );
   if (request.kind === 'branch')
-    return branchTarget(git, remote, request.head, request.branch, request.defaultBranch, notes);
+    return branchTarget(
+      git,
+      remote,
+      request.head,
+      request.branch,
+      request.defaultBranch,
+      notes,
+      tag,
+    );
   if (request.base === request.head)
     return {
       kind: 'history',
@@ -207,7 +288,15 @@ export async function resolveRange(
   if (!(await ensureCommit(git, remote, request.base, notes))) {
     if (request.baseMayBeGone) {
       notes.push(`before ${short(request.base)} is gone (force push): scanning it as a new branch`);
-      return branchTarget(git, remote, request.head, request.branch, request.defaultBranch, notes);
+      return branchTarget(
+        git,
+        remote,
+        request.head,
+        request.branch,
+        request.defaultBranch,
+        notes,
+        tag,
+      );
     }
     throw new KeyguardError(
       'GIT_FAILED',
@@ -226,7 +315,7 @@ export async function resolveRange(
     kind: 'history',
     revisions,
     commits,
-    description: `${short(request.base)}..${short(request.head)}`,
+    description: `${tag === undefined ? '' : `tag ${tag}: `}${short(request.base)}..${short(request.head)}`,
     notes,
     configBase: request.base,
   };

@@ -19,6 +19,7 @@ import { CONFIG_FROM, type ConfigFrom, loadActionConfig } from './action-config.
 import { type ActionLog, createActionLog } from './action-log.js';
 import { type ResolvedTarget, resolveRange } from './resolve-range.js';
 import { scanRequest } from './scan-request.js';
+import { tagReader } from './tag-contents.js';
 import { appendSummary, writeOutputs } from './workflow-files.js';
 
 /** What the action sees of the runner; only `main.ts` builds it from `process`. */
@@ -124,7 +125,8 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
     ...(head === undefined ? {} : { head }),
     ...(scanInput === undefined ? {} : { scan: scanInput }),
   });
-  const target = await resolveRange(request, gitHistory(root));
+  const git = gitHistory(root);
+  const target = await resolveRange(request, git, { readTag: tagReader(root, git, 'origin') });
   log.text(`keyguard: scanning ${scopeLine(target, eventName)}`);
   if (target.kind === 'history') for (const n of target.notes) log.text(`keyguard: ${n}`);
 
@@ -162,6 +164,10 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
           revisions: target.kind === 'history' ? target.revisions : [],
           rangeLabel: target.kind === 'history' ? target.description : 'nothing',
           total: target.kind === 'history' ? target.commits : 0,
+          // A pushed tag's text and the blobs it names: read as the CLI reads a tag it pushes.
+          ...(target.kind === 'history' && target.objects !== undefined
+            ? { objects: target.objects }
+            : {}),
           extraCoverage: { event: eventName },
         };
   const report = await scanWith(scanTarget, {

@@ -11,6 +11,8 @@ export type ScanRequest =
       /** A push whose `before` may be gone (force push): fall back to `branch` when it is. */
       readonly baseMayBeGone: boolean;
       readonly branch?: string;
+      /** A pushed tag's name (`v1.0` of `refs/tags/v1.0`): what it names is read too. */
+      readonly tag?: string;
       readonly defaultBranch?: string;
     }
   /** A new branch (or tag): its commits that the default branch does not have. */
@@ -18,6 +20,8 @@ export type ScanRequest =
       readonly kind: 'branch';
       readonly head: string;
       readonly branch?: string;
+      /** A pushed tag's name: its annotated tags' text, or the blob or tree it names, is read too. */
+      readonly tag?: string;
       readonly defaultBranch?: string;
     }
   /** The whole working tree (schedule, workflow_dispatch, anything else). */
@@ -102,6 +106,20 @@ function branchOf(ref: unknown, what: string): string | undefined {
     : undefined;
 }
 
+/**
+ * The tag a push event names (`refs/tags/<name>`), or undefined for any other ref. The name
+ * becomes a fetch refspec, so it is held to the same rules as a branch name: an odd one is an
+ * error (the run stops), never a tag that goes unread.
+ */
+function tagOf(ref: unknown): string | undefined {
+  const r = text(ref);
+  if (r?.startsWith('refs/tags/') !== true) return undefined;
+  const name = r.slice('refs/tags/'.length);
+  if (!isPlainBranchName(name))
+    throw new KeyguardError('USAGE', "the event payload's ref is not a valid tag name");
+  return name;
+}
+
 function optional<K extends string>(
   key: K,
   value: string | undefined,
@@ -112,7 +130,8 @@ function optional<K extends string>(
 /**
  * pull_request(_target) → `base.sha..head.sha` (the PR's own commits, not the merge commit the
  * checkout made); merge_group → `base_sha..head_sha`; push → `before..after`, or the new branch's
- * commits the default branch lacks when `before` is all zeros; a deleted branch → nothing;
+ * commits the default branch lacks when `before` is all zeros, plus, for a tag, what the tag
+ * names outside commits; a deleted branch or tag → nothing;
  * anything else → the tree.
  */
 export function scanRequest(
@@ -165,6 +184,8 @@ export function scanRequest(
     const after = text(event.after);
     if (event.deleted === true || (after !== undefined && ZERO.test(after)))
       return { kind: 'nothing', reason: `${text(event.ref) ?? 'the ref'} was deleted` };
+    // `after` of a tag push may be the tag object, not a commit: resolveRange peels it.
+    const tag = tagOf(event.ref);
     const head = sha(event.after, 'after');
     const before = text(event.before);
     if (before === undefined || ZERO.test(before) || event.created === true) {
@@ -172,6 +193,7 @@ export function scanRequest(
         kind: 'branch',
         head,
         ...optional('branch', branch),
+        ...optional('tag', tag),
         ...optional('defaultBranch', defaultBranch),
       };
     }
@@ -181,6 +203,7 @@ export function scanRequest(
       head,
       baseMayBeGone: true,
       ...optional('branch', branch),
+      ...optional('tag', tag),
       ...optional('defaultBranch', defaultBranch),
     };
   }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveRange } from '../../src/action/resolve-range.js';
+import { tagReader } from '../../src/action/tag-contents.js';
 import { gitHistory } from '../../src/git/fetch-history.js';
 import { isKeyguardError } from '../../src/model/errors.js';
 import { createSandbox, type Sandbox } from '../helpers/action-repos.js';
@@ -195,5 +196,38 @@ describe('resolveRange (real git, shallow checkouts)', () => {
       expect(code, defaultBranch).toBe('USAGE');
     }
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('resolveRange: a pushed tag', () => {
+  async function failure(p: Promise<unknown>): Promise<string> {
+    try {
+      await p;
+    } catch (e) {
+      if (isKeyguardError(e)) return e.message;
+      throw e;
+    }
+    return 'no error';
+  }
+
+  it('is refused, not read as commits only, when the run cannot read tags', async () => {
+    const { s, head } = repo(1, 1);
+    const ws = s.checkout('ws', 'feature', 0);
+    expect(await failure(resolveRange({ kind: 'branch', head, tag: 'v1' }, gitHistory(ws)))).toBe(
+      'tag v1: this run cannot read tag objects',
+    );
+  });
+
+  it('a hostile name reaching the reader directly never reaches git', async () => {
+    const { s, head } = repo(1, 1);
+    const ws = s.checkout('ws', 'feature', 0);
+    const git = gitHistory(ws);
+    const readTag = tagReader(ws, git, 'origin');
+    expect(
+      await failure(
+        resolveRange({ kind: 'branch', head, tag: '--upload-pack=touch PWNED' }, git, { readTag }),
+      ),
+    ).toBe('the tag named by the event is not a valid tag name');
+    expect(existsSync(join(ws, 'PWNED'))).toBe(false);
   });
 });

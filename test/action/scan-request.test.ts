@@ -63,6 +63,34 @@ describe('scanRequest', () => {
     ).toEqual({ kind: 'branch', head: B, branch: 'dev', defaultBranch: 'main' });
   });
 
+  it('push of a tag: its name travels with the request (created: the tag; moved: before..after)', () => {
+    const tagRef = 'refs/tags/v1.0';
+    expect(
+      scanRequest('push', { ref: tagRef, before: ZERO, after: A, created: true, repository: repo }),
+    ).toEqual({ kind: 'branch', head: A, tag: 'v1.0', defaultBranch: 'main' });
+    expect(scanRequest('push', { ref: tagRef, before: B, after: A, repository: repo })).toEqual({
+      kind: 'range',
+      base: B,
+      head: A,
+      baseMayBeGone: true,
+      tag: 'v1.0',
+      defaultBranch: 'main',
+    });
+    expect(scanRequest('push', { ref: tagRef, before: A, after: ZERO, deleted: true })).toEqual({
+      kind: 'nothing',
+      reason: 'refs/tags/v1.0 was deleted',
+    });
+  });
+
+  it('refuses tag names in the payload that are not plain ref names', () => {
+    for (const name of ['--upload-pack=x', 'a..b', 'v1\n', 'v*', 'v1^{}', 'x:y', '']) {
+      expect(
+        error(() => scanRequest('push', { ref: `refs/tags/${name}`, before: ZERO, after: A })),
+        name,
+      ).toBe("the event payload's ref is not a valid tag name");
+    }
+  });
+
   it('push deleting a branch: nothing, with the reason', () => {
     expect(
       scanRequest('push', { ref: 'refs/heads/dev', before: A, after: ZERO, deleted: true }),
