@@ -28422,6 +28422,11 @@ async function listTreeFiles(dir, early) {
 // src/git/rev-list.ts
 init_errors();
 
+// src/git/git-error-line.ts
+function gitErrorLine(stderr) {
+  return stderr.trim().split("\n").find((l) => l.trim() !== "")?.replace(/^fatal: /, "") ?? "";
+}
+
 // src/git/revision-args.ts
 init_errors();
 
@@ -28488,9 +28493,6 @@ function revisionArgs(revisions) {
 }
 
 // src/git/rev-list.ts
-function firstLine(stderr) {
-  return stderr.trim().split("\n").find((l) => l.trim() !== "")?.replace(/^fatal: /, "") ?? "";
-}
 function ids(out) {
   return out.toString("utf8").split("\n").filter((l) => l !== "");
 }
@@ -28503,7 +28505,7 @@ async function revList(cwd, options2, walk, pathspecs, label) {
   if (r.code !== 0) {
     throw new KeyguardError(
       "GIT_FAILED",
-      `cannot resolve revision range '${label}': ${firstLine(r.stderr)}`
+      `cannot resolve revision range '${label}': ${gitErrorLine(r.stderr)}`
     );
   }
   return r.stdout;
@@ -32346,9 +32348,6 @@ async function scanWith(target, options2, early) {
 }
 
 // src/git/fetch-history.ts
-function firstLine2(text3) {
-  return text3.trim().split("\n").find((l) => l.trim() !== "")?.replace(/^fatal: /, "") ?? "";
-}
 function gitHistory(cwd) {
   return {
     async isShallow() {
@@ -32375,7 +32374,7 @@ function gitHistory(cwd) {
       const r = await runGit([...args, "--end-of-options", remote, ...refspecs], cwd, {
         use: "fetch"
       });
-      return r.code === 0 ? { ok: true } : { ok: false, error: firstLine2(r.stderr) };
+      return r.code === 0 ? { ok: true } : { ok: false, error: gitErrorLine(r.stderr) };
     },
     async countCommits(revisions) {
       const r = await runGit(["rev-list", "--count", ...revisionArgs(revisions), "--"], cwd);
@@ -33984,16 +33983,8 @@ async function resolveCommits(request, git, options2, notes) {
       "GIT_FAILED",
       `head commit ${short(request.head)} is not in the checkout and could not be fetched from ${remote}: ${FIX}`
     );
-  if (request.kind === "branch")
-    return branchTarget(
-      git,
-      remote,
-      request.head,
-      request.branch,
-      request.defaultBranch,
-      notes,
-      tag
-    );
+  const asNewBranch = () => branchTarget(git, remote, request.head, request.branch, request.defaultBranch, notes, tag);
+  if (request.kind === "branch") return asNewBranch();
   if (request.base === request.head)
     return {
       kind: "history",
@@ -34006,15 +33997,7 @@ async function resolveCommits(request, git, options2, notes) {
   if (!await ensureCommit(git, remote, request.base, notes)) {
     if (request.baseMayBeGone) {
       notes.push(`before ${short(request.base)} is gone (force push): scanning it as a new branch`);
-      return branchTarget(
-        git,
-        remote,
-        request.head,
-        request.branch,
-        request.defaultBranch,
-        notes,
-        tag
-      );
+      return asNewBranch();
     }
     throw new KeyguardError(
       "GIT_FAILED",

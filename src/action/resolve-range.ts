@@ -266,16 +266,10 @@ async function resolveCommits(
       'GIT_FAILED',
       `head commit ${short(request.head)} is not in the checkout and could not be fetched from ${remote}: ${FIX}`,
     );
-  if (request.kind === 'branch')
-    return branchTarget(
-      git,
-      remote,
-      request.head,
-      request.branch,
-      request.defaultBranch,
-      notes,
-      tag,
-    );
+  // A new branch, or a force push whose old tip is gone: the commits the default branch lacks.
+  const asNewBranch = () =>
+    branchTarget(git, remote, request.head, request.branch, request.defaultBranch, notes, tag);
+  if (request.kind === 'branch') return asNewBranch();
   if (request.base === request.head)
     return {
       kind: 'history',
@@ -288,15 +282,7 @@ async function resolveCommits(
   if (!(await ensureCommit(git, remote, request.base, notes))) {
     if (request.baseMayBeGone) {
       notes.push(`before ${short(request.base)} is gone (force push): scanning it as a new branch`);
-      return branchTarget(
-        git,
-        remote,
-        request.head,
-        request.branch,
-        request.defaultBranch,
-        notes,
-        tag,
-      );
+      return asNewBranch();
     }
     throw new KeyguardError(
       'GIT_FAILED',

@@ -1,3 +1,4 @@
+import { gitErrorLine } from './git-error-line.js';
 import { revisionArgs } from './revision-args.js';
 import { runGit } from './run-git.js';
 
@@ -33,16 +34,6 @@ export interface FetchResult {
   readonly error?: string;
 }
 
-function firstLine(text: string): string {
-  return (
-    text
-      .trim()
-      .split('\n')
-      .find((l) => l.trim() !== '')
-      ?.replace(/^fatal: /, '') ?? ''
-  );
-}
-
 export function gitHistory(cwd: string): GitHistory {
   return {
     async isShallow() {
@@ -71,7 +62,7 @@ export function gitHistory(cwd: string): GitHistory {
       const r = await runGit([...args, '--end-of-options', remote, ...refspecs], cwd, {
         use: 'fetch',
       });
-      return r.code === 0 ? { ok: true } : { ok: false, error: firstLine(r.stderr) };
+      return r.code === 0 ? { ok: true } : { ok: false, error: gitErrorLine(r.stderr) };
     },
     async countCommits(revisions) {
       const r = await runGit(['rev-list', '--count', ...revisionArgs(revisions), '--'], cwd);

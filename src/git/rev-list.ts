@@ -1,16 +1,7 @@
 import { KeyguardError } from '../model/errors.js';
+import { gitErrorLine } from './git-error-line.js';
 import { revisionArgs } from './revision-args.js';
 import { runGit } from './run-git.js';
-
-function firstLine(stderr: string): string {
-  return (
-    stderr
-      .trim()
-      .split('\n')
-      .find((l) => l.trim() !== '')
-      ?.replace(/^fatal: /, '') ?? ''
-  );
-}
 
 function ids(out: Buffer): string[] {
   return out
@@ -38,7 +29,7 @@ async function revList(
   if (r.code !== 0) {
     throw new KeyguardError(
       'GIT_FAILED',
-      `cannot resolve revision range '${label}': ${firstLine(r.stderr)}`,
+      `cannot resolve revision range '${label}': ${gitErrorLine(r.stderr)}`,
     );
   }
   return r.stdout;
@@ -92,7 +83,7 @@ export async function orderParentsFirst(
     input: [...commits, ''].join('\n'),
   });
   if (r.code !== 0) {
-    throw new KeyguardError('GIT_FAILED', `cannot order commits: ${firstLine(r.stderr)}`);
+    throw new KeyguardError('GIT_FAILED', `cannot order commits: ${gitErrorLine(r.stderr)}`);
   }
   const ordered = ids(r.stdout).filter((id) => commits.has(id));
   if (ordered.length !== commits.size) {
@@ -112,7 +103,10 @@ export async function newestCommits(
     input: [...commits, ''].join('\n'),
   });
   if (r.code !== 0) {
-    throw new KeyguardError('GIT_FAILED', `cannot pick the newest commits: ${firstLine(r.stderr)}`);
+    throw new KeyguardError(
+      'GIT_FAILED',
+      `cannot pick the newest commits: ${gitErrorLine(r.stderr)}`,
+    );
   }
   return new Set(ids(r.stdout));
 }

@@ -1,21 +1,12 @@
 import { KeyguardError } from '../model/errors.js';
 import type { HistorySelection, SelectionMember } from '../model/history-selection.js';
 import type { RefTip } from '../model/ref-tip.js';
+import { gitErrorLine } from './git-error-line.js';
 import { objectTypes } from './object-types.js';
 import { revisionArgs } from './revision-args.js';
 import { runGit } from './run-git.js';
 
 const LINE = /^(\^?)([0-9a-f]{40}|[0-9a-f]{64})$/;
-
-function firstLine(stderr: string): string {
-  return (
-    stderr
-      .trim()
-      .split('\n')
-      .find((l) => l.trim() !== '')
-      ?.replace(/^fatal: /, '') ?? ''
-  );
-}
 
 /**
  * `--reflog` selects reflog entries, which are not refs, and `git rev-parse` does not know it;
@@ -58,7 +49,7 @@ async function memberTips(
   if (r.code !== 0) {
     throw new KeyguardError(
       'GIT_FAILED',
-      `cannot resolve revision range '${selection.label}': ${firstLine(r.stderr)}`,
+      `cannot resolve revision range '${selection.label}': ${gitErrorLine(r.stderr)}`,
     );
   }
   const included: string[] = [];
@@ -87,7 +78,7 @@ async function memberTips(
 async function refNames(cwd: string, ids: ReadonlySet<string>): Promise<Map<string, string>> {
   const r = await runGit(['for-each-ref', '--format=%(objectname) %(refname)'], cwd);
   if (r.code !== 0) {
-    throw new KeyguardError('GIT_FAILED', `cannot list refs: ${firstLine(r.stderr)}`);
+    throw new KeyguardError('GIT_FAILED', `cannot list refs: ${gitErrorLine(r.stderr)}`);
   }
   const names = new Map<string, string>();
   for (const line of r.stdout.toString('utf8').split('\n')) {
