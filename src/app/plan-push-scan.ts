@@ -12,6 +12,11 @@ export interface PushScanPlan {
   readonly selection?: HistorySelection;
   /** Annotated tags (their text) and blobs refs point at outside any commit. */
   readonly objects: readonly PushedObject[];
+  /**
+   * The names the push writes besides its commits' files: every ref it sets (a branch can be
+   * named with a key pair) and the paths in a tree a ref points at. Scanned as text.
+   */
+  readonly names: readonly string[];
   readonly refs: {
     readonly changed: number;
     readonly deleted: number;
@@ -133,7 +138,7 @@ export async function planPushScan(
   const live = updates.filter((u) => !isZeroId(u.new) && u.new !== u.old);
   const unchanged = updates.length - deleted - live.length;
   const refs = { changed: live.length, deleted, unchanged };
-  if (live.length === 0) return { objects: [], refs, notes: [] };
+  if (live.length === 0) return { objects: [], names: [], refs, notes: [] };
 
   const refOf = new Map<string, string>();
   for (const u of live) if (!refOf.has(u.new)) refOf.set(u.new, u.ref);
@@ -169,6 +174,7 @@ export async function planPushScan(
 
   const commits = new Set<string>();
   const objects: PushedObject[] = [];
+  const names = [...new Set(live.map((u) => u.ref))];
   for (const u of live) {
     const p = pushed.get(u.new);
     if (p === undefined) continue;
@@ -176,8 +182,10 @@ export async function planPushScan(
     if (p.commit !== undefined) commits.add(p.commit);
     if (p.blob !== undefined) objects.push({ id: p.blob, path: u.ref });
     if (p.tree !== undefined) {
-      for (const b of await treeBlobs(cwd, p.tree))
+      for (const b of await treeBlobs(cwd, p.tree)) {
         objects.push({ id: b.blob, path: `${u.ref}:${b.path}` });
+        names.push(`${u.ref}:${b.path}`);
+      }
     }
   }
   const selection: HistorySelection | undefined =
@@ -193,5 +201,5 @@ export async function planPushScan(
             live.map((u) => u.ref),
           ),
         };
-  return { ...(selection === undefined ? {} : { selection }), objects, refs, notes };
+  return { ...(selection === undefined ? {} : { selection }), objects, names, refs, notes };
 }
