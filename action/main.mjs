@@ -11801,6 +11801,23 @@ function sequenceLength(b, i) {
   }
   return 0;
 }
+function nameText(path, pathBytes) {
+  if (pathBytes === void 0) return path;
+  const bytes = Buffer.from(pathBytes, "base64");
+  let text3 = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const n = sequenceLength(bytes, i);
+    if (n === 0) {
+      text3 += STRAY;
+      i++;
+    } else {
+      text3 += bytes.toString("utf8", i, i + n);
+      i += n;
+    }
+  }
+  return text3;
+}
 function pathText(bytes) {
   if (isUtf83(bytes)) return { path: bytes.toString("utf8") };
   let path = "";
@@ -11817,9 +11834,11 @@ function pathText(bytes) {
   }
   return { path, pathBytes: bytes.toString("base64") };
 }
+var STRAY;
 var init_path_text = __esm({
   "src/model/path-text.ts"() {
     "use strict";
+    STRAY = "\uFFFD".repeat(4);
   }
 });
 
@@ -12355,6 +12374,233 @@ var init_decode_utf16 = __esm({
   "src/sources/decode-utf16.ts"() {
     "use strict";
     REPLACEMENT = 65533;
+  }
+});
+
+// src/sources/name-candidates.ts
+function nameViews(name) {
+  return [.../* @__PURE__ */ new Set([name, name.replace(WORD_SEPARATORS, " "), name.replace(SEPARATORS, " ")])];
+}
+function namesOf(paths) {
+  return {
+    count: paths.length,
+    write(i, into, at, limit) {
+      const path = paths[i];
+      return at + 3 * path.length > limit ? -1 : into.write(path, at);
+    },
+    text: (i) => paths[i]
+  };
+}
+function spacedOf(filter) {
+  const words = (filter.words ?? []).filter((w) => !w.includes(0) && w.includes(32)).map((w) => w.toString("latin1"));
+  if (words.length === 0) return void 0;
+  const literal = (part) => part.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+  return {
+    pattern: new RegExp(words.map((w) => w.split(" ").map(literal).join("[ ._/-]")).join("|")),
+    heads: [...new Set(words.map((w) => w.slice(0, w.indexOf(" "))))].map((h) => Buffer.from(h))
+  };
+}
+function spacedFor(filter) {
+  let spaced = SPACED.get(filter);
+  if (spaced === void 0) {
+    spaced = spacedOf(filter) ?? null;
+    SPACED.set(filter, spaced);
+  }
+  return spaced ?? void 0;
+}
+function nameCandidates(names, filter, scanner) {
+  const found = /* @__PURE__ */ new Set();
+  const spaced = spacedFor(filter);
+  if (scanner !== void 0 && filter.words !== void 0) {
+    let from = 0;
+    while (from < names.count) from = scanGroup(names, from, filter, scanner, spaced, found);
+  } else {
+    for (let i = 0; i < names.count; i++) {
+      const text3 = names.text(i);
+      const bytes = Buffer.from(text3);
+      if (filter.ascii(bytes, 0, bytes.length) || spaced?.pattern.test(text3) === true) found.add(i);
+    }
+  }
+  return [...found].sort((a, b) => a - b);
+}
+function scanGroup(names, from, filter, scanner, spaced, found) {
+  const arena = scanner.arena;
+  const starts = [];
+  let end = 0;
+  let to = from;
+  while (to < names.count) {
+    const wrote = names.write(to, arena, end, (to === from ? arena.length : GROUP_BYTES) - 1);
+    if (wrote < 0) break;
+    starts.push(end);
+    end += wrote;
+    arena[end++] = 0;
+    to++;
+  }
+  if (to === from) {
+    found.add(from);
+    return from + 1;
+  }
+  const stop = (i) => (i + 1 < starts.length ? starts[i + 1] : end) - 1;
+  const written = arena.subarray(0, end);
+  const viewed = /* @__PURE__ */ new Set();
+  for (const head of spaced?.heads ?? []) {
+    for (let at = written.indexOf(head); at !== -1; at = written.indexOf(head, at + 1))
+      viewed.add(nameAt(starts, at));
+  }
+  if (scanner.scan(0, end).words !== 0) {
+    const at = scanner.keywordStarts();
+    const held = /* @__PURE__ */ new Set();
+    if (at === void 0) for (let i = 0; i < starts.length; i++) held.add(i);
+    else for (const offset of at) held.add(nameAt(starts, offset));
+    for (const i of held) {
+      if (filter.wants(scanner.scan(starts[i], stop(i)))) found.add(from + i);
+    }
+  }
+  const views = [];
+  for (const i of viewed) {
+    const text3 = names.text(from + i);
+    if (found.has(from + i) || spaced?.pattern.test(text3) !== true) continue;
+    views.push({ i, text: text3, maxRun: scanner.scan(starts[i], stop(i)).maxRun });
+  }
+  for (const { i, text: text3, maxRun } of views) {
+    const view = Buffer.from(text3.replace(SEPARATORS, " "));
+    const { words } = scanner.scanBytes(view, 0, view.length);
+    if (filter.wants({ words, maxRun, nul: false })) found.add(from + i);
+  }
+  return to;
+}
+function nameAt(starts, at) {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+var WORD_SEPARATORS, SEPARATORS, SPACED, GROUP_BYTES;
+var init_name_candidates = __esm({
+  "src/sources/name-candidates.ts"() {
+    "use strict";
+    WORD_SEPARATORS = /[._-]/g;
+    SEPARATORS = /[._\-/]/g;
+    SPACED = /* @__PURE__ */ new WeakMap();
+    GROUP_BYTES = 1024 * 1024;
+  }
+});
+
+// src/model/source.ts
+var FILE_KINDS;
+var init_source = __esm({
+  "src/model/source.ts"() {
+    "use strict";
+    FILE_KINDS = ["file", "symlink", "gitlink", "special"];
+  }
+});
+
+// src/sources/target-set.ts
+import { isUtf8 as isUtf84 } from "node:buffer";
+function joinBytes(folder, rel) {
+  if (isUtf84(rel)) return `${folder}${folder.endsWith("/") ? "" : "/"}${rel.toString("utf8")}`;
+  return Buffer.concat([Buffer.from(folder), folder.endsWith("/") ? Buffer.alloc(0) : SLASH2, rel]);
+}
+function targetCount(set) {
+  let n = set.files.length;
+  for (const p of set.packs) n += p.starts.length;
+  return n;
+}
+function asBuffer(bytes) {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+function packedTarget(pack, bytes, i) {
+  const start = pack.starts[i];
+  const end = pack.ends[i];
+  const code18 = pack.kinds[i];
+  let t;
+  if (pack.utf8) {
+    const path = bytes.toString("utf8", start, end);
+    const base = pack.base;
+    t = { abs: `${base}${base.endsWith("/") ? "" : "/"}${path}`, path };
+  } else {
+    const name = bytes.subarray(start, end);
+    t = { abs: joinBytes(pack.base, name), ...pathText(name) };
+  }
+  if (code18 !== 0) t.kind = FILE_KINDS[code18];
+  t.root = pack.base;
+  if (pack.sizes !== void 0) t.size = pack.sizes[i];
+  return t;
+}
+function targetsIn(set, from, to) {
+  const out = [];
+  let offset = 0;
+  const take = (count, make) => {
+    const lo = Math.max(from, offset);
+    const hi = Math.min(to, offset + count);
+    for (let i = lo; i < hi; i++) out.push(make(i - offset));
+    offset += count;
+  };
+  const files = set.files;
+  take(files.length, (i) => files[i]);
+  for (const pack of set.packs) {
+    if (offset >= to) break;
+    const bytes = asBuffer(pack.bytes);
+    take(pack.starts.length, (i) => packedTarget(pack, bytes, i));
+  }
+  return out;
+}
+function allTargets(set) {
+  return targetsIn(set, 0, targetCount(set));
+}
+function targetNames(set) {
+  const files = set.files;
+  const packs = set.packs.map((pack) => ({ pack, bytes: asBuffer(pack.bytes) }));
+  const firsts = [];
+  let count = files.length;
+  for (const p of set.packs) {
+    firsts.push(count);
+    count += p.starts.length;
+  }
+  const packed = (i) => {
+    if (i < files.length) return void 0;
+    let k = firsts.length - 1;
+    while (firsts[k] > i) k--;
+    const { pack, bytes } = packs[k];
+    const j = i - firsts[k];
+    return { pack, bytes, start: pack.starts[j], end: pack.ends[j] };
+  };
+  const label = (i) => {
+    const p = packed(i);
+    if (p === void 0) {
+      const f = files[i];
+      return { path: f.path, ...f.pathBytes === void 0 ? {} : { pathBytes: f.pathBytes } };
+    }
+    return p.pack.utf8 ? { path: p.bytes.toString("utf8", p.start, p.end) } : pathText(p.bytes.subarray(p.start, p.end));
+  };
+  return {
+    count,
+    write(i, into, at, limit) {
+      const p = packed(i);
+      if (p === void 0) {
+        const path = files[i].path;
+        return at + 3 * path.length > limit ? -1 : into.write(path, at);
+      }
+      const length = p.end - p.start;
+      if (at + length > limit) return -1;
+      for (let b = 0; b < length; b++) into[at + b] = p.bytes[p.start + b];
+      return length;
+    },
+    text: (i) => label(i).path,
+    label
+  };
+}
+var SLASH2;
+var init_target_set = __esm({
+  "src/sources/target-set.ts"() {
+    "use strict";
+    init_path_text();
+    init_source();
+    SLASH2 = Buffer.from("/");
   }
 });
 
@@ -20006,6 +20252,7 @@ var init_content_reader = __esm({
   "src/sources/content-reader.ts"() {
     "use strict";
     init_member_name();
+    init_path_text();
     init_archive_input();
     init_ends_as_zip();
     init_script_payload();
@@ -20013,6 +20260,8 @@ var init_content_reader = __esm({
     init_sniff_unopened();
     init_byte_scan();
     init_decode_utf16();
+    init_name_candidates();
+    init_target_set();
     WINDOW_BYTES = 960 * 1024;
     OVERLAP_BYTES = 128 * 1024;
     PART_CHARS = 120 * 1024;
@@ -20090,6 +20339,49 @@ var init_content_reader = __esm({
       overLimit(size) {
         const max = this.options.maxFileSize;
         return max !== void 0 && size > max;
+      }
+      /**
+       * Which of these names may hold a finding (see name-candidates.ts): one pass of the scanner over
+       * them all. Only between reads: the scanner's arena is overwritten.
+       */
+      nameCandidates(names) {
+        if (names.length === 0) return [];
+        return nameCandidates(namesOf(names.map((n) => n.path)), this.options.filter, this.scanner);
+      }
+      /**
+       * The names of a set of files (a tree's listing, before its files are read, on whichever
+       * threads): every file's name is text a key can be written in, whether its content is read or
+       * skipped. One search over all of them, on this thread.
+       */
+      readTargetNames(set, sink) {
+        const names = targetNames(set);
+        if (names.count === 0) return;
+        for (const i of nameCandidates(names, this.options.filter, this.scanner))
+          this.readName(names.label(i), sink);
+      }
+      /**
+       * A name (a file's path, a pushed ref) as text for the engine, each of its views a chunk of its
+       * own: a key pair written in a name is found like one in a file, and reported at the name. Not
+       * counted as content read.
+       */
+      readName(label, sink) {
+        const text3 = nameText(label.path, label.pathBytes);
+        for (const view of nameViews(text3)) {
+          sink.chunk({
+            source: this.options.source,
+            path: label.path,
+            ...label.pathBytes === void 0 ? {} : { pathBytes: label.pathBytes },
+            text: view,
+            name: true,
+            ...label.commit === void 0 ? {} : { commit: label.commit }
+          });
+        }
+      }
+      /** The names that may hold a finding, each read by readName. Returns their indexes. */
+      readNames(names, sink) {
+        const found = this.nameCandidates(names);
+        for (const i of found) this.readName(names[i], sink);
+        return found;
       }
       /** A file on disk. Links are never followed; FIFOs and devices are never waited on. */
       readFile(target, sink) {
@@ -20972,78 +21264,6 @@ var init_content_reader = __esm({
         p.base += next - start;
       }
     };
-  }
-});
-
-// src/model/source.ts
-var FILE_KINDS;
-var init_source = __esm({
-  "src/model/source.ts"() {
-    "use strict";
-    FILE_KINDS = ["file", "symlink", "gitlink", "special"];
-  }
-});
-
-// src/sources/target-set.ts
-import { isUtf8 as isUtf84 } from "node:buffer";
-function joinBytes(folder, rel) {
-  if (isUtf84(rel)) return `${folder}${folder.endsWith("/") ? "" : "/"}${rel.toString("utf8")}`;
-  return Buffer.concat([Buffer.from(folder), folder.endsWith("/") ? Buffer.alloc(0) : SLASH2, rel]);
-}
-function targetCount(set) {
-  let n = set.files.length;
-  for (const p of set.packs) n += p.starts.length;
-  return n;
-}
-function asBuffer(bytes) {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-}
-function packedTarget(pack, bytes, i) {
-  const start = pack.starts[i];
-  const end = pack.ends[i];
-  const code18 = pack.kinds[i];
-  let t;
-  if (pack.utf8) {
-    const path = bytes.toString("utf8", start, end);
-    const base = pack.base;
-    t = { abs: `${base}${base.endsWith("/") ? "" : "/"}${path}`, path };
-  } else {
-    const name = bytes.subarray(start, end);
-    t = { abs: joinBytes(pack.base, name), ...pathText(name) };
-  }
-  if (code18 !== 0) t.kind = FILE_KINDS[code18];
-  t.root = pack.base;
-  if (pack.sizes !== void 0) t.size = pack.sizes[i];
-  return t;
-}
-function targetsIn(set, from, to) {
-  const out = [];
-  let offset = 0;
-  const take = (count, make) => {
-    const lo = Math.max(from, offset);
-    const hi = Math.min(to, offset + count);
-    for (let i = lo; i < hi; i++) out.push(make(i - offset));
-    offset += count;
-  };
-  const files = set.files;
-  take(files.length, (i) => files[i]);
-  for (const pack of set.packs) {
-    if (offset >= to) break;
-    const bytes = asBuffer(pack.bytes);
-    take(pack.starts.length, (i) => packedTarget(pack, bytes, i));
-  }
-  return out;
-}
-function allTargets(set) {
-  return targetsIn(set, 0, targetCount(set));
-}
-var SLASH2;
-var init_target_set = __esm({
-  "src/sources/target-set.ts"() {
-    "use strict";
-    init_path_text();
-    init_source();
-    SLASH2 = Buffer.from("/");
   }
 });
 
@@ -24164,6 +24384,45 @@ var init_scan_decoded = __esm({
   }
 });
 
+// src/engine/redact.ts
+function sha256Hex2(value) {
+  return nodeCrypto().createHash("sha256").update(value, "utf8").digest("hex");
+}
+function redactValue(kind, value) {
+  if (value.length <= KEEP2 * 2) return "*".repeat(value.length);
+  const head = kind === "key-id" || kind === "identifier" ? value.slice(0, KEEP2) : "";
+  const stars = Math.min(value.length - head.length - KEEP2, MAX_STARS);
+  return `${head}${"*".repeat(stars)}${value.slice(-KEEP2)}`;
+}
+var KEEP2, MAX_STARS;
+var init_redact = __esm({
+  "src/engine/redact.ts"() {
+    "use strict";
+    init_node_crypto();
+    KEEP2 = 4;
+    MAX_STARS = 32;
+  }
+});
+
+// src/engine/fingerprint.ts
+function fingerprintOf(ruleId, path, parts, where2) {
+  const identity = parts.secretHash ?? `shown
+${parts.redacted}
+${parts.partnerRedacted ?? ""}
+${parts.keyFacts?.account ?? ""}`;
+  const at = where2 === void 0 ? path : `${path}
+(${where2})`;
+  return sha256Hex2(`${ruleId}
+${at}
+${identity}`).slice(0, 32);
+}
+var init_fingerprint = __esm({
+  "src/engine/fingerprint.ts"() {
+    "use strict";
+    init_redact();
+  }
+});
+
 // src/engine/match.ts
 function normalizeValue(raw) {
   if (!raw.includes("\\") && !raw.includes("%")) return raw;
@@ -25033,26 +25292,6 @@ var init_loose_secrets = __esm({
   }
 });
 
-// src/engine/redact.ts
-function sha256Hex2(value) {
-  return nodeCrypto().createHash("sha256").update(value, "utf8").digest("hex");
-}
-function redactValue(kind, value) {
-  if (value.length <= KEEP2 * 2) return "*".repeat(value.length);
-  const head = kind === "key-id" || kind === "identifier" ? value.slice(0, KEEP2) : "";
-  const stars = Math.min(value.length - head.length - KEEP2, MAX_STARS);
-  return `${head}${"*".repeat(stars)}${value.slice(-KEEP2)}`;
-}
-var KEEP2, MAX_STARS;
-var init_redact = __esm({
-  "src/engine/redact.ts"() {
-    "use strict";
-    init_node_crypto();
-    KEEP2 = 4;
-    MAX_STARS = 32;
-  }
-});
-
 // src/engine/mask-free-text.ts
 function maskFreeText(text3) {
   const spans = [];
@@ -25527,6 +25766,17 @@ function detectChunk(chunk, pack, allow, collector) {
   const columnOffset = (chunk.firstColumn ?? 1) - 1;
   const column = (offset, line) => index.columnOf(offset) + (line === 1 ? columnOffset : 0);
   const locate = (m) => {
+    if (chunk.name === true)
+      return {
+        path: chunk.path,
+        ...chunk.pathBytes === void 0 ? {} : { pathBytes: chunk.pathBytes },
+        line: 0,
+        column: 0,
+        endLine: 0,
+        endColumn: 0,
+        where: "name",
+        nameSpan: [m.start, m.end]
+      };
     const endOffset = Math.max(m.start, m.end - 1);
     const line = index.lineOf(m.start);
     const endLine = index.lineOf(endOffset);
@@ -25573,13 +25823,15 @@ function detectChunk(chunk, pack, allow, collector) {
     const redacted = redactValue(e.primary.rule.kind, e.primary.value);
     const partnerRedacted = e.partner === void 0 ? void 0 : redactValue(e.partner.rule.kind, e.partner.value);
     const keyFacts = (e.kind === "access-key-id" || e.kind === "credential-pair") && AWS_KEY_ID_SHAPE.test(e.primary.value) ? keyFactsFor(e.primary.value) : void 0;
-    const identityText = hashes.secretHash ?? `shown
-${redacted}
-${partnerRedacted ?? ""}
-${keyFacts?.account ?? ""}`;
     const line = index.lineOf(e.primary.start);
     const bounds = { start: index.lineStart(line), end: index.lineEnd(line) };
-    const lineText = maskLine(text3, bounds, e.primary.start, e.primary.end, masks);
+    const lineText = maskLine(
+      chunk.name === true ? chunk.path : text3,
+      bounds,
+      e.primary.start,
+      e.primary.end,
+      masks
+    );
     const values = e.partner === void 0 ? [e.primary] : [e.partner, e.primary];
     const lines = [line];
     if (e.partner !== void 0) lines.push(index.lineOf(e.partner.start));
@@ -25598,9 +25850,20 @@ ${keyFacts?.account ?? ""}`;
       ...hashes,
       valueRef: valueRef(values.map((v) => v.value)),
       ...e.partner === void 0 ? {} : { partRefs: [valueRef([e.primary.value]), valueRef([e.partner.value])] },
-      fingerprint: sha256Hex2(`${e.spec.id}
-${chunk.path}
-${identityText}`).slice(0, 32),
+      // A guessable value's fingerprint is made of what the report shows anyway: stable across
+      // runs and keys, and no function of the raw value that a search could test candidates on.
+      // Made from the path as it is here; the app makes it again from the path as shown.
+      fingerprint: fingerprintOf(
+        e.spec.id,
+        chunk.path,
+        {
+          ...hashes,
+          redacted,
+          ...partnerRedacted === void 0 ? {} : { partnerRedacted },
+          ...keyFacts === void 0 ? {} : { keyFacts }
+        },
+        chunk.name === true ? "name" : void 0
+      ),
       source: chunk.source,
       ...commit === void 0 ? {} : { commit },
       ...pragma === void 0 ? {} : { pragma },
@@ -25621,6 +25884,7 @@ var init_detect = __esm({
   "src/engine/detect.ts"() {
     "use strict";
     init_scan_decoded();
+    init_fingerprint();
     init_first_index();
     init_glued_values();
     init_inline_markers();
@@ -25643,6 +25907,130 @@ var init_detect = __esm({
   }
 });
 
+// src/model/shown-name.ts
+function keyIdShown(id) {
+  return `${id.slice(0, KEEP3)}${"*".repeat(id.length - 2 * KEEP3)}${id.slice(-KEEP3)}`;
+}
+function secretShown(value) {
+  return value.length <= 2 * KEEP3 ? "*".repeat(value.length) : `${"*".repeat(value.length - KEEP3)}${value.slice(-KEEP3)}`;
+}
+function kindOf3(code18) {
+  if (code18 >= 97 && code18 <= 122) return 1;
+  if (code18 >= 65 && code18 <= 90) return 2;
+  return code18 >= 48 && code18 <= 57 ? 3 : 0;
+}
+function readsAsSecret(text3) {
+  if (text3.length < MIN_SECRET_PART) return false;
+  let lower = 0;
+  let upper = 0;
+  let digitOrPlus = false;
+  let changes = 0;
+  let counted = 0;
+  let previous = 0;
+  for (let i = 0; i < text3.length; i++) {
+    const code18 = text3.charCodeAt(i);
+    const kind = kindOf3(code18);
+    if (kind === 0) {
+      if (code18 === 43) digitOrPlus = true;
+      previous = 0;
+      continue;
+    }
+    counted++;
+    if (kind === 1) lower++;
+    else if (kind === 2) upper++;
+    else digitOrPlus = true;
+    if (previous !== 0 && previous !== kind) changes++;
+    previous = kind;
+  }
+  const letters = lower + upper;
+  if (!digitOrPlus || lower === 0 || upper === 0) return false;
+  return upper >= 0.2 * letters && lower >= 0.2 * letters && changes >= 0.35 * counted;
+}
+function secretAt(run) {
+  const from = (at2) => readsAsSecret(run.slice(at2, at2 + SECRET_LENGTH2));
+  let at = 0;
+  for (; ; ) {
+    const slash = run.indexOf("/", at);
+    if (from(at)) {
+      if (slash === -1 || !WORD.test(run.slice(at, slash)) || !from(slash + 1)) return at;
+    } else if (slash === -1) return void 0;
+    at = slash + 1;
+  }
+}
+function joined(spans) {
+  const sorted = [...spans].sort((a, b) => a[0] - b[0]);
+  const out = [];
+  for (const [start, end] of sorted) {
+    const last = out.at(-1);
+    if (last !== void 0 && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+function shownName(name, hidden = []) {
+  let text3 = name;
+  if (hidden.length > 0) {
+    let out = "";
+    let at = 0;
+    for (const [start, end] of joined(hidden)) {
+      const from = Math.max(at, Math.min(start, name.length));
+      const to = Math.min(end, name.length);
+      if (to <= from) continue;
+      const value = name.slice(from, to);
+      out += name.slice(at, from);
+      out += WHOLE_KEY_ID.test(value) ? keyIdShown(value) : secretShown(value);
+      at = to;
+    }
+    text3 = out + name.slice(at);
+  }
+  const ids2 = text3.replace(KEY_ID3, keyIdShown);
+  return ids2.replace(VALUE_RUN, (run) => {
+    const at = secretAt(run);
+    return at === void 0 ? run : `${run.slice(0, at)}${secretShown(run.slice(at))}`;
+  });
+}
+var KEY_ID3, WHOLE_KEY_ID, VALUE_RUN, SECRET_LENGTH2, MIN_SECRET_PART, KEEP3, WORD;
+var init_shown_name = __esm({
+  "src/model/shown-name.ts"() {
+    "use strict";
+    KEY_ID3 = /A[A-Z]{3}[A-Z0-9]{16}/g;
+    WHOLE_KEY_ID = /^A[A-Z]{3}[A-Z0-9]{16}$/;
+    VALUE_RUN = /[A-Za-z0-9+/]{20,}/g;
+    SECRET_LENGTH2 = 40;
+    MIN_SECRET_PART = 20;
+    KEEP3 = 4;
+    WORD = /^[a-z]{3,}$/;
+  }
+});
+
+// src/filters/name-masker.ts
+function nameMasker(findings) {
+  const spans = /* @__PURE__ */ new Map();
+  const add = (l) => {
+    if (l?.where !== "name" || l.nameSpan === void 0) return;
+    const list2 = spans.get(l.path);
+    if (list2 === void 0) spans.set(l.path, [l.nameSpan]);
+    else list2.push(l.nameSpan);
+  };
+  for (const f of findings) {
+    add(f.location);
+    add(f.partner);
+  }
+  const masked = [...spans].sort(([a], [b]) => b.length - a.length).map(([name, hidden]) => [name, shownName(name, hidden)]);
+  if (masked.length === 0) return (text3) => shownName(text3);
+  return (text3) => {
+    let out = text3;
+    for (const [name, shown] of masked) if (out.includes(name)) out = out.split(name).join(shown);
+    return shownName(out);
+  };
+}
+var init_name_masker = __esm({
+  "src/filters/name-masker.ts"() {
+    "use strict";
+    init_shown_name();
+  }
+});
+
 // src/filters/apply-filters.ts
 function entryKey(e) {
   const hash = e.secretHmac === void 0 ? `sha256:${e.secretHash}` : `hmac:${e.secretHmac}`;
@@ -25650,25 +26038,34 @@ function entryKey(e) {
 ${e.path}
 ${hash}`;
 }
-function findingKeys(f, legacyHash) {
-  const at = `${f.ruleId}
-${f.location.path}
-`;
+function findingKeys(f, legacyHash, shown) {
   const keys = [];
-  if (f.secretHmac !== void 0) keys.push(`${at}hmac:${f.secretHmac}`);
-  if (f.secretHash !== void 0) keys.push(`${at}sha256:${f.secretHash}`);
-  const legacy = f.legacyRef === void 0 ? void 0 : legacyHash.get(f.legacyRef);
-  if (legacy !== void 0) keys.push(`${at}sha256:${legacy}`);
+  for (const path of pathForms(f.location.path, shown)) {
+    const at = `${f.ruleId}
+${path}
+`;
+    if (f.secretHmac !== void 0) keys.push(`${at}hmac:${f.secretHmac}`);
+    if (f.secretHash !== void 0) keys.push(`${at}sha256:${f.secretHash}`);
+    const legacy = f.legacyRef === void 0 ? void 0 : legacyHash.get(f.legacyRef);
+    if (legacy !== void 0) keys.push(`${at}sha256:${legacy}`);
+  }
   return keys;
+}
+function pathForms(path, shown) {
+  const masked = shown(path);
+  return masked === path ? [path] : [path, masked];
 }
 function entryLabel(e) {
   if (e.secretHmac !== void 0) return `${e.ruleId}:${e.path}:hmac:${e.secretHmac}`;
   if (e.legacy === true) return `${e.ruleId}:${e.path}:legacy entry`;
   return `${e.ruleId}:${e.path}:sha256:${e.secretHash ?? ""}`;
 }
-function pathReason(f, pathAllow) {
+function pathReason(f, pathAllow, shown) {
+  if (pathAllow.length === 0) return void 0;
+  const forms = pathForms(f.location.path, shown);
   for (const p of pathAllow) {
-    if (p.matches(f.location.path)) return { by: "allowlist", entry: p.entry, reason: p.reason };
+    if (forms.some((path) => p.matches(path)))
+      return { by: "allowlist", entry: p.entry, reason: p.reason };
   }
   return void 0;
 }
@@ -25712,7 +26109,7 @@ ${f.commit?.sha ?? ""}`;
 function dropContainerEchoes(judged) {
   const inside2 = /* @__PURE__ */ new Map();
   for (const { finding: f, reason, byPath } of judged) {
-    if (f.valueRef === void 0) continue;
+    if (f.valueRef === void 0 || f.location.where === "name") continue;
     const bang = f.location.path.indexOf("!");
     if (bang === -1) continue;
     const covers = reason === void 0 || byPath;
@@ -25723,7 +26120,7 @@ function dropContainerEchoes(judged) {
   }
   if (inside2.size === 0) return [...judged];
   return judged.filter(({ finding: f, reason }) => {
-    if (f.valueRef === void 0) return true;
+    if (f.valueRef === void 0 || f.location.where === "name") return true;
     const covered = inside2.get(echoKey(f.location.path, f));
     return covered === void 0 || !covered && reason === void 0;
   });
@@ -25734,15 +26131,16 @@ function applyFilters(findings, ctx) {
   const legacyHash = new Map([...legacyTokens(entries)].map(([hash, token]) => [token, hash]));
   const used = /* @__PURE__ */ new Set();
   const judged = [];
+  const shown = nameMasker(findings);
   for (const f of dedupe(findings)) {
     const byValue = f.allowedBy;
-    const byPath = byValue === void 0 ? pathReason(f, ctx.pathAllow) : void 0;
+    const byPath = byValue === void 0 ? pathReason(f, ctx.pathAllow, shown) : void 0;
     const reason = byValue ?? byPath ?? (f.pragma !== void 0 ? { by: "pragma", entry: f.pragma, reason: `inline ${f.pragma}` } : void 0);
     if (reason !== void 0) {
       judged.push({ finding: f, reason, byPath: byPath !== void 0 });
       continue;
     }
-    const key = findingKeys(f, legacyHash).find((k) => baseline.has(k));
+    const key = findingKeys(f, legacyHash, shown).find((k) => baseline.has(k));
     const entry = key === void 0 ? void 0 : baseline.get(key);
     if (key !== void 0 && entry !== void 0) {
       used.add(key);
@@ -25768,6 +26166,7 @@ var init_apply_filters = __esm({
   "src/filters/apply-filters.ts"() {
     "use strict";
     init_baseline_hashing();
+    init_name_masker();
   }
 });
 
@@ -25894,6 +26293,7 @@ async function scanInParallel(targets, plan, setup, into) {
   for (const w of workers) w.catch(() => void 0);
   const reader = new ContentReader({ ...plan.read, source: "tree" });
   const sink = collectingSink(setup, into);
+  reader.readTargetNames(targets, sink);
   const count = targetCount(targets);
   for (let at = Atomics.add(next, 0, BATCH2); at < count; at = Atomics.add(next, 0, BATCH2)) {
     await reader.readFiles(targetsIn(targets, at, at + BATCH2), sink);
@@ -25963,6 +26363,7 @@ async function runScan(source, mode, setup, parallel) {
       const sink = collectingSink(setup, into);
       while (later !== void 0) {
         for (const s of later.skipped) skipped.push(s);
+        reader.readTargetNames(later.targets, sink);
         await reader.readFiles(allTargets(later.targets), sink);
         later = await later.later;
       }
@@ -28187,16 +28588,16 @@ function parseWith(index, version, hash) {
     const kind = kindOf(u32(index, at + MODE_AT));
     if (kind === void 0) return void 0;
     const flags = u16(index, fixed);
-    let nameAt = fixed + 2;
+    let nameAt2 = fixed + 2;
     if ((flags & FLAG_EXTENDED) !== 0) {
-      if (version < 3 || nameAt + 2 > end) return void 0;
-      if ((u16(index, nameAt) & ~KNOWN_EXTENDED) !== 0) return void 0;
-      nameAt += 2;
+      if (version < 3 || nameAt2 + 2 > end) return void 0;
+      if ((u16(index, nameAt2) & ~KNOWN_EXTENDED) !== 0) return void 0;
+      nameAt2 += 2;
     }
     let start;
     let length;
     if (expanded !== void 0) {
-      const strip = varint(index, nameAt, end);
+      const strip = varint(index, nameAt2, end);
       if (strip === void 0 || strip.value > previousLength) return void 0;
       const nul = nulIn(index, strip.next, end);
       if (nul === -1) return void 0;
@@ -28207,11 +28608,11 @@ function parseWith(index, version, hash) {
       at = nul + 1;
     } else {
       const told = flags & NAME_MASK;
-      const nul = told < NAME_MASK ? nameAt + told : nulIn(index, nameAt, end);
+      const nul = told < NAME_MASK ? nameAt2 + told : nulIn(index, nameAt2, end);
       if (nul === -1 || nul >= end || index[nul] !== 0) return void 0;
-      start = nameAt;
-      length = nul - nameAt;
-      at += nameAt - at + length + 8 & ~7;
+      start = nameAt2;
+      length = nul - nameAt2;
+      at += nameAt2 - at + length + 8 & ~7;
       if (at > end) return void 0;
     }
     if (length === 0 || Math.min(length, NAME_MASK) !== (flags & NAME_MASK)) return void 0;
@@ -29232,6 +29633,7 @@ function createHistorySource(options2) {
   const chunkKeys = /* @__PURE__ */ new Map();
   const skippedPaths = /* @__PURE__ */ new Set();
   const paths = /* @__PURE__ */ new Set();
+  const namesRead = /* @__PURE__ */ new Set();
   const counts = {
     commits: 0,
     blobs: 0,
@@ -29440,6 +29842,7 @@ function createHistorySource(options2) {
       rank++;
     }
     const unclean = /* @__PURE__ */ new Set();
+    scanNames(batch, sink, unclean);
     const converted = [];
     let nth = 0;
     for await (const record3 of blobs.read([...batch.map((c) => c.sha), ...byBlob.keys()])) {
@@ -29498,6 +29901,29 @@ function createHistorySource(options2) {
     if (remembered?.has(id) !== true) return false;
     counts.cachedBlobs++;
     return true;
+  }
+  function scanNames(batch, sink, unclean) {
+    const labels = [];
+    const owners = [];
+    for (const commit of batch) {
+      const ref = commitRef(commit);
+      for (const file of commit.files) {
+        labels.push({
+          path: file.path,
+          ...file.pathBytes === void 0 ? {} : { pathBytes: file.pathBytes },
+          commit: ref
+        });
+        owners.push(commit);
+      }
+    }
+    for (const i of reader.nameCandidates(labels)) {
+      const label = labels[i];
+      unclean.add(owners[i].sha);
+      const key = label.pathBytes ?? `\0${label.path}`;
+      if (namesRead.has(key)) continue;
+      namesRead.add(key);
+      reader.readName(label, sink);
+    }
   }
   async function scanObjects(blobs, sink) {
     const byId = /* @__PURE__ */ new Map();
@@ -29594,6 +30020,10 @@ function createHistorySource(options2) {
       );
       let finished = false;
       try {
+        reader.readNames(
+          (options2.names ?? []).map((path) => ({ path })),
+          sink
+        );
         let batch = [];
         let files = 0;
         const report = () => options2.onProgress?.({
@@ -29685,6 +30115,10 @@ function createStagedSource(options2) {
         path: c.path,
         ...c.pathBytes === void 0 ? {} : { pathBytes: c.pathBytes }
       });
+      reader.readNames(
+        changes.filter((c) => c.status !== "D" && !isNullId2(c.blob)).map(where2),
+        sink
+      );
       for (const c of changes) {
         if (c.status === "U") {
           counts.skipped++;
@@ -29979,6 +30413,7 @@ function createTreeSource(options2) {
       let listing = await list2();
       while (listing !== void 0) {
         for (const s of listing.skipped) sink.skip(s);
+        reader.readTargetNames(listing.targets, sink);
         const count = targetCount(listing.targets);
         for (let at = 0; at < count; at += BATCH) {
           await reader.readFiles(targetsIn(listing.targets, at, at + BATCH), sink);
@@ -32030,7 +32465,7 @@ function group(items, findingOf, identity, attribute) {
   const groups = /* @__PURE__ */ new Map();
   for (const item of items) {
     const f = findingOf(item);
-    const a = f.commit === void 0 ? void 0 : attribute(f.commit.sha, f.location.path);
+    const a = f.commit === void 0 || f.location.where === "name" ? void 0 : attribute(f.commit.sha, f.location.path);
     const rank = a?.rank ?? Number.MAX_SAFE_INTEGER;
     const id = identity(item);
     const g = groups.get(id);
@@ -32075,6 +32510,56 @@ ${s.reason.entry}`,
 
 // src/app/scan.ts
 init_run_scan();
+
+// src/app/shown-outcome.ts
+init_fingerprint();
+init_name_masker();
+function shownLocation(l, show) {
+  const { nameSpan: _span, pathBytes, ...rest } = l;
+  const path = show(l.path);
+  return { ...rest, path, ...pathBytes !== void 0 && path === l.path ? { pathBytes } : {} };
+}
+function shownFinding(f, show) {
+  const location = shownLocation(f.location, show);
+  const changed = location.path !== f.location.path;
+  return {
+    ...f,
+    location,
+    ...f.partner === void 0 ? {} : { partner: shownLocation(f.partner, show) },
+    // Made from the path as shown: a key ID in the name would otherwise be hashed whole.
+    ...changed ? { fingerprint: fingerprintOf(f.ruleId, location.path, f, f.location.where) } : {}
+  };
+}
+function shownOutcome(outcome) {
+  const show = nameMasker([...outcome.findings, ...outcome.suppressed.map((s) => s.finding)]);
+  const coverage = outcome.coverage;
+  return {
+    ...outcome,
+    findings: outcome.findings.map((f) => shownFinding(f, show)),
+    suppressed: outcome.suppressed.map((s) => ({
+      finding: shownFinding(s.finding, show),
+      reason: { ...s.reason, entry: show(s.reason.entry), reason: show(s.reason.reason) }
+    })),
+    skipped: outcome.skipped.map(({ pathBytes, ...s }) => {
+      const path = show(s.path);
+      return {
+        ...s,
+        path,
+        ...pathBytes !== void 0 && path === s.path ? { pathBytes } : {},
+        ...s.detail === void 0 ? {} : { detail: show(s.detail) }
+      };
+    }),
+    ...outcome.staleBaseline === void 0 ? {} : { staleBaseline: outcome.staleBaseline.map((e) => ({ ...e, path: show(e.path) })) },
+    warnings: outcome.warnings.map((w) => ({ ...w, message: show(w.message) })),
+    ...coverage === void 0 ? {} : {
+      coverage: Object.fromEntries(
+        Object.entries(coverage).map(([k, v]) => [k, typeof v === "string" ? show(v) : v])
+      )
+    }
+  };
+}
+
+// src/app/scan.ts
 var PARALLEL_MIN_FILES = 1e3;
 var EMPTY_SOURCE = {
   async read() {
@@ -32133,9 +32618,10 @@ function sourceFor(target, root, read, allowPartial, cleanBlobs, untracked) {
     case "history": {
       const listed = target.commits;
       const objects = target.objects ?? [];
+      const names = target.names ?? [];
       const fromCache = Number(target.extraCoverage?.commitsFromCache ?? 0) > 0;
       const noCommits = target.total === 0 || (listed === void 0 ? target.revisions.length === 0 : listed.length === 0);
-      if (noCommits && objects.length === 0 && fromCache) {
+      if (noCommits && objects.length === 0 && names.length === 0 && fromCache) {
         return {
           source: createHistorySource({
             cwd: target.cwd,
@@ -32150,7 +32636,7 @@ function sourceFor(target, root, read, allowPartial, cleanBlobs, untracked) {
           })
         };
       }
-      if (noCommits && objects.length === 0) {
+      if (noCommits && objects.length === 0 && names.length === 0) {
         const coverage = {
           range: target.rangeLabel,
           commits: 0,
@@ -32163,9 +32649,11 @@ function sourceFor(target, root, read, allowPartial, cleanBlobs, untracked) {
         cwd: target.cwd,
         revisions: target.revisions,
         ...target.input === void 0 ? {} : { input: target.input },
-        // No commits but pushed objects: an empty list walks nothing (never git's default, HEAD).
+        // No commits but pushed objects or names: an empty list walks nothing (never git's
+        // default, HEAD).
         ...noCommits ? { commits: [] } : listed === void 0 ? {} : { commits: listed },
         ...objects.length === 0 ? {} : { objects },
+        ...names.length === 0 ? {} : { names },
         ...target.pathspecs === void 0 ? {} : { pathspecs: target.pathspecs },
         rangeLabel: target.rangeLabel,
         total: target.total,
@@ -32344,7 +32832,8 @@ async function scanWith(target, options2, early) {
     ...incomplete === void 0 ? {} : { incomplete }
   };
   const verdict = decideVerdict(outcome, { failOn, failOnStale: options2.failOnStale === true });
-  return { setup, outcome: { ...outcome, verdict }, failOn, exitCode: verdict.exitCode };
+  const shown = shownOutcome({ ...outcome, verdict });
+  return { setup, outcome: shown, failOn, exitCode: verdict.exitCode };
 }
 
 // src/git/fetch-history.ts
@@ -32387,6 +32876,7 @@ function gitHistory(cwd) {
 // src/action/run-action.ts
 init_errors();
 init_finding();
+init_shown_name();
 
 // src/report/escape-control.ts
 function isControl(code18) {
@@ -32434,6 +32924,13 @@ init_finding();
 function accountText(f) {
   if (f.keyFacts === void 0) return void 0;
   return f.keyFacts.account ?? "not decodable (legacy key ID)";
+}
+
+// src/report/location-text.ts
+var IN_NAME = "in the name";
+function locationText(l, parts = "column") {
+  if (l.where === "name") return `${l.path} (${IN_NAME})`;
+  return parts === "line" ? `${l.path}:${l.line}` : `${l.path}:${l.line}:${l.column}`;
 }
 
 // src/report/remediation.ts
@@ -32742,9 +33239,10 @@ function annotationLevel(severity) {
 }
 function message(f, pack) {
   const lines = [`${f.redacted} (${f.severity})`];
+  if (f.location.where === "name") lines.push("written in the name of the file itself: rename it");
   if (f.partner !== void 0)
     lines.push(
-      `paired with ${f.partnerRedacted ?? "its secret"} at ${f.partner.path}:${f.partner.line}`
+      `paired with ${f.partnerRedacted ?? "its secret"} at ${locationText(f.partner, "line")}`
     );
   if (f.decoded !== void 0) lines.push(`found inside encoded text (decoded: ${f.decoded})`);
   if (f.assembled !== void 0)
@@ -32763,6 +33261,9 @@ function message(f, pack) {
 function annotation(f, pack) {
   const l = f.location;
   const oneLine = l.line === l.endLine;
+  const title = escapeControl(`${f.title} [${f.ruleId}]`);
+  if (l.where === "name")
+    return workflowCommand(annotationLevel(f.severity), { file: l.path, title }, message(f, pack));
   return workflowCommand(
     annotationLevel(f.severity),
     {
@@ -32772,7 +33273,7 @@ function annotation(f, pack) {
       col: l.column,
       // GitHub only honours endColumn on single-line annotations.
       endColumn: oneLine ? l.endColumn : void 0,
-      title: escapeControl(`${f.title} [${f.ruleId}]`)
+      title
     },
     message(f, pack)
   );
@@ -32790,7 +33291,7 @@ function renderGithub(outcome, ctx) {
         "warning",
         {
           file: f.location.path,
-          line: f.location.line,
+          ...f.location.where === "name" ? {} : { line: f.location.line },
           title: escapeControl(`${f.title} suppressed by keyguard:allow [${f.ruleId}]`)
         },
         escapeControl(
@@ -32903,8 +33404,8 @@ function severityLabel(c, s) {
   if (s === "low") return c.cyan(text3);
   return c.dim(text3);
 }
-function where(f) {
-  return `${escapeControl(f.path)}:${f.line}:${f.column}`;
+function where(l) {
+  return escapeControl(locationText(l));
 }
 function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -33075,8 +33576,8 @@ var ICON2 = {
   info: "\u26AA"
 };
 function row(f) {
-  const where2 = `${f.location.path}:${f.location.line}:${f.location.column}`;
-  const value = f.partner === void 0 ? markdownCode(f.redacted) : `${markdownCode(f.redacted)} + ${markdownCode(f.partnerRedacted ?? "")} (line ${f.partner.line})`;
+  const where2 = locationText(f.location);
+  const value = f.partner === void 0 ? markdownCode(f.redacted) : `${markdownCode(f.redacted)} + ${markdownCode(f.partnerRedacted ?? "")} (${f.partner.where === "name" ? IN_NAME : `line ${f.partner.line}`})`;
   const account = accountText(f);
   const facts = [
     ...f.decoded === void 0 ? [] : [`decoded ${markdownText(f.decoded)}`],
@@ -33206,8 +33707,10 @@ function escapeMessage(text3) {
   return text3.replace(/[[\]\\]/g, (c) => `\\${c}`);
 }
 function physicalLocation(l) {
+  const artifactLocation = { uri: pathUri(l.path), uriBaseId: "%SRCROOT%" };
+  if (l.where === "name") return { artifactLocation };
   return {
-    artifactLocation: { uri: pathUri(l.path), uriBaseId: "%SRCROOT%" },
+    artifactLocation,
     region: {
       startLine: l.line,
       startColumn: l.column,
@@ -33262,10 +33765,12 @@ function rule(spec, guidance, aws) {
 function messageText(f, pack) {
   const parts = [`${f.title}: ${f.redacted}`];
   if (f.partner !== void 0) {
-    const where2 = `${f.partner.path}:${f.partner.line}`;
+    const where2 = locationText(f.partner, "line");
     parts.push(` paired with ${f.partnerRedacted ?? "its secret"} at [${escapeMessage(where2)}](1)`);
   }
   parts.push(".");
+  if (f.location.where === "name")
+    parts.push(" Written in the name of the file itself, not in its content: rename it.");
   if (f.decoded !== void 0)
     parts.push(` Found inside encoded text (decoded: ${escapeMessage(f.decoded)}).`);
   if (f.assembled !== void 0)
@@ -34287,8 +34792,11 @@ function readPayload(env) {
 }
 function scopeLine(target, eventName) {
   if (target.kind === "tree") return `${eventName || "manual run"}: the working tree`;
-  if (target.kind === "nothing") return `${eventName}: nothing to scan (${target.reason})`;
-  return `${eventName}: ${target.description} (${target.commits} commit${target.commits === 1 ? "" : "s"})`;
+  if (target.kind === "nothing")
+    return shownName(`${eventName}: nothing to scan (${target.reason})`);
+  return shownName(
+    `${eventName}: ${target.description} (${target.commits} commit${target.commits === 1 ? "" : "s"})`
+  );
 }
 function configFromInput(env) {
   const v = actionInput(env, "config-from");
@@ -34305,7 +34813,8 @@ function notAppliedLines(paths, eventName) {
 }
 function summaryHeader(target, eventName, config) {
   const lines = [`Scope: ${markdownText(scopeLine(target, eventName))}`];
-  if (target.kind === "history") for (const n of target.notes) lines.push(`- ${markdownText(n)}`);
+  if (target.kind === "history")
+    for (const n of target.notes) lines.push(`- ${markdownText(shownName(n))}`);
   lines.push("", `Configuration: ${markdownText(config.from)}`);
   for (const c of config.changed) lines.push(`- \u26A0\uFE0F ${markdownText(c)}`);
   return `${lines.join("\n")}
@@ -34327,7 +34836,8 @@ async function scan2(io, log) {
   const git = gitHistory(root);
   const target = await resolveRange(request, git, { readTag: tagReader(root, git, "origin") });
   log.text(`keyguard: scanning ${scopeLine(target, eventName)}`);
-  if (target.kind === "history") for (const n of target.notes) log.text(`keyguard: ${n}`);
+  if (target.kind === "history")
+    for (const n of target.notes) log.text(`keyguard: ${shownName(n)}`);
   const configInput = actionInput(io.env, "config");
   const severity = actionInput(io.env, "fail-on");
   const baselineInput = actionInput(io.env, "baseline");
@@ -34444,13 +34954,15 @@ async function runAction(io) {
     return await scan2(io, log);
   } catch (error) {
     if (!isKeyguardError(error)) throw error;
-    log.command(workflowCommand("error", { title: "keyguard" }, escapeControl(error.message)));
-    if (error.details.length > 0) log.text(error.details.join("\n"));
+    const message2 = shownName(error.message);
+    const details = error.details.map((d) => shownName(d));
+    log.command(workflowCommand("error", { title: "keyguard" }, escapeControl(message2)));
+    if (details.length > 0) log.text(details.join("\n"));
     appendSummary(
       io.env.GITHUB_STEP_SUMMARY,
       `## \u26A0\uFE0F keyguard could not scan
 
-${[error.message, ...error.details].map(markdownText).join("<br>\n")}
+${[message2, ...details].map(markdownText).join("<br>\n")}
 `
     );
     writeOutputs(io.env.GITHUB_OUTPUT, { sarif: "" });

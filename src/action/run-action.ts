@@ -6,6 +6,7 @@ import { findRepoRoot } from '../git/find-repo-root.js';
 import { isKeyguardError, KeyguardError } from '../model/errors.js';
 import { SEVERITIES, type Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
+import { shownName } from '../model/shown-name.js';
 import { escapeControl } from '../report/escape-control.js';
 import { markdownText } from '../report/escape-markdown.js';
 import type { RenderContext } from '../report/render-context.js';
@@ -76,8 +77,12 @@ function readPayload(env: ActionIo['env']): unknown {
 
 function scopeLine(target: ResolvedTarget, eventName: string): string {
   if (target.kind === 'tree') return `${eventName || 'manual run'}: the working tree`;
-  if (target.kind === 'nothing') return `${eventName}: nothing to scan (${target.reason})`;
-  return `${eventName}: ${target.description} (${target.commits} commit${target.commits === 1 ? '' : 's'})`;
+  if (target.kind === 'nothing')
+    return shownName(`${eventName}: nothing to scan (${target.reason})`);
+  // A branch name is the pull request author's to choose: shown masked, as reports show names.
+  return shownName(
+    `${eventName}: ${target.description} (${target.commits} commit${target.commits === 1 ? '' : 's'})`,
+  );
 }
 
 function configFromInput(env: ActionIo['env']): ConfigFrom {
@@ -107,7 +112,8 @@ function summaryHeader(
 ): string {
   // Branch names, notes and paths come from the event and the commits: escaped like scanned text.
   const lines = [`Scope: ${markdownText(scopeLine(target, eventName))}`];
-  if (target.kind === 'history') for (const n of target.notes) lines.push(`- ${markdownText(n)}`);
+  if (target.kind === 'history')
+    for (const n of target.notes) lines.push(`- ${markdownText(shownName(n))}`);
   lines.push('', `Configuration: ${markdownText(config.from)}`);
   for (const c of config.changed) lines.push(`- ⚠️ ${markdownText(c)}`);
   return `${lines.join('\n')}\n\n`;
@@ -128,7 +134,8 @@ async function scan(io: ActionIo, log: ActionLog): Promise<number> {
   const git = gitHistory(root);
   const target = await resolveRange(request, git, { readTag: tagReader(root, git, 'origin') });
   log.text(`keyguard: scanning ${scopeLine(target, eventName)}`);
-  if (target.kind === 'history') for (const n of target.notes) log.text(`keyguard: ${n}`);
+  if (target.kind === 'history')
+    for (const n of target.notes) log.text(`keyguard: ${shownName(n)}`);
 
   const configInput = actionInput(io.env, 'config');
   const severity = actionInput(io.env, 'fail-on');
@@ -266,12 +273,15 @@ export async function runAction(io: ActionIo): Promise<number> {
     return await scan(io, log);
   } catch (error) {
     if (!isKeyguardError(error)) throw error;
-    // Messages may quote a path, a ref or git's stderr: escaped, and the details as free text.
-    log.command(workflowCommand('error', { title: 'keyguard' }, escapeControl(error.message)));
-    if (error.details.length > 0) log.text(error.details.join('\n'));
+    // Messages may quote a path, a ref or git's stderr: names masked as reports mask them,
+    // escaped, and the details as free text.
+    const message = shownName(error.message);
+    const details = error.details.map((d) => shownName(d));
+    log.command(workflowCommand('error', { title: 'keyguard' }, escapeControl(message)));
+    if (details.length > 0) log.text(details.join('\n'));
     appendSummary(
       io.env.GITHUB_STEP_SUMMARY,
-      `## ⚠️ keyguard could not scan\n\n${[error.message, ...error.details].map(markdownText).join('<br>\n')}\n`,
+      `## ⚠️ keyguard could not scan\n\n${[message, ...details].map(markdownText).join('<br>\n')}\n`,
     );
     writeOutputs(io.env.GITHUB_OUTPUT, { sarif: '' });
     return 2;

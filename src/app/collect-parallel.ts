@@ -236,6 +236,8 @@ export async function scanInParallel(
   for (const w of workers) w.catch(() => undefined);
   const reader = new ContentReader({ ...plan.read, source: 'tree' });
   const sink = collectingSink(setup, into);
+  // The names of every file, in one search here, while the workers read the contents.
+  reader.readTargetNames(targets, sink);
   const count = targetCount(targets);
   for (let at = Atomics.add(next, 0, BATCH); at < count; at = Atomics.add(next, 0, BATCH)) {
     await reader.readFiles(targetsIn(targets, at, at + BATCH), sink);

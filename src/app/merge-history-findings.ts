@@ -19,7 +19,11 @@ function group<T>(
   const groups = new Map<string, Group & { item: T }>();
   for (const item of items) {
     const f = findingOf(item);
-    const a = f.commit === undefined ? undefined : attribute(f.commit.sha, f.location.path);
+    // A name is read once per walk, at the first commit listing it: that commit is its own.
+    const a =
+      f.commit === undefined || f.location.where === 'name'
+        ? undefined
+        : attribute(f.commit.sha, f.location.path);
     const rank = a?.rank ?? Number.MAX_SAFE_INTEGER;
     const id = identity(item);
     const g = groups.get(id);

@@ -11,6 +11,11 @@ export interface PushScanPlan {
   readonly selection?: HistorySelection;
   /** Annotated tags (their text) and blobs refs point at outside any commit. */
   readonly objects: readonly RefObject[];
+  /**
+   * The names the push writes besides its commits' files: every ref it sets (a branch can be
+   * named with a key pair) and the paths in a tree a ref points at. Scanned as text.
+   */
+  readonly names: readonly string[];
   readonly refs: {
     readonly changed: number;
     readonly deleted: number;
@@ -56,7 +61,7 @@ export async function planPushScan(
   const live = updates.filter((u) => !isZeroId(u.new) && u.new !== u.old);
   const unchanged = updates.length - deleted - live.length;
   const refs = { changed: live.length, deleted, unchanged };
-  if (live.length === 0) return { objects: [], refs, notes: [] };
+  if (live.length === 0) return { objects: [], names: [], refs, notes: [] };
 
   const fix =
     side.hook === 'pre-push'
@@ -102,5 +107,12 @@ export async function planPushScan(
             live.map((u) => u.ref),
           ),
         };
-  return { ...(selection === undefined ? {} : { selection }), objects, refs, notes };
+  // Every ref the push sets, and the paths of a tree a ref names: written, so scanned as text.
+  const names = [
+    ...new Set([
+      ...live.map((u) => u.ref),
+      ...objects.filter((o) => !o.path.startsWith('<tag ')).map((o) => o.path),
+    ]),
+  ];
+  return { ...(selection === undefined ? {} : { selection }), objects, names, refs, notes };
 }

@@ -85,6 +85,7 @@ export async function runScan(
       const sink = collectingSink(setup, into);
       while (later !== undefined) {
         for (const s of later.skipped) skipped.push(s);
+        reader.readTargetNames(later.targets, sink);
         await reader.readFiles(allTargets(later.targets), sink);
         later = await later.later;
       }

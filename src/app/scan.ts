@@ -34,6 +34,7 @@ import { createScanSetup, type LoadedSetup, packByteFilter } from './create-scan
 import { type HistoryCache, historySetupHash, openHistoryCache } from './history-cache.js';
 import { mergeHistoryFindings } from './merge-history-findings.js';
 import { runScan, type ScanResult } from './run-scan.js';
+import { shownOutcome } from './shown-outcome.js';
 
 /** What to read: one variant per mode. */
 export type ScanTarget =
@@ -78,6 +79,8 @@ export type ScanTarget =
       readonly pathspecs?: readonly string[];
       /** Objects refs bring in outside any commit's changes (annotated tags, bare blobs). */
       readonly objects?: readonly RefObject[];
+      /** Names a push writes besides its files' (the refs it sets): scanned as text. */
+      readonly names?: readonly string[];
       readonly rangeLabel: string;
       /** Commits the revisions select, for progress. */
       readonly total: number;
@@ -247,12 +250,13 @@ function sourceFor(
     case 'history': {
       const listed = target.commits;
       const objects = target.objects ?? [];
+      const names = target.names ?? [];
       // Every commit remembered by the history cache: walked as none, but reported as a history.
       const fromCache = Number(target.extraCoverage?.commitsFromCache ?? 0) > 0;
       const noCommits =
         target.total === 0 ||
         (listed === undefined ? target.revisions.length === 0 : listed.length === 0);
-      if (noCommits && objects.length === 0 && fromCache) {
+      if (noCommits && objects.length === 0 && names.length === 0 && fromCache) {
         return {
           source: createHistorySource({
             cwd: target.cwd,
@@ -267,7 +271,7 @@ function sourceFor(
           }),
         };
       }
-      if (noCommits && objects.length === 0) {
+      if (noCommits && objects.length === 0 && names.length === 0) {
         // Nothing to walk, and the report says so: a range of no commits, fully covered.
         const coverage = {
           range: target.rangeLabel,
@@ -281,9 +285,11 @@ function sourceFor(
         cwd: target.cwd,
         revisions: target.revisions,
         ...(target.input === undefined ? {} : { input: target.input }),
-        // No commits but pushed objects: an empty list walks nothing (never git's default, HEAD).
+        // No commits but pushed objects or names: an empty list walks nothing (never git's
+        // default, HEAD).
         ...(noCommits ? { commits: [] } : listed === undefined ? {} : { commits: listed }),
         ...(objects.length === 0 ? {} : { objects }),
+        ...(names.length === 0 ? {} : { names }),
         ...(target.pathspecs === undefined ? {} : { pathspecs: target.pathspecs }),
         rangeLabel: target.rangeLabel,
         total: target.total,
@@ -533,5 +539,7 @@ async function scanWith(
     ...(incomplete === undefined ? {} : { incomplete }),
   };
   const verdict = decideVerdict(outcome, { failOn, failOnStale: options.failOnStale === true });
-  return { setup, outcome: { ...outcome, verdict }, failOn, exitCode: verdict.exitCode };
+  // Every consumer (reports, baselines, audit, the Action) gets the names as they may be shown.
+  const shown = shownOutcome({ ...outcome, verdict });
+  return { setup, outcome: shown, failOn, exitCode: verdict.exitCode };
 }

@@ -6,6 +6,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { setGitEnvironment } from '../git/git-command.js';
 import { killRunningGit } from '../git/spawn-git.js';
 import { isKeyguardError } from '../model/errors.js';
+import { shownName } from '../model/shown-name.js';
 import { describeWriteError } from '../report/describe-write-error.js';
 import { escapeControl } from '../report/escape-control.js';
 import type { CommandIo } from './command-io.js';
@@ -119,9 +120,11 @@ export function runProcess(main: () => Promise<number>): void {
     },
     (error: unknown) => {
       if (isKeyguardError(error)) {
-        // Messages can quote what was scanned or configured (a path, a rule pack's text).
-        process.stderr.write(`keyguard: ${escapeControl(error.message)}\n`);
-        for (const line of error.details) process.stderr.write(`  ${escapeControl(line)}\n`);
+        // Messages can quote what was scanned or configured (a path, a ref, a rule pack's
+        // text): names are shown masked, as every report shows them.
+        process.stderr.write(`keyguard: ${escapeControl(shownName(error.message))}\n`);
+        for (const line of error.details)
+          process.stderr.write(`  ${escapeControl(shownName(line))}\n`);
       } else {
         const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
         process.stderr.write(

@@ -10,6 +10,7 @@ import type {
 import type { CompiledPack, CompiledRule, RuleSpec } from '../model/rule.js';
 import type { CredentialCollector } from './collect-credentials.js';
 import { scanDecoded } from './decode/scan-decoded.js';
+import { fingerprintOf } from './fingerprint.js';
 import { firstIndex } from './first-index.js';
 import { gluedKeyIds, gluedSecrets, isPacked } from './glued-values.js';
 import { markerLines } from './inline-markers.js';
@@ -342,7 +343,19 @@ export function detectChunk(
   const columnOffset = (chunk.firstColumn ?? 1) - 1;
   const column = (offset: number, line: number) =>
     index.columnOf(offset) + (line === 1 ? columnOffset : 0);
+  // A name has no line of the file to point at: its findings say where in the name they are.
   const locate = (m: RawMatch): Location => {
+    if (chunk.name === true)
+      return {
+        path: chunk.path,
+        ...(chunk.pathBytes === undefined ? {} : { pathBytes: chunk.pathBytes }),
+        line: 0,
+        column: 0,
+        endLine: 0,
+        endColumn: 0,
+        where: 'name',
+        nameSpan: [m.start, m.end],
+      };
     const endOffset = Math.max(m.start, m.end - 1);
     const line = index.lineOf(m.start);
     const endLine = index.lineOf(endOffset);
@@ -401,14 +414,16 @@ export function detectChunk(
       AWS_KEY_ID_SHAPE.test(e.primary.value)
         ? keyFactsFor(e.primary.value)
         : undefined;
-    // A guessable value's fingerprint is made of what the report shows anyway: stable across
-    // runs and keys, and no function of the raw value that a search could test candidates on.
-    const identityText =
-      hashes.secretHash ??
-      `shown\n${redacted}\n${partnerRedacted ?? ''}\n${keyFacts?.account ?? ''}`;
     const line = index.lineOf(e.primary.start);
     const bounds = { start: index.lineStart(line), end: index.lineEnd(line) };
-    const lineText = maskLine(text, bounds, e.primary.start, e.primary.end, masks);
+    // A name's views have its offsets; the line shown is the name as it is, not a view of it.
+    const lineText = maskLine(
+      chunk.name === true ? chunk.path : text,
+      bounds,
+      e.primary.start,
+      e.primary.end,
+      masks,
+    );
     const values = e.partner === undefined ? [e.primary] : [e.partner, e.primary];
     const lines = [line];
     if (e.partner !== undefined) lines.push(index.lineOf(e.partner.start));
@@ -429,7 +444,20 @@ export function detectChunk(
       ...(e.partner === undefined
         ? {}
         : { partRefs: [valueRef([e.primary.value]), valueRef([e.partner.value])] as const }),
-      fingerprint: sha256Hex(`${e.spec.id}\n${chunk.path}\n${identityText}`).slice(0, 32),
+      // A guessable value's fingerprint is made of what the report shows anyway: stable across
+      // runs and keys, and no function of the raw value that a search could test candidates on.
+      // Made from the path as it is here; the app makes it again from the path as shown.
+      fingerprint: fingerprintOf(
+        e.spec.id,
+        chunk.path,
+        {
+          ...hashes,
+          redacted,
+          ...(partnerRedacted === undefined ? {} : { partnerRedacted }),
+          ...(keyFacts === undefined ? {} : { keyFacts }),
+        },
+        chunk.name === true ? 'name' : undefined,
+      ),
       source: chunk.source,
       ...(commit === undefined ? {} : { commit }),
       ...(pragma === undefined ? {} : { pragma }),

@@ -7,6 +7,7 @@ import type {
   SuppressionReason,
 } from '../model/finding.js';
 import { legacyTokens } from './baseline-hashing.js';
+import { type NameMasker, nameMasker } from './name-masker.js';
 
 export interface FilterContext {
   readonly pathAllow: readonly PathAllowEntry[];
@@ -30,14 +31,28 @@ function entryKey(e: BaselineEntry): string {
  * The entry keys a finding may match: its keyed hash, its plain hash (unguessable values), or the
  * plain-hash entry its value was recognised as by the engine (token → that entry's hash).
  */
-function findingKeys(f: Finding, legacyHash: ReadonlyMap<string, string>): string[] {
-  const at = `${f.ruleId}\n${f.location.path}\n`;
+function findingKeys(
+  f: Finding,
+  legacyHash: ReadonlyMap<string, string>,
+  shown: NameMasker,
+): string[] {
   const keys: string[] = [];
-  if (f.secretHmac !== undefined) keys.push(`${at}hmac:${f.secretHmac}`);
-  if (f.secretHash !== undefined) keys.push(`${at}sha256:${f.secretHash}`);
-  const legacy = f.legacyRef === undefined ? undefined : legacyHash.get(f.legacyRef);
-  if (legacy !== undefined) keys.push(`${at}sha256:${legacy}`);
+  // An entry names the path as reports show it (a baseline is written from one), or as it is (an
+  // entry written by hand, or before names were masked).
+  for (const path of pathForms(f.location.path, shown)) {
+    const at = `${f.ruleId}\n${path}\n`;
+    if (f.secretHmac !== undefined) keys.push(`${at}hmac:${f.secretHmac}`);
+    if (f.secretHash !== undefined) keys.push(`${at}sha256:${f.secretHash}`);
+    const legacy = f.legacyRef === undefined ? undefined : legacyHash.get(f.legacyRef);
+    if (legacy !== undefined) keys.push(`${at}sha256:${legacy}`);
+  }
   return keys;
+}
+
+/** A path as it is, and as reports show it when that differs (a key written in the name). */
+function pathForms(path: string, shown: NameMasker): string[] {
+  const masked = shown(path);
+  return masked === path ? [path] : [path, masked];
 }
 
 /** How a matched entry is named in reports: plain hashes of guessable values never are. */
@@ -50,9 +65,13 @@ function entryLabel(e: BaselineEntry): string {
 function pathReason(
   f: Finding,
   pathAllow: readonly PathAllowEntry[],
+  shown: NameMasker,
 ): SuppressionReason | undefined {
+  if (pathAllow.length === 0) return undefined;
+  const forms = pathForms(f.location.path, shown);
   for (const p of pathAllow) {
-    if (p.matches(f.location.path)) return { by: 'allowlist', entry: p.entry, reason: p.reason };
+    if (forms.some((path) => p.matches(path)))
+      return { by: 'allowlist', entry: p.entry, reason: p.reason };
   }
   return undefined;
 }
@@ -126,7 +145,8 @@ function dropContainerEchoes(judged: readonly Judged[]): Judged[] {
   // Per enclosing archive: whether an entry's finding of the credential lets the raw one go.
   const inside = new Map<string, boolean>();
   for (const { finding: f, reason, byPath } of judged) {
-    if (f.valueRef === undefined) continue;
+    // A value in a name is not in the container's bytes: neither an entry nor an echo.
+    if (f.valueRef === undefined || f.location.where === 'name') continue;
     const bang = f.location.path.indexOf('!');
     if (bang === -1) continue;
     const covers = reason === undefined || byPath;
@@ -138,7 +158,7 @@ function dropContainerEchoes(judged: readonly Judged[]): Judged[] {
   }
   if (inside.size === 0) return [...judged];
   return judged.filter(({ finding: f, reason }) => {
-    if (f.valueRef === undefined) return true;
+    if (f.valueRef === undefined || f.location.where === 'name') return true;
     const covered = inside.get(echoKey(f.location.path, f));
     return covered === undefined || (!covered && reason === undefined);
   });
@@ -155,9 +175,10 @@ export function applyFilters(findings: readonly Finding[], ctx: FilterContext): 
   const legacyHash = new Map([...legacyTokens(entries)].map(([hash, token]) => [token, hash]));
   const used = new Set<string>();
   const judged: Judged[] = [];
+  const shown = nameMasker(findings);
   for (const f of dedupe(findings)) {
     const byValue = f.allowedBy;
-    const byPath = byValue === undefined ? pathReason(f, ctx.pathAllow) : undefined;
+    const byPath = byValue === undefined ? pathReason(f, ctx.pathAllow, shown) : undefined;
     const reason =
       byValue ??
       byPath ??
@@ -168,7 +189,7 @@ export function applyFilters(findings: readonly Finding[], ctx: FilterContext): 
       judged.push({ finding: f, reason, byPath: byPath !== undefined });
       continue;
     }
-    const key = findingKeys(f, legacyHash).find((k) => baseline.has(k));
+    const key = findingKeys(f, legacyHash, shown).find((k) => baseline.has(k));
     const entry = key === undefined ? undefined : baseline.get(key);
     if (key !== undefined && entry !== undefined) {
       used.add(key);

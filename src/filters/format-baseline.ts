@@ -1,4 +1,5 @@
 import type { BaselineEntry, Finding } from '../model/finding.js';
+import { shownName } from '../model/shown-name.js';
 
 /** The version `formatBaseline` writes: 2 carries a key, and keyed hashes for guessable values. */
 export const BASELINE_VERSION = 2;
@@ -67,7 +68,9 @@ function entryLine(e: BaselineEntry): string {
       ? `"secretHash": ${JSON.stringify(e.secretHash ?? '')}${e.legacy === true ? ', "legacy": true' : ''}`
       : `"secretHmac": ${JSON.stringify(e.secretHmac)}`;
   const reason = e.reason === undefined ? '' : `, "reason": ${JSON.stringify(e.reason)}`;
-  return `    {"ruleId": ${JSON.stringify(e.ruleId)}, "path": ${JSON.stringify(e.path)}, ${hash}${reason}}`;
+  // Findings come with their paths shown already; an entry carried over from an older file may
+  // hold a name with a key in it, which the file would otherwise keep writing out.
+  return `    {"ruleId": ${JSON.stringify(e.ruleId)}, "path": ${JSON.stringify(shownName(e.path))}, ${hash}${reason}}`;
 }
 
 /**

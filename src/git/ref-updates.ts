@@ -1,4 +1,5 @@
 import { KeyguardError } from '../model/errors.js';
+import { shownName } from '../model/shown-name.js';
 
 /** One ref a push changes: its value before (`old`) and after (`new`); all zeros for none. */
 export interface RefUpdate {
@@ -28,7 +29,9 @@ function plausibleRef(ref: string): boolean {
 }
 
 function shown(line: string): string {
-  const cut = line.length > 80 ? `${line.slice(0, 80)}…` : line;
+  // Masked before it is cut: a cut key ID is no longer one the mask would know.
+  const masked = shownName(line);
+  const cut = masked.length > 80 ? `${masked.slice(0, 80)}…` : masked;
   return JSON.stringify(cut);
 }
 

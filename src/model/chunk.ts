@@ -51,6 +51,12 @@ export interface Chunk {
    * gives each finding the subject, masked like any line, as `commit.message`.
    */
   readonly commitMessage?: boolean;
+  /**
+   * The text is the path's own name (a file's path, a pushed ref), not content: anyone can write a
+   * key pair there, and git carries it. The engine locates findings at the name
+   * (`Location.where`), so no report points at a line of the file for them.
+   */
+  readonly name?: boolean;
   /** When set, only findings touching these lines are reported (staged: added lines). */
   readonly reportable?: readonly LineRange[];
   /**

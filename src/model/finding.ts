@@ -1,4 +1,5 @@
 import type { CommitRef, SourceKind } from './chunk.js';
+import type { NameSpan } from './shown-name.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
@@ -12,7 +13,10 @@ export type FindingKind =
   | 'session-token'
   | 'identifier';
 
-/** 1-based lines and columns; columns count UTF-16 code units (SARIF's default). endColumn is exclusive. */
+/**
+ * 1-based lines and columns; columns count UTF-16 code units (SARIF's default). endColumn is
+ * exclusive. A value found in the path's own text (`where: 'name'`) has no line: all four are 0.
+ */
 export interface Location {
   /** Display path (stray bytes of a name that is not UTF-8 written `\xNN`). */
   readonly path: string;
@@ -22,6 +26,13 @@ export interface Location {
   readonly column: number;
   readonly endLine: number;
   readonly endColumn: number;
+  /** `name`: the value is written in the path itself (a file's name, a pushed ref), not in its content. */
+  readonly where?: 'name';
+  /**
+   * For `where: 'name'`: the UTF-16 offsets [start, end) of the value in the path's text, which
+   * `shownName` hides wherever the path is shown. Internal: not reported.
+   */
+  readonly nameSpan?: NameSpan;
 }
 
 /** Offline facts about a key ID (decoded account, prefix meaning). */

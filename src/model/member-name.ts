@@ -12,8 +12,9 @@ const KEEP = 4;
  * or part of one keeps only its last four: 16 base64 characters or more, in both cases, with a
  * digit or a `+` (a secret has one but about once in five thousand; a name cut at a `/` it holds
  * is still such a run). Other names, hashes (one case of letters) and paths of words among them,
- * are shown as they are. A name on
- * disk is the user's own and is never changed: allowlists and SARIF locations match it.
+ * are shown as they are. Generous on purpose: nothing matches a member's name. A name on disk (a
+ * path, a ref) is shown through `shownName` instead, which hides what the engine found there and
+ * only runs that read as random: SARIF locations and annotations must still name ordinary files.
  */
 export function memberName(name: string): string {
   const ids = name.replace(

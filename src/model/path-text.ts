@@ -27,6 +27,33 @@ function sequenceLength(b: Buffer, i: number): number {
   return 0;
 }
 
+/** A stray byte as the engine reads a name: as wide as its `\xNN`, and nothing a value is made of. */
+const STRAY = '\uFFFD'.repeat(4);
+
+/**
+ * The text the engine reads for a name: the display form, but each stray byte (shown `\xNN`) is
+ * four U+FFFD, as the content view shows an invalid byte. Offsets match the display form, so what
+ * the engine finds there is hidden at the same place when the name is shown; and no `\x` escape
+ * is read as an encoded character, nor glues its hex digits to a key ID beside it.
+ */
+export function nameText(path: string, pathBytes?: string): string {
+  if (pathBytes === undefined) return path;
+  const bytes = Buffer.from(pathBytes, 'base64');
+  let text = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const n = sequenceLength(bytes, i);
+    if (n === 0) {
+      text += STRAY;
+      i++;
+    } else {
+      text += bytes.toString('utf8', i, i + n);
+      i += n;
+    }
+  }
+  return text;
+}
+
 /**
  * A file name as git or the file system gave it (bytes) → its display form. Names that are valid
  * UTF-8 are shown as they are; otherwise each stray byte is written `\xNN` and the exact bytes

@@ -35,6 +35,7 @@ export const FINDING_FIELDS = [
   'fingerprint',
   'failing',
   'remediation',
+  'where',
 ] as const;
 
 export type FindingField = (typeof FINDING_FIELDS)[number];
@@ -70,5 +71,6 @@ export function findingFields(
     fingerprint: f.fingerprint,
     failing: failsAt(f.severity, failOn) ? 'yes' : 'no',
     remediation: shortFix(f, pack),
+    where: f.location.where ?? '',
   };
 }

@@ -4,6 +4,7 @@ import type { ScanOutcome } from '../model/outcome.js';
 import type { CompiledPack } from '../model/rule.js';
 import { accountText } from './account-text.js';
 import { escapeControl } from './escape-control.js';
+import { locationText } from './location-text.js';
 import type { RenderContext } from './render-context.js';
 import { shortFix } from './rule-guidance.js';
 import { verificationText } from './verification-text.js';
@@ -21,9 +22,10 @@ export function annotationLevel(severity: Severity): AnnotationLevel {
 /** The annotation text: lines of our own, each fragment from the scan shown escaped. */
 function message(f: Finding, pack: CompiledPack): string {
   const lines = [`${f.redacted} (${f.severity})`];
+  if (f.location.where === 'name') lines.push('written in the name of the file itself: rename it');
   if (f.partner !== undefined)
     lines.push(
-      `paired with ${f.partnerRedacted ?? 'its secret'} at ${f.partner.path}:${f.partner.line}`,
+      `paired with ${f.partnerRedacted ?? 'its secret'} at ${locationText(f.partner, 'line')}`,
     );
   if (f.decoded !== undefined) lines.push(`found inside encoded text (decoded: ${f.decoded})`);
   if (f.assembled !== undefined)
@@ -45,6 +47,10 @@ function message(f: Finding, pack: CompiledPack): string {
 function annotation(f: Finding, pack: CompiledPack): string {
   const l = f.location;
   const oneLine = l.line === l.endLine;
+  const title = escapeControl(`${f.title} [${f.ruleId}]`);
+  // A value in the file's name has no line: the annotation is on the file.
+  if (l.where === 'name')
+    return workflowCommand(annotationLevel(f.severity), { file: l.path, title }, message(f, pack));
   return workflowCommand(
     annotationLevel(f.severity),
     {
@@ -54,7 +60,7 @@ function annotation(f: Finding, pack: CompiledPack): string {
       col: l.column,
       // GitHub only honours endColumn on single-line annotations.
       endColumn: oneLine ? l.endColumn : undefined,
-      title: escapeControl(`${f.title} [${f.ruleId}]`),
+      title,
     },
     message(f, pack),
   );
@@ -81,7 +87,7 @@ export function renderGithub(outcome: ScanOutcome, ctx: RenderContext): string {
         'warning',
         {
           file: f.location.path,
-          line: f.location.line,
+          ...(f.location.where === 'name' ? {} : { line: f.location.line }),
           title: escapeControl(`${f.title} suppressed by keyguard:allow [${f.ruleId}]`),
         },
         escapeControl(

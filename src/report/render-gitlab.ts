@@ -63,8 +63,10 @@ function vulnerability(f: Finding, key: string, ctx: RenderContext): Record<stri
     scanner: { id: 'keyguard', name: 'keyguard' },
     location: {
       file: f.location.path,
-      start_line: f.location.line,
-      end_line: f.location.endLine,
+      // A value in the file's name has no line of it.
+      ...(f.location.where === 'name'
+        ? {}
+        : { start_line: f.location.line, end_line: f.location.endLine }),
       commit: {
         sha: f.commit?.sha ?? NO_COMMIT,
         ...(f.commit?.author === undefined ? {} : { author: f.commit.author }),

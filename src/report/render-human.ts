@@ -1,11 +1,12 @@
 import pc from 'picocolors';
 import { staleHash } from '../engine/stale-hash.js';
-import type { Finding, Severity } from '../model/finding.js';
+import type { Finding, Location, Severity } from '../model/finding.js';
 import type { ScanOutcome, Skipped } from '../model/outcome.js';
 import type { CompiledPack } from '../model/rule.js';
 import { accountText } from './account-text.js';
 import { escapeControl as safe } from './escape-control.js';
 import { type HeadlineTone, headline } from './headline.js';
+import { locationText } from './location-text.js';
 import { pairingText } from './pairing-text.js';
 import type { RenderContext } from './render-context.js';
 import { shortFix } from './rule-guidance.js';
@@ -21,8 +22,8 @@ function severityLabel(c: Colors, s: Severity): string {
   return c.dim(text);
 }
 
-function where(f: { path: string; line: number; column: number }): string {
-  return `${safe(f.path)}:${f.line}:${f.column}`;
+function where(l: Location): string {
+  return safe(locationText(l));
 }
 
 function plural(n: number, word: string): string {

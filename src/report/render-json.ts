@@ -16,6 +16,7 @@ function location(l: Location): Record<string, unknown> {
     column: l.column,
     endLine: l.endLine,
     endColumn: l.endColumn,
+    ...(l.where === undefined ? {} : { where: l.where }),
   };
 }
 
@@ -70,6 +71,7 @@ export function renderJson(outcome: ScanOutcome, ctx: RenderContext): string {
         path: s.finding.location.path,
         line: s.finding.location.line,
         column: s.finding.location.column,
+        ...(s.finding.location.where === undefined ? {} : { where: s.finding.location.where }),
         redacted: s.finding.redacted,
         by: s.reason.by,
         entry: s.reason.entry,

@@ -4,6 +4,7 @@ import { UNREAD_REASONS } from '../model/outcome.js';
 import { failsAt } from '../model/verdict.js';
 import { findingFields } from './finding-fields.js';
 import { headline, verdictOf } from './headline.js';
+import { locationText } from './location-text.js';
 import type { RenderContext } from './render-context.js';
 import { xmlText } from './xml-text.js';
 
@@ -18,16 +19,16 @@ function details(f: Finding, ctx: RenderContext, failOn: Parameters<typeof fails
   const d = findingFields(f, ctx.pack, failOn);
   return [
     `${d.severity.toUpperCase()} ${d.title} [${d.ruleId}]`,
-    `at ${d.path}:${d.line}:${d.column}`,
+    `at ${locationText(f.location)}`,
     `value ${d.redacted}`,
     `line ${d.lineText}`,
     d.decoded === '' ? '' : `decoded ${d.decoded} (the key is inside encoded text)`,
     d.assembled === ''
       ? ''
       : `assembled ${d.assembled} (the key is written in pieces, joined by the code)`,
-    d.partnerPath === ''
+    f.partner === undefined
       ? ''
-      : `paired with ${d.partnerRedacted} at ${d.partnerPath}:${d.partnerLine}`,
+      : `paired with ${d.partnerRedacted} at ${locationText(f.partner, 'line')}`,
     d.account === '' ? '' : `account ${d.account}`,
     d.verification === '' ? '' : `verified ${d.verification}`,
     d.commit === '' ? '' : `commit ${d.commit}${d.author === '' ? '' : ` (${d.author})`}`,
@@ -52,8 +53,9 @@ export function renderJunit(outcome: ScanOutcome, ctx: RenderContext): string {
   let failures = 0;
   let errors = 0;
   for (const f of outcome.findings) {
-    const name = `${f.ruleId} at ${f.location.path}:${f.location.line}:${f.location.column}`;
-    const open = `    <testcase${attrs({ classname: f.location.path, name, file: f.location.path, line: f.location.line, time: 0 })}>`;
+    const name = `${f.ruleId} at ${locationText(f.location)}`;
+    const line = f.location.where === 'name' ? {} : { line: f.location.line };
+    const open = `    <testcase${attrs({ classname: f.location.path, name, file: f.location.path, ...line, time: 0 })}>`;
     const body = details(f, ctx, verdict.failOn);
     if (failsAt(f.severity, verdict.failOn)) {
       failures++;

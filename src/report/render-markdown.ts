@@ -5,6 +5,7 @@ import type { ScanOutcome } from '../model/outcome.js';
 import { accountText } from './account-text.js';
 import { markdownCode, markdownText } from './escape-markdown.js';
 import { type HeadlineTone, headline } from './headline.js';
+import { IN_NAME, locationText } from './location-text.js';
 import type { RenderContext } from './render-context.js';
 import { verificationText } from './verification-text.js';
 
@@ -31,11 +32,11 @@ const ICON: Readonly<Record<Severity, string>> = {
 };
 
 function row(f: Finding): string {
-  const where = `${f.location.path}:${f.location.line}:${f.location.column}`;
+  const where = locationText(f.location);
   const value =
     f.partner === undefined
       ? markdownCode(f.redacted)
-      : `${markdownCode(f.redacted)} + ${markdownCode(f.partnerRedacted ?? '')} (line ${f.partner.line})`;
+      : `${markdownCode(f.redacted)} + ${markdownCode(f.partnerRedacted ?? '')} (${f.partner.where === 'name' ? IN_NAME : `line ${f.partner.line}`})`;
   const account = accountText(f);
   const facts = [
     ...(f.decoded === undefined ? [] : [`decoded ${markdownText(f.decoded)}`]),

@@ -3,6 +3,7 @@ import type { ScanOutcome } from '../model/outcome.js';
 import type { CompiledPack } from '../model/rule.js';
 import { escapeControl } from './escape-control.js';
 import { headline, scanSubject } from './headline.js';
+import { IN_NAME } from './location-text.js';
 
 /** Findings listed by name; the rest are counted. `remote:` lines are read, not scrolled. */
 const LISTED = 10;
@@ -18,7 +19,11 @@ function shortPath(path: string): string {
 
 function line(f: Finding): string {
   const commit = f.commit === undefined ? '' : `  commit ${f.commit.sha.slice(0, 12)}`;
-  return `  ${shortPath(f.location.path)}:${f.location.line}  ${escapeControl(f.title)}  ${escapeControl(f.redacted)}${commit}`;
+  const at =
+    f.location.where === 'name'
+      ? `${shortPath(f.location.path)} (${IN_NAME})`
+      : `${shortPath(f.location.path)}:${f.location.line}`;
+  return `  ${at}  ${escapeControl(f.title)}  ${escapeControl(f.redacted)}${commit}`;
 }
 
 export interface RejectionContext {

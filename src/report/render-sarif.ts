@@ -2,6 +2,7 @@ import type { Finding, Location, Severity } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
 import type { CompiledPack, RuleSpec } from '../model/rule.js';
 import { accountText } from './account-text.js';
+import { locationText } from './location-text.js';
 import { occurrenceKeys } from './occurrence-keys.js';
 import type { RenderContext } from './render-context.js';
 import { awsGuidance, hasAwsGuidance } from './rule-guidance.js';
@@ -33,8 +34,12 @@ function escapeMessage(text: string): string {
 }
 
 function physicalLocation(l: Location): Record<string, unknown> {
+  const artifactLocation = { uri: pathUri(l.path), uriBaseId: '%SRCROOT%' };
+  // A value in the file's name has no region of the file (SARIF regions start at line 1): the
+  // location is the file, and the message says it is its name.
+  if (l.where === 'name') return { artifactLocation };
   return {
-    artifactLocation: { uri: pathUri(l.path), uriBaseId: '%SRCROOT%' },
+    artifactLocation,
     region: {
       startLine: l.line,
       startColumn: l.column,
@@ -95,10 +100,12 @@ function rule(spec: RuleSpec, guidance: string | undefined, aws: boolean): Recor
 function messageText(f: Finding, pack: CompiledPack): string {
   const parts = [`${f.title}: ${f.redacted}`];
   if (f.partner !== undefined) {
-    const where = `${f.partner.path}:${f.partner.line}`;
+    const where = locationText(f.partner, 'line');
     parts.push(` paired with ${f.partnerRedacted ?? 'its secret'} at [${escapeMessage(where)}](1)`);
   }
   parts.push('.');
+  if (f.location.where === 'name')
+    parts.push(' Written in the name of the file itself, not in its content: rename it.');
   if (f.decoded !== undefined)
     parts.push(` Found inside encoded text (decoded: ${escapeMessage(f.decoded)}).`);
   if (f.assembled !== undefined)

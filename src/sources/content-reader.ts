@@ -12,7 +12,8 @@ import {
 import type { Chunk, CommitRef, LineRange, SourceKind } from '../model/chunk.js';
 import { memberName } from '../model/member-name.js';
 import type { SkipReason } from '../model/outcome.js';
-import type { FileTarget, ScanSink } from '../model/source.js';
+import { nameText } from '../model/path-text.js';
+import type { FileTarget, ScanSink, TargetSet } from '../model/source.js';
 import { type ArchiveInput, fileFrom } from './archive/archive-input.js';
 import type { ArchiveLimits } from './archive/archive-limits.js';
 import { endsAsZip, ZIP_TAIL_BYTES, type ZipSpan, zipSpan } from './archive/ends-as-zip.js';
@@ -27,6 +28,8 @@ import { sniffUnopened, unopenedDetail } from './archive/sniff-unopened.js';
 import type { ByteFilter } from './byte-filter.js';
 import { ARENA_BYTES, type ByteScanner, createByteScanner } from './byte-scan.js';
 import { decodeUtf16 } from './decode-utf16.js';
+import { nameCandidates, namesOf, nameViews } from './name-candidates.js';
+import { targetNames } from './target-set.js';
 
 /** What a chunk says about where its content came from. */
 export interface ReadLabel {
@@ -38,6 +41,9 @@ export interface ReadLabel {
   readonly commitMessage?: boolean;
   readonly reportable?: readonly LineRange[];
 }
+
+/** What names a name: its display form, and its exact bytes when they are not UTF-8. */
+export type NameLabel = Pick<ReadLabel, 'path' | 'pathBytes'>;
 
 /** Where the reader hands what it read (see ScanSink). */
 export type ReadSink = ScanSink;
@@ -360,6 +366,53 @@ export class ContentReader {
   private overLimit(size: number): boolean {
     const max = this.options.maxFileSize;
     return max !== undefined && size > max;
+  }
+
+  /**
+   * Which of these names may hold a finding (see name-candidates.ts): one pass of the scanner over
+   * them all. Only between reads: the scanner's arena is overwritten.
+   */
+  nameCandidates(names: readonly NameLabel[]): number[] {
+    if (names.length === 0) return [];
+    return nameCandidates(namesOf(names.map((n) => n.path)), this.options.filter, this.scanner);
+  }
+
+  /**
+   * The names of a set of files (a tree's listing, before its files are read, on whichever
+   * threads): every file's name is text a key can be written in, whether its content is read or
+   * skipped. One search over all of them, on this thread.
+   */
+  readTargetNames(set: TargetSet, sink: ReadSink): void {
+    const names = targetNames(set);
+    if (names.count === 0) return;
+    for (const i of nameCandidates(names, this.options.filter, this.scanner))
+      this.readName(names.label(i), sink);
+  }
+
+  /**
+   * A name (a file's path, a pushed ref) as text for the engine, each of its views a chunk of its
+   * own: a key pair written in a name is found like one in a file, and reported at the name. Not
+   * counted as content read.
+   */
+  readName(label: ReadLabel, sink: ReadSink): void {
+    const text = nameText(label.path, label.pathBytes);
+    for (const view of nameViews(text)) {
+      sink.chunk({
+        source: this.options.source,
+        path: label.path,
+        ...(label.pathBytes === undefined ? {} : { pathBytes: label.pathBytes }),
+        text: view,
+        name: true,
+        ...(label.commit === undefined ? {} : { commit: label.commit }),
+      });
+    }
+  }
+
+  /** The names that may hold a finding, each read by readName. Returns their indexes. */
+  readNames(names: readonly ReadLabel[], sink: ReadSink): number[] {
+    const found = this.nameCandidates(names);
+    for (const i of found) this.readName(names[i] as ReadLabel, sink);
+    return found;
   }
 
   /** A file on disk. Links are never followed; FIFOs and devices are never waited on. */

@@ -9,7 +9,12 @@ import { isKeyguardError, KeyguardError } from '../model/errors.js';
 import type { SkipReason } from '../model/outcome.js';
 import type { RefObject } from '../model/ref-object.js';
 import type { ScanSink, Source } from '../model/source.js';
-import { ContentReader, type ReaderOptions, type ReadResult } from './content-reader.js';
+import {
+  ContentReader,
+  type ReaderOptions,
+  type ReadLabel,
+  type ReadResult,
+} from './content-reader.js';
 import { readAhead } from './read-ahead.js';
 import { RecentIds } from './recent-ids.js';
 
@@ -41,6 +46,11 @@ export interface HistorySourceOptions {
   readonly pathspecs?: readonly string[];
   /** Objects refs bring in outside any commit's changes (annotated tags, blobs a ref names). */
   readonly objects?: readonly RefObject[];
+  /**
+   * Names a push writes besides its files' (the refs it sets): scanned as text, as file names
+   * are, at no commit. A key pair can be a branch name.
+   */
+  readonly names?: readonly string[];
   /** Human description of the range for the coverage summary. */
   readonly rangeLabel: string;
   /** Commits the range selects (from `git rev-list --count`), for progress. */
@@ -157,6 +167,8 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
   const chunkKeys = new Map<string, string>();
   const skippedPaths = new Set<string>();
   const paths = new Set<string>();
+  /** Names given to the engine in this walk: each once, at the first commit that lists it. */
+  const namesRead = new Set<string>();
   const counts = {
     commits: 0,
     blobs: 0,
@@ -431,6 +443,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     }
     // Each commit's own object first (its message, headers, any text after a NUL), then the blobs.
     const unclean = new Set<string>();
+    scanNames(batch, sink, unclean);
     const converted: Converted[] = [];
     let nth = 0;
     for await (const record of blobs.read([...batch.map((c) => c.sha), ...byBlob.keys()])) {
@@ -496,6 +509,36 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     if (remembered?.has(id) !== true) return false;
     counts.cachedBlobs++;
     return true;
+  }
+
+  /**
+   * The names of every path the batch's commits add or change, as text: a key pair can be a file's
+   * name. Each name reaches the engine once per walk, at the first commit that lists it; every
+   * commit that lists a name that may hold a finding is never remembered as clean (a later scan
+   * of another range could start at it).
+   */
+  function scanNames(batch: readonly LoggedCommit[], sink: ScanSink, unclean: Set<string>): void {
+    const labels: ReadLabel[] = [];
+    const owners: LoggedCommit[] = [];
+    for (const commit of batch) {
+      const ref = commitRef(commit);
+      for (const file of commit.files) {
+        labels.push({
+          path: file.path,
+          ...(file.pathBytes === undefined ? {} : { pathBytes: file.pathBytes }),
+          commit: ref,
+        });
+        owners.push(commit);
+      }
+    }
+    for (const i of reader.nameCandidates(labels)) {
+      const label = labels[i] as ReadLabel;
+      unclean.add((owners[i] as LoggedCommit).sha);
+      const key = label.pathBytes ?? `\0${label.path}`;
+      if (namesRead.has(key)) continue;
+      namesRead.add(key);
+      reader.readName(label, sink);
+    }
   }
 
   /**
@@ -607,6 +650,10 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       );
       let finished = false;
       try {
+        reader.readNames(
+          (options.names ?? []).map((path) => ({ path })),
+          sink,
+        );
         let batch: LoggedCommit[] = [];
         let files = 0;
         const report = () =>

@@ -64,6 +64,12 @@ export function createStagedSource(options: StagedSourceOptions): Source {
         path: c.path,
         ...(c.pathBytes === undefined ? {} : { pathBytes: c.pathBytes }),
       });
+      // Every name the next commit writes is text a key can be written in: an empty file, a
+      // submodule or an unmerged path carries its name into git as any file does.
+      reader.readNames(
+        changes.filter((c) => c.status !== 'D' && !isNullId(c.blob)).map(where),
+        sink,
+      );
       for (const c of changes) {
         if (c.status === 'U') {
           // git refuses to commit unresolved conflicts; say so rather than count a deletion.

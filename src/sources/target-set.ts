@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { pathText } from '../model/path-text.js';
+import { type PathText, pathText } from '../model/path-text.js';
 import {
   FILE_KINDS,
   type FileKind,
@@ -7,6 +7,7 @@ import {
   type PackedFiles,
   type TargetSet,
 } from '../model/source.js';
+import type { SearchedNames } from './name-candidates.js';
 
 const SLASH = Buffer.from('/');
 
@@ -77,4 +78,55 @@ export function targetsIn(set: TargetSet, from: number, to: number): FileTarget[
 /** Every file of a set, one by one. */
 export function allTargets(set: TargetSet): FileTarget[] {
   return targetsIn(set, 0, targetCount(set));
+}
+
+/**
+ * The names of a set's files, for the name search (name-candidates.ts): a packed name is copied
+ * from the bytes git listed it in, and made a string only when it may hold a finding.
+ */
+export function targetNames(set: TargetSet): SearchedNames & { label(i: number): PathText } {
+  const files = set.files;
+  const packs = set.packs.map((pack) => ({ pack, bytes: asBuffer(pack.bytes) }));
+  const firsts: number[] = [];
+  let count = files.length;
+  for (const p of set.packs) {
+    firsts.push(count);
+    count += p.starts.length;
+  }
+  /** The pack holding name `i` (undefined: a file named one by one), and the name's bytes. */
+  const packed = (i: number) => {
+    if (i < files.length) return undefined;
+    let k = firsts.length - 1;
+    while ((firsts[k] as number) > i) k--;
+    const { pack, bytes } = packs[k] as (typeof packs)[number];
+    const j = i - (firsts[k] as number);
+    return { pack, bytes, start: pack.starts[j] as number, end: pack.ends[j] as number };
+  };
+  const label = (i: number): PathText => {
+    const p = packed(i);
+    if (p === undefined) {
+      const f = files[i] as FileTarget;
+      return { path: f.path, ...(f.pathBytes === undefined ? {} : { pathBytes: f.pathBytes }) };
+    }
+    return p.pack.utf8
+      ? { path: p.bytes.toString('utf8', p.start, p.end) }
+      : pathText(p.bytes.subarray(p.start, p.end));
+  };
+  return {
+    count,
+    write(i, into, at, limit) {
+      const p = packed(i);
+      if (p === undefined) {
+        const path = (files[i] as FileTarget).path;
+        return at + 3 * path.length > limit ? -1 : into.write(path, at);
+      }
+      const length = p.end - p.start;
+      if (at + length > limit) return -1;
+      // Byte by byte: a path is a few dozen bytes, and a copy() call costs more than that.
+      for (let b = 0; b < length; b++) into[at + b] = p.bytes[p.start + b] as number;
+      return length;
+    },
+    text: (i) => label(i).path,
+    label,
+  };
 }

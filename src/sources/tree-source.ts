@@ -178,6 +178,7 @@ export function createTreeSource(options: TreeSourceOptions): Source {
       let listing: TargetList | undefined = await list();
       while (listing !== undefined) {
         for (const s of listing.skipped) sink.skip(s);
+        reader.readTargetNames(listing.targets, sink);
         const count = targetCount(listing.targets);
         for (let at = 0; at < count; at += BATCH) {
           await reader.readFiles(targetsIn(listing.targets, at, at + BATCH), sink);

@@ -94,6 +94,38 @@ describe('keyguard baseline', () => {
     expect(readFileSync(join(dir, '.keyguard-baseline.json'), 'utf8')).toBe(text);
   });
 
+  it('accepts a key written in a file name by the name as shown, never writing the key itself', () => {
+    const p = fakePair();
+    const secret = p.secret.replaceAll('/', 'Q');
+    const name = `aws_access_key_id=${p.id},aws_secret_access_key=${secret}.txt`;
+    const dir = project({ [name]: 'x\n', 'README.md': 'hi\n' });
+    const raw = [{ id: p.id, secret }];
+    // An entry an older keyguard wrote with the name as it was, outside the paths scanned next:
+    // carried over, and written masked.
+    writeFileSync(
+      join(dir, '.keyguard-baseline.json'),
+      JSON.stringify({
+        version: 2,
+        key: 'cd'.repeat(32),
+        entries: [{ ruleId: 'aws-access-key-pair', path: `old/${name}`, secretHash: sha256('x') }],
+      }),
+    );
+    expect(runCli(['tree', '.'], { cwd: dir }).code).toBe(1);
+    const partial = runCli(['baseline', 'README.md'], { cwd: dir });
+    expect(partial.code, partial.stderr).toBe(0);
+    const carried = readFileSync(join(dir, '.keyguard-baseline.json'), 'utf8');
+    expect(leaks(carried, raw)).toEqual([]);
+    expect(carried).toContain(`old/aws_access_key_id=AKIA${'*'.repeat(12)}${p.id.slice(-4)}`);
+    const written = runCli(['baseline'], { cwd: dir });
+    expect(written.code, written.stderr).toBe(0);
+    const file = readFileSync(join(dir, '.keyguard-baseline.json'), 'utf8');
+    expect(leaks(file, raw)).toEqual([]);
+    expect(file).toContain(`aws_access_key_id=AKIA${'*'.repeat(12)}${p.id.slice(-4)}`);
+    const again = runCli(['tree', '.', '-f', 'json'], { cwd: dir });
+    expect(again.code, again.stdout).toBe(0);
+    expect(report(again.stdout).suppressed.byKind).toEqual({ baseline: 1 });
+  });
+
   it('keeps suppressing after lines move, reports a new secret in the same file', () => {
     const a = fakePair();
     const dir = project({ 'app.ini': creds(a) });

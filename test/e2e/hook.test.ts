@@ -57,6 +57,19 @@ describe('pre-commit hook, end to end', () => {
     expect(head(r)).not.toBe('');
   });
 
+  it('blocks an empty file whose name is a key pair: no added line, the name reaches the scan', () => {
+    const r = repo();
+    r.write('README.md', 'hi\n');
+    r.commitAll('init');
+    const c = fakeCredentials(3);
+    const secret = c.secret.replaceAll('/', 'Q');
+    r.write(`aws_access_key_id=${c.keyId},aws_secret_access_key=${secret}`, '');
+    r.git('add', '.');
+    const blocked = r.tryGit('commit', '-m', 'blocked');
+    expectBlocked(r, blocked, { keyId: c.keyId, secret });
+    expect(blocked.stdout + blocked.stderr).toContain('(in the name)');
+  });
+
   it('plain commit after history exists', () => {
     const r = repo();
     r.write('README.md', 'hello\n');

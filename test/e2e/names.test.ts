@@ -59,3 +59,72 @@ describe('file names that are not valid UTF-8', () => {
     }
   });
 });
+
+describe('keys written in names', () => {
+  /** The findings of a JSON report located at a name, as [ruleId, path]. */
+  const atNames = (stdout: string) =>
+    (
+      JSON.parse(stdout) as { findings: { ruleId: string; path: string; where?: string }[] }
+    ).findings
+      .filter((f) => f.where === 'name')
+      .map((f) => [f.ruleId, f.path]);
+  const shownId = (id: string) => `${id.slice(0, 4)}${'*'.repeat(12)}${id.slice(-4)}`;
+
+  it('a pair across folders, a lone key ID, and names with stray bytes or control characters: found in every mode, shown masked', () => {
+    const r = repo();
+    const split = fakeCredentials(81);
+    const lone = fakeCredentials(82);
+    const stray = fakeCredentials(83);
+    const secret = split.secret.replaceAll('/', 'Q');
+    // The key ID names a folder, the secret the file in it: the whole path is one text.
+    r.write(`${split.keyId}/${secret}`, 'x\n');
+    // A lone key ID is reported wherever it is written (the rule reports it alone in content).
+    r.write(`notes-${lone.keyId}.md`, 'x\n');
+    // A name that is not UTF-8, and one with an escape sequence: masked, and escaped.
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${r.dir}/\xff`, 'latin1'), Buffer.from(`${stray.keyId}.txt`)]),
+      'x\n',
+    );
+    r.write(`\x1b]0;${lone.keyId}\x07.txt`, 'x\n');
+    const values = [split.keyId, secret, lone.keyId, stray.keyId];
+    const expectMasked = (res: { stdout: string; stderr: string }, what: string) => {
+      const out = res.stdout + res.stderr;
+      for (const v of values) expect(out, what).not.toContain(v);
+      expect(out, what).not.toContain('\x1b');
+      // The exact bytes of a masked name would give back what it hides.
+      expect(out, what).not.toContain(
+        Buffer.from(`\xff${stray.keyId}`, 'latin1').toString('base64'),
+      );
+    };
+    const tree = runCli(['tree', '.', '-f', 'json'], { cwd: r.dir, env: r.env });
+    expect(tree.code, tree.stderr).toBe(1);
+    expectMasked(tree, 'tree');
+    expect(atNames(tree.stdout).sort()).toEqual(
+      [
+        ['aws-access-key-pair', `${shownId(split.keyId)}/${'*'.repeat(36)}${secret.slice(-4)}`],
+        ['aws-access-key-id', `notes-${shownId(lone.keyId)}.md`],
+        ['aws-access-key-id', `\\xff${shownId(stray.keyId)}.txt`],
+        ['aws-access-key-id', `\x1b]0;${shownId(lone.keyId)}\x07.txt`],
+      ].sort(),
+    );
+    // On several threads the names are searched once, before the files are shared out.
+    const threads = runCli(['tree', '.', '--jobs', '2', '-f', 'json'], { cwd: r.dir, env: r.env });
+    expect(atNames(threads.stdout).sort()).toEqual(atNames(tree.stdout).sort());
+    const human = runCli(['tree', '.'], { cwd: r.dir, env: r.env });
+    expect(human.stdout).toContain(`\\x1b]0;${shownId(lone.keyId)}\\x07.txt (in the name)`);
+    expectMasked(human, 'human');
+    r.git('add', '-A');
+    const staged = runCli(['staged', '-f', 'json'], { cwd: r.dir, env: r.env });
+    expect(staged.code, staged.stderr).toBe(1);
+    expectMasked(staged, 'staged');
+    expect(atNames(staged.stdout)).toHaveLength(4);
+    r.git('commit', '-qm', 'add', '--no-verify');
+    // The history cache remembers clean commits: one whose names may hold a key is never one.
+    for (const run of ['first', 'second']) {
+      const history = runCli(['history', '-f', 'json'], { cwd: r.dir, env: r.env });
+      expect(history.code, `${run}: ${history.stderr}`).toBe(1);
+      expectMasked(history, `history (${run})`);
+      expect(atNames(history.stdout), run).toHaveLength(4);
+    }
+  });
+});

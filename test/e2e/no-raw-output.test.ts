@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeAccountId } from '../../src/engine/decode-account.js';
@@ -7,7 +8,7 @@ import { FINDING_FIELDS } from '../../src/report/finding-fields.js';
 import { FORMATS } from '../../src/report/render.js';
 import { SCAN_FIELDS } from '../../src/report/template.js';
 import { fakePair } from '../helpers/fake-keys.js';
-import { fakeCredentials, useTempRepos } from '../helpers/git-repo.js';
+import { CLI, fakeCredentials, useTempRepos } from '../helpers/git-repo.js';
 import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
 
 // Nothing scanned leaves keyguard raw: every format, every place a scanned text is shown.
@@ -163,4 +164,144 @@ describe('hashes in reports', () => {
       dir.cleanup();
     }
   }, 60_000);
+});
+
+/** A pair whose secret can be part of a file's name (a `/` would make folders of it). */
+function namePair() {
+  const p = fakePair();
+  return { id: p.id, secret: p.secret.replaceAll('/', 'Q') };
+}
+
+/** Every 8-character piece of `values` that `text` shows: none may be. */
+function pieces(text: string, values: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const v of values)
+    for (let i = 0; i + 8 <= v.length; i++)
+      if (text.includes(v.slice(i, i + 8))) found.push(`${v.slice(0, 4)}… piece at ${i}`);
+  return found;
+}
+
+interface NameReport {
+  findings: {
+    ruleId: string;
+    path: string;
+    line: number;
+    where?: string;
+    pathBytes?: string;
+    partner?: { path: string; where?: string };
+  }[];
+  skipped: { items: { path: string }[] };
+  coverage?: Record<string, unknown>;
+}
+
+describe('names that hold a key (a file name, a pushed ref)', () => {
+  it('a pair in a file name fails staged, tree and history, and no format shows it; ordinary paths are shown as they are', () => {
+    const r = tempRepo();
+    const named = namePair();
+    const inside = fakePair();
+    const gone = namePair();
+    const name = `aws_access_key_id=${named.id},aws_secret_access_key=${named.secret}.txt`;
+    // The named file holds another finding, so its path is printed with that one too.
+    r.write(name, `aws_access_key_id = ${inside.id}\n`);
+    r.write('config/prod.ini', `[default]\naws_access_key_id = ${fakePair().id}\n`);
+    // Tracked, then gone from the work tree: a skip names it too (`tree --verbose`).
+    const goneName = `old/${gone.id}-${gone.secret}`;
+    r.write(goneName, 'x\n');
+    r.commitAll('init');
+    unlinkSync(join(r.dir, goneName));
+    const values = [named.id, named.secret, inside.id, gone.id, gone.secret];
+    // staged: the named file is added in this commit (the history below has it too).
+    r.git('mv', name, `b-${name}`);
+    for (const mode of [['staged'], ['tree', '--verbose'], ['history', '--verbose']]) {
+      for (const format of FORMATS) {
+        const res = r.keyguard([...mode, ...formatArgs(format)]);
+        expect(res.code, `${mode[0]} ${format}: ${res.stderr}`).toBe(1);
+        const out = res.stdout + res.stderr;
+        expect(pieces(out, values), `${mode[0]} ${format} shows a raw value`).toEqual([]);
+      }
+      if (mode[0] === 'staged') r.git('commit', '-q', '--no-verify', '-m', 'rename');
+    }
+    const json = JSON.parse(r.keyguard(['tree', '-f', 'json']).stdout) as NameReport;
+    const atName = json.findings.filter((f) => f.where === 'name');
+    expect(atName.map((f) => [f.ruleId, f.line])).toEqual([
+      ['aws-access-key-pair', 0],
+      ['aws-access-key-pair', 0],
+    ]);
+    const shownName = `b-aws_access_key_id=AKIA${'*'.repeat(12)}${named.id.slice(-4)},aws_secret_access_key=${'*'.repeat(36)}${named.secret.slice(-4)}.txt`;
+    expect(atName.map((f) => f.path)).toContain(shownName);
+    // The file's other finding names it masked the same way; an ordinary path stays as it is.
+    expect(json.findings.filter((f) => f.where === undefined).map((f) => f.path)).toEqual([
+      shownName,
+      'config/prod.ini',
+    ]);
+    expect(json.skipped.items.map((s) => s.path)).toEqual([
+      `old/AKIA${'*'.repeat(12)}${gone.id.slice(-4)}-${'*'.repeat(36)}${gone.secret.slice(-4)}`,
+    ]);
+    // SARIF: a finding in a name points at the file with no region; others keep theirs.
+    const sarif = JSON.parse(r.keyguard(['tree', '-f', 'sarif']).stdout) as {
+      runs: { results: { locations: { physicalLocation: Record<string, unknown> }[] }[] }[];
+    };
+    const places = (sarif.runs[0]?.results ?? []).map((x) => x.locations[0]?.physicalLocation);
+    expect(places).toContainEqual({
+      artifactLocation: { uri: 'config/prod.ini', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 2, startColumn: 21, endLine: 2, endColumn: 41 },
+    });
+    expect(places.filter((p) => p?.region === undefined)).toHaveLength(atName.length);
+  }, 120_000);
+
+  it('a branch named with a key pair is blocked at pre-push and pre-receive, shown masked in every line', () => {
+    const r = tempRepo();
+    const remote = join(r.dir, '..', 'origin.git');
+    r.git('init', '-q', '--bare', remote);
+    r.git('remote', 'add', 'origin', remote);
+    r.write('README.md', 'hello\n');
+    const sha = r.commitAll('init');
+    expect(r.tryGit('push', '-q', 'origin', 'main').code).toBe(0);
+    const named = namePair();
+    const branch = `aws_access_key_id=${named.id}-aws_secret_access_key=${named.secret}`;
+    r.git('branch', branch);
+    const values = [named.id, named.secret];
+    // A new branch at a commit the remote has: nothing new to read but the ref's own name.
+    const input = `refs/heads/${branch} ${sha} refs/heads/${branch} ${'0'.repeat(40)}\n`;
+    for (const format of FORMATS) {
+      const res = spawnSync('node', [CLI, 'pre-push', 'origin', remote, ...formatArgs(format)], {
+        cwd: r.dir,
+        env: r.env,
+        input,
+        encoding: 'utf8',
+      });
+      expect(res.status, `${format}: ${res.stderr}`).toBe(1);
+      expect(pieces(res.stdout + res.stderr, values), `pre-push ${format}`).toEqual([]);
+    }
+    const json = spawnSync('node', [CLI, 'pre-push', 'origin', remote, '-f', 'json'], {
+      cwd: r.dir,
+      env: r.env,
+      input,
+      encoding: 'utf8',
+    });
+    const report = JSON.parse(json.stdout) as NameReport;
+    expect(report.findings.map((f) => [f.ruleId, f.where])).toEqual([
+      ['aws-access-key-pair', 'name'],
+    ]);
+    expect(String(report.coverage?.range)).toContain(`refs/heads/aws_access_key_id=AKIA*`);
+    // A line the gate cannot read is quoted in its error: masked before it is cut to length.
+    const bad = spawnSync('node', [CLI, 'pre-push', 'origin', remote], {
+      cwd: r.dir,
+      env: r.env,
+      input: `refs/heads/${branch} ${sha}\n`,
+      encoding: 'utf8',
+    });
+    expect(bad.status, bad.stderr).toBe(2);
+    expect(bad.stderr).toContain('refs/heads/aws_access_key_id=AKIA*');
+    expect(pieces(bad.stdout + bad.stderr, values)).toEqual([]);
+    // The server side: a real push into a repository whose pre-receive hook is keyguard.
+    const installed = r.keyguard(['install', '--hook', 'pre-receive'], remote);
+    expect(installed.code, installed.stderr).toBe(0);
+    const pushed = r.tryGit('push', 'origin', branch);
+    expect(pushed.code).not.toBe(0);
+    // git prints the refs it was refused itself: only the hook's `remote:` lines are keyguard's.
+    const said = pushed.stderr.split('\n').filter((l) => l.startsWith('remote:'));
+    expect(said.join('\n')).toMatch(/push rejected/);
+    expect(pieces(said.join('\n'), values)).toEqual([]);
+  }, 120_000);
 });

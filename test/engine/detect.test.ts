@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { detectChunk } from '../../src/engine/detect.js';
 import { EMPTY_ENGINE_ALLOWLIST } from '../../src/model/config.js';
+import { expandPlaceholdersWithValues } from '../../src/rules/expand-placeholders.js';
 import { cpuClock } from '../helpers/cpu-time.js';
 import { brief, PACK, scanText } from './scan-text.js';
 
@@ -219,4 +220,29 @@ describe('detectChunk', () => {
     });
     expect(plain.reported[0]?.commit).toEqual({ sha: 'abc', author: 'A' });
   });
+
+  it('locates what it finds in a name at the name: no line of the file, the span in the name', () => {
+    const name = 'creds/aws_access_key_id={{AKIA}} aws_secret_access_key={{SECRET}}';
+    const { reported, values, text } = scanText(name, {
+      chunk: { name: true, path: expandedName(name) },
+    });
+    const [id, secret] = values as [string, string];
+    expect(reported.map((f) => f.ruleId)).toEqual(['aws-access-key-pair']);
+    const [pair] = reported;
+    expect(pair?.location).toMatchObject({ path: text, line: 0, column: 0, where: 'name' });
+    expect(pair?.location.nameSpan).toEqual([text.indexOf(id), text.indexOf(id) + id.length]);
+    expect(pair?.partner?.nameSpan).toEqual([
+      text.indexOf(secret),
+      text.indexOf(secret) + secret.length,
+    ]);
+    // Another identity than the same pair in the file's content.
+    const inContent = scanText(name).reported[0];
+    expect(pair?.fingerprint).not.toBe(inContent?.fingerprint);
+    expect(pair?.lineText).not.toContain(secret);
+  });
 });
+
+/** The name a template expands to (the chunk's path), with the same seed as scanText. */
+function expandedName(template: string): string {
+  return expandPlaceholdersWithValues(template, 7).text;
+}

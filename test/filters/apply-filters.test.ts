@@ -158,3 +158,54 @@ describe('a lone half that another reading found beside a pair (applyFilters)', 
     expect(kinds.sort()).toEqual(['access-key-id', 'credential-pair']);
   });
 });
+
+describe('a key written in a name (applyFilters)', () => {
+  /** Findings of a name (as the reader hands it over) and of the content at that path. */
+  function named(path: string, content: string): Finding[] {
+    const hashing = baselineHashing(undefined, KEY);
+    const allow = { ...EMPTY_ENGINE_ALLOWLIST, hashing };
+    return [
+      ...detectChunk({ source: 'tree', path, text: path, name: true }, PACK, allow),
+      ...detectChunk({ source: 'tree', path, text: content }, PACK, allow),
+    ];
+  }
+
+  it('is never taken for an echo of an archive entry holding the same key', () => {
+    const p = fakePair();
+    const zip = `backup-${p.id}.zip`;
+    const found = [
+      ...named(zip, 'PK…'),
+      ...detectChunk({ source: 'tree', path: `${zip}!x.env`, text: `id = ${p.id}\n` }, PACK, {
+        ...EMPTY_ENGINE_ALLOWLIST,
+        hashing: baselineHashing(undefined, KEY),
+      }),
+    ];
+    const r = applyFilters(found, { pathAllow: [] });
+    expect(r.kept.map((f) => [f.location.path, f.location.where ?? 'content'])).toEqual(
+      expect.arrayContaining([
+        [zip, 'name'],
+        [`${zip}!x.env`, 'content'],
+      ]),
+    );
+  });
+
+  it('matches a baseline entry or a path entry by the path as shown, or as it is', () => {
+    const p = fakePair();
+    const path = `keys/${p.id}.txt`;
+    const masked = `keys/${shown(p.id)}.txt`;
+    const found = named(path, `aws_access_key_id = ${fakePair().id}\n`);
+    expect(found.length).toBe(2);
+    for (const entryPath of [masked, path]) {
+      const baseline = baselineEntries(found).map((e) => ({ ...e, path: entryPath }));
+      const r = applyFilters(found, { pathAllow: [], baseline });
+      expect(r.kept).toEqual([]);
+      expect(r.staleBaseline).toEqual([]);
+    }
+    const glob: PathAllowEntry = {
+      entry: `path:${masked}`,
+      reason: 'test',
+      matches: (p2) => p2 === masked,
+    };
+    expect(applyFilters(found, { pathAllow: [glob] }).kept).toEqual([]);
+  });
+});

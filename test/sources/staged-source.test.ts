@@ -28,6 +28,8 @@ async function collect(
   Object.assign(process.env, r.env, env);
   try {
     const chunks: Chunk[] = [];
+    // The names of staged paths reach the engine as chunks of their own (no keyword filter here).
+    const names: Chunk[] = [];
     const skipped: Skipped[] = [];
     const source = createStagedSource({
       cwd: r.dir,
@@ -35,11 +37,11 @@ async function collect(
       ...extra,
     });
     await source.read({
-      chunk: (c) => chunks.push(c),
+      chunk: (c) => (c.name === true ? names : chunks).push(c),
       skip: (s) => skipped.push(s),
       read: () => undefined,
     });
-    return { chunks, skipped, coverage: source.coverage?.() };
+    return { chunks, names, skipped, coverage: source.coverage?.() };
   } finally {
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
     Object.assign(process.env, saved);
@@ -139,6 +141,25 @@ describe('staged source', () => {
         ['run.sh', []],
       ]),
     );
+  });
+
+  it('hands the engine the name of every path the commit writes, an empty file too; not of a deletion', async () => {
+    const r = repo();
+    r.write('gone.txt', 'bye\n');
+    r.write('old.txt', 'same\n');
+    r.commitAll('init');
+    r.git('rm', '-q', 'gone.txt');
+    r.git('mv', 'old.txt', 'moved.txt');
+    r.write('empty', '');
+    r.git('add', 'empty');
+    const { names } = await collect(r);
+    expect([...new Set(names.map((c) => c.path))].sort()).toEqual(['empty', 'moved.txt']);
+    // The name as it is and as words (an extension is no part of a value), never a line range.
+    expect(names.filter((c) => c.path === 'moved.txt').map((c) => c.text)).toEqual([
+      'moved.txt',
+      'moved txt',
+    ]);
+    for (const c of names) expect(c.reportable).toBeUndefined();
   });
 
   it('binary files are read like any other; submodules are listed as another repository', async () => {

@@ -10,6 +10,7 @@ import { acceptedEntry, baselineEntries, formatBaseline } from '../../filters/fo
 import { KeyguardError } from '../../model/errors.js';
 import type { Baseline, BaselineEntry, Finding } from '../../model/finding.js';
 import { escapeControl } from '../../report/escape-control.js';
+import { locationText } from '../../report/location-text.js';
 import { writeReportFile } from '../../report/write-report-file.js';
 import { parseJsonFile } from '../../schema/parse-json-file.js';
 import type { CommandIo } from '../command-io.js';
@@ -84,7 +85,7 @@ function cleanReason(text: string): string | undefined {
 }
 
 function where(f: Finding): string {
-  return `${escapeControl(f.location.path)}:${f.location.line}:${f.location.column}`;
+  return escapeControl(locationText(f.location));
 }
 
 /** What the terminal shows of a finding: nothing raw, every name and line escaped. */
@@ -92,7 +93,7 @@ function describe(f: Finding, n: number, total: number): string {
   const partner =
     f.partner === undefined
       ? ''
-      : `  paired with ${escapeControl(f.partnerRedacted ?? '')} at ${escapeControl(f.partner.path)}:${f.partner.line}\n`;
+      : `  paired with ${escapeControl(f.partnerRedacted ?? '')} at ${escapeControl(locationText(f.partner, 'line'))}\n`;
   return `\nfinding ${n} of ${total}: ${f.severity.toUpperCase()} ${escapeControl(f.title)} [${escapeControl(f.ruleId)}]
   ${where(f)}
   │ ${escapeControl(f.lineText)}
@@ -323,6 +324,7 @@ export async function runAudit(io: CommandIo): Promise<number> {
           path: f.location.path,
           line: f.location.line,
           column: f.location.column,
+          ...(f.location.where === undefined ? {} : { where: f.location.where }),
           redacted: f.redacted,
           lineText: f.lineText,
         })}\n`,

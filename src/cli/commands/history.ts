@@ -11,6 +11,7 @@ import { readRepoInfo } from '../../git/repo-info.js';
 import { isRepositoryUrl } from '../../git/repo-location.js';
 import { KeyguardError } from '../../model/errors.js';
 import type { HistorySelection } from '../../model/history-selection.js';
+import { shownName } from '../../model/shown-name.js';
 import { escapeControl } from '../../report/escape-control.js';
 import { redactUrl } from '../../report/redact-url.js';
 import type { CommandIo } from '../command-io.js';
@@ -276,7 +277,7 @@ async function scanSelection(
   const objects = await historyRefObjects(where.cwd, selection);
   if (resolved.total === 0 && objects.length === 0) {
     io.stderr.write(
-      `keyguard: warning: '${escapeControl(selection.label)}' selects no commits: nothing was scanned\n`,
+      `keyguard: warning: '${escapeControl(shownName(selection.label))}' selects no commits: nothing was scanned\n`,
     );
   }
   const progress = createProgressLine(io.stderr, io.env, 'keyguard history: commits');

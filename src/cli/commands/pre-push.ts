@@ -3,6 +3,7 @@ import { resolveHistory } from '../../app/resolve-history.js';
 import { MAX_HOOK_INPUT, parsePrePushInput, type RefUpdate } from '../../git/ref-updates.js';
 import { readRepoInfo } from '../../git/repo-info.js';
 import { KeyguardError } from '../../model/errors.js';
+import { shownName } from '../../model/shown-name.js';
 import { escapeControl } from '../../report/escape-control.js';
 import { redactUrl } from '../../report/redact-url.js';
 import type { CommandIo } from '../command-io.js';
@@ -48,13 +49,15 @@ export async function scanPush(
   remote: { name: string; url: string },
 ): Promise<number> {
   const info = await readRepoInfo(io.cwd);
-  const shown = remote.name === remote.url ? redactUrl(remote.url) : remote.name;
+  const shown = shownName(remote.name === remote.url ? redactUrl(remote.url) : remote.name);
   const plan: PushScanPlan = await planPushScan(info.top, updates, {
     hook: 'pre-push',
     known: knownRefs(remote.name, remote.url),
     remote: shown,
   });
-  for (const note of plan.notes) io.stderr.write(`keyguard: note: ${escapeControl(note)}\n`);
+  // Notes name refs, which anyone pushing can name with a key: masked as reports mask names.
+  for (const note of plan.notes)
+    io.stderr.write(`keyguard: note: ${escapeControl(shownName(note))}\n`);
   if (plan.selection === undefined && plan.objects.length === 0) {
     const what = plan.refs.deleted > 0 ? 'deletions only' : 'nothing new';
     io.stderr.write(`keyguard: pre-push: ${what}: no commits to scan\n`);
@@ -70,6 +73,7 @@ export async function scanPush(
       rangeLabel: plan.selection?.label ?? `pre-push: ${plan.objects.length} object(s)`,
       total: resolved?.total ?? 0,
       objects: plan.objects,
+      names: plan.names,
       // The commits pushed from a shallow clone are all here: the walk stops at what the remote
       // has, and a boundary commit is diffed against nothing (its whole tree is read).
       shallow: false,

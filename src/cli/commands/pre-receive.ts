@@ -134,6 +134,7 @@ async function judge(
       rangeLabel: plan.selection?.label ?? `${hook}: ${plan.objects.length} object(s)`,
       total: resolved?.total ?? 0,
       objects: plan.objects,
+      names: plan.names,
       extraCoverage: { partial: false, refsPushed: plan.refs.changed },
     },
     {
