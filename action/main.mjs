@@ -29652,7 +29652,7 @@ function createHistorySource(options2) {
     intro.set(key, { rank, commits: 1 });
     chunkKeys.set(`${commit.sha}\0${path}`, key);
   }
-  function commitSink(sink, engaged) {
+  function watchedSink(sink, engaged, read = () => void 0) {
     return {
       chunk: (chunk) => {
         engaged();
@@ -29662,7 +29662,7 @@ function createHistorySource(options2) {
         engaged();
         sink.skip(skipped);
       },
-      read: () => void 0
+      read
     };
   }
   function messageLabel(commit) {
@@ -29677,7 +29677,7 @@ function createHistorySource(options2) {
     }
     counts.messages++;
     let engaged = false;
-    const quiet = commitSink(sink, () => {
+    const quiet = watchedSink(sink, () => {
       engaged = true;
     });
     const data = record3.data ?? (record3.pieces !== void 0 && record3.size <= COMMIT_OBJECT_MAX ? Buffer.concat(await collect(record3.pieces)) : void 0);
@@ -29725,7 +29725,7 @@ function createHistorySource(options2) {
         throw new KeyguardError("GIT_FAILED", `git log did not show commit ${commit.sha}`);
       }
       let engaged = false;
-      const quiet = commitSink(sink, () => {
+      const quiet = watchedSink(sink, () => {
         engaged = true;
       });
       const r = reader.readText(Buffer.from(text3, "utf8"), messageLabel(commit), quiet);
@@ -29747,23 +29747,19 @@ function createHistorySource(options2) {
   async function scanBlob(record3, requests, sink) {
     let counted = false;
     let engaged = false;
-    const once4 = {
-      chunk: (chunk) => {
+    const once4 = watchedSink(
+      sink,
+      () => {
         engaged = true;
-        sink.chunk(chunk);
       },
-      skip: (skipped) => {
-        engaged = true;
-        sink.skip(skipped);
-      },
-      read: (bytes) => {
+      (bytes) => {
         if (counted) return;
         counted = true;
         counts.blobs++;
         counts.bytes += bytes;
         sink.read(bytes);
       }
-    };
+    );
     for (const r of requests) {
       const label = {
         path: r.file.path,
@@ -29946,21 +29942,17 @@ function createHistorySource(options2) {
       }
       const label = { path, blobId: record3.id };
       let engaged = false;
-      const once4 = {
-        chunk: (chunk) => {
+      const once4 = watchedSink(
+        sink,
+        () => {
           engaged = true;
-          sink.chunk(chunk);
         },
-        skip: (skipped) => {
-          engaged = true;
-          sink.skip(skipped);
-        },
-        read: (bytes) => {
+        (bytes) => {
           counts.blobs++;
           counts.bytes += bytes;
           sink.read(bytes);
         }
-      };
+      );
       let result2;
       if (record3.data !== void 0) result2 = await reader.readBytes(record3.data, label, once4);
       else if (record3.pieces !== void 0)

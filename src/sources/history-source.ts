@@ -190,8 +190,16 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     chunkKeys.set(`${commit.sha}\0${path}`, key);
   }
 
-  /** Not counted as files: the sink's counts are for content, and messages have their own. */
-  function commitSink(sink: ScanSink, engaged: () => void): ScanSink {
+  /**
+   * `sink`, telling `engaged` when any text reached the engine or any part was skipped (only what
+   * did neither may be remembered as clean), with its own count of bytes read. By default nothing
+   * is counted: the sink's counts are for content, and messages have their own.
+   */
+  function watchedSink(
+    sink: ScanSink,
+    engaged: () => void,
+    read: (bytes: number) => void = () => undefined,
+  ): ScanSink {
     return {
       chunk: (chunk) => {
         engaged();
@@ -201,7 +209,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
         engaged();
         sink.skip(skipped);
       },
-      read: () => undefined,
+      read,
     };
   }
 
@@ -235,7 +243,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     counts.messages++;
     // Whether anything reached the engine or was skipped (an archive's entries included).
     let engaged = false;
-    const quiet = commitSink(sink, () => {
+    const quiet = watchedSink(sink, () => {
       engaged = true;
     });
     const data =
@@ -300,7 +308,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
         throw new KeyguardError('GIT_FAILED', `git log did not show commit ${commit.sha}`);
       }
       let engaged = false;
-      const quiet = commitSink(sink, () => {
+      const quiet = watchedSink(sink, () => {
         engaged = true;
       });
       const r = reader.readText(Buffer.from(text, 'utf8'), messageLabel(commit), quiet);
@@ -334,23 +342,19 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     // Whether any text of this blob reached the engine, or any part was skipped (an archive entry
     // that would not open): only a blob that did neither may be remembered across scans.
     let engaged = false;
-    const once: ScanSink = {
-      chunk: (chunk) => {
+    const once = watchedSink(
+      sink,
+      () => {
         engaged = true;
-        sink.chunk(chunk);
       },
-      skip: (skipped) => {
-        engaged = true;
-        sink.skip(skipped);
-      },
-      read: (bytes) => {
+      (bytes) => {
         if (counted) return;
         counted = true;
         counts.blobs++;
         counts.bytes += bytes;
         sink.read(bytes);
       },
-    };
+    );
     for (const r of requests) {
       const label = {
         path: r.file.path,
@@ -569,21 +573,17 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       const label = { path, blobId: record.id };
       // As for a commit's blob: only an object none of whose text reached the engine is remembered.
       let engaged = false;
-      const once: ScanSink = {
-        chunk: (chunk) => {
+      const once = watchedSink(
+        sink,
+        () => {
           engaged = true;
-          sink.chunk(chunk);
         },
-        skip: (skipped) => {
-          engaged = true;
-          sink.skip(skipped);
-        },
-        read: (bytes) => {
+        (bytes) => {
           counts.blobs++;
           counts.bytes += bytes;
           sink.read(bytes);
         },
-      };
+      );
       let result: ReadResult;
       // Awaited: an archive's entries are read after its raw bytes, and must be before the scan ends.
       if (record.data !== undefined) result = await reader.readBytes(record.data, label, once);
