@@ -29744,7 +29744,7 @@ function createHistorySource(options2) {
       ...bytes === void 0 ? {} : { bytes }
     });
   }
-  async function scanBlob(record3, requests, sink) {
+  function blobSink(sink) {
     let counted = false;
     let engaged = false;
     const once4 = watchedSink(
@@ -29760,6 +29760,10 @@ function createHistorySource(options2) {
         sink.read(bytes);
       }
     );
+    return { once: once4, engaged: () => engaged };
+  }
+  async function scanBlob(record3, requests, sink) {
+    const { once: once4, engaged } = blobSink(sink);
     for (const r of requests) {
       const label = {
         path: r.file.path,
@@ -29778,7 +29782,7 @@ function createHistorySource(options2) {
           chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
         } else if (!result2.skipped) {
           clean.add(record3.id);
-          if (!engaged) remembered?.remember(record3.id);
+          if (!engaged()) remembered?.remember(record3.id);
         }
         return;
       } else return;
@@ -29789,7 +29793,7 @@ function createHistorySource(options2) {
       paths.add(r.file.path);
       if (!result2.candidate) {
         clean.add(record3.id);
-        if (!engaged) remembered?.remember(record3.id);
+        if (!engaged()) remembered?.remember(record3.id);
         return;
       }
       engagedBlobs.add(record3.id);
@@ -29941,18 +29945,7 @@ function createHistorySource(options2) {
         continue;
       }
       const label = { path, blobId: record3.id };
-      let engaged = false;
-      const once4 = watchedSink(
-        sink,
-        () => {
-          engaged = true;
-        },
-        (bytes) => {
-          counts.blobs++;
-          counts.bytes += bytes;
-          sink.read(bytes);
-        }
-      );
+      const { once: once4, engaged } = blobSink(sink);
       let result2;
       if (record3.data !== void 0) result2 = await reader.readBytes(record3.data, label, once4);
       else if (record3.pieces !== void 0)
@@ -29968,7 +29961,7 @@ function createHistorySource(options2) {
       else if (result2.candidate) engagedBlobs.add(record3.id);
       else {
         clean.add(record3.id);
-        if (!engaged) remembered?.remember(record3.id);
+        if (!engaged()) remembered?.remember(record3.id);
       }
     }
   }

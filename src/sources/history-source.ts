@@ -335,12 +335,13 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
     });
   }
 
-  /** Reads one blob for each path that brought it in (the first decides whether it is clean). */
-  async function scanBlob(record: BlobRecord, requests: readonly Request[], sink: ScanSink) {
-    // The scan's counts cover blobs (read once), not the paths they sit at.
+  /**
+   * The sink one blob is read through: counted once as a blob (however many paths bring it in),
+   * and telling whether any of its text reached the engine or any part was skipped (an archive
+   * entry that would not open): only a blob that did neither may be remembered across scans.
+   */
+  function blobSink(sink: ScanSink): { once: ScanSink; engaged: () => boolean } {
     let counted = false;
-    // Whether any text of this blob reached the engine, or any part was skipped (an archive entry
-    // that would not open): only a blob that did neither may be remembered across scans.
     let engaged = false;
     const once = watchedSink(
       sink,
@@ -355,6 +356,12 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
         sink.read(bytes);
       },
     );
+    return { once, engaged: () => engaged };
+  }
+
+  /** Reads one blob for each path that brought it in (the first decides whether it is clean). */
+  async function scanBlob(record: BlobRecord, requests: readonly Request[], sink: ScanSink) {
+    const { once, engaged } = blobSink(sink);
     for (const r of requests) {
       const label = {
         path: r.file.path,
@@ -375,7 +382,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
           chunkKeys.set(`${r.commit.sha}\0${r.file.path}`, r.key);
         } else if (!result.skipped) {
           clean.add(record.id);
-          if (!engaged) remembered?.remember(record.id);
+          if (!engaged()) remembered?.remember(record.id);
         }
         return;
       } else return;
@@ -387,7 +394,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       if (!result.candidate) {
         // No keyword anywhere in these bytes: clean at every path, never read again.
         clean.add(record.id);
-        if (!engaged) remembered?.remember(record.id);
+        if (!engaged()) remembered?.remember(record.id);
         return;
       }
       engagedBlobs.add(record.id);
@@ -572,18 +579,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       }
       const label = { path, blobId: record.id };
       // As for a commit's blob: only an object none of whose text reached the engine is remembered.
-      let engaged = false;
-      const once = watchedSink(
-        sink,
-        () => {
-          engaged = true;
-        },
-        (bytes) => {
-          counts.blobs++;
-          counts.bytes += bytes;
-          sink.read(bytes);
-        },
-      );
+      const { once, engaged } = blobSink(sink);
       let result: ReadResult;
       // Awaited: an archive's entries are read after its raw bytes, and must be before the scan ends.
       if (record.data !== undefined) result = await reader.readBytes(record.data, label, once);
@@ -600,7 +596,7 @@ export function createHistorySource(options: HistorySourceOptions): HistorySourc
       else if (result.candidate) engagedBlobs.add(record.id);
       else {
         clean.add(record.id);
-        if (!engaged) remembered?.remember(record.id);
+        if (!engaged()) remembered?.remember(record.id);
       }
     }
   }
