@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FINDING_FIELDS } from '../../src/report/finding-fields.js';
 import { FORMATS } from '../../src/report/render.js';
-import { SCAN_FIELDS } from '../../src/report/template.js';
+import { writeAllFieldsTemplate } from '../helpers/every-format.js';
 import {
   CLI,
   credentialsFile,
@@ -35,16 +34,7 @@ interface JsonReport {
 
 const templateDir = tempDir();
 afterAll(() => templateDir.cleanup());
-const TEMPLATE = join(templateDir.path, 'all-fields.tpl');
-writeFileSync(
-  TEMPLATE,
-  `${SCAN_FIELDS.map((n) => `${n}={{${n}}}`).join('\n')}\n{{#findings}}${[
-    ...FINDING_FIELDS,
-    'index',
-  ]
-    .map((n) => `${n}={{${n}}} {{${n} | json}} {{${n} | csv}} {{${n} | html}} {{${n} | url}}`)
-    .join('\n')}\n{{/findings}}`,
-);
+const TEMPLATE = writeAllFieldsTemplate(templateDir.path);
 
 function history(
   r: TempRepo,

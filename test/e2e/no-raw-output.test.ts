@@ -4,9 +4,8 @@ import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeAccountId } from '../../src/engine/decode-account.js';
-import { FINDING_FIELDS } from '../../src/report/finding-fields.js';
 import { FORMATS } from '../../src/report/render.js';
-import { SCAN_FIELDS } from '../../src/report/template.js';
+import { formatFlags, writeAllFieldsTemplate } from '../helpers/every-format.js';
 import { fakePair } from '../helpers/fake-keys.js';
 import { CLI, fakeCredentials, useTempRepos } from '../helpers/git-repo.js';
 import { assertBuilt, runCli, tempDir } from '../helpers/run-cli.js';
@@ -19,20 +18,10 @@ const tempRepo = useTempRepos();
 // The template output with every placeholder it has, so every field it can show is searched.
 const templateDir = tempDir();
 afterAll(() => templateDir.cleanup());
-const TEMPLATE = join(templateDir.path, 'all-fields.tpl');
-writeFileSync(
-  TEMPLATE,
-  `${SCAN_FIELDS.map((n) => `${n}={{${n}}}`).join('\n')}\n{{#findings}}${[
-    ...FINDING_FIELDS,
-    'index',
-  ]
-    .map((n) => `${n}={{${n}}} {{${n} | json}} {{${n} | csv}} {{${n} | html}} {{${n} | url}}`)
-    .join('\n')}\n{{/findings}}`,
-);
+const TEMPLATE = writeAllFieldsTemplate(templateDir.path);
 
 /** The flags that ask for a format (the template format needs its file). */
-const formatArgs = (format: (typeof FORMATS)[number]) =>
-  format === 'template' ? ['--format', format, '--template', TEMPLATE] : ['--format', format];
+const formatArgs = (format: (typeof FORMATS)[number]) => formatFlags(format, TEMPLATE);
 
 describe('commit messages in history reports', () => {
   it('never show a key pair held in the subject and the body, in any format', () => {
