@@ -1,3 +1,4 @@
+import { isTagPath } from '../app/ref-contents.js';
 import type { GitHistory } from '../git/fetch-history.js';
 import { KeyguardError } from '../model/errors.js';
 import type { RefObject } from '../model/ref-object.js';
@@ -243,7 +244,7 @@ async function resolveTag(
 
 /** `1 annotated tag and 2 blobs outside any commit`, or '' when there is nothing. */
 function countObjects(contents: TagContents): string {
-  const tags = contents.objects.filter((o) => o.path.startsWith('<tag ')).length;
+  const tags = contents.objects.filter((o) => isTagPath(o.path)).length;
   const blobs = contents.objects.length - tags;
   const parts = [
     ...(tags === 0 ? [] : [`${tags} annotated tag${tags === 1 ? '' : 's'}`]),

@@ -1,6 +1,6 @@
 import { refContents } from '../app/ref-contents.js';
 import type { GitHistory } from '../git/fetch-history.js';
-import { objectTypes } from '../git/object-types.js';
+import { type ObjectType, objectTypes } from '../git/object-types.js';
 import { shortId } from '../git/peel.js';
 import { runGit } from '../git/run-git.js';
 import { KeyguardError } from '../model/errors.js';
@@ -40,7 +40,7 @@ async function typeOf(cwd: string, id: string) {
   return (await objectTypes(cwd, [id])).get(id) ?? 'missing';
 }
 
-/** The event's value for the tag, fetched by id when the checkout lacks it. */
+/** The event's value for the tag, fetched by id when the checkout lacks it: its type. */
 async function ensureObject(
   cwd: string,
   git: GitHistory,
@@ -48,12 +48,14 @@ async function ensureObject(
   tag: string,
   id: string,
   notes: string[],
-): Promise<void> {
-  if ((await typeOf(cwd, id)) !== 'missing') return;
+): Promise<ObjectType> {
+  const present = await typeOf(cwd, id);
+  if (present !== 'missing') return present;
   const r = await git.fetch(remote, [id]);
-  if (r.ok && (await typeOf(cwd, id)) !== 'missing') {
+  const fetched = r.ok ? await typeOf(cwd, id) : 'missing';
+  if (fetched !== 'missing') {
     notes.push(`fetched ${shortId(id)} (tag ${tag}) from ${remote}`);
-    return;
+    return fetched;
   }
   throw new KeyguardError(
     'GIT_FAILED',
@@ -99,8 +101,7 @@ async function originTag(
 export function tagReader(cwd: string, git: GitHistory, remote: string): TagReader {
   return async (tag, id, notes) => {
     const ref = tagRef(tag);
-    await ensureObject(cwd, git, remote, tag, id, notes);
-    const type = await typeOf(cwd, id);
+    const type = await ensureObject(cwd, git, remote, tag, id, notes);
     const tips: RefTip[] = [{ ref, id }];
     if (type !== 'tag') {
       const current = await originTag(cwd, git, remote, tag, notes);
@@ -110,6 +111,7 @@ export function tagReader(cwd: string, git: GitHistory, remote: string): TagRead
       cwd,
       tips,
       (tip) => `tag ${tag} (${shortId(tip.id)})`,
+      new Map([[id, type]]),
     );
     // The commits are the event's value's alone (a newer value of the tag has a run of its own):
     // itself, or, when it is a tag object and so the only tip, what it peels to.

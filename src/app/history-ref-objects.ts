@@ -19,12 +19,13 @@ export async function historyRefObjects(
   selection: HistorySelection,
 ): Promise<readonly RefObject[]> {
   if (selection.pathspecs.length > 0) return [];
-  const tips = await selectedTips(cwd, selection);
+  const { tips, types } = await selectedTips(cwd, selection);
   if (tips.length === 0) return [];
   const { objects } = await refContents(
     cwd,
     tips,
     (tip) => `history: ${tip.ref} (${shortId(tip.id)})`,
+    types,
   );
   return objects;
 }

@@ -69,7 +69,11 @@ export async function planPushScan(
       : 'the push is incomplete';
   // Annotated tags are followed to what they name; their text and any blob or tree named outside
   // a commit are content the push carries.
-  const { commits, objects } = await refContents(
+  const {
+    commits,
+    objects,
+    names: written,
+  } = await refContents(
     cwd,
     live.map((u) => ({ ref: u.ref, id: u.new })),
     (tip) => `${side.hook}: ${tip.ref} would be set to ${short(tip.id)}, which (${fix})`,
@@ -89,7 +93,7 @@ export async function planPushScan(
       );
     }
   }
-  const oldPeeled = await peel(cwd, present, (id) => `${short(id)}`);
+  const oldPeeled = await peel(cwd, present, (id) => `${short(id)}`, oldTypes);
   const exclude = [
     ...new Set([...oldPeeled.values()].flatMap((p) => (p.commit === undefined ? [] : [p.commit]))),
   ];
@@ -108,11 +112,6 @@ export async function planPushScan(
           ),
         };
   // Every ref the push sets, and the paths of a tree a ref names: written, so scanned as text.
-  const names = [
-    ...new Set([
-      ...live.map((u) => u.ref),
-      ...objects.filter((o) => !o.path.startsWith('<tag ')).map((o) => o.path),
-    ]),
-  ];
+  const names = [...new Set([...live.map((u) => u.ref), ...written])];
   return { ...(selection === undefined ? {} : { selection }), objects, names, refs, notes };
 }

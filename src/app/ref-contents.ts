@@ -1,3 +1,4 @@
+import type { ObjectType } from '../git/object-types.js';
 import { peel, shortId } from '../git/peel.js';
 import { treeBlobs } from '../git/tree-blobs.js';
 import type { RefObject } from '../model/ref-object.js';
@@ -9,6 +10,11 @@ export interface RefContents {
   readonly commits: ReadonlySet<string>;
   /** Annotated tags passed on the way, blobs named directly or through a tree; each id once. */
   readonly objects: readonly RefObject[];
+  /**
+   * Every path a tip writes outside its commits, each name once even where two hold one blob: a
+   * ref that names a blob, `<ref>:<path>` for each blob of a tree a ref names.
+   */
+  readonly names: readonly string[];
 }
 
 /**
@@ -17,6 +23,11 @@ export interface RefContents {
  */
 export function tagPath(ref: string, tag: string): string {
   return ref === tag ? `<tag ${shortId(tag)}>` : `<tag ${ref} ${shortId(tag)}>`;
+}
+
+/** Whether a ref object's path is a tag's (tagPath), not a blob's. */
+export function isTagPath(path: string): boolean {
+  return path.startsWith('<tag ');
 }
 
 /**
@@ -30,32 +41,51 @@ export async function refContents(
   cwd: string,
   tips: readonly RefTip[],
   what: (tip: RefTip) => string,
+  /** Types of the tips' objects already asked for (see peel). */
+  known?: ReadonlyMap<string, ObjectType>,
 ): Promise<RefContents> {
   const byId = new Map<string, RefTip>();
   for (const t of tips) if (!byId.has(t.id)) byId.set(t.id, t);
-  const peeled = await peel(cwd, [...byId.keys()], (id) => {
-    const tip = byId.get(id);
-    return tip === undefined ? shortId(id) : what(tip);
-  });
+  const peeled = await peel(
+    cwd,
+    [...byId.keys()],
+    (id) => {
+      const tip = byId.get(id);
+      return tip === undefined ? shortId(id) : what(tip);
+    },
+    known,
+  );
   const commits = new Set<string>();
   const objects: RefObject[] = [];
+  const names = new Set<string>();
   const listed = new Set<string>();
   const add = (id: string, path: string) => {
     if (listed.has(id)) return;
     listed.add(id);
     objects.push({ id, path });
   };
+  // A tree's blobs, listed once however many refs name it (each ref writes its own names).
+  const trees = new Map<string, Awaited<ReturnType<typeof treeBlobs>>>();
   for (const t of tips) {
     const p = peeled.get(t.id);
     if (p === undefined) continue;
     for (const tag of p.tags) add(tag, tagPath(t.ref, tag));
     if (p.commit !== undefined) commits.add(p.commit);
-    if (p.blob !== undefined) add(p.blob, t.ref);
-    if (p.tree !== undefined && !listed.has(p.tree)) {
-      // The tree itself is not content; marked so that a second ref to it lists nothing again.
-      listed.add(p.tree);
-      for (const b of await treeBlobs(cwd, p.tree)) add(b.blob, `${t.ref}:${b.path}`);
+    if (p.blob !== undefined) {
+      add(p.blob, t.ref);
+      names.add(t.ref);
+    }
+    if (p.tree !== undefined) {
+      let blobs = trees.get(p.tree);
+      if (blobs === undefined) {
+        blobs = await treeBlobs(cwd, p.tree);
+        trees.set(p.tree, blobs);
+      }
+      for (const b of blobs) {
+        add(b.blob, `${t.ref}:${b.path}`);
+        names.add(`${t.ref}:${b.path}`);
+      }
     }
   }
-  return { commits, objects };
+  return { commits, objects, names: [...names] };
 }

@@ -1,6 +1,6 @@
 import { KeyguardError } from '../model/errors.js';
 import { BlobReader, type BlobRecord } from './blob-reader.js';
-import { objectTypes } from './object-types.js';
+import { type ObjectType, objectTypes } from './object-types.js';
 
 /** An object followed through annotated tags to what it finally names. */
 export interface Peeled {
@@ -45,13 +45,17 @@ async function headOf(record: BlobRecord): Promise<string> {
  * commit, tree or blob it finally names, reading only each tag's header. An object git does not
  * have is an error naming `what`, and so is a chain deeper than MAX_TAG_DEPTH: the push gates
  * and `keyguard history` peel the same way, so a tag one of them reads the other reads too.
+ * `known`: types the caller has already asked git for; only the others are asked.
  */
 export async function peel(
   cwd: string,
   ids: readonly string[],
   what: (id: string) => string,
+  known: ReadonlyMap<string, ObjectType> = new Map(),
 ): Promise<Map<string, Peeled>> {
-  const types = await objectTypes(cwd, ids);
+  const types = new Map(known);
+  const unknown = ids.filter((id) => !known.has(id));
+  for (const [id, type] of await objectTypes(cwd, unknown)) types.set(id, type);
   const out = new Map<string, Peeled>();
   // Each start id, and where its tag chain has got to.
   let frontier: { start: string; at: string; tags: string[] }[] = [];

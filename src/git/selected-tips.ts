@@ -2,7 +2,7 @@ import { KeyguardError } from '../model/errors.js';
 import type { HistorySelection, SelectionMember } from '../model/history-selection.js';
 import type { RefTip } from '../model/ref-tip.js';
 import { gitErrorLine } from './git-error-line.js';
-import { objectTypes } from './object-types.js';
+import { type ObjectType, objectTypes } from './object-types.js';
 import { revisionArgs } from './revision-args.js';
 import { runGit } from './run-git.js';
 
@@ -97,14 +97,17 @@ async function refNames(cwd: string, ids: ReadonlySet<string>): Promise<Map<stri
  * (see ref-contents). Commits are the walk's. An object git does not have is kept, for the caller
  * to refuse: never taken for a commit.
  */
-export async function selectedTips(cwd: string, selection: HistorySelection): Promise<RefTip[]> {
+export async function selectedTips(
+  cwd: string,
+  selection: HistorySelection,
+): Promise<{ tips: RefTip[]; types: ReadonlyMap<string, ObjectType> }> {
   const ids = new Set<string>();
   for (const member of selection.members)
     for (const id of await memberTips(cwd, selection, member)) ids.add(id);
   const types = await objectTypes(cwd, ids);
   const wanted = new Set([...ids].filter((id) => types.get(id) !== 'commit'));
-  if (wanted.size === 0) return [];
+  if (wanted.size === 0) return { tips: [], types };
   const names = await refNames(cwd, wanted);
   // Named by the first ref holding it (in git's order), so a report names the same place each run.
-  return [...wanted].map((id) => ({ ref: names.get(id) ?? id, id }));
+  return { tips: [...wanted].map((id) => ({ ref: names.get(id) ?? id, id })), types };
 }

@@ -33,7 +33,7 @@ function tagged(): { r: TempRepo; first: string; second: string; v1: string; blo
 
 async function tips(r: TempRepo, ...tokens: string[]) {
   const selection = parseHistorySelection({ tokens: [...tokens, '--'], label: tokens.join(' ') });
-  return (await selectedTips(r.dir, selection)).sort((a, b) => (a.ref < b.ref ? -1 : 1));
+  return (await selectedTips(r.dir, selection)).tips.sort((a, b) => (a.ref < b.ref ? -1 : 1));
 }
 
 describe('selectedTips', () => {
