@@ -11855,24 +11855,115 @@ var init_node_crypto = __esm({
   }
 });
 
+// src/model/shown-name.ts
+function keyIdShown(id) {
+  return `${id.slice(0, KEEP)}${"*".repeat(id.length - 2 * KEEP)}${id.slice(-KEEP)}`;
+}
+function secretShown(value) {
+  return value.length <= 2 * KEEP ? "*".repeat(value.length) : `${"*".repeat(value.length - KEEP)}${value.slice(-KEEP)}`;
+}
+function kindOf2(code18) {
+  if (code18 >= 97 && code18 <= 122) return 1;
+  if (code18 >= 65 && code18 <= 90) return 2;
+  return code18 >= 48 && code18 <= 57 ? 3 : 0;
+}
+function readsAsSecret(text3) {
+  if (text3.length < MIN_SECRET_PART) return false;
+  let lower = 0;
+  let upper = 0;
+  let digitOrPlus = false;
+  let changes = 0;
+  let counted = 0;
+  let previous = 0;
+  for (let i = 0; i < text3.length; i++) {
+    const code18 = text3.charCodeAt(i);
+    const kind = kindOf2(code18);
+    if (kind === 0) {
+      if (code18 === 43) digitOrPlus = true;
+      previous = 0;
+      continue;
+    }
+    counted++;
+    if (kind === 1) lower++;
+    else if (kind === 2) upper++;
+    else digitOrPlus = true;
+    if (previous !== 0 && previous !== kind) changes++;
+    previous = kind;
+  }
+  const letters = lower + upper;
+  if (!digitOrPlus || lower === 0 || upper === 0) return false;
+  return upper >= 0.2 * letters && lower >= 0.2 * letters && changes >= 0.35 * counted;
+}
+function secretAt(run) {
+  const from = (at2) => readsAsSecret(run.slice(at2, at2 + SECRET_LENGTH));
+  let at = 0;
+  for (; ; ) {
+    const slash = run.indexOf("/", at);
+    if (from(at)) {
+      if (slash === -1 || !WORD.test(run.slice(at, slash)) || !from(slash + 1)) return at;
+    } else if (slash === -1) return void 0;
+    at = slash + 1;
+  }
+}
+function joined(spans) {
+  const sorted = [...spans].sort((a, b) => a[0] - b[0]);
+  const out = [];
+  for (const [start, end] of sorted) {
+    const last = out.at(-1);
+    if (last !== void 0 && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+function shownName(name, hidden = []) {
+  let text3 = name;
+  if (hidden.length > 0) {
+    let out = "";
+    let at = 0;
+    for (const [start, end] of joined(hidden)) {
+      const from = Math.max(at, Math.min(start, name.length));
+      const to = Math.min(end, name.length);
+      if (to <= from) continue;
+      const value = name.slice(from, to);
+      out += name.slice(at, from);
+      out += WHOLE_KEY_ID.test(value) ? keyIdShown(value) : secretShown(value);
+      at = to;
+    }
+    text3 = out + name.slice(at);
+  }
+  const ids2 = text3.replace(KEY_ID, keyIdShown);
+  return ids2.replace(VALUE_RUN, (run) => {
+    const at = secretAt(run);
+    return at === void 0 ? run : `${run.slice(0, at)}${secretShown(run.slice(at))}`;
+  });
+}
+var KEY_ID, WHOLE_KEY_ID, VALUE_RUN, SECRET_LENGTH, MIN_SECRET_PART, KEEP, WORD;
+var init_shown_name = __esm({
+  "src/model/shown-name.ts"() {
+    "use strict";
+    KEY_ID = /A[A-Z]{3}[A-Z0-9]{16}/g;
+    WHOLE_KEY_ID = /^A[A-Z]{3}[A-Z0-9]{16}$/;
+    VALUE_RUN = /[A-Za-z0-9+/]{20,}/g;
+    SECRET_LENGTH = 40;
+    MIN_SECRET_PART = 20;
+    KEEP = 4;
+    WORD = /^[a-z]{3,}$/;
+  }
+});
+
 // src/model/member-name.ts
 function memberName(name) {
-  const ids2 = name.replace(
-    KEY_ID,
-    (id) => `${id.slice(0, KEEP)}${"*".repeat(id.length - 2 * KEEP)}${id.slice(-KEEP)}`
-  );
-  return ids2.replace(
+  return name.replace(KEY_ID, keyIdShown).replace(
     SECRET_RUN,
-    (run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9+]/.test(run) ? `${"*".repeat(run.length - KEEP)}${run.slice(-KEEP)}` : run
+    (run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9+]/.test(run) ? secretShown(run) : run
   );
 }
-var KEY_ID, SECRET_RUN, KEEP;
+var SECRET_RUN;
 var init_member_name = __esm({
   "src/model/member-name.ts"() {
     "use strict";
-    KEY_ID = /A[A-Z]{3}[A-Z0-9]{16}/g;
+    init_shown_name();
     SECRET_RUN = /[A-Za-z0-9+/]{16,}/g;
-    KEEP = 4;
   }
 });
 
@@ -13144,7 +13235,7 @@ var init_git_pack_bases = __esm({
       keepIds(algorithm) {
         if (this.#algorithm !== void 0) return;
         this.#algorithm = algorithm;
-        for (const [offset, object] of this.#objects) this.#name(offset, object);
+        for (const [offset, object] of this.#objects) this.#name(offset, object, algorithm);
       }
       /** Remembers an object (unless it alone is over the limit); its id when ids are kept. */
       remember(offset, object) {
@@ -13167,9 +13258,8 @@ var init_git_pack_bases = __esm({
         }
         return id;
       }
-      #name(offset, object) {
-        if (this.#algorithm === void 0) return;
-        object.id = objectId(object, this.#algorithm);
+      #name(offset, object, algorithm) {
+        object.id = objectId(object, algorithm);
         this.#ids.set(object.id, offset);
       }
     };
@@ -13180,9 +13270,6 @@ var init_git_pack_bases = __esm({
       #limit;
       constructor(limit) {
         this.#limit = limit;
-      }
-      get size() {
-        return this.#starts.size;
       }
       /** Whether the delta at `start` is waiting (a delta on it by offset waits too). */
       has(start) {
@@ -13355,15 +13442,15 @@ async function* whileHeld(input, place, what, read) {
   }
 }
 function objectHead(data, start, where2) {
-  const cut = { fault: unreadable(`git pack cut short: ${where2}`) };
+  const cut = () => ({ fault: unreadable(`git pack cut short: ${where2()}`) });
   let at = start;
-  if (at >= data.length) return cut;
+  if (at >= data.length) return cut();
   let byte = data[at++];
   const type = byte >> 4 & 7;
   let size = byte & 15;
   let scale = 16;
   while (byte & 128) {
-    if (at >= data.length || at - start > 8) return cut;
+    if (at >= data.length || at - start > 8) return cut();
     byte = data[at++];
     size += (byte & 127) * scale;
     scale *= 128;
@@ -13371,7 +13458,7 @@ function objectHead(data, start, where2) {
   if (type === OFS_DELTA) {
     let back = -1;
     do {
-      if (at >= data.length || at - start > 20) return cut;
+      if (at >= data.length || at - start > 20) return cut();
       byte = data[at++];
       back = (back + 1) * 128 + (byte & 127);
     } while (byte & 128);
@@ -13379,11 +13466,11 @@ function objectHead(data, start, where2) {
   }
   if (type === REF_DELTA) {
     const idBytes = zlibHeaderAt(data, at + 20) ? 20 : 32;
-    if (at + idBytes > data.length) return cut;
+    if (at + idBytes > data.length) return cut();
     return { type, size, data: at + idBytes, base: { id: data.toString("hex", at, at + idBytes) } };
   }
   if (type === 0 || type === 5)
-    return { fault: unreadable(`git pack object ${where2} has an unknown type (${type})`) };
+    return { fault: unreadable(`git pack object ${where2()} has an unknown type (${type})`) };
   return { type, size, data: at };
 }
 function* packObjects(data, place) {
@@ -13544,7 +13631,11 @@ var init_read_git_objects = __esm({
         let at = 12;
         for (let index = 0; index < count; index++) {
           const start = at;
-          const head = objectHead(data, start, `object ${index + 1} of ${count} at byte ${start}`);
+          const head = objectHead(
+            data,
+            start,
+            () => `object ${index + 1} of ${count} at byte ${start}`
+          );
           if ("fault" in head) {
             yield head.fault;
             return;
@@ -24120,7 +24211,7 @@ function secretChains(text3, from, to, out) {
     SECRET_START.lastIndex = q;
     const chain = SECRET_START.test(text3) ? readChain(text3, q) : void 0;
     if (chain !== void 0) {
-      if (chain.value.length === SECRET_LENGTH && /^[A-Za-z0-9+/]+$/.test(chain.value))
+      if (chain.value.length === SECRET_LENGTH2 && /^[A-Za-z0-9+/]+$/.test(chain.value))
         out.push(chain);
       i = chain.next;
       done = chain.next;
@@ -24171,7 +24262,7 @@ function findSplitRuns(text3, prefixes, labels, keyIds) {
       const line = text3.slice(at, at + YAML_LINE);
       const nl = line.indexOf("\n");
       const yaml = YAML_HINT.test(nl === -1 ? line : line.slice(0, nl)) ? yamlSecretChain(text3, at) : void 0;
-      if (yaml !== void 0 && yaml.value.length === SECRET_LENGTH) {
+      if (yaml !== void 0 && yaml.value.length === SECRET_LENGTH2) {
         chains.push(yaml);
         done = Math.max(done, yaml.next);
         continue;
@@ -24188,7 +24279,7 @@ function findSplitRuns(text3, prefixes, labels, keyIds) {
   }
   return chains.map(runOf);
 }
-var MAX_PIECES, MAX_SPAN, MAX_BREAKS, KEY_ID_MIN, KEY_ID_MAX, SECRET_LENGTH, MAX_PIECE, SECRET_REACH, SECRET_LINES, CHAIN_REACH_LINES, VALUE, isValue, isQuote, JOIN_BEFORE, JOIN_AFTER, NOT_A_KEY, YAML_LINE, YAML_PLAIN, YAML_BLOCK, HOW, SECRET_HINT, YAML_HINT, SECRET_START;
+var MAX_PIECES, MAX_SPAN, MAX_BREAKS, KEY_ID_MIN, KEY_ID_MAX, SECRET_LENGTH2, MAX_PIECE, SECRET_REACH, SECRET_LINES, CHAIN_REACH_LINES, VALUE, isValue, isQuote, JOIN_BEFORE, JOIN_AFTER, NOT_A_KEY, YAML_LINE, YAML_PLAIN, YAML_BLOCK, HOW, SECRET_HINT, YAML_HINT, SECRET_START;
 var init_find_split = __esm({
   "src/engine/decode/find-split.ts"() {
     "use strict";
@@ -24197,7 +24288,7 @@ var init_find_split = __esm({
     MAX_BREAKS = 12;
     KEY_ID_MIN = 16;
     KEY_ID_MAX = 64;
-    SECRET_LENGTH = 40;
+    SECRET_LENGTH2 = 40;
     MAX_PIECE = 40;
     SECRET_REACH = 400;
     SECRET_LINES = 2;
@@ -25904,102 +25995,6 @@ var init_detect = __esm({
     init_value_hashes();
     LABEL_WINDOW = 400;
     AWS_KEY_ID_SHAPE = /^A[A-Z]{3}[A-Z0-9]{16}$/;
-  }
-});
-
-// src/model/shown-name.ts
-function keyIdShown(id) {
-  return `${id.slice(0, KEEP3)}${"*".repeat(id.length - 2 * KEEP3)}${id.slice(-KEEP3)}`;
-}
-function secretShown(value) {
-  return value.length <= 2 * KEEP3 ? "*".repeat(value.length) : `${"*".repeat(value.length - KEEP3)}${value.slice(-KEEP3)}`;
-}
-function kindOf3(code18) {
-  if (code18 >= 97 && code18 <= 122) return 1;
-  if (code18 >= 65 && code18 <= 90) return 2;
-  return code18 >= 48 && code18 <= 57 ? 3 : 0;
-}
-function readsAsSecret(text3) {
-  if (text3.length < MIN_SECRET_PART) return false;
-  let lower = 0;
-  let upper = 0;
-  let digitOrPlus = false;
-  let changes = 0;
-  let counted = 0;
-  let previous = 0;
-  for (let i = 0; i < text3.length; i++) {
-    const code18 = text3.charCodeAt(i);
-    const kind = kindOf3(code18);
-    if (kind === 0) {
-      if (code18 === 43) digitOrPlus = true;
-      previous = 0;
-      continue;
-    }
-    counted++;
-    if (kind === 1) lower++;
-    else if (kind === 2) upper++;
-    else digitOrPlus = true;
-    if (previous !== 0 && previous !== kind) changes++;
-    previous = kind;
-  }
-  const letters = lower + upper;
-  if (!digitOrPlus || lower === 0 || upper === 0) return false;
-  return upper >= 0.2 * letters && lower >= 0.2 * letters && changes >= 0.35 * counted;
-}
-function secretAt(run) {
-  const from = (at2) => readsAsSecret(run.slice(at2, at2 + SECRET_LENGTH2));
-  let at = 0;
-  for (; ; ) {
-    const slash = run.indexOf("/", at);
-    if (from(at)) {
-      if (slash === -1 || !WORD.test(run.slice(at, slash)) || !from(slash + 1)) return at;
-    } else if (slash === -1) return void 0;
-    at = slash + 1;
-  }
-}
-function joined(spans) {
-  const sorted = [...spans].sort((a, b) => a[0] - b[0]);
-  const out = [];
-  for (const [start, end] of sorted) {
-    const last = out.at(-1);
-    if (last !== void 0 && start <= last[1]) last[1] = Math.max(last[1], end);
-    else out.push([start, end]);
-  }
-  return out;
-}
-function shownName(name, hidden = []) {
-  let text3 = name;
-  if (hidden.length > 0) {
-    let out = "";
-    let at = 0;
-    for (const [start, end] of joined(hidden)) {
-      const from = Math.max(at, Math.min(start, name.length));
-      const to = Math.min(end, name.length);
-      if (to <= from) continue;
-      const value = name.slice(from, to);
-      out += name.slice(at, from);
-      out += WHOLE_KEY_ID.test(value) ? keyIdShown(value) : secretShown(value);
-      at = to;
-    }
-    text3 = out + name.slice(at);
-  }
-  const ids2 = text3.replace(KEY_ID3, keyIdShown);
-  return ids2.replace(VALUE_RUN, (run) => {
-    const at = secretAt(run);
-    return at === void 0 ? run : `${run.slice(0, at)}${secretShown(run.slice(at))}`;
-  });
-}
-var KEY_ID3, WHOLE_KEY_ID, VALUE_RUN, SECRET_LENGTH2, MIN_SECRET_PART, KEEP3, WORD;
-var init_shown_name = __esm({
-  "src/model/shown-name.ts"() {
-    "use strict";
-    KEY_ID3 = /A[A-Z]{3}[A-Z0-9]{16}/g;
-    WHOLE_KEY_ID = /^A[A-Z]{3}[A-Z0-9]{16}$/;
-    VALUE_RUN = /[A-Za-z0-9+/]{20,}/g;
-    SECRET_LENGTH2 = 40;
-    MIN_SECRET_PART = 20;
-    KEEP3 = 4;
-    WORD = /^[a-z]{3,}$/;
   }
 });
 
@@ -30210,7 +30205,7 @@ import {
 } from "node:fs";
 var SLASH3 = Buffer.from("/");
 var GITIGNORE = Buffer.from(".gitignore");
-function kindOf2(entry, abs) {
+function kindOf3(entry, abs) {
   if (entry.isFile()) return "file";
   if (entry.isDirectory()) return "dir";
   if (entry.isSymbolicLink()) return "symlink";
@@ -30262,7 +30257,7 @@ function walkFolder(root, options2) {
     }
     let rules = chain;
     const listed = options2.gitignore ? entries.find((e) => e.name.equals(GITIGNORE)) : void 0;
-    if (listed !== void 0 && kindOf2(listed, Buffer.concat([abs, SLASH3, GITIGNORE])) === "file") {
+    if (listed !== void 0 && kindOf3(listed, Buffer.concat([abs, SLASH3, GITIGNORE])) === "file") {
       const text3 = readIgnoreFile(Buffer.concat([abs, SLASH3, GITIGNORE]));
       if (text3 !== void 0)
         rules = [...chain, { dir: rel.toString("utf8"), rules: (0, import_ignore.default)().add(text3) }];
@@ -30270,7 +30265,7 @@ function walkFolder(root, options2) {
     entries.sort((a, b) => Buffer.compare(a.name, b.name));
     for (const entry of entries) {
       const path = rel.length === 0 ? entry.name : Buffer.concat([rel, SLASH3, entry.name]);
-      const kind = kindOf2(entry, Buffer.concat([abs, SLASH3, entry.name]));
+      const kind = kindOf3(entry, Buffer.concat([abs, SLASH3, entry.name]));
       const text3 = path.toString("utf8");
       if (rules.length > 0 && ignoredBy(rules, text3, kind === "dir")) continue;
       if (kind === "dir") visit(path, rules);
@@ -32499,10 +32494,13 @@ init_run_scan();
 // src/app/shown-outcome.ts
 init_fingerprint();
 init_name_masker();
+function shownPath(place, show) {
+  const path = show(place.path);
+  return place.pathBytes !== void 0 && path === place.path ? { path, pathBytes: place.pathBytes } : { path };
+}
 function shownLocation(l, show) {
-  const { nameSpan: _span, pathBytes, ...rest } = l;
-  const path = show(l.path);
-  return { ...rest, path, ...pathBytes !== void 0 && path === l.path ? { pathBytes } : {} };
+  const { nameSpan: _span, pathBytes: _bytes, ...rest } = l;
+  return { ...rest, ...shownPath(l, show) };
 }
 function shownFinding(f, show) {
   const location = shownLocation(f.location, show);
@@ -32525,12 +32523,11 @@ function shownOutcome(outcome) {
       finding: shownFinding(s.finding, show),
       reason: { ...s.reason, entry: show(s.reason.entry), reason: show(s.reason.reason) }
     })),
-    skipped: outcome.skipped.map(({ pathBytes, ...s }) => {
-      const path = show(s.path);
+    skipped: outcome.skipped.map((s) => {
+      const { pathBytes: _bytes, ...rest } = s;
       return {
-        ...s,
-        path,
-        ...pathBytes !== void 0 && path === s.path ? { pathBytes } : {},
+        ...rest,
+        ...shownPath(s, show),
         ...s.detail === void 0 ? {} : { detail: show(s.detail) }
       };
     }),
@@ -33969,12 +33966,13 @@ function writeReportFile(target, content2, options2) {
   const folder = dirname3(path);
   const { label } = options2;
   try {
-    if (options2.within !== void 0 && options2.insideOnly === true && !isInside(resolve6(options2.within), path))
+    const inside2 = options2.within !== void 0 && isInside(resolve6(options2.within), path);
+    if (options2.within !== void 0 && options2.insideOnly === true && !inside2)
       throw fail(
         label,
         `it is outside ${escapeControl(options2.within)}, and the repository's configuration may only name files inside it (name one with a flag to write elsewhere)`
       );
-    if (options2.within !== void 0 && isInside(resolve6(options2.within), path)) {
+    if (options2.within !== void 0 && inside2) {
       const link = escapingLink(resolve6(options2.within), folder);
       if (link !== void 0)
         throw fail(
@@ -34211,6 +34209,176 @@ function createActionLog(stdout) {
     },
     close: resume
   };
+}
+
+// src/git/peel.ts
+init_errors();
+
+// src/git/object-types.ts
+init_errors();
+var FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+async function objectTypes(cwd, ids2) {
+  const asked2 = [...new Set(ids2)];
+  for (const id of asked2) {
+    if (!FULL_ID.test(id)) throw new KeyguardError("USAGE", `'${id}' is not a full object id`);
+  }
+  const types = /* @__PURE__ */ new Map();
+  if (asked2.length === 0) return types;
+  const r = await runGit(["cat-file", "--batch-check=%(objectname) %(objecttype)"], cwd, {
+    input: `${asked2.join("\n")}
+`
+  });
+  if (r.code !== 0) {
+    const why = r.stderr.trim().split("\n")[0] ?? "";
+    throw new KeyguardError("GIT_FAILED", `git cat-file --batch-check failed: ${why}`);
+  }
+  const answers = r.stdout.toString("utf8").split("\n");
+  asked2.forEach((id, i) => {
+    const [name = "", type = ""] = (answers[i] ?? "").split(" ");
+    const known = type === "commit" || type === "tag" || type === "tree" || type === "blob";
+    types.set(id, name === id && known ? type : "missing");
+  });
+  return types;
+}
+
+// src/git/peel.ts
+var MAX_TAG_DEPTH = 64;
+var TAG_HEADER = /^object ([0-9a-f]{40,64})\ntype (commit|tag|tree|blob)\n/;
+var HEADER_BYTES3 = 256;
+function shortId(id) {
+  return id.slice(0, 12);
+}
+async function headOf(record3) {
+  if (record3.data !== void 0) return record3.data.toString("utf8", 0, HEADER_BYTES3);
+  if (record3.pieces === void 0) return "";
+  const head = [];
+  let held = 0;
+  for await (const piece of record3.pieces) {
+    if (held >= HEADER_BYTES3) continue;
+    head.push(piece.subarray(0, HEADER_BYTES3 - held));
+    held += Math.min(piece.length, HEADER_BYTES3 - held);
+  }
+  return Buffer.concat(head).toString("utf8");
+}
+async function peel(cwd, ids2, what, known = /* @__PURE__ */ new Map()) {
+  const types = new Map(known);
+  const unknown = ids2.filter((id) => !known.has(id));
+  for (const [id, type] of await objectTypes(cwd, unknown)) types.set(id, type);
+  const out = /* @__PURE__ */ new Map();
+  let frontier = [];
+  for (const id of new Set(ids2)) {
+    const type = types.get(id) ?? "missing";
+    if (type === "missing") {
+      throw new KeyguardError("GIT_FAILED", `${what(id)} is not in the repository`);
+    }
+    if (type === "tag") frontier.push({ start: id, at: id, tags: [] });
+    else out.set(id, { [type]: id, tags: [] });
+  }
+  if (frontier.length === 0) return out;
+  const reader = new BlobReader(cwd, Number.POSITIVE_INFINITY);
+  try {
+    for (let depth = 0; frontier.length > 0; depth++) {
+      if (depth > MAX_TAG_DEPTH) {
+        throw new KeyguardError(
+          "GIT_FAILED",
+          `${what(frontier[0]?.start ?? "")} is a tag chain deeper than ${MAX_TAG_DEPTH}`
+        );
+      }
+      const next = [];
+      let i = 0;
+      for await (const record3 of reader.read(frontier.map((f) => f.at))) {
+        const f = frontier[i++];
+        if (f === void 0) break;
+        const header = record3.type === "tag" ? TAG_HEADER.exec(await headOf(record3)) : null;
+        if (header === null) {
+          throw new KeyguardError(
+            "GIT_FAILED",
+            `${what(f.start)}: tag ${shortId(f.at)} cannot be read (${record3.type})`
+          );
+        }
+        const [, target = "", type = ""] = header;
+        const tags = [...f.tags, f.at];
+        if (type === "tag") next.push({ start: f.start, at: target, tags });
+        else out.set(f.start, { [type]: target, tags });
+      }
+      frontier = next;
+    }
+    await reader.close();
+  } finally {
+    reader.kill();
+  }
+  return out;
+}
+
+// src/git/tree-blobs.ts
+init_errors();
+async function treeBlobs(cwd, tree) {
+  const r = await runGit(["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", tree], cwd);
+  if (r.code !== 0) {
+    const why = r.stderr.trim().split("\n")[0] ?? "";
+    throw new KeyguardError("GIT_FAILED", `cannot list tree ${tree}: ${why}`);
+  }
+  const out = [];
+  for (const entry of r.stdout.toString("utf8").split("\0")) {
+    if (entry === "") continue;
+    const tab = entry.indexOf("	");
+    const [mode = "", type = "", blob = ""] = entry.slice(0, tab).split(" ");
+    if (type === "blob") out.push({ path: entry.slice(tab + 1), mode, blob });
+  }
+  return out;
+}
+
+// src/app/ref-contents.ts
+function tagPath(ref, tag) {
+  return ref === tag ? `<tag ${shortId(tag)}>` : `<tag ${ref} ${shortId(tag)}>`;
+}
+function isTagPath(path) {
+  return path.startsWith("<tag ");
+}
+async function refContents(cwd, tips, what, known) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const t of tips) if (!byId.has(t.id)) byId.set(t.id, t);
+  const peeled = await peel(
+    cwd,
+    [...byId.keys()],
+    (id) => {
+      const tip = byId.get(id);
+      return tip === void 0 ? shortId(id) : what(tip);
+    },
+    known
+  );
+  const commits = /* @__PURE__ */ new Set();
+  const objects = [];
+  const names = /* @__PURE__ */ new Set();
+  const listed = /* @__PURE__ */ new Set();
+  const add = (id, path) => {
+    if (listed.has(id)) return;
+    listed.add(id);
+    objects.push({ id, path });
+  };
+  const trees = /* @__PURE__ */ new Map();
+  for (const t of tips) {
+    const p = peeled.get(t.id);
+    if (p === void 0) continue;
+    for (const tag of p.tags) add(tag, tagPath(t.ref, tag));
+    if (p.commit !== void 0) commits.add(p.commit);
+    if (p.blob !== void 0) {
+      add(p.blob, t.ref);
+      names.add(t.ref);
+    }
+    if (p.tree !== void 0) {
+      let blobs = trees.get(p.tree);
+      if (blobs === void 0) {
+        blobs = await treeBlobs(cwd, p.tree);
+        trees.set(p.tree, blobs);
+      }
+      for (const b of blobs) {
+        add(b.blob, `${t.ref}:${b.path}`);
+        names.add(`${t.ref}:${b.path}`);
+      }
+    }
+  }
+  return { commits, objects, names: [...names] };
 }
 
 // src/action/resolve-range.ts
@@ -34456,7 +34624,7 @@ async function resolveTag(request, tag, git, options2) {
   return target.kind === "history" ? { ...target, objects: contents.objects, configHead: contents.commit } : target;
 }
 function countObjects(contents) {
-  const tags = contents.objects.filter((o) => o.path.startsWith("<tag ")).length;
+  const tags = contents.objects.filter((o) => isTagPath(o.path)).length;
   const blobs = contents.objects.length - tags;
   const parts = [
     ...tags === 0 ? [] : [`${tags} annotated tag${tags === 1 ? "" : "s"}`],
@@ -34512,154 +34680,6 @@ async function resolveCommits(request, git, options2, notes) {
   };
 }
 
-// src/git/peel.ts
-init_errors();
-
-// src/git/object-types.ts
-init_errors();
-var FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-async function objectTypes(cwd, ids2) {
-  const asked2 = [...new Set(ids2)];
-  for (const id of asked2) {
-    if (!FULL_ID.test(id)) throw new KeyguardError("USAGE", `'${id}' is not a full object id`);
-  }
-  const types = /* @__PURE__ */ new Map();
-  if (asked2.length === 0) return types;
-  const r = await runGit(["cat-file", "--batch-check=%(objectname) %(objecttype)"], cwd, {
-    input: `${asked2.join("\n")}
-`
-  });
-  if (r.code !== 0) {
-    const why = r.stderr.trim().split("\n")[0] ?? "";
-    throw new KeyguardError("GIT_FAILED", `git cat-file --batch-check failed: ${why}`);
-  }
-  const answers = r.stdout.toString("utf8").split("\n");
-  asked2.forEach((id, i) => {
-    const [name = "", type = ""] = (answers[i] ?? "").split(" ");
-    const known = type === "commit" || type === "tag" || type === "tree" || type === "blob";
-    types.set(id, name === id && known ? type : "missing");
-  });
-  return types;
-}
-
-// src/git/peel.ts
-var MAX_TAG_DEPTH = 64;
-var TAG_HEADER = /^object ([0-9a-f]{40,64})\ntype (commit|tag|tree|blob)\n/;
-var HEADER_BYTES3 = 256;
-function shortId(id) {
-  return id.slice(0, 12);
-}
-async function headOf(record3) {
-  if (record3.data !== void 0) return record3.data.toString("utf8", 0, HEADER_BYTES3);
-  if (record3.pieces === void 0) return "";
-  const head = [];
-  let held = 0;
-  for await (const piece of record3.pieces) {
-    if (held >= HEADER_BYTES3) continue;
-    head.push(piece.subarray(0, HEADER_BYTES3 - held));
-    held += Math.min(piece.length, HEADER_BYTES3 - held);
-  }
-  return Buffer.concat(head).toString("utf8");
-}
-async function peel(cwd, ids2, what) {
-  const types = await objectTypes(cwd, ids2);
-  const out = /* @__PURE__ */ new Map();
-  let frontier = [];
-  for (const id of new Set(ids2)) {
-    const type = types.get(id) ?? "missing";
-    if (type === "missing") {
-      throw new KeyguardError("GIT_FAILED", `${what(id)} is not in the repository`);
-    }
-    if (type === "tag") frontier.push({ start: id, at: id, tags: [] });
-    else out.set(id, { [type]: id, tags: [] });
-  }
-  if (frontier.length === 0) return out;
-  const reader = new BlobReader(cwd, Number.POSITIVE_INFINITY);
-  try {
-    for (let depth = 0; frontier.length > 0; depth++) {
-      if (depth > MAX_TAG_DEPTH) {
-        throw new KeyguardError(
-          "GIT_FAILED",
-          `${what(frontier[0]?.start ?? "")} is a tag chain deeper than ${MAX_TAG_DEPTH}`
-        );
-      }
-      const next = [];
-      let i = 0;
-      for await (const record3 of reader.read(frontier.map((f) => f.at))) {
-        const f = frontier[i++];
-        if (f === void 0) break;
-        const header = record3.type === "tag" ? TAG_HEADER.exec(await headOf(record3)) : null;
-        if (header === null) {
-          throw new KeyguardError(
-            "GIT_FAILED",
-            `${what(f.start)}: tag ${shortId(f.at)} cannot be read (${record3.type})`
-          );
-        }
-        const [, target = "", type = ""] = header;
-        const tags = [...f.tags, f.at];
-        if (type === "tag") next.push({ start: f.start, at: target, tags });
-        else out.set(f.start, { [type]: target, tags });
-      }
-      frontier = next;
-    }
-    await reader.close();
-  } finally {
-    reader.kill();
-  }
-  return out;
-}
-
-// src/git/tree-blobs.ts
-init_errors();
-async function treeBlobs(cwd, tree) {
-  const r = await runGit(["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", tree], cwd);
-  if (r.code !== 0) {
-    const why = r.stderr.trim().split("\n")[0] ?? "";
-    throw new KeyguardError("GIT_FAILED", `cannot list tree ${tree}: ${why}`);
-  }
-  const out = [];
-  for (const entry of r.stdout.toString("utf8").split("\0")) {
-    if (entry === "") continue;
-    const tab = entry.indexOf("	");
-    const [mode = "", type = "", blob = ""] = entry.slice(0, tab).split(" ");
-    if (type === "blob") out.push({ path: entry.slice(tab + 1), mode, blob });
-  }
-  return out;
-}
-
-// src/app/ref-contents.ts
-function tagPath(ref, tag) {
-  return ref === tag ? `<tag ${shortId(tag)}>` : `<tag ${ref} ${shortId(tag)}>`;
-}
-async function refContents(cwd, tips, what) {
-  const byId = /* @__PURE__ */ new Map();
-  for (const t of tips) if (!byId.has(t.id)) byId.set(t.id, t);
-  const peeled = await peel(cwd, [...byId.keys()], (id) => {
-    const tip = byId.get(id);
-    return tip === void 0 ? shortId(id) : what(tip);
-  });
-  const commits = /* @__PURE__ */ new Set();
-  const objects = [];
-  const listed = /* @__PURE__ */ new Set();
-  const add = (id, path) => {
-    if (listed.has(id)) return;
-    listed.add(id);
-    objects.push({ id, path });
-  };
-  for (const t of tips) {
-    const p = peeled.get(t.id);
-    if (p === void 0) continue;
-    for (const tag of p.tags) add(tag, tagPath(t.ref, tag));
-    if (p.commit !== void 0) commits.add(p.commit);
-    if (p.blob !== void 0) add(p.blob, t.ref);
-    if (p.tree !== void 0 && !listed.has(p.tree)) {
-      listed.add(p.tree);
-      for (const b of await treeBlobs(cwd, p.tree)) add(b.blob, `${t.ref}:${b.path}`);
-    }
-  }
-  return { commits, objects };
-}
-
 // src/action/tag-contents.ts
 init_errors();
 var FETCHED_TAG = "refs/keyguard/action-tag";
@@ -34673,11 +34693,13 @@ async function typeOf2(cwd, id) {
   return (await objectTypes(cwd, [id])).get(id) ?? "missing";
 }
 async function ensureObject(cwd, git, remote, tag, id, notes) {
-  if (await typeOf2(cwd, id) !== "missing") return;
+  const present = await typeOf2(cwd, id);
+  if (present !== "missing") return present;
   const r = await git.fetch(remote, [id]);
-  if (r.ok && await typeOf2(cwd, id) !== "missing") {
+  const fetched = r.ok ? await typeOf2(cwd, id) : "missing";
+  if (fetched !== "missing") {
     notes.push(`fetched ${shortId(id)} (tag ${tag}) from ${remote}`);
-    return;
+    return fetched;
   }
   throw new KeyguardError(
     "GIT_FAILED",
@@ -34698,8 +34720,7 @@ async function originTag(cwd, git, remote, tag, notes) {
 function tagReader(cwd, git, remote) {
   return async (tag, id, notes) => {
     const ref = tagRef(tag);
-    await ensureObject(cwd, git, remote, tag, id, notes);
-    const type = await typeOf2(cwd, id);
+    const type = await ensureObject(cwd, git, remote, tag, id, notes);
     const tips = [{ ref, id }];
     if (type !== "tag") {
       const current = await originTag(cwd, git, remote, tag, notes);
@@ -34708,7 +34729,8 @@ function tagReader(cwd, git, remote) {
     const { commits, objects } = await refContents(
       cwd,
       tips,
-      (tip) => `tag ${tag} (${shortId(tip.id)})`
+      (tip) => `tag ${tag} (${shortId(tip.id)})`,
+      /* @__PURE__ */ new Map([[id, type]])
     );
     const commit = type === "commit" ? id : type === "tag" ? [...commits][0] : void 0;
     return { ...commit === void 0 ? {} : { commit }, objects };

@@ -8,8 +8,6 @@ import { redactUrl } from '../report/redact-url.js';
 export interface ClonedRepo {
   /** The clone: a bare repository (history) or a work tree (tree). */
   readonly dir: string;
-  /** The temporary folder that holds it: empty but for the clone (no configuration there). */
-  readonly home: string;
   /** Removes the temporary folder; safe to call more than once. */
   remove(): void;
 }
@@ -65,7 +63,7 @@ export async function cloneForScan(location: string, options: CloneOptions): Pro
       );
     }
     done = true;
-    return { dir, home, remove };
+    return { dir, remove };
   } finally {
     if (!done) remove();
   }

@@ -3,11 +3,21 @@ import { type NameMasker, nameMasker } from '../filters/name-masker.js';
 import type { Finding, Location } from '../model/finding.js';
 import type { ScanOutcome } from '../model/outcome.js';
 
-function shownLocation(l: Location, show: NameMasker): Location {
-  const { nameSpan: _span, pathBytes, ...rest } = l;
-  const path = show(l.path);
+/** A path as shown, with its exact bytes only where the mask left it as it was. */
+function shownPath(
+  place: { readonly path: string; readonly pathBytes?: string },
+  show: NameMasker,
+): { path: string; pathBytes?: string } {
+  const path = show(place.path);
   // The exact bytes would give back what the mask hides: a masked name goes without them.
-  return { ...rest, path, ...(pathBytes !== undefined && path === l.path ? { pathBytes } : {}) };
+  return place.pathBytes !== undefined && path === place.path
+    ? { path, pathBytes: place.pathBytes }
+    : { path };
+}
+
+function shownLocation(l: Location, show: NameMasker): Location {
+  const { nameSpan: _span, pathBytes: _bytes, ...rest } = l;
+  return { ...rest, ...shownPath(l, show) };
 }
 
 function shownFinding(f: Finding, show: NameMasker): Finding {
@@ -41,12 +51,11 @@ export function shownOutcome<T extends ScanOutcome>(outcome: T): T {
       finding: shownFinding(s.finding, show),
       reason: { ...s.reason, entry: show(s.reason.entry), reason: show(s.reason.reason) },
     })),
-    skipped: outcome.skipped.map(({ pathBytes, ...s }) => {
-      const path = show(s.path);
+    skipped: outcome.skipped.map((s) => {
+      const { pathBytes: _bytes, ...rest } = s;
       return {
-        ...s,
-        path,
-        ...(pathBytes !== undefined && path === s.path ? { pathBytes } : {}),
+        ...rest,
+        ...shownPath(s, show),
         ...(s.detail === undefined ? {} : { detail: show(s.detail) }),
       };
     }),

@@ -40,7 +40,12 @@ function parseSeverity(text: string, flag: string): Severity {
   throw notOneOf(flag, SEVERITIES, text);
 }
 
-function baselineChoice(io: CommandIo, values: Parsed['values']): BaselineChoice {
+/** `--config`, or the KEYGUARD_CONFIG variable: a config file named on purpose. */
+export function configFlag(io: CommandIo, values: Parsed['values']): string | undefined {
+  return stringOption(values, 'config') ?? io.env.KEYGUARD_CONFIG;
+}
+
+export function baselineChoice(io: CommandIo, values: Parsed['values']): BaselineChoice {
   if (values['no-baseline'] === true) return { kind: 'none' };
   const explicit = stringOption(values, 'baseline');
   return explicit === undefined
@@ -88,7 +93,7 @@ export async function scanOptionsFrom(
   const verify = verifying
     ? (await import('./verify-options.js')).verifyOptions(io, values)
     : undefined;
-  const configFile = stringOption(values, 'config') ?? io.env.KEYGUARD_CONFIG;
+  const configFile = configFlag(io, values);
   const sizeFlag = stringOption(values, 'max-file-size');
   const failFlag = stringOption(values, 'fail-on');
   const workers = threads(io, values, cli.root);

@@ -1,4 +1,5 @@
 import { KeyguardError } from '../model/errors.js';
+import { gitErrorLine } from './git-error-line.js';
 import { revisionArgs } from './revision-args.js';
 import { runGit } from './run-git.js';
 
@@ -9,11 +10,7 @@ import { runGit } from './run-git.js';
 export async function countCommits(cwd: string, revisions: readonly string[]): Promise<number> {
   const r = await runGit(['rev-list', '--count', ...revisionArgs(revisions), '--'], cwd);
   if (r.code !== 0) {
-    const first =
-      r.stderr
-        .trim()
-        .split('\n')[0]
-        ?.replace(/^fatal: /, '') ?? '';
+    const first = gitErrorLine(r.stderr);
     throw new KeyguardError(
       'GIT_FAILED',
       `cannot resolve revision range '${revisions.join(' ')}': ${first}`,

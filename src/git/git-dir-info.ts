@@ -1,4 +1,5 @@
 import { KeyguardError } from '../model/errors.js';
+import { gitErrorLine } from './git-error-line.js';
 import { runGit } from './run-git.js';
 
 export interface GitDirInfo {
@@ -29,11 +30,7 @@ export async function readGitDirInfo(cwd: string): Promise<GitDirInfo> {
   );
   const [gitDir = '', bare = '', shallow = '', ref = ''] = r.stdout.toString('utf8').split('\n');
   if (r.code !== 0 || gitDir === '') {
-    const why =
-      r.stderr
-        .trim()
-        .split('\n')[0]
-        ?.replace(/^fatal: /, '') ?? '';
+    const why = gitErrorLine(r.stderr);
     throw new KeyguardError('NOT_A_REPO', `${cwd} is not inside a git repository (${why})`);
   }
   return {

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { KeyguardError } from '../model/errors.js';
+import { gitErrorLine } from './git-error-line.js';
 import { runGit } from './run-git.js';
 
 export interface RepoInfo {
@@ -18,11 +19,7 @@ export async function readRepoInfo(cwd: string): Promise<RepoInfo> {
   );
   const parsed = r.code === 0 ? parseRevParse(r.stdout.toString('utf8')) : undefined;
   if (parsed === undefined) {
-    const why =
-      r.stderr
-        .trim()
-        .split('\n')[0]
-        ?.replace(/^fatal: /, '') ?? '';
+    const why = gitErrorLine(r.stderr);
     throw new KeyguardError('NOT_A_REPO', `${cwd} is not inside a git work tree (${why})`);
   }
   return parsed;

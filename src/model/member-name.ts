@@ -1,9 +1,7 @@
-/** Any AWS key ID, glued to other text or not (`A` + three capitals + sixteen capitals or digits). */
-const KEY_ID = /A[A-Z]{3}[A-Z0-9]{16}/g;
+import { KEY_ID, keyIdShown, secretShown } from './shown-name.js';
+
 /** A run a secret access key, or part of one, could be (16 base64 characters or more). */
 const SECRET_RUN = /[A-Za-z0-9+/]{16,}/g;
-
-const KEEP = 4;
 
 /**
  * The name of a member inside a file, as reports show it. It comes from the file's content (a
@@ -17,13 +15,9 @@ const KEEP = 4;
  * only runs that read as random: SARIF locations and annotations must still name ordinary files.
  */
 export function memberName(name: string): string {
-  const ids = name.replace(
-    KEY_ID,
-    (id) => `${id.slice(0, KEEP)}${'*'.repeat(id.length - 2 * KEEP)}${id.slice(-KEEP)}`,
-  );
-  return ids.replace(SECRET_RUN, (run) =>
-    /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9+]/.test(run)
-      ? `${'*'.repeat(run.length - KEEP)}${run.slice(-KEEP)}`
-      : run,
-  );
+  return name
+    .replace(KEY_ID, keyIdShown)
+    .replace(SECRET_RUN, (run) =>
+      /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9+]/.test(run) ? secretShown(run) : run,
+    );
 }

@@ -1,5 +1,5 @@
 /** Any AWS key ID, glued to other text or not (`A` + three capitals + sixteen capitals or digits). */
-const KEY_ID = /A[A-Z]{3}[A-Z0-9]{16}/g;
+export const KEY_ID = /A[A-Z]{3}[A-Z0-9]{16}/g;
 const WHOLE_KEY_ID = /^A[A-Z]{3}[A-Z0-9]{16}$/;
 /** A run a secret access key could be written in, whole or with some of the path around it. */
 const VALUE_RUN = /[A-Za-z0-9+/]{20,}/g;
@@ -13,12 +13,12 @@ const KEEP = 4;
 export type NameSpan = readonly [start: number, end: number];
 
 /** A key ID as every report shows one: its prefix and last four. */
-function keyIdShown(id: string): string {
+export function keyIdShown(id: string): string {
   return `${id.slice(0, KEEP)}${'*'.repeat(id.length - 2 * KEEP)}${id.slice(-KEEP)}`;
 }
 
 /** A secret as every report shows one: its last four. */
-function secretShown(value: string): string {
+export function secretShown(value: string): string {
   return value.length <= 2 * KEEP
     ? '*'.repeat(value.length)
     : `${'*'.repeat(value.length - KEEP)}${value.slice(-KEEP)}`;

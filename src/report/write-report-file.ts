@@ -115,16 +115,13 @@ export function writeReportFile(
   const folder = dirname(path);
   const { label } = options;
   try {
-    if (
-      options.within !== undefined &&
-      options.insideOnly === true &&
-      !isInside(resolve(options.within), path)
-    )
+    const inside = options.within !== undefined && isInside(resolve(options.within), path);
+    if (options.within !== undefined && options.insideOnly === true && !inside)
       throw fail(
         label,
         `it is outside ${escapeControl(options.within)}, and the repository's configuration may only name files inside it (name one with a flag to write elsewhere)`,
       );
-    if (options.within !== undefined && isInside(resolve(options.within), path)) {
+    if (options.within !== undefined && inside) {
       const link = escapingLink(resolve(options.within), folder);
       if (link !== undefined)
         throw fail(

@@ -9,7 +9,7 @@ import { isRepositoryUrl } from '../../git/repo-location.js';
 import { KeyguardError } from '../../model/errors.js';
 import { escapeControl } from '../../report/escape-control.js';
 import type { CommandIo } from '../command-io.js';
-import { executeScan } from '../execute-scan.js';
+import { baselineChoice, configFlag, executeScan } from '../execute-scan.js';
 import { type Parsed, parseOptions, stringOption } from '../parse-options.js';
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP } from '../scan-options.js';
 
@@ -51,12 +51,6 @@ export async function configRoot(io: CommandIo, first: string | undefined): Prom
   return (await findRepoRoot(dir)) ?? dir;
 }
 
-/**
- * Whether the scanned folder's own `.keyguard.json` and baseline configure this scan: only when
- * keyguard runs in that repository (or folder) itself. A checkout scanned from outside it, or
- * audited with --no-ignore, is someone else's: its config could allowlist `**` and pass a key
- * with a green tick. `--config` and `--baseline` still apply; a file left out is named.
- */
 /** Whether keyguard runs inside the repository (or folder) `root`: where its own files apply. */
 export async function runsInside(io: CommandIo, root: string): Promise<boolean> {
   return (root === io.cwd ? root : await configRoot(io, undefined)) === root;
@@ -74,6 +68,12 @@ export async function requireInside(io: CommandIo, root: string, command: string
   );
 }
 
+/**
+ * Whether the scanned folder's own `.keyguard.json` and baseline configure this scan: only when
+ * keyguard runs in that repository (or folder) itself. A checkout scanned from outside it, or
+ * audited with --no-ignore, is someone else's: its config could allowlist `**` and pass a key
+ * with a green tick. `--config` and `--baseline` still apply; a file left out is named.
+ */
 async function ownsItsScan(
   io: CommandIo,
   values: Parsed['values'],
@@ -81,8 +81,8 @@ async function ownsItsScan(
 ): Promise<boolean> {
   const audit = values['no-ignore'] === true;
   if (!audit && (await runsInside(io, root))) return true;
-  const explicitConfig = stringOption(values, 'config') ?? io.env.KEYGUARD_CONFIG;
-  const explicitBaseline = values.baseline !== undefined || values['no-baseline'] === true;
+  const explicitConfig = configFlag(io, values);
+  const explicitBaseline = baselineChoice(io, values).kind !== 'default';
   const leftOut = [
     ...(explicitConfig === undefined ? [CONFIG_FILE_NAME] : []),
     ...(explicitBaseline ? [] : [BASELINE_FILE_NAME]),

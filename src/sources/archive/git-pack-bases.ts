@@ -17,7 +17,7 @@ const TYPE_NAMES: Readonly<Record<number, string>> = {
 };
 
 /** An object's id as git computes it: the hash of `<type> <size>\0` and the content, in hex. */
-export function objectId(object: Known, algorithm: IdAlgorithm): string {
+function objectId(object: Known, algorithm: IdAlgorithm): string {
   return createHash(algorithm)
     .update(`${TYPE_NAMES[object.type] ?? 'unknown'} ${object.content.length}\0`)
     .update(object.content)
@@ -59,7 +59,7 @@ export class Remembered {
   keepIds(algorithm: IdAlgorithm): void {
     if (this.#algorithm !== undefined) return;
     this.#algorithm = algorithm;
-    for (const [offset, object] of this.#objects) this.#name(offset, object);
+    for (const [offset, object] of this.#objects) this.#name(offset, object, algorithm);
   }
 
   /** Remembers an object (unless it alone is over the limit); its id when ids are kept. */
@@ -84,9 +84,8 @@ export class Remembered {
     return id;
   }
 
-  #name(offset: number, object: Entry): void {
-    if (this.#algorithm === undefined) return;
-    object.id = objectId(object, this.#algorithm);
+  #name(offset: number, object: Entry, algorithm: IdAlgorithm): void {
+    object.id = objectId(object, algorithm);
     this.#ids.set(object.id, offset);
   }
 }
@@ -111,10 +110,6 @@ export class WaitingDeltas {
 
   constructor(limit: number) {
     this.#limit = limit;
-  }
-
-  get size(): number {
-    return this.#starts.size;
   }
 
   /** Whether the delta at `start` is waiting (a delta on it by offset waits too). */

@@ -166,16 +166,17 @@ type ObjectHead =
   | { readonly fault: ContainerEvent };
 
 /** The header of the object at `start`: a type-and-size varint, then a delta's base. */
-function objectHead(data: Buffer, start: number, where: string): ObjectHead {
-  const cut = { fault: unreadable(`git pack cut short: ${where}`) };
+function objectHead(data: Buffer, start: number, where: () => string): ObjectHead {
+  // Built only for a fault: this runs once per object of every pack.
+  const cut = () => ({ fault: unreadable(`git pack cut short: ${where()}`) });
   let at = start;
-  if (at >= data.length) return cut;
+  if (at >= data.length) return cut();
   let byte = data[at++] as number;
   const type = (byte >> 4) & 7;
   let size = byte & 15;
   let scale = 16;
   while (byte & 0x80) {
-    if (at >= data.length || at - start > 8) return cut;
+    if (at >= data.length || at - start > 8) return cut();
     byte = data[at++] as number;
     size += (byte & 0x7f) * scale;
     scale *= 128;
@@ -184,7 +185,7 @@ function objectHead(data: Buffer, start: number, where: string): ObjectHead {
     // How far back the base starts: big-endian 7-bit groups, each continuation adding one.
     let back = -1;
     do {
-      if (at >= data.length || at - start > 20) return cut;
+      if (at >= data.length || at - start > 20) return cut();
       byte = data[at++] as number;
       back = (back + 1) * 128 + (byte & 0x7f);
     } while (byte & 0x80);
@@ -193,11 +194,11 @@ function objectHead(data: Buffer, start: number, where: string): ObjectHead {
   if (type === REF_DELTA) {
     // The base's id: 20 bytes, or 32 in a SHA-256 repository (the pack does not say which).
     const idBytes = zlibHeaderAt(data, at + 20) ? 20 : 32;
-    if (at + idBytes > data.length) return cut;
+    if (at + idBytes > data.length) return cut();
     return { type, size, data: at + idBytes, base: { id: data.toString('hex', at, at + idBytes) } };
   }
   if (type === 0 || type === 5)
-    return { fault: unreadable(`git pack object ${where} has an unknown type (${type})`) };
+    return { fault: unreadable(`git pack object ${where()} has an unknown type (${type})`) };
   return { type, size, data: at };
 }
 
@@ -235,7 +236,11 @@ class PackReader {
     let at = 12;
     for (let index = 0; index < count; index++) {
       const start = at;
-      const head = objectHead(data, start, `object ${index + 1} of ${count} at byte ${start}`);
+      const head = objectHead(
+        data,
+        start,
+        () => `object ${index + 1} of ${count} at byte ${start}`,
+      );
       if ('fault' in head) {
         yield head.fault;
         return;
